@@ -1,0 +1,150 @@
+/**
+ * Fingerprint benchmark, FVC protocol on ../shared/data/fingerprints (every pair of impressions of a finger is a
+ * genuine comparison; the first impressions of every two different fingers are the impostor comparisons), plus the
+ * extended impostor set (every impression against every impression of another finger) used for calibration.
+ * Prints JSON: per database EER, FNMR at FMR 1% and 0.1%, extraction time per image, comparisons per second.
+ *
+ * npm run bench -- fingerprint [--db fvc2002-db2b,fvc-db4b] [--scores FILE]
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  calibratedScore,
+  compareRaw,
+  extractFingerprint,
+  prepareTemplate,
+  type FingerprintTemplate,
+  type PreparedTemplate,
+} from '../../src/modules/biometrics/fingerprint';
+import { errorRates } from './metrics';
+
+const DATABASES: Record<string, { dpi: number }> = {
+  'fvc2002-db2b': { dpi: 569 },
+  'fvc-db4b': { dpi: 500 },
+};
+const root = resolve(import.meta.dirname, '../..');
+const dataDir = resolve(root, '../shared/data/fingerprints');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(dataDir)) {
+    console.error(`fingerprint data not found at ${dataDir} (see ../shared/data/README.md)`);
+    process.exit(2);
+  }
+  const dbs = (arg('db') ?? Object.keys(DATABASES).join(',')).split(',');
+  const rawScores: Record<string, { genuine: number[]; impostor: number[]; impostorAll: number[] }> = {};
+  const report: Record<string, unknown> = {};
+  for (const db of dbs) {
+    const cfg = DATABASES[db];
+    if (!cfg) throw new Error(`unknown database ${db}`);
+    const templates = new Map<string, FingerprintTemplate | null>();
+    const times: number[] = [];
+    const failures: string[] = [];
+    const qualities: number[] = [];
+    const minutiaCounts: number[] = [];
+    for (let f = 101; f <= 110; f++) {
+      for (let i = 1; i <= 8; i++) {
+        const name = `${f}_${i}`;
+        const buf = await readFile(resolve(dataDir, db, `${name}.tif`));
+        const t0 = performance.now();
+        try {
+          const r = await extractFingerprint(buf, { dpi: cfg.dpi });
+          times.push(performance.now() - t0);
+          templates.set(name, r.template);
+          qualities.push(r.quality);
+          minutiaCounts.push(r.minutiae.length);
+        } catch (err) {
+          times.push(performance.now() - t0);
+          templates.set(name, null);
+          failures.push(`${name}: ${(err as Error).message}`);
+        }
+      }
+    }
+    const prepared = new Map<string, PreparedTemplate | null>();
+    for (const [k, t] of templates) prepared.set(k, t ? prepareTemplate(t) : null);
+    // A failure to enrol counts as a rejected genuine comparison (score -1) and never as a false match.
+    const score = (a: string, b: string): number => {
+      const pa = prepared.get(a);
+      const pb = prepared.get(b);
+      return pa && pb ? compareRaw(pa, pb) : -1;
+    };
+    const genuine: number[] = [];
+    const impostor: number[] = [];
+    const impostorAll: number[] = [];
+    for (let f = 101; f <= 110; f++) {
+      for (let i = 1; i <= 8; i++) for (let j = i + 1; j <= 8; j++) genuine.push(score(`${f}_${i}`, `${f}_${j}`));
+      for (let g = f + 1; g <= 110; g++) {
+        impostor.push(score(`${f}_1`, `${g}_1`));
+        for (let i = 1; i <= 8; i++) for (let j = 1; j <= 8; j++) impostorAll.push(score(`${f}_${i}`, `${g}_${j}`));
+      }
+    }
+    rawScores[db] = { genuine, impostor, impostorAll };
+    // Comparison speed on one core: every prepared template against every other, timed as a whole.
+    const list = [...prepared.values()].filter((p): p is PreparedTemplate => p !== null);
+    let sink = 0;
+    let comparisons = 0;
+    const t0 = performance.now();
+    for (let rep = 0; rep < 2; rep++) {
+      for (let i = 0; i < list.length; i++) {
+        for (let j = 0; j < list.length; j++) {
+          if (i === j) continue;
+          sink += compareRaw(list[i]!, list[j]!);
+          comparisons++;
+        }
+      }
+    }
+    const elapsed = performance.now() - t0;
+    const sortedTimes = [...times].sort((a, b) => a - b);
+    const cal = (xs: number[]): number[] => xs.map((s) => (s < 0 ? -1 : calibratedScore(s)));
+    const fvc = errorRates(genuine, impostor);
+    const extended = errorRates(genuine, impostorAll);
+    report[db] = {
+      dpi: cfg.dpi,
+      images: templates.size,
+      failuresToEnrol: failures,
+      genuinePairs: genuine.length,
+      impostorPairs: impostor.length,
+      fvc: round(fvc),
+      extendedImpostors: { impostorPairs: impostorAll.length, ...round(extended) },
+      falseMatchesAtThresholds: thresholdsReport(cal(genuine), cal(impostorAll)),
+      extractionMs: {
+        mean: r2(times.reduce((a, b) => a + b, 0) / times.length),
+        median: r2(sortedTimes[sortedTimes.length >> 1]!),
+        max: r2(sortedTimes[sortedTimes.length - 1]!),
+        note: 'decode with sharp + resampling to 500 dpi + extraction, one image at a time',
+      },
+      comparisonsPerSecond: Math.round((comparisons / elapsed) * 1000),
+      meanMinutiae: r2(minutiaCounts.reduce((a, b) => a + b, 0) / Math.max(1, minutiaCounts.length)),
+      meanQuality: r2(qualities.reduce((a, b) => a + b, 0) / Math.max(1, qualities.length)),
+      checksum: r2(sink),
+    };
+  }
+  const scoresFile = arg('scores');
+  if (scoresFile) await writeFile(scoresFile, JSON.stringify(rawScores));
+  console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, results: report }, null, 2));
+}
+
+function thresholdsReport(genuine: number[], impostor: number[]): Record<string, { fmr: number; fnmr: number }> {
+  const out: Record<string, { fmr: number; fnmr: number }> = {};
+  for (const [name, t] of Object.entries(THRESHOLDS)) {
+    out[`${name} (${t})`] = {
+      fmr: r4(impostor.filter((s) => s >= t).length / impostor.length),
+      fnmr: r4(genuine.filter((s) => s < t).length / genuine.length),
+    };
+  }
+  return out;
+}
+
+const r2 = (v: number): number => Math.round(v * 100) / 100;
+const r4 = (v: number): number => Math.round(v * 10000) / 10000;
+function round<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? r4(v) : v])) as T;
+}
+
+import { THRESHOLDS } from '../../src/modules/biometrics/fingerprint';
+await main();

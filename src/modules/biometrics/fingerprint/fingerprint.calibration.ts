@@ -1,0 +1,48 @@
+/**
+ * Maps the matcher's raw score (MCC LSS-R, 0..1) to a calibrated similarity s = -10 log10(FMR): the false-match
+ * rate expected at that raw score, read from impostor comparisons. So a threshold reads as a false-match rate:
+ * s >= 20 means FMR 1%, 30 means 0.1%, 40 means 0.01%. Beyond the measured tail the log-FMR is extrapolated
+ * linearly (an exponential tail), which is an estimate, not a measurement.
+ *
+ * Fitted on: see CALIBRATION_SOURCE. Reported on both databases in docs/benchmarks.md.
+ */
+export const CALIBRATION_SOURCE = 'placeholder';
+
+/** (raw score, log10 FMR) knots, raw ascending. */
+const KNOTS: [number, number][] = [
+  [0, 0],
+  [0.2, -1],
+  [0.3, -2],
+  [0.4, -3],
+];
+
+export const MAX_CALIBRATED_SCORE = 100;
+
+export function calibratedScore(raw: number): number {
+  if (!(raw > 0)) return 0;
+  let logFmr: number;
+  const last = KNOTS[KNOTS.length - 1]!;
+  if (raw >= last[0]) {
+    const prev = KNOTS[KNOTS.length - 2]!;
+    const slope = (last[1] - prev[1]) / (last[0] - prev[0]);
+    logFmr = last[1] + slope * (raw - last[0]);
+  } else {
+    let k = 1;
+    while (KNOTS[k]![0] < raw) k++;
+    const [x0, y0] = KNOTS[k - 1]!;
+    const [x1, y1] = KNOTS[k]!;
+    logFmr = y0 + ((y1 - y0) * (raw - x0)) / (x1 - x0);
+  }
+  const s = -10 * logFmr;
+  return Math.max(0, Math.min(MAX_CALIBRATED_SCORE, Math.round(s * 100) / 100));
+}
+
+/** Decision thresholds on the calibrated score, named by the false-match rate each targets. */
+export const THRESHOLDS = {
+  /** FMR 1%: screening, where a human reviews every hit. */
+  FMR_1_PERCENT: 20,
+  /** FMR 0.1%: the default for 1:1 verification. */
+  FMR_0_1_PERCENT: 30,
+  /** FMR 0.01%: de-duplication and 1:N identification in galleries of thousands. */
+  FMR_0_01_PERCENT: 40,
+} as const;

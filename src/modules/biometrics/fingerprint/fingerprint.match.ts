@@ -1,0 +1,337 @@
+import type { FingerprintTemplate } from './fingerprint.types';
+
+/**
+ * Minutia Cylinder-Code matching (Cappelli, Ferrara, Maltoni, "Minutia Cylinder-Code: a new representation and
+ * matching technique for fingerprint recognition", IEEE TPAMI 2010), bit-vector variant, with the LSS-R global
+ * score (local similarity sort + relaxation).
+ *
+ * Each minutia gets a cylinder: a grid of NS x NS spatial cells (rotated to the minutia's direction, radius R) times
+ * ND direction bins, each cell set when the neighbouring minutiae near it have the bin's relative direction. The
+ * cylinder is invariant to rotation and translation and, being local, tolerant of distortion and partial overlap;
+ * validity masks keep cells outside the print (beyond the minutiae's convex hull) out of the comparison.
+ * Pure and allocation-light: a prepared template holds packed Uint32 cylinders and is reused for 1:N.
+ */
+
+const R = 70;
+const NS = 10;
+const ND = 5;
+const SIGMA_S = 28 / 3;
+const SIGMA_D = (2 * Math.PI) / 9;
+const MU_PSI = 0.01;
+/** Cells beyond the convex hull of the minutiae, enlarged by this margin, are invalid. */
+const OMEGA = 50;
+const MIN_VALID_CELL_SHARE = 0.75;
+const MIN_NEIGHBOURS = 2;
+/** Two cylinders are compared only if enough cells are valid in both. */
+const MIN_COMMON_SHARE = 0.6;
+/** Directions of paired minutiae may differ at most this much. */
+const MAX_DIRECTION_DIFF = Math.PI / 2;
+// LSS-R parameters from the paper.
+const MIN_NP = 4;
+const MAX_NP = 12;
+const MU_P = 20;
+const TAU_P = 2 / 5;
+const W_R = 0.5;
+const N_REL = 5;
+const MU_1 = 5;
+const TAU_1 = -8 / 5;
+const MU_2 = Math.PI / 12;
+const TAU_2 = -30;
+const MU_3 = Math.PI / 12;
+const TAU_3 = -30;
+/** Pairs kept for relaxation at most (the paper uses min(nA, nB); a cap bounds the cost). */
+const MAX_NR = 30;
+
+const TWO_PI = 2 * Math.PI;
+const DELTA_S = (2 * R) / NS;
+const DELTA_D = TWO_PI / ND;
+
+/** Offsets (in the cylinder's frame) of the spatial cells that lie within radius R. */
+const CELL_OFFSETS: { ox: number; oy: number }[] = [];
+for (let j = 0; j < NS; j++) {
+  for (let i = 0; i < NS; i++) {
+    const ox = (i - (NS - 1) / 2) * DELTA_S;
+    const oy = (j - (NS - 1) / 2) * DELTA_S;
+    if (Math.hypot(ox, oy) <= R) CELL_OFFSETS.push({ ox, oy });
+  }
+}
+const NC = CELL_OFFSETS.length;
+const BITS = NC * ND;
+/** 32-bit words per cylinder. */
+export const CYLINDER_WORDS = Math.ceil(BITS / 32);
+
+const POPCOUNT16 = new Uint8Array(65536);
+for (let i = 1; i < 65536; i++) POPCOUNT16[i] = (i & 1) + POPCOUNT16[i >>> 1]!;
+
+/** A template made ready for many comparisons (cylinders built once). */
+export interface PreparedTemplate {
+  readonly n: number;
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  readonly angle: Float32Array;
+  /** 1 if the minutia's cylinder is usable. */
+  readonly valid: Uint8Array;
+  /** Cell bits, CYLINDER_WORDS per minutia. */
+  readonly cells: Uint32Array;
+  /** Cell validity bits, CYLINDER_WORDS per minutia. */
+  readonly masks: Uint32Array;
+}
+
+function erf(x: number): number {
+  // Abramowitz-Stegun 7.1.26, |error| < 1.5e-7.
+  const s = x < 0 ? -1 : 1;
+  const a = Math.abs(x);
+  const t = 1 / (1 + 0.3275911 * a);
+  const y =
+    1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
+  return s * y;
+}
+
+function angleDiff(a: number, b: number): number {
+  let d = (a - b) % TWO_PI;
+  if (d > Math.PI) d -= TWO_PI;
+  else if (d <= -Math.PI) d += TWO_PI;
+  return d;
+}
+
+/** Directional contribution: the normal density of the angle difference integrated over a bin. */
+function directionalContribution(binCentre: number, d: number): number {
+  const alpha = angleDiff(binCentre, d);
+  const k = 1 / (SIGMA_D * Math.SQRT2);
+  return 0.5 * (erf((alpha + DELTA_D / 2) * k) - erf((alpha - DELTA_D / 2) * k));
+}
+
+function convexHull(xs: Float32Array, ys: Float32Array): { x: number; y: number }[] {
+  const pts = Array.from(xs, (x, i) => ({ x, y: ys[i]! })).sort((a, b) => a.x - b.x || a.y - b.y);
+  if (pts.length < 3) return pts;
+  const cross = (o: { x: number; y: number }, a: { x: number; y: number }, b: { x: number; y: number }): number =>
+    (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+  const lower: { x: number; y: number }[] = [];
+  for (const p of pts) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, p) <= 0) lower.pop();
+    lower.push(p);
+  }
+  const upper: { x: number; y: number }[] = [];
+  for (let i = pts.length - 1; i >= 0; i--) {
+    const p = pts[i]!;
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, p) <= 0) upper.pop();
+    upper.push(p);
+  }
+  upper.pop();
+  lower.pop();
+  return lower.concat(upper);
+}
+
+/** True when p lies inside the convex polygon (counter-clockwise) or within `margin` of it. */
+function nearHull(hull: { x: number; y: number }[], px: number, py: number, margin: number): boolean {
+  const n = hull.length;
+  if (n === 0) return false;
+  let inside = n >= 3;
+  let best = Infinity;
+  for (let i = 0; i < n; i++) {
+    const a = hull[i]!;
+    const b = hull[(i + 1) % n]!;
+    const ex = b.x - a.x;
+    const ey = b.y - a.y;
+    if (n >= 3 && ex * (py - a.y) - ey * (px - a.x) < 0) inside = false;
+    const len2 = ex * ex + ey * ey;
+    let t = len2 > 0 ? ((px - a.x) * ex + (py - a.y) * ey) / len2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    const dx = a.x + t * ex - px;
+    const dy = a.y + t * ey - py;
+    best = Math.min(best, dx * dx + dy * dy);
+  }
+  return inside || best <= margin * margin;
+}
+
+/** Builds the cylinders of a template. */
+export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
+  const n = t.minutiae.length;
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  const angle = new Float32Array(n);
+  t.minutiae.forEach((m, i) => {
+    x[i] = m.x;
+    y[i] = m.y;
+    angle[i] = m.angle;
+  });
+  const hull = convexHull(x, y);
+  const valid = new Uint8Array(n);
+  const cells = new Uint32Array(n * CYLINDER_WORDS);
+  const masks = new Uint32Array(n * CYLINDER_WORDS);
+  const reach = R + 3 * SIGMA_S;
+  const near: number[] = [];
+  const gsNorm = 1 / (SIGMA_S * Math.sqrt(TWO_PI));
+  const binCentres = Array.from({ length: ND }, (_, k) => -Math.PI + (k + 0.5) * DELTA_D);
+  const dirContrib = new Float64Array(ND);
+  for (let i = 0; i < n; i++) {
+    const xi = x[i]!;
+    const yi = y[i]!;
+    const ti = angle[i]!;
+    const c = Math.cos(ti);
+    const s = Math.sin(ti);
+    near.length = 0;
+    for (let j = 0; j < n; j++) {
+      if (j !== i && Math.hypot(x[j]! - xi, y[j]! - yi) <= reach) near.push(j);
+    }
+    let validCells = 0;
+    const base = i * CYLINDER_WORDS;
+    for (let cIdx = 0; cIdx < NC; cIdx++) {
+      const off = CELL_OFFSETS[cIdx]!;
+      const px = xi + c * off.ox - s * off.oy;
+      const py = yi + s * off.ox + c * off.oy;
+      if (!nearHull(hull, px, py, OMEGA)) continue;
+      validCells++;
+      dirContrib.fill(0);
+      for (const j of near) {
+        const dx = x[j]! - px;
+        const dy = y[j]! - py;
+        const d2 = dx * dx + dy * dy;
+        if (d2 > 9 * SIGMA_S * SIGMA_S) continue;
+        const gs = gsNorm * Math.exp(-d2 / (2 * SIGMA_S * SIGMA_S));
+        const rel = angleDiff(angle[j]!, ti);
+        for (let k = 0; k < ND; k++) dirContrib[k]! += gs * directionalContribution(binCentres[k]!, rel);
+      }
+      for (let k = 0; k < ND; k++) {
+        const bit = cIdx * ND + k;
+        const w = base + (bit >>> 5);
+        const m = 1 << (bit & 31);
+        masks[w] = masks[w]! | m;
+        if (dirContrib[k]! > MU_PSI) cells[w] = cells[w]! | m;
+      }
+    }
+    valid[i] = validCells >= MIN_VALID_CELL_SHARE * NC && near.length >= MIN_NEIGHBOURS ? 1 : 0;
+  }
+  return { n, x, y, angle, valid, cells, masks };
+}
+
+// Scratch buffers reused by every comparison (the matcher is synchronous, so one set suffices).
+let scratchSize = 0;
+let lsmKeys = new Int32Array(0);
+const selA = new Int32Array(MAX_NR);
+const selB = new Int32Array(MAX_NR);
+const lambda0 = new Float64Array(MAX_NR);
+const lambda = new Float64Array(MAX_NR);
+const lambdaNext = new Float64Array(MAX_NR);
+const rho = new Float64Array(MAX_NR * MAX_NR);
+const usedA = new Uint8Array(256);
+const usedB = new Uint8Array(256);
+
+function sigmoid(v: number, mu: number, tau: number): number {
+  return 1 / (1 + Math.exp(-tau * (v - mu)));
+}
+
+/**
+ * Similarity of two prepared templates in [0, 1] (raw MCC LSS-R score; see fingerprint.calibration.ts for the
+ * calibrated score). Symmetric up to floating-point ties.
+ */
+export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number {
+  const na = a.n;
+  const nb = b.n;
+  if (na < 2 || nb < 2) return 0;
+  const total = na * nb;
+  if (total > scratchSize) {
+    scratchSize = total;
+    lsmKeys = new Int32Array(total);
+  }
+  const minCommon = MIN_COMMON_SHARE * BITS;
+  const W = CYLINDER_WORDS;
+  const ac = a.cells;
+  const am = a.masks;
+  const bc = b.cells;
+  const bm = b.masks;
+  let count = 0;
+  for (let i = 0; i < na; i++) {
+    if (!a.valid[i]) continue;
+    const ta = a.angle[i]!;
+    const baseA = i * W;
+    for (let j = 0; j < nb; j++) {
+      if (!b.valid[j]) continue;
+      let dt = ta - b.angle[j]!;
+      if (dt < 0) dt = -dt;
+      if (dt > Math.PI) dt = TWO_PI - dt;
+      if (dt > MAX_DIRECTION_DIFF) continue;
+      const baseB = j * W;
+      let common = 0;
+      let pa = 0;
+      let pb = 0;
+      let px = 0;
+      for (let w = 0; w < W; w++) {
+        const m = am[baseA + w]! & bm[baseB + w]!;
+        const va = ac[baseA + w]! & m;
+        const vb = bc[baseB + w]! & m;
+        const vx = va ^ vb;
+        common += POPCOUNT16[m & 0xffff]! + POPCOUNT16[m >>> 16]!;
+        pa += POPCOUNT16[va & 0xffff]! + POPCOUNT16[va >>> 16]!;
+        pb += POPCOUNT16[vb & 0xffff]! + POPCOUNT16[vb >>> 16]!;
+        px += POPCOUNT16[vx & 0xffff]! + POPCOUNT16[vx >>> 16]!;
+      }
+      if (common < minCommon || pa + pb === 0) continue;
+      const sim = 1 - Math.sqrt(px) / (Math.sqrt(pa) + Math.sqrt(pb));
+      if (sim <= 0) continue;
+      lsmKeys[count] = ((sim * 65535) | 0) * 16384 + i * 128 + j;
+      count++;
+    }
+  }
+  if (count === 0) return 0;
+  const keys = lsmKeys.subarray(0, count).sort();
+  // Greedy one-to-one selection of the best pairs for relaxation.
+  const nR = Math.min(MAX_NR, na, nb);
+  usedA.fill(0, 0, na);
+  usedB.fill(0, 0, nb);
+  let k = 0;
+  for (let p = count - 1; p >= 0 && k < nR; p--) {
+    const key = keys[p]!;
+    const i = (key >>> 7) & 127;
+    const j = key & 127;
+    if (usedA[i] || usedB[j]) continue;
+    usedA[i] = 1;
+    usedB[j] = 1;
+    selA[k] = i;
+    selB[k] = j;
+    lambda0[k] = (key >>> 14) / 65535;
+    k++;
+  }
+  // Compatibility of every two selected pairs: distances, relative directions and radial angles must agree.
+  for (let p = 0; p < k; p++) {
+    const ia = selA[p]!;
+    const ib = selB[p]!;
+    rho[p * k + p] = 0;
+    for (let q = p + 1; q < k; q++) {
+      const ja = selA[q]!;
+      const jb = selB[q]!;
+      const dxa = a.x[ja]! - a.x[ia]!;
+      const dya = a.y[ja]! - a.y[ia]!;
+      const dxb = b.x[jb]! - b.x[ib]!;
+      const dyb = b.y[jb]! - b.y[ib]!;
+      const d1 = Math.abs(Math.sqrt(dxa * dxa + dya * dya) - Math.sqrt(dxb * dxb + dyb * dyb));
+      const d2 = Math.abs(angleDiff(angleDiff(a.angle[ia]!, a.angle[ja]!), angleDiff(b.angle[ib]!, b.angle[jb]!)));
+      const ra = angleDiff(a.angle[ia]!, Math.atan2(dya, dxa));
+      const rb = angleDiff(b.angle[ib]!, Math.atan2(dyb, dxb));
+      const d3 = Math.abs(angleDiff(ra, rb));
+      const r = sigmoid(d1, MU_1, TAU_1) * sigmoid(d2, MU_2, TAU_2) * sigmoid(d3, MU_3, TAU_3);
+      rho[p * k + q] = r;
+      rho[q * k + p] = r;
+    }
+  }
+  for (let p = 0; p < k; p++) lambda[p] = lambda0[p]!;
+  for (let it = 0; it < N_REL; it++) {
+    for (let p = 0; p < k; p++) {
+      let sum = 0;
+      for (let q = 0; q < k; q++) sum += rho[p * k + q]! * lambda[q]!;
+      lambdaNext[p] = W_R * lambda[p]! + (1 - W_R) * (k > 1 ? sum / (k - 1) : 0);
+    }
+    for (let p = 0; p < k; p++) lambda[p] = lambdaNext[p]!;
+  }
+  // Keep the nP pairs whose similarity held up best under relaxation (efficiency), average their relaxed values.
+  const nP = Math.min(
+    k,
+    MIN_NP + Math.round(sigmoid(Math.min(na, nb), MU_P, TAU_P) * (MAX_NP - MIN_NP)),
+  );
+  const order = Array.from({ length: k }, (_, p) => p).sort(
+    (p, q) => lambda[q]! / lambda0[q]! - lambda[p]! / lambda0[p]!,
+  );
+  let score = 0;
+  for (let p = 0; p < nP; p++) score += lambda[order[p]!]!;
+  return nP > 0 ? score / nP : 0;
+}
