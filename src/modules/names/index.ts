@@ -1,0 +1,66 @@
+/**
+ * names: comparison of personal names across spellings and scripts (Arabic names first of all).
+ * Pure functions; the learned table of spelling variants is loaded lazily from a committed derived file.
+ * See docs/names.md for how the score is built and evaluated.
+ */
+import {
+  blockingKeysPrepared,
+  comparePrepared,
+  prepareName as prepareWith,
+  type NameComparison,
+  type PreparedName,
+  type VariantLookup,
+} from './names.domain';
+import { defaultVariants } from './names.variants';
+
+export {
+  detectScript,
+  normalizeName,
+  parseName,
+  SCORING,
+  type NameComparison,
+  type NameParts,
+  type NameRole,
+  type PartExplanation,
+  type PartOutcome,
+  type PreparedName,
+  type PreparedToken,
+  type Script,
+  type TokenKind,
+  type VariantLookup,
+} from './names.domain';
+export { normalizeArabic, arabicSkeleton } from './names.arabic';
+export { normalizeLatin, latinSkeleton } from './names.latin';
+
+/**
+ * Precomputes a name for repeated comparison (normalisation, parts, skeletons, variant groups). Use it when one name
+ * is compared with many: `comparePreparedNames(prepareName(a), prepareName(b))` costs a few microseconds.
+ * `variants` defaults to the committed table learned from the train splits.
+ */
+export function prepareName(name: string, variants: VariantLookup = defaultVariants()): PreparedName {
+  return prepareWith(name, variants);
+}
+
+/** Compares two prepared names: see `compareNames`. */
+export function comparePreparedNames(a: PreparedName, b: PreparedName): NameComparison {
+  return comparePrepared(a, b);
+}
+
+/**
+ * Compares two names in any script. `score` is in [0, 1]: 1 for the same name, high for spelling variants
+ * (Mohammed / Muhammad), the same name in Arabic and Latin script, reordered parts or a missing nasab element; low
+ * for a contradicting part (a different father's name) or Abd al-X against Abu X. `explanation` lists which parts
+ * matched how (exact, variant, similar), which are missing from one side, and which contradict.
+ */
+export function compareNames(a: string, b: string): NameComparison {
+  const v = defaultVariants();
+  return comparePrepared(prepareWith(a, v), prepareWith(b, v));
+}
+
+/**
+ * A small set of script-independent phonetic keys (a coarse consonant skeleton of every part), for blocking: two
+ * names worth comparing share at least one key with high probability (measured in bench/names).
+ */
+export function blockingKeys(name: string | PreparedName): string[] {
+  return blockingKeysPrepared(typeof name === 'string' ? prepareName(name) : name);
+}

@@ -1,0 +1,647 @@
+/**
+ * Arabic personal names: parsing into parts, preparation for fast comparison, comparison with an explanation, and
+ * blocking keys. Pure: the table of spelling variants is passed in (see names.variants.ts for the default one).
+ */
+import {
+  AR_ABD,
+  AR_ABU,
+  AR_ARTICLE,
+  AR_NASAB,
+  AR_UMM,
+  arabicSkeleton,
+  isArabicLetter,
+  normalizeArabic,
+} from './names.arabic';
+import {
+  COMPOUND_TAILS,
+  LATIN_ABD,
+  LATIN_ABD_JOINED,
+  LATIN_ABU,
+  LATIN_ABU_JOINED,
+  LATIN_NASAB,
+  LATIN_UMM,
+  isLatinArticle,
+  latinSkeleton,
+  normalizeLatin,
+} from './names.latin';
+import { jaroWinkler, skeletonSimilarity } from './names.similarity';
+
+export type Script = 'arabic' | 'latin' | 'mixed' | 'other' | 'empty';
+export type NameRole = 'given' | 'father' | 'grandfather' | 'family' | 'kunya' | 'laqab' | 'other';
+/** `abd`: Abd al-X (one given name); `abu`/`umm`: a kunya (Abu X, Umm X); `name`: any other word. */
+export type TokenKind = 'name' | 'abd' | 'abu' | 'umm';
+
+/** Learned spelling variants: which group(s) of equivalent spellings a token key belongs to. */
+export interface VariantLookup {
+  groupsOf(key: string): readonly number[];
+}
+
+export const NO_VARIANTS: VariantLookup = { groupsOf: () => [] };
+
+export interface PreparedToken {
+  /** Normalised surface form of the part, e.g. `abd al-rahman`, `al-baghdadi`, `محمد`. */
+  readonly text: string;
+  readonly kind: TokenKind;
+  readonly role: NameRole;
+  readonly article: boolean;
+  readonly script: 'arabic' | 'latin';
+  /** Candidate consonant skeletons of the core word (with and without a joined article). */
+  readonly skeletons: readonly string[];
+  /** Latin or Arabic core text (no particles), for a vowel-aware comparison within one script. */
+  readonly core: string;
+  /** Lookup keys into the variant table: `kind:core`. */
+  readonly keys: readonly string[];
+  readonly groups: readonly number[];
+  readonly initial: boolean;
+}
+
+export interface PreparedName {
+  readonly input: string;
+  readonly normalized: string;
+  readonly script: Script;
+  readonly tokens: readonly PreparedToken[];
+}
+
+export interface NameParts {
+  given?: string;
+  father?: string;
+  grandfather?: string;
+  family?: string;
+  kunya?: string;
+  laqab?: string;
+  /** Parts the parser could not place (e.g. a great-grandfather's name). */
+  other: string[];
+}
+
+export type PartOutcome = 'exact' | 'variant' | 'similar' | 'missing' | 'contradiction' | 'unmatched';
+
+export interface PartExplanation {
+  outcome: PartOutcome;
+  role: NameRole;
+  a?: string;
+  b?: string;
+  roleA?: NameRole;
+  roleB?: NameRole;
+  similarity: number;
+}
+
+export interface NameComparison {
+  score: number;
+  explanation: {
+    parts: PartExplanation[];
+    text: string;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// script detection and normalisation
+
+/** Which script a name is written in: `arabic`, `latin`, `mixed` (both), `other`, or `empty` (no letters). */
+export function detectScript(text: string): Script {
+  let arabic = 0;
+  let latin = 0;
+  let other = 0;
+  for (const ch of text) {
+    if (isArabicLetter(ch)) arabic++;
+    else if (/\p{Script=Latin}/u.test(ch)) latin++;
+    else if (/\p{L}/u.test(ch)) other++;
+  }
+  if (arabic === 0 && latin === 0) return other > 0 ? 'other' : 'empty';
+  if (arabic > 0 && latin > 0) return 'mixed';
+  return arabic > 0 ? 'arabic' : 'latin';
+}
+
+/** Normalises each word in its own script (Arabic: diacritics, alef/hamza, taa marbuta ...; Latin: case, accents). */
+export function normalizeName(text: string): string {
+  return splitWords(text)
+    .map((w) => w.word)
+    .join(' ');
+}
+
+interface RawWord {
+  word: string;
+  script: 'arabic' | 'latin';
+  laqab: boolean;
+}
+
+const QUOTE_OPEN = new Set(['"', '“', '«', '(', '[', '„', '‘']);
+const QUOTE_CLOSE = new Set(['"', '”', '»', ')', ']', '“', '’']);
+
+/** Splits into normalised words, marking words inside quotes or parentheses as a laqab (epithet). */
+function splitWords(text: string): RawWord[] {
+  const out: RawWord[] = [];
+  let depth = 0;
+  let buf = '';
+  const flush = () => {
+    if (buf.trim() === '') {
+      buf = '';
+      return;
+    }
+    for (const chunk of buf.split(/\s+/)) {
+      if (chunk === '') continue;
+      const isAr = [...chunk].some(isArabicLetter);
+      const norm = isAr ? normalizeArabic(chunk) : normalizeLatin(chunk);
+      for (const w of norm.split(' ')) {
+        if (w !== '') out.push({ word: w, script: isAr ? 'arabic' : 'latin', laqab: depth > 0 });
+      }
+    }
+    buf = '';
+  };
+  for (const ch of text) {
+    if (ch === '"' ) {
+      flush();
+      depth = depth > 0 ? 0 : 1;
+    } else if (QUOTE_OPEN.has(ch) && !(depth > 0 && QUOTE_CLOSE.has(ch))) {
+      flush();
+      depth++;
+    } else if (QUOTE_CLOSE.has(ch)) {
+      flush();
+      depth = Math.max(0, depth - 1);
+    } else {
+      buf += ch;
+    }
+  }
+  flush();
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// parsing into units
+
+interface Unit {
+  kind: TokenKind;
+  script: 'arabic' | 'latin';
+  core: string; // core word(s), normalised, without the abd/abu particle
+  coreCandidates: string[]; // core texts to skeletonise (with/without a joined article)
+  article: boolean;
+  nasab: 'bin' | null;
+  laqab: boolean;
+  tails: string[]; // compound tails joined to this unit (din, allah, islam)
+}
+
+const AR_TAILS = new Set(['\u062F\u064A\u0646', '\u0644\u0647', '\u0627\u0633\u0644\u0627\u0645']); // دين له اسلام (after ال)
+
+function stripArabicArticle(w: string): string | null {
+  if (w.startsWith(AR_ARTICLE) && w.length >= 4) return w.slice(2);
+  return null;
+}
+
+function stripLatinArticle(w: string): string | null {
+  // al-/el-/ul- joined (albaghdadi), or an assimilated joined article (azzarqawi, ashshami)
+  const m = /^([aeiou]l)(.{3,})$/.exec(w);
+  if (m) return m[2]!;
+  const s = /^[aeiu](t|th|d|dh|r|z|s|sh|n)(\1.{2,})$/.exec(w);
+  if (s) return s[2]!;
+  return null;
+}
+
+function candidates(core: string, script: 'arabic' | 'latin'): string[] {
+  const stripped = script === 'arabic' ? stripArabicArticle(core) : stripLatinArticle(core);
+  return stripped !== null ? [core, stripped] : [core];
+}
+
+function isNasab(w: RawWord, index: number): boolean {
+  if (index === 0) return false;
+  return w.script === 'arabic' ? AR_NASAB.includes(w.word) : LATIN_NASAB.has(w.word);
+}
+
+function isArticleWord(w: RawWord, next: RawWord | undefined): boolean {
+  if (next === undefined) return false;
+  if (w.script === 'arabic') return w.word === AR_ARTICLE;
+  return next.script === 'latin' ? isLatinArticle(w.word, next.word) : w.word === 'al' || w.word === 'el';
+}
+
+function isTail(w: RawWord, articled: boolean): boolean {
+  if (w.script === 'arabic') {
+    const s = stripArabicArticle(w.word);
+    return (s !== null && AR_TAILS.has(s)) || w.word === '\u0627\u0644\u0644\u0647'; // الله
+  }
+  return (articled || w.word === 'allah' || w.word === 'ullah' || w.word === 'illah') && COMPOUND_TAILS.has(w.word);
+}
+
+function parseUnits(words: RawWord[]): Unit[] {
+  const units: Unit[] = [];
+  let pendingArticle = false;
+  let pendingNasab = false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const next = words[i + 1];
+    if (next !== undefined && isNasab(w, i)) {
+      pendingNasab = true;
+      continue;
+    }
+    if (isArticleWord(w, next)) {
+      pendingArticle = true;
+      continue;
+    }
+    const prev = units[units.length - 1];
+    if (prev !== undefined && !pendingNasab && (prev.kind === 'name' || prev.kind === 'abd') && prev.script === w.script && isTail(w, pendingArticle) && prev.laqab === w.laqab) {
+      prev.tails.push(w.script === 'arabic' ? (stripArabicArticle(w.word) ?? w.word) : w.word);
+      pendingArticle = false;
+      continue;
+    }
+    const unit: Unit = {
+      kind: 'name',
+      script: w.script,
+      core: w.word,
+      coreCandidates: [],
+      article: pendingArticle,
+      nasab: pendingNasab ? 'bin' : null,
+      laqab: w.laqab,
+      tails: [],
+    };
+    pendingArticle = false;
+    pendingNasab = false;
+    const marker = particleKind(w);
+    if (marker !== null && next !== undefined && next.script === w.script) {
+      // Abd al-X / Abu X / Umm X written as two (or three, with the article) words
+      let j = i + 1;
+      if (isArticleWord(words[j]!, words[j + 1])) j++;
+      unit.kind = marker;
+      unit.core = words[j]!.word;
+      i = j;
+    } else {
+      const joined = joinedParticle(w);
+      if (joined !== null) {
+        unit.kind = joined.kind;
+        unit.core = joined.core;
+      }
+    }
+    if (unit.kind === 'abd' && unit.script === 'latin') unit.core = stripLatinArticle(unit.core) ?? unit.core; // Abd Allah = Abdullah
+    unit.coreCandidates = candidates(unit.core, unit.script);
+    if (unit.kind === 'name' && unit.coreCandidates.length > 1 && !unit.article && unit.script === 'arabic') unit.article = true;
+    units.push(unit);
+  }
+  return units;
+}
+
+function particleKind(w: RawWord): TokenKind | null {
+  if (w.script === 'arabic') {
+    if (w.word === AR_ABD) return 'abd';
+    if (AR_ABU.includes(w.word)) return 'abu';
+    if (AR_UMM.includes(w.word)) return 'umm';
+    return null;
+  }
+  if (LATIN_ABD.test(w.word)) return 'abd';
+  if (LATIN_ABU.has(w.word)) return 'abu';
+  if (LATIN_UMM.has(w.word)) return 'umm';
+  return null;
+}
+
+function joinedParticle(w: RawWord): { kind: TokenKind; core: string } | null {
+  if (w.script === 'arabic') {
+    if (w.word.startsWith(AR_ABD) && w.word.length >= 5) return { kind: 'abd', core: w.word.slice(3) };
+    if (w.word.startsWith('\u0627\u0628\u0648') && w.word.length >= 6) return { kind: 'abu', core: w.word.slice(3) };
+    return null;
+  }
+  const abd = LATIN_ABD_JOINED.exec(w.word);
+  if (abd) return { kind: 'abd', core: abd[1]! };
+  const abu = LATIN_ABU_JOINED.exec(w.word);
+  if (abu) return { kind: 'abu', core: abu[1]! };
+  return null;
+}
+
+// Role assignment: kunya and quoted epithets by form, al-X by form (nisba), the rest by position and bin/ibn.
+function assignRoles(units: Unit[]): NameRole[] {
+  const roles: NameRole[] = units.map(() => 'other');
+  const order: NameRole[] = ['given', 'father', 'grandfather'];
+  let next = 0;
+  let lastPlain = -1;
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
+    if (u.laqab) roles[i] = 'laqab';
+    else if (u.kind === 'abu' || u.kind === 'umm') roles[i] = 'kunya';
+    else if (u.article) roles[i] = 'family';
+    else {
+      if (u.nasab && next === 0) next = 1; // "bin X" right at the start: X is a father
+      roles[i] = order[next] ?? 'other';
+      next++;
+      lastPlain = i;
+    }
+  }
+  // Without an al- nisba, a fourth plain word at the end is read as the family name.
+  const hasFamily = roles.includes('family');
+  if (!hasFamily && next >= 4 && lastPlain >= 0 && units[lastPlain]!.nasab === null) roles[lastPlain] = 'family';
+  return roles;
+}
+
+function displayUnit(u: Unit): string {
+  const tails = u.tails.length > 0 ? ' ' + u.tails.join(' ') : '';
+  if (u.script === 'arabic') {
+    const prefix = u.kind === 'abd' ? AR_ABD + ' ' : u.kind === 'abu' ? '\u0627\u0628\u0648 ' : u.kind === 'umm' ? '\u0627\u0645 ' : '';
+    return prefix + (u.article && !u.core.startsWith(AR_ARTICLE) ? AR_ARTICLE : '') + u.core + tails;
+  }
+  const prefix = u.kind === 'abd' ? 'abd al-' : u.kind === 'abu' ? 'abu ' : u.kind === 'umm' ? 'umm ' : u.article ? 'al-' : '';
+  return prefix + u.core + tails;
+}
+
+/**
+ * Splits a name into its parts: given name (ism), father and grandfather (nasab), family or tribal name (nisba, al-X),
+ * kunya (Abu/Umm X) and laqab (an epithet in quotes or parentheses). Positional where the name gives no marker.
+ */
+export function parseName(text: string): NameParts {
+  const units = parseUnits(splitWords(text));
+  const roles = assignRoles(units);
+  const parts: NameParts = { other: [] };
+  units.forEach((u, i) => {
+    const role = roles[i]!;
+    const shown = displayUnit(u);
+    if (role === 'other') parts.other.push(shown);
+    else if (role === 'family' || role === 'laqab') parts[role] = parts[role] ? `${parts[role]} ${shown}` : shown;
+    else if (parts[role] === undefined) parts[role] = shown;
+    else parts.other.push(shown);
+  });
+  return parts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// preparation
+
+function skeletonOf(text: string, script: 'arabic' | 'latin'): string {
+  return script === 'arabic' ? arabicSkeleton(text) : latinSkeleton(text);
+}
+
+/** Precomputes everything the comparison needs; comparing two prepared names is then cheap. */
+export function prepareName(text: string, variants: VariantLookup = NO_VARIANTS): PreparedName {
+  const words = splitWords(text);
+  const units = parseUnits(words);
+  const roles = assignRoles(units);
+  const tokens: PreparedToken[] = units.map((u, i) => {
+    const tailSkel = u.tails.map((t) => skeletonOf(t, u.script)).join('');
+    const skeletons = [...new Set(u.coreCandidates.map((c) => joinSkeleton(skeletonOf(c, u.script), tailSkel)))];
+    const tailText = u.tails.join('');
+    const keys = [...new Set(u.coreCandidates.map((c) => `${u.kind}:${c}${tailText}`))];
+    const groups: number[] = [];
+    for (const k of keys) for (const g of variants.groupsOf(k)) if (!groups.includes(g)) groups.push(g);
+    return {
+      text: displayUnit(u),
+      kind: u.kind,
+      role: roles[i]!,
+      article: u.article,
+      script: u.script,
+      skeletons,
+      core: u.core + tailText,
+      keys,
+      groups,
+      initial: u.script === 'latin' && u.core.length === 1 && u.tails.length === 0,
+    };
+  });
+  const scripts = new Set(words.map((w) => w.script));
+  return {
+    input: text,
+    normalized: words.map((w) => w.word).join(' '),
+    script: words.length === 0 ? 'empty' : scripts.size > 1 ? 'mixed' : [...scripts][0]!,
+    tokens,
+  };
+}
+
+function joinSkeleton(a: string, b: string): string {
+  if (b === '') return a;
+  return a.endsWith(b[0]!) ? a + b.slice(1) : a + b;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// comparison
+
+/** Tunable constants of the comparison (exported for the benchmark's documentation, not for callers to change). */
+export const SCORING = {
+  /** token similarity below this is not a match */
+  matchThreshold: 0.6,
+  /** weight of Jaro-Winkler on the core words when both tokens are in the same script */
+  vowelWeight: 0.2,
+  /** how much a part present in one name only costs, relative to its weight */
+  missingPenalty: 0.3,
+  /** how much a part that contradicts the other name's part costs (different father ...) */
+  contradictionPenalty: 1.5,
+  /** factor on a match whose parts sit in different roles (given name in one, father in the other) */
+  roleSwapFactor: 0.9,
+  roleWeights: { given: 1, father: 0.8, grandfather: 0.5, family: 0.9, kunya: 0.7, laqab: 0.4, other: 0.5 } as Record<NameRole, number>,
+};
+
+interface TokenMatch {
+  sim: number;
+  how: 'exact' | 'variant' | 'similar';
+}
+
+/** Similarity of two prepared tokens in [0, 1], and how it was reached. */
+export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
+  if (a.kind !== b.kind) {
+    // Abd al-Karim is not Abu Karim, and Abd al-Rahman is not plain Rahman
+    if ((a.kind === 'abd' && b.kind === 'name') || (a.kind === 'name' && b.kind === 'abd')) {
+      return { sim: 0.4 * bestSkeleton(a, b), how: 'similar' };
+    }
+    return { sim: 0, how: 'similar' };
+  }
+  if (a.script === b.script && a.core === b.core) return { sim: 1, how: 'exact' };
+  if (a.initial || b.initial) {
+    const ok = a.core[0] === b.core[0];
+    return { sim: ok ? 0.7 : 0, how: 'similar' };
+  }
+  for (const g of a.groups) if (b.groups.includes(g)) return { sim: 1, how: 'variant' };
+  const skel = bestSkeleton(a, b);
+  let sim = skel;
+  if (a.script === b.script) {
+    const jw = jaroWinkler(a.core, b.core);
+    sim = (1 - SCORING.vowelWeight) * skel + SCORING.vowelWeight * jw;
+  }
+  return { sim, how: 'similar' };
+}
+
+function bestSkeleton(a: PreparedToken, b: PreparedToken): number {
+  let best = 0;
+  for (const x of a.skeletons) {
+    for (const y of b.skeletons) {
+      const s = skeletonSimilarity(x, y);
+      if (s > best) best = s;
+    }
+  }
+  return best;
+}
+
+function canonicalFirst(a: PreparedName, b: PreparedName): boolean {
+  if (a.normalized !== b.normalized) return a.normalized < b.normalized;
+  return a.input <= b.input;
+}
+
+/**
+ * Compares two prepared names. Tokens are aligned one to one by similarity, whatever their order; a part present in
+ * one name only costs a little (a missing nasab element), a part in the same role that does not match the other name's
+ * part costs a lot (a different father is not a missing one). Symmetric; identical names score 1.
+ */
+export function comparePrepared(a: PreparedName, b: PreparedName): NameComparison {
+  if (!canonicalFirst(a, b)) {
+    const r = comparePrepared(b, a);
+    return {
+      score: r.score,
+      explanation: {
+        parts: r.explanation.parts.map((p) => ({ ...p, a: p.b, b: p.a, roleA: p.roleB, roleB: p.roleA })),
+        text: r.explanation.text,
+      },
+    };
+  }
+  const ta = a.tokens;
+  const tb = b.tokens;
+  const W = SCORING.roleWeights;
+  if (ta.length === 0 || tb.length === 0) {
+    const score = ta.length === 0 && tb.length === 0 && a.normalized === b.normalized ? 1 : 0;
+    return { score, explanation: { parts: [], text: 'empty name' } };
+  }
+  // similarity matrix
+  const n = ta.length;
+  const m = tb.length;
+  const sims = new Float64Array(n * m);
+  const hows: TokenMatch['how'][] = new Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const r = tokenSimilarity(ta[i]!, tb[j]!);
+      sims[i * m + j] = r.sim;
+      hows[i * m + j] = r.how;
+    }
+  }
+  // greedy one-to-one alignment, best pairs first; ties prefer the same role, then earlier positions
+  const usedA = new Uint8Array(n);
+  const usedB = new Uint8Array(m);
+  const parts: PartExplanation[] = [];
+  let num = 0;
+  let den = 0;
+  let bestAny = 0;
+  const aHasGiven = ta.some((t) => t.role === 'given');
+  const bHasGiven = tb.some((t) => t.role === 'given');
+  for (let k = 0; k < Math.min(n, m); k++) {
+    let bi = -1;
+    let bj = -1;
+    let bs = -1;
+    for (let i = 0; i < n; i++) {
+      if (usedA[i]) continue;
+      for (let j = 0; j < m; j++) {
+        if (usedB[j]) continue;
+        const s = sims[i * m + j]! + (ta[i]!.role === tb[j]!.role ? 1e-6 : 0);
+        if (s > bs) {
+          bs = s;
+          bi = i;
+          bj = j;
+        }
+      }
+    }
+    if (bi < 0) break;
+    const s = sims[bi * m + bj]!;
+    if (s > bestAny) bestAny = s;
+    if (s < SCORING.matchThreshold) break;
+    usedA[bi] = 1;
+    usedB[bj] = 1;
+    const x = ta[bi]!;
+    const y = tb[bj]!;
+    const w = (W[x.role] + W[y.role]) / 2;
+    // a given name matched to another role only counts as a swap when that name has a given name of its own
+    const swapped = (x.role === 'given' && y.role !== 'given' && bHasGiven) || (y.role === 'given' && x.role !== 'given' && aHasGiven);
+    const eff = swapped ? s * SCORING.roleSwapFactor : s;
+    num += w * eff;
+    den += w;
+    parts.push({ outcome: hows[bi * m + bj]! === 'similar' && s < 1 ? 'similar' : hows[bi * m + bj]!, role: x.role, a: x.text, b: y.text, roleA: x.role, roleB: y.role, similarity: round(eff) });
+  }
+  // unmatched parts: the same role on both sides is a contradiction, else a missing part
+  const leftA = ta.filter((_, i) => !usedA[i]);
+  const leftB = tb.filter((_, j) => !usedB[j]);
+  const takenB = new Set<PreparedToken>();
+  for (const x of leftA) {
+    const y = contradicts(x) ? leftB.find((t) => !takenB.has(t) && t.role === x.role) : undefined;
+    if (y) {
+      takenB.add(y);
+      const w = Math.max(W[x.role], W[y.role]);
+      den += w * SCORING.contradictionPenalty;
+      const s = tokenSimilarity(x, y).sim;
+      parts.push({ outcome: 'contradiction', role: x.role, a: x.text, b: y.text, roleA: x.role, roleB: y.role, similarity: round(s) });
+    } else {
+      den += W[x.role] * SCORING.missingPenalty;
+      parts.push({ outcome: 'missing', role: x.role, a: x.text, roleA: x.role, similarity: 0 });
+    }
+  }
+  for (const y of leftB) {
+    if (takenB.has(y)) continue;
+    den += W[y.role] * SCORING.missingPenalty;
+    parts.push({ outcome: 'missing', role: y.role, b: y.text, roleB: y.role, similarity: 0 });
+  }
+  let score: number;
+  if (num === 0) {
+    // nothing matched: keep an ordering among non-matches, well below any match
+    score = 0.4 * bestAny;
+  } else {
+    score = num / den;
+  }
+  score = Math.min(1, Math.max(0, score));
+  return { score, explanation: { parts, text: explain(parts) } };
+}
+
+function contradicts(t: PreparedToken): boolean {
+  return t.role === 'given' || t.role === 'father' || t.role === 'grandfather' || t.role === 'family' || t.role === 'kunya';
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function explain(parts: PartExplanation[]): string {
+  return parts
+    .map((p) => {
+      switch (p.outcome) {
+        case 'missing':
+          return `${p.role}: ${p.a ?? p.b} only in ${p.a !== undefined ? 'A' : 'B'} (missing)`;
+        case 'contradiction':
+          return `${p.role}: ${p.a} vs ${p.b} (contradiction)`;
+        default: {
+          const role = p.roleA === p.roleB ? p.role : `${p.roleA}/${p.roleB}`;
+          return `${role}: ${p.a} ~ ${p.b} (${p.outcome}, ${p.similarity.toFixed(2)})`;
+        }
+      }
+    })
+    .join('; ');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// blocking
+
+const COARSE: Record<string, string> = {
+  b: 'B',
+  f: 'B',
+  t: 'T',
+  θ: 'T',
+  d: 'T',
+  δ: 'T',
+  s: 'S',
+  z: 'S',
+  c: 'S',
+  ʒ: 'S',
+  j: 'K',
+  g: 'K',
+  q: 'K',
+  k: 'K',
+  x: 'K',
+  r: 'R',
+  l: 'L',
+  m: 'M',
+  n: 'M',
+};
+
+/** Coarse phonetic key of a skeleton: classes folded into broad groups, h/w/y dropped, first three kept. */
+export function coarseKey(skeleton: string): string {
+  let out = '';
+  for (const ch of skeleton) {
+    const c = COARSE[ch];
+    if (c !== undefined && !out.endsWith(c)) out += c;
+    if (out.length >= 3) break;
+  }
+  return out;
+}
+
+/** Blocking keys of a prepared name: one coarse key per part (kind-tagged), script-independent. */
+export function blockingKeysPrepared(p: PreparedName): string[] {
+  const keys = new Set<string>();
+  for (const t of p.tokens) {
+    if (t.role === 'laqab' || t.initial) continue;
+    for (const s of t.skeletons) {
+      const k = coarseKey(s);
+      if (k.length >= 1) keys.add(`${t.kind === 'name' ? '' : t.kind + ':'}${k}`);
+    }
+  }
+  return [...keys];
+}

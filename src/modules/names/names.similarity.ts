@@ -1,0 +1,160 @@
+/**
+ * String measures used by the name comparison: a weighted edit distance over skeleton classes, and Jaro-Winkler.
+ * Pure, allocation-light: the screening module calls these for many pairs.
+ */
+
+// Substitutions between classes that transliterations confuse, with their cost (1 for any other pair).
+const CHEAP_SUBSTITUTIONS: Array<[string, string, number]> = [
+  ['t', 'θ', 0.3],
+  ['s', 'θ', 0.3],
+  ['t', 'd', 0.5],
+  ['d', 'δ', 0.3],
+  ['z', 'δ', 0.3],
+  ['θ', 'δ', 0.4],
+  ['d', 'z', 0.6],
+  ['s', 'z', 0.5],
+  ['s', 'c', 0.5],
+  ['c', 'ʒ', 0.5],
+  ['j', 'ʒ', 0.4],
+  ['j', 'g', 0.4],
+  ['j', 'y', 0.5],
+  ['j', 'c', 0.6],
+  ['g', 'q', 0.4],
+  ['g', 'k', 0.4],
+  ['q', 'k', 0.3],
+  ['k', 'x', 0.4],
+  ['h', 'x', 0.4],
+  ['g', 'x', 0.5],
+  ['c', 'x', 0.5],
+  ['c', 'k', 0.6],
+  ['b', 'f', 0.6],
+  ['f', 'w', 0.6],
+  ['b', 'w', 0.7],
+  ['m', 'n', 0.7],
+  ['r', 'l', 0.8],
+  ['h', 'ħ', 0.1],
+];
+const SUB_COST = new Map<string, number>();
+for (const [a, b, c] of CHEAP_SUBSTITUTIONS) {
+  SUB_COST.set(a + b, c);
+  SUB_COST.set(b + a, c);
+}
+// Inserting or deleting these is cheap: they are the sounds transliterations most often drop or add.
+const INDEL_COST: Record<string, number> = { ħ: 0.1, h: 0.5, w: 0.6, y: 0.6, x: 0.7, g: 0.8 };
+
+function subCost(a: string, b: string): number {
+  if (a === b) return 0;
+  return SUB_COST.get(a + b) ?? 1;
+}
+
+function indelCost(a: string): number {
+  return INDEL_COST[a] ?? 1;
+}
+
+let row0 = new Float64Array(32);
+let row1 = new Float64Array(32);
+
+/** Weighted edit distance between two skeletons (arrays of one-code-unit classes). */
+export function skeletonDistance(a: string, b: string): number {
+  const n = a.length;
+  const m = b.length;
+  if (m + 1 > row0.length) {
+    row0 = new Float64Array(m + 1);
+    row1 = new Float64Array(m + 1);
+  }
+  let prev = row0;
+  let cur = row1;
+  prev[0] = 0;
+  for (let j = 1; j <= m; j++) prev[j] = prev[j - 1]! + indelCost(b[j - 1]!);
+  for (let i = 1; i <= n; i++) {
+    const ca = a[i - 1]!;
+    const del = indelCost(ca);
+    cur[0] = prev[0]! + del;
+    for (let j = 1; j <= m; j++) {
+      const cb = b[j - 1]!;
+      let best = prev[j - 1]! + subCost(ca, cb);
+      const d = prev[j]! + del;
+      if (d < best) best = d;
+      const ins = cur[j - 1]! + indelCost(cb);
+      if (ins < best) best = ins;
+      cur[j] = best;
+    }
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m]!;
+}
+
+/** Similarity in [0, 1] of two skeletons: 1 - distance / longer length. Two empty skeletons are equal. */
+export function skeletonSimilarity(a: string, b: string): number {
+  const len = Math.max(a.length, b.length);
+  if (len === 0) return 1;
+  if (a === b) return 1;
+  const d = skeletonDistance(a, b);
+  return Math.max(0, 1 - d / len);
+}
+
+/** Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters), for strings of UTF-16 code units. */
+export function jaroWinkler(s1: string, s2: string): number {
+  if (s1 === s2) return 1;
+  const l1 = s1.length;
+  const l2 = s2.length;
+  if (l1 === 0 || l2 === 0) return 0;
+  const window = Math.max(0, Math.floor(Math.max(l1, l2) / 2) - 1);
+  const m1 = new Uint8Array(l1);
+  const m2 = new Uint8Array(l2);
+  let matches = 0;
+  for (let i = 0; i < l1; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(l2 - 1, i + window);
+    for (let j = lo; j <= hi; j++) {
+      if (!m2[j] && s1.charCodeAt(i) === s2.charCodeAt(j)) {
+        m1[i] = 1;
+        m2[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let t = 0;
+  let k = 0;
+  for (let i = 0; i < l1; i++) {
+    if (!m1[i]) continue;
+    while (!m2[k]) k++;
+    if (s1.charCodeAt(i) !== s2.charCodeAt(k)) t++;
+    k++;
+  }
+  const jaro = (matches / l1 + matches / l2 + (matches - t / 2) / matches) / 3;
+  let prefix = 0;
+  const maxPrefix = Math.min(4, l1, l2);
+  while (prefix < maxPrefix && s1.charCodeAt(prefix) === s2.charCodeAt(prefix)) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/** Plain Levenshtein distance (unit costs) over UTF-16 code units. */
+export function levenshtein(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = a.length;
+  const m = b.length;
+  if (n === 0) return m;
+  if (m === 0) return n;
+  let prev = new Uint32Array(m + 1);
+  let cur = new Uint32Array(m + 1);
+  for (let j = 0; j <= m; j++) prev[j] = j;
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= m; j++) {
+      const sub = prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const del = prev[j]! + 1;
+      const ins = cur[j - 1]! + 1;
+      cur[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+    }
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m]!;
+}
