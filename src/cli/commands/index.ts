@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
+import { register as serve } from './serve';
+import { register as migrate } from './migrate';
+import { register as userAdd } from './user-add';
+import { register as ledgerVerify } from './ledger-verify';
+import { register as faceScorePairs } from './face-score-pairs';
 
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
 
-export const commandRegistrars: CommandRegistrar[] = [];
+export const commandRegistrars: CommandRegistrar[] = [serve, migrate, userAdd, ledgerVerify, faceScorePairs];

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { bootstrapAdmin, configFromOptions, openApp, serve } from '../../main';
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the API and the web app (PGlite in --data, or the server in DATABASE_URL)')
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--data <dir>', 'data folder for the embedded database', './data')
+    .action(async (opts: { port: string; host: string; data: string }) => {
+      const services = await openApp(configFromOptions(opts));
+      const admin = await bootstrapAdmin(services);
+      if (admin) {
+        process.stdout.write(
+          `First start: created user "${admin.username}" with one-time password ${admin.password}\n` +
+            'It is shown only now; sign in and create the real users.\n',
+        );
+      }
+      const { url } = await serve(services, { port: Number(opts.port), host: opts.host });
+      process.stdout.write(`Custos is serving at ${url} (database: ${services.database.kind} ${services.database.location})\n`);
+    });
+}

@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Database } from './platform/db/database';
+import { migrate } from './platform/db/migrate';
+import { createLogger, silentLogger, type Logger } from './platform/logger';
+import { buildServer } from './platform/http/server';
+import { randomToken } from './platform/ids';
+import { createServices, type ServiceOptions, type Services } from './services';
+import { apiRoutes } from './routes';
+import { systemActor } from './modules/access';
+
+export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+export interface AppConfig {
+  /** Folder for PGlite's files and the template key; ignored for the database when `databaseUrl` is set. */
+  dataDir: string;
+  databaseUrl?: string;
+  logger?: Logger;
+}
+
+/** The composition root: config -> database (migrated) -> services. */
+export async function openApp(config: AppConfig, opts: ServiceOptions = {}): Promise<Services> {
+  const database: Database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(database);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return createServices(database, { logger: config.logger ?? silentLogger, ...opts });
+}
+
+export function configFromOptions(opts: { data?: string }): AppConfig {
+  return { dataDir: opts.data ?? process.env.CUSTOS_DATA ?? './data', databaseUrl: process.env.DATABASE_URL || undefined };
+}
+
+export async function buildHttp(services: Services, opts: { logger?: Logger | false } = {}): Promise<FastifyInstance> {
+  return buildServer({ services, routes: apiRoutes, logger: opts.logger, webRoot: WEB_ROOT });
+}
+
+/**
+ * On the first start of an empty database there is nobody to sign in as: create `admin` with a random one-time
+ * password and return it so that the caller prints it once. Returns null when users exist.
+ */
+export async function bootstrapAdmin(services: Services): Promise<{ username: string; password: string } | null> {
+  if (await services.access.hasUsers()) return null;
+  const password = randomToken(12);
+  await services.access.createUser(systemActor('bootstrap'), { username: 'admin', password, role: 'admin', mustChangePassword: true });
+  return { username: 'admin', password };
+}
+
+export async function serve(services: Services, opts: { port: number; host: string }): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildHttp(services, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
+  await app.listen({ port: opts.port, host: opts.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
+  const close = async () => {
+    await app.close();
+    await services.database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  return { app, url: `http://${shown}:${port}/` };
+}

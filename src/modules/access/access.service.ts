@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import { DomainError, UnauthenticatedError, ValidationError, ConflictError } from '../../platform/errors';
+import { randomToken, type IdGenerator } from '../../platform/ids';
+import type { AuditService } from '../audit';
+import { DEFAULT_PURPOSE, ROLES, scopeRequirement, type Actor, type Role } from './access.domain';
+import { requirePermission } from './access.policy';
+import {
+  countUsers,
+  findLiveSession,
+  findUserByUsername,
+  insertSession,
+  insertUser,
+  listUsers,
+  revokeSession,
+  touchSession,
+} from './access.repository';
+
+export interface AccessConfig {
+  /** Idle sessions expire after this long; each use slides the expiry, up to `sessionMaxMs` after login. */
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  loginMaxAttempts: number;
+  loginWindowMs: number;
+}
+
+export const DEFAULT_ACCESS_CONFIG: AccessConfig = {
+  sessionIdleMs: 8 * 3600_000,
+  sessionMaxMs: 24 * 3600_000,
+  loginMaxAttempts: 10,
+  loginWindowMs: 15 * 60_000,
+};
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+  displayName?: string;
+  facilityIds?: string[];
+  nationalities?: string[];
+  mustChangePassword?: boolean;
+}
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: Role;
+  facilityIds: string[];
+  nationalities: string[];
+  active: boolean;
+}
+
+export interface SessionView {
+  token: string;
+  expiresAt: Date;
+  user: UserView;
+}
+
+const ARGON2ID = 2; // @node-rs/argon2 Algorithm.Argon2id (a const enum, not importable under isolatedModules)
+const ARGON_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+// A hash of a random password, verified when the username is unknown, so that timing does not reveal which exist.
+let dummyHash: Promise<string> | undefined;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Sliding-window limiter on failed logins, by username and by client address. */
+export class LoginLimiter {
+  private failures = new Map<string, number[]>();
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+  check(keys: string[], now: number): void {
+    for (const key of keys) {
+      const recent = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
+      this.failures.set(key, recent);
+      if (recent.length >= this.max) {
+        const retryAfterS = Math.ceil((this.windowMs - (now - recent[0]!)) / 1000);
+        throw new DomainError('rate_limited', 'auth.rate_limited', `Too many failed logins; try again in ${retryAfterS} s`, {
+          retryAfterSeconds: retryAfterS,
+        });
+      }
+    }
+  }
+  fail(keys: string[], now: number): void {
+    for (const key of keys) this.failures.set(key, [...(this.failures.get(key) ?? []), now]);
+  }
+  succeed(keys: string[]): void {
+    for (const key of keys) this.failures.delete(key);
+  }
+}
+
+function toView(row: { id: string; username: string; displayName: string | null; role: string; facilityIds: string[]; nationalities: string[]; active: boolean }): UserView {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role as Role,
+    facilityIds: row.facilityIds,
+    nationalities: row.nationalities,
+    active: row.active,
+  };
+}
+
+export class AccessService {
+  private readonly limiter: LoginLimiter;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly audit: AuditService,
+    private readonly config: AccessConfig = DEFAULT_ACCESS_CONFIG,
+  ) {
+    this.limiter = new LoginLimiter(config.loginMaxAttempts, config.loginWindowMs);
+  }
+
+  async createUser(actor: Actor, input: NewUser): Promise<UserView> {
+    requirePermission(actor, 'users.manage');
+    validateNewUser(input);
+    const passwordHash = await argonHash(input.password, ARGON_OPTIONS);
+    const id = this.ids.next();
+    return this.db.transaction(async (tx) => {
+      if (await findUserByUsername(tx, input.username)) {
+        throw new ConflictError('access.username_taken', `The username ${input.username} is taken`);
+      }
+      const row = {
+        id,
+        username: input.username,
+        displayName: input.displayName ?? null,
+        passwordHash,
+        role: input.role,
+        facilityIds: input.facilityIds ?? [],
+        nationalities: (input.nationalities ?? []).map((n) => n.toUpperCase()),
+        active: true,
+        mustChangePassword: input.mustChangePassword ?? false,
+        createdAt: this.clock.now(),
+        createdBy: actor.userId,
+      };
+      await insertUser(tx, row);
+      await this.audit.record(tx, actor, {
+        action: 'user.create',
+        subjectType: 'user',
+        subjectId: id,
+        details: { username: row.username, role: row.role, facilityIds: row.facilityIds, nationalities: row.nationalities },
+      });
+      return toView(row);
+    });
+  }
+
+  async listUsers(actor: Actor): Promise<UserView[]> {
+    requirePermission(actor, 'users.manage');
+    return (await listUsers(this.db)).map(toView);
+  }
+
+  async hasUsers(): Promise<boolean> {
+    return (await countUsers(this.db)) > 0;
+  }
+
+  /** Checks a password and opens a session; failures are counted per username and per client address. */
+  async login(username: string, password: string, clientAddress: string, clientName?: string): Promise<SessionView> {
+    const now = this.clock.now();
+    const keys = [`u:${username.toLowerCase()}`, `a:${clientAddress}`];
+    this.limiter.check(keys, now.getTime());
+    const user = await findUserByUsername(this.db, username);
+    dummyHash ??= argonHash(randomToken(), ARGON_OPTIONS);
+    const ok = user
+      ? await argonVerify(user.passwordHash, password)
+      : (await argonVerify(await dummyHash, password), false);
+    if (!user || !ok || !user.active) {
+      this.limiter.fail(keys, now.getTime());
+      await this.db.transaction(async (tx) =>
+        this.audit.record(tx, anonymous(username), { action: 'auth.login_failed', subjectType: 'user', subjectId: user?.id, details: { clientAddress } }),
+      );
+      throw new UnauthenticatedError('auth.invalid_credentials', 'Unknown username or wrong password');
+    }
+    this.limiter.succeed(keys);
+    const token = randomToken();
+    const expiresAt = new Date(now.getTime() + this.config.sessionIdleMs);
+    await this.db.transaction(async (tx) => {
+      await insertSession(tx, {
+        id: this.ids.next(),
+        tokenHash: hashToken(token),
+        userId: user.id,
+        createdAt: now,
+        expiresAt,
+        lastSeenAt: now,
+        client: clientName ?? null,
+      });
+      await this.audit.record(tx, actorOf(user, DEFAULT_PURPOSE[user.role as Role]), {
+        action: 'auth.login',
+        subjectType: 'user',
+        subjectId: user.id,
+        details: { clientAddress },
+      });
+    });
+    return { token, expiresAt, user: toView(user) };
+  }
+
+  /** Resolves a bearer token or cookie to the actor, sliding the idle expiry. */
+  async authenticate(token: string, purpose?: string): Promise<Actor> {
+    const now = this.clock.now();
+    const found = await findLiveSession(this.db, hashToken(token), now);
+    if (!found || !found.user.active) throw new UnauthenticatedError('auth.session_expired', 'The session is unknown or has expired; sign in again');
+    const hardLimit = found.session.createdAt.getTime() + this.config.sessionMaxMs;
+    const slid = Math.min(now.getTime() + this.config.sessionIdleMs, hardLimit);
+    // Write the slide at most once a minute, not on every request.
+    if (now.getTime() - found.session.lastSeenAt.getTime() > 60_000) {
+      await touchSession(this.db, found.session.id, now, new Date(slid));
+    }
+    return actorOf(found.user, purpose ?? DEFAULT_PURPOSE[found.user.role as Role]);
+  }
+
+  async logout(token: string): Promise<void> {
+    await revokeSession(this.db, hashToken(token), this.clock.now());
+  }
+}
+
+function actorOf(user: { id: string; username: string; role: string; facilityIds: string[]; nationalities: string[] }, purpose: string): Actor {
+  return {
+    userId: user.id,
+    username: user.username,
+    role: user.role as Role,
+    facilityIds: user.facilityIds,
+    nationalities: user.nationalities,
+    purpose,
+  };
+}
+
+function anonymous(username: string): Actor {
+  return { userId: null, username: `anonymous:${username.slice(0, 64)}`, role: 'monitor', facilityIds: [], nationalities: [], purpose: 'authentication' };
+}
+
+export function validateNewUser(input: NewUser): void {
+  if (!/^[a-z0-9][a-z0-9._-]{1,63}$/i.test(input.username)) {
+    throw new ValidationError('access.bad_username', 'A username is 2-64 letters, digits, dots, dashes or underscores');
+  }
+  if (!(ROLES as readonly string[]).includes(input.role)) {
+    throw new ValidationError('access.bad_role', `Unknown role ${input.role}; roles are ${ROLES.join(', ')}`);
+  }
+  if (input.password.length < 10) {
+    throw new ValidationError('access.weak_password', 'A password needs at least 10 characters');
+  }
+  const needs = scopeRequirement(input.role);
+  if (needs === 'facility' && !(input.facilityIds?.length)) {
+    throw new ValidationError('access.scope_required', `An ${input.role} must be given at least one facility`);
+  }
+  if (needs === 'nationality' && !(input.nationalities?.length)) {
+    throw new ValidationError('access.scope_required', `A ${input.role} must be given at least one nationality`);
+  }
+  for (const n of input.nationalities ?? []) {
+    if (!/^[A-Za-z]{3}$/.test(n)) throw new ValidationError('access.bad_nationality', `Nationality ${n} is not an ISO 3166 alpha-3 code`);
+  }
+}

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../platform/http/auth';
+import type { Services } from '../../services';
+
+const AuditQuery = z.object({
+  subjectType: z.string().max(40).optional(),
+  subjectId: z.string().max(100).optional(),
+  actorId: z.uuid().optional(),
+  action: z.string().max(60).optional(),
+  beforeSeq: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/audit', { config: { permission: 'audit.read' }, schema: { querystring: AuditQuery, tags: ['audit'] } }, async (request) =>
+    services.audit.list(actorOf(request), request.query),
+  );
+  r.get('/audit/verify', { config: { permission: 'audit.read' }, schema: { tags: ['audit'] } }, async (request) =>
+    services.audit.verify(actorOf(request)),
+  );
+};

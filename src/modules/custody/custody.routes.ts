@@ -1,0 +1,34 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf } from '../../platform/http/auth';
+import type { Services } from '../../services';
+import { AppendBatchBody, AppendEventBody, PersonEventsParams } from './custody.dto';
+
+export const custodyRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['custody'];
+
+  r.post(
+    '/persons/:id/events',
+    { config: { permission: 'custody.append' }, schema: { params: PersonEventsParams, body: AppendEventBody, tags, summary: 'Append a custody event' } },
+    async (request, reply) =>
+      reply.status(201).send(await services.custody.append(actorOf(request), { ...request.body, personId: request.params.id })),
+  );
+
+  r.get('/persons/:id/events', { config: { permission: 'custody.read' }, schema: { params: PersonEventsParams, tags } }, async (request) =>
+    services.custody.personEvents(actorOf(request), request.params.id),
+  );
+
+  r.post(
+    '/events/batch',
+    { config: { permission: 'custody.append' }, bodyLimit: 8 * 1024 * 1024, schema: { body: AppendBatchBody, tags, summary: 'Append many events atomically' } },
+    async (request, reply) => {
+      const events = await services.custody.appendMany(actorOf(request), request.body.events);
+      return reply.status(201).send({ count: events.length, firstSeq: events[0]?.seq, lastSeq: events.at(-1)?.seq, head: events.at(-1)?.hash });
+    },
+  );
+
+  r.get('/ledger/verify', { config: { permission: 'ledger.verify' }, schema: { tags, summary: 'Verify every hash chain of the ledger' } }, async (request) =>
+    services.custody.verify(actorOf(request)),
+  );
+};

@@ -1,0 +1,26 @@
+/** The custody ledger: append-only, hash-chained events; placements are derived from it in the same transaction. */
+export {
+  CustodyService,
+  type AppendRequest,
+  type LedgerVerification,
+  type EventView,
+} from './custody.service';
+export {
+  EVENT_TYPES,
+  CUSTODY_STATUSES,
+  TEMPORARY_OUT_REASONS,
+  NOT_ADMITTED,
+  allowedFrom,
+  transition,
+  hashEvent,
+  sealEvent,
+  ChainVerifier,
+  type EventType,
+  type CustodyStatus,
+  type LedgerEvent,
+  type Placement,
+  type ChainHead,
+  type BadEvent,
+} from './custody.domain';
+export { AppendEventBody, AppendBatchBody, PersonEventsParams, type AppendEventInput } from './custody.dto';
+export { findPlacements, countEventsByType } from './custody.repository';

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+export const FACILITY_KINDS = ['camp', 'prison', 'transit', 'hospital', 'court', 'receiving_authority'] as const;
+export const UNIT_KINDS = ['phase', 'block', 'section', 'cell', 'annex', 'ward', 'wing', 'other'] as const;
+
+const code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'A code is letters, digits, dots, dashes or underscores');
+
+export const CreateFacilityBody = z.object({
+  code,
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(FACILITY_KINDS),
+  capacity: z.number().int().min(0).max(10_000_000).optional(),
+  country: z.string().regex(/^[A-Za-z]{3}$/, 'ISO 3166 alpha-3').optional(),
+  location: z
+    .object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
+    .optional(),
+});
+export type CreateFacilityInput = z.infer<typeof CreateFacilityBody>;
+
+export const CreateUnitBody = z.object({
+  code,
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(UNIT_KINDS).default('block'),
+  capacity: z.number().int().min(0).max(10_000_000).optional(),
+  parentUnitId: z.uuid().optional(),
+});
+export type CreateUnitInput = z.input<typeof CreateUnitBody>;
+
+export const FacilityParams = z.object({ id: z.uuid() });

@@ -1,0 +1,186 @@
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
+import type { IdGenerator } from '../../platform/ids';
+import { isFacilityScoped, requireFacility, requirePermission, type Actor } from '../access';
+import type { AuditService } from '../audit';
+import type { CreateFacilityInput, CreateUnitInput } from './facilities.dto';
+import { CreateUnitBody } from './facilities.dto';
+import { rollCountFrom, type RollCount } from './facilities.domain';
+import {
+  findFacility,
+  findFacilityByCode,
+  findUnit,
+  insertFacility,
+  insertUnit,
+  listFacilities,
+  listUnits,
+  manifestCounts,
+  unitCounts,
+  type FacilityRow,
+  type UnitRow,
+} from './facilities.repository';
+
+export interface FacilityView {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  capacity: number | null;
+  country: string | null;
+  location: { latitude: number; longitude: number } | null;
+}
+
+export interface UnitView {
+  id: string;
+  facilityId: string;
+  parentUnitId: string | null;
+  code: string;
+  name: string;
+  kind: string;
+  capacity: number | null;
+}
+
+export interface FacilityDetail extends FacilityView {
+  manifestCount: number;
+  roll: RollCount;
+  units: (UnitView & { manifestCount: number })[];
+  openAlerts: unknown[];
+}
+
+/** Other modules (alerts) tell facilities how to list a facility's open alerts, without a dependency cycle. */
+export type OpenAlertsProvider = (db: Db, facilityId: string) => Promise<unknown[]>;
+
+export function facilityView(row: FacilityRow): FacilityView {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    kind: row.kind,
+    capacity: row.capacity,
+    country: row.country,
+    location: row.latitude !== null && row.longitude !== null ? { latitude: row.latitude, longitude: row.longitude } : null,
+  };
+}
+
+export function unitView(row: UnitRow): UnitView {
+  return {
+    id: row.id,
+    facilityId: row.facilityId,
+    parentUnitId: row.parentUnitId,
+    code: row.code,
+    name: row.name,
+    kind: row.kind,
+    capacity: row.capacity,
+  };
+}
+
+export class FacilitiesService {
+  openAlerts: OpenAlertsProvider = async () => [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Actor, input: CreateFacilityInput): Promise<FacilityView> {
+    requirePermission(actor, 'facilities.write');
+    return this.db.transaction(async (tx) => {
+      if (await findFacilityByCode(tx, input.code)) {
+        throw new ConflictError('facilities.code_taken', `A facility with code ${input.code} exists`);
+      }
+      const row: FacilityRow = {
+        id: this.ids.next(),
+        code: input.code,
+        name: input.name,
+        kind: input.kind,
+        capacity: input.capacity ?? null,
+        latitude: input.location?.latitude ?? null,
+        longitude: input.location?.longitude ?? null,
+        country: input.country?.toUpperCase() ?? null,
+        createdAt: this.clock.now(),
+      };
+      await insertFacility(tx, row);
+      await this.audit.record(tx, actor, { action: 'facility.create', subjectType: 'facility', subjectId: row.id, details: input });
+      return facilityView(row);
+    });
+  }
+
+  async addUnit(actor: Actor, facilityId: string, rawInput: CreateUnitInput): Promise<UnitView> {
+    requirePermission(actor, 'facilities.write');
+    requireFacility(actor, facilityId);
+    const input = CreateUnitBody.parse(rawInput);
+    return this.db.transaction(async (tx) => {
+      const facility = await findFacility(tx, facilityId);
+      if (!facility) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);
+      const existing = await listUnits(tx, facilityId);
+      if (existing.some((u) => u.code === input.code)) {
+        throw new ConflictError('facilities.unit_code_taken', `Facility ${facility.code} already has a unit ${input.code}`);
+      }
+      if (input.parentUnitId) {
+        const parent = await findUnit(tx, input.parentUnitId);
+        if (!parent || parent.facilityId !== facilityId) {
+          throw new ValidationError('facilities.bad_parent', `Parent unit ${input.parentUnitId} is not a unit of ${facility.code}`);
+        }
+      }
+      const row: UnitRow = {
+        id: this.ids.next(),
+        facilityId,
+        parentUnitId: input.parentUnitId ?? null,
+        code: input.code,
+        name: input.name,
+        kind: input.kind,
+        capacity: input.capacity ?? null,
+        createdAt: this.clock.now(),
+      };
+      await insertUnit(tx, row);
+      await this.audit.record(tx, actor, { action: 'unit.create', subjectType: 'unit', subjectId: row.id, details: { facilityId, ...input } });
+      return unitView(row);
+    });
+  }
+
+  async list(actor: Actor): Promise<FacilityView[]> {
+    requirePermission(actor, 'facilities.read');
+    const rows = await listFacilities(this.db, isFacilityScoped(actor) ? actor.facilityIds : undefined);
+    return rows.map(facilityView);
+  }
+
+  async get(actor: Actor, facilityId: string): Promise<FacilityDetail> {
+    requirePermission(actor, 'facilities.read');
+    const facility = await findFacility(this.db, facilityId);
+    if (!facility) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);
+    requireFacility(actor, facilityId);
+    const [byStatus, byUnit, units, openAlerts] = await Promise.all([
+      manifestCounts(this.db, facilityId),
+      unitCounts(this.db, facilityId),
+      listUnits(this.db, facilityId),
+      this.openAlerts(this.db, facilityId),
+    ]);
+    const roll = rollCountFrom(byStatus);
+    return {
+      ...facilityView(facility),
+      manifestCount: roll.current,
+      roll,
+      units: units.map((u) => ({
+        ...unitView(u),
+        manifestCount: rollCountFrom(byUnit.filter((c) => c.unitId === u.id)).current,
+      })),
+      openAlerts,
+    };
+  }
+
+  /** For other services: the facility row or a 404. */
+  async require(db: Db, facilityId: string): Promise<FacilityRow> {
+    const facility = await findFacility(db, facilityId);
+    if (!facility) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);
+    return facility;
+  }
+
+  async requireUnit(db: Db, unitId: string): Promise<UnitRow> {
+    const unit = await findUnit(db, unitId);
+    if (!unit) throw new NotFoundError('facilities.unit_not_found', `No unit ${unitId}`);
+    return unit;
+  }
+}

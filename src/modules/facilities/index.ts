@@ -1,0 +1,13 @@
+/** Facilities (camps, prisons, transit, hospitals, courts, receiving authorities) and their nested units. */
+export {
+  FacilitiesService,
+  facilityView,
+  unitView,
+  type FacilityView,
+  type UnitView,
+  type FacilityDetail,
+  type OpenAlertsProvider,
+} from './facilities.service';
+export { ON_ROLL_STATUSES, rollCountFrom, type RollCount } from './facilities.domain';
+export { FACILITY_KINDS, UNIT_KINDS, CreateFacilityBody, CreateUnitBody, type CreateFacilityInput, type CreateUnitInput } from './facilities.dto';
+export { findFacilityByCode, findUnitByCode, listUnits, listFacilities, insertUnits, type FacilityRow, type UnitRow } from './facilities.repository';

@@ -1,0 +1,33 @@
+/** The registry: who each person is (names in every script, birth, nationality, documents, family). */
+export {
+  RegistryService,
+  type PersonView,
+  type PersonSummary,
+  type PlacementSummary,
+  type PlacementReader,
+  type PersonChangeListener,
+} from './registry.service';
+export {
+  detectScript,
+  nameSearchKey,
+  normaliseBirth,
+  possiblyMinor,
+  SEXES,
+  VULNERABILITIES,
+  RELATION_KINDS,
+  DOCUMENT_TYPES,
+  NAME_PART_KEYS,
+} from './registry.domain';
+export {
+  CreatePersonBody,
+  UpdatePersonBody,
+  NameInput,
+  DocumentInput,
+  RelationInput,
+  CreateHouseholdBody,
+  SearchPersonsQuery,
+  PersonParams,
+  type CreatePersonInput,
+  type UpdatePersonInput,
+} from './registry.dto';
+export { findPersonRow, scopeCondition } from './registry.repository';

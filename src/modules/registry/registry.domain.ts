@@ -1,0 +1,217 @@
+import { ValidationError } from '../../platform/errors';
+
+export const SEXES = ['F', 'M', 'U'] as const;
+export const BIRTH_PRECISIONS = ['exact', 'month', 'year', 'range', 'approximate', 'unknown'] as const;
+export type BirthPrecision = (typeof BIRTH_PRECISIONS)[number];
+export const NAME_SCRIPTS = ['arabic', 'latin', 'other'] as const;
+export type NameScript = (typeof NAME_SCRIPTS)[number];
+export const NAME_KINDS = ['primary', 'alias', 'spelling', 'kunya', 'laqab', 'former'] as const;
+export const NAME_PART_KEYS = ['given', 'father', 'grandfather', 'family', 'kunya', 'laqab'] as const;
+export const NATIONALITY_STATUSES = ['claimed', 'verified'] as const;
+export const VULNERABILITIES = [
+  'unaccompanied_minor',
+  'separated_child',
+  'medical',
+  'disability',
+  'pregnant',
+  'elderly',
+  'female_head_of_household',
+] as const;
+export const RELATION_KINDS = ['mother_of', 'father_of', 'spouse_of', 'sibling_of', 'guardian_of', 'carer_of'] as const;
+export type RelationKind = (typeof RELATION_KINDS)[number];
+export const DOCUMENT_TYPES = ['passport', 'national_id', 'family_book', 'birth_certificate', 'camp_card', 'other'] as const;
+
+/** The reading of a relation from the other person's side, for showing both ends of a family link. */
+export const INVERSE_RELATION: Record<RelationKind, string> = {
+  mother_of: 'child_of',
+  father_of: 'child_of',
+  spouse_of: 'spouse_of',
+  sibling_of: 'sibling_of',
+  guardian_of: 'ward_of',
+  carer_of: 'cared_for_by',
+};
+
+export function detectScript(text: string): NameScript {
+  if (/[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/.test(text)) return 'arabic';
+  if (/[A-Za-z\u00C0-\u024F]/.test(text)) return 'latin';
+  return 'other';
+}
+
+export interface BirthInput {
+  birthDate?: string;
+  birthPrecision?: BirthPrecision;
+  birthFrom?: string;
+  birthTo?: string;
+}
+
+export interface Birth {
+  birthDate: string | null;
+  birthPrecision: BirthPrecision;
+  birthFrom: string | null;
+  birthTo: string | null;
+}
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function validDay(text: string, field: string): string {
+  const m = ISO_DAY.exec(text);
+  const d = new Date(`${text}T00:00:00Z`);
+  if (!m || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) {
+    throw new ValidationError('registry.bad_date', `${field} ${JSON.stringify(text)} is not a calendar date (YYYY-MM-DD)`);
+  }
+  return text;
+}
+
+function lastDayOfMonth(year: number, month: number): string {
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+}
+
+/**
+ * Birth dates are recorded as honestly as they are known: a day, a month, a year, or a range. The stored range
+ * (birthFrom..birthTo) always covers every date consistent with what was said, so age checks can be conservative.
+ */
+export function normaliseBirth(input: BirthInput, today: Date): Birth {
+  let birth: Birth;
+  const raw = input.birthDate?.trim();
+  if (raw) {
+    let m: RegExpExecArray | null;
+    if ((m = /^(\d{4})$/.exec(raw))) {
+      birth = { birthDate: `${m[1]}-01-01`, birthPrecision: 'year', birthFrom: `${m[1]}-01-01`, birthTo: `${m[1]}-12-31` };
+    } else if ((m = /^(\d{4})-(\d{2})$/.exec(raw))) {
+      const month = Number(m[2]);
+      if (month < 1 || month > 12) throw new ValidationError('registry.bad_date', `Month ${m[2]} does not exist`);
+      birth = {
+        birthDate: `${raw}-01`,
+        birthPrecision: 'month',
+        birthFrom: `${raw}-01`,
+        birthTo: lastDayOfMonth(Number(m[1]), month),
+      };
+    } else {
+      const day = validDay(raw, 'birthDate');
+      if (input.birthPrecision === 'approximate') {
+        const year = Number(day.slice(0, 4));
+        birth = { birthDate: day, birthPrecision: 'approximate', birthFrom: `${year - 2}${day.slice(4)}`, birthTo: `${year + 2}${day.slice(4)}` };
+        if (input.birthFrom) birth.birthFrom = validDay(input.birthFrom, 'birthFrom');
+        if (input.birthTo) birth.birthTo = validDay(input.birthTo, 'birthTo');
+      } else {
+        birth = { birthDate: day, birthPrecision: 'exact', birthFrom: day, birthTo: day };
+      }
+    }
+    if (input.birthPrecision && input.birthPrecision !== birth.birthPrecision && input.birthPrecision !== 'exact') {
+      if (input.birthPrecision === 'year' || input.birthPrecision === 'month') {
+        return normaliseBirth({ birthDate: raw.slice(0, input.birthPrecision === 'year' ? 4 : 7) }, today);
+      }
+    }
+  } else if (input.birthFrom || input.birthTo) {
+    if (!input.birthFrom || !input.birthTo) {
+      throw new ValidationError('registry.bad_range', 'A birth range needs both birthFrom and birthTo');
+    }
+    birth = {
+      birthDate: null,
+      birthPrecision: 'range',
+      birthFrom: validDay(input.birthFrom, 'birthFrom'),
+      birthTo: validDay(input.birthTo, 'birthTo'),
+    };
+  } else {
+    return { birthDate: null, birthPrecision: 'unknown', birthFrom: null, birthTo: null };
+  }
+  if (birth.birthFrom && birth.birthTo && birth.birthFrom > birth.birthTo) {
+    throw new ValidationError('registry.bad_range', 'birthFrom is after birthTo');
+  }
+  const todayIso = today.toISOString().slice(0, 10);
+  if ((birth.birthFrom ?? '') > todayIso) throw new ValidationError('registry.future_birth', 'The birth date is in the future');
+  if ((birth.birthTo ?? '9999') < '1900-01-01') throw new ValidationError('registry.bad_date', 'The birth date is before 1900');
+  return birth;
+}
+
+/** Could this person be under 18 on `on`? Unknown dates count as possibly minor: protection errs on the safe side. */
+export function possiblyMinor(birth: { birthTo: string | null }, on: Date): boolean {
+  if (!birth.birthTo) return true;
+  const eighteenYearsAgo = new Date(Date.UTC(on.getUTCFullYear() - 18, on.getUTCMonth(), on.getUTCDate()));
+  return birth.birthTo > eighteenYearsAgo.toISOString().slice(0, 10);
+}
+
+export function ageRange(birth: { birthFrom: string | null; birthTo: string | null }, on: Date): [number, number] | null {
+  if (!birth.birthFrom || !birth.birthTo) return null;
+  const years = (iso: string) => (on.getTime() - new Date(`${iso}T00:00:00Z`).getTime()) / (365.2425 * 86400_000);
+  return [Math.max(0, Math.floor(years(birth.birthTo))), Math.max(0, Math.floor(years(birth.birthFrom)))];
+}
+
+// --- cross-script search key ----------------------------------------------------------------------------------
+
+const ARABIC_SKELETON: Record<string, string> = {
+  ب: 'b', ت: 't', ث: 't', ج: 'j', ح: 'h', خ: 'x', د: 'd', ذ: 'd', ر: 'r', ز: 'z', س: 's', ش: 's', ص: 's', ض: 'd',
+  ط: 't', ظ: 'z', غ: 'g', ف: 'f', ق: 'k', ك: 'k', ل: 'l', م: 'm', ن: 'n', ه: 'h', و: 'w', ي: 'y', ى: 'y', ی: 'y',
+  ک: 'k', پ: 'b', چ: 's', گ: 'g',
+};
+const ARABIC_SILENT = /[\u064B-\u065F\u0670\u0640اأإآءؤئعة\u0671]/g;
+
+const LATIN_DIGRAPHS: [RegExp, string][] = [
+  [/kh/g, 'x'],
+  [/sh|ch|sch/g, 's'],
+  [/th/g, 't'],
+  [/dh/g, 'd'],
+  [/gh/g, 'g'],
+  [/ph/g, 'f'],
+  [/ck|q|c/g, 'k'],
+  [/p/g, 'b'],
+  [/v/g, 'f'],
+];
+
+const ARTICLES = new Set(['al', 'el', 'ul', 'ال', 'ad', 'ed', 'as', 'es', 'ar', 'er', 'at', 'an', 'az']);
+
+function skeletonOfToken(token: string, script: NameScript): string {
+  let t = token;
+  if (script === 'arabic') {
+    if (t.startsWith('ال') && t.length > 3) t = t.slice(2);
+    t = t.replace(ARABIC_SILENT, '');
+    let out = '';
+    for (let i = 0; i < t.length; i++) {
+      const c = ARABIC_SKELETON[t[i]!];
+      if (!c) continue;
+      if ((c === 'w' || c === 'y') && i > 0) continue; // long vowels inside a word
+      out += c;
+    }
+    t = out;
+  } else {
+    if (/^(al|el|ul)[a-z]{3,}$/.test(t) && !/^(ali|alia|elias|ella|ula)/.test(t)) t = t.slice(2);
+    for (const [re, to] of LATIN_DIGRAPHS) t = t.replace(re, to);
+    t = t[0] === 'y' || t[0] === 'w' ? t[0] + t.slice(1).replace(/[aeiouyw]/g, '') : t.replace(/[aeiouyw]/g, '');
+  }
+  return t.replace(/(.)\1+/g, '$1');
+}
+
+/**
+ * A script-independent consonant skeleton of a name ("Mohammed al-Baghdadi" and "محمد البغدادي" both give
+ * "mhmd bgdd"), indexed with pg_trgm so that a search in one script finds records in the other. The names module's
+ * scorer ranks precisely; this key only has to find candidates.
+ */
+export function nameSearchKey(full: string): string {
+  const script = detectScript(full);
+  const cleaned = full
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['’ʿʾ`]/g, '')
+    .replace(/[^\p{L}\s]/gu, ' ');
+  const tokens = cleaned.split(/\s+/).filter((t) => t && !ARTICLES.has(t));
+  const keys: string[] = [];
+  for (const raw of tokens) {
+    let token = raw;
+    if (script !== 'arabic') {
+      const abd = /^abd(u|e|a|ou)?(l|r|s|n|d|z|t)?([a-z]{3,})$/.exec(token);
+      if (abd && token !== 'abdul' && token !== 'abdel') {
+        keys.push('bd');
+        token = abd[3]!;
+      } else if (token === 'abdul' || token === 'abdel' || token === 'abdoul' || token === 'abdal') {
+        token = 'abd';
+      }
+      if (token === 'ibn' || token === 'ben' || token === 'bin' || token === 'bint' || token === 'binti') token = 'bin';
+    } else if (token === 'بن' || token === 'ابن' || token === 'بنت') {
+      token = 'bin';
+    }
+    const key = token === 'bin' ? 'bn' : skeletonOfToken(token, script === 'other' ? 'latin' : script);
+    if (key) keys.push(key);
+  }
+  return keys.join(' ');
+}

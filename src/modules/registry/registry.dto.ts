@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import {
+  BIRTH_PRECISIONS,
+  DOCUMENT_TYPES,
+  NAME_KINDS,
+  NAME_SCRIPTS,
+  NATIONALITY_STATUSES,
+  RELATION_KINDS,
+  VULNERABILITIES,
+} from './registry.domain';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const iso3 = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'a nationality is an ISO 3166 alpha-3 code, e.g. IRQ')
+  .transform((s) => s.toUpperCase());
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD');
+
+export const NameParts = z
+  .object({
+    given: text(100).optional(),
+    father: text(100).optional(),
+    grandfather: text(100).optional(),
+    family: text(100).optional(),
+    kunya: text(100).optional(),
+    laqab: text(100).optional(),
+  })
+  .strict();
+
+export const NameInput = z.object({
+  full: text(300),
+  script: z.enum(NAME_SCRIPTS).optional(),
+  kind: z.enum(NAME_KINDS).optional(),
+  parts: NameParts.optional(),
+  source: text(200).optional(),
+});
+export type NameInputT = z.infer<typeof NameInput>;
+
+export const NationalityInput = z.union([
+  iso3,
+  z.object({ country: iso3, status: z.enum(NATIONALITY_STATUSES).default('claimed') }),
+]);
+
+export const DocumentInput = z.object({
+  type: z.enum(DOCUMENT_TYPES),
+  number: text(64),
+  issuingCountry: iso3.optional(),
+  issuedOn: day.optional(),
+  expiresOn: day.optional(),
+});
+export type DocumentInputT = z.infer<typeof DocumentInput>;
+
+export const RelationInput = z.object({ kind: z.enum(RELATION_KINDS), personId: z.uuid() });
+
+const sex = z
+  .string()
+  .transform((s) => s.trim().toUpperCase())
+  .pipe(z.enum(['F', 'M', 'U', 'FEMALE', 'MALE', 'UNKNOWN']))
+  .transform((s) => s[0] as 'F' | 'M' | 'U');
+
+export const CreatePersonBody = z.object({
+  names: z.array(NameInput).min(1, 'a person needs at least one name').max(30),
+  sex,
+  birthDate: z
+    .string()
+    .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'birthDate is YYYY, YYYY-MM or YYYY-MM-DD')
+    .optional(),
+  birthPrecision: z.enum(BIRTH_PRECISIONS).optional(),
+  birthFrom: day.optional(),
+  birthTo: day.optional(),
+  placeOfBirth: text(200).optional(),
+  nationalities: z.array(NationalityInput).max(10).optional(),
+  documents: z.array(DocumentInput).max(20).optional(),
+  distinguishingMarks: z.array(text(300)).max(20).optional(),
+  vulnerabilities: z.array(z.enum(VULNERABILITIES)).max(VULNERABILITIES.length).optional(),
+  householdId: z.uuid().optional(),
+  facilityId: z.uuid().optional(),
+  relations: z.array(RelationInput).max(30).optional(),
+  notes: z.string().max(4000).optional(),
+});
+export type CreatePersonInput = z.infer<typeof CreatePersonBody>;
+
+export const UpdatePersonBody = z
+  .object({
+    sex: sex.optional(),
+    birthDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).optional(),
+    birthPrecision: z.enum(BIRTH_PRECISIONS).optional(),
+    birthFrom: day.optional(),
+    birthTo: day.optional(),
+    placeOfBirth: text(200).nullable().optional(),
+    distinguishingMarks: z.array(text(300)).max(20).optional(),
+    vulnerabilities: z.array(z.enum(VULNERABILITIES)).optional(),
+    householdId: z.uuid().nullable().optional(),
+    notes: z.string().max(4000).nullable().optional(),
+    reason: text(500),
+  })
+  .refine((b) => Object.keys(b).some((k) => k !== 'reason'), 'nothing to change');
+export type UpdatePersonInput = z.infer<typeof UpdatePersonBody>;
+
+export const CreateHouseholdBody = z.object({ label: text(200), facilityId: z.uuid().optional() });
+
+export const SearchPersonsQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  facilityId: z.uuid().optional(),
+  status: z.string().max(40).optional(),
+  nationality: iso3.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(25),
+  purpose: z.string().max(100).optional(),
+});
+export type SearchPersonsInput = z.infer<typeof SearchPersonsQuery>;
+
+export const PersonParams = z.object({ id: z.uuid() });

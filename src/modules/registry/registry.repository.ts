@@ -1,0 +1,199 @@
+import { asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../platform/db/database';
+import { queryRows } from '../../platform/db/database';
+import {
+  households,
+  identityDocuments,
+  personNames,
+  personNationalities,
+  personRelations,
+  persons,
+} from './registry.schema';
+
+export type PersonRow = typeof persons.$inferSelect;
+export type NameRow = typeof personNames.$inferSelect;
+export type NationalityRow = typeof personNationalities.$inferSelect;
+export type DocumentRow = typeof identityDocuments.$inferSelect;
+export type RelationRow = typeof personRelations.$inferSelect;
+export type HouseholdRow = typeof households.$inferSelect;
+
+export interface PersonAggregate {
+  person: PersonRow;
+  names: NameRow[];
+  nationalities: NationalityRow[];
+  documents: DocumentRow[];
+  relations: RelationRow[];
+}
+
+export interface PersonRowsToInsert {
+  persons: PersonRow[];
+  names: NameRow[];
+  nationalities: NationalityRow[];
+  documents: DocumentRow[];
+  relations: RelationRow[];
+}
+
+async function insertChunked<T>(rows: T[], size: number, run: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await run(rows.slice(i, i + size));
+}
+
+/** Inserts whole person records (many at once for bulk enrolment), in the caller's transaction. */
+export async function insertPersons(tx: Db, rows: PersonRowsToInsert): Promise<void> {
+  await insertChunked(rows.persons, 500, (c) => tx.insert(persons).values(c));
+  await insertChunked(rows.names, 1000, (c) => tx.insert(personNames).values(c));
+  await insertChunked(rows.nationalities, 1000, (c) => tx.insert(personNationalities).values(c));
+  await insertChunked(rows.documents, 1000, (c) => tx.insert(identityDocuments).values(c));
+  await insertChunked(rows.relations, 1000, (c) => tx.insert(personRelations).values(c));
+}
+
+export async function findPersonRow(db: Db, id: string): Promise<PersonRow | undefined> {
+  const [row] = await db.select().from(persons).where(eq(persons.id, id));
+  return row;
+}
+
+export async function existingPersonIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.select({ id: persons.id }).from(persons).where(inArray(persons.id, ids));
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function loadAggregates(db: Db, ids: string[]): Promise<Map<string, PersonAggregate>> {
+  const out = new Map<string, PersonAggregate>();
+  if (ids.length === 0) return out;
+  const [ps, ns, nats, docs, rels] = await Promise.all([
+    db.select().from(persons).where(inArray(persons.id, ids)),
+    db.select().from(personNames).where(inArray(personNames.personId, ids)).orderBy(asc(personNames.ordinal)),
+    db.select().from(personNationalities).where(inArray(personNationalities.personId, ids)),
+    db.select().from(identityDocuments).where(inArray(identityDocuments.personId, ids)),
+    db
+      .select()
+      .from(personRelations)
+      .where(or(inArray(personRelations.personId, ids), inArray(personRelations.relatedPersonId, ids))),
+  ]);
+  for (const person of ps) out.set(person.id, { person, names: [], nationalities: [], documents: [], relations: [] });
+  for (const n of ns) out.get(n.personId)?.names.push(n);
+  for (const n of nats) out.get(n.personId)?.nationalities.push(n);
+  for (const d of docs) out.get(d.personId)?.documents.push(d);
+  for (const r of rels) {
+    out.get(r.personId)?.relations.push(r);
+    if (r.relatedPersonId !== r.personId) out.get(r.relatedPersonId)?.relations.push(r);
+  }
+  return out;
+}
+
+export async function primaryNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await queryRows<{ person_id: string; full_name: string }>(
+    db,
+    sql`select distinct on (person_id) person_id, full_name from person_names
+        where person_id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)}) order by person_id, ordinal`,
+  );
+  return new Map(rows.map((r) => [r.person_id, r.full_name]));
+}
+
+export async function updatePersonRow(tx: Db, id: string, patch: Partial<PersonRow>): Promise<void> {
+  await tx
+    .update(persons)
+    .set({ ...patch, version: sql`${persons.version} + 1` })
+    .where(eq(persons.id, id));
+}
+
+export async function nextNameOrdinal(tx: Db, personId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    tx,
+    sql`select coalesce(max(ordinal), -1)::int + 1 as n from person_names where person_id = ${personId}`,
+  );
+  return row?.n ?? 0;
+}
+
+export async function insertName(tx: Db, row: NameRow): Promise<void> {
+  await tx.insert(personNames).values(row);
+}
+
+export async function insertDocument(tx: Db, row: DocumentRow): Promise<void> {
+  await tx.insert(identityDocuments).values(row);
+}
+
+export async function insertRelation(tx: Db, row: RelationRow): Promise<void> {
+  await tx.insert(personRelations).values(row).onConflictDoNothing();
+}
+
+export async function upsertNationality(tx: Db, row: NationalityRow): Promise<void> {
+  await tx
+    .insert(personNationalities)
+    .values(row)
+    .onConflictDoUpdate({ target: [personNationalities.personId, personNationalities.country], set: { status: row.status } });
+}
+
+export async function insertHousehold(tx: Db, row: HouseholdRow): Promise<void> {
+  await tx.insert(households).values(row);
+}
+
+export async function findHousehold(db: Db, id: string): Promise<HouseholdRow | undefined> {
+  const [row] = await db.select().from(households).where(eq(households.id, id));
+  return row;
+}
+
+export async function householdMembers(db: Db, householdId: string): Promise<string[]> {
+  const rows = await db.select({ id: persons.id }).from(persons).where(eq(persons.householdId, householdId));
+  return rows.map((r) => r.id);
+}
+
+export interface ScopeFilter {
+  facilityIds: readonly string[];
+  nationalities: readonly string[];
+}
+
+/** SQL condition (on aliases p = persons, pl = placements) keeping only persons the actor may see. */
+export function scopeCondition(scope: ScopeFilter): SQL {
+  const parts: SQL[] = [sql`true`];
+  if (scope.facilityIds.length > 0) {
+    const list = sql.join(scope.facilityIds.map((f) => sql`${f}::uuid`), sql`, `);
+    parts.push(
+      sql`(pl.facility_id in (${list}) or pl.destination_facility_id in (${list}) or p.registered_facility_id in (${list}))`,
+    );
+  }
+  if (scope.nationalities.length > 0) {
+    const list = sql.join(scope.nationalities.map((n) => sql`${n}`), sql`, `);
+    parts.push(sql`exists (select 1 from person_nationalities pn where pn.person_id = p.id and pn.country in (${list}))`);
+  }
+  return sql.join(parts, sql` and `);
+}
+
+export interface SearchFilter extends ScopeFilter {
+  key?: string;
+  facilityId?: string;
+  status?: string;
+  nationality?: string;
+  limit: number;
+}
+
+/** Trigram search on the cross-script name key, filtered by scope in SQL so hidden records are never returned. */
+export async function searchPersonIds(tx: Db, f: SearchFilter): Promise<{ id: string; score: number }[]> {
+  const conditions: SQL[] = [scopeCondition(f)];
+  if (f.facilityId) conditions.push(sql`pl.facility_id = ${f.facilityId}`);
+  if (f.status) conditions.push(f.status === 'registered' ? sql`pl.person_id is null` : sql`pl.status = ${f.status}`);
+  if (f.nationality) {
+    conditions.push(sql`exists (select 1 from person_nationalities pn2 where pn2.person_id = p.id and pn2.country = ${f.nationality})`);
+  }
+  const where = sql.join(conditions, sql` and `);
+  if (f.key) {
+    await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.45', true)`);
+    return queryRows(
+      tx,
+      sql`select p.id, max(word_similarity(${f.key}, n.search_key))::float8 as score
+          from person_names n
+          join persons p on p.id = n.person_id
+          left join placements pl on pl.person_id = p.id
+          where ${f.key} <% n.search_key and ${where}
+          group by p.id
+          order by score desc, p.id
+          limit ${f.limit}`,
+    );
+  }
+  return queryRows(
+    tx,
+    sql`select p.id, 1::float8 as score from persons p left join placements pl on pl.person_id = p.id
+        where ${where} order by p.created_at desc, p.id limit ${f.limit}`,
+  );
+}

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../platform/http/auth';
+import type { Services } from '../../services';
+import {
+  CreateHouseholdBody,
+  CreatePersonBody,
+  DocumentInput,
+  NameInput,
+  PersonParams,
+  RelationInput,
+  SearchPersonsQuery,
+  UpdatePersonBody,
+} from './registry.dto';
+import { NATIONALITY_STATUSES } from './registry.domain';
+
+const PurposeQuery = z.object({ purpose: z.string().max(100).optional() });
+
+export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['registry'];
+
+  r.post('/persons', { config: { permission: 'persons.write' }, schema: { body: CreatePersonBody, tags } }, async (request, reply) =>
+    reply.status(201).send(await services.registry.create(actorOf(request), request.body)),
+  );
+
+  r.get('/persons', { config: { permission: 'persons.read' }, schema: { querystring: SearchPersonsQuery, tags, summary: 'Fuzzy search by name across scripts' } }, async (request) =>
+    services.registry.search(actorOf(request), request.query),
+  );
+
+  r.get('/persons/:id', { config: { permission: 'persons.read' }, schema: { params: PersonParams, querystring: PurposeQuery, tags } }, async (request) =>
+    services.registry.get(actorOf(request), request.params.id),
+  );
+
+  r.patch('/persons/:id', { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: UpdatePersonBody, tags } }, async (request) =>
+    services.registry.update(actorOf(request), request.params.id, request.body),
+  );
+
+  r.post('/persons/:id/names', { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: NameInput, tags } }, async (request, reply) =>
+    reply.status(201).send(await services.registry.addName(actorOf(request), request.params.id, request.body)),
+  );
+
+  r.post('/persons/:id/documents', { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: DocumentInput, tags } }, async (request, reply) =>
+    reply.status(201).send(await services.registry.addDocument(actorOf(request), request.params.id, request.body)),
+  );
+
+  r.post(
+    '/persons/:id/nationalities',
+    {
+      config: { permission: 'persons.write' },
+      schema: {
+        params: PersonParams,
+        body: z.object({ country: z.string().regex(/^[A-Za-z]{3}$/).transform((s) => s.toUpperCase()), status: z.enum(NATIONALITY_STATUSES).default('claimed') }),
+        tags,
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await services.registry.setNationality(actorOf(request), request.params.id, request.body.country, request.body.status)),
+  );
+
+  r.post('/persons/:id/relations', { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: RelationInput, tags } }, async (request, reply) =>
+    reply.status(201).send(await services.registry.addRelation(actorOf(request), request.params.id, request.body.kind, request.body.personId)),
+  );
+
+  r.post('/households', { config: { permission: 'persons.write' }, schema: { body: CreateHouseholdBody, tags } }, async (request, reply) =>
+    reply.status(201).send(await services.registry.createHousehold(actorOf(request), request.body)),
+  );
+
+  r.get('/households/:id', { config: { permission: 'persons.read' }, schema: { params: PersonParams, tags } }, async (request) =>
+    services.registry.household(actorOf(request), request.params.id),
+  );
+};

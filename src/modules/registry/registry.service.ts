@@ -1,0 +1,482 @@
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import { NotFoundError, ValidationError } from '../../platform/errors';
+import type { IdGenerator } from '../../platform/ids';
+import { requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
+import type { AuditService } from '../audit';
+import {
+  ageRange,
+  detectScript,
+  INVERSE_RELATION,
+  nameSearchKey,
+  normaliseBirth,
+  possiblyMinor,
+  type BirthPrecision,
+  type RelationKind,
+} from './registry.domain';
+import {
+  CreatePersonBody,
+  type CreatePersonInput,
+  type DocumentInputT,
+  type NameInputT,
+  type SearchPersonsInput,
+  type UpdatePersonInput,
+} from './registry.dto';
+import {
+  existingPersonIds,
+  findHousehold,
+  findPersonRow,
+  householdMembers,
+  insertDocument,
+  insertHousehold,
+  insertName,
+  insertPersons,
+  insertRelation,
+  loadAggregates,
+  nextNameOrdinal,
+  primaryNames,
+  searchPersonIds,
+  updatePersonRow,
+  upsertNationality,
+  type NameRow,
+  type PersonAggregate,
+  type PersonRow,
+  type PersonRowsToInsert,
+} from './registry.repository';
+
+/** Current custody placement of persons, provided by the custody module (which depends on the registry). */
+export interface PlacementSummary {
+  status: string;
+  facilityId: string | null;
+  unitId: string | null;
+  destinationFacilityId: string | null;
+  outReason: string | null;
+  since: Date;
+}
+export type PlacementReader = (db: Db, personIds: string[]) => Promise<Map<string, PlacementSummary>>;
+
+/** Called after a person is created or their names change (screening listens, for example). */
+export type PersonChangeListener = (event: { personIds: string[]; change: 'created' | 'names' | 'details'; actor: Actor }) => void;
+
+export interface PersonView {
+  id: string;
+  sex: string;
+  birth: { date: string | null; precision: BirthPrecision; from: string | null; to: string | null };
+  ageRange: [number, number] | null;
+  possiblyMinor: boolean;
+  placeOfBirth: string | null;
+  names: { id: string; full: string; script: string; kind: string; parts: Record<string, string> | null; source: string | null }[];
+  nationalities: { country: string; status: string }[];
+  documents: { id: string; type: string; number: string; issuingCountry: string | null; issuedOn: string | null; expiresOn: string | null }[];
+  vulnerabilities: string[];
+  distinguishingMarks: string[];
+  householdId: string | null;
+  registeredFacilityId: string | null;
+  relations: { kind: string; personId: string; name: string | null }[];
+  placement: PlacementSummary | null;
+  notes: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PersonSummary {
+  id: string;
+  name: string;
+  otherNames: string[];
+  sex: string;
+  birthDate: string | null;
+  birthPrecision: string;
+  nationalities: string[];
+  status: string;
+  facilityId: string | null;
+  unitId: string | null;
+  score: number;
+}
+
+export class RegistryService {
+  placements: PlacementReader = async () => new Map();
+  private readonly listeners: PersonChangeListener[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly audit: AuditService,
+    private readonly facilityExists: (db: Db, id: string) => Promise<boolean>,
+  ) {}
+
+  onChange(listener: PersonChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(event: Parameters<PersonChangeListener>[0]): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  async create(actor: Actor, input: CreatePersonInput): Promise<PersonView> {
+    const [id] = await this.createMany(actor, [input]);
+    return this.get(actor, id!, { audit: false });
+  }
+
+  /**
+   * Enrols persons in one transaction: all or none. Used by the API for one person and by bulk enrolment (the
+   * scenario seeds tens of thousands through here, so every generated person passes the same validation).
+   */
+  async createMany(actor: Actor, inputs: CreatePersonInput[]): Promise<string[]> {
+    requirePermission(actor, 'persons.write');
+    const now = this.clock.now();
+    const rows: PersonRowsToInsert = { persons: [], names: [], nationalities: [], documents: [], relations: [] };
+    const facilityIds = new Set<string>();
+    const householdIds = new Set<string>();
+    const relatedIds = new Set<string>();
+    const ids: string[] = [];
+    for (const raw of inputs) {
+      const input = CreatePersonBody.parse(raw);
+      const id = this.ids.next();
+      ids.push(id);
+      const facilityId = input.facilityId ?? (actor.facilityIds.length === 1 ? actor.facilityIds[0]! : null);
+      if (facilityId) {
+        requireFacility(actor, facilityId);
+        facilityIds.add(facilityId);
+      }
+      if (input.householdId) householdIds.add(input.householdId);
+      const birth = normaliseBirth(input, now);
+      rows.persons.push({
+        id,
+        sex: input.sex,
+        ...birth,
+        placeOfBirth: input.placeOfBirth ?? null,
+        householdId: input.householdId ?? null,
+        registeredFacilityId: facilityId,
+        vulnerabilities: [...new Set(input.vulnerabilities ?? [])],
+        distinguishingMarks: input.distinguishingMarks ?? [],
+        notes: input.notes ?? null,
+        version: 1,
+        createdAt: now,
+        createdBy: actor.userId,
+        updatedAt: now,
+      });
+      input.names.forEach((n, ordinal) => rows.names.push(this.nameRow(id, ordinal, n, now)));
+      const seen = new Set<string>();
+      for (const nat of input.nationalities ?? []) {
+        const { country, status } = typeof nat === 'string' ? { country: nat, status: 'claimed' as const } : nat;
+        if (seen.has(country)) continue;
+        seen.add(country);
+        rows.nationalities.push({ personId: id, country, status });
+      }
+      for (const doc of input.documents ?? []) rows.documents.push(this.documentRow(id, doc, now));
+      for (const rel of input.relations ?? []) {
+        relatedIds.add(rel.personId);
+        rows.relations.push({ id: this.ids.next(), personId: rel.personId, relatedPersonId: id, kind: rel.kind, createdAt: now });
+      }
+    }
+    await this.db.transaction(async (tx) => {
+      for (const f of facilityIds) {
+        if (!(await this.facilityExists(tx, f))) throw new ValidationError('registry.unknown_facility', `No facility ${f}`);
+      }
+      for (const h of householdIds) {
+        if (!(await findHousehold(tx, h))) throw new ValidationError('registry.unknown_household', `No household ${h}`);
+      }
+      const known = await existingPersonIds(tx, [...relatedIds]);
+      const missing = [...relatedIds].filter((r) => !known.has(r) && !ids.includes(r));
+      if (missing.length) throw new ValidationError('registry.unknown_relative', `No person ${missing[0]} to relate to`);
+      await insertPersons(tx, rows);
+      await this.audit.record(
+        tx,
+        actor,
+        rows.persons.map((p) => ({ action: 'person.create', subjectType: 'person', subjectId: p.id })),
+      );
+    });
+    this.emit({ personIds: ids, change: 'created', actor });
+    return ids;
+  }
+
+  private nameRow(personId: string, ordinal: number, n: NameInputT, now: Date): NameRow {
+    const script = n.script ?? detectScript(n.full);
+    return {
+      id: this.ids.next(),
+      personId,
+      ordinal,
+      script,
+      fullName: n.full,
+      parts: n.parts ?? null,
+      kind: n.kind ?? (ordinal === 0 ? 'primary' : 'alias'),
+      source: n.source ?? null,
+      searchKey: nameSearchKey(n.full) || n.full.toLowerCase(),
+      createdAt: now,
+    };
+  }
+
+  private documentRow(personId: string, doc: DocumentInputT, now: Date) {
+    if (doc.issuedOn && doc.expiresOn && doc.issuedOn > doc.expiresOn) {
+      throw new ValidationError('registry.bad_document_dates', 'A document cannot expire before it was issued');
+    }
+    return {
+      id: this.ids.next(),
+      personId,
+      type: doc.type,
+      number: doc.number.toUpperCase().replace(/\s+/g, ''),
+      issuingCountry: doc.issuingCountry ?? null,
+      issuedOn: doc.issuedOn ?? null,
+      expiresOn: doc.expiresOn ?? null,
+      createdAt: now,
+    };
+  }
+
+  /** Loads a record, checks scope, and audits the read with the actor's purpose in the same transaction. */
+  async get(actor: Actor, id: string, opts: { audit?: boolean } = {}): Promise<PersonView> {
+    requirePermission(actor, 'persons.read');
+    return this.db.transaction(async (tx) => {
+      const view = await this.loadInScope(tx, actor, id);
+      if (opts.audit !== false) {
+        await this.audit.record(tx, actor, { action: 'person.read', subjectType: 'person', subjectId: id });
+      }
+      return view;
+    });
+  }
+
+  /** For other services: which of these person ids exist. */
+  async existing(db: Db, ids: string[]): Promise<Set<string>> {
+    return existingPersonIds(db, ids);
+  }
+
+  /** For other services: the person in the actor's scope, or 404/403. Does not audit (the caller does). */
+  async loadInScope(db: Db, actor: Actor, id: string): Promise<PersonView> {
+    const aggregate = (await loadAggregates(db, [id])).get(id);
+    if (!aggregate) throw new NotFoundError('registry.person_not_found', `No person ${id}`);
+    const placement = (await this.placements(db, [id])).get(id) ?? null;
+    requirePersonInScope(actor, {
+      facilityIds: [placement?.facilityId ?? null, placement?.destinationFacilityId ?? null, aggregate.person.registeredFacilityId],
+      nationalities: aggregate.nationalities.map((n) => n.country),
+    });
+    const relatedIds = aggregate.relations.map((r) => (r.personId === id ? r.relatedPersonId : r.personId));
+    const names = await primaryNames(db, relatedIds);
+    return this.view(aggregate, placement, names);
+  }
+
+  private view(a: PersonAggregate, placement: PlacementSummary | null, relatedNames: Map<string, string>): PersonView {
+    const p = a.person;
+    const now = this.clock.now();
+    return {
+      id: p.id,
+      sex: p.sex,
+      birth: { date: p.birthDate, precision: p.birthPrecision as BirthPrecision, from: p.birthFrom, to: p.birthTo },
+      ageRange: ageRange(p, now),
+      possiblyMinor: possiblyMinor(p, now),
+      placeOfBirth: p.placeOfBirth,
+      names: a.names.map((n) => ({
+        id: n.id,
+        full: n.fullName,
+        script: n.script,
+        kind: n.kind,
+        parts: (n.parts as Record<string, string> | null) ?? null,
+        source: n.source,
+      })),
+      nationalities: a.nationalities.map((n) => ({ country: n.country, status: n.status })),
+      documents: a.documents.map((d) => ({
+        id: d.id,
+        type: d.type,
+        number: d.number,
+        issuingCountry: d.issuingCountry,
+        issuedOn: d.issuedOn,
+        expiresOn: d.expiresOn,
+      })),
+      vulnerabilities: p.vulnerabilities,
+      distinguishingMarks: p.distinguishingMarks,
+      householdId: p.householdId,
+      registeredFacilityId: p.registeredFacilityId,
+      relations: a.relations.map((r) => {
+        const outgoing = r.personId === p.id;
+        const other = outgoing ? r.relatedPersonId : r.personId;
+        // Stored as "personId <kind> relatedPersonId"; from the related side the relation reads inversely.
+        const kind = outgoing ? r.kind : INVERSE_RELATION[r.kind as RelationKind] ?? r.kind;
+        return { kind, personId: other, name: relatedNames.get(other) ?? null };
+      }),
+      placement,
+      notes: p.notes,
+      version: p.version,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+    };
+  }
+
+  async search(actor: Actor, input: SearchPersonsInput): Promise<PersonSummary[]> {
+    requirePermission(actor, 'persons.read');
+    const key = input.q ? nameSearchKey(input.q) || input.q.toLowerCase() : undefined;
+    return this.db.transaction(async (tx) => {
+      const hits = await searchPersonIds(tx, {
+        key,
+        facilityId: input.facilityId,
+        status: input.status,
+        nationality: input.nationality,
+        limit: input.limit,
+        facilityIds: actor.facilityIds,
+        nationalities: actor.nationalities,
+      });
+      const ids = hits.map((h) => h.id);
+      const [aggregates, placements] = await Promise.all([loadAggregates(tx, ids), this.placements(tx, ids)]);
+      await this.audit.record(tx, actor, {
+        action: 'person.search',
+        subjectType: 'person',
+        details: { q: input.q ?? null, filters: { facilityId: input.facilityId, status: input.status }, resultIds: ids },
+      });
+      return hits.map((h) => {
+        const a = aggregates.get(h.id)!;
+        const pl = placements.get(h.id);
+        return {
+          id: h.id,
+          name: a.names[0]?.fullName ?? '',
+          otherNames: a.names.slice(1, 6).map((n) => n.fullName),
+          sex: a.person.sex,
+          birthDate: a.person.birthDate,
+          birthPrecision: a.person.birthPrecision,
+          nationalities: a.nationalities.map((n) => n.country),
+          status: pl?.status ?? 'registered',
+          facilityId: pl?.facilityId ?? null,
+          unitId: pl?.unitId ?? null,
+          score: Math.round(h.score * 1000) / 1000,
+        };
+      });
+    });
+  }
+
+  /** Corrections to a record are audited with the reason and the values before and after. */
+  async update(actor: Actor, id: string, input: UpdatePersonInput): Promise<PersonView> {
+    requirePermission(actor, 'persons.write');
+    await this.db.transaction(async (tx) => {
+      const before = await this.loadInScope(tx, actor, id);
+      const row = (await findPersonRow(tx, id)) as PersonRow;
+      const patch: Partial<PersonRow> = { updatedAt: this.clock.now() };
+      if (input.sex) patch.sex = input.sex;
+      if (input.birthDate !== undefined || input.birthFrom !== undefined || input.birthTo !== undefined) {
+        Object.assign(patch, normaliseBirth(input, this.clock.now()));
+      }
+      if (input.placeOfBirth !== undefined) patch.placeOfBirth = input.placeOfBirth;
+      if (input.distinguishingMarks) patch.distinguishingMarks = input.distinguishingMarks;
+      if (input.vulnerabilities) patch.vulnerabilities = [...new Set(input.vulnerabilities)];
+      if (input.notes !== undefined) patch.notes = input.notes;
+      if (input.householdId !== undefined) {
+        if (input.householdId && !(await findHousehold(tx, input.householdId))) {
+          throw new ValidationError('registry.unknown_household', `No household ${input.householdId}`);
+        }
+        patch.householdId = input.householdId;
+      }
+      await updatePersonRow(tx, id, patch);
+      const changed = Object.fromEntries(
+        Object.keys(patch)
+          .filter((k) => k !== 'updatedAt')
+          .map((k) => [k, { before: row[k as keyof PersonRow] ?? null, after: patch[k as keyof PersonRow] ?? null }]),
+      );
+      await this.audit.record(tx, actor, {
+        action: 'person.update',
+        subjectType: 'person',
+        subjectId: id,
+        details: { reason: input.reason, changed, version: before.version + 1 },
+      });
+    });
+    this.emit({ personIds: [id], change: 'details', actor });
+    return this.get(actor, id, { audit: false });
+  }
+
+  async addName(actor: Actor, id: string, name: NameInputT): Promise<PersonView> {
+    requirePermission(actor, 'persons.write');
+    await this.db.transaction(async (tx) => {
+      await this.loadInScope(tx, actor, id);
+      const row = this.nameRow(id, await nextNameOrdinal(tx, id), name, this.clock.now());
+      await insertName(tx, row);
+      await updatePersonRow(tx, id, { updatedAt: this.clock.now() });
+      await this.audit.record(tx, actor, { action: 'person.add_name', subjectType: 'person', subjectId: id, details: { name } });
+    });
+    this.emit({ personIds: [id], change: 'names', actor });
+    return this.get(actor, id, { audit: false });
+  }
+
+  async addDocument(actor: Actor, id: string, doc: DocumentInputT): Promise<PersonView> {
+    requirePermission(actor, 'persons.write');
+    await this.db.transaction(async (tx) => {
+      await this.loadInScope(tx, actor, id);
+      await insertDocument(tx, this.documentRow(id, doc, this.clock.now()));
+      await updatePersonRow(tx, id, { updatedAt: this.clock.now() });
+      await this.audit.record(tx, actor, { action: 'person.add_document', subjectType: 'person', subjectId: id, details: { type: doc.type } });
+    });
+    this.emit({ personIds: [id], change: 'details', actor });
+    return this.get(actor, id, { audit: false });
+  }
+
+  async setNationality(actor: Actor, id: string, country: string, status: 'claimed' | 'verified'): Promise<PersonView> {
+    requirePermission(actor, 'persons.write');
+    await this.db.transaction(async (tx) => {
+      await this.loadInScope(tx, actor, id);
+      await upsertNationality(tx, { personId: id, country, status });
+      await updatePersonRow(tx, id, { updatedAt: this.clock.now() });
+      await this.audit.record(tx, actor, { action: 'person.set_nationality', subjectType: 'person', subjectId: id, details: { country, status } });
+    });
+    this.emit({ personIds: [id], change: 'details', actor });
+    return this.get(actor, id, { audit: false });
+  }
+
+  /** Records "personId <kind> relatedPersonId" (e.g. A mother_of B); both records must be in the actor's scope. */
+  async addRelation(actor: Actor, personId: string, kind: RelationKind, relatedPersonId: string): Promise<PersonView> {
+    requirePermission(actor, 'persons.write');
+    if (personId === relatedPersonId) throw new ValidationError('registry.self_relation', 'A person cannot be related to themselves');
+    await this.db.transaction(async (tx) => {
+      await this.loadInScope(tx, actor, personId);
+      await this.loadInScope(tx, actor, relatedPersonId);
+      await insertRelation(tx, { id: this.ids.next(), personId, relatedPersonId, kind, createdAt: this.clock.now() });
+      await this.audit.record(tx, actor, {
+        action: 'person.add_relation',
+        subjectType: 'person',
+        subjectId: personId,
+        details: { kind, relatedPersonId },
+      });
+    });
+    return this.get(actor, personId, { audit: false });
+  }
+
+  async createHousehold(actor: Actor, input: { label: string; facilityId?: string }): Promise<{ id: string; label: string; facilityId: string | null }> {
+    requirePermission(actor, 'persons.write');
+    if (input.facilityId) requireFacility(actor, input.facilityId);
+    const row = { id: this.ids.next(), label: input.label, facilityId: input.facilityId ?? null, createdAt: this.clock.now() };
+    await this.db.transaction(async (tx) => {
+      if (row.facilityId && !(await this.facilityExists(tx, row.facilityId))) {
+        throw new ValidationError('registry.unknown_facility', `No facility ${row.facilityId}`);
+      }
+      await insertHousehold(tx, row);
+      await this.audit.record(tx, actor, { action: 'household.create', subjectType: 'household', subjectId: row.id, details: input });
+    });
+    return { id: row.id, label: row.label, facilityId: row.facilityId };
+  }
+
+  async household(actor: Actor, id: string): Promise<{ id: string; label: string; facilityId: string | null; members: PersonSummary[] }> {
+    requirePermission(actor, 'persons.read');
+    const household = await findHousehold(this.db, id);
+    if (!household) throw new NotFoundError('registry.household_not_found', `No household ${id}`);
+    const memberIds = await householdMembers(this.db, id);
+    const members: PersonSummary[] = [];
+    for (const m of memberIds) {
+      try {
+        const v = await this.loadInScope(this.db, actor, m);
+        members.push({
+          id: v.id,
+          name: v.names[0]?.full ?? '',
+          otherNames: v.names.slice(1, 6).map((n) => n.full),
+          sex: v.sex,
+          birthDate: v.birth.date,
+          birthPrecision: v.birth.precision,
+          nationalities: v.nationalities.map((n) => n.country),
+          status: v.placement?.status ?? 'registered',
+          facilityId: v.placement?.facilityId ?? null,
+          unitId: v.placement?.unitId ?? null,
+          score: 1,
+        });
+      } catch {
+        // Members outside the actor's scope are left out, not counted.
+      }
+    }
+    await this.db.transaction((tx) =>
+      this.audit.record(tx, actor, { action: 'household.read', subjectType: 'household', subjectId: id, details: { memberIds: members.map((m) => m.id) } }),
+    );
+    return { id: household.id, label: household.label, facilityId: household.facilityId, members };
+  }
+}

@@ -1,0 +1,130 @@
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import { isFacilityScoped, requirePermission, type Actor } from '../access';
+import { listFacilities } from '../facilities';
+import { nationalityCounts, registeredNotAdmitted, statusCounts } from './reports.repository';
+
+/** The statuses of the status report, in the order the seeds' tables use. */
+export const REPORT_STATUSES = [
+  'in_custody',
+  'temporarily_out',
+  'unaccounted',
+  'escaped',
+  'in_transit',
+  'released',
+  'repatriated',
+  'deceased',
+] as const;
+
+type ByStatus = Record<(typeof REPORT_STATUSES)[number], number>;
+
+const emptyByStatus = (): ByStatus => Object.fromEntries(REPORT_STATUSES.map((s) => [s, 0])) as ByStatus;
+
+export interface FacilityStatus {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  capacity: number | null;
+  location: { latitude: number; longitude: number } | null;
+  /** On the roll: in custody + temporarily out + unaccounted. */
+  onRoll: number;
+  minorsOnRoll: number;
+  byStatus: ByStatus;
+  byNationality: Record<string, number>;
+}
+
+export interface StatusReport {
+  generatedAt: Date;
+  totals: ByStatus & { onRoll: number; minorsOnRoll: number; registeredNotAdmitted: number };
+  facilities: FacilityStatus[];
+  nationalities: { country: string; onRoll: number; byStatus: ByStatus }[];
+}
+
+export class ReportsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Population by facility, status and nationality; every number is a count over placements (never a counter). */
+  async status(actor: Actor): Promise<StatusReport> {
+    requirePermission(actor, 'reports.read');
+    const now = this.clock.now();
+    const cutoff = new Date(Date.UTC(now.getUTCFullYear() - 18, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
+    const scope = { facilityIds: actor.facilityIds, nationalities: actor.nationalities };
+    const [facilityRows, statusRows, natRows, notAdmitted] = await Promise.all([
+      listFacilities(this.db, isFacilityScoped(actor) ? actor.facilityIds : undefined),
+      statusCounts(this.db, scope, cutoff),
+      nationalityCounts(this.db, scope),
+      registeredNotAdmitted(this.db, scope),
+    ]);
+    const onRoll = (s: string) => s === 'in_custody' || s === 'temporarily_out' || s === 'unaccounted';
+    const facilities = new Map<string, FacilityStatus>(
+      facilityRows.map((f) => [
+        f.id,
+        {
+          id: f.id,
+          code: f.code,
+          name: f.name,
+          kind: f.kind,
+          capacity: f.capacity,
+          location: f.latitude !== null && f.longitude !== null ? { latitude: f.latitude, longitude: f.longitude } : null,
+          onRoll: 0,
+          minorsOnRoll: 0,
+          byStatus: emptyByStatus(),
+          byNationality: {},
+        },
+      ]),
+    );
+    const totals = { ...emptyByStatus(), onRoll: 0, minorsOnRoll: 0, registeredNotAdmitted: notAdmitted };
+    for (const r of statusRows) {
+      const status = r.status as keyof ByStatus;
+      const f = r.facility_id ? facilities.get(r.facility_id) : undefined;
+      if (!f && isFacilityScoped(actor)) continue;
+      totals[status] = (totals[status] ?? 0) + r.count;
+      if (f) f.byStatus[status] = (f.byStatus[status] ?? 0) + r.count;
+      if (onRoll(r.status)) {
+        totals.onRoll += r.count;
+        totals.minorsOnRoll += r.minors;
+        if (f) {
+          f.onRoll += r.count;
+          f.minorsOnRoll += r.minors;
+        }
+      }
+    }
+    const nationalities = new Map<string, { country: string; onRoll: number; byStatus: ByStatus }>();
+    for (const r of natRows) {
+      const f = r.facility_id ? facilities.get(r.facility_id) : undefined;
+      if (!f && isFacilityScoped(actor)) continue;
+      const n = nationalities.get(r.country) ?? { country: r.country, onRoll: 0, byStatus: emptyByStatus() };
+      n.byStatus[r.status as keyof ByStatus] += r.count;
+      if (onRoll(r.status)) {
+        n.onRoll += r.count;
+        if (f) f.byNationality[r.country] = (f.byNationality[r.country] ?? 0) + r.count;
+      }
+      nationalities.set(r.country, n);
+    }
+    return {
+      generatedAt: now,
+      totals,
+      facilities: [...facilities.values()],
+      nationalities: [...nationalities.values()].sort((a, b) => b.onRoll - a.onRoll || a.country.localeCompare(b.country)),
+    };
+  }
+}
+
+/** The status report as CSV: one row per facility and status, for spreadsheets. */
+export function statusReportCsv(report: StatusReport): string {
+  const header = ['facility_code', 'facility_name', 'kind', 'capacity', 'on_roll', 'minors_on_roll', ...REPORT_STATUSES];
+  const esc = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [header.join(',')];
+  for (const f of report.facilities) {
+    lines.push([f.code, f.name, f.kind, f.capacity, f.onRoll, f.minorsOnRoll, ...REPORT_STATUSES.map((s) => f.byStatus[s])].map(esc).join(','));
+  }
+  lines.push(['TOTAL', '', '', '', report.totals.onRoll, report.totals.minorsOnRoll, ...REPORT_STATUSES.map((s) => report.totals[s])].map(esc).join(','));
+  return lines.join('\n') + '\n';
+}

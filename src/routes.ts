@@ -1,0 +1,17 @@
+import type { RoutePlugin } from './platform/http/server';
+import { accessRoutes } from './modules/access/access.routes';
+import { auditRoutes } from './modules/audit/audit.routes';
+import { custodyRoutes } from './modules/custody/custody.routes';
+import { facilitiesRoutes } from './modules/facilities/facilities.routes';
+import { registryRoutes } from './modules/registry/registry.routes';
+import { reportsRoutes } from './modules/reports/reports.routes';
+
+/** Every module's routes, mounted under /api/v1. */
+export const apiRoutes: RoutePlugin[] = [
+  accessRoutes,
+  auditRoutes,
+  facilitiesRoutes,
+  registryRoutes,
+  custodyRoutes,
+  reportsRoutes,
+] as RoutePlugin[];
