@@ -13,8 +13,8 @@ import type { FingerprintTemplate } from './fingerprint.types';
  */
 
 const R = 70;
-const NS = 10;
-const ND = 5;
+const NS = Number(process.env.FP_NS ?? 10);
+const ND = Number(process.env.FP_ND ?? 5);
 const SIGMA_S = 28 / 3;
 const SIGMA_D = (2 * Math.PI) / 9;
 const MU_PSI = 0.01;
@@ -22,10 +22,8 @@ const MU_PSI = 0.01;
 const OMEGA = 50;
 const MIN_VALID_CELL_SHARE = 0.75;
 const MIN_NEIGHBOURS = 2;
-/** Two cylinders are compared only if enough cells are valid in both. */
-const MIN_COMMON_SHARE = 0.6;
 /** Directions of paired minutiae may differ at most this much. */
-const MAX_DIRECTION_DIFF = Math.PI / 2;
+const MAX_DIRECTION_DIFF = Math.PI / Number(process.env.FP_DD ?? 2);
 // LSS-R parameters from the paper.
 const MIN_NP = 4;
 const MAX_NP = 12;
@@ -40,7 +38,7 @@ const TAU_2 = -30;
 const MU_3 = Math.PI / 12;
 const TAU_3 = -30;
 /** Pairs kept for relaxation at most (the paper uses min(nA, nB); a cap bounds the cost). */
-const MAX_NR = 30;
+const MAX_NR = Number(process.env.FP_NR ?? 20);
 
 const TWO_PI = 2 * Math.PI;
 const DELTA_S = (2 * R) / NS;
@@ -69,6 +67,8 @@ export interface PreparedTemplate {
   readonly x: Float32Array;
   readonly y: Float32Array;
   readonly angle: Float32Array;
+  readonly cos: Float64Array;
+  readonly sin: Float64Array;
   /** 1 if the minutia's cylinder is usable. */
   readonly valid: Uint8Array;
   /** Cell bits, CYLINDER_WORDS per minutia. */
@@ -202,7 +202,9 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
     }
     valid[i] = validCells >= MIN_VALID_CELL_SHARE * NC && near.length >= MIN_NEIGHBOURS ? 1 : 0;
   }
-  return { n, x, y, angle, valid, cells, masks };
+  const cos = Float64Array.from(angle, (t) => Math.cos(t));
+  const sin = Float64Array.from(angle, (t) => Math.sin(t));
+  return { n, x, y, angle, cos, sin, valid, cells, masks };
 }
 
 // Scratch buffers reused by every comparison (the matcher is synchronous, so one set suffices).
@@ -221,6 +223,21 @@ function sigmoid(v: number, mu: number, tau: number): number {
   return 1 / (1 + Math.exp(-tau * (v - mu)));
 }
 
+// Sigmoid tables: distance differences in 1/16 pixel, angle differences indexed by their cosine.
+const DIST_LUT_SCALE = 16;
+const DIST_LUT_MAX = 40;
+const DIST_LUT = new Float64Array(DIST_LUT_MAX * DIST_LUT_SCALE + 1);
+for (let i = 0; i < DIST_LUT.length; i++) {
+  const v = sigmoid(i / DIST_LUT_SCALE, MU_1, TAU_1);
+  DIST_LUT[i] = v < 1e-4 ? 0 : v;
+}
+const ANGLE_LUT_HALF = 4096;
+const ANGLE_LUT = new Float64Array(2 * ANGLE_LUT_HALF + 2);
+for (let i = 0; i < ANGLE_LUT.length; i++) {
+  const c = Math.min(1, Math.max(-1, i / ANGLE_LUT_HALF - 1));
+  ANGLE_LUT[i] = sigmoid(Math.acos(c), MU_2, TAU_2);
+}
+
 /**
  * Similarity of two prepared templates in [0, 1] (raw MCC LSS-R score; see fingerprint.calibration.ts for the
  * calibrated score). Symmetric up to floating-point ties.
@@ -234,7 +251,6 @@ export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number 
     scratchSize = total;
     lsmKeys = new Int32Array(total);
   }
-  const minCommon = MIN_COMMON_SHARE * BITS;
   const W = CYLINDER_WORDS;
   const ac = a.cells;
   const am = a.masks;
@@ -252,7 +268,6 @@ export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number 
       if (dt > Math.PI) dt = TWO_PI - dt;
       if (dt > MAX_DIRECTION_DIFF) continue;
       const baseB = j * W;
-      let common = 0;
       let pa = 0;
       let pb = 0;
       let px = 0;
@@ -261,12 +276,11 @@ export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number 
         const va = ac[baseA + w]! & m;
         const vb = bc[baseB + w]! & m;
         const vx = va ^ vb;
-        common += POPCOUNT16[m & 0xffff]! + POPCOUNT16[m >>> 16]!;
         pa += POPCOUNT16[va & 0xffff]! + POPCOUNT16[va >>> 16]!;
         pb += POPCOUNT16[vb & 0xffff]! + POPCOUNT16[vb >>> 16]!;
         px += POPCOUNT16[vx & 0xffff]! + POPCOUNT16[vx >>> 16]!;
       }
-      if (common < minCommon || pa + pb === 0) continue;
+      if (pa + pb === 0) continue;
       const sim = 1 - Math.sqrt(px) / (Math.sqrt(pa) + Math.sqrt(pb));
       if (sim <= 0) continue;
       lsmKeys[count] = ((sim * 65535) | 0) * 16384 + i * 128 + j;
@@ -293,23 +307,59 @@ export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number 
     k++;
   }
   // Compatibility of every two selected pairs: distances, relative directions and radial angles must agree.
+  // Angles are compared through their cosines (no atan2), sigmoids read from tables.
+  const acos = a.cos;
+  const asin = a.sin;
+  const bcos = b.cos;
+  const bsin = b.sin;
   for (let p = 0; p < k; p++) {
     const ia = selA[p]!;
     const ib = selB[p]!;
+    const xa = a.x[ia]!;
+    const ya = a.y[ia]!;
+    const xb = b.x[ib]!;
+    const yb = b.y[ib]!;
+    const ca = acos[ia]!;
+    const sa = asin[ia]!;
+    const cb = bcos[ib]!;
+    const sb = bsin[ib]!;
     rho[p * k + p] = 0;
     for (let q = p + 1; q < k; q++) {
       const ja = selA[q]!;
       const jb = selB[q]!;
-      const dxa = a.x[ja]! - a.x[ia]!;
-      const dya = a.y[ja]! - a.y[ia]!;
-      const dxb = b.x[jb]! - b.x[ib]!;
-      const dyb = b.y[jb]! - b.y[ib]!;
-      const d1 = Math.abs(Math.sqrt(dxa * dxa + dya * dya) - Math.sqrt(dxb * dxb + dyb * dyb));
-      const d2 = Math.abs(angleDiff(angleDiff(a.angle[ia]!, a.angle[ja]!), angleDiff(b.angle[ib]!, b.angle[jb]!)));
-      const ra = angleDiff(a.angle[ia]!, Math.atan2(dya, dxa));
-      const rb = angleDiff(b.angle[ib]!, Math.atan2(dyb, dxb));
-      const d3 = Math.abs(angleDiff(ra, rb));
-      const r = sigmoid(d1, MU_1, TAU_1) * sigmoid(d2, MU_2, TAU_2) * sigmoid(d3, MU_3, TAU_3);
+      const dxa = a.x[ja]! - xa;
+      const dya = a.y[ja]! - ya;
+      const dxb = b.x[jb]! - xb;
+      const dyb = b.y[jb]! - yb;
+      const la = Math.sqrt(dxa * dxa + dya * dya);
+      const lb = Math.sqrt(dxb * dxb + dyb * dyb);
+      const d1 = la > lb ? la - lb : lb - la;
+      let r = d1 >= DIST_LUT_MAX ? 0 : DIST_LUT[(d1 * DIST_LUT_SCALE) | 0]!;
+      if (r === 0) {
+        rho[p * k + q] = 0;
+        rho[q * k + p] = 0;
+        continue;
+      }
+      // Direction of j relative to i in each print, then the difference of the two: its cosine.
+      const cja = acos[ja]!;
+      const sja = asin[ja]!;
+      const cjb = bcos[jb]!;
+      const sjb = bsin[jb]!;
+      const cA = ca * cja + sa * sja;
+      const sA = sa * cja - ca * sja;
+      const cB = cb * cjb + sb * sjb;
+      const sB = sb * cjb - cb * sjb;
+      const cosD2 = cA * cB + sA * sB;
+      r *= ANGLE_LUT[((cosD2 + 1) * ANGLE_LUT_HALF) | 0]!;
+      // Radial angle: the segment i->j seen from minutia i's direction, in each print.
+      if (la > 0 && lb > 0) {
+        const ua = (dxa * ca + dya * sa) / la;
+        const va = (dya * ca - dxa * sa) / la;
+        const ub = (dxb * cb + dyb * sb) / lb;
+        const vb = (dyb * cb - dxb * sb) / lb;
+        const cosD3 = ua * ub + va * vb;
+        r *= ANGLE_LUT[((cosD3 + 1) * ANGLE_LUT_HALF) | 0]!;
+      }
       rho[p * k + q] = r;
       rho[q * k + p] = r;
     }
