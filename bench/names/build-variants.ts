@@ -6,8 +6,9 @@
  *
  * Cleaning (the data are aligned automatically and noisy: محمد -> "morocco"): a spelling is kept when it carries at
  * least 2% of its word's count and its consonant skeleton is plausible for the Arabic word (similarity >= 0.5).
- * A word is kept when it has two or more spellings: the table then says they are variants (a word with one spelling
- * adds nothing the skeleton comparison lacks, and would make the committed file large).
+ * A word is kept when it has two or more spellings (the table then says they are variants), or one spelling seen at
+ * least 5 times (the table then knows that spelling belongs to that word, and not to a similar one: Hassan is حسن,
+ * Hussein is حسين). Rarer single spellings add little and would make the committed file large.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { skeletonSimilarity } from '../../src/modules/names/names.similarity';
 import type { VariantTableFile } from '../../src/modules/names/names.variants';
 import { buildGroups, loadTransliterations } from './data';
 
+const MIN_SINGLE_COUNT = 5;
 const OUT = resolve(process.cwd(), 'src/modules/names/names.variants.json');
 
 function coreOf(key: string): string {
@@ -36,7 +38,8 @@ export function buildVariantTable(): { file: VariantTableFile; stats: Record<str
     const spellings = [...g.spellings.entries()]
       .filter(([lk, c]) => c / total >= 0.02 && skeletonSimilarity(latinSkeleton(coreOf(lk)), askel) >= 0.5)
       .sort((a, b) => b[1] - a[1]);
-    if (spellings.length < 2) continue;
+    // one spelling: kept only for frequent words, so that the table knows Hassan (حسن) apart from Hussein (حسين)
+    if (spellings.length === 0 || (spellings.length < 2 && spellings[0]![1] < MIN_SINGLE_COUNT)) continue;
     kept.push({ key: g.key, spellings });
   }
   kept.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

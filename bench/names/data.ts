@@ -97,6 +97,7 @@ export interface Group {
   part: Part;
   spellings: Map<string, number>; // normalised Latin key -> count
   surfaces: Map<string, string>; // normalised Latin key -> a surface spelling as in the data
+  sources: Map<string, Set<Source>>; // normalised Latin key -> files it comes from
 }
 
 /** Groups the transliterations by Arabic word; Latin spellings keyed by their token key. */
@@ -111,12 +112,15 @@ export function buildGroups(rows: Transliteration[]): Map<string, Group> {
     const latinKey = lk.keys[0]!;
     let g = groups.get(gk);
     if (!g) {
-      g = { key: gk, arabic: r.arabic, part: partOf(gk), spellings: new Map(), surfaces: new Map() };
+      g = { key: gk, arabic: r.arabic, part: partOf(gk), spellings: new Map(), surfaces: new Map(), sources: new Map() };
       groups.set(gk, g);
       arabicSurface.set(gk, new Map());
     }
     g.spellings.set(latinKey, (g.spellings.get(latinKey) ?? 0) + r.count);
     if (!g.surfaces.has(latinKey)) g.surfaces.set(latinKey, r.latin);
+    let src = g.sources.get(latinKey);
+    if (!src) g.sources.set(latinKey, (src = new Set()));
+    src.add(r.source);
     const as = arabicSurface.get(gk)!;
     as.set(r.arabic, (as.get(r.arabic) ?? 0) + r.count);
   }

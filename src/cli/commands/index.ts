@@ -5,8 +5,9 @@ import { register as userAdd } from './user-add';
 import { register as ledgerVerify } from './ledger-verify';
 import { register as faceScorePairs } from './face-score-pairs';
 import { register as fingerprintScorePairs } from './fingerprint-score-pairs';
+import { register as namesScorePairs } from './names-score-pairs';
 
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
 
-export const commandRegistrars: CommandRegistrar[] = [serve, migrate, userAdd, ledgerVerify, faceScorePairs, fingerprintScorePairs];
+export const commandRegistrars: CommandRegistrar[] = [serve, migrate, userAdd, ledgerVerify, faceScorePairs, fingerprintScorePairs, namesScorePairs];

@@ -405,10 +405,15 @@ function joinSkeleton(a: string, b: string): string {
 
 /** Tunable constants of the comparison (exported for the benchmark's documentation, not for callers to change). */
 export const SCORING = {
-  /** token similarity below this is not a match */
-  matchThreshold: 0.6,
+  /** token similarity below this never aligns two parts */
+  alignThreshold: 0.45,
+  /** aligned parts at or above this similarity are a clean match; below it they count more and more as a conflict */
+  matchThreshold: 0.75,
   /** weight of Jaro-Winkler on the core words when both tokens are in the same script */
   vowelWeight: 0.2,
+  /** factor on the similarity of two spellings that the variant table knows as spellings of different words
+   * (measured on the tuning part: no gain below 1, so it is off) */
+  knownDifferentFactor: 1,
   /** how much a part present in one name only costs, relative to its weight */
   missingPenalty: 0.3,
   /** how much a part that contradicts the other name's part costs (different father ...) */
@@ -444,6 +449,8 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
     const jw = jaroWinkler(a.core, b.core);
     sim = (1 - SCORING.vowelWeight) * skel + SCORING.vowelWeight * jw;
   }
+  // both spellings are known, as spellings of different Arabic words (Hasan / Husayn): weaker evidence of a match
+  if (a.groups.length > 0 && b.groups.length > 0) sim *= SCORING.knownDifferentFactor;
   return { sim, how: 'similar' };
 }
 
@@ -526,7 +533,7 @@ export function comparePrepared(a: PreparedName, b: PreparedName): NameCompariso
     if (bi < 0) break;
     const s = sims[bi * m + bj]!;
     if (s > bestAny) bestAny = s;
-    if (s < SCORING.matchThreshold) break;
+    if (s < SCORING.alignThreshold) break;
     usedA[bi] = 1;
     usedB[bj] = 1;
     const x = ta[bi]!;
@@ -535,20 +542,25 @@ export function comparePrepared(a: PreparedName, b: PreparedName): NameCompariso
     // a given name matched to another role only counts as a swap when that name has a given name of its own
     const swapped = (x.role === 'given' && y.role !== 'given' && bHasGiven) || (y.role === 'given' && x.role !== 'given' && aHasGiven);
     const eff = swapped ? s * SCORING.roleSwapFactor : s;
+    // a weak alignment is partly a conflict: the penalty grows from nothing at matchThreshold to a full
+    // contradiction at alignThreshold
+    const conflict = clamp01((SCORING.matchThreshold - s) / (SCORING.matchThreshold - SCORING.alignThreshold));
     num += w * eff;
-    den += w;
-    parts.push({ outcome: hows[bi * m + bj]! === 'similar' && s < 1 ? 'similar' : hows[bi * m + bj]!, role: x.role, a: x.text, b: y.text, roleA: x.role, roleB: y.role, similarity: round(eff) });
+    den += w * (1 + conflict * SCORING.contradictionPenalty);
+    const how = hows[bi * m + bj]!;
+    const outcome: PartOutcome = conflict > 0.5 ? 'contradiction' : how;
+    parts.push({ outcome, role: x.role, a: x.text, b: y.text, roleA: x.role, roleB: y.role, similarity: round(eff) });
   }
-  // unmatched parts: the same role on both sides is a contradiction, else a missing part
+  // unmatched parts: the same role on both sides (or Abd al-X against Abu X) is a contradiction, else a missing part
   const leftA = ta.filter((_, i) => !usedA[i]);
   const leftB = tb.filter((_, j) => !usedB[j]);
   const takenB = new Set<PreparedToken>();
   for (const x of leftA) {
-    const y = contradicts(x) ? leftB.find((t) => !takenB.has(t) && t.role === x.role) : undefined;
+    const y = leftB.find((t) => !takenB.has(t) && conflicting(x, t));
     if (y) {
       takenB.add(y);
       const w = Math.max(W[x.role], W[y.role]);
-      den += w * SCORING.contradictionPenalty;
+      den += w * (1 + SCORING.contradictionPenalty);
       const s = tokenSimilarity(x, y).sim;
       parts.push({ outcome: 'contradiction', role: x.role, a: x.text, b: y.text, roleA: x.role, roleB: y.role, similarity: round(s) });
     } else {
@@ -572,8 +584,18 @@ export function comparePrepared(a: PreparedName, b: PreparedName): NameCompariso
   return { score, explanation: { parts, text: explain(parts) } };
 }
 
-function contradicts(t: PreparedToken): boolean {
-  return t.role === 'given' || t.role === 'father' || t.role === 'grandfather' || t.role === 'family' || t.role === 'kunya';
+const CONTRADICTING_ROLES = new Set<NameRole>(['given', 'father', 'grandfather', 'family', 'kunya']);
+
+/** Two unmatched parts conflict when they fill the same role, or when one is Abd al-X and the other Abu/Umm X. */
+function conflicting(x: PreparedToken, y: PreparedToken): boolean {
+  if (x.role === y.role && CONTRADICTING_ROLES.has(x.role)) return true;
+  const abd = x.kind === 'abd' ? y : y.kind === 'abd' ? x : null;
+  if (abd === null || (abd.kind !== 'abu' && abd.kind !== 'umm')) return false;
+  return bestSkeleton(x, y) >= 0.8;
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
 function round(x: number): number {

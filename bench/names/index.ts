@@ -1,0 +1,173 @@
+/**
+ * Names benchmark: Custos name comparison against Jaro-Winkler, Double Metaphone and token-sorted Levenshtein on
+ * labelled pairs built from ../shared/data/names (see pairs.ts and docs/names.md), all in one run.
+ *
+ *   npm run bench -- names [--dump DIR]      (prints JSON; --dump writes the pairs as TSV files for inspection)
+ *
+ * Parts: `heldout` (Arabic words never seen by the variant table nor by tuning: the figures to report), `tune` (the
+ * pairs used to choose constants and the fixed threshold), `evalSplits` (the official ar2en eval and anetac dev
+ * splits; their words may also occur in the train files the table learned from).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { blockingKeys, comparePreparedNames, compareNames, prepareName, type PreparedName } from '../../src/modules/names';
+import { defaultVariants } from '../../src/modules/names/names.variants';
+import { doubleMetaphoneBaseline, jaroWinklerBaseline, sortedLevenshteinBaseline } from './baselines';
+import { buildGroups, loadTransliterations } from './data';
+import { atThreshold, recallAtPrecision, round, summary, type Scored } from './metrics';
+import { cleanWords, crossScriptPairs, fullNamePairs, isArabicOrigin, mulberry32, variantPairs, type Category, type LabelledPair } from './pairs';
+import { watchlistPairs } from './watchlist';
+
+type Method = (a: string, b: string) => number;
+
+const preparedCache = new Map<string, PreparedName>();
+function prepared(s: string): PreparedName {
+  let p = preparedCache.get(s);
+  if (!p) preparedCache.set(s, (p = prepareName(s)));
+  return p;
+}
+
+const METHODS: Record<string, Method> = {
+  custos: (a, b) => comparePreparedNames(prepared(a), prepared(b)).score,
+  jaroWinkler: jaroWinklerBaseline,
+  doubleMetaphone: doubleMetaphoneBaseline,
+  sortedLevenshtein: sortedLevenshteinBaseline,
+};
+
+function scoreAll(pairs: LabelledPair[]): Record<string, Scored[]> {
+  const out: Record<string, Scored[]> = {};
+  for (const [name, m] of Object.entries(METHODS)) out[name] = pairs.map((p) => ({ score: m(p.a, p.b), label: p.label }));
+  return out;
+}
+
+function report(pairs: LabelledPair[], scores: Record<string, Scored[]>) {
+  const cats: Array<Category | 'all'> = ['arabic-variant', 'variant', 'cross-script', 'full-name', 'watchlist', 'all'];
+  const res: Record<string, Record<string, ReturnType<typeof summary>>> = {};
+  for (const c of cats) {
+    const idx = pairs.map((p, i) => (c === 'all' || p.category === c ? i : -1)).filter((i) => i >= 0);
+    if (idx.length === 0) continue;
+    res[c] = {};
+    for (const [name, s] of Object.entries(scores)) res[c]![name] = summary(idx.map((i) => s[i]!));
+  }
+  return res;
+}
+
+function byType(pairs: LabelledPair[], s: Scored[], threshold: number) {
+  const types = [...new Set(pairs.map((p) => `${p.category}/${p.type}/${p.label}`))].sort();
+  const out: Record<string, { n: number; mean: number; passRate: number }> = {};
+  for (const t of types) {
+    const idx = pairs.map((p, i) => (`${p.category}/${p.type}/${p.label}` === t ? i : -1)).filter((i) => i >= 0);
+    const v = idx.map((i) => s[i]!.score);
+    out[t] = { n: v.length, mean: round(v.reduce((a, b) => a + b, 0) / v.length, 3), passRate: round(v.filter((x) => x >= threshold).length / v.length, 3) };
+  }
+  return out;
+}
+
+function speed(pairs: LabelledPair[]) {
+  const sample = pairs.slice(0, 4000);
+  const prep = sample.map((p) => [prepareName(p.a), prepareName(p.b)] as const);
+  const time = (f: () => void, reps: number) => {
+    f(); // warm-up
+    const t0 = process.hrtime.bigint();
+    for (let r = 0; r < reps; r++) f();
+    return Number(process.hrtime.bigint() - t0) / 1000 / reps / sample.length; // microseconds per pair
+  };
+  const preparedUs = time(() => {
+    for (const [x, y] of prep) comparePreparedNames(x, y);
+  }, 5);
+  const rawUs = time(() => {
+    for (const p of sample) compareNames(p.a, p.b);
+  }, 2);
+  const jwUs = time(() => {
+    for (const p of sample) jaroWinklerBaseline(p.a, p.b);
+  }, 5);
+  return { pairs: sample.length, preparedComparisonUs: round(preparedUs, 2), compareNamesUs: round(rawUs, 2), jaroWinklerBaselineUs: round(jwUs, 2), preparedVsJaroWinkler: round(preparedUs / jwUs, 2) };
+}
+
+function blocking(pairs: LabelledPair[]) {
+  const share = (p: LabelledPair) => {
+    const ka = new Set(blockingKeys(prepared(p.a)));
+    return blockingKeys(prepared(p.b)).some((k) => ka.has(k));
+  };
+  const pos = pairs.filter((p) => p.label === 1);
+  const neg = pairs.filter((p) => p.label === 0);
+  const names = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+  const keyCounts = names.map((n) => blockingKeys(prepared(n)).length);
+  // how much blocking saves: the share of random name pairs (not chosen to be alike) that share a key
+  const rnd = mulberry32(7);
+  let shared = 0;
+  const trials = 20000;
+  for (let i = 0; i < trials; i++) {
+    const a = names[Math.floor(rnd() * names.length)]!;
+    const b = names[Math.floor(rnd() * names.length)]!;
+    if (share({ a, b, label: 0, category: 'variant', type: '' })) shared++;
+  }
+  return {
+    positivesSharingAKey: round(pos.filter(share).length / pos.length),
+    hardNegativesSharingAKey: round(neg.filter(share).length / neg.length),
+    randomPairsSharingAKey: round(shared / trials),
+    meanKeysPerName: round(keyCounts.reduce((a, b) => a + b, 0) / keyCounts.length, 2),
+  };
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const dumpAt = args.indexOf('--dump');
+  const dumpDir = dumpAt >= 0 ? args[dumpAt + 1] : undefined;
+  const groups = buildGroups(loadTransliterations(['wikidata', 'ar2en-train', 'ar2en-eval', 'anetac-train', 'anetac-dev']));
+  const evalGroups = buildGroups(loadTransliterations(['ar2en-eval', 'anetac-dev']));
+
+  const build = (words: ReturnType<typeof cleanWords>, seed: number, fullNames: number) => {
+    const rnd = mulberry32(seed);
+    const arabicWords = words.filter((w) => isArabicOrigin(w.group.arabic));
+    return [
+      ...variantPairs(arabicWords, rnd, 3, 'arabic-variant'),
+      ...variantPairs(words, rnd),
+      ...crossScriptPairs(words, rnd),
+      ...fullNamePairs(words, rnd, fullNames),
+    ];
+  };
+  const parts = {
+    heldout: [...build(cleanWords(groups.values(), 'heldout'), 1, 3000), ...watchlistPairs()],
+    tune: build(cleanWords(groups.values(), 'tune'), 2, 1500),
+    evalSplits: (() => {
+      const rnd = mulberry32(3);
+      const words = cleanWords(evalGroups.values(), 'any');
+      return [...variantPairs(words, rnd), ...crossScriptPairs(words, rnd)];
+    })(),
+  };
+  if (dumpDir) {
+    mkdirSync(dumpDir, { recursive: true });
+    for (const [name, pairs] of Object.entries(parts)) {
+      const lines = pairs.map((p) => [p.a, p.b, p.label, p.category, p.type].join('\t'));
+      writeFileSync(resolve(dumpDir, `${name}.tsv`), `# nameA\tnameB\tlabel\tcategory\ttype\n${lines.join('\n')}\n`);
+    }
+  }
+
+  const scored = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, scoreAll(v)])) as Record<keyof typeof parts, Record<string, Scored[]>>;
+  // one fixed operating threshold, chosen on the tuning part only: the highest recall at precision >= 0.95
+  const chosen = recallAtPrecision(scored.tune.custos!, 0.95).threshold ?? 0.8;
+  const fixed: Record<string, { precision: number; recall: number }> = {};
+  for (const c of ['arabic-variant', 'variant', 'cross-script', 'full-name', 'watchlist'] as const) {
+    const idx = parts.heldout.map((p, i) => (p.category === c ? i : -1)).filter((i) => i >= 0);
+    const r = atThreshold(idx.map((i) => scored.heldout.custos![i]!), chosen);
+    fixed[c] = { precision: round(r.precision), recall: round(r.recall) };
+  }
+
+  const out = {
+    benchmark: 'names',
+    date: new Date().toISOString(),
+    node: process.version,
+    variantTableGroups: defaultVariants().size,
+    heldout: report(parts.heldout, scored.heldout),
+    tune: report(parts.tune, scored.tune),
+    evalSplits: report(parts.evalSplits, scored.evalSplits),
+    custosFixedThreshold: { threshold: round(chosen), chosenOn: 'tune', heldout: fixed },
+    custosByPairType: byType(parts.heldout, scored.heldout.custos!, chosen),
+    speed: speed(parts.heldout),
+    blocking: blocking(parts.heldout),
+  };
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+}
+
+main();
