@@ -46,7 +46,7 @@ const LANDMARK_INPUT = 112;
 export interface FaceCapture {
   /** Unit-length 128-d descriptor. */
   descriptor: Float32Array;
-  quality: QualityReport & { measures: Omit<FaceMeasures, 'faces'> & { faceCount: number } };
+  quality: QualityReport & { measures: FaceMeasures };
   /** The chosen face in the original image's pixels. */
   box: Box;
   landmarks: Point[];
@@ -214,10 +214,9 @@ export class FacePipeline {
     const crops = [crop];
     if (this.variant.mirror) crops.push(warpToCrop(image, toCrop, CROP_SIZE, true));
     const descriptor = fuseDescriptors(await this.describe(crops));
-    const { faces: _faces, ...rest } = measures;
     return {
       descriptor,
-      quality: { ...quality, measures: { ...rest, faceCount: found.faces.length } },
+      quality: { ...quality, measures },
       box: main.box,
       landmarks,
     };
