@@ -1,0 +1,242 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  arabicSkeleton,
+  blockingKeys,
+  compareNames,
+  comparePreparedNames,
+  detectScript,
+  latinSkeleton,
+  normalizeArabic,
+  normalizeName,
+  parseName,
+  prepareName,
+} from './index';
+
+const score = (a: string, b: string) => compareNames(a, b).score;
+
+describe('script detection and normalisation', () => {
+  it('detects the script of a name', () => {
+    expect(detectScript('Muhammad al-Baghdadi')).toBe('latin');
+    expect(detectScript('محمد البغدادي')).toBe('arabic');
+    expect(detectScript('محمد Baghdadi')).toBe('mixed');
+    expect(detectScript('Мухаммад')).toBe('other');
+    expect(detectScript(' - 12 ')).toBe('empty');
+  });
+
+  it('normalises Arabic: diacritics, tatweel, alef and hamza forms, taa marbuta, alef maqsura', () => {
+    expect(normalizeArabic('مُحَمَّد')).toBe('محمد');
+    expect(normalizeArabic('محـــمد')).toBe('محمد');
+    expect(normalizeArabic('أحمد')).toBe(normalizeArabic('احمد'));
+    expect(normalizeArabic('إبراهيم')).toBe('ابراهيم');
+    expect(normalizeArabic('آمنة')).toBe('امنه');
+    expect(normalizeArabic('مصطفى')).toBe('مصطفي');
+    expect(normalizeArabic('مسؤول')).toBe('مسوول');
+  });
+
+  it('normalises Latin: case, accents, punctuation and hyphens, ain and hamza marks', () => {
+    expect(normalizeName('ʿAbd al-Raḥmān')).toBe('abd al rahman');
+    expect(normalizeName("Ja'far AL-BAGHDADI")).toBe('jafar al baghdadi');
+    expect(normalizeName('Hüseyin, Çelik.')).toBe('huseyin celik');
+  });
+
+  it('reduces spellings and scripts of one name to one consonant skeleton', () => {
+    for (const s of ['mohammed', 'muhammad', 'mohamad', 'mouhammad']) expect(latinSkeleton(s)).toBe('mhmd');
+    expect(arabicSkeleton('محمد')).toBe('mhmd');
+    expect(latinSkeleton('youssef')).toBe(arabicSkeleton('يوسف'));
+    expect(latinSkeleton('hussein')).toBe(latinSkeleton('husayn'));
+  });
+});
+
+describe('parsing into name parts', () => {
+  it('reads ism, nasab with bin, and an al- nisba', () => {
+    expect(parseName('Ahmad bin Ali bin Hassan al-Tikriti')).toEqual({
+      given: 'ahmad',
+      father: 'ali',
+      grandfather: 'hassan',
+      family: 'al-tikriti',
+      other: [],
+    });
+  });
+
+  it('reads a kunya and a laqab in quotes', () => {
+    const p = parseName('Abu Bakr al-Baghdadi "the Caliph"');
+    expect(p.kunya).toBe('abu bakr');
+    expect(p.family).toBe('al-baghdadi');
+    expect(p.laqab).toBe('the caliph');
+  });
+
+  it('keeps Abd al-X together as one given name, however it is written', () => {
+    for (const n of ['Abd al-Rahman', 'Abdul Rahman', 'Abdel-Rahman', 'Abdurrahman', 'Abd ar-Rahman']) {
+      expect(parseName(`${n} Khalid`).given, n).toMatch(/^abd al-r+ahman$/);
+      expect(parseName(`${n} Khalid`).father).toBe('khalid');
+    }
+  });
+
+  it('parses Arabic script', () => {
+    const p = parseName('عبد الرحمن بن محمد التكريتي');
+    expect(p.given).toBe('عبد الرحمن');
+    expect(p.father).toBe('محمد');
+    expect(p.family).toBe('التكريتي');
+  });
+});
+
+describe('compareNames', () => {
+  it('scores spellings of Mohammed high', () => {
+    expect(score('Mohammed', 'Muhammad')).toBeGreaterThan(0.9);
+    expect(score('Mohammed', 'Mohamad')).toBeGreaterThan(0.9);
+    expect(score('Muhammad', 'Mohamad')).toBeGreaterThan(0.9);
+  });
+
+  it('scores spellings of Abd al-Rahman high', () => {
+    expect(score('Abd al-Rahman', 'Abdul Rahman')).toBeGreaterThan(0.9);
+    expect(score('Abd al-Rahman', 'Abderrahmane')).toBeGreaterThan(0.9);
+    expect(score('Abdul Rahman', 'Abderrahmane')).toBeGreaterThan(0.9);
+  });
+
+  it('scores al-Baghdadi / el Baghdadi / Albaghdadi high', () => {
+    expect(score('al-Baghdadi', 'el Baghdadi')).toBeGreaterThan(0.9);
+    expect(score('al-Baghdadi', 'Albaghdadi')).toBeGreaterThan(0.9);
+    expect(score('el Baghdadi', 'Albaghdadi')).toBeGreaterThan(0.9);
+  });
+
+  it('scores a name in Arabic script against its Latin spelling high', () => {
+    expect(score('محمد', 'Mohammed')).toBeGreaterThan(0.9);
+    expect(score('عبد الرحمن', 'Abdul Rahman')).toBeGreaterThan(0.9);
+    expect(score('أبو بكر البغدادي', 'Abu Bakr al-Baghdadi')).toBeGreaterThan(0.9);
+    expect(score('صدام حسين التكريتي', 'Saddam Hussein al-Tikriti')).toBeGreaterThan(0.9);
+  });
+
+  it('scores a different father clearly lower than a missing father', () => {
+    const different = score('Ahmad bin Ali al-Tikriti', 'Ahmad bin Hassan al-Tikriti');
+    const missing = score('Ahmad bin Ali al-Tikriti', 'Ahmad al-Tikriti');
+    expect(missing).toBeGreaterThan(0.8);
+    expect(different).toBeLessThan(0.6);
+    expect(missing - different).toBeGreaterThan(0.25);
+  });
+
+  it('scores Abd al-Karim against Abu Karim low', () => {
+    expect(score('Abd al-Karim', 'Abu Karim')).toBeLessThan(0.3);
+    expect(score('Abd al-Karim Mahmoud', 'Abu Karim Mahmoud')).toBeLessThan(0.6);
+  });
+
+  it('tolerates reordered parts', () => {
+    expect(score('Ahmad Ali al-Tikriti', 'al-Tikriti, Ahmad Ali')).toBeGreaterThan(0.95);
+    expect(score('Abu Bakr al-Baghdadi Ibrahim Awad', 'Ibrahim Awad Abu Bakr al-Baghdadi')).toBeGreaterThan(0.95);
+  });
+
+  it('keeps different names apart', () => {
+    expect(score('Karim', 'Kamil')).toBeLessThan(0.5);
+    expect(score('Ibrahim Awad Ibrahim al-Badri', 'Abu Bakr al-Baghdadi')).toBeLessThan(0.5);
+    expect(score('Qusay Saddam Hussein al-Tikriti', 'Uday Saddam Hussein al-Tikriti')).toBeLessThan(0.7);
+  });
+
+  it('explains which parts matched how', () => {
+    const r = compareNames('Ahmad bin Ali al-Tikriti', 'Ahmed bin Hassan el-Tikriti');
+    const roles = r.explanation.parts.map((p) => [p.role, p.outcome]);
+    expect(roles).toContainEqual(['given', expect.stringMatching(/exact|variant|similar/)]);
+    expect(roles).toContainEqual(['father', 'contradiction']);
+    expect(roles).toContainEqual(['family', 'exact']);
+    expect(r.explanation.text).toContain('father: ali vs hassan (contradiction)');
+    const missing = compareNames('Ahmad bin Ali al-Tikriti', 'Ahmad al-Tikriti');
+    expect(missing.explanation.parts).toContainEqual(expect.objectContaining({ role: 'father', outcome: 'missing', a: 'ali' }));
+  });
+
+  it('handles empty and hostile input without throwing', () => {
+    expect(score('', '')).toBe(1);
+    expect(score('', 'Ali')).toBe(0);
+    expect(score('!!!', 'Ali')).toBe(0);
+    expect(score('"((«', 'bin bin al al')).toBeGreaterThanOrEqual(0);
+    expect(() => compareNames('\u0000\uFFFF\uD800', 'x'.repeat(10_000))).not.toThrow();
+  });
+
+  it('gives the same result on prepared names', () => {
+    const a = prepareName('Abu Bakr al-Baghdadi');
+    const b = prepareName('أبو بكر البغدادي');
+    expect(comparePreparedNames(a, b).score).toBe(score('Abu Bakr al-Baghdadi', 'أبو بكر البغدادي'));
+  });
+});
+
+describe('properties', () => {
+  const nameArb = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc
+      .array(fc.constantFrom('Mohammed', 'bin', 'al-Tikriti', 'Abd', 'Abu', 'Rahman', 'محمد', 'عبد', 'البغدادي', 'Ali', 'el', '"x"', 'Hassan'), { maxLength: 6 })
+      .map((ws) => ws.join(' ')),
+  );
+
+  it('scores in [0, 1]', () => {
+    fc.assert(
+      fc.property(nameArb, nameArb, (a, b) => {
+        const s = score(a, b);
+        return s >= 0 && s <= 1 && Number.isFinite(s);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('is symmetric', () => {
+    fc.assert(fc.property(nameArb, nameArb, (a, b) => score(a, b) === score(b, a)), { numRuns: 400 });
+  });
+
+  it('scores identical names 1', () => {
+    fc.assert(fc.property(nameArb, (a) => score(a, a) === 1), { numRuns: 300 });
+  });
+});
+
+describe('blocking keys', () => {
+  it('are shared by spellings and scripts of one name', () => {
+    const share = (a: string, b: string) => blockingKeys(a).some((k) => blockingKeys(b).includes(k));
+    expect(share('Mohammed al-Baghdadi', 'Muhammad el Baghdadi')).toBe(true);
+    expect(share('محمد البغدادي', 'Mohamed Albaghdadi')).toBe(true);
+    expect(share('Abd al-Rahman', 'عبد الرحمن')).toBe(true);
+    expect(share('Youssef', 'Yusuf')).toBe(true);
+    expect(share('Karim', 'Samir')).toBe(false);
+  });
+
+  it('are few', () => {
+    expect(blockingKeys('Ahmad bin Ali bin Hassan al-Tikriti').length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('names score-pairs command', () => {
+  it('prints one similarity per pair, in order, skipping comments and extra columns', async () => {
+    const { register } = await import('../../cli/commands/names-score-pairs');
+    const dir = mkdtempSync(join(tmpdir(), 'names-'));
+    const file = join(dir, 'pairs.tsv');
+    writeFileSync(file, '\uFEFFMohammed\tMuhammad\t1\n# comment\nAbd al-Karim\tAbu Karim\nonly-one-name\nمحمد\tMohamed\n');
+    const program = new Command().exitOverride();
+    register(program);
+    const chunks: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      chunks.push(String(chunk));
+      return true;
+    });
+    try {
+      await program.parseAsync(['node', 'custos', 'names', 'score-pairs', file]);
+    } finally {
+      write.mockRestore();
+    }
+    const lines = chunks.join('').trim().split('\n').map(Number);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBeGreaterThan(0.9);
+    expect(lines[1]).toBeLessThan(0.3);
+    expect(lines[2]).toBe(0);
+    expect(lines[3]).toBeGreaterThan(0.9);
+  });
+});
+
+describe('variant table', () => {
+  const dataDir = resolve(process.cwd(), '../shared/data/names');
+
+  it('is learned from the train splits: the committed table is what the build script derives', async () => {
+    if (!existsSync(dataDir)) throw new Error(`name data missing: expected ${dataDir} (../shared/data beside the project)`);
+    const { buildVariantTable } = await import('../../../bench/names/build-variants');
+    const committed = JSON.parse(readFileSync(new URL('./names.variants.json', import.meta.url), 'utf8'));
+    expect(buildVariantTable().file).toEqual(committed);
+  }, 60_000);
+});
