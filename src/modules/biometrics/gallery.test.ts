@@ -8,8 +8,13 @@ function unit(v: number[]): number[] {
 }
 
 function randomVectors(count: number, dim: number, seed: number): number[][] {
-  let s = seed;
-  const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+  let s = seed | 0;
+  const r = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
   return Array.from({ length: count }, () => Array.from({ length: dim }, r));
 }
 
@@ -36,11 +41,27 @@ describe('Gallery', () => {
     const g = new Gallery({ dimension: 2, initialCapacity: 4 });
     g.add('a', [1, 0]);
     g.add('b', [0, 1]);
+    const raw = g.rows();
+    const row = (i: number) => Array.from(raw.subarray(i * g.stride, i * g.stride + 2));
+    expect(row(1)).toEqual([0, 1]);
     g.remove('b');
-    const raw = (g as unknown as { data: Float32Array }).data;
-    expect(Array.from(raw.subarray(2, 4))).toEqual([0, 0]);
+    expect(row(1)).toEqual([0, 0]);
     g.remove('a');
-    expect(Array.from(raw.subarray(0, 2))).toEqual([0, 0]);
+    expect(row(0)).toEqual([0, 0]);
+  });
+
+  it('grows past its initial capacity and scans more than one block', () => {
+    const g = new Gallery({ dimension: 20, initialCapacity: 3 });
+    const vs = randomVectors(9000, 20, 5);
+    vs.forEach((v, i) => g.add(`v${i}`, v));
+    expect(g.size).toBe(9000);
+    for (const i of [0, 4095, 4096, 8999]) {
+      expect(g.search(vs[i]!, { k: 1 })[0]).toEqual({ id: `v${i}`, score: expect.closeTo(1, 5) });
+      expect(g.verify(`v${i}`, vs[i]!)).toBeCloseTo(1, 5);
+      expect(Array.from(g.get(`v${i}`)!)).toEqual(unit(vs[i]!).map((x) => expect.closeTo(x, 5)));
+    }
+    expect(g.simd).toBe(true);
+    expect(g.plainPass()).toBeCloseTo(Array.from(g.rows()).reduce((s, x) => s + x, 0), 1);
   });
 
   it('refuses vectors of the wrong length or with non-finite values', () => {

@@ -337,6 +337,10 @@ export function assessQuality(m: FaceMeasures, purpose: CapturePurpose): Quality
       message: `${others.length + 1} faces are in the image; enrolment needs exactly one`,
     });
   }
+  // Blur first: on a blurred face the landmarks, and so the size and pose measures, are unreliable.
+  if (m.sharpness < lim.minSharpness) {
+    issues.push({ code: 'face.blurred', message: `The face is blurred (sharpness ${fmt(m.sharpness)})` });
+  }
   if (m.interEyeDistance < lim.minInterEyePx) {
     issues.push({
       code: 'face.too_small',
@@ -352,9 +356,6 @@ export function assessQuality(m: FaceMeasures, purpose: CapturePurpose): Quality
       code: 'face.pose',
       message: `The face is not frontal enough (turn ${fmt(m.yaw)}, tilt ${Math.round(m.rollDegrees)} deg, nod ${fmt(m.pitch)})`,
     });
-  }
-  if (m.sharpness < lim.minSharpness) {
-    issues.push({ code: 'face.blurred', message: `The face is blurred (sharpness ${fmt(m.sharpness)})` });
   }
   const score =
     clamp01(main.score) *
