@@ -3,8 +3,16 @@
  * Pure, allocation-light: the screening module calls these for many pairs.
  */
 
-// Substitutions between classes that transliterations confuse, with their cost (1 for any other pair).
-const CHEAP_SUBSTITUTIONS: Array<[string, string, number]> = [
+import { LEARNED_INDEL, LEARNED_SUBSTITUTION } from './names.costs';
+
+/** Costs of the skeleton edit distance: substitution by pair of classes (`ab`, both orders), insertion/deletion. */
+export interface SkeletonCosts {
+  sub: Map<string, number>;
+  indel: Map<string, number>;
+}
+
+// Hand-set starting point: substitutions between classes that transliterations confuse (1 for any other pair).
+export const HAND_SUBSTITUTIONS: Array<[string, string, number]> = [
   ['t', 'θ', 0.3],
   ['s', 'θ', 0.3],
   ['t', 'd', 0.5],
@@ -34,28 +42,34 @@ const CHEAP_SUBSTITUTIONS: Array<[string, string, number]> = [
   ['r', 'l', 0.8],
   ['h', 'ħ', 0.1],
 ];
-const SUB_COST = new Map<string, number>();
-for (const [a, b, c] of CHEAP_SUBSTITUTIONS) {
-  SUB_COST.set(a + b, c);
-  SUB_COST.set(b + a, c);
-}
 // Inserting or deleting these is cheap: they are the sounds transliterations most often drop or add.
-const INDEL_COST: Record<string, number> = { ħ: 0.1, h: 0.5, w: 0.6, y: 0.6, x: 0.7, g: 0.8 };
+export const HAND_INDELS: Record<string, number> = { ħ: 0.1, h: 0.5, w: 0.6, y: 0.6, x: 0.7, g: 0.8 };
 
-function subCost(a: string, b: string): number {
-  if (a === b) return 0;
-  return SUB_COST.get(a + b) ?? 1;
+/** Builds a cost table from substitution triples and indel costs (later entries override earlier ones). */
+export function makeCosts(subs: Array<[string, string, number]>, indels: Record<string, number>): SkeletonCosts {
+  const sub = new Map<string, number>();
+  for (const [a, b, c] of subs) {
+    sub.set(a + b, c);
+    sub.set(b + a, c);
+  }
+  return { sub, indel: new Map(Object.entries(indels)) };
 }
 
-function indelCost(a: string): number {
-  return INDEL_COST[a] ?? 1;
-}
+export const HAND_COSTS = makeCosts(HAND_SUBSTITUTIONS, HAND_INDELS);
+
+/**
+ * The costs in use: the hand-set ones, overridden where the train data had enough evidence by costs learned from
+ * aligned spellings of one Arabic word (names.costs.ts, written by bench/names/build-variants.ts).
+ */
+export const DEFAULT_COSTS = makeCosts([...HAND_SUBSTITUTIONS, ...LEARNED_SUBSTITUTION], { ...HAND_INDELS, ...LEARNED_INDEL });
 
 let row0 = new Float64Array(32);
 let row1 = new Float64Array(32);
 
-/** Weighted edit distance between two skeletons (arrays of one-code-unit classes). */
-export function skeletonDistance(a: string, b: string): number {
+/** Weighted edit distance between two skeletons (strings of one-code-unit classes). */
+export function skeletonDistance(a: string, b: string, costs: SkeletonCosts = DEFAULT_COSTS): number {
+  const subs = costs.sub;
+  const indels = costs.indel;
   const n = a.length;
   const m = b.length;
   if (m + 1 > row0.length) {
@@ -65,17 +79,17 @@ export function skeletonDistance(a: string, b: string): number {
   let prev = row0;
   let cur = row1;
   prev[0] = 0;
-  for (let j = 1; j <= m; j++) prev[j] = prev[j - 1]! + indelCost(b[j - 1]!);
+  for (let j = 1; j <= m; j++) prev[j] = prev[j - 1]! + (indels.get(b[j - 1]!) ?? 1);
   for (let i = 1; i <= n; i++) {
     const ca = a[i - 1]!;
-    const del = indelCost(ca);
+    const del = indels.get(ca) ?? 1;
     cur[0] = prev[0]! + del;
     for (let j = 1; j <= m; j++) {
       const cb = b[j - 1]!;
-      let best = prev[j - 1]! + subCost(ca, cb);
+      let best = prev[j - 1]! + (ca === cb ? 0 : (subs.get(ca + cb) ?? 1));
       const d = prev[j]! + del;
       if (d < best) best = d;
-      const ins = cur[j - 1]! + indelCost(cb);
+      const ins = cur[j - 1]! + (indels.get(cb) ?? 1);
       if (ins < best) best = ins;
       cur[j] = best;
     }
@@ -87,11 +101,11 @@ export function skeletonDistance(a: string, b: string): number {
 }
 
 /** Similarity in [0, 1] of two skeletons: 1 - distance / longer length. Two empty skeletons are equal. */
-export function skeletonSimilarity(a: string, b: string): number {
+export function skeletonSimilarity(a: string, b: string, costs: SkeletonCosts = DEFAULT_COSTS): number {
   const len = Math.max(a.length, b.length);
   if (len === 0) return 1;
   if (a === b) return 1;
-  const d = skeletonDistance(a, b);
+  const d = skeletonDistance(a, b, costs);
   return Math.max(0, 1 - d / len);
 }
 

@@ -1,0 +1,3 @@
+// Written by bench/names/build-variants.ts: skeleton edit costs learned from the train splits. Do not edit.
+export const LEARNED_SUBSTITUTION: Array<[string, string, number]> = [["c","h",0.71],["c","k",0.33],["c","q",0.77],["c","s",0.39],["c","z",0.76],["d","j",0.79],["f","w",0.52],["g","h",0.68],["g","j",0.14],["g","q",0.39],["h","δ",0.8],["h","θ",0.78],["j","k",0.75],["j","s",0.66],["j","x",0.49],["j","y",0.3],["j","z",0.57],["k","s",0.6],["l","w",0.71],["l","y",0.56],["q","x",0.53],["s","t",0.77],["s","z",0.29],["t","ħ",0.75],["z","ʒ",0.41],["z","θ",0.68],["δ","θ",0.27]];
+export const LEARNED_INDEL: Record<string, number> = {};
