@@ -156,7 +156,7 @@ export function transition(current: Placement, intent: EventIntent): Transition 
         );
       }
       if (intent.toUnitFacilityId && intent.toUnitFacilityId !== facilityId) {
-        refuse('move_across_facilities', `Unit ${unitId} is in another facility; record a transfer instead`);
+        refuse('move_across_facilities', `Unit ${unitId} is in another facility; MOVED stays within one facility, record TRANSFER_DEPARTED then TRANSFER_ARRIVED`);
       }
       if (unitId === current.unitId) refuse('move_to_same_unit', `The person is already in unit ${unitId}`);
       return { next: stay({ unitId }), ...from, toFacilityId: facilityId, toUnitId: unitId };
@@ -301,6 +301,8 @@ export interface BadEvent {
   seq: number;
   problem: 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'head_mismatch';
   message: string;
+  /** For a gap: the hash of the event that should have come before (lets the caller find a renumbered event). */
+  missingHash?: string;
 }
 
 /**
@@ -321,6 +323,7 @@ export class ChainVerifier {
         ...at,
         problem: 'sequence_gap',
         message: `Event ${event.id} has seq ${event.seq} where ${this.expectedSeq} was expected: an event is missing or was renumbered`,
+        missingHash: event.prevHash,
       };
     }
     if (event.prevHash !== this.prevHash) {

@@ -94,3 +94,11 @@ export async function recentFacilityEvents(db: Db, facilityId: string, limit: nu
 export async function countEventsByType(db: Db): Promise<{ type: EventType; count: number }[]> {
   return queryRows(db, sql`select type, count(*)::int as count from custody_events group by type order by type`);
 }
+
+export async function findEventByHash(db: Db, siteId: string, hash: string): Promise<{ id: string; seq: number } | undefined> {
+  const [row] = await db
+    .select({ id: custodyEvents.id, seq: custodyEvents.seq })
+    .from(custodyEvents)
+    .where(and(eq(custodyEvents.siteId, siteId), eq(custodyEvents.hash, hash)));
+  return row;
+}

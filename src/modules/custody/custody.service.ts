@@ -26,6 +26,7 @@ import {
   insertEvents,
   lockHead,
   readEventPage,
+  findEventByHash,
   readHeads,
   recentFacilityEvents,
   saveHead,
@@ -266,7 +267,7 @@ export class CustodyService {
         if (page.length === 0) break;
         for (const event of page) {
           const bad = verifier.push(event);
-          if (bad) return { ok: false, events: events + verifier.count, firstBad: bad, heads };
+          if (bad) return { ok: false, events: events + verifier.count, firstBad: await this.explainGap(bad), heads };
         }
         after = page[page.length - 1]!.seq;
       }
@@ -276,6 +277,20 @@ export class CustodyService {
     }
     const local = heads.find((h) => h.siteId === this.siteId);
     return { ok: true, events, head: local?.hash ?? heads[0]?.hash ?? '', heads };
+  }
+
+  /** A gap whose missing event still exists under another seq was a renumbering: name that event. */
+  private async explainGap(bad: BadEvent): Promise<BadEvent> {
+    if (bad.problem !== 'sequence_gap' || !bad.missingHash) return bad;
+    const moved = await findEventByHash(this.db, bad.siteId, bad.missingHash);
+    if (!moved || moved.id === bad.id) return bad;
+    return {
+      id: moved.id,
+      siteId: bad.siteId,
+      seq: moved.seq,
+      problem: 'sequence_gap',
+      message: `Event ${moved.id} was renumbered: it is stored with seq ${moved.seq}, out of its place in the chain (a gap opens before event ${bad.id})`,
+    };
   }
 
   /** Persons the actor can see among those currently placed at a facility (for roll calls and facility pages). */

@@ -1,0 +1,279 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ConflictError } from '../../platform/errors';
+import { GENESIS_HASH } from '../../platform/canonical-json';
+import {
+  allowedFrom,
+  ChainVerifier,
+  CUSTODY_STATUSES,
+  EVENT_TYPES,
+  sealEvent,
+  transition,
+  type CustodyStatus,
+  type EventIntent,
+  type EventType,
+  type LedgerEvent,
+  type Placement,
+} from './custody.domain';
+
+const A = 'facility-a';
+const B = 'facility-b';
+const A1 = 'unit-a1';
+const A2 = 'unit-a2';
+const B1 = 'unit-b1';
+const unitFacility: Record<string, string> = { [A1]: A, [A2]: A, [B1]: B };
+
+function placementIn(status: CustodyStatus): Placement {
+  if (status === 'registered') return { status, facilityId: null, unitId: null, destinationFacilityId: null, outReason: null };
+  return {
+    status,
+    facilityId: A,
+    unitId: A1,
+    destinationFacilityId: status === 'in_transit' ? B : null,
+    outReason: status === 'temporarily_out' ? 'hospital' : null,
+  };
+}
+
+/** A well-formed intent for each type, so that only the status decides. */
+function intentFor(type: EventType): EventIntent {
+  switch (type) {
+    case 'ADMITTED':
+      return { type, toFacilityId: A, toUnitId: A1, toUnitFacilityId: A };
+    case 'MOVED':
+      return { type, toUnitId: A2, toUnitFacilityId: A };
+    case 'TRANSFER_DEPARTED':
+      return { type, toFacilityId: B };
+    case 'TRANSFER_ARRIVED':
+      return { type, toFacilityId: B, toUnitId: B1, toUnitFacilityId: B };
+    case 'TEMPORARY_OUT':
+      return { type, reason: 'hospital' };
+    case 'RECAPTURED':
+      return { type, toFacilityId: A };
+    default:
+      return { type };
+  }
+}
+
+describe('custody state machine', () => {
+  for (const type of EVENT_TYPES) {
+    for (const status of CUSTODY_STATUSES) {
+      const allowed = allowedFrom(type).includes(status);
+      it(`${type} from ${status} is ${allowed ? 'allowed' : 'refused'}`, () => {
+        const run = () => transition(placementIn(status), intentFor(type));
+        if (allowed) {
+          expect(run().next.status).toBeTypeOf('string');
+        } else {
+          expect(run).toThrow(ConflictError);
+          try {
+            run();
+          } catch (err) {
+            expect((err as ConflictError).code).toBe('custody.invalid_transition');
+            expect((err as ConflictError).message).toContain(type);
+            expect((err as ConflictError).message).toContain('requires status');
+          }
+        }
+      });
+    }
+  }
+
+  it('nothing can happen to a deceased person', () => {
+    for (const type of EVENT_TYPES) expect(() => transition(placementIn('deceased'), intentFor(type))).toThrow(ConflictError);
+  });
+
+  it('a registered person can only be admitted', () => {
+    const allowed = EVENT_TYPES.filter((t) => {
+      try {
+        transition(placementIn('registered'), intentFor(t));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(allowed).toEqual(['ADMITTED']);
+  });
+
+  it('the placement follows each event', () => {
+    let p = placementIn('registered');
+    p = transition(p, intentFor('ADMITTED')).next;
+    expect(p).toMatchObject({ status: 'in_custody', facilityId: A, unitId: A1 });
+    p = transition(p, intentFor('MOVED')).next;
+    expect(p).toMatchObject({ status: 'in_custody', facilityId: A, unitId: A2 });
+    p = transition(p, intentFor('TEMPORARY_OUT')).next;
+    expect(p).toMatchObject({ status: 'temporarily_out', facilityId: A, outReason: 'hospital' });
+    p = transition(p, { type: 'RETURNED' }).next;
+    expect(p).toMatchObject({ status: 'in_custody', unitId: A2, outReason: null });
+    p = transition(p, intentFor('TRANSFER_DEPARTED')).next;
+    expect(p).toMatchObject({ status: 'in_transit', facilityId: A, destinationFacilityId: B });
+    p = transition(p, intentFor('TRANSFER_ARRIVED')).next;
+    expect(p).toMatchObject({ status: 'in_custody', facilityId: B, unitId: B1, destinationFacilityId: null });
+    p = transition(p, { type: 'UNACCOUNTED' }).next;
+    expect(p.status).toBe('unaccounted');
+    p = transition(p, { type: 'ACCOUNTED' }).next;
+    expect(p).toMatchObject({ status: 'in_custody', facilityId: B });
+    p = transition(p, { type: 'ESCAPED' }).next;
+    expect(p).toMatchObject({ status: 'escaped', facilityId: B });
+    p = transition(p, { type: 'RECAPTURED' }).next;
+    expect(p).toMatchObject({ status: 'in_custody', facilityId: B });
+    p = transition(p, { type: 'RELEASED' }).next;
+    expect(p.status).toBe('released');
+    p = transition(p, intentFor('ADMITTED')).next;
+    expect(p).toMatchObject({ status: 'in_custody', facilityId: A });
+  });
+
+  it('names the rule when a move leaves the facility', () => {
+    expect(() => transition(placementIn('in_custody'), { type: 'MOVED', toUnitId: B1, toUnitFacilityId: B })).toThrow(
+      /TRANSFER_DEPARTED/,
+    );
+  });
+
+  it('refuses an arrival somewhere other than the departure destination', () => {
+    expect(() => transition(placementIn('in_transit'), { type: 'TRANSFER_ARRIVED', toFacilityId: A })).toThrow(
+      expect.objectContaining({ code: 'custody.arrival_elsewhere' }),
+    );
+  });
+
+  it('refuses a transfer to the same facility and a move to the same unit', () => {
+    expect(() => transition(placementIn('in_custody'), { type: 'TRANSFER_DEPARTED', toFacilityId: A })).toThrow(
+      expect.objectContaining({ code: 'custody.transfer_to_same_facility' }),
+    );
+    expect(() => transition(placementIn('in_custody'), { type: 'MOVED', toUnitId: A1, toUnitFacilityId: A })).toThrow(
+      expect.objectContaining({ code: 'custody.move_to_same_unit' }),
+    );
+  });
+
+  it('needs a destination, a unit or a reason where the event has one', () => {
+    expect(() => transition(placementIn('registered'), { type: 'ADMITTED' })).toThrow(/needs facilityId/);
+    expect(() => transition(placementIn('in_custody'), { type: 'MOVED' })).toThrow(/needs unitId/);
+    expect(() => transition(placementIn('in_custody'), { type: 'TEMPORARY_OUT' })).toThrow(/needs reason/);
+    expect(() => transition(placementIn('in_custody'), { type: 'TRANSFER_DEPARTED' })).toThrow(/needs facilityId/);
+  });
+
+  it('refuses a unit of another facility at admission', () => {
+    expect(() => transition(placementIn('registered'), { type: 'ADMITTED', toFacilityId: A, toUnitId: B1, toUnitFacilityId: B })).toThrow(
+      expect.objectContaining({ code: 'custody.unit_outside_facility' }),
+    );
+  });
+});
+
+// --- the hash chain, property-based ------------------------------------------------------------------------
+
+const arbType = fc.constantFrom(...EVENT_TYPES);
+const arbEventSeed = fc.record({
+  personId: fc.constantFrom('p1', 'p2', 'p3'),
+  type: arbType,
+  minutes: fc.integer({ min: 0, max: 100_000 }),
+  authority: fc.option(fc.string({ maxLength: 40 }), { nil: null }),
+  reason: fc.option(fc.constantFrom('hospital', 'court', 'other'), { nil: null }),
+  evidence: fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean())), { nil: null }),
+  unit: fc.option(fc.constantFrom(A1, A2, B1), { nil: null }),
+});
+
+function buildChain(seeds: fc.RecordValue<typeof arbEventSeed.__type>[] | unknown[]): LedgerEvent[] {
+  let prevHash = GENESIS_HASH;
+  return (seeds as (typeof arbEventSeed extends fc.Arbitrary<infer T> ? T : never)[]).map((s, i) => {
+    const e = sealEvent({
+      id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+      siteId: 'hq',
+      seq: i + 1,
+      personId: s.personId,
+      type: s.type,
+      occurredAt: new Date(Date.UTC(2026, 0, 1) + s.minutes * 60_000),
+      recordedAt: new Date(Date.UTC(2026, 0, 1) + i * 1000),
+      recordedBy: null,
+      fromFacilityId: null,
+      fromUnitId: null,
+      toFacilityId: s.unit ? unitFacility[s.unit]! : null,
+      toUnitId: s.unit,
+      authority: s.authority,
+      reason: s.reason,
+      evidence: s.evidence,
+      prevHash,
+    });
+    prevHash = e.hash;
+    return e;
+  });
+}
+
+function verifyAll(events: LedgerEvent[]) {
+  const v = new ChainVerifier('hq');
+  for (const e of events) {
+    const bad = v.push(e);
+    if (bad) return bad;
+  }
+  return null;
+}
+
+const MUTABLE_FIELDS = [
+  'id',
+  'seq',
+  'personId',
+  'type',
+  'occurredAt',
+  'recordedAt',
+  'recordedBy',
+  'fromFacilityId',
+  'fromUnitId',
+  'toFacilityId',
+  'toUnitId',
+  'authority',
+  'reason',
+  'evidence',
+  'prevHash',
+  'hash',
+] as const;
+
+function mutate(event: LedgerEvent, field: (typeof MUTABLE_FIELDS)[number]): LedgerEvent {
+  const e = { ...event } as Record<string, unknown>;
+  const v = e[field];
+  if (field === 'seq') e.seq = (v as number) + 1;
+  else if (v instanceof Date) e[field] = new Date(v.getTime() + 1);
+  else if (field === 'evidence') e.evidence = { ...(v as object | null), tampered: true };
+  else if (field === 'type') e.type = v === 'ESCAPED' ? 'RELEASED' : 'ESCAPED';
+  else e[field] = typeof v === 'string' ? `${v}x` : 'x';
+  return e as unknown as LedgerEvent;
+}
+
+describe('hash chain (property-based)', () => {
+  it('any sequence of sealed events verifies', () => {
+    fc.assert(
+      fc.property(fc.array(arbEventSeed, { minLength: 1, maxLength: 40 }), (seeds) => {
+        const chain = buildChain(seeds);
+        expect(verifyAll(chain)).toBeNull();
+      }),
+    );
+  });
+
+  it('changing any stored field of any event fails verification and names that event', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbEventSeed, { minLength: 1, maxLength: 30 }),
+        fc.nat(),
+        fc.constantFrom(...MUTABLE_FIELDS),
+        (seeds, pick, field) => {
+          const chain = buildChain(seeds);
+          const index = pick % chain.length;
+          chain[index] = mutate(chain[index]!, field);
+          const bad = verifyAll(chain);
+          expect(bad).not.toBeNull();
+          expect(bad!.id).toBe(chain[index]!.id);
+        },
+      ),
+    );
+  });
+
+  it('removing an event is caught at the gap, and removing the last ones at the head', () => {
+    fc.assert(
+      fc.property(fc.array(arbEventSeed, { minLength: 2, maxLength: 30 }), fc.nat(), (seeds, pick) => {
+        const chain = buildChain(seeds);
+        const head = { siteId: 'hq', seq: chain.length, hash: chain.at(-1)!.hash };
+        const index = pick % (chain.length - 1);
+        const removed = chain.filter((_, i) => i !== index);
+        expect(verifyAll(removed)?.problem).toBe('sequence_gap');
+        const truncated = chain.slice(0, -1);
+        const v = new ChainVerifier('hq');
+        for (const e of truncated) expect(v.push(e)).toBeNull();
+        expect(v.finish(head)?.problem).toBe('head_mismatch');
+      }),
+    );
+  });
+});
