@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auth, createTestApp, targets, type TestApp } from './harness';
+import { adminActor, buildAdmittedPerson, buildFacility } from './factories';
+import { PERMISSIONS, ROLES, type Permission, type Role } from '../src/modules/access';
+import type { FakeClock } from '../src/platform/clock';
+
+interface Endpoint {
+  method: 'GET' | 'POST' | 'PATCH';
+  url: (ids: Ids) => string;
+  permission: Permission;
+  body?: (ids: Ids) => object;
+}
+interface Ids {
+  facilityA: string;
+  unitA: string;
+  personA: string;
+}
+
+const ENDPOINTS: Endpoint[] = [
+  { method: 'GET', url: () => '/api/v1/facilities', permission: 'facilities.read' },
+  { method: 'GET', url: (i) => `/api/v1/facilities/${i.facilityA}`, permission: 'facilities.read' },
+  { method: 'POST', url: () => '/api/v1/facilities', permission: 'facilities.write', body: () => ({ code: `X${Math.random().toString(36).slice(2, 8)}`, name: 'x', kind: 'camp' }) },
+  { method: 'POST', url: (i) => `/api/v1/facilities/${i.facilityA}/units`, permission: 'facilities.write', body: () => ({ code: `U${Math.random().toString(36).slice(2, 8)}`, name: 'u' }) },
+  { method: 'GET', url: () => '/api/v1/persons?q=Ahmad', permission: 'persons.read' },
+  { method: 'GET', url: (i) => `/api/v1/persons/${i.personA}`, permission: 'persons.read' },
+  { method: 'POST', url: () => '/api/v1/persons', permission: 'persons.write', body: (i) => ({ names: [{ full: 'Test Person' }], sex: 'F', facilityId: i.facilityA }) },
+  { method: 'PATCH', url: (i) => `/api/v1/persons/${i.personA}`, permission: 'persons.write', body: () => ({ placeOfBirth: 'Mosul', reason: 'interview' }) },
+  { method: 'GET', url: (i) => `/api/v1/persons/${i.personA}/events`, permission: 'custody.read' },
+  { method: 'POST', url: (i) => `/api/v1/persons/${i.personA}/events`, permission: 'custody.append', body: () => ({ type: 'TEMPORARY_OUT', reason: 'court' }) },
+  { method: 'POST', url: (i) => `/api/v1/persons/${i.personA}/events`, permission: 'custody.append', body: () => ({ type: 'RETURNED' }) },
+  { method: 'GET', url: () => '/api/v1/ledger/verify', permission: 'ledger.verify' },
+  { method: 'GET', url: () => '/api/v1/reports/status', permission: 'reports.read' },
+  { method: 'GET', url: () => '/api/v1/audit', permission: 'audit.read' },
+  { method: 'GET', url: () => '/api/v1/users', permission: 'users.manage' },
+];
+
+for (const target of await targets()) {
+  describe(`access control on ${target}`, () => {
+    let app: TestApp;
+    let ids: Ids;
+    let facilityB: string;
+    let personB: string;
+    let personFra: string;
+    const tokens = new Map<Role, string>();
+
+    beforeAll(async () => {
+      app = await createTestApp(target);
+      const a = await buildFacility(app.services, { code: 'A' });
+      const b = await buildFacility(app.services, { code: 'B' });
+      facilityB = b.facility.id;
+      const personA = await buildAdmittedPerson(app.services, { facilityId: a.facility.id, unitId: a.units[0]!.id }, { names: [{ full: 'Ahmad Irqi' }], nationalities: ['IRQ'] });
+      personB = await buildAdmittedPerson(app.services, { facilityId: facilityB, unitId: b.units[0]!.id }, { names: [{ full: 'Ahmad Bravo' }], nationalities: ['IRQ'] });
+      personFra = await buildAdmittedPerson(app.services, { facilityId: a.facility.id, unitId: a.units[0]!.id }, { names: [{ full: 'Ahmad Dupont' }], nationalities: ['FRA'] });
+      ids = { facilityA: a.facility.id, unitA: a.units[0]!.id, personA };
+      for (const role of ROLES) {
+        // Scoped roles get facility A (officer) or FRA+IRQ (liaison), so that the matrix tests the role, not the scope.
+        const scope = role === 'officer' ? { facilityIds: [a.facility.id] } : role === 'liaison' ? { nationalities: ['IRQ', 'FRA'] } : {};
+        tokens.set(role, await app.tokenFor(role, scope));
+      }
+    });
+    afterAll(async () => app?.close());
+
+    it('every protected endpoint answers 401 without credentials or with a bad token', async () => {
+      for (const e of ENDPOINTS) {
+        const none = await app.http.inject({ method: e.method, url: e.url(ids), payload: e.body?.(ids) });
+        expect(none.statusCode, `${e.method} ${e.url(ids)}`).toBe(401);
+        expect(none.json().error.code).toBe('auth.unauthenticated');
+        const bad = await app.http.inject({ method: e.method, url: e.url(ids), headers: auth('not-a-token'), payload: e.body?.(ids) });
+        expect(bad.statusCode).toBe(401);
+      }
+    });
+
+    for (const role of ROLES) {
+      it(`role ${role}: 403 exactly where the permission table says so`, async () => {
+        for (const e of ENDPOINTS) {
+          const allowed = (PERMISSIONS[e.permission] as readonly Role[]).includes(role);
+          const res = await app.http.inject({ method: e.method, url: e.url(ids), headers: auth(tokens.get(role)!), payload: e.body?.(ids) });
+          const label = `${role} ${e.method} ${e.url(ids)} -> ${res.statusCode} ${res.body.slice(0, 200)}`;
+          if (allowed) {
+            // Registrars may append ADMITTED only: the service refuses TEMPORARY_OUT with its own 403 code.
+            if (role === 'registrar' && e.permission === 'custody.append') expect(res.json().error.code, label).toBe('custody.role_may_not');
+            // Authorised: either done, or refused by the state machine (the shared person moves out and back).
+            else if (res.statusCode === 409) expect(res.json().error.code, label).toBe('custody.invalid_transition');
+            else expect(res.statusCode, label).toBeLessThan(300);
+          } else {
+            expect(res.statusCode, label).toBe(403);
+            expect(res.json().error.code, label).toBe('access.forbidden');
+          }
+        }
+      });
+    }
+
+    it('an officer sees only the facilities and persons of its scope; hidden records are not counted', async () => {
+      const token = tokens.get('officer')!;
+      const list = await app.http.inject({ method: 'GET', url: '/api/v1/facilities', headers: auth(token) });
+      expect(list.json().map((f: { id: string }) => f.id)).toEqual([ids.facilityA]);
+      expect((await app.http.inject({ method: 'GET', url: `/api/v1/facilities/${facilityB}`, headers: auth(token) })).statusCode).toBe(403);
+      expect((await app.http.inject({ method: 'GET', url: `/api/v1/persons/${personB}`, headers: auth(token) })).statusCode).toBe(403);
+      const search = await app.http.inject({ method: 'GET', url: '/api/v1/persons?q=Ahmad', headers: auth(token) });
+      const found = search.json().map((p: { id: string }) => p.id);
+      expect(found).toContain(ids.personA);
+      expect(found).not.toContain(personB);
+      const report = (await app.http.inject({ method: 'GET', url: '/api/v1/reports/status', headers: auth(token) })).json();
+      expect(report.facilities.map((f: { id: string }) => f.id)).toEqual([ids.facilityA]);
+      expect(report.totals.onRoll).toBe(report.facilities[0].onRoll);
+      const events = await app.http.inject({ method: 'POST', url: `/api/v1/persons/${personB}/events`, headers: auth(token), payload: { type: 'ESCAPED' } });
+      expect(events.statusCode).toBe(403);
+    });
+
+    it('a liaison sees only its own nationals, in lists, records and reports', async () => {
+      const token = await app.tokenFor('liaison', { nationalities: ['FRA'] });
+      const search = await app.http.inject({ method: 'GET', url: '/api/v1/persons?q=Ahmad', headers: auth(token) });
+      expect(search.json().map((p: { id: string }) => p.id)).toEqual([personFra]);
+      const all = await app.http.inject({ method: 'GET', url: '/api/v1/persons', headers: auth(token) });
+      expect(all.json().map((p: { id: string }) => p.id)).toEqual([personFra]);
+      expect((await app.http.inject({ method: 'GET', url: `/api/v1/persons/${ids.personA}`, headers: auth(token) })).statusCode).toBe(403);
+      expect((await app.http.inject({ method: 'GET', url: `/api/v1/persons/${personFra}`, headers: auth(token) })).statusCode).toBe(200);
+      const report = (await app.http.inject({ method: 'GET', url: '/api/v1/reports/status', headers: auth(token) })).json();
+      expect(report.totals.onRoll).toBe(1);
+      expect(report.nationalities.map((n: { country: string }) => n.country)).toEqual(['FRA']);
+    });
+
+    it('a session cookie works like a bearer token, and logout ends it', async () => {
+      await app.services.access.createUser(adminActor, { username: 'cookie-user', password: 'long enough password', role: 'commander' });
+      const login = await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'cookie-user', password: 'long enough password' } });
+      expect(login.statusCode).toBe(200);
+      const cookie = login.cookies.find((c) => c.name === 'custos_session')!;
+      expect(cookie.httpOnly).toBe(true);
+      const me = await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { custos_session: cookie.value } });
+      expect(me.json()).toMatchObject({ username: 'cookie-user', role: 'commander' });
+      await app.http.inject({ method: 'POST', url: '/api/v1/auth/logout', cookies: { custos_session: cookie.value } });
+      expect((await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { custos_session: cookie.value } })).statusCode).toBe(401);
+    });
+
+    it('sessions expire when idle', async () => {
+      const token = await app.tokenFor('commander');
+      expect((await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: auth(token) })).statusCode).toBe(200);
+      (app.clock as FakeClock).advance(9 * 3600_000);
+      const res = await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: auth(token) });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('auth.session_expired');
+    });
+
+    it('login is rate-limited after repeated failures, and the failures are audited', async () => {
+      await app.services.access.createUser(adminActor, { username: 'target-user', password: 'the right password', role: 'officer', facilityIds: [ids.facilityA] });
+      let last = 0;
+      for (let i = 0; i < 11; i++) {
+        last = (await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'target-user', password: `wrong ${i}` } })).statusCode;
+      }
+      expect(last).toBe(429);
+      const right = await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'target-user', password: 'the right password' } });
+      expect(right.statusCode).toBe(429);
+      expect(right.headers['retry-after']).toBeDefined();
+      const audit = await app.services.audit.list(adminActor, { action: 'auth.login_failed', limit: 50 });
+      expect(audit.length).toBeGreaterThanOrEqual(10);
+    });
+
+    it('passwords are stored as argon2id hashes', async () => {
+      const { sql } = await import('drizzle-orm');
+      const rows = (await app.services.database.db.execute(sql`select password_hash from users limit 3`)).rows as { password_hash: string }[];
+      for (const r of rows) expect(r.password_hash).toMatch(/^\$argon2id\$/);
+    });
+  });
+}
