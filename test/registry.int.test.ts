@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auth, createTestApp, targets, type TestApp } from './harness';
+import { adminActor, buildFacility } from './factories';
+
+for (const target of await targets()) {
+  describe(`registry on ${target}`, () => {
+    let app: TestApp;
+    let token: string;
+    let facilityId: string;
+
+    beforeAll(async () => {
+      app = await createTestApp(target);
+      facilityId = (await buildFacility(app.services, { code: 'ROJ' })).facility.id;
+      token = await app.tokenFor('registrar', { facilityIds: [facilityId] });
+    });
+    afterAll(async () => app?.close());
+
+    const create = (payload: object) => app.http.inject({ method: 'POST', url: '/api/v1/persons', headers: auth(token), payload });
+
+    it('enrols a full record: names with parts in two scripts, birth precision, documents, marks, flags', async () => {
+      const res = await create({
+        names: [
+          { full: 'عبد الرحمن بن محمد الجبوري', parts: { given: 'عبد الرحمن', father: 'محمد', family: 'الجبوري' } },
+          { full: 'Abdul Rahman bin Mohammed al-Jubouri', kind: 'spelling', source: 'camp card' },
+          { full: 'Abu Omar', kind: 'kunya' },
+        ],
+        sex: 'male',
+        birthDate: '1987-03',
+        placeOfBirth: 'Mosul',
+        nationalities: ['irq', { country: 'SYR', status: 'verified' }],
+        documents: [{ type: 'national_id', number: 'ab 123 456', issuingCountry: 'IRQ' }],
+        distinguishingMarks: ['scar on left hand'],
+        vulnerabilities: ['medical'],
+        facilityId,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const p = res.json();
+      expect(p.names.map((n: { script: string }) => n.script)).toEqual(['arabic', 'latin', 'latin']);
+      expect(p.names[0].parts.father).toBe('محمد');
+      expect(p.sex).toBe('M');
+      expect(p.birth).toEqual({ date: '1987-03-01', precision: 'month', from: '1987-03-01', to: '1987-03-31' });
+      expect(p.nationalities).toEqual(expect.arrayContaining([{ country: 'IRQ', status: 'claimed' }, { country: 'SYR', status: 'verified' }]));
+      expect(p.documents[0].number).toBe('AB123456');
+      expect(p.possiblyMinor).toBe(false);
+      expect(p.placement).toBeNull();
+    });
+
+    it('stores honest birth precision: year, range, approximate; unknown counts as possibly minor', async () => {
+      const year = (await create({ names: [{ full: 'Fatima' }], sex: 'F', birthDate: '2014' })).json();
+      expect(year.birth).toMatchObject({ precision: 'year', from: '2014-01-01', to: '2014-12-31' });
+      expect(year.possiblyMinor).toBe(true);
+      const range = (await create({ names: [{ full: 'Aisha' }], sex: 'F', birthFrom: '1995-01-01', birthTo: '1999-12-31' })).json();
+      expect(range.birth).toMatchObject({ precision: 'range', date: null });
+      const approx = (await create({ names: [{ full: 'Maryam' }], sex: 'F', birthDate: '1990-06-15', birthPrecision: 'approximate' })).json();
+      expect(approx.birth).toMatchObject({ precision: 'approximate', from: '1988-06-15', to: '1992-06-15' });
+      const unknown = (await create({ names: [{ full: 'Zaynab' }], sex: 'F' })).json();
+      expect(unknown.possiblyMinor).toBe(true);
+      for (const bad of [{ birthDate: '2031' }, { birthDate: '1990-02-30' }, { birthDate: '1990-13' }, { birthFrom: '2000-01-01' }, { birthFrom: '2001-01-01', birthTo: '2000-01-01' }]) {
+        const res = await create({ names: [{ full: 'X' }], sex: 'F', ...bad });
+        expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+      }
+    });
+
+    it('finds a person by another spelling, across Arabic and Latin scripts', async () => {
+      await create({ names: [{ full: 'محمد بن علي البغدادي' }], sex: 'M', birthDate: '1980', facilityId });
+      await create({ names: [{ full: 'Khalid Hassan al-Tikriti' }], sex: 'M', birthDate: '1975', facilityId });
+      const search = async (q: string) =>
+        (await app.http.inject({ method: 'GET', url: `/api/v1/persons?q=${encodeURIComponent(q)}`, headers: auth(token) })).json() as { name: string }[];
+      expect((await search('Muhammad ibn Ali el-Baghdadi'))[0]?.name).toBe('محمد بن علي البغدادي');
+      expect((await search('Mohamed Albaghdadi'))[0]?.name).toBe('محمد بن علي البغدادي');
+      expect((await search('خالد حسن التكريتي'))[0]?.name).toBe('Khalid Hassan al-Tikriti');
+      expect((await search('Abdelrahman Jubouri'))[0]?.name).toBe('عبد الرحمن بن محمد الجبوري');
+      expect(await search('Zzyzx Qwerty')).toEqual([]);
+    });
+
+    it('audits every read of a record with its purpose, in the same chain as changes', async () => {
+      const id = (await create({ names: [{ full: 'Hamza' }], sex: 'M', birthDate: '2001' })).json().id;
+      const read = await app.http.inject({ method: 'GET', url: `/api/v1/persons/${id}`, headers: { ...auth(token), 'x-custos-purpose': 'family tracing request 42' } });
+      expect(read.statusCode).toBe(200);
+      await app.http.inject({ method: 'GET', url: `/api/v1/persons/${id}?purpose=medical_referral`, headers: auth(token) });
+      await app.http.inject({ method: 'GET', url: `/api/v1/persons/${id}`, headers: auth(token) });
+      const entries = await app.services.audit.list(adminActor, { subjectType: 'person', subjectId: id, limit: 10 });
+      const reads = entries.filter((e) => e.action === 'person.read').map((e) => e.purpose);
+      expect(reads).toEqual(['registration', 'medical_referral', 'family tracing request 42']);
+      expect(entries.some((e) => e.action === 'person.create')).toBe(true);
+      const bad = await app.http.inject({ method: 'GET', url: `/api/v1/persons/${id}`, headers: { ...auth(token), 'x-custos-purpose': '<script>' } });
+      expect(bad.statusCode).toBe(400);
+      expect((await app.services.audit.verify(adminActor)).ok).toBe(true);
+    });
+
+    it('households and relations read from both sides', async () => {
+      const household = (await app.http.inject({ method: 'POST', url: '/api/v1/households', headers: auth(token), payload: { label: 'Phase 4 tent 112', facilityId } })).json();
+      const mother = (await create({ names: [{ full: 'Umm Yusuf' }], sex: 'F', birthDate: '1992', householdId: household.id })).json();
+      const child = (
+        await create({ names: [{ full: 'Yusuf' }], sex: 'M', birthDate: '2016', householdId: household.id, relations: [{ kind: 'mother_of', personId: mother.id }] })
+      ).json();
+      expect(child.relations).toEqual([{ kind: 'child_of', personId: mother.id, name: 'Umm Yusuf' }]);
+      const motherView = (await app.http.inject({ method: 'GET', url: `/api/v1/persons/${mother.id}`, headers: auth(token) })).json();
+      expect(motherView.relations).toEqual([{ kind: 'mother_of', personId: child.id, name: 'Yusuf' }]);
+      const members = (await app.http.inject({ method: 'GET', url: `/api/v1/households/${household.id}`, headers: auth(token) })).json();
+      expect(members.members.map((m: { id: string }) => m.id).sort()).toEqual([mother.id, child.id].sort());
+    });
+
+    it('corrections are audited with the reason and the values before and after', async () => {
+      const id = (await create({ names: [{ full: 'Omar' }], sex: 'M', birthDate: '1999' })).json().id;
+      const res = await app.http.inject({ method: 'PATCH', url: `/api/v1/persons/${id}`, headers: auth(token), payload: { birthDate: '1998-05-02', reason: 'birth certificate seen' } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().version).toBe(2);
+      const [entry] = await app.services.audit.list(adminActor, { subjectId: id, action: 'person.update', limit: 1 });
+      expect(entry!.details).toMatchObject({ reason: 'birth certificate seen', changed: { birthDate: { before: '1999-01-01', after: '1998-05-02' } } });
+      const noReason = await app.http.inject({ method: 'PATCH', url: `/api/v1/persons/${id}`, headers: auth(token), payload: { birthDate: '1998' } });
+      expect(noReason.statusCode).toBe(400);
+      const added = await app.http.inject({ method: 'POST', url: `/api/v1/persons/${id}/names`, headers: auth(token), payload: { full: 'عمر' } });
+      expect(added.json().names.map((n: { full: string }) => n.full)).toEqual(['Omar', 'عمر']);
+    });
+
+    it('a registrar cannot enrol into a facility outside its scope', async () => {
+      const other = (await buildFacility(app.services, { code: 'OTHER' })).facility.id;
+      const res = await create({ names: [{ full: 'Out Of Scope' }], sex: 'F', facilityId: other });
+      expect(res.statusCode).toBe(403);
+    });
+  });
+}
