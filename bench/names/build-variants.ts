@@ -5,7 +5,8 @@
  *   npx tsx bench/names/build-variants.ts
  *
  * Cleaning (the data are aligned automatically and noisy: محمد -> "morocco"): a spelling is kept when it carries at
- * least 2% of its word's count and its consonant skeleton is plausible for the Arabic word (similarity >= 0.5).
+ * least 2% of its word's count and its consonant skeleton is plausible for the Arabic word (similarity >= 0.5 under
+ * the hand-set costs, so that the build does not depend on its own previous output).
  * A word is kept when it has two or more spellings (the table then says they are variants), or one spelling seen at
  * least 5 times (the table then knows that spelling belongs to that word, and not to a similar one: Hassan is حسن,
  * Hussein is حسين). Rarer single spellings add little and would make the committed file large.
@@ -126,7 +127,7 @@ export function buildVariantTable(): { file: VariantTableFile; costs: string; st
     const total = [...g.spellings.values()].reduce((a, b) => a + b, 0);
     const askel = arabicSkeleton(coreOf(g.key));
     const spellings = [...g.spellings.entries()]
-      .filter(([lk, c]) => c / total >= 0.02 && skeletonSimilarity(latinSkeleton(coreOf(lk)), askel) >= 0.5)
+      .filter(([lk, c]) => c / total >= 0.02 && skeletonSimilarity(latinSkeleton(coreOf(lk)), askel, HAND_COSTS) >= 0.5)
       .sort((a, b) => b[1] - a[1]);
     // one spelling: kept only for frequent words, so that the table knows Hassan (حسن) apart from Hussein (حسين)
     if (spellings.length === 0 || (spellings.length < 2 && spellings[0]![1] < MIN_SINGLE_COUNT)) continue;

@@ -2,7 +2,7 @@
  * Reads the name data in ../shared/data/names (in place, never copied) and splits Arabic words into groups for
  * learning, tuning and held-out reporting.
  *
- * A *group* is one Arabic word (normalised, article stripped): all Latin spellings of that Arabic word are variants
+ * A *group* is one Arabic word (normalised): all Latin spellings of that Arabic word are variants
  * of one name. Groups are assigned to a part by a hash of their Arabic key, whichever file they come from, so a
  * held-out word is never seen by the variant table nor by any tuning:
  *   bucket 0-1 (20%): held out, reported;   bucket 2 (10%): tuning;   bucket 3-9 (70%): learning (train files only).
@@ -84,11 +84,11 @@ export function tokenKeys(word: string): { keys: string[]; kind: string } | null
   return { keys: [...t.keys], kind: t.kind };
 }
 
-/** The group key of an Arabic word: its article-stripped key. */
+/** The group key of an Arabic word: its key as written (an article is kept: الأميرة "the princess" is not أميرة). */
 export function groupKeyOf(arabic: string): string | null {
   const k = tokenKeys(arabic);
   if (k === null) return null;
-  return k.keys[k.keys.length - 1]!;
+  return k.keys[0]!;
 }
 
 export interface Group {

@@ -15,7 +15,7 @@ import { defaultVariants } from '../../src/modules/names/names.variants';
 import { doubleMetaphoneBaseline, jaroWinklerBaseline, sortedLevenshteinBaseline } from './baselines';
 import { buildGroups, loadTransliterations } from './data';
 import { atThreshold, recallAtPrecision, round, summary, type Scored } from './metrics';
-import { cleanWords, crossScriptPairs, fullNamePairs, isArabicOrigin, mulberry32, variantPairs, type Category, type LabelledPair } from './pairs';
+import { cleanWords, crossScriptPairs, fullNamePairs, isArabicOrigin, mulberry32, spellingIndex, variantPairs, type Category, type LabelledPair } from './pairs';
 import { watchlistPairs } from './watchlist';
 
 type Method = (a: string, b: string) => number;
@@ -116,15 +116,17 @@ function main() {
   const dumpDir = dumpAt >= 0 ? args[dumpAt + 1] : undefined;
   const groups = buildGroups(loadTransliterations(['wikidata', 'ar2en-train', 'ar2en-eval', 'anetac-train', 'anetac-dev']));
   const evalGroups = buildGroups(loadTransliterations(['ar2en-eval', 'anetac-dev']));
+  const index = spellingIndex(groups.values());
+  const evalIndex = index;
 
   const build = (words: ReturnType<typeof cleanWords>, seed: number, fullNames: number) => {
     const rnd = mulberry32(seed);
     const arabicWords = words.filter((w) => isArabicOrigin(w.group.arabic));
     return [
-      ...variantPairs(arabicWords, rnd, 3, 'arabic-variant'),
-      ...variantPairs(words, rnd),
-      ...crossScriptPairs(words, rnd),
-      ...fullNamePairs(words, rnd, fullNames),
+      ...variantPairs(arabicWords, index, rnd, 3, 'arabic-variant'),
+      ...variantPairs(words, index, rnd),
+      ...crossScriptPairs(words, index, rnd),
+      ...fullNamePairs(words, index, rnd, fullNames),
     ];
   };
   const parts = {
@@ -133,7 +135,7 @@ function main() {
     evalSplits: (() => {
       const rnd = mulberry32(3);
       const words = cleanWords(evalGroups.values(), 'any');
-      return [...variantPairs(words, rnd), ...crossScriptPairs(words, rnd)];
+      return [...variantPairs(words, index, rnd), ...crossScriptPairs(words, index, rnd)];
     })(),
   };
   if (dumpDir) {

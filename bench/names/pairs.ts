@@ -3,7 +3,10 @@
  * See docs/names.md ("Evaluation pairs") for the rules; in short:
  *
  * - variant (Latin-Latin): two clean spellings of one Arabic word (positive); a spelling against the most similar
- *   spelling (plain Levenshtein, among 40 random candidates with the same initial) of another Arabic word (negative).
+ *   spelling (plain Levenshtein, among 40 random candidates with the same initial) of another Arabic word (negative),
+ *   provided no file lists both spellings for one Arabic word (Hamid spells both حامد and حميد) and the two Arabic
+ *   words are not forms of one name (derivedForms: Ubaid / Ubaidi).
+ * - arabic-variant: the same, restricted to words of Arabic origin (see isArabicOrigin).
  * - cross-script (Arabic-Latin): the Arabic word against one of its clean spellings (positive); against the
  *   spelling of another word chosen as above (negative).
  * - full-name: names of 2-4 parts (given or Abd al-X, father with or without bin, grandfather, al-family), each side
@@ -48,6 +51,22 @@ function coreOf(key: string): string {
   return key.slice(key.indexOf(':') + 1);
 }
 
+/** Latin spelling -> how many Arabic words (in all files, all parts) it spells. */
+export type SpellingIndex = Map<string, Set<string>>;
+
+export function spellingIndex(groups: Iterable<Group>): SpellingIndex {
+  const idx: SpellingIndex = new Map();
+  for (const g of groups) {
+    for (const lk of g.spellings.keys()) {
+      const k = coreOf(lk);
+      let set = idx.get(k);
+      if (!set) idx.set(k, (set = new Set()));
+      set.add(g.key);
+    }
+  }
+  return idx;
+}
+
 export function cleanWords(groups: Iterable<Group>, part: Part | 'any'): Word[] {
   const words: Word[] = [];
   for (const g of groups) {
@@ -72,6 +91,7 @@ class Neighbours {
   constructor(
     words: Word[],
     private readonly rnd: () => number,
+    private readonly index: SpellingIndex,
   ) {
     for (const w of words) {
       for (const s of w.spellings) {
@@ -90,7 +110,8 @@ class Neighbours {
     let bestD = Infinity;
     for (let i = 0; i < 40 && arr.length > 0; i++) {
       const c = arr[Math.floor(this.rnd() * arr.length)]!;
-      if (c.w === own || own.keys.has(c.s) || c.w.keys.has(s)) continue;
+      if (c.w === own || own.keys.has(c.s) || c.w.keys.has(s) || this.sameWordSomewhere(s, c.s)) continue;
+      if (derivedForms(own.group.arabic, c.w.group.arabic)) continue;
       const d = levenshtein(s, c.s) / Math.max(s.length, c.s.length);
       if (d < bestD) {
         bestD = d;
@@ -99,6 +120,28 @@ class Neighbours {
     }
     return best;
   }
+
+  /** True when some file lists both spellings for one Arabic word: then they are not a negative pair. */
+  private sameWordSomewhere(x: string, y: string): boolean {
+    const a = this.index.get(x);
+    const b = this.index.get(y);
+    if (!a || !b) return false;
+    for (const k of a) if (b.has(k)) return true;
+    return false;
+  }
+}
+
+/**
+ * True when one Arabic word is the other with the article, a nisba or feminine ending (ي ه ة ا), e.g. عبيد / عبيدي
+ * (Ubaid / Ubaidi), حميد / حميدة: forms of one name, so not a fair negative pair.
+ */
+export function derivedForms(x: string, y: string): boolean {
+  const strip = (w: string) => w.replace(/^ال/, '');
+  const a = strip(x);
+  const b = strip(y);
+  if (a === b) return true;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return long.length === short.length + 1 && long.startsWith(short) && 'يهةا'.includes(long[long.length - 1]!);
 }
 
 function cap(s: string): string {
@@ -118,8 +161,8 @@ export function isArabicOrigin(arabic: string): boolean {
   return /[\u0639\u062D\u0635\u0636\u0638\u0629]/.test(arabic);
 }
 
-export function variantPairs(words: Word[], rnd: () => number, maxPerWord = 3, category: Category = 'variant'): LabelledPair[] {
-  const nb = new Neighbours(words, rnd);
+export function variantPairs(words: Word[], index: SpellingIndex, rnd: () => number, maxPerWord = 3, category: Category = 'variant'): LabelledPair[] {
+  const nb = new Neighbours(words, rnd, index);
   const out: LabelledPair[] = [];
   for (const w of words) {
     if (w.spellings.length < 2) continue;
@@ -135,8 +178,8 @@ export function variantPairs(words: Word[], rnd: () => number, maxPerWord = 3, c
   return out;
 }
 
-export function crossScriptPairs(words: Word[], rnd: () => number): LabelledPair[] {
-  const nb = new Neighbours(words, rnd);
+export function crossScriptPairs(words: Word[], index: SpellingIndex, rnd: () => number): LabelledPair[] {
+  const nb = new Neighbours(words, rnd, index);
   const out: LabelledPair[] = [];
   for (const w of words) {
     const s = pick(rnd, w.spellings);
@@ -201,8 +244,8 @@ function renderArabic(n: FullName, rnd: () => number, layout: Layout, abu = fals
   return [...parts, family].filter((x) => x !== '').join(' ');
 }
 
-export function fullNamePairs(words: Word[], rnd: () => number, count: number): LabelledPair[] {
-  const nb = new Neighbours(words, rnd);
+export function fullNamePairs(words: Word[], index: SpellingIndex, rnd: () => number, count: number): LabelledPair[] {
+  const nb = new Neighbours(words, rnd, index);
   const out: LabelledPair[] = [];
   const rich = words.filter((w) => w.spellings.length >= 2);
   const pool = rich.length > 50 ? rich : words;

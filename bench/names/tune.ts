@@ -7,16 +7,17 @@
 import { comparePreparedNames, prepareName, SCORING, type PreparedName } from '../../src/modules/names';
 import { buildGroups, loadTransliterations } from './data';
 import { summary } from './metrics';
-import { cleanWords, crossScriptPairs, fullNamePairs, isArabicOrigin, mulberry32, variantPairs, type LabelledPair } from './pairs';
+import { cleanWords, crossScriptPairs, fullNamePairs, isArabicOrigin, mulberry32, spellingIndex, variantPairs, type LabelledPair } from './pairs';
 
 const groups = buildGroups(loadTransliterations(['wikidata', 'ar2en-train', 'ar2en-eval', 'anetac-train', 'anetac-dev']));
 const words = cleanWords(groups.values(), 'tune');
+const index = spellingIndex(groups.values());
 const rnd = mulberry32(2);
 const pairs: LabelledPair[] = [
-  ...variantPairs(words.filter((w) => isArabicOrigin(w.group.arabic)), rnd, 3, 'arabic-variant'),
-  ...variantPairs(words, rnd),
-  ...crossScriptPairs(words, rnd),
-  ...fullNamePairs(words, rnd, 1500),
+  ...variantPairs(words.filter((w) => isArabicOrigin(w.group.arabic)), index, rnd, 3, 'arabic-variant'),
+  ...variantPairs(words, index, rnd),
+  ...crossScriptPairs(words, index, rnd),
+  ...fullNamePairs(words, index, rnd, 1500),
 ];
 const cache = new Map<string, PreparedName>();
 const prep = (s: string) => cache.get(s) ?? (cache.set(s, prepareName(s)), cache.get(s)!);

@@ -644,25 +644,36 @@ const COARSE: Record<string, string> = {
   n: 'M',
 };
 
-/** Coarse phonetic key of a skeleton: classes folded into broad groups, h/w/y dropped, first three kept. */
-export function coarseKey(skeleton: string): string {
+/** Coarse phonetic form of a skeleton: classes folded into broad groups (t/d/th/dh, s/z/sh, j/g/q/k/kh ...), h/w/y dropped. */
+export function coarseSkeleton(skeleton: string): string {
   let out = '';
   for (const ch of skeleton) {
     const c = COARSE[ch];
     if (c !== undefined && !out.endsWith(c)) out += c;
-    if (out.length >= 3) break;
   }
   return out;
 }
 
-/** Blocking keys of a prepared name: one coarse key per part (kind-tagged), script-independent. */
+/** @deprecated kept for callers of the first version: the first three classes of the coarse skeleton. */
+export function coarseKey(skeleton: string): string {
+  return coarseSkeleton(skeleton).slice(0, 3);
+}
+
+/**
+ * Blocking keys of a prepared name, script-independent: for every part, the first three and the last three classes
+ * of its coarse skeleton, and for the given name also its first two (tagged by kind: Abd al-X, Abu X). Chosen on the
+ * tuning pairs: 98% of true pairs share a key, against 4% of random pairs (bench/names reports the held-out figure).
+ */
 export function blockingKeysPrepared(p: PreparedName): string[] {
   const keys = new Set<string>();
   for (const t of p.tokens) {
     if (t.role === 'laqab' || t.initial) continue;
+    const tag = t.kind === 'name' ? '' : t.kind + ':';
     for (const s of t.skeletons) {
-      const k = coarseKey(s);
-      if (k.length >= 1) keys.add(`${t.kind === 'name' ? '' : t.kind + ':'}${k}`);
+      const c = coarseSkeleton(s);
+      keys.add(tag + c.slice(0, 3));
+      keys.add(tag + '~' + c.slice(-3));
+      if (t.role === 'given') keys.add(tag + '^' + c.slice(0, 2));
     }
   }
   return [...keys];
