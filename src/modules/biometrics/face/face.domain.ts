@@ -305,7 +305,7 @@ export const QUALITY_LIMITS: Record<CapturePurpose, {
     maxAbsYaw: 0.6,
     maxAbsRollDegrees: 30,
     maxAbsPitch: 0.5,
-    minSharpness: 0.02,
+    minSharpness: 0.006,
     secondFaceRatio: 0.6,
     secondFaceMinScore: 0.5,
   },

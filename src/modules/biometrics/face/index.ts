@@ -48,6 +48,39 @@ export function faceSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): numb
   return cosineSimilarity(a, b);
 }
 
+export interface FaceDecision {
+  score: number;
+  match: boolean;
+  threshold: number;
+  /** The false match rate the threshold was chosen to hold. */
+  targetFmr: number;
+}
+
+/** 1:1 verification of a probe against an enrolled descriptor, at the `verify` threshold. */
+export function verifyFace(enrolled: ArrayLike<number>, probe: ArrayLike<number>): FaceDecision {
+  const score = faceSimilarity(enrolled, probe);
+  const { threshold, targetFmr } = FACE_THRESHOLDS.verify;
+  return { score, match: score >= threshold, threshold, targetFmr };
+}
+
+export interface FaceCandidate {
+  id: string;
+  score: number;
+}
+
+/**
+ * 1:N identification over a gallery of face descriptors (see `../gallery`): the top `k` candidates at or above the
+ * `identify` threshold, best first. An empty list means nobody enrolled resembles the probe enough.
+ */
+export function identifyFace(
+  gallery: { search(probe: ArrayLike<number>, opts: { k?: number; minScore?: number }): FaceCandidate[] },
+  probe: ArrayLike<number>,
+  k = 5,
+): { candidates: FaceCandidate[]; threshold: number; targetFmr: number } {
+  const { threshold, targetFmr } = FACE_THRESHOLDS.identify;
+  return { candidates: gallery.search(probe, { k, minScore: threshold }), threshold, targetFmr };
+}
+
 export interface ExtractOptions {
   /** `enrol` applies the strict quality rules (one face, size, pose, sharpness); `probe` only needs a face. */
   purpose: CapturePurpose;
