@@ -77,7 +77,7 @@ export function handleError(err: FastifyError | Error, request: FastifyRequest, 
     return;
   }
   // PostgreSQL input errors that slipped past validation (bad text encoding, value out of range) are still 400s.
-  const pgCode = (err as { code?: string }).code;
+  const pgCode = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
   if (typeof pgCode === 'string' && /^(22|23)/.test(pgCode)) {
     request.log.warn({ err }, 'database rejected input');
     void reply.status(400).send(errorBody('request.rejected_by_database', 'The database rejected a value in this request'));

@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { Services } from '../../services';
 import { errorBody, handleError } from './errors';
 import { makeAuthHook } from './auth';
+import { assertCleanText, parseJsonBody } from './clean-text';
 
 /** A module's HTTP surface: a fastify plugin mounted under /api/v1 with the services. */
 export type RoutePlugin = (app: FastifyInstance, opts: { services: Services }) => Promise<void>;
@@ -32,6 +33,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   app.decorateRequest('actor', null);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  app.addHook('preValidation', async (request) => {
+    assertCleanText(request.query, 'query');
+    assertCleanText(request.params, 'path');
+    assertCleanText(request.headers['x-custos-purpose'], 'purpose');
+  });
 
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
