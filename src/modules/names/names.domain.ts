@@ -219,7 +219,18 @@ function isTail(w: RawWord, articled: boolean): boolean {
   return (articled || w.word === 'allah' || w.word === 'ullah' || w.word === 'illah') && COMPOUND_TAILS.has(w.word);
 }
 
-function parseUnits(words: RawWord[]): Unit[] {
+// Honorifics and ranks before a name (Sheikh, Haji, Mullah, Dr, Col ...): not part of the name.
+const LATIN_TITLES = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'col', 'gen', 'maj', 'capt', 'lt', 'sgt', 'sheikh', 'shaikh', 'shaykh', 'sheik', 'cheikh', 'haji', 'hajji', 'hadji', 'hajj', 'mullah', 'mulla', 'mawlawi', 'maulavi', 'maulvi', 'mawlana', 'maulana', 'qari', 'imam']);
+const AR_TITLES = new Set(['\u0634\u064A\u062E', '\u0627\u0644\u0634\u064A\u062E', '\u062D\u0627\u062C', '\u0627\u0644\u062D\u0627\u062C', '\u062F\u0643\u062A\u0648\u0631', '\u0627\u0644\u062F\u0643\u062A\u0648\u0631', '\u0645\u0644\u0627', '\u0645\u0648\u0644\u0648\u064A', '\u0645\u0648\u0644\u0627\u0646\u0627', '\u0642\u0627\u0631\u064A']); // شيخ حاج دكتور ملا مولوي مولانا قاري
+
+function dropTitles(words: RawWord[]): RawWord[] {
+  let i = 0;
+  while (i < words.length - 1 && (words[i]!.script === 'arabic' ? AR_TITLES : LATIN_TITLES).has(words[i]!.word)) i++;
+  return i === 0 ? words : words.slice(i);
+}
+
+function parseUnits(all: RawWord[]): Unit[] {
+  const words = dropTitles(all);
   const units: Unit[] = [];
   let pendingArticle = false;
   let pendingNasab = false;
@@ -415,7 +426,7 @@ export const SCORING = {
    * (measured on the tuning part: no gain below 1, so it is off) */
   knownDifferentFactor: 1,
   /** how much a part present in one name only costs, relative to its weight */
-  missingPenalty: 0.3,
+  missingPenalty: 0.2,
   /** how much a part that contradicts the other name's part costs (different father ...) */
   contradictionPenalty: 1.5,
   /** factor on a match whose parts sit in different roles (given name in one, father in the other) */
