@@ -330,7 +330,13 @@ export function assessQuality(m: FaceMeasures, purpose: CapturePurpose): Quality
   }
   const others = m.faces
     .slice(1)
-    .filter((f) => f.score >= lim.secondFaceMinScore && f.box.width >= lim.secondFaceRatio * main.box.width);
+    .filter(
+      (f) =>
+        f.score >= lim.secondFaceMinScore &&
+        f.box.width >= lim.secondFaceRatio * main.box.width &&
+        // a face box is about as tall as wide or taller; a flat box is a false detection (a shirt, a badge)
+        f.box.height >= 0.8 * f.box.width,
+    );
   if (others.length > 0) {
     issues.push({
       code: 'face.multiple_faces',
