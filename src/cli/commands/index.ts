@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as serve } from './serve';
+import { register as demo } from './demo';
 import { register as migrate } from './migrate';
 import { register as userAdd } from './user-add';
 import { register as ledgerVerify } from './ledger-verify';
@@ -10,4 +11,4 @@ import { register as namesScorePairs } from './names-score-pairs';
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
 
-export const commandRegistrars: CommandRegistrar[] = [serve, migrate, userAdd, ledgerVerify, faceScorePairs, fingerprintScorePairs, namesScorePairs];
+export const commandRegistrars: CommandRegistrar[] = [serve, demo, migrate, userAdd, ledgerVerify, faceScorePairs, fingerprintScorePairs, namesScorePairs];
