@@ -23,15 +23,16 @@ export function calibratedScore(raw: number): number {
   let logFmr: number;
   const last = KNOTS[KNOTS.length - 1]!;
   if (raw >= last[0]) {
-    const prev = KNOTS[KNOTS.length - 2]!;
-    const slope = (last[1] - prev[1]) / (last[0] - prev[0]);
+    // The tail's slope from the last three knots together, less sensitive to the single highest impostor.
+    const prev = KNOTS[Math.max(0, KNOTS.length - 3)]!;
+    const slope = last[0] > prev[0] ? (last[1] - prev[1]) / (last[0] - prev[0]) : -10;
     logFmr = last[1] + slope * (raw - last[0]);
   } else {
     let k = 1;
     while (KNOTS[k]![0] < raw) k++;
     const [x0, y0] = KNOTS[k - 1]!;
     const [x1, y1] = KNOTS[k]!;
-    logFmr = y0 + ((y1 - y0) * (raw - x0)) / (x1 - x0);
+    logFmr = x1 > x0 ? y0 + ((y1 - y0) * (raw - x0)) / (x1 - x0) : y1;
   }
   const s = -10 * logFmr;
   return Math.max(0, Math.min(MAX_CALIBRATED_SCORE, Math.round(s * 100) / 100));

@@ -15,11 +15,18 @@ export const MAX_SIDE_500DPI = 2000;
 /** Blocks of the segmentation and frequency grids, in pixels. */
 const BLOCK = 8;
 /** Gabor kernel radius in pixels (kernels are (2R+1)^2). */
-const GABOR_RADIUS = 7;
+const GABOR_RADIUS = Number(process.env.FP_GR ?? 7);
 const ORIENTATION_BINS = 16;
 const PERIOD_MIN = 5;
 const PERIOD_MAX = 15;
 const MAX_MINUTIAE = 80;
+const MIN_CLARITY = Number(process.env.FP_CLAR ?? 0);
+const F_STRUCT = Number(process.env.FP_FS ?? 0.3);
+const F_BROKEN = Number(process.env.FP_FB ?? 1);
+const F_CLUSTER = Number(process.env.FP_FC ?? 0.5);
+const F_MARGIN = Number(process.env.FP_FM ?? 1);
+const SEG_ENERGY = Number(process.env.FP_SEGE ?? 0.3);
+const SEG_COHERENCE = Number(process.env.FP_SEGC ?? 0.15);
 
 export interface ExtractionDebug {
   mask: Uint8Array;
@@ -135,8 +142,8 @@ function gaborKernel(obin: number, period: number): Kernel {
   const R = GABOR_RADIUS;
   const size = 2 * R + 1;
   const w = new Float32Array(size * size);
-  const sn = Math.max(2.5, 0.42 * period);
-  const sr = Math.max(3, 0.6 * period);
+  const sn = Math.max(2.5, Number(process.env.FP_GSN ?? 0.42) * period);
+  const sr = Math.max(3, Number(process.env.FP_GSR ?? 0.6) * period);
   const c = Math.cos(theta);
   const s = Math.sin(theta);
   let sum = 0;
@@ -256,10 +263,11 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
     u[i] = du;
     v[i] = dv;
   }
-  let su = boxFilter(u, W, H, 6);
-  let sv = boxFilter(v, W, H, 6);
-  su = boxFilter(su, W, H, 6);
-  sv = boxFilter(sv, W, H, 6);
+  const OR = Number(process.env.FP_ORR ?? 6);
+  let su = boxFilter(u, W, H, OR);
+  let sv = boxFilter(v, W, H, OR);
+  su = boxFilter(su, W, H, OR);
+  sv = boxFilter(sv, W, H, OR);
   const orientation = new Float32Array(N); // ridge direction in [0, π)
   for (let i = 0; i < N; i++) {
     let t = 0.5 * Math.atan2(sv[i]!, su[i]!) + Math.PI / 2;
@@ -284,9 +292,9 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
   }
   const sortedE = Array.from(bEnergy).sort((p, q) => p - q);
   const p95 = sortedE[Math.floor(0.95 * (NB - 1))]!;
-  const eThreshold = Math.max(20, 0.3 * p95);
+  const eThreshold = Math.max(20, SEG_ENERGY * p95);
   let bmask: Uint8Array = new Uint8Array(NB);
-  for (let i = 0; i < NB; i++) bmask[i] = bEnergy[i]! > eThreshold && bCoh[i]! > 0.15 ? 1 : 0;
+  for (let i = 0; i < NB; i++) bmask[i] = bEnergy[i]! > eThreshold && bCoh[i]! > SEG_COHERENCE ? 1 : 0;
   bmask = morph(bmask, BW, BH, 'dilate');
   bmask = morph(bmask, BW, BH, 'erode');
   bmask = morph(bmask, BW, BH, 'erode');
@@ -456,8 +464,18 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
 
   // Distance of every pixel to the background (chamfer 3-4), to reject minutiae at the print's border.
   const border = chamferDistance(mask, W, H);
+  // Local clarity: the Gabor response's mean amplitude around each pixel relative to the print's median. Where
+  // the filter finds little ridge structure the binary image is guesswork, and so are its minutiae.
+  const amp = new Float32Array(N);
+  for (let i = 0; i < N; i++) amp[i] = Math.abs(enhanced[i]!);
+  const clarity = boxFilter(amp, W, H, 8);
+  const fgAmp: number[] = [];
+  for (let i = 0; i < N; i += 7) if (mask[i]) fgAmp.push(clarity[i]!);
+  fgAmp.sort((p, q) => p - q);
+  const medianAmp = fgAmp.length ? fgAmp[fgAmp.length >> 1]! : 1;
+  for (let i = 0; i < N; i++) clarity[i] = medianAmp > 0 ? clarity[i]! / medianAmp : 0;
 
-  const minutiae = findMinutiae(skeleton, W, H, orientation, coherence, border, medianPeriod);
+  const minutiae = findMinutiae(skeleton, W, H, orientation, clarity, border, medianPeriod);
   if (minutiae.length < 6) {
     throw new ValidationError(
       'fingerprint.too_few_minutiae',
@@ -681,7 +699,7 @@ function findMinutiae(
   W: number,
   H: number,
   orientation: Float32Array,
-  coherence: Float32Array,
+  clarity: Float32Array,
   border: Float32Array,
   medianPeriod: number,
 ): Minutia[] {
@@ -824,12 +842,15 @@ function findMinutiae(
     r.angle = normAngle(cand);
   }
 
-  const margin = Math.max(8, 1.2 * medianPeriod);
-  for (const r of raw) if (border[r.y * W + r.x]! < margin) r.removed = true;
+  const margin = Math.max(8, 1.2 * medianPeriod) * F_MARGIN;
+  for (const r of raw) {
+    const i = r.y * W + r.x;
+    if (border[i]! < margin || clarity[i]! < MIN_CLARITY) r.removed = true;
+  }
 
   // Structural false minutiae: short ridges and islands (ending to ending), spurs (ending to bifurcation), bridges
   // and lakes (bifurcation to bifurcation), all detected by tracing from the minutia.
-  const short = 1.6 * medianPeriod;
+  const short = 1.6 * medianPeriod * F_STRUCT;
   for (let m = 0; m < raw.length; m++) {
     const r = raw[m]!;
     for (let b = 0; b < r.reach.length; b++) {
@@ -837,7 +858,7 @@ function findMinutiae(
       if (hit < 0 || hit === m) continue;
       const o = raw[hit]!;
       const len = r.reachLen[b]!;
-      if (r.kind === 'ending' && o.kind === 'ending' && len <= 2.2 * medianPeriod) {
+      if (r.kind === 'ending' && o.kind === 'ending' && len <= 2.2 * medianPeriod * F_STRUCT) {
         r.removed = true;
         o.removed = true;
       } else if (len <= short) {
@@ -847,7 +868,7 @@ function findMinutiae(
     }
   }
   // Broken ridges: two endings close together, facing each other along the ridge flow.
-  const gapMax = 1.8 * medianPeriod;
+  const gapMax = 1.8 * medianPeriod * F_BROKEN;
   for (let a = 0; a < raw.length; a++) {
     const p = raw[a]!;
     if (p.kind !== 'ending') continue;
@@ -867,8 +888,8 @@ function findMinutiae(
     }
   }
   // Clusters: minutiae closer than half a ridge period to one another, or three within one period.
-  const close = 0.6 * medianPeriod;
-  const cluster = 1.1 * medianPeriod;
+  const close = 0.6 * medianPeriod * F_CLUSTER;
+  const cluster = 1.1 * medianPeriod * F_CLUSTER;
   const neighbours = new Int32Array(raw.length);
   for (let a = 0; a < raw.length; a++) {
     const p = raw[a]!;
@@ -891,7 +912,7 @@ function findMinutiae(
   for (const r of raw) {
     if (r.removed) continue;
     const i = r.y * W + r.x;
-    const q = Math.min(1, coherence[i]! / 0.7) * Math.min(1, border[i]! / (3 * medianPeriod));
+    const q = Math.min(1, clarity[i]!) * Math.min(1, border[i]! / (3 * medianPeriod));
     out.push({ x: r.x, y: r.y, angle: r.angle, kind: r.kind, quality: Math.round(100 * q) });
   }
   if (out.length > MAX_MINUTIAE) {

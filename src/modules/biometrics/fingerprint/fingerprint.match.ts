@@ -13,7 +13,7 @@ import type { FingerprintTemplate } from './fingerprint.types';
  */
 
 const R = 70;
-const NS = Number(process.env.FP_NS ?? 10);
+const NS = Number(process.env.FP_NS ?? 8);
 const ND = Number(process.env.FP_ND ?? 5);
 const SIGMA_S = 28 / 3;
 const SIGMA_D = (2 * Math.PI) / 9;
@@ -23,17 +23,17 @@ const OMEGA = 50;
 const MIN_VALID_CELL_SHARE = 0.75;
 const MIN_NEIGHBOURS = 2;
 /** Directions of paired minutiae may differ at most this much. */
-const MAX_DIRECTION_DIFF = Math.PI / Number(process.env.FP_DD ?? 2);
+const MAX_DIRECTION_DIFF = Math.PI / Number(process.env.FP_DD ?? 4);
 // LSS-R parameters from the paper.
 const MIN_NP = 4;
-const MAX_NP = 12;
+const MAX_NP = Number(process.env.FP_NP ?? 12);
 const MU_P = 20;
 const TAU_P = 2 / 5;
-const W_R = 0.5;
+const W_R = Number(process.env.FP_WR ?? 0.5);
 const N_REL = 5;
-const MU_1 = 5;
+const MU_1 = Number(process.env.FP_MU1 ?? 5);
 const TAU_1 = -8 / 5;
-const MU_2 = Math.PI / 12;
+const MU_2 = Math.PI / Number(process.env.FP_MU2 ?? 12);
 const TAU_2 = -30;
 const MU_3 = Math.PI / 12;
 const TAU_3 = -30;
@@ -75,6 +75,12 @@ export interface PreparedTemplate {
   readonly cells: Uint32Array;
   /** Cell validity bits, CYLINDER_WORDS per minutia. */
   readonly masks: Uint32Array;
+  /** 1 if every cell of the minutia's cylinder is valid (the comparison can skip masking). */
+  readonly full: Uint8Array;
+  /** Square root of the number of set cells of each cylinder. */
+  readonly sqrtOnes: Float64Array;
+  /** Edges of the minutiae's convex hull: start x, start y and unit inward normal, 4 numbers per edge. */
+  readonly hullEdges: Float64Array;
 }
 
 function erf(x: number): number {
@@ -159,6 +165,8 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
   const valid = new Uint8Array(n);
   const cells = new Uint32Array(n * CYLINDER_WORDS);
   const masks = new Uint32Array(n * CYLINDER_WORDS);
+  const full = new Uint8Array(n);
+  const sqrtOnes = new Float64Array(n);
   const reach = R + 3 * SIGMA_S;
   const near: number[] = [];
   const gsNorm = 1 / (SIGMA_S * Math.sqrt(TWO_PI));
@@ -201,10 +209,27 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
       }
     }
     valid[i] = validCells >= MIN_VALID_CELL_SHARE * NC && near.length >= MIN_NEIGHBOURS ? 1 : 0;
+    full[i] = validCells === NC ? 1 : 0;
+    let ones = 0;
+    for (let w = 0; w < CYLINDER_WORDS; w++) {
+      const v = cells[base + w]!;
+      ones += POPCOUNT16[v & 0xffff]! + POPCOUNT16[v >>> 16]!;
+    }
+    sqrtOnes[i] = Math.sqrt(ones);
   }
   const cos = Float64Array.from(angle, (t) => Math.cos(t));
   const sin = Float64Array.from(angle, (t) => Math.sin(t));
-  return { n, x, y, angle, cos, sin, valid, cells, masks };
+  const hullEdges = new Float64Array(hull.length >= 3 ? hull.length * 4 : 0);
+  if (hull.length >= 3) {
+    hull.forEach((p, k) => {
+      const q = hull[(k + 1) % hull.length]!;
+      const ex = q.x - p.x;
+      const ey = q.y - p.y;
+      const len = Math.hypot(ex, ey) || 1;
+      hullEdges.set([p.x, p.y, -ey / len, ex / len], 4 * k);
+    });
+  }
+  return { n, x, y, angle, cos, sin, valid, cells, masks, full, sqrtOnes, hullEdges };
 }
 
 // Scratch buffers reused by every comparison (the matcher is synchronous, so one set suffices).
@@ -217,6 +242,10 @@ const lambda = new Float64Array(MAX_NR);
 const lambdaNext = new Float64Array(MAX_NR);
 const rho = new Float64Array(MAX_NR * MAX_NR);
 const usedA = new Uint8Array(256);
+const histogram = new Uint16Array(256);
+const order = new Int32Array(MAX_NR);
+const efficiency = new Float64Array(MAX_NR);
+// (usedA doubles as the owner table of the consolidation, so it holds indices up to 255.)
 const usedB = new Uint8Array(256);
 
 function sigmoid(v: number, mu: number, tau: number): number {
@@ -261,6 +290,8 @@ export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number 
     if (!a.valid[i]) continue;
     const ta = a.angle[i]!;
     const baseA = i * W;
+    const fullA = a.full[i] === 1;
+    const sqA = a.sqrtOnes[i]!;
     for (let j = 0; j < nb; j++) {
       if (!b.valid[j]) continue;
       let dt = ta - b.angle[j]!;
@@ -268,6 +299,18 @@ export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number 
       if (dt > Math.PI) dt = TWO_PI - dt;
       if (dt > MAX_DIRECTION_DIFF) continue;
       const baseB = j * W;
+      let sim: number;
+      if (fullA && b.full[j]) {
+        // Both cylinders lie wholly inside their prints: no masking needed, the set-bit counts are precomputed.
+        let px = 0;
+        for (let w = 0; w < W; w++) {
+          const vx = ac[baseA + w]! ^ bc[baseB + w]!;
+          px += POPCOUNT16[vx & 0xffff]! + POPCOUNT16[vx >>> 16]!;
+        }
+        const den = sqA + b.sqrtOnes[j]!;
+        if (den === 0) continue;
+        sim = 1 - Math.sqrt(px) / den;
+      } else {
       let pa = 0;
       let pb = 0;
       let px = 0;
@@ -281,16 +324,32 @@ export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number 
         px += POPCOUNT16[vx & 0xffff]! + POPCOUNT16[vx >>> 16]!;
       }
       if (pa + pb === 0) continue;
-      const sim = 1 - Math.sqrt(px) / (Math.sqrt(pa) + Math.sqrt(pb));
+      sim = 1 - Math.sqrt(px) / (Math.sqrt(pa) + Math.sqrt(pb));
+      }
       if (sim <= 0) continue;
       lsmKeys[count] = ((sim * 65535) | 0) * 16384 + i * 128 + j;
       count++;
     }
   }
   if (count === 0) return 0;
-  const keys = lsmKeys.subarray(0, count).sort();
-  // Greedy one-to-one selection of the best pairs for relaxation.
+  // Only the best few pairs matter: a histogram of the similarities finds the level above which about 4 nR
+  // pairs lie, and only those are sorted.
   const nR = Math.min(MAX_NR, na, nb);
+  histogram.fill(0);
+  for (let p = 0; p < count; p++) histogram[lsmKeys[p]! >>> 22]!++;
+  let level = 255;
+  for (let acc = 0; level > 0; level--) {
+    acc += histogram[level]!;
+    if (acc >= 4 * nR) break;
+  }
+  let kept = 0;
+  for (let p = 0; p < count; p++) {
+    const key = lsmKeys[p]!;
+    if (key >>> 22 >= level) lsmKeys[kept++] = key;
+  }
+  const keys = lsmKeys.subarray(0, kept).sort();
+  count = kept;
+  // Greedy one-to-one selection of the best pairs for relaxation.
   usedA.fill(0, 0, na);
   usedB.fill(0, 0, nb);
   let k = 0;
@@ -378,10 +437,127 @@ export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number 
     k,
     MIN_NP + Math.round(sigmoid(Math.min(na, nb), MU_P, TAU_P) * (MAX_NP - MIN_NP)),
   );
-  const order = Array.from({ length: k }, (_, p) => p).sort(
-    (p, q) => lambda[q]! / lambda0[q]! - lambda[p]! / lambda0[p]!,
-  );
+  // Insertion sort by efficiency (k is at most MAX_NR).
+  for (let p = 0; p < k; p++) {
+    const e = lambda[p]! / lambda0[p]!;
+    let q = p;
+    while (q > 0 && efficiency[q - 1]! < e) {
+      efficiency[q] = efficiency[q - 1]!;
+      order[q] = order[q - 1]!;
+      q--;
+    }
+    efficiency[q] = e;
+    order[q] = p;
+  }
   let score = 0;
   for (let p = 0; p < nP; p++) score += lambda[order[p]!]!;
-  return nP > 0 ? score / nP : 0;
+  const mcc = nP > 0 ? score / nP : 0;
+  if (CONS_WEIGHT === 0) return mcc;
+  // Consolidation: align B on A with each of the best relaxed pairs and count the minutiae that then coincide
+  // (one-to-one, with a tolerance that grows away from the anchor for skin distortion), relative to the minutiae
+  // each print has inside the other's area.
+  let best = 0;
+  for (let s = 0; s < Math.min(CONS_SEEDS, nP); s++) {
+    const p = order[s]!;
+    const v = consolidate(a, b, selA[p]!, selB[p]!);
+    if (v > best) best = v;
+  }
+  lastMcc = mcc;
+  lastCons = best;
+  return (1 - CONS_WEIGHT) * mcc + CONS_WEIGHT * best;
+}
+
+export let lastMcc = 0;
+export let lastCons = 0;
+const CONS_WEIGHT = Number(process.env.FP_CW ?? 0.2);
+const CONS_SEEDS = 3;
+const CONS_TOL = Number(process.env.FP_CT ?? 10);
+const CONS_TOL_GROWTH = Number(process.env.FP_CG ?? 0.08);
+const CONS_ANGLE = Math.PI / 6;
+const CONS_MIN_OVERLAP = 10;
+const consA = new Int32Array(128);
+const consD = new Float64Array(128);
+const projX = new Float64Array(256);
+const projY = new Float64Array(256);
+
+/** True when (px, py) is inside the hull or less than `margin` outside it; edges are (x, y, inward normal). */
+function insideHull(edges: Float64Array, px: number, py: number, margin: number): boolean {
+  const n = edges.length;
+  if (n < 12) return false;
+  for (let k = 0; k < n; k += 4) {
+    if ((px - edges[k]!) * edges[k + 2]! + (py - edges[k + 1]!) * edges[k + 3]! < -margin) return false;
+  }
+  return true;
+}
+
+function consolidate(a: PreparedTemplate, b: PreparedTemplate, ia: number, ib: number): number {
+  const rot = a.angle[ia]! - b.angle[ib]!;
+  const c = Math.cos(rot);
+  const s = Math.sin(rot);
+  const ax = a.x[ia]!;
+  const ay = a.y[ia]!;
+  const bx = b.x[ib]!;
+  const by = b.y[ib]!;
+  const na = a.n;
+  const nb = b.n;
+  consA.fill(-1, 0, nb);
+  // B's minutiae in A's frame; overlap counts use the other print's hull.
+  let ovB = 0;
+  for (let j = 0; j < nb; j++) {
+    const dx = b.x[j]! - bx;
+    const dy = b.y[j]! - by;
+    projX[j] = ax + c * dx - s * dy;
+    projY[j] = ay + s * dx + c * dy;
+    if (insideHull(a.hullEdges, projX[j]!, projY[j]!, 8)) ovB++;
+  }
+  let ovA = 0;
+  for (let i = 0; i < na; i++) {
+    const dx = a.x[i]! - ax;
+    const dy = a.y[i]! - ay;
+    // A's minutia in B's frame (inverse rotation).
+    const qx = bx + c * dx + s * dy;
+    const qy = by - s * dx + c * dy;
+    if (insideHull(b.hullEdges, qx, qy, 8)) ovA++;
+  }
+  // Greedy one-to-one: each B minutia takes its nearest compatible A minutia; conflicts keep the closer one.
+  const owner = usedA;
+  owner.fill(0, 0, na);
+  let matched = 0;
+  for (let j = 0; j < nb; j++) {
+    const px = projX[j]!;
+    const py = projY[j]!;
+    const rx = px - ax;
+    const ry = py - ay;
+    const tol = CONS_TOL + CONS_TOL_GROWTH * Math.sqrt(rx * rx + ry * ry);
+    const tol2 = tol * tol;
+    const tj = b.angle[j]! + rot;
+    let bestI = -1;
+    let bestD = tol2;
+    for (let i = 0; i < na; i++) {
+      const dx = a.x[i]! - px;
+      const dy = a.y[i]! - py;
+      const d2 = dx * dx + dy * dy;
+      if (d2 >= bestD) continue;
+      let dt = (a.angle[i]! - tj) % TWO_PI;
+      if (dt < 0) dt = -dt;
+      if (dt > Math.PI) dt = TWO_PI - dt;
+      if (dt > CONS_ANGLE) continue;
+      bestD = d2;
+      bestI = i;
+    }
+    if (bestI < 0) continue;
+    if (owner[bestI]) {
+      // Already taken: keep whichever pair is closer.
+      const prevJ = owner[bestI]! - 1;
+      if (consD[prevJ]! <= bestD) continue;
+      consA[prevJ] = -1;
+      matched--;
+    }
+    owner[bestI] = j + 1;
+    consA[j] = bestI;
+    consD[j] = bestD;
+    matched++;
+  }
+  const denom = Math.max(CONS_MIN_OVERLAP, ovA) * Math.max(CONS_MIN_OVERLAP, ovB);
+  return Math.min(1, (matched * matched) / denom);
 }
