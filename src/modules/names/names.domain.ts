@@ -53,6 +53,11 @@ export interface PreparedToken {
   readonly keys: readonly string[];
   readonly groups: readonly number[];
   readonly initial: boolean;
+  /**
+   * Final vowel of a Latin core: `a`, `i`, `u`, `-` (a consonant), or `?` (unknown: a final e ...). For an Arabic
+   * core, the endings a Latin spelling of it may have: final ي `ia` (ي or ى), ا `a`, ه/ة `a-`, و `u-`, else `-`.
+   */
+  readonly end: string;
 }
 
 export interface PreparedName {
@@ -395,6 +400,7 @@ export function prepareName(text: string, variants: VariantLookup = NO_VARIANTS)
       keys,
       groups,
       initial: u.script === 'latin' && u.core.length === 1 && u.tails.length === 0,
+      end: u.script === 'latin' ? latinEnding(u.core + tailText) : arabicEnding(u.core + tailText),
     };
   });
   const scripts = new Set(words.map((w) => w.script));
@@ -404,6 +410,49 @@ export function prepareName(text: string, variants: VariantLookup = NO_VARIANTS)
     script: words.length === 0 ? 'empty' : scripts.size > 1 ? 'mixed' : [...scripts][0]!,
     tokens,
   };
+}
+
+/**
+ * The final vowel of a Latin word, which the consonant skeleton drops but which tells names apart: Hamdi / Hamda,
+ * Amri / Amr, Mohamedou / Mohammed (nisba -i, feminine -a, the -ou of West African forms). A final e is unknown
+ * (silent in French spellings, -a in Turkish ones), and so is a final h after a vowel (taa marbuta or a real h).
+ */
+function latinEnding(word: string): string {
+  const last = word[word.length - 1];
+  const prev = word[word.length - 2] ?? '';
+  if (last === undefined) return '?';
+  if (last === 'a') return 'a';
+  if (last === 'i' || last === 'y') return 'i';
+  if (last === 'u' || last === 'o') return 'u';
+  if (last === 'e') return prev === 'e' || prev === 'i' ? 'i' : '?';
+  if (last === 'h' && 'aeiou'.includes(prev)) return '?';
+  return /[a-z]/.test(last) ? '-' : '?';
+}
+
+function arabicEnding(word: string): string {
+  const last = word[word.length - 1];
+  switch (last) {
+    case undefined:
+      return '?';
+    case '\u064A': // ي (also a normalised alef maqsura)
+      return 'ia';
+    case '\u0627': // ا
+      return 'a';
+    case '\u0647': // ه, also a normalised taa marbuta
+      return 'a-';
+    case '\u0648': // و, silent in عمرو
+      return 'u-';
+    default:
+      return isArabicLetter(last) ? '-' : '?';
+  }
+}
+
+/** True when the final vowels of two tokens disagree (Hamdi / Hamda, هاني / Hana); unknown endings never do. */
+function endingsDisagree(a: PreparedToken, b: PreparedToken): boolean {
+  if (a.end === '?' || b.end === '?') return false;
+  if (a.script === b.script) return a.end !== b.end;
+  const [latin, arabic] = a.script === 'latin' ? [a.end, b.end] : [b.end, a.end];
+  return !arabic.includes(latin);
 }
 
 function joinSkeleton(a: string, b: string): string {
@@ -425,6 +474,10 @@ export const SCORING = {
   /** factor on the similarity of two spellings that the variant table knows as spellings of different words
    * (measured on the tuning part: no gain below 1, so it is off) */
   knownDifferentFactor: 1,
+  /** how much different final vowels of two Latin spellings lower their similarity */
+  endingPenalty: 0.2,
+  /** the same across scripts (Arabic final letter against the Latin final vowel) */
+  crossEndingPenalty: 0.2,
   /** how much a part present in one name only costs, relative to its weight */
   missingPenalty: 0.2,
   /** how much a part that contradicts the other name's part costs (different father ...) */
@@ -460,6 +513,8 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
     const jw = jaroWinkler(a.core, b.core);
     sim = (1 - SCORING.vowelWeight) * skel + SCORING.vowelWeight * jw;
   }
+  // different final vowels (Hamdi / Hamda) are different names more often than different spellings
+  if (endingsDisagree(a, b)) sim *= 1 - (a.script === b.script ? SCORING.endingPenalty : SCORING.crossEndingPenalty);
   // both spellings are known, as spellings of different Arabic words (Hasan / Husayn): weaker evidence of a match
   if (a.groups.length > 0 && b.groups.length > 0) sim *= SCORING.knownDifferentFactor;
   return { sim, how: 'similar' };
