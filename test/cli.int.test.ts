@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { openApp } from '../src/main';
+import { buildAdmittedPerson, buildFacility } from './factories';
+
+const BIN = new URL('../bin/custos.js', import.meta.url).pathname;
+
+function custos(args: string[], input?: string) {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  return spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env, timeout: 120_000 });
+}
+
+describe('custos CLI on a PGlite data folder', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'custos-cli-'));
+    const services = await openApp({ dataDir: dir });
+    const f = await buildFacility(services, { code: 'CLI' });
+    for (let i = 0; i < 5; i++) await buildAdmittedPerson(services, { facilityId: f.facility.id, unitId: f.units[0]!.id });
+    await services.database.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ledger verify exits 0 on an intact ledger', () => {
+    const res = custos(['ledger', 'verify', '--data', dir]);
+    expect(res.stderr).not.toMatch(/Error/);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/Ledger intact: 5 events/);
+  });
+
+  it('user add reads the password on stdin and refuses bad roles and weak passwords', async () => {
+    const ok = custos(['user', 'add', '--username', 'amira', '--role', 'officer', '--facility', 'CLI', '--data', dir], 'a strong enough password\n');
+    expect(ok.stdout + ok.stderr).toMatch(/Created officer amira/);
+    expect(ok.status).toBe(0);
+    const badRole = custos(['user', 'add', '--username', 'xavier', '--role', 'king', '--data', dir], 'a strong enough password');
+    expect(badRole.status).not.toBe(0);
+    expect(badRole.stderr).toMatch(/Unknown role king/);
+    const weak = custos(['user', 'add', '--username', 'yasmin', '--role', 'admin', '--data', dir], 'short');
+    expect(weak.status).not.toBe(0);
+    expect(weak.stderr).toMatch(/at least 10 characters/);
+    const services = await openApp({ dataDir: dir });
+    const session = await services.access.login('amira', 'a strong enough password', '127.0.0.1');
+    expect(session.user.role).toBe('officer');
+    await services.database.close();
+  });
+
+  it('ledger verify exits 1 and names the first bad event after tampering', async () => {
+    const services = await openApp({ dataDir: dir });
+    const [victim] = (await services.database.db.execute(sql`select id from custody_events order by seq offset 2 limit 1`)).rows as { id: string }[];
+    await services.database.db.execute(sql`update custody_events set authority = 'forged order' where id = ${victim!.id}`);
+    await services.database.close();
+    const res = custos(['ledger', 'verify', '--data', dir]);
+    expect(res.status).toBe(1);
+    expect(res.stdout).toContain(victim!.id);
+    expect(res.stdout).toMatch(/BROKEN/);
+  });
+
+  it('migrate is idempotent', () => {
+    const res = custos(['migrate', '--data', dir]);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/Already up to date/);
+  });
+});
