@@ -425,7 +425,11 @@ function latinEnding(word: string): string {
   if (last === 'i' || last === 'y') return 'i';
   if (last === 'u' || last === 'o') return 'u';
   if (last === 'e') return prev === 'e' || prev === 'i' ? 'i' : '?';
-  if (last === 'h' && 'aeiou'.includes(prev)) return '?';
+  if (last === 'h' && 'aeiou'.includes(prev)) {
+    // Fatimah / Fatima alike, but Rabah / Rabih differ: the vowel before a final h counts, marked as such
+    const v = latinEnding(word.slice(0, -1));
+    return v === 'a' || v === 'i' || v === 'u' ? v + 'h' : '?';
+  }
   return /[a-z]/.test(last) ? '-' : '?';
 }
 
@@ -450,8 +454,17 @@ function arabicEnding(word: string): string {
 /** True when the final vowels of two tokens disagree (Hamdi / Hamda, هاني / Hana); unknown endings never do. */
 function endingsDisagree(a: PreparedToken, b: PreparedToken): boolean {
   if (a.end === '?' || b.end === '?') return false;
-  if (a.script === b.script) return a.end !== b.end;
+  if (a.script === b.script) {
+    if (a.end === b.end) return false;
+    // a vowel + h against a consonant ending (Salah / Salahdin): unknown; against a vowel: compare the vowels
+    const va = a.end[0]!;
+    const vb = b.end[0]!;
+    if ((a.end.length > 1 && vb === '-') || (b.end.length > 1 && va === '-')) return false;
+    return va !== vb;
+  }
   const [latin, arabic] = a.script === 'latin' ? [a.end, b.end] : [b.end, a.end];
+  // a vowel + h may be a final ح or ه (a consonant) as well as the vowel
+  if (latin.length > 1) return !arabic.includes(latin[0]!) && !arabic.includes('-');
   return !arabic.includes(latin);
 }
 
