@@ -2,13 +2,14 @@
  * Labelled name pairs for the evaluation, built deterministically (seeded) from the groups of data.ts.
  * See docs/names.md ("Evaluation pairs") for the rules; in short:
  *
- * - variant (Latin-Latin): two clean spellings of one Arabic word (positive); a spelling against the most similar
- *   spelling (plain Levenshtein, among 40 random candidates with the same initial) of another Arabic word (negative),
+ * - variant (Latin-Latin): two clean spellings x, y of one Arabic word (positive); x against a spelling of another
+ *   Arabic word that is as many plain edits from x as y is (among 40 random candidates with the same initial), so that
+ *   surface distance alone cannot separate them (negative),
  *   provided no file lists both spellings for one Arabic word (Hamid spells both حامد and حميد) and the two Arabic
  *   words are not forms of one name (derivedForms: Ubaid / Ubaidi).
  * - arabic-variant: the same, restricted to words of Arabic origin (see isArabicOrigin).
  * - cross-script (Arabic-Latin): the Arabic word against one of its clean spellings (positive); against the
- *   spelling of another word chosen as above (negative).
+ *   spelling of another word nearest (plain Levenshtein) to that spelling among 40 random candidates (negative).
  * - full-name: names of 2-4 parts (given or Abd al-X, father with or without bin, grandfather, al-family), each side
  *   spelled independently, sometimes in Arabic script; positives respelled, reordered, with a missing part;
  *   negatives with a different father, a similar but different given name, Abd al-X against Abu X, or a relative
@@ -103,8 +104,11 @@ class Neighbours {
     }
   }
 
-  /** A spelling of another word close to `s` (plain Levenshtein among 40 random candidates with the same initial). */
-  near(s: string, own: Word): { w: Word; s: string } | null {
+  /**
+   * A spelling of another word at a given plain Levenshtein distance from `s` (as close to `target` as the sample
+   * allows; target 0: the nearest), among 40 random candidates with the same initial.
+   */
+  near(s: string, own: Word, target = 0): { w: Word; s: string } | null {
     const arr = this.byInitial.get(s[0]!) ?? [];
     let best: { w: Word; s: string } | null = null;
     let bestD = Infinity;
@@ -112,7 +116,7 @@ class Neighbours {
       const c = arr[Math.floor(this.rnd() * arr.length)]!;
       if (c.w === own || own.keys.has(c.s) || c.w.keys.has(s) || this.sameWordSomewhere(s, c.s)) continue;
       if (derivedForms(own.group.arabic, c.w.group.arabic)) continue;
-      const d = levenshtein(s, c.s) / Math.max(s.length, c.s.length);
+      const d = Math.abs(levenshtein(s, c.s) - target);
       if (d < bestD) {
         bestD = d;
         best = c;
@@ -171,7 +175,8 @@ export function variantPairs(words: Word[], index: SpellingIndex, rnd: () => num
       for (let j = i + 1; j < w.spellings.length; j++) combos.push([w.spellings[i]!, w.spellings[j]!]);
     for (const [x, y] of combos.sort(() => rnd() - 0.5).slice(0, maxPerWord)) {
       out.push({ a: cap(x), b: cap(y), label: 1, category, type: 'same-arabic-word' });
-      const n = nb.near(x, w);
+      // as far from x (in plain edits) as the positive spelling y is: only which edits matter can tell them apart
+      const n = nb.near(x, w, levenshtein(x, y));
       if (n) out.push({ a: cap(x), b: cap(n.s), label: 0, category, type: 'similar-other-word' });
     }
   }

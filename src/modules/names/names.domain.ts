@@ -734,11 +734,6 @@ export function coarseSkeleton(skeleton: string): string {
   return out;
 }
 
-/** @deprecated kept for callers of the first version: the first three classes of the coarse skeleton. */
-export function coarseKey(skeleton: string): string {
-  return coarseSkeleton(skeleton).slice(0, 3);
-}
-
 /**
  * Blocking keys of a prepared name, script-independent: for every part, the first three and the last three classes
  * of its coarse skeleton, and for the given name also its first two (tagged by kind: Abd al-X, Abu X). Chosen on the
