@@ -172,7 +172,7 @@ function main() {
     benchmark: 'names',
     date: new Date().toISOString(),
     node: process.version,
-    variantTableGroups: defaultVariants().size,
+    variantTableKeys: defaultVariants().size,
     criterion: {
       custosAheadOfEveryBaseline: ahead,
       arabicVariantRecallAtP95: av?.recallAtP95,
