@@ -24,7 +24,7 @@ import {
   latinSkeleton,
   normalizeLatin,
 } from './names.latin';
-import { jaroWinkler, skeletonSimilarity } from './names.similarity';
+import { DEFAULT_COSTS, jaroWinkler, skeletonSimilarity, type SkeletonCosts } from './names.similarity';
 
 export type Script = 'arabic' | 'latin' | 'mixed' | 'other' | 'empty';
 export type NameRole = 'given' | 'father' | 'grandfather' | 'family' | 'kunya' | 'laqab' | 'other';
@@ -47,6 +47,8 @@ export interface PreparedToken {
   readonly script: 'arabic' | 'latin';
   /** Candidate consonant skeletons of the core word (with and without a joined article). */
   readonly skeletons: readonly string[];
+  /** Latin only: the same with vowel slots (V), for comparing two Latin spellings. */
+  readonly vowelSkeletons: readonly string[];
   /** Latin or Arabic core text (no particles), for a vowel-aware comparison within one script. */
   readonly core: string;
   /** Lookup keys into the variant table: `kind:core`. */
@@ -385,6 +387,10 @@ export function prepareName(text: string, variants: VariantLookup = NO_VARIANTS)
   const tokens: PreparedToken[] = units.map((u, i) => {
     const tailSkel = u.tails.map((t) => skeletonOf(t, u.script)).join('');
     const skeletons = [...new Set(u.coreCandidates.map((c) => joinSkeleton(skeletonOf(c, u.script), tailSkel)))];
+    const vowelSkeletons =
+      u.script === 'latin'
+        ? [...new Set(u.coreCandidates.map((c) => latinSkeleton(c + u.tails.join(''), true)))]
+        : [];
     const tailText = u.tails.join('');
     const keys = [...new Set(u.coreCandidates.map((c) => `${u.kind}:${c}${tailText}`))];
     const groups: number[] = [];
@@ -396,6 +402,7 @@ export function prepareName(text: string, variants: VariantLookup = NO_VARIANTS)
       article: u.article,
       script: u.script,
       skeletons,
+      vowelSkeletons,
       core: u.core + tailText,
       keys,
       groups,
@@ -488,6 +495,8 @@ export const SCORING = {
    * (Hassan, حسن / Hussein, حسين). Neutral on the tuning pairs, whose words the table cannot know by construction;
    * set for the names it does know. */
   knownDifferentFactor: 0.9,
+  /** weight of the vowel-slot skeleton in the similarity of two Latin spellings */
+  vowelSlotWeight: 0.3,
   /** how much different final vowels of two Latin spellings lower their similarity */
   endingPenalty: 0.2,
   /** the same across scripts (Arabic final letter against the Latin final vowel) */
@@ -499,6 +508,12 @@ export const SCORING = {
   /** factor on a match whose parts sit in different roles (given name in one, father in the other) */
   roleSwapFactor: 0.9,
   roleWeights: { given: 1, father: 0.8, grandfather: 0.5, family: 0.9, kunya: 0.7, laqab: 0.4, other: 0.5 } as Record<NameRole, number>,
+};
+
+// the skeleton costs, plus a vowel slot V that is cheap to insert or drop (short vowels come and go)
+const VOWEL_SLOT_COSTS: SkeletonCosts = {
+  sub: DEFAULT_COSTS.sub,
+  indel: new Map([...DEFAULT_COSTS.indel, ['V', 0.4]]),
 };
 
 interface TokenMatch {
@@ -526,6 +541,11 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
   if (a.script === b.script) {
     const jw = jaroWinkler(a.core, b.core);
     sim = (1 - SCORING.vowelWeight) * skel + SCORING.vowelWeight * jw;
+    if (a.script === 'latin' && SCORING.vowelSlotWeight > 0) {
+      let vs = 0;
+      for (const x of a.vowelSkeletons) for (const y of b.vowelSkeletons) vs = Math.max(vs, skeletonSimilarity(x, y, VOWEL_SLOT_COSTS));
+      sim = (1 - SCORING.vowelSlotWeight) * sim + SCORING.vowelSlotWeight * vs;
+    }
   }
   // different final vowels (Hamdi / Hamda) are different names more often than different spellings
   if (endingsDisagree(a, b)) sim *= 1 - (a.script === b.script ? SCORING.endingPenalty : SCORING.crossEndingPenalty);

@@ -42,9 +42,10 @@ const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y', 'w']);
 
 /**
  * Consonant skeleton of one normalised Latin word. `mohammed` -> `mhmd`, `youssef` -> `ysf`, `hussein` -> `hsn`,
- * `chérif` -> `crf`, `fatimah` -> `ftm`.
+ * `chérif` -> `crf`, `fatimah` -> `ftmħ`. With `vowelSlots`, vowel runs between consonants are kept as `V`
+ * (`mVhVmVd`), for comparing two Latin spellings.
  */
-export function latinSkeleton(word: string): string {
+export function latinSkeleton(word: string, vowelSlots = false): string {
   const w = word;
   let out = '';
   const push = (cls: string) => {
@@ -109,6 +110,8 @@ export function latinSkeleton(word: string): string {
     }
     if (VOWELS.has(c)) {
       if (i === 0 && (c === 'w' || c === 'y') && next !== '' && !'wy'.includes(next)) push(c);
+      // with vowelSlots, a run of vowels between consonants leaves a mark V (Amer mVr, Amr mr)
+      else if (vowelSlots && out !== '' && !out.endsWith('V')) out += 'V';
       i += 1;
       continue;
     }
@@ -139,7 +142,7 @@ export function latinSkeleton(word: string): string {
     i += 1;
   }
   // like the Arabic side, runs of one class collapse across dropped vowels (Mamadou -> md)
-  return out;
+  return vowelSlots && out.endsWith('V') ? out.slice(0, -1) : out;
 }
 
 /** Separate article tokens: `al`, `el` ... and the assimilated forms before sun letters (`ar-Rahman`, `ad-Din`). */
