@@ -34,7 +34,12 @@ for (const [k, vs] of grid) {
 }
 const base = { ...SCORING };
 for (const s of settings) {
-  Object.assign(SCORING, base, s);
+  Object.assign(SCORING, base, { roleWeights: { ...base.roleWeights } });
+  for (const [k, v] of Object.entries(s)) {
+    // `roleWeights.given=1.5` sets one role's weight
+    if (k.startsWith('roleWeights.')) (SCORING.roleWeights as Record<string, number>)[k.slice(12)] = v;
+    else (SCORING as unknown as Record<string, number>)[k] = v;
+  }
   const scores = pairs.map((p) => ({ score: comparePreparedNames(prep(p.a), prep(p.b)).score, label: p.label, cat: p.category }));
   const row: Record<string, string> = {};
   for (const c of ['arabic-variant', 'variant', 'cross-script', 'full-name']) {

@@ -507,7 +507,7 @@ export const SCORING = {
   contradictionPenalty: 1.5,
   /** factor on a match whose parts sit in different roles (given name in one, father in the other) */
   roleSwapFactor: 0.9,
-  roleWeights: { given: 1, father: 0.8, grandfather: 0.5, family: 0.9, kunya: 0.7, laqab: 0.4, other: 0.5 } as Record<NameRole, number>,
+  roleWeights: { given: 1.5, father: 0.8, grandfather: 0.5, family: 0.9, kunya: 0.7, laqab: 0.4, other: 0.5 } as Record<NameRole, number>,
 };
 
 // the skeleton costs, plus a vowel slot V that is cheap to insert or drop (short vowels come and go)
