@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../src/platform/db/database';
 import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildAdmittedPerson, buildFacility } from './factories';
 import { PERMISSIONS, ROLES, type Permission, type Role } from '../src/modules/access';
@@ -132,6 +134,21 @@ for (const target of await targets()) {
       expect((await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { custos_session: cookie.value } })).statusCode).toBe(401);
     });
 
+    it('a user changes their own password; other sessions end', async () => {
+      await app.services.access.createUser(adminActor, { username: 'changer', password: 'first password 1', role: 'commander', mustChangePassword: true });
+      const a = (await app.services.access.login('changer', 'first password 1', '127.0.0.1')).token;
+      const b = (await app.services.access.login('changer', 'first password 1', '127.0.0.2')).token;
+      expect((await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: auth(a) })).json().mustChangePassword).toBe(true);
+      const wrong = await app.http.inject({ method: 'POST', url: '/api/v1/auth/password', headers: auth(a), payload: { current: 'nope', next: 'second password 2' } });
+      expect(wrong.statusCode).toBe(401);
+      const ok = await app.http.inject({ method: 'POST', url: '/api/v1/auth/password', headers: auth(a), payload: { current: 'first password 1', next: 'second password 2' } });
+      expect(ok.statusCode).toBe(200);
+      expect((await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: auth(a) })).json().mustChangePassword).toBe(false);
+      expect((await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: auth(b) })).statusCode).toBe(401);
+      await expect(app.services.access.login('changer', 'first password 1', '127.0.0.3')).rejects.toThrow();
+      expect((await app.services.access.login('changer', 'second password 2', '127.0.0.3')).token).toBeTruthy();
+    });
+
     it('sessions expire when idle', async () => {
       const token = await app.tokenFor('commander');
       expect((await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: auth(token) })).statusCode).toBe(200);
@@ -156,8 +173,7 @@ for (const target of await targets()) {
     });
 
     it('passwords are stored as argon2id hashes', async () => {
-      const { sql } = await import('drizzle-orm');
-      const rows = (await app.services.database.db.execute(sql`select password_hash from users limit 3`)).rows as { password_hash: string }[];
+      const rows = await queryRows<{ password_hash: string }>(app.services.database.db, sql`select password_hash from users limit 3`);
       for (const r of rows) expect(r.password_hash).toMatch(/^\$argon2id\$/);
     });
   });

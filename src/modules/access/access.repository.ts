@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { sessions, users } from './access.schema';
 
@@ -45,4 +45,16 @@ export async function touchSession(db: Db, id: string, now: Date, expiresAt: Dat
 
 export async function revokeSession(db: Db, tokenHash: string, now: Date): Promise<void> {
   await db.update(sessions).set({ revokedAt: now }).where(eq(sessions.tokenHash, tokenHash));
+}
+
+export async function setPassword(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, userId));
+}
+
+/** Ends every session of a user except the one given (after a password change). */
+export async function revokeOtherSessions(db: Db, userId: string, keepTokenHash: string, now: Date): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.tokenHash} <> ${keepTokenHash}`));
 }

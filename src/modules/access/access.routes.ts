@@ -49,9 +49,19 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       facilityIds: actor.facilityIds,
       nationalities: actor.nationalities,
       purpose: actor.purpose,
+      mustChangePassword: await services.access.mustChangePassword(actor),
       permissions: permissionsOf(actor.role),
     };
   });
+
+  r.post(
+    '/auth/password',
+    { schema: { body: z.object({ current: z.string().min(1).max(1024), next: z.string().min(1).max(1024) }), tags: ['auth'], summary: 'Change your own password' } },
+    async (request) => {
+      await services.access.changePassword(actorOf(request), tokenOf(request)!, request.body.current, request.body.next);
+      return { ok: true };
+    },
+  );
 
   r.get('/users', { config: { permission: 'users.manage' }, schema: { tags: ['auth'] } }, async (request) =>
     services.access.listUsers(actorOf(request)),

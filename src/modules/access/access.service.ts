@@ -10,8 +10,11 @@ import { requirePermission } from './access.policy';
 import {
   countUsers,
   findLiveSession,
+  findUserById,
   findUserByUsername,
   insertSession,
+  revokeOtherSessions,
+  setPassword,
   insertUser,
   listUsers,
   revokeSession,
@@ -158,6 +161,11 @@ export class AccessService {
     return (await listUsers(this.db)).map(toView);
   }
 
+  async mustChangePassword(actor: Actor): Promise<boolean> {
+    if (!actor.userId) return false;
+    return (await findUserById(this.db, actor.userId))?.mustChangePassword ?? false;
+  }
+
   async hasUsers(): Promise<boolean> {
     return (await countUsers(this.db)) > 0;
   }
@@ -214,6 +222,23 @@ export class AccessService {
       await touchSession(this.db, found.session.id, now, new Date(slid));
     }
     return actorOf(found.user, purpose ?? DEFAULT_PURPOSE[found.user.role as Role]);
+  }
+
+  /** Changes the caller's own password (the one-time admin password first of all) and ends their other sessions. */
+  async changePassword(actor: Actor, token: string, current: string, next: string): Promise<void> {
+    if (!actor.userId) throw new UnauthenticatedError();
+    const user = await findUserById(this.db, actor.userId);
+    if (!user || !(await argonVerify(user.passwordHash, current))) {
+      throw new UnauthenticatedError('auth.invalid_credentials', 'The current password is wrong');
+    }
+    if (next.length < 10) throw new ValidationError('access.weak_password', 'A password needs at least 10 characters');
+    if (next === current) throw new ValidationError('access.same_password', 'The new password must differ from the current one');
+    const passwordHash = await argonHash(next, ARGON_OPTIONS);
+    await this.db.transaction(async (tx) => {
+      await setPassword(tx, user.id, passwordHash);
+      await revokeOtherSessions(tx, user.id, hashToken(token), this.clock.now());
+      await this.audit.record(tx, actor, { action: 'auth.password_changed', subjectType: 'user', subjectId: user.id });
+    });
   }
 
   async logout(token: string): Promise<void> {
