@@ -15,18 +15,15 @@ export const MAX_SIDE_500DPI = 2000;
 /** Blocks of the segmentation and frequency grids, in pixels. */
 const BLOCK = 8;
 /** Gabor kernel radius in pixels (kernels are (2R+1)^2). */
-const GABOR_RADIUS = Number(process.env.FP_GR ?? 7);
+const GABOR_RADIUS = 7;
 const ORIENTATION_BINS = 16;
 const PERIOD_MIN = 5;
 const PERIOD_MAX = 15;
 const MAX_MINUTIAE = 80;
-const MIN_CLARITY = Number(process.env.FP_CLAR ?? 0);
-const F_STRUCT = Number(process.env.FP_FS ?? 0.3);
-const F_BROKEN = Number(process.env.FP_FB ?? 1);
-const F_CLUSTER = Number(process.env.FP_FC ?? 0.5);
-const F_MARGIN = Number(process.env.FP_FM ?? 1);
-const SEG_ENERGY = Number(process.env.FP_SEGE ?? 0.3);
-const SEG_COHERENCE = Number(process.env.FP_SEGC ?? 0.15);
+/** Segmentation: a block is print if its gradient energy exceeds this share of the 95th percentile... */
+const SEG_ENERGY = 0.3;
+/** ...and its ridge flow coherence this much. */
+const SEG_COHERENCE = 0.15;
 
 export interface ExtractionDebug {
   mask: Uint8Array;
@@ -142,8 +139,8 @@ function gaborKernel(obin: number, period: number): Kernel {
   const R = GABOR_RADIUS;
   const size = 2 * R + 1;
   const w = new Float32Array(size * size);
-  const sn = Math.max(2.5, Number(process.env.FP_GSN ?? 0.42) * period);
-  const sr = Math.max(3, Number(process.env.FP_GSR ?? 0.6) * period);
+  const sn = Math.max(2.5, 0.42 * period);
+  const sr = Math.max(3, 0.6 * period);
   const c = Math.cos(theta);
   const s = Math.sin(theta);
   let sum = 0;
@@ -263,11 +260,10 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
     u[i] = du;
     v[i] = dv;
   }
-  const OR = Number(process.env.FP_ORR ?? 6);
-  let su = boxFilter(u, W, H, OR);
-  let sv = boxFilter(v, W, H, OR);
-  su = boxFilter(su, W, H, OR);
-  sv = boxFilter(sv, W, H, OR);
+  let su = boxFilter(u, W, H, 6);
+  let sv = boxFilter(v, W, H, 6);
+  su = boxFilter(su, W, H, 6);
+  sv = boxFilter(sv, W, H, 6);
   const orientation = new Float32Array(N); // ridge direction in [0, π)
   for (let i = 0; i < N; i++) {
     let t = 0.5 * Math.atan2(sv[i]!, su[i]!) + Math.PI / 2;
@@ -464,8 +460,8 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
 
   // Distance of every pixel to the background (chamfer 3-4), to reject minutiae at the print's border.
   const border = chamferDistance(mask, W, H);
-  // Local clarity: the Gabor response's mean amplitude around each pixel relative to the print's median. Where
-  // the filter finds little ridge structure the binary image is guesswork, and so are its minutiae.
+  // Local clarity: the Gabor response's mean amplitude around each pixel relative to the print's median; it sets
+  // each minutia's quality. (Dropping low-clarity minutiae was measured to cost accuracy: MCC copes with them.)
   const amp = new Float32Array(N);
   for (let i = 0; i < N; i++) amp[i] = Math.abs(enhanced[i]!);
   const clarity = boxFilter(amp, W, H, 8);
@@ -842,15 +838,15 @@ function findMinutiae(
     r.angle = normAngle(cand);
   }
 
-  const margin = Math.max(8, 1.2 * medianPeriod) * F_MARGIN;
+  const margin = Math.max(8, 1.2 * medianPeriod);
   for (const r of raw) {
     const i = r.y * W + r.x;
-    if (border[i]! < margin || clarity[i]! < MIN_CLARITY) r.removed = true;
+    if (border[i]! < margin) r.removed = true;
   }
 
   // Structural false minutiae: short ridges and islands (ending to ending), spurs (ending to bifurcation), bridges
   // and lakes (bifurcation to bifurcation), all detected by tracing from the minutia.
-  const short = 1.6 * medianPeriod * F_STRUCT;
+  const short = 0.5 * medianPeriod;
   for (let m = 0; m < raw.length; m++) {
     const r = raw[m]!;
     for (let b = 0; b < r.reach.length; b++) {
@@ -858,7 +854,7 @@ function findMinutiae(
       if (hit < 0 || hit === m) continue;
       const o = raw[hit]!;
       const len = r.reachLen[b]!;
-      if (r.kind === 'ending' && o.kind === 'ending' && len <= 2.2 * medianPeriod * F_STRUCT) {
+      if (r.kind === 'ending' && o.kind === 'ending' && len <= 0.7 * medianPeriod) {
         r.removed = true;
         o.removed = true;
       } else if (len <= short) {
@@ -868,7 +864,7 @@ function findMinutiae(
     }
   }
   // Broken ridges: two endings close together, facing each other along the ridge flow.
-  const gapMax = 1.8 * medianPeriod * F_BROKEN;
+  const gapMax = 1.8 * medianPeriod;
   for (let a = 0; a < raw.length; a++) {
     const p = raw[a]!;
     if (p.kind !== 'ending') continue;
@@ -887,9 +883,9 @@ function findMinutiae(
       }
     }
   }
-  // Clusters: minutiae closer than half a ridge period to one another, or three within one period.
-  const close = 0.6 * medianPeriod * F_CLUSTER;
-  const cluster = 1.1 * medianPeriod * F_CLUSTER;
+  // Clusters: two minutiae within a third of a ridge period of each other, or three within about half a period.
+  const close = 0.3 * medianPeriod;
+  const cluster = 0.55 * medianPeriod;
   const neighbours = new Int32Array(raw.length);
   for (let a = 0; a < raw.length; a++) {
     const p = raw[a]!;
