@@ -71,10 +71,10 @@ for (const target of await targets()) {
     ];
 
     async function snapshot() {
-      const rows = (await app.services.database.db.execute(sql`select
+      const rows = ((await app.services.database.db.execute(sql`select
         (select count(*) from persons)::int as persons, (select count(*) from custody_events)::int as events,
         (select count(*) from facilities)::int as facilities, (select count(*) from units)::int as units,
-        (select count(*) from person_names)::int as names, (select count(*) from users)::int as users`)).rows;
+        (select count(*) from person_names)::int as names, (select count(*) from users)::int as users`)) as unknown as { rows: unknown[] }).rows;
       return rows[0];
     }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { queryRows } from '../src/platform/db/database';
 import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildAdmittedPerson, buildFacility, buildPerson } from './factories';
 import type { FakeClock } from '../src/platform/clock';
@@ -151,9 +152,10 @@ for (const target of await targets()) {
       const after = await app.services.custody.verify(null);
       expect(after.ok).toBe(true);
       expect(after.events).toBe(before.events + accepted);
-      const [row] = (
-        await app.services.database.db.execute(sql`select count(*)::int as n, max(seq)::int as max from custody_events where site_id = 'hq'`)
-      ).rows as { n: number; max: number }[];
+      const [row] = await queryRows<{ n: number; max: number }>(
+        app.services.database.db,
+        sql`select count(*)::int as n, max(seq)::int as max from custody_events where site_id = 'hq'`,
+      );
       expect(row!.n).toBe(row!.max);
       // The shared person's events alternate out/back: the state machine held under the race.
       const events = await app.services.custody.personEvents(adminActor, shared);
@@ -188,11 +190,11 @@ for (const target of await targets()) {
 
     it.each(COLUMNS.map(([c, s]) => [c, s]))('tampering with %s of a stored event makes verify fail and name it', async (column, set) => {
       const db = app.services.database.db;
-      const [victim] = (await db.execute(sql`select id, seq from custody_events where site_id = 'hq' order by seq offset 3 limit 1`)).rows as {
-        id: string;
-        seq: number;
-      }[];
-      const [original] = (await db.execute(sql`select * from custody_events where id = ${victim!.id}`)).rows as Record<string, unknown>[];
+      const [victim] = await queryRows<{ id: string; seq: number }>(
+        db,
+        sql`select id, seq from custody_events where site_id = 'hq' order by seq offset 3 limit 1`,
+      );
+      const [original] = await queryRows<Record<string, unknown>>(db, sql`select * from custody_events where id = ${victim!.id}`);
       await db.execute(sql`update custody_events set ${set} where id = ${victim!.id}`);
       try {
         const result = await app.services.custody.verify(null);

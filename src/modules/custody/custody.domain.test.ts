@@ -168,9 +168,11 @@ const arbEventSeed = fc.record({
   unit: fc.option(fc.constantFrom(A1, A2, B1), { nil: null }),
 });
 
-function buildChain(seeds: fc.RecordValue<typeof arbEventSeed.__type>[] | unknown[]): LedgerEvent[] {
+type EventSeed = typeof arbEventSeed extends fc.Arbitrary<infer T> ? T : never;
+
+function buildChain(seeds: EventSeed[]): LedgerEvent[] {
   let prevHash = GENESIS_HASH;
-  return (seeds as (typeof arbEventSeed extends fc.Arbitrary<infer T> ? T : never)[]).map((s, i) => {
+  return seeds.map((s, i) => {
     const e = sealEvent({
       id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
       siteId: 'hq',

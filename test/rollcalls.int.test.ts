@@ -1,0 +1,369 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { auth, createTestApp, targets, type TestApp } from './harness';
+import { adminActor, buildAdmittedPerson, buildFacility, personInput } from './factories';
+import type { FakeClock } from '../src/platform/clock';
+import { queryRows } from '../src/platform/db/database';
+import type { Services } from '../src/services';
+
+/** Enrols and admits `n` persons spread over the units, in two batches (fast enough for 1,000). */
+async function populate(s: Services, facilityId: string, unitIds: string[], n: number): Promise<Map<string, string>> {
+  const ids = await s.registry.createMany(adminActor, Array.from({ length: n }, () => personInput({ facilityId } as never)));
+  await s.custody.appendMany(
+    adminActor,
+    ids.map((personId, i) => ({ personId, type: 'ADMITTED', facilityId, unitId: unitIds[i % unitIds.length] })),
+  );
+  return new Map(ids.map((id, i) => [id, unitIds[i % unitIds.length]!]));
+}
+
+for (const target of await targets()) {
+  describe(`roll calls and alerts on ${target}`, () => {
+    let app: TestApp;
+    let token: string;
+    const clock = () => app.clock as FakeClock;
+
+    beforeAll(async () => {
+      app = await createTestApp(target);
+      token = await app.tokenFor('commander');
+    });
+    afterAll(async () => app?.close());
+
+    const post = (url: string, body?: unknown, t = token) =>
+      app.http.inject({ method: 'POST', url: `/api/v1${url}`, headers: auth(t), ...(body !== undefined ? { payload: body as object } : {}) });
+    const get = (url: string, t = token) => app.http.inject({ method: 'GET', url: `/api/v1${url}`, headers: auth(t) });
+
+    it('closes a facility of 1,000 with 17 absent: delta 17, 17 UNACCOUNTED events and one alert', async () => {
+      const { facility, units } = await buildFacility(app.services, { code: 'HOL1K', capacity: 2000 }, 4);
+      const persons = await populate(app.services, facility.id, units.map((u) => u.id), 1000);
+      clock().advance(60_000);
+      const opened = await post('/rollcalls', { facilityId: facility.id });
+      expect(opened.statusCode, opened.body).toBe(201);
+      const rc = opened.json() as { id: string; expected: number };
+      expect(rc.expected).toBe(1000);
+
+      const all = [...persons.keys()];
+      const absent = new Set(all.slice(0, 17));
+      const marks = all.map((personId) => ({
+        id: uuidv7(),
+        personId,
+        result: absent.has(personId) ? 'absent' : 'present',
+        method: 'face',
+        unitId: persons.get(personId),
+      }));
+      for (let i = 0; i < marks.length; i += 250) {
+        const res = await post(`/rollcalls/${rc.id}/marks`, { marks: marks.slice(i, i + 250) });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json().recorded).toBe(Math.min(250, marks.length - i));
+      }
+      const live = (await get(`/rollcalls/${rc.id}?limit=5`)).json();
+      expect(live.live).toMatchObject({ expected: 1000, present: 983, delta: 17, marks: 1000 });
+      expect(live.persons).toHaveLength(5);
+      expect(live.persons[0].name).toMatch(/al-Test/);
+
+      clock().advance(60_000);
+      const closed = await post(`/rollcalls/${rc.id}/close`);
+      expect(closed.statusCode, closed.body).toBe(200);
+      const body = closed.json();
+      expect(body).toMatchObject({ expected: 1000, present: 983, excused: 0, delta: 17 });
+      expect([...body.unaccounted].sort()).toEqual([...absent].sort());
+      expect(body.misplaced).toEqual([]);
+      expect(body.alerts).toHaveLength(1);
+      expect(body.alerts[0]).toMatchObject({ rule: 'rollcall.delta', severity: 'warning' });
+
+      const events = await queryRows<{ n: number }>(
+        app.services.database.db,
+        sql`select count(*)::int as n from custody_events where type = 'UNACCOUNTED' and evidence->>'rollcallId' = ${rc.id}`,
+      );
+      expect(events[0]!.n).toBe(17);
+      const open = (await get(`/alerts?status=open&facilityId=${facility.id}`)).json() as { rule: string; details: { delta: number; personIds: string[] } }[];
+      expect(open).toHaveLength(1);
+      expect(open[0]!.details.delta).toBe(17);
+      expect(open[0]!.details.personIds).toHaveLength(17);
+      const detail = (await get(`/facilities/${facility.id}`)).json();
+      expect(detail.openAlerts).toHaveLength(1);
+      expect(detail.roll).toMatchObject({ current: 1000, unaccounted: 17 });
+      expect((await app.services.custody.verify(null)).ok).toBe(true);
+
+      // Closing twice is refused with the rule named; the ledger is unchanged.
+      const again = await post(`/rollcalls/${rc.id}/close`);
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error.code).toBe('rollcall.already_closed');
+
+      // The next roll call: those 17 are absent again (consecutive), except 2 found present, who are ACCOUNTED.
+      clock().advance(3600_000);
+      const rc2 = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string; expected: number };
+      expect(rc2.expected).toBe(1000);
+      const found = [...absent].slice(0, 2);
+      const res = await post(`/rollcalls/${rc2.id}/marks`, {
+        marks: all.filter((p) => !absent.has(p) || found.includes(p)).map((personId) => ({ personId, result: 'present', method: 'visual' })),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const statuses = await queryRows<{ status: string }>(app.services.database.db, sql`select status from placements where person_id = ${found[0]!}`);
+      expect(statuses[0]!.status).toBe('in_custody');
+      clock().advance(60_000);
+      const closed2 = (await post(`/rollcalls/${rc2.id}/close`)).json();
+      expect(closed2).toMatchObject({ expected: 1000, present: 985, delta: 15 });
+      expect(closed2.ledger).toMatchObject({ unaccountedEvents: 0 });
+      const rules = closed2.alerts.map((a: { rule: string }) => a.rule).sort();
+      expect(rules).toEqual(['person.repeated_absence', 'rollcall.delta']);
+      const repeated = (await get(`/alerts?rule=person.repeated_absence`)).json()[0];
+      expect(repeated.details.personIds).toHaveLength(15);
+
+      const history = await get(`/reports/delta?facilityId=${facility.id}`);
+      expect(history.statusCode, history.body).toBe(200);
+      const rows = history.json().rows as { rollcallId: string; delta: number }[];
+      expect(rows.filter((r) => r.rollcallId === rc.id).reduce((n, r) => n + r.delta, 0)).toBe(17);
+      expect(rows.filter((r) => r.rollcallId === rc2.id).reduce((n, r) => n + r.delta, 0)).toBe(15);
+      const csv = await get(`/reports/delta?facilityId=${facility.id}&format=csv`);
+      expect(csv.headers['content-type']).toMatch(/text\/csv/);
+      expect(csv.body.split('\n')[0]).toMatch(/^closed_at,facility_code,unit_code/);
+    });
+
+    it('counts excused and misplaced persons right, and marks of persons off the manifest are refused', async () => {
+      const { facility, units } = await buildFacility(app.services, { code: 'EXC' }, 3);
+      const [b1, b2, b3] = units.map((u) => u.id) as [string, string, string];
+      const inB1 = await Promise.all(Array.from({ length: 6 }, () => buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: b1 })));
+      const inB2 = await Promise.all(Array.from({ length: 3 }, () => buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: b2 })));
+      const inB3 = await buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: b3 });
+      clock().advance(60_000);
+      // One person of B1 is at hospital (temporarily out) when the roll call opens: excused unless seen.
+      await app.services.custody.append(adminActor, { personId: inB1[5]!, type: 'TEMPORARY_OUT', reason: 'hospital' });
+      const stranger = await buildAdmittedPerson(app.services, { facilityId: (await buildFacility(app.services, { code: 'ELSE' }, 1)).facility.id });
+      clock().advance(60_000);
+
+      const rc = (await post('/rollcalls', { facilityId: facility.id, unitIds: [b1, b2] })).json() as { id: string; expected: number };
+      expect(rc.expected).toBe(9);
+
+      const refused = await post(`/rollcalls/${rc.id}/marks`, { marks: [{ personId: inB1[0], result: 'present' }, { personId: stranger, result: 'present' }] });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error).toMatchObject({ code: 'rollcall.not_on_manifest', details: { personIds: [stranger] } });
+      const bad = await post(`/rollcalls/${rc.id}/marks`, { marks: [{ personId: inB1[0], result: 'excused' }] });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.code).toBe('rollcall.excuse_needs_reason');
+
+      const res = await post(`/rollcalls/${rc.id}/marks`, {
+        unitId: b1,
+        marks: [
+          { personId: inB1[0], result: 'present', method: 'fingerprint', verificationRef: 'fp-1' },
+          { personId: inB1[1], result: 'present' },
+          { personId: inB1[2], result: 'excused', reason: 'court', note: 'hearing 14' },
+          { personId: inB1[3], result: 'absent' },
+          // Seen in B1 though on B2's list: present but misplaced; the B3 person (not on this roll call) likewise.
+          { personId: inB2[0], result: 'present', method: 'face' },
+          { personId: inB3, result: 'present', method: 'face' },
+        ],
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().misplaced.sort()).toEqual([inB2[0], inB3].sort());
+      // inB1[4] unmarked (unaccounted), inB1[5] at hospital (excused), inB2[1] present in B2, inB2[2] absent then present elsewhere.
+      await post(`/rollcalls/${rc.id}/marks`, { unitId: b2, marks: [{ personId: inB2[1], result: 'present' }, { personId: inB2[2], result: 'absent' }] });
+      await post(`/rollcalls/${rc.id}/marks`, { unitId: b1, marks: [{ personId: inB2[2], result: 'present' }] });
+
+      const closed = (await post(`/rollcalls/${rc.id}/close`)).json();
+      expect(closed).toMatchObject({ expected: 9, present: 5, excused: 2, delta: 2 });
+      expect(closed.expected).toBe(closed.present + closed.excused + closed.delta);
+      expect([...closed.unaccounted].sort()).toEqual([inB1[3], inB1[4]].sort());
+      const misplaced = closed.misplaced as { personId: string; onList: boolean; seenUnitId: string; expectedUnitId: string }[];
+      expect(misplaced.map((m) => m.personId).sort()).toEqual([inB2[0], inB2[2], inB3].sort());
+      expect(misplaced.find((m) => m.personId === inB3)).toMatchObject({ onList: false, seenUnitId: b1, expectedUnitId: b3 });
+      const byUnit = new Map((closed.byUnit as { unitId: string }[]).map((u) => [u.unitId, u]));
+      expect(byUnit.get(b1)).toMatchObject({ expected: 6, present: 2, excused: 2, delta: 2, misplacedIn: 3, misplacedOut: 0 });
+      expect(byUnit.get(b2)).toMatchObject({ expected: 3, present: 3, excused: 0, delta: 0, misplacedIn: 0, misplacedOut: 2 });
+      // The hospital case stays temporarily out (no ledger event); the two unaccounted got UNACCOUNTED.
+      expect(closed.ledger).toEqual({ unaccountedEvents: 2, accountedEvents: 0 });
+    });
+
+    it('treats a retried batch as a no-op and refuses a reused mark id', async () => {
+      const { facility, units } = await buildFacility(app.services, { code: 'RETRY' }, 1);
+      const people = await Promise.all(Array.from({ length: 5 }, () => buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: units[0]!.id })));
+      clock().advance(60_000);
+      const rc = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string };
+      const withIds = { marks: people.slice(0, 3).map((personId) => ({ id: uuidv7(), personId, result: 'present' })) };
+      const withoutIds = { marks: people.slice(3).map((personId) => ({ personId, result: 'absent' })) };
+      const audits = async () =>
+        (await queryRows<{ n: number }>(app.services.database.db, sql`select count(*)::int as n from audit_log where action = 'rollcall.mark' and subject_id = ${rc.id}`))[0]!.n;
+
+      const first = [await post(`/rollcalls/${rc.id}/marks`, withIds), await post(`/rollcalls/${rc.id}/marks`, withoutIds)];
+      expect(first.map((r) => r.json().recorded)).toEqual([3, 2]);
+      const before = { live: (await get(`/rollcalls/${rc.id}`)).json().live, audits: await audits() };
+      const retry = [await post(`/rollcalls/${rc.id}/marks`, withIds), await post(`/rollcalls/${rc.id}/marks`, withoutIds)];
+      expect(retry.map((r) => r.json())).toMatchObject([
+        { received: 3, recorded: 0, duplicates: 3 },
+        { received: 2, recorded: 0, duplicates: 2 },
+      ]);
+      expect((await get(`/rollcalls/${rc.id}`)).json().live).toEqual(before.live);
+      expect(await audits()).toBe(before.audits);
+      expect(before.live).toMatchObject({ marks: 5, present: 3, delta: 2 });
+
+      const reused = await post(`/rollcalls/${rc.id}/marks`, { marks: [{ id: withIds.marks[0]!.id, personId: people[4], result: 'present' }] });
+      expect(reused.statusCode).toBe(409);
+      expect(reused.json().error.code).toBe('rollcall.mark_id_reused');
+
+      const overlapping = await post('/rollcalls', { facilityId: facility.id, unitIds: [units[0]!.id] });
+      expect(overlapping.statusCode).toBe(409);
+      expect(overlapping.json().error.code).toBe('rollcall.already_open');
+      await post(`/rollcalls/${rc.id}/close`);
+      const late = await post(`/rollcalls/${rc.id}/marks`, withIds);
+      expect(late.statusCode).toBe(409);
+      expect(late.json().error.code).toBe('rollcall.not_open');
+    });
+
+    it('raises a missed roll call from the schedule on a fake clock, once, and escalates it when not acknowledged', async () => {
+      const { facility } = await buildFacility(app.services, { code: 'SCHED' }, 1);
+      clock().set('2026-01-11T03:00:00Z');
+      const set = await app.http.inject({
+        method: 'PUT',
+        url: `/api/v1/facilities/${facility.id}/rollcall-schedule`,
+        headers: auth(token),
+        payload: { times: ['06:00', '18:00'], graceMinutes: 30, durationMinutes: 60 },
+      });
+      expect(set.statusCode, set.body).toBe(200);
+      await app.http.inject({ method: 'PUT', url: `/api/v1/facilities/${facility.id}/alert-rules`, headers: auth(token), payload: { escalateAfterMinutes: 10 } });
+      const mine = async () => ((await get(`/alerts?facilityId=${facility.id}`)).json() as { id: string; rule: string; status: string; escalationLevel: number; severity: string }[]);
+
+      clock().set('2026-01-11T06:29:00Z');
+      await app.services.alerts.tick();
+      expect(await mine()).toHaveLength(0);
+      clock().set('2026-01-11T06:31:00Z');
+      const report = await app.services.alerts.tick();
+      expect(report.missed).toBe(1);
+      await app.services.alerts.tick();
+      const alerts = await mine();
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ rule: 'rollcall.missed', severity: 'critical', status: 'open', escalationLevel: 0 });
+
+      clock().set('2026-01-11T06:42:00Z');
+      expect((await app.services.alerts.tick()).escalated).toBeGreaterThanOrEqual(1);
+      expect((await mine())[0]!.escalationLevel).toBe(1);
+
+      const ack = await post(`/alerts/${alerts[0]!.id}/acknowledge`, { note: 'on it' });
+      expect(ack.statusCode, ack.body).toBe(200);
+      expect(ack.json()).toMatchObject({ status: 'acknowledged', acknowledged: { note: 'on it' } });
+      expect((await post(`/alerts/${alerts[0]!.id}/acknowledge`, {})).statusCode).toBe(409);
+      expect((await post(`/alerts/${alerts[0]!.id}/resolve`, {})).statusCode).toBe(400);
+      const resolved = await post(`/alerts/${alerts[0]!.id}/resolve`, { note: 'count done at 07:10' });
+      expect(resolved.json()).toMatchObject({ status: 'resolved', resolved: { note: 'count done at 07:10' } });
+      await app.services.alerts.tick();
+      expect(await mine()).toHaveLength(1);
+
+      // 18:00 kept: opened at 17:50 and closed at 18:20; no alert. Then an unclosed one at the next 06:00 is late.
+      clock().set('2026-01-11T17:50:00Z');
+      const kept = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string };
+      clock().set('2026-01-11T18:20:00Z');
+      await post(`/rollcalls/${kept.id}/close`);
+      clock().set('2026-01-12T06:05:00Z');
+      await post('/rollcalls', { facilityId: facility.id });
+      clock().set('2026-01-12T07:31:00Z');
+      const r2 = await app.services.alerts.tick();
+      expect(r2).toMatchObject({ missed: 0, late: 1 });
+      expect((await mine()).map((a) => a.rule).sort()).toEqual(['rollcall.late', 'rollcall.missed']);
+    });
+
+    it('streams alerts over SSE to a user in scope and not to one out of scope', async () => {
+      const a = await buildFacility(app.services, { code: 'SSE-A' }, 1);
+      const b = await buildFacility(app.services, { code: 'SSE-B' }, 1);
+      const inScope = await app.tokenFor('officer', { facilityIds: [a.facility.id] });
+      const outOfScope = await app.tokenFor('officer', { facilityIds: [b.facility.id] });
+      const address = await app.http.listen({ port: 0, host: '127.0.0.1' });
+
+      const open = async (t: string) => {
+        const controller = new AbortController();
+        const res = await fetch(`${address}/api/v1/alerts/stream`, { headers: auth(t), signal: controller.signal });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+        const reader = res.body!.getReader();
+        let buffer = '';
+        const next = async (): Promise<{ event: string; data: { facilityId: string; rule: string } }> => {
+          for (;;) {
+            const end = buffer.indexOf('\n\n');
+            if (end >= 0) {
+              const block = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              const event = /^event: (.*)$/m.exec(block)?.[1];
+              const data = /^data: (.*)$/m.exec(block)?.[1];
+              if (event && data) return { event, data: JSON.parse(data) };
+              continue;
+            }
+            const { value, done } = await reader.read();
+            if (done) throw new Error('stream ended');
+            buffer += new TextDecoder().decode(value);
+          }
+        };
+        return { next, close: () => controller.abort() };
+      };
+      const streamIn = await open(inScope);
+      const streamOut = await open(outOfScope);
+
+      const closeWithAbsence = async (facilityId: string, unitId: string) => {
+        await buildAdmittedPerson(app.services, { facilityId, unitId });
+        clock().advance(60_000);
+        const rc = (await post('/rollcalls', { facilityId })).json() as { id: string };
+        return (await post(`/rollcalls/${rc.id}/close`)).json();
+      };
+      const closedA = await closeWithAbsence(a.facility.id, a.units[0]!.id);
+      expect(closedA.delta).toBe(1);
+      const got = await streamIn.next();
+      expect(got.event).toBe('alert.raised');
+      expect(got.data).toMatchObject({ facilityId: a.facility.id, rule: 'rollcall.delta' });
+
+      // The out-of-scope stream's first alert is B's, raised after A's: A's never reached it.
+      await closeWithAbsence(b.facility.id, b.units[0]!.id);
+      const first = await streamOut.next();
+      expect(first.data.facilityId).toBe(b.facility.id);
+      streamIn.close();
+      streamOut.close();
+
+      const denied = await fetch(`${address}/api/v1/alerts/stream`);
+      expect(denied.status).toBe(401);
+      const registrar = await app.tokenFor('registrar');
+      expect((await fetch(`${address}/api/v1/alerts/stream`, { headers: auth(registrar) })).status).toBe(403);
+    });
+
+    it('refuses bad input with 4xx in the contract shape', async () => {
+      const { facility } = await buildFacility(app.services, { code: 'BADRC' }, 1);
+      const unknown = '01900000-0000-7000-8000-000000000000';
+      const cases: [string, string, unknown, number][] = [
+        ['POST', '/rollcalls', {}, 400],
+        ['POST', '/rollcalls', { facilityId: 'nope' }, 400],
+        ['POST', '/rollcalls', { facilityId: unknown }, 404],
+        ['POST', '/rollcalls', { facilityId: facility.id, unitIds: [unknown] }, 400],
+        ['POST', `/rollcalls/${unknown}/marks`, { marks: [{ personId: unknown, result: 'present' }] }, 404],
+        ['POST', `/rollcalls/${unknown}/close`, undefined, 404],
+        ['GET', `/rollcalls/${unknown}`, undefined, 404],
+        ['GET', '/rollcalls/not-a-uuid', undefined, 400],
+        ['POST', `/alerts/${unknown}/acknowledge`, {}, 404],
+        ['POST', `/alerts/${unknown}/resolve`, { note: 'x' }, 404],
+        ['GET', '/alerts?status=burning', undefined, 400],
+        ['PUT', `/facilities/${facility.id}/rollcall-schedule`, { times: ['25:00'] }, 400],
+        ['PUT', `/facilities/${facility.id}/alert-rules`, { massAbsencePercent: -1 }, 400],
+        ['PUT', `/facilities/${facility.id}/alert-rules`, { unknownRule: 1 }, 400],
+      ];
+      for (const [method, url, body, status] of cases) {
+        const res = await app.http.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: auth(token), ...(body !== undefined ? { payload: body as object } : {}) });
+        expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(status);
+        expect(res.json().error.code).toEqual(expect.any(String));
+      }
+      const rc = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string };
+      const marks = [
+        { marks: [] },
+        { marks: [{ personId: unknown, result: 'sleeping' }] },
+        { marks: [{ personId: unknown, result: 'present', method: 'telepathy' }] },
+        { marks: [{ personId: unknown, result: 'absent', reason: 'hospital' }] },
+        { marks: [{ personId: unknown, result: 'excused', reason: 'other' }] },
+        { marks: [{ personId: unknown, result: 'present', unitId: unknown }] },
+        { marks: [{ personId: unknown, result: 'present', markedAt: 'yesterday' }] },
+      ];
+      for (const body of marks) {
+        const res = await post(`/rollcalls/${rc.id}/marks`, body);
+        expect(res.statusCode, res.body).toBe(400);
+      }
+      const raw = await app.http.inject({ method: 'POST', url: `/api/v1/rollcalls/${rc.id}/marks`, headers: { ...auth(token), 'content-type': 'application/json' }, body: '{"marks": [' });
+      expect(raw.statusCode).toBe(400);
+      const monitor = await app.tokenFor('monitor');
+      expect((await post('/rollcalls', { facilityId: facility.id }, monitor)).statusCode).toBe(403);
+      const other = await app.tokenFor('officer', { facilityIds: [(await buildFacility(app.services, { code: 'BADRC2' }, 0)).facility.id] });
+      expect((await post(`/rollcalls/${rc.id}/close`, undefined, other)).statusCode).toBe(403);
+    });
+  });
+}
