@@ -134,8 +134,15 @@ interface RawWord {
 const QUOTE_OPEN = new Set(['"', '“', '«', '(', '[', '„', '‘']);
 const QUOTE_CLOSE = new Set(['"', '”', '»', ')', ']', '“', '’']);
 
+/**
+ * Bounds that keep one comparison cheap whatever the input (a hostile 10,000-character name must not cost seconds):
+ * no real name is longer.
+ */
+export const NAME_LIMITS = { chars: 256, words: 12, wordChars: 40 };
+
 /** Splits into normalised words, marking words inside quotes or parentheses as a laqab (epithet). */
-function splitWords(text: string): RawWord[] {
+function splitWords(input: string): RawWord[] {
+  const text = input.length > NAME_LIMITS.chars ? input.slice(0, NAME_LIMITS.chars) : input;
   const out: RawWord[] = [];
   let depth = 0;
   let buf = '';
@@ -149,7 +156,9 @@ function splitWords(text: string): RawWord[] {
       const isAr = [...chunk].some(isArabicLetter);
       const norm = isAr ? normalizeArabic(chunk) : normalizeLatin(chunk);
       for (const w of norm.split(' ')) {
-        if (w !== '') out.push({ word: w, script: isAr ? 'arabic' : 'latin', laqab: depth > 0 });
+        if (w !== '' && out.length < NAME_LIMITS.words) {
+          out.push({ word: w.slice(0, NAME_LIMITS.wordChars), script: isAr ? 'arabic' : 'latin', laqab: depth > 0 });
+        }
       }
     }
     buf = '';
@@ -432,6 +441,7 @@ function latinEnding(word: string): string {
   if (last === 'i' || last === 'y') return 'i';
   if (last === 'u' || last === 'o') return 'u';
   if (last === 'e') return prev === 'e' || prev === 'i' ? 'i' : '?';
+  if (last === 'h' && prev === 'e') return '?'; // Levantine -eh, -ieh is a taa marbuta (Attieh = Attia)
   if (last === 'h' && 'aeiou'.includes(prev)) {
     // Fatimah / Fatima alike, but Rabah / Rabih differ: the vowel before a final h counts, marked as such
     const v = latinEnding(word.slice(0, -1));

@@ -154,6 +154,15 @@ describe('compareNames', () => {
     expect(() => compareNames('\u0000\uFFFF\uD800', 'x'.repeat(10_000))).not.toThrow();
   });
 
+  it('stays cheap on oversized input (bounded length, words and word length)', () => {
+    const long = 'abcdefghijklmnopqrstuvwxyz'.repeat(400);
+    const many = Array.from({ length: 2000 }, (_, i) => `name${i}`).join(' ');
+    const r = compareNames(long, [...long].reverse().join(''));
+    expect(r.score).toBeGreaterThanOrEqual(0);
+    expect(compareNames(many, `${many} x`).score).toBe(1); // both cut to the same first words
+    expect(prepareName(many).tokens.length).toBeLessThanOrEqual(12);
+  });
+
   it('gives the same result on prepared names', () => {
     const a = prepareName('Abu Bakr al-Baghdadi');
     const b = prepareName('أبو بكر البغدادي');
