@@ -101,11 +101,14 @@ export function identify<K>(
 ): Candidate<K>[] {
   const p = isPrepared(probe) ? probe : prepareTemplate(probe);
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
-  const out: Candidate<K>[] = [];
+  const out: (Candidate<K> & { raw: number })[] = [];
   for (const entry of gallery) {
-    const score = compareFingerprints(p, entry.template);
-    if (score >= threshold) out.push({ id: entry.id, score });
+    const raw = (matchPrepared(p, entry.template) + matchPrepared(entry.template, p)) / 2;
+    const score = calibratedScore(raw);
+    if (score >= threshold) out.push({ id: entry.id, score, raw });
   }
-  out.sort((x, y) => y.score - x.score);
-  return opts.limit !== undefined ? out.slice(0, opts.limit) : out;
+  // Calibrated scores saturate at 100; the raw score still orders the strongest candidates.
+  out.sort((x, y) => y.raw - x.raw);
+  const ranked = out.map(({ id, score }) => ({ id, score }));
+  return opts.limit !== undefined ? ranked.slice(0, opts.limit) : ranked;
 }
