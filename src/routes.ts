@@ -5,6 +5,8 @@ import { custodyRoutes } from './modules/custody/custody.routes';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes';
 import { registryRoutes } from './modules/registry/registry.routes';
 import { reportsRoutes } from './modules/reports/reports.routes';
+import { rollcallsRoutes } from './modules/rollcalls/rollcalls.routes';
+import { alertsRoutes } from './modules/alerts/alerts.routes';
 
 /** Every module's routes, mounted under /api/v1. */
 export const apiRoutes: RoutePlugin[] = [
@@ -14,4 +16,6 @@ export const apiRoutes: RoutePlugin[] = [
   registryRoutes,
   custodyRoutes,
   reportsRoutes,
+  rollcallsRoutes,
+  alertsRoutes,
 ] as RoutePlugin[];

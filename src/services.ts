@@ -9,6 +9,8 @@ import { CustodyService } from './modules/custody';
 import { FacilitiesService } from './modules/facilities';
 import { RegistryService } from './modules/registry';
 import { ReportsService } from './modules/reports';
+import { RollcallsService } from './modules/rollcalls';
+import { AlertsService } from './modules/alerts';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -32,6 +34,8 @@ export interface Services {
   registry: RegistryService;
   custody: CustodyService;
   reports: ReportsService;
+  rollcalls: RollcallsService;
+  alerts: AlertsService;
 }
 
 export function createServices(database: Database, opts: ServiceOptions = {}): Services {
@@ -55,5 +59,13 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   registry.placements = custody.readPlacements;
   registry.onChange((e) => bus.emit('person.changed', { personIds: e.personIds, change: e.change }));
   const reports = new ReportsService(db, clock);
-  return { database, clock, ids, bus, logger: opts.logger ?? silentLogger, siteId, audit, access, facilities, registry, custody, reports };
+  const logger = opts.logger ?? silentLogger;
+  const rollcalls = new RollcallsService(db, clock, ids, audit, bus, custody, facilities, logger);
+  const alerts = new AlertsService(database, clock, ids, audit, bus, logger);
+  rollcalls.afterClose = (actor, closed) => alerts.evaluateClose(actor, closed);
+  facilities.openAlerts = (tx, facilityId) => alerts.openFor(tx, facilityId);
+  bus.on('custody.appended', (e) => {
+    alerts.checkCapacity(e.facilityIds).catch((err) => logger.warn({ err }, 'capacity check failed'));
+  });
+  return { database, clock, ids, bus, logger, siteId, audit, access, facilities, registry, custody, reports, rollcalls, alerts };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { auth, createTestApp, targets, type TestApp } from './harness';
@@ -28,6 +28,10 @@ for (const target of await targets()) {
       token = await app.tokenFor('commander');
     });
     afterAll(async () => app?.close());
+    // The fake clock jumps days ahead in some tests: a fresh session each time.
+    beforeEach(async () => {
+      token = await app.tokenFor('commander');
+    });
 
     const post = (url: string, body?: unknown, t = token) =>
       app.http.inject({ method: 'POST', url: `/api/v1${url}`, headers: auth(t), ...(body !== undefined ? { payload: body as object } : {}) });
@@ -212,6 +216,7 @@ for (const target of await targets()) {
     it('raises a missed roll call from the schedule on a fake clock, once, and escalates it when not acknowledged', async () => {
       const { facility } = await buildFacility(app.services, { code: 'SCHED' }, 1);
       clock().set('2026-01-11T03:00:00Z');
+      token = await app.tokenFor('commander');
       const set = await app.http.inject({
         method: 'PUT',
         url: `/api/v1/facilities/${facility.id}/rollcall-schedule`,
@@ -235,6 +240,7 @@ for (const target of await targets()) {
 
       clock().set('2026-01-11T06:42:00Z');
       expect((await app.services.alerts.tick()).escalated).toBeGreaterThanOrEqual(1);
+      token = await app.tokenFor('commander');
       expect((await mine())[0]!.escalationLevel).toBe(1);
 
       const ack = await post(`/alerts/${alerts[0]!.id}/acknowledge`, { note: 'on it' });
@@ -249,10 +255,12 @@ for (const target of await targets()) {
 
       // 18:00 kept: opened at 17:50 and closed at 18:20; no alert. Then an unclosed one at the next 06:00 is late.
       clock().set('2026-01-11T17:50:00Z');
+      token = await app.tokenFor('commander');
       const kept = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string };
       clock().set('2026-01-11T18:20:00Z');
       await post(`/rollcalls/${kept.id}/close`);
       clock().set('2026-01-12T06:05:00Z');
+      token = await app.tokenFor('commander');
       await post('/rollcalls', { facilityId: facility.id });
       clock().set('2026-01-12T07:31:00Z');
       const r2 = await app.services.alerts.tick();

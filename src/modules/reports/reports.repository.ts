@@ -54,3 +54,42 @@ export async function registeredNotAdmitted(db: Db, scope: { facilityIds: readon
   );
   return row?.n ?? 0;
 }
+
+export interface DeltaHistoryRow {
+  rollcall_id: string;
+  closed_at: Date;
+  facility_id: string;
+  facility_code: string;
+  unit_id: string | null;
+  unit_code: string | null;
+  expected: number;
+  present: number;
+  excused: number;
+  delta: number;
+  misplaced_in: number;
+  misplaced_out: number;
+}
+
+/** The Delta of each unit at each closed roll call (rows written at close by the roll-call module), oldest first. */
+export async function deltaHistory(
+  db: Db,
+  f: { facilityIds?: readonly string[]; facilityId?: string; unitId?: string; from?: Date; to?: Date; limit: number },
+): Promise<DeltaHistoryRow[]> {
+  const conditions = [sql`true`];
+  if (f.facilityIds) conditions.push(sql`r.facility_id = any(${sql.param([...f.facilityIds])}::uuid[])`);
+  if (f.facilityId) conditions.push(sql`r.facility_id = ${f.facilityId}`);
+  if (f.unitId) conditions.push(sql`r.unit_id = ${f.unitId}`);
+  if (f.from) conditions.push(sql`r.closed_at >= ${f.from.toISOString()}::timestamptz`);
+  if (f.to) conditions.push(sql`r.closed_at <= ${f.to.toISOString()}::timestamptz`);
+  return queryRows(
+    db,
+    sql`select * from (
+          select r.rollcall_id, r.closed_at, r.facility_id, f.code as facility_code, r.unit_id, u.code as unit_code,
+                 r.expected, r.present, r.excused, r.delta, r.misplaced_in, r.misplaced_out
+          from rollcall_unit_results r join facilities f on f.id = r.facility_id left join units u on u.id = r.unit_id
+          where ${sql.join(conditions, sql` and `)}
+          order by r.closed_at desc, u.code nulls first
+          limit ${f.limit}
+        ) h order by closed_at, unit_code nulls first`,
+  );
+}

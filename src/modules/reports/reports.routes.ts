@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { statusReportCsv } from './reports.service';
+import { deltaHistoryCsv, statusReportCsv } from './reports.service';
 
 export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -16,6 +16,39 @@ export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (
         return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="custos-status.csv"').send(statusReportCsv(report));
       }
       return report;
+    },
+  );
+
+  r.get(
+    '/reports/delta',
+    {
+      config: { permission: 'reports.read' },
+      schema: {
+        querystring: z.object({
+          facilityId: z.uuid().optional(),
+          unitId: z.uuid().optional(),
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(100_000).default(5000),
+          format: z.enum(['json', 'csv']).default('json'),
+        }),
+        tags: ['reports'],
+        summary: 'The Delta history of each unit over time (closed roll calls)',
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const history = await services.reports.deltaHistory(actorOf(request), {
+        facilityId: q.facilityId,
+        unitId: q.unitId,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        limit: q.limit,
+      });
+      if (q.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="custos-delta.csv"').send(deltaHistoryCsv(history));
+      }
+      return history;
     },
   );
 };

@@ -1,8 +1,8 @@
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { isFacilityScoped, requirePermission, type Actor } from '../access';
+import { isFacilityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import { listFacilities } from '../facilities';
-import { nationalityCounts, registeredNotAdmitted, statusCounts } from './reports.repository';
+import { deltaHistory, nationalityCounts, registeredNotAdmitted, statusCounts, type DeltaHistoryRow } from './reports.repository';
 
 /** The statuses of the status report, in the order the seeds' tables use. */
 export const REPORT_STATUSES = [
@@ -40,6 +40,41 @@ export interface StatusReport {
   facilities: FacilityStatus[];
   nationalities: { country: string; onRoll: number; byStatus: ByStatus }[];
 }
+
+export interface DeltaHistoryEntry {
+  rollcallId: string;
+  closedAt: Date;
+  facilityId: string;
+  facilityCode: string;
+  unitId: string | null;
+  unitCode: string | null;
+  expected: number;
+  present: number;
+  excused: number;
+  delta: number;
+  misplacedIn: number;
+  misplacedOut: number;
+}
+
+export interface DeltaHistory {
+  generatedAt: Date;
+  rows: DeltaHistoryEntry[];
+}
+
+const historyEntry = (r: DeltaHistoryRow): DeltaHistoryEntry => ({
+  rollcallId: r.rollcall_id,
+  closedAt: new Date(r.closed_at),
+  facilityId: r.facility_id,
+  facilityCode: r.facility_code,
+  unitId: r.unit_id,
+  unitCode: r.unit_code,
+  expected: r.expected,
+  present: r.present,
+  excused: r.excused,
+  delta: r.delta,
+  misplacedIn: r.misplaced_in,
+  misplacedOut: r.misplaced_out,
+});
 
 export class ReportsService {
   constructor(
@@ -112,6 +147,35 @@ export class ReportsService {
       nationalities: [...nationalities.values()].sort((a, b) => b.onRoll - a.onRoll || a.country.localeCompare(b.country)),
     };
   }
+
+  /** The Delta of every unit at every closed roll call, for charts and after-action review; scoped by facility. */
+  async deltaHistory(actor: Actor, f: { facilityId?: string; unitId?: string; from?: Date; to?: Date; limit: number }): Promise<DeltaHistory> {
+    requirePermission(actor, 'reports.read');
+    if (f.facilityId) requireFacility(actor, f.facilityId);
+    const rows = await deltaHistory(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
+    return { generatedAt: this.clock.now(), rows: rows.map(historyEntry) };
+  }
+}
+
+/** The Delta history as CSV: one row per unit and closed roll call. */
+export function deltaHistoryCsv(history: DeltaHistory): string {
+  const header = ['closed_at', 'facility_code', 'unit_code', 'rollcall_id', 'expected', 'present', 'excused', 'delta', 'misplaced_in', 'misplaced_out'];
+  const lines = [header.join(',')];
+  for (const r of history.rows) {
+    lines.push(
+      [r.closedAt.toISOString(), r.facilityCode, r.unitCode ?? '', r.rollcallId, r.expected, r.present, r.excused, r.delta, r.misplacedIn, r.misplacedOut]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  // A leading = + - @ would run as a formula in a spreadsheet.
+  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** The status report as CSV: one row per facility and status, for spreadsheets. */

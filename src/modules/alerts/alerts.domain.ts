@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { ConflictError } from '../../platform/errors';
+
+export const ALERT_RULES = [
+  'rollcall.delta',
+  'rollcall.mass_absence',
+  'rollcall.missed',
+  'rollcall.late',
+  'person.repeated_absence',
+  'facility.over_capacity',
+] as const;
+export type AlertRule = (typeof ALERT_RULES)[number];
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** Per-facility thresholds; every field has a default so a facility without settings is still watched. */
+export const RuleSettings = z.object({
+  /** Any Delta at close raises an alert (warning). */
+  anyDelta: z.boolean().default(true),
+  /** Mass absence (critical): Delta of at least this many people at one close ... */
+  massAbsenceCount: z.number().int().min(1).max(1_000_000).default(50),
+  /** ... or at least this percentage of one unit's expected persons ... */
+  massAbsencePercent: z.number().min(0.1).max(100).default(20),
+  /** ... counted only for units expecting at least this many (a cell of 3 with 1 away is not a mass absence). */
+  massAbsenceMinUnit: z.number().int().min(1).max(100_000).default(10),
+  /** The same person unaccounted at this many consecutive roll calls. */
+  consecutiveAbsences: z.number().int().min(2).max(50).default(2),
+  /** An open alert not acknowledged within this time escalates (and again after each further period, up to 3). */
+  escalateAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(15),
+  missedRollcall: z.boolean().default(true),
+  overCapacity: z.boolean().default(true),
+});
+export type RuleSettings = z.infer<typeof RuleSettings>;
+export const DEFAULT_RULES: RuleSettings = RuleSettings.parse({});
+
+export interface AlertDraft {
+  facilityId: string | null;
+  unitId?: string | null;
+  rule: AlertRule;
+  severity: Severity;
+  title: string;
+  details: Record<string, unknown>;
+  dedupeKey: string | null;
+  rollcallId?: string | null;
+}
+
+export interface ClosedFigures {
+  rollcallId: string;
+  facilityId: string;
+  expected: number;
+  present: number;
+  excused: number;
+  delta: number;
+  unaccounted: readonly string[];
+  byUnit: readonly { unitId: string | null; expected: number; delta: number }[];
+}
+
+/** Units whose share of unaccounted persons reaches the mass-absence percentage. */
+export function massAbsentUnits(closed: ClosedFigures, rules: RuleSettings): { unitId: string | null; expected: number; delta: number; percent: number }[] {
+  return closed.byUnit
+    .filter((u) => u.expected >= rules.massAbsenceMinUnit && u.delta > 0 && (u.delta * 100) / u.expected >= rules.massAbsencePercent)
+    .map((u) => ({ ...u, percent: Math.round((u.delta * 1000) / u.expected) / 10 }));
+}
+
+const PERSON_LIST_CAP = 1000;
+
+/**
+ * The alerts a closed roll call raises: one for its Delta (critical when it is a mass absence, else a warning when any
+ * Delta alerts), and one listing persons unaccounted at consecutive roll calls.
+ */
+export function closeAlerts(closed: ClosedFigures, rules: RuleSettings, repeatedlyAbsent: readonly string[], unitCodes: ReadonlyMap<string, string>): AlertDraft[] {
+  const drafts: AlertDraft[] = [];
+  if (closed.delta > 0) {
+    const units = massAbsentUnits(closed, rules);
+    const mass = closed.delta >= rules.massAbsenceCount || units.length > 0;
+    if (mass || rules.anyDelta) {
+      const where = units.length ? ` (${units.map((u) => `${(u.unitId && unitCodes.get(u.unitId)) ?? 'no unit'} ${u.percent}%`).join(', ')})` : '';
+      drafts.push({
+        facilityId: closed.facilityId,
+        unitId: units.length === 1 ? units[0]!.unitId : null,
+        rule: mass ? 'rollcall.mass_absence' : 'rollcall.delta',
+        severity: mass ? 'critical' : 'warning',
+        title: mass
+          ? `Mass absence: ${closed.delta} of ${closed.expected} unaccounted at roll call${where}`
+          : `Delta ${closed.delta}: ${closed.delta} of ${closed.expected} unaccounted at roll call`,
+        details: {
+          expected: closed.expected,
+          present: closed.present,
+          excused: closed.excused,
+          delta: closed.delta,
+          massAbsentUnits: units,
+          byUnit: closed.byUnit.filter((u) => u.delta > 0),
+          personIds: closed.unaccounted.slice(0, PERSON_LIST_CAP),
+        },
+        dedupeKey: `rollcall.delta:${closed.rollcallId}`,
+        rollcallId: closed.rollcallId,
+      });
+    }
+  }
+  if (repeatedlyAbsent.length > 0) {
+    drafts.push({
+      facilityId: closed.facilityId,
+      rule: 'person.repeated_absence',
+      severity: 'critical',
+      title: `${repeatedlyAbsent.length} person(s) unaccounted at ${rules.consecutiveAbsences} consecutive roll calls`,
+      details: { consecutive: rules.consecutiveAbsences, personIds: repeatedlyAbsent.slice(0, PERSON_LIST_CAP), count: repeatedlyAbsent.length },
+      dedupeKey: `person.repeated_absence:${closed.rollcallId}`,
+      rollcallId: closed.rollcallId,
+    });
+  }
+  return drafts;
+}
+
+export function slotAlert(kind: 'missed' | 'late', facilityId: string, facilityCode: string, slot: { at: Date; openBy: Date; closeBy: Date }): AlertDraft {
+  const at = slot.at.toISOString();
+  return kind === 'missed'
+    ? {
+        facilityId,
+        rule: 'rollcall.missed',
+        severity: 'critical',
+        title: `Roll call of ${at.slice(11, 16)} UTC at ${facilityCode} was not opened by ${slot.openBy.toISOString().slice(11, 16)} UTC`,
+        details: { slot: at, openBy: slot.openBy.toISOString() },
+        dedupeKey: `rollcall.missed:${facilityId}:${at}`,
+      }
+    : {
+        facilityId,
+        rule: 'rollcall.late',
+        severity: 'warning',
+        title: `Roll call of ${at.slice(11, 16)} UTC at ${facilityCode} was not closed by ${slot.closeBy.toISOString().slice(11, 16)} UTC`,
+        details: { slot: at, closeBy: slot.closeBy.toISOString() },
+        dedupeKey: `rollcall.late:${facilityId}:${at}`,
+      };
+}
+
+export function capacityAlert(facilityId: string, facilityCode: string, onRoll: number, capacity: number): AlertDraft {
+  return {
+    facilityId,
+    rule: 'facility.over_capacity',
+    severity: onRoll >= capacity * 1.2 ? 'critical' : 'warning',
+    title: `${facilityCode} holds ${onRoll} for a capacity of ${capacity}`,
+    details: { onRoll, capacity, overBy: onRoll - capacity },
+    dedupeKey: `facility.over_capacity:${facilityId}`,
+  };
+}
+
+/** The lifecycle: open -> acknowledged -> resolved (open -> resolved directly too); nothing leaves resolved. */
+export function nextStatus(current: AlertStatus, action: 'acknowledge' | 'resolve'): AlertStatus {
+  if (action === 'acknowledge') {
+    if (current !== 'open') {
+      throw new ConflictError('alerts.invalid_transition', `Only an open alert can be acknowledged; this one is ${current}`, { rule: 'acknowledge_open_only', status: current });
+    }
+    return 'acknowledged';
+  }
+  if (current === 'resolved') {
+    throw new ConflictError('alerts.invalid_transition', 'This alert is already resolved', { rule: 'resolve_once', status: current });
+  }
+  return 'resolved';
+}
+
+export const MAX_ESCALATION = 3;
+
+/** How many escalation periods an unacknowledged alert has waited (0 = not yet due), capped. */
+export function escalationDue(raisedAt: Date, now: Date, escalateAfterMinutes: number): number {
+  const waited = now.getTime() - raisedAt.getTime();
+  return Math.min(MAX_ESCALATION, Math.max(0, Math.floor(waited / (escalateAfterMinutes * 60_000))));
+}

@@ -1,0 +1,99 @@
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../platform/db/database';
+import { queryRows } from '../../platform/db/database';
+import { alertRules, alerts } from './alerts.schema';
+
+export type AlertRow = typeof alerts.$inferSelect;
+export type AlertRulesRow = typeof alertRules.$inferSelect;
+
+/** Inserts unless a live alert (not resolved) has the same dedupe key; returns the row when inserted. */
+export async function insertAlert(tx: Db, row: AlertRow): Promise<AlertRow | undefined> {
+  const [inserted] = await tx
+    .insert(alerts)
+    .values(row)
+    .onConflictDoNothing({ target: alerts.dedupeKey, where: sql`status <> 'resolved'` })
+    .returning();
+  return inserted;
+}
+
+/** Has any alert (whatever its status) used this key? A missed slot is reported once, even after it was resolved. */
+export async function dedupeKeyUsed(db: Db, key: string): Promise<boolean> {
+  const rows = await queryRows<{ one: number }>(db, sql`select 1 as one from alerts where dedupe_key = ${key} limit 1`);
+  return rows.length > 0;
+}
+
+export async function liveAlertWithKey(db: Db, key: string): Promise<AlertRow | undefined> {
+  const [row] = await db.select().from(alerts).where(and(eq(alerts.dedupeKey, key), sql`status <> 'resolved'`));
+  return row;
+}
+
+export async function findAlert(db: Db, id: string, forUpdate = false): Promise<AlertRow | undefined> {
+  const q = db.select().from(alerts).where(eq(alerts.id, id));
+  const [row] = forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+export async function listAlerts(
+  db: Db,
+  f: { status?: string; facilityId?: string; facilityIds?: readonly string[]; rule?: string; limit: number },
+): Promise<AlertRow[]> {
+  const conditions: SQL[] = [];
+  if (f.status) conditions.push(eq(alerts.status, f.status));
+  if (f.facilityId) conditions.push(eq(alerts.facilityId, f.facilityId));
+  if (f.facilityIds) conditions.push(inArray(alerts.facilityId, [...f.facilityIds]));
+  if (f.rule) conditions.push(eq(alerts.rule, f.rule));
+  return db
+    .select()
+    .from(alerts)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(alerts.raisedAt), desc(alerts.id))
+    .limit(f.limit);
+}
+
+export async function updateAlert(tx: Db, id: string, patch: Partial<AlertRow>): Promise<AlertRow> {
+  const [row] = await tx.update(alerts).set(patch).where(eq(alerts.id, id)).returning();
+  return row!;
+}
+
+export async function openUnacknowledged(db: Db): Promise<(AlertRow & { rules: unknown })[]> {
+  const rows = await db
+    .select({ alert: alerts, rules: alertRules.rules })
+    .from(alerts)
+    .leftJoin(alertRules, eq(alertRules.facilityId, alerts.facilityId))
+    .where(eq(alerts.status, 'open'));
+  return rows.map((r) => ({ ...r.alert, rules: r.rules }));
+}
+
+export async function findRules(db: Db, facilityId: string): Promise<AlertRulesRow | undefined> {
+  const [row] = await db.select().from(alertRules).where(eq(alertRules.facilityId, facilityId));
+  return row;
+}
+
+export async function upsertRules(tx: Db, row: AlertRulesRow): Promise<void> {
+  await tx
+    .insert(alertRules)
+    .values(row)
+    .onConflictDoUpdate({ target: alertRules.facilityId, set: { rules: row.rules, updatedAt: row.updatedAt, updatedBy: row.updatedBy } });
+}
+
+/** Facilities with a capacity and their count on the roll (in custody, temporarily out, unaccounted). */
+export async function rollVersusCapacity(db: Db, facilityIds?: readonly string[]): Promise<{ id: string; code: string; capacity: number; on_roll: number }[]> {
+  const only = facilityIds ? sql`and f.id = any(${sql.param([...facilityIds])}::uuid[])` : sql``;
+  return queryRows(
+    db,
+    sql`select f.id, f.code, f.capacity,
+               (select count(*)::int from placements p where p.facility_id = f.id and p.status in ('in_custody', 'temporarily_out', 'unaccounted')) as on_roll
+        from facilities f where f.capacity is not null ${only}`,
+  );
+}
+
+export async function facilityCodes(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await queryRows<{ id: string; code: string }>(db, sql`select id, code from facilities where id = any(${sql.param([...ids])}::uuid[])`);
+  return new Map(rows.map((r) => [r.id, r.code]));
+}
+
+export async function unitCodes(db: Db, facilityId: string): Promise<Map<string, string>> {
+  const rows = await queryRows<{ id: string; code: string }>(db, sql`select id, code from units where facility_id = ${facilityId}`);
+  return new Map(rows.map((r) => [r.id, r.code]));
+}

@@ -1,0 +1,90 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf } from '../../platform/http/auth';
+import type { Services } from '../../services';
+import { AcknowledgeBody, AlertParams, FacilityParams, ListAlertsQuery, ResolveBody, RulesBody, StreamQuery } from './alerts.dto';
+
+const HEARTBEAT_MS = 15_000;
+
+export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['alerts'];
+  const streams = new Set<ServerResponse>();
+
+  // Open streams would keep the server from closing: end them first.
+  app.addHook('preClose', async () => {
+    for (const res of streams) res.end();
+    streams.clear();
+  });
+
+  r.get('/alerts', { config: { permission: 'alerts.read' }, schema: { querystring: ListAlertsQuery, tags } }, async (request) =>
+    services.alerts.list(actorOf(request), request.query),
+  );
+
+  /**
+   * Server-Sent Events: `event: alert.raised|acknowledged|resolved|escalated`, `data:` the alert as JSON, only for
+   * alerts in the caller's scope; a comment line every 15 s keeps proxies from closing the connection.
+   */
+  r.get(
+    '/alerts/stream',
+    { config: { permission: 'alerts.read' }, schema: { querystring: StreamQuery, tags, summary: 'Live alerts (text/event-stream)' } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const snapshot = request.query.snapshot === '1' || request.query.snapshot === 'true';
+      const initial = snapshot ? await services.alerts.list(actor, { status: 'open', limit: 1000 }) : [];
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      streams.add(res);
+      const send = (event: string, id: string, data: unknown) => {
+        if (!res.writableEnded) res.write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      res.write('retry: 3000\n: connected\n\n');
+      for (const a of initial.reverse()) send('alert.open', a.id, a);
+      const unsubscribe = services.alerts.subscribe(actor, (msg) => send(`alert.${msg.change}`, msg.alert.id, msg.alert));
+      const heartbeat = setInterval(() => {
+        if (!res.writableEnded) res.write(': heartbeat\n\n');
+      }, HEARTBEAT_MS);
+      heartbeat.unref();
+      const cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(res);
+      };
+      request.raw.on('close', cleanup);
+      res.on('close', cleanup);
+    },
+  );
+
+  r.get('/alerts/:id', { config: { permission: 'alerts.read' }, schema: { params: AlertParams, tags } }, async (request) =>
+    services.alerts.get(actorOf(request), request.params.id),
+  );
+
+  r.post(
+    '/alerts/:id/acknowledge',
+    { config: { permission: 'alerts.manage' }, schema: { params: AlertParams, body: AcknowledgeBody, tags } },
+    async (request) => services.alerts.acknowledge(actorOf(request), request.params.id, request.body?.note),
+  );
+
+  r.post(
+    '/alerts/:id/resolve',
+    { config: { permission: 'alerts.manage' }, schema: { params: AlertParams, body: ResolveBody, tags } },
+    async (request) => services.alerts.resolve(actorOf(request), request.params.id, request.body.note),
+  );
+
+  r.get('/facilities/:id/alert-rules', { config: { permission: 'alerts.read' }, schema: { params: FacilityParams, tags } }, async (request) =>
+    services.alerts.getRules(actorOf(request), request.params.id),
+  );
+
+  r.put(
+    '/facilities/:id/alert-rules',
+    { config: { permission: 'alerts.manage' }, schema: { params: FacilityParams, body: RulesBody, tags, summary: "Set a facility's alert thresholds" } },
+    async (request) => services.alerts.setRules(actorOf(request), request.params.id, request.body),
+  );
+};

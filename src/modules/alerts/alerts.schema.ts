@@ -1,0 +1,31 @@
+import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const alerts = pgTable('alerts', {
+  id: uuid('id').primaryKey(),
+  facilityId: uuid('facility_id'),
+  unitId: uuid('unit_id'),
+  rule: text('rule').notNull(),
+  severity: text('severity').notNull(),
+  status: text('status').notNull(),
+  title: text('title').notNull(),
+  details: jsonb('details'),
+  dedupeKey: text('dedupe_key'),
+  rollcallId: uuid('rollcall_id'),
+  raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
+  raisedBy: uuid('raised_by'),
+  escalationLevel: integer('escalation_level').notNull(),
+  escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+  acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+  acknowledgedBy: uuid('acknowledged_by'),
+  acknowledgeNote: text('acknowledge_note'),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  resolvedBy: uuid('resolved_by'),
+  resolutionNote: text('resolution_note'),
+});
+
+export const alertRules = pgTable('alert_rules', {
+  facilityId: uuid('facility_id').primaryKey(),
+  rules: jsonb('rules').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  updatedBy: uuid('updated_by'),
+});

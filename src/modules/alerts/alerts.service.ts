@@ -1,0 +1,401 @@
+import { randomUUID } from 'node:crypto';
+import type { Bus } from '../../platform/bus';
+import type { Clock } from '../../platform/clock';
+import { notify, type Database, type Db } from '../../platform/db/database';
+import { NotFoundError } from '../../platform/errors';
+import type { IdGenerator } from '../../platform/ids';
+import type { Logger } from '../../platform/logger';
+import { canSeeFacility, hasPermission, isFacilityScoped, requireFacility, requirePermission, systemActor, type Actor } from '../access';
+import type { AuditService } from '../audit';
+import { activeSchedules, repeatedlyAbsent, rollcallsOpenedBetween, slotsDue, slotVerdict, type ClosedRollcall } from '../rollcalls';
+import {
+  capacityAlert,
+  closeAlerts,
+  DEFAULT_RULES,
+  escalationDue,
+  nextStatus,
+  RuleSettings,
+  slotAlert,
+  type AlertDraft,
+  type AlertStatus,
+} from './alerts.domain';
+import {
+  dedupeKeyUsed,
+  facilityCodes,
+  findAlert,
+  findRules,
+  insertAlert,
+  listAlerts,
+  openUnacknowledged,
+  rollVersusCapacity,
+  unitCodes,
+  updateAlert,
+  upsertRules,
+  type AlertRow,
+} from './alerts.repository';
+
+export const ALERTS_CHANNEL = 'custos_alerts';
+
+export type AlertChange = 'raised' | 'acknowledged' | 'resolved' | 'escalated';
+
+export interface AlertView {
+  id: string;
+  facilityId: string | null;
+  unitId: string | null;
+  rule: string;
+  severity: string;
+  status: string;
+  title: string;
+  details: Record<string, unknown> | null;
+  rollcallId: string | null;
+  raisedAt: Date;
+  raisedBy: string | null;
+  escalationLevel: number;
+  escalatedAt: Date | null;
+  acknowledged: { at: Date; by: string | null; note: string | null } | null;
+  resolved: { at: Date; by: string | null; note: string | null } | null;
+}
+
+export interface AlertMessage {
+  change: AlertChange;
+  alert: AlertView;
+}
+
+export interface TickReport {
+  at: Date;
+  missed: number;
+  late: number;
+  escalated: number;
+  overCapacity: number;
+}
+
+export function alertView(row: AlertRow): AlertView {
+  return {
+    id: row.id,
+    facilityId: row.facilityId,
+    unitId: row.unitId,
+    rule: row.rule,
+    severity: row.severity,
+    status: row.status,
+    title: row.title,
+    details: (row.details as Record<string, unknown> | null) ?? null,
+    rollcallId: row.rollcallId,
+    raisedAt: row.raisedAt,
+    raisedBy: row.raisedBy,
+    escalationLevel: row.escalationLevel,
+    escalatedAt: row.escalatedAt,
+    acknowledged: row.acknowledgedAt ? { at: row.acknowledgedAt, by: row.acknowledgedBy, note: row.acknowledgeNote } : null,
+    resolved: row.resolvedAt ? { at: row.resolvedAt, by: row.resolvedBy, note: row.resolutionNote } : null,
+  };
+}
+
+/** Person lists inside alerts are for roles that may read person records; others (monitors) see the figures. */
+export function presentAlert(actor: Actor, alert: AlertView): AlertView {
+  if (hasPermission(actor.role, 'persons.read') || !alert.details || !('personIds' in alert.details)) return alert;
+  const { personIds: _hidden, ...details } = alert.details;
+  return { ...alert, details };
+}
+
+export function canSeeAlert(actor: Actor, alert: { facilityId: string | null }): boolean {
+  return alert.facilityId === null ? !isFacilityScoped(actor) : canSeeFacility(actor, alert.facilityId);
+}
+
+const scheduler = () => systemActor('scheduler');
+
+export class AlertsService {
+  /** Tells this process's own NOTIFY messages from those of other processes. */
+  private readonly origin = randomUUID();
+  private timer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private ticking: Promise<TickReport> | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly audit: AuditService,
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+  ) {}
+
+  private get db(): Db {
+    return this.database.db;
+  }
+
+  /** Rules in force for a facility: its saved settings over the defaults. */
+  async rulesFor(db: Db, facilityId: string): Promise<RuleSettings> {
+    const row = await findRules(db, facilityId);
+    return row ? RuleSettings.parse({ ...DEFAULT_RULES, ...(row.rules as object) }) : DEFAULT_RULES;
+  }
+
+  async getRules(actor: Actor, facilityId: string): Promise<RuleSettings> {
+    requirePermission(actor, 'alerts.read');
+    requireFacility(actor, facilityId);
+    await this.requireFacilityRow(facilityId);
+    return this.rulesFor(this.db, facilityId);
+  }
+
+  async setRules(actor: Actor, facilityId: string, patch: Partial<RuleSettings>): Promise<RuleSettings> {
+    requirePermission(actor, 'alerts.manage');
+    requireFacility(actor, facilityId);
+    await this.requireFacilityRow(facilityId);
+    return this.db.transaction(async (tx) => {
+      const rules = RuleSettings.parse({ ...(await this.rulesFor(tx, facilityId)), ...patch });
+      await upsertRules(tx, { facilityId, rules, updatedAt: this.clock.now(), updatedBy: actor.userId });
+      await this.audit.record(tx, actor, { action: 'alerts.rules', subjectType: 'facility', subjectId: facilityId, details: rules });
+      return rules;
+    });
+  }
+
+  private async requireFacilityRow(facilityId: string): Promise<void> {
+    if ((await facilityCodes(this.db, [facilityId])).size === 0) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);
+  }
+
+  /** Inserts drafts (skipping live duplicates) with their audit rows and NOTIFY in the caller's transaction. */
+  private async raiseIn(tx: Db, actor: Actor, drafts: readonly AlertDraft[]): Promise<AlertRow[]> {
+    const raised: AlertRow[] = [];
+    for (const d of drafts) {
+      const row = await insertAlert(tx, {
+        id: this.ids.next(),
+        facilityId: d.facilityId,
+        unitId: d.unitId ?? null,
+        rule: d.rule,
+        severity: d.severity,
+        status: 'open',
+        title: d.title,
+        details: d.details,
+        dedupeKey: d.dedupeKey,
+        rollcallId: d.rollcallId ?? null,
+        raisedAt: this.clock.now(),
+        raisedBy: actor.userId,
+        escalationLevel: 0,
+        escalatedAt: null,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        acknowledgeNote: null,
+        resolvedAt: null,
+        resolvedBy: null,
+        resolutionNote: null,
+      });
+      if (row) raised.push(row);
+    }
+    if (raised.length) {
+      await this.audit.record(
+        tx,
+        actor,
+        raised.map((a) => ({ action: 'alert.raise', subjectType: 'alert', subjectId: a.id, details: { rule: a.rule, severity: a.severity, facilityId: a.facilityId } })),
+      );
+      for (const a of raised) await this.notifyOthers(tx, 'raised', a.id);
+    }
+    return raised;
+  }
+
+  private async notifyOthers(tx: Db, change: AlertChange, id: string): Promise<void> {
+    await notify(tx, ALERTS_CHANNEL, JSON.stringify({ origin: this.origin, change, id }));
+  }
+
+  /** After the commit: in-process listeners (SSE streams) hear it at once. */
+  private publish(change: AlertChange, rows: readonly AlertRow[]): void {
+    for (const row of rows) this.bus.emit('alert.changed', { change, alert: alertView(row) } satisfies AlertMessage);
+  }
+
+  /** Raises alerts now (used by the rules below and by other modules' checks). */
+  async raise(actor: Actor, drafts: readonly AlertDraft[]): Promise<AlertView[]> {
+    const raised = await this.db.transaction((tx) => this.raiseIn(tx, actor, drafts));
+    this.publish('raised', raised);
+    return raised.map(alertView);
+  }
+
+  /** Rules evaluated when a roll call closed: its Delta (or mass absence), persons absent at consecutive roll calls. */
+  async evaluateClose(actor: Actor, closed: ClosedRollcall): Promise<{ id: string; rule: string; severity: string }[]> {
+    const raised = await this.db.transaction(async (tx) => {
+      const rules = await this.rulesFor(tx, closed.facilityId);
+      const repeated = closed.unaccounted.length
+        ? await repeatedlyAbsent(tx, closed.rollcallId, closed.facilityId, closed.unaccounted, rules.consecutiveAbsences - 1)
+        : [];
+      const codes = closed.delta > 0 ? await unitCodes(tx, closed.facilityId) : new Map<string, string>();
+      return this.raiseIn(tx, actor, closeAlerts(closed, rules, repeated, codes));
+    });
+    this.publish('raised', raised);
+    return raised.map((a) => ({ id: a.id, rule: a.rule, severity: a.severity }));
+  }
+
+  async list(actor: Actor, f: { status?: AlertStatus; facilityId?: string; rule?: string; limit: number }): Promise<AlertView[]> {
+    requirePermission(actor, 'alerts.read');
+    if (f.facilityId) requireFacility(actor, f.facilityId);
+    const rows = await listAlerts(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
+    return rows.map((r) => presentAlert(actor, alertView(r)));
+  }
+
+  async get(actor: Actor, id: string): Promise<AlertView> {
+    requirePermission(actor, 'alerts.read');
+    const row = await findAlert(this.db, id);
+    if (!row || !canSeeAlert(actor, row)) throw new NotFoundError('alerts.not_found', `No alert ${id}`);
+    return presentAlert(actor, alertView(row));
+  }
+
+  /** Open alerts of a facility, for the facility page (the facilities module's provider hook). */
+  async openFor(db: Db, facilityId: string): Promise<AlertView[]> {
+    const rows = await listAlerts(db, { facilityId, limit: 100 });
+    return rows.filter((r) => r.status !== 'resolved').map(alertView);
+  }
+
+  acknowledge(actor: Actor, id: string, note?: string): Promise<AlertView> {
+    return this.transition(actor, id, 'acknowledge', note);
+  }
+
+  resolve(actor: Actor, id: string, note: string): Promise<AlertView> {
+    return this.transition(actor, id, 'resolve', note);
+  }
+
+  private async transition(actor: Actor, id: string, action: 'acknowledge' | 'resolve', note?: string): Promise<AlertView> {
+    requirePermission(actor, 'alerts.manage');
+    const now = this.clock.now();
+    const row = await this.db.transaction(async (tx) => {
+      const current = await findAlert(tx, id, true);
+      if (!current || !canSeeAlert(actor, current)) throw new NotFoundError('alerts.not_found', `No alert ${id}`);
+      const status = nextStatus(current.status as AlertStatus, action);
+      const patch: Partial<AlertRow> =
+        action === 'acknowledge'
+          ? { status, acknowledgedAt: now, acknowledgedBy: actor.userId, acknowledgeNote: note ?? null }
+          : { status, resolvedAt: now, resolvedBy: actor.userId, resolutionNote: note ?? null };
+      const updated = await updateAlert(tx, id, patch);
+      await this.audit.record(tx, actor, { action: `alert.${action}`, subjectType: 'alert', subjectId: id, details: { note: note ?? null, from: current.status } });
+      await this.notifyOthers(tx, action === 'acknowledge' ? 'acknowledged' : 'resolved', id);
+      return updated;
+    });
+    this.publish(action === 'acknowledge' ? 'acknowledged' : 'resolved', [row]);
+    return presentAlert(actor, alertView(row));
+  }
+
+  /** Subscribes a live stream to the alert changes this actor may see; returns the unsubscribe function. */
+  subscribe(actor: Actor, listener: (msg: AlertMessage) => void): () => void {
+    requirePermission(actor, 'alerts.read');
+    return this.bus.on('alert.changed', (raw) => {
+      const msg = raw as AlertMessage;
+      if (canSeeAlert(actor, msg.alert)) listener({ change: msg.change, alert: presentAlert(actor, msg.alert) });
+    });
+  }
+
+  // --- the scheduler ------------------------------------------------------------------------------------------
+
+  /**
+   * One pass of the time-driven rules at `now` (the injected clock's time by default): roll calls missed or not
+   * closed in time, unacknowledged alerts due for escalation, facilities over capacity. Idempotent: a second tick at
+   * the same moment raises nothing new. Tests call it with a fake clock; `start()` runs it on a timer.
+   */
+  async tick(now: Date = this.clock.now()): Promise<TickReport> {
+    // Ticks never overlap: a slow one makes the next wait for it instead of racing it.
+    while (this.ticking) await this.ticking.catch(() => undefined);
+    this.ticking = this.runTick(now);
+    try {
+      return await this.ticking;
+    } finally {
+      this.ticking = undefined;
+    }
+  }
+
+  private async runTick(now: Date): Promise<TickReport> {
+    const report: TickReport = { at: now, missed: 0, late: 0, escalated: 0, overCapacity: 0 };
+    const schedules = await activeSchedules(this.db);
+    const codes = await facilityCodes(this.db, schedules.map((s) => s.facilityId));
+    const drafts: AlertDraft[] = [];
+    for (const s of schedules) {
+      const rules = await this.rulesFor(this.db, s.facilityId);
+      if (!rules.missedRollcall) continue;
+      for (const slot of slotsDue(s, now)) {
+        const opened = await rollcallsOpenedBetween(this.db, s.facilityId, slot.openFrom, slot.openBy);
+        const verdict = slotVerdict(slot, opened, now);
+        if (verdict !== 'missed' && verdict !== 'late') continue;
+        const draft = slotAlert(verdict, s.facilityId, codes.get(s.facilityId) ?? s.facilityId, slot);
+        if (await dedupeKeyUsed(this.db, draft.dedupeKey!)) continue;
+        drafts.push(draft);
+      }
+    }
+    for (const f of await rollVersusCapacity(this.db)) {
+      if (f.on_roll > f.capacity && (await this.rulesFor(this.db, f.id)).overCapacity) drafts.push(capacityAlert(f.id, f.code, f.on_roll, f.capacity));
+    }
+    if (drafts.length) {
+      const raised = await this.raise(scheduler(), drafts);
+      for (const a of raised) {
+        if (a.rule === 'rollcall.missed') report.missed += 1;
+        else if (a.rule === 'rollcall.late') report.late += 1;
+        else if (a.rule === 'facility.over_capacity') report.overCapacity += 1;
+      }
+    }
+    report.escalated = await this.escalate(now);
+    return report;
+  }
+
+  private async escalate(now: Date): Promise<number> {
+    const due = (await openUnacknowledged(this.db))
+      .map((a) => {
+        const rules = RuleSettings.parse({ ...DEFAULT_RULES, ...((a.rules as object | null) ?? {}) });
+        return { alert: a, level: escalationDue(a.raisedAt, now, rules.escalateAfterMinutes) };
+      })
+      .filter((d) => d.level > d.alert.escalationLevel);
+    if (due.length === 0) return 0;
+    const actor = scheduler();
+    const updated = await this.db.transaction(async (tx) => {
+      const rows: AlertRow[] = [];
+      for (const d of due) {
+        const current = await findAlert(tx, d.alert.id, true);
+        if (!current || current.status !== 'open' || current.escalationLevel >= d.level) continue;
+        rows.push(await updateAlert(tx, current.id, { escalationLevel: d.level, escalatedAt: now, severity: 'critical' }));
+      }
+      if (rows.length) {
+        await this.audit.record(
+          tx,
+          actor,
+          rows.map((r) => ({ action: 'alert.escalate', subjectType: 'alert', subjectId: r.id, details: { level: r.escalationLevel } })),
+        );
+        for (const r of rows) await this.notifyOthers(tx, 'escalated', r.id);
+      }
+      return rows;
+    });
+    this.publish('escalated', updated);
+    return updated.length;
+  }
+
+  /** Checks capacity as soon as the ledger changed a facility's roll (in-process, after the commit). */
+  async checkCapacity(facilityIds: readonly string[]): Promise<void> {
+    if (facilityIds.length === 0) return;
+    const over = (await rollVersusCapacity(this.db, facilityIds)).filter((f) => f.on_roll > f.capacity);
+    const drafts: AlertDraft[] = [];
+    for (const f of over) if ((await this.rulesFor(this.db, f.id)).overCapacity) drafts.push(capacityAlert(f.id, f.code, f.on_roll, f.capacity));
+    if (drafts.length) await this.raise(scheduler(), drafts);
+  }
+
+  /**
+   * Starts the live side for a serving process: LISTEN for alerts raised by other processes (relayed to this
+   * process's streams) and the scheduler timer. `stop()` ends both.
+   */
+  async start(opts: { intervalMs?: number } = {}): Promise<void> {
+    if (this.timer) return;
+    this.unlisten = await this.database.listen(ALERTS_CHANNEL, (payload) => void this.relay(payload));
+    const interval = opts.intervalMs ?? 15_000;
+    this.timer = setInterval(() => {
+      this.tick().catch((err) => this.logger.error({ err }, 'alert scheduler tick failed'));
+    }, interval);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.unlisten?.().catch(() => undefined);
+    this.unlisten = undefined;
+    await this.ticking?.catch(() => undefined);
+  }
+
+  private async relay(payload: string): Promise<void> {
+    try {
+      const msg = JSON.parse(payload) as { origin?: string; change?: AlertChange; id?: string };
+      if (!msg.id || !msg.change || msg.origin === this.origin) return;
+      const row = await findAlert(this.db, msg.id);
+      if (row) this.publish(msg.change, [row]);
+    } catch (err) {
+      this.logger.warn({ err }, 'bad alert notification');
+    }
+  }
+}

@@ -1,0 +1,26 @@
+/** Alerts: rules per facility, lifecycle open -> acknowledged -> resolved, escalation, the scheduler, live changes. */
+export {
+  AlertsService,
+  alertView,
+  presentAlert,
+  canSeeAlert,
+  ALERTS_CHANNEL,
+  type AlertView,
+  type AlertMessage,
+  type AlertChange,
+  type TickReport,
+} from './alerts.service';
+export {
+  ALERT_RULES,
+  ALERT_STATUSES,
+  SEVERITIES,
+  DEFAULT_RULES,
+  RuleSettings,
+  closeAlerts,
+  nextStatus,
+  escalationDue,
+  type AlertRule,
+  type AlertStatus,
+  type AlertDraft,
+  type Severity,
+} from './alerts.domain';

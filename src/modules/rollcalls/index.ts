@@ -1,0 +1,30 @@
+/** Roll calls: the expected list (the manifest at opening), marks from tablets, the Delta at close, schedules. */
+export {
+  RollcallsService,
+  rollcallView,
+  type RollcallView,
+  type CloseResult,
+  type ClosedRollcall,
+  type MisplacedPerson,
+  type MarksReceipt,
+  type AfterCloseHook,
+} from './rollcalls.service';
+export {
+  MARK_RESULTS,
+  EXCUSE_REASONS,
+  MARK_METHODS,
+  derivedMarkId,
+  decisiveMark,
+  outcomeOf,
+  totalsOf,
+  slotsDue,
+  slotVerdict,
+  type MarkInput,
+  type Schedule,
+  type Slot,
+  type SlotVerdict,
+  type UnitFigures,
+  type Totals,
+} from './rollcalls.domain';
+export { OpenRollcallBody, MarksBody, ScheduleBody, type OpenRollcallInput, type MarksInput, type ScheduleInput } from './rollcalls.dto';
+export { activeSchedules, rollcallsOpenedBetween, repeatedlyAbsent, type ScheduleRow } from './rollcalls.repository';

@@ -1,0 +1,401 @@
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../platform/db/database';
+import { queryRows } from '../../platform/db/database';
+import { rollcallSchedules, rollcalls } from './rollcalls.schema';
+import type { MarkResult } from './rollcalls.domain';
+
+export type RollcallRow = typeof rollcalls.$inferSelect;
+export type ScheduleRow = typeof rollcallSchedules.$inferSelect;
+
+const uuids = (ids: readonly string[]) => sql`${sql.param([...ids])}::uuid[]`;
+
+/** Serialises openings per facility so that two overlapping roll calls cannot both open. */
+export async function lockFacility(tx: Db, facilityId: string): Promise<boolean> {
+  const rows = await queryRows<{ id: string }>(tx, sql`select id from facilities where id = ${facilityId} for update`);
+  return rows.length > 0;
+}
+
+/** The given units and every unit below them, restricted to the facility. */
+export async function unitTree(tx: Db, facilityId: string, unitIds: readonly string[]): Promise<{ id: string; requested: boolean }[]> {
+  return queryRows(
+    tx,
+    sql`with recursive tree as (
+          select id, true as requested from units where facility_id = ${facilityId} and id = any(${uuids(unitIds)})
+          union
+          select u.id, false from units u join tree t on u.parent_unit_id = t.id
+        )
+        select id, bool_or(requested) as requested from tree group by id`,
+  );
+}
+
+export async function facilityUnitIds(db: Db, facilityId: string): Promise<Set<string>> {
+  const rows = await queryRows<{ id: string }>(db, sql`select id from units where facility_id = ${facilityId}`);
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function overlappingOpen(tx: Db, facilityId: string, unitIds: readonly string[]): Promise<RollcallRow | undefined> {
+  const overlap = unitIds.length === 0 ? sql`true` : sql`(cardinality(unit_ids) = 0 or unit_ids && ${uuids(unitIds)})`;
+  const [row] = await tx
+    .select()
+    .from(rollcalls)
+    .where(and(eq(rollcalls.facilityId, facilityId), sql`status <> 'closed'`, overlap))
+    .limit(1);
+  return row;
+}
+
+export async function insertRollcall(tx: Db, row: RollcallRow): Promise<void> {
+  await tx.insert(rollcalls).values(row);
+}
+
+/** Copies the manifest (placement projection) of the facility, or of the units, into the expected list. */
+export async function snapshotExpected(tx: Db, rollcallId: string, facilityId: string, unitIds: readonly string[]): Promise<number> {
+  const units = unitIds.length === 0 ? sql`true` : sql`unit_id = any(${uuids(unitIds)})`;
+  await tx.execute(
+    sql`insert into rollcall_expected (rollcall_id, person_id, unit_id, status, out_reason)
+        select ${rollcallId}::uuid, person_id, unit_id, status, out_reason from placements
+        where facility_id = ${facilityId} and status in ('in_custody', 'temporarily_out', 'unaccounted') and ${units}`,
+  );
+  const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from rollcall_expected where rollcall_id = ${rollcallId}`);
+  await tx.update(rollcalls).set({ expectedCount: row!.n }).where(eq(rollcalls.id, rollcallId));
+  return row!.n;
+}
+
+export async function findRollcall(db: Db, id: string, lock?: 'share' | 'update'): Promise<RollcallRow | undefined> {
+  const q = db.select().from(rollcalls).where(eq(rollcalls.id, id));
+  const [row] = lock === 'share' ? await q.for('share') : lock === 'update' ? await q.for('update') : await q;
+  return row;
+}
+
+export async function listRollcalls(
+  db: Db,
+  f: { facilityId?: string; facilityIds?: readonly string[]; status?: string; limit: number },
+): Promise<RollcallRow[]> {
+  const conditions: SQL[] = [];
+  if (f.facilityId) conditions.push(eq(rollcalls.facilityId, f.facilityId));
+  if (f.facilityIds) conditions.push(inArray(rollcalls.facilityId, [...f.facilityIds]));
+  if (f.status) conditions.push(eq(rollcalls.status, f.status));
+  return db
+    .select()
+    .from(rollcalls)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(rollcalls.openedAt), desc(rollcalls.id))
+    .limit(f.limit);
+}
+
+export interface ExpectedRow {
+  person_id: string;
+  unit_id: string | null;
+  status: string;
+}
+
+export async function expectedAmong(tx: Db, rollcallId: string, personIds: readonly string[]): Promise<Map<string, ExpectedRow>> {
+  const rows = await queryRows<ExpectedRow>(
+    tx,
+    sql`select person_id, unit_id, status from rollcall_expected where rollcall_id = ${rollcallId} and person_id = any(${uuids(personIds)})`,
+  );
+  return new Map(rows.map((r) => [r.person_id, r]));
+}
+
+/** Of these persons, those on the facility's manifest now (for marks of persons outside the roll call's units). */
+export async function onManifestAmong(tx: Db, facilityId: string, personIds: readonly string[]): Promise<Map<string, ExpectedRow>> {
+  const rows = await queryRows<ExpectedRow>(
+    tx,
+    sql`select person_id, unit_id, status from placements
+        where person_id = any(${uuids(personIds)}) and facility_id = ${facilityId}
+          and status in ('in_custody', 'temporarily_out', 'unaccounted')`,
+  );
+  return new Map(rows.map((r) => [r.person_id, r]));
+}
+
+export interface MarkRow {
+  id: string;
+  rollcallId: string;
+  personId: string;
+  result: MarkResult;
+  reason: string | null;
+  note: string | null;
+  method: string | null;
+  verificationRef: string | null;
+  unitId: string | null;
+  expected: boolean;
+  misplaced: boolean;
+  markedAt: Date;
+  markedBy: string | null;
+  recordedAt: Date;
+}
+
+/** One multi-row insert whatever the batch size (arrays unnested server-side); returns the ids actually inserted. */
+export async function insertMarks(tx: Db, rows: readonly MarkRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const col = <T>(f: (r: MarkRow) => T) => sql.param(rows.map(f));
+  const inserted = await queryRows<{ id: string }>(
+    tx,
+    sql`insert into rollcall_marks (id, rollcall_id, person_id, result, reason, note, method, verification_ref, unit_id,
+                                    expected, misplaced, marked_at, marked_by, recorded_at)
+        select * from unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.rollcallId)}::uuid[], ${col((r) => r.personId)}::uuid[],
+                             ${col((r) => r.result)}::text[], ${col((r) => r.reason)}::text[], ${col((r) => r.note)}::text[],
+                             ${col((r) => r.method)}::text[], ${col((r) => r.verificationRef)}::text[], ${col((r) => r.unitId)}::uuid[],
+                             ${col((r) => r.expected)}::boolean[], ${col((r) => r.misplaced)}::boolean[],
+                             ${col((r) => r.markedAt.toISOString())}::timestamptz[], ${col((r) => r.markedBy)}::uuid[],
+                             ${col((r) => r.recordedAt.toISOString())}::timestamptz[])
+        on conflict (id) do nothing
+        returning id`,
+  );
+  return new Set(inserted.map((r) => r.id));
+}
+
+export async function marksByIds(tx: Db, ids: readonly string[]): Promise<{ id: string; rollcall_id: string; person_id: string; result: string }[]> {
+  return queryRows(tx, sql`select id, rollcall_id, person_id, result from rollcall_marks where id = any(${uuids(ids)})`);
+}
+
+/** The decisive mark of each marked person: seen present anywhere beats everything, else the latest (domain rule). */
+const decisive = (rollcallId: string) => sql`
+  select distinct on (person_id) person_id, result, reason, unit_id, expected
+  from rollcall_marks where rollcall_id = ${rollcallId}
+  order by person_id, (result = 'present') desc, marked_at desc, seq desc`;
+
+/** Outcome per expected person, mirroring outcomeOf() in the domain. */
+const outcomes = (rollcallId: string) => sql`
+  select e.person_id, e.unit_id, e.status, d.unit_id as seen_unit_id, d.reason as mark_reason, d.result as mark_result,
+         case when d.result = 'present' then 'present'
+              when d.result = 'excused' then 'excused'
+              when d.result is null and e.status = 'temporarily_out' then 'excused'
+              else 'unaccounted' end as outcome,
+         coalesce(d.result = 'present' and d.unit_id is not null and d.unit_id is distinct from e.unit_id, false) as moved
+  from rollcall_expected e left join (${decisive(rollcallId)}) d on d.person_id = e.person_id
+  where e.rollcall_id = ${rollcallId}`;
+
+export interface UnitFiguresRow {
+  unit_id: string | null;
+  expected: number;
+  present: number;
+  excused: number;
+  delta: number;
+  misplaced_in: number;
+  misplaced_out: number;
+}
+
+/** The whole close in one aggregate query: figures per unit, including persons seen in the wrong unit. */
+export async function unitFigures(db: Db, rollcallId: string): Promise<UnitFiguresRow[]> {
+  return queryRows(
+    db,
+    sql`with o as (${outcomes(rollcallId)}),
+        a as (
+          select unit_id, count(*)::int as expected,
+                 count(*) filter (where outcome = 'present')::int as present,
+                 count(*) filter (where outcome = 'excused')::int as excused,
+                 count(*) filter (where outcome = 'unaccounted')::int as delta,
+                 count(*) filter (where moved)::int as misplaced_out
+          from o group by unit_id
+        ),
+        mi as (
+          select d.unit_id, count(*)::int as n
+          from (${decisive(rollcallId)}) d
+          left join rollcall_expected e on e.rollcall_id = ${rollcallId} and e.person_id = d.person_id
+          where d.result = 'present' and d.unit_id is not null and (e.person_id is null or e.unit_id is distinct from d.unit_id)
+          group by d.unit_id
+        )
+        select coalesce(a.unit_id, mi.unit_id) as unit_id, coalesce(a.expected, 0) as expected, coalesce(a.present, 0) as present,
+               coalesce(a.excused, 0) as excused, coalesce(a.delta, 0) as delta, coalesce(mi.n, 0) as misplaced_in,
+               coalesce(a.misplaced_out, 0) as misplaced_out
+        from a full join mi on a.unit_id = mi.unit_id`,
+  );
+}
+
+export interface PersonOutcomeRow {
+  person_id: string;
+  unit_id: string | null;
+  seen_unit_id: string | null;
+  kind: 'unaccounted' | 'misplaced' | 'accounted';
+  expected: boolean;
+  current_status: string | null;
+}
+
+/**
+ * The persons a close acts on: the unaccounted (with their status now, to know who gets an UNACCOUNTED event), those
+ * seen present in another unit or off the list (misplaced), and those seen present whose status is unaccounted.
+ */
+export async function closeLists(db: Db, rollcallId: string): Promise<PersonOutcomeRow[]> {
+  return queryRows(
+    db,
+    sql`with o as (${outcomes(rollcallId)})
+        select o.person_id, o.unit_id, o.seen_unit_id, 'unaccounted' as kind, true as expected, p.status as current_status
+        from o left join placements p on p.person_id = o.person_id where o.outcome = 'unaccounted'
+        union all
+        select o.person_id, o.unit_id, o.seen_unit_id, 'misplaced', true, null from o where o.moved
+        union all
+        select o.person_id, o.unit_id, o.seen_unit_id, 'accounted', true, p.status
+        from o join placements p on p.person_id = o.person_id where o.outcome = 'present' and p.status = 'unaccounted'
+        union all
+        select d.person_id, pl.unit_id, d.unit_id, 'misplaced', false, pl.status
+        from (${decisive(rollcallId)}) d left join placements pl on pl.person_id = d.person_id
+        where d.result = 'present' and not d.expected`,
+  );
+}
+
+export async function currentStatuses(db: Db, personIds: readonly string[]): Promise<Map<string, string>> {
+  if (personIds.length === 0) return new Map();
+  const rows = await queryRows<{ person_id: string; status: string }>(
+    db,
+    sql`select person_id, status from placements where person_id = any(${uuids(personIds)})`,
+  );
+  return new Map(rows.map((r) => [r.person_id, r.status]));
+}
+
+/** Takes the roll call for closing; a close that died half-way (status closing for 2 minutes) can be taken again. */
+export async function claimClose(tx: Db, id: string, now: Date): Promise<RollcallRow | undefined> {
+  const stale = new Date(now.getTime() - 120_000);
+  const [row] = await tx
+    .update(rollcalls)
+    .set({ status: 'closing', closingAt: now })
+    .where(and(eq(rollcalls.id, id), sql`(status = 'open' or (status = 'closing' and closing_at < ${stale.toISOString()}::timestamptz))`))
+    .returning();
+  return row;
+}
+
+export async function releaseClaim(db: Db, id: string): Promise<void> {
+  await db.update(rollcalls).set({ status: 'open', closingAt: null }).where(and(eq(rollcalls.id, id), eq(rollcalls.status, 'closing')));
+}
+
+export async function insertAbsences(tx: Db, rollcallId: string, rows: readonly { personId: string; unitId: string | null }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.execute(
+    sql`insert into rollcall_absences (rollcall_id, person_id, unit_id)
+        select ${rollcallId}::uuid, p, u from unnest(${sql.param(rows.map((r) => r.personId))}::uuid[], ${sql.param(rows.map((r) => r.unitId))}::uuid[]) as t(p, u)
+        on conflict do nothing`,
+  );
+}
+
+export async function insertUnitResults(
+  tx: Db,
+  rows: readonly { id: string; rollcallId: string; facilityId: string; unitId: string | null; closedAt: Date; expected: number; present: number; excused: number; delta: number; misplacedIn: number; misplacedOut: number }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+  await tx.execute(
+    sql`insert into rollcall_unit_results (id, rollcall_id, facility_id, unit_id, closed_at, expected, present, excused, delta, misplaced_in, misplaced_out)
+        select * from unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.rollcallId)}::uuid[], ${col((r) => r.facilityId)}::uuid[],
+                             ${col((r) => r.unitId)}::uuid[], ${col((r) => r.closedAt.toISOString())}::timestamptz[],
+                             ${col((r) => r.expected)}::int[], ${col((r) => r.present)}::int[], ${col((r) => r.excused)}::int[],
+                             ${col((r) => r.delta)}::int[], ${col((r) => r.misplacedIn)}::int[], ${col((r) => r.misplacedOut)}::int[])`,
+  );
+}
+
+export async function markClosed(tx: Db, id: string, by: string | null, at: Date, result: unknown): Promise<void> {
+  await tx.update(rollcalls).set({ status: 'closed', closedAt: at, closedBy: by, result }).where(eq(rollcalls.id, id));
+}
+
+/**
+ * Persons unaccounted now who were also unaccounted at each of their previous `previous` closed roll calls in this
+ * facility (the roll calls that expected them), i.e. absent at `previous + 1` consecutive roll calls.
+ */
+export async function repeatedlyAbsent(db: Db, rollcallId: string, facilityId: string, personIds: readonly string[], previous: number): Promise<string[]> {
+  if (personIds.length === 0 || previous < 1) return [...personIds];
+  const rows = await queryRows<{ person_id: string }>(
+    db,
+    sql`with prev as (
+          select e.person_id, e.rollcall_id,
+                 row_number() over (partition by e.person_id order by r.closed_at desc, r.id desc) as rn
+          from rollcall_expected e join rollcalls r on r.id = e.rollcall_id
+          where e.person_id = any(${uuids(personIds)}) and r.facility_id = ${facilityId} and r.status = 'closed' and r.id <> ${rollcallId}
+        )
+        select prev.person_id from prev
+        left join rollcall_absences a on a.rollcall_id = prev.rollcall_id and a.person_id = prev.person_id
+        where prev.rn <= ${previous}
+        group by prev.person_id
+        having count(*) = ${previous} and count(a.person_id) = ${previous}`,
+  );
+  return rows.map((r) => r.person_id);
+}
+
+export interface SheetRow {
+  person_id: string;
+  name: string | null;
+  unit_id: string | null;
+  status: string;
+  out_reason: string | null;
+  mark_result: string | null;
+  mark_reason: string | null;
+  seen_unit_id: string | null;
+  outcome: string;
+  moved: boolean;
+}
+
+/** A page of the roll call's sheet: expected persons with their primary name and decisive mark. */
+export async function sheetPage(
+  db: Db,
+  rollcallId: string,
+  f: { unitId?: string; nationalities: readonly string[]; offset: number; limit: number },
+): Promise<SheetRow[]> {
+  const conditions: SQL[] = [sql`true`];
+  if (f.unitId) conditions.push(sql`o.unit_id = ${f.unitId}`);
+  if (f.nationalities.length) {
+    conditions.push(
+      sql`exists (select 1 from person_nationalities pn where pn.person_id = o.person_id and pn.country in (${sql.join(f.nationalities.map((n) => sql`${n}`), sql`, `)}))`,
+    );
+  }
+  return queryRows(
+    db,
+    sql`with o as (${outcomes(rollcallId)})
+        select o.person_id, (select n.full_name from person_names n where n.person_id = o.person_id order by n.ordinal limit 1) as name,
+               o.unit_id, o.status, e.out_reason, o.mark_result, o.mark_reason, o.seen_unit_id, o.outcome, o.moved
+        from o join rollcall_expected e on e.rollcall_id = ${rollcallId} and e.person_id = o.person_id
+        where ${sql.join(conditions, sql` and `)}
+        order by o.unit_id nulls last, o.person_id
+        offset ${f.offset} limit ${f.limit}`,
+  );
+}
+
+export async function markCount(db: Db, rollcallId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from rollcall_marks where rollcall_id = ${rollcallId}`);
+  return row?.n ?? 0;
+}
+
+export async function recentMarks(db: Db, rollcallId: string, limit: number): Promise<MarkRow[]> {
+  return queryRows(
+    db,
+    sql`select id, rollcall_id as "rollcallId", person_id as "personId", result, reason, note, method, verification_ref as "verificationRef",
+               unit_id as "unitId", expected, misplaced, marked_at as "markedAt", marked_by as "markedBy", recorded_at as "recordedAt"
+        from rollcall_marks where rollcall_id = ${rollcallId} order by seq desc limit ${limit}`,
+  );
+}
+
+export async function absencesOf(db: Db, rollcallId: string): Promise<{ person_id: string; unit_id: string | null }[]> {
+  return queryRows(db, sql`select person_id, unit_id from rollcall_absences where rollcall_id = ${rollcallId} order by unit_id, person_id`);
+}
+
+// --- schedules ------------------------------------------------------------------------------------------------
+
+export async function upsertSchedule(tx: Db, row: ScheduleRow): Promise<void> {
+  await tx
+    .insert(rollcallSchedules)
+    .values(row)
+    .onConflictDoUpdate({
+      target: rollcallSchedules.facilityId,
+      set: {
+        times: row.times,
+        utcOffsetMinutes: row.utcOffsetMinutes,
+        graceMinutes: row.graceMinutes,
+        durationMinutes: row.durationMinutes,
+        active: row.active,
+        updatedAt: row.updatedAt,
+        updatedBy: row.updatedBy,
+      },
+    });
+}
+
+export async function findSchedule(db: Db, facilityId: string): Promise<ScheduleRow | undefined> {
+  const [row] = await db.select().from(rollcallSchedules).where(eq(rollcallSchedules.facilityId, facilityId));
+  return row;
+}
+
+export async function activeSchedules(db: Db): Promise<ScheduleRow[]> {
+  return db.select().from(rollcallSchedules).where(eq(rollcallSchedules.active, true));
+}
+
+export async function rollcallsOpenedBetween(db: Db, facilityId: string, from: Date, to: Date): Promise<{ id: string; openedAt: Date; closedAt: Date | null }[]> {
+  return db
+    .select({ id: rollcalls.id, openedAt: rollcalls.openedAt, closedAt: rollcalls.closedAt })
+    .from(rollcalls)
+    .where(and(eq(rollcalls.facilityId, facilityId), sql`opened_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`));
+}

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf } from '../../platform/http/auth';
+import type { Services } from '../../services';
+import { FacilityParams, ListRollcallsQuery, MarksBody, OpenRollcallBody, RollcallDetailQuery, RollcallParams, ScheduleBody } from './rollcalls.dto';
+
+export const rollcallsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['rollcalls'];
+
+  r.post(
+    '/rollcalls',
+    { config: { permission: 'rollcall.run' }, schema: { body: OpenRollcallBody, tags, summary: 'Open a roll call; its expected list is the manifest now' } },
+    async (request, reply) => reply.status(201).send(await services.rollcalls.open(actorOf(request), request.body)),
+  );
+
+  r.get('/rollcalls', { config: { permission: 'reports.read' }, schema: { querystring: ListRollcallsQuery, tags } }, async (request) =>
+    services.rollcalls.list(actorOf(request), request.query),
+  );
+
+  r.get(
+    '/rollcalls/:id',
+    { config: { permission: 'reports.read' }, schema: { params: RollcallParams, querystring: RollcallDetailQuery, tags, summary: 'A roll call with live counters and a page of its sheet' } },
+    async (request) => services.rollcalls.get(actorOf(request), request.params.id, request.query),
+  );
+
+  r.post(
+    '/rollcalls/:id/marks',
+    {
+      config: { permission: 'rollcall.run' },
+      bodyLimit: 8 * 1024 * 1024,
+      schema: { params: RollcallParams, body: MarksBody, tags, summary: 'Record a batch of marks (idempotent by mark id)' },
+    },
+    async (request) => services.rollcalls.mark(actorOf(request), request.params.id, request.body),
+  );
+
+  r.post(
+    '/rollcalls/:id/close',
+    { config: { permission: 'rollcall.run' }, schema: { params: RollcallParams, tags, summary: 'Close: compute the Delta, record the unaccounted, raise alerts' } },
+    async (request) => services.rollcalls.close(actorOf(request), request.params.id),
+  );
+
+  r.put(
+    '/facilities/:id/rollcall-schedule',
+    { config: { permission: 'facilities.write' }, schema: { params: FacilityParams, body: ScheduleBody, tags, summary: "Set the facility's roll-call times and grace period" } },
+    async (request) => services.rollcalls.setSchedule(actorOf(request), request.params.id, request.body),
+  );
+
+  r.get('/facilities/:id/rollcall-schedule', { config: { permission: 'facilities.read' }, schema: { params: FacilityParams, tags } }, async (request) =>
+    services.rollcalls.schedule(actorOf(request), request.params.id),
+  );
+};

@@ -1,0 +1,485 @@
+import type { Bus } from '../../platform/bus';
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
+import type { IdGenerator } from '../../platform/ids';
+import type { Logger } from '../../platform/logger';
+import { hasPermission, requireFacility, requirePermission, isFacilityScoped, type Actor } from '../access';
+import type { AuditService } from '../audit';
+import type { AppendRequest, CustodyService } from '../custody';
+import type { FacilitiesService } from '../facilities';
+import { checkMark, derivedMarkId, totalsOf, type MarkInput, type UnitFigures } from './rollcalls.domain';
+import type { MarksInput, OpenRollcallInput, ScheduleInput } from './rollcalls.dto';
+import { ScheduleBody } from './rollcalls.dto';
+import {
+  absencesOf,
+  claimClose,
+  closeLists,
+  currentStatuses,
+  expectedAmong,
+  facilityUnitIds,
+  findRollcall,
+  findSchedule,
+  insertAbsences,
+  insertMarks,
+  insertRollcall,
+  insertUnitResults,
+  listRollcalls,
+  lockFacility,
+  markClosed,
+  markCount,
+  marksByIds,
+  onManifestAmong,
+  overlappingOpen,
+  recentMarks,
+  releaseClaim,
+  sheetPage,
+  snapshotExpected,
+  unitFigures,
+  unitTree,
+  upsertSchedule,
+  type MarkRow,
+  type RollcallRow,
+  type ScheduleRow,
+} from './rollcalls.repository';
+
+export interface RollcallView {
+  id: string;
+  facilityId: string;
+  unitIds: string[];
+  status: string;
+  openedAt: Date;
+  openedBy: string | null;
+  closedAt: Date | null;
+  closedBy: string | null;
+  expected: number;
+  result: CloseResult | null;
+}
+
+export interface MisplacedPerson {
+  personId: string;
+  /** The person's unit on the manifest (null when off this roll call's list and unit-less). */
+  expectedUnitId: string | null;
+  seenUnitId: string | null;
+  /** On this roll call's expected list (counted present) or only on the facility's manifest. */
+  onList: boolean;
+}
+
+export interface CloseResult {
+  rollcallId: string;
+  facilityId: string;
+  closedAt: Date;
+  expected: number;
+  present: number;
+  excused: number;
+  delta: number;
+  unaccounted: string[];
+  misplaced: MisplacedPerson[];
+  byUnit: UnitFigures[];
+  /** Ledger events appended by the close: UNACCOUNTED for newly unaccounted, ACCOUNTED for those found again. */
+  ledger: { unaccountedEvents: number; accountedEvents: number };
+}
+
+export interface ClosedRollcall extends CloseResult {
+  unitIds: string[];
+}
+
+/** Alerts raised because of a close, as the alerts module reports them back. */
+export type AfterCloseHook = (actor: Actor, closed: ClosedRollcall) => Promise<{ id: string; rule: string; severity: string }[]>;
+
+export interface MarksReceipt {
+  rollcallId: string;
+  received: number;
+  recorded: number;
+  duplicates: number;
+  misplaced: string[];
+}
+
+export function rollcallView(row: RollcallRow): RollcallView {
+  return {
+    id: row.id,
+    facilityId: row.facilityId,
+    unitIds: row.unitIds,
+    status: row.status,
+    openedAt: row.openedAt,
+    openedBy: row.openedBy,
+    closedAt: row.closedAt,
+    closedBy: row.closedBy,
+    expected: row.expectedCount,
+    result: (row.result as CloseResult | null) ?? null,
+  };
+}
+
+const figures = (r: { unit_id: string | null; expected: number; present: number; excused: number; delta: number; misplaced_in: number; misplaced_out: number }): UnitFigures => ({
+  unitId: r.unit_id,
+  expected: r.expected,
+  present: r.present,
+  excused: r.excused,
+  delta: r.delta,
+  misplacedIn: r.misplaced_in,
+  misplacedOut: r.misplaced_out,
+});
+
+export class RollcallsService {
+  /** Set by the composition root: evaluates alert rules once a close committed. */
+  afterClose: AfterCloseHook = async () => [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly audit: AuditService,
+    private readonly bus: Bus,
+    private readonly custody: CustodyService,
+    private readonly facilities: FacilitiesService,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens a roll call; its expected list is the manifest of the facility (or units and their sub-units) right now. */
+  async open(actor: Actor, input: OpenRollcallInput): Promise<RollcallView> {
+    requirePermission(actor, 'rollcall.run');
+    const now = this.clock.now();
+    const row = await this.db.transaction(async (tx) => {
+      if (!(await lockFacility(tx, input.facilityId))) throw new NotFoundError('facilities.not_found', `No facility ${input.facilityId}`);
+      requireFacility(actor, input.facilityId);
+      const asked = [...new Set(input.unitIds ?? [])];
+      let unitIds: string[] = [];
+      if (asked.length) {
+        const tree = await unitTree(tx, input.facilityId, asked);
+        const found = new Set(tree.filter((t) => t.requested).map((t) => t.id));
+        const stray = asked.filter((u) => !found.has(u));
+        if (stray.length) {
+          throw new ValidationError('rollcall.unit_outside_facility', `Unit ${stray[0]} is not a unit of facility ${input.facilityId}`, { unitIds: stray });
+        }
+        unitIds = tree.map((t) => t.id).sort();
+      }
+      const clash = await overlappingOpen(tx, input.facilityId, unitIds);
+      if (clash) {
+        throw new ConflictError(
+          'rollcall.already_open',
+          `Roll call ${clash.id} is still open on ${clash.unitIds.length ? 'some of these units' : 'the whole facility'}; close it first`,
+          { rule: 'one_open_rollcall_per_unit', rollcallId: clash.id },
+        );
+      }
+      const row: RollcallRow = {
+        id: this.ids.next(),
+        facilityId: input.facilityId,
+        unitIds,
+        status: 'open',
+        openedAt: now,
+        openedBy: actor.userId,
+        closingAt: null,
+        closedAt: null,
+        closedBy: null,
+        expectedCount: 0,
+        result: null,
+      };
+      await insertRollcall(tx, row);
+      row.expectedCount = await snapshotExpected(tx, row.id, input.facilityId, unitIds);
+      await this.audit.record(tx, actor, {
+        action: 'rollcall.open',
+        subjectType: 'rollcall',
+        subjectId: row.id,
+        details: { facilityId: input.facilityId, unitIds: asked, expected: row.expectedCount },
+      });
+      return row;
+    });
+    this.bus.emit('rollcall.opened', { rollcallId: row.id, facilityId: row.facilityId, expected: row.expectedCount });
+    return rollcallView(row);
+  }
+
+  /**
+   * Records a batch of marks from a tablet in one transaction. Marks carry client ids (or ids derived from their
+   * content), so a retried batch records nothing new. A person outside the roll call's list but on the facility's
+   * manifest is accepted as misplaced; anyone else refuses the batch.
+   */
+  async mark(actor: Actor, rollcallId: string, input: MarksInput): Promise<MarksReceipt> {
+    requirePermission(actor, 'rollcall.run');
+    const now = this.clock.now();
+    input.marks.forEach((m, i) => checkMark(m as MarkInput, i));
+    const receipt = await this.db.transaction(async (tx) => {
+      const rc = await findRollcall(tx, rollcallId, 'share');
+      if (!rc) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
+      requireFacility(actor, rc.facilityId);
+      if (rc.status !== 'open') {
+        throw new ConflictError('rollcall.not_open', `Roll call ${rollcallId} is ${rc.status}: marks are taken only while it is open`, { rule: 'marks_while_open', status: rc.status });
+      }
+      const units = await facilityUnitIds(tx, rc.facilityId);
+      const strayUnit = [input.unitId, ...input.marks.map((m) => m.unitId)].find((u) => u && !units.has(u));
+      if (strayUnit) {
+        throw new ValidationError('rollcall.unit_outside_facility', `Unit ${strayUnit} is not a unit of this roll call's facility`, { unitId: strayUnit });
+      }
+      const personIds = [...new Set(input.marks.map((m) => m.personId))];
+      const expected = await expectedAmong(tx, rollcallId, personIds);
+      const others = personIds.filter((p) => !expected.has(p));
+      const manifest = others.length ? await onManifestAmong(tx, rc.facilityId, others) : new Map();
+      const stray = others.filter((p) => !manifest.has(p));
+      if (stray.length) {
+        throw new ConflictError(
+          'rollcall.not_on_manifest',
+          `${stray.length} person(s) in this batch are not on the manifest of this facility (e.g. ${stray[0]}); nothing was recorded. ` +
+            'Record the admission or transfer first, or drop these marks and resend',
+          { rule: 'marks_on_manifest_only', personIds: stray.slice(0, 100) },
+        );
+      }
+      const rows: MarkRow[] = input.marks.map((m) => {
+        const unitId = m.unitId ?? input.unitId ?? null;
+        const onList = expected.get(m.personId);
+        const home = onList ?? manifest.get(m.personId)!;
+        const misplaced = !onList || (m.result === 'present' && unitId !== null && unitId !== home.unit_id);
+        return {
+          id: m.id ?? derivedMarkId(rollcallId, { ...m, unitId: unitId ?? undefined }),
+          rollcallId,
+          personId: m.personId,
+          result: m.result,
+          reason: m.reason ?? null,
+          note: m.note ?? null,
+          method: m.method ?? null,
+          verificationRef: m.verificationRef ?? null,
+          unitId,
+          expected: !!onList,
+          misplaced,
+          markedAt: m.markedAt ? new Date(m.markedAt) : now,
+          markedBy: actor.userId,
+          recordedAt: now,
+        };
+      });
+      const future = rows.find((r) => r.markedAt.getTime() > now.getTime() + 5 * 60_000);
+      if (future) throw new ValidationError('rollcall.marked_in_future', `markedAt ${future.markedAt.toISOString()} is in the future`, { personId: future.personId });
+      const inserted = await insertMarks(tx, rows);
+      const skipped = rows.filter((r) => !inserted.has(r.id));
+      if (skipped.length) {
+        // A known id must be the same mark again (a retry); the same id on another mark is a client bug.
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const existing of await marksByIds(tx, [...new Set(skipped.map((r) => r.id))])) {
+          const mine = byId.get(existing.id)!;
+          if (existing.rollcall_id !== rollcallId || existing.person_id !== mine.personId || existing.result !== mine.result) {
+            throw new ConflictError('rollcall.mark_id_reused', `Mark id ${existing.id} was already used for another mark; a new mark needs a new id`, {
+              rule: 'mark_ids_unique',
+              markId: existing.id,
+            });
+          }
+        }
+      }
+      const recordedRows = rows.filter((r) => inserted.has(r.id));
+      if (recordedRows.length) {
+        await this.audit.record(tx, actor, {
+          action: 'rollcall.mark',
+          subjectType: 'rollcall',
+          subjectId: rollcallId,
+          details: {
+            received: rows.length,
+            recorded: recordedRows.length,
+            present: recordedRows.filter((r) => r.result === 'present').length,
+            absent: recordedRows.filter((r) => r.result === 'absent').length,
+            excused: recordedRows.filter((r) => r.result === 'excused').length,
+          },
+        });
+      }
+      return {
+        receipt: {
+          rollcallId,
+          received: rows.length,
+          recorded: recordedRows.length,
+          duplicates: rows.length - recordedRows.length,
+          misplaced: [...new Set(recordedRows.filter((r) => r.misplaced).map((r) => r.personId))],
+        },
+        found: recordedRows.filter((r) => r.result === 'present' && expected.get(r.personId)?.status === 'unaccounted').map((r) => r.personId),
+        facilityId: rc.facilityId,
+      };
+    });
+    if (receipt.found.length) await this.accountFound(actor, rollcallId, receipt.found);
+    if (receipt.receipt.recorded) this.bus.emit('rollcall.marked', { rollcallId, facilityId: receipt.facilityId, recorded: receipt.receipt.recorded });
+    return receipt.receipt;
+  }
+
+  /** A person unaccounted at an earlier roll call and seen present now is accounted for at once (ledger ACCOUNTED). */
+  private async accountFound(actor: Actor, rollcallId: string, personIds: string[]): Promise<void> {
+    try {
+      const statuses = await currentStatuses(this.db, personIds);
+      const still = personIds.filter((p) => statuses.get(p) === 'unaccounted');
+      if (still.length === 0) return;
+      await this.custody.appendMany(
+        actor,
+        still.map((personId) => ({ personId, type: 'ACCOUNTED', authority: `Roll call ${rollcallId}`, evidence: { rollcallId } })),
+        { auditAction: 'rollcall.accounted', context: { rollcallId } },
+      );
+    } catch (err) {
+      // The close repeats this for anyone still unaccounted and present; a race here must not lose the marks.
+      this.logger.warn({ err, rollcallId }, 'ACCOUNTED after marks failed; the close will retry');
+    }
+  }
+
+  /**
+   * Closes the roll call: one aggregate query computes the figures per unit, then every newly unaccounted person gets
+   * an UNACCOUNTED event and every person found again an ACCOUNTED one (one ledger batch), then the result is stored
+   * with the per-unit Delta history and the audit row. Alerts are evaluated after the commit.
+   */
+  async close(actor: Actor, rollcallId: string): Promise<CloseResult & { alerts: { id: string; rule: string; severity: string }[] }> {
+    requirePermission(actor, 'rollcall.run');
+    const existing = await findRollcall(this.db, rollcallId);
+    if (!existing) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
+    requireFacility(actor, existing.facilityId);
+    const now = this.clock.now();
+    const rc = await this.db.transaction((tx) => claimClose(tx, rollcallId, now));
+    if (!rc) {
+      const current = await findRollcall(this.db, rollcallId);
+      if (current?.status === 'closed') {
+        throw new ConflictError('rollcall.already_closed', `Roll call ${rollcallId} was closed at ${current.closedAt?.toISOString()}`, { rule: 'close_once' });
+      }
+      throw new ConflictError('rollcall.closing', `Roll call ${rollcallId} is being closed by another request`, { rule: 'close_once' });
+    }
+    let result: CloseResult;
+    try {
+      const [unitRows, ledger] = [await unitFigures(this.db, rollcallId), await this.appendCloseEvents(actor, rollcallId)];
+      const lists = ledger.lists;
+      const byUnit = unitRows.map(figures).sort((a, b) => (a.unitId ?? '').localeCompare(b.unitId ?? ''));
+      const totals = totalsOf(byUnit);
+      const unaccounted = lists.filter((l) => l.kind === 'unaccounted');
+      const misplaced = lists
+        .filter((l) => l.kind === 'misplaced')
+        .map((l) => ({ personId: l.person_id, expectedUnitId: l.unit_id, seenUnitId: l.seen_unit_id, onList: l.expected }));
+      result = {
+        rollcallId,
+        facilityId: rc.facilityId,
+        closedAt: now,
+        ...totals,
+        unaccounted: unaccounted.map((u) => u.person_id).sort(),
+        misplaced,
+        byUnit,
+        ledger: { unaccountedEvents: ledger.unaccountedEvents, accountedEvents: ledger.accountedEvents },
+      };
+      await this.db.transaction(async (tx) => {
+        await insertAbsences(tx, rollcallId, unaccounted.map((u) => ({ personId: u.person_id, unitId: u.unit_id })));
+        await insertUnitResults(
+          tx,
+          byUnit.map((u) => ({ id: this.ids.next(), rollcallId, facilityId: rc.facilityId, closedAt: now, ...u })),
+        );
+        const stored = { ...result, unaccounted: result.unaccounted.length <= 1000 ? result.unaccounted : undefined, unaccountedCount: result.unaccounted.length };
+        await markClosed(tx, rollcallId, actor.userId, now, stored);
+        await this.audit.record(tx, actor, {
+          action: 'rollcall.close',
+          subjectType: 'rollcall',
+          subjectId: rollcallId,
+          details: { facilityId: rc.facilityId, ...totals, misplaced: misplaced.length, ...result.ledger },
+        });
+      });
+    } catch (err) {
+      await releaseClaim(this.db, rollcallId).catch(() => undefined);
+      throw err;
+    }
+    this.bus.emit('rollcall.closed', { rollcallId, facilityId: rc.facilityId, delta: result.delta });
+    let alerts: { id: string; rule: string; severity: string }[] = [];
+    try {
+      alerts = await this.afterClose(actor, { ...result, unitIds: rc.unitIds });
+    } catch (err) {
+      this.logger.error({ err, rollcallId }, 'alert evaluation after close failed');
+    }
+    return { ...result, alerts };
+  }
+
+  /** The close's ledger batch; statuses are re-read on a conflict (someone moved a person meanwhile) and retried. */
+  private async appendCloseEvents(actor: Actor, rollcallId: string) {
+    for (let attempt = 1; ; attempt++) {
+      const lists = await closeLists(this.db, rollcallId);
+      const requests: AppendRequest[] = [];
+      for (const l of lists) {
+        if (l.kind === 'unaccounted' && l.current_status === 'in_custody') {
+          requests.push({ personId: l.person_id, type: 'UNACCOUNTED', authority: `Roll call ${rollcallId}`, evidence: { rollcallId } });
+        } else if (l.kind === 'accounted') {
+          requests.push({ personId: l.person_id, type: 'ACCOUNTED', authority: `Roll call ${rollcallId}`, evidence: { rollcallId } });
+        }
+      }
+      try {
+        await this.custody.appendMany(actor, requests, { auditAction: 'rollcall.ledger', context: { rollcallId } });
+        return {
+          lists,
+          unaccountedEvents: requests.filter((r) => r.type === 'UNACCOUNTED').length,
+          accountedEvents: requests.filter((r) => r.type === 'ACCOUNTED').length,
+        };
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  async get(actor: Actor, rollcallId: string, opts: { unitId?: string; offset: number; limit: number }) {
+    requirePermission(actor, 'reports.read');
+    const rc = await findRollcall(this.db, rollcallId);
+    if (!rc) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
+    requireFacility(actor, rc.facilityId);
+    const [unitRows, marks] = await Promise.all([unitFigures(this.db, rollcallId), markCount(this.db, rollcallId)]);
+    const byUnit = unitRows.map(figures).sort((a, b) => (a.unitId ?? '').localeCompare(b.unitId ?? ''));
+    const view = rollcallView(rc);
+    const withNames = hasPermission(actor.role, 'persons.read') && opts.limit > 0;
+    let persons: unknown[] | undefined;
+    if (withNames) {
+      persons = await this.db.transaction(async (tx) => {
+        const rows = await sheetPage(tx, rollcallId, { unitId: opts.unitId, nationalities: actor.nationalities, offset: opts.offset, limit: opts.limit });
+        await this.audit.record(tx, actor, {
+          action: 'rollcall.read_sheet',
+          subjectType: 'rollcall',
+          subjectId: rollcallId,
+          details: { persons: rows.length, offset: opts.offset, unitId: opts.unitId ?? null },
+        });
+        return rows.map((r) => ({
+          personId: r.person_id,
+          name: r.name,
+          unitId: r.unit_id,
+          statusAtOpen: r.status,
+          outReason: r.out_reason,
+          mark: r.mark_result ? { result: r.mark_result, reason: r.mark_reason, unitId: r.seen_unit_id } : null,
+          outcome: r.outcome,
+          misplaced: r.moved,
+        }));
+      });
+    }
+    const unaccounted = rc.status === 'closed' ? (await absencesOf(this.db, rollcallId)).map((a) => a.person_id) : undefined;
+    return {
+      ...view,
+      live: { ...totalsOf(byUnit), marks, byUnit },
+      unaccounted,
+      recentMarks: withNames ? await recentMarks(this.db, rollcallId, 20) : undefined,
+      persons,
+      page: withNames ? { offset: opts.offset, limit: opts.limit } : undefined,
+    };
+  }
+
+  async list(actor: Actor, f: { facilityId?: string; status?: string; limit: number }): Promise<RollcallView[]> {
+    requirePermission(actor, 'reports.read');
+    if (f.facilityId) requireFacility(actor, f.facilityId);
+    const rows = await listRollcalls(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
+    return rows.map(rollcallView);
+  }
+
+  // --- schedules ----------------------------------------------------------------------------------------------
+
+  async setSchedule(actor: Actor, facilityId: string, raw: ScheduleInput): Promise<ScheduleRow> {
+    requirePermission(actor, 'facilities.write');
+    requireFacility(actor, facilityId);
+    const input = ScheduleBody.parse(raw);
+    return this.db.transaction(async (tx) => {
+      await this.facilities.require(tx, facilityId);
+      const row: ScheduleRow = {
+        facilityId,
+        times: [...new Set(input.times)].sort(),
+        utcOffsetMinutes: input.utcOffsetMinutes,
+        graceMinutes: input.graceMinutes,
+        durationMinutes: input.durationMinutes,
+        active: input.active,
+        updatedAt: this.clock.now(),
+        updatedBy: actor.userId,
+      };
+      await upsertSchedule(tx, row);
+      await this.audit.record(tx, actor, { action: 'rollcall.schedule', subjectType: 'facility', subjectId: facilityId, details: input });
+      return row;
+    });
+  }
+
+  async schedule(actor: Actor, facilityId: string): Promise<ScheduleRow | null> {
+    requirePermission(actor, 'facilities.read');
+    requireFacility(actor, facilityId);
+    await this.facilities.require(this.db, facilityId);
+    return (await findSchedule(this.db, facilityId)) ?? null;
+  }
+}
