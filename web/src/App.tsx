@@ -1,0 +1,114 @@
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Center, Loader } from '@mantine/core';
+import { api, ApiError, setUnauthorizedHandler, type Me, type Permission } from './lib/api';
+import { matchPath, useRouter } from './lib/router';
+import { SessionProvider, useSession } from './lib/session';
+import { Layout } from './components/Layout';
+import { LoginPage } from './routes/LoginPage';
+import { Forbidden, NotFound } from './components/Problems';
+
+const OverviewPage = lazy(() => import('./routes/OverviewPage'));
+const FacilitiesPage = lazy(() => import('./routes/FacilitiesPage'));
+const FacilityPage = lazy(() => import('./routes/FacilityPage'));
+const PersonsPage = lazy(() => import('./routes/PersonsPage'));
+const PersonPage = lazy(() => import('./routes/PersonPage'));
+const RollcallsPage = lazy(() => import('./routes/RollcallsPage'));
+const RollcallPage = lazy(() => import('./routes/RollcallPage'));
+const AlertsPage = lazy(() => import('./routes/AlertsPage'));
+const MonitorPage = lazy(() => import('./routes/MonitorPage'));
+
+interface RouteDef {
+  pattern: string;
+  needs: Permission[];
+  render: (params: Record<string, string>) => ReactNode;
+}
+
+/** Every screen with the permissions it needs: the menu shows only these, and a typed-in URL is refused the same way. */
+export const ROUTES: RouteDef[] = [
+  { pattern: '/', needs: [], render: () => <Home /> },
+  { pattern: '/overview', needs: ['reports.read'], render: () => <OverviewPage /> },
+  { pattern: '/facilities', needs: ['facilities.read'], render: () => <FacilitiesPage /> },
+  { pattern: '/facilities/:id', needs: ['facilities.read'], render: (p) => <FacilityPage id={p.id!} /> },
+  { pattern: '/persons', needs: ['persons.read'], render: () => <PersonsPage /> },
+  { pattern: '/persons/:id', needs: ['persons.read'], render: (p) => <PersonPage id={p.id!} /> },
+  { pattern: '/rollcalls', needs: ['rollcall.run'], render: () => <RollcallsPage /> },
+  { pattern: '/rollcalls/:id', needs: ['rollcall.run'], render: (p) => <RollcallPage id={p.id!} /> },
+  { pattern: '/alerts', needs: ['alerts.read'], render: () => <AlertsPage /> },
+  { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
+];
+
+/** The first screen a role lands on. */
+function Home() {
+  const s = useSession();
+  const { navigate } = useRouter();
+  useEffect(() => {
+    const to = s.can('reports.read') ? '/overview' : s.can('persons.read') ? '/persons' : '/facilities';
+    navigate(to, { replace: true });
+  }, [s, navigate]);
+  return null;
+}
+
+function Routed() {
+  const { path } = useRouter();
+  const session = useSession();
+  for (const r of ROUTES) {
+    const params = matchPath(r.pattern, path);
+    if (!params) continue;
+    if (!r.needs.every((p) => session.can(p))) return <Forbidden />;
+    return r.render(params);
+  }
+  return <NotFound />;
+}
+
+export function App() {
+  const qc = useQueryClient();
+  const { path, navigate } = useRouter();
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: () => api<Me>('/auth/me'),
+    retry: false,
+    staleTime: 60_000,
+  });
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      qc.clear();
+      qc.setQueryData(['me'], null);
+    });
+  }, [qc]);
+
+  const unauthenticated = me.data === null || (me.error instanceof ApiError && me.error.status === 401);
+  if (me.isPending) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (unauthenticated || !me.data) {
+    return (
+      <LoginPage
+        error={me.error && !(me.error instanceof ApiError && me.error.status === 401) ? me.error : null}
+        onLoggedIn={async () => {
+          await qc.resetQueries({ queryKey: ['me'] });
+          if (path === '/login') navigate('/', { replace: true });
+        }}
+      />
+    );
+  }
+  return (
+    <SessionProvider me={me.data}>
+      <Layout>
+        <Suspense
+          fallback={
+            <Center h={300}>
+              <Loader aria-label="Loading" />
+            </Center>
+          }
+        >
+          <Routed />
+        </Suspense>
+      </Layout>
+    </SessionProvider>
+  );
+}

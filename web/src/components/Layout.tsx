@@ -1,0 +1,120 @@
+import { useCallback, useState, type ReactNode } from 'react';
+import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, type Permission } from '../lib/api';
+import { useRouter } from '../lib/router';
+import { useSession } from '../lib/session';
+import { useFacilityNames } from '../lib/queries';
+import { roleLabel } from '../lib/format';
+import { LiveAlertsContext, useAlertStream, useOpenAlertCount } from '../features/alerts/alerts.queries';
+import type { Alert } from '../lib/api';
+
+interface NavItem {
+  to: string;
+  label: string;
+  needs: Permission;
+  description: string;
+}
+
+const NAV: NavItem[] = [
+  { to: '/overview', label: 'Overview', needs: 'reports.read', description: 'Map, population, Delta' },
+  { to: '/facilities', label: 'Facilities', needs: 'facilities.read', description: 'Units and custody events' },
+  { to: '/persons', label: 'Persons', needs: 'persons.read', description: 'Search and records' },
+  { to: '/rollcalls', label: 'Roll call', needs: 'rollcall.run', description: 'Count a block' },
+  { to: '/alerts', label: 'Alerts', needs: 'alerts.read', description: 'Live inbox' },
+  { to: '/monitor', label: 'Monitor', needs: 'ledger.verify', description: 'Ledger and counts' },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const { path, navigate } = useRouter();
+  const qc = useQueryClient();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const facilities = useFacilityNames();
+  const openAlerts = useOpenAlertCount();
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const onAlert = useCallback((a: Alert) => {
+    if (a.status === 'open') setFresh((s) => new Set(s).add(a.id));
+  }, []);
+  const streamState = useAlertStream(onAlert);
+
+  const scope = [
+    session.facilityIds.length ? session.facilityIds.map((id) => facilities.get(id)?.name ?? 'facility').join(', ') : null,
+    session.nationalities.length ? `${session.nationalities.join(', ')} nationals` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+  async function logout() {
+    await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
+    qc.clear();
+    qc.setQueryData(['me'], null);
+    navigate('/', { replace: true });
+  }
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Title order={2} size="h4" c="teal.9">
+              Custos
+            </Title>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Stack gap={0} align="flex-end">
+              <Text size="sm" fw={600} data-testid="whoami">
+                {session.username}
+                <Badge ml={6} size="sm" variant="light" data-testid="role">
+                  {roleLabel(session.role)}
+                </Badge>
+              </Text>
+              <Text size="xs" c="dimmed" data-testid="scope">
+                {scope || 'All facilities and nationalities'}
+              </Text>
+            </Stack>
+            <Button variant="default" size="xs" onClick={logout}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+        {NAV.filter((n) => session.can(n.needs)).map((n) => {
+          const active = path === n.to || path.startsWith(`${n.to}/`);
+          return (
+            <NavLink
+              key={n.to}
+              href={n.to}
+              label={n.label}
+              description={n.description}
+              active={active}
+              aria-current={active ? 'page' : undefined}
+              variant="light"
+              rightSection={
+                n.to === '/alerts' && openAlerts > 0 ? (
+                  <Tooltip label="Open alerts">
+                    <Badge color="red" size="sm" circle={openAlerts < 10} data-testid="nav-alert-count">
+                      {openAlerts}
+                    </Badge>
+                  </Tooltip>
+                ) : undefined
+              }
+              onClick={(e) => {
+                if (e.metaKey || e.ctrlKey) return;
+                e.preventDefault();
+                navigate(n.to);
+                close();
+              }}
+            />
+          );
+        })}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <LiveAlertsContext.Provider value={{ state: streamState, fresh }}>{children}</LiveAlertsContext.Provider>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

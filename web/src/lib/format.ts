@@ -1,0 +1,64 @@
+const nf = new Intl.NumberFormat('en-GB');
+export const num = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : nf.format(n));
+
+export const dateTime = (iso: string | null | undefined): string => {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+};
+
+export const shortTime = (iso: string | null | undefined): string => {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' });
+};
+
+export const STATUS_LABEL: Record<string, string> = {
+  in_custody: 'In custody',
+  temporarily_out: 'Temporarily out',
+  unaccounted: 'Unaccounted',
+  escaped: 'Escaped',
+  in_transit: 'In transit',
+  released: 'Released',
+  repatriated: 'Repatriated',
+  deceased: 'Deceased',
+  registered: 'Registered',
+};
+
+export const STATUS_COLOR: Record<string, string> = {
+  in_custody: 'teal',
+  temporarily_out: 'blue',
+  unaccounted: 'orange',
+  escaped: 'red',
+  in_transit: 'violet',
+  released: 'gray',
+  repatriated: 'indigo',
+  deceased: 'dark',
+};
+
+export const statusLabel = (s: string | null | undefined): string => (s ? STATUS_LABEL[s] ?? s.replace(/_/g, ' ') : '–');
+
+export const EVENT_LABEL: Record<string, string> = {
+  ADMITTED: 'Admitted',
+  MOVED: 'Moved',
+  TRANSFER_DEPARTED: 'Transfer departed',
+  TRANSFER_ARRIVED: 'Transfer arrived',
+  TEMPORARY_OUT: 'Temporarily out',
+  RETURNED: 'Returned',
+  RELEASED: 'Released',
+  REPATRIATED: 'Repatriated',
+  ESCAPED: 'Escaped',
+  RECAPTURED: 'Recaptured',
+  DECEASED: 'Deceased',
+  UNACCOUNTED: 'Unaccounted',
+  ACCOUNTED: 'Accounted',
+};
+
+export const eventLabel = (t: string): string => EVENT_LABEL[t] ?? t;
+
+/** True when a text is mostly Arabic script (rendered right to left). */
+export const isArabic = (s: string): boolean => /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/.test(s);
+
+export const roleLabel = (r: string): string => r.charAt(0).toUpperCase() + r.slice(1);
+
+export const shortHash = (h: string | null | undefined): string => (h ? `${h.slice(0, 12)}…${h.slice(-6)}` : '–');

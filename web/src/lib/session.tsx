@@ -1,0 +1,19 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import type { Me, Permission } from './api';
+
+export interface Session extends Me {
+  can: (p: Permission) => boolean;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
+  const value: Session = { ...me, can: (p) => me.permissions.includes(p) };
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}

@@ -1,0 +1,188 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Group, Modal, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
+import { api, type Alert } from '../lib/api';
+import { dateTime, num } from '../lib/format';
+import { useSession } from '../lib/session';
+import { useFacilityNames } from '../lib/queries';
+import { ErrorNote } from '../components/Problems';
+import { Link } from '../components/Link';
+import { useLiveAlerts } from '../features/alerts/alerts.queries';
+import { alertTitle, RULE_LABEL, SEVERITY_COLOR } from '../features/alerts/alerts.text';
+
+type Tab = 'open' | 'acknowledged' | 'resolved';
+
+export default function AlertsPage() {
+  const session = useSession();
+  const live = useLiveAlerts();
+  const [tab, setTab] = useState<Tab>('open');
+  const alerts = useQuery({
+    queryKey: ['alerts', tab],
+    queryFn: () => api<Alert[]>(`/alerts?status=${tab}&limit=200`),
+    refetchInterval: live.state === 'live' ? false : 15_000,
+  });
+  const [resolving, setResolving] = useState<Alert | null>(null);
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={1} size="h2">
+            Alerts
+          </Title>
+          <Text size="sm" c="dimmed">
+            New alerts appear here as they are raised.
+          </Text>
+        </div>
+        <Badge
+          size="lg"
+          variant="dot"
+          color={live.state === 'live' ? 'teal' : live.state === 'connecting' ? 'yellow' : 'gray'}
+          data-testid="stream-state"
+          data-state={live.state}
+        >
+          {live.state === 'live' ? 'Live' : live.state === 'connecting' ? 'Connecting…' : 'Offline: refreshing every 15 s'}
+        </Badge>
+      </Group>
+      <SegmentedControl
+        value={tab}
+        onChange={(v) => setTab(v as Tab)}
+        data={[
+          { value: 'open', label: 'Open' },
+          { value: 'acknowledged', label: 'Acknowledged' },
+          { value: 'resolved', label: 'Resolved' },
+        ]}
+        size="md"
+        w={{ base: '100%', sm: 420 }}
+        aria-label="Alert status"
+      />
+      <ErrorNote error={alerts.error} what="alerts" />
+      <Stack gap="sm" data-testid="alert-list">
+        {(alerts.data ?? []).map((a) => (
+          <AlertCard key={a.id} alert={a} fresh={live.fresh.has(a.id)} canManage={session.can('alerts.manage')} onResolve={() => setResolving(a)} />
+        ))}
+        {alerts.data && alerts.data.length === 0 && (
+          <Paper withBorder p="lg" radius="md">
+            <Text c="dimmed">No {tab} alerts.</Text>
+          </Paper>
+        )}
+      </Stack>
+      <ResolveDialog alert={resolving} onClose={() => setResolving(null)} />
+    </Stack>
+  );
+}
+
+function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fresh: boolean; canManage: boolean; onResolve: () => void }) {
+  const qc = useQueryClient();
+  const facilities = useFacilityNames();
+  const ack = useMutation({
+    mutationFn: () => api(`/alerts/${a.id}/acknowledge`, { method: 'POST', body: {} }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['alerts'] }),
+  });
+  const d = a.details ?? {};
+  const figures = ['expected', 'present', 'excused', 'delta', 'unaccounted', 'absent', 'count']
+    .filter((k) => typeof d[k] === 'number' || Array.isArray(d[k]))
+    .map((k) => `${k} ${num(Array.isArray(d[k]) ? (d[k] as unknown[]).length : (d[k] as number))}`);
+  return (
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      data-testid="alert-card"
+      data-alert-id={a.id}
+      data-rule={a.rule}
+      style={{ borderInlineStart: `5px solid var(--mantine-color-${SEVERITY_COLOR[a.severity] ?? 'gray'}-6)` }}
+    >
+      <Group justify="space-between" align="flex-start" wrap="wrap">
+        <Stack gap={4} style={{ flex: '1 1 360px' }}>
+          <Group gap="xs">
+            <Badge color={SEVERITY_COLOR[a.severity] ?? 'gray'}>{a.severity}</Badge>
+            <Badge variant="outline" color="gray">
+              {RULE_LABEL[a.rule] ?? a.rule}
+            </Badge>
+            {fresh && a.status === 'open' && (
+              <Badge color="grape" variant="filled" data-testid="alert-new">
+                New
+              </Badge>
+            )}
+            {a.escalationLevel > 0 && <Badge color="red" variant="light">escalated ×{a.escalationLevel}</Badge>}
+          </Group>
+          <Text fw={600} data-testid="alert-title">
+            {alertTitle(a)}
+          </Text>
+          <Text size="sm" c="dimmed">
+            {a.facilityId ? <Link to={`/facilities/${a.facilityId}`}>{facilities.get(a.facilityId)?.name ?? 'facility'}</Link> : 'All facilities'} · raised{' '}
+            {dateTime(a.raisedAt)}
+            {figures.length ? ` · ${figures.join(', ')}` : ''}
+          </Text>
+          {a.acknowledged && (
+            <Text size="sm">
+              Acknowledged {dateTime(a.acknowledged.at)}
+              {a.acknowledged.note ? `: ${a.acknowledged.note}` : ''}
+            </Text>
+          )}
+          {a.resolved && (
+            <Text size="sm" data-testid="alert-resolution">
+              Resolved {dateTime(a.resolved.at)}: {a.resolved.note}
+            </Text>
+          )}
+        </Stack>
+        {canManage && a.status !== 'resolved' && (
+          <Group gap="xs">
+            {a.status === 'open' && (
+              <Button variant="default" size="md" onClick={() => ack.mutate()} loading={ack.isPending} data-testid="alert-ack">
+                Acknowledge
+              </Button>
+            )}
+            <Button size="md" onClick={onResolve} data-testid="alert-resolve">
+              Resolve…
+            </Button>
+          </Group>
+        )}
+      </Group>
+      <ErrorNote error={ack.error} />
+    </Paper>
+  );
+}
+
+function ResolveDialog({ alert, onClose }: { alert: Alert | null; onClose: () => void }) {
+  const qc = useQueryClient();
+  const [note, setNote] = useState('');
+  const resolve = useMutation({
+    mutationFn: () => api(`/alerts/${alert!.id}/resolve`, { method: 'POST', body: { note: note.trim() } }),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: ['alerts'] });
+      setNote('');
+      onClose();
+    },
+  });
+  return (
+    <Modal opened={!!alert} onClose={onClose} title="Resolve the alert" size="lg">
+      {alert && (
+        <Stack>
+          <Text fw={600}>{alertTitle(alert)}</Text>
+          <Textarea
+            label="Resolution note"
+            description="What was found and done; kept with the alert for review."
+            required
+            minRows={3}
+            autosize
+            value={note}
+            onChange={(e) => setNote(e.currentTarget.value)}
+            data-testid="resolve-note"
+            data-autofocus
+          />
+          <ErrorNote error={resolve.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button onClick={() => resolve.mutate()} disabled={!note.trim()} loading={resolve.isPending} data-testid="resolve-confirm">
+              Resolve
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,253 @@
+import { useMemo, useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Alert as MAlert, Badge, Button, Grid, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { api, type CustodyEvent, type FacilityDetail, type Unit } from '../lib/api';
+import { eventLabel, num, shortHash, shortTime } from '../lib/format';
+import { useRouter } from '../lib/router';
+import { useSession } from '../lib/session';
+import { StatCard } from '../components/StatCard';
+import { ErrorNote } from '../components/Problems';
+import { Link } from '../components/Link';
+import { lastByUnit, useRollcalls, type Rollcall } from '../features/rollcalls/rollcalls.api';
+import { alertTitle } from '../features/alerts/alerts.text';
+
+/** Units in tree order (parents before their children) with their depth. */
+function unitTree(units: Unit[]): { unit: Unit; depth: number }[] {
+  const children = new Map<string | null, Unit[]>();
+  for (const u of units) {
+    const key = u.parentUnitId && units.some((p) => p.id === u.parentUnitId) ? u.parentUnitId : null;
+    children.set(key, [...(children.get(key) ?? []), u]);
+  }
+  const out: { unit: Unit; depth: number }[] = [];
+  const walk = (parent: string | null, depth: number) => {
+    for (const u of (children.get(parent) ?? []).sort((a, b) => a.code.localeCompare(b.code, undefined, { numeric: true }))) {
+      out.push({ unit: u, depth });
+      walk(u.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
+}
+
+export default function FacilityPage({ id }: { id: string }) {
+  const session = useSession();
+  const { navigate } = useRouter();
+  const facility = useQuery({ queryKey: ['facility', id], queryFn: () => api<FacilityDetail>(`/facilities/${id}`) });
+  const events = useQuery({
+    queryKey: ['facility', id, 'events'],
+    queryFn: () => api<CustodyEvent[]>(`/facilities/${id}/events?limit=50`),
+    enabled: session.can('custody.read'),
+  });
+  const rollcalls = useRollcalls({ facilityId: id, limit: 200 });
+  const perUnit = useMemo(() => lastByUnit(rollcalls.data ?? []), [rollcalls.data]);
+  const lastFull: Rollcall | undefined = (rollcalls.data ?? []).find((r) => r.status === 'closed' && r.result);
+  const openRollcalls = (rollcalls.data ?? []).filter((r) => r.status !== 'closed');
+  const [selected, setSelected] = useState<string[]>([]);
+
+  const start = useMutation({
+    mutationFn: (unitIds: string[]) => api<{ id: string }>('/rollcalls', { method: 'POST', body: { facilityId: id, unitIds: unitIds.length ? unitIds : undefined } }),
+    onSuccess: (rc) => navigate(`/rollcalls/${rc.id}`),
+  });
+
+  if (facility.error) return <ErrorNote error={facility.error} what="the facility" />;
+  const f = facility.data;
+  if (!f) return <Text>Loading…</Text>;
+  const units = unitTree(f.units);
+  const unitName = new Map(f.units.map((u) => [u.id, u.code]));
+  const canRun = session.can('rollcall.run');
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={1} size="h2">
+            {f.name}
+          </Title>
+          <Text c="dimmed" size="sm">
+            {f.code} · {f.kind}
+            {f.capacity ? ` · capacity ${num(f.capacity)}` : ''}
+            {f.location ? ` · ${f.location.latitude.toFixed(3)}, ${f.location.longitude.toFixed(3)}` : ''}
+          </Text>
+        </div>
+        {canRun && (
+          <Group>
+            {openRollcalls.map((r) => (
+              <Button key={r.id} variant="light" onClick={() => navigate(`/rollcalls/${r.id}`)}>
+                Continue roll call of {shortTime(r.openedAt)}
+              </Button>
+            ))}
+            <Button size="md" onClick={() => start.mutate(selected)} loading={start.isPending} data-testid="start-rollcall">
+              {selected.length ? `Roll call of ${selected.length} unit${selected.length > 1 ? 's' : ''}` : 'Roll call of the whole facility'}
+            </Button>
+          </Group>
+        )}
+      </Group>
+      <ErrorNote error={start.error} what="a roll call" />
+
+      <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
+        <StatCard label="Manifest" value={num(f.manifestCount)} testId="facility-manifest" />
+        <StatCard label="In custody" value={num(f.roll.inCustody)} />
+        <StatCard label="Temporarily out" value={num(f.roll.temporarilyOut)} />
+        <StatCard label="Unaccounted" value={num(f.roll.unaccounted)} color={f.roll.unaccounted ? 'orange.8' : undefined} />
+        <StatCard label="Escaped" value={num(f.roll.escaped)} color={f.roll.escaped ? 'red.8' : undefined} />
+        <StatCard
+          label="Delta, last roll call"
+          value={lastFull?.result ? num(lastFull.result.delta) : '–'}
+          hint={lastFull?.closedAt ? shortTime(lastFull.closedAt) : 'none closed yet'}
+          color={lastFull?.result && lastFull.result.delta > 0 ? 'red.8' : undefined}
+          testId="facility-delta"
+        />
+      </SimpleGrid>
+
+      {f.openAlerts.length > 0 && (
+        <MAlert color="red" title={`${f.openAlerts.length} open alert${f.openAlerts.length > 1 ? 's' : ''}`}>
+          <Stack gap={2}>
+            {f.openAlerts.slice(0, 5).map((a) => (
+              <Text key={a.id} size="sm">
+                {alertTitle(a)}
+              </Text>
+            ))}
+            {session.can('alerts.read') && <Link to="/alerts">Open the alerts inbox</Link>}
+          </Stack>
+        </MAlert>
+      )}
+
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 6 }}>
+          <Paper withBorder p="sm" radius="md">
+            <Title order={2} size="h4" mb="xs">
+              Units
+            </Title>
+            {canRun && (
+              <Text size="xs" c="dimmed" mb="xs">
+                Tick units to count only those, or start a roll call of the whole facility.
+              </Text>
+            )}
+            <ScrollArea type="auto">
+              <Table verticalSpacing={8} data-testid="units-table" striped>
+                <Table.Thead>
+                  <Table.Tr>
+                    {canRun && <Table.Th w={40} aria-label="Select" />}
+                    <Table.Th>Unit</Table.Th>
+                    <Table.Th ta="right">Manifest</Table.Th>
+                    <Table.Th>Last roll call</Table.Th>
+                    <Table.Th ta="right">Delta</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {units.map(({ unit: u, depth }) => {
+                    const last = perUnit.get(u.id);
+                    return (
+                      <Table.Tr key={u.id} data-testid={`unit-${u.code}`}>
+                        {canRun && (
+                          <Table.Td>
+                            <input
+                              type="checkbox"
+                              style={{ width: 22, height: 22 }}
+                              aria-label={`Select ${u.name}`}
+                              checked={selected.includes(u.id)}
+                              onChange={(e) => setSelected((s) => (e.currentTarget.checked ? [...s, u.id] : s.filter((x) => x !== u.id)))}
+                            />
+                          </Table.Td>
+                        )}
+                        <Table.Td style={{ paddingInlineStart: 10 + depth * 18 }}>
+                          <Text size="sm" fw={500}>
+                            {u.code}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {u.name}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td ta="right" className="num" data-testid="manifest">
+                          {num(u.manifestCount)}
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{last ? shortTime(last.closedAt) : '–'}</Text>
+                        </Table.Td>
+                        <Table.Td ta="right" className="num" data-testid="delta">
+                          {last ? (
+                            <Badge color={last.figures.delta > 0 ? 'red' : 'teal'} variant={last.figures.delta > 0 ? 'filled' : 'light'}>
+                              {num(last.figures.delta)}
+                            </Badge>
+                          ) : (
+                            '–'
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
+                  {units.length === 0 && (
+                    <Table.Tr>
+                      <Table.Td colSpan={5}>
+                        <Text c="dimmed" size="sm">
+                          No units recorded.
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  )}
+                </Table.Tbody>
+              </Table>
+            </ScrollArea>
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 6 }}>
+          <Paper withBorder p="sm" radius="md">
+            <Title order={2} size="h4" mb="xs">
+              Latest custody events
+            </Title>
+            {!session.can('custody.read') ? (
+              <Text c="dimmed" size="sm">
+                Custody events are not part of your role.
+              </Text>
+            ) : (
+              <>
+                <ErrorNote error={events.error} what="events" />
+                <ScrollArea.Autosize mah={560} type="auto">
+                  <Table verticalSpacing={6} data-testid="facility-events">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>When</Table.Th>
+                        <Table.Th>Event</Table.Th>
+                        <Table.Th>Where</Table.Th>
+                        <Table.Th>Seq</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {(events.data ?? []).map((e) => (
+                        <Table.Tr key={e.id}>
+                          <Table.Td>
+                            <Text size="sm">{shortTime(e.occurredAt)}</Text>
+                          </Table.Td>
+                          <Table.Td>
+                            {session.can('persons.read') ? <Link to={`/persons/${e.personId}`}>{eventLabel(e.type)}</Link> : eventLabel(e.type)}
+                            {e.reason && (
+                              <Text size="xs" c="dimmed">
+                                {e.reason}
+                              </Text>
+                            )}
+                          </Table.Td>
+                          <Table.Td>
+                            <Text size="sm">
+                              {e.fromUnitId && e.fromFacilityId === id ? unitName.get(e.fromUnitId) ?? '' : ''}
+                              {e.fromUnitId && e.toUnitId ? ' → ' : ''}
+                              {e.toUnitId && e.toFacilityId === id ? unitName.get(e.toUnitId) ?? '' : ''}
+                            </Text>
+                          </Table.Td>
+                          <Table.Td>
+                            <Text size="xs" className="mono" title={e.hash}>
+                              {e.siteId}#{e.seq} {shortHash(e.hash).slice(0, 8)}
+                            </Text>
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </ScrollArea.Autosize>
+              </>
+            )}
+          </Paper>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}

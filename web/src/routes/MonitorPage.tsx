@@ -1,0 +1,184 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert as MAlert, Badge, Button, Code, Grid, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { api, REPORT_STATUSES, type AuditVerify, type LedgerVerify, type StatusReport } from '../lib/api';
+import { dateTime, num, statusLabel } from '../lib/format';
+import { useSession } from '../lib/session';
+import { StatCard } from '../components/StatCard';
+import { ErrorNote } from '../components/Problems';
+
+/** For independent monitors: the ledger's proof of integrity and the counts, never a name. */
+export default function MonitorPage() {
+  const session = useSession();
+  const ledger = useQuery({ queryKey: ['ledger', 'verify'], queryFn: () => api<LedgerVerify>('/ledger/verify'), staleTime: 0 });
+  const audit = useQuery({ queryKey: ['audit', 'verify'], queryFn: () => api<AuditVerify>('/audit/verify'), enabled: session.can('audit.read'), staleTime: 0 });
+  const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), enabled: session.can('reports.read') });
+  const l = ledger.data;
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={1} size="h2">
+            Monitor
+          </Title>
+          <Text size="sm" c="dimmed">
+            Check that nobody disappeared from the record: the ledger's hash chains, their heads and the counts they give.
+          </Text>
+        </div>
+        <Button variant="light" onClick={() => void Promise.all([ledger.refetch(), audit.refetch()])} loading={ledger.isFetching} data-testid="verify-again">
+          Verify again
+        </Button>
+      </Group>
+
+      <ErrorNote error={ledger.error} what="the ledger check" />
+      {l && (
+        <Paper withBorder p="md" radius="md" data-testid="ledger-verify">
+          <Group justify="space-between" mb="sm">
+            <Title order={2} size="h4">
+              Custody ledger
+            </Title>
+            <Badge size="xl" color={l.ok ? 'teal' : 'red'} data-testid="ledger-result">
+              {l.ok ? 'Intact' : 'Broken'}
+            </Badge>
+          </Group>
+          {!l.ok && (
+            <MAlert color="red" title="The chain does not verify" mb="sm">
+              <Code block>{JSON.stringify(l.firstBad, null, 2)}</Code>
+            </MAlert>
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <StatCard label="Events verified" value={num(l.events ?? 0)} testId="ledger-events" />
+            <Paper withBorder p="sm" radius="md">
+              <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+                Head hash
+              </Text>
+              <Text className="mono" data-testid="ledger-head" style={{ overflowWrap: 'anywhere' }}>
+                {l.head ?? '–'}
+              </Text>
+              <Text size="xs" c="dimmed">
+                Compare with the head published to you; a different head means the record changed.
+              </Text>
+            </Paper>
+          </SimpleGrid>
+          {(l.heads?.length ?? 0) > 0 && (
+            <Table mt="sm" data-testid="ledger-heads">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Site</Table.Th>
+                  <Table.Th ta="right">Events (seq)</Table.Th>
+                  <Table.Th>Head hash</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {l.heads!.map((h) => (
+                  <Table.Tr key={h.siteId}>
+                    <Table.Td>{h.siteId}</Table.Td>
+                    <Table.Td ta="right" className="num">
+                      {num(h.seq)}
+                    </Table.Td>
+                    <Table.Td className="mono">{h.hash}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+          <Text size="xs" c="dimmed" mt="xs">
+            Checked {dateTime(new Date(ledger.dataUpdatedAt).toISOString())}. The same check runs offline with <Code>custos ledger verify</Code>.
+          </Text>
+        </Paper>
+      )}
+
+      {session.can('audit.read') && (
+        <Paper withBorder p="md" radius="md" data-testid="audit-verify">
+          <Group justify="space-between">
+            <div>
+              <Title order={2} size="h4">
+                Audit log
+              </Title>
+              <Text size="sm" c="dimmed">
+                Every read of a person record and every change, hash-chained like the ledger.
+              </Text>
+            </div>
+            {audit.data && (
+              <Badge size="xl" color={audit.data.ok ? 'teal' : 'red'} data-testid="audit-result">
+                {audit.data.ok ? 'Intact' : 'Broken'}
+              </Badge>
+            )}
+          </Group>
+          {audit.data && (
+            <Text size="sm" mt="xs" className="mono">
+              {Object.entries(audit.data)
+                .filter(([k]) => k !== 'ok')
+                .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+                .join(' · ')}
+            </Text>
+          )}
+          <ErrorNote error={audit.error} />
+        </Paper>
+      )}
+
+      {report.data && (
+        <Grid>
+          <Grid.Col span={12}>
+            <Paper withBorder p="md" radius="md">
+              <Title order={2} size="h4" mb="xs">
+                Counts by facility and status
+              </Title>
+              <Text size="sm" c="dimmed" mb="sm">
+                Counts only: no names or identities are shown here.
+              </Text>
+              <Table striped withTableBorder data-testid="monitor-counts">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Facility</Table.Th>
+                    <Table.Th ta="right">On roll</Table.Th>
+                    <Table.Th ta="right">Minors</Table.Th>
+                    {REPORT_STATUSES.map((s) => (
+                      <Table.Th key={s} ta="right">
+                        {statusLabel(s)}
+                      </Table.Th>
+                    ))}
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {report.data.facilities.map((f) => (
+                    <Table.Tr key={f.id}>
+                      <Table.Td>{f.code}</Table.Td>
+                      <Table.Td ta="right" className="num">
+                        {num(f.onRoll)}
+                      </Table.Td>
+                      <Table.Td ta="right" className="num">
+                        {num(f.minorsOnRoll)}
+                      </Table.Td>
+                      {REPORT_STATUSES.map((s) => (
+                        <Table.Td key={s} ta="right" className="num">
+                          {num(f.byStatus[s])}
+                        </Table.Td>
+                      ))}
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+                <Table.Tfoot>
+                  <Table.Tr>
+                    <Table.Th>Total</Table.Th>
+                    <Table.Th ta="right" className="num" data-testid="monitor-total">
+                      {num(report.data.totals.onRoll)}
+                    </Table.Th>
+                    <Table.Th ta="right" className="num">
+                      {num(report.data.totals.minorsOnRoll)}
+                    </Table.Th>
+                    {REPORT_STATUSES.map((s) => (
+                      <Table.Th key={s} ta="right" className="num">
+                        {num(report.data.totals[s])}
+                      </Table.Th>
+                    ))}
+                  </Table.Tr>
+                </Table.Tfoot>
+              </Table>
+            </Paper>
+          </Grid.Col>
+        </Grid>
+      )}
+    </Stack>
+  );
+}

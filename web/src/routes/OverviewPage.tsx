@@ -1,0 +1,335 @@
+import { lazy, Suspense, useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Anchor, Badge, Button, Grid, Group, Paper, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { api, REPORT_STATUSES, type StatusReport } from '../lib/api';
+import { num, shortTime, statusLabel, STATUS_COLOR } from '../lib/format';
+import { useRouter } from '../lib/router';
+import { useSession } from '../lib/session';
+import { StatCard } from '../components/StatCard';
+import { ErrorNote } from '../components/Problems';
+import { Link } from '../components/Link';
+import { useOpenAlerts } from '../features/alerts/alerts.queries';
+import { lastClosedByFacility, useRollcalls, type Rollcall } from '../features/rollcalls/rollcalls.api';
+import type { MapFacility } from '../components/FacilityMap';
+
+const FacilityMap = lazy(() => import('../components/FacilityMap'));
+const Chart = lazy(() => import('../components/Chart'));
+
+const PALETTE = ['#0c8599', '#e8590c', '#5f3dc4', '#2b8a3e', '#c2255c', '#1864ab', '#795548'];
+
+export default function OverviewPage() {
+  const session = useSession();
+  const { navigate } = useRouter();
+  const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), refetchInterval: 60_000 });
+  const rollcalls = useRollcalls({ status: 'closed', limit: 500 });
+  const alerts = useOpenAlerts();
+
+  const last = useMemo(() => lastClosedByFacility(rollcalls.data ?? []), [rollcalls.data]);
+  const alertsByFacility = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const a of alerts.data ?? []) if (a.facilityId) m.set(a.facilityId, (m.get(a.facilityId) ?? 0) + 1);
+    return m;
+  }, [alerts.data]);
+
+  const mapFacilities: MapFacility[] = useMemo(
+    () =>
+      (report.data?.facilities ?? [])
+        .filter((f) => f.location)
+        .map((f) => ({
+          id: f.id,
+          code: f.code,
+          name: f.name,
+          latitude: f.location!.latitude,
+          longitude: f.location!.longitude,
+          population: f.onRoll,
+          delta: last.get(f.id)?.result?.delta ?? null,
+          openAlerts: alertsByFacility.get(f.id) ?? 0,
+        })),
+    [report.data, last, alertsByFacility],
+  );
+
+  if (report.error) return <ErrorNote error={report.error} what="the status report" />;
+  const r = report.data;
+  const totalDelta = [...last.values()].reduce((s, x) => s + (x.result?.delta ?? 0), 0);
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={1} size="h2">
+            Overview
+          </Title>
+          <Text c="dimmed" size="sm">
+            {session.nationalities.length ? `Counts of ${session.nationalities.join(', ')} nationals only. ` : ''}
+            Every number is counted from the custody ledger{r ? `, as of ${shortTime(r.generatedAt)}` : ''}.
+          </Text>
+        </div>
+        <Button component="a" href="/api/v1/reports/status?format=csv" download="custos-status.csv" variant="light" data-testid="csv-export">
+          Export status CSV
+        </Button>
+      </Group>
+
+      <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
+        <StatCard label="On roll" value={r ? num(r.totals.onRoll) : '…'} hint={r ? `${num(r.totals.minorsOnRoll)} minors` : undefined} testId="total-onRoll" />
+        <StatCard label="In custody" value={r ? num(r.totals.in_custody) : '…'} testId="total-in_custody" />
+        <StatCard label="Temporarily out" value={r ? num(r.totals.temporarily_out) : '…'} testId="total-temporarily_out" />
+        <StatCard label="Unaccounted" value={r ? num(r.totals.unaccounted) : '…'} color={r && r.totals.unaccounted > 0 ? 'orange.8' : undefined} testId="total-unaccounted" />
+        <StatCard label="Escaped" value={r ? num(r.totals.escaped) : '…'} color={r && r.totals.escaped > 0 ? 'red.8' : undefined} testId="total-escaped" />
+        <StatCard
+          label="Delta, last roll calls"
+          value={rollcalls.isPending ? '…' : last.size ? num(totalDelta) : '–'}
+          hint={session.can('alerts.read') ? `${alerts.data?.length ?? 0} open alerts` : undefined}
+          color={totalDelta > 0 ? 'red.8' : undefined}
+          testId="total-delta"
+        />
+      </SimpleGrid>
+
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Paper withBorder p="sm" radius="md">
+            <Title order={2} size="h5" mb="xs">
+              Facilities
+            </Title>
+            <Suspense fallback={<Skeleton h={360} />}>{r && <FacilityMap facilities={mapFacilities} onOpen={(id) => navigate(`/facilities/${id}`)} />}</Suspense>
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Paper withBorder p="sm" radius="md" h="100%">
+            <Title order={2} size="h5" mb="xs">
+              Population, Delta and alerts
+            </Title>
+            <Table verticalSpacing={6} data-testid="facility-summary">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Facility</Table.Th>
+                  <Table.Th ta="right">On roll</Table.Th>
+                  <Table.Th ta="right">Delta</Table.Th>
+                  <Table.Th ta="right">Alerts</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {(r?.facilities ?? []).map((f) => {
+                  const lr = last.get(f.id);
+                  const a = alertsByFacility.get(f.id) ?? 0;
+                  return (
+                    <Table.Tr key={f.id} data-testid={`summary-${f.code}`}>
+                      <Table.Td>
+                        <Link to={`/facilities/${f.id}`}>{f.name}</Link>
+                        {lr?.closedAt && (
+                          <Text size="xs" c="dimmed">
+                            last roll call {shortTime(lr.closedAt)}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td ta="right" className="num" data-testid="onRoll">
+                        {num(f.onRoll)}
+                      </Table.Td>
+                      <Table.Td ta="right" className="num" data-testid="delta">
+                        {lr?.result ? <Text span c={lr.result.delta > 0 ? 'red.8' : undefined} fw={lr.result.delta > 0 ? 700 : undefined}>{num(lr.result.delta)}</Text> : '–'}
+                      </Table.Td>
+                      <Table.Td ta="right" className="num" data-testid="alerts">
+                        {a > 0 ? <Badge color="red">{a}</Badge> : '0'}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Paper>
+        </Grid.Col>
+      </Grid>
+
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, md: 6 }}>
+          <Paper withBorder p="sm" radius="md">
+            <Title order={2} size="h5">
+              Population at each roll call
+            </Title>
+            <Suspense fallback={<Skeleton h={260} />}>
+              {r && <PopulationChart rollcalls={rollcalls.data ?? []} report={r} />}
+            </Suspense>
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 6 }}>
+          <Paper withBorder p="sm" radius="md">
+            <Title order={2} size="h5">
+              Delta at each roll call
+            </Title>
+            <Suspense fallback={<Skeleton h={260} />}>
+              {r && <DeltaChart rollcalls={rollcalls.data ?? []} report={r} />}
+            </Suspense>
+          </Paper>
+        </Grid.Col>
+      </Grid>
+
+      {r && <StatusTable report={r} />}
+    </Stack>
+  );
+}
+
+function seriesByFacility(rollcalls: Rollcall[], report: StatusReport, value: (r: Rollcall) => number | null) {
+  const names = new Map(report.facilities.map((f) => [f.id, f.name.replace(/ \(.*\)$/, '')]));
+  const by = new Map<string, [string, number][]>();
+  for (const rc of [...rollcalls].sort((a, b) => (a.closedAt ?? '').localeCompare(b.closedAt ?? ''))) {
+    const v = value(rc);
+    if (v === null || !rc.closedAt) continue;
+    const list = by.get(rc.facilityId) ?? [];
+    list.push([rc.closedAt, v]);
+    by.set(rc.facilityId, list);
+  }
+  return [...by.entries()].map(([id, data], i) => ({ name: names.get(id) ?? id, data, color: PALETTE[i % PALETTE.length] }));
+}
+
+function EmptyChart({ text }: { text: string }) {
+  return (
+    <Text c="dimmed" size="sm" py="xl" ta="center">
+      {text}
+    </Text>
+  );
+}
+
+function PopulationChart({ rollcalls, report }: { rollcalls: Rollcall[]; report: StatusReport }) {
+  // The population of a facility at a moment is the expected list of a roll call of the whole facility.
+  const series = seriesByFacility(rollcalls.filter((r) => r.unitIds.length === 0), report, (r) => r.expected);
+  if (!series.length) return <EmptyChart text="No full roll call closed yet: the population curve starts with the first one." />;
+  return (
+    <Chart
+      label="Population of each facility at its roll calls"
+      option={{
+        tooltip: { trigger: 'axis' },
+        legend: { top: 0, type: 'scroll' },
+        grid: { left: 56, right: 16, top: 36, bottom: 28 },
+        xAxis: { type: 'time' },
+        yAxis: { type: 'value', min: 0 },
+        series: series.map((s) => ({ type: 'line', name: s.name, data: s.data, showSymbol: s.data.length < 40, color: s.color })),
+      }}
+    />
+  );
+}
+
+function DeltaChart({ rollcalls, report }: { rollcalls: Rollcall[]; report: StatusReport }) {
+  const series = seriesByFacility(rollcalls, report, (r) => r.result?.delta ?? null);
+  if (!series.length) return <EmptyChart text="No roll call closed yet: the Delta appears with the first one." />;
+  return (
+    <Chart
+      label="Delta of each facility at its roll calls"
+      option={{
+        tooltip: { trigger: 'axis' },
+        legend: { top: 0, type: 'scroll' },
+        grid: { left: 48, right: 16, top: 36, bottom: 28 },
+        xAxis: { type: 'time' },
+        yAxis: { type: 'value', min: 0, minInterval: 1 },
+        series: series.map((s) => ({ type: 'line', step: 'end', name: s.name, data: s.data, showSymbol: true, color: s.color })),
+      }}
+    />
+  );
+}
+
+function StatusTable({ report }: { report: StatusReport }) {
+  const statuses = REPORT_STATUSES;
+  return (
+    <Grid gap="md">
+      <Grid.Col span={{ base: 12, lg: 8 }}>
+        <Paper withBorder p="sm" radius="md">
+          <Group justify="space-between" mb="xs">
+            <Title order={2} size="h5">
+              Status by facility
+            </Title>
+            <Anchor href="/api/v1/reports/status?format=csv" download="custos-status.csv" size="sm">
+              CSV
+            </Anchor>
+          </Group>
+          <ScrollArea type="auto">
+            <Table striped highlightOnHover withTableBorder data-testid="status-table" miw={760}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Facility</Table.Th>
+                  <Table.Th ta="right">On roll</Table.Th>
+                  {statuses.map((s) => (
+                    <Table.Th key={s} ta="right">
+                      {statusLabel(s)}
+                    </Table.Th>
+                  ))}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {report.facilities.map((f) => (
+                  <Table.Tr key={f.id} data-testid={`status-row-${f.code}`}>
+                    <Table.Td>
+                      <Link to={`/facilities/${f.id}`}>{f.code}</Link>
+                    </Table.Td>
+                    <Table.Td ta="right" className="num" fw={600} data-testid="onRoll">
+                      {num(f.onRoll)}
+                    </Table.Td>
+                    {statuses.map((s) => (
+                      <Table.Td key={s} ta="right" className="num" data-testid={s} c={f.byStatus[s] ? undefined : 'dimmed'}>
+                        {num(f.byStatus[s])}
+                      </Table.Td>
+                    ))}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+              <Table.Tfoot>
+                <Table.Tr data-testid="status-row-TOTAL">
+                  <Table.Th>Total</Table.Th>
+                  <Table.Th ta="right" className="num" data-testid="onRoll">
+                    {num(report.totals.onRoll)}
+                  </Table.Th>
+                  {statuses.map((s) => (
+                    <Table.Th key={s} ta="right" className="num" data-testid={s}>
+                      {num(report.totals[s])}
+                    </Table.Th>
+                  ))}
+                </Table.Tr>
+              </Table.Tfoot>
+            </Table>
+          </ScrollArea>
+          {report.totals.registeredNotAdmitted > 0 && (
+            <Text size="xs" c="dimmed" mt={4}>
+              {num(report.totals.registeredNotAdmitted)} registered, not yet admitted to a facility.
+            </Text>
+          )}
+        </Paper>
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, lg: 4 }}>
+        <Paper withBorder p="sm" radius="md">
+          <Title order={2} size="h5" mb="xs">
+            By nationality
+          </Title>
+          <ScrollArea.Autosize mah={360} type="auto">
+            <Table striped data-testid="nationality-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Nationality</Table.Th>
+                  <Table.Th ta="right">On roll</Table.Th>
+                  <Table.Th ta="right">Escaped</Table.Th>
+                  <Table.Th ta="right">Repatriated</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {report.nationalities.map((n) => (
+                  <Table.Tr key={n.country} data-testid={`nat-row-${n.country}`}>
+                    <Table.Td>
+                      <Badge variant="outline" color={STATUS_COLOR.in_custody}>
+                        {n.country}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td ta="right" className="num" data-testid="onRoll">
+                      {num(n.onRoll)}
+                    </Table.Td>
+                    <Table.Td ta="right" className="num">
+                      {num(n.byStatus.escaped)}
+                    </Table.Td>
+                    <Table.Td ta="right" className="num">
+                      {num(n.byStatus.repatriated)}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollArea.Autosize>
+        </Paper>
+      </Grid.Col>
+    </Grid>
+  );
+}

@@ -1,0 +1,310 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert as MAlert, Badge, Grid, Group, Paper, Stack, Table, Text, ThemeIcon, Timeline, Title } from '@mantine/core';
+import { api, type CustodyEvent, type Household, type Person } from '../lib/api';
+import { dateTime, eventLabel, shortHash, statusLabel, STATUS_COLOR } from '../lib/format';
+import { useRouter } from '../lib/router';
+import { useSession } from '../lib/session';
+import { useFacilityNames } from '../lib/queries';
+import { Name } from '../components/Name';
+import { ErrorNote } from '../components/Problems';
+import { Link } from '../components/Link';
+import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
+
+export default function PersonPage({ id }: { id: string }) {
+  const { search, navigate } = useRouter();
+  const purpose = search.get('purpose');
+  if (!isValidPurpose(purpose)) {
+    return <PurposeGate onChoose={(p) => navigate(`/persons/${id}?purpose=${encodeURIComponent(p)}`, { replace: true })} />;
+  }
+  return <Record id={id} purpose={purpose} />;
+}
+
+const relationLabel = (k: string) => k.replace(/_of$/, '').replace(/_/g, ' ');
+
+function Record({ id, purpose }: { id: string; purpose: string }) {
+  const session = useSession();
+  const facilities = useFacilityNames();
+  const person = useQuery({ queryKey: ['person', id, purpose], queryFn: () => api<Person>(`/persons/${id}`, { purpose }), staleTime: 0 });
+  const events = useQuery({
+    queryKey: ['person', id, 'events', purpose],
+    queryFn: () => api<CustodyEvent[]>(`/persons/${id}/events`, { purpose }),
+    enabled: session.can('custody.read') && person.isSuccess,
+  });
+  const household = useQuery({
+    queryKey: ['household', person.data?.householdId, purpose],
+    queryFn: () => api<Household>(`/households/${person.data!.householdId}`, { purpose }),
+    enabled: !!person.data?.householdId,
+  });
+
+  if (person.error) return <ErrorNote error={person.error} what="the record" />;
+  const p = person.data;
+  if (!p) return <Text>Opening the record…</Text>;
+  const primary = p.names.find((n) => n.kind === 'primary') ?? p.names[0];
+  const arabic = p.names.filter((n) => n.script === 'arabic');
+  const fac = (fid: string | null | undefined) => (fid ? facilities.get(fid)?.name ?? fid.slice(0, 8) : null);
+  const ev = events.data ?? [];
+  const broken = ev.filter((e) => e.intact === false).length;
+
+  return (
+    <Stack gap="md">
+      <MAlert color="gray" variant="light" py={6} data-testid="purpose-banner">
+        <Text size="sm">
+          Opened for <b>{purposeLabel(purpose)}</b>; this read is recorded in the audit log.
+        </Text>
+      </MAlert>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={1} size="h2" data-testid="person-name">
+            {primary ? <Name inherit>{primary.full}</Name> : 'Unnamed'}
+          </Title>
+          {arabic[0] && arabic[0] !== primary && (
+            <Title order={2} size="h3" fw={500} mt={2}>
+              <Name inherit data-testid="person-arabic-name">
+                {arabic[0].full}
+              </Name>
+            </Title>
+          )}
+          <Group gap="xs" mt={6}>
+            {p.placement && (
+              <Badge size="lg" color={STATUS_COLOR[p.placement.status] ?? 'gray'} data-testid="person-status">
+                {statusLabel(p.placement.status)}
+              </Badge>
+            )}
+            {p.possiblyMinor && (
+              <Badge size="lg" color="yellow" variant="light">
+                Minor (protected)
+              </Badge>
+            )}
+            {p.placement?.facilityId && (
+              <Text size="sm">
+                <Link to={`/facilities/${p.placement.facilityId}`}>{fac(p.placement.facilityId)}</Link>
+                {p.placement.outReason ? ` · out: ${p.placement.outReason}` : ''} · since {dateTime(p.placement.since)}
+              </Text>
+            )}
+          </Group>
+        </div>
+      </Group>
+
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, md: 6 }}>
+          <Stack gap="md">
+            <Paper withBorder p="sm" radius="md">
+              <Title order={2} size="h4" mb="xs">
+                Names
+              </Title>
+              <Table data-testid="person-names">
+                <Table.Tbody>
+                  {p.names.map((n) => (
+                    <Table.Tr key={n.id}>
+                      <Table.Td>
+                        <Name size={n.script === 'arabic' ? 'lg' : 'md'}>{n.full}</Name>
+                        {n.parts && (
+                          <Text size="xs" c="dimmed">
+                            {Object.entries(n.parts)
+                              .map(([k, v]) => `${k}: ${v}`)
+                              .join(' · ')}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td w={150}>
+                        <Group gap={4} justify="flex-end">
+                          <Badge variant="outline" size="sm">
+                            {n.script}
+                          </Badge>
+                          <Badge variant="light" size="sm" color="gray">
+                            {n.kind}
+                          </Badge>
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Paper>
+
+            <Paper withBorder p="sm" radius="md">
+              <Title order={2} size="h4" mb="xs">
+                Identity
+              </Title>
+              <Table variant="vertical" layout="fixed" withRowBorders={false}>
+                <Table.Tbody>
+                  <Row label="Sex" value={p.sex === 'F' ? 'Female' : p.sex === 'M' ? 'Male' : 'Unknown'} />
+                  <Row
+                    label="Born"
+                    value={p.birth?.date ? `${p.birth.precision === 'year' ? p.birth.date.slice(0, 4) : p.birth.date}${p.ageRange ? ` (age ${p.ageRange[0]}–${p.ageRange[1]})` : ''}` : 'unknown'}
+                  />
+                  <Row label="Place of birth" value={p.placeOfBirth ?? '–'} />
+                  <Row label="Nationality" value={p.nationalities.map((n) => `${n.country} (${n.status})`).join(', ') || '–'} />
+                  <Row label="Registered at" value={fac(p.registeredFacilityId) ?? '–'} />
+                  {p.vulnerabilities.length > 0 && <Row label="Vulnerabilities" value={p.vulnerabilities.join(', ').replace(/_/g, ' ')} />}
+                  {p.distinguishingMarks.length > 0 && <Row label="Marks" value={p.distinguishingMarks.join('; ')} />}
+                  {p.notes && <Row label="Notes" value={p.notes} />}
+                </Table.Tbody>
+              </Table>
+            </Paper>
+
+            <Paper withBorder p="sm" radius="md">
+              <Title order={2} size="h4" mb="xs">
+                Documents
+              </Title>
+              {p.documents.length === 0 ? (
+                <Text c="dimmed" size="sm">
+                  No documents recorded.
+                </Text>
+              ) : (
+                <Table data-testid="person-documents">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Type</Table.Th>
+                      <Table.Th>Number</Table.Th>
+                      <Table.Th>Issued by</Table.Th>
+                      <Table.Th>Expires</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {p.documents.map((d, i) => (
+                      <Table.Tr key={d.id ?? i}>
+                        <Table.Td>{d.type.replace(/_/g, ' ')}</Table.Td>
+                        <Table.Td className="mono">{d.number}</Table.Td>
+                        <Table.Td>{d.issuingCountry ?? '–'}</Table.Td>
+                        <Table.Td>{d.expiresOn ?? '–'}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              )}
+            </Paper>
+
+            <Paper withBorder p="sm" radius="md">
+              <Title order={2} size="h4" mb="xs">
+                Household and relations
+              </Title>
+              {household.data && (
+                <>
+                  <Text size="sm" fw={600}>
+                    {household.data.label}
+                  </Text>
+                  <Table mb="sm" data-testid="household-members">
+                    <Table.Tbody>
+                      {household.data.members.map((m) => (
+                        <Table.Tr key={m.id}>
+                          <Table.Td>
+                            {m.id === p.id ? (
+                              <Name fw={600}>{m.name}</Name>
+                            ) : (
+                              <Link to={`/persons/${m.id}?purpose=${encodeURIComponent(purpose)}`}>
+                                <Name inherit>{m.name}</Name>
+                              </Link>
+                            )}
+                          </Table.Td>
+                          <Table.Td>{m.sex}</Table.Td>
+                          <Table.Td>{m.birthDate?.slice(0, 4) ?? '–'}</Table.Td>
+                          <Table.Td>{statusLabel(m.status)}</Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </>
+              )}
+              {p.relations.length === 0 && !p.householdId && (
+                <Text c="dimmed" size="sm">
+                  No household or relations recorded.
+                </Text>
+              )}
+              {p.relations.length > 0 && (
+                <Table data-testid="person-relations">
+                  <Table.Tbody>
+                    {p.relations.map((r) => (
+                      <Table.Tr key={`${r.kind}-${r.personId}`}>
+                        <Table.Td w={120}>
+                          <Badge variant="light">{relationLabel(r.kind)}</Badge>
+                        </Table.Td>
+                        <Table.Td>
+                          <Link to={`/persons/${r.personId}?purpose=${encodeURIComponent(purpose)}`}>
+                            {r.name ? <Name inherit>{r.name}</Name> : 'record outside your scope'}
+                          </Link>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              )}
+            </Paper>
+          </Stack>
+        </Grid.Col>
+
+        <Grid.Col span={{ base: 12, md: 6 }}>
+          <Paper withBorder p="sm" radius="md">
+            <Group justify="space-between" mb="xs">
+              <Title order={2} size="h4">
+                Custody timeline
+              </Title>
+              {events.data && (
+                <Badge color={broken ? 'red' : 'teal'} size="lg" data-testid="timeline-verified">
+                  {broken ? `${broken} event${broken > 1 ? 's' : ''} fail verification` : `${ev.length} event${ev.length === 1 ? '' : 's'} verified`}
+                </Badge>
+              )}
+            </Group>
+            {!session.can('custody.read') ? (
+              <Text c="dimmed" size="sm">
+                The custody ledger is not part of your role.
+              </Text>
+            ) : (
+              <>
+                <ErrorNote error={events.error} what="the custody timeline" />
+                <Timeline bulletSize={22} lineWidth={2} data-testid="custody-timeline" active={ev.length}>
+                  {[...ev].reverse().map((e) => (
+                    <Timeline.Item
+                      key={e.id}
+                      bullet={
+                        <ThemeIcon size={22} radius="xl" color={e.intact === false ? 'red' : 'teal'} aria-label={e.intact === false ? 'fails verification' : 'verified'}>
+                          <span aria-hidden="true" style={{ fontSize: 12 }}>
+                            {e.intact === false ? '✕' : '✓'}
+                          </span>
+                        </ThemeIcon>
+                      }
+                      title={
+                        <Group gap={6}>
+                          <Text fw={600}>{eventLabel(e.type)}</Text>
+                          {e.intact === false && <Badge color="red">hash mismatch</Badge>}
+                        </Group>
+                      }
+                    >
+                      <Text size="sm">
+                        {dateTime(e.occurredAt)}
+                        {e.fromFacilityId ? ` · from ${fac(e.fromFacilityId)}` : ''}
+                        {e.toFacilityId ? ` · to ${fac(e.toFacilityId)}` : ''}
+                      </Text>
+                      {(e.authority || e.reason) && (
+                        <Text size="sm" c="dimmed">
+                          {[e.reason, e.authority].filter(Boolean).join(' · ')}
+                        </Text>
+                      )}
+                      <Text size="xs" c="dimmed" className="mono" title={e.hash}>
+                        {e.siteId}#{e.seq} {shortHash(e.hash)}
+                      </Text>
+                    </Timeline.Item>
+                  ))}
+                </Timeline>
+                {events.data && ev.length === 0 && (
+                  <Text c="dimmed" size="sm">
+                    No custody events: registered, never admitted.
+                  </Text>
+                )}
+              </>
+            )}
+          </Paper>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
+
+function Row({ label, value }: { label: string; value: string }) {
+  return (
+    <Table.Tr>
+      <Table.Th w={140}>{label}</Table.Th>
+      <Table.Td>{value}</Table.Td>
+    </Table.Tr>
+  );
+}

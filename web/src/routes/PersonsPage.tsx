@@ -1,0 +1,161 @@
+import { useEffect, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Badge, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { api, qs, REPORT_STATUSES, type PersonHit } from '../lib/api';
+import { statusLabel, STATUS_COLOR } from '../lib/format';
+import { useRouter } from '../lib/router';
+import { useSession } from '../lib/session';
+import { useFacilities, useFacilityNames } from '../lib/queries';
+import { Name } from '../components/Name';
+import { ErrorNote } from '../components/Problems';
+import { PurposeSelect, rememberedPurpose } from '../features/persons/purpose';
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+export default function PersonsPage() {
+  const session = useSession();
+  const { search, navigate } = useRouter();
+  const [q, setQ] = useState(search.get('q') ?? '');
+  const [facilityId, setFacilityId] = useState<string | null>(search.get('facilityId'));
+  const [status, setStatus] = useState<string | null>(search.get('status'));
+  const [purpose, setPurpose] = useState(() => rememberedPurpose(session.purpose));
+  const facilities = useFacilities();
+  const names = useFacilityNames();
+  const dq = useDebounced(q.trim(), 300);
+
+  useEffect(() => {
+    const url = `/persons${qs({ q: dq, facilityId, status })}`;
+    if (url !== window.location.pathname + window.location.search) window.history.replaceState(null, '', url);
+  }, [dq, facilityId, status]);
+
+  const results = useQuery({
+    queryKey: ['persons', 'search', dq, facilityId, status, purpose],
+    queryFn: ({ signal }) => api<PersonHit[]>(`/persons${qs({ q: dq, facilityId, status, limit: 50 })}`, { purpose, signal }),
+    enabled: dq.length >= 2 || !!facilityId || !!status,
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
+  });
+
+  const open = (id: string) => navigate(`/persons/${id}?purpose=${encodeURIComponent(purpose)}`);
+
+  return (
+    <Stack gap="md">
+      <Title order={1} size="h2">
+        Persons
+      </Title>
+      <Paper withBorder p="md" radius="md">
+        <Group align="flex-end" gap="md" wrap="wrap">
+          <TextInput
+            label="Name, in any script or spelling"
+            placeholder="e.g. Mohammed Abdul Rahman al-Jubouri or محمد"
+            value={q}
+            onChange={(e) => setQ(e.currentTarget.value)}
+            dir="auto"
+            size="md"
+            style={{ flex: '1 1 320px' }}
+            data-testid="person-search"
+            autoFocus
+            type="search"
+          />
+          <Select
+            label="Facility"
+            placeholder="Any"
+            clearable
+            data={(facilities.data ?? []).map((f) => ({ value: f.id, label: f.name }))}
+            value={facilityId}
+            onChange={setFacilityId}
+            w={220}
+          />
+          <Select label="Status" placeholder="Any" clearable data={REPORT_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))} value={status} onChange={setStatus} w={170} />
+          <PurposeSelect value={purpose} onChange={setPurpose} />
+        </Group>
+        {session.nationalities.length > 0 && (
+          <Text size="xs" c="dimmed" mt="xs">
+            Your scope: {session.nationalities.join(', ')} nationals only.
+          </Text>
+        )}
+      </Paper>
+      <ErrorNote error={results.error} what="the search" />
+      {results.data && (
+        <Paper withBorder radius="md">
+          <ScrollArea type="auto">
+            <Table highlightOnHover verticalSpacing="sm" data-testid="person-results" miw={720}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Sex</Table.Th>
+                  <Table.Th>Born</Table.Th>
+                  <Table.Th>Nationality</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Facility</Table.Th>
+                  <Table.Th ta="right">Match</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {results.data.map((p) => (
+                  <Table.Tr
+                    key={p.id}
+                    data-testid="person-result"
+                    style={{ cursor: 'pointer' }}
+                    onClick={() => open(p.id)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') open(p.id);
+                    }}
+                    tabIndex={0}
+                    aria-label={`Open the record of ${p.name}`}
+                  >
+                    <Table.Td>
+                      <Name fw={600} c="teal.9">
+                        {p.name}
+                      </Name>
+                      {p.otherNames.length > 0 && (
+                        <Group gap={8} mt={2}>
+                          {p.otherNames.slice(0, 3).map((n) => (
+                            <Name key={n} size="sm" c="dimmed">
+                              {n}
+                            </Name>
+                          ))}
+                        </Group>
+                      )}
+                    </Table.Td>
+                    <Table.Td>{p.sex}</Table.Td>
+                    <Table.Td>{p.birthDate ? (p.birthPrecision === 'year' ? p.birthDate.slice(0, 4) : p.birthDate) : '–'}</Table.Td>
+                    <Table.Td>{p.nationalities.join(', ') || '–'}</Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={STATUS_COLOR[p.status ?? ''] ?? 'gray'}>
+                        {statusLabel(p.status)}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>{p.facilityId ? names.get(p.facilityId)?.code ?? '' : '–'}</Table.Td>
+                    <Table.Td ta="right" className="num">
+                      {Math.round(p.score * 100)}%
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+                {results.data.length === 0 && (
+                  <Table.Tr>
+                    <Table.Td colSpan={7}>
+                      <Text c="dimmed">Nobody found{session.nationalities.length ? ' in your scope' : ''}.</Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+              </Table.Tbody>
+            </Table>
+          </ScrollArea>
+        </Paper>
+      )}
+      {!results.data && !results.isFetching && (
+        <Text c="dimmed" size="sm">
+          Type at least two letters. The search matches spellings across scripts: Mohammed, Muhammad and محمد find the same person.
+        </Text>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,449 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Alert as MAlert, Badge, Button, Group, Menu, Modal, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { api, ApiError, type FacilityDetail } from '../lib/api';
+import { num, shortTime, statusLabel } from '../lib/format';
+import { useSession } from '../lib/session';
+import { ErrorNote } from '../components/Problems';
+import { Link } from '../components/Link';
+import { Name } from '../components/Name';
+import type { CloseResult, MarkResult, RollcallDetail, SheetRow } from '../features/rollcalls/rollcalls.api';
+
+const PAGE = 5000;
+const EXCUSES = [
+  { value: 'hospital', label: 'Hospital' },
+  { value: 'court', label: 'Court' },
+  { value: 'transfer', label: 'Transfer' },
+] as const;
+
+interface LocalMark {
+  result: MarkResult;
+  reason?: string;
+}
+
+interface PendingMark extends LocalMark {
+  id: string;
+  personId: string;
+  markedAt: string;
+}
+
+/** The whole expected list of a roll call, page after page (the sheet is at most 5,000 rows per request). */
+async function loadRollcall(id: string): Promise<{ detail: RollcallDetail; rows: SheetRow[] }> {
+  const first = await api<RollcallDetail>(`/rollcalls/${id}?limit=${PAGE}`);
+  const rows = [...(first.persons ?? [])];
+  while (first.persons && rows.length < first.expected && rows.length % PAGE === 0 && rows.length > 0) {
+    const next = await api<RollcallDetail>(`/rollcalls/${id}?limit=${PAGE}&offset=${rows.length}`);
+    if (!next.persons?.length) break;
+    rows.push(...next.persons);
+  }
+  return { detail: first, rows };
+}
+
+const newId = (): string =>
+  typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (Number(c) ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (Number(c) / 4)))).toString(16));
+
+export default function RollcallPage({ id }: { id: string }) {
+  const session = useSession();
+  const qc = useQueryClient();
+  const sheet = useQuery({ queryKey: ['rollcall', id], queryFn: () => loadRollcall(id), staleTime: Infinity });
+  const facilityId = sheet.data?.detail.facilityId;
+  const facility = useQuery({ queryKey: ['facility', facilityId], queryFn: () => api<FacilityDetail>(`/facilities/${facilityId}`), enabled: !!facilityId });
+  const unitCode = useMemo(() => new Map((facility.data?.units ?? []).map((u) => [u.id, u.code])), [facility.data]);
+
+  // Marks on this tablet: the latest verdict per person, and the queue not yet acknowledged by the server.
+  const [marks, setMarks] = useState<Map<string, LocalMark>>(new Map());
+  const pending = useRef<PendingMark[]>([]);
+  const [pendingCount, setPendingCount] = useState(0);
+  const [sendError, setSendError] = useState<unknown>(null);
+  const sending = useRef<Promise<void> | null>(null);
+  const [filter, setFilter] = useState<'unmarked' | 'all' | 'absent' | 'present' | 'excused'>('unmarked');
+  const [unitFilter, setUnitFilter] = useState<string>('all');
+  const [q, setQ] = useState('');
+  const [closing, setClosing] = useState(false);
+  const [closeError, setCloseError] = useState<unknown>(null);
+  const [result, setResult] = useState<CloseResult | null>(null);
+
+  useEffect(() => {
+    if (!sheet.data) return;
+    const m = new Map<string, LocalMark>();
+    for (const r of sheet.data.rows) if (r.mark) m.set(r.personId, { result: r.mark.result, reason: r.mark.reason ?? undefined });
+    setMarks(m);
+    if (sheet.data.detail.status === 'closed' && sheet.data.detail.result) setResult(sheet.data.detail.result);
+  }, [sheet.data]);
+
+  const flush = useCallback(async (): Promise<void> => {
+    if (sending.current) return sending.current;
+    if (pending.current.length === 0) return;
+    const batch = pending.current.slice(0, 1000);
+    const run = (async () => {
+      try {
+        await api(`/rollcalls/${id}/marks`, {
+          method: 'POST',
+          body: { marks: batch.map((m) => ({ id: m.id, personId: m.personId, result: m.result, reason: m.reason, method: 'visual', markedAt: m.markedAt })) },
+        });
+        pending.current = pending.current.slice(batch.length);
+        setSendError(null);
+      } catch (err) {
+        setSendError(err);
+        // A refused batch (not a network failure) would be refused again: drop it so that the rest can go.
+        if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 429) {
+          pending.current = pending.current.slice(batch.length);
+        }
+      } finally {
+        setPendingCount(pending.current.length);
+        sending.current = null;
+      }
+    })();
+    sending.current = run;
+    await run;
+    if (pending.current.length && !sendError) await flush();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id]);
+
+  useEffect(() => {
+    const t = setInterval(() => void flush(), 1500);
+    return () => clearInterval(t);
+  }, [flush]);
+
+  const mark = useCallback((personId: string, result: MarkResult, reason?: string) => {
+    setMarks((prev) => {
+      const next = new Map(prev);
+      next.set(personId, { result, reason });
+      return next;
+    });
+    pending.current.push({ id: newId(), personId, result, reason, markedAt: new Date().toISOString() });
+    setPendingCount(pending.current.length);
+  }, []);
+
+  const rows = sheet.data?.rows ?? [];
+  const detail = sheet.data?.detail;
+  const counts = useMemo(() => {
+    let present = 0;
+    let absent = 0;
+    let excused = 0;
+    for (const r of rows) {
+      const m = marks.get(r.personId);
+      if (m?.result === 'present') present++;
+      else if (m?.result === 'absent') absent++;
+      else if (m?.result === 'excused' || (!m && r.statusAtOpen === 'temporarily_out')) excused++;
+    }
+    const expected = detail?.persons ? rows.length : detail?.expected ?? 0;
+    return { expected, present, absent, excused, unmarked: expected - present - absent - excused, delta: expected - present - excused };
+  }, [rows, marks, detail]);
+
+  const units = useMemo(() => [...new Set(rows.map((r) => r.unitId ?? ''))].sort(), [rows]);
+  const visible = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return rows.filter((r) => {
+      const m = marks.get(r.personId);
+      if (filter === 'unmarked' && m) return false;
+      if (filter !== 'unmarked' && filter !== 'all' && m?.result !== filter) return false;
+      if (unitFilter !== 'all' && (r.unitId ?? '') !== unitFilter) return false;
+      if (needle && !(r.name ?? '').toLowerCase().includes(needle)) return false;
+      return true;
+    });
+  }, [rows, marks, filter, unitFilter, q]);
+
+  async function close() {
+    setCloseError(null);
+    try {
+      await flush();
+      while (sending.current) await sending.current;
+      if (pending.current.length) await flush();
+      const r = await api<CloseResult>(`/rollcalls/${id}/close`, { method: 'POST' });
+      setResult(r);
+      setClosing(false);
+      void qc.invalidateQueries({ queryKey: ['rollcalls'] });
+      void qc.invalidateQueries({ queryKey: ['alerts'] });
+      void qc.invalidateQueries({ queryKey: ['facility'] });
+      void qc.invalidateQueries({ queryKey: ['reports'] });
+    } catch (err) {
+      setCloseError(err);
+    }
+  }
+
+  if (sheet.error) return <ErrorNote error={sheet.error} what="the roll call" />;
+  if (!detail) return <Text>Loading the expected list…</Text>;
+  const open = detail.status === 'open' && !result;
+  const canMark = open && session.can('rollcall.run');
+
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={1} size="h3">
+            Roll call · {facility.data ? <Link to={`/facilities/${detail.facilityId}`}>{facility.data.name}</Link> : '…'}
+          </Title>
+          <Text size="sm" c="dimmed">
+            Opened {shortTime(detail.openedAt)} ·{' '}
+            {detail.unitIds.length ? detail.unitIds.map((u) => unitCode.get(u) ?? '…').join(', ') : 'whole facility'} ·{' '}
+            <Badge color={open ? 'teal' : 'gray'} size="sm">
+              {result ? 'closed' : detail.status}
+            </Badge>
+          </Text>
+        </div>
+        {open && (
+          <Group gap="xs">
+            {pendingCount > 0 && (
+              <Badge color="yellow" size="lg" data-testid="pending-marks">
+                {pendingCount} to send
+              </Badge>
+            )}
+            <Button size="lg" color="dark" onClick={() => setClosing(true)} data-testid="close-rollcall">
+              Close roll call
+            </Button>
+          </Group>
+        )}
+      </Group>
+
+      <SimpleGrid cols={{ base: 3, sm: 6 }} spacing="xs" data-testid="rollcall-counters">
+        <Counter label="Expected" value={counts.expected} testId="count-expected" />
+        <Counter label="Present" value={counts.present} color="teal.8" testId="count-present" />
+        <Counter label="Absent" value={counts.absent} color={counts.absent ? 'red.8' : undefined} testId="count-absent" />
+        <Counter label="Excused" value={counts.excused} color="blue.8" testId="count-excused" />
+        <Counter label="Not marked" value={counts.unmarked} testId="count-unmarked" />
+        <Counter label="Delta" value={result ? result.delta : counts.delta} color={(result ? result.delta : counts.delta) > 0 ? 'red.8' : 'teal.8'} testId="count-delta" strong />
+      </SimpleGrid>
+
+      {sendError != null && (
+        <MAlert color="orange" title="Some marks were not sent">
+          {(sendError as Error).message}. Marks stay on this tablet and are sent again.
+        </MAlert>
+      )}
+
+      {result && <ResultPanel result={result} rows={rows} unitCode={unitCode} />}
+
+      {!detail.persons && (
+        <MAlert color="gray">Your role sees the counts of this roll call, not the names on its list.</MAlert>
+      )}
+
+      {detail.persons && (
+        <Paper withBorder radius="md">
+          <Group p="xs" gap="xs" wrap="wrap">
+            <SegmentedControl
+              value={filter}
+              onChange={(v) => setFilter(v as typeof filter)}
+              data={[
+                { value: 'unmarked', label: `Not marked (${num(counts.unmarked)})` },
+                { value: 'all', label: 'All' },
+                { value: 'absent', label: 'Absent' },
+                { value: 'excused', label: 'Excused' },
+                { value: 'present', label: 'Present' },
+              ]}
+              aria-label="Show"
+              data-testid="rollcall-filter"
+            />
+            {units.length > 1 && (
+              <SegmentedControl
+                value={unitFilter}
+                onChange={setUnitFilter}
+                data={[{ value: 'all', label: 'All units' }, ...units.map((u) => ({ value: u, label: unitCode.get(u) ?? '–' }))]}
+                aria-label="Unit"
+              />
+            )}
+            <TextInput placeholder="Find a name" value={q} onChange={(e) => setQ(e.currentTarget.value)} aria-label="Find a name" dir="auto" style={{ flex: '1 1 180px' }} />
+          </Group>
+          <VirtualList rows={visible} marks={marks} unitCode={unitCode} onMark={canMark ? mark : undefined} />
+        </Paper>
+      )}
+
+      <Modal opened={closing} onClose={() => setClosing(false)} title="Close the roll call?" size="md">
+        <Stack>
+          <Text>
+            {num(counts.expected)} expected, {num(counts.present)} present, {num(counts.excused)} excused.
+          </Text>
+          {counts.unmarked + counts.absent > 0 ? (
+            <MAlert color="red">
+              {num(counts.absent)} marked absent and {num(counts.unmarked)} not marked will be recorded as <b>unaccounted</b> in the custody ledger (Delta {num(counts.delta)}), and alerts
+              will be raised.
+            </MAlert>
+          ) : (
+            <MAlert color="teal">Everyone expected is present or excused: Delta 0.</MAlert>
+          )}
+          <ErrorNote error={closeError} what="the close" />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setClosing(false)}>
+              Keep counting
+            </Button>
+            <Button color="dark" onClick={() => void close()} data-testid="confirm-close">
+              Close now
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
+
+function Counter({ label, value, color, testId, strong }: { label: string; value: number; color?: string; testId: string; strong?: boolean }) {
+  return (
+    <Paper withBorder p="xs" radius="md" bg={strong ? 'gray.0' : undefined}>
+      <Text size="xs" tt="uppercase" fw={700} c="dimmed">
+        {label}
+      </Text>
+      <Text fz={28} fw={800} lh={1.1} className="num" c={color} data-testid={testId} aria-live={strong ? 'polite' : undefined}>
+        {num(value)}
+      </Text>
+    </Paper>
+  );
+}
+
+const ROW_H = 68;
+
+function VirtualList({
+  rows,
+  marks,
+  unitCode,
+  onMark,
+}: {
+  rows: SheetRow[];
+  marks: Map<string, LocalMark>;
+  unitCode: Map<string, string>;
+  onMark?: (personId: string, result: MarkResult, reason?: string) => void;
+}) {
+  const parent = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 8 });
+  return (
+    <div ref={parent} style={{ height: 'calc(100vh - 330px)', minHeight: 320, overflow: 'auto' }} data-testid="rollcall-list" role="list" aria-label="Expected persons">
+      {rows.length === 0 && (
+        <Text c="dimmed" p="md">
+          Nobody in this view.
+        </Text>
+      )}
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        {v.getVirtualItems().map((item) => {
+          const r = rows[item.index]!;
+          const m = marks.get(r.personId);
+          return (
+            <div
+              key={r.personId}
+              className="rollcall-row"
+              role="listitem"
+              data-testid="rollcall-row"
+              data-person-id={r.personId}
+              data-result={m?.result ?? ''}
+              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${item.start}px)` }}
+            >
+              <div style={{ flex: 1, minWidth: 0 }}>
+                <Name fw={600} truncate="end" display="block">
+                  {r.name ?? r.personId.slice(0, 8)}
+                </Name>
+                <Text size="xs" c="dimmed">
+                  {r.unitId ? unitCode.get(r.unitId) ?? '' : ''}
+                  {r.statusAtOpen !== 'in_custody' ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${r.outReason})` : ''}` : ''}
+                  {m ? ` · ${m.result}${m.reason ? ` (${m.reason})` : ''}` : ''}
+                </Text>
+              </div>
+              {onMark && (
+                <Group gap={8} wrap="nowrap">
+                  <Button
+                    className="big-target"
+                    size="lg"
+                    color="teal"
+                    variant={m?.result === 'present' ? 'filled' : 'light'}
+                    onClick={() => onMark(r.personId, 'present')}
+                    aria-pressed={m?.result === 'present'}
+                    data-testid="mark-present"
+                  >
+                    Present
+                  </Button>
+                  <Button
+                    className="big-target"
+                    size="lg"
+                    color="red"
+                    variant={m?.result === 'absent' ? 'filled' : 'light'}
+                    onClick={() => onMark(r.personId, 'absent')}
+                    aria-pressed={m?.result === 'absent'}
+                    data-testid="mark-absent"
+                  >
+                    Absent
+                  </Button>
+                  <Menu position="bottom-end" withinPortal>
+                    <Menu.Target>
+                      <Button className="big-target" size="lg" color="blue" variant={m?.result === 'excused' ? 'filled' : 'light'} aria-pressed={m?.result === 'excused'} data-testid="mark-excused">
+                        Excused
+                      </Button>
+                    </Menu.Target>
+                    <Menu.Dropdown>
+                      <Menu.Label>Excused: where?</Menu.Label>
+                      {EXCUSES.map((e) => (
+                        <Menu.Item key={e.value} onClick={() => onMark(r.personId, 'excused', e.value)} fz="md" py={10}>
+                          {e.label}
+                        </Menu.Item>
+                      ))}
+                    </Menu.Dropdown>
+                  </Menu>
+                </Group>
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function ResultPanel({ result, rows, unitCode }: { result: CloseResult; rows: SheetRow[]; unitCode: Map<string, string> }) {
+  const names = new Map(rows.map((r) => [r.personId, r]));
+  return (
+    <Paper withBorder p="md" radius="md" data-testid="rollcall-result" bg={result.delta > 0 ? 'red.0' : 'teal.0'}>
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h4">
+          Result: Delta {num(result.delta)}
+        </Title>
+        <Text size="sm">
+          {num(result.expected)} expected · {num(result.present)} present · {num(result.excused)} excused · closed {shortTime(result.closedAt)}
+        </Text>
+      </Group>
+      {result.alerts && result.alerts.length > 0 && (
+        <Text size="sm" mb="xs">
+          {result.alerts.length} alert{result.alerts.length > 1 ? 's' : ''} raised. <Link to="/alerts">Open the alerts</Link>
+        </Text>
+      )}
+      {result.byUnit.length > 1 && (
+        <Table mb="sm" data-testid="result-units">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Unit</Table.Th>
+              <Table.Th ta="right">Expected</Table.Th>
+              <Table.Th ta="right">Present</Table.Th>
+              <Table.Th ta="right">Excused</Table.Th>
+              <Table.Th ta="right">Delta</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {result.byUnit.map((u) => (
+              <Table.Tr key={u.unitId ?? 'none'}>
+                <Table.Td>{u.unitId ? unitCode.get(u.unitId) ?? '…' : 'no unit'}</Table.Td>
+                <Table.Td ta="right">{num(u.expected)}</Table.Td>
+                <Table.Td ta="right">{num(u.present)}</Table.Td>
+                <Table.Td ta="right">{num(u.excused)}</Table.Td>
+                <Table.Td ta="right" fw={700} c={u.delta > 0 ? 'red.8' : undefined}>
+                  {num(u.delta)}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {result.unaccounted.length > 0 && (
+        <>
+          <Text fw={600} size="sm">
+            Unaccounted ({num(result.unaccounted.length)}), now recorded in the ledger:
+          </Text>
+          <Group gap={6} mt={4} data-testid="result-unaccounted">
+            {result.unaccounted.slice(0, 200).map((pid) => (
+              <Badge key={pid} color="red" variant="light" size="lg" tt="none">
+                <Name inherit>{names.get(pid)?.name ?? pid.slice(0, 8)}</Name>
+              </Badge>
+            ))}
+            {result.unaccounted.length > 200 && <Text size="sm">and {num(result.unaccounted.length - 200)} more</Text>}
+          </Group>
+        </>
+      )}
+    </Paper>
+  );
+}
