@@ -163,6 +163,24 @@ for (const target of await targets()) {
       types.forEach((t, i) => expect(t).toBe(i % 2 === 0 ? 'TEMPORARY_OUT' : 'RETURNED'));
     });
 
+    it('the database itself refuses to update, delete or truncate ledger events and audit rows', async () => {
+      const db = app.services.database.db;
+      for (const statement of [
+        sql`update custody_events set authority = 'edited' where seq = 1`,
+        sql`delete from custody_events where seq = 1`,
+        sql`truncate custody_events cascade`,
+        sql`update audit_log set purpose = 'edited' where seq = 1`,
+        sql`delete from audit_log`,
+      ]) {
+        const error = await db.execute(statement).then(
+          () => null,
+          (err: { message: string; cause?: { message?: string } }) => err,
+        );
+        expect(error?.cause?.message ?? error?.message).toMatch(/append-only/);
+      }
+      expect((await app.services.custody.verify(null)).ok).toBe(true);
+    });
+
     it('GET /ledger/verify reports ok with the head', async () => {
       const res = await app.http.inject({ method: 'GET', url: '/api/v1/ledger/verify', headers: auth(token) });
       expect(res.statusCode).toBe(200);
@@ -195,7 +213,13 @@ for (const target of await targets()) {
         sql`select id, seq from custody_events where site_id = 'hq' order by seq offset 3 limit 1`,
       );
       const [original] = await queryRows<Record<string, unknown>>(db, sql`select * from custody_events where id = ${victim!.id}`);
-      await db.execute(sql`update custody_events set ${set} where id = ${victim!.id}`);
+      // Tampering needs a superuser who switches the append-only triggers off, as an insider with root would.
+      const asSuperuser = (statement: ReturnType<typeof sql>) =>
+        db.transaction(async (tx) => {
+          await tx.execute(sql`set local session_replication_role = replica`);
+          await tx.execute(statement);
+        });
+      await asSuperuser(sql`update custody_events set ${set} where id = ${victim!.id}`);
       try {
         const result = await app.services.custody.verify(null);
         expect(result.ok).toBe(false);
@@ -205,7 +229,7 @@ for (const target of await targets()) {
         }
       } finally {
         const o = original!;
-        await db.execute(sql`update custody_events set person_id = ${o.person_id}, type = ${o.type}, occurred_at = ${o.occurred_at},
+        await asSuperuser(sql`update custody_events set person_id = ${o.person_id}, type = ${o.type}, occurred_at = ${o.occurred_at},
           recorded_at = ${o.recorded_at}, recorded_by = ${o.recorded_by}, to_facility_id = ${o.to_facility_id},
           from_unit_id = ${o.from_unit_id}, authority = ${o.authority}, reason = ${o.reason},
           evidence = ${o.evidence === null ? null : JSON.stringify(o.evidence)}::jsonb, prev_hash = ${o.prev_hash}, hash = ${o.hash}, seq = ${o.seq}
