@@ -506,7 +506,7 @@ export const SCORING = {
    * set for the names it does know. */
   knownDifferentFactor: 0.9,
   /** weight of the vowel-slot skeleton in the similarity of two Latin spellings */
-  vowelSlotWeight: 0.3,
+  vowelSlotWeight: 0.7,
   /** how much different final vowels of two Latin spellings lower their similarity */
   endingPenalty: 0.2,
   /** the same across scripts (Arabic final letter against the Latin final vowel) */
@@ -520,11 +520,25 @@ export const SCORING = {
   roleWeights: { given: 1.5, father: 0.8, grandfather: 0.5, family: 0.9, kunya: 0.7, laqab: 0.4, other: 0.5 } as Record<NameRole, number>,
 };
 
-// the skeleton costs, plus a vowel slot V that is cheap to insert or drop (short vowels come and go)
-const VOWEL_SLOT_COSTS: SkeletonCosts = {
-  sub: DEFAULT_COSTS.sub,
-  indel: new Map([...DEFAULT_COSTS.indel, ['V', 0.4]]),
-};
+// the skeleton costs, plus vowel slots: cheap to insert or drop (short vowels come and go), e cheap against a or i,
+// o/u a little less, a against i dearer (Salama / Salima)
+const VOWEL_SLOT_COSTS: SkeletonCosts = (() => {
+  const sub = new Map(DEFAULT_COSTS.sub);
+  const set = (a: string, b: string, c: number) => {
+    sub.set(a + b, c);
+    sub.set(b + a, c);
+  };
+  for (const v of 'AEIU') set(v, 'V', 0.2);
+  set('A', 'E', 0.2);
+  set('E', 'I', 0.2);
+  set('E', 'U', 0.4);
+  set('A', 'U', 0.7);
+  set('I', 'U', 0.7);
+  set('A', 'I', 0.8);
+  const indel = new Map(DEFAULT_COSTS.indel);
+  for (const v of 'AEIUV') indel.set(v, 0.4);
+  return { sub, indel };
+})();
 
 interface TokenMatch {
   sim: number;

@@ -42,8 +42,8 @@ const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y', 'w']);
 
 /**
  * Consonant skeleton of one normalised Latin word. `mohammed` -> `mhmd`, `youssef` -> `ysf`, `hussein` -> `hsn`,
- * `chérif` -> `crf`, `fatimah` -> `ftmħ`. With `vowelSlots`, vowel runs between consonants are kept as `V`
- * (`mVhVmVd`), for comparing two Latin spellings.
+ * `chérif` -> `crf`, `fatimah` -> `ftmħ`. With `vowelSlots`, vowel runs after a consonant are kept as a vowel
+ * class (`mUhAmEd`), for comparing two Latin spellings.
  */
 export function latinSkeleton(word: string, vowelSlots = false): string {
   const w = word;
@@ -110,8 +110,14 @@ export function latinSkeleton(word: string, vowelSlots = false): string {
     }
     if (VOWELS.has(c)) {
       if (i === 0 && (c === 'w' || c === 'y') && next !== '' && !'wy'.includes(next)) push(c);
-      // with vowelSlots, a run of vowels between consonants leaves a mark V (Amer mVr, Amr mr)
-      else if (vowelSlots && out !== '' && !out.endsWith('V')) out += 'V';
+      // with vowelSlots, a run of vowels after a consonant leaves a mark of its quality (Amer mEr, Amr mr)
+      else if (vowelSlots && out !== '') {
+        let j = i;
+        while (j < n && VOWELS.has(w[j]!)) j++;
+        out += vowelClass(w.slice(i, j));
+        i = j;
+        continue;
+      }
       i += 1;
       continue;
     }
@@ -142,7 +148,19 @@ export function latinSkeleton(word: string, vowelSlots = false): string {
     i += 1;
   }
   // like the Arabic side, runs of one class collapse across dropped vowels (Mamadou -> md)
-  return vowelSlots && out.endsWith('V') ? out.slice(0, -1) : out;
+  return vowelSlots ? out.replace(/[AEIUV]$/, '') : out;
+}
+
+/**
+ * Quality of a run of vowels: A (a, aa), E (e: a, i or silent in transliterations), I (i, ee, ie, y, ai, ei: ي or
+ * ay), U (o, u, ou, oo: و or short u), V (anything else, e.g. with a w or y inside).
+ */
+function vowelClass(run: string): string {
+  if (/^a+$/.test(run)) return 'A';
+  if (run === 'e') return 'E';
+  if (/^(i+|ee|ie|iy|y|ai|ay|ei|ey)$/.test(run)) return 'I';
+  if (/^(o+|u+|ou|ow|au|aw)$/.test(run)) return 'U';
+  return 'V';
 }
 
 /** Separate article tokens: `al`, `el` ... and the assimilated forms before sun letters (`ar-Rahman`, `ad-Din`). */
