@@ -88,6 +88,31 @@ export interface ExpectedRow {
   status: string;
 }
 
+/**
+ * The roll call, share-locked (a close waits for marks in flight), with those of these persons on its expected list:
+ * one round trip for the two reads every batch of marks needs.
+ */
+export async function lockWithExpected(
+  tx: Db,
+  rollcallId: string,
+  personIds: readonly string[],
+): Promise<{ rollcall: { status: string; facilityId: string } | undefined; expected: Map<string, ExpectedRow> }> {
+  const rows = await queryRows<{ rc_status: string; facility_id: string; person_id: string | null; unit_id: string | null; status: string | null }>(
+    tx,
+    sql`select r.status as rc_status, r.facility_id, x.person_id, x.unit_id, x.status
+        from rollcalls r
+        left join lateral (
+          select e.person_id, e.unit_id, e.status from rollcall_expected e
+          where e.rollcall_id = r.id and e.person_id = any(${uuids(personIds)})
+        ) x on true
+        where r.id = ${rollcallId}
+        for share of r`,
+  );
+  const expected = new Map<string, ExpectedRow>();
+  for (const r of rows) if (r.person_id) expected.set(r.person_id, { person_id: r.person_id, unit_id: r.unit_id, status: r.status! });
+  return { rollcall: rows[0] ? { status: rows[0].rc_status, facilityId: rows[0].facility_id } : undefined, expected };
+}
+
 export async function expectedAmong(tx: Db, rollcallId: string, personIds: readonly string[]): Promise<Map<string, ExpectedRow>> {
   const rows = await queryRows<ExpectedRow>(
     tx,
@@ -124,20 +149,31 @@ export interface MarkRow {
   recordedAt: Date;
 }
 
-/** One multi-row insert whatever the batch size (arrays unnested server-side); returns the ids actually inserted. */
-export async function insertMarks(tx: Db, rows: readonly MarkRow[]): Promise<Set<string>> {
+/**
+ * One multi-row insert whatever the batch size (arrays unnested server-side; what every mark of a batch shares is
+ * sent once); returns the ids actually inserted, so that a retried batch shows up as inserting nothing.
+ */
+export async function insertMarks(
+  tx: Db,
+  shared: { rollcallId: string; markedBy: string | null; recordedAt: Date },
+  rows: readonly Omit<MarkRow, 'rollcallId' | 'markedBy' | 'recordedAt'>[],
+): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const col = <T>(f: (r: MarkRow) => T) => sql.param(rows.map(f));
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+  const optional = <T>(f: (r: (typeof rows)[number]) => T | null, type: string) =>
+    rows.some((r) => f(r) !== null) ? sql`${col(f)}::${sql.raw(type)}[]` : sql`array_fill(null::${sql.raw(type)}, array[${rows.length}::int])`;
   const inserted = await queryRows<{ id: string }>(
     tx,
     sql`insert into rollcall_marks (id, rollcall_id, person_id, result, reason, note, method, verification_ref, unit_id,
                                     expected, misplaced, marked_at, marked_by, recorded_at)
-        select * from unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.rollcallId)}::uuid[], ${col((r) => r.personId)}::uuid[],
-                             ${col((r) => r.result)}::text[], ${col((r) => r.reason)}::text[], ${col((r) => r.note)}::text[],
-                             ${col((r) => r.method)}::text[], ${col((r) => r.verificationRef)}::text[], ${col((r) => r.unitId)}::uuid[],
-                             ${col((r) => r.expected)}::boolean[], ${col((r) => r.misplaced)}::boolean[],
-                             ${col((r) => r.markedAt.toISOString())}::timestamptz[], ${col((r) => r.markedBy)}::uuid[],
-                             ${col((r) => r.recordedAt.toISOString())}::timestamptz[])
+        select m.id, ${shared.rollcallId}::uuid, m.person_id, m.result, m.reason, m.note, m.method, m.verification_ref, m.unit_id,
+               m.expected, m.misplaced, m.marked_at, ${shared.markedBy}::uuid, ${shared.recordedAt.toISOString()}::timestamptz
+        from unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.personId)}::uuid[], ${col((r) => r.result)}::text[],
+                    ${optional((r) => r.reason, 'text')}, ${optional((r) => r.note, 'text')}, ${optional((r) => r.method, 'text')},
+                    ${optional((r) => r.verificationRef, 'text')}, ${optional((r) => r.unitId, 'uuid')},
+                    ${col((r) => r.expected)}::boolean[], ${col((r) => r.misplaced)}::boolean[],
+                    ${col((r) => r.markedAt.toISOString())}::timestamptz[])
+             as m(id, person_id, result, reason, note, method, verification_ref, unit_id, expected, misplaced, marked_at)
         on conflict (id) do nothing
         returning id`,
   );

@@ -16,7 +16,7 @@ import {
   claimClose,
   closeLists,
   currentStatuses,
-  expectedAmong,
+  lockWithExpected,
   facilityUnitIds,
   findRollcall,
   findSchedule,
@@ -38,7 +38,6 @@ import {
   unitFigures,
   unitTree,
   upsertSchedule,
-  type MarkRow,
   type RollcallRow,
   type ScheduleRow,
 } from './rollcalls.repository';
@@ -198,19 +197,17 @@ export class RollcallsService {
     const now = this.clock.now();
     input.marks.forEach((m, i) => checkMark(m as MarkInput, i));
     const receipt = await this.db.transaction(async (tx) => {
-      const rc = await findRollcall(tx, rollcallId, 'share');
+      const personIds = [...new Set(input.marks.map((m) => m.personId))];
+      const { rollcall: rc, expected } = await lockWithExpected(tx, rollcallId, personIds);
       if (!rc) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
       requireFacility(actor, rc.facilityId);
       if (rc.status !== 'open') {
         throw new ConflictError('rollcall.not_open', `Roll call ${rollcallId} is ${rc.status}: marks are taken only while it is open`, { rule: 'marks_while_open', status: rc.status });
       }
-      const units = await facilityUnitIds(tx, rc.facilityId);
-      const strayUnit = [input.unitId, ...input.marks.map((m) => m.unitId)].find((u) => u && !units.has(u));
+      const strayUnit = await this.strayUnit(tx, rc.facilityId, [input.unitId, ...input.marks.map((m) => m.unitId)]);
       if (strayUnit) {
         throw new ValidationError('rollcall.unit_outside_facility', `Unit ${strayUnit} is not a unit of this roll call's facility`, { unitId: strayUnit });
       }
-      const personIds = [...new Set(input.marks.map((m) => m.personId))];
-      const expected = await expectedAmong(tx, rollcallId, personIds);
       const others = personIds.filter((p) => !expected.has(p));
       const manifest = others.length ? await onManifestAmong(tx, rc.facilityId, others) : new Map();
       const stray = others.filter((p) => !manifest.has(p));
@@ -222,14 +219,13 @@ export class RollcallsService {
           { rule: 'marks_on_manifest_only', personIds: stray.slice(0, 100) },
         );
       }
-      const rows: MarkRow[] = input.marks.map((m) => {
+      const rows = input.marks.map((m) => {
         const unitId = m.unitId ?? input.unitId ?? null;
         const onList = expected.get(m.personId);
         const home = onList ?? manifest.get(m.personId)!;
         const misplaced = !onList || (m.result === 'present' && unitId !== null && unitId !== home.unit_id);
         return {
           id: m.id ?? derivedMarkId(rollcallId, { ...m, unitId: unitId ?? undefined }),
-          rollcallId,
           personId: m.personId,
           result: m.result,
           reason: m.reason ?? null,
@@ -240,13 +236,11 @@ export class RollcallsService {
           expected: !!onList,
           misplaced,
           markedAt: m.markedAt ? new Date(m.markedAt) : now,
-          markedBy: actor.userId,
-          recordedAt: now,
         };
       });
       const future = rows.find((r) => r.markedAt.getTime() > now.getTime() + 5 * 60_000);
       if (future) throw new ValidationError('rollcall.marked_in_future', `markedAt ${future.markedAt.toISOString()} is in the future`, { personId: future.personId });
-      const inserted = await insertMarks(tx, rows);
+      const inserted = await insertMarks(tx, { rollcallId, markedBy: actor.userId, recordedAt: now }, rows);
       const skipped = rows.filter((r) => !inserted.has(r.id));
       if (skipped.length) {
         // A known id must be the same mark again (a retry); the same id on another mark is a client bug.
@@ -291,6 +285,21 @@ export class RollcallsService {
     if (receipt.found.length) await this.accountFound(actor, rollcallId, receipt.found);
     if (receipt.receipt.recorded) this.bus.emit('rollcall.marked', { rollcallId, facilityId: receipt.facilityId, recorded: receipt.receipt.recorded });
     return receipt.receipt;
+  }
+
+  /** Units of a facility, cached: they are only ever added, so a miss re-reads them before refusing a unit. */
+  private readonly unitCache = new Map<string, Set<string>>();
+
+  private async strayUnit(db: Db, facilityId: string, unitIds: (string | undefined)[]): Promise<string | undefined> {
+    const wanted = unitIds.filter((u): u is string => !!u);
+    if (wanted.length === 0) return undefined;
+    let known = this.unitCache.get(facilityId);
+    if (!known || wanted.some((u) => !known!.has(u))) {
+      known = await facilityUnitIds(db, facilityId);
+      if (this.unitCache.size > 1000) this.unitCache.clear();
+      this.unitCache.set(facilityId, known);
+    }
+    return wanted.find((u) => !known!.has(u));
   }
 
   /** A person unaccounted at an earlier roll call and seen present now is accounted for at once (ledger ACCOUNTED). */
