@@ -141,6 +141,26 @@ async function main(): Promise<void> {
       checksum: r2(sink),
     };
   }
+  // Reference workload, CPU time, measured in the same run: 20 million xorshift steps with a popcount each (the
+  // matcher's inner operation). Divide comparisons per second by its rate to compare machines or runs.
+  const r0 = process.cpuUsage();
+  let x = 2463534242;
+  let bits = 0;
+  for (let i = 0; i < 20_000_000; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    let v = x >>> 0;
+    v = v - ((v >>> 1) & 0x55555555);
+    v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+    bits += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  }
+  const ru = process.cpuUsage(r0);
+  report.reference = {
+    what: '20M xorshift+popcount steps, CPU time',
+    cpuMs: r2((ru.user + ru.system) / 1000),
+    checksum: bits,
+  };
   const scoresFile = arg('scores');
   if (scoresFile) await writeFile(scoresFile, JSON.stringify(rawScores));
   console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, results: report }, null, 2));

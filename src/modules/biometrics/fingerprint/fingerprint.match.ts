@@ -431,12 +431,13 @@ export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number 
       const cosD2 = cA * cB + sA * sB;
       r *= ANGLE_LUT[((cosD2 + 1) * ANGLE_LUT_HALF) | 0]!;
       // Radial angle: the segment i->j seen from minutia i's direction, in each print.
-      if (la > 0 && lb > 0) {
-        const ua = (dxa * ca + dya * sa) / la;
-        const va = (dya * ca - dxa * sa) / la;
-        const ub = (dxb * cb + dyb * sb) / lb;
-        const vb = (dyb * cb - dxb * sb) / lb;
-        const cosD3 = ua * ub + va * vb;
+      const lab = la * lb;
+      if (lab > 0) {
+        const ua = dxa * ca + dya * sa;
+        const va = dya * ca - dxa * sa;
+        const ub = dxb * cb + dyb * sb;
+        const vb = dyb * cb - dxb * sb;
+        const cosD3 = (ua * ub + va * vb) / lab;
         r *= ANGLE_LUT[((cosD3 + 1) * ANGLE_LUT_HALF) | 0]!;
       }
       rho[p * k + q] = r;
@@ -477,9 +478,16 @@ export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number 
   // each print has inside the other's area.
   let bestMatched = 0;
   let bestSeed = -1;
+  let tried = 0;
   for (let s = 0; s < Math.min(CONS_SEEDS, nP); s++) {
     const p = order[s]!;
+    // A seed that an earlier alignment already paired would give (nearly) the same alignment again.
+    let seen = false;
+    for (let t = 0; t < tried; t++) if (seedCover[t * 128 + selB[p]!] === selA[p]!) seen = true;
+    if (seen) continue;
     const m = consolidate(a, b, selA[p]!, selB[p]!);
+    seedCover.set(bestI.subarray(0, nb), tried * 128);
+    tried++;
     if (m > bestMatched) {
       bestMatched = m;
       bestSeed = p;
@@ -496,6 +504,7 @@ const CONS_TOL_GROWTH = 0.08;
 const CONS_ANGLE = Math.PI / 6;
 const CONS_MIN_OVERLAP = 10;
 const bestI = new Int32Array(128);
+const seedCover = new Int32Array(CONS_SEEDS * 128);
 const consD = new Float64Array(128);
 const projX = new Float64Array(256);
 const projY = new Float64Array(256);
