@@ -604,10 +604,7 @@ export function comparePrepared(a: PreparedName, b: PreparedName): NameCompariso
     const r = comparePrepared(b, a);
     return {
       score: r.score,
-      explanation: {
-        parts: r.explanation.parts.map((p) => ({ ...p, a: p.b, b: p.a, roleA: p.roleB, roleB: p.roleA })),
-        text: r.explanation.text,
-      },
+      explanation: lazyExplanation(r.explanation.parts.map((p) => ({ ...p, a: p.b, b: p.a, roleA: p.roleB, roleB: p.roleA }))),
     };
   }
   const ta = a.tokens;
@@ -705,7 +702,7 @@ export function comparePrepared(a: PreparedName, b: PreparedName): NameCompariso
     score = num / den;
   }
   score = Math.min(1, Math.max(0, score));
-  return { score, explanation: { parts, text: explain(parts) } };
+  return { score, explanation: lazyExplanation(parts) };
 }
 
 const CONTRADICTING_ROLES = new Set<NameRole>(['given', 'father', 'grandfather', 'family', 'kunya']);
@@ -724,6 +721,17 @@ function clamp01(x: number): number {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** The explanation, its text written only when read (screening compares many names and reads few texts). */
+function lazyExplanation(parts: PartExplanation[]): NameComparison['explanation'] {
+  let text: string | undefined;
+  return {
+    parts,
+    get text() {
+      return (text ??= explain(parts));
+    },
+  };
 }
 
 function explain(parts: PartExplanation[]): string {

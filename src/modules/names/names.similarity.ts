@@ -66,10 +66,27 @@ export const DEFAULT_COSTS = makeCosts([...HAND_SUBSTITUTIONS, ...LEARNED_SUBSTI
 let row0 = new Float64Array(32);
 let row1 = new Float64Array(32);
 
+// Costs keyed by char codes (no string built per cell): sub by (a << 16 | b), indel by code.
+interface NumericCosts {
+  sub: Map<number, number>;
+  indel: Map<number, number>;
+}
+const numeric = new WeakMap<SkeletonCosts, NumericCosts>();
+
+function numericCosts(costs: SkeletonCosts): NumericCosts {
+  let n = numeric.get(costs);
+  if (n === undefined) {
+    n = { sub: new Map(), indel: new Map() };
+    for (const [k, v] of costs.sub) n.sub.set((k.charCodeAt(0) << 16) | k.charCodeAt(1), v);
+    for (const [k, v] of costs.indel) n.indel.set(k.charCodeAt(0), v);
+    numeric.set(costs, n);
+  }
+  return n;
+}
+
 /** Weighted edit distance between two skeletons (strings of one-code-unit classes). */
 export function skeletonDistance(a: string, b: string, costs: SkeletonCosts = DEFAULT_COSTS): number {
-  const subs = costs.sub;
-  const indels = costs.indel;
+  const { sub: subs, indel: indels } = numericCosts(costs);
   const n = a.length;
   const m = b.length;
   if (m + 1 > row0.length) {
@@ -79,14 +96,15 @@ export function skeletonDistance(a: string, b: string, costs: SkeletonCosts = DE
   let prev = row0;
   let cur = row1;
   prev[0] = 0;
-  for (let j = 1; j <= m; j++) prev[j] = prev[j - 1]! + (indels.get(b[j - 1]!) ?? 1);
+  for (let j = 1; j <= m; j++) prev[j] = prev[j - 1]! + (indels.get(b.charCodeAt(j - 1)) ?? 1);
   for (let i = 1; i <= n; i++) {
-    const ca = a[i - 1]!;
+    const ca = a.charCodeAt(i - 1);
     const del = indels.get(ca) ?? 1;
+    const rowKey = ca << 16;
     cur[0] = prev[0]! + del;
     for (let j = 1; j <= m; j++) {
-      const cb = b[j - 1]!;
-      let best = prev[j - 1]! + (ca === cb ? 0 : (subs.get(ca + cb) ?? 1));
+      const cb = b.charCodeAt(j - 1);
+      let best = prev[j - 1]! + (ca === cb ? 0 : (subs.get(rowKey | cb) ?? 1));
       const d = prev[j]! + del;
       if (d < best) best = d;
       const ins = cur[j - 1]! + (indels.get(cb) ?? 1);
