@@ -127,6 +127,9 @@ export function skeletonSimilarity(a: string, b: string, costs: SkeletonCosts = 
   return Math.max(0, 1 - d / len);
 }
 
+let jw1 = new Uint8Array(64);
+let jw2 = new Uint8Array(64);
+
 /** Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters), for strings of UTF-16 code units. */
 export function jaroWinkler(s1: string, s2: string): number {
   if (s1 === s2) return 1;
@@ -134,8 +137,14 @@ export function jaroWinkler(s1: string, s2: string): number {
   const l2 = s2.length;
   if (l1 === 0 || l2 === 0) return 0;
   const window = Math.max(0, Math.floor(Math.max(l1, l2) / 2) - 1);
-  const m1 = new Uint8Array(l1);
-  const m2 = new Uint8Array(l2);
+  if (l1 > jw1.length || l2 > jw2.length) {
+    jw1 = new Uint8Array(Math.max(l1, jw1.length * 2));
+    jw2 = new Uint8Array(Math.max(l2, jw2.length * 2));
+  }
+  const m1 = jw1;
+  const m2 = jw2;
+  m1.fill(0, 0, l1);
+  m2.fill(0, 0, l2);
   let matches = 0;
   for (let i = 0; i < l1; i++) {
     const lo = Math.max(0, i - window);
