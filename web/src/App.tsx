@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Center, Loader } from '@mantine/core';
 import { api, ApiError, setUnauthorizedHandler, type Me, type Permission } from './lib/api';
 import { matchPath, useRouter } from './lib/router';
-import { SessionProvider, useSession } from './lib/session';
+import { hasSignedIn, markSignedIn, SessionProvider, useSession } from './lib/session';
 import { Layout } from './components/Layout';
 import { LoginPage } from './routes/LoginPage';
 import { Forbidden, NotFound } from './components/Problems';
@@ -66,18 +66,30 @@ export function App() {
   const { path, navigate } = useRouter();
   const me = useQuery({
     queryKey: ['me'],
-    queryFn: () => api<Me>('/auth/me'),
+    queryFn: async (): Promise<Me | null> => {
+      // Without a sign-in on this browser there is no session to ask about (and no 401 in the console).
+      if (!hasSignedIn()) return null;
+      try {
+        return await api<Me>('/auth/me');
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) {
+          markSignedIn(false);
+          return null;
+        }
+        throw e;
+      }
+    },
     retry: false,
     staleTime: 60_000,
   });
   useEffect(() => {
     setUnauthorizedHandler(() => {
-      qc.clear();
+      markSignedIn(false);
       qc.setQueryData(['me'], null);
     });
   }, [qc]);
 
-  const unauthenticated = me.data === null || (me.error instanceof ApiError && me.error.status === 401);
+  const unauthenticated = me.data === null;
   if (me.isPending) {
     return (
       <Center h="100vh">
@@ -88,8 +100,9 @@ export function App() {
   if (unauthenticated || !me.data) {
     return (
       <LoginPage
-        error={me.error && !(me.error instanceof ApiError && me.error.status === 401) ? me.error : null}
+        error={me.error}
         onLoggedIn={async () => {
+          markSignedIn(true);
           await qc.resetQueries({ queryKey: ['me'] });
           if (path === '/login') navigate('/', { replace: true });
         }}

@@ -37,7 +37,7 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
     const lons = pts.map((f) => f.longitude);
     const lats = pts.map((f) => f.latitude);
     // Frame the facilities with a margin of at least 1.2 degrees so that borders and neighbours give context.
-    const pad = Math.max(1.2, (Math.max(...lons) - Math.min(...lons)) * 0.35);
+    const pad = Math.max(2.6, (Math.max(...lons) - Math.min(...lons)) * 0.5);
     const box = {
       type: 'Feature' as const,
       properties: {},
@@ -68,7 +68,11 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
   if (countries.isPending) return <Skeleton h={H} aria-label="Loading map" />;
 
   const maxPop = Math.max(1, ...facilities.map((f) => f.population));
-  const radius = (p: number) => 6 + 26 * Math.sqrt(p / maxPop);
+  const radius = (p: number) => 5 + 15 * Math.sqrt(p / maxPop);
+  const projected = facilities.map((f) => ({ id: f.id, p: projection([f.longitude, f.latitude]) }));
+  // A label goes to the left of its dot when another facility sits just to the right of it.
+  const labelLeft = (id: string, at: [number, number]) =>
+    projected.some((o) => o.id !== id && o.p && o.p[0] > at[0] && o.p[0] - at[0] < 90 && Math.abs(o.p[1] - at[1]) < 28);
   const labels = shown
     .map((c) => ({ name: c.properties.name, at: projection(geoCentroid(c)) }))
     .filter((l): l is { name: string; at: [number, number] } => !!l.at && l.at[0] > 30 && l.at[0] < W - 30 && l.at[1] > 20 && l.at[1] < H - 20);
@@ -94,6 +98,7 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
             const p = projection([f.longitude, f.latitude]);
             if (!p) return null;
             const r = radius(f.population);
+            const left = labelLeft(f.id, p as [number, number]);
             const alarm = f.openAlerts > 0 || (f.delta ?? 0) > 0;
             const label = `${f.name}: ${num(f.population)} on roll${f.delta !== null ? `, Delta ${num(f.delta)}` : ''}, ${f.openAlerts} open alerts`;
             return (
@@ -112,10 +117,10 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
               >
                 <title>{label}</title>
                 <circle className="dot" r={r} fill={alarm ? 'rgba(224,49,49,0.55)' : 'rgba(12,133,112,0.55)'} stroke={alarm ? '#c92a2a' : '#087f5b'} strokeWidth={1.5} />
-                <text y={-r - 16} textAnchor="middle" fontSize={12} fontWeight={600} fill="#212529">
-                  {f.name.replace(/ \(.*\)$/, '')}
+                <text x={left ? -r - 4 : r + 4} textAnchor={left ? 'end' : 'start'} y={-2} fontSize={14} fontWeight={700} fill="#212529">
+                  {f.code}
                 </text>
-                <text y={-r - 3} textAnchor="middle" fontSize={11} fill="#343a40">
+                <text x={left ? -r - 4 : r + 4} textAnchor={left ? 'end' : 'start'} y={13} fontSize={13} fill="#343a40">
                   {num(f.population)}
                   {f.delta !== null ? ` · Δ ${num(f.delta)}` : ''}
                   {f.openAlerts > 0 ? ` · ${f.openAlerts}⚠` : ''}

@@ -4,7 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, type Permission } from '../lib/api';
 import { useRouter } from '../lib/router';
-import { useSession } from '../lib/session';
+import { markSignedIn, useSession } from '../lib/session';
 import { useFacilityNames } from '../lib/queries';
 import { roleLabel } from '../lib/format';
 import { LiveAlertsContext, useAlertStream, useOpenAlertCount } from '../features/alerts/alerts.queries';
@@ -48,7 +48,8 @@ export function Layout({ children }: { children: ReactNode }) {
 
   async function logout() {
     await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
-    qc.clear();
+    markSignedIn(false);
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
     qc.setQueryData(['me'], null);
     navigate('/', { replace: true });
   }

@@ -17,3 +17,23 @@ export function useSession(): Session {
   if (!s) throw new Error('useSession outside SessionProvider');
   return s;
 }
+
+const FLAG = 'custos.signedIn';
+
+/** Whether this browser signed in and has not signed out since (the session cookie itself is httpOnly). */
+export function hasSignedIn(): boolean {
+  try {
+    return localStorage.getItem(FLAG) === '1';
+  } catch {
+    return true;
+  }
+}
+
+export function markSignedIn(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(FLAG, '1');
+    else localStorage.removeItem(FLAG);
+  } catch {
+    /* storage unavailable: /auth/me is asked every time */
+  }
+}

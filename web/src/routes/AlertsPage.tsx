@@ -10,15 +10,21 @@ import { Link } from '../components/Link';
 import { useLiveAlerts } from '../features/alerts/alerts.queries';
 import { alertTitle, RULE_LABEL, SEVERITY_COLOR } from '../features/alerts/alerts.text';
 
-type Tab = 'open' | 'acknowledged' | 'resolved';
+type Tab = 'unresolved' | 'resolved';
 
 export default function AlertsPage() {
   const session = useSession();
   const live = useLiveAlerts();
-  const [tab, setTab] = useState<Tab>('open');
+  const [tab, setTab] = useState<Tab>('unresolved');
   const alerts = useQuery({
     queryKey: ['alerts', tab],
-    queryFn: () => api<Alert[]>(`/alerts?status=${tab}&limit=200`),
+    queryFn: async () => {
+      if (tab === 'resolved') return api<Alert[]>('/alerts?status=resolved&limit=200');
+      // Unresolved: open ones first, then those acknowledged and still being worked on.
+      const [open, acked] = await Promise.all([api<Alert[]>('/alerts?status=open&limit=500'), api<Alert[]>('/alerts?status=acknowledged&limit=500')]);
+      const byTime = (a: Alert, b: Alert) => b.raisedAt.localeCompare(a.raisedAt);
+      return [...open.sort(byTime), ...acked.sort(byTime)];
+    },
     refetchInterval: live.state === 'live' ? false : 15_000,
   });
   const [resolving, setResolving] = useState<Alert | null>(null);
@@ -48,8 +54,7 @@ export default function AlertsPage() {
         value={tab}
         onChange={(v) => setTab(v as Tab)}
         data={[
-          { value: 'open', label: 'Open' },
-          { value: 'acknowledged', label: 'Acknowledged' },
+          { value: 'unresolved', label: 'Open and acknowledged' },
           { value: 'resolved', label: 'Resolved' },
         ]}
         size="md"
@@ -63,7 +68,7 @@ export default function AlertsPage() {
         ))}
         {alerts.data && alerts.data.length === 0 && (
           <Paper withBorder p="lg" radius="md">
-            <Text c="dimmed">No {tab} alerts.</Text>
+            <Text c="dimmed">{tab === 'resolved' ? 'No resolved alerts.' : 'No open alerts.'}</Text>
           </Paper>
         )}
       </Stack>

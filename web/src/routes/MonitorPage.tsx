@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert as MAlert, Badge, Button, Code, Grid, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert as MAlert, Badge, Button, Code, Grid, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { api, REPORT_STATUSES, type AuditVerify, type LedgerVerify, type StatusReport } from '../lib/api';
 import { dateTime, num, statusLabel } from '../lib/format';
 import { useSession } from '../lib/session';
@@ -127,7 +127,8 @@ export default function MonitorPage() {
               <Text size="sm" c="dimmed" mb="sm">
                 Counts only: no names or identities are shown here.
               </Text>
-              <Table striped withTableBorder data-testid="monitor-counts">
+              <ScrollArea type="auto">
+              <Table striped withTableBorder data-testid="monitor-counts" fz="sm" miw={720}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Facility</Table.Th>
@@ -175,6 +176,7 @@ export default function MonitorPage() {
                   </Table.Tr>
                 </Table.Tfoot>
               </Table>
+              </ScrollArea>
             </Paper>
           </Grid.Col>
         </Grid>

@@ -85,7 +85,7 @@ export default function OverviewPage() {
       </SimpleGrid>
 
       <Grid gap="md">
-        <Grid.Col span={{ base: 12, md: 7 }}>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
           <Paper withBorder p="sm" radius="md">
             <Title order={2} size="h5" mb="xs">
               Facilities
@@ -93,7 +93,7 @@ export default function OverviewPage() {
             <Suspense fallback={<Skeleton h={360} />}>{r && <FacilityMap facilities={mapFacilities} onOpen={(id) => navigate(`/facilities/${id}`)} />}</Suspense>
           </Paper>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 5 }}>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
           <Paper withBorder p="sm" radius="md" h="100%">
             <Title order={2} size="h5" mb="xs">
               Population, Delta and alerts
@@ -114,7 +114,7 @@ export default function OverviewPage() {
                   return (
                     <Table.Tr key={f.id} data-testid={`summary-${f.code}`}>
                       <Table.Td>
-                        <Link to={`/facilities/${f.id}`}>{f.name}</Link>
+                        <Link to={`/facilities/${f.id}`}>{f.name.replace(/ \(.*\)$/, '')}</Link>
                         {lr?.closedAt && (
                           <Text size="xs" c="dimmed">
                             last roll call {shortTime(lr.closedAt)}
@@ -229,7 +229,7 @@ function StatusTable({ report }: { report: StatusReport }) {
   const statuses = REPORT_STATUSES;
   return (
     <Grid gap="md">
-      <Grid.Col span={{ base: 12, lg: 8 }}>
+      <Grid.Col span={12}>
         <Paper withBorder p="sm" radius="md">
           <Group justify="space-between" mb="xs">
             <Title order={2} size="h5">
@@ -240,7 +240,7 @@ function StatusTable({ report }: { report: StatusReport }) {
             </Anchor>
           </Group>
           <ScrollArea type="auto">
-            <Table striped highlightOnHover withTableBorder data-testid="status-table" miw={760}>
+            <Table striped highlightOnHover withTableBorder data-testid="status-table" miw={640} fz="sm">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Facility</Table.Th>
@@ -291,7 +291,7 @@ function StatusTable({ report }: { report: StatusReport }) {
           )}
         </Paper>
       </Grid.Col>
-      <Grid.Col span={{ base: 12, lg: 4 }}>
+      <Grid.Col span={{ base: 12, md: 8, lg: 6 }}>
         <Paper withBorder p="sm" radius="md">
           <Title order={2} size="h5" mb="xs">
             By nationality

@@ -19,7 +19,8 @@ export default function PersonPage({ id }: { id: string }) {
   return <Record id={id} purpose={purpose} />;
 }
 
-const relationLabel = (k: string) => k.replace(/_of$/, '').replace(/_/g, ' ');
+/** Read from this record's side: "father of" the person named. */
+const relationLabel = (k: string) => k.replace(/_/g, ' ');
 
 function Record({ id, purpose }: { id: string; purpose: string }) {
   const session = useSession();
@@ -216,7 +217,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                   <Table.Tbody>
                     {p.relations.map((r) => (
                       <Table.Tr key={`${r.kind}-${r.personId}`}>
-                        <Table.Td w={120}>
+                        <Table.Td w={130}>
                           <Badge variant="light">{relationLabel(r.kind)}</Badge>
                         </Table.Td>
                         <Table.Td>

@@ -82,7 +82,7 @@ export default function RollcallPage({ id }: { id: string }) {
       try {
         await api(`/rollcalls/${id}/marks`, {
           method: 'POST',
-          body: { marks: batch.map((m) => ({ id: m.id, personId: m.personId, result: m.result, reason: m.reason, method: 'visual', markedAt: m.markedAt })) },
+          body: { marks: batch.map((m) => ({ id: m.id, personId: m.personId, result: m.result, reason: m.reason, method: 'visual' })) },
         });
         pending.current = pending.current.slice(batch.length);
         setSendError(null);

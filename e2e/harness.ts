@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { openDatabase } from '../src/platform/db/database';
+import { migrate } from '../src/platform/db/migrate';
+import { createServices, type Services } from '../src/services';
+import { buildHttp } from '../src/main';
+import { seedE2eWorld, type E2eWorld } from './seed';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = fileURLToPath(new URL('../test-artifacts/screenshots/', import.meta.url));
+export const PASSWORD = 'custos-e2e-2026';
+
+export interface E2eServer {
+  url: string;
+  services: Services;
+  http: FastifyInstance;
+  world: E2eWorld;
+  close(): Promise<void>;
+}
+
+/** A server on a free port with a fresh in-memory PGlite, the seeded world, and the built web app from web/dist. */
+export async function startServer(): Promise<E2eServer> {
+  const database = await openDatabase({ dataDir: 'memory://' });
+  await migrate(database);
+  // The real clock: the browser's and the server's time must agree (marks, sessions, "today").
+  const services = createServices(database, {});
+  const world = await seedE2eWorld(services, PASSWORD);
+  const http = await buildHttp(services, { logger: false });
+  await http.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = http.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    services,
+    http,
+    world,
+    async close() {
+      await http.close();
+      await database.close();
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page that records console errors and uncaught exceptions, for the "no console errors" check. */
+export async function newPage(browser: Browser, viewport = { width: 1024, height: 768 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()} @ ${m.location().url}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return { context, page, errors };
+}
+
+export async function login(page: Page, base: string, username: string, password = PASSWORD): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('whoami').waitFor();
+}
+
+export async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage });
+}
+
+/** "2,000" -> 2000 */
+export const parseNum = (s: string | null): number => Number((s ?? '').replace(/[^\d-]/g, ''));
+
+/** The API as the browser's signed-in user sees it (same cookie). */
+export async function apiAs<T>(page: Page, path: string): Promise<T> {
+  const res = await page.request.get(`${new URL(page.url()).origin}/api/v1${path}`);
+  if (!res.ok()) throw new Error(`${path}: ${res.status()}`);
+  return (await res.json()) as T;
+}
