@@ -247,26 +247,86 @@ export interface PersonOutcomeRow {
   current_status: string | null;
 }
 
+export interface CloseComputation {
+  figures: UnitFiguresRow[];
+  lists: PersonOutcomeRow[];
+}
+
 /**
- * The persons a close acts on: the unaccounted (with their status now, to know who gets an UNACCOUNTED event), those
- * seen present in another unit or off the list (misplaced), and those seen present whose status is unaccounted.
+ * The whole close in one statement: the decisive marks and outcomes are computed once, then aggregated per unit and
+ * listed for the persons the close acts on (unaccounted, misplaced, found again). Returns both as tagged rows.
  */
-export async function closeLists(db: Db, rollcallId: string): Promise<PersonOutcomeRow[]> {
-  return queryRows(
+export async function closeComputation(db: Db, rollcallId: string): Promise<CloseComputation> {
+  const rows = await queryRows<{
+    tag: 'figures' | PersonOutcomeRow['kind'];
+    unit_id: string | null;
+    person_id: string | null;
+    seen_unit_id: string | null;
+    on_list: boolean | null;
+    current_status: string | null;
+    expected: number;
+    present: number;
+    excused: number;
+    delta: number;
+    misplaced_in: number;
+    misplaced_out: number;
+  }>(
     db,
-    sql`with o as (${outcomes(rollcallId)})
-        select o.person_id, o.unit_id, o.seen_unit_id, 'unaccounted' as kind, true as expected, p.status as current_status
+    sql`with d as materialized (${decisive(rollcallId)}),
+        o as materialized (
+          select e.person_id, e.unit_id, e.status, d.unit_id as seen_unit_id,
+                 case when d.result = 'present' then 'present'
+                      when d.result = 'excused' then 'excused'
+                      when d.result is null and e.status = 'temporarily_out' then 'excused'
+                      else 'unaccounted' end as outcome,
+                 coalesce(d.result = 'present' and d.unit_id is not null and d.unit_id is distinct from e.unit_id, false) as moved
+          from rollcall_expected e left join d on d.person_id = e.person_id
+          where e.rollcall_id = ${rollcallId}
+        ),
+        a as (
+          select unit_id, count(*)::int as expected,
+                 count(*) filter (where outcome = 'present')::int as present,
+                 count(*) filter (where outcome = 'excused')::int as excused,
+                 count(*) filter (where outcome = 'unaccounted')::int as delta,
+                 count(*) filter (where moved)::int as misplaced_out
+          from o group by unit_id
+        ),
+        stray as (select d.person_id, d.unit_id from d where d.result = 'present' and not d.expected),
+        mi as (
+          select unit_id, count(*)::int as n from (
+            select seen_unit_id as unit_id from o where moved
+            union all
+            select unit_id from stray where unit_id is not null
+          ) x group by unit_id
+        )
+        select 'figures' as tag, coalesce(a.unit_id, mi.unit_id) as unit_id, null::uuid as person_id, null::uuid as seen_unit_id,
+               null::boolean as on_list, null::text as current_status,
+               coalesce(a.expected, 0) as expected, coalesce(a.present, 0) as present, coalesce(a.excused, 0) as excused,
+               coalesce(a.delta, 0) as delta, coalesce(mi.n, 0) as misplaced_in, coalesce(a.misplaced_out, 0) as misplaced_out
+        from a full join mi on a.unit_id = mi.unit_id
+        union all
+        select 'unaccounted', o.unit_id, o.person_id, o.seen_unit_id, true, p.status, 0, 0, 0, 0, 0, 0
         from o left join placements p on p.person_id = o.person_id where o.outcome = 'unaccounted'
         union all
-        select o.person_id, o.unit_id, o.seen_unit_id, 'misplaced', true, null from o where o.moved
+        select 'misplaced', o.unit_id, o.person_id, o.seen_unit_id, true, null, 0, 0, 0, 0, 0, 0 from o where o.moved
         union all
-        select o.person_id, o.unit_id, o.seen_unit_id, 'accounted', true, p.status
-        from o join placements p on p.person_id = o.person_id where o.outcome = 'present' and p.status = 'unaccounted'
+        select 'accounted', o.unit_id, o.person_id, o.seen_unit_id, true, p.status, 0, 0, 0, 0, 0, 0
+        from o join placements p on p.person_id = o.person_id
+        where o.outcome = 'present' and o.status = 'unaccounted' and p.status = 'unaccounted'
         union all
-        select d.person_id, pl.unit_id, d.unit_id, 'misplaced', false, pl.status
-        from (${decisive(rollcallId)}) d left join placements pl on pl.person_id = d.person_id
-        where d.result = 'present' and not d.expected`,
+        select 'misplaced', pl.unit_id, s.person_id, s.unit_id, false, pl.status, 0, 0, 0, 0, 0, 0
+        from stray s left join placements pl on pl.person_id = s.person_id`,
   );
+  const figures: UnitFiguresRow[] = [];
+  const lists: PersonOutcomeRow[] = [];
+  for (const r of rows) {
+    if (r.tag === 'figures') {
+      figures.push({ unit_id: r.unit_id, expected: r.expected, present: r.present, excused: r.excused, delta: r.delta, misplaced_in: r.misplaced_in, misplaced_out: r.misplaced_out });
+    } else {
+      lists.push({ person_id: r.person_id!, unit_id: r.unit_id, seen_unit_id: r.seen_unit_id, kind: r.tag, expected: !!r.on_list, current_status: r.current_status });
+    }
+  }
+  return { figures, lists };
 }
 
 export async function currentStatuses(db: Db, personIds: readonly string[]): Promise<Map<string, string>> {

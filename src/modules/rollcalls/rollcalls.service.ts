@@ -14,7 +14,7 @@ import { ScheduleBody } from './rollcalls.dto';
 import {
   absencesOf,
   claimClose,
-  closeLists,
+  closeComputation,
   currentStatuses,
   lockWithExpected,
   facilityUnitIds,
@@ -340,8 +340,8 @@ export class RollcallsService {
     }
     let result: CloseResult;
     try {
-      const [unitRows, ledger] = [await unitFigures(this.db, rollcallId), await this.appendCloseEvents(actor, rollcallId)];
-      const lists = ledger.lists;
+      const ledger = await this.appendCloseEvents(actor, rollcallId);
+      const { lists, figures: unitRows } = ledger.computed;
       const byUnit = unitRows.map(figures).sort((a, b) => (a.unitId ?? '').localeCompare(b.unitId ?? ''));
       const totals = totalsOf(byUnit);
       const unaccounted = lists.filter((l) => l.kind === 'unaccounted');
@@ -390,9 +390,9 @@ export class RollcallsService {
   /** The close's ledger batch; statuses are re-read on a conflict (someone moved a person meanwhile) and retried. */
   private async appendCloseEvents(actor: Actor, rollcallId: string) {
     for (let attempt = 1; ; attempt++) {
-      const lists = await closeLists(this.db, rollcallId);
+      const computed = await closeComputation(this.db, rollcallId);
       const requests: AppendRequest[] = [];
-      for (const l of lists) {
+      for (const l of computed.lists) {
         if (l.kind === 'unaccounted' && l.current_status === 'in_custody') {
           requests.push({ personId: l.person_id, type: 'UNACCOUNTED', authority: `Roll call ${rollcallId}`, evidence: { rollcallId } });
         } else if (l.kind === 'accounted') {
@@ -402,7 +402,7 @@ export class RollcallsService {
       try {
         await this.custody.appendMany(actor, requests, { auditAction: 'rollcall.ledger', context: { rollcallId } });
         return {
-          lists,
+          computed,
           unaccountedEvents: requests.filter((r) => r.type === 'UNACCOUNTED').length,
           accountedEvents: requests.filter((r) => r.type === 'ACCOUNTED').length,
         };
