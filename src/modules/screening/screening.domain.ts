@@ -1,0 +1,229 @@
+/**
+ * Screening rules (pure): how a registry person and a watchlist entry are weighed against each other. The result is
+ * evidence for an officer — which name parts matched how, whether the birth dates can be the same person's at the
+ * precision each side knows them, nationalities, document numbers — never a decision. `strength` only decides whether
+ * the pair is worth a human look (at or above the threshold) and orders the review queue.
+ */
+import { createHash } from 'node:crypto';
+import type { PartExplanation } from '../names';
+import { canonicalJson } from '../../platform/canonical-json';
+import type { NameKind, NameQuality, WatchBirth, WatchEntry } from './screening.lists';
+import { isKnownCountryCode } from './screening.countries';
+
+/** What screening needs of a registry person (no more: the security side sees only this). */
+export interface ScreenPerson {
+  id: string;
+  names: string[];
+  birthFrom: string | null;
+  birthTo: string | null;
+  birthPrecision: string;
+  nationalities: string[];
+  /** Document numbers as the registry stores them (upper case, no spaces). */
+  documents: { type: string; number: string; issuingCountry: string | null }[];
+}
+
+export const SCREENING_RULES = {
+  /** A pair at or above this strength goes to the review queue. */
+  threshold: 0.8,
+  /** Factor on a name match through a weak alias (UN "Low" quality, OFAC "weak" a.k.a. from the remarks). */
+  weakAliasFactor: 0.9,
+  birth: {
+    /** Both ranges within about a year and overlapping: the same birth year (or day) at the precision known. */
+    match: 0.06,
+    /** Overlapping, but one side known only roughly (a range, "approximately"). */
+    compatible: 0.02,
+    /** Apart by up to two years (a misread year, a rounded age). */
+    near: -0.05,
+    nearDays: 731,
+    /** Further apart: different people, whatever the name says. */
+    differs: -0.3,
+  },
+  nationality: { shared: 0.04, different: -0.03 },
+  /** The same passport or ID number: strong evidence on its own (and a candidate whatever the names). */
+  document: { same: 0.4, minLength: 5 },
+} as const;
+
+export type BirthOutcome = 'match' | 'compatible' | 'near' | 'differs' | 'unknown';
+export interface BirthEvidence {
+  outcome: BirthOutcome;
+  /** The person's birth as recorded: a day, a year, a range. */
+  person: string | null;
+  /** The list's date that came closest. */
+  entry: string | null;
+  gapDays: number | null;
+}
+
+export type NationalityOutcome = 'shared' | 'different' | 'unknown';
+export interface NationalityEvidence {
+  outcome: NationalityOutcome;
+  shared: string[];
+  person: string[];
+  entry: string[];
+}
+
+export interface DocumentEvidence {
+  number: string;
+  personType: string;
+  entryType: string;
+  entryCountry: string | null;
+}
+
+export interface NameEvidence {
+  personName: string;
+  entryName: string;
+  entryNameKind: NameKind;
+  quality: NameQuality;
+  /** The names module's similarity of the two names, in [0, 1], with the quality factor of a weak alias applied. */
+  similarity: number;
+  parts: PartExplanation[];
+  text: string;
+}
+
+export interface PairEvidence {
+  name: NameEvidence | null;
+  birth: BirthEvidence;
+  nationality: NationalityEvidence;
+  documents: DocumentEvidence[];
+  /** Orders candidates and compares with the threshold; shown as evidence strength, never as a verdict. */
+  strength: number;
+  threshold: number;
+}
+
+const DAY = 86_400_000;
+function days(iso: string): number {
+  return Date.parse(`${iso}T00:00:00Z`) / DAY;
+}
+
+function describePerson(p: Pick<ScreenPerson, 'birthFrom' | 'birthTo' | 'birthPrecision'>): string | null {
+  if (!p.birthFrom || !p.birthTo) return null;
+  if (p.birthFrom === p.birthTo) return p.birthFrom;
+  if (p.birthPrecision === 'year') return p.birthFrom.slice(0, 4);
+  if (p.birthPrecision === 'month') return p.birthFrom.slice(0, 7);
+  return `${p.birthFrom}..${p.birthTo} (${p.birthPrecision})`;
+}
+
+/**
+ * Compares the person's birth range with each of the entry's dates (every date the list gives, at its own precision:
+ * a day, a year, "approximately", "between"). Ranges that overlap can be the same birth; the gap between ranges that
+ * do not says how far apart the two records are at best.
+ */
+export function birthEvidence(p: Pick<ScreenPerson, 'birthFrom' | 'birthTo' | 'birthPrecision'>, births: readonly WatchBirth[]): BirthEvidence {
+  const person = describePerson(p);
+  if (!p.birthFrom || !p.birthTo || births.length === 0) return { outcome: 'unknown', person, entry: births[0]?.text ?? null, gapDays: null };
+  const pf = days(p.birthFrom);
+  const pt = days(p.birthTo);
+  let best: { gap: number; narrow: boolean; text: string } | null = null;
+  for (const b of births) {
+    const ef = days(b.from);
+    const et = days(b.to);
+    const gap = Math.max(0, ef - pt, pf - et);
+    const narrow = pt - pf <= 366 && et - ef <= 366;
+    if (!best || gap < best.gap || (gap === best.gap && narrow && !best.narrow)) best = { gap, narrow, text: b.text };
+  }
+  const r = SCREENING_RULES.birth;
+  const outcome: BirthOutcome = best!.gap === 0 ? (best!.narrow ? 'match' : 'compatible') : best!.gap <= r.nearDays ? 'near' : 'differs';
+  return { outcome, person, entry: best!.text, gapDays: Math.round(best!.gap) };
+}
+
+/** The outcome alone, on day numbers (the matcher's inner loop): person range pf..pt against entry ranges [from, to, ...]. */
+export function birthOutcomeDays(pf: number, pt: number, ranges: Float64Array): BirthOutcome {
+  if (Number.isNaN(pf) || ranges.length === 0) return 'unknown';
+  let gap = Infinity;
+  let narrow = false;
+  for (let i = 0; i < ranges.length; i += 2) {
+    const ef = ranges[i]!;
+    const et = ranges[i + 1]!;
+    const g = Math.max(0, ef - pt, pf - et);
+    const n = pt - pf <= 366 && et - ef <= 366;
+    if (g < gap || (g === gap && n && !narrow)) {
+      gap = g;
+      narrow = n;
+    }
+  }
+  const r = SCREENING_RULES.birth;
+  return gap === 0 ? (narrow ? 'match' : 'compatible') : gap <= r.nearDays ? 'near' : 'differs';
+}
+
+export function dayNumber(iso: string | null): number {
+  return iso ? days(iso) : NaN;
+}
+
+export function nationalityEvidence(person: readonly string[], entry: readonly string[]): NationalityEvidence {
+  const known = entry.filter(isKnownCountryCode);
+  const shared = person.filter((c) => known.includes(c));
+  const outcome: NationalityOutcome = shared.length > 0 ? 'shared' : person.length > 0 && known.length > 0 ? 'different' : 'unknown';
+  return { outcome, shared, person: [...person], entry: [...entry] };
+}
+
+export function documentKey(number: string): string {
+  return number.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+export function documentEvidence(person: ScreenPerson['documents'], entry: WatchEntry['documents']): DocumentEvidence[] {
+  const out: DocumentEvidence[] = [];
+  for (const d of person) {
+    const k = documentKey(d.number);
+    if (k.length < SCREENING_RULES.document.minLength) continue;
+    for (const e of entry) {
+      if (e.key === k) out.push({ number: d.number, personType: d.type, entryType: e.type, entryCountry: e.country });
+    }
+  }
+  return out;
+}
+
+export function birthAdjustment(b: BirthOutcome): number {
+  const r = SCREENING_RULES.birth;
+  return b === 'match' ? r.match : b === 'compatible' ? r.compatible : b === 'near' ? r.near : b === 'differs' ? r.differs : 0;
+}
+
+export function nationalityAdjustment(n: NationalityOutcome): number {
+  return n === 'shared' ? SCREENING_RULES.nationality.shared : n === 'different' ? SCREENING_RULES.nationality.different : 0;
+}
+
+/** The strength of the evidence: the name similarity moved by what the birth, nationality and documents say. */
+export function strengthOf(nameSimilarity: number, birth: BirthOutcome, nationality: NationalityOutcome, sameDocuments: number): number {
+  const s = nameSimilarity + birthAdjustment(birth) + nationalityAdjustment(nationality) + (sameDocuments > 0 ? SCREENING_RULES.document.same : 0);
+  return Math.round(s * 1000) / 1000;
+}
+
+export function qualityFactor(q: NameQuality): number {
+  return q === 'low' || q === 'weak' ? SCREENING_RULES.weakAliasFactor : 1;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Hash of what screening compares of a person; a dismissed pair is raised again only when this (or the entry's) changes. */
+export function personScreenHash(p: ScreenPerson): string {
+  return sha256(
+    canonicalJson({
+      names: [...p.names].sort(),
+      birth: [p.birthFrom, p.birthTo],
+      nationalities: [...p.nationalities].sort(),
+      documents: p.documents.map((d) => documentKey(d.number)).sort(),
+    }),
+  );
+}
+
+export const HIT_STATUSES = ['pending', 'confirmed', 'dismissed'] as const;
+export type HitStatus = (typeof HIT_STATUSES)[number];
+
+export interface PreviousHit {
+  status: HitStatus;
+  personHash: string;
+  entryHash: string;
+}
+
+/**
+ * What to do with a candidate pair given the latest hit recorded for it:
+ * - `new`: no earlier hit, or an earlier decision about data that has changed since (the person's or the entry's);
+ * - `refresh`: still pending, but the data changed: the evidence is brought up to date;
+ * - `keep`: nothing new to show (a pending hit already waits; a decision stands for the same data).
+ */
+export function candidateAction(previous: PreviousHit | null, personHash: string, entryHash: string): 'new' | 'refresh' | 'keep' {
+  if (!previous) return 'new';
+  const same = previous.personHash === personHash && previous.entryHash === entryHash;
+  if (previous.status === 'pending') return same ? 'keep' : 'refresh';
+  return same ? 'keep' : 'new';
+}

@@ -1,0 +1,414 @@
+/**
+ * The in-memory index of every name of every active list entry, and the search of one person against it (pure: no
+ * I/O). No full cross product: a person's name is compared only with list names that share a blocking key of the
+ * names module with one of its parts (per part, so that we also know which parts could align), and only when an upper
+ * bound of the names score, given which parts can align, still lets the pair reach the threshold. The same document
+ * number makes an entry a candidate whatever the names. `exhaustive` compares every name with every name, for the
+ * benchmark's check that blocking loses no hit.
+ */
+import { blockingKeys, comparePreparedNames, prepareName, SCORING, type PreparedName } from '../names';
+import {
+  birthEvidence,
+  documentEvidence,
+  documentKey,
+  nationalityEvidence,
+  qualityFactor,
+  SCREENING_RULES,
+  strengthOf,
+  birthAdjustment,
+  birthOutcomeDays,
+  dayNumber,
+  nationalityAdjustment,
+  type NationalityOutcome,
+  type PairEvidence,
+  type ScreenPerson,
+} from './screening.domain';
+import type { WatchEntry } from './screening.lists';
+import { isKnownCountryCode } from './screening.countries';
+
+export interface IndexedEntry {
+  /** Database id of the entry. */
+  id: string;
+  source: string;
+  screenHash: string;
+  entry: WatchEntry;
+}
+
+interface IndexedName {
+  entry: number;
+  name: number;
+  prepared: PreparedName;
+  /** interned blocking keys of each token */
+  keyIds: Int32Array[];
+  total: number;
+  /** role weight of each token, and which tokens have no blocking key (a laqab, an initial) */
+  weights: Float64Array;
+  keyless: number;
+  all: number;
+}
+
+export interface Candidate {
+  entry: IndexedEntry;
+  evidence: PairEvidence;
+}
+
+export interface MatchStats {
+  /** list names whose blocking keys met the person's */
+  blocked: number;
+  /** of them, compared by the names module (the rest could not reach the threshold) */
+  compared: number;
+}
+
+const MAX_TOKENS = 30;
+/** The most that birth and nationality can add to a names score. */
+const MAX_BONUS = SCREENING_RULES.birth.match + SCREENING_RULES.nationality.shared;
+
+function tokenKeys(p: PreparedName): string[][] {
+  return p.tokens.map((t) => blockingKeys({ ...p, tokens: [t] }));
+}
+
+function weightsOf(p: PreparedName): Float64Array {
+  return Float64Array.from(p.tokens.slice(0, MAX_TOKENS).map((t) => SCORING.roleWeights[t.role] ?? 0.5));
+}
+
+function keylessMask(keys: string[][]): number {
+  let m = 0;
+  keys.slice(0, MAX_TOKENS).forEach((k, i) => {
+    if (k.length === 0) m |= 1 << i;
+  });
+  return m;
+}
+
+const scratch = new Float64Array(32);
+
+/** Sum of the weights in `mask`, and of the `c` largest of them (no allocation: this runs for every blocked pair). */
+function weightSums(w: Float64Array, mask: number, c: number): { all: number; top: number } {
+  let n = 0;
+  let all = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (mask & (1 << i)) {
+      const v = w[i]!;
+      all += v;
+      // insertion into the descending scratch list
+      let j = n++;
+      while (j > 0 && scratch[j - 1]! < v) {
+        scratch[j] = scratch[j - 1]!;
+        j--;
+      }
+      scratch[j] = v;
+    }
+  }
+  let top = 0;
+  for (let i = 0; i < c && i < n; i++) top += scratch[i]!;
+  return { all, top };
+}
+
+function pairKey(a: number, b: number): number {
+  return a < b ? a * 1_048_576 + b : b * 1_048_576 + a;
+}
+
+function sharesKey(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    if (x < 0) continue;
+    for (let j = 0; j < b.length; j++) if (b[j] === x) return true;
+  }
+  return false;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * The most the names module can score two names when only the parts in `maskA` and `maskB` can be aligned (every
+ * aligned pair counts its mean role weight at similarity 1; every part that cannot align costs at least the missing
+ * penalty). See docs and `comparePrepared` in the names module for the formula this bounds.
+ */
+function nameScoreBound(wa: Float64Array, maskA: number, wb: Float64Array, maskB: number): number {
+  const c = Math.min(popcount(maskA), popcount(maskB));
+  if (c === 0) return 0.4;
+  const fullA = wa.length >= 31 ? 0x7fffffff : (1 << wa.length) - 1;
+  const fullB = wb.length >= 31 ? 0x7fffffff : (1 << wb.length) - 1;
+  const a = weightSums(wa, maskA, c);
+  const b = weightSums(wb, maskB, c);
+  const x = (a.top + b.top) / 2;
+  const unA = weightSums(wa, fullA & ~maskA, 0).all;
+  const unB = weightSums(wb, fullB & ~maskB, 0).all;
+  const p = SCORING.missingPenalty * (unA + unB);
+  return x / (x + p);
+}
+
+export interface PreparedPerson {
+  person: ScreenPerson;
+  names: { full: string; prepared: PreparedName; keys: string[][]; weights: Float64Array; keyless: number }[];
+  documentKeys: string[];
+}
+
+export function preparePerson(person: ScreenPerson): PreparedPerson {
+  const seen = new Set<string>();
+  const names: PreparedPerson['names'] = [];
+  for (const full of person.names) {
+    const f = full.trim();
+    if (!f || seen.has(f)) continue;
+    seen.add(f);
+    const prepared = prepareName(f);
+    if (prepared.tokens.length === 0) continue;
+    const keys = tokenKeys(prepared);
+    names.push({ full: f, prepared, keys, weights: weightsOf(prepared), keyless: keylessMask(keys) });
+  }
+  const documentKeys = [...new Set(person.documents.map((d) => documentKey(d.number)))].filter((k) => k.length >= SCREENING_RULES.document.minLength);
+  return { person, names, documentKeys };
+}
+
+export class WatchlistIndex {
+  readonly entries: readonly IndexedEntry[];
+  private readonly names: IndexedName[] = [];
+  private readonly keyIds = new Map<string, number>();
+  /** an unordered pair of keys of two different parts -> names that have it */
+  private readonly pairs = new Map<number, number[]>();
+  /** a key -> (name, part) postings, sorted by the weight of the name's other parts (ascending) */
+  private singles = new Map<number, { names: Int32Array; rest: Float64Array }>();
+  private readonly byDocument = new Map<string, number[]>();
+  private readonly namesOfEntry: number[][] = [];
+  /** per entry: its birth ranges as day numbers, and whether its nationalities are known ISO codes */
+  private readonly birthDays: Float64Array[] = [];
+  private readonly knownNationalities: string[][] = [];
+  /** per entry, per search: the birth + nationality adjustment (NaN = not computed in this search) */
+  private bonus: Float64Array = new Float64Array(0);
+  // scratch, reused per search
+  private maskA: Uint8Array = new Uint8Array(0);
+
+  constructor(entries: readonly IndexedEntry[]) {
+    const singleLists = new Map<number, { name: number; rest: number }[]>();
+    this.entries = entries.filter((e) => e.entry.kind === 'individual');
+    this.entries.forEach((ie, ei) => {
+      const list: number[] = [];
+      this.namesOfEntry.push(list);
+      this.birthDays.push(Float64Array.from(ie.entry.births.flatMap((b) => [dayNumber(b.from), dayNumber(b.to)])));
+      this.knownNationalities.push(ie.entry.nationalities.filter(isKnownCountryCode));
+      const seen = new Set<string>();
+      ie.entry.names.forEach((n, ni) => {
+        if (seen.has(n.full)) return;
+        seen.add(n.full);
+        const prepared = prepareName(n.full);
+        if (prepared.tokens.length === 0) return;
+        const keys = tokenKeys(prepared);
+        const idx = this.names.length;
+        const w = weightsOf(prepared);
+        const keyIds = keys.slice(0, MAX_TOKENS).map((ks) => Int32Array.from(ks.map((k) => this.intern(k))));
+        const total = w.reduce((a, b) => a + b, 0);
+        this.names.push({ entry: ei, name: ni, prepared, keyIds, total, weights: w, keyless: keylessMask(keys), all: w.length >= 31 ? 0x7fffffff : (1 << w.length) - 1 });
+        list.push(idx);
+        const pairSet = new Set<number>();
+        for (let i = 0; i < keyIds.length; i++) {
+          for (const k of keyIds[i]!) {
+            let p = singleLists.get(k);
+            if (!p) singleLists.set(k, (p = []));
+            p.push({ name: idx, rest: total - w[i]! });
+            for (let j = i + 1; j < keyIds.length; j++) for (const k2 of keyIds[j]!) pairSet.add(pairKey(k, k2));
+          }
+        }
+        for (const pk of pairSet) {
+          let p = this.pairs.get(pk);
+          if (!p) this.pairs.set(pk, (p = []));
+          p.push(idx);
+        }
+      });
+      for (const d of ie.entry.documents) {
+        if (d.key.length < SCREENING_RULES.document.minLength) continue;
+        let p = this.byDocument.get(d.key);
+        if (!p) this.byDocument.set(d.key, (p = []));
+        if (!p.includes(ei)) p.push(ei);
+      }
+    });
+    for (const [k, list] of singleLists) {
+      list.sort((a, b) => a.rest - b.rest);
+      this.singles.set(k, { names: Int32Array.from(list.map((x) => x.name)), rest: Float64Array.from(list.map((x) => x.rest)) });
+    }
+    this.maskA = new Uint8Array(this.names.length);
+    this.bonus = new Float64Array(this.entries.length).fill(NaN);
+  }
+
+  private intern(key: string): number {
+    let id = this.keyIds.get(key);
+    if (id === undefined) this.keyIds.set(key, (id = this.keyIds.size));
+    return id;
+  }
+
+  /** Interned keys of a person's name parts (-1 for a key no list name has). */
+  private personKeyIds(keys: string[][]): Int32Array[] {
+    return keys.slice(0, MAX_TOKENS).map((ks) => Int32Array.from(ks.map((k) => this.keyIds.get(k) ?? -1)));
+  }
+
+  /**
+   * List names worth comparing with this person's name: those sharing keys with two different parts of it (a pair
+   * of keys), and those sharing a key with one part whose other parts weigh little enough that the one part could
+   * still carry the names score to the threshold (read from the postings sorted by that weight, so the long lists of
+   * common names are read only as far as needed).
+   */
+  private blocked(pk: Int32Array[], weights: Float64Array, floor: number): number[] {
+    const seen = this.maskA;
+    const out: number[] = [];
+    const add = (ni: number) => {
+      if (seen[ni] === 0) {
+        seen[ni] = 1;
+        out.push(ni);
+      }
+    };
+    for (let i = 0; i < pk.length; i++) {
+      for (const k of pk[i]!) {
+        if (k < 0) continue;
+        for (let j = i + 1; j < pk.length; j++) {
+          for (const k2 of pk[j]!) {
+            if (k2 < 0) continue;
+            const list = this.pairs.get(pairKey(k, k2));
+            if (list) for (const ni of list) add(ni);
+          }
+        }
+      }
+    }
+    const totalA = weights.reduce((a, b) => a + b, 0);
+    const maxW = Math.max(...Object.values(SCORING.roleWeights));
+    const ratio = (1 / floor - 1) / SCORING.missingPenalty;
+    for (let i = 0; i < pk.length; i++) {
+      const wa = weights[i]!;
+      // one aligned part (a, b): score <= x / (x + 0.2 (rest of A + rest of B)) with x <= (wa + maxW) / 2
+      const limit = ((wa + maxW) / 2) * ratio - (totalA - wa);
+      if (limit < 0) continue;
+      for (const k of pk[i]!) {
+        if (k < 0) continue;
+        const s = this.singles.get(k);
+        if (!s) continue;
+        for (let q = 0; q < s.names.length && s.rest[q]! <= limit + 1e-9; q++) add(s.names[q]!);
+      }
+    }
+    for (const ni of out) seen[ni] = 0;
+    return out;
+  }
+
+  /** Which parts of the two names share a blocking key (bit masks over the parts). */
+  private masks(pk: Int32Array[], n: IndexedName): [number, number] {
+    let ma = 0;
+    let mb = 0;
+    for (let i = 0; i < pk.length; i++) {
+      for (let j = 0; j < n.keyIds.length; j++) {
+        if (sharesKey(pk[i]!, n.keyIds[j]!)) {
+          ma |= 1 << i;
+          mb |= 1 << j;
+        }
+      }
+    }
+    return [ma >>> 0, mb >>> 0];
+  }
+
+  get nameCount(): number {
+    return this.names.length;
+  }
+
+  /**
+   * The entries this person may be, strongest first: every pair at or above the threshold. With `exhaustive`, every
+   * name of every entry is compared (slow; the benchmark's reference).
+   */
+  search(pp: PreparedPerson, opts: { threshold?: number; exhaustive?: boolean } = {}, stats?: MatchStats): Candidate[] {
+    const threshold = opts.threshold ?? SCREENING_RULES.threshold;
+    const person = pp.person;
+    // per entry: the name evidence found so far (best similarity)
+    const best = new Map<number, { sim: number; personName: string; nameIdx: number; cmp: ReturnType<typeof comparePreparedNames> }>();
+    const pf = dayNumber(person.birthFrom);
+    const pt = dayNumber(person.birthTo);
+    const bonusCache = this.bonus;
+    const touchedEntries: number[] = [];
+    const bonusOf = (ei: number): number => {
+      let b = bonusCache[ei]!;
+      if (Number.isNaN(b)) {
+        const known = this.knownNationalities[ei]!;
+        const nat: NationalityOutcome =
+          person.nationalities.some((c) => known.includes(c)) ? 'shared' : person.nationalities.length > 0 && known.length > 0 ? 'different' : 'unknown';
+        b = birthAdjustment(birthOutcomeDays(pf, pt, this.birthDays[ei]!)) + nationalityAdjustment(nat);
+        bonusCache[ei] = b;
+        touchedEntries.push(ei);
+      }
+      return b;
+    };
+    const documentEntries = new Set<number>();
+    for (const k of pp.documentKeys) for (const ei of this.byDocument.get(k) ?? []) documentEntries.add(ei);
+
+    const compare = (pn: PreparedPerson['names'][number], ni: number) => {
+      const n = this.names[ni]!;
+      const cmp = comparePreparedNames(pn.prepared, n.prepared);
+      const q = this.entries[n.entry]!.entry.names[n.name]!.quality;
+      const sim = cmp.score * qualityFactor(q);
+      const prev = best.get(n.entry);
+      if (!prev || sim > prev.sim) best.set(n.entry, { sim, personName: pn.full, nameIdx: ni, cmp });
+    };
+
+    for (const pn of pp.names) {
+      if (opts.exhaustive) {
+        for (let ni = 0; ni < this.names.length; ni++) compare(pn, ni);
+        continue;
+      }
+      const pk = this.personKeyIds(pn.keys);
+      const touched = this.blocked(pk, pn.weights, threshold - MAX_BONUS);
+      if (stats) stats.blocked += touched.length;
+      for (const ni of touched) {
+        const n = this.names[ni]!;
+        const [ma0, mb0] = this.masks(pk, n);
+        // parts without a key (a laqab, an initial) may still align: count them as possibly aligned
+        const ma = (ma0 | pn.keyless) >>> 0;
+        const mb = (mb0 | n.keyless) >>> 0;
+        const e = this.entries[n.entry]!;
+        const bound = nameScoreBound(pn.weights, ma, n.weights, mb) * qualityFactor(e.entry.names[n.name]!.quality);
+        const prev = best.get(n.entry);
+        if (prev && prev.sim >= bound) continue;
+        if (!documentEntries.has(n.entry) && (bound + MAX_BONUS < threshold || bound + bonusOf(n.entry) < threshold)) continue;
+        if (stats) stats.compared++;
+        compare(pn, ni);
+      }
+    }
+    // an entry with the same document number is compared on all its names
+    for (const ei of documentEntries) {
+      for (const pn of pp.names) for (const ni of this.namesOfEntry[ei]!) if (best.get(ei)?.nameIdx !== ni) compare(pn, ni);
+    }
+
+    const out: Candidate[] = [];
+    const consider = new Set<number>([...best.keys(), ...documentEntries]);
+    for (const ei of consider) {
+      const ie = this.entries[ei]!;
+      const b = best.get(ei);
+      const birth = birthEvidence(person, ie.entry.births);
+      const nat = nationalityEvidence(person.nationalities, ie.entry.nationalities);
+      const docs = documentEntries.has(ei) ? documentEvidence(person.documents, ie.entry.documents) : [];
+      const strength = strengthOf(b?.sim ?? 0, birth.outcome, nat.outcome, docs.length);
+      if (strength < threshold) continue;
+      const n = b ? this.names[b.nameIdx]! : null;
+      const wn = n ? ie.entry.names[n.name]! : null;
+      out.push({
+        entry: ie,
+        evidence: {
+          name:
+            b && wn
+              ? {
+                  personName: b.personName,
+                  entryName: wn.full,
+                  entryNameKind: wn.kind,
+                  quality: wn.quality,
+                  similarity: Math.round(b.sim * 1000) / 1000,
+                  parts: b.cmp.explanation.parts,
+                  text: b.cmp.explanation.text,
+                }
+              : null,
+          birth,
+          nationality: nat,
+          documents: docs,
+          strength,
+          threshold,
+        },
+      });
+    }
+    for (const ei of touchedEntries) bonusCache[ei] = NaN;
+    return out.sort((a, b) => b.evidence.strength - a.evidence.strength);
+  }
+}
