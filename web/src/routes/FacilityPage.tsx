@@ -38,7 +38,7 @@ export default function FacilityPage({ id }: { id: string }) {
     queryFn: () => api<CustodyEvent[]>(`/facilities/${id}/events?limit=50`),
     enabled: session.can('custody.read'),
   });
-  const rollcalls = useRollcalls({ facilityId: id, limit: 200 });
+  const rollcalls = useRollcalls({ facilityId: id, limit: 60 });
   const perUnit = useMemo(() => lastByUnit(rollcalls.data ?? []), [rollcalls.data]);
   const lastFull: Rollcall | undefined = (rollcalls.data ?? []).find((r) => r.status === 'closed' && r.result);
   const openRollcalls = (rollcalls.data ?? []).filter((r) => r.status !== 'closed');

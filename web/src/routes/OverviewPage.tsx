@@ -21,7 +21,7 @@ export default function OverviewPage() {
   const session = useSession();
   const { navigate } = useRouter();
   const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), refetchInterval: 60_000 });
-  const rollcalls = useRollcalls({ status: 'closed', limit: 500 });
+  const rollcalls = useRollcalls({ status: 'closed', limit: 120 });
   const alerts = useOpenAlerts();
 
   const last = useMemo(() => lastClosedByFacility(rollcalls.data ?? []), [rollcalls.data]);
