@@ -22,12 +22,12 @@ export interface E2eServer {
 }
 
 /** A server on a free port with a fresh in-memory PGlite, the seeded world, and the built web app from web/dist. */
-export async function startServer(): Promise<E2eServer> {
+export async function startServer(opts: { bigUnit?: number } = {}): Promise<E2eServer> {
   const database = await openDatabase({ dataDir: 'memory://' });
   await migrate(database);
   // The real clock: the browser's and the server's time must agree (marks, sessions, "today").
   const services = createServices(database, {});
-  const world = await seedE2eWorld(services, PASSWORD);
+  const world = await seedE2eWorld(services, PASSWORD, opts);
   const http = await buildHttp(services, { logger: false });
   await http.listen({ port: 0, host: '127.0.0.1' });
   const { port } = http.server.address() as AddressInfo;

@@ -21,7 +21,7 @@ const GIVEN_F = ['Fatima', 'Aisha', 'Maryam', 'Khadija', 'Zaynab', 'Asma', 'Hiba
 const FAMILY = ['al-Dulaimi', 'al-Obeidi', 'al-Tikriti', 'al-Shammari', 'al-Ani', 'al-Hamdani'];
 const FRENCH = ['Camille Martin', 'Léa Bernard', 'Chloé Dubois', 'Manon Durand', 'Inès Moreau', 'Sarah Laurent'];
 
-export async function seedE2eWorld(services: Services, password: string): Promise<E2eWorld> {
+export async function seedE2eWorld(services: Services, password: string, opts: { bigUnit?: number } = {}): Promise<E2eWorld> {
   const actor = systemActor('e2e seed');
   const hol = await services.facilities.create(actor, { code: 'HOL', name: 'al-Hol camp', kind: 'camp', capacity: 45000, country: 'SYR', location: { latitude: 36.3729, longitude: 41.1467 } });
   const roj = await services.facilities.create(actor, { code: 'ROJ', name: 'Roj camp', kind: 'camp', capacity: 3500, country: 'SYR', location: { latitude: 36.8747, longitude: 42.0367 } });
@@ -85,6 +85,14 @@ export async function seedE2eWorld(services: Services, password: string): Promis
       relations: [{ kind: 'father_of', personId: arabicPersonId! }],
     },
   ]);
+
+  if (opts.bigUnit) {
+    // One large block, as at al-Hol, for the roll-call list: thousands of rows on a tablet.
+    units['BIG'] = (await services.facilities.addUnit(actor, hol.id, { code: 'P2-BIG', name: 'Phase 2 large block' })).id;
+    for (let done = 0; done < opts.bigUnit; done += 1000) {
+      await admit(hol.id, units['BIG']!, people(Math.min(1000, opts.bigUnit - done), (i) => (i % 2 ? 'IRQ' : 'SYR')));
+    }
+  }
 
   const users: Record<string, Role> = {};
   const plan: { username: string; role: Role; facilityIds?: string[]; nationalities?: string[] }[] = [
