@@ -7,6 +7,7 @@ import { registryRoutes } from './modules/registry/registry.routes';
 import { reportsRoutes } from './modules/reports/reports.routes';
 import { rollcallsRoutes } from './modules/rollcalls/rollcalls.routes';
 import { alertsRoutes } from './modules/alerts/alerts.routes';
+import { screeningRoutes } from './modules/screening/screening.routes';
 
 /** Every module's routes, mounted under /api/v1. */
 export const apiRoutes: RoutePlugin[] = [
@@ -18,4 +19,5 @@ export const apiRoutes: RoutePlugin[] = [
   reportsRoutes,
   rollcallsRoutes,
   alertsRoutes,
+  screeningRoutes,
 ] as RoutePlugin[];

@@ -3,14 +3,15 @@ import { systemClock, type Clock } from './platform/clock';
 import type { Database } from './platform/db/database';
 import { uuidV7Ids, type IdGenerator } from './platform/ids';
 import { silentLogger, type Logger } from './platform/logger';
-import { AccessService, DEFAULT_ACCESS_CONFIG, type AccessConfig } from './modules/access';
+import { AccessService, DEFAULT_ACCESS_CONFIG, systemActor, type AccessConfig } from './modules/access';
 import { AuditService } from './modules/audit';
 import { CustodyService } from './modules/custody';
 import { FacilitiesService } from './modules/facilities';
 import { RegistryService } from './modules/registry';
 import { ReportsService } from './modules/reports';
 import { RollcallsService } from './modules/rollcalls';
-import { AlertsService } from './modules/alerts';
+import { AlertsService, type AlertRule } from './modules/alerts';
+import { ScreeningService } from './modules/screening';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -36,6 +37,7 @@ export interface Services {
   reports: ReportsService;
   rollcalls: RollcallsService;
   alerts: AlertsService;
+  screening: ScreeningService;
 }
 
 export function createServices(database: Database, opts: ServiceOptions = {}): Services {
@@ -67,5 +69,22 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   bus.on('custody.appended', (e) => {
     alerts.checkCapacity(e.facilityIds).catch((err) => logger.warn({ err }, 'capacity check failed'));
   });
-  return { database, clock, ids, bus, logger, siteId, audit, access, facilities, registry, custody, reports, rollcalls, alerts };
+  const screening = new ScreeningService(db, clock, ids, audit, registry, logger);
+  // Screening runs on enrolment and on every change of a person's names or details, after the commit.
+  registry.onChange((e) => screening.enqueue(`person ${e.change}`, () => screening.screenPersons(e.personIds, e.change === 'created' ? 'enrolment' : `person_${e.change}`)));
+  screening.onNewHits(async (hits) => {
+    bus.emit('screening.hit', { hitIds: hits.map((h) => h.hitId), personIds: [...new Set(hits.map((h) => h.personId))], trigger: hits[0]!.trigger });
+    // The alert says only that candidates wait for review: names and lists stay on the security side.
+    await alerts.raise(systemActor('watchlist screening'), [
+      {
+        facilityId: null,
+        rule: 'screening.hit' as AlertRule,
+        severity: 'warning',
+        title: `${hits.length} new watchlist candidate${hits.length === 1 ? '' : 's'} awaiting review`,
+        details: { hitIds: hits.map((h) => h.hitId), count: hits.length, trigger: hits[0]!.trigger },
+        dedupeKey: null,
+      },
+    ]);
+  });
+  return { database, clock, ids, bus, logger, siteId, audit, access, facilities, registry, custody, reports, rollcalls, alerts, screening };
 }

@@ -1,0 +1,19 @@
+/**
+ * Watchlists and screening (the security side, behind 'screening.read' / 'screening.decide'): versioned imports of
+ * the UN consolidated list and OFAC's SDN list, screening of registry persons against every active list, and a
+ * review queue of candidate hits that an officer confirms or dismisses with a reason.
+ */
+export {
+  ScreeningService,
+  type ImportInput,
+  type ImportResult,
+  type VersionView,
+  type HitView,
+  type NewHit,
+  type NewHitsListener,
+  type ScreeningRunResult,
+  type ScreenOptions,
+} from './screening.service';
+export { parseList, parseUnConsolidated, parseOfacSdn, diffList, LIST_FORMATS, type ListFormat, type ParsedList, type WatchEntry, type ListStats } from './screening.lists';
+export { SCREENING_RULES, HIT_STATUSES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
+export { WatchlistIndex, preparePerson, type MatchStats } from './screening.matcher';

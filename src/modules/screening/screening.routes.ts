@@ -1,0 +1,80 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ValidationError } from '../../platform/errors';
+import { actorOf } from '../../platform/http/auth';
+import type { Services } from '../../services';
+import { HitParams, HitsQuery, ImportJsonBody, ImportQuery, PersonParams, ReasonBody, VersionParams, VersionsQuery } from './screening.dto';
+import type { ImportInput } from './screening.service';
+
+/** Lists are a few MB (UN XML about 2 MB, OFAC's three CSV files about 3.5 MB); anything past this is refused with 413. */
+export const WATCHLIST_BODY_LIMIT = 16 * 1024 * 1024;
+
+export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['screening'];
+
+  // The UN list is posted as it is published: an XML body (this parser is local to these routes).
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: WATCHLIST_BODY_LIMIT }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  r.post(
+    '/watchlists/import',
+    {
+      config: { permission: 'screening.decide' },
+      bodyLimit: WATCHLIST_BODY_LIMIT,
+      schema: {
+        querystring: ImportQuery,
+        body: z.union([z.string(), ImportJsonBody]),
+        tags,
+        summary: 'Import a release of a watchlist (UN XML body, or JSON {format, xml | files})',
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      let input: ImportInput;
+      if (typeof body === 'string') {
+        if (request.query.format !== 'un-consolidated') {
+          throw new ValidationError('watchlist.bad_input', 'An XML body is the UN consolidated list; send OFAC files as JSON {format: "ofac-sdn", files: {sdn, alt, add}}');
+        }
+        input = { format: 'un-consolidated', content: body, fileName: request.query.fileName };
+      } else if (body.format === 'un-consolidated') {
+        input = { format: body.format, content: body.xml, fileName: body.fileName };
+      } else {
+        input = { format: body.format, content: body.files, fileName: body.fileName };
+      }
+      return reply.status(201).send(await services.screening.importList(actorOf(request), input));
+    },
+  );
+
+  r.get('/watchlists', { config: { permission: 'screening.read' }, schema: { querystring: VersionsQuery, tags, summary: 'List versions with counts and diff summary' } }, async (request) =>
+    services.screening.versions(actorOf(request), request.query.source),
+  );
+
+  r.get('/watchlists/versions/:id', { config: { permission: 'screening.read' }, schema: { params: VersionParams, tags, summary: 'One version with its added, removed and changed entries' } }, async (request) =>
+    services.screening.version(actorOf(request), request.params.id),
+  );
+
+  r.get('/screening/hits', { config: { permission: 'screening.read' }, schema: { querystring: HitsQuery, tags, summary: 'The review queue (pending first)' } }, async (request) =>
+    services.screening.hits(actorOf(request), request.query),
+  );
+
+  r.get('/screening/hits/:id', { config: { permission: 'screening.read' }, schema: { params: HitParams, tags } }, async (request) =>
+    services.screening.hit(actorOf(request), request.params.id),
+  );
+
+  r.post('/screening/hits/:id/confirm', { config: { permission: 'screening.decide' }, schema: { params: HitParams, body: ReasonBody, tags } }, async (request) =>
+    services.screening.decide(actorOf(request), request.params.id, 'confirmed', request.body.reason),
+  );
+
+  r.post('/screening/hits/:id/dismiss', { config: { permission: 'screening.decide' }, schema: { params: HitParams, body: ReasonBody, tags } }, async (request) =>
+    services.screening.decide(actorOf(request), request.params.id, 'dismissed', request.body.reason),
+  );
+
+  r.post(
+    '/screening/persons/:id/screen',
+    { config: { permission: 'screening.decide' }, schema: { params: PersonParams, body: ReasonBody, tags, summary: 'Screen one person now (the only way for a possible minor); audited with the reason' } },
+    async (request) => services.screening.requestScreening(actorOf(request), request.params.id, request.body.reason),
+  );
+};

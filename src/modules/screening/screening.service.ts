@@ -1,0 +1,524 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
+import type { IdGenerator } from '../../platform/ids';
+import type { Logger } from '../../platform/logger';
+import { requirePermission, systemActor, type Actor } from '../access';
+import type { AuditService } from '../audit';
+import { possiblyMinor, type RegistryService } from '../registry';
+import { candidateAction, personScreenHash, SCREENING_RULES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
+import { diffList, entryContentHash, entryScreenHash, parseList, type ListFormat, type ListStats, type OfacFiles, type WatchEntry } from './screening.lists';
+import { preparePerson, WatchlistIndex, type Candidate, type MatchStats } from './screening.matcher';
+import {
+  activeEntries,
+  currentEntries,
+  findEntry,
+  findHit,
+  findVersion,
+  insertChanges,
+  insertEntries,
+  insertHits,
+  insertRequest,
+  insertVersion,
+  latestHits,
+  listHits,
+  listsStamp,
+  listVersions,
+  loadScreenPersons,
+  lockSource,
+  personIdsPage,
+  updateEntry,
+  updateHit,
+  versionChanges,
+  type ChangeRow,
+  type HitListRow,
+  type VersionRow,
+} from './screening.repository';
+
+export interface ImportInput {
+  format: ListFormat;
+  /** The UN XML document, or OFAC's files (sdn.csv text, alt.csv and add.csv when given). */
+  content: string | OfacFiles;
+  fileName?: string;
+}
+
+export interface VersionView {
+  id: string;
+  source: string;
+  generatedAt: Date | null;
+  importedAt: Date;
+  importedBy: string | null;
+  fileName: string | null;
+  fileSha256: string;
+  stats: ListStats;
+  diff: { added: number; removed: number; changed: number; unchanged: number };
+  warnings: string[];
+}
+
+export interface ImportResult extends VersionView {
+  changes: { added: string[]; removed: string[]; changed: string[] };
+}
+
+export interface HitView {
+  id: string;
+  personId: string;
+  personName: string | null;
+  entry: { id: string; source: string; ref: string; name: string; active: boolean };
+  status: HitStatus;
+  evidence: PairEvidence;
+  trigger: string;
+  createdAt: Date;
+  updatedAt: Date;
+  decision: { at: Date; by: string | null; reason: string | null } | null;
+}
+
+export interface ScreeningRunResult {
+  trigger: string;
+  screened: number;
+  skippedMinors: number;
+  candidates: number;
+  newHits: number;
+  refreshedHits: number;
+}
+
+export interface NewHit {
+  hitId: string;
+  personId: string;
+  entryId: string;
+  source: string;
+  ref: string;
+  trigger: string;
+}
+
+export type NewHitsListener = (hits: NewHit[]) => void | Promise<void>;
+
+export interface ScreenOptions {
+  /** Screen possible minors too: only for an explicit, reasoned request. */
+  includeMinors?: boolean;
+  /** Per person matching time in milliseconds (benchmarks). */
+  onPerson?: (ms: number) => void;
+  stats?: MatchStats;
+  pageSize?: number;
+}
+
+const SCREENER = systemActor('watchlist screening');
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function toDate(v: string | Date | null): Date | null {
+  return v === null ? null : v instanceof Date ? v : new Date(v);
+}
+
+/**
+ * Watchlists and screening: versioned imports of lists, the screening of registry persons against every active list
+ * (on enrolment, on a change of the person, on every list update), and the review queue of hits that only a human
+ * decides. Possible minors are screened only on an explicit request with a reason.
+ */
+export class ScreeningService {
+  private readonly listeners: NewHitsListener[] = [];
+  private index: { stamp: string; index: WatchlistIndex } | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly audit: AuditService,
+    private readonly registry: RegistryService,
+    private readonly logger: Logger,
+    private readonly threshold: number = SCREENING_RULES.threshold,
+  ) {}
+
+  /** Called after new hits are committed (the alerts module raises an alert from here). */
+  onNewHits(listener: NewHitsListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Runs screening work after the current work, in the background; errors are logged, never thrown at the caller. */
+  enqueue(label: string, work: () => Promise<unknown>): void {
+    this.queue = this.queue.then(work).catch((err) => this.logger.error({ err, work: label }, 'screening work failed'));
+  }
+
+  /** Resolves when the background screening queued so far has finished (tests, CLI). */
+  async idle(): Promise<void> {
+    let last: Promise<unknown>;
+    do {
+      last = this.queue;
+      await last;
+    } while (last !== this.queue);
+  }
+
+  // --- lists ------------------------------------------------------------------------------------------------------
+
+  /**
+   * Imports a release of a list in one transaction: all of it or, for a corrupt or truncated file, nothing. Records
+   * the entries added, removed and changed since the list's previous import. Screening of the registry against the
+   * new release is queued after the commit (`idle()` waits for it).
+   */
+  async importList(actor: Actor, input: ImportInput): Promise<ImportResult> {
+    requirePermission(actor, 'screening.decide');
+    const parsed = parseList(input.format, input.content);
+    const raw = typeof input.content === 'string' ? input.content : [input.content.sdn, input.content.alt ?? '', input.content.add ?? ''].join('\u0000');
+    const fileSha256 = sha256(raw);
+    const now = this.clock.now();
+    const versionId = this.ids.next();
+    const source = parsed.format;
+    const prepared = parsed.entries.map((e) => ({ entry: e, contentHash: entryContentHash(e), screenHash: entryScreenHash(e) }));
+    let diff!: ReturnType<typeof diffList>;
+    await this.db.transaction(async (tx) => {
+      await lockSource(tx, source);
+      const current = await currentEntries(tx, source);
+      const activeHashes = new Map([...current].filter(([, v]) => v.active).map(([ref, v]) => [ref, v.contentHash]));
+      diff = diffList(activeHashes, prepared.map((p) => ({ ref: p.entry.ref, contentHash: p.contentHash })));
+      await insertVersion(tx, {
+        id: versionId,
+        source,
+        generatedAt: parsed.generatedAt ? new Date(parsed.generatedAt) : null,
+        importedAt: now,
+        importedBy: actor.userId,
+        importedByUsername: actor.username,
+        fileName: input.fileName ?? null,
+        fileSha256,
+        stats: parsed.stats,
+        added: diff.added.length,
+        removed: diff.removed.length,
+        changed: diff.changed.length,
+        unchanged: diff.unchanged,
+        warnings: parsed.warnings,
+      });
+      const inserts: Parameters<typeof insertEntries>[1] = [];
+      const changes: ChangeRow[] = [];
+      const added = new Set(diff.added);
+      const changed = new Set(diff.changed);
+      for (const p of prepared) {
+        const row = {
+          kind: p.entry.kind,
+          primaryName: p.entry.names[0]?.full ?? p.entry.ref,
+          data: p.entry,
+          contentHash: p.contentHash,
+          screenHash: p.screenHash,
+          active: true,
+        };
+        const existing = current.get(p.entry.ref);
+        if (added.has(p.entry.ref)) {
+          if (existing) {
+            // back on the list after a removal
+            await updateEntry(tx, existing.id, { ...row, changedVersionId: versionId, removedVersionId: null });
+            changes.push({ versionId, entryId: existing.id, change: 'added', ref: p.entry.ref, beforeHash: existing.contentHash, afterHash: p.contentHash });
+          } else {
+            const id = this.ids.next();
+            inserts.push({ id, source, ref: p.entry.ref, ...row, addedVersionId: versionId, changedVersionId: versionId });
+            changes.push({ versionId, entryId: id, change: 'added', ref: p.entry.ref, beforeHash: null, afterHash: p.contentHash });
+          }
+        } else if (changed.has(p.entry.ref) && existing) {
+          await updateEntry(tx, existing.id, { ...row, changedVersionId: versionId });
+          changes.push({ versionId, entryId: existing.id, change: 'changed', ref: p.entry.ref, beforeHash: existing.contentHash, afterHash: p.contentHash });
+        }
+      }
+      await insertEntries(tx, inserts);
+      for (const ref of diff.removed) {
+        const existing = current.get(ref)!;
+        await updateEntry(tx, existing.id, { active: false, removedVersionId: versionId });
+        changes.push({ versionId, entryId: existing.id, change: 'removed', ref, beforeHash: existing.contentHash, afterHash: null });
+      }
+      await insertChanges(tx, changes);
+      await this.audit.record(tx, actor, {
+        action: 'watchlist.import',
+        subjectType: 'watchlist_version',
+        subjectId: versionId,
+        details: {
+          source,
+          fileName: input.fileName ?? null,
+          fileSha256,
+          entries: parsed.stats.entries,
+          added: diff.added.length,
+          removed: diff.removed.length,
+          changed: diff.changed.length,
+        },
+      });
+    });
+    this.index = null;
+    this.enqueue('list update', () => this.screenAll(`list_update:${source}:${versionId}`));
+    const version = (await findVersion(this.db, versionId))!;
+    return { ...this.versionView(version), changes: { added: diff.added, removed: diff.removed, changed: diff.changed } };
+  }
+
+  private versionView(v: VersionRow): VersionView {
+    return {
+      id: v.id,
+      source: v.source,
+      generatedAt: v.generatedAt,
+      importedAt: v.importedAt,
+      importedBy: v.importedByUsername,
+      fileName: v.fileName,
+      fileSha256: v.fileSha256,
+      stats: v.stats as ListStats,
+      diff: { added: v.added, removed: v.removed, changed: v.changed, unchanged: v.unchanged },
+      warnings: (v.warnings as string[]) ?? [],
+    };
+  }
+
+  async versions(actor: Actor, source?: string): Promise<VersionView[]> {
+    requirePermission(actor, 'screening.read');
+    return (await listVersions(this.db, source)).map((v) => this.versionView(v));
+  }
+
+  async version(actor: Actor, id: string): Promise<VersionView & { changes: { change: string; ref: string; name: string }[] }> {
+    requirePermission(actor, 'screening.read');
+    const v = await findVersion(this.db, id);
+    if (!v) throw new NotFoundError('watchlist.version_not_found', `No watchlist version ${id}`);
+    return { ...this.versionView(v), changes: await versionChanges(this.db, id) };
+  }
+
+  // --- screening ----------------------------------------------------------------------------------------------------
+
+  /** The in-memory index of the active lists, rebuilt when a list changed. */
+  async currentIndex(): Promise<WatchlistIndex> {
+    const stamp = await listsStamp(this.db);
+    if (this.index?.stamp === stamp) return this.index.index;
+    const entries = await activeEntries(this.db);
+    const index = new WatchlistIndex(entries.map((e) => ({ id: e.id, source: e.source, screenHash: e.screenHash, entry: e.data })));
+    this.index = { stamp, index };
+    return index;
+  }
+
+  /** Screens every registry person (possible minors skipped) against every active list, page by page. */
+  async screenAll(trigger: string, opts: ScreenOptions = {}): Promise<ScreeningRunResult> {
+    const total: ScreeningRunResult = { trigger, screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
+    const index = await this.currentIndex();
+    if (index.entries.length === 0) return total;
+    const pageSize = opts.pageSize ?? 2000;
+    let after: string | null = null;
+    for (;;) {
+      const ids = await personIdsPage(this.db, after, pageSize);
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1]!;
+      const r = await this.screenPersons(ids, trigger, { ...opts, includeMinors: false }, index);
+      total.screened += r.screened;
+      total.skippedMinors += r.skippedMinors;
+      total.candidates += r.candidates;
+      total.newHits += r.newHits;
+      total.refreshedHits += r.refreshedHits;
+    }
+    await this.db.transaction((tx) =>
+      this.audit.record(tx, SCREENER, { action: 'screening.run', subjectType: 'screening', details: { ...total } }),
+    );
+    return total;
+  }
+
+  /** Screens these persons now; possible minors only with `includeMinors` (an explicit request). */
+  async screenPersons(personIds: string[], trigger: string, opts: ScreenOptions = {}, index?: WatchlistIndex): Promise<ScreeningRunResult> {
+    const result: ScreeningRunResult = { trigger, screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
+    const idx = index ?? (await this.currentIndex());
+    if (idx.entries.length === 0 || personIds.length === 0) return result;
+    const persons = await loadScreenPersons(this.db, personIds);
+    const now = this.clock.now();
+    const found: { person: ScreenPerson; personHash: string; candidates: Candidate[] }[] = [];
+    for (const person of persons) {
+      if (!opts.includeMinors && possiblyMinor({ birthTo: person.birthTo }, now)) {
+        result.skippedMinors++;
+        continue;
+      }
+      const t = performance.now();
+      const candidates = idx.search(preparePerson(person), { threshold: this.threshold }, opts.stats);
+      opts.onPerson?.(performance.now() - t);
+      result.screened++;
+      if (candidates.length) found.push({ person, personHash: personScreenHash(person), candidates });
+    }
+    const created = await this.recordCandidates(found, trigger, result);
+    await this.notify(created);
+    return result;
+  }
+
+  private async recordCandidates(
+    found: { person: ScreenPerson; personHash: string; candidates: Candidate[] }[],
+    trigger: string,
+    result: ScreeningRunResult,
+    tx0?: Db,
+  ): Promise<NewHit[]> {
+    if (found.length === 0) return [];
+    const created: NewHit[] = [];
+    const work = async (tx: Db) => {
+      const pairs = found.flatMap((f) => f.candidates.map((c) => ({ personId: f.person.id, entryId: c.entry.id })));
+      const previous = await latestHits(tx, pairs);
+      const now = this.clock.now();
+      const inserts: Parameters<typeof insertHits>[1] = [];
+      for (const f of found) {
+        for (const c of f.candidates) {
+          result.candidates++;
+          const prev = previous.get(`${f.person.id}|${c.entry.id}`) ?? null;
+          const action = candidateAction(
+            prev ? { status: prev.status as HitStatus, personHash: prev.personHash, entryHash: prev.entryHash } : null,
+            f.personHash,
+            c.entry.screenHash,
+          );
+          if (action === 'keep') continue;
+          if (action === 'refresh') {
+            result.refreshedHits++;
+            await updateHit(tx, prev!.id, {
+              evidence: c.evidence,
+              strength: c.evidence.strength,
+              personHash: f.personHash,
+              entryHash: c.entry.screenHash,
+              updatedAt: now,
+            });
+            continue;
+          }
+          const id = this.ids.next();
+          inserts.push({
+            id,
+            personId: f.person.id,
+            entryId: c.entry.id,
+            source: c.entry.source,
+            ref: c.entry.entry.ref,
+            status: 'pending',
+            strength: c.evidence.strength,
+            evidence: c.evidence,
+            personHash: f.personHash,
+            entryHash: c.entry.screenHash,
+            trigger,
+            createdAt: now,
+            updatedAt: now,
+          });
+          created.push({ hitId: id, personId: f.person.id, entryId: c.entry.id, source: c.entry.source, ref: c.entry.entry.ref, trigger });
+        }
+      }
+      await insertHits(tx, inserts);
+      await this.audit.record(
+        tx,
+        SCREENER,
+        created.map((h) => ({
+          action: 'screening.hit_raised',
+          subjectType: 'person',
+          subjectId: h.personId,
+          details: { hitId: h.hitId, source: h.source, ref: h.ref, trigger },
+        })),
+      );
+    };
+    if (tx0) await work(tx0);
+    else await this.db.transaction(work);
+    result.newHits += created.length;
+    return created;
+  }
+
+  private async notify(created: NewHit[]): Promise<void> {
+    if (created.length === 0) return;
+    for (const l of this.listeners) {
+      try {
+        await l(created);
+      } catch (err) {
+        this.logger.error({ err }, 'a new-hit listener failed');
+      }
+    }
+  }
+
+  /**
+   * An officer's explicit request to screen one person now, with a reason (audited). The only way a possible minor is
+   * screened. Returns the person's hits after screening.
+   */
+  async requestScreening(actor: Actor, personId: string, reason: string): Promise<{ personId: string; minor: boolean; result: ScreeningRunResult; hits: HitView[] }> {
+    requirePermission(actor, 'screening.decide');
+    const why = reason?.trim();
+    if (!why || why.length < 3) throw new ValidationError('screening.reason_required', 'Say why this person is screened (a reason of at least 3 characters)');
+    const index = await this.currentIndex();
+    const result: ScreeningRunResult = { trigger: 'request', screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
+    let minor = false;
+    let created: NewHit[] = [];
+    await this.db.transaction(async (tx) => {
+      const view = await this.registry.loadInScope(tx, actor, personId);
+      minor = view.possiblyMinor;
+      const [person] = await loadScreenPersons(tx, [personId]);
+      const found: { person: ScreenPerson; personHash: string; candidates: Candidate[] }[] = [];
+      if (person && index.entries.length > 0) {
+        const candidates = index.search(preparePerson(person), { threshold: this.threshold });
+        result.screened = 1;
+        if (candidates.length) found.push({ person, personHash: personScreenHash(person), candidates });
+      }
+      created = await this.recordCandidates(found, `request:${actor.username}`, result, tx);
+      await insertRequest(tx, {
+        id: this.ids.next(),
+        personId,
+        requestedAt: this.clock.now(),
+        requestedBy: actor.userId,
+        requestedByUsername: actor.username,
+        reason: why,
+        minor,
+        hits: result.candidates,
+      });
+      await this.audit.record(tx, actor, {
+        action: 'screening.request',
+        subjectType: 'person',
+        subjectId: personId,
+        details: { reason: why, possiblyMinor: minor, candidates: result.candidates, newHits: result.newHits },
+      });
+    });
+    await this.notify(created);
+    return { personId, minor, result, hits: await this.hits(actor, { personId, limit: 200, offset: 0 }) };
+  }
+
+  // --- review queue -------------------------------------------------------------------------------------------------
+
+  private hitView(r: HitListRow): HitView {
+    return {
+      id: r.id,
+      personId: r.person_id,
+      personName: r.person_name,
+      entry: { id: r.entry_id, source: r.source, ref: r.ref, name: r.entry_name, active: r.entry_active },
+      status: r.status as HitStatus,
+      evidence: r.evidence as PairEvidence,
+      trigger: r.trigger,
+      createdAt: toDate(r.created_at)!,
+      updatedAt: toDate(r.updated_at)!,
+      decision: r.decided_at ? { at: toDate(r.decided_at)!, by: r.decided_by_username, reason: r.reason } : null,
+    };
+  }
+
+  async hits(actor: Actor, filter: { status?: HitStatus; personId?: string; limit: number; offset: number }): Promise<HitView[]> {
+    requirePermission(actor, 'screening.read');
+    const rows = await listHits(this.db, { ...filter, facilityIds: actor.facilityIds, nationalities: actor.nationalities });
+    return rows.map((r) => this.hitView(r));
+  }
+
+  async hit(actor: Actor, id: string): Promise<HitView & { entryData: WatchEntry | null }> {
+    requirePermission(actor, 'screening.read');
+    const row = await findHit(this.db, id);
+    if (!row) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
+    const [view] = (await listHits(this.db, { personId: row.personId, limit: 1000, offset: 0, facilityIds: actor.facilityIds, nationalities: actor.nationalities })).filter(
+      (r) => r.id === id,
+    );
+    if (!view) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
+    await this.db.transaction((tx) => this.audit.record(tx, actor, { action: 'screening.hit_read', subjectType: 'person', subjectId: row.personId, details: { hitId: id } }));
+    const entry = await findEntry(this.db, row.entryId);
+    return { ...this.hitView(view), entryData: (entry?.data as WatchEntry) ?? null };
+  }
+
+  /** An officer's decision on a pending hit, with a reason; audited in the same transaction. */
+  async decide(actor: Actor, id: string, decision: 'confirmed' | 'dismissed', reason: string): Promise<HitView> {
+    requirePermission(actor, 'screening.decide');
+    const why = reason?.trim();
+    if (!why || why.length < 3) throw new ValidationError('screening.reason_required', 'A decision needs a reason (at least 3 characters)');
+    let personId = '';
+    await this.db.transaction(async (tx) => {
+      const hit = await findHit(tx, id, true);
+      if (!hit) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
+      await this.registry.loadInScope(tx, actor, hit.personId);
+      if (hit.status !== 'pending') {
+        throw new ConflictError('screening.already_decided', `This hit was already ${hit.status}`, { status: hit.status });
+      }
+      personId = hit.personId;
+      const now = this.clock.now();
+      await updateHit(tx, id, { status: decision, decidedAt: now, decidedBy: actor.userId, decidedByUsername: actor.username, reason: why, updatedAt: now });
+      await this.audit.record(tx, actor, {
+        action: decision === 'confirmed' ? 'screening.hit_confirm' : 'screening.hit_dismiss',
+        subjectType: 'person',
+        subjectId: hit.personId,
+        details: { hitId: id, source: hit.source, ref: hit.ref, reason: why },
+      });
+    });
+    const [view] = (await this.hits(actor, { personId, limit: 1000, offset: 0 })).filter((h) => h.id === id);
+    return view!;
+  }
+}
