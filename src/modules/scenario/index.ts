@@ -9,7 +9,7 @@ import { TimelineReplay, type ReplayOptions, type ReplaySummary } from './scenar
 import { seedWorld, type SeededWorld, type SeedProgress } from './scenario.seed';
 import { planWorld, type Scale } from './scenario.world';
 
-export { planWorld, leafUnits, FACILITIES, SMALL_DIVISOR, type Scale, type WorldPlan, type PersonPlan, type HouseholdPlan, type FacilityPlan } from './scenario.world';
+export { planWorld, leafUnits, FACILITIES, FULL, SMALL_DIVISOR, type Scale, type WorldPlan, type PersonPlan, type HouseholdPlan, type FacilityPlan } from './scenario.world';
 export { seedWorld, SEED_START, type SeededWorld, type SeedProgress } from './scenario.seed';
 export { TimelineReplay, parseUntil, COLLAPSE, DAY_AFTER_COLLAPSE, TIMELINE_START, TIMELINE_END, type ReplaySummary, type ReplayOptions, type TimelineEntry } from './scenario.replay';
 export { rollCallPort, LedgerRollCalls, type RollCallPort, type RollCallOutcome, type RollCallInput } from './scenario.rollcalls';
@@ -33,6 +33,8 @@ export async function runScenario(
   opts: {
     scale: Scale;
     seed: number;
+    /** Tests: scale the full world down by this factor instead. */
+    divisor?: number;
     clock: FakeClock;
     until: ReplayOptions['until'];
     speed?: number;
@@ -42,7 +44,7 @@ export async function runScenario(
   },
 ): Promise<ScenarioRun> {
   let t = performance.now();
-  const plan = planWorld({ scale: opts.scale, seed: opts.seed });
+  const plan = planWorld({ scale: opts.scale, seed: opts.seed, divisor: opts.divisor });
   const planMs = performance.now() - t;
   t = performance.now();
   const world = await seedWorld(services, plan, { clock: opts.clock, onProgress: opts.onSeedProgress });

@@ -9,7 +9,7 @@ import { leafUnits } from './scenario.world';
 
 /**
  * The January 2026 timeline, replayed through the services on a fake clock:
- *  - from 1 January: roll calls morning and evening in every facility, with a little noise (hospital visits, court
+ *  - from 5 January: a roll call every morning in every facility, with a little noise (hospital visits, court
  *    days for detainees, late marks that are accounted for within the hour, a death now and then), and a convoy of
  *    Iraqi families going home;
  *  - 20 January: the guards leave al-Hol at 07:00 UTC, six hours pass before the next force arrives at 13:00, and
@@ -23,7 +23,7 @@ import { leafUnits } from './scenario.world';
  * difference between the two is what the roll calls find.
  */
 
-export const TIMELINE_START = '2026-01-01T00:00:00Z';
+export const TIMELINE_START = '2026-01-05T00:00:00Z';
 export const TIMELINE_END = '2026-03-15T00:00:00Z';
 export const COLLAPSE = {
   guardsLeave: '2026-01-20T07:00:00Z',
@@ -35,9 +35,9 @@ export const DAY_AFTER_COLLAPSE = '2026-01-21';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** Roll calls (UTC; 07:00 and 19:00 local): al-Hol twice a day, the other facilities every morning. */
-const ROLL_CALL_HOURS: Record<string, number[]> = { HOL: [4, 16] };
-const DEFAULT_ROLL_CALL_HOURS = [4];
+/** Roll calls (UTC; 07:00 local every morning), and at al-Hol from the collapse on, again at 19:00 local. */
+const ROLL_CALL_HOURS = [4];
+const HOL_ROLL_CALL_HOURS_AFTER_COLLAPSE = [4, 16];
 const AIRLIFT = { firstDay: '2026-01-23', lastDay: '2026-03-03', flights: 50 };
 const ACKNOWLEDGED = '2026-02-03T10:00:00Z';
 /** Nights of riots in al-Hol in mid-February. */
@@ -235,7 +235,7 @@ export class TimelineReplay {
     const r = this.random;
     const collapsed = day >= Date.parse('2026-01-20T00:00:00Z');
     for (const facility of ['HOL', 'ROJ', 'GHW', 'SHD', 'AQT', 'IRQ-RCV']) {
-      for (const h of ROLL_CALL_HOURS[facility] ?? DEFAULT_ROLL_CALL_HOURS) {
+      for (const h of facility === 'HOL' && collapsed ? HOL_ROLL_CALL_HOURS_AFTER_COLLAPSE : ROLL_CALL_HOURS) {
         const at = day + h * HOUR + (facility === 'HOL' && collapsed && h === 16 ? 0 : r.int(0, 20) * 60_000);
         this.at(at, async () => void (await this.rollCall(facility, at, facility === 'HOL' && collapsed ? 0.0004 : 0.0002)));
       }
@@ -449,7 +449,7 @@ export class TimelineReplay {
     const until = Math.min(parseUntil(opts.until).getTime(), Date.parse(TIMELINE_END));
     let day = Date.parse(TIMELINE_START);
     let lastAt = day;
-    this.log(day, 'Timeline starts: roll calls twice a day in every facility');
+    this.log(day, 'Timeline starts: a roll call every morning in every facility');
     while (day < until) {
       this.planDay(day);
       const end = day + DAY;

@@ -73,7 +73,7 @@ export const FACILITIES: Omit<FacilityPlan, 'units'>[] = [
 ];
 
 /** Full-scale head counts per facility and population group. */
-const FULL = {
+export const FULL = {
   HOL: { iraqi: 18000, syrian: 18200, annex: 6800 },
   ROJ: 2800,
   prisons: { GHW: 4500, SHD: 1500, AQT: 2000 } as Record<string, number>,
@@ -94,8 +94,12 @@ const ARAB_FOREIGN = new Set(['TUN', 'MAR', 'EGY', 'SAU', 'JOR', 'DZA', 'LBN', '
 const SLAVICISED = new Set(['RUS', 'TJK', 'UZB', 'KAZ', 'AZE', 'KGZ']);
 const EUROPEAN = new Set(['FRA', 'NLD', 'DEU', 'BEL', 'GBR', 'SWE']);
 
-function scaled(n: number, scale: Scale): number {
-  return scale === 'full' ? n : Math.max(1, Math.round(n / SMALL_DIVISOR));
+/** `small` divides every full-scale figure by SMALL_DIVISOR; tests may divide further (a divisor number). */
+type ScaleArg = Scale | number;
+
+function scaled(n: number, scale: ScaleArg): number {
+  const divisor = scale === 'full' ? 1 : scale === 'small' ? SMALL_DIVISOR : scale;
+  return divisor === 1 ? n : Math.max(1, Math.round(n / divisor));
 }
 
 function units(): Record<string, UnitPlan[]> {
@@ -213,7 +217,7 @@ function namesOf(b: Builder, nationality: string, group: PersonGroup, sex: 'F' |
   return namesFor(spec, recordersFor(nationality, group, random), count, random);
 }
 
-function addDetainees(b: Builder, scale: Scale): void {
+function addDetainees(b: Builder, scale: ScaleArg): void {
   const { random } = b;
   const nationalities: string[] = [];
   for (const [c, n] of Object.entries(FULL.europeans)) for (let i = 0; i < scaled(n, scale); i++) nationalities.push(c);
@@ -419,21 +423,26 @@ function addHouseholds(b: Builder, facility: string, nationalityOf: () => string
   }
 }
 
-export function planWorld(opts: { scale: Scale; seed: number }): WorldPlan {
+/**
+ * The world for a scale and seed; the same arguments give the same plan. `divisor` (tests) scales the full world
+ * down by any factor instead of the small scale's.
+ */
+export function planWorld(opts: { scale: Scale; seed: number; divisor?: number }): WorldPlan {
+  const sc: ScaleArg = opts.divisor ?? opts.scale;
   const random = new Random(opts.seed);
   const allUnits = units();
   unitCache = allUnits;
   const facilities: FacilityPlan[] = FACILITIES.map((f) => ({ ...f, units: allUnits[f.code] ?? [] }));
   const b: Builder = { book: new NameBook(), random: random.fork('people'), persons: [], households: [] };
-  addDetainees(b, opts.scale);
+  addDetainees(b, sc);
   const hol = facilities.find((f) => f.code === 'HOL')!;
   const nat = b.random.fork('nationalities');
   const foreignFamily = () => nat.weighted(FOREIGN_FAMILIES.map((x) => x[0]), FOREIGN_FAMILIES.map((x) => x[1]));
   const phases = (from: number, to: number) => leafUnits(hol).filter((u) => Number(u.slice(1, 2)) >= from && Number(u.slice(1, 2)) <= to && u.startsWith('P'));
-  addHouseholds(b, 'HOL', () => 'IRQ', scaled(FULL.HOL.iraqi, opts.scale), () => phases(1, 3));
-  addHouseholds(b, 'HOL', () => 'SYR', scaled(FULL.HOL.syrian, opts.scale), () => phases(4, 8));
-  addHouseholds(b, 'HOL', foreignFamily, scaled(FULL.HOL.annex, opts.scale), () => leafUnits(hol, 'ANX-'));
+  addHouseholds(b, 'HOL', () => 'IRQ', scaled(FULL.HOL.iraqi, sc), () => phases(1, 3));
+  addHouseholds(b, 'HOL', () => 'SYR', scaled(FULL.HOL.syrian, sc), () => phases(4, 8));
+  addHouseholds(b, 'HOL', foreignFamily, scaled(FULL.HOL.annex, sc), () => leafUnits(hol, 'ANX-'));
   const roj = facilities.find((f) => f.code === 'ROJ')!;
-  addHouseholds(b, 'ROJ', foreignFamily, scaled(FULL.ROJ, opts.scale), () => leafUnits(roj));
+  addHouseholds(b, 'ROJ', foreignFamily, scaled(FULL.ROJ, sc), () => leafUnits(roj));
   return { scale: opts.scale, seed: opts.seed, facilities, households: b.households, persons: b.persons };
 }

@@ -1,0 +1,109 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestApp, targets, type TestApp } from './harness';
+import { systemActor } from '../src/modules/access';
+import { COLLAPSE, runScenario, ScenarioClock, scenarioIds, type ScenarioRun } from '../src/modules/scenario';
+import { openDatabase } from '../src/platform/db/database';
+import { migrate } from '../src/platform/db/migrate';
+import { createServices } from '../src/services';
+
+// A world scaled down 100 times (about 540 people, every facility) keeps these tests to seconds.
+const DIVISOR = 100;
+const admin = systemActor('scenario test');
+
+async function freshServices(seed: number) {
+  const database = await openDatabase({ dataDir: 'memory://' });
+  await migrate(database);
+  const clock = new ScenarioClock();
+  const services = createServices(database, { clock, ids: scenarioIds(clock, seed) });
+  return { services, clock, close: () => database.close() };
+}
+
+async function headAfter(seed: number, until: string): Promise<string> {
+  const { services, clock, close } = await freshServices(seed);
+  try {
+    await runScenario(services, { scale: 'small', divisor: DIVISOR * 4, seed, clock, until });
+    const v = await services.custody.verify(null);
+    if (!v.ok) throw new Error('ledger broken');
+    return v.head;
+  } finally {
+    await close();
+  }
+}
+
+describe('scenario: determinism', () => {
+  it('gives the same ledger head hash for the same seed, another for another seed', async () => {
+    const a = await headAfter(11, '2026-01-06');
+    const b = await headAfter(11, '2026-01-06');
+    const c = await headAfter(12, '2026-01-06');
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+  });
+});
+
+const heads = new Map<string, string>();
+
+describe.each(await targets())('scenario on %s: the collapse of 20 January', (target) => {
+  let app: TestApp;
+  let run: ScenarioRun;
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('seeds through the services and replays to the first roll call after the guards left', async () => {
+    const clock = new ScenarioClock();
+    app = await createTestApp(target, { clock });
+    // The harness builds services on its clock; rebuild them on the scenario's clock and seeded ids.
+    const services = createServices(app.services.database, { clock, ids: scenarioIds(clock, 7) });
+    run = await runScenario(services, { scale: 'small', divisor: DIVISOR, seed: 7, clock, until: '2026-01-20T17:00:00Z' });
+    const v = await services.custody.verify(null);
+    expect(v.ok).toBe(true);
+    if (v.ok) heads.set(target, v.head);
+    expect(run.world.personIds.length).toBe(run.world.plan.persons.length);
+
+    // Before the collapse the roll calls show at most a few late marks.
+    const hol = run.summary.rollcalls.filter((r) => r.facilityCode === 'HOL');
+    const before = hol.filter((r) => r.at.getTime() < Date.parse(COLLAPSE.guardsLeave));
+    expect(before.length).toBeGreaterThanOrEqual(14);
+    for (const r of before) expect(r.delta).toBeLessThanOrEqual(3);
+
+    // The first count after the six hours: the walk-out appears as the Delta, one UNACCOUNTED event each.
+    const first = hol.find((r) => r.at.toISOString() === new Date(COLLAPSE.firstCount).toISOString())!;
+    expect(first).toBeDefined();
+    const walkedOut = Number(/: (\d+) people walk out/.exec(run.summary.log.map((e) => e.text).join('\n'))![1]);
+    expect(walkedOut).toBeGreaterThan(0.1 * first.expected);
+    expect(first.unaccounted.length).toBeGreaterThanOrEqual(walkedOut);
+    expect(first.delta).toBe(first.expected - first.present - first.excused);
+    expect(first.delta).toBeGreaterThanOrEqual(walkedOut);
+    expect(first.alerts?.map((a) => a.rule)).toContain('rollcall.mass_absence');
+
+    // The ledger and the status report agree with the roll call.
+    const report = await services.reports.status(admin);
+    const holStatus = report.facilities.find((f) => f.code === 'HOL')!;
+    expect(holStatus.byStatus.unaccounted).toBe(first.delta);
+    expect(holStatus.minorsOnRoll / holStatus.onRoll).toBeGreaterThan(0.5);
+    const open = await services.alerts.list(admin, { status: 'open', limit: 200 });
+    const mass = open.filter((a) => a.rule === 'rollcall.mass_absence' && a.facilityId === run.world.facilityIds.get('HOL'));
+    expect(mass).toHaveLength(1);
+    expect(mass[0]!.severity).toBe('critical');
+  });
+
+  it('records what the API shows: a walked-out person has ADMITTED then UNACCOUNTED at 16:00', async () => {
+    const services = app.services;
+    const first = run.summary.rollcalls.find((r) => r.facilityCode === 'HOL' && r.at.toISOString() === new Date(COLLAPSE.firstCount).toISOString())!;
+    const someone = first.unaccounted[0]!;
+    const events = await services.custody.personEvents({ ...admin, purpose: 'test' }, someone);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['ADMITTED', 'UNACCOUNTED']));
+    expect(events.at(-1)!.type).toBe('UNACCOUNTED');
+    expect(events.at(-1)!.occurredAt.toISOString()).toBe(new Date(COLLAPSE.firstCount).toISOString());
+  });
+});
+
+describe('scenario: the same seed on every database', () => {
+  it('gives the same head hash on PGlite and PostgreSQL', () => {
+    const values = [...heads.values()];
+    if (values.length < 2) return;
+    expect(new Set(values).size).toBe(1);
+  });
+});
