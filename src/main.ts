@@ -52,10 +52,13 @@ export async function bootstrapAdmin(services: Services): Promise<{ username: st
 export async function serve(services: Services, opts: { port: number; host: string }): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildHttp(services, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
   await app.listen({ port: opts.port, host: opts.host });
+  // The alert scheduler (missed roll calls, escalation, capacity) and alerts relayed from other processes.
+  await services.alerts.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 15_000 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   const close = async () => {
+    await services.alerts.stop();
     await app.close();
     await services.database.close();
     process.exit(0);

@@ -6,6 +6,9 @@ import { adminActor, buildAdmittedPerson, buildFacility, personInput } from './f
 import type { FakeClock } from '../src/platform/clock';
 import { queryRows } from '../src/platform/db/database';
 import type { Services } from '../src/services';
+import { Bus } from '../src/platform/bus';
+import { silentLogger } from '../src/platform/logger';
+import { AlertsService, type AlertMessage } from '../src/modules/alerts';
 
 /** Enrols and admits `n` persons spread over the units, in two batches (fast enough for 1,000). */
 async function populate(s: Services, facilityId: string, unitIds: string[], n: number): Promise<Map<string, string>> {
@@ -326,6 +329,23 @@ for (const target of await targets()) {
       expect(denied.status).toBe(401);
       const registrar = await app.tokenFor('registrar');
       expect((await fetch(`${address}/api/v1/alerts/stream`, { headers: auth(registrar) })).status).toBe(403);
+    });
+
+    it('relays alerts to another process through PostgreSQL NOTIFY (LISTEN in the other process)', async () => {
+      const otherBus = new Bus();
+      const other = new AlertsService(app.services.database, app.services.clock, app.services.ids, app.services.audit, otherBus, silentLogger);
+      await other.start({ intervalMs: 3600_000 });
+      try {
+        const heard = new Promise<AlertMessage>((resolve) => otherBus.on('alert.changed', (m) => resolve(m as AlertMessage)));
+        const { facility } = await buildFacility(app.services, { code: 'NOTIFY' }, 0);
+        const [raised] = await app.services.alerts.raise(adminActor, [
+          { facilityId: facility.id, rule: 'facility.over_capacity', severity: 'warning', title: 'test', details: {}, dedupeKey: `test:${facility.id}` },
+        ]);
+        const msg = await heard;
+        expect(msg).toMatchObject({ change: 'raised', alert: { id: raised!.id, facilityId: facility.id } });
+      } finally {
+        await other.stop();
+      }
     });
 
     it('refuses bad input with 4xx in the contract shape', async () => {
