@@ -8,8 +8,10 @@ import { register as faceScorePairs } from './face-score-pairs';
 import { register as fingerprintScorePairs } from './fingerprint-score-pairs';
 import { register as namesScorePairs } from './names-score-pairs';
 import { register as rollcall } from './rollcall';
+import { register as watchlistImport } from './watchlist-import';
+import { register as screen } from './screen';
 
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
 
-export const commandRegistrars: CommandRegistrar[] = [serve, demo, migrate, userAdd, ledgerVerify, faceScorePairs, fingerprintScorePairs, namesScorePairs, rollcall];
+export const commandRegistrars: CommandRegistrar[] = [serve, demo, migrate, userAdd, ledgerVerify, faceScorePairs, fingerprintScorePairs, namesScorePairs, rollcall, watchlistImport, screen];

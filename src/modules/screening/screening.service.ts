@@ -103,6 +103,7 @@ export interface ScreenOptions {
 }
 
 const SCREENER = systemActor('watchlist screening');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -423,6 +424,7 @@ export class ScreeningService {
     requirePermission(actor, 'screening.decide');
     const why = reason?.trim();
     if (!why || why.length < 3) throw new ValidationError('screening.reason_required', 'Say why this person is screened (a reason of at least 3 characters)');
+    if (!UUID.test(personId)) throw new ValidationError('screening.bad_person_id', `${JSON.stringify(personId)} is not a person id`);
     const index = await this.currentIndex();
     const result: ScreeningRunResult = { trigger: 'request', screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
     let minor = false;
