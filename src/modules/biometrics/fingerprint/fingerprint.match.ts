@@ -80,6 +80,8 @@ export interface PreparedTemplate {
   readonly valid: Uint8Array;
   /** Cell bits, CYLINDER_WORDS per minutia. */
   readonly cells: Uint32Array;
+  /** A hash of the cylinders: orders the two sides of a comparison so that the score is symmetric. */
+  readonly key: number;
   /** Square root of the number of set cells of each cylinder. */
   readonly sqrtOnes: Float64Array;
   /** Edges of the minutiae's convex hull: start x, start y and unit inward normal, 4 numbers per edge. */
@@ -246,7 +248,9 @@ export function prepareTemplate(t: FingerprintTemplate): PreparedTemplate {
       hullEdges.set([p.x, p.y, -ey / len, ex / len], 4 * k);
     });
   }
-  return { n, x, y, angle, cos, sin, valid, cells, sqrtOnes, hullEdges };
+  let key = 0x811c9dc5;
+  for (let w = 0; w < cells.length; w++) key = Math.imul(key ^ cells[w]!, 0x01000193) >>> 0;
+  return { n, x, y, angle, cos, sin, valid, cells, key, sqrtOnes, hullEdges };
 }
 
 // Scratch buffers reused by every comparison (the matcher is synchronous, so one set suffices).
@@ -288,10 +292,14 @@ for (let i = 0; i < ANGLE_LUT.length; i++) {
 }
 
 /**
- * Similarity of two prepared templates in [0, 1] (raw MCC LSS-R score; see fingerprint.calibration.ts for the
- * calibrated score). Symmetric up to floating-point ties.
+ * Similarity of two prepared templates in [0, 1] (raw MCC LSS-R score blended with the consolidation; see
+ * fingerprint.calibration.ts for the calibrated score). Symmetric: both orders compute the same thing.
  */
-export function matchPrepared(a: PreparedTemplate, b: PreparedTemplate): number {
+export function matchPrepared(p: PreparedTemplate, q: PreparedTemplate): number {
+  // The greedy steps depend on which side is A; a fixed order makes the score symmetric at no cost.
+  const swap = p.key > q.key || (p.key === q.key && p.n > q.n);
+  const a = swap ? q : p;
+  const b = swap ? p : q;
   const na = a.n;
   const nb = b.n;
   if (na < 2 || nb < 2) return 0;

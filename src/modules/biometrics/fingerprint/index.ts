@@ -81,8 +81,7 @@ export function compareFingerprints(
 ): number {
   const pa = isPrepared(a) ? a : prepareTemplate(a);
   const pb = isPrepared(b) ? b : prepareTemplate(b);
-  // The matcher is nearly symmetric; averaging both directions removes the residue of tie-breaking.
-  return calibratedScore((matchPrepared(pa, pb) + matchPrepared(pb, pa)) / 2);
+  return calibratedScore(matchPrepared(pa, pb));
 }
 
 export interface Candidate<K> {
@@ -103,7 +102,7 @@ export function identify<K>(
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
   const out: (Candidate<K> & { raw: number })[] = [];
   for (const entry of gallery) {
-    const raw = (matchPrepared(p, entry.template) + matchPrepared(entry.template, p)) / 2;
+    const raw = matchPrepared(p, entry.template);
     const score = calibratedScore(raw);
     if (score >= threshold) out.push({ id: entry.id, score, raw });
   }
