@@ -17,6 +17,12 @@ const BLOCK = 8;
 /** Gabor kernel radius in pixels (kernels are (2R+1)^2). */
 const GABOR_RADIUS = 7;
 const ORIENTATION_BINS = 16;
+/** First column of each Gabor kernel row inside the circular support. */
+const SPAN_START = Int32Array.from({ length: 2 * GABOR_RADIUS + 1 }, (_, dy) => {
+  const r = GABOR_RADIUS + 0.5;
+  const h = Math.floor(Math.sqrt(Math.max(0, r * r - (dy - GABOR_RADIUS) ** 2)));
+  return GABOR_RADIUS - Math.min(GABOR_RADIUS, h);
+});
 const PERIOD_MIN = 5;
 const PERIOD_MAX = 15;
 const MAX_MINUTIAE = 80;
@@ -144,8 +150,11 @@ function gaborKernel(obin: number, period: number): Kernel {
   const c = Math.cos(theta);
   const s = Math.sin(theta);
   let sum = 0;
+  let taps = 0;
   for (let dy = -R; dy <= R; dy++) {
     for (let dx = -R; dx <= R; dx++) {
+      if (dx * dx + dy * dy > (R + 0.5) * (R + 0.5)) continue;
+      taps++;
       const along = dx * c + dy * s;
       const across = -dx * s + dy * c;
       const v =
@@ -155,11 +164,15 @@ function gaborKernel(obin: number, period: number): Kernel {
       sum += v;
     }
   }
-  const mean = sum / (size * size);
+  const mean = sum / taps;
   let norm = 0;
-  for (let i = 0; i < w.length; i++) {
-    w[i] = w[i]! - mean;
-    norm += Math.abs(w[i]!);
+  for (let dy = -R; dy <= R; dy++) {
+    for (let dx = -R; dx <= R; dx++) {
+      if (dx * dx + dy * dy > (R + 0.5) * (R + 0.5)) continue;
+      const i = (dy + R) * size + dx + R;
+      w[i] = w[i]! - mean;
+      norm += Math.abs(w[i]!);
+    }
   }
   for (let i = 0; i < w.length; i++) w[i] = w[i]! / norm;
   const k = { weights: w };
@@ -442,11 +455,14 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
       const per = Math.min(PERIOD_MAX, Math.max(PERIOD_MIN, Math.round(period[by * BW + bx]!)));
       const obin = Math.round((orientation[i]! / Math.PI) * ORIENTATION_BINS) % ORIENTATION_BINS;
       const kw = gaborKernel(obin, per).weights;
+      // Circular support: each kernel row only over its span inside radius R + 0.5.
       let acc = 0;
-      let ki = 0;
       for (let dy = 0; dy < size; dy++) {
-        let pi = (y + dy) * PW + x;
-        for (let dx = 0; dx < size; dx++) acc += padded[pi++]! * kw[ki++]!;
+        const start = SPAN_START[dy]!;
+        const end = size - start;
+        let pi = (y + dy) * PW + x + start;
+        let ki = dy * size + start;
+        for (let dx = start; dx < end; dx++) acc += padded[pi++]! * kw[ki++]!;
       }
       enhanced[i] = acc;
     }
@@ -460,18 +476,24 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
 
   // Distance of every pixel to the background (chamfer 3-4), to reject minutiae at the print's border.
   const border = chamferDistance(mask, W, H);
-  // Local clarity: the Gabor response's mean amplitude around each pixel relative to the print's median; it sets
-  // each minutia's quality. (Dropping low-clarity minutiae was measured to cost accuracy: MCC copes with them.)
-  const amp = new Float32Array(N);
-  for (let i = 0; i < N; i++) amp[i] = Math.abs(enhanced[i]!);
-  const clarity = boxFilter(amp, W, H, 8);
+  // Local clarity: the Gabor response's mean amplitude around a point relative to the print's median; it sets each
+  // minutia's quality. (Dropping low-clarity minutiae was measured to cost accuracy: MCC copes with them.)
   const fgAmp: number[] = [];
-  for (let i = 0; i < N; i += 7) if (mask[i]) fgAmp.push(clarity[i]!);
+  for (let i = 0; i < N; i += 7) if (mask[i]) fgAmp.push(Math.abs(enhanced[i]!));
   fgAmp.sort((p, q) => p - q);
-  const medianAmp = fgAmp.length ? fgAmp[fgAmp.length >> 1]! : 1;
-  for (let i = 0; i < N; i++) clarity[i] = medianAmp > 0 ? clarity[i]! / medianAmp : 0;
-
-  const minutiae = findMinutiae(skeleton, W, H, orientation, clarity, border, medianPeriod);
+  const medianAmp = fgAmp.length ? fgAmp[fgAmp.length >> 1]! : 0;
+  const clarityAt = (x: number, y: number): number => {
+    let sum = 0;
+    let n = 0;
+    for (let yy = Math.max(0, y - 8); yy <= Math.min(H - 1, y + 8); yy++) {
+      for (let xx = Math.max(0, x - 8); xx <= Math.min(W - 1, x + 8); xx++) {
+        sum += Math.abs(enhanced[yy * W + xx]!);
+        n++;
+      }
+    }
+    return medianAmp > 0 ? sum / n / medianAmp : 0;
+  };
+  const minutiae = findMinutiae(skeleton, W, H, orientation, clarityAt, border, medianPeriod);
   if (minutiae.length < 6) {
     throw new ValidationError(
       'fingerprint.too_few_minutiae',
@@ -695,7 +717,7 @@ function findMinutiae(
   W: number,
   H: number,
   orientation: Float32Array,
-  clarity: Float32Array,
+  clarityAt: (x: number, y: number) => number,
   border: Float32Array,
   medianPeriod: number,
 ): Minutia[] {
@@ -908,7 +930,7 @@ function findMinutiae(
   for (const r of raw) {
     if (r.removed) continue;
     const i = r.y * W + r.x;
-    const q = Math.min(1, clarity[i]!) * Math.min(1, border[i]! / (3 * medianPeriod));
+    const q = Math.min(1, clarityAt(r.x, r.y)) * Math.min(1, border[i]! / (3 * medianPeriod));
     out.push({ x: r.x, y: r.y, angle: r.angle, kind: r.kind, quality: Math.round(100 * q) });
   }
   if (out.length > MAX_MINUTIAE) {
