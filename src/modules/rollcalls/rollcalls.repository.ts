@@ -174,14 +174,14 @@ export async function insertMarks(
                     ${col((r) => r.expected)}::boolean[], ${col((r) => r.misplaced)}::boolean[],
                     ${col((r) => r.markedAt.toISOString())}::timestamptz[])
              as m(id, person_id, result, reason, note, method, verification_ref, unit_id, expected, misplaced, marked_at)
-        on conflict (id) do nothing
+        on conflict (rollcall_id, id) do nothing
         returning id`,
   );
   return new Set(inserted.map((r) => r.id));
 }
 
-export async function marksByIds(tx: Db, ids: readonly string[]): Promise<{ id: string; rollcall_id: string; person_id: string; result: string }[]> {
-  return queryRows(tx, sql`select id, rollcall_id, person_id, result from rollcall_marks where id = any(${uuids(ids)})`);
+export async function marksByIds(tx: Db, rollcallId: string, ids: readonly string[]): Promise<{ id: string; rollcall_id: string; person_id: string; result: string }[]> {
+  return queryRows(tx, sql`select id, rollcall_id, person_id, result from rollcall_marks where rollcall_id = ${rollcallId} and id = any(${uuids(ids)})`);
 }
 
 /** The decisive mark of each marked person: seen present anywhere beats everything, else the latest (domain rule). */

@@ -1,4 +1,4 @@
-import { bigint, boolean, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const rollcalls = pgTable('rollcalls', {
   id: uuid('id').primaryKey(),
@@ -22,23 +22,27 @@ export const rollcallExpected = pgTable('rollcall_expected', {
   outReason: text('out_reason'),
 });
 
-export const rollcallMarks = pgTable('rollcall_marks', {
-  id: uuid('id').primaryKey(),
-  seq: bigint('seq', { mode: 'number' }).notNull(),
-  rollcallId: uuid('rollcall_id').notNull(),
-  personId: uuid('person_id').notNull(),
-  result: text('result').notNull(),
-  reason: text('reason'),
-  note: text('note'),
-  method: text('method'),
-  verificationRef: text('verification_ref'),
-  unitId: uuid('unit_id'),
-  expected: boolean('expected').notNull(),
-  misplaced: boolean('misplaced').notNull(),
-  markedAt: timestamp('marked_at', { withTimezone: true }).notNull(),
-  markedBy: uuid('marked_by'),
-  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
-});
+export const rollcallMarks = pgTable(
+  'rollcall_marks',
+  {
+    id: uuid('id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    rollcallId: uuid('rollcall_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    result: text('result').notNull(),
+    reason: text('reason'),
+    note: text('note'),
+    method: text('method'),
+    verificationRef: text('verification_ref'),
+    unitId: uuid('unit_id'),
+    expected: boolean('expected').notNull(),
+    misplaced: boolean('misplaced').notNull(),
+    markedAt: timestamp('marked_at', { withTimezone: true }).notNull(),
+    markedBy: uuid('marked_by'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rollcallId, t.id] })],
+);
 
 export const rollcallUnitResults = pgTable('rollcall_unit_results', {
   id: uuid('id').primaryKey(),

@@ -245,7 +245,7 @@ export class RollcallsService {
       if (skipped.length) {
         // A known id must be the same mark again (a retry); the same id on another mark is a client bug.
         const byId = new Map(rows.map((r) => [r.id, r]));
-        for (const existing of await marksByIds(tx, [...new Set(skipped.map((r) => r.id))])) {
+        for (const existing of await marksByIds(tx, rollcallId, [...new Set(skipped.map((r) => r.id))])) {
           const mine = byId.get(existing.id)!;
           if (existing.rollcall_id !== rollcallId || existing.person_id !== mine.personId || existing.result !== mine.result) {
             throw new ConflictError('rollcall.mark_id_reused', `Mark id ${existing.id} was already used for another mark; a new mark needs a new id`, {
