@@ -20,9 +20,20 @@ export interface MapFacility {
 
 type Countries = FeatureCollection<Geometry, { name: string }>;
 
-async function loadCountries(): Promise<Countries> {
+/** The region's countries (prepared at build time), or the whole world when a facility lies outside the region. */
+async function loadCountries(points: { latitude: number; longitude: number }[]): Promise<Countries> {
+  const mod = await import('virtual:custos-region');
+  const r = mod.region;
+  if (points.every((p) => p.longitude > r.west + 3 && p.longitude < r.east - 3 && p.latitude > r.south + 3 && p.latitude < r.north - 3)) {
+    return mod.default as unknown as Countries;
+  }
   const topo = (await import('world-atlas/countries-50m.json')).default as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
   return feature(topo, topo.objects.countries) as unknown as Countries;
+}
+
+/** The figures under a facility's code: population, Delta at the last roll call, open alerts. */
+function labelLine(f: MapFacility): string {
+  return `${num(f.population)}${f.delta !== null ? ` · Δ ${num(f.delta)}` : ''}${f.openAlerts > 0 ? ` · ${f.openAlerts} alert${f.openAlerts > 1 ? 's' : ''}` : ''}`;
 }
 
 const W = 720;
@@ -30,7 +41,7 @@ const H = 420;
 
 /** The facilities on a Natural Earth basemap (world-atlas, drawn with d3-geo as SVG; no tile server). */
 export default function FacilityMap({ facilities, onOpen }: { facilities: MapFacility[]; onOpen?: (id: string) => void }) {
-  const countries = useQuery({ queryKey: ['world-atlas-50m'], queryFn: loadCountries, staleTime: Infinity });
+  const countries = useQuery({ queryKey: ['world-atlas-50m', facilities.length], queryFn: () => loadCountries(facilities), staleTime: Infinity });
 
   const { projection, path, shown } = useMemo(() => {
     const pts = facilities.length ? facilities : [{ latitude: 36, longitude: 40 }];
@@ -69,10 +80,32 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
 
   const maxPop = Math.max(1, ...facilities.map((f) => f.population));
   const radius = (p: number) => 5 + 15 * Math.sqrt(p / maxPop);
-  const projected = facilities.map((f) => ({ id: f.id, p: projection([f.longitude, f.latitude]) }));
-  // A label goes to the left of its dot when another facility sits just to the right of it.
-  const labelLeft = (id: string, at: [number, number]) =>
-    projected.some((o) => o.id !== id && o.p && o.p[0] > at[0] && o.p[0] - at[0] < 90 && Math.abs(o.p[1] - at[1]) < 28);
+  // Labels placed greedily, biggest facility first: right of the dot, else left, above or below, else none.
+  const placed: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  const dots = facilities
+    .map((f) => ({ f, p: projection([f.longitude, f.latitude]) as [number, number] | null, r: radius(f.population) }))
+    .filter((d): d is { f: MapFacility; p: [number, number]; r: number } => !!d.p);
+  for (const d of dots) placed.push({ x0: d.p[0] - d.r, y0: d.p[1] - d.r, x1: d.p[0] + d.r, y1: d.p[1] + d.r });
+  const labelAt = new Map<string, { dx: number; dy: number; anchor: 'start' | 'end' | 'middle' } | null>();
+  for (const d of [...dots].sort((a, b) => b.f.population - a.f.population)) {
+    const w = Math.max(d.f.code.length * 9, labelLine(d.f).length * 7) + 4;
+    const h = 30;
+    const options = [
+      { dx: d.r + 4, dy: -2, anchor: 'start' as const, box: [d.r + 2, -16, d.r + 2 + w, -16 + h] },
+      { dx: -d.r - 4, dy: -2, anchor: 'end' as const, box: [-d.r - 2 - w, -16, -d.r - 2, -16 + h] },
+      { dx: 0, dy: -d.r - 18, anchor: 'middle' as const, box: [-w / 2, -d.r - 32, w / 2, -d.r - 2] },
+      { dx: 0, dy: d.r + 14, anchor: 'middle' as const, box: [-w / 2, d.r + 1, w / 2, d.r + 1 + h] },
+    ];
+    const mine = { x0: d.p[0] - d.r, y0: d.p[1] - d.r, x1: d.p[0] + d.r, y1: d.p[1] + d.r };
+    const free = options.find((o) => {
+      const b = { x0: d.p[0] + o.box[0]!, y0: d.p[1] + o.box[1]!, x1: d.p[0] + o.box[2]!, y1: d.p[1] + o.box[3]! };
+      if (b.x0 < 0 || b.x1 > W || b.y0 < 0 || b.y1 > H) return false;
+      const clash = placed.some((q) => q !== mine && !(q.x0 === mine.x0 && q.y0 === mine.y0) && b.x0 < q.x1 && b.x1 > q.x0 && b.y0 < q.y1 && b.y1 > q.y0);
+      if (!clash) placed.push(b);
+      return !clash;
+    });
+    labelAt.set(d.f.id, free ? { dx: free.dx, dy: free.dy, anchor: free.anchor } : null);
+  }
   const labels = shown
     .map((c) => ({ name: c.properties.name, at: projection(geoCentroid(c)) }))
     .filter((l): l is { name: string; at: [number, number] } => !!l.at && l.at[0] > 30 && l.at[0] < W - 30 && l.at[1] > 20 && l.at[1] < H - 20);
@@ -98,7 +131,7 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
             const p = projection([f.longitude, f.latitude]);
             if (!p) return null;
             const r = radius(f.population);
-            const left = labelLeft(f.id, p as [number, number]);
+            const at = labelAt.get(f.id);
             const alarm = f.openAlerts > 0 || (f.delta ?? 0) > 0;
             const label = `${f.name}: ${num(f.population)} on roll${f.delta !== null ? `, Delta ${num(f.delta)}` : ''}, ${f.openAlerts} open alerts`;
             return (
@@ -116,15 +149,23 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
                 }}
               >
                 <title>{label}</title>
-                <circle className="dot" r={r} fill={alarm ? 'rgba(224,49,49,0.55)' : 'rgba(12,133,112,0.55)'} stroke={alarm ? '#c92a2a' : '#087f5b'} strokeWidth={1.5} />
-                <text x={left ? -r - 4 : r + 4} textAnchor={left ? 'end' : 'start'} y={-2} fontSize={14} fontWeight={700} fill="#212529">
-                  {f.code}
-                </text>
-                <text x={left ? -r - 4 : r + 4} textAnchor={left ? 'end' : 'start'} y={13} fontSize={13} fill="#343a40">
-                  {num(f.population)}
-                  {f.delta !== null ? ` · Δ ${num(f.delta)}` : ''}
-                  {f.openAlerts > 0 ? ` · ${f.openAlerts}⚠` : ''}
-                </text>
+                <circle
+                  className="dot"
+                  r={r}
+                  fill={f.population === 0 ? '#ffffff' : alarm ? 'rgba(224,49,49,0.55)' : 'rgba(12,133,112,0.55)'}
+                  stroke={alarm ? '#c92a2a' : f.population === 0 ? '#868e96' : '#087f5b'}
+                  strokeWidth={1.5}
+                />
+                {at && (
+                  <g aria-hidden="true">
+                    <text x={at.dx} y={at.dy} textAnchor={at.anchor} fontSize={14} fontWeight={700} fill="#212529">
+                      {f.code}
+                    </text>
+                    <text x={at.dx} y={at.dy + 15} textAnchor={at.anchor} fontSize={12} fill="#343a40">
+                      {labelLine(f)}
+                    </text>
+                  </g>
+                )}
               </g>
             );
           })}

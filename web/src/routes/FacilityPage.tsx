@@ -8,7 +8,7 @@ import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
-import { lastByUnit, useRollcalls, type Rollcall } from '../features/rollcalls/rollcalls.api';
+import { lastFiguresByFacility, lastRowByUnit, rollcallFigures, useDeltaHistory, useRollcalls } from '../features/rollcalls/rollcalls.api';
 import { alertTitle } from '../features/alerts/alerts.text';
 
 /** Units in tree order (parents before their children) with their depth. */
@@ -38,10 +38,11 @@ export default function FacilityPage({ id }: { id: string }) {
     queryFn: () => api<CustodyEvent[]>(`/facilities/${id}/events?limit=50`),
     enabled: session.can('custody.read'),
   });
-  const rollcalls = useRollcalls({ facilityId: id, limit: 60 });
-  const perUnit = useMemo(() => lastByUnit(rollcalls.data ?? []), [rollcalls.data]);
-  const lastFull: Rollcall | undefined = (rollcalls.data ?? []).find((r) => r.status === 'closed' && r.result);
-  const openRollcalls = (rollcalls.data ?? []).filter((r) => r.status !== 'closed');
+  const openList = useRollcalls({ facilityId: id, status: 'open', limit: 10 });
+  const history = useDeltaHistory({ facilityId: id, limit: 2000 });
+  const perUnit = useMemo(() => lastRowByUnit(history.data ?? []), [history.data]);
+  const lastFull = useMemo(() => lastFiguresByFacility(rollcallFigures(history.data ?? [])).get(id), [history.data, id]);
+  const openRollcalls = openList.data ?? [];
   const [selected, setSelected] = useState<string[]>([]);
 
   const start = useMutation({
@@ -92,9 +93,9 @@ export default function FacilityPage({ id }: { id: string }) {
         <StatCard label="Escaped" value={num(f.roll.escaped)} color={f.roll.escaped ? 'red.8' : undefined} />
         <StatCard
           label="Delta, last roll call"
-          value={lastFull?.result ? num(lastFull.result.delta) : '–'}
+          value={lastFull ? num(lastFull.delta) : '–'}
           hint={lastFull?.closedAt ? shortTime(lastFull.closedAt) : 'none closed yet'}
-          color={lastFull?.result && lastFull.result.delta > 0 ? 'red.8' : undefined}
+          color={lastFull && lastFull.delta > 0 ? 'red.8' : undefined}
           testId="facility-delta"
         />
       </SimpleGrid>
@@ -163,11 +164,16 @@ export default function FacilityPage({ id }: { id: string }) {
                         </Table.Td>
                         <Table.Td>
                           <Text size="sm">{last ? shortTime(last.closedAt) : '–'}</Text>
+                          {last && (
+                            <Text size="xs" c="dimmed">
+                              {num(last.present)} of {num(last.expected)} present
+                            </Text>
+                          )}
                         </Table.Td>
                         <Table.Td ta="right" className="num" data-testid="delta">
                           {last ? (
-                            <Badge color={last.figures.delta > 0 ? 'red' : 'teal'} variant={last.figures.delta > 0 ? 'filled' : 'light'}>
-                              {num(last.figures.delta)}
+                            <Badge color={last.delta > 0 ? 'red' : 'teal'} variant={last.delta > 0 ? 'filled' : 'light'}>
+                              {num(last.delta)}
                             </Badge>
                           ) : (
                             '–'

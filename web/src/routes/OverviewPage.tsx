@@ -9,11 +9,15 @@ import { StatCard } from '../components/StatCard';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { useOpenAlerts } from '../features/alerts/alerts.queries';
-import { lastClosedByFacility, useRollcalls, type Rollcall } from '../features/rollcalls/rollcalls.api';
+import { lastFiguresByFacility, rollcallFigures, useDeltaHistory, type RollcallFigures } from '../features/rollcalls/rollcalls.api';
 import type { MapFacility } from '../components/FacilityMap';
 
-const FacilityMap = lazy(() => import('../components/FacilityMap'));
-const Chart = lazy(() => import('../components/Chart'));
+// Fetched as soon as this page's code arrives, in parallel with its data rather than after it.
+const mapModule = import('../components/FacilityMap');
+const chartModule = import('../components/Chart');
+void import('virtual:custos-region');
+const FacilityMap = lazy(() => mapModule);
+const Chart = lazy(() => chartModule);
 
 const PALETTE = ['#0c8599', '#e8590c', '#5f3dc4', '#2b8a3e', '#c2255c', '#1864ab', '#795548'];
 
@@ -21,10 +25,11 @@ export default function OverviewPage() {
   const session = useSession();
   const { navigate } = useRouter();
   const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), refetchInterval: 60_000 });
-  const rollcalls = useRollcalls({ status: 'closed', limit: 120 });
+  const history = useDeltaHistory();
   const alerts = useOpenAlerts();
 
-  const last = useMemo(() => lastClosedByFacility(rollcalls.data ?? []), [rollcalls.data]);
+  const figures = useMemo(() => rollcallFigures(history.data ?? []), [history.data]);
+  const last = useMemo(() => lastFiguresByFacility(figures), [figures]);
   const alertsByFacility = useMemo(() => {
     const m = new Map<string, number>();
     for (const a of alerts.data ?? []) if (a.facilityId) m.set(a.facilityId, (m.get(a.facilityId) ?? 0) + 1);
@@ -42,7 +47,7 @@ export default function OverviewPage() {
           latitude: f.location!.latitude,
           longitude: f.location!.longitude,
           population: f.onRoll,
-          delta: last.get(f.id)?.result?.delta ?? null,
+          delta: last.get(f.id)?.delta ?? null,
           openAlerts: alertsByFacility.get(f.id) ?? 0,
         })),
     [report.data, last, alertsByFacility],
@@ -50,7 +55,7 @@ export default function OverviewPage() {
 
   if (report.error) return <ErrorNote error={report.error} what="the status report" />;
   const r = report.data;
-  const totalDelta = [...last.values()].reduce((s, x) => s + (x.result?.delta ?? 0), 0);
+  const totalDelta = [...last.values()].reduce((s, x) => s + x.delta, 0);
 
   return (
     <Stack gap="md">
@@ -77,7 +82,7 @@ export default function OverviewPage() {
         <StatCard label="Escaped" value={r ? num(r.totals.escaped) : '…'} color={r && r.totals.escaped > 0 ? 'red.8' : undefined} testId="total-escaped" />
         <StatCard
           label="Delta, last roll calls"
-          value={rollcalls.isPending ? '…' : last.size ? num(totalDelta) : '–'}
+          value={history.isPending && session.can('reports.read') ? '…' : last.size ? num(totalDelta) : '–'}
           hint={session.can('alerts.read') ? `${alerts.data?.length ?? 0} open alerts` : undefined}
           color={totalDelta > 0 ? 'red.8' : undefined}
           testId="total-delta"
@@ -125,7 +130,7 @@ export default function OverviewPage() {
                         {num(f.onRoll)}
                       </Table.Td>
                       <Table.Td ta="right" className="num" data-testid="delta">
-                        {lr?.result ? <Text span c={lr.result.delta > 0 ? 'red.8' : undefined} fw={lr.result.delta > 0 ? 700 : undefined}>{num(lr.result.delta)}</Text> : '–'}
+                        {lr ? <Text span c={lr.delta > 0 ? 'red.8' : undefined} fw={lr.delta > 0 ? 700 : undefined}>{num(lr.delta)}</Text> : '–'}
                       </Table.Td>
                       <Table.Td ta="right" className="num" data-testid="alerts">
                         {a > 0 ? <Badge color="red">{a}</Badge> : '0'}
@@ -146,7 +151,7 @@ export default function OverviewPage() {
               Population at each roll call
             </Title>
             <Suspense fallback={<Skeleton h={260} />}>
-              {r && <PopulationChart rollcalls={rollcalls.data ?? []} report={r} />}
+              {r && <PopulationChart figures={figures} report={r} />}
             </Suspense>
           </Paper>
         </Grid.Col>
@@ -156,7 +161,7 @@ export default function OverviewPage() {
               Delta at each roll call
             </Title>
             <Suspense fallback={<Skeleton h={260} />}>
-              {r && <DeltaChart rollcalls={rollcalls.data ?? []} report={r} />}
+              {r && <DeltaChart figures={figures} report={r} />}
             </Suspense>
           </Paper>
         </Grid.Col>
@@ -167,12 +172,11 @@ export default function OverviewPage() {
   );
 }
 
-function seriesByFacility(rollcalls: Rollcall[], report: StatusReport, value: (r: Rollcall) => number | null) {
+function seriesByFacility(figures: RollcallFigures[], report: StatusReport, value: (r: RollcallFigures) => number) {
   const names = new Map(report.facilities.map((f) => [f.id, f.name.replace(/ \(.*\)$/, '')]));
   const by = new Map<string, [string, number][]>();
-  for (const rc of [...rollcalls].sort((a, b) => (a.closedAt ?? '').localeCompare(b.closedAt ?? ''))) {
+  for (const rc of figures) {
     const v = value(rc);
-    if (v === null || !rc.closedAt) continue;
     const list = by.get(rc.facilityId) ?? [];
     list.push([rc.closedAt, v]);
     by.set(rc.facilityId, list);
@@ -188,10 +192,10 @@ function EmptyChart({ text }: { text: string }) {
   );
 }
 
-function PopulationChart({ rollcalls, report }: { rollcalls: Rollcall[]; report: StatusReport }) {
-  // The population of a facility at a moment is the expected list of a roll call of the whole facility.
-  const series = seriesByFacility(rollcalls.filter((r) => r.unitIds.length === 0), report, (r) => r.expected);
-  if (!series.length) return <EmptyChart text="No full roll call closed yet: the population curve starts with the first one." />;
+function PopulationChart({ figures, report }: { figures: RollcallFigures[]; report: StatusReport }) {
+  // The population of a facility at a moment is the expected list of its roll call (the manifest then).
+  const series = seriesByFacility(figures, report, (r) => r.expected);
+  if (!series.length) return <EmptyChart text="No roll call closed yet: the population curve starts with the first one." />;
   return (
     <Chart
       label="Population of each facility at its roll calls"
@@ -199,7 +203,7 @@ function PopulationChart({ rollcalls, report }: { rollcalls: Rollcall[]; report:
         tooltip: { trigger: 'axis' },
         legend: { top: 0, type: 'scroll' },
         grid: { left: 56, right: 16, top: 36, bottom: 28 },
-        xAxis: { type: 'time' },
+        xAxis: { type: 'time', axisLabel: { formatter: '{d} {MMM}', hideOverlap: true } },
         yAxis: { type: 'value', min: 0 },
         series: series.map((s) => ({ type: 'line', name: s.name, data: s.data, showSymbol: s.data.length < 40, color: s.color })),
       }}
@@ -207,8 +211,8 @@ function PopulationChart({ rollcalls, report }: { rollcalls: Rollcall[]; report:
   );
 }
 
-function DeltaChart({ rollcalls, report }: { rollcalls: Rollcall[]; report: StatusReport }) {
-  const series = seriesByFacility(rollcalls, report, (r) => r.result?.delta ?? null);
+function DeltaChart({ figures, report }: { figures: RollcallFigures[]; report: StatusReport }) {
+  const series = seriesByFacility(figures, report, (r) => r.delta);
   if (!series.length) return <EmptyChart text="No roll call closed yet: the Delta appears with the first one." />;
   return (
     <Chart
@@ -217,7 +221,7 @@ function DeltaChart({ rollcalls, report }: { rollcalls: Rollcall[]; report: Stat
         tooltip: { trigger: 'axis' },
         legend: { top: 0, type: 'scroll' },
         grid: { left: 48, right: 16, top: 36, bottom: 28 },
-        xAxis: { type: 'time' },
+        xAxis: { type: 'time', axisLabel: { formatter: '{d} {MMM}', hideOverlap: true } },
         yAxis: { type: 'value', min: 0, minInterval: 1 },
         series: series.map((s) => ({ type: 'line', step: 'end', name: s.name, data: s.data, showSymbol: true, color: s.color })),
       }}

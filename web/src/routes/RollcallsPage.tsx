@@ -22,7 +22,7 @@ export default function RollcallsPage() {
     }
   }, [facilities.data, facilityId, session.facilityIds]);
   const facility = useQuery({ queryKey: ['facility', facilityId], queryFn: () => api<FacilityDetail>(`/facilities/${facilityId}`), enabled: !!facilityId });
-  const recent = useRollcalls({ facilityId: facilityId ?? undefined, limit: 20 });
+  const recent = useRollcalls({ facilityId: facilityId ?? undefined, limit: 10 });
   const [units, setUnits] = useState<string[]>([]);
   useEffect(() => setUnits([]), [facilityId]);
 

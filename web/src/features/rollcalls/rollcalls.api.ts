@@ -76,25 +76,74 @@ export function useRollcalls(filter: { facilityId?: string; status?: string; lim
   });
 }
 
-/** Per facility: the last closed roll call (its Delta is the Delta the overview shows). */
-export function lastClosedByFacility(list: Rollcall[]): Map<string, Rollcall> {
-  const out = new Map<string, Rollcall>();
-  for (const r of list) {
-    if (r.status !== 'closed' || !r.result) continue;
-    const prev = out.get(r.facilityId);
-    if (!prev || (r.closedAt ?? '') > (prev.closedAt ?? '')) out.set(r.facilityId, r);
+export interface DeltaRow {
+  rollcallId: string;
+  closedAt: string;
+  facilityId: string;
+  facilityCode: string;
+  unitId: string | null;
+  unitCode: string | null;
+  expected: number;
+  present: number;
+  excused: number;
+  delta: number;
+}
+
+export interface RollcallFigures {
+  rollcallId: string;
+  facilityId: string;
+  closedAt: string;
+  expected: number;
+  present: number;
+  excused: number;
+  delta: number;
+}
+
+/**
+ * The Delta history (GET /reports/delta): one row per unit and closed roll call, the latest ones. It carries no lists
+ * of persons, so it stays small where the roll calls' own results (with their unaccounted lists) would not.
+ */
+export function useDeltaHistory(filter: { facilityId?: string; limit?: number } = {}) {
+  const session = useSession();
+  return useQuery({
+    queryKey: ['reports', 'delta', filter],
+    enabled: session.can('reports.read'),
+    queryFn: async () => {
+      try {
+        const r = await api<{ rows: DeltaRow[] }>(`/reports/delta${qs({ facilityId: filter.facilityId, limit: filter.limit ?? 5000 })}`);
+        return r.rows;
+      } catch (e) {
+        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return [];
+        throw e;
+      }
+    },
+  });
+}
+
+/** Unit rows summed per roll call, oldest first. */
+export function rollcallFigures(rows: DeltaRow[]): RollcallFigures[] {
+  const by = new Map<string, RollcallFigures>();
+  for (const r of rows) {
+    const f = by.get(r.rollcallId) ?? { rollcallId: r.rollcallId, facilityId: r.facilityId, closedAt: r.closedAt, expected: 0, present: 0, excused: 0, delta: 0 };
+    f.expected += r.expected;
+    f.present += r.present;
+    f.excused += r.excused;
+    f.delta += r.delta;
+    by.set(r.rollcallId, f);
   }
+  return [...by.values()].sort((a, b) => a.closedAt.localeCompare(b.closedAt));
+}
+
+/** Per facility: the figures of its last closed roll call. */
+export function lastFiguresByFacility(figures: RollcallFigures[]): Map<string, RollcallFigures> {
+  const out = new Map<string, RollcallFigures>();
+  for (const f of figures) out.set(f.facilityId, f); // oldest first: the last one wins
   return out;
 }
 
-/** Per unit: the figures at the last closed roll call that counted it. */
-export function lastByUnit(list: Rollcall[]): Map<string, { figures: UnitFigures; closedAt: string; rollcallId: string }> {
-  const out = new Map<string, { figures: UnitFigures; closedAt: string; rollcallId: string }>();
-  const sorted = [...list].filter((r) => r.status === 'closed' && r.result).sort((a, b) => (b.closedAt ?? '').localeCompare(a.closedAt ?? ''));
-  for (const r of sorted) {
-    for (const u of r.result!.byUnit ?? []) {
-      if (u.unitId && !out.has(u.unitId)) out.set(u.unitId, { figures: u, closedAt: r.closedAt ?? '', rollcallId: r.id });
-    }
-  }
+/** Per unit: its row at the last closed roll call that counted it. */
+export function lastRowByUnit(rows: DeltaRow[]): Map<string, DeltaRow> {
+  const out = new Map<string, DeltaRow>();
+  for (const r of [...rows].sort((a, b) => a.closedAt.localeCompare(b.closedAt))) if (r.unitId) out.set(r.unitId, r);
   return out;
 }
