@@ -318,7 +318,8 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
   let validBlocks = 0;
   let fgBlocks = 0;
   const periods: number[] = [];
-  for (let p = PERIOD_MIN - 0.5; p <= PERIOD_MAX + 1; p += 0.25) periods.push(p);
+  // Half-pixel steps: the period only picks a kernel, rounded to whole pixels.
+  for (let p = PERIOD_MIN - 0.5; p <= PERIOD_MAX + 1; p += 0.5) periods.push(p);
   const cosTab = periods.map((p) => Float32Array.from({ length: 32 }, (_, t) => Math.cos((TWO_PI * t) / p)));
   const sinTab = periods.map((p) => Float32Array.from({ length: 32 }, (_, t) => Math.sin((TWO_PI * t) / p)));
   for (let by = 0; by < BH; by++) {
@@ -446,6 +447,11 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
   }
   const enhanced = new Float32Array(N);
   const size = 2 * R + 1;
+  const NPERIODS = PERIOD_MAX - PERIOD_MIN + 1;
+  const kernels: Float32Array[] = [];
+  for (let ob = 0; ob < ORIENTATION_BINS; ob++) {
+    for (let per = PERIOD_MIN; per <= PERIOD_MAX; per++) kernels.push(gaborKernel(ob, per).weights);
+  }
   for (let y = 0; y < H; y++) {
     const by = Math.min(BH - 1, (y / BLOCK) | 0);
     for (let x = 0; x < W; x++) {
@@ -454,7 +460,7 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
       const bx = Math.min(BW - 1, (x / BLOCK) | 0);
       const per = Math.min(PERIOD_MAX, Math.max(PERIOD_MIN, Math.round(period[by * BW + bx]!)));
       const obin = Math.round((orientation[i]! / Math.PI) * ORIENTATION_BINS) % ORIENTATION_BINS;
-      const kw = gaborKernel(obin, per).weights;
+      const kw = kernels[obin * NPERIODS + per - PERIOD_MIN]!;
       // Circular support: each kernel row only over its span inside radius R + 0.5.
       let acc = 0;
       for (let dy = 0; dy < size; dy++) {
