@@ -183,7 +183,7 @@ describe('the operations web app in Chromium', () => {
 
     // The facility page shows the unit's Delta at its last roll call.
     await page.goto(`${server.url}/facilities/${server.world.facilities.HOL}`);
-    await expect(page.getByTestId('unit-T-1').getByTestId('delta').textContent()).resolves.toBe('3');
+    await page.getByTestId('unit-T-1').getByTestId('delta').getByText('3', { exact: true }).waitFor();
     await shot(page, '11-facility-1024', true);
     expect(errors).toEqual([]);
     expect(watcher.errors).toEqual([]);
