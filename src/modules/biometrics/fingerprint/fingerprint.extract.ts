@@ -14,7 +14,7 @@ export const MIN_SIDE_500DPI = 128;
 export const MAX_SIDE_500DPI = 2000;
 /** Blocks of the segmentation and frequency grids, in pixels. */
 const BLOCK = 8;
-/** Gabor kernel radius in pixels (kernels are (2R+1)^2). */
+/** Gabor kernel radius in pixels (circular support of radius R + 0.5: 177 taps for R = 7). */
 const GABOR_RADIUS = 7;
 const ORIENTATION_BINS = 16;
 /** First column of each Gabor kernel row inside the circular support. */

@@ -14,6 +14,9 @@ import type { FingerprintTemplate, Minutia } from './fingerprint.types';
  * Extended data block length u16 (0: none).
  *
  * Angles: Custos measures clockwise on screen (image y points down), ISO counter-clockwise, so the sign flips.
+ * Custos points a ridge ending's direction out of the ridge and a bifurcation's towards its stem (the two agree
+ * under the ridge/valley duality). Some vendors point endings the other way; records from them match less well
+ * until their ending angles are turned by 180 degrees, which this module does not guess.
  * Import rescales coordinates to 500 dpi when the record uses another resolution.
  */
 export interface IsoOptions {
