@@ -125,6 +125,18 @@ for (const target of await targets()) {
       const csv = await get(`/reports/delta?facilityId=${facility.id}&format=csv`);
       expect(csv.headers['content-type']).toMatch(/text\/csv/);
       expect(csv.body.split('\n')[0]).toMatch(/^closed_at,facility_code,unit_code/);
+
+      // The status table: 15 still unaccounted, by facility and down to units, in JSON and CSV.
+      const status = (await get('/reports/status')).json() as { facilities: { code: string; onRoll: number; byStatus: { unaccounted: number }; units: { code: string; onRoll: number; byStatus: { unaccounted: number } }[] }[] };
+      const hol = status.facilities.find((f) => f.code === 'HOL1K')!;
+      expect(hol.byStatus.unaccounted).toBe(15);
+      expect(hol.onRoll).toBe(1000);
+      expect(hol.units.map((u) => u.code)).toEqual(['B1', 'B2', 'B3', 'B4']);
+      expect(hol.units.reduce((n, u) => n + u.byStatus.unaccounted, 0)).toBe(15);
+      expect(hol.units.reduce((n, u) => n + u.onRoll, 0)).toBe(1000);
+      const unitCsv = (await get('/reports/status?format=csv&level=unit')).body.split('\n');
+      expect(unitCsv[0]).toMatch(/^facility_code,unit_code,on_roll,in_custody/);
+      expect(unitCsv.filter((l) => l.startsWith('HOL1K,'))).toHaveLength(4);
     });
 
     it('counts excused and misplaced persons right, and marks of persons off the manifest are refused', async () => {

@@ -32,6 +32,20 @@ export async function statusCounts(
   );
 }
 
+/** Placement counts by facility, unit and status (the unit level of the status table); scoped in SQL. */
+export async function unitStatusCounts(
+  db: Db,
+  scope: { facilityIds: readonly string[]; nationalities: readonly string[] },
+): Promise<{ facility_id: string; unit_id: string | null; unit_code: string | null; status: string; count: number }[]> {
+  return queryRows(
+    db,
+    sql`select pl.facility_id, pl.unit_id, u.code as unit_code, pl.status, count(*)::int as count
+        from placements pl join persons p on p.id = pl.person_id left join units u on u.id = pl.unit_id
+        where pl.facility_id is not null and ${scopeCondition(scope)}
+        group by pl.facility_id, pl.unit_id, u.code, pl.status`,
+  );
+}
+
 export async function nationalityCounts(
   db: Db,
   scope: { facilityIds: readonly string[]; nationalities: readonly string[] },

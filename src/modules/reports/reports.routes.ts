@@ -3,17 +3,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { deltaHistoryCsv, statusReportCsv } from './reports.service';
+import { deltaHistoryCsv, statusReportCsv, unitStatusCsv } from './reports.service';
 
 export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/reports/status',
-    { config: { permission: 'reports.read' }, schema: { querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }), tags: ['reports'] } },
+    { config: { permission: 'reports.read' }, schema: { querystring: z.object({ format: z.enum(['json', 'csv']).default('json'), level: z.enum(['facility', 'unit']).default('facility') }), tags: ['reports'] } },
     async (request, reply) => {
       const report = await services.reports.status(actorOf(request));
       if (request.query.format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="custos-status.csv"').send(statusReportCsv(report));
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="custos-status.csv"').send(request.query.level === 'unit' ? unitStatusCsv(report) : statusReportCsv(report));
       }
       return report;
     },

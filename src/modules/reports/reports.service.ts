@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { isFacilityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import { listFacilities } from '../facilities';
-import { deltaHistory, nationalityCounts, registeredNotAdmitted, statusCounts, type DeltaHistoryRow } from './reports.repository';
+import { deltaHistory, nationalityCounts, registeredNotAdmitted, statusCounts, unitStatusCounts, type DeltaHistoryRow } from './reports.repository';
 
 /** The statuses of the status report, in the order the seeds' tables use. */
 export const REPORT_STATUSES = [
@@ -32,6 +32,15 @@ export interface FacilityStatus {
   minorsOnRoll: number;
   byStatus: ByStatus;
   byNationality: Record<string, number>;
+  /** The same figures for each unit holding anyone (unitId null: placed in the facility without a unit). */
+  units: UnitStatus[];
+}
+
+export interface UnitStatus {
+  unitId: string | null;
+  code: string | null;
+  onRoll: number;
+  byStatus: ByStatus;
 }
 
 export interface StatusReport {
@@ -88,11 +97,12 @@ export class ReportsService {
     const now = this.clock.now();
     const cutoff = new Date(Date.UTC(now.getUTCFullYear() - 18, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
     const scope = { facilityIds: actor.facilityIds, nationalities: actor.nationalities };
-    const [facilityRows, statusRows, natRows, notAdmitted] = await Promise.all([
+    const [facilityRows, statusRows, natRows, notAdmitted, unitRows] = await Promise.all([
       listFacilities(this.db, isFacilityScoped(actor) ? actor.facilityIds : undefined),
       statusCounts(this.db, scope, cutoff),
       nationalityCounts(this.db, scope),
       registeredNotAdmitted(this.db, scope),
+      unitStatusCounts(this.db, scope),
     ]);
     const onRoll = (s: string) => s === 'in_custody' || s === 'temporarily_out' || s === 'unaccounted';
     const facilities = new Map<string, FacilityStatus>(
@@ -109,6 +119,7 @@ export class ReportsService {
           minorsOnRoll: 0,
           byStatus: emptyByStatus(),
           byNationality: {},
+          units: [],
         },
       ]),
     );
@@ -128,6 +139,18 @@ export class ReportsService {
         }
       }
     }
+    for (const r of unitRows) {
+      const f = facilities.get(r.facility_id);
+      if (!f) continue;
+      let u = f.units.find((x) => x.unitId === r.unit_id);
+      if (!u) {
+        u = { unitId: r.unit_id, code: r.unit_code, onRoll: 0, byStatus: emptyByStatus() };
+        f.units.push(u);
+      }
+      u.byStatus[r.status as keyof ByStatus] = (u.byStatus[r.status as keyof ByStatus] ?? 0) + r.count;
+      if (onRoll(r.status)) u.onRoll += r.count;
+    }
+    for (const f of facilities.values()) f.units.sort((a, b) => (a.code ?? '').localeCompare(b.code ?? ''));
     const nationalities = new Map<string, { country: string; onRoll: number; byStatus: ByStatus }>();
     for (const r of natRows) {
       const f = r.facility_id ? facilities.get(r.facility_id) : undefined;
@@ -155,6 +178,15 @@ export class ReportsService {
     const rows = await deltaHistory(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
     return { generatedAt: this.clock.now(), rows: rows.map(historyEntry) };
   }
+}
+
+/** The status report at unit level as CSV: one row per facility and unit. */
+export function unitStatusCsv(report: StatusReport): string {
+  const lines = [['facility_code', 'unit_code', 'on_roll', ...REPORT_STATUSES].join(',')];
+  for (const f of report.facilities) {
+    for (const u of f.units) lines.push([f.code, u.code ?? '', u.onRoll, ...REPORT_STATUSES.map((s) => u.byStatus[s])].map(csvCell).join(','));
+  }
+  return lines.join('\n') + '\n';
 }
 
 /** The Delta history as CSV: one row per unit and closed roll call. */
