@@ -11,7 +11,7 @@ import type { GreyImage, Minutia, MinutiaKind } from './fingerprint.types';
  */
 
 export const MIN_SIDE_500DPI = 128;
-export const MAX_SIDE_500DPI = 2000;
+export const MAX_SIDE_500DPI = 1200;
 /** Blocks of the segmentation and frequency grids, in pixels. */
 const BLOCK = 8;
 /** Gabor kernel radius in pixels (circular support of radius R + 0.5: 177 taps for R = 7). */
