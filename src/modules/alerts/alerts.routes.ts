@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf } from '../../platform/http/auth';
+import { actorOf, tokenOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
 import { AcknowledgeBody, AlertParams, FacilityParams, ListAlertsQuery, ResolveBody, RulesBody, StreamQuery } from './alerts.dto';
 
@@ -48,8 +48,18 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       res.write('retry: 3000\n: connected\n\n');
       for (const a of initial.reverse()) send('alert.open', a.id, a);
       const unsubscribe = services.alerts.subscribe(actor, (msg) => send(`alert.${msg.change}`, msg.alert.id, msg.alert));
+      // The session is checked again at every heartbeat: a stream ends when its session expires or is revoked.
+      const token = tokenOf(request);
       const heartbeat = setInterval(() => {
-        if (!res.writableEnded) res.write(': heartbeat\n\n');
+        if (res.writableEnded) return;
+        services.access.authenticate(token ?? '').then(
+          () => {
+            if (!res.writableEnded) res.write(': heartbeat\n\n');
+          },
+          () => {
+            if (!res.writableEnded) res.end('event: session.ended\ndata: {}\n\n');
+          },
+        );
       }, HEARTBEAT_MS);
       heartbeat.unref();
       const cleanup = () => {
