@@ -54,6 +54,9 @@ export default function FacilityPage({ id }: { id: string }) {
   const f = facility.data;
   if (!f) return <Text>Loading…</Text>;
   const units = unitTree(f.units);
+  // A phase's count is its blocks' counts (persons are placed in the blocks).
+  const totalOf = (u: Unit): number => u.manifestCount + f.units.filter((c) => c.parentUnitId === u.id).reduce((s, c) => s + totalOf(c), 0);
+  const hasChildren = (u: Unit) => f.units.some((c) => c.parentUnitId === u.id);
   const unitName = new Map(f.units.map((u) => [u.id, u.code]));
   const canRun = session.can('rollcall.run');
 
@@ -103,11 +106,12 @@ export default function FacilityPage({ id }: { id: string }) {
       {f.openAlerts.length > 0 && (
         <MAlert color="red" title={`${f.openAlerts.length} open alert${f.openAlerts.length > 1 ? 's' : ''}`}>
           <Stack gap={2}>
-            {f.openAlerts.slice(0, 5).map((a) => (
-              <Text key={a.id} size="sm">
+            {f.openAlerts.slice(0, 3).map((a) => (
+              <Text key={a.id} size="sm" lineClamp={1} title={alertTitle(a)}>
                 {alertTitle(a)}
               </Text>
             ))}
+            {f.openAlerts.length > 3 && <Text size="sm">and {f.openAlerts.length - 3} more</Text>}
             {session.can('alerts.read') && <Link to="/alerts">Open the alerts inbox</Link>}
           </Stack>
         </MAlert>
@@ -124,8 +128,8 @@ export default function FacilityPage({ id }: { id: string }) {
                 Tick units to count only those, or start a roll call of the whole facility.
               </Text>
             )}
-            <ScrollArea type="auto">
-              <Table verticalSpacing={8} data-testid="units-table" striped>
+            <ScrollArea.Autosize mah={640} type="auto">
+              <Table verticalSpacing={8} data-testid="units-table" striped stickyHeader>
                 <Table.Thead>
                   <Table.Tr>
                     {canRun && <Table.Th w={40} aria-label="Select" />}
@@ -152,15 +156,15 @@ export default function FacilityPage({ id }: { id: string }) {
                           </Table.Td>
                         )}
                         <Table.Td style={{ paddingInlineStart: 10 + depth * 18 }}>
-                          <Text size="sm" fw={500}>
+                          <Text size="sm" fw={hasChildren(u) ? 700 : 500}>
                             {u.code}
                           </Text>
                           <Text size="xs" c="dimmed">
                             {u.name}
                           </Text>
                         </Table.Td>
-                        <Table.Td ta="right" className="num" data-testid="manifest">
-                          {num(u.manifestCount)}
+                        <Table.Td ta="right" className="num" data-testid="manifest" fw={hasChildren(u) ? 700 : undefined}>
+                          {num(totalOf(u))}
                         </Table.Td>
                         <Table.Td>
                           <Text size="sm">{last ? shortTime(last.closedAt) : '–'}</Text>
@@ -193,7 +197,7 @@ export default function FacilityPage({ id }: { id: string }) {
                   )}
                 </Table.Tbody>
               </Table>
-            </ScrollArea>
+            </ScrollArea.Autosize>
           </Paper>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 6 }}>

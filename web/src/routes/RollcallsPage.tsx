@@ -1,19 +1,40 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Badge, Button, Checkbox, Grid, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
-import { api, type FacilityDetail } from '../lib/api';
+import { Badge, Button, Checkbox, Group, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { api, type FacilityDetail, type Unit } from '../lib/api';
 import { num, shortTime } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
-import { useFacilities, useFacilityNames } from '../lib/queries';
+import { useFacilities } from '../lib/queries';
 import { ErrorNote } from '../components/Problems';
 import { useRollcalls, type Rollcall } from '../features/rollcalls/rollcalls.api';
+
+interface UnitGroup {
+  parent: Unit | null;
+  units: Unit[];
+}
+
+const byCode = (a: Unit, b: Unit) => a.code.localeCompare(b.code, undefined, { numeric: true });
+
+/** Units grouped under their parent (a phase and its blocks); units without children nor parent go together. */
+function groupUnits(units: Unit[]): UnitGroup[] {
+  const children = new Map<string, Unit[]>();
+  for (const u of units) if (u.parentUnitId) children.set(u.parentUnitId, [...(children.get(u.parentUnitId) ?? []), u]);
+  const groups: UnitGroup[] = [];
+  const loose: Unit[] = [];
+  for (const u of units.filter((x) => !x.parentUnitId || !units.some((p) => p.id === x.parentUnitId)).sort(byCode)) {
+    const kids = children.get(u.id);
+    if (kids?.length) groups.push({ parent: u, units: kids.sort(byCode) });
+    else loose.push(u);
+  }
+  if (loose.length) groups.unshift({ parent: null, units: loose });
+  return groups;
+}
 
 export default function RollcallsPage() {
   const session = useSession();
   const { navigate, search } = useRouter();
   const facilities = useFacilities();
-  const names = useFacilityNames();
   const [facilityId, setFacilityId] = useState<string | null>(search.get('facilityId'));
   useEffect(() => {
     if (!facilityId && facilities.data?.length) {
@@ -23,129 +44,161 @@ export default function RollcallsPage() {
   }, [facilities.data, facilityId, session.facilityIds]);
   const facility = useQuery({ queryKey: ['facility', facilityId], queryFn: () => api<FacilityDetail>(`/facilities/${facilityId}`), enabled: !!facilityId });
   const recent = useRollcalls({ facilityId: facilityId ?? undefined, limit: 10 });
-  const [units, setUnits] = useState<string[]>([]);
-  useEffect(() => setUnits([]), [facilityId]);
-
-  const start = useMutation({
-    mutationFn: () => api<Rollcall>('/rollcalls', { method: 'POST', body: { facilityId, unitIds: units.length ? units : undefined } }),
-    onSuccess: (rc) => navigate(`/rollcalls/${rc.id}`),
-  });
+  const [picked, setPicked] = useState<string[]>([]);
+  useEffect(() => setPicked([]), [facilityId]);
 
   const f = facility.data;
-  const sortedUnits = [...(f?.units ?? [])].sort((a, b) => a.code.localeCompare(b.code, undefined, { numeric: true }));
-  const expected = units.length ? sortedUnits.filter((u) => units.includes(u.id)).reduce((s, u) => s + u.manifestCount, 0) : f?.manifestCount ?? 0;
+  const groups = useMemo(() => groupUnits(f?.units ?? []), [f]);
+  const expectedOf = (u: Unit): number => u.manifestCount + (f?.units ?? []).filter((c) => c.parentUnitId === u.id).reduce((s, c) => s + expectedOf(c), 0);
+  const covered = (u: Unit) => picked.includes(u.id) || (!!u.parentUnitId && picked.includes(u.parentUnitId));
+  const expected = picked.length ? (f?.units ?? []).filter((u) => picked.includes(u.id)).reduce((s, u) => s + expectedOf(u), 0) : f?.manifestCount ?? 0;
+  const toggle = (id: string, on: boolean) => setPicked((s) => (on ? [...s.filter((x) => x !== id), id] : s.filter((x) => x !== id)));
+
+  const start = useMutation({
+    mutationFn: () => api<Rollcall>('/rollcalls', { method: 'POST', body: { facilityId, unitIds: picked.length ? picked : undefined } }),
+    onSuccess: (rc) => navigate(`/rollcalls/${rc.id}`),
+  });
+  const openOnes = (recent.data ?? []).filter((r) => r.status !== 'closed');
 
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
         Roll call
       </Title>
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, md: 7 }}>
-          <Paper withBorder p="md" radius="md">
-            <Stack>
-              <Select
-                label="Facility"
-                size="md"
-                data={(facilities.data ?? []).map((x) => ({ value: x.id, label: x.name }))}
-                value={facilityId}
-                onChange={setFacilityId}
-                allowDeselect={false}
-                data-testid="rollcall-facility"
-              />
-              <div>
-                <Group justify="space-between" mb={6}>
-                  <Text fw={600}>Units to count</Text>
-                  <Group gap="xs">
-                    <Button variant="subtle" size="xs" onClick={() => setUnits(sortedUnits.map((u) => u.id))}>
-                      All
-                    </Button>
-                    <Button variant="subtle" size="xs" onClick={() => setUnits([])}>
-                      None
-                    </Button>
-                  </Group>
-                </Group>
-                <Stack gap={4} data-testid="rollcall-units">
-                  {sortedUnits.map((u) => (
-                    <Paper key={u.id} withBorder p="xs" radius="sm">
-                      <Checkbox
-                        size="md"
-                        label={
-                          <Group gap="xs">
-                            <Text fw={500}>{u.code}</Text>
-                            <Text c="dimmed" size="sm">
-                              {u.name}
-                            </Text>
-                            <Badge variant="light">{num(u.manifestCount)} expected</Badge>
-                          </Group>
-                        }
-                        checked={units.includes(u.id)}
-                        onChange={(e) => {
-                          const on = e.currentTarget.checked;
-                          setUnits((s) => (on ? [...s, u.id] : s.filter((x) => x !== u.id)));
-                        }}
-                        data-testid={`pick-unit-${u.code}`}
-                      />
-                    </Paper>
-                  ))}
-                  {f && sortedUnits.length === 0 && <Text c="dimmed">This facility has no units: the roll call counts the whole facility.</Text>}
-                </Stack>
-              </div>
-              <ErrorNote error={start.error} what="the roll call" />
-              <Button size="lg" onClick={() => start.mutate()} loading={start.isPending} disabled={!facilityId} data-testid="open-rollcall">
-                {units.length ? `Open roll call: ${units.length} unit${units.length > 1 ? 's' : ''}, ${num(expected)} expected` : `Open roll call of the whole facility (${num(expected)} expected)`}
-              </Button>
-            </Stack>
-          </Paper>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 5 }}>
-          <Paper withBorder p="md" radius="md">
-            <Title order={2} size="h4" mb="xs">
-              Recent roll calls
-            </Title>
-            <Table verticalSpacing={8} highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Opened</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th ta="right">Expected</Table.Th>
-                  <Table.Th ta="right">Delta</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {(recent.data ?? []).map((r) => (
-                  <Table.Tr key={r.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/rollcalls/${r.id}`)}>
-                    <Table.Td>
-                      <Text size="sm">{shortTime(r.openedAt)}</Text>
-                      <Text size="xs" c="dimmed">
-                        {names.get(r.facilityId)?.code} {r.unitIds.length ? `· ${r.unitIds.length} unit(s)` : '· whole facility'}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge color={r.status === 'closed' ? 'gray' : 'teal'}>{r.status}</Badge>
-                    </Table.Td>
-                    <Table.Td ta="right" className="num">
-                      {num(r.expected)}
-                    </Table.Td>
-                    <Table.Td ta="right" className="num">
-                      {r.result ? <Text span c={r.result.delta > 0 ? 'red.8' : undefined} fw={700}>{num(r.result.delta)}</Text> : '–'}
-                    </Table.Td>
-                  </Table.Tr>
+      <Paper withBorder p="md" radius="md" pos="sticky" top={64} style={{ zIndex: 5 }}>
+        <Group align="flex-end" gap="md" wrap="wrap">
+          <Select
+            label="Facility"
+            size="md"
+            data={(facilities.data ?? []).map((x) => ({ value: x.id, label: x.name }))}
+            value={facilityId}
+            onChange={setFacilityId}
+            allowDeselect={false}
+            w={280}
+            data-testid="rollcall-facility"
+          />
+          <Button size="lg" onClick={() => start.mutate()} loading={start.isPending} disabled={!facilityId} data-testid="open-rollcall" style={{ flex: '1 1 320px' }}>
+            {picked.length ? `Open roll call: ${picked.length} unit${picked.length > 1 ? 's' : ''}, ${num(expected)} expected` : `Open roll call of the whole facility (${num(expected)} expected)`}
+          </Button>
+        </Group>
+        <ErrorNote error={start.error} what="the roll call" />
+        {openOnes.map((r) => (
+          <Button key={r.id} variant="light" mt="sm" mr="sm" onClick={() => navigate(`/rollcalls/${r.id}`)}>
+            Continue the roll call opened {shortTime(r.openedAt)} ({num(r.expected)} expected)
+          </Button>
+        ))}
+      </Paper>
+
+      <Paper withBorder p="md" radius="md">
+        <Group justify="space-between" mb="xs">
+          <Text fw={600}>Units to count (none ticked: the whole facility)</Text>
+          {picked.length > 0 && (
+            <Button variant="subtle" size="sm" onClick={() => setPicked([])}>
+              Clear
+            </Button>
+          )}
+        </Group>
+        <Stack gap="sm" data-testid="rollcall-units">
+          {groups.map((g) => (
+            <div key={g.parent?.id ?? 'loose'}>
+              {g.parent && (
+                <Checkbox
+                  size="md"
+                  mb={6}
+                  label={
+                    <Text fw={600}>
+                      {g.parent.name} <Text span c="dimmed" size="sm">({num(expectedOf(g.parent))} expected, all its units)</Text>
+                    </Text>
+                  }
+                  checked={picked.includes(g.parent.id)}
+                  onChange={(e) => toggle(g.parent!.id, e.currentTarget.checked)}
+                  data-testid={`pick-unit-${g.parent.code}`}
+                />
+              )}
+              <SimpleGrid cols={{ base: 2, sm: 3, lg: 4 }} spacing={8}>
+                {g.units.map((u) => (
+                  <Paper key={u.id} withBorder p="xs" radius="sm" bg={covered(u) ? 'teal.0' : undefined}>
+                    <Checkbox
+                      size="md"
+                      label={
+                        <div>
+                          <Text fw={600} size="sm">
+                            {u.code}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {num(expectedOf(u))} expected
+                          </Text>
+                        </div>
+                      }
+                      checked={covered(u)}
+                      disabled={!!u.parentUnitId && picked.includes(u.parentUnitId)}
+                      onChange={(e) => toggle(u.id, e.currentTarget.checked)}
+                      data-testid={`pick-unit-${u.code}`}
+                      aria-label={`${u.name}, ${expectedOf(u)} expected`}
+                    />
+                  </Paper>
                 ))}
-                {recent.data?.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={4}>
-                      <Text c="dimmed" size="sm">
-                        None yet.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Table.Tbody>
-            </Table>
-          </Paper>
-        </Grid.Col>
-      </Grid>
+              </SimpleGrid>
+            </div>
+          ))}
+          {f && groups.length === 0 && <Text c="dimmed">This facility has no units: the roll call counts the whole facility.</Text>}
+        </Stack>
+      </Paper>
+
+      <Paper withBorder p="md" radius="md">
+        <Title order={2} size="h4" mb="xs">
+          Recent roll calls
+        </Title>
+        <Table verticalSpacing={8} highlightOnHover data-testid="recent-rollcalls">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Opened</Table.Th>
+              <Table.Th>Counted</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th ta="right">Expected</Table.Th>
+              <Table.Th ta="right">Present</Table.Th>
+              <Table.Th ta="right">Delta</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(recent.data ?? []).map((r) => (
+              <Table.Tr key={r.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/rollcalls/${r.id}`)}>
+                <Table.Td>{shortTime(r.openedAt)}</Table.Td>
+                <Table.Td>{r.unitIds.length ? `${r.unitIds.length} unit${r.unitIds.length > 1 ? 's' : ''}` : 'whole facility'}</Table.Td>
+                <Table.Td>
+                  <Badge color={r.status === 'closed' ? 'gray' : 'teal'} variant="light">
+                    {r.status}
+                  </Badge>
+                </Table.Td>
+                <Table.Td ta="right" className="num">
+                  {num(r.expected)}
+                </Table.Td>
+                <Table.Td ta="right" className="num">
+                  {r.result ? num(r.result.present) : '–'}
+                </Table.Td>
+                <Table.Td ta="right" className="num">
+                  {r.result ? (
+                    <Text span c={r.result.delta > 0 ? 'red.8' : undefined} fw={700}>
+                      {num(r.result.delta)}
+                    </Text>
+                  ) : (
+                    '–'
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {recent.data?.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={6}>
+                  <Text c="dimmed" size="sm">
+                    None yet.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Paper>
     </Stack>
   );
 }
