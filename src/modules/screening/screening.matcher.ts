@@ -12,8 +12,10 @@ import {
   documentEvidence,
   documentKey,
   nationalityEvidence,
+  alignedParts,
   qualityFactor,
   SCREENING_RULES,
+  structureFactor,
   strengthOf,
   birthAdjustment,
   birthOutcomeDays,
@@ -129,7 +131,7 @@ function popcount(x: number): number {
  */
 function nameScoreBound(wa: Float64Array, maskA: number, wb: Float64Array, maskB: number): number {
   const c = Math.min(popcount(maskA), popcount(maskB));
-  if (c === 0) return 0.4;
+  if (c === 0) return 0.4 * SCREENING_RULES.singlePartFactor;
   const fullA = wa.length >= 31 ? 0x7fffffff : (1 << wa.length) - 1;
   const fullB = wb.length >= 31 ? 0x7fffffff : (1 << wb.length) - 1;
   const a = weightSums(wa, maskA, c);
@@ -138,7 +140,7 @@ function nameScoreBound(wa: Float64Array, maskA: number, wb: Float64Array, maskB
   const unA = weightSums(wa, fullA & ~maskA, 0).all;
   const unB = weightSums(wb, fullB & ~maskB, 0).all;
   const p = SCORING.missingPenalty * (unA + unB);
-  return x / (x + p);
+  return (x / (x + p)) * structureFactor(c);
 }
 
 export interface PreparedPerson {
@@ -270,6 +272,11 @@ export class WatchlistIndex {
         }
       }
     }
+    // one shared part cannot reach the threshold (see SCREENING_RULES.singlePartFactor): pairs of parts suffice
+    if (SCREENING_RULES.singlePartFactor < floor) {
+      for (const ni of out) seen[ni] = 0;
+      return out;
+    }
     const totalA = weights.reduce((a, b) => a + b, 0);
     const maxW = Math.max(...Object.values(SCORING.roleWeights));
     const ratio = (1 / floor - 1) / SCORING.missingPenalty;
@@ -340,7 +347,7 @@ export class WatchlistIndex {
       const n = this.names[ni]!;
       const cmp = comparePreparedNames(pn.prepared, n.prepared);
       const q = this.entries[n.entry]!.entry.names[n.name]!.quality;
-      const sim = cmp.score * qualityFactor(q);
+      const sim = cmp.score * qualityFactor(q) * structureFactor(alignedParts(cmp.explanation.parts), cmp.explanation.parts);
       const prev = best.get(n.entry);
       if (!prev || sim > prev.sim) best.set(n.entry, { sim, personName: pn.full, nameIdx: ni, cmp });
     };

@@ -1,0 +1,280 @@
+/**
+ * bench/screening: the registry (60,000 persons: the al-Hol scenario's world, topped up from a second seed, plus
+ * persons planted from list entries with other spellings) screened against the UN consolidated list and OFAC's SDN
+ * list. Prints JSON:
+ * - imports: parse + store time of each list, and the screening that each list update runs (adults only: possible
+ *   minors are never screened without a request);
+ * - rescreen: `screenAll` end to end on the database (page loads, matching, recording), per-person matching p50/p95;
+ * - matcher: every one of the persons (minors included, in memory) against both lists: total and p50/p95 per person,
+ *   CPU time beside wall time (the machine is shared);
+ * - brute force: a sample compared with every list name (no blocking, no bound): the hits it finds and how many of
+ *   them the blocked search missed (the claim: none), beside the cost ratio;
+ * - planted: persons made from list entries (another spelling or the original script, the listed birth year):
+ *   how many are hit.
+ *   npm run bench -- screening [--db pglite|postgres] [--persons 60000] [--sample 100] [--planted 200] [--seed 1]
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { systemActor } from '../../src/modules/access';
+import { normaliseBirth, type CreatePersonInput } from '../../src/modules/registry';
+import { planWorld } from '../../src/modules/scenario';
+import { parseOfacSdn, parseUnConsolidated, preparePerson, WatchlistIndex, type ScreenPerson, type WatchEntry } from '../../src/modules/screening';
+import { benchServices, machine, numberArg, type BenchTarget } from '../lib/db';
+
+const argv = process.argv.slice(2);
+const PERSONS = numberArg(argv, '--persons', 60_000);
+const SAMPLE = numberArg(argv, '--sample', 100);
+const PLANTED = numberArg(argv, '--planted', 200);
+const SEED = numberArg(argv, '--seed', 1);
+const dbArg = argv.indexOf('--db');
+const TARGET = (dbArg >= 0 ? argv[dbArg + 1] : 'pglite') as BenchTarget;
+const DATA = process.env.CUSTOS_WATCHLISTS ?? fileURLToPath(new URL('../../../shared/data/watchlists/', import.meta.url));
+const UN = `${DATA}/un-consolidated/2026-02-27_watchman/UN_consolidated.xml`;
+const OFAC = `${DATA}/ofac-sdn-2022`;
+const actor = systemActor('benchmark');
+
+function need(path: string): string {
+  if (!existsSync(path)) throw new Error(`bench/screening needs the shared watchlists: ${path} is missing (set CUSTOS_WATCHLISTS)`);
+  return path;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Deterministic PRNG for the planted persons and the sample. */
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+const RESPELL: [RegExp, string][] = [
+  [/\bMOHAMMED\b|\bMUHAMMAD\b|\bMOHAMMAD\b/gi, 'Mohamed'],
+  [/\bAHMED\b/gi, 'Ahmad'],
+  [/\bAL-/gi, 'el '],
+  [/OU/gi, 'u'],
+  [/EE/gi, 'i'],
+  [/\bABDUL /gi, 'Abd al-'],
+  [/\bABD AL-/gi, 'Abdul '],
+];
+
+/** A person the list describes, as a registrar might have recorded them: another spelling or the original script. */
+function plantedFrom(e: WatchEntry, random: () => number): CreatePersonInput | null {
+  const birth = e.births.find((b) => b.type !== 'between') ?? e.births[0];
+  if (!birth) return null;
+  const year = Number(birth.from.slice(0, 4)) + (birth.type === 'approximately' ? 1 : 0);
+  if (year < 1930 || year > 2000) return null;
+  const original = e.names.find((n) => n.kind === 'original' && n.script === 'arabic');
+  const primary = e.names[0]!.full;
+  let full: string;
+  if (original && random() < 0.5) full = original.full;
+  else {
+    full = primary;
+    for (const [re, to] of RESPELL) full = full.replace(re, to);
+    const words = full.split(/\s+/);
+    if (words.length > 3 && random() < 0.5) full = words.slice(0, -1).join(' ');
+    full = full
+      .toLowerCase()
+      .replace(/(^|\s)(\p{L})/gu, (_m, s: string, c: string) => s + c.toUpperCase());
+  }
+  const nat = e.nationalities.find((c) => /^[A-Z]{3}$/.test(c));
+  return { names: [{ full }], sex: 'M', birthDate: String(year), nationalities: nat ? [nat] : [] } as CreatePersonInput;
+}
+
+function screenPersonOf(id: string, input: CreatePersonInput, now: Date): ScreenPerson {
+  const birth = normaliseBirth(input, now);
+  return {
+    id,
+    names: input.names.map((n) => n.full),
+    birthFrom: birth.birthFrom,
+    birthTo: birth.birthTo,
+    birthPrecision: birth.birthPrecision,
+    nationalities: (input.nationalities ?? []).map((n) => (typeof n === 'string' ? n : n.country)),
+    documents: (input.documents ?? []).map((d) => ({ type: d.type, number: d.number.toUpperCase().replace(/\s+/g, ''), issuingCountry: d.issuingCountry ?? null })),
+  };
+}
+
+async function main() {
+  const unXml = readFileSync(need(UN), 'utf8');
+  const ofacFiles = {
+    sdn: readFileSync(need(`${OFAC}/sdn.csv`), 'latin1'),
+    alt: readFileSync(need(`${OFAC}/alt.csv`), 'latin1'),
+    add: readFileSync(need(`${OFAC}/add.csv`), 'latin1'),
+  };
+  const random = rng(SEED * 7919);
+
+  // --- the registry: scenario persons, topped up from another seed, and planted persons ---------------------------
+  let t = performance.now();
+  const inputs: { input: CreatePersonInput; planted: string | null }[] = [];
+  const un = parseUnConsolidated(unXml);
+  const ofac = parseOfacSdn(ofacFiles);
+  const listed = [...un.entries, ...ofac.entries].filter((e) => e.kind === 'individual');
+  const planted: { input: CreatePersonInput; ref: string }[] = [];
+  for (const e of [...listed].sort(() => random() - 0.5)) {
+    if (planted.length >= PLANTED) break;
+    const p = plantedFrom(e, random);
+    if (p) planted.push({ input: p, ref: e.ref });
+  }
+  for (let seed = SEED; inputs.length < PERSONS - planted.length; seed++) {
+    for (const p of planWorld({ scale: 'full', seed }).persons) {
+      if (inputs.length >= PERSONS - planted.length) break;
+      inputs.push({ input: p.input as CreatePersonInput, planted: null });
+    }
+  }
+  inputs.push(...planted.map((p) => ({ input: p.input, planted: p.ref })));
+  const planSeconds = (performance.now() - t) / 1000;
+
+  const { services, close } = await benchServices(TARGET);
+  try {
+    t = performance.now();
+    const ids: string[] = [];
+    for (let i = 0; i < inputs.length; i += 2000) ids.push(...(await services.registry.createMany(actor, inputs.slice(i, i + 2000).map((x) => x.input))));
+    await services.screening.idle(); // no list yet: enrolment screening finds nothing to screen against
+    const enrolSeconds = (performance.now() - t) / 1000;
+
+    // --- list updates: each import screens the registry (adults) against every active list ----------------------
+    t = performance.now();
+    const unImport = await services.screening.importList(actor, { format: 'un-consolidated', content: unXml, fileName: 'UN_consolidated.xml' });
+    const unImportSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    await services.screening.idle();
+    const unScreenSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    const ofacImport = await services.screening.importList(actor, { format: 'ofac-sdn', content: ofacFiles, fileName: 'sdn.csv' });
+    const ofacImportSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    await services.screening.idle();
+    const bothScreenSeconds = (performance.now() - t) / 1000;
+
+    // --- re-screen end to end, with per-person matching times ---------------------------------------------------
+    const perPerson: number[] = [];
+    const stats = { blocked: 0, compared: 0 };
+    t = performance.now();
+    const rescreen = await services.screening.screenAll('bench', { onPerson: (ms) => perPerson.push(ms), stats });
+    const rescreenSeconds = (performance.now() - t) / 1000;
+    perPerson.sort((a, b) => a - b);
+
+    // --- the matcher alone, every person (minors included), in memory -----------------------------------------
+    t = performance.now();
+    const index = await services.screening.currentIndex();
+    const indexSeconds = (performance.now() - t) / 1000;
+    const now = services.clock.now();
+    const people = inputs.map((x, i) => screenPersonOf(ids[i]!, x.input, now));
+    const times: number[] = [];
+    const cpu0 = process.cpuUsage();
+    t = performance.now();
+    let matcherHits = 0;
+    const hitsOf: Set<string>[] = [];
+    for (const p of people) {
+      const t0 = performance.now();
+      const found = index.search(preparePerson(p));
+      times.push(performance.now() - t0);
+      matcherHits += found.length;
+      hitsOf.push(new Set(found.map((c) => c.entry.id)));
+    }
+    const matcherSeconds = (performance.now() - t) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    times.sort((a, b) => a - b);
+
+    // --- planted persons: hit? ------------------------------------------------------------------------------------
+    const refOfEntry = new Map(index.entries.map((e) => [e.id, e.entry.ref]));
+    let plantedHit = 0;
+    const plantedMissed: { name: string; ref: string }[] = [];
+    inputs.forEach((x, i) => {
+      if (!x.planted) return;
+      const refs = new Set([...hitsOf[i]!].map((id) => refOfEntry.get(id)));
+      if (refs.has(x.planted)) plantedHit++;
+      else if (plantedMissed.length < 10) plantedMissed.push({ name: x.input.names[0]!.full, ref: x.planted });
+    });
+
+    // --- brute force on a sample: half planted (where hits are), half drawn from everyone ------------------------
+    const plantedIdx = inputs.map((x, i) => (x.planted ? i : -1)).filter((i) => i >= 0);
+    const sample = new Set<number>();
+    for (const i of plantedIdx.sort(() => random() - 0.5).slice(0, Math.floor(SAMPLE / 2))) sample.add(i);
+    while (sample.size < Math.min(SAMPLE, people.length)) sample.add(Math.floor(random() * people.length));
+    let bruteHits = 0;
+    let missed = 0;
+    const missedPairs: { person: string; entry: string }[] = [];
+    let bruteMs = 0;
+    let blockedMs = 0;
+    for (const i of sample) {
+      const pp = preparePerson(people[i]!);
+      let t0 = performance.now();
+      const blocked = new Set(index.search(pp).map((c) => c.entry.id));
+      blockedMs += performance.now() - t0;
+      t0 = performance.now();
+      const exhaustive = index.search(pp, { exhaustive: true });
+      bruteMs += performance.now() - t0;
+      bruteHits += exhaustive.length;
+      for (const c of exhaustive) {
+        if (!blocked.has(c.entry.id)) {
+          missed++;
+          if (missedPairs.length < 10) missedPairs.push({ person: people[i]!.names[0]!, entry: c.evidence.name?.entryName ?? c.entry.entry.ref });
+        }
+      }
+    }
+
+    const pending = await services.screening.hits(actor, { status: 'pending', limit: 500, offset: 0 });
+    const result = {
+      benchmark: 'screening',
+      target: TARGET,
+      machine: { ...machine(), cpus: cpus().length, cpu: cpus()[0]?.model },
+      persons: people.length,
+      planted: planted.length,
+      possibleMinorsSkipped: rescreen.skippedMinors,
+      lists: {
+        un: { entries: unImport.stats.entries, individuals: unImport.stats.individuals },
+        ofac: { entries: ofacImport.stats.entries, individuals: ofacImport.stats.individuals },
+        indexedNames: index.nameCount,
+      },
+      seconds: {
+        plan: r3(planSeconds),
+        enrol: r3(enrolSeconds),
+        unImport: r3(unImportSeconds),
+        unListUpdateScreening: r3(unScreenSeconds),
+        ofacImport: r3(ofacImportSeconds),
+        bothListsUpdateScreening: r3(bothScreenSeconds),
+        rescreenAllEndToEnd: r3(rescreenSeconds),
+        indexBuild: r3(indexSeconds),
+      },
+      rescreen: {
+        ...rescreen,
+        perPersonMs: { p50: r3(quantile(perPerson, 0.5)), p95: r3(quantile(perPerson, 0.95)), max: r3(perPerson[perPerson.length - 1] ?? 0) },
+        blockedNamesPerPerson: r3(stats.blocked / Math.max(1, rescreen.screened)),
+        comparedNamesPerPerson: r3(stats.compared / Math.max(1, rescreen.screened)),
+      },
+      matcherAllPersons: {
+        persons: people.length,
+        totalSeconds: r3(matcherSeconds),
+        cpuSeconds: r3((cpu.user + cpu.system) / 1e6),
+        perPersonMs: { p50: r3(quantile(times, 0.5)), p95: r3(quantile(times, 0.95)), p99: r3(quantile(times, 0.99)), max: r3(times[times.length - 1] ?? 0) },
+        candidatePairs: matcherHits,
+      },
+      plantedHits: { hit: plantedHit, of: planted.length, missedExamples: plantedMissed },
+      bruteForce: {
+        sample: sample.size,
+        hits: bruteHits,
+        missedByBlocking: missed,
+        missedExamples: missedPairs,
+        msPerPerson: { bruteForce: r3(bruteMs / sample.size), blocked: r3(blockedMs / sample.size) },
+        speedup: r3(bruteMs / Math.max(1e-9, blockedMs)),
+      },
+      pendingHitsAfterRun: pending.length >= 500 ? '500+' : pending.length,
+      targets: { totalSeconds: 30, p95Ms: 20 },
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await close();
+  }
+}
+
+await main();
