@@ -194,7 +194,9 @@ export function nationalityAdjustment(n: NationalityOutcome): number {
 
 /** The strength of the evidence: the name similarity moved by what the birth, nationality and documents say. */
 export function strengthOf(nameSimilarity: number, birth: BirthOutcome, nationality: NationalityOutcome, sameDocuments: number): number {
-  const s = nameSimilarity + birthAdjustment(birth) + nationalityAdjustment(nationality) + (sameDocuments > 0 ? SCREENING_RULES.document.same : 0);
+  let s = nameSimilarity + birthAdjustment(birth) + nationalityAdjustment(nationality);
+  // the same passport or ID number always goes in front of an officer, whatever the names say
+  if (sameDocuments > 0) s = Math.max(s + SCREENING_RULES.document.same, SCREENING_RULES.threshold);
   return Math.round(s * 1000) / 1000;
 }
 
