@@ -27,7 +27,7 @@ export async function openApp(config: AppConfig, opts: ServiceOptions = {}): Pro
     await database.close();
     throw err;
   }
-  return createServices(database, { logger: config.logger ?? silentLogger, ...opts });
+  return createServices(database, { logger: config.logger ?? silentLogger, dataDir: config.dataDir, ...opts });
 }
 
 export function configFromOptions(opts: { data?: string }): AppConfig {
@@ -54,6 +54,8 @@ export async function serve(services: Services, opts: { port: number; host: stri
   await app.listen({ port: opts.port, host: opts.host });
   // The alert scheduler (missed roll calls, escalation, capacity) and alerts relayed from other processes.
   await services.alerts.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 15_000 });
+  // Biometric galleries (decrypted templates) in memory from the start; a failure is logged, the first use retries.
+  services.biometrics.start().catch((err) => services.logger.error({ err }, 'biometric galleries could not be loaded'));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;

@@ -8,6 +8,7 @@ import { reportsRoutes } from './modules/reports/reports.routes';
 import { rollcallsRoutes } from './modules/rollcalls/rollcalls.routes';
 import { alertsRoutes } from './modules/alerts/alerts.routes';
 import { screeningRoutes } from './modules/screening/screening.routes';
+import { biometricsRoutes } from './modules/biometrics/biometrics.routes';
 
 /** Every module's routes, mounted under /api/v1. */
 export const apiRoutes: RoutePlugin[] = [
@@ -20,4 +21,5 @@ export const apiRoutes: RoutePlugin[] = [
   rollcallsRoutes,
   alertsRoutes,
   screeningRoutes,
+  biometricsRoutes,
 ] as RoutePlugin[];

@@ -12,6 +12,7 @@ import { ReportsService } from './modules/reports';
 import { RollcallsService } from './modules/rollcalls';
 import { AlertsService, type AlertRule } from './modules/alerts';
 import { ScreeningService } from './modules/screening';
+import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -19,6 +20,10 @@ export interface ServiceOptions {
   logger?: Logger;
   siteId?: string;
   access?: Partial<AccessConfig>;
+  /** Data folder: where the biometric template key file lives (unless CUSTOS_TEMPLATE_KEY is set). */
+  dataDir?: string;
+  /** Template key, face engine factory and workers (tests). */
+  biometrics?: Omit<BiometricsOptions, 'dataDir'>;
 }
 
 /** Every service of the application, wired once; the HTTP server, the CLI and the benchmarks all use this. */
@@ -38,6 +43,7 @@ export interface Services {
   rollcalls: RollcallsService;
   alerts: AlertsService;
   screening: ScreeningService;
+  biometrics: BiometricsService;
 }
 
 export function createServices(database: Database, opts: ServiceOptions = {}): Services {
@@ -86,5 +92,12 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
       },
     ]);
   });
-  return { database, clock, ids, bus, logger, siteId, audit, access, facilities, registry, custody, reports, rollcalls, alerts, screening };
+  // Templates and galleries load on first use (or services.biometrics.start()); the face engine only when a face is
+  // first processed. Without a data folder or CUSTOS_TEMPLATE_KEY (tests) the key lives only in this process.
+  const biometrics = new BiometricsService(db, clock, ids, audit, registry, logger, {
+    ...opts.biometrics,
+    dataDir: opts.dataDir,
+    ephemeralKeyAllowed: opts.dataDir === undefined,
+  });
+  return { database, clock, ids, bus, logger, siteId, audit, access, facilities, registry, custody, reports, rollcalls, alerts, screening, biometrics };
 }

@@ -1,0 +1,135 @@
+/**
+ * Biometrics rules that need no I/O: modalities and finger positions, decision thresholds with the false-match rate
+ * each targets, what binds an envelope to its row, how template hits become per-person candidates, and the rules of a
+ * duplicate-identity decision.
+ */
+import { ConflictError, ValidationError } from '../../platform/errors';
+import { THRESHOLDS } from './fingerprint';
+
+export const MODALITIES = ['face', 'fingerprint'] as const;
+export type Modality = (typeof MODALITIES)[number];
+
+/** ISO/IEC 19794-2 / ANSI-NIST finger positions 1-10 (0 = unknown is not enrolled). */
+export const FINGER_POSITIONS = {
+  1: 'right thumb',
+  2: 'right index',
+  3: 'right middle',
+  4: 'right ring',
+  5: 'right little',
+  6: 'left thumb',
+  7: 'left index',
+  8: 'left middle',
+  9: 'left ring',
+  10: 'left little',
+} as const;
+export type FingerPosition = keyof typeof FINGER_POSITIONS;
+
+export function fingerPosition(value: unknown): FingerPosition {
+  const n = typeof value === 'string' && /^\d{1,2}$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10) {
+    throw new ValidationError('biometrics.bad_finger_position', 'A finger position is a whole number from 1 (right thumb) to 10 (left little)');
+  }
+  return n as FingerPosition;
+}
+
+/**
+ * Tag of the fingerprint templates this code stores: the serialised minutiae of fingerprint.template.ts ("CFP" v1),
+ * extracted at 500 dpi. A change of the extractor that makes old templates incomparable gets a new version.
+ */
+export const FINGERPRINT_MODEL = {
+  name: 'custos.fingerprint.minutiae',
+  modelVersion: '1',
+  tag: 'custos.fingerprint.minutiae@1',
+} as const;
+
+export interface Threshold {
+  threshold: number;
+  /** The false match rate (per comparison) the threshold was chosen to hold. */
+  targetFmr: number;
+}
+
+/**
+ * Fingerprint thresholds on the calibrated score (-10 log10 of the estimated FMR): 1:1 verification at FMR 0.1 %,
+ * 1:N identification and de-duplication at FMR 0.01 % per comparison.
+ */
+export const FINGERPRINT_DECISIONS: { verify: Threshold; identify: Threshold } = {
+  verify: { threshold: THRESHOLDS.FMR_0_1_PERCENT, targetFmr: 1e-3 },
+  identify: { threshold: THRESHOLDS.FMR_0_01_PERCENT, targetFmr: 1e-4 },
+};
+
+/** The model version part of a tag `name@version[/pipeline]`. */
+export function modelVersionOf(tag: string): string {
+  const at = tag.lastIndexOf('@');
+  return at < 0 ? 'unknown' : tag.slice(at + 1);
+}
+
+/**
+ * What an envelope is bound to (GCM additional data): the person and the row, so a sealed template copied to another
+ * person's row, or to another row, fails to open.
+ */
+export function templateBinding(personId: string, templateId: string): string {
+  return `custos.template:${personId}:${templateId}`;
+}
+
+export interface TemplateHit {
+  templateId: string;
+  personId: string;
+  score: number;
+  fingerPosition?: number | null;
+}
+
+export interface PersonCandidate {
+  personId: string;
+  score: number;
+  templateId: string;
+  fingerPosition: number | null;
+}
+
+/** Template hits (best first or not) to candidates: each person once, with their best template, best first, at most k. */
+export function candidatesByPerson(hits: Iterable<TemplateHit>, k: number, exclude?: string): PersonCandidate[] {
+  const best = new Map<string, PersonCandidate>();
+  for (const h of hits) {
+    if (h.personId === exclude) continue;
+    const prev = best.get(h.personId);
+    if (!prev || h.score > prev.score) {
+      best.set(h.personId, { personId: h.personId, score: h.score, templateId: h.templateId, fingerPosition: h.fingerPosition ?? null });
+    }
+  }
+  return [...best.values()].sort((a, b) => b.score - a.score || a.personId.localeCompare(b.personId)).slice(0, Math.max(0, k));
+}
+
+export const DUPLICATE_STATUSES = ['open', 'same_person', 'different_persons'] as const;
+export type DuplicateStatus = (typeof DUPLICATE_STATUSES)[number];
+export const DUPLICATE_DECISIONS = ['same_person', 'different_persons'] as const;
+export type DuplicateDecision = (typeof DUPLICATE_DECISIONS)[number];
+
+export interface DecisionInput {
+  decision: DuplicateDecision;
+  reason: string;
+  /** Same person only: which record stays the reference (default: the one enrolled first). */
+  survivingPersonId?: string;
+}
+
+/**
+ * Checks a decision on a case and returns the surviving record for a same-person decision (null otherwise). A case is
+ * decided once; a later change of mind is a new case, not an edit.
+ */
+export function decideCase(
+  current: { status: string; newPersonId: string; existingPersonId: string },
+  input: DecisionInput,
+): { survivingPersonId: string | null } {
+  if (current.status !== 'open') {
+    throw new ConflictError('biometrics.case_decided', `This duplicate case was already decided (${current.status})`);
+  }
+  if (input.decision === 'different_persons') {
+    if (input.survivingPersonId !== undefined) {
+      throw new ValidationError('biometrics.bad_decision', 'survivingPersonId applies only to a same-person decision');
+    }
+    return { survivingPersonId: null };
+  }
+  const survivor = input.survivingPersonId ?? current.existingPersonId;
+  if (survivor !== current.newPersonId && survivor !== current.existingPersonId) {
+    throw new ValidationError('biometrics.bad_decision', 'survivingPersonId must be one of the two persons of the case');
+  }
+  return { survivingPersonId: survivor };
+}

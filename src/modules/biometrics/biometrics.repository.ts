@@ -1,0 +1,177 @@
+import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../../platform/db/database';
+import { scopeCondition } from '../registry';
+import { biometricTemplates, biometricVerifications, duplicateCases } from './biometrics.schema';
+import type { Modality } from './biometrics.domain';
+
+export type TemplateRow = typeof biometricTemplates.$inferSelect;
+export type VerificationRow = typeof biometricVerifications.$inferSelect;
+export type CaseRow = typeof duplicateCases.$inferSelect;
+
+/** Template metadata without the envelope. */
+export type TemplateMeta = Omit<TemplateRow, 'envelope'>;
+
+const meta = {
+  id: biometricTemplates.id,
+  personId: biometricTemplates.personId,
+  modality: biometricTemplates.modality,
+  fingerPosition: biometricTemplates.fingerPosition,
+  model: biometricTemplates.model,
+  modelVersion: biometricTemplates.modelVersion,
+  quality: biometricTemplates.quality,
+  createdAt: biometricTemplates.createdAt,
+  createdBy: biometricTemplates.createdBy,
+  createdByUsername: biometricTemplates.createdByUsername,
+  erasedAt: biometricTemplates.erasedAt,
+  erasedBy: biometricTemplates.erasedBy,
+  eraseReason: biometricTemplates.eraseReason,
+};
+
+/** Cheap fingerprint of a modality's live templates: changes whenever one is enrolled or erased, by any process. */
+export async function liveSignature(db: Db, modality: Modality): Promise<string> {
+  const rows = await queryRows<{ n: number | string; last: string | null }>(
+    db,
+    sql`select count(*) as n, max(id::text) as last from biometric_templates where erased_at is null and modality = ${modality}`,
+  );
+  return `${rows[0]?.n ?? 0}/${rows[0]?.last ?? ''}`;
+}
+
+export async function liveTemplateIds(db: Db, modality: Modality): Promise<string[]> {
+  const rows = await db
+    .select({ id: biometricTemplates.id })
+    .from(biometricTemplates)
+    .where(and(eq(biometricTemplates.modality, modality), isNull(biometricTemplates.erasedAt)));
+  return rows.map((r) => r.id);
+}
+
+/** Live templates with their envelopes (to load a gallery), optionally only these ids. */
+export async function liveTemplates(db: Db, modality: Modality, ids?: string[]): Promise<TemplateRow[]> {
+  const where = and(eq(biometricTemplates.modality, modality), isNull(biometricTemplates.erasedAt));
+  if (ids && ids.length === 0) return [];
+  return db
+    .select()
+    .from(biometricTemplates)
+    .where(ids ? and(where, inArray(biometricTemplates.id, ids)) : where)
+    .orderBy(biometricTemplates.id);
+}
+
+export async function liveSlot(tx: Db, personId: string, modality: Modality, fingerPosition: number | null): Promise<TemplateMeta | undefined> {
+  const rows = await tx
+    .select(meta)
+    .from(biometricTemplates)
+    .where(
+      and(
+        eq(biometricTemplates.personId, personId),
+        eq(biometricTemplates.modality, modality),
+        fingerPosition === null ? isNull(biometricTemplates.fingerPosition) : eq(biometricTemplates.fingerPosition, fingerPosition),
+        isNull(biometricTemplates.erasedAt),
+      ),
+    )
+    .for('update');
+  return rows[0];
+}
+
+export async function insertTemplate(tx: Db, row: typeof biometricTemplates.$inferInsert): Promise<void> {
+  await tx.insert(biometricTemplates).values(row);
+}
+
+export async function findTemplate(db: Db, id: string, lock = false): Promise<TemplateMeta | undefined> {
+  const q = db.select(meta).from(biometricTemplates).where(eq(biometricTemplates.id, id));
+  const rows = lock ? await q.for('update') : await q;
+  return rows[0];
+}
+
+export async function personTemplates(db: Db, personId: string): Promise<TemplateMeta[]> {
+  return db.select(meta).from(biometricTemplates).where(eq(biometricTemplates.personId, personId)).orderBy(biometricTemplates.id);
+}
+
+/**
+ * Erases a template: the envelope is overwritten with NULL and the row keeps who erased it, when and why. (PostgreSQL
+ * keeps the old row version until VACUUM; it is ciphertext under a key that never enters the database.)
+ */
+export async function eraseTemplate(tx: Db, id: string, at: Date, by: string | null, reason: string): Promise<void> {
+  await tx
+    .update(biometricTemplates)
+    .set({ envelope: null, erasedAt: at, erasedBy: by, eraseReason: reason })
+    .where(and(eq(biometricTemplates.id, id), isNull(biometricTemplates.erasedAt)));
+}
+
+export async function insertVerification(tx: Db, row: typeof biometricVerifications.$inferInsert): Promise<void> {
+  await tx.insert(biometricVerifications).values(row);
+}
+
+export async function findVerification(db: Db, id: string): Promise<VerificationRow | undefined> {
+  const rows = await db.select().from(biometricVerifications).where(eq(biometricVerifications.id, id));
+  return rows[0];
+}
+
+/** Inserts cases; a pair of persons that already has a case for this modality is skipped. Returns the inserted ids. */
+export async function insertCases(tx: Db, rows: (typeof duplicateCases.$inferInsert)[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const inserted = await tx.insert(duplicateCases).values(rows).onConflictDoNothing().returning({ id: duplicateCases.id });
+  return inserted.map((r) => r.id);
+}
+
+export async function findCase(db: Db, id: string, lock = false): Promise<CaseRow | undefined> {
+  const q = db.select().from(duplicateCases).where(eq(duplicateCases.id, id));
+  const rows = lock ? await q.for('update') : await q;
+  return rows[0];
+}
+
+export async function casesForPair(db: Db, a: string, b: string, modality: Modality): Promise<CaseRow[]> {
+  return db
+    .select()
+    .from(duplicateCases)
+    .where(
+      and(
+        eq(duplicateCases.modality, modality),
+        or(
+          and(eq(duplicateCases.newPersonId, a), eq(duplicateCases.existingPersonId, b)),
+          and(eq(duplicateCases.newPersonId, b), eq(duplicateCases.existingPersonId, a)),
+        ),
+      ),
+    );
+}
+
+export interface CaseFilter {
+  status?: string;
+  personId?: string;
+  limit: number;
+  offset: number;
+  /** The caller's scope: a case is listed only when both of its persons are visible. */
+  scope: { facilityIds: readonly string[]; nationalities: readonly string[] };
+}
+
+function visible(column: SQL, scope: CaseFilter['scope']): SQL {
+  const cond = scopeCondition({ facilityIds: [...scope.facilityIds], nationalities: [...scope.nationalities] });
+  return sql`exists (select 1 from persons p left join placements pl on pl.person_id = p.id where p.id = ${column} and ${cond})`;
+}
+
+export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> {
+  const conds: (SQL | undefined)[] = [];
+  if (filter.status) conds.push(eq(duplicateCases.status, filter.status));
+  if (filter.personId) conds.push(or(eq(duplicateCases.newPersonId, filter.personId), eq(duplicateCases.existingPersonId, filter.personId)));
+  if (filter.scope.facilityIds.length > 0 || filter.scope.nationalities.length > 0) {
+    conds.push(visible(sql`${duplicateCases.newPersonId}`, filter.scope), visible(sql`${duplicateCases.existingPersonId}`, filter.scope));
+  }
+  return db
+    .select()
+    .from(duplicateCases)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(duplicateCases.createdAt), desc(duplicateCases.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+}
+
+export async function personCases(db: Db, personId: string): Promise<CaseRow[]> {
+  return db
+    .select()
+    .from(duplicateCases)
+    .where(or(eq(duplicateCases.newPersonId, personId), eq(duplicateCases.existingPersonId, personId)))
+    .orderBy(desc(duplicateCases.createdAt))
+    .limit(1000);
+}
+
+export async function updateCase(tx: Db, id: string, patch: Partial<typeof duplicateCases.$inferInsert>): Promise<void> {
+  await tx.update(duplicateCases).set(patch).where(eq(duplicateCases.id, id));
+}

@@ -1,0 +1,174 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DomainError, ValidationError } from '../../platform/errors';
+import { actorOf } from '../../platform/http/auth';
+import type { Services } from '../../services';
+import { fingerPosition } from './biometrics.domain';
+import {
+  CasesQuery,
+  DecideBody,
+  EnrolJson,
+  EnrolQuery,
+  EraseInput,
+  FingerParams,
+  IdentifyInput,
+  IdentifyJson,
+  IdParams,
+  PersonParams,
+  TemplateParams,
+  VerifyInput,
+  VerifyJson,
+} from './biometrics.dto';
+
+/** Largest request body of the image routes (a 10 MB image as base64 in JSON); past it, 413. */
+export const IMAGE_BODY_LIMIT = 14 * 1024 * 1024;
+/** Raw image bodies these routes accept (the content-type parser is local to these routes). */
+export const IMAGE_CONTENT_TYPES = ['application/octet-stream', 'image/jpeg', 'image/png', 'image/tiff', 'image/webp'];
+
+const HOW = 'Send the image as the raw body (image/jpeg, image/png, image/tiff, image/webp or application/octet-stream) or as base64 in JSON {image}';
+
+function decodeBase64(text: string): Buffer {
+  const body = text.replace(/^data:[\w.+-]+\/[\w.+-]+;base64,/, '').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 === 1) {
+    throw new ValidationError('biometrics.bad_base64', 'The image field is not base64');
+  }
+  return Buffer.from(body, 'base64');
+}
+
+/** The image and the other inputs of a request: a raw body with fields in the query, or JSON with `image`. */
+function imageRequest<S extends z.ZodType<{ image: string }>>(request: FastifyRequest, json: S): { image: Buffer; fields: Omit<z.infer<S>, 'image'> } {
+  const body = request.body;
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  if (Buffer.isBuffer(body)) {
+    const { image: _ignored, ...fields } = json.parse({ ...query, image: 'x' });
+    return { image: body, fields };
+  }
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const { image, ...fields } = json.parse({ ...query, ...(body as object) });
+    return { image: decodeBase64(image), fields };
+  }
+  if (typeof body === 'string') {
+    throw new DomainError('unsupported', 'request.unsupported_media_type', `${request.headers['content-type'] ?? 'This'} is not an image type. ${HOW}`);
+  }
+  throw new ValidationError('biometrics.no_image', `No image in the request. ${HOW}`);
+}
+
+export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['biometrics'];
+  const bio = services.biometrics;
+
+  app.addContentTypeParser(IMAGE_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: IMAGE_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+  r.post(
+    '/persons/:id/biometrics/face',
+    {
+      config: { permission: 'biometrics.enrol' },
+      bodyLimit: IMAGE_BODY_LIMIT,
+      schema: { params: PersonParams, tags, summary: `Enrol a face (encrypted template; opens duplicate cases). ${HOW}` },
+    },
+    async (request, reply) => {
+      const { image } = imageRequest(request, EnrolJson);
+      return reply.status(201).send(await bio.enrolFace(actorOf(request), request.params.id, image));
+    },
+  );
+
+  r.post(
+    '/persons/:id/biometrics/fingerprints/:position',
+    {
+      config: { permission: 'biometrics.enrol' },
+      bodyLimit: IMAGE_BODY_LIMIT,
+      schema: {
+        params: FingerParams,
+        querystring: EnrolQuery,
+        tags,
+        summary: `Enrol one finger (position 1 right thumb .. 10 left little; ?dpi= default 500). ${HOW}`,
+      },
+    },
+    async (request, reply) => {
+      const { image, fields } = imageRequest(request, EnrolJson);
+      const position = fingerPosition(request.params.position);
+      return reply.status(201).send(await bio.enrolFingerprint(actorOf(request), request.params.id, position, image, fields.dpi));
+    },
+  );
+
+  r.get(
+    '/persons/:id/biometrics',
+    { config: { permission: 'biometrics.read' }, schema: { params: PersonParams, tags, summary: 'Template metadata (never template bytes) and duplicate cases of a person' } },
+    async (request) => bio.forPerson(actorOf(request), request.params.id),
+  );
+
+  r.delete(
+    '/persons/:id/biometrics/:templateId',
+    {
+      config: { permission: 'biometrics.enrol' },
+      schema: { params: TemplateParams, querystring: EraseInput.partial(), tags, summary: 'Erase a template (reason in ?reason= or JSON {reason}); audited' },
+    },
+    async (request) => {
+      const { reason } = EraseInput.parse({ ...(request.query as object), ...((request.body as object | undefined) ?? {}) });
+      return bio.erase(actorOf(request), request.params.id, request.params.templateId, reason);
+    },
+  );
+
+  r.post(
+    '/biometrics/verify',
+    {
+      config: { permission: 'biometrics.read' },
+      bodyLimit: IMAGE_BODY_LIMIT,
+      schema: { querystring: VerifyInput.partial(), tags, summary: `1:1 verification of a claimed person (?personId&modality[&fingerPosition][&dpi]). ${HOW}` },
+    },
+    async (request) => {
+      const { image, fields } = imageRequest(request, VerifyJson);
+      return bio.verify(actorOf(request), {
+        personId: fields.personId,
+        modality: fields.modality,
+        fingerPosition: fields.fingerPosition === undefined ? undefined : fingerPosition(fields.fingerPosition),
+        dpi: fields.dpi,
+        image,
+      });
+    },
+  );
+
+  r.post(
+    '/biometrics/identify',
+    {
+      config: { permission: 'biometrics.read' },
+      bodyLimit: IMAGE_BODY_LIMIT,
+      schema: { querystring: IdentifyInput.partial(), tags, summary: `1:N identification: candidates with scores (?modality[&limit][&dpi]). ${HOW}` },
+    },
+    async (request) => {
+      const { image, fields } = imageRequest(request, IdentifyJson);
+      return bio.identify(actorOf(request), { modality: fields.modality, limit: fields.limit, dpi: fields.dpi, image });
+    },
+  );
+
+  r.get(
+    '/biometrics/verifications/:id',
+    { config: { permission: 'biometrics.read' }, schema: { params: IdParams, tags, summary: 'A recorded verification (the reference marks and events carry)' } },
+    async (request) => bio.verification(actorOf(request), request.params.id),
+  );
+
+  r.get(
+    '/biometrics/duplicates',
+    { config: { permission: 'biometrics.read' }, schema: { querystring: CasesQuery, tags, summary: 'Duplicate-identity cases (both persons in scope)' } },
+    async (request) => bio.duplicates(actorOf(request), request.query),
+  );
+
+  r.get('/biometrics/duplicates/:id', { config: { permission: 'biometrics.read' }, schema: { params: IdParams, tags } }, async (request) =>
+    bio.duplicate(actorOf(request), request.params.id),
+  );
+
+  r.post(
+    '/biometrics/duplicates/:id/decide',
+    {
+      config: { permission: 'biometrics.enrol' },
+      schema: { params: IdParams, body: DecideBody, tags, summary: 'Decide a case: same_person (records linked, none deleted) or different_persons, with a reason' },
+    },
+    async (request) => bio.decide(actorOf(request), request.params.id, request.body),
+  );
+
+  r.get('/biometrics/status', { config: { permission: 'biometrics.read' }, schema: { tags, summary: 'Gallery sizes, model tags, thresholds with their target FMR' } }, async (request) =>
+    bio.status(actorOf(request)),
+  );
+};

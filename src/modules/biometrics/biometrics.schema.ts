@@ -1,0 +1,63 @@
+import { customType, date, doublePrecision, jsonb, pgTable, real, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)),
+});
+
+export const biometricTemplates = pgTable('biometric_templates', {
+  id: uuid('id').primaryKey(),
+  personId: uuid('person_id').notNull(),
+  modality: text('modality').notNull(),
+  fingerPosition: smallint('finger_position'),
+  model: text('model').notNull(),
+  modelVersion: text('model_version').notNull(),
+  envelope: bytea('envelope'),
+  quality: real('quality'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  createdBy: uuid('created_by'),
+  createdByUsername: text('created_by_username'),
+  erasedAt: timestamp('erased_at', { withTimezone: true }),
+  erasedBy: uuid('erased_by'),
+  eraseReason: text('erase_reason'),
+});
+
+export const biometricVerifications = pgTable('biometric_verifications', {
+  id: uuid('id').primaryKey(),
+  kind: text('kind').notNull(),
+  personId: uuid('person_id'),
+  modality: text('modality').notNull(),
+  fingerPosition: smallint('finger_position'),
+  templateId: uuid('template_id'),
+  result: text('result').notNull(),
+  score: doublePrecision('score'),
+  threshold: doublePrecision('threshold').notNull(),
+  targetFmr: doublePrecision('target_fmr').notNull(),
+  model: text('model').notNull(),
+  candidates: jsonb('candidates'),
+  purpose: text('purpose').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  byUser: uuid('by_user'),
+  byUsername: text('by_username').notNull(),
+});
+
+export const duplicateCases = pgTable('duplicate_cases', {
+  id: uuid('id').primaryKey(),
+  newPersonId: uuid('new_person_id').notNull(),
+  existingPersonId: uuid('existing_person_id').notNull(),
+  modality: text('modality').notNull(),
+  newTemplateId: uuid('new_template_id').notNull(),
+  existingTemplateId: uuid('existing_template_id').notNull(),
+  score: doublePrecision('score').notNull(),
+  threshold: doublePrecision('threshold').notNull(),
+  targetFmr: doublePrecision('target_fmr').notNull(),
+  status: text('status').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  createdBy: uuid('created_by'),
+  survivingPersonId: uuid('surviving_person_id'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  decidedBy: uuid('decided_by'),
+  decidedByUsername: text('decided_by_username'),
+  reason: text('reason'),
+  reviewOn: date('review_on'),
+});

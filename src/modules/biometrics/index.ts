@@ -1,0 +1,58 @@
+/**
+ * Biometrics: face and fingerprint enrolment over encrypted templates, 1:1 verification, 1:N identification and
+ * duplicate-identity cases decided by a registrar. Other modules import from here only.
+ *
+ * The face engine (TensorFlow) is never loaded by importing this file: face values are reached through
+ * `loadFaceModule()`; only face types are re-exported statically.
+ */
+export {
+  BiometricsService,
+  IMAGE_MAX_BYTES,
+  MAX_CANDIDATES,
+  type BiometricsOptions,
+  type TemplateView,
+  type EnrolResult,
+  type DuplicateNotice,
+  type VerificationView,
+  type IdentificationView,
+  type CandidateView,
+  type CaseView,
+  type PersonBiometricsView,
+} from './biometrics.service';
+export {
+  MODALITIES,
+  FINGER_POSITIONS,
+  FINGERPRINT_MODEL,
+  FINGERPRINT_DECISIONS,
+  DUPLICATE_STATUSES,
+  DUPLICATE_DECISIONS,
+  fingerPosition,
+  type Modality,
+  type FingerPosition,
+  type DuplicateStatus,
+  type DuplicateDecision,
+  type Threshold,
+} from './biometrics.domain';
+export { IMAGE_BODY_LIMIT, IMAGE_CONTENT_TYPES } from './biometrics.routes';
+export type { FaceEngine, FaceTemplate, FaceDecision, FaceCandidate, FaceEngineOptions } from './face';
+export {
+  extractFingerprint,
+  compareFingerprints,
+  prepareTemplate,
+  identify as identifyFingerprint,
+  serializeTemplate,
+  deserializeTemplate,
+  toIso19794_2,
+  fromIso19794_2,
+  THRESHOLDS as FINGERPRINT_THRESHOLDS,
+  DEFAULT_THRESHOLD as FINGERPRINT_DEFAULT_THRESHOLD,
+  type FingerprintTemplate,
+  type PreparedTemplate,
+} from './fingerprint';
+export { loadTemplateKey, templateKeyFromBytes, type TemplateKey } from './template-crypto';
+export { Gallery } from './gallery';
+
+/** The face part (engine, thresholds, FACE_MODEL), loaded on demand: importing it loads TensorFlow. */
+export function loadFaceModule(): Promise<typeof import('./face')> {
+  return import('./face');
+}
