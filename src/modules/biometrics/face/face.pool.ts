@@ -49,40 +49,48 @@ export class FaceWorkerPool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Job>();
   private readonly queue: Job[] = [];
+  private readonly started = new Set<Worker>();
+  private readonly workers = new Set<Worker>();
+  private readonly dead = new WeakSet<Worker>();
+  private alive = 0;
+  /** A worker that dies after it started is replaced, a bounded number of times (a crash loop should surface). */
+  private respawnsLeft = 8;
   private nextId = 1;
   private closed = false;
+  private readonly entry = new URL('./face.worker.ts', import.meta.url).href;
   readonly ready: Promise<void>;
 
-  constructor(size: number, options: PipelineOptions) {
+  constructor(
+    size: number,
+    private readonly options: PipelineOptions,
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError('a pool needs at least one worker');
-    const entry = new URL('./face.worker.ts', import.meta.url).href;
-    const starting: Promise<void>[] = [];
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { entry, options } });
-      starting.push(
-        new Promise<void>((resolve, reject) => {
-          const onFirst = (msg: ReadyMessage) => {
-            if (msg.ready) {
-              worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
-              this.idle.push(worker);
-              this.pump();
-              resolve();
-            } else {
-              reject(new Error(`face worker failed to start: ${msg.error}`));
-            }
-          };
-          worker.once('message', onFirst);
-          worker.once('error', reject);
-        }),
-      );
-      worker.on('error', (err) => this.onCrash(worker, err));
-      worker.on('exit', (code) => {
-        if (!this.closed) this.onCrash(worker, new Error(`face worker exited with code ${code}`));
-      });
-    }
-    this.ready = Promise.all(starting).then(() => undefined);
+    this.ready = Promise.all(Array.from({ length: size }, () => this.spawn())).then(() => undefined);
     // Callers see start-up failures through `ready` or their first job; never as an unhandled rejection.
     this.ready.catch(() => undefined);
+  }
+
+  private spawn(): Promise<void> {
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { entry: this.entry, options: this.options } });
+    this.alive++;
+    this.workers.add(worker);
+    worker.on('error', (err) => this.onCrash(worker, err));
+    worker.on('exit', (code) => this.onCrash(worker, new Error(`face worker exited with code ${code}`)));
+    return new Promise<void>((resolve, reject) => {
+      worker.once('message', (msg: ReadyMessage) => {
+        if (msg.ready) {
+          this.started.add(worker);
+          worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
+          this.idle.push(worker);
+          this.pump();
+          resolve();
+        } else {
+          reject(new Error(`face worker failed to start: ${msg.error}`));
+        }
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`face worker exited with code ${code} while starting`)));
+    });
   }
 
   run(image: Uint8Array, purpose: CapturePurpose): Promise<FaceCapture> {
@@ -96,10 +104,11 @@ export class FaceWorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the face engine is closed'));
-    const all = [...this.idle, ...this.busy.keys()];
+    const all = [...this.workers];
     for (const job of this.busy.values()) job.reject(new Error('the face engine is closed'));
     this.busy.clear();
     this.idle.length = 0;
+    this.workers.clear();
     await Promise.all(all.map((w) => w.terminate()));
   }
 
@@ -128,13 +137,26 @@ export class FaceWorkerPool {
   }
 
   private onCrash(worker: Worker, err: Error): void {
+    if (this.closed || this.dead.has(worker)) return;
+    this.dead.add(worker);
+    this.workers.delete(worker);
+    this.alive--;
     const job = this.busy.get(worker);
     this.busy.delete(worker);
     const i = this.idle.indexOf(worker);
     if (i >= 0) this.idle.splice(i, 1);
     job?.reject(err);
-    if (this.idle.length === 0 && this.busy.size === 0) {
-      for (const j of this.queue.splice(0)) j.reject(err);
+    void worker.terminate();
+    if (this.started.has(worker) && this.respawnsLeft > 0) {
+      this.respawnsLeft--;
+      this.spawn().catch((e: unknown) => this.failQueueIfNoWorkers(e));
+    } else {
+      this.failQueueIfNoWorkers(err);
     }
+  }
+
+  private failQueueIfNoWorkers(err: unknown): void {
+    if (this.alive > 0) return;
+    for (const j of this.queue.splice(0)) j.reject(err);
   }
 }
