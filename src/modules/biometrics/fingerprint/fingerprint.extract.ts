@@ -17,6 +17,8 @@ const BLOCK = 8;
 /** Gabor kernel radius in pixels (circular support of radius R + 0.5: 177 taps for R = 7). */
 const GABOR_RADIUS = 7;
 const ORIENTATION_BINS = 16;
+/** Radius of the box filters that smooth the orientation field (applied twice). */
+const ORIENTATION_SMOOTHING = 9;
 /** First column of each Gabor kernel row inside the circular support. */
 const SPAN_START = Int32Array.from({ length: 2 * GABOR_RADIUS + 1 }, (_, dy) => {
   const r = GABOR_RADIUS + 0.5;
@@ -273,10 +275,12 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
     u[i] = du;
     v[i] = dv;
   }
-  let su = boxFilter(u, W, H, 6);
-  let sv = boxFilter(v, W, H, 6);
-  su = boxFilter(su, W, H, 6);
-  sv = boxFilter(sv, W, H, 6);
+  // Two box passes of radius 9 (about a 37-pixel window, four ridge periods): wide enough to carry the flow over
+  // noisy and faint areas. Radius 6 gave clearly worse error rates on both FVC samples, 9-12 about the same.
+  let su = boxFilter(u, W, H, ORIENTATION_SMOOTHING);
+  let sv = boxFilter(v, W, H, ORIENTATION_SMOOTHING);
+  su = boxFilter(su, W, H, ORIENTATION_SMOOTHING);
+  sv = boxFilter(sv, W, H, ORIENTATION_SMOOTHING);
   const orientation = new Float32Array(N); // ridge direction in [0, π)
   for (let i = 0; i < N; i++) {
     let t = 0.5 * Math.atan2(sv[i]!, su[i]!) + Math.PI / 2;
