@@ -47,6 +47,10 @@ const TINY_MIN_SCORE = 0.5;
 export interface FaceCapture {
   /** Unit-length 128-d descriptor. */
   descriptor: Float32Array;
+  /**
+   * The quality decision and what it was based on. Measures are taken on the working image (longest side at most
+   * IMAGE_LIMITS.workingMaxSide): a larger upload is reduced first, and sizes in `measures` are in its pixels.
+   */
   quality: QualityReport & { measures: FaceMeasures };
   /** The chosen face in the original image's pixels. */
   box: Box;
