@@ -343,6 +343,35 @@ for (const target of await targets()) {
       expect((await fetch(`${address}/api/v1/alerts/stream`, { headers: auth(registrar) })).status).toBe(403);
     });
 
+    it('raises over-capacity once as the roll grows past capacity, and hides person lists from monitors', async () => {
+      const { facility, units } = await buildFacility(app.services, { code: 'CAP', capacity: 2 }, 1);
+      for (let i = 0; i < 2; i++) await buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: units[0]!.id });
+      await app.services.alerts.tick();
+      const capacity = async () => ((await get(`/alerts?facilityId=${facility.id}&rule=facility.over_capacity`)).json() as { details: { onRoll: number } }[]);
+      expect(await capacity()).toHaveLength(0);
+      await buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: units[0]!.id });
+      await app.services.alerts.checkCapacity([facility.id]);
+      await buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: units[0]!.id });
+      await app.services.alerts.tick();
+      const alerts = await capacity();
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.details.onRoll).toBeGreaterThanOrEqual(3);
+
+      clock().advance(60_000);
+      const rc = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string };
+      await post(`/rollcalls/${rc.id}/close`);
+      const monitor = await app.tokenFor('monitor');
+      const delta = (await get(`/alerts?facilityId=${facility.id}&rule=rollcall.delta`, monitor)).json() as { details: Record<string, unknown> }[];
+      expect(delta).toHaveLength(1);
+      expect(delta[0]!.details.delta).toBe(4);
+      expect(delta[0]!.details).not.toHaveProperty('personIds');
+      expect((await post(`/alerts/${(delta[0] as unknown as { id: string }).id}/acknowledge`, {}, monitor)).statusCode).toBe(403);
+      // A monitor sees the roll call's figures but not the names on its sheet.
+      const sheet = (await get(`/rollcalls/${rc.id}`, monitor)).json();
+      expect(sheet.live.delta).toBe(4);
+      expect(sheet.persons).toBeUndefined();
+    });
+
     it('relays alerts to another process through PostgreSQL NOTIFY (LISTEN in the other process)', async () => {
       const otherBus = new Bus();
       const other = new AlertsService(app.services.database, app.services.clock, app.services.ids, app.services.audit, otherBus, silentLogger);
