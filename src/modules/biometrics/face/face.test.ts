@@ -74,6 +74,21 @@ describe('face engine on real photographs', () => {
   });
 });
 
+describe('face engine on a large upload', () => {
+  it('reduces it for detection and reports the box in the upload\'s pixels', async () => {
+    const small = await readFile(img('Alan_Greenspan', 1));
+    const large = await sharp(small).resize(1500, 1500).jpeg({ quality: 95 }).toBuffer();
+    const [a, b] = await Promise.all([
+      engine.extract(small, { purpose: 'enrol' }),
+      engine.extract(large, { purpose: 'enrol' }),
+    ]);
+    expect(b.box.x / a.box.x).toBeGreaterThan(5);
+    expect(b.box.x / a.box.x).toBeLessThan(7);
+    expect(b.box.width / a.box.width).toBeCloseTo(6, 0);
+    expect(faceSimilarity(a.descriptor, b.descriptor)).toBeGreaterThan(FACE_THRESHOLDS.identify.threshold);
+  });
+});
+
 describe('face engine refuses bad input with a reason', () => {
   it('empty image', async () => {
     await expectRefused(new Uint8Array(0), 'face.empty_image');
