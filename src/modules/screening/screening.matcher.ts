@@ -352,27 +352,39 @@ export class WatchlistIndex {
       if (!prev || sim > prev.sim) best.set(n.entry, { sim, personName: pn.full, nameIdx: ni, cmp });
     };
 
-    for (const pn of pp.names) {
-      if (opts.exhaustive) {
-        for (let ni = 0; ni < this.names.length; ni++) compare(pn, ni);
-        continue;
+    if (opts.exhaustive) {
+      for (const pn of pp.names) for (let ni = 0; ni < this.names.length; ni++) compare(pn, ni);
+    } else {
+      // Spellings of one name (Mohammed / Muhammad / محمد) mostly have the same keys and part weights: their blocked
+      // list names and bounds are the same, so they are worked out once per group and only the comparisons differ.
+      const groups = new Map<string, { pk: Int32Array[]; members: PreparedPerson['names'] }>();
+      for (const pn of pp.names) {
+        const pk = this.personKeyIds(pn.keys);
+        const sig = `${pk.map((k) => k.join(',')).join('|')}/${pn.weights.join(',')}/${pn.keyless}`;
+        const g = groups.get(sig);
+        if (g) g.members.push(pn);
+        else groups.set(sig, { pk, members: [pn] });
       }
-      const pk = this.personKeyIds(pn.keys);
-      const touched = this.blocked(pk, pn.weights, threshold - MAX_BONUS);
-      if (stats) stats.blocked += touched.length;
-      for (const ni of touched) {
-        const n = this.names[ni]!;
-        const [ma0, mb0] = this.masks(pk, n);
-        // parts without a key (a laqab, an initial) may still align: count them as possibly aligned
-        const ma = (ma0 | pn.keyless) >>> 0;
-        const mb = (mb0 | n.keyless) >>> 0;
-        const e = this.entries[n.entry]!;
-        const bound = nameScoreBound(pn.weights, ma, n.weights, mb) * qualityFactor(e.entry.names[n.name]!.quality);
-        const prev = best.get(n.entry);
-        if (prev && prev.sim >= bound) continue;
-        if (!documentEntries.has(n.entry) && (bound + MAX_BONUS < threshold || bound + bonusOf(n.entry) < threshold)) continue;
-        if (stats) stats.compared++;
-        compare(pn, ni);
+      for (const { pk, members } of groups.values()) {
+        const first = members[0]!;
+        const touched = this.blocked(pk, first.weights, threshold - MAX_BONUS);
+        if (stats) stats.blocked += touched.length;
+        for (const ni of touched) {
+          const n = this.names[ni]!;
+          const [ma0, mb0] = this.masks(pk, n);
+          // parts without a key (a laqab, an initial) may still align: count them as possibly aligned
+          const ma = (ma0 | first.keyless) >>> 0;
+          const mb = (mb0 | n.keyless) >>> 0;
+          const e = this.entries[n.entry]!;
+          const bound = nameScoreBound(first.weights, ma, n.weights, mb) * qualityFactor(e.entry.names[n.name]!.quality);
+          if (!documentEntries.has(n.entry) && (bound + MAX_BONUS < threshold || bound + bonusOf(n.entry) < threshold)) continue;
+          for (const pn of members) {
+            const prev = best.get(n.entry);
+            if (prev && prev.sim >= bound) break;
+            if (stats) stats.compared++;
+            compare(pn, ni);
+          }
+        }
       }
     }
     // an entry with the same document number is compared on all its names
