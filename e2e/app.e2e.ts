@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { apiAs, launchBrowser, login, newPage, parseNum, shot, startServer, type E2eServer } from './harness';
+import { apiAs, launchBrowser, login, newPage, parseNum, shot, startServer, type E2eServer, settled } from './harness';
 
 interface StatusReport {
   totals: Record<string, number>;
@@ -244,7 +244,7 @@ describe('the operations web app in Chromium', () => {
       for (const p of pages) {
         await page.goto(`${server.url}${p}`);
         await page.getByRole('heading', { level: 1 }).first().waitFor();
-        await page.waitForLoadState('networkidle');
+        await settled(page);
         // Nothing wider than the window: the page reads at this width without sideways scrolling.
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${p} at ${viewport.width}`).toBeLessThanOrEqual(0);

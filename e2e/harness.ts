@@ -7,6 +7,8 @@ import { openDatabase } from '../src/platform/db/database';
 import { migrate } from '../src/platform/db/migrate';
 import { createServices, type Services } from '../src/services';
 import { buildHttp } from '../src/main';
+import { seedDemo, DEMO_PASSWORD } from '../src/demo-seed';
+import { ScenarioClock, scenarioIds, SEED_START } from '../src/modules/scenario';
 import { seedE2eWorld, type E2eWorld } from './seed';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,6 +21,38 @@ export interface E2eServer {
   http: FastifyInstance;
   world: E2eWorld;
   close(): Promise<void>;
+}
+
+export interface DemoServer {
+  url: string;
+  services: Services;
+  password: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The world of `npm start`: the al-Hol scenario (small scale) seeded and replayed on the scenario clock, which then
+ * runs live from 21 January 2026, so the server's time is months away from the browser's, as in the demo.
+ */
+export async function startDemoServer(): Promise<DemoServer> {
+  const database = await openDatabase({ dataDir: 'memory://' });
+  await migrate(database);
+  const clock = new ScenarioClock(SEED_START);
+  const services = createServices(database, { clock, ids: scenarioIds(clock, 1) });
+  await seedDemo(services, clock, { scale: 'small', seed: 1 });
+  clock.goLive();
+  const http = await buildHttp(services, { logger: false });
+  await http.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = http.server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    services,
+    password: DEMO_PASSWORD,
+    async close() {
+      await http.close();
+      await database.close();
+    },
+  };
 }
 
 /** A server on a free port with a fresh in-memory PGlite, the seeded world, and the built web app from web/dist. */
@@ -81,7 +115,14 @@ export const parseNum = (s: string | null): number => Number((s ?? '').replace(/
 
 /** The API as the browser's signed-in user sees it (same cookie). */
 export async function apiAs<T>(page: Page, path: string): Promise<T> {
-  const res = await page.request.get(`${new URL(page.url()).origin}/api/v1${path}`);
+  // The app's own credentials: the cookie, or the bearer token it keeps when the cookie cannot be kept.
+  const token = await page.evaluate(() => sessionStorage.getItem('custos.bearer'));
+  const res = await page.request.get(`${new URL(page.url()).origin}/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!res.ok()) throw new Error(`${path}: ${res.status()}`);
   return (await res.json()) as T;
+}
+
+/** Waits until the page shows no loader or skeleton (the live alert stream keeps the network busy, so not "networkidle"). */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelectorAll('.mantine-Loader-root, .mantine-Skeleton-root').length === 0, undefined, { timeout: 30_000 });
 }

@@ -8,7 +8,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, DataZoomComponent, AriaComponent, SVGRenderer]);
 
 /** An ECharts chart (SVG renderer) that follows its container's width. */
-export default function Chart({ option, height = 280, label }: { option: EChartsCoreOption; height?: number; label: string }) {
+export default function Chart({ option, height = 280, label, testId }: { option: EChartsCoreOption; height?: number; label: string; testId?: string }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -29,5 +29,6 @@ export default function Chart({ option, height = 280, label }: { option: ECharts
     chart.current?.setOption({ aria: { enabled: true }, animation: false, ...option }, true);
   }, [option]);
 
-  return <div ref={el} role="img" aria-label={label} style={{ width: '100%', height }} />;
+  // ECharts' aria component writes its own description of the data onto the container; the label stays the title.
+  return <div ref={el} role="img" aria-label={label} title={label} data-testid={testId} style={{ width: '100%', height }} />;
 }

@@ -2,7 +2,7 @@ import { useCallback, useState, type ReactNode } from 'react';
 import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type Permission } from '../lib/api';
+import { api, setBearer, type Permission } from '../lib/api';
 import { useRouter } from '../lib/router';
 import { markSignedIn, useSession } from '../lib/session';
 import { useFacilityNames } from '../lib/queries';
@@ -49,6 +49,7 @@ export function Layout({ children }: { children: ReactNode }) {
   async function logout() {
     await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
     markSignedIn(false);
+    setBearer(null);
     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
     qc.setQueryData(['me'], null);
     navigate('/', { replace: true });

@@ -19,6 +19,37 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+// The session normally rides in the httpOnly cookie. When the browser cannot keep that cookie because the server's
+// clock is far from the browser's (the demo replays January 2026; a field laptop may have a wrong clock), the cookie
+// arrives already expired; the app then sends the session token as a bearer header instead, for this tab only.
+const TOKEN_KEY = 'custos.bearer';
+let bearer: string | null = (() => {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+})();
+
+export function setBearer(token: string | null): void {
+  bearer = token;
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    /* storage unavailable: the token lives in memory */
+  }
+}
+
+export function bearerToken(): string | null {
+  return bearer;
+}
+
+/** Headers that authenticate a request made outside `api()` (streams, downloads). */
+export function authHeaders(): Record<string, string> {
+  return bearer ? { authorization: `Bearer ${bearer}` } : {};
+}
+
 let onUnauthorized: (() => void) | undefined;
 /** Called when the session has ended (401), so that the app shows the login page. */
 export function setUnauthorizedHandler(fn: () => void): void {
@@ -29,6 +60,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.purpose) headers['x-custos-purpose'] = opts.purpose;
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
   const res = await fetch(`/api/v1${path}`, {
     method: opts.method ?? 'GET',
     headers,
@@ -47,7 +79,10 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   }
   if (!res.ok) {
     const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthorized?.();
+    if (res.status === 401 && !path.startsWith('/auth/login')) {
+      setBearer(null);
+      onUnauthorized?.();
+    }
     throw new ApiError(res.status, err?.code ?? `http.${res.status}`, err?.message ?? res.statusText, err?.details);
   }
   return json as T;
@@ -260,4 +295,21 @@ export interface Alert {
   escalatedAt: string | null;
   acknowledged: { at: string; by: string | null; note: string | null } | null;
   resolved: { at: string; by: string | null; note: string | null } | null;
+}
+
+/**
+ * Downloads a file of the API (e.g. the status CSV). A plain link does it with the cookie; in bearer mode the file is
+ * fetched with the header and handed to the browser as a blob.
+ */
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await fetch(`/api/v1${path}`, { headers: authHeaders(), credentials: 'same-origin' });
+  if (!res.ok) throw new ApiError(res.status, `http.${res.status}`, res.statusText);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { api, ApiError } from '../lib/api';
+import { api, ApiError, setBearer } from '../lib/api';
 
 export function LoginPage({ onLoggedIn, error }: { onLoggedIn: () => Promise<void> | void; error: Error | null }) {
   const [username, setUsername] = useState('');
@@ -13,7 +13,9 @@ export function LoginPage({ onLoggedIn, error }: { onLoggedIn: () => Promise<voi
     setBusy(true);
     setProblem(null);
     try {
-      await api('/auth/login', { method: 'POST', body: { username: username.trim(), password } });
+      const session = await api<{ token: string; expiresAt: string }>('/auth/login', { method: 'POST', body: { username: username.trim(), password } });
+      // A cookie that expires before the browser's now is dropped at once: fall back to the bearer token.
+      setBearer(Date.parse(session.expiresAt) <= Date.now() + 60_000 ? session.token : null);
       await onLoggedIn();
     } catch (err) {
       setProblem(

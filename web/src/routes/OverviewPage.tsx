@@ -1,7 +1,7 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo, type MouseEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Anchor, Badge, Button, Grid, Group, Paper, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
-import { api, REPORT_STATUSES, type StatusReport } from '../lib/api';
+import { api, bearerToken, download, REPORT_STATUSES, type StatusReport } from '../lib/api';
 import { num, shortTime, statusLabel, STATUS_COLOR } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -18,6 +18,15 @@ const chartModule = import('../components/Chart');
 void import('virtual:custos-region');
 const FacilityMap = lazy(() => mapModule);
 const Chart = lazy(() => chartModule);
+
+const CSV = '/api/v1/reports/status?format=csv';
+
+/** The link downloads with the session cookie; in bearer mode the file is fetched with the header instead. */
+function csvClick(e: MouseEvent) {
+  if (!bearerToken()) return;
+  e.preventDefault();
+  void download('/reports/status?format=csv', 'custos-status.csv');
+}
 
 const PALETTE = ['#0c8599', '#e8590c', '#5f3dc4', '#2b8a3e', '#c2255c', '#1864ab', '#795548'];
 
@@ -69,7 +78,7 @@ export default function OverviewPage() {
             Every number is counted from the custody ledger{r ? `, as of ${shortTime(r.generatedAt)}` : ''}.
           </Text>
         </div>
-        <Button component="a" href="/api/v1/reports/status?format=csv" download="custos-status.csv" variant="light" data-testid="csv-export">
+        <Button component="a" href={CSV} download="custos-status.csv" onClick={csvClick} variant="light" data-testid="csv-export">
           Export status CSV
         </Button>
       </Group>
@@ -199,6 +208,7 @@ function PopulationChart({ figures, report }: { figures: RollcallFigures[]; repo
   return (
     <Chart
       label="Population of each facility at its roll calls"
+      testId="chart-population"
       option={{
         tooltip: { trigger: 'axis' },
         legend: { top: 0, type: 'scroll' },
@@ -217,6 +227,7 @@ function DeltaChart({ figures, report }: { figures: RollcallFigures[]; report: S
   return (
     <Chart
       label="Delta of each facility at its roll calls"
+      testId="chart-delta"
       option={{
         tooltip: { trigger: 'axis' },
         legend: { top: 0, type: 'scroll' },
@@ -239,7 +250,7 @@ function StatusTable({ report }: { report: StatusReport }) {
             <Title order={2} size="h5">
               Status by facility
             </Title>
-            <Anchor href="/api/v1/reports/status?format=csv" download="custos-status.csv" size="sm">
+            <Anchor href={CSV} download="custos-status.csv" onClick={csvClick} size="sm">
               CSV
             </Anchor>
           </Group>

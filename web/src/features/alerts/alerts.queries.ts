@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type Alert } from '../../lib/api';
+import { openStream } from '../../lib/sse';
 import { useSession } from '../../lib/session';
 
 /** Open alerts; empty when the role may not read alerts or the alerts module is not deployed. */
@@ -39,27 +40,24 @@ export function useAlertStream(onAlert?: (a: Alert) => void): StreamState {
       setState('offline');
       return;
     }
-    const es = new EventSource('/api/v1/alerts/stream', { withCredentials: true });
-    const refresh = (ev: MessageEvent) => {
+    const refresh = (data: string) => {
       void qc.invalidateQueries({ queryKey: ['alerts'] });
       void qc.invalidateQueries({ queryKey: ['facility'] });
-      if (onAlert && typeof ev.data === 'string' && ev.data.startsWith('{')) {
+      if (onAlert && data.startsWith('{')) {
         try {
-          const parsed = JSON.parse(ev.data) as Alert | { alert?: Alert };
-          const a = 'alert' in parsed && parsed.alert ? parsed.alert : (parsed as Alert);
+          const a = JSON.parse(data) as Alert;
           if (a && typeof a === 'object' && 'id' in a) onAlert(a);
         } catch {
-          /* a keep-alive or a message of another shape */
+          /* a message of another shape */
         }
       }
     };
-    es.onopen = () => setState('live');
-    es.onerror = () => setState(es.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
-    es.onmessage = refresh;
-    for (const name of ['alert.raised', 'alert.acknowledged', 'alert.resolved', 'alert.escalated']) {
-      es.addEventListener(name, refresh as EventListener);
-    }
-    return () => es.close();
+    const close = openStream('/alerts/stream', {
+      onOpen: () => setState('live'),
+      onError: (closed) => setState(closed ? 'offline' : 'connecting'),
+      onEvent: (_name, data) => refresh(data),
+    });
+    return close;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session.username, qc]);
   return state;
