@@ -179,18 +179,23 @@ for (const target of await targets()) {
       await post(`/rollcalls/${rc.id}/marks`, { unitId: b2, marks: [{ personId: inB2[1], result: 'present' }, { personId: inB2[2], result: 'absent' }] });
       await post(`/rollcalls/${rc.id}/marks`, { unitId: b1, marks: [{ personId: inB2[2], result: 'present' }] });
 
+      // inB1[4], never marked, is released while the roll call is open: a lawful departure, excused by the ledger.
+      clock().advance(60_000);
+      await app.services.custody.append(adminActor, { personId: inB1[4]!, type: 'RELEASED', authority: 'Court order 9' });
+
       const closed = (await post(`/rollcalls/${rc.id}/close`)).json();
-      expect(closed).toMatchObject({ expected: 9, present: 5, excused: 2, delta: 2 });
+      expect(closed).toMatchObject({ expected: 9, present: 5, excused: 3, delta: 1 });
       expect(closed.expected).toBe(closed.present + closed.excused + closed.delta);
-      expect([...closed.unaccounted].sort()).toEqual([inB1[3], inB1[4]].sort());
+      expect(closed.unaccounted).toEqual([inB1[3]]);
+      expect(closed.departed).toEqual([{ personId: inB1[4], status: 'released' }]);
       const misplaced = closed.misplaced as { personId: string; onList: boolean; seenUnitId: string; expectedUnitId: string }[];
       expect(misplaced.map((m) => m.personId).sort()).toEqual([inB2[0], inB2[2], inB3].sort());
       expect(misplaced.find((m) => m.personId === inB3)).toMatchObject({ onList: false, seenUnitId: b1, expectedUnitId: b3 });
       const byUnit = new Map((closed.byUnit as { unitId: string }[]).map((u) => [u.unitId, u]));
-      expect(byUnit.get(b1)).toMatchObject({ expected: 6, present: 2, excused: 2, delta: 2, misplacedIn: 3, misplacedOut: 0 });
+      expect(byUnit.get(b1)).toMatchObject({ expected: 6, present: 2, excused: 3, delta: 1, misplacedIn: 3, misplacedOut: 0 });
       expect(byUnit.get(b2)).toMatchObject({ expected: 3, present: 3, excused: 0, delta: 0, misplacedIn: 0, misplacedOut: 2 });
-      // The hospital case stays temporarily out (no ledger event); the two unaccounted got UNACCOUNTED.
-      expect(closed.ledger).toEqual({ unaccountedEvents: 2, accountedEvents: 0 });
+      // The hospital case stays temporarily out (no ledger event); the one unaccounted got UNACCOUNTED.
+      expect(closed.ledger).toEqual({ unaccountedEvents: 1, accountedEvents: 0 });
     });
 
     it('treats a retried batch as a no-op and refuses a reused mark id', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkMark, decisiveMark, derivedMarkId, outcomeOf, slotsDue, slotVerdict, totalsOf, type Schedule } from './rollcalls.domain';
+import { checkMark, decisiveMark, derivedMarkId, excuseDepartures, outcomeOf, slotsDue, slotVerdict, totalsOf, type Schedule } from './rollcalls.domain';
 
 const RC = '01900000-0000-7000-8000-000000000001';
 const P = '01900000-0000-7000-8000-0000000000aa';
@@ -80,6 +80,29 @@ describe('the decisive mark and the outcome', () => {
         },
       ),
     );
+  });
+});
+
+describe('lawful departures during a roll call', () => {
+  it('excuses the transferred, released and dead, and keeps the escaped in the Delta', () => {
+    const units = [
+      { unitId: 'a', expected: 5, present: 1, excused: 0, delta: 4 },
+      { unitId: 'b', expected: 1, present: 0, excused: 0, delta: 1 },
+    ];
+    const r = excuseDepartures(units, [
+      { personId: 'p1', unitId: 'a', currentStatus: 'in_custody' },
+      { personId: 'p2', unitId: 'a', currentStatus: 'released' },
+      { personId: 'p3', unitId: 'a', currentStatus: 'elsewhere' },
+      { personId: 'p4', unitId: 'a', currentStatus: 'escaped' },
+      { personId: 'p5', unitId: 'b', currentStatus: 'in_transit' },
+    ]);
+    expect(r.unaccounted.map((u) => u.personId)).toEqual(['p1', 'p4']);
+    expect(r.departed.map((u) => u.personId)).toEqual(['p2', 'p3', 'p5']);
+    expect(r.units).toEqual([
+      { unitId: 'a', expected: 5, present: 1, excused: 2, delta: 2 },
+      { unitId: 'b', expected: 1, present: 0, excused: 1, delta: 0 },
+    ]);
+    expect(totalsOf(r.units)).toEqual({ expected: 6, present: 1, excused: 3, delta: 2 });
   });
 });
 

@@ -118,6 +118,32 @@ export function totalsOf(units: readonly Pick<UnitFigures, 'expected' | 'present
   return t;
 }
 
+/**
+ * Statuses (now, at close) of expected persons who left the facility lawfully after the roll call opened: transferred
+ * (in transit, or in custody at another facility: "elsewhere"), released, repatriated, deceased. Unmarked, they are
+ * excused by the ledger rather than unaccounted. An escape is not a lawful departure: it stays in the Delta.
+ */
+export const DEPARTED_STATUSES = ['in_transit', 'elsewhere', 'released', 'repatriated', 'deceased'] as const;
+
+/** Moves unaccounted persons who departed since the opening to excused, unit by unit. */
+export function excuseDepartures<U extends Pick<UnitFigures, 'unitId' | 'excused' | 'delta'>>(
+  units: readonly U[],
+  unaccounted: readonly { personId: string; unitId: string | null; currentStatus: string | null }[],
+): { units: U[]; unaccounted: typeof unaccounted; departed: typeof unaccounted } {
+  const departed = unaccounted.filter((u) => (DEPARTED_STATUSES as readonly string[]).includes(u.currentStatus ?? ''));
+  if (departed.length === 0) return { units: [...units], unaccounted, departed };
+  const moved = new Map<string | null, number>();
+  for (const d of departed) moved.set(d.unitId, (moved.get(d.unitId) ?? 0) + 1);
+  return {
+    units: units.map((u) => {
+      const n = moved.get(u.unitId) ?? 0;
+      return n ? { ...u, excused: u.excused + n, delta: u.delta - n } : u;
+    }),
+    unaccounted: unaccounted.filter((u) => !departed.includes(u)),
+    departed,
+  };
+}
+
 // --- schedules ------------------------------------------------------------------------------------------------
 
 export interface Schedule {

@@ -305,7 +305,10 @@ export async function closeComputation(db: Db, rollcallId: string): Promise<Clos
                coalesce(a.delta, 0) as delta, coalesce(mi.n, 0) as misplaced_in, coalesce(a.misplaced_out, 0) as misplaced_out
         from a full join mi on a.unit_id = mi.unit_id
         union all
-        select 'unaccounted', o.unit_id, o.person_id, o.seen_unit_id, true, p.status, 0, 0, 0, 0, 0, 0
+        select 'unaccounted', o.unit_id, o.person_id, o.seen_unit_id, true,
+               case when p.facility_id is distinct from (select facility_id from rollcalls where id = ${rollcallId})
+                         and p.status in ('in_custody', 'temporarily_out', 'unaccounted') then 'elsewhere' else p.status end,
+               0, 0, 0, 0, 0, 0
         from o left join placements p on p.person_id = o.person_id where o.outcome = 'unaccounted'
         union all
         select 'misplaced', o.unit_id, o.person_id, o.seen_unit_id, true, null, 0, 0, 0, 0, 0, 0 from o where o.moved

@@ -8,7 +8,7 @@ import { hasPermission, requireFacility, requirePermission, isFacilityScoped, ty
 import type { AuditService } from '../audit';
 import type { AppendRequest, CustodyService } from '../custody';
 import type { FacilitiesService } from '../facilities';
-import { checkMark, derivedMarkId, totalsOf, type MarkInput, type UnitFigures } from './rollcalls.domain';
+import { checkMark, derivedMarkId, excuseDepartures, totalsOf, type MarkInput, type UnitFigures } from './rollcalls.domain';
 import type { MarksInput, OpenRollcallInput, ScheduleInput } from './rollcalls.dto';
 import { ScheduleBody } from './rollcalls.dto';
 import {
@@ -73,6 +73,8 @@ export interface CloseResult {
   excused: number;
   delta: number;
   unaccounted: string[];
+  /** Expected persons who left lawfully after the opening (transfer, release ...): counted as excused. */
+  departed: { personId: string; status: string }[];
   misplaced: MisplacedPerson[];
   byUnit: UnitFigures[];
   /** Ledger events appended by the close: UNACCOUNTED for newly unaccounted, ACCOUNTED for those found again. */
@@ -342,9 +344,13 @@ export class RollcallsService {
     try {
       const ledger = await this.appendCloseEvents(actor, rollcallId);
       const { lists, figures: unitRows } = ledger.computed;
-      const byUnit = unitRows.map(figures).sort((a, b) => (a.unitId ?? '').localeCompare(b.unitId ?? ''));
+      const excusing = excuseDepartures(
+        unitRows.map(figures).sort((a, b) => (a.unitId ?? '').localeCompare(b.unitId ?? '')),
+        lists.filter((l) => l.kind === 'unaccounted').map((l) => ({ personId: l.person_id, unitId: l.unit_id, currentStatus: l.current_status })),
+      );
+      const byUnit = excusing.units;
       const totals = totalsOf(byUnit);
-      const unaccounted = lists.filter((l) => l.kind === 'unaccounted');
+      const unaccounted = excusing.unaccounted;
       const misplaced = lists
         .filter((l) => l.kind === 'misplaced')
         .map((l) => ({ personId: l.person_id, expectedUnitId: l.unit_id, seenUnitId: l.seen_unit_id, onList: l.expected }));
@@ -353,13 +359,14 @@ export class RollcallsService {
         facilityId: rc.facilityId,
         closedAt: now,
         ...totals,
-        unaccounted: unaccounted.map((u) => u.person_id).sort(),
+        unaccounted: unaccounted.map((u) => u.personId).sort(),
+        departed: excusing.departed.map((d) => ({ personId: d.personId, status: d.currentStatus! })),
         misplaced,
         byUnit,
         ledger: { unaccountedEvents: ledger.unaccountedEvents, accountedEvents: ledger.accountedEvents },
       };
       await this.db.transaction(async (tx) => {
-        await insertAbsences(tx, rollcallId, unaccounted.map((u) => ({ personId: u.person_id, unitId: u.unit_id })));
+        await insertAbsences(tx, rollcallId, unaccounted.map((u) => ({ personId: u.personId, unitId: u.unitId })));
         await insertUnitResults(
           tx,
           byUnit.map((u) => ({ id: this.ids.next(), rollcallId, facilityId: rc.facilityId, closedAt: now, ...u })),
