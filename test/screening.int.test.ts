@@ -144,6 +144,11 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     expect(hit.evidence.name.parts.length).toBeGreaterThan(0);
     expect(hit.trigger).toBe('enrolment');
     expect(pending.some((h: { personId: string }) => h.personId === bystander)).toBe(false);
+    // a new hit raised an alert that says only that candidates wait (no name, no list)
+    const alerts = await app.services.alerts.list(adminActor, { status: 'open', rule: 'screening.hit', limit: 50 });
+    const alert = alerts.find((a) => ((a.details as { hitIds?: string[] }).hitIds ?? []).includes(hit.id));
+    expect(alert?.title).toMatch(/awaiting review/);
+    expect(JSON.stringify(alert)).not.toContain('Badri');
 
     const noReason = await app.http.inject({ method: 'POST', url: `/api/v1/screening/hits/${hit.id}/dismiss`, headers: auth(screener), payload: {} });
     expect(noReason.statusCode).toBe(400);
