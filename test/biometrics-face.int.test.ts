@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, createTestApp, type TestApp } from './harness';
-import { adminActor, buildPerson } from './factories';
+import { adminActor, buildFacility, buildPerson } from './factories';
 import { queryRows } from '../src/platform/db/database';
 import { loadFaceModule, templateKeyFromBytes } from '../src/modules/biometrics';
 import { descriptorToBytes, openDescriptor } from '../src/modules/biometrics/template-crypto';
@@ -104,6 +104,33 @@ describe('face biometrics on pglite', () => {
     const other = await verify(p1, photo.jubeir1!);
     expect(other.statusCode).toBe(200);
     expect(other.json()).toMatchObject({ result: 'no_match', match: false });
+
+    // The verification's id is the reference a roll-call mark carries.
+    const ref = same.json().id as string;
+    const admin = await app.tokenFor('admin');
+    const { facility } = await buildFacility(app.services, {}, 1);
+    const admitted = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/persons/${p1}/events`,
+      headers: auth(admin),
+      payload: { type: 'ADMITTED', facilityId: facility.id, evidence: { faceVerificationId: ref } },
+    });
+    expect(admitted.statusCode, admitted.body).toBe(201);
+    const rc = await app.http.inject({ method: 'POST', url: '/api/v1/rollcalls', headers: auth(admin), payload: { facilityId: facility.id } });
+    expect(rc.statusCode, rc.body).toBe(201);
+    const marked = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/rollcalls/${rc.json().id}/marks`,
+      headers: auth(admin),
+      payload: { marks: [{ personId: p1, result: 'present', method: 'face', verificationRef: ref }] },
+    });
+    expect(marked.statusCode, marked.body).toBeLessThan(300);
+    const [mark] = await queryRows<{ verification_ref: string; method: string }>(
+      app.services.database.db,
+      sql`select verification_ref, method from rollcall_marks where person_id = ${p1}`,
+    );
+    expect(mark).toEqual({ verification_ref: ref, method: 'face' });
+    expect(await app.services.biometrics.isMatchFor(app.services.database.db, mark!.verification_ref, p1)).toBe(true);
   });
 
   it('a duplicate enrolment opens a case for a registrar instead of merging', async () => {

@@ -4,6 +4,9 @@
  * gallery rebuilt from the database by a fresh service, and bad input refused with a reason. No timings asserted.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, createTestApp, targets, type TestApp } from './harness';
@@ -12,6 +15,7 @@ import { queryRows } from '../src/platform/db/database';
 import { BiometricsService, extractFingerprint, serializeTemplate } from '../src/modules/biometrics';
 import { readSample, requireFingerprintData } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
 import { silentLogger } from '../src/platform/logger';
+import { openApp } from '../src/main';
 
 const DPI = 569; // FVC2002 DB2
 const list = await targets();
@@ -304,4 +308,33 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
     const unknownCase = await app.http.inject({ method: 'GET', url: '/api/v1/biometrics/duplicates/0190c0de-0000-7000-8000-000000000000', headers: auth(registrar) });
     expect(unknownCase.statusCode).toBe(404);
   });
+});
+
+describe('template key and lazy face engine', () => {
+  it('openApp keeps the key in the data folder (mode 0600), reopens templates after a restart, and never starts the face engine for fingerprints', async () => {
+    requireFingerprintData();
+    const saved = process.env.CUSTOS_TEMPLATE_KEY;
+    delete process.env.CUSTOS_TEMPLATE_KEY;
+    const dir = mkdtempSync(join(tmpdir(), 'custos-bio-'));
+    try {
+      const first = await openApp({ dataDir: dir });
+      const person = await buildPerson(first, {});
+      await first.biometrics.enrolFingerprint(adminActor, person, 1, await readSample('fvc2002-db2b', '101_1'), DPI);
+      const st = statSync(join(dir, 'template.key'));
+      expect(st.mode & 0o777).toBe(0o600);
+      expect((first.biometrics as unknown as { engine?: unknown }).engine).toBeUndefined();
+      await first.biometrics.close();
+      await first.database.close();
+
+      const second = await openApp({ dataDir: dir });
+      await second.biometrics.start();
+      const v = await second.biometrics.verify(adminActor, { personId: person, modality: 'fingerprint', image: await readSample('fvc2002-db2b', '101_2'), dpi: DPI });
+      expect(v.match).toBe(true);
+      await second.biometrics.close();
+      await second.database.close();
+    } finally {
+      if (saved !== undefined) process.env.CUSTOS_TEMPLATE_KEY = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
