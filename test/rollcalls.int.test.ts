@@ -89,6 +89,8 @@ for (const target of await targets()) {
       expect(open[0]!.details.personIds).toHaveLength(17);
       const detail = (await get(`/facilities/${facility.id}`)).json();
       expect(detail.openAlerts).toHaveLength(1);
+      expect(detail.openAlerts[0]).toMatchObject({ rule: 'rollcall.delta', severity: 'warning', status: 'open' });
+      expect(detail.openAlerts[0]).not.toHaveProperty('details');
       expect(detail.roll).toMatchObject({ current: 1000, unaccounted: 17 });
       expect((await app.services.custody.verify(null)).ok).toBe(true);
 

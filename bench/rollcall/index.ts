@@ -7,6 +7,7 @@
  * - alert: time from the close request to the alert's arrival on an SSE stream of a commander in scope;
  * beside a baseline in the same run: the same number of rows inserted raw (unnest, no checks) into a scratch table.
  *   npm run bench -- rollcall [--db pglite|postgres|both] [--persons 43000] [--phases 8] [--blocks 16] [--concurrency 4]
+ *                             [--via http|service]
  */
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +22,8 @@ const PERSONS = numberArg(argv, '--persons', 43_000);
 const PHASES = numberArg(argv, '--phases', 8);
 const BLOCKS = numberArg(argv, '--blocks', 16);
 const CONCURRENCY = numberArg(argv, '--concurrency', 4);
+/** `service` sends the same batches straight to the service (no HTTP, JSON or zod), to see what the edge costs. */
+const VIA = argv.includes('--via') ? argv[argv.indexOf('--via') + 1] : 'http';
 const actor = systemActor('benchmark');
 
 const seconds = (t: number) => +((performance.now() - t) / 1000).toFixed(3);
@@ -94,12 +97,17 @@ async function run(target: BenchTarget) {
       }),
     }));
     const totalMarks = bodies.reduce((s, b) => s + b.marks.length, 0);
+    const commander = await services.access.authenticate(token);
     t = performance.now();
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < bodies.length) {
           const body = bodies[next++]!;
+          if (VIA === 'service') {
+            await services.rollcalls.mark(commander, rollcall.id, body);
+            continue;
+          }
           const res = await http.inject({ method: 'POST', url: `/api/v1/rollcalls/${rollcall.id}/marks`, headers, payload: body });
           if (res.statusCode !== 200) throw new Error(`marks: ${res.body}`);
         }
@@ -149,6 +157,7 @@ async function run(target: BenchTarget) {
         total: totalMarks,
         batches: bodies.length,
         concurrency: CONCURRENCY,
+        via: VIA,
         seconds: markSeconds,
         perSecond: Math.round(totalMarks / markSeconds),
         retriedBatch: { recorded: retry.recorded, seconds: retrySeconds },

@@ -234,10 +234,15 @@ export class AlertsService {
     return presentAlert(actor, alertView(row));
   }
 
-  /** Open alerts of a facility, for the facility page (the facilities module's provider hook). */
-  async openFor(db: Db, facilityId: string): Promise<AlertView[]> {
+  /**
+   * Open alerts of a facility, for the facility page (the facilities module's provider hook). The page is readable by
+   * roles without alerts.read, so it carries the headline only: no details, no person lists.
+   */
+  async openFor(db: Db, facilityId: string): Promise<Pick<AlertView, 'id' | 'unitId' | 'rule' | 'severity' | 'status' | 'title' | 'raisedAt' | 'escalationLevel' | 'rollcallId'>[]> {
     const rows = await listAlerts(db, { facilityId, limit: 100 });
-    return rows.filter((r) => r.status !== 'resolved').map(alertView);
+    return rows
+      .filter((r) => r.status !== 'resolved')
+      .map((r) => ({ id: r.id, unitId: r.unitId, rule: r.rule, severity: r.severity, status: r.status, title: r.title, raisedAt: r.raisedAt, escalationLevel: r.escalationLevel, rollcallId: r.rollcallId }));
   }
 
   acknowledge(actor: Actor, id: string, note?: string): Promise<AlertView> {
