@@ -39,7 +39,8 @@ export default function FacilityPage({ id }: { id: string }) {
     enabled: session.can('custody.read'),
   });
   const openList = useRollcalls({ facilityId: id, status: 'open', limit: 10 });
-  const history = useDeltaHistory({ facilityId: id, limit: 2000 });
+  // Roll-call figures cover whole units: not for a user narrowed to some nationalities.
+  const history = useDeltaHistory({ facilityId: id, limit: 2000, enabled: session.nationalities.length === 0 });
   const perUnit = useMemo(() => lastRowByUnit(history.data ?? []), [history.data]);
   const lastFull = useMemo(() => lastFiguresByFacility(rollcallFigures(history.data ?? [])).get(id), [history.data, id]);
   const openRollcalls = openList.data ?? [];

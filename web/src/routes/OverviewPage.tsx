@@ -34,7 +34,9 @@ export default function OverviewPage() {
   const session = useSession();
   const { navigate } = useRouter();
   const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), refetchInterval: 60_000 });
-  const history = useDeltaHistory();
+  // Roll-call figures (Delta, expected) cover whole facilities: a user narrowed to some nationalities does not get them.
+  const rollcallFiguresShown = session.nationalities.length === 0;
+  const history = useDeltaHistory({ enabled: rollcallFiguresShown });
   const alerts = useOpenAlerts();
 
   const figures = useMemo(() => rollcallFigures(history.data ?? []), [history.data]);
@@ -91,8 +93,14 @@ export default function OverviewPage() {
         <StatCard label="Escaped" value={r ? num(r.totals.escaped) : '…'} color={r && r.totals.escaped > 0 ? 'red.8' : undefined} testId="total-escaped" />
         <StatCard
           label="Delta, last roll calls"
-          value={history.isPending && session.can('reports.read') ? '…' : last.size ? num(totalDelta) : '–'}
-          hint={session.can('alerts.read') ? `${alerts.data?.length ?? 0} open alerts` : undefined}
+          value={rollcallFiguresShown && history.isPending ? '…' : last.size ? num(totalDelta) : '–'}
+          hint={
+            !rollcallFiguresShown
+              ? 'whole facilities only: not in your scope'
+              : session.can('alerts.read')
+                ? `${alerts.data?.length ?? 0} open alerts`
+                : undefined
+          }
           color={totalDelta > 0 ? 'red.8' : undefined}
           testId="total-delta"
         />
@@ -153,6 +161,12 @@ export default function OverviewPage() {
         </Grid.Col>
       </Grid>
 
+      {!rollcallFiguresShown && (
+        <Text size="sm" c="dimmed">
+          Roll calls count whole blocks and facilities, so their figures (Delta, population over time) are not shown for a nationality scope.
+        </Text>
+      )}
+      {rollcallFiguresShown && (
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 6 }}>
           <Paper withBorder p="sm" radius="md">
@@ -175,6 +189,8 @@ export default function OverviewPage() {
           </Paper>
         </Grid.Col>
       </Grid>
+
+      )}
 
       {r && <StatusTable report={r} />}
     </Stack>

@@ -103,11 +103,11 @@ export interface RollcallFigures {
  * The Delta history (GET /reports/delta): one row per unit and closed roll call, the latest ones. It carries no lists
  * of persons, so it stays small where the roll calls' own results (with their unaccounted lists) would not.
  */
-export function useDeltaHistory(filter: { facilityId?: string; limit?: number } = {}) {
+export function useDeltaHistory(filter: { facilityId?: string; limit?: number; enabled?: boolean } = {}) {
   const session = useSession();
   return useQuery({
-    queryKey: ['reports', 'delta', filter],
-    enabled: session.can('reports.read'),
+    queryKey: ['reports', 'delta', filter.facilityId, filter.limit],
+    enabled: session.can('reports.read') && filter.enabled !== false,
     queryFn: async () => {
       try {
         const r = await api<{ rows: DeltaRow[] }>(`/reports/delta${qs({ facilityId: filter.facilityId, limit: filter.limit ?? 5000 })}`);
