@@ -198,6 +198,8 @@ export class BiometricsService {
   private readonly faceGalleries = new Map<string, Gallery>();
   private readonly faceOwner = new Map<string, { personId: string; model: string }>();
   private readonly fingers = new Map<string, FingerEntry>();
+  /** Live template ids of each person held in memory (both modalities), for 1:1 without a scan. */
+  private readonly byPerson = new Map<string, Set<string>>();
   /** Templates that failed to open (another key, altered bytes): skipped, reported by status(). */
   private readonly unreadable = new Set<string>();
   private readonly signature = new Map<Modality, string>();
@@ -255,6 +257,7 @@ export class BiometricsService {
         addToGallery: (id) => {
           gallery.upsert(id, t.descriptor);
           this.faceOwner.set(id, { personId, model: tag });
+          this.index(personId, id);
         },
       });
     } finally {
@@ -288,7 +291,10 @@ export class BiometricsService {
           personId,
         ),
         threshold: FINGERPRINT_DECISIONS.identify,
-        addToGallery: (id) => this.fingers.set(id, { personId, position, template: prepared }),
+        addToGallery: (id) => {
+          this.fingers.set(id, { personId, position, template: prepared });
+          this.index(personId, id);
+        },
       });
     } finally {
       zeroize(plain);
@@ -434,17 +440,24 @@ export class BiometricsService {
       const face = await this.face();
       model = face.FACE_MODEL.tag;
       await this.sync('face');
-      const enrolled = [...this.faceOwner].find(([, o]) => o.personId === input.personId && o.model === model);
-      if (!enrolled) throw this.notEnrolled(input.personId, 'face');
+      const enrolled = this.templatesOf(input.personId).find((id) => this.faceOwner.get(id)?.model === model);
+      if (!enrolled) {
+        if (this.templatesOf(input.personId).some((id) => this.faceOwner.has(id))) {
+          throw new NotFoundError('biometrics.not_enrolled', `The face of person ${input.personId} was enrolled with another model; enrol it again`);
+        }
+        throw this.notEnrolled(input.personId, 'face');
+      }
       const t = await (await this.faceEngine()).extract(input.image, { purpose: 'probe' });
-      templateId = enrolled[0];
-      score = this.faceGalleries.get(model)!.verify(templateId, t.descriptor)!;
+      templateId = enrolled;
+      const s = this.faceGalleries.get(model)?.verify(templateId, t.descriptor);
+      if (s === undefined) throw this.notEnrolled(input.personId, 'face'); // erased while the probe was processed
+      score = s;
       threshold = face.FACE_THRESHOLDS.verify;
     } else {
       await this.sync('fingerprint');
-      const entries = [...this.fingers].filter(
-        ([, e]) => e.personId === input.personId && (input.fingerPosition === undefined || e.position === input.fingerPosition),
-      );
+      const entries = this.templatesOf(input.personId)
+        .map((id) => [id, this.fingers.get(id)] as const)
+        .filter((x): x is readonly [string, FingerEntry] => x[1] !== undefined && (input.fingerPosition === undefined || x[1].position === input.fingerPosition));
       if (entries.length === 0) throw this.notEnrolled(input.personId, 'fingerprint', input.fingerPosition);
       const probe = prepareTemplate((await extractFingerprint(input.image, { dpi: input.dpi })).template);
       let best = { id: entries[0]![0], score: -Infinity, position: entries[0]![1].position };
@@ -722,6 +735,7 @@ export class BiometricsService {
         } else {
           this.fingers.set(row.id, { personId: row.personId, position: row.fingerPosition!, template: prepareTemplate(deserializeTemplate(data)) });
         }
+        this.index(row.personId, row.id);
       } finally {
         zeroize(data);
       }
@@ -732,6 +746,7 @@ export class BiometricsService {
   }
 
   private forget(id: string): void {
+    const personId = this.faceOwner.get(id)?.personId ?? this.fingers.get(id)?.personId;
     const owner = this.faceOwner.get(id);
     if (owner) {
       this.faceGalleries.get(owner.model)?.remove(id);
@@ -739,6 +754,21 @@ export class BiometricsService {
     }
     this.fingers.delete(id);
     this.unreadable.delete(id);
+    const set = personId === undefined ? undefined : this.byPerson.get(personId);
+    if (set) {
+      set.delete(id);
+      if (set.size === 0) this.byPerson.delete(personId!);
+    }
+  }
+
+  private index(personId: string, templateId: string): void {
+    let set = this.byPerson.get(personId);
+    if (!set) this.byPerson.set(personId, (set = new Set()));
+    set.add(templateId);
+  }
+
+  private templatesOf(personId: string): string[] {
+    return [...(this.byPerson.get(personId) ?? [])];
   }
 
   private faceGallery(model: string, dimension: number): Gallery {
