@@ -144,7 +144,7 @@ export default function MonitorPage() {
                 <Table.Tbody>
                   {report.data.facilities.map((f) => (
                     <Table.Tr key={f.id}>
-                      <Table.Td>{f.code}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{f.code}</Table.Td>
                       <Table.Td ta="right" className="num">
                         {num(f.onRoll)}
                       </Table.Td>
