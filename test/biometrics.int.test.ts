@@ -228,6 +228,14 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
     expect(status.unreadableTemplates).toBe(0);
     const v = await fresh.verify(adminActor, { personId: personA, modality: 'fingerprint', image: img['101_2']!, dpi: DPI });
     expect(v.match).toBe(true);
+    // Kept current across processes: an enrolment and an erasure by the other service are seen at the next search.
+    const enrolled = await s.biometrics.enrolFingerprint(adminActor, personC, 3, img['103_1']!, DPI);
+    const seen = await fresh.verify(adminActor, { personId: personC, modality: 'fingerprint', fingerPosition: 3, image: img['103_1']!, dpi: DPI });
+    expect(seen.match).toBe(true);
+    await s.biometrics.erase(adminActor, personC, enrolled.template.id, 'test of the re-sync');
+    await expect(fresh.verify(adminActor, { personId: personC, modality: 'fingerprint', image: img['103_1']!, dpi: DPI })).rejects.toMatchObject({
+      code: 'biometrics.not_enrolled',
+    });
     // Another key cannot open them: they are left out, never shown.
     const wrong = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.registry, silentLogger, { env: { CUSTOS_TEMPLATE_KEY: randomBytes(32).toString('base64') } });
     const ws = await wrong.status(adminActor);
