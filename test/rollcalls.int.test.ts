@@ -377,6 +377,11 @@ for (const target of await targets()) {
       const sheet = (await get(`/rollcalls/${rc.id}`, monitor)).json();
       expect(sheet.live.delta).toBe(4);
       expect(sheet.persons).toBeUndefined();
+      // A liaison (nationality scope) sees no roll-call figures, Delta history or alerts: they count every nationality.
+      const liaison = await app.tokenFor('liaison', { nationalities: ['FRA'] });
+      expect((await get(`/rollcalls/${rc.id}`, liaison)).statusCode).toBe(403);
+      expect((await get(`/rollcalls?facilityId=${facility.id}`, liaison)).json()).toEqual([]);
+      expect((await get(`/reports/delta?facilityId=${facility.id}`, liaison)).json().rows).toEqual([]);
     });
 
     it('relays alerts to another process through PostgreSQL NOTIFY (LISTEN in the other process)', async () => {

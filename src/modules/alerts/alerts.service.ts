@@ -5,7 +5,7 @@ import { notify, type Database, type Db } from '../../platform/db/database';
 import { NotFoundError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
-import { canSeeFacility, hasPermission, isFacilityScoped, requireFacility, requirePermission, systemActor, type Actor } from '../access';
+import { canSeeFacility, hasPermission, isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import { activeSchedules, repeatedlyAbsent, rollcallsOpenedBetween, slotsDue, slotVerdict, type ClosedRollcall } from '../rollcalls';
 import {
@@ -96,7 +96,9 @@ export function presentAlert(actor: Actor, alert: AlertView): AlertView {
   return { ...alert, details };
 }
 
+/** Alerts follow facility scope; they count and list persons of every nationality, so nationality scope sees none. */
 export function canSeeAlert(actor: Actor, alert: { facilityId: string | null }): boolean {
+  if (isNationalityScoped(actor)) return false;
   return alert.facilityId === null ? !isFacilityScoped(actor) : canSeeFacility(actor, alert.facilityId);
 }
 
@@ -223,6 +225,7 @@ export class AlertsService {
   async list(actor: Actor, f: { status?: AlertStatus; facilityId?: string; rule?: string; limit: number }): Promise<AlertView[]> {
     requirePermission(actor, 'alerts.read');
     if (f.facilityId) requireFacility(actor, f.facilityId);
+    if (isNationalityScoped(actor)) return [];
     const rows = await listAlerts(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
     return rows.map((r) => presentAlert(actor, alertView(r)));
   }

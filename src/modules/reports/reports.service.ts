@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { isFacilityScoped, requireFacility, requirePermission, type Actor } from '../access';
+import { isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import { listFacilities } from '../facilities';
 import { deltaHistory, nationalityCounts, registeredNotAdmitted, statusCounts, unitStatusCounts, type DeltaHistoryRow } from './reports.repository';
 
@@ -175,6 +175,8 @@ export class ReportsService {
   async deltaHistory(actor: Actor, f: { facilityId?: string; unitId?: string; from?: Date; to?: Date; limit: number }): Promise<DeltaHistory> {
     requirePermission(actor, 'reports.read');
     if (f.facilityId) requireFacility(actor, f.facilityId);
+    // Unit figures count every nationality: nothing for a nationality-scoped user (lists filter, they do not leak).
+    if (isNationalityScoped(actor)) return { generatedAt: this.clock.now(), rows: [] };
     const rows = await deltaHistory(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
     return { generatedAt: this.clock.now(), rows: rows.map(historyEntry) };
   }

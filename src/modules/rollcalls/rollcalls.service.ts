@@ -1,10 +1,10 @@
 import type { Bus } from '../../platform/bus';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
-import { hasPermission, requireFacility, requirePermission, isFacilityScoped, type Actor } from '../access';
+import { hasPermission, requireFacility, requirePermission, isFacilityScoped, isNationalityScoped, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { AppendRequest, CustodyService } from '../custody';
 import type { FacilitiesService } from '../facilities';
@@ -421,6 +421,10 @@ export class RollcallsService {
 
   async get(actor: Actor, rollcallId: string, opts: { unitId?: string; offset: number; limit: number }) {
     requirePermission(actor, 'reports.read');
+    if (isNationalityScoped(actor)) {
+      // A roll call's figures count every nationality: a liaison sees its own nationals in the status report instead.
+      throw new ForbiddenError('access.out_of_scope', 'Roll-call figures cover all nationalities; they are outside a nationality-scoped view');
+    }
     const rc = await findRollcall(this.db, rollcallId);
     if (!rc) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
     requireFacility(actor, rc.facilityId);
@@ -464,6 +468,7 @@ export class RollcallsService {
   async list(actor: Actor, f: { facilityId?: string; status?: string; limit: number }): Promise<RollcallView[]> {
     requirePermission(actor, 'reports.read');
     if (f.facilityId) requireFacility(actor, f.facilityId);
+    if (isNationalityScoped(actor)) return [];
     const rows = await listRollcalls(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
     return rows.map(rollcallView);
   }
