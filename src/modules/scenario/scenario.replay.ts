@@ -369,6 +369,11 @@ export class TimelineReplay {
         const escaped = [...this.unaccountedSince.entries()].filter(([k, since]) => this.state[k]!.facility === 'HOL' && t - since > 3 * DAY && !this.state[k]!.present).map(([k]) => k);
         await this.append(t, escaped.map((k) => this.event(k, 'ESCAPED', t, { status: 'escaped' }, { authority: 'al-Hol administration review: left the camp, whereabouts unknown' })), { auditAction: 'custody.escapes_confirmed' });
         this.log(t, `al-Hol administration records ${escaped.length} residents as escaped (unaccounted for more than three days)`);
+        // The review closes the alerts it answers: the Deltas and repeated absences raised before it.
+        const open = await this.services.alerts.list(this.actor, { status: 'open', facilityId: this.fid('HOL'), limit: 10_000 });
+        const answered = open.filter((a) => (a.rule === 'rollcall.mass_absence' || a.rule === 'person.repeated_absence' || a.rule === 'rollcall.delta') && a.raisedAt.getTime() < t);
+        for (const a of answered) await this.services.alerts.resolve(this.actor, a.id, `Answered by the review of ${new Date(t).toISOString().slice(0, 10)}: absences recorded as escapes`);
+        if (answered.length) this.log(t, `${answered.length} open al-Hol alerts resolved by the review`);
       });
     }
   }

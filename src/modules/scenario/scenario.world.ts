@@ -228,6 +228,8 @@ function addDetainees(b: Builder, scale: ScaleArg): void {
   random.shuffle(nationalities);
   // Foreigners are concentrated at Ghwayran; Iraqis and Syrians spread by capacity.
   const slots: Record<string, number> = Object.fromEntries(Object.entries(FULL.prisons).map(([k, n]) => [k, scaled(n, scale)]));
+  // Very small worlds (tests) still hold one of each nationality: Ghwayran takes the excess.
+  slots.GHW! += Math.max(0, nationalities.length - total);
   const ordered = [...nationalities.filter((n) => n !== 'SYR' && n !== 'IRQ'), ...nationalities.filter((n) => n === 'SYR' || n === 'IRQ')];
   const prisonUnits: Record<string, string[]> = {};
   for (const nationality of ordered) {
