@@ -209,8 +209,11 @@ export default function RollcallPage({ id }: { id: string }) {
       </SimpleGrid>
 
       {sendError != null && (
-        <MAlert color="orange" title="Some marks were not sent">
-          {(sendError as Error).message}. Marks stay on this tablet and are sent again.
+        <MAlert color="orange" title={sendError instanceof ApiError && sendError.status < 500 && sendError.status !== 429 ? 'The server refused some marks' : 'Some marks were not sent yet'}>
+          {(sendError as Error).message}.{' '}
+          {sendError instanceof ApiError && sendError.status < 500 && sendError.status !== 429
+            ? 'Those marks were not recorded: check the persons concerned and mark them again.'
+            : 'They stay on this tablet and are sent again automatically.'}
         </MAlert>
       )}
 
