@@ -129,7 +129,7 @@ export function arabicName(spec: NameSpec): { full: string; parts: NonNullable<N
 /** How a recorder writes names: which spellings it prefers, the article, bin/ibn, order. */
 export interface Recorder {
   source: string;
-  /** top: always the most frequent spelling; weighted: by frequency; any: any attested spelling. */
+  /** top: always the most frequent spelling; weighted: by frequency; any: any attested spelling (rare ones less often). */
   spelling: 'top' | 'weighted' | 'any';
   article: 'al-' | 'Al-' | 'el-' | 'El ' | 'al ' | 'joined' | 'none';
   nasab: 'bin' | 'ibn' | 'none' | 'ben';
@@ -164,7 +164,8 @@ function spell(w: Word, r: Recorder, random: Random): string {
   let s: string;
   if (r.spelling === 'top' || list.length === 1) s = list[0]![0];
   else if (r.spelling === 'weighted') s = random.weighted(list.map((x) => x[0]), list.map((x) => x[1] + 1));
-  else s = random.pick(list)[0];
+  // Clerks and interviewers also write the rarer attested spellings, less often than the common ones.
+  else s = random.weighted(list.map((x) => x[0]), list.map((x) => Math.sqrt(x[1] + 1)));
   return r.french ? frenchise(s) : s;
 }
 

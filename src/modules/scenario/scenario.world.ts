@@ -217,6 +217,20 @@ function namesOf(b: Builder, nationality: string, group: PersonGroup, sex: 'F' |
   return namesFor(spec, recordersFor(nationality, group, random), count, random);
 }
 
+/** Noms de guerre: the country of origin for foreigners (al-Faransi, al-Tunisi), else an epithet. */
+const COUNTRY_LAQAB: Record<string, string> = {
+  IRQ: 'عراقي', SYR: 'شامي', TUN: 'تونسي', MAR: 'مغربي', EGY: 'مصري', RUS: 'شيشاني', FRA: 'فرنسي', DEU: 'ألماني',
+  NLD: 'هولندي', BEL: 'بلجيكي', GBR: 'بريطاني', DZA: 'جزائري',
+};
+const LOCAL_EPITHETS = ['أنصاري', 'أثري', 'قحطاني', 'جزراوي'];
+
+function laqabFor(b: Builder, nationality: string): Word | undefined {
+  const local = nationality === 'SYR' || nationality === 'IRQ';
+  const country = COUNTRY_LAQAB[nationality];
+  const ar = local ? (b.random.chance(0.25) && country ? country : b.random.pick(LOCAL_EPITHETS)) : country && b.random.chance(0.7) ? country : 'مهاجر';
+  return b.book.byArabic(ar) ?? b.book.word('laqab', b.random);
+}
+
 function addDetainees(b: Builder, scale: ScaleArg): void {
   const { random } = b;
   const nationalities: string[] = [];
@@ -240,7 +254,7 @@ function addDetainees(b: Builder, scale: ScaleArg): void {
     prisonUnits[code] ??= leafUnitsOf(code);
     const key = b.persons.length;
     const year = random.chance(0.02) ? random.int(2006, 2008) : Math.round(random.normal(1990, 8, 1960, 2005));
-    const laqab = random.chance(0.35) ? b.book.word('laqab', random) : undefined;
+    const laqab = random.chance(0.35) ? laqabFor(b, nationality) : undefined;
     const kunya = random.chance(0.8) ? b.book.word('male', random) : undefined;
     const convert = EUROPEAN.has(nationality) && random.chance(nationality === 'FRA' || nationality === 'BEL' ? 0.45 : 0.6);
     const input = {
