@@ -235,6 +235,22 @@ for (const target of await targets()) {
       expect(late.json().error.code).toBe('rollcall.not_open');
     });
 
+    it('counts every mark accepted while a close races with marks in flight, and refuses the rest', async () => {
+      const { facility, units } = await buildFacility(app.services, { code: 'RACE' }, 2);
+      const persons = [...(await populate(app.services, facility.id, units.map((u) => u.id), 200)).keys()];
+      clock().advance(60_000);
+      const rc = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string };
+      const batches = Array.from({ length: 10 }, (_, i) => persons.slice(i * 20, i * 20 + 20));
+      const marking = batches.map((b) => post(`/rollcalls/${rc.id}/marks`, { marks: b.map((personId) => ({ personId, result: 'present' })) }));
+      const closing = post(`/rollcalls/${rc.id}/close`);
+      const [marks, closed] = [await Promise.all(marking), await closing];
+      expect(closed.statusCode, closed.body).toBe(200);
+      const accepted = marks.filter((m) => m.statusCode === 200).reduce((n, m) => n + (m.json() as { recorded: number }).recorded, 0);
+      expect(marks.filter((m) => m.statusCode !== 200).every((m) => m.json().error.code === 'rollcall.not_open')).toBe(true);
+      expect(closed.json().present).toBe(accepted);
+      expect(closed.json().delta).toBe(200 - accepted);
+    });
+
     it('raises a missed roll call from the schedule on a fake clock, once, and escalates it when not acknowledged', async () => {
       const { facility } = await buildFacility(app.services, { code: 'SCHED' }, 1);
       clock().set('2026-01-11T03:00:00Z');

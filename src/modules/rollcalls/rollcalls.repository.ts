@@ -89,14 +89,17 @@ export interface ExpectedRow {
 }
 
 /**
- * The roll call, share-locked (a close waits for marks in flight), with those of these persons on its expected list:
- * one round trip for the two reads every batch of marks needs.
+ * The roll call with those of these persons on its expected list, in one read. The batch holds the roll call's advisory lock in shared mode until it commits, and a close takes it
+ * exclusively (claimClose), so a close waits for the marks in flight. An advisory lock writes nothing, where a row
+ * lock shared by concurrent batches would write a multixact on every batch.
  */
 export async function lockWithExpected(
   tx: Db,
   rollcallId: string,
   personIds: readonly string[],
 ): Promise<{ rollcall: { status: string; facilityId: string } | undefined; expected: Map<string, ExpectedRow> }> {
+  // Its own statement: the read below must take its snapshot after the lock is granted (READ COMMITTED).
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtextextended(${rollcallId}, 0))`);
   const rows = await queryRows<{ rc_status: string; facility_id: string; person_id: string | null; unit_id: string | null; status: string | null }>(
     tx,
     sql`select r.status as rc_status, r.facility_id, x.person_id, x.unit_id, x.status
@@ -105,8 +108,7 @@ export async function lockWithExpected(
           select e.person_id, e.unit_id, e.status from rollcall_expected e
           where e.rollcall_id = r.id and e.person_id = any(${uuids(personIds)})
         ) x on true
-        where r.id = ${rollcallId}
-        for share of r`,
+        where r.id = ${rollcallId}`,
   );
   const expected = new Map<string, ExpectedRow>();
   for (const r of rows) if (r.person_id) expected.set(r.person_id, { person_id: r.person_id, unit_id: r.unit_id, status: r.status! });
@@ -343,6 +345,7 @@ export async function currentStatuses(db: Db, personIds: readonly string[]): Pro
 
 /** Takes the roll call for closing; a close that died half-way (status closing for 2 minutes) can be taken again. */
 export async function claimClose(tx: Db, id: string, now: Date): Promise<RollcallRow | undefined> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`);
   const stale = new Date(now.getTime() - 120_000);
   const [row] = await tx
     .update(rollcalls)
