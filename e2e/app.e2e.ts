@@ -210,6 +210,12 @@ describe('the operations web app in Chromium', () => {
     expect(n).toBe(6);
     for (let i = 0; i < n; i++) await expect(results.nth(i).locator('td').nth(3).textContent()).resolves.toBe('FRA');
     await shot(page, '13-liaison-persons-1024');
+    // The facility page counts French nationals only, without the units' (everyone's) figures or event feed.
+    await page.goto(`${server.url}/facilities/${server.world.facilities.HOL}`);
+    await page.locator('[data-testid=facility-manifest]:text-is("6")').waitFor();
+    await expect(page.getByTestId('units-table').count()).resolves.toBe(0);
+    await expect(page.getByTestId('facility-events').count()).resolves.toBe(0);
+    await shot(page, '13b-liaison-facility-1024');
     // A record of another nationality is out of scope.
     await page.goto(`${server.url}/persons/${server.world.arabicPersonId}?purpose=consular_liaison`);
     await page.getByText('Not found (or outside your scope)').or(page.getByText('Outside your role or scope')).first().waitFor();

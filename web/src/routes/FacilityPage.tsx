@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert as MAlert, Badge, Button, Grid, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { api, type CustodyEvent, type FacilityDetail, type Unit } from '../lib/api';
+import { api, type CustodyEvent, type FacilityDetail, type StatusReport, type Unit } from '../lib/api';
 import { eventLabel, num, shortHash, shortTime } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -36,7 +36,8 @@ export default function FacilityPage({ id }: { id: string }) {
   const events = useQuery({
     queryKey: ['facility', id, 'events'],
     queryFn: () => api<CustodyEvent[]>(`/facilities/${id}/events?limit=50`),
-    enabled: session.can('custody.read'),
+    // The facility's event feed is not narrowed by nationality: not shown to a nationality-scoped user.
+    enabled: session.can('custody.read') && session.nationalities.length === 0,
   });
   const openList = useRollcalls({ facilityId: id, status: 'open', limit: 10 });
   // Roll-call figures cover whole units: not for a user narrowed to some nationalities.
@@ -45,6 +46,10 @@ export default function FacilityPage({ id }: { id: string }) {
   const lastFull = useMemo(() => lastFiguresByFacility(rollcallFigures(history.data ?? [])).get(id), [history.data, id]);
   const openRollcalls = openList.data ?? [];
   const [selected, setSelected] = useState<string[]>([]);
+  // A user narrowed to some nationalities sees counts of those nationals only (from the status report).
+  const scoped = session.nationalities.length > 0;
+  const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), enabled: scoped && session.can('reports.read') });
+  const nationals = report.data?.facilities.find((x) => x.id === id);
 
   const start = useMutation({
     mutationFn: (unitIds: string[]) => api<{ id: string }>('/rollcalls', { method: 'POST', body: { facilityId: id, unitIds: unitIds.length ? unitIds : undefined } }),
@@ -89,20 +94,36 @@ export default function FacilityPage({ id }: { id: string }) {
       </Group>
       <ErrorNote error={start.error} what="a roll call" />
 
-      <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
-        <StatCard label="Manifest" value={num(f.manifestCount)} testId="facility-manifest" />
-        <StatCard label="In custody" value={num(f.roll.inCustody)} />
-        <StatCard label="Temporarily out" value={num(f.roll.temporarilyOut)} />
-        <StatCard label="Unaccounted" value={num(f.roll.unaccounted)} color={f.roll.unaccounted ? 'orange.8' : undefined} />
-        <StatCard label="Escaped" value={num(f.roll.escaped)} color={f.roll.escaped ? 'red.8' : undefined} />
-        <StatCard
-          label="Delta, last roll call"
-          value={lastFull ? num(lastFull.delta) : '–'}
-          hint={lastFull?.closedAt ? shortTime(lastFull.closedAt) : 'none closed yet'}
-          color={lastFull && lastFull.delta > 0 ? 'red.8' : undefined}
-          testId="facility-delta"
-        />
-      </SimpleGrid>
+      {scoped ? (
+        <>
+          <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm">
+            <StatCard label={`${session.nationalities.join(', ')} on roll`} value={nationals ? num(nationals.onRoll) : '…'} testId="facility-manifest" />
+            <StatCard label="In custody" value={nationals ? num(nationals.byStatus.in_custody) : '…'} />
+            <StatCard label="Temporarily out" value={nationals ? num(nationals.byStatus.temporarily_out) : '…'} />
+            <StatCard label="Unaccounted" value={nationals ? num(nationals.byStatus.unaccounted) : '…'} />
+            <StatCard label="Escaped" value={nationals ? num(nationals.byStatus.escaped) : '…'} />
+          </SimpleGrid>
+          <Text size="sm" c="dimmed">
+            Counts of {session.nationalities.join(', ')} nationals in this facility. Unit counts and roll calls cover everyone in a block and are not shown for a
+            nationality scope.
+          </Text>
+        </>
+      ) : (
+    <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
+          <StatCard label="Manifest" value={num(f.manifestCount)} testId="facility-manifest" />
+          <StatCard label="In custody" value={num(f.roll.inCustody)} />
+          <StatCard label="Temporarily out" value={num(f.roll.temporarilyOut)} />
+          <StatCard label="Unaccounted" value={num(f.roll.unaccounted)} color={f.roll.unaccounted ? 'orange.8' : undefined} />
+          <StatCard label="Escaped" value={num(f.roll.escaped)} color={f.roll.escaped ? 'red.8' : undefined} />
+          <StatCard
+            label="Delta, last roll call"
+            value={lastFull ? num(lastFull.delta) : '–'}
+            hint={lastFull?.closedAt ? shortTime(lastFull.closedAt) : 'none closed yet'}
+            color={lastFull && lastFull.delta > 0 ? 'red.8' : undefined}
+            testId="facility-delta"
+          />
+        </SimpleGrid>
+      )}
 
       {f.openAlerts.length > 0 && (
         <MAlert color="red" title={`${f.openAlerts.length} open alert${f.openAlerts.length > 1 ? 's' : ''}`}>
@@ -119,6 +140,7 @@ export default function FacilityPage({ id }: { id: string }) {
       )}
 
       <Grid gap="md">
+        {!scoped && (
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <Paper withBorder p="sm" radius="md">
             <Title order={2} size="h4" mb="xs">
@@ -201,6 +223,8 @@ export default function FacilityPage({ id }: { id: string }) {
             </ScrollArea.Autosize>
           </Paper>
         </Grid.Col>
+        )}
+        {!scoped && (
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <Paper withBorder p="sm" radius="md">
             <Title order={2} size="h4" mb="xs">
@@ -258,6 +282,7 @@ export default function FacilityPage({ id }: { id: string }) {
             )}
           </Paper>
         </Grid.Col>
+        )}
       </Grid>
     </Stack>
   );
