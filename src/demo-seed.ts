@@ -78,13 +78,13 @@ export async function demoStatusLines(services: Services, run: ScenarioRun | nul
   const report = await services.reports.status(systemActor('demo summary'));
   const lines: string[] = [];
   lines.push(`Status on ${report.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC (scenario time):`);
-  lines.push(`  ${'facility'.padEnd(36)} ${'on roll'.padStart(8)} ${'minors'.padStart(7)} ${'unacc.'.padStart(7)} ${'escaped'.padStart(8)} ${'transit'.padStart(8)}`);
+  lines.push(`  ${'facility'.padEnd(42)} ${'on roll'.padStart(8)} ${'minors'.padStart(7)} ${'unacc.'.padStart(7)} ${'escaped'.padStart(8)} ${'transit'.padStart(8)}`);
   for (const f of report.facilities) {
     const total = f.onRoll + f.byStatus.escaped + f.byStatus.in_transit;
     if (total === 0) continue;
     const minors = f.onRoll ? `${Math.round((100 * f.minorsOnRoll) / f.onRoll)}%` : '-';
     lines.push(
-      `  ${`${f.code} ${f.name}`.slice(0, 36).padEnd(36)} ${fmt(f.onRoll).padStart(8)} ${minors.padStart(7)} ${fmt(f.byStatus.unaccounted).padStart(7)} ${fmt(f.byStatus.escaped).padStart(8)} ${fmt(f.byStatus.in_transit).padStart(8)}`,
+      `  ${`${f.code} ${f.name}`.slice(0, 42).padEnd(42)} ${fmt(f.onRoll).padStart(8)} ${minors.padStart(7)} ${fmt(f.byStatus.unaccounted).padStart(7)} ${fmt(f.byStatus.escaped).padStart(8)} ${fmt(f.byStatus.in_transit).padStart(8)}`,
     );
   }
   const t = report.totals;

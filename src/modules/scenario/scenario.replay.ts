@@ -297,9 +297,10 @@ export class TimelineReplay {
 
   private planConvoy(at: number): void {
     this.at(at, async () => {
-      const going = this.households('HOL', (u) => (u.startsWith('P1') || u.startsWith('P2') || u.startsWith('P3') ? 0.035 : 0)).filter(
-        (k) => this.world.plan.persons[k]!.nationality === 'IRQ',
-      );
+      // One Iraqi household in thirty goes home with this convoy.
+      const iraqi = this.world.plan.households.filter((h) => h.facility === 'HOL' && this.world.plan.persons[h.members[0]!]!.nationality === 'IRQ');
+      const chosen = this.random.shuffle([...iraqi]).slice(0, Math.max(1, Math.round(iraqi.length / 30)));
+      const going = chosen.flatMap((h) => h.members).filter((k) => this.state[k]!.status === 'in_custody' && this.state[k]!.present);
       await this.append(at, going.map((k) => this.event(k, 'REPATRIATED', at, { status: 'repatriated', present: false }, { authority: 'Iraqi return convoy to al-Jeddah 1 centre (phased return)' })), { auditAction: 'custody.repatriation_convoy' });
       this.log(at, `Convoy: ${going.length} Iraqi nationals leave al-Hol for Iraq (phased return)`);
     });
