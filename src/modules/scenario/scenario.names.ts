@@ -333,7 +333,7 @@ export function slavicisedNames(spec: NameSpec, random: Random): NameInput[] {
   const russian: Recorder = { ...RECORDERS.ngoInterview!, source: 'passport (Cyrillic, transliterated)', spelling: 'weighted', nasab: 'none', grandfather: false };
   const given = givenLatin(spec.given, spec.abd, russian, random).replace(/^Muhammad|^Mohammed/, 'Magomed');
   const base = givenLatin(spec.father, spec.fatherAbd, { ...russian, abd: 'Abdul' }, random).replace(/[^A-Za-z]/g, '').toLowerCase();
-  const surname = `${cap(base)}${/[aeiouy]$/.test(base) ? 'ev' : 'ov'}`;
+  const surname = `${cap(base)}${/[aeiouy]$/.test(base) ? 'ev' : 'ov'}${spec.sex === 'F' ? 'a' : ''}`;
   const primary = `${given} ${surname}`;
   const ar = arabicName(spec);
   return [
