@@ -81,7 +81,12 @@ function plantedFrom(e: WatchEntry, random: () => number): CreatePersonInput | n
     full = primary;
     for (const [re, to] of RESPELL) full = full.replace(re, to);
     const words = full.split(/\s+/);
-    if (words.length > 3 && random() < 0.5) full = words.slice(0, -1).join(' ');
+    // drop the last part of a long name (not leaving an article or a particle dangling)
+    if (words.length > 3 && random() < 0.5) {
+      const kept = words.slice(0, -1);
+      while (kept.length > 2 && /^(el|al|bin|ibn|ben|abu|abd|abdul)$/i.test(kept[kept.length - 1]!)) kept.pop();
+      full = kept.join(' ');
+    }
     full = full
       .toLowerCase()
       .replace(/(^|\s)(\p{L})/gu, (_m, s: string, c: string) => s + c.toUpperCase());

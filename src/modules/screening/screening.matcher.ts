@@ -65,6 +65,15 @@ const MAX_TOKENS = 30;
 /** The most that birth and nationality can add to a names score. */
 const MAX_BONUS = SCREENING_RULES.birth.match + SCREENING_RULES.nationality.shared;
 
+/**
+ * Typographic ain/hamza marks (‘Ubayd, Juday’) become plain apostrophes before a name is read: the names module takes
+ * curly quotes for quotation marks and would read the whole name as an epithet, with no blocking keys (seen in the UN
+ * list: "‘ABD AL-RAHMAN KHALAF ‘UBAYD JUDAY’ AL-‘ANIZI").
+ */
+export function screeningName(full: string): string {
+  return full.replace(/[\u2018\u2019\u02BB\u02BC\u02BE\u02BF\u0060\u00B4]/g, "'").trim();
+}
+
 function tokenKeys(p: PreparedName): string[][] {
   return p.tokens.map((t) => blockingKeys({ ...p, tokens: [t] }));
 }
@@ -153,7 +162,7 @@ export function preparePerson(person: ScreenPerson): PreparedPerson {
   const seen = new Set<string>();
   const names: PreparedPerson['names'] = [];
   for (const full of person.names) {
-    const f = full.trim();
+    const f = screeningName(full);
     if (!f || seen.has(f)) continue;
     seen.add(f);
     const prepared = prepareName(f);
@@ -193,9 +202,10 @@ export class WatchlistIndex {
       this.knownNationalities.push(ie.entry.nationalities.filter(isKnownCountryCode));
       const seen = new Set<string>();
       ie.entry.names.forEach((n, ni) => {
-        if (seen.has(n.full)) return;
-        seen.add(n.full);
-        const prepared = prepareName(n.full);
+        const f = screeningName(n.full);
+        if (seen.has(f)) return;
+        seen.add(f);
+        const prepared = prepareName(f);
         if (prepared.tokens.length === 0) return;
         const keys = tokenKeys(prepared);
         const idx = this.names.length;
