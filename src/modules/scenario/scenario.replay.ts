@@ -320,9 +320,10 @@ export class TimelineReplay {
     // The same night, a riot at al-Shaddadah during its handover: a few detainees get out.
     const riot = Date.parse('2026-01-20T22:00:00Z');
     this.at(riot, async () => {
-      const out = this.members('SHD').filter((k) => this.state[k]!.status === 'in_custody' && this.random.chance(0.015));
+      const inside = this.members('SHD').filter((k) => this.state[k]!.status === 'in_custody' && this.state[k]!.present);
+      const out = this.random.shuffle(inside).slice(0, Math.max(1, Math.round(inside.length * 0.015)));
       for (const k of out) this.state[k]!.present = false;
-      this.log(riot, `Riot at al-Shaddadah prison during the handover: ${out.length} detainees break out`);
+      this.log(riot, `Riot at al-Shaddadah prison during the handover: ${out.length} detainee${out.length === 1 ? '' : 's'} break${out.length === 1 ? 's' : ''} out`);
       const confirm = Date.parse('2026-01-21T12:00:00Z');
       this.at(confirm, async () => {
         const gone = out.filter((k) => this.state[k]!.status === 'unaccounted');
