@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert as MAlert, Badge, Button, Code, Grid, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert as MAlert, Badge, Button, Code, Grid, Group, Loader, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { api, REPORT_STATUSES, type AuditVerify, type LedgerVerify, type StatusReport } from '../lib/api';
 import { dateTime, num, statusLabel } from '../lib/format';
 import { useSession } from '../lib/session';
@@ -31,6 +31,14 @@ export default function MonitorPage() {
       </Group>
 
       <ErrorNote error={ledger.error} what="the ledger check" />
+      {ledger.isPending && (
+        <Paper withBorder p="md" radius="md">
+          <Group gap="sm">
+            <Loader size="sm" aria-label="Verifying" />
+            <Text>Verifying every event of every site's hash chain…</Text>
+          </Group>
+        </Paper>
+      )}
       {l && (
         <Paper withBorder p="md" radius="md" data-testid="ledger-verify">
           <Group justify="space-between" mb="sm">

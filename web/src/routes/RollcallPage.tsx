@@ -28,16 +28,55 @@ interface PendingMark extends LocalMark {
   markedAt: string;
 }
 
-/** The whole expected list of a roll call, page after page (the sheet is at most 5,000 rows per request). */
-async function loadRollcall(id: string): Promise<{ detail: RollcallDetail; rows: SheetRow[] }> {
-  const first = await api<RollcallDetail>(`/rollcalls/${id}?limit=${PAGE}`);
-  const rows = [...(first.persons ?? [])];
-  while (first.persons && rows.length < first.expected && rows.length % PAGE === 0 && rows.length > 0) {
-    const next = await api<RollcallDetail>(`/rollcalls/${id}?limit=${PAGE}&offset=${rows.length}`);
-    if (!next.persons?.length) break;
-    rows.push(...next.persons);
-  }
-  return { detail: first, rows };
+interface Sheet {
+  detail: RollcallDetail | null;
+  rows: SheetRow[];
+  complete: boolean;
+  error: unknown;
+}
+
+/**
+ * The expected list of a roll call, in pages of 5,000 rows: the first page shows at once, the others (three at a time)
+ * are appended in order as they arrive, so a camp-wide list of tens of thousands does not hold up the first marks.
+ */
+function useSheet(id: string): Sheet {
+  const [sheet, setSheet] = useState<Sheet>({ detail: null, rows: [], complete: false, error: null });
+  useEffect(() => {
+    let cancelled = false;
+    setSheet({ detail: null, rows: [], complete: false, error: null });
+    (async () => {
+      const first = await api<RollcallDetail>(`/rollcalls/${id}?limit=${PAGE}`);
+      if (cancelled) return;
+      const firstRows = first.persons ?? [];
+      const offsets: number[] = [];
+      if (first.persons && firstRows.length === PAGE) for (let o = PAGE; o < first.expected; o += PAGE) offsets.push(o);
+      setSheet({ detail: first, rows: firstRows, complete: offsets.length === 0, error: null });
+      const pages: (SheetRow[] | undefined)[] = new Array(offsets.length);
+      let next = 0;
+      let shown = 0;
+      const worker = async () => {
+        while (next < offsets.length && !cancelled) {
+          const k = next++;
+          pages[k] = (await api<RollcallDetail>(`/rollcalls/${id}?limit=${PAGE}&offset=${offsets[k]}`)).persons ?? [];
+          let upTo = shown;
+          while (upTo < pages.length && pages[upTo]) upTo++;
+          if (upTo > shown && !cancelled) {
+            const add = pages.slice(shown, upTo).flat() as SheetRow[];
+            shown = upTo;
+            const done = shown === offsets.length;
+            setSheet((s) => ({ ...s, rows: [...s.rows, ...add], complete: done }));
+          }
+        }
+      };
+      await Promise.all([worker(), worker(), worker()]);
+    })().catch((error: unknown) => {
+      if (!cancelled) setSheet((s) => ({ ...s, error }));
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [id]);
+  return sheet;
 }
 
 const newId = (): string =>
@@ -48,8 +87,8 @@ const newId = (): string =>
 export default function RollcallPage({ id }: { id: string }) {
   const session = useSession();
   const qc = useQueryClient();
-  const sheet = useQuery({ queryKey: ['rollcall', id], queryFn: () => loadRollcall(id), staleTime: Infinity });
-  const facilityId = sheet.data?.detail.facilityId;
+  const sheet = useSheet(id);
+  const facilityId = sheet.detail?.facilityId;
   const facility = useQuery({ queryKey: ['facility', facilityId], queryFn: () => api<FacilityDetail>(`/facilities/${facilityId}`), enabled: !!facilityId });
   const unitCode = useMemo(() => new Map((facility.data?.units ?? []).map((u) => [u.id, u.code])), [facility.data]);
 
@@ -67,12 +106,19 @@ export default function RollcallPage({ id }: { id: string }) {
   const [result, setResult] = useState<CloseResult | null>(null);
 
   useEffect(() => {
-    if (!sheet.data) return;
-    const m = new Map<string, LocalMark>();
-    for (const r of sheet.data.rows) if (r.mark) m.set(r.personId, { result: r.mark.result, reason: r.mark.reason ?? undefined });
-    setMarks(m);
-    if (sheet.data.detail.status === 'closed' && sheet.data.detail.result) setResult(sheet.data.detail.result);
-  }, [sheet.data]);
+    // Marks already recorded (by any tablet) for the rows loaded so far; this tablet's own marks take precedence.
+    const recorded = sheet.rows.filter((r) => r.mark);
+    if (recorded.length) {
+      setMarks((prev) => {
+        const next = new Map(prev);
+        for (const r of recorded) if (!next.has(r.personId)) next.set(r.personId, { result: r.mark!.result, reason: r.mark!.reason ?? undefined });
+        return next;
+      });
+    }
+  }, [sheet.rows]);
+  useEffect(() => {
+    if (sheet.detail?.status === 'closed' && sheet.detail.result) setResult(sheet.detail.result);
+  }, [sheet.detail]);
 
   const flush = useCallback(async (): Promise<void> => {
     if (sending.current) return sending.current;
@@ -118,8 +164,8 @@ export default function RollcallPage({ id }: { id: string }) {
     setPendingCount(pending.current.length);
   }, []);
 
-  const rows = sheet.data?.rows ?? [];
-  const detail = sheet.data?.detail;
+  const rows = sheet.rows;
+  const detail = sheet.detail ?? undefined;
   const counts = useMemo(() => {
     let present = 0;
     let absent = 0;
@@ -130,9 +176,9 @@ export default function RollcallPage({ id }: { id: string }) {
       else if (m?.result === 'absent') absent++;
       else if (m?.result === 'excused' || (!m && r.statusAtOpen === 'temporarily_out')) excused++;
     }
-    const expected = detail?.persons ? rows.length : detail?.expected ?? 0;
+    const expected = detail?.persons && sheet.complete ? rows.length : detail?.expected ?? 0;
     return { expected, present, absent, excused, unmarked: expected - present - absent - excused, delta: expected - present - excused };
-  }, [rows, marks, detail]);
+  }, [rows, marks, detail, sheet.complete]);
 
   const units = useMemo(() => [...new Set(rows.map((r) => r.unitId ?? ''))].sort(), [rows]);
   const visible = useMemo(() => {
@@ -187,6 +233,11 @@ export default function RollcallPage({ id }: { id: string }) {
         </div>
         {open && (
           <Group gap="xs">
+            {!sheet.complete && detail?.persons && (
+              <Badge color="gray" size="lg" data-testid="sheet-loading">
+                loading the list: {num(rows.length)} of {num(detail.expected)}
+              </Badge>
+            )}
             {pendingCount > 0 && (
               <Badge color="yellow" size="lg" data-testid="pending-marks">
                 {pendingCount} to send
