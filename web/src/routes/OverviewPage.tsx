@@ -286,7 +286,7 @@ function StatusTable({ report }: { report: StatusReport }) {
               <Table.Tbody>
                 {report.facilities.map((f) => (
                   <Table.Tr key={f.id} data-testid={`status-row-${f.code}`}>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Link to={`/facilities/${f.id}`}>{f.code}</Link>
                     </Table.Td>
                     <Table.Td ta="right" className="num" fw={600} data-testid="onRoll">
