@@ -39,7 +39,10 @@ export function register(program: Command): void {
         seed,
         until: until.toISOString(),
         onSeedProgress: (p) => {
-          if (opts.scale !== 'full') return;
+          if (opts.scale !== 'full') {
+            if (p.done === p.total && p.phase !== 'facilities') process.stdout.write(`  ${p.phase === 'persons' ? 'enrolled' : 'admitted'} ${p.total.toLocaleString('en-US')} people\n`);
+            return;
+          }
           const label = { facilities: 'facilities', persons: 'enrolment ', admissions: 'admissions' }[p.phase];
           if (label !== phase) {
             if (phase) bar.stop();
