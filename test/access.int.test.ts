@@ -119,6 +119,11 @@ for (const target of await targets()) {
       expect((await app.http.inject({ method: 'GET', url: `/api/v1/persons/${personFra}`, headers: auth(token) })).statusCode).toBe(200);
       const report = (await app.http.inject({ method: 'GET', url: '/api/v1/reports/status', headers: auth(token) })).json();
       expect(report.totals.onRoll).toBe(1);
+      const facility = (await app.http.inject({ method: 'GET', url: `/api/v1/facilities/${ids.facilityA}`, headers: auth(token) })).json();
+      expect(facility.manifestCount).toBe(1);
+      expect(facility.openAlerts).toEqual([]);
+      const feed = (await app.http.inject({ method: 'GET', url: `/api/v1/facilities/${ids.facilityA}/events`, headers: auth(token) })).json();
+      expect(feed.map((e: { personId: string }) => e.personId)).toEqual([personFra]);
       expect(report.nationalities.map((n: { country: string }) => n.country)).toEqual(['FRA']);
     });
 
@@ -128,6 +133,7 @@ for (const target of await targets()) {
       expect(login.statusCode).toBe(200);
       const cookie = login.cookies.find((c) => c.name === 'custos_session')!;
       expect(cookie.httpOnly).toBe(true);
+      expect(cookie.maxAge).toBe(8 * 3600);
       const me = await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { custos_session: cookie.value } });
       expect(me.json()).toMatchObject({ username: 'cookie-user', role: 'commander' });
       await app.http.inject({ method: 'POST', url: '/api/v1/auth/logout', cookies: { custos_session: cookie.value } });

@@ -13,6 +13,7 @@ import type { AppendRequest } from '../../src/modules/custody';
 import { canonicalJson } from '../../src/platform/canonical-json';
 import { benchServices, machine, numberArg, postgresAvailable, targetsFromArgs, type BenchTarget } from '../lib/db';
 import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/platform/db/database';
 
 const argv = process.argv.slice(2);
 const PERSONS = numberArg(argv, '--persons', 100_000);
@@ -23,7 +24,7 @@ async function run(target: BenchTarget) {
   const { services, close } = await benchServices(target);
   try {
     const facility = await services.facilities.create(actor, { code: 'BENCH', name: 'Bench camp', kind: 'camp' });
-    const units = [];
+    const units: { id: string }[] = [];
     for (let i = 0; i < 20; i++) units.push(await services.facilities.addUnit(actor, facility.id, { code: `B${i}`, name: `Block ${i}` }));
 
     let t = performance.now();
@@ -60,7 +61,7 @@ async function run(target: BenchTarget) {
     if (!verification.ok) throw new Error(`verify failed: ${JSON.stringify(verification)}`);
 
     // Baseline: sha256 alone over the same canonical bytes that verify hashes (read back from the database).
-    const rows = (await services.database.db.execute(sql`select * from custody_events order by seq`)).rows as Record<string, unknown>[];
+    const rows = await queryRows<Record<string, unknown>>(services.database.db, sql`select * from custody_events order by seq`);
     const texts = rows.map((r) =>
       canonicalJson({
         id: r.id, siteId: r.site_id, seq: Number(r.seq), personId: r.person_id, type: r.type, occurredAt: new Date(r.occurred_at as string),

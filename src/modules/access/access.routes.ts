@@ -28,7 +28,8 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       httpOnly: true,
       sameSite: 'strict',
       secure: request.protocol === 'https',
-      expires: session.expiresAt,
+      // A lifetime, not a date: the server's clock may be a scenario clock (the demo runs in January 2026).
+      maxAge: Math.max(1, Math.round((session.expiresAt.getTime() - services.clock.now().getTime()) / 1000)),
     });
     return { token: session.token, expiresAt: session.expiresAt, user: session.user };
   });

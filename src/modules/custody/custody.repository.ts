@@ -81,11 +81,21 @@ export async function siteIdsWithEvents(db: Db): Promise<string[]> {
   return rows.map((r) => r.site_id);
 }
 
-export async function recentFacilityEvents(db: Db, facilityId: string, limit: number): Promise<LedgerEvent[]> {
+export async function recentFacilityEvents(
+  db: Db,
+  facilityId: string,
+  limit: number,
+  nationalities: readonly string[] = [],
+): Promise<LedgerEvent[]> {
+  const scoped =
+    nationalities.length === 0
+      ? sql`true`
+      : sql`exists (select 1 from person_nationalities pn where pn.person_id = ${custodyEvents.personId}
+              and pn.country in (${sql.join(nationalities.map((n) => sql`${n}`), sql`, `)}))`;
   const rows = await db
     .select()
     .from(custodyEvents)
-    .where(sql`${custodyEvents.toFacilityId} = ${facilityId} or ${custodyEvents.fromFacilityId} = ${facilityId}`)
+    .where(sql`(${custodyEvents.toFacilityId} = ${facilityId} or ${custodyEvents.fromFacilityId} = ${facilityId}) and ${scoped}`)
     .orderBy(sql`${custodyEvents.recordedAt} desc, ${custodyEvents.seq} desc`)
     .limit(limit);
   return rows as LedgerEvent[];

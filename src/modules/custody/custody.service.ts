@@ -246,7 +246,7 @@ export class CustodyService {
   async facilityEvents(actor: Actor, facilityId: string, limit = 50): Promise<LedgerEvent[]> {
     requirePermission(actor, 'custody.read');
     requireFacility(actor, facilityId);
-    return recentFacilityEvents(this.db, facilityId, limit);
+    return recentFacilityEvents(this.db, facilityId, limit, actor.nationalities);
   }
 
   /**

@@ -47,18 +47,29 @@ export async function findUnitByCode(db: Db, facilityId: string, code: string): 
   return row;
 }
 
-/** Persons on the manifest (placement here, in any present-or-away status that still counts toward the roll). */
-export async function manifestCounts(db: Db, facilityId: string): Promise<{ status: string; count: number }[]> {
+/** Keeps only persons of these nationalities (a liaison's scope); no condition when the list is empty. */
+function nationalityFilter(nationalities: readonly string[]) {
+  if (nationalities.length === 0) return sql``;
+  const list = sql.join(nationalities.map((n) => sql`${n}`), sql`, `);
+  return sql` and exists (select 1 from person_nationalities pn where pn.person_id = placements.person_id and pn.country in (${list}))`;
+}
+
+/** Placements at a facility by status, narrowed to the actor's nationalities when it has a nationality scope. */
+export async function manifestCounts(db: Db, facilityId: string, nationalities: readonly string[] = []): Promise<{ status: string; count: number }[]> {
   return queryRows(
     db,
-    sql`select status, count(*)::int as count from placements where facility_id = ${facilityId} group by status`,
+    sql`select status, count(*)::int as count from placements where facility_id = ${facilityId}${nationalityFilter(nationalities)} group by status`,
   );
 }
 
-export async function unitCounts(db: Db, facilityId: string): Promise<{ unitId: string | null; status: string; count: number }[]> {
+export async function unitCounts(
+  db: Db,
+  facilityId: string,
+  nationalities: readonly string[] = [],
+): Promise<{ unitId: string | null; status: string; count: number }[]> {
   return queryRows(
     db,
     sql`select unit_id as "unitId", status, count(*)::int as count from placements
-        where facility_id = ${facilityId} group by unit_id, status`,
+        where facility_id = ${facilityId}${nationalityFilter(nationalities)} group by unit_id, status`,
   );
 }

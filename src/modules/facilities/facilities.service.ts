@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
-import { isFacilityScoped, requireFacility, requirePermission, type Actor } from '../access';
+import { isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { CreateFacilityInput, CreateUnitInput } from './facilities.dto';
 import { CreateUnitBody } from './facilities.dto';
@@ -153,10 +153,11 @@ export class FacilitiesService {
     if (!facility) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);
     requireFacility(actor, facilityId);
     const [byStatus, byUnit, units, openAlerts] = await Promise.all([
-      manifestCounts(this.db, facilityId),
-      unitCounts(this.db, facilityId),
+      manifestCounts(this.db, facilityId, actor.nationalities),
+      unitCounts(this.db, facilityId, actor.nationalities),
       listUnits(this.db, facilityId),
-      this.openAlerts(this.db, facilityId),
+      // Alerts speak of everyone in the facility: a nationality-scoped user does not see them.
+      isNationalityScoped(actor) ? Promise.resolve([]) : this.openAlerts(this.db, facilityId),
     ]);
     const roll = rollCountFrom(byStatus);
     return {
