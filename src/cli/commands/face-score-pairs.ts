@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { readPairsFile } from '../pairs-file';
+import { printLines, scoreImagePairs, type ImageOutcome } from '../image-pairs';
 import { isDomainError } from '../../platform/errors';
 import { createFaceEngine, faceSimilarity } from '../../modules/biometrics/face';
 
-type Outcome = { ok: true; descriptor: Float32Array } | { ok: false; reason: string };
 
 /** `custos face score-pairs FILE`: one similarity per pair (higher is more alike) or `error: REASON`. */
 export function register(program: Command): void {
@@ -15,45 +14,22 @@ export function register(program: Command): void {
     .argument('<file>', 'pairs file; relative image paths are relative to its folder')
     .option('--workers <n>', 'worker threads (default: one per core)', (v) => Number.parseInt(v, 10))
     .action(async (file: string, opts: { workers?: number }) => {
-      const pairs = await readPairsFile(file, { resolvePaths: true });
-      const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]).filter((p) => p !== ''))];
       const engine = createFaceEngine(opts.workers !== undefined ? { workers: opts.workers } : {});
-      const outcomes = new Map<string, Outcome>();
       try {
-        const progress = process.stderr.isTTY ? (n: number) => process.stderr.write(`\r${n}/${images.length} images`) : undefined;
-        let done = 0;
-        // Bounded in-flight reads: the pool queues work, but a long file list should not sit in memory at once.
-        const inFlight = Math.max(2, engine.workers * 4);
-        let next = 0;
-        const runOne = async (): Promise<void> => {
-          while (next < images.length) {
-            const path = images[next++]!;
-            outcomes.set(path, await describe(engine, path));
-            progress?.(++done);
-          }
-        };
-        await Promise.all(Array.from({ length: inFlight }, runOne));
-        if (progress) process.stderr.write('\n');
+        const lines = await scoreImagePairs<Float32Array>(file, {
+          load: (path) => describe(engine, path),
+          score: (a, b) => faceSimilarity(a, b).toFixed(6),
+          // Bounded in-flight reads: the pool queues work, but a long file list should not sit in memory at once.
+          concurrency: Math.max(2, engine.workers * 4),
+        });
+        printLines(lines);
       } finally {
         await engine.close();
       }
-      const out: string[] = [];
-      for (const { a, b } of pairs) {
-        if (!a || !b) {
-          out.push('error: the line needs two image paths separated by a tab');
-          continue;
-        }
-        const A = outcomes.get(a)!;
-        const B = outcomes.get(b)!;
-        if (!A.ok) out.push(`error: ${A.reason} (first image)`);
-        else if (!B.ok) out.push(`error: ${B.reason} (second image)`);
-        else out.push(faceSimilarity(A.descriptor, B.descriptor).toFixed(6));
-      }
-      process.stdout.write(out.length > 0 ? `${out.join('\n')}\n` : '');
     });
 }
 
-async function describe(engine: ReturnType<typeof createFaceEngine>, path: string): Promise<Outcome> {
+async function describe(engine: ReturnType<typeof createFaceEngine>, path: string): Promise<ImageOutcome<Float32Array>> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -63,7 +39,7 @@ async function describe(engine: ReturnType<typeof createFaceEngine>, path: strin
   }
   try {
     const t = await engine.extract(bytes, { purpose: 'probe' });
-    return { ok: true, descriptor: t.descriptor };
+    return { ok: true, template: t.descriptor };
   } catch (err) {
     if (isDomainError(err)) return { ok: false, reason: `${err.code}: ${err.message}` };
     return { ok: false, reason: `face.internal: ${(err as Error).message.split('\n')[0]}` };
