@@ -10,7 +10,7 @@ import { FacilitiesService } from './modules/facilities';
 import { RegistryService } from './modules/registry';
 import { ReportsService } from './modules/reports';
 import { RollcallsService } from './modules/rollcalls';
-import { AlertsService, type AlertRule } from './modules/alerts';
+import { AlertsService } from './modules/alerts';
 import { ScreeningService } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
 
@@ -84,7 +84,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     await alerts.raise(systemActor('watchlist screening'), [
       {
         facilityId: null,
-        rule: 'screening.hit' as AlertRule,
+        rule: 'screening.hit',
         severity: 'warning',
         title: `${hits.length} new watchlist candidate${hits.length === 1 ? '' : 's'} awaiting review`,
         details: { hitIds: hits.map((h) => h.hitId), count: hits.length, trigger: hits[0]!.trigger },

@@ -8,6 +8,8 @@ export const ALERT_RULES = [
   'rollcall.late',
   'person.repeated_absence',
   'facility.over_capacity',
+  // Raised by screening: new watchlist candidates wait for review (no names in the alert).
+  'screening.hit',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
