@@ -1,0 +1,86 @@
+/**
+ * bench/pages: how long each page of the web app takes to load and settle (no loader or skeleton left) in Debian's
+ * Chromium, against a running server, beside a baseline in the same run: loading the bare health endpoint.
+ * Console errors are collected too. Start the server first (e.g. `custos demo --scale full`), then:
+ *   npm run bench -- pages --url http://127.0.0.1:8080 [--user commander] [--password custos-demo-2026] [--runs 3]
+ */
+import { performance } from 'node:perf_hooks';
+import { chromium, type Page } from 'playwright-core';
+
+const argv = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1]! : fallback;
+};
+const base = arg('--url', 'http://127.0.0.1:8080').replace(/\/$/, '');
+const user = arg('--user', 'commander');
+const password = arg('--password', 'custos-demo-2026');
+const runs = Number(arg('--runs', '3'));
+const widths = [
+  { width: 1024, height: 768 },
+  { width: 1440, height: 900 },
+];
+
+async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelectorAll('.mantine-Loader-root, .mantine-Skeleton-root').length === 0, undefined, {
+    timeout: 60_000,
+  });
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const results: Record<string, unknown>[] = [];
+try {
+  for (const viewport of widths) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { username: user, password } });
+    if (!login.ok()) throw new Error(`login failed: ${login.status()}`);
+    const token = (await login.json()).token as string;
+    const api = async <T>(path: string) => (await (await page.request.get(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+    const facilities = await api<{ id: string; code: string }[]>('/facilities');
+    const hol = facilities.find((f) => f.code === 'HOL') ?? facilities[0]!;
+    const people = await api<{ id: string }[]>('/persons?q=Mohammed&limit=1');
+    const pages = [
+      '/overview',
+      '/facilities',
+      `/facilities/${hol.id}`,
+      '/persons',
+      ...(people[0] ? [`/persons/${people[0].id}?purpose=command_oversight`] : []),
+      '/rollcalls',
+      '/alerts',
+      '/monitor',
+    ];
+    const time = async (url: string, wait: () => Promise<void>) => {
+      const t = performance.now();
+      await page.goto(url);
+      await wait();
+      return performance.now() - t;
+    };
+    const baseline: number[] = [];
+    for (let r = 0; r < runs; r++) baseline.push(await time(`${base}/api/health`, async () => undefined));
+    for (const path of pages) {
+      const samples: number[] = [];
+      for (let r = 0; r < runs; r++) samples.push(await time(`${base}${path}`, () => settle(page)));
+      samples.sort((a, b) => a - b);
+      results.push({
+        viewport: `${viewport.width}x${viewport.height}`,
+        page: path.replace(/[0-9a-f-]{36}/g, ':id'),
+        medianMs: Math.round(samples[Math.floor(samples.length / 2)]!),
+        maxMs: Math.round(samples.at(-1)!),
+        baselineMedianMs: Math.round(baseline.sort((a, b) => a - b)[Math.floor(baseline.length / 2)]!),
+      });
+    }
+    results.push({ viewport: `${viewport.width}x${viewport.height}`, consoleErrors: errors });
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify({ bench: 'pages', date: new Date().toISOString(), url: base, user, runs, results }, null, 2));
