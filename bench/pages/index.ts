@@ -43,6 +43,12 @@ try {
     const login = await page.request.post(`${base}/api/v1/auth/login`, { data: { username: user, password } });
     if (!login.ok()) throw new Error(`login failed: ${login.status()}`);
     const token = (await login.json()).token as string;
+    // Sign in through the form, as a user does (the app keeps its own session state).
+    await page.goto(`${base}/`);
+    await page.locator('input[name=username]').fill(user);
+    await page.locator('input[name=password]').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('whoami').waitFor();
     const api = async <T>(path: string) => (await (await page.request.get(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
     const facilities = await api<{ id: string; code: string }[]>('/facilities');
     const hol = facilities.find((f) => f.code === 'HOL') ?? facilities[0]!;
@@ -68,6 +74,11 @@ try {
     for (const path of pages) {
       const samples: number[] = [];
       for (let r = 0; r < runs; r++) samples.push(await time(`${base}${path}`, () => settle(page)));
+      // A page that bounced to the sign-in screen would look fast: check we are where we asked to be.
+      const landed = new URL(page.url()).pathname;
+      if (landed !== path.split('?')[0]) throw new Error(`${path} ended on ${landed}`);
+      if ((await page.locator('input[name=password]').count()) > 0) throw new Error(`${path} shows the sign-in form`);
+      if (process.env.PAGES_SHOTS) await page.screenshot({ path: `${process.env.PAGES_SHOTS}/${path.split('?')[0]!.replace(/\//g, '_')}-${viewport.width}.png` });
       samples.sort((a, b) => a - b);
       results.push({
         viewport: `${viewport.width}x${viewport.height}`,
