@@ -50,7 +50,7 @@ export async function startDemoServer(): Promise<DemoServer> {
     password: DEMO_PASSWORD,
     async close() {
       await http.close();
-      await database.close();
+      await services.close();
     },
   };
 }
@@ -72,7 +72,7 @@ export async function startServer(opts: { bigUnit?: number } = {}): Promise<E2eS
     world,
     async close() {
       await http.close();
-      await database.close();
+      await services.close();
     },
   };
 }

@@ -60,9 +60,8 @@ export async function serve(services: Services, opts: { port: number; host: stri
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   const close = async () => {
-    await services.alerts.stop();
     await app.close();
-    await services.database.close();
+    await services.close();
     process.exit(0);
   };
   process.once('SIGINT', close);

@@ -43,6 +43,11 @@ export interface Services {
   rollcalls: RollcallsService;
   alerts: AlertsService;
   screening: ScreeningService;
+  /**
+   * Ends everything in order: the alert scheduler, screening still running in the background, the face workers,
+   * then the database. Every process (server, CLI command, test, benchmark) closes through here.
+   */
+  close(): Promise<void>;
   biometrics: BiometricsService;
 }
 
@@ -99,5 +104,11 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
-  return { database, clock, ids, bus, logger, siteId, audit, access, facilities, registry, custody, reports, rollcalls, alerts, screening, biometrics };
+  const close = async () => {
+    await alerts.stop();
+    await screening.idle();
+    await biometrics.close();
+    await database.close();
+  };
+  return { database, clock, ids, bus, logger, siteId, audit, access, facilities, registry, custody, reports, rollcalls, alerts, screening, biometrics, close };
 }

@@ -56,8 +56,6 @@ describe('face biometrics on pglite', () => {
   afterAll(async () => {
     if (savedKey === undefined) delete process.env.CUSTOS_TEMPLATE_KEY;
     else process.env.CUSTOS_TEMPLATE_KEY = savedKey;
-    await app?.services.screening.idle();
-    await app?.services.biometrics.close();
     await app?.close();
   });
 

@@ -86,7 +86,7 @@ describe('biometrics service rules (real face engine, LFW photos)', () => {
     const database = await openDatabase({ dataDir: 'memory://' });
     await migrate(database);
     services = createServices(database, { clock: new FakeClock('2026-02-01T10:00:00Z'), biometrics: { templateKey: key, faceEngine: () => engine } });
-    close = () => database.close();
+    close = () => services.close();
     const { facility } = await buildFacility(services, {}, 1);
     inScope = await buildAdmittedPerson(services, { facilityId: facility.id });
     outOfScope = await buildPerson(services);
@@ -94,8 +94,6 @@ describe('biometrics service rules (real face engine, LFW photos)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await services?.screening.idle();
-    await services?.biometrics.close();
     await close?.();
   });
 
@@ -189,7 +187,6 @@ describe('biometrics through the default harness', () => {
     app = await createTestApp('pglite');
   });
   afterAll(async () => {
-    await app?.services.biometrics.close();
     await app?.close();
   });
 

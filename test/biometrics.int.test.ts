@@ -51,8 +51,6 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
   afterAll(async () => {
     if (savedKey === undefined) delete process.env.CUSTOS_TEMPLATE_KEY;
     else process.env.CUSTOS_TEMPLATE_KEY = savedKey;
-    await app?.services.screening.idle();
-    await app?.services.biometrics.close();
     await app?.close();
   });
 
@@ -331,15 +329,13 @@ describe('template key and lazy face engine', () => {
       const st = statSync(join(dir, 'template.key'));
       expect(st.mode & 0o777).toBe(0o600);
       expect((first.biometrics as unknown as { engine?: unknown }).engine).toBeUndefined();
-      await first.biometrics.close();
-      await first.database.close();
+      await first.close();
 
       const second = await openApp({ dataDir: dir });
       await second.biometrics.start();
       const v = await second.biometrics.verify(adminActor, { personId: person, modality: 'fingerprint', image: await readSample('fvc2002-db2b', '101_2'), dpi: DPI });
       expect(v.match).toBe(true);
-      await second.biometrics.close();
-      await second.database.close();
+      await second.close();
     } finally {
       if (saved !== undefined) process.env.CUSTOS_TEMPLATE_KEY = saved;
       rmSync(dir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ describe('custos CLI on a PGlite data folder', () => {
     const services = await openApp({ dataDir: dir });
     const f = await buildFacility(services, { code: 'CLI' });
     for (let i = 0; i < 5; i++) await buildAdmittedPerson(services, { facilityId: f.facility.id, unitId: f.units[0]!.id });
-    await services.database.close();
+    await services.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -47,7 +47,7 @@ describe('custos CLI on a PGlite data folder', () => {
     const services = await openApp({ dataDir: dir });
     const session = await services.access.login('amira', 'a strong enough password', '127.0.0.1');
     expect(session.user.role).toBe('officer');
-    await services.database.close();
+    await services.close();
   });
 
   it('ledger verify exits 1 and names the first bad event after tampering', async () => {
@@ -57,7 +57,7 @@ describe('custos CLI on a PGlite data folder', () => {
       await tx.execute(sql`set local session_replication_role = replica`);
       await tx.execute(sql`update custody_events set authority = 'forged order' where id = ${victim!.id}`);
     });
-    await services.database.close();
+    await services.close();
     const res = custos(['ledger', 'verify', '--data', dir]);
     expect(res.status).toBe(1);
     expect(res.stdout).toContain(victim!.id);

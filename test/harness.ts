@@ -84,7 +84,7 @@ export async function createTestApp(target: Target, opts: { clock?: Clock; siteI
     http,
     async close() {
       await http.close();
-      await database.close();
+      await services.close();
       await drop?.();
     },
     async tokenFor(role, scope = {}) {

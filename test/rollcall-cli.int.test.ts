@@ -24,7 +24,7 @@ describe('custos rollcall (open, mark from a CSV, close) on a PGlite data folder
     const f = await buildFacility(services, { code: 'RCCLI' }, 2);
     persons = [];
     for (let i = 0; i < 6; i++) persons.push(await buildAdmittedPerson(services, { facilityId: f.facility.id, unitId: f.units[i % 2]!.id }));
-    await services.database.close();
+    await services.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

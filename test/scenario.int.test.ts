@@ -15,7 +15,7 @@ async function freshServices(seed: number) {
   await migrate(database);
   const clock = new ScenarioClock();
   const services = createServices(database, { clock, ids: scenarioIds(clock, seed) });
-  return { services, clock, close: () => database.close() };
+  return { services, clock, close: () => services.close() };
 }
 
 async function headAfter(seed: number, until: string, speed?: number): Promise<string> {

@@ -37,8 +37,7 @@ describe('custos watchlist import and custos screen', () => {
     writeFileSync(join(dir, 'truncated.xml'), LIST.slice(0, 300));
     const services = await openApp({ dataDir: dir });
     personId = await buildPerson(services, { names: [{ full: 'Abdul Rahman Mustafa el Qaduli' }], birthDate: '1957', nationalities: ['IRQ'] });
-    await services.screening.idle();
-    await services.database.close();
+    await services.close();
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -34,7 +34,7 @@ export async function benchServices(target: BenchTarget): Promise<{ services: Se
   return {
     services,
     close: async () => {
-      await database.close();
+      await services.close();
       await drop();
     },
   };

@@ -75,7 +75,7 @@ export function register(program: Command): void {
       // From here on the clock runs in real time from where the replay stopped.
       clock.goLive();
       if (!opts.serve) {
-        await services.database.close();
+        await services.close();
         return;
       }
       const { url } = await serve(services, { port: Number(opts.port), host: opts.host });

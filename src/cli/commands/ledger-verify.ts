@@ -21,7 +21,7 @@ export function register(program: Command): void {
         }
         process.exitCode = result.ok ? 0 : 1;
       } finally {
-        await services.database.close();
+        await services.close();
       }
     });
 }

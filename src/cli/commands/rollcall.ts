@@ -27,7 +27,7 @@ async function withServices<T>(opts: { data: string }, run: (s: Services) => Pro
   try {
     return await run(services);
   } finally {
-    await services.database.close();
+    await services.close();
   }
 }
 

@@ -43,8 +43,7 @@ export function register(program: Command): void {
           );
         }
       } finally {
-        await services.screening.idle();
-        await services.database.close();
+        await services.close();
       }
     });
 }

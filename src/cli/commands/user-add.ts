@@ -38,7 +38,7 @@ export function register(program: Command): void {
         });
         process.stdout.write(`Created ${created.role} ${created.username} (${created.id})\n`);
       } finally {
-        await services.database.close();
+        await services.close();
       }
     });
 }

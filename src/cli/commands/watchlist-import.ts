@@ -63,8 +63,7 @@ export function register(program: Command): void {
         for (const w of result.warnings) process.stdout.write(`  warning: ${w}\n`);
         if (pending !== null) process.stdout.write(`Screening done: ${pending >= 500 ? '500 or more' : pending} hits pending review\n`);
       } finally {
-        await services.screening.idle();
-        await services.database.close();
+        await services.close();
       }
     });
   watchlist
@@ -84,7 +83,7 @@ export function register(program: Command): void {
             );
           }
       } finally {
-        await services.database.close();
+        await services.close();
       }
     });
 }
