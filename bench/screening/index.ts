@@ -13,15 +13,12 @@
  *   how many are hit.
  *   npm run bench -- screening [--db pglite|postgres] [--persons 60000] [--sample 100] [--planted 200] [--seed 1]
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { systemActor } from '../../src/modules/access';
-import { normaliseBirth, type CreatePersonInput } from '../../src/modules/registry';
-import { planWorld } from '../../src/modules/scenario';
-import { parseOfacSdn, parseUnConsolidated, preparePerson, WatchlistIndex, type ScreenPerson, type WatchEntry } from '../../src/modules/screening';
+import { preparePerson } from '../../src/modules/screening';
 import { benchServices, machine, numberArg, type BenchTarget } from '../lib/db';
+import { buildWorld, readLists, screenPersonOf } from './world';
 
 const argv = process.argv.slice(2);
 const PERSONS = numberArg(argv, '--persons', 60_000);
@@ -30,15 +27,7 @@ const PLANTED = numberArg(argv, '--planted', 200);
 const SEED = numberArg(argv, '--seed', 1);
 const dbArg = argv.indexOf('--db');
 const TARGET = (dbArg >= 0 ? argv[dbArg + 1] : 'pglite') as BenchTarget;
-const DATA = process.env.CUSTOS_WATCHLISTS ?? fileURLToPath(new URL('../../../shared/data/watchlists/', import.meta.url));
-const UN = `${DATA}/un-consolidated/2026-02-27_watchman/UN_consolidated.xml`;
-const OFAC = `${DATA}/ofac-sdn-2022`;
 const actor = systemActor('benchmark');
-
-function need(path: string): string {
-  if (!existsSync(path)) throw new Error(`bench/screening needs the shared watchlists: ${path} is missing (set CUSTOS_WATCHLISTS)`);
-  return path;
-}
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
@@ -46,96 +35,10 @@ function quantile(sorted: number[], q: number): number {
 }
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/** Deterministic PRNG for the planted persons and the sample. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
-
-const RESPELL: [RegExp, string][] = [
-  [/\bMOHAMMED\b|\bMUHAMMAD\b|\bMOHAMMAD\b/gi, 'Mohamed'],
-  [/\bAHMED\b/gi, 'Ahmad'],
-  [/\bAL-/gi, 'el '],
-  [/OU/gi, 'u'],
-  [/EE/gi, 'i'],
-  [/\bABDUL /gi, 'Abd al-'],
-  [/\bABD AL-/gi, 'Abdul '],
-];
-
-/** A person the list describes, as a registrar might have recorded them: another spelling or the original script. */
-function plantedFrom(e: WatchEntry, random: () => number): CreatePersonInput | null {
-  const birth = e.births.find((b) => b.type !== 'between') ?? e.births[0];
-  if (!birth) return null;
-  const year = Number(birth.from.slice(0, 4)) + (birth.type === 'approximately' ? 1 : 0);
-  if (year < 1930 || year > 2000) return null;
-  const original = e.names.find((n) => n.kind === 'original' && n.script === 'arabic');
-  const primary = e.names[0]!.full;
-  let full: string;
-  if (original && random() < 0.5) full = original.full;
-  else {
-    full = primary;
-    for (const [re, to] of RESPELL) full = full.replace(re, to);
-    const words = full.split(/\s+/);
-    // drop the last part of a long name (not leaving an article or a particle dangling)
-    if (words.length > 3 && random() < 0.5) {
-      const kept = words.slice(0, -1);
-      while (kept.length > 2 && /^(el|al|bin|ibn|ben|abu|abd|abdul)$/i.test(kept[kept.length - 1]!)) kept.pop();
-      full = kept.join(' ');
-    }
-    full = full
-      .toLowerCase()
-      .replace(/(^|\s)(\p{L})/gu, (_m, s: string, c: string) => s + c.toUpperCase());
-  }
-  const nat = e.nationalities.find((c) => /^[A-Z]{3}$/.test(c));
-  return { names: [{ full }], sex: 'M', birthDate: String(year), nationalities: nat ? [nat] : [] } as CreatePersonInput;
-}
-
-function screenPersonOf(id: string, input: CreatePersonInput, now: Date): ScreenPerson {
-  const birth = normaliseBirth(input, now);
-  return {
-    id,
-    names: input.names.map((n) => n.full),
-    birthFrom: birth.birthFrom,
-    birthTo: birth.birthTo,
-    birthPrecision: birth.birthPrecision,
-    nationalities: (input.nationalities ?? []).map((n) => (typeof n === 'string' ? n : n.country)),
-    documents: (input.documents ?? []).map((d) => ({ type: d.type, number: d.number.toUpperCase().replace(/\s+/g, ''), issuingCountry: d.issuingCountry ?? null })),
-  };
-}
-
 async function main() {
-  const unXml = readFileSync(need(UN), 'utf8');
-  const ofacFiles = {
-    sdn: readFileSync(need(`${OFAC}/sdn.csv`), 'latin1'),
-    alt: readFileSync(need(`${OFAC}/alt.csv`), 'latin1'),
-    add: readFileSync(need(`${OFAC}/add.csv`), 'latin1'),
-  };
-  const random = rng(SEED * 7919);
-
-  // --- the registry: scenario persons, topped up from another seed, and planted persons ---------------------------
+  const { unXml, ofacFiles } = readLists();
   let t = performance.now();
-  const inputs: { input: CreatePersonInput; planted: string | null }[] = [];
-  const un = parseUnConsolidated(unXml);
-  const ofac = parseOfacSdn(ofacFiles);
-  const listed = [...un.entries, ...ofac.entries].filter((e) => e.kind === 'individual');
-  const planted: { input: CreatePersonInput; ref: string }[] = [];
-  for (const e of [...listed].sort(() => random() - 0.5)) {
-    if (planted.length >= PLANTED) break;
-    const p = plantedFrom(e, random);
-    if (p) planted.push({ input: p, ref: e.ref });
-  }
-  for (let seed = SEED; inputs.length < PERSONS - planted.length; seed++) {
-    for (const p of planWorld({ scale: 'full', seed }).persons) {
-      if (inputs.length >= PERSONS - planted.length) break;
-      inputs.push({ input: p.input as CreatePersonInput, planted: null });
-    }
-  }
-  inputs.push(...planted.map((p) => ({ input: p.input, planted: p.ref })));
+  const { inputs, planted, random } = buildWorld({ persons: PERSONS, planted: PLANTED, seed: SEED, unXml, ofacFiles });
   const planSeconds = (performance.now() - t) / 1000;
 
   const { services, close } = await benchServices(TARGET);

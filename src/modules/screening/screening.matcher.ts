@@ -47,6 +47,8 @@ interface IndexedName {
   weights: Float64Array;
   keyless: number;
   all: number;
+  /** the quality factor of the name (a weak alias counts less) */
+  quality: number;
 }
 
 export interface Candidate {
@@ -118,15 +120,6 @@ function pairKey(a: number, b: number): number {
   return a < b ? a * 1_048_576 + b : b * 1_048_576 + a;
 }
 
-function sharesKey(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    if (x < 0) continue;
-    for (let j = 0; j < b.length; j++) if (b[j] === x) return true;
-  }
-  return false;
-}
-
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -191,6 +184,8 @@ export class WatchlistIndex {
   private bonus: Float64Array = new Float64Array(0);
   // scratch, reused per search
   private maskA: Uint8Array = new Uint8Array(0);
+  /** per interned key, the person's parts that have it (bit mask), set for one name at a time */
+  private partsOfKey: Int32Array = new Int32Array(0);
 
   constructor(entries: readonly IndexedEntry[]) {
     const singleLists = new Map<number, { name: number; rest: number }[]>();
@@ -212,7 +207,7 @@ export class WatchlistIndex {
         const w = weightsOf(prepared);
         const keyIds = keys.slice(0, MAX_TOKENS).map((ks) => Int32Array.from(ks.map((k) => this.intern(k))));
         const total = w.reduce((a, b) => a + b, 0);
-        this.names.push({ entry: ei, name: ni, prepared, keyIds, total, weights: w, keyless: keylessMask(keys), all: w.length >= 31 ? 0x7fffffff : (1 << w.length) - 1 });
+        this.names.push({ entry: ei, name: ni, prepared, keyIds, total, weights: w, keyless: keylessMask(keys), all: w.length >= 31 ? 0x7fffffff : (1 << w.length) - 1, quality: qualityFactor(n.quality) });
         list.push(idx);
         const pairSet = new Set<number>();
         for (let i = 0; i < keyIds.length; i++) {
@@ -241,6 +236,7 @@ export class WatchlistIndex {
       this.singles.set(k, { names: Int32Array.from(list.map((x) => x.name)), rest: Float64Array.from(list.map((x) => x.rest)) });
     }
     this.maskA = new Uint8Array(this.names.length);
+    this.partsOfKey = new Int32Array(this.keyIds.size);
     this.bonus = new Float64Array(this.entries.length).fill(NaN);
   }
 
@@ -306,21 +302,6 @@ export class WatchlistIndex {
     return out;
   }
 
-  /** Which parts of the two names share a blocking key (bit masks over the parts). */
-  private masks(pk: Int32Array[], n: IndexedName): [number, number] {
-    let ma = 0;
-    let mb = 0;
-    for (let i = 0; i < pk.length; i++) {
-      for (let j = 0; j < n.keyIds.length; j++) {
-        if (sharesKey(pk[i]!, n.keyIds[j]!)) {
-          ma |= 1 << i;
-          mb |= 1 << j;
-        }
-      }
-    }
-    return [ma >>> 0, mb >>> 0];
-  }
-
   get nameCount(): number {
     return this.names.length;
   }
@@ -375,19 +356,34 @@ export class WatchlistIndex {
         if (g) g.members.push(pn);
         else groups.set(sig, { pk, members: [pn] });
       }
+      const partsOfKey = this.partsOfKey;
       for (const { pk, members } of groups.values()) {
         const first = members[0]!;
         const touched = this.blocked(pk, first.weights, threshold - MAX_BONUS);
         if (stats) stats.blocked += touched.length;
+        for (let i = 0; i < pk.length; i++) for (const k of pk[i]!) if (k >= 0) partsOfKey[k]! |= 1 << i;
         for (const ni of touched) {
           const n = this.names[ni]!;
-          const [ma0, mb0] = this.masks(pk, n);
-          // parts without a key (a laqab, an initial) may still align: count them as possibly aligned
-          const ma = (ma0 | first.keyless) >>> 0;
-          const mb = (mb0 | n.keyless) >>> 0;
-          const e = this.entries[n.entry]!;
-          const bound = nameScoreBound(first.weights, ma, n.weights, mb) * qualityFactor(e.entry.names[n.name]!.quality);
-          if (!documentEntries.has(n.entry) && (bound + MAX_BONUS < threshold || bound + bonusOf(n.entry) < threshold)) continue;
+          const byDocument = documentEntries.size > 0 && documentEntries.has(n.entry);
+          // the names score is at most 1: an entry whose birth and nationality pull the pair under the threshold
+          // even then (a birth years apart) needs no bound (most blocked names of common words end here)
+          if (!byDocument && n.quality + bonusOf(n.entry) < threshold) continue;
+          // which parts share a key: the person's parts of each key of the list name's parts
+          let ma = first.keyless;
+          let mb = n.keyless;
+          for (let j = 0; j < n.keyIds.length; j++) {
+            const ks = n.keyIds[j]!;
+            for (let q = 0; q < ks.length; q++) {
+              const m = partsOfKey[ks[q]!]!;
+              if (m !== 0) {
+                ma |= m;
+                mb |= 1 << j;
+              }
+            }
+          }
+          // parts without a key (a laqab, an initial) may still align: counted as possibly aligned (keyless above)
+          const bound = nameScoreBound(first.weights, ma >>> 0, n.weights, mb >>> 0) * n.quality;
+          if (!byDocument && (bound + MAX_BONUS < threshold || bound + bonusOf(n.entry) < threshold)) continue;
           for (const pn of members) {
             const prev = best.get(n.entry);
             if (prev && prev.sim >= bound) break;
@@ -395,6 +391,7 @@ export class WatchlistIndex {
             compare(pn, ni);
           }
         }
+        for (let i = 0; i < pk.length; i++) for (const k of pk[i]!) if (k >= 0) partsOfKey[k] = 0;
       }
     }
     // an entry with the same document number is compared on all its names
