@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ConflictError } from '../../platform/errors';
-import { GENESIS_HASH } from '../../platform/canonical-json';
+import { canonicalJson, GENESIS_HASH, sha256Hex } from '../../platform/canonical-json';
 import {
   allowedFrom,
+  canonicalEventJson,
   ChainVerifier,
+  hashEvent,
   CUSTODY_STATUSES,
   EVENT_TYPES,
   sealEvent,
@@ -14,6 +16,7 @@ import {
   type EventType,
   type LedgerEvent,
   type Placement,
+  type UnhashedEvent,
 } from './custody.domain';
 
 const A = 'facility-a';
@@ -275,6 +278,125 @@ describe('hash chain (property-based)', () => {
         const v = new ChainVerifier('hq');
         for (const e of truncated) expect(v.push(e)).toBeNull();
         expect(v.finish(head)?.problem).toBe('head_mismatch');
+      }),
+    );
+  });
+});
+
+// --- canonical bytes: the fixed-order writer against the generic canonical JSON --------------------------------------
+
+/** How every event was hashed before the fixed-order writer: the generic canonical JSON (sorted keys) of these fields. */
+function referenceCanonical(e: UnhashedEvent): string {
+  return canonicalJson({
+    id: e.id,
+    siteId: e.siteId,
+    seq: e.seq,
+    personId: e.personId,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+    recordedBy: e.recordedBy,
+    fromFacilityId: e.fromFacilityId,
+    fromUnitId: e.fromUnitId,
+    toFacilityId: e.toFacilityId,
+    toUnitId: e.toUnitId,
+    authority: e.authority,
+    reason: e.reason,
+    evidence: e.evidence,
+    prevHash: e.prevHash,
+  });
+}
+
+const PINNED: UnhashedEvent = {
+  id: '0190a6b2-7c00-7000-8000-000000000001',
+  siteId: 'hq',
+  seq: 7,
+  personId: '0190a6b2-7c00-7000-8000-0000000000aa',
+  type: 'TEMPORARY_OUT',
+  occurredAt: new Date('2026-01-20T08:15:30.250Z'),
+  recordedAt: new Date('2026-01-20T08:16:00.000Z'),
+  recordedBy: '0190a6b2-7c00-7000-8000-0000000000bb',
+  fromFacilityId: '0190a6b2-7c00-7000-8000-0000000000cc',
+  fromUnitId: null,
+  toFacilityId: null,
+  toUnitId: null,
+  authority: 'Order 12/2026 «طوارئ» "urgent"\n',
+  reason: 'hospital',
+  evidence: { verification: 'v-1', score: 0.93, Zeta: true, alpha: null },
+  prevHash: 'a'.repeat(64),
+};
+
+const arbText = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }));
+const arbNullableText = fc.option(arbText, { nil: null });
+const arbJsonValue = fc.jsonValue({ maxDepth: 3 });
+const arbDate = fc.date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2200, 0, 1)), noInvalidDate: true });
+const arbUnhashed: fc.Arbitrary<UnhashedEvent> = fc.record({
+  id: arbText,
+  siteId: arbText,
+  seq: fc.oneof(fc.nat(), fc.integer({ min: -5, max: Number.MAX_SAFE_INTEGER }), fc.double({ noNaN: true, noDefaultInfinity: true })),
+  personId: arbText,
+  type: fc.constantFrom(...EVENT_TYPES),
+  occurredAt: arbDate,
+  recordedAt: arbDate,
+  recordedBy: arbNullableText,
+  fromFacilityId: arbNullableText,
+  fromUnitId: arbNullableText,
+  toFacilityId: arbNullableText,
+  toUnitId: arbNullableText,
+  authority: arbNullableText,
+  reason: arbNullableText,
+  evidence: fc.option(fc.dictionary(arbText, arbJsonValue, { maxKeys: 6 }), { nil: null }),
+  prevHash: arbText,
+});
+
+describe('canonical bytes of an event', () => {
+  it('hashes the pinned event to the hash the generic canonical JSON gave it', () => {
+    expect(hashEvent(PINNED)).toBe('f8aa44ac6b79b0fff4f4f6350746c0d84edea00eacddf100ad9dcb7b8770197d');
+    expect(hashEvent({ ...PINNED, evidence: null })).toBe('ce8cc4a2dcaf2fa460ca2f80ebbfef7c7da64b24abdb162fdbf561a532d651f6');
+    expect(canonicalEventJson(PINNED)).toBe(referenceCanonical(PINNED));
+  });
+
+  it('writes the keys in canonical (sorted) order', () => {
+    const keys = Object.keys(JSON.parse(canonicalEventJson(PINNED)) as object);
+    expect(keys).toEqual([...keys].sort());
+    expect(keys).toHaveLength(16);
+  });
+
+  it('gives exactly the bytes of the generic canonical JSON for any event', () => {
+    fc.assert(
+      fc.property(arbUnhashed, (e) => {
+        expect(canonicalEventJson(e)).toBe(referenceCanonical(e));
+        expect(hashEvent(e)).toBe(sha256Hex(referenceCanonical(e)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('falls back to the generic routine, with the same bytes, for shapes outside the usual one', () => {
+    const odd = [
+      { ...PINNED, evidence: undefined },
+      { ...PINNED, recordedBy: undefined },
+      { ...PINNED, occurredAt: '2026-01-20T08:15:30.250Z' },
+      { ...PINNED, seq: '7' },
+      { ...PINNED, authority: 12 },
+      { ...PINNED, evidence: ['a', { b: 1, a: 2 }] },
+      { ...PINNED, extra: 'ignored', hash: 'ignored too' },
+    ] as unknown as UnhashedEvent[];
+    for (const e of odd) expect(canonicalEventJson(e)).toBe(referenceCanonical(e));
+    expect(() => canonicalEventJson({ ...PINNED, seq: Number.NaN })).toThrow();
+  });
+
+  it('chains built before and after agree: a chain sealed with the reference verifies, and the other way round', () => {
+    fc.assert(
+      fc.property(fc.array(arbEventSeed, { minLength: 1, maxLength: 20 }), (seeds) => {
+        const chain = buildChain(seeds);
+        let prev = GENESIS_HASH;
+        for (const e of chain) {
+          const { hash, ...rest } = e;
+          expect(rest.prevHash).toBe(prev);
+          expect(sha256Hex(referenceCanonical(rest))).toBe(hash);
+          prev = hash;
+        }
       }),
     );
   });

@@ -262,27 +262,71 @@ export interface LedgerEvent {
 
 export type UnhashedEvent = Omit<LedgerEvent, 'hash'>;
 
+/**
+ * The canonical JSON of an event without its hash: what `hashEvent` hashes. Verification runs this for every event of
+ * the ledger, so the usual shape (what the database returns and what `appendMany` seals: strings or null, Dates, a
+ * finite seq) is written field by field in the sorted key order canonical JSON uses, with no generic walk or sort.
+ * Anything else (an undefined field, a string where a Date belongs) goes through the generic `canonicalJson`, so the
+ * bytes, and therefore every hash, are exactly those of `canonicalJson` in every case (custody.domain.test.ts checks
+ * both against the generic routine).
+ */
+export function canonicalEventJson(e: UnhashedEvent): string {
+  const { occurredAt, recordedAt, seq } = e;
+  if (
+    occurredAt instanceof Date &&
+    recordedAt instanceof Date &&
+    typeof seq === 'number' &&
+    Number.isFinite(seq) &&
+    e.evidence !== undefined &&
+    typeof e.id === 'string' &&
+    typeof e.siteId === 'string' &&
+    typeof e.personId === 'string' &&
+    typeof e.type === 'string' &&
+    typeof e.prevHash === 'string' &&
+    nullableString(e.authority) &&
+    nullableString(e.reason) &&
+    nullableString(e.recordedBy) &&
+    nullableString(e.fromFacilityId) &&
+    nullableString(e.fromUnitId) &&
+    nullableString(e.toFacilityId) &&
+    nullableString(e.toUnitId)
+  ) {
+    // Keys in canonical (JavaScript string) order: authority < evidence < fromFacilityId < ... < toUnitId < type.
+    return (
+      `{"authority":${json(e.authority)},"evidence":${e.evidence === null ? 'null' : canonicalJson(e.evidence)}` +
+      `,"fromFacilityId":${json(e.fromFacilityId)},"fromUnitId":${json(e.fromUnitId)},"id":${JSON.stringify(e.id)}` +
+      `,"occurredAt":"${occurredAt.toISOString()}","personId":${JSON.stringify(e.personId)}` +
+      `,"prevHash":${JSON.stringify(e.prevHash)},"reason":${json(e.reason)},"recordedAt":"${recordedAt.toISOString()}"` +
+      `,"recordedBy":${json(e.recordedBy)},"seq":${JSON.stringify(seq)},"siteId":${JSON.stringify(e.siteId)}` +
+      `,"toFacilityId":${json(e.toFacilityId)},"toUnitId":${json(e.toUnitId)},"type":${JSON.stringify(e.type)}}`
+    );
+  }
+  return canonicalJson({
+    id: e.id,
+    siteId: e.siteId,
+    seq: e.seq,
+    personId: e.personId,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+    recordedBy: e.recordedBy,
+    fromFacilityId: e.fromFacilityId,
+    fromUnitId: e.fromUnitId,
+    toFacilityId: e.toFacilityId,
+    toUnitId: e.toUnitId,
+    authority: e.authority,
+    reason: e.reason,
+    evidence: e.evidence,
+    prevHash: e.prevHash,
+  });
+}
+
+const nullableString = (v: unknown): boolean => v === null || typeof v === 'string';
+const json = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
+
+/** sha256 of the event's canonical JSON (every stored field but the hash itself). */
 export function hashEvent(event: UnhashedEvent): string {
-  return sha256Hex(
-    canonicalJson({
-      id: event.id,
-      siteId: event.siteId,
-      seq: event.seq,
-      personId: event.personId,
-      type: event.type,
-      occurredAt: event.occurredAt,
-      recordedAt: event.recordedAt,
-      recordedBy: event.recordedBy,
-      fromFacilityId: event.fromFacilityId,
-      fromUnitId: event.fromUnitId,
-      toFacilityId: event.toFacilityId,
-      toUnitId: event.toUnitId,
-      authority: event.authority,
-      reason: event.reason,
-      evidence: event.evidence,
-      prevHash: event.prevHash,
-    }),
-  );
+  return sha256Hex(canonicalEventJson(event));
 }
 
 export function sealEvent(event: UnhashedEvent): LedgerEvent {
