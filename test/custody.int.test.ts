@@ -4,11 +4,16 @@ import { queryRows } from '../src/platform/db/database';
 import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildAdmittedPerson, buildFacility, buildPerson } from './factories';
 import type { FakeClock } from '../src/platform/clock';
+import { GENESIS_HASH } from '../src/platform/canonical-json';
+import { sealEvent, type EventType } from '../src/modules/custody';
+import { custodyEvents, ledgerHeads } from '../src/modules/custody/custody.schema';
+import { uuidv7 } from 'uuidv7';
 
 for (const target of await targets()) {
   describe(`custody ledger on ${target}`, () => {
     let app: TestApp;
     let token: string;
+    let monitorToken: string;
     let facilityA: string;
     let facilityB: string;
     let unitsA: string[];
@@ -23,6 +28,7 @@ for (const target of await targets()) {
       unitsA = a.units.map((u) => u.id);
       unitsB = b.units.map((u) => u.id);
       token = await app.tokenFor('commander');
+      monitorToken = await app.tokenFor('monitor');
     });
     afterAll(async () => app?.close());
 
@@ -221,12 +227,18 @@ for (const target of await targets()) {
         });
       await asSuperuser(sql`update custody_events set ${set} where id = ${victim!.id}`);
       try {
-        const result = await app.services.custody.verify(null);
-        expect(result.ok).toBe(false);
-        if (!result.ok) {
-          expect(result.firstBad.id).toBe(victim!.id);
-          expect(result.firstBad.message).toContain(victim!.id);
+        // The service in large pages and in pages of 2 (the victim sits on a page boundary), and the monitor's endpoint.
+        for (const pageSize of [undefined, 2]) {
+          const result = await app.services.custody.verify(null, { pageSize });
+          expect(result.ok).toBe(false);
+          if (!result.ok) {
+            expect(result.firstBad.id).toBe(victim!.id);
+            expect(result.firstBad.message).toContain(victim!.id);
+          }
         }
+        const res = await app.http.inject({ method: 'GET', url: '/api/v1/ledger/verify', headers: auth(monitorToken) });
+        expect(res.statusCode).toBe(200);
+        expect(res.json()).toMatchObject({ ok: false, firstBad: { id: victim!.id } });
       } finally {
         const o = original!;
         await asSuperuser(sql`update custody_events set person_id = ${o.person_id}, type = ${o.type}, occurred_at = ${o.occurred_at},
@@ -234,6 +246,66 @@ for (const target of await targets()) {
           from_unit_id = ${o.from_unit_id}, authority = ${o.authority}, reason = ${o.reason},
           evidence = ${o.evidence === null ? null : JSON.stringify(o.evidence)}::jsonb, prev_hash = ${o.prev_hash}, hash = ${o.hash}, seq = ${o.seq}
           where id = ${victim!.id}`);
+      }
+      expect((await app.services.custody.verify(null)).ok).toBe(true);
+    });
+
+    it('verifies every site in one pass, each chain against its own head, and catches a break in any of them', async () => {
+      const db = app.services.database.db;
+      const personId = await buildPerson(app.services);
+      const before = await app.services.custody.verify(null);
+      expect(before.ok).toBe(true);
+      // Two field sites whose events were forwarded here: one sorts before 'hq', one after.
+      const victims: string[] = [];
+      for (const siteId of ['aa-field', 'zz-field']) {
+        let prevHash = GENESIS_HASH;
+        const events = ['ADMITTED', 'TEMPORARY_OUT', 'RETURNED'].map((type, i) => {
+          const e = sealEvent({
+            id: uuidv7(), siteId, seq: i + 1, personId, type: type as EventType,
+            occurredAt: new Date(Date.UTC(2026, 0, 10, 8, i)), recordedAt: new Date(Date.UTC(2026, 0, 10, 9, i)),
+            recordedBy: null, fromFacilityId: null, fromUnitId: null, toFacilityId: facilityA, toUnitId: null,
+            authority: `field order ${i}`, reason: type === 'TEMPORARY_OUT' ? 'hospital' : null, evidence: i === 1 ? { form: 'F-7', seen: true } : null, prevHash,
+          });
+          prevHash = e.hash;
+          return e;
+        });
+        await db.insert(custodyEvents).values(events);
+        await db.insert(ledgerHeads).values({ siteId, seq: 3, hash: prevHash });
+        victims.push(events[1]!.id);
+      }
+      for (const pageSize of [undefined, 2, 3]) {
+        const all = await app.services.custody.verify(null, { pageSize });
+        expect(all.ok).toBe(true);
+        expect(all.events).toBe(before.events + 6);
+        expect(all.heads.map((h) => h.siteId)).toEqual(expect.arrayContaining(['aa-field', 'hq', 'zz-field']));
+      }
+
+      const asSuperuser = (statement: ReturnType<typeof sql>) =>
+        db.transaction(async (tx) => {
+          await tx.execute(sql`set local session_replication_role = replica`);
+          await tx.execute(statement);
+        });
+      for (const victim of victims) {
+        await asSuperuser(sql`update custody_events set authority = 'edited at the field site' where id = ${victim}`);
+        try {
+          for (const pageSize of [undefined, 2]) {
+            const result = await app.services.custody.verify(null, { pageSize });
+            expect(result).toMatchObject({ ok: false, firstBad: { id: victim, problem: 'hash_mismatch' } });
+          }
+          const res = await app.http.inject({ method: 'GET', url: '/api/v1/ledger/verify', headers: auth(monitorToken) });
+          expect(res.json()).toMatchObject({ ok: false, firstBad: { id: victim } });
+        } finally {
+          await asSuperuser(sql`update custody_events set authority = 'field order 1' where id = ${victim}`);
+        }
+      }
+
+      // A site whose head says it holds events that are nowhere to be found.
+      await db.insert(ledgerHeads).values({ siteId: 'mm-emptied', seq: 2, hash: 'c'.repeat(64) });
+      try {
+        const result = await app.services.custody.verify(null);
+        expect(result).toMatchObject({ ok: false, firstBad: { siteId: 'mm-emptied', problem: 'head_mismatch' } });
+      } finally {
+        await db.execute(sql`delete from ledger_heads where site_id = 'mm-emptied'`);
       }
       expect((await app.services.custody.verify(null)).ok).toBe(true);
     });

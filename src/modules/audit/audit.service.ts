@@ -9,7 +9,7 @@ import {
   listAuditEntries,
   lockAuditHead,
   readAuditHead,
-  readAuditPage,
+  readAuditChainPage,
   type AuditFilter,
 } from './audit.repository';
 
@@ -68,13 +68,15 @@ export class AuditService {
     return listAuditEntries(this.db, filter);
   }
 
-  async verify(actor: Actor): Promise<AuditVerification> {
+  /** Recomputes every entry's hash in seq order, in large pages, and checks the chain ends at the stored head. */
+  async verify(actor: Actor, opts: { pageSize?: number } = {}): Promise<AuditVerification> {
     requirePermission(actor, 'audit.read');
+    const pageSize = opts.pageSize ?? 20_000;
     const verifier = new AuditChainVerifier();
     let after = 0;
     let count = 0;
     for (;;) {
-      const page = await readAuditPage(this.db, after, 5000);
+      const page = await readAuditChainPage(this.db, after, pageSize);
       if (page.length === 0) break;
       for (const entry of page) {
         const bad = verifier.push(entry);

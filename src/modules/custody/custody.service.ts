@@ -25,12 +25,11 @@ import {
   findPlacements,
   insertEvents,
   lockHead,
-  readEventPage,
+  readChainPage,
   findEventByHash,
   readHeads,
   recentFacilityEvents,
   saveHead,
-  siteIdsWithEvents,
   upsertPlacements,
   type PlacementRow,
 } from './custody.repository';
@@ -250,32 +249,49 @@ export class CustodyService {
   }
 
   /**
-   * Walks every site's chain in pages, recomputing each hash: proves no event was altered, removed or inserted.
-   * Memory stays flat however long the ledger is.
+   * Walks the whole ledger once, in chain order (site, then seq), in large pages, recomputing every hash: proves that
+   * no event was altered, removed or inserted, and that each site's chain ends at its stored head. Memory stays
+   * bounded by the page size however long the ledger is.
    */
   async verify(actor: Actor | null, opts: { pageSize?: number } = {}): Promise<LedgerVerification> {
     if (actor) requirePermission(actor, 'ledger.verify');
-    const pageSize = opts.pageSize ?? 5000;
+    const pageSize = opts.pageSize ?? 20_000;
     const heads = await readHeads(this.db);
-    const sites = new Set([...heads.map((h) => h.siteId), ...(await siteIdsWithEvents(this.db))]);
+    const headOf = new Map(heads.map((h) => [h.siteId, h]));
+    const checked = new Set<string>();
     let events = 0;
-    for (const siteId of [...sites].sort()) {
-      const verifier = new ChainVerifier(siteId);
-      let after = 0;
-      for (;;) {
-        const page = await readEventPage(this.db, siteId, after, pageSize);
-        if (page.length === 0) break;
-        for (const event of page) {
-          const bad = verifier.push(event);
-          if (bad) return { ok: false, events: events + verifier.count, firstBad: await this.explainGap(bad), heads };
-        }
-        after = page[page.length - 1]!.seq;
-      }
-      const bad = verifier.finish(heads.find((h) => h.siteId === siteId));
-      if (bad) return { ok: false, events: events + verifier.count, firstBad: bad, heads };
+    let verifier = null as ChainVerifier | null;
+    const finishSite = (): BadEvent | null => {
+      if (!verifier) return null;
+      checked.add(verifier.siteId);
       events += verifier.count;
+      return verifier.finish(headOf.get(verifier.siteId));
+    };
+    let after: { siteId: string; seq: number } | null = null;
+    for (;;) {
+      const page = await readChainPage(this.db, after, pageSize);
+      if (page.length === 0) break;
+      for (const event of page) {
+        if (event.siteId !== verifier?.siteId) {
+          const bad = finishSite();
+          if (bad) return { ok: false, events, firstBad: bad, heads };
+          verifier = new ChainVerifier(event.siteId);
+        }
+        const bad = verifier.push(event);
+        if (bad) return { ok: false, events: events + verifier.count, firstBad: await this.explainGap(bad), heads };
+      }
+      const last = page[page.length - 1]!;
+      after = { siteId: last.siteId, seq: last.seq };
     }
-    const local = heads.find((h) => h.siteId === this.siteId);
+    const bad = finishSite();
+    if (bad) return { ok: false, events, firstBad: bad, heads };
+    // A head without any event must still be at the genesis (else its events were removed).
+    for (const head of heads) {
+      if (checked.has(head.siteId)) continue;
+      const empty = new ChainVerifier(head.siteId).finish(head);
+      if (empty) return { ok: false, events, firstBad: empty, heads };
+    }
+    const local = headOf.get(this.siteId);
     return { ok: true, events, head: local?.hash ?? heads[0]?.hash ?? '', heads };
   }
 
