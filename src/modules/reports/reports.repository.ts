@@ -46,6 +46,11 @@ export async function unitStatusCounts(
   );
 }
 
+/**
+ * Placement counts by facility, (first) nationality and status. Each person counts once, under the nationality a
+ * `distinct on` picks (verified before claimed, then alphabetical): one sort of the nationality table, where a
+ * lateral lookup per person took about 0.5 s on PGlite with the full scenario.
+ */
 export async function nationalityCounts(
   db: Db,
   scope: { facilityIds: readonly string[]; nationalities: readonly string[] },
@@ -54,7 +59,8 @@ export async function nationalityCounts(
     db,
     sql`select pl.facility_id, coalesce(n.country, 'UNK') as country, pl.status, count(*)::int as count
         from placements pl join persons p on p.id = pl.person_id
-        left join lateral (select country from person_nationalities x where x.person_id = p.id order by x.status desc, x.country limit 1) n on true
+        left join (select distinct on (person_id) person_id, country from person_nationalities
+                   order by person_id, status desc, country) n on n.person_id = p.id
         where ${scopeCondition(scope)}
         group by pl.facility_id, n.country, pl.status`,
   );
