@@ -27,7 +27,15 @@ export async function openApp(config: AppConfig, opts: ServiceOptions = {}): Pro
     await database.close();
     throw err;
   }
-  return createServices(database, { logger: config.logger ?? silentLogger, dataDir: config.dataDir, ...opts });
+  const services = createServices(database, { logger: config.logger ?? silentLogger, dataDir: config.dataDir, ...opts });
+  try {
+    // derived data that migrations cannot compute in SQL (search keys of an older key version)
+    await services.registry.refreshSearchKeys();
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
+  return services;
 }
 
 export function configFromOptions(opts: { data?: string }): AppConfig {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildFacility } from './factories';
 
@@ -71,6 +72,28 @@ for (const target of await targets()) {
       expect((await search('خالد حسن التكريتي'))[0]?.name).toBe('Khalid Hassan al-Tikriti');
       expect((await search('Abdelrahman Jubouri'))[0]?.name).toBe('عبد الرحمن بن محمد الجبوري');
       expect(await search('Zzyzx Qwerty')).toEqual([]);
+    });
+
+    it('ranks search results by the names comparison: the brother with the other given name comes second', async () => {
+      const hassan = (await create({ names: [{ full: 'Hassan bin Omar al-Dulaimi' }], sex: 'M', birthDate: '1979', facilityId })).json().id;
+      const hussein = (await create({ names: [{ full: 'حسين بن عمر الدليمي' }, { full: 'Hussein Omar al-Dulaimi' }], sex: 'M', birthDate: '1981', facilityId })).json().id;
+      const res = await app.http.inject({ method: 'GET', url: `/api/v1/persons?q=${encodeURIComponent('Husayn ibn Umar el-Dulaymi')}`, headers: auth(token) });
+      const hits = res.json() as { id: string; score: number }[];
+      expect(hits.map((h) => h.id).slice(0, 2)).toEqual([hussein, hassan]);
+      expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+      expect(hits[0]!.score).toBeLessThanOrEqual(1);
+    });
+
+    it('recomputes search keys written by an older key version when the application opens', async () => {
+      const id = (await create({ names: [{ full: 'Ziyad bin Karim al-Obeidi' }], sex: 'M', birthDate: '1970', facilityId })).json().id;
+      // as a database from before the key came from the names module: an old key, version 1
+      await app.services.database.db.execute(sql`update person_names set search_key = 'zzz', search_key_version = 1 where person_id = ${id}`);
+      const search = async () =>
+        ((await app.http.inject({ method: 'GET', url: `/api/v1/persons?q=${encodeURIComponent('Zeyad Kareem Obaidi')}`, headers: auth(token) })).json() as { id: string }[]).map((h) => h.id);
+      expect(await search()).not.toContain(id);
+      expect(await app.services.registry.refreshSearchKeys()).toBe(1);
+      expect(await search()).toContain(id);
+      expect(await app.services.registry.refreshSearchKeys()).toBe(0);
     });
 
     it('audits every read of a record with its purpose, in the same chain as changes', async () => {

@@ -64,3 +64,27 @@ export function compareNames(a: string, b: string): NameComparison {
 export function blockingKeys(name: string | PreparedName): string[] {
   return blockingKeysPrepared(typeof name === 'string' ? prepareName(name) : name);
 }
+
+// ASCII stand-ins for the skeleton classes written with other letters, so that a trigram index reads them as letters
+const SEARCH_FOLD: Record<string, string> = { θ: 't', δ: 'd', ħ: 'h', ʒ: 'j' };
+
+/**
+ * A script-independent key of a whole name for a trigram index: the consonant skeleton of every part, one word each
+ * (both readings of a joined article: `albaghdadi` gives `lbgdd bgdd`), Abd al-X as `bd` + X, Abu X as `bw` + X.
+ * "Mohammed al-Baghdadi" and "محمد البغدادي" give the same key. It only has to find candidates; `compareNames` ranks
+ * them.
+ */
+export function nameSearchKey(name: string | PreparedName): string {
+  const p = typeof name === 'string' ? prepareName(name) : name;
+  const words: string[] = [];
+  for (const t of p.tokens) {
+    if (t.kind === 'abd') words.push('bd');
+    else if (t.kind === 'abu') words.push('bw');
+    else if (t.kind === 'umm') words.push('m');
+    for (const s of t.skeletons) {
+      const w = [...s].map((c) => SEARCH_FOLD[c] ?? c).join('');
+      if (w !== '' && !words.includes(w)) words.push(w);
+    }
+  }
+  return words.join(' ');
+}

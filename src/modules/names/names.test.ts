@@ -9,6 +9,7 @@ import {
   blockingKeys,
   compareNames,
   comparePreparedNames,
+  nameSearchKey,
   detectScript,
   latinSkeleton,
   normalizeArabic,
@@ -209,6 +210,17 @@ describe('blocking keys', () => {
 
   it('are few', () => {
     expect(blockingKeys('Ahmad bin Ali bin Hassan al-Tikriti').length).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('search key', () => {
+  it('gives one key for a name in Arabic script and in its Latin spellings, in ASCII letters for a trigram index', () => {
+    const key = nameSearchKey('Mohammed al-Baghdadi');
+    expect(key).toBe(nameSearchKey('Muhammad el-Baghdadi'));
+    for (const w of key.split(' ')) expect(nameSearchKey('محمد البغدادي').split(' ')).toContain(w);
+    expect(nameSearchKey('Abdelrahman Jubouri').split(' ')[0]).toBe('bd');
+    expect(nameSearchKey('Thamer Dhiab')).toMatch(/^[a-z ]+$/);
+    expect(nameSearchKey('!!! 123')).toBe('');
   });
 });
 

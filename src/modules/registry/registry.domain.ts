@@ -1,4 +1,5 @@
 import { ValidationError } from '../../platform/errors';
+import { nameSearchKey as namesSearchKey } from '../names';
 
 export const SEXES = ['F', 'M', 'U'] as const;
 export const BIRTH_PRECISIONS = ['exact', 'month', 'year', 'range', 'approximate', 'unknown'] as const;
@@ -139,79 +140,17 @@ export function ageRange(birth: { birthFrom: string | null; birthTo: string | nu
 
 // --- cross-script search key ----------------------------------------------------------------------------------
 
-const ARABIC_SKELETON: Record<string, string> = {
-  ب: 'b', ت: 't', ث: 't', ج: 'j', ح: 'h', خ: 'x', د: 'd', ذ: 'd', ر: 'r', ز: 'z', س: 's', ش: 's', ص: 's', ض: 'd',
-  ط: 't', ظ: 'z', غ: 'g', ف: 'f', ق: 'k', ك: 'k', ل: 'l', م: 'm', ن: 'n', ه: 'h', و: 'w', ي: 'y', ى: 'y', ی: 'y',
-  ک: 'k', پ: 'b', چ: 's', گ: 'g',
-};
-const ARABIC_SILENT = /[\u064B-\u065F\u0670\u0640اأإآءؤئعة\u0671]/g;
-
-const LATIN_DIGRAPHS: [RegExp, string][] = [
-  [/kh/g, 'x'],
-  [/sh|ch|sch/g, 's'],
-  [/th/g, 't'],
-  [/dh/g, 'd'],
-  [/gh/g, 'g'],
-  [/ph/g, 'f'],
-  [/ck|q|c/g, 'k'],
-  [/p/g, 'b'],
-  [/v/g, 'f'],
-];
-
-const ARTICLES = new Set(['al', 'el', 'ul', 'ال', 'ad', 'ed', 'as', 'es', 'ar', 'er', 'at', 'an', 'az']);
-
-function skeletonOfToken(token: string, script: NameScript): string {
-  let t = token;
-  if (script === 'arabic') {
-    if (t.startsWith('ال') && t.length > 3) t = t.slice(2);
-    t = t.replace(ARABIC_SILENT, '');
-    let out = '';
-    for (let i = 0; i < t.length; i++) {
-      const c = ARABIC_SKELETON[t[i]!];
-      if (!c) continue;
-      if ((c === 'w' || c === 'y') && i > 0) continue; // long vowels inside a word
-      out += c;
-    }
-    t = out;
-  } else {
-    if (/^(al|el|ul)[a-z]{3,}$/.test(t) && !/^(ali|alia|elias|ella|ula)/.test(t)) t = t.slice(2);
-    for (const [re, to] of LATIN_DIGRAPHS) t = t.replace(re, to);
-    t = t[0] === 'y' || t[0] === 'w' ? t[0] + t.slice(1).replace(/[aeiouyw]/g, '') : t.replace(/[aeiouyw]/g, '');
-  }
-  return t.replace(/(.)\1+/g, '$1');
-}
+/**
+ * Version of the stored search keys: rows written with an older version are recomputed when the application opens
+ * (version 1 was the registry's own transliteration table; version 2 takes the key from the names module).
+ */
+export const SEARCH_KEY_VERSION = 2;
 
 /**
- * A script-independent consonant skeleton of a name ("Mohammed al-Baghdadi" and "محمد البغدادي" both give
- * "mhmd bgdd"), indexed with pg_trgm so that a search in one script finds records in the other. The names module's
- * scorer ranks precisely; this key only has to find candidates.
+ * The script-independent key of a name that the trigram index holds ("Mohammed al-Baghdadi" and "محمد البغدادي" give
+ * the same key): the names module's skeletons, so that search and screening read names with one table. The key only
+ * has to find candidates; the names module's comparison ranks them. A name with no letters keeps its lower-case text.
  */
 export function nameSearchKey(full: string): string {
-  const script = detectScript(full);
-  const cleaned = full
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/['’ʿʾ`]/g, '')
-    .replace(/[^\p{L}\s]/gu, ' ');
-  const tokens = cleaned.split(/\s+/).filter((t) => t && !ARTICLES.has(t));
-  const keys: string[] = [];
-  for (const raw of tokens) {
-    let token = raw;
-    if (script !== 'arabic') {
-      const abd = /^abd(u|e|a|ou)?(l|r|s|n|d|z|t)?([a-z]{3,})$/.exec(token);
-      if (abd && token !== 'abdul' && token !== 'abdel') {
-        keys.push('bd');
-        token = abd[3]!;
-      } else if (token === 'abdul' || token === 'abdel' || token === 'abdoul' || token === 'abdal') {
-        token = 'abd';
-      }
-      if (token === 'ibn' || token === 'ben' || token === 'bin' || token === 'bint' || token === 'binti') token = 'bin';
-    } else if (token === 'بن' || token === 'ابن' || token === 'بنت') {
-      token = 'bin';
-    }
-    const key = token === 'bin' ? 'bn' : skeletonOfToken(token, script === 'other' ? 'latin' : script);
-    if (key) keys.push(key);
-  }
-  return keys.join(' ');
+  return namesSearchKey(full) || full.toLowerCase();
 }

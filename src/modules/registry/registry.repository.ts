@@ -197,3 +197,14 @@ export async function searchPersonIds(tx: Db, f: SearchFilter): Promise<{ id: st
         where ${where} order by p.created_at desc, p.id limit ${f.limit}`,
   );
 }
+
+/** Names whose search key was computed by an older version of the key function. */
+export async function staleSearchKeys(db: Db, version: number, limit: number): Promise<{ id: string; fullName: string }[]> {
+  return queryRows(db, sql`select id, full_name as "fullName" from person_names where search_key_version < ${version} order by id limit ${limit}`);
+}
+
+export async function updateSearchKeys(db: Db, keys: { id: string; key: string }[], version: number): Promise<void> {
+  if (keys.length === 0) return;
+  await db.execute(sql`update person_names n set search_key = v.key, search_key_version = ${version}
+    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as v(id uuid, key text) where n.id = v.id`);
+}

@@ -1,4 +1,4 @@
-import { date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { date, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const households = pgTable('households', {
   id: uuid('id').primaryKey(),
@@ -36,6 +36,7 @@ export const personNames = pgTable('person_names', {
   kind: text('kind').notNull().default('primary'),
   source: text('source'),
   searchKey: text('search_key').notNull(),
+  searchKeyVersion: smallint('search_key_version').notNull().default(1),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 

@@ -4,11 +4,13 @@ import { NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import { requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
 import type { AuditService } from '../audit';
+import { comparePreparedNames, prepareName } from '../names';
 import {
   ageRange,
   detectScript,
   INVERSE_RELATION,
   nameSearchKey,
+  SEARCH_KEY_VERSION,
   normaliseBirth,
   possiblyMinor,
   type BirthPrecision,
@@ -36,6 +38,8 @@ import {
   nextNameOrdinal,
   primaryNames,
   searchPersonIds,
+  staleSearchKeys,
+  updateSearchKeys,
   updatePersonRow,
   upsertNationality,
   type NameRow,
@@ -92,6 +96,26 @@ export interface PersonSummary {
   facilityId: string | null;
   unitId: string | null;
   score: number;
+}
+
+/** How many trigram candidates a name search ranks: this many times the page asked for, at most the maximum. */
+const SEARCH_CANDIDATES_FACTOR = 4;
+const SEARCH_CANDIDATES_MAX = 400;
+
+/**
+ * Orders search candidates by the names module's score of the query against the best of each person's names (all
+ * scripts and aliases), then by the index's similarity. The score returned is the names score.
+ */
+function rankByName(q: string, candidates: { id: string; score: number }[], aggregates: Map<string, PersonAggregate>): { id: string; score: number }[] {
+  const query = prepareName(q);
+  return candidates
+    .map((c, i) => {
+      let best = 0;
+      for (const n of aggregates.get(c.id)?.names ?? []) best = Math.max(best, comparePreparedNames(query, prepareName(n.fullName)).score);
+      return { id: c.id, score: best, index: c.score, i };
+    })
+    .sort((a, b) => b.score - a.score || b.index - a.index || a.i - b.i)
+    .map(({ id, score }) => ({ id, score }));
 }
 
 export class RegistryService {
@@ -203,7 +227,8 @@ export class RegistryService {
       parts: n.parts ?? null,
       kind: n.kind ?? (ordinal === 0 ? 'primary' : 'alias'),
       source: n.source ?? null,
-      searchKey: nameSearchKey(n.full) || n.full.toLowerCase(),
+      searchKey: nameSearchKey(n.full),
+      searchKeyVersion: SEARCH_KEY_VERSION,
       createdAt: now,
     };
   }
@@ -301,21 +326,40 @@ export class RegistryService {
     };
   }
 
+  /**
+   * Recomputes the search keys written by an older version of the key (see SEARCH_KEY_VERSION), in batches; run when
+   * the application opens. A derived index, not a change to a record: nothing is audited. Returns how many it rewrote.
+   */
+  async refreshSearchKeys(batch = 5000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const stale = await staleSearchKeys(this.db, SEARCH_KEY_VERSION, batch);
+      if (stale.length === 0) return total;
+      await updateSearchKeys(this.db, stale.map((r) => ({ id: r.id, key: nameSearchKey(r.fullName) })), SEARCH_KEY_VERSION);
+      total += stale.length;
+    }
+  }
+
   async search(actor: Actor, input: SearchPersonsInput): Promise<PersonSummary[]> {
     requirePermission(actor, 'persons.read');
-    const key = input.q ? nameSearchKey(input.q) || input.q.toLowerCase() : undefined;
+    const key = input.q ? nameSearchKey(input.q) : undefined;
     return this.db.transaction(async (tx) => {
-      const hits = await searchPersonIds(tx, {
+      // the trigram index finds candidates (several times the page, so that the ranking has room to work); the names
+      // module's comparison of the query with each of a candidate's names ranks them
+      const candidates = await searchPersonIds(tx, {
         key,
         facilityId: input.facilityId,
         status: input.status,
         nationality: input.nationality,
-        limit: input.limit,
+        limit: key ? Math.min(SEARCH_CANDIDATES_MAX, input.limit * SEARCH_CANDIDATES_FACTOR) : input.limit,
         facilityIds: actor.facilityIds,
         nationalities: actor.nationalities,
       });
+      const candidateIds = candidates.map((h) => h.id);
+      const aggregates = await loadAggregates(tx, candidateIds);
+      const hits = input.q ? rankByName(input.q, candidates, aggregates).slice(0, input.limit) : candidates;
       const ids = hits.map((h) => h.id);
-      const [aggregates, placements] = await Promise.all([loadAggregates(tx, ids), this.placements(tx, ids)]);
+      const placements = await this.placements(tx, ids);
       await this.audit.record(tx, actor, {
         action: 'person.search',
         subjectType: 'person',
