@@ -3,6 +3,7 @@
  * Chromium, against a running server, beside a baseline in the same run: loading the bare health endpoint.
  * Console errors are collected too. Start the server first (e.g. `custos demo --scale full`), then:
  *   npm run bench -- pages --url http://127.0.0.1:8080 [--user commander] [--password custos-demo-2026] [--runs 3]
+ *     [--pages /monitor,/overview]   only the pages whose path starts with one of these (e.g. for a role that sees few)
  */
 import { performance } from 'node:perf_hooks';
 import { chromium, type Page } from 'playwright-core';
@@ -16,6 +17,7 @@ const base = arg('--url', 'http://127.0.0.1:8080').replace(/\/$/, '');
 const user = arg('--user', 'commander');
 const password = arg('--password', 'custos-demo-2026');
 const runs = Number(arg('--runs', '3'));
+const only = arg('--pages', '').split(',').filter(Boolean);
 const widths = [
   { width: 1024, height: 768 },
   { width: 1440, height: 900 },
@@ -52,8 +54,8 @@ try {
     const api = async <T>(path: string) => (await (await page.request.get(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
     const facilities = await api<{ id: string; code: string }[]>('/facilities');
     const hol = facilities.find((f) => f.code === 'HOL') ?? facilities[0]!;
-    const people = await api<{ id: string }[]>('/persons?q=Mohammed&limit=1');
-    const pages = [
+    const people = await api<{ id: string }[]>('/persons?q=Mohammed&limit=1').then((p) => (Array.isArray(p) ? p : []));
+    const all = [
       '/overview',
       '/facilities',
       `/facilities/${hol.id}`,
@@ -63,6 +65,7 @@ try {
       '/alerts',
       '/monitor',
     ];
+    const pages = only.length ? all.filter((p) => only.some((o) => p.startsWith(o))) : all;
     const time = async (url: string, wait: () => Promise<void>) => {
       const t = performance.now();
       await page.goto(url);

@@ -107,6 +107,7 @@ export default function MonitorPage() {
                 Every read of a person record and every change, hash-chained like the ledger.
               </Text>
             </div>
+            {audit.isPending && <Loader size="sm" aria-label="Verifying the audit log" />}
             {audit.data && (
               <Badge size="xl" color={audit.data.ok ? 'teal' : 'red'} data-testid="audit-result">
                 {audit.data.ok ? 'Intact' : 'Broken'}
