@@ -104,6 +104,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
+  rollcalls.citedVerificationProblem = (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim);
   const close = async () => {
     await alerts.stop();
     await screening.idle();

@@ -125,6 +125,29 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
     expect(event.statusCode, event.body).toBe(201);
     const events = await app.http.inject({ method: 'GET', url: `/api/v1/persons/${personA}/events`, headers: auth(admin) });
     expect(JSON.stringify(events.json())).toContain(ref);
+
+    // A roll-call mark that claims a fingerprint check must cite a matching verification of that person, in that
+    // modality; a failed one, a made-up reference or another modality's claim is refused and records nothing.
+    const rc = await app.http.inject({ method: 'POST', url: '/api/v1/rollcalls', headers: auth(admin), payload: { facilityId: facility.id } });
+    expect(rc.statusCode, rc.body).toBe(201);
+    const mark = (m: object) =>
+      app.http.inject({ method: 'POST', url: `/api/v1/rollcalls/${rc.json().id}/marks`, headers: auth(admin), payload: { marks: [{ personId: personA, result: 'present', ...m }] } });
+    for (const [claim, why] of [
+      [{ method: 'fingerprint', verificationRef: other.json().id }, /did not match/],
+      [{ method: 'fingerprint', verificationRef: 'fp-1' }, /not the id of a recorded verification/],
+      [{ method: 'fingerprint', verificationRef: '0190a000-0000-7000-8000-00000000abcd' }, /not the id of a recorded verification/],
+      [{ method: 'face', verificationRef: ref }, /fingerprint verification, not face/],
+    ] as const) {
+      const refused = await mark(claim);
+      expect(refused.statusCode, JSON.stringify(claim)).toBe(400);
+      expect(refused.json().error.code).toBe('rollcall.verification_not_valid');
+      expect(refused.json().error.message).toMatch(why);
+    }
+    const none = await app.http.inject({ method: 'GET', url: `/api/v1/rollcalls/${rc.json().id}`, headers: auth(admin) });
+    expect(JSON.stringify(none.json())).not.toMatch(/"present":1/);
+    const accepted = await mark({ method: 'fingerprint', verificationRef: ref });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json().recorded).toBe(1);
   });
 
   it('a second record with the same finger opens a duplicate case; nothing is merged automatically', async () => {

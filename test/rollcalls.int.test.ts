@@ -166,7 +166,7 @@ for (const target of await targets()) {
       const res = await post(`/rollcalls/${rc.id}/marks`, {
         unitId: b1,
         marks: [
-          { personId: inB1[0], result: 'present', method: 'fingerprint', verificationRef: 'fp-1' },
+          { personId: inB1[0], result: 'present', method: 'document', verificationRef: 'camp card 4471' },
           { personId: inB1[1], result: 'present' },
           { personId: inB1[2], result: 'excused', reason: 'court', note: 'hearing 14' },
           { personId: inB1[3], result: 'absent' },

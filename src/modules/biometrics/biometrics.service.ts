@@ -184,6 +184,12 @@ interface FingerEntry {
   template: PreparedTemplate;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** How long a 1:1 verification can back a roll-call mark or a record of presence. */
+const VERIFICATION_VALID_MS = 12 * 3_600_000;
+/** Tablets' clocks drift: a verification a few minutes "after" the mark it backs is still the same encounter. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
  * Biometric enrolment, verification, identification and de-duplication over encrypted templates. Galleries live in
  * memory (faces per model tag, fingerprints apart), loaded from the database on first use (or `start()`), kept current
@@ -594,8 +600,32 @@ export class BiometricsService {
    * mark or a custody event citing it can make).
    */
   async isMatchFor(db: Db, verificationId: string, personId: string): Promise<boolean> {
+    return (await this.citedVerificationProblem(db, verificationId, { personId })) === null;
+  }
+
+  /**
+   * Why a cited verification cannot back a record about `personId` (null when it can): it must be the id of a
+   * recorded 1:1 verification of that person that matched, in the modality the record claims, made no later than the
+   * record and at most VERIFICATION_VALID_MS before it (a verification is evidence of presence then, not forever).
+   */
+  async citedVerificationProblem(
+    db: Db,
+    verificationId: string,
+    claim: { personId: string; modality?: 'face' | 'fingerprint'; at?: Date },
+  ): Promise<string | null> {
+    if (!UUID.test(verificationId)) return 'is not the id of a recorded verification';
     const row = await findVerification(db, verificationId);
-    return !!row && row.kind === 'verify' && row.personId === personId && row.result === 'match';
+    if (!row) return 'is not the id of a recorded verification';
+    if (row.kind !== 'verify') return 'is an identification (1:N), not a 1:1 verification of the person';
+    if (row.personId !== claim.personId) return 'verified another person';
+    if (row.result !== 'match') return `did not match (${row.result})`;
+    if (claim.modality && row.modality !== claim.modality) return `is a ${row.modality} verification, not ${claim.modality}`;
+    if (claim.at) {
+      const age = claim.at.getTime() - row.at.getTime();
+      if (age < -CLOCK_SKEW_MS) return 'was made after the record it backs';
+      if (age > VERIFICATION_VALID_MS) return `is older than ${VERIFICATION_VALID_MS / 3_600_000} hours`;
+    }
+    return null;
   }
 
   // ---- records and duplicate cases ---------------------------------------------------------------------------------
@@ -785,7 +815,7 @@ export class BiometricsService {
   }
 
   private notEnrolled(personId: string, modality: Modality, position?: number): NotFoundError {
-    const what = modality === 'face' ? 'a face' : position === undefined ? 'a fingerprint' : `a fingerprint at position ${position}`;
+    const what = modality === 'face' ? 'face' : position === undefined ? 'fingerprint' : `fingerprint at position ${position}`;
     return new NotFoundError('biometrics.not_enrolled', `Person ${personId} has no ${what} enrolled`);
   }
 

@@ -121,9 +121,20 @@ const figures = (r: { unit_id: string | null; expected: number; present: number;
   misplacedOut: r.misplaced_out,
 });
 
+export type CitedVerificationCheck = (
+  db: Db,
+  verificationId: string,
+  claim: { personId: string; modality: 'face' | 'fingerprint'; at: Date },
+) => Promise<string | null>;
+
 export class RollcallsService {
   /** Set by the composition root: evaluates alert rules once a close committed. */
   afterClose: AfterCloseHook = async () => [];
+  /**
+   * Set by the composition root: why a cited biometric verification cannot back a mark (null when it can). Without
+   * it (no biometrics module), every biometric citation is refused.
+   */
+  citedVerificationProblem: CitedVerificationCheck = async () => 'cannot be checked: no biometrics module';
 
   constructor(
     private readonly db: Db,
@@ -242,6 +253,7 @@ export class RollcallsService {
       });
       const future = rows.find((r) => r.markedAt.getTime() > now.getTime() + 5 * 60_000);
       if (future) throw new ValidationError('rollcall.marked_in_future', `markedAt ${future.markedAt.toISOString()} is in the future`, { personId: future.personId });
+      await this.checkCitedVerifications(tx, rows);
       const inserted = await insertMarks(tx, { rollcallId, markedBy: actor.userId, recordedAt: now }, rows);
       const skipped = rows.filter((r) => !inserted.has(r.id));
       if (skipped.length) {
@@ -291,6 +303,28 @@ export class RollcallsService {
 
   /** Units of a facility, cached: they are only ever added, so a miss re-reads them before refusing a unit. */
   private readonly unitCache = new Map<string, Set<string>>();
+
+  /**
+   * A face or fingerprint mark that cites a verification must cite a real one: a matching 1:1 verification of that
+   * person in that modality, made shortly before (a reference is what makes "seen" evidence, so it cannot be free
+   * text). Document and visual marks may cite any reference (a card number, a note).
+   */
+  private async checkCitedVerifications(
+    tx: Db,
+    rows: { personId: string; method: string | null; verificationRef: string | null; markedAt: Date }[],
+  ): Promise<void> {
+    for (const [index, r] of rows.entries()) {
+      if (!r.verificationRef || (r.method !== 'face' && r.method !== 'fingerprint')) continue;
+      const problem = await this.citedVerificationProblem(tx, r.verificationRef, { personId: r.personId, modality: r.method, at: r.markedAt });
+      if (problem) {
+        throw new ValidationError('rollcall.verification_not_valid', `Mark ${index + 1}: verification ${r.verificationRef} ${problem}; nothing was recorded`, {
+          index,
+          personId: r.personId,
+          verificationRef: r.verificationRef,
+        });
+      }
+    }
+  }
 
   private async strayUnit(db: Db, facilityId: string, unitIds: (string | undefined)[]): Promise<string | undefined> {
     const wanted = unitIds.filter((u): u is string => !!u);
