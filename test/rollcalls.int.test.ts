@@ -235,6 +235,54 @@ for (const target of await targets()) {
       expect(late.json().error.code).toBe('rollcall.not_open');
     });
 
+    it('cancels a roll call opened by mistake: reason audited, no ledger events, units free again, no close or marks after', async () => {
+      const { facility, units } = await buildFacility(app.services, { code: 'OOPS' }, 2);
+      const people = await Promise.all(Array.from({ length: 4 }, () => buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: units[0]!.id })));
+      clock().advance(60_000);
+      const rc = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string };
+      expect((await post(`/rollcalls/${rc.id}/marks`, { marks: [{ personId: people[0], result: 'present' }] })).statusCode).toBe(200);
+      const events = async () =>
+        (await queryRows<{ n: number }>(app.services.database.db, sql`select count(*)::int as n from custody_events where person_id = any(${`{${people.join(',')}}`}::uuid[])`))[0]!.n;
+      const eventsBefore = await events();
+
+      for (const bad of [{}, { reason: '' }, { reason: 'x' }, { reason: 42 }]) {
+        const refused = await post(`/rollcalls/${rc.id}/cancel`, bad);
+        expect(refused.statusCode, JSON.stringify(bad)).toBe(400);
+      }
+      const monitor = await app.tokenFor('monitor');
+      expect((await post(`/rollcalls/${rc.id}/cancel`, { reason: 'wrong block' }, monitor)).statusCode).toBe(403);
+      expect((await post(`/rollcalls/${uuidv7()}/cancel`, { reason: 'wrong block' })).statusCode).toBe(404);
+
+      const cancelled = await post(`/rollcalls/${rc.id}/cancel`, { reason: 'opened on the wrong block' });
+      expect(cancelled.statusCode, cancelled.body).toBe(200);
+      expect(cancelled.json()).toMatchObject({ status: 'cancelled', result: null, cancelled: { reason: 'opened on the wrong block' } });
+      expect(await events()).toBe(eventsBefore);
+      const [audit] = await queryRows<{ details: { reason: string } }>(
+        app.services.database.db,
+        sql`select details from audit_log where action = 'rollcall.cancel' and subject_id = ${rc.id}`,
+      );
+      expect(audit?.details.reason).toBe('opened on the wrong block');
+
+      const again = await post(`/rollcalls/${rc.id}/cancel`, { reason: 'twice' });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error.code).toBe('rollcall.not_open');
+      const close = await post(`/rollcalls/${rc.id}/close`);
+      expect(close.statusCode).toBe(409);
+      expect(close.json().error.code).toBe('rollcall.cancelled');
+      const mark = await post(`/rollcalls/${rc.id}/marks`, { marks: [{ personId: people[1], result: 'present' }] });
+      expect(mark.statusCode).toBe(409);
+      expect((await get(`/rollcalls?facilityId=${facility.id}&status=cancelled`)).json().map((r: { id: string }) => r.id)).toEqual([rc.id]);
+
+      // the units are free: a new roll call opens, and a closed one cannot be cancelled
+      const next = await post('/rollcalls', { facilityId: facility.id });
+      expect(next.statusCode, next.body).toBe(201);
+      await post(`/rollcalls/${next.json().id}/marks`, { marks: people.map((personId) => ({ personId, result: 'present' })) });
+      expect((await post(`/rollcalls/${next.json().id}/close`)).statusCode).toBe(200);
+      const late = await post(`/rollcalls/${next.json().id}/cancel`, { reason: 'too late' });
+      expect(late.statusCode).toBe(409);
+      expect(late.json().error).toMatchObject({ code: 'rollcall.not_open', details: { status: 'closed' } });
+    });
+
     it('counts every mark accepted while a close races with marks in flight, and refuses the rest', async () => {
       const { facility, units } = await buildFacility(app.services, { code: 'RACE' }, 2);
       const persons = [...(await populate(app.services, facility.id, units.map((u) => u.id), 200)).keys()];
@@ -304,6 +352,27 @@ for (const target of await targets()) {
       const r2 = await app.services.alerts.tick();
       expect(r2).toMatchObject({ missed: 0, late: 1 });
       expect((await mine()).map((a) => a.rule).sort()).toEqual(['rollcall.late', 'rollcall.missed']);
+    });
+
+    it('a cancelled roll call does not hold its scheduled slot: the slot is still missed', async () => {
+      const { facility } = await buildFacility(app.services, { code: 'CANSLOT' }, 1);
+      clock().set('2026-01-20T03:00:00Z');
+      token = await app.tokenFor('commander');
+      await app.http.inject({
+        method: 'PUT',
+        url: `/api/v1/facilities/${facility.id}/rollcall-schedule`,
+        headers: auth(token),
+        payload: { times: ['06:00'], graceMinutes: 30, durationMinutes: 60 },
+      });
+      clock().set('2026-01-20T05:55:00Z');
+      const rc = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string };
+      clock().set('2026-01-20T06:10:00Z');
+      expect((await post(`/rollcalls/${rc.id}/cancel`, { reason: 'opened before the guards changed' })).statusCode).toBe(200);
+      clock().set('2026-01-20T06:31:00Z');
+      await app.services.alerts.tick();
+      token = await app.tokenFor('commander');
+      const alerts = (await get(`/alerts?facilityId=${facility.id}`)).json() as { rule: string }[];
+      expect(alerts.map((a) => a.rule)).toEqual(['rollcall.missed']);
     });
 
     it('streams alerts over SSE to a user in scope and not to one out of scope', async () => {

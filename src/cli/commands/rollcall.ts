@@ -6,7 +6,7 @@ import { ValidationError } from '../../platform/errors';
 import { configFromOptions, openApp } from '../../main';
 import { systemActor, type Actor } from '../../modules/access';
 import { findFacilityByCode, findUnitByCode, listUnits } from '../../modules/facilities';
-import { MarksBody } from '../../modules/rollcalls';
+import { CancelRollcallBody, MarksBody } from '../../modules/rollcalls';
 import type { Services } from '../../services';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -76,7 +76,7 @@ export async function marksFromCsv(services: Services, facilityId: string, text:
 }
 
 export function register(program: Command): void {
-  const rollcall = program.command('rollcall').description('Roll calls for sites without the web UI: open, mark from a CSV, close');
+  const rollcall = program.command('rollcall').description('Roll calls for sites without the web UI: open, mark from a CSV, close, cancel');
 
   rollcall
     .command('open')
@@ -146,6 +146,21 @@ export function register(program: Command): void {
         for (const p of result.unaccounted) process.stdout.write(`unaccounted\t${p}\n`);
         for (const m of result.misplaced) process.stdout.write(`misplaced\t${m.personId}\t${m.seenUnitId ?? ''}\n`);
         for (const a of result.alerts) process.stdout.write(`alert\t${a.severity}\t${a.rule}\t${a.id}\n`);
+      });
+    });
+
+  rollcall
+    .command('cancel')
+    .description('Cancel an open roll call opened by mistake: no Delta, no ledger events; its units can be counted again')
+    .argument('<rollcall>', 'roll call id')
+    .requiredOption('--reason <text>', 'why it is cancelled rather than closed (kept in the audit log)')
+    .option('--data <dir>', 'data folder for the embedded database', './data')
+    .action(async (rollcallId: string, opts: { data: string; reason: string }) => {
+      await withServices(opts, async (services) => {
+        const body = CancelRollcallBody.safeParse({ reason: opts.reason });
+        if (!body.success) throw new ValidationError('rollcall.cancel_needs_reason', 'A cancellation needs a reason of 3 to 500 characters');
+        const view = await services.rollcalls.cancel(cliActor(), rollcallId, body.data);
+        process.stdout.write(`Roll call ${rollcallId} cancelled (${view.cancelled?.reason}); ${view.expected} were expected, nothing was recorded in the ledger\n`);
       });
     });
 }

@@ -11,7 +11,7 @@ export type ExcuseReason = (typeof EXCUSE_REASONS)[number];
 export const MARK_METHODS = ['face', 'fingerprint', 'document', 'visual'] as const;
 export type MarkMethod = (typeof MARK_METHODS)[number];
 
-export const ROLLCALL_STATUSES = ['open', 'closing', 'closed'] as const;
+export const ROLLCALL_STATUSES = ['open', 'closing', 'closed', 'cancelled'] as const;
 export type RollcallStatus = (typeof ROLLCALL_STATUSES)[number];
 
 /** Placement statuses that put a person on a roll call's expected list (the manifest). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EXCUSE_REASONS, MARK_METHODS, MARK_RESULTS } from './rollcalls.domain';
+import { EXCUSE_REASONS, MARK_METHODS, MARK_RESULTS, ROLLCALL_STATUSES } from './rollcalls.domain';
 
 export const OpenRollcallBody = z.object({
   facilityId: z.uuid(),
@@ -35,7 +35,7 @@ export const RollcallParams = z.object({ id: z.uuid() });
 
 export const ListRollcallsQuery = z.object({
   facilityId: z.uuid().optional(),
-  status: z.enum(['open', 'closing', 'closed']).optional(),
+  status: z.enum(ROLLCALL_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -57,3 +57,9 @@ export const ScheduleBody = z.object({
 export type ScheduleInput = z.input<typeof ScheduleBody>;
 
 export const FacilityParams = z.object({ id: z.uuid() });
+
+export const CancelRollcallBody = z.object({
+  /** Why the roll call is cancelled rather than closed (opened by mistake, wrong units ...): kept in the audit log. */
+  reason: z.string().trim().min(3).max(500),
+});
+export type CancelRollcallInput = z.infer<typeof CancelRollcallBody>;

@@ -38,7 +38,7 @@ export async function overlappingOpen(tx: Db, facilityId: string, unitIds: reado
   const [row] = await tx
     .select()
     .from(rollcalls)
-    .where(and(eq(rollcalls.facilityId, facilityId), sql`status <> 'closed'`, overlap))
+    .where(and(eq(rollcalls.facilityId, facilityId), sql`status in ('open', 'closing')`, overlap))
     .limit(1);
   return row;
 }
@@ -355,6 +355,17 @@ export async function claimClose(tx: Db, id: string, now: Date): Promise<Rollcal
   return row;
 }
 
+/** Cancels an open roll call (only an open one: a close in progress or done wins). Returns the row, or undefined. */
+export async function markCancelled(tx: Db, id: string, by: string | null, at: Date, reason: string): Promise<RollcallRow | undefined> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`);
+  const [row] = await tx
+    .update(rollcalls)
+    .set({ status: 'cancelled', cancelledAt: at, cancelledBy: by, cancelReason: reason })
+    .where(and(eq(rollcalls.id, id), eq(rollcalls.status, 'open')))
+    .returning();
+  return row;
+}
+
 export async function releaseClaim(db: Db, id: string): Promise<void> {
   await db.update(rollcalls).set({ status: 'open', closingAt: null }).where(and(eq(rollcalls.id, id), eq(rollcalls.status, 'closing')));
 }
@@ -499,5 +510,6 @@ export async function rollcallsOpenedBetween(db: Db, facilityId: string, from: D
   return db
     .select({ id: rollcalls.id, openedAt: rollcalls.openedAt, closedAt: rollcalls.closedAt })
     .from(rollcalls)
-    .where(and(eq(rollcalls.facilityId, facilityId), sql`opened_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`));
+    // a cancelled roll call counted nobody: it does not hold its slot
+    .where(and(eq(rollcalls.facilityId, facilityId), sql`status <> 'cancelled'`, sql`opened_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`));
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { FacilityParams, ListRollcallsQuery, MarksBody, OpenRollcallBody, RollcallDetailQuery, RollcallParams, ScheduleBody } from './rollcalls.dto';
+import { CancelRollcallBody, FacilityParams, ListRollcallsQuery, MarksBody, OpenRollcallBody, RollcallDetailQuery, RollcallParams, ScheduleBody } from './rollcalls.dto';
 
 export const rollcallsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -38,6 +38,15 @@ export const rollcallsRoutes: FastifyPluginAsync<{ services: Services }> = async
     '/rollcalls/:id/close',
     { config: { permission: 'rollcall.run' }, schema: { params: RollcallParams, tags, summary: 'Close: compute the Delta, record the unaccounted, raise alerts' } },
     async (request) => services.rollcalls.close(actorOf(request), request.params.id),
+  );
+
+  r.post(
+    '/rollcalls/:id/cancel',
+    {
+      config: { permission: 'rollcall.run' },
+      schema: { params: RollcallParams, body: CancelRollcallBody, tags, summary: 'Cancel an open roll call with a reason: no Delta, no ledger events, the units free again' },
+    },
+    async (request) => services.rollcalls.cancel(actorOf(request), request.params.id, request.body),
   );
 
   r.put(

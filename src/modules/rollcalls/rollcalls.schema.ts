@@ -12,6 +12,9 @@ export const rollcalls = pgTable('rollcalls', {
   closedBy: uuid('closed_by'),
   expectedCount: integer('expected_count').notNull(),
   result: jsonb('result'),
+  cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+  cancelledBy: uuid('cancelled_by'),
+  cancelReason: text('cancel_reason'),
 });
 
 export const rollcallExpected = pgTable('rollcall_expected', {

@@ -9,11 +9,12 @@ import type { AuditService } from '../audit';
 import type { AppendRequest, CustodyService } from '../custody';
 import type { FacilitiesService } from '../facilities';
 import { checkMark, derivedMarkId, excuseDepartures, totalsOf, type MarkInput, type UnitFigures } from './rollcalls.domain';
-import type { MarksInput, OpenRollcallInput, ScheduleInput } from './rollcalls.dto';
+import type { CancelRollcallInput, MarksInput, OpenRollcallInput, ScheduleInput } from './rollcalls.dto';
 import { ScheduleBody } from './rollcalls.dto';
 import {
   absencesOf,
   claimClose,
+  markCancelled,
   closeComputation,
   currentStatuses,
   lockWithExpected,
@@ -53,6 +54,8 @@ export interface RollcallView {
   closedBy: string | null;
   expected: number;
   result: CloseResult | null;
+  /** Set when the roll call was cancelled instead of closed. */
+  cancelled: { at: Date; by: string | null; reason: string } | null;
 }
 
 export interface MisplacedPerson {
@@ -108,6 +111,7 @@ export function rollcallView(row: RollcallRow): RollcallView {
     closedBy: row.closedBy,
     expected: row.expectedCount,
     result: (row.result as CloseResult | null) ?? null,
+    cancelled: row.status === 'cancelled' && row.cancelledAt ? { at: row.cancelledAt, by: row.cancelledBy, reason: row.cancelReason ?? '' } : null,
   };
 }
 
@@ -169,7 +173,7 @@ export class RollcallsService {
       if (clash) {
         throw new ConflictError(
           'rollcall.already_open',
-          `Roll call ${clash.id} is still open on ${clash.unitIds.length ? 'some of these units' : 'the whole facility'}; close it first`,
+          `Roll call ${clash.id} is still open on ${clash.unitIds.length ? 'some of these units' : 'the whole facility'}; close it first, or cancel it if it was opened by mistake`,
           { rule: 'one_open_rollcall_per_unit', rollcallId: clash.id },
         );
       }
@@ -185,6 +189,9 @@ export class RollcallsService {
         closedBy: null,
         expectedCount: 0,
         result: null,
+        cancelledAt: null,
+        cancelledBy: null,
+        cancelReason: null,
       };
       await insertRollcall(tx, row);
       row.expectedCount = await snapshotExpected(tx, row.id, input.facilityId, unitIds);
@@ -356,6 +363,39 @@ export class RollcallsService {
   }
 
   /**
+   * Cancels an open roll call with a reason (opened by mistake, wrong units): no Delta, no ledger events, no alerts;
+   * the marks taken stay as evidence, and the units are free for a new roll call. A roll call being closed or closed
+   * cannot be cancelled.
+   */
+  async cancel(actor: Actor, rollcallId: string, input: CancelRollcallInput): Promise<RollcallView> {
+    requirePermission(actor, 'rollcall.run');
+    const existing = await findRollcall(this.db, rollcallId);
+    if (!existing) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
+    requireFacility(actor, existing.facilityId);
+    const now = this.clock.now();
+    const row = await this.db.transaction(async (tx) => {
+      const cancelled = await markCancelled(tx, rollcallId, actor.userId, now, input.reason);
+      if (!cancelled) return undefined;
+      await this.audit.record(tx, actor, {
+        action: 'rollcall.cancel',
+        subjectType: 'rollcall',
+        subjectId: rollcallId,
+        details: { facilityId: cancelled.facilityId, reason: input.reason, expected: cancelled.expectedCount },
+      });
+      return cancelled;
+    });
+    if (!row) {
+      const current = await findRollcall(this.db, rollcallId);
+      throw new ConflictError('rollcall.not_open', `Roll call ${rollcallId} is ${current?.status}: only an open roll call can be cancelled`, {
+        rule: 'cancel_while_open',
+        status: current?.status,
+      });
+    }
+    this.bus.emit('rollcall.cancelled', { rollcallId, facilityId: row.facilityId });
+    return rollcallView(row);
+  }
+
+  /**
    * Closes the roll call: one aggregate query computes the figures per unit, then every newly unaccounted person gets
    * an UNACCOUNTED event and every person found again an ACCOUNTED one (one ledger batch), then the result is stored
    * with the per-unit Delta history and the audit row. Alerts are evaluated after the commit.
@@ -371,6 +411,9 @@ export class RollcallsService {
       const current = await findRollcall(this.db, rollcallId);
       if (current?.status === 'closed') {
         throw new ConflictError('rollcall.already_closed', `Roll call ${rollcallId} was closed at ${current.closedAt?.toISOString()}`, { rule: 'close_once' });
+      }
+      if (current?.status === 'cancelled') {
+        throw new ConflictError('rollcall.cancelled', `Roll call ${rollcallId} was cancelled at ${current.cancelledAt?.toISOString()}: it cannot be closed`, { rule: 'close_once' });
       }
       throw new ConflictError('rollcall.closing', `Roll call ${rollcallId} is being closed by another request`, { rule: 'close_once' });
     }
