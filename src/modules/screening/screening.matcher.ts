@@ -64,6 +64,19 @@ export interface MatchStats {
 }
 
 const MAX_TOKENS = 30;
+/**
+ * Birth windows of the postings: a year (365.25 days) per window, from 1870; the last window holds the entries that
+ * give no date of birth. See `WatchlistIndex.byBirth`.
+ */
+const YEAR_DAYS = 365.25;
+const FIRST_YEAR_DAY = -100 * YEAR_DAYS;
+const UNDATED = 1023;
+/** A person whose birth range spans more windows than this is looked up in the postings of every birth. */
+const MAX_PERSON_WINDOWS = 6;
+
+function birthWindow(day: number): number {
+  return Math.floor((day - FIRST_YEAR_DAY) / YEAR_DAYS);
+}
 /** The most that birth and nationality can add to a names score. */
 const MAX_BONUS = SCREENING_RULES.birth.match + SCREENING_RULES.nationality.shared;
 
@@ -173,6 +186,14 @@ export class WatchlistIndex {
   private readonly keyIds = new Map<string, number>();
   /** an unordered pair of keys of two different parts -> names that have it */
   private readonly pairs = new Map<number, number[]>();
+  /**
+   * The same postings split by the entry's birth: (pair, window) -> names whose entry has a date of birth within
+   * `SCREENING_RULES.birth.nearDays` of that year (or no date at all: window UNDATED). A person born in a known year
+   * reads only the windows of that year: an entry born further away "differs" on birth, and with the rules as they
+   * are such a pair cannot reach the threshold whatever the names (checked in `search`). The list names of common
+   * words (Mohammed + Ali) are spread over eighty years of births, so a person meets a few of them instead of all.
+   */
+  private readonly byBirth = new Map<number, number[]>();
   /** a key -> (name, part) postings, sorted by the weight of the name's other parts (ascending) */
   private singles = new Map<number, { names: Int32Array; rest: Float64Array }>();
   private readonly byDocument = new Map<string, number[]>();
@@ -218,10 +239,17 @@ export class WatchlistIndex {
             for (let j = i + 1; j < keyIds.length; j++) for (const k2 of keyIds[j]!) pairSet.add(pairKey(k, k2));
           }
         }
+        const windows = this.entryWindows(ei);
         for (const pk of pairSet) {
           let p = this.pairs.get(pk);
           if (!p) this.pairs.set(pk, (p = []));
           p.push(idx);
+          for (const w of windows) {
+            const key = pk * 1024 + w;
+            let q = this.byBirth.get(key);
+            if (!q) this.byBirth.set(key, (q = []));
+            q.push(idx);
+          }
         }
       });
       for (const d of ie.entry.documents) {
@@ -238,6 +266,39 @@ export class WatchlistIndex {
     this.maskA = new Uint8Array(this.names.length);
     this.partsOfKey = new Int32Array(this.keyIds.size);
     this.bonus = new Float64Array(this.entries.length).fill(NaN);
+  }
+
+  /** The birth windows an entry is posted under: every year within `nearDays` of one of its dates, or UNDATED. */
+  private entryWindows(ei: number): number[] {
+    const days = this.birthDays[ei]!;
+    if (days.length === 0) return [UNDATED];
+    const near = SCREENING_RULES.birth.nearDays;
+    const out = new Set<number>();
+    for (let i = 0; i < days.length; i += 2) {
+      const from = Math.max(0, birthWindow(days[i]! - near));
+      const to = Math.min(UNDATED - 1, birthWindow(days[i + 1]! + near));
+      for (let w = from; w <= to; w++) out.add(w);
+    }
+    return out.size > 0 ? [...out] : [UNDATED];
+  }
+
+  /**
+   * The birth windows to read for a person, or null to read the postings of every birth: when the birth is unknown
+   * or spans many years, or when the rules would let a pair whose births differ still reach the threshold.
+   */
+  private personWindows(person: ScreenPerson, threshold: number): number[] | null {
+    const r = SCREENING_RULES;
+    // the most a pair can score when the births differ: a names score of 1 and a shared nationality
+    if (1 + r.birth.differs + r.nationality.shared >= threshold) return null;
+    const from = dayNumber(person.birthFrom);
+    const to = dayNumber(person.birthTo);
+    if (Number.isNaN(from) || Number.isNaN(to)) return null;
+    const a = birthWindow(from);
+    const b = birthWindow(to);
+    if (a < 0 || b >= UNDATED || b < a || b - a >= MAX_PERSON_WINDOWS) return null;
+    const out = [UNDATED];
+    for (let w = a; w <= b; w++) out.push(w);
+    return out;
   }
 
   private intern(key: string): number {
@@ -257,7 +318,7 @@ export class WatchlistIndex {
    * still carry the names score to the threshold (read from the postings sorted by that weight, so the long lists of
    * common names are read only as far as needed).
    */
-  private blocked(pk: Int32Array[], weights: Float64Array, floor: number): number[] {
+  private blocked(pk: Int32Array[], weights: Float64Array, floor: number, windows: number[] | null): number[] {
     const seen = this.maskA;
     const out: number[] = [];
     const add = (ni: number) => {
@@ -272,8 +333,16 @@ export class WatchlistIndex {
         for (let j = i + 1; j < pk.length; j++) {
           for (const k2 of pk[j]!) {
             if (k2 < 0) continue;
-            const list = this.pairs.get(pairKey(k, k2));
-            if (list) for (const ni of list) add(ni);
+            if (windows === null) {
+              const list = this.pairs.get(pairKey(k, k2));
+              if (list) for (const ni of list) add(ni);
+            } else {
+              const base = pairKey(k, k2) * 1024;
+              for (const w of windows) {
+                const list = this.byBirth.get(base + w);
+                if (list) for (const ni of list) add(ni);
+              }
+            }
           }
         }
       }
@@ -357,9 +426,11 @@ export class WatchlistIndex {
         else groups.set(sig, { pk, members: [pn] });
       }
       const partsOfKey = this.partsOfKey;
+      // an entry with the same document number is compared whatever its birth (below): only the others are windowed
+      const windows = documentEntries.size > 0 ? null : this.personWindows(person, threshold);
       for (const { pk, members } of groups.values()) {
         const first = members[0]!;
-        const touched = this.blocked(pk, first.weights, threshold - MAX_BONUS);
+        const touched = this.blocked(pk, first.weights, threshold - MAX_BONUS, windows);
         if (stats) stats.blocked += touched.length;
         for (let i = 0; i < pk.length; i++) for (const k of pk[i]!) if (k >= 0) partsOfKey[k]! |= 1 << i;
         for (const ni of touched) {
