@@ -30,6 +30,8 @@ export interface LabelledPair {
   label: 0 | 1;
   category: Category;
   type: string;
+  /** The Arabic word the pair was drawn from (variant pairs), for resampling by word: pairs of one word go together. */
+  word?: string;
 }
 
 export function mulberry32(seed: number): () => number {
@@ -174,10 +176,10 @@ export function variantPairs(words: Word[], index: SpellingIndex, rnd: () => num
     for (let i = 0; i < w.spellings.length; i++)
       for (let j = i + 1; j < w.spellings.length; j++) combos.push([w.spellings[i]!, w.spellings[j]!]);
     for (const [x, y] of combos.sort(() => rnd() - 0.5).slice(0, maxPerWord)) {
-      out.push({ a: cap(x), b: cap(y), label: 1, category, type: 'same-arabic-word' });
+      out.push({ a: cap(x), b: cap(y), label: 1, category, type: 'same-arabic-word', word: w.group.key });
       // as far from x (in plain edits) as the positive spelling y is: only which edits matter can tell them apart
       const n = nb.near(x, w, levenshtein(x, y));
-      if (n) out.push({ a: cap(x), b: cap(n.s), label: 0, category, type: 'similar-other-word' });
+      if (n) out.push({ a: cap(x), b: cap(n.s), label: 0, category, type: 'similar-other-word', word: w.group.key });
     }
   }
   return out;
