@@ -21,3 +21,48 @@ export const AppendBatchBody = z.object({
 });
 
 export const PersonEventsParams = z.object({ id: z.uuid() });
+
+// --- responses (the JSON on the wire: instants as ISO strings); the web app imports these types ----------------------
+
+const instant = z.iso.datetime({ offset: true });
+
+/** A ledger event as the API sends it; `intact` (its content still matches its hash) on a person's timeline. */
+export const CustodyEventResponse = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  seq: z.number().int(),
+  personId: z.string(),
+  type: z.enum(EVENT_TYPES),
+  occurredAt: instant,
+  recordedAt: instant,
+  recordedBy: z.string().nullable(),
+  fromFacilityId: z.string().nullable(),
+  fromUnitId: z.string().nullable(),
+  toFacilityId: z.string().nullable(),
+  toUnitId: z.string().nullable(),
+  authority: z.string().nullable(),
+  reason: z.string().nullable(),
+  evidence: z.record(z.string(), z.unknown()).nullable(),
+  prevHash: z.string(),
+  hash: z.string(),
+  intact: z.boolean().optional(),
+});
+export type CustodyEventResponse = z.infer<typeof CustodyEventResponse>;
+
+export const ChainHeadResponse = z.object({ siteId: z.string(), seq: z.number().int(), hash: z.string() });
+
+export const BadEventResponse = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  seq: z.number().int(),
+  problem: z.enum(['hash_mismatch', 'broken_link', 'sequence_gap', 'head_mismatch']),
+  message: z.string(),
+  missingHash: z.string().optional(),
+});
+
+/** GET /ledger/verify: every site's chain walked and every hash recomputed at the time of the request. */
+export const LedgerVerificationResponse = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), events: z.number().int(), head: z.string(), heads: z.array(ChainHeadResponse) }),
+  z.object({ ok: z.literal(false), events: z.number().int(), firstBad: BadEventResponse, heads: z.array(ChainHeadResponse) }),
+]);
+export type LedgerVerificationResponse = z.infer<typeof LedgerVerificationResponse>;

@@ -32,3 +32,39 @@ export const CreateUnitBody = z.object({
 export type CreateUnitInput = z.input<typeof CreateUnitBody>;
 
 export const FacilityParams = z.object({ id: z.uuid() });
+
+// --- responses (the JSON on the wire); the web app imports these types ------------------------------------------------
+
+const count = z.number().int();
+
+export const FacilityResponse = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  capacity: count.nullable(),
+  country: z.string().nullable(),
+  location: z.object({ latitude: z.number(), longitude: z.number() }).nullable(),
+});
+export type FacilityResponse = z.infer<typeof FacilityResponse>;
+
+export const UnitResponse = z.object({
+  id: z.string(),
+  facilityId: z.string(),
+  parentUnitId: z.string().nullable(),
+  code: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  capacity: count.nullable(),
+});
+export type UnitResponse = z.infer<typeof UnitResponse>;
+
+/** GET /facilities/:id: the roll count (current = in custody + temporarily out + unaccounted) down to each unit. */
+export const FacilityDetailResponse = FacilityResponse.extend({
+  manifestCount: count,
+  roll: z.object({ current: count, inCustody: count, temporarilyOut: count, unaccounted: count, inTransitOut: count, escaped: count }),
+  units: z.array(UnitResponse.extend({ manifestCount: count })),
+  /** The facility's open alerts, as the alerts module summarises them (alerts.dto OpenAlertSummaryResponse). */
+  openAlerts: z.array(z.unknown()),
+});
+export type FacilityDetailResponse = z.infer<typeof FacilityDetailResponse>;

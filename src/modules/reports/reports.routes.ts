@@ -1,15 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
+import { DeltaHistoryQuery, StatusReportQuery } from './reports.dto';
 import { deltaHistoryCsv, statusReportCsv, unitStatusCsv } from './reports.service';
 
 export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/reports/status',
-    { config: { permission: 'reports.read' }, schema: { querystring: z.object({ format: z.enum(['json', 'csv']).default('json'), level: z.enum(['facility', 'unit']).default('facility') }), tags: ['reports'] } },
+    { config: { permission: 'reports.read' }, schema: { querystring: StatusReportQuery, tags: ['reports'], summary: 'Population by facility, unit, status and nationality (JSON or CSV)' } },
     async (request, reply) => {
       const report = await services.reports.status(actorOf(request));
       if (request.query.format === 'csv') {
@@ -24,14 +24,7 @@ export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (
     {
       config: { permission: 'reports.read' },
       schema: {
-        querystring: z.object({
-          facilityId: z.uuid().optional(),
-          unitId: z.uuid().optional(),
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
-          limit: z.coerce.number().int().min(1).max(100_000).default(5000),
-          format: z.enum(['json', 'csv']).default('json'),
-        }),
+        querystring: DeltaHistoryQuery,
         tags: ['reports'],
         summary: 'The Delta history of each unit over time (closed roll calls)',
       },

@@ -2,19 +2,10 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import { listFacilities } from '../facilities';
+import { REPORT_STATUSES } from './reports.dto';
 import { deltaHistory, nationalityCounts, registeredNotAdmitted, statusCounts, unitStatusCounts, type DeltaHistoryRow } from './reports.repository';
 
-/** The statuses of the status report, in the order the seeds' tables use. */
-export const REPORT_STATUSES = [
-  'in_custody',
-  'temporarily_out',
-  'unaccounted',
-  'escaped',
-  'in_transit',
-  'released',
-  'repatriated',
-  'deceased',
-] as const;
+export { REPORT_STATUSES } from './reports.dto';
 
 type ByStatus = Record<(typeof REPORT_STATUSES)[number], number>;
 

@@ -1,5 +1,11 @@
 // The one door to the Custos API: same origin, session cookie, JSON errors {error: {code, message}}.
 
+import type { AlertResponse, OpenAlertSummaryResponse } from '../../../src/modules/alerts/alerts.dto';
+import type { AuditVerificationResponse } from '../../../src/modules/audit/audit.dto';
+import type { CustodyEventResponse, LedgerVerificationResponse } from '../../../src/modules/custody/custody.dto';
+import type { FacilityDetailResponse, FacilityResponse } from '../../../src/modules/facilities/facilities.dto';
+import type { ByStatus, ReportStatus, StatusReportResponse } from '../../../src/modules/reports/reports.dto';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -126,46 +132,21 @@ export interface Me {
   permissions: Permission[];
 }
 
-export interface Location {
-  latitude: number;
-  longitude: number;
-}
+// Shapes of the API's answers, shared with the server: the zod response schemas of each module's *.dto.ts describe the
+// JSON on the wire (instants as ISO strings). Type-only imports: nothing of the server is bundled into the app.
+export type { ByStatus, ReportStatus };
+export type Facility = FacilityResponse;
+export type Location = NonNullable<Facility['location']>;
+export type Alert = AlertResponse;
+/** A facility with its roll count, its units (each with its manifest count) and a summary of its open alerts. */
+export type FacilityDetail = Omit<FacilityDetailResponse, 'openAlerts'> & { openAlerts: OpenAlertSummaryResponse[] };
+export type Unit = FacilityDetail['units'][number];
+export type StatusReport = StatusReportResponse;
+export type CustodyEvent = CustodyEventResponse;
+export type LedgerVerify = LedgerVerificationResponse;
+export type AuditVerify = AuditVerificationResponse;
 
-export interface Facility {
-  id: string;
-  code: string;
-  name: string;
-  kind: string;
-  capacity: number | null;
-  country?: string | null;
-  location: Location | null;
-}
-
-export interface Unit {
-  id: string;
-  facilityId: string;
-  parentUnitId: string | null;
-  code: string;
-  name: string;
-  kind: string;
-  capacity: number | null;
-  manifestCount: number;
-}
-
-export interface FacilityDetail extends Facility {
-  manifestCount: number;
-  roll: {
-    current: number;
-    inCustody: number;
-    temporarilyOut: number;
-    unaccounted: number;
-    inTransitOut: number;
-    escaped: number;
-  };
-  units: Unit[];
-  openAlerts: Alert[];
-}
-
+/** The status report's statuses in table order (reports.dto REPORT_STATUSES; a value, so repeated here). */
 export const REPORT_STATUSES = [
   'in_custody',
   'temporarily_out',
@@ -175,37 +156,7 @@ export const REPORT_STATUSES = [
   'released',
   'repatriated',
   'deceased',
-] as const;
-export type ReportStatus = (typeof REPORT_STATUSES)[number];
-export type ByStatus = Record<ReportStatus, number>;
-
-export interface StatusReport {
-  generatedAt: string;
-  totals: ByStatus & { onRoll: number; minorsOnRoll: number; registeredNotAdmitted: number };
-  facilities: (Facility & { onRoll: number; minorsOnRoll: number; byStatus: ByStatus; byNationality: Record<string, number> })[];
-  nationalities: { country: string; onRoll: number; byStatus: ByStatus }[];
-}
-
-export interface CustodyEvent {
-  id: string;
-  siteId: string;
-  seq: number;
-  personId: string;
-  type: string;
-  occurredAt: string;
-  recordedAt: string;
-  recordedBy: string | null;
-  fromFacilityId: string | null;
-  fromUnitId: string | null;
-  toFacilityId: string | null;
-  toUnitId: string | null;
-  authority: string | null;
-  reason: string | null;
-  evidence: Record<string, unknown> | null;
-  prevHash: string;
-  hash: string;
-  intact?: boolean;
-}
+] as const satisfies readonly ReportStatus[];
 
 export interface PersonHit {
   id: string;
@@ -264,37 +215,6 @@ export interface Household {
   label: string;
   facilityId?: string | null;
   members: PersonHit[];
-}
-
-export interface LedgerVerify {
-  ok: boolean;
-  events?: number;
-  head?: string | null;
-  heads?: { siteId: string; seq: number; hash: string }[];
-  firstBad?: unknown;
-}
-
-export interface AuditVerify {
-  ok: boolean;
-  [k: string]: unknown;
-}
-
-export interface Alert {
-  id: string;
-  facilityId: string | null;
-  unitId: string | null;
-  rule: string;
-  severity: 'info' | 'warning' | 'critical' | string;
-  status: 'open' | 'acknowledged' | 'resolved' | string;
-  title: string;
-  details: Record<string, unknown> | null;
-  rollcallId: string | null;
-  raisedAt: string;
-  raisedBy: string | null;
-  escalationLevel: number;
-  escalatedAt: string | null;
-  acknowledged: { at: string; by: string | null; note: string | null } | null;
-  resolved: { at: string; by: string | null; note: string | null } | null;
 }
 
 /**

@@ -55,20 +55,20 @@ export default function MonitorPage() {
             </MAlert>
           )}
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <StatCard label="Events verified" value={num(l.events ?? 0)} testId="ledger-events" />
+            <StatCard label="Events verified" value={num(l.events)} testId="ledger-events" />
             <Paper withBorder p="sm" radius="md">
               <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
                 Head hash
               </Text>
               <Text className="mono" data-testid="ledger-head" style={{ overflowWrap: 'anywhere' }}>
-                {l.head ?? '–'}
+                {l.ok ? l.head : '–'}
               </Text>
               <Text size="xs" c="dimmed">
                 Compare with the head published to you; a different head means the record changed.
               </Text>
             </Paper>
           </SimpleGrid>
-          {(l.heads?.length ?? 0) > 0 && (
+          {l.heads.length > 0 && (
             <Table mt="sm" data-testid="ledger-heads">
               <Table.Thead>
                 <Table.Tr>
@@ -78,7 +78,7 @@ export default function MonitorPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {l.heads!.map((h) => (
+                {l.heads.map((h) => (
                   <Table.Tr key={h.siteId}>
                     <Table.Td>{h.siteId}</Table.Td>
                     <Table.Td ta="right" className="num">

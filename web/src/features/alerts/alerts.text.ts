@@ -9,7 +9,7 @@ export const RULE_LABEL: Record<string, string> = {
   'facility.over_capacity': 'Over capacity',
 };
 
-export function alertTitle(a: Alert): string {
+export function alertTitle(a: Pick<Alert, 'title' | 'rule'>): string {
   return a.title || RULE_LABEL[a.rule] || a.rule;
 }
 

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { DeltaHistoryResponse } from '../../../../src/modules/reports/reports.dto';
 import { api, ApiError, qs } from '../../lib/api';
 import { useSession } from '../../lib/session';
 
@@ -76,18 +77,8 @@ export function useRollcalls(filter: { facilityId?: string; status?: string; lim
   });
 }
 
-export interface DeltaRow {
-  rollcallId: string;
-  closedAt: string;
-  facilityId: string;
-  facilityCode: string;
-  unitId: string | null;
-  unitCode: string | null;
-  expected: number;
-  present: number;
-  excused: number;
-  delta: number;
-}
+/** One unit at one closed roll call (reports.dto DeltaHistoryResponse). */
+export type DeltaRow = DeltaHistoryResponse['rows'][number];
 
 export interface RollcallFigures {
   rollcallId: string;
