@@ -4,7 +4,8 @@
  * extended impostor set (every impression against every impression of another finger) used for calibration.
  * Prints JSON: per database EER, FNMR at FMR 1% and 0.1%, extraction time per image, comparisons per second.
  *
- * npm run bench -- fingerprint [--db fvc2002-db2b,fvc-db4b] [--scores FILE]
+ * npm run bench -- fingerprint [--db fvc2002-db2b,fvc-db4b] [--scores FILE] [--gallery 20000]
+ * Also: 1:N over a gallery of --gallery entries, plain loop against the event-loop-friendly loop (oneToMany).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -13,6 +14,8 @@ import {
   calibratedScore,
   compareRaw,
   extractFingerprint,
+  identify,
+  identifyYielding,
   prepareTemplate,
   type FingerprintTemplate,
   type PreparedTemplate,
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const dbs = (arg('db') ?? Object.keys(DATABASES).join(',')).split(',');
+  let galleryTemplates: PreparedTemplate[] = [];
   const rawScores: Record<string, { genuine: number[]; impostor: number[]; impostorAll: number[] }> = {};
   const report: Record<string, unknown> = {};
   for (const db of dbs) {
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
     // Comparison speed on one core: every prepared template against every other, after one warm-up pass. CPU time
     // of this process is the measure (the machine is shared), wall time is reported beside it.
     const list = [...prepared.values()].filter((p): p is PreparedTemplate => p !== null);
+    galleryTemplates = list;
     let sink = 0;
     let comparisons = 0;
     const pass = (): void => {
@@ -157,9 +162,49 @@ async function main(): Promise<void> {
     cpuMs: r2((ru.user + ru.system) / 1000),
     checksum: bits,
   };
+  report.oneToMany = await oneToMany(galleryTemplates, Number(arg('gallery') ?? 20_000));
   const scoresFile = arg('scores');
   if (scoresFile) await writeFile(scoresFile, JSON.stringify(rawScores));
   console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, results: report }, null, 2));
+}
+
+/**
+ * 1:N on a server: a gallery of `size` entries (the last database's templates repeated) searched with the plain loop
+ * (`identify`, the baseline) and with the loop that yields to the event loop (`identifyYielding`, what the service
+ * runs), in the same run: wall time, and the longest time the event loop could not run anything else (the delay a
+ * roll-call mark or an alert stream would wait), from a 5 ms timer's longest gap.
+ */
+async function oneToMany(templates: PreparedTemplate[], size: number) {
+  if (templates.length === 0) return null;
+  const gallery = Array.from({ length: size }, (_, i) => ({ id: i, template: templates[i % templates.length]! }));
+  const probe = templates[0]!;
+  const run = async (search: () => Promise<unknown> | unknown) => {
+    // a timer that wants to run every 5 ms, as other requests would: the longest gap between two of its runs is how
+    // long anything else would have waited
+    let last = performance.now();
+    let longest = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    await new Promise((r) => setTimeout(r, 30));
+    longest = 0;
+    const t0 = performance.now();
+    const result = await search();
+    const wall = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 30));
+    clearInterval(ticker);
+    return { result, wallMs: Math.round(wall), longestStallMs: Math.round(longest) };
+  };
+  const plain = await run(() => identify(probe, gallery, { threshold: 30 }));
+  const yielding = await run(() => identifyYielding(probe, gallery, { threshold: 30 }));
+  return {
+    gallery: size,
+    baselinePlainLoop: { wallMs: plain.wallMs, longestStallMs: plain.longestStallMs },
+    yieldingLoop: { wallMs: yielding.wallMs, longestStallMs: yielding.longestStallMs },
+    sameCandidates: JSON.stringify(plain.result) === JSON.stringify(yielding.result),
+  };
 }
 
 function thresholdsReport(genuine: number[], impostor: number[]): Record<string, { fmr: number; fnmr: number }> {

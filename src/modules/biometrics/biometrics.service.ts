@@ -47,7 +47,7 @@ import {
   compareFingerprints,
   deserializeTemplate,
   extractFingerprint,
-  identify as identifyFingerprint,
+  identifyYielding as identifyFingerprint,
   prepareTemplate,
   serializeTemplate,
   type PreparedTemplate,
@@ -281,7 +281,10 @@ export class BiometricsService {
     const prepared = prepareTemplate(deserializeTemplate(plain));
     await this.sync('fingerprint');
     const { threshold } = FINGERPRINT_DECISIONS.identify;
-    const hits = identifyFingerprint(prepared, this.fingerEntries((e) => e.personId !== personId), { threshold, limit: MAX_CASES_PER_ENROLMENT * 3 });
+    // entries erased while the search yielded are dropped
+    const hits = (await identifyFingerprint(prepared, this.fingerEntries((e) => e.personId !== personId), { threshold, limit: MAX_CASES_PER_ENROLMENT * 3 })).filter((h) =>
+      this.fingers.has(h.id),
+    );
     try {
       return await this.store(actor, {
         personId,
@@ -532,7 +535,7 @@ export class BiometricsService {
       await this.sync('fingerprint');
       threshold = FINGERPRINT_DECISIONS.identify;
       model = FINGERPRINT_MODEL.tag;
-      const hits = identifyFingerprint(probe, this.fingerEntries(), { threshold: threshold.threshold, limit: k * 4 });
+      const hits = (await identifyFingerprint(probe, this.fingerEntries(), { threshold: threshold.threshold, limit: k * 4 })).filter((h) => this.fingers.has(h.id));
       candidates = candidatesByPerson(
         hits.map((h) => ({ templateId: h.id, personId: this.fingers.get(h.id)!.personId, score: h.score, fingerPosition: this.fingers.get(h.id)!.position })),
         k * 4,

@@ -100,14 +100,46 @@ export function identify<K>(
 ): Candidate<K>[] {
   const p = isPrepared(probe) ? probe : prepareTemplate(probe);
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
-  const out: (Candidate<K> & { raw: number })[] = [];
+  const out: RawCandidate<K>[] = [];
+  for (const entry of gallery) consider(p, entry, threshold, out);
+  return ranked(out, opts.limit);
+}
+
+/** Comparisons between two turns of the event loop in `identifyYielding` (about 40 ms of matching on one core). */
+const YIELD_EVERY = 1000;
+
+/**
+ * The same search as `identify`, giving the event loop a turn every YIELD_EVERY comparisons: a server with a large
+ * gallery keeps answering other requests (roll-call marks, alert streams) while a 1:N search runs. Entries added or
+ * removed during the search may or may not be seen, as with any search that overlaps a change.
+ */
+export async function identifyYielding<K>(
+  probe: FingerprintTemplate | PreparedTemplate,
+  gallery: Iterable<{ id: K; template: PreparedTemplate }>,
+  opts: { threshold?: number; limit?: number } = {},
+): Promise<Candidate<K>[]> {
+  const p = isPrepared(probe) ? probe : prepareTemplate(probe);
+  const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+  const out: RawCandidate<K>[] = [];
+  let n = 0;
   for (const entry of gallery) {
-    const raw = matchPrepared(p, entry.template);
-    const score = calibratedScore(raw);
-    if (score >= threshold) out.push({ id: entry.id, score, raw });
+    consider(p, entry, threshold, out);
+    if (++n % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  return ranked(out, opts.limit);
+}
+
+type RawCandidate<K> = Candidate<K> & { raw: number };
+
+function consider<K>(p: PreparedTemplate, entry: { id: K; template: PreparedTemplate }, threshold: number, out: RawCandidate<K>[]): void {
+  const raw = matchPrepared(p, entry.template);
+  const score = calibratedScore(raw);
+  if (score >= threshold) out.push({ id: entry.id, score, raw });
+}
+
+function ranked<K>(out: RawCandidate<K>[], limit: number | undefined): Candidate<K>[] {
   // Calibrated scores saturate at 100; the raw score still orders the strongest candidates.
   out.sort((x, y) => y.raw - x.raw);
-  const ranked = out.map(({ id, score }) => ({ id, score }));
-  return opts.limit !== undefined ? ranked.slice(0, opts.limit) : ranked;
+  const all = out.map(({ id, score }) => ({ id, score }));
+  return limit !== undefined ? all.slice(0, limit) : all;
 }
