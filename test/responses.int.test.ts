@@ -10,6 +10,14 @@ import { AuditVerificationResponse } from '../src/modules/audit/audit.dto';
 import { CustodyEventResponse, LedgerVerificationResponse } from '../src/modules/custody/custody.dto';
 import { FacilityDetailResponse, FacilityResponse } from '../src/modules/facilities/facilities.dto';
 import { DeltaHistoryResponse, StatusReportResponse } from '../src/modules/reports/reports.dto';
+import { CloseResponse, MarksReceiptResponse, RollcallDetailResponse, RollcallResponse } from '../src/modules/rollcalls/rollcalls.dto';
+
+/** Parses strictly: every field the schema names is there with its type, and nothing is left out of the schema. */
+function matches(schema: z.ZodType, value: unknown): void {
+  const parsed = schema.safeParse(value);
+  expect(parsed.error?.issues ?? []).toEqual([]);
+  expect(parsed.data).toEqual(value);
+}
 
 for (const target of await targets()) {
   describe(`response schemas match the API on ${target}`, () => {
@@ -17,6 +25,7 @@ for (const target of await targets()) {
     let admin: string;
     let facilityId: string;
     let personIds: string[];
+    let rollcall: { id: string };
 
     beforeAll(async () => {
       app = await createTestApp(target);
@@ -31,9 +40,16 @@ for (const target of await targets()) {
       // A closed roll call with absences: Delta rows and an alert.
       const post = (url: string, body?: unknown) =>
         app.http.inject({ method: 'POST', url: `/api/v1${url}`, headers: auth(admin), ...(body !== undefined ? { payload: body as object } : {}) });
-      const rc = (await post('/rollcalls', { facilityId })).json();
-      await post(`/rollcalls/${rc.id}/marks`, { marks: personIds.slice(1, 9).map((personId) => ({ personId, result: 'present', method: 'visual' })) });
-      expect((await post(`/rollcalls/${rc.id}/close`)).statusCode).toBe(200);
+      const opened = await post('/rollcalls', { facilityId });
+      rollcall = opened.json();
+      matches(RollcallResponse, rollcall);
+      const marks = personIds.slice(2, 10).map((personId) => ({ personId, result: 'present', method: 'visual' }));
+      marks.push({ personId: personIds[1]!, result: 'excused', method: 'visual', reason: 'court' } as never);
+      const receipt = await post(`/rollcalls/${rollcall.id}/marks`, { marks });
+      matches(MarksReceiptResponse, receipt.json());
+      const closed = await post(`/rollcalls/${rollcall.id}/close`);
+      expect(closed.statusCode).toBe(200);
+      matches(CloseResponse, closed.json());
     });
     afterAll(async () => app?.close());
 
@@ -41,12 +57,6 @@ for (const target of await targets()) {
       const res = await app.http.inject({ method: 'GET', url: `/api/v1${url}`, headers: auth(token) });
       expect(res.statusCode, res.body).toBe(200);
       return res.json() as unknown;
-    };
-    /** Parses strictly: every field the schema names is there with its type, and nothing is left out of the schema. */
-    const matches = (schema: z.ZodType, value: unknown) => {
-      const parsed = schema.safeParse(value);
-      expect(parsed.error?.issues ?? []).toEqual([]);
-      expect(parsed.data).toEqual(value);
     };
 
     it('facilities, a facility with its roll and open alerts, and the alerts', async () => {
@@ -67,6 +77,19 @@ for (const target of await targets()) {
       const delta = (await get('/reports/delta')) as { rows: unknown[] };
       expect(delta.rows.length).toBeGreaterThan(0);
       matches(DeltaHistoryResponse, delta);
+    });
+
+    it('roll calls: the list, and one with its sheet, latest marks and unaccounted', async () => {
+      const list = (await get('/rollcalls')) as unknown[];
+      expect(list).toHaveLength(1);
+      for (const r of list) matches(RollcallResponse, r);
+      const detail = (await get(`/rollcalls/${rollcall.id}?limit=50`)) as { persons?: unknown[]; recentMarks?: unknown[]; unaccounted?: unknown[] };
+      expect(detail.persons?.length).toBe(12);
+      expect(detail.recentMarks?.length).toBeGreaterThan(0);
+      expect(detail.unaccounted?.length).toBeGreaterThan(0);
+      matches(RollcallDetailResponse, detail);
+      const monitor = await app.tokenFor('monitor');
+      matches(RollcallDetailResponse, await get(`/rollcalls/${rollcall.id}`, monitor));
     });
 
     it("a person's custody events and the ledger check, intact and broken", async () => {

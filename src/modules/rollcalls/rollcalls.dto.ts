@@ -63,3 +63,111 @@ export const CancelRollcallBody = z.object({
   reason: z.string().trim().min(3).max(500),
 });
 export type CancelRollcallInput = z.infer<typeof CancelRollcallBody>;
+
+// --- responses (the JSON on the wire: instants as ISO strings); the web app imports these types ----------------------
+
+const instant = z.iso.datetime({ offset: true });
+const count = z.number().int();
+
+export const UnitFiguresResponse = z.object({
+  unitId: z.string().nullable(),
+  expected: count,
+  present: count,
+  excused: count,
+  delta: count,
+  /** Persons of other units seen present here. */
+  misplacedIn: count,
+  /** Persons of this unit seen present elsewhere. */
+  misplacedOut: count,
+});
+export type UnitFiguresResponse = z.infer<typeof UnitFiguresResponse>;
+
+/** What a close computed (also kept on the roll call as `result`). */
+export const CloseResultResponse = z.object({
+  rollcallId: z.string(),
+  facilityId: z.string(),
+  closedAt: instant,
+  expected: count,
+  present: count,
+  excused: count,
+  delta: count,
+  unaccounted: z.array(z.string()),
+  departed: z.array(z.object({ personId: z.string(), status: z.string() })),
+  misplaced: z.array(z.object({ personId: z.string(), expectedUnitId: z.string().nullable(), seenUnitId: z.string().nullable(), onList: z.boolean() })),
+  byUnit: z.array(UnitFiguresResponse),
+  ledger: z.object({ unaccountedEvents: count, accountedEvents: count }),
+});
+export type CloseResultResponse = z.infer<typeof CloseResultResponse>;
+
+/** POST /rollcalls/:id/close: the result and the alerts it raised. */
+export const CloseResponse = CloseResultResponse.extend({
+  alerts: z.array(z.object({ id: z.string(), rule: z.string(), severity: z.string() })),
+});
+export type CloseResponse = z.infer<typeof CloseResponse>;
+
+export const RollcallResponse = z.object({
+  id: z.string(),
+  facilityId: z.string(),
+  unitIds: z.array(z.string()),
+  status: z.enum(ROLLCALL_STATUSES),
+  openedAt: instant,
+  openedBy: z.string().nullable(),
+  closedAt: instant.nullable(),
+  closedBy: z.string().nullable(),
+  expected: count,
+  /** The close's result as kept: the unaccounted list only up to 1,000 persons, always their count. */
+  result: CloseResultResponse.extend({ unaccounted: z.array(z.string()).optional(), unaccountedCount: count.optional() }).nullable(),
+  cancelled: z.object({ at: instant, by: z.string().nullable(), reason: z.string() }).nullable(),
+});
+export type RollcallResponse = z.infer<typeof RollcallResponse>;
+
+/** One expected person on a page of the sheet, with the decisive mark. */
+export const SheetRowResponse = z.object({
+  personId: z.string(),
+  name: z.string().nullable(),
+  unitId: z.string().nullable(),
+  statusAtOpen: z.string(),
+  outReason: z.string().nullable(),
+  mark: z.object({ result: z.enum(MARK_RESULTS), reason: z.string().nullable(), unitId: z.string().nullable() }).nullable(),
+  outcome: z.string().nullable(),
+  misplaced: z.boolean(),
+});
+export type SheetRowResponse = z.infer<typeof SheetRowResponse>;
+
+export const MarkResponse = z.object({
+  id: z.string(),
+  rollcallId: z.string(),
+  personId: z.string(),
+  result: z.enum(MARK_RESULTS),
+  reason: z.string().nullable(),
+  note: z.string().nullable(),
+  method: z.string().nullable(),
+  verificationRef: z.string().nullable(),
+  unitId: z.string().nullable(),
+  expected: z.boolean(),
+  misplaced: z.boolean(),
+  // These two come from a raw query and travel as PostgreSQL prints them ("2026-01-10 08:00:00+00"), not ISO 8601.
+  markedAt: z.string(),
+  markedBy: z.string().nullable(),
+  recordedAt: z.string(),
+});
+
+/** GET /rollcalls/:id: live counters, and for roles that read persons a page of the sheet and the latest marks. */
+export const RollcallDetailResponse = RollcallResponse.extend({
+  live: z.object({ expected: count, present: count, excused: count, delta: count, marks: count, byUnit: z.array(UnitFiguresResponse) }),
+  unaccounted: z.array(z.string()).optional(),
+  recentMarks: z.array(MarkResponse).optional(),
+  persons: z.array(SheetRowResponse).optional(),
+  page: z.object({ offset: count, limit: count }).optional(),
+});
+export type RollcallDetailResponse = z.infer<typeof RollcallDetailResponse>;
+
+/** POST /rollcalls/:id/marks. */
+export const MarksReceiptResponse = z.object({
+  rollcallId: z.string(),
+  received: count,
+  recorded: count,
+  duplicates: count,
+  misplaced: z.array(z.string()),
+});
+export type MarksReceiptResponse = z.infer<typeof MarksReceiptResponse>;

@@ -442,6 +442,10 @@ function VirtualList({
 
 function ResultPanel({ result, rows, unitCode }: { result: CloseResult; rows: SheetRow[]; unitCode: Map<string, string> }) {
   const names = new Map(rows.map((r) => [r.personId, r]));
+  // A kept result leaves its unaccounted list out above 1,000 persons: the sheet's outcomes name those loaded so far.
+  const unaccounted = result.unaccounted ?? rows.filter((r) => r.outcome === 'unaccounted').map((r) => r.personId);
+  const unaccountedCount = result.unaccountedCount ?? unaccounted.length;
+  const shown = unaccounted.slice(0, 200);
   return (
     <Paper withBorder p="md" radius="md" data-testid="rollcall-result" bg={result.delta > 0 ? 'red.0' : 'teal.0'}>
       <Group justify="space-between" mb="xs">
@@ -483,18 +487,18 @@ function ResultPanel({ result, rows, unitCode }: { result: CloseResult; rows: Sh
           </Table.Tbody>
         </Table>
       )}
-      {result.unaccounted.length > 0 && (
+      {unaccountedCount > 0 && (
         <>
           <Text fw={600} size="sm">
-            Unaccounted ({num(result.unaccounted.length)}), now recorded in the ledger:
+            Unaccounted ({num(unaccountedCount)}), now recorded in the ledger:
           </Text>
           <Group gap={6} mt={4} data-testid="result-unaccounted">
-            {result.unaccounted.slice(0, 200).map((pid) => (
+            {shown.map((pid) => (
               <Badge key={pid} color="red" variant="light" size="lg" tt="none">
                 <Name inherit>{names.get(pid)?.name ?? pid.slice(0, 8)}</Name>
               </Badge>
             ))}
-            {result.unaccounted.length > 200 && <Text size="sm">and {num(result.unaccounted.length - 200)} more</Text>}
+            {unaccountedCount > shown.length && <Text size="sm">and {num(unaccountedCount - shown.length)} more</Text>}
           </Group>
         </>
       )}

@@ -1,64 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
 import type { DeltaHistoryResponse } from '../../../../src/modules/reports/reports.dto';
+import type {
+  CloseResponse,
+  RollcallDetailResponse,
+  RollcallResponse,
+  SheetRowResponse,
+  UnitFiguresResponse,
+} from '../../../../src/modules/rollcalls/rollcalls.dto';
 import { api, ApiError, qs } from '../../lib/api';
 import { useSession } from '../../lib/session';
 
-export interface UnitFigures {
-  unitId: string | null;
-  expected: number;
-  present: number;
-  excused: number;
-  delta: number;
-  misplacedIn: number;
-  misplacedOut: number;
-}
-
-export interface CloseResult {
-  rollcallId: string;
-  facilityId: string;
-  closedAt: string;
-  expected: number;
-  present: number;
-  excused: number;
-  delta: number;
-  unaccounted: string[];
-  misplaced: { personId: string; expectedUnitId: string | null; seenUnitId: string | null; onList: boolean }[];
-  byUnit: UnitFigures[];
-  alerts?: { id: string; rule: string; severity: string }[];
-}
-
-export interface Rollcall {
-  id: string;
-  facilityId: string;
-  unitIds: string[];
-  status: 'open' | 'closing' | 'closed' | string;
-  openedAt: string;
-  openedBy: string | null;
-  closedAt: string | null;
-  closedBy: string | null;
-  expected: number;
-  result: CloseResult | null;
-}
-
-export type MarkResult = 'present' | 'absent' | 'excused';
-
-export interface SheetRow {
-  personId: string;
-  name: string | null;
-  unitId: string | null;
-  statusAtOpen: string;
-  outReason: string | null;
-  mark: { result: MarkResult; reason: string | null; unitId: string | null } | null;
-  outcome: string | null;
-  misplaced: boolean;
-}
-
-export interface RollcallDetail extends Rollcall {
-  live: { expected: number; present: number; excused: number; delta: number; marks: number; byUnit: UnitFigures[] };
-  unaccounted?: string[];
-  persons?: SheetRow[];
-  page?: { offset: number; limit: number };
-}
+export type UnitFigures = UnitFiguresResponse;
+export type Rollcall = RollcallResponse;
+export type RollcallDetail = RollcallDetailResponse;
+export type SheetRow = SheetRowResponse;
+export type MarkResult = NonNullable<SheetRow['mark']>['result'];
+/**
+ * A close's result: as POST /rollcalls/:id/close answers (with the alerts it raised), or as kept on the roll call,
+ * where the unaccounted list is left out above 1,000 persons (`unaccountedCount` says how many).
+ */
+export type CloseResult = NonNullable<RollcallResponse['result']> & { alerts?: CloseResponse['alerts'] };
 
 /** Roll calls, newest first; an empty list where the roll-call module is not deployed or the role may not read them. */
 export function useRollcalls(filter: { facilityId?: string; status?: string; limit?: number }) {
