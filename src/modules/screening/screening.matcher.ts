@@ -66,7 +66,7 @@ export interface MatchStats {
 const MAX_TOKENS = 30;
 /**
  * Birth windows of the postings: a year (365.25 days) per window, from 1870; the last window holds the entries that
- * give no date of birth. See `WatchlistIndex.byBirth`.
+ * give no date of birth. See `WatchlistIndex.pairs`.
  */
 const YEAR_DAYS = 365.25;
 const FIRST_YEAR_DAY = -100 * YEAR_DAYS;
@@ -129,8 +129,10 @@ function weightSums(w: Float64Array, mask: number, c: number): { all: number; to
   return { all, top };
 }
 
+const PAIR_SHIFT = 1_048_576;
+/** A pair of key ids while the index is built (the key count is not known yet). */
 function pairKey(a: number, b: number): number {
-  return a < b ? a * 1_048_576 + b : b * 1_048_576 + a;
+  return a < b ? a * PAIR_SHIFT + b : b * PAIR_SHIFT + a;
 }
 
 function popcount(x: number): number {
@@ -184,16 +186,17 @@ export class WatchlistIndex {
   readonly entries: readonly IndexedEntry[];
   private readonly names: IndexedName[] = [];
   private readonly keyIds = new Map<string, number>();
-  /** an unordered pair of keys of two different parts -> names that have it */
-  private readonly pairs = new Map<number, number[]>();
   /**
-   * The same postings split by the entry's birth: (pair, window) -> names whose entry has a date of birth within
-   * `SCREENING_RULES.birth.nearDays` of that year (or no date at all: window UNDATED). A person born in a known year
-   * reads only the windows of that year: an entry born further away "differs" on birth, and with the rules as they
-   * are such a pair cannot reach the threshold whatever the names (checked in `search`). The list names of common
-   * words (Mohammed + Ali) are spread over eighty years of births, so a person meets a few of them instead of all.
+   * An unordered pair of keys of two different parts (`a * keyCount + b`, a <= b: a small integer, fast as a map key)
+   * -> the names that have it: all of them, and the same split by the entry's birth: window -> names whose entry has
+   * a date of birth within `SCREENING_RULES.birth.nearDays` of that year (or no date at all: window UNDATED). A person
+   * born in a known year reads only the windows of that year: an entry born further away "differs" on birth, and with
+   * the rules as they are such a pair cannot reach the threshold whatever the names (checked in `personWindows`). The
+   * list names of common words (Mohammed + Ali) are spread over eighty years of births, so a person meets a few of
+   * them instead of all.
    */
-  private readonly byBirth = new Map<number, number[]>();
+  private readonly pairs = new Map<number, { all: Int32Array; byWindow: Map<number, Int32Array> }>();
+  private keyCount = 0;
   /** a key -> (name, part) postings, sorted by the weight of the name's other parts (ascending) */
   private singles = new Map<number, { names: Int32Array; rest: Float64Array }>();
   private readonly byDocument = new Map<string, number[]>();
@@ -210,6 +213,7 @@ export class WatchlistIndex {
 
   constructor(entries: readonly IndexedEntry[]) {
     const singleLists = new Map<number, { name: number; rest: number }[]>();
+    const pairLists = new Map<number, { all: number[]; byWindow: Map<number, number[]> }>();
     this.entries = entries.filter((e) => e.entry.kind === 'individual');
     this.entries.forEach((ie, ei) => {
       const list: number[] = [];
@@ -241,13 +245,12 @@ export class WatchlistIndex {
         }
         const windows = this.entryWindows(ei);
         for (const pk of pairSet) {
-          let p = this.pairs.get(pk);
-          if (!p) this.pairs.set(pk, (p = []));
-          p.push(idx);
+          let p = pairLists.get(pk);
+          if (!p) pairLists.set(pk, (p = { all: [], byWindow: new Map() }));
+          p.all.push(idx);
           for (const w of windows) {
-            const key = pk * 1024 + w;
-            let q = this.byBirth.get(key);
-            if (!q) this.byBirth.set(key, (q = []));
+            let q = p.byWindow.get(w);
+            if (!q) p.byWindow.set(w, (q = []));
             q.push(idx);
           }
         }
@@ -259,6 +262,15 @@ export class WatchlistIndex {
         if (!p.includes(ei)) p.push(ei);
       }
     });
+    this.keyCount = this.keyIds.size;
+    for (const [pk, p] of pairLists) {
+      const a = Math.floor(pk / PAIR_SHIFT);
+      const b = pk - a * PAIR_SHIFT;
+      this.pairs.set(this.pairId(a, b), {
+        all: Int32Array.from(p.all),
+        byWindow: new Map([...p.byWindow].map(([w, l]) => [w, Int32Array.from(l)])),
+      });
+    }
     for (const [k, list] of singleLists) {
       list.sort((a, b) => a.rest - b.rest);
       this.singles.set(k, { names: Int32Array.from(list.map((x) => x.name)), rest: Float64Array.from(list.map((x) => x.rest)) });
@@ -301,6 +313,10 @@ export class WatchlistIndex {
     return out;
   }
 
+  private pairId(a: number, b: number): number {
+    return a < b ? a * this.keyCount + b : b * this.keyCount + a;
+  }
+
   private intern(key: string): number {
     let id = this.keyIds.get(key);
     if (id === undefined) this.keyIds.set(key, (id = this.keyIds.size));
@@ -321,10 +337,13 @@ export class WatchlistIndex {
   private blocked(pk: Int32Array[], weights: Float64Array, floor: number, windows: number[] | null): number[] {
     const seen = this.maskA;
     const out: number[] = [];
-    const add = (ni: number) => {
-      if (seen[ni] === 0) {
-        seen[ni] = 1;
-        out.push(ni);
+    const add = (list: Int32Array) => {
+      for (let q = 0; q < list.length; q++) {
+        const ni = list[q]!;
+        if (seen[ni] === 0) {
+          seen[ni] = 1;
+          out.push(ni);
+        }
       }
     };
     for (let i = 0; i < pk.length; i++) {
@@ -333,14 +352,14 @@ export class WatchlistIndex {
         for (let j = i + 1; j < pk.length; j++) {
           for (const k2 of pk[j]!) {
             if (k2 < 0) continue;
+            const p = this.pairs.get(this.pairId(k, k2));
+            if (p === undefined) continue;
             if (windows === null) {
-              const list = this.pairs.get(pairKey(k, k2));
-              if (list) for (const ni of list) add(ni);
+              add(p.all);
             } else {
-              const base = pairKey(k, k2) * 1024;
               for (const w of windows) {
-                const list = this.byBirth.get(base + w);
-                if (list) for (const ni of list) add(ni);
+                const list = p.byWindow.get(w);
+                if (list !== undefined) add(list);
               }
             }
           }
@@ -364,7 +383,9 @@ export class WatchlistIndex {
         if (k < 0) continue;
         const s = this.singles.get(k);
         if (!s) continue;
-        for (let q = 0; q < s.names.length && s.rest[q]! <= limit + 1e-9; q++) add(s.names[q]!);
+        let end = 0;
+        while (end < s.names.length && s.rest[end]! <= limit + 1e-9) end++;
+        add(s.names.subarray(0, end));
       }
     }
     for (const ni of out) seen[ni] = 0;
