@@ -62,6 +62,19 @@ export async function serve(services: Services, opts: { port: number; host: stri
   await app.listen({ port: opts.port, host: opts.host });
   // The alert scheduler (missed roll calls, escalation, capacity) and alerts relayed from other processes.
   await services.alerts.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 15_000 });
+  // Both hash chains walked in full now and every 10 minutes: the monitor view's tail checks rest on these walks.
+  const checkEvery = Number(process.env.CUSTOS_CHAIN_CHECK_MS) || 10 * 60_000;
+  const onError = (err: unknown) => services.logger.error({ err }, 'chain verification failed to run');
+  services.custody.startFullChecks({
+    intervalMs: checkEvery,
+    onResult: (r) => (r.ok ? undefined : services.logger.error({ firstBad: r.firstBad }, 'the custody ledger does not verify')),
+    onError,
+  });
+  services.audit.startFullChecks({
+    intervalMs: checkEvery,
+    onResult: (r) => (r.ok ? undefined : services.logger.error({ firstBad: r.firstBad }, 'the audit log does not verify')),
+    onError,
+  });
   // Biometric galleries (decrypted templates) in memory from the start; a failure is logged, the first use retries.
   services.biometrics.start().catch((err) => services.logger.error({ err }, 'biometric galleries could not be loaded'));
   const address = app.server.address();

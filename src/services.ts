@@ -44,8 +44,8 @@ export interface Services {
   alerts: AlertsService;
   screening: ScreeningService;
   /**
-   * Ends everything in order: the alert scheduler, screening still running in the background, the face workers,
-   * then the database. Every process (server, CLI command, test, benchmark) closes through here.
+   * Ends everything in order: the alert scheduler, the periodic chain checks, screening still running in the
+   * background, the face workers, then the database. Every process (server, CLI command, test, benchmark) closes through here.
    */
   close(): Promise<void>;
   biometrics: BiometricsService;
@@ -107,6 +107,8 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   rollcalls.citedVerificationProblem = (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim);
   const close = async () => {
     await alerts.stop();
+    await custody.stopFullChecks();
+    await audit.stopFullChecks();
     await screening.idle();
     await biometrics.close();
     await database.close();

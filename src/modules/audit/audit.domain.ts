@@ -77,8 +77,14 @@ export interface AuditBreak {
 
 /** Streams over the audit log in seq order and reports the first entry that breaks the chain. */
 export class AuditChainVerifier {
-  private expectedSeq = 1;
-  private prevHash = GENESIS_HASH;
+  private expectedSeq: number;
+  private prevHash: string;
+
+  /** From the start, or from an entry verified before (`from`: its seq and hash) whose row the caller re-checked. */
+  constructor(from?: { seq: number; hash: string }) {
+    this.expectedSeq = (from?.seq ?? 0) + 1;
+    this.prevHash = from?.hash ?? GENESIS_HASH;
+  }
 
   push(entry: AuditEntry): AuditBreak | null {
     if (entry.seq !== this.expectedSeq) {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
+import { AuditVerifyQuery } from './audit.dto';
 
 const AuditQuery = z.object({
   subjectType: z.string().max(40).optional(),
@@ -18,7 +19,9 @@ export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
   r.get('/audit', { config: { permission: 'audit.read' }, schema: { querystring: AuditQuery, tags: ['audit'] } }, async (request) =>
     services.audit.list(actorOf(request), request.query),
   );
-  r.get('/audit/verify', { config: { permission: 'audit.read' }, schema: { tags: ['audit'] } }, async (request) =>
-    services.audit.verify(actorOf(request)),
+  r.get(
+    '/audit/verify',
+    { config: { permission: 'audit.read' }, schema: { querystring: AuditVerifyQuery, tags: ['audit'], summary: 'Verify the hash chain of the audit log' } },
+    async (request) => services.audit.verify(actorOf(request), { scope: request.query.scope }),
   );
 };

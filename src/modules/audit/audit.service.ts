@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import type { IdGenerator } from '../../platform/ids';
@@ -20,11 +21,31 @@ export interface AuditInput {
   details?: unknown;
 }
 
+/** How a check was made: `full` walked every entry now; `tail` rests on the full walk of `fullCheckedAt`. */
+export interface AuditVerificationInfo {
+  scope: 'full' | 'tail';
+  checkedAt: Date;
+  checkedEntries: number;
+  fullCheckedAt: Date | null;
+  tailFrom?: { seq: number; hash: string };
+  durationMs: number;
+}
+
 export type AuditVerification =
-  | { ok: true; entries: number; head: { seq: number; hash: string } }
-  | { ok: false; entries: number; firstBad: AuditBreak };
+  | ({ ok: true; entries: number; head: { seq: number; hash: string } } & AuditVerificationInfo)
+  | ({ ok: false; entries: number; firstBad: AuditBreak } & AuditVerificationInfo);
+
+interface AuditCheckpoint {
+  at: Date;
+  seq: number;
+  hash: string;
+}
 
 export class AuditService {
+  private checkpoint: AuditCheckpoint | null = null;
+  private fullRun: Promise<AuditVerification> | null = null;
+  private fullTimer: ReturnType<typeof setInterval> | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -68,31 +89,103 @@ export class AuditService {
     return listAuditEntries(this.db, filter);
   }
 
-  /** Recomputes every entry's hash in seq order, in large pages, and checks the chain ends at the stored head. */
-  async verify(actor: Actor, opts: { pageSize?: number } = {}): Promise<AuditVerification> {
-    requirePermission(actor, 'audit.read');
+  /**
+   * Verifies the audit chain, like the ledger's (CustodyService.verify): `full` (default) recomputes every entry's hash
+   * in seq order and checks the chain ends at the stored head, and an intact result becomes this process's checkpoint;
+   * `tail` re-checks the checkpoint's entry and verifies the entries after it, saying when the whole chain was last
+   * walked (`fullCheckedAt`). A tail check without a checkpoint, or on one older than `maxCheckpointAgeMs`, walks it all.
+   */
+  async verify(
+    actor: Actor | null,
+    opts: { scope?: 'full' | 'tail'; pageSize?: number; maxCheckpointAgeMs?: number } = {},
+  ): Promise<AuditVerification> {
+    if (actor) requirePermission(actor, 'audit.read');
     const pageSize = opts.pageSize ?? 20_000;
-    const verifier = new AuditChainVerifier();
-    let after = 0;
-    let count = 0;
-    for (;;) {
-      const page = await readAuditChainPage(this.db, after, pageSize);
-      if (page.length === 0) break;
-      for (const entry of page) {
-        const bad = verifier.push(entry);
-        if (bad) return { ok: false, entries: count, firstBad: bad };
-        count += 1;
+    const checkpoint = this.checkpoint;
+    const maxAge = opts.maxCheckpointAgeMs ?? 60 * 60_000;
+    if (opts.scope === 'tail' && checkpoint && this.clock.now().getTime() - checkpoint.at.getTime() <= maxAge) {
+      return this.walk(checkpoint, pageSize);
+    }
+    if (this.fullRun && opts.pageSize === undefined) return this.fullRun;
+    const run = this.walk(null, pageSize).finally(() => {
+      if (this.fullRun === run) this.fullRun = null;
+    });
+    if (opts.pageSize === undefined) this.fullRun = run;
+    return run;
+  }
+
+  /** A full verification now and every `intervalMs` (a serving process), under the tail checks of the monitor view. */
+  startFullChecks(opts: { intervalMs: number; onResult?: (result: AuditVerification) => void; onError?: (err: unknown) => void }): void {
+    if (this.fullTimer) return;
+    const run = () => {
+      this.verify(null, { scope: 'full' }).then(opts.onResult, opts.onError);
+    };
+    this.fullTimer = setInterval(run, opts.intervalMs);
+    this.fullTimer.unref();
+    setImmediate(run);
+  }
+
+  async stopFullChecks(): Promise<void> {
+    if (this.fullTimer) clearInterval(this.fullTimer);
+    this.fullTimer = undefined;
+    await this.fullRun?.catch(() => undefined);
+  }
+
+  private async walk(from: AuditCheckpoint | null, pageSize: number): Promise<AuditVerification> {
+    const started = performance.now();
+    const checkedAt = this.clock.now();
+    let checkedEntries = 0;
+    const info = (ok: boolean) => ({
+      scope: (from ? 'tail' : 'full') as 'full' | 'tail',
+      checkedAt,
+      checkedEntries,
+      fullCheckedAt: from ? from.at : ok ? checkedAt : null,
+      ...(from ? { tailFrom: { seq: from.seq, hash: from.hash } } : {}),
+      durationMs: Math.round(performance.now() - started),
+    });
+    const broken = (firstBad: AuditBreak, entries: number): AuditVerification => {
+      if (!from || this.checkpoint === from) this.checkpoint = null;
+      return { ok: false, entries, firstBad, ...info(false) };
+    };
+    if (from && from.seq > 0) {
+      // The checkpoint's own entry must still be exactly what the full walk hashed.
+      const [entry] = await readAuditChainPage(this.db, from.seq - 1, 1);
+      checkedEntries += 1;
+      if (!entry || entry.seq !== from.seq || entry.hash !== from.hash || hashAuditEntry(entry) !== entry.hash) {
+        return broken(
+          {
+            seq: from.seq,
+            id: entry?.seq === from.seq ? entry.id : '',
+            message: `Audit entry seq ${from.seq}, verified by the full check of ${from.at.toISOString()}, was altered or removed since`,
+          },
+          from.seq - 1,
+        );
       }
-      after = page[page.length - 1]!.seq;
     }
-    const head = await readAuditHead(this.db);
+    const verifier = new AuditChainVerifier(from ?? undefined);
+    // The head is read after the walk (entries and head commit together), and the walk catches up with entries
+    // appended meanwhile, for a few rounds, rather than take them for a mismatch.
+    let head = { seq: 0, hash: '' };
+    for (let round = 0; ; round++) {
+      for (;;) {
+        const page = await readAuditChainPage(this.db, verifier.head.seq, pageSize);
+        for (const entry of page) {
+          checkedEntries += 1;
+          const bad = verifier.push(entry);
+          if (bad) return broken(bad, verifier.head.seq);
+        }
+        if (page.length < pageSize) break;
+      }
+      head = await readAuditHead(this.db);
+      if (head.seq <= verifier.head.seq || round >= 5) break;
+    }
     if (head.seq !== verifier.head.seq || head.hash !== verifier.head.hash) {
-      return {
-        ok: false,
-        entries: count,
-        firstBad: { seq: verifier.head.seq, id: '', message: 'The audit head does not match the last entry: entries were removed' },
-      };
+      return broken(
+        { seq: verifier.head.seq, id: '', message: 'The audit head does not match the last entry: entries were removed' },
+        verifier.head.seq,
+      );
     }
-    return { ok: true, entries: count, head };
+    if (!from || this.checkpoint === from) this.checkpoint = { at: from ? from.at : checkedAt, seq: head.seq, hash: head.hash };
+    return { ok: true, entries: head.seq, head, ...info(true) };
   }
 }

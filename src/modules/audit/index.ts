@@ -1,3 +1,3 @@
 /** The audit log: a second hash chain of who read or changed what, when and why. */
-export { AuditService, type AuditInput, type AuditVerification } from './audit.service';
+export { AuditService, type AuditInput, type AuditVerification, type AuditVerificationInfo } from './audit.service';
 export type { AuditEntry } from './audit.domain';

@@ -351,14 +351,22 @@ export interface BadEvent {
 
 /**
  * Checks one site's chain event by event (in seq order) without holding it all in memory: each event's hash must
- * match its content, link to the previous hash, and seq must be gapless from 1.
+ * match its content, link to the previous hash, and seq must be gapless from 1 (or from `from`, a point of the chain
+ * verified before, whose event the caller has re-checked).
  */
 export class ChainVerifier {
-  private expectedSeq = 1;
-  private prevHash = GENESIS_HASH;
+  private expectedSeq: number;
+  private prevHash: string;
+  /** Events pushed and found good by this verifier. */
   count = 0;
 
-  constructor(readonly siteId: string) {}
+  constructor(
+    readonly siteId: string,
+    from?: ChainHead,
+  ) {
+    this.expectedSeq = (from?.seq ?? 0) + 1;
+    this.prevHash = from?.hash ?? GENESIS_HASH;
+  }
 
   push(event: LedgerEvent): BadEvent | null {
     const at = { id: event.id, siteId: this.siteId, seq: event.seq };
@@ -399,7 +407,10 @@ export class ChainVerifier {
         siteId: this.siteId,
         seq,
         problem: 'head_mismatch',
-        message: `The chain of site ${this.siteId} ends at seq ${seq} but its head says seq ${head?.seq ?? 0}: events were removed or added outside the ledger`,
+        message:
+          head && head.seq === seq
+            ? `The chain of site ${this.siteId} ends at seq ${seq} with another hash than its head: the head or the last event was changed`
+            : `The chain of site ${this.siteId} ends at seq ${seq} but its head says seq ${head?.seq ?? 0}: events were removed or added outside the ledger`,
       };
     }
     return null;

@@ -22,6 +22,9 @@ export const AppendBatchBody = z.object({
 
 export const PersonEventsParams = z.object({ id: z.uuid() });
 
+/** GET /ledger/verify and /audit/verify: `full` walks the whole chain now; `tail` rests on the last full walk. */
+export const VerifyQuery = z.object({ scope: z.enum(['full', 'tail']).default('full') });
+
 // --- responses (the JSON on the wire: instants as ISO strings); the web app imports these types ----------------------
 
 const instant = z.iso.datetime({ offset: true });
@@ -60,9 +63,19 @@ export const BadEventResponse = z.object({
   missingHash: z.string().optional(),
 });
 
-/** GET /ledger/verify: every site's chain walked and every hash recomputed at the time of the request. */
+/** How a chain was checked: fully now, or its tail now on top of a full walk made at `fullCheckedAt`. */
+export const VerificationInfoResponse = z.object({
+  scope: z.enum(['full', 'tail']),
+  checkedAt: instant,
+  checkedEvents: z.number().int(),
+  fullCheckedAt: instant.nullable(),
+  tailFrom: z.array(ChainHeadResponse).optional(),
+  durationMs: z.number().int(),
+});
+
+/** GET /ledger/verify: every site's chain verified (see VerifyQuery for the scope). */
 export const LedgerVerificationResponse = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), events: z.number().int(), head: z.string(), heads: z.array(ChainHeadResponse) }),
-  z.object({ ok: z.literal(false), events: z.number().int(), firstBad: BadEventResponse, heads: z.array(ChainHeadResponse) }),
+  VerificationInfoResponse.extend({ ok: z.literal(true), events: z.number().int(), head: z.string(), heads: z.array(ChainHeadResponse) }),
+  VerificationInfoResponse.extend({ ok: z.literal(false), events: z.number().int(), firstBad: BadEventResponse, heads: z.array(ChainHeadResponse) }),
 ]);
 export type LedgerVerificationResponse = z.infer<typeof LedgerVerificationResponse>;

@@ -67,13 +67,23 @@ export async function eventsOfPerson(db: Db, personId: string): Promise<LedgerEv
 }
 
 /**
- * One page of the whole ledger in chain order (site, then seq), after `after` (null: from the start). Verification
+ * One page of the ledger in chain order (site, then seq), after `after` (null: from the start), of that site only with
+ * `onlySite`. Verification
  * reads every event, and row-by-row decoding dominated its cost on PGlite (about 15 µs an event), so the database
  * packs the page into one JSON text (`json_agg`), decoded by one `JSON.parse`: one round trip and one value per page.
  * Times travel as epoch milliseconds (the ledger stores what JavaScript Dates hold).
  */
-export async function readChainPage(db: Db, after: { siteId: string; seq: number } | null, limit: number): Promise<LedgerEvent[]> {
-  const where = after ? sql`where (site_id, seq) > (${after.siteId}, ${after.seq})` : sql``;
+export async function readChainPage(
+  db: Db,
+  from: { after: { siteId: string; seq: number } | null; onlySite?: boolean },
+  limit: number,
+): Promise<LedgerEvent[]> {
+  const { after } = from;
+  const where = !after
+    ? sql``
+    : from.onlySite
+      ? sql`where site_id = ${after.siteId} and seq > ${after.seq}`
+      : sql`where (site_id, seq) > (${after.siteId}, ${after.seq})`;
   const [row] = await queryRows<{ page: string | null }>(
     db,
     sql`select json_agg(json_build_array(id, site_id, seq, person_id, type,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { AppendBatchBody, AppendEventBody, PersonEventsParams } from './custody.dto';
+import { AppendBatchBody, AppendEventBody, PersonEventsParams, VerifyQuery } from './custody.dto';
 
 export const custodyRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -28,7 +28,18 @@ export const custodyRoutes: FastifyPluginAsync<{ services: Services }> = async (
     },
   );
 
-  r.get('/ledger/verify', { config: { permission: 'ledger.verify' }, schema: { tags, summary: 'Verify every hash chain of the ledger' } }, async (request) =>
-    services.custody.verify(actorOf(request)),
+  r.get(
+    '/ledger/verify',
+    {
+      config: { permission: 'ledger.verify' },
+      schema: {
+        querystring: VerifyQuery,
+        tags,
+        summary: 'Verify every hash chain of the ledger',
+        description:
+          'scope=full (default) walks every event now. scope=tail re-checks the chain ends of the last full walk and verifies the events after them; `fullCheckedAt` says when the whole chain was last walked.',
+      },
+    },
+    async (request) => services.custody.verify(actorOf(request), { scope: request.query.scope }),
   );
 };

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Bus } from '../../platform/bus';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
@@ -38,9 +39,34 @@ export interface AppendRequest extends AppendEventInput {
   personId: string;
 }
 
+export type VerificationScope = 'full' | 'tail';
+
+/** How a verification was made (see CustodyService.verify). */
+export interface VerificationInfo {
+  scope: VerificationScope;
+  /** When this check ran. */
+  checkedAt: Date;
+  /** Events whose hash this check recomputed. */
+  checkedEvents: number;
+  /** When a walk of the whole ledger last found it intact: this check's time for a full one; null when not intact. */
+  fullCheckedAt: Date | null;
+  /** Tail checks: the chain ends of that walk (moved on by later tail checks), re-checked, from which this one went on. */
+  tailFrom?: ChainHead[];
+  durationMs: number;
+}
+
 export type LedgerVerification =
-  | { ok: true; events: number; head: string; heads: ChainHead[] }
-  | { ok: false; events: number; firstBad: BadEvent; heads: ChainHead[] };
+  | ({ ok: true; events: number; head: string; heads: ChainHead[] } & VerificationInfo)
+  | ({ ok: false; events: number; firstBad: BadEvent; heads: ChainHead[] } & VerificationInfo);
+
+/** The chain ends of the last verification that found the ledger intact, and when the full walk under it ran. */
+interface Checkpoint {
+  at: Date;
+  ends: Map<string, ChainHead>;
+}
+
+/** A tail check resting on a full walk older than this runs a full walk instead. */
+const DEFAULT_MAX_CHECKPOINT_AGE_MS = 60 * 60_000;
 
 export interface EventView extends LedgerEvent {
   /** The event's content still matches its stored hash. */
@@ -63,6 +89,10 @@ function toPlacement(row: PlacementRow | undefined): Placement {
 }
 
 export class CustodyService {
+  private checkpoint: Checkpoint | null = null;
+  private fullRun: Promise<LedgerVerification> | null = null;
+  private fullTimer: ReturnType<typeof setInterval> | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -249,50 +279,155 @@ export class CustodyService {
   }
 
   /**
-   * Walks the whole ledger once, in chain order (site, then seq), in large pages, recomputing every hash: proves that
-   * no event was altered, removed or inserted, and that each site's chain ends at its stored head. Memory stays
-   * bounded by the page size however long the ledger is.
+   * Verifies the ledger's hash chains and returns the result with how it was checked.
+   *
+   * - `full` (the default, and what `custos ledger verify` runs): walks every event of every site once, in large
+   *   pages, recomputing each hash and link, then compares each chain's end with its stored head. Proves no event was
+   *   altered, removed or inserted. When intact, the chain ends become this process's checkpoint.
+   * - `tail`: re-checks the checkpoint's event of each site (its stored content still hashes to the remembered hash)
+   *   and verifies every event after it, up to the heads. It does not re-read the events before the checkpoint: an
+   *   alteration there is found by the next full walk (`startFullChecks` runs one periodically), so the result says
+   *   when the whole chain was last walked (`fullCheckedAt`). Without a checkpoint, or one older than
+   *   `maxCheckpointAgeMs`, a tail check runs a full walk instead.
+   *
+   * A full walk already under way answers the requests that arrive meanwhile. Any failure drops the checkpoint.
    */
-  async verify(actor: Actor | null, opts: { pageSize?: number } = {}): Promise<LedgerVerification> {
+  async verify(
+    actor: Actor | null,
+    opts: { scope?: VerificationScope; pageSize?: number; maxCheckpointAgeMs?: number } = {},
+  ): Promise<LedgerVerification> {
     if (actor) requirePermission(actor, 'ledger.verify');
     const pageSize = opts.pageSize ?? 20_000;
-    const heads = await readHeads(this.db);
-    const headOf = new Map(heads.map((h) => [h.siteId, h]));
-    const checked = new Set<string>();
-    let events = 0;
-    let verifier = null as ChainVerifier | null;
-    const finishSite = (): BadEvent | null => {
-      if (!verifier) return null;
-      checked.add(verifier.siteId);
-      events += verifier.count;
-      return verifier.finish(headOf.get(verifier.siteId));
+    const checkpoint = this.checkpoint;
+    const maxAge = opts.maxCheckpointAgeMs ?? DEFAULT_MAX_CHECKPOINT_AGE_MS;
+    if (opts.scope === 'tail' && checkpoint && this.clock.now().getTime() - checkpoint.at.getTime() <= maxAge) {
+      return this.walk(checkpoint, pageSize);
+    }
+    if (this.fullRun && opts.pageSize === undefined) return this.fullRun;
+    const run = this.walk(null, pageSize).finally(() => {
+      if (this.fullRun === run) this.fullRun = null;
+    });
+    if (opts.pageSize === undefined) this.fullRun = run;
+    return run;
+  }
+
+  /**
+   * Runs a full verification now and then every `intervalMs` (a serving process), so that tail checks always rest on
+   * a recent walk of the whole ledger; `onResult` hears each outcome (e.g. to log a broken chain).
+   */
+  startFullChecks(opts: { intervalMs: number; onResult?: (result: LedgerVerification) => void; onError?: (err: unknown) => void }): void {
+    if (this.fullTimer) return;
+    const run = () => {
+      this.verify(null, { scope: 'full' }).then(opts.onResult, opts.onError);
     };
-    let after: { siteId: string; seq: number } | null = null;
-    for (;;) {
-      const page = await readChainPage(this.db, after, pageSize);
-      if (page.length === 0) break;
-      for (const event of page) {
-        if (event.siteId !== verifier?.siteId) {
-          const bad = finishSite();
-          if (bad) return { ok: false, events, firstBad: bad, heads };
-          verifier = new ChainVerifier(event.siteId);
+    this.fullTimer = setInterval(run, opts.intervalMs);
+    this.fullTimer.unref();
+    setImmediate(run);
+  }
+
+  async stopFullChecks(): Promise<void> {
+    if (this.fullTimer) clearInterval(this.fullTimer);
+    this.fullTimer = undefined;
+    await this.fullRun?.catch(() => undefined);
+  }
+
+  /** One verification pass: the whole ledger (`from` null) or each chain from a checkpoint. */
+  private async walk(from: Checkpoint | null, pageSize: number): Promise<LedgerVerification> {
+    const started = performance.now();
+    const checkedAt = this.clock.now();
+    const verifiers = new Map<string, ChainVerifier>();
+    let checkedEvents = 0;
+    let heads: ChainHead[] = [];
+    const info = (ok: boolean) => ({
+      scope: (from ? 'tail' : 'full') as VerificationScope,
+      checkedAt,
+      checkedEvents,
+      fullCheckedAt: from ? from.at : ok ? checkedAt : null,
+      ...(from ? { tailFrom: [...from.ends.values()] } : {}),
+      durationMs: Math.round(performance.now() - started),
+    });
+    const chainLength = () => [...verifiers.values()].reduce((n, v) => n + v.head.seq, 0);
+    const broken = async (bad: BadEvent): Promise<LedgerVerification> => {
+      if (this.checkpoint === from || !from) this.checkpoint = null;
+      return { ok: false, events: chainLength(), firstBad: await this.explainGap(bad), heads, ...info(false) };
+    };
+    const push = (verifier: ChainVerifier, event: LedgerEvent): BadEvent | null => {
+      checkedEvents += 1;
+      return verifier.push(event);
+    };
+
+    if (!from) {
+      // Every event once, in chain order: sites come one after the other, each from seq 1.
+      let after: { siteId: string; seq: number } | null = null;
+      let verifier = null as ChainVerifier | null;
+      for (;;) {
+        const page = await readChainPage(this.db, { after }, pageSize);
+        if (page.length === 0) break;
+        for (const event of page) {
+          if (event.siteId !== verifier?.siteId) {
+            verifier = new ChainVerifier(event.siteId);
+            verifiers.set(event.siteId, verifier);
+          }
+          const bad = push(verifier, event);
+          if (bad) return broken(bad);
         }
-        const bad = verifier.push(event);
-        if (bad) return { ok: false, events: events + verifier.count, firstBad: await this.explainGap(bad), heads };
+        const last = page[page.length - 1]!;
+        after = { siteId: last.siteId, seq: last.seq };
       }
-      const last = page[page.length - 1]!;
-      after = { siteId: last.siteId, seq: last.seq };
+    } else {
+      // The checkpoint's own event must still be exactly what the full walk hashed.
+      for (const [siteId, end] of from.ends) {
+        if (end.seq > 0) {
+          const [event] = await readChainPage(this.db, { after: { siteId, seq: end.seq - 1 }, onlySite: true }, 1);
+          checkedEvents += 1;
+          if (!event || event.seq !== end.seq || event.hash !== end.hash || hashEvent(event) !== event.hash) {
+            return broken({
+              id: event?.seq === end.seq ? event.id : '',
+              siteId,
+              seq: end.seq,
+              problem: 'hash_mismatch',
+              message: `Event seq ${end.seq} of site ${siteId}${event?.seq === end.seq ? ` (${event.id})` : ''}, verified by the full check of ${from.at.toISOString()}, was altered or removed since`,
+            });
+          }
+        }
+        verifiers.set(siteId, new ChainVerifier(siteId, end));
+      }
     }
-    const bad = finishSite();
-    if (bad) return { ok: false, events, firstBad: bad, heads };
-    // A head without any event must still be at the genesis (else its events were removed).
-    for (const head of heads) {
-      if (checked.has(head.siteId)) continue;
-      const empty = new ChainVerifier(head.siteId).finish(head);
-      if (empty) return { ok: false, events, firstBad: empty, heads };
+
+    // The heads are read after the walk, so that events appended meanwhile (heads and events commit together) are
+    // verified too rather than mistaken for a mismatch; a few rounds catch up with a busy site.
+    for (let round = 0; ; round++) {
+      heads = await readHeads(this.db);
+      let behind = false;
+      for (const head of heads) {
+        let verifier = verifiers.get(head.siteId);
+        if (!verifier) {
+          verifier = new ChainVerifier(head.siteId);
+          verifiers.set(head.siteId, verifier);
+        }
+        if (verifier.head.seq >= head.seq || round >= 5) continue;
+        behind = true;
+        for (;;) {
+          const page = await readChainPage(this.db, { after: verifier.head, onlySite: true }, pageSize);
+          for (const event of page) {
+            const bad = push(verifier, event);
+            if (bad) return broken(bad);
+          }
+          if (page.length < pageSize) break;
+        }
+      }
+      if (!behind) break;
     }
+    const headOf = new Map(heads.map((h) => [h.siteId, h]));
+    for (const siteId of [...verifiers.keys()].sort()) {
+      const bad = verifiers.get(siteId)!.finish(headOf.get(siteId));
+      if (bad) return broken(bad);
+    }
+    const ends = new Map([...verifiers.values()].map((v) => [v.siteId, v.head]));
+    // A tail check moves the checkpoint forward but keeps the time of the full walk it rests on.
+    if (!from || this.checkpoint === from) this.checkpoint = { at: from ? from.at : checkedAt, ends };
     const local = headOf.get(this.siteId);
-    return { ok: true, events, head: local?.hash ?? heads[0]?.hash ?? '', heads };
+    return { ok: true, events: chainLength(), head: local?.hash ?? heads[0]?.hash ?? '', heads, ...info(true) };
   }
 
   /** A gap whose missing event still exists under another seq was a renumbering: name that event. */

@@ -3,6 +3,8 @@ export {
   CustodyService,
   type AppendRequest,
   type LedgerVerification,
+  type VerificationInfo,
+  type VerificationScope,
   type EventView,
 } from './custody.service';
 export {
@@ -22,5 +24,5 @@ export {
   type ChainHead,
   type BadEvent,
 } from './custody.domain';
-export { AppendEventBody, AppendBatchBody, PersonEventsParams, type AppendEventInput } from './custody.dto';
+export { AppendEventBody, AppendBatchBody, PersonEventsParams, VerifyQuery, type AppendEventInput } from './custody.dto';
 export { findPlacements, countEventsByType } from './custody.repository';
