@@ -234,6 +234,14 @@ describe('the operations web app in Chromium', () => {
     await expect(page.getByTestId('ledger-head').textContent()).resolves.toBe(verify.head);
     await page.getByTestId('monitor-counts').waitFor();
     await expect(page.getByText(server.world.arabicName).count()).resolves.toBe(0);
+    // The button walks both chains in full now; a later load checks their tails and says when the full walk ran.
+    await page.getByTestId('verify-full').click();
+    await page.getByTestId('ledger-checked').getByText(/Whole chain verified at .* rehashed in/).waitFor();
+    await page.getByTestId('audit-checked').getByText(/Whole chain verified at .* rehashed in/).waitFor();
+    await page.reload();
+    await page.getByTestId('ledger-checked').getByText(/Whole chain last verified at .* before this check/).waitFor();
+    await page.getByTestId('audit-checked').getByText(/re-checked unchanged/).waitFor();
+    await expect(page.getByTestId('ledger-result').textContent()).resolves.toBe('Intact');
     await shot(page, '14-monitor-1440', true);
     expect(errors).toEqual([]);
     await context.close();
