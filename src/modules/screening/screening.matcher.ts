@@ -195,8 +195,19 @@ export class WatchlistIndex {
    * list names of common words (Mohammed + Ali) are spread over eighty years of births, so a person meets a few of
    * them instead of all.
    */
-  private readonly pairs = new Map<number, { all: Int32Array; byWindow: Map<number, Int32Array> }>();
+  private readonly pairs = new Map<number, number>();
   private keyCount = 0;
+  // The postings, flat (a few typed arrays for the whole index rather than one per pair and window, which took most
+  // of the index's build time in allocation and garbage collection). Pair slot s:
+  //  - all its names: allNames[allStart[s] .. allStart[s + 1]);
+  //  - its birth windows: runs runFrom[s] .. runFrom[s + 1], run r = window runWindow[r] with the names
+  //    windowNames[runStart[r] .. runStart[r + 1]).
+  private allNames = new Int32Array(0);
+  private allStart = new Int32Array(1);
+  private runFrom = new Int32Array(1);
+  private runWindow = new Int32Array(0);
+  private runStart = new Int32Array(1);
+  private windowNames = new Int32Array(0);
   /** a key -> (name, part) postings, sorted by the weight of the name's other parts (ascending) */
   private singles = new Map<number, { names: Int32Array; rest: Float64Array }>();
   private readonly byDocument = new Map<string, number[]>();
@@ -213,13 +224,15 @@ export class WatchlistIndex {
 
   constructor(entries: readonly IndexedEntry[]) {
     const singleLists = new Map<number, { name: number; rest: number }[]>();
-    const pairLists = new Map<number, { all: number[]; byWindow: Map<number, number[]> }>();
+    const pairLists = new Map<number, number[]>();
+    const windowsOfEntry: number[][] = [];
     this.entries = entries.filter((e) => e.entry.kind === 'individual');
     this.entries.forEach((ie, ei) => {
       const list: number[] = [];
       this.namesOfEntry.push(list);
       this.birthDays.push(Float64Array.from(ie.entry.births.flatMap((b) => [dayNumber(b.from), dayNumber(b.to)])));
       this.knownNationalities.push(ie.entry.nationalities.filter(isKnownCountryCode));
+      windowsOfEntry.push(this.entryWindows(ei));
       const seen = new Set<string>();
       ie.entry.names.forEach((n, ni) => {
         const f = screeningName(n.full);
@@ -243,16 +256,10 @@ export class WatchlistIndex {
             for (let j = i + 1; j < keyIds.length; j++) for (const k2 of keyIds[j]!) pairSet.add(pairKey(k, k2));
           }
         }
-        const windows = this.entryWindows(ei);
         for (const pk of pairSet) {
           let p = pairLists.get(pk);
-          if (!p) pairLists.set(pk, (p = { all: [], byWindow: new Map() }));
-          p.all.push(idx);
-          for (const w of windows) {
-            let q = p.byWindow.get(w);
-            if (!q) p.byWindow.set(w, (q = []));
-            q.push(idx);
-          }
+          if (!p) pairLists.set(pk, (p = []));
+          p.push(idx);
         }
       });
       for (const d of ie.entry.documents) {
@@ -263,14 +270,7 @@ export class WatchlistIndex {
       }
     });
     this.keyCount = this.keyIds.size;
-    for (const [pk, p] of pairLists) {
-      const a = Math.floor(pk / PAIR_SHIFT);
-      const b = pk - a * PAIR_SHIFT;
-      this.pairs.set(this.pairId(a, b), {
-        all: Int32Array.from(p.all),
-        byWindow: new Map([...p.byWindow].map(([w, l]) => [w, Int32Array.from(l)])),
-      });
-    }
+    this.flattenPairs(pairLists, windowsOfEntry);
     for (const [k, list] of singleLists) {
       list.sort((a, b) => a.rest - b.rest);
       this.singles.set(k, { names: Int32Array.from(list.map((x) => x.name)), rest: Float64Array.from(list.map((x) => x.rest)) });
@@ -278,6 +278,62 @@ export class WatchlistIndex {
     this.maskA = new Uint8Array(this.names.length);
     this.partsOfKey = new Int32Array(this.keyIds.size);
     this.bonus = new Float64Array(this.entries.length).fill(NaN);
+  }
+
+  private flattenPairs(pairLists: Map<number, number[]>, windowsOfEntry: number[][]): void {
+    const slots = pairLists.size;
+    let totalAll = 0;
+    let totalWindowed = 0;
+    let longest = 0;
+    for (const list of pairLists.values()) {
+      totalAll += list.length;
+      let n = 0;
+      for (const ni of list) n += windowsOfEntry[this.names[ni]!.entry]!.length;
+      totalWindowed += n;
+      if (n > longest) longest = n;
+    }
+    this.allNames = new Int32Array(totalAll);
+    this.allStart = new Int32Array(slots + 1);
+    this.windowNames = new Int32Array(totalWindowed);
+    this.runFrom = new Int32Array(slots + 1);
+    const runWindow: number[] = [];
+    const runStart: number[] = [];
+    // (window, name) of one pair, as window * nameCount + name: sorted, they give the runs in window order, names
+    // ascending within a run (the order of the names in `all`)
+    const nameCount = this.names.length;
+    const scratch = new Float64Array(longest);
+    let slot = 0;
+    let a0 = 0;
+    let w0 = 0;
+    for (const [pk, list] of pairLists) {
+      const a = Math.floor(pk / PAIR_SHIFT);
+      this.pairs.set(this.pairId(a, pk - a * PAIR_SHIFT), slot);
+      this.allStart[slot] = a0;
+      this.runFrom[slot] = runWindow.length;
+      let n = 0;
+      for (const ni of list) {
+        this.allNames[a0++] = ni;
+        for (const w of windowsOfEntry[this.names[ni]!.entry]!) scratch[n++] = w * nameCount + ni;
+      }
+      const tuples = scratch.subarray(0, n).sort();
+      let last = -1;
+      for (let q = 0; q < n; q++) {
+        const t = tuples[q]!;
+        const w = Math.floor(t / nameCount);
+        if (w !== last) {
+          runWindow.push(w);
+          runStart.push(w0);
+          last = w;
+        }
+        this.windowNames[w0++] = t - w * nameCount;
+      }
+      slot++;
+    }
+    this.allStart[slot] = a0;
+    this.runFrom[slot] = runWindow.length;
+    runStart.push(w0);
+    this.runWindow = Int32Array.from(runWindow);
+    this.runStart = Int32Array.from(runStart);
   }
 
   /** The birth windows an entry is posted under: every year within `nearDays` of one of its dates, or UNDATED. */
@@ -337,8 +393,8 @@ export class WatchlistIndex {
   private blocked(pk: Int32Array[], weights: Float64Array, floor: number, windows: number[] | null): number[] {
     const seen = this.maskA;
     const out: number[] = [];
-    const add = (list: Int32Array) => {
-      for (let q = 0; q < list.length; q++) {
+    const add = (list: Int32Array, from: number, to: number) => {
+      for (let q = from; q < to; q++) {
         const ni = list[q]!;
         if (seen[ni] === 0) {
           seen[ni] = 1;
@@ -352,14 +408,23 @@ export class WatchlistIndex {
         for (let j = i + 1; j < pk.length; j++) {
           for (const k2 of pk[j]!) {
             if (k2 < 0) continue;
-            const p = this.pairs.get(this.pairId(k, k2));
-            if (p === undefined) continue;
+            const slot = this.pairs.get(this.pairId(k, k2));
+            if (slot === undefined) continue;
             if (windows === null) {
-              add(p.all);
+              add(this.allNames, this.allStart[slot]!, this.allStart[slot + 1]!);
             } else {
+              const from = this.runFrom[slot]!;
+              const to = this.runFrom[slot + 1]!;
               for (const w of windows) {
-                const list = p.byWindow.get(w);
-                if (list !== undefined) add(list);
+                // the runs of a pair are in window order: binary search
+                let lo = from;
+                let hi = to;
+                while (lo < hi) {
+                  const mid = (lo + hi) >>> 1;
+                  if (this.runWindow[mid]! < w) lo = mid + 1;
+                  else hi = mid;
+                }
+                if (lo < to && this.runWindow[lo] === w) add(this.windowNames, this.runStart[lo]!, this.runStart[lo + 1]!);
               }
             }
           }
@@ -385,12 +450,19 @@ export class WatchlistIndex {
         if (!s) continue;
         let end = 0;
         while (end < s.names.length && s.rest[end]! <= limit + 1e-9) end++;
-        add(s.names.subarray(0, end));
+        add(s.names, 0, end);
       }
     }
     for (const ni of out) seen[ni] = 0;
     return out;
   }
+
+  /** The indexed entry of this database id (candidates found by a worker's copy of the index come back as ids). */
+  entryById(id: string): IndexedEntry | undefined {
+    this.byId ??= new Map(this.entries.map((e) => [e.id, e]));
+    return this.byId.get(id);
+  }
+  private byId: Map<string, IndexedEntry> | undefined;
 
   get nameCount(): number {
     return this.names.length;
