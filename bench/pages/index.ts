@@ -4,6 +4,8 @@
  * Console errors are collected too. Start the server first (e.g. `custos demo --scale full`), then:
  *   npm run bench -- pages --url http://127.0.0.1:8080 [--user commander] [--password custos-demo-2026] [--runs 3]
  *     [--pages /monitor,/overview]   only the pages whose path starts with one of these (e.g. for a role that sees few)
+ *     [--chains]                     also time the chain checks behind the monitor view over HTTP: full and tail
+ *                                    (`/ledger/verify`, and `/audit/verify` where the user may read the audit log)
  */
 import { performance } from 'node:perf_hooks';
 import { chromium, type Page } from 'playwright-core';
@@ -18,6 +20,7 @@ const user = arg('--user', 'commander');
 const password = arg('--password', 'custos-demo-2026');
 const runs = Number(arg('--runs', '3'));
 const only = arg('--pages', '').split(',').filter(Boolean);
+const chains = argv.includes('--chains');
 const widths = [
   { width: 1024, height: 768 },
   { width: 1440, height: 900 },
@@ -97,4 +100,33 @@ try {
 } finally {
   await browser.close();
 }
-console.log(JSON.stringify({ bench: 'pages', date: new Date().toISOString(), url: base, user, runs, results }, null, 2));
+
+/** Each chain check `runs` times over HTTP (the browser is not involved): wall time and the server's own durationMs. */
+async function timeChains(): Promise<Record<string, unknown>[]> {
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password }) });
+  const { token } = (await login.json()) as { token: string };
+  const out: Record<string, unknown>[] = [];
+  for (const path of ['/ledger/verify?scope=full', '/ledger/verify?scope=tail', '/audit/verify?scope=full', '/audit/verify?scope=tail']) {
+    const wall: number[] = [];
+    const server: number[] = [];
+    let last: Record<string, unknown> = {};
+    for (let r = 0; r < runs; r++) {
+      const t = performance.now();
+      const res = await fetch(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+      last = (await res.json()) as Record<string, unknown>;
+      if (!res.ok) break;
+      wall.push(performance.now() - t);
+      server.push(last.durationMs as number);
+    }
+    if (wall.length === 0) {
+      out.push({ check: path, skipped: (last.error as { code?: string })?.code });
+      continue;
+    }
+    const med = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+    out.push({ check: path, ok: last.ok, length: last.events ?? last.entries, rehashed: last.checkedEvents ?? last.checkedEntries, medianMs: med(wall), serverMedianMs: med(server) });
+  }
+  return out;
+}
+
+const chainResults = chains ? await timeChains() : undefined;
+console.log(JSON.stringify({ bench: 'pages', date: new Date().toISOString(), url: base, user, runs, results, ...(chainResults ? { chains: chainResults } : {}) }, null, 2));
