@@ -216,6 +216,31 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     expect(request?.details.possiblyMinor).toBe(true);
   }, 60_000);
 
+  it('re-screens the whole registry on worker threads with the outcome of a run on one thread', async () => {
+    expect((await importXml(newXml)).statusCode).toBe(201);
+    const adult = await buildPerson(app.services, { names: [{ full: 'Ibrahim Awwad Ibrahim al-Badri al-Samarrai' }], birthDate: '1971', nationalities: ['IRQ'] });
+    await buildPerson(app.services, { names: [{ full: 'Ibrahim Awad Ibrahim al-Badri' }], birthDate: '2016', nationalities: ['IRQ'], sex: 'M' });
+    await buildPerson(app.services, { names: [{ full: 'Yusuf Karim Hadi al-Mansouri' }], birthDate: '1980', nationalities: ['IRQ'] });
+    await app.services.screening.idle();
+
+    const here = await app.services.screening.screenAll('test:one-thread', { workers: 0, pageSize: 3 });
+    const stats = { blocked: 0, compared: 0 };
+    const times: number[] = [];
+    // small pages: several go through the workers while the next is read and the last recorded
+    const phases = { load: 0, match: 0, record: 0, workers: 0 };
+    const pooled = await app.services.screening.screenAll('test:workers', { workers: 2, pageSize: 3, stats, phases, onPerson: (ms) => times.push(ms) });
+    expect(phases.workers).toBe(2);
+    expect(pooled).toEqual({ ...here, trigger: 'test:workers' });
+    expect(pooled.skippedMinors).toBeGreaterThan(0);
+    expect(pooled.candidates).toBeGreaterThan(0);
+    // the same pairs again: nothing new to raise
+    expect(pooled.newHits).toBe(0);
+    expect(times).toHaveLength(pooled.screened);
+    expect(stats.compared).toBeGreaterThan(0);
+    const hits = (await app.http.inject({ method: 'GET', url: `/api/v1/screening/hits?personId=${adult}`, headers: auth(screener) })).json();
+    expect(hits.some((h: { entry: { ref: string } }) => h.entry.ref === 'QDi.299')).toBe(true);
+  }, 120_000);
+
   it('answers bad input with 4xx, never 500', async () => {
     const cases = [
       { method: 'GET' as const, url: '/api/v1/screening/hits?status=maybe' },

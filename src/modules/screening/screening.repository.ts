@@ -145,25 +145,26 @@ function assemble(
   return order.map((i) => byId.get(i)).filter((p): p is ScreenPerson => p !== undefined);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** These persons (in this order; unknown ids left out), the ids sent as one array parameter (faster than a list). */
 export async function loadScreenPersons(db: Db, ids: string[]): Promise<ScreenPerson[]> {
-  if (ids.length === 0) return [];
-  const list = sql.join(
-    ids.map((i) => sql`${i}::uuid`),
-    sql`, `,
-  );
+  const valid = ids.filter((i) => UUID.test(i));
+  if (valid.length === 0) return [];
+  const list = sql`any(${`{${valid.join(',')}}`}::uuid[])`;
   const [persons, names, nats, docs] = await Promise.all([
     queryRows<PersonPageRow>(
       db,
-      sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from persons where id in (${list})`,
+      sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from persons where id = ${list}`,
     ),
-    queryRows<{ person_id: string; full_name: string }>(db, sql`select person_id, full_name from person_names where person_id in (${list}) order by person_id, ordinal`),
-    queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from person_nationalities where person_id in (${list})`),
+    queryRows<{ person_id: string; full_name: string }>(db, sql`select person_id, full_name from person_names where person_id = ${list} order by person_id, ordinal`),
+    queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from person_nationalities where person_id = ${list}`),
     queryRows<{ person_id: string; type: string; number: string; issuing_country: string | null }>(
       db,
-      sql`select person_id, type, number, issuing_country from identity_documents where person_id in (${list})`,
+      sql`select person_id, type, number, issuing_country from identity_documents where person_id = ${list}`,
     ),
   ]);
-  return assemble(persons, names, nats, docs, ids);
+  return assemble(persons, names, nats, docs, valid);
 }
 
 // --- hits ---------------------------------------------------------------------------------------------------------

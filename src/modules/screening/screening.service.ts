@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
@@ -10,6 +11,7 @@ import { possiblyMinor, type RegistryService } from '../registry';
 import { candidateAction, personScreenHash, SCREENING_RULES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
 import { diffList, entryContentHash, entryScreenHash, parseList, type ListFormat, type ListStats, type OfacFiles, type WatchEntry } from './screening.lists';
 import { preparePerson, WatchlistIndex, type Candidate, type MatchStats } from './screening.matcher';
+import { MatcherPool } from './screening.pool';
 import {
   activeEntries,
   currentEntries,
@@ -99,15 +101,48 @@ export interface ScreenOptions {
   /** Per person matching time in milliseconds (benchmarks). */
   onPerson?: (ms: number) => void;
   stats?: MatchStats;
-  /** Seconds spent reading persons, matching (including preparing their names) and recording hits (benchmarks). */
+  /**
+   * Seconds the main thread spent reading persons, matching (preparing their names included; with workers, waiting
+   * for them) and recording hits (benchmarks). With workers these overlap: the next page is read and the previous
+   * one recorded while the workers match.
+   */
   phases?: ScreenPhases;
   pageSize?: number;
+  /**
+   * Worker threads for a re-screen of the whole registry. Default: `CUSTOS_SCREENING_WORKERS`, else one per core (up
+   * to 4) on a machine with two or more, and only when the registry has at least a page of persons; 0 matches on
+   * the main thread. Given explicitly, workers are used whatever the registry's size (tests).
+   */
+  workers?: number;
+}
+
+/** Worker threads by default: one per core up to 4, none on one core; `CUSTOS_SCREENING_WORKERS` decides when set. */
+function defaultWorkers(): number {
+  const env = process.env.CUSTOS_SCREENING_WORKERS;
+  if (env !== undefined && env.trim() !== '') {
+    const n = Number(env);
+    return Number.isInteger(n) && n > 0 ? Math.min(n, 16) : 0;
+  }
+  const cores = availableParallelism();
+  return cores >= 2 ? Math.min(cores, 4) : 0;
+}
+
+/** A run over fewer persons matches on the main thread: starting workers would cost more than they save. */
+const MIN_PERSONS_FOR_WORKERS = 2000;
+/** Persons per message to a worker: small enough to share a page evenly, large enough to keep messages few. */
+const CHUNK = 250;
+
+interface Matched {
+  screened: number;
+  found: { person: ScreenPerson; personHash: string; candidates: Candidate[] }[];
 }
 
 export interface ScreenPhases {
   load: number;
   match: number;
   record: number;
+  /** Worker threads that matched (0: all on the main thread). */
+  workers?: number;
 }
 
 const SCREENER = systemActor('watchlist screening');
@@ -294,25 +329,63 @@ export class ScreeningService {
     return index;
   }
 
-  /** Screens every registry person (possible minors skipped) against every active list, page by page. */
+  /**
+   * Screens every registry person (possible minors skipped) against every active list, page by page. On a large
+   * registry, worker threads match while the main thread reads the next page and records the hits of the previous
+   * one (the first page is matched here while the workers start); a pool that fails leaves its work to this thread.
+   */
   async screenAll(trigger: string, opts: ScreenOptions = {}): Promise<ScreeningRunResult> {
     const total: ScreeningRunResult = { trigger, screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
     const index = await this.currentIndex();
     if (index.entries.length === 0) return total;
     const pageSize = opts.pageSize ?? 2000;
-    let after: string | null = null;
-    for (;;) {
-      const t0 = performance.now();
-      const page = await screenPersonsPage(this.db, after, pageSize);
-      if (opts.phases) opts.phases.load += (performance.now() - t0) / 1000;
-      if (page.last === null) break;
-      after = page.last;
-      const r = await this.screenLoaded(page.persons, trigger, { ...opts, includeMinors: false }, index);
-      total.screened += r.screened;
-      total.skippedMinors += r.skippedMinors;
-      total.candidates += r.candidates;
-      total.newHits += r.newHits;
-      total.refreshedHits += r.refreshedHits;
+    const wanted = opts.workers ?? defaultWorkers();
+    const forced = opts.workers !== undefined && opts.workers > 0;
+    let pool: Promise<MatcherPool | null> | null = null;
+    const now = this.clock.now();
+    try {
+      let after: string | null = null;
+      let previous: Promise<Matched> | null = null;
+      for (;;) {
+        let t0 = performance.now();
+        const page = await screenPersonsPage(this.db, after, pageSize);
+        if (opts.phases) opts.phases.load += (performance.now() - t0) / 1000;
+        let current: Promise<Matched> | null = null;
+        if (page.last !== null) {
+          after = page.last;
+          const adults = page.persons.filter((p) => !possiblyMinor({ birthTo: p.birthTo }, now));
+          total.skippedMinors += page.persons.length - adults.length;
+          if (pool === null && wanted > 0 && (forced || page.persons.length >= MIN_PERSONS_FOR_WORKERS)) {
+            pool = MatcherPool.start(wanted, index.entries).catch((err: unknown) => {
+              this.logger.warn({ err }, 'screening workers did not start: matching on the main thread');
+              return null;
+            });
+          }
+          const starting = pool;
+          current =
+            starting !== null && (previous !== null || forced)
+              ? starting.then((p) => (p ? this.matchOnPool(p, adults, index, opts) : this.matchHere(adults, index, opts)))
+              : Promise.resolve(this.matchHere(adults, index, opts));
+          // a failed promise is awaited below; never reported as unhandled meanwhile
+          current.catch(() => undefined);
+        }
+        if (previous !== null) {
+          t0 = performance.now();
+          const matched = await previous;
+          if (opts.phases) opts.phases.match += (performance.now() - t0) / 1000;
+          t0 = performance.now();
+          const r = await this.recordMatched(matched, trigger);
+          if (opts.phases) opts.phases.record += (performance.now() - t0) / 1000;
+          total.screened += r.screened;
+          total.candidates += r.candidates;
+          total.newHits += r.newHits;
+          total.refreshedHits += r.refreshedHits;
+        }
+        if (current === null) break;
+        previous = current;
+      }
+    } finally {
+      if (pool !== null) await (await pool)?.close();
     }
     await this.db.transaction((tx) =>
       this.audit.record(tx, SCREENER, { action: 'screening.run', subjectType: 'screening', details: { ...total } }),
@@ -323,34 +396,79 @@ export class ScreeningService {
   /** Screens these persons now; possible minors only with `includeMinors` (an explicit request). */
   async screenPersons(personIds: string[], trigger: string, opts: ScreenOptions = {}, index?: WatchlistIndex): Promise<ScreeningRunResult> {
     const idx = index ?? (await this.currentIndex());
-    if (idx.entries.length === 0 || personIds.length === 0) return { trigger, screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
-    const t0 = performance.now();
+    const result: ScreeningRunResult = { trigger, screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
+    if (idx.entries.length === 0 || personIds.length === 0) return result;
+    let t0 = performance.now();
     const persons = await loadScreenPersons(this.db, personIds);
     if (opts.phases) opts.phases.load += (performance.now() - t0) / 1000;
-    return this.screenLoaded(persons, trigger, opts, idx);
+    const now = this.clock.now();
+    const chosen = opts.includeMinors ? persons : persons.filter((p) => !possiblyMinor({ birthTo: p.birthTo }, now));
+    result.skippedMinors = persons.length - chosen.length;
+    const matched = this.matchHere(chosen, idx, opts);
+    t0 = performance.now();
+    const r = await this.recordMatched(matched, trigger);
+    if (opts.phases) opts.phases.record += (performance.now() - t0) / 1000;
+    return { ...r, skippedMinors: result.skippedMinors };
   }
 
-  private async screenLoaded(persons: ScreenPerson[], trigger: string, opts: ScreenOptions, idx: WatchlistIndex): Promise<ScreeningRunResult> {
-    const result: ScreeningRunResult = { trigger, screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
-    let t0 = performance.now();
-    const now = this.clock.now();
-    const found: { person: ScreenPerson; personHash: string; candidates: Candidate[] }[] = [];
+  /** Matches persons on this thread. */
+  private matchHere(persons: ScreenPerson[], idx: WatchlistIndex, opts: ScreenOptions): Matched {
+    const t0 = performance.now();
+    const found: Matched['found'] = [];
     for (const person of persons) {
-      if (!opts.includeMinors && possiblyMinor({ birthTo: person.birthTo }, now)) {
-        result.skippedMinors++;
-        continue;
-      }
       const t = performance.now();
       const candidates = idx.search(preparePerson(person), { threshold: this.threshold }, opts.stats);
       opts.onPerson?.(performance.now() - t);
-      result.screened++;
       if (candidates.length) found.push({ person, personHash: personScreenHash(person), candidates });
     }
     if (opts.phases) opts.phases.match += (performance.now() - t0) / 1000;
-    t0 = performance.now();
-    const created = await this.recordCandidates(found, trigger, result);
+    return { screened: persons.length, found };
+  }
+
+  /** Matches persons on the workers, a chunk each; a chunk a failed worker leaves is matched on this thread. */
+  private async matchOnPool(pool: MatcherPool, persons: ScreenPerson[], idx: WatchlistIndex, opts: ScreenOptions): Promise<Matched> {
+    if (opts.phases) opts.phases.workers = pool.size;
+    const chunks: ScreenPerson[][] = [];
+    for (let i = 0; i < persons.length; i += CHUNK) chunks.push(persons.slice(i, i + CHUNK));
+    const results = await Promise.all(
+      chunks.map((chunk) =>
+        pool.search(chunk, this.threshold).then(
+          (r) => ({ chunk, r, here: null }),
+          (err: unknown) => {
+            this.logger.warn({ err }, 'a screening worker failed: matching its persons on the main thread');
+            return { chunk, r: null, here: this.matchHere(chunk, idx, opts) };
+          },
+        ),
+      ),
+    );
+    const found: Matched['found'] = [];
+    for (const { chunk, r, here } of results) {
+      if (here) {
+        found.push(...here.found);
+        continue;
+      }
+      for (const ms of r!.ms) opts.onPerson?.(ms);
+      if (opts.stats) {
+        opts.stats.blocked += r!.stats.blocked;
+        opts.stats.compared += r!.stats.compared;
+      }
+      const byPerson = new Map<number, Candidate[]>();
+      for (const c of r!.candidates) {
+        const entry = idx.entryById(c.entryId);
+        if (!entry) continue;
+        let list = byPerson.get(c.person);
+        if (!list) byPerson.set(c.person, (list = []));
+        list.push({ entry, evidence: c.evidence });
+      }
+      for (const [i, candidates] of byPerson) found.push({ person: chunk[i]!, personHash: personScreenHash(chunk[i]!), candidates });
+    }
+    return { screened: persons.length, found };
+  }
+
+  private async recordMatched(matched: Matched, trigger: string): Promise<ScreeningRunResult> {
+    const result: ScreeningRunResult = { trigger, screened: matched.screened, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
+    const created = await this.recordCandidates(matched.found, trigger, result);
     await this.notify(created);
-    if (opts.phases) opts.phases.record += (performance.now() - t0) / 1000;
     return result;
   }
 
