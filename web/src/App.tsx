@@ -17,6 +17,7 @@ const RollcallsPage = lazy(() => import('./routes/RollcallsPage'));
 const RollcallPage = lazy(() => import('./routes/RollcallPage'));
 const AlertsPage = lazy(() => import('./routes/AlertsPage'));
 const MonitorPage = lazy(() => import('./routes/MonitorPage'));
+const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
 
 interface RouteDef {
   pattern: string;
@@ -35,6 +36,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/rollcalls', needs: ['rollcall.run'], render: () => <RollcallsPage /> },
   { pattern: '/rollcalls/:id', needs: ['rollcall.run'], render: (p) => <RollcallPage id={p.id!} /> },
   { pattern: '/alerts', needs: ['alerts.read'], render: () => <AlertsPage /> },
+  { pattern: '/screening', needs: ['screening.read'], render: () => <ScreeningPage /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
 ];
 
@@ -43,7 +45,7 @@ function Home() {
   const s = useSession();
   const { navigate } = useRouter();
   useEffect(() => {
-    const to = s.can('reports.read') ? '/overview' : s.can('persons.read') ? '/persons' : '/facilities';
+    const to = s.can('reports.read') ? '/overview' : s.can('screening.decide') ? '/screening' : s.can('persons.read') ? '/persons' : '/facilities';
     navigate(to, { replace: true });
   }, [s, navigate]);
   return null;

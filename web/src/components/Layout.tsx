@@ -23,6 +23,7 @@ const NAV: NavItem[] = [
   { to: '/persons', label: 'Persons', needs: 'persons.read', description: 'Search and records' },
   { to: '/rollcalls', label: 'Roll call', needs: 'rollcall.run', description: 'Count a block' },
   { to: '/alerts', label: 'Alerts', needs: 'alerts.read', description: 'Live inbox' },
+  { to: '/screening', label: 'Screening', needs: 'screening.read', description: 'Watchlist review' },
   { to: '/monitor', label: 'Monitor', needs: 'ledger.verify', description: 'Ledger and counts' },
 ];
 

@@ -7,6 +7,7 @@ export const RULE_LABEL: Record<string, string> = {
   'rollcall.late': 'Roll call not closed in time',
   'person.repeated_absence': 'Absent at consecutive roll calls',
   'facility.over_capacity': 'Over capacity',
+  'screening.hit': 'Screening candidates awaiting review',
 };
 
 export function alertTitle(a: Pick<Alert, 'title' | 'rule'>): string {
