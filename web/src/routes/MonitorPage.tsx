@@ -1,9 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert as MAlert, Badge, Button, Code, Grid, Group, Loader, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { api, REPORT_STATUSES, type AuditVerify, type LedgerVerify, type StatusReport } from '../lib/api';
-import { dateTime, num, shortHash, statusLabel } from '../lib/format';
+import { Alert as MAlert, Badge, Button, Code, Group, Loader, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { api, type AuditVerify, type LedgerVerify, type StatusReport } from '../lib/api';
+import { dateTime, num, shortHash } from '../lib/format';
 import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
+import { PageHeader } from '../components/PageHeader';
+import { Panel } from '../components/Panel';
+import { StatusTable } from '../components/StatusTable';
 import { ErrorNote } from '../components/Problems';
 
 /** How old the full walk under a tail check was when the check ran (server times: no browser clock involved). */
@@ -62,19 +65,15 @@ export default function MonitorPage() {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1} size="h2">
-            Monitor
-          </Title>
-          <Text size="sm" c="dimmed">
-            Check that nobody disappeared from the record: the ledger's hash chains, their heads and the counts they give.
-          </Text>
-        </div>
-        <Button variant="light" onClick={() => full.mutate()} loading={full.isPending} data-testid="verify-full">
-          Verify the whole chains now
-        </Button>
-      </Group>
+      <PageHeader
+        title="Monitor"
+        description="Check that nobody disappeared from the record: the ledger's hash chains, their heads and the counts they give."
+        actions={
+          <Button variant="light" onClick={() => full.mutate()} loading={full.isPending} data-testid="verify-full">
+            Verify the whole chains now
+          </Button>
+        }
+      />
 
       <ErrorNote error={ledger.error} what="the ledger check" />
       <ErrorNote error={full.error} what="the full verification" />
@@ -87,15 +86,16 @@ export default function MonitorPage() {
         </Paper>
       )}
       {l && (
-        <Paper withBorder p="md" radius="md" data-testid="ledger-verify">
-          <Group justify="space-between" mb="sm">
-            <Title order={2} size="h4">
-              Custody ledger
-            </Title>
+        <Panel
+          title="Custody ledger"
+          size="h4"
+          testId="ledger-verify"
+          aside={
             <Badge size="xl" color={l.ok ? 'teal' : 'red'} data-testid="ledger-result">
               {l.ok ? 'Intact' : 'Broken'}
             </Badge>
-          </Group>
+          }
+        >
           {!l.ok && (
             <MAlert color="red" title="The chain does not verify" mb="sm">
               <Code block>{JSON.stringify(l.firstBad, null, 2)}</Code>
@@ -141,27 +141,25 @@ export default function MonitorPage() {
           <Text size="xs" c="dimmed" mt="xs">
             The full check also runs offline with <Code>custos ledger verify</Code>.
           </Text>
-        </Paper>
+        </Panel>
       )}
 
       {session.can('audit.read') && (
-        <Paper withBorder p="md" radius="md" data-testid="audit-verify">
-          <Group justify="space-between">
-            <div>
-              <Title order={2} size="h4">
-                Audit log
-              </Title>
-              <Text size="sm" c="dimmed">
-                Every read of a person record and every change, hash-chained like the ledger.
-              </Text>
-            </div>
-            {audit.isPending && <Loader size="sm" aria-label="Verifying the audit log" />}
-            {audit.data && (
+        <Panel
+          title="Audit log"
+          size="h4"
+          testId="audit-verify"
+          description="Every read of a person record and every change, hash-chained like the ledger."
+          aside={
+            audit.isPending ? (
+              <Loader size="sm" aria-label="Verifying the audit log" />
+            ) : audit.data ? (
               <Badge size="xl" color={audit.data.ok ? 'teal' : 'red'} data-testid="audit-result">
                 {audit.data.ok ? 'Intact' : 'Broken'}
               </Badge>
-            )}
-          </Group>
+            ) : null
+          }
+        >
           {audit.data && !audit.data.ok && (
             <MAlert color="red" title="The audit chain does not verify" mt="sm">
               <Code block>{JSON.stringify(audit.data.firstBad, null, 2)}</Code>
@@ -174,72 +172,13 @@ export default function MonitorPage() {
           )}
           {audit.data && <CheckedHow check={audit.data} unit={{ one: 'entry', many: 'entries' }} testId="audit-checked" />}
           <ErrorNote error={audit.error} />
-        </Paper>
+        </Panel>
       )}
 
       {report.data && (
-        <Grid>
-          <Grid.Col span={12}>
-            <Paper withBorder p="md" radius="md">
-              <Title order={2} size="h4" mb="xs">
-                Counts by facility and status
-              </Title>
-              <Text size="sm" c="dimmed" mb="sm">
-                Counts only: no names or identities are shown here.
-              </Text>
-              <ScrollArea type="auto">
-              <Table striped withTableBorder data-testid="monitor-counts" fz="sm" miw={720}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Facility</Table.Th>
-                    <Table.Th ta="right">On roll</Table.Th>
-                    <Table.Th ta="right">Minors</Table.Th>
-                    {REPORT_STATUSES.map((s) => (
-                      <Table.Th key={s} ta="right">
-                        {statusLabel(s)}
-                      </Table.Th>
-                    ))}
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {report.data.facilities.map((f) => (
-                    <Table.Tr key={f.id}>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{f.code}</Table.Td>
-                      <Table.Td ta="right" className="num">
-                        {num(f.onRoll)}
-                      </Table.Td>
-                      <Table.Td ta="right" className="num">
-                        {num(f.minorsOnRoll)}
-                      </Table.Td>
-                      {REPORT_STATUSES.map((s) => (
-                        <Table.Td key={s} ta="right" className="num">
-                          {num(f.byStatus[s])}
-                        </Table.Td>
-                      ))}
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-                <Table.Tfoot>
-                  <Table.Tr>
-                    <Table.Th>Total</Table.Th>
-                    <Table.Th ta="right" className="num" data-testid="monitor-total">
-                      {num(report.data.totals.onRoll)}
-                    </Table.Th>
-                    <Table.Th ta="right" className="num">
-                      {num(report.data.totals.minorsOnRoll)}
-                    </Table.Th>
-                    {REPORT_STATUSES.map((s) => (
-                      <Table.Th key={s} ta="right" className="num">
-                        {num(report.data.totals[s])}
-                      </Table.Th>
-                    ))}
-                  </Table.Tr>
-                </Table.Tfoot>
-              </Table>
-              </ScrollArea>
-            </Paper>
-          </Grid.Col>
-        </Grid>
+        <Panel title="Counts by facility and status" size="h4" description="Counts only: no names or identities are shown here.">
+          <StatusTable report={report.data} testId="monitor-counts" minors />
+        </Panel>
       )}
     </Stack>
   );

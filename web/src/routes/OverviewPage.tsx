@@ -1,11 +1,14 @@
 import { lazy, Suspense, useMemo, type MouseEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Anchor, Badge, Button, Grid, Group, Paper, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
-import { api, bearerToken, download, REPORT_STATUSES, type StatusReport } from '../lib/api';
-import { num, shortTime, statusLabel, STATUS_COLOR } from '../lib/format';
+import { Anchor, Badge, Button, Grid, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { api, bearerToken, download, type StatusReport } from '../lib/api';
+import { num, shortTime, STATUS_COLOR } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
+import { PageHeader } from '../components/PageHeader';
+import { Panel } from '../components/Panel';
+import { StatusTable } from '../components/StatusTable';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { useOpenAlerts } from '../features/alerts/alerts.queries';
@@ -70,20 +73,20 @@ export default function OverviewPage() {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1} size="h2">
-            Overview
-          </Title>
-          <Text c="dimmed" size="sm">
+      <PageHeader
+        title="Overview"
+        description={
+          <>
             {session.nationalities.length ? `Counts of ${session.nationalities.join(', ')} nationals only. ` : ''}
             Every number is counted from the custody ledger{r ? `, as of ${shortTime(r.generatedAt)}` : ''}.
-          </Text>
-        </div>
-        <Button component="a" href={CSV} download="custos-status.csv" onClick={csvClick} variant="light" data-testid="csv-export">
-          Export status CSV
-        </Button>
-      </Group>
+          </>
+        }
+        actions={
+          <Button component="a" href={CSV} download="custos-status.csv" onClick={csvClick} variant="light" data-testid="csv-export">
+            Export status CSV
+          </Button>
+        }
+      />
 
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
         <StatCard label="On roll" value={r ? num(r.totals.onRoll) : '…'} hint={r ? `${num(r.totals.minorsOnRoll)} minors` : undefined} testId="total-onRoll" />
@@ -108,18 +111,12 @@ export default function OverviewPage() {
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
-          <Paper withBorder p="sm" radius="md">
-            <Title order={2} size="h5" mb="xs">
-              Facilities
-            </Title>
+          <Panel title="Facilities">
             <Suspense fallback={<Skeleton h={360} />}>{r && <FacilityMap facilities={mapFacilities} onOpen={(id) => navigate(`/facilities/${id}`)} />}</Suspense>
-          </Paper>
+          </Panel>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
-          <Paper withBorder p="sm" radius="md" h="100%">
-            <Title order={2} size="h5" mb="xs">
-              Population, Delta and alerts
-            </Title>
+          <Panel title="Population, Delta and alerts" h="100%">
             <Table verticalSpacing={6} data-testid="facility-summary">
               <Table.Thead>
                 <Table.Tr>
@@ -157,7 +154,7 @@ export default function OverviewPage() {
                 })}
               </Table.Tbody>
             </Table>
-          </Paper>
+          </Panel>
         </Grid.Col>
       </Grid>
 
@@ -169,30 +166,24 @@ export default function OverviewPage() {
       {rollcallFiguresShown && (
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 6 }}>
-          <Paper withBorder p="sm" radius="md">
-            <Title order={2} size="h5">
-              Population at each roll call
-            </Title>
+          <Panel title="Population at each roll call">
             <Suspense fallback={<Skeleton h={260} />}>
               {r && <PopulationChart figures={figures} report={r} />}
             </Suspense>
-          </Paper>
+          </Panel>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6 }}>
-          <Paper withBorder p="sm" radius="md">
-            <Title order={2} size="h5">
-              Delta at each roll call
-            </Title>
+          <Panel title="Delta at each roll call">
             <Suspense fallback={<Skeleton h={260} />}>
               {r && <DeltaChart figures={figures} report={r} />}
             </Suspense>
-          </Paper>
+          </Panel>
         </Grid.Col>
       </Grid>
 
       )}
 
-      {r && <StatusTable report={r} />}
+      {r && <StatusTables report={r} />}
     </Stack>
   );
 }
@@ -256,77 +247,28 @@ function DeltaChart({ figures, report }: { figures: RollcallFigures[]; report: S
   );
 }
 
-function StatusTable({ report }: { report: StatusReport }) {
-  const statuses = REPORT_STATUSES;
+function StatusTables({ report }: { report: StatusReport }) {
   return (
     <Grid gap="md">
       <Grid.Col span={12}>
-        <Paper withBorder p="sm" radius="md">
-          <Group justify="space-between" mb="xs">
-            <Title order={2} size="h5">
-              Status by facility
-            </Title>
+        <Panel
+          title="Status by facility"
+          aside={
             <Anchor href={CSV} download="custos-status.csv" onClick={csvClick} size="sm">
               CSV
             </Anchor>
-          </Group>
-          <ScrollArea type="auto">
-            <Table striped highlightOnHover withTableBorder data-testid="status-table" miw={640} fz="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Facility</Table.Th>
-                  <Table.Th ta="right">On roll</Table.Th>
-                  {statuses.map((s) => (
-                    <Table.Th key={s} ta="right">
-                      {statusLabel(s)}
-                    </Table.Th>
-                  ))}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {report.facilities.map((f) => (
-                  <Table.Tr key={f.id} data-testid={`status-row-${f.code}`}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Link to={`/facilities/${f.id}`}>{f.code}</Link>
-                    </Table.Td>
-                    <Table.Td ta="right" className="num" fw={600} data-testid="onRoll">
-                      {num(f.onRoll)}
-                    </Table.Td>
-                    {statuses.map((s) => (
-                      <Table.Td key={s} ta="right" className="num" data-testid={s} c={f.byStatus[s] ? undefined : 'dimmed'}>
-                        {num(f.byStatus[s])}
-                      </Table.Td>
-                    ))}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-              <Table.Tfoot>
-                <Table.Tr data-testid="status-row-TOTAL">
-                  <Table.Th>Total</Table.Th>
-                  <Table.Th ta="right" className="num" data-testid="onRoll">
-                    {num(report.totals.onRoll)}
-                  </Table.Th>
-                  {statuses.map((s) => (
-                    <Table.Th key={s} ta="right" className="num" data-testid={s}>
-                      {num(report.totals[s])}
-                    </Table.Th>
-                  ))}
-                </Table.Tr>
-              </Table.Tfoot>
-            </Table>
-          </ScrollArea>
+          }
+        >
+          <StatusTable report={report} testId="status-table" rowTestId="status-row" linkFacilities />
           {report.totals.registeredNotAdmitted > 0 && (
             <Text size="xs" c="dimmed" mt={4}>
               {num(report.totals.registeredNotAdmitted)} registered, not yet admitted to a facility.
             </Text>
           )}
-        </Paper>
+        </Panel>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 8, lg: 6 }}>
-        <Paper withBorder p="sm" radius="md">
-          <Title order={2} size="h5" mb="xs">
-            By nationality
-          </Title>
+        <Panel title="By nationality">
           <ScrollArea.Autosize mah={360} type="auto">
             <Table striped data-testid="nationality-table">
               <Table.Thead>
@@ -359,7 +301,7 @@ function StatusTable({ report }: { report: StatusReport }) {
               </Table.Tbody>
             </Table>
           </ScrollArea.Autosize>
-        </Paper>
+        </Panel>
       </Grid.Col>
     </Grid>
   );

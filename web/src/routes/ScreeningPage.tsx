@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Group, List, Modal, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Group, List, Modal, Paper, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
 import { api } from '../lib/api';
 import { dateTime, num } from '../lib/format';
 import { useSession } from '../lib/session';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { Name } from '../components/Name';
+import { PageHeader } from '../components/PageHeader';
 import { SOURCE_LABEL, type Hit, type HitDetail } from '../features/screening/screening.api';
 
 type Tab = 'pending' | 'decided';
@@ -41,15 +42,10 @@ export default function ScreeningPage() {
 
   return (
     <Stack gap="md">
-      <div>
-        <Title order={1} size="h2">
-          Screening review
-        </Title>
-        <Text size="sm" c="dimmed">
-          Possible matches between persons in custody and the sanctions lists. The strength orders the evidence; it is not a verdict: confirm or
-          dismiss each one with a reason{canDecide ? '' : ' (your role may read the queue, not decide)'}.
-        </Text>
-      </div>
+      <PageHeader
+        title="Screening review"
+        description={`Possible matches between persons in custody and the sanctions lists. The strength orders the evidence; it is not a verdict: confirm or dismiss each one with a reason${canDecide ? '' : ' (your role may read the queue, not decide)'}.`}
+      />
       <SegmentedControl
         value={tab}
         onChange={(v) => setTab(v as Tab)}
