@@ -70,6 +70,7 @@ describe('the screening review screen', () => {
     await page.waitForURL(/\/screening$/);
     await settled(page);
     const cards = page.getByTestId('hit-card');
+    await cards.first().waitFor();
     await expect(cards.count()).resolves.toBe(2);
     const first = page.locator(`[data-testid=hit-card][data-hit-id="${hitIds[0]}"]`);
     await expect(first.getByTestId('hit-person').textContent()).resolves.toMatch(/al-Zuba.di .*and.* KHALID YASIN/i);

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Group, List, Modal, Paper, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+import { Badge, Button, Group, List, Loader, Modal, Paper, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
 import { api } from '../lib/api';
 import { dateTime, num } from '../lib/format';
 import { useSession } from '../lib/session';
@@ -58,6 +58,7 @@ export default function ScreeningPage() {
         aria-label="Review status"
       />
       <ErrorNote error={hits.error} what="the review queue" />
+      {hits.isPending && <Loader aria-label="Loading the review queue" />}
       <Stack gap="sm" data-testid="hit-list">
         {(hits.data ?? []).map((h) => (
           <HitCard key={h.id} hit={h} canDecide={canDecide && h.status === 'pending'} canOpenPerson={session.can('persons.read')} onDecide={(decision) => setDeciding({ hit: h, decision })} />
