@@ -226,10 +226,10 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     const here = await app.services.screening.screenAll('test:one-thread', { workers: 0, pageSize: 3 });
     const stats = { blocked: 0, compared: 0 };
     const times: number[] = [];
-    // small pages: several go through the workers while the next is read and the last recorded
+    // small pages and chunks: the worker and this thread share each page while the next is read and the last recorded
     const phases = { load: 0, match: 0, record: 0, workers: 0 };
-    const pooled = await app.services.screening.screenAll('test:workers', { workers: 2, pageSize: 3, stats, phases, onPerson: (ms) => times.push(ms) });
-    expect(phases.workers).toBe(2);
+    const pooled = await app.services.screening.screenAll('test:workers', { workers: 1, pageSize: 3, chunkSize: 1, stats, phases, onPerson: (ms) => times.push(ms) });
+    expect(phases.workers).toBe(1);
     expect(pooled).toEqual({ ...here, trigger: 'test:workers' });
     expect(pooled.skippedMinors).toBeGreaterThan(0);
     expect(pooled.candidates).toBeGreaterThan(0);

@@ -4,16 +4,21 @@
  * list. Prints JSON:
  * - imports: parse + store time of each list, and the screening that each list update runs (adults only: possible
  *   minors are never screened without a request);
- * - rescreen: `screenAll` end to end on the database (page loads, matching, recording), per-person matching p50/p95;
+ * - rescreen: `screenAll` end to end on the database (page loads, matching, recording), per-person matching p50/p95,
+ *   as configured (the main thread alone below 4 cores) and the other way (`rescreenOtherWay`: one worker thread
+ *   beside the main thread, or none);
+ * - allPersonsEndToEnd: every person (minors included, as an officer's request would) through `screenPersons`, read
+ *   by id, matched on the main thread, hits recorded;
  * - matcher: every one of the persons (minors included, in memory) against both lists: total and p50/p95 per person,
  *   CPU time beside wall time (the machine is shared);
  * - brute force: a sample compared with every list name (no blocking, no bound): the hits it finds and how many of
  *   them the blocked search missed (the claim: none), beside the cost ratio;
  * - planted: persons made from list entries (another spelling or the original script, the listed birth year):
- *   how many are hit.
+ *   how many are hit;
+ * - loadAverage1m: the machine's load at each step (other work slows every figure).
  *   npm run bench -- screening [--db pglite|postgres] [--persons 60000] [--sample 100] [--planted 200] [--seed 1]
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { systemActor } from '../../src/modules/access';
 import { preparePerson } from '../../src/modules/screening';
@@ -35,7 +40,15 @@ function quantile(sorted: number[], q: number): number {
 }
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/** The machine's load average (1 min) now: other work on the machine slows every figure; it is printed beside them. */
+const load1 = () => Math.round(loadavg()[0]! * 100) / 100;
+const cpuSince = (c: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(c);
+  return r3((u.user + u.system) / 1e6);
+};
+
 async function main() {
+  const loads: Record<string, number> = { start: load1() };
   const { unXml, ofacFiles } = readLists();
   let t = performance.now();
   const { inputs, planted, random } = buildWorld({ persons: PERSONS, planted: PLANTED, seed: SEED, unXml, ofacFiles });
@@ -48,6 +61,7 @@ async function main() {
     for (let i = 0; i < inputs.length; i += 2000) ids.push(...(await services.registry.createMany(actor, inputs.slice(i, i + 2000).map((x) => x.input))));
     await services.screening.idle(); // no list yet: enrolment screening finds nothing to screen against
     const enrolSeconds = (performance.now() - t) / 1000;
+    loads.afterEnrol = load1();
 
     // --- list updates: each import screens the registry (adults) against every active list ----------------------
     t = performance.now();
@@ -63,14 +77,46 @@ async function main() {
     await services.screening.idle();
     const bothScreenSeconds = (performance.now() - t) / 1000;
 
-    // --- re-screen end to end, with per-person matching times ---------------------------------------------------
+    loads.afterImports = load1();
+
+    // --- re-screen end to end (what a list update runs), with per-person matching times: as configured (the main
+    // thread alone below 4 cores), then the other way (one worker beside the main thread, or none) ------------------
     const perPerson: number[] = [];
     const stats = { blocked: 0, compared: 0 };
-    const phases = { load: 0, match: 0, record: 0 };
+    const phases = { load: 0, match: 0, record: 0, workers: 0 };
+    let cpuAt = process.cpuUsage();
     t = performance.now();
     const rescreen = await services.screening.screenAll('bench', { onPerson: (ms) => perPerson.push(ms), stats, phases });
     const rescreenSeconds = (performance.now() - t) / 1000;
+    const rescreenCpu = cpuSince(cpuAt);
     perPerson.sort((a, b) => a - b);
+    loads.afterRescreen = load1();
+    const phasesOne = { load: 0, match: 0, record: 0, workers: 0 };
+    const otherWorkers = phases.workers > 0 ? 0 : 1;
+    cpuAt = process.cpuUsage();
+    t = performance.now();
+    const rescreenOne = await services.screening.screenAll('bench:other-way', { workers: otherWorkers, phases: phasesOne });
+    const rescreenOneSeconds = (performance.now() - t) / 1000;
+    const rescreenOneCpu = cpuSince(cpuAt);
+    loads.afterRescreenOtherWay = load1();
+
+    // --- every one of the 60,000 through the service (minors included, as an officer's request would), on the main
+    // thread: read by id, matched, hits recorded ---------------------------------------------------------------------
+    const allTimes: number[] = [];
+    const phasesAll = { load: 0, match: 0, record: 0, workers: 0 };
+    const all = { screened: 0, candidates: 0, newHits: 0 };
+    cpuAt = process.cpuUsage();
+    t = performance.now();
+    for (let i = 0; i < ids.length; i += 2000) {
+      const r = await services.screening.screenPersons(ids.slice(i, i + 2000), 'bench:all', { includeMinors: true, phases: phasesAll, onPerson: (ms) => allTimes.push(ms) });
+      all.screened += r.screened;
+      all.candidates += r.candidates;
+      all.newHits += r.newHits;
+    }
+    const allSeconds = (performance.now() - t) / 1000;
+    const allCpu = cpuSince(cpuAt);
+    allTimes.sort((a, b) => a - b);
+    loads.afterAllPersons = load1();
 
     // --- the matcher alone, every person (minors included), in memory -----------------------------------------
     t = performance.now();
@@ -93,6 +139,7 @@ async function main() {
     const matcherSeconds = (performance.now() - t) / 1000;
     const cpu = process.cpuUsage(cpu0);
     times.sort((a, b) => a - b);
+    loads.afterMatcher = load1();
 
     // --- planted persons: hit? ------------------------------------------------------------------------------------
     const refOfEntry = new Map(index.entries.map((e) => [e.id, e.entry.ref]));
@@ -132,11 +179,13 @@ async function main() {
       }
     }
 
+    loads.end = load1();
     const pending = await services.screening.hits(actor, { status: 'pending', limit: 500, offset: 0 });
     const result = {
       benchmark: 'screening',
       target: TARGET,
       machine: { ...machine(), cpus: cpus().length, cpu: cpus()[0]?.model },
+      loadAverage1m: loads,
       persons: people.length,
       planted: planted.length,
       possibleMinorsSkipped: rescreen.skippedMinors,
@@ -157,10 +206,27 @@ async function main() {
       },
       rescreen: {
         ...rescreen,
+        cpuSeconds: rescreenCpu,
+        workers: phases.workers,
         phasesSeconds: { load: r3(phases.load), match: r3(phases.match), record: r3(phases.record) },
         perPersonMs: { p50: r3(quantile(perPerson, 0.5)), p95: r3(quantile(perPerson, 0.95)), max: r3(perPerson[perPerson.length - 1] ?? 0) },
         blockedNamesPerPerson: r3(stats.blocked / Math.max(1, rescreen.screened)),
         comparedNamesPerPerson: r3(stats.compared / Math.max(1, rescreen.screened)),
+      },
+      rescreenOtherWay: {
+        workers: phasesOne.workers,
+        seconds: r3(rescreenOneSeconds),
+        cpuSeconds: rescreenOneCpu,
+        screened: rescreenOne.screened,
+        candidates: rescreenOne.candidates,
+        phasesSeconds: { load: r3(phasesOne.load), match: r3(phasesOne.match), record: r3(phasesOne.record) },
+      },
+      allPersonsEndToEnd: {
+        ...all,
+        seconds: r3(allSeconds),
+        cpuSeconds: allCpu,
+        phasesSeconds: { load: r3(phasesAll.load), match: r3(phasesAll.match), record: r3(phasesAll.record) },
+        perPersonMs: { p50: r3(quantile(allTimes, 0.5)), p95: r3(quantile(allTimes, 0.95)), p99: r3(quantile(allTimes, 0.99)), max: r3(allTimes[allTimes.length - 1] ?? 0) },
       },
       matcherAllPersons: {
         persons: people.length,

@@ -1,6 +1,7 @@
 /**
  * Worker threads that screen persons against their own copy of the watchlist index, so that a re-screen of the whole
- * registry uses every core while the main thread reads the next page of persons and records hits. Started for one
+ * registry uses every core; the main thread matches beside them (it takes back queued chunks), and reads the next
+ * page of persons and records hits in between. Started for one
  * run and closed after it: a worker costs about a second and a half to start (the names module's tables, the index),
  * nothing next to a run over tens of thousands of persons, and nothing is left running between runs.
  */
@@ -112,6 +113,14 @@ export class MatcherPool {
       this.queue.push({ id: this.nextId++, persons, threshold, resolve, reject });
       this.pump();
     });
+  }
+
+  /**
+   * Takes back the last job still queued (none sent to a worker yet): the caller matches it itself and settles it,
+   * so the main thread works through a page beside the workers instead of waiting for them.
+   */
+  steal(): { persons: ScreenPerson[]; resolve(r: ChunkResult): void; reject(e: unknown): void } | null {
+    return this.queue.pop() ?? null;
   }
 
   async close(): Promise<void> {

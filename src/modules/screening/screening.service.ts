@@ -11,7 +11,7 @@ import { possiblyMinor, type RegistryService } from '../registry';
 import { candidateAction, personScreenHash, SCREENING_RULES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
 import { diffList, entryContentHash, entryScreenHash, parseList, type ListFormat, type ListStats, type OfacFiles, type WatchEntry } from './screening.lists';
 import { preparePerson, WatchlistIndex, type Candidate, type MatchStats } from './screening.matcher';
-import { MatcherPool } from './screening.pool';
+import { MatcherPool, type ChunkResult } from './screening.pool';
 import {
   activeEntries,
   currentEntries,
@@ -109,14 +109,22 @@ export interface ScreenOptions {
   phases?: ScreenPhases;
   pageSize?: number;
   /**
-   * Worker threads for a re-screen of the whole registry. Default: `CUSTOS_SCREENING_WORKERS`, else one per core (up
-   * to 4) on a machine with two or more, and only when the registry has at least a page of persons; 0 matches on
-   * the main thread. Given explicitly, workers are used whatever the registry's size (tests).
+   * Worker threads for a re-screen of the whole registry, beside the main thread. Default: `CUSTOS_SCREENING_WORKERS`,
+   * else none below 4 cores and one per core but one (up to 3) from 4, and only when the registry has at least a page
+   * of persons; 0 matches on the main thread alone. Given explicitly, workers are used whatever the registry's size
+   * (tests, benchmarks).
    */
   workers?: number;
+  /** Persons per chunk handed to a worker (default 250; tests make it small to exercise the sharing). */
+  chunkSize?: number;
 }
 
-/** Worker threads by default: one per core up to 4, none on one core; `CUSTOS_SCREENING_WORKERS` decides when set. */
+/**
+ * Worker threads by default: none below 4 cores, else one per core but one (the main thread matches too), up to 3.
+ * On the 2-core machine of docs/benchmarks.md, shared with other work, a worker beside the main thread made a
+ * re-screen slower (about 21 s against 18 s, 3.5 s more CPU: its own index, its own JIT warm-up), so small machines
+ * match on the main thread. `CUSTOS_SCREENING_WORKERS` decides when set.
+ */
 function defaultWorkers(): number {
   const env = process.env.CUSTOS_SCREENING_WORKERS;
   if (env !== undefined && env.trim() !== '') {
@@ -124,7 +132,7 @@ function defaultWorkers(): number {
     return Number.isInteger(n) && n > 0 ? Math.min(n, 16) : 0;
   }
   const cores = availableParallelism();
-  return cores >= 2 ? Math.min(cores, 4) : 0;
+  return cores >= 4 ? Math.min(cores - 1, 3) : 0;
 }
 
 /** A run over fewer persons matches on the main thread: starting workers would cost more than they save. */
@@ -365,7 +373,7 @@ export class ScreeningService {
           current =
             starting !== null && (previous !== null || forced)
               ? starting.then((p) => (p ? this.matchOnPool(p, adults, index, opts) : this.matchHere(adults, index, opts)))
-              : Promise.resolve(this.matchHere(adults, index, opts));
+              : Promise.resolve(this.timed(opts, () => this.matchHere(adults, index, opts)));
           // a failed promise is awaited below; never reported as unhandled meanwhile
           current.catch(() => undefined);
         }
@@ -404,16 +412,23 @@ export class ScreeningService {
     const now = this.clock.now();
     const chosen = opts.includeMinors ? persons : persons.filter((p) => !possiblyMinor({ birthTo: p.birthTo }, now));
     result.skippedMinors = persons.length - chosen.length;
-    const matched = this.matchHere(chosen, idx, opts);
+    const matched = this.timed(opts, () => this.matchHere(chosen, idx, opts));
     t0 = performance.now();
     const r = await this.recordMatched(matched, trigger);
     if (opts.phases) opts.phases.record += (performance.now() - t0) / 1000;
     return { ...r, skippedMinors: result.skippedMinors };
   }
 
+  /** Runs matching on this thread, its time counted as the match phase. */
+  private timed(opts: ScreenOptions, work: () => Matched): Matched {
+    const t0 = performance.now();
+    const m = work();
+    if (opts.phases) opts.phases.match += (performance.now() - t0) / 1000;
+    return m;
+  }
+
   /** Matches persons on this thread. */
   private matchHere(persons: ScreenPerson[], idx: WatchlistIndex, opts: ScreenOptions): Matched {
-    const t0 = performance.now();
     const found: Matched['found'] = [];
     for (const person of persons) {
       const t = performance.now();
@@ -421,7 +436,6 @@ export class ScreeningService {
       opts.onPerson?.(performance.now() - t);
       if (candidates.length) found.push({ person, personHash: personScreenHash(person), candidates });
     }
-    if (opts.phases) opts.phases.match += (performance.now() - t0) / 1000;
     return { screened: persons.length, found };
   }
 
@@ -429,8 +443,9 @@ export class ScreeningService {
   private async matchOnPool(pool: MatcherPool, persons: ScreenPerson[], idx: WatchlistIndex, opts: ScreenOptions): Promise<Matched> {
     if (opts.phases) opts.phases.workers = pool.size;
     const chunks: ScreenPerson[][] = [];
-    for (let i = 0; i < persons.length; i += CHUNK) chunks.push(persons.slice(i, i + CHUNK));
-    const results = await Promise.all(
+    const size = opts.chunkSize ?? CHUNK;
+    for (let i = 0; i < persons.length; i += size) chunks.push(persons.slice(i, i + size));
+    const pending = Promise.all(
       chunks.map((chunk) =>
         pool.search(chunk, this.threshold).then(
           (r) => ({ chunk, r, here: null }),
@@ -441,6 +456,20 @@ export class ScreeningService {
         ),
       ),
     );
+    // this thread takes queued chunks back and matches them too, yielding between them so that the workers' replies
+    // are read (and they are sent the next chunk) and the next page is read meanwhile
+    for (let job = pool.steal(); job !== null; job = pool.steal()) {
+      const result: ChunkResult = { candidates: [], ms: [], stats: { blocked: 0, compared: 0 } };
+      job.persons.forEach((person, i) => {
+        const t = performance.now();
+        const found = idx.search(preparePerson(person), { threshold: this.threshold }, result.stats);
+        result.ms.push(performance.now() - t);
+        for (const c of found) result.candidates.push({ person: i, entryId: c.entry.id, evidence: c.evidence });
+      });
+      job.resolve(result);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const results = await pending;
     const found: Matched['found'] = [];
     for (const { chunk, r, here } of results) {
       if (here) {
