@@ -10,7 +10,7 @@ import { FacilitiesService } from './modules/facilities';
 import { RegistryService } from './modules/registry';
 import { ReportsService } from './modules/reports';
 import { RollcallsService } from './modules/rollcalls';
-import { AlertsService } from './modules/alerts';
+import { AlertsService, type AlertDraft } from './modules/alerts';
 import { ScreeningService } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
 
@@ -103,6 +103,26 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     ...opts.biometrics,
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,
+  });
+  // A broken hash chain is an incident, not a log line: whoever or whatever ran the check, an alert is raised (one per
+  // break while it is live).
+  const chainAlert = (draft: Omit<AlertDraft, 'facilityId' | 'rule' | 'severity'>) =>
+    alerts
+      .raise(systemActor('chain verification'), [{ facilityId: null, rule: 'integrity.chain_broken', severity: 'critical', ...draft }])
+      .catch((err) => logger.error({ err }, 'could not raise the alert for a broken chain'));
+  custody.onChainBroken(({ firstBad }) => {
+    void chainAlert({
+      title: `The custody ledger does not verify: ${firstBad.problem.replace(/_/g, ' ')} at event ${firstBad.seq} of site ${firstBad.siteId}`,
+      details: { chain: 'ledger', firstBad: { id: firstBad.id, siteId: firstBad.siteId, seq: firstBad.seq, problem: firstBad.problem, message: firstBad.message } },
+      dedupeKey: `chain:ledger:${firstBad.siteId}:${firstBad.seq}:${firstBad.problem}`,
+    });
+  });
+  audit.onChainBroken(({ firstBad }) => {
+    void chainAlert({
+      title: `The audit log does not verify at entry ${firstBad.seq}`,
+      details: { chain: 'audit', firstBad: { id: firstBad.id, seq: firstBad.seq, message: firstBad.message } },
+      dedupeKey: `chain:audit:${firstBad.seq}`,
+    });
   });
   rollcalls.citedVerificationProblem = (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim);
   const close = async () => {

@@ -124,5 +124,36 @@ for (const target of await targets()) {
       const after = await verifyOver('/audit/verify', 'tail');
       expect(after.ok, JSON.stringify(after)).toBe(true);
     });
+
+    it('a broken chain raises one critical alert per break, whoever ran the check', async () => {
+      const commander = await app.tokenFor('commander');
+      const chainAlerts = async () =>
+        ((await app.http.inject({ method: 'GET', url: '/api/v1/alerts?status=open', headers: auth(commander) })).json() as { rule: string; severity: string; title: string; details: { chain: string; firstBad: { id: string } } }[]).filter(
+          (a) => a.rule === 'integrity.chain_broken',
+        );
+      // the alert is raised after the check answers: wait for it to land
+      const eventually = async (n: number) => {
+        for (let i = 0; i < 100 && (await chainAlerts()).length < n; i++) await new Promise((r) => setTimeout(r, 20));
+        return chainAlerts();
+      };
+      const before = (await chainAlerts()).length;
+      const victim = await eventAt(5);
+      const [original] = await queryRows<{ reason: string | null }>(app.services.database.db, sql`select reason from custody_events where id = ${victim}`);
+      await asSuperuser(sql`update custody_events set reason = 'edited' where id = ${victim}`);
+      try {
+        expect((await verifyOver('/ledger/verify', 'full')).ok).toBe(false);
+        const raised = await eventually(before + 1);
+        const mine = raised.filter((a) => a.details.chain === 'ledger' && a.details.firstBad.id === victim);
+        expect(mine).toHaveLength(1);
+        expect(mine[0]).toMatchObject({ severity: 'critical', title: expect.stringContaining('does not verify') });
+        // the same break found again (the periodic walk, another monitor) does not raise a second alert
+        await app.services.custody.verify(null);
+        await new Promise((r) => setTimeout(r, 100));
+        expect((await chainAlerts()).filter((a) => a.details.firstBad.id === victim)).toHaveLength(1);
+      } finally {
+        await asSuperuser(sql`update custody_events set reason = ${original!.reason} where id = ${victim}`);
+      }
+      expect((await app.services.custody.verify(null)).ok).toBe(true);
+    });
   });
 }

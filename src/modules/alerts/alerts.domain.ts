@@ -10,6 +10,8 @@ export const ALERT_RULES = [
   'facility.over_capacity',
   // Raised by screening: new watchlist candidates wait for review (no names in the alert).
   'screening.hit',
+  // A verification found the custody ledger or the audit log altered (critical, for everyone not facility-scoped).
+  'integrity.chain_broken',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

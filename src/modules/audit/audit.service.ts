@@ -104,14 +104,31 @@ export class AuditService {
     const checkpoint = this.checkpoint;
     const maxAge = opts.maxCheckpointAgeMs ?? 60 * 60_000;
     if (opts.scope === 'tail' && checkpoint && this.clock.now().getTime() - checkpoint.at.getTime() <= maxAge) {
-      return this.walk(checkpoint, pageSize);
+      return this.reported(this.walk(checkpoint, pageSize));
     }
-    if (this.fullRun && opts.pageSize === undefined) return this.fullRun;
+    if (this.fullRun && opts.pageSize === undefined) return this.reported(this.fullRun);
     const run = this.walk(null, pageSize).finally(() => {
       if (this.fullRun === run) this.fullRun = null;
     });
     if (opts.pageSize === undefined) this.fullRun = run;
-    return run;
+    return this.reported(run);
+  }
+
+  private readonly brokenListeners: Array<(result: AuditVerification & { ok: false }) => void> = [];
+
+  /**
+   * Called with every verification that finds the chain broken (a full walk, a tail check, a request from the monitor
+   * view): the composition root raises an alert, so that a break is never only a line in a log.
+   */
+  onChainBroken(listener: (result: AuditVerification & { ok: false }) => void): void {
+    this.brokenListeners.push(listener);
+  }
+
+  private reported(run: Promise<AuditVerification>): Promise<AuditVerification> {
+    return run.then((result) => {
+      if (!result.ok) for (const listener of this.brokenListeners) listener(result);
+      return result;
+    });
   }
 
   /** A full verification now and every `intervalMs` (a serving process), under the tail checks of the monitor view. */

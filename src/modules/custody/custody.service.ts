@@ -301,14 +301,31 @@ export class CustodyService {
     const checkpoint = this.checkpoint;
     const maxAge = opts.maxCheckpointAgeMs ?? DEFAULT_MAX_CHECKPOINT_AGE_MS;
     if (opts.scope === 'tail' && checkpoint && this.clock.now().getTime() - checkpoint.at.getTime() <= maxAge) {
-      return this.walk(checkpoint, pageSize);
+      return this.reported(this.walk(checkpoint, pageSize));
     }
-    if (this.fullRun && opts.pageSize === undefined) return this.fullRun;
+    if (this.fullRun && opts.pageSize === undefined) return this.reported(this.fullRun);
     const run = this.walk(null, pageSize).finally(() => {
       if (this.fullRun === run) this.fullRun = null;
     });
     if (opts.pageSize === undefined) this.fullRun = run;
-    return run;
+    return this.reported(run);
+  }
+
+  private readonly brokenListeners: Array<(result: LedgerVerification & { ok: false }) => void> = [];
+
+  /**
+   * Called with every verification that finds the chain broken (a full walk, a tail check, a request from the monitor
+   * view): the composition root raises an alert, so that a break is never only a line in a log.
+   */
+  onChainBroken(listener: (result: LedgerVerification & { ok: false }) => void): void {
+    this.brokenListeners.push(listener);
+  }
+
+  private reported(run: Promise<LedgerVerification>): Promise<LedgerVerification> {
+    return run.then((result) => {
+      if (!result.ok) for (const listener of this.brokenListeners) listener(result);
+      return result;
+    });
   }
 
   /**

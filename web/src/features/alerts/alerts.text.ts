@@ -8,6 +8,7 @@ export const RULE_LABEL: Record<string, string> = {
   'person.repeated_absence': 'Absent at consecutive roll calls',
   'facility.over_capacity': 'Over capacity',
   'screening.hit': 'Screening candidates awaiting review',
+  'integrity.chain_broken': 'A hash chain does not verify',
 };
 
 export function alertTitle(a: Pick<Alert, 'title' | 'rule'>): string {
