@@ -146,10 +146,9 @@ export const MarkResponse = z.object({
   unitId: z.string().nullable(),
   expected: z.boolean(),
   misplaced: z.boolean(),
-  // These two come from a raw query and travel as PostgreSQL prints them ("2026-01-10 08:00:00+00"), not ISO 8601.
-  markedAt: z.string(),
+  markedAt: z.iso.datetime(),
   markedBy: z.string().nullable(),
-  recordedAt: z.string(),
+  recordedAt: z.iso.datetime(),
 });
 
 /** GET /rollcalls/:id: live counters, and for roles that read persons a page of the sheet and the latest marks. */

@@ -465,12 +465,14 @@ export async function markCount(db: Db, rollcallId: string): Promise<number> {
 }
 
 export async function recentMarks(db: Db, rollcallId: string, limit: number): Promise<MarkRow[]> {
-  return queryRows(
+  // a raw query hands timestamps over as PostgreSQL prints them: made Dates here, so that they travel as ISO 8601
+  const rows = await queryRows<Omit<MarkRow, 'markedAt' | 'recordedAt'> & { markedAt: string | Date; recordedAt: string | Date }>(
     db,
     sql`select id, rollcall_id as "rollcallId", person_id as "personId", result, reason, note, method, verification_ref as "verificationRef",
                unit_id as "unitId", expected, misplaced, marked_at as "markedAt", marked_by as "markedBy", recorded_at as "recordedAt"
         from rollcall_marks where rollcall_id = ${rollcallId} order by seq desc limit ${limit}`,
   );
+  return rows.map((r) => ({ ...r, markedAt: new Date(r.markedAt), recordedAt: new Date(r.recordedAt) }));
 }
 
 export async function absencesOf(db: Db, rollcallId: string): Promise<{ person_id: string; unit_id: string | null }[]> {
