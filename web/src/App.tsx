@@ -13,6 +13,8 @@ const FacilitiesPage = lazy(() => import('./routes/FacilitiesPage'));
 const FacilityPage = lazy(() => import('./routes/FacilityPage'));
 const PersonsPage = lazy(() => import('./routes/PersonsPage'));
 const PersonPage = lazy(() => import('./routes/PersonPage'));
+const EnrolPage = lazy(() => import('./routes/EnrolPage'));
+const PersonEditPage = lazy(() => import('./routes/PersonEditPage'));
 const RollcallsPage = lazy(() => import('./routes/RollcallsPage'));
 const RollcallPage = lazy(() => import('./routes/RollcallPage'));
 const AlertsPage = lazy(() => import('./routes/AlertsPage'));
@@ -32,7 +34,9 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/facilities', needs: ['facilities.read'], render: () => <FacilitiesPage /> },
   { pattern: '/facilities/:id', needs: ['facilities.read'], render: (p) => <FacilityPage id={p.id!} /> },
   { pattern: '/persons', needs: ['persons.read'], render: () => <PersonsPage /> },
+  { pattern: '/persons/new', needs: ['persons.write'], render: () => <EnrolPage /> },
   { pattern: '/persons/:id', needs: ['persons.read'], render: (p) => <PersonPage id={p.id!} /> },
+  { pattern: '/persons/:id/edit', needs: ['persons.read', 'persons.write'], render: (p) => <PersonEditPage id={p.id!} /> },
   { pattern: '/rollcalls', needs: ['rollcall.run'], render: () => <RollcallsPage /> },
   { pattern: '/rollcalls/:id', needs: ['rollcall.run'], render: (p) => <RollcallPage id={p.id!} /> },
   { pattern: '/alerts', needs: ['alerts.read'], render: () => <AlertsPage /> },

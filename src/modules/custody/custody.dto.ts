@@ -15,6 +15,8 @@ export const AppendEventBody = z.object({
   evidence: evidence.optional(),
 });
 export type AppendEventInput = z.infer<typeof AppendEventBody>;
+/** The body as a client sends it (the web app's admission after an enrolment). */
+export type AppendEventRequest = z.input<typeof AppendEventBody>;
 
 export const AppendBatchBody = z.object({
   events: z.array(AppendEventBody.extend({ personId: z.uuid() })).min(1).max(10_000),

@@ -110,3 +110,11 @@ export const SearchPersonsQuery = z.object({
 export type SearchPersonsInput = z.infer<typeof SearchPersonsQuery>;
 
 export const PersonParams = z.object({ id: z.uuid() });
+
+// --- requests as a client sends them (before zod's transforms and defaults); the web app's forms build these -------
+
+export type NameRequest = z.input<typeof NameInput>;
+export type DocumentRequest = z.input<typeof DocumentInput>;
+export type CreatePersonRequest = z.input<typeof CreatePersonBody>;
+export type UpdatePersonRequest = z.input<typeof UpdatePersonBody>;
+export type CreateHouseholdRequest = z.input<typeof CreateHouseholdBody>;

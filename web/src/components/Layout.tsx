@@ -21,6 +21,7 @@ const NAV: NavItem[] = [
   { to: '/overview', label: 'Overview', needs: 'reports.read', description: 'Map, population, Delta' },
   { to: '/facilities', label: 'Facilities', needs: 'facilities.read', description: 'Units and custody events' },
   { to: '/persons', label: 'Persons', needs: 'persons.read', description: 'Search and records' },
+  { to: '/persons/new', label: 'Register', needs: 'persons.write', description: 'Enrol a person' },
   { to: '/rollcalls', label: 'Roll call', needs: 'rollcall.run', description: 'Count a block' },
   { to: '/alerts', label: 'Alerts', needs: 'alerts.read', description: 'Live inbox' },
   { to: '/screening', label: 'Screening', needs: 'screening.read', description: 'Watchlist review' },
@@ -85,8 +86,10 @@ export function Layout({ children }: { children: ReactNode }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Main">
-        {NAV.filter((n) => session.can(n.needs)).map((n) => {
-          const active = path === n.to || path.startsWith(`${n.to}/`);
+        {NAV.filter((n) => session.can(n.needs)).map((n, _, shown) => {
+          // The most specific entry is the active one (/persons/new is "Register", not "Persons").
+          const matches = (to: string) => path === to || path.startsWith(`${to}/`);
+          const active = matches(n.to) && !shown.some((o) => o.to.length > n.to.length && matches(o.to));
           return (
             <NavLink
               key={n.to}

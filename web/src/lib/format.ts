@@ -62,3 +62,13 @@ export const isArabic = (s: string): boolean => /[\u0600-\u06FF\u0750-\u077F\u08
 export const roleLabel = (r: string): string => r.charAt(0).toUpperCase() + r.slice(1);
 
 export const shortHash = (h: string | null | undefined): string => (h ? `${h.slice(0, 12)}…${h.slice(-6)}` : '–');
+
+/**
+ * Sets `dir` on the input element itself (Mantine puts a `dir` prop on the input's wrapper, where "auto" cannot see
+ * the typed text): `ref={bidi('auto')}` lets the browser pick the direction from what is typed.
+ */
+export const bidi =
+  (dir: 'auto' | 'rtl' | 'ltr') =>
+  (el: HTMLInputElement | HTMLTextAreaElement | null): void => {
+    if (el && el.dir !== dir) el.dir = dir;
+  };

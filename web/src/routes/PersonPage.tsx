@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert as MAlert, Badge, Grid, Group, Paper, Stack, Table, Text, ThemeIcon, Timeline, Title } from '@mantine/core';
+import { Alert as MAlert, Badge, Button, Grid, Group, Paper, Stack, Table, Text, ThemeIcon, Timeline, Title } from '@mantine/core';
 import { api, type CustodyEvent, type Household, type Person } from '../lib/api';
 import { dateTime, eventLabel, shortHash, statusLabel, STATUS_COLOR } from '../lib/format';
 import { useRouter } from '../lib/router';
@@ -9,6 +9,7 @@ import { Name } from '../components/Name';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
+import { birthText } from '../features/persons/persons.api';
 
 export default function PersonPage({ id }: { id: string }) {
   const { search, navigate } = useRouter();
@@ -24,6 +25,7 @@ const relationLabel = (k: string) => k.replace(/_/g, ' ');
 
 function Record({ id, purpose }: { id: string; purpose: string }) {
   const session = useSession();
+  const { navigate } = useRouter();
   const facilities = useFacilityNames();
   const person = useQuery({ queryKey: ['person', id, purpose], queryFn: () => api<Person>(`/persons/${id}`, { purpose }), staleTime: 0 });
   const events = useQuery({
@@ -84,6 +86,12 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
             )}
           </Group>
         </div>
+        {session.can('persons.write') && (
+          // Corrections are a registration task: the edit screen reads the record for that purpose.
+          <Button size="lg" variant="light" onClick={() => navigate(`/persons/${id}/edit?purpose=registration`)} data-testid="person-edit">
+            Edit
+          </Button>
+        )}
       </Group>
 
       <Grid gap="md">
@@ -132,7 +140,8 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                   <Row label="Sex" value={p.sex === 'F' ? 'Female' : p.sex === 'M' ? 'Male' : 'Unknown'} />
                   <Row
                     label="Born"
-                    value={p.birth?.date ? `${p.birth.precision === 'year' ? p.birth.date.slice(0, 4) : p.birth.date}${p.ageRange ? ` (age ${p.ageRange[0]}–${p.ageRange[1]})` : ''}` : 'unknown'}
+                    value={`${birthText(p.birth)}${p.ageRange ? ` (age ${p.ageRange[0] === p.ageRange[1] ? p.ageRange[0] : `${p.ageRange[0]}–${p.ageRange[1]}`})` : ''}`}
+                    testId="person-birth"
                   />
                   <Row label="Place of birth" value={p.placeOfBirth ?? '–'} />
                   <Row label="Nationality" value={p.nationalities.map((n) => `${n.country} (${n.status})`).join(', ') || '–'} />
@@ -301,11 +310,11 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
   );
 }
 
-function Row({ label, value }: { label: string; value: string }) {
+function Row({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
     <Table.Tr>
       <Table.Th w={140}>{label}</Table.Th>
-      <Table.Td>{value}</Table.Td>
+      <Table.Td data-testid={testId}>{value}</Table.Td>
     </Table.Tr>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Badge, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api, qs, REPORT_STATUSES, type PersonHit } from '../lib/api';
 import { statusLabel, STATUS_COLOR } from '../lib/format';
 import { useRouter } from '../lib/router';
@@ -47,9 +47,16 @@ export default function PersonsPage() {
 
   return (
     <Stack gap="md">
-      <Title order={1} size="h2">
-        Persons
-      </Title>
+      <Group justify="space-between" align="flex-end">
+        <Title order={1} size="h2">
+          Persons
+        </Title>
+        {session.can('persons.write') && (
+          <Button size="lg" onClick={() => navigate('/persons/new')} data-testid="register-person">
+            Register a person
+          </Button>
+        )}
+      </Group>
       <Paper withBorder p="md" radius="md">
         <Group align="flex-end" gap="md" wrap="wrap">
           <TextInput

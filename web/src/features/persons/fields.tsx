@@ -1,0 +1,552 @@
+// Form parts shared by the enrolment and correction screens: names in any script, birth with its precision,
+// documents, vulnerabilities, household. Each shows the API's refusal of its own field beside it.
+
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import {
+  Button,
+  Chip,
+  Collapse,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  UnstyledButton,
+} from '@mantine/core';
+import { api, qs, type Person, type PersonHit } from '../../lib/api';
+import { bidi, isArabic } from '../../lib/format';
+import { Name } from '../../components/Name';
+import {
+  DOCUMENT_LABEL,
+  keysOf,
+  NAME_KIND_LABEL,
+  NAME_PART_LABEL,
+  PRECISION_LABEL,
+  VULNERABILITY_LABEL,
+  type BirthPrecision,
+  type BirthState,
+  type DocumentRequest,
+  type DocumentType,
+  type NameKind,
+  type NamePartKey,
+  type NameRequest,
+  type NameScript,
+  type Vulnerability,
+} from './persons.api';
+
+// --- names ---------------------------------------------------------------------------------------------------------
+
+export interface NameEntry {
+  key: string;
+  /** What the row is for ("Name in Arabic script"); rows added later have none. */
+  label?: string;
+  full: string;
+  /** `auto`: the API detects the script from the letters. */
+  script: NameScript | 'auto';
+  kind: NameKind;
+  parts: Partial<Record<NamePartKey, string>>;
+  source: string;
+}
+
+let nameSeq = 0;
+export const newName = (init: Partial<NameEntry> = {}): NameEntry => ({
+  key: `n${++nameSeq}`,
+  full: '',
+  script: 'auto',
+  kind: 'alias',
+  parts: {},
+  source: '',
+  ...init,
+});
+
+const PART_ORDER: NamePartKey[] = ['given', 'father', 'grandfather', 'family'];
+
+/** The name as the API takes it, or null for a row left empty. A full name left empty is composed from its parts. */
+export function nameRequest(n: NameEntry): NameRequest | null {
+  const parts = Object.fromEntries(
+    Object.entries(n.parts)
+      .map(([k, v]) => [k, (v ?? '').trim()])
+      .filter(([, v]) => v),
+  ) as Partial<Record<NamePartKey, string>>;
+  const full = n.full.trim() || PART_ORDER.map((k) => parts[k]).filter(Boolean).join(' ');
+  if (!full && Object.keys(parts).length === 0) return null;
+  return {
+    full,
+    script: n.script === 'auto' ? undefined : n.script,
+    kind: n.kind,
+    parts: Object.keys(parts).length ? parts : undefined,
+    source: n.source.trim() || undefined,
+  };
+}
+
+const rtl = (n: NameEntry, text: string) => n.script === 'arabic' || isArabic(text);
+
+/** One name: the full name in its script (Arabic typed right to left), its kind, and its parts on demand. */
+export function NameFields({
+  value,
+  onChange,
+  error,
+  onRemove,
+  testId,
+}: {
+  value: NameEntry;
+  onChange: (n: NameEntry) => void;
+  error?: string;
+  onRemove?: () => void;
+  testId: string;
+}) {
+  const [showParts, setShowParts] = useState(Object.keys(value.parts).length > 0);
+  const dir = rtl(value, value.full) ? 'rtl' : 'auto';
+  const arabicRow = dir === 'rtl';
+  const set = (patch: Partial<NameEntry>) => onChange({ ...value, ...patch });
+  return (
+    <Paper withBorder p="sm" radius="md" data-testid={testId}>
+      <Stack gap="xs">
+        <TextInput
+          size="md"
+          label={value.label ?? 'Name'}
+          description={value.script === 'arabic' ? 'In Arabic letters, as written on documents' : value.script === 'latin' ? 'In Latin letters, as the person spells it' : undefined}
+          placeholder={value.script === 'arabic' ? 'محمد عبد الرحمن الجبوري' : 'e.g. Mohammed Abd al-Rahman al-Jubouri'}
+          value={value.full}
+          onChange={(e) => set({ full: e.currentTarget.value })}
+          dir={dir}
+          ref={bidi(dir)}
+          lang={arabicRow ? 'ar' : undefined}
+          classNames={arabicRow ? { input: 'arabic' } : undefined}
+          error={error}
+          maxLength={300}
+          data-testid={`${testId}-full`}
+        />
+        <Group gap="sm" wrap="wrap" align="flex-end">
+          <Select
+            label="Kind"
+            size="md"
+            w={170}
+            data={keysOf(NAME_KIND_LABEL).map((k) => ({ value: k, label: NAME_KIND_LABEL[k] }))}
+            value={value.kind}
+            onChange={(v) => v && set({ kind: v as NameKind })}
+            allowDeselect={false}
+            data-testid={`${testId}-kind`}
+          />
+          <div>
+            <Text size="sm" fw={500} mb={2}>
+              Script
+            </Text>
+            <SegmentedControl
+              size="md"
+              value={value.script}
+              onChange={(v) => set({ script: v as NameEntry['script'] })}
+              data={[
+                { value: 'auto', label: 'Detect' },
+                { value: 'arabic', label: 'Arabic' },
+                { value: 'latin', label: 'Latin' },
+                { value: 'other', label: 'Other' },
+              ]}
+              aria-label="Script"
+            />
+          </div>
+          <Button variant="subtle" size="md" onClick={() => setShowParts((s) => !s)} aria-expanded={showParts} data-testid={`${testId}-parts-toggle`}>
+            {showParts ? 'Hide name parts' : 'Name parts…'}
+          </Button>
+          {onRemove && (
+            <Button variant="subtle" color="red" size="md" onClick={onRemove}>
+              Remove
+            </Button>
+          )}
+        </Group>
+        <Collapse expanded={showParts}>
+          <SimpleGrid cols={{ base: 1, xs: 2, lg: 3 }} spacing="xs" mt={4}>
+            {keysOf(NAME_PART_LABEL).map((k) => {
+              const v = value.parts[k] ?? '';
+              const partRtl = rtl(value, v || value.full);
+              return (
+                <TextInput
+                  key={k}
+                  size="md"
+                  label={NAME_PART_LABEL[k].label}
+                  placeholder={NAME_PART_LABEL[k].hint}
+                  value={v}
+                  onChange={(e) => set({ parts: { ...value.parts, [k]: e.currentTarget.value } })}
+                  dir={partRtl ? 'rtl' : 'auto'}
+                  ref={bidi(partRtl ? 'rtl' : 'auto')}
+                  classNames={partRtl ? { input: 'arabic' } : undefined}
+                  maxLength={100}
+                  data-testid={`${testId}-part-${k}`}
+                />
+              );
+            })}
+          </SimpleGrid>
+          <Text size="xs" c="dimmed" mt={4}>
+            Left empty, the full name is made of the given, father's, grandfather's and family names.
+          </Text>
+        </Collapse>
+      </Stack>
+    </Paper>
+  );
+}
+
+// --- birth ---------------------------------------------------------------------------------------------------------
+
+/** Birth as honestly as it is known: a day, a month, a year, about a year, a range, or unknown. */
+export function BirthFields({
+  value,
+  onChange,
+  error,
+  precisions = keysOf(PRECISION_LABEL),
+  testId = 'birth',
+}: {
+  value: BirthState;
+  onChange: (b: BirthState) => void;
+  error?: string;
+  precisions?: BirthPrecision[];
+  testId?: string;
+}) {
+  const set = (patch: Partial<BirthState>) => onChange({ ...value, ...patch });
+  const common = { size: 'md' as const, error: error ? true : undefined };
+  return (
+    <Stack gap={6}>
+      <div>
+        <Text size="sm" fw={500} mb={2} id={`${testId}-label`}>
+          Date of birth: how precisely is it known?
+        </Text>
+        <SegmentedControl
+          size="md"
+          fullWidth
+          value={value.precision}
+          onChange={(v) => set({ precision: v as BirthPrecision })}
+          data={precisions.map((p) => ({ value: p, label: PRECISION_LABEL[p] }))}
+          aria-labelledby={`${testId}-label`}
+          data-testid={`${testId}-precision`}
+        />
+      </div>
+      <Group gap="sm" align="flex-start" wrap="wrap">
+        {value.precision === 'exact' && (
+          <TextInput {...common} type="date" label="Day of birth" value={value.day} onChange={(e) => set({ day: e.currentTarget.value })} w={220} data-testid={`${testId}-day`} />
+        )}
+        {value.precision === 'month' && (
+          <TextInput
+            {...common}
+            type="month"
+            label="Month of birth"
+            placeholder="YYYY-MM"
+            value={value.month}
+            onChange={(e) => set({ month: e.currentTarget.value })}
+            w={220}
+            data-testid={`${testId}-month`}
+          />
+        )}
+        {(value.precision === 'year' || value.precision === 'approximate') && (
+          <TextInput
+            {...common}
+            label={value.precision === 'year' ? 'Year of birth' : 'Around the year'}
+            description={value.precision === 'approximate' ? 'Recorded as two years either side' : undefined}
+            placeholder="YYYY"
+            inputMode="numeric"
+            maxLength={4}
+            value={value.year}
+            onChange={(e) => set({ year: e.currentTarget.value.replace(/\D/g, '') })}
+            w={220}
+            data-testid={`${testId}-year`}
+          />
+        )}
+        {value.precision === 'range' && (
+          <>
+            <TextInput {...common} type="date" label="Born on or after" value={value.from} onChange={(e) => set({ from: e.currentTarget.value })} w={220} data-testid={`${testId}-from`} />
+            <TextInput {...common} type="date" label="Born on or before" value={value.to} onChange={(e) => set({ to: e.currentTarget.value })} w={220} data-testid={`${testId}-to`} />
+          </>
+        )}
+        {value.precision === 'unknown' && (
+          <Text size="sm" c="dimmed" pt={4}>
+            Not known. The person counts as possibly a minor, and is protected as one.
+          </Text>
+        )}
+      </Group>
+      {error && (
+        <Text size="sm" c="red.8" role="alert" data-testid={`${testId}-error`}>
+          {error}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+// --- documents -----------------------------------------------------------------------------------------------------
+
+export interface DocumentEntry {
+  key: string;
+  type: DocumentType | null;
+  number: string;
+  issuingCountry: string;
+  issuedOn: string;
+  expiresOn: string;
+}
+
+let docSeq = 0;
+export const newDocument = (): DocumentEntry => ({ key: `d${++docSeq}`, type: null, number: '', issuingCountry: '', issuedOn: '', expiresOn: '' });
+
+/** The document as the API takes it, null for a row left empty, or a string saying what is missing. */
+export function documentRequest(d: DocumentEntry): DocumentRequest | null | string {
+  if (!d.type && !d.number.trim() && !d.issuingCountry.trim() && !d.issuedOn && !d.expiresOn) return null;
+  if (!d.type) return 'Choose the type of document';
+  return {
+    type: d.type,
+    number: d.number.trim(),
+    issuingCountry: d.issuingCountry.trim() || undefined,
+    issuedOn: d.issuedOn || undefined,
+    expiresOn: d.expiresOn || undefined,
+  };
+}
+
+export function DocumentFields({
+  value,
+  onChange,
+  error,
+  onRemove,
+  testId,
+}: {
+  value: DocumentEntry;
+  onChange: (d: DocumentEntry) => void;
+  error?: string;
+  onRemove?: () => void;
+  testId: string;
+}) {
+  const set = (patch: Partial<DocumentEntry>) => onChange({ ...value, ...patch });
+  return (
+    <Paper withBorder p="sm" radius="md" data-testid={testId}>
+      <SimpleGrid cols={{ base: 2, lg: 3 }} spacing="xs">
+        <Select
+          size="md"
+          label="Type"
+          placeholder="Choose"
+          data={keysOf(DOCUMENT_LABEL).map((k) => ({ value: k, label: DOCUMENT_LABEL[k] }))}
+          value={value.type}
+          onChange={(v) => set({ type: v as DocumentType | null })}
+          data-testid={`${testId}-type`}
+        />
+        <TextInput size="md" label="Number" value={value.number} onChange={(e) => set({ number: e.currentTarget.value })} maxLength={64} classNames={{ input: 'mono' }} data-testid={`${testId}-number`} />
+        <TextInput
+          size="md"
+          label="Issued by (country)"
+          placeholder="ISO code, e.g. IRQ"
+          value={value.issuingCountry}
+          onChange={(e) => set({ issuingCountry: e.currentTarget.value.toUpperCase() })}
+          maxLength={3}
+          data-testid={`${testId}-country`}
+        />
+        <TextInput size="md" type="date" label="Issued on" value={value.issuedOn} onChange={(e) => set({ issuedOn: e.currentTarget.value })} />
+        <TextInput size="md" type="date" label="Expires on" value={value.expiresOn} onChange={(e) => set({ expiresOn: e.currentTarget.value })} />
+        {onRemove && (
+          <Group align="flex-end">
+            <Button variant="subtle" color="red" size="md" onClick={onRemove}>
+              Remove
+            </Button>
+          </Group>
+        )}
+      </SimpleGrid>
+      {error && (
+        <Text size="sm" c="red.8" mt={4} role="alert">
+          {error}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
+// --- vulnerabilities, marks ----------------------------------------------------------------------------------------
+
+export function VulnerabilityChips({ value, onChange, error }: { value: Vulnerability[]; onChange: (v: Vulnerability[]) => void; error?: string }) {
+  return (
+    <div>
+      <Text size="sm" fw={500} mb={4}>
+        Vulnerabilities
+      </Text>
+      <Chip.Group multiple value={value} onChange={(v) => onChange(v as Vulnerability[])}>
+        <Group gap={8} data-testid="vulnerabilities">
+          {keysOf(VULNERABILITY_LABEL).map((k) => (
+            <Chip key={k} value={k} size="md" variant="outline">
+              {VULNERABILITY_LABEL[k]}
+            </Chip>
+          ))}
+        </Group>
+      </Chip.Group>
+      {error && (
+        <Text size="sm" c="red.8" mt={4} role="alert">
+          {error}
+        </Text>
+      )}
+    </div>
+  );
+}
+
+/** Distinguishing marks are typed one per line. */
+export const marksOf = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+// --- household -----------------------------------------------------------------------------------------------------
+
+export type HouseholdChoice =
+  | { mode: 'keep' }
+  | { mode: 'none' }
+  | { mode: 'new'; label: string }
+  | { mode: 'join'; householdId: string | null; via: string | null };
+
+/**
+ * A household: none, a new one (with a label such as "al-Jubouri family, P1-B1 tent 14"), or the household of another
+ * person found by name (opening that record is a read, audited for family tracing). `keep` leaves it as recorded.
+ */
+export function HouseholdPicker({
+  value,
+  onChange,
+  current,
+  error,
+}: {
+  value: HouseholdChoice;
+  onChange: (c: HouseholdChoice) => void;
+  /** The household recorded now (correction), with its label when known. */
+  current?: { id: string; label: string | null } | null;
+  error?: string;
+}) {
+  const other = [
+    { value: 'new', label: 'New household' },
+    { value: 'join', label: 'Join a family' },
+  ];
+  const modes =
+    current === undefined
+      ? [{ value: 'none', label: 'None' }, ...other]
+      : current
+        ? [{ value: 'keep', label: 'Keep' }, { value: 'none', label: 'Leave it' }, ...other]
+        : [{ value: 'keep', label: 'None' }, ...other];
+  return (
+    <Stack gap={6}>
+      <div>
+        <Text size="sm" fw={500} mb={2}>
+          Household
+          {current && (
+            <Text span c="dimmed" size="sm">
+              {' '}
+              (now: {current.label ?? 'recorded'})
+            </Text>
+          )}
+        </Text>
+        <SegmentedControl
+          size="md"
+          value={value.mode}
+          onChange={(m) =>
+            onChange(m === 'new' ? { mode: 'new', label: '' } : m === 'join' ? { mode: 'join', householdId: null, via: null } : ({ mode: m } as HouseholdChoice))
+          }
+          data={modes}
+          aria-label="Household"
+          data-testid="household-mode"
+        />
+      </div>
+      {value.mode === 'new' && (
+        <TextInput
+          size="md"
+          label="Label of the new household"
+          placeholder="e.g. al-Jubouri family, P1-B1 tent 14"
+          value={value.label}
+          onChange={(e) => onChange({ mode: 'new', label: e.currentTarget.value })}
+          dir="auto"
+          ref={bidi('auto')}
+          maxLength={200}
+          data-testid="household-label"
+        />
+      )}
+      {value.mode === 'join' && <JoinHousehold value={value} onChange={onChange} />}
+      {error && (
+        <Text size="sm" c="red.8" role="alert">
+          {error}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+const FAMILY_PURPOSE = 'family_tracing';
+
+function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { mode: 'join' }>; onChange: (c: HouseholdChoice) => void }) {
+  const [q, setQ] = useState('');
+  const [sent, setSent] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const hits = useQuery({
+    queryKey: ['persons', 'search', 'household', sent],
+    queryFn: () => api<PersonHit[]>(`/persons${qs({ q: sent, limit: 8 })}`, { purpose: FAMILY_PURPOSE }),
+    enabled: sent.length >= 2,
+  });
+  async function pick(h: PersonHit) {
+    setProblem(null);
+    try {
+      const p = await api<Person>(`/persons/${h.id}`, { purpose: FAMILY_PURPOSE });
+      if (!p.householdId) {
+        setProblem(`${h.name} is in no household yet: choose "New household" here, then add them to it from their record.`);
+        return;
+      }
+      onChange({ mode: 'join', householdId: p.householdId, via: h.name });
+    } catch (e) {
+      setProblem((e as Error).message);
+    }
+  }
+  if (value.householdId) {
+    return (
+      <Group gap="sm">
+        <Text size="sm">
+          The household of <Name fw={600}>{value.via ?? ''}</Name>
+        </Text>
+        <Button variant="subtle" size="sm" onClick={() => onChange({ mode: 'join', householdId: null, via: null })}>
+          Choose another
+        </Button>
+      </Group>
+    );
+  }
+  return (
+    <Stack gap={6}>
+      <Group gap="sm" align="flex-end">
+        <TextInput
+          size="md"
+          label="A member of the family, by name"
+          description="Searching and opening their record are recorded for family tracing"
+          value={q}
+          onChange={(e) => setQ(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              setSent(q.trim());
+            }
+          }}
+          dir="auto"
+          ref={bidi('auto')}
+          style={{ flex: '1 1 260px' }}
+        />
+        <Button size="md" variant="light" onClick={() => setSent(q.trim())} disabled={q.trim().length < 2}>
+          Search
+        </Button>
+      </Group>
+      {hits.data?.map((h) => (
+        <UnstyledButton key={h.id} onClick={() => void pick(h)} p={8} style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 6, minHeight: 44 }}>
+          <Name fw={600}>{h.name}</Name>
+          <Text span size="sm" c="dimmed">
+            {' '}
+            · {h.sex} · {h.birthDate?.slice(0, 4) ?? 'birth unknown'} · {h.nationalities.join(', ') || '–'}
+          </Text>
+        </UnstyledButton>
+      ))}
+      {hits.data?.length === 0 && (
+        <Text size="sm" c="dimmed">
+          Nobody found.
+        </Text>
+      )}
+      {(problem || hits.error) && (
+        <Text size="sm" c="red.8" role="alert">
+          {problem ?? (hits.error as Error).message}
+        </Text>
+      )}
+    </Stack>
+  );
+}

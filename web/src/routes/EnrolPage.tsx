@@ -1,0 +1,501 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert as MAlert,
+  Button,
+  Checkbox,
+  Grid,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { api, type CustodyEvent, type FacilityDetail, type Person } from '../lib/api';
+import { useRouter } from '../lib/router';
+import { useSession } from '../lib/session';
+import { useFacilities } from '../lib/queries';
+import { bidi } from '../lib/format';
+import { PageHeader } from '../components/PageHeader';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { Name } from '../components/Name';
+import {
+  BirthFields,
+  DocumentFields,
+  documentRequest,
+  HouseholdPicker,
+  marksOf,
+  NameFields,
+  nameRequest,
+  newDocument,
+  newName,
+  VulnerabilityChips,
+  type DocumentEntry,
+  type HouseholdChoice,
+  type NameEntry,
+} from '../features/persons/fields';
+import {
+  birthMissing,
+  birthRequest,
+  COMMON_NATIONALITIES,
+  emptyBirth,
+  fieldErrors,
+  type AppendEventRequest,
+  type CreateHouseholdRequest,
+  type CreatePersonRequest,
+  type DocumentRequest,
+  type NameRequest,
+  type Vulnerability,
+} from '../features/persons/persons.api';
+
+/** The purpose the new record is opened with after enrolment (the record page asks for one). */
+const PURPOSE = 'registration';
+
+type Sex = 'F' | 'M' | 'U';
+
+/**
+ * Enrolment (persons.write): names in every script, sex, birth with its precision, place of birth, nationalities,
+ * documents, vulnerabilities, household, facility; then, for roles that append custody events, the admission to a
+ * unit. Nothing typed is lost when the API refuses: its message shows beside the form and on the fields concerned.
+ */
+export default function EnrolPage() {
+  const session = useSession();
+  const { navigate } = useRouter();
+  const qc = useQueryClient();
+  const facilities = useFacilities();
+  const canAdmit = session.can('custody.append');
+
+  const [names, setNames] = useState<NameEntry[]>(() => [
+    newName({ label: 'Name in Arabic script', script: 'arabic', kind: 'primary' }),
+    newName({ label: 'Name in Latin script', script: 'latin', kind: 'spelling' }),
+  ]);
+  const [sex, setSex] = useState<Sex | null>(null);
+  const [birth, setBirth] = useState(() => emptyBirth('year'));
+  const [placeOfBirth, setPlaceOfBirth] = useState('');
+  const [nationalities, setNationalities] = useState<string[]>([]);
+  const [documents, setDocuments] = useState<DocumentEntry[]>(() => [newDocument()]);
+  const [vulnerabilities, setVulnerabilities] = useState<Vulnerability[]>([]);
+  const [marks, setMarks] = useState('');
+  const [notes, setNotes] = useState('');
+  const [household, setHousehold] = useState<HouseholdChoice>({ mode: 'none' });
+  const [facilityId, setFacilityId] = useState<string | null>(session.facilityIds[0] ?? null);
+  const [admit, setAdmit] = useState(canAdmit);
+  const [unitId, setUnitId] = useState<string | null>(null);
+  const [authority, setAuthority] = useState('');
+
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  /** The person once registered: the form is then closed, only the admission can be tried again. */
+  const [created, setCreated] = useState<Person | null>(null);
+  const [admitError, setAdmitError] = useState<unknown>(null);
+  // A household made by an attempt whose enrolment was then refused: the next attempt uses it instead of a second one.
+  const madeHousehold = useRef<{ label: string; id: string } | null>(null);
+  const bottom = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!facilityId && facilities.data?.length === 1) setFacilityId(facilities.data[0]!.id);
+  }, [facilities.data, facilityId]);
+  const facility = useQuery({ queryKey: ['facility', facilityId], queryFn: () => api<FacilityDetail>(`/facilities/${facilityId}`), enabled: !!facilityId });
+  const unitOptions = useMemo(
+    () =>
+      [...(facility.data?.units ?? [])]
+        .sort((a, b) => a.code.localeCompare(b.code, undefined, { numeric: true }))
+        .map((u) => ({ value: u.id, label: `${u.code} · ${u.name} (${u.manifestCount} on roll)` })),
+    [facility.data],
+  );
+  useEffect(() => setUnitId(null), [facilityId]);
+
+  const setName = (i: number, n: NameEntry) => setNames((all) => all.map((x, k) => (k === i ? n : x)));
+  const setDocument = (i: number, d: DocumentEntry) => setDocuments((all) => all.map((x, k) => (k === i ? d : x)));
+
+  async function admitPerson(person: Person): Promise<boolean> {
+    setAdmitError(null);
+    try {
+      const body: AppendEventRequest = { type: 'ADMITTED', facilityId: facilityId!, unitId: unitId ?? undefined, authority: authority.trim() || undefined };
+      await api<CustodyEvent>(`/persons/${person.id}/events`, { method: 'POST', body, purpose: PURPOSE });
+      return true;
+    } catch (e) {
+      setAdmitError(e);
+      return false;
+    }
+  }
+
+  function done(person: Person) {
+    void qc.invalidateQueries({ queryKey: ['persons'], refetchType: 'none' });
+    void qc.invalidateQueries({ queryKey: ['facility'], refetchType: 'none' });
+    navigate(`/persons/${person.id}?purpose=${PURPOSE}`);
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (saving || created) return;
+    setError(null);
+
+    // What is plainly missing is said before anything is sent; the rest the API judges.
+    const found: Record<string, string> = {};
+    const sentNames: { row: number; body: NameRequest }[] = [];
+    names.forEach((n, row) => {
+      const body = nameRequest(n);
+      if (body) sentNames.push({ row, body });
+    });
+    if (sentNames.length === 0) found['names.0'] = 'Enter at least one name, in any script';
+    else if (!sentNames.some((n) => n.body.kind === 'primary')) sentNames[0]!.body.kind = 'primary';
+    if (!sex) found.sex = 'Choose the sex (Unknown when it is not known)';
+    const missingBirth = birthMissing(birth);
+    if (missingBirth) found.birth = missingBirth;
+    const sentDocs: { row: number; body: DocumentRequest }[] = [];
+    documents.forEach((d, row) => {
+      const body = documentRequest(d);
+      if (typeof body === 'string') found[`documents.${row}`] = body;
+      else if (body) sentDocs.push({ row, body });
+    });
+    if (household.mode === 'new' && !household.label.trim()) found.householdId = 'Give the new household a label';
+    if (household.mode === 'join' && !household.householdId) found.householdId = 'Find a member of the family and choose them';
+    if (admit && !facilityId) found.facilityId = 'Choose the facility the person is admitted to';
+    setErrors(found);
+    if (Object.keys(found).length) {
+      requestAnimationFrame(() => document.querySelector('[aria-invalid="true"], [role="alert"]')?.scrollIntoView({ block: 'center' }));
+      return;
+    }
+
+    setSaving(true);
+    try {
+      let householdId: string | undefined;
+      if (household.mode === 'join') householdId = household.householdId ?? undefined;
+      if (household.mode === 'new') {
+        const label = household.label.trim();
+        if (madeHousehold.current?.label !== label) {
+          const body: CreateHouseholdRequest = { label, facilityId: facilityId ?? undefined };
+          const h = await api<{ id: string }>('/households', { method: 'POST', body });
+          madeHousehold.current = { label, id: h.id };
+        }
+        householdId = madeHousehold.current.id;
+      }
+      const body: CreatePersonRequest = {
+        names: sentNames.map((n) => n.body),
+        sex: sex!,
+        ...birthRequest(birth),
+        placeOfBirth: placeOfBirth.trim() || undefined,
+        nationalities: nationalities.length ? nationalities : undefined,
+        documents: sentDocs.length ? sentDocs.map((d) => d.body) : undefined,
+        distinguishingMarks: marksOf(marks).length ? marksOf(marks) : undefined,
+        vulnerabilities: vulnerabilities.length ? vulnerabilities : undefined,
+        householdId,
+        facilityId: facilityId ?? undefined,
+        notes: notes.trim() || undefined,
+      };
+      let person: Person;
+      try {
+        person = await api<Person>('/persons', { method: 'POST', body });
+      } catch (err) {
+        // The API numbers names and documents as sent (empty rows left out): back to the rows of the form.
+        const raw = fieldErrors(err);
+        const mapped: Record<string, string> = {};
+        for (const [k, v] of Object.entries(raw)) {
+          const [head, i] = k.split('.');
+          if (head === 'names' && i !== undefined) mapped[`names.${sentNames[Number(i)]?.row ?? 0}`] = v;
+          else if (head === 'documents' && i !== undefined) mapped[`documents.${sentDocs[Number(i)]?.row ?? 0}`] = v;
+          else mapped[k] = v;
+        }
+        setErrors(mapped);
+        throw err;
+      }
+      setCreated(person);
+      if (admit && facilityId && !(await admitPerson(person))) return;
+      done(person);
+    } catch (err) {
+      setError(err);
+      requestAnimationFrame(() => bottom.current?.scrollIntoView({ block: 'end' }));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const nationalityData = [...new Set([...COMMON_NATIONALITIES, ...nationalities])];
+  const createdName = created?.names[0]?.full;
+
+  return (
+    <form onSubmit={(e) => void submit(e)} aria-label="Register a person" noValidate>
+      <Stack gap="md">
+        <PageHeader
+          title="Register a person"
+          description="Enrolment: identity, documents, household. One name and the sex are needed; leave empty what is not known."
+        />
+        <fieldset disabled={!!created} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+          <Grid gap="md">
+            <Grid.Col span={{ base: 12, lg: 6 }}>
+              <Stack gap="md">
+                <Paper withBorder p="md" radius="md">
+                  <Title order={2} size="h4" mb="xs">
+                    Names
+                  </Title>
+                  <Stack gap="sm">
+                    {names.map((n, i) => (
+                      <NameFields
+                        key={n.key}
+                        value={n}
+                        onChange={(v) => setName(i, v)}
+                        error={errors[`names.${i}`]}
+                        onRemove={i >= 2 ? () => setNames((all) => all.filter((_, k) => k !== i)) : undefined}
+                        testId={`name-${i}`}
+                      />
+                    ))}
+                    {errors.names && (
+                      <Text size="sm" c="red.8" role="alert">
+                        {errors.names}
+                      </Text>
+                    )}
+                    <Group>
+                      <Button variant="light" size="md" onClick={() => setNames((all) => [...all, newName()])} data-testid="add-name-row">
+                        Add another name (alias, kunya, laqab…)
+                      </Button>
+                    </Group>
+                  </Stack>
+                </Paper>
+
+                <Paper withBorder p="md" radius="md">
+                  <Title order={2} size="h4" mb="xs">
+                    Identity
+                  </Title>
+                  <Stack gap="md">
+                    <div>
+                      <Text size="sm" fw={500} mb={2} id="sex-label">
+                        Sex
+                      </Text>
+                      <SegmentedControl
+                        size="md"
+                        value={sex ?? ''}
+                        onChange={(v) => setSex(v as Sex)}
+                        data={[
+                          { value: 'F', label: 'Female' },
+                          { value: 'M', label: 'Male' },
+                          { value: 'U', label: 'Unknown' },
+                        ]}
+                        aria-labelledby="sex-label"
+                        data-testid="sex"
+                      />
+                      {errors.sex && (
+                        <Text size="sm" c="red.8" role="alert">
+                          {errors.sex}
+                        </Text>
+                      )}
+                    </div>
+                    <BirthFields value={birth} onChange={setBirth} error={errors.birth} />
+                    <TextInput
+                      size="md"
+                      label="Place of birth"
+                      placeholder="e.g. Mosul, Iraq"
+                      value={placeOfBirth}
+                      onChange={(e) => setPlaceOfBirth(e.currentTarget.value)}
+                      dir="auto"
+                      ref={bidi('auto')}
+                      maxLength={200}
+                      error={errors.placeOfBirth}
+                      data-testid="place-of-birth"
+                    />
+                    <TagsInput
+                      size="md"
+                      label="Nationalities (claimed)"
+                      description="ISO 3166 codes, e.g. IRQ, SYR, FRA: type and press Enter"
+                      data={nationalityData}
+                      value={nationalities}
+                      onChange={(v) => setNationalities([...new Set(v.map((x) => x.trim().toUpperCase()).filter(Boolean))])}
+                      splitChars={[',', ' ']}
+                      maxTags={10}
+                      clearable
+                      error={errors.nationalities}
+                      data-testid="nationalities"
+                    />
+                  </Stack>
+                </Paper>
+              </Stack>
+            </Grid.Col>
+
+            <Grid.Col span={{ base: 12, lg: 6 }}>
+              <Stack gap="md">
+                <Paper withBorder p="md" radius="md">
+                  <Title order={2} size="h4" mb="xs">
+                    Documents
+                  </Title>
+                  <Stack gap="sm">
+                    {documents.map((d, i) => (
+                      <DocumentFields
+                        key={d.key}
+                        value={d}
+                        onChange={(v) => setDocument(i, v)}
+                        error={errors[`documents.${i}`]}
+                        onRemove={() => setDocuments((all) => all.filter((_, k) => k !== i))}
+                        testId={`document-${i}`}
+                      />
+                    ))}
+                    {errors.documents && (
+                      <Text size="sm" c="red.8" role="alert">
+                        {errors.documents}
+                      </Text>
+                    )}
+                    <Group>
+                      <Button variant="light" size="md" onClick={() => setDocuments((all) => [...all, newDocument()])}>
+                        Add a document
+                      </Button>
+                    </Group>
+                  </Stack>
+                </Paper>
+
+                <Paper withBorder p="md" radius="md">
+                  <Title order={2} size="h4" mb="xs">
+                    Protection and family
+                  </Title>
+                  <Stack gap="md">
+                    <VulnerabilityChips value={vulnerabilities} onChange={setVulnerabilities} error={errors.vulnerabilities} />
+                    <HouseholdPicker value={household} onChange={setHousehold} error={errors.householdId} />
+                    <Textarea
+                      size="md"
+                      label="Distinguishing marks"
+                      description="One per line"
+                      autosize
+                      minRows={2}
+                      value={marks}
+                      onChange={(e) => setMarks(e.currentTarget.value)}
+                      dir="auto"
+                      ref={bidi('auto')}
+                      error={errors.distinguishingMarks}
+                    />
+                    <Textarea
+                      size="md"
+                      label="Notes"
+                      autosize
+                      minRows={2}
+                      maxLength={4000}
+                      value={notes}
+                      onChange={(e) => setNotes(e.currentTarget.value)}
+                      dir="auto"
+                      ref={bidi('auto')}
+                      error={errors.notes}
+                    />
+                  </Stack>
+                </Paper>
+              </Stack>
+            </Grid.Col>
+          </Grid>
+        </fieldset>
+
+        <Paper withBorder p="md" radius="md">
+          <Title order={2} size="h4" mb="xs">
+            Facility{canAdmit ? ' and admission' : ''}
+          </Title>
+          <Stack gap="sm">
+            <Group gap="md" align="flex-start" wrap="wrap">
+              <Select
+                size="md"
+                label="Registered at"
+                placeholder="Choose a facility"
+                data={(facilities.data ?? []).map((f) => ({ value: f.id, label: f.name }))}
+                value={facilityId}
+                onChange={setFacilityId}
+                disabled={!!created}
+                error={errors.facilityId}
+                w={300}
+                maw="100%"
+                data-testid="facility"
+              />
+              {canAdmit && admit && (
+                <Select
+                  size="md"
+                  label="Admitted to unit"
+                  placeholder={facilityId ? 'The facility, no unit' : 'Choose the facility first'}
+                  data={unitOptions}
+                  value={unitId}
+                  onChange={setUnitId}
+                  clearable
+                  searchable
+                  w={340}
+                  maw="100%"
+                  data-testid="unit"
+                />
+              )}
+            </Group>
+            {canAdmit ? (
+              <>
+                <Checkbox
+                  size="md"
+                  label="Admit to custody now (a custody event in the ledger)"
+                  description="Unticked, the person is registered only: no placement, not on any roll call"
+                  checked={admit}
+                  onChange={(e) => setAdmit(e.currentTarget.checked)}
+                  disabled={!!created}
+                  data-testid="admit"
+                />
+                {admit && (
+                  <TextInput
+                    size="md"
+                    label="Authority or order of the admission (optional)"
+                    value={authority}
+                    onChange={(e) => setAuthority(e.currentTarget.value)}
+                    maxLength={500}
+                    dir="auto"
+                    ref={bidi('auto')}
+                  />
+                )}
+              </>
+            ) : (
+              <Text size="sm" c="dimmed">
+                Your role registers persons; their admission to custody is recorded by an officer.
+              </Text>
+            )}
+          </Stack>
+        </Paper>
+
+        <Paper ref={bottom} withBorder p="md" radius="md" pos="sticky" bottom={0} style={{ zIndex: 5 }} shadow="sm" data-testid="enrol-actions">
+          <Stack gap="sm">
+            <ApiErrorAlert error={error} title="Not registered: the server refused it" />
+            {created && (
+              <MAlert color={admitError ? 'orange' : 'teal'} title={admitError ? 'Registered, not admitted' : 'Registered'} data-testid="enrol-created">
+                <Text size="sm">
+                  {createdName ? <Name fw={600}>{createdName}</Name> : 'The person'} is registered.
+                  {admitError ? ' The admission was refused:' : ''}
+                </Text>
+              </MAlert>
+            )}
+            {created && admitError != null && <ApiErrorAlert error={admitError} title="Admission refused" testId="admit-error" />}
+            <Group justify="flex-end" gap="sm">
+              {created ? (
+                <>
+                  <Button size="lg" variant="default" onClick={() => done(created)} data-testid="open-created">
+                    Open the record without admitting
+                  </Button>
+                  <Button
+                    size="lg"
+                    onClick={async () => {
+                      setSaving(true);
+                      if (await admitPerson(created)) done(created);
+                      setSaving(false);
+                    }}
+                    loading={saving}
+                    data-testid="retry-admit"
+                  >
+                    Try the admission again
+                  </Button>
+                </>
+              ) : (
+                <>
+                  <Button size="lg" variant="default" onClick={() => navigate('/persons')} disabled={saving}>
+                    Cancel
+                  </Button>
+                  <Button size="lg" type="submit" loading={saving} data-testid="enrol-submit">
+                    {canAdmit && admit ? 'Register and admit' : 'Register'}
+                  </Button>
+                </>
+              )}
+            </Group>
+          </Stack>
+        </Paper>
+      </Stack>
+    </form>
+  );
+}
