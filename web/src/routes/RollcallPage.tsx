@@ -1,14 +1,18 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Alert as MAlert, Badge, Button, Group, Menu, Modal, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert as MAlert, Badge, Button, Group, Menu, Modal, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { api, ApiError, type FacilityDetail } from '../lib/api';
-import { num, shortTime, statusLabel } from '../lib/format';
+import { bidi, dateTime, num, shortTime, statusLabel } from '../lib/format';
 import { useSession } from '../lib/session';
 import { ErrorNote } from '../components/Problems';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { Link } from '../components/Link';
 import { Name } from '../components/Name';
-import type { CloseResult, MarkResult, RollcallDetail, SheetRow } from '../features/rollcalls/rollcalls.api';
+import { ROLLCALL_STATUS_COLOR, type CloseResult, type MarkResult, type Rollcall, type RollcallDetail, type SheetRow } from '../features/rollcalls/rollcalls.api';
+
+/** A cancel's reason: at least 3 characters (CancelRollcallBody). */
+const MIN_REASON = 3;
 
 const PAGE = 5000;
 const EXCUSES = [
@@ -104,6 +108,11 @@ export default function RollcallPage({ id }: { id: string }) {
   const [closing, setClosing] = useState(false);
   const [closeError, setCloseError] = useState<unknown>(null);
   const [result, setResult] = useState<CloseResult | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelReason, setCancelReason] = useState('');
+  const [cancelError, setCancelError] = useState<unknown>(null);
+  const [cancelBusy, setCancelBusy] = useState(false);
+  const [cancelled, setCancelled] = useState<Rollcall['cancelled']>(null);
 
   useEffect(() => {
     // Marks already recorded (by any tablet) for the rows loaded so far; this tablet's own marks take precedence.
@@ -118,6 +127,7 @@ export default function RollcallPage({ id }: { id: string }) {
   }, [sheet.rows]);
   useEffect(() => {
     if (sheet.detail?.status === 'closed' && sheet.detail.result) setResult(sheet.detail.result);
+    if (sheet.detail?.status === 'cancelled' && sheet.detail.cancelled) setCancelled(sheet.detail.cancelled);
   }, [sheet.detail]);
 
   const flush = useCallback(async (): Promise<void> => {
@@ -211,9 +221,41 @@ export default function RollcallPage({ id }: { id: string }) {
     }
   }
 
+  /**
+   * Cancels the roll call (opened by mistake): the marks taken so far are sent first, so that they stay as evidence;
+   * nothing is computed and nothing goes to the ledger. Refused (409) when it was closed or cancelled meanwhile: the
+   * screen then shows what it has become.
+   */
+  async function cancel() {
+    setCancelError(null);
+    setCancelBusy(true);
+    try {
+      await flush().catch(() => undefined);
+      const rc = await api<Rollcall>(`/rollcalls/${id}/cancel`, { method: 'POST', body: { reason: cancelReason.trim() } });
+      pending.current = [];
+      setPendingCount(0);
+      setSendError(null);
+      setCancelled(rc.cancelled ?? { at: new Date().toISOString(), by: session.userId, reason: cancelReason.trim() });
+      setCancelling(false);
+      void qc.invalidateQueries({ queryKey: ['rollcalls'] });
+      void qc.invalidateQueries({ queryKey: ['facility'] });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        // What it has become, shown together with the refusal.
+        const now = await api<RollcallDetail>(`/rollcalls/${id}?limit=0`).catch(() => null);
+        if (now?.status === 'cancelled' && now.cancelled) setCancelled(now.cancelled);
+        if (now?.status === 'closed' && now.result) setResult(now.result);
+      }
+      setCancelError(err);
+    } finally {
+      setCancelBusy(false);
+    }
+  }
+
   if (sheet.error) return <ErrorNote error={sheet.error} what="the roll call" />;
   if (!detail) return <Text>Loading the expected list…</Text>;
-  const open = detail.status === 'open' && !result;
+  const status = cancelled ? 'cancelled' : result ? 'closed' : detail.status;
+  const open = status === 'open';
   const canMark = open && session.can('rollcall.run');
 
   return (
@@ -226,8 +268,8 @@ export default function RollcallPage({ id }: { id: string }) {
           <Text size="sm" c="dimmed">
             Opened {shortTime(detail.openedAt)} ·{' '}
             {detail.unitIds.length ? detail.unitIds.map((u) => unitCode.get(u) ?? '…').join(', ') : 'whole facility'} ·{' '}
-            <Badge color={open ? 'teal' : 'gray'} size="sm">
-              {result ? 'closed' : detail.status}
+            <Badge color={ROLLCALL_STATUS_COLOR[status] ?? 'gray'} size="sm" data-testid="rollcall-status">
+              {status}
             </Badge>
           </Text>
         </div>
@@ -243,6 +285,20 @@ export default function RollcallPage({ id }: { id: string }) {
                 {pendingCount} to send
               </Badge>
             )}
+            {session.can('rollcall.run') && (
+              <Button
+                size="lg"
+                color="red"
+                variant="outline"
+                onClick={() => {
+                  setCancelError(null);
+                  setCancelling(true);
+                }}
+                data-testid="cancel-rollcall"
+              >
+                Cancel roll call
+              </Button>
+            )}
             <Button size="lg" color="dark" onClick={() => setClosing(true)} data-testid="close-rollcall">
               Close roll call
             </Button>
@@ -250,13 +306,33 @@ export default function RollcallPage({ id }: { id: string }) {
         )}
       </Group>
 
+      {cancelled && (
+        <MAlert color="orange" title="Cancelled" data-testid="rollcall-cancelled">
+          <Text size="sm">
+            Cancelled {dateTime(cancelled.at)} by {cancelled.by && cancelled.by === session.userId ? `you (${session.username})` : 'another user'}:{' '}
+            <Text span fw={600} data-testid="rollcall-cancel-reason" dir="auto">
+              {cancelled.reason}
+            </Text>
+          </Text>
+          <Text size="sm" mt={4}>
+            No Delta was computed, nobody was recorded unaccounted and no alert was raised; the marks taken stay as evidence. The units can be counted again.
+          </Text>
+        </MAlert>
+      )}
+
       <SimpleGrid cols={{ base: 3, sm: 6 }} spacing="xs" data-testid="rollcall-counters">
         <Counter label="Expected" value={counts.expected} testId="count-expected" />
         <Counter label="Present" value={counts.present} color="teal.8" testId="count-present" />
         <Counter label="Absent" value={counts.absent} color={counts.absent ? 'red.8' : undefined} testId="count-absent" />
         <Counter label="Excused" value={counts.excused} color="blue.8" testId="count-excused" />
         <Counter label="Not marked" value={counts.unmarked} testId="count-unmarked" />
-        <Counter label="Delta" value={result ? result.delta : counts.delta} color={(result ? result.delta : counts.delta) > 0 ? 'red.8' : 'teal.8'} testId="count-delta" strong />
+        <Counter
+          label="Delta"
+          value={cancelled ? null : result ? result.delta : counts.delta}
+          color={cancelled ? 'dimmed' : (result ? result.delta : counts.delta) > 0 ? 'red.8' : 'teal.8'}
+          testId="count-delta"
+          strong
+        />
       </SimpleGrid>
 
       {sendError != null && (
@@ -328,11 +404,53 @@ export default function RollcallPage({ id }: { id: string }) {
           </Group>
         </Stack>
       </Modal>
+
+      <Modal opened={cancelling} onClose={() => setCancelling(false)} title="Cancel the roll call?" size="md">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (open && cancelReason.trim().length >= MIN_REASON && !cancelBusy) void cancel();
+          }}
+        >
+          <Stack>
+            <Text size="sm">
+              For a roll call opened by mistake (wrong units, wrong time). Nothing is computed: no Delta, nobody recorded unaccounted, no alerts. The marks taken so far stay as
+              evidence, and the units can be counted again at once. To record the count, close it instead.
+            </Text>
+            <Textarea
+              label="Reason"
+              description={`Kept in the audit log (at least ${MIN_REASON} characters)`}
+              placeholder="e.g. opened on the wrong block"
+              value={cancelReason}
+              onChange={(e) => setCancelReason(e.currentTarget.value)}
+              autosize
+              minRows={2}
+              maxLength={500}
+              size="md"
+              dir="auto"
+              ref={bidi('auto')}
+              data-autofocus
+              data-testid="cancel-reason"
+            />
+            <ApiErrorAlert error={cancelError} title="Not cancelled" testId="cancel-error" />
+            <Group justify="flex-end">
+              <Button variant="default" size="md" onClick={() => setCancelling(false)}>
+                {open ? 'Keep the roll call' : 'Close this window'}
+              </Button>
+              {open && (
+                <Button type="submit" color="red" size="md" loading={cancelBusy} disabled={cancelReason.trim().length < MIN_REASON} data-testid="confirm-cancel">
+                  Cancel the roll call
+                </Button>
+              )}
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
     </Stack>
   );
 }
 
-function Counter({ label, value, color, testId, strong }: { label: string; value: number; color?: string; testId: string; strong?: boolean }) {
+function Counter({ label, value, color, testId, strong }: { label: string; value: number | null; color?: string; testId: string; strong?: boolean }) {
   return (
     <Paper withBorder p="xs" radius="md" bg={strong ? 'gray.0' : undefined}>
       <Text size="xs" tt="uppercase" fw={700} c="dimmed">

@@ -7,7 +7,7 @@ import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { useFacilities } from '../lib/queries';
 import { ErrorNote } from '../components/Problems';
-import { useRollcalls, type Rollcall } from '../features/rollcalls/rollcalls.api';
+import { ROLLCALL_STATUS_COLOR, useRollcalls, type Rollcall } from '../features/rollcalls/rollcalls.api';
 
 interface UnitGroup {
   parent: Unit | null;
@@ -58,7 +58,8 @@ export default function RollcallsPage() {
     mutationFn: () => api<Rollcall>('/rollcalls', { method: 'POST', body: { facilityId, unitIds: picked.length ? picked : undefined } }),
     onSuccess: (rc) => navigate(`/rollcalls/${rc.id}`),
   });
-  const openOnes = (recent.data ?? []).filter((r) => r.status !== 'closed');
+  // Only an open roll call can be continued (a cancelled one is over, like a closed one).
+  const openOnes = (recent.data ?? []).filter((r) => r.status === 'open');
 
   return (
     <Stack gap="md">
@@ -162,13 +163,25 @@ export default function RollcallsPage() {
           </Table.Thead>
           <Table.Tbody>
             {(recent.data ?? []).map((r) => (
-              <Table.Tr key={r.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/rollcalls/${r.id}`)}>
+              <Table.Tr
+                key={r.id}
+                style={{ cursor: 'pointer' }}
+                onClick={() => navigate(`/rollcalls/${r.id}`)}
+                data-testid="recent-rollcall"
+                data-status={r.status}
+                c={r.status === 'cancelled' ? 'dimmed' : undefined}
+              >
                 <Table.Td>{shortTime(r.openedAt)}</Table.Td>
                 <Table.Td>{r.unitIds.length ? `${r.unitIds.length} unit${r.unitIds.length > 1 ? 's' : ''}` : 'whole facility'}</Table.Td>
-                <Table.Td>
-                  <Badge color={r.status === 'closed' ? 'gray' : 'teal'} variant="light">
+                <Table.Td maw={260}>
+                  <Badge color={ROLLCALL_STATUS_COLOR[r.status] ?? 'gray'} variant={r.status === 'cancelled' ? 'outline' : 'light'}>
                     {r.status}
                   </Badge>
+                  {r.cancelled && (
+                    <Text size="xs" c="dimmed" truncate="end" title={r.cancelled.reason} dir="auto">
+                      {r.cancelled.reason}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td ta="right" className="num">
                   {num(r.expected)}

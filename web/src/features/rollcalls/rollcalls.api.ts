@@ -15,6 +15,10 @@ export type Rollcall = RollcallResponse;
 export type RollcallDetail = RollcallDetailResponse;
 export type SheetRow = SheetRowResponse;
 export type MarkResult = NonNullable<SheetRow['mark']>['result'];
+export type RollcallStatus = Rollcall['status'];
+
+/** Badge colours of a roll call's status: a cancelled one stands apart from a closed one. */
+export const ROLLCALL_STATUS_COLOR: Record<RollcallStatus, string> = { open: 'teal', closing: 'yellow', closed: 'gray', cancelled: 'orange' };
 /**
  * A close's result: as POST /rollcalls/:id/close answers (with the alerts it raised), or as kept on the roll call,
  * where the unaccounted list is left out above 1,000 persons (`unaccountedCount` says how many).
