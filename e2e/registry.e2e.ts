@@ -71,7 +71,7 @@ describe('enrolment and correction in the browser', () => {
     // A registrar scoped to al-Hol registers there and admits to one of its blocks.
     await expect(page.getByTestId('facility').inputValue()).resolves.toBe('al-Hol camp');
     await choose(page, 'unit', 'P1-B2 · Phase 1 block 2 (96 on roll)');
-    await shot(page, '30-enrol-1024', true);
+    await shot(page, '50-enrol-1024', true);
     await page.getByTestId('enrol-submit').click();
 
     await page.waitForURL(/\/persons\/[0-9a-f-]{36}\?purpose=registration$/);
@@ -79,10 +79,13 @@ describe('enrolment and correction in the browser', () => {
     const names = page.getByTestId('person-names');
     await names.getByText(LATIN, { exact: true }).waitFor();
     await expect(names.locator('[dir=rtl]').filter({ hasText: ARABIC }).count()).resolves.toBe(1);
+    // The heading carries both: the primary (Arabic, right to left) and the Latin spelling under it.
+    await expect(page.getByTestId('person-name').locator('[dir=rtl]').textContent()).resolves.toBe(ARABIC);
+    await expect(page.getByTestId('person-other-name').textContent()).resolves.toBe(LATIN);
     await expect(page.getByTestId('person-birth').textContent()).resolves.toMatch(/^1991 \(age \d+/);
     await page.getByTestId('custody-timeline').getByText('Admitted').waitFor();
     await settled(page);
-    await shot(page, '31-enrolled-record-1024', true);
+    await shot(page, '51-enrolled-record-1024', true);
 
     const p = await apiAs<PersonView>(page, `/persons/${enrolledId}?purpose=registration`);
     expect(p.names.map((n) => [n.full, n.script, n.kind])).toEqual([
@@ -122,7 +125,7 @@ describe('enrolment and correction in the browser', () => {
     await expect(page.getByTestId('name-1-full').inputValue()).resolves.toBe('Yusuf Ibrahim al-Ani');
     await expect(page.getByTestId('birth-day').inputValue()).resolves.toBe(`${nextYear}-03-01`);
     await expect(page.getByTestId('place-of-birth').inputValue()).resolves.toBe('Raqqa');
-    await shot(page, '32-enrol-refused-1024', true);
+    await shot(page, '52-enrol-refused-1024', true);
     const none = await apiAs<{ id: string; name: string }[]>(page, `/persons?q=${encodeURIComponent('Yusuf Ibrahim al-Ani')}`);
     expect(none.filter((h) => h.name === 'Yusuf Ibrahim al-Ani')).toEqual([]);
 
@@ -169,14 +172,14 @@ describe('enrolment and correction in the browser', () => {
     await expect(page.getByTestId('edit-birth-day').inputValue()).resolves.toBe('1991-04-17');
 
     await page.getByTestId('edit-reason').fill('Birth certificate seen: born 17 April 1991 in Mosul');
-    await shot(page, '33-correct-1024', true);
+    await shot(page, '53-correct-1024', true);
     await page.getByTestId('edit-save').click();
     await page.waitForURL(new RegExp(`/persons/${enrolledId}\\?purpose=registration$`));
     await page.getByTestId('person-birth').getByText(/^1991-04-17 \(age \d+\)$/).waitFor();
     await page.getByTestId('person-names').getByText('Khadeeja Omar al-Hamdani').waitFor();
     await page.getByTestId('person-documents').getByText('MSL-1991-7781').waitFor();
     await settled(page);
-    await shot(page, '34-corrected-record-1024', true);
+    await shot(page, '54-corrected-record-1024', true);
 
     const p = await apiAs<PersonView>(page, `/persons/${enrolledId}?purpose=registration`);
     expect(p.birth).toEqual({ date: '1991-04-17', precision: 'exact', from: '1991-04-17', to: '1991-04-17' });
@@ -225,7 +228,7 @@ describe('enrolment and correction in the browser', () => {
         await settled(page);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${p} at ${viewport.width}`).toBeLessThanOrEqual(0);
-        await shot(page, `35-admin${p.replace(/[/?=&]+/g, '_').replace(/_[0-9a-f-]{36}/, '_id')}-${viewport.width}`);
+        await shot(page, `55-admin${p.replace(/[/?=&]+/g, '_').replace(/_[0-9a-f-]{36}/, '_id')}-${viewport.width}`);
       }
       expect(errors).toEqual([]);
       await context.close();

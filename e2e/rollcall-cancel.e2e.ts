@@ -54,7 +54,7 @@ describe('cancelling a roll call in the browser', () => {
     await expect(confirm.isDisabled()).resolves.toBe(true);
     await page.getByTestId('cancel-reason').fill(REASON);
     await dialogShown(page);
-    await shot(page, '40-rollcall-cancel-dialog-1024');
+    await shot(page, '60-rollcall-cancel-dialog-1024');
     await confirm.click();
 
     const banner = page.getByTestId('rollcall-cancelled');
@@ -68,7 +68,7 @@ describe('cancelling a roll call in the browser', () => {
     await expect(page.getByTestId('close-rollcall').count()).resolves.toBe(0);
     await expect(page.getByTestId('cancel-rollcall').count()).resolves.toBe(0);
     await expect(page.getByTestId('mark-present').count()).resolves.toBe(0);
-    await shot(page, '41-rollcall-cancelled-1024', true);
+    await shot(page, '61-rollcall-cancelled-1024', true);
 
     const rc = await apiAs<RollcallDetail>(page, `/rollcalls/${id}`);
     expect(rc.status).toBe('cancelled');
@@ -90,7 +90,7 @@ describe('cancelling a roll call in the browser', () => {
     await expect(row.textContent()).resolves.toContain(REASON);
     await expect(page.getByText(/^Continue the roll call/).count()).resolves.toBe(0);
     await settled(page);
-    await shot(page, '42-rollcalls-list-cancelled-1024', true);
+    await shot(page, '62-rollcalls-list-cancelled-1024', true);
 
     // The units are free again: a new roll call of the same block opens.
     await page.getByTestId('pick-unit-T-1').click();
@@ -124,7 +124,7 @@ describe('cancelling a roll call in the browser', () => {
     await expect(page.getByTestId('cancel-error-message').textContent()).resolves.toContain('only an open roll call can be cancelled');
     // It is no longer open: nothing to confirm in the dialog.
     await expect(page.getByTestId('confirm-cancel').count()).resolves.toBe(0);
-    await shot(page, '43-rollcall-cancel-refused-1440');
+    await shot(page, '63-rollcall-cancel-refused-1440');
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('rollcall-cancel-reason').textContent()).resolves.toBe('Duplicate of the count on the other tablet');
     await expect(page.getByTestId('rollcall-cancelled').textContent()).resolves.toContain('by another user');

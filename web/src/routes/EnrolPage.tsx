@@ -221,7 +221,15 @@ export default function EnrolPage() {
   const createdName = created?.names[0]?.full;
 
   return (
-    <form onSubmit={(e) => void submit(e)} aria-label="Register a person" noValidate>
+    <form
+      onSubmit={(e) => void submit(e)}
+      // Enter in a field does not register a half-filled form (a tablet's "Go" key): the button does.
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && e.target instanceof HTMLInputElement && e.target.type !== 'checkbox') e.preventDefault();
+      }}
+      aria-label="Register a person"
+      noValidate
+    >
       <Stack gap="md">
         <PageHeader
           title="Register a person"

@@ -43,7 +43,8 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
   const p = person.data;
   if (!p) return <Text>Opening the record…</Text>;
   const primary = p.names.find((n) => n.kind === 'primary') ?? p.names[0];
-  const arabic = p.names.filter((n) => n.script === 'arabic');
+  // Under the primary name, the first name in another script (the Arabic under a Latin primary, or the reverse).
+  const second = p.names.find((n) => n !== primary && n.script !== primary?.script && (n.script === 'arabic' || primary?.script === 'arabic'));
   const fac = (fid: string | null | undefined) => (fid ? facilities.get(fid)?.name ?? fid.slice(0, 8) : null);
   const ev = events.data ?? [];
   const broken = ev.filter((e) => e.intact === false).length;
@@ -60,10 +61,10 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
           <Title order={1} size="h2" data-testid="person-name">
             {primary ? <Name inherit>{primary.full}</Name> : 'Unnamed'}
           </Title>
-          {arabic[0] && arabic[0] !== primary && (
+          {second && (
             <Title order={2} size="h3" fw={500} mt={2}>
-              <Name inherit data-testid="person-arabic-name">
-                {arabic[0].full}
+              <Name inherit data-testid={second.script === 'arabic' ? 'person-arabic-name' : 'person-other-name'}>
+                {second.full}
               </Name>
             </Title>
           )}
