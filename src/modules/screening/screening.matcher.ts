@@ -1,12 +1,14 @@
 /**
  * The in-memory index of every name of every active list entry, and the search of one person against it (pure: no
- * I/O). No full cross product: a person's name is compared only with list names that share a blocking key of the
- * names module with one of its parts (per part, so that we also know which parts could align), and only when an upper
- * bound of the names score, given which parts can align, still lets the pair reach the threshold. The same document
+ * I/O). No full cross product: a person's name is compared only with list names that share blocking keys of the
+ * names module with two of its parts, whose entry's birth can be the person's, and only when an upper bound of the
+ * names score still lets the pair reach the threshold: first with the parts that share a key counted as aligned at
+ * similarity 1 and the others not at all; when that falls short, with the others' actual part similarities (the keys
+ * miss some spellings), read from the names module and remembered per pair of distinct parts. The same document
  * number makes an entry a candidate whatever the names. `exhaustive` compares every name with every name, for the
  * benchmark's check that blocking loses no hit.
  */
-import { blockingKeys, comparePreparedNames, prepareName, SCORING, type PreparedName } from '../names';
+import { blockingKeys, comparePreparedNames, prepareName, SCORING, type PreparedName, type PreparedToken } from '../names';
 import {
   birthEvidence,
   documentEvidence,
@@ -49,6 +51,8 @@ interface IndexedName {
   all: number;
   /** the quality factor of the name (a weak alias counts less) */
   quality: number;
+  /** ids of its parts in `PartSimilarities` */
+  partIds: Int32Array;
 }
 
 export interface Candidate {
@@ -160,6 +164,117 @@ function nameScoreBound(wa: Float64Array, maskA: number, wb: Float64Array, maskB
   return (x / (x + p)) * structureFactor(c);
 }
 
+/**
+ * The similarity the names module gives two parts, read from its comparison of the two parts alone (the aligned
+ * part of the explanation: parts are aligned on this similarity whatever the rest of the names, docs/names.md), in
+ * both orders (the module compares names in a canonical order). Each distinct part gets an id (by everything the
+ * module knows of it), and each pair of a person's part and a list name's part is compared once, then remembered:
+ * the registry's parts are few (some thousands of distinct words) and so are the list's.
+ */
+export class PartSimilarities {
+  private readonly ids = new Map<string, number>();
+  private readonly parts: PreparedName[] = [];
+  private readonly sims = new Map<number, number>();
+  private static readonly LIMIT = 4_000_000;
+
+  constructor(private readonly listParts: readonly PreparedName[]) {}
+
+  /**
+   * Everything the module knows of a part but its role (a part's similarity does not depend on its role); the test
+   * `screening.matcher.test.ts` fails when the names module gives parts a field this does not list.
+   */
+  static signature(t: PreparedToken): string {
+    return `${t.text}\u0001${t.kind}\u0001${t.script}\u0001${t.core}\u0001${t.end}\u0001${t.initial ? 1 : 0}\u0001${t.article ? 1 : 0}\u0001${t.skeletons.join(',')}\u0001${t.vowelSkeletons.join(',')}\u0001${t.groups.join(',')}\u0001${t.keys.join(',')}`;
+  }
+  static readonly SIGNED_FIELDS = ['text', 'kind', 'role', 'article', 'script', 'skeletons', 'vowelSkeletons', 'core', 'keys', 'groups', 'initial', 'end'];
+
+  /** Id of a part as a one-part name (the form `similarity` compares). */
+  static single(t: PreparedToken): PreparedName {
+    return { input: t.text, normalized: t.text, script: t.script, tokens: [t] };
+  }
+
+  personPart(t: PreparedToken): number {
+    const sig = PartSimilarities.signature(t);
+    let id = this.ids.get(sig);
+    if (id === undefined) {
+      id = this.parts.length;
+      this.ids.set(sig, id);
+      this.parts.push(PartSimilarities.single(t));
+    }
+    return id;
+  }
+
+  /** Upper bound of the similarity of person part `p` and list part `l`; 0 when the two cannot be aligned. */
+  get(p: number, l: number): number {
+    const key = p * this.listParts.length + l;
+    let s = this.sims.get(key);
+    if (s === undefined) {
+      if (this.sims.size >= PartSimilarities.LIMIT) this.sims.clear();
+      // the module's part similarity is symmetric (the test checks it on the lists' parts): one order suffices
+      s = partSimilarity(this.parts[p]!, this.listParts[l]!, true);
+      // the explanation rounds to 3 decimals
+      s = s < 0 ? 0 : s + 0.0005;
+      if (s < SCORING.alignThreshold) s = 0;
+      this.sims.set(key, s);
+    }
+    return s;
+  }
+}
+
+/** The aligned part's similarity when two one-part names are compared with `a` first (or `b`), -1 when not aligned. */
+function partSimilarity(a: PreparedName, b: PreparedName, aFirst: boolean): number {
+  const r = comparePreparedNames({ ...a, normalized: aFirst ? '0' : '1' }, { ...b, normalized: aFirst ? '1' : '0' });
+  for (const part of r.explanation.parts) if (part.a !== undefined && part.b !== undefined) return part.similarity;
+  return -1;
+}
+
+/**
+ * Whether the names module can score two names at least `target`, given for each part the best similarity it can have
+ * with a part of the other name (0: it cannot align). The score is sum(w s) / (sum(w g(s)) + penalties) over aligned
+ * pairs, w the mean role weight of the pair, g(s) >= 1 the conflict of a weak alignment, penalties at least
+ * `missingPenalty` x the weight of every unaligned part (docs/names.md). Splitting each pair's w between its two
+ * parts, every part either aligns at its best similarity or not at all, and a ratio N/D can reach t exactly when
+ * N - t D >= 0 for some choice: each part takes the better of its two terms. This bounds every one-to-one alignment;
+ * times the screening factor for a single aligned part when fewer than two parts on a side can align.
+ */
+function canReach(wa: Float64Array, bestA: Float64Array, n: number, wb: Float64Array, bestB: Float64Array, m: number, target: number): boolean {
+  let canA = 0;
+  let canB = 0;
+  for (let i = 0; i < n; i++) if (bestA[i]! > 0) canA++;
+  for (let j = 0; j < m; j++) if (bestB[j]! > 0) canB++;
+  // nothing aligned: the module's score is 0.4 x the best similarity
+  if (0.4 * SCREENING_RULES.singlePartFactor >= target) return true;
+  if (canA === 0 || canB === 0) return false;
+  const t = Math.min(canA, canB) < 2 ? target / SCREENING_RULES.singlePartFactor : target;
+  if (t > 1) return false;
+  const P = SCORING.missingPenalty;
+  let sum = 0;
+  for (let side = 0; side < 2; side++) {
+    const w = side === 0 ? wa : wb;
+    const best = side === 0 ? bestA : bestB;
+    const len = side === 0 ? n : m;
+    for (let i = 0; i < len; i++) {
+      const wi = w[i]!;
+      const s = best[i]!;
+      const unaligned = -t * P * wi;
+      const aligned = s > 0 ? (wi / 2) * (s - t * conflictOf(s)) : -Infinity;
+      sum += aligned > unaligned ? aligned : unaligned;
+    }
+  }
+  return sum >= -1e-12;
+}
+
+function conflictOf(s: number): number {
+  const c = (SCORING.matchThreshold - s) / (SCORING.matchThreshold - SCORING.alignThreshold);
+  return 1 + SCORING.contradictionPenalty * (c < 0 ? 0 : c > 1 ? 1 : c);
+}
+
+// scratch of `canReachResolved`: best similarity of each part (NaN: not known yet, counted as 1)
+const knownA = new Float64Array(MAX_TOKENS);
+const knownB = new Float64Array(MAX_TOKENS);
+const boundA = new Float64Array(MAX_TOKENS);
+const boundB = new Float64Array(MAX_TOKENS);
+
 export interface PreparedPerson {
   person: ScreenPerson;
   names: { full: string; prepared: PreparedName; keys: string[][]; weights: Float64Array; keyless: number }[];
@@ -186,6 +301,10 @@ export class WatchlistIndex {
   readonly entries: readonly IndexedEntry[];
   private readonly names: IndexedName[] = [];
   private readonly keyIds = new Map<string, number>();
+  private readonly listPartIds = new Map<string, number>();
+  private readonly listParts: PreparedName[] = [];
+  /** similarities of the registry's parts with the list's, remembered for the life of the index */
+  readonly partSims: PartSimilarities;
   /**
    * An unordered pair of keys of two different parts (`a * keyCount + b`, a <= b: a small integer, fast as a map key)
    * -> the names that have it: all of them, and the same split by the entry's birth: window -> names whose entry has
@@ -245,7 +364,8 @@ export class WatchlistIndex {
         const w = weightsOf(prepared);
         const keyIds = keys.slice(0, MAX_TOKENS).map((ks) => Int32Array.from(ks.map((k) => this.intern(k))));
         const total = w.reduce((a, b) => a + b, 0);
-        this.names.push({ entry: ei, name: ni, prepared, keyIds, total, weights: w, keyless: keylessMask(keys), all: w.length >= 31 ? 0x7fffffff : (1 << w.length) - 1, quality: qualityFactor(n.quality) });
+        const partIds = Int32Array.from(prepared.tokens.slice(0, MAX_TOKENS).map((t) => this.listPart(t)));
+        this.names.push({ entry: ei, name: ni, prepared, keyIds, total, weights: w, keyless: keylessMask(keys), all: w.length >= 31 ? 0x7fffffff : (1 << w.length) - 1, quality: qualityFactor(n.quality), partIds });
         list.push(idx);
         const pairSet = new Set<number>();
         for (let i = 0; i < keyIds.length; i++) {
@@ -275,6 +395,7 @@ export class WatchlistIndex {
       list.sort((a, b) => a.rest - b.rest);
       this.singles.set(k, { names: Int32Array.from(list.map((x) => x.name)), rest: Float64Array.from(list.map((x) => x.rest)) });
     }
+    this.partSims = new PartSimilarities(this.listParts);
     this.maskA = new Uint8Array(this.names.length);
     this.partsOfKey = new Int32Array(this.keyIds.size);
     this.bonus = new Float64Array(this.entries.length).fill(NaN);
@@ -373,6 +494,17 @@ export class WatchlistIndex {
     return a < b ? a * this.keyCount + b : b * this.keyCount + a;
   }
 
+  private listPart(t: PreparedToken): number {
+    const sig = PartSimilarities.signature(t);
+    let id = this.listPartIds.get(sig);
+    if (id === undefined) {
+      id = this.listParts.length;
+      this.listPartIds.set(sig, id);
+      this.listParts.push(PartSimilarities.single(t));
+    }
+    return id;
+  }
+
   private intern(key: string): number {
     let id = this.keyIds.get(key);
     if (id === undefined) this.keyIds.set(key, (id = this.keyIds.size));
@@ -464,6 +596,51 @@ export class WatchlistIndex {
   }
   private byId: Map<string, IndexedEntry> | undefined;
 
+  /**
+   * Whether the names score of a person's name (its parts `pa`, weights `wa`, parts sharing a key `ma`) and a list
+   * name (`mb`) can reach `target`, the parts that share no key not assumed unable to align: the keys miss some
+   * spellings (ض written z: Faizullah / فيض الله), so the best similarity of such a part is read from the names
+   * module, heaviest part first, only as long as the answer may still be yes. Parts sharing a key count as 1.
+   */
+  private canReachResolved(pa: Int32Array, wa: Float64Array, ma: number, n: IndexedName, mb: number, target: number): boolean {
+    const lb = n.partIds;
+    const na = Math.min(pa.length, MAX_TOKENS);
+    const nb = Math.min(lb.length, MAX_TOKENS);
+    for (let i = 0; i < na; i++) knownA[i] = ma & (1 << i) ? 1 : NaN;
+    for (let j = 0; j < nb; j++) knownB[j] = mb & (1 << j) ? 1 : NaN;
+    for (;;) {
+      let heaviest = -1;
+      let heavy = -1;
+      for (let i = 0; i < na; i++) {
+        const v = knownA[i]!;
+        boundA[i] = Number.isNaN(v) ? 1 : v;
+        if (Number.isNaN(v) && wa[i]! > heavy) {
+          heavy = wa[i]!;
+          heaviest = i;
+        }
+      }
+      for (let j = 0; j < nb; j++) {
+        const v = knownB[j]!;
+        boundB[j] = Number.isNaN(v) ? 1 : v;
+        if (Number.isNaN(v) && n.weights[j]! > heavy) {
+          heavy = n.weights[j]!;
+          heaviest = MAX_TOKENS + j;
+        }
+      }
+      if (!canReach(wa, boundA, na, n.weights, boundB, nb, target)) return false;
+      if (heaviest < 0) return true;
+      let best = 0;
+      if (heaviest < MAX_TOKENS) {
+        for (let j = 0; j < nb; j++) best = Math.max(best, this.partSims.get(pa[heaviest]!, lb[j]!));
+        knownA[heaviest] = best;
+      } else {
+        const j = heaviest - MAX_TOKENS;
+        for (let i = 0; i < na; i++) best = Math.max(best, this.partSims.get(pa[i]!, lb[j]!));
+        knownB[j] = best;
+      }
+    }
+  }
+
   get nameCount(): number {
     return this.names.length;
   }
@@ -526,6 +703,7 @@ export class WatchlistIndex {
         const touched = this.blocked(pk, first.weights, threshold - MAX_BONUS, windows);
         if (stats) stats.blocked += touched.length;
         for (let i = 0; i < pk.length; i++) for (const k of pk[i]!) if (k >= 0) partsOfKey[k]! |= 1 << i;
+        let memberParts: Int32Array[] | null = null;
         for (const ni of touched) {
           const n = this.names[ni]!;
           const byDocument = documentEntries.size > 0 && documentEntries.has(n.entry);
@@ -533,8 +711,8 @@ export class WatchlistIndex {
           // even then (a birth years apart) needs no bound (most blocked names of common words end here)
           if (!byDocument && n.quality + bonusOf(n.entry) < threshold) continue;
           // which parts share a key: the person's parts of each key of the list name's parts
-          let ma = first.keyless;
-          let mb = n.keyless;
+          let ma = 0;
+          let mb = 0;
           for (let j = 0; j < n.keyIds.length; j++) {
             const ks = n.keyIds[j]!;
             for (let q = 0; q < ks.length; q++) {
@@ -545,12 +723,21 @@ export class WatchlistIndex {
               }
             }
           }
-          // parts without a key (a laqab, an initial) may still align: counted as possibly aligned (keyless above)
-          const bound = nameScoreBound(first.weights, ma >>> 0, n.weights, mb >>> 0) * n.quality;
-          if (!byDocument && (bound + MAX_BONUS < threshold || bound + bonusOf(n.entry) < threshold)) continue;
-          for (const pn of members) {
+          const need = byDocument ? -Infinity : threshold - bonusOf(n.entry);
+          // the bound when the parts sharing a key (and those without keys: a laqab, an initial) align at
+          // similarity 1 and no other part aligns: when it reaches the threshold, the names are compared
+          const keyed = nameScoreBound(first.weights, (ma | first.keyless) >>> 0, n.weights, (mb | n.keyless) >>> 0) * n.quality;
+          for (let q = 0; q < members.length; q++) {
+            const pn = members[q]!;
+            let bound = keyed;
+            if (keyed < need) {
+              // ... else parts that share no key may still align: their similarities decide
+              memberParts ??= members.map((m) => Int32Array.from(m.prepared.tokens.slice(0, MAX_TOKENS).map((t) => this.partSims.personPart(t))));
+              if (!this.canReachResolved(memberParts[q]!, pn.weights, ma >>> 0, n, mb >>> 0, need / n.quality)) continue;
+              bound = n.quality;
+            }
             const prev = best.get(n.entry);
-            if (prev && prev.sim >= bound) break;
+            if (prev && prev.sim >= bound) continue;
             if (stats) stats.compared++;
             compare(pn, ni);
           }

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { comparePreparedNames, prepareName } from '../names';
+import type { ScreenPerson } from './screening.domain';
+import type { WatchEntry } from './screening.lists';
+import { PartSimilarities, preparePerson, WatchlistIndex } from './screening.matcher';
+
+function entry(ref: string, names: string[], year: number, nationality = 'IRQ'): { id: string; source: string; screenHash: string; entry: WatchEntry } {
+  return {
+    id: ref,
+    source: 'test',
+    screenHash: ref,
+    entry: {
+      ref,
+      kind: 'individual',
+      program: null,
+      names: names.map((full, i) => ({ full, kind: i === 0 ? 'primary' : 'alias', quality: i === 0 ? null : 'good', script: /[\u0600-\u06FF]/.test(full) ? 'arabic' : 'latin' })),
+      births: [{ type: 'exact', text: String(year), from: `${year}-01-01`, to: `${year}-12-31` }],
+      nationalities: [nationality],
+      documents: [],
+      listedOn: null,
+      gender: null,
+      placesOfBirth: [],
+      remarks: null,
+    },
+  };
+}
+
+function person(id: string, names: string[], year: number, nationality = 'IRQ'): ScreenPerson {
+  return { id, names, birthFrom: `${year}-01-01`, birthTo: `${year}-12-31`, birthPrecision: 'year', nationalities: [nationality], documents: [] };
+}
+
+const LISTED = [
+  entry('A1', ['Hajji Faizullah Khan NOORZAI', 'Haji Faizullah NOORI'], 1966, 'AFG'),
+  entry('A2', ['Ali Mohammed LABOLA'], 1975),
+  entry('A3', ["'Umar Mahmud ARHAYM"], 1970),
+  entry('A4', ['Abd al-Rahman Mustafa al-Qaduli', 'عبد الرحمن مصطفى القادولي'], 1957),
+  entry('A5', ['Mohammed Ali Hassan al-Tikriti'], 1975),
+  entry('A6', ['Ahmad Hussein al-Badri', 'Abu Bakr al-Baghdadi'], 1971),
+  entry('A7', ['Khalid Ahmad Jumah AL-SUDANI'], 1980),
+];
+
+const PERSONS = [
+  person('p1', ['فیض الله خان نورزی'], 1966, 'AFG'),
+  person('p2', ['Mohamed Ali Hasan el Tikriti', 'محمد علي حسن التكريتي'], 1975),
+  person('p3', ['ALABDELLAH Sammy Ali Muhammad'], 1975),
+  person('p4', ['عمار محمد إبراهيم الشمري'], 1970),
+  person('p5', ['Abdul Rahman Mustafa Qaduli'], 1957),
+  person('p6', ['Ahmed Husain al-Badri'], 1971),
+  person('p7', ['خالد بن أسامة بن إسماعيل الحمد'], 1980),
+  person('p8', ['Hassan Ali Mohammed al-Jubouri', 'Hasan Ali Muhammad'], 1975),
+  person('p9', ['Yusuf Karim Hadi al-Mansouri'], 1971),
+];
+
+describe('watchlist index', () => {
+  const index = new WatchlistIndex(LISTED);
+
+  it('finds every candidate the comparison of every name with every name finds', () => {
+    let found = 0;
+    for (const p of PERSONS) {
+      const pp = preparePerson(p);
+      const blocked = index.search(pp).map((c) => [c.entry.id, c.evidence.strength]);
+      const exhaustive = index.search(pp, { exhaustive: true }).map((c) => [c.entry.id, c.evidence.strength]);
+      expect(blocked, p.names[0]).toEqual(exhaustive);
+      found += exhaustive.length;
+    }
+    expect(found).toBeGreaterThanOrEqual(4);
+  });
+
+  it('hits a name whose parts the blocking keys partly miss (ض written z: فیض الله / Faizullah)', () => {
+    const found = index.search(preparePerson(PERSONS[0]!)).map((c) => c.entry.id);
+    expect(found).toContain('A1');
+  });
+});
+
+describe('part similarities', () => {
+  const names = [...LISTED.flatMap((e) => e.entry.names.map((n) => n.full)), ...PERSONS.flatMap((p) => p.names), 'Sheikh Abu Muhammad al-Adnani', 'M. Ali Hasan'];
+  const prepared = names.map((n) => prepareName(n));
+
+  it("cover every field the names module gives a part (a new field may change a part's similarity)", () => {
+    for (const p of prepared) for (const t of p.tokens) for (const k of Object.keys(t)) expect(PartSimilarities.SIGNED_FIELDS).toContain(k);
+  });
+
+  it('are symmetric, so one order of comparison suffices', () => {
+    const parts = prepared.flatMap((p) => p.tokens.map((t) => PartSimilarities.single(t)));
+    const aligned = (a: (typeof parts)[number], b: (typeof parts)[number], first: string, second: string) =>
+      comparePreparedNames({ ...a, normalized: first }, { ...b, normalized: second }).explanation.parts.find((x) => x.a !== undefined && x.b !== undefined)?.similarity ?? -1;
+    for (const a of parts) for (const b of parts) expect(aligned(a, b, '0', '1')).toBe(aligned(a, b, '1', '0'));
+  });
+
+  it('bound the similarity of every pair of parts the names module aligns', () => {
+    const listParts = prepared.flatMap((p) => p.tokens.map((t) => PartSimilarities.single(t)));
+    const sims = new PartSimilarities(listParts);
+    const ids = new Map(listParts.map((p, i) => [p.tokens[0]!, i]));
+    for (const a of prepared) {
+      for (const b of prepared) {
+        const parts = comparePreparedNames(a, b).explanation.parts;
+        for (const part of parts) {
+          if (part.a === undefined || part.b === undefined || part.similarity < 0.45) continue;
+          const ta = [...a.tokens, ...b.tokens].filter((t) => t.text === part.a);
+          const tb = [...a.tokens, ...b.tokens].filter((t) => t.text === part.b);
+          const bound = Math.max(...ta.flatMap((x) => tb.map((y) => sims.get(sims.personPart(x), ids.get(y)!))));
+          expect(bound, `${part.a} ~ ${part.b}`).toBeGreaterThanOrEqual(part.similarity);
+        }
+      }
+    }
+  });
+});
