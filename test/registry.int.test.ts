@@ -137,6 +137,23 @@ for (const target of await targets()) {
       expect(added.json().names.map((n: { full: string }) => n.full)).toEqual(['Omar', 'عمر']);
     });
 
+    it('a correction made on an older version of the record is refused, not written over the newer one', async () => {
+      const id = (await create({ names: [{ full: 'Yasin' }], sex: 'M', birthDate: '1990' })).json().id;
+      const patch = (payload: object) => app.http.inject({ method: 'PATCH', url: `/api/v1/persons/${id}`, headers: auth(token), payload });
+      // two registrars opened version 1; the first correction lands
+      expect((await patch({ placeOfBirth: 'Mosul', reason: 'camp card', version: 1 })).json().version).toBe(2);
+      const stale = await patch({ placeOfBirth: 'Raqqa', reason: 'interview', version: 1 });
+      expect(stale.statusCode).toBe(409);
+      expect(stale.json().error).toMatchObject({ code: 'registry.stale_version', details: { version: 2 } });
+      const now = (await app.http.inject({ method: 'GET', url: `/api/v1/persons/${id}`, headers: auth(token) })).json();
+      expect(now).toMatchObject({ placeOfBirth: 'Mosul', version: 2 });
+      const updates = await app.services.audit.list(adminActor, { subjectId: id, action: 'person.update', limit: 10 });
+      expect(updates).toHaveLength(1);
+      // on the current version it goes through; a version alone is not a correction
+      expect((await patch({ placeOfBirth: 'Raqqa', reason: 'interview', version: 2 })).json()).toMatchObject({ placeOfBirth: 'Raqqa', version: 3 });
+      expect((await patch({ reason: 'nothing', version: 3 })).statusCode).toBe(400);
+    });
+
     it('a registrar cannot enrol into a facility outside its scope', async () => {
       const other = (await buildFacility(app.services, { code: 'OTHER' })).facility.id;
       const res = await create({ names: [{ full: 'Out Of Scope' }], sex: 'F', facilityId: other });

@@ -93,8 +93,10 @@ export const UpdatePersonBody = z
     householdId: z.uuid().nullable().optional(),
     notes: z.string().max(4000).nullable().optional(),
     reason: text(500),
+    /** The record's version the correction was made on: when someone changed it since, the correction is refused (409). */
+    version: z.number().int().min(1).optional(),
   })
-  .refine((b) => Object.keys(b).some((k) => k !== 'reason'), 'nothing to change');
+  .refine((b) => Object.keys(b).some((k) => k !== 'reason' && k !== 'version'), 'nothing to change');
 export type UpdatePersonInput = z.infer<typeof UpdatePersonBody>;
 
 export const CreateHouseholdBody = z.object({ label: text(200), facilityId: z.uuid().optional() });

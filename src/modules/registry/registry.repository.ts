@@ -1,4 +1,4 @@
-import { asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
 import {
@@ -91,11 +91,14 @@ export async function primaryNames(db: Db, ids: string[]): Promise<Map<string, s
   return new Map(rows.map((r) => [r.person_id, r.full_name]));
 }
 
-export async function updatePersonRow(tx: Db, id: string, patch: Partial<PersonRow>): Promise<void> {
-  await tx
+/** Applies a correction; with `expectedVersion`, only to that version of the row. Returns whether a row changed. */
+export async function updatePersonRow(tx: Db, id: string, patch: Partial<PersonRow>, expectedVersion?: number): Promise<boolean> {
+  const rows = await tx
     .update(persons)
     .set({ ...patch, version: sql`${persons.version} + 1` })
-    .where(eq(persons.id, id));
+    .where(expectedVersion === undefined ? eq(persons.id, id) : and(eq(persons.id, id), eq(persons.version, expectedVersion)))
+    .returning({ id: persons.id });
+  return rows.length > 0;
 }
 
 export async function nextNameOrdinal(tx: Db, personId: string): Promise<number> {

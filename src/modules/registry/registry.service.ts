@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { NotFoundError, ValidationError } from '../../platform/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import { requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
 import type { AuditService } from '../audit';
@@ -406,7 +406,13 @@ export class RegistryService {
         }
         patch.householdId = input.householdId;
       }
-      await updatePersonRow(tx, id, patch);
+      if (!(await updatePersonRow(tx, id, patch, input.version))) {
+        throw new ConflictError(
+          'registry.stale_version',
+          `The record changed since it was opened (it is at version ${row.version}, the correction was made on version ${input.version}): reload it and apply the correction again`,
+          { rule: 'corrections_on_current_version', version: row.version },
+        );
+      }
       const changed = Object.fromEntries(
         Object.keys(patch)
           .filter((k) => k !== 'updatedAt')

@@ -173,7 +173,8 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
     if (Object.keys(found).length) return;
     setSaving(true);
     try {
-      const body: UpdatePersonRequest = { ...patch, reason: reason.trim() };
+      // the version the form was filled on: a correction made meanwhile by someone else is refused (409), not overwritten
+      const body: UpdatePersonRequest = { ...patch, reason: reason.trim(), version: p.version };
       if (household.mode === 'new') {
         const label = household.label.trim();
         if (madeHousehold.current?.label !== label) {
