@@ -11,6 +11,7 @@ import { CustodyEventResponse, LedgerVerificationResponse } from '../src/modules
 import { FacilityDetailResponse, FacilityResponse } from '../src/modules/facilities/facilities.dto';
 import { DeltaHistoryResponse, StatusReportResponse } from '../src/modules/reports/reports.dto';
 import { CloseResponse, MarksReceiptResponse, RollcallDetailResponse, RollcallResponse } from '../src/modules/rollcalls/rollcalls.dto';
+import { PersonResponse, PersonSummaryResponse } from '../src/modules/registry/registry.dto';
 
 /** Parses strictly: every field the schema names is there with its type, and nothing is left out of the schema. */
 function matches(schema: z.ZodType, value: unknown): void {
@@ -90,6 +91,29 @@ for (const target of await targets()) {
       matches(RollcallDetailResponse, detail);
       const monitor = await app.tokenFor('monitor');
       matches(RollcallDetailResponse, await get(`/rollcalls/${rollcall.id}`, monitor));
+    });
+
+    it('a person record (enrolled with every kind of field, placed, corrected) and search results', async () => {
+      const post = (url: string, body: object, method: 'POST' | 'PATCH' = 'POST') => app.http.inject({ method, url: `/api/v1${url}`, headers: auth(admin), payload: body });
+      const created = await post('/persons', {
+        names: [{ full: 'محمد بن علي الجبوري', parts: { given: 'محمد', father: 'علي', family: 'الجبوري' } }, { full: 'Mohammed Ali al-Jubouri', kind: 'spelling', source: 'camp card' }],
+        sex: 'M',
+        birthDate: '1984-06',
+        placeOfBirth: 'Mosul',
+        nationalities: ['IRQ'],
+        documents: [{ type: 'national_id', number: 'A1234567', issuingCountry: 'IRQ', issuedOn: '2010-01-02' }],
+        vulnerabilities: ['medical'],
+        distinguishingMarks: ['scar'],
+        facilityId,
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      matches(PersonResponse, created.json());
+      matches(PersonResponse, await get(`/persons/${personIds[0]}?purpose=test`));
+      const corrected = await post(`/persons/${created.json().id}`, { notes: 'seen by the doctor', reason: 'clinic visit', version: 1 }, 'PATCH');
+      matches(PersonResponse, corrected.json());
+      const hits = (await get(`/persons?q=${encodeURIComponent('Muhammad Ali al-Juburi')}`)) as unknown[];
+      expect(hits.length).toBeGreaterThan(0);
+      for (const h of hits) matches(PersonSummaryResponse, h);
     });
 
     it("a person's custody events and the ledger check, intact and broken", async () => {

@@ -120,3 +120,74 @@ export type DocumentRequest = z.input<typeof DocumentInput>;
 export type CreatePersonRequest = z.input<typeof CreatePersonBody>;
 export type UpdatePersonRequest = z.input<typeof UpdatePersonBody>;
 export type CreateHouseholdRequest = z.input<typeof CreateHouseholdBody>;
+
+// --- responses (the web app compiles against these; test/responses.int.test.ts checks them against the API) -------
+
+const isoTime = z.iso.datetime();
+
+/** GET /persons/:id, POST /persons, PATCH /persons/:id and the name, document and nationality additions. */
+export const PersonResponse = z.object({
+  id: z.string(),
+  sex: z.string(),
+  birth: z.object({ date: z.string().nullable(), precision: z.enum(BIRTH_PRECISIONS), from: z.string().nullable(), to: z.string().nullable() }),
+  ageRange: z.tuple([z.number(), z.number()]).nullable(),
+  possiblyMinor: z.boolean(),
+  placeOfBirth: z.string().nullable(),
+  names: z.array(
+    z.object({
+      id: z.string(),
+      full: z.string(),
+      script: z.string(),
+      kind: z.string(),
+      parts: z.record(z.string(), z.string()).nullable(),
+      source: z.string().nullable(),
+    }),
+  ),
+  nationalities: z.array(z.object({ country: z.string(), status: z.string() })),
+  documents: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      number: z.string(),
+      issuingCountry: z.string().nullable(),
+      issuedOn: z.string().nullable(),
+      expiresOn: z.string().nullable(),
+    }),
+  ),
+  vulnerabilities: z.array(z.string()),
+  distinguishingMarks: z.array(z.string()),
+  householdId: z.string().nullable(),
+  registeredFacilityId: z.string().nullable(),
+  relations: z.array(z.object({ kind: z.string(), personId: z.string(), name: z.string().nullable() })),
+  placement: z
+    .object({
+      status: z.string(),
+      facilityId: z.string().nullable(),
+      unitId: z.string().nullable(),
+      destinationFacilityId: z.string().nullable(),
+      outReason: z.string().nullable(),
+      since: isoTime,
+    })
+    .nullable(),
+  notes: z.string().nullable(),
+  version: z.number().int(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type PersonResponse = z.infer<typeof PersonResponse>;
+
+/** One row of GET /persons?q=: `score` is the names comparison of the query with the person's best name. */
+export const PersonSummaryResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  otherNames: z.array(z.string()),
+  sex: z.string(),
+  birthDate: z.string().nullable(),
+  birthPrecision: z.string(),
+  nationalities: z.array(z.string()),
+  status: z.string(),
+  facilityId: z.string().nullable(),
+  unitId: z.string().nullable(),
+  score: z.number(),
+});
+export type PersonSummaryResponse = z.infer<typeof PersonSummaryResponse>;

@@ -2,6 +2,7 @@
 
 import type { AlertResponse, OpenAlertSummaryResponse } from '../../../src/modules/alerts/alerts.dto';
 import type { AuditVerificationResponse } from '../../../src/modules/audit/audit.dto';
+import type { PersonResponse, PersonSummaryResponse } from '../../../src/modules/registry/registry.dto';
 import type { CustodyEventResponse, LedgerVerificationResponse } from '../../../src/modules/custody/custody.dto';
 import type { FacilityDetailResponse, FacilityResponse } from '../../../src/modules/facilities/facilities.dto';
 import type { ByStatus, ReportStatus, StatusReportResponse } from '../../../src/modules/reports/reports.dto';
@@ -158,57 +159,11 @@ export const REPORT_STATUSES = [
   'deceased',
 ] as const satisfies readonly ReportStatus[];
 
-export interface PersonHit {
-  id: string;
-  name: string;
-  otherNames: string[];
-  sex: string;
-  birthDate: string | null;
-  birthPrecision: string | null;
-  nationalities: string[];
-  status: string | null;
-  facilityId: string | null;
-  unitId: string | null;
-  score: number;
-}
+/** One row of a person search (`score`: the names comparison of the query with the person's best name). */
+export type PersonHit = PersonSummaryResponse;
 
-export interface PersonName {
-  id: string;
-  full: string;
-  script: string;
-  kind: string;
-  parts: Record<string, string> | null;
-  source: string | null;
-}
-
-export interface Person {
-  id: string;
-  sex: string;
-  birth: { date: string | null; precision: string | null; from: string | null; to: string | null } | null;
-  ageRange: [number, number] | null;
-  possiblyMinor: boolean;
-  placeOfBirth: string | null;
-  names: PersonName[];
-  nationalities: { country: string; status: string }[];
-  documents: { id?: string; type: string; number: string; issuingCountry?: string | null; issuedOn?: string | null; expiresOn?: string | null }[];
-  vulnerabilities: string[];
-  distinguishingMarks: string[];
-  householdId: string | null;
-  registeredFacilityId: string | null;
-  relations: { kind: string; personId: string; name?: string | null }[];
-  placement: {
-    status: string;
-    facilityId: string | null;
-    unitId: string | null;
-    destinationFacilityId: string | null;
-    outReason: string | null;
-    since: string;
-  } | null;
-  notes: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Person = PersonResponse;
+export type PersonName = Person['names'][number];
 
 export interface Household {
   id: string;
