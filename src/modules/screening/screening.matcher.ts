@@ -175,7 +175,8 @@ export class PartSimilarities {
   private readonly ids = new Map<string, number>();
   private readonly parts: PreparedName[] = [];
   private readonly sims = new Map<number, number>();
-  private static readonly LIMIT = 4_000_000;
+  /** pairs remembered at most (about 40 bytes each); past it the memory starts again */
+  private static readonly LIMIT = 2_000_000;
 
   constructor(private readonly listParts: readonly PreparedName[]) {}
 
