@@ -58,14 +58,19 @@ try {
     const facilities = await api<{ id: string; code: string }[]>('/facilities');
     const hol = facilities.find((f) => f.code === 'HOL') ?? facilities[0]!;
     const people = await api<{ id: string }[]>('/persons?q=Mohammed&limit=1').then((p) => (Array.isArray(p) ? p : []));
+    const rollcalls = await api<{ id: string }[]>(`/rollcalls?facilityId=${hol.id}&limit=1`).then((r) => (Array.isArray(r) ? r : []));
     const all = [
       '/overview',
       '/facilities',
       `/facilities/${hol.id}`,
       '/persons',
       ...(people[0] ? [`/persons/${people[0].id}?purpose=command_oversight`] : []),
+      '/persons/new',
+      ...(people[0] ? [`/persons/${people[0].id}/edit?purpose=registration`] : []),
       '/rollcalls',
+      ...(rollcalls[0] ? [`/rollcalls/${rollcalls[0].id}`] : []),
       '/alerts',
+      '/screening',
       '/monitor',
     ];
     const pages = only.length ? all.filter((p) => only.some((o) => p.startsWith(o))) : all;

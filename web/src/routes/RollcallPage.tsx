@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Alert as MAlert, Badge, Button, Group, Menu, Modal, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert as MAlert, Badge, Button, Group, Loader, Menu, Modal, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { api, ApiError, type FacilityDetail } from '../lib/api';
 import { bidi, dateTime, num, shortTime, statusLabel } from '../lib/format';
 import { useSession } from '../lib/session';
@@ -15,6 +15,7 @@ import { ROLLCALL_STATUS_COLOR, type CloseResult, type MarkResult, type Rollcall
 const MIN_REASON = 3;
 
 const PAGE = 5000;
+const FIRST_PAGE = 1000;
 const EXCUSES = [
   { value: 'hospital', label: 'Hospital' },
   { value: 'court', label: 'Court' },
@@ -49,11 +50,12 @@ function useSheet(id: string): Sheet {
     let cancelled = false;
     setSheet({ detail: null, rows: [], complete: false, error: null });
     (async () => {
-      const first = await api<RollcallDetail>(`/rollcalls/${id}?limit=${PAGE}`);
+      // a short first page shows the screen at once; the rest comes in larger pages behind it
+      const first = await api<RollcallDetail>(`/rollcalls/${id}?limit=${FIRST_PAGE}`);
       if (cancelled) return;
       const firstRows = first.persons ?? [];
       const offsets: number[] = [];
-      if (first.persons && firstRows.length === PAGE) for (let o = PAGE; o < first.expected; o += PAGE) offsets.push(o);
+      if (first.persons && firstRows.length === FIRST_PAGE) for (let o = FIRST_PAGE; o < first.expected; o += PAGE) offsets.push(o);
       setSheet({ detail: first, rows: firstRows, complete: offsets.length === 0, error: null });
       const pages: (SheetRow[] | undefined)[] = new Array(offsets.length);
       let next = 0;
@@ -72,7 +74,9 @@ function useSheet(id: string): Sheet {
           }
         }
       };
-      await Promise.all([worker(), worker(), worker()]);
+      // an open roll call needs its whole list on the tablet soon (three pages at a time); a closed one is read, not
+      // marked, so its pages come one at a time and leave the server free for other users' requests in between
+      await Promise.all(Array.from({ length: first.status === 'open' ? 3 : 1 }, () => worker()));
     })().catch((error: unknown) => {
       if (!cancelled) setSheet((s) => ({ ...s, error }));
     });
@@ -253,7 +257,13 @@ export default function RollcallPage({ id }: { id: string }) {
   }
 
   if (sheet.error) return <ErrorNote error={sheet.error} what="the roll call" />;
-  if (!detail) return <Text>Loading the expected list…</Text>;
+  if (!detail)
+    return (
+      <Group gap="sm">
+        <Loader size="sm" />
+        <Text>Loading the expected list…</Text>
+      </Group>
+    );
   const status = cancelled ? 'cancelled' : result ? 'closed' : detail.status;
   const open = status === 'open';
   const canMark = open && session.can('rollcall.run');
