@@ -25,6 +25,8 @@ describe('the roll-call screen with 5,000 people in one block', () => {
     await page.getByTestId('open-rollcall').click();
     await page.waitForURL(/\/rollcalls\/[0-9a-f-]{36}$/);
     await page.locator(`[data-testid=count-expected]:text-is("5,000")`).waitFor({ timeout: 60_000 });
+    // the first 1,000 rows come first, the rest behind them: wait for the whole list
+    await page.getByTestId('sheet-loading').waitFor({ state: 'detached', timeout: 60_000 });
     const rows = page.getByTestId('rollcall-row');
     await rows.first().waitFor();
     // Virtualised: only the rows in view (and a few more) are in the page.
