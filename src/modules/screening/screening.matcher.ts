@@ -166,19 +166,21 @@ function nameScoreBound(wa: Float64Array, maskA: number, wb: Float64Array, maskB
 
 /**
  * The similarity the names module gives two parts, read from its comparison of the two parts alone (the aligned
- * part of the explanation: parts are aligned on this similarity whatever the rest of the names, docs/names.md), in
- * both orders (the module compares names in a canonical order). Each distinct part gets an id (by everything the
- * module knows of it), and each pair of a person's part and a list name's part is compared once, then remembered:
- * the registry's parts are few (some thousands of distinct words) and so are the list's.
+ * part of the explanation: parts are aligned on this similarity whatever the rest of the names, docs/names.md). Each
+ * distinct part gets an id (by everything the module knows of it), and each pair of parts is compared once, then
+ * remembered: the registry's distinct parts are some thousands, the lists' some ten thousands. One memory serves every
+ * index of the process (`PartSimilarities.shared`), so a list update or the next re-screen finds the pairs the last
+ * one compared.
  */
 export class PartSimilarities {
   private readonly ids = new Map<string, number>();
   private readonly parts: PreparedName[] = [];
-  private readonly sims = new Map<number, number>();
+  /** part id -> (part id -> similarity), the smaller id first */
+  private readonly rows = new Map<number, Map<number, number>>();
+  private size = 0;
   /** pairs remembered at most (about 40 bytes each); past it the memory starts again */
   private static readonly LIMIT = 2_000_000;
-
-  constructor(private readonly listParts: readonly PreparedName[]) {}
+  static readonly shared = new PartSimilarities();
 
   /**
    * Everything the module knows of a part but its role (a part's similarity does not depend on its role); the test
@@ -189,12 +191,13 @@ export class PartSimilarities {
   }
   static readonly SIGNED_FIELDS = ['text', 'kind', 'role', 'article', 'script', 'skeletons', 'vowelSkeletons', 'core', 'keys', 'groups', 'initial', 'end'];
 
-  /** Id of a part as a one-part name (the form `similarity` compares). */
+  /** A part as a one-part name (the form the similarity is read from). */
   static single(t: PreparedToken): PreparedName {
     return { input: t.text, normalized: t.text, script: t.script, tokens: [t] };
   }
 
-  personPart(t: PreparedToken): number {
+  /** The id of a part (of a person's name or of a list name). */
+  part(t: PreparedToken): number {
     const sig = PartSimilarities.signature(t);
     let id = this.ids.get(sig);
     if (id === undefined) {
@@ -205,26 +208,37 @@ export class PartSimilarities {
     return id;
   }
 
-  /** Upper bound of the similarity of person part `p` and list part `l`; 0 when the two cannot be aligned. */
-  get(p: number, l: number): number {
-    const key = p * this.listParts.length + l;
-    let s = this.sims.get(key);
+  /** Upper bound of the similarity of parts `a` and `b`; 0 when the two cannot be aligned. */
+  get(a: number, b: number): number {
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    let row = this.rows.get(lo);
+    if (row === undefined) this.rows.set(lo, (row = new Map()));
+    let s = row.get(hi);
     if (s === undefined) {
-      if (this.sims.size >= PartSimilarities.LIMIT) this.sims.clear();
-      // the module's part similarity is symmetric (the test checks it on the lists' parts): one order suffices
-      s = partSimilarity(this.parts[p]!, this.listParts[l]!, true);
+      if (this.size >= PartSimilarities.LIMIT) {
+        this.rows.clear();
+        this.size = 0;
+        this.rows.set(lo, (row = new Map()));
+      }
+      const x = this.parts[lo]!;
+      const y = this.parts[hi]!;
+      // parts of different kinds (Abd al-X, Abu X, a plain name) score at most 0.4, below alignment (docs/names.md);
+      // else the module's part similarity, symmetric (the test checks it): one order suffices
+      s = x.tokens[0]!.kind !== y.tokens[0]!.kind ? -1 : partSimilarity(x, y);
       // the explanation rounds to 3 decimals
       s = s < 0 ? 0 : s + 0.0005;
       if (s < SCORING.alignThreshold) s = 0;
-      this.sims.set(key, s);
+      row.set(hi, s);
+      this.size++;
     }
     return s;
   }
 }
 
-/** The aligned part's similarity when two one-part names are compared with `a` first (or `b`), -1 when not aligned. */
-function partSimilarity(a: PreparedName, b: PreparedName, aFirst: boolean): number {
-  const r = comparePreparedNames({ ...a, normalized: aFirst ? '0' : '1' }, { ...b, normalized: aFirst ? '1' : '0' });
+/** The aligned part's similarity when two one-part names are compared, -1 when they are not aligned. */
+function partSimilarity(a: PreparedName, b: PreparedName): number {
+  const r = comparePreparedNames(a, b);
   for (const part of r.explanation.parts) if (part.a !== undefined && part.b !== undefined) return part.similarity;
   return -1;
 }
@@ -302,9 +316,7 @@ export class WatchlistIndex {
   readonly entries: readonly IndexedEntry[];
   private readonly names: IndexedName[] = [];
   private readonly keyIds = new Map<string, number>();
-  private readonly listPartIds = new Map<string, number>();
-  private readonly listParts: PreparedName[] = [];
-  /** similarities of the registry's parts with the list's, remembered for the life of the index */
+  /** similarities of the registry's parts with the list's (shared by every index of the process) */
   readonly partSims: PartSimilarities;
   /**
    * An unordered pair of keys of two different parts (`a * keyCount + b`, a <= b: a small integer, fast as a map key)
@@ -342,7 +354,8 @@ export class WatchlistIndex {
   /** per interned key, the person's parts that have it (bit mask), set for one name at a time */
   private partsOfKey: Int32Array = new Int32Array(0);
 
-  constructor(entries: readonly IndexedEntry[]) {
+  constructor(entries: readonly IndexedEntry[], partSims: PartSimilarities = PartSimilarities.shared) {
+    this.partSims = partSims;
     const singleLists = new Map<number, { name: number; rest: number }[]>();
     const pairLists = new Map<number, number[]>();
     const windowsOfEntry: number[][] = [];
@@ -365,7 +378,7 @@ export class WatchlistIndex {
         const w = weightsOf(prepared);
         const keyIds = keys.slice(0, MAX_TOKENS).map((ks) => Int32Array.from(ks.map((k) => this.intern(k))));
         const total = w.reduce((a, b) => a + b, 0);
-        const partIds = Int32Array.from(prepared.tokens.slice(0, MAX_TOKENS).map((t) => this.listPart(t)));
+        const partIds = Int32Array.from(prepared.tokens.slice(0, MAX_TOKENS).map((t) => this.partSims.part(t)));
         this.names.push({ entry: ei, name: ni, prepared, keyIds, total, weights: w, keyless: keylessMask(keys), all: w.length >= 31 ? 0x7fffffff : (1 << w.length) - 1, quality: qualityFactor(n.quality), partIds });
         list.push(idx);
         const pairSet = new Set<number>();
@@ -396,7 +409,6 @@ export class WatchlistIndex {
       list.sort((a, b) => a.rest - b.rest);
       this.singles.set(k, { names: Int32Array.from(list.map((x) => x.name)), rest: Float64Array.from(list.map((x) => x.rest)) });
     }
-    this.partSims = new PartSimilarities(this.listParts);
     this.maskA = new Uint8Array(this.names.length);
     this.partsOfKey = new Int32Array(this.keyIds.size);
     this.bonus = new Float64Array(this.entries.length).fill(NaN);
@@ -493,17 +505,6 @@ export class WatchlistIndex {
 
   private pairId(a: number, b: number): number {
     return a < b ? a * this.keyCount + b : b * this.keyCount + a;
-  }
-
-  private listPart(t: PreparedToken): number {
-    const sig = PartSimilarities.signature(t);
-    let id = this.listPartIds.get(sig);
-    if (id === undefined) {
-      id = this.listParts.length;
-      this.listPartIds.set(sig, id);
-      this.listParts.push(PartSimilarities.single(t));
-    }
-    return id;
   }
 
   private intern(key: string): number {
@@ -733,7 +734,7 @@ export class WatchlistIndex {
             let bound = keyed;
             if (keyed < need) {
               // ... else parts that share no key may still align: their similarities decide
-              memberParts ??= members.map((m) => Int32Array.from(m.prepared.tokens.slice(0, MAX_TOKENS).map((t) => this.partSims.personPart(t))));
+              memberParts ??= members.map((m) => Int32Array.from(m.prepared.tokens.slice(0, MAX_TOKENS).map((t) => this.partSims.part(t))));
               if (!this.canReachResolved(memberParts[q]!, pn.weights, ma >>> 0, n, mb >>> 0, need / n.quality)) continue;
               bound = n.quality;
             }
