@@ -17,4 +17,4 @@ export {
 } from './screening.service';
 export { parseList, parseUnConsolidated, parseOfacSdn, diffList, LIST_FORMATS, type ListFormat, type ParsedList, type WatchEntry, type ListStats } from './screening.lists';
 export { SCREENING_RULES, HIT_STATUSES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
-export { WatchlistIndex, preparePerson, type MatchStats } from './screening.matcher';
+export { WatchlistIndex, PartSimilarities, preparePerson, type MatchStats } from './screening.matcher';
