@@ -2,9 +2,9 @@
  * The in-memory index of every name of every active list entry, and the search of one person against it (pure: no
  * I/O). No full cross product: a person's name is compared only with list names that share blocking keys of the
  * names module with two of its parts, whose entry's birth can be the person's, and only when an upper bound of the
- * names score still lets the pair reach the threshold: first with the parts that share a key counted as aligned at
- * similarity 1 and the others not at all; when that falls short, with the others' actual part similarities (the keys
- * miss some spellings), read from the names module and remembered per pair of distinct parts. The same document
+ * names score, from the similarity of each pair of parts (read from the names module part by part, heaviest first,
+ * and remembered per pair of distinct parts), still lets the pair reach the threshold. The bound does not assume that
+ * parts sharing no key cannot align: the keys miss some spellings (ض written z: Faizullah / فيض الله). The same document
  * number makes an entry a candidate whatever the names. `exhaustive` compares every name with every name, for the
  * benchmark's check that blocking loses no hit.
  */
@@ -47,8 +47,6 @@ interface IndexedName {
   total: number;
   /** role weight of each token, and which tokens have no blocking key (a laqab, an initial) */
   weights: Float64Array;
-  keyless: number;
-  all: number;
   /** the quality factor of the name (a weak alias counts less) */
   quality: number;
   /** ids of its parts in `PartSimilarities` */
@@ -101,67 +99,10 @@ function weightsOf(p: PreparedName): Float64Array {
   return Float64Array.from(p.tokens.slice(0, MAX_TOKENS).map((t) => SCORING.roleWeights[t.role] ?? 0.5));
 }
 
-function keylessMask(keys: string[][]): number {
-  let m = 0;
-  keys.slice(0, MAX_TOKENS).forEach((k, i) => {
-    if (k.length === 0) m |= 1 << i;
-  });
-  return m;
-}
-
-const scratch = new Float64Array(32);
-
-/** Sum of the weights in `mask`, and of the `c` largest of them (no allocation: this runs for every blocked pair). */
-function weightSums(w: Float64Array, mask: number, c: number): { all: number; top: number } {
-  let n = 0;
-  let all = 0;
-  for (let i = 0; i < w.length; i++) {
-    if (mask & (1 << i)) {
-      const v = w[i]!;
-      all += v;
-      // insertion into the descending scratch list
-      let j = n++;
-      while (j > 0 && scratch[j - 1]! < v) {
-        scratch[j] = scratch[j - 1]!;
-        j--;
-      }
-      scratch[j] = v;
-    }
-  }
-  let top = 0;
-  for (let i = 0; i < c && i < n; i++) top += scratch[i]!;
-  return { all, top };
-}
-
 const PAIR_SHIFT = 1_048_576;
 /** A pair of key ids while the index is built (the key count is not known yet). */
 function pairKey(a: number, b: number): number {
   return a < b ? a * PAIR_SHIFT + b : b * PAIR_SHIFT + a;
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-/**
- * The most the names module can score two names when only the parts in `maskA` and `maskB` can be aligned (every
- * aligned pair counts its mean role weight at similarity 1; every part that cannot align costs at least the missing
- * penalty). See docs and `comparePrepared` in the names module for the formula this bounds.
- */
-function nameScoreBound(wa: Float64Array, maskA: number, wb: Float64Array, maskB: number): number {
-  const c = Math.min(popcount(maskA), popcount(maskB));
-  if (c === 0) return 0.4 * SCREENING_RULES.singlePartFactor;
-  const fullA = wa.length >= 31 ? 0x7fffffff : (1 << wa.length) - 1;
-  const fullB = wb.length >= 31 ? 0x7fffffff : (1 << wb.length) - 1;
-  const a = weightSums(wa, maskA, c);
-  const b = weightSums(wb, maskB, c);
-  const x = (a.top + b.top) / 2;
-  const unA = weightSums(wa, fullA & ~maskA, 0).all;
-  const unB = weightSums(wb, fullB & ~maskB, 0).all;
-  const p = SCORING.missingPenalty * (unA + unB);
-  return (x / (x + p)) * structureFactor(c);
 }
 
 /**
@@ -292,7 +233,7 @@ const boundB = new Float64Array(MAX_TOKENS);
 
 export interface PreparedPerson {
   person: ScreenPerson;
-  names: { full: string; prepared: PreparedName; keys: string[][]; weights: Float64Array; keyless: number }[];
+  names: { full: string; prepared: PreparedName; keys: string[][]; weights: Float64Array }[];
   documentKeys: string[];
 }
 
@@ -306,7 +247,7 @@ export function preparePerson(person: ScreenPerson): PreparedPerson {
     const prepared = prepareName(f);
     if (prepared.tokens.length === 0) continue;
     const keys = tokenKeys(prepared);
-    names.push({ full: f, prepared, keys, weights: weightsOf(prepared), keyless: keylessMask(keys) });
+    names.push({ full: f, prepared, keys, weights: weightsOf(prepared) });
   }
   const documentKeys = [...new Set(person.documents.map((d) => documentKey(d.number)))].filter((k) => k.length >= SCREENING_RULES.document.minLength);
   return { person, names, documentKeys };
@@ -351,8 +292,6 @@ export class WatchlistIndex {
   private bonus: Float64Array = new Float64Array(0);
   // scratch, reused per search
   private maskA: Uint8Array = new Uint8Array(0);
-  /** per interned key, the person's parts that have it (bit mask), set for one name at a time */
-  private partsOfKey: Int32Array = new Int32Array(0);
 
   constructor(entries: readonly IndexedEntry[], partSims: PartSimilarities = PartSimilarities.shared) {
     this.partSims = partSims;
@@ -379,7 +318,7 @@ export class WatchlistIndex {
         const keyIds = keys.slice(0, MAX_TOKENS).map((ks) => Int32Array.from(ks.map((k) => this.intern(k))));
         const total = w.reduce((a, b) => a + b, 0);
         const partIds = Int32Array.from(prepared.tokens.slice(0, MAX_TOKENS).map((t) => this.partSims.part(t)));
-        this.names.push({ entry: ei, name: ni, prepared, keyIds, total, weights: w, keyless: keylessMask(keys), all: w.length >= 31 ? 0x7fffffff : (1 << w.length) - 1, quality: qualityFactor(n.quality), partIds });
+        this.names.push({ entry: ei, name: ni, prepared, keyIds, total, weights: w, quality: qualityFactor(n.quality), partIds });
         list.push(idx);
         const pairSet = new Set<number>();
         for (let i = 0; i < keyIds.length; i++) {
@@ -410,7 +349,6 @@ export class WatchlistIndex {
       this.singles.set(k, { names: Int32Array.from(list.map((x) => x.name)), rest: Float64Array.from(list.map((x) => x.rest)) });
     }
     this.maskA = new Uint8Array(this.names.length);
-    this.partsOfKey = new Int32Array(this.keyIds.size);
     this.bonus = new Float64Array(this.entries.length).fill(NaN);
   }
 
@@ -599,17 +537,16 @@ export class WatchlistIndex {
   private byId: Map<string, IndexedEntry> | undefined;
 
   /**
-   * Whether the names score of a person's name (its parts `pa`, weights `wa`, parts sharing a key `ma`) and a list
-   * name (`mb`) can reach `target`, the parts that share no key not assumed unable to align: the keys miss some
-   * spellings (ض written z: Faizullah / فيض الله), so the best similarity of such a part is read from the names
-   * module, heaviest part first, only as long as the answer may still be yes. Parts sharing a key count as 1.
+   * Whether the names score of a person's name (its parts `pa`, weights `wa`) and a list name can reach `target`. The
+   * best similarity of each part with the other name's parts is read from the names module (remembered per pair of
+   * parts), heaviest part first, only as long as the answer may still be yes; parts not read yet count as 1.
    */
-  private canReachResolved(pa: Int32Array, wa: Float64Array, ma: number, n: IndexedName, mb: number, target: number): boolean {
+  private canReachResolved(pa: Int32Array, wa: Float64Array, n: IndexedName, target: number): boolean {
     const lb = n.partIds;
     const na = Math.min(pa.length, MAX_TOKENS);
     const nb = Math.min(lb.length, MAX_TOKENS);
-    for (let i = 0; i < na; i++) knownA[i] = ma & (1 << i) ? 1 : NaN;
-    for (let j = 0; j < nb; j++) knownB[j] = mb & (1 << j) ? 1 : NaN;
+    knownA.fill(NaN, 0, na);
+    knownB.fill(NaN, 0, nb);
     for (;;) {
       let heaviest = -1;
       let heavy = -1;
@@ -692,19 +629,17 @@ export class WatchlistIndex {
       const groups = new Map<string, { pk: Int32Array[]; members: PreparedPerson['names'] }>();
       for (const pn of pp.names) {
         const pk = this.personKeyIds(pn.keys);
-        const sig = `${pk.map((k) => k.join(',')).join('|')}/${pn.weights.join(',')}/${pn.keyless}`;
+        const sig = `${pk.map((k) => k.join(',')).join('|')}/${pn.weights.join(',')}`;
         const g = groups.get(sig);
         if (g) g.members.push(pn);
         else groups.set(sig, { pk, members: [pn] });
       }
-      const partsOfKey = this.partsOfKey;
       // an entry with the same document number is compared whatever its birth (below): only the others are windowed
       const windows = documentEntries.size > 0 ? null : this.personWindows(person, threshold);
       for (const { pk, members } of groups.values()) {
         const first = members[0]!;
         const touched = this.blocked(pk, first.weights, threshold - MAX_BONUS, windows);
         if (stats) stats.blocked += touched.length;
-        for (let i = 0; i < pk.length; i++) for (const k of pk[i]!) if (k >= 0) partsOfKey[k]! |= 1 << i;
         let memberParts: Int32Array[] | null = null;
         for (const ni of touched) {
           const n = this.names[ni]!;
@@ -712,39 +647,21 @@ export class WatchlistIndex {
           // the names score is at most 1: an entry whose birth and nationality pull the pair under the threshold
           // even then (a birth years apart) needs no bound (most blocked names of common words end here)
           if (!byDocument && n.quality + bonusOf(n.entry) < threshold) continue;
-          // which parts share a key: the person's parts of each key of the list name's parts
-          let ma = 0;
-          let mb = 0;
-          for (let j = 0; j < n.keyIds.length; j++) {
-            const ks = n.keyIds[j]!;
-            for (let q = 0; q < ks.length; q++) {
-              const m = partsOfKey[ks[q]!]!;
-              if (m !== 0) {
-                ma |= m;
-                mb |= 1 << j;
-              }
-            }
-          }
           const need = byDocument ? -Infinity : threshold - bonusOf(n.entry);
-          // the bound when the parts sharing a key (and those without keys: a laqab, an initial) align at
-          // similarity 1 and no other part aligns: when it reaches the threshold, the names are compared
-          const keyed = nameScoreBound(first.weights, (ma | first.keyless) >>> 0, n.weights, (mb | n.keyless) >>> 0) * n.quality;
           for (let q = 0; q < members.length; q++) {
             const pn = members[q]!;
-            let bound = keyed;
-            if (keyed < need) {
-              // ... else parts that share no key may still align: their similarities decide
-              memberParts ??= members.map((m) => Int32Array.from(m.prepared.tokens.slice(0, MAX_TOKENS).map((t) => this.partSims.part(t))));
-              if (!this.canReachResolved(memberParts[q]!, pn.weights, ma >>> 0, n, mb >>> 0, need / n.quality)) continue;
-              bound = n.quality;
-            }
+            // the names score can reach the need only if its parts' similarities allow it: read from the names module
+            // part by part, heaviest first, until they cannot (far cheaper than comparing the names, and exact where
+            // the blocking keys are not: parts that share no key may still align)
+            memberParts ??= members.map((m) => Int32Array.from(m.prepared.tokens.slice(0, MAX_TOKENS).map((t) => this.partSims.part(t))));
+            if (!this.canReachResolved(memberParts[q]!, pn.weights, n, need / n.quality)) continue;
+            const bound = n.quality;
             const prev = best.get(n.entry);
             if (prev && prev.sim >= bound) continue;
             if (stats) stats.compared++;
             compare(pn, ni);
           }
         }
-        for (let i = 0; i < pk.length; i++) for (const k of pk[i]!) if (k >= 0) partsOfKey[k] = 0;
       }
     }
     // an entry with the same document number is compared on all its names
