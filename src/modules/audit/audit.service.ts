@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../platform/clock';
+import { ChainChecks } from '../../platform/chain-checks';
 import type { Db } from '../../platform/db/database';
 import type { IdGenerator } from '../../platform/ids';
 import type { Actor } from '../access';
@@ -43,14 +44,16 @@ interface AuditCheckpoint {
 
 export class AuditService {
   private checkpoint: AuditCheckpoint | null = null;
-  private fullRun: Promise<AuditVerification> | null = null;
-  private fullTimer: ReturnType<typeof setInterval> | undefined;
+  /** Which walk a request gets, one full walk at a time, broken-chain listeners, the periodic full walk. */
+  private readonly checks: ChainChecks<AuditCheckpoint, AuditVerification>;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {}
+  ) {
+    this.checks = new ChainChecks(clock, (from, pageSize) => this.walk(from, pageSize), () => this.checkpoint, 60 * 60_000);
+  }
 
   /**
    * Appends entries to the audit chain inside the caller's transaction, so that the audit row exists exactly when
@@ -100,52 +103,21 @@ export class AuditService {
     opts: { scope?: 'full' | 'tail'; pageSize?: number; maxCheckpointAgeMs?: number } = {},
   ): Promise<AuditVerification> {
     if (actor) requirePermission(actor, 'audit.read');
-    const pageSize = opts.pageSize ?? 20_000;
-    const checkpoint = this.checkpoint;
-    const maxAge = opts.maxCheckpointAgeMs ?? 60 * 60_000;
-    if (opts.scope === 'tail' && checkpoint && this.clock.now().getTime() - checkpoint.at.getTime() <= maxAge) {
-      return this.reported(this.walk(checkpoint, pageSize));
-    }
-    if (this.fullRun && opts.pageSize === undefined) return this.reported(this.fullRun);
-    const run = this.walk(null, pageSize).finally(() => {
-      if (this.fullRun === run) this.fullRun = null;
-    });
-    if (opts.pageSize === undefined) this.fullRun = run;
-    return this.reported(run);
+    return this.checks.verify(opts);
   }
 
-  private readonly brokenListeners: Array<(result: AuditVerification & { ok: false }) => void> = [];
-
-  /**
-   * Called with every verification that finds the chain broken (a full walk, a tail check, a request from the monitor
-   * view): the composition root raises an alert, so that a break is never only a line in a log.
-   */
+  /** Called with every verification that finds the chain broken (see ChainChecks.onBroken). */
   onChainBroken(listener: (result: AuditVerification & { ok: false }) => void): void {
-    this.brokenListeners.push(listener);
-  }
-
-  private reported(run: Promise<AuditVerification>): Promise<AuditVerification> {
-    return run.then((result) => {
-      if (!result.ok) for (const listener of this.brokenListeners) listener(result);
-      return result;
-    });
+    this.checks.onBroken(listener);
   }
 
   /** A full verification now and every `intervalMs` (a serving process), under the tail checks of the monitor view. */
   startFullChecks(opts: { intervalMs: number; onResult?: (result: AuditVerification) => void; onError?: (err: unknown) => void }): void {
-    if (this.fullTimer) return;
-    const run = () => {
-      this.verify(null, { scope: 'full' }).then(opts.onResult, opts.onError);
-    };
-    this.fullTimer = setInterval(run, opts.intervalMs);
-    this.fullTimer.unref();
-    setImmediate(run);
+    this.checks.startFullChecks(opts);
   }
 
   async stopFullChecks(): Promise<void> {
-    if (this.fullTimer) clearInterval(this.fullTimer);
-    this.fullTimer = undefined;
-    await this.fullRun?.catch(() => undefined);
+    await this.checks.stopFullChecks();
   }
 
   private async walk(from: AuditCheckpoint | null, pageSize: number): Promise<AuditVerification> {

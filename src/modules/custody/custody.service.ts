@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Bus } from '../../platform/bus';
 import type { Clock } from '../../platform/clock';
+import { ChainChecks } from '../../platform/chain-checks';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
@@ -90,8 +91,8 @@ function toPlacement(row: PlacementRow | undefined): Placement {
 
 export class CustodyService {
   private checkpoint: Checkpoint | null = null;
-  private fullRun: Promise<LedgerVerification> | null = null;
-  private fullTimer: ReturnType<typeof setInterval> | undefined;
+  /** Which walk a request gets, one full walk at a time, broken-chain listeners, the periodic full walk. */
+  private readonly checks: ChainChecks<Checkpoint, LedgerVerification>;
 
   constructor(
     private readonly db: Db,
@@ -102,7 +103,9 @@ export class CustodyService {
     private readonly registry: RegistryService,
     private readonly facilities: FacilitiesService,
     readonly siteId: string,
-  ) {}
+  ) {
+    this.checks = new ChainChecks(clock, (from, pageSize) => this.walk(from, pageSize), () => this.checkpoint, DEFAULT_MAX_CHECKPOINT_AGE_MS);
+  }
 
   /** Placement reader handed to the registry (which cannot import custody without a cycle). */
   readonly readPlacements = async (db: Db, personIds: string[]): Promise<Map<string, PlacementSummary>> => {
@@ -297,55 +300,21 @@ export class CustodyService {
     opts: { scope?: VerificationScope; pageSize?: number; maxCheckpointAgeMs?: number } = {},
   ): Promise<LedgerVerification> {
     if (actor) requirePermission(actor, 'ledger.verify');
-    const pageSize = opts.pageSize ?? 20_000;
-    const checkpoint = this.checkpoint;
-    const maxAge = opts.maxCheckpointAgeMs ?? DEFAULT_MAX_CHECKPOINT_AGE_MS;
-    if (opts.scope === 'tail' && checkpoint && this.clock.now().getTime() - checkpoint.at.getTime() <= maxAge) {
-      return this.reported(this.walk(checkpoint, pageSize));
-    }
-    if (this.fullRun && opts.pageSize === undefined) return this.reported(this.fullRun);
-    const run = this.walk(null, pageSize).finally(() => {
-      if (this.fullRun === run) this.fullRun = null;
-    });
-    if (opts.pageSize === undefined) this.fullRun = run;
-    return this.reported(run);
+    return this.checks.verify(opts);
   }
 
-  private readonly brokenListeners: Array<(result: LedgerVerification & { ok: false }) => void> = [];
-
-  /**
-   * Called with every verification that finds the chain broken (a full walk, a tail check, a request from the monitor
-   * view): the composition root raises an alert, so that a break is never only a line in a log.
-   */
+  /** Called with every verification that finds the chain broken (see ChainChecks.onBroken). */
   onChainBroken(listener: (result: LedgerVerification & { ok: false }) => void): void {
-    this.brokenListeners.push(listener);
+    this.checks.onBroken(listener);
   }
 
-  private reported(run: Promise<LedgerVerification>): Promise<LedgerVerification> {
-    return run.then((result) => {
-      if (!result.ok) for (const listener of this.brokenListeners) listener(result);
-      return result;
-    });
-  }
-
-  /**
-   * Runs a full verification now and then every `intervalMs` (a serving process), so that tail checks always rest on
-   * a recent walk of the whole ledger; `onResult` hears each outcome (e.g. to log a broken chain).
-   */
+  /** A full verification now and every `intervalMs` (a serving process), under the tail checks of the monitor view. */
   startFullChecks(opts: { intervalMs: number; onResult?: (result: LedgerVerification) => void; onError?: (err: unknown) => void }): void {
-    if (this.fullTimer) return;
-    const run = () => {
-      this.verify(null, { scope: 'full' }).then(opts.onResult, opts.onError);
-    };
-    this.fullTimer = setInterval(run, opts.intervalMs);
-    this.fullTimer.unref();
-    setImmediate(run);
+    this.checks.startFullChecks(opts);
   }
 
   async stopFullChecks(): Promise<void> {
-    if (this.fullTimer) clearInterval(this.fullTimer);
-    this.fullTimer = undefined;
-    await this.fullRun?.catch(() => undefined);
+    await this.checks.stopFullChecks();
   }
 
   /** One verification pass: the whole ledger (`from` null) or each chain from a checkpoint. */
