@@ -1,4 +1,4 @@
-import { Text, type TextProps } from '@mantine/core';
+import { Badge, Group, Text, type TextProps } from '@mantine/core';
 import { isArabic } from '../lib/format';
 
 /** A person's name in any script: Arabic right to left in an Arabic face, others left to right, isolated for bidi. */
@@ -8,5 +8,19 @@ export function Name({ children, ...rest }: { children: string } & TextProps & {
     <Text span dir={ar ? 'rtl' : 'auto'} lang={ar ? 'ar' : undefined} className={ar ? 'arabic' : undefined} style={{ unicodeBidi: 'isolate' }} {...rest}>
       {children}
     </Text>
+  );
+}
+
+/** The script and kind of a recorded name (arabic / latin; primary, spelling, alias ...), as two small badges. */
+export function NameBadges({ script, kind }: { script: string; kind: string }) {
+  return (
+    <Group gap={4} justify="flex-end">
+      <Badge variant="outline" size="sm">
+        {script}
+      </Badge>
+      <Badge variant="light" size="sm" color="gray">
+        {kind}
+      </Badge>
+    </Group>
   );
 }

@@ -3,7 +3,6 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert as MAlert,
   Autocomplete,
-  Badge,
   Button,
   Grid,
   Group,
@@ -19,7 +18,7 @@ import {
 import { api, type Household, type Person } from '../lib/api';
 import { useRouter } from '../lib/router';
 import { bidi } from '../lib/format';
-import { Name } from '../components/Name';
+import { Name, NameBadges } from '../components/Name';
 import { PageHeader } from '../components/PageHeader';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { ErrorNote } from '../components/Problems';
@@ -358,14 +357,7 @@ function AddName({ person: p, purpose }: { person: Person; purpose: string }) {
                 <Name>{n.full}</Name>
               </Table.Td>
               <Table.Td w={170}>
-                <Group gap={4} justify="flex-end">
-                  <Badge variant="outline" size="sm">
-                    {n.script}
-                  </Badge>
-                  <Badge variant="light" size="sm" color="gray">
-                    {n.kind}
-                  </Badge>
-                </Group>
+                <NameBadges script={n.script} kind={n.kind} />
               </Table.Td>
             </Table.Tr>
           ))}

@@ -5,7 +5,7 @@ import { dateTime, eventLabel, shortHash, statusLabel, STATUS_COLOR } from '../l
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { useFacilityNames } from '../lib/queries';
-import { Name } from '../components/Name';
+import { Name, NameBadges } from '../components/Name';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
@@ -117,14 +117,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                         )}
                       </Table.Td>
                       <Table.Td w={150}>
-                        <Group gap={4} justify="flex-end">
-                          <Badge variant="outline" size="sm">
-                            {n.script}
-                          </Badge>
-                          <Badge variant="light" size="sm" color="gray">
-                            {n.kind}
-                          </Badge>
-                        </Group>
+                        <NameBadges script={n.script} kind={n.kind} />
                       </Table.Td>
                     </Table.Tr>
                   ))}
