@@ -1,7 +1,8 @@
 /**
  * Watchlists and screening (the security side, behind 'screening.read' / 'screening.decide'): versioned imports of
- * the UN consolidated list and OFAC's SDN list, screening of registry persons against every active list, and a
- * review queue of candidate hits that an officer confirms or dismisses with a reason.
+ * the UN consolidated list and OFAC's SDN list, screening of registry persons against every active list (a list
+ * update: against the entries it added or changed), and a review queue of candidate hits that an officer confirms or
+ * dismisses with a reason; a pending hit whose entry a later release removes is withdrawn, with the reason.
  */
 export {
   ScreeningService,
@@ -12,6 +13,7 @@ export {
   type NewHit,
   type NewHitsListener,
   type ScreeningRunResult,
+  type ListUpdateRunResult,
   type ScreenOptions,
   type ScreenPhases,
 } from './screening.service';

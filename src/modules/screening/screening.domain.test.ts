@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { countryCode } from './screening.countries';
-import { birthEvidence, candidateAction, nationalityEvidence, personScreenHash, strengthOf, structureFactor, type ScreenPerson } from './screening.domain';
+import { adultCutoff, birthEvidence, candidateAction, nationalityEvidence, personScreenHash, strengthOf, structureFactor, type ScreenPerson } from './screening.domain';
 import { diffList, entryContentHash, entryScreenHash, parseOfacSdn, parseUnConsolidated, splitAlias, type WatchEntry } from './screening.lists';
 import { preparePerson, WatchlistIndex } from './screening.matcher';
+import { possiblyMinor } from '../registry';
 
 const UN = `<?xml version="1.0" encoding="UTF-8"?>
 <CONSOLIDATED_LIST dateGenerated="2026-01-01T00:00:00Z">
@@ -143,6 +144,21 @@ describe('evidence', () => {
     expect(candidateAction({ status: 'confirmed', personHash: 'p', entryHash: 'e' }, 'p', 'e2')).toBe('new');
     expect(candidateAction({ status: 'pending', personHash: 'p', entryHash: 'e' }, 'p', 'e')).toBe('keep');
     expect(candidateAction({ status: 'pending', personHash: 'p', entryHash: 'e' }, 'p2', 'e')).toBe('refresh');
+  });
+
+  it('raises a withdrawn pair again when its entry is back on the list, whatever changed', () => {
+    expect(candidateAction({ status: 'withdrawn', personHash: 'p', entryHash: 'e' }, 'p', 'e')).toBe('new');
+    expect(candidateAction({ status: 'withdrawn', personHash: 'p', entryHash: 'e' }, 'p2', 'e2')).toBe('new');
+  });
+
+  it('puts the adult cut-off on the same day as the registry does', () => {
+    for (const on of ['2026-03-01T10:00:00Z', '2024-02-29T00:00:00Z', '2026-12-31T23:59:59Z']) {
+      const day = new Date(on);
+      const cutoff = adultCutoff(day);
+      const before = new Date(Date.parse(`${cutoff}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      expect(possiblyMinor({ birthTo: cutoff }, day)).toBe(false);
+      expect(possiblyMinor({ birthTo: before }, day)).toBe(true);
+    }
   });
 });
 

@@ -241,7 +241,11 @@ export function personScreenHash(p: ScreenPerson): string {
   );
 }
 
-export const HIT_STATUSES = ['pending', 'confirmed', 'dismissed'] as const;
+/**
+ * `pending` waits in the review queue; `confirmed` and `dismissed` are an officer's decisions; `withdrawn` is a pending
+ * hit whose list entry a later release removed (nothing left to decide; the hit stays with the reason).
+ */
+export const HIT_STATUSES = ['pending', 'confirmed', 'dismissed', 'withdrawn'] as const;
 export type HitStatus = (typeof HIT_STATUSES)[number];
 
 export interface PreviousHit {
@@ -252,13 +256,23 @@ export interface PreviousHit {
 
 /**
  * What to do with a candidate pair given the latest hit recorded for it:
- * - `new`: no earlier hit, or an earlier decision about data that has changed since (the person's or the entry's);
+ * - `new`: no earlier hit, an earlier decision about data that has changed since (the person's or the entry's), or an
+ *   earlier hit withdrawn when its entry left the list (the entry is back: nobody decided on the pair);
  * - `refresh`: still pending, but the data changed: the evidence is brought up to date;
  * - `keep`: nothing new to show (a pending hit already waits; a decision stands for the same data).
  */
 export function candidateAction(previous: PreviousHit | null, personHash: string, entryHash: string): 'new' | 'refresh' | 'keep' {
-  if (!previous) return 'new';
+  if (!previous || previous.status === 'withdrawn') return 'new';
   const same = previous.personHash === personHash && previous.entryHash === entryHash;
   if (previous.status === 'pending') return same ? 'keep' : 'refresh';
   return same ? 'keep' : 'new';
+}
+
+/**
+ * The first day of birth that makes a person an adult on `on`: `possiblyMinor` (registry) is true exactly when the
+ * latest possible birth is after the day eighteen years before. A list update uses it to find the persons who have
+ * come of age since the registry was last screened against every entry.
+ */
+export function adultCutoff(on: Date): string {
+  return new Date(Date.UTC(on.getUTCFullYear() - 18, on.getUTCMonth(), on.getUTCDate())).toISOString().slice(0, 10);
 }

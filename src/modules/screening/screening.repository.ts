@@ -16,9 +16,36 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
   for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
 }
 
+const sourceLockKey = (source: string) => `custos.watchlist.${source}`;
+
 /** Serialises imports of one list (two imports of the same source at once would diff against the same state). */
 export async function lockSource(tx: Db, source: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'custos.watchlist.' + source}))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${sourceLockKey(source)}))`);
+}
+
+/**
+ * Shares the import lock of these lists while hits are recorded: an import of one of them waits for the recording to
+ * commit (then withdraws the pending hits it made against entries it removes), and a recording that waited for an
+ * import sees what the import removed. Taken in one order, before anything else is locked, so that two recordings and
+ * an import cannot deadlock.
+ */
+export async function shareSourceLocks(tx: Db, sources: Iterable<string>): Promise<void> {
+  for (const source of [...new Set(sources)].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${sourceLockKey(source)}))`);
+  }
+}
+
+/** Which of these entries are still on their list. */
+export async function stillActiveEntryIds(tx: Db, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await tx
+      .select({ id: watchlistEntries.id })
+      .from(watchlistEntries)
+      .where(and(inArray(watchlistEntries.id, ids.slice(i, i + CHUNK)), eq(watchlistEntries.active, true)));
+    for (const r of rows) out.add(r.id);
+  }
+  return out;
 }
 
 export async function currentEntries(tx: Db, source: string): Promise<Map<string, { id: string; contentHash: string; active: boolean }>> {
@@ -56,6 +83,12 @@ export async function findVersion(db: Db, id: string): Promise<VersionRow | unde
   return row;
 }
 
+/** Hits this version withdrew (pending hits against the entries it removed). */
+export async function countWithdrawnBy(db: Db, versionId: string): Promise<number> {
+  const rows = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from screening_hits where withdrawn_version_id = ${versionId}::uuid`);
+  return rows[0]?.n ?? 0;
+}
+
 export async function versionChanges(db: Db, versionId: string): Promise<{ change: string; ref: string; name: string }[]> {
   return queryRows(
     db,
@@ -73,12 +106,67 @@ export async function listsStamp(db: Db): Promise<string> {
   return rows[0]?.stamp ?? '';
 }
 
-export async function activeEntries(db: Db): Promise<{ id: string; source: string; screenHash: string; data: WatchEntry }[]> {
-  const rows = await db
-    .select({ id: watchlistEntries.id, source: watchlistEntries.source, screenHash: watchlistEntries.screenHash, data: watchlistEntries.data })
-    .from(watchlistEntries)
-    .where(and(eq(watchlistEntries.active, true), eq(watchlistEntries.kind, 'individual')));
+export type ActiveEntry = { id: string; source: string; screenHash: string; data: WatchEntry };
+
+/** The individuals on the lists now; with `ids`, only those of them. */
+export async function activeEntries(db: Db, ids?: readonly string[]): Promise<ActiveEntry[]> {
+  const read = (only?: string[]) =>
+    db
+      .select({ id: watchlistEntries.id, source: watchlistEntries.source, screenHash: watchlistEntries.screenHash, data: watchlistEntries.data })
+      .from(watchlistEntries)
+      .where(and(eq(watchlistEntries.active, true), eq(watchlistEntries.kind, 'individual'), only ? inArray(watchlistEntries.id, only) : undefined));
+  const rows: Awaited<ReturnType<typeof read>> = [];
+  if (ids === undefined) rows.push(...(await read()));
+  else for (let i = 0; i < ids.length; i += CHUNK) rows.push(...(await read(ids.slice(i, i + CHUNK))));
   return rows.map((r) => ({ ...r, data: r.data as WatchEntry }));
+}
+
+/**
+ * The versions whose entries the registry has not yet been screened against, the entries they added or changed (in
+ * the order they were first recorded), and the latest moment as of which the registry had been screened against
+ * every entry of some version (null: never).
+ */
+export async function unscreenedVersions(db: Db): Promise<{ versionIds: string[]; entryIds: string[]; lastScreenedAsOf: Date | null }> {
+  const versions = await queryRows<{ id: string }>(db, sql`select id from watchlist_versions where screened_as_of is null order by imported_at, id`);
+  const last = await queryRows<{ at: string | Date | null }>(db, sql`select max(screened_as_of) as at from watchlist_versions`);
+  const at = last[0]?.at ?? null;
+  const lastScreenedAsOf = at === null ? null : at instanceof Date ? at : new Date(at);
+  if (versions.length === 0) return { versionIds: [], entryIds: [], lastScreenedAsOf };
+  const versionIds = versions.map((v) => v.id);
+  const entries = await queryRows<{ entry_id: string }>(
+    db,
+    sql`select c.entry_id from watchlist_changes c join watchlist_versions v on v.id = c.version_id
+        where v.screened_as_of is null and c.change in ('added', 'changed')
+        group by c.entry_id order by min(v.imported_at), c.entry_id`,
+  );
+  return { versionIds, entryIds: entries.map((e) => e.entry_id), lastScreenedAsOf };
+}
+
+/** Records that every adult as of `asOf` has been screened against these versions' entries (never moves back). */
+export async function markVersionsScreened(tx: Db, versionIds: readonly string[], asOf: Date): Promise<void> {
+  for (let i = 0; i < versionIds.length; i += CHUNK) {
+    await tx
+      .update(watchlistVersions)
+      .set({ screenedAsOf: asOf })
+      .where(
+        and(
+          inArray(watchlistVersions.id, versionIds.slice(i, i + CHUNK)),
+          sql`(${watchlistVersions.screenedAsOf} is null or ${watchlistVersions.screenedAsOf} < ${asOf.toISOString()}::timestamptz)`,
+        ),
+      );
+  }
+}
+
+/**
+ * Persons whose latest possible birth lies in (`after`, `upTo`] (ISO days): with the adult cut-offs of two moments,
+ * those who were possible minors at the first and are adults at the second.
+ */
+export async function personsBornBetween(db: Db, after: string, upTo: string): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select id from persons where birth_to > ${after}::date and birth_to <= ${upTo}::date order by id`,
+  );
+  return rows.map((r) => r.id);
 }
 
 export async function findEntry(db: Db, id: string): Promise<EntryRow | undefined> {
@@ -193,6 +281,35 @@ export async function updateHit(tx: Db, id: string, patch: Partial<typeof screen
   await tx.update(screeningHits).set(patch).where(eq(screeningHits.id, id));
 }
 
+/**
+ * Withdraws the pending hits against these entries (removed from their list by `versionId`) and returns them; decided
+ * hits are left as they are. Nothing is deleted.
+ */
+export async function withdrawPendingHits(
+  tx: Db,
+  entryIds: readonly string[],
+  withdrawal: { versionId: string; at: Date; reasonOf: (ref: string) => string },
+): Promise<{ id: string; personId: string; source: string; ref: string; reason: string }[]> {
+  const out: { id: string; personId: string; source: string; ref: string; reason: string }[] = [];
+  for (let i = 0; i < entryIds.length; i += CHUNK) {
+    const pending = await tx
+      .select({ id: screeningHits.id, personId: screeningHits.personId, source: screeningHits.source, ref: screeningHits.ref })
+      .from(screeningHits)
+      .where(and(inArray(screeningHits.entryId, entryIds.slice(i, i + CHUNK)), eq(screeningHits.status, 'pending')))
+      .orderBy(screeningHits.id)
+      .for('update');
+    for (const hit of pending) {
+      const reason = withdrawal.reasonOf(hit.ref);
+      await tx
+        .update(screeningHits)
+        .set({ status: 'withdrawn', withdrawnAt: withdrawal.at, withdrawnVersionId: withdrawal.versionId, withdrawnReason: reason, updatedAt: withdrawal.at })
+        .where(eq(screeningHits.id, hit.id));
+      out.push({ ...hit, reason });
+    }
+  }
+  return out;
+}
+
 export async function findHit(db: Db, id: string, lock = false): Promise<HitRow | undefined> {
   const q = db.select().from(screeningHits).where(eq(screeningHits.id, id));
   const [row] = lock ? await q.for('update') : await q;
@@ -223,8 +340,14 @@ export interface HitListRow {
   decided_at: string | Date | null;
   decided_by_username: string | null;
   reason: string | null;
+  withdrawn_at: string | Date | null;
+  withdrawn_version_id: string | null;
+  withdrawn_reason: string | null;
   entry_name: string;
   entry_active: boolean;
+  /** the version that took the entry off its list (null while it is on it) */
+  entry_removed_version_id: string | null;
+  entry_removed_at: string | Date | null;
   person_name: string | null;
 }
 
@@ -236,12 +359,15 @@ export async function listHits(db: Db, f: HitFilter): Promise<HitListRow[]> {
   return queryRows<HitListRow>(
     db,
     sql`select h.id, h.person_id, h.entry_id, h.source, h.ref, h.status, h.strength, h.evidence, h.trigger, h.created_at,
-               h.updated_at, h.decided_at, h.decided_by_username, h.reason, e.primary_name as entry_name, e.active as entry_active,
+               h.updated_at, h.decided_at, h.decided_by_username, h.reason, h.withdrawn_at, h.withdrawn_version_id, h.withdrawn_reason,
+               e.primary_name as entry_name, e.active as entry_active, e.removed_version_id as entry_removed_version_id,
+               rv.imported_at as entry_removed_at,
                (select n.full_name from person_names n where n.person_id = p.id order by n.ordinal limit 1) as person_name
         from screening_hits h
         join persons p on p.id = h.person_id
         left join placements pl on pl.person_id = p.id
         join watchlist_entries e on e.id = h.entry_id
+        left join watchlist_versions rv on rv.id = e.removed_version_id
         where ${sql.join(conditions, sql` and `)}
         order by case h.status when 'pending' then 0 else 1 end, h.strength desc, h.created_at desc, h.id
         limit ${f.limit} offset ${f.offset}`,

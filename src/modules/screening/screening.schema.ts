@@ -15,6 +15,8 @@ export const watchlistVersions = pgTable('watchlist_versions', {
   changed: integer('changed').notNull(),
   unchanged: integer('unchanged').notNull(),
   warnings: jsonb('warnings').notNull(),
+  /** The moment as of which every adult had been screened against this version's entries (null: not yet). */
+  screenedAsOf: timestamp('screened_as_of', { withTimezone: true }),
 });
 
 export const watchlistEntries = pgTable('watchlist_entries', {
@@ -59,6 +61,10 @@ export const screeningHits = pgTable('screening_hits', {
   decidedBy: uuid('decided_by'),
   decidedByUsername: text('decided_by_username'),
   reason: text('reason'),
+  /** Set when a later release removed the entry while the hit was still pending (status `withdrawn`). */
+  withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+  withdrawnVersionId: uuid('withdrawn_version_id'),
+  withdrawnReason: text('withdrawn_reason'),
 });
 
 export const screeningRequests = pgTable('screening_requests', {

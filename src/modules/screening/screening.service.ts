@@ -8,12 +8,13 @@ import type { Logger } from '../../platform/logger';
 import { requirePermission, systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import { possiblyMinor, type RegistryService } from '../registry';
-import { candidateAction, personScreenHash, SCREENING_RULES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
+import { adultCutoff, candidateAction, personScreenHash, SCREENING_RULES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
 import { diffList, entryContentHash, entryScreenHash, parseList, type ListFormat, type ListStats, type OfacFiles, type WatchEntry } from './screening.lists';
 import { preparePerson, WatchlistIndex, type Candidate, type MatchStats } from './screening.matcher';
 import { MatcherPool, type ChunkResult } from './screening.pool';
 import {
   activeEntries,
+  countWithdrawnBy,
   currentEntries,
   findEntry,
   findHit,
@@ -29,10 +30,16 @@ import {
   listVersions,
   loadScreenPersons,
   lockSource,
+  markVersionsScreened,
+  personsBornBetween,
   screenPersonsPage,
+  shareSourceLocks,
+  stillActiveEntryIds,
+  unscreenedVersions,
   updateEntry,
   updateHit,
   versionChanges,
+  withdrawPendingHits,
   type ChangeRow,
   type HitListRow,
   type VersionRow,
@@ -66,13 +73,19 @@ export interface HitView {
   id: string;
   personId: string;
   personName: string | null;
-  entry: { id: string; source: string; ref: string; name: string; active: boolean };
+  /**
+   * The list entry; `active` false and `removedIn` (the version that took it off, and when it was imported) once a
+   * release no longer has it: a confirmed or dismissed hit keeps its decision and shows that.
+   */
+  entry: { id: string; source: string; ref: string; name: string; active: boolean; removedIn: { versionId: string; at: Date } | null };
   status: HitStatus;
   evidence: PairEvidence;
   trigger: string;
   createdAt: Date;
   updatedAt: Date;
   decision: { at: Date; by: string | null; reason: string | null } | null;
+  /** Why a pending hit left the review queue without a decision (status `withdrawn`): its entry left the list. */
+  withdrawal: { at: Date; versionId: string; reason: string } | null;
 }
 
 export interface ScreeningRunResult {
@@ -82,6 +95,17 @@ export interface ScreeningRunResult {
   candidates: number;
   newHits: number;
   refreshedHits: number;
+}
+
+/**
+ * A list update's screening: the registry's adults against the entries added or changed by the versions not screened
+ * yet (`versions`; `entries` of them still on a list), and the persons who came of age since the last screening
+ * against every entry, against all of them (`cameOfAge`).
+ */
+export interface ListUpdateRunResult extends ScreeningRunResult {
+  versions: string[];
+  entries: number;
+  cameOfAge: { screened: number; candidates: number; newHits: number };
 }
 
 export interface NewHit {
@@ -207,8 +231,9 @@ export class ScreeningService {
 
   /**
    * Imports a release of a list in one transaction: all of it or, for a corrupt or truncated file, nothing. Records
-   * the entries added, removed and changed since the list's previous import. Screening of the registry against the
-   * new release is queued after the commit (`idle()` waits for it).
+   * the entries added, removed and changed since the list's previous import, and withdraws the pending hits against
+   * the removed ones. Screening of the registry against the entries added or changed is queued after the commit
+   * (`screenListUpdates`; `idle()` waits for it).
    */
   async importList(actor: Actor, input: ImportInput): Promise<ImportResult> {
     requirePermission(actor, 'screening.decide');
@@ -220,6 +245,7 @@ export class ScreeningService {
     const source = parsed.format;
     const prepared = parsed.entries.map((e) => ({ entry: e, contentHash: entryContentHash(e), screenHash: entryScreenHash(e) }));
     let diff!: ReturnType<typeof diffList>;
+    let withdrawnHits = 0;
     await this.db.transaction(async (tx) => {
       await lockSource(tx, source);
       const current = await currentEntries(tx, source);
@@ -271,12 +297,34 @@ export class ScreeningService {
         }
       }
       await insertEntries(tx, inserts);
+      const removedEntryIds: string[] = [];
       for (const ref of diff.removed) {
         const existing = current.get(ref)!;
         await updateEntry(tx, existing.id, { active: false, removedVersionId: versionId });
         changes.push({ versionId, entryId: existing.id, change: 'removed', ref, beforeHash: existing.contentHash, afterHash: null });
+        removedEntryIds.push(existing.id);
       }
       await insertChanges(tx, changes);
+      // A pending hit against an entry that is no longer listed has nothing left for an officer to decide: it leaves
+      // the queue here, in the import's transaction, kept with the reason. Decided hits keep their decision (the hit
+      // view shows the entry's removal); should the entry come back, screening raises the pair again.
+      const versionName = input.fileName ? `${versionId} (${input.fileName})` : versionId;
+      const withdrawn = await withdrawPendingHits(tx, removedEntryIds, {
+        versionId,
+        at: now,
+        reasonOf: (ref) => `Entry ${ref} was removed from the ${source} list in version ${versionName}`,
+      });
+      withdrawnHits = withdrawn.length;
+      await this.audit.record(
+        tx,
+        actor,
+        withdrawn.map((h) => ({
+          action: 'screening.hit_withdraw',
+          subjectType: 'person',
+          subjectId: h.personId,
+          details: { hitId: h.id, source: h.source, ref: h.ref, versionId, reason: h.reason },
+        })),
+      );
       await this.audit.record(tx, actor, {
         action: 'watchlist.import',
         subjectType: 'watchlist_version',
@@ -289,11 +337,12 @@ export class ScreeningService {
           added: diff.added.length,
           removed: diff.removed.length,
           changed: diff.changed.length,
+          withdrawnHits,
         },
       });
     });
     this.index = null;
-    this.enqueue('list update', () => this.screenAll(`list_update:${source}:${versionId}`));
+    this.enqueue('list update', () => this.screenListUpdates(`list_update:${source}:${versionId}`));
     const version = (await findVersion(this.db, versionId))!;
     return { ...this.versionView(version), changes: { added: diff.added, removed: diff.removed, changed: diff.changed } };
   }
@@ -318,39 +367,108 @@ export class ScreeningService {
     return (await listVersions(this.db, source)).map((v) => this.versionView(v));
   }
 
-  async version(actor: Actor, id: string): Promise<VersionView & { changes: { change: string; ref: string; name: string }[] }> {
+  /** One version with what it changed; `withdrawnHits` counts the pending hits its removals withdrew. */
+  async version(actor: Actor, id: string): Promise<VersionView & { changes: { change: string; ref: string; name: string }[]; withdrawnHits: number }> {
     requirePermission(actor, 'screening.read');
     const v = await findVersion(this.db, id);
     if (!v) throw new NotFoundError('watchlist.version_not_found', `No watchlist version ${id}`);
-    return { ...this.versionView(v), changes: await versionChanges(this.db, id) };
+    return { ...this.versionView(v), changes: await versionChanges(this.db, id), withdrawnHits: await countWithdrawnBy(this.db, id) };
   }
 
   // --- screening ----------------------------------------------------------------------------------------------------
 
   /** The in-memory index of the active lists, rebuilt when a list changed. */
   async currentIndex(): Promise<WatchlistIndex> {
+    return (await this.loadIndex()).index;
+  }
+
+  /** The index with its stamp: the ids of the versions it was built after (comma-separated). */
+  private async loadIndex(): Promise<{ stamp: string; index: WatchlistIndex }> {
     const stamp = await listsStamp(this.db);
-    if (this.index?.stamp === stamp) return this.index.index;
+    if (this.index?.stamp === stamp) return this.index;
     const entries = await activeEntries(this.db);
-    const index = new WatchlistIndex(entries.map((e) => ({ id: e.id, source: e.source, screenHash: e.screenHash, entry: e.data })));
-    this.index = { stamp, index };
-    return index;
+    this.index = { stamp, index: new WatchlistIndex(entries.map((e) => ({ id: e.id, source: e.source, screenHash: e.screenHash, entry: e.data }))) };
+    return this.index;
   }
 
   /**
-   * Screens every registry person (possible minors skipped) against every active list, page by page. On a large
+   * Screens every registry person (possible minors skipped) against every entry of every active list: the full
+   * re-screen (`custos screen`), for when the rules or the matcher changed. Records that every version's entries were
+   * screened as of its start.
+   */
+  async screenAll(trigger: string, opts: ScreenOptions = {}): Promise<ScreeningRunResult> {
+    const { stamp, index } = await this.loadIndex();
+    const asOf = this.clock.now();
+    const total = await this.screenRegistry(index, trigger, asOf, opts);
+    await this.db.transaction(async (tx) => {
+      await markVersionsScreened(tx, stamp === '' ? [] : stamp.split(','), asOf);
+      if (index.entries.length > 0) {
+        await this.audit.record(tx, SCREENER, { action: 'screening.run', subjectType: 'screening', details: { ...total, scope: 'all entries', entries: index.entries.length } });
+      }
+    });
+    return total;
+  }
+
+  /**
+   * A list update's screening: the registry's adults against only the entries added or changed by the versions not
+   * screened yet (the pairs with unchanged entries were screened before and have not changed: a person who changes is
+   * screened again against everything, on its own). The matcher's result for an entry does not depend on the other
+   * entries of its index (blocking and bounds work name by name), so a run against these entries finds exactly the
+   * pairs a full re-screen would find with them (`screening.matcher.test.ts` checks it). Persons who came of age since
+   * the last screening against every entry were skipped then as possible minors: they are screened against all
+   * entries. A version whose run never finished (the process stopped) stays unscreened and is taken by the next run.
+   */
+  async screenListUpdates(trigger: string, opts: ScreenOptions = {}): Promise<ListUpdateRunResult> {
+    const pending = await unscreenedVersions(this.db);
+    const result: ListUpdateRunResult = {
+      trigger,
+      screened: 0,
+      skippedMinors: 0,
+      candidates: 0,
+      newHits: 0,
+      refreshedHits: 0,
+      versions: pending.versionIds,
+      entries: 0,
+      cameOfAge: { screened: 0, candidates: 0, newHits: 0 },
+    };
+    if (pending.versionIds.length === 0) return result;
+    const asOf = this.clock.now();
+    const entries = await activeEntries(this.db, pending.entryIds);
+    // the process's memory of part similarities is shared with the full index: a re-screen reuses what this compared
+    const index = new WatchlistIndex(entries.map((e) => ({ id: e.id, source: e.source, screenHash: e.screenHash, entry: e.data })));
+    result.entries = index.entries.length;
+    Object.assign(result, await this.screenRegistry(index, trigger, asOf, opts));
+    if (pending.lastScreenedAsOf !== null) {
+      const cameOfAge = await personsBornBetween(this.db, adultCutoff(pending.lastScreenedAsOf), adultCutoff(asOf));
+      if (cameOfAge.length > 0) {
+        const r = await this.screenPersons(cameOfAge, 'came_of_age', {}, await this.currentIndex());
+        result.cameOfAge = { screened: r.screened, candidates: r.candidates, newHits: r.newHits };
+      }
+    }
+    await this.db.transaction(async (tx) => {
+      await markVersionsScreened(tx, pending.versionIds, asOf);
+      await this.audit.record(tx, SCREENER, {
+        action: 'screening.run',
+        subjectType: 'screening',
+        details: { ...result, scope: 'entries added or changed' },
+      });
+    });
+    return result;
+  }
+
+  /**
+   * Screens every registry person (possible minors at `asOf` skipped) against this index, page by page. On a large
    * registry, worker threads match while the main thread reads the next page and records the hits of the previous
    * one (the first page is matched here while the workers start); a pool that fails leaves its work to this thread.
    */
-  async screenAll(trigger: string, opts: ScreenOptions = {}): Promise<ScreeningRunResult> {
+  private async screenRegistry(index: WatchlistIndex, trigger: string, asOf: Date, opts: ScreenOptions): Promise<ScreeningRunResult> {
     const total: ScreeningRunResult = { trigger, screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
-    const index = await this.currentIndex();
     if (index.entries.length === 0) return total;
     const pageSize = opts.pageSize ?? 2000;
     const wanted = opts.workers ?? defaultWorkers();
     const forced = opts.workers !== undefined && opts.workers > 0;
     let pool: Promise<MatcherPool | null> | null = null;
-    const now = this.clock.now();
+    const now = asOf;
     try {
       let after: string | null = null;
       let previous: Promise<Matched> | null = null;
@@ -395,9 +513,6 @@ export class ScreeningService {
     } finally {
       if (pool !== null) await (await pool)?.close();
     }
-    await this.db.transaction((tx) =>
-      this.audit.record(tx, SCREENER, { action: 'screening.run', subjectType: 'screening', details: { ...total } }),
-    );
     return total;
   }
 
@@ -510,12 +625,17 @@ export class ScreeningService {
     if (found.length === 0) return [];
     const created: NewHit[] = [];
     const work = async (tx: Db) => {
-      const pairs = found.flatMap((f) => f.candidates.map((c) => ({ personId: f.person.id, entryId: c.entry.id })));
+      // an import that removes one of these entries meanwhile either waits for this to commit (and withdraws what it
+      // records) or has committed: its entries are then left out, so no pending hit is left against an unlisted entry
+      await shareSourceLocks(tx, found.flatMap((f) => f.candidates.map((c) => c.entry.source)));
+      const listed = await stillActiveEntryIds(tx, [...new Set(found.flatMap((f) => f.candidates.map((c) => c.entry.id)))]);
+      const pairs = found.flatMap((f) => f.candidates.filter((c) => listed.has(c.entry.id)).map((c) => ({ personId: f.person.id, entryId: c.entry.id })));
       const previous = await latestHits(tx, pairs);
       const now = this.clock.now();
       const inserts: Parameters<typeof insertHits>[1] = [];
       for (const f of found) {
         for (const c of f.candidates) {
+          if (!listed.has(c.entry.id)) continue;
           result.candidates++;
           const prev = previous.get(`${f.person.id}|${c.entry.id}`) ?? null;
           const action = candidateAction(
@@ -635,13 +755,24 @@ export class ScreeningService {
       id: r.id,
       personId: r.person_id,
       personName: r.person_name,
-      entry: { id: r.entry_id, source: r.source, ref: r.ref, name: r.entry_name, active: r.entry_active },
+      entry: {
+        id: r.entry_id,
+        source: r.source,
+        ref: r.ref,
+        name: r.entry_name,
+        active: r.entry_active,
+        removedIn: r.entry_removed_version_id ? { versionId: r.entry_removed_version_id, at: toDate(r.entry_removed_at)! } : null,
+      },
       status: r.status as HitStatus,
       evidence: r.evidence as PairEvidence,
       trigger: r.trigger,
       createdAt: toDate(r.created_at)!,
       updatedAt: toDate(r.updated_at)!,
       decision: r.decided_at ? { at: toDate(r.decided_at)!, by: r.decided_by_username, reason: r.reason } : null,
+      withdrawal:
+        r.withdrawn_at && r.withdrawn_version_id && r.withdrawn_reason
+          ? { at: toDate(r.withdrawn_at)!, versionId: r.withdrawn_version_id, reason: r.withdrawn_reason }
+          : null,
     };
   }
 
@@ -674,6 +805,12 @@ export class ScreeningService {
       const hit = await findHit(tx, id, true);
       if (!hit) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
       await this.registry.loadInScope(tx, actor, hit.personId);
+      if (hit.status === 'withdrawn') {
+        throw new ConflictError('screening.hit_withdrawn', `This hit was withdrawn, nothing is left to decide: ${hit.withdrawnReason ?? 'its entry left the list'}`, {
+          status: hit.status,
+          versionId: hit.withdrawnVersionId,
+        });
+      }
       if (hit.status !== 'pending') {
         throw new ConflictError('screening.already_decided', `This hit was already ${hit.status}`, { status: hit.status });
       }
