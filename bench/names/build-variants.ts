@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { arabicSkeleton } from '../../src/modules/names/names.arabic';
 import { latinSkeleton } from '../../src/modules/names/names.latin';
-import { HAND_COSTS, HAND_INDELS, HAND_SUBSTITUTIONS, makeCosts, skeletonSimilarity, type SkeletonCosts } from '../../src/modules/names/names.similarity';
+import { alignClasses, HAND_COSTS, HAND_INDELS, HAND_SUBSTITUTIONS, makeCosts, skeletonSimilarity, type SkeletonCosts } from '../../src/modules/names/names.similarity';
 import type { VariantTableFile } from '../../src/modules/names/names.variants';
 import { buildGroups, loadTransliterations } from './data';
 
@@ -31,33 +31,10 @@ type Op = ['m' | 's' | 'd', string, string];
 
 /** Cheapest alignment of two skeletons under `costs`, as a list of operations (match, substitution, indel). */
 function align(a: string, b: string, costs: SkeletonCosts): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const sub = (x: string, y: string) => (x === y ? 0 : (costs.sub.get(x + y) ?? 1));
-  const ind = (x: string) => costs.indel.get(x) ?? 1;
-  const D: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = 1; i <= n; i++) D[i]![0] = D[i - 1]![0]! + ind(a[i - 1]!);
-  for (let j = 1; j <= m; j++) D[0]![j] = D[0]![j - 1]! + ind(b[j - 1]!);
-  for (let i = 1; i <= n; i++)
-    for (let j = 1; j <= m; j++)
-      D[i]![j] = Math.min(D[i - 1]![j - 1]! + sub(a[i - 1]!, b[j - 1]!), D[i - 1]![j]! + ind(a[i - 1]!), D[i]![j - 1]! + ind(b[j - 1]!));
-  const ops: Op[] = [];
-  let i = n;
-  let j = m;
-  while (i > 0 || j > 0) {
-    if (i > 0 && j > 0 && D[i]![j] === D[i - 1]![j - 1]! + sub(a[i - 1]!, b[j - 1]!)) {
-      ops.push([a[i - 1] === b[j - 1] ? 'm' : 's', a[i - 1]!, b[j - 1]!]);
-      i--;
-      j--;
-    } else if (i > 0 && D[i]![j] === D[i - 1]![j]! + ind(a[i - 1]!)) {
-      ops.push(['d', a[i - 1]!, '']);
-      i--;
-    } else {
-      ops.push(['d', b[j - 1]!, '']);
-      j--;
-    }
-  }
-  return ops;
+  return alignClasses(a, b, costs).map(({ i, j }): Op => {
+    if (i >= 0 && j >= 0) return [a[i] === b[j] ? 'm' : 's', a[i]!, b[j]!];
+    return ['d', i >= 0 ? a[i]! : b[j]!, ''];
+  });
 }
 
 /** Probability mapped to a cost: p0 (or less) costs 1, certainty costs 0; a floor keeps every edit visible. */

@@ -40,122 +40,119 @@ export function normalizeLatin(text: string): string {
 
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y', 'w']);
 
+/** One sound unit of a Latin word: a consonant class, or a run of vowels (with w and y inside a word). */
+export type LatinUnit = { consonant: string } | { vowels: string };
+
+const DIGRAPHS: Record<string, string> = { sh: 'c', ch: 'c', kh: 'x', gh: 'g', th: 'θ', dh: 'δ', zh: 'ʒ', ph: 'f', dj: 'j', ck: 'k' };
+
+/**
+ * Reads one normalised Latin word as consonant classes and vowel runs: digraphs first (sh, kh, gh, th, dh, dj, ph,
+ * sch, tch), c before e/i/y is s, x is k + s, p is b, v is f, a final h after a vowel is ħ (taa marbuta, silent or
+ * real), w and y are consonants only at the start of a word, and a French "ou" before a vowel at the start is a w
+ * (Oualid = Walid). Digits and other letters are skipped: they end a vowel run but leave no unit.
+ */
+export function latinUnits(word: string): LatinUnit[] {
+  const w = word;
+  const units: LatinUnit[] = [];
+  let i = 0;
+  const n = w.length;
+  while (i < n) {
+    const c = w[i]!;
+    const next = w[i + 1] ?? '';
+    const three = w.slice(i, i + 3);
+    if (three === 'sch' || three === 'tch') {
+      units.push({ consonant: 'c' });
+      i += 3;
+      continue;
+    }
+    if (i === 0 && c + next === 'ou' && 'aeiy'.includes(w[2] ?? '#')) {
+      units.push({ consonant: 'w' });
+      i += 2;
+      continue;
+    }
+    const digraph = DIGRAPHS[c + next];
+    if (digraph !== undefined) {
+      units.push({ consonant: digraph });
+      i += 2;
+      continue;
+    }
+    if (VOWELS.has(c)) {
+      if (i === 0 && (c === 'w' || c === 'y') && next !== '' && !'wy'.includes(next)) {
+        units.push({ consonant: c });
+        i += 1;
+        continue;
+      }
+      let j = i;
+      while (j < n && VOWELS.has(w[j]!)) j++;
+      units.push({ vowels: w.slice(i, j) });
+      i = j;
+      continue;
+    }
+    if (c === 'c') units.push({ consonant: 'eiy'.includes(next) && next !== '' ? 's' : 'k' });
+    else if (c === 'x') units.push({ consonant: 'k' }, { consonant: 's' });
+    else if (c === 'p') units.push({ consonant: 'b' });
+    else if (c === 'v') units.push({ consonant: 'f' });
+    else if (c === 'h') units.push({ consonant: i === n - 1 && i > 0 && VOWELS.has(w[i - 1]!) ? 'ħ' : 'h' });
+    else if (/[a-z]/.test(c)) units.push({ consonant: c });
+    i += 1;
+  }
+  return units;
+}
+
 /**
  * Consonant skeleton of one normalised Latin word. `mohammed` -> `mhmd`, `youssef` -> `ysf`, `hussein` -> `hsn`,
  * `chérif` -> `crf`, `fatimah` -> `ftmħ`. With `vowelSlots`, vowel runs after a consonant are kept as a vowel
  * class (`mUhAmEd`), for comparing two Latin spellings.
  */
 export function latinSkeleton(word: string, vowelSlots = false): string {
-  const w = word;
   let out = '';
-  const push = (cls: string) => {
-    if (cls !== '' && !out.endsWith(cls)) out += cls;
-  };
-  let i = 0;
-  const n = w.length;
-  while (i < n) {
-    const c = w[i]!;
-    const next = w[i + 1] ?? '';
-    const two = c + next;
-    const three = w.slice(i, i + 3);
-    if (three === 'sch' || three === 'tch') {
-      push('c');
-      i += 3;
-      continue;
+  for (const u of latinUnits(word)) {
+    if ('consonant' in u) {
+      if (!out.endsWith(u.consonant)) out += u.consonant;
+    } else if (vowelSlots && out !== '') {
+      // a run of vowels after a consonant leaves a mark of its quality (Amer mEr, Amr mr)
+      out += vowelClass(u.vowels);
     }
-    if (i === 0 && two === 'ou' && 'aeiy'.includes(w[2] ?? '#')) {
-      // French "ou" before a vowel is a w: Oualid = Walid.
-      push('w');
-      i += 2;
-      continue;
-    }
-    switch (two) {
-      case 'sh':
-      case 'ch':
-        push('c');
-        i += 2;
-        continue;
-      case 'kh':
-        push('x');
-        i += 2;
-        continue;
-      case 'gh':
-        push('g');
-        i += 2;
-        continue;
-      case 'th':
-        push('θ');
-        i += 2;
-        continue;
-      case 'dh':
-        push('δ');
-        i += 2;
-        continue;
-      case 'zh':
-        push('ʒ');
-        i += 2;
-        continue;
-      case 'ph':
-        push('f');
-        i += 2;
-        continue;
-      case 'dj':
-        push('j');
-        i += 2;
-        continue;
-      case 'ck':
-        push('k');
-        i += 2;
-        continue;
-    }
-    if (VOWELS.has(c)) {
-      if (i === 0 && (c === 'w' || c === 'y') && next !== '' && !'wy'.includes(next)) push(c);
-      // with vowelSlots, a run of vowels after a consonant leaves a mark of its quality (Amer mEr, Amr mr)
-      else if (vowelSlots && out !== '') {
-        let j = i;
-        while (j < n && VOWELS.has(w[j]!)) j++;
-        out += vowelClass(w.slice(i, j));
-        i = j;
-        continue;
-      }
-      i += 1;
-      continue;
-    }
-    switch (c) {
-      case 'c':
-        push('eiy'.includes(next) && next !== '' ? 's' : 'k');
-        break;
-      case 'x':
-        push('k');
-        push('s');
-        break;
-      case 'p':
-        push('b');
-        break;
-      case 'v':
-        push('f');
-        break;
-      case 'h':
-        // a final h after a vowel may be a taa marbuta or silent (Fatimah = Fatima) or a real h (Salah): class ħ,
-        // which the distance treats as nearly optional
-        push(i === n - 1 && i > 0 && VOWELS.has(w[i - 1]!) ? 'ħ' : 'h');
-        break;
-      default:
-        if (/[a-z]/.test(c)) push(c);
-        // digits and other letters are ignored
-        break;
-    }
-    i += 1;
   }
-  // like the Arabic side, runs of one class collapse across dropped vowels (Mamadou -> md)
+  // like the Arabic side, runs of one class collapse across dropped vowels (Mamadou -> md); a final vowel slot is
+  // dropped (the final vowel is compared on its own)
   return vowelSlots ? out.replace(/[AEIUV]$/, '') : out;
+}
+
+/** A consonant class and the vowels written after it (`dj` + `a` in Djamel); `doubled` when written twice (Hassan). */
+export interface LatinSegment {
+  consonant: string;
+  vowels: string;
+  doubled: boolean;
+}
+
+/**
+ * A word as its leading vowels and a list of consonants with the vowels after each: `souad` -> `s` + `oua`, `d`.
+ * The consonants are those of the skeleton before runs of one class are collapsed across vowels; vowels split by a
+ * skipped character are joined.
+ */
+export function latinSegments(word: string): { onset: string; segments: LatinSegment[] } {
+  let onset = '';
+  const segments: LatinSegment[] = [];
+  for (const u of latinUnits(word)) {
+    const last = segments[segments.length - 1];
+    if ('vowels' in u) {
+      if (last === undefined) onset += u.vowels;
+      else last.vowels += u.vowels;
+    } else if (last !== undefined && last.consonant === u.consonant && last.vowels === '') {
+      last.doubled = true;
+    } else {
+      segments.push({ consonant: u.consonant, vowels: '', doubled: false });
+    }
+  }
+  return { onset, segments };
 }
 
 /**
  * Quality of a run of vowels: A (a, aa), E (e: a, i or silent in transliterations), I (i, ee, ie, y, ai, ei: ي or
  * ay), U (o, u, ou, oo: و or short u), V (anything else, e.g. with a w or y inside).
  */
-function vowelClass(run: string): string {
+export function vowelClass(run: string): string {
   if (/^a+$/.test(run)) return 'A';
   if (run === 'e') return 'E';
   if (/^(i+|ee|ie|iy|y|ai|ay|ei|ey)$/.test(run)) return 'I';

@@ -199,3 +199,40 @@ export function levenshtein(a: string, b: string): number {
   }
   return prev[m]!;
 }
+
+/** One step of an alignment: a match or substitution of a[i] and b[j], or a[i] (j = -1) or b[j] (i = -1) alone. */
+export interface AlignmentStep {
+  i: number;
+  j: number;
+}
+
+/**
+ * The cheapest alignment of two sequences of skeleton classes under `costs`, first step first. Ties go to a
+ * substitution, then to dropping from `a`; so the alignment is deterministic.
+ */
+export function alignClasses(a: ArrayLike<string>, b: ArrayLike<string>, costs: SkeletonCosts = DEFAULT_COSTS): AlignmentStep[] {
+  const n = a.length;
+  const m = b.length;
+  const sub = (x: string, y: string) => (x === y ? 0 : (costs.sub.get(x + y) ?? 1));
+  const ind = (x: string) => costs.indel.get(x) ?? 1;
+  const D = new Float64Array((n + 1) * (m + 1));
+  const at = (i: number, j: number) => i * (m + 1) + j;
+  for (let i = 1; i <= n; i++) D[at(i, 0)] = D[at(i - 1, 0)]! + ind(a[i - 1]!);
+  for (let j = 1; j <= m; j++) D[at(0, j)] = D[at(0, j - 1)]! + ind(b[j - 1]!);
+  for (let i = 1; i <= n; i++)
+    for (let j = 1; j <= m; j++)
+      D[at(i, j)] = Math.min(D[at(i - 1, j - 1)]! + sub(a[i - 1]!, b[j - 1]!), D[at(i - 1, j)]! + ind(a[i - 1]!), D[at(i, j - 1)]! + ind(b[j - 1]!));
+  const steps: AlignmentStep[] = [];
+  let i = n;
+  let j = m;
+  while (i > 0 || j > 0) {
+    if (i > 0 && j > 0 && D[at(i, j)] === D[at(i - 1, j - 1)]! + sub(a[i - 1]!, b[j - 1]!)) {
+      steps.push({ i: --i, j: --j });
+    } else if (i > 0 && D[at(i, j)] === D[at(i - 1, j)]! + ind(a[i - 1]!)) {
+      steps.push({ i: --i, j: -1 });
+    } else {
+      steps.push({ i: -1, j: --j });
+    }
+  }
+  return steps.reverse();
+}
