@@ -11,11 +11,17 @@ import { parseOfacSdn, parseUnConsolidated, type ScreenPerson, type WatchEntry }
 
 const DATA = process.env.CUSTOS_WATCHLISTS ?? fileURLToPath(new URL('../../../shared/data/watchlists/', import.meta.url));
 export const UN = `${DATA}/un-consolidated/2026-02-27_watchman/UN_consolidated.xml`;
+/** The release before `UN`: `--list-update` imports it first, then `UN` as the update. */
+export const UN_PREVIOUS = `${DATA}/un-consolidated/2025-11-18_mkweli/un_consolidated.xml`;
 export const OFAC = `${DATA}/ofac-sdn-2022`;
 
 function need(path: string): string {
   if (!existsSync(path)) throw new Error(`bench/screening needs the shared watchlists: ${path} is missing (set CUSTOS_WATCHLISTS)`);
   return path;
+}
+
+export function readPreviousUn(): string {
+  return readFileSync(need(UN_PREVIOUS), 'utf8');
 }
 
 export function readLists() {
