@@ -24,6 +24,7 @@ import {
   latinSkeleton,
   normalizeLatin,
 } from './names.latin';
+import { defaultPairModel, segmentWord, type SegmentedWord } from './names.pairmodel';
 import { DEFAULT_COSTS, jaroWinkler, skeletonSimilarity, type SkeletonCosts } from './names.similarity';
 
 export type Script = 'arabic' | 'latin' | 'mixed' | 'other' | 'empty';
@@ -60,6 +61,8 @@ export interface PreparedToken {
    * core, the endings a Latin spelling of it may have: final ي `ia` (ي or ى), ا `a`, ه/ة `a-`, و `u-`, else `-`.
    */
   readonly end: string;
+  /** Latin only: each core candidate read as consonants with the vowels after each, for the learned pair model. */
+  readonly segmented: readonly SegmentedWord[];
 }
 
 export interface PreparedName {
@@ -417,6 +420,7 @@ export function prepareName(text: string, variants: VariantLookup = NO_VARIANTS)
       groups,
       initial: u.script === 'latin' && u.core.length === 1 && u.tails.length === 0,
       end: u.script === 'latin' ? latinEnding(u.core + tailText) : arabicEnding(u.core + tailText),
+      segmented: u.script === 'latin' ? u.coreCandidates.map((c) => segmentWord(c + tailText)) : [],
     };
   });
   const scripts = new Set(words.map((w) => w.script));
@@ -507,6 +511,12 @@ export const SCORING = {
   knownDifferentFactor: 0.9,
   /** weight of the vowel-slot skeleton in the similarity of two Latin spellings */
   vowelSlotWeight: 0.7,
+  /** weight of the learned pair model (names.pairmodel.ts) against the hand-set similarity of two Latin spellings;
+   * 0 switches it off (as when the model is trained) */
+  pairModelWeight: 0.3,
+  /** the model's weight grows from 0 at this hand-set similarity to pairModelWeight at pairModelFull */
+  pairModelFrom: 0.6,
+  pairModelFull: 0.8,
   /** how much different final vowels of two Latin spellings lower their similarity */
   endingPenalty: 0.2,
   /** the same across scripts (Arabic final letter against the Latin final vowel) */
@@ -573,9 +583,32 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
   }
   // different final vowels (Hamdi / Hamda) are different names more often than different spellings
   if (endingsDisagree(a, b)) sim *= 1 - (a.script === b.script ? SCORING.endingPenalty : SCORING.crossEndingPenalty);
+  // which differences the two spellings have, not only how many: learned from spellings of Arabic words
+  // (only where the hand-set similarity says they could be one name: below, a sharper judgement would only turn a
+  // respelled part of a full name into a conflict)
+  if (a.segmented.length > 0 && b.segmented.length > 0) {
+    const model = defaultPairModel();
+    const base = sim;
+    sim = blendPairModel(base, () => {
+      let p = 0;
+      for (const x of a.segmented) for (const y of b.segmented) p = Math.max(p, model.probability(x, y, base));
+      return p;
+    });
+  }
   // both spellings are known, as spellings of different Arabic words (Hasan / Husayn): weaker evidence of a match
   if (a.groups.length > 0 && b.groups.length > 0) sim *= SCORING.knownDifferentFactor;
   return { sim, how: 'similar' };
+}
+
+/**
+ * The hand-set similarity of two Latin spellings blended with the pair model's probability that they are one name
+ * (`probability` is called only when it counts). The model's weight grows from 0 at a similarity of pairModelFrom
+ * to pairModelWeight at pairModelFull.
+ */
+export function blendPairModel(sim: number, probability: () => number): number {
+  if (SCORING.pairModelWeight <= 0 || sim <= SCORING.pairModelFrom) return sim;
+  const weight = SCORING.pairModelWeight * Math.min(1, (sim - SCORING.pairModelFrom) / (SCORING.pairModelFull - SCORING.pairModelFrom));
+  return (1 - weight) * sim + weight * probability();
 }
 
 function bestSkeleton(a: PreparedToken, b: PreparedToken): number {

@@ -17,6 +17,8 @@ import {
   parseName,
   prepareName,
 } from './index';
+import { latinSegments } from './names.latin';
+import { defaultPairModel, segmentWord, type PairModelFile } from './names.pairmodel';
 
 const score = (a: string, b: string) => compareNames(a, b).score;
 
@@ -262,4 +264,60 @@ describe('variant table', () => {
     expect(built.file).toEqual(committed);
     expect(built.costs).toBe(readFileSync(new URL('./names.costs.ts', import.meta.url), 'utf8'));
   }, 60_000);
+});
+
+describe('learned pair model', () => {
+  const dataDir = resolve(process.cwd(), '../shared/data/names');
+
+  it('reads a Latin word as consonants with the vowels after each', () => {
+    expect(latinSegments('souad')).toEqual({
+      onset: '',
+      segments: [
+        { consonant: 's', vowels: 'oua', doubled: false },
+        { consonant: 'd', vowels: '', doubled: false },
+      ],
+    });
+    const hassan = latinSegments('hassan');
+    expect(hassan.segments.map((s) => [s.consonant, s.vowels, s.doubled])).toEqual([
+      ['h', 'a', false],
+      ['s', 'a', true],
+      ['n', '', false],
+    ]);
+    expect(latinSegments('oualid').segments[0]!.consonant).toBe('w');
+    expect(latinSegments('amina').onset).toBe('a');
+  });
+
+  it('is symmetric and a probability', () => {
+    const model = defaultPairModel();
+    expect(model.size).toBeGreaterThan(500);
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{1,12}$/), fc.stringMatching(/^[a-z]{1,12}$/), fc.double({ min: 0, max: 1, noNaN: true }), (x, y, s) => {
+        const p = model.probability(segmentWord(x), segmentWord(y), s);
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThanOrEqual(1);
+        expect(model.probability(segmentWord(y), segmentWord(x), s)).toBeCloseTo(p, 12);
+      }),
+    );
+  });
+
+  it('tells a vowel written two ways from a consonant changed, at the same hand-set similarity', () => {
+    const model = defaultPairModel();
+    // u/ou and a doubled letter are how one name is spelled twice; b against j makes another name
+    const variant = model.probability(segmentWord('mahmoud'), segmentWord('mahmud'), 0.85);
+    const other = model.probability(segmentWord('mahboub'), segmentWord('mahjoub'), 0.85);
+    expect(variant).toBeGreaterThan(0.8);
+    expect(other).toBeLessThan(0.5);
+    // and the comparison keeps a joined article out of the judgement (either reading of Albaghdadi is tried)
+    expect(score('Albaghdadi', 'Baghdadi')).toBeGreaterThan(0.95);
+  });
+
+  it('is learned from the learning part only: the committed weights are what the training script derives', async () => {
+    if (!existsSync(dataDir)) throw new Error(`name data missing: expected ${dataDir} (../shared/data beside the project)`);
+    const { trainPairModel, trainingPairs } = await import('../../../bench/names/train-pair-model');
+    const committed = JSON.parse(readFileSync(new URL('./names.pairmodel.json', import.meta.url), 'utf8')) as PairModelFile;
+    const built = trainPairModel(trainingPairs());
+    expect(built.description).toBe(committed.description);
+    expect(Object.keys(built.weights).sort()).toEqual(Object.keys(committed.weights).sort());
+    for (const [f, w] of Object.entries(committed.weights)) expect(built.weights[f]).toBeCloseTo(w, 3);
+  }, 120_000);
 });
