@@ -128,9 +128,9 @@ export class PartSimilarities {
    * `screening.matcher.test.ts` fails when the names module gives parts a field this does not list.
    */
   static signature(t: PreparedToken): string {
-    return `${t.text}\u0001${t.kind}\u0001${t.script}\u0001${t.core}\u0001${t.end}\u0001${t.initial ? 1 : 0}\u0001${t.article ? 1 : 0}\u0001${t.skeletons.join(',')}\u0001${t.vowelSkeletons.join(',')}\u0001${t.groups.join(',')}\u0001${t.keys.join(',')}`;
+    return `${t.text}\u0001${t.kind}\u0001${t.script}\u0001${t.core}\u0001${t.end}\u0001${t.initial ? 1 : 0}\u0001${t.article ? 1 : 0}\u0001${t.skeletons.join(',')}\u0001${t.vowelSkeletons.join(',')}\u0001${t.groups.join(',')}\u0001${t.keys.join(',')}\u0001${t.segmented.map((w) => w.text).join(',')}`;
   }
-  static readonly SIGNED_FIELDS = ['text', 'kind', 'role', 'article', 'script', 'skeletons', 'vowelSkeletons', 'core', 'keys', 'groups', 'initial', 'end'];
+  static readonly SIGNED_FIELDS = ['text', 'kind', 'role', 'article', 'script', 'skeletons', 'vowelSkeletons', 'core', 'keys', 'groups', 'initial', 'end', 'segmented'];
 
   /** A part as a one-part name (the form the similarity is read from). */
   static single(t: PreparedToken): PreparedName {
