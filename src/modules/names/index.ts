@@ -7,8 +7,10 @@ import {
   blockingKeysPrepared,
   comparePrepared,
   prepareName as prepareWith,
+  tokenSimilarity,
   type NameComparison,
   type PreparedName,
+  type PreparedToken,
   type VariantLookup,
 } from './names.domain';
 import { defaultVariants } from './names.variants';
@@ -39,6 +41,17 @@ export { normalizeLatin, latinSkeleton } from './names.latin';
  */
 export function prepareName(name: string, variants: VariantLookup = defaultVariants()): PreparedName {
   return prepareWith(name, variants);
+}
+
+/**
+ * The highest similarity two parts of names can have in any comparison (`comparePreparedNames` aligns parts on it,
+ * and may lower it for a swapped role): the similarity of the two parts, with the learned pair model's judgement
+ * taken at its most favourable. Cheaper than comparing, for blocking and bounds; 0 for parts of different kinds (Abd
+ * al-X, Abu X, a plain name), which never align.
+ */
+export function partSimilarityUpperBound(a: PreparedToken, b: PreparedToken): number {
+  if (a.kind !== b.kind) return 0;
+  return tokenSimilarity(a, b, 'upperBound').sim;
 }
 
 /** Compares two prepared names: see `compareNames`. */

@@ -555,8 +555,12 @@ interface TokenMatch {
   how: 'exact' | 'variant' | 'similar';
 }
 
-/** Similarity of two prepared tokens in [0, 1], and how it was reached. */
-export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
+/**
+ * Similarity of two prepared tokens in [0, 1], and how it was reached. With `pairModel: 'upperBound'` the learned
+ * pair model is not run: its probability is taken as 1, which gives the highest similarity it could lead to (for
+ * callers that only need a bound, like the screening index: the model is the dearest step).
+ */
+export function tokenSimilarity(a: PreparedToken, b: PreparedToken, pairModel: 'run' | 'upperBound' = 'run'): TokenMatch {
   if (a.kind !== b.kind) {
     // Abd al-Karim is not Abu Karim, and Abd al-Rahman is not plain Rahman
     if ((a.kind === 'abd' && b.kind === 'name') || (a.kind === 'name' && b.kind === 'abd')) {
@@ -590,6 +594,7 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
     const model = defaultPairModel();
     const base = sim;
     sim = blendPairModel(base, () => {
+      if (pairModel === 'upperBound') return 1;
       let p = 0;
       for (const x of a.segmented) for (const y of b.segmented) p = Math.max(p, model.probability(x, y, base));
       return p;

@@ -8,7 +8,7 @@
  * number makes an entry a candidate whatever the names. `exhaustive` compares every name with every name, for the
  * benchmark's check that blocking loses no hit.
  */
-import { blockingKeys, comparePreparedNames, prepareName, SCORING, type PreparedName, type PreparedToken } from '../names';
+import { blockingKeys, comparePreparedNames, partSimilarityUpperBound, prepareName, SCORING, type PreparedName, type PreparedToken } from '../names';
 import {
   birthEvidence,
   documentEvidence,
@@ -106,16 +106,16 @@ function pairKey(a: number, b: number): number {
 }
 
 /**
- * The similarity the names module gives two parts, read from its comparison of the two parts alone (the aligned
- * part of the explanation: parts are aligned on this similarity whatever the rest of the names, docs/names.md). Each
- * distinct part gets an id (by everything the module knows of it), and each pair of parts is compared once, then
- * remembered: the registry's distinct parts are some thousands, the lists' some ten thousands. One memory serves every
- * index of the process (`PartSimilarities.shared`), so a list update or the next re-screen finds the pairs the last
- * one compared.
+ * The highest similarity the names module can give two parts in any comparison (`partSimilarityUpperBound`: parts are
+ * aligned on it whatever the rest of the names, docs/names.md; the learned pair model is taken at its most
+ * favourable, so it is only run when two names are compared). Each distinct part gets an id (by everything the
+ * module knows of it), and each pair of parts is bounded once, then remembered: the registry's distinct parts are some
+ * thousands, the lists' some ten thousands. One memory serves every index of the process (`PartSimilarities.shared`),
+ * so a list update or the next re-screen finds the pairs the last one bounded.
  */
 export class PartSimilarities {
   private readonly ids = new Map<string, number>();
-  private readonly parts: PreparedName[] = [];
+  private readonly parts: PreparedToken[] = [];
   /** part id -> (part id -> similarity), the smaller id first */
   private readonly rows = new Map<number, Map<number, number>>();
   private size = 0;
@@ -132,11 +132,6 @@ export class PartSimilarities {
   }
   static readonly SIGNED_FIELDS = ['text', 'kind', 'role', 'article', 'script', 'skeletons', 'vowelSkeletons', 'core', 'keys', 'groups', 'initial', 'end', 'segmented'];
 
-  /** A part as a one-part name (the form the similarity is read from). */
-  static single(t: PreparedToken): PreparedName {
-    return { input: t.text, normalized: t.text, script: t.script, tokens: [t] };
-  }
-
   /** The id of a part (of a person's name or of a list name). */
   part(t: PreparedToken): number {
     const sig = PartSimilarities.signature(t);
@@ -144,7 +139,7 @@ export class PartSimilarities {
     if (id === undefined) {
       id = this.parts.length;
       this.ids.set(sig, id);
-      this.parts.push(PartSimilarities.single(t));
+      this.parts.push(t);
     }
     return id;
   }
@@ -164,24 +159,15 @@ export class PartSimilarities {
       }
       const x = this.parts[lo]!;
       const y = this.parts[hi]!;
-      // parts of different kinds (Abd al-X, Abu X, a plain name) score at most 0.4, below alignment (docs/names.md);
-      // else the module's part similarity, symmetric (the test checks it): one order suffices
-      s = x.tokens[0]!.kind !== y.tokens[0]!.kind ? -1 : partSimilarity(x, y);
-      // the explanation rounds to 3 decimals
-      s = s < 0 ? 0 : s + 0.0005;
+      // symmetric (the test checks it): one order suffices; 0 for parts of different kinds (Abd al-X, Abu X, a plain
+      // name). A comparison's explanation rounds similarities to 3 decimals: the margin keeps the bound above them.
+      s = partSimilarityUpperBound(x, y) + 0.0005;
       if (s < SCORING.alignThreshold) s = 0;
       row.set(hi, s);
       this.size++;
     }
     return s;
   }
-}
-
-/** The aligned part's similarity when two one-part names are compared, -1 when they are not aligned. */
-function partSimilarity(a: PreparedName, b: PreparedName): number {
-  const r = comparePreparedNames(a, b);
-  for (const part of r.explanation.parts) if (part.a !== undefined && part.b !== undefined) return part.similarity;
-  return -1;
 }
 
 /**
