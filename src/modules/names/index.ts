@@ -44,14 +44,13 @@ export function prepareName(name: string, variants: VariantLookup = defaultVaria
 }
 
 /**
- * The highest similarity two parts of names can have in any comparison (`comparePreparedNames` aligns parts on it,
- * and may lower it for a swapped role): the similarity of the two parts, with the learned pair model's judgement
- * taken at its most favourable. Cheaper than comparing, for blocking and bounds; 0 for parts of different kinds (Abd
- * al-X, Abu X, a plain name), which never align.
+ * The similarity of two parts of names, as `comparePreparedNames` aligns them (it may lower it for a swapped role, so
+ * this bounds what the two parts bring to any comparison): 0 for parts of different kinds (Abd al-X, Abu X, a plain
+ * name), which never align. Cheaper than comparing names, for blocking and bounds.
  */
-export function partSimilarityUpperBound(a: PreparedToken, b: PreparedToken): number {
+export function partSimilarity(a: PreparedToken, b: PreparedToken): number {
   if (a.kind !== b.kind) return 0;
-  return tokenSimilarity(a, b, 'upperBound').sim;
+  return tokenSimilarity(a, b).sim;
 }
 
 /** Compares two prepared names: see `compareNames`. */

@@ -391,38 +391,70 @@ function skeletonOf(text: string, script: 'arabic' | 'latin'): string {
   return script === 'arabic' ? arabicSkeleton(text) : latinSkeleton(text);
 }
 
+/** What a part's comparison needs that depends on its words alone (not on its role in the name). */
+interface PartFacts {
+  text: string;
+  skeletons: readonly string[];
+  vowelSkeletons: readonly string[];
+  core: string;
+  keys: readonly string[];
+  groups: readonly number[];
+  initial: boolean;
+  end: string;
+  segmented: readonly SegmentedWord[];
+}
+
+function partFacts(u: Unit, variants: VariantLookup): PartFacts {
+  const tailText = u.tails.join('');
+  const tailSkel = u.tails.map((t) => skeletonOf(t, u.script)).join('');
+  const skeletons = [...new Set(u.coreCandidates.map((c) => joinSkeleton(skeletonOf(c, u.script), tailSkel)))];
+  const vowelSkeletons = u.script === 'latin' ? [...new Set(u.coreCandidates.map((c) => latinSkeleton(c + tailText, true)))] : [];
+  const keys = [...new Set(u.coreCandidates.map((c) => `${u.kind}:${c}${tailText}`))];
+  const groups: number[] = [];
+  for (const k of keys) for (const g of variants.groupsOf(k)) if (!groups.includes(g)) groups.push(g);
+  return {
+    text: displayUnit(u),
+    skeletons,
+    vowelSkeletons,
+    core: u.core + tailText,
+    keys,
+    groups,
+    initial: u.script === 'latin' && u.core.length === 1 && u.tails.length === 0,
+    end: u.script === 'latin' ? latinEnding(u.core + tailText) : arabicEnding(u.core + tailText),
+    segmented: u.script === 'latin' ? u.coreCandidates.map((c) => segmentWord(c + tailText)) : [],
+  };
+}
+
+// Parts recur across names (a registry has some thousands of distinct words): their facts are worked out once per
+// variant table. Bounded: past the limit the memory starts again.
+const PART_FACTS_LIMIT = 100_000;
+const partFactsMemory = new WeakMap<VariantLookup, Map<string, PartFacts>>();
+
+function rememberedPartFacts(u: Unit, variants: VariantLookup): PartFacts {
+  let memory = partFactsMemory.get(variants);
+  if (memory === undefined) partFactsMemory.set(variants, (memory = new Map()));
+  const key = `${u.script}\u0001${u.kind}\u0001${u.article ? 1 : 0}\u0001${u.core}\u0001${u.coreCandidates.join('\u0002')}\u0001${u.tails.join('\u0002')}`;
+  let facts = memory.get(key);
+  if (facts === undefined) {
+    if (memory.size >= PART_FACTS_LIMIT) memory.clear();
+    facts = partFacts(u, variants);
+    memory.set(key, facts);
+  }
+  return facts;
+}
+
 /** Precomputes everything the comparison needs; comparing two prepared names is then cheap. */
 export function prepareName(text: string, variants: VariantLookup = NO_VARIANTS): PreparedName {
   const words = splitWords(text);
   const units = parseUnits(words);
   const roles = assignRoles(units);
-  const tokens: PreparedToken[] = units.map((u, i) => {
-    const tailSkel = u.tails.map((t) => skeletonOf(t, u.script)).join('');
-    const skeletons = [...new Set(u.coreCandidates.map((c) => joinSkeleton(skeletonOf(c, u.script), tailSkel)))];
-    const vowelSkeletons =
-      u.script === 'latin'
-        ? [...new Set(u.coreCandidates.map((c) => latinSkeleton(c + u.tails.join(''), true)))]
-        : [];
-    const tailText = u.tails.join('');
-    const keys = [...new Set(u.coreCandidates.map((c) => `${u.kind}:${c}${tailText}`))];
-    const groups: number[] = [];
-    for (const k of keys) for (const g of variants.groupsOf(k)) if (!groups.includes(g)) groups.push(g);
-    return {
-      text: displayUnit(u),
-      kind: u.kind,
-      role: roles[i]!,
-      article: u.article,
-      script: u.script,
-      skeletons,
-      vowelSkeletons,
-      core: u.core + tailText,
-      keys,
-      groups,
-      initial: u.script === 'latin' && u.core.length === 1 && u.tails.length === 0,
-      end: u.script === 'latin' ? latinEnding(u.core + tailText) : arabicEnding(u.core + tailText),
-      segmented: u.script === 'latin' ? u.coreCandidates.map((c) => segmentWord(c + tailText)) : [],
-    };
-  });
+  const tokens: PreparedToken[] = units.map((u, i) => ({
+    ...rememberedPartFacts(u, variants),
+    kind: u.kind,
+    role: roles[i]!,
+    article: u.article,
+    script: u.script,
+  }));
   const scripts = new Set(words.map((w) => w.script));
   return {
     input: text,
@@ -555,12 +587,8 @@ interface TokenMatch {
   how: 'exact' | 'variant' | 'similar';
 }
 
-/**
- * Similarity of two prepared tokens in [0, 1], and how it was reached. With `pairModel: 'upperBound'` the learned
- * pair model is not run: its probability is taken as 1, which gives the highest similarity it could lead to (for
- * callers that only need a bound, like the screening index: the model is the dearest step).
- */
-export function tokenSimilarity(a: PreparedToken, b: PreparedToken, pairModel: 'run' | 'upperBound' = 'run'): TokenMatch {
+/** Similarity of two prepared tokens in [0, 1], and how it was reached. */
+export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch {
   if (a.kind !== b.kind) {
     // Abd al-Karim is not Abu Karim, and Abd al-Rahman is not plain Rahman
     if ((a.kind === 'abd' && b.kind === 'name') || (a.kind === 'name' && b.kind === 'abd')) {
@@ -594,7 +622,6 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken, pairModel: '
     const model = defaultPairModel();
     const base = sim;
     sim = blendPairModel(base, () => {
-      if (pairModel === 'upperBound') return 1;
       let p = 0;
       for (const x of a.segmented) for (const y of b.segmented) p = Math.max(p, model.probability(x, y, base));
       return p;

@@ -8,7 +8,7 @@
  * number makes an entry a candidate whatever the names. `exhaustive` compares every name with every name, for the
  * benchmark's check that blocking loses no hit.
  */
-import { blockingKeys, comparePreparedNames, partSimilarityUpperBound, prepareName, SCORING, type PreparedName, type PreparedToken } from '../names';
+import { blockingKeys, comparePreparedNames, partSimilarity, prepareName, SCORING, type PreparedName, type PreparedToken } from '../names';
 import {
   birthEvidence,
   documentEvidence,
@@ -106,12 +106,11 @@ function pairKey(a: number, b: number): number {
 }
 
 /**
- * The highest similarity the names module can give two parts in any comparison (`partSimilarityUpperBound`: parts are
- * aligned on it whatever the rest of the names, docs/names.md; the learned pair model is taken at its most
- * favourable, so it is only run when two names are compared). Each distinct part gets an id (by everything the
- * module knows of it), and each pair of parts is bounded once, then remembered: the registry's distinct parts are some
- * thousands, the lists' some ten thousands. One memory serves every index of the process (`PartSimilarities.shared`),
- * so a list update or the next re-screen finds the pairs the last one bounded.
+ * The similarity the names module gives two parts (`partSimilarity`: parts are aligned on it whatever the rest of the
+ * names, docs/names.md). Each distinct part gets an id (by everything the module knows of it), and each pair of parts
+ * is compared once, then remembered: the registry's distinct parts are some thousands, the lists' some ten thousands.
+ * One memory serves every index of the process (`PartSimilarities.shared`), so a list update or the next re-screen
+ * finds the pairs the last one compared.
  */
 export class PartSimilarities {
   private readonly ids = new Map<string, number>();
@@ -161,7 +160,7 @@ export class PartSimilarities {
       const y = this.parts[hi]!;
       // symmetric (the test checks it): one order suffices; 0 for parts of different kinds (Abd al-X, Abu X, a plain
       // name). A comparison's explanation rounds similarities to 3 decimals: the margin keeps the bound above them.
-      s = partSimilarityUpperBound(x, y) + 0.0005;
+      s = partSimilarity(x, y) + 0.0005;
       if (s < SCORING.alignThreshold) s = 0;
       row.set(hi, s);
       this.size++;
