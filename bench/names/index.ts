@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { blockingKeys, comparePreparedNames, compareNames, prepareName, type PreparedName } from '../../src/modules/names';
+import { defaultPairModel } from '../../src/modules/names/names.pairmodel';
 import { defaultVariants } from '../../src/modules/names/names.variants';
 import { doubleMetaphoneBaseline, jaroWinklerBaseline, sortedLevenshteinBaseline } from './baselines';
 import { buildGroups, loadTransliterations } from './data';
@@ -111,7 +112,25 @@ function speed(pairs: LabelledPair[]) {
   const jwUs = time(() => {
     for (const p of sample) jaroWinklerBaseline(p.a, p.b);
   }, 5);
-  return { pairs: sample.length, preparedComparisonUs: round(preparedUs, 2), compareNamesUs: round(rawUs, 2), jaroWinklerBaselineUs: round(jwUs, 2), preparedVsJaroWinkler: round(preparedUs / jwUs, 2) };
+  // one probability of the learned pair model, on the sample's pairs of two Latin words
+  const model = defaultPairModel();
+  const latin = prep.filter(([x, y]) => x.tokens.length === 1 && y.tokens.length === 1 && x.tokens[0]!.segmented.length > 0 && y.tokens[0]!.segmented.length > 0);
+  const pairModelUs =
+    latin.length === 0
+      ? NaN
+      : (time(() => {
+          for (const [x, y] of latin) model.probability(x.tokens[0]!.segmented[0]!, y.tokens[0]!.segmented[0]!, 0.8);
+        }, 5) *
+          sample.length) /
+        latin.length;
+  return {
+    pairs: sample.length,
+    preparedComparisonUs: round(preparedUs, 2),
+    compareNamesUs: round(rawUs, 2),
+    jaroWinklerBaselineUs: round(jwUs, 2),
+    preparedVsJaroWinkler: round(preparedUs / jwUs, 2),
+    pairModelProbabilityUs: round(pairModelUs, 2),
+  };
 }
 
 function blocking(pairs: LabelledPair[]) {
