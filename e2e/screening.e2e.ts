@@ -3,10 +3,9 @@ import type { Browser } from 'playwright-core';
 import { systemActor } from '../src/modules/access';
 import { apiAs, launchBrowser, login, newPage, PASSWORD, settled, shot, startServer, type E2eServer } from './harness';
 
-// A one-entry list in the UN consolidated format, about a fictional person (made up for this test).
-const LIST = `<?xml version="1.0" encoding="UTF-8"?>
-<CONSOLIDATED_LIST dateGenerated="2026-01-15T00:00:00.000Z">
-  <INDIVIDUALS>
+// Lists in the UN consolidated format, about fictional persons (made up for this test). The first release has two
+// entries; the second no longer has QDi.991, which withdraws the pending hit against it.
+const QDI_990 = `
     <INDIVIDUAL>
       <DATAID>990001</DATAID>
       <VERSIONNUM>1</VERSIONNUM>
@@ -19,7 +18,24 @@ const LIST = `<?xml version="1.0" encoding="UTF-8"?>
       <LISTED_ON>2015-03-01</LISTED_ON>
       <NATIONALITY><VALUE>Iraq</VALUE></NATIONALITY>
       <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>EXACT</TYPE_OF_DATE><YEAR>1980</YEAR></INDIVIDUAL_DATE_OF_BIRTH>
-    </INDIVIDUAL>
+    </INDIVIDUAL>`;
+const QDI_991 = `
+    <INDIVIDUAL>
+      <DATAID>990002</DATAID>
+      <VERSIONNUM>1</VERSIONNUM>
+      <FIRST_NAME>SALIM</FIRST_NAME>
+      <SECOND_NAME>OMAR</SECOND_NAME>
+      <THIRD_NAME>FARUQ</THIRD_NAME>
+      <FOURTH_NAME>AL-DULAIMI</FOURTH_NAME>
+      <UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE>
+      <REFERENCE_NUMBER>QDi.991</REFERENCE_NUMBER>
+      <LISTED_ON>2016-05-10</LISTED_ON>
+      <NATIONALITY><VALUE>Iraq</VALUE></NATIONALITY>
+      <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>EXACT</TYPE_OF_DATE><YEAR>1975</YEAR></INDIVIDUAL_DATE_OF_BIRTH>
+    </INDIVIDUAL>`;
+const unList = (generated: string, individuals: string[]) => `<?xml version="1.0" encoding="UTF-8"?>
+<CONSOLIDATED_LIST dateGenerated="${generated}T00:00:00.000Z">
+  <INDIVIDUALS>${individuals.join('')}
   </INDIVIDUALS>
   <ENTITIES/>
 </CONSOLIDATED_LIST>`;
@@ -27,6 +43,10 @@ const LIST = `<?xml version="1.0" encoding="UTF-8"?>
 let server: E2eServer;
 let browser: Browser;
 let hitIds: string[];
+/** Pending when the second release removed QDi.991: withdrawn by it. */
+let withdrawnHitId: string;
+/** Dismissed before that release: keeps its decision, and its entry is off the list. */
+let decidedRemovedHitId: string;
 
 beforeAll(async () => {
   server = await startServer();
@@ -41,21 +61,41 @@ beforeAll(async () => {
     body: JSON.stringify({ username: 'screener', password: PASSWORD }),
   });
   const { token } = (await login.json()) as { token: string };
-  const imported = await fetch(`${server.url}/api/v1/watchlists/import?format=un-consolidated&fileName=test-list.xml`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
-    body: LIST,
-  });
-  expect(imported.status).toBe(201);
-  // Two residents recorded with other spellings of that name, same birth year and nationality: two candidates.
+  const importList = async (xml: string, fileName: string) => {
+    const imported = await fetch(`${server.url}/api/v1/watchlists/import?format=un-consolidated&fileName=${fileName}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+      body: xml,
+    });
+    expect(imported.status).toBe(201);
+    await s.screening.idle();
+  };
+  const pendingHits = async (ref: string) => {
+    const pending = await fetch(`${server.url}/api/v1/screening/hits?status=pending`, { headers: { authorization: `Bearer ${token}` } });
+    return ((await pending.json()) as { id: string; entry: { ref: string } }[]).filter((h) => h.entry.ref === ref).map((h) => h.id);
+  };
+  await importList(unList('2026-01-15', [QDI_990, QDI_991]), 'test-list.xml');
+  // Residents recorded with other spellings of those names, same birth year and nationality: two candidates each.
+  const hol = server.world.facilities.HOL;
   await s.registry.createMany(actor, [
-    { names: [{ full: 'Khalid Yassin Abdulrahman al-Zubaidi' }], sex: 'M', birthDate: '1980', nationalities: ['IRQ'], facilityId: server.world.facilities.HOL },
-    { names: [{ full: 'Khaled Yasin Abd al-Rahman al-Zubaydi' }], sex: 'M', birthDate: '1980', nationalities: ['IRQ'], facilityId: server.world.facilities.HOL },
+    { names: [{ full: 'Khalid Yassin Abdulrahman al-Zubaidi' }], sex: 'M', birthDate: '1980', nationalities: ['IRQ'], facilityId: hol },
+    { names: [{ full: 'Khaled Yasin Abd al-Rahman al-Zubaydi' }], sex: 'M', birthDate: '1980', nationalities: ['IRQ'], facilityId: hol },
+    { names: [{ full: 'Salim Omar Farouq al-Dulaimi' }], sex: 'M', birthDate: '1975', nationalities: ['IRQ'], facilityId: hol },
+    { names: [{ full: 'Saleem Umar Faruq al-Dulaymi' }], sex: 'M', birthDate: '1975', nationalities: ['IRQ'], facilityId: hol },
   ]);
   await s.screening.idle();
-  const pending = await fetch(`${server.url}/api/v1/screening/hits?status=pending`, { headers: { authorization: `Bearer ${token}` } });
-  hitIds = ((await pending.json()) as { id: string; entry: { ref: string } }[]).filter((h) => h.entry.ref === 'QDi.990').map((h) => h.id);
+  hitIds = await pendingHits('QDi.990');
   expect(hitIds).toHaveLength(2);
+  const removedEntryHits = await pendingHits('QDi.991');
+  expect(removedEntryHits).toHaveLength(2);
+  [withdrawnHitId, decidedRemovedHitId] = removedEntryHits as [string, string];
+  const dismissed = await fetch(`${server.url}/api/v1/screening/hits/${decidedRemovedHitId}/dismiss`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'Interviewed: born in Fallujah, a different father' }),
+  });
+  expect(dismissed.status).toBe(200);
+  await importList(unList('2026-02-20', [QDI_990]), 'test-list-2.xml');
 });
 
 afterAll(async () => {
@@ -113,5 +153,43 @@ describe('the screening review screen', () => {
     await other.page.goto(`${server.url}/screening`);
     await other.page.getByText('Not available to your role').waitFor();
     await other.context.close();
+  });
+
+  it('shows a withdrawn hit with the release and the reason, and nothing to decide; a decided hit says its entry left the list', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, server.url, 'screener');
+    await page.waitForURL(/\/screening$/);
+    await settled(page);
+    // the withdrawn hit is out of the queue ...
+    await page.getByTestId('hit-card').first().waitFor();
+    await expect(page.locator(`[data-testid=hit-card][data-hit-id="${withdrawnHitId}"]`).count()).resolves.toBe(0);
+
+    // ... and on its own tab, saying which release withdrew it and why, with no decision to take
+    await page.getByText('Withdrawn', { exact: true }).click();
+    const withdrawn = page.locator(`[data-testid=hit-card][data-hit-id="${withdrawnHitId}"]`);
+    await withdrawn.waitFor();
+    await settled(page);
+    await expect(withdrawn.getAttribute('data-status')).resolves.toBe('withdrawn');
+    await expect(page.getByTestId('hit-card').count()).resolves.toBe(1);
+    await expect(withdrawn.getByTestId('hit-withdrawal-reason').textContent()).resolves.toMatch(/Entry QDi\.991 was removed from the un-consolidated list in version .*test-list-2\.xml/);
+    // the release is named by its file once the versions have come
+    await withdrawn.getByTestId('hit-withdrawal').getByText(/Withdrawn .* by the UN consolidated list release test-list-2\.xml: nothing is left to decide/).waitFor();
+    await expect(withdrawn.getByTestId('hit-confirm').count()).resolves.toBe(0);
+    await expect(withdrawn.getByTestId('hit-dismiss').count()).resolves.toBe(0);
+    await expect(withdrawn.getByTestId('hit-decision').count()).resolves.toBe(0);
+    // the list entry as it was imported can still be read
+    await withdrawn.getByTestId('hit-entry-toggle').click();
+    await withdrawn.getByTestId('hit-entry').getByText('QDi.991', { exact: false }).waitFor();
+    await expect(page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).resolves.toBe(true);
+    await shot(page, '22-screening-withdrawn-1024', true);
+
+    // a hit decided before the removal keeps its decision and says the entry is gone
+    await page.getByText('Decided', { exact: true }).click();
+    const decided = page.locator(`[data-testid=hit-card][data-hit-id="${decidedRemovedHitId}"]`);
+    await decided.getByTestId('hit-decision').getByText(/Dismissed .* by screener: Interviewed/).waitFor();
+    await decided.getByTestId('hit-entry-removed').getByText(/removed from the list by the UN consolidated list release test-list-2\.xml, imported .*; the decision stands/).waitFor();
+    await shot(page, '23-screening-decided-entry-removed-1024', true);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

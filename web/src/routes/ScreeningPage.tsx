@@ -1,17 +1,38 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Group, List, Loader, Modal, Paper, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
-import { api } from '../lib/api';
+import { api, ApiError } from '../lib/api';
 import { dateTime, num } from '../lib/format';
 import { useSession } from '../lib/session';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { Name } from '../components/Name';
 import { PageHeader } from '../components/PageHeader';
-import { SOURCE_LABEL, type Hit, type HitDetail } from '../features/screening/screening.api';
+import {
+  HIT_STATUS_COLOR,
+  SOURCE_LABEL,
+  statusesOf,
+  versionLabel,
+  type Hit,
+  type HitDetail,
+  type ReviewTab,
+  type WatchlistVersion,
+} from '../features/screening/screening.api';
 
-type Tab = 'pending' | 'decided';
 type Decision = 'confirm' | 'dismiss';
+
+const TABS: { value: ReviewTab; label: string; empty: string }[] = [
+  { value: 'pending', label: 'Awaiting review', empty: 'Nothing awaits review.' },
+  { value: 'decided', label: 'Decided', empty: 'No decisions yet.' },
+  {
+    value: 'withdrawn',
+    label: 'Withdrawn',
+    empty: 'No hit has been withdrawn. A hit is withdrawn when a new release of its list removes the entry before anyone decided it.',
+  },
+];
+
+/** When a hit last moved: its decision, its withdrawal, else its last refresh (the decided and withdrawn tabs, newest first). */
+const movedAt = (h: Hit): string => h.decision?.at ?? h.withdrawal?.at ?? h.updatedAt;
 
 const BIRTH_TEXT: Record<Hit['evidence']['birth']['outcome'], string> = {
   match: 'same birth',
@@ -28,16 +49,25 @@ const BIRTH_COLOR: Record<Hit['evidence']['birth']['outcome'], string> = { match
  */
 export default function ScreeningPage() {
   const session = useSession();
-  const [tab, setTab] = useState<Tab>('pending');
+  const [tab, setTab] = useState<ReviewTab>('pending');
   const [deciding, setDeciding] = useState<{ hit: Hit; decision: Decision } | null>(null);
   const hits = useQuery({
     queryKey: ['screening', 'hits', tab],
     queryFn: async () => {
-      if (tab === 'pending') return api<Hit[]>('/screening/hits?status=pending&limit=200');
-      const [confirmed, dismissed] = await Promise.all([api<Hit[]>('/screening/hits?status=confirmed&limit=200'), api<Hit[]>('/screening/hits?status=dismissed&limit=200')]);
-      return [...confirmed, ...dismissed].sort((a, b) => (b.decision?.at ?? b.updatedAt).localeCompare(a.decision?.at ?? a.updatedAt));
+      const lists = await Promise.all(statusesOf(tab).map((status) => api<Hit[]>(`/screening/hits?status=${status}&limit=200`)));
+      // the queue keeps the server's order (strongest evidence first); what has been dealt with reads newest first
+      return tab === 'pending' ? lists.flat() : lists.flat().sort((a, b) => movedAt(b).localeCompare(movedAt(a)));
     },
   });
+  // Withdrawals and removals name the list release by its id: the versions give it a file name and a date.
+  const needsVersions = (hits.data ?? []).some((h) => h.withdrawal !== null || h.entry.removedIn !== null);
+  const versions = useQuery({
+    queryKey: ['watchlists'],
+    queryFn: () => api<WatchlistVersion[]>('/watchlists'),
+    enabled: needsVersions,
+    staleTime: 60_000,
+  });
+  const versionById = new Map((versions.data ?? []).map((v) => [v.id, v]));
   const canDecide = session.can('screening.decide');
 
   return (
@@ -48,24 +78,28 @@ export default function ScreeningPage() {
       />
       <SegmentedControl
         value={tab}
-        onChange={(v) => setTab(v as Tab)}
-        data={[
-          { value: 'pending', label: 'Awaiting review' },
-          { value: 'decided', label: 'Decided' },
-        ]}
+        onChange={(v) => setTab(v as ReviewTab)}
+        data={TABS.map(({ value, label }) => ({ value, label }))}
         size="md"
-        w={{ base: '100%', sm: 360 }}
+        w={{ base: '100%', sm: 480 }}
         aria-label="Review status"
       />
       <ErrorNote error={hits.error} what="the review queue" />
       {hits.isPending && <Loader aria-label="Loading the review queue" />}
       <Stack gap="sm" data-testid="hit-list">
         {(hits.data ?? []).map((h) => (
-          <HitCard key={h.id} hit={h} canDecide={canDecide && h.status === 'pending'} canOpenPerson={session.can('persons.read')} onDecide={(decision) => setDeciding({ hit: h, decision })} />
+          <HitCard
+            key={h.id}
+            hit={h}
+            versionById={versionById}
+            canDecide={canDecide && h.status === 'pending'}
+            canOpenPerson={session.can('persons.read')}
+            onDecide={(decision) => setDeciding({ hit: h, decision })}
+          />
         ))}
         {hits.data && hits.data.length === 0 && (
           <Paper withBorder p="lg" radius="md">
-            <Text c="dimmed">{tab === 'pending' ? 'Nothing awaits review.' : 'No decisions yet.'}</Text>
+            <Text c="dimmed">{TABS.find((t) => t.value === tab)?.empty}</Text>
           </Paper>
         )}
       </Stack>
@@ -74,7 +108,19 @@ export default function ScreeningPage() {
   );
 }
 
-function HitCard({ hit: h, canDecide, canOpenPerson, onDecide }: { hit: Hit; canDecide: boolean; canOpenPerson: boolean; onDecide: (d: Decision) => void }) {
+function HitCard({
+  hit: h,
+  versionById,
+  canDecide,
+  canOpenPerson,
+  onDecide,
+}: {
+  hit: Hit;
+  versionById: ReadonlyMap<string, WatchlistVersion>;
+  canDecide: boolean;
+  canOpenPerson: boolean;
+  onDecide: (d: Decision) => void;
+}) {
   const [showEntry, setShowEntry] = useState(false);
   const e = h.evidence;
   return (
@@ -82,9 +128,11 @@ function HitCard({ hit: h, canDecide, canOpenPerson, onDecide }: { hit: Hit; can
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="md">
         <Stack gap={6} style={{ flex: '1 1 420px' }}>
           <Group gap="xs">
-            <Badge color={h.status === 'pending' ? 'orange' : h.status === 'confirmed' ? 'red' : 'gray'}>{h.status}</Badge>
+            <Badge color={HIT_STATUS_COLOR[h.status]} data-testid="hit-status">
+              {h.status}
+            </Badge>
             <Badge variant="outline" color="gray">
-              {SOURCE_LABEL[h.entry.source] ?? h.entry.source} {h.entry.ref}
+              {SOURCE_LABEL[h.entry.source]} {h.entry.ref}
             </Badge>
             {!h.entry.active && <Badge color="gray" variant="light">no longer on the list</Badge>}
           </Group>
@@ -137,6 +185,24 @@ function HitCard({ hit: h, canDecide, canOpenPerson, onDecide }: { hit: Hit; can
             <Text size="sm" data-testid="hit-decision">
               {h.status === 'confirmed' ? 'Confirmed' : 'Dismissed'} {dateTime(h.decision.at)}
               {h.decision.by ? ` by ${h.decision.by}` : ''}: {h.decision.reason}
+            </Text>
+          )}
+          {h.withdrawal && (
+            <Paper withBorder p="xs" radius="sm" bg="indigo.0" data-testid="hit-withdrawal">
+              <Text size="sm">
+                Withdrawn {dateTime(h.withdrawal.at)} by the {versionLabel(versionById.get(h.withdrawal.versionId), h.withdrawal.versionId)}: nothing is left to
+                decide.
+              </Text>
+              <Text size="sm" c="dimmed" data-testid="hit-withdrawal-reason">
+                {h.withdrawal.reason}
+              </Text>
+            </Paper>
+          )}
+          {/* a withdrawn hit says this above; a decided one keeps its decision, but the reviewer should know the entry is gone */}
+          {!h.withdrawal && h.entry.removedIn && (
+            <Text size="sm" c="dimmed" data-testid="hit-entry-removed">
+              The entry has since been removed from the list by the {versionLabel(versionById.get(h.entry.removedIn.versionId), h.entry.removedIn.versionId)},
+              imported {dateTime(h.entry.removedIn.at)}{h.decision ? '; the decision stands.' : '.'}
             </Text>
           )}
           {showEntry && <EntryDetail hitId={h.id} />}
@@ -210,10 +276,20 @@ function DecideDialog({ target, onClose }: { target: { hit: Hit; decision: Decis
       setReason('');
       onClose();
     },
+    // Decided by a colleague or withdrawn by a list import meanwhile: the message says which, and the queue is
+    // reloaded so that the card moves to where it now belongs.
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 409) void qc.invalidateQueries({ queryKey: ['screening', 'hits'] });
+    },
   });
   const confirm = target?.decision === 'confirm';
+  // a refusal belongs to the hit it was about: the next hit's dialog opens without it
+  const close = () => {
+    decide.reset();
+    onClose();
+  };
   return (
-    <Modal opened={!!target} onClose={onClose} title={confirm ? 'Confirm the match' : 'Dismiss the match'} size="lg">
+    <Modal opened={!!target} onClose={close} title={confirm ? 'Confirm the match' : 'Dismiss the match'} size="lg">
       {target && (
         <Stack>
           <Text>
@@ -232,7 +308,7 @@ function DecideDialog({ target, onClose }: { target: { hit: Hit; decision: Decis
           />
           <ErrorNote error={decide.error} />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
+            <Button variant="default" onClick={close}>
               Cancel
             </Button>
             <Button color={confirm ? 'red' : undefined} onClick={() => decide.mutate()} disabled={reason.trim().length < 3} loading={decide.isPending} data-testid="decision-submit">

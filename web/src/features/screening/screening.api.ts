@@ -1,46 +1,33 @@
-// The screening review queue as GET /screening/hits answers it. The screening module (another team's) has no response
-// schemas in its dto yet, so these mirror `HitView` and `PairEvidence` of src/modules/screening (the parts shown here).
+// The screening API's answers, typed by the server's response schemas (test/responses.int.test.ts checks those against
+// what the API sends), so that a change of the hit's shape or a new status fails the web type check here.
 
-export type HitStatus = 'pending' | 'confirmed' | 'dismissed';
+import type { HitDetailResponse, HitResponse, WatchlistVersionResponse } from '../../../../src/modules/screening/screening.dto';
 
-export interface HitEvidence {
-  name: { personName: string; entryName: string; entryNameKind: string; quality: string; similarity: number; text: string } | null;
-  birth: { outcome: 'match' | 'compatible' | 'near' | 'differs' | 'unknown'; person: string | null; entry: string | null; gapDays: number | null };
-  nationality: { outcome: 'shared' | 'different' | 'unknown'; shared: string[]; person: string[]; entry: string[] };
-  documents: { number: string; personType: string; entryType: string; entryCountry: string | null }[];
-  /** Orders candidates and compares with the threshold: evidence strength, never a verdict. */
-  strength: number;
-  threshold: number;
+export type Hit = HitResponse;
+export type HitDetail = HitDetailResponse;
+export type HitStatus = Hit['status'];
+export type WatchlistVersion = WatchlistVersionResponse;
+export type ListSource = Hit['entry']['source'];
+
+export const SOURCE_LABEL: Record<ListSource, string> = { 'un-consolidated': 'UN consolidated list', 'ofac-sdn': 'OFAC SDN list' };
+
+/** The tabs of the review screen. */
+export type ReviewTab = 'pending' | 'decided' | 'withdrawn';
+
+/**
+ * Which tab shows a hit of each status: keyed by the server's statuses, so that a status added there fails the type
+ * check instead of leaving its hits on no tab at all.
+ */
+export const TAB_OF_STATUS: Record<HitStatus, ReviewTab> = { pending: 'pending', confirmed: 'decided', dismissed: 'decided', withdrawn: 'withdrawn' };
+
+export const HIT_STATUS_COLOR: Record<HitStatus, string> = { pending: 'orange', confirmed: 'red', dismissed: 'gray', withdrawn: 'indigo' };
+
+export function statusesOf(tab: ReviewTab): HitStatus[] {
+  return (Object.keys(TAB_OF_STATUS) as HitStatus[]).filter((s) => TAB_OF_STATUS[s] === tab);
 }
 
-export interface Hit {
-  id: string;
-  personId: string;
-  personName: string | null;
-  entry: { id: string; source: string; ref: string; name: string; active: boolean };
-  status: HitStatus;
-  evidence: HitEvidence;
-  trigger: string;
-  createdAt: string;
-  updatedAt: string;
-  decision: { at: string; by: string | null; reason: string | null } | null;
+/** A list release as a reviewer knows it: the list and the file imported (its id until the versions have come). */
+export function versionLabel(v: WatchlistVersion | undefined, versionId: string): string {
+  if (!v) return `list version ${versionId.slice(0, 8)}`;
+  return `${SOURCE_LABEL[v.source]} release ${v.fileName ?? v.id.slice(0, 8)}`;
 }
-
-/** GET /screening/hits/:id adds the list entry as imported (reading it is audited). */
-export interface HitDetail extends Hit {
-  entryData: {
-    ref: string;
-    kind: string;
-    program: string | null;
-    names: { full: string; kind: string; quality: string; script: string }[];
-    births: { type: string; text: string; from: string; to: string }[];
-    nationalities: string[];
-    documents: { type: string; number: string; country: string | null }[];
-    listedOn: string | null;
-    gender: string | null;
-    placesOfBirth: string[];
-    remarks: string | null;
-  } | null;
-}
-
-export const SOURCE_LABEL: Record<string, string> = { 'un-consolidated': 'UN consolidated list', 'ofac-sdn': 'OFAC SDN list' };
