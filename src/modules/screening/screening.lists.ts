@@ -437,12 +437,14 @@ function ofacBirth(text: string): WatchBirth | null {
   return { type: 'exact', text: t, from, to };
 }
 
+// An "alt." prefix marks a second document of the same kind (alt. Passport M0887925 (Iraq)): as much a document of
+// the person as the first, so it is read the same way.
 const OFAC_DOCUMENTS: [RegExp, string][] = [
-  [/^Passport (\S+)(?: \(([^)]+)\))?/i, 'Passport'],
-  [/^National ID No\. (\S+)(?: \(([^)]+)\))?/i, 'National Identification Number'],
-  [/^Identification Number (\S+)(?: \(([^)]+)\))?/i, 'Identification Number'],
-  [/^Cedula No\. (\S+)(?: \(([^)]+)\))?/i, 'Cedula'],
-  [/^D\.N\.I\. (\S+)(?: \(([^)]+)\))?/i, 'D.N.I.'],
+  [/^(?:alt\. )?Passport (\S+)(?: \(([^)]+)\))?/i, 'Passport'],
+  [/^(?:alt\. )?National ID No\. (\S+)(?: \(([^)]+)\))?/i, 'National Identification Number'],
+  [/^(?:alt\. )?Identification Number (\S+)(?: \(([^)]+)\))?/i, 'Identification Number'],
+  [/^(?:alt\. )?Cedula No\. (\S+)(?: \(([^)]+)\))?/i, 'Cedula'],
+  [/^(?:alt\. )?D\.N\.I\. (\S+)(?: \(([^)]+)\))?/i, 'D.N.I.'],
 ];
 
 function ofacRemarks(remarks: string): Pick<WatchEntry, 'births' | 'nationalities' | 'documents' | 'gender' | 'placesOfBirth'> & { weakAliases: string[] } {

@@ -69,7 +69,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Stack gap={0} align="flex-end">
-              <Text size="sm" fw={600} data-testid="whoami">
+              <Text component="div" size="sm" fw={600} data-testid="whoami">
                 {session.username}
                 <Badge ml={6} size="sm" variant="light" data-testid="role">
                   {roleLabel(session.role)}
