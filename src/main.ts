@@ -75,6 +75,8 @@ export async function serve(services: Services, opts: { port: number; host: stri
     onResult: (r) => (r.ok ? undefined : services.logger.error({ firstBad: r.firstBad }, 'the audit log does not verify')),
     onError,
   });
+  // Persons who turn 18 are screened within hours, not at the next list update (possible minors are skipped otherwise).
+  services.screening.startComingOfAgeScreening(Number(process.env.CUSTOS_COMING_OF_AGE_MS) || 6 * 3_600_000);
   // Biometric galleries (decrypted templates) in memory from the start; a failure is logged, the first use retries.
   services.biometrics.start().catch((err) => services.logger.error({ err }, 'biometric galleries could not be loaded'));
   const address = app.server.address();

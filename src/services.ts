@@ -44,7 +44,8 @@ export interface Services {
   alerts: AlertsService;
   screening: ScreeningService;
   /**
-   * Ends everything in order: the alert scheduler, the periodic chain checks, screening still running in the
+   * Ends everything in order: the alert scheduler, the periodic chain checks, the scheduled screening of persons come
+   * of age, screening still running in the
    * background, the face workers, then the database. Every process (server, CLI command, test, benchmark) closes through here.
    */
   close(): Promise<void>;
@@ -129,6 +130,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     await alerts.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
+    screening.stopComingOfAgeScreening();
     await screening.idle();
     await biometrics.close();
     await database.close();

@@ -253,6 +253,23 @@ describe.each(list)('list updates: who is screened against unchanged entries, on
     expect(run!.details).toMatchObject({ versions: [v2.id], entries: 1, cameOfAge: { screened: 1, newHits: 1 } });
   });
 
+  it('screens who turned 18 between list updates without waiting for one, once', async () => {
+    // nothing to do the same day as the last screening
+    expect(await app.services.screening.screenComingOfAge('test:same-day')).toMatchObject({ screened: 0, listUpdate: false });
+    // a possible minor on 15 February (born in June 2008 at the latest), eighteen in July; no list changes meanwhile
+    const turning = await buildPerson(app.services, { names: [{ full: 'Omar Farouk al-Hadithi' }], birthDate: '2008-06-20', nationalities: ['IRQ'] });
+    await app.services.screening.idle();
+    expect(await refsOf(turning)).toEqual([]);
+    clock.set('2026-07-01T08:00:00Z');
+    const r = await app.services.screening.screenComingOfAge();
+    expect(r).toMatchObject({ screened: 1, newHits: 1, bornAfter: '2008-02-15', bornUpTo: '2008-07-01', listUpdate: false });
+    expect(await refsOf(turning)).toEqual(['QDi.902 pending came_of_age']);
+    const [run] = await app.services.audit.list(adminActor, { action: 'screening.run', limit: 1 });
+    expect(run!.details).toMatchObject({ scope: 'came of age', screened: 1, newHits: 1 });
+    // the mark moved: the next run has no one left to screen
+    expect(await app.services.screening.screenComingOfAge('test:again')).toMatchObject({ screened: 0, bornAfter: '2008-07-01' });
+  });
+
   it('takes up a version whose screening never ran, and has nothing to do once every version is screened', async () => {
     expect((await app.services.screening.screenListUpdates('test:again')).versions).toEqual([]);
     const adult = await buildPerson(app.services, { names: [{ full: 'Omar Faruq al-Hadithi' }], birthDate: '1980', nationalities: ['IRQ'] });

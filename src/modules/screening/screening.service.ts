@@ -108,6 +108,17 @@ export interface ListUpdateRunResult extends ScreeningRunResult {
   cameOfAge: { screened: number; candidates: number; newHits: number };
 }
 
+/** What a coming-of-age run did: the persons born in (bornAfter, bornUpTo] screened, or a pending list update run. */
+export interface ComingOfAgeResult {
+  screened: number;
+  candidates: number;
+  newHits: number;
+  bornAfter: string | null;
+  bornUpTo: string | null;
+  /** true when a list update was waiting to be screened and was run instead (it screens them too) */
+  listUpdate: boolean;
+}
+
 export interface NewHit {
   hitId: string;
   personId: string;
@@ -197,6 +208,7 @@ export class ScreeningService {
   private readonly listeners: NewHitsListener[] = [];
   private index: { stamp: string; index: WatchlistIndex } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private comingOfAgeTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -454,6 +466,51 @@ export class ScreeningService {
       });
     });
     return result;
+  }
+
+  /**
+   * Screens the persons who have come of age since the registry was last screened against every entry, against every
+   * active entry. Every automatic run skips possible minors, so without this a person turning 18 would wait for the
+   * next list update to be screened at all. A list update not screened yet is screened instead (its run covers them).
+   * `serve` schedules it (`startComingOfAgeScreening`); `custos screen --came-of-age` runs it once.
+   */
+  async screenComingOfAge(trigger = 'came_of_age'): Promise<ComingOfAgeResult> {
+    const pending = await unscreenedVersions(this.db);
+    if (pending.versionIds.length > 0) {
+      const r = await this.screenListUpdates(trigger);
+      return { ...r.cameOfAge, bornAfter: null, bornUpTo: null, listUpdate: true };
+    }
+    const nothing: ComingOfAgeResult = { screened: 0, candidates: 0, newHits: 0, bornAfter: null, bornUpTo: null, listUpdate: false };
+    // no list screened yet: the first import screens every adult
+    if (pending.lastScreenedAsOf === null) return nothing;
+    const asOf = this.clock.now();
+    const bornAfter = adultCutoff(pending.lastScreenedAsOf);
+    const bornUpTo = adultCutoff(asOf);
+    if (bornAfter >= bornUpTo) return { ...nothing, bornAfter, bornUpTo };
+    const { stamp, index } = await this.loadIndex();
+    const ids = await personsBornBetween(this.db, bornAfter, bornUpTo);
+    const r = ids.length > 0 ? await this.screenPersons(ids, trigger, {}, index) : { screened: 0, candidates: 0, newHits: 0 };
+    const result: ComingOfAgeResult = { screened: r.screened, candidates: r.candidates, newHits: r.newHits, bornAfter, bornUpTo, listUpdate: false };
+    await this.db.transaction(async (tx) => {
+      // every adult as of `asOf` has now been screened against every version's entries
+      await markVersionsScreened(tx, stamp === '' ? [] : stamp.split(','), asOf);
+      await this.audit.record(tx, SCREENER, { action: 'screening.run', subjectType: 'screening', details: { trigger, scope: 'came of age', ...result } });
+    });
+    return result;
+  }
+
+  /** Every `intervalMs`, screens who came of age (`screenComingOfAge`), queued behind other screening work. */
+  startComingOfAgeScreening(intervalMs: number): void {
+    this.stopComingOfAgeScreening();
+    const run = () => this.enqueue('came of age', () => this.screenComingOfAge());
+    run();
+    this.comingOfAgeTimer = setInterval(run, intervalMs);
+    this.comingOfAgeTimer.unref();
+  }
+
+  stopComingOfAgeScreening(): void {
+    if (this.comingOfAgeTimer !== null) clearInterval(this.comingOfAgeTimer);
+    this.comingOfAgeTimer = null;
   }
 
   /**
