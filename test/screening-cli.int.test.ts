@@ -69,4 +69,10 @@ describe('custos watchlist import and custos screen', () => {
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/1 candidates, 0 new hits/);
   }, 240_000);
+
+  it('screens who came of age since the last screening (nobody on the same day)', () => {
+    const r = custos(['screen', '--came-of-age', '--json', '--data', dir]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ screened: 0, newHits: 0, listUpdate: false });
+  }, 240_000);
 });
