@@ -18,17 +18,97 @@ import { readFileSync } from 'node:fs';
 import { latinSegments, vowelClass, type LatinSegment } from './names.latin';
 import { alignClasses, DEFAULT_COSTS } from './names.similarity';
 
+// Feature values (vowel runs, classes, letters, consonant classes) are interned as small numbers, so that a feature is
+// looked up by a number (its kind and the unordered pair of its values) and not by a string built for every pair.
+// Words are Latin letters read by latinSegments: the values are a few hundred at most.
+const NO_ATOM = -1;
+const ATOM_LIMIT = 1 << 12;
+const atomIds = new Map<string, number>();
+const atomTexts: string[] = [];
+function atom(text: string): number {
+  let id = atomIds.get(text);
+  if (id === undefined) {
+    // (cannot happen with Latin letters; keeps feature numbers apart whatever comes)
+    if (atomTexts.length >= ATOM_LIMIT - 2) return ATOM_LIMIT - 2;
+    id = atomTexts.length;
+    atomIds.set(text, id);
+    atomTexts.push(text);
+  }
+  return id;
+}
+
+/** The kinds of features; a feature is a kind with none, one or an unordered pair of values. */
+const KINDS = ['bias', 's0', 'on', 'onc', 'veq', 'vdiff', 'vrF', 'vrM', 'vcF', 'vcM', 'vf', 'vl', 'cd', 'cdv', 'cdcost', 'cs', 'cscost', 'gem', 'lendiff'] as const;
+type Kind = (typeof KINDS)[number];
+const KIND: Record<Kind, number> = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<Kind, number>;
+
+/** The number of a feature: its kind and its values, the pair unordered (Souad / Saoud is Saoud / Souad). */
+function featureKey(kind: number, a: number, b: number): number {
+  const lo = a < b ? a : b;
+  const hi = a < b ? b : a;
+  return (kind * ATOM_LIMIT + (lo + 1)) * ATOM_LIMIT + (hi + 1);
+}
+
+/** The name of a feature as the weights file writes it: `kind`, `kind:x` or `kind:x|y` (x before y). */
+function featureName(kind: number, a: number, b: number): string {
+  const k = KINDS[kind]!;
+  if (a === NO_ATOM) return k;
+  if (b === NO_ATOM) return `${k}:${atomTexts[a]}`;
+  const x = atomTexts[a]!;
+  const y = atomTexts[b]!;
+  return x < y ? `${k}:${x}|${y}` : `${k}:${y}|${x}`;
+}
+
+function parseFeatureName(name: string): number | null {
+  const colon = name.indexOf(':');
+  const kind = KIND[(colon < 0 ? name : name.slice(0, colon)) as Kind];
+  if (kind === undefined) return null;
+  if (colon < 0) return featureKey(kind, NO_ATOM, NO_ATOM);
+  const values = name.slice(colon + 1).split('|');
+  return featureKey(kind, atom(values[0]!), values.length > 1 ? atom(values[1]!) : NO_ATOM);
+}
+
+/** A segment with its values interned: the vowels (first 3 letters), their class, first and last vowel, consonant. */
+interface SegmentAtoms {
+  vowels: string;
+  run: number;
+  runClass: number;
+  first: number;
+  last: number;
+  consonant: number;
+  doubled: boolean;
+}
+
 /** A Latin word read for the model: its text and its consonants with the vowels after each. */
 export interface SegmentedWord {
   readonly text: string;
   readonly onset: string;
-  readonly segments: readonly LatinSegment[];
+  readonly onsetAtom: number;
+  readonly onsetClass: number;
+  readonly segments: readonly SegmentAtoms[];
   readonly consonants: readonly string[];
 }
 
+const runClass = (run: string) => (run === '' ? '0' : vowelClass(run));
+
 export function segmentWord(text: string): SegmentedWord {
   const { onset, segments } = latinSegments(text);
-  return { text, onset, segments, consonants: segments.map((s) => s.consonant) };
+  return {
+    text,
+    onset,
+    onsetAtom: atom(onset.slice(0, 2)),
+    onsetClass: atom(runClass(onset)),
+    segments: segments.map((s: LatinSegment) => ({
+      vowels: s.vowels,
+      run: atom(s.vowels.slice(0, 3)),
+      runClass: atom(runClass(s.vowels)),
+      first: atom(s.vowels[0] ?? '0'),
+      last: atom(s.vowels[s.vowels.length - 1] ?? '0'),
+      consonant: atom(s.consonant),
+      doubled: s.doubled,
+    })),
+    consonants: segments.map((s) => s.consonant),
+  };
 }
 
 /** Shape of names.pairmodel.json. */
@@ -38,78 +118,76 @@ export interface PairModelFile {
   weights: Record<string, number>;
 }
 
-type Emit = (feature: string, value: number) => void;
+/** Receives each feature: its kind, its values (NO_ATOM for none) and its value. */
+type EmitKeyed = (kind: number, a: number, b: number, value: number) => void;
 
 const sub = (x: string, y: string) => (x === y ? 0 : (DEFAULT_COSTS.sub.get(x + y) ?? 1));
 const indel = (x: string) => DEFAULT_COSTS.indel.get(x) ?? 1;
-/** The two values in a fixed order, so that a feature does not depend on which word came first. */
-const pairKey = (x: string, y: string) => (x < y ? `${x}|${y}` : `${y}|${x}`);
-const runClass = (run: string) => (run === '' ? '0' : vowelClass(run));
 
 /**
  * Emits the features of two segmented words (see the file comment). `baseSimilarity` is the hand-set similarity of
  * the two spellings. The words are taken in a fixed order, so the features (and the probability) are symmetric.
  */
-export function pairFeatures(first: SegmentedWord, second: SegmentedWord, baseSimilarity: number, emit: Emit): void {
+function emitFeatures(first: SegmentedWord, second: SegmentedWord, baseSimilarity: number, emit: EmitKeyed): void {
   const [a, b] = first.text <= second.text ? [first, second] : [second, first];
-  emit('bias', 1);
-  emit('s0', baseSimilarity);
+  emit(KIND.bias, NO_ATOM, NO_ATOM, 1);
+  emit(KIND.s0, NO_ATOM, NO_ATOM, baseSimilarity);
   if (a.onset !== b.onset) {
-    emit('on:' + pairKey(a.onset.slice(0, 2), b.onset.slice(0, 2)), 1);
-    emit('onc:' + pairKey(runClass(a.onset), runClass(b.onset)), 1);
+    emit(KIND.on, a.onsetAtom, b.onsetAtom, 1);
+    emit(KIND.onc, a.onsetClass, b.onsetClass, 1);
   }
-  const vowels = (x: string, y: string, final: boolean) => {
-    if (x === y) {
-      emit('veq', 1);
-      return;
-    }
-    const pos = final ? 'F' : 'M';
-    emit('vdiff', 1);
-    emit(`vr${pos}:` + pairKey(x.slice(0, 3), y.slice(0, 3)), 1);
-    emit(`vc${pos}:` + pairKey(runClass(x), runClass(y)), 1);
-    emit('vf:' + pairKey(x[0] ?? '0', y[0] ?? '0'), 1);
-    emit('vl:' + pairKey(x[x.length - 1] ?? '0', y[y.length - 1] ?? '0'), 1);
-  };
-  const dropped = (s: LatinSegment) => {
-    emit('cd:' + s.consonant, 1);
-    emit('cdv:' + runClass(s.vowels), 1);
-    emit('cdcost', indel(s.consonant));
-  };
   const n = a.segments.length;
   const m = b.segments.length;
   for (const { i, j } of alignClasses(a.consonants, b.consonants)) {
-    if (i < 0) {
-      dropped(b.segments[j]!);
-      continue;
-    }
-    if (j < 0) {
-      dropped(a.segments[i]!);
+    if (i < 0 || j < 0) {
+      const s = i < 0 ? b.segments[j]! : a.segments[i]!;
+      emit(KIND.cd, s.consonant, NO_ATOM, 1);
+      emit(KIND.cdv, s.runClass, NO_ATOM, 1);
+      emit(KIND.cdcost, NO_ATOM, NO_ATOM, indel(i < 0 ? b.consonants[j]! : a.consonants[i]!));
       continue;
     }
     const x = a.segments[i]!;
     const y = b.segments[j]!;
     if (x.consonant !== y.consonant) {
-      emit('cs:' + pairKey(x.consonant, y.consonant), 1);
-      emit('cscost', sub(x.consonant, y.consonant));
+      emit(KIND.cs, x.consonant, y.consonant, 1);
+      emit(KIND.cscost, NO_ATOM, NO_ATOM, sub(a.consonants[i]!, b.consonants[j]!));
     }
-    if (x.doubled !== y.doubled) emit('gem', 1);
-    vowels(x.vowels, y.vowels, i === n - 1 && j === m - 1);
+    if (x.doubled !== y.doubled) emit(KIND.gem, NO_ATOM, NO_ATOM, 1);
+    if (x.vowels === y.vowels) {
+      emit(KIND.veq, NO_ATOM, NO_ATOM, 1);
+    } else {
+      const final = i === n - 1 && j === m - 1;
+      emit(KIND.vdiff, NO_ATOM, NO_ATOM, 1);
+      emit(final ? KIND.vrF : KIND.vrM, x.run, y.run, 1);
+      emit(final ? KIND.vcF : KIND.vcM, x.runClass, y.runClass, 1);
+      emit(KIND.vf, x.first, y.first, 1);
+      emit(KIND.vl, x.last, y.last, 1);
+    }
   }
-  emit('lendiff', Math.abs(a.text.length - b.text.length) / 4);
+  emit(KIND.lendiff, NO_ATOM, NO_ATOM, Math.abs(a.text.length - b.text.length) / 4);
+}
+
+/** The features of two segmented words by name (for training; the model itself looks them up by number). */
+export function pairFeatures(first: SegmentedWord, second: SegmentedWord, baseSimilarity: number, emit: (feature: string, value: number) => void): void {
+  emitFeatures(first, second, baseSimilarity, (kind, a, b, value) => emit(featureName(kind, a, b), value));
 }
 
 export class PairModel {
-  private readonly weights: Map<string, number>;
+  private readonly weights = new Map<number, number>();
 
   constructor(file: PairModelFile) {
-    this.weights = new Map(Object.entries(file.weights));
+    for (const [name, w] of Object.entries(file.weights)) {
+      const key = parseFeatureName(name);
+      if (key !== null) this.weights.set(key, w);
+    }
   }
 
   /** Probability that the two spellings are one name. */
   probability(a: SegmentedWord, b: SegmentedWord, baseSimilarity: number): number {
     let z = 0;
-    pairFeatures(a, b, baseSimilarity, (f, v) => {
-      z += (this.weights.get(f) ?? 0) * v;
+    emitFeatures(a, b, baseSimilarity, (kind, x, y, value) => {
+      const w = this.weights.get(featureKey(kind, x, y));
+      if (w !== undefined) z += w * value;
     });
     return 1 / (1 + Math.exp(-z));
   }

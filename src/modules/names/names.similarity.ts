@@ -200,6 +200,8 @@ export function levenshtein(a: string, b: string): number {
   return prev[m]!;
 }
 
+let alignTable = new Float64Array(256);
+
 /** One step of an alignment: a match or substitution of a[i] and b[j], or a[i] (j = -1) or b[j] (i = -1) alone. */
 export interface AlignmentStep {
   i: number;
@@ -211,24 +213,38 @@ export interface AlignmentStep {
  * substitution, then to dropping from `a`; so the alignment is deterministic.
  */
 export function alignClasses(a: ArrayLike<string>, b: ArrayLike<string>, costs: SkeletonCosts = DEFAULT_COSTS): AlignmentStep[] {
+  const { sub: subs, indel: indels } = numericCosts(costs);
   const n = a.length;
   const m = b.length;
-  const sub = (x: string, y: string) => (x === y ? 0 : (costs.sub.get(x + y) ?? 1));
-  const ind = (x: string) => costs.indel.get(x) ?? 1;
-  const D = new Float64Array((n + 1) * (m + 1));
-  const at = (i: number, j: number) => i * (m + 1) + j;
-  for (let i = 1; i <= n; i++) D[at(i, 0)] = D[at(i - 1, 0)]! + ind(a[i - 1]!);
-  for (let j = 1; j <= m; j++) D[at(0, j)] = D[at(0, j - 1)]! + ind(b[j - 1]!);
-  for (let i = 1; i <= n; i++)
-    for (let j = 1; j <= m; j++)
-      D[at(i, j)] = Math.min(D[at(i - 1, j - 1)]! + sub(a[i - 1]!, b[j - 1]!), D[at(i - 1, j)]! + ind(a[i - 1]!), D[at(i, j - 1)]! + ind(b[j - 1]!));
+  const width = m + 1;
+  if ((n + 1) * width > alignTable.length) alignTable = new Float64Array((n + 1) * width * 2);
+  const D = alignTable;
+  // costs read per cell without building strings or closures (the pair model aligns every pair it judges)
+  const subCost = (i: number, j: number): number => {
+    const x = a[i]!;
+    const y = b[j]!;
+    return x === y ? 0 : (subs.get((x.charCodeAt(0) << 16) | y.charCodeAt(0)) ?? 1);
+  };
+  D[0] = 0;
+  for (let i = 1; i <= n; i++) D[i * width] = D[(i - 1) * width]! + (indels.get(a[i - 1]!.charCodeAt(0)) ?? 1);
+  for (let j = 1; j <= m; j++) D[j] = D[j - 1]! + (indels.get(b[j - 1]!.charCodeAt(0)) ?? 1);
+  for (let i = 1; i <= n; i++) {
+    const del = indels.get(a[i - 1]!.charCodeAt(0)) ?? 1;
+    for (let j = 1; j <= m; j++) {
+      const diagonal = D[(i - 1) * width + j - 1]! + subCost(i - 1, j - 1);
+      const up = D[(i - 1) * width + j]! + del;
+      const left = D[i * width + j - 1]! + (indels.get(b[j - 1]!.charCodeAt(0)) ?? 1);
+      D[i * width + j] = Math.min(diagonal, up, left);
+    }
+  }
   const steps: AlignmentStep[] = [];
   let i = n;
   let j = m;
   while (i > 0 || j > 0) {
-    if (i > 0 && j > 0 && D[at(i, j)] === D[at(i - 1, j - 1)]! + sub(a[i - 1]!, b[j - 1]!)) {
+    const here = D[i * width + j]!;
+    if (i > 0 && j > 0 && here === D[(i - 1) * width + j - 1]! + subCost(i - 1, j - 1)) {
       steps.push({ i: --i, j: --j });
-    } else if (i > 0 && D[at(i, j)] === D[at(i - 1, j)]! + ind(a[i - 1]!)) {
+    } else if (i > 0 && here === D[(i - 1) * width + j]! + (indels.get(a[i - 1]!.charCodeAt(0)) ?? 1)) {
       steps.push({ i: --i, j: -1 });
     } else {
       steps.push({ i: -1, j: --j });

@@ -18,7 +18,7 @@ import {
   prepareName,
 } from './index';
 import { latinSegments } from './names.latin';
-import { defaultPairModel, segmentWord, type PairModelFile } from './names.pairmodel';
+import { defaultPairModel, pairFeatures, segmentWord, type PairModelFile } from './names.pairmodel';
 
 const score = (a: string, b: string) => compareNames(a, b).score;
 
@@ -298,6 +298,19 @@ describe('learned pair model', () => {
         expect(model.probability(segmentWord(y), segmentWord(x), s)).toBeCloseTo(p, 12);
       }),
     );
+  });
+
+  it('looks its weights up by number exactly as the weights file names them', () => {
+    const file = JSON.parse(readFileSync(new URL('./names.pairmodel.json', import.meta.url), 'utf8')) as PairModelFile;
+    const model = defaultPairModel();
+    const words = ['souad', 'saoud', 'mohammed', 'muhammad', 'abderrahmane', 'oualid', 'walid', 'hassan', 'hasan', 'aicha', 'ayesha', 'x', 'ouiam'];
+    for (const x of words) {
+      for (const y of words) {
+        let z = 0;
+        pairFeatures(segmentWord(x), segmentWord(y), 0.77, (f, v) => (z += (file.weights[f] ?? 0) * v));
+        expect(model.probability(segmentWord(x), segmentWord(y), 0.77), `${x} ~ ${y}`).toBeCloseTo(1 / (1 + Math.exp(-z)), 12);
+      }
+    }
   });
 
   it('tells a vowel written two ways from a consonant changed, at the same hand-set similarity', () => {
