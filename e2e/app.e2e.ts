@@ -109,10 +109,9 @@ describe('the operations web app in Chromium', () => {
     // The read was audited with its purpose.
     const admin = await newPage(browser);
     await login(admin.page, server.url, 'admin');
-    const audit = await apiAs<{ action: string; purpose: string | null; subjectId: string | null }[] | { items: { action: string; purpose: string | null; subjectId: string | null }[] }>(
-      admin.page,
-      `/audit?subjectId=${server.world.arabicPersonId}&limit=50`,
-    );
+    const audit = await apiAs<
+      { action: string; purpose: string | null; subjectId: string | null }[] | { items: { action: string; purpose: string | null; subjectId: string | null }[] }
+    >(admin.page, `/audit?subjectId=${server.world.arabicPersonId}&limit=50`);
     const rows = Array.isArray(audit) ? audit : audit.items;
     expect(rows.some((r) => r.purpose === 'registration')).toBe(true);
 
@@ -167,7 +166,10 @@ describe('the operations web app in Chromium', () => {
     // Live, without reload: the new alert shows in the commander's inbox.
     await watcher.page.getByTestId('alert-new').first().waitFor({ timeout: 30_000 });
     expect(await watcher.page.getByTestId('alert-card').count()).toBeGreaterThan(before);
-    const card = watcher.page.getByTestId('alert-card').filter({ has: watcher.page.getByTestId('alert-new') }).first();
+    const card = watcher.page
+      .getByTestId('alert-card')
+      .filter({ has: watcher.page.getByTestId('alert-new') })
+      .first();
     await shot(watcher.page, '09-alert-live-1440');
 
     // Acknowledge, then resolve with a note.
@@ -236,11 +238,23 @@ describe('the operations web app in Chromium', () => {
     await expect(page.getByText(server.world.arabicName).count()).resolves.toBe(0);
     // The button walks both chains in full now; a later load checks their tails and says when the full walk ran.
     await page.getByTestId('verify-full').click();
-    await page.getByTestId('ledger-checked').getByText(/Whole chain verified at .* rehashed in/).waitFor();
-    await page.getByTestId('audit-checked').getByText(/Whole chain verified at .* rehashed in/).waitFor();
+    await page
+      .getByTestId('ledger-checked')
+      .getByText(/Whole chain verified at .* rehashed in/)
+      .waitFor();
+    await page
+      .getByTestId('audit-checked')
+      .getByText(/Whole chain verified at .* rehashed in/)
+      .waitFor();
     await page.reload();
-    await page.getByTestId('ledger-checked').getByText(/Whole chain last verified at .* before this check/).waitFor();
-    await page.getByTestId('audit-checked').getByText(/re-checked unchanged/).waitFor();
+    await page
+      .getByTestId('ledger-checked')
+      .getByText(/Whole chain last verified at .* before this check/)
+      .waitFor();
+    await page
+      .getByTestId('audit-checked')
+      .getByText(/re-checked unchanged/)
+      .waitFor();
     await expect(page.getByTestId('ledger-result').textContent()).resolves.toBe('Intact');
     await shot(page, '14-monitor-1440', true);
     expect(errors).toEqual([]);
@@ -248,7 +262,16 @@ describe('the operations web app in Chromium', () => {
   });
 
   it('opens every page without console errors at tablet and desktop width', async () => {
-    const pages = ['/overview', '/facilities', `/facilities/${server.world.facilities.HOL}`, '/persons?q=Fatima', `/persons/${server.world.arabicPersonId}?purpose=administration`, '/rollcalls', '/alerts', '/monitor'];
+    const pages = [
+      '/overview',
+      '/facilities',
+      `/facilities/${server.world.facilities.HOL}`,
+      '/persons?q=Fatima',
+      `/persons/${server.world.arabicPersonId}?purpose=administration`,
+      '/rollcalls',
+      '/alerts',
+      '/monitor',
+    ];
     for (const viewport of [
       { width: 1024, height: 768 },
       { width: 1440, height: 900 },

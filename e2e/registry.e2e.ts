@@ -93,7 +93,12 @@ describe('enrolment and correction in the browser', () => {
       [LATIN, 'latin', 'spelling'],
     ]);
     expect(p.names[1]!.parts).toEqual({ given: 'Khadija', father: 'Omar', family: 'al-Hamdani' });
-    expect(p).toMatchObject({ sex: 'F', placeOfBirth: 'Mosul', vulnerabilities: ['female_head_of_household'], registeredFacilityId: server.world.facilities.HOL });
+    expect(p).toMatchObject({
+      sex: 'F',
+      placeOfBirth: 'Mosul',
+      vulnerabilities: ['female_head_of_household'],
+      registeredFacilityId: server.world.facilities.HOL,
+    });
     expect(p.birth).toEqual({ date: '1991-01-01', precision: 'year', from: '1991-01-01', to: '1991-12-31' });
     expect(p.nationalities).toEqual([{ country: 'IRQ', status: 'claimed' }]);
     expect(p.documents).toMatchObject([{ type: 'camp_card', number: 'HOL-021-0042' }]);
@@ -175,7 +180,10 @@ describe('enrolment and correction in the browser', () => {
     await shot(page, '53-correct-1024', true);
     await page.getByTestId('edit-save').click();
     await page.waitForURL(new RegExp(`/persons/${enrolledId}\\?purpose=registration$`));
-    await page.getByTestId('person-birth').getByText(/^1991-04-17 \(age \d+\)$/).waitFor();
+    await page
+      .getByTestId('person-birth')
+      .getByText(/^1991-04-17 \(age \d+\)$/)
+      .waitFor();
     await page.getByTestId('person-names').getByText('Khadeeja Omar al-Hamdani').waitFor();
     await page.getByTestId('person-documents').getByText('MSL-1991-7781').waitFor();
     await settled(page);

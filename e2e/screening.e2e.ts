@@ -129,7 +129,11 @@ describe('the screening review screen', () => {
     expect(hit.status).toBe('dismissed');
     expect(hit.decision).toMatchObject({ reason: 'Birth record and family card seen: a different man, born in Mosul', by: 'screener' });
     await page.getByText('Decided', { exact: true }).click();
-    await page.locator(`[data-testid=hit-card][data-hit-id="${hitIds[0]}"]`).getByTestId('hit-decision').getByText(/Dismissed .* by screener: Birth record/).waitFor();
+    await page
+      .locator(`[data-testid=hit-card][data-hit-id="${hitIds[0]}"]`)
+      .getByTestId('hit-decision')
+      .getByText(/Dismissed .* by screener: Birth record/)
+      .waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -171,9 +175,14 @@ describe('the screening review screen', () => {
     await settled(page);
     await expect(withdrawn.getAttribute('data-status')).resolves.toBe('withdrawn');
     await expect(page.getByTestId('hit-card').count()).resolves.toBe(1);
-    await expect(withdrawn.getByTestId('hit-withdrawal-reason').textContent()).resolves.toMatch(/Entry QDi\.991 was removed from the un-consolidated list in version .*test-list-2\.xml/);
+    await expect(withdrawn.getByTestId('hit-withdrawal-reason').textContent()).resolves.toMatch(
+      /Entry QDi\.991 was removed from the un-consolidated list in version .*test-list-2\.xml/,
+    );
     // the release is named by its file once the versions have come
-    await withdrawn.getByTestId('hit-withdrawal').getByText(/Withdrawn .* by the UN consolidated list release test-list-2\.xml: nothing is left to decide/).waitFor();
+    await withdrawn
+      .getByTestId('hit-withdrawal')
+      .getByText(/Withdrawn .* by the UN consolidated list release test-list-2\.xml: nothing is left to decide/)
+      .waitFor();
     await expect(withdrawn.getByTestId('hit-confirm').count()).resolves.toBe(0);
     await expect(withdrawn.getByTestId('hit-dismiss').count()).resolves.toBe(0);
     await expect(withdrawn.getByTestId('hit-decision').count()).resolves.toBe(0);
@@ -186,8 +195,14 @@ describe('the screening review screen', () => {
     // a hit decided before the removal keeps its decision and says the entry is gone
     await page.getByText('Decided', { exact: true }).click();
     const decided = page.locator(`[data-testid=hit-card][data-hit-id="${decidedRemovedHitId}"]`);
-    await decided.getByTestId('hit-decision').getByText(/Dismissed .* by screener: Interviewed/).waitFor();
-    await decided.getByTestId('hit-entry-removed').getByText(/removed from the list by the UN consolidated list release test-list-2\.xml, imported .*; the decision stands/).waitFor();
+    await decided
+      .getByTestId('hit-decision')
+      .getByText(/Dismissed .* by screener: Interviewed/)
+      .waitFor();
+    await decided
+      .getByTestId('hit-entry-removed')
+      .getByText(/removed from the list by the UN consolidated list release test-list-2\.xml, imported .*; the decision stands/)
+      .waitFor();
     await shot(page, '23-screening-decided-entry-removed-1024', true);
     expect(errors).toEqual([]);
     await context.close();

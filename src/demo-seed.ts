@@ -66,7 +66,13 @@ export async function seedDemo(
     { username: 'liaison-fr', role: 'liaison', nationalities: ['FRA'], scope: 'French nationals only' },
   ];
   for (const u of plan) {
-    await services.access.createUser(actor, { username: u.username, password: DEMO_PASSWORD, role: u.role, facilityIds: u.facilityIds, nationalities: u.nationalities });
+    await services.access.createUser(actor, {
+      username: u.username,
+      password: DEMO_PASSWORD,
+      role: u.role,
+      facilityIds: u.facilityIds,
+      nationalities: u.nationalities,
+    });
   }
   return { password: DEMO_PASSWORD, users: plan.map(({ username, role, scope }) => ({ username, role, scope })), run };
 }
@@ -78,7 +84,9 @@ export async function demoStatusLines(services: Services, run: ScenarioRun | nul
   const report = await services.reports.status(systemActor('demo summary'));
   const lines: string[] = [];
   lines.push(`Status on ${report.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC (scenario time):`);
-  lines.push(`  ${'facility'.padEnd(42)} ${'on roll'.padStart(8)} ${'minors'.padStart(7)} ${'unacc.'.padStart(7)} ${'escaped'.padStart(8)} ${'transit'.padStart(8)}`);
+  lines.push(
+    `  ${'facility'.padEnd(42)} ${'on roll'.padStart(8)} ${'minors'.padStart(7)} ${'unacc.'.padStart(7)} ${'escaped'.padStart(8)} ${'transit'.padStart(8)}`,
+  );
   for (const f of report.facilities) {
     const total = f.onRoll + f.byStatus.escaped + f.byStatus.in_transit;
     if (total === 0) continue;
@@ -88,7 +96,9 @@ export async function demoStatusLines(services: Services, run: ScenarioRun | nul
     );
   }
   const t = report.totals;
-  lines.push(`  total on roll ${fmt(t.onRoll)}, minors ${Math.round((100 * t.minorsOnRoll) / Math.max(1, t.onRoll))}%, unaccounted ${fmt(t.unaccounted)}, escaped ${fmt(t.escaped)}, repatriated ${fmt(t.repatriated)}`);
+  lines.push(
+    `  total on roll ${fmt(t.onRoll)}, minors ${Math.round((100 * t.minorsOnRoll) / Math.max(1, t.onRoll))}%, unaccounted ${fmt(t.unaccounted)}, escaped ${fmt(t.escaped)}, repatriated ${fmt(t.repatriated)}`,
+  );
   const nat = report.nationalities.slice(0, 10).map((n) => `${n.country} ${fmt(n.onRoll)}`);
   lines.push(`  nationalities on roll: ${nat.join(', ')}${report.nationalities.length > 10 ? ` (+${report.nationalities.length - 10} more)` : ''}`);
   if (run) {

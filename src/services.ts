@@ -83,7 +83,9 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   });
   const screening = new ScreeningService(db, clock, ids, audit, registry, logger);
   // Screening runs on enrolment and on every change of a person's names or details, after the commit.
-  registry.onChange((e) => screening.enqueue(`person ${e.change}`, () => screening.screenPersons(e.personIds, e.change === 'created' ? 'enrolment' : `person_${e.change}`)));
+  registry.onChange((e) =>
+    screening.enqueue(`person ${e.change}`, () => screening.screenPersons(e.personIds, e.change === 'created' ? 'enrolment' : `person_${e.change}`)),
+  );
   screening.onNewHits(async (hits) => {
     bus.emit('screening.hit', { hitIds: hits.map((h) => h.hitId), personIds: [...new Set(hits.map((h) => h.personId))], trigger: hits[0]!.trigger });
     // The alert says only that candidates wait for review: names and lists stay on the security side.
@@ -114,7 +116,10 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   custody.onChainBroken(({ firstBad }) => {
     void chainAlert({
       title: `The custody ledger does not verify: ${firstBad.problem.replace(/_/g, ' ')} at event ${firstBad.seq} of site ${firstBad.siteId}`,
-      details: { chain: 'ledger', firstBad: { id: firstBad.id, siteId: firstBad.siteId, seq: firstBad.seq, problem: firstBad.problem, message: firstBad.message } },
+      details: {
+        chain: 'ledger',
+        firstBad: { id: firstBad.id, siteId: firstBad.siteId, seq: firstBad.seq, problem: firstBad.problem, message: firstBad.message },
+      },
       dedupeKey: `chain:ledger:${firstBad.siteId}:${firstBad.seq}:${firstBad.problem}`,
     });
   });

@@ -21,11 +21,26 @@ interface Ids {
 const ENDPOINTS: Endpoint[] = [
   { method: 'GET', url: () => '/api/v1/facilities', permission: 'facilities.read' },
   { method: 'GET', url: (i) => `/api/v1/facilities/${i.facilityA}`, permission: 'facilities.read' },
-  { method: 'POST', url: () => '/api/v1/facilities', permission: 'facilities.write', body: () => ({ code: `X${Math.random().toString(36).slice(2, 8)}`, name: 'x', kind: 'camp' }) },
-  { method: 'POST', url: (i) => `/api/v1/facilities/${i.facilityA}/units`, permission: 'facilities.write', body: () => ({ code: `U${Math.random().toString(36).slice(2, 8)}`, name: 'u' }) },
+  {
+    method: 'POST',
+    url: () => '/api/v1/facilities',
+    permission: 'facilities.write',
+    body: () => ({ code: `X${Math.random().toString(36).slice(2, 8)}`, name: 'x', kind: 'camp' }),
+  },
+  {
+    method: 'POST',
+    url: (i) => `/api/v1/facilities/${i.facilityA}/units`,
+    permission: 'facilities.write',
+    body: () => ({ code: `U${Math.random().toString(36).slice(2, 8)}`, name: 'u' }),
+  },
   { method: 'GET', url: () => '/api/v1/persons?q=Ahmad', permission: 'persons.read' },
   { method: 'GET', url: (i) => `/api/v1/persons/${i.personA}`, permission: 'persons.read' },
-  { method: 'POST', url: () => '/api/v1/persons', permission: 'persons.write', body: (i) => ({ names: [{ full: 'Test Person' }], sex: 'F', facilityId: i.facilityA }) },
+  {
+    method: 'POST',
+    url: () => '/api/v1/persons',
+    permission: 'persons.write',
+    body: (i) => ({ names: [{ full: 'Test Person' }], sex: 'F', facilityId: i.facilityA }),
+  },
   { method: 'PATCH', url: (i) => `/api/v1/persons/${i.personA}`, permission: 'persons.write', body: () => ({ placeOfBirth: 'Mosul', reason: 'interview' }) },
   { method: 'GET', url: (i) => `/api/v1/persons/${i.personA}/events`, permission: 'custody.read' },
   { method: 'POST', url: (i) => `/api/v1/persons/${i.personA}/events`, permission: 'custody.append', body: () => ({ type: 'TEMPORARY_OUT', reason: 'court' }) },
@@ -50,9 +65,21 @@ for (const target of await targets()) {
       const a = await buildFacility(app.services, { code: 'A' });
       const b = await buildFacility(app.services, { code: 'B' });
       facilityB = b.facility.id;
-      const personA = await buildAdmittedPerson(app.services, { facilityId: a.facility.id, unitId: a.units[0]!.id }, { names: [{ full: 'Ahmad Irqi' }], nationalities: ['IRQ'] });
-      personB = await buildAdmittedPerson(app.services, { facilityId: facilityB, unitId: b.units[0]!.id }, { names: [{ full: 'Ahmad Bravo' }], nationalities: ['IRQ'] });
-      personFra = await buildAdmittedPerson(app.services, { facilityId: a.facility.id, unitId: a.units[0]!.id }, { names: [{ full: 'Ahmad Dupont' }], nationalities: ['FRA'] });
+      const personA = await buildAdmittedPerson(
+        app.services,
+        { facilityId: a.facility.id, unitId: a.units[0]!.id },
+        { names: [{ full: 'Ahmad Irqi' }], nationalities: ['IRQ'] },
+      );
+      personB = await buildAdmittedPerson(
+        app.services,
+        { facilityId: facilityB, unitId: b.units[0]!.id },
+        { names: [{ full: 'Ahmad Bravo' }], nationalities: ['IRQ'] },
+      );
+      personFra = await buildAdmittedPerson(
+        app.services,
+        { facilityId: a.facility.id, unitId: a.units[0]!.id },
+        { names: [{ full: 'Ahmad Dupont' }], nationalities: ['FRA'] },
+      );
       ids = { facilityA: a.facility.id, unitA: a.units[0]!.id, personA };
       for (const role of ROLES) {
         // Scoped roles get facility A (officer) or FRA+IRQ (liaison), so that the matrix tests the role, not the scope.
@@ -129,7 +156,11 @@ for (const target of await targets()) {
 
     it('a session cookie works like a bearer token, and logout ends it', async () => {
       await app.services.access.createUser(adminActor, { username: 'cookie-user', password: 'long enough password', role: 'commander' });
-      const login = await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'cookie-user', password: 'long enough password' } });
+      const login = await app.http.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'cookie-user', password: 'long enough password' },
+      });
       expect(login.statusCode).toBe(200);
       const cookie = login.cookies.find((c) => c.name === 'custos_session')!;
       expect(cookie.httpOnly).toBe(true);
@@ -145,9 +176,19 @@ for (const target of await targets()) {
       const a = (await app.services.access.login('changer', 'first password 1', '127.0.0.1')).token;
       const b = (await app.services.access.login('changer', 'first password 1', '127.0.0.2')).token;
       expect((await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: auth(a) })).json().mustChangePassword).toBe(true);
-      const wrong = await app.http.inject({ method: 'POST', url: '/api/v1/auth/password', headers: auth(a), payload: { current: 'nope', next: 'second password 2' } });
+      const wrong = await app.http.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: auth(a),
+        payload: { current: 'nope', next: 'second password 2' },
+      });
       expect(wrong.statusCode).toBe(401);
-      const ok = await app.http.inject({ method: 'POST', url: '/api/v1/auth/password', headers: auth(a), payload: { current: 'first password 1', next: 'second password 2' } });
+      const ok = await app.http.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: auth(a),
+        payload: { current: 'first password 1', next: 'second password 2' },
+      });
       expect(ok.statusCode).toBe(200);
       expect((await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: auth(a) })).json().mustChangePassword).toBe(false);
       expect((await app.http.inject({ method: 'GET', url: '/api/v1/auth/me', headers: auth(b) })).statusCode).toBe(401);
@@ -165,7 +206,12 @@ for (const target of await targets()) {
     });
 
     it('login is rate-limited after repeated failures, and the failures are audited', async () => {
-      await app.services.access.createUser(adminActor, { username: 'target-user', password: 'the right password', role: 'officer', facilityIds: [ids.facilityA] });
+      await app.services.access.createUser(adminActor, {
+        username: 'target-user',
+        password: 'the right password',
+        role: 'officer',
+        facilityIds: [ids.facilityA],
+      });
       let last = 0;
       for (let i = 0; i < 11; i++) {
         last = (await app.http.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'target-user', password: `wrong ${i}` } })).statusCode;

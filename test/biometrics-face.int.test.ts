@@ -85,7 +85,10 @@ describe('face biometrics on pglite', () => {
     expect(res.body).not.toMatch(/descriptor|envelope/);
 
     // At rest: an envelope under the key, bound to the person and row; not the plain descriptor.
-    const [row] = await queryRows<{ envelope: Uint8Array }>(app.services.database.db, sql`select envelope from biometric_templates where id = ${body.template.id}`);
+    const [row] = await queryRows<{ envelope: Uint8Array }>(
+      app.services.database.db,
+      sql`select envelope from biometric_templates where id = ${body.template.id}`,
+    );
     const stored = Buffer.from(row!.envelope);
     const key = templateKeyFromBytes(KEY);
     const { descriptor } = openDescriptor(key, stored, { expectModel: face.FACE_MODEL.tag, bindTo: `custos.template:${p1}:${body.template.id}` });
@@ -171,8 +174,12 @@ describe('face biometrics on pglite', () => {
   });
 
   it('refuses a corrupt, empty, huge or faceless image with a reason', async () => {
-    const faceless = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 180, b: 160 } } }).jpeg().toBuffer();
-    const hugePixels = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
+    const faceless = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 180, b: 160 } } })
+      .jpeg()
+      .toBuffer();
+    const hugePixels = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+      .png()
+      .toBuffer();
     const cases: [string, Awaited<ReturnType<typeof enrol>>, number, RegExp][] = [
       ['empty', await enrol(p1, Buffer.alloc(0), 'application/octet-stream'), 400, /empty_image|no_image/],
       ['corrupt', await enrol(p1, randomBytes(5000)), 400, /face\.corrupt_image/],

@@ -119,7 +119,9 @@ describe('biometrics service rules (real face engine, LFW photos)', () => {
     expect(await services.biometrics.duplicates(registrar, { limit: 10, offset: 0 })).toEqual([]);
     const all = await services.biometrics.duplicates(adminActor, { status: 'open', limit: 10, offset: 0 });
     expect(all.map((c) => [c.newPersonId, c.existingPersonId])).toEqual([[newcomer, outOfScope]]);
-    await expect(services.biometrics.decide(registrar, r.duplicates[0]!.caseId, { decision: 'different_persons', reason: 'not visible' })).rejects.toMatchObject({
+    await expect(
+      services.biometrics.decide(registrar, r.duplicates[0]!.caseId, { decision: 'different_persons', reason: 'not visible' }),
+    ).rejects.toMatchObject({
       kind: 'forbidden',
     });
   });
@@ -174,7 +176,9 @@ describe('biometrics service rules (real face engine, LFW photos)', () => {
     });
     expect(extractions).toBe(before);
     // A faceless image does reach the engine, which refuses it with its reason.
-    const faceless = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 180, b: 160 } } }).jpeg().toBuffer();
+    const faceless = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200, g: 180, b: 160 } } })
+      .jpeg()
+      .toBuffer();
     await expect(services.biometrics.enrolFace(adminActor, p, faceless)).rejects.toMatchObject({ code: 'face.no_face' });
     expect(extractions).toBe(before + 1);
     expect((await services.biometrics.forPerson(adminActor, p)).templates).toEqual([]);

@@ -103,7 +103,15 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
   it('verifies 1:1: another impression of the same finger matches, another finger does not', async () => {
     const same = await verify(personA, img['101_2']!);
     expect(same.statusCode, same.body).toBe(200);
-    expect(same.json()).toMatchObject({ kind: 'verify', personId: personA, modality: 'fingerprint', result: 'match', match: true, threshold: 30, targetFmr: 1e-3 });
+    expect(same.json()).toMatchObject({
+      kind: 'verify',
+      personId: personA,
+      modality: 'fingerprint',
+      result: 'match',
+      match: true,
+      threshold: 30,
+      targetFmr: 1e-3,
+    });
     const other = await verify(personA, img['102_1']!);
     expect(other.json()).toMatchObject({ result: 'no_match', match: false });
     expect(other.json().score).toBeLessThan(30);
@@ -131,7 +139,12 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
     const rc = await app.http.inject({ method: 'POST', url: '/api/v1/rollcalls', headers: auth(admin), payload: { facilityId: facility.id } });
     expect(rc.statusCode, rc.body).toBe(201);
     const mark = (m: object) =>
-      app.http.inject({ method: 'POST', url: `/api/v1/rollcalls/${rc.json().id}/marks`, headers: auth(admin), payload: { marks: [{ personId: personA, result: 'present', ...m }] } });
+      app.http.inject({
+        method: 'POST',
+        url: `/api/v1/rollcalls/${rc.json().id}/marks`,
+        headers: auth(admin),
+        payload: { marks: [{ personId: personA, result: 'present', ...m }] },
+      });
     for (const [claim, why] of [
       [{ method: 'fingerprint', verificationRef: other.json().id }, /did not match/],
       [{ method: 'fingerprint', verificationRef: 'fp-1' }, /not the id of a recorded verification/],
@@ -204,7 +217,12 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
   });
 
   it('a registrar decides the case: same person links both records, deletes neither, and is audited', async () => {
-    const bad = await app.http.inject({ method: 'POST', url: `/api/v1/biometrics/duplicates/${caseId}/decide`, headers: auth(registrar), payload: { decision: 'same_person' } });
+    const bad = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/biometrics/duplicates/${caseId}/decide`,
+      headers: auth(registrar),
+      payload: { decision: 'same_person' },
+    });
     expect(bad.statusCode).toBe(400);
     const notTheirs = await app.http.inject({
       method: 'POST',
@@ -258,7 +276,9 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
       code: 'biometrics.not_enrolled',
     });
     // Another key cannot open them: they are left out, never shown.
-    const wrong = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.registry, silentLogger, { env: { CUSTOS_TEMPLATE_KEY: randomBytes(32).toString('base64') } });
+    const wrong = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.registry, silentLogger, {
+      env: { CUSTOS_TEMPLATE_KEY: randomBytes(32).toString('base64') },
+    });
     const ws = await wrong.status(adminActor);
     expect(ws.fingerprint.templates).toBe(0);
     expect(ws.unreadableTemplates).toBe(2);
@@ -269,13 +289,24 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
   it('erases a template: envelope overwritten, out of the gallery, audited', async () => {
     const noReason = await app.http.inject({ method: 'DELETE', url: `/api/v1/persons/${personA}/biometrics/${templateA}`, headers: auth(registrar) });
     expect(noReason.statusCode).toBe(400);
-    const wrongPerson = await app.http.inject({ method: 'DELETE', url: `/api/v1/persons/${personC}/biometrics/${templateA}?reason=consent%20withdrawn`, headers: auth(registrar) });
+    const wrongPerson = await app.http.inject({
+      method: 'DELETE',
+      url: `/api/v1/persons/${personC}/biometrics/${templateA}?reason=consent%20withdrawn`,
+      headers: auth(registrar),
+    });
     expect(wrongPerson.statusCode).toBe(404);
-    const res = await app.http.inject({ method: 'DELETE', url: `/api/v1/persons/${personA}/biometrics/${templateA}?reason=consent%20withdrawn`, headers: auth(registrar) });
+    const res = await app.http.inject({
+      method: 'DELETE',
+      url: `/api/v1/persons/${personA}/biometrics/${templateA}?reason=consent%20withdrawn`,
+      headers: auth(registrar),
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ id: templateA, eraseReason: 'consent withdrawn' });
     expect(res.json().erasedAt).toBeTruthy();
-    const [row] = await queryRows<{ envelope: Uint8Array | null }>(app.services.database.db, sql`select envelope from biometric_templates where id = ${templateA}`);
+    const [row] = await queryRows<{ envelope: Uint8Array | null }>(
+      app.services.database.db,
+      sql`select envelope from biometric_templates where id = ${templateA}`,
+    );
     expect(row!.envelope).toBeNull();
     const again = await app.http.inject({ method: 'DELETE', url: `/api/v1/persons/${personA}/biometrics/${templateA}?reason=again`, headers: auth(registrar) });
     expect(again.statusCode).toBe(409);
@@ -322,7 +353,12 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
     });
     expect(blank.statusCode).toBe(400);
     const noRole = await enrol(personC, 1, img['103_1']!).then(() =>
-      app.http.inject({ method: 'POST', url: `/api/v1/biometrics/verify?personId=${personC}&modality=fingerprint`, headers: { ...auth(monitor), 'content-type': 'image/tiff' }, payload: img['103_1']! }),
+      app.http.inject({
+        method: 'POST',
+        url: `/api/v1/biometrics/verify?personId=${personC}&modality=fingerprint`,
+        headers: { ...auth(monitor), 'content-type': 'image/tiff' },
+        payload: img['103_1']!,
+      }),
     );
     expect(noRole.statusCode).toBe(403);
     const noModality = await app.http.inject({
@@ -334,7 +370,11 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
     expect(noModality.statusCode).toBe(400);
     const badCase = await app.http.inject({ method: 'GET', url: '/api/v1/biometrics/duplicates/not-a-uuid', headers: auth(registrar) });
     expect(badCase.statusCode).toBe(400);
-    const unknownCase = await app.http.inject({ method: 'GET', url: '/api/v1/biometrics/duplicates/0190c0de-0000-7000-8000-000000000000', headers: auth(registrar) });
+    const unknownCase = await app.http.inject({
+      method: 'GET',
+      url: '/api/v1/biometrics/duplicates/0190c0de-0000-7000-8000-000000000000',
+      headers: auth(registrar),
+    });
     expect(unknownCase.statusCode).toBe(404);
   });
 });
@@ -356,7 +396,12 @@ describe('template key and lazy face engine', () => {
 
       const second = await openApp({ dataDir: dir });
       await second.biometrics.start();
-      const v = await second.biometrics.verify(adminActor, { personId: person, modality: 'fingerprint', image: await readSample('fvc2002-db2b', '101_2'), dpi: DPI });
+      const v = await second.biometrics.verify(adminActor, {
+        personId: person,
+        modality: 'fingerprint',
+        image: await readSample('fvc2002-db2b', '101_2'),
+        dpi: DPI,
+      });
       expect(v.match).toBe(true);
       await second.close();
     } finally {

@@ -50,7 +50,13 @@ for (const target of await targets()) {
       expect(tail).toMatchObject({ ok: true, scope: 'tail', events: 9, checkedEvents: 2, fullCheckedAt: full.checkedAt, tailFrom: [{ siteId: 'hq', seq: 8 }] });
       expect(tail.head).toBe(tail.heads[0].hash);
       // The next tail check goes on from where this one ended, still resting on the same full walk.
-      expect(await verifyOver('/ledger/verify', 'tail')).toMatchObject({ ok: true, scope: 'tail', checkedEvents: 1, fullCheckedAt: full.checkedAt, tailFrom: [{ seq: 9 }] });
+      expect(await verifyOver('/ledger/verify', 'tail')).toMatchObject({
+        ok: true,
+        scope: 'tail',
+        checkedEvents: 1,
+        fullCheckedAt: full.checkedAt,
+        tailFrom: [{ seq: 9 }],
+      });
     });
 
     it('catches an altered event after the checkpoint and an altered checkpoint event', async () => {
@@ -96,7 +102,9 @@ for (const target of await targets()) {
 
     it('a full walk with events appended meanwhile verifies them too instead of reporting the head as moved', async () => {
       const walking = app.services.custody.verify(null, { pageSize: 1 });
-      const appends = Promise.all(persons.slice(3, 7).map((personId) => app.services.custody.append(adminActor, { personId, type: 'TEMPORARY_OUT', reason: 'court' })));
+      const appends = Promise.all(
+        persons.slice(3, 7).map((personId) => app.services.custody.append(adminActor, { personId, type: 'TEMPORARY_OUT', reason: 'court' })),
+      );
       const [result] = await Promise.all([walking, appends]);
       expect(result.ok, JSON.stringify(result)).toBe(true);
       const audit = app.services.audit.verify(null, { pageSize: 1 });
@@ -128,9 +136,14 @@ for (const target of await targets()) {
     it('a broken chain raises one critical alert per break, whoever ran the check', async () => {
       const commander = await app.tokenFor('commander');
       const chainAlerts = async () =>
-        ((await app.http.inject({ method: 'GET', url: '/api/v1/alerts?status=open', headers: auth(commander) })).json() as { rule: string; severity: string; title: string; details: { chain: string; firstBad: { id: string } } }[]).filter(
-          (a) => a.rule === 'integrity.chain_broken',
-        );
+        (
+          (await app.http.inject({ method: 'GET', url: '/api/v1/alerts?status=open', headers: auth(commander) })).json() as {
+            rule: string;
+            severity: string;
+            title: string;
+            details: { chain: string; firstBad: { id: string } };
+          }[]
+        ).filter((a) => a.rule === 'integrity.chain_broken');
       // the alert is raised after the check answers: wait for it to land
       const eventually = async (n: number) => {
         for (let i = 0; i < 100 && (await chainAlerts()).length < n; i++) await new Promise((r) => setTimeout(r, 20));

@@ -52,7 +52,9 @@ describe('custos CLI on a PGlite data folder', () => {
 
   it('ledger verify exits 1 and names the first bad event after tampering', async () => {
     const services = await openApp({ dataDir: dir });
-    const [victim] = ((await services.database.db.execute(sql`select id from custody_events order by seq offset 2 limit 1`)) as unknown as { rows: { id: string }[] }).rows;
+    const [victim] = (
+      (await services.database.db.execute(sql`select id from custody_events order by seq offset 2 limit 1`)) as unknown as { rows: { id: string }[] }
+    ).rows;
     await services.database.db.transaction(async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
       await tx.execute(sql`update custody_events set authority = 'forged order' where id = ${victim!.id}`);

@@ -75,9 +75,7 @@ for (const target of await targets()) {
         expect(res.json().error.code).toBe(code);
         expect(res.json().error.message).toMatch(/requires status/);
       }
-      expect((await post(id, { type: 'ADMITTED', facilityId: facilityA, unitId: unitsB[0] })).json().error.code).toBe(
-        'custody.unit_outside_facility',
-      );
+      expect((await post(id, { type: 'ADMITTED', facilityId: facilityA, unitId: unitsB[0] })).json().error.code).toBe('custody.unit_outside_facility');
       (app.clock as FakeClock).advance(1000);
       expect((await post(id, { type: 'ADMITTED', facilityId: facilityA })).statusCode).toBe(201);
       (app.clock as FakeClock).advance(1000);
@@ -108,7 +106,12 @@ for (const target of await targets()) {
         method: 'POST',
         url: '/api/v1/events/batch',
         headers: auth(token),
-        payload: { events: [{ personId: p1, type: 'UNACCOUNTED' }, { personId: p2, type: 'RETURNED' }] },
+        payload: {
+          events: [
+            { personId: p1, type: 'UNACCOUNTED' },
+            { personId: p2, type: 'RETURNED' },
+          ],
+        },
       });
       expect(bad.statusCode).toBe(409);
       expect(bad.json().error.message).toContain('event 2 of the batch');
@@ -119,7 +122,13 @@ for (const target of await targets()) {
         method: 'POST',
         url: '/api/v1/events/batch',
         headers: auth(token),
-        payload: { events: [{ personId: p1, type: 'UNACCOUNTED' }, { personId: p2, type: 'UNACCOUNTED' }, { personId: p1, type: 'ACCOUNTED' }] },
+        payload: {
+          events: [
+            { personId: p1, type: 'UNACCOUNTED' },
+            { personId: p2, type: 'UNACCOUNTED' },
+            { personId: p1, type: 'ACCOUNTED' },
+          ],
+        },
       });
       expect(good.statusCode, good.body).toBe(201);
       expect(good.json().count).toBe(3);
@@ -128,9 +137,7 @@ for (const target of await targets()) {
     });
 
     it('20+ concurrent writers leave one valid chain holding every accepted event', async () => {
-      const persons = await Promise.all(
-        Array.from({ length: 24 }, () => buildAdmittedPerson(app.services, { facilityId: facilityA, unitId: unitsA[0] })),
-      );
+      const persons = await Promise.all(Array.from({ length: 24 }, () => buildAdmittedPerson(app.services, { facilityId: facilityA, unitId: unitsA[0] })));
       const shared = persons[0]!;
       const before = await app.services.custody.verify(null);
       // Each writer works on its own person (all must succeed) and also races on one shared person.
@@ -212,7 +219,7 @@ for (const target of await targets()) {
       ['seq', sql`seq = seq + 100000`],
     ] as const;
 
-    it.each(COLUMNS.map(([c, s]) => [c, s]))('tampering with %s of a stored event makes verify fail and name it', async (column, set) => {
+    it.each(COLUMNS.map(([c, s]) => [c, s]))('tampering with %s of a stored event makes verify fail and name it', async (_column, set) => {
       const db = app.services.database.db;
       const [victim] = await queryRows<{ id: string; seq: number }>(
         db,
@@ -261,10 +268,22 @@ for (const target of await targets()) {
         let prevHash = GENESIS_HASH;
         const events = ['ADMITTED', 'TEMPORARY_OUT', 'RETURNED'].map((type, i) => {
           const e = sealEvent({
-            id: uuidv7(), siteId, seq: i + 1, personId, type: type as EventType,
-            occurredAt: new Date(Date.UTC(2026, 0, 10, 8, i)), recordedAt: new Date(Date.UTC(2026, 0, 10, 9, i)),
-            recordedBy: null, fromFacilityId: null, fromUnitId: null, toFacilityId: facilityA, toUnitId: null,
-            authority: `field order ${i}`, reason: type === 'TEMPORARY_OUT' ? 'hospital' : null, evidence: i === 1 ? { form: 'F-7', seen: true } : null, prevHash,
+            id: uuidv7(),
+            siteId,
+            seq: i + 1,
+            personId,
+            type: type as EventType,
+            occurredAt: new Date(Date.UTC(2026, 0, 10, 8, i)),
+            recordedAt: new Date(Date.UTC(2026, 0, 10, 9, i)),
+            recordedBy: null,
+            fromFacilityId: null,
+            fromUnitId: null,
+            toFacilityId: facilityA,
+            toUnitId: null,
+            authority: `field order ${i}`,
+            reason: type === 'TEMPORARY_OUT' ? 'hospital' : null,
+            evidence: i === 1 ? { form: 'F-7', seen: true } : null,
+            prevHash,
           });
           prevHash = e.hash;
           return e;

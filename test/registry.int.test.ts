@@ -40,7 +40,12 @@ for (const target of await targets()) {
       expect(p.names[0].parts.father).toBe('محمد');
       expect(p.sex).toBe('M');
       expect(p.birth).toEqual({ date: '1987-03-01', precision: 'month', from: '1987-03-01', to: '1987-03-31' });
-      expect(p.nationalities).toEqual(expect.arrayContaining([{ country: 'IRQ', status: 'claimed' }, { country: 'SYR', status: 'verified' }]));
+      expect(p.nationalities).toEqual(
+        expect.arrayContaining([
+          { country: 'IRQ', status: 'claimed' },
+          { country: 'SYR', status: 'verified' },
+        ]),
+      );
       expect(p.documents[0].number).toBe('AB123456');
       expect(p.possiblyMinor).toBe(false);
       expect(p.placement).toBeNull();
@@ -56,7 +61,13 @@ for (const target of await targets()) {
       expect(approx.birth).toMatchObject({ precision: 'approximate', from: '1988-06-15', to: '1992-06-15' });
       const unknown = (await create({ names: [{ full: 'Zaynab' }], sex: 'F' })).json();
       expect(unknown.possiblyMinor).toBe(true);
-      for (const bad of [{ birthDate: '2031' }, { birthDate: '1990-02-30' }, { birthDate: '1990-13' }, { birthFrom: '2000-01-01' }, { birthFrom: '2001-01-01', birthTo: '2000-01-01' }]) {
+      for (const bad of [
+        { birthDate: '2031' },
+        { birthDate: '1990-02-30' },
+        { birthDate: '1990-13' },
+        { birthFrom: '2000-01-01' },
+        { birthFrom: '2001-01-01', birthTo: '2000-01-01' },
+      ]) {
         const res = await create({ names: [{ full: 'X' }], sex: 'F', ...bad });
         expect(res.statusCode, JSON.stringify(bad)).toBe(400);
       }
@@ -76,7 +87,9 @@ for (const target of await targets()) {
 
     it('ranks search results by the names comparison: the brother with the other given name comes second', async () => {
       const hassan = (await create({ names: [{ full: 'Hassan bin Omar al-Dulaimi' }], sex: 'M', birthDate: '1979', facilityId })).json().id;
-      const hussein = (await create({ names: [{ full: 'حسين بن عمر الدليمي' }, { full: 'Hussein Omar al-Dulaimi' }], sex: 'M', birthDate: '1981', facilityId })).json().id;
+      const hussein = (
+        await create({ names: [{ full: 'حسين بن عمر الدليمي' }, { full: 'Hussein Omar al-Dulaimi' }], sex: 'M', birthDate: '1981', facilityId })
+      ).json().id;
       const res = await app.http.inject({ method: 'GET', url: `/api/v1/persons?q=${encodeURIComponent('Husayn ibn Umar el-Dulaymi')}`, headers: auth(token) });
       const hits = res.json() as { id: string; score: number }[];
       expect(hits.map((h) => h.id).slice(0, 2)).toEqual([hussein, hassan]);
@@ -89,7 +102,11 @@ for (const target of await targets()) {
       // as a database from before the key came from the names module: an old key, version 1
       await app.services.database.db.execute(sql`update person_names set search_key = 'zzz', search_key_version = 1 where person_id = ${id}`);
       const search = async () =>
-        ((await app.http.inject({ method: 'GET', url: `/api/v1/persons?q=${encodeURIComponent('Zeyad Kareem Obaidi')}`, headers: auth(token) })).json() as { id: string }[]).map((h) => h.id);
+        (
+          (await app.http.inject({ method: 'GET', url: `/api/v1/persons?q=${encodeURIComponent('Zeyad Kareem Obaidi')}`, headers: auth(token) })).json() as {
+            id: string;
+          }[]
+        ).map((h) => h.id);
       expect(await search()).not.toContain(id);
       expect(await app.services.registry.refreshSearchKeys()).toBe(1);
       expect(await search()).toContain(id);
@@ -98,7 +115,11 @@ for (const target of await targets()) {
 
     it('audits every read of a record with its purpose, in the same chain as changes', async () => {
       const id = (await create({ names: [{ full: 'Hamza' }], sex: 'M', birthDate: '2001' })).json().id;
-      const read = await app.http.inject({ method: 'GET', url: `/api/v1/persons/${id}`, headers: { ...auth(token), 'x-custos-purpose': 'family tracing request 42' } });
+      const read = await app.http.inject({
+        method: 'GET',
+        url: `/api/v1/persons/${id}`,
+        headers: { ...auth(token), 'x-custos-purpose': 'family tracing request 42' },
+      });
       expect(read.statusCode).toBe(200);
       await app.http.inject({ method: 'GET', url: `/api/v1/persons/${id}?purpose=medical_referral`, headers: auth(token) });
       await app.http.inject({ method: 'GET', url: `/api/v1/persons/${id}`, headers: auth(token) });
@@ -112,10 +133,18 @@ for (const target of await targets()) {
     });
 
     it('households and relations read from both sides', async () => {
-      const household = (await app.http.inject({ method: 'POST', url: '/api/v1/households', headers: auth(token), payload: { label: 'Phase 4 tent 112', facilityId } })).json();
+      const household = (
+        await app.http.inject({ method: 'POST', url: '/api/v1/households', headers: auth(token), payload: { label: 'Phase 4 tent 112', facilityId } })
+      ).json();
       const mother = (await create({ names: [{ full: 'Umm Yusuf' }], sex: 'F', birthDate: '1992', householdId: household.id })).json();
       const child = (
-        await create({ names: [{ full: 'Yusuf' }], sex: 'M', birthDate: '2016', householdId: household.id, relations: [{ kind: 'mother_of', personId: mother.id }] })
+        await create({
+          names: [{ full: 'Yusuf' }],
+          sex: 'M',
+          birthDate: '2016',
+          householdId: household.id,
+          relations: [{ kind: 'mother_of', personId: mother.id }],
+        })
       ).json();
       expect(child.relations).toEqual([{ kind: 'child_of', personId: mother.id, name: 'Umm Yusuf' }]);
       const motherView = (await app.http.inject({ method: 'GET', url: `/api/v1/persons/${mother.id}`, headers: auth(token) })).json();
@@ -126,7 +155,12 @@ for (const target of await targets()) {
 
     it('corrections are audited with the reason and the values before and after', async () => {
       const id = (await create({ names: [{ full: 'Omar' }], sex: 'M', birthDate: '1999' })).json().id;
-      const res = await app.http.inject({ method: 'PATCH', url: `/api/v1/persons/${id}`, headers: auth(token), payload: { birthDate: '1998-05-02', reason: 'birth certificate seen' } });
+      const res = await app.http.inject({
+        method: 'PATCH',
+        url: `/api/v1/persons/${id}`,
+        headers: auth(token),
+        payload: { birthDate: '1998-05-02', reason: 'birth certificate seen' },
+      });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json().version).toBe(2);
       const [entry] = await app.services.audit.list(adminActor, { subjectId: id, action: 'person.update', limit: 1 });

@@ -14,7 +14,12 @@ for (const target of await targets()) {
       // Dual nationals count once: a verified nationality first, else the first claimed one alphabetically.
       await buildAdmittedPerson(app.services, at, { nationalities: ['SYR', 'FRA'] });
       await buildAdmittedPerson(app.services, at, { nationalities: ['SYR', { country: 'IRQ', status: 'verified' }] });
-      await buildAdmittedPerson(app.services, at, { nationalities: [{ country: 'TUN', status: 'verified' }, { country: 'BEL', status: 'verified' }] });
+      await buildAdmittedPerson(app.services, at, {
+        nationalities: [
+          { country: 'TUN', status: 'verified' },
+          { country: 'BEL', status: 'verified' },
+        ],
+      });
       await buildAdmittedPerson(app.services, at, { nationalities: ['SYR'] });
       await buildAdmittedPerson(app.services, at, { nationalities: [] });
       token = await app.tokenFor('commander');

@@ -60,10 +60,28 @@ for (const target of await targets()) {
       const { facility, units } = await buildFacility(app.services, { code: 'HOL', kind: 'camp', capacity: 40 });
       facilityId = facility.id;
       const s = app.services;
-      await s.facilities.create(adminActor, { code: 'IRQ-RCV', name: 'Receiving', kind: 'receiving_authority', country: 'IRQ', location: { latitude: 33.3, longitude: 44.4 } });
-      personIds = await s.registry.createMany(adminActor, Array.from({ length: 12 }, () => personInput({ facilityId } as never)));
-      await s.custody.appendMany(adminActor, personIds.map((personId, i) => ({ personId, type: 'ADMITTED' as const, facilityId, unitId: units[i % units.length]!.id })));
-      await s.custody.append(adminActor, { personId: personIds[0]!, type: 'TEMPORARY_OUT', reason: 'hospital', authority: 'Dr. order «3»', evidence: { form: 'H-1', urgent: true } });
+      await s.facilities.create(adminActor, {
+        code: 'IRQ-RCV',
+        name: 'Receiving',
+        kind: 'receiving_authority',
+        country: 'IRQ',
+        location: { latitude: 33.3, longitude: 44.4 },
+      });
+      personIds = await s.registry.createMany(
+        adminActor,
+        Array.from({ length: 12 }, () => personInput({ facilityId } as never)),
+      );
+      await s.custody.appendMany(
+        adminActor,
+        personIds.map((personId, i) => ({ personId, type: 'ADMITTED' as const, facilityId, unitId: units[i % units.length]!.id })),
+      );
+      await s.custody.append(adminActor, {
+        personId: personIds[0]!,
+        type: 'TEMPORARY_OUT',
+        reason: 'hospital',
+        authority: 'Dr. order «3»',
+        evidence: { form: 'H-1', urgent: true },
+      });
       admin = await app.tokenFor('admin');
       // A closed roll call with absences: Delta rows and an alert.
       const post = (url: string, body?: unknown) =>
@@ -121,9 +139,13 @@ for (const target of await targets()) {
     });
 
     it('a person record (enrolled with every kind of field, placed, corrected) and search results', async () => {
-      const post = (url: string, body: object, method: 'POST' | 'PATCH' = 'POST') => app.http.inject({ method, url: `/api/v1${url}`, headers: auth(admin), payload: body });
+      const post = (url: string, body: object, method: 'POST' | 'PATCH' = 'POST') =>
+        app.http.inject({ method, url: `/api/v1${url}`, headers: auth(admin), payload: body });
       const created = await post('/persons', {
-        names: [{ full: 'محمد بن علي الجبوري', parts: { given: 'محمد', father: 'علي', family: 'الجبوري' } }, { full: 'Mohammed Ali al-Jubouri', kind: 'spelling', source: 'camp card' }],
+        names: [
+          { full: 'محمد بن علي الجبوري', parts: { given: 'محمد', father: 'علي', family: 'الجبوري' } },
+          { full: 'Mohammed Ali al-Jubouri', kind: 'spelling', source: 'camp card' },
+        ],
         sex: 'M',
         birthDate: '1984-06',
         placeOfBirth: 'Mosul',

@@ -12,7 +12,10 @@ import { AlertsService, type AlertMessage } from '../src/modules/alerts';
 
 /** Enrols and admits `n` persons spread over the units, in two batches (fast enough for 1,000). */
 async function populate(s: Services, facilityId: string, unitIds: string[], n: number): Promise<Map<string, string>> {
-  const ids = await s.registry.createMany(adminActor, Array.from({ length: n }, () => personInput({ facilityId } as never)));
+  const ids = await s.registry.createMany(
+    adminActor,
+    Array.from({ length: n }, () => personInput({ facilityId } as never)),
+  );
   await s.custody.appendMany(
     adminActor,
     ids.map((personId, i) => ({ personId, type: 'ADMITTED', facilityId, unitId: unitIds[i % unitIds.length] })),
@@ -42,7 +45,12 @@ for (const target of await targets()) {
 
     it('closes a facility of 1,000 with 17 absent: delta 17, 17 UNACCOUNTED events and one alert', async () => {
       const { facility, units } = await buildFacility(app.services, { code: 'HOL1K', capacity: 2000 }, 4);
-      const persons = await populate(app.services, facility.id, units.map((u) => u.id), 1000);
+      const persons = await populate(
+        app.services,
+        facility.id,
+        units.map((u) => u.id),
+        1000,
+      );
       clock().advance(60_000);
       const opened = await post('/rollcalls', { facilityId: facility.id });
       expect(opened.statusCode, opened.body).toBe(201);
@@ -129,7 +137,14 @@ for (const target of await targets()) {
       expect(csv.body.split('\n')[0]).toMatch(/^closed_at,facility_code,unit_code/);
 
       // The status table: 15 still unaccounted, by facility and down to units, in JSON and CSV.
-      const status = (await get('/reports/status')).json() as { facilities: { code: string; onRoll: number; byStatus: { unaccounted: number }; units: { code: string; onRoll: number; byStatus: { unaccounted: number } }[] }[] };
+      const status = (await get('/reports/status')).json() as {
+        facilities: {
+          code: string;
+          onRoll: number;
+          byStatus: { unaccounted: number };
+          units: { code: string; onRoll: number; byStatus: { unaccounted: number } }[];
+        }[];
+      };
       const hol = status.facilities.find((f) => f.code === 'HOL1K')!;
       expect(hol.byStatus.unaccounted).toBe(15);
       expect(hol.onRoll).toBe(1000);
@@ -156,7 +171,12 @@ for (const target of await targets()) {
       const rc = (await post('/rollcalls', { facilityId: facility.id, unitIds: [b1, b2] })).json() as { id: string; expected: number };
       expect(rc.expected).toBe(9);
 
-      const refused = await post(`/rollcalls/${rc.id}/marks`, { marks: [{ personId: inB1[0], result: 'present' }, { personId: stranger, result: 'present' }] });
+      const refused = await post(`/rollcalls/${rc.id}/marks`, {
+        marks: [
+          { personId: inB1[0], result: 'present' },
+          { personId: stranger, result: 'present' },
+        ],
+      });
       expect(refused.statusCode).toBe(409);
       expect(refused.json().error).toMatchObject({ code: 'rollcall.not_on_manifest', details: { personIds: [stranger] } });
       const bad = await post(`/rollcalls/${rc.id}/marks`, { marks: [{ personId: inB1[0], result: 'excused' }] });
@@ -178,7 +198,13 @@ for (const target of await targets()) {
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json().misplaced.sort()).toEqual([inB2[0], inB3].sort());
       // inB1[4] unmarked (unaccounted), inB1[5] at hospital (excused), inB2[1] present in B2, inB2[2] absent then present elsewhere.
-      await post(`/rollcalls/${rc.id}/marks`, { unitId: b2, marks: [{ personId: inB2[1], result: 'present' }, { personId: inB2[2], result: 'absent' }] });
+      await post(`/rollcalls/${rc.id}/marks`, {
+        unitId: b2,
+        marks: [
+          { personId: inB2[1], result: 'present' },
+          { personId: inB2[2], result: 'absent' },
+        ],
+      });
       await post(`/rollcalls/${rc.id}/marks`, { unitId: b1, marks: [{ personId: inB2[2], result: 'present' }] });
 
       // inB1[4], never marked, is released while the roll call is open: a lawful departure, excused by the ledger.
@@ -208,7 +234,12 @@ for (const target of await targets()) {
       const withIds = { marks: people.slice(0, 3).map((personId) => ({ id: uuidv7(), personId, result: 'present' })) };
       const withoutIds = { marks: people.slice(3).map((personId) => ({ personId, result: 'absent' })) };
       const audits = async () =>
-        (await queryRows<{ n: number }>(app.services.database.db, sql`select count(*)::int as n from audit_log where action = 'rollcall.mark' and subject_id = ${rc.id}`))[0]!.n;
+        (
+          await queryRows<{ n: number }>(
+            app.services.database.db,
+            sql`select count(*)::int as n from audit_log where action = 'rollcall.mark' and subject_id = ${rc.id}`,
+          )
+        )[0]!.n;
 
       const first = [await post(`/rollcalls/${rc.id}/marks`, withIds), await post(`/rollcalls/${rc.id}/marks`, withoutIds)];
       expect(first.map((r) => r.json().recorded)).toEqual([3, 2]);
@@ -242,7 +273,12 @@ for (const target of await targets()) {
       const rc = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string };
       expect((await post(`/rollcalls/${rc.id}/marks`, { marks: [{ personId: people[0], result: 'present' }] })).statusCode).toBe(200);
       const events = async () =>
-        (await queryRows<{ n: number }>(app.services.database.db, sql`select count(*)::int as n from custody_events where person_id = any(${`{${people.join(',')}}`}::uuid[])`))[0]!.n;
+        (
+          await queryRows<{ n: number }>(
+            app.services.database.db,
+            sql`select count(*)::int as n from custody_events where person_id = any(${`{${people.join(',')}}`}::uuid[])`,
+          )
+        )[0]!.n;
       const eventsBefore = await events();
 
       for (const bad of [{}, { reason: '' }, { reason: 'x' }, { reason: 42 }]) {
@@ -285,7 +321,16 @@ for (const target of await targets()) {
 
     it('counts every mark accepted while a close races with marks in flight, and refuses the rest', async () => {
       const { facility, units } = await buildFacility(app.services, { code: 'RACE' }, 2);
-      const persons = [...(await populate(app.services, facility.id, units.map((u) => u.id), 200)).keys()];
+      const persons = [
+        ...(
+          await populate(
+            app.services,
+            facility.id,
+            units.map((u) => u.id),
+            200,
+          )
+        ).keys(),
+      ];
       clock().advance(60_000);
       const rc = (await post('/rollcalls', { facilityId: facility.id })).json() as { id: string };
       const batches = Array.from({ length: 10 }, (_, i) => persons.slice(i * 20, i * 20 + 20));
@@ -310,8 +355,14 @@ for (const target of await targets()) {
         payload: { times: ['06:00', '18:00'], graceMinutes: 30, durationMinutes: 60 },
       });
       expect(set.statusCode, set.body).toBe(200);
-      await app.http.inject({ method: 'PUT', url: `/api/v1/facilities/${facility.id}/alert-rules`, headers: auth(token), payload: { escalateAfterMinutes: 10 } });
-      const mine = async () => ((await get(`/alerts?facilityId=${facility.id}`)).json() as { id: string; rule: string; status: string; escalationLevel: number; severity: string }[]);
+      await app.http.inject({
+        method: 'PUT',
+        url: `/api/v1/facilities/${facility.id}/alert-rules`,
+        headers: auth(token),
+        payload: { escalateAfterMinutes: 10 },
+      });
+      const mine = async () =>
+        (await get(`/alerts?facilityId=${facility.id}`)).json() as { id: string; rule: string; status: string; escalationLevel: number; severity: string }[];
 
       clock().set('2026-01-11T06:29:00Z');
       await app.services.alerts.tick();
@@ -439,7 +490,7 @@ for (const target of await targets()) {
       const { facility, units } = await buildFacility(app.services, { code: 'CAP', capacity: 2 }, 1);
       for (let i = 0; i < 2; i++) await buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: units[0]!.id });
       await app.services.alerts.tick();
-      const capacity = async () => ((await get(`/alerts?facilityId=${facility.id}&rule=facility.over_capacity`)).json() as { details: { onRoll: number } }[]);
+      const capacity = async () => (await get(`/alerts?facilityId=${facility.id}&rule=facility.over_capacity`)).json() as { details: { onRoll: number } }[];
       expect(await capacity()).toHaveLength(0);
       await buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: units[0]!.id });
       await app.services.alerts.checkCapacity([facility.id]);
@@ -506,7 +557,12 @@ for (const target of await targets()) {
         ['PUT', `/facilities/${facility.id}/alert-rules`, { unknownRule: 1 }, 400],
       ];
       for (const [method, url, body, status] of cases) {
-        const res = await app.http.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: auth(token), ...(body !== undefined ? { payload: body as object } : {}) });
+        const res = await app.http.inject({
+          method: method as 'GET',
+          url: `/api/v1${url}`,
+          headers: auth(token),
+          ...(body !== undefined ? { payload: body as object } : {}),
+        });
         expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(status);
         expect(res.json().error.code).toEqual(expect.any(String));
       }
@@ -524,7 +580,12 @@ for (const target of await targets()) {
         const res = await post(`/rollcalls/${rc.id}/marks`, body);
         expect(res.statusCode, res.body).toBe(400);
       }
-      const raw = await app.http.inject({ method: 'POST', url: `/api/v1/rollcalls/${rc.id}/marks`, headers: { ...auth(token), 'content-type': 'application/json' }, body: '{"marks": [' });
+      const raw = await app.http.inject({
+        method: 'POST',
+        url: `/api/v1/rollcalls/${rc.id}/marks`,
+        headers: { ...auth(token), 'content-type': 'application/json' },
+        body: '{"marks": [',
+      });
       expect(raw.statusCode).toBe(400);
       const monitor = await app.tokenFor('monitor');
       expect((await post('/rollcalls', { facilityId: facility.id }, monitor)).statusCode).toBe(403);

@@ -18,7 +18,9 @@ const NEW = `${DATA}/un-consolidated/2026-02-27_watchman/UN_consolidated.xml`;
 
 function readList(path: string): string {
   if (!existsSync(path)) {
-    throw new Error(`Watchlist test data missing: ${path} (expected the shared data folder ../shared/data/watchlists beside the repository, or CUSTOS_WATCHLISTS)`);
+    throw new Error(
+      `Watchlist test data missing: ${path} (expected the shared data folder ../shared/data/watchlists beside the repository, or CUSTOS_WATCHLISTS)`,
+    );
   }
   return readFileSync(path, 'utf8');
 }
@@ -80,97 +82,96 @@ describe.each(list)('list updates: withdrawn hits and screening against what cha
     return runs[0]!.details as Record<string, unknown>;
   };
 
-  it(
-    'withdraws the pending hits against an entry a release removes, keeps decisions, and raises the pair again when the entry is back',
-    async () => {
-      const munir = await buildPerson(app.services, { names: [{ full: 'Munir al-Kubaysi' }], birthDate: '1966', nationalities: ['IRQ'] });
-      const munirDismissed = await buildPerson(app.services, { names: [{ full: 'Muneer Al-Kubaisi' }], birthDate: '1966', nationalities: ['IRQ'] });
-      const munirConfirmed = await buildPerson(app.services, { names: [{ full: 'منير القبيسي' }], birthDate: '1966', nationalities: ['IRQ'] });
-      const caddow = await buildPerson(app.services, { names: [{ full: 'Abdullahi Osman Mohamed Caddow' }], birthDate: '1975', nationalities: ['SOM'] });
-      const dagalo = await buildPerson(app.services, { names: [{ full: 'Abdul Rahim Hamdan Dagalo' }], birthDate: '1972-01-01', nationalities: ['SDN'] });
-      await app.services.screening.idle();
+  it('withdraws the pending hits against an entry a release removes, keeps decisions, and raises the pair again when the entry is back', async () => {
+    const munir = await buildPerson(app.services, { names: [{ full: 'Munir al-Kubaysi' }], birthDate: '1966', nationalities: ['IRQ'] });
+    const munirDismissed = await buildPerson(app.services, { names: [{ full: 'Muneer Al-Kubaisi' }], birthDate: '1966', nationalities: ['IRQ'] });
+    const munirConfirmed = await buildPerson(app.services, { names: [{ full: 'منير القبيسي' }], birthDate: '1966', nationalities: ['IRQ'] });
+    const caddow = await buildPerson(app.services, { names: [{ full: 'Abdullahi Osman Mohamed Caddow' }], birthDate: '1975', nationalities: ['SOM'] });
+    const dagalo = await buildPerson(app.services, { names: [{ full: 'Abdul Rahim Hamdan Dagalo' }], birthDate: '1972-01-01', nationalities: ['SDN'] });
+    await app.services.screening.idle();
 
-      const v1 = await importXml(oldXml, 'un-2025-11-18.xml');
-      const [pendingHit] = await hitsOf(munir, 'IQi.074');
-      expect(pendingHit?.status).toBe('pending');
-      const [toDismiss] = await hitsOf(munirDismissed, 'IQi.074');
-      const [toConfirm] = await hitsOf(munirConfirmed, 'IQi.074');
-      const [caddowHit] = await hitsOf(caddow, 'SOi.022');
-      expect([toDismiss?.status, toConfirm?.status, caddowHit?.status]).toEqual(['pending', 'pending', 'pending']);
-      expect(await hitsOf(dagalo)).toEqual([]);
-      expect((await decide(toDismiss!.id, 'dismiss', 'Family book: born in Ramadi to another father')).statusCode).toBe(200);
-      expect((await decide(toConfirm!.id, 'confirm', 'Passport seen; matches the listed birth')).statusCode).toBe(200);
-      expect((await decide(caddowHit!.id, 'dismiss', 'Different clan and birth place per interview')).statusCode).toBe(200);
-      // an index built before the removal, as a screening already running when the import commits would hold
-      const staleIndex = await app.services.screening.currentIndex();
+    const v1 = await importXml(oldXml, 'un-2025-11-18.xml');
+    const [pendingHit] = await hitsOf(munir, 'IQi.074');
+    expect(pendingHit?.status).toBe('pending');
+    const [toDismiss] = await hitsOf(munirDismissed, 'IQi.074');
+    const [toConfirm] = await hitsOf(munirConfirmed, 'IQi.074');
+    const [caddowHit] = await hitsOf(caddow, 'SOi.022');
+    expect([toDismiss?.status, toConfirm?.status, caddowHit?.status]).toEqual(['pending', 'pending', 'pending']);
+    expect(await hitsOf(dagalo)).toEqual([]);
+    expect((await decide(toDismiss!.id, 'dismiss', 'Family book: born in Ramadi to another father')).statusCode).toBe(200);
+    expect((await decide(toConfirm!.id, 'confirm', 'Passport seen; matches the listed birth')).statusCode).toBe(200);
+    expect((await decide(caddowHit!.id, 'dismiss', 'Different clan and birth place per interview')).statusCode).toBe(200);
+    // an index built before the removal, as a screening already running when the import commits would hold
+    const staleIndex = await app.services.screening.currentIndex();
 
-      const v2 = await importXml(newXml, 'un-2026-02-27.xml');
-      expect(v2.diff).toMatchObject({ added: 4, removed: 1, changed: 2 });
+    const v2 = await importXml(newXml, 'un-2026-02-27.xml');
+    expect(v2.diff).toMatchObject({ added: 4, removed: 1, changed: 2 });
 
-      // the pending hit left the queue ...
-      expect((await queue('pending')).some((h) => h.id === pendingHit!.id)).toBe(false);
-      expect((await queue('withdrawn')).map((h) => h.id)).toContain(pendingHit!.id);
-      // ... and is still there to read, with why and by which version
-      const read = await app.http.inject({ method: 'GET', url: `/api/v1/screening/hits/${pendingHit!.id}`, headers: auth(screener) });
-      expect(read.statusCode).toBe(200);
-      const withdrawn = read.json() as Hit;
-      expect(withdrawn.status).toBe('withdrawn');
-      expect(withdrawn.decision).toBeNull();
-      expect(withdrawn.withdrawal?.versionId).toBe(v2.id);
-      expect(withdrawn.withdrawal?.reason).toContain('IQi.074');
-      expect(withdrawn.withdrawal?.reason).toContain(`removed from the un-consolidated list in version ${v2.id}`);
-      expect(withdrawn.entry).toMatchObject({ active: false, removedIn: { versionId: v2.id } });
-      // nothing is left to decide on it
-      const late = await decide(pendingHit!.id, 'confirm', 'seen the passport');
-      expect(late.statusCode).toBe(409);
-      expect(late.json().error.code).toBe('screening.hit_withdrawn');
-      expect(late.json().error.message).toContain('IQi.074');
-      // the withdrawal is audited on the person, by the import's actor, like a decision
-      const audit = await app.services.audit.list(adminActor, { subjectType: 'person', subjectId: munir, action: 'screening.hit_withdraw', limit: 10 });
-      expect(audit).toHaveLength(1);
-      expect(audit[0]!.details).toMatchObject({ hitId: pendingHit!.id, ref: 'IQi.074', versionId: v2.id });
-      const version = (await app.http.inject({ method: 'GET', url: `/api/v1/watchlists/versions/${v2.id}`, headers: auth(screener) })).json();
-      expect(version.withdrawnHits).toBe(1);
+    // the pending hit left the queue ...
+    expect((await queue('pending')).some((h) => h.id === pendingHit!.id)).toBe(false);
+    expect((await queue('withdrawn')).map((h) => h.id)).toContain(pendingHit!.id);
+    // ... and is still there to read, with why and by which version
+    const read = await app.http.inject({ method: 'GET', url: `/api/v1/screening/hits/${pendingHit!.id}`, headers: auth(screener) });
+    expect(read.statusCode).toBe(200);
+    const withdrawn = read.json() as Hit;
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(withdrawn.decision).toBeNull();
+    expect(withdrawn.withdrawal?.versionId).toBe(v2.id);
+    expect(withdrawn.withdrawal?.reason).toContain('IQi.074');
+    expect(withdrawn.withdrawal?.reason).toContain(`removed from the un-consolidated list in version ${v2.id}`);
+    expect(withdrawn.entry).toMatchObject({ active: false, removedIn: { versionId: v2.id } });
+    // nothing is left to decide on it
+    const late = await decide(pendingHit!.id, 'confirm', 'seen the passport');
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.code).toBe('screening.hit_withdrawn');
+    expect(late.json().error.message).toContain('IQi.074');
+    // the withdrawal is audited on the person, by the import's actor, like a decision
+    const audit = await app.services.audit.list(adminActor, { subjectType: 'person', subjectId: munir, action: 'screening.hit_withdraw', limit: 10 });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.details).toMatchObject({ hitId: pendingHit!.id, ref: 'IQi.074', versionId: v2.id });
+    const version = (await app.http.inject({ method: 'GET', url: `/api/v1/watchlists/versions/${v2.id}`, headers: auth(screener) })).json();
+    expect(version.withdrawnHits).toBe(1);
 
-      // decided hits keep their decision and show that the entry is off the list
-      const [dismissed] = await hitsOf(munirDismissed, 'IQi.074');
-      expect(dismissed).toMatchObject({ status: 'dismissed', decision: { reason: 'Family book: born in Ramadi to another father' }, withdrawal: null });
-      expect(dismissed!.entry).toMatchObject({ active: false, removedIn: { versionId: v2.id } });
-      const [confirmed] = await hitsOf(munirConfirmed, 'IQi.074');
-      expect(confirmed).toMatchObject({ status: 'confirmed', entry: { active: false } });
+    // decided hits keep their decision and show that the entry is off the list
+    const [dismissed] = await hitsOf(munirDismissed, 'IQi.074');
+    expect(dismissed).toMatchObject({ status: 'dismissed', decision: { reason: 'Family book: born in Ramadi to another father' }, withdrawal: null });
+    expect(dismissed!.entry).toMatchObject({ active: false, removedIn: { versionId: v2.id } });
+    const [confirmed] = await hitsOf(munirConfirmed, 'IQi.074');
+    expect(confirmed).toMatchObject({ status: 'confirmed', entry: { active: false } });
 
-      // a screening that matched against the list before the removal records no hit against the removed entry
-      const stale = await app.services.screening.screenPersons([munir], 'test:stale-index', {}, staleIndex);
-      expect(stale.newHits).toBe(0);
-      expect((await hitsOf(munir, 'IQi.074')).map((h) => h.status)).toEqual(['withdrawn']);
+    // a screening that matched against the list before the removal records no hit against the removed entry
+    const stale = await app.services.screening.screenPersons([munir], 'test:stale-index', {}, staleIndex);
+    expect(stale.newHits).toBe(0);
+    expect((await hitsOf(munir, 'IQi.074')).map((h) => h.status)).toEqual(['withdrawn']);
 
-      // the list update screened against the entries it added or changed only: the added SDi.008 is hit ...
-      const [dagaloHit] = await hitsOf(dagalo, 'SDi.008');
-      expect(dagaloHit).toMatchObject({ status: 'pending', trigger: `list_update:un-consolidated:${v2.id}` });
-      // ... the changed SOi.022 was screened again and its dismissed pair (same data) not raised again
-      expect((await hitsOf(caddow, 'SOi.022')).map((h) => h.status)).toEqual(['dismissed']);
-      const run = await lastRun();
-      // the four added and two changed entries are all individuals
-      expect(run).toMatchObject({ scope: 'entries added or changed', versions: [v2.id], entries: 6 });
-      // and a full re-screen finds nothing the list update missed
-      const full = await app.services.screening.screenAll('test:full');
-      expect(full.candidates).toBeGreaterThan(0);
-      expect({ newHits: full.newHits, refreshedHits: full.refreshedHits }).toEqual({ newHits: 0, refreshedHits: 0 });
+    // the list update screened against the entries it added or changed only: the added SDi.008 is hit ...
+    const [dagaloHit] = await hitsOf(dagalo, 'SDi.008');
+    expect(dagaloHit).toMatchObject({ status: 'pending', trigger: `list_update:un-consolidated:${v2.id}` });
+    // ... the changed SOi.022 was screened again and its dismissed pair (same data) not raised again
+    expect((await hitsOf(caddow, 'SOi.022')).map((h) => h.status)).toEqual(['dismissed']);
+    const run = await lastRun();
+    // the four added and two changed entries are all individuals
+    expect(run).toMatchObject({ scope: 'entries added or changed', versions: [v2.id], entries: 6 });
+    // and a full re-screen finds nothing the list update missed
+    const full = await app.services.screening.screenAll('test:full');
+    expect(full.candidates).toBeGreaterThan(0);
+    expect({ newHits: full.newHits, refreshedHits: full.refreshedHits }).toEqual({ newHits: 0, refreshedHits: 0 });
 
-      // the entry comes back (the older release again): the withdrawn pair is raised again; decisions stand
-      const v3 = await importXml(oldXml, 'un-2025-11-18-again.xml');
-      expect(v3.diff).toMatchObject({ added: 1, removed: 4 });
-      const munirHits = await hitsOf(munir, 'IQi.074');
-      expect(munirHits.map((h) => h.status).sort()).toEqual(['pending', 'withdrawn']);
-      expect(munirHits.find((h) => h.status === 'pending')).toMatchObject({ trigger: `list_update:un-consolidated:${v3.id}`, entry: { active: true, removedIn: null } });
-      expect((await hitsOf(munirDismissed, 'IQi.074')).map((h) => h.status)).toEqual(['dismissed']);
-      expect((await hitsOf(munirConfirmed, 'IQi.074')).map((h) => h.status)).toEqual(['confirmed']);
-      // and the Sudanese entries it lacks withdraw the hit they had raised
-      expect((await hitsOf(dagalo, 'SDi.008')).map((h) => h.status)).toEqual(['withdrawn']);
-      expect(v1.id).not.toBe(v3.id);
-    },
-    240_000,
-  );
+    // the entry comes back (the older release again): the withdrawn pair is raised again; decisions stand
+    const v3 = await importXml(oldXml, 'un-2025-11-18-again.xml');
+    expect(v3.diff).toMatchObject({ added: 1, removed: 4 });
+    const munirHits = await hitsOf(munir, 'IQi.074');
+    expect(munirHits.map((h) => h.status).sort()).toEqual(['pending', 'withdrawn']);
+    expect(munirHits.find((h) => h.status === 'pending')).toMatchObject({
+      trigger: `list_update:un-consolidated:${v3.id}`,
+      entry: { active: true, removedIn: null },
+    });
+    expect((await hitsOf(munirDismissed, 'IQi.074')).map((h) => h.status)).toEqual(['dismissed']);
+    expect((await hitsOf(munirConfirmed, 'IQi.074')).map((h) => h.status)).toEqual(['confirmed']);
+    // and the Sudanese entries it lacks withdraw the hit they had raised
+    expect((await hitsOf(dagalo, 'SDi.008')).map((h) => h.status)).toEqual(['withdrawn']);
+    expect(v1.id).not.toBe(v3.id);
+  }, 240_000);
 
   it('answers bad input about withdrawn hits with 4xx, never 500', async () => {
     const cases = [

@@ -10,7 +10,9 @@ const OLD = `${DATA}/un-consolidated/2025-11-18_mkweli/un_consolidated.xml`;
 
 function readList(path: string): string {
   if (!existsSync(path)) {
-    throw new Error(`Watchlist test data missing: ${path} (expected the shared data folder ../shared/data/watchlists beside the repository, or CUSTOS_WATCHLISTS)`);
+    throw new Error(
+      `Watchlist test data missing: ${path} (expected the shared data folder ../shared/data/watchlists beside the repository, or CUSTOS_WATCHLISTS)`,
+    );
   }
   return readFileSync(path, 'utf8');
 }
@@ -125,7 +127,12 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     expect(versions).toHaveLength(2);
     expect(versions[0].id).toBe(v2.id);
     const detail = (await app.http.inject({ method: 'GET', url: `/api/v1/watchlists/versions/${v2.id}`, headers: auth(screener) })).json();
-    expect(detail.changes.filter((c: { change: string }) => c.change === 'removed').map((c: { ref: string }) => c.ref).sort()).toEqual(removed);
+    expect(
+      detail.changes
+        .filter((c: { change: string }) => c.change === 'removed')
+        .map((c: { ref: string }) => c.ref)
+        .sort(),
+    ).toEqual(removed);
     await app.services.screening.idle();
   }, 120_000);
 
@@ -160,7 +167,12 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     });
     expect(dismissed.statusCode).toBe(200);
     expect(dismissed.json().status).toBe('dismissed');
-    const again = await app.http.inject({ method: 'POST', url: `/api/v1/screening/hits/${hit.id}/confirm`, headers: auth(screener), payload: { reason: 'changed my mind' } });
+    const again = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/screening/hits/${hit.id}/confirm`,
+      headers: auth(screener),
+      payload: { reason: 'changed my mind' },
+    });
     expect(again.statusCode).toBe(409);
 
     // the list is imported again (a list update screens against what it changed: nothing here) and everyone is
@@ -191,7 +203,12 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     const none = (await app.http.inject({ method: 'GET', url: `/api/v1/screening/hits?personId=${child}`, headers: auth(screener) })).json();
     expect(none).toEqual([]);
 
-    const noReason = await app.http.inject({ method: 'POST', url: `/api/v1/screening/persons/${child}/screen`, headers: auth(screener), payload: { reason: '' } });
+    const noReason = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/screening/persons/${child}/screen`,
+      headers: auth(screener),
+      payload: { reason: '' },
+    });
     expect(noReason.statusCode).toBe(400);
     const investigator = await app.tokenFor('investigator');
     const forbidden = await app.http.inject({
@@ -213,14 +230,20 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     expect(body.minor).toBe(true);
     // the birth years are far apart, so the same name is weak evidence: whatever the outcome, the request is recorded
     const audit = await app.services.audit.list(adminActor, { subjectType: 'person', subjectId: child, limit: 100 });
-    const request = audit.find((a: { action: string }) => a.action === 'screening.request') as { details: { reason: string; possiblyMinor: boolean } } | undefined;
+    const request = audit.find((a: { action: string }) => a.action === 'screening.request') as
+      | { details: { reason: string; possiblyMinor: boolean } }
+      | undefined;
     expect(request?.details.reason).toContain('Court order');
     expect(request?.details.possiblyMinor).toBe(true);
   }, 60_000);
 
   it('re-screens the whole registry on worker threads with the outcome of a run on one thread', async () => {
     expect((await importXml(newXml)).statusCode).toBe(201);
-    const adult = await buildPerson(app.services, { names: [{ full: 'Ibrahim Awwad Ibrahim al-Badri al-Samarrai' }], birthDate: '1971', nationalities: ['IRQ'] });
+    const adult = await buildPerson(app.services, {
+      names: [{ full: 'Ibrahim Awwad Ibrahim al-Badri al-Samarrai' }],
+      birthDate: '1971',
+      nationalities: ['IRQ'],
+    });
     await buildPerson(app.services, { names: [{ full: 'Ibrahim Awad Ibrahim al-Badri' }], birthDate: '2016', nationalities: ['IRQ'], sex: 'M' });
     await buildPerson(app.services, { names: [{ full: 'Yusuf Karim Hadi al-Mansouri' }], birthDate: '1980', nationalities: ['IRQ'] });
     await app.services.screening.idle();
@@ -230,7 +253,14 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     const times: number[] = [];
     // small pages and chunks: the worker and this thread share each page while the next is read and the last recorded
     const phases = { load: 0, match: 0, record: 0, workers: 0 };
-    const pooled = await app.services.screening.screenAll('test:workers', { workers: 1, pageSize: 3, chunkSize: 1, stats, phases, onPerson: (ms) => times.push(ms) });
+    const pooled = await app.services.screening.screenAll('test:workers', {
+      workers: 1,
+      pageSize: 3,
+      chunkSize: 1,
+      stats,
+      phases,
+      onPerson: (ms) => times.push(ms),
+    });
     expect(phases.workers).toBe(1);
     expect(pooled).toEqual({ ...here, trigger: 'test:workers' });
     expect(pooled.skippedMinors).toBeGreaterThan(0);

@@ -64,9 +64,22 @@ async function run(target: BenchTarget) {
     const rows = await queryRows<Record<string, unknown>>(services.database.db, sql`select * from custody_events order by seq`);
     const texts = rows.map((r) =>
       canonicalJson({
-        id: r.id, siteId: r.site_id, seq: Number(r.seq), personId: r.person_id, type: r.type, occurredAt: new Date(r.occurred_at as string),
-        recordedAt: new Date(r.recorded_at as string), recordedBy: r.recorded_by, fromFacilityId: r.from_facility_id, fromUnitId: r.from_unit_id,
-        toFacilityId: r.to_facility_id, toUnitId: r.to_unit_id, authority: r.authority, reason: r.reason, evidence: r.evidence, prevHash: r.prev_hash,
+        id: r.id,
+        siteId: r.site_id,
+        seq: Number(r.seq),
+        personId: r.person_id,
+        type: r.type,
+        occurredAt: new Date(r.occurred_at as string),
+        recordedAt: new Date(r.recorded_at as string),
+        recordedBy: r.recorded_by,
+        fromFacilityId: r.from_facility_id,
+        fromUnitId: r.from_unit_id,
+        toFacilityId: r.to_facility_id,
+        toUnitId: r.to_unit_id,
+        authority: r.authority,
+        reason: r.reason,
+        evidence: r.evidence,
+        prevHash: r.prev_hash,
       }),
     );
     const bytes = texts.reduce((n, s) => n + Buffer.byteLength(s), 0);

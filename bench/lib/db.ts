@@ -11,7 +11,7 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 /** A fresh, migrated database for one benchmark run: in-memory PGlite, or a scratch database on the server. */
 export async function benchServices(target: BenchTarget): Promise<{ services: Services; close: () => Promise<void> }> {
   let url: string | undefined;
-  let drop = async () => undefined as void;
+  let drop = async (): Promise<void> => undefined;
   if (target === 'postgres') {
     const name = `custos_bench_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: ADMIN_URL });

@@ -15,7 +15,15 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { arabicSkeleton } from '../../src/modules/names/names.arabic';
 import { latinSkeleton } from '../../src/modules/names/names.latin';
-import { alignClasses, HAND_COSTS, HAND_INDELS, HAND_SUBSTITUTIONS, makeCosts, skeletonSimilarity, type SkeletonCosts } from '../../src/modules/names/names.similarity';
+import {
+  alignClasses,
+  HAND_COSTS,
+  HAND_INDELS,
+  HAND_SUBSTITUTIONS,
+  makeCosts,
+  skeletonSimilarity,
+  type SkeletonCosts,
+} from '../../src/modules/names/names.similarity';
 import type { VariantTableFile } from '../../src/modules/names/names.variants';
 import { buildGroups, loadTransliterations } from './data';
 

@@ -16,7 +16,17 @@ import { defaultVariants } from '../../src/modules/names/names.variants';
 import { doubleMetaphoneBaseline, jaroWinklerBaseline, sortedLevenshteinBaseline } from './baselines';
 import { buildGroups, loadTransliterations } from './data';
 import { atThreshold, recallAtPrecision, round, summary, type Scored } from './metrics';
-import { cleanWords, crossScriptPairs, fullNamePairs, isArabicOrigin, mulberry32, spellingIndex, variantPairs, type Category, type LabelledPair } from './pairs';
+import {
+  cleanWords,
+  crossScriptPairs,
+  fullNamePairs,
+  isArabicOrigin,
+  mulberry32,
+  spellingIndex,
+  variantPairs,
+  type Category,
+  type LabelledPair,
+} from './pairs';
 import { watchlistPairs } from './watchlist';
 
 type Method = (a: string, b: string) => number;
@@ -114,7 +124,9 @@ function speed(pairs: LabelledPair[]) {
   }, 5);
   // one probability of the learned pair model, on the sample's pairs of two Latin words
   const model = defaultPairModel();
-  const latin = prep.filter(([x, y]) => x.tokens.length === 1 && y.tokens.length === 1 && x.tokens[0]!.segmented.length > 0 && y.tokens[0]!.segmented.length > 0);
+  const latin = prep.filter(
+    ([x, y]) => x.tokens.length === 1 && y.tokens.length === 1 && x.tokens[0]!.segmented.length > 0 && y.tokens[0]!.segmented.length > 0,
+  );
   const pairModelUs =
     latin.length === 0
       ? NaN
@@ -166,7 +178,6 @@ function main() {
   const groups = buildGroups(loadTransliterations(['wikidata', 'ar2en-train', 'ar2en-eval', 'anetac-train', 'anetac-dev']));
   const evalGroups = buildGroups(loadTransliterations(['ar2en-eval', 'anetac-dev']));
   const index = spellingIndex(groups.values());
-  const evalIndex = index;
 
   const build = (words: ReturnType<typeof cleanWords>, seed: number, fullNames: number) => {
     const rnd = mulberry32(seed);
@@ -201,7 +212,10 @@ function main() {
   const fixed: Record<string, { precision: number; recall: number }> = {};
   for (const c of ['arabic-variant', 'variant', 'cross-script', 'full-name', 'watchlist'] as const) {
     const idx = parts.heldout.map((p, i) => (p.category === c ? i : -1)).filter((i) => i >= 0);
-    const r = atThreshold(idx.map((i) => scored.heldout.custos![i]!), chosen);
+    const r = atThreshold(
+      idx.map((i) => scored.heldout.custos![i]!),
+      chosen,
+    );
     fixed[c] = { precision: round(r.precision), recall: round(r.recall) };
   }
 

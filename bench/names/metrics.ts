@@ -15,10 +15,11 @@ export function rocAuc(xs: Scored[]): number {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1]!.score === sorted[i]!.score) j++;
     const avgRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (sorted[k]!.label === 1) {
-      rankSum += avgRank;
-      pos++;
-    }
+    for (let k = i; k <= j; k++)
+      if (sorted[k]!.label === 1) {
+        rankSum += avgRank;
+        pos++;
+      }
     i = j + 1;
   }
   const neg = sorted.length - pos;

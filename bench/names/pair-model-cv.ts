@@ -42,8 +42,21 @@ const fmt = (xs: Scored[]) => {
   return { auc: round(m.auc, 4), recallAtP95: round(m.recallAtP95, 4), precisionAtR98: round(m.precisionAtR98, 4) };
 };
 const out = Object.fromEntries(
-  Object.entries(scores).map(([cat, s]) => [cat, { pairs: s.handSet.length, positives: s.handSet.filter((x) => x.label === 1).length, handSet: fmt(s.handSet), withPairModel: fmt(s.blend) }]),
+  Object.entries(scores).map(([cat, s]) => [
+    cat,
+    { pairs: s.handSet.length, positives: s.handSet.filter((x) => x.label === 1).length, handSet: fmt(s.handSet), withPairModel: fmt(s.blend) },
+  ]),
 );
 process.stdout.write(
-  JSON.stringify({ benchmark: 'names-pair-model-cv', date: new Date().toISOString(), folds: FOLDS, blend: { weight: SCORING.pairModelWeight, from: SCORING.pairModelFrom, full: SCORING.pairModelFull }, ...out }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      benchmark: 'names-pair-model-cv',
+      date: new Date().toISOString(),
+      folds: FOLDS,
+      blend: { weight: SCORING.pairModelWeight, from: SCORING.pairModelFrom, full: SCORING.pairModelFull },
+      ...out,
+    },
+    null,
+    2,
+  ) + '\n',
 );

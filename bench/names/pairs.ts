@@ -173,8 +173,7 @@ export function variantPairs(words: Word[], index: SpellingIndex, rnd: () => num
   for (const w of words) {
     if (w.spellings.length < 2) continue;
     const combos: Array<[string, string]> = [];
-    for (let i = 0; i < w.spellings.length; i++)
-      for (let j = i + 1; j < w.spellings.length; j++) combos.push([w.spellings[i]!, w.spellings[j]!]);
+    for (let i = 0; i < w.spellings.length; i++) for (let j = i + 1; j < w.spellings.length; j++) combos.push([w.spellings[i]!, w.spellings[j]!]);
     for (const [x, y] of combos.sort(() => rnd() - 0.5).slice(0, maxPerWord)) {
       out.push({ a: cap(x), b: cap(y), label: 1, category, type: 'same-arabic-word', word: w.group.key });
       // as far from x (in plain edits) as the positive spelling y is: only which edits matter can tell them apart
@@ -218,8 +217,7 @@ function renderLatin(n: FullName, rnd: () => number, layout: Layout, abu = false
   } else if (n.givenAbd) {
     const x = pick(rnd, n.given.spellings);
     const r = rnd();
-    given =
-      r < 0.25 ? `Abd al-${cap(x)}` : r < 0.5 ? `Abdul ${cap(x)}` : r < 0.7 ? `Abdel ${cap(x)}` : r < 0.85 ? `Abdul${x}` : `Abd-el-${cap(x)}`;
+    given = r < 0.25 ? `Abd al-${cap(x)}` : r < 0.5 ? `Abdul ${cap(x)}` : r < 0.7 ? `Abdel ${cap(x)}` : r < 0.85 ? `Abdul${x}` : `Abd-el-${cap(x)}`;
   } else {
     given = sp(n.given);
   }
@@ -279,7 +277,13 @@ export function fullNamePairs(words: Word[], index: SpellingIndex, rnd: () => nu
     const r = rnd();
     const missing: Layout = n.grandfather && rnd() < 0.5 ? 'no-grandfather' : n.family && rnd() < 0.3 ? 'no-family' : 'no-father';
     const posLayout: Layout = r < 0.4 ? 'normal' : r < 0.65 && n.family ? 'family-first' : r < 0.65 ? 'normal' : missing;
-    out.push({ a, b: render(n, posLayout), label: 1, category: 'full-name', type: posLayout === 'normal' ? 'respelled' : posLayout === 'family-first' ? 'reordered' : 'missing-part' });
+    out.push({
+      a,
+      b: render(n, posLayout),
+      label: 1,
+      category: 'full-name',
+      type: posLayout === 'normal' ? 'respelled' : posLayout === 'family-first' ? 'reordered' : 'missing-part',
+    });
     // negatives
     const t = rnd();
     if (t < 0.35) {

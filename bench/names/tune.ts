@@ -14,7 +14,13 @@ const words = cleanWords(groups.values(), 'tune');
 const index = spellingIndex(groups.values());
 const rnd = mulberry32(2);
 const pairs: LabelledPair[] = [
-  ...variantPairs(words.filter((w) => isArabicOrigin(w.group.arabic)), index, rnd, 3, 'arabic-variant'),
+  ...variantPairs(
+    words.filter((w) => isArabicOrigin(w.group.arabic)),
+    index,
+    rnd,
+    3,
+    'arabic-variant',
+  ),
   ...variantPairs(words, index, rnd),
   ...crossScriptPairs(words, index, rnd),
   ...fullNamePairs(words, index, rnd, 1500),

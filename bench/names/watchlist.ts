@@ -21,7 +21,13 @@ interface Individual {
 }
 
 function decode(s: string): string {
-  return s.replace(/&amp;/g, '&').replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').trim();
+  return s
+    .replace(/&amp;/g, '&')
+    .replace(/&apos;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .trim();
 }
 
 export function watchlistPairs(): LabelledPair[] {
@@ -41,7 +47,11 @@ export function watchlistPairs(): LabelledPair[] {
       .join(' ');
     if (latin === '') continue;
     const aliases = [...body.matchAll(/<QUALITY>Good<\/QUALITY>\s*<ALIAS_NAME>([^<]*)<\/ALIAS_NAME>/g)].map((a) => decode(a[1]!)).filter((a) => a !== '');
-    const words = new Set(basicNormalize(latin).split(' ').filter((w) => w.length > 2 && !['bin', 'ibn', 'abu', 'abd'].includes(w)));
+    const words = new Set(
+      basicNormalize(latin)
+        .split(' ')
+        .filter((w) => w.length > 2 && !['bin', 'ibn', 'abu', 'abd'].includes(w)),
+    );
     people.push({ latin, original, aliases, words });
   }
   const out: LabelledPair[] = [];

@@ -35,7 +35,15 @@ async function settle(page: Page): Promise<void> {
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const results: Record<string, unknown>[] = [];
 try {
@@ -54,7 +62,8 @@ try {
     await page.locator('input[name=password]').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('whoami').waitFor();
-    const api = async <T>(path: string) => (await (await page.request.get(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+    const api = async <T>(path: string) =>
+      (await (await page.request.get(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
     const facilities = await api<{ id: string; code: string }[]>('/facilities');
     const hol = facilities.find((f) => f.code === 'HOL') ?? facilities[0]!;
     const people = await api<{ id: string }[]>('/persons?q=Mohammed&limit=1').then((p) => (Array.isArray(p) ? p : []));
@@ -89,7 +98,8 @@ try {
       const landed = new URL(page.url()).pathname;
       if (landed !== path.split('?')[0]) throw new Error(`${path} ended on ${landed}`);
       if ((await page.locator('input[name=password]').count()) > 0) throw new Error(`${path} shows the sign-in form`);
-      if (process.env.PAGES_SHOTS) await page.screenshot({ path: `${process.env.PAGES_SHOTS}/${path.split('?')[0]!.replace(/\//g, '_')}-${viewport.width}.png` });
+      if (process.env.PAGES_SHOTS)
+        await page.screenshot({ path: `${process.env.PAGES_SHOTS}/${path.split('?')[0]!.replace(/\//g, '_')}-${viewport.width}.png` });
       samples.sort((a, b) => a - b);
       results.push({
         viewport: `${viewport.width}x${viewport.height}`,
@@ -108,7 +118,11 @@ try {
 
 /** Each chain check `runs` times over HTTP (the browser is not involved): wall time and the server's own durationMs. */
 async function timeChains(): Promise<Record<string, unknown>[]> {
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password }) });
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user, password }),
+  });
   const { token } = (await login.json()) as { token: string };
   const out: Record<string, unknown>[] = [];
   for (const path of ['/ledger/verify?scope=full', '/ledger/verify?scope=tail', '/audit/verify?scope=full', '/audit/verify?scope=tail']) {
@@ -128,10 +142,23 @@ async function timeChains(): Promise<Record<string, unknown>[]> {
       continue;
     }
     const med = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
-    out.push({ check: path, ok: last.ok, length: last.events ?? last.entries, rehashed: last.checkedEvents ?? last.checkedEntries, medianMs: med(wall), serverMedianMs: med(server) });
+    out.push({
+      check: path,
+      ok: last.ok,
+      length: last.events ?? last.entries,
+      rehashed: last.checkedEvents ?? last.checkedEntries,
+      medianMs: med(wall),
+      serverMedianMs: med(server),
+    });
   }
   return out;
 }
 
 const chainResults = chains ? await timeChains() : undefined;
-console.log(JSON.stringify({ bench: 'pages', date: new Date().toISOString(), url: base, user, runs, results, ...(chainResults ? { chains: chainResults } : {}) }, null, 2));
+console.log(
+  JSON.stringify(
+    { bench: 'pages', date: new Date().toISOString(), url: base, user, runs, results, ...(chainResults ? { chains: chainResults } : {}) },
+    null,
+    2,
+  ),
+);

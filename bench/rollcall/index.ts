@@ -116,7 +116,9 @@ async function run(target: BenchTarget) {
     const markSeconds = seconds(t);
     // A retried batch (a tablet resending after a lost reply) changes nothing.
     t = performance.now();
-    const retry = (await http.inject({ method: 'POST', url: `/api/v1/rollcalls/${rollcall.id}/marks`, headers, payload: bodies[0]! })).json() as { recorded: number };
+    const retry = (await http.inject({ method: 'POST', url: `/api/v1/rollcalls/${rollcall.id}/marks`, headers, payload: bodies[0]! })).json() as {
+      recorded: number;
+    };
     const retrySeconds = seconds(t);
 
     // --- close, with a commander's SSE stream listening ------------------------------------------------------------
@@ -125,7 +127,14 @@ async function run(target: BenchTarget) {
     const alertArrived = waitForEvent(stream, 'alert.raised');
     const closeStart = performance.now();
     const closed = await fetch(`${address}/api/v1/rollcalls/${rollcall.id}/close`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-    const closeBody = (await closed.json()) as { expected: number; present: number; excused: number; delta: number; misplaced: unknown[]; alerts: { rule: string }[] };
+    const closeBody = (await closed.json()) as {
+      expected: number;
+      present: number;
+      excused: number;
+      delta: number;
+      misplaced: unknown[];
+      alerts: { rule: string }[];
+    };
     const closeEnd = performance.now();
     const alertAt = await alertArrived;
     controller.abort();
@@ -133,7 +142,9 @@ async function run(target: BenchTarget) {
 
     // --- baseline: the same rows inserted raw, same batches, no checks ---------------------------------------------
     const db = services.database.db;
-    await db.execute(sql`create table bench_raw_marks (id uuid primary key, rollcall_id uuid, person_id uuid, result text, unit_id uuid, marked_at timestamptz)`);
+    await db.execute(
+      sql`create table bench_raw_marks (id uuid primary key, rollcall_id uuid, person_id uuid, result text, unit_id uuid, marked_at timestamptz)`,
+    );
     t = performance.now();
     for (const body of bodies) {
       const rows = body.marks;
@@ -178,7 +189,7 @@ async function run(target: BenchTarget) {
         secondsAfterCloseResponse: +((alertAt - closeEnd) / 1000).toFixed(3),
       },
       baselineRawInsert: { rows: totalMarks, perSecond: Math.round(totalMarks / rawSeconds) },
-      marksVsRawInsert: +((totalMarks / markSeconds) / (totalMarks / rawSeconds)).toFixed(3),
+      marksVsRawInsert: +(totalMarks / markSeconds / (totalMarks / rawSeconds)).toFixed(3),
     };
   } finally {
     await http.close();

@@ -67,7 +67,13 @@ async function main() {
   try {
     t = performance.now();
     const ids: string[] = [];
-    for (let i = 0; i < inputs.length; i += 2000) ids.push(...(await services.registry.createMany(actor, inputs.slice(i, i + 2000).map((x) => x.input))));
+    for (let i = 0; i < inputs.length; i += 2000)
+      ids.push(
+        ...(await services.registry.createMany(
+          actor,
+          inputs.slice(i, i + 2000).map((x) => x.input),
+        )),
+      );
     await services.screening.idle(); // no list yet: enrolment screening finds nothing to screen against
     const enrolSeconds = (performance.now() - t) / 1000;
     loads.afterEnrol = load1();
@@ -117,7 +123,11 @@ async function main() {
     cpuAt = process.cpuUsage();
     t = performance.now();
     for (let i = 0; i < ids.length; i += 2000) {
-      const r = await services.screening.screenPersons(ids.slice(i, i + 2000), 'bench:all', { includeMinors: true, phases: phasesAll, onPerson: (ms) => allTimes.push(ms) });
+      const r = await services.screening.screenPersons(ids.slice(i, i + 2000), 'bench:all', {
+        includeMinors: true,
+        phases: phasesAll,
+        onPerson: (ms) => allTimes.push(ms),
+      });
       all.screened += r.screened;
       all.candidates += r.candidates;
       all.newHits += r.newHits;
@@ -238,7 +248,12 @@ async function main() {
         seconds: r3(allSeconds),
         cpuSeconds: allCpu,
         phasesSeconds: { load: r3(phasesAll.load), match: r3(phasesAll.match), record: r3(phasesAll.record) },
-        perPersonMs: { p50: r3(quantile(allTimes, 0.5)), p95: r3(quantile(allTimes, 0.95)), p99: r3(quantile(allTimes, 0.99)), max: r3(allTimes[allTimes.length - 1] ?? 0) },
+        perPersonMs: {
+          p50: r3(quantile(allTimes, 0.5)),
+          p95: r3(quantile(allTimes, 0.95)),
+          p99: r3(quantile(allTimes, 0.99)),
+          max: r3(allTimes[allTimes.length - 1] ?? 0),
+        },
       },
       matcherAllPersons: {
         persons: people.length,
@@ -278,7 +293,11 @@ async function listUpdate() {
   const lastRun = async () => (await services.audit.list(actor, { action: 'screening.run', limit: 1 }))[0]?.details as Record<string, unknown>;
   try {
     let t = performance.now();
-    for (let i = 0; i < inputs.length; i += 2000) await services.registry.createMany(actor, inputs.slice(i, i + 2000).map((x) => x.input));
+    for (let i = 0; i < inputs.length; i += 2000)
+      await services.registry.createMany(
+        actor,
+        inputs.slice(i, i + 2000).map((x) => x.input),
+      );
     await services.screening.idle();
     const enrolSeconds = (performance.now() - t) / 1000;
     loads.afterEnrol = load1();

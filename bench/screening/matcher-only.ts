@@ -50,7 +50,10 @@ function run(dump: string[] | null) {
     const found = index.search(preparePerson(p), {}, stats);
     times.push(performance.now() - t0);
     candidates += found.length;
-    if (dump) dump.push(`${p.id}\t${found.map((c) => `${c.entry.id}=${c.evidence.strength}/${c.evidence.name?.similarity ?? '-'}/${c.evidence.name?.entryName ?? '-'}/${c.evidence.name?.personName ?? '-'}`).join('\t')}`);
+    if (dump)
+      dump.push(
+        `${p.id}\t${found.map((c) => `${c.entry.id}=${c.evidence.strength}/${c.evidence.name?.similarity ?? '-'}/${c.evidence.name?.entryName ?? '-'}/${c.evidence.name?.personName ?? '-'}`).join('\t')}`,
+      );
   }
   const seconds = (performance.now() - t) / 1000;
   const cpu = process.cpuUsage(cpu0);

@@ -75,9 +75,7 @@ function plantedFrom(e: WatchEntry, random: () => number): CreatePersonInput | n
       while (kept.length > 2 && /^(el|al|bin|ibn|ben|abu|abd|abdul)$/i.test(kept[kept.length - 1]!)) kept.pop();
       full = kept.join(' ');
     }
-    full = full
-      .toLowerCase()
-      .replace(/(^|\s)(\p{L})/gu, (_m, s: string, c: string) => s + c.toUpperCase());
+    full = full.toLowerCase().replace(/(^|\s)(\p{L})/gu, (_m, s: string, c: string) => s + c.toUpperCase());
   }
   const nat = e.nationalities.find((c) => /^[A-Z]{3}$/.test(c));
   return { names: [{ full }], sex: 'M', birthDate: String(year), nationalities: nat ? [nat] : [] } as CreatePersonInput;
@@ -92,7 +90,11 @@ export function screenPersonOf(id: string, input: CreatePersonInput, now: Date):
     birthTo: birth.birthTo,
     birthPrecision: birth.birthPrecision,
     nationalities: (input.nationalities ?? []).map((n) => (typeof n === 'string' ? n : n.country)),
-    documents: (input.documents ?? []).map((d) => ({ type: d.type, number: d.number.toUpperCase().replace(/\s+/g, ''), issuingCountry: d.issuingCountry ?? null })),
+    documents: (input.documents ?? []).map((d) => ({
+      type: d.type,
+      number: d.number.toUpperCase().replace(/\s+/g, ''),
+      issuingCountry: d.issuingCountry ?? null,
+    })),
   };
 }
 

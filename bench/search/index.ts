@@ -81,7 +81,11 @@ function metrics(ranks: Array<number | null>) {
 async function main() {
   const nameWords = JSON.parse(readFileSync(new URL('../../src/modules/scenario/name-words.json', import.meta.url), 'utf8')) as NameWords;
   const spellings = new Map<string, string[]>();
-  for (const w of nameWords.words) spellings.set(normalizeArabic(w.ar), w.spellings.filter(([, c]) => c > 0).map(([s]) => s));
+  for (const w of nameWords.words)
+    spellings.set(
+      normalizeArabic(w.ar),
+      w.spellings.filter(([, c]) => c > 0).map(([s]) => s),
+    );
 
   const plan = planWorld({ scale: 'full', seed: SEED, divisor: DIVISOR });
   const inputs: CreatePersonInput[] = plan.persons.map((p) => p.input as CreatePersonInput);

@@ -154,7 +154,10 @@ function main(): void {
         missing.push(`${role}:${ar}`);
         continue;
       }
-      const counted = Math.max(spellings.reduce((s, [, c]) => s + c, 0), 1);
+      const counted = Math.max(
+        spellings.reduce((s, [, c]) => s + c, 0),
+        1,
+      );
       const floor = MIN_WEIGHT[ar] ?? 1;
       const weight = CAPPED.has(role) ? Math.min(Math.max(counted, floor), 10) : Math.max(counted, floor);
       words.push({ ar, role, weight, spellings });

@@ -55,7 +55,10 @@ async function run(target: BenchTarget) {
     const seedMs = performance.now() - t;
     t = performance.now();
     const replay = new TimelineReplay(services, world, clock, { seed: SEED });
-    const summary = await replay.run({ until: UNTIL, onDay: (d) => process.stderr.write(`${target} replayed to ${d.toISOString().slice(0, 10)} (${Math.round((performance.now() - t) / 1000)} s)\n`) });
+    const summary = await replay.run({
+      until: UNTIL,
+      onDay: (d) => process.stderr.write(`${target} replayed to ${d.toISOString().slice(0, 10)} (${Math.round((performance.now() - t) / 1000)} s)\n`),
+    });
     const replayMs = performance.now() - t;
     const events = Object.values(summary.events).reduce((s, n) => s + n, 0);
     const marks = summary.rollcalls.reduce((s, r) => s + r.expected, 0);

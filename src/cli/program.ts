@@ -4,10 +4,7 @@ import { commandRegistrars } from './commands';
 
 /** Builds the `custos` command line. Each command lives in `commands/<verb-noun>.ts` and registers itself. */
 export function buildProgram(): Command {
-  const program = new Command('custos')
-    .description('Custos: digital custody of every person held in a camp or prison')
-    .showHelpAfterError()
-    .exitOverride();
+  const program = new Command('custos').description('Custos: digital custody of every person held in a camp or prison').showHelpAfterError().exitOverride();
   for (const register of commandRegistrars) register(program);
   return program;
 }

@@ -13,7 +13,11 @@ export function register(program: Command): void {
     .option('--data <dir>', 'data folder for the embedded database', './data')
     .option('--scale <scale>', 'small (~2,000 people) or full (~54,000)', 'small')
     .option('--seed <n>', 'random seed: the same seed gives the same world and the same ledger', '1')
-    .option('--until <date>', `replay the timeline to the end of this day (YYYY-MM-DD, from ${TIMELINE_START.slice(0, 10)}) or to an instant`, DAY_AFTER_COLLAPSE)
+    .option(
+      '--until <date>',
+      `replay the timeline to the end of this day (YYYY-MM-DD, from ${TIMELINE_START.slice(0, 10)}) or to an instant`,
+      DAY_AFTER_COLLAPSE,
+    )
     .option('--speed <x>', 'replay speed: simulated seconds per real second (default: as fast as possible)')
     .option('--no-serve', 'seed and replay, print the status, then exit')
     .action(async (opts: { port: string; host: string; data: string; scale: string; seed: string; until: string; speed?: string; serve: boolean }) => {
@@ -28,11 +32,19 @@ export function register(program: Command): void {
       const empty = await databaseIsEmpty(services);
       if (!empty) clock.set(new Date());
       const bar = new cliProgress.SingleBar(
-        { format: '{phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}', hideCursor: true, noTTYOutput: opts.scale === 'full', notTTYSchedule: 5000 },
+        {
+          format: '{phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}',
+          hideCursor: true,
+          noTTYOutput: opts.scale === 'full',
+          notTTYSchedule: 5000,
+        },
         cliProgress.Presets.shades_classic,
       );
       let phase = '';
-      if (empty) process.stdout.write(`Seeding the al-Hol scenario (${opts.scale}, seed ${seed}) and replaying the timeline to ${until.toISOString().slice(0, 16)}Z ...\n`);
+      if (empty)
+        process.stdout.write(
+          `Seeding the al-Hol scenario (${opts.scale}, seed ${seed}) and replaying the timeline to ${until.toISOString().slice(0, 16)}Z ...\n`,
+        );
       const days = Math.ceil((until.getTime() - Date.parse(TIMELINE_START)) / 86_400_000);
       const logins = await seedDemo(services, clock, {
         scale: opts.scale,
@@ -40,7 +52,8 @@ export function register(program: Command): void {
         until: until.toISOString(),
         onSeedProgress: (p) => {
           if (opts.scale !== 'full') {
-            if (p.done === p.total && p.phase !== 'facilities') process.stdout.write(`  ${p.phase === 'persons' ? 'enrolled' : 'admitted'} ${p.total.toLocaleString('en-US')} people\n`);
+            if (p.done === p.total && p.phase !== 'facilities')
+              process.stdout.write(`  ${p.phase === 'persons' ? 'enrolled' : 'admitted'} ${p.total.toLocaleString('en-US')} people\n`);
             return;
           }
           const label = { facilities: 'facilities', persons: 'enrolment ', admissions: 'admissions' }[p.phase];

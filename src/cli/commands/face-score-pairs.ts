@@ -4,7 +4,6 @@ import { printLines, scoreImagePairs, type ImageOutcome } from '../image-pairs';
 import { isDomainError } from '../../platform/errors';
 import { createFaceEngine, faceSimilarity } from '../../modules/biometrics/face';
 
-
 /** `custos face score-pairs FILE`: one similarity per pair (higher is more alike) or `error: REASON`. */
 export function register(program: Command): void {
   const face = program.commands.find((c) => c.name() === 'face') ?? program.command('face').description('Face biometrics');

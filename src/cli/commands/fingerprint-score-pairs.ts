@@ -2,22 +2,14 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { printLines, scoreImagePairs, type ImageOutcome } from '../image-pairs';
 import { isDomainError } from '../../platform/errors';
-import {
-  compareFingerprints,
-  extractFingerprint,
-  prepareTemplate,
-  type PreparedTemplate,
-} from '../../modules/biometrics/fingerprint';
-
+import { compareFingerprints, extractFingerprint, prepareTemplate, type PreparedTemplate } from '../../modules/biometrics/fingerprint';
 
 /**
  * `custos fingerprint score-pairs FILE [--dpi 500]`: one calibrated similarity per pair (higher is more alike;
  * 20, 30, 40 read as false-match rates of 1%, 0.1%, 0.01%) or `error: REASON`. Each distinct image is read once.
  */
 export function register(program: Command): void {
-  const fingerprint =
-    program.commands.find((c) => c.name() === 'fingerprint') ??
-    program.command('fingerprint').description('Fingerprint biometrics');
+  const fingerprint = program.commands.find((c) => c.name() === 'fingerprint') ?? program.command('fingerprint').description('Fingerprint biometrics');
   fingerprint
     .command('score-pairs')
     .description('Print the similarity of each image pair in FILE (lines imageA<TAB>imageB), or error: REASON')

@@ -14,4 +14,16 @@ import { register as screen } from './screen';
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
 
-export const commandRegistrars: CommandRegistrar[] = [serve, demo, migrate, userAdd, ledgerVerify, faceScorePairs, fingerprintScorePairs, namesScorePairs, rollcall, watchlistImport, screen];
+export const commandRegistrars: CommandRegistrar[] = [
+  serve,
+  demo,
+  migrate,
+  userAdd,
+  ledgerVerify,
+  faceScorePairs,
+  fingerprintScorePairs,
+  namesScorePairs,
+  rollcall,
+  watchlistImport,
+  screen,
+];

@@ -17,7 +17,9 @@ export function register(program: Command): void {
           process.stdout.write(`Ledger intact: ${result.events} events; head ${result.head || '(empty)'}\n`);
           for (const h of result.heads) process.stdout.write(`  site ${h.siteId}: seq ${h.seq} ${h.hash}\n`);
         } else {
-          process.stdout.write(`Ledger BROKEN at event ${result.firstBad.id || '(end of chain)'} (site ${result.firstBad.siteId}, seq ${result.firstBad.seq}): ${result.firstBad.message}\n`);
+          process.stdout.write(
+            `Ledger BROKEN at event ${result.firstBad.id || '(end of chain)'} (site ${result.firstBad.siteId}, seq ${result.firstBad.seq}): ${result.firstBad.message}\n`,
+          );
         }
         process.exitCode = result.ok ? 0 : 1;
       } finally {

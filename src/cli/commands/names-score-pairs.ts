@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .argument('<file>', 'pairs file; lines starting with # and extra columns are ignored')
     .option('--explain', 'append a tab and the explanation (which parts matched how) to each line')
     .action(async (file: string, opts: { explain?: boolean }) => {
-      let pairs;
+      let pairs: Awaited<ReturnType<typeof readPairsFile>>;
       try {
         pairs = await readPairsFile(file);
       } catch (err) {

@@ -55,15 +55,37 @@ const HEADER_ALIASES: Record<string, string> = {
  * (unit as a code or an id). Every row is checked before anything is sent; errors name the line.
  */
 export async function marksFromCsv(services: Services, facilityId: string, text: string) {
-  const records = parse(text, { columns: (h: string[]) => h.map((c) => HEADER_ALIASES[c.trim().toLowerCase()] ?? c.trim()), skip_empty_lines: true, trim: true, comment: '#', bom: true }) as Record<string, string>[];
-  const units = new Map((await listUnits(services.database.db, facilityId)).flatMap((u) => [[u.code, u.id], [u.id, u.id]] as [string, string][]));
+  const records = parse(text, {
+    columns: (h: string[]) => h.map((c) => HEADER_ALIASES[c.trim().toLowerCase()] ?? c.trim()),
+    skip_empty_lines: true,
+    trim: true,
+    comment: '#',
+    bom: true,
+  }) as Record<string, string>[];
+  const units = new Map(
+    (await listUnits(services.database.db, facilityId)).flatMap(
+      (u) =>
+        [
+          [u.code, u.id],
+          [u.id, u.id],
+        ] as [string, string][],
+    ),
+  );
   const marks = records.map((row, i) => {
     const unit = row.unit ? units.get(row.unit) : undefined;
     if (row.unit && !unit) throw new ValidationError('rollcall.csv_unknown_unit', `Line ${i + 2}: no unit ${row.unit} in this facility`);
     const mark = Object.fromEntries(
-      Object.entries({ id: row.id, personId: row.personId, result: row.result?.toLowerCase(), reason: row.reason?.toLowerCase(), note: row.note, method: row.method?.toLowerCase(), verificationRef: row.verificationRef, unitId: unit, markedAt: row.markedAt }).filter(
-        ([, v]) => v !== undefined && v !== '',
-      ),
+      Object.entries({
+        id: row.id,
+        personId: row.personId,
+        result: row.result?.toLowerCase(),
+        reason: row.reason?.toLowerCase(),
+        note: row.note,
+        method: row.method?.toLowerCase(),
+        verificationRef: row.verificationRef,
+        unitId: unit,
+        markedAt: row.markedAt,
+      }).filter(([, v]) => v !== undefined && v !== ''),
     );
     const checked = MarksBody.shape.marks.element.safeParse(mark);
     if (!checked.success) {
@@ -102,7 +124,9 @@ export function register(program: Command): void {
 
   rollcall
     .command('mark')
-    .description('Record marks from a CSV (header: personId,result[,reason,note,method,verificationRef,unit,id,markedAt]); re-running the same file records nothing twice')
+    .description(
+      'Record marks from a CSV (header: personId,result[,reason,note,method,verificationRef,unit,id,markedAt]); re-running the same file records nothing twice',
+    )
     .argument('<rollcall>', 'roll call id')
     .argument('<file>', 'CSV file')
     .option('--batch <n>', 'marks per transaction', '1000')
@@ -160,7 +184,9 @@ export function register(program: Command): void {
         const body = CancelRollcallBody.safeParse({ reason: opts.reason });
         if (!body.success) throw new ValidationError('rollcall.cancel_needs_reason', 'A cancellation needs a reason of 3 to 500 characters');
         const view = await services.rollcalls.cancel(cliActor(), rollcallId, body.data);
-        process.stdout.write(`Roll call ${rollcallId} cancelled (${view.cancelled?.reason}); ${view.expected} were expected, nothing was recorded in the ledger\n`);
+        process.stdout.write(
+          `Roll call ${rollcallId} cancelled (${view.cancelled?.reason}); ${view.expected} were expected, nothing was recorded in the ledger\n`,
+        );
       });
     });
 }

@@ -30,7 +30,10 @@ export function register(program: Command): void {
           out(
             hits,
             hits
-              .map((h) => `${h.id} person ${h.personId} (${h.personName ?? '?'}) ~ ${h.entry.source} ${h.entry.ref} ${h.entry.name}: ${h.evidence.name?.text ?? 'document number'}; birth ${h.evidence.birth.outcome}\n`)
+              .map(
+                (h) =>
+                  `${h.id} person ${h.personId} (${h.personName ?? '?'}) ~ ${h.entry.source} ${h.entry.ref} ${h.entry.name}: ${h.evidence.name?.text ?? 'document number'}; birth ${h.evidence.birth.outcome}\n`,
+              )
               .join('') || 'No hits pending review\n',
           );
         } else if (opts.cameOfAge) {

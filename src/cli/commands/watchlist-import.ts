@@ -27,7 +27,8 @@ export function readListInput(file: string, format: ListFormat): ImportInput {
 }
 
 export function register(program: Command): void {
-  const watchlist = program.commands.find((c) => c.name() === 'watchlist') ?? program.command('watchlist').description('Watchlists (UN consolidated list, OFAC SDN)');
+  const watchlist =
+    program.commands.find((c) => c.name() === 'watchlist') ?? program.command('watchlist').description('Watchlists (UN consolidated list, OFAC SDN)');
   watchlist
     .command('import')
     .description('Import a release of a watchlist, record what changed since the last one, and screen the registry against it')

@@ -1,15 +1,5 @@
 /** Roles of contract v1; what each may do is the PERMISSIONS table below, and scope narrows it further. */
-export const ROLES = [
-  'admin',
-  'commander',
-  'officer',
-  'registrar',
-  'screening',
-  'investigator',
-  'legal',
-  'monitor',
-  'liaison',
-] as const;
+export const ROLES = ['admin', 'commander', 'officer', 'registrar', 'screening', 'investigator', 'legal', 'monitor', 'liaison'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = {
@@ -91,10 +81,7 @@ export function canSeeFacility(actor: Actor, facilityId: string): boolean {
 }
 
 /** A person is in scope when one of their facilities (current, destination, enrolling) and nationalities match. */
-export function canSeePerson(
-  actor: Actor,
-  person: { facilityIds: readonly (string | null)[]; nationalities: readonly string[] },
-): boolean {
+export function canSeePerson(actor: Actor, person: { facilityIds: readonly (string | null)[]; nationalities: readonly string[] }): boolean {
   if (isFacilityScoped(actor) && !person.facilityIds.some((f) => f !== null && actor.facilityIds.includes(f))) {
     return false;
   }

@@ -16,10 +16,7 @@ export function requireFacility(actor: Actor, facilityId: string): void {
   }
 }
 
-export function requirePersonInScope(
-  actor: Actor,
-  person: { facilityIds: readonly (string | null)[]; nationalities: readonly string[] },
-): void {
+export function requirePersonInScope(actor: Actor, person: { facilityIds: readonly (string | null)[]; nationalities: readonly string[] }): void {
   if (!canSeePerson(actor, person)) {
     throw new ForbiddenError('access.out_of_scope', 'This person is outside your scope');
   }

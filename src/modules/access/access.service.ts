@@ -98,7 +98,15 @@ export class LoginLimiter {
   }
 }
 
-function toView(row: { id: string; username: string; displayName: string | null; role: string; facilityIds: string[]; nationalities: string[]; active: boolean }): UserView {
+function toView(row: {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: string;
+  facilityIds: string[];
+  nationalities: string[];
+  active: boolean;
+}): UserView {
   return {
     id: row.id,
     username: row.username,
@@ -177,9 +185,7 @@ export class AccessService {
     this.limiter.check(keys, now.getTime());
     const user = await findUserByUsername(this.db, username);
     dummyHash ??= argonHash(randomToken(), ARGON_OPTIONS);
-    const ok = user
-      ? await argonVerify(user.passwordHash, password)
-      : (await argonVerify(await dummyHash, password), false);
+    const ok = user ? await argonVerify(user.passwordHash, password) : (await argonVerify(await dummyHash, password), false);
     if (!user || !ok || !user.active) {
       this.limiter.fail(keys, now.getTime());
       await this.db.transaction(async (tx) =>
@@ -214,7 +220,7 @@ export class AccessService {
   async authenticate(token: string, purpose?: string): Promise<Actor> {
     const now = this.clock.now();
     const found = await findLiveSession(this.db, hashToken(token), now);
-    if (!found || !found.user.active) throw new UnauthenticatedError('auth.session_expired', 'The session is unknown or has expired; sign in again');
+    if (!found?.user.active) throw new UnauthenticatedError('auth.session_expired', 'The session is unknown or has expired; sign in again');
     const hardLimit = found.session.createdAt.getTime() + this.config.sessionMaxMs;
     const slid = Math.min(now.getTime() + this.config.sessionIdleMs, hardLimit);
     // Write the slide at most once a minute, not on every request.
@@ -272,10 +278,10 @@ export function validateNewUser(input: NewUser): void {
     throw new ValidationError('access.weak_password', 'A password needs at least 10 characters');
   }
   const needs = scopeRequirement(input.role);
-  if (needs === 'facility' && !(input.facilityIds?.length)) {
+  if (needs === 'facility' && !input.facilityIds?.length) {
     throw new ValidationError('access.scope_required', `An ${input.role} must be given at least one facility`);
   }
-  if (needs === 'nationality' && !(input.nationalities?.length)) {
+  if (needs === 'nationality' && !input.nationalities?.length) {
     throw new ValidationError('access.scope_required', `A ${input.role} must be given at least one nationality`);
   }
   for (const n of input.nationalities ?? []) {

@@ -15,7 +15,15 @@ const closed = (delta: number, byUnit: { unitId: string | null; expected: number
 describe('alerts at close', () => {
   it('raises nothing for a clean roll call, a warning for any Delta', () => {
     expect(closeAlerts(closed(0, [{ unitId: 'a', expected: 500, delta: 0 }]), DEFAULT_RULES, [], new Map())).toEqual([]);
-    const [a, more] = closeAlerts(closed(17, [{ unitId: 'a', expected: 500, delta: 9 }, { unitId: 'b', expected: 500, delta: 8 }]), DEFAULT_RULES, [], new Map());
+    const [a, more] = closeAlerts(
+      closed(17, [
+        { unitId: 'a', expected: 500, delta: 9 },
+        { unitId: 'b', expected: 500, delta: 8 },
+      ]),
+      DEFAULT_RULES,
+      [],
+      new Map(),
+    );
     expect(more).toBeUndefined();
     expect(a).toMatchObject({ rule: 'rollcall.delta', severity: 'warning', dedupeKey: 'rollcall.delta:rc' });
     expect(a!.details.personIds).toHaveLength(17);
@@ -25,7 +33,15 @@ describe('alerts at close', () => {
     const byCount = closeAlerts(closed(60, [{ unitId: 'a', expected: 5000, delta: 60 }]), DEFAULT_RULES, [], new Map());
     expect(byCount).toHaveLength(1);
     expect(byCount[0]).toMatchObject({ rule: 'rollcall.mass_absence', severity: 'critical' });
-    const byShare = closeAlerts(closed(8, [{ unitId: 'a', expected: 30, delta: 8 }, { unitId: 'b', expected: 300, delta: 0 }]), DEFAULT_RULES, [], new Map([['a', 'B7']]));
+    const byShare = closeAlerts(
+      closed(8, [
+        { unitId: 'a', expected: 30, delta: 8 },
+        { unitId: 'b', expected: 300, delta: 0 },
+      ]),
+      DEFAULT_RULES,
+      [],
+      new Map([['a', 'B7']]),
+    );
     expect(byShare[0]).toMatchObject({ rule: 'rollcall.mass_absence', unitId: 'a' });
     expect(byShare[0]!.title).toContain('B7 26.7%');
     // A small cell with one away is not a mass absence.
@@ -61,7 +77,11 @@ describe('lifecycle and escalation', () => {
 
   it('words slot and capacity alerts with their keys', () => {
     const slot = { at: new Date('2026-01-05T06:00:00Z'), openBy: new Date('2026-01-05T06:30:00Z'), closeBy: new Date('2026-01-05T07:30:00Z') };
-    expect(slotAlert('missed', 'f', 'HOL', slot)).toMatchObject({ rule: 'rollcall.missed', severity: 'critical', dedupeKey: 'rollcall.missed:f:2026-01-05T06:00:00.000Z' });
+    expect(slotAlert('missed', 'f', 'HOL', slot)).toMatchObject({
+      rule: 'rollcall.missed',
+      severity: 'critical',
+      dedupeKey: 'rollcall.missed:f:2026-01-05T06:00:00.000Z',
+    });
     expect(slotAlert('late', 'f', 'HOL', slot).title).toContain('not closed by 07:30');
     expect(capacityAlert('f', 'HOL', 130, 100)).toMatchObject({ severity: 'critical', details: { overBy: 30 } });
     expect(capacityAlert('f', 'HOL', 101, 100).severity).toBe('warning');

@@ -34,7 +34,12 @@ export const RuleSettings = z.object({
   /** The same person unaccounted at this many consecutive roll calls. */
   consecutiveAbsences: z.number().int().min(2).max(50).default(2),
   /** An open alert not acknowledged within this time escalates (and again after each further period, up to 3). */
-  escalateAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(15),
+  escalateAfterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(15),
   missedRollcall: z.boolean().default(true),
   overCapacity: z.boolean().default(true),
 });
@@ -76,7 +81,12 @@ const PERSON_LIST_CAP = 1000;
  * The alerts a closed roll call raises: one for its Delta (critical when it is a mass absence, else a warning when any
  * Delta alerts), and one listing persons unaccounted at consecutive roll calls.
  */
-export function closeAlerts(closed: ClosedFigures, rules: RuleSettings, repeatedlyAbsent: readonly string[], unitCodes: ReadonlyMap<string, string>): AlertDraft[] {
+export function closeAlerts(
+  closed: ClosedFigures,
+  rules: RuleSettings,
+  repeatedlyAbsent: readonly string[],
+  unitCodes: ReadonlyMap<string, string>,
+): AlertDraft[] {
   const drafts: AlertDraft[] = [];
   if (closed.delta > 0) {
     const units = massAbsentUnits(closed, rules);
@@ -155,7 +165,10 @@ export function capacityAlert(facilityId: string, facilityCode: string, onRoll: 
 export function nextStatus(current: AlertStatus, action: 'acknowledge' | 'resolve'): AlertStatus {
   if (action === 'acknowledge') {
     if (current !== 'open') {
-      throw new ConflictError('alerts.invalid_transition', `Only an open alert can be acknowledged; this one is ${current}`, { rule: 'acknowledge_open_only', status: current });
+      throw new ConflictError('alerts.invalid_transition', `Only an open alert can be acknowledged; this one is ${current}`, {
+        rule: 'acknowledge_open_only',
+        status: current,
+      });
     }
     return 'acknowledged';
   }

@@ -8,11 +8,7 @@ export type AlertRulesRow = typeof alertRules.$inferSelect;
 
 /** Inserts unless a live alert (not resolved) has the same dedupe key; returns the row when inserted. */
 export async function insertAlert(tx: Db, row: AlertRow): Promise<AlertRow | undefined> {
-  const [inserted] = await tx
-    .insert(alerts)
-    .values(row)
-    .onConflictDoNothing({ target: alerts.dedupeKey, where: sql`status <> 'resolved'` })
-    .returning();
+  const [inserted] = await tx.insert(alerts).values(row).onConflictDoNothing({ target: alerts.dedupeKey, where: sql`status <> 'resolved'` }).returning();
   return inserted;
 }
 
@@ -23,7 +19,10 @@ export async function dedupeKeyUsed(db: Db, key: string): Promise<boolean> {
 }
 
 export async function liveAlertWithKey(db: Db, key: string): Promise<AlertRow | undefined> {
-  const [row] = await db.select().from(alerts).where(and(eq(alerts.dedupeKey, key), sql`status <> 'resolved'`));
+  const [row] = await db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.dedupeKey, key), sql`status <> 'resolved'`));
   return row;
 }
 

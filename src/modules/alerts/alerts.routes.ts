@@ -82,10 +82,8 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     async (request) => services.alerts.acknowledge(actorOf(request), request.params.id, request.body?.note),
   );
 
-  r.post(
-    '/alerts/:id/resolve',
-    { config: { permission: 'alerts.manage' }, schema: { params: AlertParams, body: ResolveBody, tags } },
-    async (request) => services.alerts.resolve(actorOf(request), request.params.id, request.body.note),
+  r.post('/alerts/:id/resolve', { config: { permission: 'alerts.manage' }, schema: { params: AlertParams, body: ResolveBody, tags } }, async (request) =>
+    services.alerts.resolve(actorOf(request), request.params.id, request.body.note),
   );
 
   r.get('/facilities/:id/alert-rules', { config: { permission: 'alerts.read' }, schema: { params: FacilityParams, tags } }, async (request) =>

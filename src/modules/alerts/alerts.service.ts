@@ -185,7 +185,12 @@ export class AlertsService {
       await this.audit.record(
         tx,
         actor,
-        raised.map((a) => ({ action: 'alert.raise', subjectType: 'alert', subjectId: a.id, details: { rule: a.rule, severity: a.severity, facilityId: a.facilityId } })),
+        raised.map((a) => ({
+          action: 'alert.raise',
+          subjectType: 'alert',
+          subjectId: a.id,
+          details: { rule: a.rule, severity: a.severity, facilityId: a.facilityId },
+        })),
       );
       for (const a of raised) await this.notifyOthers(tx, 'raised', a.id);
     }
@@ -241,11 +246,24 @@ export class AlertsService {
    * Open alerts of a facility, for the facility page (the facilities module's provider hook). The page is readable by
    * roles without alerts.read, so it carries the headline only: no details, no person lists.
    */
-  async openFor(db: Db, facilityId: string): Promise<Pick<AlertView, 'id' | 'unitId' | 'rule' | 'severity' | 'status' | 'title' | 'raisedAt' | 'escalationLevel' | 'rollcallId'>[]> {
+  async openFor(
+    db: Db,
+    facilityId: string,
+  ): Promise<Pick<AlertView, 'id' | 'unitId' | 'rule' | 'severity' | 'status' | 'title' | 'raisedAt' | 'escalationLevel' | 'rollcallId'>[]> {
     const rows = await listAlerts(db, { facilityId, limit: 100 });
     return rows
       .filter((r) => r.status !== 'resolved')
-      .map((r) => ({ id: r.id, unitId: r.unitId, rule: r.rule, severity: r.severity, status: r.status, title: r.title, raisedAt: r.raisedAt, escalationLevel: r.escalationLevel, rollcallId: r.rollcallId }));
+      .map((r) => ({
+        id: r.id,
+        unitId: r.unitId,
+        rule: r.rule,
+        severity: r.severity,
+        status: r.status,
+        title: r.title,
+        raisedAt: r.raisedAt,
+        escalationLevel: r.escalationLevel,
+        rollcallId: r.rollcallId,
+      }));
   }
 
   acknowledge(actor: Actor, id: string, note?: string): Promise<AlertView> {
@@ -268,7 +286,12 @@ export class AlertsService {
           ? { status, acknowledgedAt: now, acknowledgedBy: actor.userId, acknowledgeNote: note ?? null }
           : { status, resolvedAt: now, resolvedBy: actor.userId, resolutionNote: note ?? null };
       const updated = await updateAlert(tx, id, patch);
-      await this.audit.record(tx, actor, { action: `alert.${action}`, subjectType: 'alert', subjectId: id, details: { note: note ?? null, from: current.status } });
+      await this.audit.record(tx, actor, {
+        action: `alert.${action}`,
+        subjectType: 'alert',
+        subjectId: id,
+        details: { note: note ?? null, from: current.status },
+      });
       await this.notifyOthers(tx, action === 'acknowledge' ? 'acknowledged' : 'resolved', id);
       return updated;
     });
@@ -306,7 +329,10 @@ export class AlertsService {
   private async runTick(now: Date): Promise<TickReport> {
     const report: TickReport = { at: now, missed: 0, late: 0, escalated: 0, overCapacity: 0 };
     const schedules = await activeSchedules(this.db);
-    const codes = await facilityCodes(this.db, schedules.map((s) => s.facilityId));
+    const codes = await facilityCodes(
+      this.db,
+      schedules.map((s) => s.facilityId),
+    );
     const drafts: AlertDraft[] = [];
     for (const s of schedules) {
       const rules = await this.rulesFor(this.db, s.facilityId);
@@ -348,7 +374,7 @@ export class AlertsService {
       const rows: AlertRow[] = [];
       for (const d of due) {
         const current = await findAlert(tx, d.alert.id, true);
-        if (!current || current.status !== 'open' || current.escalationLevel >= d.level) continue;
+        if (current?.status !== 'open' || current.escalationLevel >= d.level) continue;
         rows.push(await updateAlert(tx, current.id, { escalationLevel: d.level, escalatedAt: now, severity: 'critical' }));
       }
       if (rows.length) {

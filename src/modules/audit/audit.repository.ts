@@ -56,8 +56,19 @@ export async function readAuditChainPage(db: Db, afterSeq: number, limit: number
 }
 
 type AuditTuple = [
-  number, string, number, string | null, string | null, string | null, string, string | null, string | null, string | null,
-  unknown, string, string,
+  number,
+  string,
+  number,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  unknown,
+  string,
+  string,
 ];
 
 export async function readAuditHead(db: Db): Promise<{ seq: number; hash: string }> {

@@ -6,14 +6,7 @@ import type { IdGenerator } from '../../platform/ids';
 import type { Actor } from '../access';
 import { requirePermission } from '../access';
 import { AuditChainVerifier, hashAuditEntry, type AuditBreak, type AuditEntry } from './audit.domain';
-import {
-  insertAuditEntries,
-  listAuditEntries,
-  lockAuditHead,
-  readAuditHead,
-  readAuditChainPage,
-  type AuditFilter,
-} from './audit.repository';
+import { insertAuditEntries, listAuditEntries, lockAuditHead, readAuditHead, readAuditChainPage, type AuditFilter } from './audit.repository';
 
 export interface AuditInput {
   action: string;
@@ -52,7 +45,12 @@ export class AuditService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {
-    this.checks = new ChainChecks(clock, (from, pageSize) => this.walk(from, pageSize), () => this.checkpoint, 60 * 60_000);
+    this.checks = new ChainChecks(
+      clock,
+      (from, pageSize) => this.walk(from, pageSize),
+      () => this.checkpoint,
+      60 * 60_000,
+    );
   }
 
   /**
@@ -98,10 +96,7 @@ export class AuditService {
    * `tail` re-checks the checkpoint's entry and verifies the entries after it, saying when the whole chain was last
    * walked (`fullCheckedAt`). A tail check without a checkpoint, or on one older than `maxCheckpointAgeMs`, walks it all.
    */
-  async verify(
-    actor: Actor | null,
-    opts: { scope?: 'full' | 'tail'; pageSize?: number; maxCheckpointAgeMs?: number } = {},
-  ): Promise<AuditVerification> {
+  async verify(actor: Actor | null, opts: { scope?: 'full' | 'tail'; pageSize?: number; maxCheckpointAgeMs?: number } = {}): Promise<AuditVerification> {
     if (actor) requirePermission(actor, 'audit.read');
     return this.checks.verify(opts);
   }
@@ -169,10 +164,7 @@ export class AuditService {
       if (head.seq <= verifier.head.seq || round >= 5) break;
     }
     if (head.seq !== verifier.head.seq || head.hash !== verifier.head.hash) {
-      return broken(
-        { seq: verifier.head.seq, id: '', message: 'The audit head does not match the last entry: entries were removed' },
-        verifier.head.seq,
-      );
+      return broken({ seq: verifier.head.seq, id: '', message: 'The audit head does not match the last entry: entries were removed' }, verifier.head.seq);
     }
     if (!from || this.checkpoint === from) this.checkpoint = { at: from ? from.at : checkedAt, seq: head.seq, hash: head.hash };
     return { ok: true, entries: head.seq, head, ...info(true) };

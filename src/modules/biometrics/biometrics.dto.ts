@@ -8,7 +8,10 @@ export const IdParams = z.object({ id: z.uuid() });
 
 const dpi = z.coerce.number().int().min(250).max(1000);
 /** An image in JSON: standard base64 (a data: URL prefix is accepted and ignored). */
-const base64Image = z.string().min(1).max(16 * 1024 * 1024);
+const base64Image = z
+  .string()
+  .min(1)
+  .max(16 * 1024 * 1024);
 
 /** Enrolment query (raw image body) or JSON body `{image}`; fingerprints take the scan's resolution. */
 export const EnrolQuery = z.object({ dpi: dpi.optional() });

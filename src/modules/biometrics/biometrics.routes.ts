@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { DomainError, ValidationError } from '../../platform/errors';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
@@ -95,7 +95,10 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
 
   r.get(
     '/persons/:id/biometrics',
-    { config: { permission: 'biometrics.read' }, schema: { params: PersonParams, tags, summary: 'Template metadata (never template bytes) and duplicate cases of a person' } },
+    {
+      config: { permission: 'biometrics.read' },
+      schema: { params: PersonParams, tags, summary: 'Template metadata (never template bytes) and duplicate cases of a person' },
+    },
     async (request) => bio.forPerson(actorOf(request), request.params.id),
   );
 
@@ -145,7 +148,10 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
 
   r.get(
     '/biometrics/verifications/:id',
-    { config: { permission: 'biometrics.read' }, schema: { params: IdParams, tags, summary: 'A recorded verification (the reference marks and events carry)' } },
+    {
+      config: { permission: 'biometrics.read' },
+      schema: { params: IdParams, tags, summary: 'A recorded verification (the reference marks and events carry)' },
+    },
     async (request) => bio.verification(actorOf(request), request.params.id),
   );
 
@@ -163,12 +169,19 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     '/biometrics/duplicates/:id/decide',
     {
       config: { permission: 'biometrics.enrol' },
-      schema: { params: IdParams, body: DecideBody, tags, summary: 'Decide a case: same_person (records linked, none deleted) or different_persons, with a reason' },
+      schema: {
+        params: IdParams,
+        body: DecideBody,
+        tags,
+        summary: 'Decide a case: same_person (records linked, none deleted) or different_persons, with a reason',
+      },
     },
     async (request) => bio.decide(actorOf(request), request.params.id, request.body),
   );
 
-  r.get('/biometrics/status', { config: { permission: 'biometrics.read' }, schema: { tags, summary: 'Gallery sizes, model tags, thresholds with their target FMR' } }, async (request) =>
-    bio.status(actorOf(request)),
+  r.get(
+    '/biometrics/status',
+    { config: { permission: 'biometrics.read' }, schema: { tags, summary: 'Gallery sizes, model tags, thresholds with their target FMR' } },
+    async (request) => bio.status(actorOf(request)),
   );
 };

@@ -282,9 +282,13 @@ export class BiometricsService {
     await this.sync('fingerprint');
     const { threshold } = FINGERPRINT_DECISIONS.identify;
     // entries erased while the search yielded are dropped
-    const hits = (await identifyFingerprint(prepared, this.fingerEntries((e) => e.personId !== personId), { threshold, limit: MAX_CASES_PER_ENROLMENT * 3 })).filter((h) =>
-      this.fingers.has(h.id),
-    );
+    const hits = (
+      await identifyFingerprint(
+        prepared,
+        this.fingerEntries((e) => e.personId !== personId),
+        { threshold, limit: MAX_CASES_PER_ENROLMENT * 3 },
+      )
+    ).filter((h) => this.fingers.has(h.id));
     try {
       return await this.store(actor, {
         personId,
@@ -466,7 +470,9 @@ export class BiometricsService {
       await this.sync('fingerprint');
       const entries = this.templatesOf(input.personId)
         .map((id) => [id, this.fingers.get(id)] as const)
-        .filter((x): x is readonly [string, FingerEntry] => x[1] !== undefined && (input.fingerPosition === undefined || x[1].position === input.fingerPosition));
+        .filter(
+          (x): x is readonly [string, FingerEntry] => x[1] !== undefined && (input.fingerPosition === undefined || x[1].position === input.fingerPosition),
+        );
       if (entries.length === 0) throw this.notEnrolled(input.personId, 'fingerprint', input.fingerPosition);
       const probe = prepareTemplate((await extractFingerprint(input.image, { dpi: input.dpi })).template);
       let best = { id: entries[0]![0], score: -Infinity, position: entries[0]![1].position };
@@ -535,7 +541,9 @@ export class BiometricsService {
       await this.sync('fingerprint');
       threshold = FINGERPRINT_DECISIONS.identify;
       model = FINGERPRINT_MODEL.tag;
-      const hits = (await identifyFingerprint(probe, this.fingerEntries(), { threshold: threshold.threshold, limit: k * 4 })).filter((h) => this.fingers.has(h.id));
+      const hits = (await identifyFingerprint(probe, this.fingerEntries(), { threshold: threshold.threshold, limit: k * 4 })).filter((h) =>
+        this.fingers.has(h.id),
+      );
       candidates = candidatesByPerson(
         hits.map((h) => ({ templateId: h.id, personId: this.fingers.get(h.id)!.personId, score: h.score, fingerPosition: this.fingers.get(h.id)!.position })),
         k * 4,
@@ -924,8 +932,6 @@ function caseView(r: CaseRow): CaseView {
     threshold: r.threshold,
     targetFmr: r.targetFmr,
     createdAt: r.createdAt,
-    decision: r.decidedAt
-      ? { at: r.decidedAt, by: r.decidedByUsername, reason: r.reason, survivingPersonId: r.survivingPersonId, reviewOn: r.reviewOn }
-      : null,
+    decision: r.decidedAt ? { at: r.decidedAt, by: r.decidedByUsername, reason: r.reason, survivingPersonId: r.survivingPersonId, reviewOn: r.reviewOn } : null,
   };
 }

@@ -80,49 +80,113 @@ function horizontalSum(a: number): number[] {
 
 function scoresBody(): number[] {
   // params: 0 rows, 1 n, 2 chunks (16 floats each), 3 query, 4 out; locals: 5 j, 6 qp, 7..10 accumulators
-  const ROWS = 0, N = 1, CHUNKS = 2, Q = 3, OUT = 4, J = 5, QP = 6, ACC = 7;
+  const ROWS = 0,
+    N = 1,
+    CHUNKS = 2,
+    Q = 3,
+    OUT = 4,
+    J = 5,
+    QP = 6,
+    ACC = 7;
   const inner: number[] = [];
   for (let k = 0; k < 4; k++) {
     inner.push(...get(ACC + k), ...get(ROWS), ...simd.loadAt(16 * k), ...get(QP), ...simd.loadAt(16 * k), ...simd.mul, ...simd.add, ...set(ACC + k));
   }
   const code = [
-    op.block, op.void,
-    ...get(N), op.i32Eqz, op.brIf, 0,
-    op.loop, op.void,
-    ...simd.zero, ...set(ACC), ...simd.zero, ...set(ACC + 1), ...simd.zero, ...set(ACC + 2), ...simd.zero, ...set(ACC + 3),
-    ...get(Q), ...set(QP),
-    ...get(CHUNKS), ...set(J),
-    op.loop, op.void,
+    op.block,
+    op.void,
+    ...get(N),
+    op.i32Eqz,
+    op.brIf,
+    0,
+    op.loop,
+    op.void,
+    ...simd.zero,
+    ...set(ACC),
+    ...simd.zero,
+    ...set(ACC + 1),
+    ...simd.zero,
+    ...set(ACC + 2),
+    ...simd.zero,
+    ...set(ACC + 3),
+    ...get(Q),
+    ...set(QP),
+    ...get(CHUNKS),
+    ...set(J),
+    op.loop,
+    op.void,
     ...inner,
     ...addConst(ROWS, 64),
     ...addConst(QP, 64),
-    ...get(J), op.i32Const, 1, op.i32Sub, op.localTee, J, op.brIf, 0,
+    ...get(J),
+    op.i32Const,
+    1,
+    op.i32Sub,
+    op.localTee,
+    J,
+    op.brIf,
+    0,
     op.end,
-    ...get(OUT), ...horizontalSum(ACC), op.f32Store, 2, 0,
+    ...get(OUT),
+    ...horizontalSum(ACC),
+    op.f32Store,
+    2,
+    0,
     ...addConst(OUT, 4),
-    ...get(N), op.i32Const, 1, op.i32Sub, op.localTee, N, op.brIf, 0,
+    ...get(N),
+    op.i32Const,
+    1,
+    op.i32Sub,
+    op.localTee,
+    N,
+    op.brIf,
+    0,
     op.end,
     op.end,
     op.end,
   ];
-  const locals = vec([[2, op.i32], [4, op.v128]]);
+  const locals = vec([
+    [2, op.i32],
+    [4, op.v128],
+  ]);
   const body = [...locals, ...code];
   return [...uleb(body.length), ...body];
 }
 
 function sumBody(): number[] {
   // params: 0 ptr, 1 chunks; locals: 2..5 accumulators; result f32
-  const PTR = 0, CHUNKS = 1, ACC = 2;
+  const PTR = 0,
+    CHUNKS = 1,
+    ACC = 2;
   const inner: number[] = [];
   for (let k = 0; k < 4; k++) inner.push(...get(ACC + k), ...get(PTR), ...simd.loadAt(16 * k), ...simd.add, ...set(ACC + k));
   const code = [
-    ...simd.zero, ...set(ACC), ...simd.zero, ...set(ACC + 1), ...simd.zero, ...set(ACC + 2), ...simd.zero, ...set(ACC + 3),
-    op.block, op.void,
-    ...get(CHUNKS), op.i32Eqz, op.brIf, 0,
-    op.loop, op.void,
+    ...simd.zero,
+    ...set(ACC),
+    ...simd.zero,
+    ...set(ACC + 1),
+    ...simd.zero,
+    ...set(ACC + 2),
+    ...simd.zero,
+    ...set(ACC + 3),
+    op.block,
+    op.void,
+    ...get(CHUNKS),
+    op.i32Eqz,
+    op.brIf,
+    0,
+    op.loop,
+    op.void,
     ...inner,
     ...addConst(PTR, 64),
-    ...get(CHUNKS), op.i32Const, 1, op.i32Sub, op.localTee, CHUNKS, op.brIf, 0,
+    ...get(CHUNKS),
+    op.i32Const,
+    1,
+    op.i32Sub,
+    op.localTee,
+    CHUNKS,
+    op.brIf,
+    0,
     op.end,
     op.end,
     ...horizontalSum(ACC),
@@ -145,7 +209,14 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   ]);
   const code = vec([scoresBody(), sumBody()]);
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, types),
     ...section(2, imports),
     ...section(3, funcs),

@@ -61,7 +61,10 @@ describe('Gallery', () => {
       expect(Array.from(g.get(`v${i}`)!)).toEqual(unit(vs[i]!).map((x) => expect.closeTo(x, 5)));
     }
     expect(g.simd).toBe(true);
-    expect(g.plainPass()).toBeCloseTo(Array.from(g.rows()).reduce((s, x) => s + x, 0), 1);
+    expect(g.plainPass()).toBeCloseTo(
+      Array.from(g.rows()).reduce((s, x) => s + x, 0),
+      1,
+    );
   });
 
   it('refuses vectors of the wrong length or with non-finite values', () => {

@@ -140,11 +140,7 @@ export function inspectTemplate(envelope: Uint8Array): EnvelopeInfo & { headerBy
  * Decrypts an envelope. Refuses a different key, a different model than `expectModel`, a different binding, and any
  * change to the bytes.
  */
-export function openTemplate(
-  key: TemplateKey,
-  envelope: Uint8Array,
-  opts: { expectModel?: string; bindTo?: string } = {},
-): { model: string; data: Buffer } {
+export function openTemplate(key: TemplateKey, envelope: Uint8Array, opts: { expectModel?: string; bindTo?: string } = {}): { model: string; data: Buffer } {
   const info = inspectTemplate(envelope);
   if (info.keyId !== key.id) {
     throw new ValidationError('biometrics.template_wrong_key', `The template was sealed with key ${info.keyId}, not ${key.id}`);

@@ -125,9 +125,7 @@ describe('custody state machine', () => {
   });
 
   it('names the rule when a move leaves the facility', () => {
-    expect(() => transition(placementIn('in_custody'), { type: 'MOVED', toUnitId: B1, toUnitFacilityId: B })).toThrow(
-      /TRANSFER_DEPARTED/,
-    );
+    expect(() => transition(placementIn('in_custody'), { type: 'MOVED', toUnitId: B1, toUnitFacilityId: B })).toThrow(/TRANSFER_DEPARTED/);
   });
 
   it('refuses an arrival somewhere other than the departure destination', () => {
@@ -168,7 +166,9 @@ const arbEventSeed = fc.record({
   minutes: fc.integer({ min: 0, max: 100_000 }),
   authority: fc.option(fc.string({ maxLength: 40 }), { nil: null }),
   reason: fc.option(fc.constantFrom('hospital', 'court', 'other'), { nil: null }),
-  evidence: fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean())), { nil: null }),
+  evidence: fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean())), {
+    nil: null,
+  }),
   unit: fc.option(fc.constantFrom(A1, A2, B1), { nil: null }),
 });
 
@@ -251,19 +251,14 @@ describe('hash chain (property-based)', () => {
 
   it('changing any stored field of any event fails verification and names that event', () => {
     fc.assert(
-      fc.property(
-        fc.array(arbEventSeed, { minLength: 1, maxLength: 30 }),
-        fc.nat(),
-        fc.constantFrom(...MUTABLE_FIELDS),
-        (seeds, pick, field) => {
-          const chain = buildChain(seeds);
-          const index = pick % chain.length;
-          chain[index] = mutate(chain[index]!, field);
-          const bad = verifyAll(chain);
-          expect(bad).not.toBeNull();
-          expect(bad!.id).toBe(chain[index]!.id);
-        },
-      ),
+      fc.property(fc.array(arbEventSeed, { minLength: 1, maxLength: 30 }), fc.nat(), fc.constantFrom(...MUTABLE_FIELDS), (seeds, pick, field) => {
+        const chain = buildChain(seeds);
+        const index = pick % chain.length;
+        chain[index] = mutate(chain[index]!, field);
+        const bad = verifyAll(chain);
+        expect(bad).not.toBeNull();
+        expect(bad!.id).toBe(chain[index]!.id);
+      }),
     );
   });
 

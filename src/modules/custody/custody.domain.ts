@@ -107,8 +107,7 @@ export function transition(current: Placement, intent: EventIntent): Transition 
   if (!ALLOWED_FROM[type].includes(current.status)) {
     refuse(
       'invalid_transition',
-      `${type} is not allowed for a person who is ${current.status.replace('_', ' ')}: ` +
-        `${type} requires status ${ALLOWED_FROM[type].join(' or ')}`,
+      `${type} is not allowed for a person who is ${current.status.replace('_', ' ')}: ` + `${type} requires status ${ALLOWED_FROM[type].join(' or ')}`,
       { type, status: current.status, allowedFrom: ALLOWED_FROM[type] },
     );
   }
@@ -150,13 +149,13 @@ export function transition(current: Placement, intent: EventIntent): Transition 
       const unitId = requireField(intent.toUnitId, type, 'unitId');
       const facilityId = current.facilityId as string;
       if (intent.toFacilityId && intent.toFacilityId !== facilityId) {
-        refuse(
-          'move_across_facilities',
-          'MOVED stays within one facility; between facilities record TRANSFER_DEPARTED then TRANSFER_ARRIVED',
-        );
+        refuse('move_across_facilities', 'MOVED stays within one facility; between facilities record TRANSFER_DEPARTED then TRANSFER_ARRIVED');
       }
       if (intent.toUnitFacilityId && intent.toUnitFacilityId !== facilityId) {
-        refuse('move_across_facilities', `Unit ${unitId} is in another facility; MOVED stays within one facility, record TRANSFER_DEPARTED then TRANSFER_ARRIVED`);
+        refuse(
+          'move_across_facilities',
+          `Unit ${unitId} is in another facility; MOVED stays within one facility, record TRANSFER_DEPARTED then TRANSFER_ARRIVED`,
+        );
       }
       if (unitId === current.unitId) refuse('move_to_same_unit', `The person is already in unit ${unitId}`);
       return { next: stay({ unitId }), ...from, toFacilityId: facilityId, toUnitId: unitId };
@@ -177,11 +176,7 @@ export function transition(current: Placement, intent: EventIntent): Transition 
       const destination = current.destinationFacilityId as string;
       const to = intent.toFacilityId ?? destination;
       if (to !== destination) {
-        refuse(
-          'arrival_elsewhere',
-          `TRANSFER_ARRIVED at ${to} does not match the departure's destination ${destination}`,
-          { destination },
-        );
+        refuse('arrival_elsewhere', `TRANSFER_ARRIVED at ${to} does not match the departure's destination ${destination}`, { destination });
       }
       const unitId = unitIn(to);
       return {

@@ -19,7 +19,10 @@ export type AppendEventInput = z.infer<typeof AppendEventBody>;
 export type AppendEventRequest = z.input<typeof AppendEventBody>;
 
 export const AppendBatchBody = z.object({
-  events: z.array(AppendEventBody.extend({ personId: z.uuid() })).min(1).max(10_000),
+  events: z
+    .array(AppendEventBody.extend({ personId: z.uuid() }))
+    .min(1)
+    .max(10_000),
 });
 
 export const PersonEventsParams = z.object({ id: z.uuid() });

@@ -121,21 +121,34 @@ export async function readChainPage(
 }
 
 type ChainTuple = [
-  string, string, number, string, EventType, number, number, string | null, string | null, string | null, string | null,
-  string | null, string | null, string | null, Record<string, unknown> | null, string, string,
+  string,
+  string,
+  number,
+  string,
+  EventType,
+  number,
+  number,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  Record<string, unknown> | null,
+  string,
+  string,
 ];
 
-export async function recentFacilityEvents(
-  db: Db,
-  facilityId: string,
-  limit: number,
-  nationalities: readonly string[] = [],
-): Promise<LedgerEvent[]> {
+export async function recentFacilityEvents(db: Db, facilityId: string, limit: number, nationalities: readonly string[] = []): Promise<LedgerEvent[]> {
   const scoped =
     nationalities.length === 0
       ? sql`true`
       : sql`exists (select 1 from person_nationalities pn where pn.person_id = ${custodyEvents.personId}
-              and pn.country in (${sql.join(nationalities.map((n) => sql`${n}`), sql`, `)}))`;
+              and pn.country in (${sql.join(
+                nationalities.map((n) => sql`${n}`),
+                sql`, `,
+              )}))`;
   const rows = await db
     .select()
     .from(custodyEvents)

@@ -11,8 +11,7 @@ export const custodyRoutes: FastifyPluginAsync<{ services: Services }> = async (
   r.post(
     '/persons/:id/events',
     { config: { permission: 'custody.append' }, schema: { params: PersonEventsParams, body: AppendEventBody, tags, summary: 'Append a custody event' } },
-    async (request, reply) =>
-      reply.status(201).send(await services.custody.append(actorOf(request), { ...request.body, personId: request.params.id })),
+    async (request, reply) => reply.status(201).send(await services.custody.append(actorOf(request), { ...request.body, personId: request.params.id })),
   );
 
   r.get('/persons/:id/events', { config: { permission: 'custody.read' }, schema: { params: PersonEventsParams, tags } }, async (request) =>

@@ -104,7 +104,12 @@ export class CustodyService {
     private readonly facilities: FacilitiesService,
     readonly siteId: string,
   ) {
-    this.checks = new ChainChecks(clock, (from, pageSize) => this.walk(from, pageSize), () => this.checkpoint, DEFAULT_MAX_CHECKPOINT_AGE_MS);
+    this.checks = new ChainChecks(
+      clock,
+      (from, pageSize) => this.walk(from, pageSize),
+      () => this.checkpoint,
+      DEFAULT_MAX_CHECKPOINT_AGE_MS,
+    );
   }
 
   /** Placement reader handed to the registry (which cannot import custody without a cycle). */
@@ -113,7 +118,14 @@ export class CustodyService {
     return new Map(
       [...rows].map(([id, r]) => [
         id,
-        { status: r.status, facilityId: r.facilityId, unitId: r.unitId, destinationFacilityId: r.destinationFacilityId, outReason: r.outReason, since: r.since },
+        {
+          status: r.status,
+          facilityId: r.facilityId,
+          unitId: r.unitId,
+          destinationFacilityId: r.destinationFacilityId,
+          outReason: r.outReason,
+          since: r.since,
+        },
       ]),
     );
   };
@@ -174,13 +186,13 @@ export class CustodyService {
         if (actor.role === 'registrar' && !REGISTRAR_EVENTS.includes(r.type)) {
           throw new ForbiddenError('custody.role_may_not', `A registrar may record ${REGISTRAR_EVENTS.join(', ')} only`);
         }
-        let t;
+        let t: ReturnType<typeof transition>;
         try {
           t = transition(current.placement, {
             type: r.type,
             toFacilityId: r.facilityId ?? null,
             toUnitId: r.unitId ?? null,
-            toUnitFacilityId: r.unitId ? unitFacility.get(r.unitId) ?? null : null,
+            toUnitFacilityId: r.unitId ? (unitFacility.get(r.unitId) ?? null) : null,
             reason: r.reason ?? null,
           });
         } catch (err) {
@@ -223,24 +235,31 @@ export class CustodyService {
       const lastEventOf = new Map(sealed.map((e) => [e.personId, e.id]));
       await upsertPlacements(
         tx,
-        [...state].filter(([id]) => lastEventOf.has(id)).map(([personId, s]) => ({
-          personId,
-          status: s.placement.status,
-          facilityId: s.placement.facilityId,
-          unitId: s.placement.unitId,
-          destinationFacilityId: s.placement.destinationFacilityId,
-          outReason: s.placement.outReason,
-          since: s.since,
-          lastEventId: lastEventOf.get(personId)!,
-          eventCount: s.count,
-        })),
+        [...state]
+          .filter(([id]) => lastEventOf.has(id))
+          .map(([personId, s]) => ({
+            personId,
+            status: s.placement.status,
+            facilityId: s.placement.facilityId,
+            unitId: s.placement.unitId,
+            destinationFacilityId: s.placement.destinationFacilityId,
+            outReason: s.placement.outReason,
+            since: s.since,
+            lastEventId: lastEventOf.get(personId)!,
+            eventCount: s.count,
+          })),
       );
       await saveHead(tx, { siteId: this.siteId, seq, hash });
       await this.audit.record(
         tx,
         actor,
         sealed.length === 1
-          ? { action: 'custody.append', subjectType: 'person', subjectId: sealed[0]!.personId, details: { eventId: sealed[0]!.id, type: sealed[0]!.type, ...opts.context } }
+          ? {
+              action: 'custody.append',
+              subjectType: 'person',
+              subjectId: sealed[0]!.personId,
+              details: { eventId: sealed[0]!.id, type: sealed[0]!.type, ...opts.context },
+            }
           : {
               action: opts.auditAction ?? 'custody.append_batch',
               subjectType: 'ledger',
@@ -295,10 +314,7 @@ export class CustodyService {
    *
    * A full walk already under way answers the requests that arrive meanwhile. Any failure drops the checkpoint.
    */
-  async verify(
-    actor: Actor | null,
-    opts: { scope?: VerificationScope; pageSize?: number; maxCheckpointAgeMs?: number } = {},
-  ): Promise<LedgerVerification> {
+  async verify(actor: Actor | null, opts: { scope?: VerificationScope; pageSize?: number; maxCheckpointAgeMs?: number } = {}): Promise<LedgerVerification> {
     if (actor) requirePermission(actor, 'ledger.verify');
     return this.checks.verify(opts);
   }

@@ -15,10 +15,11 @@ export const CreateFacilityBody = z.object({
   name: z.string().trim().min(1).max(200),
   kind: z.enum(FACILITY_KINDS),
   capacity: z.number().int().min(0).max(10_000_000).optional(),
-  country: z.string().regex(/^[A-Za-z]{3}$/, 'ISO 3166 alpha-3').optional(),
-  location: z
-    .object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'ISO 3166 alpha-3')
     .optional(),
+  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
 });
 export type CreateFacilityInput = z.infer<typeof CreateFacilityBody>;
 

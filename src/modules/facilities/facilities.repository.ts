@@ -43,14 +43,20 @@ export async function findUnit(db: Db, id: string): Promise<UnitRow | undefined>
 }
 
 export async function findUnitByCode(db: Db, facilityId: string, code: string): Promise<UnitRow | undefined> {
-  const [row] = await db.select().from(units).where(and(eq(units.facilityId, facilityId), eq(units.code, code)));
+  const [row] = await db
+    .select()
+    .from(units)
+    .where(and(eq(units.facilityId, facilityId), eq(units.code, code)));
   return row;
 }
 
 /** Keeps only persons of these nationalities (a liaison's scope); no condition when the list is empty. */
 function nationalityFilter(nationalities: readonly string[]) {
   if (nationalities.length === 0) return sql``;
-  const list = sql.join(nationalities.map((n) => sql`${n}`), sql`, `);
+  const list = sql.join(
+    nationalities.map((n) => sql`${n}`),
+    sql`, `,
+  );
   return sql` and exists (select 1 from person_nationalities pn where pn.person_id = placements.person_id and pn.country in (${list}))`;
 }
 

@@ -13,9 +13,7 @@ export const facilitiesRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     reply.status(201).send(await services.facilities.create(actorOf(request), request.body)),
   );
 
-  r.get('/facilities', { config: { permission: 'facilities.read' }, schema: { tags } }, async (request) =>
-    services.facilities.list(actorOf(request)),
-  );
+  r.get('/facilities', { config: { permission: 'facilities.read' }, schema: { tags } }, async (request) => services.facilities.list(actorOf(request)));
 
   r.get('/facilities/:id', { config: { permission: 'facilities.read' }, schema: { params: FacilityParams, tags } }, async (request) =>
     services.facilities.get(actorOf(request), request.params.id),
@@ -29,7 +27,10 @@ export const facilitiesRoutes: FastifyPluginAsync<{ services: Services }> = asyn
 
   r.get(
     '/facilities/:id/events',
-    { config: { permission: 'custody.read' }, schema: { params: FacilityParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }), tags } },
+    {
+      config: { permission: 'custody.read' },
+      schema: { params: FacilityParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }), tags },
+    },
     async (request) => services.custody.facilityEvents(actorOf(request), request.params.id, request.query.limit),
   );
 };

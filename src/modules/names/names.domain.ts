@@ -2,16 +2,7 @@
  * Arabic personal names: parsing into parts, preparation for fast comparison, comparison with an explanation, and
  * blocking keys. Pure: the table of spelling variants is passed in (see names.variants.ts for the default one).
  */
-import {
-  AR_ABD,
-  AR_ABU,
-  AR_ARTICLE,
-  AR_NASAB,
-  AR_UMM,
-  arabicSkeleton,
-  isArabicLetter,
-  normalizeArabic,
-} from './names.arabic';
+import { AR_ABD, AR_ABU, AR_ARTICLE, AR_NASAB, AR_UMM, arabicSkeleton, isArabicLetter, normalizeArabic } from './names.arabic';
 import {
   COMPOUND_TAILS,
   LATIN_ABD,
@@ -167,7 +158,7 @@ function splitWords(input: string): RawWord[] {
     buf = '';
   };
   for (const ch of text) {
-    if (ch === '"' ) {
+    if (ch === '"') {
       flush();
       depth = depth > 0 ? 0 : 1;
     } else if (QUOTE_OPEN.has(ch) && !(depth > 0 && QUOTE_CLOSE.has(ch))) {
@@ -239,8 +230,49 @@ function isTail(w: RawWord, articled: boolean): boolean {
 }
 
 // Honorifics and ranks before a name (Sheikh, Haji, Mullah, Dr, Col ...): not part of the name.
-const LATIN_TITLES = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'col', 'gen', 'maj', 'capt', 'lt', 'sgt', 'sheikh', 'shaikh', 'shaykh', 'sheik', 'cheikh', 'haji', 'hajji', 'hadji', 'hajj', 'mullah', 'mulla', 'mawlawi', 'maulavi', 'maulvi', 'mawlana', 'maulana', 'qari', 'imam']);
-const AR_TITLES = new Set(['\u0634\u064A\u062E', '\u0627\u0644\u0634\u064A\u062E', '\u062D\u0627\u062C', '\u0627\u0644\u062D\u0627\u062C', '\u062F\u0643\u062A\u0648\u0631', '\u0627\u0644\u062F\u0643\u062A\u0648\u0631', '\u0645\u0644\u0627', '\u0645\u0648\u0644\u0648\u064A', '\u0645\u0648\u0644\u0627\u0646\u0627', '\u0642\u0627\u0631\u064A']); // شيخ حاج دكتور ملا مولوي مولانا قاري
+const LATIN_TITLES = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'col',
+  'gen',
+  'maj',
+  'capt',
+  'lt',
+  'sgt',
+  'sheikh',
+  'shaikh',
+  'shaykh',
+  'sheik',
+  'cheikh',
+  'haji',
+  'hajji',
+  'hadji',
+  'hajj',
+  'mullah',
+  'mulla',
+  'mawlawi',
+  'maulavi',
+  'maulvi',
+  'mawlana',
+  'maulana',
+  'qari',
+  'imam',
+]);
+const AR_TITLES = new Set([
+  '\u0634\u064A\u062E',
+  '\u0627\u0644\u0634\u064A\u062E',
+  '\u062D\u0627\u062C',
+  '\u0627\u0644\u062D\u0627\u062C',
+  '\u062F\u0643\u062A\u0648\u0631',
+  '\u0627\u0644\u062F\u0643\u062A\u0648\u0631',
+  '\u0645\u0644\u0627',
+  '\u0645\u0648\u0644\u0648\u064A',
+  '\u0645\u0648\u0644\u0627\u0646\u0627',
+  '\u0642\u0627\u0631\u064A',
+]); // شيخ حاج دكتور ملا مولوي مولانا قاري
 
 function dropTitles(words: RawWord[]): RawWord[] {
   let i = 0;
@@ -265,7 +297,14 @@ function parseUnits(all: RawWord[]): Unit[] {
       continue;
     }
     const prev = units[units.length - 1];
-    if (prev !== undefined && !pendingNasab && (prev.kind === 'name' || prev.kind === 'abd') && prev.script === w.script && isTail(w, pendingArticle) && prev.laqab === w.laqab) {
+    if (
+      prev !== undefined &&
+      !pendingNasab &&
+      (prev.kind === 'name' || prev.kind === 'abd') &&
+      prev.script === w.script &&
+      isTail(w, pendingArticle) &&
+      prev.laqab === w.laqab
+    ) {
       prev.tails.push(w.script === 'arabic' ? (stripArabicArticle(w.word) ?? w.word) : w.word);
       pendingArticle = false;
       continue;

@@ -26,7 +26,10 @@ const MARKS = /[\u02BB\u02BC\u02BD\u02BE\u02BF\u02C8\u0060\u00B4\u2018\u2019\u20
 
 /** Lower case, accents stripped, ain/hamza marks and apostrophes removed, other punctuation (and hyphens) to spaces. */
 export function normalizeLatin(text: string): string {
-  let s = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  let s = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
   s = s.replace(MARKS, '');
   let out = '';
   for (const ch of s) {

@@ -38,7 +38,27 @@ function atom(text: string): number {
 }
 
 /** The kinds of features; a feature is a kind with none, one or an unordered pair of values. */
-const KINDS = ['bias', 's0', 'on', 'onc', 'veq', 'vdiff', 'vrF', 'vrM', 'vcF', 'vcM', 'vf', 'vl', 'cd', 'cdv', 'cdcost', 'cs', 'cscost', 'gem', 'lendiff'] as const;
+const KINDS = [
+  'bias',
+  's0',
+  'on',
+  'onc',
+  'veq',
+  'vdiff',
+  'vrF',
+  'vrM',
+  'vcF',
+  'vcM',
+  'vf',
+  'vl',
+  'cd',
+  'cdv',
+  'cdcost',
+  'cs',
+  'cscost',
+  'gem',
+  'lendiff',
+] as const;
 type Kind = (typeof KINDS)[number];
 const KIND: Record<Kind, number> = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<Kind, number>;
 

@@ -177,7 +177,9 @@ describe('properties', () => {
   const nameArb = fc.oneof(
     fc.string({ maxLength: 30 }),
     fc
-      .array(fc.constantFrom('Mohammed', 'bin', 'al-Tikriti', 'Abd', 'Abu', 'Rahman', 'محمد', 'عبد', 'البغدادي', 'Ali', 'el', '"x"', 'Hassan'), { maxLength: 6 })
+      .array(fc.constantFrom('Mohammed', 'bin', 'al-Tikriti', 'Abd', 'Abu', 'Rahman', 'محمد', 'عبد', 'البغدادي', 'Ali', 'el', '"x"', 'Hassan'), {
+        maxLength: 6,
+      })
       .map((ws) => ws.join(' ')),
   );
 
@@ -192,11 +194,17 @@ describe('properties', () => {
   });
 
   it('is symmetric', () => {
-    fc.assert(fc.property(nameArb, nameArb, (a, b) => score(a, b) === score(b, a)), { numRuns: 400 });
+    fc.assert(
+      fc.property(nameArb, nameArb, (a, b) => score(a, b) === score(b, a)),
+      { numRuns: 400 },
+    );
   });
 
   it('scores identical names 1', () => {
-    fc.assert(fc.property(nameArb, (a) => score(a, a) === 1), { numRuns: 300 });
+    fc.assert(
+      fc.property(nameArb, (a) => score(a, a) === 1),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -9,15 +9,7 @@ export type NameScript = (typeof NAME_SCRIPTS)[number];
 export const NAME_KINDS = ['primary', 'alias', 'spelling', 'kunya', 'laqab', 'former'] as const;
 export const NAME_PART_KEYS = ['given', 'father', 'grandfather', 'family', 'kunya', 'laqab'] as const;
 export const NATIONALITY_STATUSES = ['claimed', 'verified'] as const;
-export const VULNERABILITIES = [
-  'unaccompanied_minor',
-  'separated_child',
-  'medical',
-  'disability',
-  'pregnant',
-  'elderly',
-  'female_head_of_household',
-] as const;
+export const VULNERABILITIES = ['unaccompanied_minor', 'separated_child', 'medical', 'disability', 'pregnant', 'elderly', 'female_head_of_household'] as const;
 export const RELATION_KINDS = ['mother_of', 'father_of', 'spouse_of', 'sibling_of', 'guardian_of', 'carer_of'] as const;
 export type RelationKind = (typeof RELATION_KINDS)[number];
 export const DOCUMENT_TYPES = ['passport', 'national_id', 'family_book', 'birth_certificate', 'camp_card', 'other'] as const;

@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import {
-  BIRTH_PRECISIONS,
-  DOCUMENT_TYPES,
-  NAME_KINDS,
-  NAME_SCRIPTS,
-  NATIONALITY_STATUSES,
-  RELATION_KINDS,
-  VULNERABILITIES,
-} from './registry.domain';
+import { BIRTH_PRECISIONS, DOCUMENT_TYPES, NAME_KINDS, NAME_SCRIPTS, NATIONALITY_STATUSES, RELATION_KINDS, VULNERABILITIES } from './registry.domain';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const iso3 = z
@@ -36,10 +28,7 @@ export const NameInput = z.object({
 });
 export type NameInputT = z.infer<typeof NameInput>;
 
-export const NationalityInput = z.union([
-  iso3,
-  z.object({ country: iso3, status: z.enum(NATIONALITY_STATUSES).default('claimed') }),
-]);
+export const NationalityInput = z.union([iso3, z.object({ country: iso3, status: z.enum(NATIONALITY_STATUSES).default('claimed') })]);
 
 export const DocumentInput = z.object({
   type: z.enum(DOCUMENT_TYPES),
@@ -83,7 +72,10 @@ export type CreatePersonInput = z.infer<typeof CreatePersonBody>;
 export const UpdatePersonBody = z
   .object({
     sex: sex.optional(),
-    birthDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).optional(),
+    birthDate: z
+      .string()
+      .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/)
+      .optional(),
     birthPrecision: z.enum(BIRTH_PRECISIONS).optional(),
     birthFrom: day.optional(),
     birthTo: day.optional(),

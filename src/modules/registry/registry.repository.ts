@@ -1,14 +1,7 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
-import {
-  households,
-  identityDocuments,
-  personNames,
-  personNationalities,
-  personRelations,
-  persons,
-} from './registry.schema';
+import { households, identityDocuments, personNames, personNationalities, personRelations, persons } from './registry.schema';
 
 export type PersonRow = typeof persons.$inferSelect;
 export type NameRow = typeof personNames.$inferSelect;
@@ -86,7 +79,10 @@ export async function primaryNames(db: Db, ids: string[]): Promise<Map<string, s
   const rows = await queryRows<{ person_id: string; full_name: string }>(
     db,
     sql`select distinct on (person_id) person_id, full_name from person_names
-        where person_id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)}) order by person_id, ordinal`,
+        where person_id in (${sql.join(
+          ids.map((i) => sql`${i}`),
+          sql`, `,
+        )}) order by person_id, ordinal`,
   );
   return new Map(rows.map((r) => [r.person_id, r.full_name]));
 }
@@ -102,10 +98,7 @@ export async function updatePersonRow(tx: Db, id: string, patch: Partial<PersonR
 }
 
 export async function nextNameOrdinal(tx: Db, personId: string): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(
-    tx,
-    sql`select coalesce(max(ordinal), -1)::int + 1 as n from person_names where person_id = ${personId}`,
-  );
+  const [row] = await queryRows<{ n: number }>(tx, sql`select coalesce(max(ordinal), -1)::int + 1 as n from person_names where person_id = ${personId}`);
   return row?.n ?? 0;
 }
 
@@ -151,13 +144,17 @@ export interface ScopeFilter {
 export function scopeCondition(scope: ScopeFilter): SQL {
   const parts: SQL[] = [sql`true`];
   if (scope.facilityIds.length > 0) {
-    const list = sql.join(scope.facilityIds.map((f) => sql`${f}::uuid`), sql`, `);
-    parts.push(
-      sql`(pl.facility_id in (${list}) or pl.destination_facility_id in (${list}) or p.registered_facility_id in (${list}))`,
+    const list = sql.join(
+      scope.facilityIds.map((f) => sql`${f}::uuid`),
+      sql`, `,
     );
+    parts.push(sql`(pl.facility_id in (${list}) or pl.destination_facility_id in (${list}) or p.registered_facility_id in (${list}))`);
   }
   if (scope.nationalities.length > 0) {
-    const list = sql.join(scope.nationalities.map((n) => sql`${n}`), sql`, `);
+    const list = sql.join(
+      scope.nationalities.map((n) => sql`${n}`),
+      sql`, `,
+    );
     parts.push(sql`exists (select 1 from person_nationalities pn where pn.person_id = p.id and pn.country in (${list}))`);
   }
   return sql.join(parts, sql` and `);

@@ -25,8 +25,10 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
     reply.status(201).send(await services.registry.create(actorOf(request), request.body)),
   );
 
-  r.get('/persons', { config: { permission: 'persons.read' }, schema: { querystring: SearchPersonsQuery, tags, summary: 'Fuzzy search by name across scripts' } }, async (request) =>
-    services.registry.search(actorOf(request), request.query),
+  r.get(
+    '/persons',
+    { config: { permission: 'persons.read' }, schema: { querystring: SearchPersonsQuery, tags, summary: 'Fuzzy search by name across scripts' } },
+    async (request) => services.registry.search(actorOf(request), request.query),
   );
 
   r.get('/persons/:id', { config: { permission: 'persons.read' }, schema: { params: PersonParams, querystring: PurposeQuery, tags } }, async (request) =>
@@ -41,8 +43,10 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
     reply.status(201).send(await services.registry.addName(actorOf(request), request.params.id, request.body)),
   );
 
-  r.post('/persons/:id/documents', { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: DocumentInput, tags } }, async (request, reply) =>
-    reply.status(201).send(await services.registry.addDocument(actorOf(request), request.params.id, request.body)),
+  r.post(
+    '/persons/:id/documents',
+    { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: DocumentInput, tags } },
+    async (request, reply) => reply.status(201).send(await services.registry.addDocument(actorOf(request), request.params.id, request.body)),
   );
 
   r.post(
@@ -51,7 +55,13 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
       config: { permission: 'persons.write' },
       schema: {
         params: PersonParams,
-        body: z.object({ country: z.string().regex(/^[A-Za-z]{3}$/).transform((s) => s.toUpperCase()), status: z.enum(NATIONALITY_STATUSES).default('claimed') }),
+        body: z.object({
+          country: z
+            .string()
+            .regex(/^[A-Za-z]{3}$/)
+            .transform((s) => s.toUpperCase()),
+          status: z.enum(NATIONALITY_STATUSES).default('claimed'),
+        }),
         tags,
       },
     },
@@ -59,8 +69,11 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
       reply.status(201).send(await services.registry.setNationality(actorOf(request), request.params.id, request.body.country, request.body.status)),
   );
 
-  r.post('/persons/:id/relations', { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: RelationInput, tags } }, async (request, reply) =>
-    reply.status(201).send(await services.registry.addRelation(actorOf(request), request.params.id, request.body.kind, request.body.personId)),
+  r.post(
+    '/persons/:id/relations',
+    { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: RelationInput, tags } },
+    async (request, reply) =>
+      reply.status(201).send(await services.registry.addRelation(actorOf(request), request.params.id, request.body.kind, request.body.personId)),
   );
 
   r.post('/households', { config: { permission: 'persons.write' }, schema: { body: CreateHouseholdBody, tags } }, async (request, reply) =>

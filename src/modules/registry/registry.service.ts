@@ -315,7 +315,7 @@ export class RegistryService {
         const outgoing = r.personId === p.id;
         const other = outgoing ? r.relatedPersonId : r.personId;
         // Stored as "personId <kind> relatedPersonId"; from the related side the relation reads inversely.
-        const kind = outgoing ? r.kind : INVERSE_RELATION[r.kind as RelationKind] ?? r.kind;
+        const kind = outgoing ? r.kind : (INVERSE_RELATION[r.kind as RelationKind] ?? r.kind);
         return { kind, personId: other, name: relatedNames.get(other) ?? null };
       }),
       placement,
@@ -335,7 +335,11 @@ export class RegistryService {
     for (;;) {
       const stale = await staleSearchKeys(this.db, SEARCH_KEY_VERSION, batch);
       if (stale.length === 0) return total;
-      await updateSearchKeys(this.db, stale.map((r) => ({ id: r.id, key: nameSearchKey(r.fullName) })), SEARCH_KEY_VERSION);
+      await updateSearchKeys(
+        this.db,
+        stale.map((r) => ({ id: r.id, key: nameSearchKey(r.fullName) })),
+        SEARCH_KEY_VERSION,
+      );
       total += stale.length;
     }
   }

@@ -1,16 +1,7 @@
 import { z } from 'zod';
 
 /** The statuses of the status report, in the order the seeds' tables use. */
-export const REPORT_STATUSES = [
-  'in_custody',
-  'temporarily_out',
-  'unaccounted',
-  'escaped',
-  'in_transit',
-  'released',
-  'repatriated',
-  'deceased',
-] as const;
+export const REPORT_STATUSES = ['in_custody', 'temporarily_out', 'unaccounted', 'escaped', 'in_transit', 'released', 'repatriated', 'deceased'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 export const StatusReportQuery = z.object({

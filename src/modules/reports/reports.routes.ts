@@ -9,11 +9,17 @@ export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/reports/status',
-    { config: { permission: 'reports.read' }, schema: { querystring: StatusReportQuery, tags: ['reports'], summary: 'Population by facility, unit, status and nationality (JSON or CSV)' } },
+    {
+      config: { permission: 'reports.read' },
+      schema: { querystring: StatusReportQuery, tags: ['reports'], summary: 'Population by facility, unit, status and nationality (JSON or CSV)' },
+    },
     async (request, reply) => {
       const report = await services.reports.status(actorOf(request));
       if (request.query.format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="custos-status.csv"').send(request.query.level === 'unit' ? unitStatusCsv(report) : statusReportCsv(report));
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="custos-status.csv"')
+          .send(request.query.level === 'unit' ? unitStatusCsv(report) : statusReportCsv(report));
       }
       return report;
     },

@@ -26,5 +26,14 @@ export {
   type UnitFigures,
   type Totals,
 } from './rollcalls.domain';
-export { OpenRollcallBody, MarksBody, ScheduleBody, CancelRollcallBody, type OpenRollcallInput, type MarksInput, type ScheduleInput, type CancelRollcallInput } from './rollcalls.dto';
+export {
+  OpenRollcallBody,
+  MarksBody,
+  ScheduleBody,
+  CancelRollcallBody,
+  type OpenRollcallInput,
+  type MarksInput,
+  type ScheduleInput,
+  type CancelRollcallInput,
+} from './rollcalls.dto';
 export { activeSchedules, rollcallsOpenedBetween, repeatedlyAbsent, type ScheduleRow } from './rollcalls.repository';

@@ -28,18 +28,24 @@ describe('mark checks', () => {
 describe('the decisive mark and the outcome', () => {
   const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 6, m));
   it('lets a present mark anywhere win over absent marks, else the latest', () => {
-    expect(decisiveMark([
-      { result: 'absent' as const, markedAt: at(5), seq: 2 },
-      { result: 'present' as const, markedAt: at(1), seq: 1 },
-    ])?.result).toBe('present');
-    expect(decisiveMark([
-      { result: 'absent' as const, markedAt: at(1), seq: 1 },
-      { result: 'excused' as const, markedAt: at(2), seq: 2 },
-    ])?.result).toBe('excused');
-    expect(decisiveMark([
-      { result: 'excused' as const, markedAt: at(2), seq: 1 },
-      { result: 'absent' as const, markedAt: at(2), seq: 2 },
-    ])?.result).toBe('absent');
+    expect(
+      decisiveMark([
+        { result: 'absent' as const, markedAt: at(5), seq: 2 },
+        { result: 'present' as const, markedAt: at(1), seq: 1 },
+      ])?.result,
+    ).toBe('present');
+    expect(
+      decisiveMark([
+        { result: 'absent' as const, markedAt: at(1), seq: 1 },
+        { result: 'excused' as const, markedAt: at(2), seq: 2 },
+      ])?.result,
+    ).toBe('excused');
+    expect(
+      decisiveMark([
+        { result: 'excused' as const, markedAt: at(2), seq: 1 },
+        { result: 'absent' as const, markedAt: at(2), seq: 2 },
+      ])?.result,
+    ).toBe('absent');
     expect(decisiveMark([])).toBeUndefined();
   });
 

@@ -49,9 +49,24 @@ const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 00:00-23
 
 export const ScheduleBody = z.object({
   times: z.array(timeOfDay).min(1).max(24),
-  utcOffsetMinutes: z.number().int().min(-14 * 60).max(14 * 60).default(0),
-  graceMinutes: z.number().int().min(1).max(24 * 60).default(30),
-  durationMinutes: z.number().int().min(1).max(24 * 60).default(60),
+  utcOffsetMinutes: z
+    .number()
+    .int()
+    .min(-14 * 60)
+    .max(14 * 60)
+    .default(0),
+  graceMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   active: z.boolean().default(true),
 });
 export type ScheduleInput = z.input<typeof ScheduleBody>;

@@ -182,7 +182,11 @@ export async function insertMarks(
   return new Set(inserted.map((r) => r.id));
 }
 
-export async function marksByIds(tx: Db, rollcallId: string, ids: readonly string[]): Promise<{ id: string; rollcall_id: string; person_id: string; result: string }[]> {
+export async function marksByIds(
+  tx: Db,
+  rollcallId: string,
+  ids: readonly string[],
+): Promise<{ id: string; rollcall_id: string; person_id: string; result: string }[]> {
   return queryRows(tx, sql`select id, rollcall_id, person_id, result from rollcall_marks where rollcall_id = ${rollcallId} and id = any(${uuids(ids)})`);
 }
 
@@ -326,9 +330,24 @@ export async function closeComputation(db: Db, rollcallId: string): Promise<Clos
   const lists: PersonOutcomeRow[] = [];
   for (const r of rows) {
     if (r.tag === 'figures') {
-      figures.push({ unit_id: r.unit_id, expected: r.expected, present: r.present, excused: r.excused, delta: r.delta, misplaced_in: r.misplaced_in, misplaced_out: r.misplaced_out });
+      figures.push({
+        unit_id: r.unit_id,
+        expected: r.expected,
+        present: r.present,
+        excused: r.excused,
+        delta: r.delta,
+        misplaced_in: r.misplaced_in,
+        misplaced_out: r.misplaced_out,
+      });
     } else {
-      lists.push({ person_id: r.person_id!, unit_id: r.unit_id, seen_unit_id: r.seen_unit_id, kind: r.tag, expected: !!r.on_list, current_status: r.current_status });
+      lists.push({
+        person_id: r.person_id!,
+        unit_id: r.unit_id,
+        seen_unit_id: r.seen_unit_id,
+        kind: r.tag,
+        expected: !!r.on_list,
+        current_status: r.current_status,
+      });
     }
   }
   return { figures, lists };
@@ -367,7 +386,10 @@ export async function markCancelled(tx: Db, id: string, by: string | null, at: D
 }
 
 export async function releaseClaim(db: Db, id: string): Promise<void> {
-  await db.update(rollcalls).set({ status: 'open', closingAt: null }).where(and(eq(rollcalls.id, id), eq(rollcalls.status, 'closing')));
+  await db
+    .update(rollcalls)
+    .set({ status: 'open', closingAt: null })
+    .where(and(eq(rollcalls.id, id), eq(rollcalls.status, 'closing')));
 }
 
 export async function insertAbsences(tx: Db, rollcallId: string, rows: readonly { personId: string; unitId: string | null }[]): Promise<void> {
@@ -381,7 +403,19 @@ export async function insertAbsences(tx: Db, rollcallId: string, rows: readonly 
 
 export async function insertUnitResults(
   tx: Db,
-  rows: readonly { id: string; rollcallId: string; facilityId: string; unitId: string | null; closedAt: Date; expected: number; present: number; excused: number; delta: number; misplacedIn: number; misplacedOut: number }[],
+  rows: readonly {
+    id: string;
+    rollcallId: string;
+    facilityId: string;
+    unitId: string | null;
+    closedAt: Date;
+    expected: number;
+    present: number;
+    excused: number;
+    delta: number;
+    misplacedIn: number;
+    misplacedOut: number;
+  }[],
 ): Promise<void> {
   if (rows.length === 0) return;
   const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
@@ -444,7 +478,10 @@ export async function sheetPage(
   if (f.unitId) conditions.push(sql`o.unit_id = ${f.unitId}`);
   if (f.nationalities.length) {
     conditions.push(
-      sql`exists (select 1 from person_nationalities pn where pn.person_id = o.person_id and pn.country in (${sql.join(f.nationalities.map((n) => sql`${n}`), sql`, `)}))`,
+      sql`exists (select 1 from person_nationalities pn where pn.person_id = o.person_id and pn.country in (${sql.join(
+        f.nationalities.map((n) => sql`${n}`),
+        sql`, `,
+      )}))`,
     );
   }
   return queryRows(
@@ -508,10 +545,23 @@ export async function activeSchedules(db: Db): Promise<ScheduleRow[]> {
   return db.select().from(rollcallSchedules).where(eq(rollcallSchedules.active, true));
 }
 
-export async function rollcallsOpenedBetween(db: Db, facilityId: string, from: Date, to: Date): Promise<{ id: string; openedAt: Date; closedAt: Date | null }[]> {
-  return db
-    .select({ id: rollcalls.id, openedAt: rollcalls.openedAt, closedAt: rollcalls.closedAt })
-    .from(rollcalls)
-    // a cancelled roll call counted nobody: it does not hold its slot
-    .where(and(eq(rollcalls.facilityId, facilityId), sql`status <> 'cancelled'`, sql`opened_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`));
+export async function rollcallsOpenedBetween(
+  db: Db,
+  facilityId: string,
+  from: Date,
+  to: Date,
+): Promise<{ id: string; openedAt: Date; closedAt: Date | null }[]> {
+  return (
+    db
+      .select({ id: rollcalls.id, openedAt: rollcalls.openedAt, closedAt: rollcalls.closedAt })
+      .from(rollcalls)
+      // a cancelled roll call counted nobody: it does not hold its slot
+      .where(
+        and(
+          eq(rollcalls.facilityId, facilityId),
+          sql`status <> 'cancelled'`,
+          sql`opened_at between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`,
+        ),
+      )
+  );
 }

@@ -2,7 +2,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { CancelRollcallBody, FacilityParams, ListRollcallsQuery, MarksBody, OpenRollcallBody, RollcallDetailQuery, RollcallParams, ScheduleBody } from './rollcalls.dto';
+import {
+  CancelRollcallBody,
+  FacilityParams,
+  ListRollcallsQuery,
+  MarksBody,
+  OpenRollcallBody,
+  RollcallDetailQuery,
+  RollcallParams,
+  ScheduleBody,
+} from './rollcalls.dto';
 
 export const rollcallsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -20,7 +29,10 @@ export const rollcallsRoutes: FastifyPluginAsync<{ services: Services }> = async
 
   r.get(
     '/rollcalls/:id',
-    { config: { permission: 'reports.read' }, schema: { params: RollcallParams, querystring: RollcallDetailQuery, tags, summary: 'A roll call with live counters and a page of its sheet' } },
+    {
+      config: { permission: 'reports.read' },
+      schema: { params: RollcallParams, querystring: RollcallDetailQuery, tags, summary: 'A roll call with live counters and a page of its sheet' },
+    },
     async (request) => services.rollcalls.get(actorOf(request), request.params.id, request.query),
   );
 
@@ -36,7 +48,10 @@ export const rollcallsRoutes: FastifyPluginAsync<{ services: Services }> = async
 
   r.post(
     '/rollcalls/:id/close',
-    { config: { permission: 'rollcall.run' }, schema: { params: RollcallParams, tags, summary: 'Close: compute the Delta, record the unaccounted, raise alerts' } },
+    {
+      config: { permission: 'rollcall.run' },
+      schema: { params: RollcallParams, tags, summary: 'Close: compute the Delta, record the unaccounted, raise alerts' },
+    },
     async (request) => services.rollcalls.close(actorOf(request), request.params.id),
   );
 
@@ -44,14 +59,22 @@ export const rollcallsRoutes: FastifyPluginAsync<{ services: Services }> = async
     '/rollcalls/:id/cancel',
     {
       config: { permission: 'rollcall.run' },
-      schema: { params: RollcallParams, body: CancelRollcallBody, tags, summary: 'Cancel an open roll call with a reason: no Delta, no ledger events, the units free again' },
+      schema: {
+        params: RollcallParams,
+        body: CancelRollcallBody,
+        tags,
+        summary: 'Cancel an open roll call with a reason: no Delta, no ledger events, the units free again',
+      },
     },
     async (request) => services.rollcalls.cancel(actorOf(request), request.params.id, request.body),
   );
 
   r.put(
     '/facilities/:id/rollcall-schedule',
-    { config: { permission: 'facilities.write' }, schema: { params: FacilityParams, body: ScheduleBody, tags, summary: "Set the facility's roll-call times and grace period" } },
+    {
+      config: { permission: 'facilities.write' },
+      schema: { params: FacilityParams, body: ScheduleBody, tags, summary: "Set the facility's roll-call times and grace period" },
+    },
     async (request) => services.rollcalls.setSchedule(actorOf(request), request.params.id, request.body),
   );
 

@@ -115,7 +115,15 @@ export function rollcallView(row: RollcallRow): RollcallView {
   };
 }
 
-const figures = (r: { unit_id: string | null; expected: number; present: number; excused: number; delta: number; misplaced_in: number; misplaced_out: number }): UnitFigures => ({
+const figures = (r: {
+  unit_id: string | null;
+  expected: number;
+  present: number;
+  excused: number;
+  delta: number;
+  misplaced_in: number;
+  misplaced_out: number;
+}): UnitFigures => ({
   unitId: r.unit_id,
   expected: r.expected,
   present: r.present,
@@ -222,7 +230,10 @@ export class RollcallsService {
       if (!rc) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
       requireFacility(actor, rc.facilityId);
       if (rc.status !== 'open') {
-        throw new ConflictError('rollcall.not_open', `Roll call ${rollcallId} is ${rc.status}: marks are taken only while it is open`, { rule: 'marks_while_open', status: rc.status });
+        throw new ConflictError('rollcall.not_open', `Roll call ${rollcallId} is ${rc.status}: marks are taken only while it is open`, {
+          rule: 'marks_while_open',
+          status: rc.status,
+        });
       }
       const strayUnit = await this.strayUnit(tx, rc.facilityId, [input.unitId, ...input.marks.map((m) => m.unitId)]);
       if (strayUnit) {
@@ -259,7 +270,8 @@ export class RollcallsService {
         };
       });
       const future = rows.find((r) => r.markedAt.getTime() > now.getTime() + 5 * 60_000);
-      if (future) throw new ValidationError('rollcall.marked_in_future', `markedAt ${future.markedAt.toISOString()} is in the future`, { personId: future.personId });
+      if (future)
+        throw new ValidationError('rollcall.marked_in_future', `markedAt ${future.markedAt.toISOString()} is in the future`, { personId: future.personId });
       await this.checkCitedVerifications(tx, rows);
       const inserted = await insertMarks(tx, { rollcallId, markedBy: actor.userId, recordedAt: now }, rows);
       const skipped = rows.filter((r) => !inserted.has(r.id));
@@ -413,7 +425,9 @@ export class RollcallsService {
         throw new ConflictError('rollcall.already_closed', `Roll call ${rollcallId} was closed at ${current.closedAt?.toISOString()}`, { rule: 'close_once' });
       }
       if (current?.status === 'cancelled') {
-        throw new ConflictError('rollcall.cancelled', `Roll call ${rollcallId} was cancelled at ${current.cancelledAt?.toISOString()}: it cannot be closed`, { rule: 'close_once' });
+        throw new ConflictError('rollcall.cancelled', `Roll call ${rollcallId} was cancelled at ${current.cancelledAt?.toISOString()}: it cannot be closed`, {
+          rule: 'close_once',
+        });
       }
       throw new ConflictError('rollcall.closing', `Roll call ${rollcallId} is being closed by another request`, { rule: 'close_once' });
     }
@@ -443,12 +457,20 @@ export class RollcallsService {
         ledger: { unaccountedEvents: ledger.unaccountedEvents, accountedEvents: ledger.accountedEvents },
       };
       await this.db.transaction(async (tx) => {
-        await insertAbsences(tx, rollcallId, unaccounted.map((u) => ({ personId: u.personId, unitId: u.unitId })));
+        await insertAbsences(
+          tx,
+          rollcallId,
+          unaccounted.map((u) => ({ personId: u.personId, unitId: u.unitId })),
+        );
         await insertUnitResults(
           tx,
           byUnit.map((u) => ({ id: this.ids.next(), rollcallId, facilityId: rc.facilityId, closedAt: now, ...u })),
         );
-        const stored = { ...result, unaccounted: result.unaccounted.length <= 1000 ? result.unaccounted : undefined, unaccountedCount: result.unaccounted.length };
+        const stored = {
+          ...result,
+          unaccounted: result.unaccounted.length <= 1000 ? result.unaccounted : undefined,
+          unaccountedCount: result.unaccounted.length,
+        };
         await markClosed(tx, rollcallId, actor.userId, now, stored);
         await this.audit.record(tx, actor, {
           action: 'rollcall.close',

@@ -9,9 +9,30 @@ import { TimelineReplay, type ReplayOptions, type ReplaySummary } from './scenar
 import { seedWorld, type SeededWorld, type SeedProgress } from './scenario.seed';
 import { planWorld, type Scale } from './scenario.world';
 
-export { planWorld, leafUnits, FACILITIES, FULL, SMALL_DIVISOR, type Scale, type WorldPlan, type PersonPlan, type HouseholdPlan, type FacilityPlan } from './scenario.world';
+export {
+  planWorld,
+  leafUnits,
+  FACILITIES,
+  FULL,
+  SMALL_DIVISOR,
+  type Scale,
+  type WorldPlan,
+  type PersonPlan,
+  type HouseholdPlan,
+  type FacilityPlan,
+} from './scenario.world';
 export { seedWorld, SEED_START, type SeededWorld, type SeedProgress } from './scenario.seed';
-export { TimelineReplay, parseUntil, COLLAPSE, DAY_AFTER_COLLAPSE, TIMELINE_START, TIMELINE_END, type ReplaySummary, type ReplayOptions, type TimelineEntry } from './scenario.replay';
+export {
+  TimelineReplay,
+  parseUntil,
+  COLLAPSE,
+  DAY_AFTER_COLLAPSE,
+  TIMELINE_START,
+  TIMELINE_END,
+  type ReplaySummary,
+  type ReplayOptions,
+  type TimelineEntry,
+} from './scenario.replay';
 export { rollCallPort, LedgerRollCalls, type RollCallPort, type RollCallOutcome, type RollCallInput } from './scenario.rollcalls';
 export { ScenarioClock, scenarioIds } from './scenario.clock';
 export { Random, seededIds } from './scenario.random';

@@ -114,10 +114,7 @@ export function arabicName(spec: NameSpec): { full: string; parts: NonNullable<N
   const grandfather = spec.grandfather.ar;
   const family = withArticle(spec.family.ar);
   const link = spec.sex === 'F' ? 'بنت' : 'بن';
-  const full =
-    spec.region === 'iraqi'
-      ? `${given} ${father} ${grandfather} ${family}`
-      : `${given} ${link} ${father} بن ${grandfather} ${family}`;
+  const full = spec.region === 'iraqi' ? `${given} ${father} ${grandfather} ${family}` : `${given} ${link} ${father} بن ${grandfather} ${family}`;
   const parts: NonNullable<NameInput['parts']> = { given, father, grandfather, family };
   if (spec.kunya) parts.kunya = `${spec.sex === 'F' ? 'أم' : 'أبو'} ${spec.kunya.ar}`;
   if (spec.laqab) parts.laqab = withArticle(spec.laqab.ar);
@@ -147,25 +144,57 @@ export const RECORDERS: Record<string, Recorder> = {
   syrianId: { source: 'Syrian civil registry extract', spelling: 'weighted', article: 'Al-', nasab: 'none', grandfather: false, abd: 'Abdul' },
   ngoInterview: { source: 'NGO interview', spelling: 'any', article: 'al ', nasab: 'bin', grandfather: false, abd: 'Abd al-' },
   intelInterview: { source: 'security interview', spelling: 'weighted', article: 'el-', nasab: 'ibn', grandfather: false, abd: 'Abdel' },
-  prisonIntake: { source: 'prison intake form', spelling: 'any', article: 'joined', nasab: 'none', grandfather: true, abd: 'Abdul', familyFirst: true, upperFamily: true },
+  prisonIntake: {
+    source: 'prison intake form',
+    spelling: 'any',
+    article: 'joined',
+    nasab: 'none',
+    grandfather: true,
+    abd: 'Abdul',
+    familyFirst: true,
+    upperFamily: true,
+  },
   unStyle: { source: 'UN-style formal record', spelling: 'top', article: 'al-', nasab: 'bin', grandfather: true, abd: 'Abd al-' },
-  frenchFile: { source: 'French liaison file', spelling: 'any', article: 'El ', nasab: 'ben', grandfather: false, abd: 'Abdel', familyFirst: true, upperFamily: true, french: true },
+  frenchFile: {
+    source: 'French liaison file',
+    spelling: 'any',
+    article: 'El ',
+    nasab: 'ben',
+    grandfather: false,
+    abd: 'Abdel',
+    familyFirst: true,
+    upperFamily: true,
+    french: true,
+  },
 };
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** French orthography of an English-style spelling: u -> ou, j -> dj at the start, sh -> ch. */
 function frenchise(s: string): string {
-  return s.replace(/sh/g, 'ch').replace(/^j/, 'dj').replace(/(?<![aeo])u/g, 'ou').replace(/ee/g, 'i').replace(/oo/g, 'ou');
+  return s
+    .replace(/sh/g, 'ch')
+    .replace(/^j/, 'dj')
+    .replace(/(?<![aeo])u/g, 'ou')
+    .replace(/ee/g, 'i')
+    .replace(/oo/g, 'ou');
 }
 
 function spell(w: Word, r: Recorder, random: Random): string {
   const list = w.spellings;
   let s: string;
   if (r.spelling === 'top' || list.length === 1) s = list[0]![0];
-  else if (r.spelling === 'weighted') s = random.weighted(list.map((x) => x[0]), list.map((x) => x[1] + 1));
+  else if (r.spelling === 'weighted')
+    s = random.weighted(
+      list.map((x) => x[0]),
+      list.map((x) => x[1] + 1),
+    );
   // Clerks and interviewers also write the rarer attested spellings, less often than the common ones.
-  else s = random.weighted(list.map((x) => x[0]), list.map((x) => Math.sqrt(x[1] + 1)));
+  else
+    s = random.weighted(
+      list.map((x) => x[0]),
+      list.map((x) => Math.sqrt(x[1] + 1)),
+    );
   return r.french ? frenchise(s) : s;
 }
 
@@ -322,7 +351,13 @@ export function europeanNames(country: string, sex: 'F' | 'M', book: NameBook, r
     family,
     names: [
       { full: `${given} ${family}`, script: 'latin', kind: 'primary', parts: { given, family }, source: 'passport' },
-      { full: `${stripAccents(family).toUpperCase()} ${stripAccents(given)}`, script: 'latin', kind: 'spelling', parts: { given: stripAccents(given), family: stripAccents(family).toUpperCase() }, source: 'prison intake form' },
+      {
+        full: `${stripAccents(family).toUpperCase()} ${stripAccents(given)}`,
+        script: 'latin',
+        kind: 'spelling',
+        parts: { given: stripAccents(given), family: stripAccents(family).toUpperCase() },
+        source: 'prison intake form',
+      },
       ...kunyaNames(spec, random),
     ],
   };
@@ -330,15 +365,29 @@ export function europeanNames(country: string, sex: 'F' | 'M', book: NameBook, r
 
 /** Russian-style surnames built on the father's name (Magomedov, Abdullaev) for North Caucasus and Central Asia. */
 export function slavicisedNames(spec: NameSpec, random: Random): NameInput[] {
-  const russian: Recorder = { ...RECORDERS.ngoInterview!, source: 'passport (Cyrillic, transliterated)', spelling: 'weighted', nasab: 'none', grandfather: false };
+  const russian: Recorder = {
+    ...RECORDERS.ngoInterview!,
+    source: 'passport (Cyrillic, transliterated)',
+    spelling: 'weighted',
+    nasab: 'none',
+    grandfather: false,
+  };
   const given = givenLatin(spec.given, spec.abd, russian, random).replace(/^Muhammad|^Mohammed/, 'Magomed');
-  const base = givenLatin(spec.father, spec.fatherAbd, { ...russian, abd: 'Abdul' }, random).replace(/[^A-Za-z]/g, '').toLowerCase();
+  const base = givenLatin(spec.father, spec.fatherAbd, { ...russian, abd: 'Abdul' }, random)
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
   const surname = `${cap(base)}${/[aeiouy]$/.test(base) ? 'ev' : 'ov'}${spec.sex === 'F' ? 'a' : ''}`;
   const primary = `${given} ${surname}`;
   const ar = arabicName(spec);
   return [
     { full: primary, script: 'latin', kind: 'primary', parts: { given, family: surname }, source: russian.source },
-    { full: `${surname.toUpperCase()} ${given}`, script: 'latin', kind: 'spelling', parts: { given, family: surname.toUpperCase() }, source: 'prison intake form' },
+    {
+      full: `${surname.toUpperCase()} ${given}`,
+      script: 'latin',
+      kind: 'spelling',
+      parts: { given, family: surname.toUpperCase() },
+      source: 'prison intake form',
+    },
     { full: ar.full, script: 'arabic', kind: 'alias', parts: ar.parts, source: 'security interview' },
     ...kunyaNames(spec, random),
   ];

@@ -101,7 +101,6 @@ export class TimelineReplay {
   private readonly keyOf = new Map<string, number>();
   private readonly summary: ReplaySummary;
   private readonly airliftQueue: Map<string, number[]>;
-  private flightNo = 0;
   private readonly unaccountedSince = new Map<number, number>();
 
   constructor(
@@ -113,7 +112,13 @@ export class TimelineReplay {
     this.actor = opts.actor ?? systemActor('scenario replay');
     this.random = new Random(`timeline:${opts.seed ?? world.plan.seed}`);
     this.port = rollCallPort(services, this.actor, opts.rollcalls ?? 'rollcalls');
-    this.state = world.plan.persons.map((p) => ({ status: 'in_custody', facility: p.facility, unit: p.unit, present: true, since: Date.parse(`${p.admittedAt}T09:00:00Z`) }));
+    this.state = world.plan.persons.map((p) => ({
+      status: 'in_custody',
+      facility: p.facility,
+      unit: p.unit,
+      present: true,
+      since: Date.parse(`${p.admittedAt}T09:00:00Z`),
+    }));
     world.personIds.forEach((id, k) => this.keyOf.set(id, k));
     for (const [k, s] of this.state.entries()) this.placeIn(k, s.facility);
     this.summary = { until: new Date(TIMELINE_START), rollcalls: [], log: [], events: {}, flights: [], port: this.port.kind };
@@ -153,7 +158,11 @@ export class TimelineReplay {
   }
 
   /** Appends events (already valid by the mirror) and applies them to the mirror. */
-  private async append(at: number, events: (AppendRequest & { key: number; next: Partial<PersonState> })[], opts: { auditAction?: string } = {}): Promise<void> {
+  private async append(
+    at: number,
+    events: (AppendRequest & { key: number; next: Partial<PersonState> })[],
+    opts: { auditAction?: string } = {},
+  ): Promise<void> {
     if (events.length === 0) return;
     for (let i = 0; i < events.length; i += 5000) {
       const chunk = events.slice(i, i + 5000);
@@ -215,7 +224,10 @@ export class TimelineReplay {
       const found = at + this.random.int(20, 90) * 60_000;
       this.at(found, async () => {
         const back = late.filter((k) => this.state[k]!.status === 'unaccounted' && this.state[k]!.present);
-        await this.append(found, back.map((k) => this.event(k, 'ACCOUNTED', found, { status: 'in_custody' }, { authority: 'late mark: verified present' })));
+        await this.append(
+          found,
+          back.map((k) => this.event(k, 'ACCOUNTED', found, { status: 'in_custody' }, { authority: 'late mark: verified present' })),
+        );
         // A Delta made only of late marks is closed by the officer once they are verified.
         if (absent.length === 0 && still.length === 0) {
           for (const alert of outcome.alerts ?? []) {
@@ -244,7 +256,18 @@ export class TimelineReplay {
         const t = this.clock.now().getTime();
         const rate = facility === 'HOL' || facility === 'ROJ' ? 0.0008 : 0.0004;
         const out = this.members(facility).filter((k) => this.state[k]!.status === 'in_custody' && this.state[k]!.present && r.chance(rate));
-        await this.append(t, out.map((k) => this.event(k, 'TEMPORARY_OUT', t, { status: 'temporarily_out', outReason: 'hospital' }, { reason: 'hospital', authority: 'referral to al-Hasakah National Hospital' })));
+        await this.append(
+          t,
+          out.map((k) =>
+            this.event(
+              k,
+              'TEMPORARY_OUT',
+              t,
+              { status: 'temporarily_out', outReason: 'hospital' },
+              { reason: 'hospital', authority: 'referral to al-Hasakah National Hospital' },
+            ),
+          ),
+        );
         for (const k of out) {
           const back = t + r.int(1, 5) * DAY + r.int(0, 6) * HOUR;
           this.at(back, async () => {
@@ -259,11 +282,25 @@ export class TimelineReplay {
         const leave = day + 5 * HOUR + 30 * 60_000;
         this.at(leave, async () => {
           const out = this.members(facility).filter((k) => this.state[k]!.status === 'in_custody' && this.state[k]!.present && r.chance(0.0015));
-          await this.append(leave, out.map((k) => this.event(k, 'TEMPORARY_OUT', leave, { status: 'temporarily_out', outReason: 'court' }, { reason: 'court', authority: 'hearing, al-Hasakah court' })));
+          await this.append(
+            leave,
+            out.map((k) =>
+              this.event(
+                k,
+                'TEMPORARY_OUT',
+                leave,
+                { status: 'temporarily_out', outReason: 'court' },
+                { reason: 'court', authority: 'hearing, al-Hasakah court' },
+              ),
+            ),
+          );
           const back = day + 13 * HOUR;
           this.at(back, async () => {
             const returning = out.filter((k) => this.state[k]!.status === 'temporarily_out');
-            await this.append(back, returning.map((k) => this.event(k, 'RETURNED', back, { status: 'in_custody', outReason: undefined }, { authority: 'returned from court' })));
+            await this.append(
+              back,
+              returning.map((k) => this.event(k, 'RETURNED', back, { status: 'in_custody', outReason: undefined }, { authority: 'returned from court' })),
+            );
           });
         });
       }
@@ -271,8 +308,13 @@ export class TimelineReplay {
       if (facility === 'HOL' || facility === 'ROJ') {
         const when = day + r.int(0, 23) * HOUR;
         this.at(when, async () => {
-          const dead = this.members(facility).filter((k) => ['in_custody', 'temporarily_out'].includes(this.state[k]!.status) && this.state[k]!.present && r.chance(0.00003));
-          await this.append(when, dead.map((k) => this.event(k, 'DECEASED', when, { status: 'deceased', present: false }, { authority: 'camp clinic death record' })));
+          const dead = this.members(facility).filter(
+            (k) => ['in_custody', 'temporarily_out'].includes(this.state[k]!.status) && this.state[k]!.present && r.chance(0.00003),
+          );
+          await this.append(
+            when,
+            dead.map((k) => this.event(k, 'DECEASED', when, { status: 'deceased', present: false }, { authority: 'camp clinic death record' })),
+          );
         });
       }
     }
@@ -301,7 +343,19 @@ export class TimelineReplay {
       const iraqi = this.world.plan.households.filter((h) => h.facility === 'HOL' && this.world.plan.persons[h.members[0]!]!.nationality === 'IRQ');
       const chosen = this.random.shuffle([...iraqi]).slice(0, Math.max(1, Math.round(iraqi.length / 30)));
       const going = chosen.flatMap((h) => h.members).filter((k) => this.state[k]!.status === 'in_custody' && this.state[k]!.present);
-      await this.append(at, going.map((k) => this.event(k, 'REPATRIATED', at, { status: 'repatriated', present: false }, { authority: 'Iraqi return convoy to al-Jeddah 1 centre (phased return)' })), { auditAction: 'custody.repatriation_convoy' });
+      await this.append(
+        at,
+        going.map((k) =>
+          this.event(
+            k,
+            'REPATRIATED',
+            at,
+            { status: 'repatriated', present: false },
+            { authority: 'Iraqi return convoy to al-Jeddah 1 centre (phased return)' },
+          ),
+        ),
+        { auditAction: 'custody.repatriation_convoy' },
+      );
       this.log(at, `Convoy: ${going.length} Iraqi nationals leave al-Hol for Iraq (phased return)`);
     });
   }
@@ -323,17 +377,31 @@ export class TimelineReplay {
       const inside = this.members('SHD').filter((k) => this.state[k]!.status === 'in_custody' && this.state[k]!.present);
       const out = this.random.shuffle(inside).slice(0, Math.max(1, Math.round(inside.length * 0.015)));
       for (const k of out) this.state[k]!.present = false;
-      this.log(riot, `Riot at al-Shaddadah prison during the handover: ${out.length} detainee${out.length === 1 ? '' : 's'} break${out.length === 1 ? 's' : ''} out`);
+      this.log(
+        riot,
+        `Riot at al-Shaddadah prison during the handover: ${out.length} detainee${out.length === 1 ? '' : 's'} break${out.length === 1 ? 's' : ''} out`,
+      );
       const confirm = Date.parse('2026-01-21T12:00:00Z');
       this.at(confirm, async () => {
         const gone = out.filter((k) => this.state[k]!.status === 'unaccounted');
-        await this.append(confirm, gone.map((k) => this.event(k, 'ESCAPED', confirm, { status: 'escaped' }, { authority: 'al-Shaddadah: breakout of 20 January confirmed' })));
+        await this.append(
+          confirm,
+          gone.map((k) => this.event(k, 'ESCAPED', confirm, { status: 'escaped' }, { authority: 'al-Shaddadah: breakout of 20 January confirmed' })),
+        );
         // Some are caught at checkpoints over the next days.
         for (const k of gone.filter(() => this.random.chance(0.4))) {
           const caught = confirm + this.random.int(1, 9) * DAY + this.random.int(0, 23) * HOUR;
           this.at(caught, async () => {
             if (this.state[k]!.status !== 'escaped') return;
-            await this.append(caught, [this.event(k, 'RECAPTURED', caught, { status: 'in_custody', present: true, facility: 'SHD' }, { facilityId: this.fid('SHD'), authority: 'caught at a checkpoint' })]);
+            await this.append(caught, [
+              this.event(
+                k,
+                'RECAPTURED',
+                caught,
+                { status: 'in_custody', present: true, facility: 'SHD' },
+                { facilityId: this.fid('SHD'), authority: 'caught at a checkpoint' },
+              ),
+            ]);
           });
         }
       });
@@ -359,7 +427,10 @@ export class TimelineReplay {
       const found = [...this.unaccountedSince.entries()]
         .filter(([k, since]) => this.state[k]!.facility === 'HOL' && t - since > 12 * HOUR && !this.state[k]!.present && r.chance(0.02))
         .map(([k]) => k);
-      await this.append(t, found.map((k) => this.event(k, 'ACCOUNTED', t, { status: 'in_custody', present: true }, { authority: 'found in the camp during a block search' })));
+      await this.append(
+        t,
+        found.map((k) => this.event(k, 'ACCOUNTED', t, { status: 'in_custody', present: true }, { authority: 'found in the camp during a block search' })),
+      );
     });
     // About two weeks on, the administration acknowledges the scale: the long unaccounted are recorded as escaped;
     // from then on, every Monday.
@@ -368,13 +439,28 @@ export class TimelineReplay {
     if (date === ACKNOWLEDGED.slice(0, 10) || monday) {
       const t = date === ACKNOWLEDGED.slice(0, 10) ? ack : day + 10 * HOUR;
       this.at(t, async () => {
-        const escaped = [...this.unaccountedSince.entries()].filter(([k, since]) => this.state[k]!.facility === 'HOL' && t - since > 3 * DAY && !this.state[k]!.present).map(([k]) => k);
-        await this.append(t, escaped.map((k) => this.event(k, 'ESCAPED', t, { status: 'escaped' }, { authority: 'al-Hol administration review: left the camp, whereabouts unknown' })), { auditAction: 'custody.escapes_confirmed' });
+        const escaped = [...this.unaccountedSince.entries()]
+          .filter(([k, since]) => this.state[k]!.facility === 'HOL' && t - since > 3 * DAY && !this.state[k]!.present)
+          .map(([k]) => k);
+        await this.append(
+          t,
+          escaped.map((k) =>
+            this.event(k, 'ESCAPED', t, { status: 'escaped' }, { authority: 'al-Hol administration review: left the camp, whereabouts unknown' }),
+          ),
+          { auditAction: 'custody.escapes_confirmed' },
+        );
         this.log(t, `al-Hol administration records ${escaped.length} residents as escaped (unaccounted for more than three days)`);
         // The review closes the alerts it answers: the Deltas and repeated absences raised before it.
         const open = await this.services.alerts.list(this.actor, { status: 'open', facilityId: this.fid('HOL'), limit: 10_000 });
-        const answered = open.filter((a) => (a.rule === 'rollcall.mass_absence' || a.rule === 'person.repeated_absence' || a.rule === 'rollcall.delta') && a.raisedAt.getTime() < t);
-        for (const a of answered) await this.services.alerts.resolve(this.actor, a.id, `Answered by the review of ${new Date(t).toISOString().slice(0, 10)}: absences recorded as escapes`);
+        const answered = open.filter(
+          (a) => (a.rule === 'rollcall.mass_absence' || a.rule === 'person.repeated_absence' || a.rule === 'rollcall.delta') && a.raisedAt.getTime() < t,
+        );
+        for (const a of answered)
+          await this.services.alerts.resolve(
+            this.actor,
+            a.id,
+            `Answered by the review of ${new Date(t).toISOString().slice(0, 10)}: absences recorded as escapes`,
+          );
         if (answered.length) this.log(t, `${answered.length} open al-Hol alerts resolved by the review`);
       });
     }
@@ -413,10 +499,13 @@ export class TimelineReplay {
     }
     this.airliftQueue.set(prison, keep);
     if (manifest.length === 0) return;
-    this.flightNo = no;
     const dest = 'IRQ-RCV';
     const authority = `airlift flight ${no} to Iraqi custody`;
-    await this.append(depart, manifest.map((k) => this.event(k, 'TRANSFER_DEPARTED', depart, { status: 'in_transit' }, { facilityId: this.fid(dest), authority })), { auditAction: 'transfer.depart' });
+    await this.append(
+      depart,
+      manifest.map((k) => this.event(k, 'TRANSFER_DEPARTED', depart, { status: 'in_transit' }, { facilityId: this.fid(dest), authority })),
+      { auditAction: 'transfer.depart' },
+    );
     // Discrepancies: on flight 12 two arrivals are only confirmed the next day after fingerprint checks; on flight 27
     // one detainee escapes on the road to the airfield and is caught three days later.
     const late = no === 12 ? manifest.slice(0, 2) : [];
@@ -425,24 +514,68 @@ export class TimelineReplay {
     if (escapee.length) {
       const t = depart + 40 * 60_000;
       this.at(t, async () => {
-        await this.append(t, escapee.map((k) => this.event(k, 'ESCAPED', t, { status: 'escaped', present: false }, { authority: `escaped from the convoy to the airfield (flight ${no})` })));
+        await this.append(
+          t,
+          escapee.map((k) =>
+            this.event(k, 'ESCAPED', t, { status: 'escaped', present: false }, { authority: `escaped from the convoy to the airfield (flight ${no})` }),
+          ),
+        );
         this.log(t, `Flight ${no}: one detainee escapes on the road to the airfield`);
         const caught = t + 3 * DAY;
         this.at(caught, async () => {
-          await this.append(caught, escapee.map((k) => this.event(k, 'RECAPTURED', caught, { status: 'in_custody', present: true, facility: prison }, { facilityId: this.fid(prison), authority: 'caught near al-Hasakah' })));
+          await this.append(
+            caught,
+            escapee.map((k) =>
+              this.event(
+                k,
+                'RECAPTURED',
+                caught,
+                { status: 'in_custody', present: true, facility: prison },
+                { facilityId: this.fid(prison), authority: 'caught near al-Hasakah' },
+              ),
+            ),
+          );
         });
       });
     }
     this.at(arrive, async () => {
       const landing = manifest.filter((k) => !late.includes(k) && !escapee.includes(k));
       const unit = this.uid(dest, 'INTAKE');
-      await this.append(arrive, landing.map((k) => this.event(k, 'TRANSFER_ARRIVED', arrive, { status: 'in_custody', facility: dest, unit: 'INTAKE' }, { facilityId: this.fid(dest), unitId: unit, authority, evidence: { verification: 'fingerprint', result: 'match' } })), { auditAction: 'transfer.arrive' });
+      await this.append(
+        arrive,
+        landing.map((k) =>
+          this.event(
+            k,
+            'TRANSFER_ARRIVED',
+            arrive,
+            { status: 'in_custody', facility: dest, unit: 'INTAKE' },
+            { facilityId: this.fid(dest), unitId: unit, authority, evidence: { verification: 'fingerprint', result: 'match' } },
+          ),
+        ),
+        { auditAction: 'transfer.arrive' },
+      );
       this.summary.flights.push({ flight: no, from: prison, departed: manifest.length, arrived: landing.length, at: new Date(depart) });
       if (landing.length !== manifest.length) this.log(arrive, `Flight ${no} from ${prison}: ${manifest.length} departed, ${landing.length} arrived`);
       if (late.length) {
         const t = arrive + DAY;
         this.at(t, async () => {
-          await this.append(t, late.map((k) => this.event(k, 'TRANSFER_ARRIVED', t, { status: 'in_custody', facility: dest, unit: 'INTAKE' }, { facilityId: this.fid(dest), unitId: unit, authority, evidence: { verification: 'fingerprint', result: 'match after re-capture', note: 'name on manifest misspelled' } })));
+          await this.append(
+            t,
+            late.map((k) =>
+              this.event(
+                k,
+                'TRANSFER_ARRIVED',
+                t,
+                { status: 'in_custody', facility: dest, unit: 'INTAKE' },
+                {
+                  facilityId: this.fid(dest),
+                  unitId: unit,
+                  authority,
+                  evidence: { verification: 'fingerprint', result: 'match after re-capture', note: 'name on manifest misspelled' },
+                },
+              ),
+            ),
+          );
           this.log(t, `Flight ${no}: ${late.length} arrivals confirmed a day late after fingerprint checks`);
         });
       }
@@ -465,7 +598,8 @@ export class TimelineReplay {
         let next = -1;
         for (let i = 0; i < this.steps.length; i++) {
           const s = this.steps[i]!;
-          if (s.at < end && s.at < until && (next < 0 || s.at < this.steps[next]!.at || (s.at === this.steps[next]!.at && s.order < this.steps[next]!.order))) next = i;
+          if (s.at < end && s.at < until && (next < 0 || s.at < this.steps[next]!.at || (s.at === this.steps[next]!.at && s.order < this.steps[next]!.order)))
+            next = i;
         }
         if (next < 0) break;
         const [step] = this.steps.splice(next, 1);

@@ -130,7 +130,7 @@ describe('the world plan', () => {
       expect(latin.size).toBeGreaterThanOrEqual(2);
       expect(names[0]!.kind).toBe('primary');
     }
-    const births = new Set(small.persons.map((p) => (p.input.birthDate === undefined ? 'unknown' : p.input.birthPrecision ?? p.input.birthDate.length)));
+    const births = new Set(small.persons.map((p) => (p.input.birthDate === undefined ? 'unknown' : (p.input.birthPrecision ?? p.input.birthDate.length))));
     for (const k of [4, 7, 10, 'approximate']) expect(births).toContain(k);
     expect(count(small.persons, (p) => (p.input.documents ?? []).length > 0)).toBeGreaterThan(small.persons.length / 2);
   });

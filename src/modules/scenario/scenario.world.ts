@@ -67,7 +67,14 @@ export const FACILITIES: Omit<FacilityPlan, 'units'>[] = [
   { code: 'GHW', name: 'Ghwayran prison (al-Hasakah)', kind: 'prison', capacity: 5000, country: 'SYR', location: { latitude: 36.4768, longitude: 40.7292 } },
   { code: 'SHD', name: 'al-Shaddadah prison', kind: 'prison', capacity: 1800, country: 'SYR', location: { latitude: 36.0567, longitude: 40.7303 } },
   { code: 'AQT', name: 'al-Aqtan prison (Raqqa)', kind: 'prison', capacity: 2500, country: 'SYR', location: { latitude: 35.9667, longitude: 39.0167 } },
-  { code: 'IRQ-RCV', name: 'Iraqi receiving facility (Baghdad)', kind: 'receiving_authority', capacity: 7000, country: 'IRQ', location: { latitude: 33.2625, longitude: 44.2346 } },
+  {
+    code: 'IRQ-RCV',
+    name: 'Iraqi receiving facility (Baghdad)',
+    kind: 'receiving_authority',
+    capacity: 7000,
+    country: 'IRQ',
+    location: { latitude: 33.2625, longitude: 44.2346 },
+  },
   { code: 'HSK-HOSP', name: 'al-Hasakah National Hospital', kind: 'hospital', country: 'SYR', location: { latitude: 36.5004, longitude: 40.7471 } },
   { code: 'HSK-COURT', name: 'al-Hasakah court', kind: 'court', country: 'SYR', location: { latitude: 36.5077, longitude: 40.7453 } },
 ];
@@ -80,15 +87,46 @@ export const FULL = {
   /** Europeans among prison detainees (the articles' figures). */
   europeans: { FRA: 450, NLD: 90, DEU: 77, BEL: 55, GBR: 27 } as Record<string, number>,
   /** Other foreign detainees (not Iraqi, not Syrian, not European). */
-  otherForeignDetainees: { TUN: 220, MAR: 120, EGY: 90, SAU: 80, JOR: 50, DZA: 40, LBN: 30, TUR: 130, RUS: 160, UZB: 60, TJK: 60, KAZ: 30, AZE: 20, SWE: 20 } as Record<string, number>,
+  otherForeignDetainees: {
+    TUN: 220,
+    MAR: 120,
+    EGY: 90,
+    SAU: 80,
+    JOR: 50,
+    DZA: 40,
+    LBN: 30,
+    TUR: 130,
+    RUS: 160,
+    UZB: 60,
+    TJK: 60,
+    KAZ: 30,
+    AZE: 20,
+    SWE: 20,
+  } as Record<string, number>,
   iraqiDetainees: 2300,
   airlift: 5850,
 };
 
 /** Nationalities of the foreign women and children (al-Hol annex and Roj), by weight. */
 const FOREIGN_FAMILIES: [string, number][] = [
-  ['RUS', 14], ['TJK', 8], ['UZB', 8], ['KAZ', 5], ['AZE', 4], ['TUR', 10], ['TUN', 9], ['MAR', 7], ['EGY', 4], ['IDN', 5],
-  ['FRA', 7], ['DEU', 4], ['NLD', 3], ['BEL', 3], ['GBR', 2], ['SWE', 2], ['KGZ', 3], ['DZA', 2],
+  ['RUS', 14],
+  ['TJK', 8],
+  ['UZB', 8],
+  ['KAZ', 5],
+  ['AZE', 4],
+  ['TUR', 10],
+  ['TUN', 9],
+  ['MAR', 7],
+  ['EGY', 4],
+  ['IDN', 5],
+  ['FRA', 7],
+  ['DEU', 4],
+  ['NLD', 3],
+  ['BEL', 3],
+  ['GBR', 2],
+  ['SWE', 2],
+  ['KGZ', 3],
+  ['DZA', 2],
 ];
 const ARAB_FOREIGN = new Set(['TUN', 'MAR', 'EGY', 'SAU', 'JOR', 'DZA', 'LBN', 'LBY']);
 const SLAVICISED = new Set(['RUS', 'TJK', 'UZB', 'KAZ', 'AZE', 'KGZ']);
@@ -171,14 +209,22 @@ function documentsFor(random: Random, nationality: string, key: number, opts: { 
     if (random.chance(0.75)) docs.push({ type: 'camp_card', number: `${opts.facility}-${String(100000 + key).slice(-6)}${digits(2)}`, issuingCountry: 'SYR' });
   }
   if (!opts.adult) {
-    if (random.chance(0.15)) docs.push({ type: 'birth_certificate', number: `BC${digits(8)}`, issuingCountry: nationality === 'SYR' || nationality === 'IRQ' ? nationality : 'SYR' });
+    if (random.chance(0.15))
+      docs.push({ type: 'birth_certificate', number: `BC${digits(8)}`, issuingCountry: nationality === 'SYR' || nationality === 'IRQ' ? nationality : 'SYR' });
     return docs;
   }
-  if (nationality === 'IRQ' && random.chance(0.45)) docs.push(random.chance(0.6) ? { type: 'national_id', number: digits(12), issuingCountry: 'IRQ' } : { type: 'family_book', number: `${digits(6)}/${digits(3)}`, issuingCountry: 'IRQ' });
+  if (nationality === 'IRQ' && random.chance(0.45))
+    docs.push(
+      random.chance(0.6)
+        ? { type: 'national_id', number: digits(12), issuingCountry: 'IRQ' }
+        : { type: 'family_book', number: `${digits(6)}/${digits(3)}`, issuingCountry: 'IRQ' },
+    );
   else if (nationality === 'SYR' && random.chance(0.4)) docs.push({ type: 'national_id', number: digits(11), issuingCountry: 'SYR' });
   else if (nationality === 'FRA' && random.chance(0.5)) docs.push({ type: 'passport', number: `${digits(2)}${letters(2)}${digits(5)}`, issuingCountry: 'FRA' });
-  else if (nationality === 'DEU' && random.chance(0.5)) docs.push({ type: 'passport', number: `C${letters(1)}${digits(2)}${letters(2)}${digits(3)}`, issuingCountry: 'DEU' });
-  else if (nationality === 'NLD' && random.chance(0.5)) docs.push({ type: 'passport', number: `N${letters(2)}${digits(1)}${letters(2)}${digits(3)}`, issuingCountry: 'NLD' });
+  else if (nationality === 'DEU' && random.chance(0.5))
+    docs.push({ type: 'passport', number: `C${letters(1)}${digits(2)}${letters(2)}${digits(3)}`, issuingCountry: 'DEU' });
+  else if (nationality === 'NLD' && random.chance(0.5))
+    docs.push({ type: 'passport', number: `N${letters(2)}${digits(1)}${letters(2)}${digits(3)}`, issuingCountry: 'NLD' });
   else if (nationality === 'BEL' && random.chance(0.5)) docs.push({ type: 'passport', number: `${letters(2)}${digits(6)}`, issuingCountry: 'BEL' });
   else if (nationality === 'GBR' && random.chance(0.5)) docs.push({ type: 'passport', number: digits(9), issuingCountry: 'GBR' });
   else if (random.chance(0.2)) docs.push({ type: 'passport', number: `${letters(1)}${digits(8)}`, issuingCountry: nationality });
@@ -196,7 +242,8 @@ function recordersFor(nationality: string, group: PersonGroup, random: Random): 
   const first = group === 'detainee' ? r.prisonIntake! : r.campRegistry!;
   if (nationality === 'IRQ') return [first, r.iraqiId!, random.pick([r.ngoInterview!, r.intelInterview!, r.unStyle!])];
   if (nationality === 'SYR') return [first, r.syrianId!, random.pick([r.ngoInterview!, r.intelInterview!])];
-  if (nationality === 'FRA' || nationality === 'BEL' || nationality === 'MAR' || nationality === 'TUN' || nationality === 'DZA') return [first, r.frenchFile!, r.intelInterview!];
+  if (nationality === 'FRA' || nationality === 'BEL' || nationality === 'MAR' || nationality === 'TUN' || nationality === 'DZA')
+    return [first, r.frenchFile!, r.intelInterview!];
   return [first, r.intelInterview!, r.ngoInterview!];
 }
 
@@ -208,7 +255,13 @@ interface Builder {
   households: HouseholdPlan[];
 }
 
-function namesOf(b: Builder, nationality: string, group: PersonGroup, sex: 'F' | 'M', opts: { father?: { word: Word; abd: boolean }; grandfather?: Word; family?: Word; kunya?: Word; laqab?: Word; convert?: boolean }) {
+function namesOf(
+  b: Builder,
+  nationality: string,
+  group: PersonGroup,
+  sex: 'F' | 'M',
+  opts: { father?: { word: Word; abd: boolean }; grandfather?: Word; family?: Word; kunya?: Word; laqab?: Word; convert?: boolean },
+) {
   const { book, random } = b;
   if (EUROPEAN.has(nationality) && opts.convert) return europeanNames(nationality === 'SWE' ? 'DEU' : nationality, sex, book, random).names;
   const spec = book.spec(random, { sex, region: regionOf(nationality), ...opts });
@@ -219,8 +272,18 @@ function namesOf(b: Builder, nationality: string, group: PersonGroup, sex: 'F' |
 
 /** Noms de guerre: the country of origin for foreigners (al-Faransi, al-Tunisi), else an epithet. */
 const COUNTRY_LAQAB: Record<string, string> = {
-  IRQ: 'عراقي', SYR: 'شامي', TUN: 'تونسي', MAR: 'مغربي', EGY: 'مصري', RUS: 'شيشاني', FRA: 'فرنسي', DEU: 'ألماني',
-  NLD: 'هولندي', BEL: 'بلجيكي', GBR: 'بريطاني', DZA: 'جزائري',
+  IRQ: 'عراقي',
+  SYR: 'شامي',
+  TUN: 'تونسي',
+  MAR: 'مغربي',
+  EGY: 'مصري',
+  RUS: 'شيشاني',
+  FRA: 'فرنسي',
+  DEU: 'ألماني',
+  NLD: 'هولندي',
+  BEL: 'بلجيكي',
+  GBR: 'بريطاني',
+  DZA: 'جزائري',
 };
 const LOCAL_EPITHETS = ['أنصاري', 'أثري', 'قحطاني', 'جزراوي'];
 
@@ -249,7 +312,13 @@ function addDetainees(b: Builder, scale: ScaleArg): void {
   for (const nationality of ordered) {
     const foreign = nationality !== 'SYR' && nationality !== 'IRQ';
     const open = Object.keys(slots).filter((k) => slots[k]! > 0);
-    const code = foreign && slots.GHW! > 0 && random.chance(0.7) ? 'GHW' : random.weighted(open, open.map((k) => slots[k]!));
+    const code =
+      foreign && slots.GHW! > 0 && random.chance(0.7)
+        ? 'GHW'
+        : random.weighted(
+            open,
+            open.map((k) => slots[k]!),
+          );
     slots[code]! -= 1;
     prisonUnits[code] ??= leafUnitsOf(code);
     const key = b.persons.length;
@@ -261,7 +330,11 @@ function addDetainees(b: Builder, scale: ScaleArg): void {
       names: namesOf(b, nationality, 'detainee', 'M', { kunya, laqab, convert }),
       sex: 'M' as const,
       ...birth(random, year),
-      nationalities: [nationality === 'SYR' || nationality === 'IRQ' ? nationality : { country: nationality, status: random.chance(0.6) ? ('verified' as const) : ('claimed' as const) }],
+      nationalities: [
+        nationality === 'SYR' || nationality === 'IRQ'
+          ? nationality
+          : { country: nationality, status: random.chance(0.6) ? ('verified' as const) : ('claimed' as const) },
+      ],
       documents: documentsFor(random, nationality, key, { adult: true, facility: code }),
       placeOfBirth: undefined,
     };
@@ -295,7 +368,8 @@ function leafUnitsOf(code: string, prefix?: string): string[] {
 
 function admittedDate(random: Random, facility: string): string {
   // al-Hol and the prisons filled after the fall of Baghouz (March 2019); Roj and later arrivals spread after.
-  if (facility === 'HOL') return random.chance(0.85) ? isoDay(2019, random.int(2, 4), random.int(1, 28)) : isoDay(random.int(2019, 2024), random.int(1, 12), random.int(1, 28));
+  if (facility === 'HOL')
+    return random.chance(0.85) ? isoDay(2019, random.int(2, 4), random.int(1, 28)) : isoDay(random.int(2019, 2024), random.int(1, 12), random.int(1, 28));
   if (facility === 'ROJ') return isoDay(random.int(2019, 2023), random.int(1, 12), random.int(1, 28));
   return random.chance(0.7) ? isoDay(2019, random.int(3, 6), random.int(1, 28)) : isoDay(random.int(2019, 2025), random.int(1, 12), random.int(1, 28));
 }
@@ -453,10 +527,26 @@ export function planWorld(opts: { scale: Scale; seed: number; divisor?: number }
   addDetainees(b, sc);
   const hol = facilities.find((f) => f.code === 'HOL')!;
   const nat = b.random.fork('nationalities');
-  const foreignFamily = () => nat.weighted(FOREIGN_FAMILIES.map((x) => x[0]), FOREIGN_FAMILIES.map((x) => x[1]));
+  const foreignFamily = () =>
+    nat.weighted(
+      FOREIGN_FAMILIES.map((x) => x[0]),
+      FOREIGN_FAMILIES.map((x) => x[1]),
+    );
   const phases = (from: number, to: number) => leafUnits(hol).filter((u) => Number(u.slice(1, 2)) >= from && Number(u.slice(1, 2)) <= to && u.startsWith('P'));
-  addHouseholds(b, 'HOL', () => 'IRQ', scaled(FULL.HOL.iraqi, sc), () => phases(1, 3));
-  addHouseholds(b, 'HOL', () => 'SYR', scaled(FULL.HOL.syrian, sc), () => phases(4, 8));
+  addHouseholds(
+    b,
+    'HOL',
+    () => 'IRQ',
+    scaled(FULL.HOL.iraqi, sc),
+    () => phases(1, 3),
+  );
+  addHouseholds(
+    b,
+    'HOL',
+    () => 'SYR',
+    scaled(FULL.HOL.syrian, sc),
+    () => phases(4, 8),
+  );
   addHouseholds(b, 'HOL', foreignFamily, scaled(FULL.HOL.annex, sc), () => leafUnits(hol, 'ANX-'));
   const roj = facilities.find((f) => f.code === 'ROJ')!;
   addHouseholds(b, 'ROJ', foreignFamily, scaled(FULL.ROJ, sc), () => leafUnits(roj));

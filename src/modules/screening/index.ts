@@ -17,6 +17,16 @@ export {
   type ScreenOptions,
   type ScreenPhases,
 } from './screening.service';
-export { parseList, parseUnConsolidated, parseOfacSdn, diffList, LIST_FORMATS, type ListFormat, type ParsedList, type WatchEntry, type ListStats } from './screening.lists';
+export {
+  parseList,
+  parseUnConsolidated,
+  parseOfacSdn,
+  diffList,
+  LIST_FORMATS,
+  type ListFormat,
+  type ParsedList,
+  type WatchEntry,
+  type ListStats,
+} from './screening.lists';
 export { SCREENING_RULES, HIT_STATUSES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
 export { WatchlistIndex, PartSimilarities, preparePerson, type MatchStats } from './screening.matcher';

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { countryCode } from './screening.countries';
-import { adultCutoff, birthEvidence, candidateAction, nationalityEvidence, personScreenHash, strengthOf, structureFactor, type ScreenPerson } from './screening.domain';
+import {
+  adultCutoff,
+  birthEvidence,
+  candidateAction,
+  nationalityEvidence,
+  personScreenHash,
+  strengthOf,
+  structureFactor,
+  type ScreenPerson,
+} from './screening.domain';
 import { diffList, entryContentHash, entryScreenHash, parseOfacSdn, parseUnConsolidated, splitAlias, type WatchEntry } from './screening.lists';
 import { preparePerson, WatchlistIndex } from './screening.matcher';
 import { possiblyMinor } from '../registry';
@@ -33,7 +42,15 @@ const UN = `<?xml version="1.0" encoding="UTF-8"?>
 describe('UN consolidated list', () => {
   it('reads individuals, entities, aliases with quality, original script, every kind of birth date, documents', () => {
     const list = parseUnConsolidated(UN);
-    expect(list.stats).toMatchObject({ individuals: 1, entities: 1, individualAliases: 2, entityAliases: 1, originalScriptNames: 1, arabicScriptNames: 1, documents: 1 });
+    expect(list.stats).toMatchObject({
+      individuals: 1,
+      entities: 1,
+      individualAliases: 2,
+      entityAliases: 1,
+      originalScriptNames: 1,
+      arabicScriptNames: 1,
+      documents: 1,
+    });
     const e = list.entries[0]!;
     expect(e.ref).toBe('QDi.001');
     expect(e.names.map((n) => [n.kind, n.quality])).toEqual([
@@ -166,7 +183,15 @@ describe('evidence', () => {
 describe('matcher', () => {
   const entries = parseUnConsolidated(UN).entries.map((entry, i) => ({ id: `e${i}`, source: 'un-consolidated', screenHash: entryScreenHash(entry), entry }));
   const index = new WatchlistIndex(entries);
-  const base: ScreenPerson = { id: 'p', names: [], birthFrom: '1957-01-01', birthTo: '1957-12-31', birthPrecision: 'year', nationalities: ['IRQ'], documents: [] };
+  const base: ScreenPerson = {
+    id: 'p',
+    names: [],
+    birthFrom: '1957-01-01',
+    birthTo: '1957-12-31',
+    birthPrecision: 'year',
+    nationalities: ['IRQ'],
+    documents: [],
+  };
 
   it('finds another spelling and the original script with the birth year, and explains why', () => {
     for (const name of ['Abdul Rahman Mustafa al-Qaduli', 'عبد الرحمن مصطفى القادولي']) {
@@ -180,14 +205,19 @@ describe('matcher', () => {
   it('does not raise a kunya alone, nor the same name born decades apart; finds the same passport whatever the name', () => {
     expect(index.search(preparePerson({ ...base, names: ['Abu Alaa'] }))).toEqual([]);
     expect(index.search(preparePerson({ ...base, names: ['Abdul Rahman Mustafa al-Qaduli'], birthFrom: '1995-01-01', birthTo: '1995-12-31' }))).toEqual([]);
-    const [byDoc] = index.search(preparePerson({ ...base, names: ['Yusuf Hadi'], documents: [{ type: 'passport', number: 'A1234567', issuingCountry: 'IRQ' }] }));
+    const [byDoc] = index.search(
+      preparePerson({ ...base, names: ['Yusuf Hadi'], documents: [{ type: 'passport', number: 'A1234567', issuingCountry: 'IRQ' }] }),
+    );
     expect(byDoc?.evidence.documents).toHaveLength(1);
   });
 
   it('finds with blocking what the exhaustive comparison finds', () => {
     for (const name of ['Abd al-Rahman Mustafa', 'Abderrahmane Moustafa el Qadouli', 'Mustafa al-Qaduli Abdul Rahman', '‘Abd al-Rahman Mustafa al-Qadu’li']) {
       const pp = preparePerson({ ...base, names: [name] });
-      expect(index.search(pp).map((c) => c.entry.id), name).toEqual(index.search(pp, { exhaustive: true }).map((c) => c.entry.id));
+      expect(
+        index.search(pp).map((c) => c.entry.id),
+        name,
+      ).toEqual(index.search(pp, { exhaustive: true }).map((c) => c.entry.id));
     }
   });
 

@@ -224,7 +224,10 @@ function unBirth(node: XmlNode): WatchBirth | null {
 
 function unNames(node: XmlNode, aliasTag: string): WatchName[] {
   const names: WatchName[] = [];
-  const primary = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'].map((t) => clean(node[t])).filter(Boolean).join(' ');
+  const primary = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME']
+    .map((t) => clean(node[t]))
+    .filter(Boolean)
+    .join(' ');
   if (primary) names.push({ full: primary, kind: 'primary', quality: null, script: scriptOf(primary) });
   const original = clean(node.NAME_ORIGINAL_SCRIPT);
   if (original) names.push({ full: original, kind: 'original', quality: null, script: scriptOf(original) });
@@ -248,7 +251,10 @@ export function splitAlias(raw: string): string[] {
   const m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(raw);
   if (!m || !m[1]!.trim()) return [raw];
   const outer = m[1]!.trim();
-  const inner = m[2]!.split(';').map((x) => x.trim()).filter(Boolean);
+  const inner = m[2]!
+    .split(';')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (inner.length === 0) return [outer];
   if (inner.length === 1 && scriptOf(inner[0]!) === scriptOf(outer)) return [raw];
   return [...new Set([outer, ...inner])];
@@ -259,7 +265,9 @@ function unEntry(node: XmlNode, kind: EntryKind, index: number): WatchEntry {
   if (!ref) throw new ValidationError('watchlist.bad_entry', `The ${kind} number ${index + 1} has neither REFERENCE_NUMBER nor DATAID`);
   const names = unNames(node, kind === 'individual' ? 'INDIVIDUAL_ALIAS' : 'ENTITY_ALIAS');
   if (names.length === 0) throw new ValidationError('watchlist.bad_entry', `Entry ${ref} has no name`);
-  const births = nodes(node, 'INDIVIDUAL_DATE_OF_BIRTH').map(unBirth).filter((b): b is WatchBirth => b !== null);
+  const births = nodes(node, 'INDIVIDUAL_DATE_OF_BIRTH')
+    .map(unBirth)
+    .filter((b): b is WatchBirth => b !== null);
   const documents: WatchDocument[] = [];
   for (const d of nodes(node, 'INDIVIDUAL_DOCUMENT')) {
     const number = clean(d.NUMBER);
@@ -274,7 +282,13 @@ function unEntry(node: XmlNode, kind: EntryKind, index: number): WatchEntry {
   const placesOfBirth = nodes(node, 'INDIVIDUAL_PLACE_OF_BIRTH')
     .map((p) => [clean(p.CITY), clean(p.STATE_PROVINCE), clean(p.COUNTRY)].filter(Boolean).join(', '))
     .filter(Boolean);
-  const nationalities = [...new Set(values(node, 'NATIONALITY').map(countryCode).filter((c): c is string => c !== null))];
+  const nationalities = [
+    ...new Set(
+      values(node, 'NATIONALITY')
+        .map(countryCode)
+        .filter((c): c is string => c !== null),
+    ),
+  ];
   return {
     ref,
     kind,
@@ -321,10 +335,7 @@ export function parseUnConsolidated(xml: string): ParsedList {
   const individuals = nodes(root.INDIVIDUALS, 'INDIVIDUAL');
   const entities = nodes(root.ENTITIES, 'ENTITY');
   if (individuals.length + entities.length === 0) throw new ValidationError('watchlist.empty', 'The list has no entries');
-  const entries = [
-    ...individuals.map((n, i) => unEntry(n, 'individual', i)),
-    ...entities.map((n, i) => unEntry(n, 'entity', i)),
-  ];
+  const entries = [...individuals.map((n, i) => unEntry(n, 'individual', i)), ...entities.map((n, i) => unEntry(n, 'entity', i))];
   const warnings = uniqueRefs(entries);
   const generated = clean(root['@dateGenerated']);
   return { format: 'un-consolidated', generatedAt: generated || null, entries, stats: computeStats(entries), warnings };
@@ -368,6 +379,7 @@ function ofacValue(v: string | undefined): string {
 
 function readCsv(text: string, file: string, columns: number): string[][] {
   // The files end with a newline and sometimes a DOS end-of-file mark (0x1A).
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: DOS end-of-file markers (SUB) left at the end of old files
   const body = text.replace(/\x1a+\s*$/, '');
   if (!body.trim()) return [];
   let rows: string[][];

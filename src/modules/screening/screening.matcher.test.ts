@@ -15,7 +15,12 @@ function entry(ref: string, names: string[], year: number, nationality = 'IRQ'):
       ref,
       kind: 'individual',
       program: null,
-      names: names.map((full, i) => ({ full, kind: i === 0 ? 'primary' : 'alias', quality: i === 0 ? null : 'good', script: /[\u0600-\u06FF]/.test(full) ? 'arabic' : 'latin' })),
+      names: names.map((full, i) => ({
+        full,
+        kind: i === 0 ? 'primary' : 'alias',
+        quality: i === 0 ? null : 'good',
+        script: /[\u0600-\u06FF]/.test(full) ? 'arabic' : 'latin',
+      })),
       births: [{ type: 'exact', text: String(year), from: `${year}-01-01`, to: `${year}-12-31` }],
       nationalities: [nationality],
       documents: [],
@@ -101,11 +106,18 @@ describe('an index of some entries (a list update)', () => {
     const withDocument = entry('D1', ['Jasim Karim al-Fahdawi'], 1950);
     withDocument.entry.documents = [{ type: 'passport', number: 'A1234567', key: 'A1234567', country: 'IRQ' }];
     const listed = [...LISTED, withDocument];
-    const people = [...PERSONS, { ...person('pd', ['Mohamed Ali Hasan el Tikriti'], 1975), documents: [{ type: 'passport', number: 'A1234567', issuingCountry: 'IRQ' }] }];
+    const people = [
+      ...PERSONS,
+      { ...person('pd', ['Mohamed Ali Hasan el Tikriti'], 1975), documents: [{ type: 'passport', number: 'A1234567', issuingCountry: 'IRQ' }] },
+    ];
     const full = new WatchlistIndex(listed);
     let candidates = 0;
     for (let mask = 1; mask < 1 << listed.length; mask++) {
-      candidates += restrictedTo(full, listed.filter((_, i) => mask & (1 << i)), people);
+      candidates += restrictedTo(
+        full,
+        listed.filter((_, i) => mask & (1 << i)),
+        people,
+      );
     }
     // each candidate of the full index is in half the subsets
     expect(candidates).toBeGreaterThanOrEqual(5 * (1 << (listed.length - 1)));
@@ -114,7 +126,12 @@ describe('an index of some entries (a list update)', () => {
   it('finds what the index of every entry finds with them, on the UN list', () => {
     const path = `${process.env.CUSTOS_WATCHLISTS ?? fileURLToPath(new URL('../../../../shared/data/watchlists/', import.meta.url))}/un-consolidated/2026-02-27_watchman/UN_consolidated.xml`;
     if (!existsSync(path)) throw new Error(`Watchlist test data missing: ${path} (the shared data folder beside the repository, or CUSTOS_WATCHLISTS)`);
-    const all = parseUnConsolidated(readFileSync(path, 'utf8')).entries.map((e) => ({ id: e.ref, source: 'un-consolidated', screenHash: entryScreenHash(e), entry: e }));
+    const all = parseUnConsolidated(readFileSync(path, 'utf8')).entries.map((e) => ({
+      id: e.ref,
+      source: 'un-consolidated',
+      screenHash: entryScreenHash(e),
+      entry: e,
+    }));
     const full = new WatchlistIndex(all);
     const individuals = full.entries;
     // persons from the list itself (each entry's last name and birth year, so that the entries' neighbours in the
@@ -125,10 +142,20 @@ describe('an index of some entries (a list update)', () => {
       if (i % 9 !== 0) return;
       const year = e.entry.births[0]?.from.slice(0, 4);
       const name = e.entry.names[e.entry.names.length - 1]!.full;
-      people.push(year ? person(`l${i}`, [name], Number(year), e.entry.nationalities[0] ?? 'IRQ') : { ...person(`l${i}`, [name], 1970), birthFrom: null, birthTo: null });
+      people.push(
+        year ? person(`l${i}`, [name], Number(year), e.entry.nationalities[0] ?? 'IRQ') : { ...person(`l${i}`, [name], 1970), birthFrom: null, birthTo: null },
+      );
     });
-    const third = restrictedTo(full, individuals.filter((_, i) => i % 3 === 0), people);
-    const added = restrictedTo(full, individuals.filter((e) => /^SDi\.(007|008|009|010)$/.test(e.entry.ref) || /MOHAMMED|MUHAMMAD/.test(e.entry.names[0]!.full)), people);
+    const third = restrictedTo(
+      full,
+      individuals.filter((_, i) => i % 3 === 0),
+      people,
+    );
+    const added = restrictedTo(
+      full,
+      individuals.filter((e) => /^SDi\.(007|008|009|010)$/.test(e.entry.ref) || /MOHAMMED|MUHAMMAD/.test(e.entry.names[0]!.full)),
+      people,
+    );
     // not vacuous: the subsets have candidates to compare (61 and 4 when written)
     expect(third).toBeGreaterThan(30);
     expect(added).toBeGreaterThan(0);
@@ -136,7 +163,12 @@ describe('an index of some entries (a list update)', () => {
 });
 
 describe('part similarities', () => {
-  const names = [...LISTED.flatMap((e) => e.entry.names.map((n) => n.full)), ...PERSONS.flatMap((p) => p.names), 'Sheikh Abu Muhammad al-Adnani', 'M. Ali Hasan'];
+  const names = [
+    ...LISTED.flatMap((e) => e.entry.names.map((n) => n.full)),
+    ...PERSONS.flatMap((p) => p.names),
+    'Sheikh Abu Muhammad al-Adnani',
+    'M. Ali Hasan',
+  ];
   const prepared = names.map((n) => prepareName(n));
 
   it("cover every field the names module gives a part (a new field may change a part's similarity)", () => {

@@ -129,7 +129,21 @@ export class PartSimilarities {
   static signature(t: PreparedToken): string {
     return `${t.text}\u0001${t.kind}\u0001${t.script}\u0001${t.core}\u0001${t.end}\u0001${t.initial ? 1 : 0}\u0001${t.article ? 1 : 0}\u0001${t.skeletons.join(',')}\u0001${t.vowelSkeletons.join(',')}\u0001${t.groups.join(',')}\u0001${t.keys.join(',')}\u0001${t.segmented.map((w) => w.text).join(',')}`;
   }
-  static readonly SIGNED_FIELDS = ['text', 'kind', 'role', 'article', 'script', 'skeletons', 'vowelSkeletons', 'core', 'keys', 'groups', 'initial', 'end', 'segmented'];
+  static readonly SIGNED_FIELDS = [
+    'text',
+    'kind',
+    'role',
+    'article',
+    'script',
+    'skeletons',
+    'vowelSkeletons',
+    'core',
+    'keys',
+    'groups',
+    'initial',
+    'end',
+    'segmented',
+  ];
 
   /** The id of a part (of a person's name or of a list name). */
   part(t: PreparedToken): number {
@@ -586,8 +600,11 @@ export class WatchlistIndex {
       let b = bonusCache[ei]!;
       if (Number.isNaN(b)) {
         const known = this.knownNationalities[ei]!;
-        const nat: NationalityOutcome =
-          person.nationalities.some((c) => known.includes(c)) ? 'shared' : person.nationalities.length > 0 && known.length > 0 ? 'different' : 'unknown';
+        const nat: NationalityOutcome = person.nationalities.some((c) => known.includes(c))
+          ? 'shared'
+          : person.nationalities.length > 0 && known.length > 0
+            ? 'different'
+            : 'unknown';
         b = birthAdjustment(birthOutcomeDays(pf, pt, this.birthDays[ei]!)) + nationalityAdjustment(nat);
         bonusCache[ei] = b;
         touchedEntries.push(ei);

@@ -99,10 +99,7 @@ export async function versionChanges(db: Db, versionId: string): Promise<{ chang
 
 /** A stamp that changes whenever any list changes (for caching the in-memory index). */
 export async function listsStamp(db: Db): Promise<string> {
-  const rows = await queryRows<{ stamp: string | null }>(
-    db,
-    sql`select string_agg(id::text, ',' order by id) as stamp from watchlist_versions`,
-  );
+  const rows = await queryRows<{ stamp: string | null }>(db, sql`select string_agg(id::text, ',' order by id) as stamp from watchlist_versions`);
   return rows[0]?.stamp ?? '';
 }
 
@@ -162,10 +159,7 @@ export async function markVersionsScreened(tx: Db, versionIds: readonly string[]
  * those who were possible minors at the first and are adults at the second.
  */
 export async function personsBornBetween(db: Db, after: string, upTo: string): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`select id from persons where birth_to > ${after}::date and birth_to <= ${upTo}::date order by id`,
-  );
+  const rows = await queryRows<{ id: string }>(db, sql`select id from persons where birth_to > ${after}::date and birth_to <= ${upTo}::date order by id`);
   return rows.map((r) => r.id);
 }
 
@@ -205,7 +199,16 @@ export async function screenPersonsPage(db: Db, after: string | null, limit: num
       sql`select person_id, type, number, issuing_country from identity_documents where ${range}`,
     ),
   ]);
-  return { persons: assemble(persons, names, nats, docs, persons.map((p) => p.id)), last };
+  return {
+    persons: assemble(
+      persons,
+      names,
+      nats,
+      docs,
+      persons.map((p) => p.id),
+    ),
+    last,
+  };
 }
 
 function assemble(
@@ -241,11 +244,11 @@ export async function loadScreenPersons(db: Db, ids: string[]): Promise<ScreenPe
   if (valid.length === 0) return [];
   const list = sql`any(${`{${valid.join(',')}}`}::uuid[])`;
   const [persons, names, nats, docs] = await Promise.all([
-    queryRows<PersonPageRow>(
+    queryRows<PersonPageRow>(db, sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from persons where id = ${list}`),
+    queryRows<{ person_id: string; full_name: string }>(
       db,
-      sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from persons where id = ${list}`,
+      sql`select person_id, full_name from person_names where person_id = ${list} order by person_id, ordinal`,
     ),
-    queryRows<{ person_id: string; full_name: string }>(db, sql`select person_id, full_name from person_names where person_id = ${list} order by person_id, ordinal`),
     queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from person_nationalities where person_id = ${list}`),
     queryRows<{ person_id: string; type: string; number: string; issuing_country: string | null }>(
       db,
@@ -263,7 +266,10 @@ export async function latestHits(db: Db, pairs: { personId: string; entryId: str
   if (pairs.length === 0) return out;
   const personIds = [...new Set(pairs.map((p) => p.personId))];
   for (let i = 0; i < personIds.length; i += CHUNK) {
-    const rows = await db.select().from(screeningHits).where(inArray(screeningHits.personId, personIds.slice(i, i + CHUNK)));
+    const rows = await db
+      .select()
+      .from(screeningHits)
+      .where(inArray(screeningHits.personId, personIds.slice(i, i + CHUNK)));
     for (const r of rows) {
       const k = `${r.personId}|${r.entryId}`;
       const prev = out.get(k);

@@ -15,9 +15,7 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
   const tags = ['screening'];
 
   // The UN list is posted as it is published: an XML body (this parser is local to these routes).
-  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: WATCHLIST_BODY_LIMIT }, (_req, body, done) =>
-    done(null, body),
-  );
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: WATCHLIST_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   r.post(
     '/watchlists/import',
@@ -36,7 +34,10 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
       let input: ImportInput;
       if (typeof body === 'string') {
         if (request.query.format !== 'un-consolidated') {
-          throw new ValidationError('watchlist.bad_input', 'An XML body is the UN consolidated list; send OFAC files as JSON {format: "ofac-sdn", files: {sdn, alt, add}}');
+          throw new ValidationError(
+            'watchlist.bad_input',
+            'An XML body is the UN consolidated list; send OFAC files as JSON {format: "ofac-sdn", files: {sdn, alt, add}}',
+          );
         }
         input = { format: 'un-consolidated', content: body, fileName: request.query.fileName };
       } else if (body.format === 'un-consolidated') {
@@ -48,33 +49,46 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
     },
   );
 
-  r.get('/watchlists', { config: { permission: 'screening.read' }, schema: { querystring: VersionsQuery, tags, summary: 'List versions with counts and diff summary' } }, async (request) =>
-    services.screening.versions(actorOf(request), request.query.source),
+  r.get(
+    '/watchlists',
+    { config: { permission: 'screening.read' }, schema: { querystring: VersionsQuery, tags, summary: 'List versions with counts and diff summary' } },
+    async (request) => services.screening.versions(actorOf(request), request.query.source),
   );
 
-  r.get('/watchlists/versions/:id', { config: { permission: 'screening.read' }, schema: { params: VersionParams, tags, summary: 'One version with its added, removed and changed entries' } }, async (request) =>
-    services.screening.version(actorOf(request), request.params.id),
+  r.get(
+    '/watchlists/versions/:id',
+    { config: { permission: 'screening.read' }, schema: { params: VersionParams, tags, summary: 'One version with its added, removed and changed entries' } },
+    async (request) => services.screening.version(actorOf(request), request.params.id),
   );
 
-  r.get('/screening/hits', { config: { permission: 'screening.read' }, schema: { querystring: HitsQuery, tags, summary: 'The review queue (pending first)' } }, async (request) =>
-    services.screening.hits(actorOf(request), request.query),
+  r.get(
+    '/screening/hits',
+    { config: { permission: 'screening.read' }, schema: { querystring: HitsQuery, tags, summary: 'The review queue (pending first)' } },
+    async (request) => services.screening.hits(actorOf(request), request.query),
   );
 
   r.get('/screening/hits/:id', { config: { permission: 'screening.read' }, schema: { params: HitParams, tags } }, async (request) =>
     services.screening.hit(actorOf(request), request.params.id),
   );
 
-  r.post('/screening/hits/:id/confirm', { config: { permission: 'screening.decide' }, schema: { params: HitParams, body: ReasonBody, tags } }, async (request) =>
-    services.screening.decide(actorOf(request), request.params.id, 'confirmed', request.body.reason),
+  r.post(
+    '/screening/hits/:id/confirm',
+    { config: { permission: 'screening.decide' }, schema: { params: HitParams, body: ReasonBody, tags } },
+    async (request) => services.screening.decide(actorOf(request), request.params.id, 'confirmed', request.body.reason),
   );
 
-  r.post('/screening/hits/:id/dismiss', { config: { permission: 'screening.decide' }, schema: { params: HitParams, body: ReasonBody, tags } }, async (request) =>
-    services.screening.decide(actorOf(request), request.params.id, 'dismissed', request.body.reason),
+  r.post(
+    '/screening/hits/:id/dismiss',
+    { config: { permission: 'screening.decide' }, schema: { params: HitParams, body: ReasonBody, tags } },
+    async (request) => services.screening.decide(actorOf(request), request.params.id, 'dismissed', request.body.reason),
   );
 
   r.post(
     '/screening/persons/:id/screen',
-    { config: { permission: 'screening.decide' }, schema: { params: PersonParams, body: ReasonBody, tags, summary: 'Screen one person now (the only way for a possible minor); audited with the reason' } },
+    {
+      config: { permission: 'screening.decide' },
+      schema: { params: PersonParams, body: ReasonBody, tags, summary: 'Screen one person now (the only way for a possible minor); audited with the reason' },
+    },
     async (request) => services.screening.requestScreening(actorOf(request), request.params.id, request.body.reason),
   );
 };

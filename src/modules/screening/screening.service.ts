@@ -262,7 +262,10 @@ export class ScreeningService {
       await lockSource(tx, source);
       const current = await currentEntries(tx, source);
       const activeHashes = new Map([...current].filter(([, v]) => v.active).map(([ref, v]) => [ref, v.contentHash]));
-      diff = diffList(activeHashes, prepared.map((p) => ({ ref: p.entry.ref, contentHash: p.contentHash })));
+      diff = diffList(
+        activeHashes,
+        prepared.map((p) => ({ ref: p.entry.ref, contentHash: p.contentHash })),
+      );
       await insertVersion(tx, {
         id: versionId,
         source,
@@ -415,7 +418,11 @@ export class ScreeningService {
     await this.db.transaction(async (tx) => {
       await markVersionsScreened(tx, stamp === '' ? [] : stamp.split(','), asOf);
       if (index.entries.length > 0) {
-        await this.audit.record(tx, SCREENER, { action: 'screening.run', subjectType: 'screening', details: { ...total, scope: 'all entries', entries: index.entries.length } });
+        await this.audit.record(tx, SCREENER, {
+          action: 'screening.run',
+          subjectType: 'screening',
+          details: { ...total, scope: 'all entries', entries: index.entries.length },
+        });
       }
     });
     return total;
@@ -684,7 +691,10 @@ export class ScreeningService {
     const work = async (tx: Db) => {
       // an import that removes one of these entries meanwhile either waits for this to commit (and withdraws what it
       // records) or has committed: its entries are then left out, so no pending hit is left against an unlisted entry
-      await shareSourceLocks(tx, found.flatMap((f) => f.candidates.map((c) => c.entry.source)));
+      await shareSourceLocks(
+        tx,
+        found.flatMap((f) => f.candidates.map((c) => c.entry.source)),
+      );
       const listed = await stillActiveEntryIds(tx, [...new Set(found.flatMap((f) => f.candidates.map((c) => c.entry.id)))]);
       const pairs = found.flatMap((f) => f.candidates.filter((c) => listed.has(c.entry.id)).map((c) => ({ personId: f.person.id, entryId: c.entry.id })));
       const previous = await latestHits(tx, pairs);
@@ -764,7 +774,11 @@ export class ScreeningService {
    * An officer's explicit request to screen one person now, with a reason (audited). The only way a possible minor is
    * screened. Returns the person's hits after screening.
    */
-  async requestScreening(actor: Actor, personId: string, reason: string): Promise<{ personId: string; minor: boolean; result: ScreeningRunResult; hits: HitView[] }> {
+  async requestScreening(
+    actor: Actor,
+    personId: string,
+    reason: string,
+  ): Promise<{ personId: string; minor: boolean; result: ScreeningRunResult; hits: HitView[] }> {
     requirePermission(actor, 'screening.decide');
     const why = reason?.trim();
     if (!why || why.length < 3) throw new ValidationError('screening.reason_required', 'Say why this person is screened (a reason of at least 3 characters)');
@@ -843,11 +857,13 @@ export class ScreeningService {
     requirePermission(actor, 'screening.read');
     const row = await findHit(this.db, id);
     if (!row) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
-    const [view] = (await listHits(this.db, { personId: row.personId, limit: 1000, offset: 0, facilityIds: actor.facilityIds, nationalities: actor.nationalities })).filter(
-      (r) => r.id === id,
-    );
+    const [view] = (
+      await listHits(this.db, { personId: row.personId, limit: 1000, offset: 0, facilityIds: actor.facilityIds, nationalities: actor.nationalities })
+    ).filter((r) => r.id === id);
     if (!view) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
-    await this.db.transaction((tx) => this.audit.record(tx, actor, { action: 'screening.hit_read', subjectType: 'person', subjectId: row.personId, details: { hitId: id } }));
+    await this.db.transaction((tx) =>
+      this.audit.record(tx, actor, { action: 'screening.hit_read', subjectType: 'person', subjectId: row.personId, details: { hitId: id } }),
+    );
     const entry = await findEntry(this.db, row.entryId);
     return { ...this.hitView(view), entryData: (entry?.data as WatchEntry) ?? null };
   }
@@ -863,10 +879,14 @@ export class ScreeningService {
       if (!hit) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
       await this.registry.loadInScope(tx, actor, hit.personId);
       if (hit.status === 'withdrawn') {
-        throw new ConflictError('screening.hit_withdrawn', `This hit was withdrawn, nothing is left to decide: ${hit.withdrawnReason ?? 'its entry left the list'}`, {
-          status: hit.status,
-          versionId: hit.withdrawnVersionId,
-        });
+        throw new ConflictError(
+          'screening.hit_withdrawn',
+          `This hit was withdrawn, nothing is left to decide: ${hit.withdrawnReason ?? 'its entry left the list'}`,
+          {
+            status: hit.status,
+            versionId: hit.withdrawnVersionId,
+          },
+        );
       }
       if (hit.status !== 'pending') {
         throw new ConflictError('screening.already_decided', `This hit was already ${hit.status}`, { status: hit.status });

@@ -9,7 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 
 /** The drizzle handle services use; a transaction handle has the same shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: drizzle's schema parameter; services use no relational queries
 export type Db = PgDatabase<PgQueryResultHKT, any>;
 
 export type DatabaseKind = 'pglite' | 'postgres';

@@ -54,9 +54,6 @@ export async function migrate(database: Database): Promise<string[]> {
 }
 
 async function appliedChecksums(database: Database): Promise<Map<string, string>> {
-  const rows = await queryRows<{ name: string; checksum: string }>(
-    database.db,
-    sql`select name, checksum from schema_migrations`,
-  );
+  const rows = await queryRows<{ name: string; checksum: string }>(database.db, sql`select name, checksum from schema_migrations`);
   return new Map(rows.map((r) => [r.name, r.checksum]));
 }

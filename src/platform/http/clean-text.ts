@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors';
 
 // NUL cannot be stored in PostgreSQL text; lone surrogates are not valid Unicode and break canonical hashing.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this refuses
 const FORBIDDEN = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Walks parsed input and refuses strings no database or hash chain should hold. */

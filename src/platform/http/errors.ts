@@ -40,7 +40,9 @@ export function handleError(err: FastifyError | Error, request: FastifyRequest, 
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = (err as { validationContext?: string }).validationContext ?? 'request';
     const issues = err.validation.map((v) => ({
-      path: String(v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.'),
+      path: String(v.instancePath ?? '')
+        .replace(/^\//, '')
+        .replace(/\//g, '.'),
       message: v.message ?? 'invalid',
     }));
     const first = issues[0];

@@ -66,7 +66,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   await app.register(
     async (api) => {
-      api.addHook('onRequest', makeAuthHook((token, purpose) => opts.services.access.authenticate(token, purpose)));
+      api.addHook(
+        'onRequest',
+        makeAuthHook((token, purpose) => opts.services.access.authenticate(token, purpose)),
+      );
       for (const plugin of opts.routes) await api.register(plugin, { services: opts.services });
     },
     { prefix: '/api/v1' },
@@ -82,9 +85,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       return reply.sendFile('index.html');
     });
   } else {
-    app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send(errorBody('route.not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
-    );
+    app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('route.not_found', `No route ${request.method} ${request.url.split('?')[0]}`)));
   }
   return app as unknown as FastifyInstance;
 }

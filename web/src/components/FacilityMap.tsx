@@ -68,7 +68,10 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
       box,
     );
     const path = geoPath(projection);
-    const [[x0, y0], [x1, y1]] = [projection([box.geometry.coordinates[0]![0]! - 8, box.geometry.coordinates[1]![1]! + 8])!, projection([box.geometry.coordinates[1]![0]! + 8, box.geometry.coordinates[0]![1]! - 8])!];
+    const [[x0, y0], [x1, y1]] = [
+      projection([box.geometry.coordinates[0]![0]! - 8, box.geometry.coordinates[1]![1]! + 8])!,
+      projection([box.geometry.coordinates[1]![0]! + 8, box.geometry.coordinates[0]![1]! - 8])!,
+    ];
     const shown = (countries.data?.features ?? []).filter((f) => {
       const b = path.bounds(f);
       return b[1][0] >= x0 && b[0][0] <= x1 && b[1][1] >= y0 && b[0][1] <= y1;
@@ -111,7 +114,14 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
     .filter((l): l is { name: string; at: [number, number] } => !!l.at && l.at[0] > 30 && l.at[0] < W - 30 && l.at[1] > 20 && l.at[1] < H - 20);
 
   return (
-    <svg className="map-svg" viewBox={`0 0 ${W} ${H}`} width="100%" role="group" aria-label="Map of facilities" style={{ background: '#dfe9f0', borderRadius: 6, display: 'block' }}>
+    <svg
+      className="map-svg"
+      viewBox={`0 0 ${W} ${H}`}
+      width="100%"
+      role="group"
+      aria-label="Map of facilities"
+      style={{ background: '#dfe9f0', borderRadius: 6, display: 'block' }}
+    >
       <g>
         {shown.map((c, i) => (
           <path key={i} className={`country${c.properties.name === 'Syria' ? ' home' : ''}`} d={path(c) ?? undefined} />

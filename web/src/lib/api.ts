@@ -76,7 +76,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     signal: opts.signal,
   });
   const text = await res.text();
-  let json: unknown = undefined;
+  let json: unknown;
   if (text) {
     try {
       json = JSON.parse(text);

@@ -36,7 +36,7 @@ export const STATUS_COLOR: Record<string, string> = {
   deceased: 'dark',
 };
 
-export const statusLabel = (s: string | null | undefined): string => (s ? STATUS_LABEL[s] ?? s.replace(/_/g, ' ') : '–');
+export const statusLabel = (s: string | null | undefined): string => (s ? (STATUS_LABEL[s] ?? s.replace(/_/g, ' ')) : '–');
 
 export const EVENT_LABEL: Record<string, string> = {
   ADMITTED: 'Admitted',

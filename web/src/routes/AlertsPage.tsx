@@ -110,7 +110,11 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
                 New
               </Badge>
             )}
-            {a.escalationLevel > 0 && <Badge color="red" variant="light">escalated ×{a.escalationLevel}</Badge>}
+            {a.escalationLevel > 0 && (
+              <Badge color="red" variant="light">
+                escalated ×{a.escalationLevel}
+              </Badge>
+            )}
           </Group>
           <Text fw={600} data-testid="alert-title">
             {alertTitle(a)}

@@ -48,11 +48,16 @@ export default function FacilityPage({ id }: { id: string }) {
   const [selected, setSelected] = useState<string[]>([]);
   // A user narrowed to some nationalities sees counts of those nationals only (from the status report).
   const scoped = session.nationalities.length > 0;
-  const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), enabled: scoped && session.can('reports.read') });
+  const report = useQuery({
+    queryKey: ['reports', 'status'],
+    queryFn: () => api<StatusReport>('/reports/status'),
+    enabled: scoped && session.can('reports.read'),
+  });
   const nationals = report.data?.facilities.find((x) => x.id === id);
 
   const start = useMutation({
-    mutationFn: (unitIds: string[]) => api<{ id: string }>('/rollcalls', { method: 'POST', body: { facilityId: id, unitIds: unitIds.length ? unitIds : undefined } }),
+    mutationFn: (unitIds: string[]) =>
+      api<{ id: string }>('/rollcalls', { method: 'POST', body: { facilityId: id, unitIds: unitIds.length ? unitIds : undefined } }),
     onSuccess: (rc) => navigate(`/rollcalls/${rc.id}`),
   });
 
@@ -104,12 +109,12 @@ export default function FacilityPage({ id }: { id: string }) {
             <StatCard label="Escaped" value={nationals ? num(nationals.byStatus.escaped) : '…'} />
           </SimpleGrid>
           <Text size="sm" c="dimmed">
-            Counts of {session.nationalities.join(', ')} nationals in this facility. Unit counts and roll calls cover everyone in a block and are not shown for a
-            nationality scope.
+            Counts of {session.nationalities.join(', ')} nationals in this facility. Unit counts and roll calls cover everyone in a block and are not shown for
+            a nationality scope.
           </Text>
         </>
       ) : (
-    <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
           <StatCard label="Manifest" value={num(f.manifestCount)} testId="facility-manifest" />
           <StatCard label="In custody" value={num(f.roll.inCustody)} />
           <StatCard label="Temporarily out" value={num(f.roll.temporarilyOut)} />
@@ -141,147 +146,147 @@ export default function FacilityPage({ id }: { id: string }) {
 
       <Grid gap="md">
         {!scoped && (
-        <Grid.Col span={{ base: 12, lg: 6 }}>
-          <Paper withBorder p="sm" radius="md">
-            <Title order={2} size="h4" mb="xs">
-              Units
-            </Title>
-            {canRun && (
-              <Text size="xs" c="dimmed" mb="xs">
-                Tick units to count only those, or start a roll call of the whole facility.
-              </Text>
-            )}
-            <ScrollArea.Autosize mah={640} type="auto">
-              <Table verticalSpacing={8} data-testid="units-table" striped stickyHeader>
-                <Table.Thead>
-                  <Table.Tr>
-                    {canRun && <Table.Th w={40} aria-label="Select" />}
-                    <Table.Th>Unit</Table.Th>
-                    <Table.Th ta="right">Manifest</Table.Th>
-                    <Table.Th>Last roll call</Table.Th>
-                    <Table.Th ta="right">Delta</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {units.map(({ unit: u, depth }) => {
-                    const last = perUnit.get(u.id);
-                    return (
-                      <Table.Tr key={u.id} data-testid={`unit-${u.code}`}>
-                        {canRun && (
-                          <Table.Td>
-                            <input
-                              type="checkbox"
-                              style={{ width: 22, height: 22 }}
-                              aria-label={`Select ${u.name}`}
-                              checked={selected.includes(u.id)}
-                              onChange={(e) => setSelected((s) => (e.currentTarget.checked ? [...s, u.id] : s.filter((x) => x !== u.id)))}
-                            />
-                          </Table.Td>
-                        )}
-                        <Table.Td style={{ paddingInlineStart: 10 + depth * 18 }}>
-                          <Text size="sm" fw={hasChildren(u) ? 700 : 500}>
-                            {u.code}
-                          </Text>
-                          <Text size="xs" c="dimmed">
-                            {u.name}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td ta="right" className="num" data-testid="manifest" fw={hasChildren(u) ? 700 : undefined}>
-                          {num(totalOf(u))}
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{last ? shortTime(last.closedAt) : '–'}</Text>
-                          {last && (
-                            <Text size="xs" c="dimmed">
-                              {num(last.present)} of {num(last.expected)} present
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td ta="right" className="num" data-testid="delta">
-                          {last ? (
-                            <Badge color={last.delta > 0 ? 'red' : 'teal'} variant={last.delta > 0 ? 'filled' : 'light'}>
-                              {num(last.delta)}
-                            </Badge>
-                          ) : (
-                            '–'
-                          )}
-                        </Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                  {units.length === 0 && (
+          <Grid.Col span={{ base: 12, lg: 6 }}>
+            <Paper withBorder p="sm" radius="md">
+              <Title order={2} size="h4" mb="xs">
+                Units
+              </Title>
+              {canRun && (
+                <Text size="xs" c="dimmed" mb="xs">
+                  Tick units to count only those, or start a roll call of the whole facility.
+                </Text>
+              )}
+              <ScrollArea.Autosize mah={640} type="auto">
+                <Table verticalSpacing={8} data-testid="units-table" striped stickyHeader>
+                  <Table.Thead>
                     <Table.Tr>
-                      <Table.Td colSpan={5}>
-                        <Text c="dimmed" size="sm">
-                          No units recorded.
-                        </Text>
-                      </Table.Td>
+                      {canRun && <Table.Th w={40} aria-label="Select" />}
+                      <Table.Th>Unit</Table.Th>
+                      <Table.Th ta="right">Manifest</Table.Th>
+                      <Table.Th>Last roll call</Table.Th>
+                      <Table.Th ta="right">Delta</Table.Th>
                     </Table.Tr>
-                  )}
-                </Table.Tbody>
-              </Table>
-            </ScrollArea.Autosize>
-          </Paper>
-        </Grid.Col>
-        )}
-        {!scoped && (
-        <Grid.Col span={{ base: 12, lg: 6 }}>
-          <Paper withBorder p="sm" radius="md">
-            <Title order={2} size="h4" mb="xs">
-              Latest custody events
-            </Title>
-            {!session.can('custody.read') ? (
-              <Text c="dimmed" size="sm">
-                Custody events are not part of your role.
-              </Text>
-            ) : (
-              <>
-                <ErrorNote error={events.error} what="events" />
-                <ScrollArea.Autosize mah={560} type="auto">
-                  <Table verticalSpacing={6} data-testid="facility-events">
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>When</Table.Th>
-                        <Table.Th>Event</Table.Th>
-                        <Table.Th>Where</Table.Th>
-                        <Table.Th>Seq</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {(events.data ?? []).map((e) => (
-                        <Table.Tr key={e.id}>
-                          <Table.Td>
-                            <Text size="sm">{shortTime(e.occurredAt)}</Text>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {units.map(({ unit: u, depth }) => {
+                      const last = perUnit.get(u.id);
+                      return (
+                        <Table.Tr key={u.id} data-testid={`unit-${u.code}`}>
+                          {canRun && (
+                            <Table.Td>
+                              <input
+                                type="checkbox"
+                                style={{ width: 22, height: 22 }}
+                                aria-label={`Select ${u.name}`}
+                                checked={selected.includes(u.id)}
+                                onChange={(e) => setSelected((s) => (e.currentTarget.checked ? [...s, u.id] : s.filter((x) => x !== u.id)))}
+                              />
+                            </Table.Td>
+                          )}
+                          <Table.Td style={{ paddingInlineStart: 10 + depth * 18 }}>
+                            <Text size="sm" fw={hasChildren(u) ? 700 : 500}>
+                              {u.code}
+                            </Text>
+                            <Text size="xs" c="dimmed">
+                              {u.name}
+                            </Text>
+                          </Table.Td>
+                          <Table.Td ta="right" className="num" data-testid="manifest" fw={hasChildren(u) ? 700 : undefined}>
+                            {num(totalOf(u))}
                           </Table.Td>
                           <Table.Td>
-                            {session.can('persons.read') ? <Link to={`/persons/${e.personId}`}>{eventLabel(e.type)}</Link> : eventLabel(e.type)}
-                            {e.reason && (
+                            <Text size="sm">{last ? shortTime(last.closedAt) : '–'}</Text>
+                            {last && (
                               <Text size="xs" c="dimmed">
-                                {e.reason}
+                                {num(last.present)} of {num(last.expected)} present
                               </Text>
                             )}
                           </Table.Td>
-                          <Table.Td>
-                            <Text size="sm">
-                              {e.fromUnitId && e.fromFacilityId === id ? unitName.get(e.fromUnitId) ?? '' : ''}
-                              {e.fromUnitId && e.toUnitId ? ' → ' : ''}
-                              {e.toUnitId && e.toFacilityId === id ? unitName.get(e.toUnitId) ?? '' : ''}
-                            </Text>
-                          </Table.Td>
-                          <Table.Td>
-                            <Text size="xs" className="mono" title={e.hash}>
-                              {e.siteId}#{e.seq} {shortHash(e.hash).slice(0, 8)}
-                            </Text>
+                          <Table.Td ta="right" className="num" data-testid="delta">
+                            {last ? (
+                              <Badge color={last.delta > 0 ? 'red' : 'teal'} variant={last.delta > 0 ? 'filled' : 'light'}>
+                                {num(last.delta)}
+                              </Badge>
+                            ) : (
+                              '–'
+                            )}
                           </Table.Td>
                         </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </ScrollArea.Autosize>
-              </>
-            )}
-          </Paper>
-        </Grid.Col>
+                      );
+                    })}
+                    {units.length === 0 && (
+                      <Table.Tr>
+                        <Table.Td colSpan={5}>
+                          <Text c="dimmed" size="sm">
+                            No units recorded.
+                          </Text>
+                        </Table.Td>
+                      </Table.Tr>
+                    )}
+                  </Table.Tbody>
+                </Table>
+              </ScrollArea.Autosize>
+            </Paper>
+          </Grid.Col>
+        )}
+        {!scoped && (
+          <Grid.Col span={{ base: 12, lg: 6 }}>
+            <Paper withBorder p="sm" radius="md">
+              <Title order={2} size="h4" mb="xs">
+                Latest custody events
+              </Title>
+              {!session.can('custody.read') ? (
+                <Text c="dimmed" size="sm">
+                  Custody events are not part of your role.
+                </Text>
+              ) : (
+                <>
+                  <ErrorNote error={events.error} what="events" />
+                  <ScrollArea.Autosize mah={560} type="auto">
+                    <Table verticalSpacing={6} data-testid="facility-events">
+                      <Table.Thead>
+                        <Table.Tr>
+                          <Table.Th>When</Table.Th>
+                          <Table.Th>Event</Table.Th>
+                          <Table.Th>Where</Table.Th>
+                          <Table.Th>Seq</Table.Th>
+                        </Table.Tr>
+                      </Table.Thead>
+                      <Table.Tbody>
+                        {(events.data ?? []).map((e) => (
+                          <Table.Tr key={e.id}>
+                            <Table.Td>
+                              <Text size="sm">{shortTime(e.occurredAt)}</Text>
+                            </Table.Td>
+                            <Table.Td>
+                              {session.can('persons.read') ? <Link to={`/persons/${e.personId}`}>{eventLabel(e.type)}</Link> : eventLabel(e.type)}
+                              {e.reason && (
+                                <Text size="xs" c="dimmed">
+                                  {e.reason}
+                                </Text>
+                              )}
+                            </Table.Td>
+                            <Table.Td>
+                              <Text size="sm">
+                                {e.fromUnitId && e.fromFacilityId === id ? (unitName.get(e.fromUnitId) ?? '') : ''}
+                                {e.fromUnitId && e.toUnitId ? ' → ' : ''}
+                                {e.toUnitId && e.toFacilityId === id ? (unitName.get(e.toUnitId) ?? '') : ''}
+                              </Text>
+                            </Table.Td>
+                            <Table.Td>
+                              <Text size="xs" className="mono" title={e.hash}>
+                                {e.siteId}#{e.seq} {shortHash(e.hash).slice(0, 8)}
+                              </Text>
+                            </Table.Td>
+                          </Table.Tr>
+                        ))}
+                      </Table.Tbody>
+                    </Table>
+                  </ScrollArea.Autosize>
+                </>
+              )}
+            </Paper>
+          </Grid.Col>
         )}
       </Grid>
     </Stack>

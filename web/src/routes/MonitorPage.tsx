@@ -35,10 +35,10 @@ function CheckedHow({ check, unit, testId }: { check: LedgerVerify | AuditVerify
   const newer = Math.max(0, count - ends);
   return (
     <Text size="sm" mt="xs" data-testid={testId}>
-      Whole chain last verified at <b>{dateTime(check.fullCheckedAt)}</b> ({age(check.fullCheckedAt ?? check.checkedAt, check.checkedAt)} before this
-      check). At {dateTime(check.checkedAt)} its last {unit.one} was re-checked unchanged
-      {newer > 0 ? ` and the ${num(newer)} newer ${newer === 1 ? unit.one : unit.many} verified` : ', with nothing newer'}. A change to an
-      older {unit.one} shows at the next full verification (the server runs one every 10 minutes by default), or now with the button above.
+      Whole chain last verified at <b>{dateTime(check.fullCheckedAt)}</b> ({age(check.fullCheckedAt ?? check.checkedAt, check.checkedAt)} before this check). At{' '}
+      {dateTime(check.checkedAt)} its last {unit.one} was re-checked unchanged
+      {newer > 0 ? ` and the ${num(newer)} newer ${newer === 1 ? unit.one : unit.many} verified` : ', with nothing newer'}. A change to an older {unit.one}{' '}
+      shows at the next full verification (the server runs one every 10 minutes by default), or now with the button above.
     </Text>
   );
 }
@@ -49,7 +49,12 @@ export default function MonitorPage() {
   const queryClient = useQueryClient();
   // Tail checks: fast whatever the length of the chains, resting on the server's periodic full walks.
   const ledger = useQuery({ queryKey: ['ledger', 'verify'], queryFn: () => api<LedgerVerify>('/ledger/verify?scope=tail'), staleTime: 0 });
-  const audit = useQuery({ queryKey: ['audit', 'verify'], queryFn: () => api<AuditVerify>('/audit/verify?scope=tail'), enabled: session.can('audit.read'), staleTime: 0 });
+  const audit = useQuery({
+    queryKey: ['audit', 'verify'],
+    queryFn: () => api<AuditVerify>('/audit/verify?scope=tail'),
+    enabled: session.can('audit.read'),
+    staleTime: 0,
+  });
   const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), enabled: session.can('reports.read') });
   const full = useMutation({
     mutationFn: async () => {
@@ -167,7 +172,13 @@ export default function MonitorPage() {
           )}
           {audit.data && (
             <Text size="sm" mt="xs" data-testid="audit-entries">
-              {num(audit.data.entries)} entries{audit.data.ok ? <> · head <span className="mono">{shortHash(audit.data.head.hash)}</span></> : null}
+              {num(audit.data.entries)} entries
+              {audit.data.ok ? (
+                <>
+                  {' '}
+                  · head <span className="mono">{shortHash(audit.data.head.hash)}</span>
+                </>
+              ) : null}
             </Text>
           )}
           {audit.data && <CheckedHow check={audit.data} unit={{ one: 'entry', many: 'entries' }} testId="audit-checked" />}

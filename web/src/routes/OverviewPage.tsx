@@ -92,7 +92,12 @@ export default function OverviewPage() {
         <StatCard label="On roll" value={r ? num(r.totals.onRoll) : '…'} hint={r ? `${num(r.totals.minorsOnRoll)} minors` : undefined} testId="total-onRoll" />
         <StatCard label="In custody" value={r ? num(r.totals.in_custody) : '…'} testId="total-in_custody" />
         <StatCard label="Temporarily out" value={r ? num(r.totals.temporarily_out) : '…'} testId="total-temporarily_out" />
-        <StatCard label="Unaccounted" value={r ? num(r.totals.unaccounted) : '…'} color={r && r.totals.unaccounted > 0 ? 'orange.8' : undefined} testId="total-unaccounted" />
+        <StatCard
+          label="Unaccounted"
+          value={r ? num(r.totals.unaccounted) : '…'}
+          color={r && r.totals.unaccounted > 0 ? 'orange.8' : undefined}
+          testId="total-unaccounted"
+        />
         <StatCard label="Escaped" value={r ? num(r.totals.escaped) : '…'} color={r && r.totals.escaped > 0 ? 'red.8' : undefined} testId="total-escaped" />
         <StatCard
           label="Delta, last roll calls"
@@ -112,7 +117,9 @@ export default function OverviewPage() {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Panel title="Facilities">
-            <Suspense fallback={<Skeleton h={360} />}>{r && <FacilityMap facilities={mapFacilities} onOpen={(id) => navigate(`/facilities/${id}`)} />}</Suspense>
+            <Suspense fallback={<Skeleton h={360} />}>
+              {r && <FacilityMap facilities={mapFacilities} onOpen={(id) => navigate(`/facilities/${id}`)} />}
+            </Suspense>
           </Panel>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
@@ -144,7 +151,13 @@ export default function OverviewPage() {
                         {num(f.onRoll)}
                       </Table.Td>
                       <Table.Td ta="right" className="num" data-testid="delta">
-                        {lr ? <Text span c={lr.delta > 0 ? 'red.8' : undefined} fw={lr.delta > 0 ? 700 : undefined}>{num(lr.delta)}</Text> : '–'}
+                        {lr ? (
+                          <Text span c={lr.delta > 0 ? 'red.8' : undefined} fw={lr.delta > 0 ? 700 : undefined}>
+                            {num(lr.delta)}
+                          </Text>
+                        ) : (
+                          '–'
+                        )}
                       </Table.Td>
                       <Table.Td ta="right" className="num" data-testid="alerts">
                         {a > 0 ? <Badge color="red">{a}</Badge> : '0'}
@@ -164,23 +177,18 @@ export default function OverviewPage() {
         </Text>
       )}
       {rollcallFiguresShown && (
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, md: 6 }}>
-          <Panel title="Population at each roll call">
-            <Suspense fallback={<Skeleton h={260} />}>
-              {r && <PopulationChart figures={figures} report={r} />}
-            </Suspense>
-          </Panel>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 6 }}>
-          <Panel title="Delta at each roll call">
-            <Suspense fallback={<Skeleton h={260} />}>
-              {r && <DeltaChart figures={figures} report={r} />}
-            </Suspense>
-          </Panel>
-        </Grid.Col>
-      </Grid>
-
+        <Grid gap="md">
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <Panel title="Population at each roll call">
+              <Suspense fallback={<Skeleton h={260} />}>{r && <PopulationChart figures={figures} report={r} />}</Suspense>
+            </Panel>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <Panel title="Delta at each roll call">
+              <Suspense fallback={<Skeleton h={260} />}>{r && <DeltaChart figures={figures} report={r} />}</Suspense>
+            </Panel>
+          </Grid.Col>
+        </Grid>
       )}
 
       {r && <StatusTables report={r} />}

@@ -1,20 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert as MAlert,
-  Autocomplete,
-  Button,
-  Grid,
-  Group,
-  Paper,
-  SegmentedControl,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert as MAlert, Autocomplete, Button, Grid, Group, Paper, SegmentedControl, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { api, type Household, type Person } from '../lib/api';
 import { useRouter } from '../lib/router';
 import { bidi } from '../lib/format';
@@ -111,7 +97,7 @@ function Editor({ id, purpose }: { id: string; purpose: string }) {
         key={p.id}
         person={p}
         purpose={purpose}
-        householdLabel={p.householdId ? household.data?.label ?? null : null}
+        householdLabel={p.householdId ? (household.data?.label ?? null) : null}
         onSaved={() => navigate(back)}
       />
       <Grid gap="md">
@@ -195,7 +181,16 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
 
   const precisions = keysOf(PRECISION_LABEL).filter((k) => k !== 'unknown' || initialBirth.precision === 'unknown');
   return (
-    <Paper withBorder p="md" radius="md" component="form" onSubmit={(e: FormEvent) => void submit(e)} aria-label="Correct the details" noValidate data-testid="details-form">
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      component="form"
+      onSubmit={(e: FormEvent) => void submit(e)}
+      aria-label="Correct the details"
+      noValidate
+      data-testid="details-form"
+    >
       <Title order={2} size="h4" mb="xs">
         Identity and circumstances
       </Title>
@@ -235,7 +230,12 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
               error={errors.placeOfBirth}
               data-testid="edit-place-of-birth"
             />
-            <HouseholdPicker value={household} onChange={setHousehold} current={p.householdId ? { id: p.householdId, label: householdLabel } : null} error={errors.householdId} />
+            <HouseholdPicker
+              value={household}
+              onChange={setHousehold}
+              current={p.householdId ? { id: p.householdId, label: householdLabel } : null}
+              error={errors.householdId}
+            />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 6 }}>
@@ -345,7 +345,16 @@ function AddName({ person: p, purpose }: { person: Person; purpose: string }) {
   }
 
   return (
-    <Paper withBorder p="md" radius="md" component="form" onSubmit={(e: FormEvent) => void submit(e)} aria-label="Add a name" noValidate data-testid="add-name-form">
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      component="form"
+      onSubmit={(e: FormEvent) => void submit(e)}
+      aria-label="Add a name"
+      noValidate
+      data-testid="add-name-form"
+    >
       <Title order={2} size="h4" mb="xs">
         Names
       </Title>
@@ -412,7 +421,16 @@ function AddDocument({ person: p, purpose }: { person: Person; purpose: string }
   }
 
   return (
-    <Paper withBorder p="md" radius="md" component="form" onSubmit={(e: FormEvent) => void submit(e)} aria-label="Add a document" noValidate data-testid="add-document-form">
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      component="form"
+      onSubmit={(e: FormEvent) => void submit(e)}
+      aria-label="Add a document"
+      noValidate
+      data-testid="add-document-form"
+    >
       <Title order={2} size="h4" mb="xs">
         Documents
       </Title>

@@ -45,7 +45,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
   const primary = p.names.find((n) => n.kind === 'primary') ?? p.names[0];
   // Under the primary name, the first name in another script (the Arabic under a Latin primary, or the reverse).
   const second = p.names.find((n) => n !== primary && n.script !== primary?.script && (n.script === 'arabic' || primary?.script === 'arabic'));
-  const fac = (fid: string | null | undefined) => (fid ? facilities.get(fid)?.name ?? fid.slice(0, 8) : null);
+  const fac = (fid: string | null | undefined) => (fid ? (facilities.get(fid)?.name ?? fid.slice(0, 8)) : null);
   const ev = events.data ?? [];
   const broken = ev.filter((e) => e.intact === false).length;
 
@@ -261,7 +261,12 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                     <Timeline.Item
                       key={e.id}
                       bullet={
-                        <ThemeIcon size={22} radius="xl" color={e.intact === false ? 'red' : 'teal'} aria-label={e.intact === false ? 'fails verification' : 'verified'}>
+                        <ThemeIcon
+                          size={22}
+                          radius="xl"
+                          color={e.intact === false ? 'red' : 'teal'}
+                          aria-label={e.intact === false ? 'fails verification' : 'verified'}
+                        >
                           <span aria-hidden="true" style={{ fontSize: 12 }}>
                             {e.intact === false ? '✕' : '✓'}
                           </span>

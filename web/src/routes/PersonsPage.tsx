@@ -80,7 +80,15 @@ export default function PersonsPage() {
             onChange={setFacilityId}
             w={220}
           />
-          <Select label="Status" placeholder="Any" clearable data={REPORT_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))} value={status} onChange={setStatus} w={170} />
+          <Select
+            label="Status"
+            placeholder="Any"
+            clearable
+            data={REPORT_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
+            value={status}
+            onChange={setStatus}
+            w={170}
+          />
           <PurposeSelect value={purpose} onChange={setPurpose} />
         </Group>
         {session.nationalities.length > 0 && (
@@ -140,7 +148,7 @@ export default function PersonsPage() {
                         {statusLabel(p.status)}
                       </Badge>
                     </Table.Td>
-                    <Table.Td>{p.facilityId ? names.get(p.facilityId)?.code ?? '' : '–'}</Table.Td>
+                    <Table.Td>{p.facilityId ? (names.get(p.facilityId)?.code ?? '') : '–'}</Table.Td>
                     <Table.Td ta="right" className="num">
                       {Math.round(p.score * 100)}%
                     </Table.Td>

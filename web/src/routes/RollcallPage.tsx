@@ -1,7 +1,24 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Alert as MAlert, Badge, Button, Group, Loader, Menu, Modal, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert as MAlert,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Menu,
+  Modal,
+  Paper,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { api, ApiError, type FacilityDetail } from '../lib/api';
 import { bidi, dateTime, num, shortTime, statusLabel } from '../lib/format';
 import { useSession } from '../lib/session';
@@ -9,7 +26,14 @@ import { ErrorNote } from '../components/Problems';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { Link } from '../components/Link';
 import { Name } from '../components/Name';
-import { ROLLCALL_STATUS_COLOR, type CloseResult, type MarkResult, type Rollcall, type RollcallDetail, type SheetRow } from '../features/rollcalls/rollcalls.api';
+import {
+  ROLLCALL_STATUS_COLOR,
+  type CloseResult,
+  type MarkResult,
+  type Rollcall,
+  type RollcallDetail,
+  type SheetRow,
+} from '../features/rollcalls/rollcalls.api';
 
 /** A cancel's reason: at least 3 characters (CancelRollcallBody). */
 const MIN_REASON = 3;
@@ -90,7 +114,9 @@ function useSheet(id: string): Sheet {
 const newId = (): string =>
   typeof crypto.randomUUID === 'function'
     ? crypto.randomUUID()
-    : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) => (Number(c) ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (Number(c) / 4)))).toString(16));
+    : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+        (Number(c) ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (Number(c) / 4)))).toString(16),
+      );
 
 export default function RollcallPage({ id }: { id: string }) {
   const session = useSession();
@@ -138,6 +164,8 @@ export default function RollcallPage({ id }: { id: string }) {
     if (sending.current) return sending.current;
     if (pending.current.length === 0) return;
     const batch = pending.current.slice(0, 1000);
+    // true when the batch left the queue (sent, or refused for good): only then does the next one go at once
+    let moved = false;
     const run = (async () => {
       try {
         await api(`/rollcalls/${id}/marks`, {
@@ -145,12 +173,14 @@ export default function RollcallPage({ id }: { id: string }) {
           body: { marks: batch.map((m) => ({ id: m.id, personId: m.personId, result: m.result, reason: m.reason, method: 'visual' })) },
         });
         pending.current = pending.current.slice(batch.length);
+        moved = true;
         setSendError(null);
       } catch (err) {
         setSendError(err);
         // A refused batch (not a network failure) would be refused again: drop it so that the rest can go.
         if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 429) {
           pending.current = pending.current.slice(batch.length);
+          moved = true;
         }
       } finally {
         setPendingCount(pending.current.length);
@@ -159,8 +189,8 @@ export default function RollcallPage({ id }: { id: string }) {
     })();
     sending.current = run;
     await run;
-    if (pending.current.length && !sendError) await flush();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // A network failure waits for the next interval instead of retrying in a tight loop.
+    if (moved && pending.current.length) await flush();
   }, [id]);
 
   useEffect(() => {
@@ -190,7 +220,7 @@ export default function RollcallPage({ id }: { id: string }) {
       else if (m?.result === 'absent') absent++;
       else if (m?.result === 'excused' || (!m && r.statusAtOpen === 'temporarily_out')) excused++;
     }
-    const expected = detail?.persons && sheet.complete ? rows.length : detail?.expected ?? 0;
+    const expected = detail?.persons && sheet.complete ? rows.length : (detail?.expected ?? 0);
     return { expected, present, absent, excused, unmarked: expected - present - absent - excused, delta: expected - present - excused };
   }, [rows, marks, detail, sheet.complete]);
 
@@ -276,8 +306,7 @@ export default function RollcallPage({ id }: { id: string }) {
             Roll call · {facility.data ? <Link to={`/facilities/${detail.facilityId}`}>{facility.data.name}</Link> : '…'}
           </Title>
           <Text size="sm" c="dimmed">
-            Opened {shortTime(detail.openedAt)} ·{' '}
-            {detail.unitIds.length ? detail.unitIds.map((u) => unitCode.get(u) ?? '…').join(', ') : 'whole facility'} ·{' '}
+            Opened {shortTime(detail.openedAt)} · {detail.unitIds.length ? detail.unitIds.map((u) => unitCode.get(u) ?? '…').join(', ') : 'whole facility'} ·{' '}
             <Badge color={ROLLCALL_STATUS_COLOR[status] ?? 'gray'} size="sm" data-testid="rollcall-status">
               {status}
             </Badge>
@@ -346,7 +375,14 @@ export default function RollcallPage({ id }: { id: string }) {
       </SimpleGrid>
 
       {sendError != null && (
-        <MAlert color="orange" title={sendError instanceof ApiError && sendError.status < 500 && sendError.status !== 429 ? 'The server refused some marks' : 'Some marks were not sent yet'}>
+        <MAlert
+          color="orange"
+          title={
+            sendError instanceof ApiError && sendError.status < 500 && sendError.status !== 429
+              ? 'The server refused some marks'
+              : 'Some marks were not sent yet'
+          }
+        >
           {(sendError as Error).message}.{' '}
           {sendError instanceof ApiError && sendError.status < 500 && sendError.status !== 429
             ? 'Those marks were not recorded: check the persons concerned and mark them again.'
@@ -356,9 +392,7 @@ export default function RollcallPage({ id }: { id: string }) {
 
       {result && <ResultPanel result={result} rows={rows} unitCode={unitCode} />}
 
-      {!detail.persons && (
-        <MAlert color="gray">Your role sees the counts of this roll call, not the names on its list.</MAlert>
-      )}
+      {!detail.persons && <MAlert color="gray">Your role sees the counts of this roll call, not the names on its list.</MAlert>}
 
       {detail.persons && (
         <Paper withBorder radius="md">
@@ -384,7 +418,14 @@ export default function RollcallPage({ id }: { id: string }) {
                 aria-label="Unit"
               />
             )}
-            <TextInput placeholder="Find a name" value={q} onChange={(e) => setQ(e.currentTarget.value)} aria-label="Find a name" dir="auto" style={{ flex: '1 1 180px' }} />
+            <TextInput
+              placeholder="Find a name"
+              value={q}
+              onChange={(e) => setQ(e.currentTarget.value)}
+              aria-label="Find a name"
+              dir="auto"
+              style={{ flex: '1 1 180px' }}
+            />
           </Group>
           <VirtualList rows={visible} marks={marks} unitCode={unitCode} onMark={canMark ? mark : undefined} />
         </Paper>
@@ -397,8 +438,8 @@ export default function RollcallPage({ id }: { id: string }) {
           </Text>
           {counts.unmarked + counts.absent > 0 ? (
             <MAlert color="red">
-              {num(counts.absent)} marked absent and {num(counts.unmarked)} not marked will be recorded as <b>unaccounted</b> in the custody ledger (Delta {num(counts.delta)}), and alerts
-              will be raised.
+              {num(counts.absent)} marked absent and {num(counts.unmarked)} not marked will be recorded as <b>unaccounted</b> in the custody ledger (Delta{' '}
+              {num(counts.delta)}), and alerts will be raised.
             </MAlert>
           ) : (
             <MAlert color="teal">Everyone expected is present or excused: Delta 0.</MAlert>
@@ -424,8 +465,8 @@ export default function RollcallPage({ id }: { id: string }) {
         >
           <Stack>
             <Text size="sm">
-              For a roll call opened by mistake (wrong units, wrong time). Nothing is computed: no Delta, nobody recorded unaccounted, no alerts. The marks taken so far stay as
-              evidence, and the units can be counted again at once. To record the count, close it instead.
+              For a roll call opened by mistake (wrong units, wrong time). Nothing is computed: no Delta, nobody recorded unaccounted, no alerts. The marks
+              taken so far stay as evidence, and the units can be counted again at once. To record the count, close it instead.
             </Text>
             <Textarea
               label="Reason"
@@ -448,7 +489,14 @@ export default function RollcallPage({ id }: { id: string }) {
                 {open ? 'Keep the roll call' : 'Close this window'}
               </Button>
               {open && (
-                <Button type="submit" color="red" size="md" loading={cancelBusy} disabled={cancelReason.trim().length < MIN_REASON} data-testid="confirm-cancel">
+                <Button
+                  type="submit"
+                  color="red"
+                  size="md"
+                  loading={cancelBusy}
+                  disabled={cancelReason.trim().length < MIN_REASON}
+                  data-testid="confirm-cancel"
+                >
                   Cancel the roll call
                 </Button>
               )}
@@ -489,7 +537,13 @@ function VirtualList({
   const parent = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 8 });
   return (
-    <div ref={parent} style={{ height: 'calc(100vh - 330px)', minHeight: 320, overflow: 'auto' }} data-testid="rollcall-list" role="list" aria-label="Expected persons">
+    <div
+      ref={parent}
+      style={{ height: 'calc(100vh - 330px)', minHeight: 320, overflow: 'auto' }}
+      data-testid="rollcall-list"
+      role="list"
+      aria-label="Expected persons"
+    >
       {rows.length === 0 && (
         <Text c="dimmed" p="md">
           Nobody in this view.
@@ -514,7 +568,7 @@ function VirtualList({
                   {r.name ?? r.personId.slice(0, 8)}
                 </Name>
                 <Text size="xs" c="dimmed">
-                  {r.unitId ? unitCode.get(r.unitId) ?? '' : ''}
+                  {r.unitId ? (unitCode.get(r.unitId) ?? '') : ''}
                   {r.statusAtOpen !== 'in_custody' ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${r.outReason})` : ''}` : ''}
                   {m ? ` · ${m.result}${m.reason ? ` (${m.reason})` : ''}` : ''}
                 </Text>
@@ -545,7 +599,14 @@ function VirtualList({
                   </Button>
                   <Menu position="bottom-end" withinPortal>
                     <Menu.Target>
-                      <Button className="big-target" size="lg" color="blue" variant={m?.result === 'excused' ? 'filled' : 'light'} aria-pressed={m?.result === 'excused'} data-testid="mark-excused">
+                      <Button
+                        className="big-target"
+                        size="lg"
+                        color="blue"
+                        variant={m?.result === 'excused' ? 'filled' : 'light'}
+                        aria-pressed={m?.result === 'excused'}
+                        data-testid="mark-excused"
+                      >
                         Excused
                       </Button>
                     </Menu.Target>
@@ -603,7 +664,7 @@ function ResultPanel({ result, rows, unitCode }: { result: CloseResult; rows: Sh
           <Table.Tbody>
             {result.byUnit.map((u) => (
               <Table.Tr key={u.unitId ?? 'none'}>
-                <Table.Td>{u.unitId ? unitCode.get(u.unitId) ?? '…' : 'no unit'}</Table.Td>
+                <Table.Td>{u.unitId ? (unitCode.get(u.unitId) ?? '…') : 'no unit'}</Table.Td>
                 <Table.Td ta="right">{num(u.expected)}</Table.Td>
                 <Table.Td ta="right">{num(u.present)}</Table.Td>
                 <Table.Td ta="right">{num(u.excused)}</Table.Td>

@@ -51,7 +51,7 @@ export default function RollcallsPage() {
   const groups = useMemo(() => groupUnits(f?.units ?? []), [f]);
   const expectedOf = (u: Unit): number => u.manifestCount + (f?.units ?? []).filter((c) => c.parentUnitId === u.id).reduce((s, c) => s + expectedOf(c), 0);
   const covered = (u: Unit) => picked.includes(u.id) || (!!u.parentUnitId && picked.includes(u.parentUnitId));
-  const expected = picked.length ? (f?.units ?? []).filter((u) => picked.includes(u.id)).reduce((s, u) => s + expectedOf(u), 0) : f?.manifestCount ?? 0;
+  const expected = picked.length ? (f?.units ?? []).filter((u) => picked.includes(u.id)).reduce((s, u) => s + expectedOf(u), 0) : (f?.manifestCount ?? 0);
   const toggle = (id: string, on: boolean) => setPicked((s) => (on ? [...s.filter((x) => x !== id), id] : s.filter((x) => x !== id)));
 
   const start = useMutation({
@@ -78,8 +78,17 @@ export default function RollcallsPage() {
             w={280}
             data-testid="rollcall-facility"
           />
-          <Button size="lg" onClick={() => start.mutate()} loading={start.isPending} disabled={!facilityId} data-testid="open-rollcall" style={{ flex: '1 1 320px' }}>
-            {picked.length ? `Open roll call: ${picked.length} unit${picked.length > 1 ? 's' : ''}, ${num(expected)} expected` : `Open roll call of the whole facility (${num(expected)} expected)`}
+          <Button
+            size="lg"
+            onClick={() => start.mutate()}
+            loading={start.isPending}
+            disabled={!facilityId}
+            data-testid="open-rollcall"
+            style={{ flex: '1 1 320px' }}
+          >
+            {picked.length
+              ? `Open roll call: ${picked.length} unit${picked.length > 1 ? 's' : ''}, ${num(expected)} expected`
+              : `Open roll call of the whole facility (${num(expected)} expected)`}
           </Button>
         </Group>
         <ErrorNote error={start.error} what="the roll call" />
@@ -108,7 +117,10 @@ export default function RollcallsPage() {
                   mb={6}
                   label={
                     <Text fw={600}>
-                      {g.parent.name} <Text span c="dimmed" size="sm">({num(expectedOf(g.parent))} expected, all its units)</Text>
+                      {g.parent.name}{' '}
+                      <Text span c="dimmed" size="sm">
+                        ({num(expectedOf(g.parent))} expected, all its units)
+                      </Text>
                     </Text>
                   }
                   checked={picked.includes(g.parent.id)}

@@ -41,7 +41,13 @@ const BIRTH_TEXT: Record<Hit['evidence']['birth']['outcome'], string> = {
   differs: 'births differ',
   unknown: 'birth unknown on one side',
 };
-const BIRTH_COLOR: Record<Hit['evidence']['birth']['outcome'], string> = { match: 'orange', compatible: 'yellow', near: 'gray', differs: 'teal', unknown: 'gray' };
+const BIRTH_COLOR: Record<Hit['evidence']['birth']['outcome'], string> = {
+  match: 'orange',
+  compatible: 'yellow',
+  near: 'gray',
+  differs: 'teal',
+  unknown: 'gray',
+};
 
 /**
  * The watchlist review queue: candidates the screening found between a person and a list entry, with the evidence for
@@ -134,7 +140,11 @@ function HitCard({
             <Badge variant="outline" color="gray">
               {SOURCE_LABEL[h.entry.source]} {h.entry.ref}
             </Badge>
-            {!h.entry.active && <Badge color="gray" variant="light">no longer on the list</Badge>}
+            {!h.entry.active && (
+              <Badge color="gray" variant="light">
+                no longer on the list
+              </Badge>
+            )}
           </Group>
           <Text fw={600} data-testid="hit-person">
             {canOpenPerson ? (
@@ -202,7 +212,8 @@ function HitCard({
           {!h.withdrawal && h.entry.removedIn && (
             <Text size="sm" c="dimmed" data-testid="hit-entry-removed">
               The entry has since been removed from the list by the {versionLabel(versionById.get(h.entry.removedIn.versionId), h.entry.removedIn.versionId)},
-              imported {dateTime(h.entry.removedIn.at)}{h.decision ? '; the decision stands.' : '.'}
+              imported {dateTime(h.entry.removedIn.at)}
+              {h.decision ? '; the decision stands.' : '.'}
             </Text>
           )}
           {showEntry && <EntryDetail hitId={h.id} />}
@@ -311,7 +322,13 @@ function DecideDialog({ target, onClose }: { target: { hit: Hit; decision: Decis
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button color={confirm ? 'red' : undefined} onClick={() => decide.mutate()} disabled={reason.trim().length < 3} loading={decide.isPending} data-testid="decision-submit">
+            <Button
+              color={confirm ? 'red' : undefined}
+              onClick={() => decide.mutate()}
+              disabled={reason.trim().length < 3}
+              loading={decide.isPending}
+              data-testid="decision-submit"
+            >
               {confirm ? 'Confirm the match' : 'Dismiss'}
             </Button>
           </Group>

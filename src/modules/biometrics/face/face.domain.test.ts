@@ -53,7 +53,10 @@ describe('descriptor math', () => {
   });
 
   it('fuses a descriptor with its mirror into a unit vector between them', () => {
-    const f = fuseDescriptors([[1, 0], [0, 2]]);
+    const f = fuseDescriptors([
+      [1, 0],
+      [0, 2],
+    ]);
     expect(f[0]).toBeCloseTo(Math.SQRT1_2);
     expect(f[1]).toBeCloseTo(Math.SQRT1_2);
   });
@@ -68,9 +71,17 @@ describe('alignment', () => {
         fc.double({ min: -500, max: 500, noNaN: true }),
         fc.double({ min: -500, max: 500, noNaN: true }),
         (scale, angle, tx, ty) => {
-          const from = [{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 3, y: 7 }, { x: -4, y: 2 }];
+          const from = [
+            { x: 0, y: 0 },
+            { x: 10, y: 0 },
+            { x: 3, y: 7 },
+            { x: -4, y: 2 },
+          ];
           const t = { a: scale * Math.cos(angle), b: scale * Math.sin(angle), tx, ty };
-          const fit = fitSimilarity(from, from.map((p) => applySimilarity(t, p)));
+          const fit = fitSimilarity(
+            from,
+            from.map((p) => applySimilarity(t, p)),
+          );
           expect(fit.a).toBeCloseTo(t.a, 6);
           expect(fit.b).toBeCloseTo(t.b, 6);
           expect(fit.tx).toBeCloseTo(tx, 4);

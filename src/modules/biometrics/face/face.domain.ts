@@ -139,18 +139,16 @@ export function similarityScale(t: Similarity): number {
  * (dlib/image_transforms/interpolation.h, Boost Software License 1.0).
  */
 const MEAN_FACE_X = [
-  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127,
-  0.490127, 0.490127, 0.490127, 0.36688, 0.426036, 0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825,
-  0.334606, 0.260918, 0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149, 0.340985,
-  0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379,
-  0.428096, 0.490127, 0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
+  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127, 0.490127, 0.490127, 0.490127, 0.36688,
+  0.426036, 0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918, 0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335,
+  0.254149, 0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127,
+  0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
 ];
 const MEAN_FACE_Y = [
-  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454, 0.203352,
-  0.307009, 0.409805, 0.515625, 0.587326, 0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852,
-  0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099, 0.780233, 0.745405,
-  0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805, 0.784792,
-  0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
+  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805, 0.515625, 0.587326,
+  0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077,
+  0.245099, 0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746,
+  0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
 ];
 
 /**
@@ -264,12 +262,7 @@ export interface FaceMeasures {
   fallback: boolean;
 }
 
-export type QualityReason =
-  | 'face.no_face'
-  | 'face.multiple_faces'
-  | 'face.too_small'
-  | 'face.pose'
-  | 'face.blurred';
+export type QualityReason = 'face.no_face' | 'face.multiple_faces' | 'face.too_small' | 'face.pose' | 'face.blurred';
 
 export interface QualityIssue {
   code: QualityReason;
@@ -290,16 +283,19 @@ export type CapturePurpose = 'enrol' | 'probe';
  * at a checkpoint is lenient, because refusing to compare is worse than comparing a weaker capture: its score says how
  * alike, and the threshold decides.
  */
-export const QUALITY_LIMITS: Record<CapturePurpose, {
-  minInterEyePx: number;
-  maxAbsYaw: number;
-  maxAbsRollDegrees: number;
-  maxAbsPitch: number;
-  minSharpness: number;
-  /** A second face at least this fraction of the main face's width (and confidently detected) refuses the capture. */
-  secondFaceRatio: number;
-  secondFaceMinScore: number;
-}> = {
+export const QUALITY_LIMITS: Record<
+  CapturePurpose,
+  {
+    minInterEyePx: number;
+    maxAbsYaw: number;
+    maxAbsRollDegrees: number;
+    maxAbsPitch: number;
+    minSharpness: number;
+    /** A second face at least this fraction of the main face's width (and confidently detected) refuses the capture. */
+    secondFaceRatio: number;
+    secondFaceMinScore: number;
+  }
+> = {
   enrol: {
     minInterEyePx: 28,
     maxAbsYaw: 0.6,
@@ -328,15 +324,13 @@ export function assessQuality(m: FaceMeasures, purpose: CapturePurpose): Quality
   if (!main) {
     return { ok: false, score: 0, issues: [{ code: 'face.no_face', message: 'No face was found in the image' }] };
   }
-  const others = m.faces
-    .slice(1)
-    .filter(
-      (f) =>
-        f.score >= lim.secondFaceMinScore &&
-        f.box.width >= lim.secondFaceRatio * main.box.width &&
-        // a face box is about as tall as wide or taller; a flat box is a false detection (a shirt, a badge)
-        f.box.height >= 0.8 * f.box.width,
-    );
+  const others = m.faces.slice(1).filter(
+    (f) =>
+      f.score >= lim.secondFaceMinScore &&
+      f.box.width >= lim.secondFaceRatio * main.box.width &&
+      // a face box is about as tall as wide or taller; a flat box is a false detection (a shirt, a badge)
+      f.box.height >= 0.8 * f.box.width,
+  );
   if (others.length > 0) {
     issues.push({
       code: 'face.multiple_faces',
@@ -353,22 +347,13 @@ export function assessQuality(m: FaceMeasures, purpose: CapturePurpose): Quality
       message: `The face is too small: ${Math.round(m.interEyeDistance)} px between the eyes, at least ${lim.minInterEyePx} needed`,
     });
   }
-  if (
-    Math.abs(m.yaw) > lim.maxAbsYaw ||
-    Math.abs(m.rollDegrees) > lim.maxAbsRollDegrees ||
-    Math.abs(m.pitch) > lim.maxAbsPitch
-  ) {
+  if (Math.abs(m.yaw) > lim.maxAbsYaw || Math.abs(m.rollDegrees) > lim.maxAbsRollDegrees || Math.abs(m.pitch) > lim.maxAbsPitch) {
     issues.push({
       code: 'face.pose',
       message: `The face is not frontal enough (turn ${fmt(m.yaw)}, tilt ${Math.round(m.rollDegrees)} deg, nod ${fmt(m.pitch)})`,
     });
   }
-  const score =
-    clamp01(main.score) *
-    clamp01(m.interEyeDistance / 60) *
-    clamp01(1 - Math.abs(m.yaw)) *
-    clamp01(m.sharpness / 0.08) *
-    (m.fallback ? 0.8 : 1);
+  const score = clamp01(main.score) * clamp01(m.interEyeDistance / 60) * clamp01(1 - Math.abs(m.yaw)) * clamp01(m.sharpness / 0.08) * (m.fallback ? 0.8 : 1);
   return { ok: issues.length === 0, issues, score: Math.round(score * 1000) / 1000 };
 }
 

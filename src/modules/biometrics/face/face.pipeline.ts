@@ -113,7 +113,7 @@ export async function decodeImage(buf: Uint8Array): Promise<{ image: RgbImage; s
   if (buf.byteLength > IMAGE_LIMITS.maxBytes) {
     throw new ValidationError('face.image_too_large', `The image is larger than ${IMAGE_LIMITS.maxBytes} bytes`);
   }
-  let meta: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     meta = await sharp(buf, { limitInputPixels: false }).metadata();
   } catch {
@@ -273,10 +273,7 @@ export class FacePipeline {
   private async tiny(image: RgbImage, inputSize: number, scoreThreshold: number): Promise<Detection[]> {
     const t = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
     try {
-      const dets = await faceapi.nets.tinyFaceDetector.locateFaces(
-        t as never,
-        new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold }),
-      );
+      const dets = await faceapi.nets.tinyFaceDetector.locateFaces(t as never, new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold }));
       return dets.map((d) => ({ score: d.score, box: { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height } }));
     } finally {
       t.dispose();

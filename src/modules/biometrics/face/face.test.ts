@@ -75,13 +75,10 @@ describe('face engine on real photographs', () => {
 });
 
 describe('face engine on a large upload', () => {
-  it('reduces it for detection and reports the box in the upload\'s pixels', async () => {
+  it("reduces it for detection and reports the box in the upload's pixels", async () => {
     const small = await readFile(img('Alan_Greenspan', 1));
     const large = await sharp(small).resize(1500, 1500).jpeg({ quality: 95 }).toBuffer();
-    const [a, b] = await Promise.all([
-      engine.extract(small, { purpose: 'enrol' }),
-      engine.extract(large, { purpose: 'enrol' }),
-    ]);
+    const [a, b] = await Promise.all([engine.extract(small, { purpose: 'enrol' }), engine.extract(large, { purpose: 'enrol' })]);
     expect(b.box.x / a.box.x).toBeGreaterThan(5);
     expect(b.box.x / a.box.x).toBeLessThan(7);
     expect(b.box.width / a.box.width).toBeCloseTo(6, 0);
@@ -109,9 +106,13 @@ describe('face engine refuses bad input with a reason', () => {
   });
 
   it('a tiny image and an unsupported format', async () => {
-    const tiny = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 9, g: 9, b: 9 } } }).png().toBuffer();
+    const tiny = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 9, g: 9, b: 9 } } })
+      .png()
+      .toBuffer();
     await expectRefused(tiny, 'face.image_too_small');
-    const gif = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 9, g: 9, b: 9 } } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 9, g: 9, b: 9 } } })
+      .gif()
+      .toBuffer();
     await expectRefused(gif, 'face.unsupported_format');
   });
 
@@ -124,7 +125,10 @@ describe('face engine refuses bad input with a reason', () => {
   });
 
   it('a blurred face at enrolment', async () => {
-    const blurred = await sharp(await readFile(img('Alan_Greenspan', 1))).blur(4).jpeg().toBuffer();
+    const blurred = await sharp(await readFile(img('Alan_Greenspan', 1)))
+      .blur(4)
+      .jpeg()
+      .toBuffer();
     await expectRefused(blurred, /face\.(blurred|no_face)/, 'enrol');
   });
 

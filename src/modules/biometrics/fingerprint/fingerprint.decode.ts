@@ -15,16 +15,10 @@ export async function decodeGrey(image: Uint8Array): Promise<GreyImage> {
     throw new ValidationError('fingerprint.unreadable', 'The image is empty (0 bytes)');
   }
   if (image.byteLength > MAX_IMAGE_BYTES) {
-    throw new ValidationError(
-      'fingerprint.too_large',
-      `The image is ${image.byteLength} bytes; at most ${MAX_IMAGE_BYTES} are accepted`,
-    );
+    throw new ValidationError('fingerprint.too_large', `The image is ${image.byteLength} bytes; at most ${MAX_IMAGE_BYTES} are accepted`);
   }
   try {
-    const { data, info } = await sharp(image, { limitInputPixels: MAX_PIXELS, failOn: 'error' })
-      .greyscale()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(image, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).greyscale().raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 1) {
       // greyscale() with an alpha channel keeps it: take the first channel.
       const out = new Uint8Array(info.width * info.height);

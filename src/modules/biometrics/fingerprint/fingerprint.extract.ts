@@ -80,9 +80,7 @@ export function resampleTo500(img: GreyImage, dpi: number): GreyImage {
       const wx = fx - x0;
       let v: number;
       if (box === 0) {
-        v =
-          (src[y0 * sw + x0]! * (1 - wx) + src[y0 * sw + x1]! * wx) * (1 - wy) +
-          (src[y1 * sw + x0]! * (1 - wx) + src[y1 * sw + x1]! * wx) * wy;
+        v = (src[y0 * sw + x0]! * (1 - wx) + src[y0 * sw + x1]! * wx) * (1 - wy) + (src[y1 * sw + x0]! * (1 - wx) + src[y1 * sw + x1]! * wx) * wy;
       } else {
         let sum = 0;
         let n = 0;
@@ -159,9 +157,7 @@ function gaborKernel(obin: number, period: number): Kernel {
       taps++;
       const along = dx * c + dy * s;
       const across = -dx * s + dy * c;
-      const v =
-        Math.exp(-0.5 * ((across * across) / (sn * sn) + (along * along) / (sr * sr))) *
-        Math.cos((2 * Math.PI * across) / period);
+      const v = Math.exp(-0.5 * ((across * across) / (sn * sn) + (along * along) / (sr * sr))) * Math.cos((2 * Math.PI * across) / period);
       w[(dy + R) * size + dx + R] = v;
       sum += v;
     }
@@ -209,10 +205,7 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
     );
   }
   if (W > MAX_SIDE_500DPI || H > MAX_SIDE_500DPI) {
-    throw new ValidationError(
-      'fingerprint.too_large',
-      `The image is ${W}x${H} pixels at 500 dpi; at most ${MAX_SIDE_500DPI} pixels a side are accepted`,
-    );
+    throw new ValidationError('fingerprint.too_large', `The image is ${W}x${H} pixels at 500 dpi; at most ${MAX_SIDE_500DPI} pixels a side are accepted`);
   }
   const N = W * H;
   const f = new Float32Array(N);
@@ -226,10 +219,7 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
   for (let i = 0; i < N; i++) variance += (f[i]! - mean) * (f[i]! - mean);
   const std = Math.sqrt(variance / N);
   if (std < 6) {
-    throw new ValidationError(
-      'fingerprint.blank',
-      `The image is blank: its grey levels hardly vary (standard deviation ${std.toFixed(1)})`,
-    );
+    throw new ValidationError('fingerprint.blank', `The image is blank: its grey levels hardly vary (standard deviation ${std.toFixed(1)})`);
   }
 
   // Gradients (Sobel) and the structure tensor.
@@ -688,8 +678,7 @@ export function thinZhangSuen(img: Uint8Array, W: number, H: number): void {
       const s = img[i + W]!;
       const e = img[i + 1]!;
       const w = img[i - 1]!;
-      const count =
-        n + s + e + w + img[i - W - 1]! + img[i - W + 1]! + img[i + W - 1]! + img[i + W + 1]!;
+      const count = n + s + e + w + img[i - W - 1]! + img[i - W + 1]! + img[i + W - 1]! + img[i + W + 1]!;
       if (count !== 2) continue;
       if ((n && e) || (e && s) || (s && w) || (w && n)) img[i] = 0;
     }

@@ -65,8 +65,7 @@ export function toIso19794_2(t: FingerprintTemplate, opts: IsoOptions = {}): Uin
 
 /** Reads the first finger view of an ISO/IEC 19794-2:2005 record; refuses anything malformed. */
 export function fromIso19794_2(bytes: Uint8Array): FingerprintTemplate {
-  const bad = (why: string): ValidationError =>
-    new ValidationError('fingerprint.bad_iso_record', `Not a valid ISO/IEC 19794-2 minutiae record: ${why}`);
+  const bad = (why: string): ValidationError => new ValidationError('fingerprint.bad_iso_record', `Not a valid ISO/IEC 19794-2 minutiae record: ${why}`);
   if (bytes.byteLength < 24) throw bad(`${bytes.byteLength} bytes is shorter than the 24-byte header`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (dv.getUint32(0) !== 0x464d5200) throw bad('format identifier is not "FMR"');

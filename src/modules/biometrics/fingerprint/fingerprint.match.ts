@@ -106,8 +106,7 @@ function erf(x: number): number {
   const s = x < 0 ? -1 : 1;
   const a = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * a);
-  const y =
-    1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
   return s * y;
 }
 
@@ -339,39 +338,39 @@ export function matchPrepared(p: PreparedTemplate, q: PreparedTemplate): number 
       hi = TWO_PI;
     }
     for (let run = 0; run < runs; run++) {
-    const from = run === 0 ? lo : lo2;
-    const to = run === 0 ? hi : hi2;
-    for (let j = lowerBound(bAngle, nb, from); j < nb && bAngle[j]! <= to; j++) {
-      if (!b.valid[j]) continue;
-      const baseB = j * W;
-      // Cells outside the print are never set, so no per-pair masking is needed; set-bit counts are precomputed.
-      let px = 0;
-      let w = 0;
-      // Unrolled by three (9 words per cylinder).
-      for (; w + 2 < W; w += 3) {
-        const v0 = ac[baseA + w]! ^ bc[baseB + w]!;
-        const v1 = ac[baseA + w + 1]! ^ bc[baseB + w + 1]!;
-        const v2 = ac[baseA + w + 2]! ^ bc[baseB + w + 2]!;
-        px +=
-          POPCOUNT16[v0 & 0xffff]! +
-          POPCOUNT16[v0 >>> 16]! +
-          POPCOUNT16[v1 & 0xffff]! +
-          POPCOUNT16[v1 >>> 16]! +
-          POPCOUNT16[v2 & 0xffff]! +
-          POPCOUNT16[v2 >>> 16]!;
+      const from = run === 0 ? lo : lo2;
+      const to = run === 0 ? hi : hi2;
+      for (let j = lowerBound(bAngle, nb, from); j < nb && bAngle[j]! <= to; j++) {
+        if (!b.valid[j]) continue;
+        const baseB = j * W;
+        // Cells outside the print are never set, so no per-pair masking is needed; set-bit counts are precomputed.
+        let px = 0;
+        let w = 0;
+        // Unrolled by three (9 words per cylinder).
+        for (; w + 2 < W; w += 3) {
+          const v0 = ac[baseA + w]! ^ bc[baseB + w]!;
+          const v1 = ac[baseA + w + 1]! ^ bc[baseB + w + 1]!;
+          const v2 = ac[baseA + w + 2]! ^ bc[baseB + w + 2]!;
+          px +=
+            POPCOUNT16[v0 & 0xffff]! +
+            POPCOUNT16[v0 >>> 16]! +
+            POPCOUNT16[v1 & 0xffff]! +
+            POPCOUNT16[v1 >>> 16]! +
+            POPCOUNT16[v2 & 0xffff]! +
+            POPCOUNT16[v2 >>> 16]!;
+        }
+        for (; w < W; w++) {
+          const vx = ac[baseA + w]! ^ bc[baseB + w]!;
+          px += POPCOUNT16[vx & 0xffff]! + POPCOUNT16[vx >>> 16]!;
+        }
+        const den = sqA + b.sqrtOnes[j]!;
+        if (den === 0) continue;
+        const sim = 1 - Math.sqrt(px) / den;
+        if (sim <= 0) continue;
+        lsmKeys[count] = ((sim * 65535) | 0) * 16384 + i * 128 + j;
+        count++;
+        pairList[pairCount++] = i * 128 + j;
       }
-      for (; w < W; w++) {
-        const vx = ac[baseA + w]! ^ bc[baseB + w]!;
-        px += POPCOUNT16[vx & 0xffff]! + POPCOUNT16[vx >>> 16]!;
-      }
-      const den = sqA + b.sqrtOnes[j]!;
-      if (den === 0) continue;
-      const sim = 1 - Math.sqrt(px) / den;
-      if (sim <= 0) continue;
-      lsmKeys[count] = ((sim * 65535) | 0) * 16384 + i * 128 + j;
-      count++;
-      pairList[pairCount++] = i * 128 + j;
-    }
     }
   }
   if (count === 0) return 0;
@@ -487,10 +486,7 @@ export function matchPrepared(p: PreparedTemplate, q: PreparedTemplate): number 
     for (let p = 0; p < k; p++) lambda[p] = lambdaNext[p]!;
   }
   // Keep the nP pairs whose similarity held up best under relaxation (efficiency), average their relaxed values.
-  const nP = Math.min(
-    k,
-    MIN_NP + Math.round(sigmoid(Math.min(na, nb), MU_P, TAU_P) * (MAX_NP - MIN_NP)),
-  );
+  const nP = Math.min(k, MIN_NP + Math.round(sigmoid(Math.min(na, nb), MU_P, TAU_P) * (MAX_NP - MIN_NP)));
   // Insertion sort by efficiency (k is at most MAX_NR).
   for (let p = 0; p < k; p++) {
     const e = lambda[p]! / lambda0[p]!;

@@ -35,8 +35,7 @@ export function serializeTemplate(t: FingerprintTemplate): Uint8Array {
 }
 
 export function deserializeTemplate(bytes: Uint8Array): FingerprintTemplate {
-  const bad = (why: string): ValidationError =>
-    new ValidationError('fingerprint.bad_template', `Not a Custos fingerprint template: ${why}`);
+  const bad = (why: string): ValidationError => new ValidationError('fingerprint.bad_template', `Not a Custos fingerprint template: ${why}`);
   if (bytes.byteLength < HEADER) throw bad(`${bytes.byteLength} bytes is shorter than the ${HEADER}-byte header`);
   for (let i = 0; i < 3; i++) if (bytes[i] !== MAGIC[i]) throw bad('wrong magic bytes');
   if (bytes[3] !== MAGIC[3]) throw bad(`unsupported version ${bytes[3]}`);

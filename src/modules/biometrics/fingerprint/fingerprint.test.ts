@@ -38,9 +38,7 @@ describe('fingerprint extraction and matching on FVC2002 DB2_B', () => {
 
   beforeAll(async () => {
     requireFingerprintData();
-    const t = await Promise.all(
-      ['101_1', '101_2', '102_1'].map(async (n) => (await extractFingerprint(await readSample('fvc2002-db2b', n), DB2)).template),
-    );
+    const t = await Promise.all(['101_1', '101_2', '102_1'].map(async (n) => (await extractFingerprint(await readSample('fvc2002-db2b', n), DB2)).template));
     [a1, a2, b1] = [t[0]!, t[1]!, t[2]!];
   });
 
@@ -166,7 +164,9 @@ describe('refusing what is not a usable fingerprint', () => {
       s = (Math.imul(s, 1103515245) + 12345) >>> 0;
       noise[i] = s >>> 24;
     }
-    const png = await sharp(noise, { raw: { width: 300, height: 300, channels: 1 } }).png().toBuffer();
+    const png = await sharp(noise, { raw: { width: 300, height: 300, channels: 1 } })
+      .png()
+      .toBuffer();
     expect(['fingerprint.no_ridges', 'fingerprint.too_few_minutiae']).toContain(await codeOf(extractFingerprint(png)));
   });
 

@@ -75,10 +75,7 @@ export function compareRaw(a: PreparedTemplate, b: PreparedTemplate): number {
  * Calibrated similarity of two fingerprints, 0..100, higher is more alike: -10 log10 of the estimated false-match
  * rate, so it compares directly with THRESHOLDS. Accepts templates or prepared templates (faster when reused).
  */
-export function compareFingerprints(
-  a: FingerprintTemplate | PreparedTemplate,
-  b: FingerprintTemplate | PreparedTemplate,
-): number {
+export function compareFingerprints(a: FingerprintTemplate | PreparedTemplate, b: FingerprintTemplate | PreparedTemplate): number {
   const pa = isPrepared(a) ? a : prepareTemplate(a);
   const pb = isPrepared(b) ? b : prepareTemplate(b);
   return calibratedScore(matchPrepared(pa, pb));

@@ -58,11 +58,9 @@ export function useAlertStream(onAlert?: (a: Alert) => void): StreamState {
       onEvent: (_name, data) => refresh(data),
     });
     return close;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session.username, qc]);
   return state;
 }
-
 
 export interface LiveAlerts {
   state: StreamState;

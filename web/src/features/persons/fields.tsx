@@ -3,20 +3,7 @@
 
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import {
-  Button,
-  Chip,
-  Collapse,
-  Group,
-  Paper,
-  SegmentedControl,
-  Select,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  UnstyledButton,
-} from '@mantine/core';
+import { Button, Chip, Collapse, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { api, qs, type Person, type PersonHit } from '../../lib/api';
 import { bidi, isArabic } from '../../lib/format';
 import { Name } from '../../components/Name';
@@ -72,7 +59,11 @@ export function nameRequest(n: NameEntry): NameRequest | null {
       .map(([k, v]) => [k, (v ?? '').trim()])
       .filter(([, v]) => v),
   ) as Partial<Record<NamePartKey, string>>;
-  const full = n.full.trim() || PART_ORDER.map((k) => parts[k]).filter(Boolean).join(' ');
+  const full =
+    n.full.trim() ||
+    PART_ORDER.map((k) => parts[k])
+      .filter(Boolean)
+      .join(' ');
   if (!full && Object.keys(parts).length === 0) return null;
   return {
     full,
@@ -109,7 +100,13 @@ export function NameFields({
         <TextInput
           size="md"
           label={value.label ?? 'Name'}
-          description={value.script === 'arabic' ? 'In Arabic letters, as written on documents' : value.script === 'latin' ? 'In Latin letters, as the person spells it' : undefined}
+          description={
+            value.script === 'arabic'
+              ? 'In Arabic letters, as written on documents'
+              : value.script === 'latin'
+                ? 'In Latin letters, as the person spells it'
+                : undefined
+          }
           placeholder={value.script === 'arabic' ? 'محمد عبد الرحمن الجبوري' : 'e.g. Mohammed Abd al-Rahman al-Jubouri'}
           value={value.full}
           onChange={(e) => set({ full: e.currentTarget.value })}
@@ -225,7 +222,15 @@ export function BirthFields({
       </div>
       <Group gap="sm" align="flex-start" wrap="wrap">
         {value.precision === 'exact' && (
-          <TextInput {...common} type="date" label="Day of birth" value={value.day} onChange={(e) => set({ day: e.currentTarget.value })} w={220} data-testid={`${testId}-day`} />
+          <TextInput
+            {...common}
+            type="date"
+            label="Day of birth"
+            value={value.day}
+            onChange={(e) => set({ day: e.currentTarget.value })}
+            w={220}
+            data-testid={`${testId}-day`}
+          />
         )}
         {value.precision === 'month' && (
           <TextInput
@@ -255,8 +260,24 @@ export function BirthFields({
         )}
         {value.precision === 'range' && (
           <>
-            <TextInput {...common} type="date" label="Born on or after" value={value.from} onChange={(e) => set({ from: e.currentTarget.value })} w={220} data-testid={`${testId}-from`} />
-            <TextInput {...common} type="date" label="Born on or before" value={value.to} onChange={(e) => set({ to: e.currentTarget.value })} w={220} data-testid={`${testId}-to`} />
+            <TextInput
+              {...common}
+              type="date"
+              label="Born on or after"
+              value={value.from}
+              onChange={(e) => set({ from: e.currentTarget.value })}
+              w={220}
+              data-testid={`${testId}-from`}
+            />
+            <TextInput
+              {...common}
+              type="date"
+              label="Born on or before"
+              value={value.to}
+              onChange={(e) => set({ to: e.currentTarget.value })}
+              w={220}
+              data-testid={`${testId}-to`}
+            />
           </>
         )}
         {value.precision === 'unknown' && (
@@ -327,7 +348,15 @@ export function DocumentFields({
           onChange={(v) => set({ type: v as DocumentType | null })}
           data-testid={`${testId}-type`}
         />
-        <TextInput size="md" label="Number" value={value.number} onChange={(e) => set({ number: e.currentTarget.value })} maxLength={64} classNames={{ input: 'mono' }} data-testid={`${testId}-number`} />
+        <TextInput
+          size="md"
+          label="Number"
+          value={value.number}
+          onChange={(e) => set({ number: e.currentTarget.value })}
+          maxLength={64}
+          classNames={{ input: 'mono' }}
+          data-testid={`${testId}-number`}
+        />
         <TextInput
           size="md"
           label="Issued by (country)"
@@ -439,7 +468,9 @@ export function HouseholdPicker({
           size="md"
           value={value.mode}
           onChange={(m) =>
-            onChange(m === 'new' ? { mode: 'new', label: '' } : m === 'join' ? { mode: 'join', householdId: null, via: null } : ({ mode: m } as HouseholdChoice))
+            onChange(
+              m === 'new' ? { mode: 'new', label: '' } : m === 'join' ? { mode: 'join', householdId: null, via: null } : ({ mode: m } as HouseholdChoice),
+            )
           }
           data={modes}
           aria-label="Household"
@@ -529,7 +560,12 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
         </Button>
       </Group>
       {hits.data?.map((h) => (
-        <UnstyledButton key={h.id} onClick={() => void pick(h)} p={8} style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 6, minHeight: 44 }}>
+        <UnstyledButton
+          key={h.id}
+          onClick={() => void pick(h)}
+          p={8}
+          style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 6, minHeight: 44 }}
+        >
           <Name fw={600}>{h.name}</Name>
           <Text span size="sm" c="dimmed">
             {' '}

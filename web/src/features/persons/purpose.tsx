@@ -101,7 +101,12 @@ export function PurposeGate({ onChoose }: { onChoose: (p: string) => void }) {
             data-testid="purpose-gate-select"
           />
           {choice === 'other' && (
-            <TextInput label="Purpose" description="2-100 letters, digits, spaces, dots, colons, dashes" value={other} onChange={(e) => setOther(e.currentTarget.value)} />
+            <TextInput
+              label="Purpose"
+              description="2-100 letters, digits, spaces, dots, colons, dashes"
+              value={other}
+              onChange={(e) => setOther(e.currentTarget.value)}
+            />
           )}
           <Group>
             <Button type="submit" disabled={!isValidPurpose(value)} data-testid="purpose-open">

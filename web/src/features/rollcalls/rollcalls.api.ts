@@ -80,7 +80,15 @@ export function useDeltaHistory(filter: { facilityId?: string; limit?: number; e
 export function rollcallFigures(rows: DeltaRow[]): RollcallFigures[] {
   const by = new Map<string, RollcallFigures>();
   for (const r of rows) {
-    const f = by.get(r.rollcallId) ?? { rollcallId: r.rollcallId, facilityId: r.facilityId, closedAt: r.closedAt, expected: 0, present: 0, excused: 0, delta: 0 };
+    const f = by.get(r.rollcallId) ?? {
+      rollcallId: r.rollcallId,
+      facilityId: r.facilityId,
+      closedAt: r.closedAt,
+      expected: 0,
+      present: 0,
+      excused: 0,
+      delta: 0,
+    };
     f.expected += r.expected;
     f.present += r.present;
     f.excused += r.excused;
