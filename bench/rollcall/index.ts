@@ -3,6 +3,7 @@
  * - open: snapshot the manifest into the expected list;
  * - marks: one batch per block (as a block's tablet sends it) over HTTP (auth, zod, JSON) with --concurrency tablets
  *   at once; about 1% absent, 0.3% excused, 0.1% seen in the wrong block;
+ * - sheet: GET /rollcalls/:id with a page of 5,000 rows (median of 5 reads);
  * - close: the Delta, UNACCOUNTED events for the absent, the per-unit history and the alert;
  * - alert: time from the close request to the alert's arrival on an SSE stream of a commander in scope;
  * beside a baseline in the same run: the same number of rows inserted raw (unnest, no checks) into a scratch table.
@@ -93,7 +94,8 @@ async function run(target: BenchTarget) {
           misplaced += 1;
           return { id: randomUUID(), personId, result: 'present' as const, method: 'face' as const, unitId: blocks[(bi + 1) % blocks.length] };
         }
-        return { id: randomUUID(), personId, result: 'present' as const, method: 'face' as const, verificationRef: `v-${n}` };
+        // A document check: a face or fingerprint mark would have to cite a recorded 1:1 verification (not built here).
+        return { id: randomUUID(), personId, result: 'present' as const, method: 'document' as const, verificationRef: `doc-${n}` };
       }),
     }));
     const totalMarks = bodies.reduce((s, b) => s + b.marks.length, 0);
@@ -120,6 +122,18 @@ async function run(target: BenchTarget) {
       recorded: number;
     };
     const retrySeconds = seconds(t);
+
+    // --- the sheet: GET /rollcalls/:id with its largest page (5,000 rows), median of 5 reads --------------------------
+    const sheetTimes: number[] = [];
+    let sheetRows = 0;
+    for (let i = 0; i < 5; i++) {
+      t = performance.now();
+      const sheet = await http.inject({ method: 'GET', url: `/api/v1/rollcalls/${rollcall.id}?limit=5000`, headers });
+      sheetTimes.push(performance.now() - t);
+      if (sheet.statusCode !== 200) throw new Error(`sheet: ${sheet.body}`);
+      sheetRows = (sheet.json() as { persons?: unknown[] }).persons?.length ?? 0;
+    }
+    const sheetMs = +sheetTimes.sort((a, b) => a - b)[2]!.toFixed(1);
 
     // --- close, with a commander's SSE stream listening ------------------------------------------------------------
     const controller = new AbortController();
@@ -173,6 +187,7 @@ async function run(target: BenchTarget) {
         perSecond: Math.round(totalMarks / markSeconds),
         retriedBatch: { recorded: retry.recorded, seconds: retrySeconds },
       },
+      sheet: { rows: sheetRows, medianMs: sheetMs },
       close: {
         seconds: +((closeEnd - closeStart) / 1000).toFixed(3),
         expected: closeBody.expected,
