@@ -41,7 +41,7 @@ export async function startDemoServer(): Promise<DemoServer> {
   const services = createServices(database, { clock, ids: scenarioIds(clock, 1) });
   await seedDemo(services, clock, { scale: 'small', seed: 1 });
   clock.goLive();
-  const http = await buildHttp(services, { logger: false });
+  const http = await buildHttp(services, { logger: false, responseCheck: 'strict' });
   await http.listen({ port: 0, host: '127.0.0.1' });
   const { port } = http.server.address() as AddressInfo;
   return {
@@ -62,7 +62,7 @@ export async function startServer(opts: { bigUnit?: number } = {}): Promise<E2eS
   // The real clock: the browser's and the server's time must agree (marks, sessions, "today").
   const services = createServices(database, {});
   const world = await seedE2eWorld(services, PASSWORD, opts);
-  const http = await buildHttp(services, { logger: false });
+  const http = await buildHttp(services, { logger: false, responseCheck: 'strict' });
   await http.listen({ port: 0, host: '127.0.0.1' });
   const { port } = http.server.address() as AddressInfo;
   return {

@@ -4,6 +4,7 @@ import { openDatabase, type Database } from './platform/db/database';
 import { migrate } from './platform/db/migrate';
 import { createLogger, silentLogger, type Logger } from './platform/logger';
 import { buildServer } from './platform/http/server';
+import { responseCheckFrom, type ResponseCheck } from './platform/http/responses';
 import { randomToken } from './platform/ids';
 import { createServices, type ServiceOptions, type Services } from './services';
 import { apiRoutes } from './routes';
@@ -42,8 +43,13 @@ export function configFromOptions(opts: { data?: string }): AppConfig {
   return { dataDir: opts.data ?? process.env.CUSTOS_DATA ?? './data', databaseUrl: process.env.DATABASE_URL || undefined };
 }
 
-export async function buildHttp(services: Services, opts: { logger?: Logger | false } = {}): Promise<FastifyInstance> {
-  return buildServer({ services, routes: apiRoutes, logger: opts.logger, webRoot: WEB_ROOT });
+/**
+ * The HTTP server with every module's routes. `responseCheck` (default: `CUSTOS_RESPONSE_CHECK`, else `off`) says
+ * whether answers are checked against their documented schemas; the test harnesses ask for `strict`.
+ */
+export async function buildHttp(services: Services, opts: { logger?: Logger | false; responseCheck?: ResponseCheck } = {}): Promise<FastifyInstance> {
+  const responseCheck = opts.responseCheck ?? responseCheckFrom(process.env.CUSTOS_RESPONSE_CHECK);
+  return buildServer({ services, routes: apiRoutes, logger: opts.logger, webRoot: WEB_ROOT, responseCheck });
 }
 
 /**

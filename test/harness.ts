@@ -75,7 +75,8 @@ export async function createTestApp(target: Target, opts: { clock?: Clock; siteI
   await migrate(database);
   const clock = opts.clock ?? new FakeClock('2026-01-10T08:00:00Z');
   const services = createServices(database, { clock, siteId: opts.siteId });
-  const http = await buildHttp(services, { logger: false });
+  // Every answer a test receives is checked against its route's documented schema (platform/http/responses.ts).
+  const http = await buildHttp(services, { logger: false, responseCheck: 'strict' });
   await http.ready();
   return {
     target,

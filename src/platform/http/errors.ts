@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { isDomainError, type ErrorKind } from '../errors';
+import { ResponseContractError } from './responses';
 
 /** The one place where domain error kinds become HTTP statuses. */
 export const STATUS_OF: Record<ErrorKind, number> = {
@@ -54,6 +55,12 @@ export function handleError(err: FastifyError | Error, request: FastifyRequest, 
   if (err instanceof ZodError) {
     const issues = zodIssues(err);
     void reply.status(400).send(errorBody('request.invalid', `Invalid input: ${issues[0]?.path || '(root)'}: ${issues[0]?.message}`, { issues }));
+    return;
+  }
+  if (err instanceof ResponseContractError) {
+    // Only with CUSTOS_RESPONSE_CHECK=strict (the tests): the answer differs from its route's documented schema.
+    request.log.error({ err }, 'answer not as documented');
+    void reply.status(500).send(errorBody(err.code, err.message, { method: err.method, url: err.url, status: err.status, problem: err.problem }));
     return;
   }
   const fe = err as FastifyError;

@@ -4,12 +4,14 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { Services } from '../../services';
 import { errorBody, handleError } from './errors';
 import { makeAuthHook } from './auth';
 import { assertCleanText, parseJsonBody } from './clean-text';
+import { documentResponses, responseSerializerCompiler, type ResponseCheck } from './responses';
 
 /** A module's HTTP surface: a fastify plugin mounted under /api/v1 with the services. */
 export type RoutePlugin = (app: FastifyInstance, opts: { services: Services }) => Promise<void>;
@@ -21,6 +23,8 @@ export interface ServerOptions {
   /** Folder of the built web app, served at / when present. */
   webRoot?: string;
   bodyLimit?: number;
+  /** Whether answers are checked against their schemas (see ./responses): `off` unless told. */
+  responseCheck?: ResponseCheck;
 }
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
@@ -30,7 +34,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     trustProxy: false,
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler(opts.responseCheck ?? 'off', opts.logger));
+  // Before @fastify/swagger collects the routes: every documented route gets its error answers.
+  app.addHook('onRoute', documentResponses);
   app.setErrorHandler(handleError);
   app.decorateRequest('actor', null);
   app.removeContentTypeParser('application/json');
@@ -55,14 +61,33 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    // Named schemas (the shared error shape) become components; responses only, so their input twins are left out.
+    transformObject: (document) => {
+      const openapi = jsonSchemaTransformObject(document) as { components?: { schemas?: Record<string, unknown> } };
+      const schemas = openapi.components?.schemas;
+      if (schemas) for (const name of Object.keys(schemas)) if (name.endsWith('Input') && name.slice(0, -5) in schemas) delete schemas[name];
+      return openapi as ReturnType<typeof jsonSchemaTransformObject>;
+    },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
 
-  app.get('/api/health', { config: { public: true }, schema: { hide: true } }, async () => ({
-    ok: true,
-    database: opts.services.database.kind,
-    site: opts.services.siteId,
-  }));
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/health',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness, the database kind and the site id; no login',
+        security: [],
+        response: { 200: z.object({ ok: z.literal(true), database: z.string(), site: z.string() }) },
+      },
+    },
+    async () => ({
+      ok: true as const,
+      database: opts.services.database.kind,
+      site: opts.services.siteId,
+    }),
+  );
 
   await app.register(
     async (api) => {
