@@ -2,21 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, SESSION_COOKIE, tokenOf } from '../../platform/http/auth';
+import { errorResponse, errorResponses } from '../../platform/http/responses';
 import type { Services } from '../../services';
-import { permissionsOf, ROLES } from './access.domain';
-
-const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
-const CreateUserBody = z.object({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(1024),
-  role: z.enum(ROLES),
-  displayName: z.string().max(200).optional(),
-  facilityIds: z.array(z.uuid()).max(100).optional(),
-  nationalities: z
-    .array(z.string().regex(/^[A-Za-z]{3}$/))
-    .max(50)
-    .optional(),
-});
+import { permissionsOf } from './access.domain';
+import { ChangePasswordBody, CreateUserBody, LoginBody, LoginResponse, MeResponse, OkResponse, UserResponse } from './access.dto';
 
 export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -25,7 +14,12 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     '/auth/login',
     {
       config: { public: true },
-      schema: { body: LoginBody, tags: ['auth'], summary: 'Sign in; returns a bearer token and sets a session cookie' },
+      schema: {
+        body: LoginBody,
+        tags: ['auth'],
+        summary: 'Sign in; returns a bearer token and sets a session cookie',
+        response: { 200: LoginResponse, 401: errorResponse('Unknown username or wrong password'), ...errorResponses(429) },
+      },
     },
     async (request, reply) => {
       const session = await services.access.login(request.body.username, request.body.password, request.ip, request.headers['user-agent']);
@@ -41,46 +35,57 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     },
   );
 
-  r.post('/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+  r.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End the session', response: { 200: OkResponse } } }, async (request, reply) => {
     const token = tokenOf(request);
     if (token) await services.access.logout(token);
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
+    return { ok: true as const };
   });
 
-  r.get('/auth/me', { schema: { tags: ['auth'], summary: 'The signed-in user, their scope and permissions' } }, async (request) => {
-    const actor = actorOf(request);
-    return {
-      userId: actor.userId,
-      username: actor.username,
-      role: actor.role,
-      facilityIds: actor.facilityIds,
-      nationalities: actor.nationalities,
-      purpose: actor.purpose,
-      mustChangePassword: await services.access.mustChangePassword(actor),
-      permissions: permissionsOf(actor.role),
-    };
-  });
+  r.get(
+    '/auth/me',
+    { schema: { tags: ['auth'], summary: 'The signed-in user, their scope and permissions', response: { 200: MeResponse } } },
+    async (request) => {
+      const actor = actorOf(request);
+      return {
+        userId: actor.userId,
+        username: actor.username,
+        role: actor.role,
+        facilityIds: [...actor.facilityIds],
+        nationalities: [...actor.nationalities],
+        purpose: actor.purpose,
+        mustChangePassword: await services.access.mustChangePassword(actor),
+        permissions: permissionsOf(actor.role),
+      };
+    },
+  );
 
   r.post(
     '/auth/password',
     {
       schema: {
-        body: z.object({ current: z.string().min(1).max(1024), next: z.string().min(1).max(1024) }),
+        body: ChangePasswordBody,
         tags: ['auth'],
         summary: 'Change your own password',
+        response: { 200: OkResponse },
       },
     },
     async (request) => {
       await services.access.changePassword(actorOf(request), tokenOf(request)!, request.body.current, request.body.next);
-      return { ok: true };
+      return { ok: true as const };
     },
   );
 
-  r.get('/users', { config: { permission: 'users.manage' }, schema: { tags: ['auth'] } }, async (request) => services.access.listUsers(actorOf(request)));
+  r.get('/users', { config: { permission: 'users.manage' }, schema: { tags: ['auth'], response: { 200: z.array(UserResponse) } } }, async (request) =>
+    services.access.listUsers(actorOf(request)),
+  );
 
-  r.post('/users', { config: { permission: 'users.manage' }, schema: { body: CreateUserBody, tags: ['auth'] } }, async (request, reply) => {
-    const user = await services.access.createUser(actorOf(request), request.body);
-    return reply.status(201).send(user);
-  });
+  r.post(
+    '/users',
+    { config: { permission: 'users.manage' }, schema: { body: CreateUserBody, tags: ['auth'], response: { 201: UserResponse, ...errorResponses(409) } } },
+    async (request, reply) => {
+      const user = await services.access.createUser(actorOf(request), request.body);
+      return reply.status(201).send(user);
+    },
+  );
 };

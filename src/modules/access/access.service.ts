@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { DomainError, UnauthenticatedError, ValidationError, ConflictError } from '../../platform/errors';
 import { randomToken, type IdGenerator } from '../../platform/ids';
 import type { AuditService } from '../audit';
 import { DEFAULT_PURPOSE, ROLES, scopeRequirement, type Actor, type Role } from './access.domain';
+import type { LoginResponse, UserResponse } from './access.dto';
 import { requirePermission } from './access.policy';
 import {
   countUsers,
@@ -46,21 +48,9 @@ export interface NewUser {
   mustChangePassword?: boolean;
 }
 
-export interface UserView {
-  id: string;
-  username: string;
-  displayName: string | null;
-  role: Role;
-  facilityIds: string[];
-  nationalities: string[];
-  active: boolean;
-}
-
-export interface SessionView {
-  token: string;
-  expiresAt: Date;
-  user: UserView;
-}
+export type UserView = z.output<typeof UserResponse>;
+/** A session just opened (POST /auth/login). */
+export type SessionView = z.output<typeof LoginResponse>;
 
 const ARGON2ID = 2; // @node-rs/argon2 Algorithm.Argon2id (a const enum, not importable under isolatedModules)
 const ARGON_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 };

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { instant } from '../../platform/dto';
+import { PERMISSIONS, ROLES, type Permission } from './access.domain';
+
+export const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+
+export const ChangePasswordBody = z.object({ current: z.string().min(1).max(1024), next: z.string().min(1).max(1024) });
+
+export const CreateUserBody = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+  role: z.enum(ROLES),
+  displayName: z.string().max(200).optional(),
+  facilityIds: z.array(z.uuid()).max(100).optional(),
+  nationalities: z
+    .array(z.string().regex(/^[A-Za-z]{3}$/))
+    .max(50)
+    .optional(),
+});
+
+// --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns) ---------------
+
+const PERMISSION_NAMES = Object.keys(PERMISSIONS) as [Permission, ...Permission[]];
+
+/** A user account as GET /users lists it (never the password hash). */
+export const UserResponse = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string().nullable(),
+  role: z.enum(ROLES),
+  /** Facility scope; empty: not narrowed. */
+  facilityIds: z.array(z.string()),
+  /** Nationality scope (ISO 3166 alpha-3); empty: not narrowed. */
+  nationalities: z.array(z.string()),
+  active: z.boolean(),
+});
+export type UserResponse = z.input<typeof UserResponse>;
+
+/** POST /auth/login: the bearer token (also set as the session cookie), when it expires if unused, and the user. */
+export const LoginResponse = z.object({ token: z.string(), expiresAt: instant, user: UserResponse });
+export type LoginResponse = z.input<typeof LoginResponse>;
+
+/** GET /auth/me: who the session is, the scope, the purpose reads are audited with, and what the role may do. */
+export const MeResponse = z.object({
+  userId: z.string().nullable(),
+  username: z.string(),
+  role: z.enum(ROLES),
+  facilityIds: z.array(z.string()),
+  nationalities: z.array(z.string()),
+  purpose: z.string(),
+  /** The one-time password of a bootstrap account must be changed before anything else. */
+  mustChangePassword: z.boolean(),
+  permissions: z.array(z.enum(PERMISSION_NAMES)),
+});
+export type MeResponse = z.input<typeof MeResponse>;
+
+/** An acknowledgement without data (logout, password change). */
+export const OkResponse = z.object({ ok: z.literal(true) });
