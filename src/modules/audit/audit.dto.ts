@@ -1,25 +1,48 @@
 import { z } from 'zod';
+import { count, instant } from '../../platform/dto';
 
 /** GET /audit/verify: `full` (default) walks the whole chain now; `tail` rests on the last full walk. */
 export const AuditVerifyQuery = z.object({ scope: z.enum(['full', 'tail']).default('full') });
 
-// --- responses (the JSON on the wire); the web app imports these types ------------------------------------------------
+// --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns); the web app
+// imports these types -------------------------------------------------------------------------------------------------
 
-/** GET /audit/verify: the audit chain walked and every hash recomputed at the time of the request. */
-const instant = z.iso.datetime({ offset: true });
-const point = z.object({ seq: z.number().int(), hash: z.string() });
-const info = z.object({
+/** One entry of the audit log (GET /audit, newest first): who read or changed what, when, why, and its chain link. */
+export const AuditEntryResponse = z.object({
+  seq: count,
+  id: z.string(),
+  at: instant,
+  actorId: z.string().nullable(),
+  actorUsername: z.string().nullable(),
+  actorRole: z.string().nullable(),
+  action: z.string(),
+  subjectType: z.string().nullable(),
+  subjectId: z.string().nullable(),
+  purpose: z.string().nullable(),
+  /** What the action recorded (ids, counts, a reason); its shape depends on the action. */
+  details: z.unknown(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntryResponse = z.input<typeof AuditEntryResponse>;
+
+const point = z.object({ seq: count, hash: z.string() });
+
+/** How a check was made: `full` walked every entry now; `tail` rests on the full walk of `fullCheckedAt`. */
+export const AuditVerificationInfoResponse = z.object({
   scope: z.enum(['full', 'tail']),
   checkedAt: instant,
-  checkedEntries: z.number().int(),
+  checkedEntries: count,
   /** When a walk of the whole chain last found it intact; null when this check did not. */
   fullCheckedAt: instant.nullable(),
   /** Tail checks: the entry re-checked, after which every entry was verified now. */
   tailFrom: point.optional(),
-  durationMs: z.number().int(),
+  durationMs: count,
 });
+
+/** GET /audit/verify: the audit chain walked and every hash recomputed at the time of the request. */
 export const AuditVerificationResponse = z.discriminatedUnion('ok', [
-  info.extend({ ok: z.literal(true), entries: z.number().int(), head: point }),
-  info.extend({ ok: z.literal(false), entries: z.number().int(), firstBad: z.object({ seq: z.number().int(), id: z.string(), message: z.string() }) }),
+  AuditVerificationInfoResponse.extend({ ok: z.literal(true), entries: count, head: point }),
+  AuditVerificationInfoResponse.extend({ ok: z.literal(false), entries: count, firstBad: z.object({ seq: count, id: z.string(), message: z.string() }) }),
 ]);
-export type AuditVerificationResponse = z.infer<typeof AuditVerificationResponse>;
+export type AuditVerificationResponse = z.input<typeof AuditVerificationResponse>;

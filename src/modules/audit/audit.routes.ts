@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { AuditVerifyQuery } from './audit.dto';
+import { AuditEntryResponse, AuditVerificationResponse, AuditVerifyQuery } from './audit.dto';
 
 const AuditQuery = z.object({
   subjectType: z.string().max(40).optional(),
@@ -16,12 +16,25 @@ const AuditQuery = z.object({
 
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/audit', { config: { permission: 'audit.read' }, schema: { querystring: AuditQuery, tags: ['audit'] } }, async (request) =>
-    services.audit.list(actorOf(request), request.query),
+  r.get(
+    '/audit',
+    {
+      config: { permission: 'audit.read' },
+      schema: { querystring: AuditQuery, tags: ['audit'], summary: 'The audit log, newest first', response: { 200: z.array(AuditEntryResponse) } },
+    },
+    async (request) => services.audit.list(actorOf(request), request.query),
   );
   r.get(
     '/audit/verify',
-    { config: { permission: 'audit.read' }, schema: { querystring: AuditVerifyQuery, tags: ['audit'], summary: 'Verify the hash chain of the audit log' } },
+    {
+      config: { permission: 'audit.read' },
+      schema: {
+        querystring: AuditVerifyQuery,
+        tags: ['audit'],
+        summary: 'Verify the hash chain of the audit log',
+        response: { 200: AuditVerificationResponse },
+      },
+    },
     async (request) => services.audit.verify(actorOf(request), { scope: request.query.scope }),
   );
 };

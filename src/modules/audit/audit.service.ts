@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import { ChainChecks } from '../../platform/chain-checks';
 import type { Db } from '../../platform/db/database';
@@ -6,6 +7,7 @@ import type { IdGenerator } from '../../platform/ids';
 import type { Actor } from '../access';
 import { requirePermission } from '../access';
 import { AuditChainVerifier, hashAuditEntry, type AuditBreak, type AuditEntry } from './audit.domain';
+import type { AuditVerificationInfoResponse, AuditVerificationResponse } from './audit.dto';
 import { insertAuditEntries, listAuditEntries, lockAuditHead, readAuditHead, readAuditChainPage, type AuditFilter } from './audit.repository';
 
 export interface AuditInput {
@@ -16,18 +18,8 @@ export interface AuditInput {
 }
 
 /** How a check was made: `full` walked every entry now; `tail` rests on the full walk of `fullCheckedAt`. */
-export interface AuditVerificationInfo {
-  scope: 'full' | 'tail';
-  checkedAt: Date;
-  checkedEntries: number;
-  fullCheckedAt: Date | null;
-  tailFrom?: { seq: number; hash: string };
-  durationMs: number;
-}
-
-export type AuditVerification =
-  | ({ ok: true; entries: number; head: { seq: number; hash: string } } & AuditVerificationInfo)
-  | ({ ok: false; entries: number; firstBad: AuditBreak } & AuditVerificationInfo);
+export type AuditVerificationInfo = z.output<typeof AuditVerificationInfoResponse>;
+export type AuditVerification = z.output<typeof AuditVerificationResponse>;
 
 interface AuditCheckpoint {
   at: Date;
