@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { count, instant } from '../../platform/dto';
 import { EVENT_TYPES } from './custody.domain';
 
 const evidence = z
@@ -30,15 +31,14 @@ export const PersonEventsParams = z.object({ id: z.uuid() });
 /** GET /ledger/verify and /audit/verify: `full` walks the whole chain now; `tail` rests on the last full walk. */
 export const VerifyQuery = z.object({ scope: z.enum(['full', 'tail']).default('full') });
 
-// --- responses (the JSON on the wire: instants as ISO strings); the web app imports these types ----------------------
-
-const instant = z.iso.datetime({ offset: true });
+// --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns); the web app
+// imports these types -------------------------------------------------------------------------------------------------
 
 /** A ledger event as the API sends it; `intact` (its content still matches its hash) on a person's timeline. */
 export const CustodyEventResponse = z.object({
   id: z.string(),
   siteId: z.string(),
-  seq: z.number().int(),
+  seq: count,
   personId: z.string(),
   type: z.enum(EVENT_TYPES),
   occurredAt: instant,
@@ -55,32 +55,45 @@ export const CustodyEventResponse = z.object({
   hash: z.string(),
   intact: z.boolean().optional(),
 });
-export type CustodyEventResponse = z.infer<typeof CustodyEventResponse>;
+export type CustodyEventResponse = z.input<typeof CustodyEventResponse>;
 
-export const ChainHeadResponse = z.object({ siteId: z.string(), seq: z.number().int(), hash: z.string() });
+/** POST /events/batch: how many events were appended, their seq range on this site's chain, and the new head. */
+export const AppendBatchResponse = z.object({
+  count,
+  firstSeq: count.optional(),
+  lastSeq: count.optional(),
+  head: z.string().optional(),
+});
+
+export const ChainHeadResponse = z.object({ siteId: z.string(), seq: count, hash: z.string() });
 
 export const BadEventResponse = z.object({
   id: z.string(),
   siteId: z.string(),
-  seq: z.number().int(),
+  seq: count,
   problem: z.enum(['hash_mismatch', 'broken_link', 'sequence_gap', 'head_mismatch']),
   message: z.string(),
+  /** For a gap: the hash of the event that should have come before (lets the caller find a renumbered event). */
   missingHash: z.string().optional(),
 });
 
 /** How a chain was checked: fully now, or its tail now on top of a full walk made at `fullCheckedAt`. */
 export const VerificationInfoResponse = z.object({
   scope: z.enum(['full', 'tail']),
+  /** When this check ran. */
   checkedAt: instant,
-  checkedEvents: z.number().int(),
+  /** Events whose hash this check recomputed. */
+  checkedEvents: count,
+  /** When a walk of the whole ledger last found it intact: this check's time for a full one; null when not intact. */
   fullCheckedAt: instant.nullable(),
+  /** Tail checks: the chain ends of that walk (moved on by later tail checks), re-checked, from which this one went on. */
   tailFrom: z.array(ChainHeadResponse).optional(),
-  durationMs: z.number().int(),
+  durationMs: count,
 });
 
 /** GET /ledger/verify: every site's chain verified (see VerifyQuery for the scope). */
 export const LedgerVerificationResponse = z.discriminatedUnion('ok', [
-  VerificationInfoResponse.extend({ ok: z.literal(true), events: z.number().int(), head: z.string(), heads: z.array(ChainHeadResponse) }),
-  VerificationInfoResponse.extend({ ok: z.literal(false), events: z.number().int(), firstBad: BadEventResponse, heads: z.array(ChainHeadResponse) }),
+  VerificationInfoResponse.extend({ ok: z.literal(true), events: count, head: z.string(), heads: z.array(ChainHeadResponse) }),
+  VerificationInfoResponse.extend({ ok: z.literal(false), events: count, firstBad: BadEventResponse, heads: z.array(ChainHeadResponse) }),
 ]);
-export type LedgerVerificationResponse = z.infer<typeof LedgerVerificationResponse>;
+export type LedgerVerificationResponse = z.input<typeof LedgerVerificationResponse>;

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { z } from 'zod';
 import type { Bus } from '../../platform/bus';
 import type { Clock } from '../../platform/clock';
 import { ChainChecks } from '../../platform/chain-checks';
@@ -21,7 +22,7 @@ import {
   type LedgerEvent,
   type Placement,
 } from './custody.domain';
-import type { AppendEventInput } from './custody.dto';
+import type { AppendEventInput, CustodyEventResponse, LedgerVerificationResponse, VerificationInfoResponse } from './custody.dto';
 import {
   eventsOfPerson,
   findPlacements,
@@ -43,22 +44,9 @@ export interface AppendRequest extends AppendEventInput {
 export type VerificationScope = 'full' | 'tail';
 
 /** How a verification was made (see CustodyService.verify). */
-export interface VerificationInfo {
-  scope: VerificationScope;
-  /** When this check ran. */
-  checkedAt: Date;
-  /** Events whose hash this check recomputed. */
-  checkedEvents: number;
-  /** When a walk of the whole ledger last found it intact: this check's time for a full one; null when not intact. */
-  fullCheckedAt: Date | null;
-  /** Tail checks: the chain ends of that walk (moved on by later tail checks), re-checked, from which this one went on. */
-  tailFrom?: ChainHead[];
-  durationMs: number;
-}
+export type VerificationInfo = z.output<typeof VerificationInfoResponse>;
 
-export type LedgerVerification =
-  | ({ ok: true; events: number; head: string; heads: ChainHead[] } & VerificationInfo)
-  | ({ ok: false; events: number; firstBad: BadEvent; heads: ChainHead[] } & VerificationInfo);
+export type LedgerVerification = z.output<typeof LedgerVerificationResponse>;
 
 /** The chain ends of the last verification that found the ledger intact, and when the full walk under it ran. */
 interface Checkpoint {
@@ -69,10 +57,8 @@ interface Checkpoint {
 /** A tail check resting on a full walk older than this runs a full walk instead. */
 const DEFAULT_MAX_CHECKPOINT_AGE_MS = 60 * 60_000;
 
-export interface EventView extends LedgerEvent {
-  /** The event's content still matches its stored hash. */
-  intact: boolean;
-}
+/** An event of a person's timeline, with `intact`: its content still matches its stored hash. */
+export type EventView = z.output<typeof CustodyEventResponse>;
 
 /** Clock skew tolerated between a tablet and the server before an event counts as "in the future". */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

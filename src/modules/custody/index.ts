@@ -24,5 +24,5 @@ export {
   type ChainHead,
   type BadEvent,
 } from './custody.domain';
-export { AppendEventBody, AppendBatchBody, PersonEventsParams, VerifyQuery, type AppendEventInput } from './custody.dto';
+export { AppendEventBody, AppendBatchBody, PersonEventsParams, VerifyQuery, CustodyEventResponse, type AppendEventInput } from './custody.dto';
 export { findPlacements, countEventsByType } from './custody.repository';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { count, instant } from '../../platform/dto';
 
 export const FACILITY_KINDS = ['camp', 'prison', 'transit', 'hospital', 'court', 'receiving_authority'] as const;
 export const UNIT_KINDS = ['phase', 'block', 'section', 'cell', 'annex', 'ward', 'wing', 'other'] as const;
@@ -34,9 +35,8 @@ export type CreateUnitInput = z.input<typeof CreateUnitBody>;
 
 export const FacilityParams = z.object({ id: z.uuid() });
 
-// --- responses (the JSON on the wire); the web app imports these types ------------------------------------------------
-
-const count = z.number().int();
+// --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns); the web app
+// imports these types -------------------------------------------------------------------------------------------------
 
 export const FacilityResponse = z.object({
   id: z.string(),
@@ -47,7 +47,7 @@ export const FacilityResponse = z.object({
   country: z.string().nullable(),
   location: z.object({ latitude: z.number(), longitude: z.number() }).nullable(),
 });
-export type FacilityResponse = z.infer<typeof FacilityResponse>;
+export type FacilityResponse = z.input<typeof FacilityResponse>;
 
 export const UnitResponse = z.object({
   id: z.string(),
@@ -58,14 +58,27 @@ export const UnitResponse = z.object({
   kind: z.string(),
   capacity: count.nullable(),
 });
-export type UnitResponse = z.infer<typeof UnitResponse>;
+export type UnitResponse = z.input<typeof UnitResponse>;
+
+/** An open alert of the facility as its detail lists it (the alerts module fills these: alerts.dto OpenAlertSummaryResponse). */
+export const FacilityOpenAlertResponse = z.object({
+  id: z.string(),
+  unitId: z.string().nullable(),
+  rule: z.string(),
+  severity: z.string(),
+  status: z.string(),
+  title: z.string(),
+  raisedAt: instant,
+  escalationLevel: count,
+  rollcallId: z.string().nullable(),
+});
 
 /** GET /facilities/:id: the roll count (current = in custody + temporarily out + unaccounted) down to each unit. */
 export const FacilityDetailResponse = FacilityResponse.extend({
   manifestCount: count,
   roll: z.object({ current: count, inCustody: count, temporarilyOut: count, unaccounted: count, inTransitOut: count, escaped: count }),
   units: z.array(UnitResponse.extend({ manifestCount: count })),
-  /** The facility's open alerts, as the alerts module summarises them (alerts.dto OpenAlertSummaryResponse). */
-  openAlerts: z.array(z.unknown()),
+  /** The facility's open alerts (none for a nationality-scoped user: alerts speak of everyone in the facility). */
+  openAlerts: z.array(FacilityOpenAlertResponse),
 });
-export type FacilityDetailResponse = z.infer<typeof FacilityDetailResponse>;
+export type FacilityDetailResponse = z.input<typeof FacilityDetailResponse>;

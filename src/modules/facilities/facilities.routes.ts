@@ -3,25 +3,36 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { CreateFacilityBody, CreateUnitBody, FacilityParams } from './facilities.dto';
+import { errorResponses } from '../../platform/http/responses';
+import { CustodyEventResponse } from '../custody';
+import { CreateFacilityBody, CreateUnitBody, FacilityDetailResponse, FacilityParams, FacilityResponse, UnitResponse } from './facilities.dto';
 
 export const facilitiesRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['facilities'];
 
-  r.post('/facilities', { config: { permission: 'facilities.write' }, schema: { body: CreateFacilityBody, tags } }, async (request, reply) =>
-    reply.status(201).send(await services.facilities.create(actorOf(request), request.body)),
+  r.post(
+    '/facilities',
+    { config: { permission: 'facilities.write' }, schema: { body: CreateFacilityBody, tags, response: { 201: FacilityResponse, ...errorResponses(409) } } },
+    async (request, reply) => reply.status(201).send(await services.facilities.create(actorOf(request), request.body)),
   );
 
-  r.get('/facilities', { config: { permission: 'facilities.read' }, schema: { tags } }, async (request) => services.facilities.list(actorOf(request)));
+  r.get('/facilities', { config: { permission: 'facilities.read' }, schema: { tags, response: { 200: z.array(FacilityResponse) } } }, async (request) =>
+    services.facilities.list(actorOf(request)),
+  );
 
-  r.get('/facilities/:id', { config: { permission: 'facilities.read' }, schema: { params: FacilityParams, tags } }, async (request) =>
-    services.facilities.get(actorOf(request), request.params.id),
+  r.get(
+    '/facilities/:id',
+    { config: { permission: 'facilities.read' }, schema: { params: FacilityParams, tags, response: { 200: FacilityDetailResponse } } },
+    async (request) => services.facilities.get(actorOf(request), request.params.id),
   );
 
   r.post(
     '/facilities/:id/units',
-    { config: { permission: 'facilities.write' }, schema: { params: FacilityParams, body: CreateUnitBody, tags } },
+    {
+      config: { permission: 'facilities.write' },
+      schema: { params: FacilityParams, body: CreateUnitBody, tags, response: { 201: UnitResponse, ...errorResponses(409) } },
+    },
     async (request, reply) => reply.status(201).send(await services.facilities.addUnit(actorOf(request), request.params.id, request.body)),
   );
 
@@ -29,7 +40,13 @@ export const facilitiesRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     '/facilities/:id/events',
     {
       config: { permission: 'custody.read' },
-      schema: { params: FacilityParams, querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }), tags },
+      schema: {
+        params: FacilityParams,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        tags,
+        summary: 'The latest custody events into or out of the facility',
+        response: { 200: z.array(CustodyEventResponse) },
+      },
     },
     async (request) => services.custody.facilityEvents(actorOf(request), request.params.id, request.query.limit),
   );

@@ -4,9 +4,10 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import type { IdGenerator } from '../../platform/ids';
 import { isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import type { CreateFacilityInput, CreateUnitInput } from './facilities.dto';
+import type { z } from 'zod';
+import type { CreateFacilityInput, CreateUnitInput, FacilityDetailResponse, FacilityOpenAlertResponse, FacilityResponse, UnitResponse } from './facilities.dto';
 import { CreateUnitBody } from './facilities.dto';
-import { rollCountFrom, type RollCount } from './facilities.domain';
+import { rollCountFrom } from './facilities.domain';
 import {
   findFacility,
   findFacilityByCode,
@@ -21,35 +22,13 @@ import {
   type UnitRow,
 } from './facilities.repository';
 
-export interface FacilityView {
-  id: string;
-  code: string;
-  name: string;
-  kind: string;
-  capacity: number | null;
-  country: string | null;
-  location: { latitude: number; longitude: number } | null;
-}
-
-export interface UnitView {
-  id: string;
-  facilityId: string;
-  parentUnitId: string | null;
-  code: string;
-  name: string;
-  kind: string;
-  capacity: number | null;
-}
-
-export interface FacilityDetail extends FacilityView {
-  manifestCount: number;
-  roll: RollCount;
-  units: (UnitView & { manifestCount: number })[];
-  openAlerts: unknown[];
-}
+export type FacilityView = z.output<typeof FacilityResponse>;
+export type UnitView = z.output<typeof UnitResponse>;
+export type FacilityDetail = z.output<typeof FacilityDetailResponse>;
+export type FacilityOpenAlert = z.output<typeof FacilityOpenAlertResponse>;
 
 /** Other modules (alerts) tell facilities how to list a facility's open alerts, without a dependency cycle. */
-export type OpenAlertsProvider = (db: Db, facilityId: string) => Promise<unknown[]>;
+export type OpenAlertsProvider = (db: Db, facilityId: string) => Promise<FacilityOpenAlert[]>;
 
 export function facilityView(row: FacilityRow): FacilityView {
   return {
