@@ -3,6 +3,8 @@ export {
   RegistryService,
   type PersonView,
   type PersonSummary,
+  type HouseholdView,
+  type HouseholdDetail,
   type PlacementSummary,
   type PlacementReader,
   type PersonChangeListener,

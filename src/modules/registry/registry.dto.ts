@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { count, instant } from '../../platform/dto';
 import { BIRTH_PRECISIONS, DOCUMENT_TYPES, NAME_KINDS, NAME_SCRIPTS, NATIONALITY_STATUSES, RELATION_KINDS, VULNERABILITIES } from './registry.domain';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -113,11 +114,20 @@ export type CreatePersonRequest = z.input<typeof CreatePersonBody>;
 export type UpdatePersonRequest = z.input<typeof UpdatePersonBody>;
 export type CreateHouseholdRequest = z.input<typeof CreateHouseholdBody>;
 
-// --- responses (the web app compiles against these; test/responses.int.test.ts checks them against the API) -------
+// --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns). The web app
+// compiles against these; test/responses.int.test.ts checks them against the API ----------------------------------
 
-const isoTime = z.iso.datetime();
+/** Where a person is now, from the custody ledger's placement projection (null: registered, never admitted). */
+export const PlacementResponse = z.object({
+  status: z.string(),
+  facilityId: z.string().nullable(),
+  unitId: z.string().nullable(),
+  destinationFacilityId: z.string().nullable(),
+  outReason: z.string().nullable(),
+  since: instant,
+});
 
-/** GET /persons/:id, POST /persons, PATCH /persons/:id and the name, document and nationality additions. */
+/** GET /persons/:id, POST /persons, PATCH /persons/:id and the name, document, nationality and relation additions. */
 export const PersonResponse = z.object({
   id: z.string(),
   sex: z.string(),
@@ -151,22 +161,13 @@ export const PersonResponse = z.object({
   householdId: z.string().nullable(),
   registeredFacilityId: z.string().nullable(),
   relations: z.array(z.object({ kind: z.string(), personId: z.string(), name: z.string().nullable() })),
-  placement: z
-    .object({
-      status: z.string(),
-      facilityId: z.string().nullable(),
-      unitId: z.string().nullable(),
-      destinationFacilityId: z.string().nullable(),
-      outReason: z.string().nullable(),
-      since: isoTime,
-    })
-    .nullable(),
+  placement: PlacementResponse.nullable(),
   notes: z.string().nullable(),
-  version: z.number().int(),
-  createdAt: isoTime,
-  updatedAt: isoTime,
+  version: count,
+  createdAt: instant,
+  updatedAt: instant,
 });
-export type PersonResponse = z.infer<typeof PersonResponse>;
+export type PersonResponse = z.input<typeof PersonResponse>;
 
 /** One row of GET /persons?q=: `score` is the names comparison of the query with the person's best name. */
 export const PersonSummaryResponse = z.object({
@@ -182,4 +183,11 @@ export const PersonSummaryResponse = z.object({
   unitId: z.string().nullable(),
   score: z.number(),
 });
-export type PersonSummaryResponse = z.infer<typeof PersonSummaryResponse>;
+export type PersonSummaryResponse = z.input<typeof PersonSummaryResponse>;
+
+/** POST /households. */
+export const HouseholdResponse = z.object({ id: z.string(), label: z.string(), facilityId: z.string().nullable() });
+
+/** GET /households/:id: the members in the caller's scope (others are left out, not counted). */
+export const HouseholdDetailResponse = HouseholdResponse.extend({ members: z.array(PersonSummaryResponse) });
+export type HouseholdDetailResponse = z.input<typeof HouseholdDetailResponse>;

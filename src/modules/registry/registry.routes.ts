@@ -3,12 +3,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
+import { errorResponses } from '../../platform/http/responses';
 import {
   CreateHouseholdBody,
   CreatePersonBody,
   DocumentInput,
+  HouseholdDetailResponse,
+  HouseholdResponse,
   NameInput,
   PersonParams,
+  PersonResponse,
+  PersonSummaryResponse,
   RelationInput,
   SearchPersonsQuery,
   UpdatePersonBody,
@@ -21,31 +26,60 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['registry'];
 
-  r.post('/persons', { config: { permission: 'persons.write' }, schema: { body: CreatePersonBody, tags } }, async (request, reply) =>
-    reply.status(201).send(await services.registry.create(actorOf(request), request.body)),
+  r.post(
+    '/persons',
+    { config: { permission: 'persons.write' }, schema: { body: CreatePersonBody, tags, summary: 'Enrol a person', response: { 201: PersonResponse } } },
+    async (request, reply) => reply.status(201).send(await services.registry.create(actorOf(request), request.body)),
   );
 
   r.get(
     '/persons',
-    { config: { permission: 'persons.read' }, schema: { querystring: SearchPersonsQuery, tags, summary: 'Fuzzy search by name across scripts' } },
+    {
+      config: { permission: 'persons.read' },
+      schema: { querystring: SearchPersonsQuery, tags, summary: 'Fuzzy search by name across scripts', response: { 200: z.array(PersonSummaryResponse) } },
+    },
     async (request) => services.registry.search(actorOf(request), request.query),
   );
 
-  r.get('/persons/:id', { config: { permission: 'persons.read' }, schema: { params: PersonParams, querystring: PurposeQuery, tags } }, async (request) =>
-    services.registry.get(actorOf(request), request.params.id),
+  r.get(
+    '/persons/:id',
+    {
+      config: { permission: 'persons.read' },
+      schema: { params: PersonParams, querystring: PurposeQuery, tags, summary: 'A person record (the read is audited)', response: { 200: PersonResponse } },
+    },
+    async (request) => services.registry.get(actorOf(request), request.params.id),
   );
 
-  r.patch('/persons/:id', { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: UpdatePersonBody, tags } }, async (request) =>
-    services.registry.update(actorOf(request), request.params.id, request.body),
+  r.patch(
+    '/persons/:id',
+    {
+      config: { permission: 'persons.write' },
+      schema: {
+        params: PersonParams,
+        body: UpdatePersonBody,
+        tags,
+        summary: 'Correct a person record, with a reason',
+        response: { 200: PersonResponse, ...errorResponses(409) },
+      },
+    },
+    async (request) => services.registry.update(actorOf(request), request.params.id, request.body),
   );
 
-  r.post('/persons/:id/names', { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: NameInput, tags } }, async (request, reply) =>
-    reply.status(201).send(await services.registry.addName(actorOf(request), request.params.id, request.body)),
+  r.post(
+    '/persons/:id/names',
+    {
+      config: { permission: 'persons.write' },
+      schema: { params: PersonParams, body: NameInput, tags, summary: 'Add a name', response: { 201: PersonResponse } },
+    },
+    async (request, reply) => reply.status(201).send(await services.registry.addName(actorOf(request), request.params.id, request.body)),
   );
 
   r.post(
     '/persons/:id/documents',
-    { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: DocumentInput, tags } },
+    {
+      config: { permission: 'persons.write' },
+      schema: { params: PersonParams, body: DocumentInput, tags, summary: 'Add an identity document', response: { 201: PersonResponse } },
+    },
     async (request, reply) => reply.status(201).send(await services.registry.addDocument(actorOf(request), request.params.id, request.body)),
   );
 
@@ -63,6 +97,8 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
           status: z.enum(NATIONALITY_STATUSES).default('claimed'),
         }),
         tags,
+        summary: 'Add or confirm a nationality',
+        response: { 201: PersonResponse },
       },
     },
     async (request, reply) =>
@@ -71,16 +107,29 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
 
   r.post(
     '/persons/:id/relations',
-    { config: { permission: 'persons.write' }, schema: { params: PersonParams, body: RelationInput, tags } },
+    {
+      config: { permission: 'persons.write' },
+      schema: { params: PersonParams, body: RelationInput, tags, summary: 'Link a relative', response: { 201: PersonResponse } },
+    },
     async (request, reply) =>
       reply.status(201).send(await services.registry.addRelation(actorOf(request), request.params.id, request.body.kind, request.body.personId)),
   );
 
-  r.post('/households', { config: { permission: 'persons.write' }, schema: { body: CreateHouseholdBody, tags } }, async (request, reply) =>
-    reply.status(201).send(await services.registry.createHousehold(actorOf(request), request.body)),
+  r.post(
+    '/households',
+    {
+      config: { permission: 'persons.write' },
+      schema: { body: CreateHouseholdBody, tags, summary: 'Create a household', response: { 201: HouseholdResponse } },
+    },
+    async (request, reply) => reply.status(201).send(await services.registry.createHousehold(actorOf(request), request.body)),
   );
 
-  r.get('/households/:id', { config: { permission: 'persons.read' }, schema: { params: PersonParams, tags } }, async (request) =>
-    services.registry.household(actorOf(request), request.params.id),
+  r.get(
+    '/households/:id',
+    {
+      config: { permission: 'persons.read' },
+      schema: { params: PersonParams, tags, summary: 'A household with its members in scope', response: { 200: HouseholdDetailResponse } },
+    },
+    async (request) => services.registry.household(actorOf(request), request.params.id),
   );
 };

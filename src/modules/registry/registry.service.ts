@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
@@ -20,7 +21,12 @@ import {
   CreatePersonBody,
   type CreatePersonInput,
   type DocumentInputT,
+  type HouseholdDetailResponse,
+  type HouseholdResponse,
   type NameInputT,
+  type PersonResponse,
+  type PersonSummaryResponse,
+  type PlacementResponse,
   type SearchPersonsInput,
   type UpdatePersonInput,
 } from './registry.dto';
@@ -49,54 +55,16 @@ import {
 } from './registry.repository';
 
 /** Current custody placement of persons, provided by the custody module (which depends on the registry). */
-export interface PlacementSummary {
-  status: string;
-  facilityId: string | null;
-  unitId: string | null;
-  destinationFacilityId: string | null;
-  outReason: string | null;
-  since: Date;
-}
+export type PlacementSummary = z.output<typeof PlacementResponse>;
 export type PlacementReader = (db: Db, personIds: string[]) => Promise<Map<string, PlacementSummary>>;
 
 /** Called after a person is created or their names change (screening listens, for example). */
 export type PersonChangeListener = (event: { personIds: string[]; change: 'created' | 'names' | 'details'; actor: Actor }) => void;
 
-export interface PersonView {
-  id: string;
-  sex: string;
-  birth: { date: string | null; precision: BirthPrecision; from: string | null; to: string | null };
-  ageRange: [number, number] | null;
-  possiblyMinor: boolean;
-  placeOfBirth: string | null;
-  names: { id: string; full: string; script: string; kind: string; parts: Record<string, string> | null; source: string | null }[];
-  nationalities: { country: string; status: string }[];
-  documents: { id: string; type: string; number: string; issuingCountry: string | null; issuedOn: string | null; expiresOn: string | null }[];
-  vulnerabilities: string[];
-  distinguishingMarks: string[];
-  householdId: string | null;
-  registeredFacilityId: string | null;
-  relations: { kind: string; personId: string; name: string | null }[];
-  placement: PlacementSummary | null;
-  notes: string | null;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface PersonSummary {
-  id: string;
-  name: string;
-  otherNames: string[];
-  sex: string;
-  birthDate: string | null;
-  birthPrecision: string;
-  nationalities: string[];
-  status: string;
-  facilityId: string | null;
-  unitId: string | null;
-  score: number;
-}
+export type PersonView = z.output<typeof PersonResponse>;
+export type PersonSummary = z.output<typeof PersonSummaryResponse>;
+export type HouseholdView = z.output<typeof HouseholdResponse>;
+export type HouseholdDetail = z.output<typeof HouseholdDetailResponse>;
 
 /** How many trigram candidates a name search ranks: this many times the page asked for, at most the maximum. */
 const SEARCH_CANDIDATES_FACTOR = 4;
@@ -488,7 +456,7 @@ export class RegistryService {
     return this.get(actor, personId, { audit: false });
   }
 
-  async createHousehold(actor: Actor, input: { label: string; facilityId?: string }): Promise<{ id: string; label: string; facilityId: string | null }> {
+  async createHousehold(actor: Actor, input: { label: string; facilityId?: string }): Promise<HouseholdView> {
     requirePermission(actor, 'persons.write');
     if (input.facilityId) requireFacility(actor, input.facilityId);
     const row = { id: this.ids.next(), label: input.label, facilityId: input.facilityId ?? null, createdAt: this.clock.now() };
@@ -502,7 +470,7 @@ export class RegistryService {
     return { id: row.id, label: row.label, facilityId: row.facilityId };
   }
 
-  async household(actor: Actor, id: string): Promise<{ id: string; label: string; facilityId: string | null; members: PersonSummary[] }> {
+  async household(actor: Actor, id: string): Promise<HouseholdDetail> {
     requirePermission(actor, 'persons.read');
     const household = await findHousehold(this.db, id);
     if (!household) throw new NotFoundError('registry.household_not_found', `No household ${id}`);
