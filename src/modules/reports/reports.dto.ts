@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { count, instant } from '../../platform/dto';
 
 /** The statuses of the status report, in the order the seeds' tables use. */
 export const REPORT_STATUSES = ['in_custody', 'temporarily_out', 'unaccounted', 'escaped', 'in_transit', 'released', 'repatriated', 'deceased'] as const;
@@ -18,55 +19,55 @@ export const DeltaHistoryQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-// --- responses (the JSON on the wire: instants as ISO strings); the web app imports these types ----------------------
-
-const instant = z.iso.datetime({ offset: true });
-const count = z.number().int();
+// --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns); the web app
+// imports these types -------------------------------------------------------------------------------------------------
 
 export const ByStatusResponse = z.object(Object.fromEntries(REPORT_STATUSES.map((s) => [s, count])) as Record<ReportStatus, typeof count>);
 export type ByStatus = z.infer<typeof ByStatusResponse>;
 
+/** The same figures for each unit holding anyone (unitId null: placed in the facility without a unit). */
+export const UnitStatusResponse = z.object({ unitId: z.string().nullable(), code: z.string().nullable(), onRoll: count, byStatus: ByStatusResponse });
+
+export const FacilityStatusResponse = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  capacity: count.nullable(),
+  location: z.object({ latitude: z.number(), longitude: z.number() }).nullable(),
+  /** On the roll: in custody + temporarily out + unaccounted. */
+  onRoll: count,
+  minorsOnRoll: count,
+  byStatus: ByStatusResponse,
+  byNationality: z.record(z.string(), count),
+  units: z.array(UnitStatusResponse),
+});
+
+/** GET /reports/status: population by facility (and unit), status and nationality, in the caller's scope. */
 export const StatusReportResponse = z.object({
   generatedAt: instant,
   totals: ByStatusResponse.extend({ onRoll: count, minorsOnRoll: count, registeredNotAdmitted: count }),
-  facilities: z.array(
-    z.object({
-      id: z.string(),
-      code: z.string(),
-      name: z.string(),
-      kind: z.string(),
-      capacity: count.nullable(),
-      location: z.object({ latitude: z.number(), longitude: z.number() }).nullable(),
-      /** On the roll: in custody + temporarily out + unaccounted. */
-      onRoll: count,
-      minorsOnRoll: count,
-      byStatus: ByStatusResponse,
-      byNationality: z.record(z.string(), count),
-      /** The same figures for each unit holding anyone (unitId null: placed in the facility without a unit). */
-      units: z.array(z.object({ unitId: z.string().nullable(), code: z.string().nullable(), onRoll: count, byStatus: ByStatusResponse })),
-    }),
-  ),
+  facilities: z.array(FacilityStatusResponse),
   nationalities: z.array(z.object({ country: z.string(), onRoll: count, byStatus: ByStatusResponse })),
 });
-export type StatusReportResponse = z.infer<typeof StatusReportResponse>;
+export type StatusReportResponse = z.input<typeof StatusReportResponse>;
 
-export const DeltaHistoryResponse = z.object({
-  generatedAt: instant,
-  rows: z.array(
-    z.object({
-      rollcallId: z.string(),
-      closedAt: instant,
-      facilityId: z.string(),
-      facilityCode: z.string(),
-      unitId: z.string().nullable(),
-      unitCode: z.string().nullable(),
-      expected: count,
-      present: count,
-      excused: count,
-      delta: count,
-      misplacedIn: count,
-      misplacedOut: count,
-    }),
-  ),
+/** One unit's figures at one closed roll call. */
+export const DeltaHistoryEntryResponse = z.object({
+  rollcallId: z.string(),
+  closedAt: instant,
+  facilityId: z.string(),
+  facilityCode: z.string(),
+  unitId: z.string().nullable(),
+  unitCode: z.string().nullable(),
+  expected: count,
+  present: count,
+  excused: count,
+  delta: count,
+  misplacedIn: count,
+  misplacedOut: count,
 });
-export type DeltaHistoryResponse = z.infer<typeof DeltaHistoryResponse>;
+
+/** GET /reports/delta: the Delta history of each unit over time (closed roll calls), newest first. */
+export const DeltaHistoryResponse = z.object({ generatedAt: instant, rows: z.array(DeltaHistoryEntryResponse) });
+export type DeltaHistoryResponse = z.input<typeof DeltaHistoryResponse>;

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { DeltaHistoryQuery, StatusReportQuery } from './reports.dto';
+import { DeltaHistoryQuery, DeltaHistoryResponse, StatusReportQuery, StatusReportResponse } from './reports.dto';
 import { deltaHistoryCsv, statusReportCsv, unitStatusCsv } from './reports.service';
 
 export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -11,7 +12,17 @@ export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (
     '/reports/status',
     {
       config: { permission: 'reports.read' },
-      schema: { querystring: StatusReportQuery, tags: ['reports'], summary: 'Population by facility, unit, status and nationality (JSON or CSV)' },
+      schema: {
+        querystring: StatusReportQuery,
+        tags: ['reports'],
+        summary: 'Population by facility, unit, status and nationality (JSON or CSV)',
+        response: {
+          200: {
+            description: 'The report as JSON; with format=csv a CSV file, one row per facility (per unit with level=unit)',
+            content: { 'application/json': { schema: StatusReportResponse }, 'text/csv': { schema: z.string() } },
+          },
+        },
+      },
     },
     async (request, reply) => {
       const report = await services.reports.status(actorOf(request));
@@ -33,6 +44,12 @@ export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (
         querystring: DeltaHistoryQuery,
         tags: ['reports'],
         summary: 'The Delta history of each unit over time (closed roll calls)',
+        response: {
+          200: {
+            description: 'The history as JSON; with format=csv a CSV file, one row per unit and roll call',
+            content: { 'application/json': { schema: DeltaHistoryResponse }, 'text/csv': { schema: z.string() } },
+          },
+        },
       },
     },
     async (request, reply) => {

@@ -1,65 +1,30 @@
+import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import { listFacilities } from '../facilities';
-import { REPORT_STATUSES } from './reports.dto';
+import {
+  REPORT_STATUSES,
+  type ByStatusResponse,
+  type DeltaHistoryEntryResponse,
+  type DeltaHistoryResponse,
+  type FacilityStatusResponse,
+  type StatusReportResponse,
+  type UnitStatusResponse,
+} from './reports.dto';
 import { deltaHistory, nationalityCounts, registeredNotAdmitted, statusCounts, unitStatusCounts, type DeltaHistoryRow } from './reports.repository';
 
 export { REPORT_STATUSES } from './reports.dto';
 
-type ByStatus = Record<(typeof REPORT_STATUSES)[number], number>;
+type ByStatus = z.output<typeof ByStatusResponse>;
 
 const emptyByStatus = (): ByStatus => Object.fromEntries(REPORT_STATUSES.map((s) => [s, 0])) as ByStatus;
 
-export interface FacilityStatus {
-  id: string;
-  code: string;
-  name: string;
-  kind: string;
-  capacity: number | null;
-  location: { latitude: number; longitude: number } | null;
-  /** On the roll: in custody + temporarily out + unaccounted. */
-  onRoll: number;
-  minorsOnRoll: number;
-  byStatus: ByStatus;
-  byNationality: Record<string, number>;
-  /** The same figures for each unit holding anyone (unitId null: placed in the facility without a unit). */
-  units: UnitStatus[];
-}
-
-export interface UnitStatus {
-  unitId: string | null;
-  code: string | null;
-  onRoll: number;
-  byStatus: ByStatus;
-}
-
-export interface StatusReport {
-  generatedAt: Date;
-  totals: ByStatus & { onRoll: number; minorsOnRoll: number; registeredNotAdmitted: number };
-  facilities: FacilityStatus[];
-  nationalities: { country: string; onRoll: number; byStatus: ByStatus }[];
-}
-
-export interface DeltaHistoryEntry {
-  rollcallId: string;
-  closedAt: Date;
-  facilityId: string;
-  facilityCode: string;
-  unitId: string | null;
-  unitCode: string | null;
-  expected: number;
-  present: number;
-  excused: number;
-  delta: number;
-  misplacedIn: number;
-  misplacedOut: number;
-}
-
-export interface DeltaHistory {
-  generatedAt: Date;
-  rows: DeltaHistoryEntry[];
-}
+export type FacilityStatus = z.output<typeof FacilityStatusResponse>;
+export type UnitStatus = z.output<typeof UnitStatusResponse>;
+export type StatusReport = z.output<typeof StatusReportResponse>;
+export type DeltaHistoryEntry = z.output<typeof DeltaHistoryEntryResponse>;
+export type DeltaHistory = z.output<typeof DeltaHistoryResponse>;
 
 const historyEntry = (r: DeltaHistoryRow): DeltaHistoryEntry => ({
   rollcallId: r.rollcall_id,
