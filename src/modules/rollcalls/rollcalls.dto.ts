@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { count, instant, instantText } from '../../platform/dto';
 import { EXCUSE_REASONS, MARK_METHODS, MARK_RESULTS, ROLLCALL_STATUSES } from './rollcalls.domain';
 
 export const OpenRollcallBody = z.object({
@@ -79,10 +80,8 @@ export const CancelRollcallBody = z.object({
 });
 export type CancelRollcallInput = z.infer<typeof CancelRollcallBody>;
 
-// --- responses (the JSON on the wire: instants as ISO strings); the web app imports these types ----------------------
-
-const instant = z.iso.datetime({ offset: true });
-const count = z.number().int();
+// --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns); the web app
+// imports these types -------------------------------------------------------------------------------------------------
 
 export const UnitFiguresResponse = z.object({
   unitId: z.string().nullable(),
@@ -95,7 +94,16 @@ export const UnitFiguresResponse = z.object({
   /** Persons of this unit seen present elsewhere. */
   misplacedOut: count,
 });
-export type UnitFiguresResponse = z.infer<typeof UnitFiguresResponse>;
+export type UnitFiguresResponse = z.input<typeof UnitFiguresResponse>;
+
+export const MisplacedPersonResponse = z.object({
+  personId: z.string(),
+  /** The person's unit on the manifest (null when off this roll call's list and unit-less). */
+  expectedUnitId: z.string().nullable(),
+  seenUnitId: z.string().nullable(),
+  /** On this roll call's expected list (counted present) or only on the facility's manifest. */
+  onList: z.boolean(),
+});
 
 /** What a close computed (also kept on the roll call as `result`). */
 export const CloseResultResponse = z.object({
@@ -107,18 +115,30 @@ export const CloseResultResponse = z.object({
   excused: count,
   delta: count,
   unaccounted: z.array(z.string()),
+  /** Expected persons who left lawfully after the opening (transfer, release ...): counted as excused. */
   departed: z.array(z.object({ personId: z.string(), status: z.string() })),
-  misplaced: z.array(z.object({ personId: z.string(), expectedUnitId: z.string().nullable(), seenUnitId: z.string().nullable(), onList: z.boolean() })),
+  misplaced: z.array(MisplacedPersonResponse),
   byUnit: z.array(UnitFiguresResponse),
+  /** Ledger events appended by the close: UNACCOUNTED for newly unaccounted, ACCOUNTED for those found again. */
   ledger: z.object({ unaccountedEvents: count, accountedEvents: count }),
 });
-export type CloseResultResponse = z.infer<typeof CloseResultResponse>;
+export type CloseResultResponse = z.input<typeof CloseResultResponse>;
 
 /** POST /rollcalls/:id/close: the result and the alerts it raised. */
 export const CloseResponse = CloseResultResponse.extend({
   alerts: z.array(z.object({ id: z.string(), rule: z.string(), severity: z.string() })),
 });
-export type CloseResponse = z.infer<typeof CloseResponse>;
+export type CloseResponse = z.input<typeof CloseResponse>;
+
+/**
+ * The close's result as kept on the roll call (JSON in the database, so its instant is already text): the unaccounted
+ * list only up to 1,000 persons, always their count.
+ */
+export const StoredCloseResultResponse = CloseResultResponse.extend({
+  closedAt: instantText,
+  unaccounted: z.array(z.string()).optional(),
+  unaccountedCount: count.optional(),
+});
 
 export const RollcallResponse = z.object({
   id: z.string(),
@@ -130,11 +150,11 @@ export const RollcallResponse = z.object({
   closedAt: instant.nullable(),
   closedBy: z.string().nullable(),
   expected: count,
-  /** The close's result as kept: the unaccounted list only up to 1,000 persons, always their count. */
-  result: CloseResultResponse.extend({ unaccounted: z.array(z.string()).optional(), unaccountedCount: count.optional() }).nullable(),
+  result: StoredCloseResultResponse.nullable(),
+  /** Set when the roll call was cancelled instead of closed. */
   cancelled: z.object({ at: instant, by: z.string().nullable(), reason: z.string() }).nullable(),
 });
-export type RollcallResponse = z.infer<typeof RollcallResponse>;
+export type RollcallResponse = z.input<typeof RollcallResponse>;
 
 /** One expected person on a page of the sheet, with the decisive mark. */
 export const SheetRowResponse = z.object({
@@ -147,7 +167,7 @@ export const SheetRowResponse = z.object({
   outcome: z.string().nullable(),
   misplaced: z.boolean(),
 });
-export type SheetRowResponse = z.infer<typeof SheetRowResponse>;
+export type SheetRowResponse = z.input<typeof SheetRowResponse>;
 
 export const MarkResponse = z.object({
   id: z.string(),
@@ -161,20 +181,21 @@ export const MarkResponse = z.object({
   unitId: z.string().nullable(),
   expected: z.boolean(),
   misplaced: z.boolean(),
-  markedAt: z.iso.datetime(),
+  markedAt: instant,
   markedBy: z.string().nullable(),
-  recordedAt: z.iso.datetime(),
+  recordedAt: instant,
 });
 
 /** GET /rollcalls/:id: live counters, and for roles that read persons a page of the sheet and the latest marks. */
 export const RollcallDetailResponse = RollcallResponse.extend({
   live: z.object({ expected: count, present: count, excused: count, delta: count, marks: count, byUnit: z.array(UnitFiguresResponse) }),
+  /** A closed roll call's unaccounted persons. */
   unaccounted: z.array(z.string()).optional(),
   recentMarks: z.array(MarkResponse).optional(),
   persons: z.array(SheetRowResponse).optional(),
   page: z.object({ offset: count, limit: count }).optional(),
 });
-export type RollcallDetailResponse = z.infer<typeof RollcallDetailResponse>;
+export type RollcallDetailResponse = z.input<typeof RollcallDetailResponse>;
 
 /** POST /rollcalls/:id/marks. */
 export const MarksReceiptResponse = z.object({
@@ -184,4 +205,17 @@ export const MarksReceiptResponse = z.object({
   duplicates: count,
   misplaced: z.array(z.string()),
 });
-export type MarksReceiptResponse = z.infer<typeof MarksReceiptResponse>;
+export type MarksReceiptResponse = z.input<typeof MarksReceiptResponse>;
+
+/** GET and PUT /facilities/:id/rollcall-schedule (GET: null when the facility has none). */
+export const ScheduleResponse = z.object({
+  facilityId: z.string(),
+  times: z.array(z.string()),
+  utcOffsetMinutes: count,
+  graceMinutes: count,
+  durationMinutes: count,
+  active: z.boolean(),
+  updatedAt: instant,
+  updatedBy: z.string().nullable(),
+});
+export type ScheduleResponse = z.input<typeof ScheduleResponse>;

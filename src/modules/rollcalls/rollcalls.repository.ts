@@ -461,7 +461,7 @@ export interface SheetRow {
   unit_id: string | null;
   status: string;
   out_reason: string | null;
-  mark_result: string | null;
+  mark_result: MarkResult | null;
   mark_reason: string | null;
   seen_unit_id: string | null;
   outcome: string;

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Bus } from '../../platform/bus';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
@@ -8,8 +9,20 @@ import { hasPermission, requireFacility, requirePermission, isFacilityScoped, is
 import type { AuditService } from '../audit';
 import type { AppendRequest, CustodyService } from '../custody';
 import type { FacilitiesService } from '../facilities';
-import { checkMark, derivedMarkId, excuseDepartures, totalsOf, type MarkInput, type UnitFigures } from './rollcalls.domain';
-import type { CancelRollcallInput, MarksInput, OpenRollcallInput, ScheduleInput } from './rollcalls.dto';
+import { checkMark, derivedMarkId, excuseDepartures, totalsOf, type MarkInput, type RollcallStatus, type UnitFigures } from './rollcalls.domain';
+import type {
+  CancelRollcallInput,
+  CloseResponse,
+  CloseResultResponse,
+  MarksInput,
+  MarksReceiptResponse,
+  MisplacedPersonResponse,
+  OpenRollcallInput,
+  RollcallDetailResponse,
+  RollcallResponse,
+  ScheduleInput,
+  ScheduleResponse,
+} from './rollcalls.dto';
 import { ScheduleBody } from './rollcalls.dto';
 import {
   absencesOf,
@@ -43,46 +56,10 @@ import {
   type ScheduleRow,
 } from './rollcalls.repository';
 
-export interface RollcallView {
-  id: string;
-  facilityId: string;
-  unitIds: string[];
-  status: string;
-  openedAt: Date;
-  openedBy: string | null;
-  closedAt: Date | null;
-  closedBy: string | null;
-  expected: number;
-  result: CloseResult | null;
-  /** Set when the roll call was cancelled instead of closed. */
-  cancelled: { at: Date; by: string | null; reason: string } | null;
-}
-
-export interface MisplacedPerson {
-  personId: string;
-  /** The person's unit on the manifest (null when off this roll call's list and unit-less). */
-  expectedUnitId: string | null;
-  seenUnitId: string | null;
-  /** On this roll call's expected list (counted present) or only on the facility's manifest. */
-  onList: boolean;
-}
-
-export interface CloseResult {
-  rollcallId: string;
-  facilityId: string;
-  closedAt: Date;
-  expected: number;
-  present: number;
-  excused: number;
-  delta: number;
-  unaccounted: string[];
-  /** Expected persons who left lawfully after the opening (transfer, release ...): counted as excused. */
-  departed: { personId: string; status: string }[];
-  misplaced: MisplacedPerson[];
-  byUnit: UnitFigures[];
-  /** Ledger events appended by the close: UNACCOUNTED for newly unaccounted, ACCOUNTED for those found again. */
-  ledger: { unaccountedEvents: number; accountedEvents: number };
-}
+export type RollcallView = z.output<typeof RollcallResponse>;
+export type RollcallDetail = z.output<typeof RollcallDetailResponse>;
+export type MisplacedPerson = z.output<typeof MisplacedPersonResponse>;
+export type CloseResult = z.output<typeof CloseResultResponse>;
 
 export interface ClosedRollcall extends CloseResult {
   unitIds: string[];
@@ -91,26 +68,21 @@ export interface ClosedRollcall extends CloseResult {
 /** Alerts raised because of a close, as the alerts module reports them back. */
 export type AfterCloseHook = (actor: Actor, closed: ClosedRollcall) => Promise<{ id: string; rule: string; severity: string }[]>;
 
-export interface MarksReceipt {
-  rollcallId: string;
-  received: number;
-  recorded: number;
-  duplicates: number;
-  misplaced: string[];
-}
+export type MarksReceipt = z.output<typeof MarksReceiptResponse>;
+export type ScheduleView = z.output<typeof ScheduleResponse>;
 
 export function rollcallView(row: RollcallRow): RollcallView {
   return {
     id: row.id,
     facilityId: row.facilityId,
     unitIds: row.unitIds,
-    status: row.status,
+    status: row.status as RollcallStatus,
     openedAt: row.openedAt,
     openedBy: row.openedBy,
     closedAt: row.closedAt,
     closedBy: row.closedBy,
     expected: row.expectedCount,
-    result: (row.result as CloseResult | null) ?? null,
+    result: (row.result as RollcallView['result']) ?? null,
     cancelled: row.status === 'cancelled' && row.cancelledAt ? { at: row.cancelledAt, by: row.cancelledBy, reason: row.cancelReason ?? '' } : null,
   };
 }
@@ -412,7 +384,7 @@ export class RollcallsService {
    * an UNACCOUNTED event and every person found again an ACCOUNTED one (one ledger batch), then the result is stored
    * with the per-unit Delta history and the audit row. Alerts are evaluated after the commit.
    */
-  async close(actor: Actor, rollcallId: string): Promise<CloseResult & { alerts: { id: string; rule: string; severity: string }[] }> {
+  async close(actor: Actor, rollcallId: string): Promise<z.output<typeof CloseResponse>> {
     requirePermission(actor, 'rollcall.run');
     const existing = await findRollcall(this.db, rollcallId);
     if (!existing) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
@@ -518,7 +490,7 @@ export class RollcallsService {
     }
   }
 
-  async get(actor: Actor, rollcallId: string, opts: { unitId?: string; offset: number; limit: number }) {
+  async get(actor: Actor, rollcallId: string, opts: { unitId?: string; offset: number; limit: number }): Promise<RollcallDetail> {
     requirePermission(actor, 'reports.read');
     if (isNationalityScoped(actor)) {
       // A roll call's figures count every nationality: a liaison sees its own nationals in the status report instead.
@@ -531,7 +503,7 @@ export class RollcallsService {
     const byUnit = unitRows.map(figures).sort((a, b) => (a.unitId ?? '').localeCompare(b.unitId ?? ''));
     const view = rollcallView(rc);
     const withNames = hasPermission(actor.role, 'persons.read') && opts.limit > 0;
-    let persons: unknown[] | undefined;
+    let persons: RollcallDetail['persons'];
     if (withNames) {
       persons = await this.db.transaction(async (tx) => {
         const rows = await sheetPage(tx, rollcallId, { unitId: opts.unitId, nationalities: actor.nationalities, offset: opts.offset, limit: opts.limit });
@@ -574,7 +546,7 @@ export class RollcallsService {
 
   // --- schedules ----------------------------------------------------------------------------------------------
 
-  async setSchedule(actor: Actor, facilityId: string, raw: ScheduleInput): Promise<ScheduleRow> {
+  async setSchedule(actor: Actor, facilityId: string, raw: ScheduleInput): Promise<ScheduleView> {
     requirePermission(actor, 'facilities.write');
     requireFacility(actor, facilityId);
     const input = ScheduleBody.parse(raw);
@@ -596,7 +568,7 @@ export class RollcallsService {
     });
   }
 
-  async schedule(actor: Actor, facilityId: string): Promise<ScheduleRow | null> {
+  async schedule(actor: Actor, facilityId: string): Promise<ScheduleView | null> {
     requirePermission(actor, 'facilities.read');
     requireFacility(actor, facilityId);
     await this.facilities.require(this.db, facilityId);
