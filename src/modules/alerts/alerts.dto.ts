@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { count, instant } from '../../platform/dto';
 import { ALERT_RULES, ALERT_STATUSES, RuleSettings, SEVERITIES } from './alerts.domain';
 
 export const ListAlertsQuery = z.object({
@@ -22,9 +23,9 @@ export const StreamQuery = z.object({
 export const RulesBody = RuleSettings.partial().strict();
 export const FacilityParams = z.object({ id: z.uuid() });
 
-// --- responses (the JSON on the wire: instants as ISO strings); the web app imports these types ----------------------
+// --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns); the web app
+// imports these types -------------------------------------------------------------------------------------------------
 
-const instant = z.iso.datetime({ offset: true });
 const handled = z.object({ at: instant, by: z.string().nullable(), note: z.string().nullable() }).nullable();
 
 export const AlertResponse = z.object({
@@ -35,18 +36,19 @@ export const AlertResponse = z.object({
   severity: z.enum(SEVERITIES),
   status: z.enum(ALERT_STATUSES),
   title: z.string(),
+  /** Figures and references of the rule; person lists only for roles that may read person records. */
   details: z.record(z.string(), z.unknown()).nullable(),
   rollcallId: z.string().nullable(),
   raisedAt: instant,
   raisedBy: z.string().nullable(),
-  escalationLevel: z.number().int(),
+  escalationLevel: count,
   escalatedAt: instant.nullable(),
   acknowledged: handled,
   resolved: handled,
 });
-export type AlertResponse = z.infer<typeof AlertResponse>;
+export type AlertResponse = z.input<typeof AlertResponse>;
 
-/** An open alert as a facility's detail lists it (GET /facilities/:id `openAlerts`). */
+/** An open alert as a facility's detail lists it (GET /facilities/:id `openAlerts`): the headline, no details. */
 export const OpenAlertSummaryResponse = AlertResponse.pick({
   id: true,
   unitId: true,
@@ -58,4 +60,7 @@ export const OpenAlertSummaryResponse = AlertResponse.pick({
   escalationLevel: true,
   rollcallId: true,
 });
-export type OpenAlertSummaryResponse = z.infer<typeof OpenAlertSummaryResponse>;
+export type OpenAlertSummaryResponse = z.input<typeof OpenAlertSummaryResponse>;
+
+/** GET and PUT /facilities/:id/alert-rules: the thresholds in force (saved settings over the defaults). */
+export const AlertRulesResponse = RuleSettings;

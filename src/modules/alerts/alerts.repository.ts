@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
+import type { AlertStatus } from './alerts.domain';
 import { alertRules, alerts } from './alerts.schema';
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -34,7 +35,7 @@ export async function findAlert(db: Db, id: string, forUpdate = false): Promise<
 
 export async function listAlerts(
   db: Db,
-  f: { status?: string; facilityId?: string; facilityIds?: readonly string[]; rule?: string; limit: number },
+  f: { status?: AlertStatus; facilityId?: string; facilityIds?: readonly string[]; rule?: string; limit: number },
 ): Promise<AlertRow[]> {
   const conditions: SQL[] = [];
   if (f.status) conditions.push(eq(alerts.status, f.status));

@@ -3,7 +3,19 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, tokenOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { AcknowledgeBody, AlertParams, FacilityParams, ListAlertsQuery, ResolveBody, RulesBody, StreamQuery } from './alerts.dto';
+import { z } from 'zod';
+import { errorResponses, textResponse } from '../../platform/http/responses';
+import {
+  AcknowledgeBody,
+  AlertParams,
+  AlertResponse,
+  AlertRulesResponse,
+  FacilityParams,
+  ListAlertsQuery,
+  ResolveBody,
+  RulesBody,
+  StreamQuery,
+} from './alerts.dto';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -18,8 +30,13 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     streams.clear();
   });
 
-  r.get('/alerts', { config: { permission: 'alerts.read' }, schema: { querystring: ListAlertsQuery, tags } }, async (request) =>
-    services.alerts.list(actorOf(request), request.query),
+  r.get(
+    '/alerts',
+    {
+      config: { permission: 'alerts.read' },
+      schema: { querystring: ListAlertsQuery, tags, summary: 'Alerts in scope, newest first', response: { 200: z.array(AlertResponse) } },
+    },
+    async (request) => services.alerts.list(actorOf(request), request.query),
   );
 
   /**
@@ -28,7 +45,20 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
    */
   r.get(
     '/alerts/stream',
-    { config: { permission: 'alerts.read' }, schema: { querystring: StreamQuery, tags, summary: 'Live alerts (text/event-stream)' } },
+    {
+      config: { permission: 'alerts.read' },
+      schema: {
+        querystring: StreamQuery,
+        tags,
+        summary: 'Live alerts (text/event-stream)',
+        response: {
+          200: textResponse(
+            'text/event-stream',
+            'Server-Sent Events: `event: alert.open` (snapshot=1: the open alerts first), then `alert.raised|acknowledged|resolved|escalated`, each with `id:` the alert id and `data:` the alert as JSON (AlertResponse); a comment line every 15 s; `session.ended` when the session expires',
+          ),
+        },
+      },
+    },
     async (request, reply) => {
       const actor = actorOf(request);
       const snapshot = request.query.snapshot === '1' || request.query.snapshot === 'true';
@@ -72,27 +102,55 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     },
   );
 
-  r.get('/alerts/:id', { config: { permission: 'alerts.read' }, schema: { params: AlertParams, tags } }, async (request) =>
+  r.get('/alerts/:id', { config: { permission: 'alerts.read' }, schema: { params: AlertParams, tags, response: { 200: AlertResponse } } }, async (request) =>
     services.alerts.get(actorOf(request), request.params.id),
   );
 
   r.post(
     '/alerts/:id/acknowledge',
-    { config: { permission: 'alerts.manage' }, schema: { params: AlertParams, body: AcknowledgeBody, tags } },
+    {
+      config: { permission: 'alerts.manage' },
+      schema: {
+        params: AlertParams,
+        body: AcknowledgeBody,
+        tags,
+        summary: 'Acknowledge an open alert',
+        response: { 200: AlertResponse, ...errorResponses(409) },
+      },
+    },
     async (request) => services.alerts.acknowledge(actorOf(request), request.params.id, request.body?.note),
   );
 
-  r.post('/alerts/:id/resolve', { config: { permission: 'alerts.manage' }, schema: { params: AlertParams, body: ResolveBody, tags } }, async (request) =>
-    services.alerts.resolve(actorOf(request), request.params.id, request.body.note),
+  r.post(
+    '/alerts/:id/resolve',
+    {
+      config: { permission: 'alerts.manage' },
+      schema: {
+        params: AlertParams,
+        body: ResolveBody,
+        tags,
+        summary: 'Resolve an alert with a note',
+        response: { 200: AlertResponse, ...errorResponses(409) },
+      },
+    },
+    async (request) => services.alerts.resolve(actorOf(request), request.params.id, request.body.note),
   );
 
-  r.get('/facilities/:id/alert-rules', { config: { permission: 'alerts.read' }, schema: { params: FacilityParams, tags } }, async (request) =>
-    services.alerts.getRules(actorOf(request), request.params.id),
+  r.get(
+    '/facilities/:id/alert-rules',
+    {
+      config: { permission: 'alerts.read' },
+      schema: { params: FacilityParams, tags, summary: "A facility's alert thresholds", response: { 200: AlertRulesResponse } },
+    },
+    async (request) => services.alerts.getRules(actorOf(request), request.params.id),
   );
 
   r.put(
     '/facilities/:id/alert-rules',
-    { config: { permission: 'alerts.manage' }, schema: { params: FacilityParams, body: RulesBody, tags, summary: "Set a facility's alert thresholds" } },
+    {
+      config: { permission: 'alerts.manage' },
+      schema: { params: FacilityParams, body: RulesBody, tags, summary: "Set a facility's alert thresholds", response: { 200: AlertRulesResponse } },
+    },
     async (request) => services.alerts.setRules(actorOf(request), request.params.id, request.body),
   );
 };

@@ -1,12 +1,13 @@
 import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { AlertStatus, Severity } from './alerts.domain';
 
 export const alerts = pgTable('alerts', {
   id: uuid('id').primaryKey(),
   facilityId: uuid('facility_id'),
   unitId: uuid('unit_id'),
   rule: text('rule').notNull(),
-  severity: text('severity').notNull(),
-  status: text('status').notNull(),
+  severity: text('severity').$type<Severity>().notNull(),
+  status: text('status').$type<AlertStatus>().notNull(),
   title: text('title').notNull(),
   details: jsonb('details'),
   dedupeKey: text('dedupe_key'),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { Bus } from '../../platform/bus';
 import type { Clock } from '../../platform/clock';
 import { notify, type Database, type Db } from '../../platform/db/database';
@@ -19,6 +20,7 @@ import {
   type AlertDraft,
   type AlertStatus,
 } from './alerts.domain';
+import type { AlertResponse, OpenAlertSummaryResponse } from './alerts.dto';
 import {
   dedupeKeyUsed,
   facilityCodes,
@@ -38,23 +40,7 @@ export const ALERTS_CHANNEL = 'custos_alerts';
 
 export type AlertChange = 'raised' | 'acknowledged' | 'resolved' | 'escalated';
 
-export interface AlertView {
-  id: string;
-  facilityId: string | null;
-  unitId: string | null;
-  rule: string;
-  severity: string;
-  status: string;
-  title: string;
-  details: Record<string, unknown> | null;
-  rollcallId: string | null;
-  raisedAt: Date;
-  raisedBy: string | null;
-  escalationLevel: number;
-  escalatedAt: Date | null;
-  acknowledged: { at: Date; by: string | null; note: string | null } | null;
-  resolved: { at: Date; by: string | null; note: string | null } | null;
-}
+export type AlertView = z.output<typeof AlertResponse>;
 
 export interface AlertMessage {
   change: AlertChange;
@@ -246,10 +232,7 @@ export class AlertsService {
    * Open alerts of a facility, for the facility page (the facilities module's provider hook). The page is readable by
    * roles without alerts.read, so it carries the headline only: no details, no person lists.
    */
-  async openFor(
-    db: Db,
-    facilityId: string,
-  ): Promise<Pick<AlertView, 'id' | 'unitId' | 'rule' | 'severity' | 'status' | 'title' | 'raisedAt' | 'escalationLevel' | 'rollcallId'>[]> {
+  async openFor(db: Db, facilityId: string): Promise<z.output<typeof OpenAlertSummaryResponse>[]> {
     const rows = await listAlerts(db, { facilityId, limit: 100 });
     return rows
       .filter((r) => r.status !== 'resolved')
