@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { count, instant } from '../../platform/dto';
 import type { NameRole, PartOutcome } from '../names';
 import { HIT_STATUSES, type BirthOutcome, type NationalityOutcome } from './screening.domain';
 import { LIST_FORMATS, type EntryKind, type NameKind, type NameQuality, type WatchBirth, type WatchName } from './screening.lists';
@@ -33,11 +34,8 @@ export const ImportJsonBody = z.union([
   }),
 ]);
 
-// --- responses (the JSON on the wire: instants as ISO strings); the web app imports these types, and
-// test/responses.int.test.ts checks them against the API -----------------------------------------------------------
-
-const instant = z.iso.datetime({ offset: true });
-const count = z.number().int();
+// --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns); the web app
+// imports these types, and test/responses.int.test.ts checks them against the API -----------------------------------
 
 // The server declares these as string unions with no list to read at run time (in the names module and in
 // screening.lists/domain); they are listed here, and the checks below fail the type check when either side changes.
@@ -98,7 +96,7 @@ export const PairEvidenceResponse = z.object({
   strength: z.number(),
   threshold: z.number(),
 });
-export type PairEvidenceResponse = z.infer<typeof PairEvidenceResponse>;
+export type PairEvidenceResponse = z.input<typeof PairEvidenceResponse>;
 
 /**
  * One hit of the review queue (GET /screening/hits, and the answer to a confirm or dismiss). `decision` is set on a
@@ -126,7 +124,7 @@ export const HitResponse = z.object({
   decision: z.object({ at: instant, by: z.string().nullable(), reason: z.string().nullable() }).nullable(),
   withdrawal: z.object({ at: instant, versionId: z.string(), reason: z.string() }).nullable(),
 });
-export type HitResponse = z.infer<typeof HitResponse>;
+export type HitResponse = z.input<typeof HitResponse>;
 
 /** A list entry as the release stated it (kept after the entry leaves the list). */
 export const WatchEntryResponse = z.object({
@@ -151,11 +149,11 @@ export const WatchEntryResponse = z.object({
   placesOfBirth: z.array(z.string()),
   remarks: z.string().nullable(),
 });
-export type WatchEntryResponse = z.infer<typeof WatchEntryResponse>;
+export type WatchEntryResponse = z.input<typeof WatchEntryResponse>;
 
 /** GET /screening/hits/:id: the hit with its list entry as imported (the read is audited). */
 export const HitDetailResponse = HitResponse.extend({ entryData: WatchEntryResponse.nullable() });
-export type HitDetailResponse = z.infer<typeof HitDetailResponse>;
+export type HitDetailResponse = z.input<typeof HitDetailResponse>;
 
 export const ListStatsResponse = z.object({
   entries: count,
@@ -184,20 +182,20 @@ export const WatchlistVersionResponse = z.object({
   diff: z.object({ added: count, removed: count, changed: count, unchanged: count }),
   warnings: z.array(z.string()),
 });
-export type WatchlistVersionResponse = z.infer<typeof WatchlistVersionResponse>;
+export type WatchlistVersionResponse = z.input<typeof WatchlistVersionResponse>;
 
 /** POST /watchlists/import: the new version and the references it added, removed and changed. */
 export const WatchlistImportResponse = WatchlistVersionResponse.extend({
   changes: z.object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) }),
 });
-export type WatchlistImportResponse = z.infer<typeof WatchlistImportResponse>;
+export type WatchlistImportResponse = z.input<typeof WatchlistImportResponse>;
 
 /** GET /watchlists/versions/:id: what the version changed, entry by entry, and how many pending hits it withdrew. */
 export const WatchlistVersionDetailResponse = WatchlistVersionResponse.extend({
   changes: z.array(z.object({ change: z.enum(ENTRY_CHANGES), ref: z.string(), name: z.string() })),
   withdrawnHits: count,
 });
-export type WatchlistVersionDetailResponse = z.infer<typeof WatchlistVersionDetailResponse>;
+export type WatchlistVersionDetailResponse = z.input<typeof WatchlistVersionDetailResponse>;
 
 /** What one screening run did: `candidates` pairs found, of them `newHits` raised and `refreshedHits` updated. */
 export const ScreeningRunResponse = z.object({
@@ -208,7 +206,7 @@ export const ScreeningRunResponse = z.object({
   newHits: count,
   refreshedHits: count,
 });
-export type ScreeningRunResponse = z.infer<typeof ScreeningRunResponse>;
+export type ScreeningRunResponse = z.input<typeof ScreeningRunResponse>;
 
 /** POST /screening/persons/:id/screen: the run, whether the person may be a minor, and the person's hits after it. */
 export const ScreeningRequestResponse = z.object({
@@ -217,4 +215,4 @@ export const ScreeningRequestResponse = z.object({
   result: ScreeningRunResponse,
   hits: z.array(HitResponse),
 });
-export type ScreeningRequestResponse = z.infer<typeof ScreeningRequestResponse>;
+export type ScreeningRequestResponse = z.input<typeof ScreeningRequestResponse>;

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/database';
 import { scopeCondition } from '../registry';
 import type { ScreenPerson } from './screening.domain';
-import type { WatchEntry } from './screening.lists';
+import type { ListFormat, WatchEntry } from './screening.lists';
 import { screeningHits, screeningRequests, watchlistChanges, watchlistEntries, watchlistVersions } from './screening.schema';
 
 export type VersionRow = typeof watchlistVersions.$inferSelect;
@@ -74,7 +74,7 @@ export async function insertChanges(tx: Db, rows: ChangeRow[]): Promise<void> {
 
 export async function listVersions(db: Db, source?: string): Promise<VersionRow[]> {
   const q = db.select().from(watchlistVersions);
-  const rows = source ? await q.where(eq(watchlistVersions.source, source)) : await q;
+  const rows = source ? await q.where(eq(watchlistVersions.source, source as ListFormat)) : await q;
   return rows.sort((a, b) => b.importedAt.getTime() - a.importedAt.getTime() || (a.id < b.id ? 1 : -1));
 }
 
@@ -89,7 +89,7 @@ export async function countWithdrawnBy(db: Db, versionId: string): Promise<numbe
   return rows[0]?.n ?? 0;
 }
 
-export async function versionChanges(db: Db, versionId: string): Promise<{ change: string; ref: string; name: string }[]> {
+export async function versionChanges(db: Db, versionId: string): Promise<{ change: 'added' | 'removed' | 'changed'; ref: string; name: string }[]> {
   return queryRows(
     db,
     sql`select c.change, c.ref, e.primary_name as name from watchlist_changes c join watchlist_entries e on e.id = c.entry_id
@@ -335,7 +335,7 @@ export interface HitListRow {
   id: string;
   person_id: string;
   entry_id: string;
-  source: string;
+  source: ListFormat;
   ref: string;
   status: string;
   strength: number;

@@ -4,7 +4,23 @@ import { z } from 'zod';
 import { ValidationError } from '../../platform/errors';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { HitParams, HitsQuery, ImportJsonBody, ImportQuery, PersonParams, ReasonBody, VersionParams, VersionsQuery } from './screening.dto';
+import { errorResponses } from '../../platform/http/responses';
+import {
+  HitDetailResponse,
+  HitParams,
+  HitResponse,
+  HitsQuery,
+  ImportJsonBody,
+  ImportQuery,
+  PersonParams,
+  ReasonBody,
+  ScreeningRequestResponse,
+  VersionParams,
+  VersionsQuery,
+  WatchlistImportResponse,
+  WatchlistVersionDetailResponse,
+  WatchlistVersionResponse,
+} from './screening.dto';
 import type { ImportInput } from './screening.service';
 
 /** Lists are a few MB (UN XML about 2 MB, OFAC's three CSV files about 3.5 MB); anything past this is refused with 413. */
@@ -27,6 +43,7 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
         body: z.union([z.string(), ImportJsonBody]),
         tags,
         summary: 'Import a release of a watchlist (UN XML body, or JSON {format, xml | files})',
+        response: { 201: WatchlistImportResponse, ...errorResponses(409) },
       },
     },
     async (request, reply) => {
@@ -51,35 +68,77 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
 
   r.get(
     '/watchlists',
-    { config: { permission: 'screening.read' }, schema: { querystring: VersionsQuery, tags, summary: 'List versions with counts and diff summary' } },
+    {
+      config: { permission: 'screening.read' },
+      schema: {
+        querystring: VersionsQuery,
+        tags,
+        summary: 'List versions with counts and diff summary',
+        response: { 200: z.array(WatchlistVersionResponse) },
+      },
+    },
     async (request) => services.screening.versions(actorOf(request), request.query.source),
   );
 
   r.get(
     '/watchlists/versions/:id',
-    { config: { permission: 'screening.read' }, schema: { params: VersionParams, tags, summary: 'One version with its added, removed and changed entries' } },
+    {
+      config: { permission: 'screening.read' },
+      schema: {
+        params: VersionParams,
+        tags,
+        summary: 'One version with its added, removed and changed entries',
+        response: { 200: WatchlistVersionDetailResponse },
+      },
+    },
     async (request) => services.screening.version(actorOf(request), request.params.id),
   );
 
   r.get(
     '/screening/hits',
-    { config: { permission: 'screening.read' }, schema: { querystring: HitsQuery, tags, summary: 'The review queue (pending first)' } },
+    {
+      config: { permission: 'screening.read' },
+      schema: { querystring: HitsQuery, tags, summary: 'The review queue (pending first)', response: { 200: z.array(HitResponse) } },
+    },
     async (request) => services.screening.hits(actorOf(request), request.query),
   );
 
-  r.get('/screening/hits/:id', { config: { permission: 'screening.read' }, schema: { params: HitParams, tags } }, async (request) =>
-    services.screening.hit(actorOf(request), request.params.id),
+  r.get(
+    '/screening/hits/:id',
+    {
+      config: { permission: 'screening.read' },
+      schema: { params: HitParams, tags, summary: 'One hit with its evidence and the list entry (the read is audited)', response: { 200: HitDetailResponse } },
+    },
+    async (request) => services.screening.hit(actorOf(request), request.params.id),
   );
 
   r.post(
     '/screening/hits/:id/confirm',
-    { config: { permission: 'screening.decide' }, schema: { params: HitParams, body: ReasonBody, tags } },
+    {
+      config: { permission: 'screening.decide' },
+      schema: {
+        params: HitParams,
+        body: ReasonBody,
+        tags,
+        summary: 'Confirm a pending hit, with a reason',
+        response: { 200: HitResponse, ...errorResponses(409) },
+      },
+    },
     async (request) => services.screening.decide(actorOf(request), request.params.id, 'confirmed', request.body.reason),
   );
 
   r.post(
     '/screening/hits/:id/dismiss',
-    { config: { permission: 'screening.decide' }, schema: { params: HitParams, body: ReasonBody, tags } },
+    {
+      config: { permission: 'screening.decide' },
+      schema: {
+        params: HitParams,
+        body: ReasonBody,
+        tags,
+        summary: 'Dismiss a pending hit, with a reason',
+        response: { 200: HitResponse, ...errorResponses(409) },
+      },
+    },
     async (request) => services.screening.decide(actorOf(request), request.params.id, 'dismissed', request.body.reason),
   );
 
@@ -87,7 +146,13 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
     '/screening/persons/:id/screen',
     {
       config: { permission: 'screening.decide' },
-      schema: { params: PersonParams, body: ReasonBody, tags, summary: 'Screen one person now (the only way for a possible minor); audited with the reason' },
+      schema: {
+        params: PersonParams,
+        body: ReasonBody,
+        tags,
+        summary: 'Screen one person now (the only way for a possible minor); audited with the reason',
+        response: { 200: ScreeningRequestResponse },
+      },
     },
     async (request) => services.screening.requestScreening(actorOf(request), request.params.id, request.body.reason),
   );

@@ -1,8 +1,9 @@
 import { boolean, doublePrecision, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { ListFormat } from './screening.lists';
 
 export const watchlistVersions = pgTable('watchlist_versions', {
   id: uuid('id').primaryKey(),
-  source: text('source').notNull(),
+  source: text('source').$type<ListFormat>().notNull(),
   generatedAt: timestamp('generated_at', { withTimezone: true }),
   importedAt: timestamp('imported_at', { withTimezone: true }).notNull(),
   importedBy: uuid('imported_by'),

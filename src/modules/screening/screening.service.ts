@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
@@ -9,6 +10,7 @@ import { requirePermission, systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import { possiblyMinor, type RegistryService } from '../registry';
 import { adultCutoff, candidateAction, personScreenHash, SCREENING_RULES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
+import type { HitResponse, ScreeningRunResponse, WatchlistImportResponse, WatchlistVersionDetailResponse, WatchlistVersionResponse } from './screening.dto';
 import { diffList, entryContentHash, entryScreenHash, parseList, type ListFormat, type ListStats, type OfacFiles, type WatchEntry } from './screening.lists';
 import { preparePerson, WatchlistIndex, type Candidate, type MatchStats } from './screening.matcher';
 import { MatcherPool, type ChunkResult } from './screening.pool';
@@ -52,50 +54,12 @@ export interface ImportInput {
   fileName?: string;
 }
 
-export interface VersionView {
-  id: string;
-  source: string;
-  generatedAt: Date | null;
-  importedAt: Date;
-  importedBy: string | null;
-  fileName: string | null;
-  fileSha256: string;
-  stats: ListStats;
-  diff: { added: number; removed: number; changed: number; unchanged: number };
-  warnings: string[];
-}
-
-export interface ImportResult extends VersionView {
-  changes: { added: string[]; removed: string[]; changed: string[] };
-}
-
-export interface HitView {
-  id: string;
-  personId: string;
-  personName: string | null;
-  /**
-   * The list entry; `active` false and `removedIn` (the version that took it off, and when it was imported) once a
-   * release no longer has it: a confirmed or dismissed hit keeps its decision and shows that.
-   */
-  entry: { id: string; source: string; ref: string; name: string; active: boolean; removedIn: { versionId: string; at: Date } | null };
-  status: HitStatus;
-  evidence: PairEvidence;
-  trigger: string;
-  createdAt: Date;
-  updatedAt: Date;
-  decision: { at: Date; by: string | null; reason: string | null } | null;
-  /** Why a pending hit left the review queue without a decision (status `withdrawn`): its entry left the list. */
-  withdrawal: { at: Date; versionId: string; reason: string } | null;
-}
-
-export interface ScreeningRunResult {
-  trigger: string;
-  screened: number;
-  skippedMinors: number;
-  candidates: number;
-  newHits: number;
-  refreshedHits: number;
-}
+export type VersionView = z.output<typeof WatchlistVersionResponse>;
+export type VersionDetail = z.output<typeof WatchlistVersionDetailResponse>;
+export type ImportResult = z.output<typeof WatchlistImportResponse>;
+/** A hit of the review queue (see HitResponse for `entry.active`/`removedIn`, `decision` and `withdrawal`). */
+export type HitView = z.output<typeof HitResponse>;
+export type ScreeningRunResult = z.output<typeof ScreeningRunResponse>;
 
 /**
  * A list update's screening: the registry's adults against the entries added or changed by the versions not screened
@@ -383,7 +347,7 @@ export class ScreeningService {
   }
 
   /** One version with what it changed; `withdrawnHits` counts the pending hits its removals withdrew. */
-  async version(actor: Actor, id: string): Promise<VersionView & { changes: { change: string; ref: string; name: string }[]; withdrawnHits: number }> {
+  async version(actor: Actor, id: string): Promise<VersionDetail> {
     requirePermission(actor, 'screening.read');
     const v = await findVersion(this.db, id);
     if (!v) throw new NotFoundError('watchlist.version_not_found', `No watchlist version ${id}`);
