@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { count, instant } from '../../platform/dto';
 import { DUPLICATE_DECISIONS, DUPLICATE_STATUSES, MODALITIES } from './biometrics.domain';
 
 export const PersonParams = z.object({ id: z.uuid() });
@@ -47,3 +48,134 @@ export const DecideBody = z.object({
   survivingPersonId: z.uuid().optional(),
   reviewOn: z.iso.date().optional(),
 });
+
+// --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns) ---------------
+
+const score = z.number();
+
+/** A threshold in force with the false match rate (per comparison) it was chosen to hold. */
+export const ThresholdResponse = z.object({ threshold: z.number(), targetFmr: z.number() });
+
+/** A template's metadata (never its bytes). */
+export const TemplateResponse = z.object({
+  id: z.string(),
+  personId: z.string(),
+  modality: z.enum(MODALITIES),
+  /** 1 right thumb .. 10 left little; null for a face. */
+  fingerPosition: count.nullable(),
+  model: z.string(),
+  modelVersion: z.string(),
+  /** 0..100 (faces: the capture's quality score x 100; fingerprints: NFIQ-like image quality). */
+  quality: z.number().nullable(),
+  createdAt: instant,
+  createdBy: z.string().nullable(),
+  erasedAt: instant.nullable(),
+  eraseReason: z.string().nullable(),
+});
+export type TemplateResponse = z.input<typeof TemplateResponse>;
+
+export const DuplicateNoticeResponse = z.object({
+  caseId: z.string(),
+  /** Null when the resembling person is outside the caller's scope (the case still waits for someone who may see both). */
+  existingPersonId: z.string().nullable(),
+  score,
+});
+
+/** POST /persons/:id/biometrics/face and /fingerprints/:position (201). */
+export const EnrolResponse = z.object({
+  template: TemplateResponse,
+  /** The template this enrolment replaced (erased), if the slot held one. */
+  replacedTemplateId: z.string().nullable(),
+  /** Duplicate cases opened by this enrolment: a registrar decides each; nothing is merged automatically. */
+  duplicates: z.array(DuplicateNoticeResponse),
+  threshold: ThresholdResponse,
+});
+export type EnrolResponse = z.input<typeof EnrolResponse>;
+
+/** A recorded 1:1 verification or 1:N identification; its `id` is the reference marks and custody events cite. */
+export const VerificationResponse = z.object({
+  id: z.string(),
+  kind: z.enum(['verify', 'identify']),
+  personId: z.string().nullable(),
+  modality: z.enum(MODALITIES),
+  fingerPosition: count.nullable(),
+  result: z.enum(['match', 'no_match', 'candidates', 'no_candidates']),
+  /** Verifications: whether it matched; null for an identification. */
+  match: z.boolean().nullable(),
+  score: score.nullable(),
+  threshold: z.number(),
+  targetFmr: z.number(),
+  model: z.string(),
+  purpose: z.string(),
+  at: instant,
+  by: z.string(),
+});
+export type VerificationResponse = z.input<typeof VerificationResponse>;
+
+export const CandidateResponse = z.object({
+  personId: z.string(),
+  score,
+  fingerPosition: count.nullable(),
+  /** The person's primary name, only for callers who may read person records. */
+  name: z.string().nullable(),
+});
+
+/** POST /biometrics/identify: the candidates above the identification threshold, only persons in the caller's scope. */
+export const IdentificationResponse = VerificationResponse.extend({ candidates: z.array(CandidateResponse) });
+export type IdentificationResponse = z.input<typeof IdentificationResponse>;
+
+/** GET /biometrics/verifications/:id: an identification carries the candidates it recorded. */
+export const RecordedVerificationResponse = VerificationResponse.extend({
+  candidates: z.array(z.object({ personId: z.string(), score })).optional(),
+});
+
+/** A duplicate-identity case: two persons whose templates resemble; a registrar decides. */
+export const CaseResponse = z.object({
+  id: z.string(),
+  /** open, same_person or different_persons. */
+  status: z.string(),
+  modality: z.enum(MODALITIES),
+  newPersonId: z.string(),
+  existingPersonId: z.string(),
+  score,
+  threshold: z.number(),
+  targetFmr: z.number(),
+  createdAt: instant,
+  decision: z
+    .object({
+      at: instant,
+      by: z.string().nullable(),
+      reason: z.string().nullable(),
+      survivingPersonId: z.string().nullable(),
+      reviewOn: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type CaseResponse = z.input<typeof CaseResponse>;
+
+/** GET /persons/:id/biometrics. */
+export const PersonBiometricsResponse = z.object({
+  personId: z.string(),
+  templates: z.array(TemplateResponse),
+  duplicateCases: z.array(CaseResponse),
+  /** Records a registrar decided are this same person (both kept, linked by the decided case). */
+  samePersonAs: z.array(z.object({ personId: z.string(), caseId: z.string(), survivingPersonId: z.string() })),
+});
+export type PersonBiometricsResponse = z.input<typeof PersonBiometricsResponse>;
+
+/** GET /biometrics/status: gallery sizes, model tags and the thresholds in force, each with the FMR it targets. */
+export const BiometricsStatusResponse = z.object({
+  face: z.object({
+    model: z.string(),
+    templates: count,
+    /** Templates of other face models (never compared with the current one). */
+    otherModels: z.record(z.string(), count),
+    verify: ThresholdResponse,
+    identify: ThresholdResponse,
+  }),
+  fingerprint: z.object({ model: z.string(), templates: count, verify: ThresholdResponse, identify: ThresholdResponse }),
+  /** Templates this process cannot open (another key): left out of the galleries. */
+  unreadableTemplates: count,
+  keyId: z.string(),
+});
+export type BiometricsStatusResponse = z.input<typeof BiometricsStatusResponse>;

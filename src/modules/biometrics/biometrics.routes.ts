@@ -1,22 +1,31 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError, ValidationError } from '../../platform/errors';
 import { actorOf } from '../../platform/http/auth';
+import { errorResponses } from '../../platform/http/responses';
 import type { Services } from '../../services';
 import { fingerPosition } from './biometrics.domain';
 import {
+  BiometricsStatusResponse,
+  CaseResponse,
   CasesQuery,
   DecideBody,
   EnrolJson,
   EnrolQuery,
+  EnrolResponse,
   EraseInput,
   FingerParams,
+  IdentificationResponse,
   IdentifyInput,
   IdentifyJson,
   IdParams,
+  PersonBiometricsResponse,
   PersonParams,
+  RecordedVerificationResponse,
   TemplateParams,
+  TemplateResponse,
+  VerificationResponse,
   VerifyInput,
   VerifyJson,
 } from './biometrics.dto';
@@ -66,7 +75,12 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     {
       config: { permission: 'biometrics.enrol' },
       bodyLimit: IMAGE_BODY_LIMIT,
-      schema: { params: PersonParams, tags, summary: `Enrol a face (encrypted template; opens duplicate cases). ${HOW}` },
+      schema: {
+        params: PersonParams,
+        tags,
+        summary: `Enrol a face (encrypted template; opens duplicate cases). ${HOW}`,
+        response: { 201: EnrolResponse, ...errorResponses(409, 503) },
+      },
     },
     async (request, reply) => {
       const { image } = imageRequest(request, EnrolJson);
@@ -84,6 +98,7 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
         querystring: EnrolQuery,
         tags,
         summary: `Enrol one finger (position 1 right thumb .. 10 left little; ?dpi= default 500). ${HOW}`,
+        response: { 201: EnrolResponse, ...errorResponses(409, 503) },
       },
     },
     async (request, reply) => {
@@ -97,7 +112,12 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     '/persons/:id/biometrics',
     {
       config: { permission: 'biometrics.read' },
-      schema: { params: PersonParams, tags, summary: 'Template metadata (never template bytes) and duplicate cases of a person' },
+      schema: {
+        params: PersonParams,
+        tags,
+        summary: 'Template metadata (never template bytes) and duplicate cases of a person',
+        response: { 200: PersonBiometricsResponse },
+      },
     },
     async (request) => bio.forPerson(actorOf(request), request.params.id),
   );
@@ -106,7 +126,13 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     '/persons/:id/biometrics/:templateId',
     {
       config: { permission: 'biometrics.enrol' },
-      schema: { params: TemplateParams, querystring: EraseInput.partial(), tags, summary: 'Erase a template (reason in ?reason= or JSON {reason}); audited' },
+      schema: {
+        params: TemplateParams,
+        querystring: EraseInput.partial(),
+        tags,
+        summary: 'Erase a template (reason in ?reason= or JSON {reason}); audited',
+        response: { 200: TemplateResponse, ...errorResponses(409) },
+      },
     },
     async (request) => {
       const { reason } = EraseInput.parse({ ...(request.query as object), ...((request.body as object | undefined) ?? {}) });
@@ -119,7 +145,12 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     {
       config: { permission: 'biometrics.read' },
       bodyLimit: IMAGE_BODY_LIMIT,
-      schema: { querystring: VerifyInput.partial(), tags, summary: `1:1 verification of a claimed person (?personId&modality[&fingerPosition][&dpi]). ${HOW}` },
+      schema: {
+        querystring: VerifyInput.partial(),
+        tags,
+        summary: `1:1 verification of a claimed person (?personId&modality[&fingerPosition][&dpi]). ${HOW}`,
+        response: { 200: VerificationResponse, ...errorResponses(503) },
+      },
     },
     async (request) => {
       const { image, fields } = imageRequest(request, VerifyJson);
@@ -138,7 +169,12 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     {
       config: { permission: 'biometrics.read' },
       bodyLimit: IMAGE_BODY_LIMIT,
-      schema: { querystring: IdentifyInput.partial(), tags, summary: `1:N identification: candidates with scores (?modality[&limit][&dpi]). ${HOW}` },
+      schema: {
+        querystring: IdentifyInput.partial(),
+        tags,
+        summary: `1:N identification: candidates with scores (?modality[&limit][&dpi]). ${HOW}`,
+        response: { 200: IdentificationResponse, ...errorResponses(503) },
+      },
     },
     async (request) => {
       const { image, fields } = imageRequest(request, IdentifyJson);
@@ -150,19 +186,29 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     '/biometrics/verifications/:id',
     {
       config: { permission: 'biometrics.read' },
-      schema: { params: IdParams, tags, summary: 'A recorded verification (the reference marks and events carry)' },
+      schema: {
+        params: IdParams,
+        tags,
+        summary: 'A recorded verification (the reference marks and events carry)',
+        response: { 200: RecordedVerificationResponse },
+      },
     },
     async (request) => bio.verification(actorOf(request), request.params.id),
   );
 
   r.get(
     '/biometrics/duplicates',
-    { config: { permission: 'biometrics.read' }, schema: { querystring: CasesQuery, tags, summary: 'Duplicate-identity cases (both persons in scope)' } },
+    {
+      config: { permission: 'biometrics.read' },
+      schema: { querystring: CasesQuery, tags, summary: 'Duplicate-identity cases (both persons in scope)', response: { 200: z.array(CaseResponse) } },
+    },
     async (request) => bio.duplicates(actorOf(request), request.query),
   );
 
-  r.get('/biometrics/duplicates/:id', { config: { permission: 'biometrics.read' }, schema: { params: IdParams, tags } }, async (request) =>
-    bio.duplicate(actorOf(request), request.params.id),
+  r.get(
+    '/biometrics/duplicates/:id',
+    { config: { permission: 'biometrics.read' }, schema: { params: IdParams, tags, summary: 'A duplicate-identity case', response: { 200: CaseResponse } } },
+    async (request) => bio.duplicate(actorOf(request), request.params.id),
   );
 
   r.post(
@@ -174,6 +220,7 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
         body: DecideBody,
         tags,
         summary: 'Decide a case: same_person (records linked, none deleted) or different_persons, with a reason',
+        response: { 200: CaseResponse, ...errorResponses(409) },
       },
     },
     async (request) => bio.decide(actorOf(request), request.params.id, request.body),
@@ -181,7 +228,14 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
 
   r.get(
     '/biometrics/status',
-    { config: { permission: 'biometrics.read' }, schema: { tags, summary: 'Gallery sizes, model tags, thresholds with their target FMR' } },
+    {
+      config: { permission: 'biometrics.read' },
+      schema: {
+        tags,
+        summary: 'Gallery sizes, model tags, thresholds with their target FMR',
+        response: { 200: BiometricsStatusResponse, ...errorResponses(503) },
+      },
+    },
     async (request) => bio.status(actorOf(request)),
   );
 };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../platform/errors';
@@ -21,6 +22,17 @@ import {
   type TemplateHit,
   type Threshold,
 } from './biometrics.domain';
+import type {
+  BiometricsStatusResponse,
+  CandidateResponse,
+  CaseResponse,
+  DuplicateNoticeResponse,
+  EnrolResponse,
+  IdentificationResponse,
+  PersonBiometricsResponse,
+  TemplateResponse,
+  VerificationResponse,
+} from './biometrics.dto';
 import {
   eraseTemplate,
   findCase,
@@ -85,92 +97,15 @@ export interface BiometricsOptions {
   faceWorkers?: number;
 }
 
-export interface TemplateView {
-  id: string;
-  personId: string;
-  modality: Modality;
-  fingerPosition: number | null;
-  model: string;
-  modelVersion: string;
-  /** 0..100 (faces: the capture's quality score x 100; fingerprints: NFIQ-like image quality). */
-  quality: number | null;
-  createdAt: Date;
-  createdBy: string | null;
-  erasedAt: Date | null;
-  eraseReason: string | null;
-}
-
-export interface DuplicateNotice {
-  caseId: string;
-  /** Null when the resembling person is outside the caller's scope (the case still waits for someone who may see both). */
-  existingPersonId: string | null;
-  score: number;
-}
-
-export interface EnrolResult {
-  template: TemplateView;
-  /** The template this enrolment replaced (erased), if the slot held one. */
-  replacedTemplateId: string | null;
-  /** Duplicate cases opened by this enrolment: a registrar decides each; nothing is merged automatically. */
-  duplicates: DuplicateNotice[];
-  threshold: Threshold;
-}
-
-export interface VerificationView {
-  id: string;
-  kind: 'verify' | 'identify';
-  personId: string | null;
-  modality: Modality;
-  fingerPosition: number | null;
-  result: 'match' | 'no_match' | 'candidates' | 'no_candidates';
-  match: boolean | null;
-  score: number | null;
-  threshold: number;
-  targetFmr: number;
-  model: string;
-  purpose: string;
-  at: Date;
-  by: string;
-}
-
-export interface CandidateView {
-  personId: string;
-  score: number;
-  fingerPosition: number | null;
-  /** The person's primary name, only for callers who may read person records. */
-  name: string | null;
-}
-
-export interface IdentificationView extends VerificationView {
-  candidates: CandidateView[];
-}
-
-export interface CaseView {
-  id: string;
-  status: string;
-  modality: Modality;
-  newPersonId: string;
-  existingPersonId: string;
-  score: number;
-  threshold: number;
-  targetFmr: number;
-  createdAt: Date;
-  decision: {
-    at: Date;
-    by: string | null;
-    reason: string | null;
-    survivingPersonId: string | null;
-    reviewOn: string | null;
-  } | null;
-}
-
-export interface PersonBiometricsView {
-  personId: string;
-  templates: TemplateView[];
-  duplicateCases: CaseView[];
-  /** Records a registrar decided are this same person (both kept, linked by the decided case). */
-  samePersonAs: { personId: string; caseId: string; survivingPersonId: string }[];
-}
+export type TemplateView = z.output<typeof TemplateResponse>;
+export type DuplicateNotice = z.output<typeof DuplicateNoticeResponse>;
+export type EnrolResult = z.output<typeof EnrolResponse>;
+export type VerificationView = z.output<typeof VerificationResponse>;
+export type CandidateView = z.output<typeof CandidateResponse>;
+export type IdentificationView = z.output<typeof IdentificationResponse>;
+export type CaseView = z.output<typeof CaseResponse>;
+export type PersonBiometricsView = z.output<typeof PersonBiometricsResponse>;
+export type BiometricsStatus = z.output<typeof BiometricsStatusResponse>;
 
 interface Probe {
   modality: Modality;
@@ -721,12 +656,7 @@ export class BiometricsService {
   }
 
   /** Gallery sizes, model tags and the thresholds in force, each with the false-match rate it targets. */
-  async status(actor: Actor): Promise<{
-    face: { model: string; templates: number; otherModels: Record<string, number>; verify: Threshold; identify: Threshold };
-    fingerprint: { model: string; templates: number; verify: Threshold; identify: Threshold };
-    unreadableTemplates: number;
-    keyId: string;
-  }> {
+  async status(actor: Actor): Promise<BiometricsStatus> {
     requirePermission(actor, 'biometrics.read');
     const face = await this.face();
     await Promise.all([this.sync('face'), this.sync('fingerprint')]);

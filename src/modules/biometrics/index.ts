@@ -18,6 +18,7 @@ export {
   type CandidateView,
   type CaseView,
   type PersonBiometricsView,
+  type BiometricsStatus,
 } from './biometrics.service';
 export {
   MODALITIES,
