@@ -96,3 +96,8 @@ export async function unitCodes(db: Db, facilityId: string): Promise<Map<string,
   const rows = await queryRows<{ id: string; code: string }>(db, sql`select id, code from units where facility_id = ${facilityId}`);
   return new Map(rows.map((r) => [r.id, r.code]));
 }
+
+/** The alerts a roll call's close raised (its Delta, mass absence, repeated absences), oldest first. */
+export async function alertsOfRollcall(db: Db, rollcallId: string): Promise<AlertRow[]> {
+  return db.select().from(alerts).where(eq(alerts.rollcallId, rollcallId)).orderBy(alerts.raisedAt, alerts.id);
+}

@@ -6,7 +6,11 @@ export {
   type VerificationInfo,
   type VerificationScope,
   type EventView,
+  type AppendOptions,
+  placementSummaries,
 } from './custody.service';
+export type { CustodyPorts, CustodyPersons, CustodyFacilities } from './custody.ports';
+export { CustodyEventAppended, LedgerChainBroken } from './custody.events';
 export {
   EVENT_TYPES,
   CUSTODY_STATUSES,

@@ -3,10 +3,9 @@ export {
   RegistryService,
   type PersonView,
   type PersonSummary,
-  type PlacementSummary,
-  type PlacementReader,
-  type PersonChangeListener,
 } from './registry.service';
+export type { PlacementSummary, RegistryPorts } from './registry.ports';
+export { PersonChanged } from './registry.events';
 export {
   detectScript,
   nameSearchKey,

@@ -7,8 +7,9 @@ export {
   type ClosedRollcall,
   type MisplacedPerson,
   type MarksReceipt,
-  type AfterCloseHook,
 } from './rollcalls.service';
+export type { RollcallsPorts, RollcallLedger } from './rollcalls.ports';
+export { RollcallOpened, RollcallMarksRecorded, RollcallClosed, RollcallCancelled } from './rollcalls.events';
 export {
   MARK_RESULTS,
   EXCUSE_REASONS,

@@ -11,12 +11,13 @@ export {
   type VersionView,
   type HitView,
   type NewHit,
-  type NewHitsListener,
   type ScreeningRunResult,
   type ListUpdateRunResult,
   type ScreenOptions,
   type ScreenPhases,
 } from './screening.service';
+export { ScreeningHitsRecorded, WatchlistVersionImported } from './screening.events';
+export { screeningConsumers } from './screening.consumers';
 export {
   parseList,
   parseUnConsolidated,

@@ -5,9 +5,11 @@ import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
+import type { Outbox } from '../../platform/outbox';
 import { requirePermission, systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import { possiblyMinor, type RegistryService } from '../registry';
+import { ScreeningHitsRecorded, WatchlistVersionImported } from './screening.events';
 import { adultCutoff, candidateAction, personScreenHash, SCREENING_RULES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
 import { diffList, entryContentHash, entryScreenHash, parseList, type ListFormat, type ListStats, type OfacFiles, type WatchEntry } from './screening.lists';
 import { preparePerson, WatchlistIndex, type Candidate, type MatchStats } from './screening.matcher';
@@ -128,8 +130,6 @@ export interface NewHit {
   trigger: string;
 }
 
-export type NewHitsListener = (hits: NewHit[]) => void | Promise<void>;
-
 export interface ScreenOptions {
   /** Screen possible minors too: only for an explicit, reasoned request. */
   includeMinors?: boolean;
@@ -205,7 +205,6 @@ function toDate(v: string | Date | null): Date | null {
  * decides. Possible minors are screened only on an explicit request with a reason.
  */
 export class ScreeningService {
-  private readonly listeners: NewHitsListener[] = [];
   private index: { stamp: string; index: WatchlistIndex } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private comingOfAgeTimer: ReturnType<typeof setInterval> | null = null;
@@ -215,19 +214,25 @@ export class ScreeningService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
+    private readonly outbox: Outbox,
     private readonly registry: RegistryService,
     private readonly logger: Logger,
     private readonly threshold: number = SCREENING_RULES.threshold,
   ) {}
 
-  /** Called after new hits are committed (the alerts module raises an alert from here). */
-  onNewHits(listener: NewHitsListener): void {
-    this.listeners.push(listener);
-  }
-
   /** Runs screening work after the current work, in the background; errors are logged, never thrown at the caller. */
   enqueue(label: string, work: () => Promise<unknown>): void {
-    this.queue = this.queue.then(work).catch((err) => this.logger.error({ err, work: label }, 'screening work failed'));
+    this.exclusive(work).catch((err) => this.logger.error({ err, work: label }, 'screening work failed'));
+  }
+
+  /**
+   * Runs screening work after the work queued before it, one run at a time (two runs recording hits for the same pair
+   * at once could both record it), and returns its result or error to the caller (an outbox consumer).
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Resolves when the background screening queued so far has finished (tests, CLI). */
@@ -258,7 +263,7 @@ export class ScreeningService {
     const prepared = parsed.entries.map((e) => ({ entry: e, contentHash: entryContentHash(e), screenHash: entryScreenHash(e) }));
     let diff!: ReturnType<typeof diffList>;
     let withdrawnHits = 0;
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       await lockSource(tx, source);
       const current = await currentEntries(tx, source);
       const activeHashes = new Map([...current].filter(([, v]) => v.active).map(([ref, v]) => [ref, v.contentHash]));
@@ -355,9 +360,17 @@ export class ScreeningService {
           withdrawnHits,
         },
       });
+      // screening of the registry against what this release added or changed follows from this event
+      this.outbox.emit(tx, WatchlistVersionImported, {
+        versionId,
+        source,
+        added: diff.added.length,
+        removed: diff.removed.length,
+        changed: diff.changed.length,
+        withdrawnHits,
+      });
     });
     this.index = null;
-    this.enqueue('list update', () => this.screenListUpdates(`list_update:${source}:${versionId}`));
     const version = (await findVersion(this.db, versionId))!;
     return { ...this.versionView(version), changes: { added: diff.added, removed: diff.removed, changed: diff.changed } };
   }
@@ -675,8 +688,7 @@ export class ScreeningService {
 
   private async recordMatched(matched: Matched, trigger: string): Promise<ScreeningRunResult> {
     const result: ScreeningRunResult = { trigger, screened: matched.screened, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
-    const created = await this.recordCandidates(matched.found, trigger, result);
-    await this.notify(created);
+    await this.recordCandidates(matched.found, trigger, result);
     return result;
   }
 
@@ -752,22 +764,14 @@ export class ScreeningService {
           details: { hitId: h.hitId, source: h.source, ref: h.ref, trigger },
         })),
       );
+      if (created.length > 0) {
+        this.outbox.emit(tx, ScreeningHitsRecorded, { hits: created }, { subjects: { personIds: created.map((h) => h.personId) } });
+      }
     };
     if (tx0) await work(tx0);
-    else await this.db.transaction(work);
+    else await this.outbox.transaction(work);
     result.newHits += created.length;
     return created;
-  }
-
-  private async notify(created: NewHit[]): Promise<void> {
-    if (created.length === 0) return;
-    for (const l of this.listeners) {
-      try {
-        await l(created);
-      } catch (err) {
-        this.logger.error({ err }, 'a new-hit listener failed');
-      }
-    }
   }
 
   /**
@@ -786,8 +790,7 @@ export class ScreeningService {
     const index = await this.currentIndex();
     const result: ScreeningRunResult = { trigger: 'request', screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
     let minor = false;
-    let created: NewHit[] = [];
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       const view = await this.registry.loadInScope(tx, actor, personId);
       minor = view.possiblyMinor;
       const [person] = await loadScreenPersons(tx, [personId]);
@@ -797,7 +800,7 @@ export class ScreeningService {
         result.screened = 1;
         if (candidates.length) found.push({ person, personHash: personScreenHash(person), candidates });
       }
-      created = await this.recordCandidates(found, `request:${actor.username}`, result, tx);
+      await this.recordCandidates(found, `request:${actor.username}`, result, tx);
       await insertRequest(tx, {
         id: this.ids.next(),
         personId,
@@ -815,7 +818,6 @@ export class ScreeningService {
         details: { reason: why, possiblyMinor: minor, candidates: result.candidates, newHits: result.newHits },
       });
     });
-    await this.notify(created);
     return { personId, minor, result, hits: await this.hits(actor, { personId, limit: 200, offset: 0 }) };
   }
 

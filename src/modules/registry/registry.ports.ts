@@ -1,0 +1,18 @@
+import type { Db } from '../../platform/db/database';
+
+/** Where a person is now, as the custody ledger's placement projection says (the registry shows it on the record). */
+export interface PlacementSummary {
+  status: string;
+  facilityId: string | null;
+  unitId: string | null;
+  destinationFacilityId: string | null;
+  outReason: string | null;
+  since: Date;
+}
+
+export interface RegistryPorts {
+  /** Current placements of these persons (custody's read model); persons never admitted are absent. */
+  placements(db: Db, personIds: string[]): Promise<Map<string, PlacementSummary>>;
+  /** Whether a facility exists (an enrolment names the facility that enrols). */
+  facilityExists(db: Db, facilityId: string): Promise<boolean>;
+}
