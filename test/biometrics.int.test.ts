@@ -391,7 +391,8 @@ describe('template key and lazy face engine', () => {
       await first.biometrics.enrolFingerprint(adminActor, person, 1, await readSample('fvc2002-db2b', '101_1'), DPI);
       const st = statSync(join(dir, 'template.key'));
       expect(st.mode & 0o777).toBe(0o600);
-      expect((first.biometrics as unknown as { engine?: unknown }).engine).toBeUndefined();
+      // the engine is held by the service's galleries (biometrics.galleries.ts), next to the template key
+      expect((first.biometrics as unknown as { galleries: { engine?: unknown } }).galleries.engine).toBeUndefined();
       await first.close();
 
       const second = await openApp({ dataDir: dir });

@@ -3,17 +3,7 @@ import type { Database, Db } from '../db/database';
 import type { Logger } from '../logger';
 import type { DomainEvent, EventDefinition } from './events';
 import type { Outbox } from './outbox';
-import {
-  consumerRows,
-  ensureConsumer,
-  lockConsumer,
-  readCheckpoint,
-  readEvents,
-  readHead,
-  readHeads,
-  recordFailure,
-  saveCheckpoint,
-} from './outbox.repository';
+import { consumerRows, ensureConsumer, lockConsumer, readBatch, readHeads, recordFailure, saveCheckpoint } from './outbox.repository';
 
 interface ConsumerBase {
   /** Stable name (`<module>.<reaction>`): the checkpoint is stored under it; renaming it replays the stream. */
@@ -78,10 +68,13 @@ export class Dispatcher {
     outbox.onCommitted((keys) => this.wake(keys));
   }
 
-  /** Looks for new events now: the consumers of these kinds, or every consumer when the kinds are not known. */
+  /**
+   * Looks for new events now: after a commit of this process, the consumers of the kinds it wrote, in this site's
+   * stream; else (`null`: another process's commit, the poll, a start) every consumer in every site's stream.
+   */
   wake(keys: ReadonlySet<string> | null = null): void {
     if (this.stopped) return;
-    for (const loop of this.loops) if (keys === null || loop.handlesAny(keys)) loop.wake();
+    for (const loop of this.loops) if (keys === null || loop.handlesAny(keys)) loop.wake(keys === null);
   }
 
   /** A serving process: LISTEN for other processes' commits, poll every `pollMs` as a safety net, deliver the backlog. */
@@ -139,7 +132,10 @@ class ConsumerLoop {
   private again = false;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
-  private readonly ensured = new Set<string>();
+  /** A wake asked for every site's stream (not only this site's). */
+  private allSites = true;
+  /** Checkpoints read or written by this process, per site (authoritative only where one process owns the database). */
+  private readonly checkpoints = new Map<string, number>();
   private readonly types: string[];
   private readonly wanted: Set<string>;
 
@@ -160,7 +156,8 @@ class ConsumerLoop {
     return false;
   }
 
-  wake(): void {
+  wake(allSites = true): void {
+    if (allSites) this.allSites = true;
     if (this.stopped() || this.retryTimer) return;
     if (this.running) {
       this.again = true;
@@ -180,8 +177,9 @@ class ConsumerLoop {
     do {
       this.again = false;
       try {
-        const heads = await readHeads(this.database.db);
-        for (const [siteId] of heads) {
+        const sites = this.allSites ? [...(await readHeads(this.database.db)).keys()] : [this.outbox.siteId];
+        this.allSites = false;
+        for (const siteId of sites) {
           while ((await this.pass(siteId)) === 'more') {
             if (this.stopped()) return;
           }
@@ -199,12 +197,13 @@ class ConsumerLoop {
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.failures, 10));
     this.logger.error({ err, consumer: this.consumer.name, failures: this.failures, retryInMs: delay }, 'outbox consumer failed; will retry');
     try {
-      for (const siteId of this.ensured)
+      for (const siteId of this.checkpoints.keys())
         await recordFailure(this.database.db, this.consumer.name, siteId, String((err as Error)?.message ?? err), this.clock.now());
     } catch {
       // the database itself may be what failed
     }
     if (this.stopped()) return;
+    this.allSites = true;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.wake();
@@ -212,55 +211,48 @@ class ConsumerLoop {
     this.retryTimer.unref();
   }
 
-  private async ensure(siteId: string): Promise<void> {
-    if (this.ensured.has(siteId)) return;
-    await ensureConsumer(this.database.db, this.consumer.name, siteId, 0, this.clock.now());
-    this.ensured.add(siteId);
+  /** The checkpoint row exists (created at the stream's beginning); returns the checkpoint this process knows. */
+  private async ensure(siteId: string): Promise<number> {
+    const known = this.checkpoints.get(siteId);
+    if (known !== undefined) return known;
+    const seq = await ensureConsumer(this.database.db, this.consumer.name, siteId, 0, this.clock.now());
+    this.checkpoints.set(siteId, seq);
+    return seq;
   }
 
   /** One delivery for one site: 'more' when a full batch went (there may be more), 'done' when caught up or busy. */
   private async pass(siteId: string): Promise<'more' | 'done'> {
-    await this.ensure(siteId);
+    const known = await this.ensure(siteId);
     const limit = this.consumer.batchSize ?? 500;
     const c = this.consumer;
-    const select = async (db: Db, checkpoint: number) => {
-      const head = await readHead(db, siteId);
-      if (head <= checkpoint) return null;
-      const events = await readEvents(db, { siteId, afterSeq: checkpoint, uptoSeq: head, types: this.types, limit });
+    const deliver = async (db: Db, checkpoint: number, handle: (events: DomainEvent[]) => Promise<void>): Promise<'more' | 'done'> => {
+      const { head, events } = await readBatch(db, { siteId, afterSeq: checkpoint, types: this.types, limit });
+      if (head <= checkpoint) return 'done';
       const upto = events.length === limit ? events[events.length - 1]!.seq : head;
-      return { events: events.filter((e) => this.wanted.has(`${e.type}@${e.version}`)), upto };
+      const wanted = events.filter((e) => this.wanted.has(`${e.type}@${e.version}`));
+      if (wanted.length > 0) await handle(wanted);
+      await saveCheckpoint(db, c.name, siteId, upto, this.clock.now());
+      this.checkpoints.set(siteId, upto);
+      return upto < head ? 'more' : 'done';
     };
     if (c.transactional) {
       return this.outbox.transaction(async (tx) => {
         const checkpoint = await lockConsumer(tx, c.name, siteId);
         if (checkpoint === null) return 'done'; // another process is delivering it
-        const batch = await select(tx, checkpoint);
-        if (!batch) return 'done';
-        if (batch.events.length > 0) await c.handle(tx, batch.events);
-        await saveCheckpoint(tx, c.name, siteId, batch.upto, this.clock.now());
-        return batch.upto === (await readHead(tx, siteId)) ? 'done' : 'more';
+        return deliver(tx, checkpoint, (events) => c.handle(tx, events));
       });
     }
     if (this.database.kind === 'pglite') {
-      // One process owns an embedded database: this loop is the only deliverer, no lock needed (and a transaction
-      // held open here would block the handler's own queries on PGlite's single connection).
-      const checkpoint = (await readCheckpoint(this.database.db, c.name, siteId)) ?? 0;
-      const batch = await select(this.database.db, checkpoint);
-      if (!batch) return 'done';
-      if (batch.events.length > 0) await c.handle(batch.events);
-      await saveCheckpoint(this.database.db, c.name, siteId, batch.upto, this.clock.now());
-      return 'more';
+      // One process owns an embedded database: this loop is the only deliverer and its checkpoint the truth, no lock
+      // needed (and a transaction held open here would block the handler's own queries on PGlite's one connection).
+      return deliver(this.database.db, known, (events) => c.handle(events));
     }
     // A server: hold the checkpoint's row lock in a transaction of its own while the handler works on other
     // connections, so that no other process delivers the same events meanwhile; a crash releases it.
     return this.database.db.transaction(async (claim) => {
       const checkpoint = await lockConsumer(claim, c.name, siteId);
       if (checkpoint === null) return 'done';
-      const batch = await select(claim, checkpoint);
-      if (!batch) return 'done';
-      if (batch.events.length > 0) await c.handle(batch.events);
-      await saveCheckpoint(claim, c.name, siteId, batch.upto, this.clock.now());
-      return 'more';
+      return deliver(claim, checkpoint, (events) => c.handle(events));
     });
   }
 }

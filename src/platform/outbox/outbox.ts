@@ -4,7 +4,7 @@ import { failpoint } from '../failpoints';
 import type { IdGenerator } from '../ids';
 import type { Logger } from '../logger';
 import { subjectsOf, type DomainEvent, type EventDefinition, type SubjectsInput } from './events';
-import { claimSeqs, insertOutboxRows, notifyOutbox, readEvents, readHeads, type OutboxRow } from './outbox.repository';
+import { readEvents, readHeads, writeOutboxRows, type NewOutboxRow } from './outbox.repository';
 
 /** NOTIFY channel that wakes other processes' dispatchers and live streams after a commit that wrote events. */
 export const OUTBOX_CHANNEL = 'custos_outbox';
@@ -88,12 +88,9 @@ export class Outbox {
 
   private async write(tx: Db, buffer: Pending[]): Promise<string[]> {
     const recordedAt = this.clock.now().toISOString();
-    const last = await claimSeqs(tx, this.siteId, buffer.length);
-    const first = last - buffer.length + 1;
-    const rows: OutboxRow[] = buffer.map((p, i) => {
+    const rows: NewOutboxRow[] = buffer.map((p) => {
       const subjects = subjectsOf(p.subjects);
       return {
-        seq: first + i,
         id: this.ids.next(),
         type: p.def.type,
         version: p.def.version,
@@ -105,8 +102,7 @@ export class Outbox {
         payload: p.payload,
       };
     });
-    await insertOutboxRows(tx, this.siteId, rows);
-    await notifyOutbox(tx, OUTBOX_CHANNEL, this.siteId);
+    await writeOutboxRows(tx, this.siteId, OUTBOX_CHANNEL, rows);
     return buffer.map((p) => p.def.key);
   }
 
@@ -121,7 +117,12 @@ export class Outbox {
 
   private afterCommit(keys: ReadonlySet<string> | null): void {
     for (const l of this.committed) l(keys);
-    if (this.live.size > 0) this.pumpLive();
+    if (this.live.size > 0 && (keys === null || this.liveWants(keys))) this.pumpLive();
+  }
+
+  private liveWants(keys: ReadonlySet<string>): boolean {
+    for (const wanted of this.live.values()) for (const k of keys) if (wanted.has(k)) return true;
+    return false;
   }
 
   /**
