@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database';
 import { NotFoundError } from '../../platform/errors';
 import { requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import type { RegistryService } from '../registry';
+import type { BiometricPersons } from './biometrics.ports';
 import { decideCase, type DecisionInput, type Modality } from './biometrics.domain';
 import { templateView, type TemplateView } from './biometrics.enrol';
 import { findCase, listCases, personCases, personTemplates, updateCase, type CaseRow } from './biometrics.repository';
@@ -41,7 +41,7 @@ export class BiometricCases {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly registry: RegistryService,
+    private readonly registry: BiometricPersons,
   ) {}
 
   async forPerson(actor: Actor, personId: string): Promise<PersonBiometricsView> {

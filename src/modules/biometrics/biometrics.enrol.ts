@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import { requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import type { RegistryService } from '../registry';
+import type { BiometricPersons } from './biometrics.ports';
 import {
   candidatesByPerson,
   checkImage,
@@ -67,7 +67,7 @@ export class BiometricEnrolment {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
-    private readonly registry: RegistryService,
+    private readonly registry: BiometricPersons,
     private readonly galleries: BiometricGalleries,
   ) {}
 

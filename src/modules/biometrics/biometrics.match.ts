@@ -4,7 +4,8 @@ import { DomainError, NotFoundError, ValidationError } from '../../platform/erro
 import type { IdGenerator } from '../../platform/ids';
 import { hasPermission, requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import type { PersonView, RegistryService } from '../registry';
+import type { PersonView } from '../registry';
+import type { BiometricPersons } from './biometrics.ports';
 import {
   candidatesByPerson,
   checkImage,
@@ -73,7 +74,7 @@ export class BiometricMatching {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
-    private readonly registry: RegistryService,
+    private readonly registry: BiometricPersons,
     private readonly galleries: BiometricGalleries,
   ) {}
 

@@ -4,7 +4,7 @@ import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import type { Actor } from '../access';
 import type { AuditService } from '../audit';
-import type { RegistryService } from '../registry';
+import type { BiometricPersons } from './biometrics.ports';
 import { BiometricCases, type CaseView, type PersonBiometricsView } from './biometrics.cases';
 import type { DecisionInput, FingerPosition, Threshold } from './biometrics.domain';
 import { BiometricEnrolment, type EnrolResult, type TemplateView } from './biometrics.enrol';
@@ -32,7 +32,7 @@ export class BiometricsService {
     clock: Clock,
     ids: IdGenerator,
     audit: AuditService,
-    registry: RegistryService,
+    registry: BiometricPersons,
     logger: Logger,
     opts: BiometricsOptions & { ephemeralKeyAllowed?: boolean } = {},
   ) {

@@ -48,3 +48,4 @@ export { Gallery } from './gallery';
 export function loadFaceModule(): Promise<typeof import('./face')> {
   return import('./face');
 }
+export type { BiometricPersons } from './biometrics.ports';

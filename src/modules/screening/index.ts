@@ -29,3 +29,4 @@ export {
 } from './screening.lists';
 export { SCREENING_RULES, HIT_STATUSES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
 export { WatchlistIndex, PartSimilarities, preparePerson, type MatchStats } from './screening.matcher';
+export type { ScreeningPersons } from './screening.ports';

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import { requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import type { RegistryService } from '../registry';
+import type { ScreeningPersons } from './screening.ports';
 import type { HitStatus, PairEvidence } from './screening.domain';
 import type { WatchEntry } from './screening.lists';
 import { findEntry, findHit, listHits, updateHit, type HitListRow } from './screening.repository';
@@ -37,7 +37,7 @@ export class ScreeningReview {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly registry: RegistryService,
+    private readonly registry: ScreeningPersons,
   ) {}
 
   private hitView(r: HitListRow): HitView {

@@ -7,7 +7,8 @@ import type { Logger } from '../../platform/logger';
 import type { Outbox } from '../../platform/outbox';
 import { requirePermission, systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import { possiblyMinor, type RegistryService } from '../registry';
+import { possiblyMinor } from '../registry';
+import type { ScreeningPersons } from './screening.ports';
 import { ScreeningHitsRecorded } from './screening.events';
 import { adultCutoff, candidateAction, personScreenHash, type HitStatus, type ScreenPerson } from './screening.domain';
 import { preparePerson, WatchlistIndex, type Candidate, type MatchStats } from './screening.matcher';
@@ -146,7 +147,7 @@ export class ScreeningRuns {
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
     private readonly outbox: Outbox,
-    private readonly registry: RegistryService,
+    private readonly registry: ScreeningPersons,
     private readonly logger: Logger,
     private readonly threshold: number,
     private readonly review: ScreeningReview,

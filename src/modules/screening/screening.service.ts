@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logger';
 import type { Outbox } from '../../platform/outbox';
 import type { Actor } from '../access';
 import type { AuditService } from '../audit';
-import type { RegistryService } from '../registry';
+import type { ScreeningPersons } from './screening.ports';
 import { SCREENING_RULES, type HitStatus } from './screening.domain';
 import { ScreeningImport, type ImportInput, type ImportResult, type VersionView } from './screening.import';
 import type { WatchEntry } from './screening.lists';
@@ -32,7 +32,7 @@ export class ScreeningService {
     ids: IdGenerator,
     audit: AuditService,
     outbox: Outbox,
-    registry: RegistryService,
+    registry: ScreeningPersons,
     logger: Logger,
     threshold: number = SCREENING_RULES.threshold,
   ) {
