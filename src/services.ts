@@ -88,7 +88,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   const screening = new ScreeningService(db, clock, ids, audit, outbox, registry, logger);
   // Templates and galleries load on first use (or services.biometrics.start()); the face engine only when a face is
   // first processed. Without a data folder or CUSTOS_TEMPLATE_KEY (tests) the key lives only in this process.
-  const biometrics = new BiometricsService(db, clock, ids, audit, registry, logger, {
+  const biometrics = new BiometricsService(db, clock, ids, audit, outbox, registry, logger, {
     ...opts.biometrics,
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,

@@ -260,7 +260,7 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
 
   it('a fresh service (a restart) rebuilds the gallery from the encrypted templates', async () => {
     const s = app.services;
-    const fresh = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.registry, silentLogger, {});
+    const fresh = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.outbox, s.registry, silentLogger, {});
     await fresh.start();
     const status = await fresh.status(adminActor);
     expect(status.fingerprint.templates).toBe(2);
@@ -276,7 +276,7 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
       code: 'biometrics.not_enrolled',
     });
     // Another key cannot open them: they are left out, never shown.
-    const wrong = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.registry, silentLogger, {
+    const wrong = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.outbox, s.registry, silentLogger, {
       env: { CUSTOS_TEMPLATE_KEY: randomBytes(32).toString('base64') },
     });
     const ws = await wrong.status(adminActor);

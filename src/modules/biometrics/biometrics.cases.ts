@@ -1,9 +1,11 @@
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
+import type { Outbox } from '../../platform/outbox';
 import { NotFoundError } from '../../platform/errors';
 import { requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { BiometricPersons } from './biometrics.ports';
+import { DuplicateCaseDecided } from './biometrics.events';
 import { decideCase, type DecisionInput, type Modality } from './biometrics.domain';
 import { templateView, type TemplateView } from './biometrics.enrol';
 import { findCase, listCases, personCases, personTemplates, updateCase, type CaseRow } from './biometrics.repository';
@@ -41,6 +43,7 @@ export class BiometricCases {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly outbox: Outbox,
     private readonly registry: BiometricPersons,
   ) {}
 
@@ -88,7 +91,7 @@ export class BiometricCases {
    */
   async decide(actor: Actor, id: string, input: DecisionInput & { reviewOn?: string }): Promise<CaseView> {
     requirePermission(actor, 'biometrics.enrol');
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       const row = await findCase(tx, id, true);
       if (!row) throw new NotFoundError('biometrics.case_not_found', `No duplicate case ${id}`);
       await this.registry.loadInScope(tx, actor, row.newPersonId);
@@ -119,6 +122,12 @@ export class BiometricCases {
         { action: 'biometrics.duplicate_decided', subjectType: 'person', subjectId: row.newPersonId, details },
         { action: 'biometrics.duplicate_decided', subjectType: 'person', subjectId: row.existingPersonId, details },
       ]);
+      this.outbox.emit(
+        tx,
+        DuplicateCaseDecided,
+        { caseId: id, decision: input.decision, survivingPersonId, newPersonId: row.newPersonId, existingPersonId: row.existingPersonId },
+        { occurredAt: at, subjects: { personIds: [row.newPersonId, row.existingPersonId] } },
+      );
     });
     return caseView((await findCase(this.db, id))!);
   }

@@ -2,9 +2,11 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
+import type { Outbox } from '../../platform/outbox';
 import { requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { BiometricPersons } from './biometrics.ports';
+import { DuplicateCaseOpened, TemplateEnrolled, TemplateErased } from './biometrics.events';
 import {
   candidatesByPerson,
   checkImage,
@@ -67,6 +69,7 @@ export class BiometricEnrolment {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
+    private readonly outbox: Outbox,
     private readonly registry: BiometricPersons,
     private readonly galleries: BiometricGalleries,
   ) {}
@@ -177,7 +180,7 @@ export class BiometricEnrolment {
     let replaced: TemplateMeta | undefined;
     const duplicates: DuplicateNotice[] = [];
     try {
-      await this.db.transaction(async (tx) => {
+      await this.outbox.transaction(async (tx) => {
         await this.registry.loadInScope(tx, actor, input.personId);
         replaced = await liveSlot(tx, input.personId, input.modality, input.position);
         if (replaced) await eraseTemplate(tx, replaced.id, now, actor.userId, 're-enrolled');
@@ -241,6 +244,35 @@ export class BiometricEnrolment {
               details: { newPersonId: r.newPersonId, existingPersonId: r.existingPersonId, modality: r.modality, score: r.score, threshold: r.threshold },
             })),
         ]);
+        this.outbox.emit(
+          tx,
+          TemplateEnrolled,
+          {
+            templateId: id,
+            personId: input.personId,
+            modality: input.modality,
+            fingerPosition: input.position,
+            model: input.model,
+            quality: input.quality,
+            replacedTemplateId: replaced?.id ?? null,
+          },
+          { subjects: { personIds: [input.personId] } },
+        );
+        for (const r of rows.filter((row) => opened.has(row.id))) {
+          this.outbox.emit(
+            tx,
+            DuplicateCaseOpened,
+            {
+              caseId: r.id,
+              newPersonId: r.newPersonId,
+              existingPersonId: r.existingPersonId,
+              modality: input.modality,
+              score: r.score,
+              threshold: r.threshold,
+            },
+            { subjects: { personIds: [r.newPersonId, r.existingPersonId] } },
+          );
+        }
       });
     } catch (err) {
       if (pgCode(err) === '23505') {
@@ -260,7 +292,7 @@ export class BiometricEnrolment {
   async erase(actor: Actor, personId: string, templateId: string, reason: string): Promise<TemplateView> {
     requirePermission(actor, 'biometrics.enrol');
     const now = this.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       await this.registry.loadInScope(tx, actor, personId);
       const t = await findTemplate(tx, templateId, true);
       if (!t || t.personId !== personId) throw new NotFoundError('biometrics.template_not_found', `Person ${personId} has no template ${templateId}`);
@@ -272,6 +304,12 @@ export class BiometricEnrolment {
         subjectId: personId,
         details: { templateId, modality: t.modality, fingerPosition: t.fingerPosition, reason },
       });
+      this.outbox.emit(
+        tx,
+        TemplateErased,
+        { templateId, personId, modality: t.modality as 'face' | 'fingerprint', fingerPosition: t.fingerPosition, reason },
+        { subjects: { personIds: [personId] } },
+      );
     });
     this.galleries.forget(templateId);
     return templateView((await findTemplate(this.db, templateId))!);

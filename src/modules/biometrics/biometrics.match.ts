@@ -2,10 +2,12 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { DomainError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
+import type { Outbox } from '../../platform/outbox';
 import { hasPermission, requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { PersonView } from '../registry';
 import type { BiometricPersons } from './biometrics.ports';
+import { PersonsIdentified, PersonVerified } from './biometrics.events';
 import {
   candidatesByPerson,
   checkImage,
@@ -74,6 +76,7 @@ export class BiometricMatching {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
+    private readonly outbox: Outbox,
     private readonly registry: BiometricPersons,
     private readonly galleries: BiometricGalleries,
   ) {}
@@ -144,7 +147,7 @@ export class BiometricMatching {
       byUser: actor.userId,
       byUsername: actor.username,
     };
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       await this.registry.loadInScope(tx, actor, input.personId);
       await insertVerification(tx, row);
       await this.audit.record(tx, actor, {
@@ -153,6 +156,12 @@ export class BiometricMatching {
         subjectId: input.personId,
         details: { verificationId: row.id, modality: row.modality, fingerPosition: position, result: row.result, score, threshold: threshold.threshold },
       });
+      this.outbox.emit(
+        tx,
+        PersonVerified,
+        { verificationId: row.id, personId: input.personId, modality: input.modality, result: row.result, score, threshold: threshold.threshold },
+        { subjects: { personIds: [input.personId] } },
+      );
     });
     return verificationView(row);
   }
@@ -199,7 +208,7 @@ export class BiometricMatching {
     const id = this.ids.next();
     const at = this.clock.now();
     const shown: CandidateView[] = [];
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       // Hidden persons are left out, not counted: an identification never tells a caller about records outside scope.
       for (const c of candidates) {
         if (shown.length >= k) break;
@@ -234,6 +243,12 @@ export class BiometricMatching {
         subjectId: id,
         details: { modality: input.modality, candidates: shown.map((c) => ({ personId: c.personId, score: c.score })), threshold: threshold.threshold },
       });
+      this.outbox.emit(
+        tx,
+        PersonsIdentified,
+        { verificationId: id, modality: input.modality, candidates: shown.map((c) => ({ personId: c.personId, score: c.score })) },
+        { subjects: { personIds: shown.map((c) => c.personId) } },
+      );
     });
     const view = verificationView((await findVerification(this.db, id))!);
     return { ...view, candidates: shown };

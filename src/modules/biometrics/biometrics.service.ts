@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
+import type { Outbox } from '../../platform/outbox';
 import type { Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { BiometricPersons } from './biometrics.ports';
@@ -32,14 +33,15 @@ export class BiometricsService {
     clock: Clock,
     ids: IdGenerator,
     audit: AuditService,
+    outbox: Outbox,
     registry: BiometricPersons,
     logger: Logger,
     opts: BiometricsOptions & { ephemeralKeyAllowed?: boolean } = {},
   ) {
     this.galleries = new BiometricGalleries(db, logger, opts);
-    this.enrolment = new BiometricEnrolment(db, clock, ids, audit, registry, this.galleries);
-    this.matching = new BiometricMatching(db, clock, ids, audit, registry, this.galleries);
-    this.cases = new BiometricCases(db, clock, audit, registry);
+    this.enrolment = new BiometricEnrolment(db, clock, ids, audit, outbox, registry, this.galleries);
+    this.matching = new BiometricMatching(db, clock, ids, audit, outbox, registry, this.galleries);
+    this.cases = new BiometricCases(db, clock, audit, outbox, registry);
   }
 
   /** Loads the key and both galleries now (servers call this at start; otherwise the first use does it). */

@@ -49,3 +49,4 @@ export function loadFaceModule(): Promise<typeof import('./face')> {
   return import('./face');
 }
 export type { BiometricPersons } from './biometrics.ports';
+export { TemplateEnrolled, TemplateErased, DuplicateCaseOpened, DuplicateCaseDecided, PersonVerified, PersonsIdentified } from './biometrics.events';

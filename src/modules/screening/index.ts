@@ -14,7 +14,7 @@ export type {
   ScreenPhases,
 } from './screening.runs';
 export type { HitView } from './screening.review';
-export { ScreeningHitsRecorded, WatchlistVersionImported } from './screening.events';
+export { ScreeningHitsRecorded, WatchlistVersionImported, ScreeningHitDecided } from './screening.events';
 export { screeningConsumers } from './screening.consumers';
 export {
   parseList,

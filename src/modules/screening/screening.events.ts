@@ -23,3 +23,10 @@ export const WatchlistVersionImported = defineEvent(
     withdrawnHits: z.number().int(),
   }),
 );
+
+/** An officer's decision on a hit, with the reason kept in the review (the event says what was decided). */
+export const ScreeningHitDecided = defineEvent(
+  'screening.hit_decided',
+  1,
+  z.object({ hitId: z.uuid(), personId: z.uuid(), decision: z.enum(['confirmed', 'dismissed']), source: z.string(), ref: z.string() }),
+);

@@ -1,8 +1,10 @@
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
+import type { Outbox } from '../../platform/outbox';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import { requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
+import { ScreeningHitDecided } from './screening.events';
 import type { ScreeningPersons } from './screening.ports';
 import type { HitStatus, PairEvidence } from './screening.domain';
 import type { WatchEntry } from './screening.lists';
@@ -37,6 +39,7 @@ export class ScreeningReview {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly outbox: Outbox,
     private readonly registry: ScreeningPersons,
   ) {}
 
@@ -93,7 +96,7 @@ export class ScreeningReview {
     const why = reason?.trim();
     if (!why || why.length < 3) throw new ValidationError('screening.reason_required', 'A decision needs a reason (at least 3 characters)');
     let personId = '';
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       const hit = await findHit(tx, id, true);
       if (!hit) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
       await this.registry.loadInScope(tx, actor, hit.personId);
@@ -119,6 +122,12 @@ export class ScreeningReview {
         subjectId: hit.personId,
         details: { hitId: id, source: hit.source, ref: hit.ref, reason: why },
       });
+      this.outbox.emit(
+        tx,
+        ScreeningHitDecided,
+        { hitId: id, personId: hit.personId, decision, source: hit.source, ref: hit.ref },
+        { occurredAt: now, subjects: { personIds: [hit.personId] } },
+      );
     });
     const [view] = (await this.hits(actor, { personId, limit: 1000, offset: 0 })).filter((h) => h.id === id);
     return view!;

@@ -36,7 +36,7 @@ export class ScreeningService {
     logger: Logger,
     threshold: number = SCREENING_RULES.threshold,
   ) {
-    this.review = new ScreeningReview(db, clock, audit, registry);
+    this.review = new ScreeningReview(db, clock, audit, outbox, registry);
     this.runs = new ScreeningRuns(db, clock, ids, audit, outbox, registry, logger, threshold, this.review);
     this.importer = new ScreeningImport(db, clock, ids, audit, outbox, this.runs);
   }
