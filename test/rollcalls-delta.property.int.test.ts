@@ -27,6 +27,7 @@ import {
 } from '../src/modules/rollcalls/rollcalls.domain';
 import type { AppendRequest } from '../src/modules/custody';
 import type { MarksInput } from '../src/modules/rollcalls';
+import type { FacilityView, UnitView } from '../src/modules/facilities';
 
 /** Runs per database; CUSTOS_PROPERTY_RUNS=500 searches longer (the default keeps the file near five seconds). */
 const RUNS = Number(process.env.CUSTOS_PROPERTY_RUNS ?? 25);
@@ -79,8 +80,11 @@ for (const target of await targets()) {
   describe(`the Delta in SQL agrees with rollcalls.domain on ${target}`, () => {
     let app: TestApp;
     let run = 0;
+    /** Where transfers go. */
+    let other: { facility: FacilityView; units: UnitView[] };
     beforeAll(async () => {
       app = await createTestApp(target);
+      other = await buildFacility(app.services, { code: `DLX${target}` }, 1);
     });
     afterAll(async () => app?.close());
 
@@ -110,7 +114,6 @@ for (const target of await targets()) {
       clock().advance(3_600_000);
       const s = app.services;
       const { facility, units } = await buildFacility(s, { code: `DLT${target[0]}${run}` }, w.units);
-      const { facility: other, units: otherUnits } = await buildFacility(s, { code: `DLX${target[0]}${run}` }, 1);
       const unitIds = units.map((u) => u.id);
       const unitAt = (i: number) => unitIds[i % unitIds.length]!;
       const ids = await s.registry.createMany(
@@ -128,10 +131,13 @@ for (const target of await targets()) {
       };
 
       // the world before the roll call
+      const admitted = w.persons.flatMap((p, i) =>
+        p.before === 'late' ? [] : [{ personId: ids[i]!, type: 'ADMITTED' as const, facilityId: facility.id, unitId: homeOf(i) }],
+      );
+      if (admitted.length) await s.custody.appendMany(adminActor, admitted);
       for (const [i, p] of w.persons.entries()) {
         const personId = ids[i]!;
         if (p.before === 'late') continue;
-        await tryAppend({ personId, type: 'ADMITTED', facilityId: facility.id, unitId: homeOf(i) });
         if (p.before === 'moved') {
           const from = await currentUnit(personId);
           const to = unitIds.find((u) => u !== from);
@@ -142,7 +148,7 @@ for (const target of await targets()) {
         } else if (p.before === 'unaccounted') {
           await tryAppend({ personId, type: 'UNACCOUNTED' });
         } else if (p.before === 'in_transit') {
-          await tryAppend({ personId, type: 'TRANSFER_DEPARTED', facilityId: other.id });
+          await tryAppend({ personId, type: 'TRANSFER_DEPARTED', facilityId: other.facility.id });
         } else if (p.before === 'escaped') {
           await tryAppend({ personId, type: 'ESCAPED' });
         } else if (p.before === 'released') {
@@ -172,11 +178,11 @@ for (const target of await targets()) {
           }
           switch (p.after) {
             case 'departed':
-              await tryAppend({ personId, type: 'TRANSFER_DEPARTED', facilityId: other.id });
+              await tryAppend({ personId, type: 'TRANSFER_DEPARTED', facilityId: other.facility.id });
               break;
             case 'arrived':
-              await tryAppend({ personId, type: 'TRANSFER_DEPARTED', facilityId: other.id });
-              await tryAppend({ personId, type: 'TRANSFER_ARRIVED', facilityId: other.id, unitId: otherUnits[0]!.id });
+              await tryAppend({ personId, type: 'TRANSFER_DEPARTED', facilityId: other.facility.id });
+              await tryAppend({ personId, type: 'TRANSFER_ARRIVED', facilityId: other.facility.id, unitId: other.units[0]!.id });
               break;
             case 'released':
               await tryAppend({ personId, type: 'RELEASED' });
@@ -214,9 +220,10 @@ for (const target of await targets()) {
         clock().advance(30_000);
         const now = clock().now().getTime();
         const marks: MarksInput['marks'] = [];
+        const units = new Map((await placements(ids)).map((p) => [p.personId, p.facilityId === facility.id ? p.unitId : null]));
         for (const m of batch.marks) {
           const personId = ids[m.person % ids.length]!;
-          const home = await currentUnit(personId);
+          const home = units.get(personId) ?? null;
           const unitId = m.where === 'home' ? (home ?? undefined) : m.where === 'other' ? unitAt(m.other) : undefined;
           marks.push({
             id: m.withId ? uuidv7() : undefined,
