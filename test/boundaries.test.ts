@@ -121,7 +121,7 @@ describe('each fence bites (test/fixtures/boundaries)', () => {
   });
 
   it('learns owners, publications and reads from the same files', () => {
-    expect(Object.fromEntries(report.owners)).toEqual({ alpha: ['alpha_things'], beta: ['beta_items', 'beta_secrets'] });
+    expect(Object.fromEntries(report.owners)).toEqual({ alpha: ['alpha_things'], beta: ['beta_items', 'beta_secrets'], platform: ['outbox_messages'] });
     expect(report.published.get('beta')).toEqual(['beta_items']);
     expect(Object.fromEntries(report.reads)).toEqual({ alpha: ['beta.beta_items'] });
   });

@@ -32,8 +32,9 @@
  * reading data shipped with the code at load (the names module's pair model and variant tables), sharp decoding an
  * image given as bytes, `new Date(value)` (a conversion).
  *
- * Fence "tables" (c): a module owns the tables its `*.schema.ts` files declare (`pgTable('name', ...)`), and every
- * table a migration creates has exactly one owner. A module publishes a table as a read model by re-exporting its
+ * Fence "tables" (c): a module owns the tables its `*.schema.ts` files declare (`pgTable('name', ...)`), the
+ * platform those its files declare (reached through its functions), and every table a migration creates has exactly
+ * one owner. A module publishes a table as a read model by re-exporting its
  * drizzle object from its `index.ts`. Outside the owner, SQL names a table only through that import
  * (`${placements}` in a `sql` template renders its name), so an import shows every cross-module read; writing a
  * read model (insert, update, delete) is refused.
@@ -271,9 +272,12 @@ export function checkBoundaries(rootDir: string): BoundaryReport {
   }
   const tables = new Map<string, TableInfo>();
   const owners = new Map<string, string[]>();
-  for (const file of files.filter((f) => /\.schema\.tsx?$/.test(f))) {
+  // the platform may own tables of its own (declared in any of its files): it reaches them through its functions, and
+  // modules name them in no SQL
+  for (const file of files.filter((f) => isCode(f) && (/\.schema\.tsx?$/.test(f) || f.startsWith('src/platform/')))) {
     const place = placeOf(file);
-    if (place.kind !== 'module') continue;
+    if (place.kind !== 'module' && place.kind !== 'platform') continue;
+    const owner = place.kind === 'module' ? place.module : 'platform';
     const s = source(file);
     for (const m of s.text.matchAll(/export\s+const\s+(\w+)\s*=\s*pgTable\(\s*['"]([A-Za-z0-9_]+)['"]/g)) {
       const [, exportName, table] = m;
@@ -282,8 +286,8 @@ export function checkBoundaries(rootDir: string): BoundaryReport {
         add('tables', file, m.index, 'table-owned-twice', `table ${table} is declared by module ${existing.module} (${existing.file}) as well`);
         continue;
       }
-      tables.set(table!, { module: place.module, exportName: exportName!, file });
-      owners.set(place.module, [...(owners.get(place.module) ?? []), table!]);
+      tables.set(table!, { module: owner, exportName: exportName!, file });
+      owners.set(owner, [...(owners.get(owner) ?? []), table!]);
     }
   }
   for (const file of files.filter((f) => f.startsWith('src/platform/db/migrations/') && f.endsWith('.sql'))) {
@@ -328,7 +332,7 @@ export function checkBoundaries(rootDir: string): BoundaryReport {
   for (const file of files.filter(isCode)) {
     const place = placeOf(file);
     if (place.kind === 'test' || place.kind === 'outside') continue;
-    const own = place.kind === 'module' ? place.module : null;
+    const own = place.kind === 'module' ? place.module : place.kind === 'platform' ? 'platform' : null;
     const who = own ?? file;
     const s = source(file);
     /** Local name -> table, for the read models this file imports from other modules' index files. */
@@ -352,9 +356,12 @@ export function checkBoundaries(rootDir: string): BoundaryReport {
         for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
           const info = tables.get(m[0].toLowerCase());
           if (!info || info.module === own) continue;
-          const how = publishedExports.get(info.module)?.has(info.exportName)
-            ? `import { ${info.exportName} } from module ${info.module}'s index and write \${${info.exportName}}`
-            : `module ${info.module} does not publish it: read what it publishes, or ask it to publish a read model`;
+          const how =
+            info.module === 'platform'
+              ? 'reach it through the platform functions that own it'
+              : publishedExports.get(info.module)?.has(info.exportName)
+                ? `import { ${info.exportName} } from module ${info.module}'s index and write \${${info.exportName}}`
+                : `module ${info.module} does not publish it: read what it publishes, or ask it to publish a read model`;
           add('tables', file, q.offset + m.index, 'foreign-table-in-sql', `names table ${m[0]} of module ${info.module} in raw SQL; ${how}`);
         }
         const expression = t.expressions[i]?.trim();
