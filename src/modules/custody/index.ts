@@ -30,3 +30,8 @@ export {
 } from './custody.domain';
 export { AppendEventBody, AppendBatchBody, PersonEventsParams, VerifyQuery, type AppendEventInput } from './custody.dto';
 export { findPlacements, countEventsByType } from './custody.repository';
+/**
+ * Read models: tables other modules may read (in SQL, through this import: `${placements}` renders the name), never
+ * write. The placement projection: each person's current status, facility, unit and transfer destination.
+ */
+export { placements } from './custody.schema';

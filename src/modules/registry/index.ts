@@ -30,3 +30,8 @@ export {
   type UpdatePersonInput,
 } from './registry.dto';
 export { findPersonRow, scopeCondition } from './registry.repository';
+/**
+ * Read models: tables other modules may read (in SQL, through this import: `${persons}` renders the name), never write.
+ * Who each person is: the person row (birth, enrolling facility), names in every script, nationalities, documents.
+ */
+export { persons, personNames, personNationalities, identityDocuments } from './registry.schema';

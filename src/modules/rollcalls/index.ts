@@ -38,3 +38,8 @@ export {
   type CancelRollcallInput,
 } from './rollcalls.dto';
 export { activeSchedules, rollcallsOpenedBetween, repeatedlyAbsent, type ScheduleRow } from './rollcalls.repository';
+/**
+ * Read models: tables other modules may read (in SQL, through this import), never write. The figures of every unit at
+ * every closed roll call: the Delta history.
+ */
+export { rollcallUnitResults } from './rollcalls.schema';
