@@ -7,8 +7,8 @@ import { openDatabase } from '../src/platform/db/database';
 import { migrate } from '../src/platform/db/migrate';
 import { createServices, type Services } from '../src/services';
 import { buildHttp } from '../src/main';
-import { seedDemo, DEMO_PASSWORD } from '../src/demo-seed';
-import { ScenarioClock, scenarioIds, SEED_START } from '../src/modules/scenario';
+import { seedDemo, DEMO_PASSWORD } from '../src/demo/demo-seed';
+import { ScenarioClock, scenarioIds, SEED_START } from '../src/demo/scenario';
 import { seedE2eWorld, type E2eWorld } from './seed';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -242,4 +242,55 @@ describe('enrolment and correction in the browser', () => {
       await context.close();
     }
   });
+
+  it('makes a new household from either form, and corrects sex, place of birth, marks and notes', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, server.url, 'registrar');
+    await page.waitForURL(/\/persons$/);
+    await page.goto(`${server.url}/persons/new`);
+    await settled(page);
+    await page.getByTestId('name-1-full').fill('Rasha Hamid al-Obeidi');
+    await page.getByTestId('enrol-submit').click();
+    await page.getByText('Choose the sex (Unknown when it is not known)').waitFor();
+    await page.getByTestId('sex').getByText('Female', { exact: true }).click();
+    await page.getByTestId('birth-year').fill('1980');
+    await page.getByTestId('admit').uncheck();
+    await page.getByTestId('household-mode').getByText('New household', { exact: true }).click();
+    await page.getByTestId('enrol-submit').click();
+    await page.getByText('Give the new household a label').waitFor();
+    await page.getByTestId('household-label').fill('al-Obeidi family, tent 3');
+    await page.getByLabel('Distinguishing marks').fill('scar on the left hand\n\ntattoo');
+    await page.getByLabel('Notes').fill('arrived with two children');
+    await page.getByTestId('enrol-submit').click();
+    await page.waitForURL(/\/persons\/[0-9a-f-]{36}\?purpose=registration$/);
+    const id = new URL(page.url()).pathname.split('/')[2]!;
+    const enrolled = await apiAs<PersonView & { householdId: string | null; distinguishingMarks: string[]; notes: string | null }>(
+      page,
+      `/persons/${id}?purpose=registration`,
+    );
+    expect(enrolled).toMatchObject({ sex: 'F', distinguishingMarks: ['scar on the left hand', 'tattoo'], notes: 'arrived with two children' });
+    expect(enrolled.householdId).toBeTruthy();
+
+    await page.goto(`${server.url}/persons/${id}/edit?purpose=registration`);
+    await page.getByTestId('details-form').waitFor();
+    await expect(page.getByTestId('edit-sex').locator('input:checked').getAttribute('value')).resolves.toBe('F');
+    await page.getByTestId('edit-sex').getByText('Unknown', { exact: true }).click();
+    await page.getByTestId('edit-place-of-birth').fill('Raqqa');
+    await page.getByTestId('edit-marks').fill('scar on the left hand');
+    await page.getByTestId('edit-notes').fill('arrived with three children');
+    await page.getByTestId('household-mode').getByText('New household', { exact: true }).click();
+    await page.getByTestId('household-label').fill('al-Obeidi family, tent 9');
+    await page.getByTestId('edit-reason').fill('checked with the person');
+    await page.getByTestId('edit-save').click();
+    await page.waitForURL(new RegExp(`/persons/${id}\\?purpose=registration$`));
+    const corrected = await apiAs<PersonView & { householdId: string | null; distinguishingMarks: string[]; notes: string | null }>(
+      page,
+      `/persons/${id}?purpose=registration`,
+    );
+    expect(corrected).toMatchObject({ sex: 'U', placeOfBirth: 'Raqqa', distinguishingMarks: ['scar on the left hand'], notes: 'arrived with three children' });
+    expect(corrected.householdId).toBeTruthy();
+    expect(corrected.householdId).not.toBe(enrolled.householdId);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -68,7 +68,7 @@ beforeAll(async () => {
       body: xml,
     });
     expect(imported.status).toBe(201);
-    await s.screening.idle();
+    await s.settle();
   };
   const pendingHits = async (ref: string) => {
     const pending = await fetch(`${server.url}/api/v1/screening/hits?status=pending`, { headers: { authorization: `Bearer ${token}` } });
@@ -83,7 +83,7 @@ beforeAll(async () => {
     { names: [{ full: 'Salim Omar Farouq al-Dulaimi' }], sex: 'M', birthDate: '1975', nationalities: ['IRQ'], facilityId: hol },
     { names: [{ full: 'Saleem Umar Faruq al-Dulaymi' }], sex: 'M', birthDate: '1975', nationalities: ['IRQ'], facilityId: hol },
   ]);
-  await s.screening.idle();
+  await s.settle();
   hitIds = await pendingHits('QDi.990');
   expect(hitIds).toHaveLength(2);
   const removedEntryHits = await pendingHits('QDi.991');

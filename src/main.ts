@@ -66,7 +66,10 @@ export async function bootstrapAdmin(services: Services): Promise<{ username: st
 export async function serve(services: Services, opts: { port: number; host: string }): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildHttp(services, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
   await app.listen({ port: opts.port, host: opts.host });
-  // The alert scheduler (missed roll calls, escalation, capacity) and alerts relayed from other processes.
+  // The modules' reactions to domain events: what other processes commit (NOTIFY, and a poll as a safety net), and
+  // whatever was committed but not yet delivered before this process started (a crash, a kill).
+  await services.dispatcher.start({ pollMs: Number(process.env.CUSTOS_OUTBOX_POLL_MS) || 5_000 });
+  // The alert scheduler (missed roll calls, escalation, capacity).
   await services.alerts.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 15_000 });
   // Both hash chains walked in full now and every 10 minutes: the monitor view's tail checks rest on these walks.
   const checkEvery = Number(process.env.CUSTOS_CHAIN_CHECK_MS) || 10 * 60_000;

@@ -1,17 +1,17 @@
-import { Bus } from './platform/bus';
 import { systemClock, type Clock } from './platform/clock';
 import type { Database } from './platform/db/database';
 import { uuidV7Ids, type IdGenerator } from './platform/ids';
 import { silentLogger, type Logger } from './platform/logger';
-import { AccessService, DEFAULT_ACCESS_CONFIG, systemActor, type AccessConfig } from './modules/access';
+import { Dispatcher, Outbox } from './platform/outbox';
+import { AccessService, DEFAULT_ACCESS_CONFIG, type AccessConfig } from './modules/access';
 import { AuditService } from './modules/audit';
-import { CustodyService } from './modules/custody';
+import { CustodyService, placementSummaries } from './modules/custody';
 import { FacilitiesService } from './modules/facilities';
 import { RegistryService } from './modules/registry';
 import { ReportsService } from './modules/reports';
 import { RollcallsService } from './modules/rollcalls';
-import { AlertsService, type AlertDraft } from './modules/alerts';
-import { ScreeningService } from './modules/screening';
+import { AlertsService, alertConsumers } from './modules/alerts';
+import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
 
 export interface ServiceOptions {
@@ -31,9 +31,12 @@ export interface Services {
   database: Database;
   clock: Clock;
   ids: IdGenerator;
-  bus: Bus;
   logger: Logger;
   siteId: string;
+  /** Domain events, written in the transaction of each change (platform/outbox). */
+  outbox: Outbox;
+  /** Delivers the outbox to the modules' consumers (alert rules, screening). */
+  dispatcher: Dispatcher;
   audit: AuditService;
   access: AccessService;
   facilities: FacilitiesService;
@@ -43,102 +46,106 @@ export interface Services {
   rollcalls: RollcallsService;
   alerts: AlertsService;
   screening: ScreeningService;
+  biometrics: BiometricsService;
+  /**
+   * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
+   * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
+   */
+  settle(): Promise<void>;
   /**
    * Ends everything in order: the alert scheduler, the periodic chain checks, the scheduled screening of persons come
-   * of age, screening still running in the
-   * background, the face workers, then the database. Every process (server, CLI command, test, benchmark) closes through here.
+   * of age, the delivery of what is pending to the consumers, screening still running, the face workers, then the
+   * database. Every process (server, CLI command, test, benchmark) closes through here.
    */
   close(): Promise<void>;
-  biometrics: BiometricsService;
 }
 
+/**
+ * The composition root of the modules: it only wires. Each service receives what it needs through its constructor
+ * (other modules through the ports each declares in its `<module>.ports.ts`), and the modules' reactions to each
+ * other's events are outbox consumers that each module declares (`<module>.consumers.ts`).
+ */
 export function createServices(database: Database, opts: ServiceOptions = {}): Services {
   const { db } = database;
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? uuidV7Ids;
-  const bus = new Bus();
-  const siteId = opts.siteId ?? process.env.CUSTOS_SITE_ID ?? 'hq';
-  const audit = new AuditService(db, clock, ids);
-  const access = new AccessService(db, clock, ids, audit, { ...DEFAULT_ACCESS_CONFIG, ...opts.access });
-  const facilities = new FacilitiesService(db, clock, ids, audit);
-  const registry = new RegistryService(db, clock, ids, audit, async (tx, id) => {
-    try {
-      await facilities.require(tx, id);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  const custody = new CustodyService(db, clock, ids, audit, bus, registry, facilities, siteId);
-  registry.placements = custody.readPlacements;
-  registry.onChange((e) => bus.emit('person.changed', { personIds: e.personIds, change: e.change }));
-  const reports = new ReportsService(db, clock);
   const logger = opts.logger ?? silentLogger;
-  const rollcalls = new RollcallsService(db, clock, ids, audit, bus, custody, facilities, logger);
-  const alerts = new AlertsService(database, clock, ids, audit, bus, logger);
-  rollcalls.afterClose = (actor, closed) => alerts.evaluateClose(actor, closed);
-  facilities.openAlerts = (tx, facilityId) => alerts.openFor(tx, facilityId);
-  bus.on('custody.appended', (e) => {
-    alerts.checkCapacity(e.facilityIds).catch((err) => logger.warn({ err }, 'capacity check failed'));
+  const siteId = opts.siteId ?? process.env.CUSTOS_SITE_ID ?? 'hq';
+  const outbox = new Outbox(database, clock, ids, siteId, logger);
+
+  const audit = new AuditService(db, clock, ids, outbox, logger);
+  const access = new AccessService(db, clock, ids, audit, { ...DEFAULT_ACCESS_CONFIG, ...opts.access });
+  const alerts = new AlertsService(database, clock, ids, audit, outbox, logger);
+  const facilities = new FacilitiesService(db, clock, ids, audit, outbox, {
+    openAlerts: (tx, facilityId) => alerts.openFor(tx, facilityId),
   });
-  const screening = new ScreeningService(db, clock, ids, audit, registry, logger);
-  // Screening runs on enrolment and on every change of a person's names or details, after the commit.
-  registry.onChange((e) =>
-    screening.enqueue(`person ${e.change}`, () => screening.screenPersons(e.personIds, e.change === 'created' ? 'enrolment' : `person_${e.change}`)),
-  );
-  screening.onNewHits(async (hits) => {
-    bus.emit('screening.hit', { hitIds: hits.map((h) => h.hitId), personIds: [...new Set(hits.map((h) => h.personId))], trigger: hits[0]!.trigger });
-    // The alert says only that candidates wait for review: names and lists stay on the security side.
-    await alerts.raise(systemActor('watchlist screening'), [
-      {
-        facilityId: null,
-        rule: 'screening.hit',
-        severity: 'warning',
-        title: `${hits.length} new watchlist candidate${hits.length === 1 ? '' : 's'} awaiting review`,
-        details: { hitIds: hits.map((h) => h.hitId), count: hits.length, trigger: hits[0]!.trigger },
-        dedupeKey: null,
-      },
-    ]);
+  const registry = new RegistryService(db, clock, ids, audit, outbox, {
+    placements: placementSummaries,
+    facilityExists: async (tx, facilityId) => facilities.exists(tx, facilityId),
   });
+  const custody = new CustodyService(db, clock, ids, audit, outbox, { persons: registry, facilities }, logger, siteId);
+  const reports = new ReportsService(db, clock);
+  const screening = new ScreeningService(db, clock, ids, audit, outbox, registry, logger);
   // Templates and galleries load on first use (or services.biometrics.start()); the face engine only when a face is
   // first processed. Without a data folder or CUSTOS_TEMPLATE_KEY (tests) the key lives only in this process.
-  const biometrics = new BiometricsService(db, clock, ids, audit, registry, logger, {
+  const biometrics = new BiometricsService(db, clock, ids, audit, outbox, registry, logger, {
     ...opts.biometrics,
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
-  // A broken hash chain is an incident, not a log line: whoever or whatever ran the check, an alert is raised (one per
-  // break while it is live).
-  const chainAlert = (draft: Omit<AlertDraft, 'facilityId' | 'rule' | 'severity'>) =>
-    alerts
-      .raise(systemActor('chain verification'), [{ facilityId: null, rule: 'integrity.chain_broken', severity: 'critical', ...draft }])
-      .catch((err) => logger.error({ err }, 'could not raise the alert for a broken chain'));
-  custody.onChainBroken(({ firstBad }) => {
-    void chainAlert({
-      title: `The custody ledger does not verify: ${firstBad.problem.replace(/_/g, ' ')} at event ${firstBad.seq} of site ${firstBad.siteId}`,
-      details: {
-        chain: 'ledger',
-        firstBad: { id: firstBad.id, siteId: firstBad.siteId, seq: firstBad.seq, problem: firstBad.problem, message: firstBad.message },
+  const dispatcher = new Dispatcher(outbox, database, clock, [...alertConsumers(alerts), ...screeningConsumers(screening)], logger);
+  const rollcalls = new RollcallsService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    {
+      ledger: custody,
+      facilities,
+      citedVerificationProblem: (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim),
+      // a close's answer names the alerts the rules raised from it: they react in this process at once
+      alertsRaisedBy: async (rollcallId) => {
+        await dispatcher.idle(['alerts.rollcall_closed']);
+        return alerts.raisedForRollcall(rollcallId);
       },
-      dedupeKey: `chain:ledger:${firstBad.siteId}:${firstBad.seq}:${firstBad.problem}`,
-    });
-  });
-  audit.onChainBroken(({ firstBad }) => {
-    void chainAlert({
-      title: `The audit log does not verify at entry ${firstBad.seq}`,
-      details: { chain: 'audit', firstBad: { id: firstBad.id, seq: firstBad.seq, message: firstBad.message } },
-      dedupeKey: `chain:audit:${firstBad.seq}`,
-    });
-  });
-  rollcalls.citedVerificationProblem = (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim);
+    },
+    logger,
+  );
+
+  const settle = async () => {
+    await dispatcher.idle();
+    await screening.idle();
+  };
   const close = async () => {
     await alerts.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
     screening.stopComingOfAgeScreening();
+    await dispatcher.stop();
     await screening.idle();
     await biometrics.close();
     await database.close();
   };
-  return { database, clock, ids, bus, logger, siteId, audit, access, facilities, registry, custody, reports, rollcalls, alerts, screening, biometrics, close };
+  return {
+    database,
+    clock,
+    ids,
+    logger,
+    siteId,
+    outbox,
+    dispatcher,
+    audit,
+    access,
+    facilities,
+    registry,
+    custody,
+    reports,
+    rollcalls,
+    alerts,
+    screening,
+    biometrics,
+    settle,
+    close,
+  };
 }

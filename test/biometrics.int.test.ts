@@ -260,7 +260,7 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
 
   it('a fresh service (a restart) rebuilds the gallery from the encrypted templates', async () => {
     const s = app.services;
-    const fresh = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.registry, silentLogger, {});
+    const fresh = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.outbox, s.registry, silentLogger, {});
     await fresh.start();
     const status = await fresh.status(adminActor);
     expect(status.fingerprint.templates).toBe(2);
@@ -276,7 +276,7 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
       code: 'biometrics.not_enrolled',
     });
     // Another key cannot open them: they are left out, never shown.
-    const wrong = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.registry, silentLogger, {
+    const wrong = new BiometricsService(s.database.db, s.clock, s.ids, s.audit, s.outbox, s.registry, silentLogger, {
       env: { CUSTOS_TEMPLATE_KEY: randomBytes(32).toString('base64') },
     });
     const ws = await wrong.status(adminActor);
@@ -391,7 +391,8 @@ describe('template key and lazy face engine', () => {
       await first.biometrics.enrolFingerprint(adminActor, person, 1, await readSample('fvc2002-db2b', '101_1'), DPI);
       const st = statSync(join(dir, 'template.key'));
       expect(st.mode & 0o777).toBe(0o600);
-      expect((first.biometrics as unknown as { engine?: unknown }).engine).toBeUndefined();
+      // the engine is held by the service's galleries (biometrics.galleries.ts), next to the template key
+      expect((first.biometrics as unknown as { galleries: { engine?: unknown } }).galleries.engine).toBeUndefined();
       await first.close();
 
       const second = await openApp({ dataDir: dir });

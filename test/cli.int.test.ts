@@ -34,6 +34,15 @@ describe('custos CLI on a PGlite data folder', () => {
     expect(res.stdout).toMatch(/Ledger intact: 5 events/);
   });
 
+  it('outbox status names each consumer with how far behind it is', () => {
+    const res = custos(['outbox', 'status', '--data', dir]);
+    expect(res.status, res.stderr).toBe(0);
+    // the admissions of the set-up reached the capacity rule before that process closed
+    expect(res.stdout).toMatch(/^alerts\.capacity\tsite hq\tat \d+\t0 behind$/m);
+    const json = JSON.parse(custos(['outbox', 'status', '--json', '--data', dir]).stdout) as { consumer: string; behind: number }[];
+    expect(json.map((c) => c.consumer)).toEqual(expect.arrayContaining(['alerts.capacity', 'screening.reactions']));
+  });
+
   it('user add reads the password on stdin and refuses bad roles and weak passwords', async () => {
     const ok = custos(['user', 'add', '--username', 'amira', '--role', 'officer', '--facility', 'CLI', '--data', dir], 'a strong enough password\n');
     expect(ok.stdout + ok.stderr).toMatch(/Created officer amira/);

@@ -36,7 +36,8 @@ export async function targets(): Promise<Target[]> {
   return (await postgresReachable()) ? ['pglite', 'postgres'] : ['pglite'];
 }
 
-async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A new, empty database on the PostgreSQL server; `drop` removes it. */
+export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `custos_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -60,6 +61,8 @@ export interface TestApp {
   services: Services;
   clock: Clock;
   http: FastifyInstance;
+  /** The scratch database's URL on PostgreSQL (another process's connection); undefined on PGlite. */
+  databaseUrl?: string;
   close(): Promise<void>;
   /** Creates a user of this role (and scope) and returns a bearer token. */
   tokenFor(role: Role, scope?: { facilityIds?: string[]; nationalities?: string[] }): Promise<string>;
@@ -83,6 +86,7 @@ export async function createTestApp(target: Target, opts: { clock?: Clock; siteI
     services,
     clock,
     http,
+    databaseUrl: url,
     async close() {
       await http.close();
       await services.close();

@@ -199,7 +199,7 @@ for (const target of await targets()) {
         expect(res.statusCode, res.body).toBe(201);
         matches(WatchlistImportResponse, res.json());
         // the list update's screening runs after the import's answer
-        await app.services.screening.idle();
+        await app.services.settle();
         return res.json() as WatchlistImportResponse;
       };
       const enrol = async (body: object) => {
@@ -233,7 +233,7 @@ for (const target of await targets()) {
       expect(ofac.statusCode, ofac.body).toBe(201);
       matches(WatchlistImportResponse, ofac.json());
       expect(ofac.json().stats).toMatchObject({ entries: 3, individuals: 2, entities: 1 });
-      await app.services.screening.idle();
+      await app.services.settle();
 
       const [munirHit] = (await hitsOf(pendingMunir)).filter((h) => h.entry.ref === 'IQi.074');
       const [toConfirm] = (await hitsOf(confirmedMunir)).filter((h) => h.entry.ref === 'IQi.074');

@@ -6,7 +6,8 @@ import { adminActor, buildAdmittedPerson, buildFacility, personInput } from './f
 import type { FakeClock } from '../src/platform/clock';
 import { queryRows } from '../src/platform/db/database';
 import type { Services } from '../src/services';
-import { Bus } from '../src/platform/bus';
+import { Outbox } from '../src/platform/outbox';
+import { openDatabase } from '../src/platform/db/database';
 import { silentLogger } from '../src/platform/logger';
 import { AlertsService, type AlertMessage } from '../src/modules/alerts';
 
@@ -493,7 +494,8 @@ for (const target of await targets()) {
       const capacity = async () => (await get(`/alerts?facilityId=${facility.id}&rule=facility.over_capacity`)).json() as { details: { onRoll: number } }[];
       expect(await capacity()).toHaveLength(0);
       await buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: units[0]!.id });
-      await app.services.alerts.checkCapacity([facility.id]);
+      // the capacity rule reacts to the ledger's events
+      await app.services.settle();
       await buildAdmittedPerson(app.services, { facilityId: facility.id, unitId: units[0]!.id });
       await app.services.alerts.tick();
       const alerts = await capacity();
@@ -520,20 +522,29 @@ for (const target of await targets()) {
       expect((await get(`/reports/delta?facilityId=${facility.id}`, liaison)).json().rows).toEqual([]);
     });
 
-    it('relays alerts to another process through PostgreSQL NOTIFY (LISTEN in the other process)', async () => {
-      const otherBus = new Bus();
-      const other = new AlertsService(app.services.database, app.services.clock, app.services.ids, app.services.audit, otherBus, silentLogger);
-      await other.start({ intervalMs: 3600_000 });
+    it('relays alerts to another process through the outbox and NOTIFY (LISTEN in the other process)', async () => {
+      // The other process: its own connections (PostgreSQL; PGlite belongs to one process, so there it shares the
+      // database and still hears the commit through NOTIFY), its own outbox reader and alerts service, listening.
+      const other = app.databaseUrl ? await openDatabase({ url: app.databaseUrl }) : app.services.database;
+      const otherOutbox = new Outbox(other, app.services.clock, app.services.ids, 'hq', silentLogger);
+      const otherAlerts = new AlertsService(other, app.services.clock, app.services.ids, app.services.audit, otherOutbox, silentLogger);
+      await otherOutbox.listen();
       try {
-        const heard = new Promise<AlertMessage>((resolve) => otherBus.on('alert.changed', (m) => resolve(m as AlertMessage)));
+        let hear: (m: AlertMessage) => void = () => undefined;
+        const heard = new Promise<AlertMessage>((resolve) => {
+          hear = resolve;
+        });
+        await otherAlerts.subscribe(adminActor, (m) => hear(m));
         const { facility } = await buildFacility(app.services, { code: 'NOTIFY' }, 0);
         const [raised] = await app.services.alerts.raise(adminActor, [
           { facilityId: facility.id, rule: 'facility.over_capacity', severity: 'warning', title: 'test', details: {}, dedupeKey: `test:${facility.id}` },
         ]);
         const msg = await heard;
         expect(msg).toMatchObject({ change: 'raised', alert: { id: raised!.id, facilityId: facility.id } });
+        expect(msg.alert.raisedAt).toBeInstanceOf(Date);
       } finally {
-        await other.stop();
+        await otherOutbox.stop();
+        if (other !== app.services.database) await other.close();
       }
     });
 

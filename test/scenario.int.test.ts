@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestApp, targets, type TestApp } from './harness';
 import { systemActor } from '../src/modules/access';
-import { COLLAPSE, runScenario, ScenarioClock, scenarioIds, type ScenarioRun } from '../src/modules/scenario';
+import { COLLAPSE, runScenario, ScenarioClock, scenarioIds, type ScenarioRun } from '../src/demo/scenario';
 import { openDatabase } from '../src/platform/db/database';
 import { migrate } from '../src/platform/db/migrate';
 import { createServices } from '../src/services';

@@ -50,7 +50,7 @@ describe.each(list)('list updates: withdrawn hits and screening against what cha
     screener = await app.tokenFor('screening');
   }, 60_000);
   afterAll(async () => {
-    await app?.services.screening.idle();
+    await app?.services.settle();
     await app?.close();
   });
 
@@ -62,7 +62,7 @@ describe.each(list)('list updates: withdrawn hits and screening against what cha
       payload: xml,
     });
     expect(res.statusCode, res.body).toBe(201);
-    await app.services.screening.idle();
+    await app.services.settle();
     return res.json() as { id: string; diff: { added: number; removed: number; changed: number } };
   };
   const hitsOf = async (personId: string, ref?: string): Promise<Hit[]> => {
@@ -88,7 +88,7 @@ describe.each(list)('list updates: withdrawn hits and screening against what cha
     const munirConfirmed = await buildPerson(app.services, { names: [{ full: 'منير القبيسي' }], birthDate: '1966', nationalities: ['IRQ'] });
     const caddow = await buildPerson(app.services, { names: [{ full: 'Abdullahi Osman Mohamed Caddow' }], birthDate: '1975', nationalities: ['SOM'] });
     const dagalo = await buildPerson(app.services, { names: [{ full: 'Abdul Rahim Hamdan Dagalo' }], birthDate: '1972-01-01', nationalities: ['SDN'] });
-    await app.services.screening.idle();
+    await app.services.settle();
 
     const v1 = await importXml(oldXml, 'un-2025-11-18.xml');
     const [pendingHit] = await hitsOf(munir, 'IQi.074');
@@ -226,13 +226,13 @@ describe.each(list)('list updates: who is screened against unchanged entries, on
     app = await createTestApp(target, { clock });
   }, 60_000);
   afterAll(async () => {
-    await app?.services.screening.idle();
+    await app?.services.settle();
     await app?.close();
   });
 
   const importList = async (xml: string) => {
     const v = await app.services.screening.importList(adminActor, { format: 'un-consolidated', content: xml, fileName: 'crafted.xml' });
-    await app.services.screening.idle();
+    await app.services.settle();
     return v;
   };
   const refsOf = async (personId: string) =>
@@ -259,7 +259,7 @@ describe.each(list)('list updates: who is screened against unchanged entries, on
     expect(await app.services.screening.screenComingOfAge('test:same-day')).toMatchObject({ screened: 0, listUpdate: false });
     // a possible minor on 15 February (born in June 2008 at the latest), eighteen in July; no list changes meanwhile
     const turning = await buildPerson(app.services, { names: [{ full: 'Omar Farouk al-Hadithi' }], birthDate: '2008-06-20', nationalities: ['IRQ'] });
-    await app.services.screening.idle();
+    await app.services.settle();
     expect(await refsOf(turning)).toEqual([]);
     clock.set('2026-07-01T08:00:00Z');
     const r = await app.services.screening.screenComingOfAge();
@@ -274,7 +274,7 @@ describe.each(list)('list updates: who is screened against unchanged entries, on
   it('takes up a version whose screening never ran, and has nothing to do once every version is screened', async () => {
     expect((await app.services.screening.screenListUpdates('test:again')).versions).toEqual([]);
     const adult = await buildPerson(app.services, { names: [{ full: 'Omar Faruq al-Hadithi' }], birthDate: '1980', nationalities: ['IRQ'] });
-    await app.services.screening.idle();
+    await app.services.settle();
     const [hit] = await app.services.screening.hits(adminActor, { personId: adult, limit: 5, offset: 0 });
     expect(hit?.trigger).toBe('enrolment');
     // as if the process had stopped after the import committed, before its screening ran

@@ -56,7 +56,7 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     screener = await app.tokenFor('screening');
   }, 60_000);
   afterAll(async () => {
-    await app?.services.screening.idle();
+    await app?.services.settle();
     await app?.close();
   });
 
@@ -133,14 +133,14 @@ describe.each(list)('watchlists and screening on %s', (target) => {
         .map((c: { ref: string }) => c.ref)
         .sort(),
     ).toEqual(removed);
-    await app.services.screening.idle();
+    await app.services.settle();
   }, 120_000);
 
   it('hits a person recorded with another spelling and the same birth year; a dismissed hit does not return', async () => {
     // QDi.299 is IBRAHIM AWWAD IBRAHIM ALI AL-BADRI AL-SAMARRAI, born 1971 (Iraq)
     const personId = await buildPerson(app.services, { names: [{ full: 'Ibrahim Awad Ibrahim al-Badri' }], birthDate: '1971', nationalities: ['IRQ'] });
     const bystander = await buildPerson(app.services, { names: [{ full: 'Yusuf Karim Hadi al-Mansouri' }], birthDate: '1971', nationalities: ['IRQ'] });
-    await app.services.screening.idle();
+    await app.services.settle();
 
     const pending = (await app.http.inject({ method: 'GET', url: '/api/v1/screening/hits?status=pending', headers: auth(screener) })).json();
     const mine = pending.filter((h: { personId: string }) => h.personId === personId);
@@ -178,7 +178,7 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     // the list is imported again (a list update screens against what it changed: nothing here) and everyone is
     // re-screened in full: the dismissed pair is not raised again
     expect((await importXml(newXml)).statusCode).toBe(201);
-    await app.services.screening.idle();
+    await app.services.settle();
     await app.services.screening.screenAll('test:full');
     const pairHits = (await app.http.inject({ method: 'GET', url: `/api/v1/screening/hits?personId=${personId}`, headers: auth(screener) }))
       .json()
@@ -187,7 +187,7 @@ describe.each(list)('watchlists and screening on %s', (target) => {
 
     // ... unless the person's screened data change (a new name is recorded)
     await app.services.registry.addName(adminActor, personId, { full: 'Ibrahim Awwad al-Badri' });
-    await app.services.screening.idle();
+    await app.services.settle();
     const afterChange = (await app.http.inject({ method: 'GET', url: `/api/v1/screening/hits?personId=${personId}`, headers: auth(screener) }))
       .json()
       .filter((h: { entry: { ref: string } }) => h.entry.ref === 'QDi.299');
@@ -199,7 +199,7 @@ describe.each(list)('watchlists and screening on %s', (target) => {
 
   it('skips possible minors unless an officer asks, with a reason', async () => {
     const child = await buildPerson(app.services, { names: [{ full: 'Ibrahim Awad Ibrahim al-Badri' }], birthDate: '2014', nationalities: ['IRQ'], sex: 'M' });
-    await app.services.screening.idle();
+    await app.services.settle();
     const none = (await app.http.inject({ method: 'GET', url: `/api/v1/screening/hits?personId=${child}`, headers: auth(screener) })).json();
     expect(none).toEqual([]);
 
@@ -246,7 +246,7 @@ describe.each(list)('watchlists and screening on %s', (target) => {
     });
     await buildPerson(app.services, { names: [{ full: 'Ibrahim Awad Ibrahim al-Badri' }], birthDate: '2016', nationalities: ['IRQ'], sex: 'M' });
     await buildPerson(app.services, { names: [{ full: 'Yusuf Karim Hadi al-Mansouri' }], birthDate: '1980', nationalities: ['IRQ'] });
-    await app.services.screening.idle();
+    await app.services.settle();
 
     const here = await app.services.screening.screenAll('test:one-thread', { workers: 0, pageSize: 3 });
     const stats = { blocked: 0, compared: 0 };

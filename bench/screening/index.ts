@@ -74,7 +74,7 @@ async function main() {
           inputs.slice(i, i + 2000).map((x) => x.input),
         )),
       );
-    await services.screening.idle(); // no list yet: enrolment screening finds nothing to screen against
+    await services.settle(); // no list yet: enrolment screening finds nothing to screen against
     const enrolSeconds = (performance.now() - t) / 1000;
     loads.afterEnrol = load1();
 
@@ -83,13 +83,13 @@ async function main() {
     const unImport = await services.screening.importList(actor, { format: 'un-consolidated', content: unXml, fileName: 'UN_consolidated.xml' });
     const unImportSeconds = (performance.now() - t) / 1000;
     t = performance.now();
-    await services.screening.idle();
+    await services.settle();
     const unScreenSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     const ofacImport = await services.screening.importList(actor, { format: 'ofac-sdn', content: ofacFiles, fileName: 'sdn.csv' });
     const ofacImportSeconds = (performance.now() - t) / 1000;
     t = performance.now();
-    await services.screening.idle();
+    await services.settle();
     const bothScreenSeconds = (performance.now() - t) / 1000;
 
     loads.afterImports = load1();
@@ -298,7 +298,7 @@ async function listUpdate() {
         actor,
         inputs.slice(i, i + 2000).map((x) => x.input),
       );
-    await services.screening.idle();
+    await services.settle();
     const enrolSeconds = (performance.now() - t) / 1000;
     loads.afterEnrol = load1();
 
@@ -306,7 +306,7 @@ async function listUpdate() {
     t = performance.now();
     await services.screening.importList(actor, { format: 'un-consolidated', content: previousUnXml, fileName: 'un_consolidated-2025-11-18.xml' });
     await services.screening.importList(actor, { format: 'ofac-sdn', content: ofacFiles, fileName: 'sdn.csv' });
-    await services.screening.idle();
+    await services.settle();
     const firstImportsSeconds = (performance.now() - t) / 1000;
     loads.afterFirstImports = load1();
 
@@ -316,7 +316,7 @@ async function listUpdate() {
     const update = await services.screening.importList(actor, { format: 'un-consolidated', content: unXml, fileName: 'UN_consolidated-2026-02-27.xml' });
     const updateImportSeconds = (performance.now() - t) / 1000;
     t = performance.now();
-    await services.screening.idle();
+    await services.settle();
     const updateScreenSeconds = (performance.now() - t) / 1000;
     const updateCpu = cpuSince(cpuAt);
     const updateRun = await lastRun();

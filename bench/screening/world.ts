@@ -6,7 +6,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { normaliseBirth, type CreatePersonInput } from '../../src/modules/registry';
-import { planWorld } from '../../src/modules/scenario';
+import { planWorld } from '../../src/demo/scenario';
 import { parseOfacSdn, parseUnConsolidated, type ScreenPerson, type WatchEntry } from '../../src/modules/screening';
 
 const DATA = process.env.CUSTOS_WATCHLISTS ?? fileURLToPath(new URL('../../../shared/data/watchlists/', import.meta.url));

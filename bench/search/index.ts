@@ -17,7 +17,7 @@ import { systemActor } from '../../src/modules/access';
 import { normalizeArabic } from '../../src/modules/names';
 import { nameSearchKey, type CreatePersonInput } from '../../src/modules/registry';
 import { searchPersonIds } from '../../src/modules/registry/registry.repository';
-import { planWorld } from '../../src/modules/scenario';
+import { planWorld } from '../../src/demo/scenario';
 import { benchServices, machine, numberArg, type BenchTarget } from '../lib/db';
 
 const argv = process.argv.slice(2);
@@ -79,7 +79,7 @@ function metrics(ranks: Array<number | null>) {
 }
 
 async function main() {
-  const nameWords = JSON.parse(readFileSync(new URL('../../src/modules/scenario/name-words.json', import.meta.url), 'utf8')) as NameWords;
+  const nameWords = JSON.parse(readFileSync(new URL('../../src/demo/scenario/name-words.json', import.meta.url), 'utf8')) as NameWords;
   const spellings = new Map<string, string[]>();
   for (const w of nameWords.words)
     spellings.set(

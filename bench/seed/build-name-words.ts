@@ -1,5 +1,5 @@
 /**
- * Builds src/modules/scenario/name-words.json: the Arabic name words the scenario draws from, each with the Latin
+ * Builds src/demo/scenario/name-words.json: the Arabic name words the scenario draws from, each with the Latin
  * spellings that real records use and how often, read from ../shared/data/names (train splits only, in place).
  *
  *   npx tsx bench/seed/build-name-words.ts            (rewrites the table; deterministic)
@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { arabicSkeleton, latinSkeleton, normalizeArabic, normalizeLatin } from '../../src/modules/names';
 
 const DATA = resolve(process.cwd(), '../shared/data/names');
-const OUT = resolve(process.cwd(), 'src/modules/scenario/name-words.json');
+const OUT = resolve(process.cwd(), 'src/demo/scenario/name-words.json');
 
 // Curated: the words and their role. Compounds with عبد are written as the second word (the builder joins them).
 const ROLES: Record<string, string> = {

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CreatePersonBody, normaliseBirth } from '../../src/modules/registry';
-import { DAY_AFTER_COLLAPSE, planWorld, ScenarioClock, scenarioIds, seedWorld, TimelineReplay, type Scale } from '../../src/modules/scenario';
+import { DAY_AFTER_COLLAPSE, planWorld, ScenarioClock, scenarioIds, seedWorld, TimelineReplay, type Scale } from '../../src/demo/scenario';
 import { createServices } from '../../src/services';
 import { benchServices, machine, numberArg, targetsFromArgs, type BenchTarget } from '../lib/db';
 

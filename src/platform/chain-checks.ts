@@ -10,19 +10,24 @@ export type CheckScope = 'full' | 'tail';
 /**
  * The scheduling shared by the custody ledger's and the audit log's verification (the walks themselves differ):
  * which walk a request gets (a tail walk from the checkpoint, or a full one), one full walk at a time answering every
- * request that arrives meanwhile, listeners told of every broken result, and a periodic full walk in a serving process.
+ * request that arrives meanwhile, every broken result reported (the service records it as a domain event, from which
+ * the alert rules raise an alert), and a periodic full walk in a serving process.
  */
 export class ChainChecks<C extends ChainCheckpoint, R extends { ok: boolean }> {
   private fullRun: Promise<R> | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
-  private readonly brokenListeners: Array<(result: R & { ok: false }) => void> = [];
 
   constructor(
     private readonly clock: Clock,
     /** One walk: the whole chain (`from` null) or from a checkpoint; it keeps the checkpoint up to date itself. */
     private readonly walk: (from: C | null, pageSize: number) => Promise<R>,
     private readonly checkpoint: () => C | null,
-    private readonly defaultMaxCheckpointAgeMs = 60 * 60_000,
+    private readonly defaultMaxCheckpointAgeMs: number,
+    /**
+     * Told of every verification that finds the chain broken (a full walk, a tail check, the monitor's request); it
+     * must not throw: the verdict stands whether or not it could be recorded.
+     */
+    private readonly reportBroken: (result: R & { ok: false }) => Promise<void>,
   ) {}
 
   /**
@@ -44,14 +49,6 @@ export class ChainChecks<C extends ChainCheckpoint, R extends { ok: boolean }> {
     return this.reported(run);
   }
 
-  /**
-   * Called with every verification that finds the chain broken (a full walk, a tail check, a request from the monitor
-   * view): the composition root raises an alert, so that a break is never only a line in a log.
-   */
-  onBroken(listener: (result: R & { ok: false }) => void): void {
-    this.brokenListeners.push(listener);
-  }
-
   /** A full walk now and every `intervalMs` (a serving process), under the tail checks of the monitor view. */
   startFullChecks(opts: { intervalMs: number; onResult?: (result: R) => void; onError?: (err: unknown) => void }): void {
     if (this.timer) return;
@@ -70,8 +67,8 @@ export class ChainChecks<C extends ChainCheckpoint, R extends { ok: boolean }> {
   }
 
   private reported(run: Promise<R>): Promise<R> {
-    return run.then((result) => {
-      if (!result.ok) for (const listener of this.brokenListeners) listener(result as R & { ok: false });
+    return run.then(async (result) => {
+      if (!result.ok) await this.reportBroken(result as R & { ok: false });
       return result;
     });
   }

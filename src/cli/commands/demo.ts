@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { configFromOptions, openApp, serve } from '../../main';
-import { databaseIsEmpty, demoStatusLines, seedDemo } from '../../demo-seed';
-import { DAY_AFTER_COLLAPSE, parseUntil, ScenarioClock, scenarioIds, SEED_START, TIMELINE_START } from '../../modules/scenario';
+import { databaseIsEmpty, demoStatusLines, seedDemo } from '../../demo/demo-seed';
+import { DAY_AFTER_COLLAPSE, parseUntil, ScenarioClock, scenarioIds, SEED_START, TIMELINE_START } from '../../demo/scenario';
 
 export function register(program: Command): void {
   program

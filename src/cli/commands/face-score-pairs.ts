@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { printLines, scoreImagePairs, type ImageOutcome } from '../image-pairs';
 import { isDomainError } from '../../platform/errors';
-import { createFaceEngine, faceSimilarity } from '../../modules/biometrics/face';
+import { loadFaceModule, type FaceEngine } from '../../modules/biometrics';
 
 /** `custos face score-pairs FILE`: one similarity per pair (higher is more alike) or `error: REASON`. */
 export function register(program: Command): void {
@@ -13,6 +13,7 @@ export function register(program: Command): void {
     .argument('<file>', 'pairs file; relative image paths are relative to its folder')
     .option('--workers <n>', 'worker threads (default: one per core)', (v) => Number.parseInt(v, 10))
     .action(async (file: string, opts: { workers?: number }) => {
+      const { createFaceEngine, faceSimilarity } = await loadFaceModule();
       const engine = createFaceEngine(opts.workers !== undefined ? { workers: opts.workers } : {});
       try {
         const lines = await scoreImagePairs<Float32Array>(file, {
@@ -28,7 +29,7 @@ export function register(program: Command): void {
     });
 }
 
-async function describe(engine: ReturnType<typeof createFaceEngine>, path: string): Promise<ImageOutcome<Float32Array>> {
+async function describe(engine: FaceEngine, path: string): Promise<ImageOutcome<Float32Array>> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { printLines, scoreImagePairs, type ImageOutcome } from '../image-pairs';
 import { isDomainError } from '../../platform/errors';
-import { compareFingerprints, extractFingerprint, prepareTemplate, type PreparedTemplate } from '../../modules/biometrics/fingerprint';
+import { compareFingerprints, extractFingerprint, prepareTemplate, type PreparedTemplate } from '../../modules/biometrics';
 
 /**
  * `custos fingerprint score-pairs FILE [--dpi 500]`: one calibrated similarity per pair (higher is more alike;

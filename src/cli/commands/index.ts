@@ -10,6 +10,7 @@ import { register as namesScorePairs } from './names-score-pairs';
 import { register as rollcall } from './rollcall';
 import { register as watchlistImport } from './watchlist-import';
 import { register as screen } from './screen';
+import { register as outbox } from './outbox';
 
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
@@ -26,4 +27,5 @@ export const commandRegistrars: CommandRegistrar[] = [
   rollcall,
   watchlistImport,
   screen,
+  outbox,
 ];

@@ -46,7 +46,7 @@ export function register(program: Command): void {
         const result = await services.screening.importList(systemActor('watchlist import (cli)'), input);
         let pending: number | null = null;
         if (opts.screen) {
-          await services.screening.idle();
+          await services.settle();
           pending = (await services.screening.hits(systemActor('watchlist import (cli)'), { status: 'pending', limit: 500, offset: 0 })).length;
         }
         if (opts.json) {

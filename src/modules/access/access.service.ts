@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/database';
 import { DomainError, UnauthenticatedError, ValidationError, ConflictError } from '../../platform/errors';
 import { randomToken, type IdGenerator } from '../../platform/ids';
 import type { AuditService } from '../audit';
-import { DEFAULT_PURPOSE, ROLES, scopeRequirement, type Actor, type Role } from './access.domain';
+import { DEFAULT_PURPOSE, ROLES, scopeRequirement, type Actor, type Permission, type Role } from './access.domain';
 import type { LoginResponse, UserResponse } from './access.dto';
 import { requirePermission } from './access.policy';
 import {
@@ -204,6 +204,11 @@ export class AccessService {
       });
     });
     return { token, expiresAt, user: toView(user) };
+  }
+
+  /** The route-level check (first layer of authorisation): 403 unless the actor's role holds the permission. */
+  authorise(actor: Actor, permission: Permission): void {
+    requirePermission(actor, permission);
   }
 
   /** Resolves a bearer token or cookie to the actor, sliding the idle expiry. */

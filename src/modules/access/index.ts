@@ -1,3 +1,4 @@
+import './access.http';
 /** Users, roles, scopes and sessions: who may do what, on which facilities and nationalities. */
 export {
   ROLES,

@@ -161,6 +161,50 @@ export function capacityAlert(facilityId: string, facilityCode: string, onRoll: 
   };
 }
 
+/**
+ * New watchlist candidates wait for review. The alert says only how many: names and lists stay on the security side
+ * (the screening review), the alert goes to everyone not facility-scoped.
+ */
+export function screeningHitsAlert(hits: readonly { hitId: string; trigger: string }[]): AlertDraft {
+  return {
+    facilityId: null,
+    rule: 'screening.hit',
+    severity: 'warning',
+    title: `${hits.length} new watchlist candidate${hits.length === 1 ? '' : 's'} awaiting review`,
+    details: { hitIds: hits.map((h) => h.hitId), count: hits.length, trigger: hits[0]?.trigger ?? null },
+    dedupeKey: null,
+  };
+}
+
+/** A hash chain that does not verify is an incident: one critical alert per break while it is live. */
+export function chainBrokenAlert(
+  broken:
+    | { chain: 'ledger'; siteId: string; eventId: string; seq: number; problem: string; message: string }
+    | { chain: 'audit'; entryId: string; seq: number; message: string },
+): AlertDraft {
+  if (broken.chain === 'ledger') {
+    return {
+      facilityId: null,
+      rule: 'integrity.chain_broken',
+      severity: 'critical',
+      title: `The custody ledger does not verify: ${broken.problem.replace(/_/g, ' ')} at event ${broken.seq} of site ${broken.siteId}`,
+      details: {
+        chain: 'ledger',
+        firstBad: { id: broken.eventId, siteId: broken.siteId, seq: broken.seq, problem: broken.problem, message: broken.message },
+      },
+      dedupeKey: `chain:ledger:${broken.siteId}:${broken.seq}:${broken.problem}`,
+    };
+  }
+  return {
+    facilityId: null,
+    rule: 'integrity.chain_broken',
+    severity: 'critical',
+    title: `The audit log does not verify at entry ${broken.seq}`,
+    details: { chain: 'audit', firstBad: { id: broken.entryId, seq: broken.seq, message: broken.message } },
+    dedupeKey: `chain:audit:${broken.seq}`,
+  };
+}
+
 /** The lifecycle: open -> acknowledged -> resolved (open -> resolved directly too); nothing leaves resolved. */
 export function nextStatus(current: AlertStatus, action: 'acknowledge' | 'resolve'): AlertStatus {
   if (action === 'acknowledge') {

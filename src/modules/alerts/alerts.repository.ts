@@ -1,6 +1,8 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
+import { placements } from '../custody';
+import { facilities, units } from '../facilities';
 import type { AlertStatus } from './alerts.domain';
 import { alertRules, alerts } from './alerts.schema';
 
@@ -82,18 +84,23 @@ export async function rollVersusCapacity(db: Db, facilityIds?: readonly string[]
   return queryRows(
     db,
     sql`select f.id, f.code, f.capacity,
-               (select count(*)::int from placements p where p.facility_id = f.id and p.status in ('in_custody', 'temporarily_out', 'unaccounted')) as on_roll
-        from facilities f where f.capacity is not null ${only}`,
+               (select count(*)::int from ${placements} p where p.facility_id = f.id and p.status in ('in_custody', 'temporarily_out', 'unaccounted')) as on_roll
+        from ${facilities} f where f.capacity is not null ${only}`,
   );
 }
 
 export async function facilityCodes(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await queryRows<{ id: string; code: string }>(db, sql`select id, code from facilities where id = any(${sql.param([...ids])}::uuid[])`);
+  const rows = await queryRows<{ id: string; code: string }>(db, sql`select id, code from ${facilities} where id = any(${sql.param([...ids])}::uuid[])`);
   return new Map(rows.map((r) => [r.id, r.code]));
 }
 
 export async function unitCodes(db: Db, facilityId: string): Promise<Map<string, string>> {
-  const rows = await queryRows<{ id: string; code: string }>(db, sql`select id, code from units where facility_id = ${facilityId}`);
+  const rows = await queryRows<{ id: string; code: string }>(db, sql`select id, code from ${units} where facility_id = ${facilityId}`);
   return new Map(rows.map((r) => [r.id, r.code]));
+}
+
+/** The alerts a roll call's close raised (its Delta, mass absence, repeated absences), oldest first. */
+export async function alertsOfRollcall(db: Db, rollcallId: string): Promise<AlertRow[]> {
+  return db.select().from(alerts).where(eq(alerts.rollcallId, rollcallId)).orderBy(alerts.raisedAt, alerts.id);
 }

@@ -75,9 +75,10 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       const send = (event: string, id: string, data: unknown) => {
         if (!res.writableEnded) res.write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
       };
+      // subscribed before the client hears it is connected: nothing it does next can be missed
+      const unsubscribe = await services.alerts.subscribe(actor, (msg) => send(`alert.${msg.change}`, msg.alert.id, msg.alert));
       res.write('retry: 3000\n: connected\n\n');
       for (const a of initial.reverse()) send('alert.open', a.id, a);
-      const unsubscribe = services.alerts.subscribe(actor, (msg) => send(`alert.${msg.change}`, msg.alert.id, msg.alert));
       // The session is checked again at every heartbeat: a stream ends when its session expires or is revoked.
       const token = tokenOf(request);
       const heartbeat = setInterval(() => {

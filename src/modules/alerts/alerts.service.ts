@@ -1,17 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Bus } from '../../platform/bus';
 import type { Clock } from '../../platform/clock';
-import { notify, type Database, type Db } from '../../platform/db/database';
+import type { Database, Db } from '../../platform/db/database';
 import { NotFoundError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
+import { eventsOf, type DomainEvent, type Outbox } from '../../platform/outbox';
 import { canSeeFacility, hasPermission, isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, systemActor, type Actor } from '../access';
-import type { AuditService } from '../audit';
-import { activeSchedules, repeatedlyAbsent, rollcallsOpenedBetween, slotsDue, slotVerdict, type ClosedRollcall } from '../rollcalls';
+import { AuditChainBroken, type AuditService } from '../audit';
+import { LedgerChainBroken, CustodyEventAppended } from '../custody';
+import { activeSchedules, repeatedlyAbsent, RollcallClosed, rollcallsOpenedBetween, slotsDue, slotVerdict } from '../rollcalls';
+import { ScreeningHitsRecorded } from '../screening';
 import {
   capacityAlert,
+  chainBrokenAlert,
   closeAlerts,
+  screeningHitsAlert,
   DEFAULT_RULES,
   escalationDue,
   nextStatus,
@@ -21,7 +24,9 @@ import {
   type AlertStatus,
 } from './alerts.domain';
 import type { AlertResponse, OpenAlertSummaryResponse } from './alerts.dto';
+import { ALERT_CHANGES, AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved } from './alerts.events';
 import {
+  alertsOfRollcall,
   dedupeKeyUsed,
   facilityCodes,
   findAlert,
@@ -35,8 +40,6 @@ import {
   upsertRules,
   type AlertRow,
 } from './alerts.repository';
-
-export const ALERTS_CHANNEL = 'custos_alerts';
 
 export type AlertChange = 'raised' | 'acknowledged' | 'resolved' | 'escalated';
 
@@ -82,6 +85,35 @@ export function presentAlert(actor: Actor, alert: AlertView): AlertView {
   return { ...alert, details };
 }
 
+/** The alert as JSON (instants as ISO strings): the payload of its change events. */
+function alertJson(row: AlertRow) {
+  return JSON.parse(JSON.stringify(alertView(row))) as {
+    id: string;
+    facilityId: string | null;
+    unitId: string | null;
+    rule: string;
+    severity: string;
+    status: string;
+    title: string;
+    raisedAt: string;
+  } & Record<string, unknown>;
+}
+
+/** An alert read back from an event's payload. */
+function alertFromJson(json: Record<string, unknown>): AlertView {
+  const a = json as unknown as AlertView & { raisedAt: string; escalatedAt: string | null };
+  const handled = (h: { at: string | Date; by: string | null; note: string | null } | null) => (h ? { ...h, at: new Date(h.at) } : null);
+  return {
+    ...a,
+    raisedAt: new Date(a.raisedAt),
+    escalatedAt: a.escalatedAt ? new Date(a.escalatedAt) : null,
+    acknowledged: handled(a.acknowledged),
+    resolved: handled(a.resolved),
+  };
+}
+
+const CHANGE_EVENTS = { raised: AlertRaised, acknowledged: AlertAcknowledged, resolved: AlertResolved, escalated: AlertEscalated } as const;
+
 /** Alerts follow facility scope; they count and list persons of every nationality, so nationality scope sees none. */
 export function canSeeAlert(actor: Actor, alert: { facilityId: string | null }): boolean {
   if (isNationalityScoped(actor)) return false;
@@ -89,12 +121,11 @@ export function canSeeAlert(actor: Actor, alert: { facilityId: string | null }):
 }
 
 const scheduler = () => systemActor('scheduler');
+/** The actor of the alerts the rules raise in reaction to other modules' events (a close, a hit, a broken chain). */
+const RULES = systemActor('alert rules');
 
 export class AlertsService {
-  /** Tells this process's own NOTIFY messages from those of other processes. */
-  private readonly origin = randomUUID();
   private timer: NodeJS.Timeout | undefined;
-  private unlisten: (() => Promise<void>) | undefined;
   private ticking: Promise<TickReport> | undefined;
 
   constructor(
@@ -102,7 +133,7 @@ export class AlertsService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
-    private readonly bus: Bus,
+    private readonly outbox: Outbox,
     private readonly logger: Logger,
   ) {}
 
@@ -139,7 +170,7 @@ export class AlertsService {
     if ((await facilityCodes(this.db, [facilityId])).size === 0) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);
   }
 
-  /** Inserts drafts (skipping live duplicates) with their audit rows and NOTIFY in the caller's transaction. */
+  /** Inserts drafts (skipping live duplicates) with their audit rows and `alert.raised@1` in the caller's transaction. */
   private async raiseIn(tx: Db, actor: Actor, drafts: readonly AlertDraft[]): Promise<AlertRow[]> {
     const raised: AlertRow[] = [];
     for (const d of drafts) {
@@ -178,39 +209,73 @@ export class AlertsService {
           details: { rule: a.rule, severity: a.severity, facilityId: a.facilityId },
         })),
       );
-      for (const a of raised) await this.notifyOthers(tx, 'raised', a.id);
+      for (const a of raised) this.changed(tx, 'raised', a);
     }
     return raised;
   }
 
-  private async notifyOthers(tx: Db, change: AlertChange, id: string): Promise<void> {
-    await notify(tx, ALERTS_CHANNEL, JSON.stringify({ origin: this.origin, change, id }));
-  }
-
-  /** After the commit: in-process listeners (SSE streams) hear it at once. */
-  private publish(change: AlertChange, rows: readonly AlertRow[]): void {
-    for (const row of rows) this.bus.emit('alert.changed', { change, alert: alertView(row) } satisfies AlertMessage);
+  /** An alert's change as an event: live streams in every process and the after-action timeline read it. */
+  private changed(tx: Db, change: AlertChange, row: AlertRow): void {
+    const personIds = Array.isArray((row.details as { personIds?: unknown } | null)?.personIds)
+      ? ((row.details as { personIds: string[] }).personIds ?? [])
+      : [];
+    this.outbox.emit(
+      tx,
+      CHANGE_EVENTS[change],
+      { alert: alertJson(row) },
+      { occurredAt: this.clock.now(), subjects: { facilityIds: [row.facilityId], unitIds: [row.unitId], personIds } },
+    );
   }
 
   /** Raises alerts now (used by the rules below and by other modules' checks). */
   async raise(actor: Actor, drafts: readonly AlertDraft[]): Promise<AlertView[]> {
-    const raised = await this.db.transaction((tx) => this.raiseIn(tx, actor, drafts));
-    this.publish('raised', raised);
+    const raised = await this.outbox.transaction((tx) => this.raiseIn(tx, actor, drafts));
     return raised.map(alertView);
   }
 
-  /** Rules evaluated when a roll call closed: its Delta (or mass absence), persons absent at consecutive roll calls. */
-  async evaluateClose(actor: Actor, closed: ClosedRollcall): Promise<{ id: string; rule: string; severity: string }[]> {
-    const raised = await this.db.transaction(async (tx) => {
+  // --- reactions to other modules' events (outbox consumers, alerts.consumers.ts) ----------------------------------
+
+  /** A roll call closed: its Delta (or mass absence), and persons absent at consecutive roll calls. */
+  async onRollcallsClosed(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    for (const { payload: closed } of eventsOf(RollcallClosed, events)) {
       const rules = await this.rulesFor(tx, closed.facilityId);
       const repeated = closed.unaccounted.length
         ? await repeatedlyAbsent(tx, closed.rollcallId, closed.facilityId, closed.unaccounted, rules.consecutiveAbsences - 1)
         : [];
       const codes = closed.delta > 0 ? await unitCodes(tx, closed.facilityId) : new Map<string, string>();
-      return this.raiseIn(tx, actor, closeAlerts(closed, rules, repeated, codes));
-    });
-    this.publish('raised', raised);
-    return raised.map((a) => ({ id: a.id, rule: a.rule, severity: a.severity }));
+      await this.raiseIn(tx, RULES, closeAlerts(closed, rules, repeated, codes));
+    }
+  }
+
+  /** The ledger changed facilities' rolls: is any of them over its capacity now? */
+  async onLedgerChanged(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const facilityIds = new Set<string>();
+    for (const { payload: e } of eventsOf(CustodyEventAppended, events)) {
+      if (e.fromFacilityId) facilityIds.add(e.fromFacilityId);
+      if (e.toFacilityId) facilityIds.add(e.toFacilityId);
+    }
+    await this.checkCapacity(tx, [...facilityIds]);
+  }
+
+  /** Screening recorded new candidates: one alert per recording says how many wait for review. */
+  async onScreeningHits(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    for (const { payload } of eventsOf(ScreeningHitsRecorded, events)) {
+      if (payload.hits.length > 0) await this.raiseIn(tx, systemActor('watchlist screening'), [screeningHitsAlert(payload.hits)]);
+    }
+  }
+
+  /** A verification found a hash chain broken. */
+  async onChainBroken(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts = [
+      ...eventsOf(LedgerChainBroken, events).map(({ payload }) => chainBrokenAlert({ chain: 'ledger', ...payload })),
+      ...eventsOf(AuditChainBroken, events).map(({ payload }) => chainBrokenAlert({ chain: 'audit', ...payload })),
+    ];
+    if (drafts.length) await this.raiseIn(tx, systemActor('chain verification'), drafts);
+  }
+
+  /** The alerts a roll call's close raised (the close's answer names them). */
+  async raisedForRollcall(rollcallId: string): Promise<{ id: string; rule: string; severity: string }[]> {
+    return (await alertsOfRollcall(this.db, rollcallId)).map((a) => ({ id: a.id, rule: a.rule, severity: a.severity }));
   }
 
   async list(actor: Actor, f: { status?: AlertStatus; facilityId?: string; rule?: string; limit: number }): Promise<AlertView[]> {
@@ -260,7 +325,7 @@ export class AlertsService {
   private async transition(actor: Actor, id: string, action: 'acknowledge' | 'resolve', note?: string): Promise<AlertView> {
     requirePermission(actor, 'alerts.manage');
     const now = this.clock.now();
-    const row = await this.db.transaction(async (tx) => {
+    const row = await this.outbox.transaction(async (tx) => {
       const current = await findAlert(tx, id, true);
       if (!current || !canSeeAlert(actor, current)) throw new NotFoundError('alerts.not_found', `No alert ${id}`);
       const status = nextStatus(current.status as AlertStatus, action);
@@ -275,19 +340,22 @@ export class AlertsService {
         subjectId: id,
         details: { note: note ?? null, from: current.status },
       });
-      await this.notifyOthers(tx, action === 'acknowledge' ? 'acknowledged' : 'resolved', id);
+      this.changed(tx, action === 'acknowledge' ? 'acknowledged' : 'resolved', updated);
       return updated;
     });
-    this.publish(action === 'acknowledge' ? 'acknowledged' : 'resolved', [row]);
     return presentAlert(actor, alertView(row));
   }
 
-  /** Subscribes a live stream to the alert changes this actor may see; returns the unsubscribe function. */
-  subscribe(actor: Actor, listener: (msg: AlertMessage) => void): () => void {
+  /**
+   * Subscribes a live stream to the alert changes this actor may see, made by this process or (once the dispatcher
+   * listens, in a serving process) by any other; returns the unsubscribe function.
+   */
+  subscribe(actor: Actor, listener: (msg: AlertMessage) => void): Promise<() => void> {
     requirePermission(actor, 'alerts.read');
-    return this.bus.on('alert.changed', (raw) => {
-      const msg = raw as AlertMessage;
-      if (canSeeAlert(actor, msg.alert)) listener({ change: msg.change, alert: presentAlert(actor, msg.alert) });
+    return this.outbox.subscribe(ALERT_CHANGES, (event) => {
+      const change = event.type.slice('alert.'.length) as AlertChange;
+      const alert = alertFromJson((event.payload as { alert: Record<string, unknown> }).alert);
+      if (canSeeAlert(actor, alert)) listener({ change, alert: presentAlert(actor, alert) });
     });
   }
 
@@ -353,7 +421,7 @@ export class AlertsService {
       .filter((d) => d.level > d.alert.escalationLevel);
     if (due.length === 0) return 0;
     const actor = scheduler();
-    const updated = await this.db.transaction(async (tx) => {
+    const updated = await this.outbox.transaction(async (tx) => {
       const rows: AlertRow[] = [];
       for (const d of due) {
         const current = await findAlert(tx, d.alert.id, true);
@@ -366,30 +434,25 @@ export class AlertsService {
           actor,
           rows.map((r) => ({ action: 'alert.escalate', subjectType: 'alert', subjectId: r.id, details: { level: r.escalationLevel } })),
         );
-        for (const r of rows) await this.notifyOthers(tx, 'escalated', r.id);
+        for (const r of rows) this.changed(tx, 'escalated', r);
       }
       return rows;
     });
-    this.publish('escalated', updated);
     return updated.length;
   }
 
-  /** Checks capacity as soon as the ledger changed a facility's roll (in-process, after the commit). */
-  async checkCapacity(facilityIds: readonly string[]): Promise<void> {
+  /** Raises the capacity alert of these facilities that hold more than their capacity (in the caller's transaction). */
+  private async checkCapacity(tx: Db, facilityIds: readonly string[]): Promise<void> {
     if (facilityIds.length === 0) return;
-    const over = (await rollVersusCapacity(this.db, facilityIds)).filter((f) => f.on_roll > f.capacity);
+    const over = (await rollVersusCapacity(tx, facilityIds)).filter((f) => f.on_roll > f.capacity);
     const drafts: AlertDraft[] = [];
-    for (const f of over) if ((await this.rulesFor(this.db, f.id)).overCapacity) drafts.push(capacityAlert(f.id, f.code, f.on_roll, f.capacity));
-    if (drafts.length) await this.raise(scheduler(), drafts);
+    for (const f of over) if ((await this.rulesFor(tx, f.id)).overCapacity) drafts.push(capacityAlert(f.id, f.code, f.on_roll, f.capacity));
+    if (drafts.length) await this.raiseIn(tx, scheduler(), drafts);
   }
 
-  /**
-   * Starts the live side for a serving process: LISTEN for alerts raised by other processes (relayed to this
-   * process's streams) and the scheduler timer. `stop()` ends both.
-   */
+  /** Starts the scheduler timer of a serving process (missed roll calls, escalation, capacity); `stop()` ends it. */
   async start(opts: { intervalMs?: number } = {}): Promise<void> {
     if (this.timer) return;
-    this.unlisten = await this.database.listen(ALERTS_CHANNEL, (payload) => void this.relay(payload));
     const interval = opts.intervalMs ?? 15_000;
     this.timer = setInterval(() => {
       this.tick().catch((err) => this.logger.error({ err }, 'alert scheduler tick failed'));
@@ -400,19 +463,6 @@ export class AlertsService {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.unlisten?.().catch(() => undefined);
-    this.unlisten = undefined;
     await this.ticking?.catch(() => undefined);
-  }
-
-  private async relay(payload: string): Promise<void> {
-    try {
-      const msg = JSON.parse(payload) as { origin?: string; change?: AlertChange; id?: string };
-      if (!msg.id || !msg.change || msg.origin === this.origin) return;
-      const row = await findAlert(this.db, msg.id);
-      if (row) this.publish(msg.change, [row]);
-    } catch (err) {
-      this.logger.warn({ err }, 'bad alert notification');
-    }
   }
 }

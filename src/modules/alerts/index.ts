@@ -4,12 +4,13 @@ export {
   alertView,
   presentAlert,
   canSeeAlert,
-  ALERTS_CHANNEL,
   type AlertView,
   type AlertMessage,
   type AlertChange,
   type TickReport,
 } from './alerts.service';
+export { AlertRaised, AlertAcknowledged, AlertResolved, AlertEscalated, ALERT_CHANGES } from './alerts.events';
+export { alertConsumers } from './alerts.consumers';
 export {
   ALERT_RULES,
   ALERT_STATUSES,

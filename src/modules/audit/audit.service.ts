@@ -4,8 +4,11 @@ import type { Clock } from '../../platform/clock';
 import { ChainChecks } from '../../platform/chain-checks';
 import type { Db } from '../../platform/db/database';
 import type { IdGenerator } from '../../platform/ids';
+import type { Logger } from '../../platform/logger';
+import type { Outbox } from '../../platform/outbox';
 import type { Actor } from '../access';
 import { requirePermission } from '../access';
+import { AuditChainBroken } from './audit.events';
 import { AuditChainVerifier, hashAuditEntry, type AuditBreak, type AuditEntry } from './audit.domain';
 import type { AuditVerificationInfoResponse, AuditVerificationResponse } from './audit.dto';
 import { insertAuditEntries, listAuditEntries, lockAuditHead, readAuditHead, readAuditChainPage, type AuditFilter } from './audit.repository';
@@ -29,20 +32,40 @@ interface AuditCheckpoint {
 
 export class AuditService {
   private checkpoint: AuditCheckpoint | null = null;
-  /** Which walk a request gets, one full walk at a time, broken-chain listeners, the periodic full walk. */
+  /** Which walk a request gets, one full walk at a time, reporting a broken chain, the periodic full walk. */
   private readonly checks: ChainChecks<AuditCheckpoint, AuditVerification>;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly outbox: Outbox,
+    private readonly logger: Logger,
   ) {
     this.checks = new ChainChecks(
       clock,
       (from, pageSize) => this.walk(from, pageSize),
       () => this.checkpoint,
       60 * 60_000,
+      (result) => this.reportBroken(result),
     );
+  }
+
+  private reportedBreak: string | null = null;
+
+  /** A broken chain is a fact for the alert rules (`audit.chain_broken@1`), told once per break by this process. */
+  private async reportBroken(result: AuditVerification & { ok: false }): Promise<void> {
+    const bad = result.firstBad;
+    const key = `${bad.seq}:${bad.id}`;
+    if (this.reportedBreak === key) return;
+    try {
+      await this.outbox.transaction(async (tx) => {
+        this.outbox.emit(tx, AuditChainBroken, { entryId: bad.id, seq: bad.seq, message: bad.message });
+      });
+      this.reportedBreak = key;
+    } catch (err) {
+      this.logger.error({ err, firstBad: bad }, 'the broken audit chain could not be recorded for the alert rules');
+    }
   }
 
   /**
@@ -91,11 +114,6 @@ export class AuditService {
   async verify(actor: Actor | null, opts: { scope?: 'full' | 'tail'; pageSize?: number; maxCheckpointAgeMs?: number } = {}): Promise<AuditVerification> {
     if (actor) requirePermission(actor, 'audit.read');
     return this.checks.verify(opts);
-  }
-
-  /** Called with every verification that finds the chain broken (see ChainChecks.onBroken). */
-  onChainBroken(listener: (result: AuditVerification & { ok: false }) => void): void {
-    this.checks.onBroken(listener);
   }
 
   /** A full verification now and every `intervalMs` (a serving process), under the tail checks of the monitor view. */

@@ -3,7 +3,7 @@
  * each targets, what binds an envelope to its row, how template hits become per-person candidates, and the rules of a
  * duplicate-identity decision.
  */
-import { ConflictError, ValidationError } from '../../platform/errors';
+import { ConflictError, DomainError, ValidationError } from '../../platform/errors';
 import { THRESHOLDS } from './fingerprint';
 
 export const MODALITIES = ['face', 'fingerprint'] as const;
@@ -132,4 +132,15 @@ export function decideCase(
     throw new ValidationError('biometrics.bad_decision', 'survivingPersonId must be one of the two persons of the case');
   }
   return { survivingPersonId: survivor };
+}
+
+/** Largest image accepted for enrolment or a probe (bytes); a bigger body is refused with 413. */
+export const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+
+/** Refuses an empty image or one over IMAGE_MAX_BYTES (enrolment and probes). */
+export function checkImage(image: Uint8Array): void {
+  if (image.byteLength === 0) throw new ValidationError('biometrics.empty_image', 'The image is empty');
+  if (image.byteLength > IMAGE_MAX_BYTES) {
+    throw new DomainError('too_large', 'biometrics.image_too_large', `The image has ${image.byteLength} bytes; at most ${IMAGE_MAX_BYTES} are accepted`);
+  }
 }

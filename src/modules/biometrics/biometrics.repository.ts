@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/database';
-import { scopeCondition } from '../registry';
+import { placements } from '../custody';
+import { persons, scopeCondition } from '../registry';
 import { biometricTemplates, biometricVerifications, duplicateCases } from './biometrics.schema';
 import type { Modality } from './biometrics.domain';
 
@@ -144,7 +145,7 @@ export interface CaseFilter {
 
 function visible(column: SQL, scope: CaseFilter['scope']): SQL {
   const cond = scopeCondition({ facilityIds: [...scope.facilityIds], nationalities: [...scope.nationalities] });
-  return sql`exists (select 1 from persons p left join placements pl on pl.person_id = p.id where p.id = ${column} and ${cond})`;
+  return sql`exists (select 1 from ${persons} p left join ${placements} pl on pl.person_id = p.id where p.id = ${column} and ${cond})`;
 }
 
 export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> {

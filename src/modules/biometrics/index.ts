@@ -5,23 +5,14 @@
  * The face engine (TensorFlow) is never loaded by importing this file: face values are reached through
  * `loadFaceModule()`; only face types are re-exported statically.
  */
-export {
-  BiometricsService,
-  IMAGE_MAX_BYTES,
-  MAX_CANDIDATES,
-  type BiometricsOptions,
-  type TemplateView,
-  type EnrolResult,
-  type DuplicateNotice,
-  type VerificationView,
-  type IdentificationView,
-  type CandidateView,
-  type CaseView,
-  type PersonBiometricsView,
-  type BiometricsStatus,
-} from './biometrics.service';
+export { BiometricsService } from './biometrics.service';
+export type { BiometricsOptions, BiometricsStatus } from './biometrics.galleries';
+export type { TemplateView, EnrolResult, DuplicateNotice } from './biometrics.enrol';
+export { MAX_CANDIDATES, type VerificationView, type IdentificationView, type CandidateView } from './biometrics.match';
+export type { CaseView, PersonBiometricsView } from './biometrics.cases';
 export {
   MODALITIES,
+  IMAGE_MAX_BYTES,
   FINGER_POSITIONS,
   FINGERPRINT_MODEL,
   FINGERPRINT_DECISIONS,
@@ -57,3 +48,5 @@ export { Gallery } from './gallery';
 export function loadFaceModule(): Promise<typeof import('./face')> {
   return import('./face');
 }
+export type { BiometricPersons } from './biometrics.ports';
+export { TemplateEnrolled, TemplateErased, DuplicateCaseOpened, DuplicateCaseDecided, PersonVerified, PersonsIdentified } from './biometrics.events';

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
 import { GENESIS_HASH } from '../../platform/canonical-json';
+import { personNationalities } from '../registry';
 import { custodyEvents, ledgerHeads, placements } from './custody.schema';
 import type { ChainHead, EventType, LedgerEvent } from './custody.domain';
 
@@ -144,7 +145,7 @@ export async function recentFacilityEvents(db: Db, facilityId: string, limit: nu
   const scoped =
     nationalities.length === 0
       ? sql`true`
-      : sql`exists (select 1 from person_nationalities pn where pn.person_id = ${custodyEvents.personId}
+      : sql`exists (select 1 from ${personNationalities} pn where pn.person_id = ${custodyEvents.personId}
               and pn.country in (${sql.join(
                 nationalities.map((n) => sql`${n}`),
                 sql`, `,

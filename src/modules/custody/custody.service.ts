@@ -1,15 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
-import type { Bus } from '../../platform/bus';
 import type { Clock } from '../../platform/clock';
 import { ChainChecks } from '../../platform/chain-checks';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
+import type { Logger } from '../../platform/logger';
+import type { Outbox } from '../../platform/outbox';
 import { canSeeFacility, isFacilityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import type { FacilitiesService } from '../facilities';
-import type { PlacementSummary, RegistryService } from '../registry';
 import {
   ChainVerifier,
   hashEvent,
@@ -23,6 +22,8 @@ import {
   type Placement,
 } from './custody.domain';
 import type { AppendEventInput, CustodyEventResponse, LedgerVerificationResponse, VerificationInfoResponse } from './custody.dto';
+import { CustodyEventAppended, LedgerChainBroken, ledgerEventPayload } from './custody.events';
+import type { CustodyPorts } from './custody.ports';
 import {
   eventsOfPerson,
   findPlacements,
@@ -39,6 +40,13 @@ import {
 
 export interface AppendRequest extends AppendEventInput {
   personId: string;
+}
+
+export interface AppendOptions {
+  /** The audit action of a batch (default `custody.append_batch`). */
+  auditAction?: string;
+  /** Added to the audit row's details (a roll call's id, a flight's). */
+  context?: Record<string, unknown>;
 }
 
 export type VerificationScope = 'full' | 'tail';
@@ -75,6 +83,25 @@ function toPlacement(row: PlacementRow | undefined): Placement {
   };
 }
 
+/**
+ * Where these persons are now, from the placement projection (custody's published read model): what the registry
+ * shows on a record. Persons never admitted are absent from the map.
+ */
+export async function placementSummaries(
+  db: Db,
+  personIds: string[],
+): Promise<
+  Map<string, { status: string; facilityId: string | null; unitId: string | null; destinationFacilityId: string | null; outReason: string | null; since: Date }>
+> {
+  const rows = await findPlacements(db, personIds);
+  return new Map(
+    [...rows].map(([id, r]) => [
+      id,
+      { status: r.status, facilityId: r.facilityId, unitId: r.unitId, destinationFacilityId: r.destinationFacilityId, outReason: r.outReason, since: r.since },
+    ]),
+  );
+}
+
 export class CustodyService {
   private checkpoint: Checkpoint | null = null;
   /** Which walk a request gets, one full walk at a time, broken-chain listeners, the periodic full walk. */
@@ -85,9 +112,9 @@ export class CustodyService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
-    private readonly bus: Bus,
-    private readonly registry: RegistryService,
-    private readonly facilities: FacilitiesService,
+    private readonly outbox: Outbox,
+    private readonly ports: CustodyPorts,
+    private readonly logger: Logger,
     readonly siteId: string,
   ) {
     this.checks = new ChainChecks(
@@ -95,26 +122,27 @@ export class CustodyService {
       (from, pageSize) => this.walk(from, pageSize),
       () => this.checkpoint,
       DEFAULT_MAX_CHECKPOINT_AGE_MS,
+      (result) => this.reportBroken(result),
     );
   }
 
-  /** Placement reader handed to the registry (which cannot import custody without a cycle). */
-  readonly readPlacements = async (db: Db, personIds: string[]): Promise<Map<string, PlacementSummary>> => {
-    const rows = await findPlacements(db, personIds);
-    return new Map(
-      [...rows].map(([id, r]) => [
-        id,
-        {
-          status: r.status,
-          facilityId: r.facilityId,
-          unitId: r.unitId,
-          destinationFacilityId: r.destinationFacilityId,
-          outReason: r.outReason,
-          since: r.since,
-        },
-      ]),
-    );
-  };
+  /** The first bad event last reported by this process: a break is told once, not at every check that sees it. */
+  private reportedBreak: string | null = null;
+
+  /** A broken chain is a fact for the alert rules (`custody.chain_broken@1`), never only a line in a log. */
+  private async reportBroken(result: LedgerVerification & { ok: false }): Promise<void> {
+    const bad = result.firstBad;
+    const key = `${bad.siteId}:${bad.seq}:${bad.problem}`;
+    if (this.reportedBreak === key) return;
+    try {
+      await this.outbox.transaction(async (tx) => {
+        this.outbox.emit(tx, LedgerChainBroken, { siteId: bad.siteId, eventId: bad.id, seq: bad.seq, problem: bad.problem, message: bad.message });
+      });
+      this.reportedBreak = key;
+    } catch (err) {
+      this.logger.error({ err, firstBad: bad }, 'the broken ledger chain could not be recorded for the alert rules');
+    }
+  }
 
   async append(actor: Actor, request: AppendRequest): Promise<LedgerEvent> {
     const [event] = await this.appendMany(actor, [request]);
@@ -126,23 +154,34 @@ export class CustodyService {
    * placement as left by the events before it (including earlier ones in the same batch), then sealed into the chain.
    * One refused event refuses the whole batch, so a roll call's or a flight's events land together or not at all.
    */
-  async appendMany(actor: Actor, requests: AppendRequest[], opts: { auditAction?: string; context?: Record<string, unknown> } = {}): Promise<LedgerEvent[]> {
+  async appendMany(actor: Actor, requests: AppendRequest[], opts: AppendOptions = {}): Promise<LedgerEvent[]> {
+    requirePermission(actor, 'custody.append');
+    if (requests.length === 0) return [];
+    return this.outbox.transaction((tx) => this.appendManyIn(tx, actor, requests, opts));
+  }
+
+  /**
+   * `appendMany` inside a caller's outbox transaction (a roll call's close appends its UNACCOUNTED and ACCOUNTED
+   * events in the transaction that stores its result): the events, the placements, the audit row and the
+   * `custody.event_appended@1` events commit or roll back with the caller's work.
+   */
+  async appendManyIn(tx: Db, actor: Actor, requests: AppendRequest[], opts: AppendOptions = {}): Promise<LedgerEvent[]> {
     requirePermission(actor, 'custody.append');
     if (requests.length === 0) return [];
     const now = this.clock.now();
-    const events = await this.db.transaction(async (tx) => {
+    {
       const personIds = [...new Set(requests.map((r) => r.personId))];
       const unitIds = [...new Set(requests.map((r) => r.unitId).filter((u): u is string => !!u))];
       const facilityIds = [...new Set(requests.map((r) => r.facilityId).filter((f): f is string => !!f))];
       const unitFacility = new Map<string, string>();
-      for (const u of unitIds) unitFacility.set(u, (await this.facilities.requireUnit(tx, u)).facilityId);
-      for (const f of facilityIds) await this.facilities.require(tx, f);
+      for (const u of unitIds) unitFacility.set(u, (await this.ports.facilities.requireUnit(tx, u)).facilityId);
+      for (const f of facilityIds) await this.ports.facilities.require(tx, f);
 
       const head = await lockHead(tx, this.siteId);
       const placementRows = await findPlacements(tx, personIds);
       const missing = personIds.filter((p) => !placementRows.has(p));
       if (missing.length) {
-        const known = await this.registry.existing(tx, missing);
+        const known = await this.ports.persons.existing(tx, missing);
         const unknown = missing.find((p) => !known.has(p));
         if (unknown) throw new NotFoundError('registry.person_not_found', `No person ${unknown}`);
       }
@@ -154,6 +193,7 @@ export class CustodyService {
 
       let { seq, hash } = head;
       const sealed: LedgerEvent[] = [];
+      const statusAfter: Placement['status'][] = [];
       for (const [index, r] of requests.entries()) {
         const current = state.get(r.personId)!;
         const occurredAt = r.occurredAt ? new Date(r.occurredAt) : now;
@@ -214,6 +254,7 @@ export class CustodyService {
         });
         hash = event.hash;
         sealed.push(event);
+        statusAfter.push(t.next.status);
         state.set(r.personId, { placement: t.next, since: occurredAt, count: current.count + 1 });
       }
 
@@ -253,27 +294,21 @@ export class CustodyService {
               details: { count: sealed.length, firstSeq: sealed[0]!.seq, lastSeq: seq, ...opts.context },
             },
       );
+      for (const [i, e] of sealed.entries()) {
+        this.outbox.emit(tx, CustodyEventAppended, ledgerEventPayload(e, statusAfter[i]!), {
+          occurredAt: e.occurredAt,
+          subjects: { personIds: [e.personId], facilityIds: [e.fromFacilityId, e.toFacilityId], unitIds: [e.fromUnitId, e.toUnitId] },
+        });
+      }
       return sealed;
-    });
-    const facilityIds = new Set<string>();
-    for (const e of events) {
-      if (e.fromFacilityId) facilityIds.add(e.fromFacilityId);
-      if (e.toFacilityId) facilityIds.add(e.toFacilityId);
     }
-    this.bus.emit('custody.appended', {
-      siteId: this.siteId,
-      count: events.length,
-      personIds: [...new Set(events.map((e) => e.personId))],
-      facilityIds: [...facilityIds],
-    });
-    return events;
   }
 
   /** A person's custody timeline; reading it is a read of the person record and is audited. */
   async personEvents(actor: Actor, personId: string): Promise<EventView[]> {
     requirePermission(actor, 'custody.read');
     return this.db.transaction(async (tx) => {
-      await this.registry.loadInScope(tx, actor, personId);
+      await this.ports.persons.loadInScope(tx, actor, personId);
       const events = await eventsOfPerson(tx, personId);
       await this.audit.record(tx, actor, { action: 'person.read_events', subjectType: 'person', subjectId: personId });
       return events.map((e) => ({ ...e, intact: hashEvent(e) === e.hash }));
@@ -303,11 +338,6 @@ export class CustodyService {
   async verify(actor: Actor | null, opts: { scope?: VerificationScope; pageSize?: number; maxCheckpointAgeMs?: number } = {}): Promise<LedgerVerification> {
     if (actor) requirePermission(actor, 'ledger.verify');
     return this.checks.verify(opts);
-  }
-
-  /** Called with every verification that finds the chain broken (see ChainChecks.onBroken). */
-  onChainBroken(listener: (result: LedgerVerification & { ok: false }) => void): void {
-    this.checks.onBroken(listener);
   }
 
   /** A full verification now and every `intervalMs` (a serving process), under the tail checks of the monitor view. */

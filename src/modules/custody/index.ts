@@ -6,7 +6,11 @@ export {
   type VerificationInfo,
   type VerificationScope,
   type EventView,
+  type AppendOptions,
+  placementSummaries,
 } from './custody.service';
+export type { CustodyPorts, CustodyPersons, CustodyFacilities } from './custody.ports';
+export { CustodyEventAppended, LedgerChainBroken } from './custody.events';
 export {
   EVENT_TYPES,
   CUSTODY_STATUSES,
@@ -26,3 +30,8 @@ export {
 } from './custody.domain';
 export { AppendEventBody, AppendBatchBody, PersonEventsParams, VerifyQuery, CustodyEventResponse, type AppendEventInput } from './custody.dto';
 export { findPlacements, countEventsByType } from './custody.repository';
+/**
+ * Read models: tables other modules may read (in SQL, through this import: `${placements}` renders the name), never
+ * write. The placement projection: each person's current status, facility, unit and transfer destination.
+ */
+export { placements } from './custody.schema';

@@ -1,6 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
+import { placements } from '../custody';
+import { personNationalities } from '../registry';
 import { facilities, units } from './facilities.schema';
 
 export type FacilityRow = typeof facilities.$inferSelect;
@@ -57,14 +59,14 @@ function nationalityFilter(nationalities: readonly string[]) {
     nationalities.map((n) => sql`${n}`),
     sql`, `,
   );
-  return sql` and exists (select 1 from person_nationalities pn where pn.person_id = placements.person_id and pn.country in (${list}))`;
+  return sql` and exists (select 1 from ${personNationalities} pn where pn.person_id = ${placements}.person_id and pn.country in (${list}))`;
 }
 
 /** Placements at a facility by status, narrowed to the actor's nationalities when it has a nationality scope. */
 export async function manifestCounts(db: Db, facilityId: string, nationalities: readonly string[] = []): Promise<{ status: string; count: number }[]> {
   return queryRows(
     db,
-    sql`select status, count(*)::int as count from placements where facility_id = ${facilityId}${nationalityFilter(nationalities)} group by status`,
+    sql`select status, count(*)::int as count from ${placements} where facility_id = ${facilityId}${nationalityFilter(nationalities)} group by status`,
   );
 }
 
@@ -75,7 +77,7 @@ export async function unitCounts(
 ): Promise<{ unitId: string | null; status: string; count: number }[]> {
   return queryRows(
     db,
-    sql`select unit_id as "unitId", status, count(*)::int as count from placements
+    sql`select unit_id as "unitId", status, count(*)::int as count from ${placements}
         where facility_id = ${facilityId}${nationalityFilter(nationalities)} group by unit_id, status`,
   );
 }

@@ -2,9 +2,12 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
+import type { Outbox } from '../../platform/outbox';
 import { isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { z } from 'zod';
+import { FacilityCreated, UnitAdded } from './facilities.events';
+import type { FacilitiesPorts } from './facilities.ports';
 import type { CreateFacilityInput, CreateUnitInput, FacilityDetailResponse, FacilityOpenAlertResponse, FacilityResponse, UnitResponse } from './facilities.dto';
 import { CreateUnitBody } from './facilities.dto';
 import { rollCountFrom } from './facilities.domain';
@@ -26,9 +29,6 @@ export type FacilityView = z.output<typeof FacilityResponse>;
 export type UnitView = z.output<typeof UnitResponse>;
 export type FacilityDetail = z.output<typeof FacilityDetailResponse>;
 export type FacilityOpenAlert = z.output<typeof FacilityOpenAlertResponse>;
-
-/** Other modules (alerts) tell facilities how to list a facility's open alerts, without a dependency cycle. */
-export type OpenAlertsProvider = (db: Db, facilityId: string) => Promise<FacilityOpenAlert[]>;
 
 export function facilityView(row: FacilityRow): FacilityView {
   return {
@@ -55,18 +55,18 @@ export function unitView(row: UnitRow): UnitView {
 }
 
 export class FacilitiesService {
-  openAlerts: OpenAlertsProvider = async () => [];
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
+    private readonly outbox: Outbox,
+    private readonly ports: FacilitiesPorts,
   ) {}
 
   async create(actor: Actor, input: CreateFacilityInput): Promise<FacilityView> {
     requirePermission(actor, 'facilities.write');
-    return this.db.transaction(async (tx) => {
+    return this.outbox.transaction(async (tx) => {
       if (await findFacilityByCode(tx, input.code)) {
         throw new ConflictError('facilities.code_taken', `A facility with code ${input.code} exists`);
       }
@@ -83,7 +83,14 @@ export class FacilitiesService {
       };
       await insertFacility(tx, row);
       await this.audit.record(tx, actor, { action: 'facility.create', subjectType: 'facility', subjectId: row.id, details: input });
-      return facilityView(row);
+      const view = facilityView(row);
+      this.outbox.emit(
+        tx,
+        FacilityCreated,
+        { facilityId: view.id, code: view.code, name: view.name, kind: view.kind, capacity: view.capacity, country: view.country, location: view.location },
+        { subjects: { facilityIds: [view.id] } },
+      );
+      return view;
     });
   }
 
@@ -91,7 +98,7 @@ export class FacilitiesService {
     requirePermission(actor, 'facilities.write');
     requireFacility(actor, facilityId);
     const input = CreateUnitBody.parse(rawInput);
-    return this.db.transaction(async (tx) => {
+    return this.outbox.transaction(async (tx) => {
       const facility = await findFacility(tx, facilityId);
       if (!facility) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);
       const existing = await listUnits(tx, facilityId);
@@ -116,7 +123,14 @@ export class FacilitiesService {
       };
       await insertUnit(tx, row);
       await this.audit.record(tx, actor, { action: 'unit.create', subjectType: 'unit', subjectId: row.id, details: { facilityId, ...input } });
-      return unitView(row);
+      const view = unitView(row);
+      this.outbox.emit(
+        tx,
+        UnitAdded,
+        { unitId: view.id, facilityId, parentUnitId: view.parentUnitId, code: view.code, name: view.name, kind: view.kind, capacity: view.capacity },
+        { subjects: { facilityIds: [facilityId], unitIds: [view.id] } },
+      );
+      return view;
     });
   }
 
@@ -136,7 +150,7 @@ export class FacilitiesService {
       unitCounts(this.db, facilityId, actor.nationalities),
       listUnits(this.db, facilityId),
       // Alerts speak of everyone in the facility: a nationality-scoped user does not see them.
-      isNationalityScoped(actor) ? Promise.resolve([]) : this.openAlerts(this.db, facilityId),
+      isNationalityScoped(actor) ? Promise.resolve([]) : this.ports.openAlerts(this.db, facilityId),
     ]);
     const roll = rollCountFrom(byStatus);
     return {
@@ -152,6 +166,10 @@ export class FacilitiesService {
   }
 
   /** For other services: the facility row or a 404. */
+  async exists(db: Db, facilityId: string): Promise<boolean> {
+    return (await findFacility(db, facilityId)) !== undefined;
+  }
+
   async require(db: Db, facilityId: string): Promise<FacilityRow> {
     const facility = await findFacility(db, facilityId);
     if (!facility) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);

@@ -5,10 +5,9 @@ export {
   type PersonSummary,
   type HouseholdView,
   type HouseholdDetail,
-  type PlacementSummary,
-  type PlacementReader,
-  type PersonChangeListener,
 } from './registry.service';
+export type { PlacementSummary, RegistryPorts } from './registry.ports';
+export { PersonChanged } from './registry.events';
 export {
   detectScript,
   nameSearchKey,
@@ -33,3 +32,8 @@ export {
   type UpdatePersonInput,
 } from './registry.dto';
 export { findPersonRow, scopeCondition } from './registry.repository';
+/**
+ * Read models: tables other modules may read (in SQL, through this import: `${persons}` renders the name), never write.
+ * Who each person is: the person row (birth, enrolling facility), names in every script, nationalities, documents.
+ */
+export { persons, personNames, personNationalities, identityDocuments } from './registry.schema';

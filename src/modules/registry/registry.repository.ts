@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
+import { placements } from '../custody';
 import { households, identityDocuments, personNames, personNationalities, personRelations, persons } from './registry.schema';
 
 export type PersonRow = typeof persons.$inferSelect;
@@ -184,7 +185,7 @@ export async function searchPersonIds(tx: Db, f: SearchFilter): Promise<{ id: st
       sql`select p.id, max(word_similarity(${f.key}, n.search_key))::float8 as score
           from person_names n
           join persons p on p.id = n.person_id
-          left join placements pl on pl.person_id = p.id
+          left join ${placements} pl on pl.person_id = p.id
           where ${f.key} <% n.search_key and ${where}
           group by p.id
           order by score desc, p.id
@@ -193,7 +194,7 @@ export async function searchPersonIds(tx: Db, f: SearchFilter): Promise<{ id: st
   }
   return queryRows(
     tx,
-    sql`select p.id, 1::float8 as score from persons p left join placements pl on pl.person_id = p.id
+    sql`select p.id, 1::float8 as score from persons p left join ${placements} pl on pl.person_id = p.id
         where ${where} order by p.created_at desc, p.id limit ${f.limit}`,
   );
 }

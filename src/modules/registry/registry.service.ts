@@ -3,8 +3,11 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
+import type { Outbox } from '../../platform/outbox';
 import { requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
 import type { AuditService } from '../audit';
+import { PersonChanged } from './registry.events';
+import type { PlacementSummary, RegistryPorts } from './registry.ports';
 import { comparePreparedNames, prepareName } from '../names';
 import {
   ageRange,
@@ -26,7 +29,6 @@ import {
   type NameInputT,
   type PersonResponse,
   type PersonSummaryResponse,
-  type PlacementResponse,
   type SearchPersonsInput,
   type UpdatePersonInput,
 } from './registry.dto';
@@ -54,13 +56,6 @@ import {
   type PersonRowsToInsert,
 } from './registry.repository';
 
-/** Current custody placement of persons, provided by the custody module (which depends on the registry). */
-export type PlacementSummary = z.output<typeof PlacementResponse>;
-export type PlacementReader = (db: Db, personIds: string[]) => Promise<Map<string, PlacementSummary>>;
-
-/** Called after a person is created or their names change (screening listens, for example). */
-export type PersonChangeListener = (event: { personIds: string[]; change: 'created' | 'names' | 'details'; actor: Actor }) => void;
-
 export type PersonView = z.output<typeof PersonResponse>;
 export type PersonSummary = z.output<typeof PersonSummaryResponse>;
 export type HouseholdView = z.output<typeof HouseholdResponse>;
@@ -87,23 +82,18 @@ function rankByName(q: string, candidates: { id: string; score: number }[], aggr
 }
 
 export class RegistryService {
-  placements: PlacementReader = async () => new Map();
-  private readonly listeners: PersonChangeListener[] = [];
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
-    private readonly facilityExists: (db: Db, id: string) => Promise<boolean>,
+    private readonly outbox: Outbox,
+    private readonly ports: RegistryPorts,
   ) {}
 
-  onChange(listener: PersonChangeListener): void {
-    this.listeners.push(listener);
-  }
-
-  private emit(event: Parameters<PersonChangeListener>[0]): void {
-    for (const l of this.listeners) l(event);
+  /** `person.changed@1` in the transaction of the change (screening reacts to it). */
+  private changed(tx: Db, actor: Actor, personIds: string[], change: 'created' | 'names' | 'details' | 'relations'): void {
+    this.outbox.emit(tx, PersonChanged, { personIds, change, by: actor.userId }, { subjects: { personIds } });
   }
 
   async create(actor: Actor, input: CreatePersonInput): Promise<PersonView> {
@@ -163,9 +153,9 @@ export class RegistryService {
         rows.relations.push({ id: this.ids.next(), personId: rel.personId, relatedPersonId: id, kind: rel.kind, createdAt: now });
       }
     }
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       for (const f of facilityIds) {
-        if (!(await this.facilityExists(tx, f))) throw new ValidationError('registry.unknown_facility', `No facility ${f}`);
+        if (!(await this.ports.facilityExists(tx, f))) throw new ValidationError('registry.unknown_facility', `No facility ${f}`);
       }
       for (const h of householdIds) {
         if (!(await findHousehold(tx, h))) throw new ValidationError('registry.unknown_household', `No household ${h}`);
@@ -179,8 +169,8 @@ export class RegistryService {
         actor,
         rows.persons.map((p) => ({ action: 'person.create', subjectType: 'person', subjectId: p.id })),
       );
+      this.changed(tx, actor, ids, 'created');
     });
-    this.emit({ personIds: ids, change: 'created', actor });
     return ids;
   }
 
@@ -238,7 +228,7 @@ export class RegistryService {
   async loadInScope(db: Db, actor: Actor, id: string): Promise<PersonView> {
     const aggregate = (await loadAggregates(db, [id])).get(id);
     if (!aggregate) throw new NotFoundError('registry.person_not_found', `No person ${id}`);
-    const placement = (await this.placements(db, [id])).get(id) ?? null;
+    const placement = (await this.ports.placements(db, [id])).get(id) ?? null;
     requirePersonInScope(actor, {
       facilityIds: [placement?.facilityId ?? null, placement?.destinationFacilityId ?? null, aggregate.person.registeredFacilityId],
       nationalities: aggregate.nationalities.map((n) => n.country),
@@ -331,7 +321,7 @@ export class RegistryService {
       const aggregates = await loadAggregates(tx, candidateIds);
       const hits = input.q ? rankByName(input.q, candidates, aggregates).slice(0, input.limit) : candidates;
       const ids = hits.map((h) => h.id);
-      const placements = await this.placements(tx, ids);
+      const placements = await this.ports.placements(tx, ids);
       await this.audit.record(tx, actor, {
         action: 'person.search',
         subjectType: 'person',
@@ -360,7 +350,7 @@ export class RegistryService {
   /** Corrections to a record are audited with the reason and the values before and after. */
   async update(actor: Actor, id: string, input: UpdatePersonInput): Promise<PersonView> {
     requirePermission(actor, 'persons.write');
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       const before = await this.loadInScope(tx, actor, id);
       const row = (await findPersonRow(tx, id)) as PersonRow;
       const patch: Partial<PersonRow> = { updatedAt: this.clock.now() };
@@ -396,45 +386,45 @@ export class RegistryService {
         subjectId: id,
         details: { reason: input.reason, changed, version: before.version + 1 },
       });
+      this.changed(tx, actor, [id], 'details');
     });
-    this.emit({ personIds: [id], change: 'details', actor });
     return this.get(actor, id, { audit: false });
   }
 
   async addName(actor: Actor, id: string, name: NameInputT): Promise<PersonView> {
     requirePermission(actor, 'persons.write');
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       await this.loadInScope(tx, actor, id);
       const row = this.nameRow(id, await nextNameOrdinal(tx, id), name, this.clock.now());
       await insertName(tx, row);
       await updatePersonRow(tx, id, { updatedAt: this.clock.now() });
       await this.audit.record(tx, actor, { action: 'person.add_name', subjectType: 'person', subjectId: id, details: { name } });
+      this.changed(tx, actor, [id], 'names');
     });
-    this.emit({ personIds: [id], change: 'names', actor });
     return this.get(actor, id, { audit: false });
   }
 
   async addDocument(actor: Actor, id: string, doc: DocumentInputT): Promise<PersonView> {
     requirePermission(actor, 'persons.write');
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       await this.loadInScope(tx, actor, id);
       await insertDocument(tx, this.documentRow(id, doc, this.clock.now()));
       await updatePersonRow(tx, id, { updatedAt: this.clock.now() });
       await this.audit.record(tx, actor, { action: 'person.add_document', subjectType: 'person', subjectId: id, details: { type: doc.type } });
+      this.changed(tx, actor, [id], 'details');
     });
-    this.emit({ personIds: [id], change: 'details', actor });
     return this.get(actor, id, { audit: false });
   }
 
   async setNationality(actor: Actor, id: string, country: string, status: 'claimed' | 'verified'): Promise<PersonView> {
     requirePermission(actor, 'persons.write');
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       await this.loadInScope(tx, actor, id);
       await upsertNationality(tx, { personId: id, country, status });
       await updatePersonRow(tx, id, { updatedAt: this.clock.now() });
       await this.audit.record(tx, actor, { action: 'person.set_nationality', subjectType: 'person', subjectId: id, details: { country, status } });
+      this.changed(tx, actor, [id], 'details');
     });
-    this.emit({ personIds: [id], change: 'details', actor });
     return this.get(actor, id, { audit: false });
   }
 
@@ -442,7 +432,7 @@ export class RegistryService {
   async addRelation(actor: Actor, personId: string, kind: RelationKind, relatedPersonId: string): Promise<PersonView> {
     requirePermission(actor, 'persons.write');
     if (personId === relatedPersonId) throw new ValidationError('registry.self_relation', 'A person cannot be related to themselves');
-    await this.db.transaction(async (tx) => {
+    await this.outbox.transaction(async (tx) => {
       await this.loadInScope(tx, actor, personId);
       await this.loadInScope(tx, actor, relatedPersonId);
       await insertRelation(tx, { id: this.ids.next(), personId, relatedPersonId, kind, createdAt: this.clock.now() });
@@ -452,6 +442,7 @@ export class RegistryService {
         subjectId: personId,
         details: { kind, relatedPersonId },
       });
+      this.changed(tx, actor, [personId, relatedPersonId], 'relations');
     });
     return this.get(actor, personId, { audit: false });
   }
@@ -461,7 +452,7 @@ export class RegistryService {
     if (input.facilityId) requireFacility(actor, input.facilityId);
     const row = { id: this.ids.next(), label: input.label, facilityId: input.facilityId ?? null, createdAt: this.clock.now() };
     await this.db.transaction(async (tx) => {
-      if (row.facilityId && !(await this.facilityExists(tx, row.facilityId))) {
+      if (row.facilityId && !(await this.ports.facilityExists(tx, row.facilityId))) {
         throw new ValidationError('registry.unknown_facility', `No facility ${row.facilityId}`);
       }
       await insertHousehold(tx, row);

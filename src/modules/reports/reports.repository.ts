@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
-import { scopeCondition } from '../registry';
+import { placements } from '../custody';
+import { facilities, units } from '../facilities';
+import { personNationalities, persons, scopeCondition } from '../registry';
+import { rollcallUnitResults } from '../rollcalls';
 
 export interface StatusRow {
   facility_id: string | null;
@@ -26,7 +29,7 @@ export async function statusCounts(
     db,
     sql`select pl.facility_id, pl.status, count(*)::int as count,
                count(*) filter (where p.birth_to is null or p.birth_to > ${adultCutoff}::date)::int as minors
-        from placements pl join persons p on p.id = pl.person_id
+        from ${placements} pl join ${persons} p on p.id = pl.person_id
         where ${scopeCondition(scope)}
         group by pl.facility_id, pl.status`,
   );
@@ -40,7 +43,7 @@ export async function unitStatusCounts(
   return queryRows(
     db,
     sql`select pl.facility_id, pl.unit_id, u.code as unit_code, pl.status, count(*)::int as count
-        from placements pl join persons p on p.id = pl.person_id left join units u on u.id = pl.unit_id
+        from ${placements} pl join ${persons} p on p.id = pl.person_id left join ${units} u on u.id = pl.unit_id
         where pl.facility_id is not null and ${scopeCondition(scope)}
         group by pl.facility_id, pl.unit_id, u.code, pl.status`,
   );
@@ -58,8 +61,8 @@ export async function nationalityCounts(
   return queryRows(
     db,
     sql`select pl.facility_id, coalesce(n.country, 'UNK') as country, pl.status, count(*)::int as count
-        from placements pl join persons p on p.id = pl.person_id
-        left join (select distinct on (person_id) person_id, country from person_nationalities
+        from ${placements} pl join ${persons} p on p.id = pl.person_id
+        left join (select distinct on (person_id) person_id, country from ${personNationalities}
                    order by person_id, status desc, country) n on n.person_id = p.id
         where ${scopeCondition(scope)}
         group by pl.facility_id, n.country, pl.status`,
@@ -69,7 +72,7 @@ export async function nationalityCounts(
 export async function registeredNotAdmitted(db: Db, scope: { facilityIds: readonly string[]; nationalities: readonly string[] }): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
-    sql`select count(*)::int as n from persons p left join placements pl on pl.person_id = p.id
+    sql`select count(*)::int as n from ${persons} p left join ${placements} pl on pl.person_id = p.id
         where pl.person_id is null and ${scopeCondition(scope)}`,
   );
   return row?.n ?? 0;
@@ -106,7 +109,7 @@ export async function deltaHistory(
     sql`select * from (
           select r.rollcall_id, r.closed_at, r.facility_id, f.code as facility_code, r.unit_id, u.code as unit_code,
                  r.expected, r.present, r.excused, r.delta, r.misplaced_in, r.misplaced_out
-          from rollcall_unit_results r join facilities f on f.id = r.facility_id left join units u on u.id = r.unit_id
+          from ${rollcallUnitResults} r join ${facilities} f on f.id = r.facility_id left join ${units} u on u.id = r.unit_id
           where ${sql.join(conditions, sql` and `)}
           order by r.closed_at desc, u.code nulls first
           limit ${f.limit}

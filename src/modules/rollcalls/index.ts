@@ -7,8 +7,9 @@ export {
   type ClosedRollcall,
   type MisplacedPerson,
   type MarksReceipt,
-  type AfterCloseHook,
 } from './rollcalls.service';
+export type { RollcallsPorts, RollcallLedger } from './rollcalls.ports';
+export { RollcallOpened, RollcallMarksRecorded, RollcallClosed, RollcallCancelled } from './rollcalls.events';
 export {
   MARK_RESULTS,
   EXCUSE_REASONS,
@@ -37,3 +38,8 @@ export {
   type CancelRollcallInput,
 } from './rollcalls.dto';
 export { activeSchedules, rollcallsOpenedBetween, repeatedlyAbsent, type ScheduleRow } from './rollcalls.repository';
+/**
+ * Read models: tables other modules may read (in SQL, through this import), never write. The figures of every unit at
+ * every closed roll call: the Delta history.
+ */
+export { rollcallUnitResults } from './rollcalls.schema';

@@ -144,6 +144,176 @@ export function excuseDepartures<U extends Pick<UnitFigures, 'unitId' | 'excused
   };
 }
 
+// --- the whole count, as one pure function -------------------------------------------------------------------
+//
+// The repository computes the same figures in one aggregate SQL statement (closeComputation, unitFigures), because a
+// facility of thousands must close in one round trip. These functions are the rules written once in TypeScript; a
+// property test (test/rollcalls-delta.property.int.test.ts) checks on PGlite and PostgreSQL that the SQL agrees with
+// them on random facilities, marks and movements.
+
+/** A person on a roll call's expected list: the manifest copied when the roll call opened. */
+export interface ExpectedEntry {
+  personId: string;
+  unitId: string | null;
+  /** Placement status at the opening (one of EXPECTED_STATUSES). */
+  status: string;
+}
+
+/** A mark as recorded; `seq` orders marks recorded with the same `markedAt`. */
+export interface RecordedMark {
+  personId: string;
+  result: MarkResult;
+  unitId: string | null;
+  markedAt: Date;
+  seq: number;
+}
+
+/** A person's placement as the projection holds it (now, or at the opening). */
+export interface PlacementNow {
+  personId: string;
+  status: string;
+  facilityId: string | null;
+  unitId: string | null;
+}
+
+/** The manifest a roll call expects: persons on the facility's roll (in the units, when the roll call names some). */
+export function manifestOf(placements: readonly PlacementNow[], facilityId: string, unitIds: readonly string[]): ExpectedEntry[] {
+  return placements
+    .filter(
+      (p) =>
+        p.facilityId === facilityId &&
+        (EXPECTED_STATUSES as readonly string[]).includes(p.status) &&
+        (unitIds.length === 0 || (p.unitId !== null && unitIds.includes(p.unitId))),
+    )
+    .map((p) => ({ personId: p.personId, unitId: p.unitId, status: p.status }));
+}
+
+export interface MisplacedEntry {
+  personId: string;
+  /** The unit on the expected list; for a person off the list, the unit of the current placement. */
+  expectedUnitId: string | null;
+  seenUnitId: string | null;
+  onList: boolean;
+}
+
+export interface LiveCount {
+  /** Figures per unit (units with someone expected or someone seen there by mistake), ordered by unit id, null first. */
+  byUnit: UnitFigures[];
+  /** Outcome of each expected person, with the unit where the decisive mark saw them. */
+  outcomes: Map<string, { unitId: string | null; status: string; outcome: Outcome; seenUnitId: string | null; moved: boolean }>;
+  /** Persons off the list whose decisive mark is present, with where they were seen. */
+  strays: { personId: string; seenUnitId: string | null }[];
+}
+
+const byUnitId = (a: { unitId: string | null }, b: { unitId: string | null }) => (a.unitId ?? '').localeCompare(b.unitId ?? '');
+
+/**
+ * The count while the roll call is open (and before lawful departures are excused): each expected person's outcome
+ * from their decisive mark, summed per unit of the list; a person seen present in another unit than their own is
+ * misplaced out of theirs and in to the one they were seen in; persons off the list seen present count in there too.
+ */
+export function liveCount(expected: readonly ExpectedEntry[], marks: readonly RecordedMark[]): LiveCount {
+  const marksOf = new Map<string, RecordedMark[]>();
+  for (const m of marks) {
+    const list = marksOf.get(m.personId);
+    if (list) list.push(m);
+    else marksOf.set(m.personId, [m]);
+  }
+  const units = new Map<string | null, UnitFigures>();
+  const unit = (unitId: string | null) => {
+    let u = units.get(unitId);
+    if (!u) {
+      u = { unitId, expected: 0, present: 0, excused: 0, delta: 0, misplacedIn: 0, misplacedOut: 0 };
+      units.set(unitId, u);
+    }
+    return u;
+  };
+  const outcomes: LiveCount['outcomes'] = new Map();
+  for (const e of expected) {
+    const d = decisiveMark(marksOf.get(e.personId) ?? []);
+    const outcome = outcomeOf(e.status, d);
+    const seenUnitId = d?.unitId ?? null;
+    const moved = d?.result === 'present' && seenUnitId !== null && seenUnitId !== e.unitId;
+    outcomes.set(e.personId, { unitId: e.unitId, status: e.status, outcome, seenUnitId, moved });
+    const u = unit(e.unitId);
+    u.expected += 1;
+    if (outcome === 'present') u.present += 1;
+    else if (outcome === 'excused') u.excused += 1;
+    else u.delta += 1;
+    if (moved) {
+      u.misplacedOut += 1;
+      unit(seenUnitId).misplacedIn += 1;
+    }
+  }
+  const strays: LiveCount['strays'] = [];
+  for (const [personId, list] of marksOf) {
+    if (outcomes.has(personId)) continue;
+    const d = decisiveMark(list);
+    if (d?.result !== 'present') continue;
+    strays.push({ personId, seenUnitId: d.unitId });
+    if (d.unitId !== null) unit(d.unitId).misplacedIn += 1;
+  }
+  return { byUnit: [...units.values()].sort(byUnitId), outcomes, strays };
+}
+
+/**
+ * A person's status for the close: the placement's, except that someone on the roll of another facility now is
+ * "elsewhere" (transferred and arrived), which DEPARTED_STATUSES excuses.
+ */
+export function statusAtClose(facilityId: string, placement: PlacementNow | undefined): string | null {
+  if (!placement) return null;
+  if (placement.facilityId !== facilityId && (EXPECTED_STATUSES as readonly string[]).includes(placement.status)) return 'elsewhere';
+  return placement.status;
+}
+
+export interface CloseCount {
+  byUnit: UnitFigures[];
+  totals: Totals;
+  /** Unaccounted at the close, sorted. */
+  unaccounted: string[];
+  departed: { personId: string; status: string }[];
+  misplaced: MisplacedEntry[];
+  /** The ledger events the close appends: UNACCOUNTED for those still in custody, ACCOUNTED for those found again. */
+  ledger: { unaccounted: string[]; accounted: string[] };
+}
+
+/**
+ * The close: the live count, then every unaccounted person who left lawfully since the opening (by their placement
+ * now) moved to excused. Persons expected as unaccounted, seen present and still unaccounted are found again.
+ */
+export function closeCount(
+  facilityId: string,
+  expected: readonly ExpectedEntry[],
+  marks: readonly RecordedMark[],
+  placementsNow: ReadonlyMap<string, PlacementNow>,
+): CloseCount {
+  const live = liveCount(expected, marks);
+  const unaccountedAll: { personId: string; unitId: string | null; currentStatus: string | null }[] = [];
+  const misplaced: MisplacedEntry[] = [];
+  const accounted: string[] = [];
+  for (const [personId, o] of live.outcomes) {
+    const now = placementsNow.get(personId);
+    if (o.outcome === 'unaccounted') unaccountedAll.push({ personId, unitId: o.unitId, currentStatus: statusAtClose(facilityId, now) });
+    if (o.moved) misplaced.push({ personId, expectedUnitId: o.unitId, seenUnitId: o.seenUnitId, onList: true });
+    if (o.outcome === 'present' && o.status === 'unaccounted' && now?.status === 'unaccounted') accounted.push(personId);
+  }
+  for (const s of live.strays) {
+    misplaced.push({ personId: s.personId, expectedUnitId: placementsNow.get(s.personId)?.unitId ?? null, seenUnitId: s.seenUnitId, onList: false });
+  }
+  const excusing = excuseDepartures(live.byUnit, unaccountedAll);
+  return {
+    byUnit: excusing.units,
+    totals: totalsOf(excusing.units),
+    unaccounted: excusing.unaccounted.map((u) => u.personId).sort(),
+    departed: excusing.departed.map((d) => ({ personId: d.personId, status: d.currentStatus! })),
+    misplaced,
+    ledger: {
+      unaccounted: unaccountedAll.filter((u) => u.currentStatus === 'in_custody').map((u) => u.personId),
+      accounted,
+    },
+  };
+}
+
 // --- schedules ------------------------------------------------------------------------------------------------
 
 export interface Schedule {

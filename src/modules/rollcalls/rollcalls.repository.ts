@@ -1,6 +1,9 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
+import { placements } from '../custody';
+import { facilities, units } from '../facilities';
+import { personNames, personNationalities } from '../registry';
 import { rollcallSchedules, rollcalls } from './rollcalls.schema';
 import type { MarkResult } from './rollcalls.domain';
 
@@ -11,7 +14,7 @@ const uuids = (ids: readonly string[]) => sql`${sql.param([...ids])}::uuid[]`;
 
 /** Serialises openings per facility so that two overlapping roll calls cannot both open. */
 export async function lockFacility(tx: Db, facilityId: string): Promise<boolean> {
-  const rows = await queryRows<{ id: string }>(tx, sql`select id from facilities where id = ${facilityId} for update`);
+  const rows = await queryRows<{ id: string }>(tx, sql`select id from ${facilities} where id = ${facilityId} for update`);
   return rows.length > 0;
 }
 
@@ -20,16 +23,16 @@ export async function unitTree(tx: Db, facilityId: string, unitIds: readonly str
   return queryRows(
     tx,
     sql`with recursive tree as (
-          select id, true as requested from units where facility_id = ${facilityId} and id = any(${uuids(unitIds)})
+          select id, true as requested from ${units} where facility_id = ${facilityId} and id = any(${uuids(unitIds)})
           union
-          select u.id, false from units u join tree t on u.parent_unit_id = t.id
+          select u.id, false from ${units} u join tree t on u.parent_unit_id = t.id
         )
         select id, bool_or(requested) as requested from tree group by id`,
   );
 }
 
 export async function facilityUnitIds(db: Db, facilityId: string): Promise<Set<string>> {
-  const rows = await queryRows<{ id: string }>(db, sql`select id from units where facility_id = ${facilityId}`);
+  const rows = await queryRows<{ id: string }>(db, sql`select id from ${units} where facility_id = ${facilityId}`);
   return new Set(rows.map((r) => r.id));
 }
 
@@ -52,7 +55,7 @@ export async function snapshotExpected(tx: Db, rollcallId: string, facilityId: s
   const units = unitIds.length === 0 ? sql`true` : sql`unit_id = any(${uuids(unitIds)})`;
   await tx.execute(
     sql`insert into rollcall_expected (rollcall_id, person_id, unit_id, status, out_reason)
-        select ${rollcallId}::uuid, person_id, unit_id, status, out_reason from placements
+        select ${rollcallId}::uuid, person_id, unit_id, status, out_reason from ${placements}
         where facility_id = ${facilityId} and status in ('in_custody', 'temporarily_out', 'unaccounted') and ${units}`,
   );
   const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from rollcall_expected where rollcall_id = ${rollcallId}`);
@@ -127,7 +130,7 @@ export async function expectedAmong(tx: Db, rollcallId: string, personIds: reado
 export async function onManifestAmong(tx: Db, facilityId: string, personIds: readonly string[]): Promise<Map<string, ExpectedRow>> {
   const rows = await queryRows<ExpectedRow>(
     tx,
-    sql`select person_id, unit_id, status from placements
+    sql`select person_id, unit_id, status from ${placements}
         where person_id = any(${uuids(personIds)}) and facility_id = ${facilityId}
           and status in ('in_custody', 'temporarily_out', 'unaccounted')`,
   );
@@ -315,16 +318,16 @@ export async function closeComputation(db: Db, rollcallId: string): Promise<Clos
                case when p.facility_id is distinct from (select facility_id from rollcalls where id = ${rollcallId})
                          and p.status in ('in_custody', 'temporarily_out', 'unaccounted') then 'elsewhere' else p.status end,
                0, 0, 0, 0, 0, 0
-        from o left join placements p on p.person_id = o.person_id where o.outcome = 'unaccounted'
+        from o left join ${placements} p on p.person_id = o.person_id where o.outcome = 'unaccounted'
         union all
         select 'misplaced', o.unit_id, o.person_id, o.seen_unit_id, true, null, 0, 0, 0, 0, 0, 0 from o where o.moved
         union all
         select 'accounted', o.unit_id, o.person_id, o.seen_unit_id, true, p.status, 0, 0, 0, 0, 0, 0
-        from o join placements p on p.person_id = o.person_id
+        from o join ${placements} p on p.person_id = o.person_id
         where o.outcome = 'present' and o.status = 'unaccounted' and p.status = 'unaccounted'
         union all
         select 'misplaced', pl.unit_id, s.person_id, s.unit_id, false, pl.status, 0, 0, 0, 0, 0, 0
-        from stray s left join placements pl on pl.person_id = s.person_id`,
+        from stray s left join ${placements} pl on pl.person_id = s.person_id`,
   );
   const figures: UnitFiguresRow[] = [];
   const lists: PersonOutcomeRow[] = [];
@@ -357,7 +360,7 @@ export async function currentStatuses(db: Db, personIds: readonly string[]): Pro
   if (personIds.length === 0) return new Map();
   const rows = await queryRows<{ person_id: string; status: string }>(
     db,
-    sql`select person_id, status from placements where person_id = any(${uuids(personIds)})`,
+    sql`select person_id, status from ${placements} where person_id = any(${uuids(personIds)})`,
   );
   return new Map(rows.map((r) => [r.person_id, r.status]));
 }
@@ -478,7 +481,7 @@ export async function sheetPage(
   if (f.unitId) conditions.push(sql`o.unit_id = ${f.unitId}`);
   if (f.nationalities.length) {
     conditions.push(
-      sql`exists (select 1 from person_nationalities pn where pn.person_id = o.person_id and pn.country in (${sql.join(
+      sql`exists (select 1 from ${personNationalities} pn where pn.person_id = o.person_id and pn.country in (${sql.join(
         f.nationalities.map((n) => sql`${n}`),
         sql`, `,
       )}))`,
@@ -487,7 +490,7 @@ export async function sheetPage(
   return queryRows(
     db,
     sql`with o as (${outcomes(rollcallId)})
-        select o.person_id, (select n.full_name from person_names n where n.person_id = o.person_id order by n.ordinal limit 1) as name,
+        select o.person_id, (select n.full_name from ${personNames} n where n.person_id = o.person_id order by n.ordinal limit 1) as name,
                o.unit_id, o.status, e.out_reason, o.mark_result, o.mark_reason, o.seen_unit_id, o.outcome, o.moved
         from o join rollcall_expected e on e.rollcall_id = ${rollcallId} and e.person_id = o.person_id
         where ${sql.join(conditions, sql` and `)}

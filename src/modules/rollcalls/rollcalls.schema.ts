@@ -71,3 +71,14 @@ export const rollcallSchedules = pgTable('rollcall_schedules', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   updatedBy: uuid('updated_by'),
 });
+
+/** Persons unaccounted at a closed roll call (what "absent at consecutive roll calls" alerts count). */
+export const rollcallAbsences = pgTable(
+  'rollcall_absences',
+  {
+    rollcallId: uuid('rollcall_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    unitId: uuid('unit_id'),
+  },
+  (t) => [primaryKey({ columns: [t.rollcallId, t.personId] })],
+);

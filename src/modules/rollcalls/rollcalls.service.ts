@@ -1,14 +1,13 @@
 import type { z } from 'zod';
-import type { Bus } from '../../platform/bus';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
+import type { Outbox } from '../../platform/outbox';
 import type { Logger } from '../../platform/logger';
 import { hasPermission, requireFacility, requirePermission, isFacilityScoped, isNationalityScoped, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import type { AppendRequest, CustodyService } from '../custody';
-import type { FacilitiesService } from '../facilities';
+import type { AppendRequest } from '../custody';
 import { checkMark, derivedMarkId, excuseDepartures, totalsOf, type MarkInput, type RollcallStatus, type UnitFigures } from './rollcalls.domain';
 import type {
   CancelRollcallInput,
@@ -24,6 +23,8 @@ import type {
   ScheduleResponse,
 } from './rollcalls.dto';
 import { ScheduleBody } from './rollcalls.dto';
+import { RollcallCancelled, RollcallClosed, RollcallMarksRecorded, RollcallOpened } from './rollcalls.events';
+import type { RollcallsPorts } from './rollcalls.ports';
 import {
   absencesOf,
   claimClose,
@@ -46,7 +47,6 @@ import {
   onManifestAmong,
   overlappingOpen,
   recentMarks,
-  releaseClaim,
   sheetPage,
   snapshotExpected,
   unitFigures,
@@ -64,9 +64,6 @@ export type CloseResult = z.output<typeof CloseResultResponse>;
 export interface ClosedRollcall extends CloseResult {
   unitIds: string[];
 }
-
-/** Alerts raised because of a close, as the alerts module reports them back. */
-export type AfterCloseHook = (actor: Actor, closed: ClosedRollcall) => Promise<{ id: string; rule: string; severity: string }[]>;
 
 export type MarksReceipt = z.output<typeof MarksReceiptResponse>;
 export type ScheduleView = z.output<typeof ScheduleResponse>;
@@ -105,29 +102,14 @@ const figures = (r: {
   misplacedOut: r.misplaced_out,
 });
 
-export type CitedVerificationCheck = (
-  db: Db,
-  verificationId: string,
-  claim: { personId: string; modality: 'face' | 'fingerprint'; at: Date },
-) => Promise<string | null>;
-
 export class RollcallsService {
-  /** Set by the composition root: evaluates alert rules once a close committed. */
-  afterClose: AfterCloseHook = async () => [];
-  /**
-   * Set by the composition root: why a cited biometric verification cannot back a mark (null when it can). Without
-   * it (no biometrics module), every biometric citation is refused.
-   */
-  citedVerificationProblem: CitedVerificationCheck = async () => 'cannot be checked: no biometrics module';
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
-    private readonly bus: Bus,
-    private readonly custody: CustodyService,
-    private readonly facilities: FacilitiesService,
+    private readonly outbox: Outbox,
+    private readonly ports: RollcallsPorts,
     private readonly logger: Logger,
   ) {}
 
@@ -135,7 +117,7 @@ export class RollcallsService {
   async open(actor: Actor, input: OpenRollcallInput): Promise<RollcallView> {
     requirePermission(actor, 'rollcall.run');
     const now = this.clock.now();
-    const row = await this.db.transaction(async (tx) => {
+    const row = await this.outbox.transaction(async (tx) => {
       if (!(await lockFacility(tx, input.facilityId))) throw new NotFoundError('facilities.not_found', `No facility ${input.facilityId}`);
       requireFacility(actor, input.facilityId);
       const asked = [...new Set(input.unitIds ?? [])];
@@ -181,9 +163,14 @@ export class RollcallsService {
         subjectId: row.id,
         details: { facilityId: input.facilityId, unitIds: asked, expected: row.expectedCount },
       });
+      this.outbox.emit(
+        tx,
+        RollcallOpened,
+        { rollcallId: row.id, facilityId: row.facilityId, unitIds: row.unitIds, expected: row.expectedCount, openedBy: actor.userId },
+        { occurredAt: now, subjects: { facilityIds: [row.facilityId], unitIds: row.unitIds } },
+      );
       return row;
     });
-    this.bus.emit('rollcall.opened', { rollcallId: row.id, facilityId: row.facilityId, expected: row.expectedCount });
     return rollcallView(row);
   }
 
@@ -196,7 +183,7 @@ export class RollcallsService {
     requirePermission(actor, 'rollcall.run');
     const now = this.clock.now();
     input.marks.forEach((m, i) => checkMark(m as MarkInput, i));
-    const receipt = await this.db.transaction(async (tx) => {
+    const receipt = await this.outbox.transaction(async (tx) => {
       const personIds = [...new Set(input.marks.map((m) => m.personId))];
       const { rollcall: rc, expected } = await lockWithExpected(tx, rollcallId, personIds);
       if (!rc) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
@@ -262,18 +249,30 @@ export class RollcallsService {
       }
       const recordedRows = rows.filter((r) => inserted.has(r.id));
       if (recordedRows.length) {
+        const counts = {
+          present: recordedRows.filter((r) => r.result === 'present').length,
+          absent: recordedRows.filter((r) => r.result === 'absent').length,
+          excused: recordedRows.filter((r) => r.result === 'excused').length,
+        };
         await this.audit.record(tx, actor, {
           action: 'rollcall.mark',
           subjectType: 'rollcall',
           subjectId: rollcallId,
-          details: {
-            received: rows.length,
-            recorded: recordedRows.length,
-            present: recordedRows.filter((r) => r.result === 'present').length,
-            absent: recordedRows.filter((r) => r.result === 'absent').length,
-            excused: recordedRows.filter((r) => r.result === 'excused').length,
-          },
+          details: { received: rows.length, recorded: recordedRows.length, ...counts },
         });
+        this.outbox.emit(
+          tx,
+          RollcallMarksRecorded,
+          {
+            rollcallId,
+            facilityId: rc.facilityId,
+            recorded: recordedRows.length,
+            ...counts,
+            misplaced: recordedRows.filter((r) => r.misplaced).length,
+            markedBy: actor.userId,
+          },
+          { occurredAt: now, subjects: { facilityIds: [rc.facilityId] } },
+        );
       }
       return {
         receipt: {
@@ -288,7 +287,6 @@ export class RollcallsService {
       };
     });
     if (receipt.found.length) await this.accountFound(actor, rollcallId, receipt.found);
-    if (receipt.receipt.recorded) this.bus.emit('rollcall.marked', { rollcallId, facilityId: receipt.facilityId, recorded: receipt.receipt.recorded });
     return receipt.receipt;
   }
 
@@ -306,7 +304,7 @@ export class RollcallsService {
   ): Promise<void> {
     for (const [index, r] of rows.entries()) {
       if (!r.verificationRef || (r.method !== 'face' && r.method !== 'fingerprint')) continue;
-      const problem = await this.citedVerificationProblem(tx, r.verificationRef, { personId: r.personId, modality: r.method, at: r.markedAt });
+      const problem = await this.ports.citedVerificationProblem(tx, r.verificationRef, { personId: r.personId, modality: r.method, at: r.markedAt });
       if (problem) {
         throw new ValidationError('rollcall.verification_not_valid', `Mark ${index + 1}: verification ${r.verificationRef} ${problem}; nothing was recorded`, {
           index,
@@ -335,7 +333,7 @@ export class RollcallsService {
       const statuses = await currentStatuses(this.db, personIds);
       const still = personIds.filter((p) => statuses.get(p) === 'unaccounted');
       if (still.length === 0) return;
-      await this.custody.appendMany(
+      await this.ports.ledger.appendMany(
         actor,
         still.map((personId) => ({ personId, type: 'ACCOUNTED', authority: `Roll call ${rollcallId}`, evidence: { rollcallId } })),
         { auditAction: 'rollcall.accounted', context: { rollcallId } },
@@ -357,7 +355,7 @@ export class RollcallsService {
     if (!existing) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
     requireFacility(actor, existing.facilityId);
     const now = this.clock.now();
-    const row = await this.db.transaction(async (tx) => {
+    const row = await this.outbox.transaction(async (tx) => {
       const cancelled = await markCancelled(tx, rollcallId, actor.userId, now, input.reason);
       if (!cancelled) return undefined;
       await this.audit.record(tx, actor, {
@@ -366,6 +364,12 @@ export class RollcallsService {
         subjectId: rollcallId,
         details: { facilityId: cancelled.facilityId, reason: input.reason, expected: cancelled.expectedCount },
       });
+      this.outbox.emit(
+        tx,
+        RollcallCancelled,
+        { rollcallId, facilityId: cancelled.facilityId, reason: input.reason, cancelledBy: actor.userId },
+        { occurredAt: now, subjects: { facilityIds: [cancelled.facilityId] } },
+      );
       return cancelled;
     });
     if (!row) {
@@ -375,14 +379,16 @@ export class RollcallsService {
         status: current?.status,
       });
     }
-    this.bus.emit('rollcall.cancelled', { rollcallId, facilityId: row.facilityId });
     return rollcallView(row);
   }
 
   /**
-   * Closes the roll call: one aggregate query computes the figures per unit, then every newly unaccounted person gets
-   * an UNACCOUNTED event and every person found again an ACCOUNTED one (one ledger batch), then the result is stored
-   * with the per-unit Delta history and the audit row. Alerts are evaluated after the commit.
+   * Closes the roll call in one transaction: one aggregate query computes the figures per unit; every newly
+   * unaccounted person gets an UNACCOUNTED event and every person found again an ACCOUNTED one (one ledger batch); the
+   * result is stored with the per-unit Delta history, the audit row and `rollcall.closed@1`. All of it commits or none
+   * of it does, so a close cut short (a crash, a kill) leaves the roll call open as it was, and the alert rules react
+   * to the committed event even if this process dies before they run. Marks wait for the close (the roll call's
+   * lock), so none lands between the figures and the result.
    */
   async close(actor: Actor, rollcallId: string): Promise<z.output<typeof CloseResponse>> {
     requirePermission(actor, 'rollcall.run');
@@ -390,8 +396,17 @@ export class RollcallsService {
     if (!existing) throw new NotFoundError('rollcall.not_found', `No roll call ${rollcallId}`);
     requireFacility(actor, existing.facilityId);
     const now = this.clock.now();
-    const rc = await this.db.transaction((tx) => claimClose(tx, rollcallId, now));
-    if (!rc) {
+    let result: CloseResult | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        result = await this.outbox.transaction((tx) => this.closeIn(tx, actor, rollcallId, now));
+        break;
+      } catch (err) {
+        // Someone changed a person's status between the figures and the ledger batch: compute again (twice at most).
+        if (!(err instanceof ConflictError) || !err.code.startsWith('custody.') || attempt >= 3) throw err;
+      }
+    }
+    if (!result) {
       const current = await findRollcall(this.db, rollcallId);
       if (current?.status === 'closed') {
         throw new ConflictError('rollcall.already_closed', `Roll call ${rollcallId} was closed at ${current.closedAt?.toISOString()}`, { rule: 'close_once' });
@@ -403,91 +418,82 @@ export class RollcallsService {
       }
       throw new ConflictError('rollcall.closing', `Roll call ${rollcallId} is being closed by another request`, { rule: 'close_once' });
     }
-    let result: CloseResult;
-    try {
-      const ledger = await this.appendCloseEvents(actor, rollcallId);
-      const { lists, figures: unitRows } = ledger.computed;
-      const excusing = excuseDepartures(
-        unitRows.map(figures).sort((a, b) => (a.unitId ?? '').localeCompare(b.unitId ?? '')),
-        lists.filter((l) => l.kind === 'unaccounted').map((l) => ({ personId: l.person_id, unitId: l.unit_id, currentStatus: l.current_status })),
-      );
-      const byUnit = excusing.units;
-      const totals = totalsOf(byUnit);
-      const unaccounted = excusing.unaccounted;
-      const misplaced = lists
-        .filter((l) => l.kind === 'misplaced')
-        .map((l) => ({ personId: l.person_id, expectedUnitId: l.unit_id, seenUnitId: l.seen_unit_id, onList: l.expected }));
-      result = {
-        rollcallId,
-        facilityId: rc.facilityId,
-        closedAt: now,
-        ...totals,
-        unaccounted: unaccounted.map((u) => u.personId).sort(),
-        departed: excusing.departed.map((d) => ({ personId: d.personId, status: d.currentStatus! })),
-        misplaced,
-        byUnit,
-        ledger: { unaccountedEvents: ledger.unaccountedEvents, accountedEvents: ledger.accountedEvents },
-      };
-      await this.db.transaction(async (tx) => {
-        await insertAbsences(
-          tx,
-          rollcallId,
-          unaccounted.map((u) => ({ personId: u.personId, unitId: u.unitId })),
-        );
-        await insertUnitResults(
-          tx,
-          byUnit.map((u) => ({ id: this.ids.next(), rollcallId, facilityId: rc.facilityId, closedAt: now, ...u })),
-        );
-        const stored = {
-          ...result,
-          unaccounted: result.unaccounted.length <= 1000 ? result.unaccounted : undefined,
-          unaccountedCount: result.unaccounted.length,
-        };
-        await markClosed(tx, rollcallId, actor.userId, now, stored);
-        await this.audit.record(tx, actor, {
-          action: 'rollcall.close',
-          subjectType: 'rollcall',
-          subjectId: rollcallId,
-          details: { facilityId: rc.facilityId, ...totals, misplaced: misplaced.length, ...result.ledger },
-        });
-      });
-    } catch (err) {
-      await releaseClaim(this.db, rollcallId).catch(() => undefined);
-      throw err;
-    }
-    this.bus.emit('rollcall.closed', { rollcallId, facilityId: rc.facilityId, delta: result.delta });
     let alerts: { id: string; rule: string; severity: string }[] = [];
     try {
-      alerts = await this.afterClose(actor, { ...result, unitIds: rc.unitIds });
+      alerts = await this.ports.alertsRaisedBy(rollcallId);
     } catch (err) {
-      this.logger.error({ err, rollcallId }, 'alert evaluation after close failed');
+      this.logger.error({ err, rollcallId }, 'could not read the alerts raised by the close');
     }
     return { ...result, alerts };
   }
 
-  /** The close's ledger batch; statuses are re-read on a conflict (someone moved a person meanwhile) and retried. */
-  private async appendCloseEvents(actor: Actor, rollcallId: string) {
-    for (let attempt = 1; ; attempt++) {
-      const computed = await closeComputation(this.db, rollcallId);
-      const requests: AppendRequest[] = [];
-      for (const l of computed.lists) {
-        if (l.kind === 'unaccounted' && l.current_status === 'in_custody') {
-          requests.push({ personId: l.person_id, type: 'UNACCOUNTED', authority: `Roll call ${rollcallId}`, evidence: { rollcallId } });
-        } else if (l.kind === 'accounted') {
-          requests.push({ personId: l.person_id, type: 'ACCOUNTED', authority: `Roll call ${rollcallId}`, evidence: { rollcallId } });
-        }
-      }
-      try {
-        await this.custody.appendMany(actor, requests, { auditAction: 'rollcall.ledger', context: { rollcallId } });
-        return {
-          computed,
-          unaccountedEvents: requests.filter((r) => r.type === 'UNACCOUNTED').length,
-          accountedEvents: requests.filter((r) => r.type === 'ACCOUNTED').length,
-        };
-      } catch (err) {
-        if (!(err instanceof ConflictError) || attempt >= 3) throw err;
+  /** The close's work inside its transaction; undefined when the roll call is not open (closed, cancelled, closing). */
+  private async closeIn(tx: Db, actor: Actor, rollcallId: string, now: Date): Promise<CloseResult | undefined> {
+    const rc = await claimClose(tx, rollcallId, now);
+    if (!rc) return undefined;
+    const computed = await closeComputation(tx, rollcallId);
+    const requests: AppendRequest[] = [];
+    for (const l of computed.lists) {
+      if (l.kind === 'unaccounted' && l.current_status === 'in_custody') {
+        requests.push({ personId: l.person_id, type: 'UNACCOUNTED', authority: `Roll call ${rollcallId}`, evidence: { rollcallId } });
+      } else if (l.kind === 'accounted') {
+        requests.push({ personId: l.person_id, type: 'ACCOUNTED', authority: `Roll call ${rollcallId}`, evidence: { rollcallId } });
       }
     }
+    await this.ports.ledger.appendManyIn(tx, actor, requests, { auditAction: 'rollcall.ledger', context: { rollcallId } });
+    const { lists, figures: unitRows } = computed;
+    const excusing = excuseDepartures(
+      unitRows.map(figures).sort((a, b) => (a.unitId ?? '').localeCompare(b.unitId ?? '')),
+      lists.filter((l) => l.kind === 'unaccounted').map((l) => ({ personId: l.person_id, unitId: l.unit_id, currentStatus: l.current_status })),
+    );
+    const byUnit = excusing.units;
+    const totals = totalsOf(byUnit);
+    const unaccounted = excusing.unaccounted;
+    const misplaced = lists
+      .filter((l) => l.kind === 'misplaced')
+      .map((l) => ({ personId: l.person_id, expectedUnitId: l.unit_id, seenUnitId: l.seen_unit_id, onList: l.expected }));
+    const result: CloseResult = {
+      rollcallId,
+      facilityId: rc.facilityId,
+      closedAt: now,
+      ...totals,
+      unaccounted: unaccounted.map((u) => u.personId).sort(),
+      departed: excusing.departed.map((d) => ({ personId: d.personId, status: d.currentStatus! })),
+      misplaced,
+      byUnit,
+      ledger: {
+        unaccountedEvents: requests.filter((r) => r.type === 'UNACCOUNTED').length,
+        accountedEvents: requests.filter((r) => r.type === 'ACCOUNTED').length,
+      },
+    };
+    await insertAbsences(
+      tx,
+      rollcallId,
+      unaccounted.map((u) => ({ personId: u.personId, unitId: u.unitId })),
+    );
+    await insertUnitResults(
+      tx,
+      byUnit.map((u) => ({ id: this.ids.next(), rollcallId, facilityId: rc.facilityId, closedAt: now, ...u })),
+    );
+    const stored = {
+      ...result,
+      unaccounted: result.unaccounted.length <= 1000 ? result.unaccounted : undefined,
+      unaccountedCount: result.unaccounted.length,
+    };
+    await markClosed(tx, rollcallId, actor.userId, now, stored);
+    await this.audit.record(tx, actor, {
+      action: 'rollcall.close',
+      subjectType: 'rollcall',
+      subjectId: rollcallId,
+      details: { facilityId: rc.facilityId, ...totals, misplaced: misplaced.length, ...result.ledger },
+    });
+    this.outbox.emit(
+      tx,
+      RollcallClosed,
+      { ...result, closedAt: now.toISOString(), unitIds: rc.unitIds, closedBy: actor.userId },
+      { occurredAt: now, subjects: { personIds: result.unaccounted, facilityIds: [rc.facilityId], unitIds: rc.unitIds } },
+    );
+    return result;
   }
 
   async get(actor: Actor, rollcallId: string, opts: { unitId?: string; offset: number; limit: number }): Promise<RollcallDetail> {
@@ -551,7 +557,7 @@ export class RollcallsService {
     requireFacility(actor, facilityId);
     const input = ScheduleBody.parse(raw);
     return this.db.transaction(async (tx) => {
-      await this.facilities.require(tx, facilityId);
+      await this.ports.facilities.require(tx, facilityId);
       const row: ScheduleRow = {
         facilityId,
         times: [...new Set(input.times)].sort(),
@@ -571,7 +577,7 @@ export class RollcallsService {
   async schedule(actor: Actor, facilityId: string): Promise<ScheduleView | null> {
     requirePermission(actor, 'facilities.read');
     requireFacility(actor, facilityId);
-    await this.facilities.require(this.db, facilityId);
+    await this.ports.facilities.require(this.db, facilityId);
     return (await findSchedule(this.db, facilityId)) ?? null;
   }
 }

@@ -4,19 +4,18 @@
  * update: against the entries it added or changed), and a review queue of candidate hits that an officer confirms or
  * dismisses with a reason; a pending hit whose entry a later release removes is withdrawn, with the reason.
  */
-export {
-  ScreeningService,
-  type ImportInput,
-  type ImportResult,
-  type VersionView,
-  type HitView,
-  type NewHit,
-  type NewHitsListener,
-  type ScreeningRunResult,
-  type ListUpdateRunResult,
-  type ScreenOptions,
-  type ScreenPhases,
-} from './screening.service';
+export { ScreeningService } from './screening.service';
+export type { ImportInput, ImportResult, VersionView } from './screening.import';
+export type {
+  NewHit,
+  ScreeningRunResult,
+  ListUpdateRunResult,
+  ScreenOptions,
+  ScreenPhases,
+} from './screening.runs';
+export type { HitView } from './screening.review';
+export { ScreeningHitsRecorded, WatchlistVersionImported, ScreeningHitDecided } from './screening.events';
+export { screeningConsumers } from './screening.consumers';
 export {
   parseList,
   parseUnConsolidated,
@@ -30,3 +29,4 @@ export {
 } from './screening.lists';
 export { SCREENING_RULES, HIT_STATUSES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
 export { WatchlistIndex, PartSimilarities, preparePerson, type MatchStats } from './screening.matcher';
+export type { ScreeningPersons } from './screening.ports';

@@ -5,7 +5,7 @@
  * run and closed after it: a worker costs about a second and a half to start (the names module's tables, the index),
  * nothing next to a run over tens of thousands of persons, and nothing is left running between runs.
  */
-import { Worker } from 'node:worker_threads';
+import { WorkerPool } from '../../platform/worker-pool';
 import type { PairEvidence, ScreenPerson } from './screening.domain';
 import type { IndexedEntry, MatchStats } from './screening.matcher';
 
@@ -19,100 +19,43 @@ export interface ChunkResult {
 
 export interface WorkerData {
   entries: readonly IndexedEntry[];
-  entry: string;
 }
 
 export interface SearchRequest {
-  id: number;
   persons: ScreenPerson[];
   threshold: number;
 }
 
-export type WorkerMessage =
-  | { ready: true }
-  | { ready: false; error: string }
-  | { id: number; ok: true; result: ChunkResult }
-  | { id: number; ok: false; error: string };
-
-interface Job extends SearchRequest {
-  resolve(r: ChunkResult): void;
-  reject(e: unknown): void;
-}
-
-// The worker body is TypeScript: loaded as it is when the thread understands .ts, else through tsx's loader.
-const BOOTSTRAP = `
-const { workerData, parentPort } = require('node:worker_threads');
-(async () => {
-  try {
-    await import(workerData.entry);
-  } catch (err) {
-    if (err && (err.code === 'ERR_UNKNOWN_FILE_EXTENSION' || err.code === 'ERR_MODULE_NOT_FOUND')) {
-      const { register } = await import('tsx/esm/api');
-      register();
-      await import(workerData.entry + '?via=tsx');
-    } else {
-      throw err;
-    }
-  }
-})().catch((err) => parentPort.postMessage({ ready: false, error: String((err && err.stack) || err) }));
-`;
-
 export class MatcherPool {
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Job>();
-  private readonly queue: Job[] = [];
-  private readonly workers: Worker[] = [];
-  private nextId = 1;
-  private failure: Error | null = null;
-
-  private constructor() {}
+  private constructor(private readonly pool: WorkerPool<SearchRequest, ChunkResult, WorkerData>) {}
 
   /** Starts `size` workers, each building the index of `entries`; rejects (and stops them) when one fails to start. */
   static async start(size: number, entries: readonly IndexedEntry[]): Promise<MatcherPool> {
-    const pool = new MatcherPool();
-    const entry = new URL('./screening.worker.ts', import.meta.url).href;
-    const data: WorkerData = { entries, entry };
+    const pool = new WorkerPool<SearchRequest, ChunkResult, WorkerData>({
+      entry: new URL('./screening.worker.ts', import.meta.url),
+      size,
+      data: { entries },
+      name: 'screening',
+      closedMessage: 'the screening pool is closed',
+      // A worker that dies takes the pool with it: every job waiting is rejected (the caller screens them itself).
+      onDeath: 'fail',
+    });
     try {
-      await Promise.all(Array.from({ length: size }, () => pool.spawn(data)));
+      await pool.ready;
     } catch (err) {
       await pool.close();
       throw err;
     }
-    return pool;
+    return new MatcherPool(pool);
   }
 
   get size(): number {
-    return this.workers.length;
-  }
-
-  private spawn(data: WorkerData): Promise<void> {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data });
-    this.workers.push(worker);
-    return new Promise<void>((resolve, reject) => {
-      worker.once('message', (msg: WorkerMessage) => {
-        if ('ready' in msg && msg.ready) {
-          worker.on('message', (reply: WorkerMessage) => this.onReply(worker, reply));
-          worker.on('error', (err) => this.fail(err));
-          worker.on('exit', (code) => this.fail(new Error(`screening worker exited with code ${code}`)));
-          this.idle.push(worker);
-          this.pump();
-          resolve();
-        } else {
-          reject(new Error(`screening worker failed to start: ${'error' in msg ? msg.error : 'unknown'}`));
-        }
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`screening worker exited with code ${code} while starting`)));
-    });
+    return this.pool.size;
   }
 
   /** Screens a chunk of persons on the next idle worker. */
   search(persons: ScreenPerson[], threshold: number): Promise<ChunkResult> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise<ChunkResult>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, persons, threshold, resolve, reject });
-      this.pump();
-    });
+    return this.pool.run({ persons, threshold });
   }
 
   /**
@@ -120,42 +63,11 @@ export class MatcherPool {
    * so the main thread works through a page beside the workers instead of waiting for them.
    */
   steal(): { persons: ScreenPerson[]; resolve(r: ChunkResult): void; reject(e: unknown): void } | null {
-    return this.queue.pop() ?? null;
+    const job = this.pool.takeBack();
+    return job && { persons: job.request.persons, resolve: job.resolve, reject: job.reject };
   }
 
-  async close(): Promise<void> {
-    this.fail(new Error('the screening pool is closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-
-  private pump(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
-      const job = this.queue.shift()!;
-      this.busy.set(worker, job);
-      const req: SearchRequest = { id: job.id, persons: job.persons, threshold: job.threshold };
-      worker.postMessage(req);
-    }
-  }
-
-  private onReply(worker: Worker, reply: WorkerMessage): void {
-    const job = this.busy.get(worker);
-    this.busy.delete(worker);
-    if (this.failure === null) this.idle.push(worker);
-    if (job && 'id' in reply && job.id === reply.id) {
-      if (reply.ok) job.resolve(reply.result);
-      else job.reject(new Error(reply.error));
-    }
-    this.pump();
-  }
-
-  /** A worker that dies takes the pool with it: every job waiting is rejected (the caller screens them itself). */
-  private fail(err: Error): void {
-    if (this.failure) return;
-    this.failure = err;
-    for (const job of this.busy.values()) job.reject(err);
-    this.busy.clear();
-    for (const job of this.queue.splice(0)) job.reject(err);
-    this.idle.length = 0;
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

@@ -1,6 +1,8 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/database';
-import { scopeCondition } from '../registry';
+import { placements } from '../custody';
+// `persons` is this file's name for a page of persons: the registry's table is `personsTable` here
+import { identityDocuments, personNames, personNationalities, persons as personsTable, scopeCondition } from '../registry';
 import type { ScreenPerson } from './screening.domain';
 import type { ListFormat, WatchEntry } from './screening.lists';
 import { screeningHits, screeningRequests, watchlistChanges, watchlistEntries, watchlistVersions } from './screening.schema';
@@ -159,7 +161,10 @@ export async function markVersionsScreened(tx: Db, versionIds: readonly string[]
  * those who were possible minors at the first and are adults at the second.
  */
 export async function personsBornBetween(db: Db, after: string, upTo: string): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(db, sql`select id from persons where birth_to > ${after}::date and birth_to <= ${upTo}::date order by id`);
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select id from ${personsTable} where birth_to > ${after}::date and birth_to <= ${upTo}::date order by id`,
+  );
   return rows.map((r) => r.id);
 }
 
@@ -185,18 +190,18 @@ interface PersonPageRow {
 export async function screenPersonsPage(db: Db, after: string | null, limit: number): Promise<{ persons: ScreenPerson[]; last: string | null }> {
   const persons = await queryRows<PersonPageRow>(
     db,
-    sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from persons
+    sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from ${personsTable}
         where ${after ? sql`id > ${after}::uuid` : sql`true`} order by id limit ${limit}`,
   );
   if (persons.length === 0) return { persons: [], last: null };
   const last = persons[persons.length - 1]!.id;
   const range = after ? sql`person_id > ${after}::uuid and person_id <= ${last}::uuid` : sql`person_id <= ${last}::uuid`;
   const [names, nats, docs] = await Promise.all([
-    queryRows<{ person_id: string; full_name: string }>(db, sql`select person_id, full_name from person_names where ${range} order by person_id, ordinal`),
-    queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from person_nationalities where ${range}`),
+    queryRows<{ person_id: string; full_name: string }>(db, sql`select person_id, full_name from ${personNames} where ${range} order by person_id, ordinal`),
+    queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from ${personNationalities} where ${range}`),
     queryRows<{ person_id: string; type: string; number: string; issuing_country: string | null }>(
       db,
-      sql`select person_id, type, number, issuing_country from identity_documents where ${range}`,
+      sql`select person_id, type, number, issuing_country from ${identityDocuments} where ${range}`,
     ),
   ]);
   return {
@@ -244,15 +249,18 @@ export async function loadScreenPersons(db: Db, ids: string[]): Promise<ScreenPe
   if (valid.length === 0) return [];
   const list = sql`any(${`{${valid.join(',')}}`}::uuid[])`;
   const [persons, names, nats, docs] = await Promise.all([
-    queryRows<PersonPageRow>(db, sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from persons where id = ${list}`),
+    queryRows<PersonPageRow>(
+      db,
+      sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from ${personsTable} where id = ${list}`,
+    ),
     queryRows<{ person_id: string; full_name: string }>(
       db,
-      sql`select person_id, full_name from person_names where person_id = ${list} order by person_id, ordinal`,
+      sql`select person_id, full_name from ${personNames} where person_id = ${list} order by person_id, ordinal`,
     ),
-    queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from person_nationalities where person_id = ${list}`),
+    queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from ${personNationalities} where person_id = ${list}`),
     queryRows<{ person_id: string; type: string; number: string; issuing_country: string | null }>(
       db,
-      sql`select person_id, type, number, issuing_country from identity_documents where person_id = ${list}`,
+      sql`select person_id, type, number, issuing_country from ${identityDocuments} where person_id = ${list}`,
     ),
   ]);
   return assemble(persons, names, nats, docs, valid);
@@ -368,10 +376,10 @@ export async function listHits(db: Db, f: HitFilter): Promise<HitListRow[]> {
                h.updated_at, h.decided_at, h.decided_by_username, h.reason, h.withdrawn_at, h.withdrawn_version_id, h.withdrawn_reason,
                e.primary_name as entry_name, e.active as entry_active, e.removed_version_id as entry_removed_version_id,
                rv.imported_at as entry_removed_at,
-               (select n.full_name from person_names n where n.person_id = p.id order by n.ordinal limit 1) as person_name
+               (select n.full_name from ${personNames} n where n.person_id = p.id order by n.ordinal limit 1) as person_name
         from screening_hits h
-        join persons p on p.id = h.person_id
-        left join placements pl on pl.person_id = p.id
+        join ${personsTable} p on p.id = h.person_id
+        left join ${placements} pl on pl.person_id = p.id
         join watchlist_entries e on e.id = h.entry_id
         left join watchlist_versions rv on rv.id = e.removed_version_id
         where ${sql.join(conditions, sql` and `)}

@@ -21,7 +21,7 @@ import {
   WatchlistVersionDetailResponse,
   WatchlistVersionResponse,
 } from './screening.dto';
-import type { ImportInput } from './screening.service';
+import type { ImportInput } from './screening.import';
 
 /** Lists are a few MB (UN XML about 2 MB, OFAC's three CSV files about 3.5 MB); anything past this is refused with 413. */
 export const WATCHLIST_BODY_LIMIT = 16 * 1024 * 1024;

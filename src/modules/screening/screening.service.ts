@@ -1,871 +1,130 @@
-import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
-import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
-import { requirePermission, systemActor, type Actor } from '../access';
+import type { Outbox } from '../../platform/outbox';
+import type { Actor } from '../access';
 import type { AuditService } from '../audit';
-import { possiblyMinor, type RegistryService } from '../registry';
-import { adultCutoff, candidateAction, personScreenHash, SCREENING_RULES, type HitStatus, type PairEvidence, type ScreenPerson } from './screening.domain';
-import type { HitResponse, ScreeningRunResponse, WatchlistImportResponse, WatchlistVersionDetailResponse, WatchlistVersionResponse } from './screening.dto';
-import { diffList, entryContentHash, entryScreenHash, parseList, type ListFormat, type ListStats, type OfacFiles, type WatchEntry } from './screening.lists';
-import { preparePerson, WatchlistIndex, type Candidate, type MatchStats } from './screening.matcher';
-import { MatcherPool, type ChunkResult } from './screening.pool';
-import {
-  activeEntries,
-  countWithdrawnBy,
-  currentEntries,
-  findEntry,
-  findHit,
-  findVersion,
-  insertChanges,
-  insertEntries,
-  insertHits,
-  insertRequest,
-  insertVersion,
-  latestHits,
-  listHits,
-  listsStamp,
-  listVersions,
-  loadScreenPersons,
-  lockSource,
-  markVersionsScreened,
-  personsBornBetween,
-  screenPersonsPage,
-  shareSourceLocks,
-  stillActiveEntryIds,
-  unscreenedVersions,
-  updateEntry,
-  updateHit,
-  versionChanges,
-  withdrawPendingHits,
-  type ChangeRow,
-  type HitListRow,
-  type VersionRow,
-} from './screening.repository';
-
-export interface ImportInput {
-  format: ListFormat;
-  /** The UN XML document, or OFAC's files (sdn.csv text, alt.csv and add.csv when given). */
-  content: string | OfacFiles;
-  fileName?: string;
-}
-
-export type VersionView = z.output<typeof WatchlistVersionResponse>;
-export type VersionDetail = z.output<typeof WatchlistVersionDetailResponse>;
-export type ImportResult = z.output<typeof WatchlistImportResponse>;
-/** A hit of the review queue (see HitResponse for `entry.active`/`removedIn`, `decision` and `withdrawal`). */
-export type HitView = z.output<typeof HitResponse>;
-export type ScreeningRunResult = z.output<typeof ScreeningRunResponse>;
-
-/**
- * A list update's screening: the registry's adults against the entries added or changed by the versions not screened
- * yet (`versions`; `entries` of them still on a list), and the persons who came of age since the last screening
- * against every entry, against all of them (`cameOfAge`).
- */
-export interface ListUpdateRunResult extends ScreeningRunResult {
-  versions: string[];
-  entries: number;
-  cameOfAge: { screened: number; candidates: number; newHits: number };
-}
-
-/** What a coming-of-age run did: the persons born in (bornAfter, bornUpTo] screened, or a pending list update run. */
-export interface ComingOfAgeResult {
-  screened: number;
-  candidates: number;
-  newHits: number;
-  bornAfter: string | null;
-  bornUpTo: string | null;
-  /** true when a list update was waiting to be screened and was run instead (it screens them too) */
-  listUpdate: boolean;
-}
-
-export interface NewHit {
-  hitId: string;
-  personId: string;
-  entryId: string;
-  source: string;
-  ref: string;
-  trigger: string;
-}
-
-export type NewHitsListener = (hits: NewHit[]) => void | Promise<void>;
-
-export interface ScreenOptions {
-  /** Screen possible minors too: only for an explicit, reasoned request. */
-  includeMinors?: boolean;
-  /** Per person matching time in milliseconds (benchmarks). */
-  onPerson?: (ms: number) => void;
-  stats?: MatchStats;
-  /**
-   * Seconds the main thread spent reading persons, matching (preparing their names included; with workers, waiting
-   * for them) and recording hits (benchmarks). With workers these overlap: the next page is read and the previous
-   * one recorded while the workers match.
-   */
-  phases?: ScreenPhases;
-  pageSize?: number;
-  /**
-   * Worker threads for a re-screen of the whole registry, beside the main thread. Default: `CUSTOS_SCREENING_WORKERS`,
-   * else none below 4 cores and one per core but one (up to 3) from 4, and only when the registry has at least a page
-   * of persons; 0 matches on the main thread alone. Given explicitly, workers are used whatever the registry's size
-   * (tests, benchmarks).
-   */
-  workers?: number;
-  /** Persons per chunk handed to a worker (default 250; tests make it small to exercise the sharing). */
-  chunkSize?: number;
-}
-
-/**
- * Worker threads by default: none below 4 cores, else one per core but one (the main thread matches too), up to 3.
- * On the 2-core machine of docs/benchmarks.md, shared with other work, a worker beside the main thread made a
- * re-screen slower (about 21 s against 18 s, 3.5 s more CPU: its own index, its own JIT warm-up), so small machines
- * match on the main thread. `CUSTOS_SCREENING_WORKERS` decides when set.
- */
-function defaultWorkers(): number {
-  const env = process.env.CUSTOS_SCREENING_WORKERS;
-  if (env !== undefined && env.trim() !== '') {
-    const n = Number(env);
-    return Number.isInteger(n) && n > 0 ? Math.min(n, 16) : 0;
-  }
-  const cores = availableParallelism();
-  return cores >= 4 ? Math.min(cores - 1, 3) : 0;
-}
-
-/** A run over fewer persons matches on the main thread: starting workers would cost more than they save. */
-const MIN_PERSONS_FOR_WORKERS = 2000;
-/** Persons per message to a worker: small enough to share a page evenly, large enough to keep messages few. */
-const CHUNK = 250;
-
-interface Matched {
-  screened: number;
-  found: { person: ScreenPerson; personHash: string; candidates: Candidate[] }[];
-}
-
-export interface ScreenPhases {
-  load: number;
-  match: number;
-  record: number;
-  /** Worker threads that matched (0: all on the main thread). */
-  workers?: number;
-}
-
-const SCREENER = systemActor('watchlist screening');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function toDate(v: string | Date | null): Date | null {
-  return v === null ? null : v instanceof Date ? v : new Date(v);
-}
+import type { ScreeningPersons } from './screening.ports';
+import { SCREENING_RULES, type HitStatus } from './screening.domain';
+import { ScreeningImport, type ImportInput, type ImportResult, type VersionDetail, type VersionView } from './screening.import';
+import type { WatchEntry } from './screening.lists';
+import type { WatchlistIndex } from './screening.matcher';
+import { ScreeningReview, type HitView } from './screening.review';
+import { ScreeningRuns, type ComingOfAgeResult, type ListUpdateRunResult, type ScreenOptions, type ScreeningRunResult } from './screening.runs';
 
 /**
  * Watchlists and screening: versioned imports of lists, the screening of registry persons against every active list
  * (on enrolment, on a change of the person, on every list update), and the review queue of hits that only a human
  * decides. Possible minors are screened only on an explicit request with a reason.
+ *
+ * The module's one entry point: each use case lives in its own file (`screening.import.ts`, `screening.runs.ts`,
+ * `screening.review.ts`, where their rules are explained) and this class hands every call to it.
  */
 export class ScreeningService {
-  private readonly listeners: NewHitsListener[] = [];
-  private index: { stamp: string; index: WatchlistIndex } | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
-  private comingOfAgeTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly importer: ScreeningImport;
+  private readonly runs: ScreeningRuns;
+  private readonly review: ScreeningReview;
 
   constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-    private readonly audit: AuditService,
-    private readonly registry: RegistryService,
-    private readonly logger: Logger,
-    private readonly threshold: number = SCREENING_RULES.threshold,
-  ) {}
-
-  /** Called after new hits are committed (the alerts module raises an alert from here). */
-  onNewHits(listener: NewHitsListener): void {
-    this.listeners.push(listener);
+    db: Db,
+    clock: Clock,
+    ids: IdGenerator,
+    audit: AuditService,
+    outbox: Outbox,
+    registry: ScreeningPersons,
+    logger: Logger,
+    threshold: number = SCREENING_RULES.threshold,
+  ) {
+    this.review = new ScreeningReview(db, clock, audit, outbox, registry);
+    this.runs = new ScreeningRuns(db, clock, ids, audit, outbox, registry, logger, threshold, this.review);
+    this.importer = new ScreeningImport(db, clock, ids, audit, outbox, this.runs);
   }
 
   /** Runs screening work after the current work, in the background; errors are logged, never thrown at the caller. */
   enqueue(label: string, work: () => Promise<unknown>): void {
-    this.queue = this.queue.then(work).catch((err) => this.logger.error({ err, work: label }, 'screening work failed'));
+    this.runs.enqueue(label, work);
+  }
+
+  /** Runs screening work one run at a time, after what is queued, returning its result (an outbox consumer). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.runs.exclusive(work);
   }
 
   /** Resolves when the background screening queued so far has finished (tests, CLI). */
-  async idle(): Promise<void> {
-    let last: Promise<unknown>;
-    do {
-      last = this.queue;
-      await last;
-    } while (last !== this.queue);
+  idle(): Promise<void> {
+    return this.runs.idle();
   }
 
-  // --- lists ------------------------------------------------------------------------------------------------------
+  // --- lists (screening.import.ts) -----------------------------------------------------------------------------------
 
-  /**
-   * Imports a release of a list in one transaction: all of it or, for a corrupt or truncated file, nothing. Records
-   * the entries added, removed and changed since the list's previous import, and withdraws the pending hits against
-   * the removed ones. Screening of the registry against the entries added or changed is queued after the commit
-   * (`screenListUpdates`; `idle()` waits for it).
-   */
-  async importList(actor: Actor, input: ImportInput): Promise<ImportResult> {
-    requirePermission(actor, 'screening.decide');
-    const parsed = parseList(input.format, input.content);
-    const raw = typeof input.content === 'string' ? input.content : [input.content.sdn, input.content.alt ?? '', input.content.add ?? ''].join('\u0000');
-    const fileSha256 = sha256(raw);
-    const now = this.clock.now();
-    const versionId = this.ids.next();
-    const source = parsed.format;
-    const prepared = parsed.entries.map((e) => ({ entry: e, contentHash: entryContentHash(e), screenHash: entryScreenHash(e) }));
-    let diff!: ReturnType<typeof diffList>;
-    let withdrawnHits = 0;
-    await this.db.transaction(async (tx) => {
-      await lockSource(tx, source);
-      const current = await currentEntries(tx, source);
-      const activeHashes = new Map([...current].filter(([, v]) => v.active).map(([ref, v]) => [ref, v.contentHash]));
-      diff = diffList(
-        activeHashes,
-        prepared.map((p) => ({ ref: p.entry.ref, contentHash: p.contentHash })),
-      );
-      await insertVersion(tx, {
-        id: versionId,
-        source,
-        generatedAt: parsed.generatedAt ? new Date(parsed.generatedAt) : null,
-        importedAt: now,
-        importedBy: actor.userId,
-        importedByUsername: actor.username,
-        fileName: input.fileName ?? null,
-        fileSha256,
-        stats: parsed.stats,
-        added: diff.added.length,
-        removed: diff.removed.length,
-        changed: diff.changed.length,
-        unchanged: diff.unchanged,
-        warnings: parsed.warnings,
-      });
-      const inserts: Parameters<typeof insertEntries>[1] = [];
-      const changes: ChangeRow[] = [];
-      const added = new Set(diff.added);
-      const changed = new Set(diff.changed);
-      for (const p of prepared) {
-        const row = {
-          kind: p.entry.kind,
-          primaryName: p.entry.names[0]?.full ?? p.entry.ref,
-          data: p.entry,
-          contentHash: p.contentHash,
-          screenHash: p.screenHash,
-          active: true,
-        };
-        const existing = current.get(p.entry.ref);
-        if (added.has(p.entry.ref)) {
-          if (existing) {
-            // back on the list after a removal
-            await updateEntry(tx, existing.id, { ...row, changedVersionId: versionId, removedVersionId: null });
-            changes.push({ versionId, entryId: existing.id, change: 'added', ref: p.entry.ref, beforeHash: existing.contentHash, afterHash: p.contentHash });
-          } else {
-            const id = this.ids.next();
-            inserts.push({ id, source, ref: p.entry.ref, ...row, addedVersionId: versionId, changedVersionId: versionId });
-            changes.push({ versionId, entryId: id, change: 'added', ref: p.entry.ref, beforeHash: null, afterHash: p.contentHash });
-          }
-        } else if (changed.has(p.entry.ref) && existing) {
-          await updateEntry(tx, existing.id, { ...row, changedVersionId: versionId });
-          changes.push({ versionId, entryId: existing.id, change: 'changed', ref: p.entry.ref, beforeHash: existing.contentHash, afterHash: p.contentHash });
-        }
-      }
-      await insertEntries(tx, inserts);
-      const removedEntryIds: string[] = [];
-      for (const ref of diff.removed) {
-        const existing = current.get(ref)!;
-        await updateEntry(tx, existing.id, { active: false, removedVersionId: versionId });
-        changes.push({ versionId, entryId: existing.id, change: 'removed', ref, beforeHash: existing.contentHash, afterHash: null });
-        removedEntryIds.push(existing.id);
-      }
-      await insertChanges(tx, changes);
-      // A pending hit against an entry that is no longer listed has nothing left for an officer to decide: it leaves
-      // the queue here, in the import's transaction, kept with the reason. Decided hits keep their decision (the hit
-      // view shows the entry's removal); should the entry come back, screening raises the pair again.
-      const versionName = input.fileName ? `${versionId} (${input.fileName})` : versionId;
-      const withdrawn = await withdrawPendingHits(tx, removedEntryIds, {
-        versionId,
-        at: now,
-        reasonOf: (ref) => `Entry ${ref} was removed from the ${source} list in version ${versionName}`,
-      });
-      withdrawnHits = withdrawn.length;
-      await this.audit.record(
-        tx,
-        actor,
-        withdrawn.map((h) => ({
-          action: 'screening.hit_withdraw',
-          subjectType: 'person',
-          subjectId: h.personId,
-          details: { hitId: h.id, source: h.source, ref: h.ref, versionId, reason: h.reason },
-        })),
-      );
-      await this.audit.record(tx, actor, {
-        action: 'watchlist.import',
-        subjectType: 'watchlist_version',
-        subjectId: versionId,
-        details: {
-          source,
-          fileName: input.fileName ?? null,
-          fileSha256,
-          entries: parsed.stats.entries,
-          added: diff.added.length,
-          removed: diff.removed.length,
-          changed: diff.changed.length,
-          withdrawnHits,
-        },
-      });
-    });
-    this.index = null;
-    this.enqueue('list update', () => this.screenListUpdates(`list_update:${source}:${versionId}`));
-    const version = (await findVersion(this.db, versionId))!;
-    return { ...this.versionView(version), changes: { added: diff.added, removed: diff.removed, changed: diff.changed } };
+  /** Imports a release of a list, all or nothing; screening against what it added or changed follows from its event. */
+  importList(actor: Actor, input: ImportInput): Promise<ImportResult> {
+    return this.importer.importList(actor, input);
   }
 
-  private versionView(v: VersionRow): VersionView {
-    return {
-      id: v.id,
-      source: v.source,
-      generatedAt: v.generatedAt,
-      importedAt: v.importedAt,
-      importedBy: v.importedByUsername,
-      fileName: v.fileName,
-      fileSha256: v.fileSha256,
-      stats: v.stats as ListStats,
-      diff: { added: v.added, removed: v.removed, changed: v.changed, unchanged: v.unchanged },
-      warnings: (v.warnings as string[]) ?? [],
-    };
+  versions(actor: Actor, source?: string): Promise<VersionView[]> {
+    return this.importer.versions(actor, source);
   }
 
-  async versions(actor: Actor, source?: string): Promise<VersionView[]> {
-    requirePermission(actor, 'screening.read');
-    return (await listVersions(this.db, source)).map((v) => this.versionView(v));
+  /** One version with what it changed and how many pending hits its removals withdrew. */
+  version(actor: Actor, id: string): Promise<VersionDetail> {
+    return this.importer.version(actor, id);
   }
 
-  /** One version with what it changed; `withdrawnHits` counts the pending hits its removals withdrew. */
-  async version(actor: Actor, id: string): Promise<VersionDetail> {
-    requirePermission(actor, 'screening.read');
-    const v = await findVersion(this.db, id);
-    if (!v) throw new NotFoundError('watchlist.version_not_found', `No watchlist version ${id}`);
-    return { ...this.versionView(v), changes: await versionChanges(this.db, id), withdrawnHits: await countWithdrawnBy(this.db, id) };
-  }
-
-  // --- screening ----------------------------------------------------------------------------------------------------
+  // --- screening (screening.runs.ts) ---------------------------------------------------------------------------------
 
   /** The in-memory index of the active lists, rebuilt when a list changed. */
-  async currentIndex(): Promise<WatchlistIndex> {
-    return (await this.loadIndex()).index;
+  currentIndex(): Promise<WatchlistIndex> {
+    return this.runs.currentIndex();
   }
 
-  /** The index with its stamp: the ids of the versions it was built after (comma-separated). */
-  private async loadIndex(): Promise<{ stamp: string; index: WatchlistIndex }> {
-    const stamp = await listsStamp(this.db);
-    if (this.index?.stamp === stamp) return this.index;
-    const entries = await activeEntries(this.db);
-    this.index = { stamp, index: new WatchlistIndex(entries.map((e) => ({ id: e.id, source: e.source, screenHash: e.screenHash, entry: e.data }))) };
-    return this.index;
+  /** Screens every registry person (possible minors skipped) against every entry of every active list. */
+  screenAll(trigger: string, opts: ScreenOptions = {}): Promise<ScreeningRunResult> {
+    return this.runs.screenAll(trigger, opts);
   }
 
-  /**
-   * Screens every registry person (possible minors skipped) against every entry of every active list: the full
-   * re-screen (`custos screen`), for when the rules or the matcher changed. Records that every version's entries were
-   * screened as of its start.
-   */
-  async screenAll(trigger: string, opts: ScreenOptions = {}): Promise<ScreeningRunResult> {
-    const { stamp, index } = await this.loadIndex();
-    const asOf = this.clock.now();
-    const total = await this.screenRegistry(index, trigger, asOf, opts);
-    await this.db.transaction(async (tx) => {
-      await markVersionsScreened(tx, stamp === '' ? [] : stamp.split(','), asOf);
-      if (index.entries.length > 0) {
-        await this.audit.record(tx, SCREENER, {
-          action: 'screening.run',
-          subjectType: 'screening',
-          details: { ...total, scope: 'all entries', entries: index.entries.length },
-        });
-      }
-    });
-    return total;
+  /** A list update's screening: the registry's adults against the entries of the versions not screened yet. */
+  screenListUpdates(trigger: string, opts: ScreenOptions = {}): Promise<ListUpdateRunResult> {
+    return this.runs.screenListUpdates(trigger, opts);
   }
 
-  /**
-   * A list update's screening: the registry's adults against only the entries added or changed by the versions not
-   * screened yet (the pairs with unchanged entries were screened before and have not changed: a person who changes is
-   * screened again against everything, on its own). The matcher's result for an entry does not depend on the other
-   * entries of its index (blocking and bounds work name by name), so a run against these entries finds exactly the
-   * pairs a full re-screen would find with them (`screening.matcher.test.ts` checks it). Persons who came of age since
-   * the last screening against every entry were skipped then as possible minors: they are screened against all
-   * entries. A version whose run never finished (the process stopped) stays unscreened and is taken by the next run.
-   */
-  async screenListUpdates(trigger: string, opts: ScreenOptions = {}): Promise<ListUpdateRunResult> {
-    const pending = await unscreenedVersions(this.db);
-    const result: ListUpdateRunResult = {
-      trigger,
-      screened: 0,
-      skippedMinors: 0,
-      candidates: 0,
-      newHits: 0,
-      refreshedHits: 0,
-      versions: pending.versionIds,
-      entries: 0,
-      cameOfAge: { screened: 0, candidates: 0, newHits: 0 },
-    };
-    if (pending.versionIds.length === 0) return result;
-    const asOf = this.clock.now();
-    const entries = await activeEntries(this.db, pending.entryIds);
-    // the process's memory of part similarities is shared with the full index: a re-screen reuses what this compared
-    const index = new WatchlistIndex(entries.map((e) => ({ id: e.id, source: e.source, screenHash: e.screenHash, entry: e.data })));
-    result.entries = index.entries.length;
-    Object.assign(result, await this.screenRegistry(index, trigger, asOf, opts));
-    if (pending.lastScreenedAsOf !== null) {
-      const cameOfAge = await personsBornBetween(this.db, adultCutoff(pending.lastScreenedAsOf), adultCutoff(asOf));
-      if (cameOfAge.length > 0) {
-        const r = await this.screenPersons(cameOfAge, 'came_of_age', {}, await this.currentIndex());
-        result.cameOfAge = { screened: r.screened, candidates: r.candidates, newHits: r.newHits };
-      }
-    }
-    await this.db.transaction(async (tx) => {
-      await markVersionsScreened(tx, pending.versionIds, asOf);
-      await this.audit.record(tx, SCREENER, {
-        action: 'screening.run',
-        subjectType: 'screening',
-        details: { ...result, scope: 'entries added or changed' },
-      });
-    });
-    return result;
-  }
-
-  /**
-   * Screens the persons who have come of age since the registry was last screened against every entry, against every
-   * active entry. Every automatic run skips possible minors, so without this a person turning 18 would wait for the
-   * next list update to be screened at all. A list update not screened yet is screened instead (its run covers them).
-   * `serve` schedules it (`startComingOfAgeScreening`); `custos screen --came-of-age` runs it once.
-   */
-  async screenComingOfAge(trigger = 'came_of_age'): Promise<ComingOfAgeResult> {
-    const pending = await unscreenedVersions(this.db);
-    if (pending.versionIds.length > 0) {
-      const r = await this.screenListUpdates(trigger);
-      return { ...r.cameOfAge, bornAfter: null, bornUpTo: null, listUpdate: true };
-    }
-    const nothing: ComingOfAgeResult = { screened: 0, candidates: 0, newHits: 0, bornAfter: null, bornUpTo: null, listUpdate: false };
-    // no list screened yet: the first import screens every adult
-    if (pending.lastScreenedAsOf === null) return nothing;
-    const asOf = this.clock.now();
-    const bornAfter = adultCutoff(pending.lastScreenedAsOf);
-    const bornUpTo = adultCutoff(asOf);
-    if (bornAfter >= bornUpTo) return { ...nothing, bornAfter, bornUpTo };
-    const { stamp, index } = await this.loadIndex();
-    const ids = await personsBornBetween(this.db, bornAfter, bornUpTo);
-    const r = ids.length > 0 ? await this.screenPersons(ids, trigger, {}, index) : { screened: 0, candidates: 0, newHits: 0 };
-    const result: ComingOfAgeResult = { screened: r.screened, candidates: r.candidates, newHits: r.newHits, bornAfter, bornUpTo, listUpdate: false };
-    await this.db.transaction(async (tx) => {
-      // every adult as of `asOf` has now been screened against every version's entries
-      await markVersionsScreened(tx, stamp === '' ? [] : stamp.split(','), asOf);
-      await this.audit.record(tx, SCREENER, { action: 'screening.run', subjectType: 'screening', details: { trigger, scope: 'came of age', ...result } });
-    });
-    return result;
+  /** Screens the persons who have come of age since the registry was last screened against every entry. */
+  screenComingOfAge(trigger = 'came_of_age'): Promise<ComingOfAgeResult> {
+    return this.runs.screenComingOfAge(trigger);
   }
 
   /** Every `intervalMs`, screens who came of age (`screenComingOfAge`), queued behind other screening work. */
   startComingOfAgeScreening(intervalMs: number): void {
-    this.stopComingOfAgeScreening();
-    const run = () => this.enqueue('came of age', () => this.screenComingOfAge());
-    run();
-    this.comingOfAgeTimer = setInterval(run, intervalMs);
-    this.comingOfAgeTimer.unref();
+    this.runs.startComingOfAgeScreening(intervalMs);
   }
 
   stopComingOfAgeScreening(): void {
-    if (this.comingOfAgeTimer !== null) clearInterval(this.comingOfAgeTimer);
-    this.comingOfAgeTimer = null;
-  }
-
-  /**
-   * Screens every registry person (possible minors at `asOf` skipped) against this index, page by page. On a large
-   * registry, worker threads match while the main thread reads the next page and records the hits of the previous
-   * one (the first page is matched here while the workers start); a pool that fails leaves its work to this thread.
-   */
-  private async screenRegistry(index: WatchlistIndex, trigger: string, asOf: Date, opts: ScreenOptions): Promise<ScreeningRunResult> {
-    const total: ScreeningRunResult = { trigger, screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
-    if (index.entries.length === 0) return total;
-    const pageSize = opts.pageSize ?? 2000;
-    const wanted = opts.workers ?? defaultWorkers();
-    const forced = opts.workers !== undefined && opts.workers > 0;
-    let pool: Promise<MatcherPool | null> | null = null;
-    const now = asOf;
-    try {
-      let after: string | null = null;
-      let previous: Promise<Matched> | null = null;
-      for (;;) {
-        let t0 = performance.now();
-        const page = await screenPersonsPage(this.db, after, pageSize);
-        if (opts.phases) opts.phases.load += (performance.now() - t0) / 1000;
-        let current: Promise<Matched> | null = null;
-        if (page.last !== null) {
-          after = page.last;
-          const adults = page.persons.filter((p) => !possiblyMinor({ birthTo: p.birthTo }, now));
-          total.skippedMinors += page.persons.length - adults.length;
-          if (pool === null && wanted > 0 && (forced || page.persons.length >= MIN_PERSONS_FOR_WORKERS)) {
-            pool = MatcherPool.start(wanted, index.entries).catch((err: unknown) => {
-              this.logger.warn({ err }, 'screening workers did not start: matching on the main thread');
-              return null;
-            });
-          }
-          const starting = pool;
-          current =
-            starting !== null && (previous !== null || forced)
-              ? starting.then((p) => (p ? this.matchOnPool(p, adults, index, opts) : this.matchHere(adults, index, opts)))
-              : Promise.resolve(this.timed(opts, () => this.matchHere(adults, index, opts)));
-          // a failed promise is awaited below; never reported as unhandled meanwhile
-          current.catch(() => undefined);
-        }
-        if (previous !== null) {
-          t0 = performance.now();
-          const matched = await previous;
-          if (opts.phases) opts.phases.match += (performance.now() - t0) / 1000;
-          t0 = performance.now();
-          const r = await this.recordMatched(matched, trigger);
-          if (opts.phases) opts.phases.record += (performance.now() - t0) / 1000;
-          total.screened += r.screened;
-          total.candidates += r.candidates;
-          total.newHits += r.newHits;
-          total.refreshedHits += r.refreshedHits;
-        }
-        if (current === null) break;
-        previous = current;
-      }
-    } finally {
-      if (pool !== null) await (await pool)?.close();
-    }
-    return total;
+    this.runs.stopComingOfAgeScreening();
   }
 
   /** Screens these persons now; possible minors only with `includeMinors` (an explicit request). */
-  async screenPersons(personIds: string[], trigger: string, opts: ScreenOptions = {}, index?: WatchlistIndex): Promise<ScreeningRunResult> {
-    const idx = index ?? (await this.currentIndex());
-    const result: ScreeningRunResult = { trigger, screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
-    if (idx.entries.length === 0 || personIds.length === 0) return result;
-    let t0 = performance.now();
-    const persons = await loadScreenPersons(this.db, personIds);
-    if (opts.phases) opts.phases.load += (performance.now() - t0) / 1000;
-    const now = this.clock.now();
-    const chosen = opts.includeMinors ? persons : persons.filter((p) => !possiblyMinor({ birthTo: p.birthTo }, now));
-    result.skippedMinors = persons.length - chosen.length;
-    const matched = this.timed(opts, () => this.matchHere(chosen, idx, opts));
-    t0 = performance.now();
-    const r = await this.recordMatched(matched, trigger);
-    if (opts.phases) opts.phases.record += (performance.now() - t0) / 1000;
-    return { ...r, skippedMinors: result.skippedMinors };
+  screenPersons(personIds: string[], trigger: string, opts: ScreenOptions = {}, index?: WatchlistIndex): Promise<ScreeningRunResult> {
+    return this.runs.screenPersons(personIds, trigger, opts, index);
   }
 
-  /** Runs matching on this thread, its time counted as the match phase. */
-  private timed(opts: ScreenOptions, work: () => Matched): Matched {
-    const t0 = performance.now();
-    const m = work();
-    if (opts.phases) opts.phases.match += (performance.now() - t0) / 1000;
-    return m;
+  /** An officer's explicit request to screen one person now, with a reason (audited); possible minors included. */
+  requestScreening(actor: Actor, personId: string, reason: string): Promise<{ personId: string; minor: boolean; result: ScreeningRunResult; hits: HitView[] }> {
+    return this.runs.requestScreening(actor, personId, reason);
   }
 
-  /** Matches persons on this thread. */
-  private matchHere(persons: ScreenPerson[], idx: WatchlistIndex, opts: ScreenOptions): Matched {
-    const found: Matched['found'] = [];
-    for (const person of persons) {
-      const t = performance.now();
-      const candidates = idx.search(preparePerson(person), { threshold: this.threshold }, opts.stats);
-      opts.onPerson?.(performance.now() - t);
-      if (candidates.length) found.push({ person, personHash: personScreenHash(person), candidates });
-    }
-    return { screened: persons.length, found };
+  // --- review queue (screening.review.ts) ----------------------------------------------------------------------------
+
+  hits(actor: Actor, filter: { status?: HitStatus; personId?: string; limit: number; offset: number }): Promise<HitView[]> {
+    return this.review.hits(actor, filter);
   }
 
-  /** Matches persons on the workers, a chunk each; a chunk a failed worker leaves is matched on this thread. */
-  private async matchOnPool(pool: MatcherPool, persons: ScreenPerson[], idx: WatchlistIndex, opts: ScreenOptions): Promise<Matched> {
-    if (opts.phases) opts.phases.workers = pool.size;
-    const chunks: ScreenPerson[][] = [];
-    const size = opts.chunkSize ?? CHUNK;
-    for (let i = 0; i < persons.length; i += size) chunks.push(persons.slice(i, i + size));
-    const pending = Promise.all(
-      chunks.map((chunk) =>
-        pool.search(chunk, this.threshold).then(
-          (r) => ({ chunk, r, here: null }),
-          (err: unknown) => {
-            this.logger.warn({ err }, 'a screening worker failed: matching its persons on the main thread');
-            return { chunk, r: null, here: this.matchHere(chunk, idx, opts) };
-          },
-        ),
-      ),
-    );
-    // this thread takes queued chunks back and matches them too, yielding between them so that the workers' replies
-    // are read (and they are sent the next chunk) and the next page is read meanwhile
-    for (let job = pool.steal(); job !== null; job = pool.steal()) {
-      const result: ChunkResult = { candidates: [], ms: [], stats: { blocked: 0, compared: 0 } };
-      job.persons.forEach((person, i) => {
-        const t = performance.now();
-        const found = idx.search(preparePerson(person), { threshold: this.threshold }, result.stats);
-        result.ms.push(performance.now() - t);
-        for (const c of found) result.candidates.push({ person: i, entryId: c.entry.id, evidence: c.evidence });
-      });
-      job.resolve(result);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    const results = await pending;
-    const found: Matched['found'] = [];
-    for (const { chunk, r, here } of results) {
-      if (here) {
-        found.push(...here.found);
-        continue;
-      }
-      for (const ms of r!.ms) opts.onPerson?.(ms);
-      if (opts.stats) {
-        opts.stats.blocked += r!.stats.blocked;
-        opts.stats.compared += r!.stats.compared;
-      }
-      const byPerson = new Map<number, Candidate[]>();
-      for (const c of r!.candidates) {
-        const entry = idx.entryById(c.entryId);
-        if (!entry) continue;
-        let list = byPerson.get(c.person);
-        if (!list) byPerson.set(c.person, (list = []));
-        list.push({ entry, evidence: c.evidence });
-      }
-      for (const [i, candidates] of byPerson) found.push({ person: chunk[i]!, personHash: personScreenHash(chunk[i]!), candidates });
-    }
-    return { screened: persons.length, found };
-  }
-
-  private async recordMatched(matched: Matched, trigger: string): Promise<ScreeningRunResult> {
-    const result: ScreeningRunResult = { trigger, screened: matched.screened, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
-    const created = await this.recordCandidates(matched.found, trigger, result);
-    await this.notify(created);
-    return result;
-  }
-
-  private async recordCandidates(
-    found: { person: ScreenPerson; personHash: string; candidates: Candidate[] }[],
-    trigger: string,
-    result: ScreeningRunResult,
-    tx0?: Db,
-  ): Promise<NewHit[]> {
-    if (found.length === 0) return [];
-    const created: NewHit[] = [];
-    const work = async (tx: Db) => {
-      // an import that removes one of these entries meanwhile either waits for this to commit (and withdraws what it
-      // records) or has committed: its entries are then left out, so no pending hit is left against an unlisted entry
-      await shareSourceLocks(
-        tx,
-        found.flatMap((f) => f.candidates.map((c) => c.entry.source)),
-      );
-      const listed = await stillActiveEntryIds(tx, [...new Set(found.flatMap((f) => f.candidates.map((c) => c.entry.id)))]);
-      const pairs = found.flatMap((f) => f.candidates.filter((c) => listed.has(c.entry.id)).map((c) => ({ personId: f.person.id, entryId: c.entry.id })));
-      const previous = await latestHits(tx, pairs);
-      const now = this.clock.now();
-      const inserts: Parameters<typeof insertHits>[1] = [];
-      for (const f of found) {
-        for (const c of f.candidates) {
-          if (!listed.has(c.entry.id)) continue;
-          result.candidates++;
-          const prev = previous.get(`${f.person.id}|${c.entry.id}`) ?? null;
-          const action = candidateAction(
-            prev ? { status: prev.status as HitStatus, personHash: prev.personHash, entryHash: prev.entryHash } : null,
-            f.personHash,
-            c.entry.screenHash,
-          );
-          if (action === 'keep') continue;
-          if (action === 'refresh') {
-            result.refreshedHits++;
-            await updateHit(tx, prev!.id, {
-              evidence: c.evidence,
-              strength: c.evidence.strength,
-              personHash: f.personHash,
-              entryHash: c.entry.screenHash,
-              updatedAt: now,
-            });
-            continue;
-          }
-          const id = this.ids.next();
-          inserts.push({
-            id,
-            personId: f.person.id,
-            entryId: c.entry.id,
-            source: c.entry.source,
-            ref: c.entry.entry.ref,
-            status: 'pending',
-            strength: c.evidence.strength,
-            evidence: c.evidence,
-            personHash: f.personHash,
-            entryHash: c.entry.screenHash,
-            trigger,
-            createdAt: now,
-            updatedAt: now,
-          });
-          created.push({ hitId: id, personId: f.person.id, entryId: c.entry.id, source: c.entry.source, ref: c.entry.entry.ref, trigger });
-        }
-      }
-      await insertHits(tx, inserts);
-      await this.audit.record(
-        tx,
-        SCREENER,
-        created.map((h) => ({
-          action: 'screening.hit_raised',
-          subjectType: 'person',
-          subjectId: h.personId,
-          details: { hitId: h.hitId, source: h.source, ref: h.ref, trigger },
-        })),
-      );
-    };
-    if (tx0) await work(tx0);
-    else await this.db.transaction(work);
-    result.newHits += created.length;
-    return created;
-  }
-
-  private async notify(created: NewHit[]): Promise<void> {
-    if (created.length === 0) return;
-    for (const l of this.listeners) {
-      try {
-        await l(created);
-      } catch (err) {
-        this.logger.error({ err }, 'a new-hit listener failed');
-      }
-    }
-  }
-
-  /**
-   * An officer's explicit request to screen one person now, with a reason (audited). The only way a possible minor is
-   * screened. Returns the person's hits after screening.
-   */
-  async requestScreening(
-    actor: Actor,
-    personId: string,
-    reason: string,
-  ): Promise<{ personId: string; minor: boolean; result: ScreeningRunResult; hits: HitView[] }> {
-    requirePermission(actor, 'screening.decide');
-    const why = reason?.trim();
-    if (!why || why.length < 3) throw new ValidationError('screening.reason_required', 'Say why this person is screened (a reason of at least 3 characters)');
-    if (!UUID.test(personId)) throw new ValidationError('screening.bad_person_id', `${JSON.stringify(personId)} is not a person id`);
-    const index = await this.currentIndex();
-    const result: ScreeningRunResult = { trigger: 'request', screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
-    let minor = false;
-    let created: NewHit[] = [];
-    await this.db.transaction(async (tx) => {
-      const view = await this.registry.loadInScope(tx, actor, personId);
-      minor = view.possiblyMinor;
-      const [person] = await loadScreenPersons(tx, [personId]);
-      const found: { person: ScreenPerson; personHash: string; candidates: Candidate[] }[] = [];
-      if (person && index.entries.length > 0) {
-        const candidates = index.search(preparePerson(person), { threshold: this.threshold });
-        result.screened = 1;
-        if (candidates.length) found.push({ person, personHash: personScreenHash(person), candidates });
-      }
-      created = await this.recordCandidates(found, `request:${actor.username}`, result, tx);
-      await insertRequest(tx, {
-        id: this.ids.next(),
-        personId,
-        requestedAt: this.clock.now(),
-        requestedBy: actor.userId,
-        requestedByUsername: actor.username,
-        reason: why,
-        minor,
-        hits: result.candidates,
-      });
-      await this.audit.record(tx, actor, {
-        action: 'screening.request',
-        subjectType: 'person',
-        subjectId: personId,
-        details: { reason: why, possiblyMinor: minor, candidates: result.candidates, newHits: result.newHits },
-      });
-    });
-    await this.notify(created);
-    return { personId, minor, result, hits: await this.hits(actor, { personId, limit: 200, offset: 0 }) };
-  }
-
-  // --- review queue -------------------------------------------------------------------------------------------------
-
-  private hitView(r: HitListRow): HitView {
-    return {
-      id: r.id,
-      personId: r.person_id,
-      personName: r.person_name,
-      entry: {
-        id: r.entry_id,
-        source: r.source,
-        ref: r.ref,
-        name: r.entry_name,
-        active: r.entry_active,
-        removedIn: r.entry_removed_version_id ? { versionId: r.entry_removed_version_id, at: toDate(r.entry_removed_at)! } : null,
-      },
-      status: r.status as HitStatus,
-      evidence: r.evidence as PairEvidence,
-      trigger: r.trigger,
-      createdAt: toDate(r.created_at)!,
-      updatedAt: toDate(r.updated_at)!,
-      decision: r.decided_at ? { at: toDate(r.decided_at)!, by: r.decided_by_username, reason: r.reason } : null,
-      withdrawal:
-        r.withdrawn_at && r.withdrawn_version_id && r.withdrawn_reason
-          ? { at: toDate(r.withdrawn_at)!, versionId: r.withdrawn_version_id, reason: r.withdrawn_reason }
-          : null,
-    };
-  }
-
-  async hits(actor: Actor, filter: { status?: HitStatus; personId?: string; limit: number; offset: number }): Promise<HitView[]> {
-    requirePermission(actor, 'screening.read');
-    const rows = await listHits(this.db, { ...filter, facilityIds: actor.facilityIds, nationalities: actor.nationalities });
-    return rows.map((r) => this.hitView(r));
-  }
-
-  async hit(actor: Actor, id: string): Promise<HitView & { entryData: WatchEntry | null }> {
-    requirePermission(actor, 'screening.read');
-    const row = await findHit(this.db, id);
-    if (!row) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
-    const [view] = (
-      await listHits(this.db, { personId: row.personId, limit: 1000, offset: 0, facilityIds: actor.facilityIds, nationalities: actor.nationalities })
-    ).filter((r) => r.id === id);
-    if (!view) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
-    await this.db.transaction((tx) =>
-      this.audit.record(tx, actor, { action: 'screening.hit_read', subjectType: 'person', subjectId: row.personId, details: { hitId: id } }),
-    );
-    const entry = await findEntry(this.db, row.entryId);
-    return { ...this.hitView(view), entryData: (entry?.data as WatchEntry) ?? null };
+  hit(actor: Actor, id: string): Promise<HitView & { entryData: WatchEntry | null }> {
+    return this.review.hit(actor, id);
   }
 
   /** An officer's decision on a pending hit, with a reason; audited in the same transaction. */
-  async decide(actor: Actor, id: string, decision: 'confirmed' | 'dismissed', reason: string): Promise<HitView> {
-    requirePermission(actor, 'screening.decide');
-    const why = reason?.trim();
-    if (!why || why.length < 3) throw new ValidationError('screening.reason_required', 'A decision needs a reason (at least 3 characters)');
-    let personId = '';
-    await this.db.transaction(async (tx) => {
-      const hit = await findHit(tx, id, true);
-      if (!hit) throw new NotFoundError('screening.hit_not_found', `No screening hit ${id}`);
-      await this.registry.loadInScope(tx, actor, hit.personId);
-      if (hit.status === 'withdrawn') {
-        throw new ConflictError(
-          'screening.hit_withdrawn',
-          `This hit was withdrawn, nothing is left to decide: ${hit.withdrawnReason ?? 'its entry left the list'}`,
-          {
-            status: hit.status,
-            versionId: hit.withdrawnVersionId,
-          },
-        );
-      }
-      if (hit.status !== 'pending') {
-        throw new ConflictError('screening.already_decided', `This hit was already ${hit.status}`, { status: hit.status });
-      }
-      personId = hit.personId;
-      const now = this.clock.now();
-      await updateHit(tx, id, { status: decision, decidedAt: now, decidedBy: actor.userId, decidedByUsername: actor.username, reason: why, updatedAt: now });
-      await this.audit.record(tx, actor, {
-        action: decision === 'confirmed' ? 'screening.hit_confirm' : 'screening.hit_dismiss',
-        subjectType: 'person',
-        subjectId: hit.personId,
-        details: { hitId: id, source: hit.source, ref: hit.ref, reason: why },
-      });
-    });
-    const [view] = (await this.hits(actor, { personId, limit: 1000, offset: 0 })).filter((h) => h.id === id);
-    return view!;
+  decide(actor: Actor, id: string, decision: 'confirmed' | 'dismissed', reason: string): Promise<HitView> {
+    return this.review.decide(actor, id, decision, reason);
   }
 }

@@ -1,18 +1,28 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthenticatedError, ValidationError } from '../errors';
-import type { Actor, Permission } from '../../modules/access';
-import { requirePermission } from '../../modules/access';
 
 export const SESSION_COOKIE = 'custos_session';
 export const PURPOSE_HEADER = 'x-custos-purpose';
 
+/**
+ * Who is calling, as the authentication function resolved the request's token. The platform carries it without
+ * knowing its shape: the access module gives it one (`interface AuthenticatedActor extends Actor`, by declaration
+ * merging), so routes get its Actor without the platform importing a module.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the access module (declaration merging)
+export interface AuthenticatedActor {}
+
+/** The permissions a route may require: the access module adds its own as keys (declaration merging). */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the access module (declaration merging)
+export interface RoutePermissions {}
+
 declare module 'fastify' {
   interface FastifyRequest {
-    actor: Actor | null;
+    actor: AuthenticatedActor | null;
   }
   interface FastifyContextConfig {
     /** Route-level permission (first layer); the service checks scope on the resource (second layer). */
-    permission?: Permission;
+    permission?: keyof RoutePermissions & string;
     /** Routes that need no login: health, login, OpenAPI. */
     public?: boolean;
   }
@@ -41,7 +51,14 @@ export function purposeOf(request: FastifyRequest): string | undefined {
   return raw;
 }
 
-export function makeAuthHook(authenticate: (token: string, purpose?: string) => Promise<Actor>) {
+/**
+ * The first layer of authorisation: resolve the caller (401 without a valid session) and check the route's permission
+ * with `authorise` (403), before the body is even validated.
+ */
+export function makeAuthHook(
+  authenticate: (token: string, purpose?: string) => Promise<AuthenticatedActor>,
+  authorise: (actor: AuthenticatedActor, permission: keyof RoutePermissions & string) => void,
+) {
   return async function authHook(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     request.actor = null;
     const config = request.routeOptions.config;
@@ -49,12 +66,12 @@ export function makeAuthHook(authenticate: (token: string, purpose?: string) => 
     const token = tokenOf(request);
     if (!token) throw new UnauthenticatedError();
     request.actor = await authenticate(token, purposeOf(request));
-    if (config?.permission) requirePermission(request.actor, config.permission);
+    if (config?.permission) authorise(request.actor, config.permission);
   };
 }
 
 /** The authenticated actor of a protected route. */
-export function actorOf(request: FastifyRequest): Actor {
+export function actorOf(request: FastifyRequest): AuthenticatedActor {
   if (!request.actor) throw new UnauthenticatedError();
   return request.actor;
 }

@@ -93,7 +93,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     async (api) => {
       api.addHook(
         'onRequest',
-        makeAuthHook((token, purpose) => opts.services.access.authenticate(token, purpose)),
+        makeAuthHook(
+          (token, purpose) => opts.services.access.authenticate(token, purpose),
+          (actor, permission) => opts.services.access.authorise(actor, permission),
+        ),
       );
       for (const plugin of opts.routes) await api.register(plugin, { services: opts.services });
     },

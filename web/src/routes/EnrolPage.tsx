@@ -1,21 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert as MAlert,
-  Button,
-  Checkbox,
-  Grid,
-  Group,
-  Paper,
-  SegmentedControl,
-  Select,
-  Stack,
-  TagsInput,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert as MAlert, Button, Checkbox, Grid, Group, Paper, Select, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { api, type CustodyEvent, type FacilityDetail, type Person } from '../lib/api';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -29,15 +14,22 @@ import {
   DocumentFields,
   documentRequest,
   HouseholdPicker,
+  householdMissing,
+  MarksField,
   marksOf,
   NameFields,
   nameRequest,
   newDocument,
   newName,
+  NotesField,
+  PlaceOfBirthField,
+  SexField,
+  useNewHousehold,
   VulnerabilityChips,
   type DocumentEntry,
   type HouseholdChoice,
   type NameEntry,
+  type Sex,
 } from '../features/persons/fields';
 import {
   birthMissing,
@@ -46,7 +38,6 @@ import {
   emptyBirth,
   fieldErrors,
   type AppendEventRequest,
-  type CreateHouseholdRequest,
   type CreatePersonRequest,
   type DocumentRequest,
   type NameRequest,
@@ -55,8 +46,6 @@ import {
 
 /** The purpose the new record is opened with after enrolment (the record page asks for one). */
 const PURPOSE = 'registration';
-
-type Sex = 'F' | 'M' | 'U';
 
 /**
  * Enrolment (persons.write): names in every script, sex, birth with its precision, place of birth, nationalities,
@@ -94,8 +83,7 @@ export default function EnrolPage() {
   /** The person once registered: the form is then closed, only the admission can be tried again. */
   const [created, setCreated] = useState<Person | null>(null);
   const [admitError, setAdmitError] = useState<unknown>(null);
-  // A household made by an attempt whose enrolment was then refused: the next attempt uses it instead of a second one.
-  const madeHousehold = useRef<{ label: string; id: string } | null>(null);
+  const newHousehold = useNewHousehold();
   const bottom = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -155,8 +143,8 @@ export default function EnrolPage() {
       if (typeof body === 'string') found[`documents.${row}`] = body;
       else if (body) sentDocs.push({ row, body });
     });
-    if (household.mode === 'new' && !household.label.trim()) found.householdId = 'Give the new household a label';
-    if (household.mode === 'join' && !household.householdId) found.householdId = 'Find a member of the family and choose them';
+    const missingHousehold = householdMissing(household);
+    if (missingHousehold) found.householdId = missingHousehold;
     if (admit && !facilityId) found.facilityId = 'Choose the facility the person is admitted to';
     setErrors(found);
     if (Object.keys(found).length) {
@@ -168,15 +156,7 @@ export default function EnrolPage() {
     try {
       let householdId: string | undefined;
       if (household.mode === 'join') householdId = household.householdId ?? undefined;
-      if (household.mode === 'new') {
-        const label = household.label.trim();
-        if (madeHousehold.current?.label !== label) {
-          const body: CreateHouseholdRequest = { label, facilityId: facilityId ?? undefined };
-          const h = await api<{ id: string }>('/households', { method: 'POST', body });
-          madeHousehold.current = { label, id: h.id };
-        }
-        householdId = madeHousehold.current.id;
-      }
+      if (household.mode === 'new') householdId = await newHousehold(household.label.trim(), facilityId ?? undefined);
       const body: CreatePersonRequest = {
         names: sentNames.map((n) => n.body),
         sex: sex!,
@@ -272,41 +252,9 @@ export default function EnrolPage() {
                     Identity
                   </Title>
                   <Stack gap="md">
-                    <div>
-                      <Text size="sm" fw={500} mb={2} id="sex-label">
-                        Sex
-                      </Text>
-                      <SegmentedControl
-                        size="md"
-                        value={sex ?? ''}
-                        onChange={(v) => setSex(v as Sex)}
-                        data={[
-                          { value: 'F', label: 'Female' },
-                          { value: 'M', label: 'Male' },
-                          { value: 'U', label: 'Unknown' },
-                        ]}
-                        aria-labelledby="sex-label"
-                        data-testid="sex"
-                      />
-                      {errors.sex && (
-                        <Text size="sm" c="red.8" role="alert">
-                          {errors.sex}
-                        </Text>
-                      )}
-                    </div>
+                    <SexField value={sex} onChange={setSex} error={errors.sex} testId="sex" />
                     <BirthFields value={birth} onChange={setBirth} error={errors.birth} />
-                    <TextInput
-                      size="md"
-                      label="Place of birth"
-                      placeholder="e.g. Mosul, Iraq"
-                      value={placeOfBirth}
-                      onChange={(e) => setPlaceOfBirth(e.currentTarget.value)}
-                      dir="auto"
-                      ref={bidi('auto')}
-                      maxLength={200}
-                      error={errors.placeOfBirth}
-                      data-testid="place-of-birth"
-                    />
+                    <PlaceOfBirthField value={placeOfBirth} onChange={setPlaceOfBirth} error={errors.placeOfBirth} testId="place-of-birth" />
                     <TagsInput
                       size="md"
                       label="Nationalities (claimed)"
@@ -362,30 +310,8 @@ export default function EnrolPage() {
                   <Stack gap="md">
                     <VulnerabilityChips value={vulnerabilities} onChange={setVulnerabilities} error={errors.vulnerabilities} />
                     <HouseholdPicker value={household} onChange={setHousehold} error={errors.householdId} />
-                    <Textarea
-                      size="md"
-                      label="Distinguishing marks"
-                      description="One per line"
-                      autosize
-                      minRows={2}
-                      value={marks}
-                      onChange={(e) => setMarks(e.currentTarget.value)}
-                      dir="auto"
-                      ref={bidi('auto')}
-                      error={errors.distinguishingMarks}
-                    />
-                    <Textarea
-                      size="md"
-                      label="Notes"
-                      autosize
-                      minRows={2}
-                      maxLength={4000}
-                      value={notes}
-                      onChange={(e) => setNotes(e.currentTarget.value)}
-                      dir="auto"
-                      ref={bidi('auto')}
-                      error={errors.notes}
-                    />
+                    <MarksField value={marks} onChange={setMarks} error={errors.distinguishingMarks} />
+                    <NotesField value={notes} onChange={setNotes} error={errors.notes} />
                   </Stack>
                 </Paper>
               </Stack>

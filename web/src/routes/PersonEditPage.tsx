@@ -1,6 +1,6 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert as MAlert, Autocomplete, Button, Grid, Group, Paper, SegmentedControl, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert as MAlert, Autocomplete, Button, Grid, Group, Paper, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api, type Household, type Person } from '../lib/api';
 import { useRouter } from '../lib/router';
 import { bidi } from '../lib/format';
@@ -14,15 +14,22 @@ import {
   DocumentFields,
   documentRequest,
   HouseholdPicker,
+  householdMissing,
+  MarksField,
   marksOf,
   NameFields,
   nameRequest,
   newDocument,
   newName,
+  NotesField,
+  PlaceOfBirthField,
+  SexField,
+  useNewHousehold,
   VulnerabilityChips,
   type DocumentEntry,
   type HouseholdChoice,
   type NameEntry,
+  type Sex,
 } from '../features/persons/fields';
 import {
   birthMissing,
@@ -35,13 +42,10 @@ import {
   keysOf,
   PRECISION_LABEL,
   sameBirth,
-  type CreateHouseholdRequest,
   type DocumentType,
   type UpdatePersonRequest,
   type Vulnerability,
 } from '../features/persons/persons.api';
-
-type Sex = 'F' | 'M' | 'U';
 
 /** Corrections (persons.write): the record's details with a reason, and names, documents and nationalities added. */
 export default function PersonEditPage({ id }: { id: string }) {
@@ -131,7 +135,7 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const madeHousehold = useRef<{ label: string; id: string } | null>(null);
+  const newHousehold = useNewHousehold();
 
   const patch: Omit<UpdatePersonRequest, 'reason'> = {};
   if (sex !== p.sex) patch.sex = sex;
@@ -152,8 +156,8 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
     const found: Record<string, string> = {};
     const missing = sameBirth(birth, initialBirth) ? null : birthMissing(birth);
     if (missing) found.birth = missing;
-    if (household.mode === 'new' && !household.label.trim()) found.householdId = 'Give the new household a label';
-    if (household.mode === 'join' && !household.householdId) found.householdId = 'Find a member of the family and choose them';
+    const missingHousehold = householdMissing(household);
+    if (missingHousehold) found.householdId = missingHousehold;
     setErrors(found);
     if (Object.keys(found).length) return;
     setSaving(true);
@@ -161,12 +165,7 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
       // the version the form was filled on: a correction made meanwhile by someone else is refused (409), not overwritten
       const body: UpdatePersonRequest = { ...patch, reason: reason.trim(), version: p.version };
       if (household.mode === 'new') {
-        const label = household.label.trim();
-        if (madeHousehold.current?.label !== label) {
-          const h: CreateHouseholdRequest = { label, facilityId: p.placement?.facilityId ?? p.registeredFacilityId ?? undefined };
-          madeHousehold.current = { label, id: (await api<{ id: string }>('/households', { method: 'POST', body: h })).id };
-        }
-        body.householdId = madeHousehold.current.id;
+        body.householdId = await newHousehold(household.label.trim(), p.placement?.facilityId ?? p.registeredFacilityId ?? undefined);
       }
       const view = await api<Person>(`/persons/${p.id}`, { method: 'PATCH', body });
       update(view);
@@ -197,39 +196,13 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <Stack gap="md">
-            <div>
-              <Text size="sm" fw={500} mb={2} id="edit-sex-label">
-                Sex
-              </Text>
-              <SegmentedControl
-                size="md"
-                value={sex}
-                onChange={(v) => setSex(v as Sex)}
-                data={[
-                  { value: 'F', label: 'Female' },
-                  { value: 'M', label: 'Male' },
-                  { value: 'U', label: 'Unknown' },
-                ]}
-                aria-labelledby="edit-sex-label"
-                data-testid="edit-sex"
-              />
-            </div>
+            <SexField value={sex} onChange={setSex} testId="edit-sex" />
             <BirthFields value={birth} onChange={setBirth} error={errors.birth} precisions={precisions} testId="edit-birth" />
             <Text size="xs" c="dimmed" mt={-8}>
               Recorded now: {birthText(p.birth)}
               {initialBirth.precision !== 'unknown' ? '. A recorded birth is corrected, not erased: when in doubt, widen it to a range.' : ''}
             </Text>
-            <TextInput
-              size="md"
-              label="Place of birth"
-              value={placeOfBirth}
-              onChange={(e) => setPlaceOfBirth(e.currentTarget.value)}
-              dir="auto"
-              ref={bidi('auto')}
-              maxLength={200}
-              error={errors.placeOfBirth}
-              data-testid="edit-place-of-birth"
-            />
+            <PlaceOfBirthField value={placeOfBirth} onChange={setPlaceOfBirth} error={errors.placeOfBirth} testId="edit-place-of-birth" />
             <HouseholdPicker
               value={household}
               onChange={setHousehold}
@@ -241,32 +214,8 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <Stack gap="md">
             <VulnerabilityChips value={vulnerabilities} onChange={setVulnerabilities} error={errors.vulnerabilities} />
-            <Textarea
-              size="md"
-              label="Distinguishing marks"
-              description="One per line"
-              autosize
-              minRows={2}
-              value={marks}
-              onChange={(e) => setMarks(e.currentTarget.value)}
-              dir="auto"
-              ref={bidi('auto')}
-              error={errors.distinguishingMarks}
-              data-testid="edit-marks"
-            />
-            <Textarea
-              size="md"
-              label="Notes"
-              autosize
-              minRows={2}
-              maxLength={4000}
-              value={notes}
-              onChange={(e) => setNotes(e.currentTarget.value)}
-              dir="auto"
-              ref={bidi('auto')}
-              error={errors.notes}
-              data-testid="edit-notes"
-            />
+            <MarksField value={marks} onChange={setMarks} error={errors.distinguishingMarks} testId="edit-marks" />
+            <NotesField value={notes} onChange={setNotes} error={errors.notes} testId="edit-notes" />
           </Stack>
         </Grid.Col>
       </Grid>

@@ -16,7 +16,8 @@ describe('face worker pool', () => {
     try {
       await pool.ready;
       const before = await pool.run(image, 'probe');
-      const worker = (pool as unknown as { idle: Worker[] }).idle[0]!;
+      // the platform pool behind it holds the workers
+      const worker = (pool as unknown as { pool: { idle: Worker[] } }).pool.idle[0]!;
       await worker.terminate();
       const after = await pool.run(image, 'probe');
       expect(Array.from(after.descriptor)).toEqual(Array.from(before.descriptor));

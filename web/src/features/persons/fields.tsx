@@ -1,9 +1,10 @@
-// Form parts shared by the enrolment and correction screens: names in any script, birth with its precision,
-// documents, vulnerabilities, household. Each shows the API's refusal of its own field beside it.
+// Form parts shared by the enrolment and correction screens: names in any script, sex, birth with its precision, place
+// of birth, documents, vulnerabilities, distinguishing marks, notes, household. Each shows the API's refusal of its own
+// field beside it.
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Chip, Collapse, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Button, Chip, Collapse, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
 import { api, qs, type Person, type PersonHit } from '../../lib/api';
 import { bidi, isArabic } from '../../lib/format';
 import { Name } from '../../components/Name';
@@ -16,6 +17,7 @@ import {
   VULNERABILITY_LABEL,
   type BirthPrecision,
   type BirthState,
+  type CreateHouseholdRequest,
   type DocumentRequest,
   type DocumentType,
   type NameKind,
@@ -183,6 +185,55 @@ export function NameFields({
         </Collapse>
       </Stack>
     </Paper>
+  );
+}
+
+// --- sex, place of birth -------------------------------------------------------------------------------------------
+
+export type Sex = 'F' | 'M' | 'U';
+
+/** The sex, Unknown included; on a new record nothing is chosen until the registrar does. */
+export function SexField({ value, onChange, error, testId }: { value: Sex | null; onChange: (s: Sex) => void; error?: string; testId: string }) {
+  return (
+    <div>
+      <Text size="sm" fw={500} mb={2} id={`${testId}-label`}>
+        Sex
+      </Text>
+      <SegmentedControl
+        size="md"
+        value={value ?? ''}
+        onChange={(v) => onChange(v as Sex)}
+        data={[
+          { value: 'F', label: 'Female' },
+          { value: 'M', label: 'Male' },
+          { value: 'U', label: 'Unknown' },
+        ]}
+        aria-labelledby={`${testId}-label`}
+        data-testid={testId}
+      />
+      {error && (
+        <Text size="sm" c="red.8" role="alert">
+          {error}
+        </Text>
+      )}
+    </div>
+  );
+}
+
+export function PlaceOfBirthField({ value, onChange, error, testId }: { value: string; onChange: (v: string) => void; error?: string; testId: string }) {
+  return (
+    <TextInput
+      size="md"
+      label="Place of birth"
+      placeholder="e.g. Mosul, Iraq"
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      dir="auto"
+      ref={bidi('auto')}
+      maxLength={200}
+      error={error}
+      data-testid={testId}
+    />
   );
 }
 
@@ -385,7 +436,7 @@ export function DocumentFields({
   );
 }
 
-// --- vulnerabilities, marks ----------------------------------------------------------------------------------------
+// --- vulnerabilities, marks, notes ---------------------------------------------------------------------------------
 
 export function VulnerabilityChips({ value, onChange, error }: { value: Vulnerability[]; onChange: (v: Vulnerability[]) => void; error?: string }) {
   return (
@@ -417,6 +468,43 @@ export const marksOf = (text: string): string[] =>
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
+
+/** Distinguishing marks, one per line (`marksOf` makes the list the API takes). */
+export function MarksField({ value, onChange, error, testId }: { value: string; onChange: (v: string) => void; error?: string; testId?: string }) {
+  return (
+    <Textarea
+      size="md"
+      label="Distinguishing marks"
+      description="One per line"
+      autosize
+      minRows={2}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      dir="auto"
+      ref={bidi('auto')}
+      error={error}
+      data-testid={testId}
+    />
+  );
+}
+
+export function NotesField({ value, onChange, error, testId }: { value: string; onChange: (v: string) => void; error?: string; testId?: string }) {
+  return (
+    <Textarea
+      size="md"
+      label="Notes"
+      autosize
+      minRows={2}
+      maxLength={4000}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      dir="auto"
+      ref={bidi('auto')}
+      error={error}
+      data-testid={testId}
+    />
+  );
+}
 
 // --- household -----------------------------------------------------------------------------------------------------
 
@@ -498,6 +586,28 @@ export function HouseholdPicker({
       )}
     </Stack>
   );
+}
+
+/** What is missing from a household choice before it can be saved, or null. */
+export function householdMissing(choice: HouseholdChoice): string | null {
+  if (choice.mode === 'new' && !choice.label.trim()) return 'Give the new household a label';
+  if (choice.mode === 'join' && !choice.householdId) return 'Find a member of the family and choose them';
+  return null;
+}
+
+/**
+ * Makes the household of a "New household" choice when the form is saved, once per label: an attempt whose save is
+ * then refused leaves it made, and the next attempt uses it instead of making a second one.
+ */
+export function useNewHousehold(): (label: string, facilityId: string | undefined) => Promise<string> {
+  const made = useRef<{ label: string; id: string } | null>(null);
+  return async (label, facilityId) => {
+    if (made.current?.label !== label) {
+      const body: CreateHouseholdRequest = { label, facilityId };
+      made.current = { label, id: (await api<{ id: string }>('/households', { method: 'POST', body })).id };
+    }
+    return made.current.id;
+  };
 }
 
 const FAMILY_PURPOSE = 'family_tracing';

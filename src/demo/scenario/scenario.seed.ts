@@ -1,7 +1,7 @@
 import type { FakeClock } from '../../platform/clock';
-import { systemActor, type Actor } from '../access';
-import type { AppendRequest } from '../custody';
-import type { CreatePersonInput } from '../registry';
+import { systemActor, type Actor } from '../../modules/access';
+import type { AppendRequest } from '../../modules/custody';
+import type { CreatePersonInput } from '../../modules/registry';
 import type { Services } from '../../services';
 import type { PersonPlan, WorldPlan } from './scenario.world';
 

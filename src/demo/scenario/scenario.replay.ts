@@ -1,6 +1,6 @@
 import type { FakeClock } from '../../platform/clock';
-import { systemActor, type Actor } from '../access';
-import type { AppendRequest, CustodyStatus } from '../custody';
+import { systemActor, type Actor } from '../../modules/access';
+import type { AppendRequest, CustodyStatus } from '../../modules/custody';
 import type { Services } from '../../services';
 import { Random } from './scenario.random';
 import { rollCallPort, type RollCallOutcome, type RollCallPort } from './scenario.rollcalls';

@@ -1,5 +1,5 @@
-import type { CreateFacilityInput, CreateUnitInput } from '../facilities';
-import type { CreatePersonInput } from '../registry';
+import type { CreateFacilityInput, CreateUnitInput } from '../../modules/facilities';
+import type { CreatePersonInput } from '../../modules/registry';
 import { europeanNames, NameBook, namesFor, RECORDERS, slavicisedNames, type NameRegion, type Recorder, type Word } from './scenario.names';
 import { Random } from './scenario.random';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../platform/clock';
-import { CreatePersonBody, detectScript, normaliseBirth } from '../registry';
+import { CreatePersonBody, detectScript, normaliseBirth } from '../../modules/registry';
 import { NameBook, arabicName, latinName, namesFor, RECORDERS } from './scenario.names';
 import { Random, seededIds } from './scenario.random';
 import { FACILITIES, FULL, planWorld, type WorldPlan } from './scenario.world';

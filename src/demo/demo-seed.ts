@@ -1,8 +1,8 @@
-import { systemActor, type Role } from './modules/access';
-import { listFacilities } from './modules/facilities';
-import { DAY_AFTER_COLLAPSE, runScenario, type ScenarioClock, type ScenarioRun, type Scale, type SeedProgress } from './modules/scenario';
-import type { ReplaySummary } from './modules/scenario';
-import type { Services } from './services';
+import { systemActor, type Role } from '../modules/access';
+import { listFacilities } from '../modules/facilities';
+import { DAY_AFTER_COLLAPSE, runScenario, type ScenarioClock, type ScenarioRun, type Scale, type SeedProgress } from './scenario';
+import type { ReplaySummary } from './scenario';
+import type { Services } from '../services';
 
 /**
  * The demo world of `custos demo` (= `npm start`): the al-Hol scenario (facilities of the articles, a population

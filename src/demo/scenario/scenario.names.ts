@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CreatePersonInput } from '../registry';
+import type { CreatePersonInput } from '../../modules/registry';
 import type { Random } from './scenario.random';
 
 /**

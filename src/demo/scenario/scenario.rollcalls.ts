@@ -1,6 +1,6 @@
-import type { Actor } from '../access';
+import type { Actor } from '../../modules/access';
 import type { Services } from '../../services';
-import type { MarksInput } from '../rollcalls';
+import type { MarksInput } from '../../modules/rollcalls';
 
 /** What the replay knows at a roll call: who should be there, who is not, who is excused (hospital, court). */
 export interface RollCallInput {

@@ -1,0 +1,31 @@
+import type { Consumer } from '../../platform/outbox';
+import { AuditChainBroken } from '../audit';
+import { CustodyEventAppended, LedgerChainBroken } from '../custody';
+import { RollcallClosed } from '../rollcalls';
+import { ScreeningHitsRecorded } from '../screening';
+import type { AlertsService } from './alerts.service';
+
+/**
+ * The alert rules that react to other modules' facts. Each runs in the transaction that moves its checkpoint, so an
+ * alert is raised exactly once per fact, even when a process dies between the fact's commit and the reaction (the
+ * next process delivers it).
+ */
+export function alertConsumers(alerts: AlertsService): Consumer[] {
+  return [
+    { name: 'alerts.rollcall_closed', events: [RollcallClosed], transactional: true, handle: (tx, events) => alerts.onRollcallsClosed(tx, events) },
+    {
+      name: 'alerts.capacity',
+      events: [CustodyEventAppended],
+      transactional: true,
+      batchSize: 5000,
+      handle: (tx, events) => alerts.onLedgerChanged(tx, events),
+    },
+    { name: 'alerts.screening_hits', events: [ScreeningHitsRecorded], transactional: true, handle: (tx, events) => alerts.onScreeningHits(tx, events) },
+    {
+      name: 'alerts.chain_broken',
+      events: [LedgerChainBroken, AuditChainBroken],
+      transactional: true,
+      handle: (tx, events) => alerts.onChainBroken(tx, events),
+    },
+  ];
+}

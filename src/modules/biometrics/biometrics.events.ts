@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { defineEvent } from '../../platform/outbox';
+
+const modality = z.enum(['face', 'fingerprint']);
+
+/** A template enrolled (the template itself stays encrypted in its table; the event names it). */
+export const TemplateEnrolled = defineEvent(
+  'biometrics.template_enrolled',
+  1,
+  z.object({
+    templateId: z.uuid(),
+    personId: z.uuid(),
+    modality,
+    fingerPosition: z.number().int().nullable(),
+    model: z.string(),
+    quality: z.number().nullable(),
+    replacedTemplateId: z.uuid().nullable(),
+  }),
+);
+
+export const TemplateErased = defineEvent(
+  'biometrics.template_erased',
+  1,
+  z.object({ templateId: z.uuid(), personId: z.uuid(), modality, fingerPosition: z.number().int().nullable(), reason: z.string() }),
+);
+
+/** An enrolment resembled another person's template: a case for a registrar, never merged automatically. */
+export const DuplicateCaseOpened = defineEvent(
+  'biometrics.duplicate_opened',
+  1,
+  z.object({ caseId: z.uuid(), newPersonId: z.uuid(), existingPersonId: z.uuid(), modality, score: z.number(), threshold: z.number() }),
+);
+
+export const DuplicateCaseDecided = defineEvent(
+  'biometrics.duplicate_decided',
+  1,
+  z.object({
+    caseId: z.uuid(),
+    decision: z.string(),
+    survivingPersonId: z.uuid().nullable(),
+    newPersonId: z.uuid(),
+    existingPersonId: z.uuid(),
+  }),
+);
+
+/** A 1:1 verification recorded (its id is what a roll-call mark or a custody event cites). */
+export const PersonVerified = defineEvent(
+  'biometrics.verified',
+  1,
+  z.object({ verificationId: z.uuid(), personId: z.uuid(), modality, result: z.string(), score: z.number().nullable(), threshold: z.number() }),
+);
+
+/** A 1:N identification recorded, with the candidates the caller was shown. */
+export const PersonsIdentified = defineEvent(
+  'biometrics.identified',
+  1,
+  z.object({ verificationId: z.uuid(), modality, candidates: z.array(z.object({ personId: z.uuid(), score: z.number() })) }),
+);

@@ -1,0 +1,20 @@
+import type { Db } from '../../platform/db/database';
+import type { Actor } from '../access';
+
+/** What the ledger needs of the registry: which persons exist, and a scoped read of one (audited by the caller). */
+export interface CustodyPersons {
+  existing(db: Db, personIds: string[]): Promise<Set<string>>;
+  /** Throws not found / out of scope, as a read of the person record would. */
+  loadInScope(db: Db, actor: Actor, personId: string): Promise<unknown>;
+}
+
+/** What the ledger needs of facilities: that a facility or unit exists (and a unit's facility). */
+export interface CustodyFacilities {
+  require(db: Db, facilityId: string): Promise<unknown>;
+  requireUnit(db: Db, unitId: string): Promise<{ facilityId: string }>;
+}
+
+export interface CustodyPorts {
+  persons: CustodyPersons;
+  facilities: CustodyFacilities;
+}

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import { NotFoundError } from '../../platform/errors';
+import type { IdGenerator } from '../../platform/ids';
+import type { Outbox } from '../../platform/outbox';
+import { requirePermission, type Actor } from '../access';
+import type { AuditService } from '../audit';
+import { diffList, entryContentHash, entryScreenHash, parseList, type ListFormat, type ListStats, type OfacFiles } from './screening.lists';
+import {
+  countWithdrawnBy,
+  currentEntries,
+  findVersion,
+  insertChanges,
+  insertEntries,
+  insertVersion,
+  listVersions,
+  lockSource,
+  updateEntry,
+  versionChanges,
+  withdrawPendingHits,
+  type ChangeRow,
+  type VersionRow,
+} from './screening.repository';
+import type { WatchlistImportResponse, WatchlistVersionDetailResponse, WatchlistVersionResponse } from './screening.dto';
+import { WatchlistVersionImported } from './screening.events';
+import type { ScreeningRuns } from './screening.runs';
+
+export interface ImportInput {
+  format: ListFormat;
+  /** The UN XML document, or OFAC's files (sdn.csv text, alt.csv and add.csv when given). */
+  content: string | OfacFiles;
+  fileName?: string;
+}
+
+export type VersionView = z.output<typeof WatchlistVersionResponse>;
+export type VersionDetail = z.output<typeof WatchlistVersionDetailResponse>;
+export type ImportResult = z.output<typeof WatchlistImportResponse>;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Watchlist imports: versioned releases of each list, what each changed, and the versions to read back. */
+export class ScreeningImport {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly audit: AuditService,
+    private readonly outbox: Outbox,
+    private readonly runs: ScreeningRuns,
+  ) {}
+
+  /**
+   * Imports a release of a list in one transaction: all of it or, for a corrupt or truncated file, nothing. Records
+   * the entries added, removed and changed since the list's previous import, and withdraws the pending hits against
+   * the removed ones. The import's `watchlist.version_imported@1` makes screening run the registry against the entries
+   * added or changed (`screenListUpdates`, an outbox consumer; `services.settle()` waits for it).
+   */
+  async importList(actor: Actor, input: ImportInput): Promise<ImportResult> {
+    requirePermission(actor, 'screening.decide');
+    const parsed = parseList(input.format, input.content);
+    const raw = typeof input.content === 'string' ? input.content : [input.content.sdn, input.content.alt ?? '', input.content.add ?? ''].join('\u0000');
+    const fileSha256 = sha256(raw);
+    const now = this.clock.now();
+    const versionId = this.ids.next();
+    const source = parsed.format;
+    const prepared = parsed.entries.map((e) => ({ entry: e, contentHash: entryContentHash(e), screenHash: entryScreenHash(e) }));
+    let diff!: ReturnType<typeof diffList>;
+    let withdrawnHits = 0;
+    await this.outbox.transaction(async (tx) => {
+      await lockSource(tx, source);
+      const current = await currentEntries(tx, source);
+      const activeHashes = new Map([...current].filter(([, v]) => v.active).map(([ref, v]) => [ref, v.contentHash]));
+      diff = diffList(
+        activeHashes,
+        prepared.map((p) => ({ ref: p.entry.ref, contentHash: p.contentHash })),
+      );
+      await insertVersion(tx, {
+        id: versionId,
+        source,
+        generatedAt: parsed.generatedAt ? new Date(parsed.generatedAt) : null,
+        importedAt: now,
+        importedBy: actor.userId,
+        importedByUsername: actor.username,
+        fileName: input.fileName ?? null,
+        fileSha256,
+        stats: parsed.stats,
+        added: diff.added.length,
+        removed: diff.removed.length,
+        changed: diff.changed.length,
+        unchanged: diff.unchanged,
+        warnings: parsed.warnings,
+      });
+      const inserts: Parameters<typeof insertEntries>[1] = [];
+      const changes: ChangeRow[] = [];
+      const added = new Set(diff.added);
+      const changed = new Set(diff.changed);
+      for (const p of prepared) {
+        const row = {
+          kind: p.entry.kind,
+          primaryName: p.entry.names[0]?.full ?? p.entry.ref,
+          data: p.entry,
+          contentHash: p.contentHash,
+          screenHash: p.screenHash,
+          active: true,
+        };
+        const existing = current.get(p.entry.ref);
+        if (added.has(p.entry.ref)) {
+          if (existing) {
+            // back on the list after a removal
+            await updateEntry(tx, existing.id, { ...row, changedVersionId: versionId, removedVersionId: null });
+            changes.push({ versionId, entryId: existing.id, change: 'added', ref: p.entry.ref, beforeHash: existing.contentHash, afterHash: p.contentHash });
+          } else {
+            const id = this.ids.next();
+            inserts.push({ id, source, ref: p.entry.ref, ...row, addedVersionId: versionId, changedVersionId: versionId });
+            changes.push({ versionId, entryId: id, change: 'added', ref: p.entry.ref, beforeHash: null, afterHash: p.contentHash });
+          }
+        } else if (changed.has(p.entry.ref) && existing) {
+          await updateEntry(tx, existing.id, { ...row, changedVersionId: versionId });
+          changes.push({ versionId, entryId: existing.id, change: 'changed', ref: p.entry.ref, beforeHash: existing.contentHash, afterHash: p.contentHash });
+        }
+      }
+      await insertEntries(tx, inserts);
+      const removedEntryIds: string[] = [];
+      for (const ref of diff.removed) {
+        const existing = current.get(ref)!;
+        await updateEntry(tx, existing.id, { active: false, removedVersionId: versionId });
+        changes.push({ versionId, entryId: existing.id, change: 'removed', ref, beforeHash: existing.contentHash, afterHash: null });
+        removedEntryIds.push(existing.id);
+      }
+      await insertChanges(tx, changes);
+      // A pending hit against an entry that is no longer listed has nothing left for an officer to decide: it leaves
+      // the queue here, in the import's transaction, kept with the reason. Decided hits keep their decision (the hit
+      // view shows the entry's removal); should the entry come back, screening raises the pair again.
+      const versionName = input.fileName ? `${versionId} (${input.fileName})` : versionId;
+      const withdrawn = await withdrawPendingHits(tx, removedEntryIds, {
+        versionId,
+        at: now,
+        reasonOf: (ref) => `Entry ${ref} was removed from the ${source} list in version ${versionName}`,
+      });
+      withdrawnHits = withdrawn.length;
+      await this.audit.record(
+        tx,
+        actor,
+        withdrawn.map((h) => ({
+          action: 'screening.hit_withdraw',
+          subjectType: 'person',
+          subjectId: h.personId,
+          details: { hitId: h.id, source: h.source, ref: h.ref, versionId, reason: h.reason },
+        })),
+      );
+      await this.audit.record(tx, actor, {
+        action: 'watchlist.import',
+        subjectType: 'watchlist_version',
+        subjectId: versionId,
+        details: {
+          source,
+          fileName: input.fileName ?? null,
+          fileSha256,
+          entries: parsed.stats.entries,
+          added: diff.added.length,
+          removed: diff.removed.length,
+          changed: diff.changed.length,
+          withdrawnHits,
+        },
+      });
+      this.outbox.emit(tx, WatchlistVersionImported, {
+        versionId,
+        source,
+        added: diff.added.length,
+        removed: diff.removed.length,
+        changed: diff.changed.length,
+        withdrawnHits,
+      });
+    });
+    this.runs.dropIndex();
+    const version = (await findVersion(this.db, versionId))!;
+    return { ...this.versionView(version), changes: { added: diff.added, removed: diff.removed, changed: diff.changed } };
+  }
+
+  private versionView(v: VersionRow): VersionView {
+    return {
+      id: v.id,
+      source: v.source,
+      generatedAt: v.generatedAt,
+      importedAt: v.importedAt,
+      importedBy: v.importedByUsername,
+      fileName: v.fileName,
+      fileSha256: v.fileSha256,
+      stats: v.stats as ListStats,
+      diff: { added: v.added, removed: v.removed, changed: v.changed, unchanged: v.unchanged },
+      warnings: (v.warnings as string[]) ?? [],
+    };
+  }
+
+  async versions(actor: Actor, source?: string): Promise<VersionView[]> {
+    requirePermission(actor, 'screening.read');
+    return (await listVersions(this.db, source)).map((v) => this.versionView(v));
+  }
+
+  /** One version with what it changed; `withdrawnHits` counts the pending hits its removals withdrew. */
+  async version(actor: Actor, id: string): Promise<VersionDetail> {
+    requirePermission(actor, 'screening.read');
+    const v = await findVersion(this.db, id);
+    if (!v) throw new NotFoundError('watchlist.version_not_found', `No watchlist version ${id}`);
+    return { ...this.versionView(v), changes: await versionChanges(this.db, id), withdrawnHits: await countWithdrawnBy(this.db, id) };
+  }
+}

@@ -1,0 +1,122 @@
+import { useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Button, Group, Menu, Text } from '@mantine/core';
+import { statusLabel } from '../../lib/format';
+import { Name } from '../../components/Name';
+import type { MarkResult, SheetRow } from './rollcalls.api';
+import type { LocalMark } from './rollcalls.marks';
+
+const EXCUSES = [
+  { value: 'hospital', label: 'Hospital' },
+  { value: 'court', label: 'Court' },
+  { value: 'transfer', label: 'Transfer' },
+] as const;
+
+const ROW_H = 68;
+
+/** The expected persons, virtualised (a camp-wide list has tens of thousands), with the mark buttons when allowed. */
+export function RollcallList({
+  rows,
+  marks,
+  unitCode,
+  onMark,
+}: {
+  rows: SheetRow[];
+  marks: Map<string, LocalMark>;
+  unitCode: Map<string, string>;
+  onMark?: (personId: string, result: MarkResult, reason?: string) => void;
+}) {
+  const parent = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 8 });
+  return (
+    <div
+      ref={parent}
+      style={{ height: 'calc(100vh - 330px)', minHeight: 320, overflow: 'auto' }}
+      data-testid="rollcall-list"
+      role="list"
+      aria-label="Expected persons"
+    >
+      {rows.length === 0 && (
+        <Text c="dimmed" p="md">
+          Nobody in this view.
+        </Text>
+      )}
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        {v.getVirtualItems().map((item) => {
+          const r = rows[item.index]!;
+          const m = marks.get(r.personId);
+          return (
+            <div
+              key={r.personId}
+              className="rollcall-row"
+              role="listitem"
+              data-testid="rollcall-row"
+              data-person-id={r.personId}
+              data-result={m?.result ?? ''}
+              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${item.start}px)` }}
+            >
+              <div style={{ flex: 1, minWidth: 0 }}>
+                <Name fw={600} truncate="end" display="block">
+                  {r.name ?? r.personId.slice(0, 8)}
+                </Name>
+                <Text size="xs" c="dimmed">
+                  {r.unitId ? (unitCode.get(r.unitId) ?? '') : ''}
+                  {r.statusAtOpen !== 'in_custody' ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${r.outReason})` : ''}` : ''}
+                  {m ? ` · ${m.result}${m.reason ? ` (${m.reason})` : ''}` : ''}
+                </Text>
+              </div>
+              {onMark && (
+                <Group gap={8} wrap="nowrap">
+                  <Button
+                    className="big-target"
+                    size="lg"
+                    color="teal"
+                    variant={m?.result === 'present' ? 'filled' : 'light'}
+                    onClick={() => onMark(r.personId, 'present')}
+                    aria-pressed={m?.result === 'present'}
+                    data-testid="mark-present"
+                  >
+                    Present
+                  </Button>
+                  <Button
+                    className="big-target"
+                    size="lg"
+                    color="red"
+                    variant={m?.result === 'absent' ? 'filled' : 'light'}
+                    onClick={() => onMark(r.personId, 'absent')}
+                    aria-pressed={m?.result === 'absent'}
+                    data-testid="mark-absent"
+                  >
+                    Absent
+                  </Button>
+                  <Menu position="bottom-end" withinPortal>
+                    <Menu.Target>
+                      <Button
+                        className="big-target"
+                        size="lg"
+                        color="blue"
+                        variant={m?.result === 'excused' ? 'filled' : 'light'}
+                        aria-pressed={m?.result === 'excused'}
+                        data-testid="mark-excused"
+                      >
+                        Excused
+                      </Button>
+                    </Menu.Target>
+                    <Menu.Dropdown>
+                      <Menu.Label>Excused: where?</Menu.Label>
+                      {EXCUSES.map((e) => (
+                        <Menu.Item key={e.value} onClick={() => onMark(r.personId, 'excused', e.value)} fz="md" py={10}>
+                          {e.label}
+                        </Menu.Item>
+                      ))}
+                    </Menu.Dropdown>
+                  </Menu>
+                </Group>
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
