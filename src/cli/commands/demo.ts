@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { configFromOptions, openApp, serve } from '../../main';
+import { checkPortFree, configFromOptions, openApp, serve } from '../../main';
 import { databaseIsEmpty, demoStatusLines, seedDemo } from '../../demo/demo-seed';
 import { DAY_AFTER_COLLAPSE, parseUntil, ScenarioClock, scenarioIds, SEED_START, TIMELINE_START } from '../../demo/scenario';
 
@@ -8,7 +8,7 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('Seed the al-Hol scenario into an empty database, replay its timeline, then serve; prints the URL and a login per role')
-    .option('--port <port>', 'port to listen on', '8080')
+    .option('--port <port>', 'port to listen on (default: PORT, else 8080)', process.env.PORT || '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data <dir>', 'data folder for the embedded database', './data')
     .option('--scale <scale>', 'small (~2,000 people) or full (~54,000)', 'small')
@@ -26,6 +26,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(seed)) throw new Error(`--seed ${opts.seed}: an integer`);
       const until = parseUntil(opts.until);
       if (until.getTime() <= Date.parse(SEED_START)) throw new Error(`--until ${opts.until}: the timeline starts on ${TIMELINE_START.slice(0, 10)}`);
+      if (opts.serve) await checkPortFree(Number(opts.port), opts.host);
       const started = performance.now();
       const clock = new ScenarioClock(SEED_START);
       const services = await openApp(configFromOptions(opts), { clock, ids: scenarioIds(clock, seed) });

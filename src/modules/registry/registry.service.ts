@@ -10,6 +10,7 @@ import { PersonChanged } from './registry.events';
 import type { PlacementSummary, RegistryPorts } from './registry.ports';
 import { comparePreparedNames, prepareName } from '../names';
 import {
+  birthLabel,
   ageRange,
   detectScript,
   INVERSE_RELATION,
@@ -271,7 +272,13 @@ export class RegistryService {
     return {
       id: p.id,
       sex: p.sex,
-      birth: { date: p.birthDate, precision: p.birthPrecision as BirthPrecision, from: p.birthFrom, to: p.birthTo },
+      birth: {
+        date: p.birthDate,
+        precision: p.birthPrecision as BirthPrecision,
+        from: p.birthFrom,
+        to: p.birthTo,
+        label: birthLabel({ date: p.birthDate, precision: p.birthPrecision, from: p.birthFrom, to: p.birthTo }),
+      },
       ageRange: ageRange(p, now),
       possiblyMinor: possiblyMinor(p, now),
       placeOfBirth: p.placeOfBirth,
@@ -366,6 +373,7 @@ export class RegistryService {
           sex: a.person.sex,
           birthDate: a.person.birthDate,
           birthPrecision: a.person.birthPrecision,
+          birthLabel: birthLabel({ date: a.person.birthDate, precision: a.person.birthPrecision, from: a.person.birthFrom, to: a.person.birthTo }),
           nationalities: a.nationalities.map((n) => n.country),
           status: pl?.status ?? 'registered',
           facilityId: pl?.facilityId ?? null,
@@ -506,6 +514,7 @@ export class RegistryService {
           sex: v.sex,
           birthDate: v.birth.date,
           birthPrecision: v.birth.precision,
+          birthLabel: v.birth.label,
           nationalities: v.nationalities.map((n) => n.country),
           status: v.placement?.status ?? 'registered',
           facilityId: v.placement?.facilityId ?? null,
