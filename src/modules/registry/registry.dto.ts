@@ -160,7 +160,11 @@ export const PersonResponse = z.object({
   distinguishingMarks: z.array(z.string()),
   householdId: z.string().nullable(),
   registeredFacilityId: z.string().nullable(),
-  relations: z.array(z.object({ kind: z.string(), personId: z.string(), name: z.string().nullable() })),
+  /**
+   * The record's relations. A relative outside the reader's scope is shown by the kind of relation only
+   * (`inScope: false`, `personId` and `name` null): their id and name belong to a record the reader may not open.
+   */
+  relations: z.array(z.object({ kind: z.string(), personId: z.string().nullable(), name: z.string().nullable(), inScope: z.boolean() })),
   placement: PlacementResponse.nullable(),
   notes: z.string().nullable(),
   version: count,
