@@ -43,6 +43,10 @@ export const AlertResponse = z.object({
   raisedBy: z.string().nullable(),
   escalationLevel: count,
   escalatedAt: instant.nullable(),
+  /** How many times its situation was found (roll calls that found the same absence update one alert). */
+  occurrences: count,
+  /** When its situation was last found. */
+  lastSeenAt: instant,
   acknowledged: handled,
   resolved: handled,
 });

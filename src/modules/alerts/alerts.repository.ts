@@ -104,3 +104,23 @@ export async function unitCodes(db: Db, facilityId: string): Promise<Map<string,
 export async function alertsOfRollcall(db: Db, rollcallId: string): Promise<AlertRow[]> {
   return db.select().from(alerts).where(eq(alerts.rollcallId, rollcallId)).orderBy(alerts.raisedAt, alerts.id);
 }
+
+/** The live (not resolved) alert of a situation, locked for the update. */
+export async function liveSituation(tx: Db, key: string): Promise<AlertRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.situationKey, key), sql`status <> 'resolved'`))
+    .for('update');
+  return row;
+}
+
+/** Which of these persons are unaccounted now (the ledger's placement). */
+export async function stillUnaccounted(db: Db, personIds: readonly string[]): Promise<Set<string>> {
+  if (personIds.length === 0) return new Set();
+  const rows = await queryRows<{ person_id: string }>(
+    db,
+    sql`select person_id from ${placements} where person_id = any(${sql.param([...personIds])}::uuid[]) and status = 'unaccounted'`,
+  );
+  return new Set(rows.map((r) => r.person_id));
+}

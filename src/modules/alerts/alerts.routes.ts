@@ -40,7 +40,7 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
   );
 
   /**
-   * Server-Sent Events: `event: alert.raised|acknowledged|resolved|escalated`, `data:` the alert as JSON, only for
+   * Server-Sent Events: `event: alert.raised|updated|acknowledged|resolved|escalated`, `data:` the alert as JSON, only for
    * alerts in the caller's scope; a comment line every 15 s keeps proxies from closing the connection.
    */
   r.get(
@@ -54,7 +54,7 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
         response: {
           200: textResponse(
             'text/event-stream',
-            'Server-Sent Events: `event: alert.open` (snapshot=1: the open alerts first), then `alert.raised|acknowledged|resolved|escalated`, each with `id:` the alert id and `data:` the alert as JSON (AlertResponse); a comment line every 15 s; `session.ended` when the session expires',
+            'Server-Sent Events: `event: alert.open` (snapshot=1: the open alerts first), then `alert.raised|updated|acknowledged|resolved|escalated`, each with `id:` the alert id and `data:` the alert as JSON (AlertResponse); a comment line every 15 s; `session.ended` when the session expires',
           ),
         },
       },

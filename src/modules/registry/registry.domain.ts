@@ -117,6 +117,36 @@ export function normaliseBirth(input: BirthInput, today: Date): Birth {
   return birth;
 }
 
+/**
+ * A recorded birth as it may be shown in a list, an export or a terminal: no more precise than what was recorded.
+ * A year-only birth is stored as YYYY-01-01 and an approximate one as a mid-year day; printing those dates would
+ * invent a day nobody said. "1990-07-14", "1990-07", "1990", "about 1990", "between 1988 and 1992", "unknown".
+ */
+export function birthLabel(b: { date: string | null; precision: string | null; from: string | null; to: string | null }): string {
+  switch (b.precision) {
+    case 'exact':
+      return b.date ?? 'unknown';
+    case 'month':
+      return b.date ? b.date.slice(0, 7) : 'unknown';
+    case 'year':
+      return b.date ? b.date.slice(0, 4) : 'unknown';
+    case 'approximate':
+      return b.date ? `about ${b.date.slice(0, 4)}` : b.from && b.to ? rangeLabel(b.from, b.to) : 'unknown';
+    case 'range':
+      return b.from && b.to ? rangeLabel(b.from, b.to) : 'unknown';
+    default:
+      return 'unknown';
+  }
+}
+
+function rangeLabel(from: string, to: string): string {
+  // whole years read as years; anything else keeps its days
+  if (from.endsWith('-01-01') && to.endsWith('-12-31')) {
+    return from.slice(0, 4) === to.slice(0, 4) ? from.slice(0, 4) : `between ${from.slice(0, 4)} and ${to.slice(0, 4)}`;
+  }
+  return `between ${from} and ${to}`;
+}
+
 /** Could this person be under 18 on `on`? Unknown dates count as possibly minor: protection errs on the safe side. */
 export function possiblyMinor(birth: { birthTo: string | null }, on: Date): boolean {
   if (!birth.birthTo) return true;

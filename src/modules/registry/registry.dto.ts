@@ -131,7 +131,14 @@ export const PlacementResponse = z.object({
 export const PersonResponse = z.object({
   id: z.string(),
   sex: z.string(),
-  birth: z.object({ date: z.string().nullable(), precision: z.enum(BIRTH_PRECISIONS), from: z.string().nullable(), to: z.string().nullable() }),
+  birth: z.object({
+    date: z.string().nullable(),
+    precision: z.enum(BIRTH_PRECISIONS),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    /** As it may be shown: "1990-07-14", "1990-07", "1990", "about 1990", "between 1988 and 1992", "unknown". */
+    label: z.string(),
+  }),
   ageRange: z.tuple([z.number(), z.number()]).nullable(),
   possiblyMinor: z.boolean(),
   placeOfBirth: z.string().nullable(),
@@ -160,7 +167,11 @@ export const PersonResponse = z.object({
   distinguishingMarks: z.array(z.string()),
   householdId: z.string().nullable(),
   registeredFacilityId: z.string().nullable(),
-  relations: z.array(z.object({ kind: z.string(), personId: z.string(), name: z.string().nullable() })),
+  /**
+   * The record's relations. A relative outside the reader's scope is shown by the kind of relation only
+   * (`inScope: false`, `personId` and `name` null): their id and name belong to a record the reader may not open.
+   */
+  relations: z.array(z.object({ kind: z.string(), personId: z.string().nullable(), name: z.string().nullable(), inScope: z.boolean() })),
   placement: PlacementResponse.nullable(),
   notes: z.string().nullable(),
   version: count,
@@ -175,8 +186,11 @@ export const PersonSummaryResponse = z.object({
   name: z.string(),
   otherNames: z.array(z.string()),
   sex: z.string(),
+  /** The stored day (YYYY-01-01 for a year-only birth, a mid-year day for an approximate one): show `birthLabel`. */
   birthDate: z.string().nullable(),
   birthPrecision: z.string(),
+  /** The birth no more precise than recorded: "1990", "about 1990", "1990-07", "between 1988 and 1992". */
+  birthLabel: z.string(),
   nationalities: z.array(z.string()),
   status: z.string(),
   facilityId: z.string().nullable(),

@@ -4,12 +4,13 @@ import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
-import { requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
+import { canSeePerson, isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import { PersonChanged } from './registry.events';
 import type { PlacementSummary, RegistryPorts } from './registry.ports';
 import { comparePreparedNames, prepareName } from '../names';
 import {
+  birthLabel,
   ageRange,
   detectScript,
   INVERSE_RELATION,
@@ -234,17 +235,50 @@ export class RegistryService {
       nationalities: aggregate.nationalities.map((n) => n.country),
     });
     const relatedIds = aggregate.relations.map((r) => (r.personId === id ? r.relatedPersonId : r.personId));
-    const names = await primaryNames(db, relatedIds);
-    return this.view(aggregate, placement, names);
+    // A relative's name and id are part of the relative's record: shown only when the reader may see that record.
+    const visible = await this.inScopeAmong(db, actor, relatedIds);
+    const names = await primaryNames(
+      db,
+      relatedIds.filter((r) => visible.has(r)),
+    );
+    return this.view(aggregate, placement, names, visible);
   }
 
-  private view(a: PersonAggregate, placement: PlacementSummary | null, relatedNames: Map<string, string>): PersonView {
+  /**
+   * Which of these persons the actor may see (the rule of `loadInScope`, for many at once): every one of them for an
+   * actor without scope; unknown ids are left out. For other services (custody checks scope before any state check).
+   */
+  async inScopeAmong(db: Db, actor: Actor, ids: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Set();
+    const aggregates = await loadAggregates(db, unique);
+    if (!isFacilityScoped(actor) && !isNationalityScoped(actor)) return new Set(aggregates.keys());
+    const placements = await this.ports.placements(db, [...aggregates.keys()]);
+    const seen = new Set<string>();
+    for (const [pid, a] of aggregates) {
+      const placement = placements.get(pid);
+      const person = {
+        facilityIds: [placement?.facilityId ?? null, placement?.destinationFacilityId ?? null, a.person.registeredFacilityId],
+        nationalities: a.nationalities.map((n) => n.country),
+      };
+      if (canSeePerson(actor, person)) seen.add(pid);
+    }
+    return seen;
+  }
+
+  private view(a: PersonAggregate, placement: PlacementSummary | null, relatedNames: Map<string, string>, visible: ReadonlySet<string>): PersonView {
     const p = a.person;
     const now = this.clock.now();
     return {
       id: p.id,
       sex: p.sex,
-      birth: { date: p.birthDate, precision: p.birthPrecision as BirthPrecision, from: p.birthFrom, to: p.birthTo },
+      birth: {
+        date: p.birthDate,
+        precision: p.birthPrecision as BirthPrecision,
+        from: p.birthFrom,
+        to: p.birthTo,
+        label: birthLabel({ date: p.birthDate, precision: p.birthPrecision, from: p.birthFrom, to: p.birthTo }),
+      },
       ageRange: ageRange(p, now),
       possiblyMinor: possiblyMinor(p, now),
       placeOfBirth: p.placeOfBirth,
@@ -274,7 +308,9 @@ export class RegistryService {
         const other = outgoing ? r.relatedPersonId : r.personId;
         // Stored as "personId <kind> relatedPersonId"; from the related side the relation reads inversely.
         const kind = outgoing ? r.kind : (INVERSE_RELATION[r.kind as RelationKind] ?? r.kind);
-        return { kind, personId: other, name: relatedNames.get(other) ?? null };
+        // A relative outside the reader's scope: the kind of relation only, neither id nor name (see docs, Scope).
+        if (!visible.has(other)) return { kind, personId: null, name: null, inScope: false };
+        return { kind, personId: other, name: relatedNames.get(other) ?? null, inScope: true };
       }),
       placement,
       notes: p.notes,
@@ -337,6 +373,7 @@ export class RegistryService {
           sex: a.person.sex,
           birthDate: a.person.birthDate,
           birthPrecision: a.person.birthPrecision,
+          birthLabel: birthLabel({ date: a.person.birthDate, precision: a.person.birthPrecision, from: a.person.birthFrom, to: a.person.birthTo }),
           nationalities: a.nationalities.map((n) => n.country),
           status: pl?.status ?? 'registered',
           facilityId: pl?.facilityId ?? null,
@@ -477,6 +514,7 @@ export class RegistryService {
           sex: v.sex,
           birthDate: v.birth.date,
           birthPrecision: v.birth.precision,
+          birthLabel: v.birth.label,
           nationalities: v.nationalities.map((n) => n.country),
           status: v.placement?.status ?? 'registered',
           facilityId: v.placement?.facilityId ?? null,
