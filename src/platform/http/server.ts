@@ -118,7 +118,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         'onRequest',
         makeAuthHook(
           (token, purpose) => opts.services.access.authenticate(token, purpose),
-          (actor, permission) => opts.services.access.authorise(actor, permission),
+          (actor, permission, route) => opts.services.access.authorise(actor, permission, route),
         ),
       );
       for (const plugin of opts.routes) await api.register(plugin, { services: opts.services });
