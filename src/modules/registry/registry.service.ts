@@ -12,6 +12,8 @@ import type { PlacementSummary, RegistryPorts } from './registry.ports';
 import { comparePreparedNames, prepareName } from '../names';
 import {
   birthLabel,
+  compatibleForDuplicate,
+  DUPLICATE_NAME_SCORE,
   ageRange,
   detectScript,
   INVERSE_RELATION,
@@ -31,6 +33,7 @@ import {
   type NameInputT,
   type PersonResponse,
   type PersonSummaryResponse,
+  type DuplicateCandidateResponse,
   type SearchPersonsInput,
   type UpdatePersonInput,
 } from './registry.dto';
@@ -62,6 +65,7 @@ import {
 
 export type PersonView = z.output<typeof PersonResponse>;
 export type PersonSummary = z.output<typeof PersonSummaryResponse>;
+export type DuplicateCandidate = z.output<typeof DuplicateCandidateResponse>;
 export type HouseholdView = z.output<typeof HouseholdResponse>;
 export type HouseholdDetail = z.output<typeof HouseholdDetailResponse>;
 
@@ -103,16 +107,106 @@ export class RegistryService {
     this.outbox.emit(tx, PersonChanged, { personIds, change, by: actor.userId }, { subjects: { personIds } });
   }
 
+  /**
+   * Enrols one person (the API's enrolment). Likely existing records in the actor's scope stop it with 409
+   * `registry.possible_duplicate` and the candidates, unless `confirmNew` says why this is a new person anyway; that
+   * reason and the candidates shown are written with the creation in the audit chain.
+   */
   async create(actor: Actor, input: CreatePersonInput): Promise<PersonView> {
-    const [id] = await this.createMany(actor, [input]);
+    requirePermission(actor, 'persons.write');
+    const body = CreatePersonBody.parse(input);
+    const candidates = await this.likelyDuplicates(actor, body);
+    if (candidates.length > 0 && !body.confirmNew) {
+      throw new ConflictError(
+        'registry.possible_duplicate',
+        `${candidates.length === 1 ? 'A record' : `${candidates.length} records`} of what may be the same person already exist: open ${candidates.length === 1 ? 'it' : 'one of them'}, or enrol a new person anyway with confirmNew and a reason`,
+        { candidates },
+      );
+    }
+    const details = body.confirmNew ? { confirmNew: body.confirmNew.reason, candidatesShown: candidates.map((c) => c.id) } : undefined;
+    const [id] = await this.createMany(actor, [body], { auditDetails: details });
     return this.get(actor, id!, { audit: false });
+  }
+
+  /**
+   * Records already enrolled that may be this person: a name of theirs close to one of the new names (the names
+   * module's comparison, across scripts), a compatible birth and sex. Only records the actor may see are looked at,
+   * so nothing hidden is revealed or counted; the look is audited like a search, with the ids it returned.
+   */
+  async likelyDuplicates(actor: Actor, input: CreatePersonInput): Promise<DuplicateCandidate[]> {
+    requirePermission(actor, 'persons.write');
+    const body = CreatePersonBody.parse(input);
+    const birth = normaliseBirth(body, this.clock.now());
+    const facilityId = body.facilityId ?? (actor.facilityIds.length === 1 ? actor.facilityIds[0]! : null);
+    const newNames = body.names.map((n) => prepareName(n.full));
+    return this.db.transaction(async (tx) => {
+      const ids = new Set<string>();
+      for (const n of body.names) {
+        const found = await searchPersonIds(tx, {
+          key: nameSearchKey(n.full),
+          limit: 50,
+          facilityIds: actor.facilityIds,
+          nationalities: actor.nationalities,
+        });
+        for (const f of found) ids.add(f.id);
+      }
+      const aggregates = await loadAggregates(tx, [...ids]);
+      const scored: { a: PersonAggregate; score: number }[] = [];
+      for (const a of aggregates.values()) {
+        if (!compatibleForDuplicate({ sex: body.sex, ...birth }, a.person)) continue;
+        let best = 0;
+        for (const theirs of a.names) {
+          const prepared = prepareName(theirs.fullName);
+          for (const mine of newNames) best = Math.max(best, comparePreparedNames(mine, prepared).score);
+        }
+        if (best >= DUPLICATE_NAME_SCORE) scored.push({ a, score: best });
+      }
+      scored.sort((x, y) => y.score - x.score || x.a.person.id.localeCompare(y.a.person.id));
+      const top = scored.slice(0, 5);
+      const placements = await this.ports.placements(
+        tx,
+        top.map((t) => t.a.person.id),
+      );
+      const candidates: DuplicateCandidate[] = [];
+      for (const { a, score } of top) {
+        const p = a.person;
+        const pl = placements.get(p.id);
+        const household = p.householdId ? await findHousehold(tx, p.householdId) : undefined;
+        const label = birthLabel({ date: p.birthDate, precision: p.birthPrecision, from: p.birthFrom, to: p.birthTo });
+        const reasons = [`names ${score.toFixed(2)}`];
+        if (label !== 'unknown') reasons.push(`born ${label}`);
+        if (body.householdId && body.householdId === p.householdId) reasons.push('same household');
+        if (facilityId && (pl?.facilityId === facilityId || p.registeredFacilityId === facilityId)) reasons.push('same facility');
+        candidates.push({
+          id: p.id,
+          names: a.names.map((n) => n.fullName),
+          sex: p.sex,
+          birthLabel: label,
+          nationalities: a.nationalities.map((n) => n.country),
+          householdId: p.householdId,
+          householdLabel: household?.label ?? null,
+          registeredFacilityId: p.registeredFacilityId,
+          status: pl?.status ?? 'registered',
+          facilityId: pl?.facilityId ?? null,
+          unitId: pl?.unitId ?? null,
+          score: Math.round(score * 1000) / 1000,
+          reasons,
+        });
+      }
+      await this.audit.record(tx, actor, {
+        action: 'person.duplicate_check',
+        subjectType: 'person',
+        details: { names: body.names.map((n) => n.full), resultIds: candidates.map((c) => c.id) },
+      });
+      return candidates;
+    });
   }
 
   /**
    * Enrols persons in one transaction: all or none. Used by the API for one person and by bulk enrolment (the
    * scenario seeds tens of thousands through here, so every generated person passes the same validation).
    */
-  async createMany(actor: Actor, inputs: CreatePersonInput[]): Promise<string[]> {
+  async createMany(actor: Actor, inputs: CreatePersonInput[], opts: { auditDetails?: Record<string, unknown> } = {}): Promise<string[]> {
     requirePermission(actor, 'persons.write');
     const now = this.clock.now();
     const rows: PersonRowsToInsert = { persons: [], names: [], nationalities: [], documents: [], relations: [] };
@@ -174,7 +268,7 @@ export class RegistryService {
       await this.audit.record(
         tx,
         actor,
-        rows.persons.map((p) => ({ action: 'person.create', subjectType: 'person', subjectId: p.id })),
+        rows.persons.map((p) => ({ action: 'person.create', subjectType: 'person', subjectId: p.id, details: opts.auditDetails })),
       );
       this.changed(tx, actor, ids, 'created');
     });
