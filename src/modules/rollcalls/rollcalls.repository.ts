@@ -5,7 +5,7 @@ import { placements } from '../custody';
 import { facilities, units } from '../facilities';
 import { personNames, personNationalities } from '../registry';
 import { rollcallSchedules, rollcalls } from './rollcalls.schema';
-import type { MarkResult } from './rollcalls.domain';
+import type { ClosedCount, MarkResult } from './rollcalls.domain';
 
 export type RollcallRow = typeof rollcalls.$inferSelect;
 export type ScheduleRow = typeof rollcallSchedules.$inferSelect;
@@ -571,4 +571,31 @@ export async function rollcallsOpenedBetween(
         ),
       )
   );
+}
+
+/**
+ * Every closed roll call (of these facilities) with the units it covered and its figures per unit, for the facility's
+ * combined figures (rollcalls.domain#combinedFigures). One row per roll call; units as a JSON array.
+ */
+export async function closedCounts(db: Db, f: { facilityIds?: readonly string[]; facilityId?: string }): Promise<ClosedCount[]> {
+  const conditions = [sql`rc.status = 'closed'`];
+  if (f.facilityIds) conditions.push(sql`rc.facility_id = any(${sql.param([...f.facilityIds])}::uuid[])`);
+  if (f.facilityId) conditions.push(sql`rc.facility_id = ${f.facilityId}`);
+  const rows = await queryRows<{ id: string; facility_id: string; closed_at: Date | string; unit_ids: string; by_unit: string | null }>(
+    db,
+    sql`select rc.id, rc.facility_id, rc.closed_at, array_to_json(rc.unit_ids)::text as unit_ids,
+               (json_agg(json_build_object('unitId', r.unit_id, 'expected', r.expected, 'present', r.present, 'excused', r.excused,
+                                           'delta', r.delta)) filter (where r.id is not null))::text as by_unit
+        from ${rollcalls} rc left join rollcall_unit_results r on r.rollcall_id = rc.id
+        where ${sql.join(conditions, sql` and `)}
+        group by rc.id, rc.facility_id, rc.closed_at, rc.unit_ids
+        order by rc.closed_at, rc.id`,
+  );
+  return rows.map((r) => ({
+    rollcallId: r.id,
+    facilityId: r.facility_id,
+    closedAt: new Date(r.closed_at),
+    scopeUnitIds: JSON.parse(r.unit_ids) as string[],
+    byUnit: r.by_unit ? (JSON.parse(r.by_unit) as ClosedCount['byUnit']) : [],
+  }));
 }

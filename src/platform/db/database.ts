@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
+import { lockDataFolder } from './data-lock';
 
 /** The drizzle handle services use; a transaction handle has the same shape. */
 // biome-ignore lint/suspicious/noExplicitAny: drizzle's schema parameter; services use no relational queries
@@ -43,13 +44,21 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 async function openPglite(dataDir: string): Promise<Database> {
   let location = 'memory://';
   let client: PGlite;
+  let unlock = () => {};
   if (dataDir.startsWith('memory://')) {
     client = await PGlite.create({ extensions: { pg_trgm } });
   } else {
     const folder = resolve(dataDir, 'pglite');
     mkdirSync(folder, { recursive: true });
     location = folder;
-    client = await PGlite.create({ dataDir: folder, extensions: { pg_trgm } });
+    // before PGlite touches the files: a second process on them fails obscurely or corrupts them
+    unlock = lockDataFolder(resolve(dataDir), folder);
+    try {
+      client = await PGlite.create({ dataDir: folder, extensions: { pg_trgm } });
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
   const db = drizzlePglite({ client }) as unknown as Db;
   return {
@@ -69,7 +78,11 @@ async function openPglite(dataDir: string): Promise<Database> {
       return async () => unsubscribe();
     },
     close: async () => {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

@@ -202,7 +202,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                             )}
                           </Table.Td>
                           <Table.Td>{m.sex}</Table.Td>
-                          <Table.Td>{m.birthDate?.slice(0, 4) ?? '–'}</Table.Td>
+                          <Table.Td>{m.birthLabel === 'unknown' ? '–' : m.birthLabel}</Table.Td>
                           <Table.Td>{statusLabel(m.status)}</Table.Td>
                         </Table.Tr>
                       ))}
