@@ -73,7 +73,7 @@ for (const target of await targets()) {
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       expect(res.headers['content-disposition']).toMatch(/attachment; filename="custos-persons.csv"/);
       const lines = res.body.trimEnd().split('\n');
-      expect(lines[0]).toBe('person_id,name,other_names,sex,birth_date,birth_precision,nationalities,status,facility,unit');
+      expect(lines[0]).toBe('person_id,name,other_names,sex,birth,birth_date,birth_precision,nationalities,status,facility,unit');
       expect(lines).toHaveLength(76);
       expect(
         lines

@@ -7,6 +7,7 @@ import { errorResponses } from '../../platform/http/responses';
 import {
   CreateHouseholdBody,
   CreatePersonBody,
+  DuplicateCheckResponse,
   DocumentInput,
   HouseholdDetailResponse,
   HouseholdResponse,
@@ -28,8 +29,32 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
 
   r.post(
     '/persons',
-    { config: { permission: 'persons.write' }, schema: { body: CreatePersonBody, tags, summary: 'Enrol a person', response: { 201: PersonResponse } } },
+    {
+      config: { permission: 'persons.write' },
+      schema: {
+        body: CreatePersonBody,
+        tags,
+        summary: 'Enrol a person',
+        description:
+          'Refused with 409 registry.possible_duplicate (details.candidates) when records in your scope may be the same person; send confirmNew: {reason} to enrol a new person anyway (the reason is audited)',
+        response: { 201: PersonResponse, ...errorResponses(409) },
+      },
+    },
     async (request, reply) => reply.status(201).send(await services.registry.create(actorOf(request), request.body)),
+  );
+
+  r.post(
+    '/persons/duplicates',
+    {
+      config: { permission: 'persons.write' },
+      schema: {
+        body: CreatePersonBody,
+        tags,
+        summary: 'Before enrolling: likely existing records of this person in your scope (names across scripts, birth, sex)',
+        response: { 200: DuplicateCheckResponse },
+      },
+    },
+    async (request) => ({ candidates: await services.registry.likelyDuplicates(actorOf(request), request.body) }),
   );
 
   r.get(

@@ -5,12 +5,15 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import { csvLines } from '../../platform/csv';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
-import { requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
+import { canSeePerson, isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import { PersonChanged } from './registry.events';
 import type { PlacementSummary, RegistryPorts } from './registry.ports';
 import { comparePreparedNames, prepareName } from '../names';
 import {
+  birthLabel,
+  compatibleForDuplicate,
+  DUPLICATE_NAME_SCORE,
   ageRange,
   detectScript,
   INVERSE_RELATION,
@@ -30,6 +33,7 @@ import {
   type NameInputT,
   type PersonResponse,
   type PersonSummaryResponse,
+  type DuplicateCandidateResponse,
   type SearchPersonsInput,
   type UpdatePersonInput,
 } from './registry.dto';
@@ -61,6 +65,7 @@ import {
 
 export type PersonView = z.output<typeof PersonResponse>;
 export type PersonSummary = z.output<typeof PersonSummaryResponse>;
+export type DuplicateCandidate = z.output<typeof DuplicateCandidateResponse>;
 export type HouseholdView = z.output<typeof HouseholdResponse>;
 export type HouseholdDetail = z.output<typeof HouseholdDetailResponse>;
 
@@ -102,16 +107,106 @@ export class RegistryService {
     this.outbox.emit(tx, PersonChanged, { personIds, change, by: actor.userId }, { subjects: { personIds } });
   }
 
+  /**
+   * Enrols one person (the API's enrolment). Likely existing records in the actor's scope stop it with 409
+   * `registry.possible_duplicate` and the candidates, unless `confirmNew` says why this is a new person anyway; that
+   * reason and the candidates shown are written with the creation in the audit chain.
+   */
   async create(actor: Actor, input: CreatePersonInput): Promise<PersonView> {
-    const [id] = await this.createMany(actor, [input]);
+    requirePermission(actor, 'persons.write');
+    const body = CreatePersonBody.parse(input);
+    const candidates = await this.likelyDuplicates(actor, body);
+    if (candidates.length > 0 && !body.confirmNew) {
+      throw new ConflictError(
+        'registry.possible_duplicate',
+        `${candidates.length === 1 ? 'A record' : `${candidates.length} records`} of what may be the same person already exist: open ${candidates.length === 1 ? 'it' : 'one of them'}, or enrol a new person anyway with confirmNew and a reason`,
+        { candidates },
+      );
+    }
+    const details = body.confirmNew ? { confirmNew: body.confirmNew.reason, candidatesShown: candidates.map((c) => c.id) } : undefined;
+    const [id] = await this.createMany(actor, [body], { auditDetails: details });
     return this.get(actor, id!, { audit: false });
+  }
+
+  /**
+   * Records already enrolled that may be this person: a name of theirs close to one of the new names (the names
+   * module's comparison, across scripts), a compatible birth and sex. Only records the actor may see are looked at,
+   * so nothing hidden is revealed or counted; the look is audited like a search, with the ids it returned.
+   */
+  async likelyDuplicates(actor: Actor, input: CreatePersonInput): Promise<DuplicateCandidate[]> {
+    requirePermission(actor, 'persons.write');
+    const body = CreatePersonBody.parse(input);
+    const birth = normaliseBirth(body, this.clock.now());
+    const facilityId = body.facilityId ?? (actor.facilityIds.length === 1 ? actor.facilityIds[0]! : null);
+    const newNames = body.names.map((n) => prepareName(n.full));
+    return this.db.transaction(async (tx) => {
+      const ids = new Set<string>();
+      for (const n of body.names) {
+        const found = await searchPersonIds(tx, {
+          key: nameSearchKey(n.full),
+          limit: 50,
+          facilityIds: actor.facilityIds,
+          nationalities: actor.nationalities,
+        });
+        for (const f of found) ids.add(f.id);
+      }
+      const aggregates = await loadAggregates(tx, [...ids]);
+      const scored: { a: PersonAggregate; score: number }[] = [];
+      for (const a of aggregates.values()) {
+        if (!compatibleForDuplicate({ sex: body.sex, ...birth }, a.person)) continue;
+        let best = 0;
+        for (const theirs of a.names) {
+          const prepared = prepareName(theirs.fullName);
+          for (const mine of newNames) best = Math.max(best, comparePreparedNames(mine, prepared).score);
+        }
+        if (best >= DUPLICATE_NAME_SCORE) scored.push({ a, score: best });
+      }
+      scored.sort((x, y) => y.score - x.score || x.a.person.id.localeCompare(y.a.person.id));
+      const top = scored.slice(0, 5);
+      const placements = await this.ports.placements(
+        tx,
+        top.map((t) => t.a.person.id),
+      );
+      const candidates: DuplicateCandidate[] = [];
+      for (const { a, score } of top) {
+        const p = a.person;
+        const pl = placements.get(p.id);
+        const household = p.householdId ? await findHousehold(tx, p.householdId) : undefined;
+        const label = birthLabel({ date: p.birthDate, precision: p.birthPrecision, from: p.birthFrom, to: p.birthTo });
+        const reasons = [`names ${score.toFixed(2)}`];
+        if (label !== 'unknown') reasons.push(`born ${label}`);
+        if (body.householdId && body.householdId === p.householdId) reasons.push('same household');
+        if (facilityId && (pl?.facilityId === facilityId || p.registeredFacilityId === facilityId)) reasons.push('same facility');
+        candidates.push({
+          id: p.id,
+          names: a.names.map((n) => n.fullName),
+          sex: p.sex,
+          birthLabel: label,
+          nationalities: a.nationalities.map((n) => n.country),
+          householdId: p.householdId,
+          householdLabel: household?.label ?? null,
+          registeredFacilityId: p.registeredFacilityId,
+          status: pl?.status ?? 'registered',
+          facilityId: pl?.facilityId ?? null,
+          unitId: pl?.unitId ?? null,
+          score: Math.round(score * 1000) / 1000,
+          reasons,
+        });
+      }
+      await this.audit.record(tx, actor, {
+        action: 'person.duplicate_check',
+        subjectType: 'person',
+        details: { names: body.names.map((n) => n.full), resultIds: candidates.map((c) => c.id) },
+      });
+      return candidates;
+    });
   }
 
   /**
    * Enrols persons in one transaction: all or none. Used by the API for one person and by bulk enrolment (the
    * scenario seeds tens of thousands through here, so every generated person passes the same validation).
    */
-  async createMany(actor: Actor, inputs: CreatePersonInput[]): Promise<string[]> {
+  async createMany(actor: Actor, inputs: CreatePersonInput[], opts: { auditDetails?: Record<string, unknown> } = {}): Promise<string[]> {
     requirePermission(actor, 'persons.write');
     const now = this.clock.now();
     const rows: PersonRowsToInsert = { persons: [], names: [], nationalities: [], documents: [], relations: [] };
@@ -173,7 +268,7 @@ export class RegistryService {
       await this.audit.record(
         tx,
         actor,
-        rows.persons.map((p) => ({ action: 'person.create', subjectType: 'person', subjectId: p.id })),
+        rows.persons.map((p) => ({ action: 'person.create', subjectType: 'person', subjectId: p.id, details: opts.auditDetails })),
       );
       this.changed(tx, actor, ids, 'created');
     });
@@ -240,17 +335,50 @@ export class RegistryService {
       nationalities: aggregate.nationalities.map((n) => n.country),
     });
     const relatedIds = aggregate.relations.map((r) => (r.personId === id ? r.relatedPersonId : r.personId));
-    const names = await primaryNames(db, relatedIds);
-    return this.view(aggregate, placement, names);
+    // A relative's name and id are part of the relative's record: shown only when the reader may see that record.
+    const visible = await this.inScopeAmong(db, actor, relatedIds);
+    const names = await primaryNames(
+      db,
+      relatedIds.filter((r) => visible.has(r)),
+    );
+    return this.view(aggregate, placement, names, visible);
   }
 
-  private view(a: PersonAggregate, placement: PlacementSummary | null, relatedNames: Map<string, string>): PersonView {
+  /**
+   * Which of these persons the actor may see (the rule of `loadInScope`, for many at once): every one of them for an
+   * actor without scope; unknown ids are left out. For other services (custody checks scope before any state check).
+   */
+  async inScopeAmong(db: Db, actor: Actor, ids: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Set();
+    const aggregates = await loadAggregates(db, unique);
+    if (!isFacilityScoped(actor) && !isNationalityScoped(actor)) return new Set(aggregates.keys());
+    const placements = await this.ports.placements(db, [...aggregates.keys()]);
+    const seen = new Set<string>();
+    for (const [pid, a] of aggregates) {
+      const placement = placements.get(pid);
+      const person = {
+        facilityIds: [placement?.facilityId ?? null, placement?.destinationFacilityId ?? null, a.person.registeredFacilityId],
+        nationalities: a.nationalities.map((n) => n.country),
+      };
+      if (canSeePerson(actor, person)) seen.add(pid);
+    }
+    return seen;
+  }
+
+  private view(a: PersonAggregate, placement: PlacementSummary | null, relatedNames: Map<string, string>, visible: ReadonlySet<string>): PersonView {
     const p = a.person;
     const now = this.clock.now();
     return {
       id: p.id,
       sex: p.sex,
-      birth: { date: p.birthDate, precision: p.birthPrecision as BirthPrecision, from: p.birthFrom, to: p.birthTo },
+      birth: {
+        date: p.birthDate,
+        precision: p.birthPrecision as BirthPrecision,
+        from: p.birthFrom,
+        to: p.birthTo,
+        label: birthLabel({ date: p.birthDate, precision: p.birthPrecision, from: p.birthFrom, to: p.birthTo }),
+      },
       ageRange: ageRange(p, now),
       possiblyMinor: possiblyMinor(p, now),
       placeOfBirth: p.placeOfBirth,
@@ -280,7 +408,9 @@ export class RegistryService {
         const other = outgoing ? r.relatedPersonId : r.personId;
         // Stored as "personId <kind> relatedPersonId"; from the related side the relation reads inversely.
         const kind = outgoing ? r.kind : (INVERSE_RELATION[r.kind as RelationKind] ?? r.kind);
-        return { kind, personId: other, name: relatedNames.get(other) ?? null };
+        // A relative outside the reader's scope: the kind of relation only, neither id nor name (see docs, Scope).
+        if (!visible.has(other)) return { kind, personId: null, name: null, inScope: false };
+        return { kind, personId: other, name: relatedNames.get(other) ?? null, inScope: true };
       }),
       placement,
       notes: p.notes,
@@ -381,6 +511,7 @@ export class RegistryService {
         sex: a.person.sex,
         birthDate: a.person.birthDate,
         birthPrecision: a.person.birthPrecision,
+        birthLabel: birthLabel({ date: a.person.birthDate, precision: a.person.birthPrecision, from: a.person.birthFrom, to: a.person.birthTo }),
         nationalities: a.nationalities.map((n) => n.country),
         status: pl?.status ?? 'registered',
         facilityId: pl?.facilityId ?? null,
@@ -450,12 +581,13 @@ export class RegistryService {
         },
       });
       const csv = csvLines(
-        ['person_id', 'name', 'other_names', 'sex', 'birth_date', 'birth_precision', 'nationalities', 'status', 'facility', 'unit'],
+        ['person_id', 'name', 'other_names', 'sex', 'birth', 'birth_date', 'birth_precision', 'nationalities', 'status', 'facility', 'unit'],
         rows.map((r) => [
           r.id,
           r.name,
           r.otherNames.join(' | '),
           r.sex,
+          r.birthLabel,
           r.birthDate,
           r.birthPrecision,
           r.nationalities.join(' '),
@@ -598,6 +730,7 @@ export class RegistryService {
           sex: v.sex,
           birthDate: v.birth.date,
           birthPrecision: v.birth.precision,
+          birthLabel: v.birth.label,
           nationalities: v.nationalities.map((n) => n.country),
           status: v.placement?.status ?? 'registered',
           facilityId: v.placement?.facilityId ?? null,

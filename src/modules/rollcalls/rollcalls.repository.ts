@@ -164,9 +164,12 @@ export async function insertMarks(
   rows: readonly Omit<MarkRow, 'rollcallId' | 'markedBy' | 'recordedAt'>[],
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+  // In id order: concurrent batches that share marks (a resent batch, two tablets on one block) then take the unique
+  // index's entries in one order and wait for each other instead of deadlocking.
+  const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(sorted.map(f));
   const optional = <T>(f: (r: (typeof rows)[number]) => T | null, type: string) =>
-    rows.some((r) => f(r) !== null) ? sql`${col(f)}::${sql.raw(type)}[]` : sql`array_fill(null::${sql.raw(type)}, array[${rows.length}::int])`;
+    sorted.some((r) => f(r) !== null) ? sql`${col(f)}::${sql.raw(type)}[]` : sql`array_fill(null::${sql.raw(type)}, array[${sorted.length}::int])`;
   const inserted = await queryRows<{ id: string }>(
     tx,
     sql`insert into rollcall_marks (id, rollcall_id, person_id, result, reason, note, method, verification_ref, unit_id,
@@ -179,6 +182,7 @@ export async function insertMarks(
                     ${col((r) => r.expected)}::boolean[], ${col((r) => r.misplaced)}::boolean[],
                     ${col((r) => r.markedAt.toISOString())}::timestamptz[])
              as m(id, person_id, result, reason, note, method, verification_ref, unit_id, expected, misplaced, marked_at)
+        order by m.id
         on conflict (rollcall_id, id) do nothing
         returning id`,
   );
@@ -365,34 +369,34 @@ export async function currentStatuses(db: Db, personIds: readonly string[]): Pro
   return new Map(rows.map((r) => [r.person_id, r.status]));
 }
 
-/** Takes the roll call for closing; a close that died half-way (status closing for 2 minutes) can be taken again. */
+/**
+ * Takes the roll call for closing, inside the close's transaction: the advisory lock (released by the commit, the
+ * rollback, or the death of the connection) makes other closes, cancels and mark batches wait. `closing` is therefore
+ * never seen committed by this version; a row committed as `closing` is the leftover of an older version whose close
+ * died half-way, and is taken at once rather than after a timeout (it used to block the roll call for two minutes).
+ */
 export async function claimClose(tx: Db, id: string, now: Date): Promise<RollcallRow | undefined> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`);
-  const stale = new Date(now.getTime() - 120_000);
   const [row] = await tx
     .update(rollcalls)
     .set({ status: 'closing', closingAt: now })
-    .where(and(eq(rollcalls.id, id), sql`(status = 'open' or (status = 'closing' and closing_at < ${stale.toISOString()}::timestamptz))`))
+    .where(and(eq(rollcalls.id, id), sql`status in ('open', 'closing')`))
     .returning();
   return row;
 }
 
-/** Cancels an open roll call (only an open one: a close in progress or done wins). Returns the row, or undefined. */
+/**
+ * Cancels an open roll call (only an open one: a close in progress, which holds the lock, or done wins; a `closing`
+ * leftover of an older version counts as open). Returns the row, or undefined.
+ */
 export async function markCancelled(tx: Db, id: string, by: string | null, at: Date, reason: string): Promise<RollcallRow | undefined> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`);
   const [row] = await tx
     .update(rollcalls)
     .set({ status: 'cancelled', cancelledAt: at, cancelledBy: by, cancelReason: reason })
-    .where(and(eq(rollcalls.id, id), eq(rollcalls.status, 'open')))
+    .where(and(eq(rollcalls.id, id), sql`status in ('open', 'closing')`))
     .returning();
   return row;
-}
-
-export async function releaseClaim(db: Db, id: string): Promise<void> {
-  await db
-    .update(rollcalls)
-    .set({ status: 'open', closingAt: null })
-    .where(and(eq(rollcalls.id, id), eq(rollcalls.status, 'closing')));
 }
 
 export async function insertAbsences(tx: Db, rollcallId: string, rows: readonly { personId: string; unitId: string | null }[]): Promise<void> {
