@@ -2,7 +2,7 @@ import { lazy, Suspense, useMemo, type MouseEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Anchor, Badge, Button, Grid, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { api, bearerToken, download, type StatusReport } from '../lib/api';
-import { num, shortTime, STATUS_COLOR } from '../lib/format';
+import { longDate, num, shortTime, STATUS_COLOR } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
@@ -39,7 +39,9 @@ export default function OverviewPage() {
   const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), refetchInterval: 60_000 });
   // Roll-call figures (Delta, expected) cover whole facilities: a user narrowed to some nationalities does not get them.
   const rollcallFiguresShown = session.nationalities.length === 0;
-  const history = useDeltaHistory({ enabled: rollcallFiguresShown });
+  // Every roll call of the world (the API's most), so that the charts start before the collapse, not at the last
+  // few thousand unit rows (a demo replayed to March has about 7,500).
+  const history = useDeltaHistory({ enabled: rollcallFiguresShown, limit: 5000 });
   const alerts = useOpenAlerts();
 
   const figures = useMemo(() => rollcallFigures(history.data ?? []), [history.data]);
@@ -188,6 +190,13 @@ export default function OverviewPage() {
               <Suspense fallback={<Skeleton h={260} />}>{r && <DeltaChart figures={figures} report={r} />}</Suspense>
             </Panel>
           </Grid.Col>
+          {figures.length > 0 && (
+            <Grid.Col span={12}>
+              <Text size="xs" c="dimmed" data-testid="chart-range">
+                {num(figures.length)} roll calls from {longDate(figures[0]!.closedAt)} to {longDate(figures[figures.length - 1]!.closedAt)}
+              </Text>
+            </Grid.Col>
+          )}
         </Grid>
       )}
 

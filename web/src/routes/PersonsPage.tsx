@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Badge, Button, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api, qs, REPORT_STATUSES, type PersonHit } from '../lib/api';
-import { statusLabel, STATUS_COLOR } from '../lib/format';
+import { statusLabel } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { useFacilities, useFacilityNames } from '../lib/queries';
 import { Name } from '../components/Name';
+import { StatusBadge } from '../components/StatusBadge';
 import { ErrorNote } from '../components/Problems';
 import { PurposeSelect, rememberedPurpose } from '../features/persons/purpose';
 
@@ -143,10 +144,8 @@ export default function PersonsPage() {
                     <Table.Td>{p.sex}</Table.Td>
                     <Table.Td>{p.birthDate ? (p.birthPrecision === 'year' ? p.birthDate.slice(0, 4) : p.birthDate) : '–'}</Table.Td>
                     <Table.Td>{p.nationalities.join(', ') || '–'}</Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={STATUS_COLOR[p.status ?? ''] ?? 'gray'}>
-                        {statusLabel(p.status)}
-                      </Badge>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <StatusBadge status={p.status} data-testid="status-badge" />
                     </Table.Td>
                     <Table.Td>{p.facilityId ? (names.get(p.facilityId)?.code ?? '') : '–'}</Table.Td>
                     <Table.Td ta="right" className="num">
