@@ -1,12 +1,13 @@
 import { useEffect, useState, type MouseEvent } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Anchor, Badge, Button, CloseButton, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, CloseButton, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api, apiPage, bearerToken, download, qs, REPORT_STATUSES, type FacilityDetail, type PersonHit } from '../lib/api';
-import { num, statusLabel, STATUS_COLOR } from '../lib/format';
+import { num, statusLabel } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { useFacilities, useFacilityNames } from '../lib/queries';
 import { Name } from '../components/Name';
+import { StatusBadge } from '../components/StatusBadge';
 import { ErrorNote } from '../components/Problems';
 import { PurposeSelect, rememberedPurpose } from '../features/persons/purpose';
 
@@ -195,10 +196,8 @@ export default function PersonsPage() {
                     <Table.Td>{p.sex}</Table.Td>
                     <Table.Td data-testid="person-row-birth">{p.birthLabel === 'unknown' ? '–' : p.birthLabel}</Table.Td>
                     <Table.Td>{p.nationalities.join(', ') || '–'}</Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={STATUS_COLOR[p.status ?? ''] ?? 'gray'}>
-                        {statusLabel(p.status)}
-                      </Badge>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <StatusBadge status={p.status} data-testid="status-badge" />
                     </Table.Td>
                     <Table.Td>{p.facilityId ? (names.get(p.facilityId)?.code ?? '') : '–'}</Table.Td>
                     <Table.Td ta="right" className="num">
