@@ -4,6 +4,16 @@ import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildFacility, personInput } from './factories';
 import { queryRows } from '../src/platform/db/database';
 
+/** Valid evidence for a hit put straight into the table (the queue's paging is under test, not the matcher). */
+const evidence = {
+  name: null,
+  birth: { outcome: 'unknown', person: null, entry: null, gapDays: null },
+  nationality: { outcome: 'unknown', shared: [], person: [], entry: [] },
+  documents: [],
+  strength: 0.9,
+  threshold: 0.8,
+};
+
 for (const target of await targets()) {
   describe(`lists say how many, page through all and export on ${target}`, () => {
     let app: TestApp;
@@ -120,6 +130,60 @@ for (const target of await targets()) {
       expect(res.statusCode, res.body).toBe(200);
       expect(res.headers['x-total-count']).toBe('3');
       expect(res.json()).toHaveLength(1);
+    });
+
+    it('the screening review queue says how many hits there are (in scope only) and pages through all', async () => {
+      // 7 hits on persons of this facility, 2 on persons of another: a screener scoped to this facility sees 7.
+      const other = await buildFacility(app.services, { code: 'ELSE' }, 1);
+      const here = unaccounted.slice(0, 7);
+      const there = await app.services.registry.createMany(adminActor, [personInput({} as never), personInput({} as never)]);
+      await app.services.custody.appendMany(
+        adminActor,
+        there.map((personId) => ({ personId, type: 'ADMITTED', facilityId: other.facility.id, unitId: other.units[0]!.id })),
+      );
+      const db = app.services.database.db;
+      const version = crypto.randomUUID();
+      const entry = crypto.randomUUID();
+      await db.execute(sql`insert into watchlist_versions (id, source, imported_at, file_sha256, stats, added, removed, changed, unchanged, warnings)
+        values (${version}::uuid, 'un-consolidated', now(), 'x', '{}'::jsonb, 1, 0, 0, 0, '[]'::jsonb)`);
+      await db.execute(sql`insert into watchlist_entries (id, source, ref, kind, primary_name, data, content_hash, screen_hash, active, added_version_id, changed_version_id)
+        values (${entry}::uuid, 'un-consolidated', 'QDi.1', 'individual', 'Someone Listed', '{}'::jsonb, 'h', 'h', true, ${version}::uuid, ${version}::uuid)`);
+      for (const [i, personId] of [...here, ...there].entries()) {
+        await db.execute(sql`insert into screening_hits (id, person_id, entry_id, source, ref, status, strength, evidence, person_hash, entry_hash, trigger, created_at, updated_at)
+          values (${crypto.randomUUID()}::uuid, ${personId}::uuid, ${entry}::uuid, 'un-consolidated', 'QDi.1', 'pending', ${0.5 + i / 100},
+                  ${JSON.stringify(evidence)}::jsonb, 'p', 'e', 'test', now(), now())`);
+      }
+
+      const scoped = await app.tokenFor('screening', { facilityIds: [facilityId] });
+      const first = await get('/screening/hits?status=pending&limit=4', scoped);
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.headers['x-total-count']).toBe('7');
+      const second = await get('/screening/hits?status=pending&limit=4&offset=4', scoped);
+      expect(second.headers['x-total-count']).toBe('7');
+      const ids = [...(first.json() as { personId: string }[]), ...(second.json() as { personId: string }[])].map((h) => h.personId);
+      expect(ids).toHaveLength(7);
+      expect([...ids].sort()).toEqual([...here].sort());
+
+      // Unscoped: every hit; a status with none: 0.
+      const all = await app.tokenFor('screening');
+      expect((await get('/screening/hits?limit=1', all)).headers['x-total-count']).toBe('9');
+      expect((await get('/screening/hits?status=confirmed', all)).headers['x-total-count']).toBe('0');
+      // Several statuses at once (the "Decided" tab): the latest decision first.
+      await db.execute(
+        sql`update screening_hits set status = 'dismissed', decided_at = now() - interval '1 hour', reason = 'r' where person_id = ${here[0]}::uuid`,
+      );
+      await db.execute(sql`update screening_hits set status = 'confirmed', decided_at = now(), reason = 'r' where person_id = ${here[1]}::uuid`);
+      const decided = await get('/screening/hits?status=confirmed,dismissed&limit=1', all);
+      expect(decided.statusCode, decided.body).toBe(200);
+      expect(decided.headers['x-total-count']).toBe('2');
+      expect((decided.json() as { personId: string }[]).map((h) => h.personId)).toEqual([here[1]]);
+      expect((await get('/screening/hits?status=pending', scoped)).headers['x-total-count']).toBe('5');
+
+      for (const q of ['offset=-1', 'offset=abc', 'limit=0', 'status=nope', 'status=pending,nope', 'status=']) {
+        const res = await get(`/screening/hits?${q}`, all);
+        expect(res.statusCode, q).toBe(400);
+        expect(res.json().error.code).toBeTruthy();
+      }
     });
   });
 }

@@ -11,7 +11,12 @@ export const VersionParams = z.object({ id: z.uuid() });
 export const ReasonBody = z.object({ reason: z.string().trim().min(3).max(2000) });
 
 export const HitsQuery = z.object({
-  status: z.enum(HIT_STATUSES).optional(),
+  /** One status, or several separated by commas (the web's "Decided" tab is confirmed,dismissed). */
+  status: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(z.enum(HIT_STATUSES)).min(1))
+    .optional(),
   personId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

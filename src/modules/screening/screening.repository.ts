@@ -333,7 +333,7 @@ export async function findHit(db: Db, id: string, lock = false): Promise<HitRow 
 }
 
 export interface HitFilter {
-  status?: string;
+  status?: string | readonly string[];
   personId?: string;
   limit: number;
   offset: number;
@@ -367,11 +367,36 @@ export interface HitListRow {
   person_name: string | null;
 }
 
+function hitConditions(f: Omit<HitFilter, 'limit' | 'offset'>): SQL {
+  const conditions: SQL[] = [scopeCondition({ facilityIds: [...f.facilityIds], nationalities: [...f.nationalities] })];
+  const statuses = f.status === undefined ? [] : typeof f.status === 'string' ? [f.status] : f.status;
+  if (statuses.length)
+    conditions.push(
+      sql`h.status in (${sql.join(
+        statuses.map((st) => sql`${st}`),
+        sql`, `,
+      )})`,
+    );
+  if (f.personId) conditions.push(sql`h.person_id = ${f.personId}::uuid`);
+  return sql.join(conditions, sql` and `);
+}
+
+/** How many hits the queue's filters select in the actor's scope (the same joins and scope as listHits): its total. */
+export async function countHits(db: Db, f: Omit<HitFilter, 'limit' | 'offset'>): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n
+        from screening_hits h
+        join ${personsTable} p on p.id = h.person_id
+        left join ${placements} pl on pl.person_id = p.id
+        join watchlist_entries e on e.id = h.entry_id
+        where ${hitConditions(f)}`,
+  );
+  return Number(row?.n ?? 0);
+}
+
 /** Hits in the actor's scope (filtered in SQL, so hidden persons' hits are neither returned nor counted). */
 export async function listHits(db: Db, f: HitFilter): Promise<HitListRow[]> {
-  const conditions: SQL[] = [scopeCondition({ facilityIds: [...f.facilityIds], nationalities: [...f.nationalities] })];
-  if (f.status) conditions.push(sql`h.status = ${f.status}`);
-  if (f.personId) conditions.push(sql`h.person_id = ${f.personId}::uuid`);
   return queryRows<HitListRow>(
     db,
     sql`select h.id, h.person_id, h.entry_id, h.source, h.ref, h.status, h.strength, h.evidence, h.trigger, h.created_at,
@@ -384,8 +409,11 @@ export async function listHits(db: Db, f: HitFilter): Promise<HitListRow[]> {
         left join ${placements} pl on pl.person_id = p.id
         join watchlist_entries e on e.id = h.entry_id
         left join watchlist_versions rv on rv.id = e.removed_version_id
-        where ${sql.join(conditions, sql` and `)}
-        order by case h.status when 'pending' then 0 else 1 end, h.strength desc, h.created_at desc, h.id
+        where ${hitConditions(f)}
+        order by case h.status when 'pending' then 0 else 1 end,
+                 -- what was dealt with reads newest first, so a page of decided hits is the latest decisions
+                 case when h.status <> 'pending' then coalesce(h.decided_at, h.withdrawn_at, h.updated_at) end desc nulls last,
+                 h.strength desc, h.created_at desc, h.id
         limit ${f.limit} offset ${f.offset}`,
   );
 }

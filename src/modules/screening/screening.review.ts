@@ -10,7 +10,7 @@ import type { ScreeningPersons } from './screening.ports';
 import type { HitStatus, PairEvidence } from './screening.domain';
 import type { HitResponse } from './screening.dto';
 import type { WatchEntry } from './screening.lists';
-import { findEntry, findHit, listHits, updateHit, type HitListRow } from './screening.repository';
+import { countHits, findEntry, findHit, listHits, updateHit, type HitListRow } from './screening.repository';
 
 /** A hit of the review queue (see HitResponse for `entry.active`/`removedIn`, `decision` and `withdrawal`). */
 export type HitView = z.output<typeof HitResponse>;
@@ -55,10 +55,21 @@ export class ScreeningReview {
     };
   }
 
-  async hits(actor: Actor, filter: { status?: HitStatus; personId?: string; limit: number; offset: number }): Promise<HitView[]> {
+  async hits(actor: Actor, filter: { status?: HitStatus | readonly HitStatus[]; personId?: string; limit: number; offset: number }): Promise<HitView[]> {
     requirePermission(actor, 'screening.read');
     const rows = await listHits(this.db, { ...filter, facilityIds: actor.facilityIds, nationalities: actor.nationalities });
     return rows.map((r) => this.hitView(r));
+  }
+
+  /** A page of the queue and how many hits its filters select in the actor's scope (hidden persons' hits not counted). */
+  async hitsPage(
+    actor: Actor,
+    filter: { status?: HitStatus | readonly HitStatus[]; personId?: string; limit: number; offset: number },
+  ): Promise<{ total: number; rows: HitView[] }> {
+    requirePermission(actor, 'screening.read');
+    const scope = { status: filter.status, personId: filter.personId, facilityIds: actor.facilityIds, nationalities: actor.nationalities };
+    const [rows, total] = await Promise.all([listHits(this.db, { ...scope, limit: filter.limit, offset: filter.offset }), countHits(this.db, scope)]);
+    return { total, rows: rows.map((r) => this.hitView(r)) };
   }
 
   async hit(actor: Actor, id: string): Promise<HitView & { entryData: WatchEntry | null }> {

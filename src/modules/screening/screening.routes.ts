@@ -98,9 +98,24 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
     '/screening/hits',
     {
       config: { permission: 'screening.read' },
-      schema: { querystring: HitsQuery, tags, summary: 'The review queue (pending first)', response: { 200: z.array(HitResponse) } },
+      schema: {
+        querystring: HitsQuery,
+        tags,
+        summary: 'The review queue (pending first; paged: limit, offset)',
+        response: {
+          200: {
+            description: "A page of hits; the header X-Total-Count says how many match in all (in the caller's scope)",
+            headers: { 'x-total-count': { type: 'integer', description: 'How many hits match in all' } },
+            content: { 'application/json': { schema: z.array(HitResponse) } },
+          },
+        },
+      },
     },
-    async (request) => services.screening.hits(actorOf(request), request.query),
+    async (request, reply) => {
+      const page = await services.screening.hitsPage(actorOf(request), request.query);
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
 
   r.get(

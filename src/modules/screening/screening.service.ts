@@ -115,8 +115,15 @@ export class ScreeningService {
 
   // --- review queue (screening.review.ts) ----------------------------------------------------------------------------
 
-  hits(actor: Actor, filter: { status?: HitStatus; personId?: string; limit: number; offset: number }): Promise<HitView[]> {
+  hits(actor: Actor, filter: { status?: HitStatus | readonly HitStatus[]; personId?: string; limit: number; offset: number }): Promise<HitView[]> {
     return this.review.hits(actor, filter);
+  }
+
+  hitsPage(
+    actor: Actor,
+    filter: { status?: HitStatus | readonly HitStatus[]; personId?: string; limit: number; offset: number },
+  ): Promise<{ total: number; rows: HitView[] }> {
+    return this.review.hitsPage(actor, filter);
   }
 
   hit(actor: Actor, id: string): Promise<HitView & { entryData: WatchEntry | null }> {

@@ -1,7 +1,7 @@
-import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Group, List, Loader, Modal, Paper, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
-import { api, ApiError } from '../lib/api';
+import { api, ApiError, apiPage } from '../lib/api';
 import { dateTime, num } from '../lib/format';
 import { useSession } from '../lib/session';
 import { ErrorNote } from '../components/Problems';
@@ -33,7 +33,8 @@ const TABS: { value: ReviewTab; label: string; empty: string }[] = [
 ];
 
 /** When a hit last moved: its decision, its withdrawal, else its last refresh (the decided and withdrawn tabs, newest first). */
-const movedAt = (h: Hit): string => h.decision?.at ?? h.withdrawal?.at ?? h.updatedAt;
+/** Hits per page: a reviewer reads each card, so a short page. */
+const PAGE = 50;
 
 const BIRTH_TEXT: Record<Hit['evidence']['birth']['outcome'], string> = {
   match: 'same birth',
@@ -58,14 +59,19 @@ export default function ScreeningPage() {
   const session = useSession();
   const [tab, setTab] = useState<ReviewTab>('pending');
   const [deciding, setDeciding] = useState<{ hit: Hit; decision: Decision } | null>(null);
-  const hits = useQuery({
-    queryKey: ['screening', 'hits', tab],
-    queryFn: async () => {
-      const lists = await Promise.all(statusesOf(tab).map((status) => api<Hit[]>(`/screening/hits?status=${status}&limit=200`)));
-      // the queue keeps the server's order (strongest evidence first); what has been dealt with reads newest first
-      return tab === 'pending' ? lists.flat() : lists.flat().sort((a, b) => movedAt(b).localeCompare(movedAt(a)));
-    },
+  const [page, setPage] = useState(0);
+  // The server orders: the queue by strongest evidence, what has been dealt with newest first; it says how many in all.
+  const queue = useQuery({
+    queryKey: ['screening', 'hits', tab, page],
+    queryFn: () => apiPage<Hit>(`/screening/hits?status=${statusesOf(tab).join(',')}&limit=${PAGE}&offset=${page * PAGE}`),
+    placeholderData: keepPreviousData,
   });
+  const hits = { ...queue, data: queue.data?.rows };
+  const total = queue.data?.total ?? 0;
+  // Deciding the last hits of the last page empties it: step back to the page that is now last.
+  useEffect(() => {
+    if (queue.data && queue.data.rows.length === 0 && page > 0) setPage(Math.max(0, Math.ceil(queue.data.total / PAGE) - 1));
+  }, [queue.data, page]);
   // Withdrawals and removals name the list release by its id: the versions give it a file name and a date.
   const needsVersions = (hits.data ?? []).some((h) => h.withdrawal !== null || h.entry.removedIn !== null || h.trigger.startsWith('list_update:'));
   const versions = useQuery({
@@ -85,7 +91,10 @@ export default function ScreeningPage() {
       />
       <SegmentedControl
         value={tab}
-        onChange={(v) => setTab(v as ReviewTab)}
+        onChange={(v) => {
+          setTab(v as ReviewTab);
+          setPage(0);
+        }}
         data={TABS.map(({ value, label }) => ({ value, label }))}
         size="md"
         w={{ base: '100%', sm: 480 }}
@@ -93,6 +102,19 @@ export default function ScreeningPage() {
       />
       <ErrorNote error={hits.error} what="the review queue" />
       {hits.isPending && <Loader aria-label="Loading the review queue" />}
+      {total > 0 && (
+        <Group gap="xs">
+          <Text size="sm" data-testid="hit-count">
+            {`${num(page * PAGE + 1)}–${num(page * PAGE + (hits.data?.length ?? 0))} of ${num(total)}`}
+          </Text>
+          <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage((p) => Math.max(0, p - 1))} data-testid="hit-page-prev">
+            Previous
+          </Button>
+          <Button size="xs" variant="default" disabled={(page + 1) * PAGE >= total} onClick={() => setPage((p) => p + 1)} data-testid="hit-page-next">
+            Next
+          </Button>
+        </Group>
+      )}
       <Stack gap="sm" data-testid="hit-list">
         {(hits.data ?? []).map((h) => (
           <HitCard
