@@ -185,5 +185,40 @@ for (const target of await targets()) {
         expect(res.json().error.code).toBeTruthy();
       }
     });
+
+    it('the audit log says how many entries there are, pages without overlap, and counts for a redacted reader only what they may find', async () => {
+      // Five reads of one person's record: five audit entries with that person as subject.
+      const person = unaccounted[10]!;
+      for (let i = 0; i < 5; i++) expect((await get(`/persons/${person}`)).statusCode).toBe(200);
+      const admin = await app.tokenFor('admin');
+      const base = `/audit?subjectType=person&subjectId=${person}&action=person.read`;
+      const first = await get(`${base}&limit=3`, admin);
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.headers['x-total-count']).toBe('5');
+      const second = await get(`${base}&limit=3&offset=3`, admin);
+      expect(second.headers['x-total-count']).toBe('5');
+      const seqs = [...(first.json() as { seq: number }[]), ...(second.json() as { seq: number }[])].map((e) => e.seq);
+      expect(seqs).toHaveLength(5);
+      expect(new Set(seqs).size).toBe(5);
+      expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+
+      // A monitor never learns whose records were read: a person's id finds nothing, not even a total.
+      const monitor = await app.tokenFor('monitor');
+      const hidden = await get(base, monitor);
+      expect(hidden.statusCode, hidden.body).toBe(200);
+      expect(hidden.json()).toEqual([]);
+      expect(hidden.headers['x-total-count']).toBe('0');
+      // The whole log they do page through (redacted), with the same total as the admin.
+      const all = await get('/audit?limit=1', monitor);
+      const allAdmin = await get('/audit?limit=1', admin);
+      expect(Number(all.headers['x-total-count'])).toBeGreaterThan(5);
+      expect(Number(all.headers['x-total-count'])).toBeLessThanOrEqual(Number(allAdmin.headers['x-total-count']));
+
+      for (const q of ['offset=-1', 'offset=abc', 'limit=0']) {
+        const res = await get(`/audit?${q}`, admin);
+        expect(res.statusCode, q).toBe(400);
+        expect(res.json().error.code).toBeTruthy();
+      }
+    });
   });
 }

@@ -82,20 +82,42 @@ export interface AuditFilter {
   actorId?: string;
   action?: string;
   limit: number;
+  offset?: number;
   beforeSeq?: number;
+  /**
+   * Set for a reader who gets redacted entries (audit.policy.ts): a person's or household's id is withheld from them,
+   * so a subjectId filter must not find those entries either (except their own), or the rows and the total would say
+   * whose records were read.
+   */
+  redactedFor?: { userId: string | null };
 }
 
-export async function listAuditEntries(db: Db, f: AuditFilter): Promise<AuditEntry[]> {
+function auditConditions(f: Omit<AuditFilter, 'limit' | 'offset'>): SQL | undefined {
   const conditions: SQL[] = [];
   if (f.subjectType) conditions.push(eq(auditLog.subjectType, f.subjectType));
   if (f.subjectId) conditions.push(eq(auditLog.subjectId, f.subjectId));
+  if (f.subjectId && f.redactedFor) {
+    const own = f.redactedFor.userId === null ? sql`false` : sql`${auditLog.actorId} = ${f.redactedFor.userId}`;
+    conditions.push(sql`(${auditLog.subjectType} not in ('person', 'household') or ${own})`);
+  }
   if (f.actorId) conditions.push(eq(auditLog.actorId, f.actorId));
   if (f.action) conditions.push(eq(auditLog.action, f.action));
   if (f.beforeSeq) conditions.push(sql`${auditLog.seq} < ${f.beforeSeq}`);
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+export async function listAuditEntries(db: Db, f: AuditFilter): Promise<AuditEntry[]> {
   return (await db
     .select()
     .from(auditLog)
-    .where(conditions.length ? and(...conditions) : undefined)
+    .where(auditConditions(f))
     .orderBy(desc(auditLog.seq))
-    .limit(f.limit)) as AuditEntry[];
+    .limit(f.limit)
+    .offset(f.offset ?? 0)) as AuditEntry[];
+}
+
+/** How many entries the list's filters select: its total. */
+export async function countAuditEntries(db: Db, f: Omit<AuditFilter, 'limit' | 'offset'>): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(auditConditions(f));
+  return Number(row?.n ?? 0);
 }

@@ -12,6 +12,8 @@ const AuditQuery = z.object({
   action: z.string().max(60).optional(),
   beforeSeq: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Skip this many (paging); the header `X-Total-Count` says how many there are. */
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
 
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -20,9 +22,25 @@ export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     '/audit',
     {
       config: { permission: 'audit.read' },
-      schema: { querystring: AuditQuery, tags: ['audit'], summary: 'The audit log, newest first', response: { 200: z.array(AuditEntryResponse) } },
+      schema: {
+        querystring: AuditQuery,
+        tags: ['audit'],
+        summary: 'The audit log, newest first (paged: limit, offset or beforeSeq)',
+        response: {
+          200: {
+            description:
+              'A page of entries; the header X-Total-Count says how many match in all (for a redacted reader, a subjectId finds no person or household but their own)',
+            headers: { 'x-total-count': { type: 'integer', description: 'How many entries match in all' } },
+            content: { 'application/json': { schema: z.array(AuditEntryResponse) } },
+          },
+        },
+      },
     },
-    async (request) => services.audit.list(actorOf(request), request.query),
+    async (request, reply) => {
+      const page = await services.audit.listPage(actorOf(request), request.query);
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
   r.get(
     '/audit/verify',

@@ -9,10 +9,18 @@ import type { Outbox } from '../../platform/outbox';
 import type { Actor } from '../access';
 import { requirePermission } from '../access';
 import { AuditChainBroken } from './audit.events';
-import { auditEntryFor, type AuditEntryView } from './audit.policy';
+import { auditEntryFor, readsAuditInFull, type AuditEntryView } from './audit.policy';
 import { AuditChainVerifier, hashAuditEntry, type AuditBreak, type AuditEntry } from './audit.domain';
 import type { AuditVerificationInfoResponse, AuditVerificationResponse } from './audit.dto';
-import { insertAuditEntries, listAuditEntries, lockAuditHead, readAuditHead, readAuditChainPage, type AuditFilter } from './audit.repository';
+import {
+  countAuditEntries,
+  insertAuditEntries,
+  listAuditEntries,
+  lockAuditHead,
+  readAuditHead,
+  readAuditChainPage,
+  type AuditFilter,
+} from './audit.repository';
 
 export interface AuditInput {
   action: string;
@@ -102,9 +110,16 @@ export class AuditService {
   }
 
   /** The log, newest first, each entry as the actor may read it (audit.policy.ts: monitors get no names). */
-  async list(actor: Actor, filter: AuditFilter): Promise<AuditEntryView[]> {
+  async list(actor: Actor, filter: Omit<AuditFilter, 'redactedFor'>): Promise<AuditEntryView[]> {
+    return (await this.listPage(actor, filter, false)).rows;
+  }
+
+  /** A page of the log and how many entries its filters select for this reader (never counting what they may not find). */
+  async listPage(actor: Actor, filter: Omit<AuditFilter, 'redactedFor'>, withTotal = true): Promise<{ total: number; rows: AuditEntryView[] }> {
     requirePermission(actor, 'audit.read');
-    return (await listAuditEntries(this.db, filter)).map((e) => auditEntryFor(actor, e));
+    const f: AuditFilter = readsAuditInFull(actor) ? filter : { ...filter, redactedFor: { userId: actor.userId } };
+    const [rows, total] = await Promise.all([listAuditEntries(this.db, f), withTotal ? countAuditEntries(this.db, f) : Promise.resolve(0)]);
+    return { total, rows: rows.map((e) => auditEntryFor(actor, e)) };
   }
 
   /**
