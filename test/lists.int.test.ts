@@ -220,5 +220,35 @@ for (const target of await targets()) {
         expect(res.json().error.code).toBeTruthy();
       }
     });
+
+    it("a facility's event feed says how many events there are and pages through all without overlap", async () => {
+      // 130 admissions and 75 walk-outs (beforeAll), perhaps more from the tests before: the total is the ledger's count.
+      const counted = await queryRows<{ n: number }>(
+        app.services.database.db,
+        sql`select count(*)::int as n from custody_events where to_facility_id = ${facilityId}::uuid or from_facility_id = ${facilityId}::uuid`,
+      );
+      const n = counted[0]!.n;
+      expect(n).toBeGreaterThanOrEqual(205);
+      const ids: string[] = [];
+      for (let offset = 0; offset < n; offset += 100) {
+        const res = await get(`/facilities/${facilityId}/events?limit=100&offset=${offset}`);
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.headers['x-total-count']).toBe(String(n));
+        ids.push(...(res.json() as { id: string }[]).map((e) => e.id));
+      }
+      expect(ids).toHaveLength(n);
+      expect(new Set(ids).size).toBe(n);
+      // A liaison sees (and counts) only the events of persons of their nationality: none here.
+      const liaison = await app.tokenFor('liaison', { nationalities: ['ZZZ'] });
+      const scoped = await get(`/facilities/${facilityId}/events`, liaison);
+      expect(scoped.statusCode, scoped.body).toBe(200);
+      expect(scoped.headers['x-total-count']).toBe(String((scoped.json() as unknown[]).length));
+
+      for (const q of ['offset=-1', 'offset=abc', 'limit=0']) {
+        const res = await get(`/facilities/${facilityId}/events?${q}`);
+        expect(res.statusCode, q).toBe(400);
+        expect(res.json().error.code).toBeTruthy();
+      }
+    });
   });
 }

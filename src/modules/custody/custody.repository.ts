@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
 import { GENESIS_HASH } from '../../platform/canonical-json';
@@ -141,7 +141,7 @@ type ChainTuple = [
   string,
 ];
 
-export async function recentFacilityEvents(db: Db, facilityId: string, limit: number, nationalities: readonly string[] = []): Promise<LedgerEvent[]> {
+function facilityEventsWhere(facilityId: string, nationalities: readonly string[]): SQL {
   const scoped =
     nationalities.length === 0
       ? sql`true`
@@ -150,13 +150,31 @@ export async function recentFacilityEvents(db: Db, facilityId: string, limit: nu
                 nationalities.map((n) => sql`${n}`),
                 sql`, `,
               )}))`;
+  return sql`(${custodyEvents.toFacilityId} = ${facilityId} or ${custodyEvents.fromFacilityId} = ${facilityId}) and ${scoped}`;
+}
+
+export async function recentFacilityEvents(
+  db: Db,
+  facilityId: string,
+  limit: number,
+  nationalities: readonly string[] = [],
+  offset = 0,
+): Promise<LedgerEvent[]> {
   const rows = await db
     .select()
     .from(custodyEvents)
-    .where(sql`(${custodyEvents.toFacilityId} = ${facilityId} or ${custodyEvents.fromFacilityId} = ${facilityId}) and ${scoped}`)
-    .orderBy(sql`${custodyEvents.recordedAt} desc, ${custodyEvents.seq} desc`)
-    .limit(limit);
+    .where(facilityEventsWhere(facilityId, nationalities))
+    // the id last: a total order, so pages neither overlap nor skip (seq is per site)
+    .orderBy(sql`${custodyEvents.recordedAt} desc, ${custodyEvents.seq} desc, ${custodyEvents.id}`)
+    .limit(limit)
+    .offset(offset);
   return rows as LedgerEvent[];
+}
+
+/** How many events the facility's feed holds for a reader of these nationalities: its total. */
+export async function countFacilityEvents(db: Db, facilityId: string, nationalities: readonly string[] = []): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(custodyEvents).where(facilityEventsWhere(facilityId, nationalities));
+  return Number(row?.n ?? 0);
 }
 
 export async function countEventsByType(db: Db): Promise<{ type: EventType; count: number }[]> {

@@ -32,6 +32,7 @@ import {
   readChainPage,
   findEventByHash,
   readHeads,
+  countFacilityEvents,
   recentFacilityEvents,
   saveHead,
   upsertPlacements,
@@ -344,9 +345,18 @@ export class CustodyService {
   }
 
   async facilityEvents(actor: Actor, facilityId: string, limit = 50): Promise<LedgerEvent[]> {
+    return (await this.facilityEventsPage(actor, facilityId, { limit, offset: 0 })).rows;
+  }
+
+  /** A page of the facility's feed, newest first, and how many events it holds for this reader (same scope as the rows). */
+  async facilityEventsPage(actor: Actor, facilityId: string, page: { limit: number; offset: number }): Promise<{ total: number; rows: LedgerEvent[] }> {
     requirePermission(actor, 'custody.read');
     requireFacility(actor, facilityId);
-    return recentFacilityEvents(this.db, facilityId, limit, actor.nationalities);
+    const [rows, total] = await Promise.all([
+      recentFacilityEvents(this.db, facilityId, page.limit, actor.nationalities, page.offset),
+      countFacilityEvents(this.db, facilityId, actor.nationalities),
+    ]);
+    return { total, rows };
   }
 
   /**

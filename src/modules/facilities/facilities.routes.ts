@@ -42,12 +42,25 @@ export const facilitiesRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       config: { permission: 'custody.read' },
       schema: {
         params: FacilityParams,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+        }),
         tags,
-        summary: 'The latest custody events into or out of the facility',
-        response: { 200: z.array(CustodyEventResponse) },
+        summary: 'Custody events into or out of the facility, newest first (paged: limit, offset)',
+        response: {
+          200: {
+            description: 'A page of events; the header X-Total-Count says how many there are in all',
+            headers: { 'x-total-count': { type: 'integer', description: 'How many events the feed holds' } },
+            content: { 'application/json': { schema: z.array(CustodyEventResponse) } },
+          },
+        },
       },
     },
-    async (request) => services.custody.facilityEvents(actorOf(request), request.params.id, request.query.limit),
+    async (request, reply) => {
+      const page = await services.custody.facilityEventsPage(actorOf(request), request.params.id, request.query);
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
 };
