@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { Alert as MAlert, Badge, Button, Grid, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { api, type CustodyEvent, type FacilityDetail, type StatusReport, type Unit } from '../lib/api';
+import { api, apiPage, type CustodyEvent, type FacilityDetail, type StatusReport, type Unit } from '../lib/api';
 import { eventLabel, num, shortHash, shortTime } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -29,16 +29,23 @@ function unitTree(units: Unit[]): { unit: Unit; depth: number }[] {
   return out;
 }
 
+/** Custody events per page of the facility's feed. */
+const EVENTS_PAGE = 50;
+
 export default function FacilityPage({ id }: { id: string }) {
   const session = useSession();
   const { navigate } = useRouter();
   const facility = useQuery({ queryKey: ['facility', id], queryFn: () => api<FacilityDetail>(`/facilities/${id}`) });
-  const events = useQuery({
-    queryKey: ['facility', id, 'events'],
-    queryFn: () => api<CustodyEvent[]>(`/facilities/${id}/events?limit=50`),
+  const [eventPage, setEventPage] = useState(0);
+  const eventFeed = useQuery({
+    queryKey: ['facility', id, 'events', eventPage],
+    queryFn: () => apiPage<CustodyEvent>(`/facilities/${id}/events?limit=${EVENTS_PAGE}&offset=${eventPage * EVENTS_PAGE}`),
+    placeholderData: keepPreviousData,
     // The facility's event feed is not narrowed by nationality: not shown to a nationality-scoped user.
     enabled: session.can('custody.read') && session.nationalities.length === 0,
   });
+  const events = { ...eventFeed, data: eventFeed.data?.rows };
+  const eventTotal = eventFeed.data?.total ?? 0;
   const openList = useRollcalls({ facilityId: id, status: 'open', limit: 10 });
   // Roll-call figures cover whole units: not for a user narrowed to some nationalities.
   const history = useDeltaHistory({ facilityId: id, limit: 2000, enabled: session.nationalities.length === 0 });
@@ -245,9 +252,36 @@ export default function FacilityPage({ id }: { id: string }) {
         {!scoped && (
           <Grid.Col span={{ base: 12, lg: 6 }}>
             <Paper withBorder p="sm" radius="md">
-              <Title order={2} size="h4" mb="xs">
-                Latest custody events
-              </Title>
+              <Group justify="space-between" mb="xs" gap="xs">
+                <Title order={2} size="h4">
+                  Latest custody events
+                </Title>
+                {eventTotal > 0 && (
+                  <Group gap="xs">
+                    <Text size="sm" data-testid="facility-events-count">
+                      {`${num(eventPage * EVENTS_PAGE + 1)}–${num(eventPage * EVENTS_PAGE + (events.data?.length ?? 0))} of ${num(eventTotal)}`}
+                    </Text>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      disabled={eventPage === 0}
+                      onClick={() => setEventPage((p) => Math.max(0, p - 1))}
+                      data-testid="facility-events-newer"
+                    >
+                      Newer
+                    </Button>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      disabled={(eventPage + 1) * EVENTS_PAGE >= eventTotal}
+                      onClick={() => setEventPage((p) => p + 1)}
+                      data-testid="facility-events-older"
+                    >
+                      Older
+                    </Button>
+                  </Group>
+                )}
+              </Group>
               {!session.can('custody.read') ? (
                 <Text c="dimmed" size="sm">
                   Custody events are not part of your role.
