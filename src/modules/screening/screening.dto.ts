@@ -22,15 +22,18 @@ export const VersionsQuery = z.object({ source: z.enum(LIST_FORMATS).optional() 
 export const ImportQuery = z.object({
   format: z.enum(LIST_FORMATS).default('un-consolidated'),
   fileName: z.string().max(200).optional(),
+  /** Import a release that removes most of the list (409 watchlist.mass_removal without it). */
+  confirmRemoval: z.enum(['true', 'false']).optional(),
 });
 
 /** JSON form of an import: the UN XML as a string, or OFAC's CSV files. */
 export const ImportJsonBody = z.union([
-  z.object({ format: z.literal('un-consolidated'), xml: z.string().min(1), fileName: z.string().max(200).optional() }),
+  z.object({ format: z.literal('un-consolidated'), xml: z.string().min(1), fileName: z.string().max(200).optional(), confirmRemoval: z.boolean().optional() }),
   z.object({
     format: z.literal('ofac-sdn'),
     files: z.object({ sdn: z.string().min(1), alt: z.string().optional(), add: z.string().optional() }),
     fileName: z.string().max(200).optional(),
+    confirmRemoval: z.boolean().optional(),
   }),
 ]);
 

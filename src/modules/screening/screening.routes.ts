@@ -41,7 +41,8 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
         querystring: ImportQuery,
         body: z.union([z.string(), ImportJsonBody]),
         tags,
-        summary: 'Import a release of a watchlist (UN XML body, or JSON {format, xml | files})',
+        summary:
+          'Import a release of a watchlist (UN XML body, or JSON {format, xml | files}); one that would remove most of the list is 409 watchlist.mass_removal unless confirmRemoval',
         response: { 201: WatchlistImportResponse, ...errorResponses(409) },
       },
     },
@@ -57,10 +58,11 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
         }
         input = { format: 'un-consolidated', content: body, fileName: request.query.fileName };
       } else if (body.format === 'un-consolidated') {
-        input = { format: body.format, content: body.xml, fileName: body.fileName };
+        input = { format: body.format, content: body.xml, fileName: body.fileName, confirmRemoval: body.confirmRemoval };
       } else {
-        input = { format: body.format, content: body.files, fileName: body.fileName };
+        input = { format: body.format, content: body.files, fileName: body.fileName, confirmRemoval: body.confirmRemoval };
       }
+      if (request.query.confirmRemoval === 'true') input.confirmRemoval = true;
       return reply.status(201).send(await services.screening.importList(actorOf(request), input));
     },
   );
