@@ -39,7 +39,8 @@ const ENDPOINTS: Endpoint[] = [
     method: 'POST',
     url: () => '/api/v1/persons',
     permission: 'persons.write',
-    body: (i) => ({ names: [{ full: 'Test Person' }], sex: 'F', facilityId: i.facilityA }),
+    // each role enrols the same test person: confirmed as new, since the duplicate warning is not what this tests
+    body: (i) => ({ names: [{ full: 'Test Person' }], sex: 'F', facilityId: i.facilityA, confirmNew: { reason: 'access test, one per role' } }),
   },
   { method: 'PATCH', url: (i) => `/api/v1/persons/${i.personA}`, permission: 'persons.write', body: () => ({ placeOfBirth: 'Mosul', reason: 'interview' }) },
   { method: 'GET', url: (i) => `/api/v1/persons/${i.personA}/events`, permission: 'custody.read' },

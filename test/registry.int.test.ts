@@ -101,6 +101,51 @@ for (const target of await targets()) {
       expect(members.find((p) => p.name === made[0]!.full)?.birthLabel).toBe('about 1990');
     });
 
+    it('warns before enrolling the same person again: 409 with the likely records, unless confirmed new with a reason', async () => {
+      const first = {
+        names: [{ full: 'عمر بن خليل الشمري' }, { full: 'Omar bin Khalil al-Shammari' }],
+        sex: 'M',
+        birthDate: '1988',
+        facilityId,
+      };
+      const original = (await create(first)).json();
+      // the same names in both scripts (another spelling), the same birth year, the same facility
+      const again = { ...first, names: [{ full: 'عمر خليل الشمري' }, { full: 'Umar Khaleel al-Shamari' }] };
+      const refused = await create(again);
+      expect(refused.statusCode, refused.body).toBe(409);
+      const err = refused.json().error;
+      expect(err.code).toBe('registry.possible_duplicate');
+      expect(err.message).toMatch(/confirmNew/);
+      expect(err.details.candidates).toHaveLength(1);
+      expect(err.details.candidates[0]).toMatchObject({ id: original.id, birthLabel: '1988', registeredFacilityId: facilityId });
+      expect(err.details.candidates[0].names).toContain('Omar bin Khalil al-Shammari');
+      expect(err.details.candidates[0].reasons).toEqual(expect.arrayContaining(['born 1988', 'same facility']));
+      const check = await app.http.inject({ method: 'POST', url: '/api/v1/persons/duplicates', headers: auth(token), payload: again });
+      expect(check.statusCode).toBe(200);
+      expect(check.json().candidates.map((c: { id: string }) => c.id)).toEqual([original.id]);
+
+      // another father, or another birth, is another person: no warning
+      expect((await create({ ...first, names: [{ full: 'Omar bin Saleh al-Shammari' }] })).statusCode).toBe(201);
+      expect((await create({ ...first, birthDate: '1971' })).statusCode).toBe(201);
+
+      // a new person anyway: the reason is required, then recorded with the candidates shown
+      expect((await create({ ...again, confirmNew: { reason: '' } })).statusCode).toBe(400);
+      const confirmed = await create({ ...again, confirmNew: { reason: 'cousin of the same name, different mother' } });
+      expect(confirmed.statusCode, confirmed.body).toBe(201);
+      const [entry] = (
+        (await app.services.database.db.execute(
+          sql`select details from audit_log where action = 'person.create' and subject_id = ${confirmed.json().id}`,
+        )) as unknown as { rows: { details: { confirmNew: string; candidatesShown: string[] } }[] }
+      ).rows;
+      expect(entry!.details).toEqual({ confirmNew: 'cousin of the same name, different mother', candidatesShown: [original.id] });
+
+      // a registrar of another facility is not shown records it may not see
+      const other = (await buildFacility(app.services, { code: 'DUPX' })).facility.id;
+      const outsider = await app.tokenFor('registrar', { facilityIds: [other] });
+      const elsewhere = await app.http.inject({ method: 'POST', url: '/api/v1/persons', headers: auth(outsider), payload: { ...again, facilityId: other } });
+      expect(elsewhere.statusCode, elsewhere.body).toBe(201);
+    });
+
     it('finds a person by another spelling, across Arabic and Latin scripts', async () => {
       await create({ names: [{ full: 'محمد بن علي البغدادي' }], sex: 'M', birthDate: '1980', facilityId });
       await create({ names: [{ full: 'Khalid Hassan al-Tikriti' }], sex: 'M', birthDate: '1975', facilityId });

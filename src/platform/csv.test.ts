@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvLine } from './csv';
+import { csvCell, csvLines } from './csv';
 
-describe('csvCell', () => {
-  it('defuses cells a spreadsheet would run as formulas', () => {
+describe('CSV cells', () => {
+  it('defuses formulas: text starting with = + - @ gets an apostrophe, numbers stay', () => {
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
-    for (const lead of ['+', '-', '@', '\t', '\r']) expect(csvCell(`${lead}cmd`).startsWith(`'`) || csvCell(`${lead}cmd`).startsWith(`"'`)).toBe(true);
-    expect(csvCell('Camp al-Hol')).toBe('Camp al-Hol');
+    expect(csvCell('+49 1')).toBe("'+49 1");
+    expect(csvCell('-cmd')).toBe("'-cmd");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell(-12)).toBe('-12');
+    expect(csvCell('-3.5')).toBe('-3.5');
+    expect(csvCell('al-Hol')).toBe('al-Hol');
   });
-  it('writes numbers as numbers and quotes separators', () => {
-    expect(csvLine([-3, 0, 'a,b', null, 'say "hi"'])).toBe('-3,0,"a,b",,"say ""hi"""');
+
+  it('quotes commas, quotes and line breaks, and writes empty cells for null', () => {
+    expect(csvCell('a, b')).toBe('"a, b"');
+    expect(csvCell('say "x"')).toBe('"say ""x"""');
+    expect(csvCell('a\nb')).toBe('"a\nb"');
+    expect(csvCell(null)).toBe('');
+    expect(csvLines(['id', 'name'], [[1, 'محمد']])).toBe('id,name\n1,محمد\n');
   });
 });

@@ -1,17 +1,16 @@
 /**
- * The one CSV writer of Custos (every CSV it produces goes through here). A cell a spreadsheet would run as a formula
- * (starting with = + - @, a tab or a carriage return) gets a leading apostrophe; numbers are written as numbers, so a
- * negative count stays a number. Cells with a quote, comma or line break are quoted (RFC 4180).
+ * One CSV cell (RFC 4180 quoting). Text starting with = + - @ (or a tab or carriage return) would run as a formula
+ * when the file is opened in a spreadsheet, so it gets a leading apostrophe; numbers stay numbers.
  */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+export function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** One CSV line (without its line break). */
-export function csvLine(values: readonly unknown[]): string {
-  return values.map(csvCell).join(',');
+/** Rows of cells as CSV text, a header first, lines ended by \n. */
+export function csvLines(header: readonly string[], rows: Iterable<readonly unknown[]>): string {
+  const lines = [header.map(csvCell).join(',')];
+  for (const r of rows) lines.push(r.map(csvCell).join(','));
+  return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,8 @@ export const ListAlertsQuery = z.object({
   facilityId: z.uuid().optional(),
   rule: z.enum(ALERT_RULES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Skip this many (paging); the header `X-Total-Count` says how many there are. */
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
 export const AlertParams = z.object({ id: z.uuid() });

@@ -34,9 +34,24 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     '/alerts',
     {
       config: { permission: 'alerts.read' },
-      schema: { querystring: ListAlertsQuery, tags, summary: 'Alerts in scope, newest first', response: { 200: z.array(AlertResponse) } },
+      schema: {
+        querystring: ListAlertsQuery,
+        tags,
+        summary: 'Alerts in scope, newest first (paged: limit, offset)',
+        response: {
+          200: {
+            description: 'A page of alerts; the header X-Total-Count says how many match in all',
+            headers: { 'x-total-count': { type: 'integer', description: 'How many alerts match in all' } },
+            content: { 'application/json': { schema: z.array(AlertResponse) } },
+          },
+        },
+      },
     },
-    async (request) => services.alerts.list(actorOf(request), request.query),
+    async (request, reply) => {
+      const page = await services.alerts.listPage(actorOf(request), request.query);
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
 
   /**

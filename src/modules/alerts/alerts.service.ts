@@ -28,6 +28,7 @@ import type { AlertResponse, OpenAlertSummaryResponse } from './alerts.dto';
 import { ALERT_CHANGES, AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved, AlertUpdated } from './alerts.events';
 import {
   alertsOfRollcall,
+  countAlerts,
   dedupeKeyUsed,
   facilityCodes,
   findAlert,
@@ -352,12 +353,21 @@ export class AlertsService {
     return (await alertsOfRollcall(this.db, rollcallId)).map((a) => ({ id: a.id, rule: a.rule, severity: a.severity }));
   }
 
-  async list(actor: Actor, f: { status?: AlertStatus; facilityId?: string; rule?: string; limit: number }): Promise<AlertView[]> {
+  async list(actor: Actor, f: { status?: AlertStatus; facilityId?: string; rule?: string; limit: number; offset?: number }): Promise<AlertView[]> {
+    return (await this.listPage(actor, f)).rows;
+  }
+
+  /** A page of the alerts in scope, newest first, with how many there are in all. */
+  async listPage(
+    actor: Actor,
+    f: { status?: AlertStatus; facilityId?: string; rule?: string; limit: number; offset?: number },
+  ): Promise<{ total: number; rows: AlertView[] }> {
     requirePermission(actor, 'alerts.read');
     if (f.facilityId) requireFacility(actor, f.facilityId);
-    if (isNationalityScoped(actor)) return [];
-    const rows = await listAlerts(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
-    return rows.map((r) => presentAlert(actor, alertView(r)));
+    if (isNationalityScoped(actor)) return { total: 0, rows: [] };
+    const filter = { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined };
+    const [rows, total] = await Promise.all([listAlerts(this.db, filter), countAlerts(this.db, filter)]);
+    return { total, rows: rows.map((r) => presentAlert(actor, alertView(r))) };
   }
 
   async get(actor: Actor, id: string): Promise<AlertView> {

@@ -147,6 +147,22 @@ function rangeLabel(from: string, to: string): string {
   return `between ${from} and ${to}`;
 }
 
+/** A names score at or above this (names module, best pair of names) makes an existing record a likely duplicate. */
+export const DUPLICATE_NAME_SCORE = 0.85;
+
+/**
+ * Could two records be the same person, apart from the names? Both births must allow a common day (an unknown birth
+ * allows any) and the sexes must agree (unknown agrees with both). Pure, so the rule is tested without a database.
+ */
+export function compatibleForDuplicate(
+  a: { sex: string; birthFrom: string | null; birthTo: string | null },
+  b: { sex: string; birthFrom: string | null; birthTo: string | null },
+): boolean {
+  if (a.sex !== 'U' && b.sex !== 'U' && a.sex !== b.sex) return false;
+  if (a.birthFrom && a.birthTo && b.birthFrom && b.birthTo) return a.birthFrom <= b.birthTo && b.birthFrom <= a.birthTo;
+  return true;
+}
+
 /** Could this person be under 18 on `on`? Unknown dates count as possibly minor: protection errs on the safe side. */
 export function possiblyMinor(birth: { birthTo: string | null }, on: Date): boolean {
   if (!birth.birthTo) return true;

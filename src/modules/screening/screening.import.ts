@@ -27,12 +27,15 @@ import { isMassRemoval } from './screening.domain';
 import type { WatchlistImportResponse, WatchlistVersionDetailResponse, WatchlistVersionResponse } from './screening.dto';
 import { WatchlistVersionImported } from './screening.events';
 import type { ScreeningRuns } from './screening.runs';
+import { checkReleaseOrder } from './screening.release-order';
 
 export interface ImportInput {
   format: ListFormat;
   /** The UN XML document, or OFAC's files (sdn.csv text, alt.csv and add.csv when given). */
   content: string | OfacFiles;
   fileName?: string;
+  /** Import even a release older than the current version's (a deliberate roll-back). */
+  force?: boolean;
   /** Import even when the release removes most of the list (see isMassRemoval); recorded in the audit. */
   confirmRemoval?: boolean;
 }
@@ -75,6 +78,8 @@ export class ScreeningImport {
     let withdrawnHits = 0;
     await this.outbox.transaction(async (tx) => {
       await lockSource(tx, source);
+      const rollBack = await checkReleaseOrder(tx, source, parsed.generatedAt, input.force === true);
+      if (rollBack) parsed.warnings.push(rollBack);
       const current = await currentEntries(tx, source);
       const activeHashes = new Map([...current].filter(([, v]) => v.active).map(([ref, v]) => [ref, v.contentHash]));
       diff = diffList(
