@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from './platform/db/database';
@@ -6,9 +7,12 @@ import { createLogger, silentLogger, type Logger } from './platform/logger';
 import { buildServer } from './platform/http/server';
 import { responseCheckFrom, type ResponseCheck } from './platform/http/responses';
 import { randomToken } from './platform/ids';
+import { runningFrom } from './platform/clock';
+import { readDemoWorld, saveScenarioNow } from './platform/demo-world';
 import { createServices, type ServiceOptions, type Services } from './services';
 import { apiRoutes } from './routes';
 import { systemActor } from './modules/access';
+import { EnvironmentError } from './platform/errors';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -28,7 +32,10 @@ export async function openApp(config: AppConfig, opts: ServiceOptions = {}): Pro
     await database.close();
     throw err;
   }
-  const services = createServices(database, { logger: config.logger ?? silentLogger, dataDir: config.dataDir, ...opts });
+  // A demo world goes on in its scenario's time wherever it is opened (serve, the CLI), not on today's date.
+  const world = opts.clock ? null : await readDemoWorld(database.db).catch(() => null);
+  const clock = world?.state === 'ready' ? runningFrom(world.scenarioNow, 'scenario') : undefined;
+  const services = createServices(database, { logger: config.logger ?? silentLogger, dataDir: config.dataDir, ...opts, clock: opts.clock ?? clock });
   try {
     // derived data that migrations cannot compute in SQL (search keys of an older key version)
     await services.registry.refreshSearchKeys();
@@ -63,9 +70,39 @@ export async function bootstrapAdmin(services: Services): Promise<{ username: st
   return { username: 'admin', password };
 }
 
+function portProblem(err: unknown, port: number, host: string): EnvironmentError | null {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new EnvironmentError('serve.port_in_use', `port ${port} is in use; set PORT (or --port) or stop the other process`);
+  if (code === 'EACCES') return new EnvironmentError('serve.port_denied', `port ${port} may not be opened by this user; set PORT (or --port) to 1024 or above`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new EnvironmentError('serve.bad_host', `address ${host} is not on this machine; set --host to one of its addresses`);
+  return null;
+}
+
+/**
+ * Fails with one plain line when the port cannot be had, before the database is opened (a demo seeds for minutes
+ * first). The real listen can still lose a race; `serve` reports that the same way.
+ */
+export async function checkPortFree(port: number, host: string): Promise<void> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EnvironmentError('serve.bad_port', `port ${port} is not a port number (0-65535)`);
+  await new Promise<void>((done, fail) => {
+    const probe = createServer();
+    probe.once('error', (err) => fail(portProblem(err, port, host) ?? err));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => done()));
+  });
+}
+
 export async function serve(services: Services, opts: { port: number; host: string }): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildHttp(services, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
-  await app.listen({ port: opts.port, host: opts.host });
+  try {
+    await app.listen({ port: opts.port, host: opts.host });
+  } catch (err) {
+    const plain = portProblem(err, opts.port, opts.host);
+    if (!plain) throw err;
+    await app.close().catch(() => undefined);
+    await services.close();
+    throw plain;
+  }
   // The modules' reactions to domain events: what other processes commit (NOTIFY, and a poll as a safety net), and
   // whatever was committed but not yet delivered before this process started (a crash, a kill).
   await services.dispatcher.start({ pollMs: Number(process.env.CUSTOS_OUTBOX_POLL_MS) || 5_000 });
@@ -88,10 +125,19 @@ export async function serve(services: Services, opts: { port: number; host: stri
   services.screening.startComingOfAgeScreening(Number(process.env.CUSTOS_COMING_OF_AGE_MS) || 6 * 3_600_000);
   // Biometric galleries (decrypted templates) in memory from the start; a failure is logged, the first use retries.
   services.biometrics.start().catch((err) => services.logger.error({ err }, 'biometric galleries could not be loaded'));
+  // A demo world's scenario clock is saved as it runs, so that the next start resumes there (a kill loses seconds).
+  const saveClock =
+    services.clock.kind === 'scenario'
+      ? setInterval(() => void saveScenarioNow(services.database.db, services.clock.now()).catch(() => undefined), 10_000).unref()
+      : null;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   const close = async () => {
+    if (saveClock) {
+      clearInterval(saveClock);
+      await saveScenarioNow(services.database.db, services.clock.now()).catch(() => undefined);
+    }
     await app.close();
     await services.close();
     process.exit(0);

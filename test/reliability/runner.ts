@@ -46,11 +46,12 @@ async function buildFuzzWorld(app: TestApp): Promise<KnownIds> {
 }
 
 /**
- * The one trace a rejected request may leave on purpose: a failed sign-in is written to the audit log (who tried
- * which account, from where), since failed logins are what an intrusion looks like.
+ * The traces a rejected request may leave on purpose: a failed sign-in, and a wrong current password on a password
+ * change (a stolen session guessing), are written to the audit log, since that is what an intrusion looks like.
  */
+const AUDITED_FAILURES = new Set(['POST /api/v1/auth/login', 'POST /api/v1/auth/password']);
 function allowedTrace(op: Operation, status: number, table: string): boolean {
-  return op.key === 'POST /api/v1/auth/login' && status === 401 && (table === 'audit_log' || table === 'audit_head');
+  return AUDITED_FAILURES.has(op.key) && status === 401 && (table === 'audit_log' || table === 'audit_head');
 }
 
 export interface FuzzStats {

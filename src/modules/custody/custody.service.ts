@@ -170,7 +170,6 @@ export class CustodyService {
   async appendManyIn(tx: Db, actor: Actor, requests: AppendRequest[], opts: AppendOptions = {}): Promise<LedgerEvent[]> {
     requirePermission(actor, 'custody.append');
     if (requests.length === 0) return [];
-    const now = this.clock.now();
     {
       const personIds = [...new Set(requests.map((r) => r.personId))];
       const unitIds = [...new Set(requests.map((r) => r.unitId).filter((u): u is string => !!u))];
@@ -180,6 +179,10 @@ export class CustodyService {
       for (const f of facilityIds) await this.ports.facilities.require(tx, f);
 
       const head = await lockHead(tx, this.siteId);
+      // The time of the append is read once the site's lock is held: appends are then sealed in the order of their
+      // times, and an event without occurredAt (now) can never be older than the one appended before it. Read before
+      // the lock, a request that waited for it was judged out of order against a later request that had overtaken it.
+      const now = this.clock.now();
       const placementRows = await findPlacements(tx, personIds);
       const missing = personIds.filter((p) => !placementRows.has(p));
       if (missing.length) {

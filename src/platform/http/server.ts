@@ -8,6 +8,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { Services } from '../../services';
+import { readDemoWorld } from '../demo-world';
 import { errorBody, handleError } from './errors';
 import { makeAuthHook } from './auth';
 import { assertCleanText, parseJsonBody } from './clean-text';
@@ -84,16 +85,31 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       config: { public: true },
       schema: {
         tags: ['health'],
-        summary: 'Liveness, the database kind and the site id; no login',
+        summary: 'Liveness, the database kind, the site id, which clock the server runs on and, for a demo, what world it is; no login',
         security: [],
-        response: { 200: z.object({ ok: z.literal(true), database: z.string(), site: z.string() }) },
+        response: {
+          200: z.object({
+            ok: z.literal(true),
+            database: z.string(),
+            site: z.string(),
+            clock: z.enum(['real', 'scenario']).describe('scenario: a demo replaying 2026 on its own clock'),
+            now: z.string().describe("the server's time (ISO 8601)"),
+            demo: z.object({ label: z.string(), scale: z.string(), seed: z.number().int(), ready: z.boolean() }).nullable(),
+          }),
+        },
       },
     },
-    async () => ({
-      ok: true as const,
-      database: opts.services.database.kind,
-      site: opts.services.siteId,
-    }),
+    async () => {
+      const world = await readDemoWorld(opts.services.database.db);
+      return {
+        ok: true as const,
+        database: opts.services.database.kind,
+        site: opts.services.siteId,
+        clock: opts.services.clock.kind ?? 'real',
+        now: opts.services.clock.now().toISOString(),
+        demo: world ? { label: world.label, scale: world.scale, seed: world.seed, ready: world.state === 'ready' } : null,
+      };
+    },
   );
 
   await app.register(
@@ -102,7 +118,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         'onRequest',
         makeAuthHook(
           (token, purpose) => opts.services.access.authenticate(token, purpose),
-          (actor, permission) => opts.services.access.authorise(actor, permission),
+          (actor, permission, route) => opts.services.access.authorise(actor, permission, route),
         ),
       );
       for (const plugin of opts.routes) await api.register(plugin, { services: opts.services });
