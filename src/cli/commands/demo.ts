@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'random seed: the same seed gives the same world and the same ledger', '1')
     .option(
       '--until <date>',
-      `replay the timeline to the end of this day (YYYY-MM-DD, from ${TIMELINE_START.slice(0, 10)}) or to an instant; default: after the airlift`,
+      `replay the timeline to the end of this day (YYYY-MM-DD, from ${TIMELINE_START.slice(0, 10)}) or to an instant; default: the collapse and the first airlift flights`,
       DEMO_UNTIL,
     )
     .option('--speed <x>', 'replay speed: simulated seconds per real second (default: as fast as possible)')

@@ -127,6 +127,10 @@ export async function insertHousehold(tx: Db, row: HouseholdRow): Promise<void> 
   await tx.insert(households).values(row);
 }
 
+export async function insertHouseholds(tx: Db, rows: HouseholdRow[]): Promise<void> {
+  if (rows.length) await tx.insert(households).values(rows);
+}
+
 export async function findHousehold(db: Db, id: string): Promise<HouseholdRow | undefined> {
   const [row] = await db.select().from(households).where(eq(households.id, id));
   return row;

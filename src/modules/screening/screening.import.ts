@@ -26,12 +26,15 @@ import {
 import type { WatchlistImportResponse, WatchlistVersionDetailResponse, WatchlistVersionResponse } from './screening.dto';
 import { WatchlistVersionImported } from './screening.events';
 import type { ScreeningRuns } from './screening.runs';
+import { checkReleaseOrder } from './screening.release-order';
 
 export interface ImportInput {
   format: ListFormat;
   /** The UN XML document, or OFAC's files (sdn.csv text, alt.csv and add.csv when given). */
   content: string | OfacFiles;
   fileName?: string;
+  /** Import even a release older than the current version's (a deliberate roll-back). */
+  force?: boolean;
 }
 
 export type VersionView = z.output<typeof WatchlistVersionResponse>;
@@ -72,6 +75,8 @@ export class ScreeningImport {
     let withdrawnHits = 0;
     await this.outbox.transaction(async (tx) => {
       await lockSource(tx, source);
+      const rollBack = await checkReleaseOrder(tx, source, parsed.generatedAt, input.force === true);
+      if (rollBack) parsed.warnings.push(rollBack);
       const current = await currentEntries(tx, source);
       const activeHashes = new Map([...current].filter(([, v]) => v.active).map(([ref, v]) => [ref, v.contentHash]));
       diff = diffList(

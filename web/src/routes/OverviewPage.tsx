@@ -2,7 +2,7 @@ import { lazy, Suspense, useMemo, type MouseEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Anchor, Badge, Button, Grid, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { api, bearerToken, download, type StatusReport } from '../lib/api';
-import { num, shortTime, STATUS_COLOR } from '../lib/format';
+import { longDate, num, shortTime, STATUS_COLOR } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
@@ -44,6 +44,13 @@ export default function OverviewPage() {
   const alerts = useOpenAlerts();
 
   const figures = useMemo(() => history.data ?? new Map<string, FacilityFigures>(), [history.data]);
+  // What the charts span: every roll call of every facility, so that a reader sees they start before the collapse.
+  const chartRange = useMemo(() => {
+    const points = [...figures.values()].flatMap((f) => f.series.map((p) => p.at)).sort();
+    return points.length
+      ? { count: new Set([...figures.values()].flatMap((f) => f.series.map((p) => p.rollcallId))).size, first: points[0]!, last: points.at(-1)! }
+      : null;
+  }, [figures]);
   const last = useMemo(() => {
     const m = new Map<string, CombinedFigures>();
     for (const [id, f] of figures) if (f.latest) m.set(id, f.latest);
@@ -196,6 +203,13 @@ export default function OverviewPage() {
               <Suspense fallback={<Skeleton h={260} />}>{r && <DeltaChart figures={figures} report={r} />}</Suspense>
             </Panel>
           </Grid.Col>
+          {chartRange && (
+            <Grid.Col span={12}>
+              <Text size="xs" c="dimmed" data-testid="chart-range">
+                {num(chartRange.count)} roll calls from {longDate(chartRange.first)} to {longDate(chartRange.last)}
+              </Text>
+            </Grid.Col>
+          )}
         </Grid>
       )}
 

@@ -12,6 +12,7 @@ import {
   HIT_STATUS_COLOR,
   SOURCE_LABEL,
   statusesOf,
+  triggerText,
   versionLabel,
   type Hit,
   type HitDetail,
@@ -66,7 +67,7 @@ export default function ScreeningPage() {
     },
   });
   // Withdrawals and removals name the list release by its id: the versions give it a file name and a date.
-  const needsVersions = (hits.data ?? []).some((h) => h.withdrawal !== null || h.entry.removedIn !== null);
+  const needsVersions = (hits.data ?? []).some((h) => h.withdrawal !== null || h.entry.removedIn !== null || h.trigger.startsWith('list_update:'));
   const versions = useQuery({
     queryKey: ['watchlists'],
     queryFn: () => api<WatchlistVersion[]>('/watchlists'),
@@ -200,7 +201,7 @@ function HitCard({
             </Text>
           )}
           <Text size="xs" c="dimmed">
-            Found {dateTime(h.createdAt)} ({h.trigger})
+            Found {dateTime(h.createdAt)} <span data-testid="hit-trigger">{triggerText(h.trigger, h.personName, versionById)}</span>
           </Text>
           {h.decision && (
             <Text size="sm" data-testid="hit-decision">
