@@ -31,15 +31,17 @@ export interface DemoServer {
 }
 
 /**
- * The world of `npm start`: the al-Hol scenario (small scale) seeded and replayed on the scenario clock, which then
- * runs live from 21 January 2026, so the server's time is months away from the browser's, as in the demo.
+ * The world of `npm start`: the al-Hol scenario (small scale, or smaller with a divisor) seeded and replayed on the
+ * scenario clock, which then runs live from where the replay stopped, so the server's time is months away from the
+ * browser's, as in the demo.
  */
-export async function startDemoServer(): Promise<DemoServer> {
+export async function startDemoServer(opts: { divisor?: number; until?: string } = {}): Promise<DemoServer> {
   const database = await openDatabase({ dataDir: 'memory://' });
   await migrate(database);
   const clock = new ScenarioClock(SEED_START);
   const services = createServices(database, { clock, ids: scenarioIds(clock, 1) });
-  await seedDemo(services, clock, { scale: 'small', seed: 1 });
+  // By default the world of the demo before it ran to March (the day after the collapse): these tests look at people.
+  await seedDemo(services, clock, { scale: 'small', seed: 1, divisor: opts.divisor, until: opts.until ?? '2026-01-21' });
   clock.goLive();
   const http = await buildHttp(services, { logger: false, responseCheck: 'strict' });
   await http.listen({ port: 0, host: '127.0.0.1' });

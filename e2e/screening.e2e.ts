@@ -114,6 +114,11 @@ describe('the screening review screen', () => {
     await expect(cards.count()).resolves.toBe(2);
     const first = page.locator(`[data-testid=hit-card][data-hit-id="${hitIds[0]}"]`);
     await expect(first.getByTestId('hit-person').textContent()).resolves.toMatch(/al-Zuba.di .*and.* KHALID YASIN/i);
+    // What found the candidate, in words (the person's enrolment, or the list release by name), never a raw trigger id.
+    for (const trigger of await cards.getByTestId('hit-trigger').allTextContents()) {
+      expect(trigger).toMatch(/^when .*al-Zuba.di was enrolled$|^by the UN consolidated list release /);
+      expect(trigger).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}|list_update|enrolment/);
+    }
     await first.getByTestId('hit-entry-toggle').click();
     await first.getByTestId('hit-entry').getByText('QDi.990').waitFor();
     await shot(page, '20-screening-1024', true);

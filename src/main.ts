@@ -7,6 +7,8 @@ import { createLogger, silentLogger, type Logger } from './platform/logger';
 import { buildServer } from './platform/http/server';
 import { responseCheckFrom, type ResponseCheck } from './platform/http/responses';
 import { randomToken } from './platform/ids';
+import { runningFrom } from './platform/clock';
+import { readDemoWorld, saveScenarioNow } from './platform/demo-world';
 import { createServices, type ServiceOptions, type Services } from './services';
 import { apiRoutes } from './routes';
 import { systemActor } from './modules/access';
@@ -30,7 +32,10 @@ export async function openApp(config: AppConfig, opts: ServiceOptions = {}): Pro
     await database.close();
     throw err;
   }
-  const services = createServices(database, { logger: config.logger ?? silentLogger, dataDir: config.dataDir, ...opts });
+  // A demo world goes on in its scenario's time wherever it is opened (serve, the CLI), not on today's date.
+  const world = opts.clock ? null : await readDemoWorld(database.db).catch(() => null);
+  const clock = world?.state === 'ready' ? runningFrom(world.scenarioNow, 'scenario') : undefined;
+  const services = createServices(database, { logger: config.logger ?? silentLogger, dataDir: config.dataDir, ...opts, clock: opts.clock ?? clock });
   try {
     // derived data that migrations cannot compute in SQL (search keys of an older key version)
     await services.registry.refreshSearchKeys();
@@ -120,10 +125,19 @@ export async function serve(services: Services, opts: { port: number; host: stri
   services.screening.startComingOfAgeScreening(Number(process.env.CUSTOS_COMING_OF_AGE_MS) || 6 * 3_600_000);
   // Biometric galleries (decrypted templates) in memory from the start; a failure is logged, the first use retries.
   services.biometrics.start().catch((err) => services.logger.error({ err }, 'biometric galleries could not be loaded'));
+  // A demo world's scenario clock is saved as it runs, so that the next start resumes there (a kill loses seconds).
+  const saveClock =
+    services.clock.kind === 'scenario'
+      ? setInterval(() => void saveScenarioNow(services.database.db, services.clock.now()).catch(() => undefined), 10_000).unref()
+      : null;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   const close = async () => {
+    if (saveClock) {
+      clearInterval(saveClock);
+      await saveScenarioNow(services.database.db, services.clock.now()).catch(() => undefined);
+    }
     await app.close();
     await services.close();
     process.exit(0);

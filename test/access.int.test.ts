@@ -222,7 +222,9 @@ for (const target of await targets()) {
       expect(right.statusCode).toBe(429);
       expect(right.headers['retry-after']).toBeDefined();
       const audit = await app.services.audit.list(adminActor, { action: 'auth.login_failed', limit: 50 });
-      expect(audit.length).toBeGreaterThanOrEqual(10);
+      // Attempts refused by the limiter are not checked, so only the checked failures are audited (issue 14: a
+      // progressive delay per name and address after five).
+      expect(audit.length).toBeGreaterThanOrEqual(5);
     });
 
     it('passwords are stored as argon2id hashes', async () => {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { bootstrapAdmin, checkPortFree, configFromOptions, openApp, serve } from '../../main';
+import { HalfBuiltDemoError } from '../../demo/demo-seed';
+import { readDemoWorld } from '../../platform/demo-world';
 
 export function register(program: Command): void {
   program
@@ -11,6 +13,14 @@ export function register(program: Command): void {
     .action(async (opts: { port: string; host: string; data: string }) => {
       await checkPortFree(Number(opts.port), opts.host);
       const services = await openApp(configFromOptions(opts));
+      // A demo seed killed midway leaves a world without some of its people: serving it would show wrong counts.
+      const demo = await readDemoWorld(services.database.db);
+      if (demo?.state === 'seeding') {
+        await services.close();
+        process.stderr.write(`${new HalfBuiltDemoError(demo).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       const admin = await bootstrapAdmin(services);
       if (admin) {
         process.stdout.write(

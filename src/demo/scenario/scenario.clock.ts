@@ -9,6 +9,7 @@ import { seededIds } from './scenario.random';
  */
 export class ScenarioClock extends FakeClock {
   private liveFrom: { base: number; real: number } | null = null;
+  readonly kind = 'scenario' as const;
 
   override now(): Date {
     if (this.liveFrom) return new Date(this.liveFrom.base + (Date.now() - this.liveFrom.real));
@@ -17,6 +18,12 @@ export class ScenarioClock extends FakeClock {
 
   goLive(): void {
     this.liveFrom = { base: super.now().getTime(), real: Date.now() };
+  }
+
+  /** A demo world served again: live from the scenario time it had reached (saved in demo_world), not from today. */
+  resumeAt(at: Date): void {
+    super.set(at);
+    this.goLive();
   }
 
   get live(): boolean {

@@ -93,10 +93,11 @@ export async function seedWorld(
   const HOUSEHOLDS = 250;
   for (let h = 0; h < plan.households.length; h += HOUSEHOLDS) {
     const chunk = plan.households.slice(h, h + HOUSEHOLDS);
-    for (const hh of chunk) {
-      const made = await services.registry.createHousehold(actor, { label: hh.label, facilityId: facilityIds.get(hh.facility) });
-      householdIds[hh.key] = made.id;
-    }
+    const made = await services.registry.createHouseholds(
+      actor,
+      chunk.map((hh) => ({ label: hh.label, facilityId: facilityIds.get(hh.facility) })),
+    );
+    chunk.forEach((hh, i) => (householdIds[hh.key] = made[i]!.id));
     const members = chunk.flatMap((hh) => hh.members.map((k) => plan.persons[k]!));
     await enrol(members.filter((p) => p.group === 'camp_adult'));
     await enrol(members.filter((p) => p.group === 'camp_child'));

@@ -125,10 +125,17 @@ export const SearchPersonsQuery = z.object({
   facilityId: z.uuid().optional(),
   status: z.string().max(40).optional(),
   nationality: iso3.optional(),
+  /** Persons placed in this unit now: with `status=on_roll`, a block's manifest. */
+  unitId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(25),
+  /** Skip this many (paging); the header `X-Total-Count` says how many there are. */
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /** `csv`: every person the filters select (not a page) as a CSV file, names included; audited as an export. */
+  format: z.enum(['json', 'csv']).default('json'),
   purpose: z.string().max(100).optional(),
 });
-export type SearchPersonsInput = z.infer<typeof SearchPersonsQuery>;
+/** What the service takes: paging and format have defaults (callers other than the route leave them out). */
+export type SearchPersonsInput = Omit<z.infer<typeof SearchPersonsQuery>, 'offset' | 'format'> & { offset?: number; format?: 'json' | 'csv' };
 
 export const PersonParams = z.object({ id: z.uuid() });
 
@@ -193,7 +200,11 @@ export const PersonResponse = z.object({
   distinguishingMarks: z.array(z.string()),
   householdId: z.string().nullable(),
   registeredFacilityId: z.string().nullable(),
-  relations: z.array(z.object({ kind: z.string(), personId: z.string(), name: z.string().nullable() })),
+  /**
+   * The record's relations. A relative outside the reader's scope is shown by the kind of relation only
+   * (`inScope: false`, `personId` and `name` null): their id and name belong to a record the reader may not open.
+   */
+  relations: z.array(z.object({ kind: z.string(), personId: z.string().nullable(), name: z.string().nullable(), inScope: z.boolean() })),
   placement: PlacementResponse.nullable(),
   notes: z.string().nullable(),
   version: count,

@@ -61,9 +61,30 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
     '/persons',
     {
       config: { permission: 'persons.read' },
-      schema: { querystring: SearchPersonsQuery, tags, summary: 'Fuzzy search by name across scripts', response: { 200: z.array(PersonSummaryResponse) } },
+      schema: {
+        querystring: SearchPersonsQuery,
+        tags,
+        summary: 'Fuzzy search by name across scripts, or a list by facility, unit, status, nationality; paged, or a CSV export',
+        response: {
+          200: {
+            description:
+              'A page of persons; the header X-Total-Count says how many match in all (with a name: among the ranked candidates). With format=csv every match as a CSV file (audited as an export)',
+            headers: { 'x-total-count': { type: 'integer', description: 'How many persons match in all' } },
+            content: { 'application/json': { schema: z.array(PersonSummaryResponse) }, 'text/csv': { schema: z.string() } },
+          },
+        },
+      },
     },
-    async (request) => services.registry.search(actorOf(request), request.query),
+    async (request, reply) => {
+      const actor = actorOf(request);
+      if (request.query.format === 'csv') {
+        const { csv } = await services.registry.exportCsv(actor, request.query);
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="custos-persons.csv"').send(csv);
+      }
+      const page = await services.registry.searchPage(actor, request.query);
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
 
   r.get(

@@ -2,9 +2,10 @@ import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
+import { csvLines } from '../../platform/csv';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
-import { requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
+import { canSeePerson, isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import { PersonChanged } from './registry.events';
 import type { PlacementSummary, RegistryPorts } from './registry.ports';
@@ -43,12 +44,15 @@ import {
   householdMembers,
   insertDocument,
   insertHousehold,
+  insertHouseholds,
   insertName,
   insertPersons,
   insertRelation,
   loadAggregates,
   nextNameOrdinal,
   primaryNames,
+  countPersons,
+  placeCodes,
   searchPersonIds,
   staleSearchKeys,
   updateSearchKeys,
@@ -69,6 +73,9 @@ export type HouseholdDetail = z.output<typeof HouseholdDetailResponse>;
 /** How many trigram candidates a name search ranks: this many times the page asked for, at most the maximum. */
 const SEARCH_CANDIDATES_FACTOR = 4;
 const SEARCH_CANDIDATES_MAX = 400;
+/** An export larger than this is refused: narrow the filters (a whole region in one file helps nobody). */
+const EXPORT_MAX = 100_000;
+const EXPORT_CHUNK = 2000;
 
 /**
  * Orders search candidates by the names module's score of the query against the best of each person's names (all
@@ -329,11 +336,38 @@ export class RegistryService {
       nationalities: aggregate.nationalities.map((n) => n.country),
     });
     const relatedIds = aggregate.relations.map((r) => (r.personId === id ? r.relatedPersonId : r.personId));
-    const names = await primaryNames(db, relatedIds);
-    return this.view(aggregate, placement, names);
+    // A relative's name and id are part of the relative's record: shown only when the reader may see that record.
+    const visible = await this.inScopeAmong(db, actor, relatedIds);
+    const names = await primaryNames(
+      db,
+      relatedIds.filter((r) => visible.has(r)),
+    );
+    return this.view(aggregate, placement, names, visible);
   }
 
-  private view(a: PersonAggregate, placement: PlacementSummary | null, relatedNames: Map<string, string>): PersonView {
+  /**
+   * Which of these persons the actor may see (the rule of `loadInScope`, for many at once): every one of them for an
+   * actor without scope; unknown ids are left out. For other services (custody checks scope before any state check).
+   */
+  async inScopeAmong(db: Db, actor: Actor, ids: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Set();
+    const aggregates = await loadAggregates(db, unique);
+    if (!isFacilityScoped(actor) && !isNationalityScoped(actor)) return new Set(aggregates.keys());
+    const placements = await this.ports.placements(db, [...aggregates.keys()]);
+    const seen = new Set<string>();
+    for (const [pid, a] of aggregates) {
+      const placement = placements.get(pid);
+      const person = {
+        facilityIds: [placement?.facilityId ?? null, placement?.destinationFacilityId ?? null, a.person.registeredFacilityId],
+        nationalities: a.nationalities.map((n) => n.country),
+      };
+      if (canSeePerson(actor, person)) seen.add(pid);
+    }
+    return seen;
+  }
+
+  private view(a: PersonAggregate, placement: PlacementSummary | null, relatedNames: Map<string, string>, visible: ReadonlySet<string>): PersonView {
     const p = a.person;
     const now = this.clock.now();
     return {
@@ -375,7 +409,9 @@ export class RegistryService {
         const other = outgoing ? r.relatedPersonId : r.personId;
         // Stored as "personId <kind> relatedPersonId"; from the related side the relation reads inversely.
         const kind = outgoing ? r.kind : (INVERSE_RELATION[r.kind as RelationKind] ?? r.kind);
-        return { kind, personId: other, name: relatedNames.get(other) ?? null };
+        // A relative outside the reader's scope: the kind of relation only, neither id nor name (see docs, Scope).
+        if (!visible.has(other)) return { kind, personId: null, name: null, inScope: false };
+        return { kind, personId: other, name: relatedNames.get(other) ?? null, inScope: true };
       }),
       placement,
       notes: p.notes,
@@ -404,48 +440,164 @@ export class RegistryService {
   }
 
   async search(actor: Actor, input: SearchPersonsInput): Promise<PersonSummary[]> {
+    return (await this.searchPage(actor, input)).rows;
+  }
+
+  /**
+   * A page of the persons the filters (and a name) select, with how many there are in all (`total`). Without a name,
+   * the total is exact; with one, it is the number of matches found among the ranked candidates (at most 400).
+   */
+  async searchPage(actor: Actor, input: SearchPersonsInput): Promise<{ total: number; rows: PersonSummary[] }> {
     requirePermission(actor, 'persons.read');
     const key = input.q ? nameSearchKey(input.q) : undefined;
+    const offset = input.offset ?? 0;
     return this.db.transaction(async (tx) => {
-      // the trigram index finds candidates (several times the page, so that the ranking has room to work); the names
-      // module's comparison of the query with each of a candidate's names ranks them
-      const candidates = await searchPersonIds(tx, {
-        key,
+      const filter = {
         facilityId: input.facilityId,
+        unitId: input.unitId,
         status: input.status,
         nationality: input.nationality,
-        limit: key ? Math.min(SEARCH_CANDIDATES_MAX, input.limit * SEARCH_CANDIDATES_FACTOR) : input.limit,
         facilityIds: actor.facilityIds,
         nationalities: actor.nationalities,
-      });
-      const candidateIds = candidates.map((h) => h.id);
-      const aggregates = await loadAggregates(tx, candidateIds);
-      const hits = input.q ? rankByName(input.q, candidates, aggregates).slice(0, input.limit) : candidates;
+      };
+      let hits: { id: string; score: number }[];
+      let total: number;
+      let aggregates: Map<string, PersonAggregate>;
+      if (key) {
+        // the trigram index finds candidates (several times the page, so that the ranking has room to work); the
+        // names module's comparison of the query with each of a candidate's names ranks them
+        const candidates = await searchPersonIds(tx, {
+          ...filter,
+          key,
+          limit: Math.min(SEARCH_CANDIDATES_MAX, (offset + input.limit) * SEARCH_CANDIDATES_FACTOR),
+        });
+        aggregates = await loadAggregates(
+          tx,
+          candidates.map((h) => h.id),
+        );
+        const ranked = rankByName(input.q!, candidates, aggregates);
+        total = ranked.length;
+        hits = ranked.slice(offset, offset + input.limit);
+      } else {
+        // one after the other: a transaction is one connection
+        hits = await searchPersonIds(tx, { ...filter, limit: input.limit, offset });
+        total = await countPersons(tx, filter);
+        aggregates = await loadAggregates(
+          tx,
+          hits.map((h) => h.id),
+        );
+      }
       const ids = hits.map((h) => h.id);
-      const placements = await this.ports.placements(tx, ids);
       await this.audit.record(tx, actor, {
         action: 'person.search',
         subjectType: 'person',
-        details: { q: input.q ?? null, filters: { facilityId: input.facilityId, status: input.status }, resultIds: ids },
+        details: { q: input.q ?? null, filters: { facilityId: input.facilityId, unitId: input.unitId, status: input.status }, offset, total, resultIds: ids },
       });
-      return hits.map((h) => {
-        const a = aggregates.get(h.id)!;
-        const pl = placements.get(h.id);
-        return {
-          id: h.id,
-          name: a.names[0]?.fullName ?? '',
-          otherNames: a.names.slice(1, 6).map((n) => n.fullName),
-          sex: a.person.sex,
-          birthDate: a.person.birthDate,
-          birthPrecision: a.person.birthPrecision,
-          birthLabel: birthLabel({ date: a.person.birthDate, precision: a.person.birthPrecision, from: a.person.birthFrom, to: a.person.birthTo }),
-          nationalities: a.nationalities.map((n) => n.country),
-          status: pl?.status ?? 'registered',
-          facilityId: pl?.facilityId ?? null,
-          unitId: pl?.unitId ?? null,
-          score: Math.round(h.score * 1000) / 1000,
-        };
+      return { total, rows: await this.summaries(tx, hits, aggregates) };
+    });
+  }
+
+  private async summaries(tx: Db, hits: readonly { id: string; score: number }[], aggregates: Map<string, PersonAggregate>): Promise<PersonSummary[]> {
+    const placements = await this.ports.placements(
+      tx,
+      hits.map((h) => h.id),
+    );
+    return hits.map((h) => {
+      const a = aggregates.get(h.id)!;
+      const pl = placements.get(h.id);
+      return {
+        id: h.id,
+        name: a.names[0]?.fullName ?? '',
+        otherNames: a.names.slice(1, 6).map((n) => n.fullName),
+        sex: a.person.sex,
+        birthDate: a.person.birthDate,
+        birthPrecision: a.person.birthPrecision,
+        birthLabel: birthLabel({ date: a.person.birthDate, precision: a.person.birthPrecision, from: a.person.birthFrom, to: a.person.birthTo }),
+        nationalities: a.nationalities.map((n) => n.country),
+        status: pl?.status ?? 'registered',
+        facilityId: pl?.facilityId ?? null,
+        unitId: pl?.unitId ?? null,
+        score: Math.round(h.score * 1000) / 1000,
+      };
+    });
+  }
+
+  /**
+   * Every person the filters (and a name) select, as CSV with names, for those who may read person records (the
+   * police asking who walked out). It is a read of each of those records: audited as one export with the actor's
+   * purpose and every id, in the transaction that reads them.
+   */
+  async exportCsv(actor: Actor, input: SearchPersonsInput): Promise<{ csv: string; count: number }> {
+    requirePermission(actor, 'persons.read');
+    const key = input.q ? nameSearchKey(input.q) : undefined;
+    return this.db.transaction(async (tx) => {
+      const filter = {
+        facilityId: input.facilityId,
+        unitId: input.unitId,
+        status: input.status,
+        nationality: input.nationality,
+        facilityIds: actor.facilityIds,
+        nationalities: actor.nationalities,
+      };
+      let hits: { id: string; score: number }[];
+      if (key) {
+        const candidates = await searchPersonIds(tx, { ...filter, key, limit: SEARCH_CANDIDATES_MAX });
+        hits = rankByName(
+          input.q!,
+          candidates,
+          await loadAggregates(
+            tx,
+            candidates.map((h) => h.id),
+          ),
+        );
+      } else {
+        const total = await countPersons(tx, filter);
+        if (total > EXPORT_MAX) {
+          throw new ValidationError('registry.export_too_large', `${total} persons match; an export holds at most ${EXPORT_MAX}: narrow the filters`, {
+            total,
+            max: EXPORT_MAX,
+          });
+        }
+        hits = await searchPersonIds(tx, { ...filter, limit: EXPORT_MAX, offset: 0 });
+      }
+      const rows: PersonSummary[] = [];
+      for (let i = 0; i < hits.length; i += EXPORT_CHUNK) {
+        const chunk = hits.slice(i, i + EXPORT_CHUNK);
+        const aggregates = await loadAggregates(
+          tx,
+          chunk.map((h) => h.id),
+        );
+        rows.push(...(await this.summaries(tx, chunk, aggregates)));
+      }
+      const codes = await placeCodes(tx, [...new Set(rows.flatMap((r) => [r.facilityId, r.unitId]).filter((x): x is string => !!x))]);
+      await this.audit.record(tx, actor, {
+        action: 'person.export',
+        subjectType: 'person',
+        details: {
+          format: 'csv',
+          q: input.q ?? null,
+          filters: { facilityId: input.facilityId, unitId: input.unitId, status: input.status, nationality: input.nationality },
+          count: rows.length,
+          resultIds: rows.map((r) => r.id),
+        },
       });
+      const csv = csvLines(
+        ['person_id', 'name', 'other_names', 'sex', 'birth', 'birth_date', 'birth_precision', 'nationalities', 'status', 'facility', 'unit'],
+        rows.map((r) => [
+          r.id,
+          r.name,
+          r.otherNames.join(' | '),
+          r.sex,
+          r.birthLabel,
+          r.birthDate,
+          r.birthPrecision,
+          r.nationalities.join(' '),
+          r.status,
+          r.facilityId ? (codes.get(r.facilityId) ?? r.facilityId) : '',
+          r.unitId ? (codes.get(r.unitId) ?? r.unitId) : '',
+        ]),
+      );
+      return { csv, count: rows.length };
     });
   }
 
@@ -561,6 +713,29 @@ export class RegistryService {
       await this.audit.record(tx, actor, { action: 'household.create', subjectType: 'household', subjectId: row.id, details: input });
     });
     return { id: row.id, label: row.label, facilityId: row.facilityId };
+  }
+
+  /**
+   * Households in one transaction, all or none, one audit entry each: bulk enrolment (the demo seed makes thousands,
+   * and one transaction per household was a third of its time).
+   */
+  async createHouseholds(actor: Actor, inputs: { label: string; facilityId?: string }[]): Promise<HouseholdView[]> {
+    requirePermission(actor, 'persons.write');
+    for (const input of inputs) if (input.facilityId) requireFacility(actor, input.facilityId);
+    const now = this.clock.now();
+    const rows = inputs.map((input) => ({ id: this.ids.next(), label: input.label, facilityId: input.facilityId ?? null, createdAt: now }));
+    await this.db.transaction(async (tx) => {
+      for (const facilityId of new Set(rows.map((r) => r.facilityId).filter((f): f is string => f !== null))) {
+        if (!(await this.ports.facilityExists(tx, facilityId))) throw new ValidationError('registry.unknown_facility', `No facility ${facilityId}`);
+      }
+      await insertHouseholds(tx, rows);
+      await this.audit.record(
+        tx,
+        actor,
+        rows.map((row, i) => ({ action: 'household.create', subjectType: 'household', subjectId: row.id, details: inputs[i]! })),
+      );
+    });
+    return rows.map((row) => ({ id: row.id, label: row.label, facilityId: row.facilityId }));
   }
 
   async household(actor: Actor, id: string): Promise<HouseholdDetail> {

@@ -91,7 +91,8 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
   for (const d of dots) placed.push({ x0: d.p[0] - d.r, y0: d.p[1] - d.r, x1: d.p[0] + d.r, y1: d.p[1] + d.r });
   const labelAt = new Map<string, { dx: number; dy: number; anchor: 'start' | 'end' | 'middle' } | null>();
   for (const d of [...dots].sort((a, b) => b.f.population - a.f.population)) {
-    const w = Math.max(d.f.code.length * 9, labelLine(d.f).length * 7) + 4;
+    // Widths estimated on the generous side (bold capitals at 14 px, figures at 12 px): a clash is worse than a gap.
+    const w = Math.max(d.f.code.length * 11, labelLine(d.f).length * 7.5) + 6;
     const h = 30;
     const options = [
       { dx: d.r + 4, dy: -2, anchor: 'start' as const, box: [d.r + 2, -16, d.r + 2 + w, -16 + h] },
@@ -141,7 +142,6 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
             const p = projection([f.longitude, f.latitude]);
             if (!p) return null;
             const r = radius(f.population);
-            const at = labelAt.get(f.id);
             const alarm = f.openAlerts > 0 || (f.delta ?? 0) > 0;
             const label = `${f.name}: ${num(f.population)} on roll${f.delta !== null ? `, Delta ${num(f.delta)}` : ''}, ${f.openAlerts} open alerts`;
             return (
@@ -166,19 +166,26 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
                   stroke={alarm ? '#c92a2a' : f.population === 0 ? '#868e96' : '#087f5b'}
                   strokeWidth={1.5}
                 />
-                {at && (
-                  <g aria-hidden="true">
-                    <text x={at.dx} y={at.dy} textAnchor={at.anchor} fontSize={14} fontWeight={700} fill="#212529">
-                      {f.code}
-                    </text>
-                    <text x={at.dx} y={at.dy + 15} textAnchor={at.anchor} fontSize={12} fill="#343a40">
-                      {labelLine(f)}
-                    </text>
-                  </g>
-                )}
               </g>
             );
           })}
+      </g>
+      {/* Labels above every dot (drawn last): a smaller facility's dot must not hide a bigger one's name. */}
+      <g aria-hidden="true" style={{ pointerEvents: 'none' }}>
+        {dots.map(({ f, p }) => {
+          const at = labelAt.get(f.id);
+          if (!at) return null;
+          return (
+            <g key={f.id} transform={`translate(${p[0]},${p[1]})`} data-testid={`map-label-${f.code}`} className="map-label">
+              <text x={at.dx} y={at.dy} textAnchor={at.anchor} fontSize={14} fontWeight={700} fill="#212529">
+                {f.code}
+              </text>
+              <text x={at.dx} y={at.dy + 15} textAnchor={at.anchor} fontSize={12} fill="#343a40">
+                {labelLine(f)}
+              </text>
+            </g>
+          );
+        })}
       </g>
     </svg>
   );

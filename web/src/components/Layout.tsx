@@ -5,8 +5,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api, setBearer, type Permission } from '../lib/api';
 import { useRouter } from '../lib/router';
 import { markSignedIn, useSession } from '../lib/session';
-import { useFacilityNames } from '../lib/queries';
-import { roleLabel } from '../lib/format';
+import { useFacilityNames, useHealth } from '../lib/queries';
+import { dateTime, roleLabel } from '../lib/format';
 import { LiveAlertsContext, useAlertStream, useOpenAlertCount } from '../features/alerts/alerts.queries';
 import type { Alert } from '../lib/api';
 
@@ -40,6 +40,7 @@ export function Layout({ children }: { children: ReactNode }) {
     if (a.status === 'open') setFresh((s) => new Set(s).add(a.id));
   }, []);
   const streamState = useAlertStream(onAlert);
+  const health = useHealth().data;
 
   const scope = [
     session.facilityIds.length ? session.facilityIds.map((id) => facilities.get(id)?.name ?? 'facility').join(', ') : null,
@@ -66,6 +67,19 @@ export function Layout({ children }: { children: ReactNode }) {
             <Title order={2} size="h4" c="teal.9">
               Custos
             </Title>
+            {health?.demo && (
+              // A scaled demo must never pass for the real camp, nor its 2026 clock for today.
+              <Tooltip label={`A demo world (seed ${health.demo.seed}), replayed through the real ledger; its clock runs on from the scenario's time`}>
+                <Badge color="grape" variant="light" size="lg" style={{ textTransform: 'none' }} data-testid="demo-label">
+                  Demo: {health.demo.label}
+                </Badge>
+              </Tooltip>
+            )}
+            {health?.clock === 'scenario' && (
+              <Text size="xs" c="dimmed" visibleFrom="md" data-testid="server-clock">
+                scenario time {dateTime(health.now)}
+              </Text>
+            )}
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Stack gap={0} align="flex-end">

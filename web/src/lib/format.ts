@@ -7,6 +7,13 @@ export const dateTime = (iso: string | null | undefined): string => {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 };
 
+/** `5 Jan 2026`: a day, with its year (the demo's world is in 2026, whatever today is). */
+export const longDate = (iso: string | null | undefined): string => {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+};
+
 export const shortTime = (iso: string | null | undefined): string => {
   if (!iso) return '–';
   const d = new Date(iso);
@@ -55,6 +62,25 @@ export const EVENT_LABEL: Record<string, string> = {
 };
 
 export const eventLabel = (t: string): string => EVENT_LABEL[t] ?? t;
+
+/** Each custody event in the colour of the status it leads to: an unaccounted person is never drawn like a present one. */
+export const EVENT_COLOR: Record<string, string> = {
+  ADMITTED: STATUS_COLOR.in_custody!,
+  MOVED: 'cyan',
+  TRANSFER_DEPARTED: STATUS_COLOR.in_transit!,
+  TRANSFER_ARRIVED: STATUS_COLOR.in_custody!,
+  TEMPORARY_OUT: STATUS_COLOR.temporarily_out!,
+  RETURNED: STATUS_COLOR.in_custody!,
+  RELEASED: STATUS_COLOR.released!,
+  REPATRIATED: STATUS_COLOR.repatriated!,
+  ESCAPED: STATUS_COLOR.escaped!,
+  RECAPTURED: STATUS_COLOR.in_custody!,
+  DECEASED: STATUS_COLOR.deceased!,
+  UNACCOUNTED: STATUS_COLOR.unaccounted!,
+  ACCOUNTED: STATUS_COLOR.in_custody!,
+};
+
+export const eventColor = (t: string): string => EVENT_COLOR[t] ?? 'gray';
 
 /** True when a text is mostly Arabic script (rendered right to left). */
 export const isArabic = (s: string): boolean => /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/.test(s);

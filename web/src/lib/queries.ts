@@ -10,3 +10,26 @@ export function useFacilityNames(): Map<string, Facility> {
   const { data } = useFacilities();
   return new Map((data ?? []).map((f) => [f.id, f]));
 }
+
+export interface Health {
+  ok: true;
+  database: string;
+  site: string;
+  clock: 'real' | 'scenario';
+  now: string;
+  demo: { label: string; scale: string; seed: number; ready: boolean } | null;
+}
+
+/** The server's clock and, for a demo, what world it is (public, no login): shown in the header. */
+export function useHealth() {
+  return useQuery({
+    queryKey: ['health'],
+    queryFn: async (): Promise<Health> => {
+      const res = await fetch('/api/health', { headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error(`health: ${res.status}`);
+      return (await res.json()) as Health;
+    },
+    refetchInterval: 60_000,
+    staleTime: 30_000,
+  });
+}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Group, Modal, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
-import { api, type Alert } from '../lib/api';
+import { Badge, Box, Button, Group, Modal, Paper, SegmentedControl, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { api, type Alert, type FacilityDetail } from '../lib/api';
 import { dateTime, num } from '../lib/format';
 import { useSession } from '../lib/session';
 import { useFacilityNames } from '../lib/queries';
@@ -88,6 +88,8 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
   const figures = ['expected', 'present', 'excused', 'delta', 'unaccounted', 'absent', 'count']
     .filter((k) => typeof d[k] === 'number' || Array.isArray(d[k]))
     .map((k) => `${k} ${num(Array.isArray(d[k]) ? (d[k] as unknown[]).length : (d[k] as number))}`);
+  // A mass absence names every block over the threshold: a list of them, not a line of percentages in the title.
+  const massUnits = Array.isArray(d.massAbsentUnits) ? (d.massAbsentUnits as MassUnit[]) : [];
   return (
     <Paper
       withBorder
@@ -115,15 +117,22 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
                 escalated ×{a.escalationLevel}
               </Badge>
             )}
+            {a.occurrences > 1 && (
+              <Badge color="gray" variant="light" data-testid="alert-occurrences" title={`last found ${dateTime(a.lastSeenAt)}`}>
+                found {a.occurrences}×
+              </Badge>
+            )}
           </Group>
           <Text fw={600} data-testid="alert-title">
-            {alertTitle(a)}
+            {massUnits.length ? alertTitle(a).replace(/ \(.*\)$/, '') : alertTitle(a)}
           </Text>
           <Text size="sm" c="dimmed">
             {a.facilityId ? <Link to={`/facilities/${a.facilityId}`}>{facilities.get(a.facilityId)?.name ?? 'facility'}</Link> : 'All facilities'} · raised{' '}
             {dateTime(a.raisedAt)}
+            {a.occurrences > 1 ? ` · last found ${dateTime(a.lastSeenAt)}` : ''}
             {figures.length ? ` · ${figures.join(', ')}` : ''}
           </Text>
+          {massUnits.length > 0 && a.facilityId && <MassAbsentUnits facilityId={a.facilityId} units={massUnits} />}
           {a.acknowledged && (
             <Text size="sm">
               Acknowledged {dateTime(a.acknowledged.at)}
@@ -193,5 +202,57 @@ function ResolveDialog({ alert, onClose }: { alert: Alert | null; onClose: () =>
         </Stack>
       )}
     </Modal>
+  );
+}
+
+interface MassUnit {
+  unitId: string | null;
+  expected: number;
+  delta: number;
+  percent: number;
+}
+
+const UNITS_SHOWN = 6;
+
+/** The blocks of a mass absence, the worst first, as a short table (the rest counted, not listed). */
+function MassAbsentUnits({ facilityId, units }: { facilityId: string; units: MassUnit[] }) {
+  const facility = useQuery({ queryKey: ['facility', facilityId], queryFn: () => api<FacilityDetail>(`/facilities/${facilityId}`), staleTime: 5 * 60_000 });
+  const code = new Map((facility.data?.units ?? []).map((u) => [u.id, u.code]));
+  const sorted = [...units].sort((x, y) => y.percent - x.percent || y.delta - x.delta);
+  const shown = sorted.slice(0, UNITS_SHOWN);
+  return (
+    <Box maw={420}>
+      <Table fz="sm" verticalSpacing={2} horizontalSpacing="xs" data-testid="mass-absence-units">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Block</Table.Th>
+            <Table.Th ta="right">Unaccounted</Table.Th>
+            <Table.Th ta="right">Expected</Table.Th>
+            <Table.Th ta="right">Share</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {shown.map((u) => (
+            <Table.Tr key={u.unitId ?? 'none'} data-testid="mass-absence-unit">
+              <Table.Td>{u.unitId ? (code.get(u.unitId) ?? '…') : 'no unit'}</Table.Td>
+              <Table.Td ta="right" className="num">
+                {num(u.delta)}
+              </Table.Td>
+              <Table.Td ta="right" className="num">
+                {num(u.expected)}
+              </Table.Td>
+              <Table.Td ta="right" className="num">
+                {u.percent}%
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {sorted.length > UNITS_SHOWN && (
+        <Text size="xs" c="dimmed" data-testid="mass-absence-more">
+          and {sorted.length - UNITS_SHOWN} more blocks
+        </Text>
+      )}
+    </Box>
   );
 }

@@ -2,7 +2,7 @@ import { lazy, Suspense, useMemo, type MouseEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Anchor, Badge, Button, Grid, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { api, bearerToken, download, type StatusReport } from '../lib/api';
-import { num, shortTime, STATUS_COLOR } from '../lib/format';
+import { longDate, num, shortTime, STATUS_COLOR } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
@@ -12,7 +12,7 @@ import { StatusTable } from '../components/StatusTable';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { useOpenAlerts } from '../features/alerts/alerts.queries';
-import { lastFiguresByFacility, rollcallFigures, useDeltaHistory, type RollcallFigures } from '../features/rollcalls/rollcalls.api';
+import { useFacilityFigures, type CombinedFigures, type FacilityFigures } from '../features/rollcalls/rollcalls.api';
 import type { MapFacility } from '../components/FacilityMap';
 
 // Fetched as soon as this page's code arrives, in parallel with its data rather than after it.
@@ -39,11 +39,23 @@ export default function OverviewPage() {
   const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), refetchInterval: 60_000 });
   // Roll-call figures (Delta, expected) cover whole facilities: a user narrowed to some nationalities does not get them.
   const rollcallFiguresShown = session.nationalities.length === 0;
-  const history = useDeltaHistory({ enabled: rollcallFiguresShown });
+  // Each facility's figures are the latest count of every unit, summed: a one-block roll call changes that block only.
+  const history = useFacilityFigures({ enabled: rollcallFiguresShown });
   const alerts = useOpenAlerts();
 
-  const figures = useMemo(() => rollcallFigures(history.data ?? []), [history.data]);
-  const last = useMemo(() => lastFiguresByFacility(figures), [figures]);
+  const figures = useMemo(() => history.data ?? new Map<string, FacilityFigures>(), [history.data]);
+  // What the charts span: every roll call of every facility, so that a reader sees they start before the collapse.
+  const chartRange = useMemo(() => {
+    const points = [...figures.values()].flatMap((f) => f.series.map((p) => p.at)).sort();
+    return points.length
+      ? { count: new Set([...figures.values()].flatMap((f) => f.series.map((p) => p.rollcallId))).size, first: points[0]!, last: points.at(-1)! }
+      : null;
+  }, [figures]);
+  const last = useMemo(() => {
+    const m = new Map<string, CombinedFigures>();
+    for (const [id, f] of figures) if (f.latest) m.set(id, f.latest);
+    return m;
+  }, [figures]);
   const alertsByFacility = useMemo(() => {
     const m = new Map<string, number>();
     for (const a of alerts.data ?? []) if (a.facilityId) m.set(a.facilityId, (m.get(a.facilityId) ?? 0) + 1);
@@ -70,6 +82,7 @@ export default function OverviewPage() {
   if (report.error) return <ErrorNote error={report.error} what="the status report" />;
   const r = report.data;
   const totalDelta = [...last.values()].reduce((s, x) => s + x.delta, 0);
+  const oldest = [...last.values()].reduce<string | null>((o, x) => (o === null || x.oldestCountAt < o ? x.oldestCountAt : o), null);
 
   return (
     <Stack gap="md">
@@ -100,14 +113,16 @@ export default function OverviewPage() {
         />
         <StatCard label="Escaped" value={r ? num(r.totals.escaped) : '…'} color={r && r.totals.escaped > 0 ? 'red.8' : undefined} testId="total-escaped" />
         <StatCard
-          label="Delta, last roll calls"
+          label="Delta, latest unit counts"
           value={rollcallFiguresShown && history.isPending ? '…' : last.size ? num(totalDelta) : '–'}
           hint={
             !rollcallFiguresShown
               ? 'whole facilities only: not in your scope'
-              : session.can('alerts.read')
-                ? `${alerts.data?.length ?? 0} open alerts`
-                : undefined
+              : oldest
+                ? `oldest unit count ${shortTime(oldest)}${session.can('alerts.read') ? ` · ${alerts.data?.length ?? 0} open alerts` : ''}`
+                : session.can('alerts.read')
+                  ? `${alerts.data?.length ?? 0} open alerts`
+                  : undefined
           }
           color={totalDelta > 0 ? 'red.8' : undefined}
           testId="total-delta"
@@ -141,9 +156,9 @@ export default function OverviewPage() {
                     <Table.Tr key={f.id} data-testid={`summary-${f.code}`}>
                       <Table.Td>
                         <Link to={`/facilities/${f.id}`}>{f.name.replace(/ \(.*\)$/, '')}</Link>
-                        {lr?.closedAt && (
-                          <Text size="xs" c="dimmed">
-                            last roll call {shortTime(lr.closedAt)}
+                        {lr && (
+                          <Text size="xs" c="dimmed" data-testid="figures-age">
+                            {lr.oldestCountAt === lr.at ? `counted ${shortTime(lr.at)}` : `units counted ${shortTime(lr.oldestCountAt)} – ${shortTime(lr.at)}`}
                           </Text>
                         )}
                       </Table.Td>
@@ -188,6 +203,13 @@ export default function OverviewPage() {
               <Suspense fallback={<Skeleton h={260} />}>{r && <DeltaChart figures={figures} report={r} />}</Suspense>
             </Panel>
           </Grid.Col>
+          {chartRange && (
+            <Grid.Col span={12}>
+              <Text size="xs" c="dimmed" data-testid="chart-range">
+                {num(chartRange.count)} roll calls from {longDate(chartRange.first)} to {longDate(chartRange.last)}
+              </Text>
+            </Grid.Col>
+          )}
         </Grid>
       )}
 
@@ -196,16 +218,17 @@ export default function OverviewPage() {
   );
 }
 
-function seriesByFacility(figures: RollcallFigures[], report: StatusReport, value: (r: RollcallFigures) => number) {
+type Figures = ReadonlyMap<string, FacilityFigures>;
+
+function seriesByFacility(figures: Figures, report: StatusReport, value: (r: CombinedFigures) => number) {
   const names = new Map(report.facilities.map((f) => [f.id, f.name.replace(/ \(.*\)$/, '')]));
-  const by = new Map<string, [string, number][]>();
-  for (const rc of figures) {
-    const v = value(rc);
-    const list = by.get(rc.facilityId) ?? [];
-    list.push([rc.closedAt, v]);
-    by.set(rc.facilityId, list);
-  }
-  return [...by.entries()].map(([id, data], i) => ({ name: names.get(id) ?? id, data, color: PALETTE[i % PALETTE.length] }));
+  return [...figures.values()]
+    .filter((f) => f.series.length > 0)
+    .map((f, i) => ({
+      name: names.get(f.facilityId) ?? f.facilityId,
+      data: f.series.map((p) => [p.at, value(p)] as [string, number]),
+      color: PALETTE[i % PALETTE.length],
+    }));
 }
 
 function EmptyChart({ text }: { text: string }) {
@@ -216,8 +239,8 @@ function EmptyChart({ text }: { text: string }) {
   );
 }
 
-function PopulationChart({ figures, report }: { figures: RollcallFigures[]; report: StatusReport }) {
-  // The population of a facility at a moment is the expected list of its roll call (the manifest then).
+function PopulationChart({ figures, report }: { figures: Figures; report: StatusReport }) {
+  // The population of a facility at a moment: the expected lists of the latest count of each of its units then.
   const series = seriesByFacility(figures, report, (r) => r.expected);
   if (!series.length) return <EmptyChart text="No roll call closed yet: the population curve starts with the first one." />;
   return (
@@ -236,7 +259,7 @@ function PopulationChart({ figures, report }: { figures: RollcallFigures[]; repo
   );
 }
 
-function DeltaChart({ figures, report }: { figures: RollcallFigures[]; report: StatusReport }) {
+function DeltaChart({ figures, report }: { figures: Figures; report: StatusReport }) {
   const series = seriesByFacility(figures, report, (r) => r.delta);
   if (!series.length) return <EmptyChart text="No roll call closed yet: the Delta appears with the first one." />;
   return (

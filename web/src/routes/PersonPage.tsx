@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert as MAlert, Badge, Button, Grid, Group, Paper, Stack, Table, Text, ThemeIcon, Timeline, Title } from '@mantine/core';
 import { api, type CustodyEvent, type Household, type Person } from '../lib/api';
-import { dateTime, eventLabel, shortHash, statusLabel, STATUS_COLOR } from '../lib/format';
+import { dateTime, eventColor, eventLabel, shortHash, statusLabel } from '../lib/format';
+import { StatusBadge } from '../components/StatusBadge';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { useFacilityNames } from '../lib/queries';
@@ -69,11 +70,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
             </Title>
           )}
           <Group gap="xs" mt={6}>
-            {p.placement && (
-              <Badge size="lg" color={STATUS_COLOR[p.placement.status] ?? 'gray'} data-testid="person-status">
-                {statusLabel(p.placement.status)}
-              </Badge>
-            )}
+            {p.placement && <StatusBadge status={p.placement.status} size="lg" variant="filled" data-testid="person-status" />}
             {p.possiblyMinor && (
               <Badge size="lg" color="yellow" variant="light">
                 Minor (protected)
@@ -218,15 +215,21 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
               {p.relations.length > 0 && (
                 <Table data-testid="person-relations">
                   <Table.Tbody>
-                    {p.relations.map((r) => (
-                      <Table.Tr key={`${r.kind}-${r.personId}`}>
+                    {p.relations.map((r, i) => (
+                      <Table.Tr key={`${r.kind}-${r.personId ?? `hidden-${i}`}`}>
                         <Table.Td w={130}>
                           <Badge variant="light">{relationLabel(r.kind)}</Badge>
                         </Table.Td>
                         <Table.Td>
-                          <Link to={`/persons/${r.personId}?purpose=${encodeURIComponent(purpose)}`}>
-                            {r.name ? <Name inherit>{r.name}</Name> : 'record outside your scope'}
-                          </Link>
+                          {r.personId ? (
+                            <Link to={`/persons/${r.personId}?purpose=${encodeURIComponent(purpose)}`}>
+                              {r.name ? <Name inherit>{r.name}</Name> : 'unnamed record'}
+                            </Link>
+                          ) : (
+                            <Text c="dimmed" size="sm">
+                              a relative outside your scope
+                            </Text>
+                          )}
                         </Table.Td>
                       </Table.Tr>
                     ))}
@@ -264,8 +267,11 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                         <ThemeIcon
                           size={22}
                           radius="xl"
-                          color={e.intact === false ? 'red' : 'teal'}
+                          // The colour tells what happened (an absence is not drawn like a return); the mark tells the chain check.
+                          color={e.intact === false ? 'red' : eventColor(e.type)}
                           aria-label={e.intact === false ? 'fails verification' : 'verified'}
+                          data-testid="timeline-bullet"
+                          data-event-type={e.type}
                         >
                           <span aria-hidden="true" style={{ fontSize: 12 }}>
                             {e.intact === false ? '✕' : '✓'}

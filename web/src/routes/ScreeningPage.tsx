@@ -12,6 +12,7 @@ import {
   HIT_STATUS_COLOR,
   SOURCE_LABEL,
   statusesOf,
+  triggerText,
   versionLabel,
   type Hit,
   type HitDetail,
@@ -66,7 +67,7 @@ export default function ScreeningPage() {
     },
   });
   // Withdrawals and removals name the list release by its id: the versions give it a file name and a date.
-  const needsVersions = (hits.data ?? []).some((h) => h.withdrawal !== null || h.entry.removedIn !== null);
+  const needsVersions = (hits.data ?? []).some((h) => h.withdrawal !== null || h.entry.removedIn !== null || h.trigger.startsWith('list_update:'));
   const versions = useQuery({
     queryKey: ['watchlists'],
     queryFn: () => api<WatchlistVersion[]>('/watchlists'),
@@ -182,14 +183,25 @@ function HitCard({
                   ? `nationalities differ: ${e.nationality.person.join(', ') || '?'} / ${e.nationality.entry.join(', ') || '?'}`
                   : 'nationality unknown on one side'}
             </Badge>
+            {e.sex && e.sex.outcome !== 'unknown' && (
+              <Badge variant="light" color={e.sex.outcome === 'same' ? 'orange' : 'teal'} data-testid="hit-sex">
+                {e.sex.outcome === 'same' ? `same sex: ${e.sex.person}` : `sex differs: ${e.sex.person} / ${e.sex.entry}`}
+                {e.sex.entrySource === 'names' ? ' (entry: from its names)' : ''}
+              </Badge>
+            )}
             {e.documents.map((d) => (
               <Badge key={d.number} color="red" variant="light">
                 same {d.entryType} number {d.number}
               </Badge>
             ))}
           </Group>
+          {e.notes && e.notes.length > 0 && (
+            <Text size="sm" c="dimmed" data-testid="hit-notes">
+              Counted less: {e.notes.join('; ')}
+            </Text>
+          )}
           <Text size="xs" c="dimmed">
-            Found {dateTime(h.createdAt)} ({h.trigger})
+            Found {dateTime(h.createdAt)} <span data-testid="hit-trigger">{triggerText(h.trigger, h.personName, versionById)}</span>
           </Text>
           {h.decision && (
             <Text size="sm" data-testid="hit-decision">

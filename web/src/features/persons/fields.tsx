@@ -8,6 +8,7 @@ import { Button, Chip, Collapse, Group, Paper, SegmentedControl, Select, SimpleG
 import { api, qs, type Person, type PersonHit } from '../../lib/api';
 import { bidi, isArabic } from '../../lib/format';
 import { Name } from '../../components/Name';
+import { IsoDateInput } from '../../components/IsoDateInput';
 import {
   DOCUMENT_LABEL,
   keysOf,
@@ -273,15 +274,7 @@ export function BirthFields({
       </div>
       <Group gap="sm" align="flex-start" wrap="wrap">
         {value.precision === 'exact' && (
-          <TextInput
-            {...common}
-            type="date"
-            label="Day of birth"
-            value={value.day}
-            onChange={(e) => set({ day: e.currentTarget.value })}
-            w={220}
-            data-testid={`${testId}-day`}
-          />
+          <IsoDateInput {...common} label="Day of birth" value={value.day} onValue={(day) => set({ day })} w={220} data-testid={`${testId}-day`} />
         )}
         {value.precision === 'month' && (
           <TextInput
@@ -311,24 +304,8 @@ export function BirthFields({
         )}
         {value.precision === 'range' && (
           <>
-            <TextInput
-              {...common}
-              type="date"
-              label="Born on or after"
-              value={value.from}
-              onChange={(e) => set({ from: e.currentTarget.value })}
-              w={220}
-              data-testid={`${testId}-from`}
-            />
-            <TextInput
-              {...common}
-              type="date"
-              label="Born on or before"
-              value={value.to}
-              onChange={(e) => set({ to: e.currentTarget.value })}
-              w={220}
-              data-testid={`${testId}-to`}
-            />
+            <IsoDateInput {...common} label="Born on or after" value={value.from} onValue={(from) => set({ from })} w={220} data-testid={`${testId}-from`} />
+            <IsoDateInput {...common} label="Born on or before" value={value.to} onValue={(to) => set({ to })} w={220} data-testid={`${testId}-to`} />
           </>
         )}
         {value.precision === 'unknown' && (
@@ -417,8 +394,8 @@ export function DocumentFields({
           maxLength={3}
           data-testid={`${testId}-country`}
         />
-        <TextInput size="md" type="date" label="Issued on" value={value.issuedOn} onChange={(e) => set({ issuedOn: e.currentTarget.value })} />
-        <TextInput size="md" type="date" label="Expires on" value={value.expiresOn} onChange={(e) => set({ expiresOn: e.currentTarget.value })} />
+        <IsoDateInput size="md" label="Issued on" value={value.issuedOn} onValue={(issuedOn) => set({ issuedOn })} data-testid="document-issued" />
+        <IsoDateInput size="md" label="Expires on" value={value.expiresOn} onValue={(expiresOn) => set({ expiresOn })} data-testid="document-expires" />
         {onRemove && (
           <Group align="flex-end">
             <Button variant="subtle" color="red" size="md" onClick={onRemove}>

@@ -31,3 +31,23 @@ export function versionLabel(v: WatchlistVersion | undefined, versionId: string)
   if (!v) return `list version ${versionId.slice(0, 8)}`;
   return `${SOURCE_LABEL[v.source]} release ${v.fileName ?? v.id.slice(0, 8)}`;
 }
+
+/**
+ * What made the screening find a candidate, in words: the person's enrolment or change, or the list release (by its
+ * list and file). The API keeps a machine trigger (`enrolment`, `list_update:<source>:<version id>`); reviewers do not read ids.
+ */
+export function triggerText(trigger: string, personName: string | null, versionById: ReadonlyMap<string, WatchlistVersion>): string {
+  const who = personName ?? 'the person';
+  if (trigger === 'enrolment') return `when ${who} was enrolled`;
+  if (trigger === 'person_names') return `after the names of ${who} were changed`;
+  if (trigger === 'person_details') return `after the record of ${who} was changed`;
+  if (trigger === 'came_of_age') return `when ${who} turned 18`;
+  if (trigger === 'cli' || trigger === 'manual') return 'by a screening of the whole registry';
+  const update = /^list_update:([^:]+):(.+)$/.exec(trigger);
+  if (update) {
+    const [, source, versionId] = update;
+    const v = versionById.get(versionId!);
+    return v ? `by the ${versionLabel(v, versionId!)}` : `by an update of the ${SOURCE_LABEL[source as WatchlistVersion['source']] ?? 'watchlist'}`;
+  }
+  return 'by a screening run';
+}

@@ -1,0 +1,35 @@
+import { TextInput, type TextInputProps } from '@mantine/core';
+
+/** Digits typed or pasted in any grouping -> `yyyy-mm-dd` as far as they go (`200105` -> `2001-05`). */
+export function isoDateTyping(raw: string): string {
+  const d = raw.replace(/\D/g, '').slice(0, 8);
+  return [d.slice(0, 4), d.slice(4, 6), d.slice(6, 8)].filter(Boolean).join('-');
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A day written as ISO `yyyy-mm-dd`, whatever the browser's locale: the native date input shows `mm/dd/yyyy` in an
+ * American browser, which registrars here read the other way round (3 May, not 5 March).
+ */
+export function IsoDateInput({
+  value,
+  onValue,
+  error,
+  ...props
+}: Omit<TextInputProps, 'value' | 'onChange' | 'type'> & { value: string; onValue: (v: string) => void }) {
+  const unfinished = value !== '' && !ISO_DAY.test(value);
+  return (
+    <TextInput
+      {...props}
+      type="text"
+      inputMode="numeric"
+      placeholder="yyyy-mm-dd"
+      maxLength={10}
+      autoComplete="off"
+      value={value}
+      onChange={(e) => onValue(isoDateTyping(e.currentTarget.value))}
+      error={error ?? (unfinished ? 'A day as yyyy-mm-dd' : undefined)}
+    />
+  );
+}
