@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from './platform/db/database';
@@ -11,6 +12,7 @@ import { readDemoWorld, saveScenarioNow } from './platform/demo-world';
 import { createServices, type ServiceOptions, type Services } from './services';
 import { apiRoutes } from './routes';
 import { systemActor } from './modules/access';
+import { EnvironmentError } from './platform/errors';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -68,9 +70,39 @@ export async function bootstrapAdmin(services: Services): Promise<{ username: st
   return { username: 'admin', password };
 }
 
+function portProblem(err: unknown, port: number, host: string): EnvironmentError | null {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new EnvironmentError('serve.port_in_use', `port ${port} is in use; set PORT (or --port) or stop the other process`);
+  if (code === 'EACCES') return new EnvironmentError('serve.port_denied', `port ${port} may not be opened by this user; set PORT (or --port) to 1024 or above`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new EnvironmentError('serve.bad_host', `address ${host} is not on this machine; set --host to one of its addresses`);
+  return null;
+}
+
+/**
+ * Fails with one plain line when the port cannot be had, before the database is opened (a demo seeds for minutes
+ * first). The real listen can still lose a race; `serve` reports that the same way.
+ */
+export async function checkPortFree(port: number, host: string): Promise<void> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EnvironmentError('serve.bad_port', `port ${port} is not a port number (0-65535)`);
+  await new Promise<void>((done, fail) => {
+    const probe = createServer();
+    probe.once('error', (err) => fail(portProblem(err, port, host) ?? err));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => done()));
+  });
+}
+
 export async function serve(services: Services, opts: { port: number; host: string }): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildHttp(services, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
-  await app.listen({ port: opts.port, host: opts.host });
+  try {
+    await app.listen({ port: opts.port, host: opts.host });
+  } catch (err) {
+    const plain = portProblem(err, opts.port, opts.host);
+    if (!plain) throw err;
+    await app.close().catch(() => undefined);
+    await services.close();
+    throw plain;
+  }
   // The modules' reactions to domain events: what other processes commit (NOTIFY, and a poll as a safety net), and
   // whatever was committed but not yet delivered before this process started (a crash, a kill).
   await services.dispatcher.start({ pollMs: Number(process.env.CUSTOS_OUTBOX_POLL_MS) || 5_000 });

@@ -39,7 +39,8 @@ const ENDPOINTS: Endpoint[] = [
     method: 'POST',
     url: () => '/api/v1/persons',
     permission: 'persons.write',
-    body: (i) => ({ names: [{ full: 'Test Person' }], sex: 'F', facilityId: i.facilityA }),
+    // each role enrols the same test person: confirmed as new, since the duplicate warning is not what this tests
+    body: (i) => ({ names: [{ full: 'Test Person' }], sex: 'F', facilityId: i.facilityA, confirmNew: { reason: 'access test, one per role' } }),
   },
   { method: 'PATCH', url: (i) => `/api/v1/persons/${i.personA}`, permission: 'persons.write', body: () => ({ placeOfBirth: 'Mosul', reason: 'interview' }) },
   { method: 'GET', url: (i) => `/api/v1/persons/${i.personA}/events`, permission: 'custody.read' },
@@ -221,7 +222,9 @@ for (const target of await targets()) {
       expect(right.statusCode).toBe(429);
       expect(right.headers['retry-after']).toBeDefined();
       const audit = await app.services.audit.list(adminActor, { action: 'auth.login_failed', limit: 50 });
-      expect(audit.length).toBeGreaterThanOrEqual(10);
+      // Attempts refused by the limiter are not checked, so only the checked failures are audited (issue 14: a
+      // progressive delay per name and address after five).
+      expect(audit.length).toBeGreaterThanOrEqual(5);
     });
 
     it('passwords are stored as argon2id hashes', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -79,5 +80,46 @@ describe('custos CLI on a PGlite data folder', () => {
     const res = custos(['migrate', '--data', dir]);
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/Already up to date/);
+  });
+
+  it('a database held by a running Custos is refused in one plain line, and works again once it is closed', async () => {
+    const holder = await openApp({ dataDir: dir });
+    try {
+      const verify = custos(['ledger', 'verify', '--data', dir]);
+      expect(verify.status).toBe(1);
+      expect(verify.stdout).toBe('');
+      expect(verify.stderr.trim().split('\n')).toHaveLength(1);
+      expect(verify.stderr).toContain(`the database at ${join(dir, 'pglite')} is in use by a running Custos (pid ${process.pid}`);
+      expect(verify.stderr).toMatch(/stop it.*DATABASE_URL/);
+      const add = custos(['user', 'add', '--username', 'omar', '--role', 'officer', '--data', dir], 'a strong enough password\n');
+      expect(add.status).toBe(1);
+      expect(add.stderr).toMatch(/^the database at .* is in use by a running Custos/);
+      expect(add.stderr.length).toBeLessThan(500);
+    } finally {
+      await holder.close();
+    }
+    expect(existsSync(join(dir, 'custos.lock'))).toBe(false);
+  });
+
+  it('a lock left by a process that is gone does not block', () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(join(dir, 'custos.lock'), JSON.stringify({ pid: Number(gone.stdout), command: 'custos serve', since: new Date().toISOString() }));
+    const res = custos(['migrate', '--data', dir]);
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    expect(existsSync(join(dir, 'custos.lock'))).toBe(false);
+  });
+
+  it('serve on a port in use says so in one line and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const res = custos(['serve', '--port', String(port), '--data', dir]);
+      expect(res.status).toBe(1);
+      expect(res.stderr.trim()).toBe(`port ${port} is in use; set PORT (or --port) or stop the other process`);
+    } finally {
+      await new Promise((done) => taken.close(done));
+    }
   });
 });

@@ -39,7 +39,7 @@ for (const target of await targets()) {
       expect(p.names.map((n: { script: string }) => n.script)).toEqual(['arabic', 'latin', 'latin']);
       expect(p.names[0].parts.father).toBe('محمد');
       expect(p.sex).toBe('M');
-      expect(p.birth).toEqual({ date: '1987-03-01', precision: 'month', from: '1987-03-01', to: '1987-03-31' });
+      expect(p.birth).toEqual({ date: '1987-03-01', precision: 'month', from: '1987-03-01', to: '1987-03-31', label: '1987-03' });
       expect(p.nationalities).toEqual(
         expect.arrayContaining([
           { country: 'IRQ', status: 'claimed' },
@@ -71,6 +71,79 @@ for (const target of await targets()) {
         const res = await create({ names: [{ full: 'X' }], sex: 'F', ...bad });
         expect(res.statusCode, JSON.stringify(bad)).toBe(400);
       }
+    });
+
+    it('lists and households show a birth no more precise than recorded ("about 1990", "1991"), never the stored day', async () => {
+      const household = (
+        await app.http.inject({ method: 'POST', url: '/api/v1/households', headers: auth(token), payload: { label: 'Qasim tent 3', facilityId } })
+      ).json();
+      const made = [
+        { full: 'Rukhaya Qasim Haddad', birthDate: '1990-07-01', birthPrecision: 'approximate', label: 'about 1990' },
+        { full: 'Halima Qasim Haddad', birthDate: '1991', label: '1991' },
+        { full: 'Sumaya Qasim Haddad', birthFrom: '2004-01-01', birthTo: '2006-12-31', label: 'between 2004 and 2006' },
+        { full: 'Nour Qasim Haddad', birthDate: '2009-04-12', label: '2009-04-12' },
+      ];
+      for (const m of made) {
+        const { label, full, ...birth } = m;
+        const res = await create({ names: [{ full }], sex: 'F', ...birth, householdId: household.id, facilityId });
+        expect(res.statusCode, res.body).toBe(201);
+        expect(res.json().birth.label).toBe(label);
+      }
+      const list = (await app.http.inject({ method: 'GET', url: '/api/v1/persons?q=Qasim%20Haddad', headers: auth(token) })).json() as {
+        name: string;
+        birthLabel: string;
+      }[];
+      for (const m of made) expect(list.find((p) => p.name === m.full)?.birthLabel, m.full).toBe(m.label);
+      const members = (await app.http.inject({ method: 'GET', url: `/api/v1/households/${household.id}`, headers: auth(token) })).json().members as {
+        name: string;
+        birthLabel: string;
+      }[];
+      expect(members.find((p) => p.name === made[0]!.full)?.birthLabel).toBe('about 1990');
+    });
+
+    it('warns before enrolling the same person again: 409 with the likely records, unless confirmed new with a reason', async () => {
+      const first = {
+        names: [{ full: 'عمر بن خليل الشمري' }, { full: 'Omar bin Khalil al-Shammari' }],
+        sex: 'M',
+        birthDate: '1988',
+        facilityId,
+      };
+      const original = (await create(first)).json();
+      // the same names in both scripts (another spelling), the same birth year, the same facility
+      const again = { ...first, names: [{ full: 'عمر خليل الشمري' }, { full: 'Umar Khaleel al-Shamari' }] };
+      const refused = await create(again);
+      expect(refused.statusCode, refused.body).toBe(409);
+      const err = refused.json().error;
+      expect(err.code).toBe('registry.possible_duplicate');
+      expect(err.message).toMatch(/confirmNew/);
+      expect(err.details.candidates).toHaveLength(1);
+      expect(err.details.candidates[0]).toMatchObject({ id: original.id, birthLabel: '1988', registeredFacilityId: facilityId });
+      expect(err.details.candidates[0].names).toContain('Omar bin Khalil al-Shammari');
+      expect(err.details.candidates[0].reasons).toEqual(expect.arrayContaining(['born 1988', 'same facility']));
+      const check = await app.http.inject({ method: 'POST', url: '/api/v1/persons/duplicates', headers: auth(token), payload: again });
+      expect(check.statusCode).toBe(200);
+      expect(check.json().candidates.map((c: { id: string }) => c.id)).toEqual([original.id]);
+
+      // another father, or another birth, is another person: no warning
+      expect((await create({ ...first, names: [{ full: 'Omar bin Saleh al-Shammari' }] })).statusCode).toBe(201);
+      expect((await create({ ...first, birthDate: '1971' })).statusCode).toBe(201);
+
+      // a new person anyway: the reason is required, then recorded with the candidates shown
+      expect((await create({ ...again, confirmNew: { reason: '' } })).statusCode).toBe(400);
+      const confirmed = await create({ ...again, confirmNew: { reason: 'cousin of the same name, different mother' } });
+      expect(confirmed.statusCode, confirmed.body).toBe(201);
+      const [entry] = (
+        (await app.services.database.db.execute(
+          sql`select details from audit_log where action = 'person.create' and subject_id = ${confirmed.json().id}`,
+        )) as unknown as { rows: { details: { confirmNew: string; candidatesShown: string[] } }[] }
+      ).rows;
+      expect(entry!.details).toEqual({ confirmNew: 'cousin of the same name, different mother', candidatesShown: [original.id] });
+
+      // a registrar of another facility is not shown records it may not see
+      const other = (await buildFacility(app.services, { code: 'DUPX' })).facility.id;
+      const outsider = await app.tokenFor('registrar', { facilityIds: [other] });
+      const elsewhere = await app.http.inject({ method: 'POST', url: '/api/v1/persons', headers: auth(outsider), payload: { ...again, facilityId: other } });
+      expect(elsewhere.statusCode, elsewhere.body).toBe(201);
     });
 
     it('finds a person by another spelling, across Arabic and Latin scripts', async () => {
@@ -146,9 +219,9 @@ for (const target of await targets()) {
           relations: [{ kind: 'mother_of', personId: mother.id }],
         })
       ).json();
-      expect(child.relations).toEqual([{ kind: 'child_of', personId: mother.id, name: 'Umm Yusuf' }]);
+      expect(child.relations).toEqual([{ kind: 'child_of', personId: mother.id, name: 'Umm Yusuf', inScope: true }]);
       const motherView = (await app.http.inject({ method: 'GET', url: `/api/v1/persons/${mother.id}`, headers: auth(token) })).json();
-      expect(motherView.relations).toEqual([{ kind: 'mother_of', personId: child.id, name: 'Yusuf' }]);
+      expect(motherView.relations).toEqual([{ kind: 'mother_of', personId: child.id, name: 'Yusuf', inScope: true }]);
       const members = (await app.http.inject({ method: 'GET', url: `/api/v1/households/${household.id}`, headers: auth(token) })).json();
       expect(members.members.map((m: { id: string }) => m.id).sort()).toEqual([mother.id, child.id].sort());
     });

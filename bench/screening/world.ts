@@ -89,6 +89,7 @@ export function screenPersonOf(id: string, input: CreatePersonInput, now: Date):
     birthFrom: birth.birthFrom,
     birthTo: birth.birthTo,
     birthPrecision: birth.birthPrecision,
+    sex: input.sex,
     nationalities: (input.nationalities ?? []).map((n) => (typeof n === 'string' ? n : n.country)),
     documents: (input.documents ?? []).map((d) => ({
       type: d.type,

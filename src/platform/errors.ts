@@ -58,3 +58,17 @@ export class UnauthenticatedError extends DomainError {
 export function isDomainError(err: unknown): err is DomainError {
   return err instanceof DomainError;
 }
+
+/**
+ * The environment stops a command before any work is done (the database folder held by another process, a port in
+ * use): not a rule of the domain, so no HTTP status; the CLI prints the message alone and exits 1.
+ */
+export class EnvironmentError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}

@@ -1,11 +1,12 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Center, Loader } from '@mantine/core';
-import { api, ApiError, setUnauthorizedHandler, type Me, type Permission } from './lib/api';
+import { api, ApiError, setBearer, setUnauthorizedHandler, type Me, type Permission } from './lib/api';
 import { matchPath, useRouter } from './lib/router';
 import { hasSignedIn, markSignedIn, SessionProvider, useSession } from './lib/session';
 import { Layout } from './components/Layout';
 import { LoginPage } from './routes/LoginPage';
+import { ChangePasswordPage } from './routes/ChangePasswordPage';
 import { Forbidden, NotFound } from './components/Problems';
 
 const OverviewPage = lazy(() => import('./routes/OverviewPage'));
@@ -111,6 +112,20 @@ export function App() {
           markSignedIn(true);
           await qc.resetQueries({ queryKey: ['me'] });
           if (path === '/login') navigate('/', { replace: true });
+        }}
+      />
+    );
+  }
+  if (me.data.mustChangePassword) {
+    return (
+      <ChangePasswordPage
+        username={me.data.username}
+        onChanged={() => qc.resetQueries({ queryKey: ['me'] })}
+        onSignOut={async () => {
+          await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
+          markSignedIn(false);
+          setBearer(null);
+          qc.setQueryData(['me'], null);
         }}
       />
     );

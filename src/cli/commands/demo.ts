@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { configFromOptions, openApp, serve } from '../../main';
+import { checkPortFree, configFromOptions, openApp, serve } from '../../main';
 import { DEMO_UNTIL, demoLabel, demoStatusLines, HalfBuiltDemoError, NotADemoError, seedDemo } from '../../demo/demo-seed';
 import { parseUntil, ScenarioClock, scenarioIds, SEED_START, TIMELINE_START } from '../../demo/scenario';
 import { dropEverything, readDemoWorld } from '../../platform/demo-world';
@@ -9,7 +9,7 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('Seed the al-Hol scenario into an empty database, replay its timeline, then serve; prints the URL and a login per role')
-    .option('--port <port>', 'port to listen on', '8080')
+    .option('--port <port>', 'port to listen on (default: PORT, else 8080)', process.env.PORT || '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data <dir>', 'data folder for the embedded database', './data')
     .option('--scale <scale>', 'small (a 1:27 miniature, ~2,000 people) or full (~54,000)', 'small')
@@ -42,6 +42,7 @@ export function register(program: Command): void {
         if (divisor !== undefined && !(Number.isInteger(divisor) && divisor >= 1)) throw new Error(`--divisor ${opts.divisor}: a whole number, 1 or more`);
         const until = parseUntil(opts.until);
         if (until.getTime() <= Date.parse(SEED_START)) throw new Error(`--until ${opts.until}: the timeline starts on ${TIMELINE_START.slice(0, 10)}`);
+        if (opts.serve) await checkPortFree(Number(opts.port), opts.host);
         const started = performance.now();
         const clock = new ScenarioClock(SEED_START);
         const config = configFromOptions(opts);

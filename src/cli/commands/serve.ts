@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { bootstrapAdmin, configFromOptions, openApp, serve } from '../../main';
+import { bootstrapAdmin, checkPortFree, configFromOptions, openApp, serve } from '../../main';
 import { HalfBuiltDemoError } from '../../demo/demo-seed';
 import { readDemoWorld } from '../../platform/demo-world';
 
@@ -7,10 +7,11 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('Serve the API and the web app (PGlite in --data, or the server in DATABASE_URL)')
-    .option('--port <port>', 'port to listen on', '8080')
+    .option('--port <port>', 'port to listen on (default: PORT, else 8080)', process.env.PORT || '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data <dir>', 'data folder for the embedded database', './data')
     .action(async (opts: { port: string; host: string; data: string }) => {
+      await checkPortFree(Number(opts.port), opts.host);
       const services = await openApp(configFromOptions(opts));
       // A demo seed killed midway leaves a world without some of its people: serving it would show wrong counts.
       const demo = await readDemoWorld(services.database.db);

@@ -46,6 +46,8 @@ export interface Actor {
   facilityIds: readonly string[];
   nationalities: readonly string[];
   purpose: string;
+  /** A session of a user whose one-time password must change first: it may only change it (and sign out). */
+  mustChangePassword?: boolean;
 }
 
 /** The actor for work the system does itself (demo seeding, migrations, scheduled jobs). */
@@ -87,4 +89,121 @@ export function canSeePerson(actor: Actor, person: { facilityIds: readonly (stri
   }
   if (isNationalityScoped(actor) && !person.nationalities.some((n) => actor.nationalities.includes(n))) return false;
   return true;
+}
+
+export interface LimiterConfig {
+  /** How long a failure counts. */
+  windowMs: number;
+  /** Failures of one name from one address before each further attempt must wait. */
+  pairFreeFailures: number;
+  /** The first wait after those; it doubles with each further failure, up to `pairMaxDelayMs`. */
+  pairBaseDelayMs: number;
+  pairMaxDelayMs: number;
+  /** Failures from one address (any names) in the window before the address is refused, but for names it knows. */
+  addressMaxFailures: number;
+  /** How long a successful sign-in of a name from an address exempts that pair from the address's refusal. */
+  trustMs: number;
+}
+
+export const DEFAULT_LIMITER_CONFIG: LimiterConfig = {
+  windowMs: 15 * 60_000,
+  pairFreeFailures: 5,
+  pairBaseDelayMs: 1_000,
+  pairMaxDelayMs: 60_000,
+  addressMaxFailures: 100,
+  trustMs: 30 * 24 * 3600_000,
+};
+
+/** Keeps the memory of a limiter bounded whatever names an attacker invents. */
+const MAX_TRACKED = 50_000;
+
+/**
+ * The sign-in limiter: slows guessing without locking anybody out (issue 14).
+ * - Per (name, address) pair, a progressive delay: after a few failures each attempt must wait 1 s, 2 s, 4 s ... up
+ *   to a minute after the last failure. A guesser elsewhere never delays the user's own sign-in, and no count of
+ *   failures locks an account.
+ * - Per address, a much higher threshold over the window (a proxy or a camp's shared link carries many users): past
+ *   it the address is refused, except for names that have signed in from it before (trusted pairs).
+ * - A success clears that pair's failures and that name's share of the address's count, never other names' failures.
+ * State is in memory (one process); `now` is passed in, so the rules are tested with a fake clock.
+ */
+export class LoginLimiter {
+  private readonly pairs = new Map<string, { failures: number; last: number }>();
+  private readonly addresses = new Map<string, Array<{ at: number; name: string }>>();
+  private readonly trusted = new Map<string, number>();
+
+  constructor(private readonly config: LimiterConfig = DEFAULT_LIMITER_CONFIG) {}
+
+  /** Milliseconds this attempt must still wait; 0 when it may go ahead. */
+  wait(name: string, address: string, now: number): number {
+    const pairKey = `${address}\u0000${name}`;
+    let wait = 0;
+    const pair = this.pairs.get(pairKey);
+    if (pair && now - pair.last < this.config.windowMs && pair.failures >= this.config.pairFreeFailures) {
+      wait = Math.max(wait, pair.last + this.pairDelay(pair.failures) - now);
+    }
+    const trustedUntil = this.trusted.get(pairKey) ?? 0;
+    if (trustedUntil <= now) {
+      const recent = this.recentAtAddress(address, now);
+      if (recent.length >= this.config.addressMaxFailures) {
+        const release = recent[recent.length - this.config.addressMaxFailures]!.at + this.config.windowMs;
+        wait = Math.max(wait, release - now);
+      }
+    }
+    return Math.max(0, wait);
+  }
+
+  fail(name: string, address: string, now: number): void {
+    const pairKey = `${address}\u0000${name}`;
+    const pair = this.pairs.get(pairKey);
+    const fresh = !pair || now - pair.last >= this.config.windowMs;
+    this.pairs.delete(pairKey); // re-inserted last: the map's order is the order of last failure, for pruning
+    this.pairs.set(pairKey, { failures: fresh ? 1 : pair.failures + 1, last: now });
+    const list = this.recentAtAddress(address, now);
+    list.push({ at: now, name });
+    if (list.length > this.config.addressMaxFailures * 2) list.splice(0, list.length - this.config.addressMaxFailures * 2);
+    this.addresses.delete(address);
+    this.addresses.set(address, list);
+    this.prune(now);
+  }
+
+  succeed(name: string, address: string, now: number): void {
+    const pairKey = `${address}\u0000${name}`;
+    this.pairs.delete(pairKey);
+    const list = this.addresses.get(address);
+    if (list)
+      this.addresses.set(
+        address,
+        list.filter((f) => f.name !== name),
+      );
+    this.trusted.delete(pairKey);
+    this.trusted.set(pairKey, now + this.config.trustMs);
+    this.prune(now);
+  }
+
+  private pairDelay(failures: number): number {
+    const steps = failures - this.config.pairFreeFailures;
+    return Math.min(this.config.pairMaxDelayMs, this.config.pairBaseDelayMs * 2 ** Math.min(steps, 30));
+  }
+
+  private recentAtAddress(address: string, now: number): Array<{ at: number; name: string }> {
+    const list = (this.addresses.get(address) ?? []).filter((f) => now - f.at < this.config.windowMs);
+    this.addresses.set(address, list);
+    return list;
+  }
+
+  private prune(now: number): void {
+    for (const [map, stale] of [
+      [this.pairs, (v: { last: number }) => now - v.last >= this.config.windowMs],
+      [this.addresses, (v: Array<{ at: number }>) => v.length === 0 || now - v[v.length - 1]!.at >= this.config.windowMs],
+      [this.trusted, (v: number) => v <= now],
+    ] as Array<[Map<string, unknown>, (v: never) => boolean]>) {
+      if (map.size <= MAX_TRACKED) continue;
+      for (const [k, v] of map) {
+        if (map.size <= MAX_TRACKED * 0.9) break;
+        // Oldest first (insertion order); what is stale goes, and past the cap the oldest goes too.
+        if (stale(v as never) || map.size > MAX_TRACKED) map.delete(k);
+      }
+    }
+  }
 }

@@ -35,16 +35,23 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     },
   );
 
-  r.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End the session', response: { 200: OkResponse } } }, async (request, reply) => {
-    const token = tokenOf(request);
-    if (token) await services.access.logout(token);
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true as const };
-  });
+  r.post(
+    '/auth/logout',
+    { config: { beforePasswordChange: true }, schema: { tags: ['auth'], summary: 'End the session', response: { 200: OkResponse } } },
+    async (request, reply) => {
+      const token = tokenOf(request);
+      if (token) await services.access.logout(token);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  );
 
   r.get(
     '/auth/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in user, their scope and permissions', response: { 200: MeResponse } } },
+    {
+      config: { beforePasswordChange: true },
+      schema: { tags: ['auth'], summary: 'The signed-in user, their scope and permissions', response: { 200: MeResponse } },
+    },
     async (request) => {
       const actor = actorOf(request);
       return {
@@ -54,7 +61,7 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
         facilityIds: [...actor.facilityIds],
         nationalities: [...actor.nationalities],
         purpose: actor.purpose,
-        mustChangePassword: await services.access.mustChangePassword(actor),
+        mustChangePassword: actor.mustChangePassword === true,
         permissions: permissionsOf(actor.role),
       };
     },
@@ -63,15 +70,16 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
   r.post(
     '/auth/password',
     {
+      config: { beforePasswordChange: true },
       schema: {
         body: ChangePasswordBody,
         tags: ['auth'],
-        summary: 'Change your own password',
-        response: { 200: OkResponse },
+        summary: 'Change your own password (the only call a session with a one-time password may make, with /auth/me and /auth/logout)',
+        response: { 200: OkResponse, ...errorResponses(429) },
       },
     },
     async (request) => {
-      await services.access.changePassword(actorOf(request), tokenOf(request)!, request.body.current, request.body.next);
+      await services.access.changePassword(actorOf(request), tokenOf(request)!, request.body.current, request.body.next, request.ip);
       return { ok: true as const };
     },
   );

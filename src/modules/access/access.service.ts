@@ -1,12 +1,22 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { DomainError, UnauthenticatedError, ValidationError, ConflictError } from '../../platform/errors';
+import { DomainError, UnauthenticatedError, ValidationError, ConflictError, ForbiddenError } from '../../platform/errors';
 import { randomToken, type IdGenerator } from '../../platform/ids';
 import type { AuditService } from '../audit';
-import { DEFAULT_PURPOSE, ROLES, scopeRequirement, type Actor, type Permission, type Role } from './access.domain';
+import {
+  DEFAULT_LIMITER_CONFIG,
+  DEFAULT_PURPOSE,
+  LoginLimiter,
+  ROLES,
+  scopeRequirement,
+  type Actor,
+  type LimiterConfig,
+  type Permission,
+  type Role,
+} from './access.domain';
 import type { LoginResponse, UserResponse } from './access.dto';
 import { requirePermission } from './access.policy';
 import {
@@ -27,15 +37,23 @@ export interface AccessConfig {
   /** Idle sessions expire after this long; each use slides the expiry, up to `sessionMaxMs` after login. */
   sessionIdleMs: number;
   sessionMaxMs: number;
-  loginMaxAttempts: number;
-  loginWindowMs: number;
+  /** Failed sign-ins: progressive delay per (name, address), a higher threshold per address (see LoginLimiter). */
+  login: LimiterConfig;
+  /** Wrong current passwords on /auth/password, per user: a stolen session must not become a guessing oracle. */
+  passwordChange: LimiterConfig;
 }
 
 export const DEFAULT_ACCESS_CONFIG: AccessConfig = {
   sessionIdleMs: 8 * 3600_000,
   sessionMaxMs: 24 * 3600_000,
-  loginMaxAttempts: 10,
-  loginWindowMs: 15 * 60_000,
+  login: DEFAULT_LIMITER_CONFIG,
+  passwordChange: {
+    ...DEFAULT_LIMITER_CONFIG,
+    pairFreeFailures: 3,
+    pairBaseDelayMs: 5_000,
+    pairMaxDelayMs: 15 * 60_000,
+    addressMaxFailures: Number.POSITIVE_INFINITY,
+  },
 };
 
 export interface NewUser {
@@ -61,31 +79,20 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Sliding-window limiter on failed logins, by username and by client address. */
-export class LoginLimiter {
-  private failures = new Map<string, number[]>();
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
-  check(keys: string[], now: number): void {
-    for (const key of keys) {
-      const recent = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-      this.failures.set(key, recent);
-      if (recent.length >= this.max) {
-        const retryAfterS = Math.ceil((this.windowMs - (now - recent[0]!)) / 1000);
-        throw new DomainError('rate_limited', 'auth.rate_limited', `Too many failed logins; try again in ${retryAfterS} s`, {
-          retryAfterSeconds: retryAfterS,
-        });
-      }
-    }
-  }
-  fail(keys: string[], now: number): void {
-    for (const key of keys) this.failures.set(key, [...(this.failures.get(key) ?? []), now]);
-  }
-  succeed(keys: string[]): void {
-    for (const key of keys) this.failures.delete(key);
-  }
+/** Key of the audit's pseudonyms for unknown sign-in names: per process and never stored, so they cannot be reversed. */
+const PSEUDONYM_KEY = randomBytes(32);
+
+/**
+ * How the audit log names a sign-in attempt under a name no user has: a keyed hash, never the typed text (people type
+ * passwords into the username field), yet the same for repeated attempts with one name while the process runs.
+ */
+export function unknownNamePseudonym(typed: string): string {
+  return `unknown:${createHmac('sha256', PSEUDONYM_KEY).update(typed.toLowerCase()).digest('hex').slice(0, 16)}`;
+}
+
+function rateLimited(code: string, what: string, waitMs: number): DomainError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new DomainError('rate_limited', code, `${what}; try again in ${seconds} s`, { retryAfterSeconds: seconds });
 }
 
 function toView(row: {
@@ -110,6 +117,7 @@ function toView(row: {
 
 export class AccessService {
   private readonly limiter: LoginLimiter;
+  private readonly passwordLimiter: LoginLimiter;
 
   constructor(
     private readonly db: Db,
@@ -118,7 +126,8 @@ export class AccessService {
     private readonly audit: AuditService,
     private readonly config: AccessConfig = DEFAULT_ACCESS_CONFIG,
   ) {
-    this.limiter = new LoginLimiter(config.loginMaxAttempts, config.loginWindowMs);
+    this.limiter = new LoginLimiter(config.login);
+    this.passwordLimiter = new LoginLimiter(config.passwordChange);
   }
 
   async createUser(actor: Actor, input: NewUser): Promise<UserView> {
@@ -171,19 +180,25 @@ export class AccessService {
   /** Checks a password and opens a session; failures are counted per username and per client address. */
   async login(username: string, password: string, clientAddress: string, clientName?: string): Promise<SessionView> {
     const now = this.clock.now();
-    const keys = [`u:${username.toLowerCase()}`, `a:${clientAddress}`];
-    this.limiter.check(keys, now.getTime());
+    const name = username.toLowerCase();
+    const wait = this.limiter.wait(name, clientAddress, now.getTime());
+    if (wait > 0) throw rateLimited('auth.rate_limited', 'Too many failed sign-ins', wait);
     const user = await findUserByUsername(this.db, username);
     dummyHash ??= argonHash(randomToken(), ARGON_OPTIONS);
     const ok = user ? await argonVerify(user.passwordHash, password) : (await argonVerify(await dummyHash, password), false);
     if (!user || !ok || !user.active) {
-      this.limiter.fail(keys, now.getTime());
+      this.limiter.fail(name, clientAddress, now.getTime());
       await this.db.transaction(async (tx) =>
-        this.audit.record(tx, anonymous(username), { action: 'auth.login_failed', subjectType: 'user', subjectId: user?.id, details: { clientAddress } }),
+        this.audit.record(tx, anonymous(user ? user.username : unknownNamePseudonym(username)), {
+          action: 'auth.login_failed',
+          subjectType: 'user',
+          subjectId: user?.id,
+          details: { clientAddress },
+        }),
       );
       throw new UnauthenticatedError('auth.invalid_credentials', 'Unknown username or wrong password');
     }
-    this.limiter.succeed(keys);
+    this.limiter.succeed(name, clientAddress, now.getTime());
     const token = randomToken();
     const expiresAt = new Date(now.getTime() + this.config.sessionIdleMs);
     await this.db.transaction(async (tx) => {
@@ -206,9 +221,18 @@ export class AccessService {
     return { token, expiresAt, user: toView(user) };
   }
 
-  /** The route-level check (first layer of authorisation): 403 unless the actor's role holds the permission. */
-  authorise(actor: Actor, permission: Permission): void {
-    requirePermission(actor, permission);
+  /**
+   * The route-level check (first layer of authorisation): 403 unless the actor's role holds the permission, and 403
+   * `auth.password_change_required` on every route but those a session must reach to change its one-time password.
+   */
+  authorise(actor: Actor, permission: Permission | undefined, route: { beforePasswordChange?: boolean } = {}): void {
+    if (actor.mustChangePassword && !route.beforePasswordChange) {
+      throw new ForbiddenError(
+        'auth.password_change_required',
+        'This account still has its one-time password: change it first (POST /api/v1/auth/password {current, next})',
+      );
+    }
+    if (permission) requirePermission(actor, permission);
   }
 
   /** Resolves a bearer token or cookie to the actor, sliding the idle expiry. */
@@ -222,16 +246,31 @@ export class AccessService {
     if (now.getTime() - found.session.lastSeenAt.getTime() > 60_000) {
       await touchSession(this.db, found.session.id, now, new Date(slid));
     }
-    return actorOf(found.user, purpose ?? DEFAULT_PURPOSE[found.user.role as Role]);
+    const actor = actorOf(found.user, purpose ?? DEFAULT_PURPOSE[found.user.role as Role]);
+    return found.user.mustChangePassword ? { ...actor, mustChangePassword: true } : actor;
   }
 
   /** Changes the caller's own password (the one-time admin password first of all) and ends their other sessions. */
-  async changePassword(actor: Actor, token: string, current: string, next: string): Promise<void> {
+  async changePassword(actor: Actor, token: string, current: string, next: string, clientAddress = 'unknown'): Promise<void> {
     if (!actor.userId) throw new UnauthenticatedError();
+    // Keyed by the user, whatever the address: whoever holds the session gets the same few guesses.
+    const now = this.clock.now().getTime();
+    const wait = this.passwordLimiter.wait(actor.userId, 'any', now);
+    if (wait > 0) throw rateLimited('auth.password_rate_limited', 'Too many wrong current passwords', wait);
     const user = await findUserById(this.db, actor.userId);
     if (!user || !(await argonVerify(user.passwordHash, current))) {
+      this.passwordLimiter.fail(actor.userId, 'any', now);
+      await this.db.transaction(async (tx) =>
+        this.audit.record(tx, actor, {
+          action: 'auth.password_change_failed',
+          subjectType: 'user',
+          subjectId: actor.userId ?? undefined,
+          details: { clientAddress },
+        }),
+      );
       throw new UnauthenticatedError('auth.invalid_credentials', 'The current password is wrong');
     }
+    this.passwordLimiter.succeed(actor.userId, 'any', now);
     if (next.length < 10) throw new ValidationError('access.weak_password', 'A password needs at least 10 characters');
     if (next === current) throw new ValidationError('access.same_password', 'The new password must differ from the current one');
     const passwordHash = await argonHash(next, ARGON_OPTIONS);

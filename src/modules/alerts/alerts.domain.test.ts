@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { closeAlerts, DEFAULT_RULES, escalationDue, massAbsentUnits, nextStatus, RuleSettings, capacityAlert, slotAlert } from './alerts.domain';
+import {
+  absenceSituation,
+  closeAlerts,
+  DEFAULT_RULES,
+  escalationDue,
+  massAbsentUnits,
+  mergeSituation,
+  nextStatus,
+  RuleSettings,
+  capacityAlert,
+  slotAlert,
+} from './alerts.domain';
 
 const closed = (delta: number, byUnit: { unitId: string | null; expected: number; delta: number }[]) => ({
   rollcallId: 'rc',
@@ -52,7 +63,44 @@ describe('alerts at close', () => {
     const rules = RuleSettings.parse({ anyDelta: false });
     expect(closeAlerts(closed(2, [{ unitId: 'a', expected: 500, delta: 2 }]), rules, [], new Map())).toEqual([]);
     const [rep] = closeAlerts(closed(2, [{ unitId: 'a', expected: 500, delta: 2 }]), rules, ['p1'], new Map());
-    expect(rep).toMatchObject({ rule: 'person.repeated_absence', severity: 'critical', details: { personIds: ['p1'] } });
+    expect(rep).toMatchObject({ rule: 'person.repeated_absence', severity: 'critical', details: { personIds: ['p0', 'p1'], repeatedPersonIds: ['p1'] } });
+  });
+
+  it('raises one alert for a mass absence of people also missing at the last roll call, not two', () => {
+    const drafts = closeAlerts(closed(60, [{ unitId: 'a', expected: 5000, delta: 60 }]), DEFAULT_RULES, ['p1', 'p2'], new Map());
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]).toMatchObject({
+      rule: 'rollcall.mass_absence',
+      severity: 'critical',
+      situationKey: absenceSituation('f'),
+      details: { count: 60, repeatedCount: 2 },
+    });
+    expect(drafts[0]!.title).toBe('Mass absence: 60 of 5000 unaccounted at roll call; 2 at 2 consecutive roll calls');
+  });
+});
+
+describe('an absence situation found again', () => {
+  const first = closeAlerts(closed(60, [{ unitId: 'a', expected: 5000, delta: 60 }]), DEFAULT_RULES, [], new Map())[0]!;
+  const live = { rule: first.rule, severity: first.severity, status: 'open' as const, details: first.details, occurrences: 1 };
+
+  it('updates the alert: occurrences, the persons still missing, a rule and severity that never fall', () => {
+    // A block roll call: 2 of those 60 missing again (consecutive), 10 found elsewhere meanwhile (no longer unaccounted).
+    const again = closeAlerts({ ...closed(2, [{ unitId: 'b', expected: 60, delta: 2 }]), rollcallId: 'rc2' }, DEFAULT_RULES, ['p0', 'p1'], new Map())[0]!;
+    expect(again).toMatchObject({ rule: 'person.repeated_absence', severity: 'critical' });
+    const stillAbsent = new Set(Array.from({ length: 50 }, (_, i) => `p${i + 10}`));
+    const u = mergeSituation(live, again, stillAbsent);
+    expect(u).toMatchObject({ rule: 'rollcall.mass_absence', severity: 'critical', occurrences: 2, newPersons: 0, reopen: false });
+    expect(u.details).toMatchObject({ count: 52, repeatedCount: 2, rollcallIds: ['rc', 'rc2'] });
+    expect(u.title).toBe('Mass absence: 52 unaccounted (latest roll call: 2 of 60; 2 roll calls); 2 at 2 consecutive roll calls');
+  });
+
+  it('reopens an acknowledged alert when new persons join the situation', () => {
+    const more = closeAlerts({ ...closed(3, [{ unitId: 'a', expected: 500, delta: 3 }]), unaccounted: ['p0', 'x1', 'x2'] }, DEFAULT_RULES, [], new Map())[0]!;
+    expect(mergeSituation({ ...live, status: 'acknowledged' }, more, new Set())).toMatchObject({ newPersons: 2, reopen: true, severity: 'critical' });
+    expect(mergeSituation({ ...live, status: 'acknowledged' }, { ...more, details: { ...more.details, personIds: ['p0'] } }, new Set())).toMatchObject({
+      newPersons: 0,
+      reopen: false,
+    });
   });
 });
 

@@ -54,6 +54,8 @@ export interface AlertDraft {
   title: string;
   details: Record<string, unknown>;
   dedupeKey: string | null;
+  /** The situation this alert reports: a live alert of the same situation is updated instead of raising another. */
+  situationKey?: string | null;
   rollcallId?: string | null;
 }
 
@@ -78,8 +80,50 @@ export function massAbsentUnits(closed: ClosedFigures, rules: RuleSettings): { u
 const PERSON_LIST_CAP = 1000;
 
 /**
- * The alerts a closed roll call raises: one for its Delta (critical when it is a mass absence, else a warning when any
- * Delta alerts), and one listing persons unaccounted at consecutive roll calls.
+ * The situation key of a facility's absences. Every roll call of the facility that finds people unaccounted reports the
+ * same situation (whichever block it counted, whether the Delta is small, a mass absence, or people missing at
+ * consecutive roll calls): one live alert that each close updates, never one more alert per roll call.
+ */
+export const absenceSituation = (facilityId: string) => `absence:${facilityId}`;
+
+/** Rules of the absence situation, from the least to the most serious: an update never lowers the rule. */
+const ABSENCE_RANK: readonly AlertRule[] = ['rollcall.delta', 'person.repeated_absence', 'rollcall.mass_absence'];
+const SEVERITY_RANK: readonly Severity[] = SEVERITIES;
+
+/** The figures an absence alert's details carry (the persons only for roles that may read person records). */
+export interface AbsenceDetails {
+  expected: number;
+  present: number;
+  excused: number;
+  /** The Delta of the latest roll call. */
+  delta: number;
+  massAbsentUnits: unknown[];
+  byUnit: unknown[];
+  /** The persons unaccounted now in this situation (capped at 1,000; `count` says how many). */
+  personIds: string[];
+  count: number;
+  /** Of them, unaccounted at `consecutive` consecutive roll calls. */
+  repeatedPersonIds: string[];
+  repeatedCount: number;
+  consecutive: number;
+  /** The roll calls that found this situation, oldest first (the last 50). */
+  rollcallIds: string[];
+}
+
+function absenceTitle(rule: AlertRule, d: AbsenceDetails, occurrences: number, where: string): string {
+  const lead = rule === 'rollcall.mass_absence' ? 'Mass absence' : rule === 'person.repeated_absence' ? 'Repeated absence' : `Delta ${d.delta}`;
+  const first = occurrences <= 1;
+  const main = first
+    ? `${d.count} of ${d.expected} unaccounted at roll call${where}`
+    : `${d.count} unaccounted (latest roll call: ${d.delta} of ${d.expected}${where}; ${occurrences} roll calls)`;
+  const repeated = d.repeatedCount > 0 ? `; ${d.repeatedCount} at ${d.consecutive} consecutive roll calls` : '';
+  return `${lead}: ${main}${repeated}`;
+}
+
+/**
+ * The alert a closed roll call raises, at most one: the facility's absence situation, critical when it is a mass
+ * absence or when someone is unaccounted at consecutive roll calls, else a warning when any Delta alerts. (It used to
+ * be two critical alerts for the same people, the Delta's and the repeated absence's.)
  */
 export function closeAlerts(
   closed: ClosedFigures,
@@ -87,46 +131,97 @@ export function closeAlerts(
   repeatedlyAbsent: readonly string[],
   unitCodes: ReadonlyMap<string, string>,
 ): AlertDraft[] {
-  const drafts: AlertDraft[] = [];
-  if (closed.delta > 0) {
-    const units = massAbsentUnits(closed, rules);
-    const mass = closed.delta >= rules.massAbsenceCount || units.length > 0;
-    if (mass || rules.anyDelta) {
-      const where = units.length ? ` (${units.map((u) => `${(u.unitId && unitCodes.get(u.unitId)) ?? 'no unit'} ${u.percent}%`).join(', ')})` : '';
-      drafts.push({
-        facilityId: closed.facilityId,
-        unitId: units.length === 1 ? units[0]!.unitId : null,
-        rule: mass ? 'rollcall.mass_absence' : 'rollcall.delta',
-        severity: mass ? 'critical' : 'warning',
-        title: mass
-          ? `Mass absence: ${closed.delta} of ${closed.expected} unaccounted at roll call${where}`
-          : `Delta ${closed.delta}: ${closed.delta} of ${closed.expected} unaccounted at roll call`,
-        details: {
-          expected: closed.expected,
-          present: closed.present,
-          excused: closed.excused,
-          delta: closed.delta,
-          massAbsentUnits: units,
-          byUnit: closed.byUnit.filter((u) => u.delta > 0),
-          personIds: closed.unaccounted.slice(0, PERSON_LIST_CAP),
-        },
-        dedupeKey: `rollcall.delta:${closed.rollcallId}`,
-        rollcallId: closed.rollcallId,
-      });
-    }
-  }
-  if (repeatedlyAbsent.length > 0) {
-    drafts.push({
+  if (closed.delta <= 0 && repeatedlyAbsent.length === 0) return [];
+  const units = closed.delta > 0 ? massAbsentUnits(closed, rules) : [];
+  const mass = closed.delta > 0 && (closed.delta >= rules.massAbsenceCount || units.length > 0);
+  const repeated = repeatedlyAbsent.length > 0;
+  if (!mass && !repeated && !rules.anyDelta) return [];
+  const rule: AlertRule = mass ? 'rollcall.mass_absence' : repeated ? 'person.repeated_absence' : 'rollcall.delta';
+  const where = units.length ? ` (${units.map((u) => `${(u.unitId && unitCodes.get(u.unitId)) ?? 'no unit'} ${u.percent}%`).join(', ')})` : '';
+  const details: AbsenceDetails = {
+    expected: closed.expected,
+    present: closed.present,
+    excused: closed.excused,
+    delta: closed.delta,
+    massAbsentUnits: units,
+    byUnit: closed.byUnit.filter((u) => u.delta > 0),
+    personIds: closed.unaccounted.slice(0, PERSON_LIST_CAP),
+    count: closed.unaccounted.length,
+    repeatedPersonIds: repeatedlyAbsent.slice(0, PERSON_LIST_CAP),
+    repeatedCount: repeatedlyAbsent.length,
+    consecutive: rules.consecutiveAbsences,
+    rollcallIds: [closed.rollcallId],
+  };
+  return [
+    {
       facilityId: closed.facilityId,
-      rule: 'person.repeated_absence',
-      severity: 'critical',
-      title: `${repeatedlyAbsent.length} person(s) unaccounted at ${rules.consecutiveAbsences} consecutive roll calls`,
-      details: { consecutive: rules.consecutiveAbsences, personIds: repeatedlyAbsent.slice(0, PERSON_LIST_CAP), count: repeatedlyAbsent.length },
-      dedupeKey: `person.repeated_absence:${closed.rollcallId}`,
+      unitId: units.length === 1 ? units[0]!.unitId : null,
+      rule,
+      severity: mass || repeated ? 'critical' : 'warning',
+      title: absenceTitle(rule, details, 1, where),
+      details: { ...details, where },
+      dedupeKey: `rollcall.delta:${closed.rollcallId}`,
+      situationKey: absenceSituation(closed.facilityId),
       rollcallId: closed.rollcallId,
-    });
-  }
-  return drafts;
+    },
+  ];
+}
+
+/** The open alert of a situation, as the merge needs it. */
+export interface SituationAlert {
+  rule: string;
+  severity: Severity;
+  status: AlertStatus;
+  details: Record<string, unknown> | null;
+  occurrences: number;
+}
+
+export interface SituationUpdate {
+  rule: AlertRule;
+  severity: Severity;
+  title: string;
+  details: Record<string, unknown>;
+  occurrences: number;
+  /** Persons in the situation now who were not in it before (a new walk-out). */
+  newPersons: number;
+  /** An acknowledged alert goes back to open, to be acknowledged again, when new persons join the situation. */
+  reopen: boolean;
+}
+
+const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/**
+ * A roll call found a situation that has an open alert: the alert is updated, not raised again. Its persons are those
+ * this roll call left unaccounted plus those of the alert still unaccounted now (`stillAbsent`: persons counted by
+ * other blocks' roll calls stay); rule and severity never fall while the alert is live; occurrences count the roll calls.
+ */
+export function mergeSituation(current: SituationAlert, draft: AlertDraft, stillAbsent: ReadonlySet<string>): SituationUpdate {
+  const before = current.details ?? {};
+  const next = draft.details as unknown as AbsenceDetails & { where?: string };
+  const previous = ids(before.personIds);
+  const fresh = ids(next.personIds);
+  const persons = [...new Set([...fresh, ...previous.filter((p) => stillAbsent.has(p))])];
+  const known = new Set(previous);
+  const newPersons = fresh.filter((p) => !known.has(p)).length;
+  const rank = (r: string) => ABSENCE_RANK.indexOf(r as AlertRule);
+  const rule = rank(current.rule) > rank(draft.rule) ? (current.rule as AlertRule) : draft.rule;
+  const severity = SEVERITY_RANK.indexOf(current.severity) > SEVERITY_RANK.indexOf(draft.severity) ? current.severity : draft.severity;
+  const occurrences = current.occurrences + 1;
+  const details: AbsenceDetails = {
+    ...next,
+    personIds: persons.slice(0, PERSON_LIST_CAP),
+    count: persons.length,
+    rollcallIds: [...ids(before.rollcallIds), ...next.rollcallIds].slice(-50),
+  };
+  return {
+    rule,
+    severity,
+    title: absenceTitle(rule, details, occurrences, next.where ?? ''),
+    details: { ...details, where: next.where ?? '' },
+    occurrences,
+    newPersons,
+    reopen: current.status === 'acknowledged' && newPersons > 0,
+  };
 }
 
 export function slotAlert(kind: 'missed' | 'late', facilityId: string, facilityCode: string, slot: { at: Date; openBy: Date; closeBy: Date }): AlertDraft {

@@ -7,6 +7,8 @@ export const ListAlertsQuery = z.object({
   facilityId: z.uuid().optional(),
   rule: z.enum(ALERT_RULES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Skip this many (paging); the header `X-Total-Count` says how many there are. */
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
 export const AlertParams = z.object({ id: z.uuid() });
@@ -43,6 +45,10 @@ export const AlertResponse = z.object({
   raisedBy: z.string().nullable(),
   escalationLevel: count,
   escalatedAt: instant.nullable(),
+  /** How many times its situation was found (roll calls that found the same absence update one alert). */
+  occurrences: count,
+  /** When its situation was last found. */
+  lastSeenAt: instant,
   acknowledged: handled,
   resolved: handled,
 });

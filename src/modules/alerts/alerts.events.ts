@@ -22,5 +22,7 @@ export const AlertRaised = defineEvent('alert.raised', 1, change);
 export const AlertAcknowledged = defineEvent('alert.acknowledged', 1, change);
 export const AlertResolved = defineEvent('alert.resolved', 1, change);
 export const AlertEscalated = defineEvent('alert.escalated', 1, change);
+/** The situation of an open alert was found again (a roll call): occurrences, persons, figures; severity may rise. */
+export const AlertUpdated = defineEvent('alert.updated', 1, change);
 
-export const ALERT_CHANGES = [AlertRaised, AlertAcknowledged, AlertResolved, AlertEscalated] as const;
+export const ALERT_CHANGES = [AlertRaised, AlertAcknowledged, AlertResolved, AlertEscalated, AlertUpdated] as const;

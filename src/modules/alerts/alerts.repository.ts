@@ -35,21 +35,32 @@ export async function findAlert(db: Db, id: string, forUpdate = false): Promise<
   return row;
 }
 
-export async function listAlerts(
-  db: Db,
-  f: { status?: AlertStatus; facilityId?: string; facilityIds?: readonly string[]; rule?: string; limit: number },
-): Promise<AlertRow[]> {
+function listConditions(f: { status?: AlertStatus; facilityId?: string; facilityIds?: readonly string[]; rule?: string }): SQL | undefined {
   const conditions: SQL[] = [];
   if (f.status) conditions.push(eq(alerts.status, f.status));
   if (f.facilityId) conditions.push(eq(alerts.facilityId, f.facilityId));
   if (f.facilityIds) conditions.push(inArray(alerts.facilityId, [...f.facilityIds]));
   if (f.rule) conditions.push(eq(alerts.rule, f.rule));
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+export async function listAlerts(
+  db: Db,
+  f: { status?: AlertStatus; facilityId?: string; facilityIds?: readonly string[]; rule?: string; limit: number; offset?: number },
+): Promise<AlertRow[]> {
   return db
     .select()
     .from(alerts)
-    .where(conditions.length ? and(...conditions) : undefined)
+    .where(listConditions(f))
     .orderBy(desc(alerts.raisedAt), desc(alerts.id))
-    .limit(f.limit);
+    .limit(f.limit)
+    .offset(f.offset ?? 0);
+}
+
+/** How many alerts the list's filters select: its total. */
+export async function countAlerts(db: Db, f: { status?: AlertStatus; facilityId?: string; facilityIds?: readonly string[]; rule?: string }): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(alerts).where(listConditions(f));
+  return Number(row?.n ?? 0);
 }
 
 export async function updateAlert(tx: Db, id: string, patch: Partial<AlertRow>): Promise<AlertRow> {
@@ -103,4 +114,24 @@ export async function unitCodes(db: Db, facilityId: string): Promise<Map<string,
 /** The alerts a roll call's close raised (its Delta, mass absence, repeated absences), oldest first. */
 export async function alertsOfRollcall(db: Db, rollcallId: string): Promise<AlertRow[]> {
   return db.select().from(alerts).where(eq(alerts.rollcallId, rollcallId)).orderBy(alerts.raisedAt, alerts.id);
+}
+
+/** The live (not resolved) alert of a situation, locked for the update. */
+export async function liveSituation(tx: Db, key: string): Promise<AlertRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.situationKey, key), sql`status <> 'resolved'`))
+    .for('update');
+  return row;
+}
+
+/** Which of these persons are unaccounted now (the ledger's placement). */
+export async function stillUnaccounted(db: Db, personIds: readonly string[]): Promise<Set<string>> {
+  if (personIds.length === 0) return new Set();
+  const rows = await queryRows<{ person_id: string }>(
+    db,
+    sql`select person_id from ${placements} where person_id = any(${sql.param([...personIds])}::uuid[]) and status = 'unaccounted'`,
+  );
+  return new Set(rows.map((r) => r.person_id));
 }

@@ -34,13 +34,28 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     '/alerts',
     {
       config: { permission: 'alerts.read' },
-      schema: { querystring: ListAlertsQuery, tags, summary: 'Alerts in scope, newest first', response: { 200: z.array(AlertResponse) } },
+      schema: {
+        querystring: ListAlertsQuery,
+        tags,
+        summary: 'Alerts in scope, newest first (paged: limit, offset)',
+        response: {
+          200: {
+            description: 'A page of alerts; the header X-Total-Count says how many match in all',
+            headers: { 'x-total-count': { type: 'integer', description: 'How many alerts match in all' } },
+            content: { 'application/json': { schema: z.array(AlertResponse) } },
+          },
+        },
+      },
     },
-    async (request) => services.alerts.list(actorOf(request), request.query),
+    async (request, reply) => {
+      const page = await services.alerts.listPage(actorOf(request), request.query);
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
 
   /**
-   * Server-Sent Events: `event: alert.raised|acknowledged|resolved|escalated`, `data:` the alert as JSON, only for
+   * Server-Sent Events: `event: alert.raised|updated|acknowledged|resolved|escalated`, `data:` the alert as JSON, only for
    * alerts in the caller's scope; a comment line every 15 s keeps proxies from closing the connection.
    */
   r.get(
@@ -54,7 +69,7 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
         response: {
           200: textResponse(
             'text/event-stream',
-            'Server-Sent Events: `event: alert.open` (snapshot=1: the open alerts first), then `alert.raised|acknowledged|resolved|escalated`, each with `id:` the alert id and `data:` the alert as JSON (AlertResponse); a comment line every 15 s; `session.ended` when the session expires',
+            'Server-Sent Events: `event: alert.open` (snapshot=1: the open alerts first), then `alert.raised|updated|acknowledged|resolved|escalated`, each with `id:` the alert id and `data:` the alert as JSON (AlertResponse); a comment line every 15 s; `session.ended` when the session expires',
           ),
         },
       },

@@ -22,6 +22,11 @@ export const alerts = pgTable('alerts', {
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   resolvedBy: uuid('resolved_by'),
   resolutionNote: text('resolution_note'),
+  /** The situation the alert reports (one live alert per situation); null for alerts raised once per fact. */
+  situationKey: text('situation_key'),
+  occurrences: integer('occurrences').notNull(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+  waitingSince: timestamp('waiting_since', { withTimezone: true }),
 });
 
 export const alertRules = pgTable('alert_rules', {

@@ -17,6 +17,7 @@ import {
   screeningHitsAlert,
   DEFAULT_RULES,
   escalationDue,
+  mergeSituation,
   nextStatus,
   RuleSettings,
   slotAlert,
@@ -24,24 +25,27 @@ import {
   type AlertStatus,
 } from './alerts.domain';
 import type { AlertResponse, OpenAlertSummaryResponse } from './alerts.dto';
-import { ALERT_CHANGES, AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved } from './alerts.events';
+import { ALERT_CHANGES, AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved, AlertUpdated } from './alerts.events';
 import {
   alertsOfRollcall,
+  countAlerts,
   dedupeKeyUsed,
   facilityCodes,
   findAlert,
   findRules,
   insertAlert,
   listAlerts,
+  liveSituation,
   openUnacknowledged,
   rollVersusCapacity,
+  stillUnaccounted,
   unitCodes,
   updateAlert,
   upsertRules,
   type AlertRow,
 } from './alerts.repository';
 
-export type AlertChange = 'raised' | 'acknowledged' | 'resolved' | 'escalated';
+export type AlertChange = 'raised' | 'acknowledged' | 'resolved' | 'escalated' | 'updated';
 
 export type AlertView = z.output<typeof AlertResponse>;
 
@@ -73,6 +77,8 @@ export function alertView(row: AlertRow): AlertView {
     raisedBy: row.raisedBy,
     escalationLevel: row.escalationLevel,
     escalatedAt: row.escalatedAt,
+    occurrences: row.occurrences,
+    lastSeenAt: row.lastSeenAt ?? row.raisedAt,
     acknowledged: row.acknowledgedAt ? { at: row.acknowledgedAt, by: row.acknowledgedBy, note: row.acknowledgeNote } : null,
     resolved: row.resolvedAt ? { at: row.resolvedAt, by: row.resolvedBy, note: row.resolutionNote } : null,
   };
@@ -107,12 +113,21 @@ function alertFromJson(json: Record<string, unknown>): AlertView {
     ...a,
     raisedAt: new Date(a.raisedAt),
     escalatedAt: a.escalatedAt ? new Date(a.escalatedAt) : null,
+    // Events written before alerts had situations carry neither.
+    occurrences: a.occurrences ?? 1,
+    lastSeenAt: new Date((a.lastSeenAt as unknown as string | undefined) ?? a.raisedAt),
     acknowledged: handled(a.acknowledged),
     resolved: handled(a.resolved),
   };
 }
 
-const CHANGE_EVENTS = { raised: AlertRaised, acknowledged: AlertAcknowledged, resolved: AlertResolved, escalated: AlertEscalated } as const;
+const CHANGE_EVENTS = {
+  raised: AlertRaised,
+  acknowledged: AlertAcknowledged,
+  resolved: AlertResolved,
+  escalated: AlertEscalated,
+  updated: AlertUpdated,
+} as const;
 
 /** Alerts follow facility scope; they count and list persons of every nationality, so nationality scope sees none. */
 export function canSeeAlert(actor: Actor, alert: { facilityId: string | null }): boolean {
@@ -170,10 +185,21 @@ export class AlertsService {
     if ((await facilityCodes(this.db, [facilityId])).size === 0) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);
   }
 
-  /** Inserts drafts (skipping live duplicates) with their audit rows and `alert.raised@1` in the caller's transaction. */
+  /**
+   * Inserts drafts (skipping live duplicates) with their audit rows and `alert.raised@1` in the caller's transaction.
+   * A draft whose situation has a live alert updates that alert instead (`alert.updated@1`).
+   */
   private async raiseIn(tx: Db, actor: Actor, drafts: readonly AlertDraft[]): Promise<AlertRow[]> {
     const raised: AlertRow[] = [];
+    const now = this.clock.now();
     for (const d of drafts) {
+      if (d.situationKey) {
+        const live = await liveSituation(tx, d.situationKey);
+        if (live) {
+          await this.updateSituation(tx, actor, live, d);
+          continue;
+        }
+      }
       const row = await insertAlert(tx, {
         id: this.ids.next(),
         facilityId: d.facilityId,
@@ -195,6 +221,10 @@ export class AlertsService {
         resolvedAt: null,
         resolvedBy: null,
         resolutionNote: null,
+        situationKey: d.situationKey ?? null,
+        occurrences: 1,
+        lastSeenAt: now,
+        waitingSince: now,
       });
       if (row) raised.push(row);
     }
@@ -212,6 +242,51 @@ export class AlertsService {
       for (const a of raised) this.changed(tx, 'raised', a);
     }
     return raised;
+  }
+
+  /**
+   * The situation of a live alert was found again: one alert, its occurrences counted, its persons and figures those
+   * of now, its rule and severity raised when the news is worse. Escalation keeps counting from when it began to wait
+   * for an acknowledgement (a repetition is not an escalation); an acknowledged alert that new persons join is open
+   * again and waits anew. An alert is never resolved by a roll call: a human resolves it.
+   */
+  private async updateSituation(tx: Db, actor: Actor, live: AlertRow, draft: AlertDraft): Promise<AlertRow> {
+    const now = this.clock.now();
+    const previous = Array.isArray((live.details as { personIds?: unknown } | null)?.personIds) ? (live.details as { personIds: string[] }).personIds : [];
+    const update = mergeSituation(
+      { rule: live.rule, severity: live.severity, status: live.status, details: live.details as Record<string, unknown> | null, occurrences: live.occurrences },
+      draft,
+      await stillUnaccounted(tx, previous),
+    );
+    const patch: Partial<AlertRow> = {
+      rule: update.rule,
+      severity: update.severity,
+      title: update.title,
+      details: update.details,
+      occurrences: update.occurrences,
+      lastSeenAt: now,
+      rollcallId: draft.rollcallId ?? live.rollcallId,
+      unitId: draft.unitId ?? null,
+    };
+    if (update.reopen)
+      Object.assign(patch, {
+        status: 'open',
+        waitingSince: now,
+        escalationLevel: 0,
+        escalatedAt: null,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        acknowledgeNote: null,
+      });
+    const row = await updateAlert(tx, live.id, patch);
+    await this.audit.record(tx, actor, {
+      action: 'alert.update',
+      subjectType: 'alert',
+      subjectId: row.id,
+      details: { rule: row.rule, severity: row.severity, occurrences: row.occurrences, newPersons: update.newPersons, reopened: update.reopen },
+    });
+    this.changed(tx, 'updated', row);
+    return row;
   }
 
   /** An alert's change as an event: live streams in every process and the after-action timeline read it. */
@@ -278,12 +353,21 @@ export class AlertsService {
     return (await alertsOfRollcall(this.db, rollcallId)).map((a) => ({ id: a.id, rule: a.rule, severity: a.severity }));
   }
 
-  async list(actor: Actor, f: { status?: AlertStatus; facilityId?: string; rule?: string; limit: number }): Promise<AlertView[]> {
+  async list(actor: Actor, f: { status?: AlertStatus; facilityId?: string; rule?: string; limit: number; offset?: number }): Promise<AlertView[]> {
+    return (await this.listPage(actor, f)).rows;
+  }
+
+  /** A page of the alerts in scope, newest first, with how many there are in all. */
+  async listPage(
+    actor: Actor,
+    f: { status?: AlertStatus; facilityId?: string; rule?: string; limit: number; offset?: number },
+  ): Promise<{ total: number; rows: AlertView[] }> {
     requirePermission(actor, 'alerts.read');
     if (f.facilityId) requireFacility(actor, f.facilityId);
-    if (isNationalityScoped(actor)) return [];
-    const rows = await listAlerts(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
-    return rows.map((r) => presentAlert(actor, alertView(r)));
+    if (isNationalityScoped(actor)) return { total: 0, rows: [] };
+    const filter = { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined };
+    const [rows, total] = await Promise.all([listAlerts(this.db, filter), countAlerts(this.db, filter)]);
+    return { total, rows: rows.map((r) => presentAlert(actor, alertView(r))) };
   }
 
   async get(actor: Actor, id: string): Promise<AlertView> {
@@ -416,7 +500,8 @@ export class AlertsService {
     const due = (await openUnacknowledged(this.db))
       .map((a) => {
         const rules = RuleSettings.parse({ ...DEFAULT_RULES, ...((a.rules as object | null) ?? {}) });
-        return { alert: a, level: escalationDue(a.raisedAt, now, rules.escalateAfterMinutes) };
+        // Escalation is by time waiting for an acknowledgement, never by how often the situation repeats.
+        return { alert: a, level: escalationDue(a.waitingSince ?? a.raisedAt, now, rules.escalateAfterMinutes) };
       })
       .filter((d) => d.level > d.alert.escalationLevel);
     if (due.length === 0) return 0;

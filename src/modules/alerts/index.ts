@@ -9,7 +9,7 @@ export {
   type AlertChange,
   type TickReport,
 } from './alerts.service';
-export { AlertRaised, AlertAcknowledged, AlertResolved, AlertEscalated, ALERT_CHANGES } from './alerts.events';
+export { AlertRaised, AlertAcknowledged, AlertResolved, AlertEscalated, AlertUpdated, ALERT_CHANGES } from './alerts.events';
 export { alertConsumers } from './alerts.consumers';
 export {
   ALERT_RULES,
@@ -18,6 +18,8 @@ export {
   DEFAULT_RULES,
   RuleSettings,
   closeAlerts,
+  mergeSituation,
+  absenceSituation,
   nextStatus,
   escalationDue,
   type AlertRule,

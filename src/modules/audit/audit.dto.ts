@@ -23,6 +23,8 @@ export const AuditEntryResponse = z.object({
   details: z.unknown(),
   prevHash: z.string(),
   hash: z.string(),
+  /** True when person ids and the details' text were withheld from this reader (see docs: scope). */
+  redacted: z.boolean(),
 });
 export type AuditEntryResponse = z.input<typeof AuditEntryResponse>;
 

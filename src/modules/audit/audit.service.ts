@@ -9,6 +9,7 @@ import type { Outbox } from '../../platform/outbox';
 import type { Actor } from '../access';
 import { requirePermission } from '../access';
 import { AuditChainBroken } from './audit.events';
+import { auditEntryFor, type AuditEntryView } from './audit.policy';
 import { AuditChainVerifier, hashAuditEntry, type AuditBreak, type AuditEntry } from './audit.domain';
 import type { AuditVerificationInfoResponse, AuditVerificationResponse } from './audit.dto';
 import { insertAuditEntries, listAuditEntries, lockAuditHead, readAuditHead, readAuditChainPage, type AuditFilter } from './audit.repository';
@@ -100,9 +101,10 @@ export class AuditService {
     await insertAuditEntries(tx, entries);
   }
 
-  async list(actor: Actor, filter: AuditFilter): Promise<AuditEntry[]> {
+  /** The log, newest first, each entry as the actor may read it (audit.policy.ts: monitors get no names). */
+  async list(actor: Actor, filter: AuditFilter): Promise<AuditEntryView[]> {
     requirePermission(actor, 'audit.read');
-    return listAuditEntries(this.db, filter);
+    return (await listAuditEntries(this.db, filter)).map((e) => auditEntryFor(actor, e));
   }
 
   /**

@@ -73,8 +73,7 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
   r.post(
     '/persons/:id/biometrics/face',
     {
-      config: { permission: 'biometrics.enrol' },
-      bodyLimit: IMAGE_BODY_LIMIT,
+      config: { permission: 'biometrics.enrol', body: 'image' },
       schema: {
         params: PersonParams,
         tags,
@@ -91,8 +90,7 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
   r.post(
     '/persons/:id/biometrics/fingerprints/:position',
     {
-      config: { permission: 'biometrics.enrol' },
-      bodyLimit: IMAGE_BODY_LIMIT,
+      config: { permission: 'biometrics.enrol', body: 'image' },
       schema: {
         params: FingerParams,
         querystring: EnrolQuery,
@@ -125,7 +123,8 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
   r.delete(
     '/persons/:id/biometrics/:templateId',
     {
-      config: { permission: 'biometrics.enrol' },
+      // A reason may come as JSON {reason}; never a raw body (it used to be parsed as an image and spread).
+      config: { permission: 'biometrics.enrol', body: 'json' },
       schema: {
         params: TemplateParams,
         querystring: EraseInput.partial(),
@@ -135,7 +134,9 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       },
     },
     async (request) => {
-      const { reason } = EraseInput.parse({ ...(request.query as object), ...((request.body as object | undefined) ?? {}) });
+      const body = request.body ?? {};
+      if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('request.invalid', 'The body, when sent, is a JSON object {reason}');
+      const { reason } = EraseInput.parse({ ...(request.query as object), ...body });
       return bio.erase(actorOf(request), request.params.id, request.params.templateId, reason);
     },
   );
@@ -143,8 +144,7 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
   r.post(
     '/biometrics/verify',
     {
-      config: { permission: 'biometrics.read' },
-      bodyLimit: IMAGE_BODY_LIMIT,
+      config: { permission: 'biometrics.read', body: 'image' },
       schema: {
         querystring: VerifyInput.partial(),
         tags,
@@ -167,8 +167,7 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
   r.post(
     '/biometrics/identify',
     {
-      config: { permission: 'biometrics.read' },
-      bodyLimit: IMAGE_BODY_LIMIT,
+      config: { permission: 'biometrics.read', body: 'image' },
       schema: {
         querystring: IdentifyInput.partial(),
         tags,

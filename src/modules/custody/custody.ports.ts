@@ -6,6 +6,8 @@ export interface CustodyPersons {
   existing(db: Db, personIds: string[]): Promise<Set<string>>;
   /** Throws not found / out of scope, as a read of the person record would. */
   loadInScope(db: Db, actor: Actor, personId: string): Promise<unknown>;
+  /** Which of these persons the actor may see (the rule of `loadInScope`, for many). */
+  inScopeAmong(db: Db, actor: Actor, personIds: readonly string[]): Promise<Set<string>>;
 }
 
 /** What the ledger needs of facilities: that a facility or unit exists (and a unit's facility). */

@@ -45,8 +45,7 @@ export const custodyRoutes: FastifyPluginAsync<{ services: Services }> = async (
   r.post(
     '/events/batch',
     {
-      config: { permission: 'custody.append' },
-      bodyLimit: 8 * 1024 * 1024,
+      config: { permission: 'custody.append', body: 'bulk' },
       schema: { body: AppendBatchBody, tags, summary: 'Append many events atomically', response: { 201: AppendBatchResponse, ...errorResponses(409) } },
     },
     async (request, reply) => {

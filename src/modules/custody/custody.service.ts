@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import type { Outbox } from '../../platform/outbox';
-import { canSeeFacility, isFacilityScoped, requireFacility, requirePermission, type Actor } from '../access';
+import { canSeeFacility, isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import {
   ChainVerifier,
@@ -71,6 +71,8 @@ export type EventView = z.output<typeof CustodyEventResponse>;
 /** Clock skew tolerated between a tablet and the server before an event counts as "in the future". */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 const REGISTRAR_EVENTS: readonly EventType[] = ['ADMITTED'];
+/** Events that happen at the facility a person arrives in (the actor must hold that one). */
+const ARRIVALS: readonly EventType[] = ['ADMITTED', 'TRANSFER_ARRIVED', 'RECAPTURED'];
 
 function toPlacement(row: PlacementRow | undefined): Placement {
   if (!row) return NOT_ADMITTED;
@@ -168,7 +170,6 @@ export class CustodyService {
   async appendManyIn(tx: Db, actor: Actor, requests: AppendRequest[], opts: AppendOptions = {}): Promise<LedgerEvent[]> {
     requirePermission(actor, 'custody.append');
     if (requests.length === 0) return [];
-    const now = this.clock.now();
     {
       const personIds = [...new Set(requests.map((r) => r.personId))];
       const unitIds = [...new Set(requests.map((r) => r.unitId).filter((u): u is string => !!u))];
@@ -178,6 +179,10 @@ export class CustodyService {
       for (const f of facilityIds) await this.ports.facilities.require(tx, f);
 
       const head = await lockHead(tx, this.siteId);
+      // The time of the append is read once the site's lock is held: appends are then sealed in the order of their
+      // times, and an event without occurredAt (now) can never be older than the one appended before it. Read before
+      // the lock, a request that waited for it was judged out of order against a later request that had overtaken it.
+      const now = this.clock.now();
       const placementRows = await findPlacements(tx, personIds);
       const missing = personIds.filter((p) => !placementRows.has(p));
       if (missing.length) {
@@ -185,6 +190,11 @@ export class CustodyService {
         const unknown = missing.find((p) => !known.has(p));
         if (unknown) throw new NotFoundError('registry.person_not_found', `No person ${unknown}`);
       }
+      // Scope before any state check: a person outside the actor's scope answers 403 whatever their status, so a
+      // refused transition or an out-of-order time cannot tell the state of a record the actor may not read. Only an
+      // arrival into a facility of the actor's scope may name such a person (the event brings them into scope).
+      const scoped = isFacilityScoped(actor) || isNationalityScoped(actor);
+      const visible = scoped ? await this.ports.persons.inScopeAmong(tx, actor, personIds) : new Set(personIds);
       const state = new Map<string, { placement: Placement; since: Date; count: number }>();
       for (const id of personIds) {
         const row = placementRows.get(id);
@@ -198,14 +208,23 @@ export class CustodyService {
         const current = state.get(r.personId)!;
         const occurredAt = r.occurredAt ? new Date(r.occurredAt) : now;
         const where = requests.length > 1 ? ` (event ${index + 1} of the batch)` : '';
+        const hidden = !visible.has(r.personId);
+        if (hidden) {
+          const arrivingAt = ARRIVALS.includes(r.type) ? (r.unitId ? unitFacility.get(r.unitId) : r.facilityId) : undefined;
+          if (!arrivingAt || !canSeeFacility(actor, arrivingAt)) {
+            throw new ForbiddenError('access.out_of_scope', `This person is outside your scope${where}`, { personId: r.personId });
+          }
+        }
         if (occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
           throw new ValidationError('custody.occurred_in_future', `occurredAt ${occurredAt.toISOString()} is in the future${where}`);
         }
         if (occurredAt.getTime() < current.since.getTime()) {
           throw new ConflictError(
             'custody.out_of_order',
-            `occurredAt ${occurredAt.toISOString()} is before the person's last custody event (${current.since.toISOString()})${where}; ` +
-              'record events in the order they happened',
+            hidden
+              ? `occurredAt ${occurredAt.toISOString()} is before the person's last custody event${where}; record events in the order they happened`
+              : `occurredAt ${occurredAt.toISOString()} is before the person's last custody event (${current.since.toISOString()})${where}; ` +
+                  'record events in the order they happened',
             { rule: 'out_of_order', personId: r.personId },
           );
         }
@@ -222,6 +241,14 @@ export class CustodyService {
             reason: r.reason ?? null,
           });
         } catch (err) {
+          if (hidden && err instanceof ConflictError) {
+            // The rule's message names the person's status, which this actor may not learn.
+            throw new ConflictError(
+              'custody.invalid_transition',
+              `This person cannot be recorded as ${r.type} here; their record is outside your scope, ask a colleague who holds it${where}`,
+              { personId: r.personId },
+            );
+          }
           if (err instanceof ConflictError || err instanceof ValidationError) {
             err.message = `${err.message}${where}`;
             (err as { details?: unknown }).details = { ...(err.details as object), personId: r.personId };
@@ -229,7 +256,7 @@ export class CustodyService {
           throw err;
         }
         // The actor must hold the facility where the event happens: the arrival side for arrivals, else the current one.
-        const arriving = ['ADMITTED', 'TRANSFER_ARRIVED', 'RECAPTURED'].includes(r.type);
+        const arriving = ARRIVALS.includes(r.type);
         const actingFacility = arriving ? t.toFacilityId : t.fromFacilityId;
         if (actingFacility) requireFacility(actor, actingFacility);
 
@@ -256,6 +283,7 @@ export class CustodyService {
         sealed.push(event);
         statusAfter.push(t.next.status);
         state.set(r.personId, { placement: t.next, since: occurredAt, count: current.count + 1 });
+        if (hidden) visible.add(r.personId); // arrived in the actor's facility: in scope for the rest of the batch
       }
 
       await insertEvents(tx, sealed);

@@ -26,6 +26,10 @@ export type TokenKind = 'name' | 'abd' | 'abu' | 'umm';
 /** Learned spelling variants: which group(s) of equivalent spellings a token key belongs to. */
 export interface VariantLookup {
   groupsOf(key: string): readonly number[];
+  /** The Latin spellings of a group (an Arabic word), most frequent first; a table without them gives none. */
+  spellingsOf?(group: number): readonly string[];
+  /** The Arabic word of a group of plain names ('' for other groups). */
+  arabicOf?(group: number): string;
 }
 
 export const NO_VARIANTS: VariantLookup = { groupsOf: () => [] };
@@ -54,6 +58,14 @@ export interface PreparedToken {
   readonly end: string;
   /** Latin only: each core candidate read as consonants with the vowels after each, for the learned pair model. */
   readonly segmented: readonly SegmentedWord[];
+  /**
+   * Arabic plain names only: the Latin spellings the variant table knows for the word. Against a Latin spelling the
+   * Arabic word is judged through them, with the vowels a Latin comparison sees (ليلى is Leila or Layla, not Ali),
+   * instead of on the consonant skeleton alone, which drops long vowels and so made ليلى = Ali and حسين = Hasan.
+   */
+  readonly latinForms: readonly string[];
+  /** Latin plain names only: the Arabic words the variant table knows this spelling for (Hamid: حامد). */
+  readonly arabicForms: readonly string[];
 }
 
 export interface PreparedName {
@@ -441,6 +453,8 @@ interface PartFacts {
   initial: boolean;
   end: string;
   segmented: readonly SegmentedWord[];
+  latinForms: readonly string[];
+  arabicForms: readonly string[];
 }
 
 function partFacts(u: Unit, variants: VariantLookup): PartFacts {
@@ -461,7 +475,17 @@ function partFacts(u: Unit, variants: VariantLookup): PartFacts {
     initial: u.script === 'latin' && u.core.length === 1 && u.tails.length === 0,
     end: u.script === 'latin' ? latinEnding(u.core + tailText) : arabicEnding(u.core + tailText),
     segmented: u.script === 'latin' ? u.coreCandidates.map((c) => segmentWord(c + tailText)) : [],
+    latinForms: u.script === 'arabic' && u.kind === 'name' && variants.spellingsOf ? latinFormsOf(groups, variants) : [],
+    arabicForms:
+      u.script === 'latin' && u.kind === 'name' && variants.arabicOf ? [...new Set(groups.map((g) => variants.arabicOf!(g)).filter((w) => w !== ''))] : [],
   };
+}
+
+/** The Latin spellings of an Arabic word's groups (a handful: the table keeps the frequent ones). */
+function latinFormsOf(groups: readonly number[], variants: VariantLookup): string[] {
+  const out: string[] = [];
+  for (const g of groups) for (const s of variants.spellingsOf!(g)) if (!out.includes(s)) out.push(s);
+  return out;
 }
 
 // Parts recur across names (a registry has some thousands of distinct words): their facts are worked out once per
@@ -654,6 +678,18 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
   }
   // different final vowels (Hamdi / Hamda) are different names more often than different spellings
   if (endingsDisagree(a, b)) sim *= 1 - (a.script === b.script ? SCORING.endingPenalty : SCORING.crossEndingPenalty);
+  // across scripts, a known Arabic word is as far from a Latin spelling as its nearest known Latin spelling is: the
+  // skeleton alone cannot tell ليلى from Ali or حسين from Hasan, a Latin comparison can
+  if (a.script !== b.script) {
+    const [arabic, latin] = a.script === 'arabic' ? [a, b] : [b, a];
+    // (single words only: a compound, فيض الله / Faizullah, is read in pieces the table's whole words do not match)
+    const single = !arabic.text.includes(' ') && !latin.text.includes(' ') && !/.{2}(allah|ullah|illah|uddin|eddin|eddine|uddeen|islam)$/.test(latin.core);
+    if (single && arabic.kind === 'name' && latin.kind === 'name' && (arabic.latinForms.length > 0 || latin.arabicForms.length > 0)) {
+      // either reading may know the two as one name (a spelling of the word, or the word the spelling stands for)
+      const known = Math.max(viaLatinForms(arabic.latinForms, latin), viaArabicForms(arabic, latin.arabicForms));
+      sim = Math.min(sim, known);
+    }
+  }
   // which differences the two spellings have, not only how many: learned from spellings of Arabic words
   // (only where the hand-set similarity says they could be one name: below, a sharper judgement would only turn a
   // respelled part of a full name into a conflict)
@@ -669,6 +705,64 @@ export function tokenSimilarity(a: PreparedToken, b: PreparedToken): TokenMatch 
   // both spellings are known, as spellings of different Arabic words (Hasan / Husayn): weaker evidence of a match
   if (a.groups.length > 0 && b.groups.length > 0) sim *= SCORING.knownDifferentFactor;
   return { sim, how: 'similar' };
+}
+
+const latinFormTokens = new Map<string, PreparedToken | null>();
+
+/** The best similarity of a Latin part with any of the Latin spellings of an Arabic word. */
+function viaLatinForms(forms: readonly string[], latin: PreparedToken): number {
+  let best = 0;
+  for (const f of forms) {
+    let t = latinFormTokens.get(f);
+    if (t === undefined) {
+      const p = prepareName(f);
+      t = p.tokens.length === 1 && p.tokens[0]!.kind === 'name' && p.tokens[0]!.script === 'latin' ? p.tokens[0]! : null;
+      if (latinFormTokens.size > 50_000) latinFormTokens.clear();
+      latinFormTokens.set(f, t);
+    }
+    if (t === null) continue;
+    const s = tokenSimilarity(t, latin).sim;
+    if (s > best) best = s;
+    if (best >= 1) break;
+  }
+  return best;
+}
+
+/**
+ * The best similarity of an Arabic part with the Arabic words a Latin spelling is known for, read letter by letter
+ * (long vowels included, which the skeleton drops): احمد against حامد (Hamid) differs by two letters of four.
+ */
+function viaArabicForms(arabic: PreparedToken, words: readonly string[]): number {
+  let best = 0;
+  for (const w of words) {
+    const s = 1 - arabicLetterDistance(arabic.core, w) / Math.max(arabic.core.length, w.length, 1);
+    if (s > best) best = s;
+  }
+  return best;
+}
+
+const LONG_VOWELS = new Set(['\u0627', '\u0648', '\u064A']); // ا و ي: often written or not in the same name (حسان / حسن)
+
+/** Edit distance on Arabic letters, a long vowel letter added or dropped at half the cost of another letter. */
+function arabicLetterDistance(a: string, b: string): number {
+  const n = a.length;
+  const m = b.length;
+  let prev = new Float64Array(m + 1);
+  let cur = new Float64Array(m + 1);
+  const indel = (ch: string) => (LONG_VOWELS.has(ch) ? 0.5 : 1);
+  for (let j = 1; j <= m; j++) prev[j] = prev[j - 1]! + indel(b[j - 1]!);
+  for (let i = 1; i <= n; i++) {
+    const ca = a[i - 1]!;
+    cur[0] = prev[0]! + indel(ca);
+    for (let j = 1; j <= m; j++) {
+      const cb = b[j - 1]!;
+      cur[j] = Math.min(prev[j - 1]! + (ca === cb ? 0 : 1), prev[j]! + indel(ca), cur[j - 1]! + indel(cb));
+    }
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m]!;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   normalizeArabic,
   normalizeName,
   parseName,
+  partSimilarity,
   prepareName,
 } from './index';
 import { latinSegments } from './names.latin';
@@ -341,4 +342,41 @@ describe('learned pair model', () => {
     expect(Object.keys(built.weights).sort()).toEqual(Object.keys(committed.weights).sort());
     for (const [f, w] of Object.entries(committed.weights)) expect(built.weights[f]).toBeCloseTo(w, 3);
   }, 120_000);
+});
+
+/**
+ * Issue 15 (4): across scripts the consonant skeleton alone made ليلى = Ali (both `l`), احمد = Hamid and حسين = Hasan
+ * (1.00), where the same names in Latin letters are told apart. A known Arabic word is now read through its known
+ * Latin spellings, a known Latin spelling through its Arabic word, letters (long vowels too) compared.
+ */
+describe('cross-script comparison is as strict as Latin comparison', () => {
+  const part = (a: string, b: string) => partSimilarity(prepareName(a).tokens[0]!, prepareName(b).tokens[0]!);
+
+  it('tells apart different names written in different scripts', () => {
+    for (const [arabic, latin, sameInLatin] of [
+      ['ليلى', 'Ali', 'Leila'],
+      ['حسين', 'Hasan', 'Hussein'],
+      ['ليلى', 'Allah', 'Leila'],
+    ] as const) {
+      // not a clean match (0.75 is where an aligned part stops being a conflict), and no closer than in Latin + 0.15
+      expect(part(arabic, latin), `${arabic} / ${latin}`).toBeLessThan(0.75);
+      expect(part(arabic, latin)).toBeLessThanOrEqual(part(sameInLatin, latin) + 0.15);
+    }
+    expect(part('احمد', 'Hamid')).toBeLessThanOrEqual(0.75);
+    expect(compareNames('ليلى محمد', 'Ali Mohammed').score).toBeLessThan(0.8);
+  });
+
+  it('keeps the same name in both scripts, compounds included', () => {
+    for (const [arabic, latin] of [
+      ['ليلى', 'Leila'],
+      ['ليلى', 'Layla'],
+      ['حسين', 'Hussein'],
+      ['احمد', 'Ahmed'],
+      ['محمد', 'Mohammed'],
+      ['عمر', 'Omar'],
+      ['سالم', 'Salem'],
+    ] as const)
+      expect(part(arabic, latin), `${arabic} / ${latin}`).toBeGreaterThanOrEqual(0.95);
+    expect(compareNames('فیض الله خان نورزی', 'Hajji Faizullah Khan NOORZAI').score).toBeGreaterThan(0.9);
+  });
 });

@@ -18,11 +18,16 @@ export interface VariantTableFile {
 
 export class VariantTable implements VariantLookup {
   private readonly map = new Map<string, number[]>();
+  private readonly spellings: string[][] = [];
+  private readonly arabic: string[] = [];
 
   constructor(file: VariantTableFile) {
     file.groups.forEach((entry, id) => {
       const [key = '', ...spellings] = entry.split(' ');
       const kind = key.slice(0, key.indexOf(':') + 1);
+      // only a plain name's spellings stand alone as a Latin word (an abd group lists the part after Abd)
+      this.spellings[id] = kind === 'name:' ? spellings : [];
+      this.arabic[id] = kind === 'name:' ? key.slice(kind.length) : '';
       this.add(key, id);
       for (const s of spellings) this.add(kind + s, id);
     });
@@ -38,12 +43,21 @@ export class VariantTable implements VariantLookup {
     return this.map.get(key) ?? EMPTY;
   }
 
+  arabicOf(group: number): string {
+    return this.arabic[group] ?? '';
+  }
+
+  spellingsOf(group: number): readonly string[] {
+    return this.spellings[group] ?? EMPTY_STRINGS;
+  }
+
   get size(): number {
     return this.map.size;
   }
 }
 
 const EMPTY: readonly number[] = Object.freeze([]);
+const EMPTY_STRINGS: readonly string[] = Object.freeze([]);
 let cached: VariantTable | null = null;
 
 /** The committed variant table (read on first use). */

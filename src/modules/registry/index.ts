@@ -12,6 +12,7 @@ export {
   detectScript,
   nameSearchKey,
   normaliseBirth,
+  birthLabel,
   possiblyMinor,
   SEXES,
   VULNERABILITIES,

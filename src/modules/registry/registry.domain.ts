@@ -117,6 +117,52 @@ export function normaliseBirth(input: BirthInput, today: Date): Birth {
   return birth;
 }
 
+/**
+ * A recorded birth as it may be shown in a list, an export or a terminal: no more precise than what was recorded.
+ * A year-only birth is stored as YYYY-01-01 and an approximate one as a mid-year day; printing those dates would
+ * invent a day nobody said. "1990-07-14", "1990-07", "1990", "about 1990", "between 1988 and 1992", "unknown".
+ */
+export function birthLabel(b: { date: string | null; precision: string | null; from: string | null; to: string | null }): string {
+  switch (b.precision) {
+    case 'exact':
+      return b.date ?? 'unknown';
+    case 'month':
+      return b.date ? b.date.slice(0, 7) : 'unknown';
+    case 'year':
+      return b.date ? b.date.slice(0, 4) : 'unknown';
+    case 'approximate':
+      return b.date ? `about ${b.date.slice(0, 4)}` : b.from && b.to ? rangeLabel(b.from, b.to) : 'unknown';
+    case 'range':
+      return b.from && b.to ? rangeLabel(b.from, b.to) : 'unknown';
+    default:
+      return 'unknown';
+  }
+}
+
+function rangeLabel(from: string, to: string): string {
+  // whole years read as years; anything else keeps its days
+  if (from.endsWith('-01-01') && to.endsWith('-12-31')) {
+    return from.slice(0, 4) === to.slice(0, 4) ? from.slice(0, 4) : `between ${from.slice(0, 4)} and ${to.slice(0, 4)}`;
+  }
+  return `between ${from} and ${to}`;
+}
+
+/** A names score at or above this (names module, best pair of names) makes an existing record a likely duplicate. */
+export const DUPLICATE_NAME_SCORE = 0.85;
+
+/**
+ * Could two records be the same person, apart from the names? Both births must allow a common day (an unknown birth
+ * allows any) and the sexes must agree (unknown agrees with both). Pure, so the rule is tested without a database.
+ */
+export function compatibleForDuplicate(
+  a: { sex: string; birthFrom: string | null; birthTo: string | null },
+  b: { sex: string; birthFrom: string | null; birthTo: string | null },
+): boolean {
+  if (a.sex !== 'U' && b.sex !== 'U' && a.sex !== b.sex) return false;
+  if (a.birthFrom && a.birthTo && b.birthFrom && b.birthTo) return a.birthFrom <= b.birthTo && b.birthFrom <= a.birthTo;
+  return true;
+}
+
 /** Could this person be under 18 on `on`? Unknown dates count as possibly minor: protection errs on the safe side. */
 export function possiblyMinor(birth: { birthTo: string | null }, on: Date): boolean {
   if (!birth.birthTo) return true;

@@ -67,8 +67,34 @@ export const CreatePersonBody = z.object({
   facilityId: z.uuid().optional(),
   relations: z.array(RelationInput).max(30).optional(),
   notes: z.string().max(4000).optional(),
+  /**
+   * The registrar has seen the likely existing records (409 `registry.possible_duplicate`, or
+   * POST /persons/duplicates) and enrols a new person anyway, saying why; the reason goes to the audit chain.
+   */
+  confirmNew: z.object({ reason: z.string().trim().min(3, 'say why this is a new person (3 characters at least)').max(500) }).optional(),
 });
 export type CreatePersonInput = z.infer<typeof CreatePersonBody>;
+
+/** Likely existing records of the person about to be enrolled, as the enrolling registrar may see them. */
+export const DuplicateCandidateResponse = z.object({
+  id: z.string(),
+  names: z.array(z.string()),
+  sex: z.string(),
+  birthLabel: z.string(),
+  nationalities: z.array(z.string()),
+  householdId: z.string().nullable(),
+  householdLabel: z.string().nullable(),
+  registeredFacilityId: z.string().nullable(),
+  status: z.string(),
+  facilityId: z.string().nullable(),
+  unitId: z.string().nullable(),
+  /** The names module's best comparison of any of the new names with any of the candidate's names. */
+  score: z.number(),
+  /** What the two records share, in words: "names 0.97", "born 1990", "same household", "same facility". */
+  reasons: z.array(z.string()),
+});
+export type DuplicateCandidateResponse = z.input<typeof DuplicateCandidateResponse>;
+export const DuplicateCheckResponse = z.object({ candidates: z.array(DuplicateCandidateResponse) });
 
 export const UpdatePersonBody = z
   .object({
@@ -99,10 +125,17 @@ export const SearchPersonsQuery = z.object({
   facilityId: z.uuid().optional(),
   status: z.string().max(40).optional(),
   nationality: iso3.optional(),
+  /** Persons placed in this unit now: with `status=on_roll`, a block's manifest. */
+  unitId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(25),
+  /** Skip this many (paging); the header `X-Total-Count` says how many there are. */
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /** `csv`: every person the filters select (not a page) as a CSV file, names included; audited as an export. */
+  format: z.enum(['json', 'csv']).default('json'),
   purpose: z.string().max(100).optional(),
 });
-export type SearchPersonsInput = z.infer<typeof SearchPersonsQuery>;
+/** What the service takes: paging and format have defaults (callers other than the route leave them out). */
+export type SearchPersonsInput = Omit<z.infer<typeof SearchPersonsQuery>, 'offset' | 'format'> & { offset?: number; format?: 'json' | 'csv' };
 
 export const PersonParams = z.object({ id: z.uuid() });
 
@@ -131,7 +164,14 @@ export const PlacementResponse = z.object({
 export const PersonResponse = z.object({
   id: z.string(),
   sex: z.string(),
-  birth: z.object({ date: z.string().nullable(), precision: z.enum(BIRTH_PRECISIONS), from: z.string().nullable(), to: z.string().nullable() }),
+  birth: z.object({
+    date: z.string().nullable(),
+    precision: z.enum(BIRTH_PRECISIONS),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    /** As it may be shown: "1990-07-14", "1990-07", "1990", "about 1990", "between 1988 and 1992", "unknown". */
+    label: z.string(),
+  }),
   ageRange: z.tuple([z.number(), z.number()]).nullable(),
   possiblyMinor: z.boolean(),
   placeOfBirth: z.string().nullable(),
@@ -160,7 +200,11 @@ export const PersonResponse = z.object({
   distinguishingMarks: z.array(z.string()),
   householdId: z.string().nullable(),
   registeredFacilityId: z.string().nullable(),
-  relations: z.array(z.object({ kind: z.string(), personId: z.string(), name: z.string().nullable() })),
+  /**
+   * The record's relations. A relative outside the reader's scope is shown by the kind of relation only
+   * (`inScope: false`, `personId` and `name` null): their id and name belong to a record the reader may not open.
+   */
+  relations: z.array(z.object({ kind: z.string(), personId: z.string().nullable(), name: z.string().nullable(), inScope: z.boolean() })),
   placement: PlacementResponse.nullable(),
   notes: z.string().nullable(),
   version: count,
@@ -175,8 +219,11 @@ export const PersonSummaryResponse = z.object({
   name: z.string(),
   otherNames: z.array(z.string()),
   sex: z.string(),
+  /** The stored day (YYYY-01-01 for a year-only birth, a mid-year day for an approximate one): show `birthLabel`. */
   birthDate: z.string().nullable(),
   birthPrecision: z.string(),
+  /** The birth no more precise than recorded: "1990", "about 1990", "1990-07", "between 1988 and 1992". */
+  birthLabel: z.string(),
   nationalities: z.array(z.string()),
   status: z.string(),
   facilityId: z.string().nullable(),

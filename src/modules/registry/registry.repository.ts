@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
 import { placements } from '../custody';
+import { facilities, units } from '../facilities';
 import { households, identityDocuments, personNames, personNationalities, personRelations, persons } from './registry.schema';
 
 export type PersonRow = typeof persons.$inferSelect;
@@ -168,20 +169,37 @@ export function scopeCondition(scope: ScopeFilter): SQL {
 export interface SearchFilter extends ScopeFilter {
   key?: string;
   facilityId?: string;
+  /** Persons placed in this unit now (a block's manifest). */
+  unitId?: string;
+  /** A placement status, `registered` (never admitted) or `on_roll` (in custody, temporarily out or unaccounted). */
   status?: string;
   nationality?: string;
   limit: number;
+  offset?: number;
+}
+
+function filterConditions(f: Omit<SearchFilter, 'limit'>): SQL {
+  const conditions: SQL[] = [scopeCondition(f)];
+  if (f.facilityId) conditions.push(sql`pl.facility_id = ${f.facilityId}`);
+  if (f.unitId) conditions.push(sql`pl.unit_id = ${f.unitId}`);
+  if (f.status) {
+    conditions.push(
+      f.status === 'registered'
+        ? sql`pl.person_id is null`
+        : f.status === 'on_roll'
+          ? sql`pl.status in ('in_custody', 'temporarily_out', 'unaccounted')`
+          : sql`pl.status = ${f.status}`,
+    );
+  }
+  if (f.nationality) {
+    conditions.push(sql`exists (select 1 from person_nationalities pn2 where pn2.person_id = p.id and pn2.country = ${f.nationality})`);
+  }
+  return sql.join(conditions, sql` and `);
 }
 
 /** Trigram search on the cross-script name key, filtered by scope in SQL so hidden records are never returned. */
 export async function searchPersonIds(tx: Db, f: SearchFilter): Promise<{ id: string; score: number }[]> {
-  const conditions: SQL[] = [scopeCondition(f)];
-  if (f.facilityId) conditions.push(sql`pl.facility_id = ${f.facilityId}`);
-  if (f.status) conditions.push(f.status === 'registered' ? sql`pl.person_id is null` : sql`pl.status = ${f.status}`);
-  if (f.nationality) {
-    conditions.push(sql`exists (select 1 from person_nationalities pn2 where pn2.person_id = p.id and pn2.country = ${f.nationality})`);
-  }
-  const where = sql.join(conditions, sql` and `);
+  const where = filterConditions(f);
   if (f.key) {
     await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.45', true)`);
     return queryRows(
@@ -199,8 +217,28 @@ export async function searchPersonIds(tx: Db, f: SearchFilter): Promise<{ id: st
   return queryRows(
     tx,
     sql`select p.id, 1::float8 as score from persons p left join ${placements} pl on pl.person_id = p.id
-        where ${where} order by p.created_at desc, p.id limit ${f.limit}`,
+        where ${where} order by p.created_at desc, p.id limit ${f.limit} offset ${f.offset ?? 0}`,
   );
+}
+
+/** How many persons the filters (without a name) select, in scope: the total of a list. */
+export async function countPersons(tx: Db, f: Omit<SearchFilter, 'limit' | 'key'>): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from persons p left join ${placements} pl on pl.person_id = p.id where ${filterConditions(f)}`,
+  );
+  return row?.n ?? 0;
+}
+
+/** Codes of facilities and units (the facilities module's read model), for exports people read. */
+export async function placeCodes(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await queryRows<{ id: string; code: string }>(
+    db,
+    sql`select id, code from ${facilities} where id = any(${sql.param([...ids])}::uuid[])
+        union all select id, code from ${units} where id = any(${sql.param([...ids])}::uuid[])`,
+  );
+  return new Map(rows.map((r) => [r.id, r.code]));
 }
 
 /** Names whose search key was computed by an older version of the key function. */

@@ -7,6 +7,7 @@ import { errorResponses } from '../../platform/http/responses';
 import {
   CreateHouseholdBody,
   CreatePersonBody,
+  DuplicateCheckResponse,
   DocumentInput,
   HouseholdDetailResponse,
   HouseholdResponse,
@@ -28,17 +29,62 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
 
   r.post(
     '/persons',
-    { config: { permission: 'persons.write' }, schema: { body: CreatePersonBody, tags, summary: 'Enrol a person', response: { 201: PersonResponse } } },
+    {
+      config: { permission: 'persons.write' },
+      schema: {
+        body: CreatePersonBody,
+        tags,
+        summary: 'Enrol a person',
+        description:
+          'Refused with 409 registry.possible_duplicate (details.candidates) when records in your scope may be the same person; send confirmNew: {reason} to enrol a new person anyway (the reason is audited)',
+        response: { 201: PersonResponse, ...errorResponses(409) },
+      },
+    },
     async (request, reply) => reply.status(201).send(await services.registry.create(actorOf(request), request.body)),
+  );
+
+  r.post(
+    '/persons/duplicates',
+    {
+      config: { permission: 'persons.write' },
+      schema: {
+        body: CreatePersonBody,
+        tags,
+        summary: 'Before enrolling: likely existing records of this person in your scope (names across scripts, birth, sex)',
+        response: { 200: DuplicateCheckResponse },
+      },
+    },
+    async (request) => ({ candidates: await services.registry.likelyDuplicates(actorOf(request), request.body) }),
   );
 
   r.get(
     '/persons',
     {
       config: { permission: 'persons.read' },
-      schema: { querystring: SearchPersonsQuery, tags, summary: 'Fuzzy search by name across scripts', response: { 200: z.array(PersonSummaryResponse) } },
+      schema: {
+        querystring: SearchPersonsQuery,
+        tags,
+        summary: 'Fuzzy search by name across scripts, or a list by facility, unit, status, nationality; paged, or a CSV export',
+        response: {
+          200: {
+            description:
+              'A page of persons; the header X-Total-Count says how many match in all (with a name: among the ranked candidates). With format=csv every match as a CSV file (audited as an export)',
+            headers: { 'x-total-count': { type: 'integer', description: 'How many persons match in all' } },
+            content: { 'application/json': { schema: z.array(PersonSummaryResponse) }, 'text/csv': { schema: z.string() } },
+          },
+        },
+      },
     },
-    async (request) => services.registry.search(actorOf(request), request.query),
+    async (request, reply) => {
+      const actor = actorOf(request);
+      if (request.query.format === 'csv') {
+        const { csv } = await services.registry.exportCsv(actor, request.query);
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="custos-persons.csv"').send(csv);
+      }
+      const page = await services.registry.searchPage(actor, request.query);
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
 
   r.get(

@@ -2,14 +2,18 @@ import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
+import { csvLines } from '../../platform/csv';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
-import { requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
+import { canSeePerson, isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, requirePersonInScope, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import { PersonChanged } from './registry.events';
 import type { PlacementSummary, RegistryPorts } from './registry.ports';
 import { comparePreparedNames, prepareName } from '../names';
 import {
+  birthLabel,
+  compatibleForDuplicate,
+  DUPLICATE_NAME_SCORE,
   ageRange,
   detectScript,
   INVERSE_RELATION,
@@ -29,6 +33,7 @@ import {
   type NameInputT,
   type PersonResponse,
   type PersonSummaryResponse,
+  type DuplicateCandidateResponse,
   type SearchPersonsInput,
   type UpdatePersonInput,
 } from './registry.dto';
@@ -46,6 +51,8 @@ import {
   loadAggregates,
   nextNameOrdinal,
   primaryNames,
+  countPersons,
+  placeCodes,
   searchPersonIds,
   staleSearchKeys,
   updateSearchKeys,
@@ -59,12 +66,16 @@ import {
 
 export type PersonView = z.output<typeof PersonResponse>;
 export type PersonSummary = z.output<typeof PersonSummaryResponse>;
+export type DuplicateCandidate = z.output<typeof DuplicateCandidateResponse>;
 export type HouseholdView = z.output<typeof HouseholdResponse>;
 export type HouseholdDetail = z.output<typeof HouseholdDetailResponse>;
 
 /** How many trigram candidates a name search ranks: this many times the page asked for, at most the maximum. */
 const SEARCH_CANDIDATES_FACTOR = 4;
 const SEARCH_CANDIDATES_MAX = 400;
+/** An export larger than this is refused: narrow the filters (a whole region in one file helps nobody). */
+const EXPORT_MAX = 100_000;
+const EXPORT_CHUNK = 2000;
 
 /**
  * Orders search candidates by the names module's score of the query against the best of each person's names (all
@@ -97,16 +108,106 @@ export class RegistryService {
     this.outbox.emit(tx, PersonChanged, { personIds, change, by: actor.userId }, { subjects: { personIds } });
   }
 
+  /**
+   * Enrols one person (the API's enrolment). Likely existing records in the actor's scope stop it with 409
+   * `registry.possible_duplicate` and the candidates, unless `confirmNew` says why this is a new person anyway; that
+   * reason and the candidates shown are written with the creation in the audit chain.
+   */
   async create(actor: Actor, input: CreatePersonInput): Promise<PersonView> {
-    const [id] = await this.createMany(actor, [input]);
+    requirePermission(actor, 'persons.write');
+    const body = CreatePersonBody.parse(input);
+    const candidates = await this.likelyDuplicates(actor, body);
+    if (candidates.length > 0 && !body.confirmNew) {
+      throw new ConflictError(
+        'registry.possible_duplicate',
+        `${candidates.length === 1 ? 'A record' : `${candidates.length} records`} of what may be the same person already exist: open ${candidates.length === 1 ? 'it' : 'one of them'}, or enrol a new person anyway with confirmNew and a reason`,
+        { candidates },
+      );
+    }
+    const details = body.confirmNew ? { confirmNew: body.confirmNew.reason, candidatesShown: candidates.map((c) => c.id) } : undefined;
+    const [id] = await this.createMany(actor, [body], { auditDetails: details });
     return this.get(actor, id!, { audit: false });
+  }
+
+  /**
+   * Records already enrolled that may be this person: a name of theirs close to one of the new names (the names
+   * module's comparison, across scripts), a compatible birth and sex. Only records the actor may see are looked at,
+   * so nothing hidden is revealed or counted; the look is audited like a search, with the ids it returned.
+   */
+  async likelyDuplicates(actor: Actor, input: CreatePersonInput): Promise<DuplicateCandidate[]> {
+    requirePermission(actor, 'persons.write');
+    const body = CreatePersonBody.parse(input);
+    const birth = normaliseBirth(body, this.clock.now());
+    const facilityId = body.facilityId ?? (actor.facilityIds.length === 1 ? actor.facilityIds[0]! : null);
+    const newNames = body.names.map((n) => prepareName(n.full));
+    return this.db.transaction(async (tx) => {
+      const ids = new Set<string>();
+      for (const n of body.names) {
+        const found = await searchPersonIds(tx, {
+          key: nameSearchKey(n.full),
+          limit: 50,
+          facilityIds: actor.facilityIds,
+          nationalities: actor.nationalities,
+        });
+        for (const f of found) ids.add(f.id);
+      }
+      const aggregates = await loadAggregates(tx, [...ids]);
+      const scored: { a: PersonAggregate; score: number }[] = [];
+      for (const a of aggregates.values()) {
+        if (!compatibleForDuplicate({ sex: body.sex, ...birth }, a.person)) continue;
+        let best = 0;
+        for (const theirs of a.names) {
+          const prepared = prepareName(theirs.fullName);
+          for (const mine of newNames) best = Math.max(best, comparePreparedNames(mine, prepared).score);
+        }
+        if (best >= DUPLICATE_NAME_SCORE) scored.push({ a, score: best });
+      }
+      scored.sort((x, y) => y.score - x.score || x.a.person.id.localeCompare(y.a.person.id));
+      const top = scored.slice(0, 5);
+      const placements = await this.ports.placements(
+        tx,
+        top.map((t) => t.a.person.id),
+      );
+      const candidates: DuplicateCandidate[] = [];
+      for (const { a, score } of top) {
+        const p = a.person;
+        const pl = placements.get(p.id);
+        const household = p.householdId ? await findHousehold(tx, p.householdId) : undefined;
+        const label = birthLabel({ date: p.birthDate, precision: p.birthPrecision, from: p.birthFrom, to: p.birthTo });
+        const reasons = [`names ${score.toFixed(2)}`];
+        if (label !== 'unknown') reasons.push(`born ${label}`);
+        if (body.householdId && body.householdId === p.householdId) reasons.push('same household');
+        if (facilityId && (pl?.facilityId === facilityId || p.registeredFacilityId === facilityId)) reasons.push('same facility');
+        candidates.push({
+          id: p.id,
+          names: a.names.map((n) => n.fullName),
+          sex: p.sex,
+          birthLabel: label,
+          nationalities: a.nationalities.map((n) => n.country),
+          householdId: p.householdId,
+          householdLabel: household?.label ?? null,
+          registeredFacilityId: p.registeredFacilityId,
+          status: pl?.status ?? 'registered',
+          facilityId: pl?.facilityId ?? null,
+          unitId: pl?.unitId ?? null,
+          score: Math.round(score * 1000) / 1000,
+          reasons,
+        });
+      }
+      await this.audit.record(tx, actor, {
+        action: 'person.duplicate_check',
+        subjectType: 'person',
+        details: { names: body.names.map((n) => n.full), resultIds: candidates.map((c) => c.id) },
+      });
+      return candidates;
+    });
   }
 
   /**
    * Enrols persons in one transaction: all or none. Used by the API for one person and by bulk enrolment (the
    * scenario seeds tens of thousands through here, so every generated person passes the same validation).
    */
-  async createMany(actor: Actor, inputs: CreatePersonInput[]): Promise<string[]> {
+  async createMany(actor: Actor, inputs: CreatePersonInput[], opts: { auditDetails?: Record<string, unknown> } = {}): Promise<string[]> {
     requirePermission(actor, 'persons.write');
     const now = this.clock.now();
     const rows: PersonRowsToInsert = { persons: [], names: [], nationalities: [], documents: [], relations: [] };
@@ -168,7 +269,7 @@ export class RegistryService {
       await this.audit.record(
         tx,
         actor,
-        rows.persons.map((p) => ({ action: 'person.create', subjectType: 'person', subjectId: p.id })),
+        rows.persons.map((p) => ({ action: 'person.create', subjectType: 'person', subjectId: p.id, details: opts.auditDetails })),
       );
       this.changed(tx, actor, ids, 'created');
     });
@@ -235,17 +336,50 @@ export class RegistryService {
       nationalities: aggregate.nationalities.map((n) => n.country),
     });
     const relatedIds = aggregate.relations.map((r) => (r.personId === id ? r.relatedPersonId : r.personId));
-    const names = await primaryNames(db, relatedIds);
-    return this.view(aggregate, placement, names);
+    // A relative's name and id are part of the relative's record: shown only when the reader may see that record.
+    const visible = await this.inScopeAmong(db, actor, relatedIds);
+    const names = await primaryNames(
+      db,
+      relatedIds.filter((r) => visible.has(r)),
+    );
+    return this.view(aggregate, placement, names, visible);
   }
 
-  private view(a: PersonAggregate, placement: PlacementSummary | null, relatedNames: Map<string, string>): PersonView {
+  /**
+   * Which of these persons the actor may see (the rule of `loadInScope`, for many at once): every one of them for an
+   * actor without scope; unknown ids are left out. For other services (custody checks scope before any state check).
+   */
+  async inScopeAmong(db: Db, actor: Actor, ids: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Set();
+    const aggregates = await loadAggregates(db, unique);
+    if (!isFacilityScoped(actor) && !isNationalityScoped(actor)) return new Set(aggregates.keys());
+    const placements = await this.ports.placements(db, [...aggregates.keys()]);
+    const seen = new Set<string>();
+    for (const [pid, a] of aggregates) {
+      const placement = placements.get(pid);
+      const person = {
+        facilityIds: [placement?.facilityId ?? null, placement?.destinationFacilityId ?? null, a.person.registeredFacilityId],
+        nationalities: a.nationalities.map((n) => n.country),
+      };
+      if (canSeePerson(actor, person)) seen.add(pid);
+    }
+    return seen;
+  }
+
+  private view(a: PersonAggregate, placement: PlacementSummary | null, relatedNames: Map<string, string>, visible: ReadonlySet<string>): PersonView {
     const p = a.person;
     const now = this.clock.now();
     return {
       id: p.id,
       sex: p.sex,
-      birth: { date: p.birthDate, precision: p.birthPrecision as BirthPrecision, from: p.birthFrom, to: p.birthTo },
+      birth: {
+        date: p.birthDate,
+        precision: p.birthPrecision as BirthPrecision,
+        from: p.birthFrom,
+        to: p.birthTo,
+        label: birthLabel({ date: p.birthDate, precision: p.birthPrecision, from: p.birthFrom, to: p.birthTo }),
+      },
       ageRange: ageRange(p, now),
       possiblyMinor: possiblyMinor(p, now),
       placeOfBirth: p.placeOfBirth,
@@ -275,7 +409,9 @@ export class RegistryService {
         const other = outgoing ? r.relatedPersonId : r.personId;
         // Stored as "personId <kind> relatedPersonId"; from the related side the relation reads inversely.
         const kind = outgoing ? r.kind : (INVERSE_RELATION[r.kind as RelationKind] ?? r.kind);
-        return { kind, personId: other, name: relatedNames.get(other) ?? null };
+        // A relative outside the reader's scope: the kind of relation only, neither id nor name (see docs, Scope).
+        if (!visible.has(other)) return { kind, personId: null, name: null, inScope: false };
+        return { kind, personId: other, name: relatedNames.get(other) ?? null, inScope: true };
       }),
       placement,
       notes: p.notes,
@@ -304,47 +440,164 @@ export class RegistryService {
   }
 
   async search(actor: Actor, input: SearchPersonsInput): Promise<PersonSummary[]> {
+    return (await this.searchPage(actor, input)).rows;
+  }
+
+  /**
+   * A page of the persons the filters (and a name) select, with how many there are in all (`total`). Without a name,
+   * the total is exact; with one, it is the number of matches found among the ranked candidates (at most 400).
+   */
+  async searchPage(actor: Actor, input: SearchPersonsInput): Promise<{ total: number; rows: PersonSummary[] }> {
     requirePermission(actor, 'persons.read');
     const key = input.q ? nameSearchKey(input.q) : undefined;
+    const offset = input.offset ?? 0;
     return this.db.transaction(async (tx) => {
-      // the trigram index finds candidates (several times the page, so that the ranking has room to work); the names
-      // module's comparison of the query with each of a candidate's names ranks them
-      const candidates = await searchPersonIds(tx, {
-        key,
+      const filter = {
         facilityId: input.facilityId,
+        unitId: input.unitId,
         status: input.status,
         nationality: input.nationality,
-        limit: key ? Math.min(SEARCH_CANDIDATES_MAX, input.limit * SEARCH_CANDIDATES_FACTOR) : input.limit,
         facilityIds: actor.facilityIds,
         nationalities: actor.nationalities,
-      });
-      const candidateIds = candidates.map((h) => h.id);
-      const aggregates = await loadAggregates(tx, candidateIds);
-      const hits = input.q ? rankByName(input.q, candidates, aggregates).slice(0, input.limit) : candidates;
+      };
+      let hits: { id: string; score: number }[];
+      let total: number;
+      let aggregates: Map<string, PersonAggregate>;
+      if (key) {
+        // the trigram index finds candidates (several times the page, so that the ranking has room to work); the
+        // names module's comparison of the query with each of a candidate's names ranks them
+        const candidates = await searchPersonIds(tx, {
+          ...filter,
+          key,
+          limit: Math.min(SEARCH_CANDIDATES_MAX, (offset + input.limit) * SEARCH_CANDIDATES_FACTOR),
+        });
+        aggregates = await loadAggregates(
+          tx,
+          candidates.map((h) => h.id),
+        );
+        const ranked = rankByName(input.q!, candidates, aggregates);
+        total = ranked.length;
+        hits = ranked.slice(offset, offset + input.limit);
+      } else {
+        // one after the other: a transaction is one connection
+        hits = await searchPersonIds(tx, { ...filter, limit: input.limit, offset });
+        total = await countPersons(tx, filter);
+        aggregates = await loadAggregates(
+          tx,
+          hits.map((h) => h.id),
+        );
+      }
       const ids = hits.map((h) => h.id);
-      const placements = await this.ports.placements(tx, ids);
       await this.audit.record(tx, actor, {
         action: 'person.search',
         subjectType: 'person',
-        details: { q: input.q ?? null, filters: { facilityId: input.facilityId, status: input.status }, resultIds: ids },
+        details: { q: input.q ?? null, filters: { facilityId: input.facilityId, unitId: input.unitId, status: input.status }, offset, total, resultIds: ids },
       });
-      return hits.map((h) => {
-        const a = aggregates.get(h.id)!;
-        const pl = placements.get(h.id);
-        return {
-          id: h.id,
-          name: a.names[0]?.fullName ?? '',
-          otherNames: a.names.slice(1, 6).map((n) => n.fullName),
-          sex: a.person.sex,
-          birthDate: a.person.birthDate,
-          birthPrecision: a.person.birthPrecision,
-          nationalities: a.nationalities.map((n) => n.country),
-          status: pl?.status ?? 'registered',
-          facilityId: pl?.facilityId ?? null,
-          unitId: pl?.unitId ?? null,
-          score: Math.round(h.score * 1000) / 1000,
-        };
+      return { total, rows: await this.summaries(tx, hits, aggregates) };
+    });
+  }
+
+  private async summaries(tx: Db, hits: readonly { id: string; score: number }[], aggregates: Map<string, PersonAggregate>): Promise<PersonSummary[]> {
+    const placements = await this.ports.placements(
+      tx,
+      hits.map((h) => h.id),
+    );
+    return hits.map((h) => {
+      const a = aggregates.get(h.id)!;
+      const pl = placements.get(h.id);
+      return {
+        id: h.id,
+        name: a.names[0]?.fullName ?? '',
+        otherNames: a.names.slice(1, 6).map((n) => n.fullName),
+        sex: a.person.sex,
+        birthDate: a.person.birthDate,
+        birthPrecision: a.person.birthPrecision,
+        birthLabel: birthLabel({ date: a.person.birthDate, precision: a.person.birthPrecision, from: a.person.birthFrom, to: a.person.birthTo }),
+        nationalities: a.nationalities.map((n) => n.country),
+        status: pl?.status ?? 'registered',
+        facilityId: pl?.facilityId ?? null,
+        unitId: pl?.unitId ?? null,
+        score: Math.round(h.score * 1000) / 1000,
+      };
+    });
+  }
+
+  /**
+   * Every person the filters (and a name) select, as CSV with names, for those who may read person records (the
+   * police asking who walked out). It is a read of each of those records: audited as one export with the actor's
+   * purpose and every id, in the transaction that reads them.
+   */
+  async exportCsv(actor: Actor, input: SearchPersonsInput): Promise<{ csv: string; count: number }> {
+    requirePermission(actor, 'persons.read');
+    const key = input.q ? nameSearchKey(input.q) : undefined;
+    return this.db.transaction(async (tx) => {
+      const filter = {
+        facilityId: input.facilityId,
+        unitId: input.unitId,
+        status: input.status,
+        nationality: input.nationality,
+        facilityIds: actor.facilityIds,
+        nationalities: actor.nationalities,
+      };
+      let hits: { id: string; score: number }[];
+      if (key) {
+        const candidates = await searchPersonIds(tx, { ...filter, key, limit: SEARCH_CANDIDATES_MAX });
+        hits = rankByName(
+          input.q!,
+          candidates,
+          await loadAggregates(
+            tx,
+            candidates.map((h) => h.id),
+          ),
+        );
+      } else {
+        const total = await countPersons(tx, filter);
+        if (total > EXPORT_MAX) {
+          throw new ValidationError('registry.export_too_large', `${total} persons match; an export holds at most ${EXPORT_MAX}: narrow the filters`, {
+            total,
+            max: EXPORT_MAX,
+          });
+        }
+        hits = await searchPersonIds(tx, { ...filter, limit: EXPORT_MAX, offset: 0 });
+      }
+      const rows: PersonSummary[] = [];
+      for (let i = 0; i < hits.length; i += EXPORT_CHUNK) {
+        const chunk = hits.slice(i, i + EXPORT_CHUNK);
+        const aggregates = await loadAggregates(
+          tx,
+          chunk.map((h) => h.id),
+        );
+        rows.push(...(await this.summaries(tx, chunk, aggregates)));
+      }
+      const codes = await placeCodes(tx, [...new Set(rows.flatMap((r) => [r.facilityId, r.unitId]).filter((x): x is string => !!x))]);
+      await this.audit.record(tx, actor, {
+        action: 'person.export',
+        subjectType: 'person',
+        details: {
+          format: 'csv',
+          q: input.q ?? null,
+          filters: { facilityId: input.facilityId, unitId: input.unitId, status: input.status, nationality: input.nationality },
+          count: rows.length,
+          resultIds: rows.map((r) => r.id),
+        },
       });
+      const csv = csvLines(
+        ['person_id', 'name', 'other_names', 'sex', 'birth', 'birth_date', 'birth_precision', 'nationalities', 'status', 'facility', 'unit'],
+        rows.map((r) => [
+          r.id,
+          r.name,
+          r.otherNames.join(' | '),
+          r.sex,
+          r.birthLabel,
+          r.birthDate,
+          r.birthPrecision,
+          r.nationalities.join(' '),
+          r.status,
+          r.facilityId ? (codes.get(r.facilityId) ?? r.facilityId) : '',
+          r.unitId ? (codes.get(r.unitId) ?? r.unitId) : '',
+        ]),
+      );
+      return { csv, count: rows.length };
     });
   }
 
@@ -501,6 +754,7 @@ export class RegistryService {
           sex: v.sex,
           birthDate: v.birth.date,
           birthPrecision: v.birth.precision,
+          birthLabel: v.birth.label,
           nationalities: v.nationalities.map((n) => n.country),
           status: v.placement?.status ?? 'registered',
           facilityId: v.placement?.facilityId ?? null,

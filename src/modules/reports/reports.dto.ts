@@ -71,3 +71,33 @@ export const DeltaHistoryEntryResponse = z.object({
 /** GET /reports/delta: the Delta history of each unit over time (closed roll calls), newest first. */
 export const DeltaHistoryResponse = z.object({ generatedAt: instant, rows: z.array(DeltaHistoryEntryResponse) });
 export type DeltaHistoryResponse = z.input<typeof DeltaHistoryResponse>;
+
+export const FacilityFiguresQuery = z.object({
+  facilityId: z.uuid().optional(),
+  /** Leave out points before this instant (the figures still combine every earlier count). */
+  from: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** A facility's figures after one roll call closed: the latest count of each of its units, summed. */
+export const CombinedFiguresResponse = z.object({
+  /** The roll call whose close produced this point (it may have counted one block only). */
+  rollcallId: z.string(),
+  at: instant,
+  expected: count,
+  present: count,
+  excused: count,
+  delta: count,
+  unitsCounted: count,
+  /** When the oldest of the unit counts in the sum was taken: the age of these figures. */
+  oldestCountAt: instant,
+});
+
+/**
+ * GET /reports/figures: per facility, its current combined roll-call figures (`latest`) and their history (`series`,
+ * oldest first, one point per closed roll call). A block roll call changes only that block's part.
+ */
+export const FacilityFiguresResponse = z.object({
+  generatedAt: instant,
+  facilities: z.array(z.object({ facilityId: z.string(), latest: CombinedFiguresResponse.nullable(), series: z.array(CombinedFiguresResponse) })),
+});
+export type FacilityFiguresResponse = z.input<typeof FacilityFiguresResponse>;

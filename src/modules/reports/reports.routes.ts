@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { DeltaHistoryQuery, DeltaHistoryResponse, StatusReportQuery, StatusReportResponse } from './reports.dto';
+import { DeltaHistoryQuery, DeltaHistoryResponse, FacilityFiguresQuery, FacilityFiguresResponse, StatusReportQuery, StatusReportResponse } from './reports.dto';
 import { deltaHistoryCsv, statusReportCsv, unitStatusCsv } from './reports.service';
 
 export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -66,5 +66,23 @@ export const reportsRoutes: FastifyPluginAsync<{ services: Services }> = async (
       }
       return history;
     },
+  );
+
+  r.get(
+    '/reports/figures',
+    {
+      config: { permission: 'reports.read' },
+      schema: {
+        querystring: FacilityFiguresQuery,
+        tags: ['reports'],
+        summary: "Each facility's roll-call figures: the latest count of every unit, summed, with its age; and their history",
+        response: { 200: FacilityFiguresResponse },
+      },
+    },
+    async (request) =>
+      services.reports.facilityFigures(actorOf(request), {
+        facilityId: request.query.facilityId,
+        from: request.query.from ? new Date(request.query.from) : undefined,
+      }),
   );
 };

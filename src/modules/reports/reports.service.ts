@@ -3,11 +3,13 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import { listFacilities } from '../facilities';
+import { closedCounts, combinedFigures } from '../rollcalls';
 import {
   REPORT_STATUSES,
   type ByStatusResponse,
   type DeltaHistoryEntryResponse,
   type DeltaHistoryResponse,
+  type FacilityFiguresResponse,
   type FacilityStatusResponse,
   type StatusReportResponse,
   type UnitStatusResponse,
@@ -25,6 +27,7 @@ export type UnitStatus = z.output<typeof UnitStatusResponse>;
 export type StatusReport = z.output<typeof StatusReportResponse>;
 export type DeltaHistoryEntry = z.output<typeof DeltaHistoryEntryResponse>;
 export type DeltaHistory = z.output<typeof DeltaHistoryResponse>;
+export type FacilityFigures = z.output<typeof FacilityFiguresResponse>;
 
 const historyEntry = (r: DeltaHistoryRow): DeltaHistoryEntry => ({
   rollcallId: r.rollcall_id,
@@ -135,6 +138,23 @@ export class ReportsService {
     if (isNationalityScoped(actor)) return { generatedAt: this.clock.now(), rows: [] };
     const rows = await deltaHistory(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
     return { generatedAt: this.clock.now(), rows: rows.map(historyEntry) };
+  }
+
+  /**
+   * Each facility's roll-call figures as the latest count of every unit, summed, now and after each closed roll call:
+   * a block roll call replaces that block's part, never the facility's figures. Scoped like the Delta history.
+   */
+  async facilityFigures(actor: Actor, f: { facilityId?: string; from?: Date }): Promise<FacilityFigures> {
+    requirePermission(actor, 'reports.read');
+    if (f.facilityId) requireFacility(actor, f.facilityId);
+    if (isNationalityScoped(actor)) return { generatedAt: this.clock.now(), facilities: [] };
+    const counts = await closedCounts(this.db, { facilityId: f.facilityId, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
+    const facilities = [...combinedFigures(counts)].map(([facilityId, series]) => ({
+      facilityId,
+      latest: series.at(-1) ?? null,
+      series: f.from ? series.filter((p) => p.at >= f.from!) : series,
+    }));
+    return { generatedAt: this.clock.now(), facilities };
   }
 }
 

@@ -20,6 +20,9 @@ export {
   totalsOf,
   slotsDue,
   slotVerdict,
+  combinedFigures,
+  type ClosedCount,
+  type CombinedFigures,
   type MarkInput,
   type Schedule,
   type Slot,
@@ -37,7 +40,7 @@ export {
   type ScheduleInput,
   type CancelRollcallInput,
 } from './rollcalls.dto';
-export { activeSchedules, rollcallsOpenedBetween, repeatedlyAbsent, type ScheduleRow } from './rollcalls.repository';
+export { activeSchedules, rollcallsOpenedBetween, repeatedlyAbsent, closedCounts, type ScheduleRow } from './rollcalls.repository';
 /**
  * Read models: tables other modules may read (in SQL, through this import), never write. The figures of every unit at
  * every closed roll call: the Delta history.

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkMark, decisiveMark, derivedMarkId, excuseDepartures, outcomeOf, slotsDue, slotVerdict, totalsOf, type Schedule } from './rollcalls.domain';
+import {
+  checkMark,
+  combinedFigures,
+  decisiveMark,
+  derivedMarkId,
+  excuseDepartures,
+  outcomeOf,
+  slotsDue,
+  slotVerdict,
+  totalsOf,
+  type Schedule,
+} from './rollcalls.domain';
 
 const RC = '01900000-0000-7000-8000-000000000001';
 const P = '01900000-0000-7000-8000-0000000000aa';
@@ -147,5 +158,35 @@ describe('schedules', () => {
     expect(slotVerdict(slot!, [{ openedAt: now('06:10'), closedAt: null }], now('07:30'))).toBe('late');
     expect(slotVerdict(slot!, [{ openedAt: now('06:10'), closedAt: now('07:45') }], now('08:00'))).toBe('late');
     expect(slotVerdict(slot!, [{ openedAt: now('05:45'), closedAt: now('06:40') }], now('08:00'))).toBe('kept');
+  });
+});
+
+describe("a facility's figures from the latest count of each unit", () => {
+  const t = (h: number) => new Date(Date.UTC(2026, 0, 20, h));
+  const unit = (unitId: string | null, expected: number, delta: number) => ({ unitId, expected, present: expected - delta, excused: 0, delta });
+  const camp = { rollcallId: 'r1', facilityId: 'HOL', closedAt: t(6), scopeUnitIds: [], byUnit: [unit('b1', 800, 2), unit('b2', 780, 273), unit(null, 3, 0)] };
+
+  it('keeps the other blocks when one block is counted, with the age of the oldest count', () => {
+    const block = { rollcallId: 'r2', facilityId: 'HOL', closedAt: t(9), scopeUnitIds: ['b1'], byUnit: [unit('b1', 60, 2)] };
+    const series = combinedFigures([block, camp]).get('HOL')!;
+    expect(series.map((p) => p.rollcallId)).toEqual(['r1', 'r2']);
+    expect(series[0]).toMatchObject({ expected: 1583, delta: 275, unitsCounted: 3, oldestCountAt: t(6) });
+    // b1 now holds 60 after moves: the camp is 60 + 780 + 3, its Delta 2 + 273, and the oldest count is still 06:00.
+    expect(series[1]).toMatchObject({ expected: 843, delta: 275, present: 843 - 275, unitsCounted: 3, oldestCountAt: t(6), at: t(9) });
+  });
+
+  it('a whole-facility count replaces every unit; a covered unit with nobody left counts as empty', () => {
+    const emptied = { rollcallId: 'r2', facilityId: 'HOL', closedAt: t(9), scopeUnitIds: ['b2'], byUnit: [] };
+    const again = { rollcallId: 'r3', facilityId: 'HOL', closedAt: t(12), scopeUnitIds: [], byUnit: [unit('b1', 10, 0)] };
+    const series = combinedFigures([camp, emptied, again]).get('HOL')!;
+    expect(series[1]).toMatchObject({ expected: 803, delta: 2, unitsCounted: 2, oldestCountAt: t(6) });
+    expect(series[2]).toMatchObject({ expected: 10, delta: 0, unitsCounted: 1, oldestCountAt: t(12) });
+  });
+
+  it('keeps facilities apart', () => {
+    const other = { rollcallId: 'r9', facilityId: 'ROJ', closedAt: t(7), scopeUnitIds: [], byUnit: [unit('x', 5, 1)] };
+    const by = combinedFigures([camp, other]);
+    expect(by.get('ROJ')).toEqual([{ rollcallId: 'r9', at: t(7), expected: 5, present: 4, excused: 0, delta: 1, unitsCounted: 1, oldestCountAt: t(7) }]);
+    expect(by.get('HOL')).toHaveLength(1);
   });
 });

@@ -380,3 +380,84 @@ export function slotVerdict(slot: Slot, rollcalls: readonly { openedAt: Date; cl
   if (inWindow.some((r) => r.closedAt && r.closedAt <= slot.closeBy)) return 'kept';
   return now >= slot.closeBy ? 'late' : 'pending';
 }
+
+// --- a facility's figures from the counts of its units ---------------------------------------------------------
+//
+// A roll call may count a whole facility or only some of its units (a block). The facility's figures are therefore
+// never "the last roll call": they are the sum, over its units, of each unit's latest count, each with its own age.
+// A block roll call replaces that block's contribution and leaves the others as they were counted.
+
+/** One closed roll call of a facility with its figures per unit (the rows written at its close). */
+export interface ClosedCount {
+  rollcallId: string;
+  facilityId: string;
+  closedAt: Date;
+  /** The units the roll call covered (parents with their children); empty for the whole facility. */
+  scopeUnitIds: readonly string[];
+  byUnit: readonly { unitId: string | null; expected: number; present: number; excused: number; delta: number }[];
+}
+
+/** A facility's combined figures after one roll call closed: the latest count of every unit, summed. */
+export interface CombinedFigures {
+  rollcallId: string;
+  at: Date;
+  expected: number;
+  present: number;
+  excused: number;
+  delta: number;
+  /** Units holding someone (and the facility's persons placed in no unit) whose latest count makes up these figures. */
+  unitsCounted: number;
+  /** The time of the oldest unit count in the sum: how old the least recent part of these figures is. */
+  oldestCountAt: Date;
+}
+
+type UnitCount = { closedAt: Date; expected: number; present: number; excused: number; delta: number };
+
+/**
+ * The combined figures of each facility after each of its closed roll calls, oldest first. A whole-facility roll call
+ * replaces every unit's count (units it found empty count as nobody); a roll call of some units replaces only the
+ * counts of those units (a covered unit without a row held nobody then). `counts` may come in any order.
+ */
+export function combinedFigures(counts: readonly ClosedCount[]): Map<string, CombinedFigures[]> {
+  const sorted = [...counts].sort((a, b) => a.closedAt.getTime() - b.closedAt.getTime() || a.rollcallId.localeCompare(b.rollcallId));
+  const latest = new Map<string, Map<string, UnitCount>>();
+  const out = new Map<string, CombinedFigures[]>();
+  const NO_UNIT = '';
+  for (const c of sorted) {
+    let units = latest.get(c.facilityId);
+    if (!units || c.scopeUnitIds.length === 0) {
+      units = new Map();
+      latest.set(c.facilityId, units);
+    }
+    const zero = { closedAt: c.closedAt, expected: 0, present: 0, excused: 0, delta: 0 };
+    // A covered unit without a row held nobody: its earlier count no longer stands.
+    for (const u of c.scopeUnitIds) if (units.has(u)) units.set(u, zero);
+    for (const r of c.byUnit) {
+      units.set(r.unitId ?? NO_UNIT, { closedAt: c.closedAt, expected: r.expected, present: r.present, excused: r.excused, delta: r.delta });
+    }
+    const point: CombinedFigures = {
+      rollcallId: c.rollcallId,
+      at: c.closedAt,
+      expected: 0,
+      present: 0,
+      excused: 0,
+      delta: 0,
+      unitsCounted: 0,
+      oldestCountAt: c.closedAt,
+    };
+    for (const u of units.values()) {
+      point.expected += u.expected;
+      point.present += u.present;
+      point.excused += u.excused;
+      point.delta += u.delta;
+      // An empty unit has nothing to be out of date about: it does not make the figures look older.
+      if (u.expected === 0 && u.present === 0) continue;
+      point.unitsCounted += 1;
+      if (u.closedAt < point.oldestCountAt) point.oldestCountAt = u.closedAt;
+    }
+    const series = out.get(c.facilityId) ?? [];
+    series.push(point);
+    out.set(c.facilityId, series);
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { placements } from '../custody';
 import { facilities, units } from '../facilities';
 import { personNames, personNationalities } from '../registry';
 import { rollcallSchedules, rollcalls } from './rollcalls.schema';
-import type { MarkResult } from './rollcalls.domain';
+import type { ClosedCount, MarkResult } from './rollcalls.domain';
 
 export type RollcallRow = typeof rollcalls.$inferSelect;
 export type ScheduleRow = typeof rollcallSchedules.$inferSelect;
@@ -164,9 +164,12 @@ export async function insertMarks(
   rows: readonly Omit<MarkRow, 'rollcallId' | 'markedBy' | 'recordedAt'>[],
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+  // In id order: concurrent batches that share marks (a resent batch, two tablets on one block) then take the unique
+  // index's entries in one order and wait for each other instead of deadlocking.
+  const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(sorted.map(f));
   const optional = <T>(f: (r: (typeof rows)[number]) => T | null, type: string) =>
-    rows.some((r) => f(r) !== null) ? sql`${col(f)}::${sql.raw(type)}[]` : sql`array_fill(null::${sql.raw(type)}, array[${rows.length}::int])`;
+    sorted.some((r) => f(r) !== null) ? sql`${col(f)}::${sql.raw(type)}[]` : sql`array_fill(null::${sql.raw(type)}, array[${sorted.length}::int])`;
   const inserted = await queryRows<{ id: string }>(
     tx,
     sql`insert into rollcall_marks (id, rollcall_id, person_id, result, reason, note, method, verification_ref, unit_id,
@@ -179,6 +182,7 @@ export async function insertMarks(
                     ${col((r) => r.expected)}::boolean[], ${col((r) => r.misplaced)}::boolean[],
                     ${col((r) => r.markedAt.toISOString())}::timestamptz[])
              as m(id, person_id, result, reason, note, method, verification_ref, unit_id, expected, misplaced, marked_at)
+        order by m.id
         on conflict (rollcall_id, id) do nothing
         returning id`,
   );
@@ -365,34 +369,34 @@ export async function currentStatuses(db: Db, personIds: readonly string[]): Pro
   return new Map(rows.map((r) => [r.person_id, r.status]));
 }
 
-/** Takes the roll call for closing; a close that died half-way (status closing for 2 minutes) can be taken again. */
+/**
+ * Takes the roll call for closing, inside the close's transaction: the advisory lock (released by the commit, the
+ * rollback, or the death of the connection) makes other closes, cancels and mark batches wait. `closing` is therefore
+ * never seen committed by this version; a row committed as `closing` is the leftover of an older version whose close
+ * died half-way, and is taken at once rather than after a timeout (it used to block the roll call for two minutes).
+ */
 export async function claimClose(tx: Db, id: string, now: Date): Promise<RollcallRow | undefined> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`);
-  const stale = new Date(now.getTime() - 120_000);
   const [row] = await tx
     .update(rollcalls)
     .set({ status: 'closing', closingAt: now })
-    .where(and(eq(rollcalls.id, id), sql`(status = 'open' or (status = 'closing' and closing_at < ${stale.toISOString()}::timestamptz))`))
+    .where(and(eq(rollcalls.id, id), sql`status in ('open', 'closing')`))
     .returning();
   return row;
 }
 
-/** Cancels an open roll call (only an open one: a close in progress or done wins). Returns the row, or undefined. */
+/**
+ * Cancels an open roll call (only an open one: a close in progress, which holds the lock, or done wins; a `closing`
+ * leftover of an older version counts as open). Returns the row, or undefined.
+ */
 export async function markCancelled(tx: Db, id: string, by: string | null, at: Date, reason: string): Promise<RollcallRow | undefined> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`);
   const [row] = await tx
     .update(rollcalls)
     .set({ status: 'cancelled', cancelledAt: at, cancelledBy: by, cancelReason: reason })
-    .where(and(eq(rollcalls.id, id), eq(rollcalls.status, 'open')))
+    .where(and(eq(rollcalls.id, id), sql`status in ('open', 'closing')`))
     .returning();
   return row;
-}
-
-export async function releaseClaim(db: Db, id: string): Promise<void> {
-  await db
-    .update(rollcalls)
-    .set({ status: 'open', closingAt: null })
-    .where(and(eq(rollcalls.id, id), eq(rollcalls.status, 'closing')));
 }
 
 export async function insertAbsences(tx: Db, rollcallId: string, rows: readonly { personId: string; unitId: string | null }[]): Promise<void> {
@@ -567,4 +571,31 @@ export async function rollcallsOpenedBetween(
         ),
       )
   );
+}
+
+/**
+ * Every closed roll call (of these facilities) with the units it covered and its figures per unit, for the facility's
+ * combined figures (rollcalls.domain#combinedFigures). One row per roll call; units as a JSON array.
+ */
+export async function closedCounts(db: Db, f: { facilityIds?: readonly string[]; facilityId?: string }): Promise<ClosedCount[]> {
+  const conditions = [sql`rc.status = 'closed'`];
+  if (f.facilityIds) conditions.push(sql`rc.facility_id = any(${sql.param([...f.facilityIds])}::uuid[])`);
+  if (f.facilityId) conditions.push(sql`rc.facility_id = ${f.facilityId}`);
+  const rows = await queryRows<{ id: string; facility_id: string; closed_at: Date | string; unit_ids: string; by_unit: string | null }>(
+    db,
+    sql`select rc.id, rc.facility_id, rc.closed_at, array_to_json(rc.unit_ids)::text as unit_ids,
+               (json_agg(json_build_object('unitId', r.unit_id, 'expected', r.expected, 'present', r.present, 'excused', r.excused,
+                                           'delta', r.delta)) filter (where r.id is not null))::text as by_unit
+        from ${rollcalls} rc left join rollcall_unit_results r on r.rollcall_id = rc.id
+        where ${sql.join(conditions, sql` and `)}
+        group by rc.id, rc.facility_id, rc.closed_at, rc.unit_ids
+        order by rc.closed_at, rc.id`,
+  );
+  return rows.map((r) => ({
+    rollcallId: r.id,
+    facilityId: r.facility_id,
+    closedAt: new Date(r.closed_at),
+    scopeUnitIds: JSON.parse(r.unit_ids) as string[],
+    byUnit: r.by_unit ? (JSON.parse(r.by_unit) as ClosedCount['byUnit']) : [],
+  }));
 }

@@ -65,8 +65,7 @@ export const rollcallsRoutes: FastifyPluginAsync<{ services: Services }> = async
   r.post(
     '/rollcalls/:id/marks',
     {
-      config: { permission: 'rollcall.run' },
-      bodyLimit: 8 * 1024 * 1024,
+      config: { permission: 'rollcall.run', body: 'bulk' },
       schema: {
         params: RollcallParams,
         body: MarksBody,

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors';
+import { failpoint } from '../../platform/failpoints';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
 import type { Logger } from '../../platform/logger';
@@ -232,8 +233,21 @@ export class RollcallsService {
       if (future)
         throw new ValidationError('rollcall.marked_in_future', `markedAt ${future.markedAt.toISOString()} is in the future`, { personId: future.personId });
       await this.checkCitedVerifications(tx, rows);
-      const inserted = await insertMarks(tx, { rollcallId, markedBy: actor.userId, recordedAt: now }, rows);
-      const skipped = rows.filter((r) => !inserted.has(r.id));
+      // One row per mark id: a mark repeated inside the batch (a double tap, a resent page) is one mark, counted once
+      // as recorded and its repeats as duplicates; one id on two different marks is a client bug.
+      const unique = new Map<string, (typeof rows)[number]>();
+      for (const r of rows) {
+        const seen = unique.get(r.id);
+        if (!seen) unique.set(r.id, r);
+        else if (seen.personId !== r.personId || seen.result !== r.result) {
+          throw new ConflictError('rollcall.mark_id_reused', `Mark id ${r.id} is used for two different marks in this batch; nothing was recorded`, {
+            rule: 'mark_ids_unique',
+            markId: r.id,
+          });
+        }
+      }
+      const inserted = await insertMarks(tx, { rollcallId, markedBy: actor.userId, recordedAt: now }, [...unique.values()]);
+      const skipped = [...unique.values()].filter((r) => !inserted.has(r.id));
       if (skipped.length) {
         // A known id must be the same mark again (a retry); the same id on another mark is a client bug.
         const byId = new Map(rows.map((r) => [r.id, r]));
@@ -247,7 +261,7 @@ export class RollcallsService {
           }
         }
       }
-      const recordedRows = rows.filter((r) => inserted.has(r.id));
+      const recordedRows = [...unique.values()].filter((r) => inserted.has(r.id));
       if (recordedRows.length) {
         const counts = {
           present: recordedRows.filter((r) => r.result === 'present').length,
@@ -431,6 +445,7 @@ export class RollcallsService {
   private async closeIn(tx: Db, actor: Actor, rollcallId: string, now: Date): Promise<CloseResult | undefined> {
     const rc = await claimClose(tx, rollcallId, now);
     if (!rc) return undefined;
+    failpoint('rollcall.close:claimed');
     const computed = await closeComputation(tx, rollcallId);
     const requests: AppendRequest[] = [];
     for (const l of computed.lists) {
@@ -441,6 +456,7 @@ export class RollcallsService {
       }
     }
     await this.ports.ledger.appendManyIn(tx, actor, requests, { auditAction: 'rollcall.ledger', context: { rollcallId } });
+    failpoint('rollcall.close:ledger_appended');
     const { lists, figures: unitRows } = computed;
     const excusing = excuseDepartures(
       unitRows.map(figures).sort((a, b) => (a.unitId ?? '').localeCompare(b.unitId ?? '')),
@@ -487,6 +503,7 @@ export class RollcallsService {
       subjectId: rollcallId,
       details: { facilityId: rc.facilityId, ...totals, misplaced: misplaced.length, ...result.ledger },
     });
+    failpoint('rollcall.close:stored');
     this.outbox.emit(
       tx,
       RollcallClosed,

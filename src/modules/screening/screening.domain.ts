@@ -20,6 +20,8 @@ export interface ScreenPerson {
   nationalities: string[];
   /** Document numbers as the registry stores them (upper case, no spaces). */
   documents: { type: string; number: string; issuingCountry: string | null }[];
+  /** The registry's sex: `M`, `F`, or `U`/absent when unknown. */
+  sex?: string | null;
 }
 
 export const SCREENING_RULES = {
@@ -39,6 +41,17 @@ export const SCREENING_RULES = {
   singlePartFactor: 0.65,
   /** Factor when exactly two parts align and both names have further parts the other lacks (a partial overlap). */
   partialOverlapFactor: 0.9,
+  /**
+   * A part counts towards the two a hit needs only when it agrees closely (exact, a known variant, or similar at
+   * least this much): a loose alignment (al-Hamad ~ Mohammed 0.75, Youssef ~ Seif 0.80) is not a second name.
+   */
+  strongPart: 0.9,
+  /**
+   * Factor when every part that agrees closely is a common name on the lists (Ali, Mohammed, Omar, Hussein ...) and
+   * the birth does not match at the precision both sides know it: common names agree by chance all the time.
+   */
+  commonOnlyFactor: 0.85,
+
   birth: {
     /** Both ranges within about a year and overlapping: the same birth year (or day) at the precision known. */
     match: 0.06,
@@ -51,6 +64,15 @@ export const SCREENING_RULES = {
     differs: -0.3,
   },
   nationality: { shared: 0.04, different: -0.03 },
+  /**
+   * The person's sex against the entry's (the list's GENDER, or what its names say: bint, Umm; bin, Abu). A woman
+   * against a man's entry is a contradiction: with it, two given names that agree (Leila Mohammed / Ali Mohammed)
+   * fall under the threshold, and only a full name with an agreeing birth still reaches it (a recorder's error in the
+   * sex should not hide a real match).
+   */
+  sex: { same: 0.02, differs: -0.15 },
+  /** With the sex contradicted, this many name parts must agree closely, else the single-part factor applies. */
+  sexDiffersParts: 3,
   /** The same passport or ID number: strong evidence on its own (and a candidate whatever the names). */
   document: { same: 0.4, minLength: 5 },
 } as const;
@@ -91,9 +113,21 @@ export interface NameEvidence {
   text: string;
 }
 
+export type SexOutcome = 'same' | 'differs' | 'unknown';
+export interface SexEvidence {
+  outcome: SexOutcome;
+  person: 'M' | 'F' | null;
+  entry: 'M' | 'F' | null;
+  /** Where the entry's sex comes from: the list's own field, or its names (bint, Umm / bin, Abu). */
+  entrySource: 'list' | 'names' | null;
+}
+
 export interface PairEvidence {
   name: NameEvidence | null;
+  /** Why the strength is lower than the names' similarity, in words for the officer (empty when nothing lowered it). */
+  notes: string[];
   birth: BirthEvidence;
+  sex: SexEvidence;
   nationality: NationalityEvidence;
   documents: DocumentEvidence[];
   /** Orders candidates and compares with the threshold; shown as evidence strength, never as a verdict. */
@@ -160,6 +194,44 @@ export function dayNumber(iso: string | null): number {
   return iso ? days(iso) : NaN;
 }
 
+const FEMALE_NAME = /(^|[\s-])(bint|binti|bent|umm|um|oum|ummu)(\s|$)|(^|\s)(بنت|ام)(\s|$)/iu;
+const MALE_NAME = /(^|[\s-])(bin|ibn|ben|ould|abu|abou|abo)(\s|$)|(^|\s)(بن|ابن|ولد|ابو|أبو)(\s|$)/iu;
+
+/**
+ * The sex of a list entry: the list's own field when it has one (OFAC's remarks, UN GENDER), else what its names say
+ * when they all agree (a nasab with bint or a kunya Umm is a woman's; bin, ibn, Abu a man's), else unknown. Most UN
+ * entries give no gender, so the names are read as well.
+ */
+export function entrySex(entry: Pick<WatchEntry, 'gender' | 'names'>): { sex: 'M' | 'F' | null; source: 'list' | 'names' | null } {
+  const g = (entry.gender ?? '').trim().toLowerCase();
+  if (g === 'male' || g === 'm') return { sex: 'M', source: 'list' };
+  if (g === 'female' || g === 'f') return { sex: 'F', source: 'list' };
+  let female = false;
+  let male = false;
+  for (const n of entry.names) {
+    if (FEMALE_NAME.test(n.full)) female = true;
+    if (MALE_NAME.test(n.full)) male = true;
+  }
+  if (female !== male) return { sex: female ? 'F' : 'M', source: 'names' };
+  return { sex: null, source: null };
+}
+
+function personSex(sex: string | null | undefined): 'M' | 'F' | null {
+  const s = (sex ?? '').trim().toUpperCase();
+  return s === 'M' || s === 'MALE' ? 'M' : s === 'F' || s === 'FEMALE' ? 'F' : null;
+}
+
+export function sexEvidence(person: string | null | undefined, entry: Pick<WatchEntry, 'gender' | 'names'>): SexEvidence {
+  const p = personSex(person);
+  const e = entrySex(entry);
+  const outcome: SexOutcome = p === null || e.sex === null ? 'unknown' : p === e.sex ? 'same' : 'differs';
+  return { outcome, person: p, entry: e.sex, entrySource: e.source };
+}
+
+export function sexAdjustment(s: SexOutcome): number {
+  return s === 'same' ? SCREENING_RULES.sex.same : s === 'differs' ? SCREENING_RULES.sex.differs : 0;
+}
+
 export function nationalityEvidence(person: readonly string[], entry: readonly string[]): NationalityEvidence {
   const known = entry.filter(isKnownCountryCode);
   const shared = person.filter((c) => known.includes(c));
@@ -192,12 +264,40 @@ export function nationalityAdjustment(n: NationalityOutcome): number {
   return n === 'shared' ? SCREENING_RULES.nationality.shared : n === 'different' ? SCREENING_RULES.nationality.different : 0;
 }
 
-/** The strength of the evidence: the name similarity moved by what the birth, nationality and documents say. */
-export function strengthOf(nameSimilarity: number, birth: BirthOutcome, nationality: NationalityOutcome, sameDocuments: number): number {
-  let s = nameSimilarity + birthAdjustment(birth) + nationalityAdjustment(nationality);
+/** The strength of the evidence: the name similarity moved by what the birth, nationality, sex and documents say. */
+export function strengthOf(
+  nameSimilarity: number,
+  birth: BirthOutcome,
+  nationality: NationalityOutcome,
+  sameDocuments: number,
+  sex: SexOutcome = 'unknown',
+): number {
+  let s = nameSimilarity + birthAdjustment(birth) + nationalityAdjustment(nationality) + sexAdjustment(sex);
   // the same passport or ID number always goes in front of an officer, whatever the names say
   if (sameDocuments > 0) s = Math.max(s + SCREENING_RULES.document.same, SCREENING_RULES.threshold);
   return Math.round(s * 1000) / 1000;
+}
+
+/**
+ * Consonant skeletons (names module) of the name parts that at least 1% of the individuals on the UN consolidated
+ * list (2026-02-27) and OFAC's SDN list (2022) have: Mohammed, Ali, Ahmed / Hamid, Hassan / Hussein, Omar, Saad ...
+ * Printed by `bench/screening-queue/common-names.ts` and kept here, fixed, so that an index of a few entries (a list
+ * update) judges a pair exactly as the index of every entry does.
+ */
+export const COMMON_NAME_SKELETONS: ReadonlySet<string> = new Set(
+  'mhmd l hmd hsn mr sd d js brhm s mn c jn n m r rz ls k dn slħ cn slm km tkrt b bd ntn kng z cl slmn h j mstf ysf cng xn br t ndr ms krls ln brt hn sml mrn'.split(
+    ' ',
+  ),
+);
+
+/** Whether a plain name part is common on the lists (any of its skeletons). */
+export function isCommonName(part: { kind: string; skeletons: readonly string[] }): boolean {
+  return part.kind === 'name' && part.skeletons.some((k) => COMMON_NAME_SKELETONS.has(k));
+}
+
+/** Parts that agree closely enough to count as a shared name (see `SCREENING_RULES.strongPart`). */
+export function strongParts(parts: readonly PartExplanation[]): PartExplanation[] {
+  return parts.filter((p) => p.outcome === 'exact' || p.outcome === 'variant' || (p.outcome === 'similar' && p.similarity >= SCREENING_RULES.strongPart));
 }
 
 /** Parts the two names share (aligned as exact, variant or similar), from the names module's explanation. */

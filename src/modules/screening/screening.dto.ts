@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { count, instant } from '../../platform/dto';
 import type { NameRole, PartOutcome } from '../names';
-import { HIT_STATUSES, type BirthOutcome, type NationalityOutcome } from './screening.domain';
+import { HIT_STATUSES, type BirthOutcome, type NationalityOutcome, type SexOutcome } from './screening.domain';
 import { LIST_FORMATS, type EntryKind, type NameKind, type NameQuality, type WatchBirth, type WatchName } from './screening.lists';
 
 export const HitParams = z.object({ id: z.uuid() });
@@ -48,6 +48,7 @@ const ENTRY_NAME_SCRIPTS = ['arabic', 'cyrillic', 'latin', 'other'] as const;
 const BIRTH_DATE_TYPES = ['exact', 'approximately', 'between'] as const;
 const BIRTH_OUTCOMES = ['match', 'compatible', 'near', 'differs', 'unknown'] as const;
 const NATIONALITY_OUTCOMES = ['shared', 'different', 'unknown'] as const;
+const SEX_OUTCOMES = ['same', 'differs', 'unknown'] as const;
 /** What a release did to an entry (watchlist_changes.change). */
 const ENTRY_CHANGES = ['added', 'removed', 'changed'] as const;
 
@@ -63,6 +64,7 @@ export type ServerUnionsListedHere = [
   Holds<SameMembers<WatchBirth['type'], (typeof BIRTH_DATE_TYPES)[number]>>,
   Holds<SameMembers<BirthOutcome, (typeof BIRTH_OUTCOMES)[number]>>,
   Holds<SameMembers<NationalityOutcome, (typeof NATIONALITY_OUTCOMES)[number]>>,
+  Holds<SameMembers<SexOutcome, (typeof SEX_OUTCOMES)[number]>>,
 ];
 
 /** Why a person and a list entry were put side by side: evidence for an officer, never a verdict. */
@@ -90,6 +92,20 @@ export const PairEvidenceResponse = z.object({
     })
     .nullable(),
   birth: z.object({ outcome: z.enum(BIRTH_OUTCOMES), person: z.string().nullable(), entry: z.string().nullable(), gapDays: count.nullable() }),
+  /** Why the strength is below the names' similarity, in words (absent on hits recorded before notes were kept). */
+  notes: z.array(z.string()).optional(),
+  /**
+   * The person's sex against the entry's (from the list, or from its names: bint, Umm / bin, Abu). Absent on hits
+   * recorded before sex was weighed.
+   */
+  sex: z
+    .object({
+      outcome: z.enum(SEX_OUTCOMES),
+      person: z.enum(['M', 'F']).nullable(),
+      entry: z.enum(['M', 'F']).nullable(),
+      entrySource: z.enum(['list', 'names']).nullable(),
+    })
+    .optional(),
   nationality: z.object({ outcome: z.enum(NATIONALITY_OUTCOMES), shared: z.array(z.string()), person: z.array(z.string()), entry: z.array(z.string()) }),
   documents: z.array(z.object({ number: z.string(), personType: z.string(), entryType: z.string(), entryCountry: z.string().nullable() })),
   /** Orders the queue and is compared with `threshold`: a score, not a probability. */

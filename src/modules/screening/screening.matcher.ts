@@ -14,7 +14,8 @@ import {
   documentEvidence,
   documentKey,
   nationalityEvidence,
-  alignedParts,
+  strongParts,
+  isCommonName,
   qualityFactor,
   SCREENING_RULES,
   structureFactor,
@@ -23,6 +24,9 @@ import {
   birthOutcomeDays,
   dayNumber,
   nationalityAdjustment,
+  entrySex,
+  sexAdjustment,
+  sexEvidence,
   type NationalityOutcome,
   type PairEvidence,
   type ScreenPerson,
@@ -80,7 +84,7 @@ function birthWindow(day: number): number {
   return Math.floor((day - FIRST_YEAR_DAY) / YEAR_DAYS);
 }
 /** The most that birth and nationality can add to a names score. */
-const MAX_BONUS = SCREENING_RULES.birth.match + SCREENING_RULES.nationality.shared;
+const MAX_BONUS = SCREENING_RULES.birth.match + SCREENING_RULES.nationality.shared + SCREENING_RULES.sex.same;
 
 /**
  * Typographic ain/hamza marks (‘Ubayd, Juday’) become plain apostrophes before a name is read: the names module takes
@@ -127,7 +131,7 @@ export class PartSimilarities {
    * `screening.matcher.test.ts` fails when the names module gives parts a field this does not list.
    */
   static signature(t: PreparedToken): string {
-    return `${t.text}\u0001${t.kind}\u0001${t.script}\u0001${t.core}\u0001${t.end}\u0001${t.initial ? 1 : 0}\u0001${t.article ? 1 : 0}\u0001${t.skeletons.join(',')}\u0001${t.vowelSkeletons.join(',')}\u0001${t.groups.join(',')}\u0001${t.keys.join(',')}\u0001${t.segmented.map((w) => w.text).join(',')}`;
+    return `${t.text}\u0001${t.kind}\u0001${t.script}\u0001${t.core}\u0001${t.end}\u0001${t.initial ? 1 : 0}\u0001${t.article ? 1 : 0}\u0001${t.skeletons.join(',')}\u0001${t.vowelSkeletons.join(',')}\u0001${t.groups.join(',')}\u0001${t.keys.join(',')}\u0001${t.segmented.map((w) => w.text).join(',')}\u0001${t.latinForms.join(',')}\u0001${t.arabicForms.join(',')}`;
   }
   static readonly SIGNED_FIELDS = [
     'text',
@@ -143,6 +147,8 @@ export class PartSimilarities {
     'initial',
     'end',
     'segmented',
+    'latinForms',
+    'arabicForms',
   ];
 
   /** The id of a part (of a person's name or of a list name). */
@@ -252,6 +258,27 @@ export function preparePerson(person: ScreenPerson): PreparedPerson {
   return { person, names, documentKeys };
 }
 
+/** The reasons, in words, why a pair's strength is below its names' similarity: shown on the officer's card. */
+function notesOf(
+  b: { strong: number; commonOnly: boolean; sexDiffers: boolean; cmp: ReturnType<typeof comparePreparedNames> } | null,
+  quality: WatchEntry['names'][number]['quality'] | null,
+  sex: PairEvidence['sex'],
+  birth: PairEvidence['birth']['outcome'],
+): string[] {
+  const out: string[] = [];
+  if (b) {
+    if (b.strong < 2) out.push('fewer than two name parts agree closely: one name does not make a match');
+    else if (structureFactor(b.strong, b.cmp.explanation.parts) < 1) out.push('two name parts agree, and both names have further parts the other lacks');
+    if (b.commonOnly) out.push(`only common names agree${birth === 'match' ? '' : ', and the birth does not confirm them'}`);
+    if (qualityFactor(quality ?? null) < 1) out.push('matched through a weak alias');
+    if (b.sexDiffers) out.push(`the sex differs and fewer than ${SCREENING_RULES.sexDiffersParts} name parts agree closely`);
+  }
+  if (sex.outcome === 'differs')
+    out.push(`sex differs: person ${sex.person}, list entry ${sex.entry} (${sex.entrySource === 'list' ? 'from the list' : 'from its names'})`);
+  if (birth === 'differs' || birth === 'near') out.push(birth === 'differs' ? 'the births differ' : 'the births are close but do not overlap');
+  return out;
+}
+
 export class WatchlistIndex {
   readonly entries: readonly IndexedEntry[];
   private readonly names: IndexedName[] = [];
@@ -287,6 +314,8 @@ export class WatchlistIndex {
   /** per entry: its birth ranges as day numbers, and whether its nationalities are known ISO codes */
   private readonly birthDays: Float64Array[] = [];
   private readonly knownNationalities: string[][] = [];
+  /** per entry: its sex from the list or its names ('' when unknown) */
+  private readonly sexes: string[] = [];
   /** per entry, per search: the birth + nationality adjustment (NaN = not computed in this search) */
   private bonus: Float64Array = new Float64Array(0);
   // scratch, reused per search
@@ -303,6 +332,7 @@ export class WatchlistIndex {
       this.namesOfEntry.push(list);
       this.birthDays.push(Float64Array.from(ie.entry.births.flatMap((b) => [dayNumber(b.from), dayNumber(b.to)])));
       this.knownNationalities.push(ie.entry.nationalities.filter(isKnownCountryCode));
+      this.sexes.push(entrySex(ie.entry).sex ?? '');
       windowsOfEntry.push(this.entryWindows(ei));
       const seen = new Set<string>();
       ie.entry.names.forEach((n, ni) => {
@@ -407,6 +437,13 @@ export class WatchlistIndex {
     this.runStart = Int32Array.from(runStart);
   }
 
+  /** Whether a part of a list name is common on the lists (by any of its skeletons). */
+  private isCommonPart(n: IndexedName, text: string | undefined): boolean {
+    if (text === undefined) return false;
+    const t = n.prepared.tokens.find((x) => x.text === text);
+    return t !== undefined && isCommonName(t);
+  }
+
   /** The birth windows an entry is posted under: every year within `nearDays` of one of its dates, or UNDATED. */
   private entryWindows(ei: number): number[] {
     const days = this.birthDays[ei]!;
@@ -427,8 +464,8 @@ export class WatchlistIndex {
    */
   private personWindows(person: ScreenPerson, threshold: number): number[] | null {
     const r = SCREENING_RULES;
-    // the most a pair can score when the births differ: a names score of 1 and a shared nationality
-    if (1 + r.birth.differs + r.nationality.shared >= threshold) return null;
+    // the most a pair can score when the births differ: a names score of 1, a shared nationality and sex
+    if (1 + r.birth.differs + r.nationality.shared + r.sex.same >= threshold) return null;
     const from = dayNumber(person.birthFrom);
     const to = dayNumber(person.birthTo);
     if (Number.isNaN(from) || Number.isNaN(to)) return null;
@@ -591,11 +628,24 @@ export class WatchlistIndex {
     const threshold = opts.threshold ?? SCREENING_RULES.threshold;
     const person = pp.person;
     // per entry: the name evidence found so far (best similarity)
-    const best = new Map<number, { sim: number; personName: string; nameIdx: number; cmp: ReturnType<typeof comparePreparedNames> }>();
+    const best = new Map<
+      number,
+      {
+        sim: number;
+        personName: string;
+        nameIdx: number;
+        cmp: ReturnType<typeof comparePreparedNames>;
+        strong: number;
+        commonOnly: boolean;
+        sexDiffers: boolean;
+      }
+    >();
     const pf = dayNumber(person.birthFrom);
     const pt = dayNumber(person.birthTo);
     const bonusCache = this.bonus;
     const touchedEntries: number[] = [];
+    const sex = (person.sex ?? '').toUpperCase().slice(0, 1);
+    const knownSex = sex === 'M' || sex === 'F';
     const bonusOf = (ei: number): number => {
       let b = bonusCache[ei]!;
       if (Number.isNaN(b)) {
@@ -605,7 +655,11 @@ export class WatchlistIndex {
           : person.nationalities.length > 0 && known.length > 0
             ? 'different'
             : 'unknown';
-        b = birthAdjustment(birthOutcomeDays(pf, pt, this.birthDays[ei]!)) + nationalityAdjustment(nat);
+        const es = this.sexes[ei]!;
+        b =
+          birthAdjustment(birthOutcomeDays(pf, pt, this.birthDays[ei]!)) +
+          nationalityAdjustment(nat) +
+          sexAdjustment(!knownSex || es === '' ? 'unknown' : es === sex ? 'same' : 'differs');
         bonusCache[ei] = b;
         touchedEntries.push(ei);
       }
@@ -618,9 +672,17 @@ export class WatchlistIndex {
       const n = this.names[ni]!;
       const cmp = comparePreparedNames(pn.prepared, n.prepared);
       const q = this.entries[n.entry]!.entry.names[n.name]!.quality;
-      const sim = cmp.score * qualityFactor(q) * structureFactor(alignedParts(cmp.explanation.parts), cmp.explanation.parts);
+      const strong = strongParts(cmp.explanation.parts);
+      let sim = cmp.score * qualityFactor(q) * structureFactor(strong.length, cmp.explanation.parts);
+      // only common names agree (the person's part `a`, the list name's `b`) and the birth does not confirm them
+      const commonOnly = strong.length > 0 && strong.every((p) => this.isCommonPart(n, p.b)) && birthOutcomeDays(pf, pt, this.birthDays[n.entry]!) !== 'match';
+      if (commonOnly) sim *= SCREENING_RULES.commonOnlyFactor;
+      // a woman against a man's entry (or the reverse) needs the whole name, not two given names
+      const es = this.sexes[n.entry]!;
+      const sexDiffers = knownSex && es !== '' && es !== sex && strong.length < SCREENING_RULES.sexDiffersParts;
+      if (sexDiffers) sim *= SCREENING_RULES.singlePartFactor;
       const prev = best.get(n.entry);
-      if (!prev || sim > prev.sim) best.set(n.entry, { sim, personName: pn.full, nameIdx: ni, cmp });
+      if (!prev || sim > prev.sim) best.set(n.entry, { sim, personName: pn.full, nameIdx: ni, cmp, strong: strong.length, commonOnly, sexDiffers });
     };
 
     if (opts.exhaustive) {
@@ -679,13 +741,15 @@ export class WatchlistIndex {
       const birth = birthEvidence(person, ie.entry.births);
       const nat = nationalityEvidence(person.nationalities, ie.entry.nationalities);
       const docs = documentEntries.has(ei) ? documentEvidence(person.documents, ie.entry.documents) : [];
-      const strength = strengthOf(b?.sim ?? 0, birth.outcome, nat.outcome, docs.length);
+      const sexEv = sexEvidence(person.sex, ie.entry);
+      const strength = strengthOf(b?.sim ?? 0, birth.outcome, nat.outcome, docs.length, sexEv.outcome);
       if (strength < threshold) continue;
       const n = b ? this.names[b.nameIdx]! : null;
       const wn = n ? ie.entry.names[n.name]! : null;
       out.push({
         entry: ie,
         evidence: {
+          notes: notesOf(b ?? null, wn?.quality ?? null, sexEv, birth.outcome),
           name:
             b && wn
               ? {
@@ -699,6 +763,7 @@ export class WatchlistIndex {
                 }
               : null,
           birth,
+          sex: sexEv,
           nationality: nat,
           documents: docs,
           strength,

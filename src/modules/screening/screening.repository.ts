@@ -180,6 +180,7 @@ interface PersonPageRow {
   birth_from: string | null;
   birth_to: string | null;
   birth_precision: string;
+  sex: string;
 }
 
 /**
@@ -190,7 +191,7 @@ interface PersonPageRow {
 export async function screenPersonsPage(db: Db, after: string | null, limit: number): Promise<{ persons: ScreenPerson[]; last: string | null }> {
   const persons = await queryRows<PersonPageRow>(
     db,
-    sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from ${personsTable}
+    sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision, sex from ${personsTable}
         where ${after ? sql`id > ${after}::uuid` : sql`true`} order by id limit ${limit}`,
   );
   if (persons.length === 0) return { persons: [], last: null };
@@ -231,6 +232,7 @@ function assemble(
       birthFrom: p.birth_from,
       birthTo: p.birth_to,
       birthPrecision: p.birth_precision,
+      sex: p.sex,
       nationalities: [],
       documents: [],
     });
@@ -251,7 +253,7 @@ export async function loadScreenPersons(db: Db, ids: string[]): Promise<ScreenPe
   const [persons, names, nats, docs] = await Promise.all([
     queryRows<PersonPageRow>(
       db,
-      sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision from ${personsTable} where id = ${list}`,
+      sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision, sex from ${personsTable} where id = ${list}`,
     ),
     queryRows<{ person_id: string; full_name: string }>(
       db,

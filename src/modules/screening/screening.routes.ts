@@ -36,8 +36,7 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
   r.post(
     '/watchlists/import',
     {
-      config: { permission: 'screening.decide' },
-      bodyLimit: WATCHLIST_BODY_LIMIT,
+      config: { permission: 'screening.decide', body: 'list' },
       schema: {
         querystring: ImportQuery,
         body: z.union([z.string(), ImportJsonBody]),

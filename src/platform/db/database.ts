@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
+import { lockDataFolder } from './data-lock';
 
 /** The drizzle handle services use; a transaction handle has the same shape. */
 // biome-ignore lint/suspicious/noExplicitAny: drizzle's schema parameter; services use no relational queries
@@ -43,13 +44,21 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 async function openPglite(dataDir: string): Promise<Database> {
   let location = 'memory://';
   let client: PGlite;
+  let unlock = () => {};
   if (dataDir.startsWith('memory://')) {
     client = await PGlite.create({ extensions: { pg_trgm } });
   } else {
     const folder = resolve(dataDir, 'pglite');
     mkdirSync(folder, { recursive: true });
     location = folder;
-    client = await PGlite.create({ dataDir: folder, extensions: { pg_trgm } });
+    // before PGlite touches the files: a second process on them fails obscurely or corrupts them
+    unlock = lockDataFolder(resolve(dataDir), folder);
+    try {
+      client = await PGlite.create({ dataDir: folder, extensions: { pg_trgm } });
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
   const db = drizzlePglite({ client }) as unknown as Db;
   return {
@@ -69,16 +78,61 @@ async function openPglite(dataDir: string): Promise<Database> {
       return async () => unsubscribe();
     },
     close: async () => {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        unlock();
+      }
     },
   };
+}
+
+/** SQLSTATEs after which the whole transaction may simply run again: serialization_failure, deadlock_detected. */
+const RETRYABLE = new Set(['40001', '40P01']);
+/** Attempts in all for one transaction (the first and the retries). */
+export const TRANSACTION_ATTEMPTS = 5;
+
+/** The SQLSTATE of a database error, also when drizzle wraps the driver's error (DrizzleQueryError.cause). */
+export function sqlState(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * Makes every top-level `db.transaction(work)` run `work` again, from the start and in a new transaction, when
+ * PostgreSQL aborted it as a deadlock victim or for a serialisation failure: nothing of the aborted attempt was
+ * committed, so a retry is safe for work that touches only the database (side effects in memory belong after the
+ * transaction, as the outbox's wake-ups are). Bounded, with random backoff so that the rivals do not meet again in
+ * step. Savepoints (`tx.transaction`) are not retried on their own: the abort is the outer transaction's.
+ */
+export function retryTransactions(db: Db, opts: { attempts?: number; baseDelayMs?: number } = {}): Db {
+  const attempts = opts.attempts ?? TRANSACTION_ATTEMPTS;
+  const base = opts.baseDelayMs ?? 5;
+  const original = db.transaction.bind(db) as Db['transaction'];
+  const retrying = (async (work: Parameters<Db['transaction']>[0], config?: Parameters<Db['transaction']>[1]) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await original(work, config);
+      } catch (err) {
+        const state = sqlState(err);
+        if (!state || !RETRYABLE.has(state) || attempt >= attempts) throw err;
+        const delay = base * 2 ** (attempt - 1) * (0.5 + Math.random());
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }) as Db['transaction'];
+  (db as { transaction: Db['transaction'] }).transaction = retrying;
+  return db;
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // A pool error (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
-  const db = drizzlePg({ client: pool }) as unknown as Db;
+  const db = retryTransactions(drizzlePg({ client: pool }) as unknown as Db);
   const listeners: pg.PoolClient[] = [];
   return {
     kind: 'postgres',

@@ -25,6 +25,8 @@ declare module 'fastify' {
     permission?: keyof RoutePermissions & string;
     /** Routes that need no login: health, login, OpenAPI. */
     public?: boolean;
+    /** Routes a session may call before its one-time password is changed (the change itself, who am I, sign out). */
+    beforePasswordChange?: boolean;
   }
 }
 
@@ -57,7 +59,7 @@ export function purposeOf(request: FastifyRequest): string | undefined {
  */
 export function makeAuthHook(
   authenticate: (token: string, purpose?: string) => Promise<AuthenticatedActor>,
-  authorise: (actor: AuthenticatedActor, permission: keyof RoutePermissions & string) => void,
+  authorise: (actor: AuthenticatedActor, permission: (keyof RoutePermissions & string) | undefined, route: { beforePasswordChange?: boolean }) => void,
 ) {
   return async function authHook(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     request.actor = null;
@@ -66,7 +68,8 @@ export function makeAuthHook(
     const token = tokenOf(request);
     if (!token) throw new UnauthenticatedError();
     request.actor = await authenticate(token, purposeOf(request));
-    if (config?.permission) authorise(request.actor, config.permission);
+    // Called on every protected route, with or without a permission: the actor may be restricted whatever the route.
+    authorise(request.actor, config?.permission, { beforePasswordChange: config?.beforePasswordChange === true });
   };
 }
 

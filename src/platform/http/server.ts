@@ -12,6 +12,7 @@ import { readDemoWorld } from '../demo-world';
 import { errorBody, handleError } from './errors';
 import { makeAuthHook } from './auth';
 import { assertCleanText, parseJsonBody } from './clean-text';
+import { applyBodyClass, checkBodyPolicy } from './body-policy';
 import { documentResponses, responseSerializerCompiler, type ResponseCheck } from './responses';
 
 /** A module's HTTP surface: a fastify plugin mounted under /api/v1 with the services. */
@@ -31,16 +32,22 @@ export interface ServerOptions {
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: opts.logger || undefined,
-    bodyLimit: opts.bodyLimit ?? 2 * 1024 * 1024,
+    // Routes get their own limit from their body class (./body-policy); this one covers requests to no route.
+    bodyLimit: opts.bodyLimit ?? 256 * 1024,
     trustProxy: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler(opts.responseCheck ?? 'off', opts.logger));
   // Before @fastify/swagger collects the routes: every documented route gets its error answers.
   app.addHook('onRoute', documentResponses);
+  app.addHook('onRoute', applyBodyClass);
+  app.addHook('preParsing', checkBodyPolicy);
   app.setErrorHandler(handleError);
   app.decorateRequest('actor', null);
   app.removeContentTypeParser('application/json');
+  // text/plain is not an input format of this API: without a parser fastify answers 415.
+  app.removeContentTypeParser('text/plain');
+  // The body's depth and number of values were checked as it arrived (checkBodyPolicy), before this parse.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, parseJsonBody(body as string));
@@ -111,7 +118,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         'onRequest',
         makeAuthHook(
           (token, purpose) => opts.services.access.authenticate(token, purpose),
-          (actor, permission) => opts.services.access.authorise(actor, permission),
+          (actor, permission, route) => opts.services.access.authorise(actor, permission, route),
         ),
       );
       for (const plugin of opts.routes) await api.register(plugin, { services: opts.services });

@@ -19,9 +19,10 @@ export interface NewOutboxRow {
  * Writes a transaction's events in one statement: takes `rows.length` numbers of the site's stream (creating its head
  * on first use), inserts the events under them in order, and queues a NOTIFY (delivered on commit). The head's row
  * lock is held until the transaction ends, so a site's numbers are handed out in commit order, without gaps. The rows
- * travel as one JSON parameter (no limit on the number of parameters). Returns the last seq taken.
+ * travel as one JSON parameter (no limit on the number of parameters). `notify` null: no NOTIFY (an embedded database
+ * has no other process to wake). Returns the last seq taken.
  */
-export async function writeOutboxRows(tx: Db, siteId: string, channel: string, rows: NewOutboxRow[]): Promise<number> {
+export async function writeOutboxRows(tx: Db, siteId: string, notify: { channel: string; payload: string } | null, rows: NewOutboxRow[]): Promise<number> {
   const [row] = await queryRows<{ last: string | number; written: string | number }>(
     tx,
     sql`with head as (
@@ -38,7 +39,7 @@ export async function writeOutboxRows(tx: Db, siteId: string, channel: string, r
             person_ids uuid[], facility_ids uuid[], unit_ids uuid[], payload jsonb, ord bigint)
           returning seq
         )
-        select (select seq from head) as last, (select count(*) from written) as written, pg_notify(${channel}, ${siteId})`,
+        select (select seq from head) as last, (select count(*) from written) as written${notify ? sql`, pg_notify(${notify.channel}, ${notify.payload})` : sql``}`,
   );
   if (Number(row!.written) !== rows.length) throw new Error(`The outbox took ${row!.written} of ${rows.length} events`);
   return Number(row!.last);

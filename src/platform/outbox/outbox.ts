@@ -38,6 +38,11 @@ export class Outbox {
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
   private unlisten: (() => Promise<void>) | null = null;
+  /**
+   * What this process writes in its NOTIFYs, so that it can tell its own commits (already delivered in-process, with
+   * their kinds) from other processes'. Null on an embedded database: one process owns it, nobody else to wake.
+   */
+  private readonly notifyAs: string | null;
 
   constructor(
     private readonly database: Database,
@@ -45,7 +50,9 @@ export class Outbox {
     private readonly ids: IdGenerator,
     readonly siteId: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.notifyAs = database.kind === 'pglite' ? null : `${siteId}/${ids.next()}`;
+  }
 
   /** Runs `work` in a transaction whose emitted events are committed with it, then wakes whoever reacts. */
   async transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
@@ -102,7 +109,7 @@ export class Outbox {
         payload: p.payload,
       };
     });
-    await writeOutboxRows(tx, this.siteId, OUTBOX_CHANNEL, rows);
+    await writeOutboxRows(tx, this.siteId, this.notifyAs === null ? null : { channel: OUTBOX_CHANNEL, payload: this.notifyAs }, rows);
     return buffer.map((p) => p.def.key);
   }
 
@@ -192,8 +199,11 @@ export class Outbox {
 
   /** LISTEN for other processes' commits (a serving process); `stop()` ends it. */
   async listen(): Promise<void> {
-    if (this.unlisten) return;
-    this.unlisten = await this.database.listen(OUTBOX_CHANNEL, () => this.afterCommit(null));
+    if (this.unlisten || this.notifyAs === null) return;
+    // our own commits were delivered at once with their kinds: only other processes' wake everything
+    this.unlisten = await this.database.listen(OUTBOX_CHANNEL, (from) => {
+      if (from !== this.notifyAs) this.afterCommit(null);
+    });
   }
 
   async stop(): Promise<void> {

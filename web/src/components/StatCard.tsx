@@ -11,7 +11,7 @@ export function StatCard({ label, value, hint, color, testId }: { label: string;
         {value}
       </Text>
       {hint && (
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c="dimmed" data-testid={testId ? `${testId}-hint` : undefined}>
           {hint}
         </Text>
       )}

@@ -86,7 +86,8 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   }
   if (!res.ok) {
     const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    if (res.status === 401 && !path.startsWith('/auth/login')) {
+    // A wrong password on sign-in or on a password change is a 401 too, but the session (if any) is still alive.
+    if (res.status === 401 && !path.startsWith('/auth/login') && !path.startsWith('/auth/password')) {
       setBearer(null);
       onUnauthorized?.();
     }
@@ -131,6 +132,8 @@ export interface Me {
   nationalities: string[];
   purpose: string;
   permissions: Permission[];
+  /** The account still has its one-time password: the app shows only the change-password form. */
+  mustChangePassword?: boolean;
 }
 
 // Shapes of the API's answers, shared with the server: the zod response schemas of each module's *.dto.ts describe the

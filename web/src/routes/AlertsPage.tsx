@@ -117,6 +117,11 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
                 escalated ×{a.escalationLevel}
               </Badge>
             )}
+            {a.occurrences > 1 && (
+              <Badge color="gray" variant="light" data-testid="alert-occurrences" title={`last found ${dateTime(a.lastSeenAt)}`}>
+                found {a.occurrences}×
+              </Badge>
+            )}
           </Group>
           <Text fw={600} data-testid="alert-title">
             {massUnits.length ? alertTitle(a).replace(/ \(.*\)$/, '') : alertTitle(a)}
@@ -124,6 +129,7 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
           <Text size="sm" c="dimmed">
             {a.facilityId ? <Link to={`/facilities/${a.facilityId}`}>{facilities.get(a.facilityId)?.name ?? 'facility'}</Link> : 'All facilities'} · raised{' '}
             {dateTime(a.raisedAt)}
+            {a.occurrences > 1 ? ` · last found ${dateTime(a.lastSeenAt)}` : ''}
             {figures.length ? ` · ${figures.join(', ')}` : ''}
           </Text>
           {massUnits.length > 0 && a.facilityId && <MassAbsentUnits facilityId={a.facilityId} units={massUnits} />}

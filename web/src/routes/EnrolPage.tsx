@@ -8,6 +8,8 @@ import { useFacilities } from '../lib/queries';
 import { bidi } from '../lib/format';
 import { PageHeader } from '../components/PageHeader';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { birthLabel, normaliseBirth } from '../../../src/modules/registry/registry.domain';
+import { DuplicateWarning, duplicateCandidatesOf, type DuplicateCandidate, type EnteredPerson } from '../features/persons/duplicates';
 import { Name } from '../components/Name';
 import {
   BirthFields,
@@ -83,6 +85,8 @@ export default function EnrolPage() {
   /** The person once registered: the form is then closed, only the admission can be tried again. */
   const [created, setCreated] = useState<Person | null>(null);
   const [admitError, setAdmitError] = useState<unknown>(null);
+  /** Records that may already be this person, shown before saving; the registrar opens one or confirms a new person. */
+  const [duplicates, setDuplicates] = useState<DuplicateCandidate[] | null>(null);
   const newHousehold = useNewHousehold();
   const bottom = useRef<HTMLDivElement>(null);
 
@@ -120,8 +124,8 @@ export default function EnrolPage() {
     navigate(`/persons/${person.id}?purpose=${PURPOSE}`);
   }
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function submit(e: FormEvent | null, confirmedNew?: string) {
+    e?.preventDefault();
     if (saving || created) return;
     setError(null);
 
@@ -154,10 +158,8 @@ export default function EnrolPage() {
 
     setSaving(true);
     try {
-      let householdId: string | undefined;
-      if (household.mode === 'join') householdId = household.householdId ?? undefined;
-      if (household.mode === 'new') householdId = await newHousehold(household.label.trim(), facilityId ?? undefined);
-      const body: CreatePersonRequest = {
+      const joined = household.mode === 'join' ? (household.householdId ?? undefined) : undefined;
+      const base: CreatePersonRequest = {
         names: sentNames.map((n) => n.body),
         sex: sex!,
         ...birthRequest(birth),
@@ -166,14 +168,31 @@ export default function EnrolPage() {
         documents: sentDocs.length ? sentDocs.map((d) => d.body) : undefined,
         distinguishingMarks: marksOf(marks).length ? marksOf(marks) : undefined,
         vulnerabilities: vulnerabilities.length ? vulnerabilities : undefined,
-        householdId,
+        householdId: joined,
         facilityId: facilityId ?? undefined,
         notes: notes.trim() || undefined,
       };
+      // Before anything is written (a new household included): records that may already be this person, and ask.
+      if (!confirmedNew) {
+        const check = await api<{ candidates: DuplicateCandidate[] }>('/persons/duplicates', { method: 'POST', body: base });
+        if (check.candidates.length > 0) {
+          showDuplicates(check.candidates);
+          return;
+        }
+      }
+      let householdId = joined;
+      if (household.mode === 'new') householdId = await newHousehold(household.label.trim(), facilityId ?? undefined);
+      const body: CreatePersonRequest = { ...base, householdId, confirmNew: confirmedNew ? { reason: confirmedNew } : undefined };
       let person: Person;
       try {
         person = await api<Person>('/persons', { method: 'POST', body });
       } catch (err) {
+        // someone registered a likely match meanwhile: the same question again
+        const again = duplicateCandidatesOf(err);
+        if (again) {
+          showDuplicates(again);
+          return;
+        }
         // The API numbers names and documents as sent (empty rows left out): back to the rows of the form.
         const raw = fieldErrors(err);
         const mapped: Record<string, string> = {};
@@ -196,6 +215,39 @@ export default function EnrolPage() {
       setSaving(false);
     }
   }
+
+  function showDuplicates(candidates: DuplicateCandidate[]) {
+    setDuplicates(candidates);
+    requestAnimationFrame(() => document.querySelector('[data-testid="duplicate-warning"]')?.scrollIntoView({ block: 'center' }));
+  }
+
+  function enteredPerson(): EnteredPerson {
+    let birthShown = 'unknown';
+    try {
+      const b = normaliseBirth(birthRequest(birth), new Date());
+      birthShown = birthLabel({ date: b.birthDate, precision: b.birthPrecision, from: b.birthFrom, to: b.birthTo });
+    } catch {
+      // the API judges a bad date; here it only shows as unknown
+    }
+    const householdShown =
+      household.mode === 'new'
+        ? `${household.label.trim()} (new)`
+        : household.mode === 'join'
+          ? household.via
+            ? `household of ${household.via}`
+            : 'chosen household'
+          : '–';
+    return {
+      names: names.map((n) => n.full.trim()).filter(Boolean),
+      sex: sex ?? 'U',
+      birth: birthShown,
+      nationalities,
+      household: householdShown,
+      facility: facilityName(facilityId),
+    };
+  }
+
+  const facilityName = (id: string | null) => (id ? (facilities.data?.find((f) => f.id === id)?.name ?? 'another facility') : '–');
 
   const nationalityData = [...new Set([...COMMON_NATIONALITIES, ...nationalities])];
   const createdName = created?.names[0]?.full;
@@ -384,6 +436,17 @@ export default function EnrolPage() {
             )}
           </Stack>
         </Paper>
+
+        {duplicates && duplicates.length > 0 && !created && (
+          <DuplicateWarning
+            entered={enteredPerson()}
+            candidates={duplicates}
+            facilityName={facilityName}
+            busy={saving}
+            onOpen={(id) => navigate(`/persons/${id}?purpose=${PURPOSE}`)}
+            onConfirmNew={(reason) => void submit(null, reason)}
+          />
+        )}
 
         <Paper ref={bottom} withBorder p="md" radius="md" pos="sticky" bottom={0} style={{ zIndex: 5 }} shadow="sm" data-testid="enrol-actions">
           <Stack gap="sm">

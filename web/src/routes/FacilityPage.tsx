@@ -8,7 +8,7 @@ import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
-import { lastFiguresByFacility, lastRowByUnit, rollcallFigures, useDeltaHistory, useRollcalls } from '../features/rollcalls/rollcalls.api';
+import { lastRowByUnit, useDeltaHistory, useFacilityFigures, useRollcalls } from '../features/rollcalls/rollcalls.api';
 import { alertTitle } from '../features/alerts/alerts.text';
 
 /** Units in tree order (parents before their children) with their depth. */
@@ -43,7 +43,9 @@ export default function FacilityPage({ id }: { id: string }) {
   // Roll-call figures cover whole units: not for a user narrowed to some nationalities.
   const history = useDeltaHistory({ facilityId: id, limit: 2000, enabled: session.nationalities.length === 0 });
   const perUnit = useMemo(() => lastRowByUnit(history.data ?? []), [history.data]);
-  const lastFull = useMemo(() => lastFiguresByFacility(rollcallFigures(history.data ?? [])).get(id), [history.data, id]);
+  // The facility's Delta: the latest count of each unit, summed (a block roll call changes only its block's part).
+  const figures = useFacilityFigures({ facilityId: id, enabled: session.nationalities.length === 0 });
+  const lastFull = figures.data?.get(id)?.latest;
   const openRollcalls = openList.data ?? [];
   const [selected, setSelected] = useState<string[]>([]);
   // A user narrowed to some nationalities sees counts of those nationals only (from the status report).
@@ -121,9 +123,13 @@ export default function FacilityPage({ id }: { id: string }) {
           <StatCard label="Unaccounted" value={num(f.roll.unaccounted)} color={f.roll.unaccounted ? 'orange.8' : undefined} />
           <StatCard label="Escaped" value={num(f.roll.escaped)} color={f.roll.escaped ? 'red.8' : undefined} />
           <StatCard
-            label="Delta, last roll call"
+            label="Delta, latest unit counts"
             value={lastFull ? num(lastFull.delta) : '–'}
-            hint={lastFull?.closedAt ? shortTime(lastFull.closedAt) : 'none closed yet'}
+            hint={
+              lastFull
+                ? `${num(lastFull.expected)} expected · oldest count ${shortTime(lastFull.oldestCountAt)}${lastFull.oldestCountAt !== lastFull.at ? `, latest ${shortTime(lastFull.at)}` : ''}`
+                : 'none closed yet'
+            }
             color={lastFull && lastFull.delta > 0 ? 'red.8' : undefined}
             testId="facility-delta"
           />

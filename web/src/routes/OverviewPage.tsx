@@ -12,7 +12,7 @@ import { StatusTable } from '../components/StatusTable';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { useOpenAlerts } from '../features/alerts/alerts.queries';
-import { lastFiguresByFacility, rollcallFigures, useDeltaHistory, type RollcallFigures } from '../features/rollcalls/rollcalls.api';
+import { useFacilityFigures, type CombinedFigures, type FacilityFigures } from '../features/rollcalls/rollcalls.api';
 import type { MapFacility } from '../components/FacilityMap';
 
 // Fetched as soon as this page's code arrives, in parallel with its data rather than after it.
@@ -39,13 +39,21 @@ export default function OverviewPage() {
   const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), refetchInterval: 60_000 });
   // Roll-call figures (Delta, expected) cover whole facilities: a user narrowed to some nationalities does not get them.
   const rollcallFiguresShown = session.nationalities.length === 0;
-  // Every roll call of the world (the API's most), so that the charts start before the collapse, not at the last
-  // few thousand unit rows (a demo replayed to March has about 7,500).
-  const history = useDeltaHistory({ enabled: rollcallFiguresShown, limit: 5000 });
+  // Each facility's figures are the latest count of every unit, summed: a one-block roll call changes that block only.
+  const history = useFacilityFigures({ enabled: rollcallFiguresShown });
   const alerts = useOpenAlerts();
 
-  const figures = useMemo(() => rollcallFigures(history.data ?? []), [history.data]);
-  const last = useMemo(() => lastFiguresByFacility(figures), [figures]);
+  const figures = useMemo(() => history.data ?? new Map<string, FacilityFigures>(), [history.data]);
+  const last = useMemo(() => {
+    const m = new Map<string, CombinedFigures>();
+    for (const [id, f] of figures) if (f.latest) m.set(id, f.latest);
+    return m;
+  }, [figures]);
+  // What the curves cover, said under them: the whole timeline (a demo's starts before the collapse).
+  const range = useMemo(() => {
+    const at = [...figures.values()].flatMap((f) => f.series.map((p) => p.at)).sort();
+    return at.length ? { count: at.length, first: at[0]!, last: at[at.length - 1]! } : null;
+  }, [figures]);
   const alertsByFacility = useMemo(() => {
     const m = new Map<string, number>();
     for (const a of alerts.data ?? []) if (a.facilityId) m.set(a.facilityId, (m.get(a.facilityId) ?? 0) + 1);
@@ -72,6 +80,7 @@ export default function OverviewPage() {
   if (report.error) return <ErrorNote error={report.error} what="the status report" />;
   const r = report.data;
   const totalDelta = [...last.values()].reduce((s, x) => s + x.delta, 0);
+  const oldest = [...last.values()].reduce<string | null>((o, x) => (o === null || x.oldestCountAt < o ? x.oldestCountAt : o), null);
 
   return (
     <Stack gap="md">
@@ -102,14 +111,16 @@ export default function OverviewPage() {
         />
         <StatCard label="Escaped" value={r ? num(r.totals.escaped) : '…'} color={r && r.totals.escaped > 0 ? 'red.8' : undefined} testId="total-escaped" />
         <StatCard
-          label="Delta, last roll calls"
+          label="Delta, latest unit counts"
           value={rollcallFiguresShown && history.isPending ? '…' : last.size ? num(totalDelta) : '–'}
           hint={
             !rollcallFiguresShown
               ? 'whole facilities only: not in your scope'
-              : session.can('alerts.read')
-                ? `${alerts.data?.length ?? 0} open alerts`
-                : undefined
+              : oldest
+                ? `oldest unit count ${shortTime(oldest)}${session.can('alerts.read') ? ` · ${alerts.data?.length ?? 0} open alerts` : ''}`
+                : session.can('alerts.read')
+                  ? `${alerts.data?.length ?? 0} open alerts`
+                  : undefined
           }
           color={totalDelta > 0 ? 'red.8' : undefined}
           testId="total-delta"
@@ -143,9 +154,9 @@ export default function OverviewPage() {
                     <Table.Tr key={f.id} data-testid={`summary-${f.code}`}>
                       <Table.Td>
                         <Link to={`/facilities/${f.id}`}>{f.name.replace(/ \(.*\)$/, '')}</Link>
-                        {lr?.closedAt && (
-                          <Text size="xs" c="dimmed">
-                            last roll call {shortTime(lr.closedAt)}
+                        {lr && (
+                          <Text size="xs" c="dimmed" data-testid="figures-age">
+                            {lr.oldestCountAt === lr.at ? `counted ${shortTime(lr.at)}` : `units counted ${shortTime(lr.oldestCountAt)} – ${shortTime(lr.at)}`}
                           </Text>
                         )}
                       </Table.Td>
@@ -190,10 +201,10 @@ export default function OverviewPage() {
               <Suspense fallback={<Skeleton h={260} />}>{r && <DeltaChart figures={figures} report={r} />}</Suspense>
             </Panel>
           </Grid.Col>
-          {figures.length > 0 && (
+          {range && (
             <Grid.Col span={12}>
               <Text size="xs" c="dimmed" data-testid="chart-range">
-                {num(figures.length)} roll calls from {longDate(figures[0]!.closedAt)} to {longDate(figures[figures.length - 1]!.closedAt)}
+                {num(range.count)} roll calls from {longDate(range.first)} to {longDate(range.last)}
               </Text>
             </Grid.Col>
           )}
@@ -205,16 +216,17 @@ export default function OverviewPage() {
   );
 }
 
-function seriesByFacility(figures: RollcallFigures[], report: StatusReport, value: (r: RollcallFigures) => number) {
+type Figures = ReadonlyMap<string, FacilityFigures>;
+
+function seriesByFacility(figures: Figures, report: StatusReport, value: (r: CombinedFigures) => number) {
   const names = new Map(report.facilities.map((f) => [f.id, f.name.replace(/ \(.*\)$/, '')]));
-  const by = new Map<string, [string, number][]>();
-  for (const rc of figures) {
-    const v = value(rc);
-    const list = by.get(rc.facilityId) ?? [];
-    list.push([rc.closedAt, v]);
-    by.set(rc.facilityId, list);
-  }
-  return [...by.entries()].map(([id, data], i) => ({ name: names.get(id) ?? id, data, color: PALETTE[i % PALETTE.length] }));
+  return [...figures.values()]
+    .filter((f) => f.series.length > 0)
+    .map((f, i) => ({
+      name: names.get(f.facilityId) ?? f.facilityId,
+      data: f.series.map((p) => [p.at, value(p)] as [string, number]),
+      color: PALETTE[i % PALETTE.length],
+    }));
 }
 
 function EmptyChart({ text }: { text: string }) {
@@ -225,8 +237,8 @@ function EmptyChart({ text }: { text: string }) {
   );
 }
 
-function PopulationChart({ figures, report }: { figures: RollcallFigures[]; report: StatusReport }) {
-  // The population of a facility at a moment is the expected list of its roll call (the manifest then).
+function PopulationChart({ figures, report }: { figures: Figures; report: StatusReport }) {
+  // The population of a facility at a moment: the expected lists of the latest count of each of its units then.
   const series = seriesByFacility(figures, report, (r) => r.expected);
   if (!series.length) return <EmptyChart text="No roll call closed yet: the population curve starts with the first one." />;
   return (
@@ -245,7 +257,7 @@ function PopulationChart({ figures, report }: { figures: RollcallFigures[]; repo
   );
 }
 
-function DeltaChart({ figures, report }: { figures: RollcallFigures[]; report: StatusReport }) {
+function DeltaChart({ figures, report }: { figures: Figures; report: StatusReport }) {
   const series = seriesByFacility(figures, report, (r) => r.delta);
   if (!series.length) return <EmptyChart text="No roll call closed yet: the Delta appears with the first one." />;
   return (

@@ -199,7 +199,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                             )}
                           </Table.Td>
                           <Table.Td>{m.sex}</Table.Td>
-                          <Table.Td>{m.birthDate?.slice(0, 4) ?? '–'}</Table.Td>
+                          <Table.Td>{m.birthLabel === 'unknown' ? '–' : m.birthLabel}</Table.Td>
                           <Table.Td>{statusLabel(m.status)}</Table.Td>
                         </Table.Tr>
                       ))}
@@ -215,15 +215,21 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
               {p.relations.length > 0 && (
                 <Table data-testid="person-relations">
                   <Table.Tbody>
-                    {p.relations.map((r) => (
-                      <Table.Tr key={`${r.kind}-${r.personId}`}>
+                    {p.relations.map((r, i) => (
+                      <Table.Tr key={`${r.kind}-${r.personId ?? `hidden-${i}`}`}>
                         <Table.Td w={130}>
                           <Badge variant="light">{relationLabel(r.kind)}</Badge>
                         </Table.Td>
                         <Table.Td>
-                          <Link to={`/persons/${r.personId}?purpose=${encodeURIComponent(purpose)}`}>
-                            {r.name ? <Name inherit>{r.name}</Name> : 'record outside your scope'}
-                          </Link>
+                          {r.personId ? (
+                            <Link to={`/persons/${r.personId}?purpose=${encodeURIComponent(purpose)}`}>
+                              {r.name ? <Name inherit>{r.name}</Name> : 'unnamed record'}
+                            </Link>
+                          ) : (
+                            <Text c="dimmed" size="sm">
+                              a relative outside your scope
+                            </Text>
+                          )}
                         </Table.Td>
                       </Table.Tr>
                     ))}

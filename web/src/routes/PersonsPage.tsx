@@ -142,7 +142,7 @@ export default function PersonsPage() {
                       )}
                     </Table.Td>
                     <Table.Td>{p.sex}</Table.Td>
-                    <Table.Td>{p.birthDate ? (p.birthPrecision === 'year' ? p.birthDate.slice(0, 4) : p.birthDate) : '–'}</Table.Td>
+                    <Table.Td data-testid="person-row-birth">{p.birthLabel === 'unknown' ? '–' : p.birthLabel}</Table.Td>
                     <Table.Td>{p.nationalities.join(', ') || '–'}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <StatusBadge status={p.status} data-testid="status-badge" />

@@ -183,12 +183,23 @@ function HitCard({
                   ? `nationalities differ: ${e.nationality.person.join(', ') || '?'} / ${e.nationality.entry.join(', ') || '?'}`
                   : 'nationality unknown on one side'}
             </Badge>
+            {e.sex && e.sex.outcome !== 'unknown' && (
+              <Badge variant="light" color={e.sex.outcome === 'same' ? 'orange' : 'teal'} data-testid="hit-sex">
+                {e.sex.outcome === 'same' ? `same sex: ${e.sex.person}` : `sex differs: ${e.sex.person} / ${e.sex.entry}`}
+                {e.sex.entrySource === 'names' ? ' (entry: from its names)' : ''}
+              </Badge>
+            )}
             {e.documents.map((d) => (
               <Badge key={d.number} color="red" variant="light">
                 same {d.entryType} number {d.number}
               </Badge>
             ))}
           </Group>
+          {e.notes && e.notes.length > 0 && (
+            <Text size="sm" c="dimmed" data-testid="hit-notes">
+              Counted less: {e.notes.join('; ')}
+            </Text>
+          )}
           <Text size="xs" c="dimmed">
             Found {dateTime(h.createdAt)} <span data-testid="hit-trigger">{triggerText(h.trigger, h.personName, versionById)}</span>
           </Text>

@@ -656,7 +656,7 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
           <Name fw={600}>{h.name}</Name>
           <Text span size="sm" c="dimmed">
             {' '}
-            · {h.sex} · {h.birthDate?.slice(0, 4) ?? 'birth unknown'} · {h.nationalities.join(', ') || '–'}
+            · {h.sex} · {h.birthLabel === 'unknown' ? 'birth unknown' : h.birthLabel} · {h.nationalities.join(', ') || '–'}
           </Text>
         </UnstyledButton>
       ))}

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { DeltaHistoryResponse } from '../../../../src/modules/reports/reports.dto';
+import type { DeltaHistoryResponse, FacilityFiguresResponse } from '../../../../src/modules/reports/reports.dto';
 import type {
   CloseResponse,
   RollcallDetailResponse,
@@ -45,16 +45,6 @@ export function useRollcalls(filter: { facilityId?: string; status?: string; lim
 /** One unit at one closed roll call (reports.dto DeltaHistoryResponse). */
 export type DeltaRow = DeltaHistoryResponse['rows'][number];
 
-export interface RollcallFigures {
-  rollcallId: string;
-  facilityId: string;
-  closedAt: string;
-  expected: number;
-  present: number;
-  excused: number;
-  delta: number;
-}
-
 /**
  * The Delta history (GET /reports/delta): one row per unit and closed roll call, the latest ones. It carries no lists
  * of persons, so it stays small where the roll calls' own results (with their unaccounted lists) would not.
@@ -76,33 +66,29 @@ export function useDeltaHistory(filter: { facilityId?: string; limit?: number; e
   });
 }
 
-/** Unit rows summed per roll call, oldest first. */
-export function rollcallFigures(rows: DeltaRow[]): RollcallFigures[] {
-  const by = new Map<string, RollcallFigures>();
-  for (const r of rows) {
-    const f = by.get(r.rollcallId) ?? {
-      rollcallId: r.rollcallId,
-      facilityId: r.facilityId,
-      closedAt: r.closedAt,
-      expected: 0,
-      present: 0,
-      excused: 0,
-      delta: 0,
-    };
-    f.expected += r.expected;
-    f.present += r.present;
-    f.excused += r.excused;
-    f.delta += r.delta;
-    by.set(r.rollcallId, f);
-  }
-  return [...by.values()].sort((a, b) => a.closedAt.localeCompare(b.closedAt));
-}
+/** A facility's combined roll-call figures: the latest count of each unit, summed (reports.dto CombinedFiguresResponse). */
+export type FacilityFigures = FacilityFiguresResponse['facilities'][number];
+export type CombinedFigures = FacilityFigures['series'][number];
 
-/** Per facility: the figures of its last closed roll call. */
-export function lastFiguresByFacility(figures: RollcallFigures[]): Map<string, RollcallFigures> {
-  const out = new Map<string, RollcallFigures>();
-  for (const f of figures) out.set(f.facilityId, f); // oldest first: the last one wins
-  return out;
+/**
+ * Each facility's roll-call figures (GET /reports/figures): a block roll call changes that block's part only, so the
+ * facility's Delta and population are never those of one block. Keyed by facility id.
+ */
+export function useFacilityFigures(filter: { facilityId?: string; enabled?: boolean } = {}) {
+  const session = useSession();
+  return useQuery({
+    queryKey: ['reports', 'figures', filter.facilityId],
+    enabled: session.can('reports.read') && filter.enabled !== false,
+    queryFn: async () => {
+      try {
+        const r = await api<FacilityFiguresResponse>(`/reports/figures${qs({ facilityId: filter.facilityId })}`);
+        return new Map(r.facilities.map((f) => [f.facilityId, f]));
+      } catch (e) {
+        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return new Map<string, FacilityFigures>();
+        throw e;
+      }
+    },
+  });
 }
 
 /** Per unit: its row at the last closed roll call that counted it. */

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../src/platform/db/database';
+import { systemActor } from '../src/modules/access';
+import { launchBrowser, login, newPage, parseNum, settled, shot, startServer, type E2eServer } from './harness';
+
+let server: E2eServer;
+let browser: Browser;
+/** Persons of al-Hol left unaccounted by the whole-camp roll call. */
+let absent: string[] = [];
+
+const actor = systemActor('e2e roll calls');
+
+/** A roll call of al-Hol (or of some of its units) where everyone but `away` is marked present, closed. */
+async function rollcall(unitIds: string[] | undefined, away: ReadonlySet<string>) {
+  const s = server.services;
+  const rc = await s.rollcalls.open(actor, { facilityId: server.world.facilities.HOL, unitIds });
+  const expected = await queryRows<{ person_id: string }>(s.database.db, sql`select person_id from rollcall_expected where rollcall_id = ${rc.id}`);
+  const marks = expected.filter((e) => !away.has(e.person_id)).map((e) => ({ personId: e.person_id, result: 'present' as const, method: 'visual' as const }));
+  await s.rollcalls.mark(actor, rc.id, { marks });
+  return s.rollcalls.close(actor, rc.id);
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  // The whole camp is counted: 60 of block P1-B2's people are missing. Then only the small block T-1 is counted.
+  const b2 = await queryRows<{ person_id: string }>(
+    server.services.database.db,
+    sql`select person_id from placements where unit_id = ${server.world.units['P1-B2']!} order by person_id limit 60`,
+  );
+  absent = b2.map((r) => r.person_id);
+  const camp = await rollcall(undefined, new Set(absent));
+  expect(camp.delta).toBe(60);
+  const block = await rollcall([server.world.units['T-1']!], new Set());
+  expect(block).toMatchObject({ expected: 12, delta: 0 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('what the commander sees first', () => {
+  it("a one-block roll call does not overwrite the camp's figures: the overview and the facility keep the Delta of every unit", async () => {
+    const { context, page, errors } = await newPage(browser, { width: 1280, height: 900 });
+    await login(page, server.url, 'commander');
+    await page.goto(`${server.url}/overview`);
+    await settled(page);
+    const row = page.getByTestId('summary-HOL');
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=summary-HOL] [data-testid=delta]')?.textContent ?? ''));
+    // The camp's Delta stays 60 (the block's 0 replaced only the block's part), and the age of the counts is shown.
+    expect(parseNum(await row.getByTestId('delta').textContent())).toBe(60);
+    expect(await row.getByTestId('figures-age').textContent()).toMatch(/counted/);
+    expect(parseNum(await page.getByTestId('total-delta').textContent())).toBe(60);
+    expect(await page.getByTestId('total-delta-hint').textContent()).toMatch(/oldest unit count/);
+    await shot(page, '70-overview-figures-1280', true);
+
+    await page.goto(`${server.url}/facilities/${server.world.facilities.HOL}`);
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=facility-delta]')?.textContent ?? ''));
+    expect(parseNum(await page.getByTestId('facility-delta').textContent())).toBe(60);
+    expect(await page.getByTestId('facility-delta-hint').textContent()).toMatch(/oldest count/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
