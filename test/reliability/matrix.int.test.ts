@@ -43,6 +43,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/facilities/{id}/units': FACILITIES_WRITE,
   'GET /api/v1/facilities/{id}/events': CUSTODY_READ,
   'POST /api/v1/persons': PERSONS_WRITE,
+  'POST /api/v1/persons/duplicates': PERSONS_WRITE,
   'GET /api/v1/persons': PERSONS_READ,
   'GET /api/v1/persons/{id}': PERSONS_READ,
   'PATCH /api/v1/persons/{id}': PERSONS_WRITE,
@@ -58,6 +59,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/ledger/verify': 'admin commander investigator monitor',
   'GET /api/v1/reports/status': REPORTS,
   'GET /api/v1/reports/delta': REPORTS,
+  'GET /api/v1/reports/figures': REPORTS,
   'POST /api/v1/rollcalls': ROLLCALL_RUN,
   'GET /api/v1/rollcalls': REPORTS,
   // a roll call's figures cover every nationality: no view for a liaison, whose scope is nationalities
