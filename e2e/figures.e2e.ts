@@ -34,6 +34,9 @@ beforeAll(async () => {
   absent = b2.map((r) => r.person_id);
   const camp = await rollcall(undefined, new Set(absent));
   expect(camp.delta).toBe(60);
+  // Counted again, the same 60 still missing: the same situation, one alert.
+  const again = await rollcall(undefined, new Set(absent));
+  expect(again.delta).toBe(60);
   const block = await rollcall([server.world.units['T-1']!], new Set());
   expect(block).toMatchObject({ expected: 12, delta: 0 });
 });
@@ -62,6 +65,16 @@ describe('what the commander sees first', () => {
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=facility-delta]')?.textContent ?? ''));
     expect(parseNum(await page.getByTestId('facility-delta').textContent())).toBe(60);
     expect(await page.getByTestId('facility-delta-hint').textContent()).toMatch(/oldest count/);
+    // The alerts inbox: one alert for the 60 (found at both camp roll calls), not one per roll call and rule.
+    await page.goto(`${server.url}/alerts`);
+    await page.getByTestId('alert-count').waitFor();
+    expect(await page.getByTestId('alert-count').textContent()).toBe('1 alert');
+    const card = page.getByTestId('alert-card');
+    expect(await card.count()).toBe(1);
+    expect(await card.getByTestId('alert-occurrences').textContent()).toBe('found 2×');
+    expect(await card.getByTestId('alert-title').textContent()).toMatch(
+      /^Mass absence: 60 unaccounted \(latest roll call: 60 of \d+ \(P1-B2 [\d.]+%\); 2 roll calls\); 60 at 2 consecutive roll calls$/,
+    );
     expect(errors).toEqual([]);
     await context.close();
   });
