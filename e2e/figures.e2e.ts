@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
@@ -33,6 +34,9 @@ beforeAll(async () => {
   absent = b2.map((r) => r.person_id);
   const camp = await rollcall(undefined, new Set(absent));
   expect(camp.delta).toBe(60);
+  // Counted again, the same 60 still missing: the same situation, one alert.
+  const again = await rollcall(undefined, new Set(absent));
+  expect(again.delta).toBe(60);
   const block = await rollcall([server.world.units['T-1']!], new Set());
   expect(block).toMatchObject({ expected: 12, delta: 0 });
 });
@@ -61,6 +65,55 @@ describe('what the commander sees first', () => {
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=facility-delta]')?.textContent ?? ''));
     expect(parseNum(await page.getByTestId('facility-delta').textContent())).toBe(60);
     expect(await page.getByTestId('facility-delta-hint').textContent()).toMatch(/oldest count/);
+    // The alerts inbox: one alert for the 60 (found at both camp roll calls), not one per roll call and rule.
+    await page.goto(`${server.url}/alerts`);
+    await page.getByTestId('alert-count').waitFor();
+    expect(await page.getByTestId('alert-count').textContent()).toBe('1 alert');
+    const card = page.getByTestId('alert-card');
+    expect(await card.count()).toBe(1);
+    expect(await card.getByTestId('alert-occurrences').textContent()).toBe('found 2×');
+    expect(await card.getByTestId('alert-title').textContent()).toMatch(
+      /^Mass absence: 60 unaccounted \(latest roll call: 60 of \d+ \(P1-B2 [\d.]+%\); 2 roll calls\); 60 at 2 consecutive roll calls$/,
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('"Unaccounted at al-Hol" says how many, pages through all of them and exports the names', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, server.url, 'commander');
+    await page.goto(`${server.url}/persons?facilityId=${server.world.facilities.HOL}&status=unaccounted`);
+    const count = page.getByTestId('result-count');
+    await count.waitFor();
+    expect(await count.textContent()).toBe('1–50 of 60');
+    expect(await page.getByTestId('person-result').count()).toBe(50);
+    await page.getByTestId('page-next').click();
+    await page.locator('[data-testid=result-count]:text-is("51–60 of 60")').waitFor();
+    expect(await page.getByTestId('person-result').count()).toBe(10);
+    expect(await page.getByTestId('page-next').isDisabled()).toBe(true);
+    await shot(page, '71-persons-unaccounted-page2-1024', true);
+
+    // The police's list: every name, not a page.
+    const link = page.getByTestId('export-csv');
+    expect(await link.textContent()).toBe('Export 60 as CSV');
+    const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const lines = readFileSync((await file.path())!, 'utf8')
+      .trimEnd()
+      .split('\n');
+    expect(lines[0]).toMatch(/^person_id,name,/);
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual([...absent].sort());
+
+    // A block's manifest from the facility page: who is in T-1 now, with its total.
+    await page.goto(`${server.url}/facilities/${server.world.facilities.HOL}`);
+    await page.getByRole('link', { name: 'Manifest of T-1' }).click();
+    await page.getByTestId('unit-filter').waitFor();
+    expect(await page.getByTestId('unit-filter').textContent()).toContain('T-1');
+    await page.locator('[data-testid=result-count]:text-is("1–12 of 12")').waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });

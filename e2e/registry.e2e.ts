@@ -6,7 +6,7 @@ interface PersonView {
   id: string;
   sex: string;
   names: { full: string; script: string; kind: string; parts: Record<string, string> | null }[];
-  birth: { date: string | null; precision: string; from: string | null; to: string | null };
+  birth: { date: string | null; precision: string; from: string | null; to: string | null; label: string };
   placeOfBirth: string | null;
   nationalities: { country: string; status: string }[];
   documents: { type: string; number: string }[];
@@ -99,7 +99,7 @@ describe('enrolment and correction in the browser', () => {
       vulnerabilities: ['female_head_of_household'],
       registeredFacilityId: server.world.facilities.HOL,
     });
-    expect(p.birth).toEqual({ date: '1991-01-01', precision: 'year', from: '1991-01-01', to: '1991-12-31' });
+    expect(p.birth).toEqual({ date: '1991-01-01', precision: 'year', from: '1991-01-01', to: '1991-12-31', label: '1991' });
     expect(p.nationalities).toEqual([{ country: 'IRQ', status: 'claimed' }]);
     expect(p.documents).toMatchObject([{ type: 'camp_card', number: 'HOL-021-0042' }]);
     expect(p.placement).toMatchObject({ status: 'in_custody', facilityId: server.world.facilities.HOL, unitId: server.world.units['P1-B2'] });
@@ -190,7 +190,7 @@ describe('enrolment and correction in the browser', () => {
     await shot(page, '54-corrected-record-1024', true);
 
     const p = await apiAs<PersonView>(page, `/persons/${enrolledId}?purpose=registration`);
-    expect(p.birth).toEqual({ date: '1991-04-17', precision: 'exact', from: '1991-04-17', to: '1991-04-17' });
+    expect(p.birth).toEqual({ date: '1991-04-17', precision: 'exact', from: '1991-04-17', to: '1991-04-17', label: '1991-04-17' });
     expect(p.names.map((n) => n.full)).toEqual([ARABIC, LATIN, 'Khadeeja Omar al-Hamdani']);
 
     // The correction is in the audit log with its reason and the values before and after.

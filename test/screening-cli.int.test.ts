@@ -63,6 +63,18 @@ describe('custos watchlist import and custos screen', () => {
     expect(again.stdout).toMatch(/Screened 1 persons .* 0 new hits/);
   }, 240_000);
 
+  it('refuses a release older than the current one unless --force, and says so', () => {
+    writeFileSync(join(dir, 'older.xml'), LIST.replace('2026-01-01T00:00:00Z', '2025-11-01T00:00:00Z'));
+    const refused = custos(['watchlist', 'import', join(dir, 'older.xml'), '--no-screen', '--data', dir]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/release of 2025-11-01 is older than the current version's release of 2026-01-01 .*\(watchlist\.older_release\)/);
+    expect(refused.stderr).toMatch(/--force/);
+    expect(JSON.parse(custos(['watchlist', 'list', '--json', '--data', dir]).stdout)).toHaveLength(1);
+    const forced = custos(['watchlist', 'import', join(dir, 'older.xml'), '--no-screen', '--force', '--data', dir]);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/warning: This un-consolidated release of 2025-11-01 is older .* imported with force/);
+  }, 240_000);
+
   it('screens one person on request only with a reason', () => {
     expect(custos(['screen', '--person', personId, '--data', dir]).status).toBe(2);
     const ok = custos(['screen', '--person', personId, '--reason', 'verification before transfer', '--data', dir]);

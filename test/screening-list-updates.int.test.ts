@@ -54,16 +54,16 @@ describe.each(list)('list updates: withdrawn hits and screening against what cha
     await app?.close();
   });
 
-  const importXml = async (xml: string, fileName: string) => {
+  const importXml = async (xml: string, fileName: string, force = false) => {
     const res = await app.http.inject({
       method: 'POST',
-      url: `/api/v1/watchlists/import?fileName=${fileName}`,
+      url: `/api/v1/watchlists/import?fileName=${fileName}${force ? '&force=true' : ''}`,
       headers: { ...auth(screener), 'content-type': 'application/xml' },
       payload: xml,
     });
     expect(res.statusCode, res.body).toBe(201);
     await app.services.settle();
-    return res.json() as { id: string; diff: { added: number; removed: number; changed: number } };
+    return res.json() as { id: string; diff: { added: number; removed: number; changed: number }; warnings: string[] };
   };
   const hitsOf = async (personId: string, ref?: string): Promise<Hit[]> => {
     const res = await app.http.inject({ method: 'GET', url: `/api/v1/screening/hits?personId=${personId}`, headers: auth(screener) });
@@ -158,7 +158,19 @@ describe.each(list)('list updates: withdrawn hits and screening against what cha
     expect({ newHits: full.newHits, refreshedHits: full.refreshedHits }).toEqual({ newHits: 0, refreshedHits: 0 });
 
     // the entry comes back (the older release again): the withdrawn pair is raised again; decisions stand
-    const v3 = await importXml(oldXml, 'un-2025-11-18-again.xml');
+    // an older release is refused unless forced: it would silently become the current version
+    const refused = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/watchlists/import?fileName=un-2025-11-18-again.xml',
+      headers: { ...auth(screener), 'content-type': 'application/xml' },
+      payload: oldXml,
+    });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().error).toMatchObject({ code: 'watchlist.older_release', details: { currentVersionId: v2.id } });
+    expect(refused.json().error.message).toMatch(/release of 2025-11-18 is older than the current version's release of 2026-02-27/);
+    expect((await app.services.screening.versions(adminActor)).map((v) => v.id)[0]).toBe(v2.id);
+    const v3 = await importXml(oldXml, 'un-2025-11-18-again.xml', true);
+    expect(v3.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/imported with force/)]));
     expect(v3.diff).toMatchObject({ added: 1, removed: 4 });
     const munirHits = await hitsOf(munir, 'IQi.074');
     expect(munirHits.map((h) => h.status).sort()).toEqual(['pending', 'withdrawn']);

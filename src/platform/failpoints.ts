@@ -4,7 +4,9 @@
  * a failpoint that is not armed costs one Set lookup.
  *
  * Points: `outbox.after_commit:<type@version>` (right after a transaction that wrote such an event committed, before
- * any reaction ran).
+ * any reaction ran); inside a roll call's close transaction, `rollcall.close:claimed` (the roll call taken),
+ * `rollcall.close:ledger_appended` (its UNACCOUNTED and ACCOUNTED events written) and `rollcall.close:stored` (result,
+ * absences, Delta history and audit row written, before the outbox rows and the commit).
  */
 const armed = new Set(
   (process.env.CUSTOS_FAILPOINTS ?? '')

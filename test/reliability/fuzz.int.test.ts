@@ -17,14 +17,15 @@ describe.each(await targets())('the fuzzer on %s', (target) => {
   });
   afterAll(async () => app?.close());
 
-  it('answers every hostile request below 500 and rejected ones change nothing', async () => {
-    const stats = await fuzz(app, { requests: 256, seed: 14, kinds: GENERAL });
+  // Two passes of one request per operation each (the full run sends 20,000): bounded for `npm test`.
+  it.each([14, 15])('answers every hostile request below 500 and rejected ones change nothing (seed %i)', async (seed) => {
+    const stats = await fuzz(app, { requests: 64, seed, kinds: GENERAL });
     expect(stats.serverErrors).toEqual([]);
     expect(stats.stateChanges).toEqual([]);
-    expect(stats.requests).toBe(256);
+    expect(stats.requests).toBe(64);
     // the requests reached the services (some accepted), and were not all turned away at the door
     expect(Object.keys(stats.statuses).some((s) => s.startsWith('2'))).toBe(true);
-    expect(stats.statuses['400']).toBeGreaterThan(10);
+    expect(stats.statuses['400']).toBeGreaterThan(5);
   });
 
   it('answers JSON nested thousands of levels deep below 500 on every operation with a JSON body', async () => {

@@ -1,18 +1,29 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../../src/platform/db/database';
 
+const tableLists = new WeakMap<Database, Promise<string[]>>();
+
+/** The tables of the public schema (a migration adds none while a test runs, so it is read once). */
+function tablesOf(database: Database): Promise<string[]> {
+  let list = tableLists.get(database);
+  if (!list) {
+    list = queryRows<{ name: string }>(
+      database.db,
+      sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+    ).then((rows) => rows.map((r) => r.name));
+    tableLists.set(database, list);
+  }
+  return list;
+}
+
 /**
- * A fingerprint of everything the database holds: each table of the public schema with its row count and an md5 of
- * its rows. Two equal fingerprints mean nothing was inserted, deleted or updated in between (the ledger, audit and
- * outbox heads are tables too, so their heads are covered).
+ * A fingerprint of everything the database holds: each table of the public schema with its row count and a sum of
+ * its rows' hashes (order-free, so no sort). Equal fingerprints mean nothing was inserted, deleted or updated in
+ * between; the ledger, audit and outbox heads are tables too, so their heads are covered.
  */
 export async function fingerprint(database: Database): Promise<Map<string, string>> {
-  const tables = await queryRows<{ name: string }>(
-    database.db,
-    sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
-  );
-  const parts = tables.map(
-    ({ name }) => `select '${name}' as name, count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as fp from "${name}" t`,
+  const parts = (await tablesOf(database)).map(
+    (name) => `select '${name}' as name, count(*)::text || ':' || coalesce(sum(hashtext(t::text)::bigint), 0)::text as fp from "${name}" t`,
   );
   const rows = await queryRows<{ name: string; fp: string }>(database.db, sql.raw(parts.join(' union all ')));
   return new Map(rows.map((r) => [r.name, r.fp]));

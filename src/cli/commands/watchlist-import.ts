@@ -35,15 +35,17 @@ export function register(program: Command): void {
     .argument('<file>', 'the UN consolidated list XML; with --format ofac-sdn, sdn.csv or its folder (alt.csv and add.csv beside it are read too)')
     .option('--format <format>', 'un-consolidated (default) or ofac-sdn', 'un-consolidated')
     .option('--no-screen', 'import only; do not wait for the screening of the registry')
+    .option('--force', "import even a release older than the current version's (rolls the list back)")
     .option('--data <dir>', 'data folder for the embedded database', './data')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, opts: { format: string; screen: boolean; data: string; json?: boolean }) => {
+    .option('--confirm-removal', 'import a release that removes most of the list (refused without it: a cut file looks like that)')
+    .action(async (file: string, opts: { format: string; screen: boolean; force?: boolean; data: string; json?: boolean; confirmRemoval?: boolean }) => {
       const format = FORMATS[opts.format];
       if (!format) throw new ValidationError('watchlist.unknown_format', `Unknown format ${opts.format}: use un-consolidated or ofac-sdn`);
-      const input = readListInput(file, format);
+      const input = { ...readListInput(file, format), confirmRemoval: opts.confirmRemoval === true };
       const services = await openApp(configFromOptions(opts));
       try {
-        const result = await services.screening.importList(systemActor('watchlist import (cli)'), input);
+        const result = await services.screening.importList(systemActor('watchlist import (cli)'), { ...input, force: opts.force === true });
         let pending: number | null = null;
         if (opts.screen) {
           await services.settle();

@@ -19,18 +19,34 @@ export const HitsQuery = z.object({
 
 export const VersionsQuery = z.object({ source: z.enum(LIST_FORMATS).optional() });
 
+/** Import even a release older than the current version's (otherwise 409 watchlist.older_release). */
+const forceFlag = z
+  .enum(['0', '1', 'true', 'false'])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
 export const ImportQuery = z.object({
   format: z.enum(LIST_FORMATS).default('un-consolidated'),
   fileName: z.string().max(200).optional(),
+  force: forceFlag,
+  /** Import a release that removes most of the list (409 watchlist.mass_removal without it). */
+  confirmRemoval: forceFlag,
 });
 
 /** JSON form of an import: the UN XML as a string, or OFAC's CSV files. */
 export const ImportJsonBody = z.union([
-  z.object({ format: z.literal('un-consolidated'), xml: z.string().min(1), fileName: z.string().max(200).optional() }),
+  z.object({
+    format: z.literal('un-consolidated'),
+    xml: z.string().min(1),
+    fileName: z.string().max(200).optional(),
+    force: z.boolean().optional(),
+    confirmRemoval: z.boolean().optional(),
+  }),
   z.object({
     format: z.literal('ofac-sdn'),
     files: z.object({ sdn: z.string().min(1), alt: z.string().optional(), add: z.string().optional() }),
     fileName: z.string().max(200).optional(),
+    confirmRemoval: z.boolean().optional(),
   }),
 ]);
 

@@ -64,6 +64,20 @@ export function setUnauthorizedHandler(fn: () => void): void {
 }
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  return (await request<T>(path, opts)).json;
+}
+
+/**
+ * A page of a list and how many there are in all (the `X-Total-Count` header the list endpoints answer with), so a
+ * screen can say "50 of 275" and page through all of them.
+ */
+export async function apiPage<T>(path: string, opts: RequestOptions = {}): Promise<{ rows: T[]; total: number }> {
+  const { json, res } = await request<T[]>(path, opts);
+  const header = res.headers.get('x-total-count');
+  return { rows: json, total: header === null ? json.length : Number(header) };
+}
+
+async function request<T>(path: string, opts: RequestOptions): Promise<{ json: T; res: Response }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.purpose) headers['x-custos-purpose'] = opts.purpose;
@@ -93,7 +107,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     }
     throw new ApiError(res.status, err?.code ?? `http.${res.status}`, err?.message ?? res.statusText, err?.details);
   }
-  return json as T;
+  return { json: json as T, res };
 }
 
 export const qs = (params: Record<string, string | number | undefined | null>): string => {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Box, Button, Group, Modal, Paper, SegmentedControl, Stack, Table, Text, Textarea, Title } from '@mantine/core';
-import { api, type Alert, type FacilityDetail } from '../lib/api';
+import { api, apiPage, type Alert, type FacilityDetail } from '../lib/api';
 import { dateTime, num } from '../lib/format';
 import { useSession } from '../lib/session';
 import { useFacilityNames } from '../lib/queries';
@@ -12,21 +12,34 @@ import { alertTitle, RULE_LABEL, SEVERITY_COLOR } from '../features/alerts/alert
 
 type Tab = 'unresolved' | 'resolved';
 
+/** Alerts per page (of each status on the unresolved tab). */
+const PAGE = 200;
+
 export default function AlertsPage() {
   const session = useSession();
   const live = useLiveAlerts();
   const [tab, setTab] = useState<Tab>('unresolved');
-  const alerts = useQuery({
-    queryKey: ['alerts', tab],
+  const [page, setPage] = useState(0);
+  const list = useQuery({
+    queryKey: ['alerts', tab, page],
     queryFn: async () => {
-      if (tab === 'resolved') return api<Alert[]>('/alerts?status=resolved&limit=200');
-      // Unresolved: open ones first, then those acknowledged and still being worked on.
-      const [open, acked] = await Promise.all([api<Alert[]>('/alerts?status=open&limit=500'), api<Alert[]>('/alerts?status=acknowledged&limit=500')]);
+      if (tab === 'resolved') {
+        const resolved = await apiPage<Alert>(`/alerts?status=resolved&limit=${PAGE}&offset=${page * PAGE}`);
+        return { ...resolved, longest: resolved.total };
+      }
+      // Unresolved: open ones first, then those acknowledged and still being worked on (a page of each).
+      const [open, acked] = await Promise.all([
+        apiPage<Alert>(`/alerts?status=open&limit=${PAGE}&offset=${page * PAGE}`),
+        apiPage<Alert>(`/alerts?status=acknowledged&limit=${PAGE}&offset=${page * PAGE}`),
+      ]);
       const byTime = (a: Alert, b: Alert) => b.raisedAt.localeCompare(a.raisedAt);
-      return [...open.sort(byTime), ...acked.sort(byTime)];
+      return { rows: [...open.rows.sort(byTime), ...acked.rows.sort(byTime)], total: open.total + acked.total, longest: Math.max(open.total, acked.total) };
     },
     refetchInterval: live.state === 'live' ? false : 15_000,
   });
+  const alerts = { ...list, data: list.data?.rows };
+  const total = list.data?.total ?? 0;
+  const lastPage = Math.max(0, Math.ceil((list.data?.longest ?? 0) / PAGE) - 1);
   const [resolving, setResolving] = useState<Alert | null>(null);
 
   return (
@@ -52,7 +65,10 @@ export default function AlertsPage() {
       </Group>
       <SegmentedControl
         value={tab}
-        onChange={(v) => setTab(v as Tab)}
+        onChange={(v) => {
+          setTab(v as Tab);
+          setPage(0);
+        }}
         data={[
           { value: 'unresolved', label: 'Open and acknowledged' },
           { value: 'resolved', label: 'Resolved' },
@@ -62,6 +78,23 @@ export default function AlertsPage() {
         aria-label="Alert status"
       />
       <ErrorNote error={alerts.error} what="alerts" />
+      {list.data && total > 0 && (
+        <Group justify="space-between" gap="sm">
+          <Text size="sm" data-testid="alert-count">
+            {list.data.rows.length === total ? `${num(total)} alert${total === 1 ? '' : 's'}` : `${num(list.data.rows.length)} of ${num(total)} alerts`}
+          </Text>
+          {lastPage > 0 && (
+            <Group gap="xs">
+              <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
+                Newer
+              </Button>
+              <Button size="xs" variant="default" disabled={page >= lastPage} onClick={() => setPage((p) => p + 1)}>
+                Older
+              </Button>
+            </Group>
+          )}
+        </Group>
+      )}
       <Stack gap="sm" data-testid="alert-list">
         {(alerts.data ?? []).map((a) => (
           <AlertCard key={a.id} alert={a} fresh={live.fresh.has(a.id)} canManage={session.can('alerts.manage')} onResolve={() => setResolving(a)} />

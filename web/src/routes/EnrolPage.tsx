@@ -156,6 +156,18 @@ export default function EnrolPage() {
       return;
     }
 
+    // The API numbers names and documents as sent (empty rows left out): back to the rows of the form.
+    const showFieldErrors = (err: unknown) => {
+      const mapped: Record<string, string> = {};
+      for (const [k, v] of Object.entries(fieldErrors(err))) {
+        const [head, i] = k.split('.');
+        if (head === 'names' && i !== undefined) mapped[`names.${sentNames[Number(i)]?.row ?? 0}`] = v;
+        else if (head === 'documents' && i !== undefined) mapped[`documents.${sentDocs[Number(i)]?.row ?? 0}`] = v;
+        else mapped[k] = v;
+      }
+      setErrors(mapped);
+    };
+
     setSaving(true);
     try {
       const joined = household.mode === 'join' ? (household.householdId ?? undefined) : undefined;
@@ -174,7 +186,14 @@ export default function EnrolPage() {
       };
       // Before anything is written (a new household included): records that may already be this person, and ask.
       if (!confirmedNew) {
-        const check = await api<{ candidates: DuplicateCandidate[] }>('/persons/duplicates', { method: 'POST', body: base });
+        let check: { candidates: DuplicateCandidate[] };
+        try {
+          check = await api<{ candidates: DuplicateCandidate[] }>('/persons/duplicates', { method: 'POST', body: base });
+        } catch (err) {
+          // the check validates the same body: its refusal shows on the fields, as the enrolment's would
+          showFieldErrors(err);
+          throw err;
+        }
         if (check.candidates.length > 0) {
           showDuplicates(check.candidates);
           return;
@@ -193,16 +212,7 @@ export default function EnrolPage() {
           showDuplicates(again);
           return;
         }
-        // The API numbers names and documents as sent (empty rows left out): back to the rows of the form.
-        const raw = fieldErrors(err);
-        const mapped: Record<string, string> = {};
-        for (const [k, v] of Object.entries(raw)) {
-          const [head, i] = k.split('.');
-          if (head === 'names' && i !== undefined) mapped[`names.${sentNames[Number(i)]?.row ?? 0}`] = v;
-          else if (head === 'documents' && i !== undefined) mapped[`documents.${sentDocs[Number(i)]?.row ?? 0}`] = v;
-          else mapped[k] = v;
-        }
-        setErrors(mapped);
+        showFieldErrors(err);
         throw err;
       }
       setCreated(person);

@@ -198,7 +198,14 @@ export default function FacilityPage({ id }: { id: string }) {
                             </Text>
                           </Table.Td>
                           <Table.Td ta="right" className="num" data-testid="manifest" fw={hasChildren(u) ? 700 : undefined}>
-                            {num(totalOf(u))}
+                            {session.can('persons.read') && u.manifestCount > 0 ? (
+                              // Who is in the block now: the persons list narrowed to the unit, with its total and export.
+                              <Link to={`/persons?facilityId=${id}&unitId=${u.id}&status=on_roll`} aria-label={`Manifest of ${u.code}`}>
+                                {num(totalOf(u))}
+                              </Link>
+                            ) : (
+                              num(totalOf(u))
+                            )}
                           </Table.Td>
                           <Table.Td>
                             <Text size="sm">{last ? shortTime(last.closedAt) : '–'}</Text>

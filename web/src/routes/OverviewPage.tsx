@@ -44,16 +44,19 @@ export default function OverviewPage() {
   const alerts = useOpenAlerts();
 
   const figures = useMemo(() => history.data ?? new Map<string, FacilityFigures>(), [history.data]);
+  // What the charts span: every roll call of every facility, so that a reader sees they start before the collapse.
+  const chartRange = useMemo(() => {
+    const points = [...figures.values()].flatMap((f) => f.series.map((p) => p.at)).sort();
+    return points.length
+      ? { count: new Set([...figures.values()].flatMap((f) => f.series.map((p) => p.rollcallId))).size, first: points[0]!, last: points.at(-1)! }
+      : null;
+  }, [figures]);
   const last = useMemo(() => {
     const m = new Map<string, CombinedFigures>();
     for (const [id, f] of figures) if (f.latest) m.set(id, f.latest);
     return m;
   }, [figures]);
   // What the curves cover, said under them: the whole timeline (a demo's starts before the collapse).
-  const range = useMemo(() => {
-    const at = [...figures.values()].flatMap((f) => f.series.map((p) => p.at)).sort();
-    return at.length ? { count: at.length, first: at[0]!, last: at[at.length - 1]! } : null;
-  }, [figures]);
   const alertsByFacility = useMemo(() => {
     const m = new Map<string, number>();
     for (const a of alerts.data ?? []) if (a.facilityId) m.set(a.facilityId, (m.get(a.facilityId) ?? 0) + 1);
@@ -201,10 +204,10 @@ export default function OverviewPage() {
               <Suspense fallback={<Skeleton h={260} />}>{r && <DeltaChart figures={figures} report={r} />}</Suspense>
             </Panel>
           </Grid.Col>
-          {range && (
+          {chartRange && (
             <Grid.Col span={12}>
               <Text size="xs" c="dimmed" data-testid="chart-range">
-                {num(range.count)} roll calls from {longDate(range.first)} to {longDate(range.last)}
+                {num(chartRange.count)} roll calls from {longDate(chartRange.first)} to {longDate(chartRange.last)}
               </Text>
             </Grid.Col>
           )}

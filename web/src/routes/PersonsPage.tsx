@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type MouseEvent } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { api, qs, REPORT_STATUSES, type PersonHit } from '../lib/api';
-import { statusLabel } from '../lib/format';
+import { Anchor, Button, CloseButton, Group, Paper, ScrollArea, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { api, apiPage, bearerToken, download, qs, REPORT_STATUSES, type FacilityDetail, type PersonHit } from '../lib/api';
+import { num, statusLabel } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { useFacilities, useFacilityNames } from '../lib/queries';
@@ -20,29 +20,53 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+/** Rows per page of a list. */
+const PAGE = 50;
+
 export default function PersonsPage() {
   const session = useSession();
   const { search, navigate } = useRouter();
   const [q, setQ] = useState(search.get('q') ?? '');
   const [facilityId, setFacilityId] = useState<string | null>(search.get('facilityId'));
   const [status, setStatus] = useState<string | null>(search.get('status'));
+  // A unit's manifest (who is in that block now): reached from the facility page's units.
+  const [unitId, setUnitId] = useState<string | null>(search.get('unitId'));
+  const [page, setPage] = useState(0);
   const [purpose, setPurpose] = useState(() => rememberedPurpose(session.purpose));
   const facilities = useFacilities();
   const names = useFacilityNames();
   const dq = useDebounced(q.trim(), 300);
 
   useEffect(() => {
-    const url = `/persons${qs({ q: dq, facilityId, status })}`;
+    const url = `/persons${qs({ q: dq, facilityId, unitId, status })}`;
     if (url !== window.location.pathname + window.location.search) window.history.replaceState(null, '', url);
-  }, [dq, facilityId, status]);
+  }, [dq, facilityId, unitId, status]);
+  // Other filters, another list: back to its first page.
+  useEffect(() => setPage(0), [dq, facilityId, unitId, status]);
 
+  const filters = { q: dq, facilityId, unitId, status };
   const results = useQuery({
-    queryKey: ['persons', 'search', dq, facilityId, status, purpose],
-    queryFn: ({ signal }) => api<PersonHit[]>(`/persons${qs({ q: dq, facilityId, status, limit: 50 })}`, { purpose, signal }),
-    enabled: dq.length >= 2 || !!facilityId || !!status,
+    queryKey: ['persons', 'search', dq, facilityId, unitId, status, purpose, page],
+    queryFn: ({ signal }) => apiPage<PersonHit>(`/persons${qs({ ...filters, limit: PAGE, offset: page * PAGE })}`, { purpose, signal }),
+    enabled: dq.length >= 2 || !!facilityId || !!status || !!unitId,
     placeholderData: keepPreviousData,
     staleTime: 30_000,
   });
+  const facility = useQuery({
+    queryKey: ['facility', facilityId],
+    queryFn: () => api<FacilityDetail>(`/facilities/${facilityId}`),
+    enabled: !!facilityId && !!unitId,
+  });
+  const unit = facility.data?.units.find((u) => u.id === unitId);
+  const total = results.data?.total ?? 0;
+  const shown = results.data?.rows ?? [];
+  // The export carries the purpose like any read of person records (a link cannot send the header).
+  const csvPath = `/persons${qs({ ...filters, format: 'csv', purpose })}`;
+  const csvClick = (e: MouseEvent) => {
+    if (!bearerToken()) return;
+    e.preventDefault();
+    void download(csvPath, 'custos-persons.csv');
+  };
 
   const open = (id: string) => navigate(`/persons/${id}?purpose=${encodeURIComponent(purpose)}`);
 
@@ -85,7 +109,7 @@ export default function PersonsPage() {
             label="Status"
             placeholder="Any"
             clearable
-            data={REPORT_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
+            data={[{ value: 'on_roll', label: 'On the roll' }, ...REPORT_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))]}
             value={status}
             onChange={setStatus}
             w={170}
@@ -98,7 +122,35 @@ export default function PersonsPage() {
           </Text>
         )}
       </Paper>
+      {unitId && (
+        <Group gap="xs" data-testid="unit-filter">
+          <Title order={2} size="h4">
+            Manifest of {unit ? `${unit.code} (${unit.name})` : 'a unit'}
+          </Title>
+          <CloseButton aria-label="Show every unit" onClick={() => setUnitId(null)} />
+        </Group>
+      )}
       <ErrorNote error={results.error} what="the search" />
+      {results.data && (
+        <Group justify="space-between" align="center" wrap="wrap" gap="sm">
+          <Text size="sm" data-testid="result-count">
+            {total === 0 ? 'Nobody found' : `${num(page * PAGE + 1)}–${num(page * PAGE + shown.length)} of ${num(total)}${dq ? ' matches' : ''}`}
+          </Text>
+          <Group gap="xs">
+            <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage((p) => p - 1)} data-testid="page-prev">
+              Previous
+            </Button>
+            <Button size="xs" variant="default" disabled={(page + 1) * PAGE >= total} onClick={() => setPage((p) => p + 1)} data-testid="page-next">
+              Next
+            </Button>
+            {total > 0 && (
+              <Anchor href={`/api/v1${csvPath}`} download="custos-persons.csv" onClick={csvClick} size="sm" data-testid="export-csv">
+                Export {num(total)} as CSV
+              </Anchor>
+            )}
+          </Group>
+        </Group>
+      )}
       {results.data && (
         <Paper withBorder radius="md">
           <ScrollArea type="auto">
@@ -115,7 +167,7 @@ export default function PersonsPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {results.data.map((p) => (
+                {shown.map((p) => (
                   <Table.Tr
                     key={p.id}
                     data-testid="person-result"
@@ -153,7 +205,7 @@ export default function PersonsPage() {
                     </Table.Td>
                   </Table.Tr>
                 ))}
-                {results.data.length === 0 && (
+                {shown.length === 0 && (
                   <Table.Tr>
                     <Table.Td colSpan={7}>
                       <Text c="dimmed">Nobody found{session.nationalities.length ? ' in your scope' : ''}.</Text>
