@@ -43,6 +43,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/facilities/{id}/units': FACILITIES_WRITE,
   'GET /api/v1/facilities/{id}/events': CUSTODY_READ,
   'POST /api/v1/persons': PERSONS_WRITE,
+  'POST /api/v1/persons/duplicates': PERSONS_WRITE,
   'GET /api/v1/persons': PERSONS_READ,
   'GET /api/v1/persons/{id}': PERSONS_READ,
   'PATCH /api/v1/persons/{id}': PERSONS_WRITE,
@@ -58,6 +59,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/ledger/verify': 'admin commander investigator monitor',
   'GET /api/v1/reports/status': REPORTS,
   'GET /api/v1/reports/delta': REPORTS,
+  'GET /api/v1/reports/figures': REPORTS,
   'POST /api/v1/rollcalls': ROLLCALL_RUN,
   'GET /api/v1/rollcalls': REPORTS,
   // a roll call's figures cover every nationality: no view for a liaison, whose scope is nationalities
@@ -151,7 +153,15 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       'POST /api/v1/users': { username: `mx-${suffix}`, password: 'matrix password 2026', role: 'monitor' },
       'POST /api/v1/facilities': { code: `MX${suffix}`, name: 'Matrix annex', kind: 'camp' },
       'POST /api/v1/facilities/{id}/units': { code: `U${suffix}`, name: 'Matrix block' },
-      'POST /api/v1/persons': { names: [{ full: `Matrix Newcomer ${suffix}` }], sex: 'F', nationalities: ['FRA'], facilityId: facility },
+      // confirmed as new: every role enrols a newcomer of the same name, and the duplicate warning is not what this tests
+      'POST /api/v1/persons': {
+        names: [{ full: `Matrix Newcomer ${suffix}` }],
+        sex: 'F',
+        nationalities: ['FRA'],
+        facilityId: facility,
+        confirmNew: { reason: 'matrix check' },
+      },
+      'POST /api/v1/persons/duplicates': { names: [{ full: `Matrix Newcomer ${suffix}` }], sex: 'F', nationalities: ['FRA'], facilityId: facility },
       'PATCH /api/v1/persons/{id}': { placeOfBirth: 'Raqqa' },
       'POST /api/v1/persons/{id}/names': { full: `Umm Matrix ${suffix}`, kind: 'kunya' },
       'POST /api/v1/persons/{id}/documents': { type: 'camp_card', number: `MX-${suffix}` },

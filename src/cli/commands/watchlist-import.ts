@@ -38,10 +38,11 @@ export function register(program: Command): void {
     .option('--force', "import even a release older than the current version's (rolls the list back)")
     .option('--data <dir>', 'data folder for the embedded database', './data')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, opts: { format: string; screen: boolean; force?: boolean; data: string; json?: boolean }) => {
+    .option('--confirm-removal', 'import a release that removes most of the list (refused without it: a cut file looks like that)')
+    .action(async (file: string, opts: { format: string; screen: boolean; force?: boolean; data: string; json?: boolean; confirmRemoval?: boolean }) => {
       const format = FORMATS[opts.format];
       if (!format) throw new ValidationError('watchlist.unknown_format', `Unknown format ${opts.format}: use un-consolidated or ofac-sdn`);
-      const input = readListInput(file, format);
+      const input = { ...readListInput(file, format), confirmRemoval: opts.confirmRemoval === true };
       const services = await openApp(configFromOptions(opts));
       try {
         const result = await services.screening.importList(systemActor('watchlist import (cli)'), { ...input, force: opts.force === true });

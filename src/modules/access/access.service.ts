@@ -235,6 +235,18 @@ export class AccessService {
     if (permission) requirePermission(actor, permission);
   }
 
+  /**
+   * The actor of a command-line operator named with `--as` (or CUSTOS_OPERATOR): an active user, acting with their
+   * role and scope, recorded on what they do. No password: whoever runs the CLI already holds the database itself;
+   * the name is for the record, the role and scope keep the command within what that user may do.
+   */
+  async operatorActor(username: string, purpose: string): Promise<Actor> {
+    const user = await findUserByUsername(this.db, username.trim());
+    if (!user?.active)
+      throw new ValidationError('access.unknown_operator', `No active user "${username}" to act as: name an existing user with --as or CUSTOS_OPERATOR`);
+    return actorOf(user, purpose);
+  }
+
   /** Resolves a bearer token or cookie to the actor, sliding the idle expiry. */
   async authenticate(token: string, purpose?: string): Promise<Actor> {
     const now = this.clock.now();

@@ -63,6 +63,8 @@ export async function loadTemplateKey(opts: { dataDir: string; env?: NodeJS.Proc
   if (fromEnv !== undefined && fromEnv !== '') return templateKeyFromBytes(parseBase64Key(fromEnv, TEMPLATE_KEY_ENV), 'env');
   const file = join(opts.dataDir, TEMPLATE_KEY_FILE);
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  // The folder that holds the key is private whatever it was created with (a key in a 0755 folder was the finding).
+  if (process.platform !== 'win32') await chmod(opts.dataDir, 0o700);
   try {
     // 'wx' fails when the file exists, so two processes starting together cannot both write a key.
     await writeFile(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });

@@ -116,8 +116,10 @@ export class RegistryService {
   async create(actor: Actor, input: CreatePersonInput): Promise<PersonView> {
     requirePermission(actor, 'persons.write');
     const body = CreatePersonBody.parse(input);
-    const candidates = await this.likelyDuplicates(actor, body);
+    // audited only when the candidates are shown (the refusal below): a request refused later for another reason showed nothing
+    const candidates = await this.likelyDuplicates(actor, body, { audit: false });
     if (candidates.length > 0 && !body.confirmNew) {
+      await this.db.transaction((tx) => this.auditDuplicateCheck(tx, actor, body, candidates));
       throw new ConflictError(
         'registry.possible_duplicate',
         `${candidates.length === 1 ? 'A record' : `${candidates.length} records`} of what may be the same person already exist: open ${candidates.length === 1 ? 'it' : 'one of them'}, or enrol a new person anyway with confirmNew and a reason`,
@@ -134,7 +136,7 @@ export class RegistryService {
    * module's comparison, across scripts), a compatible birth and sex. Only records the actor may see are looked at,
    * so nothing hidden is revealed or counted; the look is audited like a search, with the ids it returned.
    */
-  async likelyDuplicates(actor: Actor, input: CreatePersonInput): Promise<DuplicateCandidate[]> {
+  async likelyDuplicates(actor: Actor, input: CreatePersonInput, opts: { audit: boolean } = { audit: true }): Promise<DuplicateCandidate[]> {
     requirePermission(actor, 'persons.write');
     const body = CreatePersonBody.parse(input);
     const birth = normaliseBirth(body, this.clock.now());
@@ -194,12 +196,17 @@ export class RegistryService {
           reasons,
         });
       }
-      await this.audit.record(tx, actor, {
-        action: 'person.duplicate_check',
-        subjectType: 'person',
-        details: { names: body.names.map((n) => n.full), resultIds: candidates.map((c) => c.id) },
-      });
+      if (opts.audit) await this.auditDuplicateCheck(tx, actor, body, candidates);
       return candidates;
+    });
+  }
+
+  /** The duplicate check read these records: audited like a search, with the ids it returned. */
+  private async auditDuplicateCheck(tx: Db, actor: Actor, body: { names: { full: string }[] }, candidates: readonly DuplicateCandidate[]): Promise<void> {
+    await this.audit.record(tx, actor, {
+      action: 'person.duplicate_check',
+      subjectType: 'person',
+      details: { names: body.names.map((n) => n.full), resultIds: candidates.map((c) => c.id) },
     });
   }
 

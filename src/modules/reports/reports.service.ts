@@ -1,3 +1,4 @@
+import { csvCell } from '../../platform/csv';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
@@ -181,24 +182,13 @@ export function deltaHistoryCsv(history: DeltaHistory): string {
   return lines.join('\n') + '\n';
 }
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  // A leading = + - @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The status report as CSV: one row per facility and status, for spreadsheets. */
 export function statusReportCsv(report: StatusReport): string {
   const header = ['facility_code', 'facility_name', 'kind', 'capacity', 'on_roll', 'minors_on_roll', ...REPORT_STATUSES];
-  const esc = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   const lines = [header.join(',')];
   for (const f of report.facilities) {
-    lines.push([f.code, f.name, f.kind, f.capacity, f.onRoll, f.minorsOnRoll, ...REPORT_STATUSES.map((s) => f.byStatus[s])].map(esc).join(','));
+    lines.push([f.code, f.name, f.kind, f.capacity, f.onRoll, f.minorsOnRoll, ...REPORT_STATUSES.map((s) => f.byStatus[s])].map(csvCell).join(','));
   }
-  lines.push(['TOTAL', '', '', '', report.totals.onRoll, report.totals.minorsOnRoll, ...REPORT_STATUSES.map((s) => report.totals[s])].map(esc).join(','));
+  lines.push(['TOTAL', '', '', '', report.totals.onRoll, report.totals.minorsOnRoll, ...REPORT_STATUSES.map((s) => report.totals[s])].map(csvCell).join(','));
   return lines.join('\n') + '\n';
 }

@@ -376,3 +376,19 @@ export function candidateAction(previous: PreviousHit | null, personHash: string
 export function adultCutoff(on: Date): string {
   return new Date(Date.UTC(on.getUTCFullYear() - 18, on.getUTCMonth(), on.getUTCDate())).toISOString().slice(0, 10);
 }
+
+/** A release that removes more than this share of a list's current entries needs an explicit confirmation. */
+export const MASS_REMOVAL_SHARE = 0.5;
+/** ... or more than this many entries, whatever the share. */
+export const MASS_REMOVAL_COUNT = 500;
+/** Below this many removals no release is held (small test lists, a short list's ordinary churn). */
+export const MASS_REMOVAL_MINIMUM = 10;
+
+/**
+ * Whether a release removes so much of a list that it is more likely a cut or wrong file than a real release (a UN
+ * list cut to 1 of 1,000 entries was imported silently, withdrawing every pending hit): issue 14.
+ */
+export function isMassRemoval(currentActive: number, removed: number): boolean {
+  if (removed < MASS_REMOVAL_MINIMUM) return false;
+  return removed > currentActive * MASS_REMOVAL_SHARE || removed > MASS_REMOVAL_COUNT;
+}

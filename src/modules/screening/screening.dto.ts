@@ -34,15 +34,24 @@ export const ImportQuery = z.object({
   format: z.enum(LIST_FORMATS).default('un-consolidated'),
   fileName: z.string().max(200).optional(),
   force: forceFlag,
+  /** Import a release that removes most of the list (409 watchlist.mass_removal without it). */
+  confirmRemoval: forceFlag,
 });
 
 /** JSON form of an import: the UN XML as a string, or OFAC's CSV files. */
 export const ImportJsonBody = z.union([
-  z.object({ format: z.literal('un-consolidated'), xml: z.string().min(1), fileName: z.string().max(200).optional(), force: z.boolean().optional() }),
+  z.object({
+    format: z.literal('un-consolidated'),
+    xml: z.string().min(1),
+    fileName: z.string().max(200).optional(),
+    force: z.boolean().optional(),
+    confirmRemoval: z.boolean().optional(),
+  }),
   z.object({
     format: z.literal('ofac-sdn'),
     files: z.object({ sdn: z.string().min(1), alt: z.string().optional(), add: z.string().optional() }),
     fileName: z.string().max(200).optional(),
+    confirmRemoval: z.boolean().optional(),
   }),
 ]);
 

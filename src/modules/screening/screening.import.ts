@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { NotFoundError } from '../../platform/errors';
+import { ConflictError, NotFoundError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
 import { requirePermission, type Actor } from '../access';
@@ -23,6 +23,7 @@ import {
   type ChangeRow,
   type VersionRow,
 } from './screening.repository';
+import { isMassRemoval } from './screening.domain';
 import type { WatchlistImportResponse, WatchlistVersionDetailResponse, WatchlistVersionResponse } from './screening.dto';
 import { WatchlistVersionImported } from './screening.events';
 import type { ScreeningRuns } from './screening.runs';
@@ -35,6 +36,8 @@ export interface ImportInput {
   fileName?: string;
   /** Import even a release older than the current version's (a deliberate roll-back). */
   force?: boolean;
+  /** Import even when the release removes most of the list (see isMassRemoval); recorded in the audit. */
+  confirmRemoval?: boolean;
 }
 
 export type VersionView = z.output<typeof WatchlistVersionResponse>;
@@ -83,6 +86,24 @@ export class ScreeningImport {
         activeHashes,
         prepared.map((p) => ({ ref: p.entry.ref, contentHash: p.contentHash })),
       );
+      const massRemoval = isMassRemoval(activeHashes.size, diff.removed.length);
+      if (massRemoval && !input.confirmRemoval) {
+        throw new ConflictError(
+          'watchlist.mass_removal',
+          `This release of ${source} would remove ${diff.removed.length} of its ${activeHashes.size} current entries ` +
+            `(and withdraw the pending hits against them), leaving ${prepared.length}. A cut or wrong file looks like this. ` +
+            'If the release is right, import it again with confirmRemoval=true (API: ?confirmRemoval=true or {"confirmRemoval": true}; CLI: --confirm-removal).',
+          { removed: diff.removed.length, current: activeHashes.size, entries: prepared.length },
+        );
+      }
+      if (massRemoval) {
+        await this.audit.record(tx, actor, {
+          action: 'watchlist.mass_removal_confirmed',
+          subjectType: 'watchlist_version',
+          subjectId: versionId,
+          details: { source, fileName: input.fileName ?? null, removed: diff.removed.length, current: activeHashes.size, entries: prepared.length },
+        });
+      }
       await insertVersion(tx, {
         id: versionId,
         source,

@@ -42,7 +42,9 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
         body: z.union([z.string(), ImportJsonBody]),
         tags,
         summary: 'Import a release of a watchlist (UN XML body, or JSON {format, xml | files})',
-        description: 'A release older than the current version (UN dateGenerated) is refused with 409 watchlist.older_release unless force=true',
+        description:
+          'A release older than the current version (UN dateGenerated) is refused with 409 watchlist.older_release unless force=true; ' +
+          'one that would remove most of the list with 409 watchlist.mass_removal unless confirmRemoval=true',
         response: { 201: WatchlistImportResponse, ...errorResponses(409) },
       },
     },
@@ -58,10 +60,17 @@ export const screeningRoutes: FastifyPluginAsync<{ services: Services }> = async
         }
         input = { format: 'un-consolidated', content: body, fileName: request.query.fileName, force: request.query.force };
       } else if (body.format === 'un-consolidated') {
-        input = { format: body.format, content: body.xml, fileName: body.fileName, force: body.force === true || request.query.force };
+        input = {
+          format: body.format,
+          content: body.xml,
+          fileName: body.fileName,
+          force: body.force === true || request.query.force,
+          confirmRemoval: body.confirmRemoval,
+        };
       } else {
-        input = { format: body.format, content: body.files, fileName: body.fileName };
+        input = { format: body.format, content: body.files, fileName: body.fileName, confirmRemoval: body.confirmRemoval };
       }
+      if (request.query.confirmRemoval) input.confirmRemoval = true;
       return reply.status(201).send(await services.screening.importList(actorOf(request), input));
     },
   );

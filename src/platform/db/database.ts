@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import { lockDataFolder } from './data-lock';
+import { privateUmask, tightenDataFolder } from './private-files';
 
 /** The drizzle handle services use; a transaction handle has the same shape. */
 // biome-ignore lint/suspicious/noExplicitAny: drizzle's schema parameter; services use no relational queries
@@ -45,16 +46,25 @@ async function openPglite(dataDir: string): Promise<Database> {
   let location = 'memory://';
   let client: PGlite;
   let unlock = () => {};
+  let tighten = () => {};
   if (dataDir.startsWith('memory://')) {
     client = await PGlite.create({ extensions: { pg_trgm } });
   } else {
     const folder = resolve(dataDir, 'pglite');
-    mkdirSync(folder, { recursive: true });
+    // The database and the template key are personal data. PGlite sets 0666 on the files it writes whatever the umask,
+    // so the folders (0700) are what keeps others out; the files are made 0600 on start and again on close.
+    privateUmask();
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    // The data folder itself (it holds the template key) but not what else a user keeps there; PGlite's all through.
+    tightenDataFolder(resolve(dataDir), { recursive: false });
+    tightenDataFolder(folder);
+    tighten = () => tightenDataFolder(folder);
     location = folder;
     // before PGlite touches the files: a second process on them fails obscurely or corrupts them
     unlock = lockDataFolder(resolve(dataDir), folder);
     try {
       client = await PGlite.create({ dataDir: folder, extensions: { pg_trgm } });
+      tighten();
     } catch (err) {
       unlock();
       throw err;
@@ -80,6 +90,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     close: async () => {
       try {
         if (!client.closed) await client.close();
+        tighten();
       } finally {
         unlock();
       }

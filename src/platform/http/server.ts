@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -61,6 +62,32 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     assertCleanText(request.headers['x-custos-purpose'], 'purpose');
   });
 
+  await app.register(fastifyHelmet, {
+    // The built web app loads only its own scripts; Mantine writes <style> elements and style attributes, images may be
+    // data: or blob: (an uploaded or captured photo), and nothing may frame the app or receive its forms.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  // Every API answer may carry personal data: no browser or proxy cache keeps any of them.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

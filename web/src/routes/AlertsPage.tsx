@@ -157,7 +157,8 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
             )}
           </Group>
           <Text fw={600} data-testid="alert-title">
-            {massUnits.length ? alertTitle(a).replace(/ \(.*\)$/, '') : alertTitle(a)}
+            {/* the blocks' percentages go to the table below, not into one long line */}
+            {alertTitle(a).replace(/ \([^()]*\d%[^()]*\)/g, '')}
           </Text>
           <Text size="sm" c="dimmed">
             {a.facilityId ? <Link to={`/facilities/${a.facilityId}`}>{facilities.get(a.facilityId)?.name ?? 'facility'}</Link> : 'All facilities'} · raised{' '}

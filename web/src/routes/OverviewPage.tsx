@@ -56,6 +56,7 @@ export default function OverviewPage() {
     for (const [id, f] of figures) if (f.latest) m.set(id, f.latest);
     return m;
   }, [figures]);
+  // What the curves cover, said under them: the whole timeline (a demo's starts before the collapse).
   const alertsByFacility = useMemo(() => {
     const m = new Map<string, number>();
     for (const a of alerts.data ?? []) if (a.facilityId) m.set(a.facilityId, (m.get(a.facilityId) ?? 0) + 1);
