@@ -79,6 +79,23 @@ describe('what the commander sees first', () => {
     await context.close();
   });
 
+  it("the facility's custody event feed says how many events there are and pages to older ones", async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, server.url, 'commander');
+    await page.goto(`${server.url}/facilities/${server.world.facilities.HOL}`);
+    const count = page.getByTestId('facility-events-count');
+    await count.waitFor();
+    const total = Number(/^1–50 of ([\d,]+)$/.exec((await count.textContent()) ?? '')![1]!.replace(/,/g, ''));
+    expect(total).toBeGreaterThan(50);
+    await page.getByTestId('facility-events-older').click();
+    await page
+      .locator(`[data-testid=facility-events-count]:text-is("51–${Math.min(100, total).toLocaleString('en')} of ${total.toLocaleString('en')}")`)
+      .waitFor();
+    expect(await page.getByTestId('facility-events').locator('tbody tr').count()).toBe(Math.min(100, total) - 50);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('"Unaccounted at al-Hol" says how many, pages through all of them and exports the names', async () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, server.url, 'commander');
