@@ -8,8 +8,6 @@ import { systemActor, type Actor } from '../../modules/access';
 import { findFacilityByCode, findUnitByCode, listUnits } from '../../modules/facilities';
 import { CancelRollcallBody, MarksBody } from '../../modules/rollcalls';
 import type { Services } from '../../services';
-import { inArray } from 'drizzle-orm';
-import { birthLabel, persons } from '../../modules/registry';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -127,19 +125,6 @@ async function sheetOf(services: Services, actor: Actor, rollcallId: string) {
   }
 }
 
-/** Births as recorded ("1990", "about 1990"), from the registry's read model. */
-async function birthLabels(services: Services, ids: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await services.database.db
-      .select({ id: persons.id, date: persons.birthDate, precision: persons.birthPrecision, from: persons.birthFrom, to: persons.birthTo })
-      .from(persons)
-      .where(inArray(persons.id, ids.slice(i, i + 1000)));
-    for (const r of rows) out.set(r.id, birthLabel(r));
-  }
-  return out;
-}
-
 export function register(program: Command): void {
   const rollcall = program.command('rollcall').description('Roll calls for sites without the web UI: open, mark from a CSV, close, cancel');
 
@@ -218,7 +203,7 @@ export function register(program: Command): void {
         const rc = await services.rollcalls.get(actor, rollcallId, { offset: 0, limit: 0 });
         const units = await unitCodes(services, rc.facilityId);
         const sheet = await sheetOf(services, actor, rollcallId);
-        const births = await birthLabels(services, result.unaccounted);
+        const births = await services.registry.birthLabels(actor, result.unaccounted);
         for (const p of result.unaccounted) {
           const row = sheet.get(p);
           process.stdout.write(`unaccounted\t${p}\t${row?.name ?? ''}\t${births.get(p) ?? 'unknown'}\t${(row?.unitId && units.get(row.unitId)) || ''}\n`);
@@ -241,8 +226,8 @@ export function register(program: Command): void {
         const rc = await services.rollcalls.get(actor, rollcallId, { offset: 0, limit: 0 });
         const units = await unitCodes(services, rc.facilityId);
         const sheet = [...(await sheetOf(services, actor, rollcallId)).values()];
-        const births = await birthLabels(
-          services,
+        const births = await services.registry.birthLabels(
+          actor,
           sheet.map((r) => r.personId),
         );
         const rows = sheet

@@ -251,3 +251,12 @@ export async function updateSearchKeys(db: Db, keys: { id: string; key: string }
   await db.execute(sql`update person_names n set search_key = v.key, search_key_version = ${version}
     from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as v(id uuid, key text) where n.id = v.id`);
 }
+
+/** The recorded birth (date, precision, range) of each of these persons. */
+export async function birthsOf(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: persons.id, date: persons.birthDate, precision: persons.birthPrecision, from: persons.birthFrom, to: persons.birthTo })
+    .from(persons)
+    .where(inArray(persons.id, [...ids]));
+}

@@ -38,6 +38,7 @@ import {
   type UpdatePersonInput,
 } from './registry.dto';
 import {
+  birthsOf,
   existingPersonIds,
   findHousehold,
   findPersonRow,
@@ -129,6 +130,17 @@ export class RegistryService {
     const details = body.confirmNew ? { confirmNew: body.confirmNew.reason, candidatesShown: candidates.map((c) => c.id) } : undefined;
     const [id] = await this.createMany(actor, [body], { auditDetails: details });
     return this.get(actor, id!, { audit: false });
+  }
+
+  /**
+   * Births as recorded ("1990", "about 1990") of persons the caller already read by another way (a roll call's sheet,
+   * audited there): labels only, no other field.
+   */
+  async birthLabels(actor: Actor, ids: readonly string[]): Promise<Map<string, string>> {
+    requirePermission(actor, 'persons.read');
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 1000) for (const r of await birthsOf(this.db, ids.slice(i, i + 1000))) out.set(r.id, birthLabel(r));
+    return out;
   }
 
   /**
