@@ -73,7 +73,7 @@ describe('what the commander sees first', () => {
     expect(await card.count()).toBe(1);
     expect(await card.getByTestId('alert-occurrences').textContent()).toBe('found 2×');
     expect(await card.getByTestId('alert-title').textContent()).toMatch(
-      /^Mass absence: 60 unaccounted \(latest roll call: 60 of \d+ \(P1-B2 [\d.]+%\); 2 roll calls\); 60 at 2 consecutive roll calls$/,
+      /^Mass absence: 60 unaccounted \(latest roll call: 60 of \d+; 2 roll calls\); 60 at 2 consecutive roll calls$/,
     );
     expect(errors).toEqual([]);
     await context.close();
