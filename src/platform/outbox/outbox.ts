@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Database, Db } from '../db/database';
 import { failpoint } from '../failpoints';
@@ -51,7 +52,8 @@ export class Outbox {
     readonly siteId: string,
     private readonly logger: Logger,
   ) {
-    this.notifyAs = database.kind === 'pglite' ? null : `${siteId}/${ids.next()}`;
+    // a random tag, not from `ids`: a deterministic id source (the scenario's) must not depend on the database kind
+    this.notifyAs = database.kind === 'pglite' ? null : `${siteId}/${randomUUID()}`;
   }
 
   /** Runs `work` in a transaction whose emitted events are committed with it, then wakes whoever reacts. */
