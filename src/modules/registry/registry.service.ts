@@ -471,14 +471,7 @@ export class RegistryService {
     const key = input.q ? nameSearchKey(input.q) : undefined;
     const offset = input.offset ?? 0;
     return this.db.transaction(async (tx) => {
-      const filter = {
-        facilityId: input.facilityId,
-        unitId: input.unitId,
-        status: input.status,
-        nationality: input.nationality,
-        facilityIds: actor.facilityIds,
-        nationalities: actor.nationalities,
-      };
+      const filter = searchFilter(actor, input);
       let hits: { id: string; score: number }[];
       let total: number;
       let aggregates: Map<string, PersonAggregate>;
@@ -550,14 +543,7 @@ export class RegistryService {
     requirePermission(actor, 'persons.read');
     const key = input.q ? nameSearchKey(input.q) : undefined;
     return this.db.transaction(async (tx) => {
-      const filter = {
-        facilityId: input.facilityId,
-        unitId: input.unitId,
-        status: input.status,
-        nationality: input.nationality,
-        facilityIds: actor.facilityIds,
-        nationalities: actor.nationalities,
-      };
+      const filter = searchFilter(actor, input);
       let hits: { id: string; score: number }[];
       if (key) {
         const candidates = await searchPersonIds(tx, { ...filter, key, limit: SEARCH_CANDIDATES_MAX });
@@ -789,4 +775,16 @@ export class RegistryService {
     );
     return { id: household.id, label: household.label, facilityId: household.facilityId, members };
   }
+}
+
+/** The filters a search or an export applies: the caller's own and the actor's scope. */
+function searchFilter(actor: Actor, input: SearchPersonsInput) {
+  return {
+    facilityId: input.facilityId,
+    unitId: input.unitId,
+    status: input.status,
+    nationality: input.nationality,
+    facilityIds: actor.facilityIds,
+    nationalities: actor.nationalities,
+  };
 }
