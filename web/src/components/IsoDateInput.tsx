@@ -27,6 +27,7 @@ export function IsoDateInput({
       type="text"
       inputMode="numeric"
       placeholder={t('isoDate.placeholder')}
+      styles={{ input: { direction: 'ltr' } }}
       maxLength={10}
       autoComplete="off"
       value={value}

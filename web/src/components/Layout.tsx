@@ -88,7 +88,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <Stack gap={0} align="flex-end">
               <Text component="div" size="sm" fw={600} data-testid="whoami">
                 {session.username}
-                <Badge ml={6} size="sm" variant="light" data-testid="role">
+                <Badge ms={6} size="sm" variant="light" data-testid="role">
                   {roleLabel(session.role)}
                 </Badge>
               </Text>
