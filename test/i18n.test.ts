@@ -129,8 +129,6 @@ describe('translations', () => {
 
 function PENDING_FILES(): string[] {
   return [
-    'components/FacilityMap.tsx',
-    'components/StatusTable.tsx',
     'features/persons/duplicates.tsx',
     'features/persons/fields.tsx',
     'features/persons/purpose.tsx',
@@ -143,10 +141,7 @@ function PENDING_FILES(): string[] {
     'features/rollcalls/rollcalls.result.tsx',
     'routes/AlertsPage.tsx',
     'routes/EnrolPage.tsx',
-    'routes/FacilitiesPage.tsx',
-    'routes/FacilityPage.tsx',
     'routes/MonitorPage.tsx',
-    'routes/OverviewPage.tsx',
     'routes/PersonEditPage.tsx',
     'routes/PersonPage.tsx',
     'routes/PersonsPage.tsx',

@@ -260,22 +260,22 @@ function MassAbsentUnits({ facilityId, units }: { facilityId: string; units: Mas
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Block</Table.Th>
-            <Table.Th ta="right">Unaccounted</Table.Th>
-            <Table.Th ta="right">Expected</Table.Th>
-            <Table.Th ta="right">Share</Table.Th>
+            <Table.Th ta="end">Unaccounted</Table.Th>
+            <Table.Th ta="end">Expected</Table.Th>
+            <Table.Th ta="end">Share</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {shown.map((u) => (
             <Table.Tr key={u.unitId ?? 'none'} data-testid="mass-absence-unit">
               <Table.Td>{u.unitId ? (code.get(u.unitId) ?? '…') : 'no unit'}</Table.Td>
-              <Table.Td ta="right" className="num">
+              <Table.Td ta="end" className="num">
                 {num(u.delta)}
               </Table.Td>
-              <Table.Td ta="right" className="num">
+              <Table.Td ta="end" className="num">
                 {num(u.expected)}
               </Table.Td>
-              <Table.Td ta="right" className="num">
+              <Table.Td ta="end" className="num">
                 {u.percent}%
               </Table.Td>
             </Table.Tr>

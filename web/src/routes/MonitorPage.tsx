@@ -125,7 +125,7 @@ export default function MonitorPage() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Site</Table.Th>
-                  <Table.Th ta="right">Events (seq)</Table.Th>
+                  <Table.Th ta="end">Events (seq)</Table.Th>
                   <Table.Th>Head hash</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -133,7 +133,7 @@ export default function MonitorPage() {
                 {l.heads.map((h) => (
                   <Table.Tr key={h.siteId}>
                     <Table.Td>{h.siteId}</Table.Td>
-                    <Table.Td ta="right" className="num">
+                    <Table.Td ta="end" className="num">
                       {num(h.seq)}
                     </Table.Td>
                     <Table.Td className="mono">{h.hash}</Table.Td>

@@ -163,7 +163,7 @@ export default function PersonsPage() {
                   <Table.Th>Nationality</Table.Th>
                   <Table.Th>Status</Table.Th>
                   <Table.Th>Facility</Table.Th>
-                  <Table.Th ta="right">Match</Table.Th>
+                  <Table.Th ta="end">Match</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -200,7 +200,7 @@ export default function PersonsPage() {
                       <StatusBadge status={p.status} data-testid="status-badge" />
                     </Table.Td>
                     <Table.Td>{p.facilityId ? (names.get(p.facilityId)?.code ?? '') : '–'}</Table.Td>
-                    <Table.Td ta="right" className="num">
+                    <Table.Td ta="end" className="num">
                       {Math.round(p.score * 100)}%
                     </Table.Td>
                   </Table.Tr>

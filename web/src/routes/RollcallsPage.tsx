@@ -168,9 +168,9 @@ export default function RollcallsPage() {
               <Table.Th>Opened</Table.Th>
               <Table.Th>Counted</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th ta="right">Expected</Table.Th>
-              <Table.Th ta="right">Present</Table.Th>
-              <Table.Th ta="right">Delta</Table.Th>
+              <Table.Th ta="end">Expected</Table.Th>
+              <Table.Th ta="end">Present</Table.Th>
+              <Table.Th ta="end">Delta</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -195,13 +195,13 @@ export default function RollcallsPage() {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td ta="right" className="num">
+                <Table.Td ta="end" className="num">
                   {num(r.expected)}
                 </Table.Td>
-                <Table.Td ta="right" className="num">
+                <Table.Td ta="end" className="num">
                   {r.result ? num(r.result.present) : '–'}
                 </Table.Td>
-                <Table.Td ta="right" className="num">
+                <Table.Td ta="end" className="num">
                   {r.result ? (
                     <Text span c={r.result.delta > 0 ? 'red.8' : undefined} fw={700}>
                       {num(r.result.delta)}

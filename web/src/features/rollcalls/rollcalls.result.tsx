@@ -31,20 +31,20 @@ export function RollcallResult({ result, rows, unitCode }: { result: CloseResult
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Unit</Table.Th>
-              <Table.Th ta="right">Expected</Table.Th>
-              <Table.Th ta="right">Present</Table.Th>
-              <Table.Th ta="right">Excused</Table.Th>
-              <Table.Th ta="right">Delta</Table.Th>
+              <Table.Th ta="end">Expected</Table.Th>
+              <Table.Th ta="end">Present</Table.Th>
+              <Table.Th ta="end">Excused</Table.Th>
+              <Table.Th ta="end">Delta</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {result.byUnit.map((u) => (
               <Table.Tr key={u.unitId ?? 'none'}>
                 <Table.Td>{u.unitId ? (unitCode.get(u.unitId) ?? '…') : 'no unit'}</Table.Td>
-                <Table.Td ta="right">{num(u.expected)}</Table.Td>
-                <Table.Td ta="right">{num(u.present)}</Table.Td>
-                <Table.Td ta="right">{num(u.excused)}</Table.Td>
-                <Table.Td ta="right" fw={700} c={u.delta > 0 ? 'red.8' : undefined}>
+                <Table.Td ta="end">{num(u.expected)}</Table.Td>
+                <Table.Td ta="end">{num(u.present)}</Table.Td>
+                <Table.Td ta="end">{num(u.excused)}</Table.Td>
+                <Table.Td ta="end" fw={700} c={u.delta > 0 ? 'red.8' : undefined}>
                   {num(u.delta)}
                 </Table.Td>
               </Table.Tr>
