@@ -131,7 +131,6 @@ function PENDING_FILES(): string[] {
   return [
     'features/persons/duplicates.tsx',
     'features/persons/fields.tsx',
-    'features/persons/purpose.tsx',
     'features/rollcalls/rollcalls.counters.tsx',
     'features/rollcalls/rollcalls.dialogs.tsx',
     'features/rollcalls/rollcalls.filters.tsx',
@@ -143,8 +142,6 @@ function PENDING_FILES(): string[] {
     'routes/EnrolPage.tsx',
     'routes/MonitorPage.tsx',
     'routes/PersonEditPage.tsx',
-    'routes/PersonPage.tsx',
-    'routes/PersonsPage.tsx',
     'routes/RollcallPage.tsx',
     'routes/RollcallsPage.tsx',
     'routes/ScreeningPage.tsx',
