@@ -182,7 +182,9 @@ export function register(program: Command): void {
 
   rollcall
     .command('close')
-    .description('Close a roll call: prints expected, present, excused, Delta, how many present were verified biometrically, the unaccounted and the alerts raised')
+    .description(
+      'Close a roll call: prints expected, present, excused, Delta, how many present were verified biometrically, the unaccounted and the alerts raised',
+    )
     .argument('<rollcall>', 'roll call id')
     .option('--data <dir>', 'data folder for the embedded database', './data')
     .option('--as <username>', 'act as this user (default: CUSTOS_OPERATOR), recorded on the events')
