@@ -154,4 +154,36 @@ describe.each(await targets())('biometric roll-call marks on %s', (target) => {
     const closed = await app.http.inject({ method: 'POST', url: `/api/v1/rollcalls/${rc}/close`, headers: auth(officer) });
     expect(closed.json()).toMatchObject({ present: 1, delta: 2, biometric: { face: 0, fingerprint: 0, total: 0 } });
   });
+
+  it("records an officer's decision on a verification; overruling the score needs a reason", async () => {
+    const failed = await verify(a, img['102_2']!);
+    expect(failed.json().result).toBe('no_match');
+    const decide = (id: string, body: object, token = officer) =>
+      app.http.inject({ method: 'POST', url: `/api/v1/biometrics/verifications/${id}/decision`, headers: auth(token), payload: body });
+    const bare = await decide(failed.json().id, { decision: 'confirmed' });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().error.code).toBe('biometrics.decision_needs_reason');
+    for (const bad of [{ decision: 'maybe' }, {}, { decision: 'confirmed', reason: 7 }]) expect((await decide(failed.json().id, bad)).statusCode).toBe(400);
+    expect((await decide('01900000-0000-7000-8000-000000000000', { decision: 'not_confirmed' })).statusCode).toBe(404);
+    const identified = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/biometrics/identify?modality=fingerprint&dpi=${DPI}`,
+      headers: { ...auth(officer), 'content-type': 'application/octet-stream' },
+      payload: img['101_2'],
+    });
+    expect((await decide(identified.json().id, { decision: 'confirmed', reason: 'looks like him' })).json().error.code).toBe('biometrics.not_a_verification');
+    const outsider = await app.tokenFor('officer', { facilityIds: [(await buildFacility(app.services, {}, 1)).facility.id] });
+    expect((await decide(failed.json().id, { decision: 'not_confirmed' }, outsider)).statusCode).toBe(403);
+    const monitor = await app.tokenFor('monitor');
+    expect((await decide(failed.json().id, { decision: 'not_confirmed' }, monitor)).statusCode).toBe(403);
+
+    const agreed = await decide(failed.json().id, { decision: 'not_confirmed' });
+    expect(agreed.statusCode, agreed.body).toBe(200);
+    expect(agreed.json()).toMatchObject({ verificationId: failed.json().id, personId: a, result: 'no_match', decision: 'not_confirmed', reason: null });
+    const overruled = await decide(failed.json().id, { decision: 'confirmed', reason: 'Camp card 4471 and his brother identified him' });
+    expect(overruled.json()).toMatchObject({ decision: 'confirmed', reason: 'Camp card 4471 and his brother identified him' });
+    const audit = await app.http.inject({ method: 'GET', url: `/api/v1/audit?subjectId=${a}&limit=200`, headers: auth(await app.tokenFor('admin')) });
+    const decisions = (audit.json() as { action: string; details: { decision?: string } }[]).filter((e) => e.action === 'biometrics.verification_decided');
+    expect(decisions.map((d) => d.details.decision).sort()).toEqual(['confirmed', 'not_confirmed']);
+  });
 });
