@@ -26,6 +26,7 @@ const NAV: NavItem[] = [
   { to: '/rollcalls', label: 'Roll call', needs: 'rollcall.run', description: 'Count a block' },
   { to: '/alerts', label: 'Alerts', needs: 'alerts.read', description: 'Live inbox' },
   { to: '/screening', label: 'Screening', needs: 'screening.read', description: 'Watchlist review' },
+  { to: '/identify', label: 'Identify', needs: 'biometrics.read', description: 'Face or fingerprint search' },
   { to: '/monitor', label: 'Monitor', needs: 'ledger.verify', description: 'Ledger and counts' },
 ];
 
