@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { count, instant } from '../../platform/dto';
-import { DUPLICATE_DECISIONS, DUPLICATE_STATUSES, FINGER_EXCEPTION_KINDS, MODALITIES, PHOTO_BATCH_MAX, PHOTO_SIZES, PHOTO_SOURCES, VERIFICATION_DECISIONS } from './biometrics.domain';
+import {
+  DUPLICATE_DECISIONS,
+  DUPLICATE_STATUSES,
+  FINGER_EXCEPTION_KINDS,
+  MODALITIES,
+  PHOTO_BATCH_MAX,
+  PHOTO_SIZES,
+  PHOTO_SOURCES,
+  VERIFICATION_DECISIONS,
+} from './biometrics.domain';
 
 export const PersonParams = z.object({ id: z.uuid() });
 export const FingerParams = z.object({ id: z.uuid(), position: z.coerce.number().int().min(1).max(10) });
