@@ -21,6 +21,7 @@ import {
   type Vulnerability,
 } from '../features/persons/persons.api';
 import { i18next } from '../i18n';
+import { PersonVerify } from '../features/verify/PersonVerify';
 
 export default function PersonPage({ id }: { id: string }) {
   const { search, navigate } = useRouter();
@@ -96,12 +97,15 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
             )}
           </Group>
         </div>
-        {session.can('persons.write') && (
-          // Corrections are a registration task: the edit screen reads the record for that purpose.
-          <Button size="lg" variant="light" onClick={() => navigate(`/persons/${id}/edit?purpose=registration`)} data-testid="person-edit">
-            {t('edit')}
-          </Button>
-        )}
+        <Group gap="xs">
+          {session.can('biometrics.read') && <PersonVerify personId={id} />}
+          {session.can('persons.write') && (
+            // Corrections are a registration task: the edit screen reads the record for that purpose.
+            <Button size="lg" variant="light" onClick={() => navigate(`/persons/${id}/edit?purpose=registration`)} data-testid="person-edit">
+              {t('edit')}
+            </Button>
+          )}
+        </Group>
       </Group>
 
       <Grid gap="md">
