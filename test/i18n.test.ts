@@ -131,19 +131,10 @@ function PENDING_FILES(): string[] {
   return [
     'features/persons/duplicates.tsx',
     'features/persons/fields.tsx',
-    'features/rollcalls/rollcalls.counters.tsx',
-    'features/rollcalls/rollcalls.dialogs.tsx',
-    'features/rollcalls/rollcalls.filters.tsx',
-    'features/rollcalls/rollcalls.header.tsx',
-    'features/rollcalls/rollcalls.list.tsx',
-    'features/rollcalls/rollcalls.notices.tsx',
-    'features/rollcalls/rollcalls.result.tsx',
     'routes/AlertsPage.tsx',
     'routes/EnrolPage.tsx',
     'routes/MonitorPage.tsx',
     'routes/PersonEditPage.tsx',
-    'routes/RollcallPage.tsx',
-    'routes/RollcallsPage.tsx',
     'routes/ScreeningPage.tsx',
   ];
 }
