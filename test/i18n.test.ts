@@ -131,7 +131,6 @@ function PENDING_FILES(): string[] {
   return [
     'features/persons/duplicates.tsx',
     'features/persons/fields.tsx',
-    'routes/AlertsPage.tsx',
     'routes/EnrolPage.tsx',
     'routes/MonitorPage.tsx',
     'routes/PersonEditPage.tsx',
