@@ -132,7 +132,6 @@ function PENDING_FILES(): string[] {
     'features/persons/duplicates.tsx',
     'features/persons/fields.tsx',
     'routes/EnrolPage.tsx',
-    'routes/MonitorPage.tsx',
     'routes/PersonEditPage.tsx',
     'routes/ScreeningPage.tsx',
   ];
