@@ -133,6 +133,5 @@ function PENDING_FILES(): string[] {
     'features/persons/fields.tsx',
     'routes/EnrolPage.tsx',
     'routes/PersonEditPage.tsx',
-    'routes/ScreeningPage.tsx',
   ];
 }
