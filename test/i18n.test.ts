@@ -129,7 +129,6 @@ describe('translations', () => {
 
 function PENDING_FILES(): string[] {
   return [
-    'features/persons/duplicates.tsx',
     'features/persons/fields.tsx',
     'routes/EnrolPage.tsx',
     'routes/PersonEditPage.tsx',
