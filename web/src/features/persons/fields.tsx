@@ -13,6 +13,7 @@ import {
   DOCUMENT_LABEL,
   keysOf,
   NAME_KIND_LABEL,
+  SCRIPT_LABEL,
   NAME_PART_LABEL,
   PRECISION_LABEL,
   VULNERABILITY_LABEL,
@@ -27,6 +28,11 @@ import {
   type NameScript,
   type Vulnerability,
 } from './persons.api';
+import { i18next } from '../../i18n';
+
+/** The form's strings (`enrol:form.*`); the app renders again when the language changes. */
+const t = (key: string, options: Record<string, unknown> = {}): string =>
+  key.includes(':') ? i18next.t(key, options) : i18next.t(`enrol:form.${key}`, options);
 
 // --- names ---------------------------------------------------------------------------------------------------------
 
@@ -102,15 +108,9 @@ export function NameFields({
       <Stack gap="xs">
         <TextInput
           size="md"
-          label={value.label ?? 'Name'}
-          description={
-            value.script === 'arabic'
-              ? 'In Arabic letters, as written on documents'
-              : value.script === 'latin'
-                ? 'In Latin letters, as the person spells it'
-                : undefined
-          }
-          placeholder={value.script === 'arabic' ? 'محمد عبد الرحمن الجبوري' : 'e.g. Mohammed Abd al-Rahman al-Jubouri'}
+          label={value.label ?? t('name.label')}
+          description={value.script === 'arabic' ? t('name.arabicHint') : value.script === 'latin' ? t('name.latinHint') : undefined}
+          placeholder={value.script === 'arabic' ? 'محمد عبد الرحمن الجبوري' : t('name.latinPlaceholder')}
           value={value.full}
           onChange={(e) => set({ full: e.currentTarget.value })}
           dir={dir}
@@ -123,7 +123,7 @@ export function NameFields({
         />
         <Group gap="sm" wrap="wrap" align="flex-end">
           <Select
-            label="Kind"
+            label={t('name.kind')}
             size="md"
             w={170}
             data={keysOf(NAME_KIND_LABEL).map((k) => ({ value: k, label: NAME_KIND_LABEL[k] }))}
@@ -134,27 +134,27 @@ export function NameFields({
           />
           <div>
             <Text size="sm" fw={500} mb={2}>
-              Script
+              {t('name.script')}
             </Text>
             <SegmentedControl
               size="md"
               value={value.script}
               onChange={(v) => set({ script: v as NameEntry['script'] })}
               data={[
-                { value: 'auto', label: 'Detect' },
-                { value: 'arabic', label: 'Arabic' },
-                { value: 'latin', label: 'Latin' },
-                { value: 'other', label: 'Other' },
+                { value: 'auto', label: t('name.detect') },
+                { value: 'arabic', label: SCRIPT_LABEL.arabic },
+                { value: 'latin', label: SCRIPT_LABEL.latin },
+                { value: 'other', label: SCRIPT_LABEL.other },
               ]}
-              aria-label="Script"
+              aria-label={t('name.script')}
             />
           </div>
           <Button variant="subtle" size="md" onClick={() => setShowParts((s) => !s)} aria-expanded={showParts} data-testid={`${testId}-parts-toggle`}>
-            {showParts ? 'Hide name parts' : 'Name parts…'}
+            {showParts ? t('name.hideParts') : t('name.parts')}
           </Button>
           {onRemove && (
             <Button variant="subtle" color="red" size="md" onClick={onRemove}>
-              Remove
+              {t('remove')}
             </Button>
           )}
         </Group>
@@ -181,7 +181,7 @@ export function NameFields({
             })}
           </SimpleGrid>
           <Text size="xs" c="dimmed" mt={4}>
-            Left empty, the full name is made of the given, father's, grandfather's and family names.
+            {t('name.partsHint')}
           </Text>
         </Collapse>
       </Stack>
@@ -198,16 +198,16 @@ export function SexField({ value, onChange, error, testId }: { value: Sex | null
   return (
     <div>
       <Text size="sm" fw={500} mb={2} id={`${testId}-label`}>
-        Sex
+        {t('sex')}
       </Text>
       <SegmentedControl
         size="md"
         value={value ?? ''}
         onChange={(v) => onChange(v as Sex)}
         data={[
-          { value: 'F', label: 'Female' },
-          { value: 'M', label: 'Male' },
-          { value: 'U', label: 'Unknown' },
+          { value: 'F', label: t('common:sex.F') },
+          { value: 'M', label: t('common:sex.M') },
+          { value: 'U', label: t('common:sex.U') },
         ]}
         aria-labelledby={`${testId}-label`}
         data-testid={testId}
@@ -225,8 +225,8 @@ export function PlaceOfBirthField({ value, onChange, error, testId }: { value: s
   return (
     <TextInput
       size="md"
-      label="Place of birth"
-      placeholder="e.g. Mosul, Iraq"
+      label={t('placeOfBirth')}
+      placeholder={t('placeOfBirthPlaceholder')}
       value={value}
       onChange={(e) => onChange(e.currentTarget.value)}
       dir="auto"
@@ -260,7 +260,7 @@ export function BirthFields({
     <Stack gap={6}>
       <div>
         <Text size="sm" fw={500} mb={2} id={`${testId}-label`}>
-          Date of birth: how precisely is it known?
+          {t('birth.precision')}
         </Text>
         <SegmentedControl
           size="md"
@@ -274,14 +274,14 @@ export function BirthFields({
       </div>
       <Group gap="sm" align="flex-start" wrap="wrap">
         {value.precision === 'exact' && (
-          <IsoDateInput {...common} label="Day of birth" value={value.day} onValue={(day) => set({ day })} w={220} data-testid={`${testId}-day`} />
+          <IsoDateInput {...common} label={t('birth.day')} value={value.day} onValue={(day) => set({ day })} w={220} data-testid={`${testId}-day`} />
         )}
         {value.precision === 'month' && (
           <TextInput
             {...common}
             type="month"
-            label="Month of birth"
-            placeholder="YYYY-MM"
+            label={t('birth.month')}
+            placeholder={t('birth.monthPlaceholder')}
             value={value.month}
             onChange={(e) => set({ month: e.currentTarget.value })}
             w={220}
@@ -291,9 +291,9 @@ export function BirthFields({
         {(value.precision === 'year' || value.precision === 'approximate') && (
           <TextInput
             {...common}
-            label={value.precision === 'year' ? 'Year of birth' : 'Around the year'}
-            description={value.precision === 'approximate' ? 'Recorded as two years either side' : undefined}
-            placeholder="YYYY"
+            label={value.precision === 'year' ? t('birth.year') : t('birth.around')}
+            description={value.precision === 'approximate' ? t('birth.aroundHint') : undefined}
+            placeholder={t('birth.yearPlaceholder')}
             inputMode="numeric"
             maxLength={4}
             value={value.year}
@@ -304,13 +304,13 @@ export function BirthFields({
         )}
         {value.precision === 'range' && (
           <>
-            <IsoDateInput {...common} label="Born on or after" value={value.from} onValue={(from) => set({ from })} w={220} data-testid={`${testId}-from`} />
-            <IsoDateInput {...common} label="Born on or before" value={value.to} onValue={(to) => set({ to })} w={220} data-testid={`${testId}-to`} />
+            <IsoDateInput {...common} label={t('birth.from')} value={value.from} onValue={(from) => set({ from })} w={220} data-testid={`${testId}-from`} />
+            <IsoDateInput {...common} label={t('birth.to')} value={value.to} onValue={(to) => set({ to })} w={220} data-testid={`${testId}-to`} />
           </>
         )}
         {value.precision === 'unknown' && (
           <Text size="sm" c="dimmed" pt={4}>
-            Not known. The person counts as possibly a minor, and is protected as one.
+            {t('birth.unknown')}
           </Text>
         )}
       </Group>
@@ -340,7 +340,7 @@ export const newDocument = (): DocumentEntry => ({ key: `d${++docSeq}`, type: nu
 /** The document as the API takes it, null for a row left empty, or a string saying what is missing. */
 export function documentRequest(d: DocumentEntry): DocumentRequest | null | string {
   if (!d.type && !d.number.trim() && !d.issuingCountry.trim() && !d.issuedOn && !d.expiresOn) return null;
-  if (!d.type) return 'Choose the type of document';
+  if (!d.type) return t('doc.chooseType');
   return {
     type: d.type,
     number: d.number.trim(),
@@ -369,8 +369,8 @@ export function DocumentFields({
       <SimpleGrid cols={{ base: 2, lg: 3 }} spacing="xs">
         <Select
           size="md"
-          label="Type"
-          placeholder="Choose"
+          label={t('doc.type')}
+          placeholder={t('doc.choose')}
           data={keysOf(DOCUMENT_LABEL).map((k) => ({ value: k, label: DOCUMENT_LABEL[k] }))}
           value={value.type}
           onChange={(v) => set({ type: v as DocumentType | null })}
@@ -378,7 +378,7 @@ export function DocumentFields({
         />
         <TextInput
           size="md"
-          label="Number"
+          label={t('doc.number')}
           value={value.number}
           onChange={(e) => set({ number: e.currentTarget.value })}
           maxLength={64}
@@ -387,19 +387,19 @@ export function DocumentFields({
         />
         <TextInput
           size="md"
-          label="Issued by (country)"
-          placeholder="ISO code, e.g. IRQ"
+          label={t('doc.country')}
+          placeholder={t('doc.countryPlaceholder')}
           value={value.issuingCountry}
           onChange={(e) => set({ issuingCountry: e.currentTarget.value.toUpperCase() })}
           maxLength={3}
           data-testid={`${testId}-country`}
         />
-        <IsoDateInput size="md" label="Issued on" value={value.issuedOn} onValue={(issuedOn) => set({ issuedOn })} data-testid="document-issued" />
-        <IsoDateInput size="md" label="Expires on" value={value.expiresOn} onValue={(expiresOn) => set({ expiresOn })} data-testid="document-expires" />
+        <IsoDateInput size="md" label={t('doc.issuedOn')} value={value.issuedOn} onValue={(issuedOn) => set({ issuedOn })} data-testid="document-issued" />
+        <IsoDateInput size="md" label={t('doc.expiresOn')} value={value.expiresOn} onValue={(expiresOn) => set({ expiresOn })} data-testid="document-expires" />
         {onRemove && (
           <Group align="flex-end">
             <Button variant="subtle" color="red" size="md" onClick={onRemove}>
-              Remove
+              {t('remove')}
             </Button>
           </Group>
         )}
@@ -419,7 +419,7 @@ export function VulnerabilityChips({ value, onChange, error }: { value: Vulnerab
   return (
     <div>
       <Text size="sm" fw={500} mb={4}>
-        Vulnerabilities
+        {t('vulnerabilities')}
       </Text>
       <Chip.Group multiple value={value} onChange={(v) => onChange(v as Vulnerability[])}>
         <Group gap={8} data-testid="vulnerabilities">
@@ -451,8 +451,8 @@ export function MarksField({ value, onChange, error, testId }: { value: string; 
   return (
     <Textarea
       size="md"
-      label="Distinguishing marks"
-      description="One per line"
+      label={t('marks')}
+      description={t('marksHint')}
       autosize
       minRows={2}
       value={value}
@@ -469,7 +469,7 @@ export function NotesField({ value, onChange, error, testId }: { value: string; 
   return (
     <Textarea
       size="md"
-      label="Notes"
+      label={t('notes')}
       autosize
       minRows={2}
       maxLength={4000}
@@ -508,24 +508,24 @@ export function HouseholdPicker({
   error?: string;
 }) {
   const other = [
-    { value: 'new', label: 'New household' },
-    { value: 'join', label: 'Join a family' },
+    { value: 'new', label: t('household.new') },
+    { value: 'join', label: t('household.join') },
   ];
   const modes =
     current === undefined
-      ? [{ value: 'none', label: 'None' }, ...other]
+      ? [{ value: 'none', label: t('household.none') }, ...other]
       : current
-        ? [{ value: 'keep', label: 'Keep' }, { value: 'none', label: 'Leave it' }, ...other]
-        : [{ value: 'keep', label: 'None' }, ...other];
+        ? [{ value: 'keep', label: t('household.keep') }, { value: 'none', label: t('household.leave') }, ...other]
+        : [{ value: 'keep', label: t('household.none') }, ...other];
   return (
     <Stack gap={6}>
       <div>
         <Text size="sm" fw={500} mb={2}>
-          Household
+          {t('household.label')}
           {current && (
             <Text span c="dimmed" size="sm">
               {' '}
-              (now: {current.label ?? 'recorded'})
+              ({t('household.now', { label: current.label ?? t('household.recorded') })})
             </Text>
           )}
         </Text>
@@ -538,15 +538,15 @@ export function HouseholdPicker({
             )
           }
           data={modes}
-          aria-label="Household"
+          aria-label={t('household.label')}
           data-testid="household-mode"
         />
       </div>
       {value.mode === 'new' && (
         <TextInput
           size="md"
-          label="Label of the new household"
-          placeholder="e.g. al-Jubouri family, P1-B1 tent 14"
+          label={t('household.newLabel')}
+          placeholder={t('household.newPlaceholder')}
           value={value.label}
           onChange={(e) => onChange({ mode: 'new', label: e.currentTarget.value })}
           dir="auto"
@@ -567,8 +567,8 @@ export function HouseholdPicker({
 
 /** What is missing from a household choice before it can be saved, or null. */
 export function householdMissing(choice: HouseholdChoice): string | null {
-  if (choice.mode === 'new' && !choice.label.trim()) return 'Give the new household a label';
-  if (choice.mode === 'join' && !choice.householdId) return 'Find a member of the family and choose them';
+  if (choice.mode === 'new' && !choice.label.trim()) return t('household.needLabel');
+  if (choice.mode === 'join' && !choice.householdId) return t('household.needMember');
   return null;
 }
 
@@ -603,7 +603,7 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
     try {
       const p = await api<Person>(`/persons/${h.id}`, { purpose: FAMILY_PURPOSE });
       if (!p.householdId) {
-        setProblem(`${h.name} is in no household yet: choose "New household" here, then add them to it from their record.`);
+        setProblem(t('household.noHousehold', { name: h.name }));
         return;
       }
       onChange({ mode: 'join', householdId: p.householdId, via: h.name });
@@ -615,10 +615,10 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
     return (
       <Group gap="sm">
         <Text size="sm">
-          The household of <Name fw={600}>{value.via ?? ''}</Name>
+          {t('household.of')} <Name fw={600}>{value.via ?? ''}</Name>
         </Text>
         <Button variant="subtle" size="sm" onClick={() => onChange({ mode: 'join', householdId: null, via: null })}>
-          Choose another
+          {t('household.another')}
         </Button>
       </Group>
     );
@@ -628,8 +628,8 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
       <Group gap="sm" align="flex-end">
         <TextInput
           size="md"
-          label="A member of the family, by name"
-          description="Searching and opening their record are recorded for family tracing"
+          label={t('household.member')}
+          description={t('household.memberHint')}
           value={q}
           onChange={(e) => setQ(e.currentTarget.value)}
           onKeyDown={(e) => {
@@ -643,7 +643,7 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
           style={{ flex: '1 1 260px' }}
         />
         <Button size="md" variant="light" onClick={() => setSent(q.trim())} disabled={q.trim().length < 2}>
-          Search
+          {t('household.search')}
         </Button>
       </Group>
       {hits.data?.map((h) => (
@@ -656,13 +656,14 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
           <Name fw={600}>{h.name}</Name>
           <Text span size="sm" c="dimmed">
             {' '}
-            · {h.sex} · {h.birthLabel === 'unknown' ? 'birth unknown' : h.birthLabel} · {h.nationalities.join(', ') || '–'}
+            · {t(`common:sexShort.${h.sex}`, { defaultValue: h.sex })} · {h.birthLabel === 'unknown' ? t('household.birthUnknown') : h.birthLabel} ·{' '}
+            {h.nationalities.join(', ') || '–'}
           </Text>
         </UnstyledButton>
       ))}
       {hits.data?.length === 0 && (
         <Text size="sm" c="dimmed">
-          Nobody found.
+          {t('household.nobody')}
         </Text>
       )}
       {(problem || hits.error) && (
