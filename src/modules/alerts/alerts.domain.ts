@@ -379,7 +379,7 @@ export function governanceAlert(c: GovernanceChange): AlertDraft | null {
     severity: c.to === 'critical' ? 'critical' : 'warning',
     title: `Governance ${c.to} at ${c.facilityCode}: ${[ratio, posts].filter(Boolean).join(', ')} (${c.present} guards for ${c.onRoll})`,
     details: figures,
-    dedupeKey: `guards.below_threshold:${c.facilityId}:${c.at}`,
+    dedupeKey: `guards.below_threshold:${c.facilityId}:${c.to}:${c.at}`,
   };
 }
 
