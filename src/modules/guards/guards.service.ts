@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
-import type { IdGenerator } from '../../platform/ids';
+import { uuidV7Ids, type IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import { eventsOf, type DomainEvent, type Outbox } from '../../platform/outbox';
 import { isFacilityScoped, requirePermission, systemActor, type Actor } from '../access';
@@ -542,7 +542,9 @@ export class GuardsService {
       const changed = !before || before.state !== g.state || noGuard !== noGuardBefore;
       await upsertRatioState(tx, { facilityId, sector: g.sector, state: g.state, since: changed ? at : before.since, figures: g });
       history.push({
-        id: this.ids.next(),
+        // not from the injected ids: the reaction to placements runs whenever the outbox delivers, and must not shift a
+        // deterministic id source (the scenario's) between the ledger's appends
+        id: uuidV7Ids.next(),
         facilityId,
         sector: g.sector,
         at,
