@@ -131,5 +131,13 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
       log(takeover, `Government forces take over al-Hol: custodian of record again after a six-hour custody gap; ${strength} guards on duty`);
     },
   });
-  return steps;
+  // The alert rules react to each step before the timeline moves on: alerts carry the time they were raised (07:00,
+  // not whenever the replay's next step happens to be), and the ids they draw come at the same place in every replay.
+  return steps.map((s) => ({
+    at: s.at,
+    run: async () => {
+      await s.run();
+      await services.dispatcher.idle(['alerts.guards']);
+    },
+  }));
 }
