@@ -96,6 +96,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/biometrics/verify': BIOMETRICS_READ,
   'POST /api/v1/biometrics/identify': BIOMETRICS_READ,
   'GET /api/v1/biometrics/verifications/{id}': BIOMETRICS_READ,
+  'POST /api/v1/biometrics/verifications/{id}/decision': BIOMETRICS_READ,
   'GET /api/v1/biometrics/duplicates': BIOMETRICS_READ,
   'GET /api/v1/biometrics/duplicates/{id}': BIOMETRICS_READ,
   'POST /api/v1/biometrics/duplicates/{id}/decide': BIOMETRICS_ENROL,

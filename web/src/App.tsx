@@ -23,6 +23,7 @@ const RollcallPage = lazy(() => import('./routes/RollcallPage'));
 const AlertsPage = lazy(() => import('./routes/AlertsPage'));
 const MonitorPage = lazy(() => import('./routes/MonitorPage'));
 const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
+const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
 
 interface RouteDef {
   pattern: string;
@@ -45,6 +46,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/alerts', needs: ['alerts.read'], render: () => <AlertsPage /> },
   { pattern: '/screening', needs: ['screening.read'], render: () => <ScreeningPage /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
+  { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
 ];
 
 /** The first screen a role lands on. */

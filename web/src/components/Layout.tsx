@@ -27,6 +27,7 @@ const NAV: NavItem[] = [
   { to: '/rollcalls', key: 'rollcalls', needs: 'rollcall.run' },
   { to: '/alerts', key: 'alerts', needs: 'alerts.read' },
   { to: '/screening', key: 'screening', needs: 'screening.read' },
+  { to: '/identify', key: 'identify', needs: 'biometrics.read' },
   { to: '/monitor', key: 'monitor', needs: 'ledger.verify' },
 ];
 
