@@ -97,13 +97,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
   const guards = new GuardsService(db, clock, ids, audit, outbox, logger);
-  const dispatcher = new Dispatcher(
-    outbox,
-    database,
-    clock,
-    [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards)],
-    logger,
-  );
+  const dispatcher = new Dispatcher(outbox, database, clock, [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards)], logger);
   const rollcalls = new RollcallsService(
     db,
     clock,

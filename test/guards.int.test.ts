@@ -54,8 +54,8 @@ for (const target of await targets()) {
     const alerts = async (rule: string) =>
       (await app.services.alerts.list(adminActor, { facilityId, rule, limit: 100 })).map((a) => ({ severity: a.severity, title: a.title, rule: a.rule }));
 
-    let posts: Record<string, string> = {};
-    let staff: Record<string, string> = {};
+    const posts: Record<string, string> = {};
+    const staff: Record<string, string> = {};
 
     beforeAll(async () => {
       app = await createTestApp(target);
@@ -70,23 +70,40 @@ for (const target of await targets()) {
       monitor = await app.tokenFor('monitor');
       await populate(app.services, facilityId, unitIds, 200);
       // a threshold of 2 guards per 100 on the roll and 75 % of the posts manned
-      expect((await req('PUT', `/guards/facilities/${facilityId}/threshold`, commander, { minGuardsPer100: 2, minMannedPostsPercent: 75 })).statusCode).toBe(200);
+      expect((await req('PUT', `/guards/facilities/${facilityId}/threshold`, commander, { minGuardsPer100: 2, minMannedPostsPercent: 75 })).statusCode).toBe(
+        200,
+      );
       for (const [code, unit, kind, minStaff] of [
         ['GATE', null, 'gate', 1],
         ['T1', unitIds[0], 'tower', 1],
         ['T2', unitIds[1], 'tower', 1],
         ['CR', null, 'control_room', 1],
       ] as const) {
-        const res = await req('POST', '/guards/posts', commander, { facilityId, ...(unit ? { unitId: unit } : {}), code, name: `Post ${code}`, kind, minStaff });
+        const res = await req('POST', '/guards/posts', commander, {
+          facilityId,
+          ...(unit ? { unitId: unit } : {}),
+          code,
+          name: `Post ${code}`,
+          kind,
+          minStaff,
+        });
         expect(res.statusCode, res.body).toBe(201);
         posts[code] = res.json().id;
       }
       for (let i = 1; i <= 6; i++) {
-        const res = await req('POST', '/guards/staff', commander, { badge: `SDF-${i}`, fullName: `Guard ${i}`, organisation: 'sdf', rank: 'private', facilityId });
+        const res = await req('POST', '/guards/staff', commander, {
+          badge: `SDF-${i}`,
+          fullName: `Guard ${i}`,
+          organisation: 'sdf',
+          rank: 'private',
+          facilityId,
+        });
         expect(res.statusCode, res.body).toBe(201);
         staff[`g${i}`] = res.json().id;
       }
-      expect((await req('POST', `/guards/facilities/${facilityId}/custodian`, commander, { organisation: 'sdf', commander: 'Cmdr. Sherzad' })).statusCode).toBe(201);
+      expect((await req('POST', `/guards/facilities/${facilityId}/custodian`, commander, { organisation: 'sdf', commander: 'Cmdr. Sherzad' })).statusCode).toBe(
+        201,
+      );
     });
     afterAll(async () => app?.close());
 
@@ -145,7 +162,12 @@ for (const target of await targets()) {
       const backwards = await req('POST', '/guards/shifts', commander, { staffId: staff.g5, postId: posts.T1, startsAt: at(12), endsAt: at(10) });
       expect(backwards.statusCode).toBe(400);
       expect(backwards.json().error.code).toBe('guards.invalid_shift');
-      const unknownPost = await req('POST', '/guards/shifts', commander, { staffId: staff.g5, postId: '01900000-0000-7000-8000-000000000000', startsAt: at(6), endsAt: at(14) });
+      const unknownPost = await req('POST', '/guards/shifts', commander, {
+        staffId: staff.g5,
+        postId: '01900000-0000-7000-8000-000000000000',
+        startsAt: at(6),
+        endsAt: at(14),
+      });
       expect(unknownPost.statusCode).toBe(404);
       const csv = (lines: string[]) => ({ csv: ['badge,post,starts_at,ends_at', ...lines].join('\n') });
       const bad: [string[], number, string, string][] = [
@@ -165,7 +187,12 @@ for (const target of await targets()) {
       const header = await req('POST', `/guards/facilities/${facilityId}/roster/import`, commander, { csv: 'who,where\nSDF-5,T1' });
       expect(header.json().error.code).toBe('guards.roster_header');
       expect(await guardTables(app.services)).toEqual(before);
-      const ok = await req('POST', `/guards/facilities/${facilityId}/roster/import`, commander, csv([`SDF-5,T1,${at(6)},${at(14)}`, `"SDF-6",GATE,${at(6)},${at(14)}`]));
+      const ok = await req(
+        'POST',
+        `/guards/facilities/${facilityId}/roster/import`,
+        commander,
+        csv([`SDF-5,T1,${at(6)},${at(14)}`, `"SDF-6",GATE,${at(6)},${at(14)}`]),
+      );
       expect(ok.statusCode, ok.body).toBe(201);
       expect(ok.json()).toEqual({ imported: 2 });
       const roster = await req('GET', `/guards/facilities/${facilityId}/roster?from=${at(0)}&to=${at(23)}`, officer);
@@ -245,7 +272,10 @@ for (const target of await targets()) {
       expect((await req('POST', `/guards/facilities/${facilityId}/custodian/withdraw`, officer, { reason: 'ordered out' })).statusCode).toBe(403);
       const bad = await req('POST', `/guards/facilities/${facilityId}/custodian/withdraw`, commander, { reason: '' });
       expect(bad.statusCode).toBe(400);
-      const w = await req('POST', `/guards/facilities/${facilityId}/custodian/withdraw`, commander, { reason: 'SDF ordered out of the camp', at: '2026-01-20T07:00:00Z' });
+      const w = await req('POST', `/guards/facilities/${facilityId}/custodian/withdraw`, commander, {
+        reason: 'SDF ordered out of the camp',
+        at: '2026-01-20T07:00:00Z',
+      });
       expect(w.statusCode, w.body).toBe(200);
       const again = await req('POST', `/guards/facilities/${facilityId}/custodian/withdraw`, commander, { reason: 'again' });
       expect(again.statusCode).toBe(409);

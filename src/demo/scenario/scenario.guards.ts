@@ -111,7 +111,10 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
       const hol = world.facilityIds.get('HOL')!;
       await g.withdraw(actor, hol, { reason: 'SDF ordered out of al-Hol; no force takes over' });
       onDuty.set('HOL', []);
-      log(withdrawal, 'Custos: the SDF custodian of al-Hol withdraws, its guards leave their posts: "no guard on duty" and "no custodian of record" alerts, critical, at 07:00');
+      log(
+        withdrawal,
+        'Custos: the SDF custodian of al-Hol withdraws, its guards leave their posts: "no guard on duty" and "no custodian of record" alerts, critical, at 07:00',
+      );
     },
   });
   const takeover = Date.parse(GUARD_TIMELINE.takeover);
@@ -125,7 +128,14 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
       const strength = Math.max(posts.length, Math.ceil(population / 100));
       for (let i = 1; i <= strength; i++) {
         const badge = `HOL-GOV-${String(i).padStart(4, '0')}`;
-        await g.createStaff(actor, { badge, fullName: `Government guard ${i}`, organisation: 'government', rank: 'private', facilityId: hol, status: 'active' });
+        await g.createStaff(actor, {
+          badge,
+          fullName: `Government guard ${i}`,
+          organisation: 'government',
+          rank: 'private',
+          facilityId: hol,
+          status: 'active',
+        });
         await g.checkIn(actor, { badge, postId: posts[(i - 1) % posts.length]!, method: 'supervisor' });
       }
       log(takeover, `Government forces take over al-Hol: custodian of record again after a six-hour custody gap; ${strength} guards on duty`);

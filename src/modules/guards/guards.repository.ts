@@ -3,16 +3,7 @@ import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
 import { placements } from '../custody';
 import { facilities, units, ON_ROLL_STATUSES } from '../facilities';
-import {
-  guardAttendance,
-  guardCustodians,
-  guardPosts,
-  guardRatioHistory,
-  guardRatioState,
-  guardShifts,
-  guardStaff,
-  guardThresholds,
-} from './guards.schema';
+import { guardAttendance, guardCustodians, guardPosts, guardRatioHistory, guardRatioState, guardShifts, guardStaff, guardThresholds } from './guards.schema';
 
 export type StaffRow = typeof guardStaff.$inferSelect;
 export type PostRow = typeof guardPosts.$inferSelect;
@@ -36,7 +27,10 @@ export async function facilitiesByIds(db: Db, ids: readonly string[] | undefined
 }
 
 export async function unitOfFacility(db: Db, facilityId: string, unitId: string): Promise<boolean> {
-  const rows = await db.select({ id: units.id }).from(units).where(and(eq(units.id, unitId), eq(units.facilityId, facilityId)));
+  const rows = await db
+    .select({ id: units.id })
+    .from(units)
+    .where(and(eq(units.id, unitId), eq(units.facilityId, facilityId)));
   return rows.length > 0;
 }
 
@@ -80,10 +74,7 @@ export async function listStaff(
   f: { facilityId?: string; facilityIds?: readonly string[]; status?: string; limit: number; offset: number },
 ): Promise<{ total: number; rows: (StaffRow & { onDutyPostId: string | null; onDutySince: Date | null })[] }> {
   const where = staffFilter(f);
-  const [{ n }] = (await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(guardStaff)
-    .where(where)) as [{ n: number }];
+  const [{ n }] = (await db.select({ n: sql<number>`count(*)::int` }).from(guardStaff).where(where)) as [{ n: number }];
   const rows = await db
     .select({ staff: guardStaff, postId: guardAttendance.postId, since: guardAttendance.checkedInAt })
     .from(guardStaff)
@@ -117,7 +108,14 @@ export async function findPost(db: Db, id: string): Promise<PostRow | undefined>
 }
 
 export async function postCodeTaken(db: Db, facilityId: string, code: string): Promise<boolean> {
-  return (await db.select({ id: guardPosts.id }).from(guardPosts).where(and(eq(guardPosts.facilityId, facilityId), eq(guardPosts.code, code)))).length > 0;
+  return (
+    (
+      await db
+        .select({ id: guardPosts.id })
+        .from(guardPosts)
+        .where(and(eq(guardPosts.facilityId, facilityId), eq(guardPosts.code, code)))
+    ).length > 0
+  );
 }
 
 export async function postsOf(db: Db, facilityId: string): Promise<PostRow[]> {
@@ -157,7 +155,11 @@ export async function shiftFor(db: Db, staffId: string, postId: string, at: Date
   return row;
 }
 
-export async function rosterPage(db: Db, facilityId: string, f: { from?: Date; to?: Date; limit: number; offset: number }): Promise<{ total: number; rows: ShiftRow[] }> {
+export async function rosterPage(
+  db: Db,
+  facilityId: string,
+  f: { from?: Date; to?: Date; limit: number; offset: number },
+): Promise<{ total: number; rows: ShiftRow[] }> {
   const c: SQL[] = [eq(guardShifts.facilityId, facilityId)];
   if (f.from) c.push(sql`${guardShifts.endsAt} > ${f.from}`);
   if (f.to) c.push(sql`${guardShifts.startsAt} < ${f.to}`);
@@ -259,10 +261,7 @@ export async function presentCount(db: Db, facilityId: string): Promise<number> 
 }
 
 export async function onRollCount(db: Db, facilityId: string): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from ${placements} where facility_id = ${facilityId} and status in ${onRoll}`,
-  );
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${placements} where facility_id = ${facilityId} and status in ${onRoll}`);
   return row!.n;
 }
 
@@ -285,11 +284,17 @@ export async function onRollBySector(db: Db, unitIds: readonly string[]): Promis
 
 export async function unitCodes(db: Db, unitIds: readonly string[]): Promise<Map<string, string>> {
   if (unitIds.length === 0) return new Map();
-  const rows = await db.select({ id: units.id, code: units.code }).from(units).where(inArray(units.id, [...unitIds]));
+  const rows = await db
+    .select({ id: units.id, code: units.code })
+    .from(units)
+    .where(inArray(units.id, [...unitIds]));
   return new Map(rows.map((r) => [r.id, r.code]));
 }
 
-export async function onDutyAt(db: Db, facilityId: string): Promise<{ postId: string; staffId: string; fullName: string; rank: string | null; since: Date; lateMinutes: number }[]> {
+export async function onDutyAt(
+  db: Db,
+  facilityId: string,
+): Promise<{ postId: string; staffId: string; fullName: string; rank: string | null; since: Date; lateMinutes: number }[]> {
   return db
     .select({
       postId: guardAttendance.postId,

@@ -44,7 +44,12 @@ export const guardsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     '/guards/staff',
     {
       config: { permission: 'guards.manage' },
-      schema: { body: CreateStaffBody, tags, summary: 'Register a guard (staff, apart from the persons in custody)', response: { 201: StaffResponse, ...errorResponses(409) } },
+      schema: {
+        body: CreateStaffBody,
+        tags,
+        summary: 'Register a guard (staff, apart from the persons in custody)',
+        response: { 201: StaffResponse, ...errorResponses(409) },
+      },
     },
     async (request, reply) => reply.status(201).send(await g.createStaff(actorOf(request), request.body)),
   );
@@ -60,7 +65,13 @@ export const guardsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     '/guards/staff/:id',
     {
       config: { permission: 'guards.manage' },
-      schema: { params: IdParams, body: UpdateStaffBody, tags, summary: "A guard's status (desertion, suspension), rank or facility", response: { 200: StaffResponse, ...errorResponses(409) } },
+      schema: {
+        params: IdParams,
+        body: UpdateStaffBody,
+        tags,
+        summary: "A guard's status (desertion, suspension), rank or facility",
+        response: { 200: StaffResponse, ...errorResponses(409) },
+      },
     },
     async (request) => g.updateStaff(actorOf(request), request.params.id, request.body),
   );
@@ -68,26 +79,48 @@ export const guardsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     '/guards/posts',
     {
       config: { permission: 'guards.manage' },
-      schema: { body: CreatePostBody, tags, summary: 'A post (gate, tower, block, patrol, control room) with its minimum staffing', response: { 201: PostResponse, ...errorResponses(409) } },
+      schema: {
+        body: CreatePostBody,
+        tags,
+        summary: 'A post (gate, tower, block, patrol, control room) with its minimum staffing',
+        response: { 201: PostResponse, ...errorResponses(409) },
+      },
     },
     async (request, reply) => reply.status(201).send(await g.createPost(actorOf(request), request.body)),
   );
   r.get(
     '/guards/facilities/:id/posts',
-    { config: { permission: 'guards.read' }, schema: { params: FacilityParams, tags, summary: "The facility's posts", response: { 200: z.array(PostResponse) } } },
+    {
+      config: { permission: 'guards.read' },
+      schema: { params: FacilityParams, tags, summary: "The facility's posts", response: { 200: z.array(PostResponse) } },
+    },
     async (request) => g.posts(actorOf(request), request.params.id),
   );
   r.post(
     '/guards/shifts',
     {
       config: { permission: 'guards.manage' },
-      schema: { body: CreateShiftBody, tags, summary: 'Plan one guard at one post for a shift (overlapping shifts refused)', response: { 201: ShiftResponse, ...errorResponses(409) } },
+      schema: {
+        body: CreateShiftBody,
+        tags,
+        summary: 'Plan one guard at one post for a shift (overlapping shifts refused)',
+        response: { 201: ShiftResponse, ...errorResponses(409) },
+      },
     },
     async (request, reply) => reply.status(201).send(await g.planShift(actorOf(request), request.body)),
   );
   r.get(
     '/guards/facilities/:id/roster',
-    { config: { permission: 'guards.read' }, schema: { params: FacilityParams, querystring: RosterQuery, tags, summary: 'The planned roster, a page with how many in all', response: { 200: ShiftPageResponse } } },
+    {
+      config: { permission: 'guards.read' },
+      schema: {
+        params: FacilityParams,
+        querystring: RosterQuery,
+        tags,
+        summary: 'The planned roster, a page with how many in all',
+        response: { 200: ShiftPageResponse },
+      },
+    },
     async (request) => g.roster(actorOf(request), request.params.id, request.query),
   );
   r.post(
@@ -108,7 +141,12 @@ export const guardsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     '/guards/attendance/check-in',
     {
       config: { permission: 'guards.attendance' },
-      schema: { body: CheckInBody, tags, summary: 'A guard takes a post (badge, biometric 1:1 or supervisor); refused when on duty elsewhere', response: { 201: AttendanceResponse, ...errorResponses(409) } },
+      schema: {
+        body: CheckInBody,
+        tags,
+        summary: 'A guard takes a post (badge, biometric 1:1 or supervisor); refused when on duty elsewhere',
+        response: { 201: AttendanceResponse, ...errorResponses(409) },
+      },
     },
     async (request, reply) => reply.status(201).send(await g.checkIn(actorOf(request), request.body)),
   );
@@ -122,25 +160,40 @@ export const guardsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
   );
   r.get(
     '/guards/overview',
-    { config: { permission: 'guards.read' }, schema: { tags, summary: 'The governance state of every facility in scope, now', response: { 200: OverviewResponse } } },
+    {
+      config: { permission: 'guards.read' },
+      schema: { tags, summary: 'The governance state of every facility in scope, now', response: { 200: OverviewResponse } },
+    },
     async (request) => g.overview(actorOf(request)),
   );
   r.get(
     '/guards/facilities/:id/board',
-    { config: { permission: 'guards.read' }, schema: { params: FacilityParams, tags, summary: 'The staffing board: posts planned and present, the ratio by sector', response: { 200: BoardResponse } } },
+    {
+      config: { permission: 'guards.read' },
+      schema: { params: FacilityParams, tags, summary: 'The staffing board: posts planned and present, the ratio by sector', response: { 200: BoardResponse } },
+    },
     async (request) => g.board(actorOf(request), request.params.id),
   );
   r.get(
     '/guards/facilities/:id/ratio-history',
     {
       config: { permission: 'guards.read' },
-      schema: { params: FacilityParams, querystring: HistoryQuery, tags, summary: 'The governance ratio over time (the latest `limit` recomputations)', response: { 200: HistoryResponse } },
+      schema: {
+        params: FacilityParams,
+        querystring: HistoryQuery,
+        tags,
+        summary: 'The governance ratio over time (the latest `limit` recomputations)',
+        response: { 200: HistoryResponse },
+      },
     },
     async (request) => g.history(actorOf(request), request.params.id, request.query),
   );
   r.get(
     '/guards/facilities/:id/threshold',
-    { config: { permission: 'guards.read' }, schema: { params: FacilityParams, tags, summary: "The facility's governance threshold", response: { 200: ThresholdResponse } } },
+    {
+      config: { permission: 'guards.read' },
+      schema: { params: FacilityParams, tags, summary: "The facility's governance threshold", response: { 200: ThresholdResponse } },
+    },
     async (request) => g.getThreshold(actorOf(request), request.params.id),
   );
   r.put(
@@ -153,14 +206,23 @@ export const guardsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
   );
   r.get(
     '/guards/facilities/:id/custodian',
-    { config: { permission: 'guards.read' }, schema: { params: FacilityParams, tags, summary: 'The custodian of record now and before', response: { 200: CustodiansResponse } } },
+    {
+      config: { permission: 'guards.read' },
+      schema: { params: FacilityParams, tags, summary: 'The custodian of record now and before', response: { 200: CustodiansResponse } },
+    },
     async (request) => g.custodians(actorOf(request), request.params.id),
   );
   r.post(
     '/guards/facilities/:id/custodian',
     {
       config: { permission: 'guards.manage' },
-      schema: { params: FacilityParams, body: AssumeCustodyBody, tags, summary: 'An authority takes over the facility (ends a custody gap)', response: { 201: CustodianResponse, ...errorResponses(409) } },
+      schema: {
+        params: FacilityParams,
+        body: AssumeCustodyBody,
+        tags,
+        summary: 'An authority takes over the facility (ends a custody gap)',
+        response: { 201: CustodianResponse, ...errorResponses(409) },
+      },
     },
     async (request, reply) => reply.status(201).send(await g.assumeCustody(actorOf(request), request.params.id, request.body)),
   );

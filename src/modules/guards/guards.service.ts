@@ -242,10 +242,7 @@ export class GuardsService {
     return staffView(row, duty ? { postId: duty.postId, since: duty.checkedInAt } : null);
   }
 
-  async listStaff(
-    actor: Actor,
-    f: { facilityId?: string; status?: string; limit: number; offset: number },
-  ): Promise<Out<typeof StaffPageResponse>> {
+  async listStaff(actor: Actor, f: { facilityId?: string; status?: string; limit: number; offset: number }): Promise<Out<typeof StaffPageResponse>> {
     requireGuardsRead(actor, f.facilityId);
     const page = await listStaff(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
     return {
@@ -314,11 +311,24 @@ export class GuardsService {
       this.checkPlannable(staff, post);
       const clash = (await overlappingShifts(tx, [staff.id], shift.startsAt, shift.endsAt))[0];
       if (clash) {
-        throw new ConflictError('guards.overlapping_shift', `Guard ${staff.badge} is already planned from ${clash.startsAt.toISOString()} to ${clash.endsAt.toISOString()}`, {
-          shiftId: clash.id,
-        });
+        throw new ConflictError(
+          'guards.overlapping_shift',
+          `Guard ${staff.badge} is already planned from ${clash.startsAt.toISOString()} to ${clash.endsAt.toISOString()}`,
+          {
+            shiftId: clash.id,
+          },
+        );
       }
-      const row: ShiftRow = { id: this.ids.next(), facilityId: post.facilityId, postId: post.id, staffId: staff.id, ...shift, noShowAt: null, createdAt: now, createdBy: actor.userId };
+      const row: ShiftRow = {
+        id: this.ids.next(),
+        facilityId: post.facilityId,
+        postId: post.id,
+        staffId: staff.id,
+        ...shift,
+        noShowAt: null,
+        createdAt: now,
+        createdBy: actor.userId,
+      };
       await insertShifts(tx, [row]);
       await this.audit.record(tx, actor, { action: 'guards.shift_plan', subjectType: 'guard_shift', subjectId: row.id, details: { ...input } });
       return row;
@@ -351,7 +361,17 @@ export class GuardsService {
         const p = posts.get(l.post);
         if (!p) throw new ValidationError('guards.roster_unknown_post', `Line ${l.line}: no post ${l.post} at this facility`, { line: l.line });
         this.checkPlannable(s, p, l.line);
-        rows.push({ id: this.ids.next(), facilityId, postId: p.id, staffId: s.id, startsAt: l.startsAt, endsAt: l.endsAt, noShowAt: null, createdAt: now, createdBy: actor.userId });
+        rows.push({
+          id: this.ids.next(),
+          facilityId,
+          postId: p.id,
+          staffId: s.id,
+          startsAt: l.startsAt,
+          endsAt: l.endsAt,
+          noShowAt: null,
+          createdAt: now,
+          createdBy: actor.userId,
+        });
       }
       const from = new Date(Math.min(...lines.map((l) => l.startsAt.getTime())));
       const to = new Date(Math.max(...lines.map((l) => l.endsAt.getTime())));
@@ -359,10 +379,14 @@ export class GuardsService {
       for (const [i, r] of rows.entries()) {
         const clash = existing.find((e) => e.staffId === r.staffId && overlaps(e, r));
         if (clash) {
-          throw new ConflictError('guards.overlapping_shift', `Line ${lines[i]!.line}: guard ${lines[i]!.badge} is already planned from ${clash.startsAt.toISOString()} to ${clash.endsAt.toISOString()}`, {
-            line: lines[i]!.line,
-            shiftId: clash.id,
-          });
+          throw new ConflictError(
+            'guards.overlapping_shift',
+            `Line ${lines[i]!.line}: guard ${lines[i]!.badge} is already planned from ${clash.startsAt.toISOString()} to ${clash.endsAt.toISOString()}`,
+            {
+              line: lines[i]!.line,
+              shiftId: clash.id,
+            },
+          );
         }
       }
       await insertShifts(tx, rows);
@@ -436,7 +460,16 @@ export class GuardsService {
       this.outbox.emit(
         tx,
         GuardAttendanceRecorded,
-        { attendanceId: row.id, facilityId: row.facilityId, postId: row.postId, staffId: row.staffId, change: 'check_in', at: at.toISOString(), method: row.method, lateMinutes: row.lateMinutes },
+        {
+          attendanceId: row.id,
+          facilityId: row.facilityId,
+          postId: row.postId,
+          staffId: row.staffId,
+          change: 'check_in',
+          at: at.toISOString(),
+          method: row.method,
+          lateMinutes: row.lateMinutes,
+        },
         { occurredAt: at, subjects: { facilityIds: [row.facilityId], unitIds: [post.unitId] } },
       );
       await this.recompute(tx, post.facilityId, 'check_in', at);
@@ -464,7 +497,16 @@ export class GuardsService {
       this.outbox.emit(
         tx,
         GuardAttendanceRecorded,
-        { attendanceId: row.id, facilityId: row.facilityId, postId: row.postId, staffId: row.staffId, change: 'check_out', at: at.toISOString(), method: 'check_out', lateMinutes: 0 },
+        {
+          attendanceId: row.id,
+          facilityId: row.facilityId,
+          postId: row.postId,
+          staffId: row.staffId,
+          change: 'check_out',
+          at: at.toISOString(),
+          method: 'check_out',
+          lateMinutes: 0,
+        },
         { occurredAt: at, subjects: { facilityIds: [row.facilityId] } },
       );
       await this.recompute(tx, duty.facilityId, 'check_out', at);
@@ -610,10 +652,7 @@ export class GuardsService {
       currentCustodian(this.db, facilityId),
       ratioStates(this.db, facilityId),
     ]);
-    const codes = await unitCodes(
-      this.db,
-      figures.map((f) => f.sector).filter(Boolean),
-    );
+    const codes = await unitCodes(this.db, figures.map((f) => f.sector).filter(Boolean));
     const strip = ({ sector: _s, ...g }: SectorGovernance) => g;
     return {
       facilityId,
@@ -646,7 +685,11 @@ export class GuardsService {
     return out;
   }
 
-  async history(actor: Actor, facilityId: string, f: { from?: string; to?: string; sectors: 'facility' | 'all'; limit: number }): Promise<Out<typeof HistoryResponse>> {
+  async history(
+    actor: Actor,
+    facilityId: string,
+    f: { from?: string; to?: string; sectors: 'facility' | 'all'; limit: number },
+  ): Promise<Out<typeof HistoryResponse>> {
     requireGuardsRead(actor, facilityId);
     await this.requireFacility(this.db, facilityId);
     const page = await historyPage(this.db, facilityId, {
@@ -689,9 +732,23 @@ export class GuardsService {
         if (last?.toAt && at < last.toAt) throw new ValidationError('guards.handover_before_withdrawal', `The time is before ${last.organisation} left`);
         gapSince = last?.toAt ?? null;
       }
-      const row: CustodianRow = { id: this.ids.next(), facilityId, organisation: input.organisation, commander: input.commander, fromAt: at, toAt: null, endReason: null, recordedBy: actor.userId };
+      const row: CustodianRow = {
+        id: this.ids.next(),
+        facilityId,
+        organisation: input.organisation,
+        commander: input.commander,
+        fromAt: at,
+        toAt: null,
+        endReason: null,
+        recordedBy: actor.userId,
+      };
       await insertCustodian(tx, row);
-      await this.audit.record(tx, actor, { action: 'guards.custody_assume', subjectType: 'facility', subjectId: facilityId, details: { organisation: input.organisation, commander: input.commander, at } });
+      await this.audit.record(tx, actor, {
+        action: 'guards.custody_assume',
+        subjectType: 'facility',
+        subjectId: facilityId,
+        details: { organisation: input.organisation, commander: input.commander, at },
+      });
       this.outbox.emit(
         tx,
         CustodianChanged,
@@ -789,8 +846,18 @@ export class GuardsService {
         const code = (await facilityCode(tx, facilityId)) ?? facilityId;
         const set = new Set(marked);
         const postCodes = [...new Set(due.filter((s) => set.has(s.id)).map((s) => s.postCode))].sort();
-        await this.audit.record(tx, systemActor('guards scheduler'), { action: 'guards.no_show', subjectType: 'facility', subjectId: facilityId, details: { shifts: marked.length } });
-        this.outbox.emit(tx, GuardsNoShow, { facilityId, facilityCode: code, at: now.toISOString(), shiftIds: marked, postCodes }, { occurredAt: now, subjects: { facilityIds: [facilityId] } });
+        await this.audit.record(tx, systemActor('guards scheduler'), {
+          action: 'guards.no_show',
+          subjectType: 'facility',
+          subjectId: facilityId,
+          details: { shifts: marked.length },
+        });
+        this.outbox.emit(
+          tx,
+          GuardsNoShow,
+          { facilityId, facilityCode: code, at: now.toISOString(), shiftIds: marked, postCodes },
+          { occurredAt: now, subjects: { facilityIds: [facilityId] } },
+        );
         return marked.length;
       });
     }

@@ -1,5 +1,14 @@
 /** The guard force: staff, posts, rosters, attendance, the governance ratio and the custodian of record (issue 17). */
-export { GuardsService, type StaffView, type PostView, type ShiftView, type AttendanceView, type BoardView, type CustodianView, type GuardsTickReport } from './guards.service';
+export {
+  GuardsService,
+  type StaffView,
+  type PostView,
+  type ShiftView,
+  type AttendanceView,
+  type BoardView,
+  type CustodianView,
+  type GuardsTickReport,
+} from './guards.service';
 export { guardsConsumers } from './guards.consumers';
 export { GuardAttendanceRecorded, GovernanceStateChanged, CustodianChanged, GuardsNoShow } from './guards.events';
 export {
