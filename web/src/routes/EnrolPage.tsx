@@ -5,7 +5,7 @@ import { api, type CustodyEvent, type FacilityDetail, type Person } from '../lib
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { useFacilities } from '../lib/queries';
-import { bidi } from '../lib/format';
+import { bidi, num } from '../lib/format';
 import { PageHeader } from '../components/PageHeader';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { birthLabel, normaliseBirth } from '../../../src/modules/registry/registry.domain';
@@ -45,6 +45,7 @@ import {
   type NameRequest,
   type Vulnerability,
 } from '../features/persons/persons.api';
+import { useTranslation } from 'react-i18next';
 
 /** The purpose the new record is opened with after enrolment (the record page asks for one). */
 const PURPOSE = 'registration';
@@ -55,6 +56,7 @@ const PURPOSE = 'registration';
  * unit. Nothing typed is lost when the API refuses: its message shows beside the form and on the fields concerned.
  */
 export default function EnrolPage() {
+  const { t } = useTranslation('enrol');
   const session = useSession();
   const { navigate } = useRouter();
   const qc = useQueryClient();
@@ -62,8 +64,8 @@ export default function EnrolPage() {
   const canAdmit = session.can('custody.append');
 
   const [names, setNames] = useState<NameEntry[]>(() => [
-    newName({ label: 'Name in Arabic script', script: 'arabic', kind: 'primary' }),
-    newName({ label: 'Name in Latin script', script: 'latin', kind: 'spelling' }),
+    newName({ label: t('nameArabic'), script: 'arabic', kind: 'primary' }),
+    newName({ label: t('nameLatin'), script: 'latin', kind: 'spelling' }),
   ]);
   const [sex, setSex] = useState<Sex | null>(null);
   const [birth, setBirth] = useState(() => emptyBirth('year'));
@@ -98,7 +100,7 @@ export default function EnrolPage() {
     () =>
       [...(facility.data?.units ?? [])]
         .sort((a, b) => a.code.localeCompare(b.code, undefined, { numeric: true }))
-        .map((u) => ({ value: u.id, label: `${u.code} · ${u.name} (${u.manifestCount} on roll)` })),
+        .map((u) => ({ value: u.id, label: `${u.code} · ${u.name} (${t('onRoll', { n: num(u.manifestCount) })})` })),
     [facility.data],
   );
   useEffect(() => setUnitId(null), [facilityId]);
@@ -136,9 +138,9 @@ export default function EnrolPage() {
       const body = nameRequest(n);
       if (body) sentNames.push({ row, body });
     });
-    if (sentNames.length === 0) found['names.0'] = 'Enter at least one name, in any script';
+    if (sentNames.length === 0) found['names.0'] = t('missing.name');
     else if (!sentNames.some((n) => n.body.kind === 'primary')) sentNames[0]!.body.kind = 'primary';
-    if (!sex) found.sex = 'Choose the sex (Unknown when it is not known)';
+    if (!sex) found.sex = t('missing.sex');
     const missingBirth = birthMissing(birth);
     if (missingBirth) found.birth = missingBirth;
     const sentDocs: { row: number; body: DocumentRequest }[] = [];
@@ -149,7 +151,7 @@ export default function EnrolPage() {
     });
     const missingHousehold = householdMissing(household);
     if (missingHousehold) found.householdId = missingHousehold;
-    if (admit && !facilityId) found.facilityId = 'Choose the facility the person is admitted to';
+    if (admit && !facilityId) found.facilityId = t('missing.facility');
     setErrors(found);
     if (Object.keys(found).length) {
       requestAnimationFrame(() => document.querySelector('[aria-invalid="true"], [role="alert"]')?.scrollIntoView({ block: 'center' }));
@@ -241,11 +243,11 @@ export default function EnrolPage() {
     }
     const householdShown =
       household.mode === 'new'
-        ? `${household.label.trim()} (new)`
+        ? t('householdNew', { label: household.label.trim() })
         : household.mode === 'join'
           ? household.via
-            ? `household of ${household.via}`
-            : 'chosen household'
+            ? t('householdOf', { name: household.via })
+            : t('householdChosen')
           : '–';
     return {
       names: names.map((n) => n.full.trim()).filter(Boolean),
@@ -269,21 +271,18 @@ export default function EnrolPage() {
       onKeyDown={(e) => {
         if (e.key === 'Enter' && e.target instanceof HTMLInputElement && e.target.type !== 'checkbox') e.preventDefault();
       }}
-      aria-label="Register a person"
+      aria-label={t('title')}
       noValidate
     >
       <Stack gap="md">
-        <PageHeader
-          title="Register a person"
-          description="Enrolment: identity, documents, household. One name and the sex are needed; leave empty what is not known."
-        />
+        <PageHeader title={t('title')} description={t('intro')} />
         <fieldset disabled={!!created} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
           <Grid gap="md">
             <Grid.Col span={{ base: 12, lg: 6 }}>
               <Stack gap="md">
                 <Paper withBorder p="md" radius="md">
                   <Title order={2} size="h4" mb="xs">
-                    Names
+                    {t('section.names')}
                   </Title>
                   <Stack gap="sm">
                     {names.map((n, i) => (
@@ -303,7 +302,7 @@ export default function EnrolPage() {
                     )}
                     <Group>
                       <Button variant="light" size="md" onClick={() => setNames((all) => [...all, newName()])} data-testid="add-name-row">
-                        Add another name (alias, kunya, laqab…)
+                        {t('addName')}
                       </Button>
                     </Group>
                   </Stack>
@@ -311,7 +310,7 @@ export default function EnrolPage() {
 
                 <Paper withBorder p="md" radius="md">
                   <Title order={2} size="h4" mb="xs">
-                    Identity
+                    {t('section.identity')}
                   </Title>
                   <Stack gap="md">
                     <SexField value={sex} onChange={setSex} error={errors.sex} testId="sex" />
@@ -319,8 +318,8 @@ export default function EnrolPage() {
                     <PlaceOfBirthField value={placeOfBirth} onChange={setPlaceOfBirth} error={errors.placeOfBirth} testId="place-of-birth" />
                     <TagsInput
                       size="md"
-                      label="Nationalities (claimed)"
-                      description="ISO 3166 codes, e.g. IRQ, SYR, FRA: type and press Enter"
+                      label={t('nationalities')}
+                      description={t('nationalitiesHint')}
                       data={nationalityData}
                       value={nationalities}
                       onChange={(v) => setNationalities([...new Set(v.map((x) => x.trim().toUpperCase()).filter(Boolean))])}
@@ -339,7 +338,7 @@ export default function EnrolPage() {
               <Stack gap="md">
                 <Paper withBorder p="md" radius="md">
                   <Title order={2} size="h4" mb="xs">
-                    Documents
+                    {t('section.documents')}
                   </Title>
                   <Stack gap="sm">
                     {documents.map((d, i) => (
@@ -359,7 +358,7 @@ export default function EnrolPage() {
                     )}
                     <Group>
                       <Button variant="light" size="md" onClick={() => setDocuments((all) => [...all, newDocument()])}>
-                        Add a document
+                        {t('addDocument')}
                       </Button>
                     </Group>
                   </Stack>
@@ -367,7 +366,7 @@ export default function EnrolPage() {
 
                 <Paper withBorder p="md" radius="md">
                   <Title order={2} size="h4" mb="xs">
-                    Protection and family
+                    {t('section.protection')}
                   </Title>
                   <Stack gap="md">
                     <VulnerabilityChips value={vulnerabilities} onChange={setVulnerabilities} error={errors.vulnerabilities} />
@@ -383,14 +382,14 @@ export default function EnrolPage() {
 
         <Paper withBorder p="md" radius="md">
           <Title order={2} size="h4" mb="xs">
-            Facility{canAdmit ? ' and admission' : ''}
+            {canAdmit ? t('section.facilityAdmission') : t('section.facility')}
           </Title>
           <Stack gap="sm">
             <Group gap="md" align="flex-start" wrap="wrap">
               <Select
                 size="md"
-                label="Registered at"
-                placeholder="Choose a facility"
+                label={t('registeredAt')}
+                placeholder={t('chooseFacility')}
                 data={(facilities.data ?? []).map((f) => ({ value: f.id, label: f.name }))}
                 value={facilityId}
                 onChange={setFacilityId}
@@ -403,8 +402,8 @@ export default function EnrolPage() {
               {canAdmit && admit && (
                 <Select
                   size="md"
-                  label="Admitted to unit"
-                  placeholder={facilityId ? 'The facility, no unit' : 'Choose the facility first'}
+                  label={t('admittedToUnit')}
+                  placeholder={facilityId ? t('noUnit') : t('facilityFirst')}
                   data={unitOptions}
                   value={unitId}
                   onChange={setUnitId}
@@ -420,8 +419,8 @@ export default function EnrolPage() {
               <>
                 <Checkbox
                   size="md"
-                  label="Admit to custody now (a custody event in the ledger)"
-                  description="Unticked, the person is registered only: no placement, not on any roll call"
+                  label={t('admitNow')}
+                  description={t('admitNowHint')}
                   checked={admit}
                   onChange={(e) => setAdmit(e.currentTarget.checked)}
                   disabled={!!created}
@@ -430,7 +429,7 @@ export default function EnrolPage() {
                 {admit && (
                   <TextInput
                     size="md"
-                    label="Authority or order of the admission (optional)"
+                    label={t('authority')}
                     value={authority}
                     onChange={(e) => setAuthority(e.currentTarget.value)}
                     maxLength={500}
@@ -441,7 +440,7 @@ export default function EnrolPage() {
               </>
             ) : (
               <Text size="sm" c="dimmed">
-                Your role registers persons; their admission to custody is recorded by an officer.
+                {t('registrarOnly')}
               </Text>
             )}
           </Stack>
@@ -460,21 +459,21 @@ export default function EnrolPage() {
 
         <Paper ref={bottom} withBorder p="md" radius="md" pos="sticky" bottom={0} style={{ zIndex: 5 }} shadow="sm" data-testid="enrol-actions">
           <Stack gap="sm">
-            <ApiErrorAlert error={error} title="Not registered: the server refused it" />
+            <ApiErrorAlert error={error} title={t('refused')} />
             {created && (
-              <MAlert color={admitError ? 'orange' : 'teal'} title={admitError ? 'Registered, not admitted' : 'Registered'} data-testid="enrol-created">
+              <MAlert color={admitError ? 'orange' : 'teal'} title={admitError ? t('created.notAdmitted') : t('created.title')} data-testid="enrol-created">
                 <Text size="sm">
-                  {createdName ? <Name fw={600}>{createdName}</Name> : 'The person'} is registered.
-                  {admitError ? ' The admission was refused:' : ''}
+                  {createdName ? <Name fw={600}>{createdName}</Name> : t('created.thePerson')} {t('created.isRegistered')}
+                  {admitError ? ` ${t('created.admissionRefused')}` : ''}
                 </Text>
               </MAlert>
             )}
-            {created && admitError != null && <ApiErrorAlert error={admitError} title="Admission refused" testId="admit-error" />}
+            {created && admitError != null && <ApiErrorAlert error={admitError} title={t('admitRefused')} testId="admit-error" />}
             <Group justify="flex-end" gap="sm">
               {created ? (
                 <>
                   <Button size="lg" variant="default" onClick={() => done(created)} data-testid="open-created">
-                    Open the record without admitting
+                    {t('openWithoutAdmitting')}
                   </Button>
                   <Button
                     size="lg"
@@ -486,16 +485,16 @@ export default function EnrolPage() {
                     loading={saving}
                     data-testid="retry-admit"
                   >
-                    Try the admission again
+                    {t('retryAdmission')}
                   </Button>
                 </>
               ) : (
                 <>
                   <Button size="lg" variant="default" onClick={() => navigate('/persons')} disabled={saving}>
-                    Cancel
+                    {t('common:cancel')}
                   </Button>
                   <Button size="lg" type="submit" loading={saving} data-testid="enrol-submit">
-                    {canAdmit && admit ? 'Register and admit' : 'Register'}
+                    {canAdmit && admit ? t('submitAdmit') : t('submit')}
                   </Button>
                 </>
               )}
