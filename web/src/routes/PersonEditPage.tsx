@@ -46,6 +46,10 @@ import {
   type UpdatePersonRequest,
   type Vulnerability,
 } from '../features/persons/persons.api';
+import { i18next } from '../i18n';
+
+/** The correction page's strings (`edit:*`); the app renders again when the language changes. */
+const t = (key: string, options: Record<string, unknown> = {}): string => i18next.t(key.includes(':') ? key : `edit:${key}`, options);
 
 /** Corrections (persons.write): the record's details with a reason, and names, documents and nationalities added. */
 export default function PersonEditPage({ id }: { id: string }) {
@@ -76,9 +80,9 @@ function Editor({ id, purpose }: { id: string; purpose: string }) {
     queryFn: () => api<Household>(`/households/${person.data!.householdId}`, { purpose }),
     enabled: !!person.data?.householdId,
   });
-  if (person.error) return <ErrorNote error={person.error} what="the record" />;
+  if (person.error) return <ErrorNote error={person.error} what={t('person:what.record')} />;
   const p = person.data;
-  if (!p) return <Text>Opening the record…</Text>;
+  if (!p) return <Text>{t('opening')}</Text>;
   const primary = p.names.find((n) => n.kind === 'primary') ?? p.names[0];
   const back = `/persons/${id}?purpose=${encodeURIComponent(purpose)}`;
   return (
@@ -86,14 +90,14 @@ function Editor({ id, purpose }: { id: string; purpose: string }) {
       <PageHeader
         title={
           <>
-            Correct the record{primary ? ': ' : ''}
+            {primary ? t('titleOf') : t('title')}
             {primary && <Name inherit>{primary.full}</Name>}
           </>
         }
-        description="Every correction is written to the audit log with its reason and the values before and after."
+        description={t('intro')}
         actions={
           <Button size="md" variant="default" onClick={() => navigate(back)} data-testid="back-to-record">
-            Back to the record
+            {t('back')}
           </Button>
         }
       />
@@ -186,12 +190,12 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
       radius="md"
       component="form"
       onSubmit={(e: FormEvent) => void submit(e)}
-      aria-label="Correct the details"
+      aria-label={t('details.form')}
       noValidate
       data-testid="details-form"
     >
       <Title order={2} size="h4" mb="xs">
-        Identity and circumstances
+        {t('details.title')}
       </Title>
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 6 }}>
@@ -199,8 +203,8 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
             <SexField value={sex} onChange={setSex} testId="edit-sex" />
             <BirthFields value={birth} onChange={setBirth} error={errors.birth} precisions={precisions} testId="edit-birth" />
             <Text size="xs" c="dimmed" mt={-8}>
-              Recorded now: {birthText(p.birth)}
-              {initialBirth.precision !== 'unknown' ? '. A recorded birth is corrected, not erased: when in doubt, widen it to a range.' : ''}
+              {t('details.recordedNow', { birth: birthText(p.birth) })}
+              {initialBirth.precision !== 'unknown' ? t('details.widen') : ''}
             </Text>
             <PlaceOfBirthField value={placeOfBirth} onChange={setPlaceOfBirth} error={errors.placeOfBirth} testId="edit-place-of-birth" />
             <HouseholdPicker
@@ -222,8 +226,8 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
       <Stack gap="sm" mt="md">
         <TextInput
           size="md"
-          label="Reason for this correction"
-          description="Required: kept in the audit log with the values before and after (e.g. birth certificate seen)"
+          label={t('details.reason')}
+          description={t('details.reasonHint')}
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
           maxLength={500}
@@ -233,19 +237,19 @@ function DetailsForm({ person: p, purpose, householdLabel, onSaved }: { person: 
           withAsterisk
           data-testid="edit-reason"
         />
-        <ApiErrorAlert error={error} title="Not corrected: the server refused it" />
+        <ApiErrorAlert error={error} title={t('details.refused')} />
         <Group justify="flex-end" gap="sm">
           {!changed ? (
             <Text size="sm" c="dimmed">
-              Nothing changed yet.
+              {t('details.nothing')}
             </Text>
           ) : !reason.trim() ? (
             <Text size="sm" c="dimmed">
-              Say why, then save.
+              {t('details.sayWhy')}
             </Text>
           ) : null}
           <Button size="lg" type="submit" loading={saving} disabled={!changed || !reason.trim()} data-testid="edit-save">
-            Save the correction
+            {t('details.save')}
           </Button>
         </Group>
       </Stack>
@@ -264,7 +268,7 @@ function Added({ text, onClose }: { text: string | null; onClose: () => void }) 
 
 function AddName({ person: p, purpose }: { person: Person; purpose: string }) {
   const update = useRecordUpdate(p.id, purpose);
-  const [entry, setEntry] = useState<NameEntry>(() => newName({ label: 'New name', kind: 'spelling' }));
+  const [entry, setEntry] = useState<NameEntry>(() => newName({ label: t('name.new'), kind: 'spelling' }));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [fieldError, setFieldError] = useState<string | undefined>();
@@ -276,15 +280,15 @@ function AddName({ person: p, purpose }: { person: Person; purpose: string }) {
     setAdded(null);
     const body = nameRequest(entry);
     if (!body) {
-      setFieldError('Type the name, in any script');
+      setFieldError(t('name.missing'));
       return;
     }
     setFieldError(undefined);
     setSaving(true);
     try {
       update(await api<Person>(`/persons/${p.id}/names`, { method: 'POST', body }));
-      setAdded(`Added: ${body.full}`);
-      setEntry(newName({ label: 'New name', kind: 'spelling' }));
+      setAdded(t('added', { what: body.full }));
+      setEntry(newName({ label: t('name.new'), kind: 'spelling' }));
     } catch (err) {
       setError(err);
       setFieldError(Object.values(fieldErrors(err)).join('; ') || undefined);
@@ -300,12 +304,12 @@ function AddName({ person: p, purpose }: { person: Person; purpose: string }) {
       radius="md"
       component="form"
       onSubmit={(e: FormEvent) => void submit(e)}
-      aria-label="Add a name"
+      aria-label={t('name.form')}
       noValidate
       data-testid="add-name-form"
     >
       <Title order={2} size="h4" mb="xs">
-        Names
+        {t('name.title')}
       </Title>
       <Table mb="sm" data-testid="edit-names">
         <Table.Tbody>
@@ -322,15 +326,15 @@ function AddName({ person: p, purpose }: { person: Person; purpose: string }) {
         </Table.Tbody>
       </Table>
       <Text size="sm" c="dimmed" mb="xs">
-        Names are added, never overwritten: a misspelling stays as a former name or spelling, and search finds both.
+        {t('name.hint')}
       </Text>
       <Stack gap="sm">
         <NameFields value={entry} onChange={setEntry} error={fieldError} testId="new-name" />
         <Added text={added} onClose={() => setAdded(null)} />
-        <ApiErrorAlert error={error} title="Name not added" testId="name-error" />
+        <ApiErrorAlert error={error} title={t('name.refused')} testId="name-error" />
         <Group justify="flex-end">
           <Button size="lg" type="submit" loading={saving} data-testid="add-name">
-            Add the name
+            {t('name.add')}
           </Button>
         </Group>
       </Stack>
@@ -352,14 +356,14 @@ function AddDocument({ person: p, purpose }: { person: Person; purpose: string }
     setAdded(null);
     const body = documentRequest(entry);
     if (!body || typeof body === 'string') {
-      setFieldError(body || 'Choose the type and type the number');
+      setFieldError(body || t('doc.missing'));
       return;
     }
     setFieldError(undefined);
     setSaving(true);
     try {
       update(await api<Person>(`/persons/${p.id}/documents`, { method: 'POST', body }));
-      setAdded(`Added: ${DOCUMENT_LABEL[body.type as DocumentType]} ${body.number}`);
+      setAdded(t('added', { what: `${DOCUMENT_LABEL[body.type as DocumentType]} ${body.number}` }));
       setEntry(newDocument());
     } catch (err) {
       setError(err);
@@ -376,12 +380,12 @@ function AddDocument({ person: p, purpose }: { person: Person; purpose: string }
       radius="md"
       component="form"
       onSubmit={(e: FormEvent) => void submit(e)}
-      aria-label="Add a document"
+      aria-label={t('doc.form')}
       noValidate
       data-testid="add-document-form"
     >
       <Title order={2} size="h4" mb="xs">
-        Documents
+        {t('doc.title')}
       </Title>
       {p.documents.length > 0 ? (
         <Text size="sm" mb="xs">
@@ -389,16 +393,16 @@ function AddDocument({ person: p, purpose }: { person: Person; purpose: string }
         </Text>
       ) : (
         <Text size="sm" c="dimmed" mb="xs">
-          No documents recorded.
+          {t('doc.none')}
         </Text>
       )}
       <Stack gap="sm">
         <DocumentFields value={entry} onChange={setEntry} error={fieldError} testId="new-document" />
         <Added text={added} onClose={() => setAdded(null)} />
-        <ApiErrorAlert error={error} title="Document not added" testId="document-error" />
+        <ApiErrorAlert error={error} title={t('doc.refused')} testId="document-error" />
         <Group justify="flex-end">
           <Button size="lg" type="submit" loading={saving} data-testid="add-document">
-            Add the document
+            {t('doc.add')}
           </Button>
         </Group>
       </Stack>
@@ -422,7 +426,7 @@ function AddNationality({ person: p, purpose }: { person: Person; purpose: strin
     setSaving(true);
     try {
       update(await api<Person>(`/persons/${p.id}/nationalities`, { method: 'POST', body: { country: country.trim(), status } }));
-      setAdded(`Recorded: ${country.trim()} (${status})`);
+      setAdded(t('nat.recorded', { country: country.trim(), status: t(`person:nationalityStatus.${status}`) }));
       setCountry('');
     } catch (err) {
       setError(err);
@@ -432,18 +436,18 @@ function AddNationality({ person: p, purpose }: { person: Person; purpose: strin
   }
 
   return (
-    <Paper withBorder p="md" radius="md" component="form" onSubmit={(e: FormEvent) => void submit(e)} aria-label="Add or verify a nationality" noValidate>
+    <Paper withBorder p="md" radius="md" component="form" onSubmit={(e: FormEvent) => void submit(e)} aria-label={t('nat.form')} noValidate>
       <Title order={2} size="h4" mb="xs">
-        Nationalities
+        {t('nat.title')}
       </Title>
       <Text size="sm" mb="xs" c={p.nationalities.length ? undefined : 'dimmed'}>
-        {p.nationalities.map((n) => `${n.country} (${n.status})`).join(', ') || 'None recorded.'}
+        {p.nationalities.map((n) => `${n.country} (${t(`person:nationalityStatus.${n.status}`, { defaultValue: n.status })})`).join(', ') || t('nat.none')}
       </Text>
       <Group gap="sm" align="flex-end" wrap="wrap">
         <Autocomplete
           size="md"
-          label="Country"
-          placeholder="ISO code, e.g. IRQ"
+          label={t('nat.country')}
+          placeholder={t('enrol:form.doc.countryPlaceholder')}
           data={[...new Set([...p.nationalities.map((n) => n.country), ...COMMON_NATIONALITIES])]}
           value={country}
           onChange={(v) => setCountry(v.toUpperCase())}
@@ -456,18 +460,18 @@ function AddNationality({ person: p, purpose }: { person: Person; purpose: strin
           value={status}
           onChange={(v) => setStatus(v as 'claimed' | 'verified')}
           data={[
-            { value: 'claimed', label: 'Claimed' },
-            { value: 'verified', label: 'Verified' },
+            { value: 'claimed', label: t('nat.claimed') },
+            { value: 'verified', label: t('nat.verified') },
           ]}
-          aria-label="Status"
+          aria-label={t('nat.status')}
         />
         <Button size="lg" type="submit" loading={saving} disabled={!country.trim()}>
-          Record
+          {t('nat.record')}
         </Button>
       </Group>
       <Stack gap="sm" mt="sm">
         <Added text={added} onClose={() => setAdded(null)} />
-        <ApiErrorAlert error={error} title="Nationality not recorded" testId="nationality-error" />
+        <ApiErrorAlert error={error} title={t('nat.refused')} testId="nationality-error" />
       </Stack>
     </Paper>
   );
