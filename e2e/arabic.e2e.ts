@@ -100,6 +100,14 @@ describe('the Arabic interface in Chromium', () => {
     await signIn(page, 'registrar');
     await chooseLanguage(page, 'العربية');
     await settled(page);
+    // the header's controls stay within the phone's width (the header is fixed: the page's width does not show it)
+    for (const testId of ['whoami', 'language']) {
+      const b = (await page.getByTestId(testId).first().boundingBox())!;
+      expect(b.x).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width).toBeLessThanOrEqual(390);
+    }
+    const signOut = (await page.getByRole('button', { name: 'تسجيل الخروج' }).boundingBox())!;
+    expect(signOut.x).toBeGreaterThanOrEqual(0);
     await page.getByRole('button', { name: 'القائمة' }).click();
     const nav = page.getByRole('navigation', { name: 'القائمة الرئيسية' });
     await nav.getByText('الأشخاص', { exact: true }).waitFor();

@@ -71,7 +71,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('menu')} />
-            <Title order={2} size="h4" c="teal.9">
+            {/* on a phone the header keeps the menu, the user, the language and sign-out within the width */}
+            <Title order={2} size="h4" c="teal.9" visibleFrom="xs">
               {t('appName')}
             </Title>
             {health?.demo && (

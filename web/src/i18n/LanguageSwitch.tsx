@@ -28,7 +28,7 @@ export function LanguageSwitch({ onChosen }: { onChosen?: (language: string) => 
   return (
     <Select
       size="xs"
-      w={110}
+      w={{ base: 92, sm: 110 }}
       aria-label={t('language')}
       data-testid="language"
       allowDeselect={false}
