@@ -98,7 +98,10 @@ export function canSeePerson(actor: Actor, person: { facilityIds: readonly (stri
  * or nationalities may only give a scope inside theirs (never an unnarrowed one), so that nobody can widen rights past
  * their own through another account.
  */
-export function scopeWithin(actor: Pick<Actor, 'facilityIds' | 'nationalities'>, scope: { facilityIds: readonly string[]; nationalities: readonly string[] }): boolean {
+export function scopeWithin(
+  actor: Pick<Actor, 'facilityIds' | 'nationalities'>,
+  scope: { facilityIds: readonly string[]; nationalities: readonly string[] },
+): boolean {
   if (actor.facilityIds.length > 0 && (scope.facilityIds.length === 0 || !scope.facilityIds.every((f) => actor.facilityIds.includes(f)))) return false;
   if (actor.nationalities.length > 0 && (scope.nationalities.length === 0 || !scope.nationalities.every((n) => actor.nationalities.includes(n.toUpperCase()))))
     return false;

@@ -18,9 +18,7 @@ export const CreateUserBody = z.object({
     .optional(),
 });
 
-const Nationalities = z
-  .array(z.string().regex(/^[A-Za-z]{3}$/, 'An ISO 3166 alpha-3 code (three letters)'))
-  .max(50);
+const Nationalities = z.array(z.string().regex(/^[A-Za-z]{3}$/, 'An ISO 3166 alpha-3 code (three letters)')).max(50);
 
 /** GET /users: filter and page. */
 export const UsersQuery = z.object({

@@ -115,7 +115,12 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     },
     async (request, reply) => {
       const { q, role, active, limit, offset } = request.query;
-      const page = await services.access.listUsersPage(actorOf(request), { q: q || undefined, role, active: active === undefined ? undefined : active === 'true' }, limit, offset);
+      const page = await services.access.listUsersPage(
+        actorOf(request),
+        { q: q || undefined, role, active: active === undefined ? undefined : active === 'true' },
+        limit,
+        offset,
+      );
       reply.header('x-total-count', String(page.total));
       return page.rows;
     },
