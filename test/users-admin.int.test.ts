@@ -20,7 +20,7 @@ describe.each(await targets())('user administration on %s', (target) => {
     app.http.inject({ method, url: `/api/v1${url}`, headers: auth(token), ...(payload ? { payload } : {}) });
 
   async function createUser(body: object) {
-    const res = await call(admin, 'POST', '/users', { password: PASSWORD, ...body });
+    const res = await call(admin, 'POST', '/users', { password: PASSWORD, mustChangePassword: false, ...body });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as { id: string; username: string };
   }
@@ -111,7 +111,13 @@ describe.each(await targets())('user administration on %s', (target) => {
     // nor can it hand out more than it has, to a new account or an existing one
     const wide = await call(scopedToken, 'POST', '/users', { username: 'wide-one', password: PASSWORD, role: 'commander' });
     expect(wide.json().error.code).toBe('access.scope_too_wide');
-    const inside = await call(scopedToken, 'POST', '/users', { username: 'inside-one', password: PASSWORD, role: 'officer', facilityIds: [facilityA] });
+    const inside = await call(scopedToken, 'POST', '/users', {
+      username: 'inside-one',
+      password: PASSWORD,
+      role: 'officer',
+      facilityIds: [facilityA],
+      mustChangePassword: false,
+    });
     expect(inside.statusCode, inside.body).toBe(201);
     const out = await call(scopedToken, 'PATCH', `/users/${inside.json().id}`, { facilityIds: [facilityB] });
     expect(out.json().error.code).toBe('access.scope_too_wide');
@@ -120,6 +126,13 @@ describe.each(await targets())('user administration on %s', (target) => {
     const officer = (await login('inside-one')).json().token as string;
     expect((await call(officer, 'PATCH', `/users/${inside.json().id}`, { role: 'admin' })).statusCode).toBe(403);
     expect((await call(officer, 'GET', '/users')).statusCode).toBe(403);
+  });
+
+  it('creates an account with a one-time password unless told otherwise', async () => {
+    const res = await call(admin, 'POST', '/users', { username: 'newcomer', password: PASSWORD, role: 'legal' });
+    expect(res.json().mustChangePassword).toBe(true);
+    const token = (await login('newcomer')).json().token as string;
+    expect((await call(token, 'GET', '/reports/status')).json().error.code).toBe('auth.password_change_required');
   });
 
   it('resets a password to a one-time one: sessions end, the next sign-in must change it', async () => {

@@ -21,6 +21,10 @@ const RollcallPage = lazy(() => import('./routes/RollcallPage'));
 const AlertsPage = lazy(() => import('./routes/AlertsPage'));
 const MonitorPage = lazy(() => import('./routes/MonitorPage'));
 const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
+const UsersPage = lazy(() => import('./routes/UsersPage'));
+const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
+const AuditPage = lazy(() => import('./routes/AuditPage'));
+const FacilitySettingsPage = lazy(() => import('./routes/FacilitySettingsPage'));
 
 interface RouteDef {
   pattern: string;
@@ -43,6 +47,10 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/alerts', needs: ['alerts.read'], render: () => <AlertsPage /> },
   { pattern: '/screening', needs: ['screening.read'], render: () => <ScreeningPage /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
+  { pattern: '/facilities/:id/settings', needs: ['facilities.read'], render: (p) => <FacilitySettingsPage id={p.id!} /> },
+  { pattern: '/users', needs: ['users.manage'], render: () => <UsersPage /> },
+  { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },
+  { pattern: '/audit', needs: ['audit.read'], render: () => <AuditPage /> },
 ];
 
 /** The first screen a role lands on. */

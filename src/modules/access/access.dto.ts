@@ -16,6 +16,8 @@ export const CreateUserBody = z.object({
     .array(z.string().regex(/^[A-Za-z]{3}$/))
     .max(50)
     .optional(),
+  /** The password is a one-time one, to be changed at the first sign-in (default: an administrator chose it). */
+  mustChangePassword: z.boolean().default(true),
 });
 
 const Nationalities = z.array(z.string().regex(/^[A-Za-z]{3}$/, 'An ISO 3166 alpha-3 code (three letters)')).max(50);

@@ -27,6 +27,9 @@ const NAV: NavItem[] = [
   { to: '/alerts', label: 'Alerts', needs: 'alerts.read', description: 'Live inbox' },
   { to: '/screening', label: 'Screening', needs: 'screening.read', description: 'Watchlist review' },
   { to: '/monitor', label: 'Monitor', needs: 'ledger.verify', description: 'Ledger and counts' },
+  { to: '/watchlists', label: 'Watchlists', needs: 'screening.read', description: 'Releases and imports' },
+  { to: '/audit', label: 'Audit', needs: 'audit.read', description: 'Who read or changed what' },
+  { to: '/users', label: 'Users', needs: 'users.manage', description: 'Accounts, roles, scopes' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

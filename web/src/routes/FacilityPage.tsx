@@ -10,6 +10,7 @@ import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { lastRowByUnit, useDeltaHistory, useFacilityFigures, useRollcalls } from '../features/rollcalls/rollcalls.api';
 import { alertTitle } from '../features/alerts/alerts.text';
+import { FacilitySettingsLink } from '../features/admin/AdminLinks';
 
 /** Units in tree order (parents before their children) with their depth. */
 function unitTree(units: Unit[]): { unit: Unit; depth: number }[] {
@@ -92,6 +93,7 @@ export default function FacilityPage({ id }: { id: string }) {
             {f.capacity ? ` · capacity ${num(f.capacity)}` : ''}
             {f.location ? ` · ${f.location.latitude.toFixed(3)}, ${f.location.longitude.toFixed(3)}` : ''}
           </Text>
+          <FacilitySettingsLink facilityId={f.id} />
         </div>
         {canRun && (
           <Group>

@@ -10,6 +10,7 @@ import { Name, NameBadges } from '../components/Name';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
+import { WhoReadLink } from '../features/admin/AdminLinks';
 import { birthText } from '../features/persons/persons.api';
 
 export default function PersonPage({ id }: { id: string }) {
@@ -56,6 +57,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
         <Text size="sm">
           Opened for <b>{purposeLabel(purpose)}</b>; this read is recorded in the audit log.
         </Text>
+        <WhoReadLink personId={id} />
       </MAlert>
       <Group justify="space-between" align="flex-start">
         <div>
