@@ -15,7 +15,10 @@ import { uploadWatchlist, WATCHLIST_MAX_BYTES, type ImportResult, type ListForma
 
 const CHANGE_COLOR = { added: 'red', removed: 'teal', changed: 'orange' } as const;
 const CHANGES_PAGE = 100;
-const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+const MiB = 1024 * 1024;
+const mb = (bytes: number) => num(Math.round((bytes / MiB) * 10) / 10);
+/** A file's size as people read it: KB under a megabyte, MB with one decimal above. */
+const sizeText = (bytes: number) => (bytes < MiB ? `${num(Math.max(1, Math.ceil(bytes / 1024)))} KB` : `${mb(bytes)} MB`);
 
 /**
  * Watchlist releases (screening.read): every imported version per list with its counts and what it changed against
@@ -242,7 +245,7 @@ function ImportPanel({ onImported }: { onImported: (r: ImportResult) => void }) 
         </Group>
         {main && (
           <Text size="xs" c={tooLarge ? 'red' : 'dimmed'} data-testid="import-size">
-            {tooLarge ? t('watchlists.tooLarge', { size: mb(size), mb: mb(WATCHLIST_MAX_BYTES) }) : t('watchlists.size', { size: mb(size) })}
+            {tooLarge ? t('watchlists.tooLarge', { size: sizeText(size), mb: mb(WATCHLIST_MAX_BYTES) }) : t('watchlists.size', { size: sizeText(size) })}
           </Text>
         )}
         {progress !== null && (
