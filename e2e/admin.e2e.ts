@@ -68,7 +68,10 @@ describe('administration screens', () => {
       for (const h of lacks) expect(hrefs, `${user} ${h}`).not.toContain(h);
       if (user === 'commander') {
         await page.goto(`${server.url}/users`);
-        await page.getByText(/not available to your role/i).first().waitFor();
+        await page
+          .getByText(/not available to your role/i)
+          .first()
+          .waitFor();
       }
       expect(errors).toEqual([]);
       await context.close();
@@ -139,9 +142,9 @@ describe('administration screens', () => {
     // the newest release's changes open after its import: one added, one removed
     const changes = page.getByTestId('version-changes');
     await changes.waitFor();
-    await expect.poll(() => changes.getByTestId('change-row').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/Added.*QDi\.73.*WALID/), expect.stringMatching(/Removed.*QDi\.72.*NABIL/)]),
-    );
+    await expect
+      .poll(() => changes.getByTestId('change-row').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringMatching(/Added.*QDi\.73.*WALID/), expect.stringMatching(/Removed.*QDi\.72.*NABIL/)]));
 
     await upload('un-2026-01.xml');
     const refusal = page.getByTestId('import-refusal');

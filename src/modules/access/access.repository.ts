@@ -121,3 +121,7 @@ export async function revokeAllSessions(db: Db, userId: string, now: Date): Prom
     .returning({ id: sessions.id });
   return rows.length;
 }
+
+export async function setLocale(db: Db, userId: string, locale: string): Promise<void> {
+  await db.update(users).set({ locale }).where(eq(users.id, userId));
+}

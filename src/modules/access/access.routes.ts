@@ -18,6 +18,7 @@ import {
   UserResponse,
   UsersQuery,
 } from './access.dto';
+import { PreferencesBody, PreferencesResponse } from './access.dto';
 
 export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -75,8 +76,23 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
         purpose: actor.purpose,
         mustChangePassword: actor.mustChangePassword === true,
         permissions: permissionsOf(actor.role),
+        locale: await services.access.localeOf(actor),
       };
     },
+  );
+
+  r.patch(
+    '/auth/me/preferences',
+    {
+      config: { beforePasswordChange: true },
+      schema: {
+        body: PreferencesBody,
+        tags: ['auth'],
+        summary: 'Keep your own interface language (en, ar) on your account; /auth/me returns it',
+        response: { 200: PreferencesResponse },
+      },
+    },
+    async (request) => services.access.setPreferences(actorOf(request), request.body),
   );
 
   r.post(
