@@ -138,7 +138,7 @@ export default function AuditPage() {
             <TextInput label={t('audit.subjectType')} placeholder="person" w={120} {...field('subjectType')} data-testid="audit-subject-type" />
             <TextInput label={t('audit.subjectId')} placeholder={t('audit.subjectIdHint')} w={300} {...field('subjectId')} data-testid="audit-subject-id" />
             <TextInput label={t('audit.actor')} placeholder={t('audit.actorHint')} w={160} {...field('actorUsername')} data-testid="audit-actor" />
-            <TextInput label={t('audit.action')} placeholder="person.*" w={160} {...field('action')} data-testid="audit-action" />
+            <TextInput label={t('audit.action')} placeholder={t('audit.actionHint')} w={240} {...field('action')} data-testid="audit-action" />
             <TextInput type="datetime-local" label={t('audit.from')} w={200} {...field('from')} data-testid="audit-from" />
             <TextInput type="datetime-local" label={t('audit.to')} w={200} {...field('to')} data-testid="audit-to" />
             <Button type="submit" disabled={Boolean(badTime)} data-testid="audit-apply">
