@@ -119,6 +119,10 @@ describe.each(await targets())('user administration on %s', (target) => {
       mustChangePassword: false,
     });
     expect(inside.statusCode, inside.body).toBe(201);
+    // it lists and counts only the accounts inside its scope (itself and the officers of A; not mover, of A and B)
+    const listed = await call(scopedToken, 'GET', '/users');
+    expect((listed.json() as { username: string }[]).map((u) => u.username)).toEqual(['inside-one', 'site-admin', 'steady']);
+    expect(listed.headers['x-total-count']).toBe('3');
     const out = await call(scopedToken, 'PATCH', `/users/${inside.json().id}`, { facilityIds: [facilityB] });
     expect(out.json().error.code).toBe('access.scope_too_wide');
     // and an account reaching past its scope is not its to touch

@@ -64,6 +64,11 @@ export interface UserFilter {
   q?: string;
   role?: string;
   active?: boolean;
+  /**
+   * A scoped administrator's scope: only accounts narrowed inside it are listed (and counted), as only those are
+   * theirs to manage.
+   */
+  within?: { facilityIds: readonly string[]; nationalities: readonly string[] };
 }
 
 function userConditions(f: UserFilter): SQL | undefined {
@@ -74,6 +79,17 @@ function userConditions(f: UserFilter): SQL | undefined {
   }
   if (f.role) conditions.push(eq(users.role, f.role));
   if (f.active !== undefined) conditions.push(eq(users.active, f.active));
+  const list = (values: readonly string[]) =>
+    sql.join(
+      values.map((v) => sql`${v}`),
+      sql`, `,
+    );
+  if (f.within?.facilityIds.length) {
+    conditions.push(sql`cardinality(${users.facilityIds}) > 0 and ${users.facilityIds} <@ array[${list(f.within.facilityIds)}]::uuid[]`);
+  }
+  if (f.within?.nationalities.length) {
+    conditions.push(sql`cardinality(${users.nationalities}) > 0 and ${users.nationalities} <@ array[${list(f.within.nationalities)}]::text[]`);
+  }
   return conditions.length ? and(...conditions) : undefined;
 }
 

@@ -181,10 +181,11 @@ export class AccessService {
     return (await listUsers(this.db)).map(toView);
   }
 
-  /** A page of the accounts matching the filter (by username) and how many match in all. */
+  /** A page of the accounts matching the filter (by username) and how many match in all; a scoped administrator's only. */
   async listUsersPage(actor: Actor, filter: UserFilter, limit: number, offset: number): Promise<{ total: number; rows: UserView[] }> {
     requirePermission(actor, 'users.manage');
-    const page = await listUsersPage(this.db, filter, limit, offset);
+    const scoped = actor.facilityIds.length > 0 || actor.nationalities.length > 0;
+    const page = await listUsersPage(this.db, scoped ? { ...filter, within: actor } : filter, limit, offset);
     return { total: page.total, rows: page.rows.map(toView) };
   }
 
