@@ -15,18 +15,19 @@ export type VersionDetail = WatchlistVersionDetailResponse;
 export type ImportResult = WatchlistImportResponse;
 export type Role = User['role'];
 
-/** The roles of the access module (access.domain ROLES; a value, so repeated here and checked against the type). */
-export const ROLES = [
-  'admin',
-  'commander',
-  'officer',
-  'registrar',
-  'screening',
-  'investigator',
-  'legal',
-  'monitor',
-  'liaison',
-] as const satisfies readonly Role[];
+/** Every role of the access module, in the menu's order: keyed by the server's type, so a role added there fails here. */
+const ROLE_ORDER: Record<Role, number> = {
+  admin: 0,
+  commander: 1,
+  officer: 2,
+  registrar: 3,
+  screening: 4,
+  investigator: 5,
+  legal: 6,
+  monitor: 7,
+  liaison: 8,
+};
+export const ROLES = (Object.keys(ROLE_ORDER) as Role[]).sort((a, b) => ROLE_ORDER[a] - ROLE_ORDER[b]);
 
 /** The server refuses a watchlist body past this (platform/http/body-policy.ts, class `list`): said before sending. */
 export const WATCHLIST_MAX_BYTES = 16 * 1024 * 1024;
