@@ -24,6 +24,8 @@ const AlertsPage = lazy(() => import('./routes/AlertsPage'));
 const MonitorPage = lazy(() => import('./routes/MonitorPage'));
 const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
 const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
+const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
+const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
 const UsersPage = lazy(() => import('./routes/UsersPage'));
 const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
@@ -51,6 +53,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/screening', needs: ['screening.read'], render: () => <ScreeningPage /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
   { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
+  { pattern: '/guards', needs: ['guards.read'], render: () => <GuardsPage /> },
+  { pattern: '/guards/gate', needs: ['guards.read', 'guards.attendance'], render: () => <GateCheckInPage /> },
   { pattern: '/facilities/:id/settings', needs: ['facilities.read'], render: (p) => <FacilitySettingsPage id={p.id!} /> },
   { pattern: '/users', needs: ['users.manage'], render: () => <UsersPage /> },
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },

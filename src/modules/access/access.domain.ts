@@ -24,6 +24,10 @@ export const PERMISSIONS = {
   'alerts.manage': ['admin', 'commander', 'officer'],
   // A facility's alert thresholds: a guard on duty must not be able to quieten the alarms about their own block.
   'alerts.configure': ['admin', 'commander'],
+  // The guard force (staff registry, posts, rosters, governance ratio): only the roles that manage it.
+  'guards.read': ['admin', 'commander', 'officer'],
+  'guards.manage': ['admin', 'commander'],
+  'guards.attendance': ['admin', 'commander', 'officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

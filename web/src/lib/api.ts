@@ -137,7 +137,10 @@ export type Permission =
   | 'rollcall.run'
   | 'alerts.read'
   | 'alerts.manage'
-  | 'alerts.configure';
+  | 'alerts.configure'
+  | 'guards.read'
+  | 'guards.manage'
+  | 'guards.attendance';
 
 export interface Me {
   userId: string;
