@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,6 +199,14 @@ describe('administration screens', () => {
     const page1 = await apiAs<unknown[]>(page, `/audit?subjectType=person&subjectId=${id}`);
     expect(await page.getByTestId('audit-count').textContent()).toMatch(new RegExp(`of ${page1.length}$`));
     await shot(page, 'admin-audit-record');
+    // the CSV holds every entry of the filter, with the purpose
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\r\n');
+    expect(csv[0]).toBe('seq,at,actor,role,action,subject_type,subject_id,purpose,details,redacted');
+    expect(csv).toHaveLength(page1.length + 1);
+    expect(csv.some((line) => line.includes(',person.read,') && line.includes('family_tracing'))).toBe(true);
     // a monitor reads the audit without person ids: the record's reads are not findable by its id
     const monitor = await newPage(browser);
     await login(monitor.page, server.url, 'monitor');
