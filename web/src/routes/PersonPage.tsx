@@ -11,6 +11,7 @@ import { Name, NameBadges } from '../components/Name';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
+import { WhoReadLink } from '../features/admin/AdminLinks';
 import {
   birthText,
   DOCUMENT_LABEL,
@@ -68,6 +69,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
         <Text size="sm">
           <Trans t={t} i18nKey="openedFor" values={{ purpose: purposeLabel(purpose) }} components={{ b: <b /> }} />
         </Text>
+        <WhoReadLink personId={id} />
       </MAlert>
       <Group justify="space-between" align="flex-start">
         <div>
