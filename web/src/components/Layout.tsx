@@ -9,6 +9,7 @@ import { useFacilityNames, useHealth } from '../lib/queries';
 import { dateTime, roleLabel } from '../lib/format';
 import { LiveAlertsContext, useAlertStream, useOpenAlertCount } from '../features/alerts/alerts.queries';
 import type { Alert } from '../lib/api';
+import { LanguageSwitch } from '../i18n/LanguageSwitch';
 
 interface NavItem {
   to: string;
@@ -93,6 +94,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 {scope || 'All facilities and nationalities'}
               </Text>
             </Stack>
+            <LanguageSwitch />
             <Button variant="default" size="xs" onClick={logout}>
               Sign out
             </Button>
