@@ -37,7 +37,8 @@ for (const target of await targets()) {
     afterAll(async () => app?.close());
 
     const get = (url: string, token: string) => app.http.inject({ method: 'GET', url: `/api/v1${url}`, headers: auth(token) });
-    const post = (url: string, token: string, payload: unknown) => app.http.inject({ method: 'POST', url: `/api/v1${url}`, headers: auth(token), payload: payload as object });
+    const post = (url: string, token: string, payload: unknown) =>
+      app.http.inject({ method: 'POST', url: `/api/v1${url}`, headers: auth(token), payload: payload as object });
     const timeline = async (id: string) => (await app.services.custody.personEvents(adminActor, id)).length;
 
     describe('the events allowed now', () => {
@@ -62,10 +63,7 @@ for (const target of await targets()) {
         expect(moved.statusCode, moved.body).toBe(201);
         const esc = await post(`/persons/${held}/events`, officer, { type: 'ESCAPED' });
         expect(esc.statusCode, esc.body).toBe(201);
-        expect((await get(`/persons/${held}/events/allowed`, officer)).json().events.map((e: { type: string }) => e.type)).toEqual([
-          'RECAPTURED',
-          'DECEASED',
-        ]);
+        expect((await get(`/persons/${held}/events/allowed`, officer)).json().events.map((e: { type: string }) => e.type)).toEqual(['RECAPTURED', 'DECEASED']);
         // The read of the record's custody state is audited.
         const audit = await app.services.audit.list(adminActor, { subjectType: 'person', subjectId: held, limit: 20 });
         expect(audit.some((e) => e.action === 'person.read_allowed_events')).toBe(true);
@@ -119,14 +117,21 @@ for (const target of await targets()) {
         expect(added.statusCode, added.body).toBe(201);
         const link = added.json().relations[0];
         expect(link).toMatchObject({ kind: 'mother_of', personId: child, name: 'Khalid', inScope: true, reason: 'family book seen' });
-        expect((await get(`/persons/${child}`, registrar)).json().relations).toEqual([expect.objectContaining({ id: link.id, kind: 'child_of', personId: mother })]);
+        expect((await get(`/persons/${child}`, registrar)).json().relations).toEqual([
+          expect.objectContaining({ id: link.id, kind: 'child_of', personId: mother }),
+        ]);
 
         // Ended from the child's side: the link is the same.
         const ended = await post(`/persons/${child}/relations/${link.id}/end`, registrar, { reason: 'recorded on the wrong child' });
         expect(ended.statusCode, ended.body).toBe(200);
         expect(ended.json().relations).toEqual([]);
         expect(ended.json().endedRelations).toEqual([
-          expect.objectContaining({ id: link.id, kind: 'child_of', personId: mother, ended: expect.objectContaining({ reason: 'recorded on the wrong child' }) }),
+          expect.objectContaining({
+            id: link.id,
+            kind: 'child_of',
+            personId: mother,
+            ended: expect.objectContaining({ reason: 'recorded on the wrong child' }),
+          }),
         ]);
         const motherView = (await get(`/persons/${mother}`, admin)).json();
         expect(motherView.relations).toEqual([]);

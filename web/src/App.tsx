@@ -21,6 +21,8 @@ const RollcallPage = lazy(() => import('./routes/RollcallPage'));
 const AlertsPage = lazy(() => import('./routes/AlertsPage'));
 const MonitorPage = lazy(() => import('./routes/MonitorPage'));
 const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
+const DuplicatesPage = lazy(() => import('./routes/DuplicatesPage'));
+const DuplicateCasePage = lazy(() => import('./routes/DuplicateCasePage'));
 
 interface RouteDef {
   pattern: string;
@@ -42,6 +44,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/rollcalls/:id', needs: ['rollcall.run'], render: (p) => <RollcallPage id={p.id!} /> },
   { pattern: '/alerts', needs: ['alerts.read'], render: () => <AlertsPage /> },
   { pattern: '/screening', needs: ['screening.read'], render: () => <ScreeningPage /> },
+  { pattern: '/duplicates', needs: ['biometrics.read', 'persons.read'], render: () => <DuplicatesPage /> },
+  { pattern: '/duplicates/:id', needs: ['biometrics.read', 'persons.read'], render: (p) => <DuplicateCasePage id={p.id!} /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
 ];
 

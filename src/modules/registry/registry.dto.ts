@@ -229,9 +229,7 @@ export const PersonResponse = z.object({
    */
   relations: z.array(RelationView),
   /** Links that were ended (never deleted): who ended them, when and why; shown like `relations`. */
-  endedRelations: z.array(
-    RelationView.extend({ ended: z.object({ at: instant, by: z.string().nullable(), reason: z.string().nullable() }) }),
-  ),
+  endedRelations: z.array(RelationView.extend({ ended: z.object({ at: instant, by: z.string().nullable(), reason: z.string().nullable() }) })),
   placement: PlacementResponse.nullable(),
   notes: z.string().nullable(),
   version: count,

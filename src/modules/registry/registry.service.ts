@@ -274,7 +274,15 @@ export class RegistryService {
       for (const doc of input.documents ?? []) rows.documents.push(this.documentRow(id, doc, now));
       for (const rel of input.relations ?? []) {
         relatedIds.add(rel.personId);
-        rows.relations.push({ id: this.ids.next(), personId: rel.personId, relatedPersonId: id, kind: rel.kind, createdAt: now, reason: rel.reason ?? null, createdBy: actor.username });
+        rows.relations.push({
+          id: this.ids.next(),
+          personId: rel.personId,
+          relatedPersonId: id,
+          kind: rel.kind,
+          createdAt: now,
+          reason: rel.reason ?? null,
+          createdBy: actor.username,
+        });
       }
     }
     await this.outbox.transaction(async (tx) => {
@@ -437,9 +445,7 @@ export class RegistryService {
       householdId: p.householdId,
       registeredFacilityId: p.registeredFacilityId,
       relations: a.relations.filter((r) => !r.endedAt).map(relationView),
-      endedRelations: a.relations
-        .filter((r) => r.endedAt)
-        .map((r) => ({ ...relationView(r), ended: { at: r.endedAt!, by: r.endedBy, reason: r.endReason } })),
+      endedRelations: a.relations.filter((r) => r.endedAt).map((r) => ({ ...relationView(r), ended: { at: r.endedAt!, by: r.endedBy, reason: r.endReason } })),
       placement,
       notes: p.notes,
       version: p.version,
@@ -734,7 +740,10 @@ export class RegistryService {
       const other = row.personId === personId ? row.relatedPersonId : row.personId;
       await this.loadInScope(tx, actor, other);
       if (row.endedAt) {
-        throw new ConflictError('registry.relation_ended', `This relation was already ended on ${row.endedAt.toISOString().slice(0, 10)} by ${row.endedBy ?? 'someone'}`);
+        throw new ConflictError(
+          'registry.relation_ended',
+          `This relation was already ended on ${row.endedAt.toISOString().slice(0, 10)} by ${row.endedBy ?? 'someone'}`,
+        );
       }
       const at = this.clock.now();
       await endRelationRow(tx, relationId, { endedAt: at, endedBy: actor.username, endReason: reason });

@@ -26,6 +26,7 @@ const NAV: NavItem[] = [
   { to: '/rollcalls', label: 'Roll call', needs: 'rollcall.run', description: 'Count a block' },
   { to: '/alerts', label: 'Alerts', needs: 'alerts.read', description: 'Live inbox' },
   { to: '/screening', label: 'Screening', needs: 'screening.read', description: 'Watchlist review' },
+  { to: '/duplicates', label: 'Duplicates', needs: 'biometrics.read', description: 'Same person twice?' },
   { to: '/monitor', label: 'Monitor', needs: 'ledger.verify', description: 'Ledger and counts' },
 ];
 

@@ -11,6 +11,8 @@ import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
 import { birthText } from '../features/persons/persons.api';
+import { RecordEventPanel } from '../features/records/RecordEventPanel';
+import { FamilyPanel } from '../features/records/FamilyPanel';
 
 export default function PersonPage({ id }: { id: string }) {
   const { search, navigate } = useRouter();
@@ -237,10 +239,16 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                 </Table>
               )}
             </Paper>
+            {session.can('persons.write') && <FamilyPanel person={p} purpose={purpose} householdLabel={household.data?.label ?? null} />}
           </Stack>
         </Grid.Col>
 
         <Grid.Col span={{ base: 12, md: 6 }}>
+          {session.can('custody.append') && (
+            <div style={{ marginBlockEnd: 'var(--mantine-spacing-md)' }}>
+              <RecordEventPanel personId={id} purpose={purpose} />
+            </div>
+          )}
           <Paper withBorder p="sm" radius="md">
             <Group justify="space-between" mb="xs">
               <Title order={2} size="h4">
