@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Table, Text, useMatches } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { apiPage } from '../lib/api';
 import { dateTime, num } from '../lib/format';
@@ -24,6 +24,8 @@ export default function DuplicatesPage() {
     queryFn: () => apiPage<DuplicateCase>(`/biometrics/duplicates?${tab === 'all' ? '' : `status=${tab}&`}limit=${PAGE}&offset=${page * PAGE}`),
     placeholderData: keepPreviousData,
   });
+  // Four tabs do not fit side by side on a phone: one under the other there.
+  const orientation = useMatches<'vertical' | 'horizontal'>({ base: 'vertical', sm: 'horizontal' });
   const rows = queue.data?.rows ?? [];
   const total = queue.data?.total ?? 0;
   return (
@@ -36,6 +38,8 @@ export default function DuplicatesPage() {
           setPage(0);
         }}
         data={QUEUE_TABS.map((v) => ({ value: v, label: t(`tab.${v}`) }))}
+        orientation={orientation}
+        fullWidth
         w={{ base: '100%', sm: 560 }}
         aria-label={t('tabLabel')}
         data-testid="duplicates-tabs"

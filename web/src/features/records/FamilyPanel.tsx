@@ -376,6 +376,7 @@ function ChangeHousehold({ person, householdLabel, onSaved }: { person: Person; 
           }}
           current={person.householdId ? { id: person.householdId, label: householdLabel } : null}
           error={errors.household}
+          vertical
         />
         {!unchanged && (
           <>
