@@ -289,7 +289,10 @@ function DecideForm({ theCase: c, names }: { theCase: DuplicateCase; names: Reco
             label={t('reason')}
             placeholder={t('reasonPlaceholder')}
             value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
+            onChange={(e) => {
+              setReason(e.currentTarget.value);
+              setErrors((e) => ({ ...e, reason: '' }));
+            }}
             maxLength={2000}
             withAsterisk
             error={errors.reason}

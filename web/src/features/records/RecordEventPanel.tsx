@@ -29,6 +29,7 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
   const facilities = useFacilities();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [missing, setMissing] = useState<string[]>([]);
+  // (a time not written as yyyy-mm-dd hh:mm is 'missing' too: said on its field)
   const [done, setDone] = useState<string | null>(null);
 
   const state = allowed.data;
@@ -67,7 +68,7 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
         unitId: needs('unitId') ? (draft.unitId ?? undefined) : undefined,
         reason: draft.reason.trim() || undefined,
         authority: draft.authority.trim() || undefined,
-        occurredAt: localToIso(draft.occurredAt),
+        occurredAt: localToIso(draft.occurredAt) ?? undefined,
       }),
     onSuccess: async () => {
       setDone(draft.type);
@@ -85,6 +86,7 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
       if (f === 'reason') return !draft.reason.trim();
       return false;
     });
+    if (localToIso(draft.occurredAt) === null) lacking.push('occurredAt');
     setMissing(lacking);
     if (lacking.length) return;
     setDone(null);
@@ -198,11 +200,14 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
                 )}
                 {form && needs('occurredAt') && (
                   <TextInput
-                    type="datetime-local"
                     label={t('event.occurredAt')}
                     description={t('event.occurredAtHelp')}
+                    placeholder="yyyy-mm-dd hh:mm"
+                    autoComplete="off"
+                    maxLength={16}
                     value={draft.occurredAt}
                     onChange={(e) => set({ occurredAt: e.currentTarget.value })}
+                    error={missing.includes('occurredAt') ? t('event.missing.occurredAt') : undefined}
                     data-testid="event-occurred"
                   />
                 )}

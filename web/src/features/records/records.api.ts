@@ -45,9 +45,20 @@ export function changeHousehold(personId: string, body: Pick<UpdatePersonRequest
   return api<Person>(`/persons/${personId}`, { method: 'PATCH', body });
 }
 
-/** A `datetime-local` value (the browser's local time) as the instant the API expects, or undefined when empty. */
-export function localToIso(value: string): string | undefined {
-  if (!value) return undefined;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/;
+
+/**
+ * A time typed as `yyyy-mm-dd hh:mm` in the browser's local time (ISO order, whatever the browser's locale: a native
+ * picker would show mm/dd in an American browser) as the instant the API expects; undefined when empty, null when it
+ * is not such a time.
+ */
+export function localToIso(value: string): string | undefined | null {
+  const v = value.trim();
+  if (!v) return undefined;
+  const m = LOCAL_TIME.exec(v);
+  if (!m) return null;
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
+  const date = new Date(y, mo - 1, d, h, mi);
+  if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d || date.getHours() !== h || date.getMinutes() !== mi) return null;
+  return date.toISOString();
 }
