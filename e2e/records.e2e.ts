@@ -73,7 +73,7 @@ async function choose(page: Page, testId: string, option: string): Promise<void>
 async function noSidewaysScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => {
     const main = document.querySelector('main')!;
-    const right = Math.max(...[...main.querySelectorAll('*')].map((e) => e.getBoundingClientRect().right));
+    const right = Math.max(...Array.from(main.querySelectorAll('*'), (e) => e.getBoundingClientRect().right));
     return Math.max(main.scrollWidth - main.clientWidth, right - document.documentElement.clientWidth);
   });
   expect(overflow).toBeLessThanOrEqual(0);

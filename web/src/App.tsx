@@ -8,6 +8,8 @@ import { Layout } from './components/Layout';
 import { LoginPage } from './routes/LoginPage';
 import { ChangePasswordPage } from './routes/ChangePasswordPage';
 import { Forbidden, NotFound } from './components/Problems';
+import { useTranslation } from 'react-i18next';
+import { useAccountLanguage } from './i18n/LanguageSwitch';
 
 const OverviewPage = lazy(() => import('./routes/OverviewPage'));
 const FacilitiesPage = lazy(() => import('./routes/FacilitiesPage'));
@@ -23,6 +25,7 @@ const MonitorPage = lazy(() => import('./routes/MonitorPage'));
 const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
 const DuplicatesPage = lazy(() => import('./routes/DuplicatesPage'));
 const DuplicateCasePage = lazy(() => import('./routes/DuplicateCasePage'));
+const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
 
 interface RouteDef {
   pattern: string;
@@ -47,6 +50,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/duplicates', needs: ['biometrics.read', 'persons.read'], render: () => <DuplicatesPage /> },
   { pattern: '/duplicates/:id', needs: ['biometrics.read', 'persons.read'], render: (p) => <DuplicateCasePage id={p.id!} /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
+  { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
 ];
 
 /** The first screen a role lands on. */
@@ -73,6 +77,8 @@ function Routed() {
 }
 
 export function App() {
+  // Subscribed to the language: a switch renders the whole app again in the new language.
+  const { t } = useTranslation('common');
   const qc = useQueryClient();
   const { path, navigate } = useRouter();
   const me = useQuery({
@@ -100,11 +106,13 @@ export function App() {
     });
   }, [qc]);
 
+  useAccountLanguage(me.data?.locale);
+
   const unauthenticated = me.data === null;
   if (me.isPending) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t('loading')} />
       </Center>
     );
   }
@@ -140,7 +148,7 @@ export function App() {
         <Suspense
           fallback={
             <Center h={300}>
-              <Loader aria-label="Loading" />
+              <Loader aria-label={t('loading')} />
             </Center>
           }
         >

@@ -1,8 +1,9 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Badge, Button, Group, Paper, Radio, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Image, Paper, Radio, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { api, type Household, type Person } from '../lib/api';
+import type { PhotoBatchResponse } from '../../../src/modules/biometrics/biometrics.dto';
 import { dateTime, num } from '../lib/format';
 import { useSession } from '../lib/session';
 import { useFacilityNames } from '../lib/queries';
@@ -34,6 +35,18 @@ export default function DuplicateCasePage({ id }: { id: string }) {
   });
   const left = usePerson(c?.existingPersonId);
   const right = usePerson(c?.newPersonId);
+  // Both portraits in one audited read; a record without a photo is simply absent from the answer.
+  const photos = useQuery({
+    queryKey: ['photos', 'pair', c?.existingPersonId, c?.newPersonId],
+    queryFn: () =>
+      api<PhotoBatchResponse>('/persons/photos', {
+        method: 'POST',
+        body: { personIds: [c!.existingPersonId, c!.newPersonId], size: 'full' },
+        purpose: REVIEW_PURPOSE,
+      }),
+    enabled: !!c && session.can('persons.read'),
+  });
+  const photoOf = (pid: string) => photos.data?.photos.find((ph) => ph.personId === pid)?.dataUrl ?? null;
 
   if (theCase.error) return <ErrorNote error={theCase.error} what={t('theCase')} />;
   if (!c) return <Text>{t('loading')}</Text>;
@@ -95,7 +108,11 @@ export default function DuplicateCasePage({ id }: { id: string }) {
         </Text>
       </Paper>
 
-      <SideBySide left={left} right={right} />
+      <SideBySide
+        left={left}
+        right={right}
+        photos={c ? { left: photoOf(c.existingPersonId), right: photoOf(c.newPersonId), loaded: photos.isSuccess } : undefined}
+      />
 
       {c.decision ? (
         <Paper withBorder p="sm" radius="md" data-testid="case-decision">
@@ -141,13 +158,33 @@ const nameOf = (p: Person | undefined): string | null => (p ? ((p.names.find((n)
 
 type PersonQuery = ReturnType<typeof usePerson>;
 
-function SideBySide({ left, right }: { left: PersonQuery; right: PersonQuery }) {
+function SideBySide({
+  left,
+  right,
+  photos,
+}: {
+  left: PersonQuery;
+  right: PersonQuery;
+  photos?: { left: string | null; right: string | null; loaded: boolean };
+}) {
   const { t } = useTranslation('duplicates');
   const facilities = useFacilityNames();
   const hhLeft = useHousehold(left.data?.householdId);
   const hhRight = useHousehold(right.data?.householdId);
   const fac = (fid: string | null | undefined) => (fid ? (facilities.get(fid)?.name ?? fid.slice(0, 8)) : '–');
   const rows: { label: string; of: (p: Person, hh: Household | undefined) => ReactNode }[] = [
+    {
+      label: t('row.photo'),
+      of: (p) => {
+        const src = p.id === left.data?.id ? photos?.left : photos?.right;
+        if (src) return <Image src={src} alt={t('photoAlt')} w={120} maw="100%" radius="sm" data-testid="case-photo" />;
+        return (
+          <Text size="sm" c="dimmed">
+            {photos?.loaded ? t('noPhoto') : '…'}
+          </Text>
+        );
+      },
+    },
     {
       label: t('row.names'),
       of: (p) => (

@@ -202,7 +202,7 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
                   <TextInput
                     label={t('event.occurredAt')}
                     description={t('event.occurredAtHelp')}
-                    placeholder="yyyy-mm-dd hh:mm"
+                    placeholder={t('event.timePlaceholder')}
                     autoComplete="off"
                     maxLength={16}
                     value={draft.occurredAt}
