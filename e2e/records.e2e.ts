@@ -267,3 +267,33 @@ describe('family and household', () => {
     await context.close();
   });
 });
+
+describe('in Arabic', () => {
+  it('the case page and the person page speak Arabic, right to left, and fit 390x844', async () => {
+    const { context, page, errors } = await newPage(browser, { width: 390, height: 844 });
+    await login(page, server.url, 'registrar');
+    await page.getByTestId('language').first().click();
+    await page.getByRole('option', { name: 'العربية' }).click();
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    try {
+      await page.goto(`${server.url}/duplicates/${caseId}`);
+      await page.getByTestId('case-decision').getByText('القرار').waitFor();
+      await expect(page.getByTestId('case-status').textContent()).resolves.toBe('شخصان مختلفان');
+      await noSidewaysScroll(page);
+      await page.goto(`${server.url}/persons/${ids.mother}?purpose=registration`);
+      await page.getByTestId('family-panel').getByText('الروابط العائلية والأسرة').waitFor();
+      await page.getByTestId('record-event').getByText('تسجيل حدث').waitFor();
+      await page.getByTestId('family-ended').getByText(/أنهاها registrar/).waitFor();
+      await settled(page);
+      await shot(page, '76-person-panels-ar-390', true);
+      await noSidewaysScroll(page);
+      expect(errors).toEqual([]);
+    } finally {
+      // The language is kept on the account: back to English for whoever signs in next.
+      await page.getByTestId('language').first().click();
+      await page.getByRole('option', { name: 'English' }).click();
+      await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+      await context.close();
+    }
+  });
+});
