@@ -26,6 +26,8 @@ const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
 const DuplicatesPage = lazy(() => import('./routes/DuplicatesPage'));
 const DuplicateCasePage = lazy(() => import('./routes/DuplicateCasePage'));
 const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
+const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
+const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
 
 interface RouteDef {
   pattern: string;
@@ -51,6 +53,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/duplicates/:id', needs: ['biometrics.read', 'persons.read'], render: (p) => <DuplicateCasePage id={p.id!} /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
   { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
+  { pattern: '/guards', needs: ['guards.read'], render: () => <GuardsPage /> },
+  { pattern: '/guards/gate', needs: ['guards.read', 'guards.attendance'], render: () => <GateCheckInPage /> },
 ];
 
 /** The first screen a role lands on. */
