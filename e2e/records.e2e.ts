@@ -283,7 +283,10 @@ describe('in Arabic', () => {
       await page.goto(`${server.url}/persons/${ids.mother}?purpose=registration`);
       await page.getByTestId('family-panel').getByText('الروابط العائلية والأسرة').waitFor();
       await page.getByTestId('record-event').getByText('تسجيل حدث').waitFor();
-      await page.getByTestId('family-ended').getByText(/أنهاها registrar/).waitFor();
+      await page
+        .getByTestId('family-ended')
+        .getByText(/أنهاها registrar/)
+        .waitFor();
       await settled(page);
       await shot(page, '76-person-panels-ar-390', true);
       await noSidewaysScroll(page);
