@@ -60,10 +60,13 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/persons/{id}/documents': PERSONS_WRITE,
   'POST /api/v1/persons/{id}/nationalities': PERSONS_WRITE,
   'POST /api/v1/persons/{id}/relations': PERSONS_WRITE,
+  'POST /api/v1/persons/{id}/relations/{relationId}/end': PERSONS_WRITE,
   'POST /api/v1/households': PERSONS_WRITE,
   'GET /api/v1/households/{id}': PERSONS_READ,
   'POST /api/v1/persons/{id}/events': CUSTODY_MOVE,
   'GET /api/v1/persons/{id}/events': CUSTODY_READ,
+  // what the caller may record now: custody.append, so a registrar too (offered the admission only)
+  'GET /api/v1/persons/{id}/events/allowed': 'admin commander officer registrar',
   'POST /api/v1/events/batch': CUSTODY_MOVE,
   'GET /api/v1/ledger/verify': 'admin commander investigator monitor',
   'GET /api/v1/reports/status': REPORTS,
@@ -177,6 +180,7 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       id: segment === 'screen' ? person : (ids[segment] ?? (segment === 'alerts' ? alertIn[side] : segment === 'households' ? w.household : rng.uuid())),
       position: '2',
       templateId: rng.uuid(),
+      relationId: rng.uuid(),
     };
     const known = { persons: [person], facilities: [facility], units: [unit], households: [w.household] };
     const query = op.parameters
@@ -203,6 +207,7 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       'POST /api/v1/persons/{id}/documents': { type: 'camp_card', number: `MX-${suffix}` },
       'POST /api/v1/persons/{id}/nationalities': { country: side === 'A' ? 'FRA' : 'IRQ' },
       'POST /api/v1/persons/{id}/relations': { kind: 'sibling_of', personId: w.persons.a1 },
+      'POST /api/v1/persons/{id}/relations/{relationId}/end': { reason: 'matrix check' },
       'POST /api/v1/households': { label: `Matrix ${suffix}`, facilityId: facility },
       'POST /api/v1/persons/{id}/events': { type: 'MOVED', facilityId: facility, unitId: unit },
       'POST /api/v1/events/batch': { events: [{ personId: person, type: 'MOVED', facilityId: facility, unitId: unit }] },

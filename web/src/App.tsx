@@ -23,6 +23,8 @@ const RollcallPage = lazy(() => import('./routes/RollcallPage'));
 const AlertsPage = lazy(() => import('./routes/AlertsPage'));
 const MonitorPage = lazy(() => import('./routes/MonitorPage'));
 const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
+const DuplicatesPage = lazy(() => import('./routes/DuplicatesPage'));
+const DuplicateCasePage = lazy(() => import('./routes/DuplicateCasePage'));
 const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
 const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
 const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
@@ -51,6 +53,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/rollcalls/:id', needs: ['rollcall.run'], render: (p) => <RollcallPage id={p.id!} /> },
   { pattern: '/alerts', needs: ['alerts.read'], render: () => <AlertsPage /> },
   { pattern: '/screening', needs: ['screening.read'], render: () => <ScreeningPage /> },
+  { pattern: '/duplicates', needs: ['biometrics.read', 'persons.read'], render: () => <DuplicatesPage /> },
+  { pattern: '/duplicates/:id', needs: ['biometrics.read', 'persons.read'], render: (p) => <DuplicateCasePage id={p.id!} /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
   { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
   { pattern: '/guards', needs: ['guards.read'], render: () => <GuardsPage /> },

@@ -10,6 +10,7 @@ export type NameRow = typeof personNames.$inferSelect;
 export type NationalityRow = typeof personNationalities.$inferSelect;
 export type DocumentRow = typeof identityDocuments.$inferSelect;
 export type RelationRow = typeof personRelations.$inferSelect;
+export type NewRelationRow = typeof personRelations.$inferInsert;
 export type HouseholdRow = typeof households.$inferSelect;
 
 export interface PersonAggregate {
@@ -25,7 +26,7 @@ export interface PersonRowsToInsert {
   names: NameRow[];
   nationalities: NationalityRow[];
   documents: DocumentRow[];
-  relations: RelationRow[];
+  relations: NewRelationRow[];
 }
 
 async function insertChunked<T>(rows: T[], size: number, run: (chunk: T[]) => Promise<unknown>): Promise<void> {
@@ -113,8 +114,21 @@ export async function insertDocument(tx: Db, row: DocumentRow): Promise<void> {
   await tx.insert(identityDocuments).values(row);
 }
 
-export async function insertRelation(tx: Db, row: RelationRow): Promise<void> {
-  await tx.insert(personRelations).values(row).onConflictDoNothing();
+/** Records a link; a live link of the same kind between the same two persons is kept as it is (false). */
+export async function insertRelation(tx: Db, row: NewRelationRow): Promise<boolean> {
+  const inserted = await tx.insert(personRelations).values(row).onConflictDoNothing().returning({ id: personRelations.id });
+  return inserted.length > 0;
+}
+
+export async function findRelation(tx: Db, id: string, lock = false): Promise<RelationRow | undefined> {
+  const q = tx.select().from(personRelations).where(eq(personRelations.id, id));
+  const rows = lock ? await q.for('update') : await q;
+  return rows[0];
+}
+
+/** Ends a link (the row stays, with who ended it, when and why). */
+export async function endRelationRow(tx: Db, id: string, end: { endedAt: Date; endedBy: string; endReason: string }): Promise<void> {
+  await tx.update(personRelations).set(end).where(eq(personRelations.id, id));
 }
 
 export async function upsertNationality(tx: Db, row: NationalityRow): Promise<void> {

@@ -22,6 +22,8 @@ import {
   type Vulnerability,
 } from '../features/persons/persons.api';
 import { i18next } from '../i18n';
+import { RecordEventPanel } from '../features/records/RecordEventPanel';
+import { FamilyPanel } from '../features/records/FamilyPanel';
 import { PersonVerify } from '../features/verify/PersonVerify';
 
 export default function PersonPage({ id }: { id: string }) {
@@ -266,10 +268,16 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                 </Table>
               )}
             </Paper>
+            {session.can('persons.write') && <FamilyPanel person={p} purpose={purpose} householdLabel={household.data?.label ?? null} />}
           </Stack>
         </Grid.Col>
 
         <Grid.Col span={{ base: 12, md: 6 }}>
+          {session.can('custody.append') && (
+            <div style={{ marginBlockEnd: 'var(--mantine-spacing-md)' }}>
+              <RecordEventPanel personId={id} purpose={purpose} />
+            </div>
+          )}
           <Paper withBorder p="sm" radius="md">
             <Group justify="space-between" mb="xs">
               <Title order={2} size="h4">
