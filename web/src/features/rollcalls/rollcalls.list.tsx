@@ -1,6 +1,7 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ActionIcon, Badge, Button, Group, Menu, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { statusLabel } from '../../lib/format';
 import { Name } from '../../components/Name';
@@ -14,6 +15,8 @@ const EXCUSES = [
 ] as const;
 
 const ROW_H = 68;
+/** On a phone the name takes its own line above the buttons (see .rollcall-row in app.css). */
+const ROW_H_NARROW = 112;
 
 /** The expected persons, virtualised (a camp-wide list has tens of thousands), with the mark buttons when allowed. */
 export function RollcallList({
@@ -32,7 +35,10 @@ export function RollcallList({
 }) {
   const { t } = useTranslation('verify');
   const parent = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 8 });
+  const narrow = useMediaQuery('(max-width: 520px)') ?? false;
+  const rowH = narrow ? ROW_H_NARROW : ROW_H;
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => rowH, overscan: 8 });
+  useEffect(() => v.measure(), [rowH, v]);
   return (
     <div
       ref={parent}
@@ -59,22 +65,24 @@ export function RollcallList({
               data-person-id={r.personId}
               data-result={m?.result ?? ''}
               data-verified={m?.verified?.method ?? ''}
-              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${item.start}px)` }}
+              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowH, transform: `translateY(${item.start}px)` }}
             >
-              <div style={{ flex: 1, minWidth: 0 }}>
+              <div className="rollcall-row-who">
                 <Name fw={600} truncate="end" display="block">
                   {r.name ?? r.personId.slice(0, 8)}
                 </Name>
-                <Text size="xs" c="dimmed">
-                  {r.unitId ? (unitCode.get(r.unitId) ?? '') : ''}
-                  {r.statusAtOpen !== 'in_custody' ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${r.outReason})` : ''}` : ''}
-                  {m ? ` · ${m.result}${m.reason ? ` (${m.reason})` : ''}` : ''}
-                </Text>
-                {m?.verified && (
-                  <Badge size="xs" color="indigo" variant="light" data-testid="row-verified" title={m.verified.ref}>
-                    {t('rollcall.verifiedBadge', { method: t(`modality.${m.verified.method}`) })}
-                  </Badge>
-                )}
+                <Group gap={6} wrap="nowrap">
+                  <Text size="xs" c="dimmed" truncate="end">
+                    {r.unitId ? (unitCode.get(r.unitId) ?? '') : ''}
+                    {r.statusAtOpen !== 'in_custody' ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${r.outReason})` : ''}` : ''}
+                    {m ? ` · ${m.result}${m.reason ? ` (${m.reason})` : ''}` : ''}
+                  </Text>
+                  {m?.verified && (
+                    <Badge size="xs" color="indigo" variant="light" style={{ flexShrink: 0 }} data-testid="row-verified" title={m.verified.ref}>
+                      {t('rollcall.verifiedBadge', { method: t(`modality.${m.verified.method}`) })}
+                    </Badge>
+                  )}
+                </Group>
               </div>
               {onMark && (
                 <Group gap={8} wrap="nowrap">
