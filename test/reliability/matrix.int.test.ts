@@ -32,6 +32,7 @@ const AUDIT = 'admin investigator monitor';
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
   'GET /api/v1/auth/me': ALL,
+  'PATCH /api/v1/auth/me/preferences': ALL,
   'POST /api/v1/auth/password': ALL,
   'GET /api/v1/users': 'admin',
   'POST /api/v1/users': 'admin',
@@ -176,6 +177,7 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       'POST /api/v1/rollcalls/{id}/cancel': { reason: 'matrix check' },
       'POST /api/v1/alerts/{id}/acknowledge': {},
       'POST /api/v1/alerts/{id}/resolve': { note: 'matrix check' },
+      'PATCH /api/v1/auth/me/preferences': { locale: 'ar' },
       'POST /api/v1/auth/password': { currentPassword: 'not the password', newPassword: 'a new password of 2026' },
     };
     let body: string | Buffer | undefined;

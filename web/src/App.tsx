@@ -8,6 +8,8 @@ import { Layout } from './components/Layout';
 import { LoginPage } from './routes/LoginPage';
 import { ChangePasswordPage } from './routes/ChangePasswordPage';
 import { Forbidden, NotFound } from './components/Problems';
+import { useTranslation } from 'react-i18next';
+import { useAccountLanguage } from './i18n/LanguageSwitch';
 
 const OverviewPage = lazy(() => import('./routes/OverviewPage'));
 const FacilitiesPage = lazy(() => import('./routes/FacilitiesPage'));
@@ -71,6 +73,8 @@ function Routed() {
 }
 
 export function App() {
+  // Subscribed to the language: a switch renders the whole app again in the new language.
+  const { t } = useTranslation('common');
   const qc = useQueryClient();
   const { path, navigate } = useRouter();
   const me = useQuery({
@@ -98,11 +102,13 @@ export function App() {
     });
   }, [qc]);
 
+  useAccountLanguage(me.data?.locale);
+
   const unauthenticated = me.data === null;
   if (me.isPending) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t('loading')} />
       </Center>
     );
   }
@@ -138,7 +144,7 @@ export function App() {
         <Suspense
           fallback={
             <Center h={300}>
-              <Loader aria-label="Loading" />
+              <Loader aria-label={t('loading')} />
             </Center>
           }
         >

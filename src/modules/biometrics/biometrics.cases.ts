@@ -10,7 +10,9 @@ import { DuplicateCaseDecided } from './biometrics.events';
 import { decideCase, type DecisionInput, type Modality } from './biometrics.domain';
 import type { CaseResponse, PersonBiometricsResponse } from './biometrics.dto';
 import { templateView } from './biometrics.enrol';
-import { findCase, listCases, personCases, personTemplates, updateCase, type CaseRow } from './biometrics.repository';
+import { findCase, listCases, livePhoto, personCases, personFingerExceptions, personTemplates, updateCase, type CaseRow } from './biometrics.repository';
+import { fingerExceptionView } from './biometrics.fingers';
+import { photoView } from './biometrics.photos';
 
 export type CaseView = z.output<typeof CaseResponse>;
 export type PersonBiometricsView = z.output<typeof PersonBiometricsResponse>;
@@ -31,10 +33,14 @@ export class BiometricCases {
       await this.registry.loadInScope(tx, actor, personId);
       const templates = await personTemplates(tx, personId);
       const cases = await personCases(tx, personId);
+      const photo = await livePhoto(tx, personId);
+      const exceptions = await personFingerExceptions(tx, personId);
       await this.audit.record(tx, actor, { action: 'biometrics.read', subjectType: 'person', subjectId: personId });
       return {
         personId,
         templates: templates.map(templateView),
+        photo: photo ? photoView(photo) : null,
+        fingerExceptions: exceptions.map(fingerExceptionView),
         duplicateCases: cases.map(caseView),
         samePersonAs: cases
           .filter((c) => c.status === 'same_person')

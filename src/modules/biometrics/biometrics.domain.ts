@@ -145,6 +145,74 @@ export function checkImage(image: Uint8Array): void {
   }
 }
 
+// ---- record photos ---------------------------------------------------------------------------------------------------
+
+/** Sizes a record photo is kept in (JPEG, longest sides): the portrait of the record and the thumbnail of lists. */
+export const PHOTO_SIZES = {
+  full: { width: 480, height: 640, quality: 85 },
+  thumb: { width: 120, height: 160, quality: 75 },
+} as const;
+export type PhotoSize = keyof typeof PHOTO_SIZES;
+export const PHOTO_SOURCES = ['face_enrolment', 'upload'] as const;
+export type PhotoSource = (typeof PHOTO_SOURCES)[number];
+/** Model tag of a photo envelope (template-crypto.ts): not a template, never loaded into a gallery. */
+export const PHOTO_ENVELOPE_MODEL = 'custos.photo.jpeg@1';
+/** Most persons in one thumbnail request (a page of a list). */
+export const PHOTO_BATCH_MAX = 200;
+
+/** What a photo envelope is bound to: the person, the row and the size, so no envelope can be moved or swapped. */
+export function photoBinding(personId: string, photoId: string, size: PhotoSize): string {
+  return `custos.photo:${personId}:${photoId}:${size}`;
+}
+
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The portrait around a detected face, in whole pixels inside the image: 3:4 (as ID photos), twice the face box wide,
+ * the face a little above the centre, so hair and chin are in. Near an edge the rectangle is moved inwards, and
+ * shrunk (keeping 3:4) only when the image is too small for it.
+ */
+export function portraitRect(box: { x: number; y: number; width: number; height: number }, image: { width: number; height: number }): Rect {
+  const side = Math.max(box.width, box.height);
+  let width = side * 2;
+  let height = (width * 4) / 3;
+  const scale = Math.min(1, image.width / width, image.height / height);
+  width *= scale;
+  height *= scale;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2 + box.height * 0.05;
+  const left = Math.min(Math.max(0, cx - width / 2), image.width - width);
+  const top = Math.min(Math.max(0, cy - height / 2), image.height - height);
+  const l = Math.max(0, Math.round(left));
+  const t = Math.max(0, Math.round(top));
+  return {
+    left: l,
+    top: t,
+    width: Math.max(1, Math.min(image.width - l, Math.round(width))),
+    height: Math.max(1, Math.min(image.height - t, Math.round(height))),
+  };
+}
+
+// ---- missing fingers ---------------------------------------------------------------------------------------------------
+
+/**
+ * Why a finger has no print, as users of fingerprint systems record it, with the ANSI/NIST-ITL 1-2011 amputation code
+ * (Type-14 field AMP, AMPCD): `XX` amputated, `UP` unable to print. A bandaged finger is unable to print for now: `UP`
+ * too, kept apart here because it is temporary (the finger is expected to be enrolled later).
+ */
+export const FINGER_EXCEPTIONS = {
+  amputated: { ansiCode: 'XX', temporary: false },
+  unable_to_print: { ansiCode: 'UP', temporary: false },
+  bandaged: { ansiCode: 'UP', temporary: true },
+} as const;
+export type FingerExceptionKind = keyof typeof FINGER_EXCEPTIONS;
+export const FINGER_EXCEPTION_KINDS = ['amputated', 'unable_to_print', 'bandaged'] as const satisfies readonly FingerExceptionKind[];
+
 /** An officer's decision on a 1:1 verification: the score suggests, a person decides (and the decision is recorded). */
 export const VERIFICATION_DECISIONS = ['confirmed', 'not_confirmed'] as const;
 export type VerificationDecision = (typeof VERIFICATION_DECISIONS)[number];

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { count, instant } from '../../platform/dto';
-import { DUPLICATE_DECISIONS, DUPLICATE_STATUSES, MODALITIES, VERIFICATION_DECISIONS } from './biometrics.domain';
+import {
+  DUPLICATE_DECISIONS,
+  DUPLICATE_STATUSES,
+  FINGER_EXCEPTION_KINDS,
+  MODALITIES,
+  PHOTO_BATCH_MAX,
+  PHOTO_SIZES,
+  PHOTO_SOURCES,
+  VERIFICATION_DECISIONS,
+} from './biometrics.domain';
 
 export const PersonParams = z.object({ id: z.uuid() });
 export const FingerParams = z.object({ id: z.uuid(), position: z.coerce.number().int().min(1).max(10) });
@@ -88,6 +97,25 @@ export const DuplicateNoticeResponse = z.object({
   score,
 });
 
+/** A record photo's metadata (GET /persons/:id/biometrics, PUT and DELETE /persons/:id/photo); never its bytes. */
+export const PhotoResponse = z.object({
+  id: z.string(),
+  personId: z.string(),
+  /** face_enrolment (the portrait of the enrolled capture) or upload (set on its own). */
+  source: z.enum(PHOTO_SOURCES),
+  /** The face template enrolled from the same capture, if any. */
+  templateId: z.string().nullable(),
+  /** The portrait's size in pixels (GET /persons/:id/photo?size=full). */
+  width: count,
+  height: count,
+  createdAt: instant,
+  createdBy: z.string().nullable(),
+  erasedAt: instant.nullable(),
+  erasedBy: z.string().nullable(),
+  eraseReason: z.string().nullable(),
+});
+export type PhotoResponse = z.input<typeof PhotoResponse>;
+
 /** POST /persons/:id/biometrics/face and /fingerprints/:position (201). */
 export const EnrolResponse = z.object({
   template: TemplateResponse,
@@ -96,6 +124,10 @@ export const EnrolResponse = z.object({
   /** Duplicate cases opened by this enrolment: a registrar decides each; nothing is merged automatically. */
   duplicates: z.array(DuplicateNoticeResponse),
   threshold: ThresholdResponse,
+  /** Face enrolments: the record photo kept from the same capture (it replaces the previous one). Null for fingers. */
+  photo: PhotoResponse.nullable(),
+  /** Fingerprint enrolments: the missing-finger record of that position this enrolment ended, if there was one. */
+  endedFingerException: z.string().nullable(),
 });
 export type EnrolResponse = z.input<typeof EnrolResponse>;
 
@@ -160,10 +192,32 @@ export const CaseResponse = z.object({
 });
 export type CaseResponse = z.input<typeof CaseResponse>;
 
+/** A finger recorded as missing, with the ANSI/NIST-ITL code, who recorded it and who ended it. */
+export const FingerExceptionResponse = z.object({
+  id: z.string(),
+  personId: z.string(),
+  fingerPosition: count,
+  /** amputated (XX), unable_to_print (UP) or bandaged (UP, temporary). */
+  kind: z.enum(FINGER_EXCEPTION_KINDS),
+  ansiCode: z.enum(['XX', 'UP']),
+  temporary: z.boolean(),
+  note: z.string().nullable(),
+  createdAt: instant,
+  createdBy: z.string().nullable(),
+  endedAt: instant.nullable(),
+  endedBy: z.string().nullable(),
+  endReason: z.string().nullable(),
+});
+export type FingerExceptionResponse = z.input<typeof FingerExceptionResponse>;
+
 /** GET /persons/:id/biometrics. */
 export const PersonBiometricsResponse = z.object({
   personId: z.string(),
   templates: z.array(TemplateResponse),
+  /** The live record photo (null when none); erased ones are in the audit log. */
+  photo: PhotoResponse.nullable(),
+  /** Missing-finger records, live and ended, oldest first. */
+  fingerExceptions: z.array(FingerExceptionResponse),
   duplicateCases: z.array(CaseResponse),
   /** Records a registrar decided are this same person (both kept, linked by the decided case). */
   samePersonAs: z.array(z.object({ personId: z.string(), caseId: z.string(), survivingPersonId: z.string() })),
@@ -186,6 +240,32 @@ export const BiometricsStatusResponse = z.object({
   keyId: z.string(),
 });
 export type BiometricsStatusResponse = z.input<typeof BiometricsStatusResponse>;
+
+// --- record photos and missing fingers ---------------------------------------------------------------------------
+
+export const PhotoQuery = z.object({
+  size: z.enum(Object.keys(PHOTO_SIZES) as ['full', 'thumb']).default('full'),
+  purpose: z.string().optional(),
+});
+
+/** POST /persons/photos: thumbnails (or portraits) of a page of a list, in one audited read. */
+export const PhotoBatchBody = z.object({
+  personIds: z.array(z.uuid()).min(1).max(PHOTO_BATCH_MAX),
+  size: z.enum(['full', 'thumb']).default('thumb'),
+});
+
+export const PhotoBatchResponse = z.object({
+  /** One per person that has a photo and that the caller may see; JPEG as a data: URL. */
+  photos: z.array(z.object({ personId: z.string(), photoId: z.string(), dataUrl: z.string() })),
+});
+export type PhotoBatchResponse = z.input<typeof PhotoBatchResponse>;
+
+export const FingerExceptionBody = z.object({
+  kind: z.enum(FINGER_EXCEPTION_KINDS),
+  note: z.string().trim().max(500).optional(),
+});
+
+export const FingerExceptionEndBody = z.object({ reason: z.string().trim().min(3).max(2000) });
 
 /** An officer's decision on a 1:1 verification, as recorded (in the audit log, subject the person). */
 export const VerificationDecisionResponse = z.object({

@@ -23,9 +23,12 @@ import {
 } from './biometrics.domain';
 import type { DuplicateNoticeResponse, EnrolResponse, TemplateResponse } from './biometrics.dto';
 import type { BiometricGalleries } from './biometrics.galleries';
-import { eraseTemplate, findTemplate, insertCases, insertTemplate, liveSlot, type TemplateMeta } from './biometrics.repository';
 import { deserializeTemplate, extractFingerprint, identifyYielding as identifyFingerprint, prepareTemplate, serializeTemplate } from './fingerprint';
 import { descriptorToBytes, sealTemplate, zeroize } from './template-crypto';
+import type { BiometricFingerExceptions } from './biometrics.fingers';
+import { portraitImages } from './biometrics.photo-image';
+import { type BiometricPhotos, photoView } from './biometrics.photos';
+import { eraseTemplate, findPhoto, findTemplate, insertCases, insertTemplate, liveSlot, type TemplateMeta } from './biometrics.repository';
 
 /** Duplicate cases opened at most per enrolment (the strongest resemblances). */
 const MAX_CASES_PER_ENROLMENT = 5;
@@ -47,6 +50,8 @@ export class BiometricEnrolment {
     private readonly outbox: Outbox,
     private readonly registry: BiometricPersons,
     private readonly galleries: BiometricGalleries,
+    private readonly photos: BiometricPhotos,
+    private readonly fingerExceptions: BiometricFingerExceptions,
   ) {}
 
   async enrolFace(actor: Actor, personId: string, image: Uint8Array): Promise<EnrolResult> {
@@ -62,9 +67,14 @@ export class BiometricEnrolment {
     const hits: TemplateHit[] = gallery
       .search(t.descriptor, { k: MAX_CASES_PER_ENROLMENT * 2 + 1, minScore: face.FACE_THRESHOLDS.identify.threshold })
       .map((h) => ({ templateId: h.id, personId: this.galleries.faceOwner.get(h.id)!.personId, score: h.score }));
+    // The capture's portrait becomes the record photo, in the transaction that stores the template.
+    const sealed = await this.photos.seal(personId, await portraitImages(image, t.box));
     const plain = descriptorToBytes(t.descriptor);
     try {
-      return await this.store(actor, {
+      const result = await this.store(actor, {
+        inTx: async (tx, templateId) => {
+          await this.photos.saveInTx(tx, actor, sealed, 'face_enrolment', templateId);
+        },
         personId,
         modality: 'face',
         position: null,
@@ -80,6 +90,8 @@ export class BiometricEnrolment {
           this.galleries.index(personId, id);
         },
       });
+      const photo = await findPhoto(this.db, sealed.id);
+      return { ...result, photo: photo ? photoView(photo) : null };
     } finally {
       zeroize(plain);
     }
@@ -105,6 +117,7 @@ export class BiometricEnrolment {
     ).filter((h) => this.galleries.fingers.has(h.id));
     try {
       return await this.store(actor, {
+        inTx: (tx) => this.fingerExceptions.endInTx(tx, actor, personId, position, 'finger enrolled'),
         personId,
         modality: 'fingerprint',
         position,
@@ -146,6 +159,8 @@ export class BiometricEnrolment {
       candidates: PersonCandidate[];
       threshold: Threshold;
       addToGallery: (templateId: string) => void;
+      /** More work in the same transaction, after the template row is written (the record photo, a finger's code). */
+      inTx?: (tx: Db, templateId: string) => Promise<unknown>;
     },
   ): Promise<EnrolResult> {
     const key = await this.galleries.templateKey();
@@ -154,6 +169,7 @@ export class BiometricEnrolment {
     const envelope = sealTemplate(key, input.plain, { model: input.model, bindTo: templateBinding(input.personId, id) });
     let replaced: TemplateMeta | undefined;
     const duplicates: DuplicateNotice[] = [];
+    let inTxResult: unknown = null;
     try {
       await this.outbox.transaction(async (tx) => {
         await this.registry.loadInScope(tx, actor, input.personId);
@@ -172,6 +188,7 @@ export class BiometricEnrolment {
           createdBy: actor.userId,
           createdByUsername: actor.username,
         });
+        if (input.inTx) inTxResult = await input.inTx(tx, id);
         const rows = input.candidates.map((c) => ({
           id: this.ids.next(),
           newPersonId: input.personId,
@@ -258,7 +275,14 @@ export class BiometricEnrolment {
     if (replaced) this.galleries.forget(replaced.id);
     input.addToGallery(id);
     const row = await findTemplate(this.db, id);
-    return { template: templateView(row!), replacedTemplateId: replaced?.id ?? null, duplicates, threshold: input.threshold };
+    return {
+      template: templateView(row!),
+      replacedTemplateId: replaced?.id ?? null,
+      duplicates,
+      threshold: input.threshold,
+      photo: null,
+      endedFingerException: input.modality === 'fingerprint' && typeof inTxResult === 'string' ? inTxResult : null,
+    };
   }
 
   // ---- erasure ----------------------------------------------------------------------------------------------------

@@ -56,3 +56,31 @@ export const PersonsIdentified = defineEvent(
   1,
   z.object({ verificationId: z.uuid(), modality, candidates: z.array(z.object({ personId: z.uuid(), score: z.number() })) }),
 );
+
+/** A record photo set (from a face enrolment or an upload); the photo itself stays encrypted in its table. */
+export const PhotoSet = defineEvent(
+  'biometrics.photo_set',
+  1,
+  z.object({
+    photoId: z.uuid(),
+    personId: z.uuid(),
+    source: z.enum(['face_enrolment', 'upload']),
+    templateId: z.uuid().nullable(),
+    replacedPhotoId: z.uuid().nullable(),
+  }),
+);
+
+export const PhotoErased = defineEvent('biometrics.photo_erased', 1, z.object({ photoId: z.uuid(), personId: z.uuid(), reason: z.string() }));
+
+/** A finger recorded as missing (ANSI/NIST-ITL XX/UP) or such a record ended (enrolled, or withdrawn). */
+export const FingerExceptionRecorded = defineEvent(
+  'biometrics.finger_exception_recorded',
+  1,
+  z.object({ exceptionId: z.uuid(), personId: z.uuid(), fingerPosition: z.number().int(), kind: z.string(), ansiCode: z.string() }),
+);
+
+export const FingerExceptionEnded = defineEvent(
+  'biometrics.finger_exception_ended',
+  1,
+  z.object({ exceptionId: z.uuid(), personId: z.uuid(), fingerPosition: z.number().int(), reason: z.string() }),
+);

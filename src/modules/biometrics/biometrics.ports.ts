@@ -8,4 +8,6 @@ import type { PersonView } from '../registry';
  */
 export interface BiometricPersons {
   loadInScope(db: Db, actor: Actor, personId: string): Promise<PersonView>;
+  /** Which of these persons the actor may see (unknown ids left out), for lists such as a page of photos. */
+  inScopeAmong(db: Db, actor: Actor, ids: readonly string[]): Promise<Set<string>>;
 }

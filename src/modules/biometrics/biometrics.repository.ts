@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/database';
 import { placements } from '../custody';
 import { persons, scopeCondition } from '../registry';
-import { biometricTemplates, biometricVerifications, duplicateCases } from './biometrics.schema';
+import { biometricTemplates, biometricVerifications, duplicateCases, fingerExceptions, personPhotos } from './biometrics.schema';
 import type { Modality } from './biometrics.domain';
 
 export type TemplateRow = typeof biometricTemplates.$inferSelect;
@@ -175,4 +175,95 @@ export async function personCases(db: Db, personId: string): Promise<CaseRow[]> 
 
 export async function updateCase(tx: Db, id: string, patch: Partial<typeof duplicateCases.$inferInsert>): Promise<void> {
   await tx.update(duplicateCases).set(patch).where(eq(duplicateCases.id, id));
+}
+
+// ---- record photos -----------------------------------------------------------------------------------------------
+
+export type PhotoRow = typeof personPhotos.$inferSelect;
+export type PhotoMeta = Omit<PhotoRow, 'fullEnvelope' | 'thumbEnvelope'>;
+
+const photoMeta = {
+  id: personPhotos.id,
+  personId: personPhotos.personId,
+  source: personPhotos.source,
+  templateId: personPhotos.templateId,
+  width: personPhotos.width,
+  height: personPhotos.height,
+  createdAt: personPhotos.createdAt,
+  createdBy: personPhotos.createdBy,
+  createdByUsername: personPhotos.createdByUsername,
+  erasedAt: personPhotos.erasedAt,
+  erasedBy: personPhotos.erasedBy,
+  erasedByUsername: personPhotos.erasedByUsername,
+  eraseReason: personPhotos.eraseReason,
+};
+
+/** The person's live photo (metadata only), locked when asked (before replacing or erasing it). */
+export async function livePhoto(db: Db, personId: string, lock = false): Promise<PhotoMeta | undefined> {
+  const q = db
+    .select(photoMeta)
+    .from(personPhotos)
+    .where(and(eq(personPhotos.personId, personId), isNull(personPhotos.erasedAt)));
+  const rows = lock ? await q.for('update') : await q;
+  return rows[0];
+}
+
+/** The live photos' envelopes of one size for these persons. */
+export async function livePhotoEnvelopes(db: Db, personIds: string[], size: 'full' | 'thumb'): Promise<{ id: string; personId: string; envelope: Buffer }[]> {
+  if (personIds.length === 0) return [];
+  const rows = await db
+    .select({ id: personPhotos.id, personId: personPhotos.personId, envelope: size === 'full' ? personPhotos.fullEnvelope : personPhotos.thumbEnvelope })
+    .from(personPhotos)
+    .where(and(inArray(personPhotos.personId, personIds), isNull(personPhotos.erasedAt)));
+  return rows.filter((r): r is { id: string; personId: string; envelope: Buffer } => r.envelope !== null);
+}
+
+export async function insertPhoto(tx: Db, row: typeof personPhotos.$inferInsert): Promise<void> {
+  await tx.insert(personPhotos).values(row);
+}
+
+export async function findPhoto(db: Db, id: string): Promise<PhotoMeta | undefined> {
+  const rows = await db.select(photoMeta).from(personPhotos).where(eq(personPhotos.id, id));
+  return rows[0];
+}
+
+/** Erases a photo: both envelopes cleared; the row keeps who erased it, when and why. */
+export async function erasePhoto(tx: Db, id: string, at: Date, by: { userId: string | null; username: string }, reason: string): Promise<void> {
+  await tx
+    .update(personPhotos)
+    .set({ fullEnvelope: null, thumbEnvelope: null, erasedAt: at, erasedBy: by.userId, erasedByUsername: by.username, eraseReason: reason })
+    .where(and(eq(personPhotos.id, id), isNull(personPhotos.erasedAt)));
+}
+
+// ---- missing fingers ---------------------------------------------------------------------------------------------
+
+export type FingerExceptionRow = typeof fingerExceptions.$inferSelect;
+
+export async function personFingerExceptions(db: Db, personId: string): Promise<FingerExceptionRow[]> {
+  return db.select().from(fingerExceptions).where(eq(fingerExceptions.personId, personId)).orderBy(fingerExceptions.createdAt, fingerExceptions.id);
+}
+
+export async function liveFingerException(tx: Db, personId: string, position: number): Promise<FingerExceptionRow | undefined> {
+  const rows = await tx
+    .select()
+    .from(fingerExceptions)
+    .where(and(eq(fingerExceptions.personId, personId), eq(fingerExceptions.fingerPosition, position), isNull(fingerExceptions.endedAt)))
+    .for('update');
+  return rows[0];
+}
+
+export async function insertFingerException(tx: Db, row: typeof fingerExceptions.$inferInsert): Promise<void> {
+  await tx.insert(fingerExceptions).values(row);
+}
+
+export async function endFingerException(tx: Db, id: string, at: Date, by: { userId: string | null; username: string }, reason: string): Promise<void> {
+  await tx
+    .update(fingerExceptions)
+    .set({ endedAt: at, endedBy: by.userId, endedByUsername: by.username, endReason: reason })
+    .where(and(eq(fingerExceptions.id, id), isNull(fingerExceptions.endedAt)));
+}
+
+export async function findFingerException(db: Db, id: string): Promise<FingerExceptionRow | undefined> {
+  const rows = await db.select().from(fingerExceptions).where(eq(fingerExceptions.id, id));
+  return rows[0];
 }

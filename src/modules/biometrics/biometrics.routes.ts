@@ -15,6 +15,9 @@ import {
   EnrolQuery,
   EnrolResponse,
   EraseInput,
+  FingerExceptionBody,
+  FingerExceptionEndBody,
+  FingerExceptionResponse,
   FingerParams,
   IdentificationResponse,
   IdentifyInput,
@@ -22,6 +25,10 @@ import {
   IdParams,
   PersonBiometricsResponse,
   PersonParams,
+  PhotoBatchBody,
+  PhotoBatchResponse,
+  PhotoQuery,
+  PhotoResponse,
   RecordedVerificationResponse,
   TemplateParams,
   TemplateResponse,
@@ -35,9 +42,10 @@ import {
 /** Largest request body of the image routes (a 10 MB image as base64 in JSON); past it, 413. */
 export const IMAGE_BODY_LIMIT = 14 * 1024 * 1024;
 /** Raw image bodies these routes accept (the content-type parser is local to these routes). */
-export const IMAGE_CONTENT_TYPES = ['application/octet-stream', 'image/jpeg', 'image/png', 'image/tiff', 'image/webp'];
+export const IMAGE_CONTENT_TYPES = ['application/octet-stream', 'image/jpeg', 'image/png', 'image/tiff', 'image/webp', 'image/bmp'];
 
-const HOW = 'Send the image as the raw body (image/jpeg, image/png, image/tiff, image/webp or application/octet-stream) or as base64 in JSON {image}';
+const HOW =
+  'Send the image as the raw body (image/jpeg, image/png, image/tiff, image/webp, image/bmp or application/octet-stream) or as base64 in JSON {image}';
 
 function decodeBase64(text: string): Buffer {
   const body = text.replace(/^data:[\w.+-]+\/[\w.+-]+;base64,/, '').replace(/\s+/g, '');
@@ -140,6 +148,125 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('request.invalid', 'The body, when sent, is a JSON object {reason}');
       const { reason } = EraseInput.parse({ ...(request.query as object), ...body });
       return bio.erase(actorOf(request), request.params.id, request.params.templateId, reason);
+    },
+  );
+
+  // ---- record photos --------------------------------------------------------------------------------------------
+
+  r.get(
+    '/persons/:id/photo',
+    {
+      config: { permission: 'persons.read' },
+      schema: {
+        params: PersonParams,
+        querystring: PhotoQuery,
+        tags,
+        summary: 'The record photo as JPEG (?size=full 480x640 at most, or thumb 120x160), for readers of the person record; audited with the purpose',
+        response: { 200: { description: 'The JPEG', content: { 'image/jpeg': { schema: z.string() } } } },
+      },
+    },
+    async (request, reply) => {
+      const { jpeg, photoId } = await bio.photo(actorOf(request), request.params.id, request.query.size);
+      // Private to this reader and not kept by any cache: every showing is a read of the record, audited.
+      return reply
+        .type('image/jpeg')
+        .header('cache-control', 'private, no-store')
+        .header('x-photo-id', photoId)
+        .send(jpeg as never);
+    },
+  );
+
+  r.put(
+    '/persons/:id/photo',
+    {
+      config: { permission: 'biometrics.enrol', body: 'image' },
+      schema: {
+        params: PersonParams,
+        tags,
+        summary: `Set the record photo on its own (the face is found, a portrait cut around it, sealed like a template; replaces the previous photo; a face enrolment sets it too). ${HOW}`,
+        response: { 200: PhotoResponse, ...errorResponses(503) },
+      },
+    },
+    async (request) => {
+      const { image } = imageRequest(request, EnrolJson);
+      return bio.setPhoto(actorOf(request), request.params.id, image);
+    },
+  );
+
+  r.delete(
+    '/persons/:id/photo',
+    {
+      config: { permission: 'biometrics.enrol', body: 'json' },
+      schema: {
+        params: PersonParams,
+        querystring: EraseInput.partial(),
+        tags,
+        summary: 'Erase the record photo (reason in ?reason= or JSON {reason}); both sizes are cleared; audited',
+        response: { 200: PhotoResponse },
+      },
+    },
+    async (request) => {
+      const body = request.body ?? {};
+      if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('request.invalid', 'The body, when sent, is a JSON object {reason}');
+      const { reason } = EraseInput.parse({ ...(request.query as object), ...body });
+      return bio.erasePhoto(actorOf(request), request.params.id, reason);
+    },
+  );
+
+  r.post(
+    '/persons/photos',
+    {
+      config: { permission: 'persons.read' },
+      schema: {
+        body: PhotoBatchBody,
+        querystring: PhotoQuery.pick({ purpose: true }),
+        tags,
+        summary: `Photos of a page of a list (at most 200 persons; thumbnails by default) as data: URLs: only persons in the caller's scope that have one; each shown is audited as a read of that record`,
+        response: { 200: PhotoBatchResponse },
+      },
+    },
+    async (request) => bio.photoBatch(actorOf(request), request.body.personIds, request.body.size),
+  );
+
+  // ---- missing fingers --------------------------------------------------------------------------------------------
+
+  r.put(
+    '/persons/:id/biometrics/fingerprints/:position/exception',
+    {
+      config: { permission: 'biometrics.enrol' },
+      schema: {
+        params: FingerParams,
+        body: FingerExceptionBody,
+        tags,
+        summary:
+          'Record a finger as missing: amputated (ANSI/NIST-ITL AMP code XX), unable_to_print (UP) or bandaged (UP, temporary); refused while the finger has an enrolled print',
+        response: { 200: FingerExceptionResponse, ...errorResponses(409) },
+      },
+    },
+    async (request) =>
+      bio.recordFingerException(actorOf(request), request.params.id, fingerPosition(request.params.position), {
+        kind: request.body.kind,
+        note: request.body.note,
+      }),
+  );
+
+  r.delete(
+    '/persons/:id/biometrics/fingerprints/:position/exception',
+    {
+      config: { permission: 'biometrics.enrol', body: 'json' },
+      schema: {
+        params: FingerParams,
+        querystring: FingerExceptionEndBody.partial(),
+        tags,
+        summary: 'Withdraw a missing-finger record (reason in ?reason= or JSON {reason}); enrolling the finger ends it too',
+        response: { 200: FingerExceptionResponse },
+      },
+    },
+    async (request) => {
+      const body = request.body ?? {};
+      if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('request.invalid', 'The body, when sent, is a JSON object {reason}');
+      const { reason } = FingerExceptionEndBody.parse({ ...(request.query as object), ...body });
+      return bio.endFingerException(actorOf(request), request.params.id, fingerPosition(request.params.position), reason);
     },
   );
 

@@ -1,4 +1,4 @@
-import { customType, date, doublePrecision, jsonb, pgTable, real, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { customType, date, doublePrecision, integer, jsonb, pgTable, real, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -60,4 +60,40 @@ export const duplicateCases = pgTable('duplicate_cases', {
   decidedByUsername: text('decided_by_username'),
   reason: text('reason'),
   reviewOn: date('review_on'),
+});
+
+/** Record photos: the templates' companions, sealed like them (portrait and thumbnail), one live per person. */
+export const personPhotos = pgTable('person_photos', {
+  id: uuid('id').primaryKey(),
+  personId: uuid('person_id').notNull(),
+  source: text('source').notNull(),
+  templateId: uuid('template_id'),
+  fullEnvelope: bytea('full_envelope'),
+  thumbEnvelope: bytea('thumb_envelope'),
+  width: integer('width').notNull(),
+  height: integer('height').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  createdBy: uuid('created_by'),
+  createdByUsername: text('created_by_username'),
+  erasedAt: timestamp('erased_at', { withTimezone: true }),
+  erasedBy: uuid('erased_by'),
+  erasedByUsername: text('erased_by_username'),
+  eraseReason: text('erase_reason'),
+});
+
+/** Fingers that cannot be printed (ANSI/NIST-ITL AMP codes), per position, with who recorded and who ended them. */
+export const fingerExceptions = pgTable('finger_exceptions', {
+  id: uuid('id').primaryKey(),
+  personId: uuid('person_id').notNull(),
+  fingerPosition: smallint('finger_position').notNull(),
+  kind: text('kind').notNull(),
+  ansiCode: text('ansi_code').notNull(),
+  note: text('note'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  createdBy: uuid('created_by'),
+  createdByUsername: text('created_by_username'),
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+  endedBy: uuid('ended_by'),
+  endedByUsername: text('ended_by_username'),
+  endReason: text('end_reason'),
 });

@@ -11,6 +11,9 @@ import type { DecisionInput, FingerPosition, VerificationDecision } from './biom
 import { BiometricEnrolment, type EnrolResult, type TemplateView } from './biometrics.enrol';
 import { BiometricGalleries, type BiometricsOptions, type BiometricsStatus } from './biometrics.galleries';
 import { BiometricMatching, type IdentificationView, type Probe, type VerificationDecisionView, type VerificationView } from './biometrics.match';
+import { BiometricFingerExceptions, type FingerExceptionView } from './biometrics.fingers';
+import { BiometricPhotos, type PhotoBatch, type PhotoView } from './biometrics.photos';
+import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
 
 /**
  * Biometric enrolment, verification, identification and de-duplication over encrypted templates. Galleries live in
@@ -27,6 +30,8 @@ export class BiometricsService {
   private readonly enrolment: BiometricEnrolment;
   private readonly matching: BiometricMatching;
   private readonly cases: BiometricCases;
+  private readonly photos: BiometricPhotos;
+  private readonly fingerExceptions: BiometricFingerExceptions;
 
   constructor(
     db: Db,
@@ -39,7 +44,9 @@ export class BiometricsService {
     opts: BiometricsOptions & { ephemeralKeyAllowed?: boolean } = {},
   ) {
     this.galleries = new BiometricGalleries(db, logger, opts);
-    this.enrolment = new BiometricEnrolment(db, clock, ids, audit, outbox, registry, this.galleries);
+    this.photos = new BiometricPhotos(db, clock, ids, audit, outbox, registry, this.galleries);
+    this.fingerExceptions = new BiometricFingerExceptions(db, clock, ids, audit, outbox, registry);
+    this.enrolment = new BiometricEnrolment(db, clock, ids, audit, outbox, registry, this.galleries, this.photos, this.fingerExceptions);
     this.matching = new BiometricMatching(db, clock, ids, audit, outbox, registry, this.galleries);
     this.cases = new BiometricCases(db, clock, audit, outbox, registry);
   }
@@ -67,6 +74,43 @@ export class BiometricsService {
   /** Erases a template: the envelope is overwritten in the database and the vector leaves the gallery; audited. */
   erase(actor: Actor, personId: string, templateId: string, reason: string): Promise<TemplateView> {
     return this.enrolment.erase(actor, personId, templateId, reason);
+  }
+
+  // ---- record photos (biometrics.photos.ts) and missing fingers (biometrics.fingers.ts) -----------------------------
+
+  /** Sets the record photo from an image (the face is found and the portrait cut around it); replaces the previous one. */
+  setPhoto(actor: Actor, personId: string, image: Uint8Array): Promise<PhotoView> {
+    return this.photos.set(actor, personId, image);
+  }
+
+  /** Erases the record photo with a reason; audited. */
+  erasePhoto(actor: Actor, personId: string, reason: string): Promise<PhotoView> {
+    return this.photos.erase(actor, personId, reason);
+  }
+
+  /** The photo's JPEG for a reader of the person record (persons.read, in scope); audited with the purpose. */
+  photo(actor: Actor, personId: string, size: PhotoSize): Promise<{ jpeg: Buffer; photoId: string }> {
+    return this.photos.read(actor, personId, size);
+  }
+
+  /** Photos of a page of a list: those the caller may see; each one shown is audited as a read of that record. */
+  photoBatch(actor: Actor, personIds: string[], size: PhotoSize): Promise<PhotoBatch> {
+    return this.photos.batch(actor, personIds, size);
+  }
+
+  /** Records a finger as missing (amputated XX, unable to print UP, bandaged UP temporary). */
+  recordFingerException(
+    actor: Actor,
+    personId: string,
+    position: FingerPosition,
+    input: { kind: FingerExceptionKind; note?: string },
+  ): Promise<FingerExceptionView> {
+    return this.fingerExceptions.record(actor, personId, position, input);
+  }
+
+  /** Withdraws a missing-finger record with a reason. */
+  endFingerException(actor: Actor, personId: string, position: FingerPosition, reason: string): Promise<FingerExceptionView> {
+    return this.fingerExceptions.end(actor, personId, position, reason);
   }
 
   // ---- verification and identification (biometrics.match.ts) --------------------------------------------------------

@@ -54,6 +54,7 @@ const KIND_OF_MEDIA: Record<string, BodyKind> = {
   'image/png': 'image',
   'image/tiff': 'image',
   'image/webp': 'image',
+  'image/bmp': 'image',
   'application/xml': 'xml',
   'text/xml': 'xml',
 };

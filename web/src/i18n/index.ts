@@ -28,15 +28,19 @@ for (const [path, strings] of Object.entries(files)) {
   resources[language][namespace] = strings;
 }
 
-/** Before sign-in: the last choice on this browser, else English (the user's own choice is kept on the server). */
+/**
+ * Before sign-in: the last choice on this browser, else the browser's own language when it is Arabic, else English
+ * (the user's own choice is kept on the server and applied when /auth/me answers).
+ */
 function initialLanguage(): Language {
   try {
     const stored = localStorage.getItem(STORAGE_KEY);
     if (isLanguage(stored)) return stored;
   } catch {
-    // storage may be unavailable (private mode); English then
+    // storage may be unavailable (private mode)
   }
-  return 'en';
+  const preferred = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
+  return preferred[0]?.toLowerCase().startsWith('ar') ? 'ar' : 'en';
 }
 
 function applyToDocument(language: string) {
