@@ -7,6 +7,7 @@ import { statusLabel } from '../../lib/format';
 import { Name } from '../../components/Name';
 import type { MarkResult, SheetRow } from './rollcalls.api';
 import type { LocalMark } from './rollcalls.marks';
+import { useRecordPhotos } from '../verify/photos';
 
 const EXCUSES = [
   { value: 'hospital', label: 'Hospital' },
@@ -39,6 +40,11 @@ export function RollcallList({
   const rowH = narrow ? ROW_H_NARROW : ROW_H;
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => rowH, overscan: 8 });
   useEffect(() => v.measure(), [rowH, v]);
+  // the record photos of the rows on screen (each shown is an audited read of the record, for custody operations)
+  const photos = useRecordPhotos(
+    v.getVirtualItems().map((i) => rows[i.index]!.personId),
+    { purpose: 'custody_operations' },
+  );
   return (
     <div
       ref={parent}
@@ -68,21 +74,24 @@ export function RollcallList({
               style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowH, transform: `translateY(${item.start}px)` }}
             >
               <div className="rollcall-row-who">
-                <Name fw={600} truncate="end" display="block">
-                  {r.name ?? r.personId.slice(0, 8)}
-                </Name>
-                <Group gap={6} wrap="nowrap">
-                  <Text size="xs" c="dimmed" truncate="end">
-                    {r.unitId ? (unitCode.get(r.unitId) ?? '') : ''}
-                    {r.statusAtOpen !== 'in_custody' ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${r.outReason})` : ''}` : ''}
-                    {m ? ` · ${m.result}${m.reason ? ` (${m.reason})` : ''}` : ''}
-                  </Text>
-                  {m?.verified && (
-                    <Badge size="xs" color="indigo" variant="light" style={{ flexShrink: 0 }} data-testid="row-verified" title={m.verified.ref}>
-                      {t('rollcall.verifiedBadge', { method: t(`modality.${m.verified.method}`) })}
-                    </Badge>
-                  )}
-                </Group>
+                <RowPhoto src={photos.get(r.personId)} />
+                <div className="rollcall-row-names">
+                  <Name fw={600} truncate="end" display="block">
+                    {r.name ?? r.personId.slice(0, 8)}
+                  </Name>
+                  <Group gap={6} wrap="nowrap">
+                    <Text size="xs" c="dimmed" truncate="end">
+                      {r.unitId ? (unitCode.get(r.unitId) ?? '') : ''}
+                      {r.statusAtOpen !== 'in_custody' ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${r.outReason})` : ''}` : ''}
+                      {m ? ` · ${m.result}${m.reason ? ` (${m.reason})` : ''}` : ''}
+                    </Text>
+                    {m?.verified && (
+                      <Badge size="xs" color="indigo" variant="light" style={{ flexShrink: 0 }} data-testid="row-verified" title={m.verified.ref}>
+                        {t('rollcall.verifiedBadge', { method: t(`modality.${m.verified.method}`) })}
+                      </Badge>
+                    )}
+                  </Group>
+                </div>
               </div>
               {onMark && (
                 <Group gap={8} wrap="nowrap">
@@ -162,5 +171,14 @@ function VerifyIcon() {
       <circle cx="12" cy="10" r="3" />
       <path d="M7.5 17c1-2 2.6-3 4.5-3s3.5 1 4.5 3" />
     </svg>
+  );
+}
+
+/** The record photo's thumbnail on a row, or an empty frame of the same size (no photo, or not yet loaded). */
+function RowPhoto({ src }: { src: string | null | undefined }) {
+  return src ? (
+    <img src={src} alt="" width={36} height={48} className="rollcall-row-photo" data-testid="row-photo" />
+  ) : (
+    <span className="rollcall-row-photo" aria-hidden="true" />
   );
 }
