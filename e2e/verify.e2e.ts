@@ -78,8 +78,14 @@ describe('biometric verification in the browser', () => {
     await login(page, server.url, 'officer');
     const id = await openRollcall(page);
 
+    // the rows on screen show the record photo kept from the face enrolment (a read audited for custody operations)
+    await row(page, greenspan).getByTestId('row-photo').waitFor();
+    await row(page, bolton).getByTestId('row-photo').waitFor();
+    await expect(row(page, server.world.testBlock[2]!).getByTestId('row-photo').count()).resolves.toBe(0);
+
     // Greenspan's other photo: a match, marked present with its method and verification id
     expect(await verifyRow(page, greenspan, face('Alan_Greenspan', 5))).toBe('match');
+    await page.getByRole('dialog').getByTestId('verification-record-photo').waitFor();
     const ref = await page.getByRole('dialog').getByTestId('verification-id').textContent();
     expect(ref).toMatch(/^[0-9a-f-]{36}$/);
     await shot(page, '70-verify-row-match-1024');
@@ -142,6 +148,7 @@ describe('biometric verification in the browser', () => {
     await page.getByTestId('identify-run').click();
     const candidate = page.locator(`[data-testid=identify-candidate][data-person-id="${greenspan}"]`);
     await candidate.waitFor({ timeout: 90_000 });
+    await candidate.getByTestId('candidate-photo').waitFor();
     await noSidewaysScroll(page);
     await shot(page, '73-identify-390', true);
     await candidate.getByTestId('identify-open').click();
