@@ -185,7 +185,8 @@ async function main() {
     }
     const path = stats(pathMs);
     const alone = stats(engineMs);
-    const closed = await fetch(`${base}/rollcalls/${rollcallId}/close`, { method: 'POST', headers });
+    const closed = await fetch(`${base}/rollcalls/${rollcallId}/close`, { method: 'POST', headers: { authorization: headers.authorization } });
+    if (!closed.ok) throw new Error(`close refused: ${closed.status} ${await closed.text()}`);
     const result = (await closed.json()) as { biometric: unknown; present: number };
     console.log(
       JSON.stringify(
