@@ -102,7 +102,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
           </Group>
         </div>
         <Group gap="xs">
-          {session.can('biometrics.read') && <PersonVerify personId={id} />}
+          {session.can('biometrics.read') && <PersonVerify personId={id} purpose={purpose} />}
           {session.can('persons.write') && (
             // Corrections are a registration task: the edit screen reads the record for that purpose.
             <Button size="lg" variant="light" onClick={() => navigate(`/persons/${id}/edit?purpose=registration`)} data-testid="person-edit">
