@@ -343,9 +343,24 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     '/biometrics/duplicates',
     {
       config: { permission: 'biometrics.read' },
-      schema: { querystring: CasesQuery, tags, summary: 'Duplicate-identity cases (both persons in scope)', response: { 200: z.array(CaseResponse) } },
+      schema: {
+        querystring: CasesQuery,
+        tags,
+        summary: 'Duplicate-identity cases (both persons in scope; newest first; paged: limit, offset)',
+        response: {
+          200: {
+            description: "A page of cases; the header X-Total-Count says how many match in all (in the caller's scope)",
+            headers: { 'x-total-count': { type: 'integer', description: 'How many cases match in all' } },
+            content: { 'application/json': { schema: z.array(CaseResponse) } },
+          },
+        },
+      },
     },
-    async (request) => bio.duplicates(actorOf(request), request.query),
+    async (request, reply) => {
+      const page = await bio.duplicatesPage(actorOf(request), request.query);
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
 
   r.get(

@@ -155,6 +155,10 @@ export class BiometricsService {
     return this.cases.duplicates(actor, filter);
   }
 
+  duplicatesPage(actor: Actor, filter: { status?: string; personId?: string; limit: number; offset: number }): Promise<{ total: number; rows: CaseView[] }> {
+    return this.cases.duplicatesPage(actor, filter);
+  }
+
   duplicate(actor: Actor, id: string): Promise<CaseView> {
     return this.cases.duplicate(actor, id);
   }

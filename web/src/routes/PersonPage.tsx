@@ -11,6 +11,7 @@ import { Name, NameBadges } from '../components/Name';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
+import { WhoReadLink } from '../features/admin/AdminLinks';
 import {
   birthText,
   DOCUMENT_LABEL,
@@ -21,6 +22,8 @@ import {
   type Vulnerability,
 } from '../features/persons/persons.api';
 import { i18next } from '../i18n';
+import { RecordEventPanel } from '../features/records/RecordEventPanel';
+import { FamilyPanel } from '../features/records/FamilyPanel';
 import { PersonVerify } from '../features/verify/PersonVerify';
 
 export default function PersonPage({ id }: { id: string }) {
@@ -68,6 +71,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
         <Text size="sm">
           <Trans t={t} i18nKey="openedFor" values={{ purpose: purposeLabel(purpose) }} components={{ b: <b /> }} />
         </Text>
+        <WhoReadLink personId={id} />
       </MAlert>
       <Group justify="space-between" align="flex-start">
         <div>
@@ -98,7 +102,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
           </Group>
         </div>
         <Group gap="xs">
-          {session.can('biometrics.read') && <PersonVerify personId={id} />}
+          {session.can('biometrics.read') && <PersonVerify personId={id} purpose={purpose} />}
           {session.can('persons.write') && (
             // Corrections are a registration task: the edit screen reads the record for that purpose.
             <Button size="lg" variant="light" onClick={() => navigate(`/persons/${id}/edit?purpose=registration`)} data-testid="person-edit">
@@ -264,10 +268,16 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                 </Table>
               )}
             </Paper>
+            {session.can('persons.write') && <FamilyPanel person={p} purpose={purpose} householdLabel={household.data?.label ?? null} />}
           </Stack>
         </Grid.Col>
 
         <Grid.Col span={{ base: 12, md: 6 }}>
+          {session.can('custody.append') && (
+            <div style={{ marginBlockEnd: 'var(--mantine-spacing-md)' }}>
+              <RecordEventPanel personId={id} purpose={purpose} />
+            </div>
+          )}
           <Paper withBorder p="sm" radius="md">
             <Group justify="space-between" mb="xs">
               <Title order={2} size="h4">
