@@ -29,7 +29,8 @@ async function signIn(page: Page, username: string) {
 
 async function chooseLanguage(page: Page, label: 'العربية' | 'English') {
   await page.getByTestId('language').first().click();
-  await page.getByRole('option', { name: label }).click();
+  // the dropdown may still be settling into place on a phone: the option is clicked where it is
+  await page.getByRole('option', { name: label }).click({ force: true });
   await page.waitForFunction((dir) => document.documentElement.dir === dir, label === 'العربية' ? 'rtl' : 'ltr');
 }
 
