@@ -95,6 +95,13 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/biometrics/duplicates/{id}': BIOMETRICS_READ,
   'POST /api/v1/biometrics/duplicates/{id}/decide': BIOMETRICS_ENROL,
   'GET /api/v1/biometrics/status': BIOMETRICS_READ,
+  // record photos are read by those who may read the record; set and erased by those who enrol biometrics
+  'GET /api/v1/persons/{id}/photo': PERSONS_READ,
+  'PUT /api/v1/persons/{id}/photo': BIOMETRICS_ENROL,
+  'DELETE /api/v1/persons/{id}/photo': BIOMETRICS_ENROL,
+  'POST /api/v1/persons/photos': PERSONS_READ,
+  'PUT /api/v1/persons/{id}/biometrics/fingerprints/{position}/exception': BIOMETRICS_ENROL,
+  'DELETE /api/v1/persons/{id}/biometrics/fingerprints/{position}/exception': BIOMETRICS_ENROL,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];
