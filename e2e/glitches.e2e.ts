@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, login, newPage, settled, shot, startDemoServer, type DemoServer } from './harness';
+import { apiAs, launchBrowser, login, newPage, settled, shot, startDemoServer, type DemoServer } from './harness';
 
 // What users of the demo noticed on screen (issue 15, item 12), each checked where they saw it: a world of the demo's
 // shape (the collapse of 20 January) small enough to replay quickly.
@@ -80,6 +80,29 @@ describe('small things users notice, in Chromium', () => {
     await expect(page.getByTestId('status-badge').first().textContent()).resolves.toBe('In custody');
     await shot(page, '62-status-badges-800');
 
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('an unaccounted event is drawn in the colour of an absence, not in the green of an admission', async () => {
+    const { context, page, errors } = await newPage(browser, { width: 1024, height: 768 });
+    await login(page, server.url, 'commander', server.password);
+    // Someone the 20 January count found missing: their timeline holds both an admission and the absence.
+    const missing = await apiAs<{ id: string }[]>(page, '/persons?status=unaccounted&limit=1');
+    const id = missing[0]?.id;
+    expect(id, 'an unaccounted person in the demo world').toBeTruthy();
+    await page.goto(`${server.url}/persons/${id}?purpose=custody_operations`);
+    await page.locator('[data-testid=timeline-bullet][data-event-type=UNACCOUNTED]').first().waitFor();
+    const colourOf = (type: string) =>
+      page.$eval(`[data-testid=timeline-bullet][data-event-type=${type}]`, (el) => getComputedStyle(el).backgroundColor);
+    const admitted = await colourOf('ADMITTED');
+    const unaccounted = await colourOf('UNACCOUNTED');
+    expect(unaccounted).not.toBe(admitted);
+    // Orange-ish: more red than blue, clearly not the green family of "in custody".
+    const [r, g, b] = (unaccounted.match(/\d+/g) ?? []).map(Number) as [number, number, number];
+    expect(r).toBeGreaterThan(g);
+    expect(r).toBeGreaterThan(b);
+    await shot(page, '63-unaccounted-colour');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -97,6 +97,8 @@ describe('custos rollcall (open, mark from a CSV, close) on a PGlite data folder
     const closed = custos(['rollcall', 'close', rc.id, '--data', dir], { CUSTOS_OPERATOR: 'guard1' });
     expect(closed.stderr).toBe('');
     expect(closed.stdout).toMatch(/expected 6, present 3, excused 1, DELTA 2, misplaced 1/);
+    // "face" and "fingerprint" without a verification id are claims, not verifications: not in the biometric share
+    expect(closed.stdout).toMatch(/verified biometrically 0 of 3 present \(face 0, fingerprint 0\)/);
     expect(closed.stdout).toContain(`unaccounted\t${persons[4]}\tPerson E Testname\tabout 1990\tB1\n`);
     expect(closed.stdout).toContain(`unaccounted\t${persons[5]}\tPerson F Testname\t1985\tB2\n`);
     // the operator is recorded on the ledger events of the close and on the roll call

@@ -32,6 +32,7 @@ const AUDIT = 'admin investigator monitor';
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
   'GET /api/v1/auth/me': ALL,
+  'PATCH /api/v1/auth/me/preferences': ALL,
   'POST /api/v1/auth/password': ALL,
   'GET /api/v1/users': 'admin',
   'POST /api/v1/users': 'admin',
@@ -91,6 +92,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/biometrics/verify': BIOMETRICS_READ,
   'POST /api/v1/biometrics/identify': BIOMETRICS_READ,
   'GET /api/v1/biometrics/verifications/{id}': BIOMETRICS_READ,
+  'POST /api/v1/biometrics/verifications/{id}/decision': BIOMETRICS_READ,
   'GET /api/v1/biometrics/duplicates': BIOMETRICS_READ,
   'GET /api/v1/biometrics/duplicates/{id}': BIOMETRICS_READ,
   'POST /api/v1/biometrics/duplicates/{id}/decide': BIOMETRICS_ENROL,
@@ -182,6 +184,7 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       'POST /api/v1/rollcalls/{id}/cancel': { reason: 'matrix check' },
       'POST /api/v1/alerts/{id}/acknowledge': {},
       'POST /api/v1/alerts/{id}/resolve': { note: 'matrix check' },
+      'PATCH /api/v1/auth/me/preferences': { locale: 'ar' },
       'POST /api/v1/auth/password': { currentPassword: 'not the password', newPassword: 'a new password of 2026' },
     };
     let body: string | Buffer | undefined;

@@ -8,6 +8,8 @@ import { Layout } from './components/Layout';
 import { LoginPage } from './routes/LoginPage';
 import { ChangePasswordPage } from './routes/ChangePasswordPage';
 import { Forbidden, NotFound } from './components/Problems';
+import { useTranslation } from 'react-i18next';
+import { useAccountLanguage } from './i18n/LanguageSwitch';
 
 const OverviewPage = lazy(() => import('./routes/OverviewPage'));
 const FacilitiesPage = lazy(() => import('./routes/FacilitiesPage'));
@@ -21,6 +23,7 @@ const RollcallPage = lazy(() => import('./routes/RollcallPage'));
 const AlertsPage = lazy(() => import('./routes/AlertsPage'));
 const MonitorPage = lazy(() => import('./routes/MonitorPage'));
 const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
+const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
 
 interface RouteDef {
   pattern: string;
@@ -43,6 +46,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/alerts', needs: ['alerts.read'], render: () => <AlertsPage /> },
   { pattern: '/screening', needs: ['screening.read'], render: () => <ScreeningPage /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
+  { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
 ];
 
 /** The first screen a role lands on. */
@@ -69,6 +73,8 @@ function Routed() {
 }
 
 export function App() {
+  // Subscribed to the language: a switch renders the whole app again in the new language.
+  const { t } = useTranslation('common');
   const qc = useQueryClient();
   const { path, navigate } = useRouter();
   const me = useQuery({
@@ -96,11 +102,13 @@ export function App() {
     });
   }, [qc]);
 
+  useAccountLanguage(me.data?.locale);
+
   const unauthenticated = me.data === null;
   if (me.isPending) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t('loading')} />
       </Center>
     );
   }
@@ -136,7 +144,7 @@ export function App() {
         <Suspense
           fallback={
             <Center h={300}>
-              <Loader aria-label="Loading" />
+              <Loader aria-label={t('loading')} />
             </Center>
           }
         >

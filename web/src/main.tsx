@@ -1,12 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { DirectionProvider, MantineProvider, createTheme } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import '@mantine/core/styles.css';
 import './app.css';
 import { App } from './App';
 import { RouterProvider } from './lib/router';
 import { ApiError } from './lib/api';
+import { dirOf, i18next } from './i18n';
+import { DirectionSync } from './i18n/LanguageSwitch';
 
 const theme = createTheme({
   primaryColor: 'teal',
@@ -27,12 +29,15 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider>
-          <App />
-        </RouterProvider>
-      </QueryClientProvider>
-    </MantineProvider>
+    <DirectionProvider initialDirection={dirOf(i18next.language)} detectDirection={false}>
+      <MantineProvider theme={theme} defaultColorScheme="light">
+        <DirectionSync />
+        <QueryClientProvider client={queryClient}>
+          <RouterProvider>
+            <App />
+          </RouterProvider>
+        </QueryClientProvider>
+      </MantineProvider>
+    </DirectionProvider>
   </StrictMode>,
 );

@@ -182,7 +182,9 @@ export function register(program: Command): void {
 
   rollcall
     .command('close')
-    .description('Close a roll call: prints expected, present, excused, Delta, the unaccounted and the alerts raised')
+    .description(
+      'Close a roll call: prints expected, present, excused, Delta, how many present were verified biometrically, the unaccounted and the alerts raised',
+    )
     .argument('<rollcall>', 'roll call id')
     .option('--data <dir>', 'data folder for the embedded database', './data')
     .option('--as <username>', 'act as this user (default: CUSTOS_OPERATOR), recorded on the events')
@@ -197,7 +199,8 @@ export function register(program: Command): void {
         }
         process.stdout.write(
           `Roll call ${rollcallId} closed: expected ${result.expected}, present ${result.present}, excused ${result.excused}, DELTA ${result.delta}` +
-            `, misplaced ${result.misplaced.length}\n`,
+            `, misplaced ${result.misplaced.length}` +
+            `; verified biometrically ${result.biometric.total} of ${result.present} present (face ${result.biometric.face}, fingerprint ${result.biometric.fingerprint})\n`,
         );
         // the missing as people a guard can look for: name, birth as recorded, unit (the reads are audited)
         const rc = await services.rollcalls.get(actor, rollcallId, { offset: 0, limit: 0 });

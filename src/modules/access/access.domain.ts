@@ -207,3 +207,8 @@ export class LoginLimiter {
     }
   }
 }
+
+/** The languages of the interface a user may choose (the web app has them all, English the default). */
+export const LOCALES = ['en', 'ar'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const isLocale = (value: unknown): value is Locale => typeof value === 'string' && (LOCALES as readonly string[]).includes(value);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { instant } from '../../platform/dto';
-import { PERMISSIONS, ROLES, type Permission } from './access.domain';
+import { LOCALES, PERMISSIONS, ROLES, type Permission } from './access.domain';
 
 export const LoginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 
@@ -51,8 +51,15 @@ export const MeResponse = z.object({
   /** The one-time password of a bootstrap account must be changed before anything else. */
   mustChangePassword: z.boolean(),
   permissions: z.array(z.enum(PERMISSION_NAMES)),
+  /** The interface language the user chose; null until they choose (the app then keeps the browser's choice). */
+  locale: z.enum(LOCALES).nullable(),
 });
 export type MeResponse = z.input<typeof MeResponse>;
+
+/** PATCH /auth/me/preferences: the caller's own settings of the interface. */
+export const PreferencesBody = z.object({ locale: z.enum(LOCALES) }).strict();
+export const PreferencesResponse = z.object({ locale: z.enum(LOCALES).nullable() });
+export type PreferencesResponse = z.input<typeof PreferencesResponse>;
 
 /** An acknowledgement without data (logout, password change). */
 export const OkResponse = z.object({ ok: z.literal(true) });

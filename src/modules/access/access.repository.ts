@@ -58,3 +58,7 @@ export async function revokeOtherSessions(db: Db, userId: string, keepTokenHash:
     .set({ revokedAt: now })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.tokenHash} <> ${keepTokenHash}`));
 }
+
+export async function setLocale(db: Db, userId: string, locale: string): Promise<void> {
+  await db.update(users).set({ locale }).where(eq(users.id, userId));
+}

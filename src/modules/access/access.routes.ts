@@ -6,6 +6,7 @@ import { errorResponse, errorResponses } from '../../platform/http/responses';
 import type { Services } from '../../services';
 import { permissionsOf } from './access.domain';
 import { ChangePasswordBody, CreateUserBody, LoginBody, LoginResponse, MeResponse, OkResponse, UserResponse } from './access.dto';
+import { PreferencesBody, PreferencesResponse } from './access.dto';
 
 export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -63,8 +64,23 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
         purpose: actor.purpose,
         mustChangePassword: actor.mustChangePassword === true,
         permissions: permissionsOf(actor.role),
+        locale: await services.access.localeOf(actor),
       };
     },
+  );
+
+  r.patch(
+    '/auth/me/preferences',
+    {
+      config: { beforePasswordChange: true },
+      schema: {
+        body: PreferencesBody,
+        tags: ['auth'],
+        summary: 'Keep your own interface language (en, ar) on your account; /auth/me returns it',
+        response: { 200: PreferencesResponse },
+      },
+    },
+    async (request) => services.access.setPreferences(actorOf(request), request.body),
   );
 
   r.post(

@@ -12,6 +12,8 @@ export const users = pgTable('users', {
   mustChangePassword: boolean('must_change_password').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   createdBy: uuid('created_by'),
+  /** The interface language the user chose (LOCALES); null: not chosen, the browser's language. */
+  locale: text('locale'),
 });
 
 export const sessions = pgTable('sessions', {

@@ -15,6 +15,7 @@ import {
   type Actor,
   type LimiterConfig,
   type Permission,
+  type Locale,
   type Role,
 } from './access.domain';
 import type { LoginResponse, UserResponse } from './access.dto';
@@ -30,6 +31,7 @@ import {
   insertUser,
   listUsers,
   revokeSession,
+  setLocale,
   touchSession,
 } from './access.repository';
 
@@ -291,6 +293,23 @@ export class AccessService {
       await revokeOtherSessions(tx, user.id, hashToken(token), this.clock.now());
       await this.audit.record(tx, actor, { action: 'auth.password_changed', subjectType: 'user', subjectId: user.id });
     });
+  }
+
+  /** The caller's own interface language (null: not chosen yet, or an actor without an account). */
+  async localeOf(actor: Actor): Promise<Locale | null> {
+    if (!actor.userId) return null;
+    const locale = (await findUserById(this.db, actor.userId))?.locale;
+    return locale === 'en' || locale === 'ar' ? locale : null;
+  }
+
+  /** Keeps the caller's choice of interface language on their account (their own setting: no permission needed). */
+  async setPreferences(actor: Actor, prefs: { locale: Locale }): Promise<{ locale: Locale }> {
+    if (!actor.userId) throw new UnauthenticatedError('auth.no_account', 'Preferences belong to a signed-in account');
+    await this.db.transaction(async (tx) => {
+      await setLocale(tx, actor.userId!, prefs.locale);
+      await this.audit.record(tx, actor, { action: 'user.preferences', subjectType: 'user', subjectId: actor.userId!, details: { locale: prefs.locale } });
+    });
+    return { locale: prefs.locale };
   }
 
   async logout(token: string): Promise<void> {

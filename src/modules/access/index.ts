@@ -17,6 +17,9 @@ export {
   type Actor,
   type Role,
   type Permission,
+  LOCALES,
+  isLocale,
+  type Locale,
 } from './access.domain';
 export { requirePermission, requireFacility, requirePersonInScope } from './access.policy';
 export {

@@ -212,3 +212,23 @@ export const FINGER_EXCEPTIONS = {
 } as const;
 export type FingerExceptionKind = keyof typeof FINGER_EXCEPTIONS;
 export const FINGER_EXCEPTION_KINDS = ['amputated', 'unable_to_print', 'bandaged'] as const satisfies readonly FingerExceptionKind[];
+
+/** An officer's decision on a 1:1 verification: the score suggests, a person decides (and the decision is recorded). */
+export const VERIFICATION_DECISIONS = ['confirmed', 'not_confirmed'] as const;
+export type VerificationDecision = (typeof VERIFICATION_DECISIONS)[number];
+
+/**
+ * Checks an officer's decision on a verification: a decision against the engine's result (confirming a mismatch,
+ * rejecting a match) needs a reason of at least 3 characters, so that the record says why the officer overruled it.
+ */
+export function checkVerificationDecision(result: string, decision: VerificationDecision, reason: string | undefined): void {
+  const agrees = (result === 'match') === (decision === 'confirmed');
+  if (!agrees && (reason ?? '').trim().length < 3) {
+    throw new ValidationError(
+      'biometrics.decision_needs_reason',
+      decision === 'confirmed'
+        ? 'The verification did not match: confirming the identity anyway needs a reason (how the identity was established)'
+        : 'The verification matched: deciding it is not the person needs a reason',
+    );
+  }
+}

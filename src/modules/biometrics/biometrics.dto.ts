@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { count, instant } from '../../platform/dto';
-import { DUPLICATE_DECISIONS, DUPLICATE_STATUSES, FINGER_EXCEPTION_KINDS, MODALITIES, PHOTO_BATCH_MAX, PHOTO_SIZES, PHOTO_SOURCES } from './biometrics.domain';
+import { DUPLICATE_DECISIONS, DUPLICATE_STATUSES, FINGER_EXCEPTION_KINDS, MODALITIES, PHOTO_BATCH_MAX, PHOTO_SIZES, PHOTO_SOURCES, VERIFICATION_DECISIONS } from './biometrics.domain';
 
 export const PersonParams = z.object({ id: z.uuid() });
 export const FingerParams = z.object({ id: z.uuid(), position: z.coerce.number().int().min(1).max(10) });
@@ -47,6 +47,13 @@ export const DecideBody = z.object({
   reason: z.string().trim().min(3).max(2000),
   survivingPersonId: z.uuid().optional(),
   reviewOn: z.iso.date().optional(),
+});
+
+/** POST /biometrics/verifications/:id/decision: the officer's decision on a 1:1 verification. */
+export const VerificationDecisionBody = z.object({
+  decision: z.enum(VERIFICATION_DECISIONS),
+  /** Required when the decision goes against the engine's result. */
+  reason: z.string().trim().max(2000).optional(),
 });
 
 // --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns) ---------------
@@ -250,3 +257,16 @@ export const FingerExceptionBody = z.object({
 });
 
 export const FingerExceptionEndBody = z.object({ reason: z.string().trim().min(3).max(2000) });
+
+/** An officer's decision on a 1:1 verification, as recorded (in the audit log, subject the person). */
+export const VerificationDecisionResponse = z.object({
+  verificationId: z.string(),
+  personId: z.string(),
+  /** The engine's result the officer decided on. */
+  result: z.enum(['match', 'no_match']),
+  decision: z.enum(VERIFICATION_DECISIONS),
+  reason: z.string().nullable(),
+  at: instant,
+  by: z.string(),
+});
+export type VerificationDecisionResponse = z.input<typeof VerificationDecisionResponse>;

@@ -12,14 +12,16 @@ import { PersonsIdentified, PersonVerified } from './biometrics.events';
 import {
   candidatesByPerson,
   checkImage,
+  checkVerificationDecision,
   FINGERPRINT_DECISIONS,
   FINGERPRINT_MODEL,
   type FingerPosition,
   type Modality,
   type PersonCandidate,
   type Threshold,
+  type VerificationDecision,
 } from './biometrics.domain';
-import type { CandidateResponse, IdentificationResponse, VerificationResponse } from './biometrics.dto';
+import type { CandidateResponse, IdentificationResponse, VerificationDecisionResponse, VerificationResponse } from './biometrics.dto';
 import type { BiometricGalleries, FingerEntry } from './biometrics.galleries';
 import { findVerification, insertVerification, type VerificationRow } from './biometrics.repository';
 import { compareFingerprints, extractFingerprint, identifyYielding as identifyFingerprint, prepareTemplate } from './fingerprint';
@@ -30,6 +32,7 @@ export const MAX_CANDIDATES = 20;
 export type VerificationView = z.output<typeof VerificationResponse>;
 export type CandidateView = z.output<typeof CandidateResponse>;
 export type IdentificationView = z.output<typeof IdentificationResponse>;
+export type VerificationDecisionView = z.output<typeof VerificationDecisionResponse>;
 
 export interface Probe {
   modality: Modality;
@@ -242,6 +245,53 @@ export class BiometricMatching {
     }
     const view = verificationView(row);
     return row.kind === 'identify' ? { ...view, candidates: (row.candidates as { personId: string; score: number }[]) ?? [] } : view;
+  }
+
+  /**
+   * An officer's decision on a 1:1 verification (the score never decides alone): confirmed or not confirmed, with a
+   * reason when it goes against the engine's result. Written to the audit log with the person as subject, so the
+   * record's audit says who decided what on which verification, and why.
+   */
+  async decide(actor: Actor, id: string, input: { decision: VerificationDecision; reason?: string }): Promise<VerificationDecisionView> {
+    requirePermission(actor, 'biometrics.read');
+    const row = await findVerification(this.db, id);
+    if (!row) throw new NotFoundError('biometrics.verification_not_found', `No biometric verification ${id}`);
+    if (row.kind !== 'verify' || !row.personId) {
+      throw new ValidationError(
+        'biometrics.not_a_verification',
+        'Only a 1:1 verification is decided on; an identification lists candidates and decides nothing',
+      );
+    }
+    const reason = input.reason?.trim() || null;
+    checkVerificationDecision(row.result, input.decision, reason ?? undefined);
+    const personId = row.personId;
+    const view: VerificationDecisionView = {
+      verificationId: row.id,
+      personId,
+      result: row.result as VerificationDecisionView['result'],
+      decision: input.decision,
+      reason,
+      at: this.clock.now(),
+      by: actor.username,
+    };
+    await this.db.transaction(async (tx) => {
+      await this.registry.loadInScope(tx, actor, personId);
+      await this.audit.record(tx, actor, {
+        action: 'biometrics.verification_decided',
+        subjectType: 'person',
+        subjectId: personId,
+        details: {
+          verificationId: row.id,
+          modality: row.modality,
+          result: row.result,
+          score: row.score,
+          threshold: row.threshold,
+          decision: input.decision,
+          reason,
+        },
+      });
+    });
+    return view;
   }
 
   /**

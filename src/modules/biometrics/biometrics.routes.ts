@@ -32,6 +32,8 @@ import {
   RecordedVerificationResponse,
   TemplateParams,
   TemplateResponse,
+  VerificationDecisionBody,
+  VerificationDecisionResponse,
   VerificationResponse,
   VerifyInput,
   VerifyJson,
@@ -320,6 +322,21 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       },
     },
     async (request) => bio.verification(actorOf(request), request.params.id),
+  );
+
+  r.post(
+    '/biometrics/verifications/:id/decision',
+    {
+      config: { permission: 'biometrics.read' },
+      schema: {
+        params: IdParams,
+        body: VerificationDecisionBody,
+        tags,
+        summary: "An officer's decision on a 1:1 verification: confirmed or not_confirmed (a reason when it goes against the score); audited",
+        response: { 200: VerificationDecisionResponse },
+      },
+    },
+    async (request) => bio.decideVerification(actorOf(request), request.params.id, request.body),
   );
 
   r.get(

@@ -7,10 +7,10 @@ import type { Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { BiometricPersons } from './biometrics.ports';
 import { BiometricCases, type CaseView, type PersonBiometricsView } from './biometrics.cases';
-import type { DecisionInput, FingerPosition } from './biometrics.domain';
+import type { DecisionInput, FingerPosition, VerificationDecision } from './biometrics.domain';
 import { BiometricEnrolment, type EnrolResult, type TemplateView } from './biometrics.enrol';
 import { BiometricGalleries, type BiometricsOptions, type BiometricsStatus } from './biometrics.galleries';
-import { BiometricMatching, type IdentificationView, type Probe, type VerificationView } from './biometrics.match';
+import { BiometricMatching, type IdentificationView, type Probe, type VerificationDecisionView, type VerificationView } from './biometrics.match';
 import { BiometricFingerExceptions, type FingerExceptionView } from './biometrics.fingers';
 import { BiometricPhotos, type PhotoBatch, type PhotoView } from './biometrics.photos';
 import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
@@ -128,6 +128,11 @@ export class BiometricsService {
   /** A recorded verification or identification (the reference cited by roll-call marks and custody events). */
   verification(actor: Actor, id: string): Promise<VerificationView & { candidates?: { personId: string; score: number }[] }> {
     return this.matching.verification(actor, id);
+  }
+
+  /** An officer's decision on a 1:1 verification (confirmed or not, with a reason against the engine); audited. */
+  decideVerification(actor: Actor, id: string, input: { decision: VerificationDecision; reason?: string }): Promise<VerificationDecisionView> {
+    return this.matching.decide(actor, id, input);
   }
 
   /** For other modules: whether `verificationId` is a successful 1:1 verification of `personId`. */

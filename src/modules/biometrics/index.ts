@@ -8,7 +8,7 @@
 export { BiometricsService } from './biometrics.service';
 export type { BiometricsOptions, BiometricsStatus } from './biometrics.galleries';
 export type { TemplateView, EnrolResult, DuplicateNotice } from './biometrics.enrol';
-export { MAX_CANDIDATES, type VerificationView, type IdentificationView, type CandidateView } from './biometrics.match';
+export { MAX_CANDIDATES, type VerificationView, type IdentificationView, type CandidateView, type VerificationDecisionView } from './biometrics.match';
 export type { CaseView, PersonBiometricsView } from './biometrics.cases';
 export {
   MODALITIES,
@@ -18,11 +18,13 @@ export {
   FINGERPRINT_DECISIONS,
   DUPLICATE_STATUSES,
   DUPLICATE_DECISIONS,
+  VERIFICATION_DECISIONS,
   fingerPosition,
   type Modality,
   type FingerPosition,
   type DuplicateStatus,
   type DuplicateDecision,
+  type VerificationDecision,
   type Threshold,
 } from './biometrics.domain';
 export { IMAGE_BODY_LIMIT, IMAGE_CONTENT_TYPES } from './biometrics.routes';

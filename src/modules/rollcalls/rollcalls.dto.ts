@@ -105,6 +105,13 @@ export const MisplacedPersonResponse = z.object({
   onList: z.boolean(),
 });
 
+/**
+ * Of the expected persons counted present, how many were verified biometrically (a present mark citing a matching
+ * 1:1 verification), by the method of their latest verified mark; the rest were seen (visual, document).
+ */
+export const BiometricShareResponse = z.object({ face: count, fingerprint: count, total: count });
+export type BiometricShareResponse = z.input<typeof BiometricShareResponse>;
+
 /** What a close computed (also kept on the roll call as `result`). */
 export const CloseResultResponse = z.object({
   rollcallId: z.string(),
@@ -121,6 +128,8 @@ export const CloseResultResponse = z.object({
   byUnit: z.array(UnitFiguresResponse),
   /** Ledger events appended by the close: UNACCOUNTED for newly unaccounted, ACCOUNTED for those found again. */
   ledger: z.object({ unaccountedEvents: count, accountedEvents: count }),
+  /** How many of the present were verified biometrically (face, fingerprint, total). */
+  biometric: BiometricShareResponse,
 });
 export type CloseResultResponse = z.input<typeof CloseResultResponse>;
 
@@ -138,6 +147,8 @@ export const StoredCloseResultResponse = CloseResultResponse.extend({
   closedAt: instantText,
   unaccounted: z.array(z.string()).optional(),
   unaccountedCount: count.optional(),
+  /** Absent from results kept before the biometric share was counted. */
+  biometric: BiometricShareResponse.optional(),
 });
 
 export const RollcallResponse = z.object({
@@ -166,6 +177,8 @@ export const SheetRowResponse = z.object({
   mark: z.object({ result: z.enum(MARK_RESULTS), reason: z.string().nullable(), unitId: z.string().nullable() }).nullable(),
   outcome: z.string().nullable(),
   misplaced: z.boolean(),
+  /** The person's latest present mark backed by a biometric verification (method and verification id), if any. */
+  verification: z.object({ method: z.enum(['face', 'fingerprint']), ref: z.string() }).nullable(),
 });
 export type SheetRowResponse = z.input<typeof SheetRowResponse>;
 

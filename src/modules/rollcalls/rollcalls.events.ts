@@ -54,6 +54,8 @@ export const RollcallClosed = defineEvent(
     misplaced: z.array(z.object({ personId: z.uuid(), expectedUnitId: z.string().nullable(), seenUnitId: z.string().nullable(), onList: z.boolean() })),
     byUnit: z.array(unitFigures),
     ledger: z.object({ unaccountedEvents: z.number().int(), accountedEvents: z.number().int() }),
+    /** Present persons verified biometrically (added later in version 1: absent from older events). */
+    biometric: z.object({ face: z.number().int(), fingerprint: z.number().int(), total: z.number().int() }).optional(),
   }),
 );
 

@@ -203,6 +203,33 @@ const decisive = (rollcallId: string) => sql`
   from rollcall_marks where rollcall_id = ${rollcallId}
   order by person_id, (result = 'present') desc, marked_at desc, seq desc`;
 
+/**
+ * Each person's latest present mark backed by a biometric verification (face or fingerprint with a verification id;
+ * the id was checked when the mark was taken: a matching 1:1 verification of that person in that modality).
+ */
+const verifiedPresence = (rollcallId: string) => sql`
+  select distinct on (person_id) person_id, method, verification_ref
+  from rollcall_marks
+  where rollcall_id = ${rollcallId} and result = 'present' and method in ('face', 'fingerprint') and verification_ref is not null
+  order by person_id, marked_at desc, seq desc`;
+
+/**
+ * How many expected persons counted present were verified biometrically, by the method of their latest verified
+ * mark (a person verified twice counts once). Persons seen only visually or by document are not in it.
+ */
+export async function biometricShare(db: Db, rollcallId: string): Promise<{ face: number; fingerprint: number; total: number }> {
+  const rows = await queryRows<{ method: string; n: number }>(
+    db,
+    sql`select v.method, count(*)::int as n
+        from (${verifiedPresence(rollcallId)}) v
+        join rollcall_expected e on e.rollcall_id = ${rollcallId} and e.person_id = v.person_id
+        group by v.method`,
+  );
+  const face = rows.find((r) => r.method === 'face')?.n ?? 0;
+  const fingerprint = rows.find((r) => r.method === 'fingerprint')?.n ?? 0;
+  return { face, fingerprint, total: face + fingerprint };
+}
+
 /** Outcome per expected person, mirroring outcomeOf() in the domain. */
 const outcomes = (rollcallId: string) => sql`
   select e.person_id, e.unit_id, e.status, d.unit_id as seen_unit_id, d.reason as mark_reason, d.result as mark_result,
@@ -473,6 +500,8 @@ export interface SheetRow {
   seen_unit_id: string | null;
   outcome: string;
   moved: boolean;
+  verified_method: 'face' | 'fingerprint' | null;
+  verification_ref: string | null;
 }
 
 /** A page of the roll call's sheet: expected persons with their primary name and decisive mark. */
@@ -493,10 +522,12 @@ export async function sheetPage(
   }
   return queryRows(
     db,
-    sql`with o as (${outcomes(rollcallId)})
+    sql`with o as (${outcomes(rollcallId)}), v as (${verifiedPresence(rollcallId)})
         select o.person_id, (select n.full_name from ${personNames} n where n.person_id = o.person_id order by n.ordinal limit 1) as name,
-               o.unit_id, o.status, e.out_reason, o.mark_result, o.mark_reason, o.seen_unit_id, o.outcome, o.moved
+               o.unit_id, o.status, e.out_reason, o.mark_result, o.mark_reason, o.seen_unit_id, o.outcome, o.moved,
+               v.method as verified_method, v.verification_ref
         from o join rollcall_expected e on e.rollcall_id = ${rollcallId} and e.person_id = o.person_id
+        left join v on v.person_id = o.person_id
         where ${sql.join(conditions, sql` and `)}
         order by o.unit_id nulls last, o.person_id
         offset ${f.offset} limit ${f.limit}`,

@@ -28,6 +28,7 @@ import { RollcallCancelled, RollcallClosed, RollcallMarksRecorded, RollcallOpene
 import type { RollcallsPorts } from './rollcalls.ports';
 import {
   absencesOf,
+  biometricShare,
   claimClose,
   markCancelled,
   closeComputation,
@@ -481,6 +482,7 @@ export class RollcallsService {
         unaccountedEvents: requests.filter((r) => r.type === 'UNACCOUNTED').length,
         accountedEvents: requests.filter((r) => r.type === 'ACCOUNTED').length,
       },
+      biometric: await biometricShare(tx, rollcallId),
     };
     await insertAbsences(
       tx,
@@ -501,7 +503,7 @@ export class RollcallsService {
       action: 'rollcall.close',
       subjectType: 'rollcall',
       subjectId: rollcallId,
-      details: { facilityId: rc.facilityId, ...totals, misplaced: misplaced.length, ...result.ledger },
+      details: { facilityId: rc.facilityId, ...totals, misplaced: misplaced.length, ...result.ledger, biometric: result.biometric },
     });
     failpoint('rollcall.close:stored');
     this.outbox.emit(
@@ -545,6 +547,7 @@ export class RollcallsService {
           mark: r.mark_result ? { result: r.mark_result, reason: r.mark_reason, unitId: r.seen_unit_id } : null,
           outcome: r.outcome,
           misplaced: r.moved,
+          verification: r.verified_method && r.verification_ref ? { method: r.verified_method, ref: r.verification_ref } : null,
         }));
       });
     }

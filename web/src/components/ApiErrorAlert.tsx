@@ -1,23 +1,25 @@
 import { Alert, List, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../lib/api';
 
 /**
  * What the API said when it refused a change: its message, every issue it listed, and its code, next to the form
  * that sent it (the form keeps what was typed).
  */
-export function ApiErrorAlert({ error, title = 'Not saved', testId = 'form-error' }: { error: unknown; title?: string; testId?: string }) {
+export function ApiErrorAlert({ error, title, testId = 'form-error' }: { error: unknown; title?: string; testId?: string }) {
+  const { t } = useTranslation('layout');
   if (!error) return null;
   const e = error as Error;
   const api = e instanceof ApiError ? e : null;
   const issues = (api?.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [];
   const message =
     api?.status === 403
-      ? `Outside your role or scope: ${api.message}`
+      ? t('error.forbiddenWith', { message: api.message })
       : api?.status === 0 || !api
-        ? `No answer from the server (${e.message}). Nothing was lost: send again when the connection is back.`
+        ? t('error.noAnswer', { message: e.message })
         : api.message;
   return (
-    <Alert color="red" role="alert" title={title} data-testid={testId} data-code={api?.code}>
+    <Alert color="red" role="alert" title={title ?? t('error.notSaved')} data-testid={testId} data-code={api?.code}>
       <Text size="sm" data-testid={`${testId}-message`}>
         {message}
       </Text>

@@ -1,4 +1,5 @@
 import { TextInput, type TextInputProps } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 
 /** Digits typed or pasted in any grouping -> `yyyy-mm-dd` as far as they go (`200105` -> `2001-05`). */
 export function isoDateTyping(raw: string): string {
@@ -18,18 +19,20 @@ export function IsoDateInput({
   error,
   ...props
 }: Omit<TextInputProps, 'value' | 'onChange' | 'type'> & { value: string; onValue: (v: string) => void }) {
+  const { t } = useTranslation('common');
   const unfinished = value !== '' && !ISO_DAY.test(value);
   return (
     <TextInput
       {...props}
       type="text"
       inputMode="numeric"
-      placeholder="yyyy-mm-dd"
+      placeholder={t('isoDate.placeholder')}
+      styles={{ input: { direction: 'ltr' } }}
       maxLength={10}
       autoComplete="off"
       value={value}
       onChange={(e) => onValue(isoDateTyping(e.currentTarget.value))}
-      error={error ?? (unfinished ? 'A day as yyyy-mm-dd' : undefined)}
+      error={error ?? (unfinished ? t('isoDate.unfinished') : undefined)}
     />
   );
 }

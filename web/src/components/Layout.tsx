@@ -9,26 +9,30 @@ import { useFacilityNames, useHealth } from '../lib/queries';
 import { dateTime, roleLabel } from '../lib/format';
 import { LiveAlertsContext, useAlertStream, useOpenAlertCount } from '../features/alerts/alerts.queries';
 import type { Alert } from '../lib/api';
+import { AccountLanguageSwitch } from '../i18n/LanguageSwitch';
+import { useTranslation } from 'react-i18next';
 
 interface NavItem {
   to: string;
-  label: string;
+  /** Its label and description are `layout:nav.<key>.label` / `.description`. */
+  key: string;
   needs: Permission;
-  description: string;
 }
 
 const NAV: NavItem[] = [
-  { to: '/overview', label: 'Overview', needs: 'reports.read', description: 'Map, population, Delta' },
-  { to: '/facilities', label: 'Facilities', needs: 'facilities.read', description: 'Units and custody events' },
-  { to: '/persons', label: 'Persons', needs: 'persons.read', description: 'Search and records' },
-  { to: '/persons/new', label: 'Register', needs: 'persons.write', description: 'Enrol a person' },
-  { to: '/rollcalls', label: 'Roll call', needs: 'rollcall.run', description: 'Count a block' },
-  { to: '/alerts', label: 'Alerts', needs: 'alerts.read', description: 'Live inbox' },
-  { to: '/screening', label: 'Screening', needs: 'screening.read', description: 'Watchlist review' },
-  { to: '/monitor', label: 'Monitor', needs: 'ledger.verify', description: 'Ledger and counts' },
+  { to: '/overview', key: 'overview', needs: 'reports.read' },
+  { to: '/facilities', key: 'facilities', needs: 'facilities.read' },
+  { to: '/persons', key: 'persons', needs: 'persons.read' },
+  { to: '/persons/new', key: 'register', needs: 'persons.write' },
+  { to: '/rollcalls', key: 'rollcalls', needs: 'rollcall.run' },
+  { to: '/alerts', key: 'alerts', needs: 'alerts.read' },
+  { to: '/screening', key: 'screening', needs: 'screening.read' },
+  { to: '/identify', key: 'identify', needs: 'biometrics.read' },
+  { to: '/monitor', key: 'monitor', needs: 'ledger.verify' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
+  const { t } = useTranslation('layout');
   const session = useSession();
   const { path, navigate } = useRouter();
   const qc = useQueryClient();
@@ -43,8 +47,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const health = useHealth().data;
 
   const scope = [
-    session.facilityIds.length ? session.facilityIds.map((id) => facilities.get(id)?.name ?? 'facility').join(', ') : null,
-    session.nationalities.length ? `${session.nationalities.join(', ')} nationals` : null,
+    session.facilityIds.length ? session.facilityIds.map((id) => facilities.get(id)?.name ?? t('scope.facility')).join(t('scope.separator')) : null,
+    session.nationalities.length ? t('scope.nationals', { list: session.nationalities.join(t('scope.separator')) }) : null,
   ]
     .filter(Boolean)
     .join(' · ');
@@ -63,21 +67,21 @@ export function Layout({ children }: { children: ReactNode }) {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('menu')} />
             <Title order={2} size="h4" c="teal.9">
-              Custos
+              {t('appName')}
             </Title>
             {health?.demo && (
               // A scaled demo must never pass for the real camp, nor its 2026 clock for today.
-              <Tooltip label={`A demo world (seed ${health.demo.seed}), replayed through the real ledger; its clock runs on from the scenario's time`}>
+              <Tooltip label={t('demo.tooltip', { seed: health.demo.seed })}>
                 <Badge color="grape" variant="light" size="lg" style={{ textTransform: 'none' }} data-testid="demo-label">
-                  Demo: {health.demo.label}
+                  {t('demo.label', { label: health.demo.label })}
                 </Badge>
               </Tooltip>
             )}
             {health?.clock === 'scenario' && (
               <Text size="xs" c="dimmed" visibleFrom="md" data-testid="server-clock">
-                scenario time {dateTime(health.now)}
+                {t('scenarioTime', { time: dateTime(health.now) })}
               </Text>
             )}
           </Group>
@@ -85,21 +89,22 @@ export function Layout({ children }: { children: ReactNode }) {
             <Stack gap={0} align="flex-end">
               <Text component="div" size="sm" fw={600} data-testid="whoami">
                 {session.username}
-                <Badge ml={6} size="sm" variant="light" data-testid="role">
+                <Badge ms={6} size="sm" variant="light" data-testid="role">
                   {roleLabel(session.role)}
                 </Badge>
               </Text>
               <Text size="xs" c="dimmed" data-testid="scope">
-                {scope || 'All facilities and nationalities'}
+                {scope || t('scope.all')}
               </Text>
             </Stack>
+            <AccountLanguageSwitch />
             <Button variant="default" size="xs" onClick={logout}>
-              Sign out
+              {t('signOut')}
             </Button>
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('mainNav')}>
         {NAV.filter((n) => session.can(n.needs)).map((n, _, shown) => {
           // The most specific entry is the active one (/persons/new is "Register", not "Persons").
           const matches = (to: string) => path === to || path.startsWith(`${to}/`);
@@ -108,14 +113,14 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink
               key={n.to}
               href={n.to}
-              label={n.label}
-              description={n.description}
+              label={t(`nav.${n.key}.label`)}
+              description={t(`nav.${n.key}.description`)}
               active={active}
               aria-current={active ? 'page' : undefined}
               variant="light"
               rightSection={
                 n.to === '/alerts' && openAlerts > 0 ? (
-                  <Tooltip label="Open alerts">
+                  <Tooltip label={t('openAlerts')}>
                     <Badge color="red" size="sm" circle={openAlerts < 10} data-testid="nav-alert-count">
                       {openAlerts}
                     </Badge>

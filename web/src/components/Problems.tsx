@@ -1,39 +1,38 @@
 import { Alert, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../lib/api';
 
 export function Forbidden() {
+  const { t } = useTranslation('layout');
   return (
     <Stack>
       <Title order={1} size="h3">
-        Not available to your role
+        {t('forbidden.title')}
       </Title>
-      <Text>This screen is outside what your role and scope allow. The menu shows what you can open.</Text>
+      <Text>{t('forbidden.text')}</Text>
     </Stack>
   );
 }
 
 export function NotFound() {
+  const { t } = useTranslation('layout');
   return (
     <Stack>
       <Title order={1} size="h3">
-        Page not found
+        {t('notFound.title')}
       </Title>
-      <Text>There is no page at this address.</Text>
+      <Text>{t('notFound.text')}</Text>
     </Stack>
   );
 }
 
 export function ErrorNote({ error, what }: { error: unknown; what?: string }) {
+  const { t } = useTranslation('layout');
   if (!error) return null;
   const e = error as Error;
-  const text =
-    e instanceof ApiError && e.status === 403
-      ? 'Outside your role or scope.'
-      : e instanceof ApiError && e.status === 404
-        ? 'Not found (or outside your scope).'
-        : e.message;
+  const text = e instanceof ApiError && e.status === 403 ? t('error.forbidden') : e instanceof ApiError && e.status === 404 ? t('error.notFound') : e.message;
   return (
-    <Alert color="red" role="alert" title={what ? `Could not load ${what}` : 'Something went wrong'}>
+    <Alert color="red" role="alert" title={what ? t('error.couldNotLoad', { what }) : t('error.somethingWrong')}>
       {text}
     </Alert>
   );

@@ -148,6 +148,8 @@ export interface Me {
   permissions: Permission[];
   /** The account still has its one-time password: the app shows only the change-password form. */
   mustChangePassword?: boolean;
+  /** The interface language kept on the account (PATCH /auth/me/preferences); null until the user chooses one. */
+  locale?: 'en' | 'ar' | null;
 }
 
 // Shapes of the API's answers, shared with the server: the zod response schemas of each module's *.dto.ts describe the

@@ -1,12 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../lib/api';
+import { AccountLanguageSwitch } from '../i18n/LanguageSwitch';
 
 /**
  * Shown instead of the app while the account has its one-time password (the first admin's): the server refuses every
  * other call until it is changed.
  */
 export function ChangePasswordPage({ username, onChanged, onSignOut }: { username: string; onChanged: () => Promise<void> | void; onSignOut: () => void }) {
+  const { t } = useTranslation('auth');
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
@@ -17,7 +20,7 @@ export function ChangePasswordPage({ username, onChanged, onSignOut }: { usernam
     e.preventDefault();
     setProblem(null);
     if (next !== again) {
-      setProblem('The two new passwords differ.');
+      setProblem(t('password.differ'));
       return;
     }
     setBusy(true);
@@ -27,10 +30,10 @@ export function ChangePasswordPage({ username, onChanged, onSignOut }: { usernam
     } catch (err) {
       setProblem(
         err instanceof ApiError && err.status === 401
-          ? 'The current password is wrong.'
+          ? t('password.wrong')
           : err instanceof ApiError && err.status === 429
-            ? 'Too many wrong attempts. Wait and try again.'
-            : `Could not change the password: ${(err as Error).message}`,
+            ? t('password.tooMany')
+            : t('password.failed', { message: (err as Error).message }),
       );
     } finally {
       setBusy(false);
@@ -40,23 +43,26 @@ export function ChangePasswordPage({ username, onChanged, onSignOut }: { usernam
   return (
     <Center mih="100vh" p="md" bg="gray.1">
       <Paper component="main" withBorder shadow="sm" p="xl" w={420} maw="100%" radius="md">
-        <form onSubmit={submit} aria-label="Change password">
+        <form onSubmit={submit} aria-label={t('password.form')}>
           <Stack>
-            <Box>
-              <Title order={1} size="h2">
-                Choose your password
-              </Title>
-              <Text c="dimmed" size="sm">
-                {username} signed in with a one-time password. Choose your own (at least 10 characters) to continue.
-              </Text>
-            </Box>
+            <Group justify="space-between" align="flex-start" wrap="nowrap">
+              <Box>
+                <Title order={1} size="h2">
+                  {t('password.title')}
+                </Title>
+                <Text c="dimmed" size="sm">
+                  {t('password.intro', { username })}
+                </Text>
+              </Box>
+              <AccountLanguageSwitch />
+            </Group>
             {problem && (
               <Alert color="red" role="alert">
                 {problem}
               </Alert>
             )}
             <PasswordInput
-              label="One-time password"
+              label={t('password.current')}
               name="current"
               autoComplete="current-password"
               required
@@ -64,7 +70,7 @@ export function ChangePasswordPage({ username, onChanged, onSignOut }: { usernam
               onChange={(e) => setCurrent(e.currentTarget.value)}
             />
             <PasswordInput
-              label="New password"
+              label={t('password.next')}
               name="next"
               autoComplete="new-password"
               required
@@ -73,7 +79,7 @@ export function ChangePasswordPage({ username, onChanged, onSignOut }: { usernam
               onChange={(e) => setNext(e.currentTarget.value)}
             />
             <PasswordInput
-              label="New password again"
+              label={t('password.again')}
               name="again"
               autoComplete="new-password"
               required
@@ -82,10 +88,10 @@ export function ChangePasswordPage({ username, onChanged, onSignOut }: { usernam
               onChange={(e) => setAgain(e.currentTarget.value)}
             />
             <Button type="submit" loading={busy} size="md">
-              Change password
+              {t('password.submit')}
             </Button>
             <Button variant="subtle" onClick={onSignOut}>
-              Sign out
+              {t('password.signOut')}
             </Button>
           </Stack>
         </form>

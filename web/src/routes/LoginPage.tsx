@@ -1,8 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { api, ApiError, setBearer } from '../lib/api';
+import { LanguageSwitch } from '../i18n/LanguageSwitch';
 
 export function LoginPage({ onLoggedIn, error }: { onLoggedIn: () => Promise<void> | void; error: Error | null }) {
+  const { t } = useTranslation('auth');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -20,10 +23,10 @@ export function LoginPage({ onLoggedIn, error }: { onLoggedIn: () => Promise<voi
     } catch (err) {
       setProblem(
         err instanceof ApiError && err.status === 401
-          ? 'Wrong username or password.'
+          ? t('login.wrong')
           : err instanceof ApiError && err.status === 429
-            ? 'Too many attempts. Wait a minute and try again.'
-            : `Could not sign in: ${(err as Error).message}`,
+            ? t('login.tooMany')
+            : t('login.failed', { message: (err as Error).message }),
       );
     } finally {
       setBusy(false);
@@ -33,24 +36,27 @@ export function LoginPage({ onLoggedIn, error }: { onLoggedIn: () => Promise<voi
   return (
     <Center mih="100vh" p="md" bg="gray.1">
       <Paper component="main" withBorder shadow="sm" p="xl" w={400} maw="100%" radius="md">
-        <form onSubmit={submit} aria-label="Sign in">
+        <form onSubmit={submit} aria-label={t('login.form')}>
           <Stack>
-            <Box>
-              <Title order={1} size="h2">
-                Custos
-              </Title>
-              <Text c="dimmed" size="sm">
-                Digital custody: every person accounted for.
-              </Text>
-            </Box>
-            {error && <Alert color="red">The server did not answer: {error.message}</Alert>}
+            <Group justify="space-between" align="flex-start" wrap="nowrap">
+              <Box>
+                <Title order={1} size="h2">
+                  {t('appName')}
+                </Title>
+                <Text c="dimmed" size="sm">
+                  {t('login.tagline')}
+                </Text>
+              </Box>
+              <LanguageSwitch />
+            </Group>
+            {error && <Alert color="red">{t('login.noServer', { message: error.message })}</Alert>}
             {problem && (
               <Alert color="red" role="alert">
                 {problem}
               </Alert>
             )}
             <TextInput
-              label="Username"
+              label={t('login.username')}
               name="username"
               autoComplete="username"
               autoCapitalize="none"
@@ -61,7 +67,7 @@ export function LoginPage({ onLoggedIn, error }: { onLoggedIn: () => Promise<voi
               autoFocus
             />
             <PasswordInput
-              label="Password"
+              label={t('login.password')}
               name="password"
               autoComplete="current-password"
               required
@@ -69,10 +75,10 @@ export function LoginPage({ onLoggedIn, error }: { onLoggedIn: () => Promise<voi
               onChange={(e) => setPassword(e.currentTarget.value)}
             />
             <Button type="submit" loading={busy} size="md">
-              Sign in
+              {t('login.submit')}
             </Button>
             <Text size="xs" c="dimmed">
-              Every read of a person record is recorded with its purpose.
+              {t('login.auditNote')}
             </Text>
           </Stack>
         </form>

@@ -11,6 +11,7 @@ import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
 import { birthText } from '../features/persons/persons.api';
+import { PersonVerify } from '../features/verify/PersonVerify';
 
 export default function PersonPage({ id }: { id: string }) {
   const { search, navigate } = useRouter();
@@ -84,12 +85,15 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
             )}
           </Group>
         </div>
-        {session.can('persons.write') && (
-          // Corrections are a registration task: the edit screen reads the record for that purpose.
-          <Button size="lg" variant="light" onClick={() => navigate(`/persons/${id}/edit?purpose=registration`)} data-testid="person-edit">
-            Edit
-          </Button>
-        )}
+        <Group gap="xs">
+          {session.can('biometrics.read') && <PersonVerify personId={id} />}
+          {session.can('persons.write') && (
+            // Corrections are a registration task: the edit screen reads the record for that purpose.
+            <Button size="lg" variant="light" onClick={() => navigate(`/persons/${id}/edit?purpose=registration`)} data-testid="person-edit">
+              Edit
+            </Button>
+          )}
+        </Group>
       </Group>
 
       <Grid gap="md">

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Alert as MAlert, Group, Loader, Paper, Stack, Text } from '@mantine/core';
 import { api, type FacilityDetail } from '../lib/api';
@@ -15,6 +15,7 @@ import { useMarkQueue } from '../features/rollcalls/rollcalls.marks';
 import { CancelledNotice, SendErrorNotice } from '../features/rollcalls/rollcalls.notices';
 import { RollcallResult } from '../features/rollcalls/rollcalls.result';
 import { useSheet } from '../features/rollcalls/rollcalls.sheet';
+import { RollcallVerifyDialog, type VerifyTarget } from '../features/verify/RollcallVerifyDialog';
 
 /** The roll-call tablet: the expected list to mark, the live counts, and the close or cancel of the roll call. */
 export default function RollcallPage({ id }: { id: string }) {
@@ -29,6 +30,7 @@ export default function RollcallPage({ id }: { id: string }) {
   const cancelling = useCancelRollcall(id, queue, outcome);
   const counts = useSheetCounts(sheet, queue.marks);
   const view = useSheetView(sheet.rows, queue.marks);
+  const [verifying, setVerifying] = useState<VerifyTarget | null>(null);
 
   const rows = sheet.rows;
   const detail = sheet.detail ?? undefined;
@@ -72,10 +74,17 @@ export default function RollcallPage({ id }: { id: string }) {
       {detail.persons && (
         <Paper withBorder radius="md">
           <RollcallFilters view={view} unmarked={counts.unmarked} unitCode={unitCode} />
-          <RollcallList rows={view.visible} marks={queue.marks} unitCode={unitCode} onMark={canMark ? queue.mark : undefined} />
+          <RollcallList
+            rows={view.visible}
+            marks={queue.marks}
+            unitCode={unitCode}
+            onMark={canMark ? queue.mark : undefined}
+            onVerify={canMark && session.can('biometrics.read') ? (r) => setVerifying({ personId: r.personId, name: r.name }) : undefined}
+          />
         </Paper>
       )}
 
+      <RollcallVerifyDialog target={verifying} onClose={() => setVerifying(null)} onMark={queue.markWithEvidence} />
       <CloseRollcallDialog action={closing} counts={counts} />
       <CancelRollcallDialog action={cancelling} open={open} />
     </Stack>

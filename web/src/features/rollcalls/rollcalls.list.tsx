@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Button, Group, Menu, Text } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Menu, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { statusLabel } from '../../lib/format';
 import { Name } from '../../components/Name';
 import type { MarkResult, SheetRow } from './rollcalls.api';
@@ -20,12 +21,16 @@ export function RollcallList({
   marks,
   unitCode,
   onMark,
+  onVerify,
 }: {
   rows: SheetRow[];
   marks: Map<string, LocalMark>;
   unitCode: Map<string, string>;
   onMark?: (personId: string, result: MarkResult, reason?: string) => void;
+  /** Opens the biometric verification of a row (roles that may verify, while the roll call is open). */
+  onVerify?: (row: SheetRow) => void;
 }) {
+  const { t } = useTranslation('verify');
   const parent = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 8 });
   return (
@@ -53,6 +58,7 @@ export function RollcallList({
               data-testid="rollcall-row"
               data-person-id={r.personId}
               data-result={m?.result ?? ''}
+              data-verified={m?.verified?.method ?? ''}
               style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${item.start}px)` }}
             >
               <div style={{ flex: 1, minWidth: 0 }}>
@@ -64,9 +70,28 @@ export function RollcallList({
                   {r.statusAtOpen !== 'in_custody' ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${r.outReason})` : ''}` : ''}
                   {m ? ` · ${m.result}${m.reason ? ` (${m.reason})` : ''}` : ''}
                 </Text>
+                {m?.verified && (
+                  <Badge size="xs" color="indigo" variant="light" data-testid="row-verified" title={m.verified.ref}>
+                    {t('rollcall.verifiedBadge', { method: t(`modality.${m.verified.method}`) })}
+                  </Badge>
+                )}
               </div>
               {onMark && (
                 <Group gap={8} wrap="nowrap">
+                  {onVerify && (
+                    <ActionIcon
+                      className="verify-target"
+                      size={48}
+                      variant={m?.verified ? 'filled' : 'light'}
+                      color="indigo"
+                      onClick={() => onVerify(r)}
+                      aria-label={t('rollcall.verifyRow')}
+                      title={t('rollcall.verifyRow')}
+                      data-testid="mark-verify"
+                    >
+                      <VerifyIcon />
+                    </ActionIcon>
+                  )}
                   <Button
                     className="big-target"
                     size="lg"
@@ -118,5 +143,16 @@ export function RollcallList({
         })}
       </div>
     </div>
+  );
+}
+
+/** A face in a scanning frame: the verify action of a row. */
+function VerifyIcon() {
+  return (
+    <svg width="26" height="26" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" aria-hidden="true">
+      <path d="M4 8V6a2 2 0 0 1 2-2h2M16 4h2a2 2 0 0 1 2 2v2M20 16v2a2 2 0 0 1-2 2h-2M8 20H6a2 2 0 0 1-2-2v-2" />
+      <circle cx="12" cy="10" r="3" />
+      <path d="M7.5 17c1-2 2.6-3 4.5-3s3.5 1 4.5 3" />
+    </svg>
   );
 }

@@ -5,6 +5,15 @@ import type { MarkResult, SheetRow } from './rollcalls.api';
 export interface LocalMark {
   result: MarkResult;
   reason?: string;
+  /** A present mark backed by a biometric verification (its method and id). */
+  verified?: { method: 'face' | 'fingerprint'; ref: string };
+}
+
+/** A mark that carries its evidence: sent at once, on its own, so that a refusal names it and spares the queue. */
+export interface EvidencedMark {
+  method: 'face' | 'fingerprint' | 'visual' | 'document';
+  verificationRef: string;
+  note?: string;
 }
 
 interface PendingMark extends LocalMark {
@@ -21,6 +30,8 @@ export interface MarkQueue {
   /** Why the last batch did not go (null once a batch went). */
   sendError: unknown;
   mark(personId: string, result: MarkResult, reason?: string): void;
+  /** Records a present mark with its evidence now (not queued); refused marks throw the API's error. */
+  markWithEvidence(personId: string, evidence: EvidencedMark): Promise<void>;
   /** Sends the queue, a batch of 1,000 at a time (also every 1.5 s on its own). */
   flush(): Promise<void>;
   /** Sends everything queued, after any batch in flight (before a close). */
@@ -53,7 +64,10 @@ export function useMarkQueue(id: string, rows: SheetRow[]): MarkQueue {
     if (recorded.length) {
       setMarks((prev) => {
         const next = new Map(prev);
-        for (const r of recorded) if (!next.has(r.personId)) next.set(r.personId, { result: r.mark!.result, reason: r.mark!.reason ?? undefined });
+        for (const r of recorded) {
+          if (next.has(r.personId)) continue;
+          next.set(r.personId, { result: r.mark!.result, reason: r.mark!.reason ?? undefined, verified: r.verification ?? undefined });
+        }
         return next;
       });
     }
@@ -100,12 +114,28 @@ export function useMarkQueue(id: string, rows: SheetRow[]): MarkQueue {
   const mark = useCallback((personId: string, result: MarkResult, reason?: string) => {
     setMarks((prev) => {
       const next = new Map(prev);
-      next.set(personId, { result, reason });
+      next.set(personId, { result, reason, verified: result === 'present' ? prev.get(personId)?.verified : undefined });
       return next;
     });
     pending.current.push({ id: newId(), personId, result, reason, markedAt: new Date().toISOString() });
     setPendingCount(pending.current.length);
   }, []);
+
+  const markWithEvidence = useCallback(
+    async (personId: string, evidence: EvidencedMark) => {
+      await api(`/rollcalls/${id}/marks`, {
+        method: 'POST',
+        body: { marks: [{ id: newId(), personId, result: 'present', markedAt: new Date().toISOString(), ...evidence }] },
+      });
+      const verified = evidence.method === 'face' || evidence.method === 'fingerprint' ? { method: evidence.method, ref: evidence.verificationRef } : undefined;
+      setMarks((prev) => {
+        const next = new Map(prev);
+        next.set(personId, { result: 'present', verified: verified ?? prev.get(personId)?.verified });
+        return next;
+      });
+    },
+    [id],
+  );
 
   const sendAll = useCallback(async () => {
     await flush();
@@ -119,5 +149,5 @@ export function useMarkQueue(id: string, rows: SheetRow[]): MarkQueue {
     setSendError(null);
   }, []);
 
-  return { marks, pendingCount, sendError, mark, flush, sendAll, discard };
+  return { marks, pendingCount, sendError, mark, markWithEvidence, flush, sendAll, discard };
 }

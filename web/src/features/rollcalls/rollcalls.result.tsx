@@ -3,6 +3,7 @@ import { num, shortTime } from '../../lib/format';
 import { Link } from '../../components/Link';
 import { Name } from '../../components/Name';
 import type { CloseResult, SheetRow } from './rollcalls.api';
+import { BiometricShare } from '../verify/BiometricShare';
 
 /** A closed roll call's result: the Delta, by unit when there are several, and who is now unaccounted. */
 export function RollcallResult({ result, rows, unitCode }: { result: CloseResult; rows: SheetRow[]; unitCode: Map<string, string> }) {
@@ -21,6 +22,7 @@ export function RollcallResult({ result, rows, unitCode }: { result: CloseResult
           {num(result.expected)} expected · {num(result.present)} present · {num(result.excused)} excused · closed {shortTime(result.closedAt)}
         </Text>
       </Group>
+      {result.biometric && <BiometricShare share={result.biometric} present={result.present} />}
       {result.alerts && result.alerts.length > 0 && (
         <Text size="sm" mb="xs">
           {result.alerts.length} alert{result.alerts.length > 1 ? 's' : ''} raised. <Link to="/alerts">Open the alerts</Link>
