@@ -132,6 +132,28 @@ describe('record photos on pglite', () => {
     expect(record.json().photo).toMatchObject({ id: body.photo.id, source: 'face_enrolment' });
   }, 60_000);
 
+  it("gives the face engine's quality verdict on a frame without storing anything", async () => {
+    const q = (token: string, body: Buffer, purpose = 'enrol') =>
+      app.http.inject({
+        method: 'POST',
+        url: `/api/v1/biometrics/face/quality?purpose=${purpose}`,
+        headers: { ...auth(token), 'content-type': 'image/jpeg' },
+        payload: body,
+      });
+    const good = await q(officer, photo.greenspan5!);
+    expect(good.statusCode, good.body).toBe(200);
+    expect(good.json()).toMatchObject({ ok: true, issues: [] });
+    expect(good.json().box.width).toBeGreaterThan(20);
+    const blank = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#777' } })
+      .jpeg()
+      .toBuffer();
+    const none = await q(officer, blank);
+    expect(none.json()).toMatchObject({ ok: false, box: null, issues: [{ code: 'face.no_face' }] });
+    expect((await q(officer, Buffer.from('garbage'))).statusCode).toBe(400);
+    expect((await q(officer, photo.greenspan5!, 'forever')).statusCode).toBe(400);
+    expect((await q(commander, photo.greenspan5!)).statusCode).toBe(403);
+  }, 30_000);
+
   it('lists get thumbnails in one request: only persons with a photo in scope, each audited', async () => {
     const unknown = '01900000-0000-7000-8000-000000000000';
     const batch = (token: string) =>

@@ -98,6 +98,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/biometrics/duplicates/{id}/decide': BIOMETRICS_ENROL,
   'GET /api/v1/biometrics/status': BIOMETRICS_READ,
   // record photos are read by those who may read the record; set and erased by those who enrol biometrics
+  'POST /api/v1/biometrics/face/quality': BIOMETRICS_READ,
   'GET /api/v1/persons/{id}/photo': PERSONS_READ,
   'PUT /api/v1/persons/{id}/photo': BIOMETRICS_ENROL,
   'DELETE /api/v1/persons/{id}/photo': BIOMETRICS_ENROL,
