@@ -12,6 +12,7 @@ import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
 import { birthText } from '../features/persons/persons.api';
 import { PersonVerify } from '../features/verify/PersonVerify';
+import { BiometricsPanel } from '../features/biometrics/BiometricsPanel';
 
 export default function PersonPage({ id }: { id: string }) {
   const { search, navigate } = useRouter();
@@ -19,13 +20,13 @@ export default function PersonPage({ id }: { id: string }) {
   if (!isValidPurpose(purpose)) {
     return <PurposeGate onChoose={(p) => navigate(`/persons/${id}?purpose=${encodeURIComponent(p)}`, { replace: true })} />;
   }
-  return <Record id={id} purpose={purpose} />;
+  return <Record id={id} purpose={purpose} startCapture={search.get('capture') === 'face'} />;
 }
 
 /** Read from this record's side: "father of" the person named. */
 const relationLabel = (k: string) => k.replace(/_/g, ' ');
 
-function Record({ id, purpose }: { id: string; purpose: string }) {
+function Record({ id, purpose, startCapture }: { id: string; purpose: string; startCapture: boolean }) {
   const session = useSession();
   const { navigate } = useRouter();
   const facilities = useFacilityNames();
@@ -245,7 +246,8 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
         </Grid.Col>
 
         <Grid.Col span={{ base: 12, md: 6 }}>
-          <Paper withBorder p="sm" radius="md">
+          <BiometricsPanel personId={id} purpose={purpose} startCapture={startCapture} />
+          <Paper withBorder p="sm" radius="md" mt="md">
             <Group justify="space-between" mb="xs">
               <Title order={2} size="h4">
                 Custody timeline
