@@ -22,7 +22,7 @@ export function BiometricsPanel({ personId, purpose, startCapture = false }: { p
   const session = useSession();
   const client = useQueryClient();
   const small = useMediaQuery('(max-width: 600px)');
-  const [faceOpen, setFaceOpen] = useState(startCapture && session.can('biometrics.enrol'));
+  const [faceOpen, setFaceOpen] = useState(false);
   const [fingersOpen, setFingersOpen] = useState(false);
   const [eraseOpen, setEraseOpen] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -79,6 +79,17 @@ export function BiometricsPanel({ personId, purpose, startCapture = false }: { p
           </Group>
         )}
       </Group>
+
+      {startCapture && session.can('biometrics.enrol') && !face && !enrolment && record.isSuccess && (
+        <Alert color="indigo" variant="light" mb="sm" title={t('enrol.next')} data-testid="capture-next">
+          <Group justify="space-between" gap="xs">
+            <Text size="sm">{t('enrol.nextHint')}</Text>
+            <Button onClick={() => setFaceOpen(true)} data-testid="capture-next-open">
+              {t('panel.addFace')}
+            </Button>
+          </Group>
+        </Alert>
+      )}
 
       <Box style={{ display: 'flex', gap: 12, alignItems: 'flex-start', flexWrap: 'wrap' }}>
         <Box w={150} style={{ flexShrink: 0 }}>
