@@ -93,8 +93,7 @@ describe('small things users notice, in Chromium', () => {
     expect(id, 'an unaccounted person in the demo world').toBeTruthy();
     await page.goto(`${server.url}/persons/${id}?purpose=custody_operations`);
     await page.locator('[data-testid=timeline-bullet][data-event-type=UNACCOUNTED]').first().waitFor();
-    const colourOf = (type: string) =>
-      page.$eval(`[data-testid=timeline-bullet][data-event-type=${type}]`, (el) => getComputedStyle(el).backgroundColor);
+    const colourOf = (type: string) => page.$eval(`[data-testid=timeline-bullet][data-event-type=${type}]`, (el) => getComputedStyle(el).backgroundColor);
     const admitted = await colourOf('ADMITTED');
     const unaccounted = await colourOf('UNACCOUNTED');
     expect(unaccounted).not.toBe(admitted);

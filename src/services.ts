@@ -13,6 +13,7 @@ import { RollcallsService } from './modules/rollcalls';
 import { AlertsService, alertConsumers } from './modules/alerts';
 import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
+import { GuardsService, guardsConsumers } from './modules/guards';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -47,6 +48,8 @@ export interface Services {
   alerts: AlertsService;
   screening: ScreeningService;
   biometrics: BiometricsService;
+  /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
+  guards: GuardsService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -93,7 +96,8 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
-  const dispatcher = new Dispatcher(outbox, database, clock, [...alertConsumers(alerts), ...screeningConsumers(screening)], logger);
+  const guards = new GuardsService(db, clock, ids, audit, outbox, logger);
+  const dispatcher = new Dispatcher(outbox, database, clock, [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards)], logger);
   const rollcalls = new RollcallsService(
     db,
     clock,
@@ -119,6 +123,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   };
   const close = async () => {
     await alerts.stop();
+    await guards.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
     screening.stopComingOfAgeScreening();
@@ -145,6 +150,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     alerts,
     screening,
     biometrics,
+    guards,
     settle,
     close,
   };

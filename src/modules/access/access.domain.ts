@@ -22,6 +22,10 @@ export const PERMISSIONS = {
   'rollcall.run': ['admin', 'commander', 'officer'],
   'alerts.read': ['admin', 'commander', 'officer', 'investigator', 'monitor'],
   'alerts.manage': ['admin', 'commander', 'officer'],
+  // The guard force (staff registry, posts, rosters, governance ratio): only the roles that manage it.
+  'guards.read': ['admin', 'commander', 'officer'],
+  'guards.manage': ['admin', 'commander'],
+  'guards.attendance': ['admin', 'commander', 'officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
