@@ -137,6 +137,7 @@ export type Permission =
   | 'rollcall.run'
   | 'alerts.read'
   | 'alerts.manage'
+  | 'alerts.configure'
   | 'guards.read'
   | 'guards.manage'
   | 'guards.attendance';

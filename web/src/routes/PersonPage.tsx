@@ -11,6 +11,7 @@ import { Name, NameBadges } from '../components/Name';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
+import { WhoReadLink } from '../features/admin/AdminLinks';
 import {
   birthText,
   DOCUMENT_LABEL,
@@ -69,6 +70,7 @@ function Record({ id, purpose, startCapture }: { id: string; purpose: string; st
         <Text size="sm">
           <Trans t={t} i18nKey="openedFor" values={{ purpose: purposeLabel(purpose) }} components={{ b: <b /> }} />
         </Text>
+        <WhoReadLink personId={id} />
       </MAlert>
       <Group justify="space-between" align="flex-start">
         <div>
