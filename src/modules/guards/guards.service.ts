@@ -597,7 +597,8 @@ export class GuardsService {
         state: g.state,
         cause,
       });
-      if (changed && (before || g.state !== 'ok')) {
+      // A facility's first figures (its first post) are where it starts, not a change: alerts follow changes.
+      if (changed && before) {
         this.outbox.emit(
           tx,
           GovernanceStateChanged,
