@@ -26,6 +26,10 @@ const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
 const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
 const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
 const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
+const UsersPage = lazy(() => import('./routes/UsersPage'));
+const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
+const AuditPage = lazy(() => import('./routes/AuditPage'));
+const FacilitySettingsPage = lazy(() => import('./routes/FacilitySettingsPage'));
 
 interface RouteDef {
   pattern: string;
@@ -51,6 +55,10 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
   { pattern: '/guards', needs: ['guards.read'], render: () => <GuardsPage /> },
   { pattern: '/guards/gate', needs: ['guards.read', 'guards.attendance'], render: () => <GateCheckInPage /> },
+  { pattern: '/facilities/:id/settings', needs: ['facilities.read'], render: (p) => <FacilitySettingsPage id={p.id!} /> },
+  { pattern: '/users', needs: ['users.manage'], render: () => <UsersPage /> },
+  { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },
+  { pattern: '/audit', needs: ['audit.read'], render: () => <AuditPage /> },
 ];
 
 /** The first screen a role lands on. */

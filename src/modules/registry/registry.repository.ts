@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
-import { queryRows } from '../../platform/db/database';
+import { inTurn, queryRows } from '../../platform/db/database';
 import { placements } from '../custody';
 import { facilities, units } from '../facilities';
 import { households, identityDocuments, personNames, personNationalities, personRelations, persons } from './registry.schema';
@@ -55,16 +55,17 @@ export async function existingPersonIds(db: Db, ids: string[]): Promise<Set<stri
 export async function loadAggregates(db: Db, ids: string[]): Promise<Map<string, PersonAggregate>> {
   const out = new Map<string, PersonAggregate>();
   if (ids.length === 0) return out;
-  const [ps, ns, nats, docs, rels] = await Promise.all([
-    db.select().from(persons).where(inArray(persons.id, ids)),
-    db.select().from(personNames).where(inArray(personNames.personId, ids)).orderBy(asc(personNames.ordinal)),
-    db.select().from(personNationalities).where(inArray(personNationalities.personId, ids)),
-    db.select().from(identityDocuments).where(inArray(identityDocuments.personId, ids)),
-    db
-      .select()
-      .from(personRelations)
-      .where(or(inArray(personRelations.personId, ids), inArray(personRelations.relatedPersonId, ids))),
-  ]);
+  const [ps, ns, nats, docs, rels] = await inTurn(
+    () => db.select().from(persons).where(inArray(persons.id, ids)),
+    () => db.select().from(personNames).where(inArray(personNames.personId, ids)).orderBy(asc(personNames.ordinal)),
+    () => db.select().from(personNationalities).where(inArray(personNationalities.personId, ids)),
+    () => db.select().from(identityDocuments).where(inArray(identityDocuments.personId, ids)),
+    () =>
+      db
+        .select()
+        .from(personRelations)
+        .where(or(inArray(personRelations.personId, ids), inArray(personRelations.relatedPersonId, ids))),
+  );
   for (const person of ps) out.set(person.id, { person, names: [], nationalities: [], documents: [], relations: [] });
   for (const n of ns) out.get(n.personId)?.names.push(n);
   for (const n of nats) out.get(n.personId)?.nationalities.push(n);

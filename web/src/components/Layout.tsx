@@ -30,6 +30,9 @@ const NAV: NavItem[] = [
   { to: '/identify', key: 'identify', needs: 'biometrics.read' },
   { to: '/monitor', key: 'monitor', needs: 'ledger.verify' },
   { to: '/guards', key: 'guards:nav', needs: 'guards.read' },
+  { to: '/watchlists', key: 'watchlists', needs: 'screening.read' },
+  { to: '/audit', key: 'audit', needs: 'audit.read' },
+  { to: '/users', key: 'users', needs: 'users.manage' },
 ];
 
 const navKey = (key: string, part: 'label' | 'description') => (key.includes(':') ? `${key}.${part}` : `nav.${key}.${part}`);
