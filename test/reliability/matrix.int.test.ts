@@ -135,6 +135,10 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/guards/facilities/{id}/custodian': GUARDS_READ,
   'POST /api/v1/guards/facilities/{id}/custodian': GUARDS_MANAGE,
   'POST /api/v1/guards/facilities/{id}/custodian/withdraw': GUARDS_MANAGE,
+  'POST /api/v1/guards/facilities/{id}/handovers': GUARDS_MANAGE,
+  'GET /api/v1/guards/handovers/{id}': GUARDS_READ,
+  'POST /api/v1/guards/handovers/{id}/sign': GUARDS_MANAGE,
+  'GET /api/v1/guards/handovers/{id}/verify': GUARDS_READ,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];
