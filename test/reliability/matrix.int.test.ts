@@ -109,11 +109,12 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/biometrics/duplicates/{id}': BIOMETRICS_READ,
   'POST /api/v1/biometrics/duplicates/{id}/decide': BIOMETRICS_ENROL,
   'GET /api/v1/biometrics/status': BIOMETRICS_READ,
-  // record photos and missing-finger codes (issue 16 item 1 and 8): as the routes declare them
+  // record photos are read by those who may read the record; set and erased by those who enrol biometrics
+  'POST /api/v1/biometrics/face/quality': BIOMETRICS_READ,
   'GET /api/v1/persons/{id}/photo': PERSONS_READ,
-  'POST /api/v1/persons/photos': PERSONS_READ,
   'PUT /api/v1/persons/{id}/photo': BIOMETRICS_ENROL,
   'DELETE /api/v1/persons/{id}/photo': BIOMETRICS_ENROL,
+  'POST /api/v1/persons/photos': PERSONS_READ,
   'PUT /api/v1/persons/{id}/biometrics/fingerprints/{position}/exception': BIOMETRICS_ENROL,
   'DELETE /api/v1/persons/{id}/biometrics/fingerprints/{position}/exception': BIOMETRICS_ENROL,
   'POST /api/v1/guards/staff': GUARDS_MANAGE,
@@ -134,6 +135,10 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/guards/facilities/{id}/custodian': GUARDS_READ,
   'POST /api/v1/guards/facilities/{id}/custodian': GUARDS_MANAGE,
   'POST /api/v1/guards/facilities/{id}/custodian/withdraw': GUARDS_MANAGE,
+  'POST /api/v1/guards/facilities/{id}/handovers': GUARDS_MANAGE,
+  'GET /api/v1/guards/handovers/{id}': GUARDS_READ,
+  'POST /api/v1/guards/handovers/{id}/sign': GUARDS_MANAGE,
+  'GET /api/v1/guards/handovers/{id}/verify': GUARDS_READ,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];

@@ -19,6 +19,9 @@ import {
   FingerExceptionEndBody,
   FingerExceptionResponse,
   FingerParams,
+  FaceQualityJson,
+  FaceQualityQuery,
+  FaceQualityResponse,
   IdentificationResponse,
   IdentifyInput,
   IdentifyJson,
@@ -148,6 +151,23 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('request.invalid', 'The body, when sent, is a JSON object {reason}');
       const { reason } = EraseInput.parse({ ...(request.query as object), ...body });
       return bio.erase(actorOf(request), request.params.id, request.params.templateId, reason);
+    },
+  );
+
+  r.post(
+    '/biometrics/face/quality',
+    {
+      config: { permission: 'biometrics.read', body: 'image' },
+      schema: {
+        querystring: FaceQualityQuery.partial(),
+        tags,
+        summary: `The face engine's quality verdict on a frame (?purpose=enrol|probe): one face, size, pose, sharpness; nothing stored. ${HOW}`,
+        response: { 200: FaceQualityResponse, ...errorResponses(503) },
+      },
+    },
+    async (request) => {
+      const { image, fields } = imageRequest(request, FaceQualityJson);
+      return bio.faceQuality(actorOf(request), image, fields.purpose);
     },
   );
 

@@ -12,6 +12,7 @@ import { BiometricEnrolment, type EnrolResult, type TemplateView } from './biome
 import { BiometricGalleries, type BiometricsOptions, type BiometricsStatus } from './biometrics.galleries';
 import { BiometricMatching, type IdentificationView, type Probe, type VerificationDecisionView, type VerificationView } from './biometrics.match';
 import { BiometricFingerExceptions, type FingerExceptionView } from './biometrics.fingers';
+import { faceQuality, type FaceQualityView } from './biometrics.quality';
 import { BiometricPhotos, type PhotoBatch, type PhotoView } from './biometrics.photos';
 import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
 
@@ -111,6 +112,11 @@ export class BiometricsService {
   /** Withdraws a missing-finger record with a reason. */
   endFingerException(actor: Actor, personId: string, position: FingerPosition, reason: string): Promise<FingerExceptionView> {
     return this.fingerExceptions.end(actor, personId, position, reason);
+  }
+
+  /** The face engine's verdict on a frame (nothing stored): live guidance before an enrolment or a probe. */
+  faceQuality(actor: Actor, image: Uint8Array, purpose: 'enrol' | 'probe'): Promise<FaceQualityView> {
+    return faceQuality(this.galleries, actor, image, purpose);
   }
 
   // ---- verification and identification (biometrics.match.ts) --------------------------------------------------------

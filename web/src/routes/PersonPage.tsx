@@ -25,6 +25,7 @@ import { i18next } from '../i18n';
 import { RecordEventPanel } from '../features/records/RecordEventPanel';
 import { FamilyPanel } from '../features/records/FamilyPanel';
 import { PersonVerify } from '../features/verify/PersonVerify';
+import { BiometricsPanel } from '../features/biometrics/BiometricsPanel';
 
 export default function PersonPage({ id }: { id: string }) {
   const { search, navigate } = useRouter();
@@ -32,13 +33,13 @@ export default function PersonPage({ id }: { id: string }) {
   if (!isValidPurpose(purpose)) {
     return <PurposeGate onChoose={(p) => navigate(`/persons/${id}?purpose=${encodeURIComponent(p)}`, { replace: true })} />;
   }
-  return <Record id={id} purpose={purpose} />;
+  return <Record id={id} purpose={purpose} startCapture={search.get('capture') === 'face'} />;
 }
 
 /** Read from this record's side: "father of" the person named. */
 const relationLabel = (k: string) => i18next.t(`registry:relation.${k}`, { defaultValue: k.replace(/_/g, ' ') });
 
-function Record({ id, purpose }: { id: string; purpose: string }) {
+function Record({ id, purpose, startCapture }: { id: string; purpose: string; startCapture: boolean }) {
   const { t } = useTranslation('person');
   const session = useSession();
   const { navigate } = useRouter();
@@ -273,12 +274,13 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
         </Grid.Col>
 
         <Grid.Col span={{ base: 12, md: 6 }}>
+          <BiometricsPanel personId={id} purpose={purpose} startCapture={startCapture} />
           {session.can('custody.append') && (
-            <div style={{ marginBlockEnd: 'var(--mantine-spacing-md)' }}>
+            <div style={{ marginBlockStart: 'var(--mantine-spacing-md)' }}>
               <RecordEventPanel personId={id} purpose={purpose} />
             </div>
           )}
-          <Paper withBorder p="sm" radius="md">
+          <Paper withBorder p="sm" radius="md" mt="md">
             <Group justify="space-between" mb="xs">
               <Title order={2} size="h4">
                 {t('timeline')}
