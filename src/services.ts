@@ -13,6 +13,7 @@ import { RollcallsService } from './modules/rollcalls';
 import { AlertsService, alertConsumers } from './modules/alerts';
 import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
+import { TransfersService } from './modules/transfers';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -47,6 +48,7 @@ export interface Services {
   alerts: AlertsService;
   screening: ScreeningService;
   biometrics: BiometricsService;
+  transfers: TransfersService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -113,6 +115,20 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     logger,
   );
 
+  const transfers = new TransfersService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    {
+      ledger: custody,
+      facilities,
+      citedVerificationProblem: (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim),
+    },
+    opts.dataDir,
+  );
+
   const settle = async () => {
     await dispatcher.idle();
     await screening.idle();
@@ -145,6 +161,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     alerts,
     screening,
     biometrics,
+    transfers,
     settle,
     close,
   };

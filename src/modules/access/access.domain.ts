@@ -22,6 +22,10 @@ export const PERMISSIONS = {
   'rollcall.run': ['admin', 'commander', 'officer'],
   'alerts.read': ['admin', 'commander', 'officer', 'investigator', 'monitor'],
   'alerts.manage': ['admin', 'commander', 'officer'],
+  // Transfers (issue 18): planning is a commander's; boarding, arrival and the signatures are the custodians' work.
+  'transfers.read': ['admin', 'commander', 'officer', 'investigator', 'monitor'],
+  'transfers.plan': ['admin', 'commander'],
+  'transfers.run': ['admin', 'commander', 'officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

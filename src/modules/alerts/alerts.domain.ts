@@ -12,6 +12,8 @@ export const ALERT_RULES = [
   'screening.hit',
   // A verification found the custody ledger or the audit log altered (critical, for everyone not facility-scoped).
   'integrity.chain_broken',
+  // A movement's count off differs from its count on (transfers, issue 18): critical, naming who is missing or extra.
+  'transfer.count_discrepancy',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -323,4 +325,29 @@ export const MAX_ESCALATION = 3;
 export function escalationDue(raisedAt: Date, now: Date, escalateAfterMinutes: number): number {
   const waited = now.getTime() - raisedAt.getTime();
   return Math.min(MAX_ESCALATION, Math.max(0, Math.floor(waited / (escalateAfterMinutes * 60_000))));
+}
+
+/** CountDiscrepancy: a movement arrived with persons missing or extra; the alert names them (critical). */
+export function countDiscrepancyAlert(a: {
+  movementId: string;
+  code: string;
+  toFacilityId: string;
+  countOn: number;
+  countOff: number;
+  missing: readonly string[];
+  extra: readonly string[];
+  names: Record<string, string>;
+}): AlertDraft | null {
+  if (a.missing.length + a.extra.length === 0) return null;
+  const named = (ids: readonly string[]) => ids.map((id) => ({ personId: id, name: a.names[id] ?? null }));
+  const list = (ids: readonly string[]) => ids.map((id) => a.names[id] ?? id).join(', ');
+  const parts = [a.missing.length ? `missing: ${list(a.missing)}` : '', a.extra.length ? `extra: ${list(a.extra)}` : ''].filter(Boolean);
+  return {
+    facilityId: a.toFacilityId,
+    rule: 'transfer.count_discrepancy',
+    severity: 'critical',
+    title: `CountDiscrepancy on ${a.code}: ${a.countOn} on, ${a.countOff} off (${parts.join('; ')})`.slice(0, 500),
+    details: { movementId: a.movementId, code: a.code, countOn: a.countOn, countOff: a.countOff, missing: named(a.missing), extra: named(a.extra) },
+    dedupeKey: `transfer.count_discrepancy:${a.movementId}`,
+  };
 }

@@ -10,7 +10,9 @@ import { AuditChainBroken, type AuditService } from '../audit';
 import { LedgerChainBroken, CustodyEventAppended } from '../custody';
 import { activeSchedules, repeatedlyAbsent, RollcallClosed, rollcallsOpenedBetween, slotsDue, slotVerdict } from '../rollcalls';
 import { ScreeningHitsRecorded } from '../screening';
+import { ArrivalCounted } from '../transfers';
 import {
+  countDiscrepancyAlert,
   capacityAlert,
   chainBrokenAlert,
   closeAlerts,
@@ -346,6 +348,14 @@ export class AlertsService {
       ...eventsOf(AuditChainBroken, events).map(({ payload }) => chainBrokenAlert({ chain: 'audit', ...payload })),
     ];
     if (drafts.length) await this.raiseIn(tx, systemActor('chain verification'), drafts);
+  }
+
+  /** A movement's arrival count with persons missing or extra: the CountDiscrepancy alert (transfers). */
+  async onArrivalsCounted(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts = eventsOf(ArrivalCounted, events)
+      .map(({ payload }) => countDiscrepancyAlert(payload))
+      .filter((d): d is AlertDraft => d !== null);
+    if (drafts.length) await this.raiseIn(tx, systemActor('transfer arrival count'), drafts);
   }
 
   /** The alerts a roll call's close raised (the close's answer names them). */
