@@ -6,7 +6,11 @@
  * CountDiscrepancy alert naming who is missing and who is extra, the receipt (TRANSFER_ARRIVED for those identified),
  * the disputed handover, and a clean handover that verifies offline while a tampered one does not.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSample, requireFingerprintData } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
 import { verifyHandover, type HandoverDocument } from '../src/modules/transfers';
@@ -210,10 +214,30 @@ describe.each(await targets())('transfers on %s', (target) => {
     const tampered = structuredClone(doc);
     tampered.sender!.part.personIds = [p.d!];
     expect(verifyHandover(tampered).ok).toBe(false);
+    if (target === 'pglite') {
+      // offline, as a monitor would: `custos transfer verify FILE`, with and without the expected keys
+      const dir = mkdtempSync(join(tmpdir(), 'custos-handover-'));
+      try {
+        writeFileSync(join(dir, 'good.json'), JSON.stringify(doc));
+        writeFileSync(join(dir, 'bad.json'), JSON.stringify(tampered));
+        writeFileSync(join(dir, 'sender.pem'), doc.sender!.publicKey);
+        writeFileSync(join(dir, 'receiver.pem'), doc.receiver!.publicKey);
+        const bin = new URL('../bin/custos.js', import.meta.url).pathname;
+        const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'transfer', 'verify', ...args], { encoding: 'utf8', timeout: 60_000 });
+        const good = run(join(dir, 'good.json'), '--key', join(dir, 'sender.pem'), join(dir, 'receiver.pem'));
+        expect(good.status, good.stderr).toBe(0);
+        expect(good.stdout).toMatch(/Handover verified/);
+        const bad = run(join(dir, 'bad.json'));
+        expect(bad.status).toBe(1);
+        expect(bad.stdout).toMatch(/sender's signature does not match/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
     const csv = await get(commander, `/transfers/movements/${f2}/handover?format=csv`);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.body).toContain(p.c!);
     const dash = (await get(commander, `/transfers/operations/${op}`)).json();
     expect(dash).toMatchObject({ movements: 2, discrepancies: 1 });
-  });
+  }, 120_000);
 });

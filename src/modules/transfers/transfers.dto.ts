@@ -125,3 +125,31 @@ export const PlanResponse = z.object({
   unplaced: z.array(z.object({ personId: z.string(), reason: z.string(), detail: z.string() })),
   unplacedTotal: count,
 });
+
+const SignedPartResponse = z.object({
+  part: z.object({
+    movementId: z.string(),
+    operationId: z.string(),
+    manifestHash: z.string(),
+    personIds: z.array(z.string()),
+    countOn: count,
+    countOff: count.nullable(),
+    missing: z.array(z.string()),
+    extra: z.array(z.string()),
+    fromFacilityId: z.string(),
+    toFacilityId: z.string(),
+    ledgerHead: z.string(),
+    role: z.enum(['sender', 'receiver']),
+    signedAt: z.string(),
+    signer: z.object({ userId: z.string(), username: z.string(), facilityId: z.string() }),
+  }),
+  publicKey: z.string(),
+  signature: z.string(),
+});
+
+/** The signed handover: each side's part, public key and Ed25519 signature (verifiable offline). */
+export const HandoverResponse = z.object({
+  format: z.literal('custos.handover@1'),
+  sender: SignedPartResponse.nullable(),
+  receiver: SignedPartResponse.nullable(),
+});

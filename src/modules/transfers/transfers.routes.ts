@@ -12,6 +12,7 @@ import {
   CreateMovementBody,
   CreateOperationBody,
   ExportQuery,
+  HandoverResponse,
   ManifestResponse,
   MovementParams,
   MovementResponse,
@@ -168,6 +169,12 @@ export const transfersRoutes: FastifyPluginAsync<{ services: Services }> = async
         querystring: ExportQuery,
         tags,
         summary: 'The signed handover (JSON, verifiable offline with `custos transfer verify FILE`) or the manifest as CSV',
+        response: {
+          200: {
+            description: 'The handover document, or with format=csv the manifest (audited as an export)',
+            content: { 'application/json': { schema: HandoverResponse }, 'text/csv': { schema: z.string() } },
+          },
+        },
       },
     },
     async (request, reply) => {
