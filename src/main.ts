@@ -108,6 +108,7 @@ export async function serve(services: Services, opts: { port: number; host: stri
   await services.dispatcher.start({ pollMs: Number(process.env.CUSTOS_OUTBOX_POLL_MS) || 5_000 });
   // The alert scheduler (missed roll calls, escalation, capacity).
   await services.alerts.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 15_000 });
+  services.guards.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 30_000 });
   // Both hash chains walked in full now and every 10 minutes: the monitor view's tail checks rest on these walks.
   const checkEvery = Number(process.env.CUSTOS_CHAIN_CHECK_MS) || 10 * 60_000;
   const onError = (err: unknown) => services.logger.error({ err }, 'chain verification failed to run');

@@ -10,6 +10,7 @@ import { alertsRoutes } from './modules/alerts/alerts.routes';
 import { screeningRoutes } from './modules/screening/screening.routes';
 import { biometricsRoutes } from './modules/biometrics/biometrics.routes';
 import { transfersRoutes } from './modules/transfers/transfers.routes';
+import { guardsRoutes } from './modules/guards/guards.routes';
 
 /** Every module's routes, mounted under /api/v1. */
 export const apiRoutes: RoutePlugin[] = [
@@ -24,4 +25,5 @@ export const apiRoutes: RoutePlugin[] = [
   screeningRoutes,
   biometricsRoutes,
   transfersRoutes,
+  guardsRoutes,
 ] as RoutePlugin[];

@@ -14,6 +14,7 @@ import { AlertsService, alertConsumers } from './modules/alerts';
 import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
 import { TransfersService } from './modules/transfers';
+import { GuardsService, guardsConsumers } from './modules/guards';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -49,6 +50,8 @@ export interface Services {
   screening: ScreeningService;
   biometrics: BiometricsService;
   transfers: TransfersService;
+  /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
+  guards: GuardsService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -95,7 +98,8 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
-  const dispatcher = new Dispatcher(outbox, database, clock, [...alertConsumers(alerts), ...screeningConsumers(screening)], logger);
+  const guards = new GuardsService(db, clock, ids, audit, outbox, logger);
+  const dispatcher = new Dispatcher(outbox, database, clock, [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards)], logger);
   const rollcalls = new RollcallsService(
     db,
     clock,
@@ -135,6 +139,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   };
   const close = async () => {
     await alerts.stop();
+    await guards.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
     screening.stopComingOfAgeScreening();
@@ -162,6 +167,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     screening,
     biometrics,
     transfers,
+    guards,
     settle,
     close,
   };

@@ -129,29 +129,8 @@ describe('translations', () => {
 
 function PENDING_FILES(): string[] {
   return [
-    'components/FacilityMap.tsx',
-    'components/StatusTable.tsx',
-    'features/persons/duplicates.tsx',
     'features/persons/fields.tsx',
-    'features/persons/purpose.tsx',
-    'features/rollcalls/rollcalls.counters.tsx',
-    'features/rollcalls/rollcalls.dialogs.tsx',
-    'features/rollcalls/rollcalls.filters.tsx',
-    'features/rollcalls/rollcalls.header.tsx',
-    'features/rollcalls/rollcalls.list.tsx',
-    'features/rollcalls/rollcalls.notices.tsx',
-    'features/rollcalls/rollcalls.result.tsx',
-    'routes/AlertsPage.tsx',
     'routes/EnrolPage.tsx',
-    'routes/FacilitiesPage.tsx',
-    'routes/FacilityPage.tsx',
-    'routes/MonitorPage.tsx',
-    'routes/OverviewPage.tsx',
     'routes/PersonEditPage.tsx',
-    'routes/PersonPage.tsx',
-    'routes/PersonsPage.tsx',
-    'routes/RollcallPage.tsx',
-    'routes/RollcallsPage.tsx',
-    'routes/ScreeningPage.tsx',
   ];
 }

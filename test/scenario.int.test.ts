@@ -99,6 +99,23 @@ describe.each(await targets())('scenario on %s: the collapse of 20 January', (ta
     expect(events.at(-1)!.type).toBe('UNACCOUNTED');
     expect(events.at(-1)!.occurredAt.toISOString()).toBe(new Date(COLLAPSE.firstCount).toISOString());
   });
+
+  it('sees the withdrawal coming and raises it at once: ratio alerts in the days before, no guard on duty at 07:00', async () => {
+    const services = app.services;
+    await services.settle();
+    const hol = run.world.facilityIds.get('HOL')!;
+    const all = await services.alerts.list(admin, { facilityId: hol, limit: 500 });
+    const at = (rule: string) => all.filter((a) => a.rule === rule).map((a) => a.raisedAt.getTime());
+    const leave = Date.parse(COLLAPSE.guardsLeave);
+    // the force thinned below the governance threshold days before the collapse
+    expect(at('guards.below_threshold').some((t) => t < leave - 24 * 3_600_000)).toBe(true);
+    // nobody on duty, and no custodian of record: critical within minutes of 07:00, not at the 16:00 count
+    for (const rule of ['guards.no_guard_on_duty', 'guards.custody_gap']) {
+      const first = Math.min(...at(rule).filter((t) => t >= leave));
+      expect(first - leave, rule).toBeLessThan(5 * 60_000);
+    }
+    expect(all.find((a) => a.rule === 'guards.no_guard_on_duty' && a.raisedAt.getTime() >= leave)!.severity).toBe('critical');
+  });
 });
 
 describe('scenario: the same seed on every database', () => {

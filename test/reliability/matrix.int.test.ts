@@ -28,6 +28,10 @@ const BIOMETRICS_READ = 'admin registrar officer investigator';
 const BIOMETRICS_ENROL = 'admin registrar';
 const FACILITIES_WRITE = 'admin commander';
 const AUDIT = 'admin investigator monitor';
+// the guard force: readable only by the roles that manage it
+const GUARDS_READ = 'admin commander officer';
+const GUARDS_MANAGE = 'admin commander';
+const GUARDS_ATTENDANCE = 'admin commander officer';
 
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
@@ -97,6 +101,24 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/biometrics/duplicates/{id}': BIOMETRICS_READ,
   'POST /api/v1/biometrics/duplicates/{id}/decide': BIOMETRICS_ENROL,
   'GET /api/v1/biometrics/status': BIOMETRICS_READ,
+  'POST /api/v1/guards/staff': GUARDS_MANAGE,
+  'GET /api/v1/guards/staff': GUARDS_READ,
+  'PATCH /api/v1/guards/staff/{id}': GUARDS_MANAGE,
+  'POST /api/v1/guards/posts': GUARDS_MANAGE,
+  'GET /api/v1/guards/facilities/{id}/posts': GUARDS_READ,
+  'POST /api/v1/guards/shifts': GUARDS_MANAGE,
+  'GET /api/v1/guards/facilities/{id}/roster': GUARDS_READ,
+  'POST /api/v1/guards/facilities/{id}/roster/import': GUARDS_MANAGE,
+  'POST /api/v1/guards/attendance/check-in': GUARDS_ATTENDANCE,
+  'POST /api/v1/guards/attendance/check-out': GUARDS_ATTENDANCE,
+  'GET /api/v1/guards/overview': GUARDS_READ,
+  'GET /api/v1/guards/facilities/{id}/board': GUARDS_READ,
+  'GET /api/v1/guards/facilities/{id}/ratio-history': GUARDS_READ,
+  'GET /api/v1/guards/facilities/{id}/threshold': GUARDS_READ,
+  'PUT /api/v1/guards/facilities/{id}/threshold': GUARDS_MANAGE,
+  'GET /api/v1/guards/facilities/{id}/custodian': GUARDS_READ,
+  'POST /api/v1/guards/facilities/{id}/custodian': GUARDS_MANAGE,
+  'POST /api/v1/guards/facilities/{id}/custodian/withdraw': GUARDS_MANAGE,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];
@@ -173,6 +195,8 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       'POST /api/v1/persons/{id}/events': { type: 'MOVED', facilityId: facility, unitId: unit },
       'POST /api/v1/events/batch': { events: [{ personId: person, type: 'MOVED', facilityId: facility, unitId: unit }] },
       'POST /api/v1/rollcalls': { facilityId: facility },
+      'POST /api/v1/guards/staff': { badge: `MX-${suffix}-${rng.uuid().slice(0, 8)}`, fullName: 'Matrix Guard', organisation: 'sdf', facilityId: facility },
+      'POST /api/v1/guards/posts': { facilityId: facility, code: `MX-${suffix}-${rng.uuid().slice(0, 8)}`, name: 'Matrix gate', kind: 'gate', minStaff: 1 },
       'POST /api/v1/rollcalls/{id}/marks': { marks: [{ personId: person, result: 'present' }] },
       'POST /api/v1/rollcalls/{id}/cancel': { reason: 'matrix check' },
       'POST /api/v1/alerts/{id}/acknowledge': {},

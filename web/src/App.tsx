@@ -24,6 +24,8 @@ const AlertsPage = lazy(() => import('./routes/AlertsPage'));
 const MonitorPage = lazy(() => import('./routes/MonitorPage'));
 const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
 const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
+const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
+const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
 
 interface RouteDef {
   pattern: string;
@@ -47,6 +49,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/screening', needs: ['screening.read'], render: () => <ScreeningPage /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
   { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
+  { pattern: '/guards', needs: ['guards.read'], render: () => <GuardsPage /> },
+  { pattern: '/guards/gate', needs: ['guards.read', 'guards.attendance'], render: () => <GateCheckInPage /> },
 ];
 
 /** The first screen a role lands on. */

@@ -6,6 +6,7 @@ import { Random } from './scenario.random';
 import { rollCallPort, type RollCallOutcome, type RollCallPort } from './scenario.rollcalls';
 import type { SeededWorld } from './scenario.seed';
 import { leafUnits } from './scenario.world';
+import { guardForceSteps } from './scenario.guards';
 
 /**
  * The January 2026 timeline, replayed through the services on a fake clock:
@@ -127,6 +128,7 @@ export class TimelineReplay {
       if (p.highRisk) this.airliftQueue.set(p.facility, [...(this.airliftQueue.get(p.facility) ?? []), p.key]);
     }
     for (const list of this.airliftQueue.values()) this.random.shuffle(list);
+    for (const step of guardForceSteps(services, world, this.actor, opts.seed ?? world.plan.seed, (at, text) => this.log(at, text))) this.at(step.at, step.run);
   }
 
   private placeIn(k: number, facility: string): void {

@@ -26,6 +26,10 @@ export const PERMISSIONS = {
   'transfers.read': ['admin', 'commander', 'officer', 'investigator', 'monitor'],
   'transfers.plan': ['admin', 'commander'],
   'transfers.run': ['admin', 'commander', 'officer'],
+  // The guard force (staff registry, posts, rosters, governance ratio): only the roles that manage it.
+  'guards.read': ['admin', 'commander', 'officer'],
+  'guards.manage': ['admin', 'commander'],
+  'guards.attendance': ['admin', 'commander', 'officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -1,6 +1,7 @@
 import type { Consumer } from '../../platform/outbox';
 import { AuditChainBroken } from '../audit';
 import { CustodyEventAppended, LedgerChainBroken } from '../custody';
+import { CustodianChanged, GovernanceStateChanged, GuardsNoShow } from '../guards';
 import { RollcallClosed } from '../rollcalls';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
@@ -28,6 +29,12 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       events: [LedgerChainBroken, AuditChainBroken],
       transactional: true,
       handle: (tx, events) => alerts.onChainBroken(tx, events),
+    },
+    {
+      name: 'alerts.guards',
+      events: [GovernanceStateChanged, CustodianChanged, GuardsNoShow],
+      transactional: true,
+      handle: (tx, events) => alerts.onGuardsChanged(tx, events),
     },
   ];
 }

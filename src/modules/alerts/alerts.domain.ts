@@ -12,6 +12,12 @@ export const ALERT_RULES = [
   'screening.hit',
   // A verification found the custody ledger or the audit log altered (critical, for everyone not facility-scoped).
   'integrity.chain_broken',
+  // Raised by the guard force's facts (issue 17): nobody on duty, the governance ratio below threshold, no custodian
+  // of record (a custody gap), planned guards who did not come.
+  'guards.no_guard_on_duty',
+  'guards.below_threshold',
+  'guards.custody_gap',
+  'guards.no_show',
   // A movement's count off differs from its count on (transfers, issue 18): critical, naming who is missing or extra.
   'transfer.count_discrepancy',
 ] as const;
@@ -325,6 +331,105 @@ export const MAX_ESCALATION = 3;
 export function escalationDue(raisedAt: Date, now: Date, escalateAfterMinutes: number): number {
   const waited = now.getTime() - raisedAt.getTime();
   return Math.min(MAX_ESCALATION, Math.max(0, Math.floor(waited / (escalateAfterMinutes * 60_000))));
+}
+
+const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+
+/** The facts of the guard force the alert rules see (payloads of the guards module's events). */
+export interface GovernanceChange {
+  facilityId: string;
+  facilityCode: string;
+  unitId: string | null;
+  from: string | null;
+  to: string;
+  at: string;
+  onRoll: number;
+  present: number;
+  postsRequired: number;
+  postsManned: number;
+  guardsPer100: number | null;
+  mannedPercent: number | null;
+  reasons: string[];
+}
+
+/**
+ * A facility's governance state worsened: nobody on duty with persons on the roll is critical at once; below the
+ * threshold a warning (critical below half of it). A better state raises nothing (a human resolves the alert), and
+ * sectors are on the staffing board, not in the inbox.
+ */
+export function governanceAlert(c: GovernanceChange): AlertDraft | null {
+  if (c.unitId !== null) return null;
+  const rank = (s: string | null) => (s === 'critical' ? 2 : s === 'degraded' ? 1 : 0);
+  const noGuard = c.reasons.includes('no_guard_on_duty');
+  const figures = { ...c, unitId: undefined };
+  if (noGuard) {
+    return {
+      facilityId: c.facilityId,
+      rule: 'guards.no_guard_on_duty',
+      severity: 'critical',
+      title: `No guard on duty at ${c.facilityCode} since ${hhmm(c.at)}: ${c.onRoll} on the roll, 0 guards present`,
+      details: figures,
+      dedupeKey: `guards.no_guard_on_duty:${c.facilityId}:${c.at}`,
+    };
+  }
+  if (rank(c.to) <= rank(c.from)) return null;
+  const ratio = c.guardsPer100 === null ? '' : `${c.guardsPer100} guards per 100 on the roll`;
+  const posts = c.mannedPercent === null ? '' : `${c.postsManned} of ${c.postsRequired} posts manned`;
+  return {
+    facilityId: c.facilityId,
+    rule: 'guards.below_threshold',
+    severity: c.to === 'critical' ? 'critical' : 'warning',
+    title: `Governance ${c.to} at ${c.facilityCode}: ${[ratio, posts].filter(Boolean).join(', ')} (${c.present} guards for ${c.onRoll})`,
+    details: figures,
+    dedupeKey: `guards.below_threshold:${c.facilityId}:${c.to}:${c.at}`,
+  };
+}
+
+export interface CustodianFact {
+  facilityId: string;
+  facilityCode: string;
+  change: 'withdrawn' | 'assumed';
+  at: string;
+  organisation: string;
+  commander: string;
+  reason: string | null;
+  gapSince: string | null;
+  checkedOut: number;
+}
+
+/** A custodian withdrew with nobody taking over: a custody gap, critical at once. Its end is recorded as information. */
+export function custodianAlert(c: CustodianFact): AlertDraft | null {
+  if (c.change === 'withdrawn') {
+    return {
+      facilityId: c.facilityId,
+      rule: 'guards.custody_gap',
+      severity: 'critical',
+      title: `No custodian of record at ${c.facilityCode} since ${hhmm(c.at)}: ${c.organisation} withdrew (${c.reason ?? 'no reason given'}); ${c.checkedOut} guards left their posts`,
+      details: { ...c },
+      dedupeKey: `guards.custody_gap:${c.facilityId}:${c.at}`,
+    };
+  }
+  if (!c.gapSince) return null;
+  const minutes = Math.round((new Date(c.at).getTime() - new Date(c.gapSince).getTime()) / 60_000);
+  return {
+    facilityId: c.facilityId,
+    rule: 'guards.custody_gap',
+    severity: 'info',
+    title: `Custody gap at ${c.facilityCode} ended at ${hhmm(c.at)}: ${c.organisation} took over after ${Math.floor(minutes / 60)} h ${minutes % 60} min without a custodian`,
+    details: { ...c, gapMinutes: minutes },
+    dedupeKey: `guards.custody_gap_end:${c.facilityId}:${c.at}`,
+  };
+}
+
+export function noShowAlert(n: { facilityId: string; facilityCode: string; at: string; shiftIds: string[]; postCodes: string[] }): AlertDraft {
+  return {
+    facilityId: n.facilityId,
+    rule: 'guards.no_show',
+    severity: 'warning',
+    title: `${n.shiftIds.length} planned guard${n.shiftIds.length === 1 ? '' : 's'} did not check in at ${n.facilityCode} (${n.postCodes.slice(0, 8).join(', ')}${n.postCodes.length > 8 ? ', ...' : ''})`,
+    details: { ...n },
+    dedupeKey: `guards.no_show:${n.facilityId}:${n.at}`,
+  };
 }
 
 /** CountDiscrepancy: a movement arrived with persons missing or extra; the alert names them (critical). */

@@ -9,12 +9,16 @@ import { canSeeFacility, hasPermission, isFacilityScoped, isNationalityScoped, r
 import { AuditChainBroken, type AuditService } from '../audit';
 import { LedgerChainBroken, CustodyEventAppended } from '../custody';
 import { activeSchedules, repeatedlyAbsent, RollcallClosed, rollcallsOpenedBetween, slotsDue, slotVerdict } from '../rollcalls';
+import { CustodianChanged, GovernanceStateChanged, GuardsNoShow } from '../guards';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
 import {
   countDiscrepancyAlert,
   capacityAlert,
   chainBrokenAlert,
+  custodianAlert,
+  governanceAlert,
+  noShowAlert,
   closeAlerts,
   screeningHitsAlert,
   DEFAULT_RULES,
@@ -348,6 +352,23 @@ export class AlertsService {
       ...eventsOf(AuditChainBroken, events).map(({ payload }) => chainBrokenAlert({ chain: 'audit', ...payload })),
     ];
     if (drafts.length) await this.raiseIn(tx, systemActor('chain verification'), drafts);
+  }
+
+  /** The guard force: nobody on duty, the ratio below threshold, a custody gap, planned guards who did not come. */
+  async onGuardsChanged(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts: AlertDraft[] = [];
+    for (const e of events) {
+      const d =
+        e.type === GovernanceStateChanged.type
+          ? governanceAlert(e.payload as never)
+          : e.type === CustodianChanged.type
+            ? custodianAlert(e.payload as never)
+            : e.type === GuardsNoShow.type
+              ? noShowAlert(e.payload as never)
+              : null;
+      if (d && !(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
+    }
+    if (drafts.length) await this.raiseIn(tx, systemActor('guard force rules'), drafts);
   }
 
   /** A movement's arrival count with persons missing or extra: the CountDiscrepancy alert (transfers). */

@@ -5,7 +5,8 @@ import { feature } from 'topojson-client';
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import { Skeleton } from '@mantine/core';
-import { num } from '../lib/format';
+import { isArabic, num } from '../lib/format';
+import { i18next } from '../i18n';
 
 export interface MapFacility {
   id: string;
@@ -33,8 +34,11 @@ async function loadCountries(points: { latitude: number; longitude: number }[]):
 
 /** The figures under a facility's code: population, Delta at the last roll call, open alerts. */
 function labelLine(f: MapFacility): string {
-  return `${num(f.population)}${f.delta !== null ? ` · Δ ${num(f.delta)}` : ''}${f.openAlerts > 0 ? ` · ${f.openAlerts} alert${f.openAlerts > 1 ? 's' : ''}` : ''}`;
+  return `${num(f.population)}${f.delta !== null ? ` · Δ ${num(f.delta)}` : ''}${f.openAlerts > 0 ? ` · ${i18next.t('map:alerts', { count: f.openAlerts, n: num(f.openAlerts) })}` : ''}`;
 }
+
+/** A country's name in the interface's language (the atlas names them in English). */
+const countryName = (name: string): string => i18next.t(`map:country.${name}`, { defaultValue: name });
 
 const W = 720;
 const H = 420;
@@ -79,7 +83,7 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
     return { projection, path, shown };
   }, [facilities, countries.data]);
 
-  if (countries.isPending) return <Skeleton h={H} aria-label="Loading map" />;
+  if (countries.isPending) return <Skeleton h={H} aria-label={i18next.t('map:loading')} />;
 
   const maxPop = Math.max(1, ...facilities.map((f) => f.population));
   const radius = (p: number) => 5 + 15 * Math.sqrt(p / maxPop);
@@ -111,7 +115,7 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
     labelAt.set(d.f.id, free ? { dx: free.dx, dy: free.dy, anchor: free.anchor } : null);
   }
   const labels = shown
-    .map((c) => ({ name: c.properties.name, at: projection(geoCentroid(c)) }))
+    .map((c) => ({ name: countryName(c.properties.name), at: projection(geoCentroid(c)) }))
     .filter((l): l is { name: string; at: [number, number] } => !!l.at && l.at[0] > 30 && l.at[0] < W - 30 && l.at[1] > 20 && l.at[1] < H - 20);
 
   return (
@@ -120,8 +124,10 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
       viewBox={`0 0 ${W} ${H}`}
       width="100%"
       role="group"
-      aria-label="Map of facilities"
-      style={{ background: '#dfe9f0', borderRadius: 6, display: 'block' }}
+      aria-label={i18next.t('map:label')}
+      // the labels are placed in the map's own left-to-right geometry; Arabic text inside them still runs right to left
+      direction="ltr"
+      style={{ background: '#dfe9f0', borderRadius: 6, display: 'block', direction: 'ltr' }}
     >
       <g>
         {shown.map((c, i) => (
@@ -130,7 +136,7 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
       </g>
       <g aria-hidden="true">
         {labels.map((l) => (
-          <text key={l.name} x={l.at[0]} y={l.at[1]} textAnchor="middle" fontSize={13} fill="#8a8f86" letterSpacing={2}>
+          <text key={l.name} x={l.at[0]} y={l.at[1]} textAnchor="middle" fontSize={13} fill="#8a8f86" letterSpacing={isArabic(l.name) ? 0 : 2}>
             {l.name.toUpperCase()}
           </text>
         ))}
@@ -143,7 +149,13 @@ export default function FacilityMap({ facilities, onOpen }: { facilities: MapFac
             if (!p) return null;
             const r = radius(f.population);
             const alarm = f.openAlerts > 0 || (f.delta ?? 0) > 0;
-            const label = `${f.name}: ${num(f.population)} on roll${f.delta !== null ? `, Delta ${num(f.delta)}` : ''}, ${f.openAlerts} open alerts`;
+            const label = i18next.t(f.delta !== null ? 'map:facilityWithDelta' : 'map:facility', {
+              name: f.name,
+              population: num(f.population),
+              delta: num(f.delta),
+              count: f.openAlerts,
+              n: num(f.openAlerts),
+            });
             return (
               <g
                 key={f.id}

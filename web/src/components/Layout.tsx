@@ -14,7 +14,7 @@ import { useTranslation } from 'react-i18next';
 
 interface NavItem {
   to: string;
-  /** Its label and description are `layout:nav.<key>.label` / `.description`. */
+  /** Its label and description are `layout:nav.<key>.label` / `.description` (a key `ns:path` names them in a feature's namespace). */
   key: string;
   needs: Permission;
 }
@@ -29,7 +29,10 @@ const NAV: NavItem[] = [
   { to: '/screening', key: 'screening', needs: 'screening.read' },
   { to: '/identify', key: 'identify', needs: 'biometrics.read' },
   { to: '/monitor', key: 'monitor', needs: 'ledger.verify' },
+  { to: '/guards', key: 'guards:nav', needs: 'guards.read' },
 ];
+
+const navKey = (key: string, part: 'label' | 'description') => (key.includes(':') ? `${key}.${part}` : `nav.${key}.${part}`);
 
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useTranslation('layout');
@@ -113,8 +116,8 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink
               key={n.to}
               href={n.to}
-              label={t(`nav.${n.key}.label`)}
-              description={t(`nav.${n.key}.description`)}
+              label={t(navKey(n.key, 'label'))}
+              description={t(navKey(n.key, 'description'))}
               active={active}
               aria-current={active ? 'page' : undefined}
               variant="light"

@@ -2,6 +2,7 @@ import { ScrollArea, Table } from '@mantine/core';
 import { REPORT_STATUSES, type StatusReport } from '../lib/api';
 import { num, statusLabel } from '../lib/format';
 import { Link } from './Link';
+import { useTranslation } from 'react-i18next';
 
 /**
  * The status report as a table: one row per facility (its code), on roll, optionally minors, then each status, and
@@ -21,16 +22,17 @@ export function StatusTable({
   linkFacilities?: boolean;
   minors?: boolean;
 }) {
+  const { t } = useTranslation('common');
   return (
     <ScrollArea type="auto">
       <Table striped highlightOnHover withTableBorder data-testid={testId} miw={minors ? 720 : 640} fz="sm">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Facility</Table.Th>
-            <Table.Th ta="right">On roll</Table.Th>
-            {minors && <Table.Th ta="right">Minors</Table.Th>}
+            <Table.Th>{t('facility')}</Table.Th>
+            <Table.Th ta="end">{t('onRoll')}</Table.Th>
+            {minors && <Table.Th ta="end">{t('minors')}</Table.Th>}
             {REPORT_STATUSES.map((s) => (
-              <Table.Th key={s} ta="right">
+              <Table.Th key={s} ta="end">
                 {statusLabel(s)}
               </Table.Th>
             ))}
@@ -40,16 +42,16 @@ export function StatusTable({
           {report.facilities.map((f) => (
             <Table.Tr key={f.id} data-testid={`${rowTestId}-${f.code}`}>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{linkFacilities ? <Link to={`/facilities/${f.id}`}>{f.code}</Link> : f.code}</Table.Td>
-              <Table.Td ta="right" className="num" fw={600} data-testid="onRoll">
+              <Table.Td ta="end" className="num" fw={600} data-testid="onRoll">
                 {num(f.onRoll)}
               </Table.Td>
               {minors && (
-                <Table.Td ta="right" className="num" data-testid="minors">
+                <Table.Td ta="end" className="num" data-testid="minors">
                   {num(f.minorsOnRoll)}
                 </Table.Td>
               )}
               {REPORT_STATUSES.map((s) => (
-                <Table.Td key={s} ta="right" className="num" data-testid={s} c={f.byStatus[s] ? undefined : 'dimmed'}>
+                <Table.Td key={s} ta="end" className="num" data-testid={s} c={f.byStatus[s] ? undefined : 'dimmed'}>
                   {num(f.byStatus[s])}
                 </Table.Td>
               ))}
@@ -58,17 +60,17 @@ export function StatusTable({
         </Table.Tbody>
         <Table.Tfoot>
           <Table.Tr data-testid={`${rowTestId}-TOTAL`}>
-            <Table.Th>Total</Table.Th>
-            <Table.Th ta="right" className="num" data-testid="onRoll">
+            <Table.Th>{t('total')}</Table.Th>
+            <Table.Th ta="end" className="num" data-testid="onRoll">
               {num(report.totals.onRoll)}
             </Table.Th>
             {minors && (
-              <Table.Th ta="right" className="num" data-testid="minors">
+              <Table.Th ta="end" className="num" data-testid="minors">
                 {num(report.totals.minorsOnRoll)}
               </Table.Th>
             )}
             {REPORT_STATUSES.map((s) => (
-              <Table.Th key={s} ta="right" className="num" data-testid={s}>
+              <Table.Th key={s} ta="end" className="num" data-testid={s}>
                 {num(report.totals[s])}
               </Table.Th>
             ))}

@@ -136,7 +136,10 @@ export type Permission =
   | 'biometrics.enrol'
   | 'rollcall.run'
   | 'alerts.read'
-  | 'alerts.manage';
+  | 'alerts.manage'
+  | 'guards.read'
+  | 'guards.manage'
+  | 'guards.attendance';
 
 export interface Me {
   userId: string;

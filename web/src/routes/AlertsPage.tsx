@@ -8,7 +8,8 @@ import { useFacilityNames } from '../lib/queries';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { useLiveAlerts } from '../features/alerts/alerts.queries';
-import { alertTitle, RULE_LABEL, SEVERITY_COLOR } from '../features/alerts/alerts.text';
+import { alertTitle, ruleLabel, SEVERITY_COLOR } from '../features/alerts/alerts.text';
+import { useTranslation } from 'react-i18next';
 
 type Tab = 'unresolved' | 'resolved';
 
@@ -16,6 +17,7 @@ type Tab = 'unresolved' | 'resolved';
 const PAGE = 200;
 
 export default function AlertsPage() {
+  const { t } = useTranslation('alerts');
   const session = useSession();
   const live = useLiveAlerts();
   const [tab, setTab] = useState<Tab>('unresolved');
@@ -47,10 +49,10 @@ export default function AlertsPage() {
       <Group justify="space-between" align="flex-end">
         <div>
           <Title order={1} size="h2">
-            Alerts
+            {t('title')}
           </Title>
           <Text size="sm" c="dimmed">
-            New alerts appear here as they are raised.
+            {t('intro')}
           </Text>
         </div>
         <Badge
@@ -60,7 +62,7 @@ export default function AlertsPage() {
           data-testid="stream-state"
           data-state={live.state}
         >
-          {live.state === 'live' ? 'Live' : live.state === 'connecting' ? 'Connecting…' : 'Offline: refreshing every 15 s'}
+          {live.state === 'live' ? t('stream.live') : live.state === 'connecting' ? t('stream.connecting') : t('stream.offline')}
         </Badge>
       </Group>
       <SegmentedControl
@@ -70,26 +72,28 @@ export default function AlertsPage() {
           setPage(0);
         }}
         data={[
-          { value: 'unresolved', label: 'Open and acknowledged' },
-          { value: 'resolved', label: 'Resolved' },
+          { value: 'unresolved', label: t('tab.unresolved') },
+          { value: 'resolved', label: t('tab.resolved') },
         ]}
         size="md"
         w={{ base: '100%', sm: 420 }}
-        aria-label="Alert status"
+        aria-label={t('tab.label')}
       />
-      <ErrorNote error={alerts.error} what="alerts" />
+      <ErrorNote error={alerts.error} what={t('what')} />
       {list.data && total > 0 && (
         <Group justify="space-between" gap="sm">
           <Text size="sm" data-testid="alert-count">
-            {list.data.rows.length === total ? `${num(total)} alert${total === 1 ? '' : 's'}` : `${num(list.data.rows.length)} of ${num(total)} alerts`}
+            {list.data.rows.length === total
+              ? t('count', { count: total, n: num(total) })
+              : t('countOf', { shown: num(list.data.rows.length), total: num(total) })}
           </Text>
           {lastPage > 0 && (
             <Group gap="xs">
               <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
-                Newer
+                {t('newer')}
               </Button>
               <Button size="xs" variant="default" disabled={page >= lastPage} onClick={() => setPage((p) => p + 1)}>
-                Older
+                {t('older')}
               </Button>
             </Group>
           )}
@@ -101,7 +105,7 @@ export default function AlertsPage() {
         ))}
         {alerts.data && alerts.data.length === 0 && (
           <Paper withBorder p="lg" radius="md">
-            <Text c="dimmed">{tab === 'resolved' ? 'No resolved alerts.' : 'No open alerts.'}</Text>
+            <Text c="dimmed">{tab === 'resolved' ? t('noneResolved') : t('noneOpen')}</Text>
           </Paper>
         )}
       </Stack>
@@ -111,6 +115,7 @@ export default function AlertsPage() {
 }
 
 function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fresh: boolean; canManage: boolean; onResolve: () => void }) {
+  const { t } = useTranslation('alerts');
   const qc = useQueryClient();
   const facilities = useFacilityNames();
   const ack = useMutation({
@@ -120,7 +125,7 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
   const d = a.details ?? {};
   const figures = ['expected', 'present', 'excused', 'delta', 'unaccounted', 'absent', 'count']
     .filter((k) => typeof d[k] === 'number' || Array.isArray(d[k]))
-    .map((k) => `${k} ${num(Array.isArray(d[k]) ? (d[k] as unknown[]).length : (d[k] as number))}`);
+    .map((k) => `${t(`figure.${k}`)} ${num(Array.isArray(d[k]) ? (d[k] as unknown[]).length : (d[k] as number))}`);
   // A mass absence names every block over the threshold: a list of them, not a line of percentages in the title.
   const massUnits = Array.isArray(d.massAbsentUnits) ? (d.massAbsentUnits as MassUnit[]) : [];
   return (
@@ -136,23 +141,23 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
       <Group justify="space-between" align="flex-start" wrap="wrap">
         <Stack gap={4} style={{ flex: '1 1 360px' }}>
           <Group gap="xs">
-            <Badge color={SEVERITY_COLOR[a.severity] ?? 'gray'}>{a.severity}</Badge>
+            <Badge color={SEVERITY_COLOR[a.severity] ?? 'gray'}>{t(`severity.${a.severity}`, { defaultValue: a.severity })}</Badge>
             <Badge variant="outline" color="gray">
-              {RULE_LABEL[a.rule] ?? a.rule}
+              {ruleLabel(a.rule)}
             </Badge>
             {fresh && a.status === 'open' && (
               <Badge color="grape" variant="filled" data-testid="alert-new">
-                New
+                {t('new')}
               </Badge>
             )}
             {a.escalationLevel > 0 && (
               <Badge color="red" variant="light">
-                escalated ×{a.escalationLevel}
+                {t('escalated', { n: num(a.escalationLevel) })}
               </Badge>
             )}
             {a.occurrences > 1 && (
-              <Badge color="gray" variant="light" data-testid="alert-occurrences" title={`last found ${dateTime(a.lastSeenAt)}`}>
-                found {a.occurrences}×
+              <Badge color="gray" variant="light" data-testid="alert-occurrences" title={t('lastFound', { time: dateTime(a.lastSeenAt) })}>
+                {t('found', { n: num(a.occurrences) })}
               </Badge>
             )}
           </Group>
@@ -161,21 +166,21 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
             {alertTitle(a).replace(/ \([^()]*\d%[^()]*\)/g, '')}
           </Text>
           <Text size="sm" c="dimmed">
-            {a.facilityId ? <Link to={`/facilities/${a.facilityId}`}>{facilities.get(a.facilityId)?.name ?? 'facility'}</Link> : 'All facilities'} · raised{' '}
-            {dateTime(a.raisedAt)}
-            {a.occurrences > 1 ? ` · last found ${dateTime(a.lastSeenAt)}` : ''}
+            {a.facilityId ? <Link to={`/facilities/${a.facilityId}`}>{facilities.get(a.facilityId)?.name ?? t('facility')}</Link> : t('allFacilities')} ·{' '}
+            {t('raised', { time: dateTime(a.raisedAt) })}
+            {a.occurrences > 1 ? ` · ${t('lastFound', { time: dateTime(a.lastSeenAt) })}` : ''}
             {figures.length ? ` · ${figures.join(', ')}` : ''}
           </Text>
           {massUnits.length > 0 && a.facilityId && <MassAbsentUnits facilityId={a.facilityId} units={massUnits} />}
           {a.acknowledged && (
             <Text size="sm">
-              Acknowledged {dateTime(a.acknowledged.at)}
+              {t('acknowledgedAt', { time: dateTime(a.acknowledged.at) })}
               {a.acknowledged.note ? `: ${a.acknowledged.note}` : ''}
             </Text>
           )}
           {a.resolved && (
             <Text size="sm" data-testid="alert-resolution">
-              Resolved {dateTime(a.resolved.at)}: {a.resolved.note}
+              {t('resolvedAt', { time: dateTime(a.resolved.at) })}: {a.resolved.note}
             </Text>
           )}
         </Stack>
@@ -183,11 +188,11 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
           <Group gap="xs">
             {a.status === 'open' && (
               <Button variant="default" size="md" onClick={() => ack.mutate()} loading={ack.isPending} data-testid="alert-ack">
-                Acknowledge
+                {t('acknowledge')}
               </Button>
             )}
             <Button size="md" onClick={onResolve} data-testid="alert-resolve">
-              Resolve…
+              {t('resolveEllipsis')}
             </Button>
           </Group>
         )}
@@ -198,6 +203,7 @@ function AlertCard({ alert: a, fresh, canManage, onResolve }: { alert: Alert; fr
 }
 
 function ResolveDialog({ alert, onClose }: { alert: Alert | null; onClose: () => void }) {
+  const { t } = useTranslation('alerts');
   const qc = useQueryClient();
   const [note, setNote] = useState('');
   const resolve = useMutation({
@@ -209,13 +215,13 @@ function ResolveDialog({ alert, onClose }: { alert: Alert | null; onClose: () =>
     },
   });
   return (
-    <Modal opened={!!alert} onClose={onClose} title="Resolve the alert" size="lg">
+    <Modal opened={!!alert} onClose={onClose} title={t('resolveDialog.title')} size="lg">
       {alert && (
         <Stack>
           <Text fw={600}>{alertTitle(alert)}</Text>
           <Textarea
-            label="Resolution note"
-            description="What was found and done; kept with the alert for review."
+            label={t('resolveDialog.note')}
+            description={t('resolveDialog.noteHint')}
             required
             minRows={3}
             autosize
@@ -227,10 +233,10 @@ function ResolveDialog({ alert, onClose }: { alert: Alert | null; onClose: () =>
           <ErrorNote error={resolve.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t('common:cancel')}
             </Button>
             <Button onClick={() => resolve.mutate()} disabled={!note.trim()} loading={resolve.isPending} data-testid="resolve-confirm">
-              Resolve
+              {t('resolve')}
             </Button>
           </Group>
         </Stack>
@@ -250,6 +256,7 @@ const UNITS_SHOWN = 6;
 
 /** The blocks of a mass absence, the worst first, as a short table (the rest counted, not listed). */
 function MassAbsentUnits({ facilityId, units }: { facilityId: string; units: MassUnit[] }) {
+  const { t } = useTranslation('alerts');
   const facility = useQuery({ queryKey: ['facility', facilityId], queryFn: () => api<FacilityDetail>(`/facilities/${facilityId}`), staleTime: 5 * 60_000 });
   const code = new Map((facility.data?.units ?? []).map((u) => [u.id, u.code]));
   const sorted = [...units].sort((x, y) => y.percent - x.percent || y.delta - x.delta);
@@ -259,24 +266,24 @@ function MassAbsentUnits({ facilityId, units }: { facilityId: string; units: Mas
       <Table fz="sm" verticalSpacing={2} horizontalSpacing="xs" data-testid="mass-absence-units">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Block</Table.Th>
-            <Table.Th ta="right">Unaccounted</Table.Th>
-            <Table.Th ta="right">Expected</Table.Th>
-            <Table.Th ta="right">Share</Table.Th>
+            <Table.Th>{t('mass.block')}</Table.Th>
+            <Table.Th ta="end">{t('mass.unaccounted')}</Table.Th>
+            <Table.Th ta="end">{t('mass.expected')}</Table.Th>
+            <Table.Th ta="end">{t('mass.share')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {shown.map((u) => (
             <Table.Tr key={u.unitId ?? 'none'} data-testid="mass-absence-unit">
-              <Table.Td>{u.unitId ? (code.get(u.unitId) ?? '…') : 'no unit'}</Table.Td>
-              <Table.Td ta="right" className="num">
+              <Table.Td>{u.unitId ? (code.get(u.unitId) ?? '…') : t('mass.noUnit')}</Table.Td>
+              <Table.Td ta="end" className="num">
                 {num(u.delta)}
               </Table.Td>
-              <Table.Td ta="right" className="num">
+              <Table.Td ta="end" className="num">
                 {num(u.expected)}
               </Table.Td>
-              <Table.Td ta="right" className="num">
-                {u.percent}%
+              <Table.Td ta="end" className="num">
+                {t('mass.percent', { n: num(u.percent) })}
               </Table.Td>
             </Table.Tr>
           ))}
@@ -284,7 +291,7 @@ function MassAbsentUnits({ facilityId, units }: { facilityId: string; units: Mas
       </Table>
       {sorted.length > UNITS_SHOWN && (
         <Text size="xs" c="dimmed" data-testid="mass-absence-more">
-          and {sorted.length - UNITS_SHOWN} more blocks
+          {t('mass.more', { n: num(sorted.length - UNITS_SHOWN) })}
         </Text>
       )}
     </Box>

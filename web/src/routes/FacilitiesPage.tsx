@@ -6,8 +6,10 @@ import { useFacilities } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { Link } from '../components/Link';
 import { ErrorNote } from '../components/Problems';
+import { useTranslation } from 'react-i18next';
 
 export default function FacilitiesPage() {
+  const { t } = useTranslation('facilities');
   const session = useSession();
   const facilities = useFacilities();
   const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), enabled: session.can('reports.read') });
@@ -15,17 +17,17 @@ export default function FacilitiesPage() {
   return (
     <Stack>
       <Title order={1} size="h2">
-        Facilities
+        {t('title')}
       </Title>
-      <ErrorNote error={facilities.error} what="facilities" />
+      <ErrorNote error={facilities.error} what={t('what')} />
       <Paper withBorder radius="md">
         <Table highlightOnHover verticalSpacing="sm" data-testid="facilities-table">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Facility</Table.Th>
-              <Table.Th>Kind</Table.Th>
-              <Table.Th ta="right">Capacity</Table.Th>
-              {session.can('reports.read') && <Table.Th ta="right">On roll</Table.Th>}
+              <Table.Th>{t('facility')}</Table.Th>
+              <Table.Th>{t('kind')}</Table.Th>
+              <Table.Th ta="end">{t('capacity')}</Table.Th>
+              {session.can('reports.read') && <Table.Th ta="end">{t('onRoll')}</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -39,14 +41,14 @@ export default function FacilitiesPage() {
                 </Table.Td>
                 <Table.Td>
                   <Badge variant="light" color={f.kind === 'prison' ? 'grape' : 'teal'}>
-                    {f.kind}
+                    {t(`kinds.${f.kind}`, { defaultValue: f.kind })}
                   </Badge>
                 </Table.Td>
-                <Table.Td ta="right" className="num">
+                <Table.Td ta="end" className="num">
                   {num(f.capacity)}
                 </Table.Td>
                 {session.can('reports.read') && (
-                  <Table.Td ta="right" className="num">
+                  <Table.Td ta="end" className="num">
                     {num(onRoll.get(f.id))}
                   </Table.Td>
                 )}

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { Alert as MAlert, Badge, Button, Grid, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { api, apiPage, type CustodyEvent, type FacilityDetail, type StatusReport, type Unit } from '../lib/api';
-import { eventLabel, num, shortHash, shortTime } from '../lib/format';
+import { eventLabel, num, shortHash, shortTime, statusLabel } from '../lib/format';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
@@ -10,6 +10,7 @@ import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { lastRowByUnit, useDeltaHistory, useFacilityFigures, useRollcalls } from '../features/rollcalls/rollcalls.api';
 import { alertTitle } from '../features/alerts/alerts.text';
+import { useTranslation } from 'react-i18next';
 
 /** Units in tree order (parents before their children) with their depth. */
 function unitTree(units: Unit[]): { unit: Unit; depth: number }[] {
@@ -33,6 +34,7 @@ function unitTree(units: Unit[]): { unit: Unit; depth: number }[] {
 const EVENTS_PAGE = 50;
 
 export default function FacilityPage({ id }: { id: string }) {
+  const { t } = useTranslation('facilities');
   const session = useSession();
   const { navigate } = useRouter();
   const facility = useQuery({ queryKey: ['facility', id], queryFn: () => api<FacilityDetail>(`/facilities/${id}`) });
@@ -70,9 +72,9 @@ export default function FacilityPage({ id }: { id: string }) {
     onSuccess: (rc) => navigate(`/rollcalls/${rc.id}`),
   });
 
-  if (facility.error) return <ErrorNote error={facility.error} what="the facility" />;
+  if (facility.error) return <ErrorNote error={facility.error} what={t('what.facility')} />;
   const f = facility.data;
-  if (!f) return <Text>Loading…</Text>;
+  if (!f) return <Text>{t('loading')}</Text>;
   const units = unitTree(f.units);
   // A phase's count is its blocks' counts (persons are placed in the blocks).
   const totalOf = (u: Unit): number => u.manifestCount + f.units.filter((c) => c.parentUnitId === u.id).reduce((s, c) => s + totalOf(c), 0);
@@ -88,8 +90,8 @@ export default function FacilityPage({ id }: { id: string }) {
             {f.name}
           </Title>
           <Text c="dimmed" size="sm">
-            {f.code} · {f.kind}
-            {f.capacity ? ` · capacity ${num(f.capacity)}` : ''}
+            {f.code} · {t(`kinds.${f.kind}`, { defaultValue: f.kind })}
+            {f.capacity ? ` · ${t('capacityOf', { n: num(f.capacity) })}` : ''}
             {f.location ? ` · ${f.location.latitude.toFixed(3)}, ${f.location.longitude.toFixed(3)}` : ''}
           </Text>
         </div>
@@ -97,45 +99,48 @@ export default function FacilityPage({ id }: { id: string }) {
           <Group>
             {openRollcalls.map((r) => (
               <Button key={r.id} variant="light" onClick={() => navigate(`/rollcalls/${r.id}`)}>
-                Continue roll call of {shortTime(r.openedAt)}
+                {t('continueRollcall', { time: shortTime(r.openedAt) })}
               </Button>
             ))}
             <Button size="md" onClick={() => start.mutate(selected)} loading={start.isPending} data-testid="start-rollcall">
-              {selected.length ? `Roll call of ${selected.length} unit${selected.length > 1 ? 's' : ''}` : 'Roll call of the whole facility'}
+              {selected.length ? t('rollcallOfUnits', { count: selected.length, n: num(selected.length) }) : t('rollcallOfFacility')}
             </Button>
           </Group>
         )}
       </Group>
-      <ErrorNote error={start.error} what="a roll call" />
+      <ErrorNote error={start.error} what={t('what.rollcall')} />
 
       {scoped ? (
         <>
           <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm">
-            <StatCard label={`${session.nationalities.join(', ')} on roll`} value={nationals ? num(nationals.onRoll) : '…'} testId="facility-manifest" />
-            <StatCard label="In custody" value={nationals ? num(nationals.byStatus.in_custody) : '…'} />
-            <StatCard label="Temporarily out" value={nationals ? num(nationals.byStatus.temporarily_out) : '…'} />
-            <StatCard label="Unaccounted" value={nationals ? num(nationals.byStatus.unaccounted) : '…'} />
-            <StatCard label="Escaped" value={nationals ? num(nationals.byStatus.escaped) : '…'} />
+            <StatCard
+              label={t('nationalsOnRoll', { list: session.nationalities.join(', ') })}
+              value={nationals ? num(nationals.onRoll) : '…'}
+              testId="facility-manifest"
+            />
+            <StatCard label={statusLabel('in_custody')} value={nationals ? num(nationals.byStatus.in_custody) : '…'} />
+            <StatCard label={statusLabel('temporarily_out')} value={nationals ? num(nationals.byStatus.temporarily_out) : '…'} />
+            <StatCard label={statusLabel('unaccounted')} value={nationals ? num(nationals.byStatus.unaccounted) : '…'} />
+            <StatCard label={statusLabel('escaped')} value={nationals ? num(nationals.byStatus.escaped) : '…'} />
           </SimpleGrid>
           <Text size="sm" c="dimmed">
-            Counts of {session.nationalities.join(', ')} nationals in this facility. Unit counts and roll calls cover everyone in a block and are not shown for
-            a nationality scope.
+            {t('nationalsNote', { list: session.nationalities.join(', ') })}
           </Text>
         </>
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
-          <StatCard label="Manifest" value={num(f.manifestCount)} testId="facility-manifest" />
-          <StatCard label="In custody" value={num(f.roll.inCustody)} />
-          <StatCard label="Temporarily out" value={num(f.roll.temporarilyOut)} />
-          <StatCard label="Unaccounted" value={num(f.roll.unaccounted)} color={f.roll.unaccounted ? 'orange.8' : undefined} />
-          <StatCard label="Escaped" value={num(f.roll.escaped)} color={f.roll.escaped ? 'red.8' : undefined} />
+          <StatCard label={t('manifest')} value={num(f.manifestCount)} testId="facility-manifest" />
+          <StatCard label={statusLabel('in_custody')} value={num(f.roll.inCustody)} />
+          <StatCard label={statusLabel('temporarily_out')} value={num(f.roll.temporarilyOut)} />
+          <StatCard label={statusLabel('unaccounted')} value={num(f.roll.unaccounted)} color={f.roll.unaccounted ? 'orange.8' : undefined} />
+          <StatCard label={statusLabel('escaped')} value={num(f.roll.escaped)} color={f.roll.escaped ? 'red.8' : undefined} />
           <StatCard
-            label="Delta, latest unit counts"
+            label={t('deltaLatest')}
             value={lastFull ? num(lastFull.delta) : '–'}
             hint={
               lastFull
-                ? `${num(lastFull.expected)} expected · oldest count ${shortTime(lastFull.oldestCountAt)}${lastFull.oldestCountAt !== lastFull.at ? `, latest ${shortTime(lastFull.at)}` : ''}`
-                : 'none closed yet'
+                ? `${t('expectedOldest', { n: num(lastFull.expected), time: shortTime(lastFull.oldestCountAt) })}${lastFull.oldestCountAt !== lastFull.at ? t('latestAt', { time: shortTime(lastFull.at) }) : ''}`
+                : t('noneClosed')
             }
             color={lastFull && lastFull.delta > 0 ? 'red.8' : undefined}
             testId="facility-delta"
@@ -144,15 +149,15 @@ export default function FacilityPage({ id }: { id: string }) {
       )}
 
       {f.openAlerts.length > 0 && (
-        <MAlert color="red" title={`${f.openAlerts.length} open alert${f.openAlerts.length > 1 ? 's' : ''}`}>
+        <MAlert color="red" title={t('openAlerts', { count: f.openAlerts.length, n: num(f.openAlerts.length) })}>
           <Stack gap={2}>
             {f.openAlerts.slice(0, 3).map((a) => (
               <Text key={a.id} size="sm" lineClamp={1} title={alertTitle(a)}>
                 {alertTitle(a)}
               </Text>
             ))}
-            {f.openAlerts.length > 3 && <Text size="sm">and {f.openAlerts.length - 3} more</Text>}
-            {session.can('alerts.read') && <Link to="/alerts">Open the alerts inbox</Link>}
+            {f.openAlerts.length > 3 && <Text size="sm">{t('andMore', { n: num(f.openAlerts.length - 3) })}</Text>}
+            {session.can('alerts.read') && <Link to="/alerts">{t('openInbox')}</Link>}
           </Stack>
         </MAlert>
       )}
@@ -162,22 +167,22 @@ export default function FacilityPage({ id }: { id: string }) {
           <Grid.Col span={{ base: 12, lg: 6 }}>
             <Paper withBorder p="sm" radius="md">
               <Title order={2} size="h4" mb="xs">
-                Units
+                {t('units')}
               </Title>
               {canRun && (
                 <Text size="xs" c="dimmed" mb="xs">
-                  Tick units to count only those, or start a roll call of the whole facility.
+                  {t('tickUnits')}
                 </Text>
               )}
               <ScrollArea.Autosize mah={640} type="auto">
                 <Table verticalSpacing={8} data-testid="units-table" striped stickyHeader>
                   <Table.Thead>
                     <Table.Tr>
-                      {canRun && <Table.Th w={40} aria-label="Select" />}
-                      <Table.Th>Unit</Table.Th>
-                      <Table.Th ta="right">Manifest</Table.Th>
-                      <Table.Th>Last roll call</Table.Th>
-                      <Table.Th ta="right">Delta</Table.Th>
+                      {canRun && <Table.Th w={40} aria-label={t('select')} />}
+                      <Table.Th>{t('unit')}</Table.Th>
+                      <Table.Th ta="end">{t('manifest')}</Table.Th>
+                      <Table.Th>{t('lastRollcall')}</Table.Th>
+                      <Table.Th ta="end">{t('delta')}</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -190,7 +195,7 @@ export default function FacilityPage({ id }: { id: string }) {
                               <input
                                 type="checkbox"
                                 style={{ width: 22, height: 22 }}
-                                aria-label={`Select ${u.name}`}
+                                aria-label={t('selectUnit', { name: u.name })}
                                 checked={selected.includes(u.id)}
                                 onChange={(e) => setSelected((s) => (e.currentTarget.checked ? [...s, u.id] : s.filter((x) => x !== u.id)))}
                               />
@@ -204,10 +209,10 @@ export default function FacilityPage({ id }: { id: string }) {
                               {u.name}
                             </Text>
                           </Table.Td>
-                          <Table.Td ta="right" className="num" data-testid="manifest" fw={hasChildren(u) ? 700 : undefined}>
+                          <Table.Td ta="end" className="num" data-testid="manifest" fw={hasChildren(u) ? 700 : undefined}>
                             {session.can('persons.read') && u.manifestCount > 0 ? (
                               // Who is in the block now: the persons list narrowed to the unit, with its total and export.
-                              <Link to={`/persons?facilityId=${id}&unitId=${u.id}&status=on_roll`} aria-label={`Manifest of ${u.code}`}>
+                              <Link to={`/persons?facilityId=${id}&unitId=${u.id}&status=on_roll`} aria-label={t('manifestOf', { code: u.code })}>
                                 {num(totalOf(u))}
                               </Link>
                             ) : (
@@ -218,11 +223,11 @@ export default function FacilityPage({ id }: { id: string }) {
                             <Text size="sm">{last ? shortTime(last.closedAt) : '–'}</Text>
                             {last && (
                               <Text size="xs" c="dimmed">
-                                {num(last.present)} of {num(last.expected)} present
+                                {t('presentOf', { present: num(last.present), expected: num(last.expected) })}
                               </Text>
                             )}
                           </Table.Td>
-                          <Table.Td ta="right" className="num" data-testid="delta">
+                          <Table.Td ta="end" className="num" data-testid="delta">
                             {last ? (
                               <Badge color={last.delta > 0 ? 'red' : 'teal'} variant={last.delta > 0 ? 'filled' : 'light'}>
                                 {num(last.delta)}
@@ -238,7 +243,7 @@ export default function FacilityPage({ id }: { id: string }) {
                       <Table.Tr>
                         <Table.Td colSpan={5}>
                           <Text c="dimmed" size="sm">
-                            No units recorded.
+                            {t('noUnits')}
                           </Text>
                         </Table.Td>
                       </Table.Tr>
@@ -254,12 +259,16 @@ export default function FacilityPage({ id }: { id: string }) {
             <Paper withBorder p="sm" radius="md">
               <Group justify="space-between" mb="xs" gap="xs">
                 <Title order={2} size="h4">
-                  Latest custody events
+                  {t('latestEvents')}
                 </Title>
                 {eventTotal > 0 && (
                   <Group gap="xs">
                     <Text size="sm" data-testid="facility-events-count">
-                      {`${num(eventPage * EVENTS_PAGE + 1)}–${num(eventPage * EVENTS_PAGE + (events.data?.length ?? 0))} of ${num(eventTotal)}`}
+                      {t('range', {
+                        from: num(eventPage * EVENTS_PAGE + 1),
+                        to: num(eventPage * EVENTS_PAGE + (events.data?.length ?? 0)),
+                        total: num(eventTotal),
+                      })}
                     </Text>
                     <Button
                       size="xs"
@@ -268,7 +277,7 @@ export default function FacilityPage({ id }: { id: string }) {
                       onClick={() => setEventPage((p) => Math.max(0, p - 1))}
                       data-testid="facility-events-newer"
                     >
-                      Newer
+                      {t('newer')}
                     </Button>
                     <Button
                       size="xs"
@@ -277,26 +286,26 @@ export default function FacilityPage({ id }: { id: string }) {
                       onClick={() => setEventPage((p) => p + 1)}
                       data-testid="facility-events-older"
                     >
-                      Older
+                      {t('older')}
                     </Button>
                   </Group>
                 )}
               </Group>
               {!session.can('custody.read') ? (
                 <Text c="dimmed" size="sm">
-                  Custody events are not part of your role.
+                  {t('noCustodyRole')}
                 </Text>
               ) : (
                 <>
-                  <ErrorNote error={events.error} what="events" />
+                  <ErrorNote error={events.error} what={t('what.events')} />
                   <ScrollArea.Autosize mah={560} type="auto">
                     <Table verticalSpacing={6} data-testid="facility-events">
                       <Table.Thead>
                         <Table.Tr>
-                          <Table.Th>When</Table.Th>
-                          <Table.Th>Event</Table.Th>
-                          <Table.Th>Where</Table.Th>
-                          <Table.Th>Seq</Table.Th>
+                          <Table.Th>{t('when')}</Table.Th>
+                          <Table.Th>{t('event')}</Table.Th>
+                          <Table.Th>{t('where')}</Table.Th>
+                          <Table.Th>{t('seq')}</Table.Th>
                         </Table.Tr>
                       </Table.Thead>
                       <Table.Tbody>
@@ -316,7 +325,7 @@ export default function FacilityPage({ id }: { id: string }) {
                             <Table.Td>
                               <Text size="sm">
                                 {e.fromUnitId && e.fromFacilityId === id ? (unitName.get(e.fromUnitId) ?? '') : ''}
-                                {e.fromUnitId && e.toUnitId ? ' → ' : ''}
+                                {e.fromUnitId && e.toUnitId ? ` ${t('common:arrow')} ` : ''}
                                 {e.toUnitId && e.toFacilityId === id ? (unitName.get(e.toUnitId) ?? '') : ''}
                               </Text>
                             </Table.Td>

@@ -2,6 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert as MAlert, Badge, Button, Code, Group, Loader, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { api, type AuditVerify, type LedgerVerify, type StatusReport } from '../lib/api';
 import { dateTime, num, shortHash } from '../lib/format';
+import { Trans, useTranslation } from 'react-i18next';
+import { i18next } from '../i18n';
 import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
 import { PageHeader } from '../components/PageHeader';
@@ -12,9 +14,9 @@ import { ErrorNote } from '../components/Problems';
 /** How old the full walk under a tail check was when the check ran (server times: no browser clock involved). */
 function age(fromIso: string, toIso: string): string {
   const minutes = Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000));
-  if (minutes < 1) return 'less than a minute';
-  if (minutes < 90) return `${minutes} min`;
-  return `${Math.round(minutes / 60)} h`;
+  if (minutes < 1) return i18next.t('monitor:age.underMinute');
+  if (minutes < 90) return i18next.t('monitor:age.minutes', { n: num(minutes) });
+  return i18next.t('monitor:age.hours', { n: num(Math.round(minutes / 60)) });
 }
 
 /**
@@ -22,11 +24,12 @@ function age(fromIso: string, toIso: string): string {
  * anything older rests on that walk, whose time is shown, never passed off as checked now.
  */
 function CheckedHow({ check, unit, testId }: { check: LedgerVerify | AuditVerify; unit: { one: string; many: string }; testId: string }) {
+  const { t } = useTranslation('monitor');
   const count = 'checkedEvents' in check ? check.checkedEvents : check.checkedEntries;
   if (check.scope === 'full') {
     return (
       <Text size="sm" mt="xs" data-testid={testId}>
-        Whole chain verified at {dateTime(check.checkedAt)}: {num(count)} {count === 1 ? unit.one : unit.many} rehashed in {num(check.durationMs)} ms.
+        {t('checked.full', { time: dateTime(check.checkedAt), n: num(count), unit: count === 1 ? unit.one : unit.many, ms: num(check.durationMs) })}
       </Text>
     );
   }
@@ -35,16 +38,25 @@ function CheckedHow({ check, unit, testId }: { check: LedgerVerify | AuditVerify
   const newer = Math.max(0, count - ends);
   return (
     <Text size="sm" mt="xs" data-testid={testId}>
-      Whole chain last verified at <b>{dateTime(check.fullCheckedAt)}</b> ({age(check.fullCheckedAt ?? check.checkedAt, check.checkedAt)} before this check). At{' '}
-      {dateTime(check.checkedAt)} its last {unit.one} was re-checked unchanged
-      {newer > 0 ? ` and the ${num(newer)} newer ${newer === 1 ? unit.one : unit.many} verified` : ', with nothing newer'}. A change to an older {unit.one}{' '}
-      shows at the next full verification (the server runs one every 10 minutes by default), or now with the button above.
+      <Trans
+        t={t}
+        i18nKey="checked.tail"
+        values={{
+          full: dateTime(check.fullCheckedAt),
+          age: age(check.fullCheckedAt ?? check.checkedAt, check.checkedAt),
+          time: dateTime(check.checkedAt),
+          one: unit.one,
+          newer: newer > 0 ? t('checked.newer', { n: num(newer), unit: newer === 1 ? unit.one : unit.many }) : t('checked.nothingNewer'),
+        }}
+        components={{ b: <b /> }}
+      />
     </Text>
   );
 }
 
 /** For independent monitors: the ledger's proof of integrity and the counts, never a name. */
 export default function MonitorPage() {
+  const { t } = useTranslation('monitor');
   const session = useSession();
   const queryClient = useQueryClient();
   // Tail checks: fast whatever the length of the chains, resting on the server's periodic full walks.
@@ -71,52 +83,52 @@ export default function MonitorPage() {
   return (
     <Stack gap="md">
       <PageHeader
-        title="Monitor"
-        description="Check that nobody disappeared from the record: the ledger's hash chains, their heads and the counts they give."
+        title={t('title')}
+        description={t('intro')}
         actions={
           <Button variant="light" onClick={() => full.mutate()} loading={full.isPending} data-testid="verify-full">
-            Verify the whole chains now
+            {t('verifyFull')}
           </Button>
         }
       />
 
-      <ErrorNote error={ledger.error} what="the ledger check" />
-      <ErrorNote error={full.error} what="the full verification" />
+      <ErrorNote error={ledger.error} what={t('what.ledger')} />
+      <ErrorNote error={full.error} what={t('what.full')} />
       {ledger.isPending && (
         <Paper withBorder p="md" radius="md">
           <Group gap="sm">
-            <Loader size="sm" aria-label="Verifying" />
-            <Text>Verifying the ledger's hash chains…</Text>
+            <Loader size="sm" aria-label={t('verifying')} />
+            <Text>{t('verifyingLedger')}</Text>
           </Group>
         </Paper>
       )}
       {l && (
         <Panel
-          title="Custody ledger"
+          title={t('ledger.title')}
           size="h4"
           testId="ledger-verify"
           aside={
             <Badge size="xl" color={l.ok ? 'teal' : 'red'} data-testid="ledger-result">
-              {l.ok ? 'Intact' : 'Broken'}
+              {l.ok ? t('intact') : t('broken')}
             </Badge>
           }
         >
           {!l.ok && (
-            <MAlert color="red" title="The chain does not verify" mb="sm">
+            <MAlert color="red" title={t('ledger.bad')} mb="sm">
               <Code block>{JSON.stringify(l.firstBad, null, 2)}</Code>
             </MAlert>
           )}
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <StatCard label="Events in the chains" value={num(l.events)} testId="ledger-events" />
+            <StatCard label={t('ledger.events')} value={num(l.events)} testId="ledger-events" />
             <Paper withBorder p="sm" radius="md">
               <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-                Head hash
+                {t('ledger.head')}
               </Text>
               <Text className="mono" data-testid="ledger-head" style={{ overflowWrap: 'anywhere' }}>
                 {l.ok ? l.head : '–'}
               </Text>
               <Text size="xs" c="dimmed">
-                Compare with the head published to you; a different head means the record changed.
+                {t('ledger.compare')}
               </Text>
             </Paper>
           </SimpleGrid>
@@ -124,16 +136,16 @@ export default function MonitorPage() {
             <Table mt="sm" data-testid="ledger-heads">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Site</Table.Th>
-                  <Table.Th ta="right">Events (seq)</Table.Th>
-                  <Table.Th>Head hash</Table.Th>
+                  <Table.Th>{t('ledger.site')}</Table.Th>
+                  <Table.Th ta="end">{t('ledger.seq')}</Table.Th>
+                  <Table.Th>{t('ledger.head')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {l.heads.map((h) => (
                   <Table.Tr key={h.siteId}>
                     <Table.Td>{h.siteId}</Table.Td>
-                    <Table.Td ta="right" className="num">
+                    <Table.Td ta="end" className="num">
                       {num(h.seq)}
                     </Table.Td>
                     <Table.Td className="mono">{h.hash}</Table.Td>
@@ -142,52 +154,52 @@ export default function MonitorPage() {
               </Table.Tbody>
             </Table>
           )}
-          <CheckedHow check={l} unit={{ one: 'event', many: 'events' }} testId="ledger-checked" />
+          <CheckedHow check={l} unit={{ one: t('unit.event'), many: t('unit.events') }} testId="ledger-checked" />
           <Text size="xs" c="dimmed" mt="xs">
-            The full check also runs offline with <Code>custos ledger verify</Code>.
+            <Trans t={t} i18nKey="ledger.offline" components={{ code: <Code /> }} />
           </Text>
         </Panel>
       )}
 
       {session.can('audit.read') && (
         <Panel
-          title="Audit log"
+          title={t('audit.title')}
           size="h4"
           testId="audit-verify"
-          description="Every read of a person record and every change, hash-chained like the ledger."
+          description={t('audit.intro')}
           aside={
             audit.isPending ? (
-              <Loader size="sm" aria-label="Verifying the audit log" />
+              <Loader size="sm" aria-label={t('audit.verifying')} />
             ) : audit.data ? (
               <Badge size="xl" color={audit.data.ok ? 'teal' : 'red'} data-testid="audit-result">
-                {audit.data.ok ? 'Intact' : 'Broken'}
+                {audit.data.ok ? t('intact') : t('broken')}
               </Badge>
             ) : null
           }
         >
           {audit.data && !audit.data.ok && (
-            <MAlert color="red" title="The audit chain does not verify" mt="sm">
+            <MAlert color="red" title={t('audit.bad')} mt="sm">
               <Code block>{JSON.stringify(audit.data.firstBad, null, 2)}</Code>
             </MAlert>
           )}
           {audit.data && (
             <Text size="sm" mt="xs" data-testid="audit-entries">
-              {num(audit.data.entries)} entries
+              {t('audit.entries', { n: num(audit.data.entries) })}
               {audit.data.ok ? (
                 <>
                   {' '}
-                  · head <span className="mono">{shortHash(audit.data.head.hash)}</span>
+                  · {t('audit.head')} <span className="mono">{shortHash(audit.data.head.hash)}</span>
                 </>
               ) : null}
             </Text>
           )}
-          {audit.data && <CheckedHow check={audit.data} unit={{ one: 'entry', many: 'entries' }} testId="audit-checked" />}
+          {audit.data && <CheckedHow check={audit.data} unit={{ one: t('unit.entry'), many: t('unit.entries') }} testId="audit-checked" />}
           <ErrorNote error={audit.error} />
         </Panel>
       )}
 
       {report.data && (
-        <Panel title="Counts by facility and status" size="h4" description="Counts only: no names or identities are shown here.">
+        <Panel title={t('counts.title')} size="h4" description={t('counts.intro')}>
           <StatusTable report={report.data} testId="monitor-counts" minors />
         </Panel>
       )}

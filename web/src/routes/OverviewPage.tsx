@@ -2,7 +2,8 @@ import { lazy, Suspense, useMemo, type MouseEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Anchor, Badge, Button, Grid, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { api, bearerToken, download, type StatusReport } from '../lib/api';
-import { longDate, num, shortTime, STATUS_COLOR } from '../lib/format';
+import { intlLocale, longDate, num, shortTime, STATUS_COLOR, statusLabel } from '../lib/format';
+import { dirOf, i18next } from '../i18n';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
@@ -14,6 +15,7 @@ import { Link } from '../components/Link';
 import { useOpenAlerts } from '../features/alerts/alerts.queries';
 import { useFacilityFigures, type CombinedFigures, type FacilityFigures } from '../features/rollcalls/rollcalls.api';
 import type { MapFacility } from '../components/FacilityMap';
+import { useTranslation } from 'react-i18next';
 
 // Fetched as soon as this page's code arrives, in parallel with its data rather than after it.
 const mapModule = import('../components/FacilityMap');
@@ -34,6 +36,7 @@ function csvClick(e: MouseEvent) {
 const PALETTE = ['#0c8599', '#e8590c', '#5f3dc4', '#2b8a3e', '#c2255c', '#1864ab', '#795548'];
 
 export default function OverviewPage() {
+  const { t } = useTranslation('overview');
   const session = useSession();
   const { navigate } = useRouter();
   const report = useQuery({ queryKey: ['reports', 'status'], queryFn: () => api<StatusReport>('/reports/status'), refetchInterval: 60_000 });
@@ -80,7 +83,7 @@ export default function OverviewPage() {
     [report.data, last, alertsByFacility],
   );
 
-  if (report.error) return <ErrorNote error={report.error} what="the status report" />;
+  if (report.error) return <ErrorNote error={report.error} what={t('statusReport')} />;
   const r = report.data;
   const totalDelta = [...last.values()].reduce((s, x) => s + x.delta, 0);
   const oldest = [...last.values()].reduce<string | null>((o, x) => (o === null || x.oldestCountAt < o ? x.oldestCountAt : o), null);
@@ -88,41 +91,51 @@ export default function OverviewPage() {
   return (
     <Stack gap="md">
       <PageHeader
-        title="Overview"
+        title={t('title')}
         description={
           <>
-            {session.nationalities.length ? `Counts of ${session.nationalities.join(', ')} nationals only. ` : ''}
-            Every number is counted from the custody ledger{r ? `, as of ${shortTime(r.generatedAt)}` : ''}.
+            {session.nationalities.length ? t('nationalsOnly', { list: session.nationalities.join(', ') }) : ''}
+            {r ? t('countedAsOf', { time: shortTime(r.generatedAt) }) : t('counted')}
           </>
         }
         actions={
           <Button component="a" href={CSV} download="custos-status.csv" onClick={csvClick} variant="light" data-testid="csv-export">
-            Export status CSV
+            {t('exportCsv')}
           </Button>
         }
       />
 
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
-        <StatCard label="On roll" value={r ? num(r.totals.onRoll) : '…'} hint={r ? `${num(r.totals.minorsOnRoll)} minors` : undefined} testId="total-onRoll" />
-        <StatCard label="In custody" value={r ? num(r.totals.in_custody) : '…'} testId="total-in_custody" />
-        <StatCard label="Temporarily out" value={r ? num(r.totals.temporarily_out) : '…'} testId="total-temporarily_out" />
         <StatCard
-          label="Unaccounted"
+          label={t('onRoll')}
+          value={r ? num(r.totals.onRoll) : '…'}
+          hint={r ? t('minors', { count: r.totals.minorsOnRoll, n: num(r.totals.minorsOnRoll) }) : undefined}
+          testId="total-onRoll"
+        />
+        <StatCard label={statusLabel('in_custody')} value={r ? num(r.totals.in_custody) : '…'} testId="total-in_custody" />
+        <StatCard label={statusLabel('temporarily_out')} value={r ? num(r.totals.temporarily_out) : '…'} testId="total-temporarily_out" />
+        <StatCard
+          label={statusLabel('unaccounted')}
           value={r ? num(r.totals.unaccounted) : '…'}
           color={r && r.totals.unaccounted > 0 ? 'orange.8' : undefined}
           testId="total-unaccounted"
         />
-        <StatCard label="Escaped" value={r ? num(r.totals.escaped) : '…'} color={r && r.totals.escaped > 0 ? 'red.8' : undefined} testId="total-escaped" />
         <StatCard
-          label="Delta, latest unit counts"
+          label={statusLabel('escaped')}
+          value={r ? num(r.totals.escaped) : '…'}
+          color={r && r.totals.escaped > 0 ? 'red.8' : undefined}
+          testId="total-escaped"
+        />
+        <StatCard
+          label={t('deltaLatest')}
           value={rollcallFiguresShown && history.isPending ? '…' : last.size ? num(totalDelta) : '–'}
           hint={
             !rollcallFiguresShown
-              ? 'whole facilities only: not in your scope'
+              ? t('wholeFacilitiesOnly')
               : oldest
-                ? `oldest unit count ${shortTime(oldest)}${session.can('alerts.read') ? ` · ${alerts.data?.length ?? 0} open alerts` : ''}`
+                ? `${t('oldestCount', { time: shortTime(oldest) })}${session.can('alerts.read') ? ` · ${t('openAlerts', { count: alerts.data?.length ?? 0, n: num(alerts.data?.length ?? 0) })}` : ''}`
                 : session.can('alerts.read')
-                  ? `${alerts.data?.length ?? 0} open alerts`
+                  ? t('openAlerts', { count: alerts.data?.length ?? 0, n: num(alerts.data?.length ?? 0) })
                   : undefined
           }
           color={totalDelta > 0 ? 'red.8' : undefined}
@@ -132,21 +145,21 @@ export default function OverviewPage() {
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
-          <Panel title="Facilities">
+          <Panel title={t('facilities')}>
             <Suspense fallback={<Skeleton h={360} />}>
               {r && <FacilityMap facilities={mapFacilities} onOpen={(id) => navigate(`/facilities/${id}`)} />}
             </Suspense>
           </Panel>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
-          <Panel title="Population, Delta and alerts" h="100%">
+          <Panel title={t('summary')} h="100%">
             <Table verticalSpacing={6} data-testid="facility-summary">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Facility</Table.Th>
-                  <Table.Th ta="right">On roll</Table.Th>
-                  <Table.Th ta="right">Delta</Table.Th>
-                  <Table.Th ta="right">Alerts</Table.Th>
+                  <Table.Th>{t('facility')}</Table.Th>
+                  <Table.Th ta="end">{t('onRoll')}</Table.Th>
+                  <Table.Th ta="end">{t('delta')}</Table.Th>
+                  <Table.Th ta="end">{t('alerts')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -159,14 +172,16 @@ export default function OverviewPage() {
                         <Link to={`/facilities/${f.id}`}>{f.name.replace(/ \(.*\)$/, '')}</Link>
                         {lr && (
                           <Text size="xs" c="dimmed" data-testid="figures-age">
-                            {lr.oldestCountAt === lr.at ? `counted ${shortTime(lr.at)}` : `units counted ${shortTime(lr.oldestCountAt)} – ${shortTime(lr.at)}`}
+                            {lr.oldestCountAt === lr.at
+                              ? t('countedAt', { time: shortTime(lr.at) })
+                              : t('unitsCounted', { from: shortTime(lr.oldestCountAt), to: shortTime(lr.at) })}
                           </Text>
                         )}
                       </Table.Td>
-                      <Table.Td ta="right" className="num" data-testid="onRoll">
+                      <Table.Td ta="end" className="num" data-testid="onRoll">
                         {num(f.onRoll)}
                       </Table.Td>
-                      <Table.Td ta="right" className="num" data-testid="delta">
+                      <Table.Td ta="end" className="num" data-testid="delta">
                         {lr ? (
                           <Text span c={lr.delta > 0 ? 'red.8' : undefined} fw={lr.delta > 0 ? 700 : undefined}>
                             {num(lr.delta)}
@@ -175,8 +190,8 @@ export default function OverviewPage() {
                           '–'
                         )}
                       </Table.Td>
-                      <Table.Td ta="right" className="num" data-testid="alerts">
-                        {a > 0 ? <Badge color="red">{a}</Badge> : '0'}
+                      <Table.Td ta="end" className="num" data-testid="alerts">
+                        {a > 0 ? <Badge color="red">{num(a)}</Badge> : num(0)}
                       </Table.Td>
                     </Table.Tr>
                   );
@@ -189,25 +204,25 @@ export default function OverviewPage() {
 
       {!rollcallFiguresShown && (
         <Text size="sm" c="dimmed">
-          Roll calls count whole blocks and facilities, so their figures (Delta, population over time) are not shown for a nationality scope.
+          {t('notForNationality')}
         </Text>
       )}
       {rollcallFiguresShown && (
         <Grid gap="md">
           <Grid.Col span={{ base: 12, md: 6 }}>
-            <Panel title="Population at each roll call">
+            <Panel title={t('populationChart')}>
               <Suspense fallback={<Skeleton h={260} />}>{r && <PopulationChart figures={figures} report={r} />}</Suspense>
             </Panel>
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 6 }}>
-            <Panel title="Delta at each roll call">
+            <Panel title={t('deltaChart')}>
               <Suspense fallback={<Skeleton h={260} />}>{r && <DeltaChart figures={figures} report={r} />}</Suspense>
             </Panel>
           </Grid.Col>
           {chartRange && (
             <Grid.Col span={12}>
               <Text size="xs" c="dimmed" data-testid="chart-range">
-                {num(chartRange.count)} roll calls from {longDate(chartRange.first)} to {longDate(chartRange.last)}
+                {t('chartRange', { count: chartRange.count, n: num(chartRange.count), from: longDate(chartRange.first), to: longDate(chartRange.last) })}
               </Text>
             </Grid.Col>
           )}
@@ -240,20 +255,37 @@ function EmptyChart({ text }: { text: string }) {
   );
 }
 
+/** Time runs right to left in Arabic: the time axis is mirrored and the values sit on the right; ticks in the locale. */
+function axes(minInterval?: number) {
+  const rtl = dirOf(i18next.language) === 'rtl';
+  const day = new Intl.DateTimeFormat(intlLocale(), { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const n = new Intl.NumberFormat(intlLocale());
+  return {
+    grid: { left: rtl ? 16 : 56, right: rtl ? 56 : 16, top: 36, bottom: 28 },
+    xAxis: { type: 'time', inverse: rtl, axisLabel: { formatter: (v: number) => day.format(v), hideOverlap: true } },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      position: rtl ? 'right' : 'left',
+      axisLabel: { formatter: (v: number) => n.format(v) },
+      ...(minInterval ? { minInterval } : {}),
+    },
+  };
+}
+
 function PopulationChart({ figures, report }: { figures: Figures; report: StatusReport }) {
+  const { t } = useTranslation('overview');
   // The population of a facility at a moment: the expected lists of the latest count of each of its units then.
   const series = seriesByFacility(figures, report, (r) => r.expected);
-  if (!series.length) return <EmptyChart text="No roll call closed yet: the population curve starts with the first one." />;
+  if (!series.length) return <EmptyChart text={t('noPopulation')} />;
   return (
     <Chart
-      label="Population of each facility at its roll calls"
+      label={t('populationLabel')}
       testId="chart-population"
       option={{
         tooltip: { trigger: 'axis' },
         legend: { top: 0, type: 'scroll' },
-        grid: { left: 56, right: 16, top: 36, bottom: 28 },
-        xAxis: { type: 'time', axisLabel: { formatter: '{d} {MMM}', hideOverlap: true } },
-        yAxis: { type: 'value', min: 0 },
+        ...axes(),
         series: series.map((s) => ({ type: 'line', name: s.name, data: s.data, showSymbol: s.data.length < 40, color: s.color })),
       }}
     />
@@ -261,18 +293,17 @@ function PopulationChart({ figures, report }: { figures: Figures; report: Status
 }
 
 function DeltaChart({ figures, report }: { figures: Figures; report: StatusReport }) {
+  const { t } = useTranslation('overview');
   const series = seriesByFacility(figures, report, (r) => r.delta);
-  if (!series.length) return <EmptyChart text="No roll call closed yet: the Delta appears with the first one." />;
+  if (!series.length) return <EmptyChart text={t('noDelta')} />;
   return (
     <Chart
-      label="Delta of each facility at its roll calls"
+      label={t('deltaLabel')}
       testId="chart-delta"
       option={{
         tooltip: { trigger: 'axis' },
         legend: { top: 0, type: 'scroll' },
-        grid: { left: 48, right: 16, top: 36, bottom: 28 },
-        xAxis: { type: 'time', axisLabel: { formatter: '{d} {MMM}', hideOverlap: true } },
-        yAxis: { type: 'value', min: 0, minInterval: 1 },
+        ...axes(1),
         series: series.map((s) => ({ type: 'line', step: 'end', name: s.name, data: s.data, showSymbol: true, color: s.color })),
       }}
     />
@@ -280,11 +311,12 @@ function DeltaChart({ figures, report }: { figures: Figures; report: StatusRepor
 }
 
 function StatusTables({ report }: { report: StatusReport }) {
+  const { t } = useTranslation('overview');
   return (
     <Grid gap="md">
       <Grid.Col span={12}>
         <Panel
-          title="Status by facility"
+          title={t('statusByFacility')}
           aside={
             <Anchor href={CSV} download="custos-status.csv" onClick={csvClick} size="sm">
               CSV
@@ -294,21 +326,21 @@ function StatusTables({ report }: { report: StatusReport }) {
           <StatusTable report={report} testId="status-table" rowTestId="status-row" linkFacilities />
           {report.totals.registeredNotAdmitted > 0 && (
             <Text size="xs" c="dimmed" mt={4}>
-              {num(report.totals.registeredNotAdmitted)} registered, not yet admitted to a facility.
+              {t('registeredNotAdmitted', { count: report.totals.registeredNotAdmitted, n: num(report.totals.registeredNotAdmitted) })}
             </Text>
           )}
         </Panel>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 8, lg: 6 }}>
-        <Panel title="By nationality">
+        <Panel title={t('byNationality')}>
           <ScrollArea.Autosize mah={360} type="auto">
             <Table striped data-testid="nationality-table">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Nationality</Table.Th>
-                  <Table.Th ta="right">On roll</Table.Th>
-                  <Table.Th ta="right">Escaped</Table.Th>
-                  <Table.Th ta="right">Repatriated</Table.Th>
+                  <Table.Th>{t('nationality')}</Table.Th>
+                  <Table.Th ta="end">{t('onRoll')}</Table.Th>
+                  <Table.Th ta="end">{statusLabel('escaped')}</Table.Th>
+                  <Table.Th ta="end">{statusLabel('repatriated')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -319,13 +351,13 @@ function StatusTables({ report }: { report: StatusReport }) {
                         {n.country}
                       </Badge>
                     </Table.Td>
-                    <Table.Td ta="right" className="num" data-testid="onRoll">
+                    <Table.Td ta="end" className="num" data-testid="onRoll">
                       {num(n.onRoll)}
                     </Table.Td>
-                    <Table.Td ta="right" className="num">
+                    <Table.Td ta="end" className="num">
                       {num(n.byStatus.escaped)}
                     </Table.Td>
-                    <Table.Td ta="right" className="num">
+                    <Table.Td ta="end" className="num">
                       {num(n.byStatus.repatriated)}
                     </Table.Td>
                   </Table.Tr>

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert as MAlert, Badge, Button, Grid, Group, Paper, Stack, Table, Text, ThemeIcon, Timeline, Title } from '@mantine/core';
 import { api, type CustodyEvent, type Household, type Person } from '../lib/api';
-import { dateTime, eventColor, eventLabel, shortHash, statusLabel } from '../lib/format';
+import { dateTime, eventColor, eventLabel, num, shortHash, statusLabel } from '../lib/format';
+import { Trans, useTranslation } from 'react-i18next';
 import { StatusBadge } from '../components/StatusBadge';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -10,7 +11,16 @@ import { Name, NameBadges } from '../components/Name';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
-import { birthText } from '../features/persons/persons.api';
+import {
+  birthText,
+  DOCUMENT_LABEL,
+  VULNERABILITY_LABEL,
+  NAME_PART_LABEL,
+  type DocumentType,
+  type NamePartKey,
+  type Vulnerability,
+} from '../features/persons/persons.api';
+import { i18next } from '../i18n';
 import { PersonVerify } from '../features/verify/PersonVerify';
 
 export default function PersonPage({ id }: { id: string }) {
@@ -23,9 +33,10 @@ export default function PersonPage({ id }: { id: string }) {
 }
 
 /** Read from this record's side: "father of" the person named. */
-const relationLabel = (k: string) => k.replace(/_/g, ' ');
+const relationLabel = (k: string) => i18next.t(`registry:relation.${k}`, { defaultValue: k.replace(/_/g, ' ') });
 
 function Record({ id, purpose }: { id: string; purpose: string }) {
+  const { t } = useTranslation('person');
   const session = useSession();
   const { navigate } = useRouter();
   const facilities = useFacilityNames();
@@ -41,9 +52,9 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
     enabled: !!person.data?.householdId,
   });
 
-  if (person.error) return <ErrorNote error={person.error} what="the record" />;
+  if (person.error) return <ErrorNote error={person.error} what={t('what.record')} />;
   const p = person.data;
-  if (!p) return <Text>Opening the record…</Text>;
+  if (!p) return <Text>{t('opening')}</Text>;
   const primary = p.names.find((n) => n.kind === 'primary') ?? p.names[0];
   // Under the primary name, the first name in another script (the Arabic under a Latin primary, or the reverse).
   const second = p.names.find((n) => n !== primary && n.script !== primary?.script && (n.script === 'arabic' || primary?.script === 'arabic'));
@@ -55,13 +66,13 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
     <Stack gap="md">
       <MAlert color="gray" variant="light" py={6} data-testid="purpose-banner">
         <Text size="sm">
-          Opened for <b>{purposeLabel(purpose)}</b>; this read is recorded in the audit log.
+          <Trans t={t} i18nKey="openedFor" values={{ purpose: purposeLabel(purpose) }} components={{ b: <b /> }} />
         </Text>
       </MAlert>
       <Group justify="space-between" align="flex-start">
         <div>
           <Title order={1} size="h2" data-testid="person-name">
-            {primary ? <Name inherit>{primary.full}</Name> : 'Unnamed'}
+            {primary ? <Name inherit>{primary.full}</Name> : t('unnamed')}
           </Title>
           {second && (
             <Title order={2} size="h3" fw={500} mt={2}>
@@ -74,13 +85,14 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
             {p.placement && <StatusBadge status={p.placement.status} size="lg" variant="filled" data-testid="person-status" />}
             {p.possiblyMinor && (
               <Badge size="lg" color="yellow" variant="light">
-                Minor (protected)
+                {t('minorProtected')}
               </Badge>
             )}
             {p.placement?.facilityId && (
               <Text size="sm">
                 <Link to={`/facilities/${p.placement.facilityId}`}>{fac(p.placement.facilityId)}</Link>
-                {p.placement.outReason ? ` · out: ${p.placement.outReason}` : ''} · since {dateTime(p.placement.since)}
+                {p.placement.outReason ? ` · ${t('out', { reason: t(`outReason.${p.placement.outReason}`, { defaultValue: p.placement.outReason }) })}` : ''} ·{' '}
+                {t('since', { time: dateTime(p.placement.since) })}
               </Text>
             )}
           </Group>
@@ -90,7 +102,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
           {session.can('persons.write') && (
             // Corrections are a registration task: the edit screen reads the record for that purpose.
             <Button size="lg" variant="light" onClick={() => navigate(`/persons/${id}/edit?purpose=registration`)} data-testid="person-edit">
-              Edit
+              {t('edit')}
             </Button>
           )}
         </Group>
@@ -101,7 +113,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
           <Stack gap="md">
             <Paper withBorder p="sm" radius="md">
               <Title order={2} size="h4" mb="xs">
-                Names
+                {t('names')}
               </Title>
               <Table data-testid="person-names">
                 <Table.Tbody>
@@ -112,7 +124,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                         {n.parts && (
                           <Text size="xs" c="dimmed">
                             {Object.entries(n.parts)
-                              .map(([k, v]) => `${k}: ${v}`)
+                              .map(([k, v]) => `${NAME_PART_LABEL[k as NamePartKey]?.label ?? k}: ${v}`)
                               .join(' · ')}
                           </Text>
                         )}
@@ -128,48 +140,59 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
 
             <Paper withBorder p="sm" radius="md">
               <Title order={2} size="h4" mb="xs">
-                Identity
+                {t('identity')}
               </Title>
               <Table variant="vertical" layout="fixed" withRowBorders={false}>
                 <Table.Tbody>
-                  <Row label="Sex" value={p.sex === 'F' ? 'Female' : p.sex === 'M' ? 'Male' : 'Unknown'} />
+                  <Row label={t('sex')} value={t(`common:sex.${p.sex === 'F' || p.sex === 'M' ? p.sex : 'U'}`)} />
                   <Row
-                    label="Born"
-                    value={`${birthText(p.birth)}${p.ageRange ? ` (age ${p.ageRange[0] === p.ageRange[1] ? p.ageRange[0] : `${p.ageRange[0]}–${p.ageRange[1]}`})` : ''}`}
+                    label={t('born')}
+                    value={`${birthText(p.birth)}${p.ageRange ? ` (${t('age', { age: p.ageRange[0] === p.ageRange[1] ? p.ageRange[0] : `${p.ageRange[0]}–${p.ageRange[1]}` })})` : ''}`}
                     testId="person-birth"
                   />
-                  <Row label="Place of birth" value={p.placeOfBirth ?? '–'} />
-                  <Row label="Nationality" value={p.nationalities.map((n) => `${n.country} (${n.status})`).join(', ') || '–'} />
-                  <Row label="Registered at" value={fac(p.registeredFacilityId) ?? '–'} />
-                  {p.vulnerabilities.length > 0 && <Row label="Vulnerabilities" value={p.vulnerabilities.join(', ').replace(/_/g, ' ')} />}
-                  {p.distinguishingMarks.length > 0 && <Row label="Marks" value={p.distinguishingMarks.join('; ')} />}
-                  {p.notes && <Row label="Notes" value={p.notes} />}
+                  <Row label={t('placeOfBirth')} value={p.placeOfBirth ?? '–'} />
+                  <Row
+                    label={t('nationality')}
+                    value={
+                      p.nationalities.map((n) => `${n.country} (${t(`nationalityStatus.${n.status}`, { defaultValue: n.status })})`).join(t('listSeparator')) ||
+                      '–'
+                    }
+                  />
+                  <Row label={t('registeredAt')} value={fac(p.registeredFacilityId) ?? '–'} />
+                  {p.vulnerabilities.length > 0 && (
+                    <Row
+                      label={t('vulnerabilities')}
+                      value={p.vulnerabilities.map((v) => VULNERABILITY_LABEL[v as Vulnerability] ?? v.replace(/_/g, ' ')).join(t('listSeparator'))}
+                    />
+                  )}
+                  {p.distinguishingMarks.length > 0 && <Row label={t('marks')} value={p.distinguishingMarks.join('; ')} />}
+                  {p.notes && <Row label={t('notes')} value={p.notes} />}
                 </Table.Tbody>
               </Table>
             </Paper>
 
             <Paper withBorder p="sm" radius="md">
               <Title order={2} size="h4" mb="xs">
-                Documents
+                {t('documents')}
               </Title>
               {p.documents.length === 0 ? (
                 <Text c="dimmed" size="sm">
-                  No documents recorded.
+                  {t('noDocuments')}
                 </Text>
               ) : (
                 <Table data-testid="person-documents">
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th>Type</Table.Th>
-                      <Table.Th>Number</Table.Th>
-                      <Table.Th>Issued by</Table.Th>
-                      <Table.Th>Expires</Table.Th>
+                      <Table.Th>{t('doc.type')}</Table.Th>
+                      <Table.Th>{t('doc.number')}</Table.Th>
+                      <Table.Th>{t('doc.issuedBy')}</Table.Th>
+                      <Table.Th>{t('doc.expires')}</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
                     {p.documents.map((d, i) => (
                       <Table.Tr key={d.id ?? i}>
-                        <Table.Td>{d.type.replace(/_/g, ' ')}</Table.Td>
+                        <Table.Td>{DOCUMENT_LABEL[d.type as DocumentType] ?? d.type.replace(/_/g, ' ')}</Table.Td>
                         <Table.Td className="mono">{d.number}</Table.Td>
                         <Table.Td>{d.issuingCountry ?? '–'}</Table.Td>
                         <Table.Td>{d.expiresOn ?? '–'}</Table.Td>
@@ -182,7 +205,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
 
             <Paper withBorder p="sm" radius="md">
               <Title order={2} size="h4" mb="xs">
-                Household and relations
+                {t('household')}
               </Title>
               {household.data && (
                 <>
@@ -202,7 +225,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                               </Link>
                             )}
                           </Table.Td>
-                          <Table.Td>{m.sex}</Table.Td>
+                          <Table.Td>{t(`common:sexShort.${m.sex}`, { defaultValue: m.sex })}</Table.Td>
                           <Table.Td>{m.birthLabel === 'unknown' ? '–' : m.birthLabel}</Table.Td>
                           <Table.Td>{statusLabel(m.status)}</Table.Td>
                         </Table.Tr>
@@ -213,7 +236,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
               )}
               {p.relations.length === 0 && !p.householdId && (
                 <Text c="dimmed" size="sm">
-                  No household or relations recorded.
+                  {t('noHousehold')}
                 </Text>
               )}
               {p.relations.length > 0 && (
@@ -227,11 +250,11 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                         <Table.Td>
                           {r.personId ? (
                             <Link to={`/persons/${r.personId}?purpose=${encodeURIComponent(purpose)}`}>
-                              {r.name ? <Name inherit>{r.name}</Name> : 'unnamed record'}
+                              {r.name ? <Name inherit>{r.name}</Name> : t('unnamedRecord')}
                             </Link>
                           ) : (
                             <Text c="dimmed" size="sm">
-                              a relative outside your scope
+                              {t('relativeOutside')}
                             </Text>
                           )}
                         </Table.Td>
@@ -248,21 +271,21 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
           <Paper withBorder p="sm" radius="md">
             <Group justify="space-between" mb="xs">
               <Title order={2} size="h4">
-                Custody timeline
+                {t('timeline')}
               </Title>
               {events.data && (
                 <Badge color={broken ? 'red' : 'teal'} size="lg" data-testid="timeline-verified">
-                  {broken ? `${broken} event${broken > 1 ? 's' : ''} fail verification` : `${ev.length} event${ev.length === 1 ? '' : 's'} verified`}
+                  {broken ? t('failVerification', { count: broken, n: num(broken) }) : t('verified', { count: ev.length, n: num(ev.length) })}
                 </Badge>
               )}
             </Group>
             {!session.can('custody.read') ? (
               <Text c="dimmed" size="sm">
-                The custody ledger is not part of your role.
+                {t('noLedgerRole')}
               </Text>
             ) : (
               <>
-                <ErrorNote error={events.error} what="the custody timeline" />
+                <ErrorNote error={events.error} what={t('what.timeline')} />
                 <Timeline bulletSize={22} lineWidth={2} data-testid="custody-timeline" active={ev.length}>
                   {[...ev].reverse().map((e) => (
                     <Timeline.Item
@@ -273,7 +296,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                           radius="xl"
                           // The colour tells what happened (an absence is not drawn like a return); the mark tells the chain check.
                           color={e.intact === false ? 'red' : eventColor(e.type)}
-                          aria-label={e.intact === false ? 'fails verification' : 'verified'}
+                          aria-label={e.intact === false ? t('bullet.fails') : t('bullet.verified')}
                           data-testid="timeline-bullet"
                           data-event-type={e.type}
                         >
@@ -285,14 +308,14 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                       title={
                         <Group gap={6}>
                           <Text fw={600}>{eventLabel(e.type)}</Text>
-                          {e.intact === false && <Badge color="red">hash mismatch</Badge>}
+                          {e.intact === false && <Badge color="red">{t('hashMismatch')}</Badge>}
                         </Group>
                       }
                     >
                       <Text size="sm">
                         {dateTime(e.occurredAt)}
-                        {e.fromFacilityId ? ` · from ${fac(e.fromFacilityId)}` : ''}
-                        {e.toFacilityId ? ` · to ${fac(e.toFacilityId)}` : ''}
+                        {e.fromFacilityId ? ` · ${t('from', { place: fac(e.fromFacilityId) })}` : ''}
+                        {e.toFacilityId ? ` · ${t('to', { place: fac(e.toFacilityId) })}` : ''}
                       </Text>
                       {(e.authority || e.reason) && (
                         <Text size="sm" c="dimmed">
@@ -307,7 +330,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                 </Timeline>
                 {events.data && ev.length === 0 && (
                   <Text c="dimmed" size="sm">
-                    No custody events: registered, never admitted.
+                    {t('noEvents')}
                   </Text>
                 )}
               </>

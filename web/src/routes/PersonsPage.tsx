@@ -10,6 +10,7 @@ import { Name } from '../components/Name';
 import { StatusBadge } from '../components/StatusBadge';
 import { ErrorNote } from '../components/Problems';
 import { PurposeSelect, rememberedPurpose } from '../features/persons/purpose';
+import { useTranslation } from 'react-i18next';
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -24,6 +25,7 @@ function useDebounced<T>(value: T, ms: number): T {
 const PAGE = 50;
 
 export default function PersonsPage() {
+  const { t } = useTranslation('persons');
   const session = useSession();
   const { search, navigate } = useRouter();
   const [q, setQ] = useState(search.get('q') ?? '');
@@ -74,19 +76,19 @@ export default function PersonsPage() {
     <Stack gap="md">
       <Group justify="space-between" align="flex-end">
         <Title order={1} size="h2">
-          Persons
+          {t('title')}
         </Title>
         {session.can('persons.write') && (
           <Button size="lg" onClick={() => navigate('/persons/new')} data-testid="register-person">
-            Register a person
+            {t('register')}
           </Button>
         )}
       </Group>
       <Paper withBorder p="md" radius="md">
         <Group align="flex-end" gap="md" wrap="wrap">
           <TextInput
-            label="Name, in any script or spelling"
-            placeholder="e.g. Mohammed Abdul Rahman al-Jubouri or محمد"
+            label={t('search.label')}
+            placeholder={t('search.placeholder')}
             value={q}
             onChange={(e) => setQ(e.currentTarget.value)}
             dir="auto"
@@ -97,8 +99,8 @@ export default function PersonsPage() {
             type="search"
           />
           <Select
-            label="Facility"
-            placeholder="Any"
+            label={t('facility')}
+            placeholder={t('any')}
             clearable
             data={(facilities.data ?? []).map((f) => ({ value: f.id, label: f.name }))}
             value={facilityId}
@@ -106,10 +108,10 @@ export default function PersonsPage() {
             w={220}
           />
           <Select
-            label="Status"
-            placeholder="Any"
+            label={t('status')}
+            placeholder={t('any')}
             clearable
-            data={[{ value: 'on_roll', label: 'On the roll' }, ...REPORT_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))]}
+            data={[{ value: 'on_roll', label: t('onTheRoll') }, ...REPORT_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))]}
             value={status}
             onChange={setStatus}
             w={170}
@@ -118,34 +120,36 @@ export default function PersonsPage() {
         </Group>
         {session.nationalities.length > 0 && (
           <Text size="xs" c="dimmed" mt="xs">
-            Your scope: {session.nationalities.join(', ')} nationals only.
+            {t('yourScope', { list: session.nationalities.join(', ') })}
           </Text>
         )}
       </Paper>
       {unitId && (
         <Group gap="xs" data-testid="unit-filter">
           <Title order={2} size="h4">
-            Manifest of {unit ? `${unit.code} (${unit.name})` : 'a unit'}
+            {unit ? t('manifestOf', { unit: `${unit.code} (${unit.name})` }) : t('manifestOfUnit')}
           </Title>
-          <CloseButton aria-label="Show every unit" onClick={() => setUnitId(null)} />
+          <CloseButton aria-label={t('everyUnit')} onClick={() => setUnitId(null)} />
         </Group>
       )}
-      <ErrorNote error={results.error} what="the search" />
+      <ErrorNote error={results.error} what={t('theSearch')} />
       {results.data && (
         <Group justify="space-between" align="center" wrap="wrap" gap="sm">
           <Text size="sm" data-testid="result-count">
-            {total === 0 ? 'Nobody found' : `${num(page * PAGE + 1)}–${num(page * PAGE + shown.length)} of ${num(total)}${dq ? ' matches' : ''}`}
+            {total === 0
+              ? t('nobody')
+              : t(dq ? 'rangeMatches' : 'range', { from: num(page * PAGE + 1), to: num(page * PAGE + shown.length), total: num(total) })}
           </Text>
           <Group gap="xs">
             <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage((p) => p - 1)} data-testid="page-prev">
-              Previous
+              {t('common:previous')}
             </Button>
             <Button size="xs" variant="default" disabled={(page + 1) * PAGE >= total} onClick={() => setPage((p) => p + 1)} data-testid="page-next">
-              Next
+              {t('common:next')}
             </Button>
             {total > 0 && (
               <Anchor href={`/api/v1${csvPath}`} download="custos-persons.csv" onClick={csvClick} size="sm" data-testid="export-csv">
-                Export {num(total)} as CSV
+                {t('exportCsv', { n: num(total) })}
               </Anchor>
             )}
           </Group>
@@ -157,13 +161,13 @@ export default function PersonsPage() {
             <Table highlightOnHover verticalSpacing="sm" data-testid="person-results" miw={720}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Sex</Table.Th>
-                  <Table.Th>Born</Table.Th>
-                  <Table.Th>Nationality</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Facility</Table.Th>
-                  <Table.Th ta="right">Match</Table.Th>
+                  <Table.Th>{t('col.name')}</Table.Th>
+                  <Table.Th>{t('col.sex')}</Table.Th>
+                  <Table.Th>{t('col.born')}</Table.Th>
+                  <Table.Th>{t('col.nationality')}</Table.Th>
+                  <Table.Th>{t('col.status')}</Table.Th>
+                  <Table.Th>{t('col.facility')}</Table.Th>
+                  <Table.Th ta="end">{t('col.match')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -177,7 +181,7 @@ export default function PersonsPage() {
                       if (e.key === 'Enter') open(p.id);
                     }}
                     tabIndex={0}
-                    aria-label={`Open the record of ${p.name}`}
+                    aria-label={t('openRecordOf', { name: p.name })}
                   >
                     <Table.Td>
                       <Name fw={600} c="teal.9">
@@ -193,22 +197,22 @@ export default function PersonsPage() {
                         </Group>
                       )}
                     </Table.Td>
-                    <Table.Td>{p.sex}</Table.Td>
+                    <Table.Td>{t(`common:sexShort.${p.sex}`, { defaultValue: p.sex })}</Table.Td>
                     <Table.Td data-testid="person-row-birth">{p.birthLabel === 'unknown' ? '–' : p.birthLabel}</Table.Td>
                     <Table.Td>{p.nationalities.join(', ') || '–'}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <StatusBadge status={p.status} data-testid="status-badge" />
                     </Table.Td>
                     <Table.Td>{p.facilityId ? (names.get(p.facilityId)?.code ?? '') : '–'}</Table.Td>
-                    <Table.Td ta="right" className="num">
-                      {Math.round(p.score * 100)}%
+                    <Table.Td ta="end" className="num">
+                      {t('percent', { n: num(Math.round(p.score * 100)) })}
                     </Table.Td>
                   </Table.Tr>
                 ))}
                 {shown.length === 0 && (
                   <Table.Tr>
                     <Table.Td colSpan={7}>
-                      <Text c="dimmed">Nobody found{session.nationalities.length ? ' in your scope' : ''}.</Text>
+                      <Text c="dimmed">{session.nationalities.length ? t('nobodyInScope') : t('nobodyDot')}</Text>
                     </Table.Td>
                   </Table.Tr>
                 )}
@@ -219,7 +223,7 @@ export default function PersonsPage() {
       )}
       {!results.data && !results.isFetching && (
         <Text c="dimmed" size="sm">
-          Type at least two letters. The search matches spellings across scripts: Mohammed, Muhammad and محمد find the same person.
+          {t('hint')}
         </Text>
       )}
     </Stack>

@@ -16,9 +16,11 @@ import { CancelledNotice, SendErrorNotice } from '../features/rollcalls/rollcall
 import { RollcallResult } from '../features/rollcalls/rollcalls.result';
 import { useSheet } from '../features/rollcalls/rollcalls.sheet';
 import { RollcallVerifyDialog, type VerifyTarget } from '../features/verify/RollcallVerifyDialog';
+import { useTranslation } from 'react-i18next';
 
 /** The roll-call tablet: the expected list to mark, the live counts, and the close or cancel of the roll call. */
 export default function RollcallPage({ id }: { id: string }) {
+  const { t } = useTranslation('rollcalls');
   const session = useSession();
   const sheet = useSheet(id);
   const facilityId = sheet.detail?.facilityId;
@@ -34,12 +36,12 @@ export default function RollcallPage({ id }: { id: string }) {
 
   const rows = sheet.rows;
   const detail = sheet.detail ?? undefined;
-  if (sheet.error) return <ErrorNote error={sheet.error} what="the roll call" />;
+  if (sheet.error) return <ErrorNote error={sheet.error} what={t('page.what')} />;
   if (!detail)
     return (
       <Group gap="sm">
         <Loader size="sm" />
-        <Text>Loading the expected list…</Text>
+        <Text>{t('page.loading')}</Text>
       </Group>
     );
   const { result, cancelled } = outcome;
@@ -69,7 +71,7 @@ export default function RollcallPage({ id }: { id: string }) {
 
       {result && <RollcallResult result={result} rows={rows} unitCode={unitCode} />}
 
-      {!detail.persons && <MAlert color="gray">Your role sees the counts of this roll call, not the names on its list.</MAlert>}
+      {!detail.persons && <MAlert color="gray">{t('page.countsOnly')}</MAlert>}
 
       {detail.persons && (
         <Paper withBorder radius="md">

@@ -8,6 +8,7 @@ import { useSession } from '../lib/session';
 import { useFacilities } from '../lib/queries';
 import { ErrorNote } from '../components/Problems';
 import { ROLLCALL_STATUS_COLOR, useRollcalls, type Rollcall } from '../features/rollcalls/rollcalls.api';
+import { useTranslation } from 'react-i18next';
 
 interface UnitGroup {
   parent: Unit | null;
@@ -32,6 +33,7 @@ function groupUnits(units: Unit[]): UnitGroup[] {
 }
 
 export default function RollcallsPage() {
+  const { t } = useTranslation('rollcalls');
   const session = useSession();
   const { navigate, search } = useRouter();
   const facilities = useFacilities();
@@ -64,12 +66,12 @@ export default function RollcallsPage() {
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
-        Roll call
+        {t('header.title')}
       </Title>
       <Paper withBorder p="md" radius="md" pos="sticky" top={64} style={{ zIndex: 5 }}>
         <Group align="flex-end" gap="md" wrap="wrap">
           <Select
-            label="Facility"
+            label={t('start.facility')}
             size="md"
             data={(facilities.data ?? []).map((x) => ({ value: x.id, label: x.name }))}
             value={facilityId}
@@ -87,24 +89,24 @@ export default function RollcallsPage() {
             style={{ flex: '1 1 320px' }}
           >
             {picked.length
-              ? `Open roll call: ${picked.length} unit${picked.length > 1 ? 's' : ''}, ${num(expected)} expected`
-              : `Open roll call of the whole facility (${num(expected)} expected)`}
+              ? t('start.openUnits', { count: picked.length, n: num(picked.length), expected: num(expected) })
+              : t('start.openFacility', { expected: num(expected) })}
           </Button>
         </Group>
-        <ErrorNote error={start.error} what="the roll call" />
+        <ErrorNote error={start.error} what={t('page.what')} />
         {openOnes.map((r) => (
-          <Button key={r.id} variant="light" mt="sm" mr="sm" onClick={() => navigate(`/rollcalls/${r.id}`)}>
-            Continue the roll call opened {shortTime(r.openedAt)} ({num(r.expected)} expected)
+          <Button key={r.id} variant="light" mt="sm" me="sm" onClick={() => navigate(`/rollcalls/${r.id}`)}>
+            {t('start.continue', { time: shortTime(r.openedAt), expected: num(r.expected) })}
           </Button>
         ))}
       </Paper>
 
       <Paper withBorder p="md" radius="md">
         <Group justify="space-between" mb="xs">
-          <Text fw={600}>Units to count (none ticked: the whole facility)</Text>
+          <Text fw={600}>{t('start.unitsToCount')}</Text>
           {picked.length > 0 && (
             <Button variant="subtle" size="sm" onClick={() => setPicked([])}>
-              Clear
+              {t('start.clear')}
             </Button>
           )}
         </Group>
@@ -119,7 +121,7 @@ export default function RollcallsPage() {
                     <Text fw={600}>
                       {g.parent.name}{' '}
                       <Text span c="dimmed" size="sm">
-                        ({num(expectedOf(g.parent))} expected, all its units)
+                        ({t('start.parentExpected', { n: num(expectedOf(g.parent)) })})
                       </Text>
                     </Text>
                   }
@@ -139,7 +141,7 @@ export default function RollcallsPage() {
                             {u.code}
                           </Text>
                           <Text size="xs" c="dimmed">
-                            {num(expectedOf(u))} expected
+                            {t('start.expected', { n: num(expectedOf(u)) })}
                           </Text>
                         </div>
                       }
@@ -147,30 +149,30 @@ export default function RollcallsPage() {
                       disabled={!!u.parentUnitId && picked.includes(u.parentUnitId)}
                       onChange={(e) => toggle(u.id, e.currentTarget.checked)}
                       data-testid={`pick-unit-${u.code}`}
-                      aria-label={`${u.name}, ${expectedOf(u)} expected`}
+                      aria-label={`${u.name}, ${t('start.expected', { n: num(expectedOf(u)) })}`}
                     />
                   </Paper>
                 ))}
               </SimpleGrid>
             </div>
           ))}
-          {f && groups.length === 0 && <Text c="dimmed">This facility has no units: the roll call counts the whole facility.</Text>}
+          {f && groups.length === 0 && <Text c="dimmed">{t('start.noUnits')}</Text>}
         </Stack>
       </Paper>
 
       <Paper withBorder p="md" radius="md">
         <Title order={2} size="h4" mb="xs">
-          Recent roll calls
+          {t('recent.title')}
         </Title>
         <Table verticalSpacing={8} highlightOnHover data-testid="recent-rollcalls">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Opened</Table.Th>
-              <Table.Th>Counted</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th ta="right">Expected</Table.Th>
-              <Table.Th ta="right">Present</Table.Th>
-              <Table.Th ta="right">Delta</Table.Th>
+              <Table.Th>{t('recent.opened')}</Table.Th>
+              <Table.Th>{t('recent.counted')}</Table.Th>
+              <Table.Th>{t('recent.status')}</Table.Th>
+              <Table.Th ta="end">{t('count.expected')}</Table.Th>
+              <Table.Th ta="end">{t('count.present')}</Table.Th>
+              <Table.Th ta="end">{t('count.delta')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -184,10 +186,10 @@ export default function RollcallsPage() {
                 c={r.status === 'cancelled' ? 'dimmed' : undefined}
               >
                 <Table.Td>{shortTime(r.openedAt)}</Table.Td>
-                <Table.Td>{r.unitIds.length ? `${r.unitIds.length} unit${r.unitIds.length > 1 ? 's' : ''}` : 'whole facility'}</Table.Td>
+                <Table.Td>{r.unitIds.length ? t('recent.units', { count: r.unitIds.length, n: num(r.unitIds.length) }) : t('header.wholeFacility')}</Table.Td>
                 <Table.Td maw={260}>
                   <Badge color={ROLLCALL_STATUS_COLOR[r.status] ?? 'gray'} variant={r.status === 'cancelled' ? 'outline' : 'light'}>
-                    {r.status}
+                    {t(`status.${r.status}`, { defaultValue: r.status })}
                   </Badge>
                   {r.cancelled && (
                     <Text size="xs" c="dimmed" truncate="end" title={r.cancelled.reason} dir="auto">
@@ -195,13 +197,13 @@ export default function RollcallsPage() {
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td ta="right" className="num">
+                <Table.Td ta="end" className="num">
                   {num(r.expected)}
                 </Table.Td>
-                <Table.Td ta="right" className="num">
+                <Table.Td ta="end" className="num">
                   {r.result ? num(r.result.present) : '–'}
                 </Table.Td>
-                <Table.Td ta="right" className="num">
+                <Table.Td ta="end" className="num">
                   {r.result ? (
                     <Text span c={r.result.delta > 0 ? 'red.8' : undefined} fw={700}>
                       {num(r.result.delta)}
@@ -216,7 +218,7 @@ export default function RollcallsPage() {
               <Table.Tr>
                 <Table.Td colSpan={6}>
                   <Text c="dimmed" size="sm">
-                    None yet.
+                    {t('recent.none')}
                   </Text>
                 </Table.Td>
               </Table.Tr>

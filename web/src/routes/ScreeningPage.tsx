@@ -19,30 +19,19 @@ import {
   type ReviewTab,
   type WatchlistVersion,
 } from '../features/screening/screening.api';
+import { Trans, useTranslation } from 'react-i18next';
 
 type Decision = 'confirm' | 'dismiss';
 
-const TABS: { value: ReviewTab; label: string; empty: string }[] = [
-  { value: 'pending', label: 'Awaiting review', empty: 'Nothing awaits review.' },
-  { value: 'decided', label: 'Decided', empty: 'No decisions yet.' },
-  {
-    value: 'withdrawn',
-    label: 'Withdrawn',
-    empty: 'No hit has been withdrawn. A hit is withdrawn when a new release of its list removes the entry before anyone decided it.',
-  },
-];
+/** The review tabs; their labels and empty texts are `screening:tab.<value>.label` / `.empty`. */
+const TABS: ReviewTab[] = ['pending', 'decided', 'withdrawn'];
 
 /** When a hit last moved: its decision, its withdrawal, else its last refresh (the decided and withdrawn tabs, newest first). */
 /** Hits per page: a reviewer reads each card, so a short page. */
 const PAGE = 50;
 
-const BIRTH_TEXT: Record<Hit['evidence']['birth']['outcome'], string> = {
-  match: 'same birth',
-  compatible: 'births compatible',
-  near: 'births close',
-  differs: 'births differ',
-  unknown: 'birth unknown on one side',
-};
+/** The birth evidence in words (`screening:birth.*`). */
+const BIRTH_OUTCOMES: Record<Hit['evidence']['birth']['outcome'], true> = { match: true, compatible: true, near: true, differs: true, unknown: true };
 const BIRTH_COLOR: Record<Hit['evidence']['birth']['outcome'], string> = {
   match: 'orange',
   compatible: 'yellow',
@@ -56,6 +45,7 @@ const BIRTH_COLOR: Record<Hit['evidence']['birth']['outcome'], string> = {
  * and against. A decision (confirm or dismiss) needs a reason and is audited; only roles that may decide see the buttons.
  */
 export default function ScreeningPage() {
+  const { t } = useTranslation('screening');
   const session = useSession();
   const [tab, setTab] = useState<ReviewTab>('pending');
   const [deciding, setDeciding] = useState<{ hit: Hit; decision: Decision } | null>(null);
@@ -85,33 +75,30 @@ export default function ScreeningPage() {
 
   return (
     <Stack gap="md">
-      <PageHeader
-        title="Screening review"
-        description={`Possible matches between persons in custody and the sanctions lists. The strength orders the evidence; it is not a verdict: confirm or dismiss each one with a reason${canDecide ? '' : ' (your role may read the queue, not decide)'}.`}
-      />
+      <PageHeader title={t('title')} description={canDecide ? t('intro') : t('introReadOnly')} />
       <SegmentedControl
         value={tab}
         onChange={(v) => {
           setTab(v as ReviewTab);
           setPage(0);
         }}
-        data={TABS.map(({ value, label }) => ({ value, label }))}
+        data={TABS.map((value) => ({ value, label: t(`tab.${value}.label`) }))}
         size="md"
         w={{ base: '100%', sm: 480 }}
-        aria-label="Review status"
+        aria-label={t('tab.label')}
       />
-      <ErrorNote error={hits.error} what="the review queue" />
-      {hits.isPending && <Loader aria-label="Loading the review queue" />}
+      <ErrorNote error={hits.error} what={t('what.queue')} />
+      {hits.isPending && <Loader aria-label={t('loadingQueue')} />}
       {total > 0 && (
         <Group gap="xs">
           <Text size="sm" data-testid="hit-count">
-            {`${num(page * PAGE + 1)}–${num(page * PAGE + (hits.data?.length ?? 0))} of ${num(total)}`}
+            {t('range', { from: num(page * PAGE + 1), to: num(page * PAGE + (hits.data?.length ?? 0)), total: num(total) })}
           </Text>
           <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage((p) => Math.max(0, p - 1))} data-testid="hit-page-prev">
-            Previous
+            {t('common:previous')}
           </Button>
           <Button size="xs" variant="default" disabled={(page + 1) * PAGE >= total} onClick={() => setPage((p) => p + 1)} data-testid="hit-page-next">
-            Next
+            {t('common:next')}
           </Button>
         </Group>
       )}
@@ -128,7 +115,7 @@ export default function ScreeningPage() {
         ))}
         {hits.data && hits.data.length === 0 && (
           <Paper withBorder p="lg" radius="md">
-            <Text c="dimmed">{TABS.find((t) => t.value === tab)?.empty}</Text>
+            <Text c="dimmed">{t(`tab.${tab}.empty`)}</Text>
           </Paper>
         )}
       </Stack>
@@ -150,6 +137,7 @@ function HitCard({
   canOpenPerson: boolean;
   onDecide: (d: Decision) => void;
 }) {
+  const { t } = useTranslation('screening');
   const [showEntry, setShowEntry] = useState(false);
   const e = h.evidence;
   return (
@@ -158,14 +146,14 @@ function HitCard({
         <Stack gap={6} style={{ flex: '1 1 420px' }}>
           <Group gap="xs">
             <Badge color={HIT_STATUS_COLOR[h.status]} data-testid="hit-status">
-              {h.status}
+              {t(`status.${h.status}`, { defaultValue: h.status })}
             </Badge>
             <Badge variant="outline" color="gray">
               {SOURCE_LABEL[h.entry.source]} {h.entry.ref}
             </Badge>
             {!h.entry.active && (
               <Badge color="gray" variant="light">
-                no longer on the list
+                {t('noLongerListed')}
               </Badge>
             )}
           </Group>
@@ -178,14 +166,14 @@ function HitCard({
               <Name inherit>{h.personName ?? h.personId.slice(0, 8)}</Name>
             )}{' '}
             <Text span c="dimmed" fw={400}>
-              and
+              {t('and')}
             </Text>{' '}
             <Name inherit>{h.entry.name}</Name>
           </Text>
           <Text size="sm" data-testid="hit-strength">
-            Evidence strength <b>{e.strength.toFixed(2)}</b>{' '}
+            {t('strength')} <b>{e.strength.toFixed(2)}</b>{' '}
             <Text span size="sm" c="dimmed">
-              (candidates from {e.threshold.toFixed(2)}; a score to order the queue, not a probability)
+              {t('strengthHint', { threshold: e.threshold.toFixed(2) })}
             </Text>
           </Text>
           {e.name && (
@@ -195,47 +183,46 @@ function HitCard({
           )}
           <Group gap="xs">
             <Badge variant="light" color={BIRTH_COLOR[e.birth.outcome]}>
-              {BIRTH_TEXT[e.birth.outcome]}
+              {BIRTH_OUTCOMES[e.birth.outcome] ? t(`birth.${e.birth.outcome}`) : e.birth.outcome}
               {e.birth.person || e.birth.entry ? `: ${e.birth.person ?? '?'} / ${e.birth.entry ?? '?'}` : ''}
             </Badge>
             <Badge variant="light" color={e.nationality.outcome === 'shared' ? 'orange' : 'gray'}>
               {e.nationality.outcome === 'shared'
-                ? `nationality shared: ${e.nationality.shared.join(', ')}`
+                ? t('nationality.shared', { list: e.nationality.shared.join(', ') })
                 : e.nationality.outcome === 'different'
-                  ? `nationalities differ: ${e.nationality.person.join(', ') || '?'} / ${e.nationality.entry.join(', ') || '?'}`
-                  : 'nationality unknown on one side'}
+                  ? t('nationality.differ', { person: e.nationality.person.join(', ') || '?', entry: e.nationality.entry.join(', ') || '?' })
+                  : t('nationality.unknown')}
             </Badge>
             {e.sex && e.sex.outcome !== 'unknown' && (
               <Badge variant="light" color={e.sex.outcome === 'same' ? 'orange' : 'teal'} data-testid="hit-sex">
-                {e.sex.outcome === 'same' ? `same sex: ${e.sex.person}` : `sex differs: ${e.sex.person} / ${e.sex.entry}`}
-                {e.sex.entrySource === 'names' ? ' (entry: from its names)' : ''}
+                {e.sex.outcome === 'same' ? t('sex.same', { sex: e.sex.person }) : t('sex.differs', { person: e.sex.person, entry: e.sex.entry })}
+                {e.sex.entrySource === 'names' ? t('sex.fromNames') : ''}
               </Badge>
             )}
             {e.documents.map((d) => (
               <Badge key={d.number} color="red" variant="light">
-                same {d.entryType} number {d.number}
+                {t('sameDocument', { type: d.entryType, number: d.number })}
               </Badge>
             ))}
           </Group>
           {e.notes && e.notes.length > 0 && (
             <Text size="sm" c="dimmed" data-testid="hit-notes">
-              Counted less: {e.notes.join('; ')}
+              {t('countedLess', { notes: e.notes.join('; ') })}
             </Text>
           )}
           <Text size="xs" c="dimmed">
-            Found {dateTime(h.createdAt)} <span data-testid="hit-trigger">{triggerText(h.trigger, h.personName, versionById)}</span>
+            {t('found', { time: dateTime(h.createdAt) })} <span data-testid="hit-trigger">{triggerText(h.trigger, h.personName, versionById)}</span>
           </Text>
           {h.decision && (
             <Text size="sm" data-testid="hit-decision">
-              {h.status === 'confirmed' ? 'Confirmed' : 'Dismissed'} {dateTime(h.decision.at)}
-              {h.decision.by ? ` by ${h.decision.by}` : ''}: {h.decision.reason}
+              {t(h.status === 'confirmed' ? 'decision.confirmed' : 'decision.dismissed', { time: dateTime(h.decision.at) })}
+              {h.decision.by ? ` ${t('decision.by', { who: h.decision.by })}` : ''}: {h.decision.reason}
             </Text>
           )}
           {h.withdrawal && (
             <Paper withBorder p="xs" radius="sm" bg="indigo.0" data-testid="hit-withdrawal">
               <Text size="sm">
-                Withdrawn {dateTime(h.withdrawal.at)} by the {versionLabel(versionById.get(h.withdrawal.versionId), h.withdrawal.versionId)}: nothing is left to
-                decide.
+                {t('withdrawn', { time: dateTime(h.withdrawal.at), version: versionLabel(versionById.get(h.withdrawal.versionId), h.withdrawal.versionId) })}
               </Text>
               <Text size="sm" c="dimmed" data-testid="hit-withdrawal-reason">
                 {h.withdrawal.reason}
@@ -245,9 +232,10 @@ function HitCard({
           {/* a withdrawn hit says this above; a decided one keeps its decision, but the reviewer should know the entry is gone */}
           {!h.withdrawal && h.entry.removedIn && (
             <Text size="sm" c="dimmed" data-testid="hit-entry-removed">
-              The entry has since been removed from the list by the {versionLabel(versionById.get(h.entry.removedIn.versionId), h.entry.removedIn.versionId)},
-              imported {dateTime(h.entry.removedIn.at)}
-              {h.decision ? '; the decision stands.' : '.'}
+              {t(h.decision ? 'removedStands' : 'removed', {
+                version: versionLabel(versionById.get(h.entry.removedIn.versionId), h.entry.removedIn.versionId),
+                time: dateTime(h.entry.removedIn.at),
+              })}
             </Text>
           )}
           {showEntry && <EntryDetail hitId={h.id} />}
@@ -256,15 +244,15 @@ function HitCard({
           {canDecide && (
             <Group gap="xs">
               <Button size="md" color="red" variant="light" onClick={() => onDecide('confirm')} data-testid="hit-confirm">
-                Confirm…
+                {t('confirmEllipsis')}
               </Button>
               <Button size="md" variant="default" onClick={() => onDecide('dismiss')} data-testid="hit-dismiss">
-                Dismiss…
+                {t('dismissEllipsis')}
               </Button>
             </Group>
           )}
           <Button size="xs" variant="subtle" onClick={() => setShowEntry((s) => !s)} data-testid="hit-entry-toggle">
-            {showEntry ? 'Hide the list entry' : 'Show the list entry'}
+            {showEntry ? t('hideEntry') : t('showEntry')}
           </Button>
         </Stack>
       </Group>
@@ -274,17 +262,18 @@ function HitCard({
 
 /** The list entry as imported; opening it is audited (a read of the hit). */
 function EntryDetail({ hitId }: { hitId: string }) {
+  const { t } = useTranslation('screening');
   const detail = useQuery({ queryKey: ['screening', 'hit', hitId], queryFn: () => api<HitDetail>(`/screening/hits/${hitId}`) });
-  if (detail.error) return <ErrorNote error={detail.error} what="the list entry" />;
+  if (detail.error) return <ErrorNote error={detail.error} what={t('what.entry')} />;
   const d = detail.data?.entryData;
-  if (!detail.data) return <Text size="sm">Loading the list entry…</Text>;
-  if (!d) return <Text size="sm">The list entry is no longer stored.</Text>;
+  if (!detail.data) return <Text size="sm">{t('entry.loading')}</Text>;
+  if (!d) return <Text size="sm">{t('entry.gone')}</Text>;
   return (
     <Paper withBorder p="sm" radius="sm" bg="gray.0" data-testid="hit-entry">
       <Text size="sm" fw={600}>
         {d.ref} · {d.kind}
         {d.program ? ` · ${d.program}` : ''}
-        {d.listedOn ? ` · listed ${d.listedOn}` : ''}
+        {d.listedOn ? ` · ${t('entry.listed', { date: d.listedOn })}` : ''}
       </Text>
       <List size="sm" spacing={2} mt={4}>
         {d.names.slice(0, 12).map((n, i) => (
@@ -296,11 +285,12 @@ function EntryDetail({ hitId }: { hitId: string }) {
             </Text>
           </List.Item>
         ))}
-        {d.names.length > 12 && <List.Item>and {num(d.names.length - 12)} more names</List.Item>}
+        {d.names.length > 12 && <List.Item>{t('entry.moreNames', { n: num(d.names.length - 12) })}</List.Item>}
       </List>
       <Text size="sm" mt={4}>
-        Born: {d.births.map((b) => b.text).join('; ') || 'not given'} · Nationality: {d.nationalities.join(', ') || 'not given'}
-        {d.documents.length ? ` · Documents: ${d.documents.map((x) => `${x.type} ${x.number}`).join('; ')}` : ''}
+        {t('entry.born', { births: d.births.map((b) => b.text).join('; ') || t('entry.notGiven') })} ·{' '}
+        {t('entry.nationality', { list: d.nationalities.join(', ') || t('entry.notGiven') })}
+        {d.documents.length ? ` · ${t('entry.documents', { list: d.documents.map((x) => `${x.type} ${x.number}`).join('; ') })}` : ''}
       </Text>
       {d.remarks && (
         <Text size="xs" c="dimmed" mt={4} lineClamp={4}>
@@ -312,6 +302,7 @@ function EntryDetail({ hitId }: { hitId: string }) {
 }
 
 function DecideDialog({ target, onClose }: { target: { hit: Hit; decision: Decision } | null; onClose: () => void }) {
+  const { t } = useTranslation('screening');
   const qc = useQueryClient();
   const [reason, setReason] = useState('');
   const decide = useMutation({
@@ -334,15 +325,20 @@ function DecideDialog({ target, onClose }: { target: { hit: Hit; decision: Decis
     onClose();
   };
   return (
-    <Modal opened={!!target} onClose={close} title={confirm ? 'Confirm the match' : 'Dismiss the match'} size="lg">
+    <Modal opened={!!target} onClose={close} title={confirm ? t('decide.confirmTitle') : t('decide.dismissTitle')} size="lg">
       {target && (
         <Stack>
           <Text>
-            {confirm ? 'Confirm' : 'Dismiss'} that <b>{target.hit.personName ?? 'this person'}</b> is <b>{target.hit.entry.name}</b> ({target.hit.entry.ref}).
+            <Trans
+              t={t}
+              i18nKey={confirm ? 'decide.confirmText' : 'decide.dismissText'}
+              values={{ person: target.hit.personName ?? t('decide.thisPerson'), entry: target.hit.entry.name, ref: target.hit.entry.ref }}
+              components={{ b: <b /> }}
+            />
           </Text>
           <Textarea
-            label="Reason"
-            description="What decided it (documents seen, birth checked, interview ...); kept with the decision and in the audit log."
+            label={t('decide.reason')}
+            description={t('decide.reasonHint')}
             required
             minRows={3}
             autosize
@@ -354,7 +350,7 @@ function DecideDialog({ target, onClose }: { target: { hit: Hit; decision: Decis
           <ErrorNote error={decide.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
-              Cancel
+              {t('common:cancel')}
             </Button>
             <Button
               color={confirm ? 'red' : undefined}
@@ -363,7 +359,7 @@ function DecideDialog({ target, onClose }: { target: { hit: Hit; decision: Decis
               loading={decide.isPending}
               data-testid="decision-submit"
             >
-              {confirm ? 'Confirm the match' : 'Dismiss'}
+              {confirm ? t('decide.confirmTitle') : t('decide.dismiss')}
             </Button>
           </Group>
         </Stack>

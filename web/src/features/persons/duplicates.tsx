@@ -5,8 +5,10 @@ import { useState, type ReactNode } from 'react';
 import { Alert, Button, Group, Paper, ScrollArea, Stack, Table, Text, TextInput } from '@mantine/core';
 import type { DuplicateCandidateResponse } from '../../../../src/modules/registry/registry.dto';
 import { ApiError } from '../../lib/api';
-import { statusLabel } from '../../lib/format';
+import { num, statusLabel } from '../../lib/format';
+import { i18next } from '../../i18n';
 import { Name } from '../../components/Name';
+import { useTranslation } from 'react-i18next';
 
 export type DuplicateCandidate = DuplicateCandidateResponse;
 
@@ -27,7 +29,7 @@ export interface EnteredPerson {
   facility: string;
 }
 
-const SEX: Record<string, string> = { F: 'Female', M: 'Male', U: 'Unknown' };
+const sexLabel = (s: string): string => i18next.t(`common:sex.${s}`, { defaultValue: s });
 
 export function DuplicateWarning({
   entered,
@@ -44,28 +46,32 @@ export function DuplicateWarning({
   onOpen: (id: string) => void;
   onConfirmNew: (reason: string) => void;
 }) {
+  const { t } = useTranslation('persons');
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
-  const rows: { label: string; now: ReactNode; of: (c: DuplicateCandidate) => ReactNode }[] = [
+  // `key` names the row for tests (`duplicate-facility`) whatever the language of its label
+  const rows: { key: string; label: string; now: ReactNode; of: (c: DuplicateCandidate) => ReactNode }[] = [
     {
-      label: 'Names',
+      key: 'names',
+      label: t('dup.names'),
       now: <Names names={entered.names} />,
       of: (c) => <Names names={c.names} />,
     },
-    { label: 'Sex', now: SEX[entered.sex] ?? entered.sex, of: (c) => SEX[c.sex] ?? c.sex },
-    { label: 'Birth', now: entered.birth, of: (c) => (c.birthLabel === 'unknown' ? 'unknown' : c.birthLabel) },
-    { label: 'Nationalities', now: entered.nationalities.join(', ') || '–', of: (c) => c.nationalities.join(', ') || '–' },
-    { label: 'Household', now: entered.household, of: (c) => c.householdLabel ?? '–' },
+    { key: 'sex', label: t('dup.sex'), now: sexLabel(entered.sex), of: (c) => sexLabel(c.sex) },
+    { key: 'birth', label: t('dup.birth'), now: entered.birth, of: (c) => (c.birthLabel === 'unknown' ? t('registry:birth.unknown') : c.birthLabel) },
+    { key: 'nationalities', label: t('dup.nationalities'), now: entered.nationalities.join(', ') || '–', of: (c) => c.nationalities.join(', ') || '–' },
+    { key: 'household', label: t('dup.household'), now: entered.household, of: (c) => c.householdLabel ?? '–' },
     {
-      label: 'Facility',
+      key: 'facility',
+      label: t('dup.facility'),
       now: entered.facility,
       of: (c) => `${facilityName(c.facilityId ?? c.registeredFacilityId)} · ${statusLabel(c.status)}`,
     },
-    { label: 'Alike in', now: '', of: (c) => c.reasons.join(', ') },
+    { key: 'alike-in', label: t('dup.alikeIn'), now: '', of: (c) => c.reasons.join(', ') },
   ];
   function confirm() {
     if (reason.trim().length < 3) {
-      setReasonError('Say why this is a different person (3 characters at least)');
+      setReasonError(t('dup.reasonError'));
       return;
     }
     setReasonError(null);
@@ -74,28 +80,27 @@ export function DuplicateWarning({
   return (
     <Paper withBorder p="md" radius="md" data-testid="duplicate-warning" role="alertdialog" aria-labelledby="duplicate-title">
       <Stack gap="sm">
-        <Alert color="orange" variant="light" title={<span id="duplicate-title">This person may already be registered</span>}>
-          {candidates.length === 1 ? 'A record' : `${candidates.length} records`} you can see look like the person you are registering. Compare them before
-          saving: registering the same person twice splits their history.
+        <Alert color="orange" variant="light" title={<span id="duplicate-title">{t('dup.title')}</span>}>
+          {t('dup.text', { count: candidates.length, n: num(candidates.length) })}
         </Alert>
         <ScrollArea type="auto">
           <Table withColumnBorders verticalSpacing="xs" style={{ minWidth: 480 }}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th />
-                <Table.Th>Registering now</Table.Th>
+                <Table.Th>{t('dup.now')}</Table.Th>
                 {candidates.map((c, i) => (
-                  <Table.Th key={c.id}>Existing record {candidates.length > 1 ? i + 1 : ''}</Table.Th>
+                  <Table.Th key={c.id}>{candidates.length > 1 ? t('dup.existingN', { n: num(i + 1) }) : t('dup.existing')}</Table.Th>
                 ))}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((r) => (
-                <Table.Tr key={r.label}>
+                <Table.Tr key={r.key}>
                   <Table.Th scope="row">{r.label}</Table.Th>
                   <Table.Td>{r.now}</Table.Td>
                   {candidates.map((c) => (
-                    <Table.Td key={c.id} data-testid={`duplicate-${r.label.toLowerCase().replace(/\W+/g, '-')}`}>
+                    <Table.Td key={c.id} data-testid={`duplicate-${r.key}`}>
                       {r.of(c)}
                     </Table.Td>
                   ))}
@@ -107,7 +112,7 @@ export function DuplicateWarning({
                 {candidates.map((c) => (
                   <Table.Td key={c.id}>
                     <Button variant="light" size="md" onClick={() => onOpen(c.id)} data-testid="duplicate-open">
-                      This is the same person: open the record
+                      {t('dup.open')}
                     </Button>
                   </Table.Td>
                 ))}
@@ -119,15 +124,15 @@ export function DuplicateWarning({
           <TextInput
             size="md"
             style={{ flex: '1 1 320px' }}
-            label="Not the same person? Say why"
-            description="Recorded with the new record in the audit log"
+            label={t('dup.reason')}
+            description={t('dup.reasonHint')}
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}
             error={reasonError}
             data-testid="duplicate-reason"
           />
           <Button size="md" color="orange" loading={busy} onClick={confirm} data-testid="duplicate-confirm-new">
-            Register a new person anyway
+            {t('dup.registerAnyway')}
           </Button>
         </Group>
       </Stack>

@@ -17,6 +17,26 @@ import type {
   VULNERABILITIES,
 } from '../../../../src/modules/registry/registry.domain';
 import { ApiError } from '../../lib/api';
+import { i18next } from '../../i18n';
+
+/**
+ * A table of labels in the interface's language: each key reads `registry:<prefix>.<key>` when it is used (the
+ * English given here is the fallback), so the records keep the server's keys and their type check.
+ */
+function translated<K extends string, V>(prefix: string, english: Record<K, V>): Record<K, V> {
+  const out = {} as Record<K, V>;
+  for (const k of Object.keys(english) as K[]) {
+    const en = english[k];
+    Object.defineProperty(out, k, {
+      enumerable: true,
+      get: () =>
+        typeof en === 'string'
+          ? i18next.t(`registry:${prefix}.${k}`, { defaultValue: en })
+          : Object.fromEntries(Object.entries(en as object).map(([f, v]) => [f, i18next.t(`registry:${prefix}.${k}.${f}`, { defaultValue: v as string })])),
+    });
+  }
+  return out;
+}
 
 export type { AppendEventRequest, CreateHouseholdRequest, CreatePersonRequest, DocumentRequest, NameRequest, UpdatePersonRequest };
 
@@ -29,40 +49,40 @@ export type Vulnerability = (typeof VULNERABILITIES)[number];
 
 // The server's lists are values of registry.domain; the app repeats them as records keyed by the server's types, so
 // that a value added or removed there fails the web type check instead of going missing here.
-export const PRECISION_LABEL: Record<BirthPrecision, string> = {
+export const PRECISION_LABEL: Record<BirthPrecision, string> = translated('precision', {
   exact: 'Exact day',
   month: 'Month',
   year: 'Year',
   approximate: 'About',
   range: 'Between',
   unknown: 'Unknown',
-};
-export const DOCUMENT_LABEL: Record<DocumentType, string> = {
+});
+export const DOCUMENT_LABEL: Record<DocumentType, string> = translated('document', {
   passport: 'Passport',
   national_id: 'National ID card',
   family_book: 'Family book',
   birth_certificate: 'Birth certificate',
   camp_card: 'Camp card',
   other: 'Other',
-};
-export const NAME_KIND_LABEL: Record<NameKind, string> = {
+});
+export const NAME_KIND_LABEL: Record<NameKind, string> = translated('nameKind', {
   primary: 'Primary',
   alias: 'Alias',
   spelling: 'Other spelling',
   kunya: 'Kunya',
   laqab: 'Laqab',
   former: 'Former name',
-};
-export const SCRIPT_LABEL: Record<NameScript, string> = { arabic: 'Arabic', latin: 'Latin', other: 'Other' };
-export const NAME_PART_LABEL: Record<NamePartKey, { label: string; hint: string }> = {
+});
+export const SCRIPT_LABEL: Record<NameScript, string> = translated('script', { arabic: 'Arabic', latin: 'Latin', other: 'Other' });
+export const NAME_PART_LABEL: Record<NamePartKey, { label: string; hint: string }> = translated('namePart', {
   given: { label: 'Given name (ism)', hint: 'e.g. Mohammed' },
   father: { label: "Father's name", hint: 'e.g. Abd al-Rahman' },
   grandfather: { label: "Grandfather's name", hint: 'e.g. Ali' },
   family: { label: 'Family or tribal name', hint: 'e.g. al-Jubouri' },
   kunya: { label: 'Kunya', hint: 'Abu / Umm + name' },
   laqab: { label: 'Laqab (epithet)', hint: 'nickname or nom de guerre' },
-};
-export const VULNERABILITY_LABEL: Record<Vulnerability, string> = {
+});
+export const VULNERABILITY_LABEL: Record<Vulnerability, string> = translated('vulnerability', {
   unaccompanied_minor: 'Unaccompanied minor',
   separated_child: 'Separated child',
   medical: 'Medical need',
@@ -70,7 +90,7 @@ export const VULNERABILITY_LABEL: Record<Vulnerability, string> = {
   pregnant: 'Pregnant',
   elderly: 'Elderly',
   female_head_of_household: 'Female head of household',
-};
+});
 
 export const keysOf = <K extends string>(r: Record<K, unknown>): K[] => Object.keys(r) as K[];
 
@@ -158,14 +178,14 @@ export function birthStateOf(b: { date: string | null; precision: string | null;
 export function birthMissing(b: BirthState): string | null {
   switch (b.precision) {
     case 'exact':
-      return b.day.trim() ? null : 'Enter the day of birth, or choose a less precise kind';
+      return b.day.trim() ? null : i18next.t('registry:birthMissing.exact');
     case 'month':
-      return b.month.trim() ? null : 'Enter the month and year of birth, or choose a less precise kind';
+      return b.month.trim() ? null : i18next.t('registry:birthMissing.month');
     case 'year':
     case 'approximate':
-      return b.year.trim() ? null : 'Enter the year, or choose Unknown';
+      return b.year.trim() ? null : i18next.t('registry:birthMissing.year');
     case 'range':
-      return b.from.trim() && b.to.trim() ? null : 'Enter both ends of the range, or choose Unknown';
+      return b.from.trim() && b.to.trim() ? null : i18next.t('registry:birthMissing.range');
     default:
       return null;
   }
@@ -196,18 +216,18 @@ export const sameBirth = (a: BirthState, b: BirthState): boolean => JSON.stringi
 
 /** A recorded birth in words: "1986", "about 1985 (1983-07-01 to 1987-07-01)", "between ... and ...". */
 export function birthText(b: { date: string | null; precision: string | null; from: string | null; to: string | null } | null | undefined): string {
-  if (!b || (!b.date && !b.from)) return 'unknown';
+  if (!b || (!b.date && !b.from)) return i18next.t('registry:birth.unknown');
   switch (b.precision) {
     case 'year':
       return b.date!.slice(0, 4);
     case 'month':
       return b.date!.slice(0, 7);
     case 'approximate':
-      return `about ${b.date!.slice(0, 4)} (between ${b.from} and ${b.to})`;
+      return i18next.t('registry:birth.about', { year: b.date!.slice(0, 4), from: b.from, to: b.to });
     case 'range':
-      return `between ${b.from} and ${b.to}`;
+      return i18next.t('registry:birth.between', { from: b.from, to: b.to });
     default:
-      return b.date ?? 'unknown';
+      return b.date ?? i18next.t('registry:birth.unknown');
   }
 }
 

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useSession } from '../../lib/session';
+import { i18next } from '../../i18n';
+import { useTranslation } from 'react-i18next';
 
 /** Purposes a read of a person record is made for; each read is written to the audit log with one of them. */
 export const PURPOSES: { value: string; label: string }[] = [
@@ -41,17 +43,21 @@ export function rememberPurpose(p: string): void {
   }
 }
 
+/** A purpose's label in the interface's language (`persons:purpose.*`; the English list is the fallback). */
 export function purposeLabel(p: string): string {
-  return PURPOSES.find((x) => x.value === p)?.label ?? p;
+  return i18next.t(`persons:purpose.${p}`, { defaultValue: PURPOSES.find((x) => x.value === p)?.label ?? p });
 }
+
+const translated = () => PURPOSES.map((p) => ({ value: p.value, label: purposeLabel(p.value) }));
 
 /** The purpose selector shown above search results and before a record opens without one. */
 export function PurposeSelect({ value, onChange }: { value: string; onChange: (p: string) => void }) {
-  const data = PURPOSES.some((p) => p.value === value) ? PURPOSES : [...PURPOSES, { value, label: value }];
+  const { t } = useTranslation('persons');
+  const data = PURPOSES.some((p) => p.value === value) ? translated() : [...translated(), { value, label: value }];
   return (
     <Select
-      label="Purpose of this search"
-      description="Recorded in the audit log with every record you open"
+      label={t('purposeSelect.label')}
+      description={t('purposeSelect.description')}
       data={data}
       value={value}
       allowDeselect={false}
@@ -71,6 +77,7 @@ export function PurposeSelect({ value, onChange }: { value: string; onChange: (p
 
 /** Asks why the record is being opened before anything of it is read. */
 export function PurposeGate({ onChoose }: { onChoose: (p: string) => void }) {
+  const { t } = useTranslation('persons');
   const session = useSession();
   const [choice, setChoice] = useState<string | null>(rememberedPurpose(session.purpose));
   const [other, setOther] = useState('');
@@ -84,17 +91,17 @@ export function PurposeGate({ onChoose }: { onChoose: (p: string) => void }) {
   };
   return (
     <Paper withBorder p="lg" radius="md" maw={520}>
-      <form onSubmit={submit} aria-label="Purpose of opening this record">
+      <form onSubmit={submit} aria-label={t('purposeGate.form')}>
         <Stack>
           <Title order={1} size="h3">
-            Why are you opening this record?
+            {t('purposeGate.title')}
           </Title>
           <Text size="sm" c="dimmed">
-            Every read of a person record is written to the audit log with its purpose. Choose the purpose of this read.
+            {t('purposeGate.text')}
           </Text>
           <Select
-            label="Purpose"
-            data={[...PURPOSES, { value: 'other', label: 'Other (say which)' }]}
+            label={t('purposeGate.purpose')}
+            data={[...translated(), { value: 'other', label: t('purposeGate.other') }]}
             value={choice}
             onChange={setChoice}
             allowDeselect={false}
@@ -102,15 +109,15 @@ export function PurposeGate({ onChoose }: { onChoose: (p: string) => void }) {
           />
           {choice === 'other' && (
             <TextInput
-              label="Purpose"
-              description="2-100 letters, digits, spaces, dots, colons, dashes"
+              label={t('purposeGate.purpose')}
+              description={t('purposeGate.otherHint')}
               value={other}
               onChange={(e) => setOther(e.currentTarget.value)}
             />
           )}
           <Group>
             <Button type="submit" disabled={!isValidPurpose(value)} data-testid="purpose-open">
-              Open the record
+              {t('purposeGate.open')}
             </Button>
           </Group>
         </Stack>

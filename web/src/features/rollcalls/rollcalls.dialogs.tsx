@@ -1,5 +1,6 @@
 import { Alert as MAlert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { bidi, num } from '../../lib/format';
+import { Trans, useTranslation } from 'react-i18next';
 import { ErrorNote } from '../../components/Problems';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { MIN_REASON, type CancelAction, type CloseAction } from './rollcalls.actions';
@@ -7,27 +8,30 @@ import type { SheetCounts } from './rollcalls.figures';
 
 /** Before a close: what it will record (the absent and the not marked become unaccounted, with alerts). */
 export function CloseRollcallDialog({ action, counts }: { action: CloseAction; counts: SheetCounts }) {
+  const { t } = useTranslation('rollcalls');
   return (
-    <Modal opened={action.closing} onClose={() => action.setClosing(false)} title="Close the roll call?" size="md">
+    <Modal opened={action.closing} onClose={() => action.setClosing(false)} title={t('close.title')} size="md">
       <Stack>
-        <Text>
-          {num(counts.expected)} expected, {num(counts.present)} present, {num(counts.excused)} excused.
-        </Text>
+        <Text>{t('close.counts', { expected: num(counts.expected), present: num(counts.present), excused: num(counts.excused) })}</Text>
         {counts.unmarked + counts.absent > 0 ? (
           <MAlert color="red">
-            {num(counts.absent)} marked absent and {num(counts.unmarked)} not marked will be recorded as <b>unaccounted</b> in the custody ledger (Delta{' '}
-            {num(counts.delta)}), and alerts will be raised.
+            <Trans
+              t={t}
+              i18nKey="close.unaccounted"
+              values={{ absent: num(counts.absent), unmarked: num(counts.unmarked), delta: num(counts.delta) }}
+              components={{ b: <b /> }}
+            />
           </MAlert>
         ) : (
-          <MAlert color="teal">Everyone expected is present or excused: Delta 0.</MAlert>
+          <MAlert color="teal">{t('close.everyone')}</MAlert>
         )}
-        <ErrorNote error={action.error} what="the close" />
+        <ErrorNote error={action.error} what={t('close.what')} />
         <Group justify="flex-end">
           <Button variant="default" onClick={() => action.setClosing(false)}>
-            Keep counting
+            {t('close.keep')}
           </Button>
           <Button color="dark" onClick={() => void action.close()} data-testid="confirm-close">
-            Close now
+            {t('close.now')}
           </Button>
         </Group>
       </Stack>
@@ -37,8 +41,9 @@ export function CloseRollcallDialog({ action, counts }: { action: CloseAction; c
 
 /** A cancel needs a reason; once the roll call is no longer open (refused meanwhile) the dialog only explains. */
 export function CancelRollcallDialog({ action, open }: { action: CancelAction; open: boolean }) {
+  const { t } = useTranslation('rollcalls');
   return (
-    <Modal opened={action.cancelling} onClose={action.dismiss} title="Cancel the roll call?" size="md">
+    <Modal opened={action.cancelling} onClose={action.dismiss} title={t('cancel.title')} size="md">
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -46,14 +51,11 @@ export function CancelRollcallDialog({ action, open }: { action: CancelAction; o
         }}
       >
         <Stack>
-          <Text size="sm">
-            For a roll call opened by mistake (wrong units, wrong time). Nothing is computed: no Delta, nobody recorded unaccounted, no alerts. The marks taken
-            so far stay as evidence, and the units can be counted again at once. To record the count, close it instead.
-          </Text>
+          <Text size="sm">{t('cancel.text')}</Text>
           <Textarea
-            label="Reason"
-            description={`Kept in the audit log (at least ${MIN_REASON} characters)`}
-            placeholder="e.g. opened on the wrong block"
+            label={t('cancel.reason')}
+            description={t('cancel.reasonHint', { n: MIN_REASON })}
+            placeholder={t('cancel.reasonPlaceholder')}
             value={action.reason}
             onChange={(e) => action.setReason(e.currentTarget.value)}
             autosize
@@ -65,10 +67,10 @@ export function CancelRollcallDialog({ action, open }: { action: CancelAction; o
             data-autofocus
             data-testid="cancel-reason"
           />
-          <ApiErrorAlert error={action.error} title="Not cancelled" testId="cancel-error" />
+          <ApiErrorAlert error={action.error} title={t('cancel.notCancelled')} testId="cancel-error" />
           <Group justify="flex-end">
             <Button variant="default" size="md" onClick={action.dismiss}>
-              {open ? 'Keep the roll call' : 'Close this window'}
+              {open ? t('cancel.keep') : t('cancel.closeWindow')}
             </Button>
             {open && (
               <Button
@@ -79,7 +81,7 @@ export function CancelRollcallDialog({ action, open }: { action: CancelAction; o
                 disabled={action.reason.trim().length < MIN_REASON}
                 data-testid="confirm-cancel"
               >
-                Cancel the roll call
+                {t('cancel.confirm')}
               </Button>
             )}
           </Group>

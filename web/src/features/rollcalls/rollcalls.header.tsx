@@ -2,6 +2,7 @@ import { Badge, Button, Group, Text, Title } from '@mantine/core';
 import { num, shortTime } from '../../lib/format';
 import { Link } from '../../components/Link';
 import { ROLLCALL_STATUS_COLOR, type RollcallDetail, type RollcallStatus } from './rollcalls.api';
+import { useTranslation } from 'react-i18next';
 
 /**
  * The roll call's title (facility, when opened, units, status) and, while it is open, how much of the list has loaded,
@@ -29,16 +30,18 @@ export function RollcallHeader({
   onCancel(): void;
   onClose(): void;
 }) {
+  const { t } = useTranslation('rollcalls');
   return (
     <Group justify="space-between" align="flex-end">
       <div>
         <Title order={1} size="h3">
-          Roll call · {facilityName !== undefined ? <Link to={`/facilities/${detail.facilityId}`}>{facilityName}</Link> : '…'}
+          {t('header.title')} · {facilityName !== undefined ? <Link to={`/facilities/${detail.facilityId}`}>{facilityName}</Link> : '…'}
         </Title>
         <Text size="sm" c="dimmed">
-          Opened {shortTime(detail.openedAt)} · {detail.unitIds.length ? detail.unitIds.map((u) => unitCode.get(u) ?? '…').join(', ') : 'whole facility'} ·{' '}
+          {t('header.opened', { time: shortTime(detail.openedAt) })} ·{' '}
+          {detail.unitIds.length ? detail.unitIds.map((u) => unitCode.get(u) ?? '…').join(', ') : t('header.wholeFacility')} ·{' '}
           <Badge color={ROLLCALL_STATUS_COLOR[status] ?? 'gray'} size="sm" data-testid="rollcall-status">
-            {status}
+            {t(`status.${status}`, { defaultValue: status })}
           </Badge>
         </Text>
       </div>
@@ -46,21 +49,21 @@ export function RollcallHeader({
         <Group gap="xs">
           {loaded !== null && (
             <Badge color="gray" size="lg" data-testid="sheet-loading">
-              loading the list: {num(loaded)} of {num(detail.expected)}
+              {t('header.loading', { loaded: num(loaded), expected: num(detail.expected) })}
             </Badge>
           )}
           {pendingCount > 0 && (
             <Badge color="yellow" size="lg" data-testid="pending-marks">
-              {pendingCount} to send
+              {t('header.toSend', { n: num(pendingCount) })}
             </Badge>
           )}
           {canCancel && (
             <Button size="lg" color="red" variant="outline" onClick={onCancel} data-testid="cancel-rollcall">
-              Cancel roll call
+              {t('header.cancel')}
             </Button>
           )}
           <Button size="lg" color="dark" onClick={onClose} data-testid="close-rollcall">
-            Close roll call
+            {t('header.close')}
           </Button>
         </Group>
       )}

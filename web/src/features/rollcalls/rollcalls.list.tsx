@@ -7,11 +7,8 @@ import { Name } from '../../components/Name';
 import type { MarkResult, SheetRow } from './rollcalls.api';
 import type { LocalMark } from './rollcalls.marks';
 
-const EXCUSES = [
-  { value: 'hospital', label: 'Hospital' },
-  { value: 'court', label: 'Court' },
-  { value: 'transfer', label: 'Transfer' },
-] as const;
+/** Where an excused person is (`rollcalls:excuse.*`). */
+const EXCUSES = ['hospital', 'court', 'transfer'] as const;
 
 const ROW_H = 68;
 
@@ -31,6 +28,7 @@ export function RollcallList({
   onVerify?: (row: SheetRow) => void;
 }) {
   const { t } = useTranslation('verify');
+  const { t: tr } = useTranslation('rollcalls');
   const parent = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 8 });
   return (
@@ -39,11 +37,11 @@ export function RollcallList({
       style={{ height: 'calc(100vh - 330px)', minHeight: 320, overflow: 'auto' }}
       data-testid="rollcall-list"
       role="list"
-      aria-label="Expected persons"
+      aria-label={tr('list.label')}
     >
       {rows.length === 0 && (
         <Text c="dimmed" p="md">
-          Nobody in this view.
+          {tr('list.nobody')}
         </Text>
       )}
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
@@ -59,7 +57,7 @@ export function RollcallList({
               data-person-id={r.personId}
               data-result={m?.result ?? ''}
               data-verified={m?.verified?.method ?? ''}
-              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_H, transform: `translateY(${item.start}px)` }}
+              style={{ position: 'absolute', top: 0, insetInline: 0, height: ROW_H, transform: `translateY(${item.start}px)` }}
             >
               <div style={{ flex: 1, minWidth: 0 }}>
                 <Name fw={600} truncate="end" display="block">
@@ -67,8 +65,10 @@ export function RollcallList({
                 </Name>
                 <Text size="xs" c="dimmed">
                   {r.unitId ? (unitCode.get(r.unitId) ?? '') : ''}
-                  {r.statusAtOpen !== 'in_custody' ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${r.outReason})` : ''}` : ''}
-                  {m ? ` · ${m.result}${m.reason ? ` (${m.reason})` : ''}` : ''}
+                  {r.statusAtOpen !== 'in_custody'
+                    ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${tr(`excuse.${r.outReason}`, { defaultValue: r.outReason })})` : ''}`
+                    : ''}
+                  {m ? ` · ${tr(`count.${m.result}`)}${m.reason ? ` (${tr(`excuse.${m.reason}`, { defaultValue: m.reason })})` : ''}` : ''}
                 </Text>
                 {m?.verified && (
                   <Badge size="xs" color="indigo" variant="light" data-testid="row-verified" title={m.verified.ref}>
@@ -101,7 +101,7 @@ export function RollcallList({
                     aria-pressed={m?.result === 'present'}
                     data-testid="mark-present"
                   >
-                    Present
+                    {tr('count.present')}
                   </Button>
                   <Button
                     className="big-target"
@@ -112,7 +112,7 @@ export function RollcallList({
                     aria-pressed={m?.result === 'absent'}
                     data-testid="mark-absent"
                   >
-                    Absent
+                    {tr('count.absent')}
                   </Button>
                   <Menu position="bottom-end" withinPortal>
                     <Menu.Target>
@@ -124,14 +124,14 @@ export function RollcallList({
                         aria-pressed={m?.result === 'excused'}
                         data-testid="mark-excused"
                       >
-                        Excused
+                        {tr('count.excused')}
                       </Button>
                     </Menu.Target>
                     <Menu.Dropdown>
-                      <Menu.Label>Excused: where?</Menu.Label>
+                      <Menu.Label>{tr('list.excusedWhere')}</Menu.Label>
                       {EXCUSES.map((e) => (
-                        <Menu.Item key={e.value} onClick={() => onMark(r.personId, 'excused', e.value)} fz="md" py={10}>
-                          {e.label}
+                        <Menu.Item key={e} onClick={() => onMark(r.personId, 'excused', e)} fz="md" py={10}>
+                          {tr(`excuse.${e}`)}
                         </Menu.Item>
                       ))}
                     </Menu.Dropdown>

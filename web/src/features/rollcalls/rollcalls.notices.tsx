@@ -3,20 +3,25 @@ import { ApiError } from '../../lib/api';
 import { dateTime } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import type { Rollcall } from './rollcalls.api';
+import { useTranslation } from 'react-i18next';
 
 /** A cancelled roll call: when, by whom (you or another user) and why; nothing was computed. */
 export function CancelledNotice({ cancelled }: { cancelled: NonNullable<Rollcall['cancelled']> }) {
+  const { t } = useTranslation('rollcalls');
   const session = useSession();
   return (
-    <MAlert color="orange" title="Cancelled" data-testid="rollcall-cancelled">
+    <MAlert color="orange" title={t('cancelled.title')} data-testid="rollcall-cancelled">
       <Text size="sm">
-        Cancelled {dateTime(cancelled.at)} by {cancelled.by && cancelled.by === session.userId ? `you (${session.username})` : 'another user'}:{' '}
+        {t('cancelled.by', {
+          time: dateTime(cancelled.at),
+          who: cancelled.by && cancelled.by === session.userId ? t('cancelled.you', { username: session.username }) : t('cancelled.another'),
+        })}{' '}
         <Text span fw={600} data-testid="rollcall-cancel-reason" dir="auto">
           {cancelled.reason}
         </Text>
       </Text>
       <Text size="sm" mt={4}>
-        No Delta was computed, nobody was recorded unaccounted and no alert was raised; the marks taken stay as evidence. The units can be counted again.
+        {t('cancelled.nothing')}
       </Text>
     </MAlert>
   );
@@ -24,15 +29,10 @@ export function CancelledNotice({ cancelled }: { cancelled: NonNullable<Rollcall
 
 /** Marks that did not go: refused for good (mark them again), or kept on the tablet and sent again. */
 export function SendErrorNotice({ error }: { error: unknown }) {
+  const { t } = useTranslation('rollcalls');
   return (
-    <MAlert
-      color="orange"
-      title={error instanceof ApiError && error.status < 500 && error.status !== 429 ? 'The server refused some marks' : 'Some marks were not sent yet'}
-    >
-      {(error as Error).message}.{' '}
-      {error instanceof ApiError && error.status < 500 && error.status !== 429
-        ? 'Those marks were not recorded: check the persons concerned and mark them again.'
-        : 'They stay on this tablet and are sent again automatically.'}
+    <MAlert color="orange" title={error instanceof ApiError && error.status < 500 && error.status !== 429 ? t('send.refused') : t('send.notSent')}>
+      {(error as Error).message}. {error instanceof ApiError && error.status < 500 && error.status !== 429 ? t('send.refusedHint') : t('send.notSentHint')}
     </MAlert>
   );
 }

@@ -4,9 +4,11 @@ import { Link } from '../../components/Link';
 import { Name } from '../../components/Name';
 import type { CloseResult, SheetRow } from './rollcalls.api';
 import { BiometricShare } from '../verify/BiometricShare';
+import { useTranslation } from 'react-i18next';
 
 /** A closed roll call's result: the Delta, by unit when there are several, and who is now unaccounted. */
 export function RollcallResult({ result, rows, unitCode }: { result: CloseResult; rows: SheetRow[]; unitCode: Map<string, string> }) {
+  const { t } = useTranslation('rollcalls');
   const names = new Map(rows.map((r) => [r.personId, r]));
   // A kept result leaves its unaccounted list out above 1,000 persons: the sheet's outcomes name those loaded so far.
   const unaccounted = result.unaccounted ?? rows.filter((r) => r.outcome === 'unaccounted').map((r) => r.personId);
@@ -16,37 +18,42 @@ export function RollcallResult({ result, rows, unitCode }: { result: CloseResult
     <Paper withBorder p="md" radius="md" data-testid="rollcall-result" bg={result.delta > 0 ? 'red.0' : 'teal.0'}>
       <Group justify="space-between" mb="xs">
         <Title order={2} size="h4">
-          Result: Delta {num(result.delta)}
+          {t('result.title', { delta: num(result.delta) })}
         </Title>
         <Text size="sm">
-          {num(result.expected)} expected · {num(result.present)} present · {num(result.excused)} excused · closed {shortTime(result.closedAt)}
+          {t('result.summary', {
+            expected: num(result.expected),
+            present: num(result.present),
+            excused: num(result.excused),
+            time: shortTime(result.closedAt),
+          })}
         </Text>
       </Group>
       {result.biometric && <BiometricShare share={result.biometric} present={result.present} />}
       {result.alerts && result.alerts.length > 0 && (
         <Text size="sm" mb="xs">
-          {result.alerts.length} alert{result.alerts.length > 1 ? 's' : ''} raised. <Link to="/alerts">Open the alerts</Link>
+          {t('result.alertsRaised', { count: result.alerts.length, n: num(result.alerts.length) })} <Link to="/alerts">{t('result.openAlerts')}</Link>
         </Text>
       )}
       {result.byUnit.length > 1 && (
         <Table mb="sm" data-testid="result-units">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Unit</Table.Th>
-              <Table.Th ta="right">Expected</Table.Th>
-              <Table.Th ta="right">Present</Table.Th>
-              <Table.Th ta="right">Excused</Table.Th>
-              <Table.Th ta="right">Delta</Table.Th>
+              <Table.Th>{t('filter.unit')}</Table.Th>
+              <Table.Th ta="end">{t('count.expected')}</Table.Th>
+              <Table.Th ta="end">{t('count.present')}</Table.Th>
+              <Table.Th ta="end">{t('count.excused')}</Table.Th>
+              <Table.Th ta="end">{t('count.delta')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {result.byUnit.map((u) => (
               <Table.Tr key={u.unitId ?? 'none'}>
-                <Table.Td>{u.unitId ? (unitCode.get(u.unitId) ?? '…') : 'no unit'}</Table.Td>
-                <Table.Td ta="right">{num(u.expected)}</Table.Td>
-                <Table.Td ta="right">{num(u.present)}</Table.Td>
-                <Table.Td ta="right">{num(u.excused)}</Table.Td>
-                <Table.Td ta="right" fw={700} c={u.delta > 0 ? 'red.8' : undefined}>
+                <Table.Td>{u.unitId ? (unitCode.get(u.unitId) ?? '…') : t('result.noUnit')}</Table.Td>
+                <Table.Td ta="end">{num(u.expected)}</Table.Td>
+                <Table.Td ta="end">{num(u.present)}</Table.Td>
+                <Table.Td ta="end">{num(u.excused)}</Table.Td>
+                <Table.Td ta="end" fw={700} c={u.delta > 0 ? 'red.8' : undefined}>
                   {num(u.delta)}
                 </Table.Td>
               </Table.Tr>
@@ -57,7 +64,7 @@ export function RollcallResult({ result, rows, unitCode }: { result: CloseResult
       {unaccountedCount > 0 && (
         <>
           <Text fw={600} size="sm">
-            Unaccounted ({num(unaccountedCount)}), now recorded in the ledger:
+            {t('result.unaccounted', { n: num(unaccountedCount) })}
           </Text>
           <Group gap={6} mt={4} data-testid="result-unaccounted">
             {shown.map((pid) => (
@@ -65,7 +72,7 @@ export function RollcallResult({ result, rows, unitCode }: { result: CloseResult
                 <Name inherit>{names.get(pid)?.name ?? pid.slice(0, 8)}</Name>
               </Badge>
             ))}
-            {unaccountedCount > shown.length && <Text size="sm">and {num(unaccountedCount - shown.length)} more</Text>}
+            {unaccountedCount > shown.length && <Text size="sm">{t('result.andMore', { n: num(unaccountedCount - shown.length) })}</Text>}
           </Group>
         </>
       )}

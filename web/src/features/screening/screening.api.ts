@@ -2,6 +2,7 @@
 // what the API sends), so that a change of the hit's shape or a new status fails the web type check here.
 
 import type { HitDetailResponse, HitResponse, WatchlistVersionResponse } from '../../../../src/modules/screening/screening.dto';
+import { i18next } from '../../i18n';
 
 export type Hit = HitResponse;
 export type HitDetail = HitDetailResponse;
@@ -28,8 +29,8 @@ export function statusesOf(tab: ReviewTab): HitStatus[] {
 
 /** A list release as a reviewer knows it: the list and the file imported (its id until the versions have come). */
 export function versionLabel(v: WatchlistVersion | undefined, versionId: string): string {
-  if (!v) return `list version ${versionId.slice(0, 8)}`;
-  return `${SOURCE_LABEL[v.source]} release ${v.fileName ?? v.id.slice(0, 8)}`;
+  if (!v) return i18next.t('screening:version.unknown', { id: versionId.slice(0, 8) });
+  return i18next.t('screening:version.release', { source: SOURCE_LABEL[v.source], file: v.fileName ?? v.id.slice(0, 8) });
 }
 
 /**
@@ -37,17 +38,19 @@ export function versionLabel(v: WatchlistVersion | undefined, versionId: string)
  * list and file). The API keeps a machine trigger (`enrolment`, `list_update:<source>:<version id>`); reviewers do not read ids.
  */
 export function triggerText(trigger: string, personName: string | null, versionById: ReadonlyMap<string, WatchlistVersion>): string {
-  const who = personName ?? 'the person';
-  if (trigger === 'enrolment') return `when ${who} was enrolled`;
-  if (trigger === 'person_names') return `after the names of ${who} were changed`;
-  if (trigger === 'person_details') return `after the record of ${who} was changed`;
-  if (trigger === 'came_of_age') return `when ${who} turned 18`;
-  if (trigger === 'cli' || trigger === 'manual') return 'by a screening of the whole registry';
+  const who = personName ?? i18next.t('screening:trigger.thePerson');
+  if (trigger === 'enrolment') return i18next.t('screening:trigger.enrolment', { who });
+  if (trigger === 'person_names') return i18next.t('screening:trigger.names', { who });
+  if (trigger === 'person_details') return i18next.t('screening:trigger.details', { who });
+  if (trigger === 'came_of_age') return i18next.t('screening:trigger.cameOfAge', { who });
+  if (trigger === 'cli' || trigger === 'manual') return i18next.t('screening:trigger.whole');
   const update = /^list_update:([^:]+):(.+)$/.exec(trigger);
   if (update) {
     const [, source, versionId] = update;
     const v = versionById.get(versionId!);
-    return v ? `by the ${versionLabel(v, versionId!)}` : `by an update of the ${SOURCE_LABEL[source as WatchlistVersion['source']] ?? 'watchlist'}`;
+    return v
+      ? i18next.t('screening:trigger.byVersion', { version: versionLabel(v, versionId!) })
+      : i18next.t('screening:trigger.byUpdate', { source: SOURCE_LABEL[source as WatchlistVersion['source']] ?? i18next.t('screening:trigger.watchlist') });
   }
   return 'by a screening run';
 }

@@ -1,0 +1,153 @@
+import type { Actor } from '../../modules/access';
+import type { Services } from '../../services';
+import { Random } from './scenario.random';
+import type { SeededWorld } from './scenario.seed';
+
+/**
+ * The guard force of the scenario (issue 17), written through the guards module like everything else:
+ *  - 5 January: a custodian of record, posts (main gate, control room, a watchtower per top-level block) and a guard
+ *    force of about two guards per hundred on the roll at every camp and prison, all on duty;
+ *  - 8-19 January: at al-Hol the force thins (desertions most evenings), so the governance ratio falls below the
+ *    threshold days before the collapse (the ratio alerts of the days before);
+ *  - 20 January, 07:00: the SDF withdraws from al-Hol: the custodian of record ends, its guards leave their posts, and
+ *    Custos raises "no guard on duty" and "no custodian of record" at once (not at the 16:00 roll call); 13:00 the
+ *    government force takes over (the custody gap ends: six hours).
+ * Its own random stream, so the rest of the timeline (and the ledger) is the same with or without it.
+ */
+
+const HOUR = 3_600_000;
+const GUARDED = ['HOL', 'ROJ', 'GHW', 'SHD', 'AQT', 'IRQ-RCV'] as const;
+const RANKS = ['private', 'private', 'private', 'corporal', 'sergeant'];
+
+export interface GuardStep {
+  at: number;
+  run: () => Promise<void>;
+}
+
+export const GUARD_TIMELINE = {
+  setUp: '2026-01-05T01:00:00Z',
+  firstDesertions: '2026-01-08',
+  withdrawal: '2026-01-20T07:00:00Z',
+  takeover: '2026-01-20T13:00:00Z',
+};
+
+export function guardForceSteps(services: Services, world: SeededWorld, actor: Actor, seed: number, log: (at: number, text: string) => void): GuardStep[] {
+  const random = new Random(`guards:${seed}`);
+  const g = services.guards;
+  const steps: GuardStep[] = [];
+  const onDuty = new Map<string, string[]>(); // facility code -> badges on duty
+  const setUp = Date.parse(GUARD_TIMELINE.setUp);
+
+  steps.push({
+    at: setUp,
+    run: async () => {
+      for (const code of GUARDED) {
+        const plan = world.plan.facilities.find((f) => f.code === code);
+        if (!plan) continue;
+        const facilityId = world.facilityIds.get(code)!;
+        const population = world.plan.persons.filter((p) => p.facility === code).length;
+        const organisation = code === 'IRQ-RCV' ? 'government' : 'sdf';
+        await g.assumeCustody(actor, facilityId, {
+          organisation,
+          commander: code === 'IRQ-RCV' ? 'Iraqi Ministry of Justice, receiving commander' : `SDF commander of ${plan.name}`,
+        });
+        if (code === 'HOL') await g.setThreshold(actor, facilityId, { minGuardsPer100: 1.5, minMannedPostsPercent: 75 });
+        const posts: string[] = [];
+        const add = async (postCode: string, name: string, kind: 'gate' | 'tower' | 'control_room', unitId?: string) => {
+          const p = await g.createPost(actor, { facilityId, unitId, code: postCode, name, kind, minStaff: 1 });
+          posts.push(p.id);
+        };
+        await add('GATE', 'Main gate', 'gate');
+        await add('CR', 'Control room', 'control_room');
+        for (const u of plan.units.filter((u) => !u.parent)) {
+          await add(`TWR-${u.code}`, `Watchtower, ${u.name}`, 'tower', world.unitIds.get(`${code}/${u.code}`));
+        }
+        const strength = Math.max(posts.length, Math.ceil((population * 2) / 100));
+        const badges: string[] = [];
+        for (let i = 1; i <= strength; i++) {
+          const badge = `${code}-${organisation.toUpperCase()}-${String(i).padStart(4, '0')}`;
+          await g.createStaff(actor, {
+            badge,
+            fullName: `Guard ${code} ${i}`,
+            organisation,
+            rank: RANKS[random.int(0, RANKS.length - 1)],
+            facilityId,
+            status: 'active',
+          });
+          await g.checkIn(actor, { badge, postId: posts[(i - 1) % posts.length]!, method: 'badge' });
+          badges.push(badge);
+        }
+        onDuty.set(code, badges);
+      }
+      log(setUp, 'Guard force on duty at every camp and prison (about 2 guards per 100 on the roll); SDF custodian of record');
+    },
+  });
+
+  // Desertions at al-Hol on most evenings before the collapse.
+  for (let d = Date.parse(`${GUARD_TIMELINE.firstDesertions}T18:00:00Z`); d < Date.parse('2026-01-20T00:00:00Z'); d += 24 * HOUR) {
+    const at = d + random.int(0, 120) * 60_000;
+    steps.push({
+      at,
+      run: async () => {
+        const badges = onDuty.get('HOL') ?? [];
+        const leaving = badges.filter(() => random.chance(0.045));
+        for (const badge of leaving) {
+          const out = await g.checkOut(actor, { badge });
+          await g.updateStaff(actor, out.staffId, { status: 'deserted' });
+        }
+        onDuty.set(
+          'HOL',
+          badges.filter((b) => !leaving.includes(b)),
+        );
+        if (leaving.length) log(at, `al-Hol: ${leaving.length} guard${leaving.length === 1 ? '' : 's'} desert; ${badges.length - leaving.length} left on duty`);
+      },
+    });
+  }
+
+  const withdrawal = Date.parse(GUARD_TIMELINE.withdrawal);
+  steps.push({
+    at: withdrawal,
+    run: async () => {
+      const hol = world.facilityIds.get('HOL')!;
+      await g.withdraw(actor, hol, { reason: 'SDF ordered out of al-Hol; no force takes over' });
+      onDuty.set('HOL', []);
+      log(
+        withdrawal,
+        'Custos: the SDF custodian of al-Hol withdraws, its guards leave their posts: "no guard on duty" and "no custodian of record" alerts, critical, at 07:00',
+      );
+    },
+  });
+  const takeover = Date.parse(GUARD_TIMELINE.takeover);
+  steps.push({
+    at: takeover,
+    run: async () => {
+      const hol = world.facilityIds.get('HOL')!;
+      await g.assumeCustody(actor, hol, { organisation: 'government', commander: 'Government forces commander, al-Hol' });
+      const posts = (await g.posts(actor, hol)).map((p) => p.id);
+      const population = world.plan.persons.filter((p) => p.facility === 'HOL').length;
+      const strength = Math.max(posts.length, Math.ceil(population / 100));
+      for (let i = 1; i <= strength; i++) {
+        const badge = `HOL-GOV-${String(i).padStart(4, '0')}`;
+        await g.createStaff(actor, {
+          badge,
+          fullName: `Government guard ${i}`,
+          organisation: 'government',
+          rank: 'private',
+          facilityId: hol,
+          status: 'active',
+        });
+        await g.checkIn(actor, { badge, postId: posts[(i - 1) % posts.length]!, method: 'supervisor' });
+      }
+      log(takeover, `Government forces take over al-Hol: custodian of record again after a six-hour custody gap; ${strength} guards on duty`);
+    },
+  });
+  // The alert rules react to each step before the timeline moves on: alerts carry the time they were raised (07:00,
+  // not whenever the replay's next step happens to be), and the ids they draw come at the same place in every replay.
+  return steps.map((s) => ({
+    at: s.at,
+    run: async () => {
+      await s.run();
+      await services.dispatcher.idle(['alerts.guards']);
+    },
+  }));
+}

@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { count, instant } from '../../platform/dto';
+import { CHECKIN_METHODS, GOVERNANCE_STATES, ORGANISATIONS, POST_KINDS, STAFF_STATUSES, ThresholdSettings } from './guards.domain';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const when = z.iso.datetime({ offset: true });
+
+export const CreateStaffBody = z.object({
+  badge: text(64),
+  fullName: text(200),
+  organisation: z.enum(ORGANISATIONS),
+  rank: text(80).optional(),
+  facilityId: z.uuid(),
+  status: z.enum(STAFF_STATUSES).default('active'),
+});
+export type CreateStaffInput = z.infer<typeof CreateStaffBody>;
+
+export const UpdateStaffBody = z
+  .object({
+    status: z.enum(STAFF_STATUSES).optional(),
+    rank: text(80).optional(),
+    facilityId: z.uuid().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'Name at least one of status, rank, facilityId');
+export type UpdateStaffInput = z.infer<typeof UpdateStaffBody>;
+
+export const ListStaffQuery = z.object({
+  facilityId: z.uuid().optional(),
+  status: z.enum(STAFF_STATUSES).optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const StaffResponse = z.object({
+  id: z.uuid(),
+  badge: z.string(),
+  fullName: z.string(),
+  organisation: z.string(),
+  rank: z.string().nullable(),
+  facilityId: z.uuid(),
+  status: z.string(),
+  statusSince: instant,
+  onDuty: z.object({ postId: z.uuid(), since: instant }).nullable(),
+});
+export const StaffPageResponse = z.object({ total: count, items: z.array(StaffResponse) });
+
+export const CreatePostBody = z.object({
+  facilityId: z.uuid(),
+  /** The sector: a unit (block, phase) of the facility; absent for a perimeter post of the whole facility. */
+  unitId: z.uuid().optional(),
+  code: text(64),
+  name: text(200),
+  kind: z.enum(POST_KINDS),
+  /** Guards this post needs on every shift. */
+  minStaff: z.number().int().min(0).max(100),
+});
+export type CreatePostInput = z.infer<typeof CreatePostBody>;
+
+export const PostResponse = z.object({
+  id: z.uuid(),
+  facilityId: z.uuid(),
+  unitId: z.uuid().nullable(),
+  code: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  minStaff: count,
+  active: z.boolean(),
+});
+
+export const CreateShiftBody = z.object({ staffId: z.uuid(), postId: z.uuid(), startsAt: when, endsAt: when });
+export type CreateShiftInput = z.infer<typeof CreateShiftBody>;
+
+export const ShiftResponse = z.object({
+  id: z.uuid(),
+  facilityId: z.uuid(),
+  postId: z.uuid(),
+  staffId: z.uuid(),
+  startsAt: instant,
+  endsAt: instant,
+  noShowAt: instant.nullable(),
+});
+
+export const RosterQuery = z.object({
+  from: when.optional(),
+  to: when.optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(2000).default(500),
+});
+export const ShiftPageResponse = z.object({ total: count, items: z.array(ShiftResponse) });
+
+export const RosterImportBody = z.object({ csv: z.string().min(1).max(4_000_000) });
+export const RosterImportResponse = z.object({ imported: count });
+
+export const CheckInBody = z
+  .object({
+    staffId: z.uuid().optional(),
+    /** The badge read at the gate (instead of the staff id). */
+    badge: text(64).optional(),
+    postId: z.uuid(),
+    method: z.enum(CHECKIN_METHODS),
+    /** A 1:1 biometric verification or the confirming supervisor's note. */
+    evidence: text(200).optional(),
+    at: when.optional(),
+  })
+  .refine((b) => (b.staffId ? 1 : 0) + (b.badge ? 1 : 0) === 1, 'Name the guard by staffId or by badge (one of them)');
+export type CheckInInput = z.infer<typeof CheckInBody>;
+
+export const CheckOutBody = z
+  .object({ staffId: z.uuid().optional(), badge: text(64).optional(), at: when.optional() })
+  .refine((b) => (b.staffId ? 1 : 0) + (b.badge ? 1 : 0) === 1, 'Name the guard by staffId or by badge (one of them)');
+export type CheckOutInput = z.infer<typeof CheckOutBody>;
+
+export const AttendanceResponse = z.object({
+  id: z.uuid(),
+  facilityId: z.uuid(),
+  postId: z.uuid(),
+  staffId: z.uuid(),
+  shiftId: z.uuid().nullable(),
+  checkedInAt: instant,
+  method: z.string(),
+  lateMinutes: count,
+  checkedOutAt: instant.nullable(),
+  checkOutMethod: z.string().nullable(),
+});
+
+export const FacilityParams = z.object({ id: z.uuid() });
+export const IdParams = z.object({ id: z.uuid() });
+
+export const ThresholdBody = ThresholdSettings.partial();
+export const ThresholdResponse = ThresholdSettings;
+
+const figures = z.object({
+  onRoll: count,
+  present: count,
+  postsRequired: count,
+  postsManned: count,
+  guardsPer100: z.number().nullable(),
+  mannedPercent: z.number().nullable(),
+  state: z.enum(GOVERNANCE_STATES),
+  reasons: z.array(z.string()),
+});
+
+export const CustodianResponse = z.object({
+  id: z.uuid(),
+  facilityId: z.uuid(),
+  organisation: z.string(),
+  commander: z.string(),
+  fromAt: instant,
+  toAt: instant.nullable(),
+  endReason: z.string().nullable(),
+});
+
+export const BoardResponse = z.object({
+  facilityId: z.uuid(),
+  at: instant,
+  custodian: CustodianResponse.nullable(),
+  threshold: ThresholdSettings,
+  figures,
+  since: instant.nullable(),
+  sectors: z.array(figures.extend({ unitId: z.uuid(), unitCode: z.string() })),
+  posts: z.array(
+    PostResponse.extend({
+      planned: count,
+      present: z.array(z.object({ staffId: z.uuid(), fullName: z.string(), rank: z.string().nullable(), since: instant, lateMinutes: count })),
+    }),
+  ),
+});
+
+export const OverviewResponse = z.array(
+  figures.extend({ facilityId: z.uuid(), code: z.string(), name: z.string(), since: instant.nullable(), custodian: z.string().nullable() }),
+);
+
+export const HistoryQuery = z.object({
+  from: when.optional(),
+  to: when.optional(),
+  sectors: z.enum(['facility', 'all']).default('facility'),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+export const HistoryResponse = z.object({
+  total: count,
+  items: z.array(
+    z.object({
+      sector: z.string(),
+      at: instant,
+      onRoll: count,
+      present: count,
+      postsRequired: count,
+      postsManned: count,
+      state: z.string(),
+      cause: z.string(),
+    }),
+  ),
+});
+
+export const AssumeCustodyBody = z.object({ organisation: z.enum(ORGANISATIONS), commander: text(200), at: when.optional() });
+export type AssumeCustodyInput = z.infer<typeof AssumeCustodyBody>;
+export const WithdrawBody = z.object({ reason: text(500), at: when.optional() });
+export type WithdrawInput = z.infer<typeof WithdrawBody>;
+export const CustodiansResponse = z.object({ current: CustodianResponse.nullable(), history: z.array(CustodianResponse) });

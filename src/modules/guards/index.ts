@@ -1,0 +1,27 @@
+/** The guard force: staff, posts, rosters, attendance, the governance ratio and the custodian of record (issue 17). */
+export {
+  GuardsService,
+  type StaffView,
+  type PostView,
+  type ShiftView,
+  type AttendanceView,
+  type BoardView,
+  type CustodianView,
+  type GuardsTickReport,
+} from './guards.service';
+export { guardsConsumers } from './guards.consumers';
+export { GuardAttendanceRecorded, GovernanceStateChanged, CustodianChanged, GuardsNoShow } from './guards.events';
+export {
+  ORGANISATIONS,
+  STAFF_STATUSES,
+  POST_KINDS,
+  CHECKIN_METHODS,
+  GOVERNANCE_STATES,
+  DEFAULT_THRESHOLD,
+  ThresholdSettings,
+  governance,
+  parseRosterCsv,
+  type GovernanceState,
+  type RatioFigures,
+} from './guards.domain';
+export type { CreateStaffInput, CreatePostInput, CreateShiftInput, CheckInInput, CheckOutInput } from './guards.dto';

@@ -1,0 +1,125 @@
+import { useEffect, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert as Note, Button, Group, Paper, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../../lib/api';
+import { dateTime } from '../../lib/format';
+import { PageHeader } from '../../components/PageHeader';
+import { ErrorNote } from '../../components/Problems';
+import { useGuardOverview, usePosts } from './guards.api';
+
+interface Attendance {
+  staffId: string;
+  postId: string;
+  checkedInAt: string;
+  checkedOutAt: string | null;
+  lateMinutes: number;
+}
+
+/** The gate tablet: a guard's badge, the post, and check-in or check-out (a supervisor may confirm instead of the badge). */
+export default function GateCheckInPage() {
+  const { t } = useTranslation('guards');
+  const qc = useQueryClient();
+  const overview = useGuardOverview();
+  const [facilityId, setFacilityId] = useState<string | null>(null);
+  useEffect(() => {
+    if (!facilityId && overview.data?.[0]) setFacilityId(overview.data[0].facilityId);
+  }, [overview.data, facilityId]);
+  const posts = usePosts(facilityId);
+  const [postId, setPostId] = useState<string | null>(null);
+  const [badge, setBadge] = useState('');
+  const [method, setMethod] = useState<'badge' | 'supervisor'>('badge');
+  const [done, setDone] = useState<string | null>(null);
+
+  const send = useMutation({
+    mutationFn: async (kind: 'in' | 'out') =>
+      kind === 'in'
+        ? { kind, a: await api<Attendance>('/guards/attendance/check-in', { method: 'POST', body: { badge: badge.trim(), postId, method } }) }
+        : { kind, a: await api<Attendance>('/guards/attendance/check-out', { method: 'POST', body: { badge: badge.trim() } }) },
+    onSuccess: ({ kind, a }) => {
+      const post = posts.data?.find((p) => p.id === a.postId)?.code ?? '';
+      setDone(
+        kind === 'in'
+          ? a.lateMinutes > 0
+            ? t('gate.checkedInLate', { badge: badge.trim(), post, at: dateTime(a.checkedInAt), minutes: a.lateMinutes })
+            : t('gate.checkedIn', { badge: badge.trim(), post, at: dateTime(a.checkedInAt) })
+          : t('gate.checkedOut', { badge: badge.trim(), post, at: dateTime(a.checkedOutAt) }),
+      );
+      setBadge('');
+      void qc.invalidateQueries({ queryKey: ['guards'] });
+    },
+    onMutate: () => setDone(null),
+  });
+  const error = send.error instanceof ApiError ? send.error.message : send.error ? String(send.error) : null;
+
+  return (
+    <Stack gap="md" maw={560}>
+      <PageHeader title={t('gate.title')} description={t('gate.description')} />
+      <ErrorNote error={overview.error} what={t('overview.what')} />
+      <Paper withBorder p="md" radius="md">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            send.mutate('in');
+          }}
+        >
+          <Stack gap="sm">
+            <Select
+              label={t('board.facility')}
+              data={(overview.data ?? []).map((f) => ({ value: f.facilityId, label: `${f.code} · ${f.name}` }))}
+              value={facilityId}
+              onChange={(v) => {
+                setFacilityId(v);
+                setPostId(null);
+              }}
+              allowDeselect={false}
+            />
+            <Select
+              label={t('gate.post')}
+              placeholder={t('gate.choosePost')}
+              data={(posts.data ?? []).filter((p) => p.active).map((p) => ({ value: p.id, label: `${p.code} · ${p.name}` }))}
+              value={postId}
+              onChange={setPostId}
+              searchable
+              data-testid="gate-post"
+            />
+            <TextInput
+              label={t('gate.badge')}
+              value={badge}
+              onChange={(e) => setBadge(e.currentTarget.value)}
+              autoComplete="off"
+              maxLength={64}
+              data-testid="gate-badge"
+            />
+            <SegmentedControl
+              value={method}
+              onChange={(v) => setMethod(v as 'badge' | 'supervisor')}
+              data={[
+                { value: 'badge', label: t('method.badge') },
+                { value: 'supervisor', label: t('method.supervisor') },
+              ]}
+            />
+            <Group>
+              <Button type="submit" disabled={!badge.trim() || !postId} loading={send.isPending && send.variables === 'in'}>
+                {t('gate.checkIn')}
+              </Button>
+              <Button variant="default" disabled={!badge.trim()} onClick={() => send.mutate('out')} loading={send.isPending && send.variables === 'out'}>
+                {t('gate.checkOut')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Paper>
+      {done && (
+        <Note color="teal" data-testid="gate-done">
+          {done}
+        </Note>
+      )}
+      {error && (
+        <Note color="red" role="alert" title={t('gate.refused')} data-testid="gate-error">
+          {error}
+        </Note>
+      )}
+    </Stack>
+  );
+}
