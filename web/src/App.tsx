@@ -26,6 +26,7 @@ const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
 const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
 const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
 const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
+const TransfersPage = lazy(() => import('./features/transfers/TransfersPage'));
 
 interface RouteDef {
   pattern: string;
@@ -51,6 +52,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
   { pattern: '/guards', needs: ['guards.read'], render: () => <GuardsPage /> },
   { pattern: '/guards/gate', needs: ['guards.read', 'guards.attendance'], render: () => <GateCheckInPage /> },
+  { pattern: '/transfers', needs: ['transfers.read'], render: () => <TransfersPage /> },
 ];
 
 /** The first screen a role lands on. */

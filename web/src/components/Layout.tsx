@@ -30,6 +30,7 @@ const NAV: NavItem[] = [
   { to: '/identify', key: 'identify', needs: 'biometrics.read' },
   { to: '/monitor', key: 'monitor', needs: 'ledger.verify' },
   { to: '/guards', key: 'guards:nav', needs: 'guards.read' },
+  { to: '/transfers', key: 'transfers:nav', needs: 'transfers.read' },
 ];
 
 const navKey = (key: string, part: 'label' | 'description') => (key.includes(':') ? `${key}.${part}` : `nav.${key}.${part}`);

@@ -139,7 +139,10 @@ export type Permission =
   | 'alerts.manage'
   | 'guards.read'
   | 'guards.manage'
-  | 'guards.attendance';
+  | 'guards.attendance'
+  | 'transfers.read'
+  | 'transfers.plan'
+  | 'transfers.run';
 
 export interface Me {
   userId: string;
