@@ -149,6 +149,7 @@ export class TransfersService {
 
   async createMovement(actor: Actor, operationId: string, input: CreateMovementInput) {
     requirePermission(actor, 'transfers.plan');
+    if (!(await findOperation(this.db, operationId))) throw new NotFoundError('transfers.operation_not_found', `No transfer operation ${operationId}`);
     requireFacility(actor, input.fromFacilityId);
     if (input.fromFacilityId === input.toFacilityId) throw new ValidationError('transfers.same_facility', 'A movement must go to another facility');
     if (input.departsAt && input.arrivesAt && new Date(input.arrivesAt) <= new Date(input.departsAt)) {
