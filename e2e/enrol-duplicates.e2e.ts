@@ -80,7 +80,7 @@ describe('honest births and the duplicate warning in the browser', () => {
     expect(page.url()).toMatch(/\/persons\/new$/);
     await warning.getByTestId('duplicate-reason').fill('a cousin: other mother, other tent');
     await warning.getByTestId('duplicate-confirm-new').click();
-    await page.waitForURL(/\/persons\/[0-9a-f-]{36}\?purpose=registration$/);
+    await page.waitForURL(/\/persons\/[0-9a-f-]{36}\?purpose=registration(&capture=face)?$/);
     const newId = new URL(page.url()).pathname.split('/')[2]!;
     expect(newId).not.toBe(existingId);
 

@@ -79,7 +79,8 @@ export async function startServer(opts: { bigUnit?: number } = {}): Promise<E2eS
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** `args`: extra Chromium switches (e.g. a fake camera: `--use-fake-device-for-media-stream`, see capture.e2e.ts). */
+export async function launchBrowser(opts: { args?: string[] } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -91,6 +92,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(opts.args ?? []),
     ],
   });
 }

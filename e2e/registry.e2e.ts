@@ -74,7 +74,7 @@ describe('enrolment and correction in the browser', () => {
     await shot(page, '50-enrol-1024', true);
     await page.getByTestId('enrol-submit').click();
 
-    await page.waitForURL(/\/persons\/[0-9a-f-]{36}\?purpose=registration$/);
+    await page.waitForURL(/\/persons\/[0-9a-f-]{36}\?purpose=registration(&capture=face)?$/);
     enrolledId = new URL(page.url()).pathname.split('/')[2]!;
     const names = page.getByTestId('person-names');
     await names.getByText(LATIN, { exact: true }).waitFor();
@@ -139,7 +139,7 @@ describe('enrolment and correction in the browser', () => {
     await page.getByTestId('birth-year').fill('1990');
     await page.getByTestId('admit').uncheck();
     await page.getByTestId('enrol-submit').click();
-    await page.waitForURL(/\/persons\/[0-9a-f-]{36}\?purpose=registration$/);
+    await page.waitForURL(/\/persons\/[0-9a-f-]{36}\?purpose=registration(&capture=face)?$/);
     await page.getByTestId('person-names').getByText('Yusuf Ibrahim al-Ani').waitFor();
     await page.getByText('No custody events: registered, never admitted.').waitFor();
     const one = await apiAs<{ id: string; name: string; status: string }[]>(page, `/persons?q=${encodeURIComponent('Yusuf Ibrahim al-Ani')}`);
@@ -262,7 +262,7 @@ describe('enrolment and correction in the browser', () => {
     await page.getByLabel('Distinguishing marks').fill('scar on the left hand\n\ntattoo');
     await page.getByLabel('Notes').fill('arrived with two children');
     await page.getByTestId('enrol-submit').click();
-    await page.waitForURL(/\/persons\/[0-9a-f-]{36}\?purpose=registration$/);
+    await page.waitForURL(/\/persons\/[0-9a-f-]{36}\?purpose=registration(&capture=face)?$/);
     const id = new URL(page.url()).pathname.split('/')[2]!;
     const enrolled = await apiAs<PersonView & { householdId: string | null; distinguishingMarks: string[]; notes: string | null }>(
       page,

@@ -17,6 +17,27 @@ import { buildPerson } from './factories';
 import { queryRows } from '../src/platform/db/database';
 import { templateKeyFromBytes } from '../src/modules/biometrics';
 import { openTemplate } from '../src/modules/biometrics/template-crypto';
+import { readSample } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
+
+/** An 8-bit grey BMP (palette, bottom-up), as fingerprint scanners write them, from any image sharp reads. */
+async function toBmp(image: Buffer): Promise<Buffer> {
+  const { data, info } = await sharp(image).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const stride = Math.ceil(info.width / 4) * 4;
+  const offset = 14 + 40 + 1024;
+  const out = Buffer.alloc(offset + stride * info.height);
+  out.write('BM', 0, 'ascii');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(offset, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(info.width, 18);
+  out.writeInt32LE(info.height, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(8, 28);
+  out.writeUInt32LE(256, 46);
+  for (let i = 0; i < 256; i++) out.writeUInt32LE((i << 16) | (i << 8) | i, 54 + i * 4);
+  for (let y = 0; y < info.height; y++) data.copy(out, offset + (info.height - 1 - y) * stride, y * info.width, (y + 1) * info.width);
+  return out;
+}
 
 const LFW = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/faces/lfw-dev');
 const img = (person: string, n: number) => join(LFW, 'images_deepfunneled', person, `${person}_${String(n).padStart(4, '0')}.jpg`);
@@ -110,6 +131,28 @@ describe('record photos on pglite', () => {
     const record = await get(registrar, `/api/v1/persons/${p1}/biometrics`);
     expect(record.json().photo).toMatchObject({ id: body.photo.id, source: 'face_enrolment' });
   }, 60_000);
+
+  it("gives the face engine's quality verdict on a frame without storing anything", async () => {
+    const q = (token: string, body: Buffer, purpose = 'enrol') =>
+      app.http.inject({
+        method: 'POST',
+        url: `/api/v1/biometrics/face/quality?purpose=${purpose}`,
+        headers: { ...auth(token), 'content-type': 'image/jpeg' },
+        payload: body,
+      });
+    const good = await q(officer, photo.greenspan5!);
+    expect(good.statusCode, good.body).toBe(200);
+    expect(good.json()).toMatchObject({ ok: true, issues: [] });
+    expect(good.json().box.width).toBeGreaterThan(20);
+    const blank = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#777' } })
+      .jpeg()
+      .toBuffer();
+    const none = await q(officer, blank);
+    expect(none.json()).toMatchObject({ ok: false, box: null, issues: [{ code: 'face.no_face' }] });
+    expect((await q(officer, Buffer.from('garbage'))).statusCode).toBe(400);
+    expect((await q(officer, photo.greenspan5!, 'forever')).statusCode).toBe(400);
+    expect((await q(commander, photo.greenspan5!)).statusCode).toBe(403);
+  }, 30_000);
 
   it('lists get thumbnails in one request: only persons with a photo in scope, each audited', async () => {
     const unknown = '01900000-0000-7000-8000-000000000000';
@@ -242,5 +285,33 @@ describe('record photos on pglite', () => {
       [6, true],
     ]);
     expect((await auditOf(p2, 'biometrics.finger_exception_recorded')).length).toBe(2);
+
+    // A finger recorded as bandaged, then enrolled from a scanner's BMP file: the enrolment ends the record.
+    expect((await put(4, { kind: 'bandaged' })).statusCode).toBe(200);
+    const bmp = await toBmp(await readSample('fvc2002-db2b', '101_1'));
+    const enrolled = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/persons/${p2}/biometrics/fingerprints/4?dpi=569`,
+      headers: { ...auth(registrar), 'content-type': 'image/bmp' },
+      payload: bmp,
+    });
+    expect(enrolled.statusCode, enrolled.body).toBe(201);
+    expect(enrolled.json().endedFingerException).toBe(
+      (await get(registrar, `/api/v1/persons/${p2}/biometrics`)).json().fingerExceptions.find((e: { fingerPosition: number }) => e.fingerPosition === 4).id,
+    );
+    const after = (await get(registrar, `/api/v1/persons/${p2}/biometrics`)).json();
+    expect(after.fingerExceptions.find((e: { fingerPosition: number }) => e.fingerPosition === 4)).toMatchObject({ endReason: 'finger enrolled' });
+    // With a live print the finger cannot be recorded missing.
+    const refused = await put(4, { kind: 'amputated' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('biometrics.finger_enrolled');
+    const corrupt = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/persons/${p2}/biometrics/fingerprints/5`,
+      headers: { ...auth(registrar), 'content-type': 'image/bmp' },
+      payload: bmp.subarray(0, 4000),
+    });
+    expect(corrupt.statusCode).toBe(400);
+    expect(corrupt.json().error.code).toBe('fingerprint.unreadable');
   });
 });

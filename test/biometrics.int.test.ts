@@ -173,12 +173,14 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
 
     const open = await app.http.inject({ method: 'GET', url: '/api/v1/biometrics/duplicates?status=open', headers: auth(registrar) });
     expect(open.json().map((c: { id: string }) => c.id)).toContain(caseId);
+    expect(open.headers['x-total-count']).toBe(String(open.json().length)); // the queue says how many
     const theCase = open.json().find((c: { id: string }) => c.id === caseId);
     expect(theCase).toMatchObject({ status: 'open', modality: 'fingerprint', newPersonId: personB, existingPersonId: personA, threshold: 40, targetFmr: 1e-4 });
     // The officer sees neither person, so not the case either (no count leaks).
     const hidden = await app.http.inject({ method: 'GET', url: '/api/v1/biometrics/duplicates', headers: auth(officer) });
     expect(hidden.statusCode).toBe(200);
     expect(hidden.json()).toEqual([]);
+    expect(hidden.headers['x-total-count']).toBe('0');
     const forbidden = await app.http.inject({ method: 'GET', url: `/api/v1/biometrics/duplicates/${caseId}`, headers: auth(officer) });
     expect(forbidden.statusCode).toBe(403);
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildFacility, personInput } from './factories';
@@ -307,6 +308,89 @@ for (const target of await targets()) {
       expect(mine.map((f: { code: string }) => f.code)).toEqual(['GHOL']);
       const all = (await req('GET', '/guards/overview', commander)).json();
       expect(all.map((f: { code: string }) => f.code)).toEqual(expect.arrayContaining(['GHOL', 'GOTH']));
+    });
+
+    it('passes custody only when both commanders have signed the joint count; a bad or tampered signature is detected', async () => {
+      const keys = () => {
+        const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+        return { pub: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), privateKey };
+      };
+      const outgoing = keys();
+      const incoming = keys();
+      const other = keys();
+      const incomingCommander = await app.tokenFor('commander');
+      const started = await req('POST', `/guards/facilities/${facilityId}/handovers`, commander, {
+        incomingOrganisation: 'coalition',
+        incomingCommander: 'Maj. Reed',
+      });
+      expect(started.statusCode, started.body).toBe(201);
+      const h = started.json() as { id: string; statementText: string; statement: { count: { byStatus: Record<string, number> } } };
+      expect(h.statement.count.byStatus.in_custody).toBeGreaterThan(0);
+      expect(
+        (await req('POST', `/guards/facilities/${facilityId}/handovers`, commander, { incomingOrganisation: 'coalition', incomingCommander: 'X' })).json().error
+          .code,
+      ).toBe('guards.handover_open');
+      const signed = (k: { privateKey: Parameters<typeof sign>[2] }, text = h.statementText) =>
+        sign(null, Buffer.from(text, 'utf8'), k.privateKey).toString('base64');
+      // a signature over another text, and a malformed one: refused, nothing recorded
+      const wrong = await req('POST', `/guards/handovers/${h.id}/sign`, commander, {
+        side: 'outgoing',
+        publicKey: outgoing.pub,
+        signature: signed(outgoing, `${h.statementText} `),
+      });
+      expect(wrong.statusCode).toBe(400);
+      expect(wrong.json().error.code).toBe('guards.bad_signature');
+      expect(
+        (await req('POST', `/guards/handovers/${h.id}/sign`, commander, { side: 'outgoing', publicKey: outgoing.pub, signature: 'not base64!' })).statusCode,
+      ).toBe(400);
+      const one = await req('POST', `/guards/handovers/${h.id}/sign`, commander, { side: 'outgoing', publicKey: outgoing.pub, signature: signed(outgoing) });
+      expect(one.statusCode, one.body).toBe(200);
+      expect(one.json().status).toBe('open');
+      // half-signed: custody stays with the outgoing custodian
+      expect((await req('GET', `/guards/facilities/${facilityId}/custodian`, officer)).json().current.organisation).toBe('government');
+      const same = await req('POST', `/guards/handovers/${h.id}/sign`, commander, { side: 'incoming', publicKey: outgoing.pub, signature: signed(outgoing) });
+      expect(same.json().error.code).toBe('guards.same_signer');
+      const twice = await req('POST', `/guards/handovers/${h.id}/sign`, incomingCommander, {
+        side: 'outgoing',
+        publicKey: incoming.pub,
+        signature: signed(incoming),
+      });
+      expect(twice.json().error.code).toBe('guards.already_signed');
+      const done = await req('POST', `/guards/handovers/${h.id}/sign`, incomingCommander, {
+        side: 'incoming',
+        publicKey: incoming.pub,
+        signature: signed(incoming),
+      });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.json().status).toBe('completed');
+      expect((await req('GET', `/guards/facilities/${facilityId}/custodian`, officer)).json().current).toMatchObject({
+        organisation: 'coalition',
+        commander: 'Maj. Reed',
+      });
+      expect((await req('GET', `/guards/handovers/${h.id}/verify`, officer)).json()).toEqual({
+        ok: true,
+        statementIntact: true,
+        sides: [
+          { side: 'outgoing', valid: true },
+          { side: 'incoming', valid: true },
+        ],
+      });
+      // the registered key is the signer's: another key of the same commander is refused next time
+      const next = (
+        await req('POST', `/guards/facilities/${facilityId}/handovers`, commander, { incomingOrganisation: 'government', incomingCommander: 'Col. Haddad' })
+      ).json() as { id: string; statementText: string };
+      const otherKey = await req('POST', `/guards/handovers/${next.id}/sign`, commander, {
+        side: 'outgoing',
+        publicKey: other.pub,
+        signature: signed(other, next.statementText),
+      });
+      expect(otherKey.json().error.code).toBe('guards.key_mismatch');
+      // tampering with the stored statement (the counts) is detected
+      await app.services.database.db.execute(
+        sql`update guard_handovers set statement = jsonb_set(statement, '{count,byStatus,in_custody}', '1') where id = ${h.id}`,
+      );
+      const tampered = (await req('GET', `/guards/handovers/${h.id}/verify`, officer)).json();
+      expect(tampered).toMatchObject({ ok: false, statementIntact: false });
     });
   });
 }

@@ -57,15 +57,15 @@ describe.each(await targets())('scope leaks on %s', (target) => {
     expect(res.body).not.toContain(husband);
     const relations = res.json().relations as { kind: string; personId: string | null; name: string | null; inScope: boolean }[];
     expect(relations).toHaveLength(2);
-    expect(relations).toContainEqual({ kind: 'spouse_of', personId: null, name: null, inScope: false });
+    expect(relations).toContainEqual(expect.objectContaining({ kind: 'spouse_of', personId: null, name: null, inScope: false }));
     // a relative in scope (her French mother) is shown as before
-    expect(relations).toContainEqual({ kind: 'child_of', personId: mother, name: 'Aisha Martin', inScope: true });
+    expect(relations).toContainEqual(expect.objectContaining({ kind: 'child_of', personId: mother, name: 'Aisha Martin', inScope: true }));
   });
 
   it('a reader without scope still sees every relative by name', async () => {
     const admin = await app.tokenFor('admin');
     const res = await get(`/persons/${wife}`, admin);
-    expect(res.json().relations).toContainEqual({ kind: 'spouse_of', personId: husband, name: husbandName, inScope: true });
+    expect(res.json().relations).toContainEqual(expect.objectContaining({ kind: 'spouse_of', personId: husband, name: husbandName, inScope: true }));
   });
 
   it('a monitor reads the audit log without the names others searched for, nor the persons read', async () => {

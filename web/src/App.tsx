@@ -23,9 +23,15 @@ const RollcallPage = lazy(() => import('./routes/RollcallPage'));
 const AlertsPage = lazy(() => import('./routes/AlertsPage'));
 const MonitorPage = lazy(() => import('./routes/MonitorPage'));
 const ScreeningPage = lazy(() => import('./routes/ScreeningPage'));
+const DuplicatesPage = lazy(() => import('./routes/DuplicatesPage'));
+const DuplicateCasePage = lazy(() => import('./routes/DuplicateCasePage'));
 const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
 const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
 const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
+const UsersPage = lazy(() => import('./routes/UsersPage'));
+const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
+const AuditPage = lazy(() => import('./routes/AuditPage'));
+const FacilitySettingsPage = lazy(() => import('./routes/FacilitySettingsPage'));
 const TransfersPage = lazy(() => import('./features/transfers/TransfersPage'));
 
 interface RouteDef {
@@ -48,10 +54,16 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/rollcalls/:id', needs: ['rollcall.run'], render: (p) => <RollcallPage id={p.id!} /> },
   { pattern: '/alerts', needs: ['alerts.read'], render: () => <AlertsPage /> },
   { pattern: '/screening', needs: ['screening.read'], render: () => <ScreeningPage /> },
+  { pattern: '/duplicates', needs: ['biometrics.read', 'persons.read'], render: () => <DuplicatesPage /> },
+  { pattern: '/duplicates/:id', needs: ['biometrics.read', 'persons.read'], render: (p) => <DuplicateCasePage id={p.id!} /> },
   { pattern: '/monitor', needs: ['ledger.verify'], render: () => <MonitorPage /> },
   { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
   { pattern: '/guards', needs: ['guards.read'], render: () => <GuardsPage /> },
   { pattern: '/guards/gate', needs: ['guards.read', 'guards.attendance'], render: () => <GateCheckInPage /> },
+  { pattern: '/facilities/:id/settings', needs: ['facilities.read'], render: (p) => <FacilitySettingsPage id={p.id!} /> },
+  { pattern: '/users', needs: ['users.manage'], render: () => <UsersPage /> },
+  { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },
+  { pattern: '/audit', needs: ['audit.read'], render: () => <AuditPage /> },
   { pattern: '/transfers', needs: ['transfers.read'], render: () => <TransfersPage /> },
 ];
 

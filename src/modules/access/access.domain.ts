@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'rollcall.run': ['admin', 'commander', 'officer'],
   'alerts.read': ['admin', 'commander', 'officer', 'investigator', 'monitor'],
   'alerts.manage': ['admin', 'commander', 'officer'],
+  // A facility's alert thresholds: a guard on duty must not be able to quieten the alarms about their own block.
+  'alerts.configure': ['admin', 'commander'],
   // Transfers (issue 18): planning is a commander's; boarding, arrival and the signatures are the custodians' work.
   'transfers.read': ['admin', 'commander', 'officer', 'investigator', 'monitor'],
   'transfers.plan': ['admin', 'commander'],
@@ -96,6 +98,21 @@ export function canSeePerson(actor: Actor, person: { facilityIds: readonly (stri
     return false;
   }
   if (isNationalityScoped(actor) && !person.nationalities.some((n) => actor.nationalities.includes(n))) return false;
+  return true;
+}
+
+/**
+ * Whether an actor may hand out this scope (to a new user, or by editing one): an actor narrowed to some facilities
+ * or nationalities may only give a scope inside theirs (never an unnarrowed one), so that nobody can widen rights past
+ * their own through another account.
+ */
+export function scopeWithin(
+  actor: Pick<Actor, 'facilityIds' | 'nationalities'>,
+  scope: { facilityIds: readonly string[]; nationalities: readonly string[] },
+): boolean {
+  if (actor.facilityIds.length > 0 && (scope.facilityIds.length === 0 || !scope.facilityIds.every((f) => actor.facilityIds.includes(f)))) return false;
+  if (actor.nationalities.length > 0 && (scope.nationalities.length === 0 || !scope.nationalities.every((n) => actor.nationalities.includes(n.toUpperCase()))))
+    return false;
   return true;
 }
 

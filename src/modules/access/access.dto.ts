@@ -16,7 +16,37 @@ export const CreateUserBody = z.object({
     .array(z.string().regex(/^[A-Za-z]{3}$/))
     .max(50)
     .optional(),
+  /** The password is a one-time one, to be changed at the first sign-in (default: an administrator chose it). */
+  mustChangePassword: z.boolean().default(true),
 });
+
+const Nationalities = z.array(z.string().regex(/^[A-Za-z]{3}$/, 'An ISO 3166 alpha-3 code (three letters)')).max(50);
+
+/** GET /users: filter and page. */
+export const UsersQuery = z.object({
+  /** Part of the username or display name. */
+  q: z.string().trim().max(64).optional(),
+  role: z.enum(ROLES).optional(),
+  active: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const UserParams = z.object({ id: z.uuid() });
+
+/** PATCH /users/:id: the role, the scope and the display name; what is left out stays. */
+export const UpdateUserBody = z
+  .object({
+    role: z.enum(ROLES).optional(),
+    displayName: z.string().trim().max(200).nullable().optional(),
+    facilityIds: z.array(z.uuid()).max(100).optional(),
+    nationalities: Nationalities.optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'Nothing to change: give role, displayName, facilityIds or nationalities');
+
+/** POST /users/:id/reset-password: a new one-time password, which the user must change at their next sign-in. */
+export const ResetPasswordBody = z.object({ password: z.string().min(1).max(1024) }).strict();
 
 // --- responses (the JSON on the wire: instants as ISO strings; z.output is what the service returns) ---------------
 
@@ -33,6 +63,8 @@ export const UserResponse = z.object({
   /** Nationality scope (ISO 3166 alpha-3); empty: not narrowed. */
   nationalities: z.array(z.string()),
   active: z.boolean(),
+  /** Signed in with a one-time password (new account or reset) that is still to be changed. */
+  mustChangePassword: z.boolean(),
 });
 export type UserResponse = z.input<typeof UserResponse>;
 

@@ -5,7 +5,19 @@ import { actorOf, SESSION_COOKIE, tokenOf } from '../../platform/http/auth';
 import { errorResponse, errorResponses } from '../../platform/http/responses';
 import type { Services } from '../../services';
 import { permissionsOf } from './access.domain';
-import { ChangePasswordBody, CreateUserBody, LoginBody, LoginResponse, MeResponse, OkResponse, UserResponse } from './access.dto';
+import {
+  ChangePasswordBody,
+  CreateUserBody,
+  LoginBody,
+  LoginResponse,
+  MeResponse,
+  OkResponse,
+  ResetPasswordBody,
+  UpdateUserBody,
+  UserParams,
+  UserResponse,
+  UsersQuery,
+} from './access.dto';
 import { PreferencesBody, PreferencesResponse } from './access.dto';
 
 export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -100,8 +112,34 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     },
   );
 
-  r.get('/users', { config: { permission: 'users.manage' }, schema: { tags: ['auth'], response: { 200: z.array(UserResponse) } } }, async (request) =>
-    services.access.listUsers(actorOf(request)),
+  r.get(
+    '/users',
+    {
+      config: { permission: 'users.manage' },
+      schema: {
+        querystring: UsersQuery,
+        tags: ['auth'],
+        summary: 'User accounts by username (filter q, role, active; paged: limit, offset)',
+        response: {
+          200: {
+            description: 'A page of accounts; the header X-Total-Count says how many match in all',
+            headers: { 'x-total-count': { type: 'integer', description: 'How many accounts match in all' } },
+            content: { 'application/json': { schema: z.array(UserResponse) } },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { q, role, active, limit, offset } = request.query;
+      const page = await services.access.listUsersPage(
+        actorOf(request),
+        { q: q || undefined, role, active: active === undefined ? undefined : active === 'true' },
+        limit,
+        offset,
+      );
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
 
   r.post(
@@ -112,4 +150,55 @@ export const accessRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       return reply.status(201).send(user);
     },
   );
+
+  // --- administration of other accounts (users.manage): each audited; nobody edits their own rights ---------------
+
+  r.patch(
+    '/users/:id',
+    {
+      config: { permission: 'users.manage' },
+      schema: {
+        params: UserParams,
+        body: UpdateUserBody,
+        tags: ['auth'],
+        summary: "Change another account's role, scope or display name",
+        response: { 200: UserResponse, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => services.access.updateUser(actorOf(request), request.params.id, request.body),
+  );
+
+  r.post(
+    '/users/:id/reset-password',
+    {
+      config: { permission: 'users.manage' },
+      schema: {
+        params: UserParams,
+        body: ResetPasswordBody,
+        tags: ['auth'],
+        summary: 'Set a one-time password on another account (to be changed at its next sign-in); its sessions end',
+        response: { 200: UserResponse, ...errorResponses(404) },
+      },
+    },
+    async (request) => services.access.resetPassword(actorOf(request), request.params.id, request.body.password),
+  );
+
+  for (const [verb, active] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
+    r.post(
+      `/users/:id/${verb}`,
+      {
+        config: { permission: 'users.manage' },
+        schema: {
+          params: UserParams,
+          tags: ['auth'],
+          summary: active ? 'Enable a disabled account again' : 'Disable an account: it cannot sign in, its sessions end (not the last administrator)',
+          response: { 200: UserResponse, ...errorResponses(404, 409) },
+        },
+      },
+      async (request) => services.access.setActive(actorOf(request), request.params.id, active),
+    );
+  }
 };

@@ -3,7 +3,7 @@ import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { DomainError, UnauthenticatedError, ValidationError, ConflictError, ForbiddenError } from '../../platform/errors';
+import { DomainError, UnauthenticatedError, ValidationError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors';
 import { randomToken, type IdGenerator } from '../../platform/ids';
 import type { AuditService } from '../audit';
 import {
@@ -12,6 +12,7 @@ import {
   LoginLimiter,
   ROLES,
   scopeRequirement,
+  scopeWithin,
   type Actor,
   type LimiterConfig,
   type Permission,
@@ -22,6 +23,13 @@ import type { LoginResponse, UserResponse } from './access.dto';
 import { requirePermission } from './access.policy';
 import {
   countUsers,
+  listUsersPage,
+  lockActiveAdmins,
+  lockUser,
+  revokeAllSessions,
+  updateUser,
+  type UserFilter,
+  type UserRow,
   findLiveSession,
   findUserById,
   findUserByUsername,
@@ -105,6 +113,7 @@ function toView(row: {
   facilityIds: string[];
   nationalities: string[];
   active: boolean;
+  mustChangePassword: boolean;
 }): UserView {
   return {
     id: row.id,
@@ -114,6 +123,7 @@ function toView(row: {
     facilityIds: row.facilityIds,
     nationalities: row.nationalities,
     active: row.active,
+    mustChangePassword: row.mustChangePassword,
   };
 }
 
@@ -135,6 +145,7 @@ export class AccessService {
   async createUser(actor: Actor, input: NewUser): Promise<UserView> {
     requirePermission(actor, 'users.manage');
     validateNewUser(input);
+    requireGrantable(actor, { facilityIds: input.facilityIds ?? [], nationalities: input.nationalities ?? [] });
     const passwordHash = await argonHash(input.password, ARGON_OPTIONS);
     const id = this.ids.next();
     return this.db.transaction(async (tx) => {
@@ -168,6 +179,109 @@ export class AccessService {
   async listUsers(actor: Actor): Promise<UserView[]> {
     requirePermission(actor, 'users.manage');
     return (await listUsers(this.db)).map(toView);
+  }
+
+  /** A page of the accounts matching the filter (by username) and how many match in all; a scoped administrator's only. */
+  async listUsersPage(actor: Actor, filter: UserFilter, limit: number, offset: number): Promise<{ total: number; rows: UserView[] }> {
+    requirePermission(actor, 'users.manage');
+    const scoped = actor.facilityIds.length > 0 || actor.nationalities.length > 0;
+    const page = await listUsersPage(this.db, scoped ? { ...filter, within: actor } : filter, limit, offset);
+    return { total: page.total, rows: page.rows.map(toView) };
+  }
+
+  /**
+   * Changes another account's role, scope or display name (audited before and after). Nobody edits their own role or
+   * scope, a scoped administrator gives only scopes inside theirs, and the last active administrator keeps the role.
+   * The change holds from the user's next request (a session's actor is read from the account each time).
+   */
+  async updateUser(actor: Actor, id: string, patch: UserPatch): Promise<UserView> {
+    requirePermission(actor, 'users.manage');
+    return this.db.transaction(async (tx) => {
+      const before = await this.editable(tx, actor, id);
+      const changesRights = patch.role !== undefined || patch.facilityIds !== undefined || patch.nationalities !== undefined;
+      if (changesRights && before.id === actor.userId) {
+        throw new ForbiddenError('access.own_rights', 'Nobody changes their own role or scope: ask another administrator');
+      }
+      const after = {
+        ...before,
+        role: patch.role ?? before.role,
+        facilityIds: patch.facilityIds ?? before.facilityIds,
+        nationalities: (patch.nationalities ?? before.nationalities).map((n) => n.toUpperCase()),
+        displayName: patch.displayName === undefined ? before.displayName : patch.displayName || null,
+      };
+      validateScope(after.role as Role, after);
+      requireGrantable(actor, after);
+      if (before.role === 'admin' && after.role !== 'admin' && before.active) await this.requireAnotherAdmin(tx, before.id, 'demote');
+      await updateUser(tx, id, { role: after.role, facilityIds: after.facilityIds, nationalities: after.nationalities, displayName: after.displayName });
+      const view = (u: UserRow) => ({ role: u.role, facilityIds: u.facilityIds, nationalities: u.nationalities, displayName: u.displayName });
+      await this.audit.record(tx, actor, {
+        action: 'user.update',
+        subjectType: 'user',
+        subjectId: id,
+        details: { username: before.username, before: view(before), after: view(after) },
+      });
+      return toView(after);
+    });
+  }
+
+  /** Sets a new one-time password on another account: it must be changed at the next sign-in; open sessions end. */
+  async resetPassword(actor: Actor, id: string, password: string): Promise<UserView> {
+    requirePermission(actor, 'users.manage');
+    if (password.length < 10) throw new ValidationError('access.weak_password', 'A password needs at least 10 characters');
+    const passwordHash = await argonHash(password, ARGON_OPTIONS);
+    return this.db.transaction(async (tx) => {
+      const user = await this.editable(tx, actor, id);
+      if (user.id === actor.userId) {
+        throw new ForbiddenError('access.own_account', 'Change your own password with your current one (POST /auth/password), not by a reset');
+      }
+      await updateUser(tx, id, { passwordHash, mustChangePassword: true });
+      const ended = await revokeAllSessions(tx, id, this.clock.now());
+      await this.audit.record(tx, actor, {
+        action: 'user.password_reset',
+        subjectType: 'user',
+        subjectId: id,
+        details: { username: user.username, sessionsEnded: ended },
+      });
+      return toView({ ...user, mustChangePassword: true });
+    });
+  }
+
+  /** Disables an account (it cannot sign in; its sessions end) or enables it again. */
+  async setActive(actor: Actor, id: string, active: boolean): Promise<UserView> {
+    requirePermission(actor, 'users.manage');
+    return this.db.transaction(async (tx) => {
+      const user = await this.editable(tx, actor, id);
+      if (!active && user.id === actor.userId) throw new ForbiddenError('access.own_account', 'Nobody disables their own account: ask another administrator');
+      if (user.active === active) return toView(user);
+      if (!active && user.role === 'admin') await this.requireAnotherAdmin(tx, user.id, 'disable');
+      await updateUser(tx, id, { active });
+      const ended = active ? 0 : await revokeAllSessions(tx, id, this.clock.now());
+      await this.audit.record(tx, actor, {
+        action: active ? 'user.enable' : 'user.disable',
+        subjectType: 'user',
+        subjectId: id,
+        details: { username: user.username, ...(active ? {} : { sessionsEnded: ended }) },
+      });
+      return toView({ ...user, active });
+    });
+  }
+
+  /** The account, locked; 404 when unknown, 403 when its scope reaches past the actor's. */
+  private async editable(tx: Db, actor: Actor, id: string): Promise<UserRow> {
+    const user = await lockUser(tx, id);
+    if (!user) throw new NotFoundError('access.user_not_found', `No user ${id}`);
+    if (!scopeWithin(actor, user)) throw new ForbiddenError('access.out_of_scope', 'This account reaches outside your scope');
+    return user;
+  }
+
+  private async requireAnotherAdmin(tx: Db, userId: string, what: 'demote' | 'disable'): Promise<void> {
+    const admins = await lockActiveAdmins(tx);
+    if (admins.filter((a) => a !== userId).length === 0) {
+      throw new ConflictError(
+        'access.last_admin',
+        `This is the last active administrator: ${what === 'disable' ? 'disabling' : 'demoting'} it would leave nobody to manage users. Make another administrator first.`,
+      );
+    }
   }
 
   async mustChangePassword(actor: Actor): Promise<boolean> {
@@ -332,6 +446,32 @@ function anonymous(username: string): Actor {
   return { userId: null, username: `anonymous:${username.slice(0, 64)}`, role: 'monitor', facilityIds: [], nationalities: [], purpose: 'authentication' };
 }
 
+export interface UserPatch {
+  role?: Role;
+  displayName?: string | null;
+  facilityIds?: string[];
+  nationalities?: string[];
+}
+
+function requireGrantable(actor: Actor, scope: { facilityIds: readonly string[]; nationalities: readonly string[] }): void {
+  if (!scopeWithin(actor, scope)) {
+    throw new ForbiddenError('access.scope_too_wide', 'You may only give a scope inside your own (your facilities, your nationalities)');
+  }
+}
+
+function validateScope(role: Role, scope: { facilityIds?: readonly string[]; nationalities?: readonly string[] }): void {
+  const needs = scopeRequirement(role);
+  if (needs === 'facility' && !scope.facilityIds?.length) {
+    throw new ValidationError('access.scope_required', `An ${role} must be given at least one facility`);
+  }
+  if (needs === 'nationality' && !scope.nationalities?.length) {
+    throw new ValidationError('access.scope_required', `A ${role} must be given at least one nationality`);
+  }
+  for (const n of scope.nationalities ?? []) {
+    if (!/^[A-Za-z]{3}$/.test(n)) throw new ValidationError('access.bad_nationality', `Nationality ${n} is not an ISO 3166 alpha-3 code`);
+  }
+}
+
 export function validateNewUser(input: NewUser): void {
   if (!/^[a-z0-9][a-z0-9._-]{1,63}$/i.test(input.username)) {
     throw new ValidationError('access.bad_username', 'A username is 2-64 letters, digits, dots, dashes or underscores');
@@ -342,14 +482,5 @@ export function validateNewUser(input: NewUser): void {
   if (input.password.length < 10) {
     throw new ValidationError('access.weak_password', 'A password needs at least 10 characters');
   }
-  const needs = scopeRequirement(input.role);
-  if (needs === 'facility' && !input.facilityIds?.length) {
-    throw new ValidationError('access.scope_required', `An ${input.role} must be given at least one facility`);
-  }
-  if (needs === 'nationality' && !input.nationalities?.length) {
-    throw new ValidationError('access.scope_required', `A ${input.role} must be given at least one nationality`);
-  }
-  for (const n of input.nationalities ?? []) {
-    if (!/^[A-Za-z]{3}$/.test(n)) throw new ValidationError('access.bad_nationality', `Nationality ${n} is not an ISO 3166 alpha-3 code`);
-  }
+  validateScope(input.role, input);
 }

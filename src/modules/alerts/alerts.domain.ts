@@ -334,6 +334,8 @@ export function escalationDue(raisedAt: Date, now: Date, escalateAfterMinutes: n
 }
 
 const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+const ORGANISATION: Record<string, string> = { sdf: 'the SDF', asayish: 'the Asayish', government: 'government forces', coalition: 'the coalition' };
+const organisation = (o: string) => ORGANISATION[o] ?? o;
 
 /** The facts of the guard force the alert rules see (payloads of the guards module's events). */
 export interface GovernanceChange {
@@ -404,7 +406,7 @@ export function custodianAlert(c: CustodianFact): AlertDraft | null {
       facilityId: c.facilityId,
       rule: 'guards.custody_gap',
       severity: 'critical',
-      title: `No custodian of record at ${c.facilityCode} since ${hhmm(c.at)}: ${c.organisation} withdrew (${c.reason ?? 'no reason given'}); ${c.checkedOut} guards left their posts`,
+      title: `No custodian of record at ${c.facilityCode} since ${hhmm(c.at)}: ${organisation(c.organisation)} withdrew (${c.reason ?? 'no reason given'}); ${c.checkedOut} guards left their posts`,
       details: { ...c },
       dedupeKey: `guards.custody_gap:${c.facilityId}:${c.at}`,
     };
@@ -415,7 +417,7 @@ export function custodianAlert(c: CustodianFact): AlertDraft | null {
     facilityId: c.facilityId,
     rule: 'guards.custody_gap',
     severity: 'info',
-    title: `Custody gap at ${c.facilityCode} ended at ${hhmm(c.at)}: ${c.organisation} took over after ${Math.floor(minutes / 60)} h ${minutes % 60} min without a custodian`,
+    title: `Custody gap at ${c.facilityCode} ended at ${hhmm(c.at)}: ${organisation(c.organisation)} took over after ${Math.floor(minutes / 60)} h ${minutes % 60} min without a custodian`,
     details: { ...c, gapMinutes: minutes },
     dedupeKey: `guards.custody_gap_end:${c.facilityId}:${c.at}`,
   };

@@ -164,7 +164,7 @@ export const alertsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
   r.put(
     '/facilities/:id/alert-rules',
     {
-      config: { permission: 'alerts.manage' },
+      config: { permission: 'alerts.configure' },
       schema: { params: FacilityParams, body: RulesBody, tags, summary: "Set a facility's alert thresholds", response: { 200: AlertRulesResponse } },
     },
     async (request) => services.alerts.setRules(actorOf(request), request.params.id, request.body),

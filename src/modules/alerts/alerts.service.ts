@@ -176,7 +176,7 @@ export class AlertsService {
   }
 
   async setRules(actor: Actor, facilityId: string, patch: Partial<RuleSettings>): Promise<RuleSettings> {
-    requirePermission(actor, 'alerts.manage');
+    requirePermission(actor, 'alerts.configure');
     requireFacility(actor, facilityId);
     await this.requireFacilityRow(facilityId);
     return this.db.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
 import { auditHead, auditLog } from './audit.schema';
@@ -80,7 +80,11 @@ export interface AuditFilter {
   subjectType?: string;
   subjectId?: string;
   actorId?: string;
+  /** An exact action, or a prefix when it ends with `*`. */
   action?: string;
+  actorUsername?: string;
+  from?: Date;
+  to?: Date;
   limit: number;
   offset?: number;
   beforeSeq?: number;
@@ -101,7 +105,13 @@ function auditConditions(f: Omit<AuditFilter, 'limit' | 'offset'>): SQL | undefi
     conditions.push(sql`(${auditLog.subjectType} not in ('person', 'household') or ${own})`);
   }
   if (f.actorId) conditions.push(eq(auditLog.actorId, f.actorId));
-  if (f.action) conditions.push(eq(auditLog.action, f.action));
+  if (f.action?.endsWith('*')) {
+    const prefix = f.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
+    conditions.push(sql`${auditLog.action} like ${`${prefix}%`}`);
+  } else if (f.action) conditions.push(eq(auditLog.action, f.action));
+  if (f.actorUsername) conditions.push(eq(auditLog.actorUsername, f.actorUsername));
+  if (f.from) conditions.push(gte(auditLog.at, f.from));
+  if (f.to) conditions.push(lt(auditLog.at, f.to));
   if (f.beforeSeq) conditions.push(sql`${auditLog.seq} < ${f.beforeSeq}`);
   return conditions.length ? and(...conditions) : undefined;
 }

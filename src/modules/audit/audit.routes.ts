@@ -9,7 +9,14 @@ const AuditQuery = z.object({
   subjectType: z.string().max(40).optional(),
   subjectId: z.string().max(100).optional(),
   actorId: z.uuid().optional(),
+  /** An action (`person.read`), or the actions of a kind with a trailing `*` (`person.*`). */
   action: z.string().max(60).optional(),
+  /** The actor's username as recorded (exact). */
+  actorUsername: z.string().max(200).optional(),
+  /** Entries at or after this instant. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  /** Entries before this instant. */
+  to: z.iso.datetime({ offset: true }).optional(),
   beforeSeq: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   /** Skip this many (paging); the header `X-Total-Count` says how many there are. */
@@ -37,7 +44,8 @@ export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
       },
     },
     async (request, reply) => {
-      const page = await services.audit.listPage(actorOf(request), request.query);
+      const { from, to, ...rest } = request.query;
+      const page = await services.audit.listPage(actorOf(request), { ...rest, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined });
       reply.header('x-total-count', String(page.total));
       return page.rows;
     },

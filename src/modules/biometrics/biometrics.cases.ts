@@ -10,7 +10,17 @@ import { DuplicateCaseDecided } from './biometrics.events';
 import { decideCase, type DecisionInput, type Modality } from './biometrics.domain';
 import type { CaseResponse, PersonBiometricsResponse } from './biometrics.dto';
 import { templateView } from './biometrics.enrol';
-import { findCase, listCases, livePhoto, personCases, personFingerExceptions, personTemplates, updateCase, type CaseRow } from './biometrics.repository';
+import {
+  countCases,
+  findCase,
+  listCases,
+  livePhoto,
+  personCases,
+  personFingerExceptions,
+  personTemplates,
+  updateCase,
+  type CaseRow,
+} from './biometrics.repository';
 import { fingerExceptionView } from './biometrics.fingers';
 import { photoView } from './biometrics.photos';
 
@@ -54,9 +64,18 @@ export class BiometricCases {
   }
 
   async duplicates(actor: Actor, filter: { status?: string; personId?: string; limit: number; offset: number }): Promise<CaseView[]> {
+    return (await this.duplicatesPage(actor, filter)).rows;
+  }
+
+  /** A page of the duplicates queue and how many cases match in all, both in the caller's scope (both persons visible). */
+  async duplicatesPage(
+    actor: Actor,
+    filter: { status?: string; personId?: string; limit: number; offset: number },
+  ): Promise<{ total: number; rows: CaseView[] }> {
     requirePermission(actor, 'biometrics.read');
-    const rows = await listCases(this.db, { ...filter, scope: { facilityIds: actor.facilityIds, nationalities: actor.nationalities } });
-    return rows.map(caseView);
+    const f = { ...filter, scope: { facilityIds: actor.facilityIds, nationalities: actor.nationalities } };
+    const [rows, total] = await Promise.all([listCases(this.db, f), countCases(this.db, f)]);
+    return { total, rows: rows.map(caseView) };
   }
 
   async duplicate(actor: Actor, id: string): Promise<CaseView> {

@@ -279,3 +279,18 @@ export const VerificationDecisionResponse = z.object({
   by: z.string(),
 });
 export type VerificationDecisionResponse = z.input<typeof VerificationDecisionResponse>;
+
+/** POST /biometrics/face/quality: the engine's verdict on a frame, nothing stored. */
+export const FaceQualityQuery = z.object({ purpose: z.enum(['enrol', 'probe']).default('enrol') });
+export const FaceQualityJson = FaceQualityQuery.extend({ image: base64Image });
+export const FaceQualityResponse = z.object({
+  /** Whether the frame passes the rules of the purpose (enrolment is strict). */
+  ok: z.boolean(),
+  /** 0..1, for display and to choose the best of several frames. */
+  score: z.number(),
+  /** Every rule the frame fails (code face.no_face, face.multiple_faces, face.too_small, face.pose or face.blurred). */
+  issues: z.array(z.object({ code: z.string(), message: z.string() })),
+  /** The face found, in the pixels of the image sent (turned upright by its EXIF orientation); null when refused. */
+  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).nullable(),
+});
+export type FaceQualityResponse = z.input<typeof FaceQualityResponse>;

@@ -148,20 +148,31 @@ function visible(column: SQL, scope: CaseFilter['scope']): SQL {
   return sql`exists (select 1 from ${persons} p left join ${placements} pl on pl.person_id = p.id where p.id = ${column} and ${cond})`;
 }
 
-export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> {
+function caseConditions(filter: Omit<CaseFilter, 'limit' | 'offset'>): SQL | undefined {
   const conds: (SQL | undefined)[] = [];
   if (filter.status) conds.push(eq(duplicateCases.status, filter.status));
   if (filter.personId) conds.push(or(eq(duplicateCases.newPersonId, filter.personId), eq(duplicateCases.existingPersonId, filter.personId)));
   if (filter.scope.facilityIds.length > 0 || filter.scope.nationalities.length > 0) {
     conds.push(visible(sql`${duplicateCases.newPersonId}`, filter.scope), visible(sql`${duplicateCases.existingPersonId}`, filter.scope));
   }
+  return conds.length ? and(...conds) : undefined;
+}
+
+/** A page of cases, newest first (a total order: pages neither overlap nor skip). */
+export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> {
   return db
     .select()
     .from(duplicateCases)
-    .where(conds.length ? and(...conds) : undefined)
+    .where(caseConditions(filter))
     .orderBy(desc(duplicateCases.createdAt), desc(duplicateCases.id))
     .limit(filter.limit)
     .offset(filter.offset);
+}
+
+/** How many cases the filter finds in all (same conditions and scope as `listCases`). */
+export async function countCases(db: Db, filter: Omit<CaseFilter, 'limit' | 'offset'>): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(duplicateCases).where(caseConditions(filter));
+  return Number(row?.n ?? 0);
 }
 
 export async function personCases(db: Db, personId: string): Promise<CaseRow[]> {

@@ -19,6 +19,9 @@ import {
   FingerExceptionEndBody,
   FingerExceptionResponse,
   FingerParams,
+  FaceQualityJson,
+  FaceQualityQuery,
+  FaceQualityResponse,
   IdentificationResponse,
   IdentifyInput,
   IdentifyJson,
@@ -148,6 +151,23 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('request.invalid', 'The body, when sent, is a JSON object {reason}');
       const { reason } = EraseInput.parse({ ...(request.query as object), ...body });
       return bio.erase(actorOf(request), request.params.id, request.params.templateId, reason);
+    },
+  );
+
+  r.post(
+    '/biometrics/face/quality',
+    {
+      config: { permission: 'biometrics.read', body: 'image' },
+      schema: {
+        querystring: FaceQualityQuery.partial(),
+        tags,
+        summary: `The face engine's quality verdict on a frame (?purpose=enrol|probe): one face, size, pose, sharpness; nothing stored. ${HOW}`,
+        response: { 200: FaceQualityResponse, ...errorResponses(503) },
+      },
+    },
+    async (request) => {
+      const { image, fields } = imageRequest(request, FaceQualityJson);
+      return bio.faceQuality(actorOf(request), image, fields.purpose);
     },
   );
 
@@ -343,9 +363,24 @@ export const biometricsRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     '/biometrics/duplicates',
     {
       config: { permission: 'biometrics.read' },
-      schema: { querystring: CasesQuery, tags, summary: 'Duplicate-identity cases (both persons in scope)', response: { 200: z.array(CaseResponse) } },
+      schema: {
+        querystring: CasesQuery,
+        tags,
+        summary: 'Duplicate-identity cases (both persons in scope; newest first; paged: limit, offset)',
+        response: {
+          200: {
+            description: "A page of cases; the header X-Total-Count says how many match in all (in the caller's scope)",
+            headers: { 'x-total-count': { type: 'integer', description: 'How many cases match in all' } },
+            content: { 'application/json': { schema: z.array(CaseResponse) } },
+          },
+        },
+      },
     },
-    async (request) => bio.duplicates(actorOf(request), request.query),
+    async (request, reply) => {
+      const page = await bio.duplicatesPage(actorOf(request), request.query);
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
 
   r.get(

@@ -12,6 +12,7 @@ import { BiometricEnrolment, type EnrolResult, type TemplateView } from './biome
 import { BiometricGalleries, type BiometricsOptions, type BiometricsStatus } from './biometrics.galleries';
 import { BiometricMatching, type IdentificationView, type Probe, type VerificationDecisionView, type VerificationView } from './biometrics.match';
 import { BiometricFingerExceptions, type FingerExceptionView } from './biometrics.fingers';
+import { faceQuality, type FaceQualityView } from './biometrics.quality';
 import { BiometricPhotos, type PhotoBatch, type PhotoView } from './biometrics.photos';
 import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
 
@@ -113,6 +114,11 @@ export class BiometricsService {
     return this.fingerExceptions.end(actor, personId, position, reason);
   }
 
+  /** The face engine's verdict on a frame (nothing stored): live guidance before an enrolment or a probe. */
+  faceQuality(actor: Actor, image: Uint8Array, purpose: 'enrol' | 'probe'): Promise<FaceQualityView> {
+    return faceQuality(this.galleries, actor, image, purpose);
+  }
+
   // ---- verification and identification (biometrics.match.ts) --------------------------------------------------------
 
   /** 1:1: is this the claimed person? Recorded; the record's id is the reference a roll-call mark or event carries. */
@@ -153,6 +159,10 @@ export class BiometricsService {
 
   duplicates(actor: Actor, filter: { status?: string; personId?: string; limit: number; offset: number }): Promise<CaseView[]> {
     return this.cases.duplicates(actor, filter);
+  }
+
+  duplicatesPage(actor: Actor, filter: { status?: string; personId?: string; limit: number; offset: number }): Promise<{ total: number; rows: CaseView[] }> {
+    return this.cases.duplicatesPage(actor, filter);
   }
 
   duplicate(actor: Actor, id: string): Promise<CaseView> {

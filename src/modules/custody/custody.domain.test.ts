@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { ConflictError } from '../../platform/errors';
 import { canonicalJson, GENESIS_HASH } from '../../platform/canonical-json';
 import {
+  allowedEvents,
   allowedFrom,
+  eventForm,
   canonicalEventJson,
   ChainVerifier,
   hashEvent,
@@ -395,5 +397,57 @@ describe('canonical bytes of an event', () => {
         }
       }),
     );
+  });
+});
+
+describe('the events allowed from a status (what the "record an event" panel offers)', () => {
+  /** The intent a form with only its required fields filled would send, pointing where its `place` says. */
+  function minimalIntent(type: EventType, current: Placement): EventIntent {
+    const form = eventForm(type);
+    const intent: EventIntent = { type };
+    const otherFacility = current.facilityId === A ? B : A;
+    if (form.required.includes('facilityId')) intent.toFacilityId = form.place === 'other' ? otherFacility : A;
+    if (form.required.includes('unitId')) {
+      const unit = current.unitId === A1 ? A2 : A1;
+      intent.toUnitId = unit;
+      intent.toUnitFacilityId = unitFacility[unit];
+    }
+    if (form.required.includes('reason')) intent.reason = form.reasons?.[0] ?? 'a reason';
+    return intent;
+  }
+
+  it('offers exactly the types the state machine accepts, and each goes through with its required fields only', () => {
+    for (const status of CUSTODY_STATUSES) {
+      const current = placementIn(status);
+      const offered = allowedEvents(status).map((f) => f.type);
+      for (const type of EVENT_TYPES) {
+        expect(offered.includes(type)).toBe(allowedFrom(type).includes(status));
+        if (offered.includes(type)) expect(() => transition(current, minimalIntent(type, current))).not.toThrow();
+        else expect(() => transition(current, minimalIntent(type, current))).toThrow(ConflictError);
+      }
+    }
+  });
+
+  it('a required field left out is refused by the state machine', () => {
+    for (const status of CUSTODY_STATUSES) {
+      const current = placementIn(status);
+      for (const form of allowedEvents(status)) {
+        for (const field of form.required) {
+          const intent = minimalIntent(form.type, current);
+          if (field === 'facilityId') intent.toFacilityId = null;
+          if (field === 'unitId') intent.toUnitId = null;
+          if (field === 'reason') intent.reason = null;
+          expect(() => transition(current, intent), `${form.type} without ${field}`).toThrow(/needs/);
+        }
+      }
+    }
+  });
+
+  it('a registrar is offered the admission only; nothing is offered for a deceased person', () => {
+    expect(allowedEvents('registered', { registrarOnly: true }).map((f) => f.type)).toEqual(['ADMITTED']);
+    expect(allowedEvents('in_custody', { registrarOnly: true })).toEqual([]);
+    expect(allowedEvents('deceased')).toEqual([]);
+    expect(allowedEvents('in_custody').find((f) => f.type === 'TEMPORARY_OUT')?.reasons).toEqual(['hospital', 'court', 'transfer', 'other']);
+    expect(allowedEvents('in_custody').find((f) => f.type === 'MOVED')).toMatchObject({ required: ['unitId'], place: 'current' });
   });
 });

@@ -89,6 +89,60 @@ export function allowedFrom(type: EventType): readonly CustodyStatus[] {
   return ALLOWED_FROM[type];
 }
 
+/** The events a registrar may record (the admission that follows an enrolment); other roles record every type. */
+export const REGISTRAR_EVENTS: readonly EventType[] = ['ADMITTED'];
+
+/** A field of an event a caller may fill in (`POST /persons/:id/events`). */
+export const EVENT_FIELDS = ['facilityId', 'unitId', 'reason', 'authority', 'occurredAt'] as const;
+export type EventField = (typeof EVENT_FIELDS)[number];
+
+/**
+ * What a form for one event type needs: the fields `transition` refuses the event without, the fields it may carry,
+ * where the facility or unit named must be (the person's current facility, another one, the transfer's destination,
+ * any), and the closed list of reasons where there is one. Kept beside `transition`, whose rules it restates.
+ */
+export interface EventForm {
+  type: EventType;
+  required: EventField[];
+  optional: EventField[];
+  place: 'current' | 'other' | 'destination' | 'any' | null;
+  reasons?: string[];
+}
+
+const COMMON: EventField[] = ['authority', 'reason', 'occurredAt'];
+const EVENT_FORMS: Record<EventType, Omit<EventForm, 'type' | 'reasons'> & { reasons?: readonly string[] }> = {
+  ADMITTED: { required: ['facilityId'], optional: ['unitId', ...COMMON], place: 'any' },
+  MOVED: { required: ['unitId'], optional: COMMON, place: 'current' },
+  TRANSFER_DEPARTED: { required: ['facilityId'], optional: COMMON, place: 'other' },
+  TRANSFER_ARRIVED: { required: [], optional: ['unitId', ...COMMON], place: 'destination' },
+  TEMPORARY_OUT: { required: ['reason'], optional: ['authority', 'occurredAt'], place: null, reasons: TEMPORARY_OUT_REASONS },
+  RETURNED: { required: [], optional: ['unitId', ...COMMON], place: 'current' },
+  RELEASED: { required: [], optional: COMMON, place: null },
+  REPATRIATED: { required: [], optional: COMMON, place: null },
+  ESCAPED: { required: [], optional: COMMON, place: null },
+  RECAPTURED: { required: [], optional: ['facilityId', 'unitId', ...COMMON], place: 'any' },
+  DECEASED: { required: [], optional: COMMON, place: null },
+  UNACCOUNTED: { required: [], optional: COMMON, place: null },
+  ACCOUNTED: { required: [], optional: ['unitId', ...COMMON], place: 'current' },
+};
+
+/** The form of one event type. */
+export function eventForm(type: EventType): EventForm {
+  const f = EVENT_FORMS[type];
+  return { type, required: [...f.required], optional: [...f.optional], place: f.place, ...(f.reasons ? { reasons: [...f.reasons] } : {}) };
+}
+
+/**
+ * The events that may be recorded for a person in this status, in the order of EVENT_TYPES, with their forms: the
+ * state machine's table (`ALLOWED_FROM`, the one `transition` applies) read from the other side, narrowed for a
+ * registrar. The web app's "record an event" panel offers exactly these.
+ */
+export function allowedEvents(status: CustodyStatus, opts: { registrarOnly?: boolean } = {}): EventForm[] {
+  return EVENT_TYPES.filter((t) => ALLOWED_FROM[t].includes(status))
+    .filter((t) => !opts.registrarOnly || REGISTRAR_EVENTS.includes(t))
+    .map(eventForm);
+}
+
 function refuse(rule: string, message: string, details?: Record<string, unknown>): never {
   throw new ConflictError(`custody.${rule}`, message, { rule, ...details });
 }

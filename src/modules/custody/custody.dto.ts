@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { count, instant } from '../../platform/dto';
-import { EVENT_TYPES } from './custody.domain';
+import { CUSTODY_STATUSES, EVENT_FIELDS, EVENT_TYPES } from './custody.domain';
 
 const evidence = z
   .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
@@ -56,6 +56,33 @@ export const CustodyEventResponse = z.object({
   intact: z.boolean().optional(),
 });
 export type CustodyEventResponse = z.input<typeof CustodyEventResponse>;
+
+/**
+ * GET /persons/:id/events/allowed: the person's custody state and the events the caller may record now (the state
+ * machine's transitions from that state, narrowed by role), each with the fields it needs and where it may go.
+ */
+export const AllowedEventsResponse = z.object({
+  personId: z.string(),
+  status: z.enum(CUSTODY_STATUSES),
+  facilityId: z.string().nullable(),
+  unitId: z.string().nullable(),
+  destinationFacilityId: z.string().nullable(),
+  since: instant.nullable(),
+  events: z.array(
+    z.object({
+      type: z.enum(EVENT_TYPES),
+      /** Refused without these. */
+      required: z.array(z.enum(EVENT_FIELDS)),
+      /** May carry these. */
+      optional: z.array(z.enum(EVENT_FIELDS)),
+      /** Where facilityId / unitId must be: the current facility, another facility, the transfer's destination, any. */
+      place: z.enum(['current', 'other', 'destination', 'any']).nullable(),
+      /** The closed list of reasons (TEMPORARY_OUT). */
+      reasons: z.array(z.string()).optional(),
+    }),
+  ),
+});
+export type AllowedEventsResponse = z.input<typeof AllowedEventsResponse>;
 
 /** POST /events/batch: how many events were appended, their seq range on this site's chain, and the new head. */
 export const AppendBatchResponse = z.object({

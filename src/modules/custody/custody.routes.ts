@@ -5,6 +5,7 @@ import type { Services } from '../../services';
 import { z } from 'zod';
 import { errorResponses } from '../../platform/http/responses';
 import {
+  AllowedEventsResponse,
   AppendBatchBody,
   AppendBatchResponse,
   AppendEventBody,
@@ -40,6 +41,20 @@ export const custodyRoutes: FastifyPluginAsync<{ services: Services }> = async (
       schema: { params: PersonEventsParams, tags, summary: "A person's custody timeline", response: { 200: z.array(CustodyEventResponse) } },
     },
     async (request) => services.custody.personEvents(actorOf(request), request.params.id),
+  );
+
+  r.get(
+    '/persons/:id/events/allowed',
+    {
+      config: { permission: 'custody.append' },
+      schema: {
+        params: PersonEventsParams,
+        tags,
+        summary: 'The custody events the caller may record for the person now (state machine and role), with the fields each needs',
+        response: { 200: AllowedEventsResponse },
+      },
+    },
+    async (request) => services.custody.allowedEvents(actorOf(request), request.params.id),
   );
 
   r.post(

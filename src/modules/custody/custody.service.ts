@@ -10,8 +10,10 @@ import type { Outbox } from '../../platform/outbox';
 import { canSeeFacility, isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import {
+  allowedEvents,
   ChainVerifier,
   hashEvent,
+  REGISTRAR_EVENTS,
   NOT_ADMITTED,
   sealEvent,
   transition,
@@ -21,7 +23,7 @@ import {
   type LedgerEvent,
   type Placement,
 } from './custody.domain';
-import type { AppendEventInput, CustodyEventResponse, LedgerVerificationResponse, VerificationInfoResponse } from './custody.dto';
+import type { AllowedEventsResponse, AppendEventInput, CustodyEventResponse, LedgerVerificationResponse, VerificationInfoResponse } from './custody.dto';
 import { CustodyEventAppended, LedgerChainBroken, ledgerEventPayload } from './custody.events';
 import type { CustodyPorts } from './custody.ports';
 import {
@@ -69,9 +71,10 @@ const DEFAULT_MAX_CHECKPOINT_AGE_MS = 60 * 60_000;
 /** An event of a person's timeline, with `intact`: its content still matches its stored hash. */
 export type EventView = z.output<typeof CustodyEventResponse>;
 
+export type AllowedEventsView = z.output<typeof AllowedEventsResponse>;
+
 /** Clock skew tolerated between a tablet and the server before an event counts as "in the future". */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
-const REGISTRAR_EVENTS: readonly EventType[] = ['ADMITTED'];
 /** Events that happen at the facility a person arrives in (the actor must hold that one). */
 const ARRIVALS: readonly EventType[] = ['ADMITTED', 'TRANSFER_ARRIVED', 'RECAPTURED'];
 
@@ -334,6 +337,30 @@ export class CustodyService {
   }
 
   /** A person's custody timeline; reading it is a read of the person record and is audited. */
+  /**
+   * The events this actor may record for the person now: the state machine's transitions from the person's current
+   * status (the rule `append` applies), narrowed by the actor's role, each with the fields it needs. A read of the
+   * record's custody state, audited like the timeline.
+   */
+  async allowedEvents(actor: Actor, personId: string): Promise<AllowedEventsView> {
+    requirePermission(actor, 'custody.append');
+    return this.db.transaction(async (tx) => {
+      await this.ports.persons.loadInScope(tx, actor, personId);
+      const row = (await findPlacements(tx, [personId])).get(personId);
+      const placement = toPlacement(row);
+      await this.audit.record(tx, actor, { action: 'person.read_allowed_events', subjectType: 'person', subjectId: personId });
+      return {
+        personId,
+        status: placement.status,
+        facilityId: placement.facilityId,
+        unitId: placement.unitId,
+        destinationFacilityId: placement.destinationFacilityId,
+        since: row?.since ?? null,
+        events: allowedEvents(placement.status, { registrarOnly: actor.role === 'registrar' }),
+      };
+    });
+  }
+
   async personEvents(actor: Actor, personId: string): Promise<EventView[]> {
     requirePermission(actor, 'custody.read');
     return this.db.transaction(async (tx) => {

@@ -179,3 +179,6 @@ export function parseRosterCsv(text: string): RosterLine[] {
   }
   return out;
 }
+
+export const HANDOVER_SIDES = ['outgoing', 'incoming'] as const;
+export type HandoverSide = (typeof HANDOVER_SIDES)[number];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { count, instant } from '../../platform/dto';
-import { CHECKIN_METHODS, GOVERNANCE_STATES, ORGANISATIONS, POST_KINDS, STAFF_STATUSES, ThresholdSettings } from './guards.domain';
+import { CHECKIN_METHODS, GOVERNANCE_STATES, HANDOVER_SIDES, ORGANISATIONS, POST_KINDS, STAFF_STATUSES, ThresholdSettings } from './guards.domain';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const when = z.iso.datetime({ offset: true });
@@ -197,3 +197,39 @@ export type AssumeCustodyInput = z.infer<typeof AssumeCustodyBody>;
 export const WithdrawBody = z.object({ reason: text(500), at: when.optional() });
 export type WithdrawInput = z.infer<typeof WithdrawBody>;
 export const CustodiansResponse = z.object({ current: CustodianResponse.nullable(), history: z.array(CustodianResponse) });
+
+export const StartHandoverBody = z.object({ incomingOrganisation: z.enum(ORGANISATIONS), incomingCommander: text(200) });
+export type StartHandoverInput = z.infer<typeof StartHandoverBody>;
+const base64 = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
+export const SignHandoverBody = z.object({
+  side: z.enum(HANDOVER_SIDES),
+  /** The signer's Ed25519 public key, base64 of its SPKI DER (registered on first use, then required to match). */
+  publicKey: base64(200),
+  /** Ed25519 signature of `statementText` (UTF-8), base64. */
+  signature: base64(200),
+});
+export type SignHandoverInput = z.infer<typeof SignHandoverBody>;
+export const HandoverResponse = z.object({
+  id: z.uuid(),
+  facilityId: z.uuid(),
+  status: z.enum(['open', 'completed']),
+  statement: z.record(z.string(), z.unknown()),
+  /** The exact text both sides sign: the statement's canonical JSON. */
+  statementText: z.string(),
+  signatures: z.array(
+    z.object({ side: z.enum(HANDOVER_SIDES), signerId: z.uuid().nullable(), publicKey: z.string(), signature: z.string(), signedAt: instant }),
+  ),
+  createdAt: instant,
+  completedAt: instant.nullable(),
+});
+export const HandoverVerifyResponse = z.object({
+  ok: z.boolean(),
+  statementIntact: z.boolean(),
+  sides: z.array(z.object({ side: z.enum(HANDOVER_SIDES), valid: z.boolean() })),
+});

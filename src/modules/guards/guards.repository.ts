@@ -3,7 +3,20 @@ import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
 import { placements } from '../custody';
 import { facilities, units, ON_ROLL_STATUSES } from '../facilities';
-import { guardAttendance, guardCustodians, guardPosts, guardRatioHistory, guardRatioState, guardShifts, guardStaff, guardThresholds } from './guards.schema';
+import { rollcallUnitResults } from '../rollcalls';
+import {
+  guardAttendance,
+  guardCustodians,
+  guardHandoverSignatures,
+  guardHandovers,
+  guardPosts,
+  guardRatioHistory,
+  guardRatioState,
+  guardShifts,
+  guardSigningKeys,
+  guardStaff,
+  guardThresholds,
+} from './guards.schema';
 
 export type StaffRow = typeof guardStaff.$inferSelect;
 export type PostRow = typeof guardPosts.$inferSelect;
@@ -396,4 +409,67 @@ export async function insertCustodian(tx: Db, row: CustodianRow): Promise<void> 
 
 export async function endCustodian(tx: Db, id: string, at: Date, reason: string): Promise<void> {
   await tx.update(guardCustodians).set({ toAt: at, endReason: reason }).where(eq(guardCustodians.id, id));
+}
+
+// --- handovers ----------------------------------------------------------------------------------------------------
+
+export type HandoverRow = typeof guardHandovers.$inferSelect;
+export type SignatureRow = typeof guardHandoverSignatures.$inferSelect;
+
+export async function insertHandover(tx: Db, row: HandoverRow): Promise<void> {
+  await tx.insert(guardHandovers).values(row);
+}
+
+export async function findHandover(db: Db, id: string, lock = false): Promise<HandoverRow | undefined> {
+  const q = db.select().from(guardHandovers).where(eq(guardHandovers.id, id));
+  const [row] = lock ? await q.for('update') : await q;
+  return row;
+}
+
+export async function openHandoverOf(db: Db, facilityId: string): Promise<HandoverRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(guardHandovers)
+    .where(and(eq(guardHandovers.facilityId, facilityId), eq(guardHandovers.status, 'open')));
+  return row;
+}
+
+export async function completeHandover(tx: Db, id: string, at: Date): Promise<void> {
+  await tx.update(guardHandovers).set({ status: 'completed', completedAt: at }).where(eq(guardHandovers.id, id));
+}
+
+export async function signaturesOf(db: Db, handoverId: string): Promise<SignatureRow[]> {
+  return db.select().from(guardHandoverSignatures).where(eq(guardHandoverSignatures.handoverId, handoverId)).orderBy(asc(guardHandoverSignatures.signedAt));
+}
+
+export async function insertSignature(tx: Db, row: SignatureRow): Promise<void> {
+  await tx.insert(guardHandoverSignatures).values(row);
+}
+
+export async function signingKeyOf(db: Db, userId: string): Promise<string | undefined> {
+  const [row] = await db.select().from(guardSigningKeys).where(eq(guardSigningKeys.userId, userId));
+  return row?.publicKey;
+}
+
+export async function registerSigningKey(tx: Db, userId: string, publicKey: string, at: Date): Promise<void> {
+  await tx.insert(guardSigningKeys).values({ userId, publicKey, createdAt: at }).onConflictDoNothing();
+}
+
+/** The ledger's figures of a facility by status (from the placements) and its last closed roll call. */
+export async function jointCount(
+  db: Db,
+  facilityId: string,
+): Promise<{ byStatus: Record<string, number>; lastRollcall: { id: string; closedAt: string } | null }> {
+  const rows = await queryRows<{ status: string; n: number }>(
+    db,
+    sql`select status, count(*)::int as n from ${placements} where facility_id = ${facilityId} group by status order by status`,
+  );
+  const [last] = await queryRows<{ rollcall_id: string; closed_at: Date | string }>(
+    db,
+    sql`select rollcall_id, closed_at from ${rollcallUnitResults} where facility_id = ${facilityId} order by closed_at desc, rollcall_id limit 1`,
+  );
+  return {
+    byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])),
+    lastRollcall: last ? { id: last.rollcall_id, closedAt: new Date(last.closed_at).toISOString() } : null,
+  };
 }

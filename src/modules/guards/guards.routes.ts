@@ -14,6 +14,10 @@ import {
   CreateStaffBody,
   CustodianResponse,
   CustodiansResponse,
+  HandoverResponse,
+  HandoverVerifyResponse,
+  SignHandoverBody,
+  StartHandoverBody,
   FacilityParams,
   HistoryQuery,
   HistoryResponse,
@@ -239,5 +243,54 @@ export const guardsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       },
     },
     async (request) => g.withdraw(actorOf(request), request.params.id, request.body),
+  );
+  r.post(
+    '/guards/facilities/:id/handovers',
+    {
+      config: { permission: 'guards.manage' },
+      schema: {
+        params: FacilityParams,
+        body: StartHandoverBody,
+        tags,
+        summary: 'Draw up a handover of control: the joint count both commanders sign (custody stays with the outgoing side until both have)',
+        response: { 201: HandoverResponse, ...errorResponses(409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await g.startHandover(actorOf(request), request.params.id, request.body)),
+  );
+  r.get(
+    '/guards/handovers/:id',
+    {
+      config: { permission: 'guards.read' },
+      schema: { params: IdParams, tags, summary: 'A handover with its statement and signatures', response: { 200: HandoverResponse } },
+    },
+    async (request) => g.handover(actorOf(request), request.params.id),
+  );
+  r.post(
+    '/guards/handovers/:id/sign',
+    {
+      config: { permission: 'guards.manage' },
+      schema: {
+        params: IdParams,
+        body: SignHandoverBody,
+        tags,
+        summary: "One side's Ed25519 signature of the statement; the second completes the handover",
+        response: { 200: HandoverResponse, ...errorResponses(409) },
+      },
+    },
+    async (request) => g.signHandover(actorOf(request), request.params.id, request.body),
+  );
+  r.get(
+    '/guards/handovers/:id/verify',
+    {
+      config: { permission: 'guards.read' },
+      schema: {
+        params: IdParams,
+        tags,
+        summary: 'Checks the statement and each signature (a tampered handover is detected)',
+        response: { 200: HandoverVerifyResponse },
+      },
+    },
+    async (request) => g.verifyHandover(actorOf(request), request.params.id),
   );
 };

@@ -94,3 +94,34 @@ export const guardCustodians = pgTable('guard_custodians', {
   endReason: text('end_reason'),
   recordedBy: uuid('recorded_by'),
 });
+
+export const guardHandovers = pgTable('guard_handovers', {
+  id: uuid('id').primaryKey(),
+  facilityId: uuid('facility_id').notNull(),
+  statement: jsonb('statement').notNull(),
+  statementText: text('statement_text').notNull(),
+  outgoingCustodianId: uuid('outgoing_custodian_id'),
+  status: text('status').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  createdBy: uuid('created_by'),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+});
+
+export const guardHandoverSignatures = pgTable(
+  'guard_handover_signatures',
+  {
+    handoverId: uuid('handover_id').notNull(),
+    side: text('side').notNull(),
+    signerId: uuid('signer_id'),
+    publicKey: text('public_key').notNull(),
+    signature: text('signature').notNull(),
+    signedAt: timestamp('signed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.handoverId, t.side] })],
+);
+
+export const guardSigningKeys = pgTable('guard_signing_keys', {
+  userId: uuid('user_id').primaryKey(),
+  publicKey: text('public_key').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});

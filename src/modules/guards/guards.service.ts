@@ -8,7 +8,20 @@ import { eventsOf, type DomainEvent, type Outbox } from '../../platform/outbox';
 import { isFacilityScoped, requirePermission, systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import { CustodyEventAppended } from '../custody';
-import { DEFAULT_THRESHOLD, governance, lateMinutes, overlaps, parseRosterCsv, shiftProblem, ThresholdSettings, type RatioFigures } from './guards.domain';
+import { canonicalJson } from '../../platform/canonical-json';
+import { verifyStatementSignature } from './guards.signatures';
+import {
+  DEFAULT_THRESHOLD,
+  HANDOVER_SIDES,
+  type HandoverSide,
+  governance,
+  lateMinutes,
+  overlaps,
+  parseRosterCsv,
+  shiftProblem,
+  ThresholdSettings,
+  type RatioFigures,
+} from './guards.domain';
 import type {
   AssumeCustodyInput,
   AttendanceResponse,
@@ -20,7 +33,10 @@ import type {
   CreateStaffInput,
   CustodianResponse,
   CustodiansResponse,
+  HandoverResponse,
   HistoryResponse,
+  SignHandoverInput,
+  StartHandoverInput,
   OverviewResponse,
   PostResponse,
   ShiftPageResponse,
@@ -36,6 +52,16 @@ import {
   badgeTaken,
   closeAttendance,
   closeAttendanceOfOrganisation,
+  completeHandover,
+  findHandover,
+  insertHandover,
+  insertSignature,
+  jointCount,
+  openHandoverOf,
+  registerSigningKey,
+  signaturesOf,
+  signingKeyOf,
+  type HandoverRow,
   currentCustodian,
   custodianHistory,
   endCustodian,
@@ -89,6 +115,7 @@ export type ShiftView = Out<typeof ShiftResponse>;
 export type AttendanceView = Out<typeof AttendanceResponse>;
 export type BoardView = Out<typeof BoardResponse>;
 export type CustodianView = Out<typeof CustodianResponse>;
+export type HandoverView = Out<typeof HandoverResponse>;
 
 /** The figures of a facility ('' sector) or a sector, with their governance. */
 export interface SectorGovernance extends RatioFigures {
@@ -597,7 +624,8 @@ export class GuardsService {
         state: g.state,
         cause,
       });
-      if (changed && (before || g.state !== 'ok')) {
+      // A facility's first figures (its first post) are where it starts, not a change: alerts follow changes.
+      if (changed && before) {
         this.outbox.emit(
           tx,
           GovernanceStateChanged,
@@ -812,6 +840,181 @@ export class GuardsService {
       return { ...current, toAt: at, endReason: input.reason };
     });
     return custodianView(row);
+  }
+
+  // --- the handover of control -----------------------------------------------------------------------------------
+
+  private async handoverView(db: Db, row: HandoverRow): Promise<HandoverView> {
+    const signatures = await signaturesOf(db, row.id);
+    return {
+      id: row.id,
+      facilityId: row.facilityId,
+      status: row.status as 'open' | 'completed',
+      statement: row.statement as Record<string, unknown>,
+      statementText: row.statementText,
+      signatures: signatures.map((x) => ({
+        side: x.side as HandoverSide,
+        signerId: x.signerId,
+        publicKey: x.publicKey,
+        signature: x.signature,
+        signedAt: x.signedAt,
+      })),
+      createdAt: row.createdAt,
+      completedAt: row.completedAt,
+    };
+  }
+
+  /**
+   * Opens a handover of control: the joint count (the ledger's figures by status and the last roll call) as a statement
+   * both commanders sign. Until both have signed, custody stays with the outgoing custodian.
+   */
+  async startHandover(actor: Actor, facilityId: string, input: StartHandoverInput): Promise<HandoverView> {
+    requireGuardsManage(actor, facilityId);
+    const now = this.clock.now();
+    return this.outbox.transaction(async (tx) => {
+      const code = await this.requireFacility(tx, facilityId);
+      await lockFacilityGuards(tx, facilityId);
+      const current = await currentCustodian(tx, facilityId, true);
+      if (!current) {
+        throw new ConflictError(
+          'guards.no_custodian',
+          `Facility ${code} has no custodian of record to hand over: record the incoming authority's takeover instead`,
+        );
+      }
+      const open = await openHandoverOf(tx, facilityId);
+      if (open) throw new ConflictError('guards.handover_open', `A handover of ${code} is already waiting for signatures`, { handoverId: open.id });
+      const id = this.ids.next();
+      const count = await jointCount(tx, facilityId);
+      const statement = {
+        kind: 'custos.handover',
+        version: 1,
+        handoverId: id,
+        facilityId,
+        facilityCode: code,
+        at: now.toISOString(),
+        outgoing: { custodianId: current.id, organisation: current.organisation, commander: current.commander },
+        incoming: { organisation: input.incomingOrganisation, commander: input.incomingCommander },
+        count,
+      };
+      const row: HandoverRow = {
+        id,
+        facilityId,
+        statement,
+        statementText: canonicalJson(statement),
+        outgoingCustodianId: current.id,
+        status: 'open',
+        createdAt: now,
+        createdBy: actor.userId,
+        completedAt: null,
+      };
+      await insertHandover(tx, row);
+      await this.audit.record(tx, actor, {
+        action: 'guards.handover_start',
+        subjectType: 'facility',
+        subjectId: facilityId,
+        details: { handoverId: id, incoming: input },
+      });
+      return this.handoverView(tx, row);
+    });
+  }
+
+  async handover(actor: Actor, id: string): Promise<HandoverView> {
+    requireGuardsRead(actor);
+    const row = await findHandover(this.db, id);
+    if (!row) throw new NotFoundError('guards.handover_not_found', `No handover ${id}`);
+    requireGuardsRead(actor, row.facilityId);
+    return this.handoverView(this.db, row);
+  }
+
+  /**
+   * One side signs the statement (Ed25519 over its canonical JSON). A bad signature, a key other than the signer's
+   * registered one, a side signed twice or one person signing both sides is refused and changes nothing. The second
+   * signature completes the handover: the outgoing custodian ends and the incoming one takes over, now.
+   */
+  async signHandover(actor: Actor, id: string, input: SignHandoverInput): Promise<HandoverView> {
+    requirePermission(actor, 'guards.manage');
+    const now = this.clock.now();
+    return this.outbox.transaction(async (tx) => {
+      const row = await findHandover(tx, id, true);
+      if (!row) throw new NotFoundError('guards.handover_not_found', `No handover ${id}`);
+      requireGuardsManage(actor, row.facilityId);
+      if (row.status !== 'open') throw new ConflictError('guards.handover_closed', `Handover ${id} is ${row.status}`);
+      const signatures = await signaturesOf(tx, id);
+      if (signatures.some((x) => x.side === input.side)) throw new ConflictError('guards.already_signed', `The ${input.side} side has already signed`);
+      if (actor.userId && signatures.some((x) => x.signerId === actor.userId)) {
+        throw new ConflictError('guards.same_signer', 'The outgoing and the incoming commander must be two people: you signed the other side');
+      }
+      const registered = actor.userId ? await signingKeyOf(tx, actor.userId) : undefined;
+      if (registered && registered !== input.publicKey) {
+        throw new ConflictError('guards.key_mismatch', 'This is not the signing key registered for you');
+      }
+      if (!verifyStatementSignature(row.statementText, input.publicKey, input.signature)) {
+        throw new ValidationError('guards.bad_signature', 'The signature does not verify against the statement with this Ed25519 key');
+      }
+      if (actor.userId && !registered) await registerSigningKey(tx, actor.userId, input.publicKey, now);
+      await insertSignature(tx, {
+        handoverId: id,
+        side: input.side,
+        signerId: actor.userId,
+        publicKey: input.publicKey,
+        signature: input.signature,
+        signedAt: now,
+      });
+      await this.audit.record(tx, actor, {
+        action: 'guards.handover_sign',
+        subjectType: 'facility',
+        subjectId: row.facilityId,
+        details: { handoverId: id, side: input.side },
+      });
+      if (signatures.length + 1 === HANDOVER_SIDES.length) {
+        const statement = row.statement as { facilityCode: string; incoming: { organisation: string; commander: string } };
+        await lockFacilityGuards(tx, row.facilityId);
+        const current = await currentCustodian(tx, row.facilityId, true);
+        if (!current || current.id !== row.outgoingCustodianId) {
+          throw new ConflictError('guards.handover_stale', 'The custodian of record changed since this handover was drawn up: start a new one');
+        }
+        await endCustodian(tx, current.id, now, `handed over to ${statement.incoming.organisation} (signed handover ${id})`);
+        await insertCustodian(tx, {
+          id: this.ids.next(),
+          facilityId: row.facilityId,
+          organisation: statement.incoming.organisation,
+          commander: statement.incoming.commander,
+          fromAt: now,
+          toAt: null,
+          endReason: null,
+          recordedBy: actor.userId,
+        });
+        await completeHandover(tx, id, now);
+        this.outbox.emit(
+          tx,
+          CustodianChanged,
+          {
+            facilityId: row.facilityId,
+            facilityCode: statement.facilityCode,
+            change: 'assumed',
+            at: now.toISOString(),
+            organisation: statement.incoming.organisation,
+            commander: statement.incoming.commander,
+            reason: `signed handover ${id}`,
+            gapSince: null,
+            checkedOut: 0,
+          },
+          { occurredAt: now, subjects: { facilityIds: [row.facilityId] } },
+        );
+      }
+      return this.handoverView(tx, (await findHandover(tx, id))!);
+    });
+  }
+
+  /** Checks a handover as a monitor would offline: the stored statement still gives the signed text, and each signature verifies. */
+  async verifyHandover(actor: Actor, id: string): Promise<{ ok: boolean; statementIntact: boolean; sides: { side: HandoverSide; valid: boolean }[] }> {
+    const view = await this.handover(actor, id);
+    const statementIntact = canonicalJson(view.statement) === view.statementText;
+    const sides = view.signatures.map((x) => ({
+      side: x.side,
+      valid: statementIntact && verifyStatementSignature(view.statementText, x.publicKey, x.signature),
+    }));
+    return { ok: statementIntact && sides.every((x) => x.valid), statementIntact, sides };
   }
 
   // --- the scheduler ----------------------------------------------------------------------------------------------

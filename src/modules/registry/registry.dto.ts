@@ -40,7 +40,18 @@ export const DocumentInput = z.object({
 });
 export type DocumentInputT = z.infer<typeof DocumentInput>;
 
-export const RelationInput = z.object({ kind: z.enum(RELATION_KINDS), personId: z.uuid() });
+export const RelationInput = z.object({
+  kind: z.enum(RELATION_KINDS),
+  personId: z.uuid(),
+  /** Why the link is recorded (the web app asks for it). */
+  reason: text(500).optional(),
+});
+
+/** POST /persons/:id/relations/:relationId/end: why the link ends (recorded in error, no longer true...). */
+export const EndRelationBody = z.object({ reason: z.string().trim().min(3).max(500) });
+export const RelationParams = z.object({ id: z.uuid(), relationId: z.uuid() });
+export type EndRelationRequest = z.input<typeof EndRelationBody>;
+export type AddRelationRequest = z.input<typeof RelationInput>;
 
 const sex = z
   .string()
@@ -160,6 +171,18 @@ export const PlacementResponse = z.object({
   since: instant,
 });
 
+/** A link of the record to a relative, read from this record's side ("mother_of" the relative). */
+const RelationView = z.object({
+  /** The link's id (to end it). */
+  id: z.string(),
+  kind: z.string(),
+  personId: z.string().nullable(),
+  name: z.string().nullable(),
+  inScope: z.boolean(),
+  since: instant,
+  reason: z.string().nullable(),
+});
+
 /** GET /persons/:id, POST /persons, PATCH /persons/:id and the name, document, nationality and relation additions. */
 export const PersonResponse = z.object({
   id: z.string(),
@@ -204,7 +227,9 @@ export const PersonResponse = z.object({
    * The record's relations. A relative outside the reader's scope is shown by the kind of relation only
    * (`inScope: false`, `personId` and `name` null): their id and name belong to a record the reader may not open.
    */
-  relations: z.array(z.object({ kind: z.string(), personId: z.string().nullable(), name: z.string().nullable(), inScope: z.boolean() })),
+  relations: z.array(RelationView),
+  /** Links that were ended (never deleted): who ended them, when and why; shown like `relations`. */
+  endedRelations: z.array(RelationView.extend({ ended: z.object({ at: instant, by: z.string().nullable(), reason: z.string().nullable() }) })),
   placement: PlacementResponse.nullable(),
   notes: z.string().nullable(),
   version: count,

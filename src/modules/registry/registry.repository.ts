@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
-import { queryRows } from '../../platform/db/database';
+import { inTurn, queryRows } from '../../platform/db/database';
 import { placements } from '../custody';
 import { facilities, units } from '../facilities';
 import { households, identityDocuments, personNames, personNationalities, personRelations, persons } from './registry.schema';
@@ -10,6 +10,7 @@ export type NameRow = typeof personNames.$inferSelect;
 export type NationalityRow = typeof personNationalities.$inferSelect;
 export type DocumentRow = typeof identityDocuments.$inferSelect;
 export type RelationRow = typeof personRelations.$inferSelect;
+export type NewRelationRow = typeof personRelations.$inferInsert;
 export type HouseholdRow = typeof households.$inferSelect;
 
 export interface PersonAggregate {
@@ -25,7 +26,7 @@ export interface PersonRowsToInsert {
   names: NameRow[];
   nationalities: NationalityRow[];
   documents: DocumentRow[];
-  relations: RelationRow[];
+  relations: NewRelationRow[];
 }
 
 async function insertChunked<T>(rows: T[], size: number, run: (chunk: T[]) => Promise<unknown>): Promise<void> {
@@ -55,16 +56,17 @@ export async function existingPersonIds(db: Db, ids: string[]): Promise<Set<stri
 export async function loadAggregates(db: Db, ids: string[]): Promise<Map<string, PersonAggregate>> {
   const out = new Map<string, PersonAggregate>();
   if (ids.length === 0) return out;
-  const [ps, ns, nats, docs, rels] = await Promise.all([
-    db.select().from(persons).where(inArray(persons.id, ids)),
-    db.select().from(personNames).where(inArray(personNames.personId, ids)).orderBy(asc(personNames.ordinal)),
-    db.select().from(personNationalities).where(inArray(personNationalities.personId, ids)),
-    db.select().from(identityDocuments).where(inArray(identityDocuments.personId, ids)),
-    db
-      .select()
-      .from(personRelations)
-      .where(or(inArray(personRelations.personId, ids), inArray(personRelations.relatedPersonId, ids))),
-  ]);
+  const [ps, ns, nats, docs, rels] = await inTurn(
+    () => db.select().from(persons).where(inArray(persons.id, ids)),
+    () => db.select().from(personNames).where(inArray(personNames.personId, ids)).orderBy(asc(personNames.ordinal)),
+    () => db.select().from(personNationalities).where(inArray(personNationalities.personId, ids)),
+    () => db.select().from(identityDocuments).where(inArray(identityDocuments.personId, ids)),
+    () =>
+      db
+        .select()
+        .from(personRelations)
+        .where(or(inArray(personRelations.personId, ids), inArray(personRelations.relatedPersonId, ids))),
+  );
   for (const person of ps) out.set(person.id, { person, names: [], nationalities: [], documents: [], relations: [] });
   for (const n of ns) out.get(n.personId)?.names.push(n);
   for (const n of nats) out.get(n.personId)?.nationalities.push(n);
@@ -112,8 +114,21 @@ export async function insertDocument(tx: Db, row: DocumentRow): Promise<void> {
   await tx.insert(identityDocuments).values(row);
 }
 
-export async function insertRelation(tx: Db, row: RelationRow): Promise<void> {
-  await tx.insert(personRelations).values(row).onConflictDoNothing();
+/** Records a link; a live link of the same kind between the same two persons is kept as it is (false). */
+export async function insertRelation(tx: Db, row: NewRelationRow): Promise<boolean> {
+  const inserted = await tx.insert(personRelations).values(row).onConflictDoNothing().returning({ id: personRelations.id });
+  return inserted.length > 0;
+}
+
+export async function findRelation(tx: Db, id: string, lock = false): Promise<RelationRow | undefined> {
+  const q = tx.select().from(personRelations).where(eq(personRelations.id, id));
+  const rows = lock ? await q.for('update') : await q;
+  return rows[0];
+}
+
+/** Ends a link (the row stays, with who ended it, when and why). */
+export async function endRelationRow(tx: Db, id: string, end: { endedAt: Date; endedBy: string; endReason: string }): Promise<void> {
+  await tx.update(personRelations).set(end).where(eq(personRelations.id, id));
 }
 
 export async function upsertNationality(tx: Db, row: NationalityRow): Promise<void> {

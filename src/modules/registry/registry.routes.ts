@@ -16,6 +16,8 @@ import {
   PersonResponse,
   PersonSummaryResponse,
   RelationInput,
+  RelationParams,
+  EndRelationBody,
   SearchPersonsQuery,
   UpdatePersonBody,
 } from './registry.dto';
@@ -158,7 +160,24 @@ export const registryRoutes: FastifyPluginAsync<{ services: Services }> = async 
       schema: { params: PersonParams, body: RelationInput, tags, summary: 'Link a relative', response: { 201: PersonResponse } },
     },
     async (request, reply) =>
-      reply.status(201).send(await services.registry.addRelation(actorOf(request), request.params.id, request.body.kind, request.body.personId)),
+      reply
+        .status(201)
+        .send(await services.registry.addRelation(actorOf(request), request.params.id, request.body.kind, request.body.personId, request.body.reason)),
+  );
+
+  r.post(
+    '/persons/:id/relations/:relationId/end',
+    {
+      config: { permission: 'persons.write' },
+      schema: {
+        params: RelationParams,
+        body: EndRelationBody,
+        tags,
+        summary: 'End a family link with a reason (kept, marked ended; audited on both records)',
+        response: { 200: PersonResponse, ...errorResponses(409) },
+      },
+    },
+    async (request) => services.registry.endRelation(actorOf(request), request.params.id, request.params.relationId, request.body.reason),
   );
 
   r.post(

@@ -67,4 +67,11 @@ export const personRelations = pgTable('person_relations', {
   relatedPersonId: uuid('related_person_id').notNull(),
   kind: text('kind').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  /** Why the link was recorded (the web app asks for it; bulk enrolment may leave it out). */
+  reason: text('reason'),
+  createdBy: text('created_by'),
+  /** An ended link stays, with who ended it, when and why (see POST /persons/:id/relations/:relationId/end). */
+  endedAt: timestamp('ended_at', { withTimezone: true }),
+  endedBy: text('ended_by'),
+  endReason: text('end_reason'),
 });

@@ -49,6 +49,9 @@ import {
   insertName,
   insertPersons,
   insertRelation,
+  findRelation,
+  endRelationRow,
+  type RelationRow,
   loadAggregates,
   nextNameOrdinal,
   primaryNames,
@@ -271,7 +274,15 @@ export class RegistryService {
       for (const doc of input.documents ?? []) rows.documents.push(this.documentRow(id, doc, now));
       for (const rel of input.relations ?? []) {
         relatedIds.add(rel.personId);
-        rows.relations.push({ id: this.ids.next(), personId: rel.personId, relatedPersonId: id, kind: rel.kind, createdAt: now });
+        rows.relations.push({
+          id: this.ids.next(),
+          personId: rel.personId,
+          relatedPersonId: id,
+          kind: rel.kind,
+          createdAt: now,
+          reason: rel.reason ?? null,
+          createdBy: actor.username,
+        });
       }
     }
     await this.outbox.transaction(async (tx) => {
@@ -389,6 +400,16 @@ export class RegistryService {
   private view(a: PersonAggregate, placement: PlacementSummary | null, relatedNames: Map<string, string>, visible: ReadonlySet<string>): PersonView {
     const p = a.person;
     const now = this.clock.now();
+    const relationView = (r: RelationRow) => {
+      const outgoing = r.personId === p.id;
+      const other = outgoing ? r.relatedPersonId : r.personId;
+      // Stored as "personId <kind> relatedPersonId"; from the related side the relation reads inversely.
+      const kind = outgoing ? r.kind : (INVERSE_RELATION[r.kind as RelationKind] ?? r.kind);
+      const link = { id: r.id, kind, since: r.createdAt, reason: r.reason };
+      // A relative outside the reader's scope: the kind of relation only, neither id nor name (see docs, Scope).
+      if (!visible.has(other)) return { ...link, personId: null, name: null, inScope: false };
+      return { ...link, personId: other, name: relatedNames.get(other) ?? null, inScope: true };
+    };
     return {
       id: p.id,
       sex: p.sex,
@@ -423,15 +444,8 @@ export class RegistryService {
       distinguishingMarks: p.distinguishingMarks,
       householdId: p.householdId,
       registeredFacilityId: p.registeredFacilityId,
-      relations: a.relations.map((r) => {
-        const outgoing = r.personId === p.id;
-        const other = outgoing ? r.relatedPersonId : r.personId;
-        // Stored as "personId <kind> relatedPersonId"; from the related side the relation reads inversely.
-        const kind = outgoing ? r.kind : (INVERSE_RELATION[r.kind as RelationKind] ?? r.kind);
-        // A relative outside the reader's scope: the kind of relation only, neither id nor name (see docs, Scope).
-        if (!visible.has(other)) return { kind, personId: null, name: null, inScope: false };
-        return { kind, personId: other, name: relatedNames.get(other) ?? null, inScope: true };
-      }),
+      relations: a.relations.filter((r) => !r.endedAt).map(relationView),
+      endedRelations: a.relations.filter((r) => r.endedAt).map((r) => ({ ...relationView(r), ended: { at: r.endedAt!, by: r.endedBy, reason: r.endReason } })),
       placement,
       notes: p.notes,
       version: p.version,
@@ -687,21 +701,58 @@ export class RegistryService {
     return this.get(actor, id, { audit: false });
   }
 
-  /** Records "personId <kind> relatedPersonId" (e.g. A mother_of B); both records must be in the actor's scope. */
-  async addRelation(actor: Actor, personId: string, kind: RelationKind, relatedPersonId: string): Promise<PersonView> {
+  /**
+   * Records "personId <kind> relatedPersonId" (e.g. A mother_of B) with the reason given; both records must be in the
+   * actor's scope. A live link of that kind between the two is kept as it is (nothing recorded twice).
+   */
+  async addRelation(actor: Actor, personId: string, kind: RelationKind, relatedPersonId: string, reason?: string): Promise<PersonView> {
     requirePermission(actor, 'persons.write');
     if (personId === relatedPersonId) throw new ValidationError('registry.self_relation', 'A person cannot be related to themselves');
     await this.outbox.transaction(async (tx) => {
       await this.loadInScope(tx, actor, personId);
       await this.loadInScope(tx, actor, relatedPersonId);
-      await insertRelation(tx, { id: this.ids.next(), personId, relatedPersonId, kind, createdAt: this.clock.now() });
+      const id = this.ids.next();
+      const row = { id, personId, relatedPersonId, kind, createdAt: this.clock.now(), reason: reason ?? null, createdBy: actor.username };
+      if (!(await insertRelation(tx, row))) return;
       await this.audit.record(tx, actor, {
         action: 'person.add_relation',
         subjectType: 'person',
         subjectId: personId,
-        details: { kind, relatedPersonId },
+        details: { relationId: id, kind, relatedPersonId, reason: reason ?? null },
       });
       this.changed(tx, actor, [personId, relatedPersonId], 'relations');
+    });
+    return this.get(actor, personId, { audit: false });
+  }
+
+  /**
+   * Ends a link of the person's record with a reason: the link stays, marked ended (by whom, when, why), and the end
+   * is audited on both records. Both persons must be in the actor's scope; a link already ended is refused (409).
+   */
+  async endRelation(actor: Actor, personId: string, relationId: string, reason: string): Promise<PersonView> {
+    requirePermission(actor, 'persons.write');
+    await this.outbox.transaction(async (tx) => {
+      await this.loadInScope(tx, actor, personId);
+      const row = await findRelation(tx, relationId, true);
+      if (!row || (row.personId !== personId && row.relatedPersonId !== personId)) {
+        throw new NotFoundError('registry.relation_not_found', `No relation ${relationId} on this record`);
+      }
+      const other = row.personId === personId ? row.relatedPersonId : row.personId;
+      await this.loadInScope(tx, actor, other);
+      if (row.endedAt) {
+        throw new ConflictError(
+          'registry.relation_ended',
+          `This relation was already ended on ${row.endedAt.toISOString().slice(0, 10)} by ${row.endedBy ?? 'someone'}`,
+        );
+      }
+      const at = this.clock.now();
+      await endRelationRow(tx, relationId, { endedAt: at, endedBy: actor.username, endReason: reason });
+      const details = { relationId, kind: row.kind, personId: row.personId, relatedPersonId: row.relatedPersonId, reason };
+      await this.audit.record(tx, actor, [
+        { action: 'person.end_relation', subjectType: 'person', subjectId: row.personId, details },
+        { action: 'person.end_relation', subjectType: 'person', subjectId: row.relatedPersonId, details },
+      ]);
+      this.changed(tx, actor, [row.personId, row.relatedPersonId], 'relations');
     });
     return this.get(actor, personId, { audit: false });
   }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../../platform/db/database';
+import { inTurn, queryRows, type Db } from '../../platform/db/database';
 import { placements } from '../custody';
 // `persons` is this file's name for a page of persons: the registry's table is `personsTable` here
 import { identityDocuments, personNames, personNationalities, persons as personsTable, scopeCondition } from '../registry';
@@ -197,14 +197,16 @@ export async function screenPersonsPage(db: Db, after: string | null, limit: num
   if (persons.length === 0) return { persons: [], last: null };
   const last = persons[persons.length - 1]!.id;
   const range = after ? sql`person_id > ${after}::uuid and person_id <= ${last}::uuid` : sql`person_id <= ${last}::uuid`;
-  const [names, nats, docs] = await Promise.all([
-    queryRows<{ person_id: string; full_name: string }>(db, sql`select person_id, full_name from ${personNames} where ${range} order by person_id, ordinal`),
-    queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from ${personNationalities} where ${range}`),
-    queryRows<{ person_id: string; type: string; number: string; issuing_country: string | null }>(
-      db,
-      sql`select person_id, type, number, issuing_country from ${identityDocuments} where ${range}`,
-    ),
-  ]);
+  const [names, nats, docs] = await inTurn(
+    () =>
+      queryRows<{ person_id: string; full_name: string }>(db, sql`select person_id, full_name from ${personNames} where ${range} order by person_id, ordinal`),
+    () => queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from ${personNationalities} where ${range}`),
+    () =>
+      queryRows<{ person_id: string; type: string; number: string; issuing_country: string | null }>(
+        db,
+        sql`select person_id, type, number, issuing_country from ${identityDocuments} where ${range}`,
+      ),
+  );
   return {
     persons: assemble(
       persons,
@@ -250,21 +252,24 @@ export async function loadScreenPersons(db: Db, ids: string[]): Promise<ScreenPe
   const valid = ids.filter((i) => UUID.test(i));
   if (valid.length === 0) return [];
   const list = sql`any(${`{${valid.join(',')}}`}::uuid[])`;
-  const [persons, names, nats, docs] = await Promise.all([
-    queryRows<PersonPageRow>(
-      db,
-      sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision, sex from ${personsTable} where id = ${list}`,
-    ),
-    queryRows<{ person_id: string; full_name: string }>(
-      db,
-      sql`select person_id, full_name from ${personNames} where person_id = ${list} order by person_id, ordinal`,
-    ),
-    queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from ${personNationalities} where person_id = ${list}`),
-    queryRows<{ person_id: string; type: string; number: string; issuing_country: string | null }>(
-      db,
-      sql`select person_id, type, number, issuing_country from ${identityDocuments} where person_id = ${list}`,
-    ),
-  ]);
+  const [persons, names, nats, docs] = await inTurn(
+    () =>
+      queryRows<PersonPageRow>(
+        db,
+        sql`select id, birth_from::text as birth_from, birth_to::text as birth_to, birth_precision, sex from ${personsTable} where id = ${list}`,
+      ),
+    () =>
+      queryRows<{ person_id: string; full_name: string }>(
+        db,
+        sql`select person_id, full_name from ${personNames} where person_id = ${list} order by person_id, ordinal`,
+      ),
+    () => queryRows<{ person_id: string; country: string }>(db, sql`select person_id, country from ${personNationalities} where person_id = ${list}`),
+    () =>
+      queryRows<{ person_id: string; type: string; number: string; issuing_country: string | null }>(
+        db,
+        sql`select person_id, type, number, issuing_country from ${identityDocuments} where person_id = ${list}`,
+      ),
+  );
   return assemble(persons, names, nats, docs, valid);
 }
 

@@ -208,3 +208,14 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 export async function notify(db: Db, channel: string, payload: string): Promise<void> {
   await db.execute(sql`select pg_notify(${channel}, ${payload})`);
 }
+
+/**
+ * Runs queries one after another and returns their results in order. Reads that may run inside a transaction must not
+ * use Promise.all: a transaction holds one connection, on which node-postgres queues concurrent queries (and warns that
+ * pg 9 will refuse them), so there is nothing to gain and a deprecation to lose.
+ */
+export async function inTurn<T extends readonly unknown[]>(...steps: { [K in keyof T]: () => PromiseLike<T[K]> }): Promise<T> {
+  const results: unknown[] = [];
+  for (const step of steps) results.push(await step());
+  return results as unknown as T;
+}

@@ -28,8 +28,12 @@ const NAV: NavItem[] = [
   { to: '/alerts', key: 'alerts', needs: 'alerts.read' },
   { to: '/screening', key: 'screening', needs: 'screening.read' },
   { to: '/identify', key: 'identify', needs: 'biometrics.read' },
+  { to: '/duplicates', key: 'duplicates', needs: 'biometrics.read' },
   { to: '/monitor', key: 'monitor', needs: 'ledger.verify' },
   { to: '/guards', key: 'guards:nav', needs: 'guards.read' },
+  { to: '/watchlists', key: 'watchlists', needs: 'screening.read' },
+  { to: '/audit', key: 'audit', needs: 'audit.read' },
+  { to: '/users', key: 'users', needs: 'users.manage' },
   { to: '/transfers', key: 'transfers:nav', needs: 'transfers.read' },
 ];
 

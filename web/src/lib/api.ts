@@ -19,7 +19,7 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** The purpose of a read of a person record, sent as X-Custos-Purpose and written to the audit log. */
   purpose?: string;
@@ -137,6 +137,7 @@ export type Permission =
   | 'rollcall.run'
   | 'alerts.read'
   | 'alerts.manage'
+  | 'alerts.configure'
   | 'guards.read'
   | 'guards.manage'
   | 'guards.attendance'

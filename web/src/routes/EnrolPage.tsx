@@ -121,7 +121,8 @@ export default function EnrolPage() {
   function done(person: Person) {
     void qc.invalidateQueries({ queryKey: ['persons'], refetchType: 'none' });
     void qc.invalidateQueries({ queryKey: ['facility'], refetchType: 'none' });
-    navigate(`/persons/${person.id}?purpose=${PURPOSE}`);
+    // Registrars go on to the capture of the face on the new record (the Biometrics panel opens its camera).
+    navigate(`/persons/${person.id}?purpose=${PURPOSE}${session.can('biometrics.enrol') ? '&capture=face' : ''}`);
   }
 
   async function submit(e: FormEvent | null, confirmedNew?: string) {

@@ -10,6 +10,7 @@ import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { lastRowByUnit, useDeltaHistory, useFacilityFigures, useRollcalls } from '../features/rollcalls/rollcalls.api';
 import { alertTitle } from '../features/alerts/alerts.text';
+import { FacilitySettingsLink } from '../features/admin/AdminLinks';
 import { useTranslation } from 'react-i18next';
 
 /** Units in tree order (parents before their children) with their depth. */
@@ -94,6 +95,7 @@ export default function FacilityPage({ id }: { id: string }) {
             {f.capacity ? ` · ${t('capacityOf', { n: num(f.capacity) })}` : ''}
             {f.location ? ` · ${f.location.latitude.toFixed(3)}, ${f.location.longitude.toFixed(3)}` : ''}
           </Text>
+          <FacilitySettingsLink facilityId={f.id} />
         </div>
         {canRun && (
           <Group>

@@ -10,6 +10,7 @@ import { useSession } from '../lib/session';
 import { PurposeSelect, rememberedPurpose } from '../features/persons/purpose';
 import { ProbeCapture } from '../features/verify/ProbeCapture';
 import { identifyProbe, type Identification, type Probe } from '../features/verify/verify.api';
+import { useRecordPhotos } from '../features/verify/photos';
 
 /**
  * 1:N identification (biometrics.read): a face or fingerprint searched in the galleries of the persons the officer
@@ -25,6 +26,7 @@ export default function IdentifyPage() {
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<Identification | null>(null);
   const onProbe = useCallback((p: Probe | null) => setProbe(p), []);
+  const photos = useRecordPhotos(result?.candidates.map((c) => c.personId) ?? [], { purpose });
 
   async function run() {
     if (!probe) return;
@@ -85,6 +87,7 @@ export default function IdentifyPage() {
                       <Table.Thead>
                         <Table.Tr>
                           <Table.Th>#</Table.Th>
+                          <Table.Th />
                           <Table.Th>{t('identify.person')}</Table.Th>
                           <Table.Th ta="end">{t('identify.score')}</Table.Th>
                           <Table.Th />
@@ -94,6 +97,13 @@ export default function IdentifyPage() {
                         {result.candidates.map((c, i) => (
                           <Table.Tr key={c.personId} data-testid="identify-candidate" data-person-id={c.personId}>
                             <Table.Td>{i + 1}</Table.Td>
+                            <Table.Td>
+                              {photos.get(c.personId) ? (
+                                <img src={photos.get(c.personId)!} alt="" width={48} height={64} className="candidate-photo" data-testid="candidate-photo" />
+                              ) : (
+                                <span className="candidate-photo" aria-hidden="true" />
+                              )}
+                            </Table.Td>
                             <Table.Td>
                               {c.name ? <Name inherit>{c.name}</Name> : <span className="mono">{c.personId.slice(0, 8)}</span>}
                               {c.fingerPosition !== null && (

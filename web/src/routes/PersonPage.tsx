@@ -11,6 +11,7 @@ import { Name, NameBadges } from '../components/Name';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { isValidPurpose, PurposeGate, purposeLabel } from '../features/persons/purpose';
+import { WhoReadLink } from '../features/admin/AdminLinks';
 import {
   birthText,
   DOCUMENT_LABEL,
@@ -21,7 +22,10 @@ import {
   type Vulnerability,
 } from '../features/persons/persons.api';
 import { i18next } from '../i18n';
+import { RecordEventPanel } from '../features/records/RecordEventPanel';
+import { FamilyPanel } from '../features/records/FamilyPanel';
 import { PersonVerify } from '../features/verify/PersonVerify';
+import { BiometricsPanel } from '../features/biometrics/BiometricsPanel';
 
 export default function PersonPage({ id }: { id: string }) {
   const { search, navigate } = useRouter();
@@ -29,13 +33,13 @@ export default function PersonPage({ id }: { id: string }) {
   if (!isValidPurpose(purpose)) {
     return <PurposeGate onChoose={(p) => navigate(`/persons/${id}?purpose=${encodeURIComponent(p)}`, { replace: true })} />;
   }
-  return <Record id={id} purpose={purpose} />;
+  return <Record id={id} purpose={purpose} startCapture={search.get('capture') === 'face'} />;
 }
 
 /** Read from this record's side: "father of" the person named. */
 const relationLabel = (k: string) => i18next.t(`registry:relation.${k}`, { defaultValue: k.replace(/_/g, ' ') });
 
-function Record({ id, purpose }: { id: string; purpose: string }) {
+function Record({ id, purpose, startCapture }: { id: string; purpose: string; startCapture: boolean }) {
   const { t } = useTranslation('person');
   const session = useSession();
   const { navigate } = useRouter();
@@ -68,6 +72,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
         <Text size="sm">
           <Trans t={t} i18nKey="openedFor" values={{ purpose: purposeLabel(purpose) }} components={{ b: <b /> }} />
         </Text>
+        <WhoReadLink personId={id} />
       </MAlert>
       <Group justify="space-between" align="flex-start">
         <div>
@@ -98,7 +103,7 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
           </Group>
         </div>
         <Group gap="xs">
-          {session.can('biometrics.read') && <PersonVerify personId={id} />}
+          {session.can('biometrics.read') && <PersonVerify personId={id} purpose={purpose} />}
           {session.can('persons.write') && (
             // Corrections are a registration task: the edit screen reads the record for that purpose.
             <Button size="lg" variant="light" onClick={() => navigate(`/persons/${id}/edit?purpose=registration`)} data-testid="person-edit">
@@ -264,11 +269,18 @@ function Record({ id, purpose }: { id: string; purpose: string }) {
                 </Table>
               )}
             </Paper>
+            {session.can('persons.write') && <FamilyPanel person={p} purpose={purpose} householdLabel={household.data?.label ?? null} />}
           </Stack>
         </Grid.Col>
 
         <Grid.Col span={{ base: 12, md: 6 }}>
-          <Paper withBorder p="sm" radius="md">
+          <BiometricsPanel personId={id} purpose={purpose} startCapture={startCapture} />
+          {session.can('custody.append') && (
+            <div style={{ marginBlockStart: 'var(--mantine-spacing-md)' }}>
+              <RecordEventPanel personId={id} purpose={purpose} />
+            </div>
+          )}
+          <Paper withBorder p="sm" radius="md" mt="md">
             <Group justify="space-between" mb="xs">
               <Title order={2} size="h4">
                 {t('timeline')}

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { ValidationError } from '../../../platform/errors';
+import { decodeBmp, isBmp } from './bmp';
 import type { GreyImage } from './fingerprint.types';
 
 /** Largest encoded image accepted, and largest decoded raster (pixels). */
@@ -7,7 +8,8 @@ export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 const MAX_PIXELS = 25_000_000;
 
 /**
- * Decodes any image format sharp reads (TIFF, PNG, JPEG, BMP-less WSQ is not supported) into 8-bit grey.
+ * Decodes any image format sharp reads (TIFF, PNG, JPEG, WebP), and BMP with the reader of bmp.ts, into 8-bit grey.
+ * WSQ is not read (no decoder in the project): convert it to PNG first.
  * Corrupt or unsupported data is refused with `fingerprint.unreadable`.
  */
 export async function decodeGrey(image: Uint8Array): Promise<GreyImage> {
@@ -17,6 +19,7 @@ export async function decodeGrey(image: Uint8Array): Promise<GreyImage> {
   if (image.byteLength > MAX_IMAGE_BYTES) {
     throw new ValidationError('fingerprint.too_large', `The image is ${image.byteLength} bytes; at most ${MAX_IMAGE_BYTES} are accepted`);
   }
+  if (isBmp(image)) return decodeBmp(image);
   try {
     const { data, info } = await sharp(image, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).greyscale().raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 1) {

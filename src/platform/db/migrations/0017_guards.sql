@@ -104,3 +104,34 @@ create table guard_custodians (
   recorded_by uuid
 );
 create unique index guard_custodians_current_idx on guard_custodians (facility_id) where to_at is null;
+
+-- A handover of control: the joint count both commanders sign (Ed25519) before custody passes to the incoming side.
+create table guard_handovers (
+  id uuid primary key,
+  facility_id uuid not null references facilities(id),
+  statement jsonb not null,
+  statement_text text not null,
+  outgoing_custodian_id uuid references guard_custodians(id),
+  status text not null,
+  created_at timestamptz not null,
+  created_by uuid,
+  completed_at timestamptz
+);
+create unique index guard_handovers_open_idx on guard_handovers (facility_id) where status = 'open';
+
+create table guard_handover_signatures (
+  handover_id uuid not null references guard_handovers(id),
+  side text not null,
+  signer_id uuid,
+  public_key text not null,
+  signature text not null,
+  signed_at timestamptz not null,
+  primary key (handover_id, side)
+);
+
+-- The Ed25519 public key of each user who signs (base64 of the SPKI DER); the private key stays with the user.
+create table guard_signing_keys (
+  user_id uuid primary key,
+  public_key text not null,
+  created_at timestamptz not null
+);

@@ -500,9 +500,12 @@ export function HouseholdPicker({
   onChange,
   current,
   error,
+  vertical = false,
 }: {
   value: HouseholdChoice;
   onChange: (c: HouseholdChoice) => void;
+  /** The choices one under the other (a narrow side panel such as the person page's). */
+  vertical?: boolean;
   /** The household recorded now (correction), with its label when known. */
   current?: { id: string; label: string | null } | null;
   error?: string;
@@ -538,6 +541,8 @@ export function HouseholdPicker({
             )
           }
           data={modes}
+          orientation={vertical ? 'vertical' : 'horizontal'}
+          fullWidth={vertical}
           aria-label="Household"
           data-testid="household-mode"
         />

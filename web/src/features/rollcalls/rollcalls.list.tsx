@@ -1,16 +1,20 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ActionIcon, Badge, Button, Group, Menu, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { statusLabel } from '../../lib/format';
 import { Name } from '../../components/Name';
 import type { MarkResult, SheetRow } from './rollcalls.api';
 import type { LocalMark } from './rollcalls.marks';
+import { useRecordPhotos } from '../verify/photos';
 
 /** Where an excused person is (`rollcalls:excuse.*`). */
 const EXCUSES = ['hospital', 'court', 'transfer'] as const;
 
 const ROW_H = 68;
+/** On a phone the name takes its own line above the buttons (see .rollcall-row in app.css). */
+const ROW_H_NARROW = 112;
 
 /** The expected persons, virtualised (a camp-wide list has tens of thousands), with the mark buttons when allowed. */
 export function RollcallList({
@@ -30,7 +34,15 @@ export function RollcallList({
   const { t } = useTranslation('verify');
   const { t: tr } = useTranslation('rollcalls');
   const parent = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_H, overscan: 8 });
+  const narrow = useMediaQuery('(max-width: 520px)') ?? false;
+  const rowH = narrow ? ROW_H_NARROW : ROW_H;
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => rowH, overscan: 8 });
+  useEffect(() => v.measure(), [rowH, v]);
+  // the record photos of the rows on screen (each shown is an audited read of the record, for custody operations)
+  const photos = useRecordPhotos(
+    v.getVirtualItems().map((i) => rows[i.index]!.personId),
+    { purpose: 'custody_operations' },
+  );
   return (
     <div
       ref={parent}
@@ -57,24 +69,29 @@ export function RollcallList({
               data-person-id={r.personId}
               data-result={m?.result ?? ''}
               data-verified={m?.verified?.method ?? ''}
-              style={{ position: 'absolute', top: 0, insetInline: 0, height: ROW_H, transform: `translateY(${item.start}px)` }}
+              style={{ position: 'absolute', top: 0, insetInline: 0, height: rowH, transform: `translateY(${item.start}px)` }}
             >
-              <div style={{ flex: 1, minWidth: 0 }}>
-                <Name fw={600} truncate="end" display="block">
-                  {r.name ?? r.personId.slice(0, 8)}
-                </Name>
-                <Text size="xs" c="dimmed">
-                  {r.unitId ? (unitCode.get(r.unitId) ?? '') : ''}
-                  {r.statusAtOpen !== 'in_custody'
-                    ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${tr(`excuse.${r.outReason}`, { defaultValue: r.outReason })})` : ''}`
-                    : ''}
-                  {m ? ` · ${tr(`count.${m.result}`)}${m.reason ? ` (${tr(`excuse.${m.reason}`, { defaultValue: m.reason })})` : ''}` : ''}
-                </Text>
-                {m?.verified && (
-                  <Badge size="xs" color="indigo" variant="light" data-testid="row-verified" title={m.verified.ref}>
-                    {t('rollcall.verifiedBadge', { method: t(`modality.${m.verified.method}`) })}
-                  </Badge>
-                )}
+              <div className="rollcall-row-who">
+                <RowPhoto src={photos.get(r.personId)} />
+                <div className="rollcall-row-names">
+                  <Name fw={600} truncate="end" display="block">
+                    {r.name ?? r.personId.slice(0, 8)}
+                  </Name>
+                  <Group gap={6} wrap="nowrap">
+                    <Text size="xs" c="dimmed" truncate="end">
+                      {r.unitId ? (unitCode.get(r.unitId) ?? '') : ''}
+                      {r.statusAtOpen !== 'in_custody'
+                        ? ` · ${statusLabel(r.statusAtOpen)}${r.outReason ? ` (${tr(`excuse.${r.outReason}`, { defaultValue: r.outReason })})` : ''}`
+                        : ''}
+                      {m ? ` · ${tr(`count.${m.result}`)}${m.reason ? ` (${tr(`excuse.${m.reason}`, { defaultValue: m.reason })})` : ''}` : ''}
+                    </Text>
+                    {m?.verified && (
+                      <Badge size="xs" color="indigo" variant="light" style={{ flexShrink: 0 }} data-testid="row-verified" title={m.verified.ref}>
+                        {t('rollcall.verifiedBadge', { method: t(`modality.${m.verified.method}`) })}
+                      </Badge>
+                    )}
+                  </Group>
+                </div>
               </div>
               {onMark && (
                 <Group gap={8} wrap="nowrap">
@@ -154,5 +171,14 @@ function VerifyIcon() {
       <circle cx="12" cy="10" r="3" />
       <path d="M7.5 17c1-2 2.6-3 4.5-3s3.5 1 4.5 3" />
     </svg>
+  );
+}
+
+/** The record photo's thumbnail on a row, or an empty frame of the same size (no photo, or not yet loaded). */
+function RowPhoto({ src }: { src: string | null | undefined }) {
+  return src ? (
+    <img src={src} alt="" width={36} height={48} className="rollcall-row-photo" data-testid="row-photo" />
+  ) : (
+    <span className="rollcall-row-photo" aria-hidden="true" />
   );
 }

@@ -3,6 +3,7 @@ import { Alert as MAlert, Button, Group, Modal, Stack, Text, Textarea } from '@m
 import { useTranslation } from 'react-i18next';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { bidi, dateTime } from '../../lib/format';
+import { useRecordPhotos } from './photos';
 import { ProbeCapture } from './ProbeCapture';
 import { VerificationResult } from './VerificationResult';
 import { decideVerification, verifyPerson, type Probe, type Verification, type VerificationDecision } from './verify.api';
@@ -12,7 +13,7 @@ import { decideVerification, verifyPerson, type Probe, type Verification, type V
  * threshold are shown with the verification's id; the officer then decides (confirmed or not), with a reason when the
  * decision goes against the score, and that decision is recorded.
  */
-export function PersonVerify({ personId }: { personId: string }) {
+export function PersonVerify({ personId, purpose }: { personId: string; purpose: string }) {
   const { t } = useTranslation('verify');
   const [open, setOpen] = useState(false);
   return (
@@ -21,13 +22,13 @@ export function PersonVerify({ personId }: { personId: string }) {
         {t('person.button')}
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={t('person.title')} size="lg">
-        {open && <PersonVerifyFlow personId={personId} />}
+        {open && <PersonVerifyFlow personId={personId} purpose={purpose} />}
       </Modal>
     </>
   );
 }
 
-function PersonVerifyFlow({ personId }: { personId: string }) {
+function PersonVerifyFlow({ personId, purpose }: { personId: string; purpose: string }) {
   const { t } = useTranslation('verify');
   const [probe, setProbe] = useState<Probe | null>(null);
   const [busy, setBusy] = useState(false);
@@ -36,6 +37,8 @@ function PersonVerifyFlow({ personId }: { personId: string }) {
   const [reason, setReason] = useState('');
   const [decided, setDecided] = useState<VerificationDecision | null>(null);
   const onProbe = useCallback((p: Probe | null) => setProbe(p), []);
+  // the record's photo beside the result, for the officer's comparison (an audited read, for the record's purpose)
+  const photo = useRecordPhotos([personId], { purpose }).get(personId);
 
   async function run() {
     if (!probe) return;
@@ -77,7 +80,7 @@ function PersonVerifyFlow({ personId }: { personId: string }) {
         </Button>
       </Group>
       <ApiErrorAlert error={error} title={t('notDone')} testId="verify-error" />
-      {result && <VerificationResult v={result} />}
+      {result && <VerificationResult v={result} photo={photo} />}
       {result && !decided && (
         <>
           <MAlert color="gray" variant="light">

@@ -5,6 +5,7 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { Name } from '../../components/Name';
 import { bidi } from '../../lib/format';
 import type { EvidencedMark } from '../rollcalls/rollcalls.marks';
+import { useRecordPhotos } from './photos';
 import { ProbeCapture } from './ProbeCapture';
 import { VerificationResult } from './VerificationResult';
 import { decideVerification, verifyPerson, type Probe, type Verification } from './verify.api';
@@ -46,6 +47,8 @@ function Flow({ target, onClose, onMark }: { target: VerifyTarget; onClose(): vo
   const [reason, setReason] = useState('');
   const [notConfirmed, setNotConfirmed] = useState(false);
   const onProbe = useCallback((p: Probe | null) => setProbe(p), []);
+  // the record's photo beside the result, for the officer's comparison (an audited read, for custody operations)
+  const photo = useRecordPhotos([target.personId], { purpose: 'custody_operations' }).get(target.personId);
   useEffect(() => setResult(null), [probe]);
 
   async function step(work: () => Promise<void>) {
@@ -107,7 +110,7 @@ function Flow({ target, onClose, onMark }: { target: VerifyTarget; onClose(): vo
         </Group>
       )}
       <ApiErrorAlert error={error} title={t('notDone')} testId="row-verify-error" />
-      {result && <VerificationResult v={result} />}
+      {result && <VerificationResult v={result} photo={photo} />}
       {result && !notConfirmed && (
         <>
           <Textarea

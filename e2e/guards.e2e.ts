@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { apiAs, launchBrowser, login, newPage, shot, startDemoServer, settled, type DemoServer } from './harness';
+
+// The demo world replayed to 20 January 2026, 09:00 UTC: two hours after the SDF left al-Hol, seven before the first
+// count. The staffing board must already say that nobody guards the camp.
+let server: DemoServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startDemoServer({ divisor: 60, until: '2026-01-20T09:00:00Z' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the guard force in Chromium', () => {
+  it('shows al-Hol critical on the staffing board with the alert of 07:00, at desktop and phone width', async () => {
+    for (const viewport of [
+      { width: 1024, height: 768 },
+      { width: 390, height: 844 },
+    ]) {
+      const { context, page, errors } = await newPage(browser, viewport);
+      await login(page, server.url, 'commander', server.password);
+      await page.goto(`${server.url}/guards`);
+      await page.getByTestId('staffing-board').waitFor();
+      await settled(page);
+      // the worst facility is shown first: al-Hol, with nobody on duty and no custodian of record
+      const board = page.getByTestId('staffing-board');
+      await expect.poll(() => board.getByTestId('governance-state').first().getAttribute('data-state')).toBe('critical');
+      await expect(board.getByTestId('governance-reasons').textContent()).resolves.toContain('No guard on duty');
+      await expect(board.getByTestId('custodian').textContent()).resolves.toContain('No custodian of record');
+      const alerts = board.getByTestId('guard-alerts');
+      await alerts.waitFor();
+      const text = (await alerts.textContent()) ?? '';
+      expect(text).toContain('No guard on duty at HOL since 07:00 UTC');
+      expect(text).toContain('No custodian of record at HOL since 07:00 UTC');
+      await page.getByTestId('ratio-strip').locator('[data-state=degraded]').first().waitFor();
+      await shot(page, `60-guards-board-${viewport.width}`, true);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it('checks a guard in at the gate tablet, and refuses the same guard at a second post with the reason', async () => {
+    const { context, page, errors } = await newPage(browser, { width: 390, height: 844 });
+    await login(page, server.url, 'officer', server.password);
+    // a guard of the SDF force who did not desert (the withdrawal checked every one of them out)
+    const staff = await apiAs<{ items: { badge: string; onDuty: unknown }[] }>(page, '/guards/staff?status=active&limit=1000');
+    const badge = staff.items.find((s) => s.badge.startsWith('HOL-SDF') && !s.onDuty)!.badge;
+    await page.goto(`${server.url}/guards/gate`);
+    await page.getByTestId('gate-post').click();
+    await page.getByRole('option', { name: /^GATE/ }).click();
+    await page.getByTestId('gate-badge').fill(badge);
+    await page.getByRole('button', { name: 'Check in' }).click();
+    await expect(page.getByTestId('gate-done').textContent()).resolves.toContain(`${badge} checked in at GATE`);
+    await page.getByTestId('gate-post').click();
+    await page.getByRole('option', { name: /^CR/ }).click();
+    await page.getByTestId('gate-badge').fill(badge);
+    await page.getByRole('button', { name: 'Check in' }).click();
+    await expect(page.getByTestId('gate-error').textContent()).resolves.toContain('on duty at another post');
+    await shot(page, '61-guards-gate-390');
+    // the board counts the guard at once
+    await page.goto(`${server.url}/guards`);
+    await page.getByTestId('guards-present').waitFor();
+    await expect.poll(() => page.getByTestId('guards-present').textContent()).toMatch(/^1 \//);
+    // the browser logs the refused check-in's answer (409, shown on the page); nothing else
+    expect(errors.filter((e) => !e.includes('status of 409'))).toEqual([]);
+    await context.close();
+  });
+});
