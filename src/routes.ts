@@ -9,6 +9,7 @@ import { rollcallsRoutes } from './modules/rollcalls/rollcalls.routes';
 import { alertsRoutes } from './modules/alerts/alerts.routes';
 import { screeningRoutes } from './modules/screening/screening.routes';
 import { biometricsRoutes } from './modules/biometrics/biometrics.routes';
+import { transfersRoutes } from './modules/transfers/transfers.routes';
 import { guardsRoutes } from './modules/guards/guards.routes';
 
 /** Every module's routes, mounted under /api/v1. */
@@ -23,5 +24,6 @@ export const apiRoutes: RoutePlugin[] = [
   alertsRoutes,
   screeningRoutes,
   biometricsRoutes,
+  transfersRoutes,
   guardsRoutes,
 ] as RoutePlugin[];

@@ -13,6 +13,7 @@ import { RollcallsService } from './modules/rollcalls';
 import { AlertsService, alertConsumers } from './modules/alerts';
 import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
+import { TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
 
 export interface ServiceOptions {
@@ -48,6 +49,7 @@ export interface Services {
   alerts: AlertsService;
   screening: ScreeningService;
   biometrics: BiometricsService;
+  transfers: TransfersService;
   /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
   guards: GuardsService;
   /**
@@ -117,6 +119,20 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     logger,
   );
 
+  const transfers = new TransfersService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    {
+      ledger: custody,
+      facilities,
+      citedVerificationProblem: (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim),
+    },
+    opts.dataDir,
+  );
+
   const settle = async () => {
     await dispatcher.idle();
     await screening.idle();
@@ -150,6 +166,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     alerts,
     screening,
     biometrics,
+    transfers,
     guards,
     settle,
     close,

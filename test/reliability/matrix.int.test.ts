@@ -28,6 +28,9 @@ const BIOMETRICS_READ = 'admin registrar officer investigator';
 const BIOMETRICS_ENROL = 'admin registrar';
 const FACILITIES_WRITE = 'admin commander';
 const AUDIT = 'admin investigator monitor';
+const TRANSFERS_READ = 'admin commander officer investigator monitor';
+const TRANSFERS_PLAN = 'admin commander';
+const TRANSFERS_RUN = 'admin commander officer';
 // the guard force: readable only by the roles that manage it
 const GUARDS_READ = 'admin commander officer';
 const GUARDS_MANAGE = 'admin commander';
@@ -139,6 +142,23 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/guards/handovers/{id}': GUARDS_READ,
   'POST /api/v1/guards/handovers/{id}/sign': GUARDS_MANAGE,
   'GET /api/v1/guards/handovers/{id}/verify': GUARDS_READ,
+  'POST /api/v1/transfers/operations': TRANSFERS_PLAN,
+  'GET /api/v1/transfers/operations': TRANSFERS_READ,
+  'GET /api/v1/transfers/operations/{id}': TRANSFERS_READ,
+  'GET /api/v1/transfers/operations/{id}/movements': TRANSFERS_READ,
+  'POST /api/v1/transfers/operations/{id}/movements': TRANSFERS_PLAN,
+  'POST /api/v1/transfers/operations/{id}/plan': TRANSFERS_PLAN,
+  'GET /api/v1/transfers/movements/{id}': TRANSFERS_READ,
+  'POST /api/v1/transfers/movements/{id}/persons': TRANSFERS_PLAN,
+  'POST /api/v1/transfers/movements/{id}/approve': TRANSFERS_PLAN,
+  'POST /api/v1/transfers/movements/{id}/cancel': TRANSFERS_RUN,
+  'POST /api/v1/transfers/movements/{id}/board': TRANSFERS_RUN,
+  'POST /api/v1/transfers/movements/{id}/unboard': TRANSFERS_RUN,
+  'POST /api/v1/transfers/movements/{id}/depart': TRANSFERS_RUN,
+  'POST /api/v1/transfers/movements/{id}/arrive': TRANSFERS_RUN,
+  'POST /api/v1/transfers/movements/{id}/receipt': TRANSFERS_RUN,
+  'POST /api/v1/transfers/movements/{id}/resolve': TRANSFERS_RUN,
+  'GET /api/v1/transfers/movements/{id}/handover': TRANSFERS_READ,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];

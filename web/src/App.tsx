@@ -32,6 +32,7 @@ const UsersPage = lazy(() => import('./routes/UsersPage'));
 const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
 const FacilitySettingsPage = lazy(() => import('./routes/FacilitySettingsPage'));
+const TransfersPage = lazy(() => import('./features/transfers/TransfersPage'));
 
 interface RouteDef {
   pattern: string;
@@ -63,6 +64,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/users', needs: ['users.manage'], render: () => <UsersPage /> },
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },
   { pattern: '/audit', needs: ['audit.read'], render: () => <AuditPage /> },
+  { pattern: '/transfers', needs: ['transfers.read'], render: () => <TransfersPage /> },
 ];
 
 /** The first screen a role lands on. */

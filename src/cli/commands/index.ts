@@ -11,6 +11,7 @@ import { register as rollcall } from './rollcall';
 import { register as watchlistImport } from './watchlist-import';
 import { register as screen } from './screen';
 import { register as outbox } from './outbox';
+import { register as transfer } from './transfer';
 
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
@@ -28,4 +29,5 @@ export const commandRegistrars: CommandRegistrar[] = [
   watchlistImport,
   screen,
   outbox,
+  transfer,
 ];

@@ -24,6 +24,10 @@ export const PERMISSIONS = {
   'alerts.manage': ['admin', 'commander', 'officer'],
   // A facility's alert thresholds: a guard on duty must not be able to quieten the alarms about their own block.
   'alerts.configure': ['admin', 'commander'],
+  // Transfers (issue 18): planning is a commander's; boarding, arrival and the signatures are the custodians' work.
+  'transfers.read': ['admin', 'commander', 'officer', 'investigator', 'monitor'],
+  'transfers.plan': ['admin', 'commander'],
+  'transfers.run': ['admin', 'commander', 'officer'],
   // The guard force (staff registry, posts, rosters, governance ratio): only the roles that manage it.
   'guards.read': ['admin', 'commander', 'officer'],
   'guards.manage': ['admin', 'commander'],

@@ -4,6 +4,7 @@ import { CustodyEventAppended, LedgerChainBroken } from '../custody';
 import { CustodianChanged, GovernanceStateChanged, GuardsNoShow } from '../guards';
 import { RollcallClosed } from '../rollcalls';
 import { ScreeningHitsRecorded } from '../screening';
+import { ArrivalCounted } from '../transfers';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -22,6 +23,7 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       handle: (tx, events) => alerts.onLedgerChanged(tx, events),
     },
     { name: 'alerts.screening_hits', events: [ScreeningHitsRecorded], transactional: true, handle: (tx, events) => alerts.onScreeningHits(tx, events) },
+    { name: 'alerts.transfer_arrivals', events: [ArrivalCounted], transactional: true, handle: (tx, events) => alerts.onArrivalsCounted(tx, events) },
     {
       name: 'alerts.chain_broken',
       events: [LedgerChainBroken, AuditChainBroken],

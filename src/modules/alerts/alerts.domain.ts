@@ -18,6 +18,8 @@ export const ALERT_RULES = [
   'guards.below_threshold',
   'guards.custody_gap',
   'guards.no_show',
+  // A movement's count off differs from its count on (transfers, issue 18): critical, naming who is missing or extra.
+  'transfer.count_discrepancy',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -429,5 +431,30 @@ export function noShowAlert(n: { facilityId: string; facilityCode: string; at: s
     title: `${n.shiftIds.length} planned guard${n.shiftIds.length === 1 ? '' : 's'} did not check in at ${n.facilityCode} (${n.postCodes.slice(0, 8).join(', ')}${n.postCodes.length > 8 ? ', ...' : ''})`,
     details: { ...n },
     dedupeKey: `guards.no_show:${n.facilityId}:${n.at}`,
+  };
+}
+
+/** CountDiscrepancy: a movement arrived with persons missing or extra; the alert names them (critical). */
+export function countDiscrepancyAlert(a: {
+  movementId: string;
+  code: string;
+  toFacilityId: string;
+  countOn: number;
+  countOff: number;
+  missing: readonly string[];
+  extra: readonly string[];
+  names: Record<string, string>;
+}): AlertDraft | null {
+  if (a.missing.length + a.extra.length === 0) return null;
+  const named = (ids: readonly string[]) => ids.map((id) => ({ personId: id, name: a.names[id] ?? null }));
+  const list = (ids: readonly string[]) => ids.map((id) => a.names[id] ?? id).join(', ');
+  const parts = [a.missing.length ? `missing: ${list(a.missing)}` : '', a.extra.length ? `extra: ${list(a.extra)}` : ''].filter(Boolean);
+  return {
+    facilityId: a.toFacilityId,
+    rule: 'transfer.count_discrepancy',
+    severity: 'critical',
+    title: `CountDiscrepancy on ${a.code}: ${a.countOn} on, ${a.countOff} off (${parts.join('; ')})`.slice(0, 500),
+    details: { movementId: a.movementId, code: a.code, countOn: a.countOn, countOff: a.countOff, missing: named(a.missing), extra: named(a.extra) },
+    dedupeKey: `transfer.count_discrepancy:${a.movementId}`,
   };
 }

@@ -11,7 +11,9 @@ import { LedgerChainBroken, CustodyEventAppended } from '../custody';
 import { activeSchedules, repeatedlyAbsent, RollcallClosed, rollcallsOpenedBetween, slotsDue, slotVerdict } from '../rollcalls';
 import { CustodianChanged, GovernanceStateChanged, GuardsNoShow } from '../guards';
 import { ScreeningHitsRecorded } from '../screening';
+import { ArrivalCounted } from '../transfers';
 import {
+  countDiscrepancyAlert,
   capacityAlert,
   chainBrokenAlert,
   custodianAlert,
@@ -367,6 +369,14 @@ export class AlertsService {
       if (d && !(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     }
     if (drafts.length) await this.raiseIn(tx, systemActor('guard force rules'), drafts);
+  }
+
+  /** A movement's arrival count with persons missing or extra: the CountDiscrepancy alert (transfers). */
+  async onArrivalsCounted(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts = eventsOf(ArrivalCounted, events)
+      .map(({ payload }) => countDiscrepancyAlert(payload))
+      .filter((d): d is AlertDraft => d !== null);
+    if (drafts.length) await this.raiseIn(tx, systemActor('transfer arrival count'), drafts);
   }
 
   /** The alerts a roll call's close raised (the close's answer names them). */

@@ -34,6 +34,7 @@ const NAV: NavItem[] = [
   { to: '/watchlists', key: 'watchlists', needs: 'screening.read' },
   { to: '/audit', key: 'audit', needs: 'audit.read' },
   { to: '/users', key: 'users', needs: 'users.manage' },
+  { to: '/transfers', key: 'transfers:nav', needs: 'transfers.read' },
 ];
 
 const navKey = (key: string, part: 'label' | 'description') => (key.includes(':') ? `${key}.${part}` : `nav.${key}.${part}`);

@@ -140,7 +140,10 @@ export type Permission =
   | 'alerts.configure'
   | 'guards.read'
   | 'guards.manage'
-  | 'guards.attendance';
+  | 'guards.attendance'
+  | 'transfers.read'
+  | 'transfers.plan'
+  | 'transfers.run';
 
 export interface Me {
   userId: string;
