@@ -39,7 +39,7 @@ describe('scenario: determinism', () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(b).toBe(a);
     expect(c).not.toBe(a);
-  });
+  }, 240_000); // three replays of a day: about 15 s on a quiet machine, far more on a shared one
 });
 
 const heads = new Map<string, string>();
@@ -88,7 +88,7 @@ describe.each(await targets())('scenario on %s: the collapse of 20 January', (ta
     const mass = open.filter((a) => a.rule === 'rollcall.mass_absence' && a.facilityId === run.world.facilityIds.get('HOL'));
     expect(mass).toHaveLength(1);
     expect(mass[0]!.severity).toBe('critical');
-  });
+  }, 240_000); // the seed and replay to 20 January: about 10 s on a quiet machine
 
   it('records what the API shows: a walked-out person has ADMITTED then UNACCOUNTED at 16:00', async () => {
     const services = app.services;
