@@ -6,52 +6,16 @@
  * side by side with a link to its case in the duplicates queue. No console errors, no sideways scrolling, at 1024x768
  * and 390x844.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { apiAs, launchBrowser, login, newPage, shot, startServer, type E2eServer } from './harness';
+import { fakeCameraArgs, writeY4m } from './fake-camera';
 
 const FACE = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/faces/lfw-dev/images_deepfunneled/Alan_Greenspan/Alan_Greenspan_0001.jpg');
-
-/** A y4m video (YUV 4:2:0, BT.601) of a few identical frames of `image`, for `--use-file-for-fake-video-capture`. */
-async function writeY4m(image: string, file: string, side = 500, frames = 5): Promise<void> {
-  const { data } = await sharp(image).resize(side, side).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const y = Buffer.alloc(side * side);
-  const u = Buffer.alloc((side / 2) * (side / 2));
-  const v = Buffer.alloc(u.length);
-  for (let i = 0; i < side * side; i++) {
-    const [r, g, b] = [data[i * 3]!, data[i * 3 + 1]!, data[i * 3 + 2]!];
-    y[i] = Math.round(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255);
-  }
-  for (let cy = 0; cy < side / 2; cy++) {
-    for (let cx = 0; cx < side / 2; cx++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      for (const [dx, dy] of [
-        [0, 0],
-        [1, 0],
-        [0, 1],
-        [1, 1],
-      ] as const) {
-        const i = (cy * 2 + dy) * side + cx * 2 + dx;
-        r += data[i * 3]!;
-        g += data[i * 3 + 1]!;
-        b += data[i * 3 + 2]!;
-      }
-      [r, g, b] = [r / 4, g / 4, b / 4];
-      u[cy * (side / 2) + cx] = Math.round(128 + (-37.797 * r - 74.203 * g + 112 * b) / 255);
-      v[cy * (side / 2) + cx] = Math.round(128 + (112 * r - 93.786 * g - 18.214 * b) / 255);
-    }
-  }
-  const header = Buffer.from(`YUV4MPEG2 W${side} H${side} F25:1 Ip A1:1 C420jpeg\n`, 'ascii');
-  const frame = Buffer.concat([Buffer.from('FRAME\n', 'ascii'), y, u, v]);
-  writeFileSync(file, Buffer.concat([header, ...Array.from({ length: frames }, () => frame)]));
-}
 
 let server: E2eServer;
 let browser: Browser;
@@ -63,7 +27,7 @@ beforeAll(async () => {
   await writeY4m(FACE, video);
   server = await startServer();
   browser = await launchBrowser({
-    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+    args: fakeCameraArgs(video),
   });
 });
 

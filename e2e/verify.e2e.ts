@@ -5,14 +5,16 @@
  * "Verify identity" records the officer's decision; /identify lists candidates that open the record. Real LFW faces
  * (../shared/data/faces/lfw-dev) through the real face engine; no console errors at 1024x768 and 390x844.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { systemActor } from '../src/modules/access';
 import { FACE_DATA } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
 import { apiAs, launchBrowser, login, newPage, shot, startServer, type E2eServer } from './harness';
+import { fakeCameraArgs, writeY4m } from './fake-camera';
 
 const face = (person: string, n: number) => join(FACE_DATA, 'images_deepfunneled', person, `${person}_${String(n).padStart(4, '0')}.jpg`);
 
@@ -27,6 +29,7 @@ let server: E2eServer;
 let browser: Browser;
 let greenspan: string; // enrolled with Alan Greenspan's first photo
 let bolton: string; // enrolled with John Bolton's
+let cameraDir: string;
 
 beforeAll(async () => {
   if (!existsSync(face('Alan_Greenspan', 1))) throw new Error(`The LFW development set is missing under ${FACE_DATA}`);
@@ -35,12 +38,17 @@ beforeAll(async () => {
   const admin = systemActor('e2e enrolment');
   await server.services.biometrics.enrolFace(admin, greenspan, await readFile(face('Alan_Greenspan', 1)));
   await server.services.biometrics.enrolFace(admin, bolton, await readFile(face('John_Bolton', 3)));
-  browser = await launchBrowser();
+  // The tablet's camera plays another photo of Greenspan (the one a file upload sends below, too).
+  cameraDir = mkdtempSync(join(tmpdir(), 'custos-verify-'));
+  const video = join(cameraDir, 'greenspan.y4m');
+  await writeY4m(face('Alan_Greenspan', 5), video);
+  browser = await launchBrowser({ args: fakeCameraArgs(video) });
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  if (cameraDir) rmSync(cameraDir, { recursive: true, force: true });
 });
 
 async function openRollcall(page: Page): Promise<string> {
@@ -56,11 +64,32 @@ async function openRollcall(page: Page): Promise<string> {
 
 const row = (page: Page, personId: string) => page.locator(`[data-testid=rollcall-row][data-person-id="${personId}"]`);
 
-/** Opens the verify dialog of a row, uploads the photo and runs the 1:1 check; returns the result's verdict. */
-async function verifyRow(page: Page, personId: string, photo: string): Promise<string | null> {
+/** A face probe from an image file: the capture's source switched from the camera to a file, the photo uploaded. */
+async function uploadProbe(scope: Locator, testId: string, photo: string): Promise<void> {
+  await scope.getByTestId(`${testId}-source`).getByText('Image file', { exact: true }).click();
+  await scope.getByTestId(`${testId}-file`).waitFor();
+  await scope.locator('input[type=file]').setInputFiles(photo);
+}
+
+/** A face probe through the tablet's camera: the live guidance passes, a photo is taken, the engine accepts it. */
+async function cameraProbe(scope: Locator, testId: string): Promise<void> {
+  const capture = scope.getByTestId(`${testId}-camera`);
+  await capture.getByTestId(`${testId}-camera-video`).waitFor();
+  await capture.locator('[data-check=face][data-ok=true]').waitFor({ timeout: 60_000 });
+  await capture.getByTestId(`${testId}-camera-take`).click();
+  const verdict = capture.getByTestId(`${testId}-camera-verdict`);
+  await verdict.waitFor({ timeout: 60_000 });
+  await expect(verdict.getAttribute('data-ok')).resolves.toBe('true');
+  await capture.getByTestId(`${testId}-camera-accept`).click();
+  await scope.getByTestId(`${testId}-taken`).waitFor();
+}
+
+/** Opens the verify dialog of a row, captures the face (camera, or a photo file) and runs the 1:1 check; returns the verdict. */
+async function verifyRow(page: Page, personId: string, photo: string | 'camera'): Promise<string | null> {
   await row(page, personId).getByTestId('mark-verify').click();
   const dialog = page.getByRole('dialog');
-  await dialog.locator('input[type=file]').setInputFiles(photo);
+  if (photo === 'camera') await cameraProbe(dialog, 'row-probe');
+  else await uploadProbe(dialog, 'row-probe', photo);
   await dialog.getByTestId('row-verify-run').click();
   const result = dialog.getByTestId('verification-result');
   await result.waitFor({ timeout: 90_000 });
@@ -83,8 +112,8 @@ describe('biometric verification in the browser', () => {
     await row(page, bolton).getByTestId('row-photo').waitFor();
     await expect(row(page, server.world.testBlock[2]!).getByTestId('row-photo').count()).resolves.toBe(0);
 
-    // Greenspan's other photo: a match, marked present with its method and verification id
-    expect(await verifyRow(page, greenspan, face('Alan_Greenspan', 5))).toBe('match');
+    // Greenspan in front of the tablet's camera (his fifth photo): a match, marked present with its method and id
+    expect(await verifyRow(page, greenspan, 'camera')).toBe('match');
     await page.getByRole('dialog').getByTestId('verification-record-photo').waitFor();
     const ref = await page.getByRole('dialog').getByTestId('verification-id').textContent();
     expect(ref).toMatch(/^[0-9a-f-]{36}$/);
@@ -144,7 +173,7 @@ describe('biometric verification in the browser', () => {
 
     // 1:N: candidates with scores; one opens the record, read for the purpose chosen here
     await page.goto(`${server.url}/identify`);
-    await page.locator('input[type=file]').setInputFiles(face('Alan_Greenspan', 5));
+    await uploadProbe(page.locator('main'), 'identify-probe', face('Alan_Greenspan', 5));
     await page.getByTestId('identify-run').click();
     const candidate = page.locator(`[data-testid=identify-candidate][data-person-id="${greenspan}"]`);
     await candidate.waitFor({ timeout: 90_000 });
@@ -158,7 +187,7 @@ describe('biometric verification in the browser', () => {
     // 1:1 on the record: a mismatch confirmed by the officer needs a reason; the decision is recorded
     await page.getByTestId('person-verify').click();
     const dialog = page.getByRole('dialog');
-    await dialog.locator('input[type=file]').setInputFiles(face('John_Bolton', 4));
+    await uploadProbe(dialog, 'verify-probe', face('John_Bolton', 4));
     await dialog.getByTestId('verify-run').click();
     await dialog.locator('[data-testid=verification-result][data-result=no_match]').waitFor({ timeout: 90_000 });
     await expect(dialog.getByTestId('verify-confirm').isDisabled()).resolves.toBe(true);

@@ -1,15 +1,17 @@
 import { useEffect, useState } from 'react';
-import { FileInput, Group, NumberInput, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { Button, FileInput, Group, NumberInput, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Modality, Probe } from './verify.api';
+import { FaceCapture } from '../biometrics/FaceCapture';
 
 const FINGERS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 /** The API's limit on an image (IMAGE_MAX_BYTES): refused here first, with the reason. */
 const MAX_BYTES = 10 * 1024 * 1024;
 
 /**
- * The capture of a probe: a face photo or a fingerprint scan from a file (a scanner's PNG, TIFF or BMP; a photo from
- * the device), with the finger and the scan's resolution for a fingerprint. Hands the probe up once it is complete.
+ * The capture of a probe: a face from the device's camera (with FaceCapture's live guidance and the engine's verdict,
+ * the default where the browser has a camera API) or from an image file, or a fingerprint scan from a file (a
+ * scanner's PNG, TIFF or BMP), with the finger and the scan's resolution. Hands the probe up once it is complete.
  */
 export function ProbeCapture({
   onProbe,
@@ -23,12 +25,17 @@ export function ProbeCapture({
 }) {
   const { t } = useTranslation('verify');
   const [modality, setModality] = useState<Modality>('face');
+  const hasCamera = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
+  const [faceSource, setFaceSource] = useState<'camera' | 'file'>(hasCamera ? 'camera' : 'file');
   const [file, setFile] = useState<File | null>(null);
+  const [taken, setTaken] = useState<Blob | null>(null);
+  const fromCamera = modality === 'face' && faceSource === 'camera';
   const [finger, setFinger] = useState<string | null>(null);
   const [dpi, setDpi] = useState<number>(500);
   const tooBig = !!file && file.size > MAX_BYTES;
 
   useEffect(() => {
+    if (fromCamera) return onProbe(taken ? { modality: 'face', image: taken } : null);
     if (!file || tooBig) return onProbe(null);
     onProbe({
       modality,
@@ -36,7 +43,7 @@ export function ProbeCapture({
       fingerPosition: modality === 'fingerprint' && finger ? Number(finger) : undefined,
       dpi: modality === 'fingerprint' ? dpi : undefined,
     });
-  }, [modality, file, finger, dpi, tooBig, onProbe]);
+  }, [modality, file, finger, dpi, tooBig, onProbe, fromCamera, taken]);
 
   return (
     <Stack gap="xs">
@@ -49,18 +56,45 @@ export function ProbeCapture({
         ]}
         data-testid={`${testId}-modality`}
       />
-      <FileInput
-        label={modality === 'face' ? t('capture.facePhoto') : t('capture.fingerprintScan')}
-        description={modality === 'face' ? t('capture.faceHint') : t('capture.fingerprintHint')}
-        placeholder={t('capture.choose')}
-        accept={modality === 'face' ? 'image/jpeg,image/png,image/webp' : 'image/png,image/tiff,image/bmp,image/jpeg,.tif,.tiff,.bmp'}
-        value={file}
-        onChange={setFile}
-        clearable
-        size="md"
-        error={tooBig ? t('capture.tooBig') : undefined}
-        data-testid={`${testId}-file`}
-      />
+      {modality === 'face' && hasCamera && (
+        <SegmentedControl
+          value={faceSource}
+          onChange={(v) => setFaceSource(v as 'camera' | 'file')}
+          aria-label={t('capture.source')}
+          data={[
+            { value: 'camera', label: t('capture.camera') },
+            { value: 'file', label: t('capture.file') },
+          ]}
+          data-testid={`${testId}-source`}
+        />
+      )}
+      {fromCamera ? (
+        taken ? (
+          <Group justify="space-between">
+            <Text size="sm" data-testid={`${testId}-taken`}>
+              {t('capture.taken', { size: Math.round(taken.size / 1024) })}
+            </Text>
+            <Button variant="subtle" size="xs" onClick={() => setTaken(null)} data-testid={`${testId}-retake`}>
+              {t('capture.retake')}
+            </Button>
+          </Group>
+        ) : (
+          <FaceCapture purpose="probe" acceptLabel={t('capture.usePhoto')} onAccept={(image) => setTaken(image)} testId={`${testId}-camera`} />
+        )
+      ) : (
+        <FileInput
+          label={modality === 'face' ? t('capture.facePhoto') : t('capture.fingerprintScan')}
+          description={modality === 'face' ? t('capture.faceHint') : t('capture.fingerprintHint')}
+          placeholder={t('capture.choose')}
+          accept={modality === 'face' ? 'image/jpeg,image/png,image/webp' : 'image/png,image/tiff,image/bmp,image/jpeg,.tif,.tiff,.bmp'}
+          value={file}
+          onChange={setFile}
+          clearable
+          size="md"
+          error={tooBig ? t('capture.tooBig') : undefined}
+          data-testid={`${testId}-file`}
+        />
+      )}
       {modality === 'fingerprint' && (
         <Group grow align="flex-start">
           <Select
