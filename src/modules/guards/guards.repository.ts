@@ -350,11 +350,16 @@ export async function ratioStates(db: Db, facilityId: string): Promise<Map<strin
   return new Map(rows.map((r) => [r.sector, r]));
 }
 
-export async function upsertRatioState(tx: Db, row: RatioStateRow): Promise<void> {
+/** The states of one recomputation (every sector of a facility) in one statement. */
+export async function upsertRatioStates(tx: Db, rows: RatioStateRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await tx
     .insert(guardRatioState)
-    .values(row)
-    .onConflictDoUpdate({ target: [guardRatioState.facilityId, guardRatioState.sector], set: { state: row.state, since: row.since, figures: row.figures } });
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [guardRatioState.facilityId, guardRatioState.sector],
+      set: { state: sql`excluded.state`, since: sql`excluded.since`, figures: sql`excluded.figures` },
+    });
 }
 
 export async function insertHistory(tx: Db, rows: HistoryRow[]): Promise<void> {

@@ -99,7 +99,7 @@ import {
   unitCodes,
   unitOfFacility,
   updateStaff,
-  upsertRatioState,
+  upsertRatioStates,
   upsertThreshold,
   type AttendanceRow,
   type CustodianRow,
@@ -604,12 +604,13 @@ export class GuardsService {
     const figures = await this.figures(tx, facilityId);
     const previous = await ratioStates(tx, facilityId);
     const history = [];
+    const states: Parameters<typeof upsertRatioStates>[1] = [];
     for (const g of figures) {
       const before = previous.get(g.sector);
       const noGuard = g.reasons.includes('no_guard_on_duty');
       const noGuardBefore = ((before?.figures as { reasons?: string[] } | undefined)?.reasons ?? []).includes('no_guard_on_duty');
       const changed = !before || before.state !== g.state || noGuard !== noGuardBefore;
-      await upsertRatioState(tx, { facilityId, sector: g.sector, state: g.state, since: changed ? at : before.since, figures: g });
+      states.push({ facilityId, sector: g.sector, state: g.state, since: changed ? at : before.since, figures: g });
       history.push({
         // not from the injected ids: the reaction to placements runs whenever the outbox delivers, and must not shift a
         // deterministic id source (the scenario's) between the ledger's appends
@@ -649,6 +650,7 @@ export class GuardsService {
         );
       }
     }
+    await upsertRatioStates(tx, states);
     await insertHistory(tx, history);
     return figures;
   }
