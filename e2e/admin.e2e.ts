@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiAs, launchBrowser, login, newPage, settled, shot, startServer, type E2eServer } from './harness';
+import { apiAs, launchBrowser, login, newPage, settled, shot, startServer, type E2eServer, chooseLanguage } from './harness';
 
 // The administration screens (issue 16 item 6): users, watchlist imports with their versions and changes, a
 // facility's alert thresholds, the audit browser with "who read this record"; menus per role; both screen sizes.
@@ -242,9 +242,7 @@ describe('administration screens', () => {
     const { context, page, errors } = await newPage(browser, { width: 390, height: 844 });
     await login(page, server.url, 'admin');
     await page.goto(`${server.url}/users`);
-    await page.getByTestId('language').first().click();
-    await page.getByRole('option', { name: 'العربية' }).click();
-    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await chooseLanguage(page, 'ar');
     for (const [path, title] of [
       ['/users', 'المستخدمون'],
       ['/watchlists', 'قوائم المراقبة'],
@@ -257,9 +255,7 @@ describe('administration screens', () => {
       await shot(page, `admin-ar${path.replace('/', '-')}-390`);
     }
     // back to English for whoever signs in as admin next
-    await page.getByTestId('language').first().click();
-    await page.getByRole('option', { name: 'English' }).click();
-    await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+    await chooseLanguage(page, 'en');
     expect(errors).toEqual([]);
     await context.close();
   });
