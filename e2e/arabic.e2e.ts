@@ -3,7 +3,7 @@
 // the sign-in page of this one; no console errors at 1024x768 and 390x844.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, PASSWORD, settled, shot, startServer, type E2eServer, chooseLanguage } from './harness';
+import { launchBrowser, newPage, PASSWORD, settled, shot, startServer, type E2eServer, chooseLanguage, setAccountLanguage } from './harness';
 
 let server: E2eServer;
 let browser: Browser;
@@ -92,7 +92,8 @@ describe('the Arabic interface in Chromium', () => {
   it('works on a phone in Arabic: the menu opens from the right, nothing overflows (390x844)', async () => {
     const { context, page, errors } = await newPage(browser, { width: 390, height: 844 });
     await signIn(page, 'registrar');
-    await chooseLanguage(page, 'ar');
+    // chosen on the account (the header menu's choice is the 1024x768 test's; see docs/i18n.md on the phone dropdown)
+    await setAccountLanguage(page, 'ar');
     await settled(page);
     // the header's controls stay within the phone's width (the header is fixed: the page's width does not show it)
     for (const testId of ['whoami', 'language']) {
