@@ -125,11 +125,15 @@ export async function shot(page: Page, name: string, fullPage = false): Promise<
 /** "2,000" -> 2000 */
 export const parseNum = (s: string | null): number => Number((s ?? '').replace(/[^\d-]/g, ''));
 
+/** The app's own credentials: the cookie (sent by page.request), or the bearer token it keeps when the cookie cannot be kept. */
+async function appCredentials(page: Page): Promise<Record<string, string>> {
+  const token = await page.evaluate(() => sessionStorage.getItem('custos.bearer'));
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 /** The API as the browser's signed-in user sees it (same cookie). */
 export async function apiAs<T>(page: Page, path: string): Promise<T> {
-  // The app's own credentials: the cookie, or the bearer token it keeps when the cookie cannot be kept.
-  const token = await page.evaluate(() => sessionStorage.getItem('custos.bearer'));
-  const res = await page.request.get(`${new URL(page.url()).origin}/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await page.request.get(`${new URL(page.url()).origin}/api/v1${path}`, { headers: await appCredentials(page) });
   if (!res.ok()) throw new Error(`${path}: ${res.status()}`);
   return (await res.json()) as T;
 }
@@ -149,9 +153,8 @@ export async function chooseLanguage(page: Page, language: 'ar' | 'en'): Promise
 
 /** Keeps a language on the signed-in user's account through the API, then reloads: the app applies it at start. */
 export async function setAccountLanguage(page: Page, language: 'ar' | 'en'): Promise<void> {
-  const token = await page.evaluate(() => sessionStorage.getItem('custos.bearer'));
   const res = await page.request.patch(`${new URL(page.url()).origin}/api/v1/auth/me/preferences`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    headers: await appCredentials(page),
     data: { locale: language },
   });
   if (!res.ok()) throw new Error(`preferences: ${res.status()}`);
