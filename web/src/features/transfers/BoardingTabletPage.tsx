@@ -70,6 +70,7 @@ export default function BoardingTabletPage({ id }: { id: string }) {
   const boarded = m.byStatus.boarded ?? 0;
   const supervisor = SUPERVISORS.includes(session.role);
   const matched = verification?.result === 'match';
+  const canVerify = session.can('biometrics.read');
   return (
     <Stack gap="md" maw={960}>
       <PageHeader
@@ -124,23 +125,31 @@ export default function BoardingTabletPage({ id }: { id: string }) {
                 />
               </Stack>
             </Group>
-            <ProbeCapture onProbe={onProbe} testId="board-probe" />
-            <Group>
-              <Button size="md" onClick={() => verify.mutate()} disabled={!probe} loading={verify.isPending} data-testid="board-verify">
-                {t('board.verify')}
-              </Button>
-              <Button
-                size="md"
-                color="teal"
-                onClick={() => board.mutate('verified')}
-                disabled={!matched}
-                loading={board.isPending && board.variables === 'verified'}
-                data-testid="board-go"
-              >
-                {t('board.board')}
-              </Button>
-            </Group>
-            <ApiErrorAlert error={verify.error} title={t('board.verifyFailed')} testId="board-verify-error" />
+            {canVerify ? (
+              <>
+                <ProbeCapture onProbe={onProbe} testId="board-probe" />
+                <Group>
+                  <Button size="md" onClick={() => verify.mutate()} disabled={!probe} loading={verify.isPending} data-testid="board-verify">
+                    {t('board.verify')}
+                  </Button>
+                  <Button
+                    size="md"
+                    color="teal"
+                    onClick={() => board.mutate('verified')}
+                    disabled={!matched}
+                    loading={board.isPending && board.variables === 'verified'}
+                    data-testid="board-go"
+                  >
+                    {t('board.board')}
+                  </Button>
+                </Group>
+                <ApiErrorAlert error={verify.error} title={t('board.verifyFailed')} testId="board-verify-error" />
+              </>
+            ) : (
+              <Note color="gray" data-testid="board-no-biometrics">
+                {t('board.noBiometrics')}
+              </Note>
+            )}
             {verification && <VerificationResult v={verification} photo={photo} />}
             {!matched && (
               <Stack gap="xs">
