@@ -30,7 +30,7 @@ for (const target of await targets()) {
       for (const pageSize of [1, 2, 7]) expect((await app.services.audit.verify(adminActor, { pageSize })).ok).toBe(true);
     });
 
-    it('reading a facility\'s event feed and the screening queue is audited with the purpose and the persons shown', async () => {
+    it("reading a facility's event feed and the screening queue is audited with the purpose and the persons shown", async () => {
       const db = app.services.database.db;
       const [facility] = await queryRows<{ id: string }>(db, sql`select id from facilities where code = 'HOL'`);
       const commander = await app.tokenFor('commander');

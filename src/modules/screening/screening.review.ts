@@ -74,7 +74,12 @@ export class ScreeningReview {
       this.audit.record(tx, actor, {
         action: 'screening.queue_read',
         subjectType: 'person',
-        details: { filter: { status: filter.status ?? null, personId: filter.personId ?? null }, offset: filter.offset, total, personIds: [...new Set(rows.map((r) => r.person_id))] },
+        details: {
+          filter: { status: filter.status ?? null, personId: filter.personId ?? null },
+          offset: filter.offset,
+          total,
+          personIds: [...new Set(rows.map((r) => r.person_id))],
+        },
       }),
     );
     return { total, rows: rows.map((r) => this.hitView(r)) };
