@@ -213,9 +213,9 @@ export default function BoardingTabletPage({ id }: { id: string }) {
               <Table.Tr key={x.personId}>
                 <Table.Td dir="auto">{x.name ?? x.personId}</Table.Td>
                 <Table.Td>
-                  <Badge variant="light" color={x.status === 'boarded' ? 'teal' : x.status === 'cancelled' ? 'gray' : 'blue'}>
+                  <Text size="xs" fw={700} c={x.status === 'boarded' ? 'teal' : x.status === 'cancelled' ? 'dimmed' : 'blue'} style={{ whiteSpace: 'nowrap' }}>
                     {t(`move.${x.status}`, { defaultValue: x.status })}
-                  </Badge>
+                  </Text>
                 </Table.Td>
                 <Table.Td>
                   <Text size="xs">
