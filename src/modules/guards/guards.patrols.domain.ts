@@ -68,13 +68,7 @@ export interface PatrolGap {
  * `previousIsRound` false), `starts` the round starts after it. Every pair of consecutive starts further apart than the
  * interval is a gap (ended by the later start), and so is the time from the last start to `now`.
  */
-export function patrolGaps(
-  previous: Date,
-  previousIsRound: boolean,
-  starts: readonly Date[],
-  now: Date,
-  intervalMinutes: number,
-): PatrolGap[] {
+export function patrolGaps(previous: Date, previousIsRound: boolean, starts: readonly Date[], now: Date, intervalMinutes: number): PatrolGap[] {
   const out: PatrolGap[] = [];
   let prev = previous;
   let prevIsRound = previousIsRound;
@@ -93,13 +87,7 @@ export function patrolGaps(
  * A route's state for the status screen: inactive; overdue while its next round is late (a gap is open); missed
  * when its last finished round left checkpoints unscanned; else ok.
  */
-export function routeState(r: {
-  active: boolean;
-  now: Date;
-  nextDueAt: Date;
-  openRound: boolean;
-  lastFinished: { status: RunStatus } | null;
-}): RouteState {
+export function routeState(r: { active: boolean; now: Date; nextDueAt: Date; openRound: boolean; lastFinished: { status: RunStatus } | null }): RouteState {
   if (!r.active) return 'inactive';
   if (!r.openRound && r.now > r.nextDueAt) return 'overdue';
   if (r.lastFinished?.status === 'incomplete') return 'missed';
