@@ -98,10 +98,26 @@ for (const target of await targets()) {
         [officer, good, 403, 'access.forbidden'],
         [registrar, good, 403, 'access.forbidden'],
         [commander, { ...good, checkpoints: [good.checkpoints[0], good.checkpoints[0]] }, 400, 'guards.patrol_tag_repeated'],
-        [commander, { ...good, checkpoints: [{ tagId: 'QR-OTHER-1', name: 'Same tag, another camp' }, { tagId: 'QR N 1', name: 'space' }] }, 400, 'request.invalid'],
+        [
+          commander,
+          {
+            ...good,
+            checkpoints: [
+              { tagId: 'QR-OTHER-1', name: 'Same tag, another camp' },
+              { tagId: 'QR N 1', name: 'space' },
+            ],
+          },
+          400,
+          'request.invalid',
+        ],
         [commander, { ...good, checkpoints: [] }, 400, 'request.invalid'],
         [commander, { ...good, roundIntervalMinutes: 0 }, 400, 'request.invalid'],
-        [commander, { ...good, checkpoints: [{ tagId: 'QR-X', name: 'x', unitId: '01900000-0000-7000-8000-000000000000' }] }, 400, 'guards.unit_outside_facility'],
+        [
+          commander,
+          { ...good, checkpoints: [{ tagId: 'QR-X', name: 'x', unitId: '01900000-0000-7000-8000-000000000000' }] },
+          400,
+          'guards.unit_outside_facility',
+        ],
         [commander, { ...good, facilityId: '01900000-0000-7000-8000-000000000000' }, 404, 'facilities.not_found'],
       ];
       for (const [token, body, status, code] of cases) {
@@ -176,7 +192,11 @@ for (const target of await targets()) {
       clock().set(at('06:55'));
       const status = (await req('GET', `/guards/facilities/${facilityId}/patrols?limit=2`, officer)).json();
       expect(status.routes.map((r: { code: string; state: string }) => `${r.code}:${r.state}`)).toEqual(['N:ok', 'S:ok']);
-      expect(status.routes[0]).toMatchObject({ nextDueAt: '2026-01-12T07:00:00.000Z', gapSince: null, last24h: { rounds: 2, completed: 2, missedCheckpoints: 0 } });
+      expect(status.routes[0]).toMatchObject({
+        nextDueAt: '2026-01-12T07:00:00.000Z',
+        gapSince: null,
+        last24h: { rounds: 2, completed: 2, missedCheckpoints: 0 },
+      });
       expect(status.scans.total).toBe(7);
       expect(status.scans.items).toHaveLength(2);
       expect(status.scans.items[0]).toMatchObject({ routeCode: 'N', tagId: 'QR-N-3', badge: 'P-1', inOrder: true });
@@ -246,13 +266,17 @@ for (const target of await targets()) {
       expect((await tickAt('08:30')).patrolGaps).toBe(1);
       expect(await tickAt('08:31')).toMatchObject({ patrolRoundsLapsed: 0, patrolGaps: 0 });
       const raised = await patrolAlerts();
-      expect(raised.map((a) => `${a.rule}:${a.severity}`)).toEqual(['guards.patrol_gap:warning', 'guards.patrol_gap:warning', 'guards.patrol_missed_checkpoint:warning']);
+      expect(raised.map((a) => `${a.rule}:${a.severity}`)).toEqual([
+        'guards.patrol_gap:warning',
+        'guards.patrol_gap:warning',
+        'guards.patrol_missed_checkpoint:warning',
+      ]);
       expect(raised[0]!.title).toBe('Patrol gap on N at PHOL: no round since 06:58 UTC, due by 07:58 UTC (a round every 60 min)');
       expect(raised[1]!.title).toBe('Patrol gap on S at PHOL: no round since 05:20 UTC, due by 08:20 UTC (a round every 180 min)');
-      const [{ misses, gaps }] = await queryRows<{ misses: number; gaps: number }>(
+      const [{ misses, gaps }] = (await queryRows<{ misses: number; gaps: number }>(
         app.services.database.db,
         sql`select (select count(*)::int from guard_patrol_misses) as misses, (select count(*)::int from guard_patrol_gaps where ended_at is null) as gaps`,
-      );
+      )) as [{ misses: number; gaps: number }];
       expect({ misses, gaps }).toEqual({ misses: 2, gaps: 2 });
 
       clock().set(at('08:30'));
@@ -265,13 +289,17 @@ for (const target of await targets()) {
       expect(status.routes.find((r: { code: string }) => r.code === 'S')).toMatchObject({ state: 'overdue' });
 
       // a guard on duty walks the route again: the gap ends
-      await app.services.guards.checkIn(adminActor, { badge: 'P-2', postId: (await app.services.guards.posts(adminActor, facilityId))[0]!.id, method: 'badge' });
+      await app.services.guards.checkIn(adminActor, {
+        badge: 'P-2',
+        postId: (await app.services.guards.posts(adminActor, facilityId))[0]!.id,
+        method: 'badge',
+      });
       const again = await req('POST', '/guards/patrol-rounds', officer, { routeId: routes.N, badge: 'P-2' });
       expect(again.statusCode, again.body).toBe(201);
-      const [{ open }] = await queryRows<{ open: number }>(
+      const [{ open }] = (await queryRows<{ open: number }>(
         app.services.database.db,
         sql`select count(*)::int as open from guard_patrol_gaps g join guard_patrol_routes r on r.id = g.route_id where r.code = 'N' and g.ended_at is null`,
-      );
+      )) as [{ open: number }];
       expect(open).toBe(0);
     });
   });

@@ -7,6 +7,7 @@ import { rollCallPort, type RollCallOutcome, type RollCallPort } from './scenari
 import type { SeededWorld } from './scenario.seed';
 import { leafUnits } from './scenario.world';
 import { guardForceSteps } from './scenario.guards';
+import { patrolSteps } from './scenario.patrols';
 
 /**
  * The January 2026 timeline, replayed through the services on a fake clock:
@@ -129,6 +130,7 @@ export class TimelineReplay {
     }
     for (const list of this.airliftQueue.values()) this.random.shuffle(list);
     for (const step of guardForceSteps(services, world, this.actor, opts.seed ?? world.plan.seed, (at, text) => this.log(at, text))) this.at(step.at, step.run);
+    for (const step of patrolSteps(services, world, this.actor, opts.seed ?? world.plan.seed, (at, text) => this.log(at, text))) this.at(step.at, step.run);
   }
 
   private placeIn(k: number, facility: string): void {
