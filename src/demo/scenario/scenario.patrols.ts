@@ -51,7 +51,7 @@ function planRoute(random: Random, route: number, from: number, until: number): 
     }
     // the round under way at the withdrawal stops there
     out.push({ route, startedAt: t, scans: scans.filter((s) => t + s < until) });
-    t += Math.round(BASE_GAP * (1 + 0.042 * days) + random.int(-6, 6)) * MINUTE;
+    t += Math.round(BASE_GAP * (1 + 0.035 * days) + random.int(-6, 6)) * MINUTE;
   }
   return out;
 }
