@@ -7,7 +7,7 @@ import { dateTime } from '../../lib/format';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
 import { useGuardOverview } from './guards.api';
-import { usePatrolStatus, type Round, type Scan } from './patrols.api';
+import { usePatrolStatus, worstFirst, type Round, type Scan } from './patrols.api';
 
 type Method = 'qr' | 'nfc' | 'typed';
 
@@ -21,7 +21,8 @@ export default function PatrolScanPage() {
   const overview = useGuardOverview();
   const [facilityId, setFacilityId] = useState<string | null>(null);
   useEffect(() => {
-    if (!facilityId && overview.data?.[0]) setFacilityId(overview.data[0].facilityId);
+    // the facility in the worst state first, as on the staffing board
+    if (!facilityId && overview.data?.length) setFacilityId(worstFirst(overview.data)[0]!.facilityId);
   }, [overview.data, facilityId]);
   const status = usePatrolStatus(facilityId, 1);
   const [routeId, setRouteId] = useState<string | null>(null);

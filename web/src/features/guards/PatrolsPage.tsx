@@ -6,7 +6,7 @@ import { useSession } from '../../lib/session';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
 import { useGuardOverview } from './guards.api';
-import { ROUTE_STATE_COLOR, usePatrolStatus, type PatrolRoute } from './patrols.api';
+import { ROUTE_STATE_COLOR, usePatrolStatus, worstFirst, type PatrolRoute } from './patrols.api';
 
 /** Patrol status per facility: each route's last round, next due time, overdue or missed; the recent scans and misses. */
 export default function PatrolsPage() {
@@ -15,7 +15,8 @@ export default function PatrolsPage() {
   const overview = useGuardOverview();
   const [facilityId, setFacilityId] = useState<string | null>(null);
   useEffect(() => {
-    if (!facilityId && overview.data?.[0]) setFacilityId(overview.data[0].facilityId);
+    // the facility in the worst state first, as on the staffing board
+    if (!facilityId && overview.data?.length) setFacilityId(worstFirst(overview.data)[0]!.facilityId);
   }, [overview.data, facilityId]);
   const status = usePatrolStatus(facilityId);
   const s = status.data;

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../lib/api';
+import type { Overview } from './guards.api';
 import type { PatrolStatusResponse, RoundResponse, ScanResponse } from '../../../../src/modules/guards/guards.patrols.dto';
 
 export type PatrolStatus = z.input<typeof PatrolStatusResponse>;
@@ -19,3 +20,7 @@ export function usePatrolStatus(facilityId: string | null, limit = 50) {
     refetchInterval: 15_000,
   });
 }
+
+const RANK: Record<string, number> = { critical: 2, degraded: 1, ok: 0 };
+/** Facilities ordered worst governance state first (the patrol screens open on the facility most in need, as the board does). */
+export const worstFirst = (list: Overview): Overview => [...list].sort((a, b) => (RANK[b.state] ?? 0) - (RANK[a.state] ?? 0));
