@@ -71,4 +71,57 @@ describe('the guard force in Chromium', () => {
     expect(errors.filter((e) => !e.includes('status of 409'))).toEqual([]);
     await context.close();
   });
+
+  it('shows the al-Hol patrols overdue since the withdrawal, and records a scan on the phone page', async () => {
+    const { context, page, errors } = await newPage(browser, { width: 1024, height: 768 });
+    await login(page, server.url, 'commander', server.password);
+    await page.goto(`${server.url}/guards`);
+    await page.getByTestId('patrols-link').click();
+    await page.getByTestId('patrol-routes').waitFor();
+    await settled(page);
+    // no round since the SDF left at 07:00: both fence routes overdue, the gap named
+    const routes = page.getByTestId('patrol-route');
+    await expect.poll(() => routes.count()).toBe(2);
+    await expect(routes.first().getAttribute('data-state')).resolves.toBe('overdue');
+    await expect(routes.first().textContent()).resolves.toContain('No round since it was due at');
+    await expect(page.getByTestId('patrol-scans').locator('tbody tr').count()).resolves.toBeGreaterThan(10);
+    await shot(page, '62-guards-patrols-1024', true);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // the phone of a patrolling guard: one of the force checks in at the control room, starts a round, scans
+    const phone = await newPage(browser, { width: 390, height: 844 });
+    const p = phone.page;
+    await login(p, server.url, 'officer', server.password);
+    const staff = await apiAs<{ items: { badge: string; onDuty: unknown }[] }>(p, '/guards/staff?status=active&limit=1000');
+    const badge = staff.items.filter((s) => s.badge.startsWith('HOL-SDF') && !s.onDuty).at(-1)!.badge;
+    const hol = (await apiAs<{ facilityId: string; code: string }[]>(p, '/guards/overview')).find((f) => f.code === 'HOL')!.facilityId;
+    const cr = (await apiAs<{ id: string; code: string }[]>(p, `/guards/facilities/${hol}/posts`)).find((x) => x.code === 'CR')!.id;
+    const bearer = await p.evaluate(() => sessionStorage.getItem('custos.bearer'));
+    const checkIn = await p.request.post(`${server.url}/api/v1/guards/attendance/check-in`, {
+      headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+      data: { badge, postId: cr, method: 'supervisor' },
+    });
+    expect(checkIn.status()).toBe(201);
+    await p.goto(`${server.url}/guards/patrols/scan`);
+    await p.getByTestId('patrol-route-select').click();
+    await p.getByRole('option', { name: /^PER-N/ }).click();
+    await p.getByTestId('patrol-badge').fill(badge);
+    await p.getByRole('button', { name: 'Start the round' }).click();
+    await expect(p.getByTestId('patrol-progress').textContent()).resolves.toBe('0 of 5 checkpoints scanned');
+    // a keyboard-wedge reader types the tag and Enter
+    await p.getByTestId('patrol-tag').fill('HOL-PN-01');
+    await p.getByTestId('patrol-tag').press('Enter');
+    await expect(p.getByTestId('patrol-scan-done').textContent()).resolves.toContain('Checkpoint 1, Perimeter, northern fence, checkpoint 1: scanned at');
+    await expect(p.getByTestId('patrol-progress').textContent()).resolves.toBe('1 of 5 checkpoints scanned');
+    // the other fence's tag is refused, naming its route; nothing recorded
+    await p.getByTestId('patrol-tag').fill('HOL-PS-01');
+    await p.getByTestId('patrol-tag').press('Enter');
+    await expect(p.getByTestId('patrol-error').textContent()).resolves.toContain('is on route PER-S');
+    await expect(p.getByTestId('patrol-progress').textContent()).resolves.toBe('1 of 5 checkpoints scanned');
+    await shot(p, '63-guards-patrol-scan-390');
+    // the browser logs the refused scan's answer (409, shown on the page); nothing else
+    expect(phone.errors.filter((e) => !e.includes('status of 409'))).toEqual([]);
+    await phone.context.close();
+  });
 });

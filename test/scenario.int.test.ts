@@ -115,6 +115,14 @@ describe.each(await targets())('scenario on %s: the collapse of 20 January', (ta
       expect(first - leave, rule).toBeLessThan(5 * 60_000);
     }
     expect(all.find((a) => a.rule === 'guards.no_guard_on_duty' && a.raisedAt.getTime() >= leave)!.severity).toBe('critical');
+    // the patrols stop with the withdrawal: a patrol gap (warning) within the route's 75-minute limit, hours before the count
+    const gap = Math.min(...at('guards.patrol_gap').filter((t) => t >= leave));
+    expect(gap - leave).toBeLessThan(80 * 60_000);
+    expect(gap).toBeLessThan(Date.parse(COLLAPSE.firstCount));
+    // and while the force thinned, rounds were cut short or came late now and then, not every hour
+    const before = [...at('guards.patrol_gap'), ...at('guards.patrol_missed_checkpoint')].filter((t) => t < leave);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.length).toBeLessThan(40);
   });
 });
 

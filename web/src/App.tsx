@@ -28,6 +28,8 @@ const DuplicateCasePage = lazy(() => import('./routes/DuplicateCasePage'));
 const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
 const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
 const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
+const PatrolsPage = lazy(() => import('./features/guards/PatrolsPage'));
+const PatrolScanPage = lazy(() => import('./features/guards/PatrolScanPage'));
 const UsersPage = lazy(() => import('./routes/UsersPage'));
 const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
@@ -63,6 +65,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
   { pattern: '/guards', needs: ['guards.read'], render: () => <GuardsPage /> },
   { pattern: '/guards/gate', needs: ['guards.read', 'guards.attendance'], render: () => <GateCheckInPage /> },
+  { pattern: '/guards/patrols', needs: ['guards.read'], render: () => <PatrolsPage /> },
+  { pattern: '/guards/patrols/scan', needs: ['guards.read', 'guards.attendance'], render: () => <PatrolScanPage /> },
   { pattern: '/facilities/:id/settings', needs: ['facilities.read'], render: (p) => <FacilitySettingsPage id={p.id!} /> },
   { pattern: '/users', needs: ['users.manage'], render: () => <UsersPage /> },
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },

@@ -8,6 +8,7 @@ import type { SeededWorld } from './scenario.seed';
 import { leafUnits } from './scenario.world';
 import { guardForceSteps } from './scenario.guards';
 import { AirliftOperation } from './scenario.airlift';
+import { patrolSteps } from './scenario.patrols';
 
 /**
  * The January 2026 timeline, replayed through the services on a fake clock:
@@ -146,6 +147,7 @@ export class TimelineReplay {
       },
     });
     for (const step of guardForceSteps(services, world, this.actor, opts.seed ?? world.plan.seed, (at, text) => this.log(at, text))) this.at(step.at, step.run);
+    for (const step of patrolSteps(services, world, this.actor, opts.seed ?? world.plan.seed, (at, text) => this.log(at, text))) this.at(step.at, step.run);
   }
 
   private placeIn(k: number, facility: string): void {

@@ -18,6 +18,9 @@ export const ALERT_RULES = [
   'guards.below_threshold',
   'guards.custody_gap',
   'guards.no_show',
+  // A patrol round that lapsed with checkpoints unscanned, and a route without a round past its limit (warnings).
+  'guards.patrol_missed_checkpoint',
+  'guards.patrol_gap',
   // A movement's count off differs from its count on (transfers, issue 18): critical, naming who is missing or extra.
   'transfer.count_discrepancy',
 ] as const;

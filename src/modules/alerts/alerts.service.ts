@@ -9,7 +9,8 @@ import { canSeeFacility, hasPermission, isFacilityScoped, isNationalityScoped, r
 import { AuditChainBroken, type AuditService } from '../audit';
 import { LedgerChainBroken, CustodyEventAppended } from '../custody';
 import { activeSchedules, repeatedlyAbsent, RollcallClosed, rollcallsOpenedBetween, slotsDue, slotVerdict } from '../rollcalls';
-import { CustodianChanged, GovernanceStateChanged, GuardsNoShow } from '../guards';
+import { CustodianChanged, GovernanceStateChanged, GuardsNoShow, PatrolCheckpointsMissed, PatrolGapOpened } from '../guards';
+import { patrolGapAlert, patrolMissedAlert } from './alerts.patrols';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
 import {
@@ -354,7 +355,7 @@ export class AlertsService {
     if (drafts.length) await this.raiseIn(tx, systemActor('chain verification'), drafts);
   }
 
-  /** The guard force: nobody on duty, the ratio below threshold, a custody gap, planned guards who did not come. */
+  /** The guard force: nobody on duty, the ratio below threshold, a custody gap, planned guards who did not come, patrols late. */
   async onGuardsChanged(tx: Db, events: readonly DomainEvent[]): Promise<void> {
     const drafts: AlertDraft[] = [];
     for (const e of events) {
@@ -365,7 +366,11 @@ export class AlertsService {
             ? custodianAlert(e.payload as never)
             : e.type === GuardsNoShow.type
               ? noShowAlert(e.payload as never)
-              : null;
+              : e.type === PatrolCheckpointsMissed.type
+                ? patrolMissedAlert(e.payload as never)
+                : e.type === PatrolGapOpened.type
+                  ? patrolGapAlert(e.payload as never)
+                  : null;
       if (d && !(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     }
     if (drafts.length) await this.raiseIn(tx, systemActor('guard force rules'), drafts);

@@ -38,11 +38,13 @@ import {
   WithdrawBody,
 } from './guards.dto';
 import { z } from 'zod';
+import { patrolRoutes } from './guards.patrols.routes';
 
 export const guardsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['guards'];
   const g = services.guards;
+  patrolRoutes(app, services);
 
   r.post(
     '/guards/staff',

@@ -48,6 +48,7 @@ import type {
 } from './guards.dto';
 import { CustodianChanged, GovernanceStateChanged, GuardAttendanceRecorded, GuardsNoShow } from './guards.events';
 import { requireAttendance, requireGuardsManage, requireGuardsRead } from './guards.policy';
+import { PatrolsService } from './guards.patrols.service';
 import {
   badgeTaken,
   closeAttendance,
@@ -181,11 +182,16 @@ const custodianView = (r: CustodianRow): CustodianView => ({
 export interface GuardsTickReport {
   at: Date;
   noShows: number;
+  /** Patrol rounds that lapsed with checkpoints missed, and patrol gaps found. */
+  patrolRoundsLapsed: number;
+  patrolGaps: number;
 }
 
 export class GuardsService {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<GuardsTickReport> | undefined;
+  /** Patrol routes, rounds and scans (guards.patrols.service.ts); its timers run in this scheduler's tick. */
+  readonly patrols: PatrolsService;
 
   constructor(
     private readonly db: Db,
@@ -194,7 +200,9 @@ export class GuardsService {
     private readonly audit: AuditService,
     private readonly outbox: Outbox,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.patrols = new PatrolsService(db, clock, ids, audit, outbox, logger);
+  }
 
   private async requireFacility(db: Db, facilityId: string): Promise<string> {
     const code = await facilityCode(db, facilityId);
@@ -1021,7 +1029,7 @@ export class GuardsService {
 
   // --- the scheduler ----------------------------------------------------------------------------------------------
 
-  /** One pass of the time-driven rules at `now`: planned shifts without a check-in past the grace period. */
+  /** One pass of the time-driven rules at `now`: planned shifts without a check-in past the grace period; patrols late. */
   async tick(now: Date = this.clock.now()): Promise<GuardsTickReport> {
     while (this.ticking) await this.ticking.catch(() => undefined);
     this.ticking = this.runTick(now);
@@ -1066,7 +1074,8 @@ export class GuardsService {
         return marked.length;
       });
     }
-    return { at: now, noShows };
+    const patrols = await this.patrols.tick(now);
+    return { at: now, noShows, patrolRoundsLapsed: patrols.lapsed, patrolGaps: patrols.gaps };
   }
 
   start(opts: { intervalMs?: number } = {}): void {

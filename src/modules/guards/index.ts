@@ -10,6 +10,10 @@ export {
   type GuardsTickReport,
 } from './guards.service';
 export { guardsConsumers } from './guards.consumers';
+export { PatrolsService, type RecordedRound, type PatrolTickReport, type RouteView, type RoundView, type PatrolStatusView } from './guards.patrols.service';
+export { PatrolCheckpointsMissed, PatrolGapOpened } from './guards.patrols.events';
+export { decideScan, patrolGaps, roundDueAt, nextRoundDue, SCAN_METHODS } from './guards.patrols.domain';
+export type { CreateRouteInput } from './guards.patrols.dto';
 export { GuardAttendanceRecorded, GovernanceStateChanged, CustodianChanged, GuardsNoShow } from './guards.events';
 export {
   ORGANISATIONS,

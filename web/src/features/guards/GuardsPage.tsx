@@ -33,11 +33,16 @@ export default function GuardsPage() {
         title={t('title')}
         description={t('description')}
         actions={
-          session.can('guards.attendance') ? (
-            <Button component="a" href="/guards/gate" variant="light">
-              {t('gate.open')}
+          <Group gap="xs">
+            <Button component="a" href="/guards/patrols" variant="default" data-testid="patrols-link">
+              {t('patrols:title')}
             </Button>
-          ) : undefined
+            {session.can('guards.attendance') && (
+              <Button component="a" href="/guards/gate" variant="light">
+                {t('gate.open')}
+              </Button>
+            )}
+          </Group>
         }
       />
       <ErrorNote error={overview.error} what={t('overview.what')} />
