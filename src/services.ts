@@ -15,6 +15,7 @@ import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
 import { TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
+import { IncidentsService, SensorsService } from './modules/sensors';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -52,6 +53,10 @@ export interface Services {
   transfers: TransfersService;
   /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
   guards: GuardsService;
+  /** Perimeter sensors: registry, ingest (MQTT consumer started by `serve`, the webhook), health, correlation. */
+  sensors: SensorsService;
+  /** Incidents' life, the emergency headcount, staff incident reports. */
+  incidents: IncidentsService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -133,6 +138,14 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     opts.dataDir,
   );
 
+  const sensors = new SensorsService(db, clock, ids, audit, outbox, logger);
+  const incidents = new IncidentsService(db, clock, ids, audit, outbox, {
+    openRollcall: async (actor, input) => {
+      const r = await rollcalls.open(actor, input);
+      return { id: r.id, unitIds: r.unitIds };
+    },
+  });
+
   const settle = async () => {
     await dispatcher.idle();
     await screening.idle();
@@ -140,6 +153,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   const close = async () => {
     await alerts.stop();
     await guards.stop();
+    await sensors.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
     screening.stopComingOfAgeScreening();
@@ -168,6 +182,8 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     biometrics,
     transfers,
     guards,
+    sensors,
+    incidents,
     settle,
     close,
   };
