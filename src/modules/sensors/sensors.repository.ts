@@ -128,7 +128,7 @@ export async function markHeard(
   await tx.execute(sql`
     update ${sensors} s set
       last_heard_at = ${at}::timestamptz,
-      silent_after = ${at}::timestamptz + s.heartbeat_seconds * ${missed} * interval '1 second',
+      silent_after = ${at}::timestamptz + s.heartbeat_seconds * ${missed}::float8 * interval '1 second',
       state_since = case when s.state = 'online' then s.state_since else ${at}::timestamptz end,
       state = 'online',
       last_event_at = case when v.ev_at is not null and (s.last_event_at is null or v.ev_at >= s.last_event_at) then v.ev_at else s.last_event_at end,
@@ -190,7 +190,7 @@ export async function deadLetters(db: Db, f: { limit: number; offset: number }) 
 
 /** Serialises the correlation of one sector (two ingest processes must not open two incidents for one breach). */
 export async function lockSectors(tx: Db, keys: readonly string[]): Promise<void> {
-  for (const k of [...keys].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sensors:${k}`}))`);
+  for (const k of [...keys].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sensors:${k.replace("\u0000", "/")}`}))`);
 }
 
 /** The live incident (newest) of each sector asked for. */
