@@ -259,6 +259,8 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       'POST /api/v1/rollcalls': { facilityId: facility },
       'POST /api/v1/guards/staff': { badge: `MX-${suffix}-${rng.uuid().slice(0, 8)}`, fullName: 'Matrix Guard', organisation: 'sdf', facilityId: facility },
       'POST /api/v1/guards/posts': { facilityId: facility, code: `MX-${suffix}-${rng.uuid().slice(0, 8)}`, name: 'Matrix gate', kind: 'gate', minStaff: 1 },
+      'POST /api/v1/staff-reports': { facilityId: facility, type: 'riot', severity: 'high', summary: 'Matrix check', unitIds: [unit] },
+      'POST /api/v1/sensors': { facilityId: facility, code: `MX-${suffix}`, name: 'Matrix fence', kind: 'fence_vibration', sector: 'north', x: 10, y: 10 },
       'POST /api/v1/rollcalls/{id}/marks': { marks: [{ personId: person, result: 'present' }] },
       'POST /api/v1/rollcalls/{id}/cancel': { reason: 'matrix check' },
       'POST /api/v1/alerts/{id}/acknowledge': {},
