@@ -134,7 +134,12 @@ for (const target of await targets()) {
         method: 'POST',
         url: '/api/v1/sensors/webhook',
         headers: auth(officer),
-        payload: { messages: [{ site, sensor: 'W-G1', payload: { id: 'wh-1', type: 'close' } }, { site, sensor: 'W-G1', channel: 'heartbeat', payload: {} }] },
+        payload: {
+          messages: [
+            { site, sensor: 'W-G1', payload: { id: 'wh-1', type: 'close' } },
+            { site, sensor: 'W-G1', channel: 'heartbeat', payload: {} },
+          ],
+        },
       });
       expect(ok.statusCode).toBe(200);
       expect(ok.json()).toMatchObject({ received: 2, accepted: 1, heartbeats: 1, deadLettered: 0 });
@@ -151,7 +156,12 @@ for (const target of await targets()) {
     it('walks the incident through its life and opens the emergency headcount of its units', async () => {
       const [incident] = await incidentsOf('north');
       (app.clock as FakeClock).advance(45_000);
-      const ack = await app.http.inject({ method: 'POST', url: `/api/v1/incidents/${incident!.id}/status`, headers: auth(officer), payload: { to: 'acknowledged' } });
+      const ack = await app.http.inject({
+        method: 'POST',
+        url: `/api/v1/incidents/${incident!.id}/status`,
+        headers: auth(officer),
+        payload: { to: 'acknowledged' },
+      });
       expect(ack.statusCode).toBe(200);
       expect(ack.json()).toMatchObject({ status: 'acknowledged', secondsToAcknowledge: 45 });
       const head = await app.http.inject({ method: 'POST', url: `/api/v1/incidents/${incident!.id}/headcount`, headers: auth(officer) });
@@ -163,7 +173,12 @@ for (const target of await targets()) {
       expect(again.statusCode).toBe(409);
       const back = await app.http.inject({ method: 'POST', url: `/api/v1/incidents/${incident!.id}/status`, headers: auth(officer), payload: { to: 'open' } });
       expect(back.statusCode).toBe(400);
-      const noNote = await app.http.inject({ method: 'POST', url: `/api/v1/incidents/${incident!.id}/status`, headers: auth(officer), payload: { to: 'closed' } });
+      const noNote = await app.http.inject({
+        method: 'POST',
+        url: `/api/v1/incidents/${incident!.id}/status`,
+        headers: auth(officer),
+        payload: { to: 'closed' },
+      });
       expect(noNote.statusCode).toBe(400);
       expect(noNote.json().error.code).toBe('incidents.note_required');
       await app.http.inject({
@@ -189,7 +204,14 @@ for (const target of await targets()) {
         method: 'POST',
         url: '/api/v1/staff-reports',
         headers: auth(officer),
-        payload: { facilityId, type: 'intimidation', severity: 'high', summary: 'Hisbah members threatened a family in block B1', personIds: [held[0]], unitIds: [unitIds[0]] },
+        payload: {
+          facilityId,
+          type: 'intimidation',
+          severity: 'high',
+          summary: 'Hisbah members threatened a family in block B1',
+          personIds: [held[0]],
+          unitIds: [unitIds[0]],
+        },
       });
       expect(filed.statusCode).toBe(201);
       const stray = await app.http.inject({
@@ -234,4 +256,3 @@ for (const target of await targets()) {
     });
   });
 }
-

@@ -33,6 +33,7 @@ const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
 const FacilitySettingsPage = lazy(() => import('./routes/FacilitySettingsPage'));
 const TransfersPage = lazy(() => import('./features/transfers/TransfersPage'));
+const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
 
 interface RouteDef {
   pattern: string;
@@ -65,6 +66,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },
   { pattern: '/audit', needs: ['audit.read'], render: () => <AuditPage /> },
   { pattern: '/transfers', needs: ['transfers.read'], render: () => <TransfersPage /> },
+  { pattern: '/operations', needs: ['sensors.read'], render: () => <OperationsPage /> },
 ];
 
 /** The first screen a role lands on. */

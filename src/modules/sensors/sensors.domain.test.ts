@@ -26,7 +26,12 @@ describe('sensor events', () => {
 
 describe('correlation of a sector', () => {
   it('opens ONE incident for a breach, and later alarms join it', () => {
-    const out = correlateSector({ incident: null, pending: [] }, [alarm('a', 0, 1), alarm('b', 20, 1), alarm('c', 30, 3, 'cut'), alarm('d', 40, 1)], DEFAULT_CORRELATION, ids);
+    const out = correlateSector(
+      { incident: null, pending: [] },
+      [alarm('a', 0, 1), alarm('b', 20, 1), alarm('c', 30, 3, 'cut'), alarm('d', 40, 1)],
+      DEFAULT_CORRELATION,
+      ids,
+    );
     expect(out.opened).toHaveLength(1);
     expect(out.opened[0]!.alarms.map((a) => a.eventId)).toEqual(['a', 'b', 'c', 'd']);
     expect(out.joined).toEqual([]);

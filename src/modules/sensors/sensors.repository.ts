@@ -190,7 +190,7 @@ export async function deadLetters(db: Db, f: { limit: number; offset: number }) 
 
 /** Serialises the correlation of one sector (two ingest processes must not open two incidents for one breach). */
 export async function lockSectors(tx: Db, keys: readonly string[]): Promise<void> {
-  for (const k of [...keys].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sensors:${k.replace("\u0000", "/")}`}))`);
+  for (const k of [...keys].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sensors:${k.replace('\u0000', '/')}`}))`);
 }
 
 /** The live incident (newest) of each sector asked for. */

@@ -35,6 +35,7 @@ const NAV: NavItem[] = [
   { to: '/audit', key: 'audit', needs: 'audit.read' },
   { to: '/users', key: 'users', needs: 'users.manage' },
   { to: '/transfers', key: 'transfers:nav', needs: 'transfers.read' },
+  { to: '/operations', key: 'sensors:nav', needs: 'sensors.read' },
 ];
 
 const navKey = (key: string, part: 'label' | 'description') => (key.includes(':') ? `${key}.${part}` : `nav.${key}.${part}`);
