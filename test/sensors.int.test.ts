@@ -25,7 +25,7 @@ for (const target of await targets()) {
     const held: string[] = [];
     let published = 0;
 
-    const send = async (sensor: string, channel: 'event' | 'heartbeat', payload: unknown, topicSite = site) => {
+    const send = async (sensor: string, channel: 'event' | 'heartbeat' | 'status', payload: unknown, topicSite = site) => {
       const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
       await pub.publishAsync(`${prefix}/${topicSite}/sensors/${sensor}/${channel}`, body, { qos: 1 });
       published += 1;
