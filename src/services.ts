@@ -16,6 +16,7 @@ import { BiometricsService, type BiometricsOptions } from './modules/biometrics'
 import { TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
 import { IncidentsService, SensorsService } from './modules/sensors';
+import { ReviewsService } from './modules/reviews';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -57,6 +58,8 @@ export interface Services {
   sensors: SensorsService;
   /** Incidents' life, the emergency headcount, staff incident reports. */
   incidents: IncidentsService;
+  /** Signed custody statements, the ledger export for monitors, inclusion proofs (issue 21). */
+  reviews: ReviewsService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -145,6 +148,25 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
       return { id: r.id, unitIds: r.unitIds };
     },
   });
+  const reviews = new ReviewsService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    {
+      ledger: {
+        chainHeads: (tx) => custody.chainHeads(tx),
+        chainPage: (tx, site, after, upTo, limit) => custody.chainPage(tx, site, after, upTo, limit),
+        eventById: (tx, id) => custody.eventById(tx, id),
+      },
+      auditHead: (tx) => audit.head(tx),
+      personInScope: async (tx, actor, personId) => (await registry.inScopeAmong(tx, actor, [personId])).has(personId),
+    },
+    siteId,
+    logger,
+    opts.dataDir,
+  );
 
   const settle = async () => {
     await dispatcher.idle();
@@ -154,6 +176,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     await alerts.stop();
     await guards.stop();
     await sensors.stop();
+    reviews.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
     screening.stopComingOfAgeScreening();
@@ -184,6 +207,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     guards,
     sensors,
     incidents,
+    reviews,
     settle,
     close,
   };
