@@ -22,7 +22,17 @@ for (let s = 0; s < SECTORS; s++) {
   for (let i = 0; i < PER_SECTOR; i++) {
     const kind = i === 0 ? 'camera_line' : 'fence_vibration';
     const code = `S${s}-${i}`;
-    await services.sensors.create(actor, { facilityId: facility.id, code, name: code, kind, sector: `s${s}`, unitIds: [], x: s * 40, y: i * 40, heartbeatSeconds: 60 });
+    await services.sensors.create(actor, {
+      facilityId: facility.id,
+      code,
+      name: code,
+      kind,
+      sector: `s${s}`,
+      unitIds: [],
+      x: s * 40,
+      y: i * 40,
+      heartbeatSeconds: 60,
+    });
     codes.push({ code, sector: s, kind });
   }
 }
