@@ -13,6 +13,7 @@ import { createServices, type ServiceOptions, type Services } from './services';
 import { apiRoutes } from './routes';
 import { systemActor } from './modules/access';
 import { EnvironmentError } from './platform/errors';
+import { MqttIngest } from './modules/sensors';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -109,6 +110,17 @@ export async function serve(services: Services, opts: { port: number; host: stri
   // The alert scheduler (missed roll calls, escalation, capacity).
   await services.alerts.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 15_000 });
   services.guards.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 30_000 });
+  // Sensor health (missed heartbeats make dead zones) and, when a broker is configured, the MQTT ingest.
+  services.sensors.start({ intervalMs: Number(process.env.CUSTOS_SENSOR_TICK_MS) || 15_000 });
+  let mqttIngest: MqttIngest | null = null;
+  if (process.env.CUSTOS_MQTT_URL) {
+    mqttIngest = new MqttIngest(services.sensors, services.logger, { url: process.env.CUSTOS_MQTT_URL, prefix: process.env.CUSTOS_MQTT_PREFIX || 'custos' });
+    // a broker that does not answer does not stop the server: the webhook still takes alarms; logged, retried on restart
+    await mqttIngest.start().catch((err) => {
+      services.logger.error({ err }, `MQTT broker ${process.env.CUSTOS_MQTT_URL} did not answer: sensor ingest over MQTT is off`);
+      mqttIngest = null;
+    });
+  }
   // A signed custody statement at least daily (checked hourly; the first at start when none is a day old).
   services.reviews.start({ intervalMs: Number(process.env.CUSTOS_STATEMENT_CHECK_MS) || 3_600_000 });
   // Both hash chains walked in full now and every 10 minutes: the monitor view's tail checks rest on these walks.
@@ -142,6 +154,7 @@ export async function serve(services: Services, opts: { port: number; host: stri
       await saveScenarioNow(services.database.db, services.clock.now()).catch(() => undefined);
     }
     await app.close();
+    await mqttIngest?.stop();
     await services.close();
     process.exit(0);
   };

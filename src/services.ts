@@ -15,6 +15,7 @@ import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
 import { TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
+import { IncidentsService, SensorsService } from './modules/sensors';
 import { ReviewsService } from './modules/reviews';
 
 export interface ServiceOptions {
@@ -53,6 +54,10 @@ export interface Services {
   transfers: TransfersService;
   /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
   guards: GuardsService;
+  /** Perimeter sensors: registry, ingest (MQTT consumer started by `serve`, the webhook), health, correlation. */
+  sensors: SensorsService;
+  /** Incidents' life, the emergency headcount, staff incident reports. */
+  incidents: IncidentsService;
   /** Signed custody statements, the ledger export for monitors, inclusion proofs (issue 21). */
   reviews: ReviewsService;
   /**
@@ -136,6 +141,13 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     opts.dataDir,
   );
 
+  const sensors = new SensorsService(db, clock, ids, audit, outbox, logger);
+  const incidents = new IncidentsService(db, clock, ids, audit, outbox, {
+    openRollcall: async (actor, input) => {
+      const r = await rollcalls.open(actor, input);
+      return { id: r.id, unitIds: r.unitIds };
+    },
+  });
   const reviews = new ReviewsService(
     db,
     clock,
@@ -164,6 +176,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   const close = async () => {
     await alerts.stop();
     await guards.stop();
+    await sensors.stop();
     reviews.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
@@ -193,6 +206,8 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     biometrics,
     transfers,
     guards,
+    sensors,
+    incidents,
     reviews,
     settle,
     close,

@@ -35,6 +35,12 @@ const TRANSFERS_RUN = 'admin commander officer';
 const GUARDS_READ = 'admin commander officer';
 const GUARDS_MANAGE = 'admin commander';
 const GUARDS_ATTENDANCE = 'admin commander officer';
+// perimeter sensors, incidents and staff reports (issue 20)
+const SENSORS_READ = 'admin commander officer investigator monitor';
+const SENSORS_MANAGE = 'admin commander';
+const SENSORS_INGEST = 'admin commander officer';
+const INCIDENTS_MANAGE = 'admin commander officer';
+const STAFF_REPORTS_FILE = 'admin commander officer registrar';
 
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
@@ -172,6 +178,20 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/transfers/movements/{id}/receipt': TRANSFERS_RUN,
   'POST /api/v1/transfers/movements/{id}/resolve': TRANSFERS_RUN,
   'GET /api/v1/transfers/movements/{id}/handover': TRANSFERS_READ,
+  'POST /api/v1/sensors': SENSORS_MANAGE,
+  'GET /api/v1/sensors': SENSORS_READ,
+  'POST /api/v1/sensors/webhook': SENSORS_INGEST,
+  'GET /api/v1/sensors/dead-letters': SENSORS_MANAGE,
+  'GET /api/v1/sensors/facilities/{id}/operations': SENSORS_READ,
+  'GET /api/v1/incidents': SENSORS_READ,
+  'GET /api/v1/incidents/{id}': SENSORS_READ,
+  'POST /api/v1/incidents/{id}/status': INCIDENTS_MANAGE,
+  'POST /api/v1/incidents/{id}/actions': INCIDENTS_MANAGE,
+  'POST /api/v1/incidents/{id}/evidence': INCIDENTS_MANAGE,
+  'POST /api/v1/incidents/{id}/headcount': INCIDENTS_MANAGE,
+  'POST /api/v1/staff-reports': STAFF_REPORTS_FILE,
+  'GET /api/v1/staff-reports': SENSORS_READ,
+  'PATCH /api/v1/staff-reports/{id}': INCIDENTS_MANAGE,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];
@@ -258,6 +278,8 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
         name: 'Matrix round',
         checkpoints: [{ tagId: `MX-${suffix}-${rng.uuid().slice(0, 8)}`, name: 'Matrix checkpoint' }],
       },
+      'POST /api/v1/staff-reports': { facilityId: facility, type: 'riot', severity: 'high', summary: 'Matrix check', unitIds: [unit] },
+      'POST /api/v1/sensors': { facilityId: facility, code: `MX-${suffix}`, name: 'Matrix fence', kind: 'fence_vibration', sector: 'north', x: 10, y: 10 },
       'POST /api/v1/rollcalls/{id}/marks': { marks: [{ personId: person, result: 'present' }] },
       'POST /api/v1/rollcalls/{id}/cancel': { reason: 'matrix check' },
       'POST /api/v1/alerts/{id}/acknowledge': {},

@@ -38,6 +38,7 @@ const TransfersPage = lazy(() => import('./features/transfers/TransfersPage'));
 const OperationPlannerPage = lazy(() => import('./features/transfers/OperationPlannerPage'));
 const OperationDashboardPage = lazy(() => import('./features/transfers/OperationDashboardPage'));
 const BoardingTabletPage = lazy(() => import('./features/transfers/BoardingTabletPage'));
+const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
 
 interface RouteDef {
   pattern: string;
@@ -75,6 +76,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/transfers/plan', needs: ['transfers.read'], render: () => <OperationPlannerPage /> },
   { pattern: '/transfers/dashboard', needs: ['transfers.read'], render: () => <OperationDashboardPage /> },
   { pattern: '/transfers/board/:id', needs: ['transfers.read', 'transfers.run'], render: (p) => <BoardingTabletPage id={p.id!} /> },
+  { pattern: '/operations', needs: ['sensors.read'], render: () => <OperationsPage /> },
 ];
 
 /** The first screen a role lands on. */

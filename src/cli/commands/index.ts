@@ -13,6 +13,7 @@ import { register as watchlistImport } from './watchlist-import';
 import { register as screen } from './screen';
 import { register as outbox } from './outbox';
 import { register as transfer } from './transfer';
+import { register as sensors } from './sensors';
 
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
@@ -32,4 +33,5 @@ export const commandRegistrars: CommandRegistrar[] = [
   screen,
   outbox,
   transfer,
+  sensors,
 ];

@@ -35,6 +35,13 @@ export const PERMISSIONS = {
   'guards.read': ['admin', 'commander', 'officer'],
   'guards.manage': ['admin', 'commander'],
   'guards.attendance': ['admin', 'commander', 'officer'],
+  // Perimeter sensors, incidents and staff reports (issue 20): the operations room reads; commanders place sensors;
+  // device accounts (scoped officers) post alarms; the watch handles incidents; any staff on the ground files reports.
+  'sensors.read': ['admin', 'commander', 'officer', 'investigator', 'monitor'],
+  'sensors.manage': ['admin', 'commander'],
+  'sensors.ingest': ['admin', 'commander', 'officer'],
+  'incidents.manage': ['admin', 'commander', 'officer'],
+  'staff_reports.file': ['admin', 'commander', 'officer', 'registrar'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

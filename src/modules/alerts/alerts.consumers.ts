@@ -5,6 +5,7 @@ import { CustodianChanged, GovernanceStateChanged, GuardsNoShow, PatrolCheckpoin
 import { RollcallClosed } from '../rollcalls';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
+import { IncidentOpened, SensorsWentDark } from '../sensors';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -35,6 +36,12 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       events: [GovernanceStateChanged, CustodianChanged, GuardsNoShow, PatrolCheckpointsMissed, PatrolGapOpened],
       transactional: true,
       handle: (tx, events) => alerts.onGuardsChanged(tx, events),
+    },
+    {
+      name: 'alerts.sensors',
+      events: [IncidentOpened, SensorsWentDark],
+      transactional: true,
+      handle: (tx, events) => alerts.onSensorFacts(tx, events),
     },
   ];
 }

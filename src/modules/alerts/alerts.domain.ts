@@ -23,6 +23,9 @@ export const ALERT_RULES = [
   'guards.patrol_gap',
   // A movement's count off differs from its count on (transfers, issue 18): critical, naming who is missing or extra.
   'transfer.count_discrepancy',
+  // Perimeter sensors (issue 20): a sector's alarms opened an incident; sensors of a sector went silent (a dead zone).
+  'sensors.incident',
+  'sensors.dead_zone',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

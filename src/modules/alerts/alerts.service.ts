@@ -13,6 +13,8 @@ import { CustodianChanged, GovernanceStateChanged, GuardsNoShow, PatrolCheckpoin
 import { patrolGapAlert, patrolMissedAlert } from './alerts.patrols';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
+import { IncidentOpened, SensorsWentDark } from '../sensors';
+import { deadZoneAlert, incidentAlert } from './alerts.sensors';
 import {
   countDiscrepancyAlert,
   capacityAlert,
@@ -374,6 +376,16 @@ export class AlertsService {
       if (d && !(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     }
     if (drafts.length) await this.raiseIn(tx, systemActor('guard force rules'), drafts);
+  }
+
+  /** A sector's alarms opened an incident, or a sector's sensors went silent: alerts on the stream (issue 20). */
+  async onSensorFacts(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts: AlertDraft[] = [];
+    for (const e of events) {
+      const d = e.type === IncidentOpened.type ? incidentAlert(e.payload as never) : e.type === SensorsWentDark.type ? deadZoneAlert(e.payload as never) : null;
+      if (d && !(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
+    }
+    if (drafts.length) await this.raiseIn(tx, systemActor('sensor rules'), drafts);
   }
 
   /** A movement's arrival count with persons missing or extra: the CountDiscrepancy alert (transfers). */

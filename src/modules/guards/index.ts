@@ -29,3 +29,5 @@ export {
   type RatioFigures,
 } from './guards.domain';
 export type { CreateStaffInput, CreatePostInput, CreateShiftInput, CheckInInput, CheckOutInput } from './guards.dto';
+/** Read models: tables other modules may read (the sensors' incidents: the posts near an alarm and who is on them). */
+export { guardPosts, guardAttendance } from './guards.schema';

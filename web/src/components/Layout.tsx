@@ -37,6 +37,7 @@ const NAV: NavItem[] = [
   { to: '/transfers', key: 'transfers:nav', needs: 'transfers.read' },
   { to: '/transfers/dashboard', key: 'transfersplan:nav.dashboard', needs: 'transfers.read' },
   { to: '/transfers/plan', key: 'transfersplan:nav.plan', needs: 'transfers.plan' },
+  { to: '/operations', key: 'sensors:nav', needs: 'sensors.read' },
 ];
 
 const navKey = (key: string, part: 'label' | 'description') => (key.includes(':') ? `${key}.${part}` : `nav.${key}.${part}`);

@@ -143,7 +143,12 @@ export type Permission =
   | 'guards.attendance'
   | 'transfers.read'
   | 'transfers.plan'
-  | 'transfers.run';
+  | 'transfers.run'
+  | 'sensors.read'
+  | 'sensors.manage'
+  | 'sensors.ingest'
+  | 'incidents.manage'
+  | 'staff_reports.file';
 
 export interface Me {
   userId: string;

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { systemActor } from '../src/modules/access';
+import { launchBrowser, login, newPage, settled, shot, startServer, type E2eServer } from './harness';
+
+let server: E2eServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const hol = server.world.facilities.HOL;
+  const block = server.world.units['P1-B1']!;
+  for (const [code, kind, x] of [
+    ['N-F1', 'fence_vibration', 150],
+    ['N-F2', 'fence_vibration', 450],
+    ['N-C1', 'camera_line', 750],
+  ] as const) {
+    await server.services.sensors.create(systemActor('e2e'), {
+      facilityId: hol,
+      code,
+      name: code,
+      kind,
+      sector: 'north',
+      unitIds: [block],
+      x,
+      y: 60,
+      heartbeatSeconds: 300,
+    });
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the operations room in Chromium', () => {
+  it('shows a breach as one incident as it happens, and the officer acknowledges it there', async () => {
+    const { context, page, errors } = await newPage(browser, { width: 1024, height: 768 });
+    await login(page, server.url, 'officer');
+    await page.goto(`${server.url}/operations`);
+    await page.getByTestId('ops-sectors').waitFor();
+    await settled(page);
+    await expect(page.getByText('No live incident.').isVisible()).resolves.toBe(true);
+
+    // the fence is cut while the screen is open (the same batch the MQTT consumer stores)
+    const msg = (sensor: string, id: string, type: string) => ({
+      source: 'webhook' as const,
+      topic: null,
+      address: { site: 'HOL', sensor, channel: 'event' as const },
+      payload: { id, type, value: { intensity: 0.9 } },
+    });
+    const receipt = await server.services.sensors.ingest([
+      msg('N-F1', 'e2e-1', 'vibration'),
+      msg('N-F2', 'e2e-2', 'cut'),
+      msg('N-C1', 'e2e-3', 'line_crossing'),
+    ]);
+    expect(receipt.incidentsOpened).toHaveLength(1);
+    const card = page.getByTestId(`incident-${receipt.incidentsOpened[0]}`);
+    await card.waitFor({ timeout: 15_000 });
+    await expect(card.getAttribute('data-status')).resolves.toBe('open');
+    await expect(page.getByTestId('sensor-N-F2').getAttribute('data-state')).resolves.toBe('alarm');
+    await card.getByTestId('incident-next').click();
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 10_000 }).toBe('acknowledged');
+    await shot(page, '70-operations-room-1024', true);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, '71-operations-room-390', true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
