@@ -1,7 +1,7 @@
 import type { Consumer } from '../../platform/outbox';
 import { AuditChainBroken } from '../audit';
 import { CustodyEventAppended, LedgerChainBroken } from '../custody';
-import { CustodianChanged, GovernanceStateChanged, GuardsNoShow } from '../guards';
+import { CustodianChanged, GovernanceStateChanged, GuardsNoShow, GuardsThinning, NextShiftShort, PostsUncovered } from '../guards';
 import { RollcallClosed } from '../rollcalls';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
@@ -32,7 +32,7 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
     },
     {
       name: 'alerts.guards',
-      events: [GovernanceStateChanged, CustodianChanged, GuardsNoShow],
+      events: [GovernanceStateChanged, CustodianChanged, GuardsNoShow, NextShiftShort, GuardsThinning, PostsUncovered],
       transactional: true,
       handle: (tx, events) => alerts.onGuardsChanged(tx, events),
     },

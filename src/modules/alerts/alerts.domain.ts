@@ -18,6 +18,11 @@ export const ALERT_RULES = [
   'guards.below_threshold',
   'guards.custody_gap',
   'guards.no_show',
+  // The guard force's scheduler (issue 17): a coming shift's roster below threshold hours ahead, a force thinning over
+  // days, required posts below their minimum staffing past the grace period (alerts.guards.ts).
+  'guards.next_shift_short',
+  'guards.thinning',
+  'guards.post_uncovered',
   // A movement's count off differs from its count on (transfers, issue 18): critical, naming who is missing or extra.
   'transfer.count_discrepancy',
 ] as const;

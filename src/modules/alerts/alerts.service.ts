@@ -10,6 +10,7 @@ import { AuditChainBroken, type AuditService } from '../audit';
 import { LedgerChainBroken, CustodyEventAppended } from '../custody';
 import { activeSchedules, repeatedlyAbsent, RollcallClosed, rollcallsOpenedBetween, slotsDue, slotVerdict } from '../rollcalls';
 import { CustodianChanged, GovernanceStateChanged, GuardsNoShow } from '../guards';
+import { guardsWatchAlert } from './alerts.guards';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
 import {
@@ -365,7 +366,7 @@ export class AlertsService {
             ? custodianAlert(e.payload as never)
             : e.type === GuardsNoShow.type
               ? noShowAlert(e.payload as never)
-              : null;
+              : guardsWatchAlert(e);
       if (d && !(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     }
     if (drafts.length) await this.raiseIn(tx, systemActor('guard force rules'), drafts);

@@ -10,6 +10,7 @@ import type { AuditService } from '../audit';
 import { CustodyEventAppended } from '../custody';
 import { canonicalJson } from '../../platform/canonical-json';
 import { verifyStatementSignature } from './guards.signatures';
+import { GuardsWatch, type WatchReport } from './guards.watch';
 import {
   DEFAULT_THRESHOLD,
   HANDOVER_SIDES,
@@ -178,7 +179,7 @@ const custodianView = (r: CustodianRow): CustodianView => ({
   endReason: r.endReason,
 });
 
-export interface GuardsTickReport {
+export interface GuardsTickReport extends WatchReport {
   at: Date;
   noShows: number;
 }
@@ -186,6 +187,8 @@ export interface GuardsTickReport {
 export class GuardsService {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<GuardsTickReport> | undefined;
+  /** The time-driven rules beyond no-shows: coming shifts short, uncovered posts, thinning (guards.watch.ts). */
+  private readonly watch: GuardsWatch;
 
   constructor(
     private readonly db: Db,
@@ -194,7 +197,9 @@ export class GuardsService {
     private readonly audit: AuditService,
     private readonly outbox: Outbox,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.watch = new GuardsWatch(db, outbox, (d, id) => this.thresholdFor(d, id), onRollCount);
+  }
 
   private async requireFacility(db: Db, facilityId: string): Promise<string> {
     const code = await facilityCode(db, facilityId);
@@ -1066,7 +1071,7 @@ export class GuardsService {
         return marked.length;
       });
     }
-    return { at: now, noShows };
+    return { at: now, noShows, ...(await this.watch.run(now)) };
   }
 
   start(opts: { intervalMs?: number } = {}): void {

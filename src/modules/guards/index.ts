@@ -11,6 +11,7 @@ export {
 } from './guards.service';
 export { guardsConsumers } from './guards.consumers';
 export { GuardAttendanceRecorded, GovernanceStateChanged, CustodianChanged, GuardsNoShow } from './guards.events';
+export { NextShiftShort, GuardsThinning, PostsUncovered } from './guards.watch.events';
 export {
   ORGANISATIONS,
   STAFF_STATUSES,
