@@ -161,6 +161,36 @@ for (const target of await targets()) {
       expect(await alerts(thin.facilityId, 'guards.thinning')).toHaveLength(1);
     });
 
+    it('draws the ratio heatmap by facility and sector from the ratio history, with the same figures', async () => {
+      const token = await app.tokenFor('commander');
+      const get = async (url: string) => {
+        const res = await app.http.inject({ method: 'GET', url: `/api/v1${url}`, headers: auth(token) });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json();
+      };
+      const map = await get('/guards/ratio-heatmap?range=day&to=2026-02-01T23:00:00Z');
+      expect(map).toMatchObject({ from: '2026-02-01T00:00:00.000Z', to: '2026-02-02T00:00:00.000Z', bucketMinutes: 60 });
+      expect(map.columns).toHaveLength(24);
+      const rows = map.rows.filter((r: { facilityId: string }) => r.facilityId === hol.facilityId);
+      expect(rows.map((r: { label: string }) => r.label)).toEqual(['WHOL', 'B1', 'B2']);
+      const history = await get(`/guards/facilities/${hol.facilityId}/ratio-history?sectors=all&from=2026-02-01T00:00:00Z&to=2026-02-02T00:00:00Z&limit=5000`);
+      for (const row of rows) {
+        for (const c of row.cells.filter((x: { at: string | null }) => x.at)) {
+          const same = history.items.find(
+            (h: { sector: string; at: string; state: string; present: number }) =>
+              h.sector === row.sector && h.at === c.at && h.state === c.state && h.present === c.present,
+          );
+          expect(same, `${row.label} ${c.at}`).toBeTruthy();
+        }
+      }
+      const whole = rows[0].cells;
+      // 11:00: the last guards checked out, critical; 10:00: one post uncovered and 3 guards for 100, degraded
+      expect(whole[11]).toMatchObject({ state: 'critical', present: 0, onRoll: 100 });
+      expect(whole[10]).toMatchObject({ state: 'degraded', present: 3, guardsPer100: 3 });
+      expect(whole[23]).toMatchObject({ state: 'critical' });
+      expect((await app.http.inject({ method: 'GET', url: '/api/v1/guards/ratio-heatmap?range=year', headers: auth(token) })).statusCode).toBe(400);
+    });
+
     it('keeps the horizon and the thinning settings in the threshold, validated at the edge', async () => {
       const token = await app.tokenFor('commander');
       const url = `/api/v1/guards/facilities/${hol.facilityId}/threshold`;

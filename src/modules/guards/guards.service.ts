@@ -11,6 +11,8 @@ import { CustodyEventAppended } from '../custody';
 import { canonicalJson } from '../../platform/canonical-json';
 import { verifyStatementSignature } from './guards.signatures';
 import { GuardsWatch, type WatchReport } from './guards.watch';
+import { ratioHeatmap } from './guards.heatmap';
+import type { HeatmapQueryInput, HeatmapView } from './guards.heatmap.dto';
 import {
   DEFAULT_THRESHOLD,
   HANDOVER_SIDES,
@@ -718,6 +720,11 @@ export class GuardsService {
       out.push({ facilityId: f.id, code: f.code, name: f.name, ...figures, since: states.get('')?.since ?? null, custodian: custodian?.organisation ?? null });
     }
     return out;
+  }
+
+  /** The governance state by facility and sector over a day or a week (guards.heatmap.ts). */
+  async heatmap(actor: Actor, q: HeatmapQueryInput): Promise<HeatmapView> {
+    return ratioHeatmap(this.db, actor, q, this.clock.now());
   }
 
   async history(

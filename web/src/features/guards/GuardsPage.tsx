@@ -33,11 +33,16 @@ export default function GuardsPage() {
         title={t('title')}
         description={t('description')}
         actions={
-          session.can('guards.attendance') ? (
-            <Button component="a" href="/guards/gate" variant="light">
-              {t('gate.open')}
+          <Group gap="xs">
+            <Button component="a" href="/guards/heatmap" variant="light" data-testid="open-heatmap">
+              {t('guardalerts:heatmap.open')}
             </Button>
-          ) : undefined
+            {session.can('guards.attendance') && (
+              <Button component="a" href="/guards/gate" variant="light">
+                {t('gate.open')}
+              </Button>
+            )}
+          </Group>
         }
       />
       <ErrorNote error={overview.error} what={t('overview.what')} />
@@ -150,7 +155,7 @@ function GuardAlerts({ facilityId }: { facilityId: string }) {
   return (
     <Stack gap="xs" data-testid="guard-alerts">
       {alerts.data.map((a) => (
-        <Note key={a.id} color={SEVERITY_COLOR[a.severity] ?? 'gray'} title={`${t(`rule.${a.rule}`, { defaultValue: a.rule })} · ${dateTime(a.raisedAt)}`}>
+        <Note key={a.id} color={SEVERITY_COLOR[a.severity] ?? 'gray'} title={`${t(`rule.${a.rule}`, { defaultValue: t(`guardalerts:rule.${a.rule}`, { defaultValue: a.rule }) })} · ${dateTime(a.raisedAt)}`}>
           {a.title}
         </Note>
       ))}
