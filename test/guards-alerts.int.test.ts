@@ -22,7 +22,12 @@ async function populate(s: Services, facilityId: string, unitIds: string[], n: n
 /** A facility with posts (one per unit and a gate) and `guards` guards of the SDF; returns their ids by code and badge. */
 async function force(s: Services, code: string, persons: number, guards: number) {
   const { facility, units } = await buildFacility(s, { code }, 2);
-  await populate(s, facility.id, units.map((u) => u.id), persons);
+  await populate(
+    s,
+    facility.id,
+    units.map((u) => u.id),
+    persons,
+  );
   const posts: Record<string, string> = {};
   for (const [post, unitId] of [
     ['GATE', undefined],
@@ -54,7 +59,12 @@ for (const target of await targets()) {
       return report;
     };
     const alerts = async (facilityId: string, rule: string) =>
-      (await s.alerts.list(adminActor, { facilityId, rule, limit: 100 })).map((a) => ({ title: a.title, severity: a.severity, raisedAt: a.raisedAt, details: a.details }));
+      (await s.alerts.list(adminActor, { facilityId, rule, limit: 100 })).map((a) => ({
+        title: a.title,
+        severity: a.severity,
+        raisedAt: a.raisedAt,
+        details: a.details,
+      }));
 
     beforeAll(async () => {
       app = await createTestApp(target, {});
@@ -196,7 +206,12 @@ for (const target of await targets()) {
       const url = `/api/v1/guards/facilities/${hol.facilityId}/threshold`;
       const bad = await app.http.inject({ method: 'PUT', url, headers: auth(token), payload: { nextShiftHorizonHours: 0 } });
       expect(bad.statusCode).toBe(400);
-      const ok = await app.http.inject({ method: 'PUT', url, headers: auth(token), payload: { nextShiftHorizonHours: 12, thinningWindowDays: 14, thinningPercent: 20 } });
+      const ok = await app.http.inject({
+        method: 'PUT',
+        url,
+        headers: auth(token),
+        payload: { nextShiftHorizonHours: 12, thinningWindowDays: 14, thinningPercent: 20 },
+      });
       expect(ok.statusCode, ok.body).toBe(200);
       expect(ok.json()).toMatchObject({ nextShiftHorizonHours: 12, thinningWindowDays: 14, thinningPercent: 20, minGuardsPer100: 4 });
     });

@@ -12,7 +12,11 @@ const BEFORE_RULES = ['guards.below_threshold', 'guards.thinning', 'guards.post_
  * record as it happened knew (the first count at 16:00) beside what Custos raised (no guard on duty, no custodian of
  * record, at 07:00), and the ratio alerts of the days before.
  */
-export async function collapseReportLines(services: Services, facilityId: string | undefined): Promise<string[]> {
+export async function collapseReportLines(
+  services: Services,
+  facilityId: string | undefined,
+  rollcalls: readonly { facilityCode: string; at: Date; expected: number; delta: number }[] = [],
+): Promise<string[]> {
   if (!facilityId) return [];
   const alerts = (await services.alerts.list(actor, { facilityId, limit: 5000 })).sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime());
   const leave = Date.parse(COLLAPSE.guardsLeave);
@@ -23,11 +27,17 @@ export async function collapseReportLines(services: Services, facilityId: string
   const before = alerts.filter((a) => a.raisedAt.getTime() < leave && BEFORE_RULES.includes(a.rule));
   if (!noGuard && before.length === 0) return [];
   const lines = ['', 'al-Hol, 20 January 2026: as it happened, and with Custos'];
-  lines.push(
-    `  as it happened:  ${firstCount ? `first count at ${firstCount.raisedAt.toISOString().slice(11, 16)} UTC (${firstCount.title})` : 'nothing recorded yet (replay further than the 16:00 count)'}`,
-  );
+  // The roll call itself when this process replayed it (its Delta then), else the alert it raised.
+  const count = rollcalls.find((r) => r.facilityCode === 'HOL' && r.at.getTime() >= leave && r.delta > 0);
+  const counted = count
+    ? `first count at ${count.at.toISOString().slice(11, 16)} UTC: Delta ${count.delta} of ${count.expected} expected`
+    : firstCount
+      ? `first count at ${firstCount.raisedAt.toISOString().slice(11, 16)} UTC (${firstCount.rule})`
+      : 'nothing recorded yet (the replay stopped before the 16:00 count)';
+  lines.push(`  as it happened:  ${counted}`);
   if (noGuard) {
-    const lead = firstCount ? `, ${hours(firstCount.raisedAt.getTime() - noGuard.raisedAt.getTime())} before the count` : '';
+    const countAt = count?.at.getTime() ?? firstCount?.raisedAt.getTime();
+    const lead = countAt ? `, ${hours(countAt - noGuard.raisedAt.getTime())} before the count` : '';
     lines.push(`  with Custos:     no custodian on duty at ${noGuard.raisedAt.toISOString().slice(11, 16)} UTC, ${noGuard.severity}${lead}: ${noGuard.title}`);
   }
   if (gap) lines.push(`                   ${gap.title}`);

@@ -173,7 +173,7 @@ export async function demoStatusLines(services: Services, run: ScenarioRun | nul
   const nat = report.nationalities.slice(0, 10).map((n) => `${n.country} ${fmt(n.onRoll)}`);
   lines.push(`  nationalities on roll: ${nat.join(', ')}${report.nationalities.length > 10 ? ` (+${report.nationalities.length - 10} more)` : ''}`);
   const holId = report.facilities.find((f) => f.code === 'HOL')?.id;
-  lines.push(...(await collapseReportLines(services, holId)));
+  lines.push(...(await collapseReportLines(services, holId, run?.summary.rollcalls)));
   if (run) {
     lines.push('', 'Timeline replayed:');
     for (const e of run.summary.log.slice(-10)) lines.push(`  ${e.at.toISOString().slice(0, 16).replace('T', ' ')}  ${e.text}`);

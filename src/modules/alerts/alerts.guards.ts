@@ -62,7 +62,10 @@ export function thinningAlert(n: ThinningFact): AlertDraft {
     unitId: n.trends.length === 1 && n.trends[0]!.sector ? n.trends[0]!.sector : null,
     rule: 'guards.thinning',
     severity: 'warning',
-    title: `Guard force thinning at ${n.facilityCode} over ${n.windowDays} days: ${parts.slice(0, 4).join('; ')}${parts.length > 4 ? '; ...' : ''}`.slice(0, 500),
+    title: `Guard force thinning at ${n.facilityCode} over ${n.windowDays} days: ${parts.slice(0, 4).join('; ')}${parts.length > 4 ? '; ...' : ''}`.slice(
+      0,
+      500,
+    ),
     details: { ...n },
     dedupeKey: `guards.thinning:${n.facilityId}:${day(n.at)}`,
   };

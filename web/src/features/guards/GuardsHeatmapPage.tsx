@@ -92,7 +92,13 @@ export default function GuardsHeatmapPage() {
             {t('heatmap.span', { from: dateTime(map.data.from), to: dateTime(map.data.to), hours: map.data.bucketMinutes / 60 })}
           </Text>
           <ScrollArea type="auto">
-            <Table data-testid="ratio-heatmap" withColumnBorders={false} verticalSpacing={2} horizontalSpacing={2} style={{ borderCollapse: 'separate', borderSpacing: 2 }}>
+            <Table
+              data-testid="ratio-heatmap"
+              withColumnBorders={false}
+              verticalSpacing={2}
+              horizontalSpacing={2}
+              style={{ borderCollapse: 'separate', borderSpacing: 2 }}
+            >
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th style={{ minWidth: 90 }}>{t('heatmap.where')}</Table.Th>

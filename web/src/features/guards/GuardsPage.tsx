@@ -155,7 +155,11 @@ function GuardAlerts({ facilityId }: { facilityId: string }) {
   return (
     <Stack gap="xs" data-testid="guard-alerts">
       {alerts.data.map((a) => (
-        <Note key={a.id} color={SEVERITY_COLOR[a.severity] ?? 'gray'} title={`${t(`rule.${a.rule}`, { defaultValue: t(`guardalerts:rule.${a.rule}`, { defaultValue: a.rule }) })} · ${dateTime(a.raisedAt)}`}>
+        <Note
+          key={a.id}
+          color={SEVERITY_COLOR[a.severity] ?? 'gray'}
+          title={`${t(`rule.${a.rule}`, { defaultValue: t(`guardalerts:rule.${a.rule}`, { defaultValue: a.rule }) })} · ${dateTime(a.raisedAt)}`}
+        >
           {a.title}
         </Note>
       ))}
