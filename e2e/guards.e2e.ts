@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { apiAs, launchBrowser, login, newPage, shot, startDemoServer, settled, type DemoServer } from './harness';
 
-// The demo world replayed to 20 January 2026, 09:00 UTC: two hours after the SDF left al-Hol, seven before the first
-// count. The staffing board must already say that nobody guards the camp.
+// The demo world replayed to 20 January 2026, 07:05 UTC: five minutes after the SDF left al-Hol, nine hours before the
+// first count. The staffing board must already say that nobody guards the camp.
 let server: DemoServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startDemoServer({ divisor: 60, until: '2026-01-20T09:00:00Z' });
+  server = await startDemoServer({ divisor: 60, until: '2026-01-20T07:05:00Z' });
   browser = await launchBrowser();
 });
 
@@ -40,6 +40,17 @@ describe('the guard force in Chromium', () => {
       expect(text).toContain('No custodian of record at HOL since 07:00 UTC');
       await page.getByTestId('ratio-strip').locator('[data-state=degraded]').first().waitFor();
       await shot(page, `60-guards-board-${viewport.width}`, true);
+      // the ratio heatmap, from the board: al-Hol's last hour critical, its values as text
+      await page.getByTestId('open-heatmap').click();
+      const hol = page.locator('[data-testid=heatmap-row][data-facility=HOL][data-sector=""]');
+      await hol.waitFor();
+      const cells = hol.locator('td');
+      expect(await cells.count()).toBe(24);
+      await expect(cells.last().getAttribute('data-state')).resolves.toBe('critical');
+      await expect(cells.last().getAttribute('aria-label')).resolves.toMatch(/^HOL, .*: Critical, 0 guards per 100 \(0 for [\d,]+\)/);
+      await page.getByText('Week (6 hours)').click();
+      await expect.poll(() => hol.locator('td').count()).toBe(28);
+      await shot(page, `62-guards-heatmap-${viewport.width}`, true);
       expect(errors).toEqual([]);
       await context.close();
     }

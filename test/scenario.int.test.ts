@@ -109,6 +109,8 @@ describe.each(await targets())('scenario on %s: the collapse of 20 January', (ta
     const leave = Date.parse(COLLAPSE.guardsLeave);
     // the force thinned below the governance threshold days before the collapse
     expect(at('guards.below_threshold').some((t) => t < leave - 24 * 3_600_000)).toBe(true);
+    // and the guard scheduler saw it thinning over the week before (its daily pass in the replay)
+    expect(at('guards.thinning').some((t) => t < leave - 24 * 3_600_000)).toBe(true);
     // nobody on duty, and no custodian of record: critical within minutes of 07:00, not at the 16:00 count
     for (const rule of ['guards.no_guard_on_duty', 'guards.custody_gap']) {
       const first = Math.min(...at(rule).filter((t) => t >= leave));

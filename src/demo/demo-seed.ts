@@ -5,6 +5,7 @@ import { failpoint } from '../platform/failpoints';
 import { parseUntil, runScenario, SEED_START, SMALL_DIVISOR, type ScenarioClock, type ScenarioRun, type Scale, type SeedProgress } from './scenario';
 import type { ReplaySummary } from './scenario';
 import type { Services } from '../services';
+import { collapseReportLines } from './demo-report';
 
 /**
  * The demo world of `custos demo` (= `npm start`): the al-Hol scenario (facilities of the articles, a population
@@ -171,6 +172,8 @@ export async function demoStatusLines(services: Services, run: ScenarioRun | nul
   );
   const nat = report.nationalities.slice(0, 10).map((n) => `${n.country} ${fmt(n.onRoll)}`);
   lines.push(`  nationalities on roll: ${nat.join(', ')}${report.nationalities.length > 10 ? ` (+${report.nationalities.length - 10} more)` : ''}`);
+  const holId = report.facilities.find((f) => f.code === 'HOL')?.id;
+  lines.push(...(await collapseReportLines(services, holId, run?.summary.rollcalls)));
   if (run) {
     lines.push('', 'Timeline replayed:');
     for (const e of run.summary.log.slice(-10)) lines.push(`  ${e.at.toISOString().slice(0, 16).replace('T', ' ')}  ${e.text}`);

@@ -146,6 +146,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/guards/overview': GUARDS_READ,
   'GET /api/v1/guards/facilities/{id}/board': GUARDS_READ,
   'GET /api/v1/guards/facilities/{id}/ratio-history': GUARDS_READ,
+  'GET /api/v1/guards/ratio-heatmap': GUARDS_READ,
   'GET /api/v1/guards/facilities/{id}/threshold': GUARDS_READ,
   'PUT /api/v1/guards/facilities/{id}/threshold': GUARDS_MANAGE,
   'GET /api/v1/guards/facilities/{id}/custodian': GUARDS_READ,

@@ -30,6 +30,7 @@ const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
 const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
 const PatrolsPage = lazy(() => import('./features/guards/PatrolsPage'));
 const PatrolScanPage = lazy(() => import('./features/guards/PatrolScanPage'));
+const GuardsHeatmapPage = lazy(() => import('./features/guards/GuardsHeatmapPage'));
 const UsersPage = lazy(() => import('./routes/UsersPage'));
 const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
@@ -68,6 +69,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/guards/gate', needs: ['guards.read', 'guards.attendance'], render: () => <GateCheckInPage /> },
   { pattern: '/guards/patrols', needs: ['guards.read'], render: () => <PatrolsPage /> },
   { pattern: '/guards/patrols/scan', needs: ['guards.read', 'guards.attendance'], render: () => <PatrolScanPage /> },
+  { pattern: '/guards/heatmap', needs: ['guards.read'], render: () => <GuardsHeatmapPage /> },
   { pattern: '/facilities/:id/settings', needs: ['facilities.read'], render: (p) => <FacilitySettingsPage id={p.id!} /> },
   { pattern: '/users', needs: ['users.manage'], render: () => <UsersPage /> },
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },

@@ -104,6 +104,13 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
     });
   }
 
+  // The guard scheduler (its tick runs every 30 s when serving): once a day in the replay, a few minutes past
+  // midnight, it reads the rosters ahead, the posts left uncovered and the trend of the force over the week before
+  // (at al-Hol: "thinning" days before the collapse).
+  for (let d = setUp + 23 * HOUR + 5 * 60_000; d < Date.parse('2026-03-15T00:00:00Z'); d += 24 * HOUR) {
+    steps.push({ at: d, run: async () => void (await g.tick(new Date(d))) });
+  }
+
   const withdrawal = Date.parse(GUARD_TIMELINE.withdrawal);
   steps.push({
     at: withdrawal,

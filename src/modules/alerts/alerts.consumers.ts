@@ -1,7 +1,16 @@
 import type { Consumer } from '../../platform/outbox';
 import { AuditChainBroken } from '../audit';
 import { CustodyEventAppended, LedgerChainBroken } from '../custody';
-import { CustodianChanged, GovernanceStateChanged, GuardsNoShow, PatrolCheckpointsMissed, PatrolGapOpened } from '../guards';
+import {
+  CustodianChanged,
+  GovernanceStateChanged,
+  GuardsNoShow,
+  GuardsThinning,
+  NextShiftShort,
+  PatrolCheckpointsMissed,
+  PatrolGapOpened,
+  PostsUncovered,
+} from '../guards';
 import { RollcallClosed } from '../rollcalls';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
@@ -33,7 +42,16 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
     },
     {
       name: 'alerts.guards',
-      events: [GovernanceStateChanged, CustodianChanged, GuardsNoShow, PatrolCheckpointsMissed, PatrolGapOpened],
+      events: [
+        GovernanceStateChanged,
+        CustodianChanged,
+        GuardsNoShow,
+        PatrolCheckpointsMissed,
+        PatrolGapOpened,
+        NextShiftShort,
+        GuardsThinning,
+        PostsUncovered,
+      ],
       transactional: true,
       handle: (tx, events) => alerts.onGuardsChanged(tx, events),
     },

@@ -21,6 +21,11 @@ export const ALERT_RULES = [
   // A patrol round that lapsed with checkpoints unscanned, and a route without a round past its limit (warnings).
   'guards.patrol_missed_checkpoint',
   'guards.patrol_gap',
+  // The guard force's scheduler (issue 17): a coming shift's roster below threshold hours ahead, a force thinning over
+  // days, required posts below their minimum staffing past the grace period (alerts.guards.ts).
+  'guards.next_shift_short',
+  'guards.thinning',
+  'guards.post_uncovered',
   // A movement's count off differs from its count on (transfers, issue 18): critical, naming who is missing or extra.
   'transfer.count_discrepancy',
   // Perimeter sensors (issue 20): a sector's alarms opened an incident; sensors of a sector went silent (a dead zone).

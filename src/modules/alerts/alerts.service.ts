@@ -11,6 +11,7 @@ import { LedgerChainBroken, CustodyEventAppended } from '../custody';
 import { activeSchedules, repeatedlyAbsent, RollcallClosed, rollcallsOpenedBetween, slotsDue, slotVerdict } from '../rollcalls';
 import { CustodianChanged, GovernanceStateChanged, GuardsNoShow, PatrolCheckpointsMissed, PatrolGapOpened } from '../guards';
 import { patrolGapAlert, patrolMissedAlert } from './alerts.patrols';
+import { guardsWatchAlert } from './alerts.guards';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
@@ -372,7 +373,7 @@ export class AlertsService {
                 ? patrolMissedAlert(e.payload as never)
                 : e.type === PatrolGapOpened.type
                   ? patrolGapAlert(e.payload as never)
-                  : null;
+                  : guardsWatchAlert(e);
       if (d && !(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     }
     if (drafts.length) await this.raiseIn(tx, systemActor('guard force rules'), drafts);

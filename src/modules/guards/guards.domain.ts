@@ -22,6 +22,12 @@ export const ThresholdSettings = z.object({
   minMannedPostsPercent: z.number().min(0).max(100).default(75),
   /** A check-in this many minutes after the planned start is late; a planned shift without one by then is a no-show. */
   lateGraceMinutes: z.number().int().min(0).max(240).default(10),
+  /** How far ahead the scheduler checks the planned roster of the coming shifts against the threshold (guards.watch). */
+  nextShiftHorizonHours: z.number().int().min(1).max(72).default(6),
+  /** The window of days over which a thinning force is measured ... */
+  thinningWindowDays: z.number().int().min(3).max(60).default(7),
+  /** ... and the fall of its fitted daily attendance over that window, in percent, that is alerted. */
+  thinningPercent: z.number().min(1).max(100).default(10),
 });
 export type ThresholdSettings = z.infer<typeof ThresholdSettings>;
 export const DEFAULT_THRESHOLD: ThresholdSettings = ThresholdSettings.parse({});

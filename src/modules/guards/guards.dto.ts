@@ -126,7 +126,14 @@ export const AttendanceResponse = z.object({
 export const FacilityParams = z.object({ id: z.uuid() });
 export const IdParams = z.object({ id: z.uuid() });
 
-export const ThresholdBody = ThresholdSettings.partial();
+// Each field optional and without its default: a PUT of one field leaves the others as they are (`.partial()` kept
+// the defaults, so a PUT of one field reset the others).
+const thresholdShape = ThresholdSettings.shape;
+export const ThresholdBody = z.object(
+  Object.fromEntries(Object.entries(thresholdShape).map(([k, v]) => [k, v.unwrap().optional()])) as {
+    [K in keyof typeof thresholdShape]: z.ZodOptional<ReturnType<(typeof thresholdShape)[K]['unwrap']>>;
+  },
+);
 export const ThresholdResponse = ThresholdSettings;
 
 const figures = z.object({

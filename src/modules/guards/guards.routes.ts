@@ -37,6 +37,7 @@ import {
   UpdateStaffBody,
   WithdrawBody,
 } from './guards.dto';
+import { HeatmapQuery, HeatmapResponse } from './guards.heatmap.dto';
 import { z } from 'zod';
 import { patrolRoutes } from './guards.patrols.routes';
 
@@ -179,6 +180,19 @@ export const guardsRoutes: FastifyPluginAsync<{ services: Services }> = async (a
       schema: { params: FacilityParams, tags, summary: 'The staffing board: posts planned and present, the ratio by sector', response: { 200: BoardResponse } },
     },
     async (request) => g.board(actorOf(request), request.params.id),
+  );
+  r.get(
+    '/guards/ratio-heatmap',
+    {
+      config: { permission: 'guards.read' },
+      schema: {
+        querystring: HeatmapQuery,
+        tags,
+        summary: 'The governance state by facility and sector over a day (hourly cells) or a week (six-hour cells), from the ratio history',
+        response: { 200: HeatmapResponse },
+      },
+    },
+    async (request) => g.heatmap(actorOf(request), request.query),
   );
   r.get(
     '/guards/facilities/:id/ratio-history',

@@ -10,6 +10,9 @@ import type { AuditService } from '../audit';
 import { CustodyEventAppended } from '../custody';
 import { canonicalJson } from '../../platform/canonical-json';
 import { verifyStatementSignature } from './guards.signatures';
+import { GuardsWatch, type WatchReport } from './guards.watch';
+import { ratioHeatmap } from './guards.heatmap';
+import type { HeatmapQueryInput, HeatmapView } from './guards.heatmap.dto';
 import {
   DEFAULT_THRESHOLD,
   HANDOVER_SIDES,
@@ -179,7 +182,7 @@ const custodianView = (r: CustodianRow): CustodianView => ({
   endReason: r.endReason,
 });
 
-export interface GuardsTickReport {
+export interface GuardsTickReport extends WatchReport {
   at: Date;
   noShows: number;
   /** Patrol rounds that lapsed with checkpoints missed, and patrol gaps found. */
@@ -192,6 +195,8 @@ export class GuardsService {
   private ticking: Promise<GuardsTickReport> | undefined;
   /** Patrol routes, rounds and scans (guards.patrols.service.ts); its timers run in this scheduler's tick. */
   readonly patrols: PatrolsService;
+  /** The time-driven rules beyond no-shows: coming shifts short, uncovered posts, thinning (guards.watch.ts). */
+  private readonly watch: GuardsWatch;
 
   constructor(
     private readonly db: Db,
@@ -202,6 +207,7 @@ export class GuardsService {
     private readonly logger: Logger,
   ) {
     this.patrols = new PatrolsService(db, clock, ids, audit, outbox, logger);
+    this.watch = new GuardsWatch(db, outbox, (d, id) => this.thresholdFor(d, id), onRollCount);
   }
 
   private async requireFacility(db: Db, facilityId: string): Promise<string> {
@@ -723,6 +729,11 @@ export class GuardsService {
     return out;
   }
 
+  /** The governance state by facility and sector over a day or a week (guards.heatmap.ts). */
+  async heatmap(actor: Actor, q: HeatmapQueryInput): Promise<HeatmapView> {
+    return ratioHeatmap(this.db, actor, q, this.clock.now());
+  }
+
   async history(
     actor: Actor,
     facilityId: string,
@@ -1075,7 +1086,7 @@ export class GuardsService {
       });
     }
     const patrols = await this.patrols.tick(now);
-    return { at: now, noShows, patrolRoundsLapsed: patrols.lapsed, patrolGaps: patrols.gaps };
+    return { at: now, noShows, patrolRoundsLapsed: patrols.lapsed, patrolGaps: patrols.gaps, ...(await this.watch.run(now)) };
   }
 
   start(opts: { intervalMs?: number } = {}): void {

@@ -15,6 +15,7 @@ export { PatrolCheckpointsMissed, PatrolGapOpened } from './guards.patrols.event
 export { decideScan, patrolGaps, roundDueAt, nextRoundDue, SCAN_METHODS } from './guards.patrols.domain';
 export type { CreateRouteInput } from './guards.patrols.dto';
 export { GuardAttendanceRecorded, GovernanceStateChanged, CustodianChanged, GuardsNoShow } from './guards.events';
+export { NextShiftShort, GuardsThinning, PostsUncovered } from './guards.watch.events';
 export {
   ORGANISATIONS,
   STAFF_STATUSES,

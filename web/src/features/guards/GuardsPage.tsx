@@ -37,6 +37,9 @@ export default function GuardsPage() {
             <Button component="a" href="/guards/patrols" variant="default" data-testid="patrols-link">
               {t('patrols:title')}
             </Button>
+            <Button component="a" href="/guards/heatmap" variant="light" data-testid="open-heatmap">
+              {t('guardalerts:heatmap.open')}
+            </Button>
             {session.can('guards.attendance') && (
               <Button component="a" href="/guards/gate" variant="light">
                 {t('gate.open')}
@@ -155,7 +158,11 @@ function GuardAlerts({ facilityId }: { facilityId: string }) {
   return (
     <Stack gap="xs" data-testid="guard-alerts">
       {alerts.data.map((a) => (
-        <Note key={a.id} color={SEVERITY_COLOR[a.severity] ?? 'gray'} title={`${t(`rule.${a.rule}`, { defaultValue: a.rule })} · ${dateTime(a.raisedAt)}`}>
+        <Note
+          key={a.id}
+          color={SEVERITY_COLOR[a.severity] ?? 'gray'}
+          title={`${t(`rule.${a.rule}`, { defaultValue: t(`guardalerts:rule.${a.rule}`, { defaultValue: a.rule }) })} · ${dateTime(a.raisedAt)}`}
+        >
           {a.title}
         </Note>
       ))}
