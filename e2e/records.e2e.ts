@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { systemActor } from '../src/modules/access';
 import { readSample, requireFingerprintData } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
-import { apiAs, launchBrowser, login, newPage, settled, shot, startServer, type E2eServer, setAccountLanguage } from './harness';
+import { apiAs, launchBrowser, login, newPage, settled, shot, startServer, type E2eServer, chooseLanguage } from './harness';
 
 // Issue 16, items 3-5: a registrar decides a duplicate case from the queue, an officer records a MOVED event (and
 // meets a refusal that names the rule), a registrar adds a family link and ends one; no console errors and no
@@ -272,7 +272,7 @@ describe('in Arabic', () => {
   it('the case page and the person page speak Arabic, right to left, and fit 390x844', async () => {
     const { context, page, errors } = await newPage(browser, { width: 390, height: 844 });
     await login(page, server.url, 'registrar');
-    await setAccountLanguage(page, 'ar');
+    await chooseLanguage(page, 'ar');
     try {
       await page.goto(`${server.url}/duplicates/${caseId}`);
       await page.getByTestId('case-decision').getByText('القرار').waitFor();
@@ -291,7 +291,7 @@ describe('in Arabic', () => {
       expect(errors).toEqual([]);
     } finally {
       // The language is kept on the account: back to English for whoever signs in next.
-      await setAccountLanguage(page, 'en');
+      await chooseLanguage(page, 'en');
       await context.close();
     }
   });
