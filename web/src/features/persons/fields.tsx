@@ -3,6 +3,7 @@
 // field beside it.
 
 import { useRef, useState } from 'react';
+import { errorText } from '../../i18n/errors';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Chip, Collapse, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
 import { api, qs, type Person, type PersonHit } from '../../lib/api';
@@ -613,7 +614,7 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
       }
       onChange({ mode: 'join', householdId: p.householdId, via: h.name });
     } catch (e) {
-      setProblem((e as Error).message);
+      setProblem(errorText(e));
     }
   }
   if (value.householdId) {
@@ -673,7 +674,7 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
       )}
       {(problem || hits.error) && (
         <Text size="sm" c="red.8" role="alert">
-          {problem ?? (hits.error as Error).message}
+          {problem ?? errorText(hits.error)}
         </Text>
       )}
     </Stack>
