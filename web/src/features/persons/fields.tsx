@@ -5,6 +5,7 @@
 import { useRef, useState } from 'react';
 import { errorText } from '../../i18n/errors';
 import { useQuery } from '@tanstack/react-query';
+import { useMediaQuery } from '@mantine/hooks';
 import { Button, Chip, Collapse, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
 import { api, qs, type Person, type PersonHit } from '../../lib/api';
 import { bidi, isArabic } from '../../lib/format';
@@ -100,6 +101,7 @@ export function NameFields({
   onRemove?: () => void;
   testId: string;
 }) {
+  const phone = usePhone();
   const [showParts, setShowParts] = useState(Object.keys(value.parts).length > 0);
   const dir = rtl(value, value.full) ? 'rtl' : 'auto';
   const arabicRow = dir === 'rtl';
@@ -139,6 +141,9 @@ export function NameFields({
             </Text>
             <SegmentedControl
               size="md"
+              // on a phone the four choices share the width, their labels wrapping (Arabic labels are longer)
+              fullWidth={phone}
+              styles={phone ? { label: { whiteSpace: 'normal' } } : undefined}
               value={value.script}
               onChange={(v) => set({ script: v as NameEntry['script'] })}
               data={[
@@ -511,6 +516,7 @@ export function HouseholdPicker({
   current?: { id: string; label: string | null } | null;
   error?: string;
 }) {
+  const phone = usePhone();
   const other = [
     { value: 'new', label: t('household.new') },
     { value: 'join', label: t('household.join') },
@@ -542,8 +548,8 @@ export function HouseholdPicker({
             )
           }
           data={modes}
-          orientation={vertical ? 'vertical' : 'horizontal'}
-          fullWidth={vertical}
+          orientation={vertical || phone ? 'vertical' : 'horizontal'}
+          fullWidth={vertical || phone}
           aria-label={t('household.label')}
           data-testid="household-mode"
         />
@@ -679,4 +685,9 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
       )}
     </Stack>
   );
+}
+
+/** A phone's width (below Mantine's `xs` breakpoint): controls lay out one choice under the other or share the width. */
+function usePhone(): boolean {
+  return useMediaQuery('(max-width: 36em)') ?? false;
 }
