@@ -194,7 +194,7 @@ export default function RollcallsPage() {
                   <Table.Td>{shortTime(r.openedAt)}</Table.Td>
                   <Table.Td>{r.unitIds.length ? t('recent.units', { count: r.unitIds.length, n: num(r.unitIds.length) }) : t('header.wholeFacility')}</Table.Td>
                   <Table.Td maw={260}>
-                    <Badge color={ROLLCALL_STATUS_COLOR[r.status] ?? 'gray'} variant={r.status === 'cancelled' ? 'outline' : 'light'}>
+                    <Badge color={ROLLCALL_STATUS_COLOR[r.status] ?? 'gray'} variant={r.status === 'cancelled' ? 'outline' : 'light'} miw="max-content">
                       {t(`status.${r.status}`, { defaultValue: r.status })}
                     </Badge>
                     {r.cancelled && (
