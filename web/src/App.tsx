@@ -33,6 +33,9 @@ const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
 const FacilitySettingsPage = lazy(() => import('./routes/FacilitySettingsPage'));
 const TransfersPage = lazy(() => import('./features/transfers/TransfersPage'));
+const OperationPlannerPage = lazy(() => import('./features/transfers/OperationPlannerPage'));
+const OperationDashboardPage = lazy(() => import('./features/transfers/OperationDashboardPage'));
+const BoardingTabletPage = lazy(() => import('./features/transfers/BoardingTabletPage'));
 
 interface RouteDef {
   pattern: string;
@@ -65,6 +68,9 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },
   { pattern: '/audit', needs: ['audit.read'], render: () => <AuditPage /> },
   { pattern: '/transfers', needs: ['transfers.read'], render: () => <TransfersPage /> },
+  { pattern: '/transfers/plan', needs: ['transfers.read'], render: () => <OperationPlannerPage /> },
+  { pattern: '/transfers/dashboard', needs: ['transfers.read'], render: () => <OperationDashboardPage /> },
+  { pattern: '/transfers/board/:id', needs: ['transfers.read', 'transfers.run'], render: (p) => <BoardingTabletPage id={p.id!} /> },
 ];
 
 /** The first screen a role lands on. */

@@ -36,6 +36,8 @@ const NAV: NavItem[] = [
   { to: '/audit', key: 'audit', needs: 'audit.read' },
   { to: '/users', key: 'users', needs: 'users.manage' },
   { to: '/transfers', key: 'transfers:nav', needs: 'transfers.read' },
+  { to: '/transfers/dashboard', key: 'transfersplan:nav.dashboard', needs: 'transfers.read' },
+  { to: '/transfers/plan', key: 'transfersplan:nav.plan', needs: 'transfers.plan' },
 ];
 
 /** The demo world's label (the server writes "1:27 miniature of al-Hol" or "al-Hol at full scale") in the interface's language. */
