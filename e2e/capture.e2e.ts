@@ -96,7 +96,7 @@ describe('face capture through the camera', () => {
     await context.close();
   });
 
-  it('finds the same face on a second record as a likely duplicate, side by side with its case (390x844)', async () => {
+  it('finds the same face on a second record as a likely duplicate, side by side with its case, and decides it (390x844)', async () => {
     const { context, page, errors } = await newPage(browser, { width: 390, height: 844 });
     await login(page, server.url, 'registrar');
     await page.goto(`${server.url}/persons/new`);
@@ -137,6 +137,16 @@ describe('face capture through the camera', () => {
     await page.getByTestId('person-photo').waitFor();
     await noSidewaysScroll(page);
     await shot(page, '63-duplicate-390', true);
+
+    // the case decided on the phone: different persons, with a reason
+    await found.getByTestId('duplicate-case-link').click();
+    await page.waitForURL(new RegExp(`/duplicates/${cases[0]!.id}$`));
+    await page.getByTestId('case-decision-choice').getByText('Different persons', { exact: true }).click();
+    await page.getByTestId('case-reason').fill('Sisters: different fathers on the family books');
+    await page.getByTestId('case-decide-submit').click();
+    await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('Different persons');
+    expect((await apiAs<{ status: string }>(page, `/biometrics/duplicates/${cases[0]!.id}`)).status).toBe('different_persons');
+    await noSidewaysScroll(page);
     expect(errors).toEqual([]);
     await context.close();
   });

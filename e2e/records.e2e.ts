@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { systemActor } from '../src/modules/access';
 import { readSample, requireFingerprintData } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
-import { apiAs, launchBrowser, login, newPage, settled, shot, startServer, type E2eServer, setAccountLanguage } from './harness';
+import { apiAs, launchBrowser, login, newPage, settled, shot, startServer, type E2eServer, chooseLanguage } from './harness';
 
 // Issue 16, items 3-5: a registrar decides a duplicate case from the queue, an officer records a MOVED event (and
 // meets a refusal that names the rule), a registrar adds a family link and ends one; no console errors and no
@@ -182,7 +182,7 @@ describe('every custody event from a screen', () => {
     await context.close();
   });
 
-  it('a transition refused by the ledger (the person escaped meanwhile) shows the rule in words, at 390x844', async () => {
+  it('a transition refused by the ledger (the person escaped meanwhile) shows the rule in words, and a MOVED event is recorded, at 390x844', async () => {
     const { context, page, errors } = await newPage(browser, { width: 390, height: 844 });
     await login(page, server.url, 'officer');
     await page.goto(`${server.url}/persons/${ids.stale}?purpose=custody_operations`);
@@ -200,6 +200,20 @@ describe('every custody event from a screen', () => {
     await expect(refused.textContent()).resolves.toMatch(/MOVED is not allowed for a person who is escaped: MOVED requires status in_custody/);
     await expect(refused.getAttribute('data-code')).resolves.toBe('custody.invalid_transition');
     await shot(page, '73-record-event-refused-390', true);
+    await noSidewaysScroll(page);
+
+    // and a MOVED event recorded on the phone
+    await page.goto(`${server.url}/persons/${ids.mover}?purpose=custody_operations`);
+    await page
+      .getByTestId('record-event-status')
+      .getByText(/Now: in custody/)
+      .waitFor();
+    await choose(page, 'event-type', 'Moved to another unit');
+    await choose(page, 'event-unit', 'Test block 1 (T-1)');
+    await page.getByTestId('event-reason').fill('Moved on the phone');
+    await page.getByTestId('event-submit').click();
+    await page.getByTestId('event-recorded').waitFor();
+    expect((await apiAs<PersonView>(page, `/persons/${ids.mover}`)).placement).toMatchObject({ unitId: server.world.units['T-1'] });
     await noSidewaysScroll(page);
     expect(unexpected(errors, 409)).toEqual([]);
     await context.close();
@@ -254,7 +268,7 @@ describe('family and household', () => {
     await context.close();
   });
 
-  it('the person page with its panels fits 390x844 without console errors', async () => {
+  it('the person page with its panels fits 390x844, and a family link is added there, without console errors', async () => {
     const { context, page, errors } = await newPage(browser, { width: 390, height: 844 });
     await login(page, server.url, 'registrar');
     await page.goto(`${server.url}/persons/${ids.mother}?purpose=registration`);
@@ -262,6 +276,22 @@ describe('family and household', () => {
     await page.getByTestId('record-event').waitFor();
     await settled(page);
     await shot(page, '75-person-panels-390', true);
+    await noSidewaysScroll(page);
+    // a family link added on the phone
+    await choose(page, 'relation-kind', 'sibling of');
+    await page.getByTestId('relation-search').fill('Salma Hassan al-Rawi');
+    await page.getByTestId('relation-search-go').click();
+    await page
+      .getByTestId('relation-hit')
+      .filter({ hasText: /Salma Hassan al-Rawi|سلمى حسن الراوي/ })
+      .click();
+    await page.getByTestId('relation-reason').fill('Stated by both on the phone');
+    await page.getByTestId('relation-add-submit').click();
+    await page.getByTestId('relation-added').waitFor();
+    await page.getByTestId('family-panel').getByTestId('family-links').getByText('سلمى حسن الراوي').waitFor();
+    expect((await apiAs<PersonView>(page, `/persons/${ids.mother}`)).relations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'sibling_of', personId: ids.existing })]),
+    );
     await noSidewaysScroll(page);
     expect(errors).toEqual([]);
     await context.close();
@@ -272,7 +302,7 @@ describe('in Arabic', () => {
   it('the case page and the person page speak Arabic, right to left, and fit 390x844', async () => {
     const { context, page, errors } = await newPage(browser, { width: 390, height: 844 });
     await login(page, server.url, 'registrar');
-    await setAccountLanguage(page, 'ar');
+    await chooseLanguage(page, 'ar');
     try {
       await page.goto(`${server.url}/duplicates/${caseId}`);
       await page.getByTestId('case-decision').getByText('القرار').waitFor();
@@ -291,7 +321,7 @@ describe('in Arabic', () => {
       expect(errors).toEqual([]);
     } finally {
       // The language is kept on the account: back to English for whoever signs in next.
-      await setAccountLanguage(page, 'en');
+      await chooseLanguage(page, 'en');
       await context.close();
     }
   });

@@ -1,6 +1,7 @@
 import { Alert, List, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../lib/api';
+import { errorText } from '../i18n/errors';
 
 /**
  * What the API said when it refused a change: its message, every issue it listed, and its code, next to the form
@@ -14,10 +15,10 @@ export function ApiErrorAlert({ error, title, testId = 'form-error' }: { error: 
   const issues = (api?.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [];
   const message =
     api?.status === 403
-      ? t('error.forbiddenWith', { message: api.message })
+      ? t('error.forbiddenWith', { message: errorText(api) })
       : api?.status === 0 || !api
         ? t('error.noAnswer', { message: e.message })
-        : api.message;
+        : errorText(api);
   return (
     <Alert color="red" role="alert" title={title ?? t('error.notSaved')} data-testid={testId} data-code={api?.code}>
       <Text size="sm" data-testid={`${testId}-message`}>

@@ -11,6 +11,7 @@ import { LiveAlertsContext, useAlertStream, useOpenAlertCount } from '../feature
 import type { Alert } from '../lib/api';
 import { AccountLanguageSwitch } from '../i18n/LanguageSwitch';
 import { useTranslation } from 'react-i18next';
+import { i18next } from '../i18n';
 
 interface NavItem {
   to: string;
@@ -39,6 +40,13 @@ const NAV: NavItem[] = [
   { to: '/transfers/plan', key: 'transfersplan:nav.plan', needs: 'transfers.plan' },
   { to: '/operations', key: 'sensors:nav', needs: 'sensors.read' },
 ];
+
+/** The demo world's label (the server writes "1:27 miniature of al-Hol" or "al-Hol at full scale") in the interface's language. */
+function demoLabel(label: string): string {
+  const scaled = /^1:(\d+) miniature of al-Hol$/.exec(label);
+  if (scaled) return i18next.t('layout:demo.miniature', { n: scaled[1]! });
+  return label === 'al-Hol at full scale' ? i18next.t('layout:demo.fullScale') : label;
+}
 
 const navKey = (key: string, part: 'label' | 'description') => (key.includes(':') ? `${key}.${part}` : `nav.${key}.${part}`);
 
@@ -76,8 +84,8 @@ export function Layout({ children }: { children: ReactNode }) {
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
+        <Group h="100%" px={{ base: 'xs', sm: 'md' }} justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="sm" wrap="nowrap" miw={0}>
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('menu')} />
             {/* on a phone the header keeps the menu, the user, the language and sign-out within the width */}
             <Title order={2} size="h4" c="teal.9" visibleFrom="xs">
@@ -86,8 +94,8 @@ export function Layout({ children }: { children: ReactNode }) {
             {health?.demo && (
               // A scaled demo must never pass for the real camp, nor its 2026 clock for today.
               <Tooltip label={t('demo.tooltip', { seed: health.demo.seed })}>
-                <Badge color="grape" variant="light" size="lg" style={{ textTransform: 'none' }} data-testid="demo-label">
-                  {t('demo.label', { label: health.demo.label })}
+                <Badge color="grape" variant="light" size="lg" maw={{ base: 120, sm: 'none' }} style={{ textTransform: 'none' }} data-testid="demo-label">
+                  {t('demo.label', { label: demoLabel(health.demo.label) })}
                 </Badge>
               </Tooltip>
             )}
@@ -97,26 +105,27 @@ export function Layout({ children }: { children: ReactNode }) {
               </Text>
             )}
           </Group>
-          <Group gap="sm" wrap="nowrap">
-            <Stack gap={0} align="flex-end">
-              <Text component="div" size="sm" fw={600} data-testid="whoami">
+          {/* on a phone the user and scope give way (truncated), sign-out moves into the menu: nothing leaves the width */}
+          <Group gap="xs" wrap="nowrap" miw={0}>
+            <Stack gap={0} align="flex-end" miw={0}>
+              <Text component="div" size="sm" fw={600} truncate="end" maw="100%" data-testid="whoami">
                 {session.username}
                 <Badge ms={6} size="sm" variant="light" data-testid="role">
                   {roleLabel(session.role)}
                 </Badge>
               </Text>
-              <Text size="xs" c="dimmed" data-testid="scope">
+              <Text size="xs" c="dimmed" truncate="end" maw="100%" title={scope || t('scope.all')} data-testid="scope">
                 {scope || t('scope.all')}
               </Text>
             </Stack>
             <AccountLanguageSwitch />
-            <Button variant="default" size="xs" onClick={logout}>
+            <Button variant="default" size="xs" onClick={logout} visibleFrom="sm" style={{ flexShrink: 0 }}>
               {t('signOut')}
             </Button>
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label={t('mainNav')}>
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('mainNav')} style={{ overflowY: 'auto' }}>
         {NAV.filter((n) => session.can(n.needs)).map((n, _, shown) => {
           // The most specific entry is the active one (/persons/new is "Register", not "Persons").
           const matches = (to: string) => path === to || path.startsWith(`${to}/`);
@@ -148,6 +157,9 @@ export function Layout({ children }: { children: ReactNode }) {
             />
           );
         })}
+        <Button variant="default" mt="md" onClick={logout} hiddenFrom="sm" data-testid="menu-sign-out">
+          {t('signOut')}
+        </Button>
       </AppShell.Navbar>
       <AppShell.Main>
         <LiveAlertsContext.Provider value={{ state: streamState, fresh }}>{children}</LiveAlertsContext.Provider>

@@ -1,6 +1,7 @@
 import { Alert, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../lib/api';
+import { errorText } from '../i18n/errors';
 
 export function Forbidden() {
   const { t } = useTranslation('layout');
@@ -30,7 +31,8 @@ export function ErrorNote({ error, what }: { error: unknown; what?: string }) {
   const { t } = useTranslation('layout');
   if (!error) return null;
   const e = error as Error;
-  const text = e instanceof ApiError && e.status === 403 ? t('error.forbidden') : e instanceof ApiError && e.status === 404 ? t('error.notFound') : e.message;
+  const text =
+    e instanceof ApiError && e.status === 403 ? t('error.forbidden') : e instanceof ApiError && e.status === 404 ? t('error.notFound') : errorText(e);
   return (
     <Alert color="red" role="alert" title={what ? t('error.couldNotLoad', { what }) : t('error.somethingWrong')}>
       {text}

@@ -29,6 +29,7 @@ export function LanguageSwitch({ onChosen }: { onChosen?: (language: string) => 
     <Select
       size="xs"
       w={{ base: 92, sm: 110 }}
+      style={{ flexShrink: 0 }}
       aria-label={t('language')}
       data-testid="language"
       allowDeselect={false}

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { errorText } from '../i18n/errors';
 import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../lib/api';
@@ -33,7 +34,7 @@ export function ChangePasswordPage({ username, onChanged, onSignOut }: { usernam
           ? t('password.wrong')
           : err instanceof ApiError && err.status === 429
             ? t('password.tooMany')
-            : t('password.failed', { message: (err as Error).message }),
+            : t('password.failed', { message: errorText(err) }),
       );
     } finally {
       setBusy(false);

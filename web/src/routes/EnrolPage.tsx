@@ -302,7 +302,16 @@ export default function EnrolPage() {
                       </Text>
                     )}
                     <Group>
-                      <Button variant="light" size="md" onClick={() => setNames((all) => [...all, newName()])} data-testid="add-name-row">
+                      <Button
+                        variant="light"
+                        size="md"
+                        h="auto"
+                        mih={42}
+                        py={6}
+                        styles={{ label: { whiteSpace: 'normal' } }}
+                        onClick={() => setNames((all) => [...all, newName()])}
+                        data-testid="add-name-row"
+                      >
                         {t('addName')}
                       </Button>
                     </Group>

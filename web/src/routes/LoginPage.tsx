@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { errorText } from '../i18n/errors';
 import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, setBearer } from '../lib/api';
@@ -26,7 +27,7 @@ export function LoginPage({ onLoggedIn, error }: { onLoggedIn: () => Promise<voi
           ? t('login.wrong')
           : err instanceof ApiError && err.status === 429
             ? t('login.tooMany')
-            : t('login.failed', { message: (err as Error).message }),
+            : t('login.failed', { message: errorText(err) }),
       );
     } finally {
       setBusy(false);

@@ -108,7 +108,7 @@ export default function MonitorPage() {
           size="h4"
           testId="ledger-verify"
           aside={
-            <Badge size="xl" color={l.ok ? 'teal' : 'red'} data-testid="ledger-result">
+            <Badge size="xl" color={l.ok ? 'teal' : 'red'} style={{ flexShrink: 0 }} data-testid="ledger-result">
               {l.ok ? t('intact') : t('broken')}
             </Badge>
           }
@@ -171,7 +171,7 @@ export default function MonitorPage() {
             audit.isPending ? (
               <Loader size="sm" aria-label={t('audit.verifying')} />
             ) : audit.data ? (
-              <Badge size="xl" color={audit.data.ok ? 'teal' : 'red'} data-testid="audit-result">
+              <Badge size="xl" color={audit.data.ok ? 'teal' : 'red'} style={{ flexShrink: 0 }} data-testid="audit-result">
                 {audit.data.ok ? t('intact') : t('broken')}
               </Badge>
             ) : null

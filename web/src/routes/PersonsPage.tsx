@@ -11,6 +11,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { ErrorNote } from '../components/Problems';
 import { PurposeSelect, rememberedPurpose } from '../features/persons/purpose';
 import { useTranslation } from 'react-i18next';
+import { useFocusWhenIdle } from '../lib/focus';
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -28,6 +29,7 @@ export default function PersonsPage() {
   const { t } = useTranslation('persons');
   const session = useSession();
   const { search, navigate } = useRouter();
+  const focusSearch = useFocusWhenIdle<HTMLInputElement>();
   const [q, setQ] = useState(search.get('q') ?? '');
   const [facilityId, setFacilityId] = useState<string | null>(search.get('facilityId'));
   const [status, setStatus] = useState<string | null>(search.get('status'));
@@ -95,7 +97,7 @@ export default function PersonsPage() {
             size="md"
             style={{ flex: '1 1 320px' }}
             data-testid="person-search"
-            autoFocus
+            ref={focusSearch}
             type="search"
           />
           <Select

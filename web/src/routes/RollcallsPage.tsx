@@ -86,6 +86,11 @@ export default function RollcallsPage() {
             loading={start.isPending}
             disabled={!facilityId}
             data-testid="open-rollcall"
+            h="auto"
+            mih={50}
+            py={6}
+            // the label wraps on a phone rather than being cut ("… (111 expected)")
+            styles={{ label: { whiteSpace: 'normal', textAlign: 'center' } }}
             style={{ flex: '1 1 320px' }}
           >
             {picked.length
@@ -164,67 +169,69 @@ export default function RollcallsPage() {
         <Title order={2} size="h4" mb="xs">
           {t('recent.title')}
         </Title>
-        <Table verticalSpacing={8} highlightOnHover data-testid="recent-rollcalls">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('recent.opened')}</Table.Th>
-              <Table.Th>{t('recent.counted')}</Table.Th>
-              <Table.Th>{t('recent.status')}</Table.Th>
-              <Table.Th ta="end">{t('count.expected')}</Table.Th>
-              <Table.Th ta="end">{t('count.present')}</Table.Th>
-              <Table.Th ta="end">{t('count.delta')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(recent.data ?? []).map((r) => (
-              <Table.Tr
-                key={r.id}
-                style={{ cursor: 'pointer' }}
-                onClick={() => navigate(`/rollcalls/${r.id}`)}
-                data-testid="recent-rollcall"
-                data-status={r.status}
-                c={r.status === 'cancelled' ? 'dimmed' : undefined}
-              >
-                <Table.Td>{shortTime(r.openedAt)}</Table.Td>
-                <Table.Td>{r.unitIds.length ? t('recent.units', { count: r.unitIds.length, n: num(r.unitIds.length) }) : t('header.wholeFacility')}</Table.Td>
-                <Table.Td maw={260}>
-                  <Badge color={ROLLCALL_STATUS_COLOR[r.status] ?? 'gray'} variant={r.status === 'cancelled' ? 'outline' : 'light'}>
-                    {t(`status.${r.status}`, { defaultValue: r.status })}
-                  </Badge>
-                  {r.cancelled && (
-                    <Text size="xs" c="dimmed" truncate="end" title={r.cancelled.reason} dir="auto">
-                      {r.cancelled.reason}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td ta="end" className="num">
-                  {num(r.expected)}
-                </Table.Td>
-                <Table.Td ta="end" className="num">
-                  {r.result ? num(r.result.present) : '–'}
-                </Table.Td>
-                <Table.Td ta="end" className="num">
-                  {r.result ? (
-                    <Text span c={r.result.delta > 0 ? 'red.8' : undefined} fw={700}>
-                      {num(r.result.delta)}
-                    </Text>
-                  ) : (
-                    '–'
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {recent.data?.length === 0 && (
+        <Table.ScrollContainer minWidth={480}>
+          <Table verticalSpacing={8} highlightOnHover data-testid="recent-rollcalls">
+            <Table.Thead>
               <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" size="sm">
-                    {t('recent.none')}
-                  </Text>
-                </Table.Td>
+                <Table.Th>{t('recent.opened')}</Table.Th>
+                <Table.Th>{t('recent.counted')}</Table.Th>
+                <Table.Th>{t('recent.status')}</Table.Th>
+                <Table.Th ta="end">{t('count.expected')}</Table.Th>
+                <Table.Th ta="end">{t('count.present')}</Table.Th>
+                <Table.Th ta="end">{t('count.delta')}</Table.Th>
               </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {(recent.data ?? []).map((r) => (
+                <Table.Tr
+                  key={r.id}
+                  style={{ cursor: 'pointer' }}
+                  onClick={() => navigate(`/rollcalls/${r.id}`)}
+                  data-testid="recent-rollcall"
+                  data-status={r.status}
+                  c={r.status === 'cancelled' ? 'dimmed' : undefined}
+                >
+                  <Table.Td>{shortTime(r.openedAt)}</Table.Td>
+                  <Table.Td>{r.unitIds.length ? t('recent.units', { count: r.unitIds.length, n: num(r.unitIds.length) }) : t('header.wholeFacility')}</Table.Td>
+                  <Table.Td maw={260}>
+                    <Badge color={ROLLCALL_STATUS_COLOR[r.status] ?? 'gray'} variant={r.status === 'cancelled' ? 'outline' : 'light'} miw="max-content">
+                      {t(`status.${r.status}`, { defaultValue: r.status })}
+                    </Badge>
+                    {r.cancelled && (
+                      <Text size="xs" c="dimmed" truncate="end" title={r.cancelled.reason} dir="auto">
+                        {r.cancelled.reason}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="end" className="num">
+                    {num(r.expected)}
+                  </Table.Td>
+                  <Table.Td ta="end" className="num">
+                    {r.result ? num(r.result.present) : '–'}
+                  </Table.Td>
+                  <Table.Td ta="end" className="num">
+                    {r.result ? (
+                      <Text span c={r.result.delta > 0 ? 'red.8' : undefined} fw={700}>
+                        {num(r.result.delta)}
+                      </Text>
+                    ) : (
+                      '–'
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+              {recent.data?.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={6}>
+                    <Text c="dimmed" size="sm">
+                      {t('recent.none')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       </Paper>
     </Stack>
   );

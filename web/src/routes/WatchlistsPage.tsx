@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { errorText } from '../i18n/errors';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, FileInput, Group, Paper, Progress, ScrollArea, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -197,8 +198,8 @@ function ImportPanel({ onImported }: { onImported: (r: ImportResult) => void }) 
       await qc.invalidateQueries({ queryKey: ['watchlists'] });
       onImported(result);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'watchlist.older_release') setRefusal({ kind: 'older', message: e.message });
-      else if (e instanceof ApiError && e.code === 'watchlist.mass_removal') setRefusal({ kind: 'mass', message: e.message });
+      if (e instanceof ApiError && e.code === 'watchlist.older_release') setRefusal({ kind: 'older', message: errorText(e) });
+      else if (e instanceof ApiError && e.code === 'watchlist.mass_removal') setRefusal({ kind: 'mass', message: errorText(e) });
       else setError(e);
     } finally {
       setProgress(null);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { errorText } from '../../i18n/errors';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert as Note, Button, Group, Paper, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -50,7 +51,7 @@ export default function GateCheckInPage() {
     },
     onMutate: () => setDone(null),
   });
-  const error = send.error instanceof ApiError ? send.error.message : send.error ? String(send.error) : null;
+  const error = send.error instanceof ApiError ? errorText(send.error) : send.error ? String(send.error) : null;
 
   return (
     <Stack gap="md" maw={560}>

@@ -8,7 +8,7 @@ import { useSession } from '../../lib/session';
 import { PageHeader } from '../../components/PageHeader';
 import { StatCard } from '../../components/StatCard';
 import { ErrorNote } from '../../components/Problems';
-import { SEVERITY_COLOR } from '../alerts/alerts.text';
+import { alertTitle, SEVERITY_COLOR } from '../alerts/alerts.text';
 import { STATE_COLOR, useBoard, useGuardOverview, useRatioHistory, type Board } from './guards.api';
 import { RatioStrip } from './RatioStrip';
 
@@ -163,7 +163,7 @@ function GuardAlerts({ facilityId }: { facilityId: string }) {
           color={SEVERITY_COLOR[a.severity] ?? 'gray'}
           title={`${t(`rule.${a.rule}`, { defaultValue: t(`guardalerts:rule.${a.rule}`, { defaultValue: a.rule }) })} · ${dateTime(a.raisedAt)}`}
         >
-          {a.title}
+          {alertTitle(a)}
         </Note>
       ))}
     </Stack>

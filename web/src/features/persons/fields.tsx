@@ -3,7 +3,9 @@
 // field beside it.
 
 import { useRef, useState } from 'react';
+import { errorText } from '../../i18n/errors';
 import { useQuery } from '@tanstack/react-query';
+import { useMediaQuery } from '@mantine/hooks';
 import { Button, Chip, Collapse, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput, UnstyledButton } from '@mantine/core';
 import { api, qs, type Person, type PersonHit } from '../../lib/api';
 import { bidi, isArabic } from '../../lib/format';
@@ -99,6 +101,7 @@ export function NameFields({
   onRemove?: () => void;
   testId: string;
 }) {
+  const phone = usePhone();
   const [showParts, setShowParts] = useState(Object.keys(value.parts).length > 0);
   const dir = rtl(value, value.full) ? 'rtl' : 'auto';
   const arabicRow = dir === 'rtl';
@@ -138,6 +141,9 @@ export function NameFields({
             </Text>
             <SegmentedControl
               size="md"
+              // on a phone the four choices share the width, their labels wrapping (Arabic labels are longer)
+              fullWidth={phone}
+              styles={phone ? { label: { whiteSpace: 'normal' } } : undefined}
               value={value.script}
               onChange={(v) => set({ script: v as NameEntry['script'] })}
               data={[
@@ -510,6 +516,7 @@ export function HouseholdPicker({
   current?: { id: string; label: string | null } | null;
   error?: string;
 }) {
+  const phone = usePhone();
   const other = [
     { value: 'new', label: t('household.new') },
     { value: 'join', label: t('household.join') },
@@ -541,8 +548,8 @@ export function HouseholdPicker({
             )
           }
           data={modes}
-          orientation={vertical ? 'vertical' : 'horizontal'}
-          fullWidth={vertical}
+          orientation={vertical || phone ? 'vertical' : 'horizontal'}
+          fullWidth={vertical || phone}
           aria-label={t('household.label')}
           data-testid="household-mode"
         />
@@ -613,7 +620,7 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
       }
       onChange({ mode: 'join', householdId: p.householdId, via: h.name });
     } catch (e) {
-      setProblem((e as Error).message);
+      setProblem(errorText(e));
     }
   }
   if (value.householdId) {
@@ -673,9 +680,14 @@ function JoinHousehold({ value, onChange }: { value: Extract<HouseholdChoice, { 
       )}
       {(problem || hits.error) && (
         <Text size="sm" c="red.8" role="alert">
-          {problem ?? (hits.error as Error).message}
+          {problem ?? errorText(hits.error)}
         </Text>
       )}
     </Stack>
   );
+}
+
+/** A phone's width (below Mantine's `xs` breakpoint): controls lay out one choice under the other or share the width. */
+function usePhone(): boolean {
+  return useMediaQuery('(max-width: 36em)') ?? false;
 }

@@ -1,5 +1,6 @@
 // Requests of the enrolment and correction forms, and how the API's refusals map onto their fields.
 
+import { errorText } from '../../i18n/errors';
 import type {
   CreateHouseholdRequest,
   CreatePersonRequest,
@@ -262,6 +263,6 @@ export function fieldErrors(error: unknown): Record<string, string> {
     'registry.bad_document_dates': 'documents',
   };
   const key = byCode[error.code];
-  if (key) put(key, error.message);
+  if (key) put(key, errorText(error));
   return out;
 }

@@ -3,6 +3,7 @@
 // refusal shows the rule in words beside the form; what was typed stays.
 
 import { useMemo, useState, type FormEvent } from 'react';
+import { errorText } from '../../i18n/errors';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -213,7 +214,7 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
                 )}
                 {refusal ? (
                   <Alert color="orange" role="alert" title={t('event.refused')} data-testid="event-refused" data-code={refusal.code}>
-                    <Text size="sm">{refusal.message}</Text>
+                    <Text size="sm">{errorText(refusal)}</Text>
                     <Text size="xs" c="dimmed" className="mono" mt={4}>
                       {refusal.status} {refusal.code}
                     </Text>

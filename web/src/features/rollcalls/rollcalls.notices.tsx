@@ -1,4 +1,5 @@
 import { Alert as MAlert, Text } from '@mantine/core';
+import { errorText } from '../../i18n/errors';
 import { ApiError } from '../../lib/api';
 import { dateTime } from '../../lib/format';
 import { useSession } from '../../lib/session';
@@ -32,7 +33,7 @@ export function SendErrorNotice({ error }: { error: unknown }) {
   const { t } = useTranslation('rollcalls');
   return (
     <MAlert color="orange" title={error instanceof ApiError && error.status < 500 && error.status !== 429 ? t('send.refused') : t('send.notSent')}>
-      {(error as Error).message}. {error instanceof ApiError && error.status < 500 && error.status !== 429 ? t('send.refusedHint') : t('send.notSentHint')}
+      {errorText(error)}. {error instanceof ApiError && error.status < 500 && error.status !== 429 ? t('send.refusedHint') : t('send.notSentHint')}
     </MAlert>
   );
 }

@@ -1,5 +1,6 @@
 // The transfer operations (issue 18): the dashboard, each movement's manifest, and the boarding / arrival actions.
 import { Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { errorText } from '../../i18n/errors';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -100,7 +101,7 @@ function MovementPanel({ id }: { id: string }) {
       setError(null);
       void qc.invalidateQueries({ queryKey: ['transfers'] });
     },
-    onError: (e: Error) => setError(e.message),
+    onError: (e: Error) => setError(errorText(e)),
   });
   const m = manifest.data?.movement;
   if (!m) return null;
