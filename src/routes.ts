@@ -10,6 +10,7 @@ import { alertsRoutes } from './modules/alerts/alerts.routes';
 import { screeningRoutes } from './modules/screening/screening.routes';
 import { biometricsRoutes } from './modules/biometrics/biometrics.routes';
 import { transfersRoutes } from './modules/transfers/transfers.routes';
+import { transfersArrivalRoutes } from './modules/transfers/transfers.arrival.routes';
 import { guardsRoutes } from './modules/guards/guards.routes';
 
 /** Every module's routes, mounted under /api/v1. */
@@ -25,5 +26,6 @@ export const apiRoutes: RoutePlugin[] = [
   screeningRoutes,
   biometricsRoutes,
   transfersRoutes,
+  transfersArrivalRoutes,
   guardsRoutes,
 ] as RoutePlugin[];

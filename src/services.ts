@@ -13,7 +13,7 @@ import { RollcallsService } from './modules/rollcalls';
 import { AlertsService, alertConsumers } from './modules/alerts';
 import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
-import { TransfersService } from './modules/transfers';
+import { TransfersArrivalService, TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
 
 export interface ServiceOptions {
@@ -50,6 +50,8 @@ export interface Services {
   screening: ScreeningService;
   biometrics: BiometricsService;
   transfers: TransfersService;
+  /** Arrival by 1:N against the movement's gallery, the in-transit timer, diversions and lodging (issue 18). */
+  transfersArrival: TransfersArrivalService;
   /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
   guards: GuardsService;
   /**
@@ -132,6 +134,16 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     },
     opts.dataDir,
   );
+  const transfersArrival = new TransfersArrivalService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    transfers,
+    { identifyWithin: (actor, input) => biometrics.identifyWithin(actor, input), facilities },
+    logger,
+  );
 
   const settle = async () => {
     await dispatcher.idle();
@@ -140,6 +152,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   const close = async () => {
     await alerts.stop();
     await guards.stop();
+    await transfersArrival.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
     screening.stopComingOfAgeScreening();
@@ -167,6 +180,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     screening,
     biometrics,
     transfers,
+    transfersArrival,
     guards,
     settle,
     close,

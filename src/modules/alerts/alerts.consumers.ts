@@ -4,7 +4,7 @@ import { CustodyEventAppended, LedgerChainBroken } from '../custody';
 import { CustodianChanged, GovernanceStateChanged, GuardsNoShow } from '../guards';
 import { RollcallClosed } from '../rollcalls';
 import { ScreeningHitsRecorded } from '../screening';
-import { ArrivalCounted } from '../transfers';
+import { ArrivalCounted, TransitOverdue } from '../transfers';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -24,6 +24,7 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
     },
     { name: 'alerts.screening_hits', events: [ScreeningHitsRecorded], transactional: true, handle: (tx, events) => alerts.onScreeningHits(tx, events) },
     { name: 'alerts.transfer_arrivals', events: [ArrivalCounted], transactional: true, handle: (tx, events) => alerts.onArrivalsCounted(tx, events) },
+    { name: 'alerts.transfer_transit', events: [TransitOverdue], transactional: true, handle: (tx, events) => alerts.onTransitOverdue(tx, events) },
     {
       name: 'alerts.chain_broken',
       events: [LedgerChainBroken, AuditChainBroken],
