@@ -33,6 +33,8 @@ const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
 const FacilitySettingsPage = lazy(() => import('./routes/FacilitySettingsPage'));
 const TransfersPage = lazy(() => import('./features/transfers/TransfersPage'));
+const ArrivalPage = lazy(() => import('./features/transfers/ArrivalPage'));
+const ArrivalPrintPage = lazy(() => import('./features/transfers/ArrivalPrintPage'));
 
 interface RouteDef {
   pattern: string;
@@ -65,6 +67,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },
   { pattern: '/audit', needs: ['audit.read'], render: () => <AuditPage /> },
   { pattern: '/transfers', needs: ['transfers.read'], render: () => <TransfersPage /> },
+  { pattern: '/transfers/movements/:id/arrival', needs: ['transfers.read'], render: (p) => <ArrivalPage id={p.id!} /> },
+  { pattern: '/transfers/movements/:id/print', needs: ['transfers.read'], render: (p) => <ArrivalPrintPage id={p.id!} /> },
 ];
 
 /** The first screen a role lands on. */
