@@ -384,6 +384,15 @@ export class CustodyService {
       recentFacilityEvents(this.db, facilityId, page.limit, actor.nationalities, page.offset),
       countFacilityEvents(this.db, facilityId, actor.nationalities),
     ]);
+    // The feed is a read of these persons' custody histories: audited like a search, with the persons it showed.
+    await this.db.transaction((tx) =>
+      this.audit.record(tx, actor, {
+        action: 'custody.facility_feed_read',
+        subjectType: 'facility',
+        subjectId: facilityId,
+        details: { offset: page.offset, limit: page.limit, total, personIds: [...new Set(rows.map((r) => r.personId))] },
+      }),
+    );
     return { total, rows };
   }
 
