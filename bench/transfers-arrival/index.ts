@@ -37,6 +37,8 @@ try {
   let right = 0;
   let wrong = 0;
   let none = 0;
+  let probeRefused = 0;
+  const refused = new Set<number>();
   const viaArrival = async (k: number) => {
     const f = w.flight[k]!;
     const t0 = performance.now();
@@ -51,11 +53,13 @@ try {
   };
   const general = async (k: number) => {
     const f = w.flight[k]!;
+    if (refused.has(k)) return;
     const t0 = performance.now();
-    await post('/biometrics/identify', w.commander, { modality: 'face', limit: 5, image: image(f.probe) });
+    await post('/biometrics/identify', w.officerB, { modality: 'face', limit: 5, image: image(f.probe) });
     generalMs.push(performance.now() - t0);
   };
   const engineAlone = async (k: number) => {
+    if (refused.has(k)) return;
     const t0 = performance.now();
     const probe = await w.engine.extract(w.flight[k]!.probe, { purpose: 'probe' });
     let best = -2;
@@ -67,6 +71,14 @@ try {
   engineMs.length = 0;
   const load = loadavg();
   for (let k = 0; k < w.flight.length; k++) {
+    // a probe photo the engine refuses (no face, two faces) is counted and left out of all three
+    try {
+      await w.engine.extract(w.flight[k]!.probe, { purpose: 'probe' });
+    } catch {
+      refused.add(k);
+      probeRefused++;
+      continue;
+    }
     const order = [viaArrival, general, engineAlone];
     for (let i = 0; i < order.length; i++) await order[(i + k) % order.length]!(k);
   }
@@ -88,6 +100,7 @@ try {
         rightPersonProposed: right,
         otherPersonProposed: wrong,
         nobodyProposed: none,
+        probePhotosRefused: probeRefused,
         ...machine(),
       },
       null,

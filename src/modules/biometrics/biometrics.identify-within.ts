@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database';
 import { DomainError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
-import { requirePermission, type Actor } from '../access';
+import { hasPermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { BiometricPersons } from './biometrics.ports';
 import { PersonsIdentified } from './biometrics.events';
@@ -23,13 +23,16 @@ export interface WithinIdentification {
   within: { personId: string; score: number }[];
   /** Only when nobody within matched: enrolled persons elsewhere, in the caller's scope, best first. */
   elsewhere: { personId: string; score: number }[];
+  /** Whether the search went beyond the closed gallery (only for roles that may identify: biometrics.read). */
+  searchedBeyond: boolean;
 }
 
 /**
  * 1:N against a closed gallery: only the templates of the persons named (a movement's manifest), so the search is
  * fast and a miss means "not one of these". When nobody within matches, the same probe (extracted once) is searched
  * against everyone enrolled, so the caller can tell "someone we know, not on this list" from "unknown"; those
- * candidates are limited to the caller's scope, as any identification's are. The caller authorised the closed gallery
+ * candidates are limited to the caller's scope, as any identification's are, and that wider search is made only for
+ * roles with biometrics.read (a commander's miss stays a miss within the gallery). The caller authorised the closed gallery
  * (the manifest it holds); the search is recorded, audited and emitted like any identification. Candidates only:
  * the decision is the caller's officer's.
  */
@@ -38,7 +41,9 @@ export async function identifyWithin(
   actor: Actor,
   input: Probe & { personIds: readonly string[]; limit?: number; context?: Record<string, unknown> },
 ): Promise<WithinIdentification> {
-  requirePermission(actor, 'biometrics.read');
+  // The closed gallery is the caller's to authorise (a custodian holding the movement); the search beyond it is a
+  // general 1:N and needs biometrics.read, as any identification does.
+  const searchBeyond = hasPermission(actor.role, 'biometrics.read');
   checkImage(input.image);
   const { galleries } = deps;
   const k = Math.min(Math.max(1, input.limit ?? 3), 10);
@@ -95,7 +100,7 @@ export async function identifyWithin(
       );
     };
   }
-  const outside = within.length > 0 ? [] : (await elsewhereAll()).filter((c) => !members.has(c.personId));
+  const outside = within.length > 0 || !searchBeyond ? [] : (await elsewhereAll()).filter((c) => !members.has(c.personId));
   const id = deps.ids.next();
   const at = deps.clock.now();
   const elsewhere: { personId: string; score: number }[] = [];
@@ -150,5 +155,6 @@ export async function identifyWithin(
     threshold: threshold.threshold,
     within: within.map((c) => ({ personId: c.personId, score: c.score })),
     elsewhere,
+    searchedBeyond: searchBeyond && within.length === 0,
   };
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkArrivalDecision, checkCollect, checkDivert, checkLodge, classifyProbe, diversionOf, transitDueAt, transitOverdue } from './transfers.arrival.domain';
+import {
+  checkArrivalDecision,
+  checkCollect,
+  checkDivert,
+  checkLodge,
+  classifyProbe,
+  diversionOf,
+  transitDueAt,
+  transitOverdue,
+} from './transfers.arrival.domain';
 
 const m = (status: string) => ({ code: 'F1', status, fromFacilityId: 'A', toFacilityId: 'B' });
 
