@@ -15,6 +15,7 @@ import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
 import { TransfersArrivalService, TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
+import { ReviewsService } from './modules/reviews';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -54,6 +55,8 @@ export interface Services {
   transfersArrival: TransfersArrivalService;
   /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
   guards: GuardsService;
+  /** Signed custody statements, the ledger export for monitors, inclusion proofs (issue 21). */
+  reviews: ReviewsService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -145,6 +148,27 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     logger,
   );
 
+  const reviews = new ReviewsService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    {
+      ledger: {
+        chainHeads: (tx) => custody.chainHeads(tx),
+        chainPage: (tx, site, after, upTo, limit) => custody.chainPage(tx, site, after, upTo, limit),
+        chainHashes: (tx, site, after, upTo, limit) => custody.chainHashes(tx, site, after, upTo, limit),
+        eventById: (tx, id) => custody.eventById(tx, id),
+      },
+      auditHead: (tx) => audit.head(tx),
+      personInScope: async (tx, actor, personId) => (await registry.inScopeAmong(tx, actor, [personId])).has(personId),
+    },
+    siteId,
+    logger,
+    opts.dataDir,
+  );
+
   const settle = async () => {
     await dispatcher.idle();
     await screening.idle();
@@ -153,6 +177,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     await alerts.stop();
     await guards.stop();
     await transfersArrival.stop();
+    reviews.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
     screening.stopComingOfAgeScreening();
@@ -182,6 +207,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     transfers,
     transfersArrival,
     guards,
+    reviews,
     settle,
     close,
   };

@@ -33,6 +33,8 @@ import {
   lockHead,
   readChainPage,
   findEventByHash,
+  findEventById,
+  readChainHashes,
   readHeads,
   countFacilityEvents,
   recentFacilityEvents,
@@ -394,6 +396,29 @@ export class CustodyService {
       }),
     );
     return { total, rows };
+  }
+
+  // --- reads for the custody statements and the ledger export (reviews module), on the caller's transaction ---
+
+  /** Every chain's head, read on `db` (a statement reads it in the snapshot it reads the counts in). */
+  chainHeads(db: Db = this.db): Promise<ChainHead[]> {
+    return readHeads(db);
+  }
+
+  /** Events of one site in seq order after `afterSeq`, up to `upToSeq`, at most `limit` (export, Merkle trees). */
+  async chainPage(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<LedgerEvent[]> {
+    const page = await readChainPage(db, { after: { siteId, seq: afterSeq }, onlySite: true }, limit);
+    return page.filter((e) => e.siteId === siteId && e.seq <= upToSeq);
+  }
+
+  /** The hashes of one site's events after `afterSeq` up to `upToSeq`, in seq order, at most `limit` (Merkle roots). */
+  chainHashes(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<{ lastSeq: number; hashes: string[] }> {
+    return readChainHashes(db, siteId, afterSeq, upToSeq, limit);
+  }
+
+  /** One event by id, or null. The caller audits the read (it names a person). */
+  async eventById(db: Db, id: string): Promise<LedgerEvent | null> {
+    return findEventById(db, id);
   }
 
   /**
