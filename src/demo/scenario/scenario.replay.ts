@@ -7,6 +7,7 @@ import { rollCallPort, type RollCallOutcome, type RollCallPort } from './scenari
 import type { SeededWorld } from './scenario.seed';
 import { leafUnits } from './scenario.world';
 import { guardForceSteps } from './scenario.guards';
+import { AirliftOperation } from './scenario.airlift';
 
 /**
  * The January 2026 timeline, replayed through the services on a fake clock:
@@ -19,7 +20,8 @@ import { guardForceSteps } from './scenario.guards';
  *  - the following weeks: departures every night, discovered at the roll calls; about two weeks before the
  *    administration confirms the absences as escapes; riots and a second wave in mid-February;
  *  - from 23 January: the airlift of the high-risk prison detainees to the Iraqi receiving facility in 50 flights
- *    (TRANSFER_DEPARTED, TRANSFER_ARRIVED), with a few discrepancies (late identification, an escape on the road).
+ *    through the transfers module (scenario.airlift.ts: operation, movements, manifests, boarding, receipts), with
+ *    a few discrepancies (a refusal to board, late identifications, a wrong aircraft, an escape on the road).
  * Everything a person does is mirrored in memory (the record) beside where the person really is (the world), so the
  * difference between the two is what the roll calls find.
  */
@@ -103,6 +105,7 @@ export class TimelineReplay {
   private readonly summary: ReplaySummary;
   private readonly airliftQueue: Map<string, number[]>;
   private readonly unaccountedSince = new Map<number, number>();
+  private readonly airlift: AirliftOperation;
 
   constructor(
     private readonly services: Services,
@@ -128,6 +131,20 @@ export class TimelineReplay {
       if (p.highRisk) this.airliftQueue.set(p.facility, [...(this.airliftQueue.get(p.facility) ?? []), p.key]);
     }
     for (const list of this.airliftQueue.values()) this.random.shuffle(list);
+    this.airlift = new AirliftOperation({
+      services,
+      actor: this.actor,
+      personId: (k) => world.personIds[k]!,
+      fid: (code) => this.fid(code),
+      at: (t, run) => this.at(t, run),
+      log: (t, text) => this.log(t, text),
+      moved: (k, type, at, facility) => {
+        const s = this.state[k]!;
+        Object.assign(s, type === 'TRANSFER_DEPARTED' ? { status: 'in_transit' } : { status: 'in_custody', facility, unit: 'INTAKE' }, { since: at });
+        if (facility) this.placeIn(k, facility);
+        this.summary.events[type] = (this.summary.events[type] ?? 0) + 1;
+      },
+    });
     for (const step of guardForceSteps(services, world, this.actor, opts.seed ?? world.plan.seed, (at, text) => this.log(at, text))) this.at(step.at, step.run);
   }
 
@@ -149,10 +166,6 @@ export class TimelineReplay {
 
   private fid(code: string): string {
     return this.world.facilityIds.get(code)!;
-  }
-
-  private uid(facility: string, unit: string): string {
-    return this.world.unitIds.get(`${facility}/${unit}`)!;
   }
 
   private members(facility: string): number[] {
@@ -501,87 +514,40 @@ export class TimelineReplay {
     }
     this.airliftQueue.set(prison, keep);
     if (manifest.length === 0) return;
-    const dest = 'IRQ-RCV';
-    const authority = `airlift flight ${no} to Iraqi custody`;
-    await this.append(
-      depart,
-      manifest.map((k) => this.event(k, 'TRANSFER_DEPARTED', depart, { status: 'in_transit' }, { facilityId: this.fid(dest), authority })),
-      { auditAction: 'transfer.depart' },
-    );
-    // Discrepancies: on flight 12 two arrivals are only confirmed the next day after fingerprint checks; on flight 27
-    // one detainee escapes on the road to the airfield and is caught three days later.
-    const late = no === 12 ? manifest.slice(0, 2) : [];
+    // Flight 27: one detainee escapes on the road to the airfield (taken off the manifest) and is caught three days
+    // later; the rest of the airlift's discrepancies are in scenario.airlift.ts.
     const escapee = no === 27 ? manifest.slice(-1) : [];
-    const arrive = depart + 3 * HOUR + 15 * 60_000;
+    const refused = await this.airlift.flight(
+      { no, prison, dest: 'IRQ-RCV', manifest, depart, cancelled: { keys: escapee, reason: `escaped on the road to the airfield (flight ${no})` } },
+      (departed, arrived) => {
+        this.summary.flights.push({ flight: no, from: prison, departed, arrived, at: new Date(depart) });
+      },
+    );
+    this.airliftQueue.set(prison, [...refused, ...(this.airliftQueue.get(prison) ?? [])]);
     if (escapee.length) {
-      const t = depart + 40 * 60_000;
-      this.at(t, async () => {
+      await this.append(
+        depart,
+        escapee.map((k) =>
+          this.event(k, 'ESCAPED', depart, { status: 'escaped', present: false }, { authority: `escaped from the convoy to the airfield (flight ${no})` }),
+        ),
+      );
+      this.log(depart, `Flight ${no}: one detainee escapes on the road to the airfield`);
+      const caught = depart + 3 * DAY;
+      this.at(caught, async () => {
         await this.append(
-          t,
+          caught,
           escapee.map((k) =>
-            this.event(k, 'ESCAPED', t, { status: 'escaped', present: false }, { authority: `escaped from the convoy to the airfield (flight ${no})` }),
+            this.event(
+              k,
+              'RECAPTURED',
+              caught,
+              { status: 'in_custody', present: true, facility: prison },
+              { facilityId: this.fid(prison), authority: 'caught near al-Hasakah' },
+            ),
           ),
         );
-        this.log(t, `Flight ${no}: one detainee escapes on the road to the airfield`);
-        const caught = t + 3 * DAY;
-        this.at(caught, async () => {
-          await this.append(
-            caught,
-            escapee.map((k) =>
-              this.event(
-                k,
-                'RECAPTURED',
-                caught,
-                { status: 'in_custody', present: true, facility: prison },
-                { facilityId: this.fid(prison), authority: 'caught near al-Hasakah' },
-              ),
-            ),
-          );
-        });
       });
     }
-    this.at(arrive, async () => {
-      const landing = manifest.filter((k) => !late.includes(k) && !escapee.includes(k));
-      const unit = this.uid(dest, 'INTAKE');
-      await this.append(
-        arrive,
-        landing.map((k) =>
-          this.event(
-            k,
-            'TRANSFER_ARRIVED',
-            arrive,
-            { status: 'in_custody', facility: dest, unit: 'INTAKE' },
-            { facilityId: this.fid(dest), unitId: unit, authority, evidence: { verification: 'fingerprint', result: 'match' } },
-          ),
-        ),
-        { auditAction: 'transfer.arrive' },
-      );
-      this.summary.flights.push({ flight: no, from: prison, departed: manifest.length, arrived: landing.length, at: new Date(depart) });
-      if (landing.length !== manifest.length) this.log(arrive, `Flight ${no} from ${prison}: ${manifest.length} departed, ${landing.length} arrived`);
-      if (late.length) {
-        const t = arrive + DAY;
-        this.at(t, async () => {
-          await this.append(
-            t,
-            late.map((k) =>
-              this.event(
-                k,
-                'TRANSFER_ARRIVED',
-                t,
-                { status: 'in_custody', facility: dest, unit: 'INTAKE' },
-                {
-                  facilityId: this.fid(dest),
-                  unitId: unit,
-                  authority,
-                  evidence: { verification: 'fingerprint', result: 'match after re-capture', note: 'name on manifest misspelled' },
-                },
-              ),
-            ),
-          );
-          this.log(t, `Flight ${no}: ${late.length} arrivals confirmed a day late after fingerprint checks`);
-        });
-      }
-    });
   }
 
   // --- running -------------------------------------------------------------------------------------------------

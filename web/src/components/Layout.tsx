@@ -35,6 +35,8 @@ const NAV: NavItem[] = [
   { to: '/audit', key: 'audit', needs: 'audit.read' },
   { to: '/users', key: 'users', needs: 'users.manage' },
   { to: '/transfers', key: 'transfers:nav', needs: 'transfers.read' },
+  { to: '/transfers/dashboard', key: 'transfersplan:nav.dashboard', needs: 'transfers.read' },
+  { to: '/transfers/plan', key: 'transfersplan:nav.plan', needs: 'transfers.plan' },
 ];
 
 const navKey = (key: string, part: 'label' | 'description') => (key.includes(':') ? `${key}.${part}` : `nav.${key}.${part}`);
