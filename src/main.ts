@@ -121,6 +121,8 @@ export async function serve(services: Services, opts: { port: number; host: stri
       mqttIngest = null;
     });
   }
+  // The in-transit timer: movements past their limit raise their alert once (deadlines read from the database).
+  services.transfersArrival.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 30_000 });
   // A signed custody statement at least daily (checked hourly; the first at start when none is a day old).
   services.reviews.start({ intervalMs: Number(process.env.CUSTOS_STATEMENT_CHECK_MS) || 3_600_000 });
   // Both hash chains walked in full now and every 10 minutes: the monitor view's tail checks rest on these walks.

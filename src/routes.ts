@@ -10,6 +10,7 @@ import { alertsRoutes } from './modules/alerts/alerts.routes';
 import { screeningRoutes } from './modules/screening/screening.routes';
 import { biometricsRoutes } from './modules/biometrics/biometrics.routes';
 import { transfersRoutes } from './modules/transfers/transfers.routes';
+import { transfersArrivalRoutes } from './modules/transfers/transfers.arrival.routes';
 import { guardsRoutes } from './modules/guards/guards.routes';
 import { sensorsRoutes } from './modules/sensors/sensors.routes';
 import { reviewsRoutes } from './modules/reviews/reviews.routes';
@@ -27,6 +28,7 @@ export const apiRoutes: RoutePlugin[] = [
   screeningRoutes,
   biometricsRoutes,
   transfersRoutes,
+  transfersArrivalRoutes,
   guardsRoutes,
   sensorsRoutes,
   reviewsRoutes,

@@ -13,7 +13,7 @@ import { RollcallsService } from './modules/rollcalls';
 import { AlertsService, alertConsumers } from './modules/alerts';
 import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
-import { TransfersService } from './modules/transfers';
+import { TransfersArrivalService, TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
 import { IncidentsService, SensorsService } from './modules/sensors';
 import { ReviewsService } from './modules/reviews';
@@ -52,6 +52,8 @@ export interface Services {
   screening: ScreeningService;
   biometrics: BiometricsService;
   transfers: TransfersService;
+  /** Arrival by 1:N against the movement's gallery, the in-transit timer, diversions and lodging (issue 18). */
+  transfersArrival: TransfersArrivalService;
   /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
   guards: GuardsService;
   /** Perimeter sensors: registry, ingest (MQTT consumer started by `serve`, the webhook), health, correlation. */
@@ -140,6 +142,16 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     },
     opts.dataDir,
   );
+  const transfersArrival = new TransfersArrivalService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    transfers,
+    { identifyWithin: (actor, input) => biometrics.identifyWithin(actor, input), facilities },
+    logger,
+  );
 
   const sensors = new SensorsService(db, clock, ids, audit, outbox, logger);
   const incidents = new IncidentsService(db, clock, ids, audit, outbox, {
@@ -177,6 +189,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     await alerts.stop();
     await guards.stop();
     await sensors.stop();
+    await transfersArrival.stop();
     reviews.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
@@ -205,6 +218,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     screening,
     biometrics,
     transfers,
+    transfersArrival,
     guards,
     sensors,
     incidents,

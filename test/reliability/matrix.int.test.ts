@@ -193,6 +193,15 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/staff-reports': STAFF_REPORTS_FILE,
   'GET /api/v1/staff-reports': SENSORS_READ,
   'PATCH /api/v1/staff-reports/{id}': INCIDENTS_MANAGE,
+  'POST /api/v1/transfers/movements/{id}/arrival/identify': TRANSFERS_RUN,
+  'POST /api/v1/transfers/movements/{id}/arrival/checks/{checkId}/decision': TRANSFERS_RUN,
+  'GET /api/v1/transfers/movements/{id}/arrival': TRANSFERS_READ,
+  'POST /api/v1/transfers/movements/{id}/arrival/close': TRANSFERS_RUN,
+  'POST /api/v1/transfers/movements/{id}/divert': TRANSFERS_RUN,
+  'POST /api/v1/transfers/movements/{id}/lodge': TRANSFERS_RUN,
+  'POST /api/v1/transfers/movements/{id}/collect': TRANSFERS_RUN,
+  'GET /api/v1/transfers/movements/{id}/stops': TRANSFERS_READ,
+  'GET /api/v1/transfers/movements/{id}/printable': TRANSFERS_READ,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];

@@ -36,6 +36,8 @@ const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
 const FacilitySettingsPage = lazy(() => import('./routes/FacilitySettingsPage'));
 const TransfersPage = lazy(() => import('./features/transfers/TransfersPage'));
+const ArrivalPage = lazy(() => import('./features/transfers/ArrivalPage'));
+const ArrivalPrintPage = lazy(() => import('./features/transfers/ArrivalPrintPage'));
 const OperationPlannerPage = lazy(() => import('./features/transfers/OperationPlannerPage'));
 const OperationDashboardPage = lazy(() => import('./features/transfers/OperationDashboardPage'));
 const BoardingTabletPage = lazy(() => import('./features/transfers/BoardingTabletPage'));
@@ -75,6 +77,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },
   { pattern: '/audit', needs: ['audit.read'], render: () => <AuditPage /> },
   { pattern: '/transfers', needs: ['transfers.read'], render: () => <TransfersPage /> },
+  { pattern: '/transfers/movements/:id/arrival', needs: ['transfers.read'], render: (p) => <ArrivalPage id={p.id!} /> },
+  { pattern: '/transfers/movements/:id/print', needs: ['transfers.read'], render: (p) => <ArrivalPrintPage id={p.id!} /> },
   { pattern: '/transfers/plan', needs: ['transfers.read'], render: () => <OperationPlannerPage /> },
   { pattern: '/transfers/dashboard', needs: ['transfers.read'], render: () => <OperationDashboardPage /> },
   { pattern: '/transfers/board/:id', needs: ['transfers.read', 'transfers.run'], render: (p) => <BoardingTabletPage id={p.id!} /> },

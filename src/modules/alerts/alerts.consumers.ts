@@ -13,7 +13,7 @@ import {
 } from '../guards';
 import { RollcallClosed } from '../rollcalls';
 import { ScreeningHitsRecorded } from '../screening';
-import { ArrivalCounted } from '../transfers';
+import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import type { AlertsService } from './alerts.service';
 
@@ -34,6 +34,7 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
     },
     { name: 'alerts.screening_hits', events: [ScreeningHitsRecorded], transactional: true, handle: (tx, events) => alerts.onScreeningHits(tx, events) },
     { name: 'alerts.transfer_arrivals', events: [ArrivalCounted], transactional: true, handle: (tx, events) => alerts.onArrivalsCounted(tx, events) },
+    { name: 'alerts.transfer_transit', events: [TransitOverdue], transactional: true, handle: (tx, events) => alerts.onTransitOverdue(tx, events) },
     {
       name: 'alerts.chain_broken',
       events: [LedgerChainBroken, AuditChainBroken],

@@ -31,6 +31,8 @@ export const ALERT_RULES = [
   // Perimeter sensors (issue 20): a sector's alarms opened an incident; sensors of a sector went silent (a dead zone).
   'sensors.incident',
   'sensors.dead_zone',
+  // A movement's persons in transit longer than its limit (transfers, issue 18): critical, once per movement.
+  'transfer.transit_overdue',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -467,5 +469,31 @@ export function countDiscrepancyAlert(a: {
     title: `CountDiscrepancy on ${a.code}: ${a.countOn} on, ${a.countOff} off (${parts.join('; ')})`.slice(0, 500),
     details: { movementId: a.movementId, code: a.code, countOn: a.countOn, countOff: a.countOff, missing: named(a.missing), extra: named(a.extra) },
     dedupeKey: `transfer.count_discrepancy:${a.movementId}`,
+  };
+}
+
+/** A movement in transit past its limit (the transfers timer fired): critical, at the destination, once per movement. */
+export function transitOverdueAlert(t: {
+  movementId: string;
+  code: string;
+  status: string;
+  fromFacilityId: string;
+  toFacilityId: string;
+  departedAt: string;
+  dueAt: string;
+  limitMinutes: number;
+  persons: number;
+}): AlertDraft {
+  return {
+    facilityId: t.toFacilityId,
+    rule: 'transfer.transit_overdue',
+    severity: 'critical',
+    title:
+      `${t.code}: ${t.persons} person${t.persons === 1 ? '' : 's'} in transit longer than ${t.limitMinutes} min (departed ${t.departedAt}, ${t.status})`.slice(
+        0,
+        500,
+      ),
+    details: { ...t },
+    dedupeKey: `transfer.transit_overdue:${t.movementId}`,
   };
 }

@@ -13,11 +13,12 @@ import { CustodianChanged, GovernanceStateChanged, GuardsNoShow, PatrolCheckpoin
 import { patrolGapAlert, patrolMissedAlert } from './alerts.patrols';
 import { guardsWatchAlert } from './alerts.guards';
 import { ScreeningHitsRecorded } from '../screening';
-import { ArrivalCounted } from '../transfers';
+import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { deadZoneAlert, incidentAlert } from './alerts.sensors';
 import {
   countDiscrepancyAlert,
+  transitOverdueAlert,
   capacityAlert,
   chainBrokenAlert,
   custodianAlert,
@@ -395,6 +396,16 @@ export class AlertsService {
       .map(({ payload }) => countDiscrepancyAlert(payload))
       .filter((d): d is AlertDraft => d !== null);
     if (drafts.length) await this.raiseIn(tx, systemActor('transfer arrival count'), drafts);
+  }
+
+  /** A movement in transit past its limit (the transfers timer): critical, once per movement. */
+  async onTransitOverdue(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts: AlertDraft[] = [];
+    for (const { payload } of eventsOf(TransitOverdue, events)) {
+      const d = transitOverdueAlert(payload);
+      if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
+    }
+    if (drafts.length) await this.raiseIn(tx, systemActor('transfer transit timer'), drafts);
   }
 
   /** The alerts a roll call's close raised (the close's answer names them). */

@@ -15,6 +15,7 @@ import { BiometricFingerExceptions, type FingerExceptionView } from './biometric
 import { faceQuality, type FaceQualityView } from './biometrics.quality';
 import { BiometricPhotos, type PhotoBatch, type PhotoView } from './biometrics.photos';
 import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
+import { identifyWithin, type WithinIdentification } from './biometrics.identify-within';
 
 /**
  * Biometric enrolment, verification, identification and de-duplication over encrypted templates. Galleries live in
@@ -33,6 +34,7 @@ export class BiometricsService {
   private readonly cases: BiometricCases;
   private readonly photos: BiometricPhotos;
   private readonly fingerExceptions: BiometricFingerExceptions;
+  private readonly withinDeps: Parameters<typeof identifyWithin>[0];
 
   constructor(
     db: Db,
@@ -50,6 +52,7 @@ export class BiometricsService {
     this.enrolment = new BiometricEnrolment(db, clock, ids, audit, outbox, registry, this.galleries, this.photos, this.fingerExceptions);
     this.matching = new BiometricMatching(db, clock, ids, audit, outbox, registry, this.galleries);
     this.cases = new BiometricCases(db, clock, audit, outbox, registry);
+    this.withinDeps = { db, clock, ids, audit, outbox, registry, galleries: this.galleries };
   }
 
   /** Loads the key and both galleries now (servers call this at start; otherwise the first use does it). */
@@ -129,6 +132,17 @@ export class BiometricsService {
   /** 1:N: the enrolled persons most like the probe, above the identification threshold, among those the caller may see. */
   identify(actor: Actor, input: Probe & { limit?: number }): Promise<IdentificationView> {
     return this.matching.identify(actor, input);
+  }
+
+  /**
+   * 1:N within a closed gallery (a movement's manifest, which the calling module authorised), then, when nobody
+   * there matched, against everyone enrolled in the caller's scope (biometrics.identify-within.ts).
+   */
+  identifyWithin(
+    actor: Actor,
+    input: Probe & { personIds: readonly string[]; limit?: number; context?: Record<string, unknown> },
+  ): Promise<WithinIdentification> {
+    return identifyWithin(this.withinDeps, actor, input);
   }
 
   /** A recorded verification or identification (the reference cited by roll-call marks and custody events). */

@@ -10,6 +10,7 @@ export type { BiometricsOptions, BiometricsStatus } from './biometrics.galleries
 export type { TemplateView, EnrolResult, DuplicateNotice } from './biometrics.enrol';
 export { MAX_CANDIDATES, type VerificationView, type IdentificationView, type CandidateView, type VerificationDecisionView } from './biometrics.match';
 export type { CaseView, PersonBiometricsView } from './biometrics.cases';
+export type { WithinIdentification } from './biometrics.identify-within';
 export {
   MODALITIES,
   IMAGE_MAX_BYTES,

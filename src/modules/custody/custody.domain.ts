@@ -58,6 +58,11 @@ export interface EventIntent {
   /** Facility of `toUnitId`, looked up by the service, so that the domain can check the unit belongs where it goes. */
   toUnitFacilityId?: string | null;
   reason?: string | null;
+  /**
+   * A diverted movement (transfers): the destination its TRANSFER_DEPARTED named. Stated with a reason, it lets
+   * TRANSFER_ARRIVED land elsewhere, and the ledger keeps both the destination promised and the one reached.
+   */
+  divertedFrom?: string | null;
 }
 
 export interface Transition {
@@ -230,7 +235,10 @@ export function transition(current: Placement, intent: EventIntent): Transition 
       const destination = current.destinationFacilityId as string;
       const to = intent.toFacilityId ?? destination;
       if (to !== destination) {
-        refuse('arrival_elsewhere', `TRANSFER_ARRIVED at ${to} does not match the departure's destination ${destination}`, { destination });
+        if (intent.divertedFrom !== destination) {
+          refuse('arrival_elsewhere', `TRANSFER_ARRIVED at ${to} does not match the departure's destination ${destination}`, { destination });
+        }
+        requireField(intent.reason, type, 'reason (why the transfer was diverted)');
       }
       const unitId = unitIn(to);
       return {

@@ -245,6 +245,7 @@ export class CustodyService {
             toUnitId: r.unitId ?? null,
             toUnitFacilityId: r.unitId ? (unitFacility.get(r.unitId) ?? null) : null,
             reason: r.reason ?? null,
+            divertedFrom: typeof r.evidence?.divertedFrom === 'string' ? r.evidence.divertedFrom : null,
           });
         } catch (err) {
           if (hidden && err instanceof ConflictError) {

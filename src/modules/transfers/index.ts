@@ -17,3 +17,6 @@ export {
 export { planManifests, planManifestsNaive, type PlanPerson, type PlanMovement, type PlanConstraints, type Plan } from './transfers.planner';
 export { verifyHandover, manifestHash, type HandoverDocument, type HandoverCheck } from './transfers.signatures';
 export { MovementApproved, MovementDeparted, ArrivalCounted, HandoverSigned } from './transfers.events';
+export { TransfersArrivalService, type ArrivalPorts } from './transfers.arrival.service';
+export { ArrivalIdentified, TransitOverdue, MovementDiverted, PersonsLodged, PersonsCollected } from './transfers.arrival.events';
+export { classifyProbe, transitOverdue, ARRIVAL_OUTCOMES, type ArrivalOutcome } from './transfers.arrival.domain';

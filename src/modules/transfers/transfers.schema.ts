@@ -34,6 +34,10 @@ export const transferMovements = pgTable('transfer_movements', {
   manifestHash: text('manifest_hash'),
   senderSignature: jsonb('sender_signature'),
   receiverSignature: jsonb('receiver_signature'),
+  /** The destination TRANSFER_DEPARTED named, once the movement was diverted (transfers.arrival.service.ts). */
+  divertedFrom: uuid('diverted_from'),
+  /** When the in-transit alert fired (once per movement). */
+  transitAlertedAt: timestamp('transit_alerted_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 

@@ -36,10 +36,12 @@ import {
   type MoveRow,
   type OperationRow,
 } from './transfers.repository';
+import { diversionOf } from './transfers.arrival.domain';
+import { confirmedOff } from './transfers.arrival.repository';
 import { manifestHash, newKeyPair, signPart, type HandoverDocument, type HandoverPart, type SignedPart } from './transfers.signatures';
 
 /** Roles that hold persons in custody at a facility: the only ones who may sign for it. */
-const CUSTODIAN_ROLES = ['admin', 'commander', 'officer'];
+export const CUSTODIAN_ROLES = ['admin', 'commander', 'officer'];
 /** Roles that may override a failed or skipped biometric check at the door. */
 const SUPERVISOR_ROLES = ['admin', 'commander'];
 
@@ -186,6 +188,8 @@ export class TransfersService {
         manifestHash: null,
         senderSignature: null,
         receiverSignature: null,
+        divertedFrom: null,
+        transitAlertedAt: null,
         createdAt: this.clock.now(),
       };
       if ((await movementsOf(tx, operationId)).some((m) => m.code === input.code)) {
@@ -528,7 +532,7 @@ export class TransfersService {
    * disputed, extra ones are named; any difference is a CountDiscrepancy (the alerts consumer raises it, critical).
    * Custody stays with the sender until the receipt is signed.
    */
-  async arrive(actor: Actor, movementId: string, identified: readonly string[]) {
+  async arrive(actor: Actor, movementId: string, identified?: readonly string[]) {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
@@ -537,7 +541,8 @@ export class TransfersService {
         throw new ConflictError('transfers.invalid_transition', `Movement ${m.code} is ${m.status}; only a departed movement arrives`);
       const moves = await movesOf(tx, movementId);
       const departed = moves.filter((x) => x.status === 'departed').map((x) => x.personId);
-      const count = countArrival(departed, identified);
+      // without a list: those the arrival screen's officers confirmed, one by one (transfers.arrival.service.ts)
+      const count = countArrival(departed, identified ?? (await confirmedOff(tx, movementId)));
       const known = await placementsOf(tx, count.extra);
       const unknown = count.extra.find((p) => !known.has(p));
       if (unknown) throw new NotFoundError('registry.person_not_found', `No person ${unknown}`);
@@ -600,7 +605,8 @@ export class TransfersService {
           type: 'TRANSFER_ARRIVED' as const,
           facilityId: m.toFacilityId,
           authority: `transfer ${m.code}`,
-          evidence: { movementId },
+          ...diversionOf(m),
+          evidence: { movementId, ...(m.divertedFrom ? { divertedFrom: m.divertedFrom } : {}) },
         })),
         { auditAction: 'transfers.receive_ledger', context: { movementId } },
       );
@@ -658,8 +664,8 @@ export class TransfersService {
             type: 'TRANSFER_ARRIVED',
             facilityId: m.toFacilityId,
             authority: `transfer ${m.code}`,
-            reason: input.reason.slice(0, 200),
-            evidence: { movementId },
+            reason: (m.divertedFrom ? `diverted; ${input.reason}` : input.reason).slice(0, 200),
+            evidence: { movementId, ...(m.divertedFrom ? { divertedFrom: m.divertedFrom } : {}) },
           },
         ],
         { auditAction: 'transfers.resolve_ledger', context: { movementId } },

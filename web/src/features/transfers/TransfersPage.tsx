@@ -116,6 +116,14 @@ function MovementPanel({ id }: { id: string }) {
         {m.status === 'approved' && <Button onClick={() => act.mutate({ path: 'depart', body: {} })}>{t('actions.depart')}</Button>}
         {m.status === 'departed' && <Button onClick={() => act.mutate({ path: 'arrive', body: { identified: departed } })}>{t('actions.arriveAll')}</Button>}
         {m.status === 'arrived' && <Button onClick={() => act.mutate({ path: 'receipt', body: { manifestHash: m.manifestHash } })}>{t('actions.sign')}</Button>}
+        {['departed', 'arrived', 'disputed', 'received'].includes(m.status) && (
+          <Button component="a" variant="light" href={`/transfers/movements/${id}/arrival`}>
+            {t('transfersarrival:open')}
+          </Button>
+        )}
+        <Button component="a" variant="light" href={`/transfers/movements/${id}/print`}>
+          {t('transfersarrival:print')}
+        </Button>
         <Button component="a" variant="light" href={`/api/v1/transfers/movements/${id}/handover?format=csv`}>
           {t('actions.csv')}
         </Button>
