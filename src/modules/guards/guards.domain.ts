@@ -22,6 +22,8 @@ export const ThresholdSettings = z.object({
   minMannedPostsPercent: z.number().min(0).max(100).default(75),
   /** A check-in this many minutes after the planned start is late; a planned shift without one by then is a no-show. */
   lateGraceMinutes: z.number().int().min(0).max(240).default(10),
+  /** The rotation rule: no guard on the same post more than this many shifts in a row (0: the rule is off). */
+  maxShiftsInRow: z.number().int().min(0).max(60).default(3),
 });
 export type ThresholdSettings = z.infer<typeof ThresholdSettings>;
 export const DEFAULT_THRESHOLD: ThresholdSettings = ThresholdSettings.parse({});
