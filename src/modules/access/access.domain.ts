@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   'persons.write': ['admin', 'registrar'],
   'custody.read': ['admin', 'commander', 'officer', 'registrar', 'investigator', 'legal', 'liaison'],
   'custody.append': ['admin', 'commander', 'officer', 'registrar'],
+  // The two-person rule: a second officer confirms a release or a correction of an escape (issue 17).
+  'custody.confirm': ['admin', 'commander', 'officer'],
   'ledger.verify': ['admin', 'commander', 'investigator', 'monitor'],
   'reports.read': ['admin', 'commander', 'officer', 'investigator', 'legal', 'monitor', 'liaison'],
   'audit.read': ['admin', 'investigator', 'monitor'],

@@ -725,7 +725,7 @@ export class GuardsService {
       ratioStates(this.db, facilityId),
     ]);
     const codes = await unitCodes(this.db, figures.map((f) => f.sector).filter(Boolean));
-    const rotation = await rotationRows(this.db, facilityId, new Date(now.getTime() + 24 * 3600_000), threshold.maxShiftsInRow);
+    const rotation = await rotationRows(this.db, facilityId, new Date(now.getTime() + 7 * 24 * 3600_000), threshold.maxShiftsInRow);
     const strip = ({ sector: _s, ...g }: SectorGovernance) => g;
     return {
       facilityId,
