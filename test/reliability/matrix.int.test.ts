@@ -35,6 +35,9 @@ const TRANSFERS_RUN = 'admin commander officer';
 const GUARDS_READ = 'admin commander officer';
 const GUARDS_MANAGE = 'admin commander';
 const GUARDS_ATTENDANCE = 'admin commander officer';
+// the two-person rule: a release or a correction of an escape is requested (custody.append, not a registrar's event)
+// and confirmed by a second officer (custody.confirm)
+const CUSTODY_CONFIRM = 'admin commander officer';
 
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
@@ -71,6 +74,11 @@ const EXPECTED: Record<string, string> = {
   // what the caller may record now: custody.append, so a registrar too (offered the admission only)
   'GET /api/v1/persons/{id}/events/allowed': 'admin commander officer registrar',
   'POST /api/v1/events/batch': CUSTODY_MOVE,
+  'POST /api/v1/persons/{id}/events/requests': CUSTODY_MOVE,
+  'GET /api/v1/custody/confirmations': CUSTODY_CONFIRM,
+  'GET /api/v1/custody/confirmations/{id}': CUSTODY_CONFIRM,
+  'POST /api/v1/custody/confirmations/{id}/confirm': CUSTODY_CONFIRM,
+  'POST /api/v1/custody/confirmations/{id}/reject': CUSTODY_CONFIRM,
   'GET /api/v1/ledger/verify': 'admin commander investigator monitor',
   'GET /api/v1/reports/status': REPORTS,
   'GET /api/v1/reports/delta': REPORTS,

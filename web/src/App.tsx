@@ -28,6 +28,7 @@ const DuplicateCasePage = lazy(() => import('./routes/DuplicateCasePage'));
 const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
 const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
 const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
+const ConfirmationsPage = lazy(() => import('./features/integrity/ConfirmationsPage'));
 const UsersPage = lazy(() => import('./routes/UsersPage'));
 const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
@@ -60,6 +61,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/identify', needs: ['biometrics.read'], render: () => <IdentifyPage /> },
   { pattern: '/guards', needs: ['guards.read'], render: () => <GuardsPage /> },
   { pattern: '/guards/gate', needs: ['guards.read', 'guards.attendance'], render: () => <GateCheckInPage /> },
+  { pattern: '/confirmations', needs: ['custody.confirm'], render: () => <ConfirmationsPage /> },
   { pattern: '/facilities/:id/settings', needs: ['facilities.read'], render: (p) => <FacilitySettingsPage id={p.id!} /> },
   { pattern: '/users', needs: ['users.manage'], render: () => <UsersPage /> },
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },
