@@ -29,6 +29,8 @@ const IdentifyPage = lazy(() => import('./routes/IdentifyPage'));
 const GuardsPage = lazy(() => import('./features/guards/GuardsPage'));
 const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
 const ConfirmationsPage = lazy(() => import('./features/integrity/ConfirmationsPage'));
+const HandoverStartPage = lazy(() => import('./features/integrity/HandoverPage').then((m) => ({ default: m.HandoverStartPage })));
+const HandoverPage = lazy(() => import('./features/integrity/HandoverPage').then((m) => ({ default: m.HandoverPage })));
 const UsersPage = lazy(() => import('./routes/UsersPage'));
 const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
@@ -62,6 +64,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/guards', needs: ['guards.read'], render: () => <GuardsPage /> },
   { pattern: '/guards/gate', needs: ['guards.read', 'guards.attendance'], render: () => <GateCheckInPage /> },
   { pattern: '/confirmations', needs: ['custody.confirm'], render: () => <ConfirmationsPage /> },
+  { pattern: '/guards/handover', needs: ['guards.read', 'guards.manage'], render: () => <HandoverStartPage /> },
+  { pattern: '/guards/handovers/:id', needs: ['guards.read'], render: (p) => <HandoverPage id={p.id!} /> },
   { pattern: '/facilities/:id/settings', needs: ['facilities.read'], render: (p) => <FacilitySettingsPage id={p.id!} /> },
   { pattern: '/users', needs: ['users.manage'], render: () => <UsersPage /> },
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },

@@ -10,6 +10,7 @@ import { StatCard } from '../../components/StatCard';
 import { ErrorNote } from '../../components/Problems';
 import { SEVERITY_COLOR } from '../alerts/alerts.text';
 import { STATE_COLOR, useBoard, useGuardOverview, useRatioHistory, type Board } from './guards.api';
+import { HandoverLink } from '../integrity/HandoverLink';
 import { RatioStrip } from './RatioStrip';
 
 /** The staffing board: every facility's governance now, and one facility's posts by shift (planned, present). */
@@ -33,11 +34,14 @@ export default function GuardsPage() {
         title={t('title')}
         description={t('description')}
         actions={
-          session.can('guards.attendance') ? (
-            <Button component="a" href="/guards/gate" variant="light">
-              {t('gate.open')}
-            </Button>
-          ) : undefined
+          <Group gap="xs">
+            {session.can('guards.attendance') && (
+              <Button component="a" href="/guards/gate" variant="light">
+                {t('gate.open')}
+              </Button>
+            )}
+            {session.can('guards.manage') && <HandoverLink />}
+          </Group>
         }
       />
       <ErrorNote error={overview.error} what={t('overview.what')} />
