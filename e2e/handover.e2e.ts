@@ -37,7 +37,7 @@ describe('the handover of control in Chromium', () => {
     await out.page.getByTestId('handover-draw-up').click();
     await out.page.getByTestId('handover').waitFor();
     const url = out.page.url();
-    expect(await out.page.getByTestId('handover-counts').textContent()).toMatch(/in_custody\s*\d+/);
+    expect(Number(await out.page.getByTestId('handover-count-in_custody').textContent())).toBeGreaterThan(0);
     await out.page.getByTestId('handover-sign-button').click();
     await out.page.getByTestId('handover-signed-outgoing').waitFor();
     // half-signed: custody stays with the outgoing custodian

@@ -98,6 +98,7 @@ export function HandoverStartPage() {
 /** /guards/handovers/:id: the statement, the signatures, the check, and this user's signature. */
 export function HandoverPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation('guardintegrity');
+  const { t: tr } = useTranslation('records');
   const session = useSession();
   const qc = useQueryClient();
   const handover = useQuery({ queryKey: handoverKey(id), queryFn: () => fetchHandover(id) });
@@ -170,7 +171,7 @@ export function HandoverPage({ id }: { id: string }) {
           <Table.Tbody>
             {counts.map(([status, n]) => (
               <Table.Tr key={status}>
-                <Table.Td>{t('handover.status', { status })}</Table.Td>
+                <Table.Td>{t('handover.status', { status: tr(`status.${status}`) })}</Table.Td>
                 <Table.Td className="mono" data-testid={`handover-count-${status}`}>
                   {n.toLocaleString(i18n.language)}
                 </Table.Td>
