@@ -15,6 +15,7 @@ import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
 import { TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
+import { ReviewsService } from './modules/reviews';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -54,6 +55,8 @@ export interface Services {
   transfers: TransfersService;
   /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
   guards: GuardsService;
+  /** Signed custody statements, the ledger export for monitors, inclusion proofs (issue 21). */
+  reviews: ReviewsService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -136,6 +139,26 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     opts.dataDir,
   );
 
+  const reviews = new ReviewsService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    {
+      ledger: {
+        chainHeads: (tx) => custody.chainHeads(tx),
+        chainPage: (tx, site, after, upTo, limit) => custody.chainPage(tx, site, after, upTo, limit),
+        eventById: (tx, id) => custody.eventById(tx, id),
+      },
+      auditHead: (tx) => audit.head(tx),
+      personInScope: async (tx, actor, personId) => (await registry.inScopeAmong(tx, actor, [personId])).has(personId),
+    },
+    siteId,
+    logger,
+    opts.dataDir,
+  );
+
   const settle = async () => {
     await dispatcher.idle();
     await screening.idle();
@@ -143,6 +166,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   const close = async () => {
     await alerts.stop();
     await guards.stop();
+    reviews.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
     screening.stopComingOfAgeScreening();
@@ -172,6 +196,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     biometrics,
     transfers,
     guards,
+    reviews,
     settle,
     close,
   };

@@ -14,6 +14,9 @@ export const PERMISSIONS = {
   // The two-person rule: a second officer confirms a release or a correction of an escape (issue 17).
   'custody.confirm': ['admin', 'commander', 'officer'],
   'ledger.verify': ['admin', 'commander', 'investigator', 'monitor'],
+  // Custody statements (issue 21): issued on demand by those who command; an inclusion proof names a person's event.
+  'ledger.statement': ['admin', 'commander'],
+  'ledger.proof': ['admin', 'investigator', 'legal'],
   'reports.read': ['admin', 'commander', 'officer', 'investigator', 'legal', 'monitor', 'liaison'],
   'audit.read': ['admin', 'investigator', 'monitor'],
   // The security side, kept apart from the humanitarian record.
