@@ -149,6 +149,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
       ledger: {
         chainHeads: (tx) => custody.chainHeads(tx),
         chainPage: (tx, site, after, upTo, limit) => custody.chainPage(tx, site, after, upTo, limit),
+        chainHashes: (tx, site, after, upTo, limit) => custody.chainHashes(tx, site, after, upTo, limit),
         eventById: (tx, id) => custody.eventById(tx, id),
       },
       auditHead: (tx) => audit.head(tx),

@@ -84,10 +84,16 @@ for (const target of await targets()) {
       expect(verifyInclusionProof(proof, key)).toEqual({ ok: true, problem: null });
       const altered = { ...proof, event: { ...proof.event, personId: proof.event.personId.replace(/.$/, (c: string) => (c === '0' ? '1' : '0')) } };
       expect(verifyInclusionProof(altered, key).ok).toBe(false);
-      const unknown = await app.http.inject({ method: 'GET', url: '/api/v1/ledger/events/00000000-0000-7000-8000-00000000abcd/inclusion-proof', headers: auth(legal) });
+      const unknown = await app.http.inject({
+        method: 'GET',
+        url: '/api/v1/ledger/events/00000000-0000-7000-8000-00000000abcd/inclusion-proof',
+        headers: auth(legal),
+      });
       expect(unknown.statusCode).toBe(404);
       const monitor = await app.tokenFor('monitor');
-      expect((await app.http.inject({ method: 'GET', url: `/api/v1/ledger/events/${event!.id}/inclusion-proof`, headers: auth(monitor) })).statusCode).toBe(403);
+      expect((await app.http.inject({ method: 'GET', url: `/api/v1/ledger/events/${event!.id}/inclusion-proof`, headers: auth(monitor) })).statusCode).toBe(
+        403,
+      );
     });
 
     it('a chain rewritten and re-hashed by an operator still passes its own links, and is caught against the earlier statement', async () => {

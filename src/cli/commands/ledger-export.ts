@@ -63,7 +63,12 @@ function printCheck(r: ExportCheckResult): void {
     if (s.problem) out(`${where} ${s.issuedAt ?? '?'}: FAILS: ${s.problem}`);
     else out(`${where} ${s.issuedAt}: signature valid, heads on the chain, counts ${s.counts.replace('_', ' ')}`);
   }
-  if (r.descendsFromPublished !== null) out(r.descendsFromPublished ? 'The export descends from every published statement given.' : 'The export does NOT descend from a published statement: the chain was rewritten.');
+  if (r.descendsFromPublished !== null)
+    out(
+      r.descendsFromPublished
+        ? 'The export descends from every published statement given.'
+        : 'The export does NOT descend from a published statement: the chain was rewritten.',
+    );
   out(r.ok ? 'Export verifies.' : 'Export does NOT verify.');
 }
 
@@ -84,7 +89,9 @@ export function register(program: Command): void {
     });
   ledger
     .command('export')
-    .description('Write the ledger without personal data (hashes, links, types, times, places, keyed pseudonyms) and every statement, for `custos ledger check`')
+    .description(
+      'Write the ledger without personal data (hashes, links, types, times, places, keyed pseudonyms) and every statement, for `custos ledger check`',
+    )
     .option('--data <dir>', 'data folder for the embedded database', './data')
     .option('--out <file>', 'write here instead of standard output')
     .action(async (opts: { data: string; out?: string }) => {
@@ -105,7 +112,9 @@ export function register(program: Command): void {
     });
   ledger
     .command('check <file>')
-    .description('Verify an export offline (no database, no server): chains, statement signatures, stated heads and Merkle roots, counts; exit 0 when it verifies')
+    .description(
+      'Verify an export offline (no database, no server): chains, statement signatures, stated heads and Merkle roots, counts; exit 0 when it verifies',
+    )
     .option('--published <file...>', 'statements published earlier (JSON with statementText, signature, publicKey): the export must descend from each')
     .option('--key <key>', "the site's public key (base64 SPKI DER, or a file) pinned from an earlier statement")
     .option('--json', 'print the result as JSON')

@@ -181,6 +181,29 @@ export async function countEventsByType(db: Db): Promise<{ type: EventType; coun
   return queryRows(db, sql`select type, count(*)::int as count from custody_events group by type order by type`);
 }
 
+/**
+ * The hashes of one site's events after `afterSeq` up to `upToSeq` in seq order, at most `limit`: one text of 64-hex
+ * hashes run together (one value per page; a statement's Merkle root reads every hash of the chain).
+ */
+export async function readChainHashes(
+  db: Db,
+  siteId: string,
+  afterSeq: number,
+  upToSeq: number,
+  limit: number,
+): Promise<{ lastSeq: number; hashes: string[] }> {
+  const [row] = await queryRows<{ hashes: string | null; last_seq: number | null }>(
+    db,
+    sql`select string_agg(hash, '' order by seq) as hashes, max(seq) as last_seq
+          from (select seq, hash from custody_events where site_id = ${siteId} and seq > ${afterSeq} and seq <= ${upToSeq}
+                order by seq limit ${limit}) e`,
+  );
+  if (!row?.hashes) return { lastSeq: afterSeq, hashes: [] };
+  const hashes = new Array<string>(row.hashes.length / 64);
+  for (let i = 0; i < hashes.length; i++) hashes[i] = row.hashes.slice(i * 64, i * 64 + 64);
+  return { lastSeq: Number(row.last_seq), hashes };
+}
+
 export async function findEventById(db: Db, id: string): Promise<LedgerEvent | null> {
   const [row] = await db.select().from(custodyEvents).where(eq(custodyEvents.id, id));
   return (row as LedgerEvent | undefined) ?? null;

@@ -35,6 +35,7 @@ import {
   readChainPage,
   findEventByHash,
   findEventById,
+  readChainHashes,
   readHeads,
   countFacilityEvents,
   recentFacilityEvents,
@@ -413,6 +414,11 @@ export class CustodyService {
   async chainPage(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<LedgerEvent[]> {
     const page = await readChainPage(db, { after: { siteId, seq: afterSeq }, onlySite: true }, limit);
     return page.filter((e) => e.siteId === siteId && e.seq <= upToSeq);
+  }
+
+  /** The hashes of one site's events after `afterSeq` up to `upToSeq`, in seq order, at most `limit` (Merkle roots). */
+  chainHashes(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<{ lastSeq: number; hashes: string[] }> {
+    return readChainHashes(db, siteId, afterSeq, upToSeq, limit);
   }
 
   /** One event by id, or null. The caller audits the read (it names a person). */

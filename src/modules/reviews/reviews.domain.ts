@@ -88,10 +88,7 @@ export function verifySignature(text: string, publicKeyBase64: string, signature
 }
 
 /** Parses a signed statement and checks its signature (against `pinnedKey` when given, else the key it names). */
-export function openStatement(
-  signed: SignedStatement,
-  pinnedKey?: string,
-): { ok: true; statement: CustodyStatement } | { ok: false; problem: string } {
+export function openStatement(signed: SignedStatement, pinnedKey?: string): { ok: true; statement: CustodyStatement } | { ok: false; problem: string } {
   let statement: CustodyStatement;
   try {
     statement = JSON.parse(signed.statementText) as CustodyStatement;
@@ -266,7 +263,8 @@ export class ExportChecker {
       const st = opened.statement;
       const heads = st.ledger.map((h) => {
         const seen = this.sites.get(h.siteId)?.seen.get(h.seq);
-        if (!seen) return { siteId: h.siteId, seq: h.seq, onChain: false, rootMatches: false, problem: `the exported chain of ${h.siteId} does not reach seq ${h.seq}` };
+        if (!seen)
+          return { siteId: h.siteId, seq: h.seq, onChain: false, rootMatches: false, problem: `the exported chain of ${h.siteId} does not reach seq ${h.seq}` };
         const onChain = seen.hash === h.hash;
         const rootMatches = seen.root === h.merkleRoot;
         const problem = !onChain

@@ -7,6 +7,7 @@ export interface ReviewsPorts {
   ledger: {
     chainHeads(db: Db): Promise<ChainHead[]>;
     chainPage(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<LedgerEvent[]>;
+    chainHashes(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<{ lastSeq: number; hashes: string[] }>;
     eventById(db: Db, id: string): Promise<LedgerEvent | null>;
   };
   auditHead(db: Db): Promise<{ seq: number; hash: string }>;

@@ -25,7 +25,12 @@ export async function insertStatement(db: Db, row: StatementRow): Promise<void> 
 }
 
 export async function listStatements(db: Db, page: { limit: number; offset: number }): Promise<{ total: number; rows: StatementRow[] }> {
-  const rows = await db.select().from(custodyStatements).orderBy(desc(custodyStatements.issuedAt), desc(custodyStatements.id)).limit(page.limit).offset(page.offset);
+  const rows = await db
+    .select()
+    .from(custodyStatements)
+    .orderBy(desc(custodyStatements.issuedAt), desc(custodyStatements.id))
+    .limit(page.limit)
+    .offset(page.offset);
   const [count] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${custodyStatements}`);
   return { total: Number(count?.n ?? 0), rows };
 }

@@ -4,7 +4,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/http/auth';
 import { errorResponses, textResponse } from '../../platform/http/responses';
 import type { Services } from '../../services';
-import { EventIdParams, InclusionProofResponse, IssueStatementResponse, StatementIdParams, StatementPageResponse, StatementResponse, StatementsQuery } from './reviews.dto';
+import {
+  EventIdParams,
+  InclusionProofResponse,
+  IssueStatementResponse,
+  StatementIdParams,
+  StatementPageResponse,
+  StatementResponse,
+  StatementsQuery,
+} from './reviews.dto';
 
 export const reviewsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -15,7 +23,12 @@ export const reviewsRoutes: FastifyPluginAsync<{ services: Services }> = async (
     '/statements',
     {
       config: { permission: 'ledger.verify' },
-      schema: { querystring: StatementsQuery, tags, summary: 'Signed custody statements, newest first (paged: limit, offset)', response: { 200: StatementPageResponse } },
+      schema: {
+        querystring: StatementsQuery,
+        tags,
+        summary: 'Signed custody statements, newest first (paged: limit, offset)',
+        response: { 200: StatementPageResponse },
+      },
     },
     async (request) => reviews.list(actorOf(request), request.query),
   );
@@ -41,7 +54,8 @@ export const reviewsRoutes: FastifyPluginAsync<{ services: Services }> = async (
       config: { permission: 'ledger.statement' },
       schema: {
         tags,
-        summary: 'Issue a custody statement now: counts by facility and status, every chain head with its Merkle root, the audit head; signed with the site key',
+        summary:
+          'Issue a custody statement now: counts by facility and status, every chain head with its Merkle root, the audit head; signed with the site key',
         response: { 201: IssueStatementResponse },
       },
     },
@@ -70,7 +84,7 @@ export const reviewsRoutes: FastifyPluginAsync<{ services: Services }> = async (
         response: {
           200: textResponse(
             'application/x-ndjson',
-            'One JSON object a line: {header}, then every {statement} issued (the last one for this export), then each site\'s {event}s up to that statement\'s heads: hash, links, type, times, facilities and units, the person as a keyed pseudonym',
+            "One JSON object a line: {header}, then every {statement} issued (the last one for this export), then each site's {event}s up to that statement's heads: hash, links, type, times, facilities and units, the person as a keyed pseudonym",
           ),
         },
       },

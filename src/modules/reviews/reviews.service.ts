@@ -27,6 +27,7 @@ import type { ReviewsPorts } from './reviews.ports';
 import { countsByFacilityAndStatus, findStatement, insertStatement, latestStatement, listStatements, type StatementRow } from './reviews.repository';
 
 const PAGE = 20_000;
+const HASH_PAGE = 100_000;
 const DAY_MS = 24 * 3_600_000;
 
 export interface StatementView extends SignedStatement {
@@ -99,13 +100,19 @@ export class ReviewsService {
   /** The Merkle root over a site's event hashes 1..upToSeq, read in pages on `db`. */
   private async rootOf(db: Db, siteId: string, upToSeq: number): Promise<string> {
     const acc = new MerkleAccumulator();
-    for (let after = 0; after < upToSeq; ) {
-      const page = await this.ports.ledger.chainPage(db, siteId, after, upToSeq, PAGE);
-      if (page.length === 0) break;
-      for (const e of page) acc.addEventHash(e.hash);
-      after = page[page.length - 1]!.seq;
-    }
+    for (const h of await this.hashesOf(db, siteId, upToSeq)) acc.addEventHash(h);
     return acc.root();
+  }
+
+  private async hashesOf(db: Db, siteId: string, upToSeq: number): Promise<string[]> {
+    const all: string[] = [];
+    for (let after = 0; after < upToSeq; ) {
+      const page = await this.ports.ledger.chainHashes(db, siteId, after, upToSeq, HASH_PAGE);
+      if (page.hashes.length === 0) break;
+      for (const h of page.hashes) all.push(h);
+      after = page.lastSeq;
+    }
+    return all;
   }
 
   /**
@@ -184,9 +191,10 @@ export class ReviewsService {
   /**
    * Writes the ledger export line by line (NDJSON): a header, every statement issued so far (the last one issued for
    * this export, so the file ends exactly at a stated head), then each site's events up to that head, with persons as
-   * keyed pseudonyms and no names, reasons, evidence or officers.
+   * keyed pseudonyms and no names, reasons, evidence or officers. `writeLine` gets one line or several joined by
+   * newlines, each time without the last newline.
    */
-  async exportLedger(actor: Actor | null, writeLine: (line: string) => void | Promise<void>): Promise<{ events: number; statementId: string }> {
+  async exportLedger(actor: Actor | null, writeLine: (lines: string) => void | Promise<void>): Promise<{ events: number; statementId: string }> {
     if (actor) requirePermission(actor, 'ledger.verify');
     const who = actor ?? systemActor('ledger export');
     // The export's own statement is the site's, whoever asks for the export (a monitor may not issue one otherwise).
@@ -208,14 +216,18 @@ export class ReviewsService {
       pseudonyms: 'HMAC-SHA256 of the person id under a key derived from the site key, first 32 hex digits',
     };
     await writeLine(JSON.stringify({ header }));
-    for (const s of statements) await writeLine(JSON.stringify({ statement: { id: s.id, statementText: s.statementText, signature: s.signature, publicKey: s.publicKey } }));
+    for (const s of statements)
+      await writeLine(JSON.stringify({ statement: { id: s.id, statementText: s.statementText, signature: s.signature, publicKey: s.publicKey } }));
     const pkey = pseudonymKey(this.siteKey());
     let events = 0;
     for (const head of current.statement.ledger) {
       for (let after = 0; after < head.seq; ) {
         const page = await this.ports.ledger.chainPage(this.db, head.siteId, after, head.seq, PAGE);
         if (page.length === 0) break;
-        for (const e of page) {
+        // one write per page (the lines joined): a write per event cost more than the events themselves
+        const lines = new Array<string>(page.length);
+        for (let i = 0; i < page.length; i++) {
+          const e = page[i]!;
           const out: ExportedEvent = {
             siteId: e.siteId,
             seq: e.seq,
@@ -230,14 +242,20 @@ export class ReviewsService {
             toUnitId: e.toUnitId,
             subject: pseudonym(pkey, e.personId),
           };
-          await writeLine(JSON.stringify({ event: out }));
+          lines[i] = JSON.stringify({ event: out });
         }
+        await writeLine(lines.join('\n'));
         events += page.length;
         after = page[page.length - 1]!.seq;
       }
     }
     await this.db.transaction((tx) =>
-      this.audit.record(tx, who, { action: 'ledger.export', subjectType: 'statement', subjectId: current.id, details: { events, statements: statements.length } }),
+      this.audit.record(tx, who, {
+        action: 'ledger.export',
+        subjectType: 'statement',
+        subjectId: current.id,
+        details: { events, statements: statements.length },
+      }),
     );
     return { events, statementId: current.id };
   }
@@ -259,16 +277,15 @@ export class ReviewsService {
     if (!stated || !head || head.seq < event.seq) {
       throw new ConflictError('reviews.not_yet_stated', 'This event is newer than the last custody statement: issue a statement first (POST /statements)');
     }
-    const hashes: string[] = [];
-    for (let after = 0; after < head.seq; ) {
-      const page = await this.ports.ledger.chainPage(this.db, event.siteId, after, head.seq, PAGE);
-      if (page.length === 0) break;
-      for (const e of page) hashes.push(e.hash);
-      after = page[page.length - 1]!.seq;
-    }
+    const hashes = await this.hashesOf(this.db, event.siteId, head.seq);
     const { hash, ...stored } = event;
     await this.db.transaction((tx) =>
-      this.audit.record(tx, actor, { action: 'ledger.inclusion_proof', subjectType: 'person', subjectId: event.personId, details: { eventId, statementId: stated.id } }),
+      this.audit.record(tx, actor, {
+        action: 'ledger.inclusion_proof',
+        subjectType: 'person',
+        subjectId: event.personId,
+        details: { eventId, statementId: stated.id },
+      }),
     );
     return {
       kind: 'custos.inclusion-proof',
