@@ -2,6 +2,7 @@ import type { RoutePlugin } from './platform/http/server';
 import { accessRoutes } from './modules/access/access.routes';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { custodyRoutes } from './modules/custody/custody.routes';
+import { custodyConfirmationsRoutes } from './modules/custody/custody.confirmations.routes';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes';
 import { registryRoutes } from './modules/registry/registry.routes';
 import { reportsRoutes } from './modules/reports/reports.routes';
@@ -22,6 +23,7 @@ export const apiRoutes: RoutePlugin[] = [
   facilitiesRoutes,
   registryRoutes,
   custodyRoutes,
+  custodyConfirmationsRoutes,
   reportsRoutes,
   rollcallsRoutes,
   alertsRoutes,

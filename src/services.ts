@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from './platform/logger';
 import { Dispatcher, Outbox } from './platform/outbox';
 import { AccessService, DEFAULT_ACCESS_CONFIG, type AccessConfig } from './modules/access';
 import { AuditService } from './modules/audit';
-import { CustodyService, placementSummaries } from './modules/custody';
+import { CustodyConfirmations, CustodyService, placementSummaries } from './modules/custody';
 import { FacilitiesService } from './modules/facilities';
 import { RegistryService } from './modules/registry';
 import { ReportsService } from './modules/reports';
@@ -46,6 +46,8 @@ export interface Services {
   facilities: FacilitiesService;
   registry: RegistryService;
   custody: CustodyService;
+  /** The two-person rule over the ledger's releases and corrections of escapes (issue 17). */
+  confirmations: CustodyConfirmations;
   reports: ReportsService;
   rollcalls: RollcallsService;
   alerts: AlertsService;
@@ -99,6 +101,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     facilityExists: async (tx, facilityId) => facilities.exists(tx, facilityId),
   });
   const custody = new CustodyService(db, clock, ids, audit, outbox, { persons: registry, facilities }, logger, siteId);
+  const confirmations = new CustodyConfirmations(db, clock, ids, audit, outbox, custody, { persons: registry, facilities });
   const reports = new ReportsService(db, clock);
   const screening = new ScreeningService(db, clock, ids, audit, outbox, registry, logger);
   // Templates and galleries load on first use (or services.biometrics.start()); the face engine only when a face is
@@ -212,6 +215,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     facilities,
     registry,
     custody,
+    confirmations,
     reports,
     rollcalls,
     alerts,

@@ -79,7 +79,9 @@ for (const target of await targets()) {
       (app.clock as FakeClock).advance(1000);
       expect((await post(id, { type: 'ADMITTED', facilityId: facilityA })).statusCode).toBe(201);
       (app.clock as FakeClock).advance(1000);
-      expect((await post(id, { type: 'RELEASED' })).statusCode).toBe(201);
+      // a release by hand waits for a second officer (the two-person rule); here it is confirmed by the service directly
+      expect((await post(id, { type: 'RELEASED' })).json().error.code).toBe('custody.second_officer_required');
+      await app.services.custody.append(adminActor, { personId: id, type: 'RELEASED' });
       const moved = await post(id, { type: 'MOVED', unitId: unitsA[1] });
       expect(moved.statusCode).toBe(409);
       expect(moved.json().error.message).toContain('released');
@@ -126,12 +128,20 @@ for (const target of await targets()) {
           events: [
             { personId: p1, type: 'UNACCOUNTED' },
             { personId: p2, type: 'UNACCOUNTED' },
-            { personId: p1, type: 'ACCOUNTED' },
           ],
         },
       });
       expect(good.statusCode, good.body).toBe(201);
-      expect(good.json().count).toBe(3);
+      expect(good.json().count).toBe(2);
+      const byHand = await app.http.inject({
+        method: 'POST',
+        url: '/api/v1/events/batch',
+        headers: auth(token),
+        payload: { events: [{ personId: p1, type: 'ACCOUNTED' }] },
+      });
+      // ACCOUNTED by hand is a correction of an unaccounted person: the two-person rule holds it (a roll call's own)
+      expect(byHand.json().error.code).toBe('custody.second_officer_required');
+      await app.services.custody.append(adminActor, { personId: p1, type: 'ACCOUNTED' });
       expect((await app.services.registry.get(adminActor, p2, { audit: false })).placement?.status).toBe('unaccounted');
       expect((await app.services.registry.get(adminActor, p1, { audit: false })).placement?.status).toBe('in_custody');
     });

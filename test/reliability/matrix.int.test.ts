@@ -41,6 +41,9 @@ const SENSORS_MANAGE = 'admin commander';
 const SENSORS_INGEST = 'admin commander officer';
 const INCIDENTS_MANAGE = 'admin commander officer';
 const STAFF_REPORTS_FILE = 'admin commander officer registrar';
+// the two-person rule: a release or a correction of an escape is requested (custody.append, not a registrar's event)
+// and confirmed by a second officer (custody.confirm)
+const CUSTODY_CONFIRM = 'admin commander officer';
 
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
@@ -77,6 +80,11 @@ const EXPECTED: Record<string, string> = {
   // what the caller may record now: custody.append, so a registrar too (offered the admission only)
   'GET /api/v1/persons/{id}/events/allowed': 'admin commander officer registrar',
   'POST /api/v1/events/batch': CUSTODY_MOVE,
+  'POST /api/v1/persons/{id}/events/requests': CUSTODY_MOVE,
+  'GET /api/v1/custody/confirmations': CUSTODY_CONFIRM,
+  'GET /api/v1/custody/confirmations/{id}': CUSTODY_CONFIRM,
+  'POST /api/v1/custody/confirmations/{id}/confirm': CUSTODY_CONFIRM,
+  'POST /api/v1/custody/confirmations/{id}/reject': CUSTODY_CONFIRM,
   'GET /api/v1/ledger/verify': 'admin commander investigator monitor',
   // signed custody statements and the export for monitors (issue 21); an inclusion proof names a person's event
   'GET /api/v1/statements': 'admin commander investigator monitor',

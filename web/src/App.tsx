@@ -31,6 +31,9 @@ const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
 const PatrolsPage = lazy(() => import('./features/guards/PatrolsPage'));
 const PatrolScanPage = lazy(() => import('./features/guards/PatrolScanPage'));
 const GuardsHeatmapPage = lazy(() => import('./features/guards/GuardsHeatmapPage'));
+const ConfirmationsPage = lazy(() => import('./features/integrity/ConfirmationsPage'));
+const HandoverStartPage = lazy(() => import('./features/integrity/HandoverPage').then((m) => ({ default: m.HandoverStartPage })));
+const HandoverPage = lazy(() => import('./features/integrity/HandoverPage').then((m) => ({ default: m.HandoverPage })));
 const UsersPage = lazy(() => import('./routes/UsersPage'));
 const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
@@ -72,6 +75,9 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/guards/patrols', needs: ['guards.read'], render: () => <PatrolsPage /> },
   { pattern: '/guards/patrols/scan', needs: ['guards.read', 'guards.attendance'], render: () => <PatrolScanPage /> },
   { pattern: '/guards/heatmap', needs: ['guards.read'], render: () => <GuardsHeatmapPage /> },
+  { pattern: '/confirmations', needs: ['custody.confirm'], render: () => <ConfirmationsPage /> },
+  { pattern: '/guards/handover', needs: ['guards.read', 'guards.manage'], render: () => <HandoverStartPage /> },
+  { pattern: '/guards/handovers/:id', needs: ['guards.read'], render: (p) => <HandoverPage id={p.id!} /> },
   { pattern: '/facilities/:id/settings', needs: ['facilities.read'], render: (p) => <FacilitySettingsPage id={p.id!} /> },
   { pattern: '/users', needs: ['users.manage'], render: () => <UsersPage /> },
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },

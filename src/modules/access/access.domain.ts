@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   'persons.write': ['admin', 'registrar'],
   'custody.read': ['admin', 'commander', 'officer', 'registrar', 'investigator', 'legal', 'liaison'],
   'custody.append': ['admin', 'commander', 'officer', 'registrar'],
+  // The two-person rule: a second officer confirms a release or a correction of an escape (issue 17).
+  'custody.confirm': ['admin', 'commander', 'officer'],
   'ledger.verify': ['admin', 'commander', 'investigator', 'monitor'],
   // Custody statements (issue 21): issued on demand by those who command; an inclusion proof names a person's event.
   'ledger.statement': ['admin', 'commander'],

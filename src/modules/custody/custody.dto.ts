@@ -79,6 +79,8 @@ export const AllowedEventsResponse = z.object({
       place: z.enum(['current', 'other', 'destination', 'any']).nullable(),
       /** The closed list of reasons (TEMPORARY_OUT). */
       reasons: z.array(z.string()).optional(),
+      /** The two-person rule holds it: requested here, final when a second officer confirms (POST .../events/requests). */
+      secondOfficer: z.boolean().optional(),
     }),
   ),
 });

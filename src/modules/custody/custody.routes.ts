@@ -31,7 +31,8 @@ export const custodyRoutes: FastifyPluginAsync<{ services: Services }> = async (
         response: { 201: CustodyEventResponse, ...errorResponses(409) },
       },
     },
-    async (request, reply) => reply.status(201).send(await services.custody.append(actorOf(request), { ...request.body, personId: request.params.id })),
+    async (request, reply) =>
+      reply.status(201).send(await services.custody.append(actorOf(request), { ...request.body, personId: request.params.id }, { byHand: true })),
   );
 
   r.get(
@@ -64,7 +65,7 @@ export const custodyRoutes: FastifyPluginAsync<{ services: Services }> = async (
       schema: { body: AppendBatchBody, tags, summary: 'Append many events atomically', response: { 201: AppendBatchResponse, ...errorResponses(409) } },
     },
     async (request, reply) => {
-      const events = await services.custody.appendMany(actorOf(request), request.body.events);
+      const events = await services.custody.appendMany(actorOf(request), request.body.events, { byHand: true });
       return reply.status(201).send({ count: events.length, firstSeq: events[0]?.seq, lastSeq: events.at(-1)?.seq, head: events.at(-1)?.hash });
     },
   );

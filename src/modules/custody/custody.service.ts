@@ -26,6 +26,7 @@ import {
 import type { AllowedEventsResponse, AppendEventInput, CustodyEventResponse, LedgerVerificationResponse, VerificationInfoResponse } from './custody.dto';
 import { CustodyEventAppended, LedgerChainBroken, ledgerEventPayload } from './custody.events';
 import type { CustodyPorts } from './custody.ports';
+import { needsSecondOfficer, requireNoSecondOfficerEvent } from './custody.confirmations.domain';
 import {
   eventsOfPerson,
   findPlacements,
@@ -52,6 +53,8 @@ export interface AppendOptions {
   auditAction?: string;
   /** Added to the audit row's details (a roll call's id, a flight's). */
   context?: Record<string, unknown>;
+  /** A person recording by hand (the HTTP paths): the events of the two-person rule are refused (409), to be requested. */
+  byHand?: boolean;
 }
 
 export type VerificationScope = 'full' | 'tail';
@@ -152,8 +155,8 @@ export class CustodyService {
     }
   }
 
-  async append(actor: Actor, request: AppendRequest): Promise<LedgerEvent> {
-    const [event] = await this.appendMany(actor, [request]);
+  async append(actor: Actor, request: AppendRequest, opts: AppendOptions = {}): Promise<LedgerEvent> {
+    const [event] = await this.appendMany(actor, [request], opts);
     return event!;
   }
 
@@ -266,6 +269,7 @@ export class CustodyService {
         const arriving = ARRIVALS.includes(r.type);
         const actingFacility = arriving ? t.toFacilityId : t.fromFacilityId;
         if (actingFacility) requireFacility(actor, actingFacility);
+        if (opts.byHand) requireNoSecondOfficerEvent(r.type, where);
 
         seq += 1;
         const event = sealEvent({
@@ -359,7 +363,9 @@ export class CustodyService {
         unitId: placement.unitId,
         destinationFacilityId: placement.destinationFacilityId,
         since: row?.since ?? null,
-        events: allowedEvents(placement.status, { registrarOnly: actor.role === 'registrar' }),
+        events: allowedEvents(placement.status, { registrarOnly: actor.role === 'registrar' }).map((e) =>
+          needsSecondOfficer(e.type) ? { ...e, secondOfficer: true } : e,
+        ),
       };
     });
   }

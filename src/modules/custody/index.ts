@@ -39,3 +39,7 @@ export { findPlacements, countEventsByType } from './custody.repository';
  * write. The placement projection: each person's current status, facility, unit and transfer destination.
  */
 export { placements } from './custody.schema';
+/** The two-person rule (issue 17): releases and corrections of escapes wait for a second officer. */
+export { CustodyConfirmations } from './custody.confirmations';
+export { SECOND_OFFICER_EVENTS, needsSecondOfficer, requireNoSecondOfficerEvent, type SecondOfficerEvent } from './custody.confirmations.domain';
+export { ConfirmationRequested, ConfirmationDecided } from './custody.confirmations.events';

@@ -28,6 +28,8 @@ export const ThresholdSettings = z.object({
   thinningWindowDays: z.number().int().min(3).max(60).default(7),
   /** ... and the fall of its fitted daily attendance over that window, in percent, that is alerted. */
   thinningPercent: z.number().min(1).max(100).default(10),
+  /** The rotation rule: no guard on the same post more than this many shifts in a row (0: the rule is off). */
+  maxShiftsInRow: z.number().int().min(0).max(60).default(3),
 });
 export type ThresholdSettings = z.infer<typeof ThresholdSettings>;
 export const DEFAULT_THRESHOLD: ThresholdSettings = ThresholdSettings.parse({});

@@ -171,6 +171,8 @@ export const BoardResponse = z.object({
       present: z.array(z.object({ staffId: z.uuid(), fullName: z.string(), rank: z.string().nullable(), since: instant, lateMinutes: count })),
     }),
   ),
+  /** The rotation rule: guards whose latest shifts (planned up to a week ahead) keep them at one post `maxShiftsInRow` times or more in a row. */
+  rotation: z.array(z.object({ staffId: z.uuid(), badge: z.string(), postId: z.uuid(), run: count, overLimit: z.boolean() })),
 });
 
 export const OverviewResponse = z.array(

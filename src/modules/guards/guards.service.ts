@@ -13,6 +13,8 @@ import { verifyStatementSignature } from './guards.signatures';
 import { GuardsWatch, type WatchReport } from './guards.watch';
 import { ratioHeatmap } from './guards.heatmap';
 import type { HeatmapQueryInput, HeatmapView } from './guards.heatmap.dto';
+import { rotationNeighbourhood, rotationRows } from './guards.integrity.repository';
+import { rotationBreach, type RotationShift } from './guards.rotation';
 import {
   DEFAULT_THRESHOLD,
   HANDOVER_SIDES,
@@ -370,11 +372,43 @@ export class GuardsService {
         createdAt: now,
         createdBy: actor.userId,
       };
+      await this.checkRotation(tx, post.facilityId, [{ staffId: staff.id, postId: post.id, startsAt: row.startsAt, line: 0 }], row.startsAt, row.startsAt, {
+        badges: new Map([[staff.id, staff.badge]]),
+        posts: new Map([[post.id, post.code]]),
+      });
       await insertShifts(tx, [row]);
       await this.audit.record(tx, actor, { action: 'guards.shift_plan', subjectType: 'guard_shift', subjectId: row.id, details: { ...input } });
       return row;
     });
     return shiftView(row);
+  }
+
+  /**
+   * The rotation rule (`maxShiftsInRow` of the facility's settings): planned shifts that would keep a guard at one
+   * post more than N shifts in a row are refused, naming the guard, the post and the rule (a CSV line also its number).
+   */
+  private async checkRotation(
+    tx: Db,
+    facilityId: string,
+    planned: RotationShift[],
+    from: Date,
+    to: Date,
+    names: { badges: Map<string, string>; posts: Map<string, string> },
+  ): Promise<void> {
+    const max = (await this.thresholdFor(tx, facilityId)).maxShiftsInRow;
+    if (max <= 0 || planned.length === 0) return;
+    const around = await rotationNeighbourhood(tx, [...new Set(planned.map((p) => p.staffId))], from, to, max);
+    const breach = rotationBreach([...around, ...planned], max);
+    if (!breach) return;
+    const line = breach.shift.line ? breach.shift.line : undefined;
+    const badge = names.badges.get(breach.staffId) ?? breach.staffId;
+    const post = names.posts.get(breach.postId) ?? breach.postId;
+    const message =
+      `${line ? `Line ${line}: ` : ''}guard ${badge} would stand at post ${post} ${breach.run} shifts in a row; ` +
+      `the rotation rule of this facility allows at most ${max}`;
+    const details = { rule: 'rotation', maxShiftsInRow: max, run: breach.run, staffId: breach.staffId, badge, postId: breach.postId, post, line };
+    if (line) throw new ValidationError('guards.roster_rotation', message, details);
+    throw new ConflictError('guards.rotation_rule', message, details);
   }
 
   private checkPlannable(staff: StaffRow, post: PostRow, line?: number): void {
@@ -430,6 +464,14 @@ export class GuardsService {
           );
         }
       }
+      await this.checkRotation(
+        tx,
+        facilityId,
+        rows.map((r, i) => ({ staffId: r.staffId, postId: r.postId, startsAt: r.startsAt, line: lines[i]!.line })),
+        from,
+        to,
+        { badges: new Map([...staff.values()].map((s) => [s.id, s.badge])), posts: new Map([...posts.values()].map((p) => [p.id, p.code])) },
+      );
       await insertShifts(tx, rows);
       await this.audit.record(tx, actor, { action: 'guards.roster_import', subjectType: 'facility', subjectId: facilityId, details: { shifts: rows.length } });
       return { imported: rows.length };
@@ -697,6 +739,7 @@ export class GuardsService {
       ratioStates(this.db, facilityId),
     ]);
     const codes = await unitCodes(this.db, figures.map((f) => f.sector).filter(Boolean));
+    const rotation = await rotationRows(this.db, facilityId, new Date(now.getTime() + 7 * 24 * 3600_000), threshold.maxShiftsInRow);
     const strip = ({ sector: _s, ...g }: SectorGovernance) => g;
     return {
       facilityId,
@@ -711,6 +754,7 @@ export class GuardsService {
         planned: planned.get(p.id) ?? 0,
         present: duty.filter((d) => d.postId === p.id).map(({ postId: _p, ...d }) => d),
       })),
+      rotation: rotation.map((r) => ({ ...r, overLimit: r.run > threshold.maxShiftsInRow })),
     };
   }
 

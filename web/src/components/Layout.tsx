@@ -32,6 +32,7 @@ const NAV: NavItem[] = [
   { to: '/duplicates', key: 'duplicates', needs: 'biometrics.read' },
   { to: '/monitor', key: 'monitor', needs: 'ledger.verify' },
   { to: '/guards', key: 'guards:nav', needs: 'guards.read' },
+  { to: '/confirmations', key: 'guardintegrity:nav', needs: 'custody.confirm' },
   { to: '/watchlists', key: 'watchlists', needs: 'screening.read' },
   { to: '/audit', key: 'audit', needs: 'audit.read' },
   { to: '/users', key: 'users', needs: 'users.manage' },

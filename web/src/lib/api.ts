@@ -127,6 +127,7 @@ export type Permission =
   | 'persons.write'
   | 'custody.read'
   | 'custody.append'
+  | 'custody.confirm'
   | 'ledger.verify'
   | 'reports.read'
   | 'audit.read'

@@ -10,6 +10,7 @@ import { StatCard } from '../../components/StatCard';
 import { ErrorNote } from '../../components/Problems';
 import { alertTitle, SEVERITY_COLOR } from '../alerts/alerts.text';
 import { STATE_COLOR, useBoard, useGuardOverview, useRatioHistory, type Board } from './guards.api';
+import { HandoverLink } from '../integrity/HandoverLink';
 import { RatioStrip } from './RatioStrip';
 
 /** The staffing board: every facility's governance now, and one facility's posts by shift (planned, present). */
@@ -45,6 +46,7 @@ export default function GuardsPage() {
                 {t('gate.open')}
               </Button>
             )}
+            {session.can('guards.manage') && <HandoverLink />}
           </Group>
         }
       />

@@ -11,6 +11,8 @@ import { api, ApiError, type FacilityDetail } from '../../lib/api';
 import { useFacilities } from '../../lib/queries';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { allowedEventsKey, fetchAllowedEvents, localToIso, recordEvent, type EventForm } from './records.api';
+import { requestEvent } from '../integrity/confirmations.api';
+import { PendingConfirmation } from '../integrity/PendingConfirmation';
 
 interface Draft {
   type: string | null;
@@ -25,6 +27,7 @@ const EMPTY: Draft = { type: null, facilityId: null, unitId: null, reason: '', a
 
 export function RecordEventPanel({ personId, purpose }: { personId: string; purpose: string }) {
   const { t } = useTranslation('records');
+  const { t: ti } = useTranslation('guardintegrity');
   const qc = useQueryClient();
   const allowed = useQuery({ queryKey: [...allowedEventsKey(personId), purpose], queryFn: () => fetchAllowedEvents(personId, purpose), staleTime: 0 });
   const facilities = useFacilities();
@@ -32,6 +35,7 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
   const [missing, setMissing] = useState<string[]>([]);
   // (a time not written as yyyy-mm-dd hh:mm is 'missing' too: said on its field)
   const [done, setDone] = useState<string | null>(null);
+  const [requested, setRequested] = useState(false);
 
   const state = allowed.data;
   const form: EventForm | undefined = state?.events.find((e) => e.type === draft.type);
@@ -62,8 +66,9 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
     .map((u) => ({ value: u.id, label: `${u.name} (${u.code})` }));
 
   const save = useMutation({
+    // the two-person rule: a release or a correction of an escape is requested, final when a second officer confirms
     mutationFn: () =>
-      recordEvent(personId, {
+      (form?.secondOfficer ? requestEvent : recordEvent)(personId, {
         type: draft.type as EventForm['type'],
         facilityId: needs('facilityId') ? (draft.facilityId ?? undefined) : undefined,
         unitId: needs('unitId') ? (draft.unitId ?? undefined) : undefined,
@@ -73,8 +78,10 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
       }),
     onSuccess: async () => {
       setDone(draft.type);
+      setRequested(!!form?.secondOfficer);
       setDraft(EMPTY);
       await qc.invalidateQueries({ queryKey: ['person', personId] });
+      await qc.invalidateQueries({ queryKey: ['confirmations'] });
     },
   });
 
@@ -118,6 +125,7 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
             <Text size="sm" c="dimmed" data-testid="record-event-status">
               {t('event.now', { status: t(`status.${status}`) })}
             </Text>
+            <PendingConfirmation personId={personId} />
             {state.events.length === 0 ? (
               <Text size="sm" data-testid="record-event-none">
                 {t('event.none', { status: t(`status.${status}`) })}
@@ -137,6 +145,11 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
                 {form && (
                   <Text size="xs" c="dimmed" data-testid="event-help">
                     {t(`help.${form.type}`)}
+                  </Text>
+                )}
+                {form?.secondOfficer && (
+                  <Text size="xs" c="orange" data-testid="event-second-officer">
+                    {ti('event.secondOfficer')}
                   </Text>
                 )}
                 {form && needs('facilityId') && form.type !== 'TRANSFER_ARRIVED' && (
@@ -223,13 +236,17 @@ export function RecordEventPanel({ personId, purpose }: { personId: string; purp
                   <ApiErrorAlert error={save.error} title={t('event.notSaved')} testId="event-error" />
                 )}
                 {done && !save.error && (
-                  <Alert color="teal" data-testid="event-recorded">
-                    {t('event.recorded', { type: t(`type.${done}`) })}
+                  <Alert color={requested ? 'yellow' : 'teal'} data-testid={requested ? 'event-requested' : 'event-recorded'}>
+                    {requested ? ti('event.awaiting', { type: t(`type.${done}`) }) : t('event.recorded', { type: t(`type.${done}`) })}
                   </Alert>
                 )}
                 <Group justify="flex-end">
                   <Button type="submit" disabled={!form} loading={save.isPending} data-testid="event-submit">
-                    {form ? t('event.record', { type: t(`type.${form.type}`) }) : t('event.recordAny')}
+                    {form?.secondOfficer
+                      ? ti('event.request', { type: t(`type.${form.type}`) })
+                      : form
+                        ? t('event.record', { type: t(`type.${form.type}`) })
+                        : t('event.recordAny')}
                   </Button>
                 </Group>
               </>
