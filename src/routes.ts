@@ -11,6 +11,7 @@ import { screeningRoutes } from './modules/screening/screening.routes';
 import { biometricsRoutes } from './modules/biometrics/biometrics.routes';
 import { transfersRoutes } from './modules/transfers/transfers.routes';
 import { guardsRoutes } from './modules/guards/guards.routes';
+import { sightingsRoutes } from './modules/sightings/sightings.routes';
 
 /** Every module's routes, mounted under /api/v1. */
 export const apiRoutes: RoutePlugin[] = [
@@ -26,4 +27,5 @@ export const apiRoutes: RoutePlugin[] = [
   biometricsRoutes,
   transfersRoutes,
   guardsRoutes,
+  sightingsRoutes,
 ] as RoutePlugin[];

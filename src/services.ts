@@ -15,6 +15,7 @@ import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
 import { TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
+import { SightingsService, sightingsConsumers } from './modules/sightings';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -52,6 +53,8 @@ export interface Services {
   transfers: TransfersService;
   /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
   guards: GuardsService;
+  /** Escaped persons: the wanted gallery, checkpoint checks, sightings, recapture, notices to states. */
+  sightings: SightingsService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -99,7 +102,18 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
   const guards = new GuardsService(db, clock, ids, audit, outbox, logger);
-  const dispatcher = new Dispatcher(outbox, database, clock, [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards)], logger);
+  const sightings = new SightingsService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    { biometrics, persons: registry, ledger: custody, facilities },
+    logger,
+    siteId,
+    opts.dataDir,
+  );
+  const dispatcher = new Dispatcher(outbox, database, clock, [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards), ...sightingsConsumers(sightings)], logger);
   const rollcalls = new RollcallsService(
     db,
     clock,
@@ -168,6 +182,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     biometrics,
     transfers,
     guards,
+    sightings,
     settle,
     close,
   };

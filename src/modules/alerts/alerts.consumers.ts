@@ -5,6 +5,7 @@ import { CustodianChanged, GovernanceStateChanged, GuardsNoShow } from '../guard
 import { RollcallClosed } from '../rollcalls';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
+import { SightingReported } from '../sightings';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -30,6 +31,7 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       transactional: true,
       handle: (tx, events) => alerts.onChainBroken(tx, events),
     },
+    { name: 'alerts.sightings', events: [SightingReported], transactional: true, handle: (tx, events) => alerts.onSightingsReported(tx, events) },
     {
       name: 'alerts.guards',
       events: [GovernanceStateChanged, CustodianChanged, GuardsNoShow],

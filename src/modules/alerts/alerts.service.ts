@@ -12,6 +12,7 @@ import { activeSchedules, repeatedlyAbsent, RollcallClosed, rollcallsOpenedBetwe
 import { CustodianChanged, GovernanceStateChanged, GuardsNoShow } from '../guards';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted } from '../transfers';
+import { SightingReported } from '../sightings';
 import {
   countDiscrepancyAlert,
   capacityAlert,
@@ -21,6 +22,7 @@ import {
   noShowAlert,
   closeAlerts,
   screeningHitsAlert,
+  sightingAlerts,
   DEFAULT_RULES,
   escalationDue,
   mergeSituation,
@@ -377,6 +379,15 @@ export class AlertsService {
       .map(({ payload }) => countDiscrepancyAlert(payload))
       .filter((d): d is AlertDraft => d !== null);
     if (drafts.length) await this.raiseIn(tx, systemActor('transfer arrival count'), drafts);
+  }
+
+  /** A wanted person seen (sightings): alerts to the facility they left and to headquarters. */
+  async onSightingsReported(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts: AlertDraft[] = [];
+    for (const { payload } of eventsOf(SightingReported, events)) {
+      for (const d of sightingAlerts(payload)) if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
+    }
+    if (drafts.length) await this.raiseIn(tx, systemActor('sightings'), drafts);
   }
 
   /** The alerts a roll call's close raised (the close's answer names them). */

@@ -14,6 +14,7 @@ import { BiometricMatching, type IdentificationView, type Probe, type Verificati
 import { BiometricFingerExceptions, type FingerExceptionView } from './biometrics.fingers';
 import { faceQuality, type FaceQualityView } from './biometrics.quality';
 import { BiometricPhotos, type PhotoBatch, type PhotoView } from './biometrics.photos';
+import { WatchSearch, type WatchProbe, type WatchResult, type WatchSet } from './biometrics.watch';
 import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
 
 /**
@@ -33,6 +34,7 @@ export class BiometricsService {
   private readonly cases: BiometricCases;
   private readonly photos: BiometricPhotos;
   private readonly fingerExceptions: BiometricFingerExceptions;
+  private readonly watch: WatchSearch;
 
   constructor(
     db: Db,
@@ -50,6 +52,7 @@ export class BiometricsService {
     this.enrolment = new BiometricEnrolment(db, clock, ids, audit, outbox, registry, this.galleries, this.photos, this.fingerExceptions);
     this.matching = new BiometricMatching(db, clock, ids, audit, outbox, registry, this.galleries);
     this.cases = new BiometricCases(db, clock, audit, outbox, registry);
+    this.watch = new WatchSearch(this.galleries);
   }
 
   /** Loads the key and both galleries now (servers call this at start; otherwise the first use does it). */
@@ -149,6 +152,15 @@ export class BiometricsService {
   /** Why a cited verification cannot back a record about `personId` (null when it can). */
   citedVerificationProblem(db: Db, verificationId: string, claim: { personId: string; modality?: 'face' | 'fingerprint'; at?: Date }): Promise<string | null> {
     return this.matching.citedVerificationProblem(db, verificationId, claim);
+  }
+
+  /**
+   * For other modules (sightings): 1:N of a checkpoint's face and fingerprints over a set of persons (the wanted
+   * gallery) or, without one, everyone enrolled. Unusable inputs come back as retakes. Records nothing and authorises
+   * nothing: the caller does both, and never shows the persons found to the one who asked.
+   */
+  watchSearch(probe: WatchProbe, among: WatchSet | null): Promise<WatchResult> {
+    return this.watch.search(probe, among);
   }
 
   // ---- records and duplicate cases (biometrics.cases.ts) ------------------------------------------------------------
