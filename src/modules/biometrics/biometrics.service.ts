@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database';
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import type { Outbox } from '../../platform/outbox';
-import type { Actor } from '../access';
+import { systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { BiometricPersons } from './biometrics.ports';
 import { BiometricCases, type CaseView, type PersonBiometricsView } from './biometrics.cases';
@@ -120,6 +120,14 @@ export class BiometricsService {
   /** The face engine's verdict on a frame (nothing stored): live guidance before an enrolment or a probe. */
   faceQuality(actor: Actor, image: Uint8Array, purpose: 'enrol' | 'probe'): Promise<FaceQualityView> {
     return faceQuality(this.galleries, actor, image, purpose);
+  }
+
+  /**
+   * For other modules whose screens capture a probe without reading biometrics (the checkpoint page): the engine's
+   * verdict on a frame. Nothing is stored and no person is named, so the caller's own permission is enough.
+   */
+  probeQuality(image: Uint8Array): Promise<FaceQualityView> {
+    return faceQuality(this.galleries, systemActor('probe quality'), image, 'probe');
   }
 
   // ---- verification and identification (biometrics.match.ts) --------------------------------------------------------

@@ -24,6 +24,13 @@ import {
   WantedResponse,
 } from './sightings.dto';
 
+const FaceQualityResponse = z.object({
+  ok: z.boolean(),
+  score: z.number(),
+  issues: z.array(z.object({ code: z.string(), message: z.string() })),
+  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).nullable(),
+});
+
 /** Largest check body: a face and up to ten fingerprints as base64. */
 const CHECK_BODY_LIMIT = 40 * 1024 * 1024;
 
@@ -69,6 +76,20 @@ export const sightingsRoutes: FastifyPluginAsync<{ services: Services }> = async
         document: b.document,
       });
     },
+  );
+  r.post(
+    '/sightings/face-quality',
+    {
+      bodyLimit: CHECK_BODY_LIMIT,
+      config: { permission: 'sightings.check' },
+      schema: {
+        body: z.object({ image: z.string().min(1).max(14_000_000) }),
+        tags,
+        summary: "The face engine's verdict on a checkpoint's frame before the check (nothing stored, nobody named)",
+        response: { 200: FaceQualityResponse },
+      },
+    },
+    async (request) => s.faceQuality(actorOf(request), bytes(request.body.image, 'image')) as never,
   );
   r.get(
     '/sightings/checks',

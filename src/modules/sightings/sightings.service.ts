@@ -334,6 +334,12 @@ export class SightingsService {
     return { reference, at, outcome, instruction, message: MESSAGES[outcome], retake };
   }
 
+  /** The face engine's verdict on a checkpoint's frame, before the check (nothing stored). */
+  async faceQuality(actor: Actor, image: Uint8Array) {
+    requirePermission(actor, 'sightings.check');
+    return this.ports.biometrics.probeQuality(image);
+  }
+
   /** The log of checks (place, time, outcome): no person in it. */
   async checks(actor: Actor, page: { limit: number; offset: number }): Promise<{ total: number; rows: CheckLogView[] }> {
     requirePermission(actor, 'sightings.read');
