@@ -113,7 +113,13 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     siteId,
     opts.dataDir,
   );
-  const dispatcher = new Dispatcher(outbox, database, clock, [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards), ...sightingsConsumers(sightings)], logger);
+  const dispatcher = new Dispatcher(
+    outbox,
+    database,
+    clock,
+    [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards), ...sightingsConsumers(sightings)],
+    logger,
+  );
   const rollcalls = new RollcallsService(
     db,
     clock,

@@ -74,7 +74,12 @@ describe.each(await targets())('sightings on %s', (target) => {
   });
 
   const check = (body: Record<string, unknown>, token = checkpoint) =>
-    app.http.inject({ method: 'POST', url: '/api/v1/sightings/checks', headers: auth(token), payload: { place: 'Rabia crossing', latitude: 36.8, longitude: 42.1, ...body } });
+    app.http.inject({
+      method: 'POST',
+      url: '/api/v1/sightings/checks',
+      headers: auth(token),
+      payload: { place: 'Rabia crossing', latitude: 36.8, longitude: 42.1, ...body },
+    });
 
   it('keeps the escaped persons in the wanted gallery, the child flagged', async () => {
     const res = await app.http.inject({ method: 'GET', url: '/api/v1/sightings/wanted', headers: auth(investigator) });
@@ -109,7 +114,9 @@ describe.each(await targets())('sightings on %s', (target) => {
   });
 
   it('says what to retake on bad input, and logs it', async () => {
-    const blank = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } }).png().toBuffer();
+    const blank = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
     const res = await check({ face: b64(blank), fingerprints: [{ image: b64(Buffer.from('not an image at all')) }], document: { number: '12' } });
     expect(res.statusCode).toBe(200);
     const body = res.json() as { outcome: string; instruction: null; retake: { input: string; code: string; message: string }[] };
@@ -140,14 +147,24 @@ describe.each(await targets())('sightings on %s', (target) => {
     expect(forFirst.map((a) => a.facilityId ?? 'hq').sort()).toEqual([facilityId, 'hq'].sort());
     expect(JSON.stringify(forFirst)).not.toContain('Yusuf');
 
-    const early = await app.http.inject({ method: 'POST', url: `/api/v1/sightings/${sightings[0]!.id}/recapture`, headers: auth(commander), payload: { facilityId } });
+    const early = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/sightings/${sightings[0]!.id}/recapture`,
+      headers: auth(commander),
+      payload: { facilityId },
+    });
     expect(early.statusCode).toBe(409);
     expect(early.json().error.code).toBe('sightings.not_confirmed');
     const confirmed = await app.http.inject({ method: 'POST', url: `/api/v1/sightings/${sightings[0]!.id}/confirm`, headers: auth(investigator), payload: {} });
     expect(confirmed.json()).toMatchObject({ status: 'confirmed' });
     const rejected = await app.http.inject({ method: 'POST', url: `/api/v1/sightings/${sightings[1]!.id}/reject`, headers: auth(investigator), payload: {} });
     expect(rejected.statusCode).toBe(400);
-    const back = await app.http.inject({ method: 'POST', url: `/api/v1/sightings/${sightings[0]!.id}/recapture`, headers: auth(commander), payload: { facilityId } });
+    const back = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/sightings/${sightings[0]!.id}/recapture`,
+      headers: auth(commander),
+      payload: { facilityId },
+    });
     expect(back.statusCode).toBe(200);
     expect(back.json().sighting.status).toBe('recaptured');
     const events = await app.services.custody.personEvents(adminActor, adult);
@@ -166,7 +183,14 @@ describe.each(await targets())('sightings on %s', (target) => {
         method: 'POST',
         url: '/api/v1/sightings/notices',
         headers: auth(investigator),
-        payload: { personId: child, recipient: 'Iraqi child protection liaison', recipientKind, recipientCountry: 'irq', fields: ['names', 'birth', 'escape'], legalBasis: 'Bilateral protocol on unaccompanied minors, art. 4' },
+        payload: {
+          personId: child,
+          recipient: 'Iraqi child protection liaison',
+          recipientKind,
+          recipientCountry: 'irq',
+          fields: ['names', 'birth', 'escape'],
+          legalBasis: 'Bilateral protocol on unaccompanied minors, art. 4',
+        },
       });
     const refused = await draft('state_liaison');
     expect(refused.statusCode).toBe(409);

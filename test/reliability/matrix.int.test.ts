@@ -272,6 +272,7 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       'PATCH /api/v1/auth/me/preferences': { locale: 'ar' },
       'POST /api/v1/sightings/checks': { place: 'Matrix checkpoint', document: { number: `MX${suffix}1` } },
       'POST /api/v1/sightings': { personId: person, place: 'Matrix road' },
+      'POST /api/v1/sightings/{id}/recapture': { facilityId: facility },
       'POST /api/v1/auth/password': { currentPassword: 'not the password', newPassword: 'a new password of 2026' },
     };
     let body: string | Buffer | undefined;

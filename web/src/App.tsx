@@ -33,6 +33,8 @@ const WatchlistsPage = lazy(() => import('./routes/WatchlistsPage'));
 const AuditPage = lazy(() => import('./routes/AuditPage'));
 const FacilitySettingsPage = lazy(() => import('./routes/FacilitySettingsPage'));
 const TransfersPage = lazy(() => import('./features/transfers/TransfersPage'));
+const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'));
+const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
 
 interface RouteDef {
   pattern: string;
@@ -65,6 +67,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/watchlists', needs: ['screening.read'], render: () => <WatchlistsPage /> },
   { pattern: '/audit', needs: ['audit.read'], render: () => <AuditPage /> },
   { pattern: '/transfers', needs: ['transfers.read'], render: () => <TransfersPage /> },
+  { pattern: '/checkpoint', needs: ['sightings.check'], render: () => <CheckpointPage /> },
+  { pattern: '/sightings', needs: ['sightings.read'], render: () => <SightingsPage /> },
 ];
 
 /** The first screen a role lands on. */
@@ -72,7 +76,15 @@ function Home() {
   const s = useSession();
   const { navigate } = useRouter();
   useEffect(() => {
-    const to = s.can('reports.read') ? '/overview' : s.can('screening.decide') ? '/screening' : s.can('persons.read') ? '/persons' : '/facilities';
+    const to = s.can('reports.read')
+      ? '/overview'
+      : s.can('sightings.check') && !s.can('facilities.read')
+        ? '/checkpoint'
+        : s.can('screening.decide')
+          ? '/screening'
+          : s.can('persons.read')
+            ? '/persons'
+            : '/facilities';
     navigate(to, { replace: true });
   }, [s, navigate]);
   return null;

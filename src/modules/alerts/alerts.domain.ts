@@ -477,11 +477,29 @@ export function sightingAlerts(s: {
   const who = s.minor ? 'A child in the wanted gallery (child protection)' : 'A wanted person';
   const how = s.source === 'check' ? `checkpoint ${s.method} check ${s.reference ?? ''}`.trim() : `report (${s.method})`;
   const title = `${who} seen at ${s.place}: ${how}`.slice(0, 500);
-  const details = { sightingId: s.sightingId, personIds: [s.personId], place: s.place, at: s.at, source: s.source, method: s.method, minor: s.minor, reference: s.reference };
+  const details = {
+    sightingId: s.sightingId,
+    personIds: [s.personId],
+    place: s.place,
+    at: s.at,
+    source: s.source,
+    method: s.method,
+    minor: s.minor,
+    reference: s.reference,
+  };
   const severity: Severity = s.minor ? 'warning' : 'critical';
-  const drafts: AlertDraft[] = [{ facilityId: null, rule: 'sighting.reported', severity, title, details: { ...details, to: 'hq' }, dedupeKey: `sighting.reported:${s.sightingId}:hq` }];
+  const drafts: AlertDraft[] = [
+    { facilityId: null, rule: 'sighting.reported', severity, title, details: { ...details, to: 'hq' }, dedupeKey: `sighting.reported:${s.sightingId}:hq` },
+  ];
   if (s.facilityId) {
-    drafts.push({ facilityId: s.facilityId, rule: 'sighting.reported', severity, title, details: { ...details, to: 'facility' }, dedupeKey: `sighting.reported:${s.sightingId}:facility` });
+    drafts.push({
+      facilityId: s.facilityId,
+      rule: 'sighting.reported',
+      severity,
+      title,
+      details: { ...details, to: 'facility' },
+      dedupeKey: `sighting.reported:${s.sightingId}:facility`,
+    });
   }
   return drafts;
 }

@@ -3,7 +3,15 @@
  * instruction and a reference (never a name), sightings confirmed by an investigator, recapture on the ledger, and
  * notices to states under a two-person sharing decision, exported as signed JSON.
  */
-export { SightingsService, type CheckRequest, type CheckView, type SightingView, type NoticeView, type WantedView, type FiguresView } from './sightings.service';
+export {
+  SightingsService,
+  type CheckRequest,
+  type CheckView,
+  type SightingView,
+  type NoticeView,
+  type WantedView,
+  type FiguresView,
+} from './sightings.service';
 export type { SightingsPorts } from './sightings.ports';
 export { sightingsConsumers } from './sightings.consumers';
 export { CheckpointChecked, SightingReported, SightingDecided, NoticeExported } from './sightings.events';

@@ -59,7 +59,10 @@ export interface Retake {
  * digit; spaces and hyphens are dropped, letters upper-cased. Anything else is refused with what is wrong.
  */
 export function readDocumentNumber(raw: string): { ok: true; value: string } | { ok: false; message: string } {
-  const value = raw.normalize('NFKC').replace(/[\s-]+/g, '').toUpperCase();
+  const value = raw
+    .normalize('NFKC')
+    .replace(/[\s-]+/g, '')
+    .toUpperCase();
   if (value.length < 5 || value.length > 20) {
     return { ok: false, message: `A document number has 5 to 20 letters and digits; this one has ${value.length}` };
   }

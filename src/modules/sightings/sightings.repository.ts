@@ -66,7 +66,11 @@ export async function wantedOf(db: Db, personId: string): Promise<WantedRow | un
 }
 
 /** A page of the gallery (facility-scoped readers: the persons who left their facilities), newest first. */
-export async function wantedPage(db: Db, facilityIds: readonly string[] | null, page: { limit: number; offset: number }): Promise<{ total: number; rows: WantedRow[] }> {
+export async function wantedPage(
+  db: Db,
+  facilityIds: readonly string[] | null,
+  page: { limit: number; offset: number },
+): Promise<{ total: number; rows: WantedRow[] }> {
   const where = facilityIds ? sql`where w.facility_id = any(${uuids(facilityIds)})` : sql``;
   const [t] = await queryRows<{ n: string | number }>(db, sql`select count(*) as n from sightings_wanted w ${where}`);
   const rows = await queryRows<WantedRow>(
@@ -202,7 +206,9 @@ export async function decideSighting(tx: Db, id: string, d: { status: 'confirmed
 }
 
 export async function markRecaptured(tx: Db, id: string, at: Date, facilityId: string): Promise<void> {
-  await tx.execute(sql`update sightings set status = 'recaptured', recaptured_at = ${at.toISOString()}, recapture_facility_id = ${facilityId} where id = ${id}`);
+  await tx.execute(
+    sql`update sightings set status = 'recaptured', recaptured_at = ${at.toISOString()}, recapture_facility_id = ${facilityId} where id = ${id}`,
+  );
 }
 
 export async function lastSightingOf(db: Db, personId: string): Promise<SightingRow | undefined> {
@@ -263,7 +269,10 @@ export async function findNotice(db: Db, id: string, opts: { lock?: boolean } = 
 export async function noticesPage(db: Db, page: { limit: number; offset: number; personId?: string }): Promise<{ total: number; rows: NoticeRow[] }> {
   const where = page.personId ? sql`where person_id = ${page.personId}` : sql``;
   const [t] = await queryRows<{ n: string | number }>(db, sql`select count(*) as n from sightings_notices ${where}`);
-  const rows = await queryRows<NoticeRow>(db, sql`select * from sightings_notices ${where} order by created_at desc, id desc limit ${page.limit} offset ${page.offset}`);
+  const rows = await queryRows<NoticeRow>(
+    db,
+    sql`select * from sightings_notices ${where} order by created_at desc, id desc limit ${page.limit} offset ${page.offset}`,
+  );
   return { total: Number(t?.n ?? 0), rows: await withApprovals(db, rows) };
 }
 

@@ -199,7 +199,12 @@ export const sightingsRoutes: FastifyPluginAsync<{ services: Services }> = async
     '/sightings/notices',
     {
       config: { permission: 'notices.draft' },
-      schema: { body: NoticeBody, tags, summary: 'Draft a notice to a state: recipient, fields chosen one by one, legal basis', response: { 201: NoticeResponse } },
+      schema: {
+        body: NoticeBody,
+        tags,
+        summary: 'Draft a notice to a state: recipient, fields chosen one by one, legal basis',
+        response: { 201: NoticeResponse },
+      },
     },
     async (request, reply) => reply.status(201).send(await s.createNotice(actorOf(request), request.body)),
   );
@@ -237,7 +242,12 @@ export const sightingsRoutes: FastifyPluginAsync<{ services: Services }> = async
     '/sightings/notices/:id/export',
     {
       config: { permission: 'notices.draft' },
-      schema: { params: SightingParams, tags, summary: 'The signed JSON of an approved notice (refused without two approvals)', response: { 200: NoticeDocument } },
+      schema: {
+        params: SightingParams,
+        tags,
+        summary: 'The signed JSON of an approved notice (refused without two approvals)',
+        response: { 200: NoticeDocument },
+      },
     },
     async (request) => s.exportNotice(actorOf(request), request.params.id) as never,
   );

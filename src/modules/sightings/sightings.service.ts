@@ -399,7 +399,12 @@ export class SightingsService {
         recapture_facility_id: null,
         recorded_at: now,
       });
-      await this.audit.record(tx, actor, { action: 'sightings.reported', subjectType: 'person', subjectId: input.personId, details: { sightingId: id, place: input.place } });
+      await this.audit.record(tx, actor, {
+        action: 'sightings.reported',
+        subjectType: 'person',
+        subjectId: input.personId,
+        details: { sightingId: id, place: input.place },
+      });
       this.outbox.emit(
         tx,
         SightingReported,
@@ -422,16 +427,17 @@ export class SightingsService {
     return this.sighting(actor, id);
   }
 
-  async sightings(
-    actor: Actor,
-    f: { status?: string; personId?: string; limit: number; offset: number },
-  ): Promise<{ total: number; rows: SightingView[] }> {
+  async sightings(actor: Actor, f: { status?: string; personId?: string; limit: number; offset: number }): Promise<{ total: number; rows: SightingView[] }> {
     requirePermission(actor, 'sightings.read');
     const { total, rows } = await sightingsPage(this.db, { ...f, facilityIds: facilityScope(actor) });
     const readNames = hasPermission(actor.role, 'persons.read');
     if (readNames && rows.length) {
       await this.db.transaction(async (tx) =>
-        this.audit.record(tx, actor, { action: 'sightings.list_read', subjectType: 'person_list', details: { personIds: [...new Set(rows.map((r) => r.person_id))] } }),
+        this.audit.record(tx, actor, {
+          action: 'sightings.list_read',
+          subjectType: 'person_list',
+          details: { personIds: [...new Set(rows.map((r) => r.person_id))] },
+        }),
       );
     }
     return { total, rows: rows.map((r) => this.view(r, readNames)) };
@@ -463,7 +469,12 @@ export class SightingsService {
         throw new ConflictError('sightings.already_decided', `This sighting is already ${row.status}`, { status: row.status });
       }
       await decideSighting(tx, id, { status: decision, by: actor.username, at: this.clock.now(), reason });
-      await this.audit.record(tx, actor, { action: `sightings.${decision}`, subjectType: 'person', subjectId: row.person_id, details: { sightingId: id, reason } });
+      await this.audit.record(tx, actor, {
+        action: `sightings.${decision}`,
+        subjectType: 'person',
+        subjectId: row.person_id,
+        details: { sightingId: id, reason },
+      });
       this.outbox.emit(
         tx,
         SightingDecided,
@@ -488,7 +499,9 @@ export class SightingsService {
       if (row.status !== 'confirmed') {
         throw new ConflictError(
           'sightings.not_confirmed',
-          row.status === 'recaptured' ? 'The recapture from this sighting is already recorded' : 'Only a confirmed sighting backs a recapture: an investigator confirms it first',
+          row.status === 'recaptured'
+            ? 'The recapture from this sighting is already recorded'
+            : 'Only a confirmed sighting backs a recapture: an investigator confirms it first',
           { status: row.status },
         );
       }
@@ -549,7 +562,12 @@ export class SightingsService {
     const days = f.since.map((s) => daysAtLarge(s, now)).sort((a, b) => a - b);
     const median = days.length ? days[Math.floor((days.length - 1) / 2)]! : null;
     return {
-      byFacility: f.byFacility.map((r) => ({ facilityId: r.facility_id, facility: r.facility, escaped: Number(r.escaped), unaccounted: Number(r.unaccounted) })),
+      byFacility: f.byFacility.map((r) => ({
+        facilityId: r.facility_id,
+        facility: r.facility,
+        escaped: Number(r.escaped),
+        unaccounted: Number(r.unaccounted),
+      })),
       byNationality: f.byNationality.map((r) => ({ nationality: r.nationality, escaped: Number(r.escaped), unaccounted: Number(r.unaccounted) })),
       wanted: f.since.length,
       minors: 0,

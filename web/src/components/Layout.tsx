@@ -35,6 +35,8 @@ const NAV: NavItem[] = [
   { to: '/audit', key: 'audit', needs: 'audit.read' },
   { to: '/users', key: 'users', needs: 'users.manage' },
   { to: '/transfers', key: 'transfers:nav', needs: 'transfers.read' },
+  { to: '/sightings', key: 'sightings:nav.sightings', needs: 'sightings.read' },
+  { to: '/checkpoint', key: 'sightings:nav.checkpoint', needs: 'sightings.check' },
 ];
 
 const navKey = (key: string, part: 'label' | 'description') => (key.includes(':') ? `${key}.${part}` : `nav.${key}.${part}`);

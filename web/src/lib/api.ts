@@ -143,7 +143,16 @@ export type Permission =
   | 'guards.attendance'
   | 'transfers.read'
   | 'transfers.plan'
-  | 'transfers.run';
+  | 'transfers.run'
+  | 'sightings.check'
+  | 'sightings.check_registry'
+  | 'sightings.read'
+  | 'sightings.report'
+  | 'sightings.decide'
+  | 'sightings.recapture'
+  | 'notices.read'
+  | 'notices.draft'
+  | 'notices.approve';
 
 export interface Me {
   userId: string;
