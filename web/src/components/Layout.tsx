@@ -47,7 +47,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { path, navigate } = useRouter();
   const qc = useQueryClient();
   const [opened, { toggle, close }] = useDisclosure(false);
-  const facilities = useFacilityNames();
+  const facilities = useFacilityNames(session.can('facilities.read'));
   const openAlerts = useOpenAlertCount();
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const onAlert = useCallback((a: Alert) => {
