@@ -109,6 +109,8 @@ export async function serve(services: Services, opts: { port: number; host: stri
   // The alert scheduler (missed roll calls, escalation, capacity).
   await services.alerts.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 15_000 });
   services.guards.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 30_000 });
+  // A signed custody statement at least daily (checked hourly; the first at start when none is a day old).
+  services.reviews.start({ intervalMs: Number(process.env.CUSTOS_STATEMENT_CHECK_MS) || 3_600_000 });
   // Both hash chains walked in full now and every 10 minutes: the monitor view's tail checks rest on these walks.
   const checkEvery = Number(process.env.CUSTOS_CHAIN_CHECK_MS) || 10 * 60_000;
   const onError = (err: unknown) => services.logger.error({ err }, 'chain verification failed to run');

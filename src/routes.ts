@@ -12,6 +12,7 @@ import { biometricsRoutes } from './modules/biometrics/biometrics.routes';
 import { transfersRoutes } from './modules/transfers/transfers.routes';
 import { guardsRoutes } from './modules/guards/guards.routes';
 import { sightingsRoutes } from './modules/sightings/sightings.routes';
+import { reviewsRoutes } from './modules/reviews/reviews.routes';
 
 /** Every module's routes, mounted under /api/v1. */
 export const apiRoutes: RoutePlugin[] = [
@@ -28,4 +29,5 @@ export const apiRoutes: RoutePlugin[] = [
   transfersRoutes,
   guardsRoutes,
   sightingsRoutes,
+  reviewsRoutes,
 ] as RoutePlugin[];

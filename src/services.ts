@@ -16,6 +16,7 @@ import { BiometricsService, type BiometricsOptions } from './modules/biometrics'
 import { TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
 import { SightingsService, sightingsConsumers } from './modules/sightings';
+import { ReviewsService } from './modules/reviews';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -55,6 +56,8 @@ export interface Services {
   guards: GuardsService;
   /** Escaped persons: the wanted gallery, checkpoint checks, sightings, recapture, notices to states. */
   sightings: SightingsService;
+  /** Signed custody statements, the ledger export for monitors, inclusion proofs (issue 21). */
+  reviews: ReviewsService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -153,6 +156,26 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     opts.dataDir,
   );
 
+  const reviews = new ReviewsService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    {
+      ledger: {
+        chainHeads: (tx) => custody.chainHeads(tx),
+        chainPage: (tx, site, after, upTo, limit) => custody.chainPage(tx, site, after, upTo, limit),
+        eventById: (tx, id) => custody.eventById(tx, id),
+      },
+      auditHead: (tx) => audit.head(tx),
+      personInScope: async (tx, actor, personId) => (await registry.inScopeAmong(tx, actor, [personId])).has(personId),
+    },
+    siteId,
+    logger,
+    opts.dataDir,
+  );
+
   const settle = async () => {
     await dispatcher.idle();
     await screening.idle();
@@ -160,6 +183,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   const close = async () => {
     await alerts.stop();
     await guards.stop();
+    reviews.stop();
     await custody.stopFullChecks();
     await audit.stopFullChecks();
     screening.stopComingOfAgeScreening();
@@ -189,6 +213,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     transfers,
     guards,
     sightings,
+    reviews,
     settle,
     close,
   };

@@ -30,6 +30,32 @@ for (const target of await targets()) {
       for (const pageSize of [1, 2, 7]) expect((await app.services.audit.verify(adminActor, { pageSize })).ok).toBe(true);
     });
 
+    it("reading a facility's event feed and the screening queue is audited with the purpose and the persons shown", async () => {
+      const db = app.services.database.db;
+      const [facility] = await queryRows<{ id: string }>(db, sql`select id from facilities where code = 'HOL'`);
+      const commander = await app.tokenFor('commander');
+      const headers = { ...auth(commander), 'x-custos-purpose': 'morning briefing' };
+      const feed = await app.http.inject({ method: 'GET', url: `/api/v1/facilities/${facility!.id}/events?limit=3`, headers });
+      expect(feed.statusCode).toBe(200);
+      const shown = [...new Set((feed.json() as { personId: string }[]).map((e) => e.personId))].sort();
+      const [feedRead] = await queryRows<{ purpose: string; details: { personIds: string[]; total: number } }>(
+        db,
+        sql`select purpose, details from audit_log where action = 'custody.facility_feed_read' order by seq desc limit 1`,
+      );
+      expect(feedRead?.purpose).toBe('morning briefing');
+      expect([...feedRead!.details.personIds].sort()).toEqual(shown);
+      expect(feedRead!.details.total).toBe(Number(feed.headers['x-total-count']));
+
+      const screener = await app.tokenFor('screening');
+      const queue = await app.http.inject({ method: 'GET', url: '/api/v1/screening/hits', headers: { ...auth(screener), 'x-custos-purpose': 'review' } });
+      expect(queue.statusCode).toBe(200);
+      const [queueRead] = await queryRows<{ purpose: string; details: { total: number } }>(
+        db,
+        sql`select purpose, details from audit_log where action = 'screening.queue_read' order by seq desc limit 1`,
+      );
+      expect(queueRead).toMatchObject({ purpose: 'review', details: { total: Number(queue.headers['x-total-count']) } });
+    });
+
     const COLUMNS = [
       ['purpose', sql`purpose = 'curiosity'`],
       ['actor_username', sql`actor_username = 'someone-else'`],

@@ -82,6 +82,13 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/persons/{id}/events/allowed': 'admin commander officer registrar',
   'POST /api/v1/events/batch': CUSTODY_MOVE,
   'GET /api/v1/ledger/verify': 'admin commander investigator monitor',
+  // signed custody statements and the export for monitors (issue 21); an inclusion proof names a person's event
+  'GET /api/v1/statements': 'admin commander investigator monitor',
+  'GET /api/v1/statements/latest': 'admin commander investigator monitor',
+  'GET /api/v1/statements/{id}': 'admin commander investigator monitor',
+  'POST /api/v1/statements': 'admin commander',
+  'GET /api/v1/ledger/export': 'admin commander investigator monitor',
+  'GET /api/v1/ledger/events/{id}/inclusion-proof': 'admin investigator legal',
   'GET /api/v1/reports/status': REPORTS,
   'GET /api/v1/reports/delta': REPORTS,
   'GET /api/v1/reports/figures': REPORTS,

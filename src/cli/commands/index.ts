@@ -4,6 +4,7 @@ import { register as demo } from './demo';
 import { register as migrate } from './migrate';
 import { register as userAdd } from './user-add';
 import { register as ledgerVerify } from './ledger-verify';
+import { register as ledgerExport } from './ledger-export';
 import { register as faceScorePairs } from './face-score-pairs';
 import { register as fingerprintScorePairs } from './fingerprint-score-pairs';
 import { register as namesScorePairs } from './names-score-pairs';
@@ -22,6 +23,7 @@ export const commandRegistrars: CommandRegistrar[] = [
   migrate,
   userAdd,
   ledgerVerify,
+  ledgerExport,
   faceScorePairs,
   fingerprintScorePairs,
   namesScorePairs,

@@ -12,6 +12,9 @@ export const PERMISSIONS = {
   'custody.read': ['admin', 'commander', 'officer', 'registrar', 'investigator', 'legal', 'liaison'],
   'custody.append': ['admin', 'commander', 'officer', 'registrar'],
   'ledger.verify': ['admin', 'commander', 'investigator', 'monitor'],
+  // Custody statements (issue 21): issued on demand by those who command; an inclusion proof names a person's event.
+  'ledger.statement': ['admin', 'commander'],
+  'ledger.proof': ['admin', 'investigator', 'legal'],
   'reports.read': ['admin', 'commander', 'officer', 'investigator', 'legal', 'monitor', 'liaison'],
   'audit.read': ['admin', 'investigator', 'monitor'],
   // The security side, kept apart from the humanitarian record.

@@ -122,6 +122,11 @@ export class AuditService {
     return { total, rows: rows.map((e) => auditEntryFor(actor, e)) };
   }
 
+  /** The audit chain's head, read on `db` (a custody statement names it). */
+  head(db: Db = this.db): Promise<{ seq: number; hash: string }> {
+    return readAuditHead(db);
+  }
+
   /**
    * Verifies the audit chain, like the ledger's (CustodyService.verify): `full` (default) recomputes every entry's hash
    * in seq order and checks the chain ends at the stored head, and an intact result becomes this process's checkpoint;

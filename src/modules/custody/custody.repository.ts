@@ -181,6 +181,11 @@ export async function countEventsByType(db: Db): Promise<{ type: EventType; coun
   return queryRows(db, sql`select type, count(*)::int as count from custody_events group by type order by type`);
 }
 
+export async function findEventById(db: Db, id: string): Promise<LedgerEvent | null> {
+  const [row] = await db.select().from(custodyEvents).where(eq(custodyEvents.id, id));
+  return (row as LedgerEvent | undefined) ?? null;
+}
+
 export async function findEventByHash(db: Db, siteId: string, hash: string): Promise<{ id: string; seq: number } | undefined> {
   const [row] = await db
     .select({ id: custodyEvents.id, seq: custodyEvents.seq })

@@ -33,6 +33,7 @@ import {
   lockHead,
   readChainPage,
   findEventByHash,
+  findEventById,
   readHeads,
   countFacilityEvents,
   recentFacilityEvents,
@@ -383,7 +384,34 @@ export class CustodyService {
       recentFacilityEvents(this.db, facilityId, page.limit, actor.nationalities, page.offset),
       countFacilityEvents(this.db, facilityId, actor.nationalities),
     ]);
+    // The feed is a read of these persons' custody histories: audited like a search, with the persons it showed.
+    await this.db.transaction((tx) =>
+      this.audit.record(tx, actor, {
+        action: 'custody.facility_feed_read',
+        subjectType: 'facility',
+        subjectId: facilityId,
+        details: { offset: page.offset, limit: page.limit, total, personIds: [...new Set(rows.map((r) => r.personId))] },
+      }),
+    );
     return { total, rows };
+  }
+
+  // --- reads for the custody statements and the ledger export (reviews module), on the caller's transaction ---
+
+  /** Every chain's head, read on `db` (a statement reads it in the snapshot it reads the counts in). */
+  chainHeads(db: Db = this.db): Promise<ChainHead[]> {
+    return readHeads(db);
+  }
+
+  /** Events of one site in seq order after `afterSeq`, up to `upToSeq`, at most `limit` (export, Merkle trees). */
+  async chainPage(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<LedgerEvent[]> {
+    const page = await readChainPage(db, { after: { siteId, seq: afterSeq }, onlySite: true }, limit);
+    return page.filter((e) => e.siteId === siteId && e.seq <= upToSeq);
+  }
+
+  /** One event by id, or null. The caller audits the read (it names a person). */
+  async eventById(db: Db, id: string): Promise<LedgerEvent | null> {
+    return findEventById(db, id);
   }
 
   /**

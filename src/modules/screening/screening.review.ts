@@ -69,6 +69,19 @@ export class ScreeningReview {
     requirePermission(actor, 'screening.read');
     const scope = { status: filter.status, personId: filter.personId, facilityIds: actor.facilityIds, nationalities: actor.nationalities };
     const [rows, total] = await Promise.all([listHits(this.db, { ...scope, limit: filter.limit, offset: filter.offset }), countHits(this.db, scope)]);
+    // The queue shows the persons' names beside the list entries: audited like a search, with the persons it showed.
+    await this.db.transaction((tx) =>
+      this.audit.record(tx, actor, {
+        action: 'screening.queue_read',
+        subjectType: 'person',
+        details: {
+          filter: { status: filter.status ?? null, personId: filter.personId ?? null },
+          offset: filter.offset,
+          total,
+          personIds: [...new Set(rows.map((r) => r.person_id))],
+        },
+      }),
+    );
     return { total, rows: rows.map((r) => this.hitView(r)) };
   }
 

@@ -1,0 +1,14 @@
+import type { Db } from '../../platform/db/database';
+import type { Actor } from '../access';
+import type { ChainHead, LedgerEvent } from '../custody';
+
+/** What the reviews module needs of the others, wired in the composition root. */
+export interface ReviewsPorts {
+  ledger: {
+    chainHeads(db: Db): Promise<ChainHead[]>;
+    chainPage(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<LedgerEvent[]>;
+    eventById(db: Db, id: string): Promise<LedgerEvent | null>;
+  };
+  auditHead(db: Db): Promise<{ seq: number; hash: string }>;
+  personInScope(db: Db, actor: Actor, personId: string): Promise<boolean>;
+}
