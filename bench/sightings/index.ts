@@ -72,6 +72,7 @@ async function main() {
   const setup = ms(t0);
 
   // the other templates, synthetic, straight into the matcher's memory (see the header)
+  // biome-ignore lint/suspicious/noExplicitAny: the bench reaches into the matcher to load synthetic templates
   const galleries = (s.biometrics as unknown as { galleries: any }).galleries;
   const faceModel = (await import('../../src/modules/biometrics')).loadFaceModule;
   const tag = (await faceModel()).FACE_MODEL.tag;
