@@ -14,6 +14,7 @@ import { transfersRoutes } from './modules/transfers/transfers.routes';
 import { transfersArrivalRoutes } from './modules/transfers/transfers.arrival.routes';
 import { guardsRoutes } from './modules/guards/guards.routes';
 import { sensorsRoutes } from './modules/sensors/sensors.routes';
+import { sightingsRoutes } from './modules/sightings/sightings.routes';
 import { reviewsRoutes } from './modules/reviews/reviews.routes';
 
 /** Every module's routes, mounted under /api/v1. */
@@ -33,5 +34,6 @@ export const apiRoutes: RoutePlugin[] = [
   transfersArrivalRoutes,
   guardsRoutes,
   sensorsRoutes,
+  sightingsRoutes,
   reviewsRoutes,
 ] as RoutePlugin[];

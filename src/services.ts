@@ -16,6 +16,7 @@ import { BiometricsService, type BiometricsOptions } from './modules/biometrics'
 import { TransfersArrivalService, TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
 import { IncidentsService, SensorsService } from './modules/sensors';
+import { SightingsService, sightingsConsumers } from './modules/sightings';
 import { ReviewsService } from './modules/reviews';
 
 export interface ServiceOptions {
@@ -62,6 +63,8 @@ export interface Services {
   sensors: SensorsService;
   /** Incidents' life, the emergency headcount, staff incident reports. */
   incidents: IncidentsService;
+  /** Escaped persons: the wanted gallery, checkpoint checks, sightings, recapture, notices to states. */
+  sightings: SightingsService;
   /** Signed custody statements, the ledger export for monitors, inclusion proofs (issue 21). */
   reviews: ReviewsService;
   /**
@@ -112,7 +115,24 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
   const guards = new GuardsService(db, clock, ids, audit, outbox, logger);
-  const dispatcher = new Dispatcher(outbox, database, clock, [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards)], logger);
+  const sightings = new SightingsService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    { biometrics, persons: registry, ledger: custody, facilities },
+    logger,
+    siteId,
+    opts.dataDir,
+  );
+  const dispatcher = new Dispatcher(
+    outbox,
+    database,
+    clock,
+    [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards), ...sightingsConsumers(sightings)],
+    logger,
+  );
   const rollcalls = new RollcallsService(
     db,
     clock,
@@ -226,6 +246,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     guards,
     sensors,
     incidents,
+    sightings,
     reviews,
     settle,
     close,

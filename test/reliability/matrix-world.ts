@@ -63,6 +63,7 @@ export async function buildMatrixWorld(app: TestApp): Promise<MatrixWorld> {
     monitor: await app.tokenFor('monitor'),
     officer: await app.tokenFor('officer', { facilityIds: fa }),
     liaison: await app.tokenFor('liaison', { nationalities: ['FRA'] }),
+    checkpoint: await app.tokenFor('checkpoint'),
     'registrar@A': await app.tokenFor('registrar', { facilityIds: fa }),
     'commander@A': await app.tokenFor('commander', { facilityIds: fa }),
     'investigator@A': await app.tokenFor('investigator', { facilityIds: fa }),

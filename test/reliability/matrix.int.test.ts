@@ -13,6 +13,8 @@ import { buildMatrixWorld, type MatrixWorld, NAMES } from './matrix-world';
 import { Rng } from './prng';
 
 const ALL = 'admin commander officer registrar screening investigator legal monitor liaison';
+// one's own account: every role, the checkpoint officer's too (who sees no facility and no person)
+const ME = `${ALL} checkpoint`;
 const PERSONS_READ = 'admin commander officer registrar screening investigator legal liaison';
 const CUSTODY_READ = 'admin commander officer registrar investigator legal liaison';
 // a registrar records admissions only; the matrix sends a move
@@ -44,12 +46,20 @@ const STAFF_REPORTS_FILE = 'admin commander officer registrar';
 // the two-person rule: a release or a correction of an escape is requested (custody.append, not a registrar's event)
 // and confirmed by a second officer (custody.confirm)
 const CUSTODY_CONFIRM = 'admin commander officer';
+// sightings (issue 19): the checkpoint officer checks and sees nothing else
+const SIGHTINGS_CHECK = 'admin investigator checkpoint';
+const SIGHTINGS_READ = 'admin commander investigator';
+const SIGHTINGS_DECIDE = 'admin investigator';
+const SIGHTINGS_RECAPTURE = 'admin commander officer';
+const NOTICES_READ = 'admin commander investigator legal';
+const NOTICES_DRAFT = 'admin investigator legal';
+const NOTICES_APPROVE = 'admin commander legal';
 
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
-  'GET /api/v1/auth/me': ALL,
-  'PATCH /api/v1/auth/me/preferences': ALL,
-  'POST /api/v1/auth/password': ALL,
+  'GET /api/v1/auth/me': ME,
+  'PATCH /api/v1/auth/me/preferences': ME,
+  'POST /api/v1/auth/password': ME,
   'GET /api/v1/users': 'admin',
   'POST /api/v1/users': 'admin',
   'PATCH /api/v1/users/{id}': 'admin',
@@ -210,6 +220,22 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/transfers/movements/{id}/collect': TRANSFERS_RUN,
   'GET /api/v1/transfers/movements/{id}/stops': TRANSFERS_READ,
   'GET /api/v1/transfers/movements/{id}/printable': TRANSFERS_READ,
+  'POST /api/v1/sightings/checks': SIGHTINGS_CHECK,
+  'GET /api/v1/sightings/checks': SIGHTINGS_READ,
+  'POST /api/v1/sightings/face-quality': SIGHTINGS_CHECK,
+  'GET /api/v1/sightings/wanted': SIGHTINGS_READ,
+  'GET /api/v1/sightings/figures': SIGHTINGS_READ,
+  'GET /api/v1/sightings': SIGHTINGS_READ,
+  'POST /api/v1/sightings': SIGHTINGS_DECIDE,
+  'GET /api/v1/sightings/{id}': SIGHTINGS_READ,
+  'POST /api/v1/sightings/{id}/confirm': SIGHTINGS_DECIDE,
+  'POST /api/v1/sightings/{id}/reject': SIGHTINGS_DECIDE,
+  'POST /api/v1/sightings/{id}/recapture': SIGHTINGS_RECAPTURE,
+  'POST /api/v1/sightings/notices': NOTICES_DRAFT,
+  'GET /api/v1/sightings/notices': NOTICES_READ,
+  'GET /api/v1/sightings/notices/{id}': NOTICES_READ,
+  'POST /api/v1/sightings/notices/{id}/approve': NOTICES_APPROVE,
+  'POST /api/v1/sightings/notices/{id}/export': NOTICES_DRAFT,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];
@@ -303,6 +329,9 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       'POST /api/v1/alerts/{id}/acknowledge': {},
       'POST /api/v1/alerts/{id}/resolve': { note: 'matrix check' },
       'PATCH /api/v1/auth/me/preferences': { locale: 'ar' },
+      'POST /api/v1/sightings/checks': { place: 'Matrix checkpoint', document: { number: `MX${suffix}1` } },
+      'POST /api/v1/sightings': { personId: person, place: 'Matrix road' },
+      'POST /api/v1/sightings/{id}/recapture': { facilityId: facility },
       'POST /api/v1/auth/password': { currentPassword: 'not the password', newPassword: 'a new password of 2026' },
     };
     let body: string | Buffer | undefined;

@@ -45,6 +45,8 @@ const OperationPlannerPage = lazy(() => import('./features/transfers/OperationPl
 const OperationDashboardPage = lazy(() => import('./features/transfers/OperationDashboardPage'));
 const BoardingTabletPage = lazy(() => import('./features/transfers/BoardingTabletPage'));
 const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
+const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'));
+const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
 
 interface RouteDef {
   pattern: string;
@@ -89,6 +91,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/transfers/dashboard', needs: ['transfers.read'], render: () => <OperationDashboardPage /> },
   { pattern: '/transfers/board/:id', needs: ['transfers.read', 'transfers.run'], render: (p) => <BoardingTabletPage id={p.id!} /> },
   { pattern: '/operations', needs: ['sensors.read'], render: () => <OperationsPage /> },
+  { pattern: '/checkpoint', needs: ['sightings.check'], render: () => <CheckpointPage /> },
+  { pattern: '/sightings', needs: ['sightings.read'], render: () => <SightingsPage /> },
 ];
 
 /** The first screen a role lands on. */
@@ -96,7 +100,15 @@ function Home() {
   const s = useSession();
   const { navigate } = useRouter();
   useEffect(() => {
-    const to = s.can('reports.read') ? '/overview' : s.can('screening.decide') ? '/screening' : s.can('persons.read') ? '/persons' : '/facilities';
+    const to = s.can('reports.read')
+      ? '/overview'
+      : s.can('sightings.check') && !s.can('facilities.read')
+        ? '/checkpoint'
+        : s.can('screening.decide')
+          ? '/screening'
+          : s.can('persons.read')
+            ? '/persons'
+            : '/facilities';
     navigate(to, { replace: true });
   }, [s, navigate]);
   return null;

@@ -1,5 +1,5 @@
 /** Roles of contract v1; what each may do is the PERMISSIONS table below, and scope narrows it further. */
-export const ROLES = ['admin', 'commander', 'officer', 'registrar', 'screening', 'investigator', 'legal', 'monitor', 'liaison'] as const;
+export const ROLES = ['admin', 'commander', 'officer', 'registrar', 'screening', 'investigator', 'legal', 'monitor', 'liaison', 'checkpoint'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = {
@@ -44,6 +44,18 @@ export const PERMISSIONS = {
   'sensors.ingest': ['admin', 'commander', 'officer'],
   'incidents.manage': ['admin', 'commander', 'officer'],
   'staff_reports.file': ['admin', 'commander', 'officer', 'registrar'],
+  // Sightings (issue 19): a checkpoint officer checks a person and gets an instruction, never a record; the whole
+  // registry only for roles allowed to; investigators report, confirm and reject sightings; a recapture is a custody
+  // change; a notice to a state is drafted by an investigator or a legal officer and approved by two people.
+  'sightings.check': ['admin', 'investigator', 'checkpoint'],
+  'sightings.check_registry': ['admin', 'investigator'],
+  'sightings.read': ['admin', 'commander', 'investigator'],
+  'sightings.report': ['admin', 'investigator'],
+  'sightings.decide': ['admin', 'investigator'],
+  'sightings.recapture': ['admin', 'commander', 'officer'],
+  'notices.read': ['admin', 'commander', 'investigator', 'legal'],
+  'notices.draft': ['admin', 'investigator', 'legal'],
+  'notices.approve': ['admin', 'commander', 'legal'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -58,6 +70,7 @@ export const DEFAULT_PURPOSE: Record<Role, string> = {
   legal: 'legal_case',
   monitor: 'independent_monitoring',
   liaison: 'consular_liaison',
+  checkpoint: 'checkpoint_check',
 };
 
 /** Who is asking, with the scope that narrows what they see. Empty scope lists mean "not narrowed". */

@@ -15,6 +15,7 @@ import { RollcallClosed } from '../rollcalls';
 import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
+import { SightingReported } from '../sightings';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -41,6 +42,7 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       transactional: true,
       handle: (tx, events) => alerts.onChainBroken(tx, events),
     },
+    { name: 'alerts.sightings', events: [SightingReported], transactional: true, handle: (tx, events) => alerts.onSightingsReported(tx, events) },
     {
       name: 'alerts.guards',
       events: [

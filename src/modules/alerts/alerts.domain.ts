@@ -33,6 +33,9 @@ export const ALERT_RULES = [
   'sensors.dead_zone',
   // A movement's persons in transit longer than its limit (transfers, issue 18): critical, once per movement.
   'transfer.transit_overdue',
+  // A wanted (escaped or unaccounted) person seen at a checkpoint or reported (sightings, issue 19): one alert to the
+  // facility the person left, one to headquarters; no name in either, the sighting is the reference.
+  'sighting.reported',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -496,4 +499,46 @@ export function transitOverdueAlert(t: {
     details: { ...t },
     dedupeKey: `transfer.transit_overdue:${t.movementId}`,
   };
+}
+
+/** A wanted person seen: an alert to the facility they left and one to headquarters (no facility), without a name. */
+export function sightingAlerts(s: {
+  sightingId: string;
+  personId: string;
+  facilityId: string | null;
+  place: string;
+  at: string;
+  source: string;
+  method: string;
+  minor: boolean;
+  reference: string | null;
+}): AlertDraft[] {
+  const who = s.minor ? 'A child in the wanted gallery (child protection)' : 'A wanted person';
+  const how = s.source === 'check' ? `checkpoint ${s.method} check ${s.reference ?? ''}`.trim() : `report (${s.method})`;
+  const title = `${who} seen at ${s.place}: ${how}`.slice(0, 500);
+  const details = {
+    sightingId: s.sightingId,
+    personIds: [s.personId],
+    place: s.place,
+    at: s.at,
+    source: s.source,
+    method: s.method,
+    minor: s.minor,
+    reference: s.reference,
+  };
+  const severity: Severity = s.minor ? 'warning' : 'critical';
+  const drafts: AlertDraft[] = [
+    { facilityId: null, rule: 'sighting.reported', severity, title, details: { ...details, to: 'hq' }, dedupeKey: `sighting.reported:${s.sightingId}:hq` },
+  ];
+  if (s.facilityId) {
+    drafts.push({
+      facilityId: s.facilityId,
+      rule: 'sighting.reported',
+      severity,
+      title,
+      details: { ...details, to: 'facility' },
+      dedupeKey: `sighting.reported:${s.sightingId}:facility`,
+    });
+  }
+  return drafts;
 }

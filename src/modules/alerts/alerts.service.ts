@@ -16,6 +16,7 @@ import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { deadZoneAlert, incidentAlert } from './alerts.sensors';
+import { SightingReported } from '../sightings';
 import {
   countDiscrepancyAlert,
   transitOverdueAlert,
@@ -26,6 +27,7 @@ import {
   noShowAlert,
   closeAlerts,
   screeningHitsAlert,
+  sightingAlerts,
   DEFAULT_RULES,
   escalationDue,
   mergeSituation,
@@ -406,6 +408,15 @@ export class AlertsService {
       if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     }
     if (drafts.length) await this.raiseIn(tx, systemActor('transfer transit timer'), drafts);
+  }
+
+  /** A wanted person seen (sightings): alerts to the facility they left and to headquarters. */
+  async onSightingsReported(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts: AlertDraft[] = [];
+    for (const { payload } of eventsOf(SightingReported, events)) {
+      for (const d of sightingAlerts(payload)) if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
+    }
+    if (drafts.length) await this.raiseIn(tx, systemActor('sightings'), drafts);
   }
 
   /** The alerts a roll call's close raised (the close's answer names them). */

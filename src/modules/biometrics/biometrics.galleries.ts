@@ -56,6 +56,8 @@ export class BiometricGalleries {
   private readonly unreadable = new Set<string>();
   private readonly signature = new Map<Modality, string>();
   private readonly syncing = new Map<Modality, Promise<void>>();
+  /** Moves on every change of the templates held (a subset built over them, the wanted gallery, is then rebuilt). */
+  generation = 0;
 
   constructor(
     private readonly db: Db,
@@ -137,6 +139,7 @@ export class BiometricGalleries {
   }
 
   forget(id: string): void {
+    this.generation += 1;
     const personId = this.faceOwner.get(id)?.personId ?? this.fingers.get(id)?.personId;
     const owner = this.faceOwner.get(id);
     if (owner) {
@@ -153,6 +156,7 @@ export class BiometricGalleries {
   }
 
   index(personId: string, templateId: string): void {
+    this.generation += 1;
     let set = this.byPerson.get(personId);
     if (!set) this.byPerson.set(personId, (set = new Set()));
     set.add(templateId);

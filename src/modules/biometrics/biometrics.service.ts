@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database';
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import type { Outbox } from '../../platform/outbox';
-import type { Actor } from '../access';
+import { systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { BiometricPersons } from './biometrics.ports';
 import { BiometricCases, type CaseView, type PersonBiometricsView } from './biometrics.cases';
@@ -14,6 +14,7 @@ import { BiometricMatching, type IdentificationView, type Probe, type Verificati
 import { BiometricFingerExceptions, type FingerExceptionView } from './biometrics.fingers';
 import { faceQuality, type FaceQualityView } from './biometrics.quality';
 import { BiometricPhotos, type PhotoBatch, type PhotoView } from './biometrics.photos';
+import { WatchSearch, type WatchProbe, type WatchResult, type WatchSet } from './biometrics.watch';
 import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
 import { identifyWithin, type WithinIdentification } from './biometrics.identify-within';
 
@@ -35,6 +36,7 @@ export class BiometricsService {
   private readonly photos: BiometricPhotos;
   private readonly fingerExceptions: BiometricFingerExceptions;
   private readonly withinDeps: Parameters<typeof identifyWithin>[0];
+  private readonly watch: WatchSearch;
 
   constructor(
     db: Db,
@@ -53,6 +55,7 @@ export class BiometricsService {
     this.matching = new BiometricMatching(db, clock, ids, audit, outbox, registry, this.galleries);
     this.cases = new BiometricCases(db, clock, audit, outbox, registry);
     this.withinDeps = { db, clock, ids, audit, outbox, registry, galleries: this.galleries };
+    this.watch = new WatchSearch(this.galleries);
   }
 
   /** Loads the key and both galleries now (servers call this at start; otherwise the first use does it). */
@@ -122,6 +125,14 @@ export class BiometricsService {
     return faceQuality(this.galleries, actor, image, purpose);
   }
 
+  /**
+   * For other modules whose screens capture a probe without reading biometrics (the checkpoint page): the engine's
+   * verdict on a frame. Nothing is stored and no person is named, so the caller's own permission is enough.
+   */
+  probeQuality(image: Uint8Array): Promise<FaceQualityView> {
+    return faceQuality(this.galleries, systemActor('probe quality'), image, 'probe');
+  }
+
   // ---- verification and identification (biometrics.match.ts) --------------------------------------------------------
 
   /** 1:1: is this the claimed person? Recorded; the record's id is the reference a roll-call mark or event carries. */
@@ -163,6 +174,15 @@ export class BiometricsService {
   /** Why a cited verification cannot back a record about `personId` (null when it can). */
   citedVerificationProblem(db: Db, verificationId: string, claim: { personId: string; modality?: 'face' | 'fingerprint'; at?: Date }): Promise<string | null> {
     return this.matching.citedVerificationProblem(db, verificationId, claim);
+  }
+
+  /**
+   * For other modules (sightings): 1:N of a checkpoint's face and fingerprints over a set of persons (the wanted
+   * gallery) or, without one, everyone enrolled. Unusable inputs come back as retakes. Records nothing and authorises
+   * nothing: the caller does both, and never shows the persons found to the one who asked.
+   */
+  watchSearch(probe: WatchProbe, among: WatchSet | null): Promise<WatchResult> {
+    return this.watch.search(probe, among);
   }
 
   // ---- records and duplicate cases (biometrics.cases.ts) ------------------------------------------------------------

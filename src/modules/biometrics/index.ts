@@ -46,6 +46,7 @@ export {
 } from './fingerprint';
 export { loadTemplateKey, templateKeyFromBytes, type TemplateKey } from './template-crypto';
 export { Gallery } from './gallery';
+export type { WatchProbe, WatchResult, WatchHit, WatchRetake, WatchSet } from './biometrics.watch';
 
 /** The face part (engine, thresholds, FACE_MODEL), loaded on demand: importing it loads TensorFlow. */
 export function loadFaceModule(): Promise<typeof import('./face')> {

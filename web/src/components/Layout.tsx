@@ -40,6 +40,8 @@ const NAV: NavItem[] = [
   { to: '/transfers/dashboard', key: 'transfersplan:nav.dashboard', needs: 'transfers.read' },
   { to: '/transfers/plan', key: 'transfersplan:nav.plan', needs: 'transfers.plan' },
   { to: '/operations', key: 'sensors:nav', needs: 'sensors.read' },
+  { to: '/sightings', key: 'sightings:nav.sightings', needs: 'sightings.read' },
+  { to: '/checkpoint', key: 'sightings:nav.checkpoint', needs: 'sightings.check' },
 ];
 
 /** The demo world's label (the server writes "1:27 miniature of al-Hol" or "al-Hol at full scale") in the interface's language. */
@@ -57,7 +59,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { path, navigate } = useRouter();
   const qc = useQueryClient();
   const [opened, { toggle, close }] = useDisclosure(false);
-  const facilities = useFacilityNames();
+  const facilities = useFacilityNames(session.can('facilities.read'));
   const openAlerts = useOpenAlertCount();
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const onAlert = useCallback((a: Alert) => {

@@ -149,7 +149,16 @@ export type Permission =
   | 'sensors.manage'
   | 'sensors.ingest'
   | 'incidents.manage'
-  | 'staff_reports.file';
+  | 'staff_reports.file'
+  | 'sightings.check'
+  | 'sightings.check_registry'
+  | 'sightings.read'
+  | 'sightings.report'
+  | 'sightings.decide'
+  | 'sightings.recapture'
+  | 'notices.read'
+  | 'notices.draft'
+  | 'notices.approve';
 
 export interface Me {
   userId: string;

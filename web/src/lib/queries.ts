@@ -2,12 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { api, type Facility } from './api';
 
 /** All facilities the user may see, for names and links; cached for the session. */
-export function useFacilities() {
-  return useQuery({ queryKey: ['facilities'], queryFn: () => api<Facility[]>('/facilities'), staleTime: 5 * 60_000 });
+export function useFacilities(enabled = true) {
+  return useQuery({ queryKey: ['facilities'], queryFn: () => api<Facility[]>('/facilities'), staleTime: 5 * 60_000, enabled });
 }
 
-export function useFacilityNames(): Map<string, Facility> {
-  const { data } = useFacilities();
+/** `enabled` false for a user who may not read facilities (a checkpoint officer): no request, an empty map. */
+export function useFacilityNames(enabled = true): Map<string, Facility> {
+  const { data } = useFacilities(enabled);
   return new Map((data ?? []).map((f) => [f.id, f]));
 }
 

@@ -26,6 +26,7 @@ const ROLE_ORDER: Record<Role, number> = {
   legal: 6,
   monitor: 7,
   liaison: 8,
+  checkpoint: 9,
 };
 export const ROLES = (Object.keys(ROLE_ORDER) as Role[]).sort((a, b) => ROLE_ORDER[a] - ROLE_ORDER[b]);
 

@@ -28,6 +28,8 @@ export interface FaceCaptureProps {
   /** Disables the accept button (e.g. while the caller saves). */
   busy?: boolean;
   testId?: string;
+  /** The engine's verdict on a frame (default: POST /biometrics/face/quality); the checkpoint page asks its own route. */
+  checkQuality?: (image: Blob, purpose: 'enrol' | 'probe', signal?: AbortSignal) => Promise<FaceQuality>;
 }
 
 /**
@@ -36,7 +38,14 @@ export interface FaceCaptureProps {
  * taken from the video, the engine's quality verdict on that photo before it is used, and an image upload when there
  * is no camera or no permission. Reused by enrolment, the record's biometrics panel and checks.
  */
-export function FaceCapture({ purpose = 'enrol', onAccept, acceptLabel, busy = false, testId = 'face-capture' }: FaceCaptureProps) {
+export function FaceCapture({
+  purpose = 'enrol',
+  onAccept,
+  acceptLabel,
+  busy = false,
+  testId = 'face-capture',
+  checkQuality = checkFaceQuality,
+}: FaceCaptureProps) {
   const { t } = useTranslation('biometrics');
   const hasCamera = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
   const [mode, setMode] = useState<'camera' | 'upload'>(hasCamera ? 'camera' : 'upload');
@@ -66,14 +75,14 @@ export function FaceCapture({ purpose = 'enrol', onAccept, acceptLabel, busy = f
       setError(null);
       setChecking(true);
       try {
-        setVerdict(await checkFaceQuality(s.blob, purpose));
+        setVerdict(await checkQuality(s.blob, purpose));
       } catch (e) {
         setError(e);
       } finally {
         setChecking(false);
       }
     },
-    [purpose],
+    [purpose, checkQuality],
   );
 
   const onCameraFailed = useCallback(
@@ -134,7 +143,7 @@ export function FaceCapture({ purpose = 'enrol', onAccept, acceptLabel, busy = f
         </Alert>
       )}
 
-      {mode === 'camera' && !still && <LiveCamera purpose={purpose} onTake={judge} onFailed={onCameraFailed} testId={testId} />}
+      {mode === 'camera' && !still && <LiveCamera purpose={purpose} onTake={judge} onFailed={onCameraFailed} testId={testId} checkQuality={checkQuality} />}
 
       {mode === 'upload' && !still && (
         <FileInput
@@ -215,11 +224,13 @@ function LiveCamera({
   onTake,
   onFailed,
   testId,
+  checkQuality,
 }: {
   purpose: 'enrol' | 'probe';
   onTake: (s: Still) => void;
   onFailed: (e: unknown) => void;
   testId: string;
+  checkQuality: (image: Blob, purpose: 'enrol' | 'probe', signal?: AbortSignal) => Promise<FaceQuality>;
 }) {
   const { t } = useTranslation('biometrics');
   const video = useRef<HTMLVideoElement>(null);
@@ -283,7 +294,7 @@ function LiveCamera({
         const frame = await grab(v, LIVE_FRAME_SIDE).catch(() => null);
         if (frame && !stopped) {
           try {
-            const verdict = await checkFaceQuality(frame.blob, purpose, controller.signal);
+            const verdict = await checkQuality(frame.blob, purpose, controller.signal);
             if (!stopped) setLive({ verdict, centred: verdict.box ? isCentred(verdict.box, frame.width, frame.height) : null });
           } catch {
             // the live verdict is guidance only: a failed check is retried at the next tick
@@ -300,7 +311,7 @@ function LiveCamera({
       controller.abort();
       window.clearTimeout(timer);
     };
-  }, [ready, purpose]);
+  }, [ready, purpose, checkQuality]);
 
   async function take() {
     const v = video.current;
