@@ -2,7 +2,6 @@ import type { RoutePlugin } from './platform/http/server';
 import { accessRoutes } from './modules/access/access.routes';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { custodyRoutes } from './modules/custody/custody.routes';
-import { custodyConfirmationsRoutes } from './modules/custody/custody.confirmations.routes';
 import { facilitiesRoutes } from './modules/facilities/facilities.routes';
 import { registryRoutes } from './modules/registry/registry.routes';
 import { reportsRoutes } from './modules/reports/reports.routes';
@@ -11,7 +10,6 @@ import { alertsRoutes } from './modules/alerts/alerts.routes';
 import { screeningRoutes } from './modules/screening/screening.routes';
 import { biometricsRoutes } from './modules/biometrics/biometrics.routes';
 import { transfersRoutes } from './modules/transfers/transfers.routes';
-import { transfersArrivalRoutes } from './modules/transfers/transfers.arrival.routes';
 import { guardsRoutes } from './modules/guards/guards.routes';
 import { sensorsRoutes } from './modules/sensors/sensors.routes';
 import { sightingsRoutes } from './modules/sightings/sightings.routes';
@@ -24,14 +22,12 @@ export const apiRoutes: RoutePlugin[] = [
   facilitiesRoutes,
   registryRoutes,
   custodyRoutes,
-  custodyConfirmationsRoutes,
   reportsRoutes,
   rollcallsRoutes,
   alertsRoutes,
   screeningRoutes,
   biometricsRoutes,
   transfersRoutes,
-  transfersArrivalRoutes,
   guardsRoutes,
   sensorsRoutes,
   sightingsRoutes,

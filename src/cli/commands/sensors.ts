@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import mqtt from 'mqtt';
 import { configFromOptions, openApp } from '../../main';
 import { systemActor } from '../../modules/access';
-import { SIM_PATTERNS, simulate, type SimPattern } from '../../modules/sensors/sensors.simulate';
+import { SIM_PATTERNS, simulate, type SimPattern } from '../../modules/sensors';
 
 export function register(program: Command): void {
   const sensors = program.command('sensors').description('Perimeter sensors: simulate a stream over MQTT');

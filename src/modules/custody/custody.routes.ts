@@ -14,10 +14,13 @@ import {
   PersonEventsParams,
   VerifyQuery,
 } from './custody.dto';
+import { custodyConfirmationsRoutes } from './custody.confirmations.routes';
 
 export const custodyRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['custody'];
+  // the module's other routes, in their own file, mounted here (the composition root mounts one plugin a module)
+  await app.register(custodyConfirmationsRoutes, { services });
 
   r.post(
     '/persons/:id/events',

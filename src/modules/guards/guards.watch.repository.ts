@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/database';
+import { facilities } from '../facilities';
 
 /** Queries of the guard force's time-driven rules (guards.watch.ts). */
 
@@ -7,7 +8,7 @@ import { queryRows, type Db } from '../../platform/db/database';
 export async function watchedFacilities(db: Db): Promise<{ id: string; code: string }[]> {
   return queryRows<{ id: string; code: string }>(
     db,
-    sql`select f.id, f.code from facilities f where exists (select 1 from guard_posts p where p.facility_id = f.id and p.active) order by f.code`,
+    sql`select f.id, f.code from ${facilities} f where exists (select 1 from guard_posts p where p.facility_id = f.id and p.active) order by f.code`,
   );
 }
 

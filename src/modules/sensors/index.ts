@@ -17,3 +17,4 @@ export {
   type SensorKind,
 } from './sensors.domain';
 export type { CreateSensorInput, CreateStaffReportInput } from './sensors.dto';
+export { SIM_PATTERNS, simulate, type SimPattern } from './sensors.simulate';

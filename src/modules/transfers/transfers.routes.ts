@@ -23,6 +23,7 @@ import {
   ReceiptBody,
   ResolveBody,
 } from './transfers.dto';
+import { transfersArrivalRoutes } from './transfers.arrival.routes';
 
 const PageQuery = z.object({
   limit: z.coerce.number().int().min(0).max(5000).default(500),
@@ -32,6 +33,8 @@ const PageQuery = z.object({
 export const transfersRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['transfers'];
+  // the module's other routes, in their own file, mounted here (the composition root mounts one plugin a module)
+  await app.register(transfersArrivalRoutes, { services });
   const t = services.transfers;
 
   r.post(
