@@ -90,16 +90,15 @@ export const reviewsRoutes: FastifyPluginAsync<{ services: Services }> = async (
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
+      // the permission and the export's statement first: their errors are still answers, not a broken stream
+      const write = await reviews.prepareExport(actorOf(request));
       const out = new PassThrough();
-      const done = reviews
-        .exportLedger(actor, (line) => {
-          if (!out.write(`${line}\n`)) return new Promise<void>((resolve) => out.once('drain', () => resolve()));
-        })
-        .then(
-          () => out.end(),
-          (err) => out.destroy(err as Error),
-        );
+      const done = write((line) => {
+        if (!out.write(`${line}\n`)) return new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      }).then(
+        () => out.end(),
+        (err) => out.destroy(err as Error),
+      );
       void done;
       reply.header('content-type', 'application/x-ndjson; charset=utf-8');
       reply.header('content-disposition', 'attachment; filename="custos-ledger-export.ndjson"');

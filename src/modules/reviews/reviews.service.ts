@@ -124,15 +124,17 @@ export class ReviewsService {
     const who = actor ?? systemActor('custody statements');
     const key = this.siteKey();
     const id = this.ids.next();
-    const row = await this.outbox.transaction(async (tx) => {
-      // One snapshot for every figure: counts and heads of the same moment even while appends go on.
-      await tx.execute(sql`set transaction isolation level repeatable read`);
+    // One snapshot for every figure (counts and heads of the same moment even while appends go on), read in its own
+    // read-only transaction: writing the statement and its audit row in a repeatable-read transaction would fail to
+    // serialize against every concurrent audit write.
+    const statement = await this.db.transaction(async (tx) => {
+      await tx.execute(sql`set transaction isolation level repeatable read read only`);
       const heads = await this.ports.ledger.chainHeads(tx);
       const ledger = [];
       for (const h of heads.filter((x) => x.seq > 0)) {
         ledger.push({ siteId: h.siteId, seq: h.seq, hash: h.hash, merkleRoot: await this.rootOf(tx, h.siteId, h.seq) });
       }
-      const statement: CustodyStatement = {
+      const stated: CustodyStatement = {
         kind: STATEMENT_KIND,
         version: 1,
         siteId: this.siteId,
@@ -143,27 +145,34 @@ export class ReviewsService {
         counts: await countsByFacilityAndStatus(tx),
         publicKey: key.publicKey,
       };
-      const signed = signStatement(statement, key);
-      const stored: StatementRow = {
-        id,
-        siteId: this.siteId,
-        issuedAt: new Date(statement.issuedAt),
-        reason,
-        statementText: signed.statementText,
-        signature: signed.signature,
-        publicKey: signed.publicKey,
-        issuedBy: note ? `${who.username} (${note})` : who.username,
-      };
-      await insertStatement(tx, stored);
-      await this.audit.record(tx, who, { action: 'ledger.statement_issued', subjectType: 'statement', subjectId: id, details: { reason, ledger } });
+      return stated;
+    });
+    const signed = signStatement(statement, key);
+    const row: StatementRow = {
+      id,
+      siteId: this.siteId,
+      issuedAt: new Date(statement.issuedAt),
+      reason,
+      statementText: signed.statementText,
+      signature: signed.signature,
+      publicKey: signed.publicKey,
+      issuedBy: note ? `${who.username} (${note})` : who.username,
+    };
+    await this.outbox.transaction(async (tx) => {
+      await insertStatement(tx, row);
+      await this.audit.record(tx, who, {
+        action: 'ledger.statement_issued',
+        subjectType: 'statement',
+        subjectId: id,
+        details: { reason, ledger: statement.ledger },
+      });
       this.outbox.emit(tx, CustodyStatementIssued, {
         statementId: id,
         siteId: this.siteId,
         issuedAt: statement.issuedAt,
         reason,
-        heads: ledger.map((h) => ({ siteId: h.siteId, seq: h.seq, hash: h.hash })),
+        heads: statement.ledger.map((h) => ({ siteId: h.siteId, seq: h.seq, hash: h.hash })),
       });
-      return stored;
     });
     return view(row);
   }
@@ -195,6 +204,14 @@ export class ReviewsService {
    * newlines, each time without the last newline.
    */
   async exportLedger(actor: Actor | null, writeLine: (lines: string) => void | Promise<void>): Promise<{ events: number; statementId: string }> {
+    return (await this.prepareExport(actor))(writeLine);
+  }
+
+  /**
+   * Everything of an export that may fail with an answer (the permission, the export's statement) before the first
+   * byte is sent; the function it returns writes the file.
+   */
+  async prepareExport(actor: Actor | null): Promise<(writeLine: (lines: string) => void | Promise<void>) => Promise<{ events: number; statementId: string }>> {
     if (actor) requirePermission(actor, 'ledger.verify');
     const who = actor ?? systemActor('ledger export');
     // The export's own statement is the site's, whoever asks for the export (a monitor may not issue one otherwise).
@@ -215,49 +232,51 @@ export class ReviewsService {
       sites,
       pseudonyms: 'HMAC-SHA256 of the person id under a key derived from the site key, first 32 hex digits',
     };
-    await writeLine(JSON.stringify({ header }));
-    for (const s of statements)
-      await writeLine(JSON.stringify({ statement: { id: s.id, statementText: s.statementText, signature: s.signature, publicKey: s.publicKey } }));
-    const pkey = pseudonymKey(this.siteKey());
-    let events = 0;
-    for (const head of current.statement.ledger) {
-      for (let after = 0; after < head.seq; ) {
-        const page = await this.ports.ledger.chainPage(this.db, head.siteId, after, head.seq, PAGE);
-        if (page.length === 0) break;
-        // one write per page (the lines joined): a write per event cost more than the events themselves
-        const lines = new Array<string>(page.length);
-        for (let i = 0; i < page.length; i++) {
-          const e = page[i]!;
-          const out: ExportedEvent = {
-            siteId: e.siteId,
-            seq: e.seq,
-            hash: e.hash,
-            prevHash: e.prevHash,
-            type: e.type,
-            occurredAt: e.occurredAt.toISOString(),
-            recordedAt: e.recordedAt.toISOString(),
-            fromFacilityId: e.fromFacilityId,
-            fromUnitId: e.fromUnitId,
-            toFacilityId: e.toFacilityId,
-            toUnitId: e.toUnitId,
-            subject: pseudonym(pkey, e.personId),
-          };
-          lines[i] = JSON.stringify({ event: out });
+    return async (writeLine) => {
+      await writeLine(JSON.stringify({ header }));
+      for (const s of statements)
+        await writeLine(JSON.stringify({ statement: { id: s.id, statementText: s.statementText, signature: s.signature, publicKey: s.publicKey } }));
+      const pkey = pseudonymKey(this.siteKey());
+      let events = 0;
+      for (const head of current.statement.ledger) {
+        for (let after = 0; after < head.seq; ) {
+          const page = await this.ports.ledger.chainPage(this.db, head.siteId, after, head.seq, PAGE);
+          if (page.length === 0) break;
+          // one write per page (the lines joined): a write per event cost more than the events themselves
+          const lines = new Array<string>(page.length);
+          for (let i = 0; i < page.length; i++) {
+            const e = page[i]!;
+            const out: ExportedEvent = {
+              siteId: e.siteId,
+              seq: e.seq,
+              hash: e.hash,
+              prevHash: e.prevHash,
+              type: e.type,
+              occurredAt: e.occurredAt.toISOString(),
+              recordedAt: e.recordedAt.toISOString(),
+              fromFacilityId: e.fromFacilityId,
+              fromUnitId: e.fromUnitId,
+              toFacilityId: e.toFacilityId,
+              toUnitId: e.toUnitId,
+              subject: pseudonym(pkey, e.personId),
+            };
+            lines[i] = JSON.stringify({ event: out });
+          }
+          await writeLine(lines.join('\n'));
+          events += page.length;
+          after = page[page.length - 1]!.seq;
         }
-        await writeLine(lines.join('\n'));
-        events += page.length;
-        after = page[page.length - 1]!.seq;
       }
-    }
-    await this.db.transaction((tx) =>
-      this.audit.record(tx, who, {
-        action: 'ledger.export',
-        subjectType: 'statement',
-        subjectId: current.id,
-        details: { events, statements: statements.length },
-      }),
-    );
-    return { events, statementId: current.id };
+      await this.db.transaction((tx) =>
+        this.audit.record(tx, who, {
+          action: 'ledger.export',
+          subjectType: 'statement',
+          subjectId: current.id,
+          details: { events, statements: statements.length },
+        }),
+      );
+      return { events, statementId: current.id };
+    };
   }
 
   /**
