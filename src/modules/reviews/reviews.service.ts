@@ -11,7 +11,6 @@ import type { LedgerEvent } from '../custody';
 import {
   EXPORT_KIND,
   STATEMENT_KIND,
-  openStatement,
   pseudonym,
   signStatement,
   type CustodyStatement,
@@ -22,7 +21,7 @@ import {
 } from './reviews.domain';
 import { CustodyStatementIssued } from './reviews.events';
 import { loadSiteKey, pseudonymKey } from './reviews.keys';
-import { MerkleAccumulator, inclusionPath } from './reviews.merkle';
+import { inclusionPath, merkleRoot } from './reviews.merkle';
 import type { ReviewsPorts } from './reviews.ports';
 import { countsByFacilityAndStatus, findStatement, insertStatement, latestStatement, listStatements, type StatementRow } from './reviews.repository';
 
@@ -99,9 +98,7 @@ export class ReviewsService {
 
   /** The Merkle root over a site's event hashes 1..upToSeq, read in pages on `db`. */
   private async rootOf(db: Db, siteId: string, upToSeq: number): Promise<string> {
-    const acc = new MerkleAccumulator();
-    for (const h of await this.hashesOf(db, siteId, upToSeq)) acc.addEventHash(h);
-    return acc.root();
+    return merkleRoot(await this.hashesOf(db, siteId, upToSeq));
   }
 
   private async hashesOf(db: Db, siteId: string, upToSeq: number): Promise<string[]> {
@@ -318,12 +315,6 @@ export class ReviewsService {
       merkleRoot: head.merkleRoot,
       statement: { id: stated.id, statementText: stated.statementText, signature: stated.signature, publicKey: stated.publicKey },
     };
-  }
-
-  /** Checks a signed statement (e.g. one given back by a monitor) against the site key. */
-  checkStatement(signed: SignedStatement): { ok: boolean; problem: string | null } {
-    const opened = openStatement(signed, this.publicKey());
-    return opened.ok ? { ok: true, problem: null } : { ok: false, problem: opened.problem };
   }
 
   /** The daily statement: issued when the last one is a day old (or none exists and the ledger holds events). */
