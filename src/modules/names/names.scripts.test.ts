@@ -33,6 +33,8 @@ describe('names in scripts other than Latin and Arabic', () => {
       ['Doku Khamatovich Umarov', 'Умаров Доку Хаматович'],
       ['Volodymyr Oleksandrovych Zelenskyy', 'Володимир Зеленський'],
       ['Abu Jihad', 'Абу Джихад'],
+      ['Yitzhak Rabin', 'יצחק רבין'],
+      ['Ariel Sharon', 'אריאל שרון'],
     ];
     for (const [a, b] of same) expect(compareNames(a, b).score, `${a} / ${b}`).toBeGreaterThan(0.85);
   });

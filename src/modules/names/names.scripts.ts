@@ -17,6 +17,7 @@ const OTHER_SCRIPT_LETTER = /[^\p{Script=Latin}\p{Script=Arabic}\p{Script=Common
 const HAN_OR_HANGUL = /[\p{Script=Han}\p{Script=Hangul}]/u;
 // дж writes the Arabic jim (Джихад, Jihad): read as the Latin side's dj, one sound
 const CYRILLIC = /\p{Script=Cyrillic}/u;
+const HEBREW = /\p{Script=Hebrew}/u;
 const KATAKANA = /\p{Script=Katakana}/u;
 const SYLLABIC_NAME = /^[\p{Script=Han}\p{Script=Hangul}]{2,4}$/u;
 // middle dots and other separators written between the parts of a transcribed foreign name
@@ -34,6 +35,7 @@ export function needsRomanising(word: string): boolean {
 export function romaniseWord(word: string): string {
   const nfc = word.normalize('NFC');
   if (KATAKANA.test(nfc)) return katakanaName(nfc);
+  if (HEBREW.test(nfc)) return hebrewName(nfc);
   if (CYRILLIC.test(nfc)) return anyAscii(nfc.replace(/дж/gi, 'dj').replace(NAME_SEPARATORS, ' '));
   if (!HAN_OR_HANGUL.test(nfc)) return anyAscii(nfc.replace(NAME_SEPARATORS, ' '));
   return nfc
@@ -64,5 +66,57 @@ function katakanaName(text: string): string {
   return anyAscii(text.replace(NAME_SEPARATORS, ' '))
     .split(/[\s-]+/)
     .map((w) => w.replace(/([kgszbpfmr])u$/i, '$1').replace(/([td])o$/i, '$1'))
+    .join(' ');
+}
+
+// Hebrew letters as a name's Latin spelling reads them. any-ascii writes vav and yod always as the consonants v and y,
+// but inside a name they are mostly the vowels o/u and i (בנימין Binyamin, נתניהו Netanyahu); he at the end is a vowel (e: unknown to the comparison of endings, Moshe, Golda).
+const HEBREW_LETTERS: Record<string, string> = {
+  א: 'a',
+  ב: 'b',
+  ג: 'g',
+  ד: 'd',
+  ה: 'h',
+  ז: 'z',
+  ח: 'h',
+  ט: 't',
+  כ: 'k',
+  ך: 'kh',
+  ל: 'l',
+  מ: 'm',
+  ם: 'm',
+  נ: 'n',
+  ן: 'n',
+  ס: 's',
+  ע: '',
+  פ: 'p',
+  ף: 'f',
+  צ: 'tz',
+  ץ: 'tz',
+  ק: 'k',
+  ר: 'r',
+  ש: 'sh',
+  ת: 't',
+};
+
+function hebrewName(text: string): string {
+  // points (niqqud) are dropped: names are written without them
+  const words = text
+    .normalize('NFD')
+    .replace(/[\u0591-\u05C7]/g, '')
+    .replace(NAME_SEPARATORS, ' ')
+    .split(/[\s\u05BE-]+/);
+  return words
+    .map((word) => {
+      const letters = [...word];
+      return letters
+        .map((ch, i) => {
+          if (ch === 'ו') return i === 0 ? 'v' : letters[i + 1] === 'ו' ? 'v' : 'o';
+          if (ch === 'י') return i === 0 || letters[i + 1] === 'י' ? 'y' : 'i';
+          if (ch === 'ה' && i === letters.length - 1 && i > 0) return 'e';
+          return HEBREW_LETTERS[ch] ?? anyAscii(ch);
+        })
+        .join('');
+    })
     .join(' ');
 }
