@@ -203,3 +203,12 @@ describe('rankFaces: which face an image is about', () => {
     expect(rankFaces([far, near], image)[0]).toBe(near);
   });
 });
+
+describe('rankFaces on a centred portrait', () => {
+  it('keeps the centred subject found with low confidence before a confident face at the edge (LFW)', () => {
+    const image = { width: 250, height: 250 };
+    const subject = { box: { x: 65, y: 68, width: 99, height: 109 }, score: 0.47 };
+    const edge = { box: { x: 182, y: 112, width: 67, height: 119 }, score: 0.87 };
+    expect(rankFaces([edge, subject], image)[0]).toBe(subject);
+  });
+});

@@ -432,11 +432,13 @@ export function sharpnessOf(crop: Float32Array, size: number): number {
 }
 
 /**
- * Orders faces so the subject comes first, by the detector's confidence, the face's size and how central it is,
- * together: the person photographed is sharp, centred and near, a bystander is at the edge, smaller, often blurred
- * or turned (so found with less confidence). Confidence counts squared and size by the face's side, not its area, so
- * that a half-confident bystander box larger than the subject's does not win on size alone (a 0.52 box needs more
- * than three times the side of a 0.97 one at the same place).
+ * Orders faces so the subject comes first, by how central the face is, its size and the detector's confidence,
+ * together: the person photographed stands in the middle of the frame, near, and is found with confidence; a
+ * bystander is at the edge. Centrality weighs most ((1 - distance from the centre / diagonal)^6), size by the face's
+ * side rather than its area, and confidence linearly, so that neither a larger half-confident bystander box (issue 24:
+ * a 0.52 box beside the 0.97 box of the centred person) nor a confident face at the edge wins over the centred
+ * subject. On LFW, where the subject is centred by construction, a centred 0.47 box must still beat a 0.87 box at the
+ * edge (one such image in the development set).
  */
 export function rankFaces<D extends { box: Box; score: number }>(faces: readonly D[], image: { width: number; height: number }): D[] {
   const cx = image.width / 2;
@@ -444,7 +446,7 @@ export function rankFaces<D extends { box: Box; score: number }>(faces: readonly
   const diag = Math.hypot(image.width, image.height);
   const weight = (d: D) => {
     const off = Math.hypot(d.box.x + d.box.width / 2 - cx, d.box.y + d.box.height / 2 - cy) / diag;
-    return Math.sqrt(d.box.width * d.box.height) * (1 - off) ** 3 * d.score ** 2;
+    return Math.sqrt(d.box.width * d.box.height) * (1 - off) ** 6 * d.score;
   };
   return [...faces].sort((a, b) => weight(b) - weight(a));
 }
