@@ -47,6 +47,8 @@ const BoardingTabletPage = lazy(() => import('./features/transfers/BoardingTable
 const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
 const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'));
 const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
+const StatementsPage = lazy(() => import('./features/statements/StatementsPage'));
+const ReplayPage = lazy(() => import('./features/replay/ReplayPage'));
 
 interface RouteDef {
   pattern: string;
@@ -93,6 +95,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/operations', needs: ['sensors.read'], render: () => <OperationsPage /> },
   { pattern: '/checkpoint', needs: ['sightings.check'], render: () => <CheckpointPage /> },
   { pattern: '/sightings', needs: ['sightings.read'], render: () => <SightingsPage /> },
+  { pattern: '/statements', needs: ['ledger.verify'], render: () => <StatementsPage /> },
+  { pattern: '/replay', needs: ['reports.read'], render: () => <ReplayPage /> },
 ];
 
 /** The first screen a role lands on. */

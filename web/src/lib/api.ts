@@ -129,6 +129,7 @@ export type Permission =
   | 'custody.append'
   | 'custody.confirm'
   | 'ledger.verify'
+  | 'ledger.statement'
   | 'reports.read'
   | 'audit.read'
   | 'screening.read'
