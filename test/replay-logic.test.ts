@@ -121,7 +121,8 @@ describe('the facility at an instant', () => {
       ['P1-B2', 'counted', 8],
       ['P1-B3', 'none', null],
     ]);
-    expect([p1.expected, p1.present, p1.delta, p1.state]).toEqual([18, 18, 0, 'none']);
+    expect([p1.expected, p1.present, p1.delta, p1.state]).toEqual([18, 18, 0, 'counted']);
+    expect(unitsAt(units, [], T('2026-01-20T12:00:00Z'))[0]!.state).toBe('none');
     expect(before[1]!.leaves[0]!.state).toBe('stale');
 
     const after = unitsAt(units, rows, T('2026-01-20T16:00:00Z'));

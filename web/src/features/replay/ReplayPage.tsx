@@ -448,11 +448,13 @@ function DeltaCurve({ series, window: w, at }: { series: FiguresPoint[]; window:
   const top = Math.max(1, ...inWindow.map((p) => p.delta));
   const rtl = dirOf(i18next.language) === 'rtl';
   const day = new Intl.DateTimeFormat(intlLocale(), { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const hour = new Intl.DateTimeFormat(intlLocale(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+  const tick = (v: number) => (v % 86_400_000 === 0 ? day.format(v) : hour.format(v));
   const n = new Intl.NumberFormat(intlLocale());
   const option = {
     tooltip: { trigger: 'axis' },
     grid: { left: rtl ? 16 : 48, right: rtl ? 48 : 16, top: 24, bottom: 28 },
-    xAxis: { type: 'time', min: w.from, max: w.to, inverse: rtl, axisLabel: { formatter: (v: number) => day.format(v), hideOverlap: true } },
+    xAxis: { type: 'time', min: w.from, max: w.to, inverse: rtl, axisLabel: { formatter: tick, hideOverlap: true } },
     yAxis: { type: 'value', min: 0, max: top, minInterval: 1, position: rtl ? 'right' : 'left', axisLabel: { formatter: (v: number) => n.format(v) } },
     series: [
       { type: 'line', step: 'end', name: t('chart.delta'), data: shown.map((p) => [p.at, p.delta]), showSymbol: true, color: '#c92a2a' },

@@ -154,8 +154,10 @@ export function unitsAt(units: readonly UnitDef[], rows: readonly UnitRow[], at:
       group.delta += row.delta;
     }
   }
+  // A group's state: the worst of its counted leaves (a leaf never counted, often an empty block, does not grey it).
   for (const g of groups.values()) {
-    g.state = WORST.find((s) => g.leaves.some((l) => l.state === s)) ?? 'none';
+    const counted = g.leaves.filter((l) => l.state !== 'none');
+    g.state = counted.length ? (WORST.find((s) => counted.some((l) => l.state === s)) ?? 'counted') : 'none';
   }
   // Leaves straight under the facility last; groups in code order.
   return order
