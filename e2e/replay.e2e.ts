@@ -92,15 +92,18 @@ describe('the replay screen and the statements page in Chromium', () => {
     await expect(page.getByTestId('with-custos').getAttribute('data-reached')).resolves.toBe('true');
     expect(await page.locator('[data-testid^="unit-"][data-state="missing"]').count()).toBe(0);
 
-    // The timeline: items up to the clock highlighted (or, on a server without it, said so).
-    const timeline = page.getByTestId('replay-timeline');
-    await timeline.waitFor();
-    if (await page.getByTestId('timeline-count').count()) {
-      const past = await page.locator('[data-testid="timeline-item"][data-past="true"]').count();
-      await expect(page.getByTestId('timeline-count').textContent()).resolves.toMatch(new RegExp(`^${past} of \\d+ up to the clock$`));
-    } else {
-      await page.getByTestId('timeline-unavailable').waitFor();
-    }
+    // The timeline of the window (GET /reviews/timeline): the items up to the clock are the ones highlighted.
+    const from = '2026-01-19T00:00:00.000Z';
+    const to = '2026-01-22T00:00:00.000Z';
+    const timeline = await apiAs<{ total: number; items: { at: string; source: string }[] }>(
+      page,
+      `/reviews/timeline?facilityId=${hol.id}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&limit=1000`,
+    );
+    expect(timeline.total).toBeGreaterThan(0);
+    const upTo = timeline.items.filter((i) => Date.parse(i.at) <= Date.parse(sign.raisedAt)).length;
+    await expect(page.getByTestId('timeline-count').textContent()).resolves.toBe(`${upTo} of ${timeline.total} up to the clock`);
+    expect(await page.locator('[data-testid="timeline-item"][data-past="true"]').count()).toBe(upTo);
+    expect(new Set(timeline.items.map((i) => i.source)).size).toBeGreaterThan(1);
 
     // The clock runs: play moves it on, pause stops it.
     await page.getByTestId('replay-play').click();

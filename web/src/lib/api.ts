@@ -130,6 +130,7 @@ export type Permission =
   | 'custody.confirm'
   | 'ledger.verify'
   | 'ledger.statement'
+  | 'reviews.read'
   | 'reports.read'
   | 'audit.read'
   | 'screening.read'

@@ -210,7 +210,8 @@ function Replay({
 
   const detail = useFacilityDetail(facilityId);
   const rows = useUnitRows(facilityId, w);
-  const timeline = useTimeline(facilityId, w);
+  const session = useSession();
+  const timeline = useTimeline(facilityId, w, session.can('reviews.read'));
   const comparison = useMemo(() => compare(signs, series, w), [signs, series, w]);
   const now = figuresAt(series, at);
   const groups = useMemo(() => (detail.data && rows.data ? unitsAt(detail.data.units, rows.data, at) : null), [detail.data, rows.data, at]);
@@ -548,7 +549,7 @@ function TimelinePanel({ result, error, at, onJump }: { result: TimelineResult |
                     {utc(it.at)}
                   </Text>
                   <Badge size="xs" variant="outline" style={{ flexShrink: 0 }}>
-                    {it.source}
+                    {t(`source.${it.source}`, { defaultValue: it.source })}
                   </Badge>
                   <Text size="sm" fw={i === current ? 700 : undefined} truncate>
                     {it.title}

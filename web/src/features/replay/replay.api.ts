@@ -63,11 +63,12 @@ export type TimelineResult = { status: 'ok'; total: number; items: TimelineItem[
  * The after-action timeline of the facility in the window, oldest first (pages until TIMELINE_CAP). Answers
  * 'unavailable' where the server has no timeline (404) or the role may not read it (403): the screen says so.
  */
-export function useTimeline(facilityId: string | null, w: Window | null) {
+export function useTimeline(facilityId: string | null, w: Window | null, allowed: boolean) {
   return useQuery({
-    queryKey: ['reviews', 'timeline', facilityId, w?.from, w?.to],
+    queryKey: ['reviews', 'timeline', facilityId, w?.from, w?.to, allowed],
     enabled: !!facilityId && !!w,
     queryFn: async (): Promise<TimelineResult> => {
+      if (!allowed) return { status: 'unavailable', code: 403 };
       const items: TimelineItem[] = [];
       let total = 0;
       try {
