@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { Badge, Box, Button, Grid, Group, Paper, ScrollArea, Select, SegmentedControl, SimpleGrid, Skeleton, Slider, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { dirOf, i18next } from '../../i18n';
@@ -502,7 +502,19 @@ function TimelinePanel({ result, error, at, onJump }: { result: TimelineResult |
       </Panel>
     );
   }
+  return <TimelineList result={result} at={at} onJump={onJump} />;
+}
+
+/** The items, those up to the clock highlighted; the list follows the clock (the latest item so far kept in view). */
+function TimelineList({ result, at, onJump }: { result: Extract<TimelineResult, { status: 'ok' }>; at: number; onJump: (iso: string) => void }) {
+  const { t } = useTranslation('replay');
+  const viewport = useRef<HTMLDivElement>(null);
   const { shown, current } = timelineUpTo(result.items, at);
+  useEffect(() => {
+    const v = viewport.current;
+    const el = v?.querySelector<HTMLElement>('[data-current="true"]');
+    if (v && el) v.scrollTop = Math.max(0, el.offsetTop - v.clientHeight / 2);
+  }, [current]);
   return (
     <Panel
       title={t('timeline.title')}
@@ -523,8 +535,8 @@ function TimelinePanel({ result, error, at, onJump }: { result: TimelineResult |
           {t('timeline.none')}
         </Text>
       ) : (
-        <ScrollArea.Autosize mah={420} type="auto">
-          <Stack gap={2}>
+        <ScrollArea.Autosize mah={420} type="auto" viewportRef={viewport}>
+          <Stack gap={2} pos="relative">
             {result.items.map((it, i) => {
               const past = Date.parse(it.at) <= at;
               return (
