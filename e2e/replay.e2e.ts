@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { apiAs, launchBrowser, login, newPage, parseNum, settled, shot, startDemoServer, type DemoServer } from './harness';
+import { apiAs, chooseLanguage, launchBrowser, login, newPage, parseNum, settled, shot, startDemoServer, type DemoServer } from './harness';
 
 // The replay of the collapse at al-Hol and the statements page, as the outside monitor sees them, on the demo world
 // (1:400, replayed to 21 January). Every figure checked here is compared with what the API answers.
@@ -112,6 +112,13 @@ describe('the replay screen and the statements page in Chromium', () => {
     await page.getByTestId('replay-delta-chart').waitFor();
     await settled(page);
     await shot(page, '70-replay-1440', true);
+
+    // In Arabic (right to left) the same facts, then back (the choice is kept on the account).
+    await chooseLanguage(page, 'ar');
+    await expect(page.getByTestId('with-custos-time').textContent()).resolves.toContain('07:00');
+    expect(parseNum(await page.getByTestId('now-delta').textContent())).toBe(before.delta);
+    await shot(page, '72-replay-ar-1440');
+    await chooseLanguage(page, 'en');
     expect(errors).toEqual([]);
     await context.close();
   });
