@@ -90,6 +90,17 @@ export default function ReplayPage() {
     navigate(`/replay?${p.toString()}`, { replace: true });
   };
 
+  // Roll-call figures cover whole facilities: a user narrowed to some nationalities does not get them (as on the overview).
+  if (session.nationalities.length) {
+    return (
+      <Stack gap="md">
+        <PageHeader title={t('title')} description={t('intro')} />
+        <Text c="dimmed" data-testid="replay-nationals">
+          {t('wholeFacilitiesOnly')}
+        </Text>
+      </Stack>
+    );
+  }
   if (facilities.error) return <ErrorNote error={facilities.error} what={t('what')} />;
   if (figures.error) return <ErrorNote error={figures.error} what={t('what')} />;
 
