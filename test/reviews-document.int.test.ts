@@ -3,6 +3,10 @@
 // misses all three; C is recorded ESCAPED at 18:00. The findings are checked against values computed by hand from
 // those times; then the review's life (draft, submit, self-approval refused, approval signed), its exports, and what a
 // monitor sees.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildAdmittedPerson, buildFacility } from './factories';
@@ -163,6 +167,20 @@ describe.each(await targets())('after-action review documents on %s', (target) =
     expect(verifyReview(tampered).ok).toBe(false);
     expect(verifyReview({ ...signed, signature: Buffer.alloc(64).toString('base64') }).ok).toBe(false);
     expect(verifyReview(signed, 'another key').ok).toBe(false);
+    // and with no database and no server: `custos review verify FILE`
+    const dir = mkdtempSync(join(tmpdir(), 'custos-review-'));
+    writeFileSync(join(dir, 'good.json'), JSON.stringify(signed));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(tampered));
+    const bin = new URL('../bin/custos.js', import.meta.url).pathname;
+    const good = spawnSync(process.execPath, [bin, 'review', 'verify', join(dir, 'good.json'), '--key', signed.publicKey], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(good.status, good.stderr).toBe(0);
+    expect(good.stdout).toContain('Review verified');
+    const bad = spawnSync(process.execPath, [bin, 'review', 'verify', join(dir, 'bad.json')], { encoding: 'utf8', timeout: 120_000 });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('the signature does not match the document');
   });
 
   it('prints the review as one HTML page with the sections escaped, and shows a monitor pseudonyms only', async () => {

@@ -47,6 +47,8 @@ const BoardingTabletPage = lazy(() => import('./features/transfers/BoardingTable
 const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
 const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'));
 const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
+const ReviewsPage = lazy(() => import('./features/reviews/ReviewsPage'));
+const ReviewPage = lazy(() => import('./features/reviews/ReviewPage'));
 
 interface RouteDef {
   pattern: string;
@@ -93,6 +95,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/operations', needs: ['sensors.read'], render: () => <OperationsPage /> },
   { pattern: '/checkpoint', needs: ['sightings.check'], render: () => <CheckpointPage /> },
   { pattern: '/sightings', needs: ['sightings.read'], render: () => <SightingsPage /> },
+  { pattern: '/reviews', needs: ['reviews.read'], render: () => <ReviewsPage /> },
+  { pattern: '/reviews/:id', needs: ['reviews.read'], render: (p) => <ReviewPage id={p.id!} /> },
 ];
 
 /** The first screen a role lands on. */

@@ -10,7 +10,9 @@ import { sign as cryptoSign } from 'node:crypto';
  * signed JSON a monitor checks offline. Pure.
  */
 
-export const REVIEW_STATUSES = ['drafted', 'in_review', 'approved'] as const;
+import { REVIEW_STATUSES } from './reviews.document.dto';
+
+export { REVIEW_STATUSES };
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /** What was planned, what happened, why, what to keep, what to change. */

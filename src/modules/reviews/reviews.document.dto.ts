@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { count, instant, instantText } from '../../platform/dto';
 import { FINDING_MEASURES } from './reviews.findings.domain';
-import { REVIEW_STATUSES } from './reviews.document.domain';
 import { TimelineItemResponse } from './reviews.timeline.dto';
+
+/** The life of a review (reviews.document.domain.ts says which step follows which). */
+export const REVIEW_STATUSES = ['drafted', 'in_review', 'approved'] as const;
 
 const text = z.string().max(20_000);
 export const SectionsBody = z.object({ planned: text, happened: text, why: text, keep: text, change: text });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../../platform/outbox';
-import { REVIEW_STATUSES } from './reviews.document.domain';
+import { REVIEW_STATUSES } from './reviews.document.dto';
 
 /** An after-action review was drafted, submitted, returned or approved (by whom; the approval is signed). */
 export const ReviewStatusChanged = defineEvent(

@@ -158,7 +158,10 @@ export type Permission =
   | 'sightings.recapture'
   | 'notices.read'
   | 'notices.draft'
-  | 'notices.approve';
+  | 'notices.approve'
+  | 'reviews.read'
+  | 'reviews.write'
+  | 'reviews.approve';
 
 export interface Me {
   userId: string;
