@@ -129,6 +129,8 @@ export type Permission =
   | 'custody.append'
   | 'custody.confirm'
   | 'ledger.verify'
+  | 'ledger.statement'
+  | 'reviews.read'
   | 'reports.read'
   | 'audit.read'
   | 'screening.read'
