@@ -18,6 +18,7 @@ import { GuardsService, guardsConsumers } from './modules/guards';
 import { IncidentsService, SensorsService } from './modules/sensors';
 import { SightingsService, sightingsConsumers } from './modules/sightings';
 import { ReviewsService } from './modules/reviews';
+import { SyncService, type SyncRole } from './modules/sync';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -27,6 +28,8 @@ export interface ServiceOptions {
   access?: Partial<AccessConfig>;
   /** Data folder: where the biometric template key file lives (unless CUSTOS_TEMPLATE_KEY is set). */
   dataDir?: string;
+  /** Replication to headquarters (issue 22): `site` or `hq`; default CUSTOS_ROLE, else off (null). */
+  syncRole?: SyncRole | null;
   /** Template key, face engine factory and workers (tests). */
   biometrics?: Omit<BiometricsOptions, 'dataDir'>;
 }
@@ -67,6 +70,8 @@ export interface Services {
   sightings: SightingsService;
   /** Signed custody statements, the ledger export for monitors, inclusion proofs (issue 21). */
   reviews: ReviewsService;
+  /** Sites and headquarters: the replication chain, the relay's place and receipts, headquarters' copy of each site. */
+  sync: SyncService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -204,6 +209,8 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     opts.dataDir,
   );
 
+  const sync = new SyncService(database, outbox, clock, ids, logger, siteId, opts.syncRole === undefined ? syncRoleFromEnv() : opts.syncRole);
+
   const settle = async () => {
     await dispatcher.idle();
     await screening.idle();
@@ -248,7 +255,16 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     incidents,
     sightings,
     reviews,
+    sync,
     settle,
     close,
   };
+}
+
+/** CUSTOS_ROLE: `site` or `hq` turns replication on in `serve`; unset (or empty) leaves it off. */
+export function syncRoleFromEnv(): SyncRole | null {
+  const role = process.env.CUSTOS_ROLE?.trim();
+  if (!role) return null;
+  if (role !== 'site' && role !== 'hq') throw new Error(`CUSTOS_ROLE must be site or hq, not ${JSON.stringify(role)}`);
+  return role;
 }
