@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './platform/clock';
 import type { Database } from './platform/db/database';
 import { uuidV7Ids, type IdGenerator } from './platform/ids';
 import { silentLogger, type Logger } from './platform/logger';
+import { EnvironmentError } from './platform/errors';
 import { Dispatcher, Outbox } from './platform/outbox';
 import { AccessService, DEFAULT_ACCESS_CONFIG, type AccessConfig } from './modules/access';
 import { AuditService } from './modules/audit';
@@ -265,6 +266,6 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
 export function syncRoleFromEnv(): SyncRole | null {
   const role = process.env.CUSTOS_ROLE?.trim();
   if (!role) return null;
-  if (role !== 'site' && role !== 'hq') throw new Error(`CUSTOS_ROLE must be site or hq, not ${JSON.stringify(role)}`);
+  if (role !== 'site' && role !== 'hq') throw new EnvironmentError('sync.bad_role', `CUSTOS_ROLE (or --role) must be site or hq, not ${JSON.stringify(role)}`);
   return role;
 }

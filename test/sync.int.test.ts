@@ -9,7 +9,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildAdmittedPerson, buildFacility } from './factories';
-import { chainHash, HqIngest, messageId, namesFor, SiteRelay, SyncMessage } from '../src/modules/sync';
+import { chainHash, HqIngest, messageId, namesFor, SiteRelay, type SyncMessage } from '../src/modules/sync';
 import { readEvents, readHeads } from '../src/platform/outbox';
 
 const NATS = process.env.CUSTOS_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';

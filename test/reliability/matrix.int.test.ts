@@ -103,6 +103,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/statements': 'admin commander',
   'GET /api/v1/ledger/export': 'admin commander investigator monitor',
   'GET /api/v1/ledger/events/{id}/inclusion-proof': 'admin investigator legal',
+  // sites and headquarters (issue 22): how far replication stands, no personal data
+  'GET /api/v1/sync/status': 'admin commander monitor',
   'GET /api/v1/reports/status': REPORTS,
   'GET /api/v1/reports/delta': REPORTS,
   'GET /api/v1/reports/figures': REPORTS,

@@ -134,7 +134,8 @@ export type Verdict =
 export function judge(position: ChainPosition, message: SyncMessage, heldHashAtSeq: string | null): Verdict {
   const computed = chainHash(message.prevHash, message.site, message.seq, message.event);
   if (message.seq <= position.seq) {
-    if (heldHashAtSeq === message.hash) return computed === message.hash ? { kind: 'duplicate' } : { kind: 'fork', reason: 'bad_hash', heldHash: heldHashAtSeq };
+    if (heldHashAtSeq === message.hash)
+      return computed === message.hash ? { kind: 'duplicate' } : { kind: 'fork', reason: 'bad_hash', heldHash: heldHashAtSeq };
     return { kind: 'fork', reason: 'hash_differs', heldHash: heldHashAtSeq };
   }
   if (message.seq > position.seq + 1) return { kind: 'gap', from: position.seq + 1, to: message.seq - 1 };

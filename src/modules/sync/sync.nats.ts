@@ -1,4 +1,14 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../platform/logger';
@@ -93,7 +103,8 @@ export class SiteRelay {
       callback: (err, msg) => {
         if (err) return;
         const r = Receipt.safeParse(safeJson(msg.data));
-        if (r.success && r.data.site === this.sync.siteId) void this.onReceipt(r.data).catch((e) => this.logger.warn({ err: e }, 'sync relay: receipt not recorded'));
+        if (r.success && r.data.site === this.sync.siteId)
+          void this.onReceipt(r.data).catch((e) => this.logger.warn({ err: e }, 'sync relay: receipt not recorded'));
       },
     });
     await nc.flush();

@@ -216,13 +216,13 @@ export async function hqSites(db: Db, siteId?: string): Promise<HqSiteRow[]> {
     last_received_at: Date | string | null;
     forks: string | number;
     events: string | number;
-    persons: string | number;
+    person_count: string | number;
   }>(
     db,
     sql`select s.site_id, s.epoch, s.contiguous_seq, s.contiguous_hash, s.highest_seen_seq, s.last_received_at,
                (select count(*) from sync_hq_forks f where f.site_id = s.site_id and f.epoch = s.epoch) as forks,
                (select count(*) from sync_hq_events e where e.site_id = s.site_id and e.epoch = s.epoch) as events,
-               (select count(*) from sync_hq_persons p where p.site_id = s.site_id) as persons
+               (select count(*) from sync_hq_persons p where p.site_id = s.site_id) as person_count
         from sync_hq_sites s
         ${siteId ? sql`where s.site_id = ${siteId}` : sql``}
         order by s.site_id, s.epoch`,
@@ -236,7 +236,7 @@ export async function hqSites(db: Db, siteId?: string): Promise<HqSiteRow[]> {
     lastReceivedAt: r.last_received_at ? new Date(r.last_received_at) : null,
     forks: Number(r.forks),
     events: Number(r.events),
-    persons: Number(r.persons),
+    persons: Number(r.person_count),
   }));
 }
 

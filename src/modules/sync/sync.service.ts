@@ -7,7 +7,7 @@ import { requirePermission, type Actor } from '../access';
 import { CustodyEventAppended } from '../custody';
 import {
   judge,
-  Receipt,
+  type Receipt,
   seal,
   siteFigures,
   type ChainPosition,
