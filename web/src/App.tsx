@@ -47,6 +47,7 @@ const BoardingTabletPage = lazy(() => import('./features/transfers/BoardingTable
 const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
 const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'));
 const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
+const SyncPage = lazy(() => import('./features/sync/SyncPage'));
 
 interface RouteDef {
   pattern: string;
@@ -93,6 +94,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/operations', needs: ['sensors.read'], render: () => <OperationsPage /> },
   { pattern: '/checkpoint', needs: ['sightings.check'], render: () => <CheckpointPage /> },
   { pattern: '/sightings', needs: ['sightings.read'], render: () => <SightingsPage /> },
+  { pattern: '/sync', needs: ['sync.read'], render: () => <SyncPage /> },
 ];
 
 /** The first screen a role lands on. */

@@ -158,7 +158,8 @@ export type Permission =
   | 'sightings.recapture'
   | 'notices.read'
   | 'notices.draft'
-  | 'notices.approve';
+  | 'notices.approve'
+  | 'sync.read';
 
 export interface Me {
   userId: string;
