@@ -163,7 +163,8 @@ export type Permission =
   | 'notices.approve'
   | 'reviews.read'
   | 'reviews.write'
-  | 'reviews.approve';
+  | 'reviews.approve'
+  | 'sync.read';
 
 export interface Me {
   userId: string;
