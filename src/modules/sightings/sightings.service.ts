@@ -474,9 +474,15 @@ export class SightingsService {
 
   async sighting(actor: Actor, id: string): Promise<SightingView> {
     requirePermission(actor, 'sightings.read');
+    return this.present(actor, id);
+  }
+
+  /** A sighting the actor may see (the caller checked the permission that lets them act on it), the read audited. */
+  private async present(actor: Actor, id: string, opts: { admitted?: boolean } = {}): Promise<SightingView> {
     const row = await findSighting(this.db, id);
     if (!row) throw new NotFoundError('sightings.not_found', `No sighting ${id}`);
-    requireSightingInScope(actor, row);
+    // The officer who just admitted the person sees the sighting behind it, whichever facility the person had left.
+    if (!opts.admitted) requireSightingInScope(actor, row);
     const readNames = hasPermission(actor.role, 'persons.read');
     if (readNames) {
       await this.db.transaction(async (tx) =>
@@ -554,7 +560,8 @@ export class SightingsService {
       eventId = event!.id;
       await markRecaptured(tx, id, event!.occurredAt, input.facilityId);
     });
-    return { sighting: await this.sighting(actor, id), ledgerEventId: eventId };
+    // An officer records recaptures without reading the sightings list (no `sightings.read`): the answer is this one.
+    return { sighting: await this.present(actor, id, { admitted: true }), ledgerEventId: eventId };
   }
 
   private view(r: SightingRow, readNames: boolean): SightingView {
