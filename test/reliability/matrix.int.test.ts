@@ -54,6 +54,9 @@ const SIGHTINGS_RECAPTURE = 'admin commander officer';
 const NOTICES_READ = 'admin commander investigator legal';
 const NOTICES_DRAFT = 'admin investigator legal';
 const NOTICES_APPROVE = 'admin commander legal';
+const REVIEWS_READ = 'admin commander investigator legal monitor';
+const REVIEWS_WRITE = 'admin commander investigator';
+const REVIEWS_APPROVE = 'admin commander';
 
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
@@ -103,6 +106,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/statements': 'admin commander',
   'GET /api/v1/ledger/export': 'admin commander investigator monitor',
   'GET /api/v1/ledger/events/{id}/inclusion-proof': 'admin investigator legal',
+  // after-action reviews (issue 21): monitors read them with persons as pseudonyms
+  'GET /api/v1/reviews/timeline': REVIEWS_READ,
   'GET /api/v1/reports/status': REPORTS,
   'GET /api/v1/reports/delta': REPORTS,
   'GET /api/v1/reports/figures': REPORTS,

@@ -13,11 +13,13 @@ import {
   StatementResponse,
   StatementsQuery,
 } from './reviews.dto';
+import { timelineRoutes } from './reviews.timeline.routes';
 
 export const reviewsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['statements'];
   const reviews = services.reviews;
+  await app.register(timelineRoutes, { services });
 
   r.get(
     '/statements',
