@@ -38,6 +38,7 @@ import type {
 import { IncidentOpened, SensorsRestored, SensorsWentDark } from './sensors.events';
 import { requireSensorsManage, requireSensorsRead } from './sensors.policy';
 import {
+  addIncidentAlarms,
   alarmsPerSector,
   claimSilent,
   deadAmong,
@@ -59,7 +60,6 @@ import {
   markHeard,
   pendingAlarms,
   postsNear,
-  refreshIncidentAlarms,
   sectorTotals,
   sensorByCode,
   sensorsByKeys,
@@ -421,7 +421,7 @@ export class SensorsService {
     const liveBySector = await liveIncidents(tx, pairs);
     const pending = await pendingAlarms(tx, pairs, new Set(alarms.map((a) => a.id)));
     const links: { eventId: string; incidentId: string }[] = [];
-    const touched = new Set<string>();
+    const added: { id: string; n: number; last: Date; heavy: boolean }[] = [];
     const newIncidents: IncidentRow[] = [];
     const sensorOf = new Map(fresh.map((e) => [e.id, e.sensorId]));
     for (const [key, list] of bySector) {
@@ -437,18 +437,22 @@ export class SensorsService {
         () => this.ids.next(),
       );
       for (const j of out.joined) {
-        touched.add(j.incidentId);
         for (const a of j.alarms) links.push({ eventId: a.eventId, incidentId: j.incidentId });
+        added.push({
+          id: j.incidentId,
+          n: j.alarms.length,
+          last: j.alarms.reduce((m, a) => (a.at > m ? a.at : m), j.alarms[0]!.at),
+          heavy: j.alarms.some((a) => a.weight >= 3),
+        });
       }
       for (const o of out.opened) {
-        touched.add(o.id);
         for (const a of o.alarms) links.push({ eventId: a.eventId, incidentId: o.id });
         newIncidents.push(await this.draftIncident(tx, o.id, facilityId, sector, o.alarms, sensorOf, now));
       }
     }
     await insertIncidents(tx, newIncidents);
     await linkEvents(tx, links);
-    await refreshIncidentAlarms(tx, [...touched]);
+    await addIncidentAlarms(tx, added);
     const system = systemActor('sensor correlation');
     await insertActions(
       tx,
