@@ -195,9 +195,7 @@ export async function sectorTotals(tx: Db, pairs: readonly { facilityId: string;
 
 export async function insertDeadLetters(tx: Db, rows: DeadLetterRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 2000) {
-    const json = JSON.stringify(
-      rows.slice(i, i + 2000).map((r) => ({ ...r, received_at: r.receivedAt.toISOString(), receivedAt: undefined })),
-    );
+    const json = JSON.stringify(rows.slice(i, i + 2000).map((r) => ({ ...r, received_at: r.receivedAt.toISOString(), receivedAt: undefined })));
     await tx.execute(sql`
       insert into ${sensorDeadLetters} (id, received_at, source, topic, reason, detail, payload)
       select x.id, x.received_at, x.source, x.topic, x.reason, x.detail, x.payload

@@ -86,6 +86,17 @@ export interface RawMessage {
   payload: unknown;
 }
 
+/** A batch parsed and checked, ready to be written. */
+interface Prepared {
+  received: number;
+  now: Date;
+  events: SensorEventRow[];
+  dead: DeadLetterRow[];
+  heard: Map<string, { id: string; eventAt: Date | null; eventType: string | null }>;
+  heartbeats: number;
+  duplicates: number;
+}
+
 interface SensorInfo {
   id: string;
   facilityId: string;
@@ -262,7 +273,10 @@ export class SensorsService {
    * what cannot be taken, and the correlation of new alarms into incidents. Batches run one after another.
    */
   ingest(messages: readonly RawMessage[]): Promise<IngestResult> {
-    const run = this.chain.then(() => this.store(messages));
+    // parsing and checking (work in this process) starts at once, while the batch before may still be in the
+    // database; the writes run one batch after another, in the order the batches came
+    const prepared = this.prepare(messages);
+    const run = this.chain.then(async () => this.store(await prepared));
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -276,7 +290,8 @@ export class SensorsService {
     }
   }
 
-  private async store(messages: readonly RawMessage[]): Promise<IngestResult> {
+  /** Parses and checks a batch: the events to insert, the dead letters, the sensors heard. No writes. */
+  private async prepare(messages: readonly RawMessage[]): Promise<Prepared> {
     const now = this.clock.now();
     const dead: DeadLetterRow[] = [];
     const deadLetter = (m: RawMessage, reason: string, detail?: string) => {
@@ -373,6 +388,12 @@ export class SensorsService {
       if (!h || h.eventAt === null || h.eventAt <= at) heard.set(sensor.id, { id: sensor.id, eventAt: at, eventType: ev.data.type });
     }
 
+    return { received: messages.length, now, events, dead, heard, heartbeats, duplicates };
+  }
+
+  private async store(p: Prepared): Promise<IngestResult> {
+    const { now, events, dead, heard } = p;
+    let duplicates = p.duplicates;
     const result = await this.outbox.transaction(async (tx) => {
       const inserted = await insertEvents(tx, events);
       const fresh = events.filter((e) => inserted.has(e.id));
@@ -391,10 +412,10 @@ export class SensorsService {
     });
     duplicates += events.length - result.inserted;
     return {
-      received: messages.length,
+      received: p.received,
       accepted: result.inserted,
       duplicates,
-      heartbeats,
+      heartbeats: p.heartbeats,
       deadLettered: dead.length,
       incidentsOpened: result.opened,
     };
