@@ -184,8 +184,8 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
 
   const sensors = new SensorsService(db, clock, ids, audit, outbox, logger);
   const incidents = new IncidentsService(db, clock, ids, audit, outbox, {
-    openRollcall: async (actor, input) => {
-      const r = await rollcalls.open(actor, input);
+    openRollcall: async (tx, actor, input) => {
+      const r = await rollcalls.openIn(tx, actor, input);
       return { id: r.id, unitIds: r.unitIds };
     },
   });
