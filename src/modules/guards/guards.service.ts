@@ -563,7 +563,7 @@ export class GuardsService {
         { occurredAt: at, subjects: { facilityIds: [row.facilityId], unitIds: [post.unitId] } },
       );
       // Only the facility and the post's sector move: the other sectors keep their state (and their last history row).
-      await this.recompute(tx, post.facilityId, 'check_in', at, { sectors: [post.unitId], threshold });
+      await this.recompute(tx, post.facilityId, 'check_in', at, { sectors: [post.unitId], threshold, locked: true });
       return row;
     });
     return attendanceView(row);
@@ -600,7 +600,11 @@ export class GuardsService {
         },
         { occurredAt: at, subjects: { facilityIds: [row.facilityId] } },
       );
-      await this.recompute(tx, duty.facilityId, 'check_out', at, { sectors: [(await findPost(tx, duty.postId))?.unitId ?? null] });
+      // locked above when the guard's facility is the duty's (a guard is never reassigned while on duty)
+      await this.recompute(tx, duty.facilityId, 'check_out', at, {
+        sectors: [(await findPost(tx, duty.postId))?.unitId ?? null],
+        locked: duty.facilityId === staff.facilityId,
+      });
       return row;
     });
     return attendanceView(row);
@@ -671,9 +675,9 @@ export class GuardsService {
     facilityId: string,
     cause: string,
     at: Date = this.clock.now(),
-    scope: { sectors?: readonly (string | null)[]; threshold?: ThresholdSettings } = {},
+    scope: { sectors?: readonly (string | null)[]; threshold?: ThresholdSettings; locked?: boolean } = {},
   ): Promise<SectorGovernance[]> {
-    await lockFacilityGuards(tx, facilityId);
+    if (!scope.locked) await lockFacilityGuards(tx, facilityId);
     let code: string | undefined;
     const figures = await this.figures(tx, facilityId, scope.threshold, scope.sectors);
     const previous = await ratioStates(tx, facilityId);
