@@ -120,7 +120,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
-  const guards = new GuardsService(db, clock, ids, audit, outbox, logger);
+  const guards = new GuardsService(db, clock, ids, audit, outbox, logger, { faceEngine: biometrics.sealedFaces });
   const sightings = new SightingsService(
     db,
     clock,
