@@ -160,7 +160,11 @@ export type Permission =
   | 'sightings.recapture'
   | 'notices.read'
   | 'notices.draft'
-  | 'notices.approve';
+  | 'notices.approve'
+  | 'reviews.read'
+  | 'reviews.write'
+  | 'reviews.approve'
+  | 'sync.read';
 
 export interface Me {
   userId: string;
