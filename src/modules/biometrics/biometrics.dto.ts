@@ -169,6 +169,18 @@ export const RecordedVerificationResponse = VerificationResponse.extend({
 });
 
 /** A duplicate-identity case: two persons whose templates resemble; a registrar decides. */
+/** Every piece of evidence between two persons combined into one likelihood ratio (biometrics.fusion.ts). */
+export const FusionResponse = z.object({
+  /** log10 of the combined likelihood ratio: +2 means the evidence is 100 times likelier for one person than for two */
+  log10Lr: z.number(),
+  contributions: z.array(z.object({ evidence: z.string(), score: z.number().optional(), log10Lr: z.number() })),
+  /** the false-match rate the threshold is set for, and whether the combined evidence passes it: a suggestion only */
+  targetFmr: z.number(),
+  threshold: z.number().nullable(),
+  meetsTarget: z.boolean(),
+  combination: z.string(),
+});
+
 export const CaseResponse = z.object({
   id: z.string(),
   /** open, same_person or different_persons. */
@@ -189,6 +201,9 @@ export const CaseResponse = z.object({
       reviewOn: z.string().nullable(),
     })
     .nullable(),
+  /** On one case's page (GET /biometrics/duplicates/:id): the case's score fused with the other evidence between the
+   * two persons (another modality's case, their names, birth years, sex, nationality). */
+  evidence: FusionResponse.optional(),
 });
 export type CaseResponse = z.input<typeof CaseResponse>;
 

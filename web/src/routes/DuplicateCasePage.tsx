@@ -108,6 +108,8 @@ export default function DuplicateCasePage({ id }: { id: string }) {
         </Text>
       </Paper>
 
+      {c.evidence && <CombinedEvidence evidence={c.evidence} />}
+
       <SideBySide
         left={left}
         right={right}
@@ -346,4 +348,59 @@ function DecideForm({ theCase: c, names }: { theCase: DuplicateCase; names: Reco
       </form>
     </Paper>
   );
+}
+
+/**
+ * Every piece of evidence between the two persons combined into one likelihood ratio (faces, fingerprints, names,
+ * birth years, sex, nationality): how much likelier it all is for one person than for two, and whether that passes
+ * the false-match rate the threshold was set for. A suggestion for the registrar, never the decision.
+ */
+function CombinedEvidence({ evidence }: { evidence: NonNullable<DuplicateCase['evidence']> }) {
+  const { t } = useTranslation('duplicates');
+  const times = (log10: number) =>
+    log10 >= 0 ? t('fusion.timesMore', { n: num(round2(10 ** log10)) }) : t('fusion.timesLess', { n: num(round2(10 ** -log10)) });
+  return (
+    <Paper withBorder p="sm" radius="md" data-testid="case-evidence">
+      <Title order={2} size="h4" mb="xs">
+        {t('fusion.title')}
+      </Title>
+      <Table>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('fusion.col.evidence')}</Table.Th>
+            <Table.Th>{t('fusion.col.score')}</Table.Th>
+            <Table.Th>{t('fusion.col.weight')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {evidence.contributions.map((e) => (
+            <Table.Tr key={e.evidence}>
+              <Table.Td>{t(`fusion.evidence.${e.evidence}`, { defaultValue: e.evidence })}</Table.Td>
+              <Table.Td className="mono">{e.score === undefined ? '–' : num(Math.round(e.score * 100) / 100)}</Table.Td>
+              <Table.Td>{times(e.log10Lr)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Group mt="xs" gap="xs">
+        <Text size="sm" fw={600} data-testid="case-evidence-total">
+          {t('fusion.total', { ratio: times(evidence.log10Lr) })}
+        </Text>
+        {evidence.threshold === null ? (
+          <Badge color="gray">{t('fusion.noThreshold')}</Badge>
+        ) : (
+          <Badge color={evidence.meetsTarget ? 'orange' : 'teal'} data-testid="case-evidence-verdict">
+            {t(evidence.meetsTarget ? 'fusion.meets' : 'fusion.below', { fmr: evidence.targetFmr })}
+          </Badge>
+        )}
+      </Group>
+      <Text size="xs" c="dimmed" mt={4}>
+        {t('fusion.note')}
+      </Text>
+    </Paper>
+  );
+}
+
+function round2(x: number): number {
+  return x >= 100 ? Math.round(x) : Math.round(x * 10) / 10;
 }
