@@ -86,11 +86,18 @@ export function defaultFusionCalibration(): FusionCalibration {
   return committedCalibration;
 }
 
+/**
+ * No single score counts for more than a million to one either way: a logistic fit is straight where the data are
+ * thin, and a face far below the genuine range would otherwise read as 10^-17, drowning every other piece of
+ * evidence (a mislabelled photo must not outweigh matching fingerprints without a person looking at it).
+ */
+export const MAX_ABS_LN_LR = Math.log(1e6);
+
 /** ln LR of one modality's score under its calibration. */
 export function modalityLogLr(score: number, c: ModalityCalibration): number {
   const raw = c.feature === 'log1p' ? Math.log1p(Math.max(0, score)) : score;
   const x = Math.min(c.featureMax, Math.max(c.featureMin, raw));
-  return c.intercept + c.slope * x;
+  return Math.max(-MAX_ABS_LN_LR, Math.min(MAX_ABS_LN_LR, c.intercept + c.slope * x));
 }
 
 /** The combination key of the modalities present, in a fixed order (face+finger+name). */
