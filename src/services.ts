@@ -14,7 +14,7 @@ import { RollcallsService } from './modules/rollcalls';
 import { AlertsService, alertConsumers } from './modules/alerts';
 import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
-import { TransfersArrivalService, TransfersService } from './modules/transfers';
+import { TransfersArrivalService, TransfersDisputesService, TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
 import { IncidentsService, SensorsService } from './modules/sensors';
 import { SightingsService, sightingsConsumers } from './modules/sightings';
@@ -61,6 +61,7 @@ export interface Services {
   transfers: TransfersService;
   /** Arrival by 1:N against the movement's gallery, the in-transit timer, diversions and lodging (issue 18). */
   transfersArrival: TransfersArrivalService;
+  transfersDisputes: TransfersDisputesService;
   /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
   guards: GuardsService;
   /** Perimeter sensors: registry, ingest (MQTT consumer started by `serve`, the webhook), health, correlation. */
@@ -120,7 +121,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
-  const guards = new GuardsService(db, clock, ids, audit, outbox, logger);
+  const guards = new GuardsService(db, clock, ids, audit, outbox, logger, { faceEngine: biometrics.sealedFaces });
   const sightings = new SightingsService(
     db,
     clock,
@@ -181,11 +182,12 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     { identifyWithin: (actor, input) => biometrics.identifyWithin(actor, input), facilities },
     logger,
   );
+  const transfersDisputes = new TransfersDisputesService(db, clock, ids, audit, outbox, transfers, { ledger: custody });
 
   const sensors = new SensorsService(db, clock, ids, audit, outbox, logger);
   const incidents = new IncidentsService(db, clock, ids, audit, outbox, {
-    openRollcall: async (actor, input) => {
-      const r = await rollcalls.open(actor, input);
+    openRollcall: async (tx, actor, input) => {
+      const r = await rollcalls.openIn(tx, actor, input);
       return { id: r.id, unitIds: r.unitIds };
     },
   });
@@ -252,6 +254,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     biometrics,
     transfers,
     transfersArrival,
+    transfersDisputes,
     guards,
     sensors,
     incidents,

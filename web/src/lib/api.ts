@@ -129,6 +129,8 @@ export type Permission =
   | 'custody.append'
   | 'custody.confirm'
   | 'ledger.verify'
+  | 'ledger.statement'
+  | 'reviews.read'
   | 'reports.read'
   | 'audit.read'
   | 'screening.read'
@@ -159,6 +161,9 @@ export type Permission =
   | 'notices.read'
   | 'notices.draft'
   | 'notices.approve'
+  | 'reviews.read'
+  | 'reviews.write'
+  | 'reviews.approve'
   | 'sync.read';
 
 export interface Me {
