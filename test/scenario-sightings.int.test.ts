@@ -99,7 +99,7 @@ describe.each(await targets())('scenario: March sightings on %s', (target) => {
       await step.run();
     }
     await s.settle();
-  }, 180_000);
+  }, 240_000);
 
   afterAll(async () => {
     await app?.close();
