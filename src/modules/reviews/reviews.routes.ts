@@ -13,6 +13,7 @@ import {
   StatementResponse,
   StatementsQuery,
 } from './reviews.dto';
+import { reviewDocumentRoutes } from './reviews.document.routes';
 import { timelineRoutes } from './reviews.timeline.routes';
 
 export const reviewsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -20,6 +21,7 @@ export const reviewsRoutes: FastifyPluginAsync<{ services: Services }> = async (
   const tags = ['statements'];
   const reviews = services.reviews;
   await app.register(timelineRoutes, { services });
+  await app.register(reviewDocumentRoutes, { services });
 
   r.get(
     '/statements',

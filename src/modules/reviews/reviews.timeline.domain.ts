@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../../platform/outbox';
+import type { DomainEvent } from '../../platform/outbox/events';
 
 /**
  * The after-action timeline (issue 21, point 1): every domain event Custos wrote about a facility or a person, laid out
