@@ -156,5 +156,19 @@ describe('the replay screen and the statements page in Chromium', () => {
     await shot(page, '71-statements-1280', true);
     expect(errors).toEqual([]);
     await context.close();
+
+    // A commander issues one on demand: it is listed first and opened.
+    const commander = await newPage(browser, { width: 1280, height: 900 });
+    await login(commander.page, server.url, 'commander', server.password);
+    await commander.page.goto(`${server.url}/statements`);
+    await commander.page.getByTestId('statement-detail').waitFor();
+    await commander.page.getByTestId('issue-statement').click();
+    await commander.page.waitForFunction(() => document.querySelectorAll('[data-testid="statement-row"]').length === 2);
+    const after = await apiAs<{ total: number; items: Statement[] }>(commander.page, '/statements');
+    expect(after.total).toBe(list.total + 1);
+    await expect(commander.page.getByTestId('statement-detail').getAttribute('data-id')).resolves.toBe(after.items[0]!.id);
+    await expect(commander.page.getByTestId('statements-pager-count').textContent()).resolves.toBe(`1–2 of 2`);
+    expect(commander.errors).toEqual([]);
+    await commander.context.close();
   });
 });

@@ -130,7 +130,6 @@ export type Permission =
   | 'custody.confirm'
   | 'ledger.verify'
   | 'ledger.statement'
-  | 'reviews.read'
   | 'reports.read'
   | 'audit.read'
   | 'screening.read'
