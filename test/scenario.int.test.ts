@@ -111,6 +111,12 @@ describe.each(await targets())('scenario on %s: the collapse of 20 January', (ta
     expect(at('guards.below_threshold').some((t) => t < leave - 24 * 3_600_000)).toBe(true);
     // and the guard scheduler saw it thinning over the week before (its daily pass in the replay)
     expect(at('guards.thinning').some((t) => t < leave - 24 * 3_600_000)).toBe(true);
+    // the roster planned for a coming shift fell short, hours ahead of the shift (the daily pass at 00:05)
+    const short = all.filter((a) => a.rule === 'guards.next_shift_short' && a.raisedAt.getTime() < leave);
+    expect(short.length).toBeGreaterThan(0);
+    expect(short.every((a) => a.severity === 'warning')).toBe(true);
+    // and no guard standing at a post through a planned day shift is read as a no-show
+    expect(at('guards.no_show').filter((t) => t < leave)).toEqual([]);
     // nobody on duty, and no custodian of record: critical within minutes of 07:00, not at the 16:00 count
     for (const rule of ['guards.no_guard_on_duty', 'guards.custody_gap']) {
       const first = Math.min(...at(rule).filter((t) => t >= leave));
