@@ -12,6 +12,8 @@ import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildAdmittedPerson, buildFacility } from './factories';
 import { FakeClock } from '../src/platform/clock';
 import { verifyReview } from '../src/modules/reviews';
+import { KINDS, type Kind } from './reliability/fuzz';
+import { fuzz } from './reliability/runner';
 
 const T = (hhmm: string) => `2026-01-20T${hhmm}:00.000Z`;
 
@@ -202,4 +204,12 @@ describe.each(await targets())('after-action review documents on %s', (target) =
     expect((await call('GET', `/reviews/${reviewId}`, scoped)).statusCode).toBe(403);
     expect(((await call('GET', '/reviews', scoped)).json() as { total: number }).total).toBe(0);
   });
+
+  it('survives the fuzzer on its operations: hostile requests are 4xx, never 500, and rejected ones change nothing', async () => {
+    const kinds = (Object.keys(KINDS) as Kind[]).filter((k) => k !== 'deep-nesting' && k !== 'huge-raw-body');
+    const stats = await fuzz(app, { requests: 60, seed: 21, kinds, only: (op) => op.path.startsWith('/api/v1/reviews') });
+    expect(stats.serverErrors).toEqual([]);
+    expect(stats.stateChanges).toEqual([]);
+    expect(stats.requests).toBe(60);
+  }, 120_000);
 });
