@@ -11,6 +11,8 @@ import { runScenario, ScenarioClock, scenarioIds, type Scale } from '../../src/d
 import { openApp } from '../../src/main';
 import { readEventsAbout } from '../../src/platform/outbox';
 import { createServices, type Services } from '../../src/services';
+import { PERSON_EVENT_TYPES, personsConcerned, TIMELINE_EVENT_TYPES } from '../../src/modules/reviews/reviews.timeline.domain';
+import { lastPresences } from '../../src/modules/reviews/reviews.timeline.repository';
 import { benchServices, machine, numberArg, targetsFromArgs } from '../lib/db';
 
 const argv = process.argv.slice(2);
@@ -44,6 +46,16 @@ async function measure(services: Services) {
   const floor = await timed(() =>
     readEventsAbout(services.database.db, { facilityId: hol.id, personIds: [], from: subject.from, to: subject.to, types: null, limit: 1_000_000 }),
   );
+  // the parts of a build, one by one: the facility's events, the persons concerned's, their last presences
+  const db = services.database.db;
+  const facilityEvents = await timed(() =>
+    readEventsAbout(db, { facilityId: hol.id, personIds: [], from: subject.from, to: subject.to, types: [...TIMELINE_EVENT_TYPES], limit: 1_000_000 }),
+  );
+  const concerned = personsConcerned(facilityEvents.value);
+  const personEvents = await timed(() =>
+    readEventsAbout(db, { facilityId: null, personIds: concerned, from: subject.from, to: subject.to, types: [...PERSON_EVENT_TYPES], limit: 1_000_000 }),
+  );
+  const presences = await timed(() => lastPresences(db, concerned, subject.to));
   // the whole timeline: both reads (facility, persons concerned), last presences, layout
   const build = await timed(() => services.reviews.timeline.build(subject));
   // what the API answers for a first page (presented for the reader, scope, 200 persons' reads audited)
@@ -59,6 +71,7 @@ async function measure(services: Services) {
     outboxEventsOfTheDay: floor.value.length,
     timelineItems: raw.items.length,
     personsNamed: raw.personIds.length,
+    personsConcerned: concerned.length,
     findings: findings.value.total,
     kinds,
     ms: {
@@ -66,6 +79,7 @@ async function measure(services: Services) {
       buildTimeline: median(build.ms),
       apiFirstPage: median(page.ms),
       findings: median(findings.ms),
+      parts: { facilityEvents: median(facilityEvents.ms), personEvents: median(personEvents.ms), lastPresences: median(presences.ms) },
       rounds: { floor: floor.ms, build: build.ms, page: page.ms, findings: findings.ms },
     },
     ratioBuildToFloor: Number((median(build.ms) / Math.max(1, median(floor.ms))).toFixed(2)),
