@@ -106,6 +106,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/statements': 'admin commander',
   'GET /api/v1/ledger/export': 'admin commander investigator monitor',
   'GET /api/v1/ledger/events/{id}/inclusion-proof': 'admin investigator legal',
+  // sites and headquarters (issue 22): how far replication stands, no personal data
+  'GET /api/v1/sync/status': 'admin commander monitor',
   // after-action reviews (issue 21): monitors read them with persons as pseudonyms
   'GET /api/v1/reviews/timeline': REVIEWS_READ,
   'GET /api/v1/reviews/findings': REVIEWS_READ,

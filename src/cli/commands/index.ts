@@ -15,6 +15,7 @@ import { register as outbox } from './outbox';
 import { register as transfer } from './transfer';
 import { register as sensors } from './sensors';
 import { register as review } from './review';
+import { register as sync } from './sync';
 
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
@@ -36,4 +37,5 @@ export const commandRegistrars: CommandRegistrar[] = [
   transfer,
   sensors,
   review,
+  sync,
 ];

@@ -62,6 +62,8 @@ export const PERMISSIONS = {
   'notices.read': ['admin', 'commander', 'investigator', 'legal'],
   'notices.draft': ['admin', 'investigator', 'legal'],
   'notices.approve': ['admin', 'commander', 'legal'],
+  // Sites and headquarters (issue 22): how far replication stands (no personal data), for those who run the sites.
+  'sync.read': ['admin', 'commander', 'monitor'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -129,6 +129,7 @@ export type Permission =
   | 'custody.append'
   | 'custody.confirm'
   | 'ledger.verify'
+  | 'ledger.statement'
   | 'reports.read'
   | 'audit.read'
   | 'screening.read'
@@ -161,7 +162,8 @@ export type Permission =
   | 'notices.approve'
   | 'reviews.read'
   | 'reviews.write'
-  | 'reviews.approve';
+  | 'reviews.approve'
+  | 'sync.read';
 
 export interface Me {
   userId: string;
