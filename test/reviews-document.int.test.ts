@@ -183,7 +183,7 @@ describe.each(await targets())('after-action review documents on %s', (target) =
     const bad = spawnSync(process.execPath, [bin, 'review', 'verify', join(dir, 'bad.json')], { encoding: 'utf8', timeout: 120_000 });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('the signature does not match the document');
-  });
+  }, 300_000); // two runs of the CLI: a start of the whole app each, slow on a loaded machine
 
   it('prints the review as one HTML page with the sections escaped, and shows a monitor pseudonyms only', async () => {
     const html = await call('GET', `/reviews/${reviewId}/export.html`, commander);
