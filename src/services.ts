@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './platform/clock';
 import type { Database } from './platform/db/database';
 import { uuidV7Ids, type IdGenerator } from './platform/ids';
 import { silentLogger, type Logger } from './platform/logger';
+import { EnvironmentError } from './platform/errors';
 import { Dispatcher, Outbox } from './platform/outbox';
 import { AccessService, DEFAULT_ACCESS_CONFIG, type AccessConfig } from './modules/access';
 import { AuditService } from './modules/audit';
@@ -13,11 +14,12 @@ import { RollcallsService } from './modules/rollcalls';
 import { AlertsService, alertConsumers } from './modules/alerts';
 import { ScreeningService, screeningConsumers } from './modules/screening';
 import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
-import { TransfersArrivalService, TransfersService } from './modules/transfers';
+import { TransfersArrivalService, TransfersDisputesService, TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
 import { IncidentsService, SensorsService } from './modules/sensors';
 import { SightingsService, sightingsConsumers } from './modules/sightings';
 import { ReviewsService } from './modules/reviews';
+import { SyncService, type SyncRole } from './modules/sync';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -27,6 +29,8 @@ export interface ServiceOptions {
   access?: Partial<AccessConfig>;
   /** Data folder: where the biometric template key file lives (unless CUSTOS_TEMPLATE_KEY is set). */
   dataDir?: string;
+  /** Replication to headquarters (issue 22): `site` or `hq`; default CUSTOS_ROLE, else off (null). */
+  syncRole?: SyncRole | null;
   /** Template key, face engine factory and workers (tests). */
   biometrics?: Omit<BiometricsOptions, 'dataDir'>;
 }
@@ -57,6 +61,7 @@ export interface Services {
   transfers: TransfersService;
   /** Arrival by 1:N against the movement's gallery, the in-transit timer, diversions and lodging (issue 18). */
   transfersArrival: TransfersArrivalService;
+  transfersDisputes: TransfersDisputesService;
   /** The guard force: staff, posts, rosters, attendance, the governance ratio, the custodian of record. */
   guards: GuardsService;
   /** Perimeter sensors: registry, ingest (MQTT consumer started by `serve`, the webhook), health, correlation. */
@@ -67,6 +72,8 @@ export interface Services {
   sightings: SightingsService;
   /** Signed custody statements, the ledger export for monitors, inclusion proofs (issue 21). */
   reviews: ReviewsService;
+  /** Sites and headquarters: the replication chain, the relay's place and receipts, headquarters' copy of each site. */
+  sync: SyncService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -114,7 +121,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
-  const guards = new GuardsService(db, clock, ids, audit, outbox, logger);
+  const guards = new GuardsService(db, clock, ids, audit, outbox, logger, { faceEngine: biometrics.sealedFaces });
   const sightings = new SightingsService(
     db,
     clock,
@@ -175,6 +182,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     { identifyWithin: (actor, input) => biometrics.identifyWithin(actor, input), facilities },
     logger,
   );
+  const transfersDisputes = new TransfersDisputesService(db, clock, ids, audit, outbox, transfers, { ledger: custody });
 
   const sensors = new SensorsService(db, clock, ids, audit, outbox, logger);
   const incidents = new IncidentsService(db, clock, ids, audit, outbox, {
@@ -198,11 +206,14 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
       },
       auditHead: (tx) => audit.head(tx),
       personInScope: async (tx, actor, personId) => (await registry.inScopeAmong(tx, actor, [personId])).has(personId),
+      personsInScope: (tx, actor, ids) => registry.inScopeAmong(tx, actor, ids),
     },
     siteId,
     logger,
     opts.dataDir,
   );
+
+  const sync = new SyncService(database, outbox, clock, ids, logger, siteId, opts.syncRole === undefined ? syncRoleFromEnv() : opts.syncRole);
 
   const settle = async () => {
     await dispatcher.idle();
@@ -243,12 +254,22 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     biometrics,
     transfers,
     transfersArrival,
+    transfersDisputes,
     guards,
     sensors,
     incidents,
     sightings,
     reviews,
+    sync,
     settle,
     close,
   };
+}
+
+/** CUSTOS_ROLE: `site` or `hq` turns replication on in `serve`; unset (or empty) leaves it off. */
+export function syncRoleFromEnv(): SyncRole | null {
+  const role = process.env.CUSTOS_ROLE?.trim();
+  if (!role) return null;
+  if (role !== 'site' && role !== 'hq') throw new EnvironmentError('sync.bad_role', `CUSTOS_ROLE (or --role) must be site or hq, not ${JSON.stringify(role)}`);
+  return role;
 }

@@ -8,7 +8,7 @@ import { createTestApp, targets, type TestApp } from './harness';
 
 // The scenario's airlift flights through the transfers module, driven step by step as the replay drives them (a small
 // host in place of the replay's mirror, so the test needs no world): the demo's flights with discrepancies (2, 4 and 5),
-// and flight 2's left open until it is resolved.
+// and flight 2's left open until it is resolved on 26 January.
 const admin = systemActor('scenario airlift test');
 const HOUR = 3_600_000;
 
@@ -77,20 +77,25 @@ describe.each(await targets())('scenario airlift on %s', (target) => {
     // Flight 2: one refused to board (cancelled, back to the queue), one not identified at arrival: open.
     expect(refused).toEqual([0]);
     expect(byCode.get('AL-02')).toMatchObject({ status: 'disputed', countOn: 3, countOff: 2, byStatus: { cancelled: 1, completed: 2, disputed: 1 } });
-    expect(op[0]!.discrepancies).toBe(2);
-    // Flights 4 and 5: the wrong aircraft. Missing off 4, extra off 5, received on 4 with the reason.
+    expect(op[0]!.discrepancies).toBe(1);
+    // Flights 4 and 5: the wrong aircraft. Missing off 4, extra off 5: re-attributed by an officer on 5, received on
+    // 4's manifest with the reason, both flights cleared.
     const stray = 6;
     expect(byCode.get('AL-04')).toMatchObject({ status: 'received', missing: [] });
-    expect(byCode.get('AL-05')!.extra).toEqual([persons[stray]]);
+    expect(byCode.get('AL-05')).toMatchObject({ status: 'received', extra: [] });
     const four = await s.transfers.manifest(admin, byCode.get('AL-04')!.id);
-    expect(four.moves.find((x) => x.personId === persons[stray])).toMatchObject({ status: 'completed', reason: expect.stringMatching(/flight 5/) });
+    expect(four.moves.find((x) => x.personId === persons[stray])).toMatchObject({ status: 'completed', reason: expect.stringMatching(/flew on AL-05/) });
     expect(four.moves.every((x) => x.overrideReason === BOARDING_CHECK)).toBe(true);
     expect(where.get(stray)).toBe('TRANSFER_ARRIVED');
+    const five = await s.transfersDisputes.discrepancies(admin, byCode.get('AL-05')!.id);
+    expect(five.resolved).toMatchObject([{ personId: persons[stray], side: 'extra', kind: 'reattributed', otherMovement: { code: 'AL-04' } }]);
 
-    // 27 January: flight 2's missing detainee identified and received; the flight is no longer disputed.
-    await runUntil(Date.parse('2026-01-28T00:00:00Z'));
-    const two = (await s.transfers.movements(admin, op[0]!.id)).find((m) => m.code === 'AL-02')!;
-    expect(two).toMatchObject({ status: 'received', missing: [] });
+    // 26 January: flight 2's missing detainee identified and received; no flight is disputed any more.
+    await runUntil(Date.parse('2026-01-27T00:00:00Z'));
+    const all = await s.transfers.movements(admin, op[0]!.id);
+    expect(all.find((m) => m.code === 'AL-02')).toMatchObject({ status: 'received', missing: [] });
+    expect(all.every((m) => m.status === 'received')).toBe(true);
+    expect(await s.transfersDisputes.ofOperation(admin, op[0]!.id)).toMatchObject({ open: 0, resolved: 3 });
     const v = await s.custody.verify(null);
     expect(v.ok).toBe(true);
   }, 180_000); // about 10 s on a quiet machine

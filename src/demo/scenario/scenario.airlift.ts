@@ -18,14 +18,14 @@ export const BOARDING_CHECK = 'scenario data: fingerprint checked against the pa
 
 export const AIRLIFT_OPERATION = 'Airlift of high-risk detainees to Iraqi custody';
 
-/** The scenario's flights with a discrepancy (all within the default demo's days but flight 12's). */
+/** The scenario's flights with a discrepancy (all within the default demo's days but flight 12's), each resolved by an officer. */
 export const AIRLIFT_DISCREPANCIES = {
   /** One detainee refuses to board (taken off the manifest at departure: "did not board"). */
   refusedToBoard: 2,
-  /** One detainee not identified at arrival (name misspelled on the manifest); found on 27 January (open before). */
+  /** One detainee not identified at arrival (name misspelled on the manifest); found on 26 January (the default demo's last day). */
   notIdentified: 2,
-  notIdentifiedResolvedAt: '2026-01-27T09:00:00Z',
-  /** One detainee on flight 4's manifest boards flight 5 by mistake: missing off 4, extra off 5, resolved that day. */
+  notIdentifiedResolvedAt: '2026-01-26T09:00:00Z',
+  /** One detainee on flight 4's manifest boards flight 5 by mistake: missing off 4, extra off 5, re-attributed that day. */
   wrongFlight: { manifest: 4, flown: 5 },
   /** Flight 12: two arrivals identified only the next day. */
   lateIdentified: 12,
@@ -137,22 +137,24 @@ export class AirliftOperation {
       if (notIdentified.length + strays.length > 0) {
         this.host.log(arrive, `Flight ${f.no}: ${boarding.length} departed, ${off.length - extra.length} identified at arrival (a count discrepancy)`);
       }
-      // The stray came off this flight: identified, and received on the flight whose manifest named them.
+      // The stray came off this flight: an officer re-attributes them (the screen's "flew on this flight" resolution):
+      // received on the flight whose manifest named them, missing there and extra here both cleared.
       for (const k of extra) {
-        const on = this.strayed.get(k)!;
         this.strayed.delete(k);
-        await t.resolve(actor, on, {
+        await services.transfersDisputes.resolve(actor, movement.id, {
+          kind: 'reattributed',
           personId: this.host.personId(k),
           reason: `identified off flight ${f.no} at arrival: boarded the wrong aircraft`,
         });
         this.host.moved(k, 'TRANSFER_ARRIVED', arrive, f.dest);
-        this.host.log(arrive, `Flight ${f.no}: one extra detainee, from flight ${d.wrongFlight.manifest}'s manifest, received`);
+        this.host.log(arrive, `Flight ${f.no}: one extra detainee, from flight ${d.wrongFlight.manifest}'s manifest, received on it`);
       }
       if (notIdentified.length) {
         const found = f.no === d.notIdentified ? Date.parse(d.notIdentifiedResolvedAt) : arrive + 24 * HOUR;
         this.host.at(found, async () => {
           for (const k of notIdentified) {
-            await t.resolve(actor, movement.id, {
+            await services.transfersDisputes.resolve(actor, movement.id, {
+              kind: 'found',
               personId: this.host.personId(k),
               reason: 'identified by fingerprint after a re-capture: the name on the manifest was misspelled',
             });

@@ -10,6 +10,7 @@ import { guardForceSteps } from './scenario.guards';
 import { AirliftOperation } from './scenario.airlift';
 import { patrolSteps } from './scenario.patrols';
 import { sensorSteps } from './scenario.sensors';
+import { planSightings } from './scenario.sightings';
 
 /**
  * The January 2026 timeline, replayed through the services on a fake clock:
@@ -154,6 +155,33 @@ export class TimelineReplay {
     const sensors = sensorSteps(services, world, this.actor, (at, text) => this.log(at, text));
     for (const step of sensors.steps) this.at(step.at, step.run);
     this.closeSensors = sensors.close;
+    // March: February escapees stopped at checkpoints and recaptured, through the sightings module.
+    planSightings(
+      {
+        services,
+        plan: world.plan,
+        personId: (k) => world.personIds[k]!,
+        fid: (code) => this.fid(code),
+        fugitives: () => this.fugitives(),
+        at: (t, run) => this.at(t, run),
+        log: (t, text) => this.log(t, text),
+        recaptured: (k, at, facility) => {
+          Object.assign(this.state[k]!, { status: 'in_custody', present: true, facility, since: at });
+          this.placeIn(k, facility);
+          this.summary.events.RECAPTURED = (this.summary.events.RECAPTURED ?? 0) + 1;
+        },
+      },
+      opts.seed ?? world.plan.seed,
+    );
+  }
+
+  /** Recorded ESCAPED in February and still escaped, by key. */
+  private fugitives(): number[] {
+    const from = Date.parse('2026-02-01T00:00:00Z');
+    const to = Date.parse('2026-03-01T00:00:00Z');
+    const out: number[] = [];
+    for (const [k, s] of this.state.entries()) if (s.status === 'escaped' && s.since >= from && s.since < to) out.push(k);
+    return out;
   }
 
   private placeIn(k: number, facility: string): void {

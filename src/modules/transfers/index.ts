@@ -20,3 +20,6 @@ export { MovementApproved, MovementDeparted, ArrivalCounted, HandoverSigned } fr
 export { TransfersArrivalService, type ArrivalPorts } from './transfers.arrival.service';
 export { ArrivalIdentified, TransitOverdue, MovementDiverted, PersonsLodged, PersonsCollected } from './transfers.arrival.events';
 export { classifyProbe, transitOverdue, ARRIVAL_OUTCOMES, type ArrivalOutcome } from './transfers.arrival.domain';
+export { TransfersDisputesService } from './transfers.disputes.service';
+export { DiscrepancyResolved } from './transfers.disputes.events';
+export { RESOLUTION_KINDS, type ResolutionKind } from './transfers.disputes.domain';

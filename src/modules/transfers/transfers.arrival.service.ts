@@ -216,8 +216,11 @@ export class TransfersArrivalService {
       on,
       confirmed.map((c) => c.personId!),
     );
-    const names = await namesOf(this.db, [...on, ...count.extra]);
-    const live = await liveMoves(this.db, count.extra);
+    // once the count is closed, the movement's own list (an extra resolved since is no longer one)
+    const counting = manifest.movement.status === 'departed' || manifest.movement.status === 'lodged';
+    const extraIds = counting ? count.extra : manifest.movement.extra;
+    const names = await namesOf(this.db, [...on, ...extraIds]);
+    const live = await liveMoves(this.db, extraIds);
     const codes = await movementCodes(
       this.db,
       [...live.values()].map((l) => l.movementId),
@@ -228,8 +231,8 @@ export class TransfersArrivalService {
       movement: manifest.movement,
       countOn: count.on,
       countOff: count.off,
-      notYet: manifest.movement.status === 'departed' || manifest.movement.status === 'lodged' ? count.missing.map(ref) : [],
-      extra: count.extra.map((p) => ({ ...ref(p), movementCode: codes.get(live.get(p)?.movementId ?? '') ?? null })),
+      notYet: counting ? count.missing.map(ref) : [],
+      extra: extraIds.map((p) => ({ ...ref(p), movementCode: codes.get(live.get(p)?.movementId ?? '') ?? null })),
       identified: confirmed.map((c) => ({ ...ref(c.personId!), checkId: c.id, identificationId: c.identificationId })),
       pending: await this.checkViews(
         this.db,

@@ -25,6 +25,7 @@ const EXPECTED: Record<MoveCommand, Partial<Record<MoveStatus, MoveStatus>>> = {
   cancel: { proposed: 'cancelled', approved: 'cancelled', boarded: 'cancelled' },
   dispute: { departed: 'disputed', arrived: 'disputed' },
   resolve: { disputed: 'arrived' },
+  not_boarded: { disputed: 'cancelled' },
 };
 
 describe('the move state machine', () => {

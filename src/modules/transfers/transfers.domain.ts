@@ -7,7 +7,7 @@ export const MOVE_STATUSES = ['proposed', 'approved', 'boarded', 'departed', 'ar
 export type MoveStatus = (typeof MOVE_STATUSES)[number];
 
 /** What may happen to a move; each names the statuses it starts from and the one it leads to. */
-export const MOVE_COMMANDS = ['approve', 'board', 'unboard', 'depart', 'arrive', 'receive', 'complete', 'cancel', 'dispute', 'resolve'] as const;
+export const MOVE_COMMANDS = ['approve', 'board', 'unboard', 'depart', 'arrive', 'receive', 'complete', 'cancel', 'dispute', 'resolve', 'not_boarded'] as const;
 export type MoveCommand = (typeof MOVE_COMMANDS)[number];
 
 const MOVE_TABLE: Record<MoveCommand, { from: readonly MoveStatus[]; to: MoveStatus }> = {
@@ -26,6 +26,9 @@ const MOVE_TABLE: Record<MoveCommand, { from: readonly MoveStatus[]; to: MoveSta
   dispute: { from: ['departed', 'arrived'], to: 'disputed' },
   // a disputed person found and identified at the destination
   resolve: { from: ['disputed'], to: 'arrived' },
+  // a disputed person who was recorded boarded but never left the departure facility (an officer's finding, with a
+  // reason): the move ends there (transfers.disputes.service.ts writes the ledger's return to the origin)
+  not_boarded: { from: ['disputed'], to: 'cancelled' },
 };
 
 /** The statuses a command starts from (rendered in docs and tested exhaustively). */

@@ -63,6 +63,7 @@ export const ReceiptBody = z.object({ manifestHash: z.string().regex(/^[0-9a-f]{
 export const ResolveBody = z.object({ personId: z.uuid(), verificationId: z.uuid().optional(), reason: text(300) });
 export const OperationParams = z.object({ id: z.uuid() });
 export const MovementParams = z.object({ id: z.uuid() });
+export const PlanParams = z.object({ id: z.uuid(), planId: z.uuid() });
 export const ExportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
 // --- responses ---------------------------------------------------------------------------------------------------
@@ -119,10 +120,15 @@ export const MoveResponse = z.object({
 
 export const ManifestResponse = z.object({ movement: MovementResponse, total: count, moves: z.array(MoveResponse) });
 
+export const UnplacedResponse = z.object({ personId: z.string(), reason: z.string(), detail: z.string() });
+
 export const PlanResponse = z.object({
+  /** Lists all the unplaced page by page: GET /transfers/operations/:id/plans/:planId/unplaced. */
+  planId: z.string(),
   placed: count,
   manifests: z.array(z.object({ movementId: z.string(), code: z.string(), added: count, total: count, capacity: count })),
-  unplaced: z.array(z.object({ personId: z.string(), reason: z.string(), detail: z.string() })),
+  /** The first 1,000 (unplacedTotal says how many). */
+  unplaced: z.array(UnplacedResponse),
   unplacedTotal: count,
 });
 

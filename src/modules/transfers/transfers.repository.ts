@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/database';
 import { placements } from '../custody';
 import { personNames, personNationalities } from '../registry';
-import { transferMovements, transferMoves, transferOperations, transferSigningKeys } from './transfers.schema';
+import { transferMovements, transferMoves, transferOperations, transferPlanUnplaced, transferSigningKeys } from './transfers.schema';
 import { ACTIVE_MOVE_STATUSES, type MoveStatus } from './transfers.domain';
 
 export type OperationRow = typeof transferOperations.$inferSelect;
@@ -150,4 +150,23 @@ export async function savePublicKey(db: Db, signer: string, publicKey: string, a
     .insert(transferSigningKeys)
     .values({ signer, publicKey, createdAt: at })
     .onConflictDoUpdate({ target: transferSigningKeys.signer, set: { publicKey, createdAt: at } });
+}
+
+export type UnplacedRow = typeof transferPlanUnplaced.$inferSelect;
+
+export async function insertUnplaced(db: Db, rows: UnplacedRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) await db.insert(transferPlanUnplaced).values(rows.slice(i, i + 1000));
+}
+
+/** A page of one plan's unplaced persons, in the planner's order, and how many there are. */
+export async function unplacedPage(
+  db: Db,
+  operationId: string,
+  planId: string,
+  page: { limit: number; offset: number },
+): Promise<{ total: number; rows: UnplacedRow[] }> {
+  const where = and(eq(transferPlanUnplaced.operationId, operationId), eq(transferPlanUnplaced.planId, planId));
+  const [n] = await db.select({ n: sql<number>`count(*)::int` }).from(transferPlanUnplaced).where(where);
+  const rows = await db.select().from(transferPlanUnplaced).where(where).orderBy(asc(transferPlanUnplaced.ordinal)).limit(page.limit).offset(page.offset);
+  return { total: Number(n?.n ?? 0), rows };
 }

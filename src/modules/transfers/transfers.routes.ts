@@ -19,11 +19,14 @@ import {
   OperationParams,
   OperationResponse,
   PlanBody,
+  PlanParams,
   PlanResponse,
   ReceiptBody,
   ResolveBody,
+  UnplacedResponse,
 } from './transfers.dto';
 import { transfersArrivalRoutes } from './transfers.arrival.routes';
+import { transfersDisputesRoutes } from './transfers.disputes.routes';
 
 const PageQuery = z.object({
   limit: z.coerce.number().int().min(0).max(5000).default(500),
@@ -35,6 +38,7 @@ export const transfersRoutes: FastifyPluginAsync<{ services: Services }> = async
   const tags = ['transfers'];
   // the module's other routes, in their own file, mounted here (the composition root mounts one plugin a module)
   await app.register(transfersArrivalRoutes, { services });
+  await app.register(transfersDisputesRoutes, { services });
   const t = services.transfers;
 
   r.post(
@@ -120,6 +124,30 @@ export const transfersRoutes: FastifyPluginAsync<{ services: Services }> = async
       },
     },
     async (request) => t.plan(actorOf(request), request.params.id, request.body),
+  );
+  r.get(
+    '/transfers/operations/:id/plans/:planId/unplaced',
+    {
+      config: { permission: 'transfers.plan' },
+      schema: {
+        params: PlanParams,
+        querystring: PageQuery,
+        tags,
+        summary: 'A page of the persons a plan could not place, with the reason; X-Total-Count says how many',
+        response: {
+          200: {
+            description: 'A page of the unplaced, in the planner order',
+            headers: { 'x-total-count': { type: 'integer' } },
+            content: { 'application/json': { schema: z.array(UnplacedResponse) } },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const page = await t.unplaced(actorOf(request), request.params.id, request.params.planId, request.query);
+      reply.header('x-total-count', String(page.total));
+      return page.rows;
+    },
   );
   r.get(
     '/transfers/movements/:id',

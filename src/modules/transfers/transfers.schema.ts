@@ -62,3 +62,19 @@ export const transferSigningKeys = pgTable('transfer_signing_keys', {
   publicKey: text('public_key').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
+
+/** Whom one plan could not place and why, in the planner's order (listed page by page). */
+export const transferPlanUnplaced = pgTable(
+  'transfer_plan_unplaced',
+  {
+    planId: uuid('plan_id').notNull(),
+    operationId: uuid('operation_id').notNull(),
+    fromFacilityId: uuid('from_facility_id').notNull(),
+    ordinal: integer('ordinal').notNull(),
+    personId: uuid('person_id').notNull(),
+    reason: text('reason').notNull(),
+    detail: text('detail').notNull(),
+    plannedAt: timestamp('planned_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.ordinal] })],
+);

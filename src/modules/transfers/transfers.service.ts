@@ -20,6 +20,7 @@ import {
   insertMovement,
   insertMoves,
   insertOperation,
+  insertUnplaced,
   listOperations,
   liveMoves,
   lockMovement,
@@ -31,6 +32,7 @@ import {
   publicKeyOf,
   savePublicKey,
   setMoves,
+  unplacedPage,
   updateMovement,
   type MovementRow,
   type MoveRow,
@@ -38,10 +40,14 @@ import {
 } from './transfers.repository';
 import { diversionOf } from './transfers.arrival.domain';
 import { confirmedOff } from './transfers.arrival.repository';
+import { insertResolution } from './transfers.disputes.repository';
+import { DiscrepancyResolved } from './transfers.disputes.events';
 import { manifestHash, newKeyPair, signPart, type HandoverDocument, type HandoverPart, type SignedPart } from './transfers.signatures';
 
 /** Roles that hold persons in custody at a facility: the only ones who may sign for it. */
 export const CUSTODIAN_ROLES = ['admin', 'commander', 'officer'];
+/** How many of a plan's unplaced persons its answer carries (the rest page by page). */
+export const PLAN_UNPLACED_FIRST_PAGE = 1000;
 /** Roles that may override a failed or skipped biometric check at the door. */
 const SUPERVISOR_ROLES = ['admin', 'commander'];
 
@@ -263,8 +269,14 @@ export class TransfersService {
       };
       const plan = planManifests(
         persons,
-        movements.map((m) => ({ id: m.id, capacity: m.capacity, escorts: m.escorts, taken: taken(m.id) })),
-        { ...input.constraints, escortRatio: input.constraints.escortRatio ?? null },
+        // each movement's places with the plan's escort ratio, or the movement's own when the plan gives none
+        movements.map((m) => ({
+          id: m.id,
+          capacity: effectiveCapacity(m.capacity, m.escorts, input.constraints.escortRatio ?? m.escortRatio),
+          escorts: m.escorts,
+          taken: taken(m.id),
+        })),
+        { ...input.constraints, escortRatio: null },
       );
       const now = this.clock.now();
       const rows: MoveRow[] = [];
@@ -272,11 +284,25 @@ export class TransfersService {
         for (const personId of personIds) rows.push(emptyMove(movementId, personId, now));
       }
       await insertMoves(tx, rows);
+      const planId = this.ids.next();
+      await insertUnplaced(
+        tx,
+        plan.unplaced.map((u, ordinal) => ({
+          planId,
+          operationId,
+          fromFacilityId: from,
+          ordinal,
+          personId: u.personId,
+          reason: u.reason,
+          detail: u.detail,
+          plannedAt: now,
+        })),
+      );
       await this.audit.record(tx, actor, {
         action: 'transfers.plan',
         subjectType: 'transfer_operation',
         subjectId: operationId,
-        details: { fromFacilityId: from, placed: rows.length, unplaced: plan.unplaced.length, holds: input.holds.length },
+        details: { planId, fromFacilityId: from, placed: rows.length, unplaced: plan.unplaced.length, holds: input.holds.length },
       });
       return {
         placed: rows.length,
@@ -287,10 +313,22 @@ export class TransfersService {
           total: taken(m.id) + (plan.manifests.get(m.id)?.length ?? 0),
           capacity: effectiveCapacity(m.capacity, m.escorts, input.constraints.escortRatio ?? m.escortRatio),
         })),
-        unplaced: plan.unplaced.slice(0, 1000),
+        planId,
+        // the first page; all of them through unplaced() (GET /transfers/operations/:id/plans/:planId/unplaced)
+        unplaced: plan.unplaced.slice(0, PLAN_UNPLACED_FIRST_PAGE),
         unplacedTotal: plan.unplaced.length,
       };
     });
+  }
+
+  /** A page of the persons a plan of this operation could not place, with the reason, and how many there are. */
+  async unplaced(actor: Actor, operationId: string, planId: string, page: { limit: number; offset: number }) {
+    requirePermission(actor, 'transfers.plan');
+    if (!(await findOperation(this.db, operationId))) throw new NotFoundError('transfers.operation_not_found', `No transfer operation ${operationId}`);
+    const { total, rows } = await unplacedPage(this.db, operationId, planId, page);
+    const first = rows[0] ?? (total > 0 ? (await unplacedPage(this.db, operationId, planId, { limit: 1, offset: 0 })).rows[0] : undefined);
+    if (first) requireFacility(actor, first.fromFacilityId);
+    return { total, rows: rows.map((r) => ({ personId: r.personId, reason: r.reason, detail: r.detail })) };
   }
 
   /** Puts one person on a movement's manifest (proposed; approved at once when the manifest already is). */
@@ -679,12 +717,39 @@ export class TransfersService {
       });
       const missing = m.missing.filter((p) => p !== input.personId);
       await updateMovement(tx, movementId, { missing, status: missing.length + m.extra.length === 0 ? 'received' : 'disputed' });
+      await insertResolution(tx, {
+        id: this.ids.next(),
+        movementId,
+        personId: input.personId,
+        side: 'missing',
+        kind: 'found',
+        otherMovementId: null,
+        reason: input.reason,
+        verificationId: input.verificationId ?? null,
+        resolvedBy: actor.userId,
+        resolvedAt: now,
+      });
       await this.audit.record(tx, actor, {
         action: 'transfers.resolve',
         subjectType: 'person',
         subjectId: input.personId,
-        details: { movementId, reason: input.reason },
+        details: { movementId, reason: input.reason, kind: 'found' },
       });
+      this.outbox.emit(
+        tx,
+        DiscrepancyResolved,
+        {
+          movementId,
+          code: m.code,
+          personId: input.personId,
+          side: 'missing',
+          kind: 'found',
+          otherMovementId: null,
+          reason: input.reason,
+          cleared: missing.length + m.extra.length === 0,
+        },
+        { occurredAt: now, subjects: { facilityIds: [m.fromFacilityId, m.toFacilityId], personIds: [input.personId] } },
+      );
     });
     return this.movementOf(movementId);
   }

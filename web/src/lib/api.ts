@@ -129,6 +129,7 @@ export type Permission =
   | 'custody.append'
   | 'custody.confirm'
   | 'ledger.verify'
+  | 'ledger.statement'
   | 'reports.read'
   | 'audit.read'
   | 'screening.read'
@@ -158,7 +159,11 @@ export type Permission =
   | 'sightings.recapture'
   | 'notices.read'
   | 'notices.draft'
-  | 'notices.approve';
+  | 'notices.approve'
+  | 'reviews.read'
+  | 'reviews.write'
+  | 'reviews.approve'
+  | 'sync.read';
 
 export interface Me {
   userId: string;
