@@ -132,6 +132,26 @@ describe.each(await targets())('scenario on %s: the collapse of 20 January', (ta
     expect(before.length).toBeGreaterThan(0);
     expect(before.length).toBeLessThan(40);
   });
+
+  it('replays the perimeter of 20 January through the MQTT broker: dark sectors, one incident per breach, acknowledged late', async () => {
+    const services = app.services;
+    await services.settle();
+    const hol = run.world.facilityIds.get('HOL')!;
+    expect(run.summary.log.some((l) => l.text.includes('through the MQTT broker'))).toBe(true);
+    const incidents = (await services.incidents.list(admin, { facilityId: hol, limit: 50, offset: 0 })).rows;
+    expect(incidents.map((i) => i.sector).sort()).toEqual(['main-gate', 'north-fence', 'west-fence']);
+    const north = incidents.find((i) => i.sector === 'north-fence')!;
+    expect(north).toMatchObject({ alarmCount: 5, severity: 'critical', status: 'closed' });
+    // nobody to acknowledge from 07:40 until the new force came
+    expect(north.secondsToAcknowledge).toBe((13 * 60 + 20 - (7 * 60 + 40)) * 60);
+    const dark = (await services.alerts.list(admin, { facilityId: hol, rule: 'sensors.dead_zone', limit: 20 })).filter(
+      (a) => a.raisedAt.getTime() < Date.parse('2026-01-20T08:00:00Z'),
+    );
+    expect(dark.map((a) => a.title.match(/sector (\S+):/)?.[1]).sort()).toEqual(['east-fence', 'south-fence']);
+    expect(dark.every((a) => a.severity === 'critical')).toBe(true);
+    const south = (await services.sensors.list(admin, { facilityId: hol, sector: 'south-fence', limit: 10, offset: 0 })).rows;
+    expect(south.every((s) => s.state === 'online')).toBe(true); // power back at 15:00
+  });
 });
 
 describe('scenario: the same seed on every database', () => {
