@@ -14,6 +14,7 @@ import { guardsRoutes } from './modules/guards/guards.routes';
 import { sensorsRoutes } from './modules/sensors/sensors.routes';
 import { sightingsRoutes } from './modules/sightings/sightings.routes';
 import { reviewsRoutes } from './modules/reviews/reviews.routes';
+import { syncRoutes } from './modules/sync/sync.routes';
 
 /** Every module's routes, mounted under /api/v1. */
 export const apiRoutes: RoutePlugin[] = [
@@ -32,4 +33,5 @@ export const apiRoutes: RoutePlugin[] = [
   sensorsRoutes,
   sightingsRoutes,
   reviewsRoutes,
+  syncRoutes,
 ] as RoutePlugin[];

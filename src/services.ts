@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './platform/clock';
 import type { Database } from './platform/db/database';
 import { uuidV7Ids, type IdGenerator } from './platform/ids';
 import { silentLogger, type Logger } from './platform/logger';
+import { EnvironmentError } from './platform/errors';
 import { Dispatcher, Outbox } from './platform/outbox';
 import { AccessService, DEFAULT_ACCESS_CONFIG, type AccessConfig } from './modules/access';
 import { AuditService } from './modules/audit';
@@ -18,6 +19,7 @@ import { GuardsService, guardsConsumers } from './modules/guards';
 import { IncidentsService, SensorsService } from './modules/sensors';
 import { SightingsService, sightingsConsumers } from './modules/sightings';
 import { ReviewsService } from './modules/reviews';
+import { SyncService, type SyncRole } from './modules/sync';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -27,6 +29,8 @@ export interface ServiceOptions {
   access?: Partial<AccessConfig>;
   /** Data folder: where the biometric template key file lives (unless CUSTOS_TEMPLATE_KEY is set). */
   dataDir?: string;
+  /** Replication to headquarters (issue 22): `site` or `hq`; default CUSTOS_ROLE, else off (null). */
+  syncRole?: SyncRole | null;
   /** Template key, face engine factory and workers (tests). */
   biometrics?: Omit<BiometricsOptions, 'dataDir'>;
 }
@@ -68,6 +72,8 @@ export interface Services {
   sightings: SightingsService;
   /** Signed custody statements, the ledger export for monitors, inclusion proofs (issue 21). */
   reviews: ReviewsService;
+  /** Sites and headquarters: the replication chain, the relay's place and receipts, headquarters' copy of each site. */
+  sync: SyncService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -115,7 +121,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     dataDir: opts.dataDir,
     ephemeralKeyAllowed: opts.dataDir === undefined,
   });
-  const guards = new GuardsService(db, clock, ids, audit, outbox, logger);
+  const guards = new GuardsService(db, clock, ids, audit, outbox, logger, { faceEngine: biometrics.sealedFaces });
   const sightings = new SightingsService(
     db,
     clock,
@@ -180,8 +186,8 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
 
   const sensors = new SensorsService(db, clock, ids, audit, outbox, logger);
   const incidents = new IncidentsService(db, clock, ids, audit, outbox, {
-    openRollcall: async (actor, input) => {
-      const r = await rollcalls.open(actor, input);
+    openRollcall: async (tx, actor, input) => {
+      const r = await rollcalls.openIn(tx, actor, input);
       return { id: r.id, unitIds: r.unitIds };
     },
   });
@@ -200,11 +206,14 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
       },
       auditHead: (tx) => audit.head(tx),
       personInScope: async (tx, actor, personId) => (await registry.inScopeAmong(tx, actor, [personId])).has(personId),
+      personsInScope: (tx, actor, ids) => registry.inScopeAmong(tx, actor, ids),
     },
     siteId,
     logger,
     opts.dataDir,
   );
+
+  const sync = new SyncService(database, outbox, clock, ids, logger, siteId, opts.syncRole === undefined ? syncRoleFromEnv() : opts.syncRole);
 
   const settle = async () => {
     await dispatcher.idle();
@@ -251,7 +260,16 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     incidents,
     sightings,
     reviews,
+    sync,
     settle,
     close,
   };
+}
+
+/** CUSTOS_ROLE: `site` or `hq` turns replication on in `serve`; unset (or empty) leaves it off. */
+export function syncRoleFromEnv(): SyncRole | null {
+  const role = process.env.CUSTOS_ROLE?.trim();
+  if (!role) return null;
+  if (role !== 'site' && role !== 'hq') throw new EnvironmentError('sync.bad_role', `CUSTOS_ROLE (or --role) must be site or hq, not ${JSON.stringify(role)}`);
+  return role;
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { openDatabase } from '../src/platform/db/database';
 import { migrate } from '../src/platform/db/migrate';
 import { FakeClock, type Clock } from '../src/platform/clock';
-import { createServices, type Services } from '../src/services';
+import { createServices, type ServiceOptions, type Services } from '../src/services';
 import { buildHttp } from '../src/main';
 import { systemActor, type AccessConfig, type Role } from '../src/modules/access';
 
@@ -70,14 +70,17 @@ export interface TestApp {
 
 let userCounter = 0;
 
-export async function createTestApp(target: Target, opts: { clock?: Clock; siteId?: string; access?: Partial<AccessConfig> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  target: Target,
+  opts: { clock?: Clock; siteId?: string; access?: Partial<AccessConfig>; biometrics?: ServiceOptions['biometrics'] } = {},
+): Promise<TestApp> {
   let drop: (() => Promise<void>) | undefined;
   let url: string | undefined;
   if (target === 'postgres') ({ url, drop } = await createScratchDatabase());
   const database = await openDatabase({ url, dataDir: 'memory://' });
   await migrate(database);
   const clock = opts.clock ?? new FakeClock('2026-01-10T08:00:00Z');
-  const services = createServices(database, { clock, siteId: opts.siteId, access: opts.access });
+  const services = createServices(database, { clock, siteId: opts.siteId, access: opts.access, biometrics: opts.biometrics });
   // Every answer a test receives is checked against its route's documented schema (platform/http/responses.ts).
   const http = await buildHttp(services, { logger: false, responseCheck: 'strict' });
   await http.ready();

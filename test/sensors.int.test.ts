@@ -226,6 +226,35 @@ for (const target of await targets()) {
       expect(seenByMonitor.json().rows[0]).toMatchObject({ personIds: null, personCount: 1, type: 'intimidation' });
     });
 
+    it('opens the emergency headcount and links it in one transaction: a refused roll call leaves no link, two requests open one', async () => {
+      // a forced gate in the west sector: one incident on unit 1
+      await send('W-G1', 'event', { id: 'hc-forced', type: 'forced' });
+      await drained();
+      const [incident] = (await incidentsOf('west')).filter((i) => i.status === 'open');
+      expect(incident?.unitIds).toEqual([unitIds[1]]);
+      // a roll call already open on the unit: the headcount is refused and the incident keeps no link, no log line
+      const blocking = await app.services.rollcalls.open(adminActor, { facilityId, unitIds: [unitIds[1]!] });
+      const refused = await app.http.inject({ method: 'POST', url: `/api/v1/incidents/${incident!.id}/headcount`, headers: auth(officer) });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error.code).toBe('rollcall.already_open');
+      let detail = (await app.http.inject({ method: 'GET', url: `/api/v1/incidents/${incident!.id}`, headers: auth(commander) })).json();
+      expect(detail.headcountRollcallId).toBeNull();
+      expect(detail.actions.map((a: { kind: string }) => a.kind)).not.toContain('headcount');
+      await app.services.rollcalls.cancel(adminActor, blocking.id, { reason: 'opened to test the headcount' });
+      // two officers at once: one roll call, linked; the other request is refused
+      const [a, b] = await Promise.all(
+        [0, 1].map(() => app.http.inject({ method: 'POST', url: `/api/v1/incidents/${incident!.id}/headcount`, headers: auth(officer) })),
+      );
+      expect([a!.statusCode, b!.statusCode].sort()).toEqual([201, 409]);
+      const won = (a!.statusCode === 201 ? a : b)!.json();
+      detail = (await app.http.inject({ method: 'GET', url: `/api/v1/incidents/${incident!.id}`, headers: auth(commander) })).json();
+      expect(detail.headcountRollcallId).toBe(won.rollcallId);
+      expect(detail.actions.filter((x: { kind: string }) => x.kind === 'headcount')).toHaveLength(1);
+      const open = (await app.services.rollcalls.list(adminActor, { facilityId, status: 'open', limit: 50 })).filter((r) => r.unitIds.includes(unitIds[1]!));
+      expect(open.map((r) => r.id)).toEqual([won.rollcallId]);
+      await app.services.rollcalls.cancel(adminActor, won.rollcallId, { reason: 'test over' });
+    });
+
     it('makes silent sensors a dead zone on the timer: a sector going dark is one alert', async () => {
       for (const s of ['E-F1', 'E-F2', 'E-F3', 'W-G1']) await send(s, 'heartbeat', {});
       await drained();

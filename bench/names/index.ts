@@ -27,7 +27,7 @@ import {
   type Category,
   type LabelledPair,
 } from './pairs';
-import { watchlistPairs } from './watchlist';
+import { otherScriptPairs, watchlistPairs } from './watchlist';
 
 type Method = (a: string, b: string) => number;
 
@@ -52,7 +52,7 @@ function scoreAll(pairs: LabelledPair[]): Record<string, Scored[]> {
 }
 
 function report(pairs: LabelledPair[], scores: Record<string, Scored[]>) {
-  const cats: Array<Category | 'all'> = ['arabic-variant', 'variant', 'cross-script', 'full-name', 'watchlist', 'all'];
+  const cats: Array<Category | 'all'> = ['arabic-variant', 'variant', 'cross-script', 'full-name', 'watchlist', 'other-scripts', 'all'];
   const res: Record<string, Record<string, ReturnType<typeof summary>>> = {};
   for (const c of cats) {
     const idx = pairs.map((p, i) => (c === 'all' || p.category === c ? i : -1)).filter((i) => i >= 0);
@@ -190,7 +190,7 @@ function main() {
     ];
   };
   const parts = {
-    heldout: [...build(cleanWords(groups.values(), 'heldout'), 1, 3000), ...watchlistPairs()],
+    heldout: [...build(cleanWords(groups.values(), 'heldout'), 1, 3000), ...watchlistPairs(), ...otherScriptPairs()],
     tune: build(cleanWords(groups.values(), 'tune'), 2, 1500),
     evalSplits: (() => {
       const rnd = mulberry32(3);
@@ -210,7 +210,7 @@ function main() {
   // one fixed operating threshold, chosen on the tuning part only: the highest recall at precision >= 0.95
   const chosen = recallAtPrecision(scored.tune.custos!, 0.95).threshold ?? 0.8;
   const fixed: Record<string, { precision: number; recall: number }> = {};
-  for (const c of ['arabic-variant', 'variant', 'cross-script', 'full-name', 'watchlist'] as const) {
+  for (const c of ['arabic-variant', 'variant', 'cross-script', 'full-name', 'watchlist', 'other-scripts'] as const) {
     const idx = parts.heldout.map((p, i) => (p.category === c ? i : -1)).filter((i) => i >= 0);
     const r = atThreshold(
       idx.map((i) => scored.heldout.custos![i]!),

@@ -76,6 +76,13 @@ export function atThreshold(xs: Scored[], t: number): { precision: number; recal
   return { precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: pos === 0 ? 0 : tp / pos };
 }
 
+/** The best F1 over all thresholds (the figure the issue states for name cases). */
+export function bestF1(xs: Scored[]): number {
+  let best = 0;
+  for (const c of curve(xs)) if (c.p + c.r > 0) best = Math.max(best, (2 * c.p * c.r) / (c.p + c.r));
+  return best;
+}
+
 export function summary(xs: Scored[]) {
   const rp = recallAtPrecision(xs, 0.95);
   const pr = precisionAtRecall(xs, 0.98);
@@ -85,6 +92,7 @@ export function summary(xs: Scored[]) {
     auc: round(rocAuc(xs)),
     recallAtP95: round(rp.recall),
     precisionAtR98: round(pr.precision),
+    bestF1: round(bestF1(xs)),
   };
 }
 

@@ -22,7 +22,7 @@
 import { levenshtein } from '../../src/modules/names/names.similarity';
 import type { Group, Part } from './data';
 
-export type Category = 'variant' | 'arabic-variant' | 'cross-script' | 'full-name' | 'watchlist';
+export type Category = 'variant' | 'arabic-variant' | 'cross-script' | 'full-name' | 'watchlist' | 'other-scripts';
 
 export interface LabelledPair {
   a: string;

@@ -75,3 +75,76 @@ export function watchlistPairs(): LabelledPair[] {
   });
   return out;
 }
+
+/** A name written in a script other than Latin and Arabic (Cyrillic, Chinese ... in the UN list). */
+const OTHER_SCRIPT = /[^\p{Script=Latin}\p{Script=Arabic}\p{Script=Common}\p{Script=Inherited}\P{L}]/u;
+
+/**
+ * Real cross-script pairs in scripts other than Arabic, from the same UN list (2026-02-27): the Russian and Central
+ * Asian individuals whose name is given in Cyrillic, and every alias whose original script is noted beside it
+ * ("Abu Banat", original script "Абу Банат"; "Jin Tiesan (金铁三)"). Never used for learning or tuning.
+ *
+ * Positives: the Latin form against its original-script form. Negatives, chosen to be hard: the original-script form
+ * against the Latin form of the other name in the list (individual or alias) that shares the most words with its own
+ * Latin form (another "Abu X", a namesake), and against the next individual's Latin name.
+ */
+export function otherScriptPairs(): LabelledPair[] {
+  if (!existsSync(FILE)) throw new Error(`UN consolidated list not found at ${FILE} (../shared/data must sit beside the project)`);
+  const xml = readFileSync(FILE, 'utf8');
+  const forms: Array<{ latin: string; original: string; type: string; person: number }> = [];
+  const latinNames: Array<{ name: string; person: number }> = [];
+  let person = 0;
+  for (const m of xml.matchAll(/<INDIVIDUAL>([\s\S]*?)<\/INDIVIDUAL>/g)) {
+    const body = m[1]!;
+    const field = (t: string) => decode(new RegExp(`<${t}>([^<]*)</${t}>`).exec(body)?.[1] ?? '');
+    const latin = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME']
+      .map(field)
+      .filter((x) => x !== '')
+      .join(' ');
+    person++;
+    if (latin !== '') latinNames.push({ name: latin, person });
+    const original = field('NAME_ORIGINAL_SCRIPT');
+    if (latin !== '' && OTHER_SCRIPT.test(original)) forms.push({ latin, original, type: 'original-script', person });
+    for (const a of body.matchAll(/<INDIVIDUAL_ALIAS>([\s\S]*?)<\/INDIVIDUAL_ALIAS>/g)) {
+      const alias = decode(/<ALIAS_NAME>([^<]*)<\/ALIAS_NAME>/.exec(a[1]!)?.[1] ?? '');
+      const note = decode(/<NOTE>original script:\s*([^<]*)<\/NOTE>/.exec(a[1]!)?.[1] ?? '');
+      const inline = /^(.*?)\s*\((?:original script:\s*)?([^()]*)\)\s*$/.exec(alias);
+      const aliasLatin = inline && OTHER_SCRIPT.test(inline[2]!) ? inline[1]!.trim() : alias;
+      const aliasOriginal = note !== '' ? note : inline && OTHER_SCRIPT.test(inline[2]!) ? inline[2]!.trim() : '';
+      if (aliasLatin !== '') latinNames.push({ name: aliasLatin, person });
+      if (aliasLatin !== '' && OTHER_SCRIPT.test(aliasOriginal) && !OTHER_SCRIPT.test(aliasLatin)) {
+        forms.push({ latin: aliasLatin, original: aliasOriginal, type: 'alias-original-script', person });
+      }
+    }
+  }
+  const wordsOf = (s: string) =>
+    new Set(
+      basicNormalize(s)
+        .split(' ')
+        .filter((w) => w.length > 1),
+    );
+  const out: LabelledPair[] = [];
+  forms.forEach((f, i) => {
+    out.push({ a: f.latin, b: f.original, label: 1, category: 'other-scripts', type: f.type });
+    const own = wordsOf(f.latin);
+    let best = '';
+    let bestShared = 0;
+    // names of the same individual (their aliases) are not negatives
+    for (const other of latinNames) {
+      if (other.person === f.person || basicNormalize(other.name) === basicNormalize(f.latin)) continue;
+      let shared = 0;
+      for (const w of wordsOf(other.name)) if (own.has(w)) shared++;
+      if (shared > bestShared) {
+        bestShared = shared;
+        best = other.name;
+      }
+    }
+    if (best !== '') out.push({ a: best, b: f.original, label: 0, category: 'other-scripts', type: 'namesake' });
+    const next = forms
+      .slice(i + 1)
+      .concat(forms.slice(0, i))
+      .find((g) => g.person !== f.person);
+    if (next !== undefined) out.push({ a: next.latin, b: f.original, label: 0, category: 'other-scripts', type: 'other-name' });
+  });
+  return out;
+}

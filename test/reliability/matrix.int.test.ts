@@ -54,6 +54,9 @@ const SIGHTINGS_RECAPTURE = 'admin commander officer';
 const NOTICES_READ = 'admin commander investigator legal';
 const NOTICES_DRAFT = 'admin investigator legal';
 const NOTICES_APPROVE = 'admin commander legal';
+const REVIEWS_READ = 'admin commander investigator legal monitor';
+const REVIEWS_WRITE = 'admin commander investigator';
+const REVIEWS_APPROVE = 'admin commander';
 
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
@@ -103,6 +106,22 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/statements': 'admin commander',
   'GET /api/v1/ledger/export': 'admin commander investigator monitor',
   'GET /api/v1/ledger/events/{id}/inclusion-proof': 'admin investigator legal',
+  // sites and headquarters (issue 22): how far replication stands, no personal data
+  'GET /api/v1/sync/status': 'admin commander monitor',
+  // after-action reviews (issue 21): monitors read them with persons as pseudonyms
+  'GET /api/v1/reviews/timeline': REVIEWS_READ,
+  'GET /api/v1/reviews/findings': REVIEWS_READ,
+  'GET /api/v1/reviews': REVIEWS_READ,
+  'POST /api/v1/reviews': REVIEWS_WRITE,
+  'GET /api/v1/reviews/{id}': REVIEWS_READ,
+  'GET /api/v1/reviews/{id}/timeline': REVIEWS_READ,
+  'PATCH /api/v1/reviews/{id}': REVIEWS_WRITE,
+  'POST /api/v1/reviews/{id}/refresh': REVIEWS_WRITE,
+  'POST /api/v1/reviews/{id}/submit': REVIEWS_WRITE,
+  'POST /api/v1/reviews/{id}/return': REVIEWS_APPROVE,
+  'POST /api/v1/reviews/{id}/approve': REVIEWS_APPROVE,
+  'GET /api/v1/reviews/{id}/export.json': REVIEWS_READ,
+  'GET /api/v1/reviews/{id}/export.html': REVIEWS_READ,
   'GET /api/v1/reports/status': REPORTS,
   'GET /api/v1/reports/delta': REPORTS,
   'GET /api/v1/reports/figures': REPORTS,

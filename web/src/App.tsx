@@ -47,6 +47,11 @@ const BoardingTabletPage = lazy(() => import('./features/transfers/BoardingTable
 const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
 const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'));
 const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
+const ReviewsPage = lazy(() => import('./features/reviews/ReviewsPage'));
+const ReviewPage = lazy(() => import('./features/reviews/ReviewPage'));
+const StatementsPage = lazy(() => import('./features/statements/StatementsPage'));
+const ReplayPage = lazy(() => import('./features/replay/ReplayPage'));
+const SyncPage = lazy(() => import('./features/sync/SyncPage'));
 
 interface RouteDef {
   pattern: string;
@@ -93,6 +98,11 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/operations', needs: ['sensors.read'], render: () => <OperationsPage /> },
   { pattern: '/checkpoint', needs: ['sightings.check'], render: () => <CheckpointPage /> },
   { pattern: '/sightings', needs: ['sightings.read'], render: () => <SightingsPage /> },
+  { pattern: '/reviews', needs: ['reviews.read'], render: () => <ReviewsPage /> },
+  { pattern: '/reviews/:id', needs: ['reviews.read'], render: (p) => <ReviewPage id={p.id!} /> },
+  { pattern: '/statements', needs: ['ledger.verify'], render: () => <StatementsPage /> },
+  { pattern: '/replay', needs: ['reports.read'], render: () => <ReplayPage /> },
+  { pattern: '/sync', needs: ['sync.read'], render: () => <SyncPage /> },
 ];
 
 /** The first screen a role lands on. */

@@ -14,6 +14,8 @@ import { register as screen } from './screen';
 import { register as outbox } from './outbox';
 import { register as transfer } from './transfer';
 import { register as sensors } from './sensors';
+import { register as review } from './review';
+import { register as sync } from './sync';
 
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
@@ -34,4 +36,6 @@ export const commandRegistrars: CommandRegistrar[] = [
   outbox,
   transfer,
   sensors,
+  review,
+  sync,
 ];

@@ -10,7 +10,11 @@ export function register(program: Command): void {
     .option('--port <port>', 'port to listen on (default: PORT, else 8080)', process.env.PORT || '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data <dir>', 'data folder for the embedded database', './data')
-    .action(async (opts: { port: string; host: string; data: string }) => {
+    .option('--role <role>', 'replication over NATS JetStream: site (relay to headquarters) or hq (ingest); default CUSTOS_ROLE, else off')
+    .option('--nats <url>', 'the NATS server for replication (default CUSTOS_NATS_URL, else nats://127.0.0.1:4222)')
+    .action(async (opts: { port: string; host: string; data: string; role?: string; nats?: string }) => {
+      if (opts.role !== undefined) process.env.CUSTOS_ROLE = opts.role;
+      if (opts.nats !== undefined) process.env.CUSTOS_NATS_URL = opts.nats;
       await checkPortFree(Number(opts.port), opts.host);
       const services = await openApp(configFromOptions(opts));
       // A demo seed killed midway leaves a world without some of its people: serving it would show wrong counts.

@@ -9,6 +9,7 @@ import { leafUnits } from './scenario.world';
 import { guardForceSteps } from './scenario.guards';
 import { AirliftOperation } from './scenario.airlift';
 import { patrolSteps } from './scenario.patrols';
+import { planSightings } from './scenario.sightings';
 
 /**
  * The January 2026 timeline, replayed through the services on a fake clock:
@@ -148,6 +149,33 @@ export class TimelineReplay {
     });
     for (const step of guardForceSteps(services, world, this.actor, opts.seed ?? world.plan.seed, (at, text) => this.log(at, text))) this.at(step.at, step.run);
     for (const step of patrolSteps(services, world, this.actor, opts.seed ?? world.plan.seed, (at, text) => this.log(at, text))) this.at(step.at, step.run);
+    // March: February escapees stopped at checkpoints and recaptured, through the sightings module.
+    planSightings(
+      {
+        services,
+        plan: world.plan,
+        personId: (k) => world.personIds[k]!,
+        fid: (code) => this.fid(code),
+        fugitives: () => this.fugitives(),
+        at: (t, run) => this.at(t, run),
+        log: (t, text) => this.log(t, text),
+        recaptured: (k, at, facility) => {
+          Object.assign(this.state[k]!, { status: 'in_custody', present: true, facility, since: at });
+          this.placeIn(k, facility);
+          this.summary.events.RECAPTURED = (this.summary.events.RECAPTURED ?? 0) + 1;
+        },
+      },
+      opts.seed ?? world.plan.seed,
+    );
+  }
+
+  /** Recorded ESCAPED in February and still escaped, by key. */
+  private fugitives(): number[] {
+    const from = Date.parse('2026-02-01T00:00:00Z');
+    const to = Date.parse('2026-03-01T00:00:00Z');
+    const out: number[] = [];
+    for (const [k, s] of this.state.entries()) if (s.status === 'escaped' && s.since >= from && s.since < to) out.push(k);
+    return out;
   }
 
   private placeIn(k: number, facility: string): void {

@@ -17,6 +17,12 @@ export const PERMISSIONS = {
   // Custody statements (issue 21): issued on demand by those who command; an inclusion proof names a person's event.
   'ledger.statement': ['admin', 'commander'],
   'ledger.proof': ['admin', 'investigator', 'legal'],
+  // After-action reviews (issue 21): the timeline and the reviews are read by those who answer for or examine an
+  // incident, and by monitors (who see persons only as pseudonyms); written by commanders and investigators; approved
+  // by a commander (never the author).
+  'reviews.read': ['admin', 'commander', 'investigator', 'legal', 'monitor'],
+  'reviews.write': ['admin', 'commander', 'investigator'],
+  'reviews.approve': ['admin', 'commander'],
   'reports.read': ['admin', 'commander', 'officer', 'investigator', 'legal', 'monitor', 'liaison'],
   'audit.read': ['admin', 'investigator', 'monitor'],
   // The security side, kept apart from the humanitarian record.
@@ -56,6 +62,8 @@ export const PERMISSIONS = {
   'notices.read': ['admin', 'commander', 'investigator', 'legal'],
   'notices.draft': ['admin', 'investigator', 'legal'],
   'notices.approve': ['admin', 'commander', 'legal'],
+  // Sites and headquarters (issue 22): how far replication stands (no personal data), for those who run the sites.
+  'sync.read': ['admin', 'commander', 'monitor'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

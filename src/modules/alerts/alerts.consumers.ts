@@ -16,6 +16,7 @@ import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { SightingReported } from '../sightings';
+import { SyncForkDetected } from '../sync';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -58,6 +59,7 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       transactional: true,
       handle: (tx, events) => alerts.onGuardsChanged(tx, events),
     },
+    { name: 'alerts.sync_forks', events: [SyncForkDetected], transactional: true, handle: (tx, events) => alerts.onSyncForks(tx, events) },
     {
       name: 'alerts.sensors',
       events: [IncidentOpened, SensorsWentDark],

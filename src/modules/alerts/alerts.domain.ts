@@ -36,6 +36,8 @@ export const ALERT_RULES = [
   // A wanted (escaped or unaccounted) person seen at a checkpoint or reported (sightings, issue 19): one alert to the
   // facility the person left, one to headquarters; no name in either, the sighting is the reference.
   'sighting.reported',
+  // Headquarters was offered another version of a site's replicated chain (sync, issue 22): critical, once per offer.
+  'sync.fork',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

@@ -17,6 +17,8 @@ import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { deadZoneAlert, incidentAlert } from './alerts.sensors';
 import { SightingReported } from '../sightings';
+import { SyncForkDetected } from '../sync';
+import { syncForkAlert } from './alerts.sync';
 import {
   countDiscrepancyAlert,
   transitOverdueAlert,
@@ -390,6 +392,16 @@ export class AlertsService {
       if (d && !(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     }
     if (drafts.length) await this.raiseIn(tx, systemActor('sensor rules'), drafts);
+  }
+
+  /** Headquarters found a fork in a site's replicated chain (sync): critical, once per offered version. */
+  async onSyncForks(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts: AlertDraft[] = [];
+    for (const { payload } of eventsOf(SyncForkDetected, events)) {
+      const d = syncForkAlert(payload);
+      if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
+    }
+    if (drafts.length) await this.raiseIn(tx, systemActor('site replication'), drafts);
   }
 
   /** A movement's arrival count with persons missing or extra: the CountDiscrepancy alert (transfers). */

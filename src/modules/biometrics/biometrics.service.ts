@@ -17,6 +17,7 @@ import { BiometricPhotos, type PhotoBatch, type PhotoView } from './biometrics.p
 import { WatchSearch, type WatchProbe, type WatchResult, type WatchSet } from './biometrics.watch';
 import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
 import { identifyWithin, type WithinIdentification } from './biometrics.identify-within';
+import { SealedFaces } from './biometrics.sealed-face';
 
 /**
  * Biometric enrolment, verification, identification and de-duplication over encrypted templates. Galleries live in
@@ -37,6 +38,8 @@ export class BiometricsService {
   private readonly fingerExceptions: BiometricFingerExceptions;
   private readonly withinDeps: Parameters<typeof identifyWithin>[0];
   private readonly watch: WatchSearch;
+  /** Faces of people who are not persons in custody (guards), sealed for the caller's own table (biometrics.sealed-face.ts). */
+  readonly sealedFaces: SealedFaces;
 
   constructor(
     db: Db,
@@ -56,6 +59,7 @@ export class BiometricsService {
     this.cases = new BiometricCases(db, clock, audit, outbox, registry);
     this.withinDeps = { db, clock, ids, audit, outbox, registry, galleries: this.galleries };
     this.watch = new WatchSearch(this.galleries);
+    this.sealedFaces = new SealedFaces(this.galleries);
   }
 
   /** Loads the key and both galleries now (servers call this at start; otherwise the first use does it). */

@@ -11,6 +11,8 @@ export type { TemplateView, EnrolResult, DuplicateNotice } from './biometrics.en
 export { MAX_CANDIDATES, type VerificationView, type IdentificationView, type CandidateView, type VerificationDecisionView } from './biometrics.match';
 export type { CaseView, PersonBiometricsView } from './biometrics.cases';
 export type { WithinIdentification } from './biometrics.identify-within';
+export type { SealedFaces, SealedFace, SealedFaceDecision } from './biometrics.sealed-face';
+export type { FaceQualityView } from './biometrics.quality';
 export {
   MODALITIES,
   IMAGE_MAX_BYTES,

@@ -265,6 +265,23 @@ export async function postPresence(db: Db, facilityId: string): Promise<PostPres
   );
 }
 
+/**
+ * In one statement, what a recomputation reads of a facility: persons on the roll, guards on duty, and every active
+ * post with the guards on duty there (the open attendances only, through their partial indexes).
+ */
+export async function facilityFigures(db: Db, facilityId: string): Promise<{ onRoll: number; present: number; posts: PostPresence[] }> {
+  const [row] = await queryRows<{ onRoll: number; present: number; posts: PostPresence[] | string | null }>(
+    db,
+    sql`select (select count(*)::int from ${placements} where facility_id = ${facilityId} and status in ${onRoll}) as "onRoll",
+               (select count(*)::int from guard_attendance where facility_id = ${facilityId} and checked_out_at is null) as present,
+               (select json_agg(json_build_object('postId', p.id, 'unitId', p.unit_id, 'minStaff', p.min_staff,
+                         'present', (select count(*) from guard_attendance a where a.post_id = p.id and a.checked_out_at is null)))
+                from guard_posts p where p.facility_id = ${facilityId} and p.active) as posts`,
+  );
+  const posts = typeof row!.posts === 'string' ? (JSON.parse(row!.posts) as PostPresence[]) : (row!.posts ?? []);
+  return { onRoll: row!.onRoll, present: row!.present, posts: posts.map((p) => ({ ...p, present: Number(p.present) })) };
+}
+
 export async function presentCount(db: Db, facilityId: string): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,

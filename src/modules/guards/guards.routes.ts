@@ -40,12 +40,14 @@ import {
 import { HeatmapQuery, HeatmapResponse } from './guards.heatmap.dto';
 import { z } from 'zod';
 import { patrolRoutes } from './guards.patrols.routes';
+import { guardFaceRoutes } from './guards.biometrics.routes';
 
 export const guardsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['guards'];
   const g = services.guards;
   patrolRoutes(app, services);
+  await app.register(guardFaceRoutes, { services });
 
   r.post(
     '/guards/staff',

@@ -54,6 +54,7 @@ import type {
 import { CustodianChanged, GovernanceStateChanged, GuardAttendanceRecorded, GuardsNoShow } from './guards.events';
 import { requireAttendance, requireGuardsManage, requireGuardsRead } from './guards.policy';
 import { PatrolsService } from './guards.patrols.service';
+import { GuardFaces, type StaffFaceEngine } from './guards.biometrics.service';
 import {
   badgeTaken,
   closeAttendance,
@@ -73,6 +74,7 @@ import {
   endCustodian,
   facilitiesByIds,
   facilityCode,
+  facilityFigures,
   findPost,
   findStaff,
   findThreshold,
@@ -96,7 +98,6 @@ import {
   postCodeTaken,
   postPresence,
   postsOf,
-  presentCount,
   ratioStates,
   rosterPage,
   shiftFor,
@@ -199,6 +200,8 @@ export class GuardsService {
   readonly patrols: PatrolsService;
   /** The time-driven rules beyond no-shows: coming shifts short, uncovered posts, thinning (guards.watch.ts). */
   private readonly watch: GuardsWatch;
+  /** Guards' faces: enrolment, 1:1 at the gate, the check of a biometric check-in (guards.biometrics.service.ts). */
+  readonly faces: GuardFaces;
 
   constructor(
     private readonly db: Db,
@@ -207,7 +210,9 @@ export class GuardsService {
     private readonly audit: AuditService,
     private readonly outbox: Outbox,
     private readonly logger: Logger,
+    deps: { faceEngine?: StaffFaceEngine } = {},
   ) {
+    this.faces = new GuardFaces(db, clock, ids, audit, outbox, deps.faceEngine);
     this.patrols = new PatrolsService(db, clock, ids, audit, outbox, logger);
     this.watch = new GuardsWatch(db, outbox, (d, id) => this.thresholdFor(d, id), onRollCount);
   }
@@ -517,6 +522,7 @@ export class GuardsService {
           { postId: duty.postId, since: duty.checkedInAt },
         );
       }
+      const cited = input.method === 'biometric' ? await this.faces.requireCited(tx, input.evidence!, staff, at) : null;
       const shift = await shiftFor(tx, staff.id, post.id, at);
       const threshold = await this.thresholdFor(tx, post.facilityId);
       const row: AttendanceRow = {
@@ -534,6 +540,7 @@ export class GuardsService {
         recordedBy: actor.userId,
       };
       await insertAttendance(tx, row);
+      if (cited) await this.faces.markUsed(tx, cited.id, row.id, now);
       await this.audit.record(tx, actor, {
         action: 'guards.check_in',
         subjectType: 'guard',
@@ -555,7 +562,8 @@ export class GuardsService {
         },
         { occurredAt: at, subjects: { facilityIds: [row.facilityId], unitIds: [post.unitId] } },
       );
-      await this.recompute(tx, post.facilityId, 'check_in', at);
+      // Only the facility and the post's sector move: the other sectors keep their state (and their last history row).
+      await this.recompute(tx, post.facilityId, 'check_in', at, { sectors: [post.unitId], threshold, locked: true });
       return row;
     });
     return attendanceView(row);
@@ -592,7 +600,11 @@ export class GuardsService {
         },
         { occurredAt: at, subjects: { facilityIds: [row.facilityId] } },
       );
-      await this.recompute(tx, duty.facilityId, 'check_out', at);
+      // locked above when the guard's facility is the duty's (a guard is never reassigned while on duty)
+      await this.recompute(tx, duty.facilityId, 'check_out', at, {
+        sectors: [(await findPost(tx, duty.postId))?.unitId ?? null],
+        locked: duty.facilityId === staff.facilityId,
+      });
       return row;
     });
     return attendanceView(row);
@@ -623,10 +635,13 @@ export class GuardsService {
     });
   }
 
-  /** The facility's figures and those of each sector (a unit with posts), live. */
-  async figures(db: Db, facilityId: string, threshold?: ThresholdSettings): Promise<SectorGovernance[]> {
+  /**
+   * The facility's figures and those of each sector (a unit with posts), live; with `onlySectors`, the facility's and
+   * those sectors' only (a check-in or check-out moves no other sector's figures).
+   */
+  async figures(db: Db, facilityId: string, threshold?: ThresholdSettings, onlySectors?: readonly (string | null)[]): Promise<SectorGovernance[]> {
     const t = threshold ?? (await this.thresholdFor(db, facilityId));
-    const [posts, roll, present] = await Promise.all([postPresence(db, facilityId), onRollCount(db, facilityId), presentCount(db, facilityId)]);
+    const { posts, onRoll: roll, present } = await facilityFigures(db, facilityId);
     const required = (ps: typeof posts) => ps.filter((p) => p.minStaff > 0);
     const facility: RatioFigures = {
       onRoll: roll,
@@ -635,7 +650,8 @@ export class GuardsService {
       postsManned: required(posts).filter((p) => p.present >= p.minStaff).length,
     };
     const out: SectorGovernance[] = [{ sector: '', ...facility, ...governance(facility, t) }];
-    const sectors = [...new Set(posts.map((p) => p.unitId).filter((u): u is string => !!u))].sort();
+    const wanted = onlySectors ? new Set(onlySectors) : null;
+    const sectors = [...new Set(posts.map((p) => p.unitId).filter((u): u is string => !!u && (!wanted || wanted.has(u))))].sort();
     const rolls = await onRollBySector(db, sectors);
     for (const s of sectors) {
       const ps = posts.filter((p) => p.unitId === s);
@@ -654,10 +670,16 @@ export class GuardsService {
    * Recomputes the facility's governance (and its sectors') in the caller's transaction: the history keeps every
    * recomputation; a change of state (or nobody on duty starting or ending) is an event the alert rules react to.
    */
-  async recompute(tx: Db, facilityId: string, cause: string, at: Date = this.clock.now()): Promise<SectorGovernance[]> {
-    await lockFacilityGuards(tx, facilityId);
-    const code = (await facilityCode(tx, facilityId)) ?? facilityId;
-    const figures = await this.figures(tx, facilityId);
+  async recompute(
+    tx: Db,
+    facilityId: string,
+    cause: string,
+    at: Date = this.clock.now(),
+    scope: { sectors?: readonly (string | null)[]; threshold?: ThresholdSettings; locked?: boolean } = {},
+  ): Promise<SectorGovernance[]> {
+    if (!scope.locked) await lockFacilityGuards(tx, facilityId);
+    let code: string | undefined;
+    const figures = await this.figures(tx, facilityId, scope.threshold, scope.sectors);
     const previous = await ratioStates(tx, facilityId);
     const history = [];
     const states: Parameters<typeof upsertRatioStates>[1] = [];
@@ -683,6 +705,7 @@ export class GuardsService {
       });
       // A facility's first figures (its first post) are where it starts, not a change: alerts follow changes.
       if (changed && before) {
+        code ??= (await facilityCode(tx, facilityId)) ?? facilityId;
         this.outbox.emit(
           tx,
           GovernanceStateChanged,

@@ -28,6 +28,23 @@ const LETTER_FOLD: Record<string, string> = {
   '\u06D2': '\u064A', // ے -> ي
   '\u06C1': '\u0647', // ہ -> ه
   '\u06BE': '\u0647', // ھ -> ه
+  '\u06C3': '\u0647', // ۃ -> ه
+  // Urdu and Pashto retroflex and regional letters -> the Arabic letter a transliteration reads them as
+  '\u0679': '\u062A', // ٹ -> ت
+  '\u067C': '\u062A', // ټ -> ت
+  '\u0688': '\u062F', // ڈ -> د
+  '\u0689': '\u062F', // ډ -> د
+  '\u0691': '\u0631', // ڑ -> ر
+  '\u0693': '\u0631', // ړ -> ر
+  '\u06BA': '\u0646', // ں -> ن
+  '\u06BC': '\u0646', // ڼ -> ن
+  '\u06D0': '\u064A', // ې -> ي
+  '\u06CD': '\u064A', // ۍ -> ي
+  '\u06AB': '\u06AF', // ګ -> گ
+  '\u0681': '\u0632', // ځ -> ز
+  '\u0685': '\u0633', // څ -> س
+  '\u0696': '\u0698', // ږ -> ژ
+  '\u069A': '\u0634', // ښ -> ش
 };
 
 /** True for a code point in the Arabic blocks (letters, not punctuation). */

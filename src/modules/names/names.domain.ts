@@ -17,6 +17,7 @@ import {
 } from './names.latin';
 import { defaultPairModel, segmentWord, type SegmentedWord } from './names.pairmodel';
 import { DEFAULT_COSTS, jaroWinkler, skeletonSimilarity, type SkeletonCosts } from './names.similarity';
+import { needsRomanising, romaniseWord } from './names.scripts';
 
 export type Script = 'arabic' | 'latin' | 'mixed' | 'other' | 'empty';
 export type NameRole = 'given' | 'father' | 'grandfather' | 'family' | 'kunya' | 'laqab' | 'other';
@@ -160,7 +161,8 @@ function splitWords(input: string): RawWord[] {
     for (const chunk of buf.split(/\s+/)) {
       if (chunk === '') continue;
       const isAr = [...chunk].some(isArabicLetter);
-      const norm = isAr ? normalizeArabic(chunk) : normalizeLatin(chunk);
+      // Cyrillic, Greek, Chinese ... are romanised first and then read as Latin (names.scripts.ts)
+      const norm = isAr ? normalizeArabic(chunk) : normalizeLatin(needsRomanising(chunk) ? romaniseWord(chunk) : chunk);
       for (const w of norm.split(' ')) {
         if (w !== '' && out.length < NAME_LIMITS.words) {
           out.push({ word: w.slice(0, NAME_LIMITS.wordChars), script: isAr ? 'arabic' : 'latin', laqab: depth > 0 });
@@ -384,6 +386,8 @@ function joinedParticle(w: RawWord): { kind: TokenKind; core: string } | null {
 
 // Role assignment: kunya and quoted epithets by form, al-X by form (nisba), the rest by position and bin/ibn.
 function assignRoles(units: Unit[]): NameRole[] {
+  const byPatronymic = patronymicRoles(units);
+  if (byPatronymic !== null) return byPatronymic;
   const roles: NameRole[] = units.map(() => 'other');
   const order: NameRole[] = ['given', 'father', 'grandfather'];
   let next = 0;
@@ -403,6 +407,26 @@ function assignRoles(units: Unit[]): NameRole[] {
   // Without an al- nisba, a fourth plain word at the end is read as the family name.
   const hasFamily = roles.includes('family');
   if (!hasFamily && next >= 4 && lastPlain >= 0 && units[lastPlain]!.nasab === null) roles[lastPlain] = 'family';
+  return roles;
+}
+
+// Russian, Ukrainian and Central Asian names carry the father's name as a patronymic (Viktorovich, Ismailovna,
+// Oleksandrovych; Turkic -oglu, -kyzy), in either order: Given Patronymic Family or Family Given Patronymic.
+const PATRONYMIC = /^.{3,}(ovich|evich|ovych|evych|ovitch|evitch|ovna|evna|ivna|ichna|oglu|ogly|oghlu|ugli|kyzy|qizi|gizi)$/;
+
+/** Roles read from a patronymic: the word before it is the given name, another plain word the family name. */
+function patronymicRoles(units: Unit[]): NameRole[] | null {
+  if (units.some((u) => u.nasab !== null)) return null;
+  const plain = units.flatMap((u, i) => (!u.laqab && !u.article && (u.kind === 'name' || u.kind === 'abd') ? [i] : []));
+  const k = plain.findIndex((i, n) => n > 0 && units[i]!.script === 'latin' && units[i]!.kind === 'name' && PATRONYMIC.test(units[i]!.core));
+  if (k < 0) return null;
+  const roles: NameRole[] = units.map((u) => (u.laqab ? 'laqab' : u.kind === 'abu' || u.kind === 'umm' ? 'kunya' : u.article ? 'family' : 'other'));
+  roles[plain[k - 1]!] = 'given';
+  roles[plain[k]!] = 'father';
+  const after = plain.slice(k + 1);
+  const before = plain.slice(0, k - 1);
+  const family = after[0] ?? before[before.length - 1];
+  if (family !== undefined && !roles.includes('family')) roles[family] = 'family';
   return roles;
 }
 

@@ -12,4 +12,6 @@ export interface ReviewsPorts {
   };
   auditHead(db: Db): Promise<{ seq: number; hash: string }>;
   personInScope(db: Db, actor: Actor, personId: string): Promise<boolean>;
+  /** The persons among `ids` that `actor` may see (registry's scope rule). */
+  personsInScope(db: Db, actor: Actor, ids: readonly string[]): Promise<Set<string>>;
 }

@@ -13,11 +13,15 @@ import {
   StatementResponse,
   StatementsQuery,
 } from './reviews.dto';
+import { reviewDocumentRoutes } from './reviews.document.routes';
+import { timelineRoutes } from './reviews.timeline.routes';
 
 export const reviewsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['statements'];
   const reviews = services.reviews;
+  await app.register(timelineRoutes, { services });
+  await app.register(reviewDocumentRoutes, { services });
 
   r.get(
     '/statements',

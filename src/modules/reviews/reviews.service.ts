@@ -23,6 +23,8 @@ import { CustodyStatementIssued } from './reviews.events';
 import { loadSiteKey, pseudonymKey } from './reviews.keys';
 import { inclusionPath, merkleRoot } from './reviews.merkle';
 import type { ReviewsPorts } from './reviews.ports';
+import { TimelineService } from './reviews.timeline.service';
+import { ReviewDocuments } from './reviews.document.service';
 import { countsByFacilityAndStatus, findStatement, insertStatement, latestStatement, listStatements, type StatementRow } from './reviews.repository';
 
 const PAGE = 20_000;
@@ -73,6 +75,10 @@ const view = (row: StatementRow): StatementView => ({
 export class ReviewsService {
   private key: SiteKey | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The after-action timeline (reviews.timeline.service.ts). */
+  readonly timeline: TimelineService;
+  /** After-action review documents (reviews.document.service.ts). */
+  readonly documents: ReviewDocuments;
 
   constructor(
     private readonly db: Db,
@@ -84,7 +90,21 @@ export class ReviewsService {
     private readonly siteId: string,
     private readonly logger: Logger,
     private readonly dataDir: string | undefined,
-  ) {}
+  ) {
+    this.timeline = new TimelineService(db, audit, ports, () => pseudonymKey(this.siteKey()));
+    this.documents = new ReviewDocuments(
+      db,
+      clock,
+      ids,
+      audit,
+      outbox,
+      ports,
+      this.timeline,
+      () => this.siteKey(),
+      () => pseudonymKey(this.siteKey()),
+      siteId,
+    );
+  }
 
   private siteKey(): SiteKey {
     this.key ??= loadSiteKey({ dataDir: this.dataDir });

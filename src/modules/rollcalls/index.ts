@@ -46,3 +46,5 @@ export { activeSchedules, rollcallsOpenedBetween, repeatedlyAbsent, closedCounts
  * every closed roll call: the Delta history.
  */
 export { rollcallUnitResults } from './rollcalls.schema';
+/** Each person's marks (the after-action timeline reads the last "present" before a person was missed). */
+export { rollcallMarks } from './rollcalls.schema';

@@ -117,62 +117,67 @@ export class RollcallsService {
 
   /** Opens a roll call; its expected list is the manifest of the facility (or units and their sub-units) right now. */
   async open(actor: Actor, input: OpenRollcallInput): Promise<RollcallView> {
+    return this.outbox.transaction((tx) => this.openIn(tx, actor, input));
+  }
+
+  /**
+   * Opens a roll call inside the caller's outbox transaction `tx` (an incident's emergency headcount is opened and
+   * linked to its incident in one transaction): all of it commits or none of it.
+   */
+  async openIn(tx: Db, actor: Actor, input: OpenRollcallInput): Promise<RollcallView> {
     requirePermission(actor, 'rollcall.run');
     const now = this.clock.now();
-    const row = await this.outbox.transaction(async (tx) => {
-      if (!(await lockFacility(tx, input.facilityId))) throw new NotFoundError('facilities.not_found', `No facility ${input.facilityId}`);
-      requireFacility(actor, input.facilityId);
-      const asked = [...new Set(input.unitIds ?? [])];
-      let unitIds: string[] = [];
-      if (asked.length) {
-        const tree = await unitTree(tx, input.facilityId, asked);
-        const found = new Set(tree.filter((t) => t.requested).map((t) => t.id));
-        const stray = asked.filter((u) => !found.has(u));
-        if (stray.length) {
-          throw new ValidationError('rollcall.unit_outside_facility', `Unit ${stray[0]} is not a unit of facility ${input.facilityId}`, { unitIds: stray });
-        }
-        unitIds = tree.map((t) => t.id).sort();
+    if (!(await lockFacility(tx, input.facilityId))) throw new NotFoundError('facilities.not_found', `No facility ${input.facilityId}`);
+    requireFacility(actor, input.facilityId);
+    const asked = [...new Set(input.unitIds ?? [])];
+    let unitIds: string[] = [];
+    if (asked.length) {
+      const tree = await unitTree(tx, input.facilityId, asked);
+      const found = new Set(tree.filter((t) => t.requested).map((t) => t.id));
+      const stray = asked.filter((u) => !found.has(u));
+      if (stray.length) {
+        throw new ValidationError('rollcall.unit_outside_facility', `Unit ${stray[0]} is not a unit of facility ${input.facilityId}`, { unitIds: stray });
       }
-      const clash = await overlappingOpen(tx, input.facilityId, unitIds);
-      if (clash) {
-        throw new ConflictError(
-          'rollcall.already_open',
-          `Roll call ${clash.id} is still open on ${clash.unitIds.length ? 'some of these units' : 'the whole facility'}; close it first, or cancel it if it was opened by mistake`,
-          { rule: 'one_open_rollcall_per_unit', rollcallId: clash.id },
-        );
-      }
-      const row: RollcallRow = {
-        id: this.ids.next(),
-        facilityId: input.facilityId,
-        unitIds,
-        status: 'open',
-        openedAt: now,
-        openedBy: actor.userId,
-        closingAt: null,
-        closedAt: null,
-        closedBy: null,
-        expectedCount: 0,
-        result: null,
-        cancelledAt: null,
-        cancelledBy: null,
-        cancelReason: null,
-      };
-      await insertRollcall(tx, row);
-      row.expectedCount = await snapshotExpected(tx, row.id, input.facilityId, unitIds);
-      await this.audit.record(tx, actor, {
-        action: 'rollcall.open',
-        subjectType: 'rollcall',
-        subjectId: row.id,
-        details: { facilityId: input.facilityId, unitIds: asked, expected: row.expectedCount },
-      });
-      this.outbox.emit(
-        tx,
-        RollcallOpened,
-        { rollcallId: row.id, facilityId: row.facilityId, unitIds: row.unitIds, expected: row.expectedCount, openedBy: actor.userId },
-        { occurredAt: now, subjects: { facilityIds: [row.facilityId], unitIds: row.unitIds } },
+      unitIds = tree.map((t) => t.id).sort();
+    }
+    const clash = await overlappingOpen(tx, input.facilityId, unitIds);
+    if (clash) {
+      throw new ConflictError(
+        'rollcall.already_open',
+        `Roll call ${clash.id} is still open on ${clash.unitIds.length ? 'some of these units' : 'the whole facility'}; close it first, or cancel it if it was opened by mistake`,
+        { rule: 'one_open_rollcall_per_unit', rollcallId: clash.id },
       );
-      return row;
+    }
+    const row: RollcallRow = {
+      id: this.ids.next(),
+      facilityId: input.facilityId,
+      unitIds,
+      status: 'open',
+      openedAt: now,
+      openedBy: actor.userId,
+      closingAt: null,
+      closedAt: null,
+      closedBy: null,
+      expectedCount: 0,
+      result: null,
+      cancelledAt: null,
+      cancelledBy: null,
+      cancelReason: null,
+    };
+    await insertRollcall(tx, row);
+    row.expectedCount = await snapshotExpected(tx, row.id, input.facilityId, unitIds);
+    await this.audit.record(tx, actor, {
+      action: 'rollcall.open',
+      subjectType: 'rollcall',
+      subjectId: row.id,
+      details: { facilityId: input.facilityId, unitIds: asked, expected: row.expectedCount },
     });
+    this.outbox.emit(
+      tx,
+      RollcallOpened,
+      { rollcallId: row.id, facilityId: row.facilityId, unitIds: row.unitIds, expected: row.expectedCount, openedBy: actor.userId },
+      { occurredAt: now, subjects: { facilityIds: [row.facilityId], unitIds: row.unitIds } },
+    );
     return rollcallView(row);
   }
 

@@ -43,7 +43,8 @@ type Out<T extends z.ZodType> = z.output<T>;
 
 /** What incidents need of other modules: opening a roll call (the emergency headcount). */
 export interface IncidentsPorts {
-  openRollcall(actor: Actor, input: { facilityId: string; unitIds?: string[] }): Promise<{ id: string; unitIds: string[] }>;
+  /** Opens the roll call inside `tx`, the incident's transaction (both commit or neither). */
+  openRollcall(tx: Db, actor: Actor, input: { facilityId: string; unitIds?: string[] }): Promise<{ id: string; unitIds: string[] }>;
 }
 
 const STEP_COLUMNS: Record<Exclude<IncidentStatus, 'open'>, { at: keyof IncidentRow; by: keyof IncidentRow }> = {
@@ -187,22 +188,28 @@ export class IncidentsService {
     return this.get(actor, id);
   }
 
-  /** The emergency headcount the incident proposes: a roll call of its units (the whole facility when it has none). */
+  /**
+   * The emergency headcount the incident proposes: a roll call of its units (the whole facility when it has none).
+   * The roll call is opened and linked to the incident in ONE transaction, under the incident's row lock: a second
+   * request (a double click, two officers) waits, then finds the link and is refused; a failure leaves neither.
+   */
   async headcount(actor: Actor, id: string): Promise<Out<typeof HeadcountResponse>> {
-    const row = await this.visible(this.db, actor, id);
-    requireIncidentsManage(actor, row.facilityId);
-    if (row.headcountRollcallId)
-      throw new ConflictError('incidents.headcount_taken', 'This incident already opened its headcount', { rollcallId: row.headcountRollcallId });
-    if (row.status === 'closed') throw new ConflictError('incidents.closed', 'The incident is closed');
-    const rollcall = await this.ports.openRollcall(actor, { facilityId: row.facilityId, unitIds: row.unitIds.length ? row.unitIds : undefined });
-    await this.outbox.transaction(async (tx) => {
+    const seen = await this.visible(this.db, actor, id);
+    requireIncidentsManage(actor, seen.facilityId);
+    return this.outbox.transaction(async (tx) => {
+      const row = await findIncident(tx, id, true);
+      if (!row) throw new NotFoundError('incidents.not_found', `No incident ${id}`);
+      if (row.headcountRollcallId)
+        throw new ConflictError('incidents.headcount_taken', 'This incident already opened its headcount', { rollcallId: row.headcountRollcallId });
+      if (row.status === 'closed') throw new ConflictError('incidents.closed', 'The incident is closed');
+      const rollcall = await this.ports.openRollcall(tx, actor, { facilityId: row.facilityId, unitIds: row.unitIds.length ? row.unitIds : undefined });
       await updateIncident(tx, id, { headcountRollcallId: rollcall.id });
       await insertActions(tx, [
         { id: this.ids.next(), incidentId: id, at: this.clock.now(), actorId: actor.userId, actorName: actor.username, kind: 'headcount', note: rollcall.id },
       ]);
       await this.audit.record(tx, actor, { action: 'incidents.headcount', subjectType: 'incident', subjectId: id, details: { rollcallId: rollcall.id } });
+      return { incidentId: id, rollcallId: rollcall.id, facilityId: row.facilityId, unitIds: row.unitIds };
     });
-    return { incidentId: id, rollcallId: rollcall.id, facilityId: row.facilityId, unitIds: row.unitIds };
   }
 
   // --- staff incident reports ------------------------------------------------------------------------------------------

@@ -80,20 +80,28 @@ export class MqttIngest {
     }
     if (this.flushing) return;
     this.flushing = (async () => {
+      // two batches at a time: one being written, the next parsed and checked meanwhile (the service writes them in
+      // order, one after the other)
+      let previous: Promise<void> | null = null;
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.batchSize);
-        try {
-          const r = await this.sensors.ingest(batch);
-          this.counters.accepted += r.accepted;
-          this.counters.duplicates += r.duplicates;
-          this.counters.heartbeats += r.heartbeats;
-          this.counters.deadLettered += r.deadLettered;
-          this.counters.incidentsOpened += r.incidentsOpened.length;
-        } catch (err) {
-          this.counters.failedBatches += 1;
-          this.logger.error({ err, messages: batch.length }, 'MQTT ingest: a batch could not be stored');
-        }
+        const done = this.sensors.ingest(batch).then(
+          (r) => {
+            this.counters.accepted += r.accepted;
+            this.counters.duplicates += r.duplicates;
+            this.counters.heartbeats += r.heartbeats;
+            this.counters.deadLettered += r.deadLettered;
+            this.counters.incidentsOpened += r.incidentsOpened.length;
+          },
+          (err) => {
+            this.counters.failedBatches += 1;
+            this.logger.error({ err, messages: batch.length }, 'MQTT ingest: a batch could not be stored');
+          },
+        );
+        if (previous) await previous;
+        previous = done;
       }
+      if (previous) await previous;
     })().finally(() => {
       this.flushing = null;
     });

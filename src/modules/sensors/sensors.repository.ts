@@ -90,16 +90,39 @@ export async function sensorsOfFacility(db: Db, facilityId: string): Promise<Sen
   return db.select().from(sensors).where(eq(sensors.facilityId, facilityId)).orderBy(asc(sensors.sector), asc(sensors.code));
 }
 
-/** Inserts the events, skipping those already taken (same sensor and device event id); returns the ids inserted. */
+/**
+ * Inserts the events, skipping those already taken (same sensor and device event id); returns the ids inserted. The
+ * rows travel as one JSON parameter per 5,000 (one statement, no limit on parameters, little work in the process).
+ */
 export async function insertEvents(tx: Db, rows: SensorEventRow[]): Promise<Set<string>> {
   const inserted = new Set<string>();
-  for (let i = 0; i < rows.length; i += 1000) {
-    const got = await tx
-      .insert(sensorEvents)
-      .values(rows.slice(i, i + 1000))
-      .onConflictDoNothing({ target: [sensorEvents.sensorId, sensorEvents.deviceEventId] })
-      .returning({ id: sensorEvents.id });
-    for (const r of got) inserted.add(r.id);
+  for (let i = 0; i < rows.length; i += 5000) {
+    const json = JSON.stringify(
+      rows.slice(i, i + 5000).map((r) => ({
+        id: r.id,
+        sensor_id: r.sensorId,
+        facility_id: r.facilityId,
+        sector: r.sector,
+        device_event_id: r.deviceEventId,
+        type: r.type,
+        alarm: r.alarm,
+        weight: r.weight,
+        occurred_at: r.occurredAt.toISOString(),
+        received_at: r.receivedAt.toISOString(),
+        value: r.value,
+        incident_id: r.incidentId,
+      })),
+    );
+    const got = await queryRows<{ id: string }>(
+      tx,
+      sql`insert into ${sensorEvents} (id, sensor_id, facility_id, sector, device_event_id, type, alarm, weight, occurred_at, received_at, value, incident_id)
+          select x.id, x.sensor_id, x.facility_id, x.sector, x.device_event_id, x.type, x.alarm, x.weight, x.occurred_at, x.received_at, x.value, x.incident_id
+          from jsonb_to_recordset(${json}::jsonb) as x(id uuid, sensor_id uuid, facility_id uuid, sector text, device_event_id text, type text,
+            alarm boolean, weight integer, occurred_at timestamptz, received_at timestamptz, value jsonb, incident_id uuid)
+          on conflict (sensor_id, device_event_id) do nothing
+          returning id`,
+    );
+    for (const r of got) inserted.add(String(r.id));
   }
   return inserted;
 }
@@ -171,7 +194,13 @@ export async function sectorTotals(tx: Db, pairs: readonly { facilityId: string;
 // --- dead letters --------------------------------------------------------------------------------------------------
 
 export async function insertDeadLetters(tx: Db, rows: DeadLetterRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) await tx.insert(sensorDeadLetters).values(rows.slice(i, i + 1000));
+  for (let i = 0; i < rows.length; i += 2000) {
+    const json = JSON.stringify(rows.slice(i, i + 2000).map((r) => ({ ...r, received_at: r.receivedAt.toISOString(), receivedAt: undefined })));
+    await tx.execute(sql`
+      insert into ${sensorDeadLetters} (id, received_at, source, topic, reason, detail, payload)
+      select x.id, x.received_at, x.source, x.topic, x.reason, x.detail, x.payload
+      from jsonb_to_recordset(${json}::jsonb) as x(id uuid, received_at timestamptz, source text, topic text, reason text, detail text, payload text)`);
+  }
 }
 
 export async function deadLetters(db: Db, f: { limit: number; offset: number }) {
@@ -190,7 +219,10 @@ export async function deadLetters(db: Db, f: { limit: number; offset: number }) 
 
 /** Serialises the correlation of one sector (two ingest processes must not open two incidents for one breach). */
 export async function lockSectors(tx: Db, keys: readonly string[]): Promise<void> {
-  for (const k of [...keys].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sensors:${k.replace('\u0000', '/')}`}))`);
+  if (keys.length === 0) return;
+  // one statement, the locks taken in a fixed order (two batches locking the same sectors cannot deadlock)
+  const names = [...new Set(keys)].sort().map((k) => `sensors:${k.replace('\u0000', '/')}`);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(k.name)) from (select unnest(${sql.param(names)}::text[]) as name order by 1) k`);
 }
 
 /** The live incident (newest) of each sector asked for. */
@@ -242,15 +274,18 @@ export async function linkEvents(tx: Db, links: readonly { eventId: string; inci
     where e.id = v.id`);
 }
 
-/** An incident's alarm count, last alarm and severity follow the alarms joined to it. */
-export async function refreshIncidentAlarms(tx: Db, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
+/**
+ * Alarms joined a live incident: its count grows by them, its last alarm and severity follow (critical with a weight-3
+ * alarm or 6+ alarms). Incremental: a storm's long incident is not counted again on every batch.
+ */
+export async function addIncidentAlarms(tx: Db, added: readonly { id: string; n: number; last: Date; heavy: boolean }[]): Promise<void> {
+  if (added.length === 0) return;
+  const json = JSON.stringify(added.map((a) => ({ id: a.id, n: a.n, last: a.last.toISOString(), heavy: a.heavy })));
   await tx.execute(sql`
-    update ${incidents} i set alarm_count = a.n, last_alarm_at = a.last,
-      severity = case when i.severity = 'critical' or a.heavy or a.n >= 6 then 'critical' else i.severity end
-    from (select incident_id, count(*)::int as n, max(occurred_at) as last, bool_or(weight >= 3) as heavy
-          from ${sensorEvents} where incident_id = any(${uuids(ids)}) group by incident_id) a
-    where i.id = a.incident_id`);
+    update ${incidents} i set alarm_count = i.alarm_count + v.n, last_alarm_at = greatest(i.last_alarm_at, v.last),
+      severity = case when i.severity = 'critical' or v.heavy or i.alarm_count + v.n >= 6 then 'critical' else i.severity end
+    from jsonb_to_recordset(${json}::jsonb) as v(id uuid, n integer, last timestamptz, heavy boolean)
+    where i.id = v.id`);
 }
 
 /** The posts near a sector (its units', or the facility's gates and towers) and how many guards are on each now. */

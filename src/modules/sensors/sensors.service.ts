@@ -38,6 +38,7 @@ import type {
 import { IncidentOpened, SensorsRestored, SensorsWentDark } from './sensors.events';
 import { requireSensorsManage, requireSensorsRead } from './sensors.policy';
 import {
+  addIncidentAlarms,
   alarmsPerSector,
   claimSilent,
   deadAmong,
@@ -59,7 +60,6 @@ import {
   markHeard,
   pendingAlarms,
   postsNear,
-  refreshIncidentAlarms,
   sectorTotals,
   sensorByCode,
   sensorsByKeys,
@@ -84,6 +84,17 @@ export interface RawMessage {
   address: { site: string; sensor: string; channel: 'event' | 'heartbeat' } | null;
   /** A Buffer or text (parsed here) or already-parsed JSON (the webhook). */
   payload: unknown;
+}
+
+/** A batch parsed and checked, ready to be written. */
+interface Prepared {
+  received: number;
+  now: Date;
+  events: SensorEventRow[];
+  dead: DeadLetterRow[];
+  heard: Map<string, { id: string; eventAt: Date | null; eventType: string | null }>;
+  heartbeats: number;
+  duplicates: number;
 }
 
 interface SensorInfo {
@@ -262,7 +273,10 @@ export class SensorsService {
    * what cannot be taken, and the correlation of new alarms into incidents. Batches run one after another.
    */
   ingest(messages: readonly RawMessage[]): Promise<IngestResult> {
-    const run = this.chain.then(() => this.store(messages));
+    // parsing and checking (work in this process) starts at once, while the batch before may still be in the
+    // database; the writes run one batch after another, in the order the batches came
+    const prepared = this.prepare(messages);
+    const run = this.chain.then(async () => this.store(await prepared));
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -276,7 +290,8 @@ export class SensorsService {
     }
   }
 
-  private async store(messages: readonly RawMessage[]): Promise<IngestResult> {
+  /** Parses and checks a batch: the events to insert, the dead letters, the sensors heard. No writes. */
+  private async prepare(messages: readonly RawMessage[]): Promise<Prepared> {
     const now = this.clock.now();
     const dead: DeadLetterRow[] = [];
     const deadLetter = (m: RawMessage, reason: string, detail?: string) => {
@@ -373,6 +388,12 @@ export class SensorsService {
       if (!h || h.eventAt === null || h.eventAt <= at) heard.set(sensor.id, { id: sensor.id, eventAt: at, eventType: ev.data.type });
     }
 
+    return { received: messages.length, now, events, dead, heard, heartbeats, duplicates };
+  }
+
+  private async store(p: Prepared): Promise<IngestResult> {
+    const { now, events, dead, heard } = p;
+    let duplicates = p.duplicates;
     const result = await this.outbox.transaction(async (tx) => {
       const inserted = await insertEvents(tx, events);
       const fresh = events.filter((e) => inserted.has(e.id));
@@ -391,10 +412,10 @@ export class SensorsService {
     });
     duplicates += events.length - result.inserted;
     return {
-      received: messages.length,
+      received: p.received,
       accepted: result.inserted,
       duplicates,
-      heartbeats,
+      heartbeats: p.heartbeats,
       deadLettered: dead.length,
       incidentsOpened: result.opened,
     };
@@ -421,7 +442,7 @@ export class SensorsService {
     const liveBySector = await liveIncidents(tx, pairs);
     const pending = await pendingAlarms(tx, pairs, new Set(alarms.map((a) => a.id)));
     const links: { eventId: string; incidentId: string }[] = [];
-    const touched = new Set<string>();
+    const added: { id: string; n: number; last: Date; heavy: boolean }[] = [];
     const newIncidents: IncidentRow[] = [];
     const sensorOf = new Map(fresh.map((e) => [e.id, e.sensorId]));
     for (const [key, list] of bySector) {
@@ -437,18 +458,22 @@ export class SensorsService {
         () => this.ids.next(),
       );
       for (const j of out.joined) {
-        touched.add(j.incidentId);
         for (const a of j.alarms) links.push({ eventId: a.eventId, incidentId: j.incidentId });
+        added.push({
+          id: j.incidentId,
+          n: j.alarms.length,
+          last: j.alarms.reduce((m, a) => (a.at > m ? a.at : m), j.alarms[0]!.at),
+          heavy: j.alarms.some((a) => a.weight >= 3),
+        });
       }
       for (const o of out.opened) {
-        touched.add(o.id);
         for (const a of o.alarms) links.push({ eventId: a.eventId, incidentId: o.id });
         newIncidents.push(await this.draftIncident(tx, o.id, facilityId, sector, o.alarms, sensorOf, now));
       }
     }
     await insertIncidents(tx, newIncidents);
     await linkEvents(tx, links);
-    await refreshIncidentAlarms(tx, [...touched]);
+    await addIncidentAlarms(tx, added);
     const system = systemActor('sensor correlation');
     await insertActions(
       tx,

@@ -1,4 +1,5 @@
 import type { Consumer } from '../../platform/outbox';
+import { AlertRaised } from '../alerts';
 import { CustodyEventAppended } from '../custody';
 import type { SightingsService } from './sightings.service';
 
@@ -12,5 +13,7 @@ export function sightingsConsumers(sightings: SightingsService): Consumer[] {
       batchSize: 5000,
       handle: (tx, events) => sightings.onLedgerChanged(tx, events),
     },
+    // The first alert raised for a sighting: the figures' seconds from a checkpoint hit to the alert.
+    { name: 'sightings.alerted', events: [AlertRaised], transactional: true, handle: (tx, events) => sightings.onAlertsRaised(tx, events) },
   ];
 }

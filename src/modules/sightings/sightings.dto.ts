@@ -133,9 +133,14 @@ export const FiguresResponse = z.object({
   minors: count,
   sighted: count,
   confirmed: count,
+  /** Persons recaptured, from the ledger (RECAPTURED through this module or written straight to the ledger). */
   recaptured: count,
+  /** Of them, recaptured from a confirmed sighting (through this module). */
+  recapturedAfterSighting: count,
   daysAtLarge: z.object({ median: z.number().nullable(), max: z.number().nullable() }),
   checks: z.object({ total: count, hits: count, retakes: count }),
+  /** Seconds from a checkpoint's hit (its sighting recorded) to the first alert raised for it. */
+  hitToAlertSeconds: z.object({ count, median: z.number().nullable(), max: z.number().nullable() }),
 });
 
 // ---- notices -------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
 import { facilities } from '../facilities';
-import { identityDocuments, personNames, personNationalities } from '../registry';
+import { identityDocuments, personNames, personNationalities, persons } from '../registry';
 import type { WantedStatus } from './sightings.domain';
 
 // Tables of this module (sightings.schema.ts), named in the SQL below.
@@ -41,6 +41,29 @@ export async function deleteWanted(tx: Db, personIds: readonly string[]): Promis
   if (personIds.length === 0) return 0;
   const rows = await queryRows<{ person_id: string }>(tx, sql`delete from sightings_wanted where person_id = any(${uuids(personIds)}) returning person_id`);
   return rows.length;
+}
+
+/**
+ * A RECAPTURED on the ledger (through this module or not): kept with the facility the person had left and since when,
+ * read from the wanted gallery before the person leaves it (same transaction). Seen twice, kept once.
+ */
+export async function insertRecapture(
+  tx: Db,
+  r: { ledgerEventId: string; personId: string; at: Date; admittedTo: string | null; sightingId: string | null; recordedAt: Date },
+): Promise<void> {
+  await tx.execute(sql`
+    insert into sightings_recaptures (ledger_event_id, person_id, at, facility_id, admitted_to, since, sighting_id, recorded_at)
+    select ${r.ledgerEventId}::uuid, ${r.personId}::uuid, ${r.at.toISOString()}::timestamptz, w.facility_id, ${r.admittedTo}::uuid, w.since,
+           ${r.sightingId}::uuid, ${r.recordedAt.toISOString()}::timestamptz
+      from (select 1) one left join sightings_wanted w on w.person_id = ${r.personId}::uuid
+    on conflict (ledger_event_id) do nothing`);
+}
+
+/** The first alert raised for a sighting: the earliest instant is kept. */
+export async function setAlertedAt(tx: Db, sightingId: string, at: Date): Promise<void> {
+  await tx.execute(
+    sql`update sightings set alerted_at = least(coalesce(alerted_at, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz) where id = ${sightingId}`,
+  );
 }
 
 export async function bumpGalleryVersion(tx: Db): Promise<void> {
@@ -321,18 +344,41 @@ export async function figuresRows(db: Db, facilityIds: readonly string[] | null)
         from sightings_wanted w left join ${personNationalities} n on n.person_id = w.person_id ${wf}
         group by coalesce(n.country, '---') order by count(distinct w.person_id) desc, 1`,
   );
-  const since = await queryRows<{ since: Date }>(db, sql`select since from sightings_wanted w ${wf}`);
-  const [s] = await queryRows<{ sighted: number; confirmed: number; recaptured: number }>(
+  // The birth range comes from the registry: the caller applies the registry's own rule (possiblyMinor) to it.
+  const wanted = await queryRows<{ since: Date; birth_to: string | null }>(
+    db,
+    sql`select w.since, to_char(p.birth_to, 'YYYY-MM-DD') as birth_to
+        from sightings_wanted w join ${persons} p on p.id = w.person_id ${wf}`,
+  );
+  const [s] = await queryRows<{ sighted: number; confirmed: number; recaptured_after_sighting: number }>(
     db,
     sql`select count(distinct s.person_id)::int as sighted,
                count(distinct s.person_id) filter (where s.status in ('confirmed', 'recaptured'))::int as confirmed,
-               count(distinct s.person_id) filter (where s.status = 'recaptured')::int as recaptured
+               count(distinct s.person_id) filter (where s.status = 'recaptured')::int as recaptured_after_sighting
         from sightings s ${sf}`,
+  );
+  // Recaptures from the ledger (through this module or written straight to it), by the facility the person had left.
+  const rf = facilityIds ? sql`where r.facility_id = any(${uuids(facilityIds)})` : sql``;
+  const [r] = await queryRows<{ recaptured: number }>(db, sql`select count(distinct r.person_id)::int as recaptured from sightings_recaptures r ${rf}`);
+  // Seconds from a checkpoint's hit (the sighting it recorded) to the first alert raised for it.
+  const af = facilityIds ? sql`and s.facility_id = any(${uuids(facilityIds)})` : sql``;
+  const alerted = await queryRows<{ seconds: number }>(
+    db,
+    sql`select extract(epoch from (s.alerted_at - s.recorded_at))::float8 as seconds
+        from sightings s where s.source = 'check' and s.alerted_at is not null ${af}`,
   );
   const [c] = await queryRows<{ total: number; hits: number; retakes: number }>(
     db,
     sql`select count(*)::int as total, count(*) filter (where outcome not in ('no_match', 'retake'))::int as hits,
                count(*) filter (where outcome = 'retake')::int as retakes from sightings_checks`,
   );
-  return { byFacility, byNationality, since: since.map((r) => new Date(r.since)), sightings: s!, checks: c! };
+  return {
+    byFacility,
+    byNationality,
+    wanted: wanted.map((w) => ({ since: new Date(w.since), birthTo: w.birth_to })),
+    sightings: s!,
+    recaptured: Number(r!.recaptured),
+    hitToAlertSeconds: alerted.map((a) => Number(a.seconds)),
+    checks: c!,
+  };
 }

@@ -56,6 +56,23 @@ export const sightings = pgTable('sightings', {
   recapturedAt: timestamp('recaptured_at', { withTimezone: true }),
   recaptureFacilityId: uuid('recapture_facility_id'),
   recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  /** When the first alert of this sighting was raised (the `alert.raised` event): seconds from a hit to the alert. */
+  alertedAt: timestamp('alerted_at', { withTimezone: true }),
+});
+
+/**
+ * Every RECAPTURED on the ledger (through this module or written straight to the ledger), kept by the wanted
+ * consumer: the facility the person had left and since when (from the wanted gallery), the facility admitting them.
+ */
+export const sightingsRecaptures = pgTable('sightings_recaptures', {
+  ledgerEventId: uuid('ledger_event_id').primaryKey(),
+  personId: uuid('person_id').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  facilityId: uuid('facility_id'),
+  admittedTo: uuid('admitted_to'),
+  since: timestamp('since', { withTimezone: true }),
+  sightingId: uuid('sighting_id'),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
 });
 
 export const sightingsNotices = pgTable('sightings_notices', {

@@ -10,9 +10,10 @@ import { eventsOf, type DomainEvent, type Outbox } from '../../platform/outbox';
 import { hasPermission, requirePermission, systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { WatchProbe, WatchSet } from '../biometrics';
+import { AlertRaised } from '../alerts';
 import { CustodyEventAppended } from '../custody';
 import { compareNames } from '../names';
-import type { PersonView } from '../registry';
+import { possiblyMinor, type PersonView } from '../registry';
 import {
   approvalProblem,
   checkReference,
@@ -58,12 +59,14 @@ import {
   insertApproval,
   insertCheck,
   insertNotice,
+  insertRecapture,
   insertSighting,
   lastSightingOf,
   markRecaptured,
   noticesPage,
   personsWithDocument,
   saveSigningKey,
+  setAlertedAt,
   setExported,
   sightingsPage,
   signingKey,
@@ -94,6 +97,9 @@ export interface CheckRequest {
   fingerprints?: { image: Uint8Array; dpi?: number }[];
   document?: { number: string; name?: string };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** How alike a name given at a checkpoint must be to the document holder's for a document number to count. */
 const DOCUMENT_NAME_MIN = 0.75;
@@ -150,11 +156,34 @@ export class SightingsService {
         if (i >= 0) leave.splice(i, 1);
         changed = true;
       } else {
+        // Every recapture counts, through this module or written straight to the ledger: kept before the person
+        // leaves the gallery, with the facility they had left and since when.
+        if (e.type === 'RECAPTURED') {
+          const sightingId = typeof e.evidence?.sightingId === 'string' && UUID.test(e.evidence.sightingId) ? e.evidence.sightingId : null;
+          await insertRecapture(tx, {
+            ledgerEventId: e.eventId,
+            personId: e.personId,
+            at: new Date(e.occurredAt),
+            admittedTo: e.toFacilityId,
+            sightingId,
+            recordedAt: new Date(e.recordedAt),
+          });
+        }
         leave.push(e.personId);
       }
     }
     if ((await deleteWanted(tx, leave)) > 0) changed = true;
     if (changed) await bumpGalleryVersion(tx);
+  }
+
+  /** Alerts raised for sightings (outbox consumer `sightings.alerted`): the first one's instant, for hit-to-alert. */
+  async onAlertsRaised(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    for (const { payload } of eventsOf(AlertRaised, events)) {
+      const { alert } = payload;
+      const sightingId = (alert.details as { sightingId?: unknown } | null | undefined)?.sightingId;
+      if (alert.rule !== 'sighting.reported' || typeof sightingId !== 'string' || !UUID.test(sightingId)) continue;
+      await setAlertedAt(tx, sightingId, new Date(alert.raisedAt));
+    }
   }
 
   private async wantedSet(): Promise<WatchSet> {
@@ -445,9 +474,15 @@ export class SightingsService {
 
   async sighting(actor: Actor, id: string): Promise<SightingView> {
     requirePermission(actor, 'sightings.read');
+    return this.present(actor, id);
+  }
+
+  /** A sighting the actor may see (the caller checked the permission that lets them act on it), the read audited. */
+  private async present(actor: Actor, id: string, opts: { admitted?: boolean } = {}): Promise<SightingView> {
     const row = await findSighting(this.db, id);
     if (!row) throw new NotFoundError('sightings.not_found', `No sighting ${id}`);
-    requireSightingInScope(actor, row);
+    // The officer who just admitted the person sees the sighting behind it, whichever facility the person had left.
+    if (!opts.admitted) requireSightingInScope(actor, row);
     const readNames = hasPermission(actor.role, 'persons.read');
     if (readNames) {
       await this.db.transaction(async (tx) =>
@@ -525,7 +560,8 @@ export class SightingsService {
       eventId = event!.id;
       await markRecaptured(tx, id, event!.occurredAt, input.facilityId);
     });
-    return { sighting: await this.sighting(actor, id), ledgerEventId: eventId };
+    // An officer records recaptures without reading the sightings list (no `sightings.read`): the answer is this one.
+    return { sighting: await this.present(actor, id, { admitted: true }), ledgerEventId: eventId };
   }
 
   private view(r: SightingRow, readNames: boolean): SightingView {
@@ -559,8 +595,9 @@ export class SightingsService {
     requirePermission(actor, 'sightings.read');
     const f = await figuresRows(this.db, facilityScope(actor));
     const now = this.clock.now();
-    const days = f.since.map((s) => daysAtLarge(s, now)).sort((a, b) => a - b);
+    const days = f.wanted.map((w) => daysAtLarge(w.since, now)).sort((a, b) => a - b);
     const median = days.length ? days[Math.floor((days.length - 1) / 2)]! : null;
+    const alerted = [...f.hitToAlertSeconds].sort((a, b) => a - b);
     return {
       byFacility: f.byFacility.map((r) => ({
         facilityId: r.facility_id,
@@ -569,13 +606,20 @@ export class SightingsService {
         unaccounted: Number(r.unaccounted),
       })),
       byNationality: f.byNationality.map((r) => ({ nationality: r.nationality, escaped: Number(r.escaped), unaccounted: Number(r.unaccounted) })),
-      wanted: f.since.length,
-      minors: 0,
+      wanted: f.wanted.length,
+      // The registry's rule at the time of reading (a child in the gallery is there for protection).
+      minors: f.wanted.filter((w) => possiblyMinor({ birthTo: w.birthTo }, now)).length,
       sighted: Number(f.sightings.sighted),
       confirmed: Number(f.sightings.confirmed),
-      recaptured: Number(f.sightings.recaptured),
+      recaptured: f.recaptured,
+      recapturedAfterSighting: Number(f.sightings.recaptured_after_sighting),
       daysAtLarge: { median, max: days.length ? days[days.length - 1]! : null },
       checks: { total: Number(f.checks.total), hits: Number(f.checks.hits), retakes: Number(f.checks.retakes) },
+      hitToAlertSeconds: {
+        count: alerted.length,
+        median: alerted.length ? round1(alerted[Math.floor((alerted.length - 1) / 2)]!) : null,
+        max: alerted.length ? round1(alerted[alerted.length - 1]!) : null,
+      },
     };
   }
 

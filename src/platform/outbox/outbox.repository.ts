@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/database';
 import type { DomainEvent } from './events';
 
@@ -167,4 +167,30 @@ export async function recordFailure(db: Db, consumer: string, siteId: string, me
 export async function consumerRows(db: Db): Promise<ConsumerRow[]> {
   const rows = await queryRows<ConsumerRow & { seq: string | number }>(db, sql`select * from outbox_consumers order by consumer, site_id`);
   return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+/**
+ * Events of every site about a facility or persons, whose `occurred_at` falls in [from, to), in time order: what the
+ * after-action timeline reads (migration 0023 indexes occurred_at and the person ids). `facilityId` and `personIds`
+ * select by the events' subjects (either matches); `types` narrows when set. At most `limit` rows.
+ */
+export async function readEventsAbout(
+  db: Db,
+  q: { facilityId: string | null; personIds: readonly string[]; from: Date; to: Date; types: readonly string[] | null; limit: number },
+): Promise<DomainEvent[]> {
+  const who: SQL[] = [];
+  if (q.facilityId) who.push(sql`facility_ids @> array[${q.facilityId}]::uuid[]`);
+  if (q.personIds.length > 0) who.push(sql`person_ids && ${`{${q.personIds.join(',')}}`}::uuid[]`);
+  if (who.length === 0) return [];
+  const typeFilter = q.types ? sql`and type = any(${typeList(q.types)}::text[])` : sql``;
+  const rows = await queryRows<EventRow & { site_id: string }>(
+    db,
+    sql`select site_id, seq, id, type, version, occurred_at, recorded_at, person_ids, facility_ids, unit_ids, payload
+        from outbox
+        where occurred_at >= ${q.from.toISOString()}::timestamptz and occurred_at < ${q.to.toISOString()}::timestamptz
+          and (${sql.join(who, sql` or `)}) ${typeFilter}
+        order by occurred_at, site_id, seq
+        limit ${q.limit}`,
+  );
+  return rows.map((r) => toEvent(r.site_id, r));
 }

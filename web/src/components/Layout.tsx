@@ -31,6 +31,8 @@ const NAV: NavItem[] = [
   { to: '/identify', key: 'identify', needs: 'biometrics.read' },
   { to: '/duplicates', key: 'duplicates', needs: 'biometrics.read' },
   { to: '/monitor', key: 'monitor', needs: 'ledger.verify' },
+  { to: '/statements', key: 'statements:nav', needs: 'ledger.verify' },
+  { to: '/replay', key: 'replay:nav', needs: 'reports.read' },
   { to: '/guards', key: 'guards:nav', needs: 'guards.read' },
   { to: '/confirmations', key: 'guardintegrity:nav', needs: 'custody.confirm' },
   { to: '/watchlists', key: 'watchlists', needs: 'screening.read' },
@@ -42,6 +44,8 @@ const NAV: NavItem[] = [
   { to: '/operations', key: 'sensors:nav', needs: 'sensors.read' },
   { to: '/sightings', key: 'sightings:nav.sightings', needs: 'sightings.read' },
   { to: '/checkpoint', key: 'sightings:nav.checkpoint', needs: 'sightings.check' },
+  { to: '/reviews', key: 'review:nav', needs: 'reviews.read' },
+  { to: '/sync', key: 'sync:nav', needs: 'sync.read' },
 ];
 
 /** The demo world's label (the server writes "1:27 miniature of al-Hol" or "al-Hol at full scale") in the interface's language. */

@@ -129,6 +129,8 @@ export type Permission =
   | 'custody.append'
   | 'custody.confirm'
   | 'ledger.verify'
+  | 'ledger.statement'
+  | 'reviews.read'
   | 'reports.read'
   | 'audit.read'
   | 'screening.read'
@@ -158,7 +160,11 @@ export type Permission =
   | 'sightings.recapture'
   | 'notices.read'
   | 'notices.draft'
-  | 'notices.approve';
+  | 'notices.approve'
+  | 'reviews.read'
+  | 'reviews.write'
+  | 'reviews.approve'
+  | 'sync.read';
 
 export interface Me {
   userId: string;

@@ -12,6 +12,7 @@ import {
   invertSimilarity,
   l2Normalize,
   poseFromLandmarks,
+  rankFaces,
   sharpnessOf,
   warpToCrop,
   type FaceMeasures,
@@ -180,5 +181,25 @@ describe('quality rules', () => {
       ],
     };
     expect(assessQuality(m, 'enrol').ok).toBe(true);
+  });
+});
+
+describe('rankFaces: which face an image is about', () => {
+  const image = { width: 640, height: 480 };
+  const box = (cx: number, cy: number, side: number) => ({ x: cx - side / 2, y: cy - side / 2, width: side, height: side });
+  it('puts the confident, centred subject before a larger half-confident box (issue 24)', () => {
+    const subject = { box: box(320, 240, 120), score: 0.97 };
+    const bystander = { box: box(520, 200, 180), score: 0.52 };
+    expect(rankFaces([bystander, subject], image)[0]).toBe(subject);
+  });
+  it('still prefers the near face to a small confident one at the edge', () => {
+    const subject = { box: box(330, 250, 200), score: 0.9 };
+    const background = { box: box(80, 60, 50), score: 0.99 };
+    expect(rankFaces([background, subject], image)[0]).toBe(subject);
+  });
+  it('prefers, between two equally confident faces, the larger when both are central', () => {
+    const near = { box: box(300, 240, 160), score: 0.95 };
+    const far = { box: box(340, 240, 60), score: 0.95 };
+    expect(rankFaces([far, near], image)[0]).toBe(near);
   });
 });

@@ -15,6 +15,7 @@ import {
   assessQuality,
   fuseDescriptors,
   poseFromLandmarks,
+  rankFaces,
   sharpnessOf,
   warpToCrop,
   type Box,
@@ -390,19 +391,8 @@ function shiftDetection(d: Detection, dx: number, dy: number): Detection {
   return { score: d.score, box: { ...d.box, x: d.box.x + dx, y: d.box.y + dy } };
 }
 
-/**
- * Orders faces so the subject comes first: the largest face wins unless a smaller one is much more central (people
- * behind the subject appear at the edges of the frame).
- */
 function rank(faces: Detection[], image: RgbImage): Detection[] {
-  const cx = image.width / 2;
-  const cy = image.height / 2;
-  const diag = Math.hypot(image.width, image.height);
-  const weight = (d: Detection) => {
-    const off = Math.hypot(d.box.x + d.box.width / 2 - cx, d.box.y + d.box.height / 2 - cy) / diag;
-    return d.box.width * d.box.height * (1 - off) ** 2 * Math.min(1, d.score / 0.5);
-  };
-  return [...faces].sort((a, b) => weight(b) - weight(a));
+  return rankFaces(faces, image);
 }
 
 /** The image centred in a frame `pad` pixels wider on each side, filled with mid grey. */

@@ -52,10 +52,20 @@ export default function SightingsPage() {
       <ErrorNote error={figures.error ?? sightings.error} what={t('page.what')} />
       {f && (
         <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }}>
-          <StatCard label={t('figures.wanted')} value={num(f.wanted)} testId="figure-wanted" />
-          <StatCard label={t('figures.sighted')} value={num(f.sighted)} testId="figure-sighted" />
+          <StatCard label={t('figures.wanted')} value={num(f.wanted)} hint={t('figures.minors', { n: num(f.minors) })} testId="figure-wanted" />
+          <StatCard
+            label={t('figures.sighted')}
+            value={num(f.sighted)}
+            hint={f.hitToAlertSeconds.median === null ? undefined : t('figures.hitToAlert', { s: num(f.hitToAlertSeconds.median) })}
+            testId="figure-sighted"
+          />
           <StatCard label={t('figures.confirmed')} value={num(f.confirmed)} />
-          <StatCard label={t('figures.recaptured')} value={num(f.recaptured)} testId="figure-recaptured" />
+          <StatCard
+            label={t('figures.recaptured')}
+            value={num(f.recaptured)}
+            hint={t('figures.afterSighting', { n: num(f.recapturedAfterSighting) })}
+            testId="figure-recaptured"
+          />
           <StatCard label={t('figures.daysMedian')} value={num(f.daysAtLarge.median)} hint={t('figures.daysMax', { n: num(f.daysAtLarge.max) })} />
           <StatCard
             label={t('figures.checks')}

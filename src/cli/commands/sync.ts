@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { configFromOptions, openApp } from '../../main';
+import { statusLine } from '../../modules/sync';
+
+export function register(program: Command): void {
+  const sync = program.command('sync').description("Sites and headquarters: replication of each site's events over NATS JetStream");
+  sync
+    .command('status')
+    .description("This site's pending events and last receipt from headquarters; at headquarters, each site's chain")
+    .option('--data <dir>', 'data folder for the embedded database', './data')
+    .option('--json', 'print the status as JSON')
+    .action(async (opts: { data: string; json?: boolean }) => {
+      const services = await openApp(configFromOptions(opts));
+      try {
+        const s = await services.sync.status();
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(s)}\n`);
+          return;
+        }
+        const out: string[] = [];
+        out.push(`role: ${s.role ?? 'off (set CUSTOS_ROLE=site or hq on serve)'}`);
+        out.push(
+          `site ${s.site.siteId} (epoch ${s.site.epoch}): ${statusLine(s.site, s.now)}; ${s.site.head} written, ${s.site.published} published, ${s.site.receipted} receipted`,
+        );
+        for (const h of s.hq.sites) {
+          const gap = h.highestSeenSeq > h.contiguousSeq ? `, gap: ${h.contiguousSeq + 1}..${h.highestSeenSeq} asked for again` : '';
+          const forks = h.forks > 0 ? `, ${h.forks} FORK(S)` : '';
+          const last = h.lastReceivedAt ? h.lastReceivedAt.toISOString() : 'never';
+          out.push(
+            `held of site ${h.siteId} epoch ${h.epoch}: ${h.contiguousSeq} events in a verified chain (head ${h.contiguousHash.slice(0, 12)}), last received ${last}${gap}${forks}`,
+          );
+        }
+        process.stdout.write(`${out.join('\n')}\n`);
+        process.exitCode = s.hq.forks.length > 0 ? 1 : 0;
+      } finally {
+        await services.close();
+      }
+    });
+}

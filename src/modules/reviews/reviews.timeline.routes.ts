@@ -1,0 +1,24 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf } from '../../platform/http/auth';
+import type { Services } from '../../services';
+import { TimelineQuery, TimelineResponse } from './reviews.timeline.dto';
+
+/** The after-action timeline (issue 21): mounted by reviews.routes.ts. */
+export const timelineRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/reviews/timeline',
+    {
+      config: { permission: 'reviews.read' },
+      schema: {
+        querystring: TimelineQuery,
+        tags: ['reviews'],
+        summary:
+          "One ordered timeline of a facility's window (facilityId, from, to) or of a person (personId): ledger events, last verified presences, roll calls and the first that missed each person, guards, governance, patrols, sensors and incidents, alerts, transfers, sightings and notices; paged (limit, offset; total counts all). Persons as ids in scope (audited) or pseudonyms for monitors",
+        response: { 200: TimelineResponse },
+      },
+    },
+    async (request) => services.reviews.timeline.timeline(actorOf(request), request.query),
+  );
+};

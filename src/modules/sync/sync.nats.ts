@@ -1,0 +1,440 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../platform/logger';
+import { messageId, namesFor, Receipt, ResendRequest, streamPrefix, SyncMessage } from './sync.domain';
+import type { SyncService } from './sync.service';
+
+export interface SyncLinkOptions {
+  /** e.g. `nats://127.0.0.1:4222` (CUSTOS_NATS_URL). */
+  url: string;
+  /** First token of every subject and stream name: `custos` in production, a unique one per test run. */
+  prefix?: string;
+  /** Messages per publish batch (relay) or per fetch (headquarters). */
+  batchSize?: number;
+  /** Safety-net poll (relay: look for unpublished events; headquarters: look for new site streams, send receipts). */
+  pollMs?: number;
+  /** Relay: resend what headquarters has not receipted when its receipts stand still this long with events pending. */
+  staleResendMs?: number;
+  /** Days a site's stream keeps messages (the site's database keeps everything; this only bounds the broker). */
+  maxAgeDays?: number;
+}
+
+const DURABLE = 'custos_hq';
+
+async function open(url: string, name: string): Promise<NatsConnection> {
+  return connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
+}
+
+async function errorBackoff(failures: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, Math.min(10_000, 200 * 2 ** Math.min(failures, 6))));
+}
+
+export interface RelayCounters {
+  published: number;
+  duplicates: number;
+  resent: number;
+  receipts: number;
+  failures: number;
+}
+
+/**
+ * The site's relay: seals the outbox into the replication chain and publishes each event to the site's stream with the
+ * message id `<site>.<epoch>.<seq>` (JetStream drops a retry within its duplicate window), then records how far it
+ * published. It answers headquarters' resend requests and keeps the receipts. A relay killed between publishing and
+ * recording publishes the same messages again: the server or headquarters drops them.
+ */
+export class SiteRelay {
+  private nc: NatsConnection | null = null;
+  private js: JetStreamClient | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  private timer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private lastResend = new Map<string, number>();
+  private receiptMoved = { seq: -1, at: 0 };
+  private unwake: (() => void) | null = null;
+  readonly counters: RelayCounters = { published: 0, duplicates: 0, resent: 0, receipts: 0, failures: 0 };
+  private readonly names: ReturnType<typeof namesFor>;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly sync: SyncService,
+    private readonly logger: Logger,
+    private readonly opts: SyncLinkOptions,
+    /** Called with a wake function: the relay runs after each commit that wrote events (the outbox's onCommitted). */
+    private readonly onCommitted?: (wake: () => void) => () => void,
+  ) {
+    this.names = namesFor(opts.prefix ?? 'custos', sync.siteId);
+    this.batchSize = opts.batchSize ?? 500;
+  }
+
+  get streamName(): string {
+    return this.names.stream;
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    const nc = await open(this.opts.url, `custos-relay-${this.sync.siteId}`);
+    const jsm = await jetstreamManager(nc);
+    await ensureSiteStream(jsm, this.names, this.opts.maxAgeDays ?? 365);
+    this.nc = nc;
+    this.js = jetstream(nc);
+    this.stopped = false;
+    nc.subscribe(this.names.resend, {
+      callback: (err, msg) => {
+        if (err) return;
+        const req = ResendRequest.safeParse(safeJson(msg.data));
+        if (req.success) void this.resend(req.data.epoch, req.data.from, req.data.to).catch((e) => this.logger.warn({ err: e }, 'sync relay: resend failed'));
+      },
+    });
+    nc.subscribe(this.names.receipt, {
+      callback: (err, msg) => {
+        if (err) return;
+        const r = Receipt.safeParse(safeJson(msg.data));
+        if (r.success && r.data.site === this.sync.siteId)
+          void this.onReceipt(r.data).catch((e) => this.logger.warn({ err: e }, 'sync relay: receipt not recorded'));
+      },
+    });
+    await nc.flush();
+    this.unwake = this.onCommitted?.(() => this.wake()) ?? null;
+    this.timer = setInterval(() => this.wake(), this.opts.pollMs ?? 5_000);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Publishes what is pending now (or once the run under way ends). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.run().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async run(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while (!this.stopped && (await this.pass()) === 'more');
+        this.failures = 0;
+      } catch (err) {
+        this.failures += 1;
+        this.counters.failures += 1;
+        this.logger.warn({ err, failures: this.failures }, 'sync relay: publishing failed; will retry');
+        if (this.stopped) return;
+        await errorBackoff(this.failures);
+        this.again = true;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async pass(): Promise<'more' | 'done'> {
+    const tip = await this.sync.sealPending(this.batchSize * 4);
+    const relay = await this.sync.relayState();
+    if (tip.seq <= relay.publishedSeq) return 'done';
+    const batch = await this.sync.messages(relay.epoch, relay.publishedSeq, tip.seq, this.batchSize);
+    if (batch.length === 0) return 'done';
+    await this.publish(batch, (m) => messageId(m.site, m.epoch, m.seq));
+    await this.sync.markPublished(batch[batch.length - 1]!.seq);
+    return batch.length === this.batchSize || batch[batch.length - 1]!.seq < tip.seq ? 'more' : 'done';
+  }
+
+  private async publish(batch: readonly SyncMessage[], id: (m: SyncMessage) => string): Promise<void> {
+    const js = this.js;
+    if (!js) throw new Error('the relay is not connected');
+    const acks = await Promise.all(batch.map((m) => js.publish(this.names.events, JSON.stringify(m), { msgID: id(m), timeout: 10_000 })));
+    for (const a of acks) {
+      if (a.duplicate) this.counters.duplicates += 1;
+      else this.counters.published += 1;
+    }
+  }
+
+  /**
+   * Publishes `from..to` again, under message ids of their own (the original ids would be dropped as duplicates while
+   * the window lasts). Headquarters keeps what it already holds and takes the rest.
+   */
+  async resend(epoch: number, from: number, to: number): Promise<void> {
+    const relay = await this.sync.relayState();
+    if (epoch !== relay.epoch || this.stopped) return;
+    const upto = Math.min(to, relay.publishedSeq);
+    const key = `${epoch}:${from}:${upto}`;
+    const now = Date.now();
+    if ((this.lastResend.get(key) ?? 0) > now - 2_000) return;
+    this.lastResend.set(key, now);
+    const nonce = randomUUID().slice(0, 8);
+    for (let after = from - 1; after < upto; ) {
+      const batch = await this.sync.messages(epoch, after, upto, this.batchSize);
+      if (batch.length === 0) break;
+      await this.publish(batch, (m) => `${messageId(m.site, m.epoch, m.seq)}.resend.${nonce}`);
+      this.counters.resent += batch.length;
+      after = batch[batch.length - 1]!.seq;
+    }
+  }
+
+  private async onReceipt(r: Receipt): Promise<void> {
+    this.counters.receipts += 1;
+    await this.sync.saveReceipt(r);
+    const relay = await this.sync.relayState();
+    if (r.epoch !== relay.epoch) return;
+    if (r.wanted) {
+      await this.resend(r.epoch, r.wanted.from, r.wanted.to);
+      return;
+    }
+    // Nothing beyond the receipt reached headquarters (the broker lost the tail: an outage longer than the stream
+    // keeps): when the receipt stands still with events published, publish them again from the site's database.
+    const now = Date.now();
+    if (r.seq !== this.receiptMoved.seq) this.receiptMoved = { seq: r.seq, at: now };
+    else if (r.seq < relay.publishedSeq && now - this.receiptMoved.at >= (this.opts.staleResendMs ?? 60_000)) {
+      this.receiptMoved.at = now;
+      await this.resend(r.epoch, r.seq + 1, relay.publishedSeq);
+    }
+  }
+
+  /** Resolves when what was pending at the call is published (tests). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stops publishing and closes the connection (the link cut, in tests). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.unwake?.();
+    this.unwake = null;
+    await this.idle();
+    const nc = this.nc;
+    this.nc = null;
+    this.js = null;
+    if (nc) await nc.drain().catch(() => nc.close());
+  }
+}
+
+export interface IngestCounters {
+  received: number;
+  applied: number;
+  duplicates: number;
+  forks: number;
+  invalid: number;
+  resendRequests: number;
+  failures: number;
+}
+
+/**
+ * Headquarters' ingest: a durable pull consumer on every site stream of the deployment (found by name, looked for
+ * again on each poll), each batch judged and applied in one transaction, acknowledged only after the commit; then a
+ * receipt to the site and, for a gap, a resend request. A message that is not a sync message is terminated (logged).
+ */
+export class HqIngest {
+  private nc: NatsConnection | null = null;
+  private jsm: JetStreamManager | null = null;
+  private js: JetStreamClient | null = null;
+  private stopped = true;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly loops = new Map<string, Promise<void>>();
+  private readonly prefix: string;
+  private readonly batchSize: number;
+  readonly counters: IngestCounters = { received: 0, applied: 0, duplicates: 0, forks: 0, invalid: 0, resendRequests: 0, failures: 0 };
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly sync: SyncService,
+    private readonly logger: Logger,
+    private readonly opts: SyncLinkOptions,
+  ) {
+    this.prefix = opts.prefix ?? 'custos';
+    this.batchSize = opts.batchSize ?? 500;
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.nc = await open(this.opts.url, 'custos-hq-ingest');
+    this.jsm = await jetstreamManager(this.nc);
+    this.js = jetstream(this.nc);
+    this.stopped = false;
+    await this.scan();
+    this.timer = setInterval(() => {
+      void this.scan().catch((err) => this.logger.warn({ err }, 'sync ingest: could not list the site streams'));
+      void this.sendReceipts().catch((err) => this.logger.warn({ err }, 'sync ingest: receipts not sent'));
+    }, this.opts.pollMs ?? 5_000);
+    this.timer.unref();
+  }
+
+  /** Starts a loop for each site stream not yet consumed. */
+  async scan(): Promise<void> {
+    const jsm = this.jsm;
+    if (!jsm || this.stopped) return;
+    const head = streamPrefix(this.prefix);
+    for await (const name of jsm.streams.names()) {
+      if (!name.startsWith(head) || this.loops.has(name)) continue;
+      const site = name.slice(head.length);
+      const loop = this.consume(name, site).finally(() => this.loops.delete(name));
+      this.loops.set(name, loop);
+    }
+  }
+
+  private async consume(stream: string, site: string): Promise<void> {
+    const jsm = this.jsm!;
+    const js = this.js!;
+    const names = namesFor(this.prefix, site);
+    await jsm.consumers.add(stream, {
+      durable_name: DURABLE,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(60_000),
+      max_ack_pending: 20_000,
+    });
+    const consumer = await js.consumers.get(stream, DURABLE);
+    let failures = 0;
+    while (!this.stopped) {
+      const batch: JsMsg[] = [];
+      try {
+        const iter = await consumer.fetch({ max_messages: this.batchSize, expires: 1_000 });
+        for await (const m of iter) batch.push(m);
+        if (batch.length === 0) {
+          this.notify();
+          continue;
+        }
+        this.counters.received += batch.length;
+        const valid: SyncMessage[] = [];
+        for (const m of batch) {
+          const parsed = SyncMessage.safeParse(safeJson(m.data));
+          if (parsed.success) valid.push(parsed.data);
+          else {
+            this.counters.invalid += 1;
+            this.logger.error({ stream, streamSeq: m.seq, problem: parsed.error.issues[0]?.message }, 'sync ingest: not a sync message; dropped');
+          }
+        }
+        const result = await this.sync.applyBatch(site, valid);
+        for (const m of batch) m.ack();
+        await this.nc!.flush();
+        this.counters.applied += result.applied;
+        this.counters.duplicates += result.duplicates;
+        this.counters.forks += result.forks;
+        for (const r of result.receipts) this.nc!.publish(names.receipt, JSON.stringify(r));
+        for (const w of result.wanted) {
+          this.counters.resendRequests += 1;
+          this.nc!.publish(names.resend, JSON.stringify({ v: 1, epoch: w.epoch, from: w.from, to: w.to }));
+        }
+        failures = 0;
+        this.notify();
+      } catch (err) {
+        if (this.stopped) break;
+        failures += 1;
+        this.counters.failures += 1;
+        for (const m of batch) m.nak(1_000);
+        this.logger.error({ err, stream, failures }, 'sync ingest: a batch was not applied; it comes again');
+        await errorBackoff(failures);
+      }
+    }
+  }
+
+  /** Publishes every held site's receipt (periodically: a site that was away hears where it stands). */
+  async sendReceipts(): Promise<void> {
+    const nc = this.nc;
+    if (!nc || this.stopped) return;
+    for (const r of await this.sync.receipts()) nc.publish(namesFor(this.prefix, r.site).receipt, JSON.stringify(r));
+  }
+
+  private notify(): void {
+    for (const w of this.waiters) w();
+    this.waiters.clear();
+  }
+
+  /** Resolves after the next batch (or empty fetch) of any site (tests poll their condition with it). */
+  next(): Promise<void> {
+    return new Promise((r) => this.waiters.add(r));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.loops.values()]);
+    this.notify();
+    const nc = this.nc;
+    this.nc = null;
+    this.jsm = null;
+    this.js = null;
+    if (nc) await nc.drain().catch(() => nc.close());
+  }
+}
+
+/** The site's stream: file storage, long retention, JetStream's duplicate window for the message ids. */
+async function ensureSiteStream(jsm: JetStreamManager, names: ReturnType<typeof namesFor>, maxAgeDays: number): Promise<void> {
+  try {
+    await jsm.streams.info(names.stream);
+    return;
+  } catch {
+    // not there yet
+  }
+  await jsm.streams.add({
+    name: names.stream,
+    subjects: [names.events],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    max_age: nanos(maxAgeDays * 86_400_000),
+    duplicate_window: nanos(120_000),
+  });
+}
+
+function safeJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Replication in a serving process, as CUSTOS_ROLE says: the relay at a site, the ingest at headquarters, nothing when
+ * unset. A NATS server that does not answer does not stop the process (a site works offline): the link is tried again
+ * every `retryMs` until it comes up.
+ */
+export function startSyncLink(
+  sync: SyncService,
+  logger: Logger,
+  opts: SyncLinkOptions & { retryMs?: number },
+  onCommitted: (wake: () => void) => () => void,
+): { link: SiteRelay | HqIngest | null; stop(): Promise<void> } {
+  if (!sync.role) return { link: null, stop: async () => undefined };
+  const link = sync.role === 'site' ? new SiteRelay(sync, logger, opts, onCommitted) : new HqIngest(sync, logger, opts);
+  let retry: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const attempt = () => {
+    link.start().then(
+      () => logger.info({ role: sync.role, url: opts.url }, 'sync link up'),
+      (err) => {
+        logger.warn({ err, url: opts.url }, `sync link to ${opts.url} down; retrying (the site keeps recording)`);
+        if (!stopped) {
+          retry = setTimeout(attempt, opts.retryMs ?? 10_000);
+          retry.unref();
+        }
+      },
+    );
+  };
+  attempt();
+  return {
+    link,
+    stop: async () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      await link.stop();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { bigint, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * The sync module's tables (migration 0023). At a site: the replication chain over its outbox and the relay's place.
+ * At headquarters: the replicated copy of each site's chain, where each chain stands, forks, and the state implied.
+ * The queries are SQL in `sync.repository.ts`; these declarations record the shape and the owner.
+ */
+export const syncSiteChain = pgTable(
+  'sync_site_chain',
+  {
+    siteId: text('site_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    eventId: uuid('event_id').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.seq] })],
+);
+
+export const syncRelay = pgTable('sync_relay', {
+  siteId: text('site_id').primaryKey(),
+  epoch: integer('epoch').notNull().default(1),
+  publishedSeq: bigint('published_seq', { mode: 'number' }).notNull().default(0),
+  publishedAt: timestamp('published_at', { withTimezone: true }),
+  receiptEpoch: integer('receipt_epoch'),
+  receiptSeq: bigint('receipt_seq', { mode: 'number' }),
+  receiptHash: text('receipt_hash'),
+  receiptAt: timestamp('receipt_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
+export const syncHqEvents = pgTable(
+  'sync_hq_events',
+  {
+    siteId: text('site_id').notNull(),
+    epoch: integer('epoch').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    id: uuid('id').notNull(),
+    type: text('type').notNull(),
+    version: integer('version').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+    personIds: uuid('person_ids').array().notNull(),
+    facilityIds: uuid('facility_ids').array().notNull(),
+    unitIds: uuid('unit_ids').array().notNull(),
+    payload: jsonb('payload').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.epoch, t.seq] })],
+);
+
+export const syncHqSites = pgTable(
+  'sync_hq_sites',
+  {
+    siteId: text('site_id').notNull(),
+    epoch: integer('epoch').notNull(),
+    contiguousSeq: bigint('contiguous_seq', { mode: 'number' }).notNull().default(0),
+    contiguousHash: text('contiguous_hash').notNull(),
+    highestSeenSeq: bigint('highest_seen_seq', { mode: 'number' }).notNull().default(0),
+    lastReceivedAt: timestamp('last_received_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.epoch] })],
+);
+
+export const syncHqForks = pgTable(
+  'sync_hq_forks',
+  {
+    id: uuid('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    epoch: integer('epoch').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    kind: text('kind').notNull(),
+    heldHash: text('held_hash'),
+    offeredHash: text('offered_hash').notNull(),
+    offered: jsonb('offered').notNull(),
+    detectedAt: timestamp('detected_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [unique().on(t.siteId, t.epoch, t.seq, t.offeredHash)],
+);
+
+export const syncHqPersons = pgTable(
+  'sync_hq_persons',
+  {
+    siteId: text('site_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    status: text('status').notNull(),
+    facilityId: text('facility_id'),
+    unitId: text('unit_id'),
+    ledgerSeq: bigint('ledger_seq', { mode: 'number' }).notNull(),
+    eventId: uuid('event_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.personId] })],
+);
