@@ -69,4 +69,46 @@ describe('the operations room in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('places a sensor on the map, files a staff report and shows the dead letters with their reasons', async () => {
+    const { context, page, errors } = await newPage(browser, { width: 1280, height: 900 });
+    await login(page, server.url, 'commander');
+    await page.goto(`${server.url}/sensors`);
+    await page.getByTestId('sensors-table').waitFor();
+    await settled(page);
+    await page.getByTestId('place-code').fill('S-F9');
+    await page.getByTestId('place-sector').fill('south');
+    await page.getByTestId('place-map').click({ position: { x: 60, y: 200 } });
+    await page.getByTestId('place-submit').click();
+    await expect.poll(async () => page.getByTestId('sensors-table').textContent(), { timeout: 10_000 }).toContain('S-F9');
+    // placed in the facility the screen shows (the first of the list), in sector south
+    const placed = (await server.services.sensors.list(systemActor('e2e'), { sector: 'south', limit: 10, offset: 0 })).rows;
+    expect(placed.map((s) => s.code)).toEqual(['S-F9']);
+    expect(placed[0]!.y).toBeGreaterThan(placed[0]!.x); // clicked low on the left of the map
+
+    await page.getByTestId('tab-reports').click();
+    await page.getByTestId('reports-table').waitFor();
+    await page.getByTestId('report-summary').fill('Hisbah members threatened a family in block B1');
+    await page.getByTestId('report-submit').click();
+    await expect.poll(async () => page.getByTestId('reports-count').textContent(), { timeout: 10_000 }).toContain('1 staff incident report');
+    await expect(page.getByTestId('reports-table').textContent()).resolves.toContain('Hisbah members threatened');
+
+    await server.services.sensors.ingest([
+      { source: 'mqtt', topic: 'custos/HOL/sensors/N-F1/event', address: { site: 'HOL', sensor: 'N-F1', channel: 'event' }, payload: Buffer.from('{not json') },
+      {
+        source: 'mqtt',
+        topic: 'custos/HOL/sensors/X-9/event',
+        address: { site: 'HOL', sensor: 'X-9', channel: 'event' },
+        payload: Buffer.from('{"id":"1","type":"cut"}'),
+      },
+    ]);
+    await page.getByTestId('tab-dead').click();
+    await expect.poll(async () => page.getByTestId('dead-count').textContent(), { timeout: 10_000 }).toContain('2 dead letters');
+    const reasons = await page.getByTestId('dead-reasons').textContent();
+    expect(reasons).toContain('Not JSON: 1');
+    expect(reasons).toContain('Unknown sensor: 1');
+    await shot(page, '72-sensors-dead-letters-1280', true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The arrival screen and the printable page in Chromium (issue 18): a flight of two departs; at the destination an
  * officer of the destination uploads a photo of one of them, the search among the flight proposes him, the officer confirms (count off
- * 1 of 2, the other listed as not yet identified), closes the count (a discrepancy) and signs the receipt; the printable
+ * 1 of 2, the other listed as not yet identified), closes the count (a discrepancy), signs the receipt and resolves the
+ * discrepancy on screen (the missing one found, with a reason: the movement is received); the printable
  * page shows the manifest, the signatures and the handover's fingerprint. Real LFW faces through the real engine; no
  * console errors at 1024x768 and 390x844.
  */
@@ -19,6 +20,7 @@ const face = (person: string, n: number) => join(FACE_DATA, 'images_deepfunneled
 let server: E2eServer;
 let browser: Browser;
 let movementId: string;
+let operationId: string;
 
 beforeAll(async () => {
   if (!existsSync(face('Alan_Greenspan', 1))) throw new Error(`The LFW development set is missing under ${FACE_DATA}`);
@@ -38,6 +40,7 @@ beforeAll(async () => {
     transitLimitMinutes: 600,
   });
   movementId = m.id;
+  operationId = op.id;
   // the receiving side's officer: a custodian of the arrival facility who may run a biometric search
   await s.access.createUser(admin, { username: 'arrival-officer', password: PASSWORD, role: 'officer', facilityIds: [server.world.facilities.GHW] });
   for (const p of [greenspan, bolton]) await s.transfers.addPerson(admin, m.id, p);
@@ -81,6 +84,17 @@ describe('arrival in Chromium', () => {
     await page.getByTestId('arrival-close').click();
     await page.getByTestId('arrival-sign').click();
     await page.getByText('Receipt signed').waitFor();
+    // the one not identified is a discrepancy on screen: the officer finds him and resolves it with a reason
+    const panel = page.getByTestId('disc-panel-IA-E2E');
+    await panel.getByTestId('disc-missing').waitFor();
+    await expect(panel.getAttribute('data-open')).resolves.toBe('1');
+    await panel.getByTestId('disc-reason').fill('found asleep in the hold, identified by the escort lead');
+    await shot(page, '74-arrival-discrepancy-1024');
+    await panel.getByTestId('disc-resolve').click();
+    await panel.getByTestId('disc-resolved').waitFor();
+    await expect.poll(() => panel.getAttribute('data-open')).toBe('0');
+    await expect(panel.getByTestId('disc-resolved').textContent()).resolves.toContain('Found here');
+    await expect.poll(async () => (await server.services.transfers.movements(systemActor('e2e check'), operationId)).at(0)?.status).toBe('received');
     await page.getByTestId('arrival-print').click();
     await page.getByTestId('printable').waitFor();
     await expect.poll(async () => ((await page.getByTestId('handover-sha256').textContent()) ?? '').trim()).toMatch(/^[0-9a-f]{64}$/);

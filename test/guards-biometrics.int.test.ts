@@ -82,7 +82,7 @@ for (const target of await targets()) {
         expect(res.statusCode, res.body).toBe(201);
         staff[key] = res.json().id;
       }
-    }, 120_000);
+    }, 300_000);
     afterAll(async () => app?.close());
 
     it('enrols a guard face into the guards table, sealed, never into the persons templates', async () => {
@@ -107,7 +107,7 @@ for (const target of await targets()) {
       expect(Buffer.from(row!.envelope).subarray(0, 4).toString('ascii')).toBe('CTPL');
       expect((await req('GET', `/guards/staff/${staff.greenspan}/face`, officer)).json()).toMatchObject({ enrolled: true });
       expect((await req('GET', `/guards/staff/${staff.noface}/face`, officer)).json()).toMatchObject({ enrolled: false, templateId: null });
-    }, 120_000);
+    }, 300_000);
 
     it('checks in on a fresh match of that guard, once', async () => {
       const v = await app.http.inject({
@@ -123,10 +123,10 @@ for (const target of await targets()) {
       // another guard citing it, a malformed and an unknown id: refused, nothing written
       const before = await tables();
       const other = await checkIn('SDF-B2', verification);
-      expect([other.statusCode, other.json().code]).toEqual([409, 'guards.verification_other_guard']);
-      expect((await checkIn('SDF-B1', 'not-a-verification')).json().code).toBe('guards.verification_invalid');
+      expect([other.statusCode, other.json().error.code]).toEqual([409, 'guards.verification_other_guard']);
+      expect((await checkIn('SDF-B1', 'not-a-verification')).json().error.code).toBe('guards.verification_invalid');
       const unknown = await checkIn('SDF-B1', randomUUID());
-      expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'guards.verification_not_found']);
+      expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'guards.verification_not_found']);
       expect(await tables()).toEqual(before);
 
       const ok = await checkIn('SDF-B1', verification);
@@ -141,9 +141,9 @@ for (const target of await targets()) {
       expect((await req('POST', '/guards/attendance/check-out', officer, { badge: 'SDF-B1' })).statusCode).toBe(200);
       const again = await tables();
       const reused = await checkIn('SDF-B1', verification);
-      expect([reused.statusCode, reused.json().code]).toEqual([409, 'guards.verification_used']);
+      expect([reused.statusCode, reused.json().error.code]).toEqual([409, 'guards.verification_used']);
       expect(await tables()).toEqual(again);
-    }, 120_000);
+    }, 300_000);
 
     it('refuses a no-match and a verification older than two minutes', async () => {
       const no = await req('POST', '/guards/face/verify', officer, { badge: 'SDF-B1', image: photo.jubeir1!.toString('base64') });
@@ -151,7 +151,7 @@ for (const target of await targets()) {
       expect(no.json().result).toBe('no_match');
       const before = await tables();
       const refused = await checkIn('SDF-B1', no.json().id);
-      expect([refused.statusCode, refused.json().code]).toEqual([409, 'guards.verification_no_match']);
+      expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'guards.verification_no_match']);
 
       const yes = await req('POST', '/guards/face/verify', officer, { staffId: staff.jubeir, image: photo.jubeir1!.toString('base64') });
       expect(yes.json().result).toBe('match');
@@ -159,22 +159,22 @@ for (const target of await targets()) {
       // sessions follow the fake clock: sign in again
       officer = await app.tokenFor('officer', { facilityIds: [facilityId] });
       const late = await checkIn('SDF-B2', yes.json().id);
-      expect([late.statusCode, late.json().code]).toEqual([409, 'guards.verification_expired']);
+      expect([late.statusCode, late.json().error.code]).toEqual([409, 'guards.verification_expired']);
       expect(await tables()).toEqual(before);
-    }, 120_000);
+    }, 300_000);
 
     it('needs an enrolled face, and the gate roles', async () => {
       const none = await req('POST', '/guards/face/verify', officer, { badge: 'SDF-B3', image: photo.jubeir1!.toString('base64') });
-      expect([none.statusCode, none.json().code]).toEqual([404, 'guards.face_not_enrolled']);
+      expect([none.statusCode, none.json().error.code]).toEqual([404, 'guards.face_not_enrolled']);
       expect((await req('POST', '/guards/face/verify', registrar, { badge: 'SDF-B1', image: photo.jubeir1!.toString('base64') })).statusCode).toBe(403);
       const badBody = await req('POST', '/guards/face/verify', officer, { image: photo.jubeir1!.toString('base64') });
-      expect([badBody.statusCode, badBody.json().code]).toEqual([400, 'guards.bad_face_request']);
+      expect([badBody.statusCode, badBody.json().error.code]).toEqual([400, 'guards.bad_face_request']);
       // erasure with a reason: the envelope goes, a verification then finds no face
       const erased = await req('DELETE', `/guards/staff/${staff.jubeir}/face`, commander, { reason: 'left the force' });
       expect(erased.statusCode, erased.body).toBe(200);
-      expect((await req('POST', '/guards/face/verify', officer, { badge: 'SDF-B2', image: photo.jubeir1!.toString('base64') })).json().code).toBe(
+      expect((await req('POST', '/guards/face/verify', officer, { badge: 'SDF-B2', image: photo.jubeir1!.toString('base64') })).json().error.code).toBe(
         'guards.face_not_enrolled',
       );
-    }, 120_000);
+    }, 300_000);
   });
 }

@@ -12,6 +12,8 @@ import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildAdmittedPerson, buildFacility } from './factories';
 import { FakeClock } from '../src/platform/clock';
 import { verifyReview } from '../src/modules/reviews';
+import { KINDS, type Kind } from './reliability/fuzz';
+import { fuzz } from './reliability/runner';
 
 const T = (hhmm: string) => `2026-01-20T${hhmm}:00.000Z`;
 
@@ -181,7 +183,7 @@ describe.each(await targets())('after-action review documents on %s', (target) =
     const bad = spawnSync(process.execPath, [bin, 'review', 'verify', join(dir, 'bad.json')], { encoding: 'utf8', timeout: 120_000 });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('the signature does not match the document');
-  });
+  }, 300_000); // two runs of the CLI: a start of the whole app each, slow on a loaded machine
 
   it('prints the review as one HTML page with the sections escaped, and shows a monitor pseudonyms only', async () => {
     const html = await call('GET', `/reviews/${reviewId}/export.html`, commander);
@@ -202,4 +204,12 @@ describe.each(await targets())('after-action review documents on %s', (target) =
     expect((await call('GET', `/reviews/${reviewId}`, scoped)).statusCode).toBe(403);
     expect(((await call('GET', '/reviews', scoped)).json() as { total: number }).total).toBe(0);
   });
+
+  it('survives the fuzzer on its operations: hostile requests are 4xx, never 500, and rejected ones change nothing', async () => {
+    const kinds = (Object.keys(KINDS) as Kind[]).filter((k) => k !== 'deep-nesting' && k !== 'huge-raw-body');
+    const stats = await fuzz(app, { requests: 60, seed: 21, kinds, only: (op) => op.path.startsWith('/api/v1/reviews') });
+    expect(stats.serverErrors).toEqual([]);
+    expect(stats.stateChanges).toEqual([]);
+    expect(stats.requests).toBe(60);
+  }, 120_000);
 });

@@ -111,6 +111,12 @@ describe.each(await targets())('scenario on %s: the collapse of 20 January', (ta
     expect(at('guards.below_threshold').some((t) => t < leave - 24 * 3_600_000)).toBe(true);
     // and the guard scheduler saw it thinning over the week before (its daily pass in the replay)
     expect(at('guards.thinning').some((t) => t < leave - 24 * 3_600_000)).toBe(true);
+    // the roster planned for a coming shift fell short, hours ahead of the shift (the daily pass at 00:05)
+    const short = all.filter((a) => a.rule === 'guards.next_shift_short' && a.raisedAt.getTime() < leave);
+    expect(short.length).toBeGreaterThan(0);
+    expect(short.every((a) => a.severity === 'warning')).toBe(true);
+    // and no guard standing at a post through a planned day shift is read as a no-show
+    expect(at('guards.no_show').filter((t) => t < leave)).toEqual([]);
     // nobody on duty, and no custodian of record: critical within minutes of 07:00, not at the 16:00 count
     for (const rule of ['guards.no_guard_on_duty', 'guards.custody_gap']) {
       const first = Math.min(...at(rule).filter((t) => t >= leave));
@@ -125,6 +131,26 @@ describe.each(await targets())('scenario on %s: the collapse of 20 January', (ta
     const before = [...at('guards.patrol_gap'), ...at('guards.patrol_missed_checkpoint')].filter((t) => t < leave);
     expect(before.length).toBeGreaterThan(0);
     expect(before.length).toBeLessThan(40);
+  });
+
+  it('replays the perimeter of 20 January through the MQTT broker: dark sectors, one incident per breach, acknowledged late', async () => {
+    const services = app.services;
+    await services.settle();
+    const hol = run.world.facilityIds.get('HOL')!;
+    expect(run.summary.log.some((l) => l.text.includes('through the MQTT broker'))).toBe(true);
+    const incidents = (await services.incidents.list(admin, { facilityId: hol, limit: 50, offset: 0 })).rows;
+    expect(incidents.map((i) => i.sector).sort()).toEqual(['main-gate', 'north-fence', 'west-fence']);
+    const north = incidents.find((i) => i.sector === 'north-fence')!;
+    expect(north).toMatchObject({ alarmCount: 5, severity: 'critical', status: 'closed' });
+    // nobody to acknowledge from 07:40 until the new force came
+    expect(north.secondsToAcknowledge).toBe((13 * 60 + 20 - (7 * 60 + 40)) * 60);
+    const dark = (await services.alerts.list(admin, { facilityId: hol, rule: 'sensors.dead_zone', limit: 20 })).filter(
+      (a) => a.raisedAt.getTime() < Date.parse('2026-01-20T08:00:00Z'),
+    );
+    expect(dark.map((a) => a.title.match(/sector (\S+):/)?.[1]).sort()).toEqual(['east-fence', 'south-fence']);
+    expect(dark.every((a) => a.severity === 'critical')).toBe(true);
+    const south = (await services.sensors.list(admin, { facilityId: hol, sector: 'south-fence', limit: 10, offset: 0 })).rows;
+    expect(south.every((s) => s.state === 'online')).toBe(true); // power back at 15:00
   });
 });
 

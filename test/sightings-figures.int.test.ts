@@ -71,7 +71,7 @@ describe.each(await targets())('sightings figures on %s', (target) => {
     await s.settle();
     const [sighting] = (await s.sightings.sightings(investigator, { personId: escaped, limit: 10, offset: 0 })).rows;
     sightingId = sighting!.id;
-  }, 120_000);
+  }, 240_000); // creating the PGlite database alone took 60 s at a load average of 25
 
   afterAll(async () => {
     await app?.close();

@@ -167,6 +167,7 @@ for (let i = 0; i < SAMPLES; i++) {
   await services.guards.checkOut(actor, { badge });
 }
 await services.dispatcher.idle();
+phase(`check-in with its recomputation: p50 ${pct(checkIns, 50)} ms, p95 ${pct(checkIns, 95)} ms (CPU p50 ${pct(checkInCpu, 50)} ms)`);
 
 // --- 2. a day of attendance over HTTP against raw inserts ----------------------------------------------------------
 let t = 0;

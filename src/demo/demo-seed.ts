@@ -2,7 +2,17 @@ import { systemActor, type Actor, type Role } from '../modules/access';
 import { listFacilities } from '../modules/facilities';
 import { beginDemoSeed, finishDemoSeed, readDemoWorld, type DemoWorld } from '../platform/demo-world';
 import { failpoint } from '../platform/failpoints';
-import { approveDemoNotices, parseUntil, runScenario, SEED_START, SMALL_DIVISOR, type ScenarioClock, type ScenarioRun, type Scale, type SeedProgress } from './scenario';
+import {
+  approveDemoNotices,
+  parseUntil,
+  runScenario,
+  SEED_START,
+  SMALL_DIVISOR,
+  type ScenarioClock,
+  type ScenarioRun,
+  type Scale,
+  type SeedProgress,
+} from './scenario';
 import type { ReplaySummary } from './scenario';
 import type { Services } from '../services';
 import { collapseReportLines } from './demo-report';
@@ -138,7 +148,14 @@ export async function seedDemo(services: Services, clock: ScenarioClock, opts: D
       facilityIds: u.facilities?.map((code) => run.world.facilityIds.get(code)!),
       nationalities: u.nationalities,
     });
-    created.set(u.username, { userId: user.id, username: u.username, role: u.role, facilityIds: user.facilityIds, nationalities: user.nationalities, purpose: 'demo seed' });
+    created.set(u.username, {
+      userId: user.id,
+      username: u.username,
+      role: u.role,
+      facilityIds: user.facilityIds,
+      nationalities: user.nationalities,
+      purpose: 'demo seed',
+    });
   }
   // The scenario's notices to states (March) wait for the sharing decision's two approvals: legal and the commander.
   await approveDemoNotices(services, [created.get('legal')!, created.get('commander')!]);

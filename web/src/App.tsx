@@ -45,6 +45,7 @@ const OperationPlannerPage = lazy(() => import('./features/transfers/OperationPl
 const OperationDashboardPage = lazy(() => import('./features/transfers/OperationDashboardPage'));
 const BoardingTabletPage = lazy(() => import('./features/transfers/BoardingTabletPage'));
 const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
+const SensorsAdminPage = lazy(() => import('./features/sensors/SensorsAdminPage'));
 const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'));
 const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
 const ReviewsPage = lazy(() => import('./features/reviews/ReviewsPage'));
@@ -96,6 +97,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/transfers/dashboard', needs: ['transfers.read'], render: () => <OperationDashboardPage /> },
   { pattern: '/transfers/board/:id', needs: ['transfers.read', 'transfers.run'], render: (p) => <BoardingTabletPage id={p.id!} /> },
   { pattern: '/operations', needs: ['sensors.read'], render: () => <OperationsPage /> },
+  { pattern: '/sensors', needs: ['sensors.read'], render: () => <SensorsAdminPage /> },
   { pattern: '/checkpoint', needs: ['sightings.check'], render: () => <CheckpointPage /> },
   { pattern: '/sightings', needs: ['sightings.read'], render: () => <SightingsPage /> },
   { pattern: '/reviews', needs: ['reviews.read'], render: () => <ReviewsPage /> },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { configFromOptions, openApp } from '../../main';
-import { statusLine } from '../../modules/sync';
+import { SiteRelay, statusLine } from '../../modules/sync';
 
 export function register(program: Command): void {
   const sync = program.command('sync').description("Sites and headquarters: replication of each site's events over NATS JetStream");
@@ -32,6 +32,26 @@ export function register(program: Command): void {
         }
         process.stdout.write(`${out.join('\n')}\n`);
         process.exitCode = s.hq.forks.length > 0 ? 1 : 0;
+      } finally {
+        await services.close();
+      }
+    });
+  sync
+    .command('push')
+    .description("Publish this site's pending events to its stream once, then exit (CUSTOS_SITE_ID names the site)")
+    .option('--data <dir>', 'data folder for the embedded database', './data')
+    .option('--nats <url>', 'the NATS server (default CUSTOS_NATS_URL, else nats://127.0.0.1:4222)')
+    .option('--prefix <prefix>', 'subject and stream prefix (default CUSTOS_SYNC_PREFIX, else custos)')
+    .action(async (opts: { data: string; nats?: string; prefix?: string }) => {
+      const services = await openApp(configFromOptions(opts));
+      try {
+        const relay = new SiteRelay(services.sync, services.logger, {
+          url: opts.nats ?? (process.env.CUSTOS_NATS_URL || 'nats://127.0.0.1:4222'),
+          prefix: opts.prefix ?? (process.env.CUSTOS_SYNC_PREFIX || 'custos'),
+        });
+        const c = await relay.pushOnce();
+        const s = await services.sync.siteStatus();
+        process.stdout.write(`site ${s.siteId}: ${c.published} published, ${c.duplicates} already in the stream; ${s.published} of ${s.head} published\n`);
       } finally {
         await services.close();
       }

@@ -35,7 +35,7 @@ export {
 } from './scenario.replay';
 export { rollCallPort, LedgerRollCalls, type RollCallPort, type RollCallOutcome, type RollCallInput } from './scenario.rollcalls';
 export { ScenarioClock, scenarioIds } from './scenario.clock';
-export { CHECKPOINTS, SIGHTINGS_START, approveDemoNotices } from './scenario.sightings';
+export { CHECKPOINTS, SIGHTINGS_START, approveDemoNotices, planSightings, type SightingsContext } from './scenario.sightings';
 export { AIRLIFT_OPERATION, AIRLIFT_DISCREPANCIES, BOARDING_CHECK } from './scenario.airlift';
 export { Random, seededIds } from './scenario.random';
 export { NameBook, nameWords, arabicName, latinName, namesFor, RECORDERS, type NameSpec, type Word } from './scenario.names';

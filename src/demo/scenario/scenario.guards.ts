@@ -36,6 +36,7 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
   const g = services.guards;
   const steps: GuardStep[] = [];
   const onDuty = new Map<string, string[]>(); // facility code -> badges on duty
+  const postCodes = new Map<string, string[]>(); // facility code -> its posts' codes
   const setUp = Date.parse(GUARD_TIMELINE.setUp);
 
   steps.push({
@@ -53,9 +54,11 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
         });
         if (code === 'HOL') await g.setThreshold(actor, facilityId, { minGuardsPer100: 1.5, minMannedPostsPercent: 75 });
         const posts: string[] = [];
+        const codes: string[] = [];
         const add = async (postCode: string, name: string, kind: 'gate' | 'tower' | 'control_room', unitId?: string) => {
           const p = await g.createPost(actor, { facilityId, unitId, code: postCode, name, kind, minStaff: 1 });
           posts.push(p.id);
+          codes.push(postCode);
         };
         await add('GATE', 'Main gate', 'gate');
         await add('CR', 'Control room', 'control_room');
@@ -78,6 +81,7 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
           badges.push(badge);
         }
         onDuty.set(code, badges);
+        postCodes.set(code, codes);
       }
       log(setUp, 'Guard force on duty at every camp and prison (about 2 guards per 100 on the roll); SDF custodian of record');
     },
@@ -100,6 +104,29 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
           badges.filter((b) => !leaving.includes(b)),
         );
         if (leaving.length) log(at, `al-Hol: ${leaving.length} guard${leaving.length === 1 ? '' : 's'} desert; ${badges.length - leaving.length} left on duty`);
+      },
+    });
+  }
+
+  // The roster at al-Hol: from 9 January the commander plans each day's shift (06:00-18:00) for the guards still on
+  // the force, a few minutes past midnight (before the scheduler's pass), each guard at another post than the day before
+  // (the rotation rule). As the desertions thin the force, the planned shift falls below the threshold of 1.5 guards
+  // per 100 and the scheduler's pass at 00:05 reports it, hours before the shift starts ("next shift short").
+  // The shifts start after the pass and end before the next one, so no pass sees them under way: no no-show is read
+  // into guards who stand at their posts without checking in again.
+  for (let d = Date.parse('2026-01-09T00:01:00Z'); d < Date.parse('2026-01-20T00:00:00Z'); d += 24 * HOUR) {
+    steps.push({
+      at: d,
+      run: async () => {
+        const hol = world.facilityIds.get('HOL');
+        const codes = postCodes.get('HOL') ?? [];
+        const badges = onDuty.get('HOL') ?? [];
+        if (!hol || codes.length === 0 || badges.length === 0) return;
+        const day = Math.round((d - Date.parse('2026-01-09T00:01:00Z')) / (24 * HOUR));
+        const start = new Date(d - 60_000 + 6 * HOUR).toISOString();
+        const end = new Date(d - 60_000 + 18 * HOUR).toISOString();
+        const csv = ['badge,post,starts_at,ends_at', ...badges.map((b, i) => `${b},${codes[(i + day) % codes.length]},${start},${end}`)].join('\n');
+        await g.importRoster(actor, hol, csv);
       },
     });
   }

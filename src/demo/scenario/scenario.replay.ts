@@ -9,6 +9,7 @@ import { leafUnits } from './scenario.world';
 import { guardForceSteps } from './scenario.guards';
 import { AirliftOperation } from './scenario.airlift';
 import { patrolSteps } from './scenario.patrols';
+import { sensorSteps } from './scenario.sensors';
 import { planSightings } from './scenario.sightings';
 
 /**
@@ -108,6 +109,8 @@ export class TimelineReplay {
   private readonly airliftQueue: Map<string, number[]>;
   private readonly unaccountedSince = new Map<number, number>();
   private readonly airlift: AirliftOperation;
+  /** The perimeter sensors' stream (scenario.sensors.ts): its consumer stops when the replay ends. */
+  private readonly closeSensors: (at: number) => Promise<void>;
 
   constructor(
     private readonly services: Services,
@@ -149,6 +152,9 @@ export class TimelineReplay {
     });
     for (const step of guardForceSteps(services, world, this.actor, opts.seed ?? world.plan.seed, (at, text) => this.log(at, text))) this.at(step.at, step.run);
     for (const step of patrolSteps(services, world, this.actor, opts.seed ?? world.plan.seed, (at, text) => this.log(at, text))) this.at(step.at, step.run);
+    const sensors = sensorSteps(services, world, this.actor, (at, text) => this.log(at, text));
+    for (const step of sensors.steps) this.at(step.at, step.run);
+    this.closeSensors = sensors.close;
     // March: February escapees stopped at checkpoints and recaptured, through the sightings module.
     planSightings(
       {
@@ -585,6 +591,19 @@ export class TimelineReplay {
   /** Replays the timeline up to `until`, advancing the fake clock step by step. Call once. */
   async run(opts: ReplayOptions): Promise<ReplaySummary> {
     const until = Math.min(parseUntil(opts.until).getTime(), Date.parse(TIMELINE_END));
+    try {
+      await this.runUntil(until, opts);
+    } catch (err) {
+      await this.closeSensors(until).catch(() => undefined);
+      throw err;
+    }
+    this.clock.set(new Date(until));
+    await this.closeSensors(until);
+    this.summary.until = new Date(until);
+    return this.summary;
+  }
+
+  private async runUntil(until: number, opts: ReplayOptions): Promise<void> {
     let day = Date.parse(TIMELINE_START);
     let lastAt = day;
     this.log(day, 'Timeline starts: a roll call every morning in every facility');
@@ -610,9 +629,6 @@ export class TimelineReplay {
       this.summary.until = new Date(Math.min(end, until));
       opts.onDay?.(new Date(day), this.summary);
     }
-    this.clock.set(new Date(until));
-    this.summary.until = new Date(until);
-    return this.summary;
   }
 
   /** How many the record and the world disagree on: in custody by the record, but not there. */

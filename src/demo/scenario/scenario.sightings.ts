@@ -11,7 +11,7 @@ import type { PersonPlan, WorldPlan } from './scenario.world';
  * is invented for a biometric.
  *  - 2-13 March, one fugitive a day or so: a checkpoint check (detain, or child protection for a child); a few
  *    ordinary travellers (no match) and a mistyped number (retake) around it;
- *  - two to five hours later an investigator confirms (one sighting rejected: the card was her sister's);
+ *  - two to five hours later an investigator confirms (one sighting rejected: a relative's document);
  *  - the next day an officer of the facility the person left records the recapture (RECAPTURED, the sighting as
  *    evidence); children are referred to child protection and not recaptured; the last sighting waits for a decision;
  *  - notices to states drafted: the Iraqi border service about an Iraqi escapee still at large, child protection
@@ -85,7 +85,10 @@ export function planSightings(ctx: SightingsContext, seed: number): void {
     const children = random.shuffle(withDocument.filter((k) => byKey(k).minor)).slice(0, CHILDREN);
     const chosen = [...adults, ...children].sort((a, b) => a - b);
     random.shuffle(chosen);
-    ctx.log(start, `Checkpoints on the routes to Iraq and Türkiye check travellers against the wanted gallery (${withDocument.length} February escapees carry a document)`);
+    ctx.log(
+      start,
+      `Checkpoints on the routes to Iraq and Türkiye check travellers against the wanted gallery (${withDocument.length} February escapees carry a document)`,
+    );
     chosen.forEach((k, i) => {
       const p = byKey(k);
       const at = start + i * DAY + random.int(0, 11) * HOUR + random.int(0, 59) * 60_000;
@@ -111,7 +114,10 @@ export function planSightings(ctx: SightingsContext, seed: number): void {
         if (answer.instruction === 'detain' || answer.instruction === 'refer_child_protection') {
           const [s] = (await services.sightings.sightings(INVESTIGATOR, { personId: ctx.personId(k), status: 'reported', limit: 1, offset: 0 })).rows;
           sightingId = s?.id;
-          ctx.log(at, `${checkpoint.place}: a ${p.minor ? 'child' : 'February escapee'} stopped by document check (${answer.instruction}, ${answer.reference})`);
+          ctx.log(
+            at,
+            `${checkpoint.place}: a ${p.minor ? 'child' : 'February escapee'} stopped by document check (${answer.instruction}, ${answer.reference})`,
+          );
         } else {
           // The name on the card did not match well enough: the patrol reports the person to the investigators.
           const s = await services.sightings.report(INVESTIGATOR, {
@@ -130,7 +136,12 @@ export function planSightings(ctx: SightingsContext, seed: number): void {
         const decided = at + decideAfter;
         ctx.at(decided, async () => {
           if (rejected) {
-            await services.sightings.decide(INVESTIGATOR, sightingId, 'rejected', 'The card was carried by her sister: not the person (interview at the checkpoint)');
+            await services.sightings.decide(
+              INVESTIGATOR,
+              sightingId,
+              'rejected',
+              'The document belonged to a relative: not the person (interview at the checkpoint)',
+            );
             return;
           }
           await services.sightings.decide(INVESTIGATOR, sightingId, 'confirmed', 'Identity checked against the registry record and the interview notes');

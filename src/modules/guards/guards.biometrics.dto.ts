@@ -9,9 +9,12 @@ const image = z.string().min(1).max(IMAGE_BODY_LIMIT);
 export const FaceEnrolJson = z.object({ image });
 export const FaceEraseBody = z.object({ reason: text(500) });
 
-export const FaceVerifyQuery = z
-  .object({ staffId: z.uuid().optional(), badge: text(64).optional() })
-  .refine((b) => (b.staffId ? 1 : 0) + (b.badge ? 1 : 0) === 1, 'Name the guard by staffId or by badge (one of them)');
+/** The route's query (documented); which of the two names the guard is checked with the body's fields. */
+export const FaceVerifyQueryFields = z.object({ staffId: z.uuid().optional(), badge: text(64).optional() });
+export const FaceVerifyQuery = FaceVerifyQueryFields.refine(
+  (b) => (b.staffId ? 1 : 0) + (b.badge ? 1 : 0) === 1,
+  'Name the guard by staffId or by badge (one of them)',
+);
 export const FaceVerifyJson = z
   .object({ staffId: z.uuid().optional(), badge: text(64).optional(), image })
   .refine((b) => (b.staffId ? 1 : 0) + (b.badge ? 1 : 0) === 1, 'Name the guard by staffId or by badge (one of them)');

@@ -13,6 +13,7 @@ import {
   FaceQualityQuery,
   FaceVerifyJson,
   FaceVerifyQuery,
+  FaceVerifyQueryFields,
   GuardFaceQualityResponse,
   StaffFaceResponse,
   StaffVerificationResponse,
@@ -29,7 +30,11 @@ function imageRequest<S extends z.ZodType<{ image: string }>, Q extends z.ZodTyp
   query: Q,
 ): { image: Buffer; fields: Omit<z.infer<S>, 'image'> } {
   const body = request.body;
-  if (Buffer.isBuffer(body)) return { image: body, fields: query.parse(request.query ?? {}) as Omit<z.infer<S>, 'image'> };
+  if (Buffer.isBuffer(body)) {
+    const fields = query.safeParse(request.query ?? {});
+    if (!fields.success) throw new ValidationError('guards.bad_face_request', `${fields.error.issues[0]?.message ?? 'Invalid query'}. ${HOW}`);
+    return { image: body, fields: fields.data as Omit<z.infer<S>, 'image'> };
+  }
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const parsed = json.safeParse({ ...((request.query ?? {}) as object), ...(body as object) });
     if (!parsed.success) throw new ValidationError('guards.bad_face_request', `${parsed.error.issues[0]?.message ?? 'Invalid request'}. ${HOW}`);
@@ -88,7 +93,7 @@ export const guardFaceRoutes: FastifyPluginAsync<{ services: Services }> = async
     {
       config: { permission: 'guards.attendance', body: 'image' },
       schema: {
-        querystring: FaceVerifyQuery.optional(),
+        querystring: FaceVerifyQueryFields,
         tags,
         summary: `1:1 at the gate: is this the guard of that badge? Recorded; a biometric check-in cites its id within 2 minutes, once. ${HOW}`,
         response: { 201: StaffVerificationResponse, ...errorResponses(503) },
@@ -104,7 +109,7 @@ export const guardFaceRoutes: FastifyPluginAsync<{ services: Services }> = async
     {
       config: { permission: 'guards.read', body: 'image' },
       schema: {
-        querystring: FaceQualityQuery.partial().optional(),
+        querystring: FaceQualityQuery.partial(),
         tags,
         summary: `The face engine's verdict on a frame (nothing stored): live guidance on the gate and enrolment screens. ${HOW}`,
         response: { 200: GuardFaceQualityResponse, ...errorResponses(503) },

@@ -146,7 +146,7 @@ export class GuardFaces {
 
   /** 1:1 at the gate: is this the guard of that badge? Recorded (a match or not); a biometric check-in cites its id. */
   async verify(actor: Actor, by: { staffId?: string; badge?: string }, image: Uint8Array): Promise<StaffVerificationView> {
-    const s = await findStaff(this.db, by);
+    const s = await findStaff(this.db, { id: by.staffId, badge: by.badge });
     if (!s) throw new NotFoundError('guards.staff_not_found', by.badge ? `No guard with badge ${by.badge}` : `No guard ${by.staffId}`);
     requireAttendance(actor, s.facilityId);
     const t = await liveTemplateOf(this.db, s.id);

@@ -42,6 +42,7 @@ const NAV: NavItem[] = [
   { to: '/transfers/dashboard', key: 'transfersplan:nav.dashboard', needs: 'transfers.read' },
   { to: '/transfers/plan', key: 'transfersplan:nav.plan', needs: 'transfers.plan' },
   { to: '/operations', key: 'sensors:nav', needs: 'sensors.read' },
+  { to: '/sensors', key: 'sensors:navAdmin', needs: 'sensors.read' },
   { to: '/sightings', key: 'sightings:nav.sightings', needs: 'sightings.read' },
   { to: '/checkpoint', key: 'sightings:nav.checkpoint', needs: 'sightings.check' },
   { to: '/reviews', key: 'review:nav', needs: 'reviews.read' },

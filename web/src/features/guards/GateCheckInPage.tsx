@@ -8,6 +8,21 @@ import { dateTime } from '../../lib/format';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
 import { useGuardOverview, usePosts } from './guards.api';
+import { FaceCapture } from '../biometrics/FaceCapture';
+import type { FaceQuality } from '../biometrics/biometrics.api';
+import { imageAsDataUrl } from '../verify/verify.api';
+
+interface GuardVerification {
+  id: string;
+  badge: string;
+  result: 'match' | 'no_match';
+  score: number;
+  validUntil: string;
+}
+
+/** The engine's verdict on a frame through the guards' own route (the gate roles need not read persons' biometrics). */
+const gateFaceQuality = async (image: Blob, purpose: 'enrol' | 'probe', signal?: AbortSignal) =>
+  api<FaceQuality>('/guards/face/quality', { method: 'POST', body: { purpose, image: await imageAsDataUrl(image) }, signal });
 
 interface Attendance {
   staffId: string;
@@ -29,13 +44,27 @@ export default function GateCheckInPage() {
   const posts = usePosts(facilityId);
   const [postId, setPostId] = useState<string | null>(null);
   const [badge, setBadge] = useState('');
-  const [method, setMethod] = useState<'badge' | 'supervisor'>('badge');
+  const [method, setMethod] = useState<'badge' | 'supervisor' | 'biometric'>('badge');
+  const [verification, setVerification] = useState<GuardVerification | null>(null);
+  const verify = useMutation({
+    mutationFn: async (image: Blob) =>
+      api<GuardVerification>('/guards/face/verify', { method: 'POST', body: { badge: badge.trim(), image: await imageAsDataUrl(image) } }),
+    onMutate: () => setVerification(null),
+    onSuccess: setVerification,
+  });
+  const matched = method !== 'biometric' || (verification?.result === 'match' && verification.badge === badge.trim());
   const [done, setDone] = useState<string | null>(null);
 
   const send = useMutation({
     mutationFn: async (kind: 'in' | 'out') =>
       kind === 'in'
-        ? { kind, a: await api<Attendance>('/guards/attendance/check-in', { method: 'POST', body: { badge: badge.trim(), postId, method } }) }
+        ? {
+            kind,
+            a: await api<Attendance>('/guards/attendance/check-in', {
+              method: 'POST',
+              body: { badge: badge.trim(), postId, method, ...(method === 'biometric' ? { evidence: verification?.id } : {}) },
+            }),
+          }
         : { kind, a: await api<Attendance>('/guards/attendance/check-out', { method: 'POST', body: { badge: badge.trim() } }) },
     onSuccess: ({ kind, a }) => {
       const post = posts.data?.find((p) => p.id === a.postId)?.code ?? '';
@@ -47,11 +76,13 @@ export default function GateCheckInPage() {
           : t('gate.checkedOut', { badge: badge.trim(), post, at: dateTime(a.checkedOutAt) }),
       );
       setBadge('');
+      setVerification(null);
       void qc.invalidateQueries({ queryKey: ['guards'] });
     },
     onMutate: () => setDone(null),
   });
-  const error = send.error instanceof ApiError ? errorText(send.error) : send.error ? String(send.error) : null;
+  const failed = send.error ?? verify.error;
+  const error = failed instanceof ApiError ? errorText(failed) : failed ? String(failed) : null;
 
   return (
     <Stack gap="md" maw={560}>
@@ -94,14 +125,35 @@ export default function GateCheckInPage() {
             />
             <SegmentedControl
               value={method}
-              onChange={(v) => setMethod(v as 'badge' | 'supervisor')}
+              onChange={(v) => setMethod(v as 'badge' | 'supervisor' | 'biometric')}
               data={[
                 { value: 'badge', label: t('method.badge') },
+                { value: 'biometric', label: t('method.biometric') },
                 { value: 'supervisor', label: t('method.supervisor') },
               ]}
+              data-testid="gate-method"
             />
+            {method === 'biometric' && (
+              <Stack gap="xs" data-testid="gate-face">
+                <FaceCapture
+                  purpose="probe"
+                  acceptLabel={t('gate.verifyFace')}
+                  busy={verify.isPending || !badge.trim()}
+                  onAccept={(image) => verify.mutateAsync(image).catch(() => undefined)}
+                  checkQuality={gateFaceQuality}
+                  testId="gate-face-capture"
+                />
+                {verification && (
+                  <Note color={verification.result === 'match' ? 'teal' : 'red'} data-testid="gate-verification">
+                    {verification.result === 'match'
+                      ? t('gate.faceMatch', { badge: verification.badge, until: dateTime(verification.validUntil) })
+                      : t('gate.faceNoMatch', { badge: verification.badge })}
+                  </Note>
+                )}
+              </Stack>
+            )}
             <Group>
-              <Button type="submit" disabled={!badge.trim() || !postId} loading={send.isPending && send.variables === 'in'}>
+              <Button type="submit" disabled={!badge.trim() || !postId || !matched} loading={send.isPending && send.variables === 'in'}>
                 {t('gate.checkIn')}
               </Button>
               <Button variant="default" disabled={!badge.trim()} onClick={() => send.mutate('out')} loading={send.isPending && send.variables === 'out'}>

@@ -11,6 +11,7 @@ import { useRecordPhotos } from '../verify/photos';
 import { ProbeCapture } from '../verify/ProbeCapture';
 import type { Probe } from '../verify/verify.api';
 import { arrivalOf, closeCount, decideCheck, identifyOff, signReceipt, type ArrivalCheck } from './arrival.api';
+import { MovementDiscrepancyPanel } from './DiscrepancyPanel';
 
 const OUTCOME_COLOR: Record<string, string> = { on_manifest: 'teal', other_manifest: 'orange', not_on_manifest: 'red', unknown: 'red' };
 
@@ -113,6 +114,7 @@ export default function ArrivalPage({ id }: { id: string }) {
           {t('discrepancy.body', { missing: m.missing.length, extra: m.extra.length })}
         </Alert>
       )}
+      {['arrived', 'received', 'disputed'].includes(m.status) && <MovementDiscrepancyPanel movementId={id} />}
       {arriving && (
         <>
           <Title order={4}>{t('notYet', { count: a.notYet.length })}</Title>

@@ -1,22 +1,19 @@
 // The operation's dashboard (issue 18 point 7): flights done, persons moved, discrepancies and their resolution, and
-// each movement's state. Every figure is the API's (GET /transfers/operations/:id and its movements), not a count
-// kept here.
-import { Alert as Note, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+// each movement's state. Every figure is the API's (GET /transfers/operations/:id, its movements and its
+// discrepancies), not a count kept here.
+import { Badge, Group, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { Link } from '../../components/Link';
 import { PageHeader } from '../../components/PageHeader';
-import { api } from '../../lib/api';
 import { num } from '../../lib/format';
-import { useSession } from '../../lib/session';
-import { FLOWN, type Manifest, type Movement, movementAction, useFacilityCodes, useMovements, useOperations } from './transfersplan.api';
+import { operationDiscrepancies } from './arrival.api';
+import { DiscrepancyPanel } from './DiscrepancyPanel';
+import { FLOWN, useFacilityCodes, useMovements, useOperations } from './transfersplan.api';
 
 const STATE_COLOR: Record<string, string> = { planned: 'gray', approved: 'blue', departed: 'orange', arrived: 'yellow', received: 'teal', disputed: 'red' };
-
-/** A movement whose count off differed from its count on (open or since resolved). */
-const hadDiscrepancy = (m: Movement) => m.countOff !== null && (m.countOff !== m.countOn || m.missing.length + m.extra.length > 0);
 
 function Figure({ label, value, testId, color }: { label: string; value: number; testId: string; color?: string }) {
   return (
@@ -86,7 +83,7 @@ export default function OperationDashboardPage() {
           ))}
         </Group>
       )}
-      <Discrepancies movements={list.filter(hadDiscrepancy)} />
+      {operationId && <Discrepancies operationId={operationId} />}
       <Title order={2} size="h4">
         {t('movements.title', { count: list.length })}
       </Title>
@@ -126,103 +123,26 @@ export default function OperationDashboardPage() {
   );
 }
 
-/** Each movement whose count differed: who was missing or extra, and how it was resolved (or the form to resolve it). */
-function Discrepancies({ movements }: { movements: Movement[] }) {
+/** Each movement of the operation with a discrepancy, open or resolved, and the form to resolve what is open. */
+function Discrepancies({ operationId }: { operationId: string }) {
   const { t } = useTranslation('transfersplan');
-  const manifests = useQueries({
-    queries: movements.map((m) => ({
-      queryKey: ['transfers', 'movement', m.id, 2000],
-      queryFn: () => api<Manifest>(`/transfers/movements/${m.id}?limit=2000`),
-    })),
+  const q = useQuery({
+    queryKey: ['transfers', 'discrepancies', 'operation', operationId],
+    queryFn: () => operationDiscrepancies(operationId),
+    refetchInterval: 10_000,
   });
-  const names = new Map<string, { name: string | null; code: string; status: string; reason: string | null }>();
-  for (const q of manifests) {
-    for (const x of q.data?.moves ?? []) names.set(x.personId, { name: x.name, code: q.data!.movement.code, status: x.status, reason: x.reason });
-  }
-  if (movements.length === 0) return null;
+  if (q.error) return <ApiErrorAlert error={q.error} title={t('notDone')} />;
+  if (!q.data || q.data.movements.length === 0) return null;
   return (
-    <Stack gap="xs" data-testid="dash-discrepancy-list">
+    <Stack gap="xs" data-testid="dash-discrepancy-list" data-open={q.data.open} data-resolved={q.data.resolved}>
       <Title order={2} size="h4">
-        {t('discrepancy.title', { count: movements.length })}
+        {t('discrepancy.title', { count: q.data.movements.length })}
       </Title>
-      {movements.map((m, i) => {
-        const moves = manifests[i]?.data?.moves ?? [];
-        const resolved = moves.filter((x) => x.status === 'completed' && x.reason);
-        return (
-          <Paper key={m.id} withBorder p="sm" radius="md" data-testid={`dash-discrepancy-${m.code}`} data-open={m.missing.length + m.extra.length}>
-            <Group justify="space-between">
-              <Text fw={600}>{t('discrepancy.movement', { code: m.code, on: num(m.countOn), off: num(m.countOff) })}</Text>
-              <Badge color={m.missing.length + m.extra.length ? 'red' : 'teal'}>
-                {m.missing.length + m.extra.length ? t('discrepancy.open') : t('discrepancy.resolved')}
-              </Badge>
-            </Group>
-            {m.missing.map((p) => (
-              <Resolve key={p} movement={m} personId={p} name={names.get(p)?.name ?? null} />
-            ))}
-            {m.extra.map((p) => {
-              const other = names.get(p);
-              return (
-                <Text key={p} size="sm" data-testid="dash-extra">
-                  {t('discrepancy.extra', { name: other?.name ?? p })}{' '}
-                  {other && other.code !== m.code && other.status === 'completed'
-                    ? t('discrepancy.extraResolved', { code: other.code, reason: other.reason ?? '' })
-                    : t('discrepancy.extraOpen')}
-                </Text>
-              );
-            })}
-            {resolved.map((x) => (
-              <Text key={x.personId} size="sm" c="teal" data-testid="dash-resolved">
-                {t('discrepancy.resolvedPerson', { name: x.name ?? x.personId, reason: x.reason })}
-              </Text>
-            ))}
-          </Paper>
-        );
-      })}
-    </Stack>
-  );
-}
-
-function Resolve({ movement, personId, name }: { movement: Movement; personId: string; name: string | null }) {
-  const { t } = useTranslation('transfersplan');
-  const qc = useQueryClient();
-  const session = useSession();
-  const [reason, setReason] = useState('');
-  const [verificationId, setVerificationId] = useState('');
-  const resolve = useMutation({
-    mutationFn: () => movementAction(movement.id, 'resolve', { personId, reason: reason.trim(), verificationId: verificationId.trim() || undefined }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['transfers'] }),
-  });
-  const can = session.can('transfers.run') && movement.receiverSigned;
-  return (
-    <Stack gap={4} mt="xs" data-testid="dash-missing" data-person={personId}>
-      <Text size="sm" c="red">
-        {t('discrepancy.missing', { name: name ?? personId })}
-      </Text>
-      {can && (
-        <Group align="end" gap="xs">
-          <TextInput
-            label={t('discrepancy.reason')}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            maxLength={300}
-            size="xs"
-            w={280}
-            data-testid="dash-resolve-reason"
-          />
-          <TextInput
-            label={t('discrepancy.verification')}
-            value={verificationId}
-            onChange={(e) => setVerificationId(e.currentTarget.value)}
-            size="xs"
-            w={200}
-          />
-          <Button size="xs" onClick={() => resolve.mutate()} disabled={reason.trim().length < 3} loading={resolve.isPending} data-testid="dash-resolve">
-            {t('discrepancy.resolve')}
-          </Button>
-        </Group>
-      )}
-      {!movement.receiverSigned && <Note color="gray">{t('discrepancy.receiptFirst')}</Note>}
-      <ApiErrorAlert error={resolve.error} title={t('notDone')} />
+      {q.data.movements.map((d) => (
+        <div key={d.movement.id} data-testid={`dash-discrepancy-${d.movement.code}`} data-open={d.missing.length + d.extra.length}>
+          <DiscrepancyPanel data={d} />
+        </div>
+      ))}
     </Stack>
   );
 }

@@ -18,7 +18,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
@@ -308,7 +308,18 @@ function PlanForm({ operationId, movements }: { operationId: string; movements: 
     },
   });
   const r = propose.data;
-  const shown = r ? r.unplaced.slice((page - 1) * UNPLACED_PAGE, page * UNPLACED_PAGE) : [];
+  // the plan's answer carries the first unplaced; the pages past them come from the server (every one is reachable)
+  const local = !!r && (r.unplaced.length === r.unplacedTotal || page * UNPLACED_PAGE <= r.unplaced.length);
+  const remote = useQuery({
+    queryKey: ['transfers', 'unplaced', r?.planId, page],
+    queryFn: () =>
+      api<PlanResult['unplaced']>(
+        `/transfers/operations/${operationId}/plans/${r!.planId}/unplaced?limit=${UNPLACED_PAGE}&offset=${(page - 1) * UNPLACED_PAGE}`,
+      ),
+    enabled: !!r && !local,
+    placeholderData: keepPreviousData,
+  });
+  const shown = r ? (local ? r.unplaced.slice((page - 1) * UNPLACED_PAGE, page * UNPLACED_PAGE) : (remote.data ?? [])) : [];
   return (
     <Paper withBorder p="md" radius="md">
       <Title order={2} size="h4" mb="sm">
@@ -389,11 +400,7 @@ function PlanForm({ operationId, movements }: { operationId: string; movements: 
           <Title order={3} size="h5" data-testid="plan-unplaced-count">
             {t('plan.unplaced', { count: r.unplacedTotal })}
           </Title>
-          {r.unplacedTotal > r.unplaced.length && (
-            <Text size="sm" c="orange">
-              {t('plan.unplacedCut', { shown: num(r.unplaced.length), total: num(r.unplacedTotal) })}
-            </Text>
-          )}
+          <ApiErrorAlert error={remote.error} title={t('notDone')} />
           {shown.length > 0 && (
             <Table.ScrollContainer minWidth={480}>
               <Table data-testid="plan-unplaced">
@@ -421,7 +428,9 @@ function PlanForm({ operationId, movements }: { operationId: string; movements: 
               </Table>
             </Table.ScrollContainer>
           )}
-          {r.unplaced.length > UNPLACED_PAGE && <Pagination total={Math.ceil(r.unplaced.length / UNPLACED_PAGE)} value={page} onChange={setPage} size="sm" />}
+          {r.unplacedTotal > UNPLACED_PAGE && (
+            <Pagination total={Math.ceil(r.unplacedTotal / UNPLACED_PAGE)} value={page} onChange={setPage} size="sm" data-testid="plan-unplaced-pages" />
+          )}
         </Stack>
       )}
     </Paper>

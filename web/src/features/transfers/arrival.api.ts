@@ -1,5 +1,10 @@
 import type { z } from 'zod';
 import type { ArrivalCheckResponse, ArrivalResponse, PrintableResponse } from '../../../../src/modules/transfers/transfers.arrival.dto';
+import type {
+  MovementDiscrepanciesResponse,
+  OperationDiscrepanciesResponse,
+  ResolveDiscrepancyBody,
+} from '../../../../src/modules/transfers/transfers.disputes.dto';
 import { api } from '../../lib/api';
 import { imageAsDataUrl, type Probe } from '../verify/verify.api';
 
@@ -32,3 +37,14 @@ export const closeCount = (movementId: string) => api(`/transfers/movements/${mo
 export const signReceipt = (movementId: string, manifestHash: string) =>
   api(`/transfers/movements/${movementId}/receipt`, { method: 'POST', body: { manifestHash } });
 export const printableOf = (movementId: string) => api<Printable>(`/transfers/movements/${movementId}/printable`, { purpose: 'receiving authority' });
+
+export type MovementDiscrepancies = z.input<typeof MovementDiscrepanciesResponse>;
+export type OperationDiscrepancies = z.input<typeof OperationDiscrepanciesResponse>;
+export type Resolution = z.input<typeof ResolveDiscrepancyBody>;
+
+export const discrepanciesOf = (movementId: string) => api<MovementDiscrepancies>(`/transfers/movements/${movementId}/discrepancies`, { purpose: PURPOSE });
+export const operationDiscrepancies = (operationId: string) =>
+  api<OperationDiscrepancies>(`/transfers/operations/${operationId}/discrepancies`, { purpose: 'transfer operation' });
+/** An officer's resolution of one missing or extra person, with the reason. */
+export const resolveDiscrepancy = (movementId: string, body: Resolution) =>
+  api<MovementDiscrepancies>(`/transfers/movements/${movementId}/discrepancies/resolve`, { method: 'POST', purpose: PURPOSE, body });
