@@ -183,6 +183,19 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
     expect(hidden.headers['x-total-count']).toBe('0');
     const forbidden = await app.http.inject({ method: 'GET', url: `/api/v1/biometrics/duplicates/${caseId}`, headers: auth(officer) });
     expect(forbidden.statusCode).toBe(403);
+    // The case's own page fuses its fingerprint score with the other evidence between the two persons: a suggestion
+    // with its parts, never a decision (the case stays open).
+    const one = await app.http.inject({ method: 'GET', url: `/api/v1/biometrics/duplicates/${caseId}`, headers: auth(registrar) });
+    expect(one.statusCode, one.body).toBe(200);
+    const evidence = one.json().evidence;
+    expect(evidence.contributions.map((c: { evidence: string }) => c.evidence)).toContain('finger');
+    expect(evidence.contributions.find((c: { evidence: string }) => c.evidence === 'finger').score).toBe(theCase.score);
+    expect(evidence.log10Lr).toBeCloseTo(
+      evidence.contributions.reduce((sum: number, c: { log10Lr: number }) => sum + c.log10Lr, 0),
+      9,
+    );
+    expect(evidence.targetFmr).toBe(1e-4);
+    expect(one.json().status).toBe('open');
 
     // Re-enrolling the same pair does not reopen the case.
     const again = await enrol(personB, 7, img['101_4']!);
