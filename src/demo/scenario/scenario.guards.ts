@@ -114,6 +114,10 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
   // per 100 and the scheduler's pass at 00:05 reports it, hours before the shift starts ("next shift short").
   // The shifts start after the pass and end before the next one, so no pass sees them under way: no no-show is read
   // into guards who stand at their posts without checking in again.
+  // Each guard keeps one slot for the whole period, so that the day's shift moves every guard one post on: a slot
+  // from the guard's place in the day's list would shift when a guard before them deserts, and leave them at the same
+  // post again (four shifts in a row broke the rotation rule at some scales).
+  const rosterSlot = new Map<string, number>();
   for (let d = Date.parse('2026-01-09T00:01:00Z'); d < Date.parse('2026-01-20T00:00:00Z'); d += 24 * HOUR) {
     steps.push({
       at: d,
@@ -125,7 +129,8 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
         const day = Math.round((d - Date.parse('2026-01-09T00:01:00Z')) / (24 * HOUR));
         const start = new Date(d - 60_000 + 6 * HOUR).toISOString();
         const end = new Date(d - 60_000 + 18 * HOUR).toISOString();
-        const csv = ['badge,post,starts_at,ends_at', ...badges.map((b, i) => `${b},${codes[(i + day) % codes.length]},${start},${end}`)].join('\n');
+        for (const b of badges) if (!rosterSlot.has(b)) rosterSlot.set(b, rosterSlot.size);
+        const csv = ['badge,post,starts_at,ends_at', ...badges.map((b) => `${b},${codes[(rosterSlot.get(b)! + day) % codes.length]},${start},${end}`)].join('\n');
         await g.importRoster(actor, hol, csv);
       },
     });

@@ -81,11 +81,16 @@ export function Layout({ children }: { children: ReactNode }) {
     .join(' · ');
 
   async function logout() {
+    // The screens stop asking first (a poll or a refresh landing after the session ended answered 401), then the
+    // session ends on the server.
+    const screens = { predicate: (q: { queryKey: readonly unknown[] }) => q.queryKey[0] !== 'me' };
+    await qc.cancelQueries(screens);
+    markSignedIn(false); // /auth/me is not asked again on this browser
+    qc.setQueryData(['me'], null); // the sign-in page replaces every screen
+    qc.removeQueries(screens);
+    await new Promise((settle) => setTimeout(settle, 0)); // let React unmount the screens before the session ends
     await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
-    markSignedIn(false);
     setBearer(null);
-    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
-    qc.setQueryData(['me'], null);
     navigate('/', { replace: true });
   }
 
