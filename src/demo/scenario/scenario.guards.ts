@@ -130,7 +130,9 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
         const start = new Date(d - 60_000 + 6 * HOUR).toISOString();
         const end = new Date(d - 60_000 + 18 * HOUR).toISOString();
         for (const b of badges) if (!rosterSlot.has(b)) rosterSlot.set(b, rosterSlot.size);
-        const csv = ['badge,post,starts_at,ends_at', ...badges.map((b) => `${b},${codes[(rosterSlot.get(b)! + day) % codes.length]},${start},${end}`)].join('\n');
+        const csv = ['badge,post,starts_at,ends_at', ...badges.map((b) => `${b},${codes[(rosterSlot.get(b)! + day) % codes.length]},${start},${end}`)].join(
+          '\n',
+        );
         await g.importRoster(actor, hol, csv);
       },
     });
