@@ -20,7 +20,7 @@ import {
   type FingerprintTemplate,
   type PreparedTemplate,
 } from '../../src/modules/biometrics/fingerprint';
-import { errorRates } from './metrics';
+import { errorRates, ratesAt, thresholdAtEer, thresholdAtFmr } from './metrics';
 
 const DATABASES: Record<string, { dpi: number }> = {
   'fvc2002-db2b': { dpi: 569 },
@@ -162,6 +162,16 @@ async function main(): Promise<void> {
     cpuMs: r2((ru.user + ru.system) / 1000),
     checksum: bits,
   };
+  if (rawScores['fvc2002-db2b'] && rawScores['fvc-db4b']) {
+    report.heldOut = {
+      protocol:
+        'leave-one-database-out, all pairs: genuine = every impression against every other impression of the same ' +
+        'finger (280), impostor = every impression against every impression of another finger (2,880); thresholds ' +
+        'fixed on the tuning database, applied unchanged to the reported one',
+      'tune fvc-db4b, report fvc2002-db2b': heldOut(rawScores['fvc-db4b'], rawScores['fvc2002-db2b']),
+      'tune fvc2002-db2b, report fvc-db4b': heldOut(rawScores['fvc2002-db2b'], rawScores['fvc-db4b']),
+    };
+  }
   report.oneToMany = await oneToMany(galleryTemplates, Number(arg('gallery') ?? 20_000));
   const scoresFile = arg('scores');
   if (scoresFile) await writeFile(scoresFile, JSON.stringify(rawScores));
@@ -204,6 +214,29 @@ async function oneToMany(templates: PreparedTemplate[], size: number) {
     baselinePlainLoop: { wallMs: plain.wallMs, longestStallMs: plain.longestStallMs },
     yieldingLoop: { wallMs: yielding.wallMs, longestStallMs: yielding.longestStallMs },
     sameCandidates: JSON.stringify(plain.result) === JSON.stringify(yielding.result),
+  };
+}
+
+/**
+ * One direction of the held-out protocol: the error rates of the reported database over all its pairs (EER and FNMR
+ * at fixed FMRs, threshold-free), and what the thresholds fixed on the tuning database (its EER threshold, its
+ * FMR 1% and 0.1% thresholds) give when applied unchanged to the reported database.
+ */
+function heldOut(tuning: { genuine: number[]; impostorAll: number[] }, reported: { genuine: number[]; impostorAll: number[] }) {
+  const tuned = {
+    eer: thresholdAtEer(tuning.genuine, tuning.impostorAll),
+    fmr1: thresholdAtFmr(tuning.impostorAll, 0.01),
+    fmr01: thresholdAtFmr(tuning.impostorAll, 0.001),
+  };
+  const at = (t: number) => {
+    const r = ratesAt(reported.genuine, reported.impostorAll, t);
+    return { rawThreshold: r4(t), fmr: r4(r.fmr), fnmr: r4(r.fnmr) };
+  };
+  return {
+    allPairs: round(errorRates(reported.genuine, reported.impostorAll)),
+    tuningEerThreshold: at(tuned.eer),
+    tuningFmr1Threshold: at(tuned.fmr1),
+    tuningFmr01Threshold: at(tuned.fmr01),
   };
 }
 
