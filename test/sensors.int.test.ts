@@ -283,5 +283,59 @@ for (const target of await targets()) {
       const ops = (await app.http.inject({ method: 'GET', url: `/api/v1/sensors/facilities/${facilityId}/operations`, headers: auth(commander) })).json();
       expect(ops.online.total).toBe(8);
     });
+
+    it('moves a sensor and takes one out of service: kept with its events, no longer counted, what it sends dead-lettered', async () => {
+      const list = async () => (await app.services.sensors.list(adminActor, { facilityId, limit: 100, offset: 0 })).rows;
+      const e2 = (await list()).find((s) => s.code === 'E-F2')!;
+      const patch = (id: string, payload: unknown, token = commander) =>
+        app.http.inject({ method: 'PATCH', url: `/api/v1/sensors/${id}`, headers: auth(token), payload: payload as object });
+      // bad input changes nothing: a unit of another facility, an empty patch, the code (identity on the wire), unknown id, a monitor
+      const other = await buildFacility(app.services, {}, 1);
+      const refused = [
+        [await patch(e2.id, { unitIds: [other.units[0]!.id] }), 400],
+        [await patch(e2.id, {}), 400],
+        [await patch(e2.id, { code: 'E-F9' }), 400],
+        [await patch('01900000-0000-7000-8000-000000000000', { name: 'x' }), 404],
+        [await patch(e2.id, { name: 'x' }, monitor), 403],
+      ] as const;
+      for (const [res, status] of refused) expect(res.statusCode, res.body).toBe(status);
+      expect((await list()).find((s) => s.id === e2.id)).toEqual(e2);
+      const moved = await patch(e2.id, { name: 'East fence 2 (moved)', x: 650, heartbeatSeconds: 120 });
+      expect(moved.statusCode, moved.body).toBe(200);
+      expect(moved.json()).toMatchObject({ code: 'E-F2', name: 'East fence 2 (moved)', x: 650, heartbeatSeconds: 120 });
+
+      const before = (await app.http.inject({ method: 'GET', url: `/api/v1/sensors/facilities/${facilityId}/operations`, headers: auth(commander) })).json();
+      const noReason = await app.http.inject({ method: 'POST', url: `/api/v1/sensors/${e2.id}/decommission`, headers: auth(commander), payload: {} });
+      expect(noReason.statusCode).toBe(400);
+      const off = await app.http.inject({
+        method: 'POST',
+        url: `/api/v1/sensors/${e2.id}/decommission`,
+        headers: auth(commander),
+        payload: { reason: 'fence section rebuilt' },
+      });
+      expect(off.statusCode, off.body).toBe(200);
+      expect(off.json().state).toBe('decommissioned');
+      const again = await app.http.inject({
+        method: 'POST',
+        url: `/api/v1/sensors/${e2.id}/decommission`,
+        headers: auth(commander),
+        payload: { reason: 'twice' },
+      });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error.code).toBe('sensors.decommissioned');
+      expect((await patch(e2.id, { name: 'y' })).statusCode).toBe(409);
+      // still listed (evidence), no longer in the operations room's figures
+      expect((await list()).find((s) => s.id === e2.id)!.state).toBe('decommissioned');
+      const after = (await app.http.inject({ method: 'GET', url: `/api/v1/sensors/facilities/${facilityId}/operations`, headers: auth(commander) })).json();
+      expect(after.online.total).toBe(before.online.total - 1);
+      // what it still sends is dead-lettered, and it stays out of service
+      await send('E-F2', 'heartbeat', {});
+      await send('E-F2', 'event', { id: 'after-off', type: 'vibration', value: { intensity: 0.9 } });
+      await drained();
+      const letters = (await app.http.inject({ method: 'GET', url: '/api/v1/sensors/dead-letters', headers: auth(commander) })).json();
+      expect(letters.byReason.find((r: { reason: string }) => r.reason === 'decommissioned_sensor')?.count).toBe(2);
+      expect((await list()).find((s) => s.id === e2.id)!.state).toBe('decommissioned');
+      expect((await app.services.sensors.tick()).dead).toBe(0);
+    });
   });
 }

@@ -223,6 +223,8 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/transfers/movements/{id}/handover': TRANSFERS_READ,
   'POST /api/v1/sensors': SENSORS_MANAGE,
   'GET /api/v1/sensors': SENSORS_READ,
+  'PATCH /api/v1/sensors/{id}': SENSORS_MANAGE,
+  'POST /api/v1/sensors/{id}/decommission': SENSORS_MANAGE,
   'POST /api/v1/sensors/webhook': SENSORS_INGEST,
   'GET /api/v1/sensors/dead-letters': SENSORS_MANAGE,
   'GET /api/v1/sensors/facilities/{id}/operations': SENSORS_READ,

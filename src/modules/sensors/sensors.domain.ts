@@ -5,7 +5,8 @@ import { ConflictError, ValidationError } from '../../platform/errors';
 export const SENSOR_KINDS = ['fence_vibration', 'taut_wire', 'gate_contact', 'door_contact', 'motion', 'camera_line', 'panic_button'] as const;
 export type SensorKind = (typeof SENSOR_KINDS)[number];
 
-export const SENSOR_STATES = ['online', 'dead'] as const;
+/** `decommissioned`: taken out of service (kept with its events as evidence); what it still sends is dead-lettered. */
+export const SENSOR_STATES = ['online', 'dead', 'decommissioned'] as const;
 export type SensorState = (typeof SENSOR_STATES)[number];
 
 /** Event types every kind may send (tamper, fault, low power), then each kind's own. */

@@ -43,6 +43,21 @@ export const CreateSensorBody = z.object({
 });
 export type CreateSensorInput = z.infer<typeof CreateSensorBody>;
 
+/** What may change of a placed sensor (its code and kind are its identity on the wire: place a new one instead). */
+export const UpdateSensorBody = z
+  .object({
+    name: text(200).optional(),
+    sector: code.optional(),
+    unitIds: z.array(z.uuid()).max(50).optional(),
+    x: z.number().min(0).max(1000).optional(),
+    y: z.number().min(0).max(1000).optional(),
+    heartbeatSeconds: z.number().int().min(5).max(86_400).optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'Name at least one of name, sector, unitIds, x, y, heartbeatSeconds');
+export type UpdateSensorInput = z.infer<typeof UpdateSensorBody>;
+export const DecommissionSensorBody = z.object({ reason: text(500) });
+
 export const ListSensorsQuery = z.object({ facilityId: z.uuid().optional(), sector: code.optional(), ...page });
 
 export const SensorResponse = z.object({

@@ -158,7 +158,17 @@ export async function markHeard(
       last_event_type = case when v.ev_at is not null and (s.last_event_at is null or v.ev_at >= s.last_event_at) then v.ev_type else s.last_event_type end
     from unnest(${uuids(heard.map((h) => h.id))}, ${sql.param(heard.map((h) => h.eventAt?.toISOString() ?? null))}::timestamptz[],
                 ${sql.param(heard.map((h) => h.eventType))}::text[]) as v(id, ev_at, ev_type)
-    where s.id = v.id`);
+    where s.id = v.id and s.state <> 'decommissioned'`);
+}
+
+export async function lockSensor(tx: Db, id: string): Promise<SensorRow | undefined> {
+  const [row] = await tx.select().from(sensors).where(eq(sensors.id, id)).for('update');
+  return row;
+}
+
+export async function updateSensor(tx: Db, id: string, patch: Partial<SensorRow>): Promise<SensorRow> {
+  const [row] = await tx.update(sensors).set(patch).where(eq(sensors.id, id)).returning();
+  return row!;
 }
 
 /** Sensors whose health timer ran out (still online): they become dead zones now. Locked against a concurrent scan. */

@@ -11,7 +11,9 @@ import {
   DeadLettersResponse,
   EvidenceBody,
   HeadcountResponse,
+  DecommissionSensorBody,
   IdParams,
+  UpdateSensorBody,
   IncidentDetailResponse,
   IncidentPageResponse,
   IncidentResponse,
@@ -47,6 +49,34 @@ export const sensorsRoutes: FastifyPluginAsync<{ services: Services }> = async (
       },
     },
     async (request, reply) => reply.status(201).send(await s.create(actorOf(request), request.body)),
+  );
+  r.patch(
+    '/sensors/:id',
+    {
+      config: { permission: 'sensors.manage' },
+      schema: {
+        params: IdParams,
+        body: UpdateSensorBody,
+        tags,
+        summary: 'Move or rename a sensor, its units nearby or its heartbeat interval (code and kind stay)',
+        response: { 200: SensorResponse, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => s.update(actorOf(request), request.params.id, request.body),
+  );
+  r.post(
+    '/sensors/:id/decommission',
+    {
+      config: { permission: 'sensors.manage' },
+      schema: {
+        params: IdParams,
+        body: DecommissionSensorBody,
+        tags,
+        summary: 'Take a sensor out of service, with a reason: kept with its events, no longer counted or alerted',
+        response: { 200: SensorResponse, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => s.decommission(actorOf(request), request.params.id, request.body.reason),
   );
   r.get(
     '/sensors',

@@ -33,6 +33,7 @@ import type {
   OperationsResponse,
   SensorPageResponse,
   SensorResponse,
+  UpdateSensorInput,
   WebhookInput,
 } from './sensors.dto';
 import { IncidentOpened, SensorsRestored, SensorsWentDark } from './sensors.events';
@@ -51,6 +52,8 @@ import {
   insertEvents,
   insertIncidents,
   insertSensor,
+  lockSensor,
+  updateSensor,
   lastRollcalls,
   linkEvents,
   listIncidents,
@@ -103,6 +106,7 @@ interface SensorInfo {
   kind: SensorKind;
   sector: string;
   unitIds: string[];
+  decommissioned: boolean;
 }
 
 const MAX_PAYLOAD_BYTES = 8192;
@@ -239,6 +243,60 @@ export class SensorsService {
     return sensorView(row);
   }
 
+  /** Moves or renames a sensor, or changes its heartbeat interval (the health timer restarts from now). */
+  async update(actor: Actor, id: string, input: UpdateSensorInput): Promise<SensorView> {
+    const now = this.clock.now();
+    const row = await this.outbox.transaction(async (tx) => {
+      const before = await this.lockInScope(tx, actor, id);
+      if (before.state === 'decommissioned') throw new ConflictError('sensors.decommissioned', `Sensor ${before.code} is decommissioned`, { sensorId: id });
+      const patch: Partial<SensorRow> = { ...input };
+      if (input.unitIds) {
+        const unitIds = [...new Set(input.unitIds)];
+        const found = await unitsOfFacility(tx, before.facilityId, unitIds);
+        if (found.length !== unitIds.length) {
+          const known = new Set(found.map((u) => u.id));
+          throw new ValidationError('sensors.unit_outside_facility', 'A unit named is not a unit of this facility', {
+            unitIds: unitIds.filter((u) => !known.has(u)),
+          });
+        }
+        patch.unitIds = unitIds;
+      }
+      if (input.heartbeatSeconds !== undefined) patch.silentAfter = silentAfter(now, input.heartbeatSeconds);
+      const after = await updateSensor(tx, id, patch);
+      await this.audit.record(tx, actor, { action: 'sensors.update', subjectType: 'sensor', subjectId: id, details: { code: before.code, changed: input } });
+      return after;
+    });
+    this.forget(row.id);
+    return sensorView(row);
+  }
+
+  /** Takes a sensor out of service: kept with its events as evidence, no longer a dead zone, what it still sends dead-lettered. */
+  async decommission(actor: Actor, id: string, reason: string): Promise<SensorView> {
+    const now = this.clock.now();
+    const row = await this.outbox.transaction(async (tx) => {
+      const before = await this.lockInScope(tx, actor, id);
+      if (before.state === 'decommissioned')
+        throw new ConflictError('sensors.decommissioned', `Sensor ${before.code} is already decommissioned`, { sensorId: id });
+      const after = await updateSensor(tx, id, { state: 'decommissioned', stateSince: now });
+      await this.audit.record(tx, actor, { action: 'sensors.decommission', subjectType: 'sensor', subjectId: id, details: { code: before.code, reason } });
+      return after;
+    });
+    this.forget(row.id);
+    return sensorView(row);
+  }
+
+  private async lockInScope(tx: Db, actor: Actor, id: string): Promise<SensorRow> {
+    const row = await lockSensor(tx, id);
+    if (!row) throw new NotFoundError('sensors.not_found', `No sensor ${id}`);
+    requireSensorsManage(actor, row.facilityId);
+    return row;
+  }
+
+  /** The ingest's cache of topic -> sensor drops a changed sensor; the next message reads it again. */
+  private forget(id: string): void {
+    for (const [key, info] of this.cache) if (info.id === id) this.cache.delete(key);
+  }
+
   async list(actor: Actor, f: { facilityId?: string; sector?: string; limit: number; offset: number }): Promise<Out<typeof SensorPageResponse>> {
     requireSensorsRead(actor, f.facilityId);
     const page = await listSensors(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
@@ -286,7 +344,14 @@ export class SensorsService {
     if (missing.length === 0) return;
     const unique = [...new Map(missing.map((k) => [`${k.site}/${k.sensor}`, k])).values()];
     for (const s of await sensorsByKeys(db, unique)) {
-      this.cache.set(`${s.site}/${s.code}`, { id: s.id, facilityId: s.facilityId, kind: s.kind as SensorKind, sector: s.sector, unitIds: s.unitIds });
+      this.cache.set(`${s.site}/${s.code}`, {
+        id: s.id,
+        facilityId: s.facilityId,
+        kind: s.kind as SensorKind,
+        sector: s.sector,
+        unitIds: s.unitIds,
+        decommissioned: s.state === 'decommissioned',
+      });
     }
   }
 
@@ -341,6 +406,10 @@ export class SensorsService {
       const sensor = this.cache.get(`${m.address.site}/${m.address.sensor}`);
       if (!sensor) {
         deadLetter(m, 'unknown_sensor', `no sensor ${m.address.sensor} at site ${m.address.site}`);
+        continue;
+      }
+      if (sensor.decommissioned) {
+        deadLetter(m, 'decommissioned_sensor', `sensor ${m.address.sensor} at site ${m.address.site} is decommissioned`);
         continue;
       }
       if (m.address.channel === 'heartbeat') {
@@ -610,7 +679,7 @@ export class SensorsService {
     if (!facility) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);
     const now = this.clock.now();
     const [list, live, recent, alarms] = await Promise.all([
-      sensorsOfFacility(this.db, facilityId),
+      sensorsOfFacility(this.db, facilityId).then((all) => all.filter((x) => x.state !== 'decommissioned')),
       listIncidents(this.db, { facilityId, status: 'live', limit: 200, offset: 0 }),
       incidentsSince(this.db, facilityId, new Date(now.getTime() - 30 * 86_400_000)),
       alarmsPerSector(this.db, facilityId, new Date(now.getTime() - 86_400_000)),

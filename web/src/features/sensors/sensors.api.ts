@@ -26,4 +26,4 @@ export const NEXT_STEP: Record<string, IncidentStep | null> = {
   closed: null,
 };
 
-export const SENSOR_COLOR = { online: 'teal', dead: 'gray', alarm: 'red' } as const;
+export const SENSOR_COLOR = { online: 'teal', dead: 'gray', alarm: 'red', decommissioned: 'dark' } as const;
