@@ -4,6 +4,7 @@ import { uuidV7Ids, type IdGenerator } from './platform/ids';
 import { silentLogger, type Logger } from './platform/logger';
 import { EnvironmentError } from './platform/errors';
 import { Dispatcher, Outbox } from './platform/outbox';
+import { Deadlines } from './platform/deadlines';
 import { AccessService, DEFAULT_ACCESS_CONFIG, type AccessConfig } from './modules/access';
 import { AuditService } from './modules/audit';
 import { CustodyConfirmations, CustodyService, placementSummaries } from './modules/custody';
@@ -46,6 +47,8 @@ export interface Services {
   outbox: Outbox;
   /** Delivers the outbox to the modules' consumers (alert rules, screening). */
   dispatcher: Dispatcher;
+  /** Deadlines kept as rows and fired on the clock (reviews of detention, check-ins, repatriation stages). */
+  deadlines: Deadlines;
   audit: AuditService;
   access: AccessService;
   facilities: FacilitiesService;
@@ -99,6 +102,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   const logger = opts.logger ?? silentLogger;
   const siteId = opts.siteId ?? process.env.CUSTOS_SITE_ID ?? 'hq';
   const outbox = new Outbox(database, clock, ids, siteId, logger);
+  const deadlines = new Deadlines(database, (work) => outbox.transaction(work), clock, ids, logger);
 
   const audit = new AuditService(db, clock, ids, outbox, logger);
   const access = new AccessService(db, clock, ids, audit, { ...DEFAULT_ACCESS_CONFIG, ...opts.access });
@@ -221,6 +225,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   };
   const close = async () => {
     await alerts.stop();
+    await deadlines.stop();
     await guards.stop();
     await sensors.stop();
     await transfersArrival.stop();
@@ -241,6 +246,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     siteId,
     outbox,
     dispatcher,
+    deadlines,
     audit,
     access,
     facilities,
