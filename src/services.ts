@@ -21,6 +21,7 @@ import { IncidentsService, SensorsService } from './modules/sensors';
 import { SightingsService, sightingsConsumers } from './modules/sightings';
 import { ReviewsService } from './modules/reviews';
 import { SyncService, type SyncRole } from './modules/sync';
+import { CasesService, casesConsumers } from './modules/cases';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -77,6 +78,8 @@ export interface Services {
   reviews: ReviewsService;
   /** Sites and headquarters: the replication chain, the relay's place and receipts, headquarters' copy of each site. */
   sync: SyncService;
+  /** Case work (issue 23): legal cases and reviews, reintegration after release, the stasis figures. */
+  cases: CasesService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -137,11 +140,22 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     siteId,
     opts.dataDir,
   );
+  const cases = new CasesService(db, clock, ids, audit, outbox, deadlines, {
+    personInScope: async (tx, actor, personId) => (await registry.inScopeAmong(tx, actor, [personId])).has(personId),
+    identity: async (tx, actor, personId) => {
+      const person = await registry.loadInScope(tx, actor, personId);
+      return {
+        nationalities: person.nationalities.map((n) => ({ country: n.country, status: n.status })),
+        documents: person.documents.map((d) => ({ id: d.id, type: d.type, number: d.number, issuingCountry: d.issuingCountry })),
+      };
+    },
+    citedVerificationProblem: (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim),
+  });
   const dispatcher = new Dispatcher(
     outbox,
     database,
     clock,
-    [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards), ...sightingsConsumers(sightings)],
+    [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards), ...sightingsConsumers(sightings), ...casesConsumers(cases)],
     logger,
   );
   const rollcalls = new RollcallsService(
@@ -267,6 +281,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     sightings,
     reviews,
     sync,
+    cases,
     settle,
     close,
   };
