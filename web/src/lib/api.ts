@@ -163,7 +163,10 @@ export type Permission =
   | 'reviews.read'
   | 'reviews.write'
   | 'reviews.approve'
-  | 'sync.read';
+  | 'sync.read'
+  | 'cases.read'
+  | 'cases.write'
+  | 'cases.figures';
 
 export interface Me {
   userId: string;
