@@ -44,7 +44,13 @@ describe.each(await targets())('repatriation on %s', (target) => {
     const opened = await call('POST', '/repatriation/requests', legal, { personId: person, state: 'fra', note: 'Consulate asked by note verbale' });
     expect(opened.statusCode, opened.body).toBe(201);
     const req = opened.json();
-    expect(req).toMatchObject({ state: 'FRA', stage: 'requested', nationalityStatus: 'claimed', overdue: false, actions: expect.arrayContaining(['schedule_interview']) });
+    expect(req).toMatchObject({
+      state: 'FRA',
+      stage: 'requested',
+      nationalityStatus: 'claimed',
+      overdue: false,
+      actions: expect.arrayContaining(['schedule_interview']),
+    });
     expect(new Date(req.dueAt).getTime() - app.clock.now().getTime()).toBe(30 * DAY);
 
     // the state's side, by its liaison
@@ -62,7 +68,14 @@ describe.each(await targets())('repatriation on %s', (target) => {
     expect(done.statusCode, done.body).toBe(200);
     const final = done.json();
     expect(final).toMatchObject({ stage: 'handed_over', representative: 'M. Dupont, consul of France in Erbil', dueAt: null, actions: [] });
-    expect(final.steps.map((s: { toStage: string | null }) => s.toStage)).toEqual(['requested', null, 'consular_interview', 'accepted', 'travel_documents', 'handed_over']);
+    expect(final.steps.map((s: { toStage: string | null }) => s.toStage)).toEqual([
+      'requested',
+      null,
+      'consular_interview',
+      'accepted',
+      'travel_documents',
+      'handed_over',
+    ]);
 
     const events = await app.services.custody.personEvents(adminActor, person);
     const last = events.at(-1)!;
@@ -82,7 +95,9 @@ describe.each(await targets())('repatriation on %s', (target) => {
     expect(direct.json().error.code).toBe('custody.repatriation_not_accepted');
     const batch = await call('POST', '/events/batch', commander, { events: [{ personId: person, type: 'REPATRIATED' }] });
     expect(batch.statusCode).toBe(409);
-    await expect(app.services.custody.append(adminActor, { personId: person, type: 'REPATRIATED' })).rejects.toMatchObject({ code: 'custody.repatriation_not_accepted' });
+    await expect(app.services.custody.append(adminActor, { personId: person, type: 'REPATRIATED' })).rejects.toMatchObject({
+      code: 'custody.repatriation_not_accepted',
+    });
 
     // a request the state has not accepted yet backs nothing either
     const req = (await call('POST', '/repatriation/requests', legal, { personId: person, state: 'FRA' })).json();
@@ -218,7 +233,7 @@ describe.each(await targets())('repatriation on %s', (target) => {
     );
   });
 
-  it("accepts a child only on recorded evidence (its record, not the data), and counts an overdue stage in the figures", async () => {
+  it('accepts a child only on recorded evidence (its record, not the data), and counts an overdue stage in the figures', async () => {
     const child = await held(['FRA'], { birthDate: '2017-03-01' });
     const req = (await call('POST', '/repatriation/requests', liaisonFr, { personId: child, state: 'FRA' })).json();
     expect(req.minor).toBe(true);
@@ -227,7 +242,11 @@ describe.each(await targets())('repatriation on %s', (target) => {
     const refused = await step(req.id, liaisonFr, { action: 'accept' });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.code).toBe('repatriation.child_evidence_required');
-    const ev = await call('POST', `/repatriation/requests/${req.id}/evidence`, liaisonFr, { kind: 'dna', reference: 'Institut Pasteur case 2026-118', note: 'Filiation to the mother' });
+    const ev = await call('POST', `/repatriation/requests/${req.id}/evidence`, liaisonFr, {
+      kind: 'dna',
+      reference: 'Institut Pasteur case 2026-118',
+      note: 'Filiation to the mother',
+    });
     expect(ev.statusCode, ev.body).toBe(200);
     expect(ev.json().evidence).toEqual([expect.objectContaining({ kind: 'dna', reference: 'Institut Pasteur case 2026-118' })]);
     // the state gives itself an hour for the travel documents

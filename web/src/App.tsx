@@ -48,6 +48,10 @@ const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
 const SensorsAdminPage = lazy(() => import('./features/sensors/SensorsAdminPage'));
 const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'));
 const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
+// ---- repatriation (issue 23, part B) ----
+const RepatriationDashboardPage = lazy(() => import('./features/cases/RepatriationDashboardPage'));
+const RepatriationListPage = lazy(() => import('./features/cases/RepatriationListPage'));
+const RepatriationRequestPage = lazy(() => import('./features/cases/RepatriationRequestPage'));
 const ReviewsPage = lazy(() => import('./features/reviews/ReviewsPage'));
 const ReviewPage = lazy(() => import('./features/reviews/ReviewPage'));
 const StatementsPage = lazy(() => import('./features/statements/StatementsPage'));
@@ -105,6 +109,10 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/statements', needs: ['ledger.verify'], render: () => <StatementsPage /> },
   { pattern: '/replay', needs: ['reports.read'], render: () => <ReplayPage /> },
   { pattern: '/sync', needs: ['sync.read'], render: () => <SyncPage /> },
+  // ---- repatriation (issue 23, part B) ----
+  { pattern: '/repatriation', needs: ['repatriation.read'], render: () => <RepatriationDashboardPage /> },
+  { pattern: '/repatriation/requests', needs: ['repatriation.read'], render: () => <RepatriationListPage /> },
+  { pattern: '/repatriation/requests/:id', needs: ['repatriation.read'], render: (p) => <RepatriationRequestPage id={p.id!} /> },
 ];
 
 /** The first screen a role lands on. */

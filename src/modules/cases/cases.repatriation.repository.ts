@@ -83,9 +83,7 @@ function scopeSql(scope: RequestScope): SQL {
   if (scope.states) parts.push(scope.states.length ? sql`r.state in (${list(scope.states)})` : sql`false`);
   if (scope.facilityIds) {
     parts.push(
-      scope.facilityIds.length
-        ? sql`(r.facility_id in (${uuidList(scope.facilityIds)}) or pl.facility_id in (${uuidList(scope.facilityIds)}))`
-        : sql`false`,
+      scope.facilityIds.length ? sql`(r.facility_id in (${uuidList(scope.facilityIds)}) or pl.facility_id in (${uuidList(scope.facilityIds)}))` : sql`false`,
     );
   }
   return sql.join(parts, sql` and `);

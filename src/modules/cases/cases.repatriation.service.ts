@@ -403,7 +403,11 @@ export class RepatriationService {
           const facts = await this.checkRequestable(tx, actor, r.personId, r.state);
           const minor = possiblyMinor({ birthTo: facts.birth_to }, r.openedAt);
           if (ACCEPTED.includes(r.stage)) {
-            decideStep({ stage: 'consular_interview', nationalityStatus: r.nationalityStatus, minor, evidenceCount: r.evidence?.length ?? 0 }, 'accept', r.stageSince);
+            decideStep(
+              { stage: 'consular_interview', nationalityStatus: r.nationalityStatus, minor, evidenceCount: r.evidence?.length ?? 0 },
+              'accept',
+              r.stageSince,
+            );
           }
           const { dueAt } = isOpen(r.stage) ? stageDeadline(r.stage, r.stageSince) : { dueAt: null };
           const id = this.ids.next();
@@ -447,7 +451,16 @@ export class RepatriationService {
             });
           }
           for (const e of r.evidence ?? []) {
-            await insertEvidence(tx, { id: this.ids.next(), requestId: id, kind: e.kind, reference: e.reference, note: null, at: r.openedAt, by: actor.userId, byName: actor.username });
+            await insertEvidence(tx, {
+              id: this.ids.next(),
+              requestId: id,
+              kind: e.kind,
+              reference: e.reference,
+              note: null,
+              at: r.openedAt,
+              by: actor.userId,
+              byName: actor.username,
+            });
           }
           if (dueAt && dueAt > now) {
             await this.scheduleDeadline(tx, id, r.personId, r.state, r.stage, dueAt, stageDeadline(r.stage, r.stageSince).remindAt);
@@ -507,18 +520,7 @@ export class RepatriationService {
     const header = ['state', 'held', 'requested', 'consular_interview', 'accepted', 'travel_documents', 'handed_over', 'refused', 'withdrawn', 'overdue'];
     return csvLines(
       header,
-      f.states.map((s) => [
-        s.state,
-        s.held,
-        s.requested,
-        s.consularInterview,
-        s.accepted,
-        s.travelDocuments,
-        s.handedOver,
-        s.refused,
-        s.withdrawn,
-        s.overdue,
-      ]),
+      f.states.map((s) => [s.state, s.held, s.requested, s.consularInterview, s.accepted, s.travelDocuments, s.handedOver, s.refused, s.withdrawn, s.overdue]),
     );
   }
 

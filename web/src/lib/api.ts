@@ -163,7 +163,11 @@ export type Permission =
   | 'reviews.read'
   | 'reviews.write'
   | 'reviews.approve'
-  | 'sync.read';
+  | 'sync.read'
+  // repatriation (issue 23, part B)
+  | 'repatriation.read'
+  | 'repatriation.write'
+  | 'repatriation.handover';
 
 export interface Me {
   userId: string;
