@@ -17,6 +17,7 @@ import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { SightingReported } from '../sightings';
 import { SyncForkDetected } from '../sync';
+import { CaseReviewDueSoon, CaseReviewOverdue, ReintegrationCheckinMissed } from '../cases';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -58,6 +59,12 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       ],
       transactional: true,
       handle: (tx, events) => alerts.onGuardsChanged(tx, events),
+    },
+    {
+      name: 'alerts.case_deadlines',
+      events: [CaseReviewOverdue, CaseReviewDueSoon, ReintegrationCheckinMissed],
+      transactional: true,
+      handle: (tx, events) => alerts.onCaseDeadlines(tx, events),
     },
     { name: 'alerts.sync_forks', events: [SyncForkDetected], transactional: true, handle: (tx, events) => alerts.onSyncForks(tx, events) },
     {

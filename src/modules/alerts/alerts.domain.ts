@@ -38,6 +38,10 @@ export const ALERT_RULES = [
   'sighting.reported',
   // Headquarters was offered another version of a site's replicated chain (sync, issue 22): critical, once per offer.
   'sync.fork',
+  // Case work (issue 23, cases-legal): a review of detention overdue or due soon, a reintegration check-in missed.
+  'cases.review_overdue',
+  'cases.review_due',
+  'cases.checkin_missed',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
