@@ -81,7 +81,9 @@ describe('a repatriation from the request to the handover', () => {
     await page.goto(`${server.url}/repatriation`);
     await page.getByTestId('repatriation-state-FRA').waitFor();
     expect(await page.getByTestId('repatriation-states').locator('tbody tr').count()).toBe(1);
-    expect(await page.getByTestId('repatriation-summary-FRA').textContent()).toMatch(/FRA: 1 held, 0 requested, 0 accepted/);
+    // the request is at travel documents now: France's summary line and its column say so
+    expect(await page.getByTestId('repatriation-summary-FRA').textContent()).toMatch(/^FRA: \d+ held, 0 requested, 0 accepted$/);
+    expect(await page.getByTestId('repatriation-state-FRA').locator('td').nth(5).textContent()).toBe('1');
     await shot(page, 'repatriation-liaison-dashboard');
     // another state's request answers as unknown
     await page.goto(`${server.url}/repatriation/requests/${german}`);

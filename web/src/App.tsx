@@ -48,6 +48,8 @@ const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
 const SensorsAdminPage = lazy(() => import('./features/sensors/SensorsAdminPage'));
 const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'));
 const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
+const CasesPage = lazy(() => import('./features/cases/CasesPage'));
+const CasePage = lazy(() => import('./features/cases/CasePage'));
 // ---- repatriation (issue 23, part B) ----
 const RepatriationDashboardPage = lazy(() => import('./features/cases/RepatriationDashboardPage'));
 const RepatriationListPage = lazy(() => import('./features/cases/RepatriationListPage'));
@@ -109,6 +111,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/statements', needs: ['ledger.verify'], render: () => <StatementsPage /> },
   { pattern: '/replay', needs: ['reports.read'], render: () => <ReplayPage /> },
   { pattern: '/sync', needs: ['sync.read'], render: () => <SyncPage /> },
+  { pattern: '/cases', needs: ['cases.read'], render: () => <CasesPage /> },
+  { pattern: '/cases/:id', needs: ['cases.read'], render: (p) => <CasePage id={p.id!} /> },
   // ---- repatriation (issue 23, part B) ----
   { pattern: '/repatriation', needs: ['repatriation.read'], render: () => <RepatriationDashboardPage /> },
   { pattern: '/repatriation/requests', needs: ['repatriation.read'], render: () => <RepatriationListPage /> },

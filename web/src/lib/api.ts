@@ -164,6 +164,9 @@ export type Permission =
   | 'reviews.write'
   | 'reviews.approve'
   | 'sync.read'
+  | 'cases.read'
+  | 'cases.write'
+  | 'cases.figures'
   // repatriation (issue 23, part B)
   | 'repatriation.read'
   | 'repatriation.write'
