@@ -15,6 +15,7 @@ import { sensorsRoutes } from './modules/sensors/sensors.routes';
 import { sightingsRoutes } from './modules/sightings/sightings.routes';
 import { reviewsRoutes } from './modules/reviews/reviews.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
+import { repatriationRoutes } from './modules/cases';
 import { casesRoutes } from './modules/cases/cases.routes';
 
 /** Every module's routes, mounted under /api/v1. */
@@ -35,5 +36,6 @@ export const apiRoutes: RoutePlugin[] = [
   sightingsRoutes,
   reviewsRoutes,
   syncRoutes,
+  repatriationRoutes,
   casesRoutes,
 ] as RoutePlugin[];

@@ -21,6 +21,7 @@ import { IncidentsService, SensorsService } from './modules/sensors';
 import { SightingsService, sightingsConsumers } from './modules/sightings';
 import { ReviewsService } from './modules/reviews';
 import { SyncService, type SyncRole } from './modules/sync';
+import { acceptedRepatriations, REPATRIATION_DEADLINE_KIND, RepatriationService } from './modules/cases';
 import { CasesService, casesConsumers } from './modules/cases';
 
 export interface ServiceOptions {
@@ -78,6 +79,8 @@ export interface Services {
   reviews: ReviewsService;
   /** Sites and headquarters: the replication chain, the relay's place and receipts, headquarters' copy of each site. */
   sync: SyncService;
+  /** Repatriation requests to states, their stages and deadlines, the handover (issue 23, part B). */
+  repatriation: RepatriationService;
   /** Case work (issue 23): legal cases and reviews, reintegration after release, the stasis figures. */
   cases: CasesService;
   /**
@@ -117,8 +120,10 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     placements: placementSummaries,
     facilityExists: async (tx, facilityId) => facilities.exists(tx, facilityId),
   });
-  const custody = new CustodyService(db, clock, ids, audit, outbox, { persons: registry, facilities }, logger, siteId);
-  const confirmations = new CustodyConfirmations(db, clock, ids, audit, outbox, custody, { persons: registry, facilities });
+  // REPATRIATED only for a person whose state has accepted them: the ledger asks the cases module's read of its requests.
+  const repatriations = { acceptedAmong: acceptedRepatriations };
+  const custody = new CustodyService(db, clock, ids, audit, outbox, { persons: registry, facilities, repatriations }, logger, siteId);
+  const confirmations = new CustodyConfirmations(db, clock, ids, audit, outbox, custody, { persons: registry, facilities, repatriations });
   const reports = new ReportsService(db, clock);
   const screening = new ScreeningService(db, clock, ids, audit, outbox, registry, logger);
   // Templates and galleries load on first use (or services.biometrics.start()); the face engine only when a face is
@@ -231,6 +236,12 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     opts.dataDir,
   );
 
+  // ---- repatriation (issue 23, part B) ----
+  const repatriation = new RepatriationService(db, clock, ids, audit, outbox, { ledger: custody, persons: registry, deadlines });
+  // a stage's deadline: a reminder before, an overdue alert after (fired by the scheduler, after a restart too)
+  deadlines.register(REPATRIATION_DEADLINE_KIND, repatriation.deadlineHandler);
+  // ---- end of repatriation ----
+
   const sync = new SyncService(database, outbox, clock, ids, logger, siteId, opts.syncRole === undefined ? syncRoleFromEnv() : opts.syncRole);
 
   const settle = async () => {
@@ -281,6 +292,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     sightings,
     reviews,
     sync,
+    repatriation,
     cases,
     settle,
     close,

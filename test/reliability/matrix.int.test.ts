@@ -57,6 +57,10 @@ const NOTICES_APPROVE = 'admin commander legal';
 const REVIEWS_READ = 'admin commander investigator legal monitor';
 const REVIEWS_WRITE = 'admin commander investigator';
 const REVIEWS_APPROVE = 'admin commander';
+// repatriation (issue 23, part B): a liaison reads and acts for their own state; the handover is the detaining side's
+const REPATRIATION_READ = 'admin commander legal liaison';
+const REPATRIATION_WRITE = 'admin legal liaison';
+const REPATRIATION_HANDOVER = 'admin commander legal';
 // cases (issue 23 part A, cases-legal): a legal officer writes, commanders read, monitors see figures only
 const CASES_READ = 'admin commander legal';
 const CASES_WRITE = 'admin legal';
@@ -290,6 +294,15 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/sightings/notices/{id}': NOTICES_READ,
   'POST /api/v1/sightings/notices/{id}/approve': NOTICES_APPROVE,
   'POST /api/v1/sightings/notices/{id}/export': NOTICES_DRAFT,
+  // ---- repatriation (issue 23, part B) ----
+  'GET /api/v1/repatriation/requests': REPATRIATION_READ,
+  'POST /api/v1/repatriation/requests': REPATRIATION_WRITE,
+  'GET /api/v1/repatriation/figures': REPATRIATION_READ,
+  'GET /api/v1/repatriation/requests/{id}': REPATRIATION_READ,
+  'POST /api/v1/repatriation/requests/{id}/steps': REPATRIATION_WRITE,
+  'POST /api/v1/repatriation/requests/{id}/nationality': REPATRIATION_WRITE,
+  'POST /api/v1/repatriation/requests/{id}/evidence': REPATRIATION_WRITE,
+  'POST /api/v1/repatriation/requests/{id}/handover': REPATRIATION_HANDOVER,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];
@@ -386,6 +399,8 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       'POST /api/v1/sightings/checks': { place: 'Matrix checkpoint', document: { number: `MX${suffix}1` } },
       'POST /api/v1/sightings': { personId: person, place: 'Matrix road' },
       'POST /api/v1/sightings/{id}/recapture': { facilityId: facility },
+      // a2 is French (inside every scope on side A); b1 is outside the liaison's
+      'POST /api/v1/repatriation/requests': { personId: person, state: 'FRA' },
       'POST /api/v1/auth/password': { currentPassword: 'not the password', newPassword: 'a new password of 2026' },
     };
     let body: string | Buffer | undefined;

@@ -51,6 +51,10 @@ const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'))
 const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
 const CasesPage = lazy(() => import('./features/cases/CasesPage'));
 const CasePage = lazy(() => import('./features/cases/CasePage'));
+// ---- repatriation (issue 23, part B) ----
+const RepatriationDashboardPage = lazy(() => import('./features/cases/RepatriationDashboardPage'));
+const RepatriationListPage = lazy(() => import('./features/cases/RepatriationListPage'));
+const RepatriationRequestPage = lazy(() => import('./features/cases/RepatriationRequestPage'));
 const ReviewsPage = lazy(() => import('./features/reviews/ReviewsPage'));
 const ReviewPage = lazy(() => import('./features/reviews/ReviewPage'));
 const StatementsPage = lazy(() => import('./features/statements/StatementsPage'));
@@ -111,6 +115,10 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/sync', needs: ['sync.read'], render: () => <SyncPage /> },
   { pattern: '/cases', needs: ['cases.read'], render: () => <CasesPage /> },
   { pattern: '/cases/:id', needs: ['cases.read'], render: (p) => <CasePage id={p.id!} /> },
+  // ---- repatriation (issue 23, part B) ----
+  { pattern: '/repatriation', needs: ['repatriation.read'], render: () => <RepatriationDashboardPage /> },
+  { pattern: '/repatriation/requests', needs: ['repatriation.read'], render: () => <RepatriationListPage /> },
+  { pattern: '/repatriation/requests/:id', needs: ['repatriation.read'], render: (p) => <RepatriationRequestPage id={p.id!} /> },
 ];
 
 /** The first screen a role lands on. */

@@ -11,6 +11,7 @@ import { AirliftOperation } from './scenario.airlift';
 import { patrolSteps } from './scenario.patrols';
 import { sensorSteps } from './scenario.sensors';
 import { planSightings } from './scenario.sightings';
+import { importRequestsUnderWay } from './scenario.repatriation';
 
 /**
  * The January 2026 timeline, replayed through the services on a fake clock:
@@ -155,6 +156,21 @@ export class TimelineReplay {
     const sensors = sensorSteps(services, world, this.actor, (at, text) => this.log(at, text));
     for (const step of sensors.steps) this.at(step.at, step.run);
     this.closeSensors = sensors.close;
+    // The repatriation requests under way with the states, taken over on the first morning (issue 23).
+    this.at(Date.parse(TIMELINE_START) + 10 * HOUR, async () => {
+      await importRequestsUnderWay(
+        {
+          services,
+          plan: world.plan,
+          actor: this.actor,
+          personId: (k) => world.personIds[k]!,
+          held: (k) => this.state[k]!.status === 'in_custody',
+          log: (t, text) => this.log(t, text),
+        },
+        Date.parse(TIMELINE_START) + 10 * HOUR,
+        opts.seed ?? world.plan.seed,
+      );
+    });
     // March: February escapees stopped at checkpoints and recaptured, through the sightings module.
     planSightings(
       {
@@ -393,20 +409,22 @@ export class TimelineReplay {
       // One Iraqi household in thirty goes home with this convoy.
       const iraqi = this.world.plan.households.filter((h) => h.facility === 'HOL' && this.world.plan.persons[h.members[0]!]!.nationality === 'IRQ');
       const chosen = this.random.shuffle([...iraqi]).slice(0, Math.max(1, Math.round(iraqi.length / 30)));
-      const going = chosen.flatMap((h) => h.members).filter((k) => this.state[k]!.status === 'in_custody' && this.state[k]!.present);
-      await this.append(
-        at,
-        going.map((k) =>
-          this.event(
-            k,
-            'REPATRIATED',
-            at,
-            { status: 'repatriated', present: false },
-            { authority: 'Iraqi return convoy to al-Jeddah 1 centre (phased return)' },
-          ),
-        ),
-        { auditAction: 'custody.repatriation_convoy' },
-      );
+      const going = chosen
+        .flatMap((h) => h.members)
+        .filter((k) => this.state[k]!.status === 'in_custody' && this.state[k]!.present && this.world.plan.persons[k]!.nationality === 'IRQ');
+      // Iraq's list of accepted returnees: one request each, handed over together (REPATRIATED, the request as evidence).
+      await this.services.repatriation.handOverConvoy(this.actor, {
+        state: 'IRQ',
+        personIds: going.map((k) => this.world.personIds[k]!),
+        representative: 'Iraqi Ministry of Migration and Displacement, convoy officer',
+        authority: 'Iraqi return convoy to al-Jeddah 1 centre (phased return)',
+        occurredAt: new Date(at),
+        listReference: `IRQ-MoMD-${new Date(at).toISOString().slice(0, 10)}`,
+      });
+      for (const k of going) {
+        Object.assign(this.state[k]!, { status: 'repatriated', present: false, since: at });
+        this.summary.events.REPATRIATED = (this.summary.events.REPATRIATED ?? 0) + 1;
+      }
       this.log(at, `Convoy: ${going.length} Iraqi nationals leave al-Hol for Iraq (phased return)`);
     });
   }

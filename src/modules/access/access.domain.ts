@@ -64,6 +64,15 @@ export const PERMISSIONS = {
   'notices.approve': ['admin', 'commander', 'legal'],
   // Sites and headquarters (issue 22): how far replication stands (no personal data), for those who run the sites.
   'sync.read': ['admin', 'commander', 'monitor'],
+  // ---- Repatriation (issue 23, part B; cases-repat) ----
+  // Requests to states and their stages: read by those who work them and by commanders (who answer for the persons
+  // held); a home-country liaison reads and acts for their own state's nationals only (scoped by nationality). The
+  // state's steps (interview, acceptance, documents, nationality) are recorded by the liaison or by a legal officer on
+  // the state's word; the handover (REPATRIATED on the ledger) is the detaining side's act.
+  'repatriation.read': ['admin', 'commander', 'legal', 'liaison'],
+  'repatriation.write': ['admin', 'legal', 'liaison'],
+  'repatriation.handover': ['admin', 'commander', 'legal'],
+  // ---- end of repatriation ----
   // --- cases: legal cases and reintegration (issue 23 part A, branch cases-legal) ---
   // A legal officer opens and works cases; commanders read them; monitors see only the figures (no case, no person).
   'cases.read': ['admin', 'commander', 'legal'],

@@ -1,3 +1,29 @@
+// ---- Repatriation (issue 23, part B; cases-repat) ----
+/**
+ * Repatriation: requests to states to take back their nationals, their stages and deadlines, the state's decision on
+ * the nationality, evidence for children, the handover (REPATRIATED on the ledger), and the figures per state; a
+ * state's liaison sees and acts for their own state only.
+ */
+export { RepatriationService, REPATRIATION_DEADLINE_KIND, repatriationScope } from './cases.repatriation.service';
+export { acceptedAmong as acceptedRepatriations } from './cases.repatriation.repository';
+export type { RepatriationPorts, RepatriationDeadlines } from './cases.repatriation.ports';
+export { repatriationRoutes } from './cases.repatriation.routes';
+export { RepatriationStageChanged, RepatriationDeadline } from './cases.repatriation.events';
+export {
+  REPATRIATION_STAGES,
+  REPATRIATION_ACTIONS,
+  EVIDENCE_KINDS,
+  NATIONALITY_STATUSES as REPATRIATION_NATIONALITY_STATUSES,
+  ACCEPTED_STAGES,
+  STAGE_DAYS,
+  actionsFrom,
+  decideStep,
+  type RepatriationStage,
+  type RepatriationAction,
+  type EvidenceKind,
+} from './cases.repatriation.domain';
+export type { RepatriationView, RepatriationSummaryView, RepatriationFiguresView } from './cases.repatriation.dto';
+// ---- end of repatriation ----
 /** Cases (issue 23): legal cases of detainees, reintegration after release, the stasis figures. */
 export { CasesService } from './cases.service';
 export { casesConsumers } from './cases.consumers';

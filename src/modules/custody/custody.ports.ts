@@ -16,7 +16,16 @@ export interface CustodyFacilities {
   requireUnit(db: Db, unitId: string): Promise<{ facilityId: string }>;
 }
 
+/**
+ * What the ledger needs of the cases module (issue 23): REPATRIATED only for a person whose state has accepted them
+ * (a repatriation request accepted, or with travel documents); the map gives each such person's request.
+ */
+export interface CustodyRepatriations {
+  acceptedAmong(db: Db, personIds: readonly string[]): Promise<Map<string, string>>;
+}
+
 export interface CustodyPorts {
   persons: CustodyPersons;
   facilities: CustodyFacilities;
+  repatriations: CustodyRepatriations;
 }

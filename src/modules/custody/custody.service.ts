@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import type { Outbox } from '../../platform/outbox';
-import { canSeeFacility, isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor } from '../access';
+import { canSeeFacility, isFacilityScoped, isNationalityScoped, requireFacility, requirePermission, type Actor, type Permission } from '../access';
 import type { AuditService } from '../audit';
 import {
   allowedEvents,
@@ -55,6 +55,11 @@ export interface AppendOptions {
   context?: Record<string, unknown>;
   /** A person recording by hand (the HTTP paths): the events of the two-person rule are refused (409), to be requested. */
   byHand?: boolean;
+  /**
+   * The permission the caller's path checked instead of `custody.append`, for a path that appends one kind of event
+   * on its own rule (a repatriation's handover, `repatriation.handover`, by a legal officer who records no other event).
+   */
+  permission?: Permission;
 }
 
 export type VerificationScope = 'full' | 'tail';
@@ -177,7 +182,7 @@ export class CustodyService {
    * `custody.event_appended@1` events commit or roll back with the caller's work.
    */
   async appendManyIn(tx: Db, actor: Actor, requests: AppendRequest[], opts: AppendOptions = {}): Promise<LedgerEvent[]> {
-    requirePermission(actor, 'custody.append');
+    requirePermission(actor, opts.permission ?? 'custody.append');
     if (requests.length === 0) return [];
     {
       const personIds = [...new Set(requests.map((r) => r.personId))];
@@ -209,6 +214,11 @@ export class CustodyService {
         const row = placementRows.get(id);
         state.set(id, { placement: toPlacement(row), since: row?.since ?? new Date(0), count: row?.eventCount ?? 0 });
       }
+
+      // REPATRIATED only for a person whose state has accepted them (issue 23), on every path to the ledger (by hand,
+      // a batch, a repatriation's handover, the demo's convoys): checked below, after the scope and the state machine.
+      const repatriating = requests.filter((r) => r.type === 'REPATRIATED').map((r) => r.personId);
+      const acceptedRequests = repatriating.length ? await this.ports.repatriations.acceptedAmong(tx, [...new Set(repatriating)]) : new Map<string, string>();
 
       let { seq, hash } = head;
       const sealed: LedgerEvent[] = [];
@@ -270,6 +280,19 @@ export class CustodyService {
         const actingFacility = arriving ? t.toFacilityId : t.fromFacilityId;
         if (actingFacility) requireFacility(actor, actingFacility);
         if (opts.byHand) requireNoSecondOfficerEvent(r.type, where);
+        let evidence = r.evidence ?? null;
+        if (r.type === 'REPATRIATED') {
+          const requestId = acceptedRequests.get(r.personId);
+          if (!requestId) {
+            throw new ConflictError(
+              'custody.repatriation_not_accepted',
+              `REPATRIATED needs a repatriation request the state has accepted${where}: record the request and the state's acceptance first`,
+              { rule: 'repatriation_accepted', personId: r.personId },
+            );
+          }
+          // the request is the evidence of the handover, named even when the caller did not
+          evidence = { ...evidence, repatriationRequestId: requestId };
+        }
 
         seq += 1;
         const event = sealEvent({
@@ -287,7 +310,7 @@ export class CustodyService {
           toUnitId: t.toUnitId,
           authority: r.authority ?? null,
           reason: r.reason ?? null,
-          evidence: r.evidence ?? null,
+          evidence,
           prevHash: hash,
         });
         hash = event.hash;

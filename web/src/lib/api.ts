@@ -166,7 +166,11 @@ export type Permission =
   | 'sync.read'
   | 'cases.read'
   | 'cases.write'
-  | 'cases.figures';
+  | 'cases.figures'
+  // repatriation (issue 23, part B)
+  | 'repatriation.read'
+  | 'repatriation.write'
+  | 'repatriation.handover';
 
 export interface Me {
   userId: string;
