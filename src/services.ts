@@ -20,6 +20,7 @@ import { IncidentsService, SensorsService } from './modules/sensors';
 import { SightingsService, sightingsConsumers } from './modules/sightings';
 import { ReviewsService } from './modules/reviews';
 import { SyncService, type SyncRole } from './modules/sync';
+import { FamiliesService, familiesConsumers } from './modules/cases';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -74,6 +75,8 @@ export interface Services {
   reviews: ReviewsService;
   /** Sites and headquarters: the replication chain, the relay's place and receipts, headquarters' copy of each site. */
   sync: SyncService;
+  /** Cases, families and children (issue 23 part C): family view, best interests, separated children, tracing. */
+  families: FamiliesService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -110,7 +113,24 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     placements: placementSummaries,
     facilityExists: async (tx, facilityId) => facilities.exists(tx, facilityId),
   });
-  const custody = new CustodyService(db, clock, ids, audit, outbox, { persons: registry, facilities }, logger, siteId);
+  const families = new FamiliesService(db, clock, ids, audit, outbox, {
+    persons: {
+      loadInScope: (tx, actor, personId) => registry.loadInScope(tx, actor, personId),
+      inScopeAmong: (tx, actor, personIds) => registry.inScopeAmong(tx, actor, personIds),
+      searchByName: async (actor, name, limit) => (await registry.searchPage(actor, { q: name, limit })).rows,
+    },
+    facilities,
+  });
+  const custody = new CustodyService(
+    db,
+    clock,
+    ids,
+    audit,
+    outbox,
+    { persons: registry, facilities, moveChecks: (tx, moves) => families.requireBestInterestsForMoves(tx, moves) },
+    logger,
+    siteId,
+  );
   const confirmations = new CustodyConfirmations(db, clock, ids, audit, outbox, custody, { persons: registry, facilities });
   const reports = new ReportsService(db, clock);
   const screening = new ScreeningService(db, clock, ids, audit, outbox, registry, logger);
@@ -137,7 +157,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     outbox,
     database,
     clock,
-    [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards), ...sightingsConsumers(sightings)],
+    [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards), ...sightingsConsumers(sightings), ...familiesConsumers(families)],
     logger,
   );
   const rollcalls = new RollcallsService(
@@ -261,6 +281,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     sightings,
     reviews,
     sync,
+    families,
     settle,
     close,
   };

@@ -57,6 +57,11 @@ const NOTICES_APPROVE = 'admin commander legal';
 const REVIEWS_READ = 'admin commander investigator legal monitor';
 const REVIEWS_WRITE = 'admin commander investigator';
 const REVIEWS_APPROVE = 'admin commander';
+// cases, families and children (issue 23 part C): a monitor reads the family view without names
+const FAMILIES_READ = 'admin commander officer registrar legal monitor liaison';
+const FAMILIES_DECIDE = 'admin commander legal';
+const TRACING_READ = 'admin commander registrar legal monitor';
+const TRACING_WRITE = 'admin registrar legal';
 
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
@@ -264,6 +269,16 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/sightings/notices/{id}': NOTICES_READ,
   'POST /api/v1/sightings/notices/{id}/approve': NOTICES_APPROVE,
   'POST /api/v1/sightings/notices/{id}/export': NOTICES_DRAFT,
+  'GET /api/v1/families/separated-children': FAMILIES_READ,
+  'GET /api/v1/families/{id}': FAMILIES_READ,
+  'POST /api/v1/families/{id}/best-interests': FAMILIES_DECIDE,
+  'GET /api/v1/tracing-requests': TRACING_READ,
+  'POST /api/v1/tracing-requests': TRACING_WRITE,
+  'GET /api/v1/tracing-requests/{id}': TRACING_READ,
+  'POST /api/v1/tracing-requests/{id}/matches': TRACING_WRITE,
+  'POST /api/v1/tracing-requests/{id}/matches/{matchId}/decision': TRACING_WRITE,
+  'POST /api/v1/tracing-requests/{id}/close': TRACING_WRITE,
+  'POST /api/v1/tracing-requests/{id}/withdraw-consent': TRACING_WRITE,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];
@@ -311,6 +326,7 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       position: '2',
       templateId: rng.uuid(),
       relationId: rng.uuid(),
+      matchId: rng.uuid(),
     };
     const known = { persons: [person], facilities: [facility], units: [unit], households: [w.household] };
     const query = op.parameters

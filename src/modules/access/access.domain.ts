@@ -64,6 +64,15 @@ export const PERMISSIONS = {
   'notices.approve': ['admin', 'commander', 'legal'],
   // Sites and headquarters (issue 22): how far replication stands (no personal data), for those who run the sites.
   'sync.read': ['admin', 'commander', 'monitor'],
+  // --- cases: families and children (issue 23 part C) ---
+  // The family view across facilities: a monitor sees relations, places and statuses without names.
+  'families.read': ['admin', 'commander', 'officer', 'registrar', 'legal', 'monitor', 'liaison'],
+  // A best-interests determination before a move that would separate a child from their carer.
+  'families.decide': ['admin', 'commander', 'legal'],
+  // Family tracing requests (with consent): registrars and legal officers take and work them; monitors count them.
+  'tracing.read': ['admin', 'commander', 'registrar', 'legal', 'monitor'],
+  'tracing.write': ['admin', 'registrar', 'legal'],
+  // --- end cases: families ---
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

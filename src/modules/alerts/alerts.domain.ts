@@ -38,6 +38,8 @@ export const ALERT_RULES = [
   'sighting.reported',
   // Headquarters was offered another version of a site's replicated chain (sync, issue 22): critical, once per offer.
   'sync.fork',
+  // A child held at a facility left there without any carer (cases, issue 23 part C): a warning to the facility.
+  'family.child_separated',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
