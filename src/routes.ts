@@ -15,7 +15,7 @@ import { sensorsRoutes } from './modules/sensors/sensors.routes';
 import { sightingsRoutes } from './modules/sightings/sightings.routes';
 import { reviewsRoutes } from './modules/reviews/reviews.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
-import { familiesRoutes } from './modules/cases/cases.families.routes';
+import { familiesRoutes } from './modules/cases';
 
 /** Every module's routes, mounted under /api/v1. */
 export const apiRoutes: RoutePlugin[] = [
