@@ -163,7 +163,12 @@ export type Permission =
   | 'reviews.read'
   | 'reviews.write'
   | 'reviews.approve'
-  | 'sync.read';
+  | 'sync.read'
+  // cases: families and children (issue 23 part C)
+  | 'families.read'
+  | 'families.decide'
+  | 'tracing.read'
+  | 'tracing.write';
 
 export interface Me {
   userId: string;
