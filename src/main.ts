@@ -111,6 +111,8 @@ export async function serve(services: Services, opts: { port: number; host: stri
   // The alert scheduler (missed roll calls, escalation, capacity).
   await services.alerts.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 15_000 });
   services.guards.start({ intervalMs: Number(process.env.CUSTOS_ALERT_TICK_MS) || 30_000 });
+  // Deadlines kept as rows (reviews of detention, check-ins): what came due while no process ran fires at once.
+  services.deadlines.start({ intervalMs: Number(process.env.CUSTOS_DEADLINE_TICK_MS) || 30_000 });
   // Sensor health (missed heartbeats make dead zones) and, when a broker is configured, the MQTT ingest.
   services.sensors.start({ intervalMs: Number(process.env.CUSTOS_SENSOR_TICK_MS) || 15_000 });
   let mqttIngest: MqttIngest | null = null;

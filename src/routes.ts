@@ -16,6 +16,7 @@ import { sightingsRoutes } from './modules/sightings/sightings.routes';
 import { reviewsRoutes } from './modules/reviews/reviews.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
 import { familiesRoutes } from './modules/cases';
+import { casesRoutes } from './modules/cases/cases.routes';
 
 /** Every module's routes, mounted under /api/v1. */
 export const apiRoutes: RoutePlugin[] = [
@@ -36,4 +37,5 @@ export const apiRoutes: RoutePlugin[] = [
   reviewsRoutes,
   syncRoutes,
   familiesRoutes,
+  casesRoutes,
 ] as RoutePlugin[];

@@ -4,6 +4,7 @@ import { uuidV7Ids, type IdGenerator } from './platform/ids';
 import { silentLogger, type Logger } from './platform/logger';
 import { EnvironmentError } from './platform/errors';
 import { Dispatcher, Outbox } from './platform/outbox';
+import { Deadlines } from './platform/deadlines';
 import { AccessService, DEFAULT_ACCESS_CONFIG, type AccessConfig } from './modules/access';
 import { AuditService } from './modules/audit';
 import { CustodyConfirmations, CustodyService, placementSummaries } from './modules/custody';
@@ -20,7 +21,7 @@ import { IncidentsService, SensorsService } from './modules/sensors';
 import { SightingsService, sightingsConsumers } from './modules/sightings';
 import { ReviewsService } from './modules/reviews';
 import { SyncService, type SyncRole } from './modules/sync';
-import { FamiliesService, familiesConsumers } from './modules/cases';
+import { CasesService, casesConsumers, FamiliesService, familiesConsumers } from './modules/cases';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -47,6 +48,8 @@ export interface Services {
   outbox: Outbox;
   /** Delivers the outbox to the modules' consumers (alert rules, screening). */
   dispatcher: Dispatcher;
+  /** Deadlines kept as rows and fired on the clock (reviews of detention, check-ins, repatriation stages). */
+  deadlines: Deadlines;
   audit: AuditService;
   access: AccessService;
   facilities: FacilitiesService;
@@ -77,6 +80,8 @@ export interface Services {
   sync: SyncService;
   /** Cases, families and children (issue 23 part C): family view, best interests, separated children, tracing. */
   families: FamiliesService;
+  /** Case work (issue 23): legal cases and reviews, reintegration after release, the stasis figures. */
+  cases: CasesService;
   /**
    * Resolves when the reactions to everything committed so far have run: the outbox delivered to every consumer
    * (alerts raised, persons screened) and the screening queued behind them finished (tests, CLI commands).
@@ -102,6 +107,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   const logger = opts.logger ?? silentLogger;
   const siteId = opts.siteId ?? process.env.CUSTOS_SITE_ID ?? 'hq';
   const outbox = new Outbox(database, clock, ids, siteId, logger);
+  const deadlines = new Deadlines(database, (work) => outbox.transaction(work), clock, ids, logger);
 
   const audit = new AuditService(db, clock, ids, outbox, logger);
   const access = new AccessService(db, clock, ids, audit, { ...DEFAULT_ACCESS_CONFIG, ...opts.access });
@@ -153,11 +159,29 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     siteId,
     opts.dataDir,
   );
+  const cases = new CasesService(db, clock, ids, audit, outbox, deadlines, {
+    personInScope: async (tx, actor, personId) => (await registry.inScopeAmong(tx, actor, [personId])).has(personId),
+    identity: async (tx, actor, personId) => {
+      const person = await registry.loadInScope(tx, actor, personId);
+      return {
+        nationalities: person.nationalities.map((n) => ({ country: n.country, status: n.status })),
+        documents: person.documents.map((d) => ({ id: d.id, type: d.type, number: d.number, issuingCountry: d.issuingCountry })),
+      };
+    },
+    citedVerificationProblem: (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim),
+  });
   const dispatcher = new Dispatcher(
     outbox,
     database,
     clock,
-    [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards), ...sightingsConsumers(sightings), ...familiesConsumers(families)],
+    [
+      ...alertConsumers(alerts),
+      ...screeningConsumers(screening),
+      ...guardsConsumers(guards),
+      ...sightingsConsumers(sightings),
+      ...casesConsumers(cases),
+      ...familiesConsumers(families),
+    ],
     logger,
   );
   const rollcalls = new RollcallsService(
@@ -241,6 +265,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   };
   const close = async () => {
     await alerts.stop();
+    await deadlines.stop();
     await guards.stop();
     await sensors.stop();
     await transfersArrival.stop();
@@ -261,6 +286,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     siteId,
     outbox,
     dispatcher,
+    deadlines,
     audit,
     access,
     facilities,
@@ -282,6 +308,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     reviews,
     sync,
     families,
+    cases,
     settle,
     close,
   };

@@ -73,6 +73,12 @@ export const PERMISSIONS = {
   'tracing.read': ['admin', 'commander', 'registrar', 'legal', 'monitor'],
   'tracing.write': ['admin', 'registrar', 'legal'],
   // --- end cases: families ---
+  // --- cases: legal cases and reintegration (issue 23 part A, branch cases-legal) ---
+  // A legal officer opens and works cases; commanders read them; monitors see only the figures (no case, no person).
+  'cases.read': ['admin', 'commander', 'legal'],
+  'cases.write': ['admin', 'legal'],
+  'cases.figures': ['admin', 'commander', 'legal', 'monitor'],
+  // --- end cases-legal ---
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -17,7 +17,7 @@ import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { SightingReported } from '../sightings';
 import { SyncForkDetected } from '../sync';
-import { ChildSeparated } from '../cases';
+import { CaseReviewDueSoon, CaseReviewOverdue, ChildSeparated, ReintegrationCheckinMissed } from '../cases';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -61,6 +61,12 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       handle: (tx, events) => alerts.onGuardsChanged(tx, events),
     },
     { name: 'alerts.child_separated', events: [ChildSeparated], transactional: true, handle: (tx, events) => alerts.onChildrenSeparated(tx, events) },
+    {
+      name: 'alerts.case_deadlines',
+      events: [CaseReviewOverdue, CaseReviewDueSoon, ReintegrationCheckinMissed],
+      transactional: true,
+      handle: (tx, events) => alerts.onCaseDeadlines(tx, events),
+    },
     { name: 'alerts.sync_forks', events: [SyncForkDetected], transactional: true, handle: (tx, events) => alerts.onSyncForks(tx, events) },
     {
       name: 'alerts.sensors',

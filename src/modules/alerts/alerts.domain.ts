@@ -40,6 +40,10 @@ export const ALERT_RULES = [
   'sync.fork',
   // A child held at a facility left there without any carer (cases, issue 23 part C): a warning to the facility.
   'family.child_separated',
+  // Case work (issue 23, cases-legal): a review of detention overdue or due soon, a reintegration check-in missed.
+  'cases.review_overdue',
+  'cases.review_due',
+  'cases.checkin_missed',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

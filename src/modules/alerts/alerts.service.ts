@@ -1,3 +1,5 @@
+import { CaseReviewDueSoon, CaseReviewOverdue, ReintegrationCheckinMissed } from '../cases';
+import { caseDeadlineAlert } from './alerts.cases';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Database, Db } from '../../platform/db/database';
@@ -440,6 +442,18 @@ export class AlertsService {
       for (const d of sightingAlerts(payload)) if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     }
     if (drafts.length) await this.raiseIn(tx, systemActor('sightings'), drafts);
+  }
+
+  /** A case deadline passed or comes near (cases, issue 23): review overdue or due soon, a check-in missed. */
+  async onCaseDeadlines(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts: AlertDraft[] = [];
+    const facts = [
+      ...eventsOf(CaseReviewOverdue, events).map((e) => caseDeadlineAlert('review_overdue', e.payload)),
+      ...eventsOf(CaseReviewDueSoon, events).map((e) => caseDeadlineAlert('review_due_soon', e.payload)),
+      ...eventsOf(ReintegrationCheckinMissed, events).map((e) => caseDeadlineAlert('checkin_missed', e.payload)),
+    ];
+    for (const d of facts) if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
+    if (drafts.length) await this.raiseIn(tx, systemActor('case deadlines'), drafts);
   }
 
   /** The alerts a roll call's close raised (the close's answer names them). */
