@@ -62,6 +62,10 @@ const FAMILIES_READ = 'admin commander officer registrar legal monitor liaison';
 const FAMILIES_DECIDE = 'admin commander legal';
 const TRACING_READ = 'admin commander registrar legal monitor';
 const TRACING_WRITE = 'admin registrar legal';
+// cases (issue 23 part A, cases-legal): a legal officer writes, commanders read, monitors see figures only
+const CASES_READ = 'admin commander legal';
+const CASES_WRITE = 'admin legal';
+const CASES_FIGURES = 'admin commander legal monitor';
 
 /** Which roles may call each operation (a scoped user of the role too, on a record inside the scope). */
 const EXPECTED: Record<string, string> = {
@@ -113,6 +117,26 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/ledger/events/{id}/inclusion-proof': 'admin investigator legal',
   // sites and headquarters (issue 22): how far replication stands, no personal data
   'GET /api/v1/sync/status': 'admin commander monitor',
+  // --- cases-legal (issue 23 part A) ---
+  'GET /api/v1/cases/legal': CASES_READ,
+  'POST /api/v1/cases/legal': CASES_WRITE,
+  'GET /api/v1/cases/legal/summary': CASES_FIGURES,
+  'GET /api/v1/cases/legal/{id}': CASES_READ,
+  'GET /api/v1/cases/legal/{id}/dossier': CASES_READ,
+  'POST /api/v1/cases/legal/{id}/status': CASES_WRITE,
+  'POST /api/v1/cases/legal/{id}/charges': CASES_WRITE,
+  'POST /api/v1/cases/legal/{id}/hearings': CASES_WRITE,
+  'POST /api/v1/cases/legal/{id}/reviews': CASES_WRITE,
+  'PUT /api/v1/cases/legal/{id}/next-review': CASES_WRITE,
+  'POST /api/v1/cases/legal/{id}/evidence': CASES_WRITE,
+  'GET /api/v1/cases/reintegration': CASES_READ,
+  'GET /api/v1/cases/reintegration/{id}': CASES_READ,
+  'PUT /api/v1/cases/reintegration/{id}/plan': CASES_WRITE,
+  'POST /api/v1/cases/reintegration/{id}/checkins': CASES_WRITE,
+  'POST /api/v1/cases/reintegration/{id}/outcomes': CASES_WRITE,
+  'GET /api/v1/cases/figures/stasis': CASES_FIGURES,
+  'GET /api/v1/cases/figures/reintegration': CASES_FIGURES,
+  // --- end cases-legal ---
   // after-action reviews (issue 21): monitors read them with persons as pseudonyms
   'GET /api/v1/reviews/timeline': REVIEWS_READ,
   'GET /api/v1/reviews/findings': REVIEWS_READ,

@@ -48,6 +48,8 @@ const OperationsPage = lazy(() => import('./features/sensors/OperationsPage'));
 const SensorsAdminPage = lazy(() => import('./features/sensors/SensorsAdminPage'));
 const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'));
 const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
+const CasesPage = lazy(() => import('./features/cases/CasesPage'));
+const CasePage = lazy(() => import('./features/cases/CasePage'));
 const ReviewsPage = lazy(() => import('./features/reviews/ReviewsPage'));
 const ReviewPage = lazy(() => import('./features/reviews/ReviewPage'));
 const StatementsPage = lazy(() => import('./features/statements/StatementsPage'));
@@ -111,6 +113,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/families/:id', needs: ['families.read'], render: (p) => <FamilyViewPage id={p.id!} /> },
   { pattern: '/tracing', needs: ['tracing.read'], render: () => <FamilyTracingPage /> },
   { pattern: '/tracing/:id', needs: ['tracing.read'], render: (p) => <FamilyTracingRequestPage id={p.id!} /> },
+  { pattern: '/cases', needs: ['cases.read'], render: () => <CasesPage /> },
+  { pattern: '/cases/:id', needs: ['cases.read'], render: (p) => <CasePage id={p.id!} /> },
 ];
 
 /** The first screen a role lands on. */

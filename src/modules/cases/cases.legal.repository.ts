@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/database';
 import { placements } from '../custody';
 import { facilities } from '../facilities';
-import { persons, scopeCondition } from '../registry';
+import { personNames, persons, scopeCondition } from '../registry';
 import { UNDER_REVIEW, type LegalStatus } from './cases.legal.domain';
 
 /** Queries of the legal cases (cases.legal.service.ts). */
@@ -156,7 +156,7 @@ export async function listCases(db: Db, f: CaseFilter, page: { limit: number; of
   const rows = await queryRows<Raw>(
     db,
     sql`select c.*, coalesce(pl.facility_id, c.facility_id) as current_facility_id, f.code as facility_code,
-               (select n.full_name from person_names n where n.person_id = c.person_id order by n.ordinal limit 1) as person_name
+               (select n.full_name from ${personNames} n where n.person_id = c.person_id order by n.ordinal limit 1) as person_name
         ${from}
         left join ${facilities} f on f.id = coalesce(pl.facility_id, c.facility_id)
         where ${w}

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/database';
 import { placements } from '../custody';
-import { persons, scopeCondition } from '../registry';
+import { personNames, persons, scopeCondition } from '../registry';
 import type { ReintegrationOutcome } from './cases.reintegration.domain';
 
 export interface ReintegrationRow {
@@ -51,7 +51,7 @@ export async function insertReintegration(
   return rows.length > 0;
 }
 
-const nameSql = sql`(select n.full_name from person_names n where n.person_id = r.person_id order by n.ordinal limit 1) as person_name`;
+const nameSql = sql`(select n.full_name from ${personNames} n where n.person_id = r.person_id order by n.ordinal limit 1) as person_name`;
 
 export async function findReintegration(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<ReintegrationRow | null> {
   const rows = await queryRows<Raw>(db, sql`select r.*, ${nameSql} from reintegration_cases r where r.id = ${id} ${opts.lock ? sql`for update of r` : sql``}`);

@@ -48,6 +48,7 @@ const NAV: NavItem[] = [
   { to: '/reviews', key: 'review:nav', needs: 'reviews.read' },
   { to: '/sync', key: 'sync:nav', needs: 'sync.read' },
   { to: '/tracing', key: 'families:nav', needs: 'tracing.read' },
+  { to: '/cases', key: 'cases:nav', needs: 'cases.read' },
 ];
 
 /** The demo world's label (the server writes "1:27 miniature of al-Hol" or "al-Hol at full scale") in the interface's language. */

@@ -168,7 +168,10 @@ export type Permission =
   | 'families.read'
   | 'families.decide'
   | 'tracing.read'
-  | 'tracing.write';
+  | 'tracing.write'
+  | 'cases.read'
+  | 'cases.write'
+  | 'cases.figures';
 
 export interface Me {
   userId: string;

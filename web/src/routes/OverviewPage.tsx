@@ -7,6 +7,7 @@ import { dirOf, i18next } from '../i18n';
 import { useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
 import { StatCard } from '../components/StatCard';
+import { CasesOverdueCard } from '../features/cases/CasesOverdueCard';
 import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import { StatusTable } from '../components/StatusTable';
@@ -141,6 +142,7 @@ export default function OverviewPage() {
           color={totalDelta > 0 ? 'red.8' : undefined}
           testId="total-delta"
         />
+        <CasesOverdueCard />
       </SimpleGrid>
 
       <Grid gap="md">
