@@ -162,6 +162,8 @@ export async function seedDemo(services: Services, clock: ScenarioClock, opts: D
   await approveDemoNotices(services, [created.get('legal')!, created.get('commander')!]);
   // Family tracing requests for separated children and escaped mothers (issue 23 part C).
   await seedFamilyTracing(services, run.world, actor);
+  // Legal cases for the prisons' detainees (issue 23), reviews spread so that some are overdue: one bulk intake each.
+  await openDemoCases(services, created.get('legal')!, run.world.facilityIds);
   await finishDemoSeed(db, { finishedAt: new Date(), scenarioNow: clock.now() });
   return {
     password: DEMO_PASSWORD,
@@ -203,4 +205,18 @@ export async function demoStatusLines(services: Services, run: ScenarioRun | nul
     for (const e of run.summary.log.slice(-10)) lines.push(`  ${e.at.toISOString().slice(0, 16).replace('T', ' ')}  ${e.text}`);
   }
   return lines;
+}
+
+/** The detainees of the three prisons get their legal case, opened in bulk by the demo's legal officer. */
+export async function openDemoCases(services: Services, legal: Actor, facilityIds: ReadonlyMap<string, string>): Promise<number> {
+  let opened = 0;
+  for (const code of ['GHW', 'SHD', 'AQT']) {
+    const facilityId = facilityIds.get(code);
+    if (!facilityId) continue;
+    opened += await services.cases.legal.openForFacility(legal, facilityId, {
+      grounds: 'Detained after the fall of Baghuz on suspicion of membership of an armed group',
+      authority: 'Autonomous Administration military prosecutor',
+    });
+  }
+  return opened;
 }

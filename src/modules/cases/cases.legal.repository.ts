@@ -3,7 +3,7 @@ import { queryRows, type Db } from '../../platform/db/database';
 import { placements } from '../custody';
 import { facilities } from '../facilities';
 import { personNames, persons, scopeCondition } from '../registry';
-import { UNDER_REVIEW, type LegalStatus } from './cases.legal.domain';
+import { addMonths, UNDER_REVIEW, type LegalStatus } from './cases.legal.domain';
 
 /** Queries of the legal cases (cases.legal.service.ts). */
 
@@ -194,4 +194,41 @@ export async function placementOf(db: Db, personId: string): Promise<{ status: s
     sql`select status, facility_id from ${placements} where person_id = ${personId}`,
   );
   return rows[0] ? { status: rows[0].status, facilityId: rows[0].facility_id } : null;
+}
+
+/**
+ * Opens a case for every person on the roll of a facility who has none (a bulk intake: the demo world, the bench, a
+ * population taken over at once). The time held before this intake and the last review are spread deterministically by
+ * the person's id, so that the figures show the stasis a real intake finds: long detentions, some never reviewed.
+ */
+export async function insertCasesForFacility(
+  tx: Db,
+  f: { facilityId: string; grounds: string; authority: string; intervalMonths: number; now: Date; createdBy: string; newId: () => string },
+): Promise<{ id: string; nextReviewAt: Date }[]> {
+  const people = await queryRows<{ person_id: string; since: string | Date; h: number }>(
+    tx,
+    sql`select pl.person_id, least(pl.since, ${f.now}::timestamptz) as since, abs(hashtext(pl.person_id::text)) as h
+        from ${placements} pl
+        where pl.facility_id = ${f.facilityId} and pl.status in ('in_custody', 'temporarily_out', 'unaccounted')
+          and not exists (select 1 from legal_cases c where c.person_id = pl.person_id)`,
+  );
+  if (people.length === 0) return [];
+  const out: { id: string; nextReviewAt: Date }[] = [];
+  const rows = people.map((p) => {
+    const monthsHeld = p.h % 36;
+    const openedAt = addMonths(new Date(p.since), -monthsHeld);
+    // four in five of those held six months or more had a review, 0 to 6 months ago; the others never had one
+    const reviewed = monthsHeld >= 6 && p.h % 10 < 8;
+    const lastReviewAt = reviewed ? addMonths(f.now, -(Math.floor(p.h / 7) % 7)) : null;
+    const nextReviewAt = addMonths(lastReviewAt ?? openedAt, f.intervalMonths);
+    const id = f.newId();
+    out.push({ id, nextReviewAt });
+    return sql`(${id}, ${p.person_id}, ${f.facilityId}, ${openedAt}, ${f.grounds}, ${f.authority}, 'held_without_charge', ${f.intervalMonths},
+      ${lastReviewAt}, ${nextReviewAt}, ${f.createdBy}, ${f.now})`;
+  });
+  for (let i = 0; i < rows.length; i += 1000) {
+    await tx.execute(sql`insert into legal_cases (id, person_id, facility_id, opened_at, grounds, authority, status, review_interval_months,
+        last_review_at, next_review_at, created_by, updated_at) values ${sql.join(rows.slice(i, i + 1000), sql`, `)}`);
+  }
+  return out;
 }

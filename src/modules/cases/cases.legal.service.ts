@@ -12,6 +12,7 @@ import {
   checkHearingDate,
   checkNotFuture,
   daysWithoutReview,
+  DEFAULT_REVIEW_MONTHS,
   decideStatusChange,
   identificationStatus,
   isOverdue,
@@ -28,6 +29,7 @@ import {
   findCase,
   findCaseOfPerson,
   insertCase,
+  insertCasesForFacility,
   insertEntry,
   listCases,
   placementOf,
@@ -128,6 +130,32 @@ export class CasesLegalService {
       return id;
     });
     return this.view(this.db, id);
+  }
+
+  /**
+   * Opens a case for everyone on a facility's roll who has none, in one transaction (demo world, bench, a population
+   * taken over at once), with their reviews scheduled; one audit row for the intake. Returns how many were opened.
+   */
+  async openForFacility(actor: Actor, facilityId: string, input: { grounds: string; authority: string; reviewIntervalMonths?: number }): Promise<number> {
+    requirePermission(actor, 'cases.write');
+    const now = this.clock.now();
+    return this.outbox.transaction(async (tx) => {
+      const opened = await insertCasesForFacility(tx, {
+        facilityId,
+        grounds: input.grounds,
+        authority: input.authority,
+        intervalMonths: input.reviewIntervalMonths ?? DEFAULT_REVIEW_MONTHS,
+        now,
+        createdBy: actor.username,
+        newId: () => this.ids.next(),
+      });
+      await this.deadlines.scheduleMany(
+        tx,
+        opened.map((c) => ({ kind: REVIEW_DEADLINE, subjectId: c.id, dueAt: c.nextReviewAt, remindAt: reviewReminder(c.nextReviewAt) })),
+      );
+      await this.audit.record(tx, actor, { action: 'case.open_bulk', subjectType: 'facility', subjectId: facilityId, details: { opened: opened.length } });
+      return opened.length;
+    });
   }
 
   async list(

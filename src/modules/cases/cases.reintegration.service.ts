@@ -138,7 +138,7 @@ export class CasesReintegrationService {
   private async checkinMissed(tx: Db, d: Deadline, now: Date): Promise<void> {
     const r = await findReintegration(tx, d.subjectId, { lock: true });
     // a check-in or a new plan cancels the pending deadline, so one that fires was missed
-    if (!r || !r.nextCheckinAt || !r.checkinEveryDays) return;
+    if (!r?.nextCheckinAt || !r.checkinEveryDays) return;
     this.outbox.emit(
       tx,
       ReintegrationCheckinMissed,
