@@ -16,6 +16,7 @@ import { sightingsRoutes } from './modules/sightings/sightings.routes';
 import { reviewsRoutes } from './modules/reviews/reviews.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
 import { repatriationRoutes } from './modules/cases';
+import { familiesRoutes } from './modules/cases';
 import { casesRoutes } from './modules/cases/cases.routes';
 
 /** Every module's routes, mounted under /api/v1. */
@@ -37,5 +38,6 @@ export const apiRoutes: RoutePlugin[] = [
   reviewsRoutes,
   syncRoutes,
   repatriationRoutes,
+  familiesRoutes,
   casesRoutes,
 ] as RoutePlugin[];

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from './platform/clock';
-import type { Database } from './platform/db/database';
+import type { Database, Db } from './platform/db/database';
 import { uuidV7Ids, type IdGenerator } from './platform/ids';
 import { silentLogger, type Logger } from './platform/logger';
 import { EnvironmentError } from './platform/errors';
@@ -7,7 +7,7 @@ import { Dispatcher, Outbox } from './platform/outbox';
 import { Deadlines } from './platform/deadlines';
 import { AccessService, DEFAULT_ACCESS_CONFIG, type AccessConfig } from './modules/access';
 import { AuditService } from './modules/audit';
-import { CustodyConfirmations, CustodyService, placementSummaries } from './modules/custody';
+import { CustodyConfirmations, CustodyService, placementSummaries, type CustodyMove } from './modules/custody';
 import { FacilitiesService } from './modules/facilities';
 import { RegistryService } from './modules/registry';
 import { ReportsService } from './modules/reports';
@@ -22,7 +22,7 @@ import { SightingsService, sightingsConsumers } from './modules/sightings';
 import { ReviewsService } from './modules/reviews';
 import { SyncService, type SyncRole } from './modules/sync';
 import { acceptedRepatriations, REPATRIATION_DEADLINE_KIND, RepatriationService } from './modules/cases';
-import { CasesService, casesConsumers } from './modules/cases';
+import { CasesService, casesConsumers, FamiliesService, familiesConsumers } from './modules/cases';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -81,6 +81,8 @@ export interface Services {
   sync: SyncService;
   /** Repatriation requests to states, their stages and deadlines, the handover (issue 23, part B). */
   repatriation: RepatriationService;
+  /** Cases, families and children (issue 23 part C): family view, best interests, separated children, tracing. */
+  families: FamiliesService;
   /** Case work (issue 23): legal cases and reviews, reintegration after release, the stasis figures. */
   cases: CasesService;
   /**
@@ -122,8 +124,18 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   });
   // REPATRIATED only for a person whose state has accepted them: the ledger asks the cases module's read of its requests.
   const repatriations = { acceptedAmong: acceptedRepatriations };
-  const custody = new CustodyService(db, clock, ids, audit, outbox, { persons: registry, facilities, repatriations }, logger, siteId);
-  const confirmations = new CustodyConfirmations(db, clock, ids, audit, outbox, custody, { persons: registry, facilities, repatriations });
+  const families = new FamiliesService(db, clock, ids, audit, outbox, {
+    persons: {
+      loadInScope: (tx, actor, personId) => registry.loadInScope(tx, actor, personId),
+      inScopeAmong: (tx, actor, personIds) => registry.inScopeAmong(tx, actor, personIds),
+      searchByName: async (actor, name, limit) => (await registry.searchPage(actor, { q: name, limit })).rows,
+    },
+    facilities,
+  });
+  // The best-interests step before a move that would separate a child from their carer: checked in the ledger's transaction.
+  const moveChecks = (tx: Db, moves: readonly CustodyMove[]) => families.requireBestInterestsForMoves(tx, moves);
+  const custody = new CustodyService(db, clock, ids, audit, outbox, { persons: registry, facilities, repatriations, moveChecks }, logger, siteId);
+  const confirmations = new CustodyConfirmations(db, clock, ids, audit, outbox, custody, { persons: registry, facilities, repatriations, moveChecks });
   const reports = new ReportsService(db, clock);
   const screening = new ScreeningService(db, clock, ids, audit, outbox, registry, logger);
   // Templates and galleries load on first use (or services.biometrics.start()); the face engine only when a face is
@@ -160,7 +172,14 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     outbox,
     database,
     clock,
-    [...alertConsumers(alerts), ...screeningConsumers(screening), ...guardsConsumers(guards), ...sightingsConsumers(sightings), ...casesConsumers(cases)],
+    [
+      ...alertConsumers(alerts),
+      ...screeningConsumers(screening),
+      ...guardsConsumers(guards),
+      ...sightingsConsumers(sightings),
+      ...casesConsumers(cases),
+      ...familiesConsumers(families),
+    ],
     logger,
   );
   const rollcalls = new RollcallsService(
@@ -293,6 +312,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     reviews,
     sync,
     repatriation,
+    families,
     cases,
     settle,
     close,

@@ -14,6 +14,7 @@ import {
   type SeedProgress,
 } from './scenario';
 import type { ReplaySummary } from './scenario';
+import { seedFamilyTracing } from './scenario/scenario.families';
 import type { Services } from '../services';
 import { collapseReportLines } from './demo-report';
 
@@ -159,6 +160,8 @@ export async function seedDemo(services: Services, clock: ScenarioClock, opts: D
   }
   // The scenario's notices to states (March) wait for the sharing decision's two approvals: legal and the commander.
   await approveDemoNotices(services, [created.get('legal')!, created.get('commander')!]);
+  // Family tracing requests for separated children and escaped mothers (issue 23 part C).
+  await seedFamilyTracing(services, run.world, actor);
   // Legal cases for the prisons' detainees (issue 23), reviews spread so that some are overdue: one bulk intake each.
   await openDemoCases(services, created.get('legal')!, run.world.facilityIds);
   await finishDemoSeed(db, { finishedAt: new Date(), scenarioNow: clock.now() });

@@ -61,6 +61,11 @@ const REVIEWS_APPROVE = 'admin commander';
 const REPATRIATION_READ = 'admin commander legal liaison';
 const REPATRIATION_WRITE = 'admin legal liaison';
 const REPATRIATION_HANDOVER = 'admin commander legal';
+// cases, families and children (issue 23 part C): a monitor reads the family view without names
+const FAMILIES_READ = 'admin commander officer registrar legal monitor liaison';
+const FAMILIES_DECIDE = 'admin commander legal';
+const TRACING_READ = 'admin commander registrar legal monitor';
+const TRACING_WRITE = 'admin registrar legal';
 // cases (issue 23 part A, cases-legal): a legal officer writes, commanders read, monitors see figures only
 const CASES_READ = 'admin commander legal';
 const CASES_WRITE = 'admin legal';
@@ -303,6 +308,16 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/repatriation/requests/{id}/nationality': REPATRIATION_WRITE,
   'POST /api/v1/repatriation/requests/{id}/evidence': REPATRIATION_WRITE,
   'POST /api/v1/repatriation/requests/{id}/handover': REPATRIATION_HANDOVER,
+  'GET /api/v1/families/separated-children': FAMILIES_READ,
+  'GET /api/v1/families/{id}': FAMILIES_READ,
+  'POST /api/v1/families/{id}/best-interests': FAMILIES_DECIDE,
+  'GET /api/v1/tracing-requests': TRACING_READ,
+  'POST /api/v1/tracing-requests': TRACING_WRITE,
+  'GET /api/v1/tracing-requests/{id}': TRACING_READ,
+  'POST /api/v1/tracing-requests/{id}/matches': TRACING_WRITE,
+  'POST /api/v1/tracing-requests/{id}/matches/{matchId}/decision': TRACING_WRITE,
+  'POST /api/v1/tracing-requests/{id}/close': TRACING_WRITE,
+  'POST /api/v1/tracing-requests/{id}/withdraw-consent': TRACING_WRITE,
 };
 /** Not in the matrix: open to anyone (health, login), or ending the caller's own session (logout, tested in access). */
 const UNMATRIXED = ['GET /api/health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout'];
@@ -350,6 +365,7 @@ describe.each(await targets())('the authorisation matrix on %s', (target) => {
       position: '2',
       templateId: rng.uuid(),
       relationId: rng.uuid(),
+      matchId: rng.uuid(),
     };
     const known = { persons: [person], facilities: [facility], units: [unit], households: [w.household] };
     const query = op.parameters

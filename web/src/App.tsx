@@ -60,6 +60,9 @@ const ReviewPage = lazy(() => import('./features/reviews/ReviewPage'));
 const StatementsPage = lazy(() => import('./features/statements/StatementsPage'));
 const ReplayPage = lazy(() => import('./features/replay/ReplayPage'));
 const SyncPage = lazy(() => import('./features/sync/SyncPage'));
+const FamilyViewPage = lazy(() => import('./features/cases/FamilyViewPage'));
+const FamilyTracingPage = lazy(() => import('./features/cases/FamilyTracingPage'));
+const FamilyTracingRequestPage = lazy(() => import('./features/cases/FamilyTracingRequestPage'));
 
 interface RouteDef {
   pattern: string;
@@ -113,6 +116,9 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/statements', needs: ['ledger.verify'], render: () => <StatementsPage /> },
   { pattern: '/replay', needs: ['reports.read'], render: () => <ReplayPage /> },
   { pattern: '/sync', needs: ['sync.read'], render: () => <SyncPage /> },
+  { pattern: '/families/:id', needs: ['families.read'], render: (p) => <FamilyViewPage id={p.id!} /> },
+  { pattern: '/tracing', needs: ['tracing.read'], render: () => <FamilyTracingPage /> },
+  { pattern: '/tracing/:id', needs: ['tracing.read'], render: (p) => <FamilyTracingRequestPage id={p.id!} /> },
   { pattern: '/cases', needs: ['cases.read'], render: () => <CasesPage /> },
   { pattern: '/cases/:id', needs: ['cases.read'], render: (p) => <CasePage id={p.id!} /> },
   // ---- repatriation (issue 23, part B) ----

@@ -73,6 +73,15 @@ export const PERMISSIONS = {
   'repatriation.write': ['admin', 'legal', 'liaison'],
   'repatriation.handover': ['admin', 'commander', 'legal'],
   // ---- end of repatriation ----
+  // --- cases: families and children (issue 23 part C) ---
+  // The family view across facilities: a monitor sees relations, places and statuses without names.
+  'families.read': ['admin', 'commander', 'officer', 'registrar', 'legal', 'monitor', 'liaison'],
+  // A best-interests determination before a move that would separate a child from their carer.
+  'families.decide': ['admin', 'commander', 'legal'],
+  // Family tracing requests (with consent): registrars and legal officers take and work them; monitors count them.
+  'tracing.read': ['admin', 'commander', 'registrar', 'legal', 'monitor'],
+  'tracing.write': ['admin', 'registrar', 'legal'],
+  // --- end cases: families ---
   // --- cases: legal cases and reintegration (issue 23 part A, branch cases-legal) ---
   // A legal officer opens and works cases; commanders read them; monitors see only the figures (no case, no person).
   'cases.read': ['admin', 'commander', 'legal'],

@@ -17,7 +17,7 @@ import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { SightingReported } from '../sightings';
 import { SyncForkDetected } from '../sync';
-import { CaseReviewDueSoon, CaseReviewOverdue, ReintegrationCheckinMissed } from '../cases';
+import { CaseReviewDueSoon, CaseReviewOverdue, ChildSeparated, ReintegrationCheckinMissed } from '../cases';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -60,6 +60,7 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       transactional: true,
       handle: (tx, events) => alerts.onGuardsChanged(tx, events),
     },
+    { name: 'alerts.child_separated', events: [ChildSeparated], transactional: true, handle: (tx, events) => alerts.onChildrenSeparated(tx, events) },
     {
       name: 'alerts.case_deadlines',
       events: [CaseReviewOverdue, CaseReviewDueSoon, ReintegrationCheckinMissed],

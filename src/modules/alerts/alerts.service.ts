@@ -21,6 +21,8 @@ import { deadZoneAlert, incidentAlert } from './alerts.sensors';
 import { SightingReported } from '../sightings';
 import { SyncForkDetected } from '../sync';
 import { syncForkAlert } from './alerts.sync';
+import { ChildSeparated } from '../cases';
+import { childSeparatedAlert } from './alerts.families';
 import {
   countDiscrepancyAlert,
   transitOverdueAlert,
@@ -397,6 +399,15 @@ export class AlertsService {
   }
 
   /** Headquarters found a fork in a site's replicated chain (sync): critical, once per offered version. */
+  async onChildrenSeparated(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts: AlertDraft[] = [];
+    for (const { payload } of eventsOf(ChildSeparated, events)) {
+      const d = childSeparatedAlert(payload);
+      if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
+    }
+    if (drafts.length) await this.raiseIn(tx, systemActor('families'), drafts);
+  }
+
   async onSyncForks(tx: Db, events: readonly DomainEvent[]): Promise<void> {
     const drafts: AlertDraft[] = [];
     for (const { payload } of eventsOf(SyncForkDetected, events)) {

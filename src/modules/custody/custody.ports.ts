@@ -24,8 +24,22 @@ export interface CustodyRepatriations {
   acceptedAmong(db: Db, personIds: readonly string[]): Promise<Map<string, string>>;
 }
 
+/** A person's place before and after an event of a batch about to be sealed. */
+export interface CustodyMove {
+  personId: string;
+  type: string;
+  before: { status: string; facilityId: string | null; destinationFacilityId: string | null };
+  after: { status: string; facilityId: string | null; destinationFacilityId: string | null };
+}
+
 export interface CustodyPorts {
   persons: CustodyPersons;
   facilities: CustodyFacilities;
   repatriations: CustodyRepatriations;
+  /**
+   * Rules other modules hold over moves (the best-interests step before a move that would separate a child from their
+   * carer): called in the ledger's transaction with the batch's moves before anything is written; throwing refuses
+   * the whole batch.
+   */
+  moveChecks?: (tx: Db, moves: readonly CustodyMove[]) => Promise<void>;
 }

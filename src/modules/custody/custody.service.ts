@@ -25,7 +25,7 @@ import {
 } from './custody.domain';
 import type { AllowedEventsResponse, AppendEventInput, CustodyEventResponse, LedgerVerificationResponse, VerificationInfoResponse } from './custody.dto';
 import { CustodyEventAppended, LedgerChainBroken, ledgerEventPayload } from './custody.events';
-import type { CustodyPorts } from './custody.ports';
+import type { CustodyMove, CustodyPorts } from './custody.ports';
 import { needsSecondOfficer, requireNoSecondOfficerEvent } from './custody.confirmations.domain';
 import {
   eventsOfPerson,
@@ -222,6 +222,7 @@ export class CustodyService {
 
       let { seq, hash } = head;
       const sealed: LedgerEvent[] = [];
+      const moves: CustodyMove[] = [];
       const statusAfter: Placement['status'][] = [];
       for (const [index, r] of requests.entries()) {
         const current = state.get(r.personId)!;
@@ -316,10 +317,12 @@ export class CustodyService {
         hash = event.hash;
         sealed.push(event);
         statusAfter.push(t.next.status);
+        moves.push({ personId: r.personId, type: r.type, before: current.placement, after: t.next });
         state.set(r.personId, { placement: t.next, since: occurredAt, count: current.count + 1 });
         if (hidden) visible.add(r.personId); // arrived in the actor's facility: in scope for the rest of the batch
       }
 
+      if (this.ports.moveChecks) await this.ports.moveChecks(tx, moves);
       await insertEvents(tx, sealed);
       const lastEventOf = new Map(sealed.map((e) => [e.personId, e.id]));
       await upsertPlacements(

@@ -9,7 +9,7 @@ export {
   type AppendOptions,
   placementSummaries,
 } from './custody.service';
-export type { CustodyPorts, CustodyPersons, CustodyFacilities, CustodyRepatriations } from './custody.ports';
+export type { CustodyPorts, CustodyPersons, CustodyFacilities, CustodyRepatriations, CustodyMove } from './custody.ports';
 export { CustodyEventAppended, LedgerChainBroken } from './custody.events';
 export {
   EVENT_TYPES,

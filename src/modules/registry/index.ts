@@ -38,3 +38,5 @@ export { findPersonRow, scopeCondition } from './registry.repository';
  * Who each person is: the person row (birth, enrolling facility), names in every script, nationalities, documents.
  */
 export { persons, personNames, personNationalities, identityDocuments } from './registry.schema';
+/** Family links (ended ones kept, with `ended_at`): the cases module's family view and child-separation rules read them. */
+export { personRelations } from './registry.schema';

@@ -47,6 +47,7 @@ const NAV: NavItem[] = [
   { to: '/checkpoint', key: 'sightings:nav.checkpoint', needs: 'sightings.check' },
   { to: '/reviews', key: 'review:nav', needs: 'reviews.read' },
   { to: '/sync', key: 'sync:nav', needs: 'sync.read' },
+  { to: '/tracing', key: 'families:nav', needs: 'tracing.read' },
   { to: '/cases', key: 'cases:nav', needs: 'cases.read' },
   { to: '/repatriation', key: 'repatriation:nav', needs: 'repatriation.read' },
 ];

@@ -164,6 +164,11 @@ export type Permission =
   | 'reviews.write'
   | 'reviews.approve'
   | 'sync.read'
+  // cases: families and children (issue 23 part C)
+  | 'families.read'
+  | 'families.decide'
+  | 'tracing.read'
+  | 'tracing.write'
   | 'cases.read'
   | 'cases.write'
   | 'cases.figures'

@@ -209,9 +209,16 @@ function Record({ id, purpose, startCapture }: { id: string; purpose: string; st
             </Paper>
 
             <Paper withBorder p="sm" radius="md">
-              <Title order={2} size="h4" mb="xs">
-                {t('household')}
-              </Title>
+              <Group justify="space-between" mb="xs">
+                <Title order={2} size="h4">
+                  {t('household')}
+                </Title>
+                {session.can('families.read') && (
+                  <Link to={`/families/${p.id}?purpose=${encodeURIComponent(purpose)}`} size="sm" data-testid="family-view-link">
+                    {t('families:view.open')}
+                  </Link>
+                )}
+              </Group>
               {household.data && (
                 <>
                   <Text size="sm" fw={600}>

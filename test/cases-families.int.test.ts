@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../src/platform/db/database';
+import { adminActor, buildAdmittedPerson, buildFacility } from './factories';
+import { auth, createTestApp, targets, type TestApp } from './harness';
+
+/**
+ * Families and children (issue 23 part C): the best-interests step before a move that separates a child from their
+ * carer, the alert for a child left without a carer, the family view's scope and audit, tracing with consent.
+ */
+describe.each(await targets())('families and children on %s', (target) => {
+  let app: TestApp;
+  let F: string;
+  let G: string;
+  let commander: string;
+  let legal: string;
+  let registrar: string;
+  let monitor: string;
+
+  beforeAll(async () => {
+    app = await createTestApp(target);
+    F = (await buildFacility(app.services, { code: 'FAM-F', name: 'Camp F' }, 1)).facility.id;
+    G = (await buildFacility(app.services, { code: 'FAM-G', name: 'Camp G' }, 1)).facility.id;
+    [commander, legal, registrar, monitor] = await Promise.all([
+      app.tokenFor('commander'),
+      app.tokenFor('legal'),
+      app.tokenFor('registrar'),
+      app.tokenFor('monitor'),
+    ]);
+  });
+  afterAll(async () => app?.close());
+
+  const n = async (q: ReturnType<typeof sql>) => (await queryRows<{ n: number }>(app.services.database.db, q))[0]!.n;
+  const statusOf = async (id: string) =>
+    (await queryRows<{ status: string }>(app.services.database.db, sql`select status from placements where person_id = ${id}`))[0]!.status;
+  const events = (id: string) => n(sql`select count(*)::int as n from custody_events where person_id = ${id}`);
+
+  /** A mother (and optionally a father) with a child of 8, all held at F. */
+  async function family(tag: string, opts: { father?: boolean } = {}) {
+    const mother = await buildAdmittedPerson(app.services, { facilityId: F }, { names: [{ full: `Umm ${tag} al-Family` }], sex: 'F', birthDate: '1990' });
+    const child = await buildAdmittedPerson(app.services, { facilityId: F }, { names: [{ full: `${tag} bint Family` }], sex: 'F', birthDate: '2018' });
+    await app.services.registry.addRelation(adminActor, mother, 'mother_of', child, 'registered together');
+    let father: string | undefined;
+    if (opts.father) {
+      father = await buildAdmittedPerson(app.services, { facilityId: F }, { names: [{ full: `Abu ${tag} al-Family` }], sex: 'M', birthDate: '1985' });
+      await app.services.registry.addRelation(adminActor, father, 'father_of', child, 'registered together');
+    }
+    return { mother, child, father };
+  }
+
+  it('refuses a transfer that separates a child from their carer without a best-interests determination, and allows it with one', async () => {
+    const { mother, child } = await family('Amal');
+    const before = await events(mother);
+    const refused = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/persons/${mother}/events`,
+      headers: auth(commander),
+      payload: { type: 'TRANSFER_DEPARTED', facilityId: G, authority: 'Convoy 7' },
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ error: { code: 'families.best_interests_required' } });
+    expect(await events(mother)).toBe(before);
+    expect(await statusOf(mother)).toBe('in_custody');
+
+    // a determination for another destination does not open this move
+    const elsewhere = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/families/${child}/best-interests`,
+      headers: auth(legal),
+      payload: { moverId: mother, toFacilityId: F, decision: 'separation_approved', reason: 'medical care for the mother' },
+    });
+    expect(elsewhere.statusCode).toBe(201);
+    await expect(app.services.custody.append(adminActor, { personId: mother, type: 'TRANSFER_DEPARTED', facilityId: G })).rejects.toMatchObject({
+      code: 'families.best_interests_required',
+    });
+
+    const recorded = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/families/${child}/best-interests`,
+      headers: auth(legal),
+      payload: { moverId: mother, toFacilityId: G, decision: 'separation_approved', reason: 'the mother goes to trial at G; the child stays with her aunt' },
+    });
+    expect(recorded.statusCode).toBe(201);
+    expect(recorded.json()).toMatchObject({ childId: child, moverId: mother, toFacilityId: G, decision: 'separation_approved' });
+    const ok = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/persons/${mother}/events`,
+      headers: auth(commander),
+      payload: { type: 'TRANSFER_DEPARTED', facilityId: G, authority: 'Convoy 7' },
+    });
+    expect(ok.statusCode).toBe(201);
+    expect(await statusOf(mother)).toBe('in_transit');
+  });
+
+  it('lets a family leave together without any determination, and refuses the whole batch when the child stays behind', async () => {
+    const { mother, child } = await family('Huda');
+    await app.services.custody.appendMany(adminActor, [
+      { personId: mother, type: 'TRANSFER_DEPARTED', facilityId: G },
+      { personId: child, type: 'TRANSFER_DEPARTED', facilityId: G },
+    ]);
+    expect([await statusOf(mother), await statusOf(child)]).toEqual(['in_transit', 'in_transit']);
+
+    const other = await family('Rana');
+    const stranger = await buildAdmittedPerson(app.services, { facilityId: F });
+    const before = (await events(other.mother)) + (await events(stranger));
+    await expect(
+      app.services.custody.appendMany(adminActor, [
+        { personId: stranger, type: 'TRANSFER_DEPARTED', facilityId: G },
+        { personId: other.mother, type: 'TRANSFER_DEPARTED', facilityId: G },
+      ]),
+    ).rejects.toMatchObject({ code: 'families.best_interests_required', details: { separations: [{ childId: other.child }] } });
+    expect((await events(other.mother)) + (await events(stranger))).toBe(before);
+  });
+
+  it('raises an alert when a child is left without a carer, and not while another carer remains', async () => {
+    const { mother, child, father } = await family('Noor', { father: true });
+    const alertsFor = async () =>
+      (await app.services.alerts.list(adminActor, { rule: 'family.child_separated', limit: 200 })).filter(
+        (a) => (a.details as { childId?: string }).childId === child,
+      );
+
+    await app.services.custody.append(adminActor, { personId: mother, type: 'RELEASED', reason: 'court order' });
+    await app.services.settle();
+    expect(await alertsFor()).toEqual([]);
+
+    await app.services.custody.append(adminActor, { personId: father!, type: 'DECEASED', reason: 'illness' });
+    await app.services.settle();
+    const raised = await alertsFor();
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ facilityId: F, severity: 'warning' });
+    expect(JSON.stringify(raised[0])).not.toContain('Noor');
+
+    const figure = await app.http.inject({ method: 'GET', url: '/api/v1/families/separated-children', headers: auth(commander) });
+    expect(figure.statusCode).toBe(200);
+    expect(figure.json().byFacility.find((r: { facilityId: string }) => r.facilityId === F)?.children).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers bad input with a clear 4xx and records nothing', async () => {
+    const { mother, child } = await family('Salma');
+    const stranger = await buildAdmittedPerson(app.services, { facilityId: F });
+    const count = () => n(sql`select count(*)::int as n from family_best_interests`);
+    const before = await count();
+    const post = (person: string, payload: Record<string, unknown>) =>
+      app.http.inject({ method: 'POST', url: `/api/v1/families/${person}/best-interests`, headers: auth(legal), payload });
+    const base = { moverId: mother, toFacilityId: G, decision: 'separation_approved', reason: 'test' };
+
+    const adult = await post(mother, base);
+    expect([adult.statusCode, adult.json().error.code]).toEqual([400, 'families.not_a_child']);
+    const notCarer = await post(child, { ...base, moverId: stranger });
+    expect([notCarer.statusCode, notCarer.json().error.code]).toEqual([400, 'families.mover_not_carer']);
+    const past = await post(child, { ...base, validUntil: '2020-01-01T00:00:00Z' });
+    expect([past.statusCode, past.json().error.code]).toEqual([400, 'families.validity_in_past']);
+    const noReason = await post(child, { ...base, reason: '' });
+    expect(noReason.statusCode).toBe(400);
+    const unknownFacility = await post(child, { ...base, toFacilityId: '0190a000-0000-7000-8000-00000000dead' });
+    expect(unknownFacility.statusCode).toBe(404);
+    const asRegistrar = await app.http.inject({ method: 'POST', url: `/api/v1/families/${child}/best-interests`, headers: auth(registrar), payload: base });
+    expect(asRegistrar.statusCode).toBe(403);
+    expect(await count()).toBe(before);
+
+    const tracingBefore = await n(sql`select count(*)::int as n from tracing_requests`);
+    const noConsent = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/tracing-requests',
+      headers: auth(registrar),
+      payload: { requesterKind: 'relative_outside', requesterName: 'Khalid', soughtName: 'Salma', relationship: 'brother' },
+    });
+    expect(noConsent.statusCode).toBe(400);
+    const noRequester = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/tracing-requests',
+      headers: auth(registrar),
+      payload: { requesterKind: 'person_in_custody', soughtName: 'Salma', relationship: 'sister', consent: { givenBy: 'herself' } },
+    });
+    expect(noRequester.statusCode).toBe(400);
+    expect(await n(sql`select count(*)::int as n from tracing_requests`)).toBe(tracingBefore);
+  });
+
+  it('shows the family across facilities with places; audits the read with its purpose; a monitor sees no names', async () => {
+    const { mother, child } = await family('Layla');
+    const decided = await app.services.families.recordBestInterests(adminActor, child, {
+      moverId: mother,
+      toFacilityId: G,
+      decision: 'separation_approved',
+      reason: 'hospital care at G',
+    });
+    expect(decided.decision).toBe('separation_approved');
+    await app.services.custody.append(adminActor, { personId: mother, type: 'TRANSFER_DEPARTED', facilityId: G });
+
+    const res = await app.http.inject({ method: 'GET', url: `/api/v1/families/${child}?purpose=family_reunification`, headers: auth(registrar) });
+    expect(res.statusCode).toBe(200);
+    const view = res.json();
+    expect(view).toMatchObject({ personId: child, child: true, separated: true, place: { status: 'in_custody', facilityId: F, facility: 'Camp F' } });
+    expect(view.relatives).toEqual([
+      expect.objectContaining({
+        kind: 'mother',
+        carer: true,
+        personId: mother,
+        name: 'Umm Layla al-Family',
+        sameFacility: false,
+        place: expect.objectContaining({ status: 'in_transit', destination: 'Camp G' }),
+      }),
+    ]);
+    expect(view.determinations).toHaveLength(1);
+    const audited = await queryRows<{ action: string; purpose: string | null }>(
+      app.services.database.db,
+      sql`select action, details->>'purpose' as purpose from audit_log where subject_id in (${child}, ${mother}) and action like 'family.read%' order by seq`,
+    );
+    expect(audited.map((a) => a.action)).toEqual(['family.read', 'family.read_relative']);
+
+    const asMonitor = await app.http.inject({ method: 'GET', url: `/api/v1/families/${child}`, headers: auth(monitor) });
+    expect(asMonitor.statusCode).toBe(200);
+    expect(asMonitor.body).not.toContain('Layla');
+    expect(asMonitor.body).not.toContain(mother);
+    expect(asMonitor.json().relatives[0]).toMatchObject({ kind: 'mother', name: null, personId: null, place: { status: 'in_transit' } });
+  });
+
+  it('traces a relative with consent: proposals by name decide nothing; a person confirms; withdrawn consent stops the work', async () => {
+    const { child } = await family('Yasmin');
+    const created = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/tracing-requests',
+      headers: auth(registrar),
+      payload: {
+        requesterKind: 'relative_outside',
+        requesterName: 'Omar Family',
+        soughtName: 'Yasmin bint Family',
+        relationship: 'uncle',
+        facilityId: F,
+        consent: { givenBy: 'Omar Family' },
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    expect(created.json()).toMatchObject({ status: 'open', matches: [] });
+
+    const proposed = await app.http.inject({ method: 'POST', url: `/api/v1/tracing-requests/${id}/matches`, headers: auth(registrar) });
+    expect(proposed.statusCode).toBe(200);
+    const match = proposed.json().matches.find((m: { personId: string }) => m.personId === child);
+    expect(match).toMatchObject({ status: 'proposed' });
+    expect(proposed.json().status).toBe('open');
+
+    const decide = (payload: Record<string, unknown>) =>
+      app.http.inject({ method: 'POST', url: `/api/v1/tracing-requests/${id}/matches/${match.id}/decision`, headers: auth(registrar), payload });
+    const confirmed = await decide({ decision: 'confirmed', reason: 'the uncle recognised her photo and birth year' });
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.json()).toMatchObject({ status: 'located', locatedPersonId: child });
+    const again = await decide({ decision: 'rejected', reason: 'second thoughts' });
+    expect(again.statusCode).toBe(409);
+
+    const list = await app.http.inject({ method: 'GET', url: '/api/v1/tracing-requests?limit=1', headers: auth(monitor) });
+    expect(list.statusCode).toBe(200);
+    expect(Number(list.headers['x-total-count'])).toBeGreaterThanOrEqual(1);
+    expect(list.body).not.toContain('Omar');
+
+    const second = await app.services.families.createTracing(adminActor, {
+      requesterKind: 'person_in_custody',
+      requesterPersonId: child,
+      soughtName: 'Someone Else',
+      relationship: 'brother',
+      consent: { givenBy: 'her guardian' },
+    });
+    const withdrawn = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/tracing-requests/${second.id}/withdraw-consent`,
+      headers: auth(registrar),
+      payload: { reason: 'the family asked to stop' },
+    });
+    expect(withdrawn.json()).toMatchObject({ status: 'closed', closedReason: 'consent_withdrawn' });
+    const after = await app.http.inject({ method: 'POST', url: `/api/v1/tracing-requests/${second.id}/matches`, headers: auth(registrar) });
+    expect([after.statusCode, after.json().error.code]).toEqual([409, 'tracing.consent_withdrawn']);
+  });
+});
