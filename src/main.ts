@@ -15,7 +15,7 @@ import { systemActor } from './modules/access';
 import { EnvironmentError } from './platform/errors';
 import { MqttIngest } from './modules/sensors';
 import { startSyncLink } from './modules/sync';
-import { applySiteConfig } from './modules/sync/sync.site-config';
+import { applySiteConfig } from './modules/sync';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 

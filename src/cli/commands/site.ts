@@ -3,8 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Command } from 'commander';
 import { configFromOptions, openApp } from '../../main';
-import { downNamesFor, isToken, namesFor } from '../../modules/sync';
-import { readSiteConfig, writeSiteConfig } from '../../modules/sync/sync.site-config';
+import { downNamesFor, isToken, namesFor, readSiteConfig, writeSiteConfig } from '../../modules/sync';
 
 /** `custos site init|restore`: setting a site up against its headquarters, and telling it it was restored from a backup. */
 export function register(program: Command): void {

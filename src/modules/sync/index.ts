@@ -29,3 +29,4 @@ export {
 } from './sync.down';
 export { HqDownPublisher, SiteDownConsumer, type DownPublisherCounters, type DownConsumerCounters } from './sync.down.nats';
 export { restoreSign, type RestoreSign, type EpochRow, type EpochCheckRow } from './sync.epochs';
+export { applySiteConfig, readSiteConfig, writeSiteConfig, SITE_CONFIG_FILE, type SiteConfig } from './sync.site-config';
