@@ -15,6 +15,7 @@ import { systemActor } from './modules/access';
 import { EnvironmentError } from './platform/errors';
 import { MqttIngest } from './modules/sensors';
 import { startSyncLink } from './modules/sync';
+import { applySiteConfig } from './modules/sync';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -49,7 +50,10 @@ export async function openApp(config: AppConfig, opts: ServiceOptions = {}): Pro
 }
 
 export function configFromOptions(opts: { data?: string }): AppConfig {
-  return { dataDir: opts.data ?? process.env.CUSTOS_DATA ?? './data', databaseUrl: process.env.DATABASE_URL || undefined };
+  const dataDir = opts.data ?? process.env.CUSTOS_DATA ?? './data';
+  // a site set up with `custos site init` names itself and its headquarters in its data folder (the environment wins)
+  applySiteConfig(dataDir);
+  return { dataDir, databaseUrl: process.env.DATABASE_URL || undefined };
 }
 
 /**

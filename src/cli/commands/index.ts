@@ -16,6 +16,7 @@ import { register as transfer } from './transfer';
 import { register as sensors } from './sensors';
 import { register as review } from './review';
 import { register as sync } from './sync';
+import { register as site } from './site';
 
 /** Every CLI command module exports `register(program)`; add one line per command here. */
 export type CommandRegistrar = (program: Command) => void;
@@ -38,4 +39,5 @@ export const commandRegistrars: CommandRegistrar[] = [
   sensors,
   review,
   sync,
+  site,
 ];

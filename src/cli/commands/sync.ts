@@ -30,8 +30,43 @@ export function register(program: Command): void {
             `held of site ${h.siteId} epoch ${h.epoch}: ${h.contiguousSeq} events in a verified chain (head ${h.contiguousHash.slice(0, 12)}), last received ${last}${gap}${forks}`,
           );
         }
+        out.push(
+          `down to this site: ${s.down.appliedCount} items applied, place ${s.down.streamSeq} on its down stream, last at ${s.down.appliedAt?.toISOString() ?? 'never'}${s.down.behindFrom !== null ? `; BEHIND from ${s.down.behindFrom} (resync asked for)` : ''}`,
+        );
+        for (const e of s.epochs) out.push(`epoch ${e.epoch} since ${e.startedAt.toISOString()} (chain at ${e.tipSeq}): ${e.reason}`);
+        if (s.hq.downItems > 0 || s.hq.down.length > 0) out.push(`down from headquarters: ${s.hq.downItems} items issued`);
+        for (const d of s.hq.down) out.push(`  to site ${d.siteId}: published up to item ${d.publishedId}, ${d.pending} pending`);
+        for (const c of s.hq.epochChecks)
+          out.push(
+            `site ${c.siteId} epoch ${c.epoch} vs ${c.previousEpoch}: agree up to ${c.agreedSeq}${c.divergedAt !== null ? `, PART at ${c.divergedAt} (${c.previousBeyond} events of epoch ${c.previousEpoch} beyond)` : ''}`,
+          );
         process.stdout.write(`${out.join('\n')}\n`);
         process.exitCode = s.hq.forks.length > 0 ? 1 : 0;
+      } finally {
+        await services.close();
+      }
+    });
+  sync
+    .command('send')
+    .description('At headquarters: issue an item for a site (or * for every site): watchlist_release, wanted_gallery, user_roles, alert')
+    .requiredOption('--kind <kind>', 'watchlist_release | wanted_gallery | user_roles | alert')
+    .requiredOption('--key <key>', 'what the item is about (a later item with the same kind and key replaces it at the site)')
+    .requiredOption('--site <id>', 'the site, or * for every site')
+    .requiredOption('--body <json>', 'the item as JSON')
+    .option('--data <dir>', 'data folder for the embedded database', './data')
+    .action(async (opts: { kind: string; key: string; site: string; body: string; data: string }) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(opts.body);
+      } catch {
+        throw new Error('--body is not JSON');
+      }
+      const services = await openApp(configFromOptions(opts));
+      try {
+        const id = await services.sync.down.issue({ kind: opts.kind, key: opts.key, site: opts.site, body }, 'cli');
+        process.stdout.write(
+          `item ${id} issued for ${opts.site === '*' ? 'every site' : `site ${opts.site}`}; it goes down when headquarters' publisher runs (serve with CUSTOS_ROLE=hq)\n`,
+        );
       } finally {
         await services.close();
       }

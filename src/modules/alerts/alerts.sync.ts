@@ -9,7 +9,7 @@ export function syncForkAlert(f: {
   siteId: string;
   epoch: number;
   seq: number;
-  reason: 'hash_differs' | 'broken_link' | 'bad_hash';
+  reason: 'hash_differs' | 'broken_link' | 'bad_hash' | 'epoch_diverged';
   heldHash: string | null;
   offeredHash: string;
 }): AlertDraft {
@@ -18,7 +18,9 @@ export function syncForkAlert(f: {
       ? 'another version of an event already held'
       : f.reason === 'broken_link'
         ? 'an event that does not follow the chain held'
-        : 'an event whose hash its content does not give';
+        : f.reason === 'epoch_diverged'
+          ? 'a restored epoch that parts from the epoch before it'
+          : 'an event whose hash its content does not give';
   return {
     facilityId: null,
     rule: 'sync.fork',

@@ -15,3 +15,18 @@ export {
   Receipt,
   type SyncRole,
 } from './sync.domain';
+export {
+  SyncDown,
+  DOWN_KINDS,
+  ALL_SITES,
+  DownMessage,
+  downNamesFor,
+  downMessageId,
+  checkDownItem,
+  type DownKind,
+  type DownState,
+  type DownCursor,
+} from './sync.down';
+export { HqDownPublisher, SiteDownConsumer, type DownPublisherCounters, type DownConsumerCounters } from './sync.down.nats';
+export { restoreSign, type RestoreSign, type EpochRow, type EpochCheckRow } from './sync.epochs';
+export { applySiteConfig, readSiteConfig, writeSiteConfig, SITE_CONFIG_FILE, type SiteConfig } from './sync.site-config';

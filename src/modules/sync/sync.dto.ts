@@ -43,6 +43,41 @@ const ForkResponse = z.object({
   detectedAt: instant,
 });
 
+const EpochCheckResponse = z.object({
+  siteId: z.string(),
+  epoch: count,
+  previousEpoch: count,
+  /** Seqs 1..agreedSeq hold the same events in both epochs. */
+  agreedSeq: count,
+  /** Where a restored site's epoch parts from the one before (alerted), or null. */
+  divergedAt: count.nullable(),
+  /** Events of the earlier epoch beyond the agreement: what the restored site no longer has. */
+  previousBeyond: count,
+  checkedAt: instant,
+});
+
+const DownCursorResponse = z.object({
+  siteId: z.string(),
+  /** The last item published to the site's down stream. */
+  publishedId: count,
+  publishedAt: instant.nullable(),
+  /** Items issued for the site not yet published. */
+  pending: count,
+});
+
+const DownStateResponse = z.object({
+  siteId: z.string(),
+  /** The last message of this site's down stream applied (recorded with it). */
+  streamSeq: count,
+  hqId: count,
+  appliedCount: count,
+  appliedAt: instant.nullable(),
+  /** The stream no longer held the message from here: a resync was asked for. */
+  behindFrom: count.nullable(),
+});
+
+const EpochResponse = z.object({ epoch: count, reason: z.string(), tipSeq: count, tipHash: z.string(), startedAt: instant });
+
 /** Where replication stands, from this process's database: its own site's relay, and what it holds of other sites. */
 export const SyncStatusResponse = z.object({
   /** `site`, `hq`, or null when replication is off in this process (CUSTOS_ROLE unset). */
@@ -50,5 +85,16 @@ export const SyncStatusResponse = z.object({
   siteId: z.string(),
   now: instant,
   site: SiteStatusResponse,
-  hq: z.object({ sites: z.array(HqSiteResponse), forks: z.array(ForkResponse) }),
+  hq: z.object({
+    sites: z.array(HqSiteResponse),
+    forks: z.array(ForkResponse),
+    epochChecks: z.array(EpochCheckResponse),
+    /** Headquarters to sites: each site's down stream. */
+    down: z.array(DownCursorResponse),
+    downItems: count,
+  }),
+  /** Headquarters to this site: what was applied. */
+  down: DownStateResponse,
+  /** This site's epochs after the first (each a restore). */
+  epochs: z.array(EpochResponse),
 });

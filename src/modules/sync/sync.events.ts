@@ -3,7 +3,8 @@ import { defineEvent } from '../../platform/outbox';
 
 /**
  * Headquarters was offered, for a seq of a site's chain, something that does not continue the chain it holds: another
- * hash for a held seq, a link to another predecessor, or a hash its content does not give. Nothing was overwritten;
+ * hash for a held seq, a link to another predecessor, a hash its content does not give, or (`epoch_diverged`) a
+ * restored site's new epoch that parts from the epoch before it at `seq`. Nothing was overwritten;
  * the alert rules raise a critical alert once per (site, epoch, seq, offered hash).
  */
 export const SyncForkDetected = defineEvent(
@@ -14,7 +15,7 @@ export const SyncForkDetected = defineEvent(
     siteId: z.string(),
     epoch: z.number().int(),
     seq: z.number().int(),
-    reason: z.enum(['hash_differs', 'broken_link', 'bad_hash']),
+    reason: z.enum(['hash_differs', 'broken_link', 'bad_hash', 'epoch_diverged']),
     heldHash: z.string().nullable(),
     offeredHash: z.string(),
     detectedAt: z.iso.datetime({ offset: true }),

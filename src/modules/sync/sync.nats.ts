@@ -15,6 +15,7 @@ import { failpoint } from '../../platform/failpoints';
 import type { Logger } from '../../platform/logger';
 import { messageId, namesFor, Receipt, ResendRequest, streamPrefix, SyncMessage } from './sync.domain';
 import type { SyncService } from './sync.service';
+import { HqDownPublisher, SiteDownConsumer } from './sync.down.nats';
 
 export interface SyncLinkOptions {
   /** e.g. `nats://127.0.0.1:4222` (CUSTOS_NATS_URL). */
@@ -47,6 +48,8 @@ export interface RelayCounters {
   resent: number;
   receipts: number;
   failures: number;
+  /** New epochs started because a receipt showed this site was restored from a backup. */
+  epochs: number;
 }
 
 /**
@@ -65,10 +68,11 @@ export class SiteRelay {
   private failures = 0;
   private lastResend = new Map<string, number>();
   private receiptMoved = { seq: -1, at: 0 };
+  private receiptQueue: Promise<void> = Promise.resolve();
   private unwake: (() => void) | null = null;
   /** `pushOnce`: a failure ends the run instead of being retried. */
   private oneShot = false;
-  readonly counters: RelayCounters = { published: 0, duplicates: 0, resent: 0, receipts: 0, failures: 0 };
+  readonly counters: RelayCounters = { published: 0, duplicates: 0, resent: 0, receipts: 0, failures: 0, epochs: 0 };
   private readonly names: ReturnType<typeof namesFor>;
   private readonly batchSize: number;
 
@@ -106,8 +110,11 @@ export class SiteRelay {
       callback: (err, msg) => {
         if (err) return;
         const r = Receipt.safeParse(safeJson(msg.data));
+        // one at a time, in arrival order: a burst of receipts (one per epoch) must not start two new epochs
         if (r.success && r.data.site === this.sync.siteId)
-          void this.onReceipt(r.data).catch((e) => this.logger.warn({ err: e }, 'sync relay: receipt not recorded'));
+          this.receiptQueue = this.receiptQueue
+            .then(() => this.onReceipt(r.data))
+            .catch((e) => this.logger.warn({ err: e }, 'sync relay: receipt not recorded'));
       },
     });
     await nc.flush();
@@ -154,7 +161,7 @@ export class SiteRelay {
     if (batch.length === 0) return 'done';
     await this.publish(batch, (m) => messageId(m.site, m.epoch, m.seq));
     failpoint('sync.relay.after_publish'); // crash tests: published, not yet recorded
-    await this.sync.markPublished(batch[batch.length - 1]!.seq);
+    await this.sync.markPublished(batch[batch.length - 1]!.seq, relay.epoch);
     return batch.length === this.batchSize || batch[batch.length - 1]!.seq < tip.seq ? 'more' : 'done';
   }
 
@@ -192,6 +199,12 @@ export class SiteRelay {
 
   private async onReceipt(r: Receipt): Promise<void> {
     this.counters.receipts += 1;
+    const sign = await this.sync.checkReceipt(r);
+    if (sign.restored) {
+      this.counters.epochs += 1;
+      this.wake(); // the whole chain again, in the new epoch
+      return;
+    }
     await this.sync.saveReceipt(r);
     const relay = await this.sync.relayState();
     if (r.epoch !== relay.epoch) return;
@@ -424,39 +437,49 @@ function safeJson(data: Uint8Array): unknown {
 }
 
 /**
- * Replication in a serving process, as CUSTOS_ROLE says: the relay at a site, the ingest at headquarters, nothing when
- * unset. A NATS server that does not answer does not stop the process (a site works offline): the link is tried again
- * every `retryMs` until it comes up.
+ * Replication in a serving process, as CUSTOS_ROLE says: at a site the relay (up) and the down consumer, at
+ * headquarters the ingest (up) and the down publisher, nothing when unset. A NATS server that does not answer does not
+ * stop the process (a site works offline): each link is tried again every `retryMs` until it comes up.
  */
 export function startSyncLink(
   sync: SyncService,
   logger: Logger,
   opts: SyncLinkOptions & { retryMs?: number },
   onCommitted: (wake: () => void) => () => void,
-): { link: SiteRelay | HqIngest | null; stop(): Promise<void> } {
-  if (!sync.role) return { link: null, stop: async () => undefined };
+): { link: SiteRelay | HqIngest | null; down: SiteDownConsumer | HqDownPublisher | null; stop(): Promise<void> } {
+  if (!sync.role) return { link: null, down: null, stop: async () => undefined };
   const link = sync.role === 'site' ? new SiteRelay(sync, logger, opts, onCommitted) : new HqIngest(sync, logger, opts);
-  let retry: NodeJS.Timeout | null = null;
+  const down = sync.role === 'site' ? new SiteDownConsumer(sync.down, logger, opts) : new HqDownPublisher(sync.down, logger, opts);
+  const retries = new Set<NodeJS.Timeout>();
   let stopped = false;
-  const attempt = () => {
-    link.start().then(
-      () => logger.info({ role: sync.role, url: opts.url }, 'sync link up'),
-      (err) => {
-        logger.warn({ err, url: opts.url }, `sync link to ${opts.url} down; retrying (the site keeps recording)`);
-        if (!stopped) {
-          retry = setTimeout(attempt, opts.retryMs ?? 10_000);
-          retry.unref();
-        }
-      },
-    );
+  const keepTrying = (what: string, start: () => Promise<void>) => {
+    const attempt = () => {
+      start().then(
+        () => logger.info({ role: sync.role, url: opts.url, what }, 'sync link up'),
+        (err) => {
+          logger.warn({ err, url: opts.url, what }, `sync link (${what}) to ${opts.url} down; retrying (the site keeps recording)`);
+          if (!stopped) {
+            const retry = setTimeout(() => {
+              retries.delete(retry);
+              attempt();
+            }, opts.retryMs ?? 10_000);
+            retry.unref();
+            retries.add(retry);
+          }
+        },
+      );
+    };
+    attempt();
   };
-  attempt();
+  keepTrying('up', () => link.start());
+  keepTrying('down', () => down.start());
   return {
     link,
+    down,
     stop: async () => {
       stopped = true;
-      if (retry) clearTimeout(retry);
-      await link.stop();
+      for (const r of retries) clearTimeout(r);
+      await Promise.allSettled([link.stop(), down.stop()]);
     },
   };
 }

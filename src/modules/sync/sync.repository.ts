@@ -55,9 +55,10 @@ export async function lockRelay(tx: Db, siteId: string): Promise<void> {
   await tx.execute(sql`select 1 from sync_relay where site_id = ${siteId} for update`);
 }
 
-export async function markPublished(db: Db, siteId: string, seq: number, at: Date): Promise<void> {
+/** Only in the epoch the batch was published in: a restore that started a new epoch meanwhile is not overtaken. */
+export async function markPublished(db: Db, siteId: string, seq: number, at: Date, epoch?: number): Promise<void> {
   await db.execute(sql`update sync_relay set published_seq = greatest(published_seq, ${seq}), published_at = ${at}, updated_at = ${at}
-                       where site_id = ${siteId}`);
+                       where site_id = ${siteId} ${epoch === undefined ? sql`` : sql`and epoch = ${epoch}`}`);
 }
 
 /** Keeps the latest receipt of the relay's epoch (receipts may arrive out of order: the highest seq wins). */

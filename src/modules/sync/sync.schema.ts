@@ -94,3 +94,70 @@ export const syncHqPersons = pgTable(
   },
   (t) => [primaryKey({ columns: [t.siteId, t.personId] })],
 );
+
+/** Headquarters to sites and epochs (migration 0027): the items issued, each site's cursor, what a site applied. */
+export const syncDownItems = pgTable('sync_down_items', {
+  id: bigint('id', { mode: 'number' }).primaryKey(),
+  kind: text('kind').notNull(),
+  itemKey: text('item_key').notNull(),
+  targetSite: text('target_site').notNull(),
+  body: jsonb('body').notNull(),
+  issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+  issuedBy: text('issued_by').notNull(),
+});
+
+export const syncDownCursors = pgTable('sync_down_cursors', {
+  siteId: text('site_id').primaryKey(),
+  publishedId: bigint('published_id', { mode: 'number' }).notNull().default(0),
+  publishedAt: timestamp('published_at', { withTimezone: true }),
+});
+
+export const syncDownApplied = pgTable(
+  'sync_down_applied',
+  {
+    kind: text('kind').notNull(),
+    itemKey: text('item_key').notNull(),
+    hqId: bigint('hq_id', { mode: 'number' }).notNull(),
+    streamSeq: bigint('stream_seq', { mode: 'number' }).notNull(),
+    body: jsonb('body').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.itemKey] })],
+);
+
+export const syncDownState = pgTable('sync_down_state', {
+  siteId: text('site_id').primaryKey(),
+  streamSeq: bigint('stream_seq', { mode: 'number' }).notNull().default(0),
+  hqId: bigint('hq_id', { mode: 'number' }).notNull().default(0),
+  appliedCount: bigint('applied_count', { mode: 'number' }).notNull().default(0),
+  appliedAt: timestamp('applied_at', { withTimezone: true }),
+  behindFrom: bigint('behind_from', { mode: 'number' }),
+});
+
+export const syncSiteEpochs = pgTable(
+  'sync_site_epochs',
+  {
+    siteId: text('site_id').notNull(),
+    epoch: integer('epoch').notNull(),
+    reason: text('reason').notNull(),
+    tipSeq: bigint('tip_seq', { mode: 'number' }).notNull(),
+    tipHash: text('tip_hash').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.epoch] })],
+);
+
+export const syncHqEpochChecks = pgTable(
+  'sync_hq_epoch_checks',
+  {
+    siteId: text('site_id').notNull(),
+    epoch: integer('epoch').notNull(),
+    previousEpoch: integer('previous_epoch').notNull(),
+    agreedSeq: bigint('agreed_seq', { mode: 'number' }).notNull(),
+    divergedAt: bigint('diverged_at', { mode: 'number' }),
+    previousBeyond: bigint('previous_beyond', { mode: 'number' }).notNull(),
+    checkedAt: timestamp('checked_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.epoch] })],
+);

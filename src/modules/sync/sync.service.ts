@@ -17,6 +17,18 @@ import {
   type WireEvent,
 } from './sync.domain';
 import { SyncForkDetected } from './sync.events';
+import { SyncDown, type DownCursor, type DownState } from './sync.down';
+import {
+  compareWithPrevious,
+  epochChecks,
+  hashAt,
+  restoreSign,
+  siteEpochs,
+  startEpoch,
+  type EpochCheckRow,
+  type EpochRow,
+  type RestoreSign,
+} from './sync.epochs';
 import {
   applyPersons,
   chainLinks,
@@ -76,7 +88,10 @@ export interface SyncStatus {
   siteId: string;
   now: Date;
   site: SiteStatus;
-  hq: { sites: HqSiteRow[]; forks: ForkRow[] };
+  hq: { sites: HqSiteRow[]; forks: ForkRow[]; epochChecks: EpochCheckRow[]; down: DownCursor[]; downItems: number };
+  /** The way down at this site: where its consumer stands, and its epochs. */
+  down: DownState;
+  epochs: EpochRow[];
 }
 
 /**
@@ -94,7 +109,12 @@ export class SyncService {
     private readonly logger: Logger,
     readonly siteId: string,
     readonly role: SyncRole | null,
-  ) {}
+  ) {
+    this.down = new SyncDown(database, clock, siteId);
+  }
+
+  /** Headquarters to sites: the items issued at headquarters, and at a site what was applied (sync.down.ts). */
+  readonly down: SyncDown;
 
   private get db(): Db {
     return this.database.db;
@@ -148,8 +168,27 @@ export class SyncService {
     return out;
   }
 
-  async markPublished(seq: number): Promise<void> {
-    await markPublished(this.db, this.siteId, seq, this.clock.now());
+  async markPublished(seq: number, epoch?: number): Promise<void> {
+    await markPublished(this.db, this.siteId, seq, this.clock.now(), epoch);
+  }
+
+  /**
+   * Reads a receipt for signs that this site's database was restored from a backup (sync.epochs.ts); when it was,
+   * starts a new epoch above every epoch headquarters holds, so no seq is published twice under the same id.
+   */
+  async checkReceipt(r: Receipt): Promise<RestoreSign & { epoch: number }> {
+    const relay = await this.relayState();
+    const tip = await chainTip(this.db, this.siteId);
+    const sign = restoreSign(r, relay.epoch, tip, r.epoch === relay.epoch && r.seq > 0 && r.seq <= tip.seq ? await hashAt(this.db, this.siteId, r.seq) : null);
+    if (!sign.restored) return { ...sign, epoch: relay.epoch };
+    const epoch = await startEpoch(this.db, this.siteId, `restore detected from a receipt: ${sign.detail}`, sign.above, this.clock.now());
+    this.logger.warn({ siteId: this.siteId, epoch, why: sign.why, detail: sign.detail }, 'sync: this site was restored from a backup; a new epoch starts');
+    return { ...sign, epoch };
+  }
+
+  /** `custos site restore`: the operator says this database was restored from a backup; a new epoch starts. */
+  async startNewEpoch(reason: string, above = 0): Promise<number> {
+    return startEpoch(this.db, this.siteId, reason, above, this.clock.now());
   }
 
   async saveReceipt(r: Receipt): Promise<void> {
@@ -246,6 +285,37 @@ export class SyncService {
         result.applied += await insertHqEvents(tx, fresh, now);
         await applyPersons(tx, streamSite, impliedPlacements(fresh));
         await saveHqSite(tx, streamSite, epoch, { seq: pos.seq, hash: pos.hash, highestSeen }, now);
+        // a restored site's later epoch, compared with the one before it: where they part is alerted once
+        const cmp = fresh.length > 0 ? await compareWithPrevious(tx, streamSite, epoch, now) : null;
+        if (cmp?.newlyDiverged && cmp.divergedAt !== null && cmp.offeredHash) {
+          const forkId = this.ids.next();
+          const offered = { previousEpoch: cmp.previousEpoch, agreedSeq: cmp.agreedSeq, previousBeyond: cmp.previousBeyond };
+          if (
+            await insertFork(tx, {
+              id: forkId,
+              siteId: streamSite,
+              epoch,
+              seq: cmp.divergedAt,
+              kind: 'epoch_diverged',
+              heldHash: cmp.heldHash,
+              offeredHash: cmp.offeredHash,
+              offered,
+              at: now,
+            })
+          ) {
+            result.forks += 1;
+            this.outbox.emit(tx, SyncForkDetected, {
+              forkId,
+              siteId: streamSite,
+              epoch,
+              seq: cmp.divergedAt,
+              reason: 'epoch_diverged',
+              heldHash: cmp.heldHash,
+              offeredHash: cmp.offeredHash,
+              detectedAt: now.toISOString(),
+            });
+          }
+        }
         const wanted = highestSeen > pos.seq ? { from: gapFrom !== null ? Math.min(gapFrom, pos.seq + 1) : pos.seq + 1, to: highestSeen } : null;
         if (wanted) result.wanted.push({ epoch, ...wanted });
         result.receipts.push({ v: 1, site: streamSite, epoch, seq: pos.seq, hash: pos.hash, wanted, at: now.toISOString() });
@@ -257,7 +327,9 @@ export class SyncService {
   /** The receipts of every site and epoch headquarters holds (sent periodically, so a site that was away hears). */
   async receipts(): Promise<Receipt[]> {
     const now = this.clock.now().toISOString();
-    return (await hqSites(this.db)).map((s) => ({
+    // the latest epoch first: a restored site hears the highest epoch before the older ones it would otherwise bump to
+    const sites = (await hqSites(this.db)).sort((a, b) => a.siteId.localeCompare(b.siteId) || b.epoch - a.epoch);
+    return sites.map((s) => ({
       v: 1 as const,
       site: s.siteId,
       epoch: s.epoch,
@@ -273,16 +345,23 @@ export class SyncService {
     return hqEvents(this.db, siteId, epoch);
   }
 
-  async hqStatus(siteId?: string): Promise<{ sites: HqSiteRow[]; forks: ForkRow[] }> {
-    const [sites, forks] = await Promise.all([hqSites(this.db, siteId), hqForks(this.db)]);
-    return { sites, forks };
+  async hqStatus(siteId?: string): Promise<{ sites: HqSiteRow[]; forks: ForkRow[]; epochChecks: EpochCheckRow[]; down: DownCursor[]; downItems: number }> {
+    const [sites, forks, checks, down, downItems] = await Promise.all([
+      hqSites(this.db, siteId),
+      hqForks(this.db),
+      epochChecks(this.db),
+      this.down.cursors(),
+      this.down.itemCount(),
+    ]);
+    return { sites, forks, epochChecks: checks, down, downItems };
   }
 
   /** Both sides, as the API, the CLI and the status screen show them. */
   async status(): Promise<SyncStatus> {
     const site = await this.siteStatus();
     const hq = await this.hqStatus();
-    return { role: this.role, siteId: this.siteId, now: this.clock.now(), site, hq };
+    const [down, epochs] = await Promise.all([this.down.state(), siteEpochs(this.db, this.siteId)]);
+    return { role: this.role, siteId: this.siteId, now: this.clock.now(), site, hq, down, epochs };
   }
 
   /** The status for a signed-in user (sync.read). */

@@ -5,6 +5,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { StatCard } from '../../components/StatCard';
 import { ErrorNote } from '../../components/Problems';
 import { ageOf, useSyncStatus } from './sync.api';
+import { SyncDownPanel } from './SyncDownPanel';
 
 /** Sites and headquarters: this site's events not yet receipted, and at headquarters each site's replicated chain. */
 export default function SyncPage() {
@@ -13,6 +14,12 @@ export default function SyncPage() {
   const s = status.data;
   const age = s ? ageOf(s.site.lastReceiptAt, s.now) : null;
   const ago = age ? t(`ago.${age.unit}`, { count: age.n, n: num(age.n) }) : '';
+  /** How long since headquarters last heard from a site: its lag as the monitor reads it. */
+  const lagText = (at: string | null | undefined) => {
+    if (!s) return '';
+    const a = ageOf(at, s.now);
+    return t(`ago.${a.unit}`, { count: a.n, n: num(a.n) });
+  };
 
   return (
     <Stack gap="md">
@@ -44,6 +51,7 @@ export default function SyncPage() {
                     <Table.Th>{t('hq.held')}</Table.Th>
                     <Table.Th>{t('hq.head')}</Table.Th>
                     <Table.Th>{t('hq.last')}</Table.Th>
+                    <Table.Th>{t('hq.lag')}</Table.Th>
                     <Table.Th>{t('hq.state')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -55,6 +63,7 @@ export default function SyncPage() {
                       <Table.Td className="num">{num(h.contiguousSeq)}</Table.Td>
                       <Table.Td className="num">{shortHash(h.contiguousHash)}</Table.Td>
                       <Table.Td>{dateTime(h.lastReceivedAt)}</Table.Td>
+                      <Table.Td data-testid="sync-lag">{lagText(h.lastReceivedAt)}</Table.Td>
                       <Table.Td>
                         {h.forks > 0 ? (
                           <Badge color="red">{t('hq.forks', { count: h.forks, n: num(h.forks) })}</Badge>
@@ -70,6 +79,7 @@ export default function SyncPage() {
               </Table>
             </Paper>
           )}
+          <SyncDownPanel s={s} />
         </>
       )}
     </Stack>
