@@ -43,13 +43,18 @@ async function newSite(siteId: string): Promise<Services> {
   return createServices(db, { siteId, syncRole: 'site' });
 }
 
-/** Waits until headquarters holds every site's chain up to n. */
-async function heldAll(hq: Services, sites: string[], n: number): Promise<void> {
-  for (;;) {
+// A run that has not finished in this time stops and says so (a loaded machine, or a resend storm: see `resent`).
+const MAX_SECONDS = Number(process.env.BENCH_MAX_SECONDS ?? 1200);
+
+/** Waits until headquarters holds every site's chain up to n; false when MAX_SECONDS passed first. */
+async function heldAll(hq: Services, sites: string[], n: number): Promise<boolean> {
+  const end = performance.now() + MAX_SECONDS * 1000;
+  while (performance.now() < end) {
     const held = (await hq.sync.hqStatus()).sites;
-    if (sites.every((s) => (held.find((h) => h.siteId === s)?.contiguousSeq ?? 0) >= n)) return;
+    if (sites.every((s) => (held.find((h) => h.siteId === s)?.contiguousSeq ?? 0) >= n)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
+  return false;
 }
 
 async function dropStreams(): Promise<void> {
@@ -63,6 +68,8 @@ async function link(hq: Services, sites: Services[]) {
   const relays = sites.map((s) => new SiteRelay(s.sync, s.logger, { url: NATS, prefix, batchSize: 500, pollMs: 1000 }));
   const ingest = new HqIngest(hq.sync, hq.logger, { url: NATS, prefix, batchSize: 500, pollMs: 1000 });
   return {
+    /** What the relays and the ingest did: resends and resend requests show a link that had to repair itself. */
+    counters: () => ({ relays: relays.map((r) => ({ ...r.counters })), ingest: { ...ingest.counters } }),
     async start() {
       for (const r of relays) await r.start();
       await ingest.start();
@@ -90,9 +97,10 @@ export async function twoSites(perSite: number): Promise<object> {
   const sync = await link(hq, sites);
   const t0 = performance.now();
   await sync.start();
-  await heldAll(hq, ids, perSite);
+  const complete = await heldAll(hq, ids, perSite);
   const syncSeconds = (performance.now() - t0) / 1000;
   const held = (await hq.sync.hqStatus()).sites.filter((s) => ids.includes(s.siteId));
+  const counters = sync.counters();
   await sync.stop();
   await dropStreams();
   for (const s of sites) await s.close();
@@ -105,7 +113,8 @@ export async function twoSites(perSite: number): Promise<object> {
     events: 2 * perSite,
     siteWrite: siteWrite.map((s) => rate(perSite, s)),
     baselineAppendedLocallyOnHq: rate(2 * perSite, baselineSeconds),
-    twoSitesToHq: { ...rate(2 * perSite, syncSeconds), held: held.map((h) => ({ site: h.siteId, seq: h.contiguousSeq, forks: h.forks })) },
+    complete,
+    twoSitesToHq: { ...rate(2 * perSite, syncSeconds), counters, held: held.map((h) => ({ site: h.siteId, seq: h.contiguousSeq, forks: h.forks })) },
     ratio: +(syncSeconds / baselineSeconds).toFixed(2),
     loadAverage: { start: loadStart, end: load() },
   };
@@ -125,9 +134,10 @@ export async function catchup(n: number): Promise<object> {
   const writeSeconds = await append(site, n, 1000);
   const t0 = performance.now();
   await sync.start();
-  await heldAll(hq, ['benchsiteC'], 100 + n);
+  const complete = await heldAll(hq, ['benchsiteC'], 100 + n);
   const catchupSeconds = (performance.now() - t0) / 1000;
   const held = (await hq.sync.hqStatus('benchsiteC')).sites[0]!;
+  const counters = sync.counters();
   await sync.stop();
   await dropStreams();
   await site.close();
@@ -138,8 +148,10 @@ export async function catchup(n: number): Promise<object> {
     site: 'pglite',
     eventsDuringOutage: n,
     siteWriteDuringOutage: rate(n, writeSeconds),
+    complete,
     catchup: {
       ...rate(n, catchupSeconds),
+      counters,
       note: 'relay start to headquarters holding all: seal + publish + verify + apply + ack',
       held: held.contiguousSeq,
       forks: held.forks,
