@@ -23,6 +23,13 @@ const prefix = `bench${randomBytes(4).toString('hex')}`;
 const Filler = defineEvent('bench.filler', 1, z.object({ n: z.number().int(), personId: z.uuid(), note: z.string() }));
 const personId = '0190a0b0-0000-7000-8000-000000000001';
 const NOTE = 'ADMITTED to HOL block B2 by order 2026/114 of the camp commander';
+// The NATS client can reject a reconnect's dial with nobody listening when the event loop was busy past its timeout;
+// the bench counts these instead of dying (see docs/benchmarks.md).
+let strayRejections = 0;
+process.on('unhandledRejection', (err) => {
+  strayRejections += 1;
+  process.stderr.write(`unhandled rejection: ${String(err)}\n`);
+});
 const load = () => loadavg().map((l) => +l.toFixed(2));
 const rate = (n: number, seconds: number) => ({ seconds: +seconds.toFixed(2), perSecond: Math.round(n / seconds) });
 
@@ -115,6 +122,7 @@ export async function twoSites(perSite: number): Promise<object> {
     baselineAppendedLocallyOnHq: rate(2 * perSite, baselineSeconds),
     complete,
     twoSitesToHq: { ...rate(2 * perSite, syncSeconds), counters, held: held.map((h) => ({ site: h.siteId, seq: h.contiguousSeq, forks: h.forks })) },
+    strayRejections,
     ratio: +(syncSeconds / baselineSeconds).toFixed(2),
     loadAverage: { start: loadStart, end: load() },
   };
@@ -124,13 +132,10 @@ export async function catchup(n: number): Promise<object> {
   const loadStart = load();
   const site = await newSite('benchsiteC');
   const { services: hq, close } = await benchServices('postgres');
-  // a little history synced before the outage, so the link is known to work and the stream exists
   const sync = await link(hq, [site]);
+  // the outage: the site keeps working with no link at all (no connection open while PGlite writes: a dial that
+  // times out behind a busy event loop surfaces as an unhandled rejection in the NATS client, counted below)
   await append(site, 100, 100);
-  await sync.start();
-  await heldAll(hq, ['benchsiteC'], 100);
-  await sync.stop();
-  // the outage: the site keeps working, nothing leaves
   const writeSeconds = await append(site, n, 1000);
   const t0 = performance.now();
   await sync.start();
@@ -156,6 +161,7 @@ export async function catchup(n: number): Promise<object> {
       held: held.contiguousSeq,
       forks: held.forks,
     },
+    strayRejections,
     ratioToSiteWrite: +(catchupSeconds / writeSeconds).toFixed(2),
     loadAverage: { start: loadStart, end: load() },
   };
