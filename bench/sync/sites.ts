@@ -78,8 +78,18 @@ async function link(hq: Services, sites: Services[]) {
     /** What the relays and the ingest did: resends and resend requests show a link that had to repair itself. */
     counters: () => ({ relays: relays.map((r) => ({ ...r.counters })), ingest: { ...ingest.counters } }),
     async start() {
-      for (const r of relays) await r.start();
-      await ingest.start();
+      // headquarters first: in this one process a relay sealing a long backlog keeps the event loop busy, and a
+      // connection opened behind it can miss its dial timeout (separate processes in production); retried if so
+      for (const part of [ingest, ...relays]) {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await part.start();
+            break;
+          } catch (err) {
+            if (attempt >= 5) throw err;
+          }
+        }
+      }
     },
     async stop() {
       for (const r of relays) await r.stop();
