@@ -57,12 +57,15 @@ export async function startDemoServer(opts: { divisor?: number; until?: string }
   };
 }
 
-/** A server on a free port with a fresh in-memory PGlite, the seeded world, and the built web app from web/dist. */
-export async function startServer(opts: { bigUnit?: number } = {}): Promise<E2eServer> {
+/**
+ * A server on a free port with a fresh in-memory PGlite, the seeded world, and the built web app from web/dist.
+ * `siteId`: the server is a site of a deployment (its events replicate to headquarters; see offline.e2e.ts).
+ */
+export async function startServer(opts: { bigUnit?: number; siteId?: string } = {}): Promise<E2eServer> {
   const database = await openDatabase({ dataDir: 'memory://' });
   await migrate(database);
   // The real clock: the browser's and the server's time must agree (marks, sessions, "today").
-  const services = createServices(database, {});
+  const services = createServices(database, opts.siteId ? { siteId: opts.siteId, syncRole: 'site' } : {});
   const world = await seedE2eWorld(services, PASSWORD, opts);
   const http = await buildHttp(services, { logger: false, responseCheck: 'strict' });
   await http.listen({ port: 0, host: '127.0.0.1' });

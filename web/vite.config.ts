@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { regionMap } from './region-map.ts';
+import { offlineWorker } from './offline-worker.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -9,7 +10,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), regionMap()],
+  plugins: [react(), regionMap(), offlineWorker()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -2,6 +2,8 @@
 // through the relay, JetStream and the ingest (chain sealed and verified, applied, acknowledged, receipted), against a
 // baseline of the same messages published raw to a JetStream stream and consumed (fetch + ack) with no database.
 // usage: npm run bench -- sync [postgres|pglite] [events]
+// Two sites at once and the catch-up after an outage: `sync two-sites [events per site]`, `sync catchup [events]`
+// (bench/sync/sites.ts).
 import { randomBytes } from 'node:crypto';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -13,7 +15,14 @@ import { createServices } from '../../src/services';
 import { HqIngest, messageId, SiteRelay } from '../../src/modules/sync';
 import { benchServices, type BenchTarget } from '../lib/db';
 
-const target = (process.argv[2] ?? 'postgres') as BenchTarget;
+const mode = process.argv[2];
+if (mode === 'two-sites' || mode === 'catchup') {
+  const { twoSites, catchup } = await import('./sites');
+  const figures = mode === 'two-sites' ? await twoSites(Number(process.argv[3] ?? 10_000)) : await catchup(Number(process.argv[3] ?? 100_000));
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  process.exit(0);
+}
+const target = (mode ?? 'postgres') as BenchTarget;
 const total = Number(process.argv[3] ?? 20_000);
 const NATS = process.env.CUSTOS_NATS_URL ?? 'nats://127.0.0.1:4222';
 const SITE = 'benchsite';

@@ -10,6 +10,7 @@ import { ChangePasswordPage } from './routes/ChangePasswordPage';
 import { Forbidden, NotFound } from './components/Problems';
 import { useTranslation } from 'react-i18next';
 import { useAccountLanguage } from './i18n/LanguageSwitch';
+import { forgetOfflineReads } from './offline/register';
 
 const OverviewPage = lazy(() => import('./routes/OverviewPage'));
 const FacilitiesPage = lazy(() => import('./routes/FacilitiesPage'));
@@ -184,6 +185,7 @@ export function App() {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       markSignedIn(false);
+      forgetOfflineReads(); // the session ended: the reads the service worker kept for it go too
       qc.setQueryData(['me'], null);
     });
   }, [qc]);

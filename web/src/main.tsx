@@ -9,6 +9,7 @@ import { RouterProvider } from './lib/router';
 import { ApiError } from './lib/api';
 import { dirOf, i18next } from './i18n';
 import { DirectionSync } from './i18n/LanguageSwitch';
+import { registerOfflineWorker } from './offline/register';
 
 const theme = createTheme({
   primaryColor: 'teal',
@@ -26,6 +27,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+registerOfflineWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

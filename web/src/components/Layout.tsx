@@ -12,6 +12,7 @@ import type { Alert } from '../lib/api';
 import { AccountLanguageSwitch } from '../i18n/LanguageSwitch';
 import { useTranslation } from 'react-i18next';
 import { i18next } from '../i18n';
+import { forgetOfflineReads } from '../offline/register';
 
 interface NavItem {
   to: string;
@@ -94,6 +95,7 @@ export function Layout({ children }: { children: ReactNode }) {
     await new Promise((settle) => setTimeout(settle, 0)); // let React unmount the screens before the session ends
     await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
     setBearer(null);
+    forgetOfflineReads();
     navigate('/', { replace: true });
   }
 

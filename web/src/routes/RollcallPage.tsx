@@ -15,6 +15,7 @@ import { useMarkQueue } from '../features/rollcalls/rollcalls.marks';
 import { CancelledNotice, SendErrorNotice } from '../features/rollcalls/rollcalls.notices';
 import { RollcallResult } from '../features/rollcalls/rollcalls.result';
 import { useSheet } from '../features/rollcalls/rollcalls.sheet';
+import { TabletSyncStatus } from '../features/rollcalls/rollcalls.tablet';
 import { RollcallVerifyDialog, type VerifyTarget } from '../features/verify/RollcallVerifyDialog';
 import { useTranslation } from 'react-i18next';
 
@@ -62,6 +63,8 @@ export default function RollcallPage({ id }: { id: string }) {
         onCancel={cancelling.start}
         onClose={() => closing.setClosing(true)}
       />
+
+      {open && <TabletSyncStatus pendingCount={queue.pendingCount} lastSentAt={queue.lastSentAt} sendError={queue.sendError} />}
 
       {cancelled && <CancelledNotice cancelled={cancelled} />}
 
