@@ -55,7 +55,7 @@ describe('the after-action review in Chromium', () => {
     const { context, page, errors } = await newPage(browser, { width: 1440, height: 900 });
     await login(page, server.url, 'commander', server.password);
     await page
-      .getByRole('link', { name: /Reviews/ })
+      .getByRole('link', { name: /After-action reviews/ })
       .first()
       .click();
     await page.getByTestId('reviews-page').waitFor();
@@ -129,7 +129,7 @@ describe('the after-action review in Chromium', () => {
     const { context, page, errors } = await newPage(browser, { width: 1280, height: 900 });
     await login(page, server.url, 'monitor', server.password);
     await page
-      .getByRole('link', { name: /Reviews/ })
+      .getByRole('link', { name: /After-action reviews/ })
       .first()
       .click();
     await page.getByTestId('reviews-table').getByRole('link', { name: TITLE }).click();
