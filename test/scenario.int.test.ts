@@ -115,6 +115,17 @@ describe.each(await targets())('scenario on %s: the collapse of 20 January', (ta
     const short = all.filter((a) => a.rule === 'guards.next_shift_short' && a.raisedAt.getTime() < leave);
     expect(short.length).toBeGreaterThan(0);
     expect(short.every((a) => a.severity === 'warning')).toBe(true);
+    // every camp and prison plans its day shifts too; where the force holds, no roster falls short
+    for (const code of ['ROJ', 'GHW', 'SHD', 'AQT', 'IRQ-RCV']) {
+      const facilityId = run.world.facilityIds.get(code)!;
+      const planned = await services.guards.roster(admin, facilityId, { from: '2026-01-19T00:00:00Z', to: '2026-01-20T00:00:00Z', limit: 1, offset: 0 });
+      expect(planned.total, code).toBeGreaterThan(0);
+      const theirs = await services.alerts.list(admin, { facilityId, limit: 500 });
+      expect(
+        theirs.filter((a) => a.rule === 'guards.next_shift_short' || a.rule === 'guards.no_show'),
+        code,
+      ).toEqual([]);
+    }
     // and no guard standing at a post through a planned day shift is read as a no-show
     expect(at('guards.no_show').filter((t) => t < leave)).toEqual([]);
     // nobody on duty, and no custodian of record: critical within minutes of 07:00, not at the 16:00 count

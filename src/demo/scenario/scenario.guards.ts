@@ -108,32 +108,38 @@ export function guardForceSteps(services: Services, world: SeededWorld, actor: A
     });
   }
 
-  // The roster at al-Hol: from 9 January the commander plans each day's shift (06:00-18:00) for the guards still on
-  // the force, a few minutes past midnight (before the scheduler's pass), each guard at another post than the day before
-  // (the rotation rule). As the desertions thin the force, the planned shift falls below the threshold of 1.5 guards
-  // per 100 and the scheduler's pass at 00:05 reports it, hours before the shift starts ("next shift short").
+  // The rosters: from 9 January the commander of every camp and prison plans each day's shift (06:00-18:00) for the
+  // guards still on the force, a few minutes past midnight (before the scheduler's pass), each guard at another post
+  // than the day before (the rotation rule); al-Hol's stop with the withdrawal, the others' run to the end of January.
+  // At al-Hol the desertions thin the force, so the planned shift falls below the threshold of 1.5 guards per 100 and
+  // the scheduler's pass at 00:05 reports it, hours before the shift starts ("next shift short"); elsewhere the force
+  // holds and no such alert comes.
   // The shifts start after the pass and end before the next one, so no pass sees them under way: no no-show is read
   // into guards who stand at their posts without checking in again.
   // Each guard keeps one slot for the whole period, so that the day's shift moves every guard one post on: a slot
   // from the guard's place in the day's list would shift when a guard before them deserts, and leave them at the same
   // post again (four shifts in a row broke the rotation rule at some scales).
-  const rosterSlot = new Map<string, number>();
-  for (let d = Date.parse('2026-01-09T00:01:00Z'); d < Date.parse('2026-01-20T00:00:00Z'); d += 24 * HOUR) {
+  const rosterSlots = new Map<string, Map<string, number>>(); // facility code -> badge -> slot
+  const rostersFrom = Date.parse('2026-01-09T00:01:00Z');
+  for (let d = rostersFrom; d < Date.parse('2026-02-01T00:00:00Z'); d += 24 * HOUR) {
     steps.push({
       at: d,
       run: async () => {
-        const hol = world.facilityIds.get('HOL');
-        const codes = postCodes.get('HOL') ?? [];
-        const badges = onDuty.get('HOL') ?? [];
-        if (!hol || codes.length === 0 || badges.length === 0) return;
-        const day = Math.round((d - Date.parse('2026-01-09T00:01:00Z')) / (24 * HOUR));
+        const day = Math.round((d - rostersFrom) / (24 * HOUR));
         const start = new Date(d - 60_000 + 6 * HOUR).toISOString();
         const end = new Date(d - 60_000 + 18 * HOUR).toISOString();
-        for (const b of badges) if (!rosterSlot.has(b)) rosterSlot.set(b, rosterSlot.size);
-        const csv = ['badge,post,starts_at,ends_at', ...badges.map((b) => `${b},${codes[(rosterSlot.get(b)! + day) % codes.length]},${start},${end}`)].join(
-          '\n',
-        );
-        await g.importRoster(actor, hol, csv);
+        for (const code of GUARDED) {
+          if (code === 'HOL' && d >= Date.parse(GUARD_TIMELINE.withdrawal)) continue;
+          const facilityId = world.facilityIds.get(code);
+          const codes = postCodes.get(code) ?? [];
+          const badges = onDuty.get(code) ?? [];
+          if (!facilityId || codes.length === 0 || badges.length === 0) continue;
+          const slots = rosterSlots.get(code) ?? new Map<string, number>();
+          rosterSlots.set(code, slots);
+          for (const b of badges) if (!slots.has(b)) slots.set(b, slots.size);
+          const csv = ['badge,post,starts_at,ends_at', ...badges.map((b) => `${b},${codes[(slots.get(b)! + day) % codes.length]},${start},${end}`)].join('\n');
+          await g.importRoster(actor, facilityId, csv);
+        }
       },
     });
   }

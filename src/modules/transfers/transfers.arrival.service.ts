@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../../platform/canonical-json';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors';
+import { ConflictError, NotFoundError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Logger } from '../../platform/logger';
 import type { Outbox } from '../../platform/outbox';
-import { canSeeFacility, requirePermission, systemActor, type Actor } from '../access';
+import { requirePermission, systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { WithinIdentification } from '../biometrics';
 import { countArrival } from './transfers.domain';
@@ -49,7 +49,8 @@ import {
   updateMovement,
   type MovementRow,
 } from './transfers.repository';
-import { CUSTODIAN_ROLES, type TransfersService } from './transfers.service';
+import { movementInScope, requireCustodian } from './transfers.policy';
+import type { TransfersService } from './transfers.service';
 import type { SignedPart } from './transfers.signatures';
 
 type CheckView = z.output<typeof ArrivalCheckResponse>;
@@ -99,7 +100,7 @@ export class TransfersArrivalService {
   async identify(actor: Actor, movementId: string, probe: { modality: 'face' | 'fingerprint'; image: Uint8Array; dpi?: number }): Promise<CheckView> {
     requirePermission(actor, 'transfers.run');
     const m = await this.visible(this.db, actor, movementId);
-    this.requireCustodian(actor, m.toFacilityId, 'identify persons off this movement');
+    requireCustodian(actor, m.toFacilityId, 'identify persons off this movement');
     this.requireArriving(m);
     const gallery = (await movesOf(this.db, movementId)).filter((x) => x.status === 'departed').map((x) => x.personId);
     const found = await this.ports.identifyWithin(actor, { ...probe, personIds: gallery, context: { movementId } });
@@ -151,7 +152,7 @@ export class TransfersArrivalService {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
-      this.requireCustodian(actor, m.toFacilityId, 'confirm an identification');
+      requireCustodian(actor, m.toFacilityId, 'confirm an identification');
       this.requireArriving(m);
       const check = await findCheck(tx, checkId);
       if (!check || check.movementId !== movementId) throw new NotFoundError('transfers.check_not_found', `No identification ${checkId} on this movement`);
@@ -268,7 +269,7 @@ export class TransfersArrivalService {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
-      this.requireCustodian(actor, m.fromFacilityId, 'divert the movement (custody in transit is the sender’s)');
+      requireCustodian(actor, m.fromFacilityId, 'divert the movement (custody in transit is the sender’s)');
       checkDivert(m, input.facilityId);
       await this.ports.facilities.require(tx, input.facilityId);
       const now = this.clock.now();
@@ -297,7 +298,7 @@ export class TransfersArrivalService {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
-      this.requireCustodian(actor, m.fromFacilityId, 'lodge the movement (custody in transit is the sender’s)');
+      requireCustodian(actor, m.fromFacilityId, 'lodge the movement (custody in transit is the sender’s)');
       checkLodge(m, input.facilityId);
       await this.ports.facilities.require(tx, input.facilityId);
       const now = this.clock.now();
@@ -326,7 +327,7 @@ export class TransfersArrivalService {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
-      this.requireCustodian(actor, m.fromFacilityId, 'collect the lodged persons');
+      requireCustodian(actor, m.fromFacilityId, 'collect the lodged persons');
       const stop = await openLodging(tx, movementId);
       const lodged = stop?.personIds ?? [];
       const collected = input.personIds ?? lodged;
@@ -535,25 +536,11 @@ export class TransfersArrivalService {
 
   private async visible(db: Db, actor: Actor, movementId: string): Promise<MovementRow> {
     const m = await findMovement(db, movementId);
-    return this.inScope(actor, movementId, m);
+    return movementInScope(actor, movementId, m);
   }
 
   private async lockVisible(tx: Db, actor: Actor, movementId: string): Promise<MovementRow> {
-    return this.inScope(actor, movementId, await lockMovement(tx, movementId));
-  }
-
-  private inScope(actor: Actor, movementId: string, m: MovementRow | undefined): MovementRow {
-    if (!m) throw new NotFoundError('transfers.movement_not_found', `No movement ${movementId}`);
-    if (!canSeeFacility(actor, m.fromFacilityId) && !canSeeFacility(actor, m.toFacilityId)) {
-      throw new ForbiddenError('access.out_of_scope', 'This movement is outside your scope');
-    }
-    return m;
-  }
-
-  private requireCustodian(actor: Actor, facilityId: string, what: string): void {
-    if (!CUSTODIAN_ROLES.includes(actor.role) || !canSeeFacility(actor, facilityId)) {
-      throw new ForbiddenError('transfers.not_custodian', `Only a custodian of facility ${facilityId} may ${what}`, { facilityId });
-    }
+    return movementInScope(actor, movementId, await lockMovement(tx, movementId));
   }
 }
 

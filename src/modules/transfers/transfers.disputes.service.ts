@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors';
+import { ConflictError, NotFoundError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
 import { canSeeFacility, requirePermission, type Actor } from '../access';
@@ -25,7 +25,8 @@ import {
   updateMovement,
   type MovementRow,
 } from './transfers.repository';
-import { CUSTODIAN_ROLES, type TransfersService } from './transfers.service';
+import { movementInScope, requireCustodian } from './transfers.policy';
+import type { TransfersService } from './transfers.service';
 
 type MovementDiscrepancies = z.output<typeof MovementDiscrepanciesResponse>;
 type OperationDiscrepancies = z.output<typeof OperationDiscrepanciesResponse>;
@@ -51,7 +52,7 @@ export class TransfersDisputesService {
   /** One movement's open discrepancies (with the movement that named each extra) and those already resolved. */
   async discrepancies(actor: Actor, movementId: string): Promise<MovementDiscrepancies> {
     requirePermission(actor, 'transfers.read');
-    const m = inScope(actor, movementId, await findMovement(this.db, movementId));
+    const m = movementInScope(actor, movementId, await findMovement(this.db, movementId));
     return (await this.views([m]))[0]!;
   }
 
@@ -78,12 +79,12 @@ export class TransfersDisputesService {
     requirePermission(actor, 'transfers.run');
     if (input.kind === 'found') {
       // the missing person received at the destination: TransfersService.resolve records it in one transaction
-      const m = inScope(actor, movementId, await findMovement(this.db, movementId));
+      const m = movementInScope(actor, movementId, await findMovement(this.db, movementId));
       checkDiscrepancy(m, 'found', input.personId);
       await this.transfers.resolve(actor, movementId, { personId: input.personId, verificationId: input.verificationId, reason: input.reason });
       return this.discrepancies(actor, movementId);
     }
-    const before = inScope(actor, movementId, await findMovement(this.db, movementId));
+    const before = movementInScope(actor, movementId, await findMovement(this.db, movementId));
     // re-attribution changes two movements: both are locked, in id order (two officers resolving crosswise wait, not deadlock)
     const own = input.kind === 'reattributed' ? await ownMoveOf(this.db, input.personId, before.operationId, movementId) : null;
     await this.outbox.transaction(async (tx) => {
@@ -92,7 +93,7 @@ export class TransfersDisputesService {
         const row = await lockMovement(tx, id);
         if (row) locked.set(id, row);
       }
-      const m = inScope(actor, movementId, locked.get(movementId));
+      const m = movementInScope(actor, movementId, locked.get(movementId));
       checkDiscrepancy(m, input.kind, input.personId);
       const now = this.clock.now();
       const reason = input.reason;
@@ -274,20 +275,5 @@ export class TransfersDisputesService {
       });
     }
     return out;
-  }
-}
-
-function inScope(actor: Actor, movementId: string, m: MovementRow | undefined): MovementRow {
-  if (!m) throw new NotFoundError('transfers.movement_not_found', `No movement ${movementId}`);
-  if (!canSeeFacility(actor, m.fromFacilityId) && !canSeeFacility(actor, m.toFacilityId)) {
-    throw new ForbiddenError('access.out_of_scope', 'This movement is outside your scope');
-  }
-  return m;
-}
-
-/** Only a custodian there (a custody role whose scope holds the facility) may act for it. */
-function requireCustodian(actor: Actor, facilityId: string, what: string): void {
-  if (!CUSTODIAN_ROLES.includes(actor.role) || !canSeeFacility(actor, facilityId)) {
-    throw new ForbiddenError('transfers.not_custodian', `Only a custodian of facility ${facilityId} may ${what}`, { facilityId });
   }
 }

@@ -42,10 +42,9 @@ import { diversionOf } from './transfers.arrival.domain';
 import { confirmedOff } from './transfers.arrival.repository';
 import { insertResolution } from './transfers.disputes.repository';
 import { DiscrepancyResolved } from './transfers.disputes.events';
+import { movementInScope, requireCustodian } from './transfers.policy';
 import { manifestHash, newKeyPair, signPart, type HandoverDocument, type HandoverPart, type SignedPart } from './transfers.signatures';
 
-/** Roles that hold persons in custody at a facility: the only ones who may sign for it. */
-export const CUSTODIAN_ROLES = ['admin', 'commander', 'officer'];
 /** How many of a plan's unplaced persons its answer carries (the rest page by page). */
 export const PLAN_UNPLACED_FIRST_PAGE = 1000;
 /** Roles that may override a failed or skipped biometric check at the door. */
@@ -433,7 +432,7 @@ export class TransfersService {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
-      this.requireCustodian(actor, m.fromFacilityId, 'board');
+      requireCustodian(actor, m.fromFacilityId, 'board');
       if (m.status !== 'approved') throw new ConflictError('transfers.not_boarding', `Movement ${m.code} is ${m.status}; boarding needs an approved manifest`);
       const move = await this.requireMove(tx, movementId, input.personId);
       nextMoveStatus(move.status as MoveStatus, 'board');
@@ -481,7 +480,7 @@ export class TransfersService {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
-      this.requireCustodian(actor, m.fromFacilityId, 'unboard');
+      requireCustodian(actor, m.fromFacilityId, 'unboard');
       const move = await this.requireMove(tx, movementId, personId);
       nextMoveStatus(move.status as MoveStatus, 'unboard');
       await setMoves(tx, movementId, [personId], {
@@ -505,7 +504,7 @@ export class TransfersService {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
-      this.requireCustodian(actor, m.fromFacilityId, 'sign the departure');
+      requireCustodian(actor, m.fromFacilityId, 'sign the departure');
       if (m.status !== 'approved')
         throw new ConflictError('transfers.invalid_transition', `Movement ${m.code} is ${m.status}; only an approved movement departs`);
       const moves = await movesOf(tx, movementId);
@@ -574,7 +573,7 @@ export class TransfersService {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
-      this.requireCustodian(actor, m.toFacilityId, 'count the arrival');
+      requireCustodian(actor, m.toFacilityId, 'count the arrival');
       if (m.status !== 'departed')
         throw new ConflictError('transfers.invalid_transition', `Movement ${m.code} is ${m.status}; only a departed movement arrives`);
       const moves = await movesOf(tx, movementId);
@@ -624,7 +623,7 @@ export class TransfersService {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
-      this.requireCustodian(actor, m.toFacilityId, 'sign the receipt');
+      requireCustodian(actor, m.toFacilityId, 'sign the receipt');
       if (m.status !== 'arrived')
         throw new ConflictError('transfers.invalid_transition', `Movement ${m.code} is ${m.status}; a receipt follows the arrival count`);
       if (input.manifestHash !== m.manifestHash) {
@@ -685,7 +684,7 @@ export class TransfersService {
     requirePermission(actor, 'transfers.run');
     await this.outbox.transaction(async (tx) => {
       const m = await this.lockVisible(tx, actor, movementId);
-      this.requireCustodian(actor, m.toFacilityId, 'resolve a discrepancy');
+      requireCustodian(actor, m.toFacilityId, 'resolve a discrepancy');
       if (!m.receiverSignature) throw new ConflictError('transfers.receipt_first', 'Sign the receipt for those who arrived before resolving the missing');
       const move = await this.requireMove(tx, movementId, input.personId);
       nextMoveStatus(nextMoveStatus(move.status as MoveStatus, 'resolve'), 'receive');
@@ -798,28 +797,11 @@ export class TransfersService {
   }
 
   private async visibleMovement(actor: Actor, movementId: string): Promise<MovementRow> {
-    const m = await findMovement(this.db, movementId);
-    if (!m) throw new NotFoundError('transfers.movement_not_found', `No movement ${movementId}`);
-    if (!canSeeFacility(actor, m.fromFacilityId) && !canSeeFacility(actor, m.toFacilityId)) {
-      throw new ForbiddenError('access.out_of_scope', 'This movement is outside your scope');
-    }
-    return m;
+    return movementInScope(actor, movementId, await findMovement(this.db, movementId));
   }
 
   private async lockVisible(tx: Db, actor: Actor, movementId: string): Promise<MovementRow> {
-    const m = await lockMovement(tx, movementId);
-    if (!m) throw new NotFoundError('transfers.movement_not_found', `No movement ${movementId}`);
-    if (!canSeeFacility(actor, m.fromFacilityId) && !canSeeFacility(actor, m.toFacilityId)) {
-      throw new ForbiddenError('access.out_of_scope', 'This movement is outside your scope');
-    }
-    return m;
-  }
-
-  /** Only a custodian there (a custody role whose scope holds the facility) may act or sign for it. */
-  private requireCustodian(actor: Actor, facilityId: string, what: string): void {
-    if (!CUSTODIAN_ROLES.includes(actor.role) || !canSeeFacility(actor, facilityId)) {
-      throw new ForbiddenError('transfers.not_custodian', `Only a custodian of facility ${facilityId} may ${what}`, { facilityId });
-    }
+    return movementInScope(actor, movementId, await lockMovement(tx, movementId));
   }
 
   private async requireMove(tx: Db, movementId: string, personId: string): Promise<MoveRow> {
