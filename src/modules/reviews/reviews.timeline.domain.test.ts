@@ -126,9 +126,9 @@ describe('an incident or an escape narrows the timeline', () => {
       expect.arrayContaining(['presence.last_verified', 'custody.unaccounted', 'rollcall.closed', 'rollcall.first_missed', 'alerts.raised']),
     );
     // an escape: no unit filter, the household only
-    const escape = { unitIds: null, personIds: ['p2'], concernedInUnits: false, headcountRollcallId: null };
-    const household = new Set(focusPersons(events, escape));
-    const mine = narrowTimeline(buildTimeline(events, []), escape, household);
+    const escapeFocus = { unitIds: null, personIds: ['p2'], concernedInUnits: false, headcountRollcallId: null };
+    const household = new Set(focusPersons(events, escapeFocus));
+    const mine = narrowTimeline(buildTimeline(events, []), escapeFocus, household);
     expect(mine.filter((i) => i.personRef).every((i) => i.personRef === 'p2')).toBe(true);
     expect(mine.filter((i) => i.kind === 'alerts.raised')).toHaveLength(2);
   });
