@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { join } from 'node:path';
+import { FACE_DATA } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
 import { apiAs, launchBrowser, login, newPage, shot, startDemoServer, settled, type DemoServer } from './harness';
+
+const face = (person: string, n: number) => join(FACE_DATA, 'images_deepfunneled', person, `${person}_${String(n).padStart(4, '0')}.jpg`);
 
 // The demo world replayed to 20 January 2026, 07:05 UTC: five minutes after the SDF left al-Hol, nine hours before the
 // first count. The staffing board must already say that nobody guards the camp.
@@ -134,5 +138,34 @@ describe('the guard force in Chromium', () => {
     // the browser logs the refused scan's answer (409, shown on the page); nothing else
     expect(phone.errors.filter((e) => !e.includes('status of 409'))).toEqual([]);
     await phone.context.close();
+  });
+
+  it('lists the guard staff with their total, finds one by badge and enrols their face for the gate', async () => {
+    const { context, page, errors } = await newPage(browser, { width: 1024, height: 768 });
+    await login(page, server.url, 'commander', server.password);
+    await page.goto(`${server.url}/guards`);
+    await page.getByTestId('staff-link').click();
+    const total = page.getByTestId('staff-total');
+    await total.waitFor();
+    // the count on the screen is the API's, and the pages reach all of them
+    const api = await apiAs<{ total: number }>(page, '/guards/staff?limit=1');
+    await expect.poll(() => total.getAttribute('data-total')).toBe(String(api.total));
+    expect(api.total).toBeGreaterThan(25);
+    await page.getByTestId('staff-pages').waitFor();
+    const badge = 'HOL-SDF-0002';
+    await page.getByTestId('staff-search').fill(badge);
+    await expect.poll(() => total.getAttribute('data-total')).toBe('1');
+    await page.locator(`[data-testid=staff-row][data-badge="${badge}"]`).click();
+    const panel = page.getByTestId('staff-panel');
+    await expect.poll(() => panel.getByTestId('staff-face-state').getAttribute('data-enrolled')).toBe('false');
+    // no camera in this browser: the photo is uploaded, judged by the engine, then enrolled
+    await panel.getByTestId('staff-face-capture-mode').getByText('Upload').click();
+    await panel.locator('input[type=file]').setInputFiles(face('Alan_Greenspan', 1));
+    await panel.getByTestId('staff-face-capture-accept').click({ timeout: 60_000 });
+    await expect.poll(() => panel.getByTestId('staff-face-state').getAttribute('data-enrolled'), { timeout: 30_000 }).toBe('true');
+    await page.locator(`[data-testid=staff-row][data-badge="${badge}"]`).getByTestId('face-enrolled').waitFor();
+    await shot(page, '64-guards-staff-1024', true);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

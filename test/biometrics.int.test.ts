@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildFacility, buildPerson } from './factories';
@@ -391,6 +392,37 @@ describe.each(list)('fingerprint biometrics on %s', (target) => {
       headers: auth(registrar),
     });
     expect(unknownCase.statusCode).toBe(404);
+  });
+
+  it('asks for a retake when the capture is poor, says why, and stores nothing', async () => {
+    // A real print (FVC DB4_B 102_1) drowned in strong noise: still a fingerprint, but its quality (57) is below
+    // the enrolment bar (RETAKE_QUALITY, 70).
+    const raw = await sharp(await readSample('fvc-db4b', '102_1'))
+      .greyscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    let seed = 7;
+    const noisy = Buffer.from(
+      raw.data.map((v) => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return Math.max(0, Math.min(255, Math.round(v + (seed / 2 ** 32 - 0.5) * 360)));
+      }),
+    );
+    const png = await sharp(noisy, { raw: { width: raw.info.width, height: raw.info.height, channels: 1 } })
+      .png()
+      .toBuffer();
+    const before = (await app.http.inject({ method: 'GET', url: `/api/v1/persons/${personB}/biometrics`, headers: auth(registrar) })).body;
+    const res = await enrol(personB, 7, png, 'image/png', 500);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error.code).toBe('fingerprint.retake');
+    expect(res.json().error.message).toMatch(/poor quality \(\d+ of 100, at least 70 needed to enrol\): .*Take it again/);
+    const after = (await app.http.inject({ method: 'GET', url: `/api/v1/persons/${personB}/biometrics`, headers: auth(registrar) })).body;
+    expect(after).toBe(before);
+    // the same print without the noise enrols
+    const clean = await sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: 1 } })
+      .png()
+      .toBuffer();
+    expect((await enrol(personB, 7, clean, 'image/png', 500)).statusCode).toBe(201);
   });
 });
 

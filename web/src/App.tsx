@@ -31,6 +31,7 @@ const GateCheckInPage = lazy(() => import('./features/guards/GateCheckInPage'));
 const PatrolsPage = lazy(() => import('./features/guards/PatrolsPage'));
 const PatrolScanPage = lazy(() => import('./features/guards/PatrolScanPage'));
 const GuardsHeatmapPage = lazy(() => import('./features/guards/GuardsHeatmapPage'));
+const GuardStaffPage = lazy(() => import('./features/guards/GuardStaffPage'));
 const ConfirmationsPage = lazy(() => import('./features/integrity/ConfirmationsPage'));
 const HandoverStartPage = lazy(() => import('./features/integrity/HandoverPage').then((m) => ({ default: m.HandoverStartPage })));
 const HandoverPage = lazy(() => import('./features/integrity/HandoverPage').then((m) => ({ default: m.HandoverPage })));
@@ -83,6 +84,7 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/guards/patrols', needs: ['guards.read'], render: () => <PatrolsPage /> },
   { pattern: '/guards/patrols/scan', needs: ['guards.read', 'guards.attendance'], render: () => <PatrolScanPage /> },
   { pattern: '/guards/heatmap', needs: ['guards.read'], render: () => <GuardsHeatmapPage /> },
+  { pattern: '/guards/staff', needs: ['guards.read'], render: () => <GuardStaffPage /> },
   { pattern: '/confirmations', needs: ['custody.confirm'], render: () => <ConfirmationsPage /> },
   { pattern: '/guards/handover', needs: ['guards.read', 'guards.manage'], render: () => <HandoverStartPage /> },
   { pattern: '/guards/handovers/:id', needs: ['guards.read'], render: (p) => <HandoverPage id={p.id!} /> },

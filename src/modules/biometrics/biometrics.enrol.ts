@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { ConflictError, NotFoundError } from '../../platform/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
 import { requirePermission, type Actor } from '../access';
@@ -23,7 +23,15 @@ import {
 } from './biometrics.domain';
 import type { DuplicateNoticeResponse, EnrolResponse, TemplateResponse } from './biometrics.dto';
 import type { BiometricGalleries } from './biometrics.galleries';
-import { deserializeTemplate, extractFingerprint, identifyYielding as identifyFingerprint, prepareTemplate, serializeTemplate } from './fingerprint';
+import {
+  deserializeTemplate,
+  extractFingerprint,
+  type FingerprintQualityIssue,
+  identifyYielding as identifyFingerprint,
+  prepareTemplate,
+  RETAKE_QUALITY,
+  serializeTemplate,
+} from './fingerprint';
 import { descriptorToBytes, sealTemplate, zeroize } from './template-crypto';
 import type { BiometricFingerExceptions } from './biometrics.fingers';
 import { portraitImages } from './biometrics.photo-image';
@@ -102,6 +110,7 @@ export class BiometricEnrolment {
     checkImage(image);
     await this.registry.loadInScope(this.db, actor, personId);
     const extracted = await extractFingerprint(image, { dpi });
+    requireEnrolmentQuality(extracted);
     const plain = serializeTemplate(extracted.template);
     // The gallery holds what a reload from the database would give: the serialised (quantised) template.
     const prepared = prepareTemplate(deserializeTemplate(plain));
@@ -332,4 +341,24 @@ export function templateView(t: TemplateMeta): TemplateView {
     erasedAt: t.erasedAt,
     eraseReason: t.eraseReason,
   };
+}
+
+/**
+ * A print enrolled once is compared for years: below RETAKE_QUALITY the capture is refused with what to change, so the
+ * operator takes it again now (a finger that cannot give a better print gets a finger exception instead).
+ */
+function requireEnrolmentQuality(extracted: { quality: number; issues: FingerprintQualityIssue[] }): void {
+  if (extracted.quality >= RETAKE_QUALITY) return;
+  const reasons: Record<FingerprintQualityIssue, string> = {
+    unclear_ridges: 'the ridges are unclear (smudged, too dry or too wet)',
+    faint: 'the ridges are faint (press more firmly or clean the sensor)',
+    small_area: 'too little of the finger touched the sensor (place it flat and centred)',
+    few_minutiae: 'too few ridge details were found',
+  };
+  const why = extracted.issues.map((i) => reasons[i]).join('; ') || 'the image is poor';
+  throw new ValidationError(
+    'fingerprint.retake',
+    `The fingerprint is of poor quality (${extracted.quality} of 100, at least ${RETAKE_QUALITY} needed to enrol): ${why}. Take it again`,
+    { quality: extracted.quality, required: RETAKE_QUALITY, issues: extracted.issues },
+  );
 }

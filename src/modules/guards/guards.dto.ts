@@ -27,6 +27,8 @@ export type UpdateStaffInput = z.infer<typeof UpdateStaffBody>;
 export const ListStaffQuery = z.object({
   facilityId: z.uuid().optional(),
   status: z.enum(STAFF_STATUSES).optional(),
+  /** Part of a badge or a name, any case. */
+  q: z.string().trim().min(1).max(100).optional(),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -41,6 +43,8 @@ export const StaffResponse = z.object({
   status: z.string(),
   statusSince: instant,
   onDuty: z.object({ postId: z.uuid(), since: instant }).nullable(),
+  /** Whether a face is enrolled for the 1:1 check-in (lists only; the template itself never leaves the server). */
+  faceEnrolled: z.boolean().optional(),
 });
 export const StaffPageResponse = z.object({ total: count, items: z.array(StaffResponse) });
 

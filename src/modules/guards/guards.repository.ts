@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { queryRows } from '../../platform/db/database';
 import { placements } from '../custody';
@@ -74,8 +74,12 @@ export async function updateStaff(tx: Db, id: string, patch: Partial<StaffRow>):
   return row!;
 }
 
-function staffFilter(f: { facilityId?: string; facilityIds?: readonly string[]; status?: string }): SQL | undefined {
+function staffFilter(f: { facilityId?: string; facilityIds?: readonly string[]; status?: string; q?: string }): SQL | undefined {
   const c: SQL[] = [];
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    c.push(or(ilike(guardStaff.badge, like), ilike(guardStaff.fullName, like))!);
+  }
   if (f.facilityId) c.push(eq(guardStaff.facilityId, f.facilityId));
   if (f.facilityIds) c.push(inArray(guardStaff.facilityId, [...f.facilityIds]));
   if (f.status) c.push(eq(guardStaff.status, f.status));
@@ -84,19 +88,24 @@ function staffFilter(f: { facilityId?: string; facilityIds?: readonly string[]; 
 
 export async function listStaff(
   db: Db,
-  f: { facilityId?: string; facilityIds?: readonly string[]; status?: string; limit: number; offset: number },
-): Promise<{ total: number; rows: (StaffRow & { onDutyPostId: string | null; onDutySince: Date | null })[] }> {
+  f: { facilityId?: string; facilityIds?: readonly string[]; status?: string; q?: string; limit: number; offset: number },
+): Promise<{ total: number; rows: (StaffRow & { onDutyPostId: string | null; onDutySince: Date | null; faceEnrolled: boolean })[] }> {
   const where = staffFilter(f);
   const [{ n }] = (await db.select({ n: sql<number>`count(*)::int` }).from(guardStaff).where(where)) as [{ n: number }];
   const rows = await db
-    .select({ staff: guardStaff, postId: guardAttendance.postId, since: guardAttendance.checkedInAt })
+    .select({
+      staff: guardStaff,
+      postId: guardAttendance.postId,
+      since: guardAttendance.checkedInAt,
+      face: sql<boolean>`exists (select 1 from guard_staff_templates t where t.staff_id = ${guardStaff.id} and t.erased_at is null)`,
+    })
     .from(guardStaff)
     .leftJoin(guardAttendance, and(eq(guardAttendance.staffId, guardStaff.id), sql`${guardAttendance.checkedOutAt} is null`))
     .where(where)
     .orderBy(asc(guardStaff.badge), asc(guardStaff.id))
     .limit(f.limit)
     .offset(f.offset);
-  return { total: n, rows: rows.map((r) => ({ ...r.staff, onDutyPostId: r.postId, onDutySince: r.since })) };
+  return { total: n, rows: rows.map((r) => ({ ...r.staff, onDutyPostId: r.postId, onDutySince: r.since, faceEnrolled: r.face === true })) };
 }
 
 export async function staffByBadges(db: Db, facilityId: string, badges: readonly string[]): Promise<StaffRow[]> {

@@ -290,12 +290,18 @@ export class GuardsService {
     return staffView(row, duty ? { postId: duty.postId, since: duty.checkedInAt } : null);
   }
 
-  async listStaff(actor: Actor, f: { facilityId?: string; status?: string; limit: number; offset: number }): Promise<Out<typeof StaffPageResponse>> {
+  async listStaff(
+    actor: Actor,
+    f: { facilityId?: string; status?: string; q?: string; limit: number; offset: number },
+  ): Promise<Out<typeof StaffPageResponse>> {
     requireGuardsRead(actor, f.facilityId);
     const page = await listStaff(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
     return {
       total: page.total,
-      items: page.rows.map((r) => staffView(r, r.onDutyPostId && r.onDutySince ? { postId: r.onDutyPostId, since: r.onDutySince } : null)),
+      items: page.rows.map((r) => ({
+        ...staffView(r, r.onDutyPostId && r.onDutySince ? { postId: r.onDutyPostId, since: r.onDutySince } : null),
+        faceEnrolled: r.faceEnrolled,
+      })),
     };
   }
 

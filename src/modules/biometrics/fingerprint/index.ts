@@ -18,7 +18,8 @@ export type { PreparedTemplate } from './fingerprint.match';
 export { serializeTemplate, deserializeTemplate } from './fingerprint.template';
 export { toIso19794_2, fromIso19794_2, type IsoOptions } from './fingerprint.iso19794';
 export { THRESHOLDS, CALIBRATION_SOURCE, calibratedScore } from './fingerprint.calibration';
-export { imageQuality } from './fingerprint.quality';
+export { imageQuality, qualityIssues, RETAKE_QUALITY, type FingerprintQualityIssue } from './fingerprint.quality';
+import { qualityIssues, type FingerprintQualityIssue } from './fingerprint.quality';
 
 /** The default decision threshold: calibrated score for a false-match rate of 0.1%. */
 export const DEFAULT_THRESHOLD = 30;
@@ -32,6 +33,8 @@ export interface ExtractedFingerprint {
   template: FingerprintTemplate;
   /** Image quality 0..100 (0-20 unusable, 20-40 poor, 40-60 fair, 60-80 good, 80-100 excellent). */
   quality: number;
+  /** What lowers the quality, worst first (empty for a good capture). */
+  issues: FingerprintQualityIssue[];
   minutiae: Minutia[];
 }
 
@@ -51,7 +54,8 @@ export function extractFingerprintFromGrey(grey: GreyImage, opts: ExtractOptions
   const scaled = resampleTo500(grey, opts.dpi ?? 500);
   const r = extractFromGrey(scaled);
   const template: FingerprintTemplate = { width: r.width, height: r.height, quality: r.quality, minutiae: r.minutiae };
-  return { template, quality: r.quality, minutiae: r.minutiae };
+  const issues = qualityIssues({ ...r.stats, minutiaCount: r.minutiae.length });
+  return { template, quality: r.quality, issues, minutiae: r.minutiae };
 }
 
 /** Builds the comparison structures of a template once, for repeated comparisons (1:N galleries). */

@@ -35,6 +35,9 @@ export default function GuardsPage() {
         description={t('description')}
         actions={
           <Group gap="xs">
+            <Button component="a" href="/guards/staff" variant="default" data-testid="staff-link">
+              {t('guardstaff:open')}
+            </Button>
             <Button component="a" href="/guards/patrols" variant="default" data-testid="patrols-link">
               {t('patrols:title')}
             </Button>
