@@ -249,6 +249,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
       auditHead: (tx) => audit.head(tx),
       personInScope: async (tx, actor, personId) => (await registry.inScopeAmong(tx, actor, [personId])).has(personId),
       personsInScope: (tx, actor, ids) => registry.inScopeAmong(tx, actor, ids),
+      incident: (tx, id) => incidents.reviewSubject(tx, id),
     },
     siteId,
     logger,

@@ -6,6 +6,8 @@ import { auth, createTestApp, targets, type TestApp } from './harness';
 import { systemActor } from '../src/modules/access';
 import { COLLAPSE, runScenario, ScenarioClock, scenarioIds, type ScenarioRun } from '../src/demo/scenario';
 import { createServices } from '../src/services';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../src/platform/db/database';
 
 const DIVISOR = 400;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
@@ -15,6 +17,7 @@ interface Item {
   at: string;
   kind: string;
   source: string;
+  unitId?: string | null;
   personRef?: string;
   refs: Record<string, unknown>;
 }
@@ -131,5 +134,90 @@ describe.each(await targets())('the after-action timeline on %s', (target) => {
     expect((await get(inv, { facilityId: hol, ...day, kinds: 'nonsense' })).statusCode).toBe(400);
     expect((await get(inv, { facilityId: '00000000-0000-4000-8000-000000000000', ...day })).statusCode).toBe(404);
     expect((await get(inv, {})).statusCode).toBe(400);
+  });
+
+  it("narrows a facility's timeline to an incident: its facility and window, its units and persons; 4xx on a bad subject", async () => {
+    const token = await app.tokenFor('investigator');
+    const admin = systemActor('test');
+    const incidents = (await app.services.incidents.list(admin, { facilityId: hol, limit: 50, offset: 0 })).rows;
+    const fence = incidents.find((i) => i.sector === 'north-fence')!;
+    expect(fence, 'the north fence incident of the collapse').toBeDefined();
+    const subject = (await app.services.incidents.reviewSubject(app.services.database.db, fence.id))!;
+    const res = await get(token, { incidentId: fence.id, limit: 1000 });
+    expect(res.statusCode, res.body).toBe(200);
+    const page = res.json() as Page & { facilityId: string; incidentId: string; from: string; to: string };
+    expect(page.facilityId).toBe(hol);
+    expect(page.incidentId).toBe(fence.id);
+    // the window: from 6 h before its first alarm, for a day at least
+    expect(page.from).toBe(new Date(subject.firstAlarmAt.getTime() - 6 * 3_600_000).toISOString());
+    expect(Date.parse(page.to) - subject.firstAlarmAt.getTime()).toBeGreaterThanOrEqual(24 * 3_600_000);
+    const items = page.items;
+    expect(page.total).toBe(items.length);
+    const kinds = new Set(items.map((i) => i.kind));
+    for (const k of ['sensors.first_alarm', 'sensors.incident_opened', 'guards.custodian', 'rollcall.closed']) expect(kinds, k).toContain(k);
+    expect(items.some((i) => i.kind === 'sensors.incident_opened' && i.refs.incidentId === fence.id)).toBe(true);
+    // everything in it is in the facility's timeline of the same window, in the same order
+    const whole = (await get(token, { facilityId: hol, from: page.from, to: page.to, limit: 1000 })).json() as Page;
+    const wholeIds = whole.items.map((i) => i.id);
+    const positions = items.map((i) => wholeIds.indexOf(i.id));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    // its units only (the whole facility when it names none), and persons of those units
+    if (subject.unitIds.length > 0) for (const i of items) if (i.unitId && !i.personRef) expect(subject.unitIds).toContain(i.unitId);
+    const followed = new Set(subject.reportedPersonIds);
+    if (subject.unitIds.length > 0 && !subject.headcountRollcallId)
+      for (const i of items) if (i.source === 'custody' && !followed.has(i.personRef!)) expect(subject.unitIds).toContain(i.unitId);
+    expect(items.length).toBeLessThanOrEqual(whole.total);
+    // explicit from/to narrow it further
+    const narrow = (await get(token, { incidentId: fence.id, from: '2026-01-20T07:00:00Z', to: '2026-01-20T08:00:00Z', limit: 1000 })).json() as Page;
+    expect(narrow.items.every((i) => i.at >= '2026-01-20T07:00:00.000Z' && i.at < '2026-01-20T08:00:00.000Z')).toBe(true);
+
+    expect((await get(token, { incidentId: '00000000-0000-4000-8000-000000000000' })).json().error.code).toBe('reviews.incident_not_found');
+    expect((await get(token, { incidentId: fence.id, facilityId: hol, ...day })).json().error.code).toBe('reviews.timeline_subject_ambiguous');
+    expect((await get(token, { incidentId: 'not-a-uuid' })).statusCode).toBe(400);
+    const other = [...run.world.facilityIds.values()].find((f) => f !== hol)!;
+    expect((await get(await app.tokenFor('investigator', { facilityIds: [other] }), { incidentId: fence.id })).statusCode).toBe(403);
+    // a monitor reads it with pseudonyms
+    const monitor = (await get(await app.tokenFor('monitor'), { incidentId: fence.id, limit: 1000 })).json() as Page;
+    expect(monitor.persons).toBe('pseudonym');
+    expect(monitor.total).toBe(page.total);
+  });
+
+  it("narrows it to an escape: the facility escaped from, from the last verified presence, the person's household only", async () => {
+    const token = await app.tokenFor('investigator');
+    const admin = systemActor('test');
+    const missed = ((await get(token, { facilityId: hol, ...day, kinds: 'rollcall.first_missed', limit: 1000 })).json() as Page).items;
+    const who = missed[0]!.personRef!;
+    const escaped = await app.services.custody.append(admin, { personId: who, type: 'ESCAPED' });
+    await app.services.settle();
+    const escapeId = escaped.id;
+    const res = await get(token, { escapeId, limit: 1000 });
+    expect(res.statusCode, res.body).toBe(200);
+    const page = res.json() as Page & { facilityId: string; escapeId: string; from: string; to: string };
+    expect(page.facilityId).toBe(hol);
+    expect(page.escapeId).toBe(escapeId);
+    const last = page.items.find((i) => i.kind === 'presence.last_verified' && i.personRef === who)!;
+    expect(last, 'the last verified presence').toBeDefined();
+    expect(page.from).toBe(new Date(Date.parse(last.at) - 3_600_000).toISOString());
+    const kinds = page.items.filter((i) => i.personRef === who).map((i) => i.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['presence.last_verified', 'rollcall.first_missed', 'custody.unaccounted', 'custody.escaped']));
+    // only the person and their household; the facility's own items (the withdrawal, the counts) stay
+    const household = await queryRows<{ id: string }>(
+      app.services.database.db,
+      sql`select m.id from persons p join persons m on m.household_id = p.household_id where p.id = ${who}`,
+    );
+    const members = new Set([who, ...household.map((r) => r.id)]);
+    for (const i of page.items) if (i.personRef) expect(members.has(i.personRef), i.kind).toBe(true);
+    expect(page.items.some((i) => i.kind === 'guards.custodian')).toBe(true);
+    expect(page.items.some((i) => i.kind === 'rollcall.closed')).toBe(true);
+
+    const admitted = page.items.find((i) => i.kind === 'custody.unaccounted')!.refs.ledgerEventId as string;
+    expect((await get(token, { escapeId: admitted })).json().error.code).toBe('reviews.not_an_escape');
+    expect((await get(token, { escapeId: '00000000-0000-4000-8000-000000000000' })).json().error.code).toBe('reviews.escape_not_found');
+    // a review drafted on the escape keeps it as its subject
+    const commander = await app.tokenFor('commander');
+    const draft = await app.http.inject({ method: 'POST', url: '/api/v1/reviews', headers: auth(commander), payload: { escapeId, title: 'Escape review' } });
+    expect(draft.statusCode, draft.body).toBe(201);
+    expect(draft.json()).toMatchObject({ escapeId, facilityId: hol, from: page.from, to: page.to, items: page.total });
   });
 });

@@ -14,6 +14,9 @@ import { createServices, type Services } from '../../src/services';
 import { PERSON_EVENT_TYPES, personsConcerned, TIMELINE_EVENT_TYPES } from '../../src/modules/reviews/reviews.timeline.domain';
 import { lastPresences } from '../../src/modules/reviews/reviews.timeline.repository';
 import { benchServices, machine, numberArg, targetsFromArgs } from '../lib/db';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../src/platform/db/database';
+import { rollcallMarks, rollcallUnitResults } from '../../src/modules/rollcalls';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -56,6 +59,10 @@ async function measure(services: Services) {
     readEventsAbout(db, { facilityId: null, personIds: concerned, from: subject.from, to: subject.to, types: [...PERSON_EVENT_TYPES], limit: 1_000_000 }),
   );
   const presences = await timed(() => lastPresences(db, concerned, subject.to));
+  // the former query, kept here as the "before" of the same run: a distinct on over every present mark of every person
+  const presencesBefore = await timed(() => lastPresencesDistinctOn(db, concerned, subject.to));
+  if (presencesBefore.value !== presences.value.length)
+    throw new Error(`last presences disagree: ${presencesBefore.value} before, ${presences.value.length} now`);
   // the whole timeline: both reads (facility, persons concerned), last presences, layout
   const build = await timed(() => services.reviews.timeline.build(subject));
   // what the API answers for a first page (presented for the reader, scope, 200 persons' reads audited)
@@ -79,12 +86,31 @@ async function measure(services: Services) {
       buildTimeline: median(build.ms),
       apiFirstPage: median(page.ms),
       findings: median(findings.ms),
-      parts: { facilityEvents: median(facilityEvents.ms), personEvents: median(personEvents.ms), lastPresences: median(presences.ms) },
+      parts: {
+        facilityEvents: median(facilityEvents.ms),
+        personEvents: median(personEvents.ms),
+        lastPresences: median(presences.ms),
+        lastPresencesDistinctOnBefore: median(presencesBefore.ms),
+      },
       rounds: { floor: floor.ms, build: build.ms, page: page.ms, findings: findings.ms },
     },
     ratioBuildToFloor: Number((median(build.ms) / Math.max(1, median(floor.ms))).toFixed(2)),
     loadAverage: { before: load.map((x) => Number(x.toFixed(2))), after: loadavg().map((x) => Number(x.toFixed(2))) },
   };
+}
+
+/** How `lastPresences` read before issue 21's full-scale work: each present mark checked against its roll call, then the last kept. */
+async function lastPresencesDistinctOn(db: Db, personIds: readonly string[], before: Date): Promise<number> {
+  if (personIds.length === 0) return 0;
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select distinct on (m.person_id) m.id
+          from ${rollcallMarks} m
+          join lateral (select facility_id from ${rollcallUnitResults} u where u.rollcall_id = m.rollcall_id limit 1) r on true
+         where m.person_id = any(${`{${personIds.join(',')}}`}::uuid[]) and m.result = 'present' and m.marked_at <= ${before.toISOString()}::timestamptz
+         order by m.person_id, m.marked_at desc, m.id desc`,
+  );
+  return rows.length;
 }
 
 const results: unknown[] = [];

@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../platform/canonical-json';
 import { pseudonym, verifySignature, type SiteKey } from './reviews.domain';
 import type { Finding } from './reviews.findings.domain';
-import type { TimelineItem } from './reviews.timeline.domain';
+import { type TimelineItem, withoutNames } from './reviews.timeline.domain';
 import { sign as cryptoSign } from 'node:crypto';
 
 /**
@@ -33,6 +33,8 @@ export const emptySections = (): Sections => ({ planned: '', happened: '', why: 
 export interface ReviewSnapshot {
   builtAt: string;
   facilityId: string;
+  /** The ledger event ESCAPED the review is about (an incident's id is a column of the review). */
+  escapeId?: string;
   from: string;
   to: string;
   items: TimelineItem[];
@@ -91,20 +93,26 @@ export type RefOf = (id: string) => string | null;
  * The snapshot as a reader sees it: persons mapped by `refOf` (ids, pseudonyms), items about hidden persons left out,
  * and a finding only when every item it rests on is shown (so that no finding speaks of a hidden person).
  */
-export function presentSnapshot(s: Pick<ReviewSnapshot, 'items' | 'findings' | 'households'>, refOf: RefOf): { items: TimelineItem[]; findings: Finding[] } {
+export function presentSnapshot(
+  s: Pick<ReviewSnapshot, 'items' | 'findings' | 'households'>,
+  refOf: RefOf,
+  persons: 'id' | 'pseudonym' = 'id',
+): { items: TimelineItem[]; findings: Finding[] } {
+  // a reader of pseudonyms reads no names either: alert titles that may name persons are withheld
+  const shownAs = persons === 'pseudonym' ? withoutNames : (i: TimelineItem) => i;
   const rewrite = (text: string, personId: string, ref: string) => (ref === personId ? text : text.split(personId).join(ref));
   const items: TimelineItem[] = [];
   const shown = new Map<string, string>();
   for (const i of s.items) {
     if (!i.personRef) {
-      items.push(i);
+      items.push(shownAs(i));
       shown.set(i.id, i.id);
       continue;
     }
     const ref = refOf(i.personRef);
     if (ref === null) continue;
     const id = rewrite(i.id, i.personRef, ref);
-    items.push({ ...i, id, personRef: ref });
+    items.push(shownAs({ ...i, id, personRef: ref }));
     shown.set(i.id, id);
   }
   const findings: Finding[] = [];

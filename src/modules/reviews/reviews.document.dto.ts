@@ -11,13 +11,15 @@ export const SectionsBody = z.object({ planned: text, happened: text, why: text,
 
 export const ReviewIdParams = z.object({ id: z.uuid() });
 
+/** A review's subject: a facility and a window, an incident (its window unless from/to say otherwise), or an escape. */
 export const CreateReviewBody = z
   .object({
-    facilityId: z.uuid(),
-    from: instantText,
-    to: instantText,
+    facilityId: z.uuid().optional(),
+    from: instantText.optional(),
+    to: instantText.optional(),
     title: z.string().trim().min(1).max(300),
     incidentId: z.uuid().optional(),
+    escapeId: z.uuid().optional(),
     sections: SectionsBody.partial().optional(),
   })
   .strict();
@@ -78,6 +80,7 @@ export const ReviewSummaryResponse = z.object({
 export const ReviewPageResponse = z.object({ total: count, offset: count, limit: count, items: z.array(ReviewSummaryResponse) });
 
 export const ReviewResponse = ReviewSummaryResponse.extend({
+  escapeId: z.uuid().nullable(),
   sections: SectionsBody,
   persons: z.enum(['id', 'pseudonym']),
   findingList: z.array(FindingResponse),
@@ -92,7 +95,13 @@ export const ReviewTimelineResponse = z.object({
   items: z.array(TimelineItemResponse),
 });
 
-export const FindingsQuery = z.object({ facilityId: z.uuid(), from: instantText, to: instantText });
+export const FindingsQuery = z.object({
+  facilityId: z.uuid().optional(),
+  from: instantText.optional(),
+  to: instantText.optional(),
+  incidentId: z.uuid().optional(),
+  escapeId: z.uuid().optional(),
+});
 export const FindingsResponse = z.object({
   facilityId: z.uuid(),
   from: instantText,

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock';
 import { canonicalJson } from '../../platform/canonical-json';
 import { queryRows, type Db } from '../../platform/db/database';
-import { ConflictError, NotFoundError } from '../../platform/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
 import { canSeeFacility, isFacilityScoped, requireFacility, requirePermission, type Actor } from '../access';
@@ -34,7 +34,7 @@ import { personView } from './reviews.policy';
 import type { ReviewsPorts } from './reviews.ports';
 import type { TimelineItem } from './reviews.timeline.domain';
 import { householdsOf } from './reviews.timeline.repository';
-import type { TimelineService } from './reviews.timeline.service';
+import type { SubjectQuery, TimelineService, TimelineSubject } from './reviews.timeline.service';
 
 export interface ReviewSummary {
   id: string;
@@ -58,6 +58,8 @@ export interface ReviewSummary {
 }
 
 export interface ReviewView extends ReviewSummary {
+  /** The ledger event ESCAPED the review is about, when it is about an escape. */
+  escapeId: string | null;
   sections: Sections;
   persons: 'id' | 'pseudonym';
   findingList: Finding[];
@@ -107,15 +109,16 @@ export class ReviewDocuments {
     private readonly siteId: string,
   ) {}
 
-  /** Timeline and findings of a window, frozen: items in order, findings with their evidence, households named. */
-  private async freeze(facilityId: string, from: Date, to: Date, db: Db = this.db): Promise<ReviewSnapshot> {
-    const raw = await this.timeline.build({ facilityId, personId: null, from, to }, db);
+  /** Timeline and findings of a subject, frozen: items in order, findings with their evidence, households named. */
+  private async freeze(subject: TimelineSubject, db: Db = this.db): Promise<ReviewSnapshot> {
+    const raw = await this.timeline.build(subject, db);
     const households = await householdsOf(db, raw.personIds);
     return {
       builtAt: this.clock.now().toISOString(),
-      facilityId,
-      from: from.toISOString(),
-      to: to.toISOString(),
+      facilityId: subject.facilityId!,
+      ...(subject.escapeId ? { escapeId: subject.escapeId } : {}),
+      from: subject.from.toISOString(),
+      to: subject.to.toISOString(),
       items: raw.items,
       findings: computeFindings(raw.items, households),
       personIds: raw.personIds,
@@ -153,30 +156,38 @@ export class ReviewDocuments {
   }
 
   /** `GET /reviews/findings`: the findings of a facility's window, computed now (nothing stored). */
-  async findings(actor: Actor, q: { facilityId: string; from: string; to: string }) {
+  async findings(actor: Actor, q: SubjectQuery) {
     requirePermission(actor, 'reviews.read');
     const s = await this.timeline.subject(actor, q);
-    const snap = await this.freeze(q.facilityId, s.from, s.to);
+    if (!s.facilityId) throw new ValidationError('reviews.timeline_subject_required', 'Findings are about a facility window, an incident or an escape');
+    const snap = await this.freeze(s);
     const { persons, refOf } = await this.refsFor(actor, snap);
-    const shown = presentSnapshot(snap, refOf);
+    const shown = presentSnapshot(snap, refOf, persons);
     await this.auditPersons(
       actor,
       persons,
       shown.findings.map((f) => f.personRef),
-      { facilityId: q.facilityId, findings: true },
+      { facilityId: s.facilityId, incidentId: s.incidentId ?? null, escapeId: s.escapeId ?? null, findings: true },
     );
-    return { facilityId: q.facilityId, from: snap.from, to: snap.to, persons, total: shown.findings.length, items: shown.findings };
+    return { facilityId: s.facilityId, from: snap.from, to: snap.to, persons, total: shown.findings.length, items: shown.findings };
   }
 
   async create(actor: Actor, input: CreateReviewInput): Promise<ReviewView> {
     requirePermission(actor, 'reviews.write');
-    const s = await this.timeline.subject(actor, { facilityId: input.facilityId, from: input.from, to: input.to });
-    const snapshot = await this.freeze(input.facilityId, s.from, s.to);
+    const s = await this.timeline.subject(actor, {
+      facilityId: input.facilityId,
+      incidentId: input.incidentId,
+      escapeId: input.escapeId,
+      from: input.from,
+      to: input.to,
+    });
+    if (!s.facilityId) throw new ValidationError('reviews.timeline_subject_required', 'A review is about a facility window, an incident or an escape');
+    const snapshot = await this.freeze(s);
     const now = this.clock.now();
     const row: ReviewRow = {
       id: this.ids.next(),
-      facilityId: input.facilityId,
-      incidentId: input.incidentId ?? null,
+      facilityId: s.facilityId,
+      incidentId: s.incidentId ?? null,
       title: input.title,
       windowFrom: s.from,
       windowTo: s.to,
@@ -231,7 +242,7 @@ export class ReviewDocuments {
   private async view(actor: Actor, row: ReviewRow): Promise<ReviewView> {
     const snap = snapshotOf(row);
     const { persons, refOf } = await this.refsFor(actor, snap);
-    const shown = presentSnapshot(snap, refOf);
+    const shown = presentSnapshot(snap, refOf, persons);
     await this.auditPersons(
       actor,
       persons,
@@ -240,6 +251,7 @@ export class ReviewDocuments {
     );
     return {
       ...summary({ ...row, items: shown.items.length, findings: shown.findings.length }),
+      escapeId: snap.escapeId ?? null,
       sections: row.sections as Sections,
       persons,
       findingList: shown.findings,
@@ -258,7 +270,7 @@ export class ReviewDocuments {
     const row = await this.load(actor, id);
     const snap = snapshotOf(row);
     const { persons, refOf } = await this.refsFor(actor, snap);
-    const shown = presentSnapshot({ ...snap, findings: [] }, refOf);
+    const shown = presentSnapshot({ ...snap, findings: [] }, refOf, persons);
     const items = shown.items.slice(page.offset, page.offset + page.limit);
     await this.auditPersons(
       actor,
@@ -310,7 +322,13 @@ export class ReviewDocuments {
   async refresh(actor: Actor, id: string): Promise<ReviewView> {
     requirePermission(actor, 'reviews.write');
     const current = await this.load(actor, id);
-    const snapshot = await this.freeze(current.facilityId, current.windowFrom, current.windowTo);
+    const escapeId = snapshotOf(current).escapeId;
+    const subject = await this.timeline.subject(actor, {
+      ...(current.incidentId ? { incidentId: current.incidentId } : escapeId ? { escapeId } : { facilityId: current.facilityId }),
+      from: current.windowFrom.toISOString(),
+      to: current.windowTo.toISOString(),
+    });
+    const snapshot = await this.freeze(subject);
     return this.step(actor, id, 'drafted', () => ({ snapshot, snapshotHash: hashOf(snapshot), snapshotAt: this.clock.now() }), 'reviews.review_refreshed', {
       snapshotHash: hashOf(snapshot),
     });
@@ -346,7 +364,7 @@ export class ReviewDocuments {
     const now = this.clock.now();
     const key = this.siteKey();
     const snap = snapshotOf(current);
-    const shown = presentSnapshot(snap, pseudonymRefs(this.pseudonymKey()));
+    const shown = presentSnapshot(snap, pseudonymRefs(this.pseudonymKey()), 'pseudonym');
     const doc: ReviewDocument = {
       kind: REVIEW_DOCUMENT_KIND,
       version: 1,
@@ -405,7 +423,7 @@ export class ReviewDocuments {
     const row = await this.load(actor, id);
     const snap = snapshotOf(row);
     const { persons, refOf } = await this.refsFor(actor, snap);
-    const shown = presentSnapshot(snap, refOf);
+    const shown = presentSnapshot(snap, refOf, persons);
     const [f] = await queryRows<{ code: string; name: string }>(this.db, sql`select code, name from ${facilities} where id = ${row.facilityId}`);
     await this.auditPersons(actor, persons, [...shown.items.map((i: TimelineItem) => i.personRef), ...shown.findings.map((x) => x.personRef)], {
       reviewId: id,

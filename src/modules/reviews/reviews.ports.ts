@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/database';
 import type { Actor } from '../access';
 import type { ChainHead, LedgerEvent } from '../custody';
+import type { IncidentReviewSubject } from '../sensors';
 
 /** What the reviews module needs of the others, wired in the composition root. */
 export interface ReviewsPorts {
@@ -14,4 +15,6 @@ export interface ReviewsPorts {
   personInScope(db: Db, actor: Actor, personId: string): Promise<boolean>;
   /** The persons among `ids` that `actor` may see (registry's scope rule). */
   personsInScope(db: Db, actor: Actor, ids: readonly string[]): Promise<Set<string>>;
+  /** An incident (sensors module) as the subject of a timeline, or null when there is none. */
+  incident(db: Db, id: string): Promise<IncidentReviewSubject | null>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../platform/outbox/events';
-import { buildTimeline, personsConcerned, type Presence } from './reviews.timeline.domain';
+import { buildTimeline, focusPersons, itemsOf, narrowTimeline, personsConcerned, type Presence, withoutNames } from './reviews.timeline.domain';
 
 const F = '00000000-0000-4000-8000-00000000000f';
 let seq = 0;
@@ -91,5 +91,64 @@ describe('the timeline laid out from events', () => {
 
   it('names as concerned the persons with ESCAPED, UNACCOUNTED or RECAPTURED, not the others', () => {
     expect(personsConcerned([ledger('UNACCOUNTED', '2026-01-20T16:00:00Z', 'A'), ledger('ADMITTED', '2026-01-20T16:00:00Z', 'C')])).toEqual(['A']);
+  });
+});
+
+describe('an incident or an escape narrows the timeline', () => {
+  const U1 = 'u1';
+  const U2 = 'u2';
+  const inUnit = (type: string, at: string, personId: string, unit: string) =>
+    ev('custody.event_appended', at, { type, personId, fromFacilityId: F, fromUnitId: unit, eventId: `l-${personId}`, seq: 1, statusAfter: 'x' }, [personId]);
+  const alarm = (at: string, unit: string) =>
+    ev('alert.raised', at, { alert: { id: `a-${unit}`, facilityId: F, unitId: unit, rule: 'rollcall.delta', title: 'Delta', severity: 'warning' } });
+  const events = [
+    inUnit('UNACCOUNTED', '2026-01-20T16:00:00Z', 'p1', U1),
+    inUnit('UNACCOUNTED', '2026-01-20T16:00:00Z', 'p2', U2),
+    closed('2026-01-20T16:00:00Z', ['p1', 'p2', 'p3']),
+    alarm('2026-01-20T07:40:00Z', U1),
+    alarm('2026-01-20T09:15:00Z', U2),
+  ];
+
+  it("an incident's persons: those concerned in its units, those its reports name, those its headcount missed", () => {
+    const focus = { unitIds: [U1], personIds: ['p9'], concernedInUnits: true, headcountRollcallId: null };
+    expect(focusPersons(events, focus).sort()).toEqual(['p1', 'p9']);
+    expect(focusPersons(events, { ...focus, headcountRollcallId: 'rc-2026-01-20T16:00:00Z' }).sort()).toEqual(['p1', 'p2', 'p3', 'p9']);
+    expect(focusPersons(events, { ...focus, unitIds: null }).sort()).toEqual(['p1', 'p2', 'p9']);
+  });
+
+  it("keeps the facility's items of its units and the items of its persons only", () => {
+    const focus = { unitIds: [U1], personIds: [], concernedInUnits: true, headcountRollcallId: null };
+    const persons = new Set(focusPersons(events, focus));
+    const items = narrowTimeline(buildTimeline(events, [presence('p1', '2026-01-20T04:00:00Z'), presence('p2', '2026-01-20T04:00:00Z')]), focus, persons);
+    expect(items.filter((i) => i.personRef).every((i) => i.personRef === 'p1')).toBe(true);
+    expect(items.filter((i) => i.kind === 'alerts.raised').map((i) => i.unitId)).toEqual([U1]);
+    expect(items.map((i) => i.kind)).toEqual(
+      expect.arrayContaining(['presence.last_verified', 'custody.unaccounted', 'rollcall.closed', 'rollcall.first_missed', 'alerts.raised']),
+    );
+    // an escape: no unit filter, the household only
+    const escapeFocus = { unitIds: null, personIds: ['p2'], concernedInUnits: false, headcountRollcallId: null };
+    const household = new Set(focusPersons(events, escapeFocus));
+    const mine = narrowTimeline(buildTimeline(events, []), escapeFocus, household);
+    expect(mine.filter((i) => i.personRef).every((i) => i.personRef === 'p2')).toBe(true);
+    expect(mine.filter((i) => i.kind === 'alerts.raised')).toHaveLength(2);
+  });
+});
+
+describe('a reader of pseudonyms reads no names', () => {
+  const item = (rule: string, title: string) =>
+    itemsOf(ev('alert.raised', '2026-01-23T10:00:00Z', { alert: { id: 'a', facilityId: F, rule, title, severity: 'critical' } }))[0]!;
+
+  it('withholds the title of an alert that may name persons (a count discrepancy lists them), keeps the others', () => {
+    const named = item('transfer.count_discrepancy', 'CountDiscrepancy on M-7: 40 on, 39 off (missing: Amira Haddad)');
+    const shown = withoutNames(named);
+    expect(shown.title).not.toContain('Amira');
+    expect(shown.title).toContain('transfer.count_discrepancy');
+    expect(shown.refs).toEqual(named.refs);
+    for (const rule of ['sighting.reported', 'screening.hit', 'person.repeated_absence', 'some.future_rule'])
+      expect(withoutNames(item(rule, 'Ali Hassan seen at a checkpoint')).title).not.toContain('Ali Hassan');
+    const facilityLevel = item('guards.no_guard_on_duty', 'No guard on duty at HOL since 07:00: 1,000 on the roll, 0 guards present');
+    expect(withoutNames(facilityLevel)).toEqual(facilityLevel);
+    const notAnAlert = buildTimeline([closed('2026-01-20T16:00:00Z', [])], [])[0]!;
+    expect(withoutNames(notAnAlert)).toBe(notAnAlert);
   });
 });

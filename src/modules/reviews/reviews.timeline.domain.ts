@@ -560,3 +560,65 @@ export function buildTimeline(events: readonly DomainEvent[], presences: readonl
   }
   return items.sort(byTime);
 }
+
+/**
+ * Alert rules whose titles speak of a facility, a post, a sector or a chain, never of a person. Every other rule's
+ * title may name people (a count discrepancy lists the missing by name, a sighting or a screening hit names who was
+ * seen): a reader who sees persons only as pseudonyms gets a neutral title for those instead.
+ */
+const ALERT_RULES_WITHOUT_NAMES = new Set([
+  'rollcall.missed',
+  'rollcall.late',
+  'rollcall.delta',
+  'rollcall.mass_absence',
+  'facility.over_capacity',
+  'integrity.chain_broken',
+  'sync.fork',
+  'transfer.transit_overdue',
+]);
+const titleNamesNobody = (rule: string) => ALERT_RULES_WITHOUT_NAMES.has(rule) || rule.startsWith('guards.') || rule.startsWith('sensors.');
+
+/** An item as a reader who sees persons only as pseudonyms may read it: an alert's title that may name people withheld. */
+export function withoutNames(item: TimelineItem): TimelineItem {
+  if (item.source !== 'alerts') return item;
+  const rule = typeof item.refs.rule === 'string' ? item.refs.rule : 'unknown';
+  if (titleNamesNobody(rule)) return item;
+  const what = item.kind.slice('alerts.'.length);
+  return { ...item, title: `Alert ${what}: ${rule} (its title names persons and is withheld)` };
+}
+
+/**
+ * What narrows a facility's timeline to one incident or one escape: the units whose items stay (an incident's units;
+ * null: all), the persons it is about (an escape's household, those an incident's staff reports name), whether the
+ * persons concerned in those units count too (an incident: yes; an escape: no), and the incident's headcount roll
+ * call (whoever it missed is concerned).
+ */
+export interface TimelineFocus {
+  unitIds: string[] | null;
+  personIds: string[];
+  concernedInUnits: boolean;
+  headcountRollcallId: string | null;
+}
+
+/** The persons a focused timeline is about, out of the facility's events and the persons concerned in them. */
+export function focusPersons(events: readonly DomainEvent[], focus: TimelineFocus): string[] {
+  const out = new Set(focus.personIds);
+  const units = focus.unitIds ? new Set(focus.unitIds) : null;
+  for (const e of events) {
+    const p = e.payload as P;
+    if (focus.headcountRollcallId && e.type === 'rollcall.closed' && p.rollcallId === focus.headcountRollcallId && Array.isArray(p.unaccounted)) {
+      for (const id of p.unaccounted) out.add(String(id));
+    }
+    if (!focus.concernedInUnits || e.type !== 'custody.event_appended') continue;
+    if (p.type !== 'ESCAPED' && p.type !== 'UNACCOUNTED' && p.type !== 'RECAPTURED') continue;
+    const unit = str(p.fromUnitId) ?? str(p.toUnitId);
+    if (!units || (unit && units.has(unit))) out.add(String(p.personId));
+  }
+  return [...out];
+}
+
+/** A timeline narrowed to its focus: items about other persons, and facility items of other units, left out. */
+export function narrowTimeline(items: readonly TimelineItem[], focus: TimelineFocus, persons: ReadonlySet<string>): TimelineItem[] {
+  const units = focus.unitIds ? new Set(focus.unitIds) : null;
+  return items.filter((i) => (i.personRef ? persons.has(i.personRef) : !units || !i.unitId || units.has(i.unitId)));
+}

@@ -18,6 +18,8 @@ const kindList = z
 export const TimelineQuery = z.object({
   facilityId: z.uuid().optional(),
   personId: z.uuid().optional(),
+  incidentId: z.uuid().optional(),
+  escapeId: z.uuid().optional(),
   from: instantText.optional(),
   to: instantText.optional(),
   kinds: kindList.optional(),
@@ -41,6 +43,9 @@ export const TimelineItemResponse = z.object({
 
 export const TimelineResponse = z.object({
   facilityId: z.string().nullable(),
+  /** The incident or the escape (its ledger event) the timeline is narrowed to, when it is about one. */
+  incidentId: z.string().nullable(),
+  escapeId: z.string().nullable(),
   personRef: z.string().nullable(),
   from: instantText,
   to: instantText,

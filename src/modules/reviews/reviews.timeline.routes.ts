@@ -15,7 +15,7 @@ export const timelineRoutes: FastifyPluginAsync<{ services: Services }> = async 
         querystring: TimelineQuery,
         tags: ['reviews'],
         summary:
-          "One ordered timeline of a facility's window (facilityId, from, to) or of a person (personId): ledger events, last verified presences, roll calls and the first that missed each person, guards, governance, patrols, sensors and incidents, alerts, transfers, sightings and notices; paged (limit, offset; total counts all). Persons as ids in scope (audited) or pseudonyms for monitors",
+          "One ordered timeline of a facility's window (facilityId, from, to), a person (personId), an incident (incidentId: its window, units and persons) or an escape (escapeId: the ledger event ESCAPED; the person and their household): ledger events, last verified presences, roll calls and the first that missed each person, guards, governance, patrols, sensors and incidents, alerts, transfers, sightings and notices; paged (limit, offset; total counts all). Persons as ids in scope (audited) or pseudonyms for monitors",
         response: { 200: TimelineResponse },
       },
     },

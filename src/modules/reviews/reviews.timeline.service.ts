@@ -8,9 +8,19 @@ import { facilities } from '../facilities';
 import { pseudonym } from './reviews.domain';
 import { personView } from './reviews.policy';
 import type { ReviewsPorts } from './reviews.ports';
-import { buildTimeline, PERSON_EVENT_TYPES, personsConcerned, TIMELINE_EVENT_TYPES, type TimelineItem } from './reviews.timeline.domain';
+import {
+  buildTimeline,
+  PERSON_EVENT_TYPES,
+  personsConcerned,
+  TIMELINE_EVENT_TYPES,
+  focusPersons,
+  narrowTimeline,
+  type TimelineFocus,
+  type TimelineItem,
+  withoutNames,
+} from './reviews.timeline.domain';
 import type { TimelineQueryInput, TimelineView } from './reviews.timeline.dto';
-import { lastPresences } from './reviews.timeline.repository';
+import { householdOf, lastPresences } from './reviews.timeline.repository';
 
 const DAY_MS = 24 * 3_600_000;
 /** The longest window of a facility's timeline: a month (a person's timeline has none). */
@@ -20,11 +30,26 @@ const MAX_EVENTS = 500_000;
 const ALL_FROM = new Date('2000-01-01T00:00:00Z');
 const ALL_TO = new Date('2100-01-01T00:00:00Z');
 
+/** An incident's timeline begins this long before its first alarm (the signs before it: ratio, dead zones). */
+const INCIDENT_LEAD_MS = 6 * 3_600_000;
+/** ... and ends a day after its first alarm, or 6 h after it closed when that is later (the count that followed). */
+const INCIDENT_TAIL_MS = 6 * 3_600_000;
+/** An escape's timeline begins an hour before the person's last verified presence (else a day before the escape)... */
+const ESCAPE_LEAD_MS = 3_600_000;
+/** ... and follows them three days after it (sightings, notices, recapture). */
+const ESCAPE_TAIL_MS = 3 * DAY_MS;
+
 export interface TimelineSubject {
   facilityId: string | null;
   personId: string | null;
+  /** The incident (sensors module) the timeline is about: facility, window, units and persons come from it. */
+  incidentId?: string | null;
+  /** The ledger event ESCAPED the timeline is about: facility, window and the household come from it. */
+  escapeId?: string | null;
   from: Date;
   to: Date;
+  /** What narrows the facility's timeline to the incident or the escape (null: nothing). */
+  focus?: TimelineFocus | null;
 }
 
 /** The whole timeline of a subject, before anything is hidden from a reader: what findings and reviews are built on. */
@@ -34,10 +59,20 @@ export interface RawTimeline extends TimelineSubject {
   personIds: string[];
 }
 
+export interface SubjectQuery {
+  facilityId?: string;
+  personId?: string;
+  incidentId?: string;
+  escapeId?: string;
+  from?: string;
+  to?: string;
+}
+
 /**
  * The after-action timeline: reads a facility's (or a person's) domain events of a window from the outbox and the
  * last verified presence of each person concerned, lays them out (reviews.timeline.domain.ts), and shows them to a
- * reader as their role and scope allow: ids in scope, pseudonyms for monitors, hidden persons' items left out.
+ * reader as their role and scope allow: ids in scope, pseudonyms for monitors, hidden persons' items left out. An
+ * incident or an escape is a facility's window narrowed to it.
  */
 export class TimelineService {
   constructor(
@@ -48,10 +83,19 @@ export class TimelineService {
   ) {}
 
   /** Checks the subject and the window of a query (400, 404, 403 out of scope) and returns them resolved. */
-  async subject(actor: Actor, q: { facilityId?: string; personId?: string; from?: string; to?: string }): Promise<TimelineSubject> {
-    if (!q.facilityId && !q.personId) {
-      throw new ValidationError('reviews.timeline_subject_required', 'Name a facility (facilityId) or a person (personId) for the timeline');
+  async subject(actor: Actor, q: SubjectQuery): Promise<TimelineSubject> {
+    const named = [q.facilityId || q.personId ? 'facility or person' : null, q.incidentId ? 'incident' : null, q.escapeId ? 'escape' : null].filter(Boolean);
+    if (named.length === 0) {
+      throw new ValidationError(
+        'reviews.timeline_subject_required',
+        'Name the subject of the timeline: a facility (facilityId, from, to), a person (personId), an incident (incidentId) or an escape (escapeId)',
+      );
     }
+    if (named.length > 1) {
+      throw new ValidationError('reviews.timeline_subject_ambiguous', 'Name one subject: a facility or a person, an incident, or an escape, not several');
+    }
+    if (q.incidentId) return this.incidentSubject(actor, q.incidentId, q);
+    if (q.escapeId) return this.escapeSubject(actor, q.escapeId, q);
     if (q.personId) {
       if (personView(actor) !== 'id') {
         throw new ValidationError('reviews.persons_pseudonymised', "Your role sees persons only as pseudonyms: ask for a facility's timeline");
@@ -60,21 +104,80 @@ export class TimelineService {
         throw new NotFoundError('reviews.person_not_found', `No person ${q.personId}`);
       }
     }
-    if (q.facilityId) {
-      const [row] = await queryRows<{ id: string }>(this.db, sql`select id from ${facilities} where id = ${q.facilityId}`);
-      if (!row) throw new NotFoundError('reviews.facility_not_found', `No facility ${q.facilityId}`);
-      requireFacility(actor, q.facilityId);
-    }
+    if (q.facilityId) await this.requireFacilityOf(actor, q.facilityId);
     if (q.facilityId && !q.personId && (!q.from || !q.to)) {
       throw new ValidationError('reviews.window_required', "A facility's timeline needs a window: from and to (ISO 8601)");
     }
     const from = q.from ? new Date(q.from) : ALL_FROM;
     const to = q.to ? new Date(q.to) : ALL_TO;
+    this.checkWindow(from, to, !q.personId);
+    return { facilityId: q.facilityId ?? null, personId: q.personId ?? null, incidentId: null, escapeId: null, from, to, focus: null };
+  }
+
+  private async requireFacilityOf(actor: Actor, facilityId: string): Promise<void> {
+    const [row] = await queryRows<{ id: string }>(this.db, sql`select id from ${facilities} where id = ${facilityId}`);
+    if (!row) throw new NotFoundError('reviews.facility_not_found', `No facility ${facilityId}`);
+    requireFacility(actor, facilityId);
+  }
+
+  private checkWindow(from: Date, to: Date, bounded: boolean): void {
     if (!(from.getTime() < to.getTime())) throw new ValidationError('reviews.invalid_window', 'The window must end after it begins (from < to)');
-    if (!q.personId && to.getTime() - from.getTime() > MAX_WINDOW_MS) {
+    if (bounded && to.getTime() - from.getTime() > MAX_WINDOW_MS) {
       throw new ValidationError('reviews.window_too_long', "A facility's timeline covers at most 31 days: narrow the window");
     }
-    return { facilityId: q.facilityId ?? null, personId: q.personId ?? null, from, to };
+  }
+
+  /** An incident's timeline: its facility, from 6 h before its first alarm (unless from/to say otherwise), its units and persons. */
+  private async incidentSubject(actor: Actor, incidentId: string, q: SubjectQuery): Promise<TimelineSubject> {
+    const incident = await this.ports.incident(this.db, incidentId);
+    if (!incident) throw new NotFoundError('reviews.incident_not_found', `No incident ${incidentId}`);
+    requireFacility(actor, incident.facilityId);
+    const first = incident.firstAlarmAt.getTime();
+    const from = q.from ? new Date(q.from) : new Date(first - INCIDENT_LEAD_MS);
+    const to = q.to ? new Date(q.to) : new Date(Math.max(first + DAY_MS, (incident.closedAt?.getTime() ?? 0) + INCIDENT_TAIL_MS));
+    this.checkWindow(from, to, true);
+    return {
+      facilityId: incident.facilityId,
+      personId: null,
+      incidentId: incident.id,
+      escapeId: null,
+      from,
+      to,
+      focus: {
+        unitIds: incident.unitIds.length > 0 ? incident.unitIds : null,
+        personIds: incident.reportedPersonIds,
+        concernedInUnits: true,
+        headcountRollcallId: incident.headcountRollcallId,
+      },
+    };
+  }
+
+  /** An escape's timeline: the facility escaped from, from the person's last verified presence to 3 days after, their household. */
+  private async escapeSubject(actor: Actor, escapeId: string, q: SubjectQuery): Promise<TimelineSubject> {
+    const event = await this.ports.ledger.eventById(this.db, escapeId);
+    if (!event) throw new NotFoundError('reviews.escape_not_found', `No ledger event ${escapeId}`);
+    if (event.type !== 'ESCAPED' || !event.fromFacilityId) {
+      throw new ValidationError('reviews.not_an_escape', `Ledger event ${escapeId} is ${event.type}, not an escape (ESCAPED)`);
+    }
+    requireFacility(actor, event.fromFacilityId);
+    // a reader who sees persons by id must have the escaped person in scope; a monitor sees them as a pseudonym
+    if (personView(actor) === 'id' && !(await this.ports.personsInScope(this.db, actor, [event.personId])).has(event.personId)) {
+      throw new NotFoundError('reviews.escape_not_found', `No ledger event ${escapeId}`);
+    }
+    const escapedAt = event.occurredAt.getTime();
+    const [last] = await lastPresences(this.db, [event.personId], event.occurredAt);
+    const from = q.from ? new Date(q.from) : new Date(last ? last.at.getTime() - ESCAPE_LEAD_MS : escapedAt - DAY_MS);
+    const to = q.to ? new Date(q.to) : new Date(escapedAt + ESCAPE_TAIL_MS);
+    this.checkWindow(from, to, true);
+    return {
+      facilityId: event.fromFacilityId,
+      personId: null,
+      incidentId: null,
+      escapeId: event.id,
+      from,
+      to,
+      focus: { unitIds: null, personIds: await householdOf(this.db, event.personId), concernedInUnits: false, headcountRollcallId: null },
+    };
   }
 
   /** Every item of the subject's timeline, in order, nothing hidden (callers decide what a reader sees). */
@@ -91,14 +194,16 @@ export class TimelineService {
     if (events.length > MAX_EVENTS) {
       throw new ValidationError('reviews.window_too_busy', `More than ${MAX_EVENTS} events in this window: narrow it`);
     }
-    const concerned = s.personId ? [s.personId] : personsConcerned(events);
+    const focus = s.focus ?? null;
+    const concerned = s.personId ? [s.personId] : focus ? focusPersons(events, focus) : personsConcerned(events);
     // what happened to the persons concerned outside the facility (sightings, notices, recapture elsewhere)
     const about =
       s.facilityId && concerned.length > 0
         ? await readEventsAbout(db, { facilityId: null, personIds: concerned, from: s.from, to: s.to, types: [...PERSON_EVENT_TYPES], limit: MAX_EVENTS })
         : [];
     const presences = await lastPresences(db, concerned, s.to);
-    const items = buildTimeline([...events, ...about], presences);
+    const laidOut = buildTimeline([...events, ...about], presences);
+    const items = focus ? narrowTimeline(laidOut, focus, new Set(concerned)) : laidOut;
     const personIds = [...new Set(items.flatMap((i) => (i.personRef ? [i.personRef] : [])))];
     return { ...s, items, personIds };
   }
@@ -115,9 +220,9 @@ export class TimelineService {
       return {
         persons: view,
         items: raw.items.map((i) => {
-          if (!i.personRef) return i;
+          if (!i.personRef) return withoutNames(i);
           const ref = refs.get(i.personRef)!;
-          return { ...i, id: i.id.replace(i.personRef, ref), personRef: ref };
+          return withoutNames({ ...i, id: i.id.replace(i.personRef, ref), personRef: ref });
         }),
       };
     }
@@ -154,6 +259,8 @@ export class TimelineService {
     const personRef = s.personId ? (shown.persons === 'id' ? s.personId : pseudonym(this.pseudonymKey(), s.personId)) : null;
     return {
       facilityId: s.facilityId,
+      incidentId: s.incidentId ?? null,
+      escapeId: s.escapeId ?? null,
       personRef,
       from: s.from.toISOString(),
       to: s.to.toISOString(),

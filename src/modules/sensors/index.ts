@@ -1,6 +1,6 @@
 /** Perimeter sensors, their ingest (MQTT, webhook) and health, incidents, staff incident reports (issue 20). */
 export { SensorsService, sensorView, incidentView, type SensorView, type IncidentView, type RawMessage, type IngestResult } from './sensors.service';
-export { IncidentsService, type IncidentsPorts, type StaffReportView } from './sensors.incidents.service';
+export { IncidentsService, type IncidentsPorts, type IncidentReviewSubject, type StaffReportView } from './sensors.incidents.service';
 export { MqttIngest, type MqttIngestOptions, type IngestCounters } from './sensors.mqtt';
 export { IncidentOpened, IncidentStatusChanged, SensorsWentDark, SensorsRestored, StaffReportFiled } from './sensors.events';
 export {

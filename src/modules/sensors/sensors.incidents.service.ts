@@ -24,6 +24,7 @@ import {
   evidenceOf,
   facilityById,
   findIncident,
+  personsReportedFor,
   findStaffReport,
   insertActions,
   insertEvidence,
@@ -40,6 +41,17 @@ import {
 import { incidentView, type IncidentView } from './sensors.service';
 
 type Out<T extends z.ZodType> = z.output<T>;
+
+/** An incident as an after-action timeline sees it (IncidentsService.reviewSubject). */
+export interface IncidentReviewSubject {
+  id: string;
+  facilityId: string;
+  unitIds: string[];
+  firstAlarmAt: Date;
+  closedAt: Date | null;
+  headcountRollcallId: string | null;
+  reportedPersonIds: string[];
+}
 
 /** What incidents need of other modules: opening a roll call (the emergency headcount). */
 export interface IncidentsPorts {
@@ -101,6 +113,25 @@ export class IncidentsService {
     requireSensorsRead(actor, f.facilityId);
     const page = await listIncidents(this.db, { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined });
     return { total: page.total, rows: page.rows.map(incidentView) };
+  }
+
+  /**
+   * What an after-action timeline of an incident rests on (the reviews module, through its ports): facility, units,
+   * when its alarms began and when it closed, its headcount roll call and the persons its staff reports name. No
+   * authorisation here: the reviews module checks the reader's facility.
+   */
+  async reviewSubject(db: Db, id: string): Promise<IncidentReviewSubject | null> {
+    const row = await findIncident(db, id);
+    if (!row) return null;
+    return {
+      id: row.id,
+      facilityId: row.facilityId,
+      unitIds: row.unitIds,
+      firstAlarmAt: row.firstAlarmAt,
+      closedAt: row.closedAt,
+      headcountRollcallId: row.headcountRollcallId,
+      reportedPersonIds: await personsReportedFor(db, id),
+    };
   }
 
   async get(actor: Actor, id: string): Promise<Out<typeof IncidentDetailResponse>> {

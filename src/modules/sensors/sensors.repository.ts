@@ -451,3 +451,9 @@ export async function personsHeldIn(db: Db, facilityId: string, ids: readonly st
     .where(and(eq(placements.facilityId, facilityId), inArray(placements.personId, [...ids])));
   return new Set(rows.map((r) => r.id));
 }
+
+/** The persons the staff reports filed against an incident name (what an after-action timeline of it concerns). */
+export async function personsReportedFor(db: Db, incidentId: string): Promise<string[]> {
+  const rows = await db.select({ personIds: staffReports.personIds }).from(staffReports).where(eq(staffReports.incidentId, incidentId));
+  return [...new Set(rows.flatMap((r) => r.personIds))];
+}

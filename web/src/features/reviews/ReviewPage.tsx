@@ -38,6 +38,14 @@ export default function ReviewPage({ id }: { id: string }) {
               </Badge>
             }
           />
+          {(r.incidentId || r.escapeId) && (
+            <Text size="sm" data-testid="review-subject">
+              {r.incidentId ? t('page.subject.incident') : t('page.subject.escape')}:{' '}
+              <Text span ff="monospace" size="xs">
+                {r.incidentId ?? r.escapeId}
+              </Text>
+            </Text>
+          )}
           <Actions review={r} />
           <Sections review={r} />
           <Findings review={r} />

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { Link } from '../../components/Link';
-import { api } from '../../lib/api';
+import { api, qs } from '../../lib/api';
 import { dateTime, num } from '../../lib/format';
 import { useFacilities } from '../../lib/queries';
 import { useRouter } from '../../lib/router';
@@ -99,48 +99,95 @@ export default function ReviewsPage() {
   );
 }
 
-/** A new review: a facility and a window (UTC); its timeline and findings are frozen into it on the server. */
+type DraftSubject = 'window' | 'incident' | 'escape';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A new review on one subject: a facility and a window (UTC), one of the facility's incidents (its window, units and
+ * persons), or an escape (the ledger event ESCAPED: the facility, from the last verified presence, the household).
+ * Its timeline and findings are frozen into it on the server.
+ */
 function DraftForm({ facilities }: { facilities: { value: string; label: string }[] }) {
   const { t } = useTranslation('review');
   const qc = useQueryClient();
   const { navigate } = useRouter();
+  const [subject, setSubject] = useState<DraftSubject>('window');
   const [facilityId, setFacilityId] = useState<string | null>(null);
+  const [incidentId, setIncidentId] = useState<string | null>(null);
+  const [escapeId, setEscapeId] = useState('');
   const [title, setTitle] = useState('');
   const [from, setFrom] = useState('2026-01-20T00:00');
   const [to, setTo] = useState('2026-01-21T00:00');
+  const incidents = useQuery({
+    queryKey: ['review-draft-incidents', facilityId],
+    queryFn: () =>
+      api<{ total: number; rows: { id: string; title: string; firstAlarmAt: string }[] }>(
+        `/incidents${qs({ facilityId: facilityId!, limit: 200, offset: 0 })}`,
+      ),
+    enabled: subject === 'incident' && !!facilityId,
+  });
+  const body = () => {
+    if (subject === 'incident') return { incidentId, title };
+    if (subject === 'escape') return { escapeId: escapeId.trim(), title };
+    return { facilityId, title, from: new Date(`${from}:00Z`).toISOString(), to: new Date(`${to}:00Z`).toISOString() };
+  };
   const draft = useMutation({
-    mutationFn: () =>
-      api<Review>('/reviews', {
-        method: 'POST',
-        body: { facilityId, title, from: new Date(`${from}:00Z`).toISOString(), to: new Date(`${to}:00Z`).toISOString() },
-      }),
+    mutationFn: () => api<Review>('/reviews', { method: 'POST', body: body() }),
     onSuccess: (r) => {
       void qc.invalidateQueries({ queryKey: ['reviews'] });
       navigate(`/reviews/${r.id}`);
     },
   });
+  const ready = title.trim().length > 0 && (subject === 'window' ? !!facilityId : subject === 'incident' ? !!incidentId : UUID.test(escapeId.trim()));
   return (
     <Paper withBorder p="sm" radius="md" data-testid="review-draft">
       <Title order={2} size="h4" mb="xs">
         {t('draft.title')}
       </Title>
+      <SegmentedControl
+        mb="xs"
+        value={subject}
+        onChange={(v) => setSubject(v as DraftSubject)}
+        data={(['window', 'incident', 'escape'] as const).map((v) => ({ value: v, label: t(`draft.subjects.${v}`) }))}
+        data-testid="review-draft-subject"
+      />
       <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }}>
-        <Select label={t('draft.facility')} data={facilities} value={facilityId} onChange={setFacilityId} searchable data-testid="review-draft-facility" />
+        {subject !== 'escape' && (
+          <Select label={t('draft.facility')} data={facilities} value={facilityId} onChange={setFacilityId} searchable data-testid="review-draft-facility" />
+        )}
+        {subject === 'incident' && (
+          <Select
+            label={t('draft.incident')}
+            data={(incidents.data?.rows ?? []).map((i) => ({ value: i.id, label: `${dateTime(i.firstAlarmAt)}: ${i.title}` }))}
+            value={incidentId}
+            onChange={setIncidentId}
+            nothingFoundMessage={t('draft.noIncidents')}
+            searchable
+            data-testid="review-draft-incident"
+          />
+        )}
+        {subject === 'escape' && (
+          <TextInput
+            label={t('draft.escape')}
+            description={t('draft.escapeHint')}
+            value={escapeId}
+            onChange={(e) => setEscapeId(e.currentTarget.value)}
+            data-testid="review-draft-escape"
+          />
+        )}
         <TextInput label={t('draft.name')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} data-testid="review-draft-title" />
-        <TextInput label={t('draft.from')} type="datetime-local" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-        <TextInput label={t('draft.to')} type="datetime-local" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        {subject === 'window' && (
+          <>
+            <TextInput label={t('draft.from')} type="datetime-local" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
+            <TextInput label={t('draft.to')} type="datetime-local" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+          </>
+        )}
       </SimpleGrid>
       <Text size="xs" c="dimmed" mt={4}>
-        {t('draft.hint')}
+        {t(`draft.hints.${subject}`)}
       </Text>
       {draft.error && <ApiErrorAlert error={draft.error} />}
-      <Button
-        mt="sm"
-        disabled={!facilityId || title.trim().length === 0}
-        loading={draft.isPending}
-        onClick={() => draft.mutate()}
-        data-testid="review-draft-submit"
-      >
+      <Button mt="sm" disabled={!ready} loading={draft.isPending} onClick={() => draft.mutate()} data-testid="review-draft-submit">
         {t('draft.submit')}
       </Button>
     </Paper>
