@@ -97,6 +97,9 @@ export function parseUntil(until: Date | string): Date {
   return d;
 }
 
+/** Outbox consumers that write with the replay's ids (see the loop in `run`). */
+const CASE_CONSUMERS = ['cases.custody_exits', 'cases.child_separated'];
+
 export class TimelineReplay {
   private readonly state: PersonState[];
   private readonly byFacility = new Map<string, Set<number>>();
@@ -642,6 +645,10 @@ export class TimelineReplay {
         lastAt = step!.at;
         this.clock.set(new Date(step!.at));
         await step!.run();
+        // The case consumers react to exits from custody (a reintegration case, an alert for a child left without a
+        // carer) and draw ids as they write: waited for here, so their draws fall at the same place in every replay
+        // and the ledger's head is the same on either database.
+        await this.services.dispatcher.idle(CASE_CONSUMERS);
       }
       day = end;
       this.summary.until = new Date(Math.min(end, until));
