@@ -85,6 +85,16 @@ describe('the operations room in Chromium', () => {
     const placed = (await server.services.sensors.list(systemActor('e2e'), { sector: 'south', limit: 10, offset: 0 })).rows;
     expect(placed.map((s) => s.code)).toEqual(['S-F9']);
     expect(placed[0]!.y).toBeGreaterThan(placed[0]!.x); // clicked low on the left of the map
+    // moved to another sector, then taken out of service with a reason: still listed, its state says so
+    await page.locator('[data-testid=sensor-edit][data-code="S-F9"]').click();
+    const editor = page.getByTestId('sensor-editor');
+    await editor.getByLabel('Sector').fill('south-west');
+    await editor.getByTestId('sensor-save').click();
+    await expect.poll(async () => (await server.services.sensors.list(systemActor('e2e'), { sector: 'south-west', limit: 10, offset: 0 })).rows.length).toBe(1);
+    await page.locator('[data-testid=sensor-edit][data-code="S-F9"]').click();
+    await page.getByTestId('sensor-decommission-reason').fill('Fence section rebuilt');
+    await page.getByTestId('sensor-decommission').click();
+    await expect.poll(async () => page.getByTestId('sensors-table').textContent(), { timeout: 10_000 }).toContain('Decommissioned');
 
     await page.getByTestId('tab-reports').click();
     await page.getByTestId('reports-table').waitFor();

@@ -315,17 +315,22 @@ export class HqIngest {
     const jsm = this.jsm;
     if (!jsm || this.stopped) return;
     const head = streamPrefix(this.prefix);
+    const js = this.js!;
     for await (const name of jsm.streams.names()) {
+      // a stop may come while the names are listed: no loop starts after it (its connection is being closed)
+      if (this.stopped) return;
       if (!name.startsWith(head) || this.loops.has(name)) continue;
       const site = name.slice(head.length);
-      const loop = this.consume(name, site).finally(() => this.loops.delete(name));
+      const loop = this.consume(jsm, js, name, site)
+        .catch((err) => {
+          if (!this.stopped) this.logger.warn({ err, stream: name }, 'sync ingest: the site stream loop ended');
+        })
+        .finally(() => this.loops.delete(name));
       this.loops.set(name, loop);
     }
   }
 
-  private async consume(stream: string, site: string): Promise<void> {
-    const jsm = this.jsm!;
-    const js = this.js!;
+  private async consume(jsm: JetStreamManager, js: JetStreamClient, stream: string, site: string): Promise<void> {
     const names = namesFor(this.prefix, site);
     await jsm.consumers.add(stream, {
       durable_name: DURABLE,

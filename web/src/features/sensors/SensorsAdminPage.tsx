@@ -4,6 +4,7 @@ import {
   Badge,
   Button,
   Group,
+  Modal,
   NumberInput,
   Pagination,
   Paper,
@@ -28,6 +29,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
 import type { DeadLettersResponse, SensorPageResponse, StaffReportPageResponse } from '../../../../src/modules/sensors/sensors.dto';
 import { SENSOR_COLOR } from './sensors.api';
+import { SensorEditor } from './SensorEditor';
 
 type SensorPage = z.input<typeof SensorPageResponse>;
 type ReportPage = z.input<typeof StaffReportPageResponse>;
@@ -108,8 +110,13 @@ function SensorsTab({ facilityId, canManage }: { facilityId: string; canManage: 
     },
   });
   const rows = list.data?.rows ?? [];
+  const [editing, setEditing] = useState<string | null>(null);
+  const edited = rows.find((s) => s.id === editing);
   return (
     <SimpleGrid cols={{ base: 1, md: canManage ? 2 : 1 }}>
+      <Modal opened={!!edited} onClose={() => setEditing(null)} title={edited ? t('admin.edit.title', { code: edited.code }) : ''}>
+        {edited && <SensorEditor sensor={edited} onDone={() => setEditing(null)} />}
+      </Modal>
       <Paper withBorder p="sm" radius="md">
         <Title order={2} size="h4" mb="xs">
           {t('admin.sensors.title', { count: list.data?.total ?? 0 })}
@@ -125,6 +132,7 @@ function SensorsTab({ facilityId, canManage }: { facilityId: string; canManage: 
                 <Table.Th>{t('admin.sensors.position')}</Table.Th>
                 <Table.Th>{t('admin.sensors.state')}</Table.Th>
                 <Table.Th>{t('admin.sensors.lastHeard')}</Table.Th>
+                {canManage && <Table.Th />}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -140,6 +148,13 @@ function SensorsTab({ facilityId, canManage }: { facilityId: string; canManage: 
                     </Badge>
                   </Table.Td>
                   <Table.Td>{s.lastHeardAt ? dateTime(s.lastHeardAt) : '–'}</Table.Td>
+                  {canManage && (
+                    <Table.Td>
+                      <Button size="compact-xs" variant="subtle" onClick={() => setEditing(s.id)} data-testid="sensor-edit" data-code={s.code}>
+                        {t('admin.edit.open')}
+                      </Button>
+                    </Table.Td>
+                  )}
                 </Table.Tr>
               ))}
             </Table.Tbody>
