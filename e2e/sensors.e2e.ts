@@ -102,6 +102,15 @@ describe('the operations room in Chromium', () => {
     await page.getByTestId('report-submit').click();
     await expect.poll(async () => page.getByTestId('reports-count').textContent(), { timeout: 10_000 }).toContain('1 staff incident report');
     await expect(page.getByTestId('reports-table').textContent()).resolves.toContain('Hisbah members threatened');
+    // the follow-up and its status, recorded from the list
+    await page.getByTestId('report-edit').first().click();
+    await page.getByTestId('report-follow-up-text').fill('Family moved to phase 3; block B1 patrolled nightly');
+    await page.getByTestId('report-status').click();
+    await page.getByRole('option', { name: 'Follow-up' }).click();
+    await page.getByTestId('report-save').click();
+    await expect
+      .poll(async () => page.getByTestId('reports-table').textContent(), { timeout: 10_000 })
+      .toContain('Follow-up: Family moved to phase 3; block B1 patrolled nightly');
 
     await server.services.sensors.ingest([
       { source: 'mqtt', topic: 'custos/HOL/sensors/N-F1/event', address: { site: 'HOL', sensor: 'N-F1', channel: 'event' }, payload: Buffer.from('{not json') },

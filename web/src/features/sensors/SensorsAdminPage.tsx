@@ -30,6 +30,7 @@ import { ErrorNote } from '../../components/Problems';
 import type { DeadLettersResponse, SensorPageResponse, StaffReportPageResponse } from '../../../../src/modules/sensors/sensors.dto';
 import { SENSOR_COLOR } from './sensors.api';
 import { SensorEditor } from './SensorEditor';
+import { ReportFollowUp } from './ReportFollowUp';
 
 type SensorPage = z.input<typeof SensorPageResponse>;
 type ReportPage = z.input<typeof StaffReportPageResponse>;
@@ -86,7 +87,7 @@ export default function SensorsAdminPage() {
         </Tabs.List>
       </Tabs>
       {facilityId && tab === 'sensors' && <SensorsTab facilityId={facilityId} canManage={can('sensors.manage')} />}
-      {facilityId && tab === 'reports' && <ReportsTab facilityId={facilityId} canFile={can('staff_reports.file')} />}
+      {facilityId && tab === 'reports' && <ReportsTab facilityId={facilityId} canFile={can('staff_reports.file')} canManage={can('incidents.manage')} />}
       {tab === 'dead' && can('sensors.manage') && <DeadLettersTab />}
     </Stack>
   );
@@ -254,7 +255,7 @@ function SensorsTab({ facilityId, canManage }: { facilityId: string; canManage: 
   );
 }
 
-function ReportsTab({ facilityId, canFile }: { facilityId: string; canFile: boolean }) {
+function ReportsTab({ facilityId, canFile, canManage }: { facilityId: string; canFile: boolean; canManage: boolean }) {
   const { t } = useTranslation('sensors');
   const qc = useQueryClient();
   const [page, setPage] = useState(1);
@@ -265,6 +266,8 @@ function ReportsTab({ facilityId, canFile }: { facilityId: string; canFile: bool
     placeholderData: keepPreviousData,
   });
   const [form, setForm] = useState({ type: 'riot' as string, severity: 'high' as string, summary: '', followUp: '' });
+  const [following, setFollowing] = useState<string | null>(null);
+  const followed = list.data?.rows.find((r) => r.id === following);
   const file = useMutation({
     mutationFn: () =>
       api('/staff-reports', {
@@ -285,6 +288,13 @@ function ReportsTab({ facilityId, canFile }: { facilityId: string; canFile: bool
   });
   return (
     <SimpleGrid cols={{ base: 1, md: canFile ? 2 : 1 }}>
+      <Modal
+        opened={!!followed}
+        onClose={() => setFollowing(null)}
+        title={followed ? t('admin.reports.editTitle', { when: dateTime(followed.occurredAt) }) : ''}
+      >
+        {followed && <ReportFollowUp report={followed} onDone={() => setFollowing(null)} />}
+      </Modal>
       <Paper withBorder p="sm" radius="md">
         <Title order={2} size="h4" mb="xs" data-testid="reports-count">
           {t('admin.reports.title', { count: list.data?.total ?? 0 })}
@@ -319,7 +329,14 @@ function ReportsTab({ facilityId, canFile }: { facilityId: string; canFile: bool
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td>{t(`reportStatus.${r.status}`)}</Table.Td>
+                  <Table.Td>
+                    {t(`reportStatus.${r.status}`)}
+                    {canManage && (
+                      <Button size="compact-xs" variant="subtle" ms="xs" onClick={() => setFollowing(r.id)} data-testid="report-edit">
+                        {t('admin.reports.edit')}
+                      </Button>
+                    )}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
