@@ -201,14 +201,7 @@ export class SensorsService {
     const now = this.clock.now();
     const row = await this.outbox.transaction(async (tx) => {
       if (!(await facilityById(tx, input.facilityId))) throw new NotFoundError('facilities.not_found', `No facility ${input.facilityId}`);
-      const unitIds = [...new Set(input.unitIds)];
-      const found = await unitsOfFacility(tx, input.facilityId, unitIds);
-      if (found.length !== unitIds.length) {
-        const known = new Set(found.map((u) => u.id));
-        throw new ValidationError('sensors.unit_outside_facility', 'A unit named is not a unit of this facility', {
-          unitIds: unitIds.filter((u) => !known.has(u)),
-        });
-      }
+      const unitIds = await this.unitsNearby(tx, input.facilityId, input.unitIds);
       if (await sensorByCode(tx, input.facilityId, input.code))
         throw new ConflictError('sensors.code_taken', `This facility already has a sensor ${input.code}`);
       const row: SensorRow = {
@@ -250,17 +243,7 @@ export class SensorsService {
       const before = await this.lockInScope(tx, actor, id);
       if (before.state === 'decommissioned') throw new ConflictError('sensors.decommissioned', `Sensor ${before.code} is decommissioned`, { sensorId: id });
       const patch: Partial<SensorRow> = { ...input };
-      if (input.unitIds) {
-        const unitIds = [...new Set(input.unitIds)];
-        const found = await unitsOfFacility(tx, before.facilityId, unitIds);
-        if (found.length !== unitIds.length) {
-          const known = new Set(found.map((u) => u.id));
-          throw new ValidationError('sensors.unit_outside_facility', 'A unit named is not a unit of this facility', {
-            unitIds: unitIds.filter((u) => !known.has(u)),
-          });
-        }
-        patch.unitIds = unitIds;
-      }
+      if (input.unitIds) patch.unitIds = await this.unitsNearby(tx, before.facilityId, input.unitIds);
       if (input.heartbeatSeconds !== undefined) patch.silentAfter = silentAfter(now, input.heartbeatSeconds);
       const after = await updateSensor(tx, id, patch);
       await this.audit.record(tx, actor, { action: 'sensors.update', subjectType: 'sensor', subjectId: id, details: { code: before.code, changed: input } });
@@ -283,6 +266,19 @@ export class SensorsService {
     });
     this.forget(row.id);
     return sensorView(row);
+  }
+
+  /** The units named as near a sensor, each once; every one must be a unit of the sensor's facility. */
+  private async unitsNearby(tx: Db, facilityId: string, named: readonly string[]): Promise<string[]> {
+    const unitIds = [...new Set(named)];
+    const found = await unitsOfFacility(tx, facilityId, unitIds);
+    if (found.length !== unitIds.length) {
+      const known = new Set(found.map((u) => u.id));
+      throw new ValidationError('sensors.unit_outside_facility', 'A unit named is not a unit of this facility', {
+        unitIds: unitIds.filter((u) => !known.has(u)),
+      });
+    }
+    return unitIds;
   }
 
   private async lockInScope(tx: Db, actor: Actor, id: string): Promise<SensorRow> {

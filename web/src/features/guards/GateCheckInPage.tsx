@@ -7,9 +7,8 @@ import { api, ApiError } from '../../lib/api';
 import { dateTime } from '../../lib/format';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
-import { useGuardOverview, usePosts } from './guards.api';
+import { guardFaceQuality, useGuardOverview, usePosts } from './guards.api';
 import { FaceCapture } from '../biometrics/FaceCapture';
-import type { FaceQuality } from '../biometrics/biometrics.api';
 import { imageAsDataUrl } from '../verify/verify.api';
 
 interface GuardVerification {
@@ -19,10 +18,6 @@ interface GuardVerification {
   score: number;
   validUntil: string;
 }
-
-/** The engine's verdict on a frame through the guards' own route (the gate roles need not read persons' biometrics). */
-const gateFaceQuality = async (image: Blob, purpose: 'enrol' | 'probe', signal?: AbortSignal) =>
-  api<FaceQuality>('/guards/face/quality', { method: 'POST', body: { purpose, image: await imageAsDataUrl(image) }, signal });
 
 interface Attendance {
   staffId: string;
@@ -140,7 +135,7 @@ export default function GateCheckInPage() {
                   acceptLabel={t('gate.verifyFace')}
                   busy={verify.isPending || !badge.trim()}
                   onAccept={(image) => verify.mutateAsync(image).catch(() => undefined)}
-                  checkQuality={gateFaceQuality}
+                  checkQuality={guardFaceQuality}
                   testId="gate-face-capture"
                 />
                 {verification && (

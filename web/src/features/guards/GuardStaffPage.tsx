@@ -13,9 +13,8 @@ import { ErrorNote } from '../../components/Problems';
 import type { StaffPageResponse, StaffResponse } from '../../../../src/modules/guards/guards.dto';
 import { ORGANISATIONS, STAFF_STATUSES } from '../../../../src/modules/guards/guards.domain';
 import { FaceCapture } from '../biometrics/FaceCapture';
-import type { FaceQuality } from '../biometrics/biometrics.api';
 import { imageAsDataUrl } from '../verify/verify.api';
-import { useGuardOverview, usePosts } from './guards.api';
+import { guardFaceQuality, useGuardOverview, usePosts } from './guards.api';
 
 type StaffPage = z.input<typeof StaffPageResponse>;
 type Staff = z.input<typeof StaffResponse>;
@@ -30,10 +29,6 @@ interface StaffFace {
 
 const PAGE = 25;
 const STATUS_COLOR: Record<string, string> = { active: 'teal', suspended: 'orange', deserted: 'red', left: 'gray' };
-
-/** The engine's verdict on a frame through the guards' own route (managing the force needs no right over persons' biometrics). */
-const guardFaceQuality = async (image: Blob, purpose: 'enrol' | 'probe', signal?: AbortSignal) =>
-  api<FaceQuality>('/guards/face/quality', { method: 'POST', body: { purpose, image: await imageAsDataUrl(image) }, signal });
 
 /**
  * The staff registry of the guard force (apart from the persons in custody): who serves where, their status, whether

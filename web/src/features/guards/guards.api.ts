@@ -2,6 +2,8 @@
 import type { z } from 'zod';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../lib/api';
+import type { FaceQuality } from '../biometrics/biometrics.api';
+import { imageAsDataUrl } from '../verify/verify.api';
 import type { BoardResponse, HistoryResponse, OverviewResponse, PostResponse } from '../../../../src/modules/guards/guards.dto';
 
 export type Board = z.input<typeof BoardResponse>;
@@ -37,3 +39,7 @@ export function useRatioHistory(facilityId: string | null) {
 export function usePosts(facilityId: string | null) {
   return useQuery({ queryKey: ['guards', 'posts', facilityId], queryFn: () => api<Post[]>(`/guards/facilities/${facilityId}/posts`), enabled: !!facilityId });
 }
+
+/** The engine's verdict on a frame through the guards' own route (the gate and the force's managers need no right over persons' biometrics). */
+export const guardFaceQuality = async (image: Blob, purpose: 'enrol' | 'probe', signal?: AbortSignal) =>
+  api<FaceQuality>('/guards/face/quality', { method: 'POST', body: { purpose, image: await imageAsDataUrl(image) }, signal });
