@@ -160,6 +160,37 @@ describe('the after-action review in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("a commander picks an escape from the facility's list (its total as the API's) and drafts its review", async () => {
+    const { context, page, errors } = await newPage(browser, { width: 1280, height: 900 });
+    await login(page, server.url, 'commander', server.password);
+    await page.goto(`${server.url}/reviews`);
+    await page.getByTestId('reviews-page').waitFor();
+    await page.getByTestId('review-draft-subject').getByText('An escape').click();
+    await page.getByTestId('review-draft-facility').click();
+    await page
+      .getByRole('option', { name: /Shaddadah/ })
+      .first()
+      .click();
+    await page.getByTestId('review-draft-escapes').waitFor();
+    const facilities = await apiAs<{ id: string; code: string }[]>(page, '/facilities');
+    const shd = facilities.find((f) => f.code === 'SHD')!;
+    const escapes = await apiAs<{ total: number; items: { escapeId: string }[] }>(page, `/reviews/escapes?facilityId=${shd.id}&limit=10`);
+    // the breakout of 20 January, confirmed ESCAPED the next day
+    expect(escapes.total).toBeGreaterThan(0);
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="review-draft-escapes"]')?.textContent ?? ''));
+    expect(parseNum(await page.getByTestId('review-draft-escapes').locator('p').first().textContent())).toBe(escapes.total);
+    expect(await page.getByTestId('review-draft-escape-row').count()).toBe(Math.min(10, escapes.total));
+    await page.getByTestId('review-draft-escape-row').first().getByRole('radio').check();
+    await page.getByTestId('review-draft-title').fill('Breakout at al-Shaddadah');
+    await page.getByTestId('review-draft-submit').click();
+    await page.getByTestId('review-page').waitFor();
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const review = await apiAs<Review & { escapeId: string | null; facilityId: string }>(page, `/reviews/${id}`);
+    expect(review).toMatchObject({ escapeId: escapes.items[0]!.escapeId, facilityId: shd.id, status: 'drafted' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
 
 async function personIdsOf(s: DemoServer): Promise<string[]> {

@@ -245,6 +245,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
         chainPage: (tx, site, after, upTo, limit) => custody.chainPage(tx, site, after, upTo, limit),
         chainHashes: (tx, site, after, upTo, limit) => custody.chainHashes(tx, site, after, upTo, limit),
         eventById: (tx, id) => custody.eventById(tx, id),
+        escapesFrom: (tx, facilityId) => custody.escapesFrom(tx, facilityId),
       },
       auditHead: (tx) => audit.head(tx),
       personInScope: async (tx, actor, personId) => (await registry.inScopeAmong(tx, actor, [personId])).has(personId),

@@ -8,6 +8,7 @@ import { COLLAPSE, runScenario, ScenarioClock, scenarioIds, type ScenarioRun } f
 import { createServices } from '../src/services';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/platform/db/database';
+import { REVIEW_DOCUMENT_VERSION, verifyReview } from '../src/modules/reviews';
 
 const DIVISOR = 400;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
@@ -214,10 +215,41 @@ describe.each(await targets())('the after-action timeline on %s', (target) => {
     const admitted = page.items.find((i) => i.kind === 'custody.unaccounted')!.refs.ledgerEventId as string;
     expect((await get(token, { escapeId: admitted })).json().error.code).toBe('reviews.not_an_escape');
     expect((await get(token, { escapeId: '00000000-0000-4000-8000-000000000000' })).json().error.code).toBe('reviews.escape_not_found');
+    // the draft's picker lists the facility's escapes: ids for the investigator (audited), pseudonyms for a monitor
+    const listEscapes = (t: string, qs: string) => app.http.inject({ method: 'GET', url: `/api/v1/reviews/escapes?${qs}`, headers: auth(t) });
+    const escapes = (await listEscapes(token, `facilityId=${hol}&limit=200`)).json() as {
+      total: number;
+      persons: string;
+      items: { escapeId: string; personRef: string }[];
+    };
+    expect(escapes.persons).toBe('id');
+    expect(escapes.total).toBe(escapes.items.length);
+    expect(escapes.items).toContainEqual(expect.objectContaining({ escapeId, personRef: who }));
+    const audit = await app.services.audit.list(admin, { subjectId: who, limit: 50 } as never);
+    expect(audit.map((a) => a.action)).toContain('reviews.escapes_listed');
+    const seen = (await listEscapes(await app.tokenFor('monitor'), `facilityId=${hol}&limit=200`)).json() as typeof escapes;
+    expect(seen).toMatchObject({ persons: 'pseudonym', total: escapes.total });
+    expect(JSON.stringify(seen)).not.toContain(who);
+    expect((await listEscapes(token, 'facilityId=nope')).statusCode).toBe(400);
+    expect((await listEscapes(token, 'limit=5')).statusCode).toBe(400);
+    expect((await listEscapes(token, 'facilityId=00000000-0000-4000-8000-000000000000')).json().error.code).toBe('reviews.facility_not_found');
     // a review drafted on the escape keeps it as its subject
     const commander = await app.tokenFor('commander');
     const draft = await app.http.inject({ method: 'POST', url: '/api/v1/reviews', headers: auth(commander), payload: { escapeId, title: 'Escape review' } });
     expect(draft.statusCode, draft.body).toBe(201);
     expect(draft.json()).toMatchObject({ escapeId, facilityId: hol, from: page.from, to: page.to, items: page.total });
+    // approved by another, its signed JSON names the escape reviewed
+    const reviewId = draft.json().id as string;
+    const sections = { planned: 'p', happened: 'h', why: 'w', keep: 'k', change: 'c' };
+    const patched = await app.http.inject({ method: 'PATCH', url: `/api/v1/reviews/${reviewId}`, headers: auth(commander), payload: { sections } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect((await app.http.inject({ method: 'POST', url: `/api/v1/reviews/${reviewId}/submit`, headers: auth(commander) })).statusCode).toBe(200);
+    const approver = await app.tokenFor('admin');
+    const approved = await app.http.inject({ method: 'POST', url: `/api/v1/reviews/${reviewId}/approve`, headers: auth(approver) });
+    expect(approved.statusCode, approved.body).toBe(200);
+    const exported = await app.http.inject({ method: 'GET', url: `/api/v1/reviews/${reviewId}/export.json`, headers: auth(commander) });
+    const check = verifyReview(exported.json());
+    expect(check.ok).toBe(true);
+    if (check.ok) expect(check.document).toMatchObject({ version: REVIEW_DOCUMENT_VERSION, escapeId, facilityId: hol, incidentId: null });
   });
 });

@@ -143,6 +143,7 @@ const EXPECTED: Record<string, string> = {
   // --- end cases-legal ---
   // after-action reviews (issue 21): monitors read them with persons as pseudonyms
   'GET /api/v1/reviews/timeline': REVIEWS_READ,
+  'GET /api/v1/reviews/escapes': REVIEWS_READ,
   'GET /api/v1/reviews/findings': REVIEWS_READ,
   'GET /api/v1/reviews': REVIEWS_READ,
   'POST /api/v1/reviews': REVIEWS_WRITE,

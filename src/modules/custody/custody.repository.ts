@@ -204,6 +204,15 @@ export async function readChainHashes(
   return { lastSeq: Number(row.last_seq), hashes };
 }
 
+/** Every escape (ESCAPED) from a facility, newest first: the events a review of an escape may be about. */
+export async function escapesFrom(db: Db, facilityId: string): Promise<{ id: string; personId: string; occurredAt: Date; fromUnitId: string | null }[]> {
+  return db
+    .select({ id: custodyEvents.id, personId: custodyEvents.personId, occurredAt: custodyEvents.occurredAt, fromUnitId: custodyEvents.fromUnitId })
+    .from(custodyEvents)
+    .where(sql`${custodyEvents.fromFacilityId} = ${facilityId} and ${custodyEvents.type} = 'ESCAPED'`)
+    .orderBy(sql`${custodyEvents.occurredAt} desc, ${custodyEvents.id}`);
+}
+
 export async function findEventById(db: Db, id: string): Promise<LedgerEvent | null> {
   const [row] = await db.select().from(custodyEvents).where(eq(custodyEvents.id, id));
   return (row as LedgerEvent | undefined) ?? null;

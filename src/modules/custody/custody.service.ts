@@ -34,6 +34,7 @@ import {
   lockHead,
   readChainPage,
   findEventByHash,
+  escapesFrom,
   findEventById,
   readChainHashes,
   readHeads,
@@ -446,6 +447,11 @@ export class CustodyService {
   /** The hashes of one site's events after `afterSeq` up to `upToSeq`, in seq order, at most `limit` (Merkle roots). */
   chainHashes(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<{ lastSeq: number; hashes: string[] }> {
     return readChainHashes(db, siteId, afterSeq, upToSeq, limit);
+  }
+
+  /** Every escape from a facility, newest first. The caller checks scope and audits (each names a person). */
+  escapesFrom(db: Db, facilityId: string): Promise<{ id: string; personId: string; occurredAt: Date; fromUnitId: string | null }[]> {
+    return escapesFrom(db, facilityId);
   }
 
   /** One event by id, or null. The caller audits the read (it names a person). */

@@ -22,6 +22,7 @@ export { verifyInclusion, merkleRoot } from './reviews.merkle';
 export {
   verifyReview,
   REVIEW_DOCUMENT_KIND,
+  REVIEW_DOCUMENT_VERSION,
   REVIEW_STATUSES,
   SECTION_KEYS,
   type ReviewDocument,

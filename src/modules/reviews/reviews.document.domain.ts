@@ -45,15 +45,19 @@ export interface ReviewSnapshot {
 }
 
 export const REVIEW_DOCUMENT_KIND = 'custos.after-action-review';
+export const REVIEW_DOCUMENT_VERSION = 2;
 
 /** What is signed when a review is approved: persons only as the site's keyed pseudonyms (those of the ledger export). */
 export interface ReviewDocument {
   kind: typeof REVIEW_DOCUMENT_KIND;
-  version: 1;
+  /** 2 names the escape reviewed (`escapeId`); documents of version 1, signed before, carry no such field. */
+  version: typeof REVIEW_DOCUMENT_VERSION | 1;
   reviewId: string;
   siteId: string;
   facilityId: string;
   incidentId: string | null;
+  /** The ledger event ESCAPED the review is about, when its subject is an escape (version 2). */
+  escapeId?: string | null;
   title: string;
   window: { from: string; to: string };
   sections: Sections;
@@ -170,7 +174,9 @@ export function verifyReview(signed: Partial<SignedReview>, pinnedKey?: string):
   } catch {
     return { ok: false, problems: ['the document is not JSON'] };
   }
-  if (doc?.kind !== REVIEW_DOCUMENT_KIND || doc.version !== 1) problems.push('not an after-action review of version 1');
+  if (doc?.kind !== REVIEW_DOCUMENT_KIND || (doc.version !== 1 && doc.version !== REVIEW_DOCUMENT_VERSION)) {
+    problems.push(`not an after-action review of version 1 or ${REVIEW_DOCUMENT_VERSION}`);
+  }
   if (doc?.publicKey !== signed.publicKey) problems.push('the document names another key than the one given with it');
   if (pinnedKey && signed.publicKey !== pinnedKey) problems.push('signed with another key than the pinned site key');
   if (!verifySignature(signed.documentText, signed.publicKey, signed.signature)) problems.push('the signature does not match the document');

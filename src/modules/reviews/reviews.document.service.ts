@@ -17,6 +17,7 @@ import {
   presentSnapshot,
   pseudonymRefs,
   REVIEW_DOCUMENT_KIND,
+  REVIEW_DOCUMENT_VERSION,
   renderReviewHtml,
   signReview,
   type RefOf,
@@ -367,11 +368,12 @@ export class ReviewDocuments {
     const shown = presentSnapshot(snap, pseudonymRefs(this.pseudonymKey()), 'pseudonym');
     const doc: ReviewDocument = {
       kind: REVIEW_DOCUMENT_KIND,
-      version: 1,
+      version: REVIEW_DOCUMENT_VERSION,
       reviewId: current.id,
       siteId: this.siteId,
       facilityId: current.facilityId,
       incidentId: current.incidentId,
+      escapeId: snap.escapeId ?? null,
       title: current.title,
       window: { from: current.windowFrom.toISOString(), to: current.windowTo.toISOString() },
       sections: current.sections as Sections,

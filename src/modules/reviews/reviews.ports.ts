@@ -10,6 +10,8 @@ export interface ReviewsPorts {
     chainPage(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<LedgerEvent[]>;
     chainHashes(db: Db, siteId: string, afterSeq: number, upToSeq: number, limit: number): Promise<{ lastSeq: number; hashes: string[] }>;
     eventById(db: Db, id: string): Promise<LedgerEvent | null>;
+    /** Every escape (ESCAPED) from a facility, newest first. */
+    escapesFrom(db: Db, facilityId: string): Promise<{ id: string; personId: string; occurredAt: Date; fromUnitId: string | null }[]>;
   };
   auditHead(db: Db): Promise<{ seq: number; hash: string }>;
   personInScope(db: Db, actor: Actor, personId: string): Promise<boolean>;

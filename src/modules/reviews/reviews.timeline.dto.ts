@@ -57,3 +57,21 @@ export const TimelineResponse = z.object({
   items: z.array(TimelineItemResponse),
 });
 export type TimelineView = z.output<typeof TimelineResponse>;
+
+/** `GET /reviews/escapes`: the escapes from a facility a review may be about (the draft's picker). */
+export const EscapesQuery = z.object({
+  facilityId: z.uuid(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type EscapesQueryInput = z.output<typeof EscapesQuery>;
+
+export const EscapesResponse = z.object({
+  facilityId: z.string(),
+  persons: z.enum(['id', 'pseudonym']),
+  total: count,
+  offset: count,
+  limit: count,
+  items: z.array(z.object({ escapeId: z.string(), occurredAt: instantText, unitId: z.string().nullable(), personRef: z.string() })),
+});
+export type EscapesView = z.output<typeof EscapesResponse>;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../../platform/http/auth';
 import type { Services } from '../../services';
-import { TimelineQuery, TimelineResponse } from './reviews.timeline.dto';
+import { EscapesQuery, EscapesResponse, TimelineQuery, TimelineResponse } from './reviews.timeline.dto';
 
 /** The after-action timeline (issue 21): mounted by reviews.routes.ts. */
 export const timelineRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -20,5 +20,19 @@ export const timelineRoutes: FastifyPluginAsync<{ services: Services }> = async 
       },
     },
     async (request) => services.reviews.timeline.timeline(actorOf(request), request.query),
+  );
+  r.get(
+    '/reviews/escapes',
+    {
+      config: { permission: 'reviews.read' },
+      schema: {
+        querystring: EscapesQuery,
+        tags: ['reviews'],
+        summary:
+          'The escapes (ledger events ESCAPED) from a facility, newest first, that the reader may review: persons in scope by id (audited) or as pseudonyms for monitors; paged (limit, offset; total counts all)',
+        response: { 200: EscapesResponse },
+      },
+    },
+    async (request) => services.reviews.timeline.escapes(actorOf(request), request.query),
   );
 };

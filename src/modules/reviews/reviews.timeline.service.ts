@@ -19,7 +19,7 @@ import {
   type TimelineItem,
   withoutNames,
 } from './reviews.timeline.domain';
-import type { TimelineQueryInput, TimelineView } from './reviews.timeline.dto';
+import type { EscapesQueryInput, EscapesView, TimelineQueryInput, TimelineView } from './reviews.timeline.dto';
 import { householdOf, lastPresences } from './reviews.timeline.repository';
 
 const DAY_MS = 24 * 3_600_000;
@@ -269,6 +269,52 @@ export class TimelineService {
       offset: q.offset,
       limit: q.limit,
       items: page,
+    };
+  }
+
+  /**
+   * `GET /reviews/escapes`: the escapes from a facility, newest first, that the reader may review: for roles that see
+   * persons by id, only persons in their scope (the total counts those), each page's persons audited; monitors see
+   * every escape with the person as a pseudonym.
+   */
+  async escapes(actor: Actor, q: EscapesQueryInput): Promise<EscapesView> {
+    requirePermission(actor, 'reviews.read');
+    await this.requireFacilityOf(actor, q.facilityId);
+    const all = await this.ports.ledger.escapesFrom(this.db, q.facilityId);
+    const view = personView(actor);
+    let rows = all;
+    if (view === 'id') {
+      const visible = await this.ports.personsInScope(this.db, actor, [...new Set(all.map((e) => e.personId))]);
+      rows = all.filter((e) => visible.has(e.personId));
+    }
+    const page = rows.slice(q.offset, q.offset + q.limit);
+    const key = view === 'pseudonym' ? this.pseudonymKey() : null;
+    if (view === 'id' && page.length > 0) {
+      await this.db.transaction((tx) =>
+        this.audit.record(
+          tx,
+          actor,
+          [...new Set(page.map((e) => e.personId))].map((personId) => ({
+            action: 'reviews.escapes_listed',
+            subjectType: 'person',
+            subjectId: personId,
+            details: { facilityId: q.facilityId },
+          })),
+        ),
+      );
+    }
+    return {
+      facilityId: q.facilityId,
+      persons: view,
+      total: rows.length,
+      offset: q.offset,
+      limit: q.limit,
+      items: page.map((e) => ({
+        escapeId: e.id,
+        occurredAt: e.occurredAt.toISOString(),
+        unitId: e.fromUnitId,
+        personRef: key ? pseudonym(key, e.personId) : e.personId,
+      })),
     };
   }
 }

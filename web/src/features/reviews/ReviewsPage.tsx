@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, Radio, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
@@ -11,7 +11,7 @@ import { dateTime, num } from '../../lib/format';
 import { useFacilities } from '../../lib/queries';
 import { useRouter } from '../../lib/router';
 import { useSession } from '../../lib/session';
-import { STATUS_COLOR, useReviews, type Review } from './reviews.api';
+import { STATUS_COLOR, useEscapes, useReviews, type Review } from './reviews.api';
 
 const PAGE = 20;
 const STATUSES = ['drafted', 'in_review', 'approved'] as const;
@@ -100,7 +100,66 @@ export default function ReviewsPage() {
 }
 
 type DraftSubject = 'window' | 'incident' | 'escape';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ESCAPES_PAGE = 10;
+
+/** The escapes from a facility, newest first, ten at a time with their total: the reviewer picks one. */
+function EscapePicker({ facilityId, value, onChange }: { facilityId: string; value: string | null; onChange: (id: string) => void }) {
+  const { t } = useTranslation('review');
+  const [page, setPage] = useState(0);
+  const escapes = useEscapes({ facilityId, limit: ESCAPES_PAGE, offset: page * ESCAPES_PAGE });
+  if (escapes.error) return <ApiErrorAlert error={escapes.error} />;
+  const total = escapes.data?.total ?? 0;
+  return (
+    <Stack gap={4} data-testid="review-draft-escapes">
+      <Text size="sm" fw={500}>
+        {t('draft.escapes.count', { count: total, n: num(total) })}
+      </Text>
+      {total > 0 && (
+        <Radio.Group value={value} onChange={onChange}>
+          <Table striped withTableBorder>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th />
+                <Table.Th>{t('draft.escapes.at')}</Table.Th>
+                <Table.Th>{escapes.data?.persons === 'pseudonym' ? t('draft.escapes.pseudonym') : t('draft.escapes.person')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {(escapes.data?.items ?? []).map((e) => (
+                <Table.Tr key={e.escapeId} data-testid="review-draft-escape-row">
+                  <Table.Td>
+                    <Radio value={e.escapeId} aria-label={`${dateTime(e.occurredAt)} ${e.personRef}`} />
+                  </Table.Td>
+                  <Table.Td>{dateTime(e.occurredAt)}</Table.Td>
+                  <Table.Td>{escapes.data?.persons === 'id' ? <Link to={`/persons/${e.personRef}`}>{e.personRef.slice(0, 8)}</Link> : e.personRef}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Radio.Group>
+      )}
+      {total > ESCAPES_PAGE && (
+        <Group gap="xs">
+          <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage(page - 1)}>
+            {t('list.previous')}
+          </Button>
+          <Text size="xs" c="dimmed">
+            {t('draft.escapes.range', { from: num(page * ESCAPES_PAGE + 1), to: num(Math.min(total, (page + 1) * ESCAPES_PAGE)), total: num(total) })}
+          </Text>
+          <Button
+            size="xs"
+            variant="default"
+            disabled={(page + 1) * ESCAPES_PAGE >= total}
+            onClick={() => setPage(page + 1)}
+            data-testid="review-draft-escapes-next"
+          >
+            {t('list.next')}
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}
 
 /**
  * A new review on one subject: a facility and a window (UTC), one of the facility's incidents (its window, units and
@@ -114,7 +173,7 @@ function DraftForm({ facilities }: { facilities: { value: string; label: string 
   const [subject, setSubject] = useState<DraftSubject>('window');
   const [facilityId, setFacilityId] = useState<string | null>(null);
   const [incidentId, setIncidentId] = useState<string | null>(null);
-  const [escapeId, setEscapeId] = useState('');
+  const [escapeId, setEscapeId] = useState<string | null>(null);
   const [title, setTitle] = useState('');
   const [from, setFrom] = useState('2026-01-20T00:00');
   const [to, setTo] = useState('2026-01-21T00:00');
@@ -128,7 +187,7 @@ function DraftForm({ facilities }: { facilities: { value: string; label: string 
   });
   const body = () => {
     if (subject === 'incident') return { incidentId, title };
-    if (subject === 'escape') return { escapeId: escapeId.trim(), title };
+    if (subject === 'escape') return { escapeId, title };
     return { facilityId, title, from: new Date(`${from}:00Z`).toISOString(), to: new Date(`${to}:00Z`).toISOString() };
   };
   const draft = useMutation({
@@ -138,7 +197,7 @@ function DraftForm({ facilities }: { facilities: { value: string; label: string 
       navigate(`/reviews/${r.id}`);
     },
   });
-  const ready = title.trim().length > 0 && (subject === 'window' ? !!facilityId : subject === 'incident' ? !!incidentId : UUID.test(escapeId.trim()));
+  const ready = title.trim().length > 0 && (subject === 'window' ? !!facilityId : subject === 'incident' ? !!incidentId : !!escapeId);
   return (
     <Paper withBorder p="sm" radius="md" data-testid="review-draft">
       <Title order={2} size="h4" mb="xs">
@@ -152,9 +211,18 @@ function DraftForm({ facilities }: { facilities: { value: string; label: string 
         data-testid="review-draft-subject"
       />
       <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }}>
-        {subject !== 'escape' && (
-          <Select label={t('draft.facility')} data={facilities} value={facilityId} onChange={setFacilityId} searchable data-testid="review-draft-facility" />
-        )}
+        <Select
+          label={t('draft.facility')}
+          data={facilities}
+          value={facilityId}
+          onChange={(id) => {
+            setFacilityId(id);
+            setIncidentId(null);
+            setEscapeId(null);
+          }}
+          searchable
+          data-testid="review-draft-facility"
+        />
         {subject === 'incident' && (
           <Select
             label={t('draft.incident')}
@@ -166,15 +234,6 @@ function DraftForm({ facilities }: { facilities: { value: string; label: string 
             data-testid="review-draft-incident"
           />
         )}
-        {subject === 'escape' && (
-          <TextInput
-            label={t('draft.escape')}
-            description={t('draft.escapeHint')}
-            value={escapeId}
-            onChange={(e) => setEscapeId(e.currentTarget.value)}
-            data-testid="review-draft-escape"
-          />
-        )}
         <TextInput label={t('draft.name')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} data-testid="review-draft-title" />
         {subject === 'window' && (
           <>
@@ -183,6 +242,7 @@ function DraftForm({ facilities }: { facilities: { value: string; label: string 
           </>
         )}
       </SimpleGrid>
+      {subject === 'escape' && facilityId && <EscapePicker key={facilityId} facilityId={facilityId} value={escapeId} onChange={setEscapeId} />}
       <Text size="xs" c="dimmed" mt={4}>
         {t(`draft.hints.${subject}`)}
       </Text>

@@ -3,13 +3,14 @@ import type { z } from 'zod';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, qs } from '../../lib/api';
 import type { FindingResponse, ReviewPageResponse, ReviewResponse, ReviewTimelineResponse } from '../../../../src/modules/reviews/reviews.document.dto';
-import type { TimelineItemResponse } from '../../../../src/modules/reviews/reviews.timeline.dto';
+import type { EscapesResponse, TimelineItemResponse } from '../../../../src/modules/reviews/reviews.timeline.dto';
 
 export type ReviewPage = z.input<typeof ReviewPageResponse>;
 export type Review = z.input<typeof ReviewResponse>;
 export type Finding = z.input<typeof FindingResponse>;
 export type TimelineItem = z.input<typeof TimelineItemResponse>;
 export type ReviewTimeline = z.input<typeof ReviewTimelineResponse>;
+export type Escapes = z.input<typeof EscapesResponse>;
 
 export const SECTION_KEYS = ['planned', 'happened', 'why', 'keep', 'change'] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
@@ -33,6 +34,15 @@ export function useReviewTimeline(id: string, page: { limit: number; offset: num
   return useQuery({
     queryKey: ['review-timeline', id, page],
     queryFn: () => api<ReviewTimeline>(`/reviews/${id}/timeline${qs(page)}`),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The escapes from a facility a review may be about, newest first (the draft form's picker). */
+export function useEscapes(page: { facilityId: string; limit: number; offset: number }) {
+  return useQuery({
+    queryKey: ['review-escapes', page],
+    queryFn: () => api<Escapes>(`/reviews/escapes${qs(page)}`),
     placeholderData: keepPreviousData,
   });
 }
