@@ -53,6 +53,7 @@ import {
   endRelationRow,
   type RelationRow,
   loadAggregates,
+  scopeFactsOf,
   nextNameOrdinal,
   primaryNames,
   countPersons,
@@ -382,15 +383,15 @@ export class RegistryService {
   async inScopeAmong(db: Db, actor: Actor, ids: readonly string[]): Promise<Set<string>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Set();
-    const aggregates = await loadAggregates(db, unique);
-    if (!isFacilityScoped(actor) && !isNationalityScoped(actor)) return new Set(aggregates.keys());
-    const placements = await this.ports.placements(db, [...aggregates.keys()]);
+    const facts = await scopeFactsOf(db, unique);
+    if (!isFacilityScoped(actor) && !isNationalityScoped(actor)) return new Set(facts.keys());
+    const placements = await this.ports.placements(db, [...facts.keys()]);
     const seen = new Set<string>();
-    for (const [pid, a] of aggregates) {
+    for (const [pid, f] of facts) {
       const placement = placements.get(pid);
       const person = {
-        facilityIds: [placement?.facilityId ?? null, placement?.destinationFacilityId ?? null, a.person.registeredFacilityId],
-        nationalities: a.nationalities.map((n) => n.country),
+        facilityIds: [placement?.facilityId ?? null, placement?.destinationFacilityId ?? null, f.registeredFacilityId],
+        nationalities: f.nationalities,
       };
       if (canSeePerson(actor, person)) seen.add(pid);
     }

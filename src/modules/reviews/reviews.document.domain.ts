@@ -95,7 +95,8 @@ export type RefOf = (id: string) => string | null;
 
 /**
  * The snapshot as a reader sees it: persons mapped by `refOf` (ids, pseudonyms), items about hidden persons left out,
- * and a finding only when every item it rests on is shown (so that no finding speaks of a hidden person).
+ * and a finding only when every item it rests on is shown (so that no finding speaks of a hidden person); a
+ * hypothesis about escape windows only with the windows the reader sees (none: not shown).
  */
 export function presentSnapshot(
   s: Pick<ReviewSnapshot, 'items' | 'findings' | 'households'>,
@@ -120,8 +121,18 @@ export function presentSnapshot(
     shown.set(i.id, id);
   }
   const findings: Finding[] = [];
+  // escape windows shown, by their stored id (a hypothesis about windows is shown with at least one of them)
+  const shownFindings = new Map<string, string>();
   for (const f of s.findings) {
     if (!f.evidence.every((e) => shown.has(e))) continue;
+    let windows: string[] | undefined;
+    if (f.windows) {
+      windows = f.windows.flatMap((w) => {
+        const ref = shownFindings.get(w);
+        return ref ? [ref] : [];
+      });
+      if (windows.length === 0) continue;
+    }
     let id = f.id;
     let personRef = f.personRef;
     let householdRef = f.householdRef;
@@ -137,7 +148,8 @@ export function presentSnapshot(
       id = rewrite(id, householdRef, ref);
       householdRef = ref;
     }
-    findings.push({ ...f, id, personRef, householdRef, evidence: f.evidence.map((e) => shown.get(e)!) });
+    shownFindings.set(f.id, id);
+    findings.push({ ...f, id, personRef, householdRef, ...(windows ? { windows } : {}), evidence: f.evidence.map((e) => shown.get(e)!) });
   }
   return { items, findings };
 }

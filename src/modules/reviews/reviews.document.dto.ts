@@ -53,6 +53,8 @@ export const FindingResponse = z.object({
   to: instantText.optional(),
   personRef: z.string().optional(),
   householdRef: z.string().optional(),
+  /** A hypothesis: the escape windows (finding ids) it is about. */
+  windows: z.array(z.string()).optional(),
   evidence: z.array(z.string()),
 });
 

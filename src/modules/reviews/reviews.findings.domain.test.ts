@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeFindings, type Finding } from './reviews.findings.domain';
 import type { TimelineItem } from './reviews.timeline.domain';
+import { presentSnapshot } from './reviews.document.domain';
 
 // A small world laid out by hand: household H (A, B) and C walk out of facility F on 20 January; household K (D, E)
 // was not missed together. Every expected figure below is computed by hand from these times.
@@ -96,7 +97,8 @@ describe('findings of an after-action review, against hand-computed values', () 
   });
 
   it('labels what was on duty during a window a hypothesis, naming posts and states, not persons', () => {
-    const h = find('posts_in_window:H');
+    const h = findings.find((f) => f.measure === 'posts_in_window' && f.windows?.includes('escape_window:H'))!;
+    expect(h.id).toBe(`posts_in_window:${T('04:00')}/${T('16:00')}`);
     expect(h.nature).toBe('hypothesis');
     expect(h.statement).toMatch(/^Hypothesis, not a finding about any person/);
     // P1 checked in at 05:00 and never out; P2 from 05:10 to 06:30: both inside 04:00-16:00
@@ -104,10 +106,28 @@ describe('findings of an after-action review, against hand-computed values', () 
     expect(h.statement).toContain('the governance state was normal'); // g0 at 02:00, the last before 04:00
     expect(h.statement).toContain('1 patrol gap(s)');
     expect(h.evidence.sort()).toEqual(['g0', 'in1', 'in2', 'out2', 'pg']);
-    // it refers to the household's window (so that a reader who may not see the household does not see it), no person
-    expect(h.householdRef).toBe('H');
+    // one hypothesis per distinct window, listing the escape windows it is about (K shares H's), no person or household
+    expect(h.windows!.sort()).toEqual(['escape_window:H', 'escape_window:K']);
+    expect(h.householdRef).toBeUndefined();
     expect(h.personRef).toBeUndefined();
+    expect(findings.filter((f) => f.measure === 'posts_in_window')).toHaveLength(2);
     expect(findings.filter((f) => f.nature === 'hypothesis').every((f) => f.measure === 'posts_in_window')).toBe(true);
+  });
+
+  it('shows a hypothesis only with the escape windows the reader sees, renamed as the reader sees them', () => {
+    const snapshot = { items, findings, households: Object.fromEntries(households) };
+    const hypothesisOf = (shown: Finding[]) => shown.find((f) => f.measure === 'posts_in_window' && f.from === T('04:00') && f.to === T('16:00'));
+    // H hidden (A, B and the household): the hypothesis is about K alone
+    const hidden = new Set(['A', 'B', 'H']);
+    const partial = presentSnapshot(snapshot, (id) => (hidden.has(id) ? null : id)).findings;
+    expect(hypothesisOf(partial)!.windows).toEqual(['escape_window:K']);
+    // H and K both hidden: not shown at all
+    for (const id of ['D', 'E', 'K']) hidden.add(id);
+    expect(hypothesisOf(presentSnapshot(snapshot, (id) => (hidden.has(id) ? null : id)).findings)).toBeUndefined();
+    // pseudonyms: the windows it names are the pseudonymised findings' ids
+    const shown = presentSnapshot(snapshot, (id) => `p-${id}`, 'pseudonym').findings;
+    expect(hypothesisOf(shown)!.windows!.sort()).toEqual(['escape_window:p-H', 'escape_window:p-K']);
+    for (const w of hypothesisOf(shown)!.windows!) expect(shown.map((f) => f.id)).toContain(w);
   });
 
   it('finds no sign measures without a sign, and nothing at all in an empty timeline', () => {

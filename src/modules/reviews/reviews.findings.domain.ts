@@ -30,6 +30,8 @@ export interface Finding {
   to?: string;
   personRef?: string;
   householdRef?: string;
+  /** A hypothesis about escape windows: the ids of the `escape_window` findings it is about (shown only with one of them). */
+  windows?: string[];
   /** The timeline items it rests on. */
   evidence: string[];
 }
@@ -133,6 +135,9 @@ export function computeFindings(items: readonly TimelineItem[], households: Read
     w.members.push(person);
     windows.set(key, w);
   }
+  // the hypothesis is computed once per distinct window (at full scale thousands of households share a handful of
+  // windows: the same morning presence and the same afternoon count) and lists the escape windows it is about
+  const byWindow = new Map<string, string[]>();
   for (const [key, w] of windows) {
     const starts = w.members.map((p) => presence.get(p)!);
     const ends = w.members.map((p) => firstGone.get(p)!);
@@ -143,8 +148,9 @@ export function computeFindings(items: readonly TimelineItem[], households: Read
     const to = together ? earliestEnd.at : ends.reduce((a, b) => (b.at > a.at ? b : a)).at;
     const m = minutesBetween(from, to);
     const who = w.household ? `household (${w.members.length} missing)` : 'person';
+    const id = `escape_window:${key.slice(key.indexOf(':') + 1)}`;
     out.push({
-      id: `escape_window:${key.slice(key.indexOf(':') + 1)}`,
+      id,
       nature: 'fact',
       measure: 'escape_window',
       statement: together
@@ -157,25 +163,49 @@ export function computeFindings(items: readonly TimelineItem[], households: Read
       householdRef: w.household ?? undefined,
       evidence: [...new Set([...starts.map((s) => s.id), ...ends.map((e) => e.id)])],
     });
-    // the hypothesis is about the same window: it carries the same reference, so a reader who may not see the
-    // person or household does not see it either
-    out.push({ ...postsInWindow(items, key, from, to), personRef: w.household ? undefined : w.members[0], householdRef: w.household ?? undefined });
+    const span = `${from}/${to}`;
+    const about = byWindow.get(span) ?? [];
+    about.push(id);
+    byWindow.set(span, about);
+  }
+  const duty = dutyRecord(items);
+  for (const [span, about] of byWindow) {
+    const [from, to] = span.split('/') as [string, string];
+    out.push({ ...postsInWindow(duty, from, to), windows: about });
   }
   return out;
+}
+
+/** The items a hypothesis about a window reads, picked out of the timeline once (in time order). */
+interface DutyRecord {
+  attendance: TimelineItem[];
+  /** Governance states of the whole facility (no unit). */
+  governance: TimelineItem[];
+  gaps: TimelineItem[];
+}
+
+function dutyRecord(items: readonly TimelineItem[]): DutyRecord {
+  const duty: DutyRecord = { attendance: [], governance: [], gaps: [] };
+  for (const i of items) {
+    if (i.kind === 'guards.check_in' || i.kind === 'guards.check_out') duty.attendance.push(i);
+    else if (i.kind === 'guards.governance' && !i.unitId) duty.governance.push(i);
+    else if (i.kind === 'guards.patrol_gap') duty.gaps.push(i);
+  }
+  return duty;
 }
 
 /**
  * A hypothesis, never a verdict: which posts had a guard checked in during an escape window, the governance state at
  * its start and the patrol gaps open in it. It names posts and states, not persons.
  */
-function postsInWindow(items: readonly TimelineItem[], key: string, from: string, to: string): Finding {
+function postsInWindow(duty: DutyRecord, from: string, to: string): Finding {
   const open = new Map<string, TimelineItem>();
   const onDuty: TimelineItem[] = [];
-  for (const i of items) {
+  for (const i of duty.attendance) {
     if (i.at > to) break;
     const attendance = String(i.refs.attendanceId ?? '');
     if (i.kind === 'guards.check_in') open.set(attendance, i);
-    if (i.kind === 'guards.check_out') {
+    else {
       const started = open.get(attendance);
       open.delete(attendance);
       if (started && i.at >= from) onDuty.push(started, i);
@@ -183,15 +213,19 @@ function postsInWindow(items: readonly TimelineItem[], key: string, from: string
   }
   for (const started of open.values()) onDuty.push(started);
   const posts = new Set(onDuty.filter((i) => i.kind === 'guards.check_in').map((i) => String(i.refs.postId)));
-  const governance = [...items].reverse().find((i) => i.kind === 'guards.governance' && !i.unitId && i.at <= from);
-  const gaps = items.filter((i) => i.kind === 'guards.patrol_gap' && i.at <= to && (!i.refs.endedAt || String(i.refs.endedAt) >= from));
+  let governance: TimelineItem | undefined;
+  for (const g of duty.governance) {
+    if (g.at > from) break;
+    governance = g;
+  }
+  const gaps = duty.gaps.filter((i) => i.at <= to && (!i.refs.endedAt || String(i.refs.endedAt) >= from));
   const parts = [
     `${posts.size} post(s) had a guard checked in`,
     governance ? `the governance state was ${String(governance.refs.to)}` : 'no governance state was recorded before it',
     `${gaps.length} patrol gap(s) were open`,
   ];
   return {
-    id: `posts_in_window:${key.slice(key.indexOf(':') + 1)}`,
+    id: `posts_in_window:${from}/${to}`,
     nature: 'hypothesis',
     measure: 'posts_in_window',
     statement: `Hypothesis, not a finding about any person: during the window ${from} - ${to}, ${parts.join('; ')}. The shifts on duty then are where to look first.`,

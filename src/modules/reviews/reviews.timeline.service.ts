@@ -199,7 +199,15 @@ export class TimelineService {
     // what happened to the persons concerned outside the facility (sightings, notices, recapture elsewhere)
     const about =
       s.facilityId && concerned.length > 0
-        ? await readEventsAbout(db, { facilityId: null, personIds: concerned, from: s.from, to: s.to, types: [...PERSON_EVENT_TYPES], limit: MAX_EVENTS })
+        ? await readEventsAbout(db, {
+            facilityId: null,
+            personIds: concerned,
+            exceptFacilityId: s.facilityId,
+            from: s.from,
+            to: s.to,
+            types: [...PERSON_EVENT_TYPES],
+            limit: MAX_EVENTS,
+          })
         : [];
     const presences = await lastPresences(db, concerned, s.to);
     const laidOut = buildTimeline([...events, ...about], presences);
