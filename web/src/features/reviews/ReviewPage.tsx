@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Group, Paper, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
@@ -165,8 +165,20 @@ function Sections({ review: r }: { review: Review }) {
   );
 }
 
+const FINDINGS_PAGE = 50;
+
+/**
+ * The findings, a page at a time: at full scale a day holds thousands (one per person or household missing), so they
+ * are paged here and may be narrowed to one measure; the counts per measure are shown with the filter.
+ */
 function Findings({ review: r }: { review: Review }) {
   const { t } = useTranslation('review');
+  const [measure, setMeasure] = useState<string | null>(null);
+  const [page, setPage] = useState(0);
+  const perMeasure = new Map<string, number>();
+  for (const f of r.findingList) perMeasure.set(f.measure, (perMeasure.get(f.measure) ?? 0) + 1);
+  const chosen = measure ? r.findingList.filter((f) => f.measure === measure) : r.findingList;
+  const shown = chosen.slice(page * FINDINGS_PAGE, (page + 1) * FINDINGS_PAGE);
   return (
     <Paper withBorder p="sm" radius="md" data-testid="review-findings">
       <Title order={2} size="h4">
@@ -175,6 +187,37 @@ function Findings({ review: r }: { review: Review }) {
       <Text size="xs" c="dimmed" mb="xs">
         {t('findings.description')}
       </Text>
+      <Group gap="xs" mb="xs" align="end">
+        <Select
+          label={t('findings.measure')}
+          placeholder={t('findings.allMeasures')}
+          clearable
+          value={measure}
+          onChange={(m) => {
+            setMeasure(m);
+            setPage(0);
+          }}
+          data={[...perMeasure].map(([m, n]) => ({ value: m, label: `${t(`findings.measures.${m}`)} (${num(n)})` }))}
+          data-testid="review-findings-measure"
+        />
+        <Text size="sm" data-testid="review-findings-count">
+          {chosen.length === 0
+            ? t('findings.none')
+            : t('list.range', { from: num(page * FINDINGS_PAGE + 1), to: num(page * FINDINGS_PAGE + shown.length), total: num(chosen.length) })}
+        </Text>
+        <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage(page - 1)}>
+          {t('list.previous')}
+        </Button>
+        <Button
+          size="xs"
+          variant="default"
+          disabled={(page + 1) * FINDINGS_PAGE >= chosen.length}
+          onClick={() => setPage(page + 1)}
+          data-testid="review-findings-next"
+        >
+          {t('list.next')}
+        </Button>
+      </Group>
       <Table striped withTableBorder>
         <Table.Thead>
           <Table.Tr>
@@ -186,7 +229,7 @@ function Findings({ review: r }: { review: Review }) {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {r.findingList.map((f) => (
+          {shown.map((f) => (
             <Table.Tr key={f.id}>
               <Table.Td>
                 <Badge color={f.nature === 'hypothesis' ? 'grape' : 'blue'} variant="light">
