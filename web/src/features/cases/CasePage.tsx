@@ -470,7 +470,7 @@ function EvidenceForm({ c, dossier }: { c: LegalCase; dossier: Dossier }) {
         {kind === 'identity_document' ? (
           <Select
             label={t('action.document')}
-            placeholder={uncited.length === 0 ? t('action.noDocument') : undefined}
+            placeholder={dossier.documents.length === 0 ? t('action.noDocuments') : uncited.length === 0 ? t('action.noDocument') : undefined}
             data={uncited.map((d) => ({ value: d.id, label: `${d.type} ${d.number} ${d.issuingCountry ?? ''}`.trim() }))}
             value={documentId}
             onChange={setDocumentId}
