@@ -1,5 +1,5 @@
 import type { MouseEvent, ReactNode } from 'react';
-import { Anchor, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Group, Loader, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
@@ -26,7 +26,7 @@ function CsvLink({ path, filename, testId }: { path: string; filename: string; t
   );
 }
 
-function Panel({ title, csv, children, testId }: { title: string; csv: ReactNode; children: ReactNode; testId: string }) {
+function Panel({ title, csv, loading, children, testId }: { title: string; csv: ReactNode; loading: boolean; children: ReactNode; testId: string }) {
   return (
     <Paper withBorder p="sm" radius="md" data-testid={testId}>
       <Group justify="space-between" mb="xs">
@@ -35,6 +35,7 @@ function Panel({ title, csv, children, testId }: { title: string; csv: ReactNode
         </Title>
         {csv}
       </Group>
+      {loading && <Loader size="sm" aria-label={title} />}
       {children}
     </Paper>
   );
@@ -61,6 +62,7 @@ export default function CaseFiguresPage() {
           title={t('figures.stasis')}
           csv={<CsvLink path="/cases/figures/stasis?format=csv" filename="custos-stasis.csv" testId="csv-stasis" />}
           testId="figures-stasis"
+          loading={stasis.isPending}
         >
           <ErrorNote error={stasis.error} what={t('figures.stasis')} />
           {stasis.data && (
@@ -118,6 +120,7 @@ export default function CaseFiguresPage() {
           title={t('figures.repatriation')}
           csv={<CsvLink path="/repatriation/figures?format=csv" filename="custos-repatriation.csv" testId="csv-repatriation" />}
           testId="figures-repatriation"
+          loading={repatriation.isPending}
         >
           <ErrorNote error={repatriation.error} what={t('figures.repatriation')} />
           {repatriation.data && (
@@ -162,6 +165,7 @@ export default function CaseFiguresPage() {
           title={t('figures.separated')}
           csv={<CsvLink path="/families/separated-children?format=csv" filename="custos-separated-children.csv" testId="csv-separated" />}
           testId="figures-separated"
+          loading={separated.isPending}
         >
           <ErrorNote error={separated.error} what={t('figures.separated')} />
           {separated.data && (
@@ -187,6 +191,7 @@ export default function CaseFiguresPage() {
           title={t('figures.reintegration')}
           csv={<CsvLink path="/cases/figures/reintegration?format=csv" filename="custos-reintegration.csv" testId="csv-reintegration" />}
           testId="figures-reintegration"
+          loading={reintegration.isPending}
         >
           <ErrorNote error={reintegration.error} what={t('figures.reintegration')} />
           {reintegration.data && (

@@ -5,11 +5,12 @@ import { Link } from '../../components/Link';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
 import { dateTime, num } from '../../lib/format';
+import { useHealth } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import { PAGE_SIZE, useReintegrationCases, type ReintegrationList } from './cases.api';
 
 /** A check-in whose date has passed and none recorded since: late, even before the scheduler marks it missed. */
-export function checkinLate(r: ReintegrationList['rows'][number], now = Date.now()): boolean {
+export function checkinLate(r: ReintegrationList['rows'][number], now: number): boolean {
   return !!r.nextCheckinAt && new Date(r.nextCheckinAt).getTime() < now;
 }
 
@@ -21,6 +22,9 @@ export default function ReintegrationListPage() {
   const [page, setPage] = useState(0);
   const list = useReintegrationCases({ missed: (missed as 'true' | 'false' | null) ?? undefined, page });
   const total = list.data?.total ?? 0;
+  // "now" is the server's clock (a demo runs on the scenario's time, not the browser's)
+  const serverNow = useHealth().data?.now;
+  const now = serverNow ? Date.parse(serverNow) : Date.now();
   return (
     <Stack gap="md" data-testid="reintegration-list">
       <PageHeader
@@ -87,7 +91,7 @@ export default function ReintegrationListPage() {
                     {t('list.missed')}
                   </Badge>
                 ) : (
-                  checkinLate(r) && (
+                  checkinLate(r, now) && (
                     <Badge ms="xs" color="orange" data-testid="late-flag">
                       {t('list.late')}
                     </Badge>
