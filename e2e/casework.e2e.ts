@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiAs, launchBrowser, login, newPage, parseNum, PASSWORD, settled, shot, startServer, type E2eServer } from './harness';
+import { apiAs, chooseLanguage, launchBrowser, login, newPage, parseNum, PASSWORD, settled, shot, startServer, type E2eServer } from './harness';
 import { systemActor } from '../src/modules/access';
 
 let server: E2eServer;
@@ -166,11 +166,17 @@ describe('reintegration after release', () => {
     await page.getByTestId('outcome-error').waitFor();
     await expect(page.getByTestId('outcome-error').getAttribute('data-code')).resolves.toBe('cases.outcome_too_early');
     await expect(page.getByTestId('outcome-error-message').textContent()).resolves.toMatch(/^The 6-month outcome can be recorded from \d{4}-\d{2}-\d{2}$/);
+    // in Arabic the same refusal reads in Arabic, by its code
+    await chooseLanguage(page, 'ar');
+    await page.getByTestId('outcome-note').fill('يعمل مع عمه');
+    await page.getByTestId('outcome-save').click();
+    await page.getByTestId('outcome-error-message').filter({ hasText: 'لا يمكن تسجيل هذه النتيجة قبل حلول شهرها' }).waitFor();
+    await chooseLanguage(page, 'en');
     const api = await apiAs<{ outcomes: unknown[]; checkins: unknown[]; programme: string }>(page, `/cases/reintegration/${reintegrationId}`);
     expect([api.outcomes.length, api.checkins.length, api.programme]).toEqual([0, 1, 'Vocational training, Qamishli']);
     await shot(page, 'casework-reintegration', true);
     expect(errors.filter((e) => !/status of 400 .*\/outcomes$/.test(e))).toEqual([]);
-    expect(errors).toHaveLength(1);
+    expect(errors).toHaveLength(2);
     await context.close();
   });
 });
