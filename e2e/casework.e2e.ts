@@ -29,12 +29,13 @@ beforeAll(async () => {
   const actor = systemActor('e2e casework');
   await s.access.createUser(actor, { username: 'legal-1', password: PASSWORD, role: 'legal' });
   await s.access.createUser(actor, { username: 'monitor-1', password: PASSWORD, role: 'monitor' });
-  const [held, released] = await s.registry.createMany(actor, [
+  const [held, released, newcomer] = await s.registry.createMany(actor, [
     { names: [{ full: 'Yusuf bin Hamid al-Charged' }], sex: 'M', birthDate: '1987', nationalities: ['TUN'] } as never,
     { names: [{ full: 'Omar bin Khalid al-Released' }], sex: 'M', birthDate: '1992', nationalities: ['SYR'] } as never,
+    { names: [{ full: 'Bilal bin Nasser al-Newcomer' }], sex: 'M', birthDate: '1995', nationalities: ['MAR'] } as never,
   ]);
   detainee = held!;
-  for (const id of [held!, released!]) await s.custody.append(actor, { personId: id, type: 'ADMITTED', facilityId: server.world.facilities.GHW });
+  for (const id of [held!, released!, newcomer!]) await s.custody.append(actor, { personId: id, type: 'ADMITTED', facilityId: server.world.facilities.GHW });
   const legal = { ...actor, role: 'legal' as const, username: 'legal-1' };
   caseId = (
     await s.cases.legal.open(legal, {
@@ -134,6 +135,33 @@ describe('the legal officer on the case page', () => {
     await page.waitForURL(new RegExp(`/cases/${caseId}$`));
     // the browser logs the refused request itself (a 400 is the answer asked for); nothing else
     expect(errors.filter((e) => !/status of 400 .*\/next-review$/.test(e))).toEqual([]);
+    expect(errors).toHaveLength(1);
+    await context.close();
+  });
+});
+
+describe('opening a case', () => {
+  it('picks the person by name; a person out of custody is refused with the reason; a detainee gets the case', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, server.url, 'legal-1');
+    await page.goto(`${server.url}/cases`);
+    await page.getByTestId('open-case-toggle').click();
+    await page.getByTestId('open-case-person-input').fill('al-Released');
+    await page.getByTestId('open-case-person-option').filter({ hasText: 'Omar bin Khalid al-Released' }).click();
+    await page.getByTestId('open-case-grounds').fill('Suspected of smuggling');
+    await page.getByTestId('open-case-authority').fill('Military prosecutor');
+    await page.getByTestId('open-case-save').click();
+    await page.getByTestId('open-case-error').waitFor();
+    await expect(page.getByTestId('open-case-error').getAttribute('data-code')).resolves.toBe('cases.not_in_custody');
+
+    await page.getByTestId('open-case-person-change').click();
+    await page.getByTestId('open-case-person-input').fill('al-Newcomer');
+    await page.getByTestId('open-case-person-option').filter({ hasText: 'Bilal bin Nasser al-Newcomer' }).click();
+    await page.getByTestId('open-case-save').click();
+    await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    await page.getByTestId('case-page').getByText('Legal case of Bilal bin Nasser al-Newcomer').waitFor();
+    await expect(page.getByTestId('timeline-entry').count()).resolves.toBe(1);
+    expect(errors.filter((e) => !/status of 409 .*\/cases\/legal$/.test(e))).toEqual([]);
     expect(errors).toHaveLength(1);
     await context.close();
   });
