@@ -74,7 +74,7 @@ describe('the case list and a case page', () => {
     await expect(page.getByTestId('case-next-review-hint').textContent()).resolves.toBe('Overdue');
     await expect(page.getByTestId('timeline-entry').count()).resolves.toBe(1);
 
-    await page.getByTestId('hearing-at').fill(new Date(Date.now() - 86_400_000).toISOString());
+    await page.getByTestId('hearing-at').fill(new Date(Date.now() - 86_400_000).toISOString().slice(0, 16));
     await page.getByTestId('hearing-court').fill('Hasakah criminal court');
     await page.getByTestId('hearing-save').click();
     await page.getByTestId('case-hearings').getByText('Hasakah criminal court').waitFor();

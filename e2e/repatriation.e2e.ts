@@ -49,8 +49,12 @@ describe('a repatriation from the request to the handover', () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, server.url, 'legal-1');
     await page.goto(`${server.url}/repatriation/requests`);
-    await page.getByTestId('new-person').fill(person);
-    await page.getByTestId('new-state').fill('FRA');
+    // the person is picked by name (the registry's search in the officer's scope), not by typing a record id
+    await page.getByTestId('new-person-input').fill('al-Returnee');
+    await page.getByTestId('new-person-option').filter({ hasText: NAME }).click();
+    await page.getByTestId('new-person-chosen').filter({ hasText: NAME }).waitFor();
+    // the state asked follows the person's nationality
+    expect(await page.getByTestId('new-state').inputValue()).toBe('FRA');
     await page.getByTestId('new-submit').click();
     await page.waitForURL(/\/repatriation\/requests\/[0-9a-f-]{36}$/);
     await waitStage(page, 'requested');

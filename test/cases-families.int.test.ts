@@ -133,6 +133,16 @@ describe.each(await targets())('families and children on %s', (target) => {
     const figure = await app.http.inject({ method: 'GET', url: '/api/v1/families/separated-children', headers: auth(commander) });
     expect(figure.statusCode).toBe(200);
     expect(figure.json().byFacility.find((r: { facilityId: string }) => r.facilityId === F)?.children).toBeGreaterThanOrEqual(1);
+    // the same figure as CSV (the figures screen's export): one line per facility, the same counts
+    const csv = await app.http.inject({ method: 'GET', url: '/api/v1/families/separated-children?format=csv', headers: auth(commander) });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('facility,separated_children');
+    const json = figure.json() as { byFacility: { children: number }[] };
+    expect(lines.slice(1).map((l) => Number(l.split(',').at(-1)))).toEqual(json.byFacility.map((r) => r.children));
+    const bad = await app.http.inject({ method: 'GET', url: '/api/v1/families/separated-children?format=xml', headers: auth(commander) });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('answers bad input with a clear 4xx and records nothing', async () => {

@@ -52,6 +52,9 @@ const CheckpointPage = lazy(() => import('./features/sightings/CheckpointPage'))
 const SightingsPage = lazy(() => import('./features/sightings/SightingsPage'));
 const CasesPage = lazy(() => import('./features/cases/CasesPage'));
 const CasePage = lazy(() => import('./features/cases/CasePage'));
+const CaseFiguresPage = lazy(() => import('./features/cases/CaseFiguresPage'));
+const ReintegrationListPage = lazy(() => import('./features/cases/ReintegrationListPage'));
+const ReintegrationCasePage = lazy(() => import('./features/cases/ReintegrationCasePage'));
 // ---- repatriation (issue 23, part B) ----
 const RepatriationDashboardPage = lazy(() => import('./features/cases/RepatriationDashboardPage'));
 const RepatriationListPage = lazy(() => import('./features/cases/RepatriationListPage'));
@@ -121,7 +124,10 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/tracing', needs: ['tracing.read'], render: () => <FamilyTracingPage /> },
   { pattern: '/tracing/:id', needs: ['tracing.read'], render: (p) => <FamilyTracingRequestPage id={p.id!} /> },
   { pattern: '/cases', needs: ['cases.read'], render: () => <CasesPage /> },
+  { pattern: '/cases/figures', needs: ['cases.figures'], render: () => <CaseFiguresPage /> },
   { pattern: '/cases/:id', needs: ['cases.read'], render: (p) => <CasePage id={p.id!} /> },
+  { pattern: '/reintegration', needs: ['cases.read'], render: () => <ReintegrationListPage /> },
+  { pattern: '/reintegration/:id', needs: ['cases.read'], render: (p) => <ReintegrationCasePage id={p.id!} /> },
   // ---- repatriation (issue 23, part B) ----
   { pattern: '/repatriation', needs: ['repatriation.read'], render: () => <RepatriationDashboardPage /> },
   { pattern: '/repatriation/requests', needs: ['repatriation.read'], render: () => <RepatriationListPage /> },

@@ -3,7 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth';
 import { errorResponses } from '../../platform/http/responses';
+import { csvLines } from '../../platform/csv';
 import type { Services } from '../../services';
+import { FiguresQuery } from './cases.figures.dto';
 import {
   BestInterestsBody,
   CreateTracingBody,
@@ -34,12 +36,26 @@ export const familiesRoutes: FastifyPluginAsync<{ services: Services }> = async 
     {
       config: { permission: 'families.read' },
       schema: {
+        querystring: FiguresQuery,
         tags,
-        summary: 'Children held with carers recorded, none of whom is with them now, by facility (in your scope)',
-        response: { 200: SeparatedFigureResponse },
+        summary: 'Children held with carers recorded, none of whom is with them now, by facility (in your scope; JSON or CSV)',
+        response: {
+          200: {
+            description: 'JSON, or with format=csv a CSV file (one row per facility)',
+            content: { 'application/json': { schema: SeparatedFigureResponse }, 'text/csv': { schema: z.string() } },
+          },
+        },
       },
     },
-    async (request) => f.separatedFigure(actorOf(request)),
+    async (request, reply) => {
+      const figure = await f.separatedFigure(actorOf(request));
+      if (request.query.format !== 'csv') return figure;
+      const csv = csvLines(
+        ['facility', 'separated_children'],
+        figure.byFacility.map((r) => [r.facility ?? '', r.children]),
+      );
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="custos-separated-children.csv"').send(csv);
+    },
   );
 
   r.get(

@@ -50,6 +50,8 @@ const NAV: NavItem[] = [
   { to: '/sync', key: 'sync:nav', needs: 'sync.read' },
   { to: '/tracing', key: 'families:nav', needs: 'tracing.read' },
   { to: '/cases', key: 'cases:nav', needs: 'cases.read' },
+  { to: '/reintegration', key: 'casework:nav.reintegration', needs: 'cases.read' },
+  { to: '/cases/figures', key: 'casework:nav.figuresNav', needs: 'cases.figures' },
   { to: '/repatriation', key: 'repatriation:nav', needs: 'repatriation.read' },
 ];
 

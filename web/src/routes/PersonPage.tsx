@@ -26,6 +26,7 @@ import { RecordEventPanel } from '../features/records/RecordEventPanel';
 import { FamilyPanel } from '../features/records/FamilyPanel';
 import { PersonVerify } from '../features/verify/PersonVerify';
 import { BiometricsPanel } from '../features/biometrics/BiometricsPanel';
+import { PersonCaseLinks } from '../features/cases/PersonCaseLinks';
 
 export default function PersonPage({ id }: { id: string }) {
   const { search, navigate } = useRouter();
@@ -103,6 +104,7 @@ function Record({ id, purpose, startCapture }: { id: string; purpose: string; st
           </Group>
         </div>
         <Group gap="xs">
+          {session.can('cases.read') && <PersonCaseLinks personId={id} />}
           {session.can('biometrics.read') && <PersonVerify personId={id} purpose={purpose} />}
           {session.can('persons.write') && (
             // Corrections are a registration task: the edit screen reads the record for that purpose.

@@ -8,13 +8,16 @@ import { StatCard } from '../../components/StatCard';
 import { bearerToken } from '../../lib/api';
 import { dateTime, num } from '../../lib/format';
 import { useFacilities } from '../../lib/queries';
+import { useRouter } from '../../lib/router';
 import { useSession } from '../../lib/session';
+import { OpenCaseForm } from './OpenCaseForm';
 import { LEGAL_STATUSES, PAGE_SIZE, useCases, useCasesSummary } from './cases.api';
 
 /** The legal officer's list: every case in scope with its review due, overdue ones first and flagged. */
 export default function CasesPage() {
   const { t } = useTranslation('cases');
   const s = useSession();
+  const { navigate } = useRouter();
   const facilities = useFacilities();
   const [facilityId, setFacilityId] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -55,6 +58,7 @@ export default function CasesPage() {
           )
         }
       />
+      {s.can('cases.write') && <OpenCaseForm onOpened={(id) => navigate(`/cases/${id}`)} />}
       <ErrorNote error={cases.error} what={t('list.what')} />
       {summary.data && (
         <SimpleGrid cols={{ base: 3 }}>

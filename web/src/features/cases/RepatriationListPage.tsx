@@ -6,10 +6,11 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { Link } from '../../components/Link';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
-import { api } from '../../lib/api';
+import { api, type PersonHit } from '../../lib/api';
 import { dateTime, num } from '../../lib/format';
 import { useRouter } from '../../lib/router';
 import { useSession } from '../../lib/session';
+import { PersonPicker } from './PersonPicker';
 import { STAGE_COLOR, STAGES, useRepatriationRequests, type RepatriationRequest } from './repatriation.api';
 
 const PAGE = 50;
@@ -96,29 +97,37 @@ export default function RepatriationListPage() {
   );
 }
 
-/** A new request: the person (their record's id, from the person page) and the state asked. */
+/** A new request: the person (picked by name within the reader's scope, or by record id) and the state asked. */
 function NewRequest({ onOpened }: { onOpened: (id: string) => void }) {
   const { t } = useTranslation('repatriation');
   const session = useSession();
   const qc = useQueryClient();
-  const [personId, setPersonId] = useState('');
+  const [person, setPerson] = useState<PersonHit | null>(null);
   const [state, setState] = useState(session.nationalities[0] ?? '');
+  const pick = (p: PersonHit | null) => {
+    setPerson(p);
+    // the state asked is most often the person's nationality (the liaison's own, when they are scoped to one)
+    const own = p?.nationalities.find((n) => session.nationalities.length === 0 || session.nationalities.includes(n));
+    if (own) setState(own);
+  };
   const open = useMutation({
-    mutationFn: () => api<RepatriationRequest>('/repatriation/requests', { method: 'POST', body: { personId: personId.trim(), state: state.trim() } }),
+    mutationFn: () => api<RepatriationRequest>('/repatriation/requests', { method: 'POST', body: { personId: person?.id, state: state.trim() } }),
     onSuccess: (r) => {
       void qc.invalidateQueries({ queryKey: ['repatriation'] });
       onOpened(r.id);
     },
   });
   return (
-    <Paper withBorder radius="md" p="sm">
+    <Paper withBorder radius="md" p="sm" data-testid="new-request">
       <Title order={5} mb="xs">
         {t('new.title')}
       </Title>
       <Group align="end" gap="sm">
-        <TextInput label={t('new.person')} value={personId} onChange={(e) => setPersonId(e.currentTarget.value)} w={340} data-testid="new-person" />
+        <div style={{ flex: '1 1 340px', maxWidth: 520 }}>
+          <PersonPicker purpose="repatriation" value={person} onChange={pick} testId="new-person" />
+        </div>
         <TextInput label={t('column.state')} value={state} onChange={(e) => setState(e.currentTarget.value)} w={100} data-testid="new-state" />
-        <Button onClick={() => open.mutate()} loading={open.isPending} disabled={!personId.trim() || state.trim().length !== 3} data-testid="new-submit">
+        <Button onClick={() => open.mutate()} loading={open.isPending} disabled={!person || state.trim().length !== 3} data-testid="new-submit">
           {t('new.submit')}
         </Button>
       </Group>

@@ -20,8 +20,13 @@ export const STAGE_COLOR: Record<string, string> = {
 };
 export const EVIDENCE_KINDS = ['dna', 'birth_certificate', 'passport', 'family_book', 'consular_record', 'other'] as const;
 
-export function useRepatriationFigures() {
-  return useQuery({ queryKey: ['repatriation', 'figures'], queryFn: () => api<RepatriationFigures>('/repatriation/figures'), refetchInterval: 60_000 });
+export function useRepatriationFigures(enabled = true) {
+  return useQuery({
+    queryKey: ['repatriation', 'figures'],
+    queryFn: () => api<RepatriationFigures>('/repatriation/figures'),
+    refetchInterval: 60_000,
+    enabled,
+  });
 }
 
 export function useRepatriationRequests(filter: { state?: string; stage?: string; overdue?: boolean; page: number; size: number }) {
