@@ -34,7 +34,12 @@ const SEG_ENERGY = 0.3;
 /** ...and its ridge flow coherence this much. */
 const SEG_COHERENCE = 0.15;
 
-/** Settings of the false-minutiae filter and enhancement, changed only by bench/fingerprint/sweep.ts. */
+/**
+ * Settings of the false-minutiae filter and of the enhancement. The values here are the shipped ones; only
+ * bench/fingerprint/sweep.ts changes them, to measure alternatives on the held-out protocol (docs/benchmarks.md).
+ * The reliability filters (minCoherence, minClarity, minPeriodNeighbours) are off: each was measured to cost
+ * accuracy on at least one database.
+ */
 export const extractionTuning = {
   /** Minutiae where the ridge flow coherence is below this are dropped. */
   minCoherence: 0,
@@ -46,20 +51,13 @@ export const extractionTuning = {
   borderPeriods: 1.2,
   maxMinutiae: 80,
   gaborRadius: GABOR_RADIUS,
-  /** Smooth the structure tensor on a half-resolution grid (a quarter of the cost). */
-  halfResolutionTensor: false,
+  /** Smooth the structure tensor on a half-resolution grid (a quarter of the cost; false = the full-resolution
+   * smoothing of template version 1, kept for the benchmark's before/after). */
+  halfResolutionTensor: true,
   halfOrientationRadius: 4,
-  /** Remove the local mean (box radius 8) before the Gabor filter (its kernels are zero-mean anyway). */
-  removeLocalMean: true,
-  /** Find each block's ridge period coarse to fine. */
-  coarsePeriods: false,
-  /** Gabor taps below this share of the kernel's largest weight are skipped (0: every tap of the disc). */
-  gaborMinTap: 0,
   /** Gabor envelope across and along the ridges, in ridge periods (with floors of 2.5 and 3 pixels). */
   gaborAcross: 0.42,
   gaborAlong: 0.6,
-  /** Divide the image by its local contrast (standard deviation, radius 8) before the Gabor filter. */
-  normaliseContrast: false,
 };
 
 export interface ExtractionDebug {
@@ -486,25 +484,11 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
       if (total <= 1e-6) continue;
       let best = -1;
       let bestPow = 0;
-      // Coarse to fine: every other period first, then the two half-steps beside the best of them (the spectrum of
-      // a 32-sample signature is smooth at this spacing, so its peak is found with 14 evaluations instead of 24).
-      const step = extractionTuning.coarsePeriods ? 2 : 1;
-      for (let pi = step - 1; pi < periods.length; pi += step) {
+      for (let pi = 0; pi < periods.length; pi++) {
         const pow = power(pi);
         if (pow > bestPow) {
           bestPow = pow;
           best = pi;
-        }
-      }
-      if (step === 2 && best >= 0) {
-        const centre = best;
-        for (let pi = centre - 1; pi <= centre + 1; pi += 2) {
-          if (pi < 0 || pi >= periods.length) continue;
-          const pow = power(pi);
-          if (pow > bestPow) {
-            bestPow = pow;
-            best = pi;
-          }
         }
       }
       // A pure sinusoid concentrates about half of 32*total in its peak; demand a clear fraction of that.
@@ -569,32 +553,12 @@ function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Arr
   const N = W * H;
   const BW = Math.ceil(W / BLOCK);
   const BH = Math.ceil(H / BLOCK);
-  let local: Float32Array;
-  if (extractionTuning.removeLocalMean) local = boxFilter(f, W, H, 8);
-  else {
-    let mean = 0;
-    for (let i = 0; i < N; i++) mean += f[i]!;
-    local = new Float32Array(N).fill(mean / N);
-  }
+  const local = boxFilter(f, W, H, 8);
   const R = extractionTuning.gaborRadius;
   const PW = W + 2 * R;
   const padded = new Float32Array(PW * (H + 2 * R));
-  if (extractionTuning.normaliseContrast) {
-    const sq = new Float32Array(N);
-    for (let i = 0; i < N; i++) sq[i] = f[i]! * f[i]!;
-    const localSq = boxFilter(sq, W, H, 8);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const i = y * W + x;
-        const m = local[i]!;
-        const sd = Math.sqrt(Math.max(0, localSq[i]! - m * m));
-        padded[(y + R) * PW + x + R] = (f[i]! - m) / (sd + 4);
-      }
-    }
-  } else {
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) padded[(y + R) * PW + x + R] = f[y * W + x]! - local[y * W + x]!;
-    }
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) padded[(y + R) * PW + x + R] = f[y * W + x]! - local[y * W + x]!;
   }
   const enhanced = new Float32Array(N);
   const size = 2 * R + 1;
@@ -603,52 +567,6 @@ function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Arr
   const kernels: Float32Array[] = [];
   for (let ob = 0; ob < ORIENTATION_BINS; ob++) {
     for (let per = PERIOD_MIN; per <= PERIOD_MAX; per++) kernels.push(gaborKernel(ob, per).weights);
-  }
-  if (extractionTuning.gaborMinTap > 0) {
-    // Sparse kernels: only the taps whose weight is at least gaborMinTap of the kernel's largest, as offsets from
-    // the centre in the padded image (one of each mirrored pair), all kernels packed in two arrays.
-    const from = new Int32Array(kernels.length + 1);
-    const offs: number[] = [];
-    const wts: number[] = [];
-    const centre = new Float32Array(kernels.length);
-    kernels.forEach((kw, k) => {
-      let max = 0;
-      for (let t = 0; t < kw.length; t++) max = Math.max(max, Math.abs(kw[t]!));
-      centre[k] = kw[R * size + R]!;
-      for (let dy = -R; dy <= 0; dy++) {
-        for (let dx = -R; dx <= R; dx++) {
-          if (dy === 0 && dx >= 0) break;
-          if (dx * dx + dy * dy > (R + 0.5) * (R + 0.5)) continue;
-          const w = kw[(dy + R) * size + dx + R]!;
-          if (Math.abs(w) < extractionTuning.gaborMinTap * max) continue;
-          offs.push(dy * PW + dx);
-          wts.push(w);
-        }
-      }
-      from[k + 1] = offs.length;
-    });
-    const O = Int32Array.from(offs);
-    const K = Float32Array.from(wts);
-    for (let y = 0; y < H; y++) {
-      const by = Math.min(BH - 1, (y / BLOCK) | 0);
-      for (let x = 0; x < W; x++) {
-        const i = y * W + x;
-        if (!mask[i]) continue;
-        const bx = Math.min(BW - 1, (x / BLOCK) | 0);
-        const per = Math.min(PERIOD_MAX, Math.max(PERIOD_MIN, Math.round(period[by * BW + bx]!)));
-        const obin = Math.round((orientation[i]! / Math.PI) * ORIENTATION_BINS) % ORIENTATION_BINS;
-        const k = obin * NPERIODS + per - PERIOD_MIN;
-        const c = (y + R) * PW + x + R;
-        let acc = centre[k]! * padded[c]!;
-        const end = from[k + 1]!;
-        for (let t = from[k]!; t < end; t++) {
-          const o = O[t]!;
-          acc += K[t]! * (padded[c + o]! + padded[c - o]!);
-        }
-        enhanced[i] = acc;
-      }
-    }
-    return enhanced;
   }
   for (let y = 0; y < H; y++) {
     const by = Math.min(BH - 1, (y / BLOCK) | 0);
