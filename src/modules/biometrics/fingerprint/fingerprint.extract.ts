@@ -20,18 +20,45 @@ const ORIENTATION_BINS = 16;
 /** Radius of the box filters that smooth the orientation field (applied twice). */
 const ORIENTATION_SMOOTHING = 9;
 /** First column of each Gabor kernel row inside the circular support. */
-const SPAN_START = Int32Array.from({ length: 2 * GABOR_RADIUS + 1 }, (_, dy) => {
-  const r = GABOR_RADIUS + 0.5;
-  const h = Math.floor(Math.sqrt(Math.max(0, r * r - (dy - GABOR_RADIUS) ** 2)));
-  return GABOR_RADIUS - Math.min(GABOR_RADIUS, h);
-});
+function spanStarts(R: number): Int32Array {
+  return Int32Array.from({ length: 2 * R + 1 }, (_, dy) => {
+    const r = R + 0.5;
+    const h = Math.floor(Math.sqrt(Math.max(0, r * r - (dy - R) ** 2)));
+    return R - Math.min(R, h);
+  });
+}
 const PERIOD_MIN = 5;
 const PERIOD_MAX = 15;
-const MAX_MINUTIAE = 80;
 /** Segmentation: a block is print if its gradient energy exceeds this share of the 95th percentile... */
 const SEG_ENERGY = 0.3;
 /** ...and its ridge flow coherence this much. */
 const SEG_COHERENCE = 0.15;
+
+/**
+ * Settings of the false-minutiae filter and of the enhancement. The values here are the shipped ones; only
+ * bench/fingerprint/sweep.ts changes them, to measure alternatives on the held-out protocol (docs/benchmarks.md).
+ * The reliability filters (minCoherence, minClarity, minPeriodNeighbours) are off: each was measured to cost
+ * accuracy on at least one database.
+ */
+export const extractionTuning = {
+  /** Minutiae where the ridge flow coherence is below this are dropped. */
+  minCoherence: 0,
+  /** Minutiae whose local Gabor clarity (relative to the print's median) is below this are dropped. */
+  minClarity: 0,
+  /** Minutiae in a block whose neighbourhood has fewer than this many blocks with a clear ridge period are dropped. */
+  minPeriodNeighbours: 0,
+  /** Distance to the print's border, in ridge periods, inside which minutiae are dropped. */
+  borderPeriods: 1.2,
+  maxMinutiae: 80,
+  gaborRadius: GABOR_RADIUS,
+  /** Smooth the structure tensor on a half-resolution grid (a quarter of the cost; false = the full-resolution
+   * smoothing of template version 1, kept for the benchmark's before/after). */
+  halfResolutionTensor: true,
+  halfOrientationRadius: 4,
+  /** Gabor envelope across and along the ridges, in ridge periods (with floors of 2.5 and 3 pixels). */
+  gaborAcross: 0.42,
+  gaborAlong: 0.6,
+};
 
 export interface ExtractionDebug {
   mask: Uint8Array;
@@ -170,15 +197,15 @@ const kernelCache = new Map<number, Kernel>();
 
 /** Zero-mean even Gabor kernel tuned to ridges running at angle `theta` with the given period. */
 function gaborKernel(obin: number, period: number): Kernel {
-  const key = obin * 100 + period;
+  const key = obin * 100 + period + extractionTuning.gaborRadius * 1e3 + extractionTuning.gaborAcross * 1e4 + extractionTuning.gaborAlong * 1e7;
   const cached = kernelCache.get(key);
   if (cached) return cached;
   const theta = (obin * Math.PI) / ORIENTATION_BINS;
-  const R = GABOR_RADIUS;
+  const R = extractionTuning.gaborRadius;
   const size = 2 * R + 1;
   const w = new Float32Array(size * size);
-  const sn = Math.max(2.5, 0.42 * period);
-  const sr = Math.max(3, 0.6 * period);
+  const sn = Math.max(2.5, extractionTuning.gaborAcross * period);
+  const sr = Math.max(3, extractionTuning.gaborAlong * period);
   const c = Math.cos(theta);
   const s = Math.sin(theta);
   let sum = 0;
@@ -289,6 +316,81 @@ function tensorFields(sxx: Float32Array, syy: Float32Array, sxy: Float32Array) {
   return { coherence, energy, u, v };
 }
 
+/** Structure tensor smoothed at full resolution: box radius 7, then the flow vectors twice more at radius 9. */
+function smoothedTensorFull(gxx: Float32Array, gyy: Float32Array, gxy: Float32Array, W: number, H: number) {
+  const sxx = boxFilter(gxx, W, H, 7);
+  const syy = boxFilter(gyy, W, H, 7);
+  const sxy = boxFilter(gxy, W, H, 7);
+  const { coherence, energy, u, v } = tensorFields(sxx, syy, sxy);
+  // Two box passes of radius 9 (about a 37-pixel window, four ridge periods): wide enough to carry the flow over
+  // noisy and faint areas. Radius 6 gave clearly worse error rates on both FVC samples, 9-12 about the same.
+  let su = boxFilter(u, W, H, ORIENTATION_SMOOTHING);
+  let sv = boxFilter(v, W, H, ORIENTATION_SMOOTHING);
+  su = boxFilter(su, W, H, ORIENTATION_SMOOTHING);
+  sv = boxFilter(sv, W, H, ORIENTATION_SMOOTHING);
+  return { coherence, energy, su, sv };
+}
+
+/**
+ * The same smoothing on a grid of half the resolution (2x2 averages of the gradient products; box radii 3 and 4 in
+ * half-pixels, about the 15- and 37-pixel windows of the full version), brought back to every pixel: coherence and
+ * energy from the nearest grid point, the flow vectors interpolated bilinearly. The windows span several ridge
+ * periods, so the half-resolution grid loses nothing they keep, at a quarter of the cost.
+ */
+function smoothedTensorHalf(gxx: Float32Array, gyy: Float32Array, gxy: Float32Array, W: number, H: number) {
+  const w = W >> 1;
+  const h = H >> 1;
+  const half = (src: Float32Array): Float32Array => {
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      const r0 = 2 * y * W;
+      const r1 = r0 + W;
+      for (let x = 0; x < w; x++) {
+        const c = 2 * x;
+        out[y * w + x] = 0.25 * (src[r0 + c]! + src[r0 + c + 1]! + src[r1 + c]! + src[r1 + c + 1]!);
+      }
+    }
+    return out;
+  };
+  const sxx = boxFilter(half(gxx), w, h, 3);
+  const syy = boxFilter(half(gyy), w, h, 3);
+  const sxy = boxFilter(half(gxy), w, h, 3);
+  const t = tensorFields(sxx, syy, sxy);
+  const r = extractionTuning.halfOrientationRadius;
+  const hu = boxFilter(boxFilter(t.u, w, h, r), w, h, r);
+  const hv = boxFilter(boxFilter(t.v, w, h, r), w, h, r);
+  const N = W * H;
+  const coherence = new Float32Array(N);
+  const energy = new Float32Array(N);
+  const su = new Float32Array(N);
+  const sv = new Float32Array(N);
+  for (let y = 0; y < H; y++) {
+    // Grid point (gx, gy) sits at pixel (2 gx + 0.5, 2 gy + 0.5).
+    const fy = Math.min(h - 1, Math.max(0, (y - 0.5) / 2));
+    const y0 = Math.min(h - 1, fy | 0);
+    const y1 = Math.min(h - 1, y0 + 1);
+    const wy = fy - y0;
+    const ny = Math.min(h - 1, y >> 1);
+    for (let x = 0; x < W; x++) {
+      const fx = Math.min(w - 1, Math.max(0, (x - 0.5) / 2));
+      const x0 = Math.min(w - 1, fx | 0);
+      const x1 = Math.min(w - 1, x0 + 1);
+      const wx = fx - x0;
+      const i = y * W + x;
+      const a = y0 * w + x0;
+      const b = y0 * w + x1;
+      const c = y1 * w + x0;
+      const d = y1 * w + x1;
+      su[i] = (hu[a]! * (1 - wx) + hu[b]! * wx) * (1 - wy) + (hu[c]! * (1 - wx) + hu[d]! * wx) * wy;
+      sv[i] = (hv[a]! * (1 - wx) + hv[b]! * wx) * (1 - wy) + (hv[c]! * (1 - wx) + hv[d]! * wx) * wy;
+      const n = ny * w + Math.min(w - 1, x >> 1);
+      coherence[i] = t.coherence[n]!;
+      energy[i] = t.energy[n]!;
+    }
+  }
+  return { coherence, energy, su, sv };
+}
+
 /** Ridge direction in [0, π) at the pixels of the print's blocks (0 elsewhere). */
 function orientationInPrint(su: Float32Array, sv: Float32Array, bmask: Uint8Array, W: number, H: number): Float32Array {
   const N = W * H;
@@ -328,6 +430,18 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
   for (let p = PERIOD_MIN - 0.5; p <= PERIOD_MAX + 1; p += 0.5) periods.push(p);
   const cosTab = periods.map((p) => Float32Array.from({ length: 32 }, (_, t) => Math.cos((TWO_PI * t) / p)));
   const sinTab = periods.map((p) => Float32Array.from({ length: 32 }, (_, t) => Math.sin((TWO_PI * t) / p)));
+  // Power of the signature at the period of index pi (one DFT coefficient).
+  const power = (pi: number): number => {
+    const ct = cosTab[pi]!;
+    const st = sinTab[pi]!;
+    let re = 0;
+    let im = 0;
+    for (let k = 0; k < 32; k++) {
+      re += sig[k]! * ct[k]!;
+      im += sig[k]! * st[k]!;
+    }
+    return re * re + im * im;
+  };
   for (let by = 0; by < BH; by++) {
     for (let bx = 0; bx < BW; bx++) {
       const bi = by * BW + bx;
@@ -371,15 +485,7 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
       let best = -1;
       let bestPow = 0;
       for (let pi = 0; pi < periods.length; pi++) {
-        const ct = cosTab[pi]!;
-        const st = sinTab[pi]!;
-        let re = 0;
-        let im = 0;
-        for (let k = 0; k < 32; k++) {
-          re += sig[k]! * ct[k]!;
-          im += sig[k]! * st[k]!;
-        }
-        const pow = re * re + im * im;
+        const pow = power(pi);
         if (pow > bestPow) {
           bestPow = pow;
           best = pi;
@@ -417,7 +523,7 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
     }
   }
 
-  return { period, medianPeriod, validBlocks, fgBlocks };
+  return { period, periodOk: bPeriodOk, medianPeriod, validBlocks, fgBlocks };
 }
 
 /** The print's pixels (from its blocks), their number and the sum of their coherence. */
@@ -448,7 +554,7 @@ function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Arr
   const BW = Math.ceil(W / BLOCK);
   const BH = Math.ceil(H / BLOCK);
   const local = boxFilter(f, W, H, 8);
-  const R = GABOR_RADIUS;
+  const R = extractionTuning.gaborRadius;
   const PW = W + 2 * R;
   const padded = new Float32Array(PW * (H + 2 * R));
   for (let y = 0; y < H; y++) {
@@ -456,6 +562,7 @@ function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Arr
   }
   const enhanced = new Float32Array(N);
   const size = 2 * R + 1;
+  const SPAN_START = spanStarts(R);
   const NPERIODS = PERIOD_MAX - PERIOD_MIN + 1;
   const kernels: Float32Array[] = [];
   for (let ob = 0; ob < ORIENTATION_BINS; ob++) {
@@ -538,16 +645,9 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
 
   // Gradients (Sobel) and the structure tensor.
   const [gxx, gyy, gxy] = sobelProducts(f, W, H);
-  const sxx = boxFilter(gxx, W, H, 7);
-  const syy = boxFilter(gyy, W, H, 7);
-  const sxy = boxFilter(gxy, W, H, 7);
-  const { coherence, energy, u, v } = tensorFields(sxx, syy, sxy);
-  // Two box passes of radius 9 (about a 37-pixel window, four ridge periods): wide enough to carry the flow over
-  // noisy and faint areas. Radius 6 gave clearly worse error rates on both FVC samples, 9-12 about the same.
-  let su = boxFilter(u, W, H, ORIENTATION_SMOOTHING);
-  let sv = boxFilter(v, W, H, ORIENTATION_SMOOTHING);
-  su = boxFilter(su, W, H, ORIENTATION_SMOOTHING);
-  sv = boxFilter(sv, W, H, ORIENTATION_SMOOTHING);
+  const { coherence, energy, su, sv } = extractionTuning.halfResolutionTensor
+    ? smoothedTensorHalf(gxx, gyy, gxy, W, H)
+    : smoothedTensorFull(gxx, gyy, gxy, W, H);
   // Segmentation on an 8-pixel block grid: gradient energy and coherence, then morphology.
   const BW = Math.ceil(W / BLOCK);
   const BH = Math.ceil(H / BLOCK);
@@ -579,7 +679,7 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
   const orientation = orientationInPrint(su, sv, bmask, W, H);
 
   // Ridge period per block from an oriented signature and a small DFT over the plausible periods.
-  const { period, medianPeriod, validBlocks, fgBlocks } = blockPeriods(f, orientation, bmask, W, H);
+  const { period, periodOk, medianPeriod, validBlocks, fgBlocks } = blockPeriods(f, orientation, bmask, W, H);
 
   // Pixel mask from the block mask.
   const { mask, foregroundArea, cohSum } = pixelMask(bmask, coherence, W, H);
@@ -618,7 +718,21 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
     }
     return medianAmp > 0 ? sum / n / medianAmp : 0;
   };
-  const minutiae = findMinutiae(skeleton, W, H, orientation, clarityAt, border, medianPeriod);
+  // Reliability of a point: enough blocks around it with a clear ridge period (faint or noisy areas have none).
+  const periodSupport = (x: number, y: number): number => {
+    const bx = Math.min(BW - 1, (x / BLOCK) | 0);
+    const by = Math.min(BH - 1, (y / BLOCK) | 0);
+    let n = 0;
+    for (let yy = Math.max(0, by - 1); yy <= Math.min(BH - 1, by + 1); yy++) {
+      for (let xx = Math.max(0, bx - 1); xx <= Math.min(BW - 1, bx + 1); xx++) n += periodOk[yy * BW + xx]!;
+    }
+    return n;
+  };
+  const reliable = (x: number, y: number): boolean =>
+    coherence[y * W + x]! >= extractionTuning.minCoherence &&
+    periodSupport(x, y) >= extractionTuning.minPeriodNeighbours &&
+    (extractionTuning.minClarity === 0 || clarityAt(x, y) >= extractionTuning.minClarity);
+  const minutiae = findMinutiae(skeleton, W, H, orientation, clarityAt, border, medianPeriod, reliable);
   if (minutiae.length < 6) {
     throw new ValidationError(
       'fingerprint.too_few_minutiae',
@@ -753,45 +867,55 @@ export function thinZhangSuen(img: Uint8Array, W: number, H: number): void {
     img[y * W] = 0;
     img[y * W + W - 1] = 0;
   }
-  const del = new Int32Array(W * H);
+  // Only set pixels can be deleted: each pass visits the list of pixels still set (in raster order) instead of the
+  // whole image, and the list shrinks as the ridges thin. The deletions of a pass are decided on the image as it was
+  // before the pass, so the result is the same as scanning every pixel.
+  let alive = 0;
+  for (let i = 0; i < W * H; i++) if (img[i]) alive++;
+  const cand = new Int32Array(alive);
+  alive = 0;
+  for (let i = 0; i < W * H; i++) if (img[i]) cand[alive++] = i;
+  const del = new Int32Array(alive);
   let changed = true;
   while (changed) {
     changed = false;
     for (let pass = 0; pass < 2; pass++) {
       let nd = 0;
-      for (let y = 1; y < H - 1; y++) {
-        for (let x = 1; x < W - 1; x++) {
-          const i = y * W + x;
-          if (!img[i]) continue;
-          const p2 = img[i - W]!;
-          const p3 = img[i - W + 1]!;
-          const p4 = img[i + 1]!;
-          const p5 = img[i + W + 1]!;
-          const p6 = img[i + W]!;
-          const p7 = img[i + W - 1]!;
-          const p8 = img[i - 1]!;
-          const p9 = img[i - W - 1]!;
-          const b = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
-          if (b < 2 || b > 6) continue;
-          const a =
-            (p2 === 0 && p3 === 1 ? 1 : 0) +
-            (p3 === 0 && p4 === 1 ? 1 : 0) +
-            (p4 === 0 && p5 === 1 ? 1 : 0) +
-            (p5 === 0 && p6 === 1 ? 1 : 0) +
-            (p6 === 0 && p7 === 1 ? 1 : 0) +
-            (p7 === 0 && p8 === 1 ? 1 : 0) +
-            (p8 === 0 && p9 === 1 ? 1 : 0) +
-            (p9 === 0 && p2 === 1 ? 1 : 0);
-          if (a !== 1) continue;
-          if (pass === 0) {
-            if (p2 * p4 * p6 !== 0 || p4 * p6 * p8 !== 0) continue;
-          } else if (p2 * p4 * p8 !== 0 || p2 * p6 * p8 !== 0) continue;
-          del[nd++] = i;
-        }
+      for (let c = 0; c < alive; c++) {
+        const i = cand[c]!;
+        if (!img[i]) continue;
+        const p2 = img[i - W]!;
+        const p3 = img[i - W + 1]!;
+        const p4 = img[i + 1]!;
+        const p5 = img[i + W + 1]!;
+        const p6 = img[i + W]!;
+        const p7 = img[i + W - 1]!;
+        const p8 = img[i - 1]!;
+        const p9 = img[i - W - 1]!;
+        const b = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
+        if (b < 2 || b > 6) continue;
+        const a =
+          (p2 === 0 && p3 === 1 ? 1 : 0) +
+          (p3 === 0 && p4 === 1 ? 1 : 0) +
+          (p4 === 0 && p5 === 1 ? 1 : 0) +
+          (p5 === 0 && p6 === 1 ? 1 : 0) +
+          (p6 === 0 && p7 === 1 ? 1 : 0) +
+          (p7 === 0 && p8 === 1 ? 1 : 0) +
+          (p8 === 0 && p9 === 1 ? 1 : 0) +
+          (p9 === 0 && p2 === 1 ? 1 : 0);
+        if (a !== 1) continue;
+        if (pass === 0) {
+          if (p2 * p4 * p6 !== 0 || p4 * p6 * p8 !== 0) continue;
+        } else if (p2 * p4 * p8 !== 0 || p2 * p6 * p8 !== 0) continue;
+        del[nd++] = i;
       }
       for (let k = 0; k < nd; k++) img[del[k]!] = 0;
       if (nd) changed = true;
     }
+    // Drop the deleted pixels from the list (order kept).
+    let kept = 0;
+    for (let c = 0; c < alive; c++) if (img[cand[c]!]) cand[kept++] = cand[c]!;
+    alive = kept;
   }
   // Remove staircase pixels: a pixel whose two 4-neighbours at a right angle are set and whose removal keeps them
   // connected through the diagonal is redundant and would fake a bifurcation.
@@ -844,6 +968,7 @@ function findMinutiae(
   clarityAt: (x: number, y: number) => number,
   border: Float32Array,
   medianPeriod: number,
+  reliable: (x: number, y: number) => boolean,
 ): Minutia[] {
   const raw: RawMinutia[] = [];
   const label = new Int32Array(W * H).fill(-1);
@@ -984,10 +1109,10 @@ function findMinutiae(
     r.angle = normAngle(cand);
   }
 
-  const margin = Math.max(8, 1.2 * medianPeriod);
+  const margin = Math.max(8, extractionTuning.borderPeriods * medianPeriod);
   for (const r of raw) {
     const i = r.y * W + r.x;
-    if (border[i]! < margin) r.removed = true;
+    if (border[i]! < margin || !reliable(r.x, r.y)) r.removed = true;
   }
 
   // Structural false minutiae: short ridges and islands (ending to ending), spurs (ending to bifurcation), bridges
@@ -1057,9 +1182,9 @@ function findMinutiae(
     const q = Math.min(1, clarityAt(r.x, r.y)) * Math.min(1, border[i]! / (3 * medianPeriod));
     out.push({ x: r.x, y: r.y, angle: r.angle, kind: r.kind, quality: Math.round(100 * q) });
   }
-  if (out.length > MAX_MINUTIAE) {
+  if (out.length > extractionTuning.maxMinutiae) {
     out.sort((p, q) => q.quality - p.quality);
-    out.length = MAX_MINUTIAE;
+    out.length = extractionTuning.maxMinutiae;
   }
   return out;
 }
