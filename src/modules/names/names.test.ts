@@ -380,3 +380,20 @@ describe('cross-script comparison is as strict as Latin comparison', () => {
     expect(compareNames('فیض الله خان نورزی', 'Hajji Faizullah Khan NOORZAI').score).toBeGreaterThan(0.9);
   });
 });
+
+describe('one differing part inside otherwise equal names', () => {
+  it('weighs a part that is another word (a different first consonant) as a partial contradiction', () => {
+    // Mohamed / Ahmed and Kadyrov / Aselderov are alike as spellings (0.78-0.79) but begin with different consonants
+    expect(compareNames('Mohamed Ali Hassan', 'Ahmed Ali Hassan').score).toBeLessThan(0.75);
+    expect(compareNames('Mohamed Ali', 'Ahmed Ali').score).toBeLessThan(0.75);
+    expect(compareNames('Ramzan Akhmatovich Kadyrov', 'Ramzan Akhmatovich Aselderov').score).toBeLessThan(0.9);
+    const differing = compareNames('Mohamed Ali Hassan', 'Ahmed Ali Hassan').explanation.parts.find((p) => p.role === 'given');
+    expect(differing?.similarity).toBeGreaterThan(0.75);
+  });
+
+  it('leaves respellings of a part alone', () => {
+    expect(compareNames('Abd al-Rahman Ali', 'Abdurrahman Ali').score).toBeGreaterThan(0.95);
+    expect(compareNames('Ibrahim Awad Ibrahim al-Badri', 'Ibrahim Awwad Ibrahim Ali al-Badri al-Samarrai').score).toBeGreaterThan(0.85);
+    expect(compareNames('Mohammed Ali Hassan', 'Muhammad Ali Hasan').score).toBeGreaterThan(0.95);
+  });
+});
