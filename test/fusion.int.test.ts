@@ -122,6 +122,20 @@ describe.each(await targets())('fusion in de-duplication, checkpoints and screen
     const check = (body: Record<string, unknown>) =>
       app.http.inject({ method: 'POST', url: '/api/v1/sightings/checks', headers: auth(checkpoint), payload: { place: 'Rabia crossing', ...body } });
 
+    // a birth year that is no year is refused with a clear message, and nothing is logged for it
+    const before = (await app.http.inject({ method: 'GET', url: '/api/v1/sightings/checks', headers: auth(await app.tokenFor('investigator')) })).headers[
+      'x-total-count'
+    ];
+    for (const birthYear of [1800, 2200, 1979.5, '1979', null]) {
+      const bad = await check({ face: b64(img.frist8!), document: { number: 'ZX9081726', name: 'Hamid Jasim al-Rawi', birthYear } });
+      expect(bad.statusCode, String(birthYear)).toBe(400);
+      expect(bad.json().error.message).toMatch(/birthYear/);
+    }
+    const after = (await app.http.inject({ method: 'GET', url: '/api/v1/sightings/checks', headers: auth(await app.tokenFor('investigator')) })).headers[
+      'x-total-count'
+    ];
+    expect(after).toBe(before);
+
     // the face alone (0.930) is no match
     expect((await check({ face: b64(img.frist8!) })).json()).toMatchObject({ outcome: 'no_match' });
     // the document's name and a birth year twenty years off: still no match (the name is outweighed)
