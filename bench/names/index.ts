@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { blockingKeys, comparePreparedNames, compareNames, prepareName, type PreparedName } from '../../src/modules/names';
+import { blockingKeys, comparePreparedNames, compareNames, prepareName, SCORING, type PreparedName } from '../../src/modules/names';
 import { defaultPairModel } from '../../src/modules/names/names.pairmodel';
 import { defaultVariants } from '../../src/modules/names/names.variants';
 import { doubleMetaphoneBaseline, jaroWinklerBaseline, sortedLevenshteinBaseline } from './baselines';
@@ -175,6 +175,10 @@ function main() {
   const args = process.argv.slice(2);
   const dumpAt = args.indexOf('--dump');
   const dumpDir = dumpAt >= 0 ? args[dumpAt + 1] : undefined;
+  // --scoring '{"partContradiction":0}': the same run with some comparison constants changed (a before/after beside
+  // the committed values, chosen beforehand on the tuning part, never on what is reported)
+  const scoringAt = args.indexOf('--scoring');
+  if (scoringAt >= 0) Object.assign(SCORING, JSON.parse(args[scoringAt + 1]!) as Partial<typeof SCORING>);
   const groups = buildGroups(loadTransliterations(['wikidata', 'ar2en-train', 'ar2en-eval', 'anetac-train', 'anetac-dev']));
   const evalGroups = buildGroups(loadTransliterations(['ar2en-eval', 'anetac-dev']));
   const index = spellingIndex(groups.values());

@@ -50,7 +50,7 @@ for (const s of settings) {
   const row: Record<string, string> = {};
   for (const c of ['arabic-variant', 'variant', 'cross-script', 'full-name']) {
     const m = summary(scores.filter((x) => x.cat === c));
-    row[c] = `${m.auc.toFixed(3)} ${m.recallAtP95.toFixed(3)} ${m.precisionAtR98.toFixed(3)}`;
+    row[c] = `${m.auc.toFixed(3)} ${m.recallAtP95.toFixed(3)} ${m.precisionAtR98.toFixed(3)} F1 ${m.bestF1.toFixed(3)}`;
   }
   console.log(JSON.stringify(s), JSON.stringify(row));
 }

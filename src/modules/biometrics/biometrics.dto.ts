@@ -201,6 +201,11 @@ export const CaseResponse = z.object({
       reviewOn: z.string().nullable(),
     })
     .nullable(),
+  /** Why the case was opened: `score` (its modality's score reached the identification threshold alone) or `fusion`
+   * (a score below it, fused with the names, birth years and other evidence, reached the target FMR). */
+  openedBy: z.enum(['score', 'fusion']),
+  /** The fused evidence when the case was opened, with the FMR it targeted (null for cases opened before fusion). */
+  fusionAtOpening: FusionResponse.nullable(),
   /** On one case's page (GET /biometrics/duplicates/:id): the case's score fused with the other evidence between the
    * two persons (another modality's case, their names, birth years, sex, nationality). */
   evidence: FusionResponse.optional(),

@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db/database';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
-import { requirePermission, type Actor } from '../access';
+import { requirePermission, systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { BiometricPersons } from './biometrics.ports';
 import { DuplicateCaseOpened, TemplateEnrolled, TemplateErased } from './biometrics.events';
@@ -36,10 +36,16 @@ import { descriptorToBytes, sealTemplate, zeroize } from './template-crypto';
 import type { BiometricFingerExceptions } from './biometrics.fingers';
 import { portraitImages } from './biometrics.photo-image';
 import { type BiometricPhotos, photoView } from './biometrics.photos';
-import { eraseTemplate, findPhoto, findTemplate, insertCases, insertTemplate, liveSlot, type TemplateMeta } from './biometrics.repository';
+import { eraseTemplate, findPhoto, findTemplate, insertCases, insertTemplate, liveSlot, personCases, type TemplateMeta } from './biometrics.repository';
+import { evidenceBetween } from './biometrics.evidence';
+import { candidateFloor, fuseEvidence, type FusionResult } from './biometrics.fusion';
 
-/** Duplicate cases opened at most per enrolment (the strongest resemblances). */
+/** Duplicate cases opened at most per enrolment (the strongest resemblances, by fused evidence). */
 const MAX_CASES_PER_ENROLMENT = 5;
+/** Candidates fused per enrolment: the best-scoring persons from the fusion's candidate floor up. */
+const MAX_FUSED_CANDIDATES = 15;
+/** The false-match rate a case opened on fused evidence is held to (the identification thresholds' own). */
+const DEDUP_FUSION_FMR = 1e-4;
 
 export type TemplateView = z.output<typeof TemplateResponse>;
 export type DuplicateNotice = z.output<typeof DuplicateNoticeResponse>;
@@ -73,7 +79,10 @@ export class BiometricEnrolment {
     await this.galleries.sync('face');
     const gallery = this.galleries.faceGallery(tag, t.descriptor.length);
     const hits: TemplateHit[] = gallery
-      .search(t.descriptor, { k: MAX_CASES_PER_ENROLMENT * 2 + 1, minScore: face.FACE_THRESHOLDS.identify.threshold })
+      .search(t.descriptor, {
+        k: MAX_FUSED_CANDIDATES * 2 + 1,
+        minScore: Math.min(face.FACE_THRESHOLDS.identify.threshold, candidateFloor('face')),
+      })
       .map((h) => ({ templateId: h.id, personId: this.galleries.faceOwner.get(h.id)!.personId, score: h.score }));
     // The capture's portrait becomes the record photo, in the transaction that stores the template.
     const sealed = await this.photos.seal(personId, await portraitImages(image, t.box));
@@ -90,7 +99,7 @@ export class BiometricEnrolment {
         modelVersion: modelVersionOf(tag),
         quality: Math.round(t.quality.score * 1000) / 10,
         plain,
-        candidates: candidatesByPerson(hits, MAX_CASES_PER_ENROLMENT, personId),
+        candidates: candidatesByPerson(hits, MAX_FUSED_CANDIDATES, personId),
         threshold: face.FACE_THRESHOLDS.identify,
         addToGallery: (id) => {
           gallery.upsert(id, t.descriptor);
@@ -121,7 +130,7 @@ export class BiometricEnrolment {
       await identifyFingerprint(
         prepared,
         this.galleries.fingerEntries((e) => e.personId !== personId),
-        { threshold, limit: MAX_CASES_PER_ENROLMENT * 3 },
+        { threshold: Math.min(threshold, candidateFloor('finger')), limit: MAX_FUSED_CANDIDATES * 3 },
       )
     ).filter((h) => this.galleries.fingers.has(h.id));
     try {
@@ -141,7 +150,7 @@ export class BiometricEnrolment {
             score: h.score,
             fingerPosition: this.galleries.fingers.get(h.id)!.position,
           })),
-          MAX_CASES_PER_ENROLMENT,
+          MAX_FUSED_CANDIDATES,
           personId,
         ),
         threshold: FINGERPRINT_DECISIONS.identify,
@@ -198,7 +207,8 @@ export class BiometricEnrolment {
           createdByUsername: actor.username,
         });
         if (input.inTx) inTxResult = await input.inTx(tx, id);
-        const rows = input.candidates.map((c) => ({
+        const chosen = await this.rankByFusion(tx, actor, input.personId, input.modality, input.candidates, input.threshold.threshold);
+        const rows = chosen.map(({ candidate: c, fusion, openedBy }) => ({
           id: this.ids.next(),
           newPersonId: input.personId,
           existingPersonId: c.personId,
@@ -211,6 +221,8 @@ export class BiometricEnrolment {
           status: 'open',
           createdAt: now,
           createdBy: actor.userId,
+          openedBy,
+          fusion,
         }));
         const opened = new Set(await insertCases(tx, rows));
         for (const row of rows) {
@@ -242,7 +254,16 @@ export class BiometricEnrolment {
               action: 'biometrics.duplicate_opened',
               subjectType: 'duplicate_case',
               subjectId: r.id,
-              details: { newPersonId: r.newPersonId, existingPersonId: r.existingPersonId, modality: r.modality, score: r.score, threshold: r.threshold },
+              details: {
+                newPersonId: r.newPersonId,
+                existingPersonId: r.existingPersonId,
+                modality: r.modality,
+                score: r.score,
+                threshold: r.threshold,
+                openedBy: r.openedBy,
+                fusedLog10Lr: r.fusion.log10Lr,
+                fusionTargetFmr: r.fusion.targetFmr,
+              },
             })),
         ]);
         this.outbox.emit(
@@ -292,6 +313,39 @@ export class BiometricEnrolment {
       photo: null,
       endedFingerException: input.modality === 'fingerprint' && typeof inTxResult === 'string' ? inTxResult : null,
     };
+  }
+
+  /**
+   * The candidates worth a registrar's look, strongest fused evidence first: a score at its identification threshold
+   * opens a case as before (a name or birth year never hides a biometric resemblance: they are what a person
+   * registering twice changes); a score below it opens one when, fused with the rest of the evidence between the two
+   * records (their names, birth years, sex, nationalities, and an earlier case's other modality), it reaches the
+   * target FMR. Each case records the fusion it was opened with. Nobody is merged: a registrar decides.
+   */
+  private async rankByFusion(
+    tx: Db,
+    actor: Actor,
+    personId: string,
+    modality: Modality,
+    candidates: PersonCandidate[],
+    threshold: number,
+  ): Promise<{ candidate: PersonCandidate; fusion: FusionResult; openedBy: 'score' | 'fusion' }[]> {
+    if (candidates.length === 0) return [];
+    const person = await this.registry.loadInScope(tx, actor, personId);
+    const earlier = await personCases(tx, personId);
+    const ranked: { candidate: PersonCandidate; fusion: FusionResult; openedBy: 'score' | 'fusion' }[] = [];
+    for (const candidate of candidates) {
+      // the other record is compared, not shown: read without the enrolling officer's scope (the case's page is scoped)
+      const other = await this.registry.loadInScope(tx, systemActor('duplicate check at enrolment'), candidate.personId);
+      const between = earlier
+        .filter((c) => c.modality !== modality && (c.existingPersonId === candidate.personId || c.newPersonId === candidate.personId))
+        .map((c) => ({ modality: c.modality, score: c.score }));
+      const fusion = fuseEvidence(evidenceBetween(person, other, [...between, { modality, score: candidate.score }]), DEDUP_FUSION_FMR);
+      if (candidate.score >= threshold) ranked.push({ candidate, fusion, openedBy: 'score' });
+      else if (fusion.meetsTarget) ranked.push({ candidate, fusion, openedBy: 'fusion' });
+    }
+    ranked.sort((a, b) => b.fusion.log10Lr - a.fusion.log10Lr || b.candidate.score - a.candidate.score);
+    return ranked.slice(0, MAX_CASES_PER_ENROLMENT);
   }
 
   // ---- erasure ----------------------------------------------------------------------------------------------------

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { combinationOf, defaultFusionCalibration, fitLogLr, fuseEvidence, modalityLogLr, type FusionCalibration } from './biometrics.fusion';
+import {
+  candidateFloor,
+  combinationOf,
+  defaultFusionCalibration,
+  recordedBirthYear,
+  fitLogLr,
+  fuseEvidence,
+  modalityLogLr,
+  type FusionCalibration,
+} from './biometrics.fusion';
 
 // A small fixed calibration: the behaviour, not the committed figures, is what these tests pin.
 const calibration: FusionCalibration = {
@@ -64,5 +73,22 @@ describe('fusion of identification evidence', () => {
     expect(c.modalities.face.slope).toBeGreaterThan(0);
     expect(c.modalities.finger.slope).toBeGreaterThan(0);
     expect(c.modalities.name.slope).toBeGreaterThan(0);
+  });
+
+  it('pins the candidate floors: the score where a modality alone gives even odds (committed calibration)', () => {
+    const c = defaultFusionCalibration();
+    expect(candidateFloor('face', c)).toBeCloseTo(0.9157, 3);
+    expect(candidateFloor('finger', c)).toBeCloseTo(21.11, 1);
+    expect(modalityLogLr(candidateFloor('face', c), c.modalities.face)).toBeCloseTo(0, 6);
+    // below the identification thresholds (face 0.945, fingerprint 40): the band where fusion can find more
+    expect(candidateFloor('face', c)).toBeLessThan(0.945);
+    expect(candidateFloor('finger', c)).toBeLessThan(40);
+  });
+
+  it('reads a birth year only from a recorded date, never from an estimate', () => {
+    expect(recordedBirthYear({ date: '1979-04-02', precision: 'exact' })).toBe(1979);
+    expect(recordedBirthYear({ date: '1979', precision: 'year' })).toBe(1979);
+    expect(recordedBirthYear({ date: '1979', precision: 'estimated' })).toBeNull();
+    expect(recordedBirthYear({ date: null, precision: 'unknown' })).toBeNull();
   });
 });

@@ -100,6 +100,25 @@ export function modalityLogLr(score: number, c: ModalityCalibration): number {
   return Math.max(-MAX_ABS_LN_LR, Math.min(MAX_ABS_LN_LR, c.intercept + c.slope * x));
 }
 
+/**
+ * The lowest score of a biometric modality whose likelihood ratio alone is at least 1: the score leans, by itself,
+ * towards one person. Below its identification threshold, a candidate from this floor up is fused with the other
+ * evidence (names, birth year ...) and may become a case or a hit; below the floor it never does, so that a namesake
+ * with an unrelated face or finger is not raised by the name alone.
+ */
+export function candidateFloor(modality: 'face' | 'finger', calibration: FusionCalibration = defaultFusionCalibration()): number {
+  const c = calibration.modalities[modality];
+  const x = Math.min(c.featureMax, Math.max(c.featureMin, -c.intercept / c.slope));
+  return c.feature === 'log1p' ? Math.expm1(x) : x;
+}
+
+/** The birth year a record states, when it states a date (exact, month or year), not an estimate or a range. */
+export function recordedBirthYear(birth: { date: string | null; precision: string }): number | null {
+  if (birth.date === null || !['exact', 'month', 'year'].includes(birth.precision)) return null;
+  const y = Number(birth.date.slice(0, 4));
+  return Number.isInteger(y) ? y : null;
+}
+
 /** The combination key of the modalities present, in a fixed order (face+finger+name). */
 export function combinationOf(e: FusionEvidence): string {
   return (['face', 'finger', 'name'] as const).filter((m) => typeof e[m] === 'number' && Number.isFinite(e[m])).join('+');

@@ -60,6 +60,10 @@ export const duplicateCases = pgTable('duplicate_cases', {
   decidedByUsername: text('decided_by_username'),
   reason: text('reason'),
   reviewOn: date('review_on'),
+  /** `score`: the modality's score alone reached its threshold; `fusion`: fused with the other evidence (0031). */
+  openedBy: text('opened_by').notNull().default('score'),
+  /** The fused evidence between the two persons when the case was opened (FusionResult). */
+  fusion: jsonb('fusion'),
 });
 
 /** Record photos: the templates' companions, sealed like them (portrait and thumbnail), one live per person. */

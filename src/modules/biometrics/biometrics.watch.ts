@@ -3,6 +3,7 @@ import { checkImage, FINGERPRINT_DECISIONS, FINGERPRINT_MODEL, type Modality } f
 import type { BiometricGalleries } from './biometrics.galleries';
 import { extractFingerprint, identifyYielding, prepareTemplate, type PreparedTemplate } from './fingerprint';
 import { Gallery } from './gallery';
+import { candidateFloor } from './biometrics.fusion';
 
 /** A probe from a checkpoint: a face photo and/or fingerprint images. */
 export interface WatchProbe {
@@ -30,6 +31,12 @@ export interface WatchRetake {
 export interface WatchResult {
   /** Best hit per person and modality, best first. */
   hits: WatchHit[];
+  /**
+   * Persons below the identification threshold whose score still leans towards them (from the fusion's candidate
+   * floor up), best per person and modality: the caller may fuse them with the other evidence it holds (a document's
+   * name and birth year). Never a hit by themselves.
+   */
+  candidates: WatchHit[];
   retakes: WatchRetake[];
   /** Templates searched (face + fingerprint), for the record. */
   searched: number;
@@ -63,7 +70,9 @@ export class WatchSearch {
   async search(probe: WatchProbe, among: WatchSet | null): Promise<WatchResult> {
     const retakes: WatchRetake[] = [];
     const hits: WatchHit[] = [];
+    const candidates: WatchHit[] = [];
     let searched = 0;
+    const keep = (h: WatchHit) => (h.score >= h.threshold ? hits : candidates).push(h);
     const usable = (input: 'face' | 'fingerprint', index: number | undefined, err: unknown): void => {
       if (err instanceof DomainError && (err.kind === 'invalid' || err.kind === 'too_large' || err.kind === 'unsupported')) {
         retakes.push({ input, ...(index === undefined ? {} : { index }), code: err.code, message: err.message });
@@ -84,11 +93,11 @@ export class WatchSearch {
         if (gallery) {
           searched += gallery.size;
           const best = new Map<string, number>();
-          for (const h of gallery.search(t.descriptor, { k: 40, minScore: threshold })) {
+          for (const h of gallery.search(t.descriptor, { k: 40, minScore: Math.min(threshold, candidateFloor('face')) })) {
             const personId = subset ? subset.faceOwner.get(h.id) : this.galleries.faceOwner.get(h.id)?.personId;
             if (personId && h.score > (best.get(personId) ?? -Infinity)) best.set(personId, h.score);
           }
-          for (const [personId, score] of best) hits.push({ personId, modality: 'face', score, threshold, fingerPosition: null });
+          for (const [personId, score] of best) keep({ personId, modality: 'face', score, threshold, fingerPosition: null });
         }
       } catch (err) {
         usable('face', undefined, err);
@@ -105,7 +114,7 @@ export class WatchSearch {
         const threshold = FINGERPRINT_DECISIONS.identify.threshold;
         const entries = subset ? subset.fingers : [...this.galleries.fingerEntries()];
         searched += entries.length;
-        const found = await identifyYielding(template, entries, { threshold, limit: 40 });
+        const found = await identifyYielding(template, entries, { threshold: Math.min(threshold, candidateFloor('finger')), limit: 40 });
         const best = new Map<string, WatchHit>();
         for (const h of found) {
           const owner = subset ? subset.fingerOwner.get(h.id) : this.galleries.fingers.get(h.id);
@@ -115,13 +124,14 @@ export class WatchSearch {
             best.set(owner.personId, { personId: owner.personId, modality: 'fingerprint', score: h.score, threshold, fingerPosition: owner.position });
           }
         }
-        hits.push(...best.values());
+        for (const h of best.values()) keep(h);
       } catch (err) {
         usable('fingerprint', i, err);
       }
     }
     hits.sort((a, b) => b.score / b.threshold - a.score / a.threshold);
-    return { hits, retakes, searched };
+    candidates.sort((a, b) => b.score / b.threshold - a.score / a.threshold);
+    return { hits, candidates, retakes, searched };
   }
 
   /** Model tag of the fingerprint templates (for the record of a check). */

@@ -56,3 +56,12 @@ export function loadFaceModule(): Promise<typeof import('./face')> {
 }
 export type { BiometricPersons } from './biometrics.ports';
 export { TemplateEnrolled, TemplateErased, DuplicateCaseOpened, DuplicateCaseDecided, PersonVerified, PersonsIdentified } from './biometrics.events';
+export {
+  fuseEvidence,
+  candidateFloor,
+  recordedBirthYear,
+  type FusionEvidence,
+  type FusionResult,
+  type FusionContribution,
+} from './biometrics.fusion';
+export { FusionResponse } from './biometrics.dto';

@@ -644,6 +644,19 @@ export const SCORING = {
   missingPenalty: 0.2,
   /** how much a part that contradicts the other name's part costs (different father ...) */
   contradictionPenalty: 1.5,
+  /**
+   * One differing part inside otherwise equal names (Mohamed / Ahmed, Kadyrov / Aselderov): an aligned pair of
+   * parts at or above matchThreshold but below this similarity counts as a conflict of `partContradiction` (0..1 of
+   * a full contradiction) when the two are different words rather than two spellings of one: both known to the
+   * variant table as different Arabic words, or (onsetContradictionBelow) their consonant skeletons begin with
+   * different consonants, where respellings mostly agree. 0 switches each off.
+   */
+  knownContradictionBelow: 0,
+  onsetContradictionBelow: 0.8,
+  /** off: at 0.25 (the most the tuning part allowed) it lowered the held-out full-name best F1 (docs/names.md) */
+  partContradiction: 0,
+  /** the other aligned parts must all be at least this similar for one part to count as the differing one */
+  cleanPartSimilarity: 0.9,
   /** factor on a match whose parts sit in different roles (given name in one, father in the other) */
   roleSwapFactor: 0.9,
   roleWeights: { given: 1.5, father: 0.8, grandfather: 0.5, family: 0.9, kunya: 0.7, laqab: 0.4, other: 0.5 } as Record<NameRole, number>,
@@ -852,6 +865,7 @@ export function comparePrepared(a: PreparedName, b: PreparedName): NameCompariso
   const usedA = new Uint8Array(n);
   const usedB = new Uint8Array(m);
   const parts: PartExplanation[] = [];
+  const aligned: { x: PreparedToken; y: PreparedToken; w: number; s: number; conflict: number; part: number }[] = [];
   let num = 0;
   let den = 0;
   let bestAny = 0;
@@ -892,7 +906,18 @@ export function comparePrepared(a: PreparedName, b: PreparedName): NameCompariso
     den += w * (1 + conflict * SCORING.contradictionPenalty);
     const how = hows[bi * m + bj]!;
     const outcome: PartOutcome = conflict > 0.5 ? 'contradiction' : how;
+    aligned.push({ x, y, w, s, conflict, part: parts.length });
     parts.push({ outcome, role: x.role, a: x.text, b: y.text, roleA: x.role, roleB: y.role, similarity: round(eff) });
+  }
+  // one differing part inside otherwise equal names (Mohamed / Ahmed Ali Hassan): when every other aligned part
+  // agrees cleanly, a part that is another word rather than another spelling weighs as a contradiction
+  if (SCORING.partContradiction > 0 && aligned.length >= 2) {
+    for (const p of aligned) {
+      if (p.conflict >= SCORING.partContradiction || !differentWords(p.x, p.y, p.s)) continue;
+      if (!aligned.every((o) => o === p || o.s >= SCORING.cleanPartSimilarity)) continue;
+      den += p.w * (SCORING.partContradiction - p.conflict) * SCORING.contradictionPenalty;
+      if (SCORING.partContradiction > 0.5) parts[p.part] = { ...parts[p.part]!, outcome: 'contradiction' };
+    }
   }
   // unmatched parts: the same role on both sides (or Abd al-X against Abu X) is a contradiction, else a missing part
   const leftA = ta.filter((_, i) => !usedA[i]);
@@ -997,6 +1022,19 @@ const COARSE: Record<string, string> = {
   m: 'M',
   n: 'M',
 };
+
+/**
+ * Whether two aligned parts, similar as spellings go, are two different words (SCORING.partContradiction): both
+ * spellings the variant table knows, for no Arabic word in common (Mohamed / Ahmed), or consonant skeletons that
+ * begin differently in every reading (Kadyrov / Aselderov; respellings mostly keep the first consonant).
+ */
+function differentWords(x: PreparedToken, y: PreparedToken, sim: number): boolean {
+  if (sim < SCORING.knownContradictionBelow && x.groups.length > 0 && y.groups.length > 0 && !x.groups.some((g) => y.groups.includes(g))) return true;
+  if (sim < SCORING.onsetContradictionBelow && x.skeletons.length > 0 && y.skeletons.length > 0) {
+    return x.skeletons.every((a) => y.skeletons.every((b) => a[0] !== b[0]));
+  }
+  return false;
+}
 
 /** Coarse phonetic form of a skeleton: classes folded into broad groups (t/d/th/dh, s/z/sh, j/g/q/k/kh ...), h/w/y dropped. */
 export function coarseSkeleton(skeleton: string): string {

@@ -1,3 +1,4 @@
+import { FusionResponse } from '../biometrics';
 import { z } from 'zod';
 import { count, instant } from '../../platform/dto';
 import type { NameRole, PartOutcome } from '../names';
@@ -132,6 +133,9 @@ export const PairEvidenceResponse = z.object({
   /** Orders the queue and is compared with `threshold`: a score, not a probability. */
   strength: z.number(),
   threshold: z.number(),
+  /** The name, birth, nationality and sex fused into one likelihood ratio, with the FMR it targets and each piece's
+   * share (absent on hits recorded before fusion). */
+  fusion: FusionResponse.optional(),
 });
 export type PairEvidenceResponse = z.input<typeof PairEvidenceResponse>;
 

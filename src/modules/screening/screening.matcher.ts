@@ -20,6 +20,8 @@ import {
   SCREENING_RULES,
   structureFactor,
   strengthOf,
+  screeningFusion,
+  queuesPair,
   birthAdjustment,
   birthOutcomeDays,
   dayNumber,
@@ -744,6 +746,8 @@ export class WatchlistIndex {
       const sexEv = sexEvidence(person.sex, ie.entry);
       const strength = strengthOf(b?.sim ?? 0, birth.outcome, nat.outcome, docs.length, sexEv.outcome);
       if (strength < threshold) continue;
+      const fusion = screeningFusion(b ? b.sim : null, birth, nat.outcome, sexEv.outcome);
+      if (!queuesPair(strength, threshold, fusion, docs.length)) continue;
       const n = b ? this.names[b.nameIdx]! : null;
       const wn = n ? ie.entry.names[n.name]! : null;
       out.push({
@@ -768,6 +772,7 @@ export class WatchlistIndex {
           documents: docs,
           strength,
           threshold,
+          fusion,
         },
       });
     }

@@ -19,7 +19,15 @@ export const CheckBody = z.object({
     .array(z.object({ image, dpi: z.number().int().min(100).max(2000).optional() }))
     .max(10)
     .optional(),
-  document: z.object({ number: z.string().max(100), name: z.string().trim().max(200).optional() }).optional(),
+  /** The document shown: its number, and the name and birth year printed on it (fused with a face or finger score
+   * that falls short of identification alone). */
+  document: z
+    .object({
+      number: z.string().max(100),
+      name: z.string().trim().max(200).optional(),
+      birthYear: z.number().int().min(1900).max(2100).optional(),
+    })
+    .optional(),
 });
 export type CheckInput = z.output<typeof CheckBody>;
 

@@ -9,7 +9,7 @@ import type { Logger } from '../../platform/logger';
 import { eventsOf, type DomainEvent, type Outbox } from '../../platform/outbox';
 import { hasPermission, requirePermission, systemActor, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import type { WatchProbe, WatchSet } from '../biometrics';
+import { fuseEvidence, recordedBirthYear, type FusionEvidence, type FusionResult, type WatchHit, type WatchProbe, type WatchSet } from '../biometrics';
 import { AlertRaised } from '../alerts';
 import { CustodyEventAppended } from '../custody';
 import { compareNames } from '../names';
@@ -95,8 +95,13 @@ export interface CheckRequest {
   scope: CheckScope;
   face?: Uint8Array;
   fingerprints?: { image: Uint8Array; dpi?: number }[];
-  document?: { number: string; name?: string };
+  document?: { number: string; name?: string; birthYear?: number };
 }
+
+/** The false-match rate a fused checkpoint hit is held to: the same as a single modality's identification. */
+const CHECK_FUSION_FMR = 1e-4;
+/** Persons below the threshold fused with the document at most per check (the strongest candidates). */
+const MAX_FUSED_CANDIDATES = 10;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -245,16 +250,33 @@ export class SightingsService {
     }
     const among = input.scope === 'wanted' ? await this.wantedSet() : null;
     const probe: WatchProbe = { face: input.face, fingerprints: input.fingerprints };
-    const found = input.face || input.fingerprints?.length ? await this.ports.biometrics.watchSearch(probe, among) : { hits: [], retakes: [], searched: 0 };
+    const found =
+      input.face || input.fingerprints?.length ? await this.ports.biometrics.watchSearch(probe, among) : { hits: [], candidates: [], retakes: [], searched: 0 };
     retake.push(
       ...found.retakes.map((r) => ({
         ...r,
         message: `${r.message}: ${r.input === 'face' ? 'take the face photo again, facing the camera in good light' : 'take this finger again, pressed flat and dry'}`,
       })),
     );
-    let best: { personId: string; method: CheckMethod; score: number | null; threshold: number | null } | null = found.hits[0]
+    let best: { personId: string; method: CheckMethod; score: number | null; threshold: number | null; fusion?: FusionResult } | null = found.hits[0]
       ? { personId: found.hits[0].personId, method: found.hits[0].modality, score: found.hits[0].score, threshold: found.hits[0].threshold }
       : null;
+    // A biometric hit stands alone (a document can be false: it is never used against a face or finger that
+    // identifies at the target rate), but the evidence is fused and recorded beside it. Short of a hit, a face or
+    // finger that leans towards a person is fused with the name and birth year the document gives.
+    if (best) {
+      const forBest = [...found.hits, ...found.candidates].filter((h) => h.personId === best!.personId);
+      best.fusion = (await this.fuseWithDocument(best.personId, forBest, input.document)).fusion;
+    } else if (found.candidates.length > 0 && (input.document?.name || input.document?.birthYear !== undefined)) {
+      const byPerson = new Map<string, WatchHit[]>();
+      for (const h of found.candidates) byPerson.set(h.personId, [...(byPerson.get(h.personId) ?? []), h]);
+      let top: { personId: string; fusion: FusionResult; lead: WatchHit } | null = null;
+      for (const [personId, hits] of [...byPerson].slice(0, MAX_FUSED_CANDIDATES)) {
+        const f = await this.fuseWithDocument(personId, hits, input.document);
+        if (f.fusion.meetsTarget && (!top || f.fusion.log10Lr > top.fusion.log10Lr)) top = { personId, fusion: f.fusion, lead: f.lead };
+      }
+      if (top) best = { personId: top.personId, method: top.lead.modality, score: top.lead.score, threshold: top.lead.threshold, fusion: top.fusion };
+    }
     if (!best && docNumber) {
       for (const personId of await personsWithDocument(this.db, docNumber, input.scope === 'wanted')) {
         if (input.document?.name) {
@@ -317,7 +339,7 @@ export class SightingsService {
           reported_by: actor.userId,
           reported_by_name: actor.username,
           method: best.method,
-          evidence: { checkId, reference, score: best.score, threshold: best.threshold, scope: input.scope },
+          evidence: { checkId, reference, score: best.score, threshold: best.threshold, scope: input.scope, fusion: best.fusion ?? null },
           facility_id: wanted.facility_id,
           minor: person?.possiblyMinor ?? false,
           status: 'reported',
@@ -351,7 +373,17 @@ export class SightingsService {
         action: 'sightings.checked',
         subjectType: 'checkpoint_check',
         subjectId: checkId,
-        details: { reference, place: input.place, scope: input.scope, modalities, outcome, retake: retake.map((r) => r.code) },
+        details: {
+          reference,
+          place: input.place,
+          scope: input.scope,
+          modalities,
+          outcome,
+          retake: retake.map((r) => r.code),
+          fusion: best?.fusion
+            ? { log10Lr: best.fusion.log10Lr, targetFmr: best.fusion.targetFmr, meetsTarget: best.fusion.meetsTarget, combination: best.fusion.combination }
+            : null,
+        },
       });
       this.outbox.emit(
         tx,
@@ -361,6 +393,32 @@ export class SightingsService {
       );
     });
     return { reference, at, outcome, instruction, message: MESSAGES[outcome], retake };
+  }
+
+  /**
+   * A person's face and finger scores from the probe fused with what the document gives (its name against the
+   * person's recorded names, its birth year against the recorded one), at the checkpoint's target FMR. `lead` is the
+   * modality that weighs most (what the check records as its method).
+   */
+  private async fuseWithDocument(
+    personId: string,
+    hits: readonly WatchHit[],
+    document: CheckRequest['document'],
+  ): Promise<{ fusion: FusionResult; lead: WatchHit }> {
+    const best = (m: WatchHit['modality']) => hits.filter((h) => h.modality === m).sort((a, b) => b.score - a.score)[0];
+    const face = best('face');
+    const finger = best('fingerprint');
+    const evidence: FusionEvidence = { face: face?.score, finger: finger?.score };
+    if (document?.name || document?.birthYear !== undefined) {
+      const person = await this.ports.persons.loadInScope(this.db, systemActor('checkpoint check'), personId);
+      if (document.name) evidence.name = Math.max(0, ...person.names.map((n) => compareNames(n.full, document.name!).score));
+      const recorded = recordedBirthYear(person.birth);
+      if (document.birthYear !== undefined && recorded !== null) evidence.birthYears = [document.birthYear, recorded];
+    }
+    const fusion = fuseEvidence(evidence, CHECK_FUSION_FMR);
+    const weight = (m: 'face' | 'finger') => fusion.contributions.find((c) => c.evidence === m)?.log10Lr ?? -Infinity;
+    const lead = face && (!finger || weight('face') >= weight('finger')) ? face : finger!;
+    return { fusion, lead };
   }
 
   /** The face engine's verdict on a checkpoint's frame, before the check (nothing stored). */
