@@ -13,6 +13,7 @@ import { ValidationError } from '../../../platform/errors';
 import {
   alignmentTransform,
   assessQuality,
+  exposureOf,
   fuseDescriptors,
   poseFromLandmarks,
   rankFaces,
@@ -44,6 +45,8 @@ export const CROP_SIZE = 150;
 export const CROP_PADDING = 0.25;
 const LANDMARK_INPUT = 112;
 const TINY_MIN_SCORE = 0.5;
+/** Least landmarkAgreement for the tiny detector's face to stand without the SSD search (variant `tiny`). */
+export const TINY_AGREEMENT = 0.5;
 
 export interface FaceCapture {
   /** Unit-length 128-d descriptor. */
@@ -200,10 +203,7 @@ export class FacePipeline {
   }
 
   async extractFromImage(image: RgbImage, purpose: CapturePurpose): Promise<FaceCapture> {
-    const found = await this.detect(image);
-    const main = found.faces[0];
-    if (!main) throw new ValidationError('face.no_face', 'No face was found in the image');
-    const landmarks = await this.landmarks(image, main.box);
+    const { found, main, landmarks } = await this.locate(image);
     const toCrop = this.cropTransform(landmarks, main.box);
     const crop = warpToCrop(image, toCrop, CROP_SIZE);
     const pose = poseFromLandmarks(landmarks);
@@ -213,6 +213,7 @@ export class FacePipeline {
       imageHeight: image.height,
       ...pose,
       sharpness: sharpnessOf(crop, CROP_SIZE),
+      exposure: exposureOf(crop, CROP_SIZE),
       fallback: found.fallback,
     };
     const quality = assessQuality(measures, purpose);
@@ -232,18 +233,34 @@ export class FacePipeline {
   }
 
   /**
-   * Finds faces, best first. The SSD detector runs on the image; when it finds nothing it runs again on the image
-   * placed in a larger grey frame (a face that fills the picture, or is cut by its edge, looks like a face again),
-   * then the tiny detector tries at two scales.
+   * The faces in the image and the chosen one's 68 landmarks. With the tiny detector first (variant `tiny`), its box
+   * is kept only when it is confident (score >= 0.5) and agrees with the landmarks found in it (the box rebuilt from
+   * them overlaps the detector's square by at least TINY_AGREEMENT); otherwise the SSD search decides, as it does
+   * alone in variant `ssd`.
+   */
+  async locate(image: RgbImage): Promise<{ found: { faces: Detection[]; fallback: boolean }; main: Detection; landmarks: Point[] }> {
+    if (this.variant.detector === 'tiny') {
+      const faces = await this.detectTiny(image, 416, TINY_MIN_SCORE);
+      const first = faces[0];
+      if (first) {
+        const landmarks = await this.landmarks(image, first.box);
+        if (landmarkAgreement(first.box, landmarks) >= TINY_AGREEMENT) return { found: { faces, fallback: false }, main: first, landmarks };
+      }
+    }
+    const found = await this.detect(image);
+    const main = found.faces[0];
+    if (!main) throw new ValidationError('face.no_face', 'No face was found in the image');
+    return { found, main, landmarks: await this.landmarks(image, main.box) };
+  }
+
+  /**
+   * Finds faces with the SSD detector, best first. When it finds nothing it runs again on the image placed in a larger
+   * grey frame (a face that fills the picture, or is cut by its edge, looks like a face again), then the tiny detector
+   * tries at two scales.
    */
   async detect(image: RgbImage): Promise<{ faces: Detection[]; fallback: boolean }> {
     const ranked = (faces: Detection[], fallback: boolean) => ({ faces: rank(faces, image), fallback });
-    let faces: Detection[];
-    if (this.variant.detector === 'tiny') {
-      faces = await this.tiny(image, 416, TINY_MIN_SCORE);
-      if (faces.length > 0) return ranked(faces, false);
-    }
-    faces = await this.ssd(image, this.variant.minConfidence);
+    let faces = await this.ssd(image, this.variant.minConfidence);
     if (faces.length > 0) return ranked(faces, false);
     const pad = Math.round(Math.max(image.width, image.height) * 0.3);
     const framed = padImage(image, pad);
@@ -380,6 +397,21 @@ function boxFromLandmarks(pts: Point[]): Box {
   const c = centroid(pts);
   const side = 1.22 * (maxX - minX);
   return { x: c.x - side / 2, y: c.y - 0.077 * side - side / 2, width: side, height: side };
+}
+
+/**
+ * How well a detector's box agrees with the landmarks found in it: intersection over union of the box (squared) and
+ * the box rebuilt from the landmarks. Low when the landmark net was given something that is not a face, or a face
+ * the box cuts badly.
+ */
+export function landmarkAgreement(box: Box, landmarks: Point[]): number {
+  const a = squareAround(box);
+  const b = boxFromLandmarks(landmarks);
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  return inter / (a.width * a.height + b.width * b.height - inter);
 }
 
 function squareAround(b: Box): Box {
