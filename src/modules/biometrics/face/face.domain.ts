@@ -372,7 +372,7 @@ export function assessQuality(m: FaceMeasures, purpose: CapturePurpose): Quality
   if (m.interEyeDistance < lim.minInterEyePx) {
     issues.push({
       code: 'face.too_small',
-      message: `The face is too small: ${Math.round(m.interEyeDistance)} px between the eyes, at least ${lim.minInterEyePx} needed`,
+      message: `The face is too small: ${Math.floor(m.interEyeDistance)} px between the eyes, at least ${lim.minInterEyePx} needed`,
     });
   }
   const light = m.exposure;

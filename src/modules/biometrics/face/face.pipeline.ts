@@ -203,9 +203,21 @@ export class FacePipeline {
   }
 
   async extractFromImage(image: RgbImage, purpose: CapturePurpose): Promise<FaceCapture> {
-    const { found, main, landmarks } = await this.locate(image);
+    // A dark picture hides its face from the detectors: look again with its levels stretched, so that enrolment can
+    // say "too dark" (measured on the picture as taken) rather than "no face", and a probe is still compared.
+    let work = image;
+    let located: Awaited<ReturnType<FacePipeline['locate']>>;
+    try {
+      located = await this.locate(image);
+    } catch (err) {
+      const brighter = stretchDarkImage(image);
+      if (!brighter || (err as { code?: string }).code !== 'face.no_face') throw err;
+      located = await this.locate(brighter);
+      work = brighter;
+    }
+    const { found, main, landmarks } = located;
     const toCrop = this.cropTransform(landmarks, main.box);
-    const crop = warpToCrop(image, toCrop, CROP_SIZE);
+    const crop = warpToCrop(work, toCrop, CROP_SIZE);
     const pose = poseFromLandmarks(landmarks);
     const measures: FaceMeasures = {
       faces: found.faces,
@@ -213,7 +225,7 @@ export class FacePipeline {
       imageHeight: image.height,
       ...pose,
       sharpness: sharpnessOf(crop, CROP_SIZE),
-      exposure: exposureOf(crop, CROP_SIZE),
+      exposure: exposureOf(work === image ? crop : warpToCrop(image, toCrop, CROP_SIZE), CROP_SIZE),
       fallback: found.fallback,
     };
     const quality = assessQuality(measures, purpose);
@@ -222,7 +234,7 @@ export class FacePipeline {
       throw new ValidationError(first.code, quality.issues.map((i) => i.message).join('; '), { issues: quality.issues });
     }
     const crops = [crop];
-    if (this.variant.mirror) crops.push(warpToCrop(image, toCrop, CROP_SIZE, true));
+    if (this.variant.mirror) crops.push(warpToCrop(work, toCrop, CROP_SIZE, true));
     const descriptor = fuseDescriptors(await this.describe(crops));
     return {
       descriptor,
@@ -425,6 +437,39 @@ function shiftDetection(d: Detection, dx: number, dy: number): Detection {
 
 function rank(faces: Detection[], image: RgbImage): Detection[] {
   return rankFaces(faces, image);
+}
+
+/** Whole-image mean grey level below which a picture with no face found is looked at again, levels stretched. */
+const DARK_IMAGE_MEAN_LUMA = 60;
+
+/**
+ * The image with its levels stretched (the 99th percentile of grey brought to 230), when it is dark; undefined when
+ * it is not dark or is almost black (nothing to recover).
+ */
+export function stretchDarkImage(image: RgbImage): RgbImage | undefined {
+  const hist = new Uint32Array(256);
+  const n = image.width * image.height;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const g = Math.round(0.299 * image.data[i * 3]! + 0.587 * image.data[i * 3 + 1]! + 0.114 * image.data[i * 3 + 2]!);
+    hist[g]!++;
+    sum += g;
+  }
+  if (sum / n >= DARK_IMAGE_MEAN_LUMA) return undefined;
+  let seen = 0;
+  let p99 = 255;
+  for (let g = 0; g < 256; g++) {
+    seen += hist[g]!;
+    if (seen >= 0.99 * n) {
+      p99 = g;
+      break;
+    }
+  }
+  if (p99 < 8) return undefined;
+  const gain = 230 / p99;
+  const data = new Uint8Array(image.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = Math.min(255, Math.round(image.data[i]! * gain));
+  return { data, width: image.width, height: image.height };
 }
 
 /** The image centred in a frame `pad` pixels wider on each side, filled with mid grey. */
