@@ -1,7 +1,7 @@
 /**
  * Face accuracy and enrolment throughput on an LFW folder (default ../shared/data/faces/lfw-dev).
  *
- *   npm run bench -- face [--data DIR] [--workers N] [--cache FILE]
+ *   npm run bench -- face [--data DIR] [--workers N] [--cache FILE] [--stages FILE] [--seed N]
  *
  * Every image named in DIR/pairs.tsv goes through the face engine once (purpose `probe`, so only "no face" refuses),
  * timed on all workers. Then the scores of:
@@ -10,6 +10,11 @@
  * give EER and TAR at FAR 1e-2 and 1e-3. The thresholds are chosen by a stated rule (lowest score whose FAR holds the
  * target) and, to keep that honest, also by two-fold cross-validation over identities: chosen on one half's impostors
  * and reported on the other half's pairs. `--cache FILE` keeps descriptors between runs while tuning scoring.
+ *
+ * `identitySplit` is the issue-24 protocol (bench/face/protocol.ts): identities dealt into two folds by a seeded shuffle
+ * (`--seed`, default 24); the pipeline variant and the thresholds are chosen on one fold's pairs and reported on the
+ * other's, both ways. `--stages FILE` (from bench/face/stages.ts) supplies the descriptors and CPU times of the SSD and
+ * tiny-first variants instead of extracting.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
