@@ -178,6 +178,20 @@ if (stages) {
     descriptor: (p) => st[p]?.tiny?.descriptor,
     costMs: (p) => tinyCost(st[p]!) + (st[p]!.ms.tinyDescribe ?? 0),
   });
+  if (Object.values(st).some((e) => e.tiny?.offset !== undefined)) {
+    // Off-centre check before the landmarks: a tiny face far from the centre sends the image to the SSD search.
+    for (const maxOffset of [0.05, 0.1, 0.15, 0.2]) {
+      const accepted = (e: StageEntry) => e.tiny !== undefined && e.tiny.offset! <= maxOffset;
+      variants.push({
+        name: `tiny first, SSD when its face is off centre by > ${maxOffset} of the diagonal`,
+        descriptor: (p) => (accepted(st[p]!) ? st[p]!.tiny!.descriptor : st[p]!.ssd?.descriptor),
+        costMs: (p) => {
+          const e = st[p]!;
+          return accepted(e) ? tinyCost(e) + e.ms.tinyDescribe! : e.ms.decode + e.ms.tiny + e.ms.ssd + e.ms.ssdLandmarks + e.ms.ssdDescribe;
+        },
+      });
+    }
+  }
   for (const bar of [0, 0.3, 0.4, 0.5, 0.6, 0.7]) {
     const accepted = (e: StageEntry) => e.tiny !== undefined && e.tiny.agreement >= bar;
     variants.push({

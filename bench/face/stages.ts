@@ -41,6 +41,7 @@ const { values: args } = parseArgs({
     shard: { type: 'string' },
     out: { type: 'string' },
     limit: { type: 'string' },
+    addOffsets: { type: 'boolean', default: false },
   },
 });
 if (!args.out) {
@@ -64,7 +65,14 @@ export interface StageEntry {
   ms: { decode: number; ssd: number; ssdLandmarks: number; ssdDescribe: number; tiny: number; tinyLandmarks?: number; tinyDescribe?: number };
   ssd?: { descriptor: number[]; measures: FaceMeasures };
   ssdError?: string;
-  tiny?: { descriptor: number[]; score: number; agreement: number };
+  tiny?: {
+    descriptor: number[];
+    score: number;
+    agreement: number;
+    /** Distance of the tiny detector's face centre from the image centre, over the image diagonal. */
+    offset?: number;
+    faces?: number;
+  };
 }
 
 export interface StagesFile {
@@ -95,6 +103,10 @@ async function describeAt(pipeline: FacePipeline, image: RgbImage, box: { x: num
   const descriptor = fuseDescriptors(await pipeline.describe([crop, warpToCrop(image, toCrop, CROP_SIZE, true)]));
   const describeMs = stop();
   return { landmarks, crop, descriptor, landmarkMs, describeMs };
+}
+
+export function centreOffset(box: { x: number; y: number; width: number; height: number }, image: { width: number; height: number }): number {
+  return Math.hypot(box.x + box.width / 2 - image.width / 2, box.y + box.height / 2 - image.height / 2) / Math.hypot(image.width, image.height);
 }
 
 async function runShard(shard: number, shards: number): Promise<Record<string, StageEntry>> {
@@ -136,7 +148,13 @@ async function runShard(shard: number, shards: number): Promise<Record<string, S
       const d = await describeAt(pipeline, image, first.box);
       ms.tinyLandmarks = d.landmarkMs;
       ms.tinyDescribe = d.describeMs;
-      entry.tiny = { descriptor: Array.from(d.descriptor), score: first.score, agreement: landmarkAgreement(first.box, d.landmarks) };
+      entry.tiny = {
+        descriptor: Array.from(d.descriptor),
+        score: first.score,
+        agreement: landmarkAgreement(first.box, d.landmarks),
+        offset: centreOffset(first.box, image),
+        faces: tinyFaces.length,
+      };
     }
     entries[path] = entry;
   }
@@ -144,6 +162,20 @@ async function runShard(shard: number, shards: number): Promise<Record<string, S
 }
 
 const shards = Number(args.shards);
+if (args.addOffsets) {
+  // Adds the tiny detector's face offset to a stages file written before it was recorded (detection only).
+  const file = JSON.parse(readFileSync(args.out, 'utf8')) as StagesFile;
+  const pipeline = await FacePipeline.create();
+  for (const [path, e] of Object.entries(file.entries)) {
+    if (!e.tiny) continue;
+    const { image } = await decodeImage(await readFile(join(dataDir, path)));
+    const faces = await pipeline.detectTiny(image, 416, 0.5);
+    e.tiny.offset = centreOffset(faces[0]!.box, image);
+    e.tiny.faces = faces.length;
+  }
+  writeFileSync(args.out, JSON.stringify(file));
+  process.exit(0);
+}
 if (args.shard !== undefined) {
   writeFileSync(args.out, JSON.stringify(await runShard(Number(args.shard), shards)));
 } else {
