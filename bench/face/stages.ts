@@ -31,7 +31,7 @@ import {
   type FaceMeasures,
   type RgbImage,
 } from '../../src/modules/biometrics/face/face.domain';
-import { CROP_SIZE, decodeImage, FacePipeline, landmarkAgreement } from '../../src/modules/biometrics/face/face.pipeline';
+import { CROP_SIZE, centreOffset, decodeImage, FacePipeline, landmarkAgreement } from '../../src/modules/biometrics/face/face.pipeline';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: args } = parseArgs({
@@ -103,10 +103,6 @@ async function describeAt(pipeline: FacePipeline, image: RgbImage, box: { x: num
   const descriptor = fuseDescriptors(await pipeline.describe([crop, warpToCrop(image, toCrop, CROP_SIZE, true)]));
   const describeMs = stop();
   return { landmarks, crop, descriptor, landmarkMs, describeMs };
-}
-
-export function centreOffset(box: { x: number; y: number; width: number; height: number }, image: { width: number; height: number }): number {
-  return Math.hypot(box.x + box.width / 2 - image.width / 2, box.y + box.height / 2 - image.height / 2) / Math.hypot(image.width, image.height);
 }
 
 async function runShard(shard: number, shards: number): Promise<Record<string, StageEntry>> {

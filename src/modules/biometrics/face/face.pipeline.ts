@@ -47,6 +47,11 @@ const LANDMARK_INPUT = 112;
 const TINY_MIN_SCORE = 0.5;
 /** Least landmarkAgreement for the tiny detector's face to stand without the SSD search (variant `tiny`). */
 export const TINY_AGREEMENT = 0.5;
+/**
+ * Largest distance of the tiny detector's face from the image centre (over the diagonal) for it to stand without the
+ * SSD search (variant `tiny`); chosen by the identity-split protocol on each fold (docs/benchmarks.md, "Faces").
+ */
+export const TINY_MAX_OFFSET = 0.1;
 
 export interface FaceCapture {
   /** Unit-length 128-d descriptor. */
@@ -245,16 +250,17 @@ export class FacePipeline {
   }
 
   /**
-   * The faces in the image and the chosen one's 68 landmarks. With the tiny detector first (variant `tiny`), its box
-   * is kept only when it is confident (score >= 0.5) and agrees with the landmarks found in it (the box rebuilt from
-   * them overlaps the detector's square by at least TINY_AGREEMENT); otherwise the SSD search decides, as it does
-   * alone in variant `ssd`.
+   * The faces in the image and the chosen one's 68 landmarks. With the tiny detector first (variant `tiny`), its face
+   * is kept only when it is confident (score >= 0.5), near the centre (TINY_MAX_OFFSET) and agrees with the landmarks
+   * found in it (the box rebuilt from them overlaps the detector's square by at least TINY_AGREEMENT); otherwise the
+   * SSD search decides, as it does alone in variant `ssd` (the default).
    */
   async locate(image: RgbImage): Promise<{ found: { faces: Detection[]; fallback: boolean }; main: Detection; landmarks: Point[] }> {
     if (this.variant.detector === 'tiny') {
       const faces = await this.detectTiny(image, 416, TINY_MIN_SCORE);
       const first = faces[0];
-      if (first) {
+      // An off-centre face is often a bystander while the subject went unseen (measured on LFW): let SSD look.
+      if (first && centreOffset(first.box, image) <= TINY_MAX_OFFSET) {
         const landmarks = await this.landmarks(image, first.box);
         if (landmarkAgreement(first.box, landmarks) >= TINY_AGREEMENT) return { found: { faces, fallback: false }, main: first, landmarks };
       }
@@ -424,6 +430,11 @@ export function landmarkAgreement(box: Box, landmarks: Point[]): number {
   if (w <= 0 || h <= 0) return 0;
   const inter = w * h;
   return inter / (a.width * a.height + b.width * b.height - inter);
+}
+
+/** Distance of a box's centre from the image's centre, over the image's diagonal. */
+export function centreOffset(box: Box, image: { width: number; height: number }): number {
+  return Math.hypot(box.x + box.width / 2 - image.width / 2, box.y + box.height / 2 - image.height / 2) / Math.hypot(image.width, image.height);
 }
 
 function squareAround(b: Box): Box {
