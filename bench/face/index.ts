@@ -1,7 +1,7 @@
 /**
  * Face accuracy and enrolment throughput on an LFW folder (default ../shared/data/faces/lfw-dev).
  *
- *   npm run bench -- face [--data DIR] [--workers N] [--cache FILE]
+ *   npm run bench -- face [--data DIR] [--workers N] [--cache FILE] [--stages FILE] [--seed N]
  *
  * Every image named in DIR/pairs.tsv goes through the face engine once (purpose `probe`, so only "no face" refuses),
  * timed on all workers. Then the scores of:
@@ -10,6 +10,11 @@
  * give EER and TAR at FAR 1e-2 and 1e-3. The thresholds are chosen by a stated rule (lowest score whose FAR holds the
  * target) and, to keep that honest, also by two-fold cross-validation over identities: chosen on one half's impostors
  * and reported on the other half's pairs. `--cache FILE` keeps descriptors between runs while tuning scoring.
+ *
+ * `identitySplit` is the issue-24 protocol (bench/face/protocol.ts): identities dealt into two folds by a seeded shuffle
+ * (`--seed`, default 24); the pipeline variant and the thresholds are chosen on one fold's pairs and reported on the
+ * other's, both ways. `--stages FILE` (from bench/face/stages.ts) supplies the descriptors and CPU times of the SSD and
+ * tiny-first variants instead of extracting.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -20,6 +25,8 @@ import { parseArgs } from 'node:util';
 import { createFaceEngine, faceSimilarity, FACE_MODEL, FACE_THRESHOLDS } from '../../src/modules/biometrics/face';
 import { assessQuality, type FaceMeasures } from '../../src/modules/biometrics/face/face.domain';
 import { equalErrorRate, rates, rocAuc, thresholdForFar } from './metrics';
+import { carriedThreshold, chooseVariant, seededRandom, foldFigures, pairsInFold, scorePairs, splitIdentities, type Variant } from './protocol';
+import type { StageEntry, StagesFile } from './stages';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: args } = parseArgs({
@@ -27,6 +34,8 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: resolve(root, '../shared/data/faces/lfw-dev') },
     workers: { type: 'string' },
     cache: { type: 'string' },
+    stages: { type: 'string' },
+    seed: { type: 'string', default: '24' },
   },
 });
 const dataDir = args.data!;
@@ -43,7 +52,7 @@ const lines = readFileSync(pairsFile, 'utf8')
   .map((l) => l.split('\t'));
 const listedGenuine: Pair[] = lines.filter((l) => l[2] === '1').map((l) => [l[0]!, l[1]!]);
 const listedImpostor: Pair[] = lines.filter((l) => l[2] === '0').map((l) => [l[0]!, l[1]!]);
-const images = [...new Set(lines.flatMap((l) => [l[0]!, l[1]!]))].sort();
+let images = [...new Set(lines.flatMap((l) => [l[0]!, l[1]!]))].sort();
 const identity = (p: string) => p.split('/').at(-2)!;
 
 // ---- extraction (timed) ----
@@ -54,11 +63,21 @@ interface Entry {
 }
 let entries: Record<string, Entry> = {};
 let timing: { workers: number; images: number; seconds: number; imagesPerSecond: number } | undefined;
-if (args.cache && existsSync(args.cache)) {
+let stages: StagesFile | undefined;
+if (args.stages) {
+  // Descriptors from bench/face/stages.ts: the SSD path is the shipped pipeline, so it stands for the cache too.
+  stages = JSON.parse(readFileSync(args.stages, 'utf8')) as StagesFile;
+  if (stages.model !== FACE_MODEL.tag) throw new Error(`${args.stages} holds ${stages.model}, not ${FACE_MODEL.tag}`);
+  // A partial run (stages.ts --limit) is evaluated on its images only.
+  images = images.filter((p) => stages!.entries[p]);
+  for (const [p, e] of Object.entries(stages.entries)) {
+    entries[p] = e.ssd ? { descriptor: e.ssd.descriptor, measures: e.ssd.measures } : { error: e.ssdError };
+  }
+} else if (args.cache && existsSync(args.cache)) {
   const cached = JSON.parse(readFileSync(args.cache, 'utf8')) as { model: string; entries: Record<string, Entry> };
   if (cached.model === FACE_MODEL.tag) entries = cached.entries;
 }
-if (images.some((p) => !entries[p])) {
+if (!stages && images.some((p) => !entries[p])) {
   entries = {};
   const engine = createFaceEngine(args.workers ? { workers: Number(args.workers) } : {});
   await engine.ready();
@@ -81,15 +100,6 @@ if (images.some((p) => !entries[p])) {
 }
 
 // ---- pair sets ----
-function seededRandom(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = seededRandom(7);
 const extraImpostors: Pair[] = [];
 while (extraImpostors.length < 3000) {
@@ -153,6 +163,109 @@ const shipped = Object.fromEntries(
   }),
 );
 
+// ---- identity-split protocol (issue 24): every choice on one fold, figures on the other, both directions ----
+const variants: Variant[] = [
+  { name: 'ssd (p2, shipped)', descriptor: (p) => entries[p]?.descriptor, costMs: stages ? (p) => ssdCost(stages!.entries[p]!) : undefined },
+];
+function ssdCost(e: StageEntry): number {
+  return e.ms.decode + e.ms.ssd + e.ms.ssdLandmarks + e.ms.ssdDescribe;
+}
+if (stages) {
+  const st = stages.entries;
+  const tinyCost = (e: StageEntry) => e.ms.decode + e.ms.tiny + (e.ms.tinyLandmarks ?? 0);
+  variants.push({
+    name: 'tiny only (no fallback)',
+    descriptor: (p) => st[p]?.tiny?.descriptor,
+    costMs: (p) => tinyCost(st[p]!) + (st[p]!.ms.tinyDescribe ?? 0),
+  });
+  if (Object.values(st).some((e) => e.tiny?.offset !== undefined)) {
+    // Off-centre check before the landmarks: a tiny face far from the centre sends the image to the SSD search.
+    for (const maxOffset of [0.05, 0.1, 0.15, 0.2]) {
+      const accepted = (e: StageEntry) => e.tiny !== undefined && e.tiny.offset! <= maxOffset;
+      variants.push({
+        name: `tiny first, SSD when its face is off centre by > ${maxOffset} of the diagonal`,
+        descriptor: (p) => (accepted(st[p]!) ? st[p]!.tiny!.descriptor : st[p]!.ssd?.descriptor),
+        costMs: (p) => {
+          const e = st[p]!;
+          return accepted(e) ? tinyCost(e) + e.ms.tinyDescribe! : e.ms.decode + e.ms.tiny + e.ms.ssd + e.ms.ssdLandmarks + e.ms.ssdDescribe;
+        },
+      });
+    }
+  }
+  for (const bar of [0, 0.3, 0.4, 0.5, 0.6, 0.7]) {
+    const accepted = (e: StageEntry) => e.tiny !== undefined && e.tiny.agreement >= bar;
+    variants.push({
+      name: `tiny first, SSD below agreement ${bar}`,
+      descriptor: (p) => (accepted(st[p]!) ? st[p]!.tiny!.descriptor : st[p]!.ssd?.descriptor),
+      costMs: (p) => {
+        const e = st[p]!;
+        return accepted(e) ? tinyCost(e) + e.ms.tinyDescribe! : tinyCost(e) + e.ms.ssd + e.ms.ssdLandmarks + e.ms.ssdDescribe;
+      },
+    });
+  }
+}
+const foldOfIdentity = splitIdentities(images.map(identity), Number(args.seed));
+const folds = [0, 1].map((f) => pairsInFold(images, identity, foldOfIdentity, f as 0 | 1));
+const CPU_BUDGET_MS = 300;
+const identitySplit = {
+  seed: Number(args.seed),
+  rule: `variant: lowest EER on the tuning fold among those whose mean CPU per image there is <= ${CPU_BUDGET_MS} ms (all when none fits), ties (EER within 0.05 points) to the higher TAR at FAR 1e-3 then the cheaper; thresholds: the lowest score whose FAR on the tuning fold's impostors holds the target`,
+  folds: folds.map((f, i) => ({
+    fold: i,
+    identities: new Set(f.images.map(identity)).size,
+    images: f.images.length,
+    genuinePairs: f.genuine.length,
+    impostorPairs: f.impostor.length,
+  })),
+  directions: ([0, 1] as const).map((tune) => {
+    const held = 1 - tune;
+    const onTune = variants.map((v) => ({ name: v.name, fig: foldFigures(v, folds[tune]!, faceSimilarity) }));
+    const chosen = chooseVariant(onTune, CPU_BUDGET_MS);
+    const v = variants.find((x) => x.name === chosen)!;
+    const tg = scorePairs(v, folds[tune]!.genuine, faceSimilarity);
+    const ti = scorePairs(v, folds[tune]!.impostor, faceSimilarity);
+    const hg = scorePairs(v, folds[held]!.genuine, faceSimilarity);
+    const hi = scorePairs(v, folds[held]!.impostor, faceSimilarity);
+    return {
+      tuneFold: tune,
+      heldOutFold: held,
+      onTuningFold: onTune.map((x) => ({ variant: x.name, ...roundAll(x.fig) })),
+      chosen,
+      heldOut: roundAll(foldFigures(v, folds[held]!, faceSimilarity)),
+      baselineHeldOut: roundAll(foldFigures(variants[0]!, folds[held]!, faceSimilarity)),
+      thresholdsCarried: [1e-3, 1e-4].map((far) => roundAll(carriedThreshold(tg, ti, hg, hi, far))),
+      shippedThresholdsOnHeldOut: Object.fromEntries(
+        Object.entries(FACE_THRESHOLDS).map(([k, t]) => [k, roundAll({ targetFmr: t.targetFmr, ...rates(hg, hi, t.threshold) })]),
+      ),
+    };
+  }),
+};
+
+// CPU per stage on one thread (bench/face/stages.ts), over all images.
+function distribution(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (f: number) => round(s[Math.min(s.length - 1, Math.floor(f * s.length))]!, 1);
+  return { n: s.length, mean: round(s.reduce((a, b) => a + b, 0) / s.length, 1), median: q(0.5), p90: q(0.9) };
+}
+const stageTimes = stages && {
+  date: stages.date,
+  loadavgAtStartAndEnd: stages.loadavg,
+  processes: stages.shards,
+  cpuMsPerImage: Object.fromEntries(
+    (['decode', 'ssd', 'ssdLandmarks', 'ssdDescribe', 'tiny', 'tinyLandmarks', 'tinyDescribe'] as const).map((k) => [
+      k,
+      distribution(Object.values(stages!.entries).flatMap((e) => (e.ms[k] === undefined ? [] : [e.ms[k]!]))),
+    ]),
+  ),
+  tinyFound: Object.values(stages.entries).filter((e) => e.tiny).length,
+  tinyAgreement: distribution(Object.values(stages.entries).flatMap((e) => (e.tiny ? [e.tiny.agreement] : []))),
+  variantCpuMsPerImage: Object.fromEntries(variants.map((v) => [v.name, distribution(images.map((p) => v.costMs!(p)))])),
+};
+
+function roundAll<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, typeof x === 'number' ? round(x, 5) : x])) as T;
+}
+
 // How many of these (news, not enrolment-station) photos would pass the enrolment quality rules.
 const enrolIssues: Record<string, number> = {};
 let enrolOk = 0;
@@ -182,6 +295,8 @@ console.log(
       crossValidatedThresholds: { far1e3: crossValidated(1e-3), far1e4: crossValidated(1e-4) },
       shippedThresholds: shipped,
       enrolmentQuality: { passed: enrolOk, of: images.length - failed.length, issues: enrolIssues },
+      identitySplit,
+      ...(stageTimes ? { stageTimes } : {}),
     },
     null,
     2,

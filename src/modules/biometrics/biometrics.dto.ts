@@ -308,7 +308,7 @@ export const FaceQualityResponse = z.object({
   ok: z.boolean(),
   /** 0..1, for display and to choose the best of several frames. */
   score: z.number(),
-  /** Every rule the frame fails (code face.no_face, face.multiple_faces, face.too_small, face.pose or face.blurred). */
+  /** Every rule the frame fails (code face.no_face, face.multiple_faces, face.too_small, face.pose, face.blurred, face.too_dark or face.too_bright). */
   issues: z.array(z.object({ code: z.string(), message: z.string() })),
   /** The face found, in the pixels of the image sent (turned upright by its EXIF orientation); null when refused. */
   box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).nullable(),

@@ -26,4 +26,4 @@ export async function faceQuality(galleries: BiometricGalleries, actor: Actor, i
   }
 }
 
-const QUALITY_CODES = new Set(['face.no_face', 'face.multiple_faces', 'face.too_small', 'face.pose', 'face.blurred']);
+const QUALITY_CODES = new Set(['face.no_face', 'face.multiple_faces', 'face.too_small', 'face.pose', 'face.blurred', 'face.too_dark', 'face.too_bright']);

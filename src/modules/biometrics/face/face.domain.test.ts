@@ -7,6 +7,7 @@ import {
   assessQuality,
   canonicalLandmark,
   cosineSimilarity,
+  exposureOf,
   fitSimilarity,
   fuseDescriptors,
   invertSimilarity,
@@ -181,6 +182,50 @@ describe('quality rules', () => {
       ],
     };
     expect(assessQuality(m, 'enrol').ok).toBe(true);
+  });
+});
+
+describe('light on the face', () => {
+  const size = 40;
+  const crop = (level: (x: number, y: number) => number) => {
+    const c = new Float32Array(size * size * 3);
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) c.fill(level(x, y), (y * size + x) * 3, (y * size + x) * 3 + 3);
+    return c;
+  };
+  it('measures the mean level and the crushed and burnt shares of the central part', () => {
+    expect(
+      exposureOf(
+        crop(() => 120),
+        size,
+      ),
+    ).toEqual({ meanLuma: expect.closeTo(120, 3), darkShare: 0, brightShare: 0 });
+    const half = exposureOf(
+      crop((x) => (x < size / 2 ? 5 : 250)),
+      size,
+    );
+    expect(half.meanLuma).toBeCloseTo(127.5, 1);
+    expect(half.darkShare).toBeCloseTo(0.5, 2);
+    expect(half.brightShare).toBeCloseTo(0.5, 2);
+    // the border (background shown by the crop's padding) does not count
+    expect(
+      exposureOf(
+        crop((x, y) => (x < 5 || y < 5 ? 0 : 120)),
+        size,
+      ).darkShare,
+    ).toBe(0);
+  });
+  it('asks for more light, or less, at enrolment; a probe is compared anyway', () => {
+    const dark = { ...goodMeasures, exposure: { meanLuma: 27, darkShare: 0.13, brightShare: 0 } };
+    const crushed = { ...goodMeasures, exposure: { meanLuma: 60, darkShare: 0.4, brightShare: 0 } };
+    const burnt = { ...goodMeasures, exposure: { meanLuma: 200, darkShare: 0, brightShare: 0.42 } };
+    const fine = { ...goodMeasures, exposure: { meanLuma: 110, darkShare: 0.01, brightShare: 0.01 } };
+    expect(assessQuality(dark, 'enrol').issues.map((i) => i.code)).toEqual(['face.too_dark']);
+    expect(assessQuality(crushed, 'enrol').issues.map((i) => i.code)).toEqual(['face.too_dark']);
+    expect(assessQuality(burnt, 'enrol').issues.map((i) => i.code)).toEqual(['face.too_bright']);
+    expect(assessQuality(fine, 'enrol').ok).toBe(true);
+    for (const m of [dark, crushed, burnt]) expect(assessQuality(m, 'probe').ok).toBe(true);
+    // measures stored before exposure was measured still read
+    expect(assessQuality(goodMeasures, 'enrol').ok).toBe(true);
   });
 });
 

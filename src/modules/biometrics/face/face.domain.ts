@@ -260,9 +260,20 @@ export interface FaceMeasures {
   sharpness: number;
   /** Whether the face came from the fallback search (not the primary detector pass). */
   fallback: boolean;
+  /**
+   * Light on the face, from the central part of the aligned crop: mean grey level (0..255) and the share of pixels
+   * crushed to black (<= 16) or burnt to white (>= 240). Optional so that measures stored before it still read.
+   */
+  exposure?: Exposure;
 }
 
-export type QualityReason = 'face.no_face' | 'face.multiple_faces' | 'face.too_small' | 'face.pose' | 'face.blurred';
+export interface Exposure {
+  meanLuma: number;
+  darkShare: number;
+  brightShare: number;
+}
+
+export type QualityReason = 'face.no_face' | 'face.multiple_faces' | 'face.too_small' | 'face.pose' | 'face.blurred' | 'face.too_dark' | 'face.too_bright';
 
 export interface QualityIssue {
   code: QualityReason;
@@ -283,6 +294,8 @@ export type CapturePurpose = 'enrol' | 'probe';
  * at a checkpoint is lenient, because refusing to compare is worse than comparing a weaker capture: its score says how
  * alike, and the threshold decides.
  */
+export const LIGHT_LIMITS = { minMeanLuma: 40, maxMeanLuma: 215, maxBrightShare: 0.25, maxDarkShare: 0.25 };
+
 export const QUALITY_LIMITS: Record<
   CapturePurpose,
   {
@@ -291,6 +304,13 @@ export const QUALITY_LIMITS: Record<
     maxAbsRollDegrees: number;
     maxAbsPitch: number;
     minSharpness: number;
+    /** Mean grey level of the face below which it is too dark to describe reliably (0..255). */
+    minMeanLuma: number;
+    /** Mean grey level above which, or share of burnt-out pixels above which, the face is overexposed. */
+    maxMeanLuma: number;
+    maxBrightShare: number;
+    /** Share of crushed-black pixels above which the face is too dark. */
+    maxDarkShare: number;
     /** A second face at least this fraction of the main face's width (and confidently detected) refuses the capture. */
     secondFaceRatio: number;
     secondFaceMinScore: number;
@@ -302,6 +322,10 @@ export const QUALITY_LIMITS: Record<
     maxAbsRollDegrees: 30,
     maxAbsPitch: 0.5,
     minSharpness: 0.006,
+    minMeanLuma: LIGHT_LIMITS.minMeanLuma,
+    maxMeanLuma: LIGHT_LIMITS.maxMeanLuma,
+    maxBrightShare: LIGHT_LIMITS.maxBrightShare,
+    maxDarkShare: LIGHT_LIMITS.maxDarkShare,
     secondFaceRatio: 0.6,
     secondFaceMinScore: 0.5,
   },
@@ -311,6 +335,10 @@ export const QUALITY_LIMITS: Record<
     maxAbsRollDegrees: 90,
     maxAbsPitch: 10,
     minSharpness: 0,
+    minMeanLuma: 0,
+    maxMeanLuma: 256,
+    maxBrightShare: 1.01,
+    maxDarkShare: 1.01,
     secondFaceRatio: Infinity,
     secondFaceMinScore: 1.01,
   },
@@ -344,7 +372,19 @@ export function assessQuality(m: FaceMeasures, purpose: CapturePurpose): Quality
   if (m.interEyeDistance < lim.minInterEyePx) {
     issues.push({
       code: 'face.too_small',
-      message: `The face is too small: ${Math.round(m.interEyeDistance)} px between the eyes, at least ${lim.minInterEyePx} needed`,
+      message: `The face is too small: ${Math.floor(m.interEyeDistance)} px between the eyes, at least ${lim.minInterEyePx} needed`,
+    });
+  }
+  const light = m.exposure;
+  if (light && (light.meanLuma < lim.minMeanLuma || light.darkShare > lim.maxDarkShare)) {
+    issues.push({
+      code: 'face.too_dark',
+      message: `The face is too dark (mean level ${Math.round(light.meanLuma)} of 255, ${Math.round(light.darkShare * 100)} % black): add light or face it`,
+    });
+  } else if (light && (light.meanLuma > lim.maxMeanLuma || light.brightShare > lim.maxBrightShare)) {
+    issues.push({
+      code: 'face.too_bright',
+      message: `The face is overexposed (mean level ${Math.round(light.meanLuma)} of 255, ${Math.round(light.brightShare * 100)} % white): avoid direct light or flash`,
     });
   }
   if (Math.abs(m.yaw) > lim.maxAbsYaw || Math.abs(m.rollDegrees) > lim.maxAbsRollDegrees || Math.abs(m.pitch) > lim.maxAbsPitch) {
@@ -429,6 +469,30 @@ export function sharpnessOf(crop: Float32Array, size: number): number {
   const variance = sum2 / n - (sum / n) ** 2;
   if (variance <= 1e-6) return 0;
   return lap2 / n / variance;
+}
+
+/**
+ * Light on an aligned face crop (RGB floats, `size`x`size`), on its central part (the face, not the background the
+ * padding shows): mean grey level and the shares of crushed-black and burnt-white pixels.
+ */
+export function exposureOf(crop: Float32Array, size: number): Exposure {
+  const lo = Math.floor(size * 0.25);
+  const hi = Math.ceil(size * 0.75);
+  let sum = 0;
+  let dark = 0;
+  let bright = 0;
+  let n = 0;
+  for (let y = lo; y < hi; y++) {
+    for (let x = lo; x < hi; x++) {
+      const i = (y * size + x) * 3;
+      const g = 0.299 * crop[i]! + 0.587 * crop[i + 1]! + 0.114 * crop[i + 2]!;
+      sum += g;
+      if (g <= 16) dark++;
+      if (g >= 240) bright++;
+      n++;
+    }
+  }
+  return { meanLuma: sum / n, darkShare: dark / n, brightShare: bright / n };
 }
 
 /**

@@ -13,6 +13,7 @@ import { ValidationError } from '../../../platform/errors';
 import {
   alignmentTransform,
   assessQuality,
+  exposureOf,
   fuseDescriptors,
   poseFromLandmarks,
   rankFaces,
@@ -44,6 +45,13 @@ export const CROP_SIZE = 150;
 export const CROP_PADDING = 0.25;
 const LANDMARK_INPUT = 112;
 const TINY_MIN_SCORE = 0.5;
+/** Least landmarkAgreement for the tiny detector's face to stand without the SSD search (variant `tiny`). */
+export const TINY_AGREEMENT = 0.5;
+/**
+ * Largest distance of the tiny detector's face from the image centre (over the diagonal) for it to stand without the
+ * SSD search (variant `tiny`); chosen by the identity-split protocol on each fold (docs/benchmarks.md, "Faces").
+ */
+export const TINY_MAX_OFFSET = 0.1;
 
 export interface FaceCapture {
   /** Unit-length 128-d descriptor. */
@@ -200,12 +208,21 @@ export class FacePipeline {
   }
 
   async extractFromImage(image: RgbImage, purpose: CapturePurpose): Promise<FaceCapture> {
-    const found = await this.detect(image);
-    const main = found.faces[0];
-    if (!main) throw new ValidationError('face.no_face', 'No face was found in the image');
-    const landmarks = await this.landmarks(image, main.box);
+    // A dark picture hides its face from the detectors: look again with its levels stretched, so that enrolment can
+    // say "too dark" (measured on the picture as taken) rather than "no face", and a probe is still compared.
+    let work = image;
+    let located: Awaited<ReturnType<FacePipeline['locate']>>;
+    try {
+      located = await this.locate(image);
+    } catch (err) {
+      const brighter = stretchDarkImage(image);
+      if (!brighter || (err as { code?: string }).code !== 'face.no_face') throw err;
+      located = await this.locate(brighter);
+      work = brighter;
+    }
+    const { found, main, landmarks } = located;
     const toCrop = this.cropTransform(landmarks, main.box);
-    const crop = warpToCrop(image, toCrop, CROP_SIZE);
+    const crop = warpToCrop(work, toCrop, CROP_SIZE);
     const pose = poseFromLandmarks(landmarks);
     const measures: FaceMeasures = {
       faces: found.faces,
@@ -213,6 +230,7 @@ export class FacePipeline {
       imageHeight: image.height,
       ...pose,
       sharpness: sharpnessOf(crop, CROP_SIZE),
+      exposure: exposureOf(work === image ? crop : warpToCrop(image, toCrop, CROP_SIZE), CROP_SIZE),
       fallback: found.fallback,
     };
     const quality = assessQuality(measures, purpose);
@@ -221,7 +239,7 @@ export class FacePipeline {
       throw new ValidationError(first.code, quality.issues.map((i) => i.message).join('; '), { issues: quality.issues });
     }
     const crops = [crop];
-    if (this.variant.mirror) crops.push(warpToCrop(image, toCrop, CROP_SIZE, true));
+    if (this.variant.mirror) crops.push(warpToCrop(work, toCrop, CROP_SIZE, true));
     const descriptor = fuseDescriptors(await this.describe(crops));
     return {
       descriptor,
@@ -232,18 +250,35 @@ export class FacePipeline {
   }
 
   /**
-   * Finds faces, best first. The SSD detector runs on the image; when it finds nothing it runs again on the image
-   * placed in a larger grey frame (a face that fills the picture, or is cut by its edge, looks like a face again),
-   * then the tiny detector tries at two scales.
+   * The faces in the image and the chosen one's 68 landmarks. With the tiny detector first (variant `tiny`), its face
+   * is kept only when it is confident (score >= 0.5), near the centre (TINY_MAX_OFFSET) and agrees with the landmarks
+   * found in it (the box rebuilt from them overlaps the detector's square by at least TINY_AGREEMENT); otherwise the
+   * SSD search decides, as it does alone in variant `ssd` (the default).
+   */
+  async locate(image: RgbImage): Promise<{ found: { faces: Detection[]; fallback: boolean }; main: Detection; landmarks: Point[] }> {
+    if (this.variant.detector === 'tiny') {
+      const faces = await this.detectTiny(image, 416, TINY_MIN_SCORE);
+      const first = faces[0];
+      // An off-centre face is often a bystander while the subject went unseen (measured on LFW): let SSD look.
+      if (first && centreOffset(first.box, image) <= TINY_MAX_OFFSET) {
+        const landmarks = await this.landmarks(image, first.box);
+        if (landmarkAgreement(first.box, landmarks) >= TINY_AGREEMENT) return { found: { faces, fallback: false }, main: first, landmarks };
+      }
+    }
+    const found = await this.detect(image);
+    const main = found.faces[0];
+    if (!main) throw new ValidationError('face.no_face', 'No face was found in the image');
+    return { found, main, landmarks: await this.landmarks(image, main.box) };
+  }
+
+  /**
+   * Finds faces with the SSD detector, best first. When it finds nothing it runs again on the image placed in a larger
+   * grey frame (a face that fills the picture, or is cut by its edge, looks like a face again), then the tiny detector
+   * tries at two scales.
    */
   async detect(image: RgbImage): Promise<{ faces: Detection[]; fallback: boolean }> {
     const ranked = (faces: Detection[], fallback: boolean) => ({ faces: rank(faces, image), fallback });
-    let faces: Detection[];
-    if (this.variant.detector === 'tiny') {
-      faces = await this.tiny(image, 416, TINY_MIN_SCORE);
-      if (faces.length > 0) return ranked(faces, false);
-    }
-    faces = await this.ssd(image, this.variant.minConfidence);
+    let faces = await this.ssd(image, this.variant.minConfidence);
     if (faces.length > 0) return ranked(faces, false);
     const pad = Math.round(Math.max(image.width, image.height) * 0.3);
     const framed = padImage(image, pad);
@@ -382,6 +417,26 @@ function boxFromLandmarks(pts: Point[]): Box {
   return { x: c.x - side / 2, y: c.y - 0.077 * side - side / 2, width: side, height: side };
 }
 
+/**
+ * How well a detector's box agrees with the landmarks found in it: intersection over union of the box (squared) and
+ * the box rebuilt from the landmarks. Low when the landmark net was given something that is not a face, or a face
+ * the box cuts badly.
+ */
+export function landmarkAgreement(box: Box, landmarks: Point[]): number {
+  const a = squareAround(box);
+  const b = boxFromLandmarks(landmarks);
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  return inter / (a.width * a.height + b.width * b.height - inter);
+}
+
+/** Distance of a box's centre from the image's centre, over the image's diagonal. */
+export function centreOffset(box: Box, image: { width: number; height: number }): number {
+  return Math.hypot(box.x + box.width / 2 - image.width / 2, box.y + box.height / 2 - image.height / 2) / Math.hypot(image.width, image.height);
+}
+
 function squareAround(b: Box): Box {
   const side = Math.max(b.width, b.height);
   return { x: b.x + b.width / 2 - side / 2, y: b.y + b.height / 2 - side / 2, width: side, height: side };
@@ -393,6 +448,39 @@ function shiftDetection(d: Detection, dx: number, dy: number): Detection {
 
 function rank(faces: Detection[], image: RgbImage): Detection[] {
   return rankFaces(faces, image);
+}
+
+/** Whole-image mean grey level below which a picture with no face found is looked at again, levels stretched. */
+const DARK_IMAGE_MEAN_LUMA = 60;
+
+/**
+ * The image with its levels stretched (the 99th percentile of grey brought to 230), when it is dark; undefined when
+ * it is not dark or is almost black (nothing to recover).
+ */
+export function stretchDarkImage(image: RgbImage): RgbImage | undefined {
+  const hist = new Uint32Array(256);
+  const n = image.width * image.height;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const g = Math.round(0.299 * image.data[i * 3]! + 0.587 * image.data[i * 3 + 1]! + 0.114 * image.data[i * 3 + 2]!);
+    hist[g]!++;
+    sum += g;
+  }
+  if (sum / n >= DARK_IMAGE_MEAN_LUMA) return undefined;
+  let seen = 0;
+  let p99 = 255;
+  for (let g = 0; g < 256; g++) {
+    seen += hist[g]!;
+    if (seen >= 0.99 * n) {
+      p99 = g;
+      break;
+    }
+  }
+  if (p99 < 8) return undefined;
+  const gain = 230 / p99;
+  const data = new Uint8Array(image.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = Math.min(255, Math.round(image.data[i]! * gain));
+  return { data, width: image.width, height: image.height };
 }
 
 /** The image centred in a frame `pad` pixels wider on each side, filled with mid grey. */

@@ -132,6 +132,36 @@ describe('face engine refuses bad input with a reason', () => {
     await expectRefused(blurred, /face\.(blurred|no_face)/, 'enrol');
   });
 
+  it('altered copies of a good photo: darkened, overexposed, blurred, small; each refused at enrolment with its reason', async () => {
+    const original = await readFile(img('Alan_Greenspan', 1));
+    expect((await engine.extract(original, { purpose: 'enrol' })).quality.ok).toBe(true);
+    const altered = {
+      'face.too_dark': await sharp(original).linear(0.25, 0).jpeg().toBuffer(),
+      'face.too_bright': await sharp(original).linear(1.8, 60).jpeg().toBuffer(),
+      'face.blurred': await sharp(original).blur(2).jpeg().toBuffer(),
+      'face.too_small': await sharp(original)
+        .resize(100, 100)
+        .extend({ top: 75, bottom: 75, left: 75, right: 75, background: { r: 128, g: 128, b: 128 } })
+        .jpeg()
+        .toBuffer(),
+    };
+    for (const [code, bytes] of Object.entries(altered)) {
+      const err = await engine.extract(bytes, { purpose: 'enrol' }).then(
+        () => undefined,
+        (e: unknown) => e as { code: string; message: string; details?: { issues?: { code: string }[] } },
+      );
+      expect(err?.code, code).toBe(code);
+      expect(err!.details!.issues!.map((i) => i.code)).toEqual([code]);
+      // at a checkpoint the same capture is still compared (the threshold decides), and it is still the same person
+      const probe = await engine.extract(bytes, { purpose: 'probe' });
+      expect(probe.quality.ok).toBe(true);
+    }
+    // the darkened copy is found (levels stretched for the search) and still verifies against the original
+    const enrolled = await engine.extract(original, { purpose: 'enrol' });
+    const dark = await engine.extract(altered['face.too_dark'], { purpose: 'probe' });
+    expect(faceSimilarity(enrolled.descriptor, dark.descriptor)).toBeGreaterThanOrEqual(FACE_THRESHOLDS.verify.threshold);
+  });
+
   it('two people side by side at enrolment', async () => {
     const a = await sharp(await readFile(img('Alan_Greenspan', 1))).toBuffer();
     const b = await sharp(await readFile(img('Adel_Al-Jubeir', 1))).toBuffer();
