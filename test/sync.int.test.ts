@@ -154,6 +154,7 @@ for (const target of await targets()) {
     });
 
     it('a gap asks once: the batches after it do not make the site republish its backlog again and again', async () => {
+      await relay.start(); // (already running, unless this case runs alone)
       // headquarters reads in small batches, so that many batches come after the gap
       await ingest.stop();
       ingest = new HqIngest(hq.services.sync, hq.services.logger, { url: NATS, prefix, pollMs: 200, batchSize: 4 });
