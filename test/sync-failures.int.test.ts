@@ -12,7 +12,8 @@
  *    `hub`), the leaf is killed while the relay publishes one event per batch, then started again: all arrives.
  * c. an outage longer than the stream keeps: headquarters is down while the site publishes, the stream is purged (as
  *    max age would), headquarters comes back holding less than the site published and reports no gap: the site
- *    resends from its own database (the stale-receipt resend).
+ *    resends from its own database (the stale-receipt resend). A second site, headquarters never having held anything
+ *    of it, loses everything it published the same way: the empty receipt (seq 0) starts its resend too.
  * d. duplicates beyond the deduplication window: the stream's window set to 1 s, a push killed after publishing
  *    (failpoint `sync.relay.after_publish`), the next push 1.5 s later publishes the same ids as new messages: the
  *    stream holds them twice, headquarters drops the second copies by seq and hash.
@@ -299,26 +300,52 @@ describe.skipIf(!(await postgresReachable()))('site to headquarters under failur
     });
   });
 
-  it('c. an outage longer than the stream keeps: the site resends from its own database', { timeout: 300_000 }, async () => {
+  it('c. an outage longer than the stream keeps: the site resends from its own database', { timeout: 400_000 }, async () => {
+    // a second site headquarters has never heard from: nothing of it held, so its receipt is an empty one
+    const FRESH = 'fresh';
+    const freshHeadOf = async (x: Services) => (await readHeads(x.database.db)).get(FRESH) ?? 0;
+    const fresh = await createTestApp('pglite', { siteId: FRESH });
     await end(hqProc, 'SIGTERM');
     hqProc = null;
-    await withSite(async (s) => {
-      const held = await hqHolds();
-      expect(held).toBe(await siteHead(s));
-      await admit(s, 2);
-      const relay = new SiteRelay(s.sync, s.logger, { url: hubUrl, prefix, pollMs: 200, staleResendMs: 1_000 });
-      try {
-        await relay.start();
-        await until('the relay to publish', async () => (await s.sync.relayState()).publishedSeq === (await siteHead(s)));
-        // the broker loses what headquarters did not read (max age exceeded)
-        await jsm.streams.purge(names.stream);
-        expect((await jsm.streams.info(names.stream)).state.messages).toBe(0);
-        hqProc = await startHq();
-        await expectWhole(s);
-        expect(relay.counters.resent).toBeGreaterThanOrEqual((await siteHead(s)) - held);
-      } finally {
-        await relay.stop();
-      }
-    });
+    try {
+      const built = await buildFacility(fresh.services, { code: 'FRSH' }, 1);
+      await buildAdmittedPerson(fresh.services, { facilityId: built.facility.id, unitId: built.units[0]!.id });
+      const freshRelay = new SiteRelay(fresh.services.sync, fresh.services.logger, { url: hubUrl, prefix, pollMs: 200, staleResendMs: 1_000 });
+      await withSite(async (s) => {
+        const held = await hqHolds();
+        expect(held).toBe(await siteHead(s));
+        await admit(s, 2);
+        const relay = new SiteRelay(s.sync, s.logger, { url: hubUrl, prefix, pollMs: 200, staleResendMs: 1_000 });
+        try {
+          await relay.start();
+          await freshRelay.start();
+          await until('the relays to publish', async () => {
+            const [a, b] = [await s.sync.relayState(), await fresh.services.sync.relayState()];
+            return a.publishedSeq === (await siteHead(s)) && b.publishedSeq === (await freshHeadOf(fresh.services)) && b.publishedSeq > 0;
+          });
+          // the broker loses what headquarters did not read (max age exceeded)
+          for (const site of [SITE, FRESH]) {
+            await jsm.streams.purge(namesFor(prefix, site).stream);
+            expect((await jsm.streams.info(namesFor(prefix, site).stream)).state.messages).toBe(0);
+          }
+          hqProc = await startHq();
+          await expectWhole(s);
+          expect(relay.counters.resent).toBeGreaterThanOrEqual((await siteHead(s)) - held);
+          // the site never heard of: every event of it, once, linking to its tip
+          const freshHead = await freshHeadOf(fresh.services);
+          await until('headquarters to hold the fresh site', async () => (await hq.services.sync.hqStatus(FRESH)).sites[0]?.contiguousSeq === freshHead);
+          const chain = await hq.services.sync.hqChain(FRESH, 1);
+          expect(chain.map((c) => c.seq)).toEqual(Array.from({ length: freshHead }, (_, i) => i + 1));
+          for (let i = 1; i < chain.length; i++) expect(chain[i]!.prevHash).toBe(chain[i - 1]!.hash);
+          expect(chain[chain.length - 1]!.hash).toBe((await fresh.services.sync.sealPending()).hash);
+          expect((await hq.services.sync.hqStatus(FRESH)).sites[0]).toMatchObject({ forks: 0, persons: 1 });
+        } finally {
+          await relay.stop();
+          await freshRelay.stop();
+        }
+      });
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -13,7 +13,7 @@ import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { failpoint } from '../../platform/failpoints';
 import type { Logger } from '../../platform/logger';
-import { messageId, namesFor, nextAsk, Receipt, type ResendAsk, ResendRequest, resendMessageId, streamPrefix, SyncMessage } from './sync.domain';
+import { GENESIS_HASH, messageId, namesFor, nextAsk, Receipt, type ResendAsk, ResendRequest, resendMessageId, streamPrefix, SyncMessage } from './sync.domain';
 import { backoffMs, CoalescingRunner } from './sync.runner';
 import type { SyncService } from './sync.service';
 import { HqDownPublisher, SiteDownConsumer } from './sync.down.nats';
@@ -440,10 +440,22 @@ export class HqIngest {
     }
   }
 
-  /** Publishes every held site's receipt (periodically: a site that was away hears where it stands). */
+  /**
+   * Publishes every held site's receipt (periodically: a site that was away hears where it stands), and an empty one
+   * (epoch 1, seq 0) to each site whose stream is read but of which nothing is held: a site whose first events the
+   * broker lost before headquarters read them hears that nothing arrived, and resends them (its stale-receipt resend).
+   */
   async sendReceipts(): Promise<void> {
     if (!this.nc || this.stopped) return;
-    for (const r of await this.sync.receipts()) this.publishReceipt(namesFor(this.prefix, r.site), r);
+    const receipts = await this.sync.receipts();
+    const heard = new Set(receipts.map((r) => r.site));
+    const head = streamPrefix(this.prefix);
+    const at = new Date().toISOString();
+    for (const stream of this.loops.keys()) {
+      const site = stream.slice(head.length);
+      if (!heard.has(site)) receipts.push({ v: 1, site, epoch: 1, seq: 0, hash: GENESIS_HASH, wanted: null, at });
+    }
+    for (const r of receipts) this.publishReceipt(namesFor(this.prefix, r.site), r);
   }
 
   private notify(): void {
