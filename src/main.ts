@@ -14,7 +14,7 @@ import { apiRoutes } from './routes';
 import { systemActor } from './modules/access';
 import { EnvironmentError } from './platform/errors';
 import { MqttIngest } from './modules/sensors';
-import { startSyncLink } from './modules/sync';
+import { startSyncLink, syncLinkOptionsFromEnv } from './modules/sync';
 import { applySiteConfig } from './modules/sync';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -155,12 +155,7 @@ export async function serve(services: Services, opts: { port: number; host: stri
       ? setInterval(() => void saveScenarioNow(services.database.db, services.clock.now()).catch(() => undefined), 10_000).unref()
       : null;
   // Sites and headquarters (issue 22): CUSTOS_ROLE=site runs the relay, hq the ingest; unset, nothing (the default).
-  const syncLink = startSyncLink(
-    services.sync,
-    services.logger,
-    { url: process.env.CUSTOS_NATS_URL || 'nats://127.0.0.1:4222', prefix: process.env.CUSTOS_SYNC_PREFIX || 'custos' },
-    (wake) => services.outbox.onCommitted(() => wake()),
-  );
+  const syncLink = startSyncLink(services.sync, services.logger, syncLinkOptionsFromEnv(), (wake) => services.outbox.onCommitted(() => wake()));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;

@@ -153,6 +153,32 @@ for (const target of await targets()) {
       expect(relay.counters.resent).toBeGreaterThan(resentBefore);
     });
 
+    it('a gap asks once: the batches after it do not make the site republish its backlog again and again', async () => {
+      await relay.start(); // (already running, unless this case runs alone)
+      // headquarters reads in small batches, so that many batches come after the gap
+      await ingest.stop();
+      ingest = new HqIngest(hq.services.sync, hq.services.logger, { url: NATS, prefix, pollMs: 200, batchSize: 4 });
+      const headBefore = await siteHead();
+      for (let i = 0; i < 8; i++) await buildAdmittedPerson(site.services, { facilityId, unitId });
+      await site.services.settle();
+      await until('the relay to publish', async () => (await site.services.sync.relayState()).publishedSeq === (await siteHead()));
+      const added = (await siteHead()) - headBefore;
+      expect(added).toBeGreaterThanOrEqual(16);
+      // the first of the new events lost from the stream: every later batch lies beyond the gap
+      const info = await jsm.streams.info(names.stream);
+      expect(await jsm.streams.deleteMessage(names.stream, info.state.last_seq - added + 1)).toBe(true);
+      const resentBefore = relay.counters.resent;
+      await ingest.start();
+      await caughtUp();
+      await expectExactCopy();
+      // asked once for the gap and once for what was set aside meanwhile (not once per batch: added / 4 batches and
+      // more); each missing event republished once (it was up to once per request for everything up to the highest)
+      expect(ingest.counters.resendRequests).toBeGreaterThan(0);
+      expect(ingest.counters.resendRequests).toBeLessThanOrEqual(3);
+      expect(relay.counters.resent - resentBefore).toBeLessThanOrEqual(added);
+      expect((await hq.services.sync.hqStatus(SITE)).sites[0]!.forks).toBe(0);
+    });
+
     it('a forged event for a held seq is a fork: a critical alert, nothing overwritten', async () => {
       const js = jetstream(nc);
       const held = await heldMessage(3);

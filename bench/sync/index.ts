@@ -3,7 +3,7 @@
 // baseline of the same messages published raw to a JetStream stream and consumed (fetch + ack) with no database.
 // usage: npm run bench -- sync [postgres|pglite] [events]
 // Two sites at once and the catch-up after an outage: `sync two-sites [events per site]`, `sync catchup [events]`
-// (bench/sync/sites.ts).
+// (bench/sync/sites.ts). A gap and the resends it costs: `sync gap [events per site] [ingest batch]`.
 import { randomBytes } from 'node:crypto';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -16,9 +16,14 @@ import { HqIngest, messageId, SiteRelay } from '../../src/modules/sync';
 import { benchServices, type BenchTarget } from '../lib/db';
 
 const mode = process.argv[2];
-if (mode === 'two-sites' || mode === 'catchup') {
-  const { twoSites, catchup } = await import('./sites');
-  const figures = mode === 'two-sites' ? await twoSites(Number(process.argv[3] ?? 10_000)) : await catchup(Number(process.argv[3] ?? 100_000));
+if (mode === 'two-sites' || mode === 'catchup' || mode === 'gap') {
+  const { twoSites, catchup, gap } = await import('./sites');
+  const figures =
+    mode === 'two-sites'
+      ? await twoSites(Number(process.argv[3] ?? 10_000))
+      : mode === 'gap'
+        ? await gap(Number(process.argv[3] ?? 5_000), Number(process.argv[4] ?? 100))
+        : await catchup(Number(process.argv[3] ?? 100_000));
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
   process.exit(0);
 }

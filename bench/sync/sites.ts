@@ -176,3 +176,61 @@ export async function catchup(n: number): Promise<object> {
     loadAverage: { start: loadStart, end: load() },
   };
 }
+
+/**
+ * A gap and the traffic it costs: two sites write N events each and publish them while headquarters is away; one
+ * message early in site G's stream is then lost (deleted, as an outage beyond the stream's keeping would); headquarters
+ * reads both streams in batches of `batch`. The baseline is site N, the same events with no gap, in the same run. The
+ * figures: resend requests, messages republished, how many messages each stream ended with, the time until
+ * headquarters held each site whole.
+ */
+export async function gap(n: number, batch = 100): Promise<object> {
+  const loadStart = load();
+  const ids = ['benchgapG', 'benchgapN'];
+  const sites = [await newSite(ids[0]!), await newSite(ids[1]!)];
+  for (const s of sites) await append(s, n, 1000);
+  const { services: hq, close } = await benchServices('postgres');
+  const relays = sites.map((s) => new SiteRelay(s.sync, s.logger, { url: NATS, prefix, batchSize: 500, pollMs: 1000 }));
+  for (const r of relays) await r.start();
+  for (const [i, s] of sites.entries())
+    while ((await s.sync.relayState()).publishedSeq < n) {
+      relays[i]!.wake();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  const nc = await connect({ servers: NATS });
+  const jsm = await jetstreamManager(nc);
+  const streamOf = (site: string) => `${prefix}_SITE_${site}`;
+  await jsm.streams.deleteMessage(streamOf(ids[0]!), 2);
+  const ingest = new HqIngest(hq.sync, hq.logger, { url: NATS, prefix, batchSize: batch, pollMs: 1000 });
+  const t0 = performance.now();
+  await ingest.start();
+  const heldAt: Record<string, number | null> = { [ids[0]!]: null, [ids[1]!]: null };
+  const end = t0 + MAX_SECONDS * 1000;
+  while (performance.now() < end && Object.values(heldAt).some((v) => v === null)) {
+    const held = (await hq.sync.hqStatus()).sites;
+    for (const id of ids) if (heldAt[id] === null && (held.find((h) => h.siteId === id)?.contiguousSeq ?? 0) >= n) heldAt[id] = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const streams = Object.fromEntries(await Promise.all(ids.map(async (id) => [id, (await jsm.streams.info(streamOf(id))).state.messages] as const)));
+  const held = (await hq.sync.hqStatus()).sites.filter((s) => ids.includes(s.siteId));
+  const figures = {
+    bench: 'sync gap',
+    hq: 'postgres',
+    sites: 'pglite x2',
+    eventsPerSite: n,
+    ingestBatch: batch,
+    complete: Object.values(heldAt).every((v) => v !== null),
+    withGap: { site: ids[0], secondsToHeld: heldAt[ids[0]!], relay: { ...relays[0]!.counters }, streamMessages: streams[ids[0]!] },
+    baselineNoGap: { site: ids[1], secondsToHeld: heldAt[ids[1]!], relay: { ...relays[1]!.counters }, streamMessages: streams[ids[1]!] },
+    ingest: { ...ingest.counters },
+    held: held.map((h) => ({ site: h.siteId, seq: h.contiguousSeq, forks: h.forks })),
+    loadAverage: { start: loadStart, end: load() },
+  };
+  await ingest.stop();
+  for (const r of relays) await r.stop();
+  await nc.close();
+  await dropStreams();
+  for (const s of sites) await s.close();
+  await close();
+  return figures;
+}

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { configFromOptions, openApp } from '../../main';
-import { SiteRelay, statusLine } from '../../modules/sync';
+import { SiteRelay, statusLine, syncLinkOptionsFromEnv } from '../../modules/sync';
 
 export function register(program: Command): void {
   const sync = program.command('sync').description("Sites and headquarters: replication of each site's events over NATS JetStream");
@@ -80,10 +80,8 @@ export function register(program: Command): void {
     .action(async (opts: { data: string; nats?: string; prefix?: string }) => {
       const services = await openApp(configFromOptions(opts));
       try {
-        const relay = new SiteRelay(services.sync, services.logger, {
-          url: opts.nats ?? (process.env.CUSTOS_NATS_URL || 'nats://127.0.0.1:4222'),
-          prefix: opts.prefix ?? (process.env.CUSTOS_SYNC_PREFIX || 'custos'),
-        });
+        const env = syncLinkOptionsFromEnv();
+        const relay = new SiteRelay(services.sync, services.logger, { ...env, url: opts.nats ?? env.url, prefix: opts.prefix ?? env.prefix });
         const c = await relay.pushOnce();
         const s = await services.sync.siteStatus();
         process.stdout.write(`site ${s.siteId}: ${c.published} published, ${c.duplicates} already in the stream; ${s.published} of ${s.head} published\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agoText, chainHash, GENESIS_HASH, judge, namesFor, seal, siteFigures, statusLine, SyncMessage, type WireEvent } from './sync.domain';
+import { agoText, chainHash, GENESIS_HASH, judge, namesFor, nextAsk, seal, siteFigures, statusLine, SyncMessage, type WireEvent } from './sync.domain';
 
 const event = (n: number): WireEvent => ({
   id: `0190a0b0-0000-7000-8000-${String(n).padStart(12, '0')}`,
@@ -79,5 +79,44 @@ describe('names and the status line', () => {
     expect(agoText(new Date('2026-01-10T11:59:30Z'), now)).toBe('just now');
     expect(agoText(new Date('2026-01-10T11:48:00Z'), now)).toBe('12 min ago');
     expect(agoText(new Date('2026-01-07T11:00:00Z'), now)).toBe('3 days ago');
+  });
+});
+
+describe('nextAsk: a gap asks once', () => {
+  let n = 0;
+  const id = () => `a${++n}`;
+
+  it('asks when something is wanted and nothing is outstanding; nothing when nothing is wanted', () => {
+    expect(nextAsk(null, null, 5, 0, 30_000, id)).toEqual({ ask: null, isNew: false });
+    const first = nextAsk(null, { from: 6, to: 20 }, 5, 1_000, 30_000, id);
+    expect(first.isNew).toBe(true);
+    expect(first.ask).toMatchObject({ from: 6, to: 20, at: 1_000, seenSeq: 5 });
+  });
+
+  it('does not ask again while the request is neither answered nor timed out, even for more seqs', () => {
+    const asked = nextAsk(null, { from: 6, to: 20 }, 5, 0, 30_000, id).ask!;
+    for (const to of [25, 30, 35, 40]) {
+      const again = nextAsk(asked, { from: 6, to }, 5, 10_000, 30_000, id);
+      expect(again.isNew).toBe(false);
+      expect(again.ask).toMatchObject({ id: asked.id, from: 6, to: 20 });
+    }
+  });
+
+  it('asks for the rest once the request is answered (the chain reached its end)', () => {
+    const asked = nextAsk(null, { from: 6, to: 20 }, 5, 0, 30_000, id).ask!;
+    const rest = nextAsk(asked, { from: 21, to: 40 }, 20, 1_000, 30_000, id);
+    expect(rest.isNew).toBe(true);
+    expect(rest.ask).toMatchObject({ from: 21, to: 40 });
+    expect(rest.ask!.id).not.toBe(asked.id);
+  });
+
+  it('asks again after the timeout without progress, but waits while the answer is arriving', () => {
+    const asked = nextAsk(null, { from: 6, to: 20 }, 5, 0, 30_000, id).ask!;
+    expect(nextAsk(asked, { from: 6, to: 20 }, 5, 30_000, 30_000, id).isNew).toBe(true);
+    // the chain moved at 25 s: the timeout counts from there
+    const moving = nextAsk(asked, { from: 12, to: 20 }, 11, 25_000, 30_000, id);
+    expect(moving).toMatchObject({ isNew: false, ask: { id: asked.id, at: 25_000, seenSeq: 11 } });
+    expect(nextAsk(moving.ask, { from: 12, to: 20 }, 11, 50_000, 30_000, id).isNew).toBe(false);
+    expect(nextAsk(moving.ask, { from: 12, to: 20 }, 11, 55_000, 30_000, id).isNew).toBe(true);
   });
 });

@@ -69,8 +69,11 @@ export const Receipt = z.object({
   epoch: z.number().int().positive(),
   seq: z.number().int().nonnegative(),
   hash: Hash,
-  /** Seqs headquarters saw beyond a gap: the site resends `from..to`. */
-  wanted: z.object({ from: z.number().int().positive(), to: z.number().int().positive() }).nullable(),
+  /**
+   * Seqs headquarters saw beyond a gap: the site resends `from..to`. `ask` names headquarters' request: the same ask
+   * seen again (in the next receipt, or on the resend subject) is answered once.
+   */
+  wanted: z.object({ from: z.number().int().positive(), to: z.number().int().positive(), ask: z.string().regex(TOKEN).optional() }).nullable(),
   at: instant,
 });
 export type Receipt = z.infer<typeof Receipt>;
@@ -81,8 +84,47 @@ export const ResendRequest = z.object({
   epoch: z.number().int().positive(),
   from: z.number().int().positive(),
   to: z.number().int().positive(),
+  /** Headquarters' name for this request (absent from older headquarters). */
+  ask: z.string().regex(TOKEN).optional(),
 });
 export type ResendRequest = z.infer<typeof ResendRequest>;
+
+/** The message id of a resent message: the original id and the request it answers (a repeat of it is dropped). */
+export const resendMessageId = (siteId: string, epoch: number, seq: number, ask: string) => `${messageId(siteId, epoch, seq)}.r.${ask}`;
+
+/** A resend headquarters asked a site for (per site and epoch) and has not yet seen answered. */
+export interface ResendAsk {
+  id: string;
+  from: number;
+  to: number;
+  /** When it was asked, or when the chain last moved towards `to` (ms since the epoch). */
+  at: number;
+  /** The contiguous seq at `at`. */
+  seenSeq: number;
+}
+
+/**
+ * Whether headquarters asks a site again, given what it wants now and its outstanding request. A gap asks once: while
+ * the request is neither answered (the chain reaching its `to`) nor silent for `timeoutMs` (the chain not moving), the
+ * next batches beyond the gap ask nothing (they used to ask each time for everything up to the highest seq seen, and
+ * the site republished its whole backlog each time). Once answered, what is still wanted is one new request.
+ */
+export function nextAsk(
+  outstanding: ResendAsk | null,
+  wanted: { from: number; to: number } | null,
+  contiguousSeq: number,
+  now: number,
+  timeoutMs: number,
+  newId: () => string,
+): { ask: ResendAsk | null; isNew: boolean } {
+  if (!wanted) return { ask: null, isNew: false };
+  if (outstanding && contiguousSeq < outstanding.to) {
+    const moving = contiguousSeq > outstanding.seenSeq;
+    const at = moving ? now : outstanding.at;
+    if (now - at < timeoutMs) return { ask: { ...outstanding, at, seenSeq: Math.max(contiguousSeq, outstanding.seenSeq) }, isNew: false };
+  }
+  return { ask: { id: newId(), from: wanted.from, to: wanted.to, at: now, seenSeq: contiguousSeq }, isNew: true };
+}
 
 /**
  * The link of the replication chain: sha256 over the previous hash and the canonical JSON of the site, the seq and the

@@ -15,12 +15,13 @@ import type { Logger } from '../../platform/logger';
 import { isToken, streamPrefix } from './sync.domain';
 import { downMessageId, downNamesFor, type SyncDown } from './sync.down';
 import type { SyncLinkOptions } from './sync.nats';
+import { backoffMs, CoalescingRunner } from './sync.runner';
 
 async function open(url: string, name: string): Promise<NatsConnection> {
   return connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
 }
 
-const backoff = (failures: number) => new Promise((r) => setTimeout(r, Math.min(10_000, 200 * 2 ** Math.min(failures, 6))));
+const backoff = (failures: number) => new Promise((r) => setTimeout(r, backoffMs(failures)));
 
 /** A site's down stream; either side may create it first (same configuration). */
 async function ensureDownStream(jsm: JetStreamManager, names: ReturnType<typeof downNamesFor>, maxAgeDays: number): Promise<void> {
@@ -59,10 +60,8 @@ export class HqDownPublisher {
   private js: JetStreamClient | null = null;
   private jsm: JetStreamManager | null = null;
   private stopped = true;
-  private running: Promise<void> | null = null;
-  private again = false;
   private timer: NodeJS.Timeout | null = null;
-  private failures = 0;
+  private readonly runner: CoalescingRunner;
   private readonly ensured = new Set<string>();
   /** Sites being resent after a resync: their messages carry this suffix until the cursor is back at the end. */
   private readonly resyncNonce = new Map<string, string>();
@@ -75,15 +74,27 @@ export class HqDownPublisher {
     private readonly opts: SyncLinkOptions & { downMaxAgeDays?: number },
   ) {
     this.prefix = opts.prefix ?? 'custos';
+    this.runner = new CoalescingRunner(
+      async () => {
+        for (const site of await this.sites()) await this.publishSite(site);
+      },
+      {
+        onFailure: (err) => {
+          this.counters.failures += 1;
+          this.logger.warn({ err }, 'sync down: publishing failed; will retry');
+        },
+      },
+    );
   }
 
   async start(): Promise<void> {
     if (!this.stopped) return;
     const nc = await open(this.opts.url, 'custos-hq-down');
     this.nc = nc;
-    this.js = jetstream(nc);
-    this.jsm = await jetstreamManager(nc);
+    this.js = jetstream(nc, { domain: this.opts.domain });
+    this.jsm = await jetstreamManager(nc, { domain: this.opts.domain });
     this.stopped = false;
+    this.runner.start();
     nc.subscribe(`${this.prefix}.down.*.resync`, {
       callback: (err, msg) => {
         if (err) return;
@@ -104,31 +115,7 @@ export class HqDownPublisher {
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.run().finally(() => {
-      this.running = null;
-    });
-  }
-
-  private async run(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        for (const site of await this.sites()) await this.publishSite(site);
-        this.failures = 0;
-      } catch (err) {
-        this.failures += 1;
-        this.counters.failures += 1;
-        this.logger.warn({ err }, 'sync down: publishing failed; will retry');
-        if (this.stopped) return;
-        await backoff(this.failures);
-        this.again = true;
-      }
-    } while (this.again && !this.stopped);
+    if (!this.stopped) this.runner.wake();
   }
 
   /** The sites of the deployment: each site stream on the server (a site's relay creates it) and each known cursor. */
@@ -174,14 +161,14 @@ export class HqDownPublisher {
   }
 
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    await this.runner.idle();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.idle();
+    await this.runner.stop();
     const nc = this.nc;
     this.nc = null;
     this.js = null;
@@ -225,15 +212,15 @@ export class SiteDownConsumer {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.nc = await open(this.opts.url, `custos-down-${this.down.siteId}`);
-    await ensureDownStream(await jetstreamManager(this.nc), this.names, this.opts.downMaxAgeDays ?? 30);
+    await ensureDownStream(await jetstreamManager(this.nc, { domain: this.opts.domain }), this.names, this.opts.downMaxAgeDays ?? 30);
     this.stopped = false;
     this.loop = this.consume();
   }
 
   private async consume(): Promise<void> {
     const nc = this.nc!;
-    const js = jetstream(nc);
-    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc, { domain: this.opts.domain });
+    const jsm = await jetstreamManager(nc, { domain: this.opts.domain });
     let failures = 0;
     while (!this.stopped) {
       try {

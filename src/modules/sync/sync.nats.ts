@@ -13,7 +13,8 @@ import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { failpoint } from '../../platform/failpoints';
 import type { Logger } from '../../platform/logger';
-import { messageId, namesFor, Receipt, ResendRequest, streamPrefix, SyncMessage } from './sync.domain';
+import { GENESIS_HASH, messageId, namesFor, nextAsk, Receipt, type ResendAsk, ResendRequest, resendMessageId, streamPrefix, SyncMessage } from './sync.domain';
+import { backoffMs, CoalescingRunner } from './sync.runner';
 import type { SyncService } from './sync.service';
 import { HqDownPublisher, SiteDownConsumer } from './sync.down.nats';
 
@@ -30,6 +31,33 @@ export interface SyncLinkOptions {
   staleResendMs?: number;
   /** Days a site's stream keeps messages (the site's database keeps everything; this only bounds the broker). */
   maxAgeDays?: number;
+  /** Headquarters: a resend request neither answered nor progressing this long is asked again (default 30 s). */
+  resendTimeoutMs?: number;
+  /** Headquarters: how long the server waits for an ack before delivering a message again (default 60 s). */
+  ackWaitMs?: number;
+  /**
+   * The JetStream domain holding the streams, when it is not the server's own: a site talking to a leaf node that has
+   * its own JetStream domain names headquarters' (the hub's) here.
+   */
+  domain?: string;
+}
+
+/** The link's options from the environment (serve, `sync push`): CUSTOS_NATS_URL, CUSTOS_SYNC_* and CUSTOS_NATS_DOMAIN. */
+export function syncLinkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SyncLinkOptions {
+  const num = (name: string) => {
+    const n = Number(env[name]);
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  };
+  return {
+    url: env.CUSTOS_NATS_URL || 'nats://127.0.0.1:4222',
+    prefix: env.CUSTOS_SYNC_PREFIX || 'custos',
+    batchSize: num('CUSTOS_SYNC_BATCH'),
+    pollMs: num('CUSTOS_SYNC_POLL_MS'),
+    staleResendMs: num('CUSTOS_SYNC_STALE_RESEND_MS'),
+    resendTimeoutMs: num('CUSTOS_SYNC_RESEND_TIMEOUT_MS'),
+    ackWaitMs: num('CUSTOS_SYNC_ACK_WAIT_MS'),
+    domain: env.CUSTOS_NATS_DOMAIN || undefined,
+  };
 }
 
 const DURABLE = 'custos_hq';
@@ -39,8 +67,11 @@ async function open(url: string, name: string): Promise<NatsConnection> {
 }
 
 async function errorBackoff(failures: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, Math.min(10_000, 200 * 2 ** Math.min(failures, 6))));
+  await new Promise((r) => setTimeout(r, backoffMs(failures)));
 }
+
+/** How long the relay remembers the requests it answered (JetStream's duplicate window is 2 minutes). */
+const ANSWERED_MEMORY_MS = 10 * 60_000;
 
 export interface RelayCounters {
   published: number;
@@ -61,12 +92,11 @@ export interface RelayCounters {
 export class SiteRelay {
   private nc: NatsConnection | null = null;
   private js: JetStreamClient | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
   private stopped = true;
   private timer: NodeJS.Timeout | null = null;
-  private failures = 0;
-  private lastResend = new Map<string, number>();
+  private readonly runner: CoalescingRunner;
+  /** Resend requests answered (`epoch:ask` → when): a request seen again is not answered again. */
+  private readonly answered = new Map<string, number>();
   private receiptMoved = { seq: -1, at: 0 };
   private receiptQueue: Promise<void> = Promise.resolve();
   private unwake: (() => void) | null = null;
@@ -85,6 +115,18 @@ export class SiteRelay {
   ) {
     this.names = namesFor(opts.prefix ?? 'custos', sync.siteId);
     this.batchSize = opts.batchSize ?? 500;
+    this.runner = new CoalescingRunner(
+      async () => {
+        while (!this.stopped && (await this.pass()) === 'more');
+      },
+      {
+        onFailure: (err, failures) => {
+          this.counters.failures += 1;
+          this.logger.warn({ err, failures }, 'sync relay: publishing failed; will retry');
+        },
+        retry: () => !this.oneShot,
+      },
+    );
   }
 
   get streamName(): string {
@@ -94,16 +136,18 @@ export class SiteRelay {
   async start(): Promise<void> {
     if (!this.stopped) return;
     const nc = await open(this.opts.url, `custos-relay-${this.sync.siteId}`);
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(nc, { domain: this.opts.domain });
     await ensureSiteStream(jsm, this.names, this.opts.maxAgeDays ?? 365);
     this.nc = nc;
-    this.js = jetstream(nc);
+    this.js = jetstream(nc, { domain: this.opts.domain });
     this.stopped = false;
+    this.runner.start();
     nc.subscribe(this.names.resend, {
       callback: (err, msg) => {
         if (err) return;
         const req = ResendRequest.safeParse(safeJson(msg.data));
-        if (req.success) void this.resend(req.data.epoch, req.data.from, req.data.to).catch((e) => this.logger.warn({ err: e }, 'sync relay: resend failed'));
+        if (req.success)
+          void this.resend(req.data.epoch, req.data.from, req.data.to, req.data.ask).catch((e) => this.logger.warn({ err: e }, 'sync relay: resend failed'));
       },
     });
     nc.subscribe(this.names.receipt, {
@@ -126,31 +170,7 @@ export class SiteRelay {
 
   /** Publishes what is pending now (or once the run under way ends). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.run().finally(() => {
-      this.running = null;
-    });
-  }
-
-  private async run(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        while (!this.stopped && (await this.pass()) === 'more');
-        this.failures = 0;
-      } catch (err) {
-        this.failures += 1;
-        this.counters.failures += 1;
-        this.logger.warn({ err, failures: this.failures }, 'sync relay: publishing failed; will retry');
-        if (this.stopped || this.oneShot) return;
-        await errorBackoff(this.failures);
-        this.again = true;
-      }
-    } while (this.again && !this.stopped);
+    if (!this.stopped) this.runner.wake();
   }
 
   private async pass(): Promise<'more' | 'done'> {
@@ -176,24 +196,37 @@ export class SiteRelay {
   }
 
   /**
-   * Publishes `from..to` again, under message ids of their own (the original ids would be dropped as duplicates while
-   * the window lasts). Headquarters keeps what it already holds and takes the rest.
+   * Publishes `from..to` (only that range, and only what was published before) again, once per request: `ask` is
+   * headquarters' name for it, and the same ask seen again (the next receipt carries it, so does the resend subject)
+   * is not answered again. The message ids are the original ids and the ask (`<site>.<epoch>.<seq>.r.<ask>`): the
+   * original ids alone would be dropped as duplicates while JetStream's window lasts, and a repeat of the same answer
+   * within the window is dropped by JetStream too. A request without an ask (an older headquarters, or the relay's own
+   * stale-receipt resend) gets an ask of its own.
    */
-  async resend(epoch: number, from: number, to: number): Promise<void> {
+  async resend(epoch: number, from: number, to: number, ask?: string): Promise<void> {
     const relay = await this.sync.relayState();
     if (epoch !== relay.epoch || this.stopped) return;
     const upto = Math.min(to, relay.publishedSeq);
-    const key = `${epoch}:${from}:${upto}`;
+    if (upto < from) return;
     const now = Date.now();
-    if ((this.lastResend.get(key) ?? 0) > now - 2_000) return;
-    this.lastResend.set(key, now);
-    const nonce = randomUUID().slice(0, 8);
-    for (let after = from - 1; after < upto; ) {
-      const batch = await this.sync.messages(epoch, after, upto, this.batchSize);
-      if (batch.length === 0) break;
-      await this.publish(batch, (m) => `${messageId(m.site, m.epoch, m.seq)}.resend.${nonce}`);
-      this.counters.resent += batch.length;
-      after = batch[batch.length - 1]!.seq;
+    for (const [k, at] of this.answered) if (at < now - ANSWERED_MEMORY_MS) this.answered.delete(k);
+    const name = ask ?? `s${randomUUID().slice(0, 8)}`;
+    const key = ask ? `${epoch}:${ask}` : `${epoch}:${from}-${upto}`;
+    // without an ask, the same range asked within 2 s is one request (what the relay did before asks existed)
+    const answeredAt = this.answered.get(key);
+    if (answeredAt !== undefined && (ask !== undefined || answeredAt > now - 2_000)) return;
+    this.answered.set(key, now); // before any await: a second copy of the request arriving meanwhile is dropped
+    try {
+      for (let after = from - 1; after < upto; ) {
+        const batch = await this.sync.messages(epoch, after, upto, this.batchSize);
+        if (batch.length === 0) break;
+        await this.publish(batch, (m) => resendMessageId(m.site, m.epoch, m.seq, name));
+        this.counters.resent += batch.length;
+        after = batch[batch.length - 1]!.seq;
+      }
+    } catch (err) {
+      this.answered.delete(key); // not answered: the same request may be answered when it comes again
+      throw err;
     }
   }
 
@@ -209,7 +242,7 @@ export class SiteRelay {
     const relay = await this.sync.relayState();
     if (r.epoch !== relay.epoch) return;
     if (r.wanted) {
-      await this.resend(r.epoch, r.wanted.from, r.wanted.to);
+      await this.resend(r.epoch, r.wanted.from, r.wanted.to, r.wanted.ask);
       return;
     }
     // Nothing beyond the receipt reached headquarters (the broker lost the tail: an outage longer than the stream
@@ -242,7 +275,7 @@ export class SiteRelay {
 
   /** Resolves when what was pending at the call is published (tests). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    await this.runner.idle();
   }
 
   /** Stops publishing and closes the connection (the link cut, in tests). */
@@ -252,7 +285,7 @@ export class SiteRelay {
     this.timer = null;
     this.unwake?.();
     this.unwake = null;
-    await this.idle();
+    await this.runner.stop();
     const nc = this.nc;
     this.nc = null;
     this.js = null;
@@ -286,6 +319,8 @@ export class HqIngest {
   private readonly batchSize: number;
   readonly counters: IngestCounters = { received: 0, applied: 0, duplicates: 0, forks: 0, invalid: 0, resendRequests: 0, failures: 0 };
   private readonly waiters = new Set<() => void>();
+  /** The resend request outstanding per `site:epoch`: a gap asks once until answered or timed out (nextAsk). */
+  private readonly asks = new Map<string, ResendAsk>();
 
   constructor(
     private readonly sync: SyncService,
@@ -299,8 +334,8 @@ export class HqIngest {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.nc = await open(this.opts.url, 'custos-hq-ingest');
-    this.jsm = await jetstreamManager(this.nc);
-    this.js = jetstream(this.nc);
+    this.jsm = await jetstreamManager(this.nc, { domain: this.opts.domain });
+    this.js = jetstream(this.nc, { domain: this.opts.domain });
     this.stopped = false;
     await this.scan();
     this.timer = setInterval(() => {
@@ -336,7 +371,7 @@ export class HqIngest {
       durable_name: DURABLE,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(60_000),
+      ack_wait: nanos(this.opts.ackWaitMs ?? 60_000),
       max_ack_pending: 20_000,
     });
     const consumer = await js.consumers.get(stream, DURABLE);
@@ -361,16 +396,13 @@ export class HqIngest {
           }
         }
         const result = await this.sync.applyBatch(site, valid);
+        failpoint('sync.ingest.after_commit'); // crash tests: applied and committed, not yet acknowledged
         for (const m of batch) m.ack();
         await this.nc!.flush();
         this.counters.applied += result.applied;
         this.counters.duplicates += result.duplicates;
         this.counters.forks += result.forks;
-        for (const r of result.receipts) this.nc!.publish(names.receipt, JSON.stringify(r));
-        for (const w of result.wanted) {
-          this.counters.resendRequests += 1;
-          this.nc!.publish(names.resend, JSON.stringify({ v: 1, epoch: w.epoch, from: w.from, to: w.to }));
-        }
+        for (const r of result.receipts) this.publishReceipt(names, r);
         failures = 0;
         this.notify();
       } catch (err) {
@@ -384,11 +416,46 @@ export class HqIngest {
     }
   }
 
-  /** Publishes every held site's receipt (periodically: a site that was away hears where it stands). */
-  async sendReceipts(): Promise<void> {
+  /**
+   * Publishes a receipt; one that wants a resend carries the request outstanding for that gap (the same ask, so the
+   * site does not answer it again), and only a new request is also sent on the resend subject.
+   */
+  private publishReceipt(names: ReturnType<typeof namesFor>, r: Receipt): void {
     const nc = this.nc;
-    if (!nc || this.stopped) return;
-    for (const r of await this.sync.receipts()) nc.publish(namesFor(this.prefix, r.site).receipt, JSON.stringify(r));
+    if (!nc) return;
+    const key = `${r.site}:${r.epoch}`;
+    const { ask, isNew } = nextAsk(this.asks.get(key) ?? null, r.wanted, r.seq, Date.now(), this.opts.resendTimeoutMs ?? 30_000, () =>
+      randomUUID().slice(0, 8),
+    );
+    if (!ask) {
+      this.asks.delete(key);
+      nc.publish(names.receipt, JSON.stringify(r));
+      return;
+    }
+    this.asks.set(key, ask);
+    nc.publish(names.receipt, JSON.stringify({ ...r, wanted: { from: ask.from, to: ask.to, ask: ask.id } }));
+    if (isNew) {
+      this.counters.resendRequests += 1;
+      nc.publish(names.resend, JSON.stringify({ v: 1, epoch: r.epoch, from: ask.from, to: ask.to, ask: ask.id }));
+    }
+  }
+
+  /**
+   * Publishes every held site's receipt (periodically: a site that was away hears where it stands), and an empty one
+   * (epoch 1, seq 0) to each site whose stream is read but of which nothing is held: a site whose first events the
+   * broker lost before headquarters read them hears that nothing arrived, and resends them (its stale-receipt resend).
+   */
+  async sendReceipts(): Promise<void> {
+    if (!this.nc || this.stopped) return;
+    const receipts = await this.sync.receipts();
+    const heard = new Set(receipts.map((r) => r.site));
+    const head = streamPrefix(this.prefix);
+    const at = new Date().toISOString();
+    for (const stream of this.loops.keys()) {
+      const site = stream.slice(head.length);
+      if (!heard.has(site)) receipts.push({ v: 1, site, epoch: 1, seq: 0, hash: GENESIS_HASH, wanted: null, at });
+    }
+    for (const r of receipts) this.publishReceipt(namesFor(this.prefix, r.site), r);
   }
 
   private notify(): void {
