@@ -32,6 +32,7 @@ import {
   type NoticeStatus,
   type RecipientKind,
   type Retake,
+  type WantedStatus,
 } from './sightings.domain';
 import type {
   CheckLogResponse,
@@ -52,6 +53,7 @@ import {
   checksPage,
   decideSighting,
   deleteWanted,
+  deleteWantedFromHq,
   figuresRows,
   findNotice,
   findSighting,
@@ -71,6 +73,7 @@ import {
   sightingsPage,
   signingKey,
   upsertWanted,
+  upsertWantedFromHq,
   wantedIds,
   wantedOf,
   wantedPage,
@@ -173,6 +176,31 @@ export class SightingsService {
       }
     }
     if ((await deleteWanted(tx, leave)) > 0) changed = true;
+    if (changed) await bumpGalleryVersion(tx);
+  }
+
+  /**
+   * The wanted gallery as headquarters sends it (sync, in the transaction that records the item applied): a person
+   * wanted elsewhere joins this site's gallery with the names sent; no longer wanted, they leave it. This site's own
+   * ledger still decides for the persons it holds.
+   */
+  async applyWantedFromHqIn(
+    tx: Db,
+    item: { personId: string; wanted: boolean; names: readonly string[]; status?: WantedStatus; since?: string; fromSite?: string },
+    issuedAt: string,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const changed = item.wanted
+      ? await upsertWantedFromHq(tx, {
+          personId: item.personId,
+          status: item.status ?? 'ESCAPED',
+          since: new Date(item.since ?? issuedAt),
+          names: item.names,
+          fromSite: item.fromSite ?? null,
+          ledgerEventId: this.ids.next(),
+          now,
+        })
+      : await deleteWantedFromHq(tx, item.personId);
     if (changed) await bumpGalleryVersion(tx);
   }
 
