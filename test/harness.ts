@@ -72,7 +72,13 @@ let userCounter = 0;
 
 export async function createTestApp(
   target: Target,
-  opts: { clock?: Clock; siteId?: string; access?: Partial<AccessConfig>; biometrics?: ServiceOptions['biometrics']; syncRole?: ServiceOptions['syncRole'] } = {},
+  opts: {
+    clock?: Clock;
+    siteId?: string;
+    access?: Partial<AccessConfig>;
+    biometrics?: ServiceOptions['biometrics'];
+    syncRole?: ServiceOptions['syncRole'];
+  } = {},
 ): Promise<TestApp> {
   let drop: (() => Promise<void>) | undefined;
   let url: string | undefined;

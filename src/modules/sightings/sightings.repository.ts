@@ -16,6 +16,8 @@ export interface WantedRow {
   facility_id: string | null;
   facility: string | null;
   name: string | null;
+  /** `hq`: headquarters sent this person (no record at this site; the name is the one it sent). */
+  source: 'ledger' | 'hq';
 }
 
 const primaryName = (person: SQL) =>
@@ -131,7 +133,7 @@ export async function wantedPage(
   const [t] = await queryRows<{ n: string | number }>(db, sql`select count(*) as n from sightings_wanted w ${where}`);
   const rows = await queryRows<WantedRow>(
     db,
-    sql`select w.person_id, w.status, w.since, w.facility_id, f.name as facility, coalesce(${primaryName(sql`w.person_id`)}, w.hq_names[1]) as name
+    sql`select w.person_id, w.status, w.since, w.facility_id, w.source, f.name as facility, coalesce(${primaryName(sql`w.person_id`)}, w.hq_names[1]) as name
         from sightings_wanted w left join ${facilities} f on f.id = w.facility_id ${where}
         order by w.since desc, w.person_id limit ${page.limit} offset ${page.offset}`,
   );

@@ -231,7 +231,9 @@ export class SightingsService {
         const person = await this.ports.persons.loadInScope(tx, actor, r.person_id).catch(() => null);
         out.push({
           personId: r.person_id,
-          name: readNames && person ? r.name : null,
+          // a person headquarters sent has no record here: the name it sent is shown to whoever may read names (only
+          // unscoped readers see these rows: they belong to no facility of this site)
+          name: readNames && (person || r.source === 'hq') ? r.name : null,
           status: r.status,
           since: r.since,
           facilityId: r.facility_id,

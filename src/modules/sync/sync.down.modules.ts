@@ -7,6 +7,7 @@ import { CustodyEventAppended } from '../custody';
 import { WatchlistVersionImported } from '../screening';
 import { ALL_SITES, type DownAppliers, type DownBody, type SyncDown } from './sync.down';
 import { isToken, type SyncMessage } from './sync.domain';
+import { SyncIdentityRecorded } from './sync.events';
 
 /**
  * The way down, wired to the modules (issue 22, point 3).
@@ -120,16 +121,28 @@ const WANTED_STATUS: Record<string, 'ESCAPED' | 'UNACCOUNTED'> = { escaped: 'ESC
 export async function issueWantedFromSite(tx: Db, down: SyncDown, siteId: string, messages: readonly SyncMessage[]): Promise<number> {
   let issued = 0;
   for (const m of messages) {
+    // a site's identity event may come after the ledger event that made the person wanted: the names follow it down
+    if (m.event.type === SyncIdentityRecorded.type && m.event.version === SyncIdentityRecorded.version) {
+      const identity = SyncIdentityRecorded.schema.safeParse(m.event.payload);
+      if (!identity.success) continue;
+      const last = await lastWanted(tx, identity.data.personId);
+      if (last?.wanted !== true || last.fromSite !== siteId) continue;
+      const names = identity.data.names.slice(0, 50);
+      if (JSON.stringify(last.names ?? []) === JSON.stringify(names)) continue;
+      await down.issueIn(
+        tx,
+        { kind: 'wanted_gallery', key: identity.data.personId, site: ALL_SITES, body: { ...last, names } },
+        `${ISSUER}: names from ${siteId}`,
+      );
+      issued += 1;
+      continue;
+    }
     if (m.event.type !== CustodyEventAppended.type || m.event.version !== CustodyEventAppended.version) continue;
     const parsed = CustodyEventAppended.schema.safeParse(m.event.payload);
     if (!parsed.success) continue;
     const e = parsed.data;
     const status = WANTED_STATUS[e.statusAfter];
-    const [last] = await queryRows<{ body: unknown }>(
-      tx,
-      sql`select body from sync_down_items where kind = 'wanted_gallery' and item_key = ${e.personId} order by id desc limit 1`,
-    );
-    const lastBody = (typeof last?.body === 'string' ? JSON.parse(last.body) : last?.body) as { wanted?: boolean; status?: string } | undefined;
+    const lastBody = await lastWanted(tx, e.personId);
     const wasWanted = lastBody?.wanted === true;
     if (!status && !wasWanted) continue;
     if (status && wasWanted && lastBody?.status === status) continue;
@@ -152,6 +165,16 @@ export async function issueWantedFromSite(tx: Db, down: SyncDown, siteId: string
     issued += 1;
   }
   return issued;
+}
+
+/** The latest wanted-gallery item headquarters issued for a person (null: never). */
+async function lastWanted(tx: Db, personId: string): Promise<DownBody<'wanted_gallery'> | null> {
+  const [last] = await queryRows<{ body: unknown }>(
+    tx,
+    sql`select body from sync_down_items where kind = 'wanted_gallery' and item_key = ${personId} order by id desc limit 1`,
+  );
+  if (!last) return null;
+  return (typeof last.body === 'string' ? JSON.parse(last.body) : last.body) as DownBody<'wanted_gallery'>;
 }
 
 /** The system actor the sites' modules record what came from headquarters under. */

@@ -116,8 +116,14 @@ export function bestNameScore(a: readonly string[], b: readonly string[]): numbe
  */
 export async function recordIdentities(tx: Db, outbox: Outbox, ids: IdGenerator, siteId: string, messages: readonly SyncMessage[], now: Date): Promise<number> {
   let opened = 0;
+  let locked = false;
   for (const m of messages) {
     if (m.event.type !== SyncIdentityRecorded.type || m.event.version !== SyncIdentityRecorded.version) continue;
+    if (!locked) {
+      // two sites' batches apply concurrently: one at a time here, so that the later of two records sees the earlier
+      await tx.execute(sql`select id from sync_identity_lock where id = 1 for update`);
+      locked = true;
+    }
     const parsed = SyncIdentityRecorded.schema.safeParse(m.event.payload);
     if (!parsed.success) continue;
     const p = parsed.data;

@@ -24,6 +24,10 @@ create table sync_hq_identities (
   primary key (site_id, person_id)
 );
 create index sync_hq_identities_keys_idx on sync_hq_identities using gin (name_keys);
+-- Batches of two sites are applied in concurrent transactions: the comparison of a new record with the other sites'
+-- takes this row's lock, so that of two records arriving at once the second always sees the first.
+create table sync_identity_lock (id smallint primary key check (id = 1));
+insert into sync_identity_lock (id) values (1);
 
 -- Two records of two sites that may be the same person: a case for a human, never a merge. Both records stay as the
 -- sites sent them; the decision (same person, naming the reference record, or different persons) is recorded here
