@@ -174,7 +174,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   const syncDown = new SyncDown(database, clock, siteId, (work) => outbox.transaction(work), null);
   const syncConsumers =
     syncRole === 'site'
-      ? [siteIdentityConsumer(outbox)]
+      ? [siteIdentityConsumer(outbox, (tx, personId) => biometrics.sealedTemplatesOf(tx, personId))]
       : syncRole === 'hq'
         ? hqDownIssuers(syncDown, {
             releaseForSites: (tx, versionId) => screening.releaseForSites(tx, versionId),

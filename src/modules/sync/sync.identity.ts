@@ -9,7 +9,7 @@ import { requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import { TemplateEnrolled, TemplateErased } from '../biometrics';
 import { blockingKeys, compareNames } from '../names';
-import { compatibleForDuplicate, DUPLICATE_NAME_SCORE, PersonChanged } from '../registry';
+import { compatibleForDuplicate, DUPLICATE_NAME_SCORE, PersonChanged, personNames, personNationalities, persons } from '../registry';
 import type { SyncMessage } from './sync.domain';
 import { SyncIdentityCaseDecided, SyncIdentityCaseOpened, SyncIdentityRecorded } from './sync.events';
 
@@ -29,24 +29,28 @@ import { SyncIdentityCaseDecided, SyncIdentityCaseOpened, SyncIdentityRecorded }
 
 export type IdentityPayload = z.output<typeof SyncIdentityRecorded.schema>;
 
+/** The live templates of a person as the biometrics module stores them (sealed envelopes). */
+export type SealedTemplatesOf = (
+  tx: Db,
+  personId: string,
+) => Promise<{ id: string; modality: string; fingerPosition: number | null; model: string; envelope: Uint8Array }[]>;
+
 /** What identifies a person at this site, as it goes up (null when the person is not in this site's registry). */
-export async function identityOf(tx: Db, personId: string): Promise<IdentityPayload | null> {
+export async function identityOf(tx: Db, personId: string, templatesOf: SealedTemplatesOf): Promise<IdentityPayload | null> {
   const [person] = await queryRows<{ sex: string; birth_from: string | Date | null; birth_to: string | Date | null }>(
     tx,
-    sql`select sex, birth_from, birth_to from persons where id = ${personId}`,
+    sql`select sex, birth_from, birth_to from ${persons} where id = ${personId}`,
   );
   if (!person) return null;
   const names = await queryRows<{ full_name: string }>(
     tx,
-    sql`select full_name from person_names where person_id = ${personId} order by (kind = 'primary') desc, ordinal`,
+    sql`select full_name from ${personNames} where person_id = ${personId} order by (kind = 'primary') desc, ordinal`,
   );
-  const nationalities = await queryRows<{ country: string }>(tx, sql`select country from person_nationalities where person_id = ${personId} order by country`);
-  const templates = await queryRows<{ id: string; modality: 'face' | 'fingerprint'; finger_position: number | null; model: string; envelope: Uint8Array }>(
+  const nationalities = await queryRows<{ country: string }>(
     tx,
-    sql`select id, modality, finger_position, model, envelope from biometric_templates
-        where person_id = ${personId} and erased_at is null and envelope is not null order by created_at desc, id limit 20`,
+    sql`select country from ${personNationalities} where person_id = ${personId} order by country`,
   );
-  const day = (d: string | Date | null) => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+  const templates = (await templatesOf(tx, personId)).filter((t) => t.modality === 'face' || t.modality === 'fingerprint');
   return {
     personId,
     names: names.map((n) => n.full_name).slice(0, 100),
@@ -54,10 +58,10 @@ export async function identityOf(tx: Db, personId: string): Promise<IdentityPayl
     birthFrom: day(person.birth_from),
     birthTo: day(person.birth_to),
     nationalities: nationalities.map((n) => n.country),
-    templates: templates.map((t) => ({
+    templates: templates.slice(0, 20).map((t) => ({
       templateId: t.id,
-      modality: t.modality,
-      fingerPosition: t.finger_position === null ? null : Number(t.finger_position),
+      modality: t.modality as 'face' | 'fingerprint',
+      fingerPosition: t.fingerPosition === null ? null : Number(t.fingerPosition),
       model: t.model,
       envelope: Buffer.from(t.envelope).toString('base64'),
     })),
@@ -74,14 +78,14 @@ export function identityChanges(events: readonly DomainEvent[]): string[] {
 }
 
 /** At a site: the consumer that writes each changed person's identity to the outbox, for headquarters. */
-export function siteIdentityConsumer(outbox: Outbox): Consumer {
+export function siteIdentityConsumer(outbox: Outbox, templatesOf: SealedTemplatesOf): Consumer {
   return {
     name: 'sync.identity_up',
     events: [PersonChanged, TemplateEnrolled, TemplateErased],
     transactional: true,
     async handle(tx, events) {
       for (const personId of identityChanges(events)) {
-        const identity = await identityOf(tx, personId);
+        const identity = await identityOf(tx, personId, templatesOf);
         if (identity) outbox.emit(tx, SyncIdentityRecorded, identity, { subjects: { personIds: [personId] } });
       }
     },
