@@ -20,7 +20,7 @@ import { GuardsService, guardsConsumers } from './modules/guards';
 import { IncidentsService, SensorsService } from './modules/sensors';
 import { SightingsService, sightingsConsumers } from './modules/sightings';
 import { ReviewsService } from './modules/reviews';
-import { SyncService, type SyncRole } from './modules/sync';
+import { fromHeadquarters, hqDownIssuers, siteDownAppliers, siteIdentityConsumer, SyncDown, SyncService, type SyncRole } from './modules/sync';
 import { acceptedRepatriations, REPATRIATION_DEADLINE_KIND, RepatriationService } from './modules/cases';
 import { CasesService, casesConsumers, FamiliesService, familiesConsumers } from './modules/cases';
 
@@ -113,7 +113,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   const deadlines = new Deadlines(database, (work) => outbox.transaction(work), clock, ids, logger);
 
   const audit = new AuditService(db, clock, ids, outbox, logger);
-  const access = new AccessService(db, clock, ids, audit, { ...DEFAULT_ACCESS_CONFIG, ...opts.access });
+  const access = new AccessService(db, clock, ids, audit, { ...DEFAULT_ACCESS_CONFIG, ...opts.access }, outbox);
   const alerts = new AlertsService(database, clock, ids, audit, outbox, logger);
   const facilities = new FacilitiesService(db, clock, ids, audit, outbox, {
     openAlerts: (tx, facilityId) => alerts.openFor(tx, facilityId),
@@ -168,11 +168,25 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     },
     citedVerificationProblem: (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim),
   });
+  // Replication (issue 22): a site writes its persons' identity for headquarters; headquarters issues items for the
+  // sites from its own events. The way down's items are taken into the modules in the transaction that applies them.
+  const syncRole = opts.syncRole === undefined ? syncRoleFromEnv() : opts.syncRole;
+  const syncDown = new SyncDown(database, clock, siteId, (work) => outbox.transaction(work), null);
+  const syncConsumers =
+    syncRole === 'site'
+      ? [siteIdentityConsumer(outbox, (tx, personId) => biometrics.sealedTemplatesOf(tx, personId))]
+      : syncRole === 'hq'
+        ? hqDownIssuers(syncDown, {
+            releaseForSites: (tx, versionId) => screening.releaseForSites(tx, versionId),
+            accountForSites: (tx, userId) => access.accountForSites(tx, userId),
+          })
+        : [];
   const dispatcher = new Dispatcher(
     outbox,
     database,
     clock,
     [
+      ...syncConsumers,
       ...alertConsumers(alerts),
       ...screeningConsumers(screening),
       ...guardsConsumers(guards),
@@ -263,7 +277,15 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   deadlines.register(REPATRIATION_DEADLINE_KIND, repatriation.deadlineHandler);
   // ---- end of repatriation ----
 
-  const sync = new SyncService(database, outbox, clock, ids, logger, siteId, opts.syncRole === undefined ? syncRoleFromEnv() : opts.syncRole);
+  const sync = new SyncService(database, outbox, clock, ids, logger, siteId, syncRole, {
+    audit,
+    appliers: siteDownAppliers({
+      importRelease: (tx, release, label) => screening.importReleaseIn(tx, fromHeadquarters(), release, label),
+      applyWanted: (tx, item, issuedAt) => sightings.applyWantedFromHqIn(tx, item, issuedAt),
+      applyAccount: (tx, account) => access.applyAccountFromHqIn(tx, account),
+      raiseAlert: (tx, key, alert, hqId) => alerts.raiseFromHeadquartersIn(tx, key, alert, hqId),
+    }),
+  });
 
   const settle = async () => {
     await dispatcher.idle();

@@ -72,7 +72,13 @@ let userCounter = 0;
 
 export async function createTestApp(
   target: Target,
-  opts: { clock?: Clock; siteId?: string; access?: Partial<AccessConfig>; biometrics?: ServiceOptions['biometrics'] } = {},
+  opts: {
+    clock?: Clock;
+    siteId?: string;
+    access?: Partial<AccessConfig>;
+    biometrics?: ServiceOptions['biometrics'];
+    syncRole?: ServiceOptions['syncRole'];
+  } = {},
 ): Promise<TestApp> {
   let drop: (() => Promise<void>) | undefined;
   let url: string | undefined;
@@ -80,7 +86,7 @@ export async function createTestApp(
   const database = await openDatabase({ url, dataDir: 'memory://' });
   await migrate(database);
   const clock = opts.clock ?? new FakeClock('2026-01-10T08:00:00Z');
-  const services = createServices(database, { clock, siteId: opts.siteId, access: opts.access, biometrics: opts.biometrics });
+  const services = createServices(database, { clock, siteId: opts.siteId, access: opts.access, biometrics: opts.biometrics, syncRole: opts.syncRole });
   // Every answer a test receives is checked against its route's documented schema (platform/http/responses.ts).
   const http = await buildHttp(services, { logger: false, responseCheck: 'strict' });
   await http.ready();

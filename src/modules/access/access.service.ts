@@ -5,7 +5,9 @@ import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { DomainError, UnauthenticatedError, ValidationError, ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors';
 import { randomToken, type IdGenerator } from '../../platform/ids';
+import type { Outbox } from '../../platform/outbox';
 import type { AuditService } from '../audit';
+import { AccountChanged } from './access.events';
 import {
   DEFAULT_LIMITER_CONFIG,
   DEFAULT_PURPOSE,
@@ -13,6 +15,7 @@ import {
   ROLES,
   scopeRequirement,
   scopeWithin,
+  systemActor,
   type Actor,
   type LimiterConfig,
   type Permission,
@@ -137,9 +140,109 @@ export class AccessService {
     private readonly ids: IdGenerator,
     private readonly audit: AuditService,
     private readonly config: AccessConfig = DEFAULT_ACCESS_CONFIG,
+    /** When given, changes to accounts are written with `user.changed@1` (headquarters sends accounts to the sites). */
+    private readonly outbox: Outbox | null = null,
   ) {
     this.limiter = new LoginLimiter(config.login);
     this.passwordLimiter = new LoginLimiter(config.passwordChange);
+  }
+
+  /** A transaction that changes an account: through the outbox when there is one, so its event commits with it. */
+  private changeAccount<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    return this.outbox ? this.outbox.transaction(work) : this.db.transaction(work);
+  }
+
+  private accountChanged(tx: Db, user: { id: string; username: string }, change: 'created' | 'rights' | 'password' | 'active'): void {
+    if (this.outbox) this.outbox.emit(tx, AccountChanged, { userId: user.id, username: user.username, change });
+  }
+
+  /**
+   * An account as headquarters sends it to this site (sync, in the transaction that records the item applied): created
+   * or brought to headquarters' version (role, scope, enabled, the password's hash; never a password). Disabled, its
+   * sessions here end. Refused (ValidationError, before anything is written) for a role this version does not know or
+   * a new account without a password hash.
+   */
+  async applyAccountFromHqIn(
+    tx: Db,
+    account: {
+      username: string;
+      role: string;
+      facilityIds: string[];
+      nationalities?: string[];
+      active: boolean;
+      displayName?: string | null;
+      passwordHash?: string;
+    },
+  ): Promise<void> {
+    if (!(ROLES as readonly string[]).includes(account.role))
+      throw new ValidationError('access.bad_role', `headquarters sent an account with an unknown role ${JSON.stringify(account.role)}`);
+    const hq = systemActor('headquarters');
+    const now = this.clock.now();
+    const nationalities = (account.nationalities ?? []).map((n) => n.toUpperCase());
+    const existing = await findUserByUsername(tx, account.username);
+    if (!existing) {
+      if (!account.passwordHash)
+        throw new ValidationError('access.no_password', `headquarters sent the new account ${account.username} without its password hash`);
+      const id = this.ids.next();
+      await insertUser(tx, {
+        id,
+        username: account.username,
+        displayName: account.displayName ?? null,
+        passwordHash: account.passwordHash,
+        role: account.role,
+        facilityIds: account.facilityIds,
+        nationalities,
+        active: account.active,
+        mustChangePassword: false,
+        createdAt: now,
+        createdBy: null,
+      });
+      await this.audit.record(tx, hq, {
+        action: 'user.create',
+        subjectType: 'user',
+        subjectId: id,
+        details: { username: account.username, role: account.role, facilityIds: account.facilityIds, nationalities, from: 'headquarters' },
+      });
+      return;
+    }
+    await updateUser(tx, existing.id, {
+      role: account.role,
+      facilityIds: account.facilityIds,
+      nationalities,
+      active: account.active,
+      ...(account.displayName !== undefined ? { displayName: account.displayName } : {}),
+      ...(account.passwordHash ? { passwordHash: account.passwordHash } : {}),
+    });
+    const ended =
+      !account.active || (account.passwordHash && account.passwordHash !== existing.passwordHash) ? await revokeAllSessions(tx, existing.id, now) : 0;
+    await this.audit.record(tx, hq, {
+      action: 'user.update',
+      subjectType: 'user',
+      subjectId: existing.id,
+      details: {
+        username: account.username,
+        before: { role: existing.role, facilityIds: existing.facilityIds, active: existing.active },
+        after: { role: account.role, facilityIds: account.facilityIds, active: account.active },
+        passwordChanged: Boolean(account.passwordHash && account.passwordHash !== existing.passwordHash),
+        sessionsEnded: ended,
+        from: 'headquarters',
+      },
+    });
+  }
+
+  /** An account as headquarters sends it down to the sites (sync): null for an unknown id. */
+  async accountForSites(tx: Db, userId: string) {
+    const u = await findUserById(tx, userId);
+    if (!u) return null;
+    return {
+      username: u.username,
+      role: u.role,
+      facilityIds: u.facilityIds,
+      nationalities: u.nationalities,
+      active: u.active,
+      displayName: u.displayName,
+      passwordHash: u.passwordHash,
+    };
   }
 
   async createUser(actor: Actor, input: NewUser): Promise<UserView> {
@@ -148,7 +251,7 @@ export class AccessService {
     requireGrantable(actor, { facilityIds: input.facilityIds ?? [], nationalities: input.nationalities ?? [] });
     const passwordHash = await argonHash(input.password, ARGON_OPTIONS);
     const id = this.ids.next();
-    return this.db.transaction(async (tx) => {
+    return this.changeAccount(async (tx) => {
       if (await findUserByUsername(tx, input.username)) {
         throw new ConflictError('access.username_taken', `The username ${input.username} is taken`);
       }
@@ -166,6 +269,7 @@ export class AccessService {
         createdBy: actor.userId,
       };
       await insertUser(tx, row);
+      this.accountChanged(tx, row, 'created');
       await this.audit.record(tx, actor, {
         action: 'user.create',
         subjectType: 'user',
@@ -196,7 +300,7 @@ export class AccessService {
    */
   async updateUser(actor: Actor, id: string, patch: UserPatch): Promise<UserView> {
     requirePermission(actor, 'users.manage');
-    return this.db.transaction(async (tx) => {
+    return this.changeAccount(async (tx) => {
       const before = await this.editable(tx, actor, id);
       const changesRights = patch.role !== undefined || patch.facilityIds !== undefined || patch.nationalities !== undefined;
       if (changesRights && before.id === actor.userId) {
@@ -213,6 +317,7 @@ export class AccessService {
       requireGrantable(actor, after);
       if (before.role === 'admin' && after.role !== 'admin' && before.active) await this.requireAnotherAdmin(tx, before.id, 'demote');
       await updateUser(tx, id, { role: after.role, facilityIds: after.facilityIds, nationalities: after.nationalities, displayName: after.displayName });
+      this.accountChanged(tx, before, 'rights');
       const view = (u: UserRow) => ({ role: u.role, facilityIds: u.facilityIds, nationalities: u.nationalities, displayName: u.displayName });
       await this.audit.record(tx, actor, {
         action: 'user.update',
@@ -229,12 +334,13 @@ export class AccessService {
     requirePermission(actor, 'users.manage');
     if (password.length < 10) throw new ValidationError('access.weak_password', 'A password needs at least 10 characters');
     const passwordHash = await argonHash(password, ARGON_OPTIONS);
-    return this.db.transaction(async (tx) => {
+    return this.changeAccount(async (tx) => {
       const user = await this.editable(tx, actor, id);
       if (user.id === actor.userId) {
         throw new ForbiddenError('access.own_account', 'Change your own password with your current one (POST /auth/password), not by a reset');
       }
       await updateUser(tx, id, { passwordHash, mustChangePassword: true });
+      this.accountChanged(tx, user, 'password');
       const ended = await revokeAllSessions(tx, id, this.clock.now());
       await this.audit.record(tx, actor, {
         action: 'user.password_reset',
@@ -249,12 +355,13 @@ export class AccessService {
   /** Disables an account (it cannot sign in; its sessions end) or enables it again. */
   async setActive(actor: Actor, id: string, active: boolean): Promise<UserView> {
     requirePermission(actor, 'users.manage');
-    return this.db.transaction(async (tx) => {
+    return this.changeAccount(async (tx) => {
       const user = await this.editable(tx, actor, id);
       if (!active && user.id === actor.userId) throw new ForbiddenError('access.own_account', 'Nobody disables their own account: ask another administrator');
       if (user.active === active) return toView(user);
       if (!active && user.role === 'admin') await this.requireAnotherAdmin(tx, user.id, 'disable');
       await updateUser(tx, id, { active });
+      this.accountChanged(tx, user, 'active');
       const ended = active ? 0 : await revokeAllSessions(tx, id, this.clock.now());
       await this.audit.record(tx, actor, {
         action: active ? 'user.enable' : 'user.disable',
@@ -402,8 +509,9 @@ export class AccessService {
     if (next.length < 10) throw new ValidationError('access.weak_password', 'A password needs at least 10 characters');
     if (next === current) throw new ValidationError('access.same_password', 'The new password must differ from the current one');
     const passwordHash = await argonHash(next, ARGON_OPTIONS);
-    await this.db.transaction(async (tx) => {
+    await this.changeAccount(async (tx) => {
       await setPassword(tx, user.id, passwordHash);
+      this.accountChanged(tx, user, 'password');
       await revokeOtherSessions(tx, user.id, hashToken(token), this.clock.now());
       await this.audit.record(tx, actor, { action: 'auth.password_changed', subjectType: 'user', subjectId: user.id });
     });

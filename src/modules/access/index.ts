@@ -31,3 +31,4 @@ export {
   type UserView,
   type SessionView,
 } from './access.service';
+export { AccountChanged } from './access.events';

@@ -38,6 +38,8 @@ export const ALERT_RULES = [
   'sighting.reported',
   // Headquarters was offered another version of a site's replicated chain (sync, issue 22): critical, once per offer.
   'sync.fork',
+  // An alert headquarters addressed to this site (or to every site), come down with the sync (issue 22).
+  'sync.hq_notice',
   // A child held at a facility left there without any carer (cases, issue 23 part C): a warning to the facility.
   'family.child_separated',
   // Case work (issue 23, cases-legal): a review of detention overdue or due soon, a reintegration check-in missed.

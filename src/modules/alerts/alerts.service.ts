@@ -42,6 +42,7 @@ import {
   slotAlert,
   type AlertDraft,
   type AlertStatus,
+  type Severity,
 } from './alerts.domain';
 import type { AlertResponse, OpenAlertSummaryResponse } from './alerts.dto';
 import { ALERT_CHANGES, AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved, AlertUpdated } from './alerts.events';
@@ -202,6 +203,30 @@ export class AlertsService {
 
   private async requireFacilityRow(facilityId: string): Promise<void> {
     if ((await facilityCodes(this.db, [facilityId])).size === 0) throw new NotFoundError('facilities.not_found', `No facility ${facilityId}`);
+  }
+
+  /**
+   * An alert headquarters addressed to this site, come down with the sync: raised in the caller's transaction (the one
+   * that records the item applied). A newer version of the same item updates the live alert (its situation is the
+   * item's key) rather than raising another.
+   */
+  async raiseFromHeadquartersIn(
+    tx: Db,
+    key: string,
+    alert: { severity: Severity; title: string; details?: Record<string, unknown> },
+    hqId: number,
+  ): Promise<void> {
+    await this.raiseIn(tx, systemActor('headquarters'), [
+      {
+        facilityId: null,
+        rule: 'sync.hq_notice',
+        severity: alert.severity,
+        title: alert.title,
+        details: { ...(alert.details ?? {}), hqItemKey: key, hqItemId: hqId },
+        dedupeKey: `sync.hq_notice:${key}:${hqId}`,
+        situationKey: `sync.hq_notice:${key}`,
+      },
+    ]);
   }
 
   /**

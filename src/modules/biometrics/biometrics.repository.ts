@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/database';
 import { placements } from '../custody';
 import { persons, scopeCondition } from '../registry';
@@ -84,6 +84,27 @@ export async function findTemplate(db: Db, id: string, lock = false): Promise<Te
 
 export async function personTemplates(db: Db, personId: string): Promise<TemplateMeta[]> {
   return db.select(meta).from(biometricTemplates).where(eq(biometricTemplates.personId, personId)).orderBy(biometricTemplates.id);
+}
+
+/** A person's live templates with their sealed envelopes, newest first (what a site sends headquarters, sealed). */
+export async function sealedTemplates(
+  db: Db,
+  personId: string,
+  limit: number,
+): Promise<{ id: string; modality: string; fingerPosition: number | null; model: string; envelope: Uint8Array }[]> {
+  const rows = await db
+    .select({
+      id: biometricTemplates.id,
+      modality: biometricTemplates.modality,
+      fingerPosition: biometricTemplates.fingerPosition,
+      model: biometricTemplates.model,
+      envelope: biometricTemplates.envelope,
+    })
+    .from(biometricTemplates)
+    .where(and(eq(biometricTemplates.personId, personId), isNull(biometricTemplates.erasedAt), isNotNull(biometricTemplates.envelope)))
+    .orderBy(desc(biometricTemplates.createdAt), biometricTemplates.id)
+    .limit(limit);
+  return rows.map((r) => ({ ...r, envelope: r.envelope! }));
 }
 
 /**

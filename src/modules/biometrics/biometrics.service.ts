@@ -18,6 +18,7 @@ import { WatchSearch, type WatchProbe, type WatchResult, type WatchSet } from '.
 import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
 import { identifyWithin, type WithinIdentification } from './biometrics.identify-within';
 import { SealedFaces } from './biometrics.sealed-face';
+import { sealedTemplates } from './biometrics.repository';
 
 /**
  * Biometric enrolment, verification, identification and de-duplication over encrypted templates. Galleries live in
@@ -176,6 +177,14 @@ export class BiometricsService {
   }
 
   /** Why a cited verification cannot back a record about `personId` (null when it can). */
+  /**
+   * A person's live templates as stored: sealed envelopes, never opened here (a site sends them to headquarters with
+   * the person's identity, sync). At most `limit`, newest first.
+   */
+  sealedTemplatesOf(db: Db, personId: string, limit = 20) {
+    return sealedTemplates(db, personId, limit);
+  }
+
   citedVerificationProblem(db: Db, verificationId: string, claim: { personId: string; modality?: 'face' | 'fingerprint'; at?: Date }): Promise<string | null> {
     return this.matching.citedVerificationProblem(db, verificationId, claim);
   }

@@ -19,6 +19,8 @@ export {
   RELATION_KINDS,
   DOCUMENT_TYPES,
   NAME_PART_KEYS,
+  DUPLICATE_NAME_SCORE,
+  compatibleForDuplicate,
 } from './registry.domain';
 export {
   CreatePersonBody,

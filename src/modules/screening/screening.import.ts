@@ -2,12 +2,26 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
-import { ConflictError, NotFoundError } from '../../platform/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors';
+import { canonicalJson } from '../../platform/canonical-json';
 import type { IdGenerator } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox';
 import { requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import { diffList, entryContentHash, entryScreenHash, parseList, type ListFormat, type ListStats, type OfacFiles } from './screening.lists';
+import {
+  computeStats,
+  diffList,
+  entryContentHash,
+  entryScreenHash,
+  LIST_FORMATS,
+  parseList,
+  type ListFormat,
+  type ListStats,
+  type OfacFiles,
+  type ParsedList,
+  type WatchEntry,
+} from './screening.lists';
+import { WatchEntrySchema } from './screening.entry-schema';
 import {
   countWithdrawnBy,
   currentEntries,
@@ -70,13 +84,59 @@ export class ScreeningImport {
     const parsed = parseList(input.format, input.content);
     const raw = typeof input.content === 'string' ? input.content : [input.content.sdn, input.content.alt ?? '', input.content.add ?? ''].join('\u0000');
     const fileSha256 = sha256(raw);
-    const now = this.clock.now();
     const versionId = this.ids.next();
+    let diff!: ReturnType<typeof diffList>;
+    await this.outbox.transaction(async (tx) => {
+      diff = await this.importParsedIn(tx, actor, parsed, {
+        versionId,
+        fileSha256,
+        fileName: input.fileName ?? null,
+        force: input.force === true,
+        confirmRemoval: input.confirmRemoval === true,
+      });
+    });
+    this.runs.dropIndex();
+    const version = (await findVersion(this.db, versionId))!;
+    return { ...this.versionView(version), changes: { added: diff.added, removed: diff.removed, changed: diff.changed } };
+  }
+
+  /**
+   * A release headquarters imported, as it came down to this site (sync): imported here in the caller's transaction
+   * (the one that records the item applied), as headquarters' import read it. Headquarters already judged its order
+   * and its removals, so neither is refused here; both are audited as usual. Entries that are not a list's entries
+   * are refused (ValidationError) before anything is written.
+   */
+  async importReleaseIn(tx: Db, actor: Actor, release: { source: string; generatedAt: string | null; entries: unknown[] }, label: string): Promise<string> {
+    if (!(LIST_FORMATS as readonly string[]).includes(release.source))
+      throw new ValidationError('watchlist.bad_input', `A release of an unknown list ${JSON.stringify(release.source)}`);
+    const entries = release.entries.map((e) => {
+      const checked = WatchEntrySchema.safeParse(e);
+      if (!checked.success)
+        throw new ValidationError('watchlist.bad_input', `An entry of the release is not a list entry: ${checked.error.issues[0]?.message}`);
+      return checked.data as WatchEntry;
+    });
+    const parsed: ParsedList = { format: release.source as ListFormat, generatedAt: release.generatedAt, entries, stats: computeStats(entries), warnings: [] };
+    const versionId = this.ids.next();
+    const fileSha256 = sha256(canonicalJson(entries));
+    await this.importParsedIn(tx, actor, parsed, { versionId, fileSha256, fileName: label, force: true, confirmRemoval: true });
+    this.runs.dropIndex();
+    return versionId;
+  }
+
+  private async importParsedIn(
+    tx: Db,
+    actor: Actor,
+    parsed: ParsedList,
+    meta: { versionId: string; fileSha256: string; fileName: string | null; force: boolean; confirmRemoval: boolean },
+  ): Promise<ReturnType<typeof diffList>> {
+    const input = { fileName: meta.fileName ?? undefined, force: meta.force, confirmRemoval: meta.confirmRemoval };
+    const { versionId, fileSha256 } = meta;
+    const now = this.clock.now();
     const source = parsed.format;
     const prepared = parsed.entries.map((e) => ({ entry: e, contentHash: entryContentHash(e), screenHash: entryScreenHash(e) }));
     let diff!: ReturnType<typeof diffList>;
     let withdrawnHits = 0;
-    await this.outbox.transaction(async (tx) => {
+    {
       await lockSource(tx, source);
       const rollBack = await checkReleaseOrder(tx, source, parsed.generatedAt, input.force === true);
       if (rollBack) parsed.warnings.push(rollBack);
@@ -201,10 +261,8 @@ export class ScreeningImport {
         changed: diff.changed.length,
         withdrawnHits,
       });
-    });
-    this.runs.dropIndex();
-    const version = (await findVersion(this.db, versionId))!;
-    return { ...this.versionView(version), changes: { added: diff.added, removed: diff.removed, changed: diff.changed } };
+    }
+    return diff;
   }
 
   private versionView(v: VersionRow): VersionView {

@@ -426,3 +426,18 @@ export async function listHits(db: Db, f: HitFilter): Promise<HitListRow[]> {
 export async function insertRequest(tx: Db, row: typeof screeningRequests.$inferInsert): Promise<void> {
   await tx.insert(screeningRequests).values(row);
 }
+
+/** The entries a version leaves active on its list (what the sites receive of it), or null for an unknown version. */
+export async function releaseEntries(tx: Db, versionId: string): Promise<{ source: string; generatedAt: string | null; entries: WatchEntry[] } | null> {
+  const [version] = await queryRows<{ source: string; generated_at: Date | string | null }>(
+    tx,
+    sql`select source, generated_at from watchlist_versions where id = ${versionId}`,
+  );
+  if (!version) return null;
+  const rows = await queryRows<{ data: unknown }>(tx, sql`select data from watchlist_entries where source = ${version.source} and active order by ref`);
+  return {
+    source: version.source,
+    generatedAt: version.generated_at ? new Date(version.generated_at).toISOString() : null,
+    entries: rows.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as WatchEntry),
+  };
+}

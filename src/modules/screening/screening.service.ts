@@ -10,6 +10,7 @@ import { SCREENING_RULES, type HitStatus } from './screening.domain';
 import { ScreeningImport, type ImportInput, type ImportResult, type VersionDetail, type VersionView } from './screening.import';
 import type { WatchEntry } from './screening.lists';
 import type { WatchlistIndex } from './screening.matcher';
+import { releaseEntries } from './screening.repository';
 import { ScreeningReview, type HitView } from './screening.review';
 import { ScreeningRuns, type ComingOfAgeResult, type ListUpdateRunResult, type ScreenOptions, type ScreeningRunResult } from './screening.runs';
 
@@ -61,6 +62,16 @@ export class ScreeningService {
   /** Imports a release of a list, all or nothing; screening against what it added or changed follows from its event. */
   importList(actor: Actor, input: ImportInput): Promise<ImportResult> {
     return this.importer.importList(actor, input);
+  }
+
+  /** A release headquarters imported, come down to this site: imported in the caller's transaction (sync). */
+  importReleaseIn(tx: Db, actor: Actor, release: { source: string; generatedAt: string | null; entries: unknown[] }, label: string): Promise<string> {
+    return this.importer.importReleaseIn(tx, actor, release, label);
+  }
+
+  /** What a version leaves on its list, as the sites are to receive it (headquarters, sync). */
+  releaseForSites(tx: Db, versionId: string): Promise<{ source: string; generatedAt: string | null; entries: WatchEntry[] } | null> {
+    return releaseEntries(tx, versionId);
   }
 
   versions(actor: Actor, source?: string): Promise<VersionView[]> {

@@ -7,6 +7,7 @@ import type { WantedStatus } from './sightings.domain';
 
 // Tables of this module (sightings.schema.ts), named in the SQL below.
 const uuids = (ids: readonly string[]) => sql`${sql.param([...ids])}::uuid[]`;
+const textArray = (items: readonly string[]) => sql`${sql.param([...items])}::text[]`;
 
 export interface WantedRow {
   person_id: string;
@@ -15,6 +16,8 @@ export interface WantedRow {
   facility_id: string | null;
   facility: string | null;
   name: string | null;
+  /** `hq`: headquarters sent this person (no record at this site; the name is the one it sent). */
+  source: 'ledger' | 'hq';
 }
 
 const primaryName = (person: SQL) =>
@@ -34,13 +37,45 @@ export async function upsertWanted(
       since = case when sightings_wanted.status = 'UNACCOUNTED' and excluded.status = 'ESCAPED' then sightings_wanted.since else excluded.since end,
       facility_id = coalesce(excluded.facility_id, sightings_wanted.facility_id),
       ledger_event_id = excluded.ledger_event_id,
-      updated_at = excluded.updated_at`);
+      updated_at = excluded.updated_at,
+      source = 'ledger', hq_names = null, from_site = null`);
 }
 
 export async function deleteWanted(tx: Db, personIds: readonly string[]): Promise<number> {
   if (personIds.length === 0) return 0;
   const rows = await queryRows<{ person_id: string }>(tx, sql`delete from sightings_wanted where person_id = any(${uuids(personIds)}) returning person_id`);
   return rows.length;
+}
+
+/**
+ * A person headquarters says is wanted (escaped from, or unaccounted at, another site): in the gallery with the names
+ * headquarters sent, unless this site's own ledger already holds them there (its own record decides). Returns whether
+ * the gallery changed.
+ */
+export async function upsertWantedFromHq(
+  tx: Db,
+  row: { personId: string; status: WantedStatus; since: Date; names: readonly string[]; fromSite: string | null; ledgerEventId: string; now: Date },
+): Promise<boolean> {
+  const written = await queryRows<{ person_id: string }>(
+    tx,
+    sql`insert into sightings_wanted (person_id, status, since, facility_id, ledger_event_id, updated_at, source, hq_names, from_site)
+        values (${row.personId}, ${row.status}, ${row.since.toISOString()}, null, ${row.ledgerEventId}, ${row.now.toISOString()}, 'hq',
+                ${textArray(row.names)}, ${row.fromSite})
+        on conflict (person_id) do update set status = excluded.status, since = excluded.since, hq_names = excluded.hq_names,
+          from_site = excluded.from_site, updated_at = excluded.updated_at
+        where sightings_wanted.source = 'hq'
+        returning person_id`,
+  );
+  return written.length > 0;
+}
+
+/** Headquarters says a person is no longer wanted: out of the gallery, only if headquarters had put them there. */
+export async function deleteWantedFromHq(tx: Db, personId: string): Promise<boolean> {
+  const rows = await queryRows<{ person_id: string }>(
+    tx,
+    sql`delete from sightings_wanted where person_id = ${personId} and source = 'hq' returning person_id`,
+  );
+  return rows.length > 0;
 }
 
 /**
@@ -98,7 +133,7 @@ export async function wantedPage(
   const [t] = await queryRows<{ n: string | number }>(db, sql`select count(*) as n from sightings_wanted w ${where}`);
   const rows = await queryRows<WantedRow>(
     db,
-    sql`select w.person_id, w.status, w.since, w.facility_id, f.name as facility, ${primaryName(sql`w.person_id`)} as name
+    sql`select w.person_id, w.status, w.since, w.facility_id, w.source, f.name as facility, coalesce(${primaryName(sql`w.person_id`)}, w.hq_names[1]) as name
         from sightings_wanted w left join ${facilities} f on f.id = w.facility_id ${where}
         order by w.since desc, w.person_id limit ${page.limit} offset ${page.offset}`,
   );

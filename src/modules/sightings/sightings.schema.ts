@@ -8,6 +8,11 @@ export const sightingsWanted = pgTable('sightings_wanted', {
   facilityId: uuid('facility_id'),
   ledgerEventId: uuid('ledger_event_id').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  /** `ledger` (this site's own ledger) or `hq` (headquarters said so, sync): the site's own ledger decides for its own. */
+  source: text('source').notNull().default('ledger'),
+  /** For a person headquarters sent: the names it sent (the site has no record of them) and the site they left. */
+  hqNames: text('hq_names').array(),
+  fromSite: text('from_site'),
 });
 
 export const sightingsGalleryVersion = pgTable('sightings_gallery_version', {

@@ -32,6 +32,7 @@ import {
   type NoticeStatus,
   type RecipientKind,
   type Retake,
+  type WantedStatus,
 } from './sightings.domain';
 import type {
   CheckLogResponse,
@@ -52,6 +53,7 @@ import {
   checksPage,
   decideSighting,
   deleteWanted,
+  deleteWantedFromHq,
   figuresRows,
   findNotice,
   findSighting,
@@ -71,6 +73,7 @@ import {
   sightingsPage,
   signingKey,
   upsertWanted,
+  upsertWantedFromHq,
   wantedIds,
   wantedOf,
   wantedPage,
@@ -181,6 +184,31 @@ export class SightingsService {
     if (changed) await bumpGalleryVersion(tx);
   }
 
+  /**
+   * The wanted gallery as headquarters sends it (sync, in the transaction that records the item applied): a person
+   * wanted elsewhere joins this site's gallery with the names sent; no longer wanted, they leave it. This site's own
+   * ledger still decides for the persons it holds.
+   */
+  async applyWantedFromHqIn(
+    tx: Db,
+    item: { personId: string; wanted: boolean; names: readonly string[]; status?: WantedStatus; since?: string; fromSite?: string },
+    issuedAt: string,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const changed = item.wanted
+      ? await upsertWantedFromHq(tx, {
+          personId: item.personId,
+          status: item.status ?? 'ESCAPED',
+          since: new Date(item.since ?? issuedAt),
+          names: item.names,
+          fromSite: item.fromSite ?? null,
+          ledgerEventId: this.ids.next(),
+          now,
+        })
+      : await deleteWantedFromHq(tx, item.personId);
+    if (changed) await bumpGalleryVersion(tx);
+  }
+
   /** Alerts raised for sightings (outbox consumer `sightings.alerted`): the first one's instant, for hit-to-alert. */
   async onAlertsRaised(tx: Db, events: readonly DomainEvent[]): Promise<void> {
     for (const { payload } of eventsOf(AlertRaised, events)) {
@@ -208,7 +236,9 @@ export class SightingsService {
         const person = await this.ports.persons.loadInScope(tx, actor, r.person_id).catch(() => null);
         out.push({
           personId: r.person_id,
-          name: readNames && person ? r.name : null,
+          // a person headquarters sent has no record here: the name it sent is shown to whoever may read names (only
+          // unscoped readers see these rows: they belong to no facility of this site)
+          name: readNames && (person || r.source === 'hq') ? r.name : null,
           status: r.status,
           since: r.since,
           facilityId: r.facility_id,

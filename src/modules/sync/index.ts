@@ -24,9 +24,22 @@ export {
   downMessageId,
   checkDownItem,
   type DownKind,
+  type DownAppliers,
+  type DownBody,
   type DownState,
   type DownCursor,
 } from './sync.down';
 export { HqDownPublisher, SiteDownConsumer, type DownPublisherCounters, type DownConsumerCounters } from './sync.down.nats';
 export { restoreSign, type RestoreSign, type EpochRow, type EpochCheckRow } from './sync.epochs';
 export { applySiteConfig, readSiteConfig, writeSiteConfig, SITE_CONFIG_FILE, type SiteConfig } from './sync.site-config';
+export { siteDownAppliers, hqDownIssuers, issueWantedFromSite, fromHeadquarters, type SiteDownPorts, type HqDownPorts } from './sync.down.modules';
+export {
+  siteIdentityConsumer,
+  identityOf,
+  recordIdentities,
+  IdentityCases,
+  IDENTITY_CASE_STATUSES,
+  type IdentityCaseView,
+  type IdentityRecordView,
+} from './sync.identity';
+export { SyncIdentityRecorded, SyncIdentityCaseOpened, SyncIdentityCaseDecided } from './sync.events';

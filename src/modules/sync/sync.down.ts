@@ -40,19 +40,34 @@ export const DownBodies = {
   watchlist_release: z.object({
     source: z.string().min(1).max(100),
     versionId: z.string().min(1).max(100),
+    /** The list's entries as headquarters' import parsed them (screening's entry shape, checked again when applied). */
     entries: z.array(z.record(z.string(), z.unknown())).max(200_000),
+    generatedAt: z.string().max(100).nullable().optional(),
   }),
   wanted_gallery: z.object({
     personId: z.uuid(),
     wanted: z.boolean(),
     names: z.array(z.string().min(1).max(300)).max(50),
     reason: z.string().max(2000).optional(),
+    /** Escaped or unaccounted (the ledger status that made the person wanted); escaped when not said. */
+    status: z.enum(['ESCAPED', 'UNACCOUNTED']).optional(),
+    since: instant.optional(),
+    /** The site where the person was held (the site that reported them), for the gallery's view. */
+    fromSite: z.string().regex(TOKEN).optional(),
   }),
   user_roles: z.object({
     username: z.string().min(1).max(100),
     role: z.string().min(1).max(50),
     facilityIds: z.array(z.uuid()).max(500),
     active: z.boolean(),
+    displayName: z.string().max(200).nullable().optional(),
+    nationalities: z.array(z.string().length(2)).max(300).optional(),
+    /** The account's password as headquarters holds it: an argon2 hash only, never the password. */
+    passwordHash: z
+      .string()
+      .regex(/^\$argon2(id|i|d)\$/, 'an argon2 hash')
+      .max(500)
+      .optional(),
   }),
   alert: z.object({
     severity: z.enum(['info', 'warning', 'critical']),
@@ -122,8 +137,25 @@ export interface ApplyDownResult {
   duplicates: number;
   /** Messages that are not a valid item (logged, skipped, the place still moves past them). */
   invalid: number;
+  /** Items a module refused (a role this version does not know, ...): not applied, the place still moves past them. */
+  refused: { kind: DownKind; key: string; hqId: number; code: string; message: string }[];
   streamSeq: number;
 }
+
+export type DownBody<K extends DownKind> = z.output<(typeof DownBodies)[K]>;
+
+/** What an applier knows of the item besides its body. */
+export interface DownItemMeta {
+  key: string;
+  hqId: number;
+  issuedAt: string;
+}
+
+/**
+ * How each module takes in an item at a site, in the transaction that records it as applied (and the place on the
+ * stream): called only for a version newer than the one held, so a redelivery changes nothing.
+ */
+export type DownAppliers = { [K in DownKind]: (tx: Db, body: DownBody<K>, meta: DownItemMeta) => Promise<void> };
 
 /** The database side of the way down, at headquarters and at a site. */
 export class SyncDown {
@@ -131,6 +163,9 @@ export class SyncDown {
     private readonly database: Database,
     private readonly clock: Clock,
     readonly siteId: string,
+    /** The outbox's transaction (the modules emit their events when they apply an item); the database's by default. */
+    private readonly transaction: <T>(work: (tx: Db) => Promise<T>) => Promise<T> = (work) => database.db.transaction(work),
+    private readonly appliers: DownAppliers | null = null,
   ) {}
 
   private get db(): Db {
@@ -141,9 +176,14 @@ export class SyncDown {
 
   /** Issues an item for a site (or `*`): it goes down in issue order. Returns its id. */
   async issue(input: DownItemInput, issuedBy: string): Promise<number> {
+    return this.issueIn(this.db, input, issuedBy);
+  }
+
+  /** `issue` in the caller's transaction (headquarters' own events issue items as they commit). */
+  async issueIn(tx: Db, input: DownItemInput, issuedBy: string): Promise<number> {
     const item = checkDownItem(input);
     const [row] = await queryRows<{ id: string | number }>(
-      this.db,
+      tx,
       sql`insert into sync_down_items (kind, item_key, target_site, body, issued_at, issued_by)
           values (${item.kind}, ${item.key}, ${item.site}, ${JSON.stringify(item.body)}::jsonb, ${this.clock.now()}, ${issuedBy})
           returning id`,
@@ -232,10 +272,10 @@ export class SyncDown {
    * version held (by headquarters' id) is kept out. A restart resumes after the recorded place.
    */
   async apply(batch: readonly { streamSeq: number; data: unknown }[]): Promise<ApplyDownResult> {
-    const result: ApplyDownResult = { applied: 0, duplicates: 0, invalid: 0, streamSeq: 0 };
+    const result: ApplyDownResult = { applied: 0, duplicates: 0, invalid: 0, refused: [], streamSeq: 0 };
     await this.state();
     const now = this.clock.now();
-    await this.db.transaction(async (tx) => {
+    await this.transaction(async (tx) => {
       const [row] = await queryRows<{ stream_seq: string | number; hq_id: string | number }>(
         tx,
         sql`select stream_seq, hq_id from sync_down_state where site_id = ${this.siteId} for update`,
@@ -255,6 +295,22 @@ export class SyncDown {
           continue;
         }
         const d = parsed.data;
+        const [held] = await queryRows<{ hq_id: string | number }>(tx, sql`select hq_id from sync_down_applied where kind = ${d.kind} and item_key = ${d.key}`);
+        if (held && Number(held.hq_id) >= d.id) {
+          result.duplicates += 1;
+          hqId = Math.max(hqId, d.id);
+          continue;
+        }
+        // the module takes the newer version in this transaction: it commits with the place, or neither does. A module
+        // refuses an item it cannot take before writing anything (ValidationError): logged as invalid, the place moves on.
+        try {
+          await this.applyInModule(tx, d.kind, body.data, { key: d.key, hqId: d.id, issuedAt: d.issuedAt });
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e;
+          result.invalid += 1;
+          result.refused.push({ kind: d.kind, key: d.key, hqId: d.id, code: e.code, message: e.message });
+          continue;
+        }
         const written = await queryRows<{ kind: string }>(
           tx,
           sql`insert into sync_down_applied (kind, item_key, hq_id, stream_seq, body, issued_at, applied_at)
@@ -273,6 +329,12 @@ export class SyncDown {
       result.streamSeq = place;
     });
     return result;
+  }
+
+  private async applyInModule(tx: Db, kind: DownKind, body: unknown, meta: DownItemMeta): Promise<void> {
+    if (!this.appliers) return;
+    const apply = this.appliers[kind] as (tx: Db, body: unknown, meta: DownItemMeta) => Promise<void>;
+    await apply(tx, body, meta);
   }
 
   /** The stream no longer holds the message after the place (kept too short for the outage): recorded until resynced. */

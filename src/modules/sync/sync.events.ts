@@ -21,3 +21,61 @@ export const SyncForkDetected = defineEvent(
     detectedAt: z.iso.datetime({ offset: true }),
   }),
 );
+
+/**
+ * What a site says about one of its persons, for identity across sites: the names, sex, birth range, nationalities,
+ * and the live biometric templates as the site stores them (AES-GCM envelopes of template-crypto.ts, base64: never a
+ * template in clear). Written at a site (role `site`) after every enrolment, change of names or details, and template
+ * enrolled or erased; it travels to headquarters like every event, where it may open an identity case.
+ */
+export const SyncIdentityRecorded = defineEvent(
+  'sync.identity_recorded',
+  1,
+  z.object({
+    personId: z.uuid(),
+    names: z.array(z.string()).max(100),
+    sex: z.string(),
+    birthFrom: z.string().nullable(),
+    birthTo: z.string().nullable(),
+    nationalities: z.array(z.string()).max(50),
+    templates: z
+      .array(
+        z.object({
+          templateId: z.uuid(),
+          modality: z.enum(['face', 'fingerprint']),
+          fingerPosition: z.number().int().nullable(),
+          model: z.string(),
+          /** The sealed envelope, base64 (magic, key id, model, IV, ciphertext, tag). */
+          envelope: z.string(),
+        }),
+      )
+      .max(20),
+  }),
+);
+
+/** Headquarters opened a case: records of two sites may be the same person. A human decides; nothing is merged. */
+export const SyncIdentityCaseOpened = defineEvent(
+  'sync.identity_case_opened',
+  1,
+  z.object({
+    caseId: z.uuid(),
+    siteA: z.string(),
+    personA: z.uuid(),
+    siteB: z.string(),
+    personB: z.uuid(),
+    basis: z.enum(['name', 'face', 'fingerprint']),
+    score: z.number(),
+  }),
+);
+
+/** A human decided an identity case at headquarters (same person, with the reference record, or different persons). */
+export const SyncIdentityCaseDecided = defineEvent(
+  'sync.identity_case_decided',
+  1,
+  z.object({
+    caseId: z.uuid(),
+    decision: z.enum(['same_person', 'different_persons']),
+    referenceSite: z.string().nullable(),
+    referencePerson: z.uuid().nullable(),
+  }),
+);

@@ -1,4 +1,4 @@
-import { bigint, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, doublePrecision, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The sync module's tables (migration 0023). At a site: the replication chain over its outbox and the relay's place.
@@ -161,3 +161,46 @@ export const syncHqEpochChecks = pgTable(
   },
   (t) => [primaryKey({ columns: [t.siteId, t.epoch] })],
 );
+
+/** At headquarters (migration 0028): each site's record of the identity of its persons, from `sync.identity_recorded@1`. */
+export const syncHqIdentities = pgTable(
+  'sync_hq_identities',
+  {
+    siteId: text('site_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    names: text('names').array().notNull(),
+    nameKeys: text('name_keys').array().notNull(),
+    sex: text('sex').notNull(),
+    birthFrom: date('birth_from', { mode: 'string' }),
+    birthTo: date('birth_to', { mode: 'string' }),
+    nationalities: text('nationalities').array().notNull(),
+    /** The site's sealed template envelopes (base64), never opened here. */
+    templates: jsonb('templates').notNull(),
+    siteSeq: bigint('site_seq', { mode: 'number' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.personId] })],
+);
+
+/** One row whose lock serialises the comparison of identities between concurrently applied batches of two sites. */
+export const syncIdentityLock = pgTable('sync_identity_lock', { id: smallint('id').primaryKey() });
+
+/** At headquarters: records of two sites that may be one person, for a human to decide. */
+export const syncIdentityCases = pgTable('sync_identity_cases', {
+  id: uuid('id').primaryKey(),
+  siteA: text('site_a').notNull(),
+  personA: uuid('person_a').notNull(),
+  siteB: text('site_b').notNull(),
+  personB: uuid('person_b').notNull(),
+  basis: text('basis').notNull(),
+  score: doublePrecision('score').notNull(),
+  nameScore: doublePrecision('name_score'),
+  status: text('status').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  referenceSite: text('reference_site'),
+  referencePerson: uuid('reference_person'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  decidedBy: uuid('decided_by'),
+  decidedByUsername: text('decided_by_username'),
+  reason: text('reason'),
+});

@@ -17,7 +17,10 @@ import {
   type WireEvent,
 } from './sync.domain';
 import { SyncForkDetected } from './sync.events';
-import { SyncDown, type DownCursor, type DownState } from './sync.down';
+import { SyncDown, type DownAppliers, type DownCursor, type DownState } from './sync.down';
+import { issueWantedFromSite } from './sync.down.modules';
+import { IdentityCases, recordIdentities } from './sync.identity';
+import type { AuditService } from '../audit';
 import {
   compareWithPrevious,
   epochChecks,
@@ -69,6 +72,8 @@ export interface ApplyResult {
   applied: number;
   duplicates: number;
   forks: number;
+  /** Identity cases opened (records of two sites that may be one person). */
+  identityCases: number;
   /** Seqs seen beyond the held chain: the site is asked to resend `from..to` (per epoch). */
   wanted: { epoch: number; from: number; to: number }[];
   /** Where the chain stands after the batch, per epoch touched: the receipts to send. */
@@ -109,12 +114,16 @@ export class SyncService {
     private readonly logger: Logger,
     readonly siteId: string,
     readonly role: SyncRole | null,
+    ports: { audit: AuditService; appliers?: DownAppliers | null },
   ) {
-    this.down = new SyncDown(database, clock, siteId);
+    this.down = new SyncDown(database, clock, siteId, (work) => outbox.transaction(work), ports.appliers ?? null);
+    this.identityCases = new IdentityCases(outbox, ports.audit, clock);
   }
 
   /** Headquarters to sites: the items issued at headquarters, and at a site what was applied (sync.down.ts). */
   readonly down: SyncDown;
+  /** At headquarters: records of two sites that may be one person, for a human to decide (sync.identity.ts). */
+  readonly identityCases: IdentityCases;
 
   private get db(): Db {
     return this.database.db;
@@ -218,7 +227,7 @@ export class SyncService {
    * aside (the site resends them), and forks are recorded with their alert event, nothing overwritten.
    */
   async applyBatch(streamSite: string, messages: readonly SyncMessage[]): Promise<ApplyResult> {
-    const result: ApplyResult = { applied: 0, duplicates: 0, forks: 0, wanted: [], receipts: [] };
+    const result: ApplyResult = { applied: 0, duplicates: 0, forks: 0, identityCases: 0, wanted: [], receipts: [] };
     const byEpoch = new Map<number, SyncMessage[]>();
     for (const m of messages) {
       if (m.site !== streamSite) {
@@ -284,6 +293,10 @@ export class SyncService {
         }
         result.applied += await insertHqEvents(tx, fresh, now);
         await applyPersons(tx, streamSite, impliedPlacements(fresh));
+        // identity across sites: each site's record of its persons, compared with the other sites' (a case, no merge)
+        result.identityCases += await recordIdentities(tx, this.outbox, this.ids, streamSite, fresh, now);
+        // a person this site reports escaped (or back) goes down to every site's wanted gallery
+        await issueWantedFromSite(tx, this.down, streamSite, fresh);
         await saveHqSite(tx, streamSite, epoch, { seq: pos.seq, hash: pos.hash, highestSeen }, now);
         // a restored site's later epoch, compared with the one before it: where they part is alerted once
         const cmp = fresh.length > 0 ? await compareWithPrevious(tx, streamSite, epoch, now) : null;
