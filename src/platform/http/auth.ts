@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+// request.cookies is declared by the cookie plugin: imported for its types, so the file checks wherever it is compiled
+import type {} from '@fastify/cookie';
 import { UnauthenticatedError, ValidationError } from '../errors';
 
 export const SESSION_COOKIE = 'custos_session';
