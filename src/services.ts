@@ -225,6 +225,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
       ledger: custody,
       facilities,
       citedVerificationProblem: (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim),
+      bestInterests: (tx, departures) => families.requireBestInterestsForPlannedDepartures(tx, departures),
     },
     opts.dataDir,
   );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import type { FakeClock } from '../src/platform/clock';
 import { queryRows } from '../src/platform/db/database';
 import { adminActor, buildAdmittedPerson, buildFacility } from './factories';
 import { auth, createTestApp, targets, type TestApp } from './harness';
@@ -110,6 +111,74 @@ describe.each(await targets())('families and children on %s', (target) => {
       ]),
     ).rejects.toMatchObject({ code: 'families.best_interests_required', details: { separations: [{ childId: other.child }] } });
     expect((await events(other.mother)) + (await events(stranger))).toBe(before);
+  });
+
+  it('refuses to approve a manifest that takes a carer without the child (or the child without the carer) until a best-interests determination is recorded', async () => {
+    const post = (url: string, payload: object = {}) => app.http.inject({ method: 'POST', url: `/api/v1${url}`, headers: auth(commander), payload });
+    const op = (await post('/transfers/operations', { name: 'Convoy to G' })).json().id as string;
+    const movement = async (code: string) =>
+      (await post(`/transfers/operations/${op}/movements`, { code, kind: 'convoy', capacity: 20, escorts: 2, fromFacilityId: F, toFacilityId: G })).json()
+        .id as string;
+    const moveStatuses = async (id: string) =>
+      (await queryRows<{ status: string }>(app.services.database.db, sql`select status from transfer_moves where movement_id = ${id} order by person_id`)).map(
+        (r) => r.status,
+      );
+    const movementStatus = async (id: string) =>
+      (await queryRows<{ status: string }>(app.services.database.db, sql`select status from transfer_movements where id = ${id}`))[0]!.status;
+
+    // the mother alone on the manifest: the child would stay behind
+    const { mother, child } = await family('Mariam');
+    const stranger = await buildAdmittedPerson(app.services, { facilityId: F });
+    const m1 = await movement('BI-1');
+    expect((await post(`/transfers/movements/${m1}/persons`, { personId: mother })).statusCode).toBe(200);
+    expect((await post(`/transfers/movements/${m1}/persons`, { personId: stranger })).statusCode).toBe(200);
+    const refused = await post(`/transfers/movements/${m1}/approve`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      error: { code: 'families.best_interests_required', details: { separations: [{ childId: child, moverId: mother, toFacilityId: G }] } },
+    });
+    expect(await movementStatus(m1)).toBe('planned');
+    expect(await moveStatuses(m1)).toEqual(['proposed', 'proposed']);
+
+    // the same record the ledger's departure reads opens the approval
+    const decided = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/families/${child}/best-interests`,
+      headers: auth(legal),
+      payload: { moverId: mother, toFacilityId: G, decision: 'separation_approved', reason: 'the mother is tried at G; the child stays with her grandmother' },
+    });
+    expect(decided.statusCode).toBe(201);
+    expect((await post(`/transfers/movements/${m1}/approve`)).statusCode).toBe(200);
+    expect(await movementStatus(m1)).toBe('approved');
+
+    // the child alone on an approved manifest (added after approval): refused, nothing added
+    const other = await family('Zaynab');
+    const m2 = await movement('BI-2');
+    await post(`/transfers/movements/${m2}/persons`, { personId: other.mother });
+    await post(`/transfers/movements/${m2}/persons`, { personId: other.child });
+    // a family on the manifest together passes without any determination
+    expect((await post(`/transfers/movements/${m2}/approve`)).statusCode).toBe(200);
+    const third = await family('Ruqayya');
+    const added = await post(`/transfers/movements/${m2}/persons`, { personId: third.child });
+    expect([added.statusCode, added.json().error.code]).toEqual([409, 'families.best_interests_required']);
+    expect(await moveStatuses(m2)).toHaveLength(2);
+
+    // a refusal recorded later than an approval blocks again
+    const m3 = await movement('BI-3');
+    const fourth = await family('Khadija');
+    await post(`/transfers/movements/${m3}/persons`, { personId: fourth.child });
+    for (const decision of ['separation_approved', 'separation_refused']) {
+      const r = await app.http.inject({
+        method: 'POST',
+        url: `/api/v1/families/${fourth.child}/best-interests`,
+        headers: auth(legal),
+        payload: { moverId: fourth.child, toFacilityId: G, decision, reason: `decided: ${decision}` },
+      });
+      expect(r.statusCode).toBe(201);
+      (app.clock as FakeClock).advance(60_000);
+    }
+    expect((await post(`/transfers/movements/${m3}/approve`)).json().error.code).toBe('families.best_interests_required');
+    expect(await movementStatus(m3)).toBe('planned');
   });
 
   it('raises an alert when a child is left without a carer, and not while another carer remains', async () => {

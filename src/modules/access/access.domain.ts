@@ -31,7 +31,8 @@ export const PERMISSIONS = {
   'biometrics.read': ['admin', 'registrar', 'officer', 'investigator'],
   'biometrics.enrol': ['admin', 'registrar'],
   'rollcall.run': ['admin', 'commander', 'officer'],
-  'alerts.read': ['admin', 'commander', 'officer', 'investigator', 'monitor'],
+  // legal officers see the case work's alerts (reviews overdue); a liaison only alerts about their own state's nationals
+  'alerts.read': ['admin', 'commander', 'officer', 'investigator', 'monitor', 'legal', 'liaison'],
   'alerts.manage': ['admin', 'commander', 'officer'],
   // A facility's alert thresholds: a guard on duty must not be able to quieten the alarms about their own block.
   'alerts.configure': ['admin', 'commander'],

@@ -17,7 +17,7 @@ import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { SightingReported } from '../sightings';
 import { SyncForkDetected } from '../sync';
-import { CaseReviewDueSoon, CaseReviewOverdue, ChildSeparated, ReintegrationCheckinMissed } from '../cases';
+import { CaseReviewDueSoon, CaseReviewOverdue, ChildSeparated, ReintegrationCheckinMissed, RepatriationDeadline } from '../cases';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -66,6 +66,12 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       events: [CaseReviewOverdue, CaseReviewDueSoon, ReintegrationCheckinMissed],
       transactional: true,
       handle: (tx, events) => alerts.onCaseDeadlines(tx, events),
+    },
+    {
+      name: 'alerts.repatriation_deadlines',
+      events: [RepatriationDeadline],
+      transactional: true,
+      handle: (tx, events) => alerts.onRepatriationDeadlines(tx, events),
     },
     { name: 'alerts.sync_forks', events: [SyncForkDetected], transactional: true, handle: (tx, events) => alerts.onSyncForks(tx, events) },
     {

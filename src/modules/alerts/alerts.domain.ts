@@ -46,6 +46,12 @@ export const ALERT_RULES = [
   'cases.review_overdue',
   'cases.review_due',
   'cases.checkin_missed',
+  // Many reviews of one facility overdue at once (a bulk intake): one alert per facility with the count (cases-be).
+  'cases.reviews_overdue',
+  // A repatriation request's stage deadline (issue 23 part B): due soon (info), passed (warning); the state's
+  // liaisons see them (the alert carries the state), nobody else's.
+  'repatriation.stage_due',
+  'repatriation.stage_overdue',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 
@@ -82,6 +88,8 @@ export const DEFAULT_RULES: RuleSettings = RuleSettings.parse({});
 
 export interface AlertDraft {
   facilityId: string | null;
+  /** The state whose nationals it concerns (a repatriation stage), for that state's liaisons. */
+  nationality?: string | null;
   unitId?: string | null;
   rule: AlertRule;
   severity: Severity;

@@ -33,6 +33,8 @@ const handled = z.object({ at: instant, by: z.string().nullable(), note: z.strin
 export const AlertResponse = z.object({
   id: z.string(),
   facilityId: z.string().nullable(),
+  /** The state whose nationals the alert concerns (repatriation stages); null for every other alert. */
+  nationality: z.string().nullable(),
   unitId: z.string().nullable(),
   rule: z.string(),
   severity: z.enum(SEVERITIES),

@@ -35,19 +35,34 @@ export async function findAlert(db: Db, id: string, forUpdate = false): Promise<
   return row;
 }
 
-function listConditions(f: { status?: AlertStatus; facilityId?: string; facilityIds?: readonly string[]; rule?: string }): SQL | undefined {
+export interface AlertListFilter {
+  status?: AlertStatus;
+  facilityId?: string;
+  facilityIds?: readonly string[];
+  /** Only alerts about these states' nationals (a liaison's scope). */
+  nationalities?: readonly string[];
+  /** With `nationalities`: alerts of no facility, or of these facilities. */
+  facilityIdsOrNone?: readonly string[];
+  rule?: string;
+}
+
+function listConditions(f: AlertListFilter): SQL | undefined {
   const conditions: SQL[] = [];
   if (f.status) conditions.push(eq(alerts.status, f.status));
   if (f.facilityId) conditions.push(eq(alerts.facilityId, f.facilityId));
   if (f.facilityIds) conditions.push(inArray(alerts.facilityId, [...f.facilityIds]));
+  if (f.nationalities) conditions.push(f.nationalities.length ? inArray(alerts.nationality, [...f.nationalities]) : sql`false`);
+  if (f.facilityIdsOrNone)
+    conditions.push(
+      f.facilityIdsOrNone.length
+        ? sql`(${alerts.facilityId} is null or ${inArray(alerts.facilityId, [...f.facilityIdsOrNone])})`
+        : sql`${alerts.facilityId} is null`,
+    );
   if (f.rule) conditions.push(eq(alerts.rule, f.rule));
   return conditions.length ? and(...conditions) : undefined;
 }
 
-export async function listAlerts(
-  db: Db,
-  f: { status?: AlertStatus; facilityId?: string; facilityIds?: readonly string[]; rule?: string; limit: number; offset?: number },
-): Promise<AlertRow[]> {
+export async function listAlerts(db: Db, f: AlertListFilter & { limit: number; offset?: number }): Promise<AlertRow[]> {
   return db
     .select()
     .from(alerts)
@@ -58,7 +73,7 @@ export async function listAlerts(
 }
 
 /** How many alerts the list's filters select: its total. */
-export async function countAlerts(db: Db, f: { status?: AlertStatus; facilityId?: string; facilityIds?: readonly string[]; rule?: string }): Promise<number> {
+export async function countAlerts(db: Db, f: AlertListFilter): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(alerts).where(listConditions(f));
   return Number(row?.n ?? 0);
 }
@@ -134,4 +149,25 @@ export async function stillUnaccounted(db: Db, personIds: readonly string[]): Pr
     sql`select person_id from ${placements} where person_id = any(${sql.param([...personIds])}::uuid[]) and status = 'unaccounted'`,
   );
   return new Set(rows.map((r) => r.person_id));
+}
+
+/**
+ * The live alerts of one rule and facility that a run of the deadline scheduler raised (their `details.at` is that
+ * run's moment), locked: the overdue reviews a facility's one alert takes over when the run turns out to be a flood.
+ */
+export async function liveAlertsOfRun(tx: Db, rule: string, facilityId: string | null, runs: readonly string[]): Promise<AlertRow[]> {
+  if (runs.length === 0) return [];
+  return tx
+    .select()
+    .from(alerts)
+    .where(
+      and(
+        eq(alerts.rule, rule),
+        facilityId === null ? sql`${alerts.facilityId} is null` : eq(alerts.facilityId, facilityId),
+        sql`${alerts.status} <> 'resolved'`,
+        sql`${alerts.details}->>'at' = any(${sql.param([...runs])}::text[])`,
+      ),
+    )
+    .orderBy(alerts.raisedAt, alerts.id)
+    .for('update');
 }

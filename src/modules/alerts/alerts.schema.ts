@@ -4,6 +4,8 @@ import type { AlertStatus, Severity } from './alerts.domain';
 export const alerts = pgTable('alerts', {
   id: uuid('id').primaryKey(),
   facilityId: uuid('facility_id'),
+  /** The state whose nationals the alert concerns (a repatriation stage): its liaisons see it; null otherwise. */
+  nationality: text('nationality'),
   unitId: uuid('unit_id'),
   rule: text('rule').notNull(),
   severity: text('severity').$type<Severity>().notNull(),

@@ -1,5 +1,12 @@
-import { CaseReviewDueSoon, CaseReviewOverdue, ReintegrationCheckinMissed } from '../cases';
-import { caseDeadlineAlert } from './alerts.cases';
+import { CaseReviewDueSoon, CaseReviewOverdue, ReintegrationCheckinMissed, RepatriationDeadline } from '../cases';
+import {
+  caseDeadlineAlert,
+  overdueByFacility,
+  repatriationDeadlineAlert,
+  REVIEW_FLOOD_THRESHOLD,
+  reviewsOverdueAlert,
+  reviewsOverdueSituation,
+} from './alerts.cases';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Database, Db } from '../../platform/db/database';
@@ -56,6 +63,7 @@ import {
   insertAlert,
   listAlerts,
   liveSituation,
+  liveAlertsOfRun,
   openUnacknowledged,
   rollVersusCapacity,
   stillUnaccounted,
@@ -86,6 +94,7 @@ export function alertView(row: AlertRow): AlertView {
   return {
     id: row.id,
     facilityId: row.facilityId,
+    nationality: row.nationality ?? null,
     unitId: row.unitId,
     rule: row.rule,
     severity: row.severity,
@@ -149,9 +158,15 @@ const CHANGE_EVENTS = {
   updated: AlertUpdated,
 } as const;
 
-/** Alerts follow facility scope; they count and list persons of every nationality, so nationality scope sees none. */
-export function canSeeAlert(actor: Actor, alert: { facilityId: string | null }): boolean {
-  if (isNationalityScoped(actor)) return false;
+/**
+ * Alerts follow facility scope. Most count and list persons of every nationality, so nationality scope sees none of
+ * them; an alert about one state's nationals (a repatriation stage) is seen by that state's liaisons.
+ */
+export function canSeeAlert(actor: Actor, alert: { facilityId: string | null; nationality?: string | null }): boolean {
+  if (isNationalityScoped(actor)) {
+    if (!alert.nationality || !actor.nationalities.includes(alert.nationality)) return false;
+    return alert.facilityId === null || canSeeFacility(actor, alert.facilityId);
+  }
   return alert.facilityId === null ? !isFacilityScoped(actor) : canSeeFacility(actor, alert.facilityId);
 }
 
@@ -247,6 +262,7 @@ export class AlertsService {
       const row = await insertAlert(tx, {
         id: this.ids.next(),
         facilityId: d.facilityId,
+        nationality: d.nationality ?? null,
         unitId: d.unitId ?? null,
         rule: d.rule,
         severity: d.severity,
@@ -469,16 +485,90 @@ export class AlertsService {
     if (drafts.length) await this.raiseIn(tx, systemActor('sightings'), drafts);
   }
 
-  /** A case deadline passed or comes near (cases, issue 23): review overdue or due soon, a check-in missed. */
+  /**
+   * A case deadline passed or comes near (cases, issue 23): review overdue or due soon, a check-in missed. Overdue
+   * reviews of one facility come one alert each, unless many fall due in one run of the scheduler (a bulk intake):
+   * from REVIEW_FLOOD_THRESHOLD in a run, one alert per facility counts them (`cases.reviews_overdue`, a situation
+   * per facility), taking over the run's single alerts raised before (resolved, counted in it) and counting the
+   * later ones while it is live. Each case stays flagged overdue in the case list and the figures either way.
+   */
   async onCaseDeadlines(tx: Db, events: readonly DomainEvent[]): Promise<void> {
     const drafts: AlertDraft[] = [];
+    const overdue = eventsOf(CaseReviewOverdue, events).map((e) => e.payload);
+    const oneEach: typeof overdue = [];
+    for (const [facilityId, reviews] of overdueByFacility(overdue)) {
+      const live = await liveSituation(tx, reviewsOverdueSituation(facilityId));
+      if (live) {
+        await this.foldIntoSituation(tx, live, reviewsOverdueAlert(facilityId, reviews, (live.details as Record<string, unknown> | null) ?? null));
+        continue;
+      }
+      const runs = [...new Set(reviews.flatMap((r) => (r.at ? [r.at] : [])))];
+      const earlier = (await liveAlertsOfRun(tx, 'cases.review_overdue', facilityId, runs)).filter(
+        (a) => !reviews.some((r) => r.caseId === (a.details as { caseId?: string } | null)?.caseId),
+      );
+      if (earlier.length + reviews.length < REVIEW_FLOOD_THRESHOLD) {
+        oneEach.push(...(reviews as typeof overdue));
+        continue;
+      }
+      const taken = earlier.map((a) => {
+        const d = a.details as { caseId: string; dueAt: string };
+        return { caseId: d.caseId, facilityId, dueAt: d.dueAt };
+      });
+      const [raised] = await this.raiseIn(tx, systemActor('case deadlines'), [reviewsOverdueAlert(facilityId, [...taken, ...reviews], null)]);
+      if (raised) await this.resolveInto(tx, earlier, raised);
+    }
     const facts = [
-      ...eventsOf(CaseReviewOverdue, events).map((e) => caseDeadlineAlert('review_overdue', e.payload)),
+      ...oneEach.map((p) => caseDeadlineAlert('review_overdue', p)),
       ...eventsOf(CaseReviewDueSoon, events).map((e) => caseDeadlineAlert('review_due_soon', e.payload)),
       ...eventsOf(ReintegrationCheckinMissed, events).map((e) => caseDeadlineAlert('checkin_missed', e.payload)),
     ];
     for (const d of facts) if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     if (drafts.length) await this.raiseIn(tx, systemActor('case deadlines'), drafts);
+  }
+
+  /** A repatriation stage's deadline came near or passed (cases, issue 23 part B): an alert its state's liaisons see. */
+  async onRepatriationDeadlines(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts: AlertDraft[] = [];
+    for (const { payload } of eventsOf(RepatriationDeadline, events)) {
+      const d = repatriationDeadlineAlert(payload);
+      if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
+    }
+    if (drafts.length) await this.raiseIn(tx, systemActor('repatriation deadlines'), drafts);
+  }
+
+  /**
+   * A live alert that counts a situation (not an absence) takes the new count: title and details replaced, seen again;
+   * an acknowledged one is opened again, since there is more to do.
+   */
+  private async foldIntoSituation(tx: Db, live: AlertRow, draft: AlertDraft): Promise<void> {
+    const now = this.clock.now();
+    const patch: Partial<AlertRow> = { title: draft.title, details: draft.details, occurrences: live.occurrences + 1, lastSeenAt: now };
+    const reopen = live.status === 'acknowledged';
+    if (reopen) Object.assign(patch, { status: 'open', waitingSince: now, acknowledgedAt: null, acknowledgedBy: null, acknowledgeNote: null });
+    const row = await updateAlert(tx, live.id, patch);
+    await this.audit.record(tx, systemActor('case deadlines'), {
+      action: 'alert.update',
+      subjectType: 'alert',
+      subjectId: row.id,
+      details: { rule: row.rule, occurrences: row.occurrences, count: (draft.details as { count?: number }).count, reopened: reopen },
+    });
+    this.changed(tx, 'updated', row);
+  }
+
+  /** Single alerts a facility's one alert now counts: resolved, with a note naming it (nothing is lost). */
+  private async resolveInto(tx: Db, rows: readonly AlertRow[], into: AlertRow): Promise<void> {
+    if (rows.length === 0) return;
+    const now = this.clock.now();
+    for (const r of rows) {
+      const row = await updateAlert(tx, r.id, { status: 'resolved', resolvedAt: now, resolvedBy: null, resolutionNote: `Counted in alert ${into.id}` });
+      this.changed(tx, 'resolved', row);
+    }
+    await this.audit.record(tx, systemActor('case deadlines'), {
+      action: 'alert.merge',
+      subjectType: 'alert',
+      subjectId: into.id,
+      details: { rule: into.rule, merged: rows.map((r) => r.id) },
+    });
   }
 
   /** The alerts a roll call's close raised (the close's answer names them). */
@@ -497,8 +587,9 @@ export class AlertsService {
   ): Promise<{ total: number; rows: AlertView[] }> {
     requirePermission(actor, 'alerts.read');
     if (f.facilityId) requireFacility(actor, f.facilityId);
-    if (isNationalityScoped(actor)) return { total: 0, rows: [] };
-    const filter = { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined };
+    const filter = isNationalityScoped(actor)
+      ? { ...f, nationalities: actor.nationalities, facilityIdsOrNone: isFacilityScoped(actor) ? actor.facilityIds : undefined }
+      : { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined };
     const [rows, total] = await Promise.all([listAlerts(this.db, filter), countAlerts(this.db, filter)]);
     return { total, rows: rows.map((r) => presentAlert(actor, alertView(r))) };
   }

@@ -290,6 +290,31 @@ export class FamiliesService {
     );
   }
 
+  /**
+   * The same step at a manifest's approval (transfers' port), before anyone boards: the manifest's persons are judged
+   * as one batch leaving their facility for the movement's destination, against where everyone is now. The same
+   * determinations (child, mover, destination) open the approval and, later, the departure.
+   */
+  async requireBestInterestsForPlannedDepartures(
+    tx: Db,
+    departures: readonly { personId: string; fromFacilityId: string; toFacilityId: string }[],
+  ): Promise<void> {
+    if (departures.length === 0) return;
+    const places = await placesOf(
+      tx,
+      departures.map((d) => d.personId),
+    );
+    await this.requireBestInterestsForMoves(
+      tx,
+      departures.map((d) => ({
+        personId: d.personId,
+        type: 'TRANSFER_DEPARTED',
+        before: places.get(d.personId) ?? { status: 'in_custody', facilityId: d.fromFacilityId, destinationFacilityId: null },
+        after: { status: 'in_transit', facilityId: null, destinationFacilityId: d.toFacilityId },
+      })),
+    );
+  }
+
   private async childrenAmong(db: Db, ids: readonly string[], now: Date): Promise<string[]> {
     const births = await birthsOf(db, [...new Set(ids)]);
     return [...births].filter(([, b]) => isChild(b, now)).map(([id]) => id);

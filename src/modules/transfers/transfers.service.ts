@@ -365,6 +365,8 @@ export class TransfersService {
       }
       const existing = moves.find((x) => x.personId === personId);
       const status: MoveStatus = m.status === 'approved' ? 'approved' : 'proposed';
+      // joining an approved manifest approves the move: the best-interests step is judged with those already on it
+      if (status === 'approved') await this.requireBestInterests(tx, m, [...moves.filter((x) => x.status === 'approved').map((x) => x.personId), personId]);
       if (existing) await setMoves(tx, movementId, [personId], { status, reason: null, updatedAt: this.clock.now() });
       else await insertMoves(tx, [{ ...emptyMove(movementId, personId, this.clock.now()), status }]);
       await this.audit.record(tx, actor, {
@@ -386,6 +388,7 @@ export class TransfersService {
       const moves = await movesOf(tx, movementId);
       const proposed = this.applyAll(moves, 'approve', (x) => x.status === 'proposed');
       if (proposed.length === 0) throw new ConflictError('transfers.empty_manifest', `Movement ${m.code} has nobody on its manifest`);
+      await this.requireBestInterests(tx, m, proposed);
       const now = this.clock.now();
       await setMoves(tx, movementId, proposed, { status: 'approved', updatedAt: now });
       await updateMovement(tx, movementId, { status: 'approved', approvedAt: now, approvedBy: actor.userId });
@@ -403,6 +406,18 @@ export class TransfersService {
       );
     });
     return this.movementOf(movementId);
+  }
+
+  /**
+   * The manifest is judged whole, before anything is written: a family on it together passes; a child whose carer it
+   * takes away (or a child it takes from the carer) needs a best-interests determination for that mover and destination.
+   */
+  private async requireBestInterests(tx: Db, m: MovementRow, personIds: readonly string[]): Promise<void> {
+    if (!this.ports.bestInterests) return;
+    await this.ports.bestInterests(
+      tx,
+      personIds.map((personId) => ({ personId, fromFacilityId: m.fromFacilityId, toFacilityId: m.toFacilityId })),
+    );
   }
 
   async cancelMove(actor: Actor, movementId: string, personId: string, reason: string) {
