@@ -96,6 +96,14 @@ describe.each(await targets())('the overdue reviews of a bulk intake (%s)', (tar
       expect(await s.cases.legal.openForFacility(legalActor, big, { grounds: 'Bulk intake', authority: 'Camp command' })).toBe(26);
       expect(await s.cases.legal.openForFacility(legalActor, small, { grounds: 'Bulk intake', authority: 'Camp command' })).toBe(3);
       await s.settle();
+      // each case opened by the intake starts its timeline with its opening, as one opened by hand does
+      const intake = await s.cases.legal.list(legalActor, { facilityId: small, limit: 10, offset: 0 });
+      expect(intake.total).toBe(3);
+      for (const c of intake.rows) {
+        const timeline = (await s.cases.legal.get(legalActor, c.id)).timeline;
+        expect(timeline.map((e) => e.kind)).toEqual(['opened']);
+        expect(timeline[0]!.details).toMatchObject({ grounds: 'Bulk intake', authority: 'Camp command', intake: true });
+      }
 
       // two years on, every review of both intakes is overdue at the scheduler's next run
       (app.clock as FakeClock).advance(730 * DAY);

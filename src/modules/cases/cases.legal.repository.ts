@@ -214,6 +214,9 @@ export async function insertCasesForFacility(
   );
   if (people.length === 0) return [];
   const out: { id: string; nextReviewAt: Date }[] = [];
+  // each case's timeline starts with its opening, as a case opened one at a time does
+  const openedEntry = JSON.stringify({ status: 'held_without_charge', grounds: f.grounds, authority: f.authority, intake: true });
+  const entries: SQL[] = [];
   const rows = people.map((p) => {
     const monthsHeld = p.h % 36;
     const openedAt = addMonths(new Date(p.since), -monthsHeld);
@@ -223,12 +226,15 @@ export async function insertCasesForFacility(
     const nextReviewAt = addMonths(lastReviewAt ?? openedAt, f.intervalMonths);
     const id = f.newId();
     out.push({ id, nextReviewAt });
+    entries.push(sql`(${f.newId()}, ${id}, 'opened', ${openedAt}, ${f.now}, ${f.createdBy}, ${openedEntry}::jsonb)`);
     return sql`(${id}, ${p.person_id}, ${f.facilityId}, ${openedAt}, ${f.grounds}, ${f.authority}, 'held_without_charge', ${f.intervalMonths},
       ${lastReviewAt}, ${nextReviewAt}, ${f.createdBy}, ${f.now})`;
   });
   for (let i = 0; i < rows.length; i += 1000) {
     await tx.execute(sql`insert into legal_cases (id, person_id, facility_id, opened_at, grounds, authority, status, review_interval_months,
         last_review_at, next_review_at, created_by, updated_at) values ${sql.join(rows.slice(i, i + 1000), sql`, `)}`);
+    await tx.execute(sql`insert into legal_case_entries (id, case_id, kind, at, recorded_at, recorded_by, details)
+        values ${sql.join(entries.slice(i, i + 1000), sql`, `)}`);
   }
   return out;
 }
