@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { overdueByFacility, REVIEW_FLOOD_IDS_KEPT, repatriationDeadlineAlert, reviewsOverdueAlert } from './alerts.cases';
+import { type Actor, systemActor } from '../access';
+import { canSeeAlert } from './alerts.service';
 
 const review = (i: number, facilityId: string | null = 'f1') => ({
   caseId: `case-${String(i).padStart(4, '0')}`,
@@ -45,5 +47,21 @@ describe('a repatriation stage deadline as an alert', () => {
     expect(late.title).toBe('Repatriation to FRA: stage "consular interview" overdue since 2026-02-01 (request 0190a000)');
     expect(due.dedupeKey).not.toBe(late.dedupeKey);
     expect(JSON.stringify(late.details)).not.toContain('personId');
+  });
+});
+
+describe('who reads which alerts', () => {
+  const actor = (role: Actor['role'], nationalities: string[] = []): Actor => ({ ...systemActor('test'), role, nationalities });
+  it('shows legal officers and liaisons their case work only, never the custody side’s alerts', () => {
+    const count = { facilityId: 'f1', rule: 'rollcall.delta' };
+    const review = { facilityId: 'f1', rule: 'cases.review_overdue' };
+    const stage = { facilityId: null, nationality: 'FRA', rule: 'repatriation.stage_overdue' };
+    expect(canSeeAlert(actor('commander'), count)).toBe(true);
+    expect(canSeeAlert(actor('legal'), count)).toBe(false);
+    expect(canSeeAlert(actor('legal'), review)).toBe(true);
+    expect(canSeeAlert(actor('legal'), stage)).toBe(true);
+    expect(canSeeAlert(actor('liaison', ['FRA']), stage)).toBe(true);
+    expect(canSeeAlert(actor('liaison', ['FRA']), { ...count, nationality: 'FRA' })).toBe(false);
+    expect(canSeeAlert(actor('liaison', ['DEU']), stage)).toBe(false);
   });
 });

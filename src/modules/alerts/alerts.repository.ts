@@ -44,6 +44,8 @@ export interface AlertListFilter {
   /** With `nationalities`: alerts of no facility, or of these facilities. */
   facilityIdsOrNone?: readonly string[];
   rule?: string;
+  /** Only alerts whose rule begins with one of these (a role that reads its own kind of alert only). */
+  rulePrefixes?: readonly string[];
 }
 
 function listConditions(f: AlertListFilter): SQL | undefined {
@@ -59,6 +61,16 @@ function listConditions(f: AlertListFilter): SQL | undefined {
         : sql`${alerts.facilityId} is null`,
     );
   if (f.rule) conditions.push(eq(alerts.rule, f.rule));
+  if (f.rulePrefixes) {
+    conditions.push(
+      f.rulePrefixes.length
+        ? sql`(${sql.join(
+            f.rulePrefixes.map((p) => sql`${alerts.rule} like ${`${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`),
+            sql` or `,
+          )})`
+        : sql`false`,
+    );
+  }
   return conditions.length ? and(...conditions) : undefined;
 }
 

@@ -162,13 +162,24 @@ const CHANGE_EVENTS = {
  * Alerts follow facility scope. Most count and list persons of every nationality, so nationality scope sees none of
  * them; an alert about one state's nationals (a repatriation stage) is seen by that state's liaisons.
  */
-export function canSeeAlert(actor: Actor, alert: { facilityId: string | null; nationality?: string | null }): boolean {
+export function canSeeAlert(actor: Actor, alert: { facilityId: string | null; nationality?: string | null; rule?: string }): boolean {
+  const rules = caseworkRulesOnly(actor);
+  if (rules && !(alert.rule && isCaseworkRule(alert.rule))) return false;
   if (isNationalityScoped(actor)) {
     if (!alert.nationality || !actor.nationalities.includes(alert.nationality)) return false;
     return alert.facilityId === null || canSeeFacility(actor, alert.facilityId);
   }
   return alert.facilityId === null ? !isFacilityScoped(actor) : canSeeFacility(actor, alert.facilityId);
 }
+
+/**
+ * Legal officers and liaisons read alerts for their case work only (reviews, check-ins, repatriation stages, separated
+ * children): the custody side's alerts (counts that list the missing, sightings, screening hits) are not theirs.
+ */
+const CASEWORK_ROLES: ReadonlySet<string> = new Set(['legal', 'liaison']);
+export const CASEWORK_RULE_PREFIXES = ['cases.', 'repatriation.', 'family.'] as const;
+const isCaseworkRule = (rule: string) => CASEWORK_RULE_PREFIXES.some((p) => rule.startsWith(p));
+const caseworkRulesOnly = (actor: Actor): boolean => CASEWORK_ROLES.has(actor.role);
 
 const scheduler = () => systemActor('scheduler');
 /** The actor of the alerts the rules raise in reaction to other modules' events (a close, a hit, a broken chain). */
@@ -587,9 +598,10 @@ export class AlertsService {
   ): Promise<{ total: number; rows: AlertView[] }> {
     requirePermission(actor, 'alerts.read');
     if (f.facilityId) requireFacility(actor, f.facilityId);
-    const filter = isNationalityScoped(actor)
+    const scoped = isNationalityScoped(actor)
       ? { ...f, nationalities: actor.nationalities, facilityIdsOrNone: isFacilityScoped(actor) ? actor.facilityIds : undefined }
       : { ...f, facilityIds: isFacilityScoped(actor) ? actor.facilityIds : undefined };
+    const filter = caseworkRulesOnly(actor) ? { ...scoped, rulePrefixes: CASEWORK_RULE_PREFIXES } : scoped;
     const [rows, total] = await Promise.all([listAlerts(this.db, filter), countAlerts(this.db, filter)]);
     return { total, rows: rows.map((r) => presentAlert(actor, alertView(r))) };
   }
