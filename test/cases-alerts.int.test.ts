@@ -80,6 +80,13 @@ describe.each(await targets())('repatriation stage alerts across a restart (%s)'
     expect((await third.alerts.listPage(officer, { rule: 'repatriation.stage_overdue', limit: 50 })).total).toBe(0);
     // the legal officer, unscoped, sees both states' overdue stages
     expect((await third.alerts.listPage(legalActor, { rule: 'repatriation.stage_overdue', limit: 50 })).total).toBe(2);
+    // the French request moves on: its stage's reminder and overdue alert are resolved, the German one's stay
+    await third.repatriation.step(liaison('FRA'), fr.id, { action: 'schedule_interview' });
+    await third.settle();
+    const frAfter = await third.alerts.listPage(liaison('FRA'), { limit: 50 });
+    expect(frAfter.rows.map((a) => a.status)).toEqual(['resolved', 'resolved']);
+    expect(frAfter.rows.every((a) => a.resolved?.note?.startsWith('Stage "requested" left for "consular interview"'))).toBe(true);
+    expect((await third.alerts.get(adminActor, overdueDe!.id)).status).not.toBe('resolved');
     await third.close();
   });
 });

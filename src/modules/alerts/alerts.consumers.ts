@@ -17,7 +17,7 @@ import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { SightingReported } from '../sightings';
 import { SyncForkDetected } from '../sync';
-import { CaseReviewDueSoon, CaseReviewOverdue, ChildSeparated, ReintegrationCheckinMissed, RepatriationDeadline } from '../cases';
+import { CaseReviewDueSoon, CaseReviewOverdue, ChildSeparated, ReintegrationCheckinMissed, RepatriationDeadline, RepatriationStageChanged } from '../cases';
 import type { AlertsService } from './alerts.service';
 
 /**
@@ -72,6 +72,12 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       events: [RepatriationDeadline],
       transactional: true,
       handle: (tx, events) => alerts.onRepatriationDeadlines(tx, events),
+    },
+    {
+      name: 'alerts.repatriation_stages',
+      events: [RepatriationStageChanged],
+      transactional: true,
+      handle: (tx, events) => alerts.onRepatriationStagesChanged(tx, events),
     },
     { name: 'alerts.sync_forks', events: [SyncForkDetected], transactional: true, handle: (tx, events) => alerts.onSyncForks(tx, events) },
     {

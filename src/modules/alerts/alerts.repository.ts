@@ -183,3 +183,20 @@ export async function liveAlertsOfRun(tx: Db, rule: string, facilityId: string |
     .orderBy(alerts.raisedAt, alerts.id)
     .for('update');
 }
+
+/** The live reminders and overdue alerts of one repatriation request's stage, locked (the stage is over: resolve them). */
+export async function liveStageAlerts(tx: Db, requestId: string, stage: string): Promise<AlertRow[]> {
+  return tx
+    .select()
+    .from(alerts)
+    .where(
+      and(
+        sql`${alerts.rule} in ('repatriation.stage_due', 'repatriation.stage_overdue')`,
+        sql`${alerts.status} <> 'resolved'`,
+        sql`${alerts.details}->>'requestId' = ${requestId}`,
+        sql`${alerts.details}->>'stage' = ${stage}`,
+      ),
+    )
+    .orderBy(alerts.raisedAt, alerts.id)
+    .for('update');
+}

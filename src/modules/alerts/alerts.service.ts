@@ -1,4 +1,4 @@
-import { CaseReviewDueSoon, CaseReviewOverdue, ReintegrationCheckinMissed, RepatriationDeadline } from '../cases';
+import { CaseReviewDueSoon, CaseReviewOverdue, ReintegrationCheckinMissed, RepatriationDeadline, RepatriationStageChanged } from '../cases';
 import {
   caseDeadlineAlert,
   overdueByFacility,
@@ -64,6 +64,7 @@ import {
   listAlerts,
   liveSituation,
   liveAlertsOfRun,
+  liveStageAlerts,
   openUnacknowledged,
   rollVersusCapacity,
   stillUnaccounted,
@@ -545,6 +546,30 @@ export class AlertsService {
       if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     }
     if (drafts.length) await this.raiseIn(tx, systemActor('repatriation deadlines'), drafts);
+  }
+
+  /** A repatriation request left a stage: that stage's reminder and overdue alert have nothing left to ask, resolved. */
+  async onRepatriationStagesChanged(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const now = this.clock.now();
+    for (const { payload } of eventsOf(RepatriationStageChanged, events)) {
+      if (!payload.fromStage) continue;
+      const done = payload.fromStage.replaceAll('_', ' ');
+      for (const live of await liveStageAlerts(tx, payload.requestId, payload.fromStage)) {
+        const row = await updateAlert(tx, live.id, {
+          status: 'resolved',
+          resolvedAt: now,
+          resolvedBy: null,
+          resolutionNote: `Stage "${done}" left for "${payload.toStage.replaceAll('_', ' ')}" on ${payload.at.slice(0, 10)}`,
+        });
+        await this.audit.record(tx, systemActor('repatriation stages'), {
+          action: 'alert.resolve',
+          subjectType: 'alert',
+          subjectId: row.id,
+          details: { rule: row.rule, requestId: payload.requestId, stage: payload.fromStage, to: payload.toStage },
+        });
+        this.changed(tx, 'resolved', row);
+      }
+    }
   }
 
   /**
