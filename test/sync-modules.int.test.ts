@@ -23,7 +23,7 @@ import { HqDownPublisher, HqIngest, SiteDownConsumer, SiteRelay, SyncIdentityRec
 import { queryRows } from '../src/platform/db/database';
 import { readEvents } from '../src/platform/outbox';
 import { adminActor, buildAdmittedPerson, buildFacility, buildPerson } from './factories';
-import { createTestApp, targets, type TestApp } from './harness';
+import { auth, createTestApp, targets, type TestApp } from './harness';
 
 const NATS = process.env.CUSTOS_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -168,6 +168,33 @@ for (const target of await targets()) {
       const heldTemplates = (typeof held!.templates === 'string' ? JSON.parse(held!.templates) : held!.templates) as { envelope: string }[];
       expect(Buffer.from(heldTemplates[0]!.envelope, 'base64').equals(sent)).toBe(true);
 
+      // headquarters is told: one warning naming the sites and the case, not the person
+      await hq.services.settle();
+      const raised = await hq.services.alerts.listPage(adminActor, { rule: 'sync.identity_case', limit: 10 });
+      expect(raised.total).toBe(1);
+      expect(raised.rows[0]).toMatchObject({ severity: 'warning', facilityId: null });
+      expect(raised.rows[0]!.details).toMatchObject({ caseId: c.id });
+      expect(raised.rows[0]!.title).not.toMatch(/Omar|Hadithi/);
+      // over HTTP: the list with its total, one case, and what is refused (scope, role, bad input)
+      const admin = await hq.tokenFor('admin');
+      const getCases = (token: string, path: string) => hq.http.inject({ method: 'GET', url: `/api/v1/sync/identity-cases${path}`, headers: auth(token) });
+      const listed = (await getCases(admin, '?status=open')).json() as { total: number; rows: { id: string }[] };
+      expect(listed).toMatchObject({ total: 1, offset: 0, limit: 50 });
+      expect(listed.rows.map((r) => r.id)).toEqual([c.id]);
+      expect((await getCases(admin, `/${c.id}`)).json()).toMatchObject({ id: c.id, status: 'open', basis: 'name' });
+      expect((await getCases(admin, '?status=merged')).statusCode).toBe(400);
+      expect((await getCases(admin, '/not-a-uuid')).statusCode).toBe(400);
+      expect((await getCases(admin, '/00000000-0000-4000-8000-000000000000')).json().error.code).toBe('sync.identity_case_not_found');
+      const scopedRegistrar = await hq.tokenFor('registrar', { nationalities: ['IRQ'] });
+      expect((await getCases(scopedRegistrar, '')).json().error.code).toBe('sync.identity_scope');
+      expect((await getCases(await hq.tokenFor('commander'), '')).statusCode).toBe(403);
+      const badDecision = await hq.http.inject({
+        method: 'POST',
+        url: `/api/v1/sync/identity-cases/${c.id}/decide`,
+        headers: auth(admin),
+        payload: { decision: 'merge', reason: 'no such decision' },
+      });
+      expect(badDecision.statusCode).toBe(400);
       // a human decides; bad decisions are refused with their codes, nothing written
       const scoped = { ...adminActor, facilityIds: [alphaFacility.facilityId] };
       await expect(hq.services.sync.identityCases.page(scoped, { limit: 10, offset: 0 })).rejects.toMatchObject({ code: 'sync.identity_scope' });

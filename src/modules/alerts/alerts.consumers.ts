@@ -16,7 +16,7 @@ import { ScreeningHitsRecorded } from '../screening';
 import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { SightingReported } from '../sightings';
-import { SyncForkDetected } from '../sync';
+import { SyncForkDetected, SyncIdentityCaseOpened } from '../sync';
 import { CaseReviewDueSoon, CaseReviewOverdue, ChildSeparated, ReintegrationCheckinMissed, RepatriationDeadline, RepatriationStageChanged } from '../cases';
 import type { AlertsService } from './alerts.service';
 
@@ -80,6 +80,12 @@ export function alertConsumers(alerts: AlertsService): Consumer[] {
       handle: (tx, events) => alerts.onRepatriationStagesChanged(tx, events),
     },
     { name: 'alerts.sync_forks', events: [SyncForkDetected], transactional: true, handle: (tx, events) => alerts.onSyncForks(tx, events) },
+    {
+      name: 'alerts.sync_identity_cases',
+      events: [SyncIdentityCaseOpened],
+      transactional: true,
+      handle: (tx, events) => alerts.onIdentityCases(tx, events),
+    },
     {
       name: 'alerts.sensors',
       events: [IncidentOpened, SensorsWentDark],

@@ -40,6 +40,9 @@ export const ALERT_RULES = [
   'sync.fork',
   // An alert headquarters addressed to this site (or to every site), come down with the sync (issue 22).
   'sync.hq_notice',
+  // One person perhaps enrolled at two sites while both were offline (sync, issue 22): a case at headquarters for a
+  // person to decide; the alert names the sites, not the person.
+  'sync.identity_case',
   // A child held at a facility left there without any carer (cases, issue 23 part C): a warning to the facility.
   'family.child_separated',
   // Case work (issue 23, cases-legal): a review of detention overdue or due soon, a reintegration check-in missed.

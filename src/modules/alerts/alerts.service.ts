@@ -26,8 +26,8 @@ import { ArrivalCounted, TransitOverdue } from '../transfers';
 import { IncidentOpened, SensorsWentDark } from '../sensors';
 import { deadZoneAlert, incidentAlert } from './alerts.sensors';
 import { SightingReported } from '../sightings';
-import { SyncForkDetected } from '../sync';
-import { syncForkAlert } from './alerts.sync';
+import { SyncForkDetected, SyncIdentityCaseOpened } from '../sync';
+import { identityCaseAlert, syncForkAlert } from './alerts.sync';
 import { ChildSeparated } from '../cases';
 import { childSeparatedAlert } from './alerts.families';
 import {
@@ -465,6 +465,16 @@ export class AlertsService {
     const drafts: AlertDraft[] = [];
     for (const { payload } of eventsOf(SyncForkDetected, events)) {
       const d = syncForkAlert(payload);
+      if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
+    }
+    if (drafts.length) await this.raiseIn(tx, systemActor('site replication'), drafts);
+  }
+
+  /** Identity cases opened at headquarters (one person at two sites): a warning each, for a person to decide. */
+  async onIdentityCases(tx: Db, events: readonly DomainEvent[]): Promise<void> {
+    const drafts: AlertDraft[] = [];
+    for (const { payload } of eventsOf(SyncIdentityCaseOpened, events)) {
+      const d = identityCaseAlert(payload);
       if (!(d.dedupeKey && (await dedupeKeyUsed(tx, d.dedupeKey)))) drafts.push(d);
     }
     if (drafts.length) await this.raiseIn(tx, systemActor('site replication'), drafts);

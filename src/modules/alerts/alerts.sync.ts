@@ -30,3 +30,15 @@ export function syncForkAlert(f: {
     dedupeKey: `sync.fork:${f.siteId}:${f.epoch}:${f.seq}:${f.offeredHash}`,
   };
 }
+
+/** An identity case opened at headquarters: the sites and the case, never the person (the case page shows them). */
+export function identityCaseAlert(c: { caseId: string; siteA: string; siteB: string; basis: string; score: number }): AlertDraft {
+  return {
+    facilityId: null,
+    rule: 'sync.identity_case',
+    severity: 'warning',
+    title: `One person may be enrolled at sites ${c.siteA} and ${c.siteB} (${c.basis} match ${c.score.toFixed(2)}): identity case to decide`.slice(0, 500),
+    details: { caseId: c.caseId, siteA: c.siteA, siteB: c.siteB, basis: c.basis, score: c.score },
+    dedupeKey: `sync.identity_case:${c.caseId}`,
+  };
+}

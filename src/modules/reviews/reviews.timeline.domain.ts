@@ -574,6 +574,7 @@ const ALERT_RULES_WITHOUT_NAMES = new Set([
   'facility.over_capacity',
   'integrity.chain_broken',
   'sync.fork',
+  'sync.identity_case',
   'transfer.transit_overdue',
 ]);
 const titleNamesNobody = (rule: string) => ALERT_RULES_WITHOUT_NAMES.has(rule) || rule.startsWith('guards.') || rule.startsWith('sensors.');

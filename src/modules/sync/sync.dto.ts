@@ -98,3 +98,54 @@ export const SyncStatusResponse = z.object({
   /** This site's epochs after the first (each a restore). */
   epochs: z.array(EpochResponse),
 });
+
+/** `GET /sync/identity-cases`: headquarters' cases of one person enrolled at two sites, for a human to decide. */
+export const IdentityCasesQuery = z.object({
+  status: z.enum(['open', 'same_person', 'different_persons']).optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const IdentityRecordResponse = z.object({
+  siteId: z.string(),
+  personId: z.string(),
+  names: z.array(z.string()),
+  sex: z.string(),
+  birthFrom: z.string().nullable(),
+  birthTo: z.string().nullable(),
+  nationalities: z.array(z.string()),
+  /** How many templates the site sent (sealed: headquarters does not open them). */
+  templates: count,
+});
+
+export const IdentityCaseResponse = z.object({
+  id: z.string(),
+  status: z.enum(['open', 'same_person', 'different_persons']),
+  basis: z.enum(['name', 'face', 'fingerprint']),
+  score: z.number(),
+  createdAt: instant,
+  a: IdentityRecordResponse.nullable(),
+  b: IdentityRecordResponse.nullable(),
+  decision: z
+    .object({
+      at: instant,
+      by: z.string().nullable(),
+      reason: z.string().nullable(),
+      referenceSite: z.string().nullable(),
+      referencePerson: z.string().nullable(),
+    })
+    .nullable(),
+});
+
+export const IdentityCasesResponse = z.object({ total: count, offset: count, limit: count, rows: z.array(IdentityCaseResponse) });
+
+export const IdentityCaseParams = z.object({ id: z.uuid() });
+
+export const IdentityDecisionBody = z
+  .object({
+    decision: z.enum(['same_person', 'different_persons']),
+    reason: z.string().trim().min(3).max(2_000),
+    /** For same_person: which of the two records is the reference (both stay, linked by the case). */
+    reference: z.object({ siteId: z.string().min(1).max(100), personId: z.uuid() }).optional(),
+  })
+  .strict();
