@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { UUID_PATTERN } from '../../platform/ids';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import { DomainError, NotFoundError, ValidationError } from '../../platform/errors';
@@ -40,7 +41,6 @@ export interface Probe {
   dpi?: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How long a 1:1 verification can back a roll-call mark or a record of presence. */
 const VERIFICATION_VALID_MS = 12 * 3_600_000;
 /** Tablets' clocks drift: a verification a few minutes "after" the mark it backs is still the same encounter. */
@@ -312,7 +312,7 @@ export class BiometricMatching {
     verificationId: string,
     claim: { personId: string; modality?: 'face' | 'fingerprint'; at?: Date },
   ): Promise<string | null> {
-    if (!UUID.test(verificationId)) return 'is not the id of a recorded verification';
+    if (!UUID_PATTERN.test(verificationId)) return 'is not the id of a recorded verification';
     const row = await findVerification(db, verificationId);
     if (!row) return 'is not the id of a recorded verification';
     if (row.kind !== 'verify') return 'is an identification (1:N), not a 1:1 verification of the person';

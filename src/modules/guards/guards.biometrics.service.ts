@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock';
+import { UUID_PATTERN } from '../../platform/ids';
 import type { Db } from '../../platform/db/database';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
@@ -46,7 +47,6 @@ export interface StaffVerificationView {
   validUntil: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The envelope's binding: a template cannot be moved to another guard (or row) unnoticed. */
 const binding = (staffId: string, templateId: string) => `guard_staff:${staffId}:${templateId}`;
 
@@ -204,7 +204,7 @@ export class GuardFaces {
    * of this guard, a match, unused and within two minutes of the check-in; refused with a stable code otherwise.
    */
   async requireCited(tx: Db, evidence: string, staff: StaffRow, at: Date): Promise<StaffVerificationRow> {
-    if (!UUID.test(evidence)) {
+    if (!UUID_PATTERN.test(evidence)) {
       throw new ValidationError('guards.verification_invalid', 'A biometric check-in cites the id of a 1:1 verification of the guard (evidence)');
     }
     const v = await findVerification(tx, evidence, true);

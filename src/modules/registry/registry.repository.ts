@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { UUID_PATTERN } from '../../platform/ids';
 import type { Db } from '../../platform/db/database';
 import { inTurn, queryRows } from '../../platform/db/database';
 import { placements } from '../custody';
@@ -78,14 +79,12 @@ export async function loadAggregates(db: Db, ids: string[]): Promise<Map<string,
   return out;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * What a scope check reads of each person (registered facility, nationalities), for many at once: one grouped query
  * rather than whole aggregates (a review's timeline checks thousands). Ids that are not uuids are no person's.
  */
 export async function scopeFactsOf(db: Db, ids: readonly string[]): Promise<Map<string, { registeredFacilityId: string | null; nationalities: string[] }>> {
-  const valid = ids.filter((id) => UUID.test(id));
+  const valid = ids.filter((id) => UUID_PATTERN.test(id));
   if (valid.length === 0) return new Map();
   const rows = await queryRows<{ id: string; registered_facility_id: string | null; nationalities: string[] | null }>(
     db,

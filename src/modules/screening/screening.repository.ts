@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { UUID_PATTERN } from '../../platform/ids';
 import { inTurn, queryRows, type Db } from '../../platform/db/database';
 import { placements } from '../custody';
 // `persons` is this file's name for a page of persons: the registry's table is `personsTable` here
@@ -245,11 +246,9 @@ function assemble(
   return order.map((i) => byId.get(i)).filter((p): p is ScreenPerson => p !== undefined);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** These persons (in this order; unknown ids left out), the ids sent as one array parameter (faster than a list). */
 export async function loadScreenPersons(db: Db, ids: string[]): Promise<ScreenPerson[]> {
-  const valid = ids.filter((i) => UUID.test(i));
+  const valid = ids.filter((i) => UUID_PATTERN.test(i));
   if (valid.length === 0) return [];
   const list = sql`any(${`{${valid.join(',')}}`}::uuid[])`;
   const [persons, names, nats, docs] = await inTurn(

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { UUID_PATTERN } from '../../platform/ids';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
@@ -124,7 +125,6 @@ export interface ScreenPhases {
 }
 
 const SCREENER = systemActor('watchlist screening');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Screening runs: the registry's persons against the active lists (all of them, a list update's entries, who came of
@@ -557,7 +557,7 @@ export class ScreeningRuns {
     requirePermission(actor, 'screening.decide');
     const why = reason?.trim();
     if (!why || why.length < 3) throw new ValidationError('screening.reason_required', 'Say why this person is screened (a reason of at least 3 characters)');
-    if (!UUID.test(personId)) throw new ValidationError('screening.bad_person_id', `${JSON.stringify(personId)} is not a person id`);
+    if (!UUID_PATTERN.test(personId)) throw new ValidationError('screening.bad_person_id', `${JSON.stringify(personId)} is not a person id`);
     const index = await this.currentIndex();
     const result: ScreeningRunResult = { trigger: 'request', screened: 0, skippedMinors: 0, candidates: 0, newHits: 0, refreshedHits: 0 };
     let minor = false;

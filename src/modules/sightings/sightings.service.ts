@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { UUID_PATTERN } from '../../platform/ids';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
@@ -106,7 +107,6 @@ const CHECK_FUSION_FMR = 1e-4;
 /** Persons below the threshold fused with the document at most per check (the strongest candidates). */
 const MAX_FUSED_CANDIDATES = 10;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** How alike a name given at a checkpoint must be to the document holder's for a document number to count. */
@@ -167,7 +167,7 @@ export class SightingsService {
         // Every recapture counts, through this module or written straight to the ledger: kept before the person
         // leaves the gallery, with the facility they had left and since when.
         if (e.type === 'RECAPTURED') {
-          const sightingId = typeof e.evidence?.sightingId === 'string' && UUID.test(e.evidence.sightingId) ? e.evidence.sightingId : null;
+          const sightingId = typeof e.evidence?.sightingId === 'string' && UUID_PATTERN.test(e.evidence.sightingId) ? e.evidence.sightingId : null;
           await insertRecapture(tx, {
             ledgerEventId: e.eventId,
             personId: e.personId,
@@ -214,7 +214,7 @@ export class SightingsService {
     for (const { payload } of eventsOf(AlertRaised, events)) {
       const { alert } = payload;
       const sightingId = (alert.details as { sightingId?: unknown } | null | undefined)?.sightingId;
-      if (alert.rule !== 'sighting.reported' || typeof sightingId !== 'string' || !UUID.test(sightingId)) continue;
+      if (alert.rule !== 'sighting.reported' || typeof sightingId !== 'string' || !UUID_PATTERN.test(sightingId)) continue;
       await setAlertedAt(tx, sightingId, new Date(alert.raisedAt));
     }
   }

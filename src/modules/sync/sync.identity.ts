@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { UUID_PATTERN } from '../../platform/ids';
 import type { z } from 'zod';
 import type { Clock } from '../../platform/clock';
 import { queryRows, type Db } from '../../platform/db/database';
@@ -315,8 +316,7 @@ export class IdentityCases {
   }
 
   private async find(tx: Db, id: string, lock: boolean): Promise<CaseRow> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-      throw new NotFoundError('sync.identity_case_not_found', `No identity case ${id}`);
+    if (!UUID_PATTERN.test(id)) throw new NotFoundError('sync.identity_case_not_found', `No identity case ${id}`);
     const [row] = await queryRows<CaseRow>(tx, sql`select * from sync_identity_cases where id = ${id} ${lock ? sql`for update` : sql``}`);
     if (!row) throw new NotFoundError('sync.identity_case_not_found', `No identity case ${id}`);
     return row;
