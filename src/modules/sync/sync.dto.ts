@@ -114,7 +114,7 @@ const IdentityRecordResponse = z.object({
   birthFrom: z.string().nullable(),
   birthTo: z.string().nullable(),
   nationalities: z.array(z.string()),
-  /** How many templates the site sent (sealed: headquarters does not open them). */
+  /** How many templates the site sent (sealed for headquarters' identity key, or for the site's own key). */
   templates: count,
 });
 
@@ -123,6 +123,17 @@ export const IdentityCaseResponse = z.object({
   status: z.enum(['open', 'same_person', 'different_persons']),
   basis: z.enum(['name', 'face', 'fingerprint']),
   score: z.number(),
+  /**
+   * What the case rests on: each modality's best score between the two records (null: not compared, e.g. one side has
+   * no face), and the fused likelihood ratio (log10) with the false-match rate its threshold targets.
+   */
+  evidence: z.object({
+    name: z.number().nullable(),
+    face: z.number().nullable(),
+    finger: z.number().nullable(),
+    log10Lr: z.number().nullable(),
+    targetFmr: z.number().nullable(),
+  }),
   createdAt: instant,
   a: IdentityRecordResponse.nullable(),
   b: IdentityRecordResponse.nullable(),

@@ -105,6 +105,7 @@ interface HeldIdentity {
 }
 
 const day = (d: string | Date | null) => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+const num = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
 const textArray = (items: readonly string[]) => sql`${sql.param([...items])}::text[]`;
 
 /** The best names score between two records (the first few names of each: primary names come first). */
@@ -192,6 +193,7 @@ export interface IdentityCaseView {
   status: 'open' | 'same_person' | 'different_persons';
   basis: 'name' | 'face' | 'fingerprint';
   score: number;
+  evidence: { name: number | null; face: number | null; finger: number | null; log10Lr: number | null; targetFmr: number | null };
   createdAt: Date;
   a: IdentityRecordView | null;
   b: IdentityRecordView | null;
@@ -206,6 +208,7 @@ interface CaseRow {
   person_b: string;
   basis: IdentityCaseView['basis'];
   score: number;
+  name_score: number | null;
   status: IdentityCaseView['status'];
   created_at: Date | string;
   reference_site: string | null;
@@ -348,6 +351,7 @@ export class IdentityCases {
       status: r.status,
       basis: r.basis,
       score: Number(r.score),
+      evidence: { name: num(r.name_score), face: null, finger: null, log10Lr: null, targetFmr: null },
       createdAt: new Date(r.created_at),
       a: await this.record(tx, r.site_a, r.person_a),
       b: await this.record(tx, r.site_b, r.person_b),
