@@ -201,7 +201,9 @@ describe('identity cases across sites at headquarters', () => {
     await page.getByTestId('identity-submit').click();
     await page.getByTestId('identity-decision').waitFor();
     await expect(page.getByTestId('identity-case-status').getAttribute('data-status')).resolves.toBe('same_person');
-    await expect(page.getByTestId('identity-decided-by').textContent()).resolves.toMatch(/^Decided by admin, /);
+    // (the name and the date are bidi-isolated in the sentence: U+2068 … U+2069)
+    const decidedBy = ((await page.getByTestId('identity-decided-by').textContent()) ?? '').replace(/[\u2066-\u2069]/g, '');
+    expect(decidedBy).toMatch(/^Decided by admin, \d{1,2} \w{3} \d{4}, \d\d:\d\d$/);
     await expect(page.getByTestId('identity-decided-reason').textContent()).resolves.toContain('same family book number at both sites');
     await expect(page.getByTestId('identity-decided-reference').textContent()).resolves.toContain(ALPHA);
     await expect(

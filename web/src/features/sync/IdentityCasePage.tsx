@@ -83,14 +83,14 @@ export default function IdentityCasePage({ id }: { id: string }) {
             {t(`status.${c.status}`)}
           </Text>
           <Text size="sm" data-testid="identity-decided-by">
-            {t('decidedBy', { by: c.decision.by ?? '–', at: dateTime(c.decision.at) })}
+            {t('decidedBy', { by: isolate(c.decision.by ?? '–'), at: isolate(dateTime(c.decision.at)) })}
           </Text>
           <Text size="sm" data-testid="identity-decided-reason" style={{ overflowWrap: 'anywhere' }}>
             {t('reasonWas')} <span dir="auto">{c.decision.reason ?? '–'}</span>
           </Text>
           {c.decision.referenceSite && (
             <Text size="sm" data-testid="identity-decided-reference">
-              {t('referenceWas', { site: c.decision.referenceSite })}{' '}
+              {t('referenceWas', { site: isolate(c.decision.referenceSite) })}{' '}
               <Name inherit>{(ref === 'a' ? c.a : ref === 'b' ? c.b : null)?.names[0] ?? (c.decision.referencePerson ?? '').slice(0, 8)}</Name>
             </Text>
           )}
@@ -201,8 +201,15 @@ function RecordCard({ r, heading, testId, isReference }: { r: IdentityRecord | n
     { label: t('row.sex'), of: (rec) => t(`sex.${rec.sex}`, { defaultValue: rec.sex }) },
     { label: t('row.birth'), of: birth },
     { label: t('row.nationalities'), of: (rec) => rec.nationalities.join(', ') || '–' },
-    { label: t('row.templates'), of: (rec) => t('templates', { count: rec.templates, n: num(rec.templates) }) },
-    { label: t('row.person'), of: (rec) => <span className="mono">{rec.personId.slice(0, 8)}</span> },
+    { label: t('row.templates'), of: (rec) => (rec.templates === 0 ? t('noTemplates') : t('templates', { count: rec.templates, n: num(rec.templates) })) },
+    {
+      label: t('row.person'),
+      of: (rec) => (
+        <Text span size="xs" className="mono">
+          {rec.personId}
+        </Text>
+      ),
+    },
   ];
   return (
     <Paper withBorder p="sm" radius="md" style={{ flex: '1 1 300px', minWidth: 0 }} data-testid={testId} data-site={r?.siteId} data-person={r?.personId}>
@@ -237,6 +244,9 @@ function RecordCard({ r, heading, testId, isReference }: { r: IdentityRecord | n
 }
 
 type Choice = 'same_person' | 'different_persons';
+
+/** A name or date set apart from the sentence around it (first-strong isolate), so Latin in Arabic keeps its order. */
+const isolate = (s: string): string => `\u2068${s}\u2069`;
 
 /**
  * The decision: same person (naming the record that stays the reference) or different persons, with a reason. The

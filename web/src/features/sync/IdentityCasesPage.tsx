@@ -79,9 +79,9 @@ export default function IdentityCasesPage() {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('col.records')}</Table.Th>
-                <Table.Th>{t('col.basis')}</Table.Th>
+                <Table.Th visibleFrom="sm">{t('col.basis')}</Table.Th>
                 <Table.Th visibleFrom="sm">{t('col.fused')}</Table.Th>
-                <Table.Th>{t('col.age')}</Table.Th>
+                <Table.Th visibleFrom="sm">{t('col.age')}</Table.Th>
                 <Table.Th>{t('col.status')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -101,9 +101,20 @@ function CaseRow({ c, now }: { c: IdentityCase; now: string }) {
   const { t } = useTranslation('syncIdentity');
   const age = ageOf(c.createdAt, now);
   const ratio = ratioOf(c.evidence.log10Lr);
+  const basis = (
+    <>
+      {t(`basis.${c.basis}`)}
+      <Text span size="xs" c="dimmed" className="mono">
+        {' '}
+        {num(Math.round(c.score * 100) / 100)}
+      </Text>
+    </>
+  );
+  const fused = ratio ? t(`ratioShort.${ratio.way}`, { n: num(ratio.times) }) : t('notCompared');
+  const ago = t(`ago.${age.unit}`, { count: age.n, n: num(age.n) });
   const side = (r: IdentityRecord | null) =>
     r ? (
-      <Group gap={6} wrap="nowrap">
+      <Group gap={6} wrap="nowrap" align="flex-start">
         <Badge variant="outline" size="sm" style={{ textTransform: 'none', flexShrink: 0 }}>
           {r.siteId}
         </Badge>
@@ -123,18 +134,18 @@ function CaseRow({ c, now }: { c: IdentityCase; now: string }) {
             {side(c.b)}
           </Stack>
         </Link>
-      </Table.Td>
-      <Table.Td>
-        {t(`basis.${c.basis}`)}
-        <Text span size="xs" c="dimmed" className="mono">
-          {' '}
-          {num(Math.round(c.score * 100) / 100)}
+        {/* on a phone the other columns are folded under the names */}
+        <Text size="xs" c="dimmed" mt={4} hiddenFrom="sm">
+          {basis} · {fused} · {ago}
         </Text>
       </Table.Td>
+      <Table.Td visibleFrom="sm">{basis}</Table.Td>
       <Table.Td visibleFrom="sm" data-testid="identity-fused">
-        {ratio ? t(`ratioShort.${ratio.way}`, { n: num(ratio.times) }) : t('notCompared')}
+        {fused}
       </Table.Td>
-      <Table.Td data-testid="identity-age">{t(`ago.${age.unit}`, { count: age.n, n: num(age.n) })}</Table.Td>
+      <Table.Td visibleFrom="sm" data-testid="identity-age">
+        {ago}
+      </Table.Td>
       <Table.Td>
         <Badge color={IDENTITY_STATUS_COLOR[c.status]} variant="light" style={{ textTransform: 'none' }} data-testid="identity-status">
           {t(`status.${c.status}`)}
