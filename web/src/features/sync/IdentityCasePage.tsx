@@ -2,23 +2,15 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Group, Paper, Radio, SegmentedControl, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../lib/api';
 import { bidi, dateTime, longDate, num } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { Link } from '../../components/Link';
 import { Name } from '../../components/Name';
 import { PageHeader } from '../../components/PageHeader';
-import {
-  birthRange,
-  decideIdentityCase,
-  fetchIdentityCase,
-  IDENTITY_STATUS_COLOR,
-  oneIn,
-  ratioOf,
-  referenceSide,
-  type IdentityCase,
-  type IdentityRecord,
-} from './identity.api';
+import { decideIdentityCase, fetchIdentityCase, IDENTITY_STATUS_COLOR, type IdentityCase, type IdentityRecord } from './identity.api';
+import { birthRange, oneIn, ratioOf, referenceSide } from './identity.logic';
 
 /**
  * One identity case at headquarters: the two sites' records side by side (names in every script as the sites gave
@@ -31,6 +23,9 @@ export default function IdentityCasePage({ id }: { id: string }) {
   const session = useSession();
   const theCase = useQuery({ queryKey: ['sync', 'identity-case', id], queryFn: () => fetchIdentityCase(id), retry: false });
   const c = theCase.data;
+  // A decision refused because someone decided the case meanwhile (409): the case is read again and shows theirs;
+  // the refusal stays above it.
+  const [conflict, setConflict] = useState<unknown>(null);
   const back = <Link to="/sync/identity-cases">{t('backToList')}</Link>;
 
   if (theCase.error)
@@ -74,6 +69,7 @@ export default function IdentityCasePage({ id }: { id: string }) {
         <RecordCard r={c.b} heading={t('recordB')} testId="identity-record-b" isReference={ref === 'b'} />
       </Group>
 
+      <ApiErrorAlert error={conflict} title={t('notSaved')} testId="identity-decide-error" />
       {c.decision ? (
         <Paper withBorder p="sm" radius="md" data-testid="identity-decision">
           <Title order={2} size="h4" mb="xs">
@@ -96,7 +92,7 @@ export default function IdentityCasePage({ id }: { id: string }) {
           )}
         </Paper>
       ) : session.can('biometrics.enrol') ? (
-        <DecideForm c={c} />
+        <DecideForm c={c} onConflict={setConflict} />
       ) : (
         <Text size="sm" c="dimmed" data-testid="identity-no-decide">
           {t('cannotDecide')}
@@ -253,7 +249,7 @@ const isolate = (s: string): string => `\u2068${s}\u2069`;
  * server checks it (a reason of 3 characters at least, a reference that is one of the two records, a case still
  * open) and its refusal is shown with its message; what was typed stays.
  */
-function DecideForm({ c }: { c: IdentityCase }) {
+function DecideForm({ c, onConflict }: { c: IdentityCase; onConflict: (error: unknown) => void }) {
   const { t } = useTranslation('syncIdentity');
   const qc = useQueryClient();
   const [decision, setDecision] = useState<Choice | null>(null);
@@ -272,6 +268,11 @@ function DecideForm({ c }: { c: IdentityCase }) {
     onSuccess: async (updated) => {
       qc.setQueryData(['sync', 'identity-case', c.id], updated);
       await qc.invalidateQueries({ queryKey: ['sync', 'identity-cases'] });
+    },
+    onError: async (error) => {
+      if (!(error instanceof ApiError) || error.status !== 409) return;
+      onConflict(error);
+      await qc.invalidateQueries({ queryKey: ['sync'] });
     },
   });
   function submit(e: FormEvent) {

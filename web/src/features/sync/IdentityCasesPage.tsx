@@ -8,7 +8,8 @@ import { Link } from '../../components/Link';
 import { Name } from '../../components/Name';
 import { PageHeader } from '../../components/PageHeader';
 import { ageOf } from './sync.api';
-import { fetchIdentityCases, IDENTITY_STATUS_COLOR, IDENTITY_TABS, ratioOf, type IdentityCase, type IdentityRecord, type IdentityTab } from './identity.api';
+import { fetchIdentityCases, IDENTITY_STATUS_COLOR, IDENTITY_TABS, type IdentityCase, type IdentityRecord, type IdentityTab } from './identity.api';
+import { ratioOf } from './identity.logic';
 
 const PAGE = 25;
 
