@@ -102,7 +102,7 @@ async function site(siteId: string): Promise<{ services: Services; at: { facilit
 const reader = systemActor('e2e identity cases');
 const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 /** The browser logs each refused request itself ("status of 400"); only the app's own errors count. */
-const appErrors = (errors: string[]) => errors.filter((e) => !/status of (400|403)/.test(e));
+const appErrors = (errors: string[]) => errors.filter((e) => !/status of (400|403|409)/.test(e));
 
 beforeAll(async () => {
   // headquarters: the e2e world's accounts (an unscoped admin, a registrar scoped to one facility) and the web app
@@ -179,6 +179,8 @@ describe('identity cases across sites at headquarters', () => {
     await login(page, hqUrl, 'admin');
     // from the sync page, where headquarters shows the way to its identity cases
     await page.goto(`${hqUrl}/sync`);
+    await page.getByTestId('sync-identity-link').waitFor();
+    await shot(page, 'identity-sync-link-1024', true);
     await page.getByTestId('sync-identity-link').click();
     await page.waitForURL(/\/sync\/identity-cases$/);
     await page.getByTestId('identity-list').waitFor();
@@ -286,6 +288,30 @@ describe('identity cases across sites at headquarters', () => {
     await expect(decidedRow.getByTestId('identity-status').textContent()).resolves.toBe('Same person');
     const samePerson = await apiAs<CasesPage>(page, '/sync/identity-cases?status=same_person');
     await expect(page.getByTestId('identity-total').getAttribute('data-total')).resolves.toBe(String(samePerson.total));
+
+    // another case, decided by someone else while this page is open: the refusal (409) is shown with the API's
+    // message, and the page reads the case again and shows their decision
+    const khalid = open.rows.find((r) => r.a?.names[0]?.startsWith('Khal') && r.b?.names[0]?.startsWith('Khal'));
+    expect(khalid, 'the Khalid case').toBeDefined();
+    await page.goto(`${hqUrl}/sync/identity-cases/${khalid!.id}`);
+    await page.getByTestId('identity-decide').waitFor();
+    await page.getByTestId('identity-choice').getByText('Different persons', { exact: true }).click();
+    await page.getByTestId('identity-reason').fill('different fathers named in the two files');
+    const elsewhere = await page.request.post(`${hqUrl}/api/v1/sync/identity-cases/${khalid!.id}/decide`, {
+      data: { decision: 'different_persons', reason: 'decided at another desk meanwhile' },
+    });
+    expect(elsewhere.status()).toBe(200);
+    await page.getByTestId('identity-submit').click();
+    await page.getByTestId('identity-decision').waitFor();
+    const again = await page.request.post(`${hqUrl}/api/v1/sync/identity-cases/${khalid!.id}/decide`, {
+      data: { decision: 'different_persons', reason: 'different fathers named in the two files' },
+    });
+    expect(again.status()).toBe(409);
+    const conflict = ((await again.json()) as { error: { code: string; message: string } }).error;
+    expect(conflict.code).toBe('sync.identity_case_decided');
+    await expect(page.getByTestId('identity-decide-error-message').textContent()).resolves.toBe(conflict.message);
+    await expect(page.getByTestId('identity-decided-reason').textContent()).resolves.toContain('decided at another desk meanwhile');
+    await expect(page.getByTestId('identity-case-status').getAttribute('data-status')).resolves.toBe('different_persons');
 
     expect(appErrors(errors)).toEqual([]);
     await context.close();
