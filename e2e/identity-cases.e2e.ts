@@ -318,8 +318,14 @@ describe('identity cases across sites at headquarters', () => {
   });
 
   it('fits a phone and a laptop, in English and in Arabic (right to left)', async () => {
-    const all = await hq.sync.identityCases.page(reader, { limit: 1, offset: 0 });
-    const caseId = all.rows[0]!.id;
+    // an open case (its decision form, the reference choice shown) and a decided one
+    const openCase = (await hq.sync.identityCases.page(reader, { status: 'open', limit: 1, offset: 0 })).rows[0]!.id;
+    const decidedCase = (await hq.sync.identityCases.page(reader, { status: 'same_person', limit: 1, offset: 0 })).rows[0]!.id;
+    const screens = [
+      { path: '/sync/identity-cases', name: 'list', ready: 'identity-total' },
+      { path: `/sync/identity-cases/${openCase}`, name: 'case-open', ready: 'identity-decide' },
+      { path: `/sync/identity-cases/${decidedCase}`, name: 'case', ready: 'identity-decision' },
+    ];
     for (const viewport of [
       { width: 390, height: 844 },
       { width: 1024, height: 768 },
@@ -328,13 +334,17 @@ describe('identity cases across sites at headquarters', () => {
       await login(page, hqUrl, 'admin');
       for (const language of ['en', 'ar'] as const) {
         if (language === 'ar') await chooseLanguage(page, 'ar');
-        for (const path of ['/sync/identity-cases', `/sync/identity-cases/${caseId}`]) {
-          await page.goto(`${hqUrl}${path}`);
+        for (const screen of screens) {
+          await page.goto(`${hqUrl}${screen.path}`);
           await page.locator('h1').first().waitFor();
-          await (path.endsWith(caseId) ? page.getByTestId('identity-records') : page.getByTestId('identity-total')).waitFor();
+          await page.getByTestId(screen.ready).waitFor();
+          if (screen.name === 'case-open') {
+            await page.getByTestId('identity-choice').locator('label').first().click();
+            await page.getByTestId('identity-reference-a').waitFor();
+          }
           await settled(page);
-          expect(await noSidewaysScroll(page), `${path} at ${viewport.width} in ${language}`).toBeLessThanOrEqual(0);
-          await shot(page, `identity-${path.endsWith(caseId) ? 'case' : 'list'}-${language}-${viewport.width}`, true);
+          expect(await noSidewaysScroll(page), `${screen.name} at ${viewport.width} in ${language}`).toBeLessThanOrEqual(0);
+          await shot(page, `identity-${screen.name}-${language}-${viewport.width}`, true);
         }
         if (language === 'ar') {
           await expect(page.evaluate(() => document.documentElement.dir)).resolves.toBe('rtl');
