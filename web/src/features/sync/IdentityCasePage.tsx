@@ -281,7 +281,7 @@ function DecideForm({ c, onConflict }: { c: IdentityCase; onConflict: (error: un
     setMissing(!decision);
     if (decision) decide.mutate();
   }
-  const label = (r: IdentityRecord | null, heading: string) => (r ? `${heading}: ${r.siteId}, ${r.names[0] ?? r.personId.slice(0, 8)}` : heading);
+  const label = (r: IdentityRecord | null, heading: string) => (r ? `${heading}: ${isolate(`${r.siteId}, ${r.names[0] ?? r.personId}`)}` : heading);
   return (
     <Paper withBorder p="sm" radius="md" data-testid="identity-decide">
       <form onSubmit={submit} noValidate>
