@@ -64,6 +64,8 @@ const ReviewPage = lazy(() => import('./features/reviews/ReviewPage'));
 const StatementsPage = lazy(() => import('./features/statements/StatementsPage'));
 const ReplayPage = lazy(() => import('./features/replay/ReplayPage'));
 const SyncPage = lazy(() => import('./features/sync/SyncPage'));
+const IdentityCasesPage = lazy(() => import('./features/sync/IdentityCasesPage'));
+const IdentityCasePage = lazy(() => import('./features/sync/IdentityCasePage'));
 const FamilyViewPage = lazy(() => import('./features/cases/FamilyViewPage'));
 const FamilyTracingPage = lazy(() => import('./features/cases/FamilyTracingPage'));
 const FamilyTracingRequestPage = lazy(() => import('./features/cases/FamilyTracingRequestPage'));
@@ -120,6 +122,8 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/statements', needs: ['ledger.verify'], render: () => <StatementsPage /> },
   { pattern: '/replay', needs: ['reports.read'], render: () => <ReplayPage /> },
   { pattern: '/sync', needs: ['sync.read'], render: () => <SyncPage /> },
+  { pattern: '/sync/identity-cases', needs: ['biometrics.read'], render: () => <IdentityCasesPage /> },
+  { pattern: '/sync/identity-cases/:id', needs: ['biometrics.read'], render: (p) => <IdentityCasePage id={p.id!} /> },
   { pattern: '/families/:id', needs: ['families.read'], render: (p) => <FamilyViewPage id={p.id!} /> },
   { pattern: '/tracing', needs: ['tracing.read'], render: () => <FamilyTracingPage /> },
   { pattern: '/tracing/:id', needs: ['tracing.read'], render: (p) => <FamilyTracingRequestPage id={p.id!} /> },

@@ -1,17 +1,23 @@
-import { Alert, Badge, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { dateTime, num, shortHash } from '../../lib/format';
 import { PageHeader } from '../../components/PageHeader';
 import { StatCard } from '../../components/StatCard';
 import { ErrorNote } from '../../components/Problems';
+import { Link } from '../../components/Link';
+import { useSession } from '../../lib/session';
 import { ageOf, useSyncStatus } from './sync.api';
 import { SyncDownPanel } from './SyncDownPanel';
 
 /** Sites and headquarters: this site's events not yet receipted, and at headquarters each site's replicated chain. */
 export default function SyncPage() {
   const { t } = useTranslation('sync');
+  const { t: ti } = useTranslation('syncIdentity');
+  const session = useSession();
   const status = useSyncStatus();
   const s = status.data;
+  // Identity cases across sites are headquarters' and read by unscoped accounts only (the API refuses the others).
+  const identityCases = s?.role === 'hq' && session.can('biometrics.read') && session.facilityIds.length === 0 && session.nationalities.length === 0;
   const age = s ? ageOf(s.site.lastReceiptAt, s.now) : null;
   const ago = age ? t(`ago.${age.unit}`, { count: age.n, n: num(age.n) }) : '';
   /** How long since headquarters last heard from a site: its lag as the monitor reads it. */
@@ -80,6 +86,23 @@ export default function SyncPage() {
             </Paper>
           )}
           <SyncDownPanel s={s} />
+          {identityCases && (
+            <Paper withBorder p="sm" radius="md" data-testid="sync-identity">
+              <Group justify="space-between" align="flex-end">
+                <div>
+                  <Title order={2} size="h4" mb={4}>
+                    {ti('fromSync.title')}
+                  </Title>
+                  <Text size="sm" c="dimmed">
+                    {ti('fromSync.text')}
+                  </Text>
+                </div>
+                <Link to="/sync/identity-cases" data-testid="sync-identity-link">
+                  {ti('fromSync.link')}
+                </Link>
+              </Group>
+            </Paper>
+          )}
         </>
       )}
     </Stack>
