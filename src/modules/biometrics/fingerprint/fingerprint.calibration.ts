@@ -15,7 +15,7 @@ export const CALIBRATION_SOURCE =
  * (raw score, log10 FMR) knots, raw ascending: the raw score reached by that share of DB2_B's impostors. DB4_B's
  * impostors give nearly the same knots (0.1149 against 0.1132 at FMR 1%), so the calibration carries over.
  */
-const KNOTS: [number, number][] = [
+const KNOTS: readonly (readonly [number, number])[] = [
   [0, 0],
   [0.0394, 0],
   [0.0621, -0.301],
@@ -32,6 +32,12 @@ const KNOTS: [number, number][] = [
 export const MAX_CALIBRATED_SCORE = 100;
 
 export function calibratedScore(raw: number): number {
+  return calibratedScoreWith(KNOTS, raw);
+}
+
+/** calibratedScore with other knots ((raw, log10 FMR), raw ascending): bench/fingerprint/calibrate.ts checks a fit. */
+export function calibratedScoreWith(knots: readonly (readonly [number, number])[], raw: number): number {
+  const KNOTS = knots;
   if (!(raw > 0)) return 0;
   let logFmr: number;
   const last = KNOTS[KNOTS.length - 1]!;

@@ -106,8 +106,11 @@ export function identify<K>(
   return ranked(out, opts.limit);
 }
 
-/** Comparisons between two turns of the event loop in `identifyYielding` (about 40 ms of matching on one core). */
-const YIELD_EVERY = 1000;
+/**
+ * Comparisons between two turns of the event loop in `identifyYielding` (about 40 ms of matching on one core; halved
+ * when the pair matcher was fused in, which about doubled a comparison's cost).
+ */
+const YIELD_EVERY = 500;
 
 /**
  * The same search as `identify`, giving the event loop a turn every YIELD_EVERY comparisons: a server with a large
