@@ -5,15 +5,16 @@
  *
  * Each minutia is joined to its K nearest neighbours. An edge i->j is described by what rotation and translation do
  * not change: its length, the direction of the segment seen from minutia i's direction, and seen from minutia j's
- * direction. Two prints are compared by finding the edges whose three features agree within tolerances (edges sorted
- * by length, so only a window is visited); each agreeing edge pair proposes a rotation (the difference of the two
- * segments' directions), and the rotations vote in a histogram. The best-supported edge pairs of the winning
- * rotation align B on A (rotation from the segments, translation from their midpoints), and the minutiae that then
- * coincide, one to one, relative to those inside the common area, give the score.
+ * direction. Two prints are compared by finding the edges whose three features agree within tolerances (edges
+ * grouped by sectors of their two angles and sorted by length, so only a few groups are visited); each agreeing edge
+ * pair adds its similarity to the minutia pair it starts from (A's i, B's i), with the rotation it proposes (the
+ * difference of the two segments' directions). The best-supported minutia pairs each align B on A (their summed
+ * rotation, one minutia on the other), and the minutiae that then coincide, one to one, relative to those inside the
+ * common area, give the score.
  *
  * Unlike MCC as shipped here, nothing limits the rotation between the two prints, and a structure needs only two
  * minutiae, so rotated prints and prints with few minutiae (fingertips, faint impressions) still find their pairs.
- * Computed from the minutiae alone when a template is prepared: the stored template format does not change.
+ * Computed from the minutiae when a template is prepared: the stored template format does not change.
  */
 
 const TWO_PI = 2 * Math.PI;
@@ -46,17 +47,14 @@ const BUCKET_WIDTH = TWO_PI / SECTORS;
 export interface PairEdges {
   readonly count: number;
   readonly from: Uint8Array;
-  readonly to: Uint8Array;
   readonly length: Float32Array;
   /** Segment direction relative to the direction of the minutia it starts from, [0, 2π). */
   readonly radialFrom: Float32Array;
   /** Segment direction relative to the direction of the minutia it ends at, [0, 2π). */
   readonly radialTo: Float32Array;
-  /** Absolute direction of the segment, [0, 2π). */
-  readonly direction: Float32Array;
-  /** Cosine and sine of the segment's direction. */
-  readonly dirCos: Float64Array;
-  readonly dirSin: Float64Array;
+  /** Cosine and sine of the segment's absolute direction. */
+  readonly dirCos: Float32Array;
+  readonly dirSin: Float32Array;
   /** Edges are grouped by their two relative angles' sectors, by length within a group: group g is [start[g], start[g+1]). */
   readonly start: Int32Array;
 }
@@ -114,21 +112,17 @@ export function buildPairEdges(t: { n: number; x: Float32Array; y: Float32Array;
   const out = {
     count,
     from: new Uint8Array(count),
-    to: new Uint8Array(count),
     length: new Float32Array(count),
     radialFrom: new Float32Array(count),
     radialTo: new Float32Array(count),
-    direction: new Float32Array(count),
-    dirCos: new Float64Array(count),
-    dirSin: new Float64Array(count),
+    dirCos: new Float32Array(count),
+    dirSin: new Float32Array(count),
     start,
   };
   keyed.forEach((e, k) => {
     const dir = wrap(Math.atan2(t.y[e.j]! - t.y[e.i]!, t.x[e.j]! - t.x[e.i]!));
     out.from[k] = e.i;
-    out.to[k] = e.j;
     out.length[k] = e.d;
-    out.direction[k] = dir;
     out.dirCos[k] = Math.cos(dir);
     out.dirSin[k] = Math.sin(dir);
     out.radialFrom[k] = wrap(dir - t.angle[e.i]!);
