@@ -1,6 +1,6 @@
 /**
- * Fingerprint biometrics: minutiae extraction from grey-scale images and Minutia Cylinder-Code matching, all in
- * TypeScript on typed arrays. Pure apart from image decoding (sharp); no database, no clock, no key material:
+ * Fingerprint biometrics: minutiae extraction from grey-scale images and Minutia Cylinder-Code matching fused with a
+ * rotation-invariant nearest-neighbour pair matcher (fingerprint.pairs.ts), all in TypeScript on typed arrays. Pure apart from image decoding (sharp); no database, no clock, no key material:
  * the biometrics service encrypts serialised templates and keeps galleries of prepared templates in memory.
  *
  * Scores are calibrated (see fingerprint.calibration.ts): a similarity s means an estimated false-match rate of
@@ -70,7 +70,7 @@ function isPrepared(t: FingerprintTemplate | PreparedTemplate): t is PreparedTem
   return (t as PreparedTemplate).cells instanceof Uint32Array;
 }
 
-/** Raw matcher score in [0, 1] (MCC LSS-R); use compareFingerprints for a calibrated, thresholdable score. */
+/** Raw matcher score, 0..1.25 (MCC LSS-R plus 0.25 x the pair matcher); use compareFingerprints for a calibrated, thresholdable score. */
 export function compareRaw(a: PreparedTemplate, b: PreparedTemplate): number {
   return matchPrepared(a, b);
 }
