@@ -22,6 +22,7 @@ import {
   type FingerprintTemplate,
   type PreparedTemplate,
 } from '../../src/modules/biometrics/fingerprint';
+import { matchMccOnly, matchPairsOnly } from '../../src/modules/biometrics/fingerprint/fingerprint.match';
 import { errorRates, ratesAt, thresholdAtEer, thresholdAtFmr } from './metrics';
 
 const DATABASES: Record<string, { dpi: number }> = {
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   const dbs = (arg('db') ?? Object.keys(DATABASES).join(',')).split(',');
   let galleryTemplates: PreparedTemplate[] = [];
   const rawScores: Record<string, { genuine: number[]; impostor: number[]; impostorAll: number[] }> = {};
+  /** The same pairs scored by MCC alone (the matcher before the pair matcher was fused in): the baseline of this run. */
+  const mccScores: Record<string, { genuine: number[]; impostorAll: number[] }> = {};
   const preparedByDb: Record<string, Map<string, PreparedTemplate | null>> = {};
   const qualityByDb: Record<string, Map<string, number>> = {};
   const report: Record<string, unknown> = {};
@@ -97,6 +100,30 @@ async function main(): Promise<void> {
       }
     }
     rawScores[db] = { genuine, impostor, impostorAll };
+    const mccOnly = { genuine: [] as number[], impostorAll: [] as number[] };
+    const pairsOnly = { genuine: [] as number[], impostorAll: [] as number[] };
+    const scoreWith = (m: (p: PreparedTemplate, q: PreparedTemplate) => number, a: string, b: string): number => {
+      const pa = prepared.get(a);
+      const pb = prepared.get(b);
+      return pa && pb ? m(pa, pb) : -1;
+    };
+    for (let f = 101; f <= 110; f++) {
+      for (let i = 1; i <= 8; i++) {
+        for (let j = i + 1; j <= 8; j++) {
+          mccOnly.genuine.push(scoreWith(matchMccOnly, `${f}_${i}`, `${f}_${j}`));
+          pairsOnly.genuine.push(scoreWith(matchPairsOnly, `${f}_${i}`, `${f}_${j}`));
+        }
+      }
+      for (let g = f + 1; g <= 110; g++) {
+        for (let i = 1; i <= 8; i++) {
+          for (let j = 1; j <= 8; j++) {
+            mccOnly.impostorAll.push(scoreWith(matchMccOnly, `${f}_${i}`, `${g}_${j}`));
+            pairsOnly.impostorAll.push(scoreWith(matchPairsOnly, `${f}_${i}`, `${g}_${j}`));
+          }
+        }
+      }
+    }
+    mccScores[db] = mccOnly;
     preparedByDb[db] = prepared;
     // Comparison speed on one core: every prepared template against every other, after one warm-up pass. CPU time
     // of this process is the measure (the machine is shared), wall time is reported beside it.
@@ -121,6 +148,20 @@ async function main(): Promise<void> {
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
+    // The baseline's speed in the same run: MCC alone, the same passes.
+    let mccComparisons = 0;
+    const m0 = process.cpuUsage();
+    for (let rep = 0; rep < 3; rep++) {
+      for (let i = 0; i < list.length; i++) {
+        for (let j = 0; j < list.length; j++) {
+          if (i === j) continue;
+          sink += matchMccOnly(list[i]!, list[j]!);
+          mccComparisons++;
+        }
+      }
+    }
+    const mcu = process.cpuUsage(m0);
+    const mccPerSecond = Math.round((mccComparisons / ((mcu.user + mcu.system) / 1000)) * 1000);
     const sortedTimes = [...times].sort((a, b) => a - b);
     const cal = (xs: number[]): number[] => xs.map((s) => (s < 0 ? -1 : calibratedScore(s)));
     const fvc = errorRates(genuine, impostor);
@@ -142,6 +183,13 @@ async function main(): Promise<void> {
       },
       comparisonsPerSecond: Math.round((comparisons / cpuMs) * 1000),
       comparisonsPerSecondWall: Math.round((comparisons / wall) * 1000),
+      baselineMccOnly: {
+        what: 'MCC alone (the matcher before the pair matcher was fused in), same pairs, same run',
+        allPairs: round(errorRates(mccOnly.genuine, mccOnly.impostorAll)),
+        comparisonsPerSecond: mccPerSecond,
+      },
+      pairMatcherAlone: { allPairs: round(errorRates(pairsOnly.genuine, pairsOnly.impostorAll)) },
+      allPairs: round(errorRates(genuine, impostorAll)),
       extractionCpuMsPerImage: r2(extractCpuUs / 1000 / Math.max(1, times.length - failures.length)),
       meanMinutiae: r2(minutiaCounts.reduce((a, b) => a + b, 0) / Math.max(1, minutiaCounts.length)),
       meanQuality: r2(qualities.reduce((a, b) => a + b, 0) / Math.max(1, qualities.length)),
@@ -176,6 +224,10 @@ async function main(): Promise<void> {
         'fixed on the tuning database, applied unchanged to the reported one',
       'tune fvc-db4b, report fvc2002-db2b': heldOut(rawScores['fvc-db4b'], rawScores['fvc2002-db2b']),
       'tune fvc2002-db2b, report fvc-db4b': heldOut(rawScores['fvc2002-db2b'], rawScores['fvc-db4b']),
+      baselineMccOnly: {
+        'tune fvc-db4b, report fvc2002-db2b': heldOut(mccScores['fvc-db4b']!, mccScores['fvc2002-db2b']!),
+        'tune fvc2002-db2b, report fvc-db4b': heldOut(mccScores['fvc2002-db2b']!, mccScores['fvc-db4b']!),
+      },
       retakeAtEnrolment: {
         what: `images below RETAKE_QUALITY (${RETAKE_QUALITY}) refused as at enrolment (a failure to enrol, no retake possible here); all-pairs error rates of the rest`,
         'fvc2002-db2b': withoutPoorCaptures(preparedByDb['fvc2002-db2b']!, qualityByDb['fvc2002-db2b']!),

@@ -48,4 +48,15 @@ describe('extraction building blocks', () => {
     expect(calibratedScore(0)).toBe(0);
     expect(THRESHOLDS.FMR_0_1_PERCENT).toBe(30);
   });
+
+  it('pins the calibration fitted on DB2_B (MCC + pair matcher): raw scores of its impostor tail read as FMR', () => {
+    expect(THRESHOLDS).toEqual({ FMR_1_PERCENT: 20, FMR_0_1_PERCENT: 30, FMR_0_01_PERCENT: 40 });
+    // The raw score that 10 % and 1 % of DB2_B's impostors reach.
+    expect(calibratedScore(0.1171)).toBe(10);
+    expect(calibratedScore(0.161)).toBe(20);
+    // FMR 0.1 % lies between the knots of 0.2 % (0.1862) and 1/2880 (0.2225).
+    expect(calibratedScore(0.1999)).toBeLessThan(30);
+    expect(calibratedScore(0.2012)).toBeGreaterThanOrEqual(30);
+    expect(calibratedScore(0.2225)).toBe(34.59);
+  });
 });
