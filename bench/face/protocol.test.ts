@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { carriedThreshold, chooseVariant, foldFigures, NO_SCORE, pairsInFold, scorePairs, splitIdentities, type FoldFigures, type Variant } from './protocol';
+import {
+  carriedThreshold,
+  chooseVariant,
+  chooseVariantForTar,
+  foldFigures,
+  NO_SCORE,
+  pairsInFold,
+  scorePairs,
+  splitIdentities,
+  weightedConcat,
+  type FoldFigures,
+  type Variant,
+} from './protocol';
 
 const identityOf = (p: string) => p.split('/')[0]!;
 
@@ -75,5 +87,57 @@ describe('identity-split protocol', () => {
     expect(c.threshold).toBeLessThanOrEqual(0.999);
     expect(c.heldOutFar).toBeCloseTo(1 / 3, 6);
     expect(c.heldOutTar).toBe(0);
+  });
+
+  it('chooses models and fusions by TAR at FAR 1e-3 among those with EER <= 1 %, ties to EER then cost', () => {
+    const fig = (eer: number, tar: number, cost: number): FoldFigures => ({
+      genuinePairs: 1,
+      impostorPairs: 1,
+      unscoredImages: 0,
+      eer,
+      auc: 1,
+      tarAtFar1e2: 1,
+      tarAtFar1e3: tar,
+      tarAtFar1e4: null,
+      meanCostMs: cost,
+    });
+    const variants = [
+      { name: 'high-tar-bad-eer', fig: fig(0.012, 0.99, 100) },
+      { name: 'good', fig: fig(0.009, 0.97, 500) },
+      { name: 'same-tar-lower-eer', fig: fig(0.008, 0.9715, 600) },
+      { name: 'low-tar', fig: fig(0.004, 0.95, 100) },
+    ];
+    expect(chooseVariantForTar(variants)).toBe('same-tar-lower-eer');
+    // none within the EER limit: the highest TAR of all
+    expect(chooseVariantForTar(variants, 0.001)).toBe('high-tar-bad-eer');
+  });
+
+  it("fuses unit descriptors so that the cosine is the weighted mean of the parts' cosines", () => {
+    const cos = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      let d = 0;
+      let na = 0;
+      let nb = 0;
+      for (let i = 0; i < a.length; i++) {
+        d += a[i]! * b[i]!;
+        na += a[i]! ** 2;
+        nb += b[i]! ** 2;
+      }
+      return d / Math.sqrt(na * nb);
+    };
+    const a1 = [1, 0];
+    const b1 = [0.6, 0.8]; // cosine 0.6
+    const a2 = [0, 2, 0]; // not unit: normalised first
+    const b2 = [0, 1, 1]; // cosine 1/sqrt(2)
+    const fa = weightedConcat([
+      { v: a1, weight: 0.3 },
+      { v: a2, weight: 0.7 },
+    ]);
+    const fb = weightedConcat([
+      { v: b1, weight: 0.3 },
+      { v: b2, weight: 0.7 },
+    ]);
+    expect(fa).toHaveLength(5);
+    expect(cos(fa, fb)).toBeCloseTo(0.3 * 0.6 + 0.7 / Math.sqrt(2), 6);
+    expect(Math.hypot(...fa)).toBeCloseTo(1, 6);
   });
 });

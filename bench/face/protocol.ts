@@ -112,3 +112,39 @@ export function carriedThreshold(tuneG: number[], tuneI: number[], heldG: number
   const held = rates(heldG, heldI, threshold);
   return { targetFar, threshold, heldOutFar: held.far, heldOutTar: held.tar };
 }
+
+/**
+ * The rule for choosing among recognition models and their score fusions (issue 24's TAR goal), stated before any
+ * held-out figure was computed: among the variants whose EER on the tuning fold is <= `maxEer` (all when none is),
+ * the highest TAR at FAR 1e-3; a tie (TARs within `tieTar`, less than one genuine pair of a fold) goes to the lower
+ * EER, then to the cheaper.
+ */
+export function chooseVariantForTar(figures: { name: string; fig: FoldFigures }[], maxEer = 0.01, tieTar = 0.002): string {
+  const fits = figures.filter((f) => f.fig.eer <= maxEer);
+  const pool = fits.length > 0 ? fits : figures;
+  const sorted = [...pool].sort((a, b) => {
+    if (Math.abs(a.fig.tarAtFar1e3 - b.fig.tarAtFar1e3) >= tieTar) return b.fig.tarAtFar1e3 - a.fig.tarAtFar1e3;
+    if (a.fig.eer !== b.fig.eer) return a.fig.eer - b.fig.eer;
+    return (a.fig.meanCostMs ?? 0) - (b.fig.meanCostMs ?? 0);
+  });
+  return sorted[0]!.name;
+}
+
+/**
+ * Score-level fusion as one descriptor: the unit-length parts, each scaled by the square root of its weight, end to
+ * end. The cosine of two such descriptors is the weighted mean of the parts' cosines (weights summing to one), so a
+ * fused template is compared like any other.
+ */
+export function weightedConcat(parts: readonly { v: ArrayLike<number>; weight: number }[]): Float32Array {
+  const total = parts.reduce((s, p) => s + p.weight, 0);
+  const out = new Float32Array(parts.reduce((n, p) => n + p.v.length, 0));
+  let o = 0;
+  for (const { v, weight } of parts) {
+    let n = 0;
+    for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!;
+    const k = Math.sqrt(weight / total) / Math.sqrt(n || 1);
+    for (let i = 0; i < v.length; i++) out[o + i] = v[i]! * k;
+    o += v.length;
+  }
+  return out;
+}
