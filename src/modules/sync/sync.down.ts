@@ -62,7 +62,10 @@ export const DownBodies = {
     active: z.boolean(),
     displayName: z.string().max(200).nullable().optional(),
     /** ISO 3166 alpha-3, as the accounts hold them (a liaison for FRA). */
-    nationalities: z.array(z.string().regex(/^[A-Za-z]{3}$/)).max(300).optional(),
+    nationalities: z
+      .array(z.string().regex(/^[A-Za-z]{3}$/))
+      .max(300)
+      .optional(),
     /** The account's password as headquarters holds it: an argon2 hash only, never the password. */
     passwordHash: z
       .string()
