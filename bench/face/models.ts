@@ -11,13 +11,12 @@
  * `--shards N` runs N processes, each on every N-th image. The file it writes is evaluated by
  * `npm run bench -- face --models FILE`.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runInShards } from './shards';
 import { FACE_MODEL } from '../../src/modules/biometrics/face';
 import { fitSimilarity, fuseDescriptors, l2Normalize, warpToCrop, type Point } from '../../src/modules/biometrics/face/face.domain';
 import { CROP_SIZE, decodeImage, FacePipeline } from '../../src/modules/biometrics/face/face.pipeline';
@@ -164,46 +163,14 @@ const shards = Number(args.shards);
 if (args.shard !== undefined) {
   writeFileSync(args.out, JSON.stringify(await runShard(Number(args.shard), shards)));
 } else {
-  const load0 = loadavg();
-  const self = fileURLToPath(import.meta.url);
-  const parts = await Promise.all(
-    Array.from({ length: shards }, (_, k) => {
-      const out = `${args.out}.part${k}`;
-      return new Promise<Record<string, ModelEntry>>((done, fail) => {
-        const child = spawn(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            self,
-            '--data',
-            dataDir,
-            '--shards',
-            String(shards),
-            '--shard',
-            String(k),
-            '--out',
-            out,
-            '--models',
-            args.models!,
-            ...(args.limit ? ['--limit', args.limit] : []),
-          ],
-          { stdio: 'inherit' },
-        );
-        child.on('exit', (code) => (code === 0 ? done(JSON.parse(readFileSync(out, 'utf8'))) : fail(new Error(`shard ${k} exited ${code}`))));
-      });
-    }),
-  );
-  const file: ModelsFile = {
-    model: FACE_MODEL.tag,
-    date: new Date().toISOString(),
-    loadavg: [...load0, ...loadavg()].map((x) => Math.round(x * 10) / 10),
-    cpu: cpus()[0]?.model,
-    node: process.version,
-    shards,
-    models: args.models!.split(','),
-    entries: Object.assign({}, ...parts),
-  };
+  const { run, entries } = await runInShards<ModelEntry>(fileURLToPath(import.meta.url), shards, args.out, [
+    '--data',
+    dataDir,
+    '--models',
+    args.models!,
+    ...(args.limit ? ['--limit', args.limit] : []),
+  ]);
+  const file: ModelsFile = { model: FACE_MODEL.tag, ...run, models: args.models!.split(','), entries };
   writeFileSync(args.out, JSON.stringify(file));
   console.log(JSON.stringify({ bench: 'face-models', out: args.out, images: Object.keys(file.entries).length, loadavg: file.loadavg, date: file.date }));
 }

@@ -14,13 +14,12 @@
  * the SSD path's quality measures. `npm run bench -- face --stages FILE` then chooses among the variants (SSD only;
  * tiny first with SSD fallback below an agreement bar) by the identity-split protocol.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runInShards } from './shards';
 import { FACE_MODEL } from '../../src/modules/biometrics/face';
 import {
   exposureOf,
@@ -175,45 +174,12 @@ if (args.addOffsets) {
 if (args.shard !== undefined) {
   writeFileSync(args.out, JSON.stringify(await runShard(Number(args.shard), shards)));
 } else {
-  const load0 = loadavg();
-  const self = fileURLToPath(import.meta.url);
-  const parts = await Promise.all(
-    Array.from({ length: shards }, (_, k) => {
-      const out = `${args.out}.part${k}`;
-      return new Promise<Record<string, StageEntry>>((done, fail) => {
-        const child = spawn(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            self,
-            '--data',
-            dataDir,
-            '--shards',
-            String(shards),
-            '--shard',
-            String(k),
-            '--out',
-            out,
-            ...(args.limit ? ['--limit', args.limit] : []),
-          ],
-          {
-            stdio: 'inherit',
-          },
-        );
-        child.on('exit', (code) => (code === 0 ? done(JSON.parse(readFileSync(out, 'utf8'))) : fail(new Error(`shard ${k} exited ${code}`))));
-      });
-    }),
-  );
-  const file: StagesFile = {
-    model: FACE_MODEL.tag,
-    date: new Date().toISOString(),
-    loadavg: [...load0, ...loadavg()].map((x) => Math.round(x * 10) / 10),
-    cpu: cpus()[0]?.model,
-    node: process.version,
-    shards,
-    entries: Object.assign({}, ...parts),
-  };
+  const { run, entries } = await runInShards<StageEntry>(fileURLToPath(import.meta.url), shards, args.out, [
+    '--data',
+    dataDir,
+    ...(args.limit ? ['--limit', args.limit] : []),
+  ]);
+  const file: StagesFile = { model: FACE_MODEL.tag, ...run, entries };
   writeFileSync(args.out, JSON.stringify(file));
   console.log(JSON.stringify({ bench: 'face-stages', out: args.out, images: Object.keys(file.entries).length, loadavg: file.loadavg, date: file.date }));
 }
