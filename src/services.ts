@@ -14,7 +14,17 @@ import { ReportsService } from './modules/reports';
 import { RollcallsService } from './modules/rollcalls';
 import { AlertsService, alertConsumers } from './modules/alerts';
 import { ScreeningService, screeningConsumers } from './modules/screening';
-import { BiometricsService, type BiometricsOptions } from './modules/biometrics';
+import {
+  BiometricsService,
+  generateTransitKey,
+  HQ_PUBLIC_KEY_ENV,
+  IDENTITY_KEY_ENV,
+  loadTransitKey,
+  transitRecipientFromBase64,
+  type BiometricsOptions,
+  type TransitKey,
+  type TransitRecipient,
+} from './modules/biometrics';
 import { TransfersArrivalService, TransfersDisputesService, TransfersService } from './modules/transfers';
 import { GuardsService, guardsConsumers } from './modules/guards';
 import { IncidentsService, SensorsService } from './modules/sensors';
@@ -36,6 +46,12 @@ export interface ServiceOptions {
   syncRole?: SyncRole | null;
   /** Template key, face engine factory and workers (tests). */
   biometrics?: Omit<BiometricsOptions, 'dataDir'>;
+  /**
+   * Identity across sites (issue 22): at headquarters its identity key pair (default CUSTOS_SYNC_IDENTITY_KEY, else
+   * `sync-identity.key` in the data folder, else one in memory); at a site headquarters' public key (default
+   * CUSTOS_SYNC_HQ_KEY, which `custos site init --hq-key` records; none: templates go up for names-only cases).
+   */
+  sync?: { identityKey?: TransitKey | null; hqKey?: TransitRecipient | null };
 }
 
 /** Every service of the application, wired once; the HTTP server, the CLI and the benchmarks all use this. */
@@ -172,9 +188,10 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
   // sites from its own events. The way down's items are taken into the modules in the transaction that applies them.
   const syncRole = opts.syncRole === undefined ? syncRoleFromEnv() : opts.syncRole;
   const syncDown = new SyncDown(database, clock, siteId, (work) => outbox.transaction(work), null);
+  const hqKey = syncRole === 'site' ? siteHqKey(opts) : null;
   const syncConsumers =
     syncRole === 'site'
-      ? [siteIdentityConsumer(outbox, (tx, personId) => biometrics.sealedTemplatesOf(tx, personId))]
+      ? [siteIdentityConsumer(outbox, (tx, personId) => biometrics.templatesForHeadquarters(tx, personId, siteId, hqKey))]
       : syncRole === 'hq'
         ? hqDownIssuers(syncDown, {
             releaseForSites: (tx, versionId) => screening.releaseForSites(tx, versionId),
@@ -286,6 +303,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
       applyAccount: (tx, account) => access.applyAccountFromHqIn(tx, account),
       raiseAlert: (tx, key, alert, hqId) => alerts.raiseFromHeadquartersIn(tx, key, alert, hqId),
     }),
+    identityKey: syncRole === 'hq' ? () => hqIdentityKey(opts, logger) : null,
   });
 
   const settle = async () => {
@@ -342,6 +360,21 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
     settle,
     close,
   };
+}
+
+/** At a site: headquarters' public identity key, to re-seal templates to (null when the site was not given one). */
+function siteHqKey(opts: ServiceOptions): TransitRecipient | null {
+  if (opts.sync?.hqKey !== undefined) return opts.sync.hqKey;
+  const text = process.env[HQ_PUBLIC_KEY_ENV]?.trim();
+  return text ? transitRecipientFromBase64(text, HQ_PUBLIC_KEY_ENV) : null;
+}
+
+/** At headquarters: its identity key pair (see ServiceOptions.sync). */
+async function hqIdentityKey(opts: ServiceOptions, logger: Logger): Promise<TransitKey | null> {
+  if (opts.sync?.identityKey !== undefined) return opts.sync.identityKey;
+  if (opts.dataDir || process.env[IDENTITY_KEY_ENV]) return loadTransitKey({ dataDir: opts.dataDir ?? '.' });
+  logger.warn({}, 'sync: no data folder or CUSTOS_SYNC_IDENTITY_KEY; the identity key lives only in this process');
+  return generateTransitKey();
 }
 
 /** CUSTOS_ROLE: `site` or `hq` turns replication on in `serve`; unset (or empty) leaves it off. */

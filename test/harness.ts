@@ -78,6 +78,7 @@ export async function createTestApp(
     access?: Partial<AccessConfig>;
     biometrics?: ServiceOptions['biometrics'];
     syncRole?: ServiceOptions['syncRole'];
+    sync?: ServiceOptions['sync'];
   } = {},
 ): Promise<TestApp> {
   let drop: (() => Promise<void>) | undefined;
@@ -86,7 +87,14 @@ export async function createTestApp(
   const database = await openDatabase({ url, dataDir: 'memory://' });
   await migrate(database);
   const clock = opts.clock ?? new FakeClock('2026-01-10T08:00:00Z');
-  const services = createServices(database, { clock, siteId: opts.siteId, access: opts.access, biometrics: opts.biometrics, syncRole: opts.syncRole });
+  const services = createServices(database, {
+    clock,
+    siteId: opts.siteId,
+    access: opts.access,
+    biometrics: opts.biometrics,
+    syncRole: opts.syncRole,
+    sync: opts.sync,
+  });
   // Every answer a test receives is checked against its route's documented schema (platform/http/responses.ts).
   const http = await buildHttp(services, { logger: false, responseCheck: 'strict' });
   await http.ready();

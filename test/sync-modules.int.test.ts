@@ -17,6 +17,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/modules/access';
+import { generateTransitKey, transitRecipientFromBase64 } from '../src/modules/biometrics';
 import { inspectTemplate } from '../src/modules/biometrics/template-crypto';
 import { readSample, requireFingerprintData } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
 import { HqDownPublisher, HqIngest, SiteDownConsumer, SiteRelay, SyncIdentityRecorded } from '../src/modules/sync';
@@ -83,9 +84,12 @@ for (const target of await targets()) {
     const relayFor = (app: TestApp) => new SiteRelay(app.services.sync, app.services.logger, opts, (wake) => app.services.outbox.onCommitted(() => wake()));
 
     beforeAll(async () => {
-      hq = await createTestApp(target, { siteId: 'hq', syncRole: 'hq' });
-      alpha = await createTestApp('pglite', { siteId: 'alpha', syncRole: 'site' });
-      beta = await createTestApp('pglite', { siteId: 'beta', syncRole: 'site' });
+      // headquarters' identity key: the sites are given its public half (as `custos site init --hq-key` does)
+      const identityKey = generateTransitKey();
+      const hqKey = transitRecipientFromBase64(identityKey.base64);
+      hq = await createTestApp(target, { siteId: 'hq', syncRole: 'hq', sync: { identityKey } });
+      alpha = await createTestApp('pglite', { siteId: 'alpha', syncRole: 'site', sync: { hqKey } });
+      beta = await createTestApp('pglite', { siteId: 'beta', syncRole: 'site', sync: { hqKey } });
       for (const [app, set] of [
         [alpha, (f: typeof alphaFacility) => (alphaFacility = f)],
         [beta, (f: typeof betaFacility) => (betaFacility = f)],
@@ -139,6 +143,10 @@ for (const target of await targets()) {
       const sent = Buffer.from(latest.templates[0]!.envelope, 'base64');
       expect(sent.equals(Buffer.from(stored!.envelope))).toBe(true);
       expect(inspectTemplate(sent).model).toBe(latest.templates[0]!.model);
+      // and re-sealed to headquarters' identity key: another envelope, which the site's own key does not open
+      const forHq = Buffer.from(latest.templates[0]!.forHq!, 'base64');
+      expect(forHq.subarray(0, 4).toString()).toBe('CTRN');
+      expect(forHq.equals(sent)).toBe(false);
 
       // the links come back
       for (const l of [alphaRelay, betaRelay, ingest]) await (l as SiteRelay | HqIngest).start();
@@ -223,6 +231,37 @@ for (const target of await targets()) {
       expect(await count(hq, sql`select count(*) as n from sync_hq_identities where person_id in (${omarAlpha}, ${omarBeta})`)).toBe(2);
       const audited = await hq.services.audit.list(adminActor, { action: 'sync.identity_case_decided', limit: 10 });
       expect(audited.map((a) => a.subjectId).sort()).toEqual([omarAlpha, omarBeta].sort());
+    });
+
+    it('a man enrolled at the second site under another name and age: his fingerprint opens the case, with its evidence', async () => {
+      const [omarAlpha] = await queryRows<{ person_id: string }>(
+        hq.services.database.db,
+        sql`select person_id from sync_hq_identities where site_id = 'alpha' and 'Omar Farouq al-Hadithi' = any(names)`,
+      );
+      // the same finger (right index), another impression, under another name and a birth year 12 years apart
+      const alias = await buildAdmittedPerson(beta.services, betaFacility, { names: [{ full: 'Jassim Hamad al-Dulaimi' }], birthDate: '1973', sex: 'M' });
+      await beta.services.biometrics.enrolFingerprint(adminActor, alias, 2, await readSample('fvc2002-db2b', '101_3'), 569);
+      // and a stranger with another finger: no case for him
+      const stranger = await buildAdmittedPerson(beta.services, betaFacility, { names: [{ full: 'Salim Nouri Haddad' }], birthDate: '1990', sex: 'M' });
+      await beta.services.biometrics.enrolFingerprint(adminActor, stranger, 2, await readSample('fvc2002-db2b', '105_1'), 569);
+      await beta.services.settle();
+      await until('beta at headquarters', async () => {
+        const sites = (await hq.services.sync.hqStatus()).sites;
+        return sites.find((s) => s.siteId === 'beta')?.contiguousSeq === (await beta.services.sync.siteStatus()).head;
+      });
+      const open = await hq.services.sync.identityCases.page(adminActor, { status: 'open', limit: 10, offset: 0 });
+      expect(open.total).toBe(1);
+      const c = open.rows[0]!;
+      expect([c.a?.personId, c.b?.personId].sort()).toEqual([omarAlpha!.person_id, alias].sort());
+      expect(c.basis).toBe('fingerprint');
+      expect(c.evidence.finger).toBe(c.score);
+      expect(c.evidence.finger!).toBeGreaterThan(40);
+      expect(c.evidence.name!).toBeLessThan(0.7);
+      expect(c.evidence).toMatchObject({ face: null, targetFmr: 1e-4 });
+      expect(typeof c.evidence.log10Lr).toBe('number');
+      // over HTTP the same evidence
+      const viaHttp = await hq.http.inject({ method: 'GET', url: `/api/v1/sync/identity-cases/${c.id}`, headers: auth(await hq.tokenFor('admin')) });
+      expect(viaHttp.json()).toMatchObject({ basis: 'fingerprint', evidence: { finger: c.evidence.finger, log10Lr: c.evidence.log10Lr } });
     });
 
     it('headquarters’ own events go down and each site’s modules take them in: screening, accounts, alerts, the wanted gallery', async () => {

@@ -3,6 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Command } from 'commander';
 import { configFromOptions, openApp } from '../../main';
+import { transitRecipientFromBase64 } from '../../modules/biometrics';
 import { downNamesFor, isToken, namesFor, readSiteConfig, writeSiteConfig } from '../../modules/sync';
 
 /** `custos site init|restore`: setting a site up against its headquarters, and telling it it was restored from a backup. */
@@ -14,11 +15,16 @@ export function register(program: Command): void {
     .requiredOption('--site <id>', 'the site id (letters, digits, _ and -)')
     .requiredOption('--hq <url>', "headquarters' NATS server, e.g. nats://hq.example:4222")
     .option('--prefix <prefix>', 'subject and stream prefix of the deployment', 'custos')
+    .option(
+      '--hq-key <base64>',
+      "headquarters' public identity key (`custos sync identity-key` there): templates go up sealed to it, for identity cases by face and finger",
+    )
     .option('--data <dir>', 'data folder for the embedded database', './data')
-    .action(async (opts: { site: string; hq: string; prefix: string; data: string }) => {
+    .action(async (opts: { site: string; hq: string; prefix: string; data: string; hqKey?: string }) => {
       if (!isToken(opts.site)) throw new Error(`--site ${JSON.stringify(opts.site)}: a site id is letters, digits, _ and - (up to 64)`);
       if (!isToken(opts.prefix)) throw new Error(`--prefix ${JSON.stringify(opts.prefix)}: letters, digits, _ and -`);
       if (!/^(nats|tls):\/\/\S+$/.test(opts.hq)) throw new Error(`--hq ${JSON.stringify(opts.hq)}: headquarters is nats://host:port`);
+      const hqKey = opts.hqKey === undefined ? undefined : transitRecipientFromBase64(opts.hqKey, '--hq-key').base64;
       const existing = readSiteConfig(opts.data);
       if (existing && existing.site !== opts.site)
         throw new Error(`${opts.data} is already site ${existing.site}; a data folder belongs to one site (its chain is that site's)`);
@@ -44,7 +50,14 @@ export function register(program: Command): void {
         await nc.close();
       }
       mkdirSync(opts.data, { recursive: true });
-      const file = writeSiteConfig(opts.data, { v: 1, site: opts.site, hq: opts.hq, prefix: opts.prefix, initAt: new Date().toISOString() });
+      const file = writeSiteConfig(opts.data, {
+        v: 1,
+        site: opts.site,
+        hq: opts.hq,
+        prefix: opts.prefix,
+        initAt: new Date().toISOString(),
+        ...(hqKey ? { hqKey } : existing?.hqKey ? { hqKey: existing.hqKey } : {}),
+      });
       // the database, migrated, under the site's id
       process.env.CUSTOS_SITE_ID ||= opts.site;
       const services = await openApp(configFromOptions(opts), { siteId: opts.site, syncRole: 'site' });
@@ -52,6 +65,9 @@ export function register(program: Command): void {
         const s = await services.sync.siteStatus();
         process.stdout.write(
           `site ${opts.site} set up in ${opts.data} (${file}); headquarters ${opts.hq} answers; epoch ${s.epoch}, ${s.head} events written\n` +
+            (hqKey || existing?.hqKey
+              ? "templates go up sealed to headquarters' identity key as well: identity cases are compared by face and finger\n"
+              : 'no --hq-key: identity cases at headquarters are compared by name only\n') +
             `start it with: custos serve --data ${opts.data}   (CUSTOS_ROLE=site and the rest come from ${file})\n`,
         );
       } finally {

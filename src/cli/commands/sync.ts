@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { configFromOptions, openApp } from '../../main';
+import { loadTransitKey } from '../../modules/biometrics';
 import { SiteRelay, statusLine, syncLinkOptionsFromEnv } from '../../modules/sync';
 
 export function register(program: Command): void {
@@ -45,6 +46,19 @@ export function register(program: Command): void {
       } finally {
         await services.close();
       }
+    });
+  sync
+    .command('identity-key')
+    .description(
+      "At headquarters: prints its public identity key, for each site's `custos site init --hq-key` (creates the key pair in the data folder when absent)",
+    )
+    .option('--data <dir>', 'data folder (where sync-identity.key lives unless CUSTOS_SYNC_IDENTITY_KEY is set)', './data')
+    .action(async (opts: { data: string }) => {
+      const key = await loadTransitKey({ dataDir: configFromOptions(opts).dataDir });
+      process.stdout.write(`${key.base64}\n`);
+      process.stderr.write(
+        `key id ${key.id}, from ${key.source === 'env' ? 'CUSTOS_SYNC_IDENTITY_KEY' : `${opts.data}/sync-identity.key`}; give the line above to each site's custos site init --hq-key\n`,
+      );
     });
   sync
     .command('send')

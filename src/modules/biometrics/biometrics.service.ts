@@ -19,6 +19,8 @@ import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
 import { identifyWithin, type WithinIdentification } from './biometrics.identify-within';
 import { SealedFaces } from './biometrics.sealed-face';
 import { sealedTemplates } from './biometrics.repository';
+import { resealForHeadquarters } from './biometrics.identity-compare';
+import type { TransitRecipient } from './template-transit';
 
 /**
  * Biometric enrolment, verification, identification and de-duplication over encrypted templates. Galleries live in
@@ -183,6 +185,27 @@ export class BiometricsService {
    */
   sealedTemplatesOf(db: Db, personId: string, limit = 20) {
     return sealedTemplates(db, personId, limit);
+  }
+
+  /**
+   * For replication (issue 22): a person's live templates as they go up to headquarters, each also re-sealed to
+   * headquarters' identity key when the site has one (`forHq`), so headquarters can compare it with other sites'
+   * records. A template that fails to open here goes up without `forHq`.
+   */
+  async templatesForHeadquarters(db: Db, personId: string, siteId: string, recipient: TransitRecipient | null, limit = 20) {
+    const rows = await sealedTemplates(db, personId, limit);
+    const key = recipient ? await this.galleries.templateKey() : null;
+    return rows.map((row) => {
+      let forHq: Buffer | undefined;
+      if (key && recipient) {
+        try {
+          forHq = resealForHeadquarters(key, recipient, siteId, { id: row.id, personId, model: row.model, envelope: row.envelope });
+        } catch {
+          forHq = undefined;
+        }
+      }
+      return { ...row, forHq };
+    });
   }
 
   citedVerificationProblem(db: Db, verificationId: string, claim: { personId: string; modality?: 'face' | 'fingerprint'; at?: Date }): Promise<string | null> {

@@ -47,6 +47,17 @@ export {
   type PreparedTemplate,
 } from './fingerprint';
 export { loadTemplateKey, templateKeyFromBytes, type TemplateKey } from './template-crypto';
+export {
+  loadTransitKey,
+  generateTransitKey,
+  transitKeyFromPrivateBytes,
+  transitRecipientFromBase64,
+  HQ_PUBLIC_KEY_ENV,
+  IDENTITY_KEY_ENV,
+  type TransitKey,
+  type TransitRecipient,
+} from './template-transit';
+export { openIdentityTemplates, compareIdentities, type OpenedIdentity, type TravellingTemplate, type IdentityScores } from './biometrics.identity-compare';
 export { Gallery } from './gallery';
 export type { WatchProbe, WatchResult, WatchHit, WatchRetake, WatchSet } from './biometrics.watch';
 

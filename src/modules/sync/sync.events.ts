@@ -47,6 +47,8 @@ export const SyncIdentityRecorded = defineEvent(
           model: z.string(),
           /** The sealed envelope, base64 (magic, key id, model, IV, ciphertext, tag). */
           envelope: z.string(),
+          /** The same template re-sealed to headquarters' identity key (biometrics/template-transit.ts), base64; absent without one. */
+          forHq: z.string().optional(),
         }),
       )
       .max(20),

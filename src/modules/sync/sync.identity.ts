@@ -8,7 +8,19 @@ import type { IdGenerator } from '../../platform/ids';
 import { eventsOf, type Consumer, type DomainEvent, type Outbox } from '../../platform/outbox';
 import { requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
-import { TemplateEnrolled, TemplateErased } from '../biometrics';
+import {
+  candidateFloor,
+  compareIdentities,
+  fuseEvidence,
+  openIdentityTemplates,
+  TemplateEnrolled,
+  TemplateErased,
+  type FusionResult,
+  type IdentityScores,
+  type OpenedIdentity,
+  type TransitKey,
+  type TravellingTemplate,
+} from '../biometrics';
 import { blockingKeys, compareNames } from '../names';
 import { compatibleForDuplicate, DUPLICATE_NAME_SCORE, PersonChanged, personNames, personNationalities, persons } from '../registry';
 import type { SyncMessage } from './sync.domain';
@@ -30,11 +42,14 @@ import { SyncIdentityCaseDecided, SyncIdentityCaseOpened, SyncIdentityRecorded }
 
 export type IdentityPayload = z.output<typeof SyncIdentityRecorded.schema>;
 
-/** The live templates of a person as the biometrics module stores them (sealed envelopes). */
+/**
+ * The live templates of a person as the biometrics module stores them (sealed envelopes under the site's key), each
+ * also re-sealed to headquarters' identity key (`forHq`) when the site was given it.
+ */
 export type SealedTemplatesOf = (
   tx: Db,
   personId: string,
-) => Promise<{ id: string; modality: string; fingerPosition: number | null; model: string; envelope: Uint8Array }[]>;
+) => Promise<{ id: string; modality: string; fingerPosition: number | null; model: string; envelope: Uint8Array; forHq?: Uint8Array | undefined }[]>;
 
 /** What identifies a person at this site, as it goes up (null when the person is not in this site's registry). */
 export async function identityOf(tx: Db, personId: string, templatesOf: SealedTemplatesOf): Promise<IdentityPayload | null> {
@@ -65,6 +80,7 @@ export async function identityOf(tx: Db, personId: string, templatesOf: SealedTe
       fingerPosition: t.fingerPosition === null ? null : Number(t.fingerPosition),
       model: t.model,
       envelope: Buffer.from(t.envelope).toString('base64'),
+      ...(t.forHq ? { forHq: Buffer.from(t.forHq).toString('base64') } : {}),
     })),
   };
 }
@@ -115,12 +131,142 @@ export function bestNameScore(a: readonly string[], b: readonly string[]): numbe
   return best;
 }
 
+/** The false-match rate a fused case is opened at: the identification setting of the biometrics module. */
+export const IDENTITY_TARGET_FMR = 1e-4;
+/**
+ * Fingerprints are compared with every other site's record only while there are at most this many records with
+ * fingers (a template is ~9 KB and a comparison a fraction of a millisecond); beyond it, with the records that share a
+ * name block or whose face reaches its candidate floor.
+ */
+export const FINGER_SCAN_LIMIT = 200;
+
+/**
+ * Headquarters' side of the biometric comparison: its identity key (lazy; null when headquarters has none, and then
+ * cases are opened on names only) and, in memory, the opened face descriptors of every site's records, each held
+ * with the site seq of the record it came from and reopened when the committed row is newer. Fingerprints are opened
+ * only for the records they are compared with.
+ */
+export class HqIdentityMatcher {
+  private key: Promise<TransitKey | null> | undefined;
+  private readonly faces = new Map<string, { siteSeq: number; opened: OpenedIdentity }>();
+
+  constructor(private readonly loadKey: () => Promise<TransitKey | null>) {}
+
+  transitKey(): Promise<TransitKey | null> {
+    this.key ??= this.loadKey();
+    this.key.catch(() => {
+      this.key = undefined;
+    });
+    return this.key;
+  }
+
+  /** The faces of every other site's record, current with the rows committed in this transaction. */
+  async otherFaces(tx: Db, key: TransitKey, siteId: string): Promise<{ siteId: string; personId: string; opened: OpenedIdentity }[]> {
+    const rows = await queryRows<{ site_id: string; person_id: string; site_seq: string | number }>(
+      tx,
+      sql`select site_id, person_id, site_seq from sync_hq_identities where site_id <> ${siteId} and templates @> '[{"modality":"face"}]'::jsonb`,
+    );
+    const stale = rows.filter((r) => this.faces.get(`${r.site_id}/${r.person_id}`)?.siteSeq !== Number(r.site_seq));
+    for (let i = 0; i < stale.length; i += 500) {
+      const chunk = stale.slice(i, i + 500);
+      const held = await queryRows<{ site_id: string; person_id: string; site_seq: string | number; templates: unknown }>(
+        tx,
+        sql`select site_id, person_id, site_seq, templates from sync_hq_identities
+            where (site_id || '/' || person_id::text) = any(${textArray(chunk.map((r) => `${r.site_id}/${r.person_id}`))})`,
+      );
+      for (const h of held)
+        this.faces.set(`${h.site_id}/${h.person_id}`, {
+          siteSeq: Number(h.site_seq),
+          opened: openIdentityTemplates(key, h.site_id, h.person_id, templatesOf(h.templates), 'face'),
+        });
+    }
+    return rows.map((r) => ({ siteId: r.site_id, personId: r.person_id, opened: this.faces.get(`${r.site_id}/${r.person_id}`)!.opened }));
+  }
+
+  /** Keeps a record's faces as they were just written (the next batch then need not reopen them). */
+  remember(siteId: string, personId: string, siteSeq: number, opened: OpenedIdentity): void {
+    this.faces.set(`${siteId}/${personId}`, { siteSeq, opened: { faces: opened.faces, fingers: [], unreadable: 0 } });
+  }
+}
+
+function templatesOf(raw: unknown): TravellingTemplate[] {
+  const value = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  return Array.isArray(value) ? (value as TravellingTemplate[]) : [];
+}
+
+/** The birth year a record states when its range is within one calendar year (an estimate gives none). */
+function birthYear(from: string | null, to: string | null): number | null {
+  if (!from || !to || from.slice(0, 4) !== to.slice(0, 4)) return null;
+  return Number(from.slice(0, 4));
+}
+
+interface PairEvidence {
+  name: number;
+  scores: IdentityScores;
+  fusion: FusionResult;
+  basis: 'name' | 'face' | 'fingerprint';
+  score: number;
+}
+
+/**
+ * Whether two records make a case, and on what. A case opens when the fused evidence (face, finger, name, and the
+ * birth years and sexes beside them) reaches the identification target, when the biometric scores alone reach it,
+ * or on the names alone by the registry's
+ * rule (name score, sex and birth compatible), unless biometrics were compared and none of them reached its
+ * candidate floor: a namesake with an unrelated face or finger is not raised by the name. Pure.
+ */
+export function judgePair(
+  me: { names: readonly string[]; sex: string; birthFrom: string | null; birthTo: string | null },
+  other: { names: readonly string[]; sex: string; birthFrom: string | null; birthTo: string | null },
+  scores: IdentityScores,
+): PairEvidence | null {
+  const name = bestNameScore(me.names, other.names);
+  const years = [birthYear(me.birthFrom, me.birthTo), birthYear(other.birthFrom, other.birthTo)] as const;
+  const fusion = fuseEvidence(
+    {
+      ...(scores.face !== null ? { face: scores.face } : {}),
+      ...(scores.finger !== null ? { finger: scores.finger } : {}),
+      name,
+      ...(years[0] !== null && years[1] !== null ? { birthYears: [years[0], years[1]] as [number, number] } : {}),
+      ...(me.sex !== 'U' && other.sex !== 'U' ? { sexes: [me.sex, other.sex] as [string, string] } : {}),
+    },
+    IDENTITY_TARGET_FMR,
+  );
+  const biometricCompared = scores.face !== null || scores.finger !== null;
+  const biometricLeans =
+    (scores.face !== null && scores.face >= candidateFloor('face')) || (scores.finger !== null && scores.finger >= candidateFloor('finger'));
+  const byName = name >= DUPLICATE_NAME_SCORE && compatibleForDuplicate(me, other) && (!biometricCompared || biometricLeans);
+  // the biometrics alone also open a case: a person who gave another name (and age) at the second site is exactly the
+  // one to find, and a names model tuned on spelling variants would otherwise veto a matching fingerprint
+  const biometricAlone =
+    biometricCompared &&
+    fuseEvidence({ ...(scores.face !== null ? { face: scores.face } : {}), ...(scores.finger !== null ? { finger: scores.finger } : {}) }, IDENTITY_TARGET_FMR)
+      .meetsTarget;
+  if (!fusion.meetsTarget && !byName && !biometricAlone) return null;
+  // the basis is the biometric modality that weighs most towards one person, else the names
+  const lr = (m: 'face' | 'finger') => fusion.contributions.find((c) => c.evidence === m)?.log10Lr ?? 0;
+  let basis: PairEvidence['basis'] = 'name';
+  if (Math.max(lr('face'), lr('finger')) > 0) basis = lr('face') >= lr('finger') ? 'face' : 'fingerprint';
+  const score = basis === 'face' ? scores.face! : basis === 'fingerprint' ? scores.finger! : name;
+  return { name, scores, fusion, basis, score };
+}
+
 /**
  * Takes in the identity events of a batch of one site's chain (in the transaction that applies it): each updates the
- * site's record of the person (a later seq wins) and is compared with the records of other sites sharing a name
- * block; a likely pair opens one case, with `sync.identity_case_opened@1`. Returns the cases opened.
+ * site's record of the person (a later seq wins) and is compared with the records of other sites that share a name
+ * block, or, when headquarters holds its identity key, whose face reaches the face candidate floor (every record with
+ * a face is compared) and whose fingers match (see FINGER_SCAN_LIMIT). A likely pair (judgePair) opens one case with
+ * its scores and fused evidence, with `sync.identity_case_opened@1`. Returns the cases opened.
  */
-export async function recordIdentities(tx: Db, outbox: Outbox, ids: IdGenerator, siteId: string, messages: readonly SyncMessage[], now: Date): Promise<number> {
+export async function recordIdentities(
+  tx: Db,
+  outbox: Outbox,
+  ids: IdGenerator,
+  siteId: string,
+  messages: readonly SyncMessage[],
+  now: Date,
+  matcher: HqIdentityMatcher | null = null,
+): Promise<number> {
   let opened = 0;
   let locked = false;
   for (const m of messages) {
@@ -145,22 +291,67 @@ export async function recordIdentities(tx: Db, outbox: Outbox, ids: IdGenerator,
           where excluded.site_seq > sync_hq_identities.site_seq
           returning person_id`,
     );
-    if (written.length === 0 || keys.length === 0) continue;
-    const others = await queryRows<HeldIdentity>(
-      tx,
-      sql`select site_id, person_id, names, sex, birth_from, birth_to from sync_hq_identities
-          where site_id <> ${siteId} and name_keys && ${textArray(keys)} limit 500`,
-    );
-    const me = { sex: p.sex, birthFrom: p.birthFrom, birthTo: p.birthTo };
-    for (const o of others) {
-      if (!compatibleForDuplicate(me, { sex: o.sex, birthFrom: day(o.birth_from), birthTo: day(o.birth_to) })) continue;
-      const score = bestNameScore(p.names, o.names);
-      if (score < DUPLICATE_NAME_SCORE) continue;
+    if (written.length === 0) continue;
+
+    // the candidates: other sites' records sharing a name block, and (with the key) those whose face leans to one person
+    const candidates = new Map<string, { siteId: string; personId: string; face: number | null }>();
+    const key = (s: string, id: string) => `${s}/${id}`;
+    if (keys.length > 0) {
+      const named = await queryRows<{ site_id: string; person_id: string }>(
+        tx,
+        sql`select site_id, person_id from sync_hq_identities where site_id <> ${siteId} and name_keys && ${textArray(keys)} limit 500`,
+      );
+      for (const o of named) candidates.set(key(o.site_id, o.person_id), { siteId: o.site_id, personId: o.person_id, face: null });
+    }
+    const transitKey = matcher && p.templates.some((t) => t.forHq) ? await matcher.transitKey() : null;
+    const mine = transitKey ? openIdentityTemplates(transitKey, siteId, p.personId, p.templates) : null;
+    if (matcher && transitKey && mine) {
+      matcher.remember(siteId, p.personId, m.seq, mine);
+      if (mine.faces.length > 0) {
+        const floor = candidateFloor('face');
+        for (const o of await matcher.otherFaces(tx, transitKey, siteId)) {
+          const face = compareIdentities(mine, o.opened).face;
+          if (face === null) continue;
+          const k = key(o.siteId, o.personId);
+          const known = candidates.get(k);
+          if (known) known.face = face;
+          else if (face >= floor) candidates.set(k, { siteId: o.siteId, personId: o.personId, face });
+        }
+      }
+      if (mine.fingers.length > 0) {
+        const withFingers = await queryRows<{ site_id: string; person_id: string }>(
+          tx,
+          sql`select site_id, person_id from sync_hq_identities where site_id <> ${siteId} and templates @> '[{"modality":"fingerprint"}]'::jsonb
+              limit ${FINGER_SCAN_LIMIT + 1}`,
+        );
+        if (withFingers.length <= FINGER_SCAN_LIMIT)
+          for (const o of withFingers)
+            if (!candidates.has(key(o.site_id, o.person_id)))
+              candidates.set(key(o.site_id, o.person_id), { siteId: o.site_id, personId: o.person_id, face: null });
+      }
+    }
+
+    const me = { names: p.names, sex: p.sex, birthFrom: p.birthFrom, birthTo: p.birthTo };
+    for (const c of candidates.values()) {
+      const [o] = await queryRows<HeldIdentity & { templates: unknown }>(
+        tx,
+        sql`select site_id, person_id, names, sex, birth_from, birth_to, templates from sync_hq_identities
+            where site_id = ${c.siteId} and person_id = ${c.personId}`,
+      );
+      if (!o) continue;
+      let scores: IdentityScores = { face: c.face, finger: null };
+      if (transitKey && mine) {
+        const theirs = openIdentityTemplates(transitKey, o.site_id, o.person_id, templatesOf(o.templates), mine.fingers.length > 0 ? undefined : 'face');
+        scores = compareIdentities(mine, theirs);
+      }
+      const verdict = judgePair(me, { names: o.names, sex: o.sex, birthFrom: day(o.birth_from), birthTo: day(o.birth_to) }, scores);
+      if (!verdict) continue;
       const caseId = ids.next();
       const inserted = await queryRows<{ id: string }>(
         tx,
-        sql`insert into sync_identity_cases (id, site_a, person_a, site_b, person_b, basis, score, name_score, created_at)
-            values (${caseId}, ${o.site_id}, ${o.person_id}, ${siteId}, ${p.personId}, 'name', ${score}, ${score}, ${now})
+        sql`insert into sync_identity_cases (id, site_a, person_a, site_b, person_b, basis, score, name_score, face_score, finger_score, log10_lr, target_fmr, created_at)
+            values (${caseId}, ${o.site_id}, ${o.person_id}, ${siteId}, ${p.personId}, ${verdict.basis}, ${verdict.score}, ${verdict.name},
+                    ${verdict.scores.face}, ${verdict.scores.finger}, ${verdict.fusion.log10Lr}, ${verdict.fusion.targetFmr}, ${now})
             on conflict do nothing returning id`,
       );
       if (inserted.length === 0) continue;
@@ -168,7 +359,7 @@ export async function recordIdentities(tx: Db, outbox: Outbox, ids: IdGenerator,
       outbox.emit(
         tx,
         SyncIdentityCaseOpened,
-        { caseId, siteA: o.site_id, personA: o.person_id, siteB: siteId, personB: p.personId, basis: 'name', score },
+        { caseId, siteA: o.site_id, personA: o.person_id, siteB: siteId, personB: p.personId, basis: verdict.basis, score: verdict.score },
         { occurredAt: now },
       );
     }
@@ -184,7 +375,7 @@ export interface IdentityRecordView {
   birthFrom: string | null;
   birthTo: string | null;
   nationalities: string[];
-  /** How many templates the site sent (sealed; headquarters does not open them here). */
+  /** How many templates the site sent (sealed; headquarters opens them only in memory, to compare). */
   templates: number;
 }
 
@@ -209,6 +400,10 @@ interface CaseRow {
   basis: IdentityCaseView['basis'];
   score: number;
   name_score: number | null;
+  face_score: number | null;
+  finger_score: number | null;
+  log10_lr: number | null;
+  target_fmr: number | null;
   status: IdentityCaseView['status'];
   created_at: Date | string;
   reference_site: string | null;
@@ -351,7 +546,7 @@ export class IdentityCases {
       status: r.status,
       basis: r.basis,
       score: Number(r.score),
-      evidence: { name: num(r.name_score), face: null, finger: null, log10Lr: null, targetFmr: null },
+      evidence: { name: num(r.name_score), face: num(r.face_score), finger: num(r.finger_score), log10Lr: num(r.log10_lr), targetFmr: num(r.target_fmr) },
       createdAt: new Date(r.created_at),
       a: await this.record(tx, r.site_a, r.person_a),
       b: await this.record(tx, r.site_b, r.person_b),

@@ -174,7 +174,7 @@ export const syncHqIdentities = pgTable(
     birthFrom: date('birth_from', { mode: 'string' }),
     birthTo: date('birth_to', { mode: 'string' }),
     nationalities: text('nationalities').array().notNull(),
-    /** The site's sealed template envelopes (base64), never opened here. */
+    /** The site's templates: its own sealed envelopes (base64), and each re-sealed to headquarters' identity key (`forHq`), opened only in memory to compare. */
     templates: jsonb('templates').notNull(),
     siteSeq: bigint('site_seq', { mode: 'number' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
@@ -195,6 +195,11 @@ export const syncIdentityCases = pgTable('sync_identity_cases', {
   basis: text('basis').notNull(),
   score: doublePrecision('score').notNull(),
   nameScore: doublePrecision('name_score'),
+  /** migration 0032: the biometric scores and the fused evidence the case was opened on (null where not compared) */
+  faceScore: doublePrecision('face_score'),
+  fingerScore: doublePrecision('finger_score'),
+  log10Lr: doublePrecision('log10_lr'),
+  targetFmr: doublePrecision('target_fmr'),
   status: text('status').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   referenceSite: text('reference_site'),

@@ -19,7 +19,8 @@ import {
 import { SyncForkDetected } from './sync.events';
 import { SyncDown, type DownAppliers, type DownCursor, type DownState } from './sync.down';
 import { issueWantedFromSite } from './sync.down.modules';
-import { IdentityCases, recordIdentities } from './sync.identity';
+import { HqIdentityMatcher, IdentityCases, recordIdentities } from './sync.identity';
+import type { TransitKey } from '../biometrics';
 import type { AuditService } from '../audit';
 import {
   compareWithPrevious,
@@ -114,11 +115,19 @@ export class SyncService {
     private readonly logger: Logger,
     readonly siteId: string,
     readonly role: SyncRole | null,
-    ports: { audit: AuditService; appliers?: DownAppliers | null },
+    ports: {
+      audit: AuditService;
+      appliers?: DownAppliers | null;
+      /** At headquarters: its identity key, to open the templates sites re-seal to it (null: cases on names only). */
+      identityKey?: (() => Promise<TransitKey | null>) | null;
+    },
   ) {
     this.down = new SyncDown(database, clock, siteId, (work) => outbox.transaction(work), ports.appliers ?? null);
     this.identityCases = new IdentityCases(outbox, ports.audit, clock);
+    this.identityMatcher = ports.identityKey ? new HqIdentityMatcher(ports.identityKey) : null;
   }
+
+  private readonly identityMatcher: HqIdentityMatcher | null;
 
   /** Headquarters to sites: the items issued at headquarters, and at a site what was applied (sync.down.ts). */
   readonly down: SyncDown;
@@ -294,7 +303,7 @@ export class SyncService {
         result.applied += await insertHqEvents(tx, fresh, now);
         await applyPersons(tx, streamSite, impliedPlacements(fresh));
         // identity across sites: each site's record of its persons, compared with the other sites' (a case, no merge)
-        result.identityCases += await recordIdentities(tx, this.outbox, this.ids, streamSite, fresh, now);
+        result.identityCases += await recordIdentities(tx, this.outbox, this.ids, streamSite, fresh, now, this.identityMatcher);
         // a person this site reports escaped (or back) goes down to every site's wanted gallery
         await issueWantedFromSite(tx, this.down, streamSite, fresh);
         await saveHqSite(tx, streamSite, epoch, { seq: pos.seq, hash: pos.hash, highestSeen }, now);

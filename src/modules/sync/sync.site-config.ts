@@ -17,6 +17,11 @@ export const SiteConfig = z.object({
   hq: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'the headquarters address is nats://host:port'),
   prefix: z.string().refine(isToken, 'a prefix is letters, digits, _ and -'),
   initAt: z.iso.datetime({ offset: true }),
+  /** headquarters' public identity key (base64 of 32 bytes, `custos sync identity-key` at headquarters prints it) */
+  hqKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "headquarters' identity key is 32 bytes in base64")
+    .optional(),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;
 
@@ -34,7 +39,7 @@ export function writeSiteConfig(dataDir: string, config: SiteConfig): string {
   return file;
 }
 
-/** Fills CUSTOS_SITE_ID, CUSTOS_ROLE, CUSTOS_NATS_URL and CUSTOS_SYNC_PREFIX from the folder's site configuration where unset. */
+/** Fills CUSTOS_SITE_ID, CUSTOS_ROLE, CUSTOS_NATS_URL, CUSTOS_SYNC_PREFIX and CUSTOS_SYNC_HQ_KEY from the folder's site configuration where unset. */
 export function applySiteConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env): SiteConfig | null {
   const config = readSiteConfig(dataDir);
   if (!config) return null;
@@ -42,5 +47,6 @@ export function applySiteConfig(dataDir: string, env: NodeJS.ProcessEnv = proces
   env.CUSTOS_ROLE ||= 'site';
   env.CUSTOS_NATS_URL ||= config.hq;
   env.CUSTOS_SYNC_PREFIX ||= config.prefix;
+  if (config.hqKey) env.CUSTOS_SYNC_HQ_KEY ||= config.hqKey;
   return config;
 }

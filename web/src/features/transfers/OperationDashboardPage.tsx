@@ -61,7 +61,8 @@ export default function OperationDashboardPage() {
         data-testid="dash-operation"
       />
       <ApiErrorAlert error={ops.error ?? movements.error} title={t('notDone')} />
-      {op && (
+      {/* both queries answered, so no figure shows a count of a list not yet loaded */}
+      {op && movements.data && (
         <SimpleGrid cols={{ base: 2, sm: 4 }}>
           <Figure label={t('dashboard.flightsDone', { total: num(op.movements) })} value={flown} testId="dash-flown" />
           <Figure label={t('dashboard.moved')} value={(op.byStatus.completed ?? 0) + (op.byStatus.received ?? 0)} testId="dash-moved" color="teal" />

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { judgePair } from './sync.identity';
+
+/** The rule that opens an identity case at headquarters from two sites' records (pure; the fusion calibration is the committed one). */
+describe('judgePair: when two sites records make an identity case', () => {
+  const omar = { names: ['Omar Farouq al-Hadithi'], sex: 'M', birthFrom: '1985-01-01', birthTo: '1985-12-31' };
+  const omarAgain = { names: ['Omar Farouk Al Hadithi'], sex: 'M', birthFrom: '1985-01-01', birthTo: '1985-12-31' };
+  const yusuf = { names: ['Yusuf Karim Mansour'], sex: 'M', birthFrom: '1970-01-01', birthTo: '1970-12-31' };
+
+  it('opens on the names alone when nothing biometric was compared', () => {
+    expect(judgePair(omar, omarAgain, { face: null, finger: null })).toMatchObject({ basis: 'name' });
+    expect(judgePair(omar, yusuf, { face: null, finger: null })).toBeNull();
+  });
+
+  it('does not raise a namesake whose face or finger was compared and is unrelated', () => {
+    expect(judgePair(omar, omarAgain, { face: 0.4, finger: null })).toBeNull();
+    expect(judgePair(omar, omarAgain, { face: null, finger: 2 })).toBeNull();
+  });
+
+  it('opens on a fingerprint or a face that match although the names differ, and says so', () => {
+    const byFinger = judgePair(omar, yusuf, { face: null, finger: 90 });
+    expect(byFinger).toMatchObject({ basis: 'fingerprint', score: 90 });
+    // the names and birth years pull the other way, and the evidence says so for the person who decides
+    const contribution = (e: string) => byFinger!.fusion.contributions.find((c) => c.evidence === e)?.log10Lr;
+    expect(contribution('finger')).toBeGreaterThan(3);
+    expect(contribution('name')).toBeLessThan(0);
+    expect(contribution('birthYear')).toBeLessThan(0);
+    const byFace = judgePair(omar, { ...yusuf, birthFrom: null, birthTo: null }, { face: 0.995, finger: null });
+    expect(byFace).toMatchObject({ basis: 'face' });
+  });
+
+  it('weighs a recorded sex that differs against one person', () => {
+    const plain = judgePair(omar, omarAgain, { face: 0.93, finger: null })!;
+    const otherSex = judgePair(omar, { ...omarAgain, sex: 'F' }, { face: 0.93, finger: null });
+    expect(otherSex === null || otherSex.fusion.log10Lr < plain.fusion.log10Lr).toBe(true);
+  });
+});
