@@ -24,9 +24,12 @@ fi
 
 mkdir -p "$WORK"
 echo "work folder: $WORK   prefix: $PREFIX"
+# headquarters' identity key (created in its data folder): the sites re-seal templates to its public half, so that
+# persons enrolled at both sites are compared by face and finger as well as by name
+HQ_KEY=$(CUSTOS_SITE_ID=hq $BIN sync identity-key --data "$WORK/hq")
 # the sites: set up against headquarters (checks the server, creates their streams, writes custos-site.json)
 for s in A B; do
-  $BIN site init --site "SITE_$s" --hq "$NATS" --prefix "$PREFIX" --data "$WORK/site-$s"
+  $BIN site init --site "SITE_$s" --hq "$NATS" --prefix "$PREFIX" --hq-key "$HQ_KEY" --data "$WORK/site-$s"
 done
 # something for headquarters to send down to every site (before it serves: one process per data folder)
 CUSTOS_SITE_ID=hq $BIN sync send --data "$WORK/hq" --kind alert --key demo-1 --site '*' \

@@ -189,6 +189,12 @@ for (const target of await targets()) {
       const listed = (await getCases(admin, '?status=open')).json() as { total: number; rows: { id: string }[] };
       expect(listed).toMatchObject({ total: 1, offset: 0, limit: 50 });
       expect(listed.rows.map((r) => r.id)).toEqual([c.id]);
+      expect(new Date((listed as unknown as { now: string }).now).getTime()).toBe(hq.clock.now().getTime());
+      // the total alone (a registrar's link to the cases): no record read, nothing audited
+      const reads = async () => (await hq.services.audit.list(adminActor, { action: 'sync.identity_case_read', limit: 500 })).length;
+      const readsBefore = await reads();
+      expect((await getCases(admin, '?status=open&limit=0')).json()).toMatchObject({ total: 1, limit: 0, rows: [] });
+      expect(await reads()).toBe(readsBefore);
       expect((await getCases(admin, `/${c.id}`)).json()).toMatchObject({ id: c.id, status: 'open', basis: 'name' });
       expect((await getCases(admin, '?status=merged')).statusCode).toBe(400);
       expect((await getCases(admin, '/not-a-uuid')).statusCode).toBe(400);

@@ -103,7 +103,8 @@ export const SyncStatusResponse = z.object({
 export const IdentityCasesQuery = z.object({
   status: z.enum(['open', 'same_person', 'different_persons']).optional(),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** 0 asks for the total only: no record is read, so nothing is audited (a badge, a link) */
+  limit: z.coerce.number().int().min(0).max(200).default(50),
 });
 
 const IdentityRecordResponse = z.object({
@@ -148,7 +149,14 @@ export const IdentityCaseResponse = z.object({
     .nullable(),
 });
 
-export const IdentityCasesResponse = z.object({ total: count, offset: count, limit: count, rows: z.array(IdentityCaseResponse) });
+export const IdentityCasesResponse = z.object({
+  total: count,
+  offset: count,
+  limit: count,
+  /** the server's clock when it answered: ages on the screen are counted from it, not from the device's clock */
+  now: instant,
+  rows: z.array(IdentityCaseResponse),
+});
 
 export const IdentityCaseParams = z.object({ id: z.uuid() });
 

@@ -433,20 +433,21 @@ export class IdentityCases {
       throw new ForbiddenError('sync.identity_scope', 'Identity cases across sites are for accounts without a facility or nationality scope');
   }
 
-  async page(actor: Actor, filter: { status?: string; limit: number; offset: number }): Promise<{ total: number; rows: IdentityCaseView[] }> {
+  async page(actor: Actor, filter: { status?: string; limit: number; offset: number }): Promise<{ total: number; now: Date; rows: IdentityCaseView[] }> {
     this.requireDecider(actor, 'biometrics.read');
     if (filter.status !== undefined && !(IDENTITY_CASE_STATUSES as readonly string[]).includes(filter.status))
       throw new ValidationError('sync.identity_status_invalid', `status must be one of ${IDENTITY_CASE_STATUSES.join(', ')}`);
     const where = filter.status ? sql`where status = ${filter.status}` : sql``;
     return this.outbox.transaction(async (tx) => {
       const [count] = await queryRows<{ n: string | number }>(tx, sql`select count(*) as n from sync_identity_cases ${where}`);
-      const rows = await queryRows<CaseRow>(
-        tx,
-        sql`select * from sync_identity_cases ${where} order by created_at, id limit ${filter.limit} offset ${filter.offset}`,
-      );
+      // limit 0: the total alone, no person's record read (and so nothing to audit)
+      const rows =
+        filter.limit === 0
+          ? []
+          : await queryRows<CaseRow>(tx, sql`select * from sync_identity_cases ${where} order by created_at, id limit ${filter.limit} offset ${filter.offset}`);
       const views = await Promise.all(rows.map((r) => this.view(tx, r)));
       await this.auditRead(tx, actor, views);
-      return { total: Number(count?.n ?? 0), rows: views };
+      return { total: Number(count?.n ?? 0), now: this.clock.now(), rows: views };
     });
   }
 

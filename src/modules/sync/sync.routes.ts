@@ -30,13 +30,13 @@ export const syncRoutes: FastifyPluginAsync<{ services: Services }> = async (app
         querystring: IdentityCasesQuery,
         tags,
         summary:
-          "Headquarters' identity cases: one person enrolled at two sites while both were offline (oldest first; paged with the total). Unscoped accounts only; each read audited for both persons",
+          "Headquarters' identity cases: one person enrolled at two sites while both were offline (oldest first; paged with the total; limit=0 for the total alone). Unscoped accounts only; each read audited for both persons",
         response: { 200: IdentityCasesResponse },
       },
     },
     async (request) => {
       const page = await services.sync.identityCases.page(actorOf(request), request.query);
-      return { total: page.total, offset: request.query.offset, limit: request.query.limit, rows: page.rows };
+      return { total: page.total, offset: request.query.offset, limit: request.query.limit, now: page.now, rows: page.rows };
     },
   );
   r.get(

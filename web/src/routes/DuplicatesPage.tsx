@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Table, Text, useMatches } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { apiPage } from '../lib/api';
+import { api, apiPage } from '../lib/api';
 import { dateTime, num } from '../lib/format';
 import { ErrorNote } from '../components/Problems';
 import { Link } from '../components/Link';
 import { PageHeader } from '../components/PageHeader';
+import { useSession } from '../lib/session';
 import { QUEUE_TABS, STATUS_COLOR, type DuplicateCase, type QueueTab } from '../features/duplicates/duplicates.api';
 
 const PAGE = 25;
@@ -26,11 +27,27 @@ export default function DuplicatesPage() {
   });
   // Four tabs do not fit side by side on a phone: one under the other there.
   const orientation = useMatches<'vertical' | 'horizontal'>({ base: 'vertical', sm: 'horizontal' });
+  // At headquarters, persons enrolled at two sites are cases of their own (issue 22): an unscoped registrar is told
+  // how many are open (the total alone, which reads no record) and led to them. Elsewhere the total is 0.
+  const session = useSession();
+  const unscoped = session.facilityIds.length === 0 && session.nationalities.length === 0;
+  const acrossSites = useQuery({
+    queryKey: ['sync', 'identity-cases', 'open-total'],
+    queryFn: () => api<{ total: number }>('/sync/identity-cases?status=open&limit=0'),
+    enabled: unscoped,
+    retry: false,
+  });
+  const acrossTotal = acrossSites.data?.total ?? 0;
   const rows = queue.data?.rows ?? [];
   const total = queue.data?.total ?? 0;
   return (
     <Stack gap="md">
       <PageHeader title={t('title')} description={t('description')} />
+      {acrossTotal > 0 && (
+        <Link to="/sync/identity-cases" data-testid="duplicates-across-sites">
+          {t('acrossSites', { count: acrossTotal, n: num(acrossTotal) })}
+        </Link>
+      )}
       <SegmentedControl
         value={tab}
         onChange={(v) => {

@@ -32,7 +32,8 @@ export default function IdentityCasesPage() {
   const orientation = useMatches<'vertical' | 'horizontal'>({ base: 'vertical', sm: 'horizontal' });
   const rows = list.data?.rows ?? [];
   const total = list.data?.total ?? 0;
-  const now = new Date().toISOString();
+  // ages from the server's clock (a scenario clock in the demo, and a device's clock may be wrong)
+  const now = list.data?.now ?? new Date().toISOString();
   return (
     <Stack gap="md">
       <PageHeader title={t('title')} description={t('description')} actions={<Link to="/sync">{t('backToSync')}</Link>} />
