@@ -20,7 +20,9 @@ import { HqIngest, SiteRelay } from '../src/modules/sync';
 import { openDatabase } from '../src/platform/db/database';
 import { migrate } from '../src/platform/db/migrate';
 import { createServices, type Services } from '../src/services';
-import { buildAdmittedPerson, buildFacility } from '../test/factories';
+import { generateTransitKey, transitRecipientFromBase64 } from '../src/modules/biometrics';
+import { readSample } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
+import { adminActor, buildAdmittedPerson, buildFacility } from '../test/factories';
 import { apiAs, chooseLanguage, launchBrowser, login, newPage, PASSWORD, settled, shot } from './harness';
 import { seedE2eWorld } from './seed';
 
@@ -90,10 +92,13 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000): 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+// headquarters' identity key: the sites re-seal their templates to its public half (`custos site init --hq-key`)
+const identityKey = generateTransitKey();
+
 async function site(siteId: string): Promise<{ services: Services; at: { facilityId: string; unitId: string } }> {
   const database = await openDatabase({ dataDir: 'memory://' });
   await migrate(database);
-  const services = createServices(database, { siteId, syncRole: 'site' });
+  const services = createServices(database, { siteId, syncRole: 'site', sync: { hqKey: transitRecipientFromBase64(identityKey.base64) } });
   const built = await buildFacility(services, { code: `S${randomBytes(2).toString('hex')}` }, 1);
   return { services, at: { facilityId: built.facility.id, unitId: built.units[0]!.id } };
 }
@@ -108,7 +113,7 @@ beforeAll(async () => {
   // headquarters: the e2e world's accounts (an unscoped admin, a registrar scoped to one facility) and the web app
   const hqDatabase = await openDatabase({ dataDir: 'memory://' });
   await migrate(hqDatabase);
-  hq = createServices(hqDatabase, { siteId: 'hq', syncRole: 'hq' });
+  hq = createServices(hqDatabase, { siteId: 'hq', syncRole: 'hq', sync: { identityKey } });
   await seedE2eWorld(hq, PASSWORD);
   hqHttp = await buildHttp(hq, { logger: false, responseCheck: 'strict' });
   await hqHttp.listen({ port: 0, host: '127.0.0.1' });
@@ -134,6 +139,11 @@ beforeAll(async () => {
     await buildAdmittedPerson(alpha, a.at, { names: [{ full: `${first} ${family}` }], birthDate, sex: 'M' });
     await buildAdmittedPerson(beta, b.at, { names: [{ full: `${first} ${variant}` }], birthDate, sex: 'M' });
   }
+  // a man enrolled at beta under another name and age, whose right index matches a man's at alpha
+  const ahmad = await buildAdmittedPerson(alpha, a.at, { names: [{ full: 'Ahmad Kareem Jaber' }], birthDate: '1975', sex: 'M' });
+  await alpha.biometrics.enrolFingerprint(adminActor, ahmad, 2, await readSample('fvc2002-db2b', '101_1'), 569);
+  const alias = await buildAdmittedPerson(beta, b.at, { names: [{ full: 'Abu Hafs al-Anbari' }], birthDate: '1988', sex: 'M' });
+  await beta.biometrics.enrolFingerprint(adminActor, alias, 2, await readSample('fvc2002-db2b', '101_3'), 569);
   await alpha.settle();
   await beta.settle();
 
@@ -313,6 +323,28 @@ describe('identity cases across sites at headquarters', () => {
     await expect(page.getByTestId('identity-decided-reason').textContent()).resolves.toContain('decided at another desk meanwhile');
     await expect(page.getByTestId('identity-case-status').getAttribute('data-status')).resolves.toBe('different_persons');
 
+    expect(appErrors(errors)).toEqual([]);
+    await context.close();
+  });
+
+  it('a case raised by a fingerprint under another name shows the finger score and says the names speak against it', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, hqUrl, 'admin');
+    const open = await apiAs<{ rows: { id: string; basis: string; evidence: { finger: number | null; raisedBy: string | null } }[] }>(
+      page,
+      '/sync/identity-cases?status=open&limit=200',
+    );
+    const byFinger = open.rows.filter((r) => r.basis === 'fingerprint');
+    expect(byFinger).toHaveLength(1);
+    const c = byFinger[0]!;
+    expect(c.evidence.raisedBy).toBe('biometrics');
+    await page.goto(`${hqUrl}/sync/identity-cases/${c.id}`);
+    await page.getByTestId('identity-decide').waitFor();
+    const fingerText = (await page.getByTestId('identity-evidence-finger').textContent()) ?? '';
+    expect(fingerText).toContain(String(Math.round(c.evidence.finger! * 100) / 100).replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+    await expect(page.getByTestId('identity-raised-by').textContent()).resolves.toContain('The face or fingerprint alone reaches the bar');
+    await expect(page.getByTestId('identity-evidence').textContent()).resolves.toContain('Raised on Fingerprint');
+    await shot(page, 'identity-case-fingerprint-1024', true);
     expect(appErrors(errors)).toEqual([]);
     await context.close();
   });

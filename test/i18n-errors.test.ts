@@ -18,6 +18,11 @@ const NOT_FROM_THE_WEB_APP: Record<string, string> = {
   'access.unknown_operator': 'the CLI acting as a named user (--as, CUSTOS_OPERATOR)',
   'biometrics.template_key_exposed': 'a start-up check of the key file; the server does not start',
   'response.not_as_documented': 'raised only with CUSTOS_RESPONSE_CHECK=strict, in the tests',
+  'sync.identity_key_exposed': "a check of headquarters' identity key file when it is loaded; logged by the ingest, never an answer",
+  'sync.identity_key_invalid': 'a malformed CUSTOS_SYNC_HQ_KEY / --hq-key / CUSTOS_SYNC_IDENTITY_KEY: the CLI or the start-up says it',
+  'sync.transit_corrupt': 'caught at headquarters while comparing: the template is counted unreadable, never an answer',
+  'sync.transit_version': 'caught at headquarters while comparing: the template is counted unreadable, never an answer',
+  'sync.transit_wrong_key': 'caught at headquarters while comparing: the template is counted unreadable, never an answer',
 };
 /**
  * Codes made from a template (`prefix.*`): each template and where its codes are listed. `request.*` are Fastify's own

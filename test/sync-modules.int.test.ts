@@ -163,6 +163,8 @@ for (const target of await targets()) {
       const c = cases.rows[0]!;
       expect(c.status).toBe('open');
       expect(c.basis).toBe('name');
+      expect(c.evidence).toMatchObject({ face: null, finger: null, raisedBy: 'evidence' });
+      expect(c.evidence.log10Lr!).toBeGreaterThan(0);
       expect([c.a?.personId, c.b?.personId].sort()).toEqual([omarAlpha, omarBeta].sort());
       expect(c.a?.templates ?? c.b?.templates).toBeDefined();
       // both records intact: each site's copy of its person, nothing merged
@@ -263,7 +265,8 @@ for (const target of await targets()) {
       expect(c.evidence.finger).toBe(c.score);
       expect(c.evidence.finger!).toBeGreaterThan(40);
       expect(c.evidence.name!).toBeLessThan(0.7);
-      expect(c.evidence).toMatchObject({ face: null, targetFmr: 1e-4 });
+      // his fingerprint alone reaches the bar; his other name and age pull the other way, and the case says so
+      expect(c.evidence).toMatchObject({ face: null, targetFmr: 1e-4, raisedBy: 'biometrics' });
       expect(typeof c.evidence.log10Lr).toBe('number');
       // over HTTP the same evidence
       const viaHttp = await hq.http.inject({ method: 'GET', url: `/api/v1/sync/identity-cases/${c.id}`, headers: auth(await hq.tokenFor('admin')) });

@@ -134,6 +134,11 @@ export const IdentityCaseResponse = z.object({
     finger: z.number().nullable(),
     log10Lr: z.number().nullable(),
     targetFmr: z.number().nullable(),
+    /**
+     * What reached the bar: `evidence` (everything fused), `biometrics` (the face or finger alone, while the names or
+     * dates pulled the other way), `names` (the registry's names rule); null for cases opened before it was recorded.
+     */
+    raisedBy: z.enum(['evidence', 'biometrics', 'names']).nullable(),
   }),
   createdAt: instant,
   a: IdentityRecordResponse.nullable(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgePair } from './sync.identity';
+import { generateTransitKey } from '../biometrics';
+import { HqIdentityMatcher, judgePair } from './sync.identity';
 
 /** The rule that opens an identity case at headquarters from two sites' records (pure; the fusion calibration is the committed one). */
 describe('judgePair: when two sites records make an identity case', () => {
@@ -33,5 +34,26 @@ describe('judgePair: when two sites records make an identity case', () => {
     const plain = judgePair(omar, omarAgain, { face: 0.93, finger: null })!;
     const otherSex = judgePair(omar, { ...omarAgain, sex: 'F' }, { face: 0.93, finger: null });
     expect(otherSex === null || otherSex.fusion.log10Lr < plain.fusion.log10Lr).toBe(true);
+  });
+});
+
+describe("headquarters' identity key for the comparison", () => {
+  it('a key that cannot be loaded is reported and the batch goes on by names (null), and the next batch tries again', async () => {
+    const key = generateTransitKey();
+    let calls = 0;
+    const errors: unknown[] = [];
+    const matcher = new HqIdentityMatcher(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw Object.assign(new Error('key file readable by others'), { code: 'sync.identity_key_exposed' });
+        return key;
+      },
+      (err) => errors.push(err),
+    );
+    await expect(matcher.transitKey()).resolves.toBeNull();
+    expect(errors).toHaveLength(1);
+    await expect(matcher.transitKey()).resolves.toBe(key);
+    await expect(matcher.transitKey()).resolves.toBe(key);
+    expect(calls).toBe(2);
   });
 });

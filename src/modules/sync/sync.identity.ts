@@ -150,14 +150,25 @@ export class HqIdentityMatcher {
   private key: Promise<TransitKey | null> | undefined;
   private readonly faces = new Map<string, { siteSeq: number; opened: OpenedIdentity }>();
 
-  constructor(private readonly loadKey: () => Promise<TransitKey | null>) {}
+  constructor(
+    private readonly loadKey: () => Promise<TransitKey | null>,
+    private readonly onKeyError: (err: unknown) => void = () => {},
+  ) {}
 
-  transitKey(): Promise<TransitKey | null> {
+  /**
+   * The key, or null when it cannot be loaded (a key file readable by others, a malformed variable): the batch is then
+   * compared by names only and the error reported, never thrown, so one bad key file cannot stop a site's replication.
+   * The next batch tries again.
+   */
+  async transitKey(): Promise<TransitKey | null> {
     this.key ??= this.loadKey();
-    this.key.catch(() => {
+    try {
+      return await this.key;
+    } catch (err) {
       this.key = undefined;
-    });
-    return this.key;
+      this.onKeyError(err);
+      return null;
+    }
   }
 
   /** The faces of every other site's record, current with the rows committed in this transaction. */
@@ -206,6 +217,8 @@ interface PairEvidence {
   fusion: FusionResult;
   basis: 'name' | 'face' | 'fingerprint';
   score: number;
+  /** what reached the bar: all the evidence fused, the biometric scores alone, or the registry's names rule */
+  raisedBy: 'evidence' | 'biometrics' | 'names';
 }
 
 /**
@@ -248,7 +261,8 @@ export function judgePair(
   let basis: PairEvidence['basis'] = 'name';
   if (Math.max(lr('face'), lr('finger')) > 0) basis = lr('face') >= lr('finger') ? 'face' : 'fingerprint';
   const score = basis === 'face' ? scores.face! : basis === 'fingerprint' ? scores.finger! : name;
-  return { name, scores, fusion, basis, score };
+  const raisedBy = fusion.meetsTarget ? 'evidence' : biometricAlone ? 'biometrics' : 'names';
+  return { name, scores, fusion, basis, score, raisedBy };
 }
 
 /**
@@ -349,9 +363,10 @@ export async function recordIdentities(
       const caseId = ids.next();
       const inserted = await queryRows<{ id: string }>(
         tx,
-        sql`insert into sync_identity_cases (id, site_a, person_a, site_b, person_b, basis, score, name_score, face_score, finger_score, log10_lr, target_fmr, created_at)
+        sql`insert into sync_identity_cases (id, site_a, person_a, site_b, person_b, basis, score, name_score, face_score, finger_score, log10_lr,
+                                             target_fmr, raised_by, created_at)
             values (${caseId}, ${o.site_id}, ${o.person_id}, ${siteId}, ${p.personId}, ${verdict.basis}, ${verdict.score}, ${verdict.name},
-                    ${verdict.scores.face}, ${verdict.scores.finger}, ${verdict.fusion.log10Lr}, ${verdict.fusion.targetFmr}, ${now})
+                    ${verdict.scores.face}, ${verdict.scores.finger}, ${verdict.fusion.log10Lr}, ${verdict.fusion.targetFmr}, ${verdict.raisedBy}, ${now})
             on conflict do nothing returning id`,
       );
       if (inserted.length === 0) continue;
@@ -384,7 +399,14 @@ export interface IdentityCaseView {
   status: 'open' | 'same_person' | 'different_persons';
   basis: 'name' | 'face' | 'fingerprint';
   score: number;
-  evidence: { name: number | null; face: number | null; finger: number | null; log10Lr: number | null; targetFmr: number | null };
+  evidence: {
+    name: number | null;
+    face: number | null;
+    finger: number | null;
+    log10Lr: number | null;
+    targetFmr: number | null;
+    raisedBy: 'evidence' | 'biometrics' | 'names' | null;
+  };
   createdAt: Date;
   a: IdentityRecordView | null;
   b: IdentityRecordView | null;
@@ -404,6 +426,7 @@ interface CaseRow {
   finger_score: number | null;
   log10_lr: number | null;
   target_fmr: number | null;
+  raised_by: IdentityCaseView['evidence']['raisedBy'];
   status: IdentityCaseView['status'];
   created_at: Date | string;
   reference_site: string | null;
@@ -547,7 +570,14 @@ export class IdentityCases {
       status: r.status,
       basis: r.basis,
       score: Number(r.score),
-      evidence: { name: num(r.name_score), face: num(r.face_score), finger: num(r.finger_score), log10Lr: num(r.log10_lr), targetFmr: num(r.target_fmr) },
+      evidence: {
+        name: num(r.name_score),
+        face: num(r.face_score),
+        finger: num(r.finger_score),
+        log10Lr: num(r.log10_lr),
+        targetFmr: num(r.target_fmr),
+        raisedBy: r.raised_by,
+      },
       createdAt: new Date(r.created_at),
       a: await this.record(tx, r.site_a, r.person_a),
       b: await this.record(tx, r.site_b, r.person_b),

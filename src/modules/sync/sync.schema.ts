@@ -200,6 +200,7 @@ export const syncIdentityCases = pgTable('sync_identity_cases', {
   fingerScore: doublePrecision('finger_score'),
   log10Lr: doublePrecision('log10_lr'),
   targetFmr: doublePrecision('target_fmr'),
+  raisedBy: text('raised_by'),
   status: text('status').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   referenceSite: text('reference_site'),

@@ -124,7 +124,14 @@ export class SyncService {
   ) {
     this.down = new SyncDown(database, clock, siteId, (work) => outbox.transaction(work), ports.appliers ?? null);
     this.identityCases = new IdentityCases(outbox, ports.audit, clock);
-    this.identityMatcher = ports.identityKey ? new HqIdentityMatcher(ports.identityKey) : null;
+    this.identityMatcher = ports.identityKey
+      ? new HqIdentityMatcher(ports.identityKey, (err) =>
+          logger.error(
+            { code: (err as { code?: string }).code, err },
+            "sync: headquarters' identity key could not be loaded; identities compared by names only",
+          ),
+        )
+      : null;
   }
 
   private readonly identityMatcher: HqIdentityMatcher | null;

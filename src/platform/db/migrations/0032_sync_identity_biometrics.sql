@@ -6,3 +6,6 @@ alter table sync_identity_cases add column face_score double precision;
 alter table sync_identity_cases add column finger_score double precision;
 alter table sync_identity_cases add column log10_lr double precision;
 alter table sync_identity_cases add column target_fmr double precision;
+-- what opened it: all the evidence fused reached the target (`evidence`), the face or finger alone did while the names
+-- or dates pulled the other way (`biometrics`), or the registry's names rule (`names`)
+alter table sync_identity_cases add column raised_by text check (raised_by in ('evidence', 'biometrics', 'names'));

@@ -129,6 +129,11 @@ function Evidence({ c }: { c: IdentityCase }) {
       <Text size="sm" mb="xs">
         {t('evidence.basis', { basis: t(`basis.${c.basis}`), score: num(Math.round(c.score * 100) / 100) })}
       </Text>
+      {e.raisedBy && (
+        <Text size="sm" mb="xs" c={e.raisedBy === 'biometrics' ? 'orange.8' : undefined} data-testid="identity-raised-by">
+          {t(`raisedBy.${e.raisedBy}`)}
+        </Text>
+      )}
       <Table layout="fixed">
         <Table.Thead>
           <Table.Tr>
