@@ -16,7 +16,9 @@ function custos(args: string[], input?: string) {
   return spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env, timeout: 120_000 });
 }
 
-describe('custos CLI on a PGlite data folder', () => {
+// Each test spawns the CLI a few times, and each process opens the data folder's PGlite (5-20 s on a loaded machine):
+// minutes, not the default minute, so that CI's two busy cores do not time them out.
+describe('custos CLI on a PGlite data folder', { timeout: 300_000 }, () => {
   let dir: string;
 
   beforeAll(async () => {

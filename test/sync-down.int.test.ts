@@ -13,7 +13,7 @@ import { createTestApp, targets, type TestApp } from './harness';
 
 const NATS = process.env.CUSTOS_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
-async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, ms = 45_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;
@@ -40,7 +40,8 @@ const ENTRY = {
 const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo';
 
 for (const target of await targets()) {
-  describe(`headquarters on ${target} to a site on PGlite over JetStream`, () => {
+  // several waits on real NATS and two databases per test: minutes of margin on CI's two shared cores
+  describe(`headquarters on ${target} to a site on PGlite over JetStream`, { timeout: 240_000 }, () => {
     const prefix = `t${randomBytes(5).toString('hex')}`;
     const SITE = 'alpha';
     let site: TestApp;

@@ -28,7 +28,7 @@ import { auth, createTestApp, targets, type TestApp } from './harness';
 
 const NATS = process.env.CUSTOS_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
-async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;
@@ -63,7 +63,7 @@ const JUBURI = { ref: 'QDi.901', first: 'KHALID', second: 'SALEH', third: 'AL-JU
 const HADITHI = { ref: 'QDi.902', first: 'OMAR', second: 'FAROUQ', third: 'AL-HADITHI' };
 
 for (const target of await targets()) {
-  describe(`headquarters on ${target}, two sites on PGlite: the modules on both ends`, () => {
+  describe(`headquarters on ${target}, two sites on PGlite: the modules on both ends`, { timeout: 240_000 }, () => {
     const prefix = `t${randomBytes(5).toString('hex')}`;
     const opts = { url: NATS, prefix, pollMs: 200, batchSize: 50 };
     let hq: TestApp;
