@@ -43,5 +43,6 @@ for s in A B; do
   port=$((port + 1))
 done
 echo "headquarters http://127.0.0.1:8090/sync   site A http://127.0.0.1:8091/sync   site B http://127.0.0.1:8092/sync"
-echo "first admin passwords are in $WORK/*.log; status: CUSTOS_SITE_ID=hq $BIN sync status --data $WORK/hq"
+echo "sign in everywhere as headquarters' admin, its one-time password in $WORK/hq.log (accounts come down from headquarters"
+echo "and replace a site's own first admin); status: CUSTOS_SITE_ID=hq $BIN sync status --data $WORK/hq"
 wait
