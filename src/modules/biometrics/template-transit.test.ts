@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -63,6 +63,7 @@ describe('templates in transit to headquarters', () => {
     expect(fromEnv.base64).toBe(transitKeyFromPrivateBytes(raw).base64);
     expect(() => transitRecipientFromBase64('not base64!')).toThrow(expect.objectContaining({ code: 'sync.identity_key_invalid' }));
     expect(() => transitRecipientFromBase64(randomBytes(16).toString('base64'))).toThrow(expect.objectContaining({ code: 'sync.identity_key_invalid' }));
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("re-seals a site's face template for headquarters, which compares it with another site's", () => {
