@@ -364,28 +364,46 @@ function smoothedTensorHalf(gxx: Float32Array, gyy: Float32Array, gxy: Float32Ar
   const energy = new Float32Array(N);
   const su = new Float32Array(N);
   const sv = new Float32Array(N);
+  // The horizontal interpolation is the same on every row: its grid columns and weights once per column, not per
+  // pixel (the same values, so the same results).
+  const cx0 = new Int32Array(W);
+  const cx1 = new Int32Array(W);
+  const cwx = new Float64Array(W);
+  const cn = new Int32Array(W);
+  for (let x = 0; x < W; x++) {
+    const fx = Math.min(w - 1, Math.max(0, (x - 0.5) / 2));
+    const x0 = Math.min(w - 1, fx | 0);
+    cx0[x] = x0;
+    cx1[x] = Math.min(w - 1, x0 + 1);
+    cwx[x] = fx - x0;
+    cn[x] = Math.min(w - 1, x >> 1);
+  }
+  const tc = t.coherence;
+  const te = t.energy;
   for (let y = 0; y < H; y++) {
     // Grid point (gx, gy) sits at pixel (2 gx + 0.5, 2 gy + 0.5).
     const fy = Math.min(h - 1, Math.max(0, (y - 0.5) / 2));
     const y0 = Math.min(h - 1, fy | 0);
     const y1 = Math.min(h - 1, y0 + 1);
     const wy = fy - y0;
-    const ny = Math.min(h - 1, y >> 1);
+    const ny = Math.min(h - 1, y >> 1) * w;
+    const r0 = y0 * w;
+    const r1 = y1 * w;
+    const row = y * W;
     for (let x = 0; x < W; x++) {
-      const fx = Math.min(w - 1, Math.max(0, (x - 0.5) / 2));
-      const x0 = Math.min(w - 1, fx | 0);
-      const x1 = Math.min(w - 1, x0 + 1);
-      const wx = fx - x0;
-      const i = y * W + x;
-      const a = y0 * w + x0;
-      const b = y0 * w + x1;
-      const c = y1 * w + x0;
-      const d = y1 * w + x1;
+      const x0 = cx0[x]!;
+      const x1 = cx1[x]!;
+      const wx = cwx[x]!;
+      const i = row + x;
+      const a = r0 + x0;
+      const b = r0 + x1;
+      const c = r1 + x0;
+      const d = r1 + x1;
       su[i] = (hu[a]! * (1 - wx) + hu[b]! * wx) * (1 - wy) + (hu[c]! * (1 - wx) + hu[d]! * wx) * wy;
       sv[i] = (hv[a]! * (1 - wx) + hv[b]! * wx) * (1 - wy) + (hv[c]! * (1 - wx) + hv[d]! * wx) * wy;
-      const n = ny * w + Math.min(w - 1, x >> 1);
-      coherence[i] = t.coherence[n]!;
-      energy[i] = t.energy[n]!;
+      const n = ny + cn[x]!;
+      coherence[i] = tc[n]!;
+      energy[i] = te[n]!;
     }
   }
   return { coherence, energy, su, sv };
@@ -412,6 +430,19 @@ function orientationInPrint(su: Float32Array, sv: Float32Array, bmask: Uint8Arra
   return orientation;
 }
 
+/** Periods the ridge signature is tested at: half-pixel steps (the period only picks a kernel, rounded to whole pixels). */
+const SIGNATURE_PERIODS: number[] = [];
+for (let p = PERIOD_MIN - 0.5; p <= PERIOD_MAX + 1; p += 0.5) SIGNATURE_PERIODS.push(p);
+/** Cosines and sines of the 32-sample signature at each of those periods (row pi*32), computed once, not per image. */
+const SIGNATURE_COS = new Float32Array(SIGNATURE_PERIODS.length * 32);
+const SIGNATURE_SIN = new Float32Array(SIGNATURE_PERIODS.length * 32);
+SIGNATURE_PERIODS.forEach((p, pi) => {
+  for (let t = 0; t < 32; t++) {
+    SIGNATURE_COS[pi * 32 + t] = Math.cos((TWO_PI * t) / p);
+    SIGNATURE_SIN[pi * 32 + t] = Math.sin((TWO_PI * t) / p);
+  }
+});
+
 /**
  * Ridge period of every block of the print from an oriented signature and a small DFT over the plausible periods,
  * smoothed over the neighbouring blocks (the print's median period where too few neighbours have one).
@@ -425,23 +456,9 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
   const sig = new Float32Array(32);
   let validBlocks = 0;
   let fgBlocks = 0;
-  const periods: number[] = [];
-  // Half-pixel steps: the period only picks a kernel, rounded to whole pixels.
-  for (let p = PERIOD_MIN - 0.5; p <= PERIOD_MAX + 1; p += 0.5) periods.push(p);
-  const cosTab = periods.map((p) => Float32Array.from({ length: 32 }, (_, t) => Math.cos((TWO_PI * t) / p)));
-  const sinTab = periods.map((p) => Float32Array.from({ length: 32 }, (_, t) => Math.sin((TWO_PI * t) / p)));
-  // Power of the signature at the period of index pi (one DFT coefficient).
-  const power = (pi: number): number => {
-    const ct = cosTab[pi]!;
-    const st = sinTab[pi]!;
-    let re = 0;
-    let im = 0;
-    for (let k = 0; k < 32; k++) {
-      re += sig[k]! * ct[k]!;
-      im += sig[k]! * st[k]!;
-    }
-    return re * re + im * im;
-  };
+  const periods = SIGNATURE_PERIODS;
+  const cosTab = SIGNATURE_COS;
+  const sinTab = SIGNATURE_SIN;
   for (let by = 0; by < BH; by++) {
     for (let bx = 0; bx < BW; bx++) {
       const bi = by * BW + bx;
@@ -485,7 +502,14 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
       let best = -1;
       let bestPow = 0;
       for (let pi = 0; pi < periods.length; pi++) {
-        const pow = power(pi);
+        // Power of the signature at the period of index pi (one DFT coefficient).
+        let re = 0;
+        let im = 0;
+        for (let k = 0, t = pi * 32; k < 32; k++, t++) {
+          re += sig[k]! * cosTab[t]!;
+          im += sig[k]! * sinTab[t]!;
+        }
+        const pow = re * re + im * im;
         if (pow > bestPow) {
           bestPow = pow;
           best = pi;
@@ -548,7 +572,41 @@ function pixelMask(bmask: Uint8Array, coherence: Float32Array, W: number, H: num
   return { mask, foregroundArea, cohSum };
 }
 
-/** Oriented Gabor filtering of the print's pixels, tuned to the local ridge direction and period. */
+/**
+ * The half of a Gabor kernel the filter reads, as flat lists: the offsets (in the padded image, relative to the
+ * centre) of the taps before the centre in raster order, each paired with its mirror at minus the offset, and their
+ * weights, in the order the row-by-row loop visited them (so the sums are the same to the last bit).
+ */
+interface HalfKernel {
+  centre: number;
+  offsets: Int32Array;
+  weights: Float64Array;
+}
+
+function halfKernel(kw: Float32Array, R: number, PW: number, spanStart: Int32Array): HalfKernel {
+  const size = 2 * R + 1;
+  const offsets: number[] = [];
+  const weights: number[] = [];
+  for (let dy = 0; dy < R; dy++) {
+    for (let dx = spanStart[dy]!; dx < size - spanStart[dy]!; dx++) {
+      offsets.push((dy - R) * PW + dx - R);
+      weights.push(kw[dy * size + dx]!);
+    }
+  }
+  for (let dx = 0; dx < R; dx++) {
+    offsets.push(dx - R);
+    weights.push(kw[R * size + dx]!);
+  }
+  return { centre: kw[R * size + R]!, offsets: Int32Array.from(offsets), weights: Float64Array.from(weights) };
+}
+
+/**
+ * Oriented Gabor filtering of the print's pixels, tuned to the local ridge direction and period.
+ * Circular support: only the taps within radius R + 0.5. The even kernel is point symmetric (w(dx, dy) = w(-dx, -dy)),
+ * so each weight multiplies the sum of the two mirrored pixels: half the multiplications. Neighbouring pixels of a row
+ * mostly share a kernel (same block, same orientation bin): those are filtered two at a time, each weight read once
+ * for both, each sum still accumulated in the same order as alone.
+ */
 function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Array, period: Float32Array, W: number, H: number): Float32Array {
   const N = W * H;
   const BW = Math.ceil(W / BLOCK);
@@ -561,43 +619,54 @@ function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Arr
     for (let x = 0; x < W; x++) padded[(y + R) * PW + x + R] = f[y * W + x]! - local[y * W + x]!;
   }
   const enhanced = new Float32Array(N);
-  const size = 2 * R + 1;
   const SPAN_START = spanStarts(R);
   const NPERIODS = PERIOD_MAX - PERIOD_MIN + 1;
-  const kernels: Float32Array[] = [];
+  const kernels: HalfKernel[] = [];
   for (let ob = 0; ob < ORIENTATION_BINS; ob++) {
-    for (let per = PERIOD_MIN; per <= PERIOD_MAX; per++) kernels.push(gaborKernel(ob, per).weights);
+    for (let per = PERIOD_MIN; per <= PERIOD_MAX; per++) kernels.push(halfKernel(gaborKernel(ob, per).weights, R, PW, SPAN_START));
   }
+  // Kernel of each pixel of the current row, -1 outside the print.
+  const rowKernel = new Int32Array(W + 1);
   for (let y = 0; y < H; y++) {
     const by = Math.min(BH - 1, (y / BLOCK) | 0);
     for (let x = 0; x < W; x++) {
       const i = y * W + x;
-      if (!mask[i]) continue;
+      if (!mask[i]) {
+        rowKernel[x] = -1;
+        continue;
+      }
       const bx = Math.min(BW - 1, (x / BLOCK) | 0);
       const per = Math.min(PERIOD_MAX, Math.max(PERIOD_MIN, Math.round(period[by * BW + bx]!)));
       const obin = Math.round((orientation[i]! / Math.PI) * ORIENTATION_BINS) % ORIENTATION_BINS;
-      const kw = kernels[obin * NPERIODS + per - PERIOD_MIN]!;
-      // Circular support: each kernel row only over its span inside radius R + 0.5. The even kernel is point
-      // symmetric (w(dx, dy) = w(-dx, -dy)), so each weight multiplies the sum of the two mirrored pixels: half
-      // the multiplications.
-      const top = y * PW + x;
-      const bottom = (y + 2 * R) * PW + x + 2 * R;
-      let acc = kw[R * size + R]! * padded[top + R * PW + R]!;
-      for (let dy = 0; dy < R; dy++) {
-        const start = SPAN_START[dy]!;
-        const end = size - start;
-        let pi = top + dy * PW + start;
-        let qi = bottom - dy * PW - start;
-        let ki = dy * size + start;
-        for (let dx = start; dx < end; dx++) acc += kw[ki++]! * (padded[pi++]! + padded[qi--]!);
+      rowKernel[x] = obin * NPERIODS + per - PERIOD_MIN;
+    }
+    rowKernel[W] = -1;
+    for (let x = 0; x < W; x++) {
+      const k = rowKernel[x]!;
+      if (k < 0) continue;
+      const { centre, offsets, weights } = kernels[k]!;
+      const n = offsets.length;
+      const c = (y + R) * PW + x + R;
+      if (rowKernel[x + 1] === k) {
+        let acc = centre * padded[c]!;
+        let acc2 = centre * padded[c + 1]!;
+        for (let t = 0; t < n; t++) {
+          const o = offsets[t]!;
+          const w = weights[t]!;
+          acc += w * (padded[c + o]! + padded[c - o]!);
+          acc2 += w * (padded[c + 1 + o]! + padded[c + 1 - o]!);
+        }
+        enhanced[y * W + x] = acc;
+        enhanced[y * W + x + 1] = acc2;
+        x++;
+      } else {
+        let acc = centre * padded[c]!;
+        for (let t = 0; t < n; t++) {
+          const o = offsets[t]!;
+          acc += weights[t]! * (padded[c + o]! + padded[c - o]!);
+        }
+        enhanced[y * W + x] = acc;
       }
-      {
-        let pi = top + R * PW;
-        let qi = top + R * PW + 2 * R;
-        let ki = R * size;
-        for (let dx = 0; dx < R; dx++) acc += kw[ki++]! * (padded[pi++]! + padded[qi--]!);
-      }
-      enhanced[i] = acc;
     }
   }
   return enhanced;
