@@ -174,6 +174,20 @@ export function boxFilter(src: Float32Array, W: number, H: number, r: number): F
   for (let y = 0; y < H; y++) {
     const nhi = Math.min(H - 1, y + r);
     const nlo = Math.max(0, y - r);
+    if (hi === nhi - 1 && lo === nlo - 1) {
+      // Interior rows: one row enters and one leaves the window. One pass adds, subtracts and divides, each column
+      // in the same order as the three passes below (so the same sums to the last bit), reading colSum once.
+      const add = ++hi * W;
+      const sub = lo++ * W;
+      const n = hi - lo + 1;
+      const row = y * W;
+      for (let x = 0; x < W; x++) {
+        const v = colSum[x]! + tmp[add + x]! - tmp[sub + x]!;
+        colSum[x] = v;
+        out[row + x] = v / n;
+      }
+      continue;
+    }
     while (hi < nhi) {
       const base = ++hi * W;
       for (let x = 0; x < W; x++) colSum[x]! += tmp[base + x]!;
@@ -328,7 +342,50 @@ function smoothedTensorFull(gxx: Float32Array, gyy: Float32Array, gxy: Float32Ar
   let sv = boxFilter(v, W, H, ORIENTATION_SMOOTHING);
   su = boxFilter(su, W, H, ORIENTATION_SMOOTHING);
   sv = boxFilter(sv, W, H, ORIENTATION_SMOOTHING);
-  return { coherence, energy, su, sv };
+  return { coherence, energy, orientationIn: (bmask: Uint8Array) => orientationInPrint(su, sv, bmask, W, H) };
+}
+
+/**
+ * The Sobel products of sobelProducts averaged over 2x2 pixels (the half-resolution grid), computed in one pass
+ * without the three full-resolution arrays. The grey levels are whole numbers, so every product and sum is exact and
+ * the averages equal those of the two-pass version bit for bit (border pixels count as zero there, and here).
+ */
+function halfSobelProducts(f: Float32Array, W: number, H: number): [Float32Array, Float32Array, Float32Array] {
+  const w = W >> 1;
+  const h = H >> 1;
+  const hxx = new Float32Array(w * h);
+  const hyy = new Float32Array(w * h);
+  const hxy = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sxx = 0;
+      let syy = 0;
+      let sxy = 0;
+      for (let py = 2 * y; py <= 2 * y + 1; py++) {
+        if (py === 0 || py === H - 1) continue;
+        for (let px = 2 * x; px <= 2 * x + 1; px++) {
+          if (px === 0 || px === W - 1) continue;
+          const i = py * W + px;
+          const a = f[i - W - 1]!;
+          const b = f[i - W]!;
+          const c = f[i - W + 1]!;
+          const d = f[i - 1]!;
+          const e = f[i + 1]!;
+          const g = f[i + W - 1]!;
+          const k = f[i + W + 1]!;
+          const gx = c + 2 * e + k - a - 2 * d - g;
+          const gy = g + 2 * f[i + W]! + k - a - 2 * b - c;
+          sxx += gx * gx;
+          syy += gy * gy;
+          sxy += gx * gy;
+        }
+      }
+      hxx[y * w + x] = 0.25 * sxx;
+      hyy[y * w + x] = 0.25 * syy;
+      hxy[y * w + x] = 0.25 * sxy;
+    }
+  }
+  return [hxx, hyy, hxy];
 }
 
 /**
@@ -337,24 +394,13 @@ function smoothedTensorFull(gxx: Float32Array, gyy: Float32Array, gxy: Float32Ar
  * energy from the nearest grid point, the flow vectors interpolated bilinearly. The windows span several ridge
  * periods, so the half-resolution grid loses nothing they keep, at a quarter of the cost.
  */
-function smoothedTensorHalf(gxx: Float32Array, gyy: Float32Array, gxy: Float32Array, W: number, H: number) {
+function smoothedTensorHalf(f: Float32Array, W: number, H: number) {
   const w = W >> 1;
   const h = H >> 1;
-  const half = (src: Float32Array): Float32Array => {
-    const out = new Float32Array(w * h);
-    for (let y = 0; y < h; y++) {
-      const r0 = 2 * y * W;
-      const r1 = r0 + W;
-      for (let x = 0; x < w; x++) {
-        const c = 2 * x;
-        out[y * w + x] = 0.25 * (src[r0 + c]! + src[r0 + c + 1]! + src[r1 + c]! + src[r1 + c + 1]!);
-      }
-    }
-    return out;
-  };
-  const sxx = boxFilter(half(gxx), w, h, 3);
-  const syy = boxFilter(half(gyy), w, h, 3);
-  const sxy = boxFilter(half(gxy), w, h, 3);
+  const [hxx, hyy, hxy] = halfSobelProducts(f, W, H);
+  const sxx = boxFilter(hxx, w, h, 3);
+  const syy = boxFilter(hyy, w, h, 3);
+  const sxy = boxFilter(hxy, w, h, 3);
   const t = tensorFields(sxx, syy, sxy);
   const r = extractionTuning.halfOrientationRadius;
   const hu = boxFilter(boxFilter(t.u, w, h, r), w, h, r);
@@ -362,8 +408,6 @@ function smoothedTensorHalf(gxx: Float32Array, gyy: Float32Array, gxy: Float32Ar
   const N = W * H;
   const coherence = new Float32Array(N);
   const energy = new Float32Array(N);
-  const su = new Float32Array(N);
-  const sv = new Float32Array(N);
   // The horizontal interpolation is the same on every row: its grid columns and weights once per column, not per
   // pixel (the same values, so the same results).
   const cx0 = new Int32Array(W);
@@ -381,32 +425,53 @@ function smoothedTensorHalf(gxx: Float32Array, gyy: Float32Array, gxy: Float32Ar
   const tc = t.coherence;
   const te = t.energy;
   for (let y = 0; y < H; y++) {
-    // Grid point (gx, gy) sits at pixel (2 gx + 0.5, 2 gy + 0.5).
-    const fy = Math.min(h - 1, Math.max(0, (y - 0.5) / 2));
-    const y0 = Math.min(h - 1, fy | 0);
-    const y1 = Math.min(h - 1, y0 + 1);
-    const wy = fy - y0;
     const ny = Math.min(h - 1, y >> 1) * w;
-    const r0 = y0 * w;
-    const r1 = y1 * w;
     const row = y * W;
     for (let x = 0; x < W; x++) {
-      const x0 = cx0[x]!;
-      const x1 = cx1[x]!;
-      const wx = cwx[x]!;
-      const i = row + x;
-      const a = r0 + x0;
-      const b = r0 + x1;
-      const c = r1 + x0;
-      const d = r1 + x1;
-      su[i] = (hu[a]! * (1 - wx) + hu[b]! * wx) * (1 - wy) + (hu[c]! * (1 - wx) + hu[d]! * wx) * wy;
-      sv[i] = (hv[a]! * (1 - wx) + hv[b]! * wx) * (1 - wy) + (hv[c]! * (1 - wx) + hv[d]! * wx) * wy;
       const n = ny + cn[x]!;
-      coherence[i] = tc[n]!;
-      energy[i] = te[n]!;
+      coherence[row + x] = tc[n]!;
+      energy[row + x] = te[n]!;
     }
   }
-  return { coherence, energy, su, sv };
+  /**
+   * Ridge direction in [0, π) at the pixels of the print's blocks (0 elsewhere), as orientationInPrint, with the flow
+   * vectors interpolated only there and never stored at full resolution (rounded to single precision, as the stored
+   * ones were, so the angles are the same).
+   */
+  const orientationIn = (bmask: Uint8Array): Float32Array => {
+    const BW = Math.ceil(W / BLOCK);
+    const BH = Math.ceil(H / BLOCK);
+    const orientation = new Float32Array(N);
+    for (let y = 0; y < H; y++) {
+      const brow = Math.min(BH - 1, (y / BLOCK) | 0) * BW;
+      // Grid point (gx, gy) sits at pixel (2 gx + 0.5, 2 gy + 0.5).
+      const fy = Math.min(h - 1, Math.max(0, (y - 0.5) / 2));
+      const y0 = Math.min(h - 1, fy | 0);
+      const y1 = Math.min(h - 1, y0 + 1);
+      const wy = fy - y0;
+      const r0 = y0 * w;
+      const r1 = y1 * w;
+      const row = y * W;
+      for (let x = 0; x < W; x++) {
+        if (!bmask[brow + Math.min(BW - 1, (x / BLOCK) | 0)]) continue;
+        const x0 = cx0[x]!;
+        const x1 = cx1[x]!;
+        const wx = cwx[x]!;
+        const a = r0 + x0;
+        const b = r0 + x1;
+        const c = r1 + x0;
+        const d = r1 + x1;
+        const su = Math.fround((hu[a]! * (1 - wx) + hu[b]! * wx) * (1 - wy) + (hu[c]! * (1 - wx) + hu[d]! * wx) * wy);
+        const sv = Math.fround((hv[a]! * (1 - wx) + hv[b]! * wx) * (1 - wy) + (hv[c]! * (1 - wx) + hv[d]! * wx) * wy);
+        let o = 0.5 * Math.atan2(sv, su) + Math.PI / 2;
+        if (o >= Math.PI) o -= Math.PI;
+        if (o < 0) o += Math.PI;
+        orientation[row + x] = o;
+      }
+    }
+    return orientation;
+  };
+  return { coherence, energy, orientationIn };
 }
 
 /** Ridge direction in [0, π) at the pixels of the print's blocks (0 elsewhere). */
@@ -604,8 +669,8 @@ function halfKernel(kw: Float32Array, R: number, PW: number, spanStart: Int32Arr
  * Oriented Gabor filtering of the print's pixels, tuned to the local ridge direction and period.
  * Circular support: only the taps within radius R + 0.5. The even kernel is point symmetric (w(dx, dy) = w(-dx, -dy)),
  * so each weight multiplies the sum of the two mirrored pixels: half the multiplications. Neighbouring pixels of a row
- * mostly share a kernel (same block, same orientation bin): those are filtered two at a time, each weight read once
- * for both, each sum still accumulated in the same order as alone.
+ * mostly share a kernel (same block, same orientation bin): those are filtered four (or two) at a time, each offset
+ * and weight read once for all of them, each sum still accumulated in the same order as alone.
  */
 function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Array, period: Float32Array, W: number, H: number): Float32Array {
   const N = W * H;
@@ -647,25 +712,46 @@ function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Arr
       const { centre, offsets, weights } = kernels[k]!;
       const n = offsets.length;
       const c = (y + R) * PW + x + R;
-      if (rowKernel[x + 1] === k) {
-        let acc = centre * padded[c]!;
-        let acc2 = centre * padded[c + 1]!;
+      const i = y * W + x;
+      if (rowKernel[x + 1] === k && rowKernel[x + 2] === k && rowKernel[x + 3] === k) {
+        let a0 = centre * padded[c]!;
+        let a1 = centre * padded[c + 1]!;
+        let a2 = centre * padded[c + 2]!;
+        let a3 = centre * padded[c + 3]!;
         for (let t = 0; t < n; t++) {
-          const o = offsets[t]!;
+          const p = c + offsets[t]!;
+          const q = c - offsets[t]!;
           const w = weights[t]!;
-          acc += w * (padded[c + o]! + padded[c - o]!);
-          acc2 += w * (padded[c + 1 + o]! + padded[c + 1 - o]!);
+          a0 += w * (padded[p]! + padded[q]!);
+          a1 += w * (padded[p + 1]! + padded[q + 1]!);
+          a2 += w * (padded[p + 2]! + padded[q + 2]!);
+          a3 += w * (padded[p + 3]! + padded[q + 3]!);
         }
-        enhanced[y * W + x] = acc;
-        enhanced[y * W + x + 1] = acc2;
+        enhanced[i] = a0;
+        enhanced[i + 1] = a1;
+        enhanced[i + 2] = a2;
+        enhanced[i + 3] = a3;
+        x += 3;
+      } else if (rowKernel[x + 1] === k) {
+        let a0 = centre * padded[c]!;
+        let a1 = centre * padded[c + 1]!;
+        for (let t = 0; t < n; t++) {
+          const p = c + offsets[t]!;
+          const q = c - offsets[t]!;
+          const w = weights[t]!;
+          a0 += w * (padded[p]! + padded[q]!);
+          a1 += w * (padded[p + 1]! + padded[q + 1]!);
+        }
+        enhanced[i] = a0;
+        enhanced[i + 1] = a1;
         x++;
       } else {
-        let acc = centre * padded[c]!;
+        let a0 = centre * padded[c]!;
         for (let t = 0; t < n; t++) {
           const o = offsets[t]!;
-          acc += weights[t]! * (padded[c + o]! + padded[c - o]!);
+          a0 += weights[t]! * (padded[c + o]! + padded[c - o]!);
         }
-        enhanced[y * W + x] = acc;
+        enhanced[i] = a0;
       }
     }
   }
@@ -713,10 +799,9 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
   }
 
   // Gradients (Sobel) and the structure tensor.
-  const [gxx, gyy, gxy] = sobelProducts(f, W, H);
-  const { coherence, energy, su, sv } = extractionTuning.halfResolutionTensor
-    ? smoothedTensorHalf(gxx, gyy, gxy, W, H)
-    : smoothedTensorFull(gxx, gyy, gxy, W, H);
+  const { coherence, energy, orientationIn } = extractionTuning.halfResolutionTensor
+    ? smoothedTensorHalf(f, W, H)
+    : smoothedTensorFull(...sobelProducts(f, W, H), W, H);
   // Segmentation on an 8-pixel block grid: gradient energy and coherence, then morphology.
   const BW = Math.ceil(W / BLOCK);
   const BH = Math.ceil(H / BLOCK);
@@ -745,7 +830,7 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
 
   // Ridge direction in [0, π), only inside the print: nothing outside it reads the orientation, and the arc tangent
   // over the whole image was a tenth of the extraction's time on large images.
-  const orientation = orientationInPrint(su, sv, bmask, W, H);
+  const orientation = orientationIn(bmask);
 
   // Ridge period per block from an oriented signature and a small DFT over the plausible periods.
   const { period, periodOk, medianPeriod, validBlocks, fgBlocks } = blockPeriods(f, orientation, bmask, W, H);
