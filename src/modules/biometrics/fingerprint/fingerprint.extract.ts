@@ -14,6 +14,8 @@ export const MIN_SIDE_500DPI = 128;
 export const MAX_SIDE_500DPI = 1200;
 /** Blocks of the segmentation and frequency grids, in pixels. */
 const BLOCK = 8;
+/** log2(BLOCK): the block of a pixel by a shift, in the per-pixel loops. */
+const BLOCK_SHIFT = 3;
 /** Gabor kernel radius in pixels (circular support of radius R + 0.5: 177 taps for R = 7). */
 const GABOR_RADIUS = 7;
 const ORIENTATION_BINS = 16;
@@ -440,10 +442,9 @@ function smoothedTensorHalf(f: Float32Array, W: number, H: number) {
    */
   const orientationIn = (bmask: Uint8Array): Float32Array => {
     const BW = Math.ceil(W / BLOCK);
-    const BH = Math.ceil(H / BLOCK);
     const orientation = new Float32Array(N);
     for (let y = 0; y < H; y++) {
-      const brow = Math.min(BH - 1, (y / BLOCK) | 0) * BW;
+      const brow = (y >> BLOCK_SHIFT) * BW;
       // Grid point (gx, gy) sits at pixel (2 gx + 0.5, 2 gy + 0.5).
       const fy = Math.min(h - 1, Math.max(0, (y - 0.5) / 2));
       const y0 = Math.min(h - 1, fy | 0);
@@ -453,7 +454,7 @@ function smoothedTensorHalf(f: Float32Array, W: number, H: number) {
       const r1 = y1 * w;
       const row = y * W;
       for (let x = 0; x < W; x++) {
-        if (!bmask[brow + Math.min(BW - 1, (x / BLOCK) | 0)]) continue;
+        if (!bmask[brow + (x >> BLOCK_SHIFT)]) continue;
         const x0 = cx0[x]!;
         const x1 = cx1[x]!;
         const wx = cwx[x]!;
@@ -478,12 +479,11 @@ function smoothedTensorHalf(f: Float32Array, W: number, H: number) {
 function orientationInPrint(su: Float32Array, sv: Float32Array, bmask: Uint8Array, W: number, H: number): Float32Array {
   const N = W * H;
   const BW = Math.ceil(W / BLOCK);
-  const BH = Math.ceil(H / BLOCK);
   const orientation = new Float32Array(N);
   for (let y = 0; y < H; y++) {
-    const brow = Math.min(BH - 1, (y / BLOCK) | 0) * BW;
+    const brow = (y >> BLOCK_SHIFT) * BW;
     for (let x = 0; x < W; x++) {
-      if (!bmask[brow + Math.min(BW - 1, (x / BLOCK) | 0)]) continue;
+      if (!bmask[brow + (x >> BLOCK_SHIFT)]) continue;
       const i = y * W + x;
       let t = 0.5 * Math.atan2(sv[i]!, su[i]!) + Math.PI / 2;
       if (t >= Math.PI) t -= Math.PI;
@@ -615,22 +615,22 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
   return { period, periodOk: bPeriodOk, medianPeriod, validBlocks, fgBlocks };
 }
 
-/** The print's pixels (from its blocks), their number and the sum of their coherence. */
+/** The print's pixels (from its blocks), their number and the sum of their coherence (in raster order). */
 function pixelMask(bmask: Uint8Array, coherence: Float32Array, W: number, H: number) {
   const N = W * H;
   const BW = Math.ceil(W / BLOCK);
-  const BH = Math.ceil(H / BLOCK);
   const mask = new Uint8Array(N);
   let foregroundArea = 0;
   let cohSum = 0;
   for (let y = 0; y < H; y++) {
-    const by = Math.min(BH - 1, (y / BLOCK) | 0);
-    for (let x = 0; x < W; x++) {
-      const bx = Math.min(BW - 1, (x / BLOCK) | 0);
-      if (bmask[by * BW + bx]) {
-        mask[y * W + x] = 1;
+    const brow = (y >> BLOCK_SHIFT) * BW;
+    for (let bx = 0; bx < BW; bx++) {
+      if (!bmask[brow + bx]) continue;
+      const end = Math.min(W, (bx + 1) * BLOCK);
+      for (let i = y * W + bx * BLOCK, e = y * W + end; i < e; i++) {
+        mask[i] = 1;
         foregroundArea++;
-        cohSum += coherence[y * W + x]!;
+        cohSum += coherence[i]!;
       }
     }
   }
@@ -675,7 +675,6 @@ function halfKernel(kw: Float32Array, R: number, PW: number, spanStart: Int32Arr
 function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Array, period: Float32Array, W: number, H: number): Float32Array {
   const N = W * H;
   const BW = Math.ceil(W / BLOCK);
-  const BH = Math.ceil(H / BLOCK);
   const local = boxFilter(f, W, H, 8);
   const R = extractionTuning.gaborRadius;
   const PW = W + 2 * R;
@@ -690,22 +689,22 @@ function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Arr
   for (let ob = 0; ob < ORIENTATION_BINS; ob++) {
     for (let per = PERIOD_MIN; per <= PERIOD_MAX; per++) kernels.push(halfKernel(gaborKernel(ob, per).weights, R, PW, SPAN_START));
   }
-  // Kernel of each pixel of the current row, -1 outside the print.
-  const rowKernel = new Int32Array(W + 1);
+  // Kernel of each pixel of the current row, -1 outside the print (and in the three cells past the row's end, which
+  // the look-ahead for runs of four reads).
+  const rowKernel = new Int32Array(W + 3).fill(-1);
   for (let y = 0; y < H; y++) {
-    const by = Math.min(BH - 1, (y / BLOCK) | 0);
+    const by = y >> BLOCK_SHIFT;
     for (let x = 0; x < W; x++) {
       const i = y * W + x;
       if (!mask[i]) {
         rowKernel[x] = -1;
         continue;
       }
-      const bx = Math.min(BW - 1, (x / BLOCK) | 0);
+      const bx = x >> BLOCK_SHIFT;
       const per = Math.min(PERIOD_MAX, Math.max(PERIOD_MIN, Math.round(period[by * BW + bx]!)));
       const obin = Math.round((orientation[i]! / Math.PI) * ORIENTATION_BINS) % ORIENTATION_BINS;
       rowKernel[x] = obin * NPERIODS + per - PERIOD_MIN;
     }
-    rowKernel[W] = -1;
     for (let x = 0; x < W; x++) {
       const k = rowKernel[x]!;
       if (k < 0) continue;
@@ -772,8 +771,41 @@ function medianAmplitude(enhanced: Float32Array, mask: Uint8Array): number {
   const amp = new Float32Array(n);
   n = 0;
   for (let i = 0; i < mask.length; i += 7) if (mask[i]) amp[n++] = Math.abs(enhanced[i]!);
-  amp.sort();
-  return n ? amp[n >> 1]! : 0;
+  return n ? selectKth(amp, n >> 1) : 0;
+}
+
+/**
+ * The k-th smallest value of `a` (0-based), the element a sort would put at index k, by quickselect (expected linear
+ * time instead of a full sort); reorders `a`.
+ */
+export function selectKth(a: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    // Median of three as the pivot: no quadratic case on sorted or constant input.
+    const mid = (lo + hi) >> 1;
+    const x = a[lo]!;
+    const y = a[mid]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 /**
@@ -1072,19 +1104,18 @@ export function thinZhangSuen(img: Uint8Array, W: number, H: number): void {
     alive = kept;
   }
   // Remove staircase pixels: a pixel whose two 4-neighbours at a right angle are set and whose removal keeps them
-  // connected through the diagonal is redundant and would fake a bifurcation.
-  for (let y = 1; y < H - 1; y++) {
-    for (let x = 1; x < W - 1; x++) {
-      const i = y * W + x;
-      if (!img[i]) continue;
-      const n = img[i - W]!;
-      const s = img[i + W]!;
-      const e = img[i + 1]!;
-      const w = img[i - 1]!;
-      const count = n + s + e + w + img[i - W - 1]! + img[i - W + 1]! + img[i + W - 1]! + img[i + W + 1]!;
-      if (count !== 2) continue;
-      if ((n && e) || (e && s) || (s && w) || (w && n)) img[i] = 0;
-    }
+  // connected through the diagonal is redundant and would fake a bifurcation. The list holds every pixel still set,
+  // in raster order and inside the cleared frame, so walking it deletes the same pixels as the raster scan did.
+  for (let c = 0; c < alive; c++) {
+    const i = cand[c]!;
+    if (!img[i]) continue;
+    const n = img[i - W]!;
+    const s = img[i + W]!;
+    const e = img[i + 1]!;
+    const w = img[i - 1]!;
+    const count = n + s + e + w + img[i - W - 1]! + img[i - W + 1]! + img[i + W - 1]! + img[i + W + 1]!;
+    if (count !== 2) continue;
+    if ((n && e) || (e && s) || (s && w) || (w && n)) img[i] = 0;
   }
 }
 
