@@ -97,16 +97,26 @@ export function resampleTo500(img: GreyImage, dpi: number): GreyImage {
   const inv = 1 / s;
   // When shrinking by more than 1.5x, average a small box first to avoid aliasing ridges.
   const box = inv > 1.5 ? Math.floor(inv / 2) : 0;
+  // Source columns and weights are the same on every row: once per column (the same values, so the same pixels).
+  const cx0 = new Int32Array(W);
+  const cx1 = new Int32Array(W);
+  const cwx = new Float64Array(W);
+  for (let x = 0; x < W; x++) {
+    const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) * inv - 0.5));
+    const x0 = Math.floor(fx);
+    cx0[x] = x0;
+    cx1[x] = Math.min(sw - 1, x0 + 1);
+    cwx[x] = fx - x0;
+  }
   for (let y = 0; y < H; y++) {
     const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) * inv - 0.5));
     const y0 = Math.floor(fy);
     const y1 = Math.min(sh - 1, y0 + 1);
     const wy = fy - y0;
     for (let x = 0; x < W; x++) {
-      const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) * inv - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const wx = fx - x0;
+      const x0 = cx0[x]!;
+      const x1 = cx1[x]!;
+      const wx = cwx[x]!;
       let v: number;
       if (box === 0) {
         v = (src[y0 * sw + x0]! * (1 - wx) + src[y0 * sw + x1]! * wx) * (1 - wy) + (src[y1 * sw + x0]! * (1 - wx) + src[y1 * sw + x1]! * wx) * wy;
@@ -540,9 +550,12 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
       for (let k = 0; k < 32; k++) {
         let sum = 0;
         let cnt = 0;
+        // The same terms, added in the same order, as cx + (k - 16) * nx + l * tx: the same sample positions.
+        const ax = cx + (k - 16) * nx;
+        const ay = cy + (k - 16) * ny;
         for (let l = -6; l <= 6; l += 2) {
-          const px = Math.round(cx + (k - 16) * nx + l * tx);
-          const py = Math.round(cy + (k - 16) * ny + l * ty);
+          const px = Math.round(ax + l * tx);
+          const py = Math.round(ay + l * ty);
           if (px < 0 || py < 0 || px >= W || py >= H) continue;
           sum += f[py * W + px]!;
           cnt++;
