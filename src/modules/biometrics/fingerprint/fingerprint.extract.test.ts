@@ -1,9 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { angleDiff, boxFilter, resampleTo500, thinZhangSuen } from './fingerprint.extract';
+import { angleDiff, boxFilter, resampleTo500, selectKth, thinZhangSuen } from './fingerprint.extract';
 import { imageQuality } from './fingerprint.quality';
 import { calibratedScore, THRESHOLDS } from './fingerprint.calibration';
 
 describe('extraction building blocks', () => {
+  it('selects the value a sort puts at an index', () => {
+    let seed = 7;
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    for (const n of [1, 2, 3, 10, 101, 1000]) {
+      for (const spread of [3, 1000]) {
+        const values = Float32Array.from({ length: n }, () => Math.floor(rand() * spread) / 7);
+        const sorted = values.slice().sort();
+        for (const k of [0, n >> 1, n - 1]) expect(selectKth(values.slice(), k)).toBe(sorted[k]);
+      }
+    }
+    expect(selectKth(Float32Array.from([5, 4, 3, 2, 1]), 2)).toBe(3);
+  });
+
   it('scales an image to 500 dpi', () => {
     const img = { width: 569, height: 1138, data: new Uint8Array(569 * 1138).fill(100) };
     const out = resampleTo500(img, 569);

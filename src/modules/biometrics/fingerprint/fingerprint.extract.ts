@@ -14,6 +14,8 @@ export const MIN_SIDE_500DPI = 128;
 export const MAX_SIDE_500DPI = 1200;
 /** Blocks of the segmentation and frequency grids, in pixels. */
 const BLOCK = 8;
+/** log2(BLOCK): the block of a pixel by a shift, in the per-pixel loops. */
+const BLOCK_SHIFT = 3;
 /** Gabor kernel radius in pixels (circular support of radius R + 0.5: 177 taps for R = 7). */
 const GABOR_RADIUS = 7;
 const ORIENTATION_BINS = 16;
@@ -95,16 +97,26 @@ export function resampleTo500(img: GreyImage, dpi: number): GreyImage {
   const inv = 1 / s;
   // When shrinking by more than 1.5x, average a small box first to avoid aliasing ridges.
   const box = inv > 1.5 ? Math.floor(inv / 2) : 0;
+  // Source columns and weights are the same on every row: once per column (the same values, so the same pixels).
+  const cx0 = new Int32Array(W);
+  const cx1 = new Int32Array(W);
+  const cwx = new Float64Array(W);
+  for (let x = 0; x < W; x++) {
+    const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) * inv - 0.5));
+    const x0 = Math.floor(fx);
+    cx0[x] = x0;
+    cx1[x] = Math.min(sw - 1, x0 + 1);
+    cwx[x] = fx - x0;
+  }
   for (let y = 0; y < H; y++) {
     const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) * inv - 0.5));
     const y0 = Math.floor(fy);
     const y1 = Math.min(sh - 1, y0 + 1);
     const wy = fy - y0;
     for (let x = 0; x < W; x++) {
-      const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) * inv - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const wx = fx - x0;
+      const x0 = cx0[x]!;
+      const x1 = cx1[x]!;
+      const wx = cwx[x]!;
       let v: number;
       if (box === 0) {
         v = (src[y0 * sw + x0]! * (1 - wx) + src[y0 * sw + x1]! * wx) * (1 - wy) + (src[y1 * sw + x0]! * (1 - wx) + src[y1 * sw + x1]! * wx) * wy;
@@ -174,6 +186,20 @@ export function boxFilter(src: Float32Array, W: number, H: number, r: number): F
   for (let y = 0; y < H; y++) {
     const nhi = Math.min(H - 1, y + r);
     const nlo = Math.max(0, y - r);
+    if (hi === nhi - 1 && lo === nlo - 1) {
+      // Interior rows: one row enters and one leaves the window. One pass adds, subtracts and divides, each column
+      // in the same order as the three passes below (so the same sums to the last bit), reading colSum once.
+      const add = ++hi * W;
+      const sub = lo++ * W;
+      const n = hi - lo + 1;
+      const row = y * W;
+      for (let x = 0; x < W; x++) {
+        const v = colSum[x]! + tmp[add + x]! - tmp[sub + x]!;
+        colSum[x] = v;
+        out[row + x] = v / n;
+      }
+      continue;
+    }
     while (hi < nhi) {
       const base = ++hi * W;
       for (let x = 0; x < W; x++) colSum[x]! += tmp[base + x]!;
@@ -328,7 +354,50 @@ function smoothedTensorFull(gxx: Float32Array, gyy: Float32Array, gxy: Float32Ar
   let sv = boxFilter(v, W, H, ORIENTATION_SMOOTHING);
   su = boxFilter(su, W, H, ORIENTATION_SMOOTHING);
   sv = boxFilter(sv, W, H, ORIENTATION_SMOOTHING);
-  return { coherence, energy, su, sv };
+  return { coherence, energy, orientationIn: (bmask: Uint8Array) => orientationInPrint(su, sv, bmask, W, H) };
+}
+
+/**
+ * The Sobel products of sobelProducts averaged over 2x2 pixels (the half-resolution grid), computed in one pass
+ * without the three full-resolution arrays. The grey levels are whole numbers, so every product and sum is exact and
+ * the averages equal those of the two-pass version bit for bit (border pixels count as zero there, and here).
+ */
+function halfSobelProducts(f: Float32Array, W: number, H: number): [Float32Array, Float32Array, Float32Array] {
+  const w = W >> 1;
+  const h = H >> 1;
+  const hxx = new Float32Array(w * h);
+  const hyy = new Float32Array(w * h);
+  const hxy = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sxx = 0;
+      let syy = 0;
+      let sxy = 0;
+      for (let py = 2 * y; py <= 2 * y + 1; py++) {
+        if (py === 0 || py === H - 1) continue;
+        for (let px = 2 * x; px <= 2 * x + 1; px++) {
+          if (px === 0 || px === W - 1) continue;
+          const i = py * W + px;
+          const a = f[i - W - 1]!;
+          const b = f[i - W]!;
+          const c = f[i - W + 1]!;
+          const d = f[i - 1]!;
+          const e = f[i + 1]!;
+          const g = f[i + W - 1]!;
+          const k = f[i + W + 1]!;
+          const gx = c + 2 * e + k - a - 2 * d - g;
+          const gy = g + 2 * f[i + W]! + k - a - 2 * b - c;
+          sxx += gx * gx;
+          syy += gy * gy;
+          sxy += gx * gy;
+        }
+      }
+      hxx[y * w + x] = 0.25 * sxx;
+      hyy[y * w + x] = 0.25 * syy;
+      hxy[y * w + x] = 0.25 * sxy;
+    }
+  }
+  return [hxx, hyy, hxy];
 }
 
 /**
@@ -337,24 +406,13 @@ function smoothedTensorFull(gxx: Float32Array, gyy: Float32Array, gxy: Float32Ar
  * energy from the nearest grid point, the flow vectors interpolated bilinearly. The windows span several ridge
  * periods, so the half-resolution grid loses nothing they keep, at a quarter of the cost.
  */
-function smoothedTensorHalf(gxx: Float32Array, gyy: Float32Array, gxy: Float32Array, W: number, H: number) {
+function smoothedTensorHalf(f: Float32Array, W: number, H: number) {
   const w = W >> 1;
   const h = H >> 1;
-  const half = (src: Float32Array): Float32Array => {
-    const out = new Float32Array(w * h);
-    for (let y = 0; y < h; y++) {
-      const r0 = 2 * y * W;
-      const r1 = r0 + W;
-      for (let x = 0; x < w; x++) {
-        const c = 2 * x;
-        out[y * w + x] = 0.25 * (src[r0 + c]! + src[r0 + c + 1]! + src[r1 + c]! + src[r1 + c + 1]!);
-      }
-    }
-    return out;
-  };
-  const sxx = boxFilter(half(gxx), w, h, 3);
-  const syy = boxFilter(half(gyy), w, h, 3);
-  const sxy = boxFilter(half(gxy), w, h, 3);
+  const [hxx, hyy, hxy] = halfSobelProducts(f, W, H);
+  const sxx = boxFilter(hxx, w, h, 3);
+  const syy = boxFilter(hyy, w, h, 3);
+  const sxy = boxFilter(hxy, w, h, 3);
   const t = tensorFields(sxx, syy, sxy);
   const r = extractionTuning.halfOrientationRadius;
   const hu = boxFilter(boxFilter(t.u, w, h, r), w, h, r);
@@ -362,45 +420,80 @@ function smoothedTensorHalf(gxx: Float32Array, gyy: Float32Array, gxy: Float32Ar
   const N = W * H;
   const coherence = new Float32Array(N);
   const energy = new Float32Array(N);
-  const su = new Float32Array(N);
-  const sv = new Float32Array(N);
+  // The horizontal interpolation is the same on every row: its grid columns and weights once per column, not per
+  // pixel (the same values, so the same results).
+  const cx0 = new Int32Array(W);
+  const cx1 = new Int32Array(W);
+  const cwx = new Float64Array(W);
+  const cn = new Int32Array(W);
+  for (let x = 0; x < W; x++) {
+    const fx = Math.min(w - 1, Math.max(0, (x - 0.5) / 2));
+    const x0 = Math.min(w - 1, fx | 0);
+    cx0[x] = x0;
+    cx1[x] = Math.min(w - 1, x0 + 1);
+    cwx[x] = fx - x0;
+    cn[x] = Math.min(w - 1, x >> 1);
+  }
+  const tc = t.coherence;
+  const te = t.energy;
   for (let y = 0; y < H; y++) {
-    // Grid point (gx, gy) sits at pixel (2 gx + 0.5, 2 gy + 0.5).
-    const fy = Math.min(h - 1, Math.max(0, (y - 0.5) / 2));
-    const y0 = Math.min(h - 1, fy | 0);
-    const y1 = Math.min(h - 1, y0 + 1);
-    const wy = fy - y0;
-    const ny = Math.min(h - 1, y >> 1);
+    const ny = Math.min(h - 1, y >> 1) * w;
+    const row = y * W;
     for (let x = 0; x < W; x++) {
-      const fx = Math.min(w - 1, Math.max(0, (x - 0.5) / 2));
-      const x0 = Math.min(w - 1, fx | 0);
-      const x1 = Math.min(w - 1, x0 + 1);
-      const wx = fx - x0;
-      const i = y * W + x;
-      const a = y0 * w + x0;
-      const b = y0 * w + x1;
-      const c = y1 * w + x0;
-      const d = y1 * w + x1;
-      su[i] = (hu[a]! * (1 - wx) + hu[b]! * wx) * (1 - wy) + (hu[c]! * (1 - wx) + hu[d]! * wx) * wy;
-      sv[i] = (hv[a]! * (1 - wx) + hv[b]! * wx) * (1 - wy) + (hv[c]! * (1 - wx) + hv[d]! * wx) * wy;
-      const n = ny * w + Math.min(w - 1, x >> 1);
-      coherence[i] = t.coherence[n]!;
-      energy[i] = t.energy[n]!;
+      const n = ny + cn[x]!;
+      coherence[row + x] = tc[n]!;
+      energy[row + x] = te[n]!;
     }
   }
-  return { coherence, energy, su, sv };
+  /**
+   * Ridge direction in [0, π) at the pixels of the print's blocks (0 elsewhere), as orientationInPrint, with the flow
+   * vectors interpolated only there and never stored at full resolution (rounded to single precision, as the stored
+   * ones were, so the angles are the same).
+   */
+  const orientationIn = (bmask: Uint8Array): Float32Array => {
+    const BW = Math.ceil(W / BLOCK);
+    const orientation = new Float32Array(N);
+    for (let y = 0; y < H; y++) {
+      const brow = (y >> BLOCK_SHIFT) * BW;
+      // Grid point (gx, gy) sits at pixel (2 gx + 0.5, 2 gy + 0.5).
+      const fy = Math.min(h - 1, Math.max(0, (y - 0.5) / 2));
+      const y0 = Math.min(h - 1, fy | 0);
+      const y1 = Math.min(h - 1, y0 + 1);
+      const wy = fy - y0;
+      const r0 = y0 * w;
+      const r1 = y1 * w;
+      const row = y * W;
+      for (let x = 0; x < W; x++) {
+        if (!bmask[brow + (x >> BLOCK_SHIFT)]) continue;
+        const x0 = cx0[x]!;
+        const x1 = cx1[x]!;
+        const wx = cwx[x]!;
+        const a = r0 + x0;
+        const b = r0 + x1;
+        const c = r1 + x0;
+        const d = r1 + x1;
+        const su = Math.fround((hu[a]! * (1 - wx) + hu[b]! * wx) * (1 - wy) + (hu[c]! * (1 - wx) + hu[d]! * wx) * wy);
+        const sv = Math.fround((hv[a]! * (1 - wx) + hv[b]! * wx) * (1 - wy) + (hv[c]! * (1 - wx) + hv[d]! * wx) * wy);
+        let o = 0.5 * Math.atan2(sv, su) + Math.PI / 2;
+        if (o >= Math.PI) o -= Math.PI;
+        if (o < 0) o += Math.PI;
+        orientation[row + x] = o;
+      }
+    }
+    return orientation;
+  };
+  return { coherence, energy, orientationIn };
 }
 
 /** Ridge direction in [0, π) at the pixels of the print's blocks (0 elsewhere). */
 function orientationInPrint(su: Float32Array, sv: Float32Array, bmask: Uint8Array, W: number, H: number): Float32Array {
   const N = W * H;
   const BW = Math.ceil(W / BLOCK);
-  const BH = Math.ceil(H / BLOCK);
   const orientation = new Float32Array(N);
   for (let y = 0; y < H; y++) {
-    const brow = Math.min(BH - 1, (y / BLOCK) | 0) * BW;
+    const brow = (y >> BLOCK_SHIFT) * BW;
     for (let x = 0; x < W; x++) {
-      if (!bmask[brow + Math.min(BW - 1, (x / BLOCK) | 0)]) continue;
+      if (!bmask[brow + (x >> BLOCK_SHIFT)]) continue;
       const i = y * W + x;
       let t = 0.5 * Math.atan2(sv[i]!, su[i]!) + Math.PI / 2;
       if (t >= Math.PI) t -= Math.PI;
@@ -411,6 +504,19 @@ function orientationInPrint(su: Float32Array, sv: Float32Array, bmask: Uint8Arra
 
   return orientation;
 }
+
+/** Periods the ridge signature is tested at: half-pixel steps (the period only picks a kernel, rounded to whole pixels). */
+const SIGNATURE_PERIODS: number[] = [];
+for (let p = PERIOD_MIN - 0.5; p <= PERIOD_MAX + 1; p += 0.5) SIGNATURE_PERIODS.push(p);
+/** Cosines and sines of the 32-sample signature at each of those periods (row pi*32), computed once, not per image. */
+const SIGNATURE_COS = new Float32Array(SIGNATURE_PERIODS.length * 32);
+const SIGNATURE_SIN = new Float32Array(SIGNATURE_PERIODS.length * 32);
+SIGNATURE_PERIODS.forEach((p, pi) => {
+  for (let t = 0; t < 32; t++) {
+    SIGNATURE_COS[pi * 32 + t] = Math.cos((TWO_PI * t) / p);
+    SIGNATURE_SIN[pi * 32 + t] = Math.sin((TWO_PI * t) / p);
+  }
+});
 
 /**
  * Ridge period of every block of the print from an oriented signature and a small DFT over the plausible periods,
@@ -425,23 +531,9 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
   const sig = new Float32Array(32);
   let validBlocks = 0;
   let fgBlocks = 0;
-  const periods: number[] = [];
-  // Half-pixel steps: the period only picks a kernel, rounded to whole pixels.
-  for (let p = PERIOD_MIN - 0.5; p <= PERIOD_MAX + 1; p += 0.5) periods.push(p);
-  const cosTab = periods.map((p) => Float32Array.from({ length: 32 }, (_, t) => Math.cos((TWO_PI * t) / p)));
-  const sinTab = periods.map((p) => Float32Array.from({ length: 32 }, (_, t) => Math.sin((TWO_PI * t) / p)));
-  // Power of the signature at the period of index pi (one DFT coefficient).
-  const power = (pi: number): number => {
-    const ct = cosTab[pi]!;
-    const st = sinTab[pi]!;
-    let re = 0;
-    let im = 0;
-    for (let k = 0; k < 32; k++) {
-      re += sig[k]! * ct[k]!;
-      im += sig[k]! * st[k]!;
-    }
-    return re * re + im * im;
-  };
+  const periods = SIGNATURE_PERIODS;
+  const cosTab = SIGNATURE_COS;
+  const sinTab = SIGNATURE_SIN;
   for (let by = 0; by < BH; by++) {
     for (let bx = 0; bx < BW; bx++) {
       const bi = by * BW + bx;
@@ -458,9 +550,12 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
       for (let k = 0; k < 32; k++) {
         let sum = 0;
         let cnt = 0;
+        // The same terms, added in the same order, as cx + (k - 16) * nx + l * tx: the same sample positions.
+        const ax = cx + (k - 16) * nx;
+        const ay = cy + (k - 16) * ny;
         for (let l = -6; l <= 6; l += 2) {
-          const px = Math.round(cx + (k - 16) * nx + l * tx);
-          const py = Math.round(cy + (k - 16) * ny + l * ty);
+          const px = Math.round(ax + l * tx);
+          const py = Math.round(ay + l * ty);
           if (px < 0 || py < 0 || px >= W || py >= H) continue;
           sum += f[py * W + px]!;
           cnt++;
@@ -485,7 +580,14 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
       let best = -1;
       let bestPow = 0;
       for (let pi = 0; pi < periods.length; pi++) {
-        const pow = power(pi);
+        // Power of the signature at the period of index pi (one DFT coefficient).
+        let re = 0;
+        let im = 0;
+        for (let k = 0, t = pi * 32; k < 32; k++, t++) {
+          re += sig[k]! * cosTab[t]!;
+          im += sig[k]! * sinTab[t]!;
+        }
+        const pow = re * re + im * im;
         if (pow > bestPow) {
           bestPow = pow;
           best = pi;
@@ -526,33 +628,66 @@ function blockPeriods(f: Float32Array, orientation: Float32Array, bmask: Uint8Ar
   return { period, periodOk: bPeriodOk, medianPeriod, validBlocks, fgBlocks };
 }
 
-/** The print's pixels (from its blocks), their number and the sum of their coherence. */
+/** The print's pixels (from its blocks), their number and the sum of their coherence (in raster order). */
 function pixelMask(bmask: Uint8Array, coherence: Float32Array, W: number, H: number) {
   const N = W * H;
   const BW = Math.ceil(W / BLOCK);
-  const BH = Math.ceil(H / BLOCK);
   const mask = new Uint8Array(N);
   let foregroundArea = 0;
   let cohSum = 0;
   for (let y = 0; y < H; y++) {
-    const by = Math.min(BH - 1, (y / BLOCK) | 0);
-    for (let x = 0; x < W; x++) {
-      const bx = Math.min(BW - 1, (x / BLOCK) | 0);
-      if (bmask[by * BW + bx]) {
-        mask[y * W + x] = 1;
+    const brow = (y >> BLOCK_SHIFT) * BW;
+    for (let bx = 0; bx < BW; bx++) {
+      if (!bmask[brow + bx]) continue;
+      const end = Math.min(W, (bx + 1) * BLOCK);
+      for (let i = y * W + bx * BLOCK, e = y * W + end; i < e; i++) {
+        mask[i] = 1;
         foregroundArea++;
-        cohSum += coherence[y * W + x]!;
+        cohSum += coherence[i]!;
       }
     }
   }
   return { mask, foregroundArea, cohSum };
 }
 
-/** Oriented Gabor filtering of the print's pixels, tuned to the local ridge direction and period. */
+/**
+ * The half of a Gabor kernel the filter reads, as flat lists: the offsets (in the padded image, relative to the
+ * centre) of the taps before the centre in raster order, each paired with its mirror at minus the offset, and their
+ * weights, in the order the row-by-row loop visited them (so the sums are the same to the last bit).
+ */
+interface HalfKernel {
+  centre: number;
+  offsets: Int32Array;
+  weights: Float64Array;
+}
+
+function halfKernel(kw: Float32Array, R: number, PW: number, spanStart: Int32Array): HalfKernel {
+  const size = 2 * R + 1;
+  const offsets: number[] = [];
+  const weights: number[] = [];
+  for (let dy = 0; dy < R; dy++) {
+    for (let dx = spanStart[dy]!; dx < size - spanStart[dy]!; dx++) {
+      offsets.push((dy - R) * PW + dx - R);
+      weights.push(kw[dy * size + dx]!);
+    }
+  }
+  for (let dx = 0; dx < R; dx++) {
+    offsets.push(dx - R);
+    weights.push(kw[R * size + dx]!);
+  }
+  return { centre: kw[R * size + R]!, offsets: Int32Array.from(offsets), weights: Float64Array.from(weights) };
+}
+
+/**
+ * Oriented Gabor filtering of the print's pixels, tuned to the local ridge direction and period.
+ * Circular support: only the taps within radius R + 0.5. The even kernel is point symmetric (w(dx, dy) = w(-dx, -dy)),
+ * so each weight multiplies the sum of the two mirrored pixels: half the multiplications. Neighbouring pixels of a row
+ * mostly share a kernel (same block, same orientation bin): those are filtered four (or two) at a time, each offset
+ * and weight read once for all of them, each sum still accumulated in the same order as alone.
+ */
 function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Array, period: Float32Array, W: number, H: number): Float32Array {
   const N = W * H;
   const BW = Math.ceil(W / BLOCK);
-  const BH = Math.ceil(H / BLOCK);
   const local = boxFilter(f, W, H, 8);
   const R = extractionTuning.gaborRadius;
   const PW = W + 2 * R;
@@ -561,43 +696,75 @@ function gaborEnhance(f: Float32Array, mask: Uint8Array, orientation: Float32Arr
     for (let x = 0; x < W; x++) padded[(y + R) * PW + x + R] = f[y * W + x]! - local[y * W + x]!;
   }
   const enhanced = new Float32Array(N);
-  const size = 2 * R + 1;
   const SPAN_START = spanStarts(R);
   const NPERIODS = PERIOD_MAX - PERIOD_MIN + 1;
-  const kernels: Float32Array[] = [];
+  const kernels: HalfKernel[] = [];
   for (let ob = 0; ob < ORIENTATION_BINS; ob++) {
-    for (let per = PERIOD_MIN; per <= PERIOD_MAX; per++) kernels.push(gaborKernel(ob, per).weights);
+    for (let per = PERIOD_MIN; per <= PERIOD_MAX; per++) kernels.push(halfKernel(gaborKernel(ob, per).weights, R, PW, SPAN_START));
   }
+  // Kernel of each pixel of the current row, -1 outside the print (and in the three cells past the row's end, which
+  // the look-ahead for runs of four reads).
+  const rowKernel = new Int32Array(W + 3).fill(-1);
   for (let y = 0; y < H; y++) {
-    const by = Math.min(BH - 1, (y / BLOCK) | 0);
+    const by = y >> BLOCK_SHIFT;
     for (let x = 0; x < W; x++) {
       const i = y * W + x;
-      if (!mask[i]) continue;
-      const bx = Math.min(BW - 1, (x / BLOCK) | 0);
+      if (!mask[i]) {
+        rowKernel[x] = -1;
+        continue;
+      }
+      const bx = x >> BLOCK_SHIFT;
       const per = Math.min(PERIOD_MAX, Math.max(PERIOD_MIN, Math.round(period[by * BW + bx]!)));
       const obin = Math.round((orientation[i]! / Math.PI) * ORIENTATION_BINS) % ORIENTATION_BINS;
-      const kw = kernels[obin * NPERIODS + per - PERIOD_MIN]!;
-      // Circular support: each kernel row only over its span inside radius R + 0.5. The even kernel is point
-      // symmetric (w(dx, dy) = w(-dx, -dy)), so each weight multiplies the sum of the two mirrored pixels: half
-      // the multiplications.
-      const top = y * PW + x;
-      const bottom = (y + 2 * R) * PW + x + 2 * R;
-      let acc = kw[R * size + R]! * padded[top + R * PW + R]!;
-      for (let dy = 0; dy < R; dy++) {
-        const start = SPAN_START[dy]!;
-        const end = size - start;
-        let pi = top + dy * PW + start;
-        let qi = bottom - dy * PW - start;
-        let ki = dy * size + start;
-        for (let dx = start; dx < end; dx++) acc += kw[ki++]! * (padded[pi++]! + padded[qi--]!);
+      rowKernel[x] = obin * NPERIODS + per - PERIOD_MIN;
+    }
+    for (let x = 0; x < W; x++) {
+      const k = rowKernel[x]!;
+      if (k < 0) continue;
+      const { centre, offsets, weights } = kernels[k]!;
+      const n = offsets.length;
+      const c = (y + R) * PW + x + R;
+      const i = y * W + x;
+      if (rowKernel[x + 1] === k && rowKernel[x + 2] === k && rowKernel[x + 3] === k) {
+        let a0 = centre * padded[c]!;
+        let a1 = centre * padded[c + 1]!;
+        let a2 = centre * padded[c + 2]!;
+        let a3 = centre * padded[c + 3]!;
+        for (let t = 0; t < n; t++) {
+          const p = c + offsets[t]!;
+          const q = c - offsets[t]!;
+          const w = weights[t]!;
+          a0 += w * (padded[p]! + padded[q]!);
+          a1 += w * (padded[p + 1]! + padded[q + 1]!);
+          a2 += w * (padded[p + 2]! + padded[q + 2]!);
+          a3 += w * (padded[p + 3]! + padded[q + 3]!);
+        }
+        enhanced[i] = a0;
+        enhanced[i + 1] = a1;
+        enhanced[i + 2] = a2;
+        enhanced[i + 3] = a3;
+        x += 3;
+      } else if (rowKernel[x + 1] === k) {
+        let a0 = centre * padded[c]!;
+        let a1 = centre * padded[c + 1]!;
+        for (let t = 0; t < n; t++) {
+          const p = c + offsets[t]!;
+          const q = c - offsets[t]!;
+          const w = weights[t]!;
+          a0 += w * (padded[p]! + padded[q]!);
+          a1 += w * (padded[p + 1]! + padded[q + 1]!);
+        }
+        enhanced[i] = a0;
+        enhanced[i + 1] = a1;
+        x++;
+      } else {
+        let a0 = centre * padded[c]!;
+        for (let t = 0; t < n; t++) {
+          const o = offsets[t]!;
+          a0 += weights[t]! * (padded[c + o]! + padded[c - o]!);
+        }
+        enhanced[i] = a0;
       }
-      {
-        let pi = top + R * PW;
-        let qi = top + R * PW + 2 * R;
-        let ki = R * size;
-        for (let dx = 0; dx < R; dx++) acc += kw[ki++]! * (padded[pi++]! + padded[qi--]!);
-      }
-      enhanced[i] = acc;
     }
   }
   return enhanced;
@@ -617,8 +784,41 @@ function medianAmplitude(enhanced: Float32Array, mask: Uint8Array): number {
   const amp = new Float32Array(n);
   n = 0;
   for (let i = 0; i < mask.length; i += 7) if (mask[i]) amp[n++] = Math.abs(enhanced[i]!);
-  amp.sort();
-  return n ? amp[n >> 1]! : 0;
+  return n ? selectKth(amp, n >> 1) : 0;
+}
+
+/**
+ * The k-th smallest value of `a` (0-based), the element a sort would put at index k, by quickselect (expected linear
+ * time instead of a full sort); reorders `a`.
+ */
+export function selectKth(a: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    // Median of three as the pivot: no quadratic case on sorted or constant input.
+    const mid = (lo + hi) >> 1;
+    const x = a[lo]!;
+    const y = a[mid]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 /**
@@ -644,10 +844,9 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
   }
 
   // Gradients (Sobel) and the structure tensor.
-  const [gxx, gyy, gxy] = sobelProducts(f, W, H);
-  const { coherence, energy, su, sv } = extractionTuning.halfResolutionTensor
-    ? smoothedTensorHalf(gxx, gyy, gxy, W, H)
-    : smoothedTensorFull(gxx, gyy, gxy, W, H);
+  const { coherence, energy, orientationIn } = extractionTuning.halfResolutionTensor
+    ? smoothedTensorHalf(f, W, H)
+    : smoothedTensorFull(...sobelProducts(f, W, H), W, H);
   // Segmentation on an 8-pixel block grid: gradient energy and coherence, then morphology.
   const BW = Math.ceil(W / BLOCK);
   const BH = Math.ceil(H / BLOCK);
@@ -676,7 +875,7 @@ export function extractFromGrey(img: GreyImage, opts: { debug?: boolean } = {}):
 
   // Ridge direction in [0, π), only inside the print: nothing outside it reads the orientation, and the arc tangent
   // over the whole image was a tenth of the extraction's time on large images.
-  const orientation = orientationInPrint(su, sv, bmask, W, H);
+  const orientation = orientationIn(bmask);
 
   // Ridge period per block from an oriented signature and a small DFT over the plausible periods.
   const { period, periodOk, medianPeriod, validBlocks, fgBlocks } = blockPeriods(f, orientation, bmask, W, H);
@@ -918,19 +1117,18 @@ export function thinZhangSuen(img: Uint8Array, W: number, H: number): void {
     alive = kept;
   }
   // Remove staircase pixels: a pixel whose two 4-neighbours at a right angle are set and whose removal keeps them
-  // connected through the diagonal is redundant and would fake a bifurcation.
-  for (let y = 1; y < H - 1; y++) {
-    for (let x = 1; x < W - 1; x++) {
-      const i = y * W + x;
-      if (!img[i]) continue;
-      const n = img[i - W]!;
-      const s = img[i + W]!;
-      const e = img[i + 1]!;
-      const w = img[i - 1]!;
-      const count = n + s + e + w + img[i - W - 1]! + img[i - W + 1]! + img[i + W - 1]! + img[i + W + 1]!;
-      if (count !== 2) continue;
-      if ((n && e) || (e && s) || (s && w) || (w && n)) img[i] = 0;
-    }
+  // connected through the diagonal is redundant and would fake a bifurcation. The list holds every pixel still set,
+  // in raster order and inside the cleared frame, so walking it deletes the same pixels as the raster scan did.
+  for (let c = 0; c < alive; c++) {
+    const i = cand[c]!;
+    if (!img[i]) continue;
+    const n = img[i - W]!;
+    const s = img[i + W]!;
+    const e = img[i + 1]!;
+    const w = img[i - 1]!;
+    const count = n + s + e + w + img[i - W - 1]! + img[i - W + 1]! + img[i + W - 1]! + img[i + W + 1]!;
+    if (count !== 2) continue;
+    if ((n && e) || (e && s) || (s && w) || (w && n)) img[i] = 0;
   }
 }
 
