@@ -11,9 +11,8 @@
  * copy still in memory); without the key, a copy left in a backup reveals nothing.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DomainError, ValidationError } from '../../platform/errors';
+import { decodeKey32, readOrCreateKeyFile } from './key-file';
 
 const MAGIC = Buffer.from('CTPL', 'ascii');
 const VERSION = 1;
@@ -41,17 +40,7 @@ export function templateKeyFromBytes(key: Uint8Array, source: TemplateKey['sourc
   return { key: buf, id, source };
 }
 
-function parseBase64Key(text: string, where: string): Buffer {
-  const trimmed = text.trim();
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) {
-    throw new ValidationError('biometrics.template_key_invalid', `${where} is not base64`);
-  }
-  const bytes = Buffer.from(trimmed, 'base64');
-  if (bytes.length !== 32) {
-    throw new ValidationError('biometrics.template_key_invalid', `${where} must hold 32 bytes in base64, it holds ${bytes.length}`);
-  }
-  return bytes;
-}
+const parseBase64Key = (text: string, where: string) => decodeKey32(text, where, (message) => new ValidationError('biometrics.template_key_invalid', message));
 
 /**
  * The template key: from `env.CUSTOS_TEMPLATE_KEY` when set, else `DATA_DIR/template.key` (created with fresh random
@@ -61,26 +50,13 @@ export async function loadTemplateKey(opts: { dataDir: string; env?: NodeJS.Proc
   const env = opts.env ?? process.env;
   const fromEnv = env[TEMPLATE_KEY_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return templateKeyFromBytes(parseBase64Key(fromEnv, TEMPLATE_KEY_ENV), 'env');
-  const file = join(opts.dataDir, TEMPLATE_KEY_FILE);
-  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-  // The folder that holds the key is private whatever it was created with (a key in a 0755 folder was the finding).
-  if (process.platform !== 'win32') await chmod(opts.dataDir, 0o700);
-  try {
-    // 'wx' fails when the file exists, so two processes starting together cannot both write a key.
-    await writeFile(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-    await chmod(file, 0o600); // the umask may have removed bits, never added: make the mode exact
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  const st = await stat(file);
-  if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-    throw new DomainError(
-      'unavailable',
-      'biometrics.template_key_exposed',
-      `${file} is readable by other users (mode ${(st.mode & 0o777).toString(8)}); run chmod 600 on it`,
-    );
-  }
-  return templateKeyFromBytes(parseBase64Key(await readFile(file, 'utf8'), file), 'file');
+  const { file, text } = await readOrCreateKeyFile(
+    opts.dataDir,
+    TEMPLATE_KEY_FILE,
+    () => randomBytes(32).toString('base64'),
+    (message) => new DomainError('unavailable', 'biometrics.template_key_exposed', message),
+  );
+  return templateKeyFromBytes(parseBase64Key(text, file), 'file');
 }
 
 export interface SealOptions {
@@ -98,7 +74,8 @@ function header(keyId: string, model: string): Buffer {
   return Buffer.concat([MAGIC, Buffer.from([VERSION]), Buffer.from(keyId, 'hex'), Buffer.from([tag.length]), tag]);
 }
 
-function aad(head: Buffer, bindTo: string | undefined): Buffer {
+/** The header and the binding, length-prefixed: what GCM authenticates beside the ciphertext (also for transit envelopes). */
+export function aad(head: Buffer, bindTo: string | undefined): Buffer {
   const bind = Buffer.from(bindTo ?? '', 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32BE(bind.length);

@@ -27,9 +27,9 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DomainError, ValidationError } from '../../platform/errors';
+import { decodeKey32, readOrCreateKeyFile } from './key-file';
+import { aad } from './template-crypto';
 
 const MAGIC = Buffer.from('CTRN', 'ascii');
 const VERSION = 1;
@@ -72,13 +72,7 @@ function recipientOf(publicKey: KeyObject): TransitRecipient {
   return { publicKey, base64: raw.toString('base64'), id: createHash('sha256').update(raw).digest().subarray(0, KEY_ID_BYTES).toString('hex') };
 }
 
-function decode32(text: string, where: string): Buffer {
-  const trimmed = text.trim();
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw invalid(`${where} is not base64`);
-  const bytes = Buffer.from(trimmed, 'base64');
-  if (bytes.length !== 32) throw invalid(`${where} must hold 32 bytes in base64, it holds ${bytes.length}`);
-  return bytes;
-}
+const decode32 = (text: string, where: string) => decodeKey32(text, where, invalid);
 
 /** Headquarters' public key from its base64 form (as `custos sync identity-key` prints it). */
 export function transitRecipientFromBase64(text: string, where = 'the headquarters key'): TransitRecipient {
@@ -115,24 +109,14 @@ export async function loadTransitKey(opts: { dataDir: string; env?: NodeJS.Proce
   const env = opts.env ?? process.env;
   const fromEnv = env[IDENTITY_KEY_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return transitKeyFromPrivateBytes(decode32(fromEnv, IDENTITY_KEY_ENV), 'env');
-  const file = join(opts.dataDir, IDENTITY_KEY_FILE);
-  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-  try {
-    // 'wx' fails when the file exists, so two processes starting together cannot both write a key
-    await writeFile(file, `${privateBytes(generateTransitKey()).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-    await chmod(file, 0o600);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  const st = await stat(file);
-  if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-    throw new DomainError(
-      'unavailable',
-      'sync.identity_key_exposed',
-      `${file} is readable by other users (mode ${(st.mode & 0o777).toString(8)}); run chmod 600 on it`,
-    );
-  }
-  return transitKeyFromPrivateBytes(decode32(await readFile(file, 'utf8'), file), 'file');
+  const fresh = () => privateBytes(generateTransitKey()).toString('base64');
+  const { file, text } = await readOrCreateKeyFile(
+    opts.dataDir,
+    IDENTITY_KEY_FILE,
+    fresh,
+    (message) => new DomainError('unavailable', 'sync.identity_key_exposed', message),
+  );
+  return transitKeyFromPrivateBytes(decode32(text, file), 'file');
 }
 
 /** What a transit envelope is bound to: opening it for another site, person or template fails. */
@@ -142,13 +126,6 @@ export function transitBinding(siteId: string, personId: string, templateId: str
 
 function aesKey(shared: Buffer, ephemeral: Buffer, recipientId: string): Buffer {
   return Buffer.from(hkdfSync('sha256', shared, Buffer.concat([ephemeral, Buffer.from(recipientId, 'hex')]), HKDF_INFO, 32));
-}
-
-function additionalData(head: Buffer, bindTo: string): Buffer {
-  const bind = Buffer.from(bindTo, 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(bind.length);
-  return Buffer.concat([head, len, bind]);
 }
 
 /** Seals template bytes to headquarters' public key. */
@@ -161,7 +138,7 @@ export function sealForHeadquarters(recipient: TransitRecipient, plain: Uint8Arr
   const key = aesKey(diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient.publicKey }), ephemeralRaw, recipient.id);
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(additionalData(head, opts.bindTo));
+  cipher.setAAD(aad(head, opts.bindTo));
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);
   key.fill(0);
   return Buffer.concat([head, iv, body, cipher.getAuthTag()]);
@@ -188,7 +165,7 @@ export function openAtHeadquarters(key: TransitKey, envelope: Uint8Array, opts: 
     const ephemeral = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, ephemeralRaw]), format: 'der', type: 'spki' });
     const aes = aesKey(diffieHellman({ privateKey: key.privateKey, publicKey: ephemeral }), Buffer.from(ephemeralRaw), key.id);
     const decipher = createDecipheriv('aes-256-gcm', aes, buf.subarray(headBytes, headBytes + IV_BYTES));
-    decipher.setAAD(additionalData(buf.subarray(0, headBytes), opts.bindTo));
+    decipher.setAAD(aad(buf.subarray(0, headBytes), opts.bindTo));
     decipher.setAuthTag(buf.subarray(buf.length - TAG_BYTES));
     const data = Buffer.concat([decipher.update(buf.subarray(headBytes + IV_BYTES, buf.length - TAG_BYTES)), decipher.final()]);
     aes.fill(0);
