@@ -353,11 +353,10 @@ export async function recordIdentities(
             where site_id = ${c.siteId} and person_id = ${c.personId}`,
       );
       if (!o) continue;
-      let scores: IdentityScores = { face: c.face, finger: null };
-      if (transitKey && mine) {
-        const theirs = openIdentityTemplates(transitKey, o.site_id, o.person_id, templatesOf(o.templates), mine.fingers.length > 0 ? undefined : 'face');
-        scores = compareIdentities(mine, theirs);
-      }
+      // the face was compared above (every record with a face is); only the fingers are opened here, for this pair
+      const scores: IdentityScores = { face: c.face, finger: null };
+      if (transitKey && mine && mine.fingers.length > 0)
+        scores.finger = compareIdentities(mine, openIdentityTemplates(transitKey, o.site_id, o.person_id, templatesOf(o.templates), 'fingerprint')).finger;
       const verdict = judgePair(me, { names: o.names, sex: o.sex, birthFrom: day(o.birth_from), birthTo: day(o.birth_to) }, scores);
       if (!verdict) continue;
       const caseId = ids.next();
