@@ -283,6 +283,7 @@ export async function recordIdentities(
 ): Promise<number> {
   let opened = 0;
   let locked = false;
+  let otherFaces: Awaited<ReturnType<HqIdentityMatcher['otherFaces']>> | undefined;
   for (const m of messages) {
     if (m.event.type !== SyncIdentityRecorded.type || m.event.version !== SyncIdentityRecorded.version) continue;
     if (!locked) {
@@ -323,7 +324,9 @@ export async function recordIdentities(
       matcher.remember(siteId, p.personId, m.seq, mine);
       if (mine.faces.length > 0) {
         const floor = candidateFloor('face');
-        for (const o of await matcher.otherFaces(tx, transitKey, siteId)) {
+        // other sites' records do not change within this batch (it is one site's): read them once for all its events
+        otherFaces ??= await matcher.otherFaces(tx, transitKey, siteId);
+        for (const o of otherFaces) {
           const face = compareIdentities(mine, o.opened).face;
           if (face === null) continue;
           const k = key(o.siteId, o.personId);
