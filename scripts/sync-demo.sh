@@ -44,5 +44,5 @@ for s in A B; do
 done
 echo "headquarters http://127.0.0.1:8090/sync   site A http://127.0.0.1:8091/sync   site B http://127.0.0.1:8092/sync"
 echo "sign in everywhere as headquarters' admin, its one-time password in $WORK/hq.log (accounts come down from headquarters"
-echo "and replace a site's own first admin); status: CUSTOS_SITE_ID=hq $BIN sync status --data $WORK/hq"
+echo "and replace a site's own first admin; its password is one-time at every site until changed); status: CUSTOS_SITE_ID=hq $BIN sync status --data $WORK/hq"
 wait

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { hash as argonHash } from '@node-rs/argon2';
 import { queryRows } from '../src/platform/db/database';
 import { auth, createTestApp, targets, type TestApp } from './harness';
 import { adminActor, buildAdmittedPerson, buildFacility } from './factories';
@@ -225,6 +226,39 @@ for (const target of await targets()) {
       // Attempts refused by the limiter are not checked, so only the checked failures are audited (issue 14: a
       // progressive delay per name and address after five).
       expect(audit.length).toBeGreaterThanOrEqual(5);
+    });
+
+    it('an account from headquarters keeps its one-time password one-time; a password chosen there frees it', async () => {
+      const db = app.services.database.db;
+      const oneTime = await argonHash('a one-time password 17'); // argon2id by default;
+      await app.services.database.db.transaction((tx) =>
+        app.services.access.applyAccountFromHqIn(tx, {
+          username: 'hq-registrar',
+          role: 'registrar',
+          facilityIds: [],
+          active: true,
+          passwordHash: oneTime,
+          mustChangePassword: true,
+        }),
+      );
+      const first = await app.services.access.login('hq-registrar', 'a one-time password 17', '127.0.0.1');
+      expect((await app.services.access.authenticate(first.token)).mustChangePassword).toBe(true);
+      // the account chose its password at headquarters: the new hash comes down with the flag cleared
+      const chosen = await argonHash('the password chosen at HQ 29'); // argon2id by default;
+      await app.services.database.db.transaction((tx) =>
+        app.services.access.applyAccountFromHqIn(tx, {
+          username: 'hq-registrar',
+          role: 'registrar',
+          facilityIds: [],
+          active: true,
+          passwordHash: chosen,
+          mustChangePassword: false,
+        }),
+      );
+      const rows = await queryRows<{ must_change_password: boolean }>(db, sql`select must_change_password from users where username = 'hq-registrar'`);
+      expect(rows[0]?.must_change_password).toBe(false);
+      const second = await app.services.access.login('hq-registrar', 'the password chosen at HQ 29', '127.0.0.1');
+      expect((await app.services.access.authenticate(second.token)).mustChangePassword).toBeFalsy();
     });
 
     it('passwords are stored as argon2id hashes', async () => {

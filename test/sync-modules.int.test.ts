@@ -293,12 +293,21 @@ for (const target of await targets()) {
 
       // 2. an account created at headquarters signs in at both sites; its password never travelled
       const password = 'a long field password 42';
-      const user = await hq.services.access.createUser(adminActor, { username: 'fieldofficer', password, role: 'registrar', facilityIds: [] });
+      const user = await hq.services.access.createUser(adminActor, {
+        username: 'fieldofficer',
+        password,
+        role: 'registrar',
+        facilityIds: [],
+        mustChangePassword: true,
+      });
       await hq.services.settle();
       await until('the account at alpha', async () => (await count(alpha, sql`select count(*) as n from users where username = 'fieldofficer'`)) === 1);
       await until('the account at beta', async () => (await count(beta, sql`select count(*) as n from users where username = 'fieldofficer'`)) === 1);
       const session = await alpha.services.access.login('fieldofficer', password, '127.0.0.1');
       expect(session.token).toBeTruthy();
+      // a one-time password stays one-time at the site: the account must choose its own there too
+      expect(await count(alpha, sql`select count(*) as n from users where username = 'fieldofficer' and must_change_password`)).toBe(1);
+      expect((await alpha.services.access.authenticate(session.token)).mustChangePassword).toBe(true);
       const items = await queryRows<{ body: unknown }>(hq.services.database.db, sql`select body from sync_down_items where kind = 'user_roles'`);
       for (const i of items) expect(JSON.stringify(i.body)).not.toContain(password);
       // disabled at headquarters: no longer signs in at the site, its session there ended

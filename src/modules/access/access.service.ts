@@ -172,6 +172,7 @@ export class AccessService {
       active: boolean;
       displayName?: string | null;
       passwordHash?: string;
+      mustChangePassword?: boolean;
     },
   ): Promise<void> {
     if (!(ROLES as readonly string[]).includes(account.role))
@@ -193,7 +194,7 @@ export class AccessService {
         facilityIds: account.facilityIds,
         nationalities,
         active: account.active,
-        mustChangePassword: false,
+        mustChangePassword: account.mustChangePassword ?? false,
         createdAt: now,
         createdBy: null,
       });
@@ -211,7 +212,8 @@ export class AccessService {
       nationalities,
       active: account.active,
       ...(account.displayName !== undefined ? { displayName: account.displayName } : {}),
-      ...(account.passwordHash ? { passwordHash: account.passwordHash } : {}),
+      // the flag belongs to the hash it came with: a one-time password stays one-time here, a chosen one frees the account
+      ...(account.passwordHash ? { passwordHash: account.passwordHash, mustChangePassword: account.mustChangePassword ?? false } : {}),
     });
     const ended =
       !account.active || (account.passwordHash && account.passwordHash !== existing.passwordHash) ? await revokeAllSessions(tx, existing.id, now) : 0;
@@ -242,6 +244,7 @@ export class AccessService {
       active: u.active,
       displayName: u.displayName,
       passwordHash: u.passwordHash,
+      mustChangePassword: u.mustChangePassword,
     };
   }
 

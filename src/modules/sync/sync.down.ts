@@ -72,6 +72,11 @@ export const DownBodies = {
       .regex(/^\$argon2(id|i|d)\$/, 'an argon2 hash')
       .max(500)
       .optional(),
+    /**
+     * The account must choose a new password at its next sign-in (a one-time password set by an administrator):
+     * travels with the hash, so a one-time password stays one-time at every site.
+     */
+    mustChangePassword: z.boolean().optional(),
   }),
   alert: z.object({
     severity: z.enum(['info', 'warning', 'critical']),
