@@ -141,7 +141,10 @@ export class BiometricMatching {
         PersonVerified,
         { verificationId: row.id, personId: input.personId, modality: input.modality, result: row.result, score, threshold: threshold.threshold },
         // where the person is held: the facility's after-action timeline shows the verification
-        { subjects: { personIds: [input.personId], facilityIds: held?.facilityId ? [held.facilityId] : [], unitIds: held?.unitId ? [held.unitId] : [] } },
+        {
+          occurredAt: row.at,
+          subjects: { personIds: [input.personId], facilityIds: held?.facilityId ? [held.facilityId] : [], unitIds: held?.unitId ? [held.unitId] : [] },
+        },
       );
     });
     return verificationView(row);
@@ -308,7 +311,7 @@ export class BiometricMatching {
           verifiedAt: row.at.toISOString(),
           at: view.at.toISOString(),
         },
-        { subjects: { personIds: [personId], facilityIds: facilityId ? [facilityId] : [], unitIds: unitId ? [unitId] : [] } },
+        { occurredAt: view.at, subjects: { personIds: [personId], facilityIds: facilityId ? [facilityId] : [], unitIds: unitId ? [unitId] : [] } },
       );
       await this.audit.record(tx, actor, {
         action: 'biometrics.verification_decided',

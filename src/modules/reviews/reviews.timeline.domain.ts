@@ -544,7 +544,7 @@ export function itemsOf(e: DomainEvent): TimelineItem[] {
           kind: 'biometrics.verification',
           source: 'biometrics',
           unitId: e.subjects.unitIds[0] ?? null,
-          title: `1:1 ${String(p.modality)} verification: ${p.result === 'match' ? 'match' : 'no match'} (awaiting an officer's decision)`,
+          title: `1:1 ${String(p.modality)} verification: ${p.result === 'match' ? 'match' : 'no match'} (score ${num(p.score) ?? '-'}, threshold ${num(p.threshold) ?? '-'})`,
           personRef: str(p.personId) ?? undefined,
           severity: p.result === 'match' ? 'info' : 'warning',
           refs: { verificationId: str(p.verificationId), modality: str(p.modality), result: str(p.result), score: num(p.score), threshold: num(p.threshold) },

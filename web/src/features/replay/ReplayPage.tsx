@@ -469,6 +469,27 @@ function UnitMap({ groups }: { groups: GroupAt[] }) {
   );
 }
 
+/**
+ * Where each sector's name goes on the plan: at the centre of its sensors moved 110 units towards the middle of the
+ * facility (the sensors sit on the fence), and further in while it would overlap a name placed already.
+ */
+function sectorLabels(sectors: readonly { sector: string; x: number; y: number }[]): Map<string, { x: number; y: number }> {
+  const placed = new Map<string, { x: number; y: number }>();
+  for (const s of sectors) {
+    const dx = 500 - s.x;
+    const dy = 500 - s.y;
+    const len = Math.hypot(dx, dy) || 1;
+    let x = Math.min(860, Math.max(140, s.x + (dx / len) * 110));
+    let y = Math.min(920, Math.max(80, s.y + (dy / len) * 110));
+    for (let tries = 0; tries < 10 && [...placed.values()].some((p) => Math.abs(p.x - x) < 190 && Math.abs(p.y - y) < 40); tries++) {
+      y += y > 500 ? -44 : 44;
+      x = Math.min(860, Math.max(140, x));
+    }
+    placed.set(s.sector, { x, y });
+  }
+  return placed;
+}
+
 export const SENSOR_STATE_COLOR: Record<SensorState, string> = { alarm: 'red', dark: 'gray', quiet: 'teal' };
 
 /**
@@ -479,6 +500,7 @@ export const SENSOR_STATE_COLOR: Record<SensorState, string> = { alarm: 'red', d
 function PerimeterPanel({ result, error, at }: { result: SensorsResult | undefined; error: unknown; at: number }) {
   const { t } = useTranslation('replay');
   const plan = useMemo(() => (result?.status === 'ok' ? sensorsAt(result.sensors, result.items, at) : null), [result, at]);
+  const labels = useMemo(() => (plan ? sectorLabels(plan.sectors) : new Map<string, { x: number; y: number }>()), [plan]);
   return (
     <Panel title={t('plan.title')} description={t('plan.description')} testId="replay-plan">
       {error ? (
@@ -497,7 +519,7 @@ function PerimeterPanel({ result, error, at }: { result: SensorsResult | undefin
         <Grid gap="md">
           <Grid.Col span={{ base: 12, md: 7 }}>
             <svg
-              viewBox="0 0 1000 1000"
+              viewBox="-40 -40 1080 1100"
               role="img"
               aria-label={t('plan.label', { count: plan.sensors.length, n: num(plan.sensors.length) })}
               style={{ width: '100%', maxHeight: 420, background: 'var(--mantine-color-gray-light)' }}
@@ -507,8 +529,8 @@ function PerimeterPanel({ result, error, at }: { result: SensorsResult | undefin
               {plan.sectors.map((s) => (
                 <text
                   key={s.sector}
-                  x={Math.min(860, Math.max(140, s.x))}
-                  y={Math.min(900, Math.max(110, s.y + (s.y < 500 ? 110 : -90)))}
+                  x={labels.get(s.sector)?.x ?? s.x}
+                  y={labels.get(s.sector)?.y ?? s.y}
                   textAnchor="middle"
                   fontSize={34}
                   fontWeight={700}
