@@ -627,12 +627,14 @@ export function buildTimeline(events: readonly DomainEvent[], presences: readonl
   for (const pr of lastSeen.values()) {
     const biometric = pr.source === 'biometrics';
     items.push({
-      id: biometric ? `decision:${pr.markId}` : `mark:${pr.markId}`,
+      id: biometric ? `${pr.method === 'boarding' ? 'boarding' : 'decision'}:${pr.markId}` : `mark:${pr.markId}`,
       at: pr.at.toISOString(),
       kind: 'presence.last_verified',
       source: biometric ? 'biometrics' : 'rollcalls',
       title: biometric
-        ? `Last verified present: a ${pr.method ?? 'biometric'} match confirmed by an officer`
+        ? pr.method === 'boarding'
+          ? 'Last verified present: boarded a movement on a biometric match'
+          : `Last verified present: a ${pr.method ?? 'biometric'} match confirmed by an officer`
         : `Last verified present at a roll call${pr.method ? ` (${pr.method})` : ''}`,
       facilityId: pr.facilityId,
       unitId: pr.unitId,

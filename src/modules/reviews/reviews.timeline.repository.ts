@@ -4,6 +4,7 @@ import { biometricVerificationDecisions } from '../biometrics';
 import { persons } from '../registry';
 import { rollcallMarks, rollcallUnitResults } from '../rollcalls';
 import { sensorEvents, sensors } from '../sensors';
+import { transferMoves, transferMovements } from '../transfers';
 import type { AlarmMinute, Presence } from './reviews.timeline.domain';
 
 /**
@@ -75,7 +76,7 @@ async function verifiedPresences(db: Db, personIds: readonly string[], before: D
              order by d.at desc, d.id desc
              limit 1) d`,
   );
-  return rows.map((r) => ({
+  const confirmed: Presence[] = rows.map((r) => ({
     source: 'biometrics',
     markId: r.id,
     personId: r.person_id,
@@ -85,6 +86,42 @@ async function verifiedPresences(db: Db, personIds: readonly string[], before: D
     facilityId: r.facility_id,
     unitId: r.unit_id,
     method: r.modality,
+  }));
+  return [...confirmed, ...(await boardingPresences(db, personIds, before))];
+}
+
+/**
+ * Each person's last boarding (transfers) that cited a biometric verification, at or before `before`: the boarding
+ * flow accepted it only as a match of that person made just before (`citedVerificationProblem`), at the departure
+ * facility. A supervisor's override is no verified presence, even when it names a verification.
+ */
+async function boardingPresences(db: Db, personIds: readonly string[], before: Date): Promise<Presence[]> {
+  const rows = await queryRows<{
+    movement_id: string;
+    person_id: string;
+    boarded_at: Date | string;
+    verification_id: string;
+    from_facility_id: string;
+  }>(
+    db,
+    sql`select distinct on (m.person_id) m.movement_id, m.person_id, m.boarded_at, m.verification_id, mv.from_facility_id
+          from ${transferMoves} m
+          join ${transferMovements} mv on mv.id = m.movement_id
+         where m.person_id = any(${`{${[...new Set(personIds)].join(',')}}`}::uuid[])
+           and m.verification_id is not null and m.override_reason is null
+           and m.boarded_at is not null and m.boarded_at <= ${before.toISOString()}::timestamptz
+         order by m.person_id, m.boarded_at desc`,
+  );
+  return rows.map((r) => ({
+    source: 'biometrics',
+    markId: `${r.movement_id}:${r.person_id}`,
+    personId: r.person_id,
+    at: new Date(r.boarded_at),
+    rollcallId: null,
+    verificationId: r.verification_id,
+    facilityId: r.from_facility_id,
+    unitId: null,
+    method: 'boarding',
   }));
 }
 
