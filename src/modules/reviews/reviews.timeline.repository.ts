@@ -104,11 +104,12 @@ async function boardingPresences(db: Db, personIds: readonly string[], before: D
     from_facility_id: string;
   }>(
     db,
+    // joined to the persons' ids (a hash join), not tested against the whole list per row: thousands of persons concerned
     sql`select distinct on (m.person_id) m.movement_id, m.person_id, m.boarded_at, m.verification_id, mv.from_facility_id
-          from ${transferMoves} m
+          from unnest(${`{${[...new Set(personIds)].join(',')}}`}::uuid[]) as p(person_id)
+          join ${transferMoves} m on m.person_id = p.person_id
           join ${transferMovements} mv on mv.id = m.movement_id
-         where m.person_id = any(${`{${[...new Set(personIds)].join(',')}}`}::uuid[])
-           and m.verification_id is not null and m.override_reason is null
+         where m.verification_id is not null and m.override_reason is null
            and m.boarded_at is not null and m.boarded_at <= ${before.toISOString()}::timestamptz
          order by m.person_id, m.boarded_at desc`,
   );
