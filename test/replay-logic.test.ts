@@ -159,7 +159,7 @@ describe('the perimeter plan at the clock', () => {
       { sector: 'east', x: 960, y: 300, state: 'dark', sensors: 2 },
       { sector: 'north', x: 200, y: 40, state: 'quiet', sensors: 2 },
     ]);
-    // 07:40:30: only the alarms of that minute that came before the clock count... the minute's item as a whole
+    // 07:41:40: both minutes' alarms are under 15 min old (an item counts whole once its first alarm has come)
     const breach = sensorsAt(placed, items, T('2026-01-20T07:41:40Z'));
     expect(breach.sensors[0]).toMatchObject({ state: 'alarm', alarms: 5, lastAlarmAt: '2026-01-20T07:41:30.000Z' });
     expect(breach.sectors.find((s) => s.sector === 'north')!.state).toBe('alarm');
