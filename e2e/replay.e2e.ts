@@ -119,6 +119,41 @@ describe('the replay screen and the statements page in Chromium', () => {
     expect(parseNum(await page.getByTestId('now-delta').textContent())).toBe(before.delta);
     await shot(page, '72-replay-ar-1440');
     await chooseLanguage(page, 'en');
+
+    // The perimeter plan: every sensor of al-Hol where the sensors module placed it, coloured at the clock from the
+    // timeline's dead zones and raw alarms (per sensor and minute), as the API says.
+    const sensors = await apiAs<{ total: number; rows: { code: string; sector: string; x: number; y: number }[] }>(
+      page,
+      `/sensors?facilityId=${hol.id}&limit=1000`,
+    );
+    expect(sensors.total).toBeGreaterThan(0);
+    const sensorItems = await apiAs<{ items: { at: string; kind: string; refs: Record<string, unknown> }[] }>(
+      page,
+      `/reviews/timeline?facilityId=${hol.id}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&kinds=sensors.alarms,sensors.dead_zone&limit=1000`,
+    );
+    const deadZone = sensorItems.items.find((i) => i.kind === 'sensors.dead_zone')!;
+    const breach = sensorItems.items.find((i) => i.kind === 'sensors.alarms' && i.at > deadZone.at)!;
+    expect(deadZone, 'a dead zone on the 20th').toBeDefined();
+    expect(breach, 'raw alarms after it').toBeDefined();
+    const planAt = async (iso: string) => {
+      await page.goto(`${server.url}/replay?facility=HOL&from=2026-01-19&to=2026-01-21&at=${encodeURIComponent(iso)}`);
+      await page.getByTestId('plan-svg').waitFor();
+      await expect(page.getByTestId('replay').getAttribute('data-at')).resolves.toBe(new Date(iso).toISOString());
+    };
+    // a minute after the dead zone (before any alarm): its sector is grey, every sensor is on the plan at its place
+    await planAt(new Date(Date.parse(deadZone.at) + 60_000).toISOString());
+    expect(await page.locator('[data-testid^="plan-sensor-"]').count()).toBe(sensors.total);
+    const first = sensors.rows[0]!;
+    await expect(page.locator(`[data-testid="plan-sensor-${first.code}"] circle`).getAttribute('cx')).resolves.toBe(String(first.x));
+    await expect(page.getByTestId(`plan-sector-${deadZone.refs.sector}`).getAttribute('data-state')).resolves.toBe('dark');
+    for (const code of String(deadZone.refs.sensorCodes).split(','))
+      await expect(page.getByTestId(`plan-sensor-${code}`).getAttribute('data-state')).resolves.toBe('dark');
+    // five minutes into the breach: the sensor that alarmed is red, and its sector
+    await planAt(new Date(Date.parse(breach.at) + 5 * 60_000).toISOString());
+    await expect(page.getByTestId(`plan-sensor-${breach.refs.sensorCode}`).getAttribute('data-state')).resolves.toBe('alarm');
+    await expect(page.getByTestId(`plan-sector-${breach.refs.sector}`).getAttribute('data-state')).resolves.toBe('alarm');
+    await settled(page);
+    await shot(page, '73-replay-plan-1440', true);
     expect(errors).toEqual([]);
     await context.close();
   });

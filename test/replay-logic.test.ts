@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compare,
   figuresAt,
+  sensorsAt,
   seriesUpTo,
   timelineUpTo,
   unitsAt,
@@ -128,5 +129,44 @@ describe('the facility at an instant', () => {
     const after = unitsAt(units, rows, T('2026-01-20T16:00:00Z'));
     expect(after[0]!.leaves[0]!.state).toBe('missing');
     expect([after[0]!.present, after[0]!.delta, after[0]!.state]).toEqual([12, 6, 'missing']);
+  });
+});
+
+describe('the perimeter plan at the clock', () => {
+  const sensor = (id: string, sector: string, x: number, y: number) => ({ id, code: id.toUpperCase(), kind: 'fence_vibration', sector, x, y, state: 'online' });
+  const placed = [sensor('n1', 'north', 100, 40), sensor('n2', 'north', 300, 40), sensor('e1', 'east', 960, 200), sensor('e2', 'east', 960, 400)];
+  const item = (kind: string, at: string, refs: Record<string, unknown>) => ({
+    id: `${kind}:${at}`,
+    at,
+    kind,
+    source: 'sensors',
+    title: kind,
+    facilityId: 'f',
+    refs,
+  });
+  const items = [
+    item('sensors.dead_zone', '2026-01-20T07:05:00.000Z', { sector: 'east', sensorIds: 'e1,e2' }),
+    item('sensors.alarms', '2026-01-20T07:40:05.000Z', { sensorId: 'n1', alarms: 3, lastAt: '2026-01-20T07:40:50.000Z' }),
+    item('sensors.alarms', '2026-01-20T07:41:00.000Z', { sensorId: 'n1', alarms: 2, lastAt: '2026-01-20T07:41:30.000Z' }),
+    item('sensors.restored', '2026-01-20T15:00:00.000Z', { sensorIds: 'e2' }),
+  ];
+  it('reds a sensor for 15 min after its alarms, greys those a dead zone named until they are heard again', () => {
+    const before = sensorsAt(placed, items, T('2026-01-20T07:00:00Z'));
+    expect(before.sensors.map((s) => s.state)).toEqual(['quiet', 'quiet', 'quiet', 'quiet']);
+    const dark = sensorsAt(placed, items, T('2026-01-20T07:10:00Z'));
+    expect(dark.sensors.map((s) => s.state)).toEqual(['quiet', 'quiet', 'dark', 'dark']);
+    expect(dark.sectors).toEqual([
+      { sector: 'east', x: 960, y: 300, state: 'dark', sensors: 2 },
+      { sector: 'north', x: 200, y: 40, state: 'quiet', sensors: 2 },
+    ]);
+    // 07:41:40: both minutes' alarms are under 15 min old (an item counts whole once its first alarm has come)
+    const breach = sensorsAt(placed, items, T('2026-01-20T07:41:40Z'));
+    expect(breach.sensors[0]).toMatchObject({ state: 'alarm', alarms: 5, lastAlarmAt: '2026-01-20T07:41:30.000Z' });
+    expect(breach.sectors.find((s) => s.sector === 'north')!.state).toBe('alarm');
+    // 15 min after the last alarm it is quiet again; the alarm is remembered
+    const later = sensorsAt(placed, items, T('2026-01-20T07:57:00Z'));
+    expect(later.sensors[0]).toMatchObject({ state: 'quiet', alarms: 0, lastAlarmAt: '2026-01-20T07:41:30.000Z' });
+    const restored = sensorsAt(placed, items, T('2026-01-20T15:00:00Z'));
+    expect(restored.sensors.map((s) => s.state)).toEqual(['quiet', 'quiet', 'dark', 'quiet']);
   });
 });

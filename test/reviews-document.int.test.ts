@@ -86,6 +86,16 @@ describe.each(await targets())('after-action review documents on %s', (target) =
     const res = await call('GET', `/reviews/findings?${new URLSearchParams(window())}`, author);
     expect(res.statusCode, res.body).toBe(200);
     const findings = (res.json() as { items: Finding[] }).items;
+    // paged like every list: how many in all, and every page reaches them
+    expect(res.json()).toMatchObject({ total: findings.length, offset: 0, limit: 1000 });
+    const paged: Finding[] = [];
+    for (let offset = 0; offset < findings.length; offset += 2) {
+      const page = await call('GET', `/reviews/findings?${new URLSearchParams({ ...window(), limit: '2', offset: String(offset) })}`, author);
+      expect(page.json()).toMatchObject({ total: findings.length, offset, limit: 2 });
+      paged.push(...(page.json() as { items: Finding[] }).items);
+    }
+    expect(paged.map((x) => x.id)).toEqual(findings.map((x) => x.id));
+    expect((await call('GET', `/reviews/findings?${new URLSearchParams({ ...window(), limit: '0' })}`, author)).statusCode).toBe(400);
     const f = (id: string) => findings.find((x) => x.id === id) ?? expect.fail(`no ${id} in ${findings.map((x) => x.id).join(', ')}`);
     // last verified present 04:00, first count that missed them 16:00: 12 hours
     for (const k of ['A', 'B', 'C'] as const) expect(f(`presence_to_first_missed:${p[k]}`).minutes).toBe(720);

@@ -9,6 +9,10 @@ import { createServices } from '../src/services';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/platform/db/database';
 import { REVIEW_DOCUMENT_VERSION, verifyReview } from '../src/modules/reviews';
+import { readSample, requireFingerprintData } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
+
+const DPI = 569;
+const TEMPLATE_KEY = 'ZGVtby10aW1lbGluZS10ZW1wbGF0ZS1rZXktMzItYnk=';
 
 const DIVISOR = 400;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
@@ -32,17 +36,49 @@ describe.each(await targets())('the after-action timeline on %s', (target) => {
   let app: TestApp;
   let run: ScenarioRun;
   let hol: string;
+  let clock: ScenarioClock;
+  let savedKey: string | undefined;
+  /** A person held at al-Hol whose identity an officer confirmed by fingerprint at 16:30 on the 20th. */
+  let verifiedPerson: string;
+  const img: Record<string, Buffer> = {};
   const day = { from: '2026-01-20T00:00:00Z', to: '2026-01-21T00:00:00Z' };
 
   beforeAll(async () => {
-    const clock = new ScenarioClock();
+    requireFingerprintData();
+    for (const n of ['101_1', '101_2', '102_1', '102_2', '103_1']) img[n] = await readSample('fvc2002-db2b', n);
+    savedKey = process.env.CUSTOS_TEMPLATE_KEY;
+    process.env.CUSTOS_TEMPLATE_KEY = TEMPLATE_KEY;
+    clock = new ScenarioClock();
     app = await createTestApp(target, { clock });
     const services = createServices(app.services.database, { clock, ids: scenarioIds(clock, 5) });
     run = await runScenario(services, { scale: 'small', divisor: DIVISOR, seed: 5, clock, until: '2026-01-20T17:00:00Z' });
     await services.settle();
     hol = run.world.facilityIds.get('HOL')!;
-  }, 240_000);
-  afterAll(async () => app?.close());
+    // the scenario has no images, so no biometric check of its own: an officer verifies one resident's fingerprint at
+    // 16:30 (after the count) through the biometrics service and confirms the match; another check fails and is not confirmed
+    const [held] = await queryRows<{ person_id: string }>(
+      app.services.database.db,
+      sql`select person_id from placements where facility_id = ${hol} and status = 'in_custody' order by person_id limit 1`,
+    );
+    verifiedPerson = held!.person_id;
+    const officer = systemActor('test');
+    clock.set(new Date('2026-01-20T16:30:00Z'));
+    await app.services.biometrics.enrolFingerprint(officer, verifiedPerson, 1, img['101_1']!, DPI);
+    const v = await app.services.biometrics.verify(officer, { personId: verifiedPerson, modality: 'fingerprint', image: img['101_2']!, dpi: DPI });
+    expect(v.result).toBe('match');
+    await app.services.biometrics.decideVerification(officer, v.id, { decision: 'confirmed' });
+    clock.set(new Date('2026-01-20T16:40:00Z'));
+    const miss = await app.services.biometrics.verify(officer, { personId: verifiedPerson, modality: 'fingerprint', image: img['102_1']!, dpi: DPI });
+    expect(miss.result).toBe('no_match');
+    await app.services.biometrics.decideVerification(officer, miss.id, { decision: 'not_confirmed' });
+    clock.set(new Date('2026-01-20T17:00:00Z'));
+    await app.services.settle();
+  }, 300_000);
+  afterAll(async () => {
+    if (savedKey === undefined) delete process.env.CUSTOS_TEMPLATE_KEY;
+    else process.env.CUSTOS_TEMPLATE_KEY = savedKey;
+    await app?.close();
+  });
 
   const get = async (token: string, query: Record<string, string | number>) => {
     const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
@@ -66,7 +102,7 @@ describe.each(await targets())('the after-action timeline on %s', (target) => {
     for (let k = 1; k < all.length; k++) expect(all[k]!.at >= all[k - 1]!.at).toBe(true);
     // every module the scenario drives speaks
     const sources = new Set(all.map((i) => i.source));
-    for (const s of ['custody', 'rollcalls', 'guards', 'alerts']) expect(sources, s).toContain(s);
+    for (const s of ['custody', 'rollcalls', 'guards', 'sensors', 'alerts', 'biometrics']) expect(sources, s).toContain(s);
     const kinds = new Set(all.map((i) => i.kind));
     for (const k of [
       'rollcall.opened',
@@ -77,10 +113,45 @@ describe.each(await targets())('the after-action timeline on %s', (target) => {
       'guards.governance',
       'guards.custodian',
       'guards.patrol_gap',
+      'sensors.alarms',
+      'sensors.dead_zone',
+      'sensors.first_alarm',
+      'sensors.incident_opened',
       'alerts.raised',
+      'biometrics.verification',
+      'biometrics.decided',
     ]) {
       expect(kinds, k).toContain(k);
     }
+    // the raw alarms, one item per sensor and minute: every alarm of the day at al-Hol counted once, none invented
+    const alarmItems = all.filter((i) => i.kind === 'sensors.alarms');
+    const [stored] = await queryRows<{ n: number; groups: number }>(
+      app.services.database.db,
+      sql`select count(*)::int as n, count(distinct (sensor_id, date_trunc('minute', occurred_at)))::int as groups from sensor_events
+           where facility_id = ${hol} and alarm and occurred_at >= ${day.from}::timestamptz and occurred_at < ${day.to}::timestamptz`,
+    );
+    expect(stored!.n).toBeGreaterThan(0);
+    expect(alarmItems.reduce((n, i) => n + Number(i.refs.alarms), 0)).toBe(stored!.n);
+    expect(alarmItems).toHaveLength(stored!.groups);
+    // the first alarm of the north fence's incident is the first raw alarm of one of its sensors
+    const firstAlarm = all.find((i) => i.kind === 'sensors.first_alarm' && i.refs.sector === 'north-fence')!;
+    const northRaw = alarmItems.filter((i) => i.refs.sector === 'north-fence');
+    expect(northRaw.length).toBeGreaterThan(0);
+    expect(northRaw.some((i) => i.at === firstAlarm.at)).toBe(true);
+    // the dead zones of 07:05 come after the guards left, before the breaches
+    const dark = all.filter((i) => i.kind === 'sensors.dead_zone');
+    const withdrawnAt = new Date(COLLAPSE.guardsLeave).toISOString();
+    expect(dark.some((d) => d.at > withdrawnAt && d.at < firstAlarm.at)).toBe(true);
+    // the officer's fingerprint checks of 16:30 and 16:40: the verification, then the decision on it, in that order
+    const checks = all
+      .filter((i) => i.source === 'biometrics' && i.personRef === verifiedPerson)
+      .map((i) => [i.kind, i.refs.result, i.refs.decision ?? null, i.at]);
+    expect(checks).toEqual([
+      ['biometrics.verification', 'match', null, '2026-01-20T16:30:00.000Z'],
+      ['biometrics.decided', 'match', 'confirmed', '2026-01-20T16:30:00.000Z'],
+      ['biometrics.verification', 'no_match', null, '2026-01-20T16:40:00.000Z'],
+      ['biometrics.decided', 'no_match', 'not_confirmed', '2026-01-20T16:40:00.000Z'],
+    ]);
     // the walk-out: the withdrawal at 07:00 comes before the 16:00 count that first missed the persons who left
     const withdrawn = all.find((i) => i.kind === 'guards.custodian' && i.refs.change === 'withdrawn')!;
     expect(withdrawn.at).toBe(new Date(COLLAPSE.guardsLeave).toISOString());
@@ -251,5 +322,47 @@ describe.each(await targets())('the after-action timeline on %s', (target) => {
     const check = verifyReview(exported.json());
     expect(check.ok).toBe(true);
     if (check.ok) expect(check.document).toMatchObject({ version: REVIEW_DOCUMENT_VERSION, escapeId, facilityId: hol, incidentId: null });
+  });
+  it('counts a fingerprint match an officer confirmed as a verified presence; a match not confirmed, or a mismatch, does not', async () => {
+    const token = await app.tokenFor('investigator');
+    const missed = ((await get(token, { facilityId: hol, ...day, kinds: 'rollcall.first_missed', limit: 1000 })).json() as Page).items;
+    const who = missed[missed.length - 1]!.personRef!;
+    const before = ((await get(token, { personId: who })).json() as Page).items.find((i) => i.kind === 'presence.last_verified')!;
+    expect(before.source).toBe('rollcalls');
+    const officer = systemActor('test');
+    await app.services.biometrics.enrolFingerprint(officer, who, 1, img['103_1']!, DPI);
+    // 17:20: a match the officer does not confirm (a reason against the engine): no presence
+    clock.set(new Date('2026-01-20T17:20:00Z'));
+    const doubted = await app.services.biometrics.verify(officer, { personId: who, modality: 'fingerprint', image: img['103_1']!, dpi: DPI });
+    expect(doubted.result).toBe('match');
+    await app.services.biometrics.decideVerification(officer, doubted.id, { decision: 'not_confirmed', reason: 'the card shown was not theirs' });
+    // 17:30: a mismatch confirmed anyway with a reason (identity established otherwise): not a biometric presence either
+    clock.set(new Date('2026-01-20T17:30:00Z'));
+    const mismatch = await app.services.biometrics.verify(officer, { personId: who, modality: 'fingerprint', image: img['102_2']!, dpi: DPI });
+    expect(mismatch.result).toBe('no_match');
+    await app.services.biometrics.decideVerification(officer, mismatch.id, { decision: 'confirmed', reason: 'known to the block leader' });
+    await app.services.settle();
+    let mine = ((await get(token, { personId: who })).json() as Page).items;
+    expect(mine.find((i) => i.kind === 'presence.last_verified')!.id).toBe(before.id);
+    // 17:45: a match confirmed: found in a block search, the last verified presence is now that check, at al-Hol
+    clock.set(new Date('2026-01-20T17:45:00Z'));
+    const found = await app.services.biometrics.verify(officer, { personId: who, modality: 'fingerprint', image: img['103_1']!, dpi: DPI });
+    await app.services.biometrics.decideVerification(officer, found.id, { decision: 'confirmed' });
+    await app.services.settle();
+    mine = ((await get(token, { personId: who })).json() as Page).items;
+    const now = mine.find((i) => i.kind === 'presence.last_verified')!;
+    expect(now).toMatchObject({ source: 'biometrics', at: '2026-01-20T17:45:00.000Z', facilityId: hol, personRef: who });
+    expect(now.refs.verificationId).toBe(found.id);
+    // no count after 17:45 has missed them: their first missed count is gone from the facility's day as well
+    const dayNow = (
+      (await get(token, { facilityId: hol, ...day, limit: 1000, kinds: 'presence.last_verified,rollcall.first_missed,biometrics.decided' })).json() as Page
+    ).items;
+    expect(dayNow.some((i) => i.kind === 'rollcall.first_missed' && i.personRef === who)).toBe(false);
+    expect(dayNow.find((i) => i.kind === 'presence.last_verified' && i.personRef === who)!.source).toBe('biometrics');
+    expect(dayNow.filter((i) => i.kind === 'biometrics.decided' && i.personRef === who)).toHaveLength(3);
+    // a monitor sees the checks with the person as a pseudonym
+    const monitor = ((await get(await app.tokenFor('monitor'), { facilityId: hol, ...day, limit: 1000, kinds: 'biometrics.decided' })).json() as Page).items;
+    expect(monitor.length).toBeGreaterThanOrEqual(5);
+    expect(JSON.stringify(monitor)).not.toContain(who);
   });
 });

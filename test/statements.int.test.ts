@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,10 @@ for (const target of await targets()) {
       await app?.close();
       rmSync(dir, { recursive: true, force: true });
     });
+
+    /** `custos ledger check` as a monitor runs it: a process of its own, no database, no server. */
+    const ledgerCheck = (...args: string[]) =>
+      spawnSync(process.execPath, [new URL('../bin/custos.js', import.meta.url).pathname, 'ledger', 'check', ...args], { encoding: 'utf8', timeout: 120_000 });
 
     const exportTo = async (name: string, token: string) => {
       const res = await app.http.inject({ method: 'GET', url: '/api/v1/ledger/export', headers: auth(token) });
@@ -72,7 +77,25 @@ for (const target of await targets()) {
       expect(result.statements.filter((s) => s.source === 'file').map((s) => s.counts)).toEqual(['match', 'match']);
       const [row] = await queryRows<{ n: number }>(app.services.database.db, sql`select count(*)::int as n from audit_log where action = 'ledger.export'`);
       expect(row!.n).toBe(1);
-    });
+
+      // the same through the CLI: exit 0; a forged statement (a count raised, the signature kept) is caught: exit 1;
+      // a file that is no export at all is refused as unusable: exit 2
+      const good = ledgerCheck(file, '--published', published, '--key', st.publicKey);
+      expect(good.status, good.stderr).toBe(0);
+      expect(good.stdout).toContain('Export verifies.');
+      const forgedFile = join(dir, 'forged.json');
+      writeFileSync(forgedFile, JSON.stringify({ ...st, statementText: st.statementText.replace('"count":3', '"count":4') }));
+      expect(st.statementText).toContain('"count":3');
+      const forged = ledgerCheck(file, '--published', forgedFile, '--key', st.publicKey);
+      expect(forged.status, forged.stderr).toBe(1);
+      expect(forged.stdout).toMatch(/published statement .*FAILS: the signature does not verify/);
+      expect(forged.stdout).toContain('Export does NOT verify.');
+      const junk = join(dir, 'junk.ndjson');
+      writeFileSync(junk, 'this is not an export\n');
+      const unusable = ledgerCheck(junk);
+      expect(unusable.status).toBe(2);
+      expect(unusable.stderr).toContain('not a Custos ledger export');
+    }, 300_000);
 
     it("a legal officer's inclusion proof verifies offline, and fails when one byte of the event changes", async () => {
       const legal = await app.tokenFor('legal');
@@ -124,6 +147,10 @@ for (const target of await targets()) {
       expect(result.ok).toBe(false);
       expect(result.descendsFromPublished).toBe(false);
       expect(result.statements.find((s) => s.source === 'published')?.problem).toMatch(/rewritten/);
-    });
+      // and `custos ledger check` itself says so with exit 1
+      const cli = ledgerCheck(file, '--published', published, '--key', earlier.publicKey);
+      expect(cli.status, cli.stderr).toBe(1);
+      expect(cli.stdout).toContain('The export does NOT descend from a published statement: the chain was rewritten.');
+    }, 300_000);
   });
 }

@@ -143,6 +143,15 @@ describe.each(await targets())('transfers on %s', (target) => {
     });
     expect(boardedB.json().byStatus).toMatchObject({ boarded: 2, approved: 1 });
     expect((await post(officerA, `/transfers/movements/${f1}/board`, { personId: p.a!, verificationId: v.json().id })).statusCode).toBe(409);
+    // the boarding on a match is the person's last verified presence in the after-action timeline; the override is not
+    const timelineOf = async (personId: string) =>
+      (
+        await app.http.inject({ method: 'GET', url: `/api/v1/reviews/timeline?personId=${personId}&kinds=presence.last_verified`, headers: auth(commander) })
+      ).json() as { items: { kind: string; source: string; refs: Record<string, unknown>; facilityId: string }[] };
+    const presenceA = (await timelineOf(p.a!)).items;
+    expect(presenceA).toHaveLength(1);
+    expect(presenceA[0]).toMatchObject({ source: 'biometrics', refs: { verificationId: v.json().id, method: 'boarding' } });
+    expect((await timelineOf(p.b!)).items.every((i) => i.refs.method !== 'boarding')).toBe(true);
   });
 
   it('departs: only a custodian of the departure signs; TRANSFER_DEPARTED, custody still the sender’s', async () => {

@@ -12,7 +12,7 @@ import { openApp } from '../../src/main';
 import { readEventsAbout } from '../../src/platform/outbox';
 import { createServices, type Services } from '../../src/services';
 import { PERSON_EVENT_TYPES, personsConcerned, TIMELINE_EVENT_TYPES } from '../../src/modules/reviews/reviews.timeline.domain';
-import { lastPresences } from '../../src/modules/reviews/reviews.timeline.repository';
+import { alarmMinutes, lastPresences } from '../../src/modules/reviews/reviews.timeline.repository';
 import { benchServices, machine, numberArg, targetsFromArgs } from '../lib/db';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../src/platform/db/database';
@@ -74,8 +74,11 @@ async function measure(services: Services) {
   const presences = await timed(() => lastPresences(db, concerned, subject.to));
   // the former query, kept here as the "before" of the same run: a distinct on over every present mark of every person
   const presencesBefore = await timed(() => lastPresencesDistinctOn(db, concerned, subject.to));
-  if (presencesBefore.value !== presences.value.length)
-    throw new Error(`last presences disagree: ${presencesBefore.value} before, ${presences.value.length} now`);
+  // (the roll-call marks only: the former query knew no biometric presences)
+  const markPresences = presences.value.filter((p) => p.source !== 'biometrics').length;
+  if (presencesBefore.value !== markPresences) throw new Error(`last presences disagree: ${presencesBefore.value} before, ${markPresences} now`);
+  // the raw sensor alarms of the day, added up per sensor and minute
+  const alarms = await timed(() => alarmMinutes(db, hol.id, subject.from, subject.to, 1_000_000));
   // the whole timeline: both reads (facility, persons concerned), last presences, layout
   const build = await timed(() => services.reviews.timeline.build(subject));
   // what the API answers for a first page (presented for the reader, scope, 200 persons' reads audited)
@@ -92,6 +95,8 @@ async function measure(services: Services) {
     timelineItems: raw.items.length,
     personsNamed: raw.personIds.length,
     personsConcerned: concerned.length,
+    alarmItems: alarms.value.length,
+    rawAlarms: alarms.value.reduce((n, a) => n + a.alarms, 0),
     findings: findings.value.total,
     kinds,
     ms: {
@@ -105,6 +110,7 @@ async function measure(services: Services) {
         personEventsBefore: median(personEventsBefore.ms),
         lastPresences: median(presences.ms),
         lastPresencesDistinctOnBefore: median(presencesBefore.ms),
+        alarmMinutes: median(alarms.ms),
       },
       rounds: { floor: floor.ms, build: build.ms, page: page.ms, findings: findings.ms },
     },

@@ -1,15 +1,37 @@
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { ExportChecker, verifyInclusionProof, type ExportCheckResult, type ExportedEvent, type SignedStatement } from '../../modules/reviews';
 import { configFromOptions, openApp } from '../../main';
 
+/** Input the offline checks cannot use (a missing or unreadable file, not JSON, not a key): exit 2, not "does not verify". */
+class UnusableInput extends Error {}
+
+/** A file's text, or an UnusableInput saying plainly why it cannot be read. */
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UnusableInput(`${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message}`);
+  }
+}
+
+function parseJson<T>(text: string, file: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new UnusableInput(`${what} ${file}: not JSON (${(err as Error).message})`);
+  }
+}
+
 /** A key given as base64 SPKI DER, or a file holding it (or a statement or export line naming it). */
 function readKey(value: string | undefined): string | undefined {
   if (!value) return undefined;
   if (/^[A-Za-z0-9+/=]{40,}$/.test(value.trim())) return value.trim();
-  const text = readFileSync(value, 'utf8').trim();
+  if (!existsSync(value)) throw new UnusableInput(`--key ${value}: neither a public key (base64 SPKI DER) nor a file holding one`);
+  const text = readText(value, '--key').trim();
   const json = (() => {
     try {
       return JSON.parse(text) as { publicKey?: string; statement?: { publicKey?: string } };
@@ -22,9 +44,9 @@ function readKey(value: string | undefined): string | undefined {
 
 /** A published statement kept by a monitor: a file with {statementText, signature, publicKey} (an API answer will do). */
 function readPublished(file: string): SignedStatement {
-  const json = JSON.parse(readFileSync(file, 'utf8')) as SignedStatement & { statement?: unknown };
-  if (typeof json.statementText !== 'string' || typeof json.signature !== 'string' || typeof json.publicKey !== 'string') {
-    throw new Error(`${file}: not a signed statement (statementText, signature, publicKey)`);
+  const json = parseJson<(SignedStatement & { statement?: unknown }) | null>(readText(file, '--published'), file, '--published');
+  if (!json || typeof json.statementText !== 'string' || typeof json.signature !== 'string' || typeof json.publicKey !== 'string') {
+    throw new UnusableInput(`--published ${file}: not a signed statement (statementText, signature, publicKey)`);
   }
   return { statementText: json.statementText, signature: json.signature, publicKey: json.publicKey };
 }
@@ -33,6 +55,7 @@ function readPublished(file: string): SignedStatement {
 export async function checkExportFile(file: string, opts: { published?: string[]; key?: string } = {}): Promise<ExportCheckResult> {
   const checker = new ExportChecker(readKey(opts.key));
   for (const p of opts.published ?? []) checker.addStatement(readPublished(p), 'published');
+  readText(file, 'export'); // a missing file or a folder said plainly before streaming it
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
   let n = 0;
   let sawHeader = false;
@@ -43,14 +66,14 @@ export async function checkExportFile(file: string, opts: { published?: string[]
     try {
       obj = JSON.parse(line);
     } catch {
-      throw new Error(`${file}:${n}: not JSON`);
+      throw new UnusableInput(`${file}:${n}: not JSON: not a Custos ledger export`);
     }
     if (obj.header) sawHeader = true;
     else if (obj.statement) checker.addStatement(obj.statement, 'file');
     else if (obj.event) checker.addEvent(obj.event);
-    else throw new Error(`${file}:${n}: neither a header, a statement nor an event`);
+    else throw new UnusableInput(`${file}:${n}: neither a header, a statement nor an event: not a Custos ledger export`);
   }
-  if (!sawHeader) throw new Error(`${file}: no header line: not a Custos ledger export`);
+  if (!sawHeader) throw new UnusableInput(`${file}: no header line: not a Custos ledger export`);
   return checker.finish();
 }
 
@@ -63,12 +86,16 @@ function printCheck(r: ExportCheckResult): void {
     if (s.problem) out(`${where} ${s.issuedAt ?? '?'}: FAILS: ${s.problem}`);
     else out(`${where} ${s.issuedAt}: signature valid, heads on the chain, counts ${s.counts.replace('_', ' ')}`);
   }
-  if (r.descendsFromPublished !== null)
+  if (r.descendsFromPublished !== null) {
+    const forged = r.statements.some((s) => s.source === 'published' && !s.signatureValid);
     out(
       r.descendsFromPublished
         ? 'The export descends from every published statement given.'
-        : 'The export does NOT descend from a published statement: the chain was rewritten.',
+        : forged
+          ? "A published statement's signature does not verify (forged, altered, or signed with another key): the export cannot be checked against it."
+          : 'The export does NOT descend from a published statement: the chain was rewritten.',
     );
+  }
   out(r.ok ? 'Export verifies.' : 'Export does NOT verify.');
 }
 
@@ -119,10 +146,12 @@ export function register(program: Command): void {
     .option('--key <key>', "the site's public key (base64 SPKI DER, or a file) pinned from an earlier statement")
     .option('--json', 'print the result as JSON')
     .action(async (file: string, opts: { published?: string[]; key?: string; json?: boolean }) => {
-      const result = await checkExportFile(file, opts);
-      if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else printCheck(result);
-      process.exitCode = result.ok ? 0 : 1;
+      await unusableExits2(async () => {
+        const result = await checkExportFile(file, opts);
+        if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        else printCheck(result);
+        process.exitCode = result.ok ? 0 : 1;
+      });
     });
   ledger
     .command('proof <eventId>')
@@ -144,9 +173,24 @@ export function register(program: Command): void {
     .command('check-proof <file>')
     .description('Verify an inclusion proof offline: the event hashes as stated, the path leads to the root, a signed statement publishes that root')
     .option('--key <key>', "the site's public key (base64 SPKI DER, or a file) pinned from an earlier statement")
-    .action((file: string, opts: { key?: string }) => {
-      const result = verifyInclusionProof(JSON.parse(readFileSync(file, 'utf8')), readKey(opts.key));
-      process.stdout.write(result.ok ? 'Inclusion proof verifies.\n' : `Inclusion proof does NOT verify: ${result.problem}\n`);
-      process.exitCode = result.ok ? 0 : 1;
+    .action(async (file: string, opts: { key?: string }) => {
+      await unusableExits2(async () => {
+        const proof = parseJson<unknown>(readText(file, 'proof'), file, 'proof');
+        if (!proof || typeof proof !== 'object') throw new UnusableInput(`proof ${file}: not an inclusion proof`);
+        const result = verifyInclusionProof(proof as Parameters<typeof verifyInclusionProof>[0], readKey(opts.key));
+        process.stdout.write(result.ok ? 'Inclusion proof verifies.\n' : `Inclusion proof does NOT verify: ${result.problem}\n`);
+        process.exitCode = result.ok ? 0 : 1;
+      });
     });
+}
+
+/** Runs an offline check: input it cannot use is said on stderr with exit 2 (1 is kept for "does not verify"). */
+async function unusableExits2(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof UnusableInput)) throw err;
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exitCode = 2;
+  }
 }

@@ -21,6 +21,11 @@ export function register(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      if (!signed || typeof signed !== 'object' || Array.isArray(signed)) {
+        process.stderr.write(`${file} is not a signed review (a JSON object with documentText, signature, publicKey)\n`);
+        process.exitCode = 2;
+        return;
+      }
       const result = verifyReview(signed, opts.key);
       if (opts.json) process.stdout.write(`${JSON.stringify(result.ok ? { ok: true, reviewId: result.document.reviewId } : result)}\n`);
       else if (result.ok) {

@@ -50,6 +50,26 @@ export const PersonVerified = defineEvent(
   z.object({ verificationId: z.uuid(), personId: z.uuid(), modality, result: z.string(), score: z.number().nullable(), threshold: z.number() }),
 );
 
+/**
+ * An officer decided on a 1:1 verification (confirmed or not confirmed, the engine's result beside it), where the person
+ * was held then: a confirmed match is a verified presence at that facility.
+ */
+export const VerificationDecided = defineEvent(
+  'biometrics.verification_decided',
+  1,
+  z.object({
+    verificationId: z.uuid(),
+    personId: z.uuid(),
+    modality,
+    result: z.string(),
+    decision: z.string(),
+    facilityId: z.uuid().nullable(),
+    unitId: z.uuid().nullable(),
+    verifiedAt: z.iso.datetime({ offset: true }),
+    at: z.iso.datetime({ offset: true }),
+  }),
+);
+
 /** A 1:N identification recorded, with the candidates the caller was shown. */
 export const PersonsIdentified = defineEvent(
   'biometrics.identified',

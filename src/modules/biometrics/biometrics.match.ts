@@ -9,7 +9,7 @@ import { hasPermission, requirePermission, type Actor } from '../access';
 import type { AuditService } from '../audit';
 import type { PersonView } from '../registry';
 import type { BiometricPersons } from './biometrics.ports';
-import { PersonsIdentified, PersonVerified } from './biometrics.events';
+import { PersonsIdentified, PersonVerified, VerificationDecided } from './biometrics.events';
 import {
   candidatesByPerson,
   checkImage,
@@ -24,7 +24,7 @@ import {
 } from './biometrics.domain';
 import type { CandidateResponse, IdentificationResponse, VerificationDecisionResponse, VerificationResponse } from './biometrics.dto';
 import type { BiometricGalleries, FingerEntry } from './biometrics.galleries';
-import { findVerification, insertVerification, type VerificationRow } from './biometrics.repository';
+import { findVerification, insertDecision, insertVerification, type VerificationRow } from './biometrics.repository';
 import { compareFingerprints, extractFingerprint, identifyYielding as identifyFingerprint, prepareTemplate } from './fingerprint';
 
 /** Candidates an identification returns at most. */
@@ -128,7 +128,7 @@ export class BiometricMatching {
       byUsername: actor.username,
     };
     await this.outbox.transaction(async (tx) => {
-      await this.registry.loadInScope(tx, actor, input.personId);
+      const held = (await this.registry.loadInScope(tx, actor, input.personId)).placement;
       await insertVerification(tx, row);
       await this.audit.record(tx, actor, {
         action: 'biometrics.verified',
@@ -140,7 +140,11 @@ export class BiometricMatching {
         tx,
         PersonVerified,
         { verificationId: row.id, personId: input.personId, modality: input.modality, result: row.result, score, threshold: threshold.threshold },
-        { subjects: { personIds: [input.personId] } },
+        // where the person is held: the facility's after-action timeline shows the verification
+        {
+          occurredAt: row.at,
+          subjects: { personIds: [input.personId], facilityIds: held?.facilityId ? [held.facilityId] : [], unitIds: held?.unitId ? [held.unitId] : [] },
+        },
       );
     });
     return verificationView(row);
@@ -274,8 +278,41 @@ export class BiometricMatching {
       at: this.clock.now(),
       by: actor.username,
     };
-    await this.db.transaction(async (tx) => {
-      await this.registry.loadInScope(tx, actor, personId);
+    await this.outbox.transaction(async (tx) => {
+      const held = (await this.registry.loadInScope(tx, actor, personId)).placement;
+      const facilityId = held?.facilityId ?? null;
+      const unitId = held?.unitId ?? null;
+      await insertDecision(tx, {
+        id: this.ids.next(),
+        verificationId: row.id,
+        personId,
+        modality: row.modality,
+        result: row.result,
+        decision: input.decision,
+        reason,
+        facilityId,
+        unitId,
+        verifiedAt: row.at,
+        at: view.at,
+        byUser: actor.userId,
+        byUsername: actor.username,
+      });
+      this.outbox.emit(
+        tx,
+        VerificationDecided,
+        {
+          verificationId: row.id,
+          personId,
+          modality: row.modality as Modality,
+          result: row.result,
+          decision: input.decision,
+          facilityId,
+          unitId,
+          verifiedAt: row.at.toISOString(),
+          at: view.at.toISOString(),
+        },
+        { occurredAt: view.at, subjects: { personIds: [personId], facilityIds: facilityId ? [facilityId] : [], unitIds: unitId ? [unitId] : [] } },
+      );
       await this.audit.record(tx, actor, {
         action: 'biometrics.verification_decided',
         subjectType: 'person',

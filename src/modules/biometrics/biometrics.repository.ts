@@ -2,7 +2,14 @@ import { and, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'dr
 import { queryRows, type Db } from '../../platform/db/database';
 import { placements } from '../custody';
 import { persons, scopeCondition } from '../registry';
-import { biometricTemplates, biometricVerifications, duplicateCases, fingerExceptions, personPhotos } from './biometrics.schema';
+import {
+  biometricTemplates,
+  biometricVerificationDecisions,
+  biometricVerifications,
+  duplicateCases,
+  fingerExceptions,
+  personPhotos,
+} from './biometrics.schema';
 import type { Modality } from './biometrics.domain';
 
 export type TemplateRow = typeof biometricTemplates.$inferSelect;
@@ -120,6 +127,10 @@ export async function eraseTemplate(tx: Db, id: string, at: Date, by: string | n
 
 export async function insertVerification(tx: Db, row: typeof biometricVerifications.$inferInsert): Promise<void> {
   await tx.insert(biometricVerifications).values(row);
+}
+
+export async function insertDecision(tx: Db, row: typeof biometricVerificationDecisions.$inferInsert): Promise<void> {
+  await tx.insert(biometricVerificationDecisions).values(row);
 }
 
 export async function findVerification(db: Db, id: string): Promise<VerificationRow | undefined> {

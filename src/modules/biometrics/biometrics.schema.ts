@@ -41,6 +41,26 @@ export const biometricVerifications = pgTable('biometric_verifications', {
   byUsername: text('by_username').notNull(),
 });
 
+/**
+ * An officer's decision on a 1:1 verification, with where the person was held at that moment (the placement): a
+ * confirmed match is a verified presence there (the after-action timeline's last verified presence).
+ */
+export const biometricVerificationDecisions = pgTable('biometric_verification_decisions', {
+  id: uuid('id').primaryKey(),
+  verificationId: uuid('verification_id').notNull(),
+  personId: uuid('person_id').notNull(),
+  modality: text('modality').notNull(),
+  result: text('result').notNull(),
+  decision: text('decision').notNull(),
+  reason: text('reason'),
+  facilityId: uuid('facility_id'),
+  unitId: uuid('unit_id'),
+  verifiedAt: timestamp('verified_at', { withTimezone: true }).notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  byUser: uuid('by_user'),
+  byUsername: text('by_username').notNull(),
+});
+
 export const duplicateCases = pgTable('duplicate_cases', {
   id: uuid('id').primaryKey(),
   newPersonId: uuid('new_person_id').notNull(),

@@ -66,7 +66,16 @@ export function loadFaceModule(): Promise<typeof import('./face')> {
   return import('./face');
 }
 export type { BiometricPersons } from './biometrics.ports';
-export { TemplateEnrolled, TemplateErased, DuplicateCaseOpened, DuplicateCaseDecided, PersonVerified, PersonsIdentified } from './biometrics.events';
+export {
+  TemplateEnrolled,
+  TemplateErased,
+  DuplicateCaseOpened,
+  DuplicateCaseDecided,
+  PersonVerified,
+  PersonsIdentified,
+  VerificationDecided,
+} from './biometrics.events';
+export { biometricVerificationDecisions } from './biometrics.schema';
 export {
   fuseEvidence,
   candidateFloor,

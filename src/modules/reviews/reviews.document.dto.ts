@@ -103,6 +103,9 @@ export const FindingsQuery = z.object({
   to: instantText.optional(),
   incidentId: z.uuid().optional(),
   escapeId: z.uuid().optional(),
+  /** A full-scale facility-day has thousands (one per person missed): paged like the timeline. */
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1_000).default(1_000),
 });
 export const FindingsResponse = z.object({
   facilityId: z.uuid(),
@@ -110,6 +113,8 @@ export const FindingsResponse = z.object({
   to: instantText,
   persons: z.enum(['id', 'pseudonym']),
   total: count,
+  offset: count,
+  limit: count,
   items: z.array(FindingResponse),
 });
 

@@ -157,20 +157,23 @@ export class ReviewDocuments {
   }
 
   /** `GET /reviews/findings`: the findings of a facility's window, computed now (nothing stored). */
-  async findings(actor: Actor, q: SubjectQuery) {
+  async findings(actor: Actor, q: SubjectQuery & { offset?: number; limit?: number }) {
     requirePermission(actor, 'reviews.read');
     const s = await this.timeline.subject(actor, q);
     if (!s.facilityId) throw new ValidationError('reviews.timeline_subject_required', 'Findings are about a facility window, an incident or an escape');
     const snap = await this.freeze(s);
     const { persons, refOf } = await this.refsFor(actor, snap);
     const shown = presentSnapshot(snap, refOf, persons);
+    const offset = q.offset ?? 0;
+    const limit = q.limit ?? 1_000;
+    const page = shown.findings.slice(offset, offset + limit);
     await this.auditPersons(
       actor,
       persons,
-      shown.findings.map((f) => f.personRef),
+      page.map((f) => f.personRef),
       { facilityId: s.facilityId, incidentId: s.incidentId ?? null, escapeId: s.escapeId ?? null, findings: true },
     );
-    return { facilityId: s.facilityId, from: snap.from, to: snap.to, persons, total: shown.findings.length, items: shown.findings };
+    return { facilityId: s.facilityId, from: snap.from, to: snap.to, persons, total: shown.findings.length, offset, limit, items: page };
   }
 
   async create(actor: Actor, input: CreateReviewInput): Promise<ReviewView> {

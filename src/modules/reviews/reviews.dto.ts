@@ -40,7 +40,7 @@ export const StatementResponse = z.object({
   statement: CustodyStatementBody,
 });
 
-export const StatementPageResponse = z.object({ total: count, items: z.array(StatementResponse) });
+export const StatementPageResponse = z.object({ total: count, offset: count, limit: count, items: z.array(StatementResponse) });
 
 export const IssueStatementResponse = StatementResponse;
 

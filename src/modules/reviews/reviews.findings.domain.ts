@@ -41,6 +41,7 @@ const isSign = (i: TimelineItem): boolean =>
   (i.kind === 'guards.governance' && ['degraded', 'critical', 'lost'].includes(String(i.refs.to))) ||
   i.kind === 'sensors.dead_zone' ||
   i.kind === 'sensors.first_alarm' ||
+  i.kind === 'sensors.alarms' ||
   i.kind === 'guards.patrol_gap' ||
   (i.kind === 'guards.custodian' && i.refs.change === 'withdrawn');
 

@@ -194,10 +194,10 @@ export class ReviewsService {
     return view(row);
   }
 
-  async list(actor: Actor, page: { limit: number; offset: number }): Promise<{ total: number; items: StatementView[] }> {
+  async list(actor: Actor, page: { limit: number; offset: number }): Promise<{ total: number; offset: number; limit: number; items: StatementView[] }> {
     requirePermission(actor, 'ledger.verify');
     const { total, rows } = await listStatements(this.db, page);
-    return { total, items: rows.map(view) };
+    return { total, offset: page.offset, limit: page.limit, items: rows.map(view) };
   }
 
   async get(actor: Actor, id: string): Promise<StatementView> {

@@ -152,3 +152,66 @@ describe('a reader of pseudonyms reads no names', () => {
     expect(withoutNames(notAnAlert)).toBe(notAnAlert);
   });
 });
+
+describe('raw alarms and biometric presences in the timeline', () => {
+  it('lays a sensor minute out as one item with its count, and a confirmed match as the later presence', () => {
+    const alarm = {
+      sensorId: 's1',
+      sensorCode: 'N-F1',
+      sensorKind: 'fence_vibration',
+      sector: 'north-fence',
+      unitIds: ['u1'],
+      facilityId: F,
+      minute: new Date('2026-01-20T07:40:00Z'),
+      alarms: 3,
+      firstAt: new Date('2026-01-20T07:40:05Z'),
+      lastAt: new Date('2026-01-20T07:40:50Z'),
+      types: ['cut', 'vibration'],
+      incidentId: 'i1',
+    };
+    const mark = presence('p1', '2026-01-20T04:00:00Z');
+    const check: Presence = {
+      ...presence('p1', '2026-01-20T17:45:00Z'),
+      source: 'biometrics',
+      markId: 'd1',
+      rollcallId: null,
+      verificationId: 'v1',
+      method: 'fingerprint',
+    };
+    const items = buildTimeline([ledger('UNACCOUNTED', '2026-01-20T16:00:00Z', 'p1'), closed('2026-01-20T16:00:00Z', ['p1'])], [mark, check], [alarm]);
+    expect(items.map((i) => i.kind)).toEqual(['sensors.alarms', 'custody.unaccounted', 'rollcall.closed', 'presence.last_verified']);
+    expect(items[0]).toMatchObject({
+      id: 'alarms:s1:2026-01-20T07:40:00.000Z',
+      at: '2026-01-20T07:40:05.000Z',
+      unitId: 'u1',
+      refs: { alarms: 3, types: 'cut,vibration', incidentId: 'i1' },
+    });
+    // the 16:00 count missed p1 before the 17:45 check: no "first missed" after the last verified presence
+    expect(items[3]).toMatchObject({ id: 'decision:d1', source: 'biometrics', refs: { verificationId: 'v1' } });
+    const decided = itemsOf(
+      ev(
+        'biometrics.verification_decided',
+        '2026-01-20T17:45:00Z',
+        {
+          verificationId: 'v1',
+          personId: 'p1',
+          modality: 'fingerprint',
+          result: 'no_match',
+          decision: 'confirmed',
+          facilityId: F,
+          unitId: null,
+          verifiedAt: '2026-01-20T17:45:00Z',
+          at: '2026-01-20T17:45:00Z',
+        },
+        ['p1'],
+      ),
+    );
+    expect(decided[0]).toMatchObject({
+      kind: 'biometrics.decided',
+      source: 'biometrics',
+      personRef: 'p1',
+      refs: { result: 'no_match', decision: 'confirmed' },
+    });
+    expect(decided[0]!.title).not.toContain('verified present');
+  });
+});

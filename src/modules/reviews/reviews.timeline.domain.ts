@@ -6,7 +6,7 @@ import type { DomainEvent } from '../../platform/outbox/events';
  * service reads the events and the last verified presences and hands them here.
  */
 
-export const TIMELINE_SOURCES = ['custody', 'rollcalls', 'guards', 'sensors', 'alerts', 'transfers', 'sightings'] as const;
+export const TIMELINE_SOURCES = ['custody', 'rollcalls', 'guards', 'sensors', 'alerts', 'transfers', 'sightings', 'biometrics'] as const;
 export type TimelineSource = (typeof TIMELINE_SOURCES)[number];
 
 export const TIMELINE_KINDS = [
@@ -35,6 +35,7 @@ export const TIMELINE_KINDS = [
   'guards.patrol_missed',
   'guards.warning',
   // sensors and incidents
+  'sensors.alarms',
   'sensors.first_alarm',
   'sensors.incident_opened',
   'sensors.incident_status',
@@ -55,6 +56,9 @@ export const TIMELINE_KINDS = [
   'sightings.reported',
   'sightings.decided',
   'sightings.notice',
+  // biometrics: 1:1 verifications and the officer's decision on them
+  'biometrics.verification',
+  'biometrics.decided',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
@@ -75,15 +79,36 @@ export interface TimelineItem {
   refs: Record<string, Ref>;
 }
 
-/** A roll-call mark "present": the last time a person was verified in place before they were missed. */
+/**
+ * The last time a person was verified in place before they were missed: a roll-call mark "present" at a closed roll
+ * call, or a biometric 1:1 match an officer confirmed where the person was held (`markId` is then the decision's id).
+ */
 export interface Presence {
+  source?: 'rollcall' | 'biometrics';
   markId: string;
   personId: string;
   at: Date;
-  rollcallId: string;
+  rollcallId: string | null;
+  verificationId?: string | null;
   facilityId: string;
   unitId: string | null;
   method: string | null;
+}
+
+/** A sensor's raw alarms in one minute (sensors' `sensor_events`), added up: one timeline item. */
+export interface AlarmMinute {
+  sensorId: string;
+  sensorCode: string;
+  sensorKind: string;
+  sector: string;
+  unitIds: string[];
+  facilityId: string;
+  minute: Date;
+  alarms: number;
+  firstAt: Date;
+  lastAt: Date;
+  types: string[];
+  incidentId: string | null;
 }
 
 /** The outbox event types the timeline reads (its sources), kept here so that the query asks for nothing else. */
@@ -119,10 +144,18 @@ export const TIMELINE_EVENT_TYPES = [
   'sightings.sighting_reported',
   'sightings.sighting_decided',
   'sightings.notice_exported',
+  'biometrics.verified',
+  'biometrics.verification_decided',
 ] as const;
 
 /** Events about the persons concerned that matter even outside the facility (their sightings, recapture, notices). */
-export const PERSON_EVENT_TYPES = ['custody.event_appended', 'sightings.sighting_reported', 'sightings.sighting_decided', 'sightings.notice_exported'] as const;
+export const PERSON_EVENT_TYPES = [
+  'custody.event_appended',
+  'sightings.sighting_reported',
+  'sightings.sighting_decided',
+  'sightings.notice_exported',
+  'biometrics.verification_decided',
+] as const;
 
 type P = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -364,7 +397,14 @@ export function itemsOf(e: DomainEvent): TimelineItem[] {
           source: 'sensors',
           title: `Dead zone: ${Array.isArray(p.sensors) ? p.sensors.length : 0} of ${num(p.sectorTotal) ?? 0} sensors silent in sector ${String(p.sector)}`,
           severity: 'warning',
-          refs: { sector: str(p.sector), silent: Array.isArray(p.sensors) ? p.sensors.length : 0, sectorTotal: num(p.sectorTotal) },
+          refs: {
+            sector: str(p.sector),
+            silent: Array.isArray(p.sensors) ? p.sensors.length : 0,
+            sectorTotal: num(p.sectorTotal),
+            // which sensors went dark (comma-separated ids and codes): the replay's plan greys them out
+            sensorIds: Array.isArray(p.sensors) ? (p.sensors as P[]).map((x) => String(x.id)).join(',') : null,
+            sensorCodes: Array.isArray(p.sensors) ? (p.sensors as P[]).map((x) => String(x.code)).join(',') : null,
+          },
         },
       ];
     case 'sensors.restored':
@@ -375,7 +415,7 @@ export function itemsOf(e: DomainEvent): TimelineItem[] {
           kind: 'sensors.restored',
           source: 'sensors',
           title: 'Silent sensors heard again',
-          refs: { sensors: Array.isArray(p.sensorIds) ? p.sensorIds.length : 0 },
+          refs: { sensors: Array.isArray(p.sensorIds) ? p.sensorIds.length : 0, sensorIds: Array.isArray(p.sensorIds) ? p.sensorIds.join(',') : null },
         },
       ];
     case 'staff_report.filed':
@@ -497,9 +537,71 @@ export function itemsOf(e: DomainEvent): TimelineItem[] {
           refs: { noticeId: str(p.noticeId), recipient: str(p.recipient) },
         },
       ];
+    case 'biometrics.verified':
+      return [
+        {
+          ...base,
+          kind: 'biometrics.verification',
+          source: 'biometrics',
+          unitId: e.subjects.unitIds[0] ?? null,
+          title: `1:1 ${String(p.modality)} verification: ${p.result === 'match' ? 'match' : 'no match'} (score ${num(p.score) ?? '-'}, threshold ${num(p.threshold) ?? '-'})`,
+          personRef: str(p.personId) ?? undefined,
+          severity: p.result === 'match' ? 'info' : 'warning',
+          refs: { verificationId: str(p.verificationId), modality: str(p.modality), result: str(p.result), score: num(p.score), threshold: num(p.threshold) },
+        },
+      ];
+    case 'biometrics.verification_decided': {
+      const accepted = p.result === 'match' && p.decision === 'confirmed';
+      return [
+        {
+          ...base,
+          at: str(p.at) ?? at,
+          facilityId: str(p.facilityId) ?? facility,
+          unitId: str(p.unitId),
+          kind: 'biometrics.decided',
+          source: 'biometrics',
+          title: `Identity ${p.decision === 'confirmed' ? 'confirmed' : 'not confirmed'} by an officer on a ${String(p.modality)} ${p.result === 'match' ? 'match' : 'mismatch'}${accepted ? ': verified present' : ''}`,
+          personRef: str(p.personId) ?? undefined,
+          severity: p.decision === 'confirmed' ? 'info' : 'warning',
+          refs: {
+            verificationId: str(p.verificationId),
+            modality: str(p.modality),
+            result: str(p.result),
+            decision: str(p.decision),
+            verifiedAt: str(p.verifiedAt),
+          },
+        },
+      ];
+    }
     default:
       return [];
   }
+}
+
+/** A sensor's alarms of one minute as one item (the raw alarms are in the sensors module's `sensor_events`). */
+export function alarmItem(a: AlarmMinute): TimelineItem {
+  const minute = a.minute.toISOString();
+  return {
+    id: `alarms:${a.sensorId}:${minute}`,
+    at: a.firstAt.toISOString(),
+    kind: 'sensors.alarms',
+    source: 'sensors',
+    title: `${a.alarms} sensor alarm${a.alarms === 1 ? '' : 's'} from ${a.sensorCode} (${a.sensorKind}) in sector ${a.sector}: ${a.types.join(', ')}`,
+    facilityId: a.facilityId,
+    unitId: a.unitIds[0] ?? null,
+    severity: 'warning',
+    refs: {
+      sensorId: a.sensorId,
+      sensorCode: a.sensorCode,
+      sector: a.sector,
+      minute,
+      alarms: a.alarms,
+      types: a.types.join(','),
+      firstAt: a.firstAt.toISOString(),
+      lastAt: a.lastAt.toISOString(),
+      incidentId: a.incidentId,
+    },
+  };
 }
 
 const byTime = (a: TimelineItem, b: TimelineItem) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -509,8 +611,8 @@ const byTime = (a: TimelineItem, b: TimelineItem) => (a.at < b.at ? -1 : a.at > 
  * that is where their escape window begins), and for each of them the first closed roll call after it that missed
  * them, ordered by time (then id, so that the order is total and paging stable).
  */
-export function buildTimeline(events: readonly DomainEvent[], presences: readonly Presence[]): TimelineItem[] {
-  const items: TimelineItem[] = [];
+export function buildTimeline(events: readonly DomainEvent[], presences: readonly Presence[], alarms: readonly AlarmMinute[] = []): TimelineItem[] {
+  const items: TimelineItem[] = alarms.map(alarmItem);
   const seen = new Set<string>();
   for (const e of events) {
     if (seen.has(e.id)) continue;
@@ -523,16 +625,21 @@ export function buildTimeline(events: readonly DomainEvent[], presences: readonl
     if (!known || known.at < pr.at) lastSeen.set(pr.personId, pr);
   }
   for (const pr of lastSeen.values()) {
+    const biometric = pr.source === 'biometrics';
     items.push({
-      id: `mark:${pr.markId}`,
+      id: biometric ? `${pr.method === 'boarding' ? 'boarding' : 'decision'}:${pr.markId}` : `mark:${pr.markId}`,
       at: pr.at.toISOString(),
       kind: 'presence.last_verified',
-      source: 'rollcalls',
-      title: `Last verified present at a roll call${pr.method ? ` (${pr.method})` : ''}`,
+      source: biometric ? 'biometrics' : 'rollcalls',
+      title: biometric
+        ? pr.method === 'boarding'
+          ? 'Last verified present: boarded a movement on a biometric match'
+          : `Last verified present: a ${pr.method ?? 'biometric'} match confirmed by an officer`
+        : `Last verified present at a roll call${pr.method ? ` (${pr.method})` : ''}`,
       facilityId: pr.facilityId,
       unitId: pr.unitId,
       personRef: pr.personId,
-      refs: { rollcallId: pr.rollcallId, method: pr.method },
+      refs: biometric ? { verificationId: pr.verificationId ?? null, method: pr.method } : { rollcallId: pr.rollcallId, method: pr.method },
     });
   }
   // the first closed roll call after each person's last presence whose unaccounted names them

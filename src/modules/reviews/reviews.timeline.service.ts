@@ -20,7 +20,7 @@ import {
   withoutNames,
 } from './reviews.timeline.domain';
 import type { EscapesQueryInput, EscapesView, TimelineQueryInput, TimelineView } from './reviews.timeline.dto';
-import { householdOf, lastPresences } from './reviews.timeline.repository';
+import { alarmMinutes, householdOf, lastPresences } from './reviews.timeline.repository';
 
 const DAY_MS = 24 * 3_600_000;
 /** The longest window of a facility's timeline: a month (a person's timeline has none). */
@@ -165,7 +165,7 @@ export class TimelineService {
       throw new NotFoundError('reviews.escape_not_found', `No ledger event ${escapeId}`);
     }
     const escapedAt = event.occurredAt.getTime();
-    const [last] = await lastPresences(this.db, [event.personId], event.occurredAt);
+    const last = (await lastPresences(this.db, [event.personId], event.occurredAt)).reduce<{ at: Date } | null>((a, b) => (!a || a.at < b.at ? b : a), null);
     const from = q.from ? new Date(q.from) : new Date(last ? last.at.getTime() - ESCAPE_LEAD_MS : escapedAt - DAY_MS);
     const to = q.to ? new Date(q.to) : new Date(escapedAt + ESCAPE_TAIL_MS);
     this.checkWindow(from, to, true);
@@ -210,7 +210,12 @@ export class TimelineService {
           })
         : [];
     const presences = await lastPresences(db, concerned, s.to);
-    const laidOut = buildTimeline([...events, ...about], presences);
+    // the raw sensor alarms, one item per sensor and minute (a facility's window only)
+    const alarms = s.facilityId ? await alarmMinutes(db, s.facilityId, s.from, s.to, MAX_EVENTS - events.length + 1) : [];
+    if (events.length + alarms.length > MAX_EVENTS) {
+      throw new ValidationError('reviews.window_too_busy', `More than ${MAX_EVENTS} events in this window: narrow it`);
+    }
+    const laidOut = buildTimeline([...events, ...about], presences, alarms);
     const items = focus ? narrowTimeline(laidOut, focus, new Set(concerned)) : laidOut;
     const personIds = [...new Set(items.flatMap((i) => (i.personRef ? [i.personRef] : [])))];
     return { ...s, items, personIds };

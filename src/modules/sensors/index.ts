@@ -18,3 +18,4 @@ export {
 } from './sensors.domain';
 export type { CreateSensorInput, CreateStaffReportInput } from './sensors.dto';
 export { SIM_PATTERNS, simulate, type SimPattern } from './sensors.simulate';
+export { sensors, sensorEvents } from './sensors.schema';

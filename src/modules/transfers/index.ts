@@ -23,3 +23,4 @@ export { classifyProbe, transitOverdue, ARRIVAL_OUTCOMES, type ArrivalOutcome } 
 export { TransfersDisputesService } from './transfers.disputes.service';
 export { DiscrepancyResolved } from './transfers.disputes.events';
 export { RESOLUTION_KINDS, type ResolutionKind } from './transfers.disputes.domain';
+export { transferMoves, transferMovements } from './transfers.schema';

@@ -12,11 +12,24 @@ import { StatCard } from '../../components/StatCard';
 import { ErrorNote } from '../../components/Problems';
 import { IsoDateInput } from '../../components/IsoDateInput';
 import { alertTitle, SEVERITY_COLOR } from '../alerts/alerts.text';
-import { TIMELINE_CAP, type Alert, useFacilityDetail, useFigures, useFirstSigns, useTimeline, useUnitRows, type TimelineResult } from './replay.api';
+import {
+  SENSOR_ITEMS_CAP,
+  TIMELINE_CAP,
+  type Alert,
+  type SensorsResult,
+  useFacilityDetail,
+  useFigures,
+  useFirstSigns,
+  usePerimeter,
+  useTimeline,
+  useUnitRows,
+  type TimelineResult,
+} from './replay.api';
 import {
   clamp,
   compare,
   figuresAt,
+  sensorsAt,
   seriesUpTo,
   SPEEDS,
   timelineUpTo,
@@ -27,6 +40,7 @@ import {
   type Comparison,
   type FiguresPoint,
   type GroupAt,
+  type SensorState,
   type UnitState,
   type Window,
 } from './replay.logic';
@@ -223,6 +237,7 @@ function Replay({
   const rows = useUnitRows(facilityId, w);
   const session = useSession();
   const timeline = useTimeline(facilityId, w, session.can('reviews.read'));
+  const perimeter = usePerimeter(facilityId, w, session.can('sensors.read'), session.can('reviews.read'));
   const comparison = useMemo(() => compare(signs, series, w), [signs, series, w]);
   const now = figuresAt(series, at);
   const groups = useMemo(() => (detail.data && rows.data ? unitsAt(detail.data.units, rows.data, at) : null), [detail.data, rows.data, at]);
@@ -320,6 +335,8 @@ function Replay({
           </Panel>
         </Grid.Col>
       </Grid>
+
+      <PerimeterPanel result={perimeter.data} error={perimeter.error} at={at} />
 
       <TimelinePanel result={timeline.data} error={timeline.error} at={at} onJump={jump} />
     </Stack>
@@ -449,6 +466,124 @@ function UnitMap({ groups }: { groups: GroupAt[] }) {
         </Box>
       ))}
     </SimpleGrid>
+  );
+}
+
+/**
+ * Where each sector's name goes on the plan: at the centre of its sensors moved 110 units towards the middle of the
+ * facility (the sensors sit on the fence), and further in while it would overlap a name placed already.
+ */
+function sectorLabels(sectors: readonly { sector: string; x: number; y: number }[]): Map<string, { x: number; y: number }> {
+  const placed = new Map<string, { x: number; y: number }>();
+  for (const s of sectors) {
+    const dx = 500 - s.x;
+    const dy = 500 - s.y;
+    const len = Math.hypot(dx, dy) || 1;
+    let x = Math.min(860, Math.max(140, s.x + (dx / len) * 110));
+    let y = Math.min(920, Math.max(80, s.y + (dy / len) * 110));
+    for (let tries = 0; tries < 10 && [...placed.values()].some((p) => Math.abs(p.x - x) < 190 && Math.abs(p.y - y) < 40); tries++) {
+      y += y > 500 ? -44 : 44;
+      x = Math.min(860, Math.max(140, x));
+    }
+    placed.set(s.sector, { x, y });
+  }
+  return placed;
+}
+
+export const SENSOR_STATE_COLOR: Record<SensorState, string> = { alarm: 'red', dark: 'gray', quiet: 'teal' };
+
+/**
+ * The facility's perimeter plan at the clock: each sensor where it was placed (x, y on the facility's 0..1000 plan,
+ * the positions of the sensors module), red while its alarms are under 15 min old, grey while in a dead zone; each
+ * sector named at the centre of its sensors. Units have no coordinates, so they stay on the unit panel.
+ */
+function PerimeterPanel({ result, error, at }: { result: SensorsResult | undefined; error: unknown; at: number }) {
+  const { t } = useTranslation('replay');
+  const plan = useMemo(() => (result?.status === 'ok' ? sensorsAt(result.sensors, result.items, at) : null), [result, at]);
+  const labels = useMemo(() => (plan ? sectorLabels(plan.sectors) : new Map<string, { x: number; y: number }>()), [plan]);
+  return (
+    <Panel title={t('plan.title')} description={t('plan.description')} testId="replay-plan">
+      {error ? (
+        <ErrorNote error={error} what={t('plan.title')} />
+      ) : !result ? (
+        <Skeleton h={300} />
+      ) : result.status === 'unavailable' ? (
+        <Text size="sm" c="dimmed" data-testid="plan-unavailable">
+          {t('plan.forbidden')}
+        </Text>
+      ) : !plan || plan.sensors.length === 0 ? (
+        <Text size="sm" c="dimmed" data-testid="plan-empty">
+          {t('plan.none')}
+        </Text>
+      ) : (
+        <Grid gap="md">
+          <Grid.Col span={{ base: 12, md: 7 }}>
+            <svg
+              viewBox="-40 -40 1080 1100"
+              role="img"
+              aria-label={t('plan.label', { count: plan.sensors.length, n: num(plan.sensors.length) })}
+              style={{ width: '100%', maxHeight: 420, background: 'var(--mantine-color-gray-light)' }}
+              data-testid="plan-svg"
+            >
+              <rect x={20} y={20} width={960} height={960} fill="none" stroke="var(--mantine-color-gray-5)" strokeDasharray="12 8" strokeWidth={4} />
+              {plan.sectors.map((s) => (
+                <text
+                  key={s.sector}
+                  x={labels.get(s.sector)?.x ?? s.x}
+                  y={labels.get(s.sector)?.y ?? s.y}
+                  textAnchor="middle"
+                  fontSize={34}
+                  fontWeight={700}
+                  fill={`var(--mantine-color-${SENSOR_STATE_COLOR[s.state]}-8)`}
+                  data-testid={`plan-sector-${s.sector}`}
+                  data-state={s.state}
+                >
+                  {s.sector}
+                </text>
+              ))}
+              {plan.sensors.map((s) => (
+                <g key={s.sensor.id} data-testid={`plan-sensor-${s.sensor.code}`} data-state={s.state}>
+                  <title>{`${s.sensor.code} · ${s.sensor.sector} · ${t(`plan.state.${s.state}`)}${s.lastAlarmAt ? ` · ${t('plan.lastAlarm', { at: utc(s.lastAlarmAt) })}` : ''}`}</title>
+                  <circle
+                    cx={s.sensor.x}
+                    cy={s.sensor.y}
+                    r={s.state === 'alarm' ? 30 : 22}
+                    fill={`var(--mantine-color-${SENSOR_STATE_COLOR[s.state]}-6)`}
+                    stroke="white"
+                    strokeWidth={4}
+                  />
+                  <text x={s.sensor.x} y={s.sensor.y + 56} textAnchor="middle" fontSize={28} fill="var(--mantine-color-text)">
+                    {s.sensor.code}
+                  </text>
+                </g>
+              ))}
+            </svg>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 5 }}>
+            <Stack gap={6}>
+              {plan.sectors.map((s) => (
+                <Group key={s.sector} justify="space-between" gap="xs" wrap="nowrap" data-testid={`plan-row-${s.sector}`}>
+                  <Text size="sm" fw={600}>
+                    {s.sector}
+                  </Text>
+                  <Badge color={SENSOR_STATE_COLOR[s.state]} variant="light">
+                    {t(`plan.state.${s.state}`)} · {t('plan.sensors', { count: s.sensors, n: num(s.sensors) })}
+                  </Badge>
+                </Group>
+              ))}
+              {result.total > result.items.length && (
+                <Text size="xs" c="dimmed">
+                  {t('plan.capped', { n: num(result.items.length), total: num(result.total), cap: num(SENSOR_ITEMS_CAP) })}
+                </Text>
+              )}
+              <Text size="xs" c="dimmed">
+                {t('plan.legend')}
+              </Text>
+            </Stack>
+          </Grid.Col>
+        </Grid>
+      )}
+    </Panel>
   );
 }
 

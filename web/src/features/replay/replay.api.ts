@@ -6,7 +6,7 @@ import { api, ApiError, qs } from '../../lib/api';
 import type { FacilityDetailResponse } from '../../../../src/modules/facilities/facilities.dto';
 import type { DeltaHistoryResponse, FacilityFiguresResponse } from '../../../../src/modules/reports/reports.dto';
 import type { AlertResponse } from '../../../../src/modules/alerts/alerts.dto';
-import { FIRST_SIGN_RULES, type TimelineItem, type Window } from './replay.logic';
+import { FIRST_SIGN_RULES, type PlacedSensor, type TimelineItem, type Window } from './replay.logic';
 
 export type Alert = z.input<typeof AlertResponse>;
 
@@ -86,6 +86,52 @@ export function useTimeline(facilityId: string | null, w: Window | null, allowed
       }
       items.sort((a, b) => a.at.localeCompare(b.at));
       return { status: 'ok', total, items };
+    },
+  });
+}
+
+export type SensorsResult = { status: 'ok'; sensors: PlacedSensor[]; items: TimelineItem[]; total: number } | { status: 'unavailable'; code: number };
+
+/** Sensor items the plan reads at most (alarms per sensor and minute, dead zones, restorations); the rest is said. */
+export const SENSOR_ITEMS_CAP = 10_000;
+
+/**
+ * The facility's sensors as placed on its plan (GET /sensors, every page) and the window's sensor items of the
+ * after-action timeline (alarms per sensor and minute, dead zones, sensors heard again), every page up to
+ * SENSOR_ITEMS_CAP. 'unavailable' when the role may read neither (403).
+ */
+export function usePerimeter(facilityId: string | null, w: Window | null, canSensors: boolean, canTimeline: boolean) {
+  return useQuery({
+    queryKey: ['replay', 'perimeter', facilityId, w?.from, w?.to, canSensors, canTimeline],
+    enabled: !!facilityId && !!w,
+    queryFn: async (): Promise<SensorsResult> => {
+      if (!canSensors) return { status: 'unavailable', code: 403 };
+      const sensors: PlacedSensor[] = [];
+      for (let offset = 0; ; offset += 1000) {
+        const page = await api<{ total: number; rows: PlacedSensor[] }>(`/sensors${qs({ facilityId: facilityId ?? undefined, limit: 1000, offset })}`);
+        sensors.push(...page.rows);
+        if (page.rows.length < 1000 || sensors.length >= page.total) break;
+      }
+      const items: TimelineItem[] = [];
+      let total = 0;
+      if (canTimeline && sensors.length > 0) {
+        for (let offset = 0; offset < SENSOR_ITEMS_CAP; offset += 1000) {
+          const page = await api<{ total: number; items: TimelineItem[] }>(
+            `/reviews/timeline${qs({
+              facilityId: facilityId ?? undefined,
+              from: new Date(w!.from).toISOString(),
+              to: new Date(w!.to).toISOString(),
+              kinds: 'sensors.alarms,sensors.dead_zone,sensors.restored',
+              limit: 1000,
+              offset,
+            })}`,
+          );
+          total = page.total;
+          items.push(...page.items);
+          if (page.items.length < 1000 || items.length >= total) break;
+        }
+      }
+      return { status: 'ok', sensors, items, total };
     },
   });
 }

@@ -234,3 +234,87 @@ export const SPEEDS = [
   { key: '3h', perSecond: 3 * HOUR },
   { key: '6h', perSecond: 6 * HOUR },
 ] as const;
+
+/** A sensor as placed on the facility's plan (GET /sensors: x, y on a 0..1000 plan of the facility). */
+export interface PlacedSensor {
+  id: string;
+  code: string;
+  kind: string;
+  sector: string;
+  x: number;
+  y: number;
+  state: string;
+}
+
+/** A sensor at the clock: alarms in the last ALARM_SPAN, in a dead zone (silent), or quiet. */
+export type SensorState = 'alarm' | 'dark' | 'quiet';
+
+export interface SensorAt {
+  sensor: PlacedSensor;
+  state: SensorState;
+  /** Raw alarms of this sensor in the ALARM_SPAN up to the clock. */
+  alarms: number;
+  /** When its last alarm at or before the clock was (null: none in the window so far). */
+  lastAlarmAt: string | null;
+}
+
+export interface SectorAt {
+  sector: string;
+  x: number;
+  y: number;
+  state: SensorState;
+  sensors: number;
+}
+
+/** How long an alarm keeps a sensor red on the plan after it came. */
+export const ALARM_SPAN = 15 * 60_000;
+
+const refsOf = (i: TimelineItem): Record<string, unknown> => (i.refs && typeof i.refs === 'object' ? (i.refs as Record<string, unknown>) : {});
+const idList = (v: unknown): string[] => (typeof v === 'string' && v ? v.split(',') : []);
+const SENSOR_WORST: Record<SensorState, number> = { quiet: 0, dark: 1, alarm: 2 };
+
+/**
+ * Each placed sensor's state at the clock, from the timeline's sensor items (alarms per sensor and minute, dead zones
+ * naming the silent sensors, "heard again" naming those restored): red with an alarm in the 15 min up to the clock,
+ * grey when the last dead zone that named it is later than the last time it was heard again, else quiet. Sectors:
+ * at the centre of their sensors, with the worst state of them.
+ */
+export function sensorsAt(sensors: readonly PlacedSensor[], items: readonly TimelineItem[], at: number): { sensors: SensorAt[]; sectors: SectorAt[] } {
+  const alarms = new Map<string, { n: number; last: string | null }>();
+  const darkSince = new Map<string, number>();
+  const heardSince = new Map<string, number>();
+  for (const i of items) {
+    const t = ms(i.at);
+    if (t > at) continue;
+    const r = refsOf(i);
+    if (i.kind === 'sensors.alarms' && typeof r.sensorId === 'string') {
+      const last = typeof r.lastAt === 'string' && ms(r.lastAt) <= at ? r.lastAt : i.at;
+      const a = alarms.get(r.sensorId) ?? { n: 0, last: null };
+      if (at - ms(last) <= ALARM_SPAN) a.n += Number(r.alarms ?? 0);
+      if (!a.last || a.last < last) a.last = last;
+      alarms.set(r.sensorId, a);
+    } else if (i.kind === 'sensors.dead_zone') {
+      for (const id of idList(r.sensorIds)) darkSince.set(id, Math.max(t, darkSince.get(id) ?? 0));
+    } else if (i.kind === 'sensors.restored') {
+      for (const id of idList(r.sensorIds)) heardSince.set(id, Math.max(t, heardSince.get(id) ?? 0));
+    }
+  }
+  const out: SensorAt[] = sensors.map((s) => {
+    const a = alarms.get(s.id);
+    const dark = (darkSince.get(s.id) ?? -1) > (heardSince.get(s.id) ?? -1);
+    const state: SensorState = a && a.n > 0 ? 'alarm' : dark ? 'dark' : 'quiet';
+    return { sensor: s, state, alarms: a?.n ?? 0, lastAlarmAt: a?.last ?? null };
+  });
+  const bySector = new Map<string, SensorAt[]>();
+  for (const s of out) bySector.set(s.sensor.sector, [...(bySector.get(s.sensor.sector) ?? []), s]);
+  const sectors: SectorAt[] = [...bySector.entries()]
+    .map(([sector, list]) => ({
+      sector,
+      x: list.reduce((n, s) => n + s.sensor.x, 0) / list.length,
+      y: list.reduce((n, s) => n + s.sensor.y, 0) / list.length,
+      state: list.reduce<SensorState>((w, s) => (SENSOR_WORST[s.state] > SENSOR_WORST[w] ? s.state : w), 'quiet'),
+      sensors: list.length,
+    }))
+    .sort((a, b) => a.sector.localeCompare(b.sector));
+  return { sensors: out, sectors };
+}
