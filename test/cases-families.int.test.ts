@@ -181,6 +181,91 @@ describe.each(await targets())('families and children on %s', (target) => {
     expect(await movementStatus(m3)).toBe('planned');
   });
 
+  it("refuses a carer's release while the child stays held until a best-interests determination approves the release; nothing changes", async () => {
+    const { mother, child } = await family('Sana');
+    const pending = () => n(sql`select count(*)::int as n from custody_confirmations where person_id = ${mother}`);
+    const before = await events(mother);
+    // a release takes two officers: the first one's request is where it is decided, and where it is refused
+    const release = () =>
+      app.http.inject({
+        method: 'POST',
+        url: `/api/v1/persons/${mother}/events/requests`,
+        headers: auth(commander),
+        payload: { type: 'RELEASED', authority: 'Court order 41', reason: 'acquitted' },
+      });
+    const refused = await release();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      error: { code: 'families.best_interests_required', details: { separations: [{ childId: child, moverId: mother, move: 'release', toFacilityId: null }] } },
+    });
+    expect(refused.json().error.message).toContain('release');
+    // the ledger refuses it too (the second officer's confirmation, a batch)
+    await expect(app.services.custody.appendMany(adminActor, [{ personId: mother, type: 'RELEASED' }])).rejects.toMatchObject({
+      code: 'families.best_interests_required',
+    });
+    expect(await events(mother)).toBe(before);
+    expect(await statusOf(mother)).toBe('in_custody');
+    expect(await pending()).toBe(0);
+
+    // a determination for a transfer does not open a release; one for the release does
+    const decide = (payload: Record<string, unknown>) =>
+      app.http.inject({ method: 'POST', url: `/api/v1/families/${child}/best-interests`, headers: auth(legal), payload });
+    expect((await decide({ moverId: mother, toFacilityId: G, decision: 'separation_approved', reason: 'a transfer to G' })).statusCode).toBe(201);
+    expect((await release()).statusCode).toBe(409);
+    // a release names no facility, a transfer names one: both refused with a clear code, nothing recorded
+    const count = () => n(sql`select count(*)::int as n from family_best_interests where child_person_id = ${child}`);
+    const recorded = await count();
+    for (const payload of [
+      { moverId: mother, move: 'release', toFacilityId: G, decision: 'separation_approved', reason: 'r' },
+      { moverId: mother, move: 'transfer', decision: 'separation_approved', reason: 'r' },
+    ]) {
+      const bad = await decide(payload);
+      expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'families.destination_invalid']);
+    }
+    expect(await count()).toBe(recorded);
+    const approved = await decide({
+      moverId: mother,
+      move: 'release',
+      decision: 'separation_approved',
+      reason: 'acquitted; the child stays with her aunt in the camp until the family collects her',
+    });
+    expect(approved.statusCode).toBe(201);
+    expect(approved.json()).toMatchObject({ move: 'release', toFacilityId: null, decision: 'separation_approved' });
+    const ok = await release();
+    expect(ok.statusCode, ok.body).toBe(201);
+    const confirmed = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/custody/confirmations/${ok.json().id}/confirm`,
+      headers: auth(await app.tokenFor('commander')),
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(await statusOf(mother)).toBe('released');
+    // the family view shows the determination as one for a release
+    const view = (await app.http.inject({ method: 'GET', url: `/api/v1/families/${child}?purpose=family_reunification`, headers: auth(registrar) })).json();
+    expect(view.determinations.map((d: { move: string }) => d.move).sort()).toEqual(['release', 'transfer']);
+    // the alert still tells the facility that the child is now without a carer there (escapes cannot be gated: alert only)
+    await app.services.settle();
+    const alerts = (await app.services.alerts.list(adminActor, { rule: 'family.child_separated', limit: 200 })).filter(
+      (a) => (a.details as { childId?: string }).childId === child,
+    );
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('lets a family be released together, and a child released alone to relatives, without a determination; an escape is never refused', async () => {
+    const together = await family('Hiba');
+    await app.services.custody.appendMany(adminActor, [
+      { personId: together.mother, type: 'RELEASED' },
+      { personId: together.child, type: 'RELEASED' },
+    ]);
+    expect([await statusOf(together.mother), await statusOf(together.child)]).toEqual(['released', 'released']);
+    const alone = await family('Dina');
+    await app.services.custody.append(adminActor, { personId: alone.child, type: 'RELEASED', reason: 'handed to her grandparents' });
+    expect(await statusOf(alone.child)).toBe('released');
+    const escaped = await family('Maha');
+    await app.services.custody.append(adminActor, { personId: escaped.mother, type: 'ESCAPED' });
+    expect(await statusOf(escaped.mother)).toBe('escaped');
+  });
+
   it('raises an alert when a child is left without a carer, and not while another carer remains', async () => {
     const { mother, child, father } = await family('Noor', { father: true });
     const alertsFor = async () =>

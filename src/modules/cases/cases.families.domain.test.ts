@@ -14,6 +14,12 @@ import {
 const at = (facilityId: string): PlaceOf => ({ status: 'in_custody', facilityId, destinationFacilityId: null });
 const toward = (from: string, to: string): PlaceOf => ({ status: 'in_transit', facilityId: from, destinationFacilityId: to });
 const depart = (personId: string, from: string, to: string): PlannedMove => ({ personId, toFacilityId: to, before: at(from), after: toward(from, to) });
+const release = (personId: string, from: string): PlannedMove => ({
+  personId,
+  toFacilityId: null,
+  before: at(from),
+  after: { status: 'released', facilityId: null, destinationFacilityId: null },
+});
 const now = new Date('2026-01-10T08:00:00Z');
 
 describe('who is a child', () => {
@@ -66,6 +72,15 @@ describe('separationsCausedBy', () => {
   it('moves of unrelated persons are not looked at', () => {
     expect(separationsCausedBy([depart('stranger', 'F', 'H')], family, places)).toEqual([]);
   });
+  it('the mother released while the child stays held separates them (no destination: a release)', () => {
+    expect(separationsCausedBy([release('mother', 'F')], family, places)).toEqual([
+      { childId: 'child', carerIds: ['mother'], moverId: 'mother', toFacilityId: null },
+    ]);
+  });
+  it('mother and child released together, or the child released alone, are not gated', () => {
+    expect(separationsCausedBy([release('mother', 'F'), release('child', 'F')], family, places)).toEqual([]);
+    expect(separationsCausedBy([release('child', 'F')], family, places)).toEqual([]);
+  });
 });
 
 describe('best interests', () => {
@@ -91,6 +106,15 @@ describe('best interests', () => {
     expect(unapprovedSeparations([separation], [determination({ validUntil: new Date('2026-01-10T07:00:00Z') })], now)).toHaveLength(1);
     const refusedLater = determination({ decision: 'separation_refused', decidedAt: new Date('2026-01-09T09:00:00Z') });
     expect(unapprovedSeparations([separation], [determination(), refusedLater], now)).toHaveLength(1);
+  });
+  it('a release is opened only by a determination for a release (no destination), never by one for a transfer', () => {
+    const released = { ...separation, toFacilityId: null };
+    expect(unapprovedSeparations([released], [determination()], now)).toHaveLength(1);
+    expect(unapprovedSeparations([released], [{ ...determination(), toFacilityId: null }], now)).toHaveLength(0);
+    expect(unapprovedSeparations([separation], [{ ...determination(), toFacilityId: null }], now)).toHaveLength(1);
+    expect(() => requireBestInterests([released], [], now)).toThrow(
+      expect.objectContaining({ details: { separations: [expect.objectContaining({ move: 'release' })] } }),
+    );
   });
 });
 

@@ -8,6 +8,16 @@ import { ConflictError, ValidationError } from '../../platform/errors';
 export const CARER_KINDS = ['mother_of', 'father_of', 'guardian_of', 'carer_of'] as const;
 export const isCarerKind = (kind: string): boolean => (CARER_KINDS as readonly string[]).includes(kind);
 
+/**
+ * Moves decided by a person, gated by the best-interests step: a departure to another facility, and a release (a
+ * carer released while the child stays held). Escapes and deaths cannot be gated: they raise the alert only.
+ */
+export const GATED_MOVES = ['TRANSFER_DEPARTED', 'RELEASED'] as const;
+
+/** The kind of move a determination is for: a transfer names its destination facility; a release has none. */
+export const DETERMINATION_MOVES = ['transfer', 'release'] as const;
+export type DeterminationMove = (typeof DETERMINATION_MOVES)[number];
+
 /** Ledger events after which a carer is no longer with the child at the facility they left. */
 export const CARER_LEAVING_EVENTS = ['TRANSFER_DEPARTED', 'REPATRIATED', 'RELEASED', 'ESCAPED', 'DECEASED'] as const;
 
@@ -66,7 +76,7 @@ export interface Separation {
   childId: string;
   /** The carers who were with the child before the moves and none of whom is after. */
   carerIds: string[];
-  /** Whose move separates them (the child's own, else the first carer's that moved) and where it goes. */
+  /** Whose move separates them (the child's own, else the first carer's that moved) and where it goes (null: a release). */
   moverId: string;
   toFacilityId: string | null;
 }
@@ -101,7 +111,8 @@ export function separationsCausedBy(moves: readonly PlannedMove[], children: rea
 export interface Determination {
   childPersonId: string;
   moverPersonId: string;
-  toFacilityId: string;
+  /** null: the mover's release while the child stays held */
+  toFacilityId: string | null;
   decision: string;
   decidedAt: Date;
   validUntil: Date;
@@ -124,12 +135,22 @@ export function unapprovedSeparations(separations: readonly Separation[], determ
 export function requireBestInterests(separations: readonly Separation[], determinations: readonly Determination[], now: Date): void {
   const missing = unapprovedSeparations(separations, determinations, now);
   if (missing.length === 0) return;
+  const release = missing.every((s) => s.toFacilityId === null);
   throw new ConflictError(
     'families.best_interests_required',
     missing.length === 1
-      ? 'This move would separate a child from the carer they are with; record a best-interests determination approving it first'
+      ? release
+        ? 'This release would leave a child held without the carer they are with; record a best-interests determination approving the release (move "release") first'
+        : 'This move would separate a child from the carer they are with; record a best-interests determination approving it first'
       : `These moves would separate ${missing.length} children from the carers they are with; record a best-interests determination for each first`,
-    { separations: missing.map((s) => ({ childId: s.childId, moverId: s.moverId, toFacilityId: s.toFacilityId })) },
+    {
+      separations: missing.map((s) => ({
+        childId: s.childId,
+        moverId: s.moverId,
+        move: s.toFacilityId === null ? 'release' : 'transfer',
+        toFacilityId: s.toFacilityId,
+      })),
+    },
   );
 }
 

@@ -86,7 +86,7 @@ export async function determinationsFor(db: Db, childIds: readonly string[]): Pr
   const rows = await queryRows<{
     child_person_id: string;
     mover_person_id: string;
-    to_facility_id: string;
+    to_facility_id: string | null;
     decision: string;
     decided_at: Date | string;
     valid_until: Date | string;
@@ -109,7 +109,8 @@ export interface DeterminationRow {
   id: string;
   child_person_id: string;
   mover_person_id: string;
-  to_facility_id: string;
+  /** null: the carer's release (the move leaves custody) */
+  to_facility_id: string | null;
   decision: string;
   reason: string;
   decided_by: string;
@@ -123,7 +124,7 @@ export async function insertDetermination(
     id: string;
     childId: string;
     moverId: string;
-    toFacilityId: string;
+    toFacilityId: string | null;
     decision: string;
     reason: string;
     decidedBy: string;
