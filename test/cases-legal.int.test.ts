@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,15 +192,23 @@ describe.each(await targets())('reintegration after release (%s)', (target) => {
   let clock: FakeClock;
   let legal: string;
   let caseId: string;
+  let roj: string;
+  let hol: string;
+  let otherCaseId: string;
 
   beforeAll(async () => {
     clock = new FakeClock('2026-01-10T08:00:00Z');
     app = await createTestApp(target, { clock });
     legal = await app.tokenFor('legal');
     const { facility } = await buildFacility(app.services, { code: 'ROJ' });
+    roj = facility.id;
+    hol = (await buildFacility(app.services, { code: 'HOL' })).facility.id;
     const personId = await buildAdmittedPerson(app.services, { facilityId: facility.id });
+    const other = await buildAdmittedPerson(app.services, { facilityId: hol });
     await app.services.custody.append(adminActor, { personId, type: 'RELEASED', authority: 'Camp release list 3' });
+    await app.services.custody.append(adminActor, { personId: other, type: 'RELEASED', authority: 'Camp release list 4' });
     await app.services.settle();
+    otherCaseId = (await app.services.cases.reintegration.list(legalActor, { personId: other, limit: 10, offset: 0 })).rows[0]!.id;
     // delivered twice (a replay): still one case
     caseId = (await app.services.cases.reintegration.list(legalActor, { personId, limit: 10, offset: 0 })).rows[0]!.id;
   });
@@ -207,6 +216,22 @@ describe.each(await targets())('reintegration after release (%s)', (target) => {
 
   const req = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
     app.http.inject({ method, url: `/api/v1${url}`, headers: auth(legal), payload: payload as object });
+
+  it("filters the list by the facility the person left, with the total; a facility outside the reader's scope is refused", async () => {
+    const all = (await req('GET', '/cases/reintegration')).json();
+    expect(all.total).toBe(2);
+    const fromRoj = (await req('GET', `/cases/reintegration?facilityId=${roj}`)).json();
+    expect(fromRoj).toMatchObject({ total: 1, rows: [{ id: caseId, facilityId: roj }] });
+    const fromHol = (await req('GET', `/cases/reintegration?facilityId=${hol}&limit=1`)).json();
+    expect(fromHol).toMatchObject({ total: 1, rows: [{ id: otherCaseId, facilityId: hol }] });
+    expect((await req('GET', `/cases/reintegration?facilityId=${randomUUID()}`)).json()).toEqual({ total: 0, rows: [] });
+    expect((await req('GET', '/cases/reintegration?facilityId=HOL')).statusCode).toBe(400);
+    const bound = await app.tokenFor('commander', { facilityIds: [roj] });
+    const refused = await app.http.inject({ method: 'GET', url: `/api/v1/cases/reintegration?facilityId=${hol}`, headers: auth(bound) });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'access.out_of_scope']);
+    const own = await app.http.inject({ method: 'GET', url: '/api/v1/cases/reintegration', headers: auth(bound) });
+    expect(own.json()).toMatchObject({ total: 1, rows: [{ id: caseId }] });
+  });
 
   it('sets a plan, alerts on a missed check-in, and takes outcomes only from their month on, once', async () => {
     const plan = await req('PUT', `/cases/reintegration/${caseId}/plan`, {
@@ -225,6 +250,7 @@ describe.each(await targets())('reintegration after release (%s)', (target) => {
     const missed = (await app.services.alerts.listPage(adminActor, { rule: 'cases.checkin_missed', limit: 10 })).rows;
     expect(missed).toHaveLength(1);
     expect((await req('GET', '/cases/reintegration?missed=true')).json()).toMatchObject({ total: 1, rows: [{ id: caseId, checkinMissed: true }] });
+    expect((await req('GET', `/cases/reintegration?missed=true&facilityId=${hol}`)).json().total).toBe(0);
 
     const early = await req('POST', `/cases/reintegration/${caseId}/outcomes`, { month: 6, outcome: 'reintegrated', note: 'Working' });
     expect(early.statusCode).toBe(400);
