@@ -142,7 +142,9 @@ export function requireBestInterests(separations: readonly Separation[], determi
       ? release
         ? 'This release would leave a child held without the carer they are with; record a best-interests determination approving the release (move "release") first'
         : 'This move would separate a child from the carer they are with; record a best-interests determination approving it first'
-      : `These moves would separate ${missing.length} children from the carers they are with; record a best-interests determination for each first`,
+      : release
+        ? `This release would leave ${missing.length} children held without the carer they are with; record a best-interests determination (move "release") for each first`
+        : `These moves would separate ${missing.length} children from the carers they are with; record a best-interests determination for each first`,
     {
       separations: missing.map((s) => ({
         childId: s.childId,
