@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { FakeClock } from '../src/platform/clock';
@@ -264,6 +265,71 @@ describe.each(await targets())('families and children on %s', (target) => {
     const escaped = await family('Maha');
     await app.services.custody.append(adminActor, { personId: escaped.mother, type: 'ESCAPED' });
     expect(await statusOf(escaped.mother)).toBe('escaped');
+  });
+
+  it('refuses to hand a mother over to her state without her child (or the child without her) until a determination approves it; together they pass', async () => {
+    const { mother, child } = await family('Inas');
+    const other = await family('Ruba');
+    const call = (url: string, payload: object) => app.http.inject({ method: 'POST', url: `/api/v1${url}`, headers: auth(legal), payload });
+    // each person's request accepted by Iraq (the factory's nationality; a child on evidence)
+    const accepted = async (personId: string) => {
+      const req = await call('/repatriation/requests', { personId, state: 'IRQ' });
+      expect(req.statusCode, req.body).toBe(201);
+      const id = req.json().id as string;
+      await call(`/repatriation/requests/${id}/nationality`, { status: 'verified' });
+      await call(`/repatriation/requests/${id}/evidence`, { kind: 'birth_certificate', reference: 'Consulate file 12' });
+      await call(`/repatriation/requests/${id}/steps`, { action: 'schedule_interview' });
+      expect((await call(`/repatriation/requests/${id}/steps`, { action: 'accept' })).statusCode).toBe(200);
+      expect((await call(`/repatriation/requests/${id}/steps`, { action: 'issue_documents' })).statusCode).toBe(200);
+      return id;
+    };
+    const [rm, rc, om, oc] = [await accepted(mother), await accepted(child), await accepted(other.mother), await accepted(other.child)];
+    const stageOf = async (id: string) =>
+      (await app.http.inject({ method: 'GET', url: `/api/v1/repatriation/requests/${id}`, headers: auth(legal) })).json().stage as string;
+    const before = (await events(mother)) + (await events(child));
+
+    // the mother alone, then the child alone: refused, nothing written, the requests stay accepted
+    for (const [id, mover] of [
+      [rm, mother],
+      [rc, child],
+    ] as const) {
+      const refused = await call(`/repatriation/requests/${id}/handover`, { representative: 'Consul of Iraq' });
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json().error).toMatchObject({
+        code: 'families.best_interests_required',
+        details: { separations: [{ childId: child, moverId: mover, move: 'repatriation', toFacilityId: null }] },
+      });
+      expect(refused.json().error.message).toContain('handover');
+    }
+    expect((await events(mother)) + (await events(child))).toBe(before);
+    expect([await stageOf(rm), await stageOf(rc)]).toEqual(['travel_documents', 'travel_documents']);
+    // a determination for her release does not open her repatriation
+    await call(`/families/${child}/best-interests`, { moverId: mother, move: 'release', decision: 'separation_approved', reason: 'r' });
+    expect((await call(`/repatriation/requests/${rm}/handover`, { representative: 'Consul of Iraq' })).statusCode).toBe(409);
+
+    // handed over together (one act): no determination needed
+    const together = await call(`/repatriation/requests/${rm}/handover`, { representative: 'Consul of Iraq', withRequestIds: [rc] });
+    expect(together.statusCode, together.body).toBe(200);
+    expect([await statusOf(mother), await statusOf(child), await stageOf(rm), await stageOf(rc)]).toEqual([
+      'repatriated',
+      'repatriated',
+      'handed_over',
+      'handed_over',
+    ]);
+
+    // the other mother alone, with a determination approving her repatriation without the child
+    const decided = await call(`/families/${other.child}/best-interests`, {
+      moverId: other.mother,
+      move: 'repatriation',
+      decision: 'separation_approved',
+      reason: 'the child stays with the father’s family until the court in Paris rules',
+    });
+    expect([decided.statusCode, decided.json().move, decided.json().toFacilityId]).toEqual([201, 'repatriation', null]);
+    expect((await call(`/repatriation/requests/${om}/handover`, { representative: 'Consul of Iraq' })).statusCode).toBe(200);
+    expect(await stageOf(oc)).toBe('travel_documents');
+    // an unknown request in the act: 404, nothing handed over
+    expect((await call(`/repatriation/requests/${oc}/handover`, { representative: 'Consul', withRequestIds: [randomUUID()] })).statusCode).toBe(404);
+    expect(await stageOf(oc)).toBe('travel_documents');
   });
 
   it('raises an alert when a child is left without a carer, and not while another carer remains', async () => {

@@ -16,6 +16,7 @@ const toward = (from: string, to: string): PlaceOf => ({ status: 'in_transit', f
 const depart = (personId: string, from: string, to: string): PlannedMove => ({ personId, toFacilityId: to, before: at(from), after: toward(from, to) });
 const release = (personId: string, from: string): PlannedMove => ({
   personId,
+  move: 'release',
   toFacilityId: null,
   before: at(from),
   after: { status: 'released', facilityId: null, destinationFacilityId: null },
@@ -50,7 +51,7 @@ describe('separationsCausedBy', () => {
 
   it('the mother leaving alone separates the child from the carer she is with', () => {
     expect(separationsCausedBy([depart('mother', 'F', 'H')], family, places)).toEqual([
-      { childId: 'child', carerIds: ['mother'], moverId: 'mother', toFacilityId: 'H' },
+      { childId: 'child', carerIds: ['mother'], moverId: 'mother', move: 'transfer', toFacilityId: 'H' },
     ]);
   });
   it('the child leaving alone separates them too', () => {
@@ -74,8 +75,18 @@ describe('separationsCausedBy', () => {
   });
   it('the mother released while the child stays held separates them (no destination: a release)', () => {
     expect(separationsCausedBy([release('mother', 'F')], family, places)).toEqual([
-      { childId: 'child', carerIds: ['mother'], moverId: 'mother', toFacilityId: null },
+      { childId: 'child', carerIds: ['mother'], moverId: 'mother', move: 'release', toFacilityId: null },
     ]);
+  });
+  it('a repatriation separates like a transfer: the mother alone, or the child alone; the two together separate nobody', () => {
+    const repatriate = (personId: string): PlannedMove => ({
+      ...release(personId, 'F'),
+      move: 'repatriation',
+      after: { status: 'repatriated', facilityId: null, destinationFacilityId: null },
+    });
+    expect(separationsCausedBy([repatriate('mother')], family, places)).toMatchObject([{ moverId: 'mother', move: 'repatriation', toFacilityId: null }]);
+    expect(separationsCausedBy([repatriate('child')], family, places)).toMatchObject([{ moverId: 'child', move: 'repatriation' }]);
+    expect(separationsCausedBy([repatriate('mother'), repatriate('child')], family, places)).toEqual([]);
   });
   it('mother and child released together, or the child released alone, are not gated', () => {
     expect(separationsCausedBy([release('mother', 'F'), release('child', 'F')], family, places)).toEqual([]);
@@ -84,7 +95,7 @@ describe('separationsCausedBy', () => {
 });
 
 describe('best interests', () => {
-  const separation = { childId: 'child', carerIds: ['mother'], moverId: 'mother', toFacilityId: 'H' };
+  const separation = { childId: 'child', carerIds: ['mother'], moverId: 'mother', move: 'transfer' as const, toFacilityId: 'H' };
   const determination = (over: Partial<{ decision: string; toFacilityId: string; decidedAt: Date; validUntil: Date }> = {}) => ({
     childPersonId: 'child',
     moverPersonId: 'mother',
@@ -108,10 +119,11 @@ describe('best interests', () => {
     expect(unapprovedSeparations([separation], [determination(), refusedLater], now)).toHaveLength(1);
   });
   it('a release is opened only by a determination for a release (no destination), never by one for a transfer', () => {
-    const released = { ...separation, toFacilityId: null };
+    const released = { ...separation, move: 'release' as const, toFacilityId: null };
     expect(unapprovedSeparations([released], [determination()], now)).toHaveLength(1);
-    expect(unapprovedSeparations([released], [{ ...determination(), toFacilityId: null }], now)).toHaveLength(0);
-    expect(unapprovedSeparations([separation], [{ ...determination(), toFacilityId: null }], now)).toHaveLength(1);
+    expect(unapprovedSeparations([released], [{ ...determination(), move: 'release', toFacilityId: null }], now)).toHaveLength(0);
+    expect(unapprovedSeparations([released], [{ ...determination(), move: 'repatriation', toFacilityId: null }], now)).toHaveLength(1);
+    expect(unapprovedSeparations([separation], [{ ...determination(), move: 'release', toFacilityId: null }], now)).toHaveLength(1);
     expect(() => requireBestInterests([released], [], now)).toThrow(
       expect.objectContaining({ details: { separations: [expect.objectContaining({ move: 'release' })] } }),
     );

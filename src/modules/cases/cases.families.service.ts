@@ -10,6 +10,8 @@ import { CustodyEventAppended } from '../custody';
 import {
   CARER_LEAVING_EVENTS,
   GATED_MOVES,
+  moveOf,
+  type DeterminationMove,
   DETERMINATION_VALID_DAYS,
   isCarerKind,
   isChild,
@@ -175,7 +177,7 @@ export class FamiliesService {
         ? (await determinationRowsOf(tx, personId)).map((d) => ({
             id: d.id,
             moverId: names ? d.mover_person_id : null,
-            move: d.to_facility_id === null ? ('release' as const) : ('transfer' as const),
+            move: d.move as DeterminationMove,
             toFacilityId: d.to_facility_id,
             decision: d.decision,
             reason: names ? d.reason : null,
@@ -225,12 +227,12 @@ export class FamiliesService {
         }
       }
       const move = body.move ?? 'transfer';
-      const toFacilityId = move === 'release' ? null : (body.toFacilityId ?? null);
+      const toFacilityId = move === 'transfer' ? (body.toFacilityId ?? null) : null;
       if (move === 'transfer' && !toFacilityId) {
         throw new ValidationError('families.destination_invalid', 'A determination for a transfer names the facility the mover goes to (toFacilityId)');
       }
-      if (move === 'release' && body.toFacilityId) {
-        throw new ValidationError('families.destination_invalid', 'A release leaves custody: its determination names no facility (leave toFacilityId out)');
+      if (move !== 'transfer' && body.toFacilityId) {
+        throw new ValidationError('families.destination_invalid', `A ${move} leaves custody: its determination names no facility (leave toFacilityId out)`);
       }
       if (toFacilityId) await this.ports.facilities.require(tx, toFacilityId);
       const validUntil = body.validUntil ? new Date(body.validUntil) : new Date(now.getTime() + DETERMINATION_VALID_DAYS * 86400_000);
@@ -240,6 +242,7 @@ export class FamiliesService {
         id,
         childId,
         moverId: body.moverId,
+        move,
         toFacilityId,
         decision: body.decision,
         reason: body.reason,
@@ -260,21 +263,23 @@ export class FamiliesService {
         { determinationId: id, childId, moverId: body.moverId, toFacilityId, decision: body.decision, by: actor.username },
         { subjects: { personIds: [childId, body.moverId], facilityIds: toFacilityId ? [toFacilityId] : [] } },
       );
-      return { ...row, move, decidedAt: now.toISOString(), validUntil: validUntil.toISOString() };
+      return { ...row, decidedAt: now.toISOString(), validUntil: validUntil.toISOString() };
     });
   }
 
   /**
-   * Custody's port, called in the ledger's transaction before a batch is sealed: a departure or a release that would
-   * separate a child from the carer they are with is refused (409 families.best_interests_required) unless a valid
-   * determination approves that child, that mover and that destination (none for a release). The batch is judged
-   * whole: a family leaving together passes. A child's own release is not gated (it leaves custody, see the domain).
+   * Custody's port, called in the ledger's transaction before a batch is sealed: a departure, a release or a
+   * repatriation that would separate a child from the carer they are with is refused (409
+   * families.best_interests_required) unless a valid determination approves that child, that mover, that kind of move
+   * and that destination (none out of custody). The batch is judged whole: a family leaving together passes. A child's
+   * own release is not gated (it leaves custody, see the domain).
    */
   async requireBestInterestsForMoves(tx: Db, moves: readonly LedgerMove[]): Promise<void> {
     const departures: PlannedMove[] = moves
       .filter((m) => (GATED_MOVES as readonly string[]).includes(m.type))
       .map((m) => ({
         personId: m.personId,
+        move: moveOf(m.type),
         toFacilityId: m.type === 'TRANSFER_DEPARTED' ? m.after.destinationFacilityId : null,
         before: m.before,
         after: m.after,
