@@ -174,6 +174,13 @@ describe('reintegration after release', () => {
     await page.goto(`${server.url}/reintegration`);
     await page.getByTestId('reintegration-table').waitFor();
     await expect(page.getByTestId('reintegration-total').textContent()).resolves.toBe('1 of 1 cases');
+    // the facility the person left filters the list (the API's facilityId): none left al-Hol, one left Ghwayran
+    await page.getByTestId('filter-facility').click();
+    await page.getByRole('option', { name: /^HOL/ }).click();
+    await page.getByTestId('reintegration-total').filter({ hasText: '0 of 0 cases' }).waitFor();
+    await page.getByTestId('filter-facility').click();
+    await page.getByRole('option', { name: /^GHW/ }).click();
+    await page.getByTestId('reintegration-total').filter({ hasText: '1 of 1 cases' }).waitFor();
     await page.getByTestId('no-plan-flag').waitFor();
     await page.getByRole('link', { name: 'Omar bin Khalid al-Released' }).click();
     await page.waitForURL(new RegExp(`/reintegration/${reintegrationId}$`));

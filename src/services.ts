@@ -182,6 +182,7 @@ export function createServices(database: Database, opts: ServiceOptions = {}): S
         documents: person.documents.map((d) => ({ id: d.id, type: d.type, number: d.number, issuingCountry: d.issuingCountry })),
       };
     },
+    matchedVerifications: (tx, personId) => biometrics.matchedVerificationsOf(tx, personId),
     citedVerificationProblem: (tx, verificationId, claim) => biometrics.citedVerificationProblem(tx, verificationId, claim),
   });
   // Replication (issue 22): a site writes its persons' identity for headquarters; headquarters issues items for the

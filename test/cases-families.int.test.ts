@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { FakeClock } from '../src/platform/clock';
@@ -179,6 +180,156 @@ describe.each(await targets())('families and children on %s', (target) => {
     }
     expect((await post(`/transfers/movements/${m3}/approve`)).json().error.code).toBe('families.best_interests_required');
     expect(await movementStatus(m3)).toBe('planned');
+  });
+
+  it("refuses a carer's release while the child stays held until a best-interests determination approves the release; nothing changes", async () => {
+    const { mother, child } = await family('Sana');
+    const pending = () => n(sql`select count(*)::int as n from custody_confirmations where person_id = ${mother}`);
+    const before = await events(mother);
+    // a release takes two officers: the first one's request is where it is decided, and where it is refused
+    const release = () =>
+      app.http.inject({
+        method: 'POST',
+        url: `/api/v1/persons/${mother}/events/requests`,
+        headers: auth(commander),
+        payload: { type: 'RELEASED', authority: 'Court order 41', reason: 'acquitted' },
+      });
+    const refused = await release();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      error: { code: 'families.best_interests_required', details: { separations: [{ childId: child, moverId: mother, move: 'release', toFacilityId: null }] } },
+    });
+    expect(refused.json().error.message).toContain('release');
+    // the ledger refuses it too (the second officer's confirmation, a batch)
+    await expect(app.services.custody.appendMany(adminActor, [{ personId: mother, type: 'RELEASED' }])).rejects.toMatchObject({
+      code: 'families.best_interests_required',
+    });
+    expect(await events(mother)).toBe(before);
+    expect(await statusOf(mother)).toBe('in_custody');
+    expect(await pending()).toBe(0);
+
+    // a determination for a transfer does not open a release; one for the release does
+    const decide = (payload: Record<string, unknown>) =>
+      app.http.inject({ method: 'POST', url: `/api/v1/families/${child}/best-interests`, headers: auth(legal), payload });
+    expect((await decide({ moverId: mother, toFacilityId: G, decision: 'separation_approved', reason: 'a transfer to G' })).statusCode).toBe(201);
+    expect((await release()).statusCode).toBe(409);
+    // a release names no facility, a transfer names one: both refused with a clear code, nothing recorded
+    const count = () => n(sql`select count(*)::int as n from family_best_interests where child_person_id = ${child}`);
+    const recorded = await count();
+    for (const payload of [
+      { moverId: mother, move: 'release', toFacilityId: G, decision: 'separation_approved', reason: 'r' },
+      { moverId: mother, move: 'transfer', decision: 'separation_approved', reason: 'r' },
+    ]) {
+      const bad = await decide(payload);
+      expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'families.destination_invalid']);
+    }
+    expect(await count()).toBe(recorded);
+    const approved = await decide({
+      moverId: mother,
+      move: 'release',
+      decision: 'separation_approved',
+      reason: 'acquitted; the child stays with her aunt in the camp until the family collects her',
+    });
+    expect(approved.statusCode).toBe(201);
+    expect(approved.json()).toMatchObject({ move: 'release', toFacilityId: null, decision: 'separation_approved' });
+    const ok = await release();
+    expect(ok.statusCode, ok.body).toBe(201);
+    const confirmed = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/custody/confirmations/${ok.json().id}/confirm`,
+      headers: auth(await app.tokenFor('commander')),
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(await statusOf(mother)).toBe('released');
+    // the family view shows the determination as one for a release
+    const view = (await app.http.inject({ method: 'GET', url: `/api/v1/families/${child}?purpose=family_reunification`, headers: auth(registrar) })).json();
+    expect(view.determinations.map((d: { move: string }) => d.move).sort()).toEqual(['release', 'transfer']);
+    // the alert still tells the facility that the child is now without a carer there (escapes cannot be gated: alert only)
+    await app.services.settle();
+    const alerts = (await app.services.alerts.list(adminActor, { rule: 'family.child_separated', limit: 200 })).filter(
+      (a) => (a.details as { childId?: string }).childId === child,
+    );
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('lets a family be released together, and a child released alone to relatives, without a determination; an escape is never refused', async () => {
+    const together = await family('Hiba');
+    await app.services.custody.appendMany(adminActor, [
+      { personId: together.mother, type: 'RELEASED' },
+      { personId: together.child, type: 'RELEASED' },
+    ]);
+    expect([await statusOf(together.mother), await statusOf(together.child)]).toEqual(['released', 'released']);
+    const alone = await family('Dina');
+    await app.services.custody.append(adminActor, { personId: alone.child, type: 'RELEASED', reason: 'handed to her grandparents' });
+    expect(await statusOf(alone.child)).toBe('released');
+    const escaped = await family('Maha');
+    await app.services.custody.append(adminActor, { personId: escaped.mother, type: 'ESCAPED' });
+    expect(await statusOf(escaped.mother)).toBe('escaped');
+  });
+
+  it('refuses to hand a mother over to her state without her child (or the child without her) until a determination approves it; together they pass', async () => {
+    const { mother, child } = await family('Inas');
+    const other = await family('Ruba');
+    const call = (url: string, payload: object) => app.http.inject({ method: 'POST', url: `/api/v1${url}`, headers: auth(legal), payload });
+    // each person's request accepted by Iraq (the factory's nationality; a child on evidence)
+    const accepted = async (personId: string) => {
+      const req = await call('/repatriation/requests', { personId, state: 'IRQ' });
+      expect(req.statusCode, req.body).toBe(201);
+      const id = req.json().id as string;
+      await call(`/repatriation/requests/${id}/nationality`, { status: 'verified' });
+      await call(`/repatriation/requests/${id}/evidence`, { kind: 'birth_certificate', reference: 'Consulate file 12' });
+      await call(`/repatriation/requests/${id}/steps`, { action: 'schedule_interview' });
+      expect((await call(`/repatriation/requests/${id}/steps`, { action: 'accept' })).statusCode).toBe(200);
+      expect((await call(`/repatriation/requests/${id}/steps`, { action: 'issue_documents' })).statusCode).toBe(200);
+      return id;
+    };
+    const [rm, rc, om, oc] = [await accepted(mother), await accepted(child), await accepted(other.mother), await accepted(other.child)];
+    const stageOf = async (id: string) =>
+      (await app.http.inject({ method: 'GET', url: `/api/v1/repatriation/requests/${id}`, headers: auth(legal) })).json().stage as string;
+    const before = (await events(mother)) + (await events(child));
+
+    // the mother alone, then the child alone: refused, nothing written, the requests stay accepted
+    for (const [id, mover] of [
+      [rm, mother],
+      [rc, child],
+    ] as const) {
+      const refused = await call(`/repatriation/requests/${id}/handover`, { representative: 'Consul of Iraq' });
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json().error).toMatchObject({
+        code: 'families.best_interests_required',
+        details: { separations: [{ childId: child, moverId: mover, move: 'repatriation', toFacilityId: null }] },
+      });
+      expect(refused.json().error.message).toContain('handover');
+    }
+    expect((await events(mother)) + (await events(child))).toBe(before);
+    expect([await stageOf(rm), await stageOf(rc)]).toEqual(['travel_documents', 'travel_documents']);
+    // a determination for her release does not open her repatriation
+    await call(`/families/${child}/best-interests`, { moverId: mother, move: 'release', decision: 'separation_approved', reason: 'r' });
+    expect((await call(`/repatriation/requests/${rm}/handover`, { representative: 'Consul of Iraq' })).statusCode).toBe(409);
+
+    // handed over together (one act): no determination needed
+    const together = await call(`/repatriation/requests/${rm}/handover`, { representative: 'Consul of Iraq', withRequestIds: [rc] });
+    expect(together.statusCode, together.body).toBe(200);
+    expect([await statusOf(mother), await statusOf(child), await stageOf(rm), await stageOf(rc)]).toEqual([
+      'repatriated',
+      'repatriated',
+      'handed_over',
+      'handed_over',
+    ]);
+
+    // the other mother alone, with a determination approving her repatriation without the child
+    const decided = await call(`/families/${other.child}/best-interests`, {
+      moverId: other.mother,
+      move: 'repatriation',
+      decision: 'separation_approved',
+      reason: 'the child stays with the father’s family until the court in Paris rules',
+    });
+    expect([decided.statusCode, decided.json().move, decided.json().toFacilityId]).toEqual([201, 'repatriation', null]);
+    expect((await call(`/repatriation/requests/${om}/handover`, { representative: 'Consul of Iraq' })).statusCode).toBe(200);
+    expect(await stageOf(oc)).toBe('travel_documents');
+    // an unknown request in the act: 404, nothing handed over
+    expect((await call(`/repatriation/requests/${oc}/handover`, { representative: 'Consul', withRequestIds: [randomUUID()] })).statusCode).toBe(404);
+    expect(await stageOf(oc)).toBe('travel_documents');
   });
 
   it('raises an alert when a child is left without a carer, and not while another carer remains', async () => {

@@ -1,9 +1,11 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor, type Actor } from '../src/modules/access';
+import { readSample, requireFingerprintData } from '../src/modules/biometrics/fingerprint/fingerprint.test-data';
 import { FakeClock } from '../src/platform/clock';
 import { openDatabase, queryRows } from '../src/platform/db/database';
 import { migrate } from '../src/platform/db/migrate';
@@ -191,15 +193,23 @@ describe.each(await targets())('reintegration after release (%s)', (target) => {
   let clock: FakeClock;
   let legal: string;
   let caseId: string;
+  let roj: string;
+  let hol: string;
+  let otherCaseId: string;
 
   beforeAll(async () => {
     clock = new FakeClock('2026-01-10T08:00:00Z');
     app = await createTestApp(target, { clock });
     legal = await app.tokenFor('legal');
     const { facility } = await buildFacility(app.services, { code: 'ROJ' });
+    roj = facility.id;
+    hol = (await buildFacility(app.services, { code: 'HOL' })).facility.id;
     const personId = await buildAdmittedPerson(app.services, { facilityId: facility.id });
+    const other = await buildAdmittedPerson(app.services, { facilityId: hol });
     await app.services.custody.append(adminActor, { personId, type: 'RELEASED', authority: 'Camp release list 3' });
+    await app.services.custody.append(adminActor, { personId: other, type: 'RELEASED', authority: 'Camp release list 4' });
     await app.services.settle();
+    otherCaseId = (await app.services.cases.reintegration.list(legalActor, { personId: other, limit: 10, offset: 0 })).rows[0]!.id;
     // delivered twice (a replay): still one case
     caseId = (await app.services.cases.reintegration.list(legalActor, { personId, limit: 10, offset: 0 })).rows[0]!.id;
   });
@@ -207,6 +217,22 @@ describe.each(await targets())('reintegration after release (%s)', (target) => {
 
   const req = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
     app.http.inject({ method, url: `/api/v1${url}`, headers: auth(legal), payload: payload as object });
+
+  it("filters the list by the facility the person left, with the total; a facility outside the reader's scope is refused", async () => {
+    const all = (await req('GET', '/cases/reintegration')).json();
+    expect(all.total).toBe(2);
+    const fromRoj = (await req('GET', `/cases/reintegration?facilityId=${roj}`)).json();
+    expect(fromRoj).toMatchObject({ total: 1, rows: [{ id: caseId, facilityId: roj }] });
+    const fromHol = (await req('GET', `/cases/reintegration?facilityId=${hol}&limit=1`)).json();
+    expect(fromHol).toMatchObject({ total: 1, rows: [{ id: otherCaseId, facilityId: hol }] });
+    expect((await req('GET', `/cases/reintegration?facilityId=${randomUUID()}`)).json()).toEqual({ total: 0, rows: [] });
+    expect((await req('GET', '/cases/reintegration?facilityId=HOL')).statusCode).toBe(400);
+    const bound = await app.tokenFor('commander', { facilityIds: [roj] });
+    const refused = await app.http.inject({ method: 'GET', url: `/api/v1/cases/reintegration?facilityId=${hol}`, headers: auth(bound) });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([403, 'access.out_of_scope']);
+    const own = await app.http.inject({ method: 'GET', url: '/api/v1/cases/reintegration', headers: auth(bound) });
+    expect(own.json()).toMatchObject({ total: 1, rows: [{ id: caseId }] });
+  });
 
   it('sets a plan, alerts on a missed check-in, and takes outcomes only from their month on, once', async () => {
     const plan = await req('PUT', `/cases/reintegration/${caseId}/plan`, {
@@ -225,6 +251,7 @@ describe.each(await targets())('reintegration after release (%s)', (target) => {
     const missed = (await app.services.alerts.listPage(adminActor, { rule: 'cases.checkin_missed', limit: 10 })).rows;
     expect(missed).toHaveLength(1);
     expect((await req('GET', '/cases/reintegration?missed=true')).json()).toMatchObject({ total: 1, rows: [{ id: caseId, checkinMissed: true }] });
+    expect((await req('GET', `/cases/reintegration?missed=true&facilityId=${hol}`)).json().total).toBe(0);
 
     const early = await req('POST', `/cases/reintegration/${caseId}/outcomes`, { month: 6, outcome: 'reintegrated', note: 'Working' });
     expect(early.statusCode).toBe(400);
@@ -242,4 +269,85 @@ describe.each(await targets())('reintegration after release (%s)', (target) => {
     expect(figures.headers['content-type']).toContain('text/csv');
     expect(figures.body).toBe('month,outcome,count\n6,reintegrated,1\n');
   });
+});
+
+describe.each(await targets())('the dossier lists the verifications to cite (%s)', (target) => {
+  let app: TestApp;
+  let savedKey: string | undefined;
+  const img: Record<string, Buffer> = {};
+
+  beforeAll(async () => {
+    requireFingerprintData();
+    savedKey = process.env.CUSTOS_TEMPLATE_KEY;
+    process.env.CUSTOS_TEMPLATE_KEY = randomBytes(32).toString('base64');
+    for (const n of ['101_1', '101_2', '102_1']) img[n] = await readSample('fvc2002-db2b', n);
+    app = await createTestApp(target);
+  }, 120_000);
+  afterAll(async () => {
+    if (savedKey === undefined) delete process.env.CUSTOS_TEMPLATE_KEY;
+    else process.env.CUSTOS_TEMPLATE_KEY = savedKey;
+    await app?.close();
+  });
+
+  it("offers the person's matched 1:1 verifications (not a failed one, not another person's); citing one marks it cited and identifies the person", async () => {
+    const { facility } = await buildFacility(app.services, { code: 'AQT', kind: 'prison' });
+    const personId = await buildAdmittedPerson(app.services, { facilityId: facility.id });
+    const other = await buildAdmittedPerson(app.services, { facilityId: facility.id });
+    const [registrar, officer, legal] = await Promise.all([
+      app.tokenFor('registrar'),
+      app.tokenFor('officer', { facilityIds: [facility.id] }),
+      app.tokenFor('legal'),
+    ]);
+    for (const [who, sample] of [
+      [personId, '101_1'],
+      [other, '101_1'],
+    ] as const) {
+      const enrol = await app.http.inject({
+        method: 'POST',
+        url: `/api/v1/persons/${who}/biometrics/fingerprints/1?dpi=569`,
+        headers: { ...auth(registrar), 'content-type': 'image/tiff' },
+        payload: img[sample],
+      });
+      expect(enrol.statusCode, enrol.body).toBe(201);
+    }
+    const verify = async (who: string, sample: string) =>
+      (
+        await app.http.inject({
+          method: 'POST',
+          url: `/api/v1/biometrics/verify?personId=${who}&modality=fingerprint&dpi=569`,
+          headers: { ...auth(officer), 'content-type': 'application/octet-stream' },
+          payload: img[sample],
+        })
+      ).json() as { id: string; result: string };
+    const matched = await verify(personId, '101_2');
+    expect(matched.result).toBe('match');
+    const failed = await verify(personId, '102_1');
+    expect(failed.result).toBe('no_match');
+    const othersMatch = await verify(other, '101_2');
+    expect(othersMatch.result).toBe('match');
+
+    const opened = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/cases/legal',
+      headers: auth(legal),
+      payload: { personId, grounds: 'Held on intelligence', authority: 'Prosecutor' },
+    });
+    const caseId = opened.json().id as string;
+    const dossier = async () => (await app.http.inject({ method: 'GET', url: `/api/v1/cases/legal/${caseId}/dossier`, headers: auth(legal) })).json();
+    const before = await dossier();
+    expect(before.matchedVerifications).toEqual([{ id: matched.id, modality: 'fingerprint', at: expect.any(String), cited: false }]);
+    expect(before.identification).toBe('unverified');
+
+    const cite = await app.http.inject({
+      method: 'POST',
+      url: `/api/v1/cases/legal/${caseId}/evidence`,
+      headers: auth(legal),
+      payload: { kind: 'biometric_verification', referenceId: before.matchedVerifications[0].id },
+    });
+    expect(cite.statusCode, cite.body).toBe(200);
+    const after = await dossier();
+    expect(after.matchedVerifications).toEqual([expect.objectContaining({ id: matched.id, cited: true })]);
+    expect(after.verifications).toEqual([{ id: matched.id, valid: true, problem: null }]);
+    expect(after.identification).toBe('biometric');
+  }, 120_000);
 });

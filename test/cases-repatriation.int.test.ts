@@ -263,6 +263,32 @@ describe.each(await targets())('repatriation on %s', (target) => {
     expect((await call('GET', '/repatriation/figures', liaisonFr)).json().totals.overdue).toBeGreaterThan(before);
   });
 
+  it("shows a liaison no legal case work of any state, and counts only their own nationals' separated children", async () => {
+    // legal cases, their summary, the stasis figures and reintegration cases are not a liaison's (403, no counts)
+    for (const url of ['/cases/legal', '/cases/legal/summary', '/cases/figures/stasis', '/cases/figures/stasis?format=csv', '/cases/reintegration']) {
+      const res = await call('GET', url, liaisonFr);
+      expect([url, res.statusCode]).toEqual([url, 403]);
+      expect(res.headers['x-total-count']).toBeUndefined();
+    }
+    // a child of each state left without their mother (she escaped): each liaison counts their own state's child only
+    const separated = async (token: string) => (await call('GET', '/families/separated-children', token)).json().total as number;
+    const [frBefore, deBefore, allBefore] = [await separated(liaisonFr), await separated(liaisonDe), await separated(legal)];
+    const children: Record<string, string> = {};
+    for (const state of ['FRA', 'DEU']) {
+      const mother = await buildAdmittedPerson(app.services, { facilityId }, { nationalities: [state], sex: 'F', birthDate: '1990' } as never);
+      const child = await held([state], { birthDate: '2019-05-01' });
+      await app.services.registry.addRelation(adminActor, mother, 'mother_of', child, 'registered together');
+      await app.services.custody.append(adminActor, { personId: mother, type: 'ESCAPED' });
+      children[state] = child;
+    }
+    expect([await separated(liaisonFr), await separated(liaisonDe), await separated(legal)]).toEqual([frBefore + 1, deBefore + 1, allBefore + 2]);
+    // and the other state's child's family is out of their sight (a person out of scope: 403, as the registry answers)
+    const hidden = await call('GET', `/families/${children.DEU}`, liaisonFr);
+    expect([hidden.statusCode, hidden.json().error.code]).toEqual([403, 'access.out_of_scope']);
+    expect(hidden.body).not.toContain('relatives');
+    expect((await call('GET', `/families/${children.FRA}`, liaisonFr)).statusCode).toBe(200);
+  });
+
   it('pages through every request with the total', async () => {
     for (let i = 0; i < 5; i++) await call('POST', '/repatriation/requests', legal, { personId: await held(['NLD']), state: 'NLD' });
     const total = Number((await call('GET', '/repatriation/requests?limit=1', legal)).headers['x-total-count']);

@@ -3,6 +3,12 @@ import { placementSummaries } from '../../modules/custody';
 import type { Services } from '../../services';
 import type { SeededWorld } from './scenario.seed';
 
+/**
+ * Walked out in the collapse: `unaccounted` from the roll call that missed them (the default demo ends there, 26
+ * January), `escaped` once declared so (a longer replay).
+ */
+const GONE = new Set(['unaccounted', 'escaped']);
+
 /** How many tracing requests the demo world opens of each kind. */
 const FROM_CHILDREN = 4;
 const FROM_OUTSIDE = 3;
@@ -29,7 +35,7 @@ export async function seedFamilyTracing(services: Services, world: SeededWorld, 
   for (const c of children) {
     if (opened >= FROM_CHILDREN) break;
     const m = motherKey.get(c.key)!;
-    if (askedFor.has(m) || status.get(personIds[c.key]!) !== 'in_custody' || status.get(personIds[m]!) !== 'escaped') continue;
+    if (askedFor.has(m) || status.get(personIds[c.key]!) !== 'in_custody' || !GONE.has(status.get(personIds[m]!) ?? '')) continue;
     askedFor.add(m);
     await services.families.createTracing(actor, {
       requesterKind: 'person_in_custody',
@@ -42,7 +48,7 @@ export async function seedFamilyTracing(services: Services, world: SeededWorld, 
     opened += 1;
   }
   const escapedWomen = plan.persons.filter(
-    (p) => p.group === 'camp_adult' && p.facility === 'HOL' && p.input.sex === 'F' && !askedFor.has(p.key) && status.get(personIds[p.key]!) === 'escaped',
+    (p) => p.group === 'camp_adult' && p.facility === 'HOL' && p.input.sex === 'F' && !askedFor.has(p.key) && GONE.has(status.get(personIds[p.key]!) ?? ''),
   );
   for (const w of escapedWomen.slice(0, FROM_OUTSIDE)) {
     await services.families.createTracing(actor, {

@@ -138,6 +138,16 @@ export async function findVerification(db: Db, id: string): Promise<Verification
   return rows[0];
 }
 
+/** A person's matched 1:1 verifications, newest first (what a record about the person can cite). */
+export async function matchedVerificationsOf(db: Db, personId: string, limit: number): Promise<{ id: string; modality: string; at: Date }[]> {
+  return db
+    .select({ id: biometricVerifications.id, modality: biometricVerifications.modality, at: biometricVerifications.at })
+    .from(biometricVerifications)
+    .where(and(eq(biometricVerifications.personId, personId), eq(biometricVerifications.kind, 'verify'), eq(biometricVerifications.result, 'match')))
+    .orderBy(desc(biometricVerifications.at), desc(biometricVerifications.id))
+    .limit(limit);
+}
+
 /** Inserts cases; a pair of persons that already has a case for this modality is skipped. Returns the inserted ids. */
 export async function insertCases(tx: Db, rows: (typeof duplicateCases.$inferInsert)[]): Promise<string[]> {
   if (rows.length === 0) return [];

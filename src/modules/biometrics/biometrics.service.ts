@@ -18,7 +18,7 @@ import { WatchSearch, type WatchProbe, type WatchResult, type WatchSet } from '.
 import type { FingerExceptionKind, PhotoSize } from './biometrics.domain';
 import { identifyWithin, type WithinIdentification } from './biometrics.identify-within';
 import { SealedFaces } from './biometrics.sealed-face';
-import { sealedTemplates } from './biometrics.repository';
+import { matchedVerificationsOf, sealedTemplates } from './biometrics.repository';
 import { resealForHeadquarters } from './biometrics.identity-compare';
 import type { TransitRecipient } from './template-transit';
 
@@ -206,6 +206,14 @@ export class BiometricsService {
       }
       return { ...row, forHq };
     });
+  }
+
+  /**
+   * For other modules (the legal case's dossier): the person's matched 1:1 verifications, newest first, to pick one to
+   * cite instead of typing its reference. The caller checks the reader's scope on the person.
+   */
+  matchedVerificationsOf(db: Db, personId: string, limit = 20): Promise<{ id: string; modality: string; at: Date }[]> {
+    return matchedVerificationsOf(db, personId, limit);
   }
 
   citedVerificationProblem(db: Db, verificationId: string, claim: { personId: string; modality?: 'face' | 'fingerprint'; at?: Date }): Promise<string | null> {

@@ -14,6 +14,13 @@ import {
 const at = (facilityId: string): PlaceOf => ({ status: 'in_custody', facilityId, destinationFacilityId: null });
 const toward = (from: string, to: string): PlaceOf => ({ status: 'in_transit', facilityId: from, destinationFacilityId: to });
 const depart = (personId: string, from: string, to: string): PlannedMove => ({ personId, toFacilityId: to, before: at(from), after: toward(from, to) });
+const release = (personId: string, from: string): PlannedMove => ({
+  personId,
+  move: 'release',
+  toFacilityId: null,
+  before: at(from),
+  after: { status: 'released', facilityId: null, destinationFacilityId: null },
+});
 const now = new Date('2026-01-10T08:00:00Z');
 
 describe('who is a child', () => {
@@ -44,7 +51,7 @@ describe('separationsCausedBy', () => {
 
   it('the mother leaving alone separates the child from the carer she is with', () => {
     expect(separationsCausedBy([depart('mother', 'F', 'H')], family, places)).toEqual([
-      { childId: 'child', carerIds: ['mother'], moverId: 'mother', toFacilityId: 'H' },
+      { childId: 'child', carerIds: ['mother'], moverId: 'mother', move: 'transfer', toFacilityId: 'H' },
     ]);
   });
   it('the child leaving alone separates them too', () => {
@@ -66,10 +73,29 @@ describe('separationsCausedBy', () => {
   it('moves of unrelated persons are not looked at', () => {
     expect(separationsCausedBy([depart('stranger', 'F', 'H')], family, places)).toEqual([]);
   });
+  it('the mother released while the child stays held separates them (no destination: a release)', () => {
+    expect(separationsCausedBy([release('mother', 'F')], family, places)).toEqual([
+      { childId: 'child', carerIds: ['mother'], moverId: 'mother', move: 'release', toFacilityId: null },
+    ]);
+  });
+  it('a repatriation separates like a transfer: the mother alone, or the child alone; the two together separate nobody', () => {
+    const repatriate = (personId: string): PlannedMove => ({
+      ...release(personId, 'F'),
+      move: 'repatriation',
+      after: { status: 'repatriated', facilityId: null, destinationFacilityId: null },
+    });
+    expect(separationsCausedBy([repatriate('mother')], family, places)).toMatchObject([{ moverId: 'mother', move: 'repatriation', toFacilityId: null }]);
+    expect(separationsCausedBy([repatriate('child')], family, places)).toMatchObject([{ moverId: 'child', move: 'repatriation' }]);
+    expect(separationsCausedBy([repatriate('mother'), repatriate('child')], family, places)).toEqual([]);
+  });
+  it('mother and child released together, or the child released alone, are not gated', () => {
+    expect(separationsCausedBy([release('mother', 'F'), release('child', 'F')], family, places)).toEqual([]);
+    expect(separationsCausedBy([release('child', 'F')], family, places)).toEqual([]);
+  });
 });
 
 describe('best interests', () => {
-  const separation = { childId: 'child', carerIds: ['mother'], moverId: 'mother', toFacilityId: 'H' };
+  const separation = { childId: 'child', carerIds: ['mother'], moverId: 'mother', move: 'transfer' as const, toFacilityId: 'H' };
   const determination = (over: Partial<{ decision: string; toFacilityId: string; decidedAt: Date; validUntil: Date }> = {}) => ({
     childPersonId: 'child',
     moverPersonId: 'mother',
@@ -91,6 +117,16 @@ describe('best interests', () => {
     expect(unapprovedSeparations([separation], [determination({ validUntil: new Date('2026-01-10T07:00:00Z') })], now)).toHaveLength(1);
     const refusedLater = determination({ decision: 'separation_refused', decidedAt: new Date('2026-01-09T09:00:00Z') });
     expect(unapprovedSeparations([separation], [determination(), refusedLater], now)).toHaveLength(1);
+  });
+  it('a release is opened only by a determination for a release (no destination), never by one for a transfer', () => {
+    const released = { ...separation, move: 'release' as const, toFacilityId: null };
+    expect(unapprovedSeparations([released], [determination()], now)).toHaveLength(1);
+    expect(unapprovedSeparations([released], [{ ...determination(), move: 'release', toFacilityId: null }], now)).toHaveLength(0);
+    expect(unapprovedSeparations([released], [{ ...determination(), move: 'repatriation', toFacilityId: null }], now)).toHaveLength(1);
+    expect(unapprovedSeparations([separation], [{ ...determination(), move: 'release', toFacilityId: null }], now)).toHaveLength(1);
+    expect(() => requireBestInterests([released], [], now)).toThrow(
+      expect.objectContaining({ details: { separations: [expect.objectContaining({ move: 'release' })] } }),
+    );
   });
 });
 

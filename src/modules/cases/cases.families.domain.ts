@@ -8,6 +8,24 @@ import { ConflictError, ValidationError } from '../../platform/errors';
 export const CARER_KINDS = ['mother_of', 'father_of', 'guardian_of', 'carer_of'] as const;
 export const isCarerKind = (kind: string): boolean => (CARER_KINDS as readonly string[]).includes(kind);
 
+/**
+ * Moves decided by a person, gated by the best-interests step: a departure to another facility, a release (a carer
+ * released while the child stays held) and a repatriation (a carer handed over without the child, or the child without
+ * the carer). Escapes and deaths cannot be gated: they raise the alert only.
+ */
+export const GATED_MOVES = ['TRANSFER_DEPARTED', 'RELEASED', 'REPATRIATED'] as const;
+
+/** The kind of move a determination is for: a transfer names its destination facility; a release or a repatriation none. */
+export const DETERMINATION_MOVES = ['transfer', 'release', 'repatriation'] as const;
+export type DeterminationMove = (typeof DETERMINATION_MOVES)[number];
+
+/** The kind of move a gated ledger event is. */
+export function moveOf(eventType: string): DeterminationMove {
+  if (eventType === 'RELEASED') return 'release';
+  if (eventType === 'REPATRIATED') return 'repatriation';
+  return 'transfer';
+}
+
 /** Ledger events after which a carer is no longer with the child at the facility they left. */
 export const CARER_LEAVING_EVENTS = ['TRANSFER_DEPARTED', 'REPATRIATED', 'RELEASED', 'ESCAPED', 'DECEASED'] as const;
 
@@ -57,6 +75,8 @@ export interface ChildLinks {
 /** A move of a batch: where the person is before it and after it. */
 export interface PlannedMove {
   personId: string;
+  /** transfer when absent */
+  move?: DeterminationMove;
   toFacilityId: string | null;
   before: PlaceOf;
   after: PlaceOf;
@@ -66,8 +86,9 @@ export interface Separation {
   childId: string;
   /** The carers who were with the child before the moves and none of whom is after. */
   carerIds: string[];
-  /** Whose move separates them (the child's own, else the first carer's that moved) and where it goes. */
+  /** Whose move separates them (the child's own, else the first carer's that moved), which kind, where it goes. */
   moverId: string;
+  move: DeterminationMove;
   toFacilityId: string | null;
 }
 
@@ -79,7 +100,8 @@ export interface Separation {
 export function separationsCausedBy(moves: readonly PlannedMove[], children: readonly ChildLinks[], places: ReadonlyMap<string, PlaceOf>): Separation[] {
   const moved = new Map(moves.map((m) => [m.personId, m]));
   const before = (id: string) => placeKey(moved.get(id)?.before ?? places.get(id));
-  const after = (id: string) => placeKey(moved.get(id)?.after ?? places.get(id));
+  // handed over to their state in the same batch: together (a family repatriated together separates nobody)
+  const after = (id: string) => placeKey(moved.get(id)?.after ?? places.get(id)) ?? (moved.get(id)?.move === 'repatriation' ? 'out:repatriation' : null);
   const out: Separation[] = [];
   for (const c of children) {
     const involved = moved.has(c.childId) || c.carerIds.some((id) => moved.has(id));
@@ -90,10 +112,10 @@ export function separationsCausedBy(moves: readonly PlannedMove[], children: rea
     if (withBefore.length === 0) continue; // already without a carer here: this batch separates nobody
     const childAfter = after(c.childId);
     if (childAfter !== null && c.carerIds.some((id) => after(id) === childAfter)) continue;
-    // a child leaving custody (released with, or without, the family) is not a move between facilities
+    // a child released (with, or without, the family) leaves custody: not gated (a repatriation is, see `after`)
     if (childAfter === null && moved.has(c.childId)) continue;
     const mover = moved.get(c.childId) ?? moves.find((m) => withBefore.includes(m.personId))!;
-    out.push({ childId: c.childId, carerIds: withBefore, moverId: mover.personId, toFacilityId: mover.toFacilityId });
+    out.push({ childId: c.childId, carerIds: withBefore, moverId: mover.personId, move: mover.move ?? 'transfer', toFacilityId: mover.toFacilityId });
   }
   return out;
 }
@@ -101,7 +123,10 @@ export function separationsCausedBy(moves: readonly PlannedMove[], children: rea
 export interface Determination {
   childPersonId: string;
   moverPersonId: string;
-  toFacilityId: string;
+  /** transfer when absent */
+  move?: DeterminationMove;
+  /** null: a release or a repatriation */
+  toFacilityId: string | null;
   decision: string;
   decidedAt: Date;
   validUntil: Date;
@@ -114,7 +139,7 @@ export interface Determination {
 export function unapprovedSeparations(separations: readonly Separation[], determinations: readonly Determination[], now: Date): Separation[] {
   return separations.filter((s) => {
     const latest = determinations
-      .filter((d) => d.childPersonId === s.childId && d.moverPersonId === s.moverId && d.toFacilityId === s.toFacilityId)
+      .filter((d) => d.childPersonId === s.childId && d.moverPersonId === s.moverId && (d.move ?? 'transfer') === s.move && d.toFacilityId === s.toFacilityId)
       .sort((a, b) => b.decidedAt.getTime() - a.decidedAt.getTime())[0];
     return !(latest && latest.decision === 'separation_approved' && latest.validUntil.getTime() > now.getTime());
   });
@@ -124,12 +149,16 @@ export function unapprovedSeparations(separations: readonly Separation[], determ
 export function requireBestInterests(separations: readonly Separation[], determinations: readonly Determination[], now: Date): void {
   const missing = unapprovedSeparations(separations, determinations, now);
   if (missing.length === 0) return;
+  const kinds = new Set(missing.map((s) => s.move));
+  const only = kinds.size === 1 ? [...kinds][0]! : null;
+  const what = only === 'release' ? 'This release' : only === 'repatriation' ? 'This handover to the state' : 'This move';
+  const hint = only && only !== 'transfer' ? ` (move "${only}")` : '';
   throw new ConflictError(
     'families.best_interests_required',
     missing.length === 1
-      ? 'This move would separate a child from the carer they are with; record a best-interests determination approving it first'
-      : `These moves would separate ${missing.length} children from the carers they are with; record a best-interests determination for each first`,
-    { separations: missing.map((s) => ({ childId: s.childId, moverId: s.moverId, toFacilityId: s.toFacilityId })) },
+      ? `${what} would separate a child from the carer they are with; record a best-interests determination approving it${hint} first`
+      : `${only ? what : 'These moves'} would separate ${missing.length} children from the carers they are with; record a best-interests determination${hint} for each first`,
+    { separations: missing.map((s) => ({ childId: s.childId, moverId: s.moverId, move: s.move, toFacilityId: s.toFacilityId })) },
   );
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DETERMINATION_DECISIONS, MATCH_STATUSES, REQUESTER_KINDS, TRACING_STATUSES } from './cases.families.domain';
+import { DETERMINATION_DECISIONS, DETERMINATION_MOVES, MATCH_STATUSES, REQUESTER_KINDS, TRACING_STATUSES } from './cases.families.domain';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime({ offset: true });
@@ -49,7 +49,8 @@ export const FamilyViewResponse = z.object({
     z.object({
       id: z.string(),
       moverId: z.string().nullable(),
-      toFacilityId: z.string(),
+      move: z.enum(DETERMINATION_MOVES),
+      toFacilityId: z.string().nullable(),
       decision: z.string(),
       reason: z.string().nullable(),
       decidedBy: z.string().nullable(),
@@ -62,7 +63,9 @@ export const FamilyViewResponse = z.object({
 export const BestInterestsBody = z.object({
   /** Whose move: the child's own, or one of their carers'. */
   moverId: z.uuid(),
-  toFacilityId: z.uuid(),
+  /** `transfer` (default): to `toFacilityId`; `release`: the carer released while the child stays held (no facility). */
+  move: z.enum(DETERMINATION_MOVES).default('transfer'),
+  toFacilityId: z.uuid().optional(),
   decision: z.enum(DETERMINATION_DECISIONS),
   reason: text(2000),
   /** Until when the determination may be used for that move; default 30 days. */
@@ -73,7 +76,8 @@ export const DeterminationResponse = z.object({
   id: z.string(),
   childId: z.string(),
   moverId: z.string(),
-  toFacilityId: z.string(),
+  move: z.enum(DETERMINATION_MOVES),
+  toFacilityId: z.string().nullable(),
   decision: z.string(),
   reason: z.string(),
   decidedBy: z.string(),

@@ -21,7 +21,7 @@ export const ChildSeparated = defineEvent(
   }),
 );
 
-/** A best-interests determination recorded for a child and a move. */
+/** A best-interests determination recorded for a child and a move (a transfer to a facility, or a release: null). */
 export const BestInterestsRecorded = defineEvent(
   'cases.best_interests_recorded',
   1,
@@ -29,7 +29,7 @@ export const BestInterestsRecorded = defineEvent(
     determinationId: z.uuid(),
     childId: z.uuid(),
     moverId: z.uuid(),
-    toFacilityId: z.uuid(),
+    toFacilityId: z.uuid().nullable(),
     decision: z.enum(DETERMINATION_DECISIONS),
     by: z.string(),
   }),

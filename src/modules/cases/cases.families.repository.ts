@@ -4,7 +4,7 @@ import { queryRows } from '../../platform/db/database';
 import { placements } from '../custody';
 import { facilities } from '../facilities';
 import { personNames, personNationalities, personRelations, persons } from '../registry';
-import { CARER_KINDS, type Determination, type PlaceOf } from './cases.families.domain';
+import { CARER_KINDS, type Determination, type DeterminationMove, type PlaceOf } from './cases.families.domain';
 
 // Tables of this module (cases.families.schema.ts): family_best_interests, tracing_requests, tracing_matches.
 const uuids = (ids: readonly string[]) => sql`${sql.param([...ids])}::uuid[]`;
@@ -86,18 +86,20 @@ export async function determinationsFor(db: Db, childIds: readonly string[]): Pr
   const rows = await queryRows<{
     child_person_id: string;
     mover_person_id: string;
-    to_facility_id: string;
+    move: string;
+    to_facility_id: string | null;
     decision: string;
     decided_at: Date | string;
     valid_until: Date | string;
   }>(
     db,
-    sql`select child_person_id, mover_person_id, to_facility_id, decision, decided_at, valid_until
+    sql`select child_person_id, mover_person_id, move, to_facility_id, decision, decided_at, valid_until
           from family_best_interests where child_person_id = any(${uuids(childIds)})`,
   );
   return rows.map((r) => ({
     childPersonId: r.child_person_id,
     moverPersonId: r.mover_person_id,
+    move: r.move as DeterminationMove,
     toFacilityId: r.to_facility_id,
     decision: r.decision,
     decidedAt: new Date(r.decided_at),
@@ -109,7 +111,9 @@ export interface DeterminationRow {
   id: string;
   child_person_id: string;
   mover_person_id: string;
-  to_facility_id: string;
+  move: string;
+  /** null: a release or a repatriation (the move leaves custody) */
+  to_facility_id: string | null;
   decision: string;
   reason: string;
   decided_by: string;
@@ -123,7 +127,8 @@ export async function insertDetermination(
     id: string;
     childId: string;
     moverId: string;
-    toFacilityId: string;
+    move: string;
+    toFacilityId: string | null;
     decision: string;
     reason: string;
     decidedBy: string;
@@ -132,8 +137,8 @@ export async function insertDetermination(
   },
 ): Promise<void> {
   await tx.execute(sql`
-    insert into family_best_interests (id, child_person_id, mover_person_id, to_facility_id, decision, reason, decided_by, decided_at, valid_until)
-    values (${d.id}, ${d.childId}, ${d.moverId}, ${d.toFacilityId}, ${d.decision}, ${d.reason}, ${d.decidedBy}, ${d.decidedAt.toISOString()}, ${d.validUntil.toISOString()})`);
+    insert into family_best_interests (id, child_person_id, mover_person_id, move, to_facility_id, decision, reason, decided_by, decided_at, valid_until)
+    values (${d.id}, ${d.childId}, ${d.moverId}, ${d.move}, ${d.toFacilityId}, ${d.decision}, ${d.reason}, ${d.decidedBy}, ${d.decidedAt.toISOString()}, ${d.validUntil.toISOString()})`);
 }
 
 export async function determinationRowsOf(db: Db, childId: string): Promise<DeterminationRow[]> {

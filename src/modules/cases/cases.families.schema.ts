@@ -1,11 +1,16 @@
 import { pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-/** A recorded best-interests determination for one child and one move (issue 23 part C). */
+/**
+ * A recorded best-interests determination for one child and one move (issue 23 part C): a transfer to a facility, or
+ * (no facility, migration 0033) a release or a repatriation.
+ */
 export const familyBestInterests = pgTable('family_best_interests', {
   id: uuid('id').primaryKey(),
   childPersonId: uuid('child_person_id').notNull(),
   moverPersonId: uuid('mover_person_id').notNull(),
-  toFacilityId: uuid('to_facility_id').notNull(),
+  toFacilityId: uuid('to_facility_id'),
+  /** transfer (to `toFacilityId`), release or repatriation (no facility) */
+  move: text('move').notNull(),
   decision: text('decision').notNull(),
   reason: text('reason').notNull(),
   decidedBy: text('decided_by').notNull(),

@@ -9,6 +9,9 @@ import type { AuditService } from '../audit';
 import { CustodyEventAppended } from '../custody';
 import {
   CARER_LEAVING_EVENTS,
+  GATED_MOVES,
+  moveOf,
+  type DeterminationMove,
   DETERMINATION_VALID_DAYS,
   isCarerKind,
   isChild,
@@ -174,6 +177,7 @@ export class FamiliesService {
         ? (await determinationRowsOf(tx, personId)).map((d) => ({
             id: d.id,
             moverId: names ? d.mover_person_id : null,
+            move: d.move as DeterminationMove,
             toFacilityId: d.to_facility_id,
             decision: d.decision,
             reason: names ? d.reason : null,
@@ -205,7 +209,7 @@ export class FamiliesService {
    * Records a best-interests determination for a child and one move (whose, and where to). The mover must be the
    * child or one of the child's active carers; the child must be a child by the registry's birth.
    */
-  async recordBestInterests(actor: Actor, childId: string, body: z.output<typeof BestInterestsBody>): Promise<z.output<typeof DeterminationResponse>> {
+  async recordBestInterests(actor: Actor, childId: string, body: z.input<typeof BestInterestsBody>): Promise<z.output<typeof DeterminationResponse>> {
     requirePermission(actor, 'families.decide');
     return this.outbox.transaction(async (tx) => {
       await this.ports.persons.loadInScope(tx, actor, childId);
@@ -222,7 +226,15 @@ export class FamiliesService {
           );
         }
       }
-      await this.ports.facilities.require(tx, body.toFacilityId);
+      const move = body.move ?? 'transfer';
+      const toFacilityId = move === 'transfer' ? (body.toFacilityId ?? null) : null;
+      if (move === 'transfer' && !toFacilityId) {
+        throw new ValidationError('families.destination_invalid', 'A determination for a transfer names the facility the mover goes to (toFacilityId)');
+      }
+      if (move !== 'transfer' && body.toFacilityId) {
+        throw new ValidationError('families.destination_invalid', `A ${move} leaves custody: its determination names no facility (leave toFacilityId out)`);
+      }
+      if (toFacilityId) await this.ports.facilities.require(tx, toFacilityId);
       const validUntil = body.validUntil ? new Date(body.validUntil) : new Date(now.getTime() + DETERMINATION_VALID_DAYS * 86400_000);
       requireValidUntilAfter(now, validUntil);
       const id = this.ids.next();
@@ -230,7 +242,8 @@ export class FamiliesService {
         id,
         childId,
         moverId: body.moverId,
-        toFacilityId: body.toFacilityId,
+        move,
+        toFacilityId,
         decision: body.decision,
         reason: body.reason,
         decidedBy: actor.username,
@@ -242,27 +255,35 @@ export class FamiliesService {
         action: 'family.best_interests',
         subjectType: 'person',
         subjectId: childId,
-        details: { determinationId: id, moverId: body.moverId, toFacilityId: body.toFacilityId, decision: body.decision, reason: body.reason },
+        details: { determinationId: id, moverId: body.moverId, move, toFacilityId, decision: body.decision, reason: body.reason },
       });
       this.outbox.emit(
         tx,
         BestInterestsRecorded,
-        { determinationId: id, childId, moverId: body.moverId, toFacilityId: body.toFacilityId, decision: body.decision, by: actor.username },
-        { subjects: { personIds: [childId, body.moverId], facilityIds: [body.toFacilityId] } },
+        { determinationId: id, childId, moverId: body.moverId, toFacilityId, decision: body.decision, by: actor.username },
+        { subjects: { personIds: [childId, body.moverId], facilityIds: toFacilityId ? [toFacilityId] : [] } },
       );
       return { ...row, decidedAt: now.toISOString(), validUntil: validUntil.toISOString() };
     });
   }
 
   /**
-   * Custody's port, called in the ledger's transaction before a batch is sealed: a departure that would separate a
-   * child from the carer they are with is refused (409 families.best_interests_required) unless a valid determination
-   * approves that child, that mover and that destination. The batch is judged whole: a family leaving together passes.
+   * Custody's port, called in the ledger's transaction before a batch is sealed: a departure, a release or a
+   * repatriation that would separate a child from the carer they are with is refused (409
+   * families.best_interests_required) unless a valid determination approves that child, that mover, that kind of move
+   * and that destination (none out of custody). The batch is judged whole: a family leaving together passes. A child's
+   * own release is not gated (it leaves custody, see the domain).
    */
   async requireBestInterestsForMoves(tx: Db, moves: readonly LedgerMove[]): Promise<void> {
     const departures: PlannedMove[] = moves
-      .filter((m) => m.type === 'TRANSFER_DEPARTED')
-      .map((m) => ({ personId: m.personId, toFacilityId: m.after.destinationFacilityId, before: m.before, after: m.after }));
+      .filter((m) => (GATED_MOVES as readonly string[]).includes(m.type))
+      .map((m) => ({
+        personId: m.personId,
+        move: moveOf(m.type),
+        toFacilityId: m.type === 'TRANSFER_DEPARTED' ? m.after.destinationFacilityId : null,
+        before: m.before,
+        after: m.after,
+      }));
     if (departures.length === 0) return;
     const links = await carerLinksTouching(
       tx,

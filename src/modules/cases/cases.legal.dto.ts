@@ -90,6 +90,8 @@ export const DossierResponse = z.object({
   nationalities: z.array(z.object({ country: z.string(), status: z.string() })),
   documents: z.array(z.object({ id: z.uuid(), type: z.string(), number: z.string(), issuingCountry: z.string().nullable(), cited: z.boolean() })),
   verifications: z.array(z.object({ id: z.uuid(), valid: z.boolean(), problem: z.string().nullable() })),
+  /** The person's matched 1:1 verifications (newest 20), to pick one to cite; `cited` when the case cites it already. */
+  matchedVerifications: z.array(z.object({ id: z.uuid(), modality: z.string(), at: instant, cited: z.boolean() })),
 });
 
 export const CasesSummaryResponse = z.object({ open: count, overdue: count, dueWithin30Days: count });

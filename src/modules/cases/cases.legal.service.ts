@@ -314,6 +314,7 @@ export class CasesLegalService {
         nationalities: identity.nationalities,
         documents: identity.documents.map((doc) => ({ ...doc, cited: citedIds.has(doc.id) })),
         verifications,
+        matchedVerifications: (await this.ports.matchedVerifications(tx, c.personId)).map((v) => ({ ...v, cited: citedIds.has(v.id) })),
       };
     });
   }

@@ -14,6 +14,8 @@ export interface CasesPorts {
     nationalities: { country: string; status: string }[];
     documents: { id: string; type: string; number: string; issuingCountry: string | null }[];
   }>;
+  /** The person's matched 1:1 verifications, newest first (the ones a dossier may cite). */
+  matchedVerifications(db: Db, personId: string): Promise<{ id: string; modality: string; at: Date }[]>;
   /** Why a cited biometric verification cannot back a record about the person (null when it can). */
   citedVerificationProblem(db: Db, verificationId: string, claim: { personId: string }): Promise<string | null>;
 }

@@ -13,6 +13,8 @@ export const OutcomeBody = z.object({
 });
 export const ReintegrationQuery = z.object({
   personId: z.uuid().optional(),
+  /** The facility the person left (released or repatriated from). */
+  facilityId: z.uuid().optional(),
   missed: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(0).max(1000).default(50),
   offset: z.coerce.number().int().min(0).default(0),

@@ -75,11 +75,12 @@ export async function updateReintegration(
 
 export async function listReintegration(
   db: Db,
-  f: { facilityIds: readonly string[]; nationalities: readonly string[]; personId?: string; missed?: boolean; now: Date },
+  f: { facilityIds: readonly string[]; nationalities: readonly string[]; personId?: string; facilityId?: string; missed?: boolean; now: Date },
   page: { limit: number; offset: number },
 ): Promise<{ total: number; rows: ReintegrationRow[] }> {
   const parts: SQL[] = [scopeCondition(f)];
   if (f.personId) parts.push(sql`r.person_id = ${f.personId}`);
+  if (f.facilityId) parts.push(sql`r.facility_id = ${f.facilityId}`);
   const missed = sql`(r.next_checkin_at is not null and r.next_checkin_at < ${f.now})`;
   if (f.missed === true) parts.push(missed);
   if (f.missed === false) parts.push(sql`not ${missed}`);

@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import type { Deadline, Deadlines } from '../../platform/deadlines';
-import { ConflictError, NotFoundError } from '../../platform/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors';
 import type { IdGenerator } from '../../platform/ids';
 import { eventsOf, type DomainEvent, type Outbox } from '../../platform/outbox';
 import { requirePermission, type Actor } from '../access';
@@ -64,8 +64,11 @@ export class CasesReintegrationService {
     }
   }
 
-  async list(actor: Actor, q: { personId?: string; missed?: 'true' | 'false'; limit: number; offset: number }) {
+  async list(actor: Actor, q: { personId?: string; facilityId?: string; missed?: 'true' | 'false'; limit: number; offset: number }) {
     requirePermission(actor, 'cases.read');
+    if (q.facilityId && actor.facilityIds.length > 0 && !actor.facilityIds.includes(q.facilityId)) {
+      throw new ForbiddenError('access.out_of_scope', 'This facility is outside your scope');
+    }
     const now = this.clock.now();
     const page = await listReintegration(
       this.db,
@@ -73,6 +76,7 @@ export class CasesReintegrationService {
         facilityIds: actor.facilityIds,
         nationalities: actor.nationalities,
         personId: q.personId,
+        facilityId: q.facilityId,
         missed: q.missed === undefined ? undefined : q.missed === 'true',
         now,
       },

@@ -61,6 +61,11 @@ export const HandoverBody = z.object({
   authority: z.string().trim().min(1).max(500).optional(),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
   note: note.optional(),
+  /**
+   * Other requests to the same state handed over in the same act (a family: a mother and her children), so that the
+   * best-interests step sees them leave together.
+   */
+  withRequestIds: z.array(z.uuid()).max(50).optional(),
 });
 
 export const RepatriationSummary = z.object({

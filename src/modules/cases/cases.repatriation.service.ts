@@ -259,33 +259,45 @@ export class RepatriationService {
 
   /**
    * The handover to the state's representative: REPATRIATED on the ledger with the request as evidence, and the
-   * request closed as handed over, in one transaction (the ledger refuses it unless the state has accepted).
+   * request closed as handed over, in one transaction (the ledger refuses it unless the state has accepted). Requests
+   * named in `withRequestIds` (to the same state) are handed over in the same act: a family leaving together, which the
+   * best-interests step judges as one batch.
    */
   async handover(actor: Actor, id: string, input: z.output<typeof HandoverBody>): Promise<RepatriationView> {
     requirePermission(actor, 'repatriation.handover');
     await this.outbox.transaction(async (tx) => {
-      const row = await this.loadForChange(tx, actor, id);
+      const ids = [id, ...new Set((input.withRequestIds ?? []).filter((x) => x !== id))];
+      const rows: RequestRow[] = [];
+      for (const requestId of ids) rows.push(await this.loadForChange(tx, actor, requestId));
       const now = this.clock.now();
-      const out = decideStep({ stage: row.stage, nationalityStatus: row.nationality_status, minor: row.minor, evidenceCount: 0 }, 'hand_over', now);
-      const [event] = await this.ports.ledger.appendManyIn(
+      const steps = rows.map((row) => {
+        if (row.state !== rows[0]!.state) {
+          throw new ValidationError(
+            'repatriation.handover_mixed_states',
+            `Request ${row.id} is to ${row.state}, not ${rows[0]!.state}: hand each state's over apart`,
+          );
+        }
+        return decideStep({ stage: row.stage, nationalityStatus: row.nationality_status, minor: row.minor, evidenceCount: 0 }, 'hand_over', now);
+      });
+      const events = await this.ports.ledger.appendManyIn(
         tx,
         actor,
-        [
-          {
-            personId: row.person_id,
-            type: 'REPATRIATED',
-            occurredAt: input.occurredAt,
-            authority: input.authority ?? `Handed over to ${row.state}: ${input.representative}`,
-            evidence: { repatriationRequestId: id, state: row.state, representative: input.representative },
-          },
-        ],
-        { auditAction: 'repatriation.handed_over', context: { requestId: id }, permission: 'repatriation.handover' },
+        rows.map((row) => ({
+          personId: row.person_id,
+          type: 'REPATRIATED' as const,
+          occurredAt: input.occurredAt,
+          authority: input.authority ?? `Handed over to ${row.state}: ${input.representative}`,
+          evidence: { repatriationRequestId: row.id, state: row.state, representative: input.representative },
+        })),
+        { auditAction: 'repatriation.handed_over', context: { requestId: id, requestIds: ids }, permission: 'repatriation.handover' },
       );
-      await this.moveTo(tx, actor, row, out.stage, null, null, now, {
-        note: input.note ?? null,
-        representative: input.representative,
-        ledgerEventId: event!.id,
-      });
+      for (const [i, row] of rows.entries()) {
+        await this.moveTo(tx, actor, row, steps[i]!.stage, null, null, now, {
+          note: input.note ?? null,
+          representative: input.representative,
+          ledgerEventId: events[i]!.id,
+        });
+      }
     });
     return this.present(actor, id, this.db);
   }

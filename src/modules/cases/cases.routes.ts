@@ -122,7 +122,7 @@ export const casesRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
       schema: {
         querystring: ReintegrationQuery,
         tags,
-        summary: 'Reintegration cases in scope, missed check-ins first; paged (total counts all)',
+        summary: 'Reintegration cases in scope (filters: person, facility left, missed check-in), missed check-ins first; paged (total counts all)',
         response: { 200: ReintegrationListResponse },
       },
     },

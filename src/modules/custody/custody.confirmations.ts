@@ -86,6 +86,9 @@ export class CustodyConfirmations {
       });
       const acting = input.type === 'RECAPTURED' ? t.toFacilityId : t.fromFacilityId;
       if (acting) requireFacility(actor, acting);
+      // the rules other modules hold over moves (the best-interests step) refuse at the request, not only at the
+      // second officer's confirmation
+      if (this.ports.moveChecks) await this.ports.moveChecks(tx, [{ personId, type: input.type, before: placement, after: t.next }]);
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`custody-confirm:${personId}`}))`);
       const [pending] = await tx
         .select({ id: custodyConfirmations.id, type: custodyConfirmations.type, by: custodyConfirmations.requestedByUsername })

@@ -439,7 +439,7 @@ function DossierView({ dossier }: { dossier: Dossier }) {
 
 /**
  * Cite evidence for the dossier: one of the person's identity documents (picked from the record), or a recorded 1:1
- * verification by its reference (the verify dialog on the record shows it).
+ * verification, picked from the person's matched verifications the dossier lists, or by its reference.
  */
 function EvidenceForm({ c, dossier }: { c: LegalCase; dossier: Dossier }) {
   const { t } = useTranslation('cases');
@@ -455,6 +455,7 @@ function EvidenceForm({ c, dossier }: { c: LegalCase; dossier: Dossier }) {
     void qc.invalidateQueries({ queryKey: ['cases', 'legal', c.id, 'dossier'] });
   });
   const uncited = dossier.documents.filter((d) => !d.cited);
+  const uncitedVerifications = dossier.matchedVerifications.filter((v) => !v.cited);
   const reference = kind === 'identity_document' ? documentId : verification.trim();
   return (
     <FormCard title={t('action.evidence')} testId="evidence-form">
@@ -478,6 +479,20 @@ function EvidenceForm({ c, dossier }: { c: LegalCase; dossier: Dossier }) {
             data-testid="evidence-document"
           />
         ) : (
+          <Select
+            label={t('action.verificationPick')}
+            placeholder={uncitedVerifications.length === 0 ? t('action.noVerification') : undefined}
+            data={uncitedVerifications.map((v) => ({
+              value: v.id,
+              label: `${t(`modality.${v.modality}`, { defaultValue: v.modality })} · ${dateTime(v.at)} · ${v.id.slice(0, 8)}`,
+            }))}
+            value={uncitedVerifications.some((v) => v.id === verification) ? verification : null}
+            onChange={(v) => setVerification(v ?? '')}
+            disabled={uncitedVerifications.length === 0}
+            data-testid="evidence-verification-pick"
+          />
+        )}
+        {kind !== 'identity_document' && (
           <TextInput
             label={t('action.verificationRef')}
             description={t('action.verificationHint')}

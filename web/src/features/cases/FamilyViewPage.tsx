@@ -153,6 +153,9 @@ function Family({ id, purpose }: { id: string; purpose: string }) {
                         <Table.Td>
                           <Badge color={d.decision === 'separation_approved' ? 'orange' : 'teal'}>{t(`decision.${d.decision}`)}</Badge>
                         </Table.Td>
+                        <Table.Td>
+                          {d.move === 'release' ? t('view.moveRelease') : d.move === 'repatriation' ? t('view.moveRepatriation') : t('view.moveTransfer')}
+                        </Table.Td>
                         <Table.Td>{d.reason ?? '–'}</Table.Td>
                         <Table.Td>{dateTime(d.decidedAt)}</Table.Td>
                         <Table.Td>{t('view.validUntil', { at: dateTime(d.validUntil) })}</Table.Td>

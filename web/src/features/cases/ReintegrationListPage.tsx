@@ -5,7 +5,7 @@ import { Link } from '../../components/Link';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
 import { dateTime, num } from '../../lib/format';
-import { useHealth } from '../../lib/queries';
+import { useFacilities, useHealth } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import { PAGE_SIZE, useReintegrationCases, type ReintegrationList } from './cases.api';
 
@@ -18,9 +18,11 @@ export function checkinLate(r: ReintegrationList['rows'][number], now: number): 
 export default function ReintegrationListPage() {
   const { t } = useTranslation('casework');
   const session = useSession();
+  const facilities = useFacilities();
+  const [facilityId, setFacilityId] = useState<string | null>(null);
   const [missed, setMissed] = useState<string | null>(null);
   const [page, setPage] = useState(0);
-  const list = useReintegrationCases({ missed: (missed as 'true' | 'false' | null) ?? undefined, page });
+  const list = useReintegrationCases({ missed: (missed as 'true' | 'false' | null) ?? undefined, facilityId: facilityId ?? undefined, page });
   const total = list.data?.total ?? 0;
   // "now" is the server's clock (a demo runs on the scenario's time, not the browser's)
   const serverNow = useHealth().data?.now;
@@ -38,6 +40,17 @@ export default function ReintegrationListPage() {
         }
       />
       <Group align="flex-end">
+        <Select
+          label={t('list.filterFacility')}
+          clearable
+          data={(facilities.data ?? []).map((f) => ({ value: f.id, label: `${f.code} · ${f.name}` }))}
+          value={facilityId}
+          onChange={(v) => {
+            setFacilityId(v);
+            setPage(0);
+          }}
+          data-testid="filter-facility"
+        />
         <Select
           label={t('list.filterCheckin')}
           clearable

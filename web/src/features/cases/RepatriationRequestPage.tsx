@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
+import { Badge, Button, Group, MultiSelect, Paper, Select, SimpleGrid, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { Link } from '../../components/Link';
@@ -9,7 +9,7 @@ import { ErrorNote } from '../../components/Problems';
 import { api } from '../../lib/api';
 import { dateTime } from '../../lib/format';
 import { useSession } from '../../lib/session';
-import { EVIDENCE_KINDS, STAGE_COLOR, useRepatriationRequest, type RepatriationRequest } from './repatriation.api';
+import { EVIDENCE_KINDS, STAGE_COLOR, useRepatriationRequest, useRepatriationRequests, type RepatriationRequest } from './repatriation.api';
 
 /** A repatriation request: its stage and deadline, the state's decision on the nationality, evidence, the next steps. */
 export default function RepatriationRequestPage({ id }: { id: string }) {
@@ -22,6 +22,9 @@ export default function RepatriationRequestPage({ id }: { id: string }) {
   const [representative, setRepresentative] = useState('');
   const [evidenceKind, setEvidenceKind] = useState<string | null>('dna');
   const [evidenceRef, setEvidenceRef] = useState('');
+  // a family handed over in one act (the best-interests step sees them leave together): other requests to the state
+  // ready for the handover
+  const [together, setTogether] = useState<string[]>([]);
   const done = (r: RepatriationRequest) => {
     qc.setQueryData(['repatriation', 'request', id], r);
     void qc.invalidateQueries({ queryKey: ['repatriation'] });
@@ -41,9 +44,14 @@ export default function RepatriationRequestPage({ id }: { id: string }) {
     mutationFn: () => post('/evidence', { kind: evidenceKind, reference: evidenceRef }),
     onSuccess: (r) => (done(r), setEvidenceRef('')),
   });
-  const handover = useMutation({ mutationFn: () => post('/handover', { representative, note: note || undefined }), onSuccess: done });
+  const handover = useMutation({
+    mutationFn: () => post('/handover', { representative, note: note || undefined, withRequestIds: together.length > 0 ? together : undefined }),
+    onSuccess: (r) => (done(r), setTogether([])),
+  });
 
   const r = request.data;
+  const ready = useRepatriationRequests({ state: r?.state, stage: 'travel_documents', page: 1, size: 200 });
+  const others = (ready.data?.rows ?? []).filter((x) => x.id !== id);
   const write = session.can('repatriation.write');
   const open = r && r.actions.length > 0;
   const error = act.error ?? nationality.error ?? evidence.error ?? handover.error;
@@ -140,6 +148,18 @@ export default function RepatriationRequestPage({ id }: { id: string }) {
                     w={340}
                     data-testid="handover-representative"
                   />
+                  {others.length > 0 && (
+                    <MultiSelect
+                      label={t('request.together')}
+                      data={others.map((x) => ({ value: x.id, label: `${x.name ?? x.personId.slice(0, 8)} · ${x.id.slice(0, 8)}` }))}
+                      value={together}
+                      onChange={setTogether}
+                      searchable
+                      clearable
+                      w={340}
+                      data-testid="handover-together"
+                    />
+                  )}
                   <Button color="green" onClick={() => handover.mutate()} disabled={representative.trim().length < 2} data-testid="action-hand_over">
                     {t('action.hand_over')}
                   </Button>

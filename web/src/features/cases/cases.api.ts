@@ -73,12 +73,14 @@ export type ReintegrationCase = z.input<typeof ReintegrationResponse>;
 export const OUTCOME_MONTHS = [6, 12, 24] as const;
 export const REINTEGRATION_OUTCOMES = ['reintegrated', 'in_progress', 'at_risk', 'reoffended', 'lost_contact'] as const;
 
-export function useReintegrationCases(f: { missed?: 'true' | 'false'; personId?: string; page: number }, enabled = true) {
+export function useReintegrationCases(f: { missed?: 'true' | 'false'; personId?: string; facilityId?: string; page: number }, enabled = true) {
   return useQuery({
     enabled,
     queryKey: ['cases', 'reintegration', f],
     queryFn: () =>
-      api<ReintegrationList>(`/cases/reintegration${qs({ missed: f.missed, personId: f.personId, limit: PAGE_SIZE, offset: f.page * PAGE_SIZE })}`),
+      api<ReintegrationList>(
+        `/cases/reintegration${qs({ missed: f.missed, personId: f.personId, facilityId: f.facilityId, limit: PAGE_SIZE, offset: f.page * PAGE_SIZE })}`,
+      ),
   });
 }
 
