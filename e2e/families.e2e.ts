@@ -4,8 +4,8 @@
  * monitor sees the same family with no names. No console errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, login, newPage, PASSWORD, shot, startServer, type E2eServer } from './harness';
+import type { Browser, Page } from 'playwright-core';
+import { apiAs, launchBrowser, login, newPage, PASSWORD, shot, startServer, type E2eServer } from './harness';
 import { systemActor } from '../src/modules/access';
 
 let server: E2eServer;
@@ -18,6 +18,7 @@ beforeAll(async () => {
   const actor = systemActor('e2e families');
   await s.access.createUser(actor, { username: 'fam-registrar', password: PASSWORD, role: 'registrar' });
   await s.access.createUser(actor, { username: 'fam-monitor', password: PASSWORD, role: 'monitor' });
+  await s.access.createUser(actor, { username: 'fam-legal', password: PASSWORD, role: 'legal' });
   const { HOL, ROJ } = server.world.facilities;
   const [mother, kid, father] = await s.registry.createMany(actor, [
     { names: [{ full: 'Umm Sami al-Kurdi' }], sex: 'F', birthDate: '1992', nationalities: ['IRQ'] },
@@ -78,6 +79,39 @@ describe('the family view', () => {
     await context.close();
   });
 
+  it('records a best-interests determination from the family view (a legal officer), listed at once for its move', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, server.url, 'fam-legal');
+    await page.goto(`${server.url}/families/${child}?purpose=legal_review`);
+    await page.getByTestId('best-interests-form').waitFor();
+    await expect(page.getByTestId('family-determinations').count()).resolves.toBe(0);
+    // the child's own move or a carer's: the two parents are offered, beside the child
+    await page.getByTestId('determine-mover').click();
+    await expect(page.getByRole('option').allTextContents()).resolves.toEqual(['This child (their own move)', 'Umm Sami al-Kurdi', 'Adel bin Omar al-Kurdi']);
+    await page.getByRole('option', { name: 'Umm Sami al-Kurdi', exact: true }).click();
+    // a transfer needs its destination before the form can be sent
+    await page
+      .getByTestId('determine-reason')
+      .fill('The mother is released to her family in Mosul; the boy stays with his father until the court hears the case.');
+    await choose(page, 'determine-decision', 'Separation approved');
+    await expect(page.getByTestId('determine-save').isDisabled()).resolves.toBe(true);
+    await choose(page, 'determine-move', 'For a release (the carer leaves custody)');
+    await expect(page.getByTestId('determine-save').isDisabled()).resolves.toBe(false);
+    await page.getByTestId('determine-save').click();
+    const row = page.getByTestId('family-determinations').getByRole('row');
+    await row.first().waitFor();
+    await expect(row.count()).resolves.toBe(1);
+    const text = (await page.getByTestId('family-determinations').textContent()) ?? '';
+    expect(text).toContain('Separation approved');
+    expect(text).toContain('For a release');
+    expect(text).toContain('Mosul');
+    // and the API holds the same determination
+    const family = await apiAs<{ determinations: { move: string; decision: string }[] }>(page, `/families/${child}?purpose=legal_review`);
+    expect(family.determinations).toMatchObject([{ move: 'release', decision: 'separation_approved' }]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shows a monitor the same family without any name', async () => {
     const { context, page, errors } = await newPage(browser);
     await login(page, server.url, 'fam-monitor');
@@ -92,3 +126,8 @@ describe('the family view', () => {
     await context.close();
   });
 });
+
+async function choose(page: Page, testId: string, name: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page.getByRole('option', { name, exact: true }).click();
+}

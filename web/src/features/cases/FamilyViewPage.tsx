@@ -9,6 +9,7 @@ import { dateTime } from '../../lib/format';
 import { useRouter } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import { isValidPurpose, PurposeGate } from '../persons/purpose';
+import { BestInterestsForm, type Mover } from './BestInterestsForm';
 import { useFamily, type FamilyView } from './FamilyApi';
 
 type Place = FamilyView['place'];
@@ -32,6 +33,12 @@ function PlaceText({ place }: { place: Place }) {
       <Text size="sm">{place.status === 'in_transit' ? t('view.toward', { facility: place.destination ?? '–' }) : (place.facility ?? '–')}</Text>
     </Group>
   );
+}
+
+/** The child's own move, then each carer in the reader's scope whose link still holds. */
+function moversOf(f: FamilyView, self: string): Mover[] {
+  const carers = f.relatives.filter((r) => r.carer && !r.ended && r.inScope && r.personId);
+  return [{ id: f.personId, label: self }, ...carers.map((r) => ({ id: r.personId!, label: r.name ?? r.personId! }))];
 }
 
 function Family({ id, purpose }: { id: string; purpose: string }) {
@@ -136,6 +143,7 @@ function Family({ id, purpose }: { id: string; purpose: string }) {
               )}
             </Paper>
           )}
+          {f.child && session.can('families.decide') && <BestInterestsForm childId={f.personId} movers={moversOf(f, t('determine.self'))} />}
           {f.child && (
             <Paper withBorder p="sm" radius="md">
               <Title order={2} size="h4" mb="xs">
