@@ -24,7 +24,11 @@ describe.each(await targets())('transfer discrepancies on %s', (target) => {
   const get = (token: string, url: string) => app.http.inject({ method: 'GET', url: `/api/v1${url}`, headers: auth(token) });
   const last = async (id: string) => (await app.services.custody.personEvents(adminActor, id)).at(-1)!;
   const resolve = (token: string, movement: string, body: object) => post(token, `/transfers/movements/${movement}/discrepancies/resolve`, body);
-  const hashOf = async (movement: string) => (await get(commander, `/transfers/movements/${movement}`)).json().movement.manifestHash as string;
+  const hashOf = async (movement: string) => {
+    const r = await get(commander, `/transfers/movements/${movement}`);
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json().movement.manifestHash as string;
+  };
 
   /** A movement from A to B with these persons, boarded (supervisor's override) and departed. */
   const flown = async (code: string, persons: string[]) => {
@@ -180,5 +184,14 @@ describe.each(await targets())('transfer discrepancies on %s', (target) => {
     expect(listed.every((u: { reason: string }) => u.reason === 'no_room')).toBe(true);
     const outside = await app.tokenFor('commander', { facilityIds: [B] });
     expect((await get(outside, `/transfers/operations/${o}/plans/${planId}/unplaced`)).statusCode).toBe(403);
+  });
+  it('answers concurrent manifest reads and handover exports, each audited once in one unbroken audit chain', async () => {
+    // each read is audited; on a pooled server, readers outside a transaction once took the same audit seq (a 500)
+    const reads = await Promise.all([
+      ...Array.from({ length: 8 }, () => get(commander, `/transfers/movements/${f.F1}`)),
+      ...Array.from({ length: 4 }, () => get(commander, `/transfers/movements/${f.F2}/handover`)),
+    ]);
+    for (const r of reads) expect(r.statusCode, r.body).toBe(200);
+    expect((await app.services.audit.verify(adminActor)).ok).toBe(true);
   });
 });

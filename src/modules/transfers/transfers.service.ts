@@ -222,12 +222,16 @@ export class TransfersService {
     );
     const counts = countsOf(moves);
     const rows = moves.slice(page.offset, page.offset + page.limit).map((x) => moveView(x, names.get(x.personId) ?? null));
-    await this.audit.record(this.db, actor, {
-      action: 'transfers.manifest_read',
-      subjectType: 'transfer_movement',
-      subjectId: movementId,
-      details: { purpose: actor.purpose, persons: rows.length },
-    });
+    // in a transaction: the audit head's row lock holds only there (on a pooled server two readers outside one would
+    // take the same next seq)
+    await this.db.transaction((tx) =>
+      this.audit.record(tx, actor, {
+        action: 'transfers.manifest_read',
+        subjectType: 'transfer_movement',
+        subjectId: movementId,
+        details: { purpose: actor.purpose, persons: rows.length },
+      }),
+    );
     return { movement: movementView(m, counts), total: moves.length, moves: rows };
   }
 
@@ -774,12 +778,14 @@ export class TransfersService {
   async handover(actor: Actor, movementId: string): Promise<HandoverDocument> {
     requirePermission(actor, 'transfers.read');
     const m = await this.visibleMovement(actor, movementId);
-    await this.audit.record(this.db, actor, {
-      action: 'transfers.handover_export',
-      subjectType: 'transfer_movement',
-      subjectId: movementId,
-      details: { purpose: actor.purpose },
-    });
+    await this.db.transaction((tx) =>
+      this.audit.record(tx, actor, {
+        action: 'transfers.handover_export',
+        subjectType: 'transfer_movement',
+        subjectId: movementId,
+        details: { purpose: actor.purpose },
+      }),
+    );
     return {
       format: 'custos.handover@1',
       sender: (m.senderSignature as SignedPart | null) ?? null,
