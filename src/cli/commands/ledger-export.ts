@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
@@ -8,13 +8,18 @@ import { configFromOptions, openApp } from '../../main';
 /** Input the offline checks cannot use (a missing or unreadable file, not JSON, not a key): exit 2, not "does not verify". */
 class UnusableInput extends Error {}
 
+/** An UnusableInput saying plainly why a file cannot be read. */
+function unreadable(err: unknown, file: string, what: string): UnusableInput {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new UnusableInput(`${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message}`);
+}
+
 /** A file's text, or an UnusableInput saying plainly why it cannot be read. */
 function readText(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UnusableInput(`${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (err as Error).message}`);
+    throw unreadable(err, file, what);
   }
 }
 
@@ -55,7 +60,12 @@ function readPublished(file: string): SignedStatement {
 export async function checkExportFile(file: string, opts: { published?: string[]; key?: string } = {}): Promise<ExportCheckResult> {
   const checker = new ExportChecker(readKey(opts.key));
   for (const p of opts.published ?? []) checker.addStatement(readPublished(p), 'published');
-  readText(file, 'export'); // a missing file or a folder said plainly before streaming it
+  // a missing file or a folder said plainly before streaming it (the export is not read whole for that)
+  try {
+    if (statSync(file).isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+  } catch (err) {
+    throw unreadable(err, file, 'export');
+  }
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
   let n = 0;
   let sawHeader = false;

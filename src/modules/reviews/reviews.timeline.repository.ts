@@ -16,6 +16,7 @@ import type { AlarmMinute, Presence } from './reviews.timeline.domain';
  */
 export async function lastPresences(db: Db, personIds: readonly string[], before: Date): Promise<Presence[]> {
   if (personIds.length === 0) return [];
+  const ids = uuidArray(personIds);
   const rows = await queryRows<{
     id: string;
     person_id: string;
@@ -27,7 +28,7 @@ export async function lastPresences(db: Db, personIds: readonly string[], before
   }>(
     db,
     sql`select m.id, p.person_id, m.marked_at, m.rollcall_id, r.facility_id, m.unit_id, m.method
-          from unnest(${`{${[...new Set(personIds)].join(',')}}`}::uuid[]) as p(person_id)
+          from unnest(${ids}::uuid[]) as p(person_id)
           cross join lateral (
             select m.id, m.marked_at, m.rollcall_id, m.unit_id, m.method
               from ${rollcallMarks} m
@@ -47,7 +48,12 @@ export async function lastPresences(db: Db, personIds: readonly string[], before
     unitId: r.unit_id,
     method: r.method,
   }));
-  return [...marks, ...(await verifiedPresences(db, personIds, before))];
+  return [...marks, ...(await confirmedMatchPresences(db, ids, before)), ...(await boardingPresences(db, ids, before))];
+}
+
+/** The persons' distinct ids as a PostgreSQL array literal, built once for the three look-ups. */
+function uuidArray(personIds: readonly string[]): string {
+  return `{${[...new Set(personIds)].join(',')}}`;
 }
 
 /**
@@ -55,7 +61,7 @@ export async function lastPresences(db: Db, personIds: readonly string[], before
  * confirmed, where the person was held then (biometrics' decisions; a decision with no facility is no presence). One
  * look-up per person down the index on person and time (migration 0034).
  */
-async function verifiedPresences(db: Db, personIds: readonly string[], before: Date): Promise<Presence[]> {
+async function confirmedMatchPresences(db: Db, ids: string, before: Date): Promise<Presence[]> {
   const rows = await queryRows<{
     id: string;
     verification_id: string;
@@ -67,7 +73,7 @@ async function verifiedPresences(db: Db, personIds: readonly string[], before: D
   }>(
     db,
     sql`select d.id, d.verification_id, p.person_id, d.verified_at, d.facility_id, d.unit_id, d.modality
-          from unnest(${`{${[...new Set(personIds)].join(',')}}`}::uuid[]) as p(person_id)
+          from unnest(${ids}::uuid[]) as p(person_id)
           cross join lateral (
             select d.id, d.verification_id, d.verified_at, d.facility_id, d.unit_id, d.modality
               from ${biometricVerificationDecisions} d
@@ -76,7 +82,7 @@ async function verifiedPresences(db: Db, personIds: readonly string[], before: D
              order by d.at desc, d.id desc
              limit 1) d`,
   );
-  const confirmed: Presence[] = rows.map((r) => ({
+  return rows.map((r) => ({
     source: 'biometrics',
     markId: r.id,
     personId: r.person_id,
@@ -87,7 +93,6 @@ async function verifiedPresences(db: Db, personIds: readonly string[], before: D
     unitId: r.unit_id,
     method: r.modality,
   }));
-  return [...confirmed, ...(await boardingPresences(db, personIds, before))];
 }
 
 /**
@@ -95,7 +100,7 @@ async function verifiedPresences(db: Db, personIds: readonly string[], before: D
  * flow accepted it only as a match of that person made just before (`citedVerificationProblem`), at the departure
  * facility. A supervisor's override is no verified presence, even when it names a verification.
  */
-async function boardingPresences(db: Db, personIds: readonly string[], before: Date): Promise<Presence[]> {
+async function boardingPresences(db: Db, ids: string, before: Date): Promise<Presence[]> {
   const rows = await queryRows<{
     movement_id: string;
     person_id: string;
@@ -106,7 +111,7 @@ async function boardingPresences(db: Db, personIds: readonly string[], before: D
     db,
     // joined to the persons' ids (a hash join), not tested against the whole list per row: thousands of persons concerned
     sql`select distinct on (m.person_id) m.movement_id, m.person_id, m.boarded_at, m.verification_id, mv.from_facility_id
-          from unnest(${`{${[...new Set(personIds)].join(',')}}`}::uuid[]) as p(person_id)
+          from unnest(${ids}::uuid[]) as p(person_id)
           join ${transferMoves} m on m.person_id = p.person_id
           join ${transferMovements} mv on mv.id = m.movement_id
          where m.verification_id is not null and m.override_reason is null
