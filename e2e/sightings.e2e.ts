@@ -77,7 +77,11 @@ describe('a checkpoint check on the phone, seen on the investigator map', () => 
     await login(page, server.url, 'investigator');
     await page.goto(`${server.url}/sightings`);
     await page.getByTestId('map-facility-Rabia crossing').waitFor({ timeout: 30_000 });
-    await expect(page.getByTestId('sightings-count').textContent()).resolves.toMatch(/^1 sighting$/);
+    // the list's count may still be on its way when the map is drawn
+    await page
+      .getByTestId('sightings-count')
+      .filter({ hasText: /^1 sighting$/ })
+      .waitFor();
     const card = page.getByTestId('sighting').first();
     await expect(card.getAttribute('data-status')).resolves.toBe('reported');
     await expect(card.textContent()).resolves.toContain(NAME);

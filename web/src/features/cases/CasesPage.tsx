@@ -111,7 +111,7 @@ export default function CasesPage() {
         />
       </Group>
       <Text size="sm" c="dimmed" data-testid="cases-total">
-        {t('list.count', { shown: num(cases.data?.rows.length ?? 0), total: num(total) })}
+        {cases.data ? t('list.count', { shown: num(cases.data.rows.length), total: num(total) }) : t('common:loading')}
       </Text>
       <Table striped highlightOnHover data-testid="cases-table">
         <Table.Thead>

@@ -68,7 +68,7 @@ export default function ReintegrationListPage() {
       </Group>
       <ErrorNote error={list.error} what={t('list.what')} />
       <Text size="sm" c="dimmed" data-testid="reintegration-total">
-        {t('list.count', { shown: num(list.data?.rows.length ?? 0), total: num(total) })}
+        {list.data ? t('list.count', { shown: num(list.data.rows.length), total: num(total) }) : t('common:loading')}
       </Text>
       <Table striped highlightOnHover data-testid="reintegration-table">
         <Table.Thead>

@@ -46,7 +46,7 @@ export default function RepatriationListPage() {
       </Group>
       <ErrorNote error={list.error} what={t('list.what')} />
       <Text size="sm" data-testid="repatriation-total">
-        {t('list.total', { shown: num(list.data?.rows.length ?? 0), total: num(total) })}
+        {list.data ? t('list.total', { shown: num(list.data.rows.length), total: num(total) }) : t('common:loading')}
       </Text>
       <Paper withBorder radius="md" p="xs">
         <ScrollArea>
