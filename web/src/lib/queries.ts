@@ -6,6 +6,21 @@ export function useFacilities(enabled = true) {
   return useQuery({ queryKey: ['facilities'], queryFn: () => api<Facility[]>('/facilities'), staleTime: 5 * 60_000, enabled });
 }
 
+/** Facilities as the options of a select, labelled "HOL · al-Hol camp"; the value is the facility's id unless `optionValue` says otherwise. */
+export function facilityOptions(facilities: readonly Facility[] | undefined): SelectOption[];
+export function facilityOptions<F extends { code: string; name: string }>(facilities: readonly F[] | undefined, optionValue: (f: F) => string): SelectOption[];
+export function facilityOptions(
+  facilities: readonly { id?: string; code: string; name: string }[] | undefined,
+  optionValue: (f: { id?: string; code: string; name: string }) => string = (f) => f.id ?? '',
+): SelectOption[] {
+  return (facilities ?? []).map((f) => ({ value: optionValue(f), label: `${f.code} · ${f.name}` }));
+}
+
+export interface SelectOption {
+  value: string;
+  label: string;
+}
+
 /** `enabled` false for a user who may not read facilities (a checkpoint officer): no request, an empty map. */
 export function useFacilityNames(enabled = true): Map<string, Facility> {
   const { data } = useFacilities(enabled);

@@ -21,7 +21,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { api, apiPage, qs } from '../lib/api';
-import { useFacilities, useFacilityNames } from '../lib/queries';
+import { useFacilities, useFacilityNames, facilityOptions } from '../lib/queries';
 import { useSession } from '../lib/session';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { ErrorNote } from '../components/Problems';
@@ -305,7 +305,7 @@ function UserForm({ user, self, onClose }: { user: User | null; self: boolean; o
               <MultiSelect
                 label={t('users.facilities')}
                 description={needs === 'facility' ? t('users.facilitiesRequired') : t('users.facilitiesHint')}
-                data={facilities.map((f) => ({ value: f.id, label: `${f.code} · ${f.name}` }))}
+                data={facilityOptions(facilities)}
                 value={facilityIds}
                 onChange={setFacilityIds}
                 searchable

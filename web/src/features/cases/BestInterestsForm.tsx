@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { api } from '../../lib/api';
-import { useFacilities } from '../../lib/queries';
+import { useFacilities, facilityOptions } from '../../lib/queries';
 import type { BestInterestsBody } from '../../../../src/modules/cases/cases.families.dto';
 
 type Move = 'transfer' | 'release' | 'repatriation';
@@ -76,7 +76,7 @@ export function BestInterestsForm({ childId, movers }: { childId: string; movers
         {needsFacility && (
           <Select
             label={t('determine.toFacility')}
-            data={(facilities.data ?? []).map((f) => ({ value: f.id, label: `${f.code} · ${f.name}` }))}
+            data={facilityOptions(facilities.data)}
             value={toFacilityId}
             onChange={setToFacilityId}
             searchable

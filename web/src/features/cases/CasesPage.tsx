@@ -7,7 +7,7 @@ import { ErrorNote } from '../../components/Problems';
 import { StatCard } from '../../components/StatCard';
 import { bearerToken } from '../../lib/api';
 import { dateTime, num } from '../../lib/format';
-import { useFacilities } from '../../lib/queries';
+import { useFacilities, facilityOptions } from '../../lib/queries';
 import { useRouter } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import { OpenCaseForm } from './OpenCaseForm';
@@ -76,7 +76,7 @@ export default function CasesPage() {
         <Select
           label={t('filter.facility')}
           clearable
-          data={(facilities.data ?? []).map((f) => ({ value: f.id, label: `${f.code} · ${f.name}` }))}
+          data={facilityOptions(facilities.data)}
           value={facilityId}
           onChange={(v) => {
             setFacilityId(v);

@@ -5,7 +5,7 @@ import { Link } from '../../components/Link';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
 import { dateTime, num } from '../../lib/format';
-import { useFacilities, useHealth } from '../../lib/queries';
+import { useFacilities, useHealth, facilityOptions } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import { PAGE_SIZE, useReintegrationCases, type ReintegrationList } from './cases.api';
 
@@ -43,7 +43,7 @@ export default function ReintegrationListPage() {
         <Select
           label={t('list.filterFacility')}
           clearable
-          data={(facilities.data ?? []).map((f) => ({ value: f.id, label: `${f.code} · ${f.name}` }))}
+          data={facilityOptions(facilities.data)}
           value={facilityId}
           onChange={(v) => {
             setFacilityId(v);

@@ -10,6 +10,7 @@ import { ErrorNote } from '../../components/Problems';
 import { guardFaceQuality, useGuardOverview, usePosts } from './guards.api';
 import { FaceCapture } from '../biometrics/FaceCapture';
 import { imageAsDataUrl } from '../verify/verify.api';
+import { facilityOptions } from '../../lib/queries';
 
 interface GuardVerification {
   id: string;
@@ -93,7 +94,7 @@ export default function GateCheckInPage() {
           <Stack gap="sm">
             <Select
               label={t('board.facility')}
-              data={(overview.data ?? []).map((f) => ({ value: f.facilityId, label: `${f.code} · ${f.name}` }))}
+              data={facilityOptions(overview.data, (f) => f.facilityId)}
               value={facilityId}
               onChange={(v) => {
                 setFacilityId(v);

@@ -15,6 +15,7 @@ import { ORGANISATIONS, STAFF_STATUSES } from '../../../../src/modules/guards/gu
 import { FaceCapture } from '../biometrics/FaceCapture';
 import { imageAsDataUrl } from '../verify/verify.api';
 import { guardFaceQuality, useGuardOverview, usePosts } from './guards.api';
+import { facilityOptions } from '../../lib/queries';
 
 type StaffPage = z.input<typeof StaffPageResponse>;
 type Staff = z.input<typeof StaffResponse>;
@@ -74,7 +75,7 @@ export default function GuardStaffPage() {
         <Select
           label={t('filter.facility')}
           placeholder={t('filter.all')}
-          data={facilities.map((f) => ({ value: f.facilityId, label: `${f.code} · ${f.name}` }))}
+          data={facilityOptions(facilities, (f) => f.facilityId)}
           value={facilityId}
           onChange={setFacilityId}
           clearable
@@ -174,7 +175,7 @@ export default function GuardStaffPage() {
       </Drawer>
       <Modal opened={registering} onClose={() => setRegistering(false)} title={t('register.title')}>
         <RegisterGuard
-          facilities={facilities.map((f) => ({ value: f.facilityId, label: `${f.code} · ${f.name}` }))}
+          facilities={facilityOptions(facilities, (f) => f.facilityId)}
           defaultFacility={facilityId}
           onDone={(s) => {
             setRegistering(false);

@@ -12,6 +12,7 @@ import { alertTitle, SEVERITY_COLOR } from '../alerts/alerts.text';
 import { STATE_COLOR, useBoard, useGuardOverview, useRatioHistory, type Board } from './guards.api';
 import { HandoverLink } from '../integrity/HandoverLink';
 import { RatioStrip } from './RatioStrip';
+import { facilityOptions } from '../../lib/queries';
 
 /** The staffing board: every facility's governance now, and one facility's posts by shift (planned, present). */
 export default function GuardsPage() {
@@ -114,7 +115,7 @@ export default function GuardsPage() {
       {overview.data && overview.data.length > 0 && (
         <Select
           label={t('board.facility')}
-          data={overview.data.map((f) => ({ value: f.facilityId, label: `${f.code} · ${f.name}` }))}
+          data={facilityOptions(overview.data, (f) => f.facilityId)}
           value={facilityId}
           onChange={setFacilityId}
           allowDeselect={false}

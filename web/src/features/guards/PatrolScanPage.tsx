@@ -8,6 +8,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
 import { useGuardOverview } from './guards.api';
 import { usePatrolStatus, worstFirst, type Round, type Scan } from './patrols.api';
+import { facilityOptions } from '../../lib/queries';
 
 type Method = 'qr' | 'nfc' | 'typed';
 
@@ -74,7 +75,7 @@ export default function PatrolScanPage() {
             <Stack gap="sm">
               <Select
                 label={t('facility')}
-                data={(overview.data ?? []).map((f) => ({ value: f.facilityId, label: `${f.code} · ${f.name}` }))}
+                data={facilityOptions(overview.data, (f) => f.facilityId)}
                 value={facilityId}
                 onChange={(v) => {
                   setFacilityId(v);

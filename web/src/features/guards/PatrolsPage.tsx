@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
 import { useGuardOverview } from './guards.api';
 import { ROUTE_STATE_COLOR, usePatrolStatus, worstFirst, type PatrolRoute } from './patrols.api';
+import { facilityOptions } from '../../lib/queries';
 
 /** Patrol status per facility: each route's last round, next due time, overdue or missed; the recent scans and misses. */
 export default function PatrolsPage() {
@@ -43,7 +44,7 @@ export default function PatrolsPage() {
       {overview.data && overview.data.length > 0 && (
         <Select
           label={t('facility')}
-          data={overview.data.map((f) => ({ value: f.facilityId, label: `${f.code} · ${f.name}` }))}
+          data={facilityOptions(overview.data, (f) => f.facilityId)}
           value={facilityId}
           onChange={setFacilityId}
           allowDeselect={false}

@@ -3,7 +3,7 @@ import { Badge, Box, Button, Grid, Group, Paper, ScrollArea, Select, SegmentedCo
 import { useTranslation } from 'react-i18next';
 import { dirOf, i18next } from '../../i18n';
 import { intlLocale, num } from '../../lib/format';
-import { useFacilities } from '../../lib/queries';
+import { useFacilities, facilityOptions } from '../../lib/queries';
 import { useRouter } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import { PageHeader } from '../../components/PageHeader';
@@ -122,7 +122,7 @@ export default function ReplayPage() {
     <Stack gap="md">
       <PageHeader title={t('title')} description={t('intro')} />
       <WindowPicker
-        facilities={(facilities.data ?? []).map((f) => ({ value: f.code, label: `${f.code} · ${f.name}` }))}
+        facilities={facilityOptions(facilities.data, (f) => f.code)}
         facility={facility?.code ?? null}
         window={window ?? null}
         onFacility={(c) => go({ facility: c })}

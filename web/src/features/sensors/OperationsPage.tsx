@@ -4,7 +4,7 @@ import { Badge, Button, Group, Loader, Paper, ScrollArea, Select, SimpleGrid, St
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api';
 import { dateTime, num } from '../../lib/format';
-import { useFacilities } from '../../lib/queries';
+import { useFacilities, facilityOptions } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import { PageHeader } from '../../components/PageHeader';
 import { StatCard } from '../../components/StatCard';
@@ -38,7 +38,7 @@ export default function OperationsPage() {
           <Select
             aria-label={t('facility')}
             data-testid="ops-facility"
-            data={(facilities.data ?? []).map((f) => ({ value: f.id, label: `${f.code} · ${f.name}` }))}
+            data={facilityOptions(facilities.data)}
             value={facilityId}
             onChange={setFacilityId}
             allowDeselect={false}

@@ -23,7 +23,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, qs } from '../../lib/api';
 import { dateTime, num } from '../../lib/format';
-import { useFacilities } from '../../lib/queries';
+import { useFacilities, facilityOptions } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNote } from '../../components/Problems';
@@ -62,7 +62,7 @@ export default function SensorsAdminPage() {
           <Select
             aria-label={t('facility')}
             data-testid="sensors-facility"
-            data={(facilities.data ?? []).map((f) => ({ value: f.id, label: `${f.code} · ${f.name}` }))}
+            data={facilityOptions(facilities.data)}
             value={facilityId}
             onChange={setFacilityId}
             allowDeselect={false}

@@ -26,7 +26,7 @@ import { Link } from '../../components/Link';
 import { PageHeader } from '../../components/PageHeader';
 import { api } from '../../lib/api';
 import { dateTime, num } from '../../lib/format';
-import { useFacilities } from '../../lib/queries';
+import { useFacilities, facilityOptions } from '../../lib/queries';
 import { movementAction, type Movement, type Operation, type PlanResult, useFacilityCodes, useMovements, useOperations } from './transfersplan.api';
 
 const UNPLACED_PAGE = 50;
@@ -103,7 +103,7 @@ function MovementForm({ operationId }: { operationId: string }) {
   const { t } = useTranslation('transfersplan');
   const qc = useQueryClient();
   const facilities = useFacilities();
-  const options = (facilities.data ?? []).map((f) => ({ value: f.id, label: `${f.code} · ${f.name}` }));
+  const options = facilityOptions(facilities.data);
   const [v, setV] = useState({
     code: '',
     carrier: '',
@@ -328,7 +328,7 @@ function PlanForm({ operationId, movements }: { operationId: string; movements: 
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         <Select
           label={t('plan.facility')}
-          data={(facilities.data ?? []).filter((f) => departures.includes(f.id)).map((f) => ({ value: f.id, label: `${f.code} · ${f.name}` }))}
+          data={facilityOptions(facilities.data?.filter((f) => departures.includes(f.id)))}
           value={facilityId}
           onChange={setFacilityId}
           placeholder={t('plan.anyPlanned')}
