@@ -2,7 +2,9 @@
  * Repatriation (issue 23, part B) in Debian's Chromium: a legal officer asks France to take back a French national;
  * France's liaison records the state's side (nationality verified, interview, acceptance, travel documents) and sees
  * it on the liaison dashboard; the legal officer records the handover, and the ledger shows REPATRIATED with the
- * request as evidence. Another state's request stays out of the liaison's sight. No console errors.
+ * request as evidence. Another state's request stays out of the liaison's sight. A mother and her daughter, each
+ * with a request ready, cannot be handed over one without the other: the officer hands them over together in one act.
+ * No console errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -15,6 +17,12 @@ let server: E2eServer;
 let browser: Browser;
 let person: string;
 let german: string;
+const MOTHER = 'Umm Yasmin al-Famille';
+const DAUGHTER = 'Yasmin bint Famille';
+let mother: string;
+let daughter: string;
+let motherRequest: string;
+let daughterRequest: string;
 
 beforeAll(async () => {
   server = await startServer();
@@ -29,6 +37,24 @@ beforeAll(async () => {
   person = fr!;
   for (const id of [fr!, de!]) await s.custody.append(actor, { personId: id, type: 'ADMITTED', facilityId: server.world.facilities.GHW });
   german = (await s.repatriation.create(actor, { personId: de!, state: 'DEU' })).id;
+  // a French mother and her daughter at Roj, each request at travel documents (the child's on a birth certificate)
+  const [m, d] = await s.registry.createMany(actor, [
+    { names: [{ full: MOTHER }], sex: 'F', birthDate: '1992', nationalities: ['FRA'] } as never,
+    { names: [{ full: DAUGHTER }], sex: 'F', birthDate: '2019', nationalities: ['FRA'] } as never,
+  ]);
+  mother = m!;
+  daughter = d!;
+  for (const id of [mother, daughter]) await s.custody.append(actor, { personId: id, type: 'ADMITTED', facilityId: server.world.facilities.ROJ });
+  await s.registry.addRelation(actor, mother, 'mother_of', daughter, 'registered together');
+  const ready = async (personId: string) => {
+    const id = (await s.repatriation.create(actor, { personId, state: 'FRA' })).id;
+    await s.repatriation.decideNationality(actor, id, { status: 'verified' });
+    await s.repatriation.addEvidence(actor, id, { kind: 'birth_certificate', reference: 'Consulate file 31' });
+    for (const action of ['schedule_interview', 'accept', 'issue_documents']) await s.repatriation.step(actor, id, { action } as never);
+    return id;
+  };
+  motherRequest = await ready(mother);
+  daughterRequest = await ready(daughter);
   browser = await launchBrowser();
 });
 
@@ -85,9 +111,10 @@ describe('a repatriation from the request to the handover', () => {
     await page.goto(`${server.url}/repatriation`);
     await page.getByTestId('repatriation-state-FRA').waitFor();
     expect(await page.getByTestId('repatriation-states').locator('tbody tr').count()).toBe(1);
-    // the request is at travel documents now: France's summary line and its column say so
+    // the request is at travel documents now, beside the mother's and daughter's of the last test: France's summary
+    // line and its column say so
     expect(await page.getByTestId('repatriation-summary-FRA').textContent()).toMatch(/^FRA: \d+ held, 0 requested, 0 accepted$/);
-    expect(await page.getByTestId('repatriation-state-FRA').locator('td').nth(5).textContent()).toBe('1');
+    expect(await page.getByTestId('repatriation-state-FRA').locator('td').nth(5).textContent()).toBe('3');
     await shot(page, 'repatriation-liaison-dashboard');
     // another state's request answers as unknown
     await page.goto(`${server.url}/repatriation/requests/${german}`);
@@ -112,6 +139,41 @@ describe('a repatriation from the request to the handover', () => {
     const events = await server.services.custody.personEvents(systemActor('e2e check'), person);
     expect(events.at(-1)).toMatchObject({ type: 'REPATRIATED', evidence: expect.objectContaining({ repatriationRequestId: requestUrl.split('/').pop() }) });
     expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('a family handed over together', () => {
+  it('refuses the mother alone, with the reason on the page, and hands mother and daughter over in one act', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await login(page, server.url, 'legal-1');
+    await page.goto(`${server.url}/repatriation/requests/${motherRequest}`);
+    await waitStage(page, 'travel_documents');
+    await page.getByTestId('handover-representative').fill('Mme Martin, consul of France in Erbil');
+    await page.getByTestId('action-hand_over').click();
+    // the best-interests step: her daughter would stay at Roj without her
+    await page.getByTestId('form-error').filter({ hasText: 'best-interests determination' }).waitFor();
+    expect(await stageOf(page)).toBe('travel_documents');
+    const ledger = (id: string) => server.services.custody.personEvents(systemActor('e2e check'), id);
+    expect((await ledger(mother)).at(-1)?.type).toBe('ADMITTED');
+
+    // together: the daughter's request is offered among France's requests ready for the handover
+    await page.getByTestId('handover-together').click();
+    await page.getByRole('option', { name: new RegExp(DAUGHTER) }).click();
+    await page.getByTestId('action-hand_over').click();
+    await waitStage(page, 'handed_over');
+    await shot(page, 'repatriation-family-handed-over');
+    for (const [person, request] of [
+      [mother, motherRequest],
+      [daughter, daughterRequest],
+    ] as const) {
+      expect((await ledger(person)).at(-1)).toMatchObject({ type: 'REPATRIATED', evidence: expect.objectContaining({ repatriationRequestId: request }) });
+    }
+    await page.goto(`${server.url}/repatriation/requests/${daughterRequest}`);
+    await waitStage(page, 'handed_over');
+    expect(await page.getByTestId('request-representative').textContent()).toContain('Mme Martin');
+    // the refused handover answered 409: the browser logs that response, nothing else
+    expect(errors.filter((e) => !e.includes('409'))).toEqual([]);
     await context.close();
   });
 });
