@@ -32,6 +32,9 @@ export default function IdentityCasesPage() {
   const orientation = useMatches<'vertical' | 'horizontal'>({ base: 'vertical', sm: 'horizontal' });
   const rows = list.data?.rows ?? [];
   const total = list.data?.total ?? 0;
+  // the range of the rows on screen, from the answer that holds them: while the next page loads, the previous page's
+  // rows stay (keepPreviousData) and so does their range
+  const shownFrom = list.data?.offset ?? 0;
   // ages from the server's clock (a scenario clock in the demo, and a device's clock may be wrong)
   const now = list.data?.now ?? new Date().toISOString();
   return (
@@ -59,7 +62,7 @@ export default function IdentityCasesPage() {
           </Text>
           {total > 0 && (
             <Text size="sm" c="dimmed" data-testid="identity-range">
-              {t('range', { from: num(page * PAGE + 1), to: num(page * PAGE + rows.length), total: num(total) })}
+              {t('range', { from: num(shownFrom + 1), to: num(shownFrom + rows.length), total: num(total) })}
             </Text>
           )}
           {total > PAGE && (
